@@ -1,0 +1,6 @@
+export { uniqueTestId } from './run-id.js';
+export { serviceUrls, type ServiceUrls } from './service-urls.js';
+export { createTestDatabase, type TestDatabase } from './test-database.js';
+export { createTestNats, type TestNats } from './test-nats.js';
+export { createTestRedis, type TestRedis } from './test-redis.js';
+export { waitFor } from './wait-for.js';

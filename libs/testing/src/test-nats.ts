@@ -1,0 +1,35 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { uniqueTestId } from './run-id.js';
+import { serviceUrls } from './service-urls.js';
+
+export interface TestNats {
+  url: string;
+  /** Prefix for every subject of this test: `<prefix>.events.…`, `<prefix>.cmd.…`. */
+  subjectPrefix: string;
+  /** Prefix for every JetStream stream and durable consumer name of this test. */
+  streamPrefix: string;
+  connection: NatsConnection;
+  /** Deletes the JetStream streams this test created and closes the connection. */
+  cleanup(): Promise<void>;
+}
+
+export async function createTestNats(): Promise<TestNats> {
+  const { natsUrl } = await serviceUrls();
+  const id = uniqueTestId();
+  const connection = await connect({ servers: natsUrl, name: `test-${id}` });
+  const streamPrefix = id.toUpperCase();
+  return {
+    url: natsUrl,
+    subjectPrefix: id,
+    streamPrefix,
+    connection,
+    async cleanup() {
+      const jsm = await jetstreamManager(connection);
+      for await (const name of jsm.streams.names()) {
+        if (name.startsWith(streamPrefix)) await jsm.streams.delete(name);
+      }
+      await connection.drain();
+    },
+  };
+}
