@@ -22,6 +22,8 @@ export default {
     '^@livedesk/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
+  // Runs in jest's main process, not a test VM, so it loads the built library (`pnpm test` builds first).
+  globalSetup: '<rootDir>/libs/testing/dist/global-setup.js',
   testTimeout: 60_000,
   maxWorkers: 2,
 };

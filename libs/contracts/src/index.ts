@@ -1,1 +1,10 @@
-export const placeholder = 1;
+export * from './common.js';
+export * from './event-envelope.js';
+export * from './define-event.js';
+export * from './event-registry.js';
+export * from './streams.js';
+export * from './subjects.js';
+export * from './conversation/events.js';
+export * from './ticket/events.js';
+export * from './agent/events.js';
+export { allEvents } from './all-events.js';

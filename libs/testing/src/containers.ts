@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { ServiceUrls } from './service-urls.js';
 
 /**
@@ -6,6 +7,7 @@ import type { ServiceUrls } from './service-urls.js';
  * as the test process (Ryuk, testcontainers' reaper, removes them afterwards).
  */
 export async function startContainers(): Promise<ServiceUrls | undefined> {
+  if (!process.env.DOCKER_HOST && !existsSync('/var/run/docker.sock')) return undefined;
   const { GenericContainer, Wait, getContainerRuntimeClient } = await import('testcontainers');
   try {
     await getContainerRuntimeClient();

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { AttachmentRef, Author, Id } from '../common.js';
+import { defineEvent, type EventUnion } from '../define-event.js';
+
+export const Channel = z.enum(['chat', 'messaging']);
+export type Channel = z.infer<typeof Channel>;
+
+export const PageContext = z.object({
+  url: z.string().max(2048).optional(),
+  title: z.string().max(512).optional(),
+  referrer: z.string().max(2048).optional(),
+});
+
+export const conversationEvents = {
+  ConversationStarted: defineEvent(
+    'ConversationStarted',
+    z.object({
+      conversation_id: Id,
+      channel: Channel,
+      group_id: Id,
+      customer_id: Id,
+      page: PageContext.optional(),
+    }),
+  ),
+  MessagePosted: defineEvent(
+    'MessagePosted',
+    z.object({
+      message_id: Id,
+      author: Author,
+      text: z.string().max(16_384),
+      client_id: z.string().max(128).optional(),
+      attachments: z.array(AttachmentRef).default([]),
+    }),
+    {
+      schemaVersion: 2,
+      // v1 stored `author_kind` and `author_id` flat; v2 nests them in `author`.
+      upcasters: {
+        1: (data) => {
+          const { author_kind, author_id, ...rest } = data as Record<string, unknown>;
+          return { ...rest, author: { kind: author_kind, id: author_id } };
+        },
+      },
+    },
+  ),
+  ConversationQueued: defineEvent('ConversationQueued', z.object({ group_id: Id })),
+  AgentAssigned: defineEvent(
+    'AgentAssigned',
+    z.object({ agent_id: Id, agent_kind: z.enum(['human', 'bot']), by: z.enum(['routing', 'agent', 'supervisor']) }),
+  ),
+  ConversationTransferred: defineEvent(
+    'ConversationTransferred',
+    z.object({
+      from_agent_id: Id.optional(),
+      to_agent_id: Id.optional(),
+      to_group_id: Id.optional(),
+      reason: z.enum(['manual', 'auto']),
+      note: z.string().max(2048).optional(),
+    }),
+  ),
+  MessagesSeen: defineEvent('MessagesSeen', z.object({ by: Author, seen_up_to: Id })),
+  ConversationRated: defineEvent(
+    'ConversationRated',
+    z.object({ score: z.number().int().min(1).max(5), comment: z.string().max(2048).optional() }),
+  ),
+  ConversationResolved: defineEvent('ConversationResolved', z.object({ by: Author })),
+  ConversationClosed: defineEvent('ConversationClosed', z.object({ by: Author })),
+  ConversationReopened: defineEvent('ConversationReopened', z.object({ by: Author })),
+  ConversationMissed: defineEvent(
+    'ConversationMissed',
+    z.object({ reason: z.enum(['left_in_queue', 'unanswered', 'no_agents']) }),
+  ),
+  TagAdded: defineEvent('TagAdded', z.object({ tag: z.string().min(1).max(64) })),
+} as const;
+
+export type ConversationEvent = EventUnion<typeof conversationEvents>;

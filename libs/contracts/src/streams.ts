@@ -1,0 +1,13 @@
+/** Stream ids are `<category>-<id>`: `conversation-…`, `ticket-…`, `agent-…`. */
+export const streamCategories = ['conversation', 'ticket', 'agent'] as const;
+export type StreamCategory = (typeof streamCategories)[number];
+
+export function streamId(category: StreamCategory, id: string): string {
+  return `${category}-${id}`;
+}
+
+/** The category of a stream id: the part before the first `-`. */
+export function streamCategory(streamIdValue: string): string {
+  const dash = streamIdValue.indexOf('-');
+  return dash < 0 ? streamIdValue : streamIdValue.slice(0, dash);
+}

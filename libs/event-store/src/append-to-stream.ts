@@ -1,0 +1,71 @@
+import { sql, type Kysely } from 'kysely';
+import type { EventStoreTables } from './database.js';
+import { EventIdReuseError, StreamOwnershipError, StreamVersionConflictError } from './errors.js';
+import type { AppendResult, ExpectedVersion, NewEvent } from './types.js';
+
+interface AppendRow {
+  status: 'appended' | 'duplicate';
+  stream_version: string;
+  first_position: string;
+  last_position: string;
+}
+
+/**
+ * Appends events to a stream in one round trip (`event_store.append_to_stream`, see the
+ * migration), checking the expected version under the stream row's lock. Pass a transaction as
+ * `db` to append atomically with other writes; the relay then finds the events after commit.
+ */
+export async function appendToStream(
+  db: Kysely<EventStoreTables>,
+  streamId: string,
+  organizationId: string,
+  events: readonly NewEvent[],
+  expectedVersion: ExpectedVersion,
+): Promise<AppendResult> {
+  if (events.length === 0) throw new Error(`appendToStream(${streamId}): no events`);
+  const expected = expectedVersion === 'any' ? null : expectedVersion === 'no_stream' ? 0 : expectedVersion;
+  const now = new Date();
+  const call = () =>
+    sql<AppendRow>`
+      SELECT status, stream_version, first_position, last_position
+        FROM event_store.append_to_stream(
+          ${streamId}, ${organizationId}, ${expected}::bigint,
+          ${events.map((e) => e.eventId)}::uuid[],
+          ${events.map((e) => e.type)}::text[],
+          ${events.map((e) => e.schemaVersion ?? 1)}::int[],
+          ${events.map((e) => JSON.stringify(e.data))}::jsonb[],
+          ${events.map((e) => JSON.stringify(e.metadata ?? {}))}::jsonb[],
+          ${events.map((e) => e.occurredAt ?? now)}::timestamptz[])`.execute(db);
+  let result;
+  try {
+    result = await call();
+  } catch (error) {
+    // Two appends of the same event ids raced: the loser waited on the unique index and failed.
+    // Asked again, the function finds the winner's events and answers 'duplicate'.
+    if (isUniqueViolation(error, 'events_event_id_unique')) result = await call().catch((e) => rethrow(e, streamId, expectedVersion));
+    else rethrow(error, streamId, expectedVersion);
+  }
+  const row = result.rows[0]!;
+  return {
+    nextExpectedVersion: Number(row.stream_version),
+    firstPosition: Number(row.first_position),
+    lastPosition: Number(row.last_position),
+    duplicate: row.status === 'duplicate',
+  };
+}
+
+function rethrow(error: unknown, streamId: string, expectedVersion: ExpectedVersion): never {
+  const code = (error as { code?: string }).code;
+  if (code === 'LD409') {
+    const detail = (error as { detail?: string }).detail;
+    throw new StreamVersionConflictError(streamId, expectedVersion, detail === undefined ? undefined : Number(detail));
+  }
+  if (code === 'LD403') throw new StreamOwnershipError(streamId);
+  if (code === 'LD422') throw new EventIdReuseError(streamId);
+  throw error;
+}
+
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const e = error as { code?: string; constraint?: string };
+  return e.code === '23505' && e.constraint === constraint;
+}

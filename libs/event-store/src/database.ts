@@ -1,0 +1,63 @@
+import { Kysely, PostgresDialect, type Generated } from 'kysely';
+import pg from 'pg';
+
+export interface EventsTable {
+  global_position: Generated<string>;
+  transaction_id: Generated<string>;
+  event_id: string;
+  stream_id: string;
+  stream_version: string;
+  organization_id: string;
+  type: string;
+  schema_version: number;
+  data: unknown;
+  metadata: unknown;
+  occurred_at: Date;
+  recorded_at: Generated<Date>;
+}
+
+export interface StreamsTable {
+  stream_id: string;
+  organization_id: string;
+  version: string;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface CheckpointsTable {
+  reader: string;
+  transaction_id: string;
+  global_position: string;
+  updated_at: Generated<Date>;
+}
+
+export interface ConsumerPositionsTable {
+  consumer: string;
+  stream_id: string;
+  stream_version: string;
+}
+
+export interface EventStoreTables {
+  'event_store.events': EventsTable;
+  'event_store.streams': StreamsTable;
+  'event_store.checkpoints': CheckpointsTable;
+  'event_store.consumer_positions': ConsumerPositionsTable;
+}
+
+/**
+ * A Kysely instance over a `pg` pool. Sessions refuse to sit idle inside a transaction for
+ * long: an open transaction holds back `pg_snapshot_xmin`, and with it every reader of the
+ * global log (STYLE.md, item 2).
+ */
+export function createDatabase<DB = EventStoreTables>(
+  connectionString: string,
+  options: { max?: number; applicationName?: string } = {},
+): Kysely<DB> {
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.max ?? 10,
+    application_name: options.applicationName ?? 'livedesk',
+    options: '-c idle_in_transaction_session_timeout=30000',
+  });
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+}

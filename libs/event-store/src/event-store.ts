@@ -1,0 +1,44 @@
+import type { Kysely } from 'kysely';
+import { AppendNotifier } from './append-notifier.js';
+import { appendToStream } from './append-to-stream.js';
+import type { EventStoreTables } from './database.js';
+import { readAll, type ReadAllResult } from './read-all.js';
+import { readStream, streamVersion } from './read-stream.js';
+import type { AppendResult, ExpectedVersion, GlobalCheckpoint, NewEvent, RecordedEvent } from './types.js';
+
+/** The event store as services use it: the functions of this library over one database. */
+export class EventStore {
+  private readonly notifier: AppendNotifier;
+
+  constructor(readonly db: Kysely<EventStoreTables>) {
+    this.notifier = new AppendNotifier(db);
+  }
+
+  async appendToStream(
+    streamId: string,
+    events: readonly NewEvent[],
+    expectedVersion: ExpectedVersion,
+    context: { organizationId: string },
+  ): Promise<AppendResult> {
+    const result = await appendToStream(this.db, streamId, context.organizationId, events, expectedVersion);
+    if (!result.duplicate) this.notifier.poke();
+    return result;
+  }
+
+  readStream(streamId: string, options?: { afterVersion?: number; limit?: number }): Promise<RecordedEvent[]> {
+    return readStream(this.db, streamId, options);
+  }
+
+  streamVersion(streamId: string): Promise<number | undefined> {
+    return streamVersion(this.db, streamId);
+  }
+
+  readAll(options?: { after?: GlobalCheckpoint; limit?: number }): Promise<ReadAllResult> {
+    return readAll(this.db, options);
+  }
+
+  /** Wakes the relay; call after committing a transaction that appended with `appendToStream(trx, …)`. */
+  notifyAppended(): void {
+    this.notifier.poke();
+  }
+}

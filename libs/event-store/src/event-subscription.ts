@@ -1,0 +1,102 @@
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { nanos } from '@nats-io/transport-node';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { applyEvent, type ApplyOutcome, type EventHandler } from './apply-event.js';
+import { fromEnvelope } from './envelope.js';
+import { isApiError } from './event-stream.js';
+
+export interface EventSubscriptionOptions<DB> {
+  db: Kysely<DB>;
+  nats: NatsConnection;
+  /** The JetStream stream the relay publishes to. */
+  streamName: string;
+  /** Durable consumer name, shared by the replicas of one consumer; also the checkpoint's name. */
+  consumer: string;
+  /** e.g. `livedesk.events.conversation.>`; all events when omitted. */
+  filterSubject?: string;
+  handler: EventHandler<DB>;
+  /** Redelivery after this long without an ack (default 30 s). */
+  ackWaitMs?: number;
+  /** An event that fails this many times is logged and dropped (default 20). */
+  maxDeliver?: number;
+  logger?: Logger;
+  /** Called after an event was handled (or found handled) and before its ack (fault injection in tests). */
+  beforeAck?: (msg: JsMsg, outcome: ApplyOutcome) => Promise<void>;
+}
+
+/** Redelivery delay for an event whose predecessor is still on its way. */
+const OUT_OF_ORDER_RETRY_MS = 50;
+
+/**
+ * A durable JetStream pull consumer that applies each event once: the handler runs in the
+ * transaction that stores the consumer's position (apply-event.ts); the message is acked only
+ * after that commit, and a failure naks it with a growing delay.
+ */
+export class EventSubscription<DB> {
+  private messages: ConsumerMessages | undefined;
+  private loop: Promise<void> | undefined;
+
+  constructor(private readonly options: EventSubscriptionOptions<DB>) {}
+
+  async start(): Promise<void> {
+    const { nats, streamName, consumer } = this.options;
+    const jsm = await jetstreamManager(nats);
+    const config = {
+      durable_name: consumer,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: nanos(this.options.ackWaitMs ?? 30_000),
+      max_deliver: this.options.maxDeliver ?? 20,
+      ...(this.options.filterSubject ? { filter_subject: this.options.filterSubject } : {}),
+    };
+    try {
+      await jsm.consumers.add(streamName, config);
+    } catch (error) {
+      // 10148: created by another replica with the same settings; 10013/10105: exists, update it.
+      if (!isApiError(error, 10148)) await jsm.consumers.update(streamName, consumer, config);
+    }
+    const js = jetstream(nats);
+    const source = await js.consumers.get(streamName, consumer);
+    this.messages = await source.consume({ max_messages: 256 });
+    this.loop = this.consume(this.messages);
+  }
+
+  /** Stops pulling, finishes the event in hand, and returns. */
+  async stop(): Promise<void> {
+    await this.messages?.close();
+    await this.loop;
+  }
+
+  private async consume(messages: ConsumerMessages): Promise<void> {
+    for await (const msg of messages) {
+      await this.handle(msg);
+    }
+  }
+
+  private async handle(msg: JsMsg): Promise<void> {
+    const { logger } = this.options;
+    let event;
+    try {
+      event = fromEnvelope(msg.json());
+    } catch (error) {
+      logger?.error({ err: error, subject: msg.subject, seq: msg.seq }, 'not an event envelope; dropped');
+      msg.term();
+      return;
+    }
+    try {
+      const outcome = await applyEvent(this.options.db, this.options.consumer, event, this.options.handler);
+      if (outcome === 'out_of_order') {
+        msg.nak(OUT_OF_ORDER_RETRY_MS);
+        return;
+      }
+      await this.options.beforeAck?.(msg, outcome);
+      msg.ack();
+    } catch (error) {
+      const attempt = msg.info.deliveryCount;
+      logger?.error({ err: error, eventId: event.eventId, attempt }, 'event handler failed; will be redelivered');
+      msg.nak(Math.min(100 * 2 ** attempt, 30_000));
+    }
+  }
+}

@@ -1,0 +1,16 @@
+export { createDatabase, type EventStoreTables } from './database.js';
+export { migrateEventStore } from './migrate.js';
+export { EventStore } from './event-store.js';
+export { appendToStream } from './append-to-stream.js';
+export { readStream, streamVersion } from './read-stream.js';
+export { readAll, type ReadAllResult } from './read-all.js';
+export { AppendNotifier, EVENTS_APPENDED_CHANNEL } from './append-notifier.js';
+export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
+export { ensureEventStream, type EventStreamConfig } from './event-stream.js';
+export { applyEvent, type ApplyOutcome, type EventHandler } from './apply-event.js';
+export { EventSubscription, type EventSubscriptionOptions } from './event-subscription.js';
+export { rebuild, type RebuildOptions } from './rebuild.js';
+export { loadCheckpoint, saveCheckpoint } from './checkpoints.js';
+export { toEnvelope, fromEnvelope } from './envelope.js';
+export { StreamVersionConflictError, StreamOwnershipError, EventIdReuseError } from './errors.js';
+export * from './types.js';

@@ -1,0 +1,144 @@
+import { sql, type Kysely } from 'kysely';
+
+// Frozen in time: never edit this file once released, add a new migration instead.
+// Written against Kysely<any> and plain SQL so it never imports application code.
+
+export async function up(db: Kysely<any>): Promise<void> {
+  await sql`CREATE SCHEMA IF NOT EXISTS event_store`.execute(db);
+
+  // One row per stream: its current version and owner. Appends lock this row, which serializes
+  // writers of one stream and turns the expected-version check into a real check.
+  await sql`
+    CREATE TABLE event_store.streams (
+      stream_id        text PRIMARY KEY,
+      organization_id  text NOT NULL,
+      version          bigint NOT NULL,
+      created_at       timestamptz NOT NULL DEFAULT now(),
+      updated_at       timestamptz NOT NULL DEFAULT now()
+    )`.execute(db);
+
+  // The append-only log, and the outbox (the relay follows it by (transaction_id, global_position)).
+  await sql`
+    CREATE TABLE event_store.events (
+      global_position  bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      transaction_id   xid8 NOT NULL DEFAULT pg_current_xact_id(),
+      event_id         uuid NOT NULL,
+      stream_id        text NOT NULL,
+      stream_version   bigint NOT NULL,
+      organization_id  text NOT NULL,
+      type             text NOT NULL,
+      schema_version   integer NOT NULL,
+      data             jsonb NOT NULL,
+      metadata         jsonb NOT NULL,
+      occurred_at      timestamptz NOT NULL,
+      recorded_at      timestamptz NOT NULL DEFAULT now(),
+      CONSTRAINT events_event_id_unique UNIQUE (event_id),
+      CONSTRAINT events_stream_version_unique UNIQUE (stream_id, stream_version)
+    )`.execute(db);
+  await sql`CREATE INDEX events_commit_order ON event_store.events (transaction_id, global_position)`.execute(db);
+
+  // Where each global reader (the outbox relay, rebuilds) stands, as the (transaction id,
+  // global position) pair of the last event it handled.
+  await sql`
+    CREATE TABLE event_store.checkpoints (
+      reader           text PRIMARY KEY,
+      transaction_id   xid8 NOT NULL,
+      global_position  bigint NOT NULL,
+      updated_at       timestamptz NOT NULL DEFAULT now()
+    )`.execute(db);
+
+  // Per consumer and stream: the last stream version a subscription applied, written in the
+  // same transaction as the consumer's own writes, so a redelivered event is applied once.
+  await sql`
+    CREATE TABLE event_store.consumer_positions (
+      consumer         text NOT NULL,
+      stream_id        text NOT NULL,
+      stream_version   bigint NOT NULL,
+      PRIMARY KEY (consumer, stream_id)
+    )`.execute(db);
+
+  // appendToStream in one round trip. p_expected: NULL = any, 0 = the stream must not exist,
+  // n = the stream's current version must be n. Raises LD409 on a version conflict and LD403
+  // when the stream belongs to another organization; answers 'duplicate' (and stores nothing)
+  // when every event id is already stored in this stream.
+  await sql`
+    CREATE FUNCTION event_store.append_to_stream(
+      p_stream_id text,
+      p_organization_id text,
+      p_expected bigint,
+      p_event_ids uuid[],
+      p_types text[],
+      p_schema_versions integer[],
+      p_data jsonb[],
+      p_metadata jsonb[],
+      p_occurred_at timestamptz[]
+    ) RETURNS TABLE (
+      status text,
+      stream_version bigint,
+      first_position bigint,
+      last_position bigint,
+      transaction_id xid8
+    ) LANGUAGE plpgsql AS $fn$
+    DECLARE
+      v_count integer := cardinality(p_event_ids);
+      v_stored integer;
+      v_other_streams integer;
+      v_current bigint;
+      v_owner text;
+      v_new_version bigint;
+    BEGIN
+      SELECT count(*), count(*) FILTER (WHERE e.stream_id <> p_stream_id)
+        INTO v_stored, v_other_streams
+        FROM event_store.events e WHERE e.event_id = ANY (p_event_ids);
+      IF v_stored > 0 THEN
+        IF v_stored = v_count AND v_other_streams = 0 THEN
+          RETURN QUERY
+            SELECT 'duplicate'::text, max(e.stream_version), min(e.global_position), max(e.global_position), max(e.transaction_id::text)::xid8
+              FROM event_store.events e WHERE e.event_id = ANY (p_event_ids);
+          RETURN;
+        END IF;
+        RAISE EXCEPTION 'some of these event ids are already stored, in this or another stream'
+          USING ERRCODE = 'LD422';
+      END IF;
+
+      INSERT INTO event_store.streams AS s (stream_id, organization_id, version)
+        VALUES (p_stream_id, p_organization_id, v_count)
+        ON CONFLICT (stream_id) DO UPDATE SET version = s.version + v_count, updated_at = now()
+          WHERE (p_expected IS NULL OR s.version = p_expected) AND s.organization_id = p_organization_id
+        RETURNING s.version INTO v_new_version;
+
+      IF v_new_version IS NULL THEN
+        -- The update's condition failed; ON CONFLICT locked the row, so this read is current.
+        SELECT s.version, s.organization_id INTO v_current, v_owner
+          FROM event_store.streams s WHERE s.stream_id = p_stream_id;
+        IF v_owner <> p_organization_id THEN
+          RAISE EXCEPTION 'stream % belongs to another organization', p_stream_id USING ERRCODE = 'LD403';
+        END IF;
+        RAISE EXCEPTION 'stream % is at version %, expected %', p_stream_id, v_current, p_expected
+          USING ERRCODE = 'LD409', DETAIL = v_current::text;
+      END IF;
+      IF v_new_version = v_count AND p_expected IS NOT NULL AND p_expected <> 0 THEN
+        -- The stream was created by this append although the caller expected it to exist.
+        RAISE EXCEPTION 'stream % is at version %, expected %', p_stream_id, 0, p_expected
+          USING ERRCODE = 'LD409', DETAIL = '0';
+      END IF;
+
+      RETURN QUERY
+        WITH inserted AS (
+          INSERT INTO event_store.events
+            (event_id, stream_id, stream_version, organization_id, type, schema_version, data, metadata, occurred_at)
+          SELECT e.id, p_stream_id, v_new_version - v_count + e.ord, p_organization_id, e.type, e.sv, e.data, e.meta, e.at
+            FROM unnest(p_event_ids, p_types, p_schema_versions, p_data, p_metadata, p_occurred_at)
+                 WITH ORDINALITY AS e(id, type, sv, data, meta, at, ord)
+            ORDER BY e.ord
+          RETURNING global_position
+        )
+        SELECT 'appended'::text, v_new_version, min(i.global_position), max(i.global_position), pg_current_xact_id()
+          FROM inserted i;
+    END
+    $fn$`.execute(db);
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  await sql`DROP SCHEMA event_store CASCADE`.execute(db);
+}

@@ -1,0 +1,172 @@
+import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { eventSubject } from '@livedesk/contracts';
+import type { Kysely } from 'kysely';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { EVENTS_APPENDED_CHANNEL } from './append-notifier.js';
+import type { EventStoreTables } from './database.js';
+import { toEnvelope } from './envelope.js';
+import { ensureEventStream } from './event-stream.js';
+import { readAll } from './read-all.js';
+import { loadCheckpoint, saveCheckpoint } from './checkpoints.js';
+import { START, type GlobalCheckpoint, type RecordedEvent } from './types.js';
+
+export interface OutboxRelayOptions {
+  db: Kysely<EventStoreTables>;
+  /** For the relay's own session: it holds the leadership lock and LISTENs for appends. */
+  databaseUrl: string;
+  nats: NatsConnection;
+  streamName: string;
+  subjectPrefix: string;
+  /** Events read and published per round (default 500). */
+  batchSize?: number;
+  /** Poll this often even without a notification, in case one was lost (default 1000 ms). */
+  fallbackPollMs?: number;
+  /** How often a standby relay tries to become the leader (default 1000 ms). */
+  leadershipRetryMs?: number;
+  logger?: Logger;
+  /** Called after a batch is published and before its checkpoint is stored (fault injection in tests). */
+  afterPublish?: (events: readonly RecordedEvent[]) => Promise<void>;
+  /** Called after a batch's checkpoint is stored. */
+  onPublished?: (events: readonly RecordedEvent[]) => void;
+}
+
+const RELAY_READER = 'outbox-relay';
+/** A read held back by an in-flight transaction is retried this soon. */
+const HELD_BACK_RETRY_MS = 5;
+
+/**
+ * Publishes committed events to JetStream in commit-safe order (see read-all.ts), with the event
+ * id as message id, then moves its checkpoint. A crash between publishing and the checkpoint
+ * re-publishes those events on restart; JetStream drops them as duplicates within its window.
+ *
+ * Any number of relays may run; a session-level advisory lock makes one of them the leader, and
+ * a standby takes over when the leader's session ends (crash, network loss, shutdown).
+ */
+export class OutboxRelay {
+  private readonly js: JetStreamClient;
+  private session: pg.Client | undefined;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private checkpoint: GlobalCheckpoint = START;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.js = jetstream(options.nats);
+  }
+
+  get isLeader(): boolean {
+    return this.session !== undefined;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    await ensureEventStream(await jetstreamManager(this.options.nats), {
+      name: this.options.streamName,
+      subjectPrefix: this.options.subjectPrefix,
+    });
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Finishes the batch in hand, then gives up leadership. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await this.releaseSession();
+  }
+
+  /** Stops at once, as a crashed process would: no checkpoint for a batch in hand. */
+  async kill(): Promise<void> {
+    this.running = false;
+    this.session?.end().catch(() => undefined);
+    this.session = undefined;
+    this.wake?.();
+    await this.loop?.catch(() => undefined);
+  }
+
+  private async run(): Promise<void> {
+    const log = this.options.logger;
+    while (this.running) {
+      try {
+        if (!this.session && !(await this.becomeLeader())) {
+          await this.sleep(this.options.leadershipRetryMs ?? 1000);
+          continue;
+        }
+        const read = await readAll(this.options.db, { after: this.checkpoint, limit: this.options.batchSize ?? 500 });
+        if (read.events.length > 0) {
+          await this.publish(read.events);
+          await this.options.afterPublish?.(read.events);
+          if (!this.running || !this.session) break;
+          await saveCheckpoint(this.options.db, RELAY_READER, read.checkpoint);
+          this.checkpoint = read.checkpoint;
+          this.options.onPublished?.(read.events);
+          continue;
+        }
+        await this.sleep(read.heldBack ? HELD_BACK_RETRY_MS : (this.options.fallbackPollMs ?? 1000));
+      } catch (error) {
+        if (!this.running) break;
+        log?.error({ err: error }, 'outbox relay round failed; retrying from the stored checkpoint');
+        // Some events of the batch may be published already; starting again from the stored
+        // checkpoint re-publishes them and JetStream drops the repeats.
+        await this.releaseSession();
+        await this.sleep(500);
+      }
+    }
+  }
+
+  private async publish(events: readonly RecordedEvent[]): Promise<void> {
+    // Pipelined on one connection: the server stores them in the order sent, so the order of
+    // each stream is kept; every publish must be acknowledged before the checkpoint moves.
+    await Promise.all(
+      events.map((event) =>
+        this.js.publish(eventSubject(this.options.subjectPrefix, event.streamId), JSON.stringify(toEnvelope(event)), {
+          msgID: event.eventId,
+          expect: { streamName: this.options.streamName },
+        }),
+      ),
+    );
+  }
+
+  private async becomeLeader(): Promise<boolean> {
+    const session = new pg.Client({ connectionString: this.options.databaseUrl, application_name: 'livedesk-outbox-relay' });
+    session.on('error', () => undefined);
+    await session.connect();
+    const { rows } = await session.query<{ locked: boolean }>(
+      // One active relay per database; the lock ends with the session.
+      `SELECT pg_try_advisory_lock(hashtext('livedesk.outbox-relay')) AS locked`,
+    );
+    if (!rows[0]?.locked) {
+      await session.end();
+      return false;
+    }
+    session.on('notification', () => this.wake?.());
+    session.on('end', () => {
+      if (this.session === session) this.session = undefined;
+    });
+    await session.query(`LISTEN ${EVENTS_APPENDED_CHANNEL}`);
+    this.session = session;
+    this.checkpoint = (await loadCheckpoint(this.options.db, RELAY_READER)) ?? START;
+    this.options.logger?.info({ checkpoint: this.checkpoint }, 'outbox relay is the leader');
+    return true;
+  }
+
+  private async releaseSession(): Promise<void> {
+    const session = this.session;
+    this.session = undefined;
+    await session?.end().catch(() => undefined);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}

@@ -1,0 +1,107 @@
+import { ServerNats, type NatsContext } from '@nestjs/microservices';
+import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import { prefixSubject } from '../subject-prefix.js';
+import { InFlightTracker } from './in-flight-tracker.js';
+
+export interface CommandServerOptions {
+  url: string;
+  /** Connection name for the NATS server's monitoring. */
+  name: string;
+  subjectPrefix: string;
+  /**
+   * Queue group: the replicas of one service share it, so each command reaches exactly one
+   * of them. Normally the service name.
+   */
+  queue: string;
+  /** How long `close()` waits for handlers still running. Default 10000 ms. */
+  drainTimeoutMs?: number;
+}
+
+type Publisher = (response: { isDisposed?: boolean; err?: unknown }) => unknown;
+
+/**
+ * Nest's NATS server for commands, changed in three ways (read against
+ * `@nestjs/microservices/server/server-nats.js`):
+ * - a handler for pattern `cmd.x` listens on `<subjectPrefix>.cmd.x`: `addHandler` stores the
+ *   prefixed subject as the handler key, and `bindEvents` subscribes to the keys, so the
+ *   lookup by subject in `handleMessage` finds the handler unchanged;
+ * - every subscription joins the queue group;
+ * - `close()` drains instead of closing: stop taking commands, wait for the handlers in
+ *   flight to reply, flush, then close. Nest's own `close()` closes the connection at once
+ *   and a reply that was being computed is lost (its `gracefulShutdown` only waits a fixed
+ *   grace period).
+ */
+export class CommandServer extends ServerNats {
+  private readonly commandOptions: CommandServerOptions;
+  private readonly commandSubscriptions: Subscription[] = [];
+  private readonly inFlight = new InFlightTracker<Msg>();
+  private readonly replying = new WeakSet<Msg>();
+
+  constructor(options: CommandServerOptions) {
+    super({ servers: options.url, name: options.name, queue: options.queue });
+    this.commandOptions = options;
+  }
+
+  override addHandler(
+    pattern: unknown,
+    callback: Parameters<ServerNats['addHandler']>[1],
+    isEventHandler?: boolean,
+    extras?: Record<string, unknown>,
+  ): void {
+    const route = this.normalizePattern(pattern as string);
+    if (typeof route !== 'string') throw new Error('command patterns must be subject strings');
+    super.addHandler(prefixSubject(this.commandOptions.subjectPrefix, route), callback, isEventHandler, extras);
+  }
+
+  override bindEvents(client: NatsConnection): void {
+    for (const [subject, handler] of this.messageHandlers) {
+      const queue = typeof handler.extras?.queue === 'string' ? handler.extras.queue : this.commandOptions.queue;
+      const onMessage = this.getMessageHandler(subject) as (error: Error | null, msg: Msg) => void;
+      this.commandSubscriptions.push(client.subscribe(subject, { queue, callback: onMessage }));
+    }
+  }
+
+  override async handleMessage(channel: string, natsMsg: Msg): Promise<void> {
+    this.inFlight.begin(natsMsg);
+    try {
+      await super.handleMessage(channel, natsMsg);
+    } catch (error) {
+      this.inFlight.end(natsMsg);
+      throw error;
+    } finally {
+      // A request stays in flight until its last reply went out (see getPublisher); an event,
+      // or a message that failed before a publisher existed, ends here.
+      if (!this.replying.has(natsMsg)) this.inFlight.end(natsMsg);
+    }
+  }
+
+  override getPublisher(natsMsg: Msg, id: string, ctx: NatsContext): Publisher {
+    const publish = super.getPublisher(natsMsg, id, ctx) as Publisher;
+    if (!natsMsg.reply) return publish;
+    this.replying.add(natsMsg);
+    return (response) => {
+      try {
+        return publish(response);
+      } finally {
+        if (response.isDisposed || response.err !== undefined) this.inFlight.end(natsMsg);
+      }
+    };
+  }
+
+  override async close(): Promise<void> {
+    let connection: NatsConnection | undefined;
+    try {
+      connection = this.unwrap<NatsConnection>();
+    } catch {
+      return; // never listened
+    }
+    if (!connection.isClosed() && !connection.isDraining()) {
+      // Unsubscribe first so that no new command arrives, then let the running ones reply.
+      await Promise.allSettled(this.commandSubscriptions.map((subscription) => subscription.drain()));
+      const idle = await this.inFlight.whenIdle(this.commandOptions.drainTimeoutMs ?? 10_000);
+      if (!idle) this.logger.warn(`closing with ${this.inFlight.size} command(s) still running`);
+      await connection.drain().catch(() => undefined);
+    }
+    await super.close();
+  }
+}

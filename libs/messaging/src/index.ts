@@ -1,0 +1,19 @@
+export { prefixSubject } from './subject-prefix.js';
+export { NATS_CONNECTION, NATS_MODULE_OPTIONS } from './connection/nats-connection.token.js';
+export type { NatsModuleOptions } from './connection/nats-module-options.js';
+export { NatsModule } from './connection/nats-module.js';
+export { NatsConnectionDrainer } from './connection/nats-connection-drainer.js';
+export { openNatsConnection } from './connection/open-nats-connection.js';
+export { isNatsConnected } from './connection/nats-connection-status.js';
+export { CommandClient, type CommandClientOptions } from './commands/command-client.js';
+export { CommandServer, type CommandServerOptions } from './commands/command-server.js';
+export {
+  CommandError,
+  CommandFailedError,
+  CommandTimeoutError,
+  NoRespondersError,
+  type CommandErrorBody,
+} from './commands/command-errors.js';
+export { sendCommand, type SendCommandOptions } from './commands/send-command.js';
+export { ensureStream, type EnsureStreamOptions } from './jetstream/ensure-stream.js';
+export { ensureDurableConsumer, type EnsureDurableConsumerOptions } from './jetstream/ensure-durable-consumer.js';
