@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createTestNats, waitFor, type TestNats } from '@livedesk/testing';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { EventHandler } from './apply-event.js';
+import { EventSubscription } from './event-subscription.js';
+import { OutboxRelay } from './outbox-relay.js';
+import { rebuild } from './rebuild.js';
+import { createEventStoreFixture, newEvent, type EventStoreFixture } from './test-support.js';
+
+let f: EventStoreFixture;
+let nats: TestNats;
+let relay: OutboxRelay;
+let streamName: string;
+let subjectPrefix: string;
+beforeAll(async () => {
+  f = await createEventStoreFixture();
+  nats = await createTestNats();
+  streamName = `${nats.streamPrefix}_EVENTS`;
+  subjectPrefix = nats.subjectPrefix;
+  relay = new OutboxRelay({ db: f.db, databaseUrl: f.database.url, nats: nats.connection, streamName, subjectPrefix });
+  await relay.start();
+  await sql`CREATE TABLE projection (consumer text, event_id uuid, stream_id text, stream_version int, PRIMARY KEY (consumer, event_id))`.execute(f.db);
+});
+afterAll(async () => {
+  await relay.stop();
+  await nats.cleanup();
+  await f.close();
+});
+
+const org = { organizationId: 'org' };
+
+/** A projection that fails loudly (primary key) if an event is ever applied twice. */
+function projector(consumer: string): EventHandler<any> {
+  return async (event, trx) => {
+    await sql`INSERT INTO projection VALUES (${consumer}, ${event.eventId}, ${event.streamId}, ${event.streamVersion})`.execute(trx);
+  };
+}
+
+async function projected(db: Kysely<any>, consumer: string) {
+  const { rows } = await sql<{ event_id: string; stream_id: string; stream_version: number }>`
+    SELECT event_id, stream_id, stream_version FROM projection WHERE consumer = ${consumer} ORDER BY stream_id, stream_version`.execute(db);
+  return rows;
+}
+
+async function appendMany(prefix: string, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const event = newEvent();
+    await f.store.appendToStream(`${prefix}-${i % 4}`, [event], 'any', org);
+    ids.push(event.eventId);
+  }
+  return ids;
+}
+
+describe('EventSubscription', () => {
+  it('applies a redelivered event once: the handler committed, the ack was lost', async () => {
+    const ids = await appendMany('conversation-s1', 20);
+    let failedAcks = 0;
+    let redeliveries = 0;
+    const subscription = new EventSubscription({
+      db: f.db,
+      nats: nats.connection,
+      streamName,
+      consumer: 'redelivery',
+      filterSubject: `${subjectPrefix}.events.conversation.>`,
+      handler: projector('redelivery'),
+      ackWaitMs: 500,
+      beforeAck: async (msg, outcome) => {
+        if (msg.info.deliveryCount > 1) {
+          redeliveries++;
+          expect(outcome).toBe('already_applied');
+        } else if (failedAcks < 5) {
+          failedAcks++;
+          throw new Error('connection lost before the ack');
+        }
+      },
+    });
+    await subscription.start();
+    await waitFor(async () => (await projected(f.db, 'redelivery')).length === 20 && redeliveries >= 5, {
+      timeoutMs: 15_000,
+      what: '20 events and 5 redeliveries',
+    });
+    await subscription.stop();
+    const rows = await projected(f.db, 'redelivery');
+    expect(rows.map((r) => r.event_id).sort()).toEqual([...ids].sort());
+  });
+
+  it('shares a durable consumer between two replicas, each event applied once and each stream in order', async () => {
+    const ids = await appendMany('conversation-s2', 200);
+    const order: Array<[string, number]> = [];
+    const handler: EventHandler<any> = async (event, trx: Transaction<any>) => {
+      await projector('replicas')(event, trx);
+      order.push([event.streamId, event.streamVersion]);
+    };
+    const options = { db: f.db, nats: nats.connection, streamName, consumer: 'replicas', handler };
+    const replicas = [new EventSubscription(options), new EventSubscription(options)];
+    await Promise.all(replicas.map((r) => r.start()));
+    await waitFor(async () => (await projected(f.db, 'replicas')).filter((r) => r.stream_id.startsWith('conversation-s2')).length === 200, {
+      timeoutMs: 15_000,
+      what: '200 events',
+    });
+    await Promise.all(replicas.map((r) => r.stop()));
+    const rows = (await projected(f.db, 'replicas')).filter((r) => r.stream_id.startsWith('conversation-s2'));
+    expect(rows.map((r) => r.event_id).sort()).toEqual([...ids].sort());
+    const last = new Map<string, number>();
+    for (const [stream, version] of order) {
+      expect(version).toBe((last.get(stream) ?? 0) + 1);
+      last.set(stream, version);
+    }
+  });
+
+  it('rebuilds from position 0 to exactly the rows live consumption produced, then resumes live', async () => {
+    await appendMany('conversation-s3', 50);
+    const handler = projector('rebuildable');
+    const live = new EventSubscription({ db: f.db, nats: nats.connection, streamName, consumer: 'rebuildable', handler });
+    await live.start();
+    const total = Number((await sql<{ n: string }>`SELECT count(*) AS n FROM event_store.events`.execute(f.db)).rows[0]!.n);
+    await waitFor(async () => (await projected(f.db, 'rebuildable')).length === total, { timeoutMs: 15_000, what: 'live catch-up' });
+    await live.stop();
+    const liveRows = await projected(f.db, 'rebuildable');
+
+    const progress: number[] = [];
+    const result = await rebuild({
+      db: f.db,
+      consumer: 'rebuildable',
+      handler,
+      reset: async (trx) => {
+        await sql`DELETE FROM projection WHERE consumer = 'rebuildable'`.execute(trx);
+      },
+      batchSize: 64,
+      onProgress: ({ events }) => progress.push(events),
+    });
+    expect(result).toEqual({ events: total, applied: total });
+    expect(progress.at(-1)).toBe(total);
+    expect(await projected(f.db, 'rebuildable')).toEqual(liveRows);
+
+    // Live consumption after a rebuild skips what the rebuild applied and takes new events.
+    const resumed = new EventSubscription({ db: f.db, nats: nats.connection, streamName, consumer: 'rebuildable', handler });
+    await resumed.start();
+    await appendMany('conversation-s4', 3);
+    await waitFor(async () => (await projected(f.db, 'rebuildable')).length === total + 3, { timeoutMs: 15_000, what: 'resume' });
+    await resumed.stop();
+  });
+});

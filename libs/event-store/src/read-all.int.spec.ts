@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { sql } from 'kysely';
+import { appendToStream } from './append-to-stream.js';
+import { readAll } from './read-all.js';
+import { createEventStoreFixture, newEvent, type EventStoreFixture } from './test-support.js';
+import { START, type RecordedEvent } from './types.js';
+
+let f: EventStoreFixture;
+beforeAll(async () => {
+  f = await createEventStoreFixture(40);
+});
+afterAll(() => f.close());
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('readAll', () => {
+  it('reads an empty store', async () => {
+    const fresh = await readAll(f.db);
+    expect(fresh).toEqual({ events: [], checkpoint: START, heldBack: false });
+  });
+
+  // The in-flight transaction gap: a writer takes a global position, then commits after
+  // writers that took higher positions. A reader following by position would pass it forever.
+  it('never skips an event committed after a higher position, with many concurrent writers', async () => {
+    const appended = new Set<string>();
+    let writing = true;
+
+    const fastWriter = async (w: number) => {
+      for (let i = 0; i < 60; i++) {
+        const events = [newEvent(), newEvent()].slice(0, 1 + (i % 2));
+        await f.store.appendToStream(`conversation-fast-${w}-${i % 7}`, events, 'any', { organizationId: 'org' });
+        events.forEach((e) => appended.add(e.eventId));
+        if (i % 10 === 0) await sleep(1);
+      }
+    };
+    // Takes its position first, then holds the transaction open while the fast writers commit.
+    const slowWriter = async () => {
+      for (let i = 0; i < 5; i++) {
+        const event = newEvent();
+        await f.db.transaction().execute(async (trx) => {
+          await appendToStream(trx, `conversation-slow-${i}`, 'org', [event], 'no_stream');
+          await sql`SELECT pg_sleep(0.08)`.execute(trx);
+        });
+        appended.add(event.eventId);
+      }
+    };
+
+    const seen: RecordedEvent[] = [];
+    const follower = (async () => {
+      let after = START;
+      for (;;) {
+        const read = await readAll(f.db, { after, limit: 25 });
+        seen.push(...read.events);
+        after = read.checkpoint;
+        if (read.events.length === 0) {
+          if (!writing && !read.heldBack && seen.length >= appended.size) return;
+          await sleep(2);
+        }
+      }
+    })();
+    // A follower by global position alone, to show the gap really opened in this run.
+    const naiveSeen = new Set<string>();
+    const naive = (async () => {
+      let last = 0;
+      while (writing) {
+        const { rows } = await sql<{ event_id: string; global_position: string }>`
+          SELECT event_id, global_position FROM event_store.events WHERE global_position > ${last}
+           ORDER BY global_position LIMIT 25`.execute(f.db);
+        for (const row of rows) {
+          naiveSeen.add(row.event_id);
+          last = Number(row.global_position);
+        }
+        await sleep(2);
+      }
+    })();
+
+    await Promise.all([...Array.from({ length: 16 }, (_, w) => fastWriter(w)), slowWriter()]);
+    writing = false;
+    await Promise.all([follower, naive]);
+
+    const ids = seen.map((e) => e.eventId);
+    expect(new Set(ids).size).toBe(ids.length); // exactly once
+    expect(new Set(ids)).toEqual(appended); // every one
+    for (let i = 1; i < seen.length; i++) {
+      const [a, b] = [seen[i - 1]!, seen[i]!];
+      const ordered = BigInt(a.transactionId) < BigInt(b.transactionId) ||
+        (a.transactionId === b.transactionId && a.globalPosition < b.globalPosition);
+      expect(ordered).toBe(true); // commit-safe order
+    }
+    const versions = new Map<string, number>();
+    for (const event of seen) {
+      expect(event.streamVersion).toBe((versions.get(event.streamId) ?? 0) + 1); // each stream in order
+      versions.set(event.streamId, event.streamVersion);
+    }
+    const missedByNaive = [...appended].filter((id) => !naiveSeen.has(id));
+    expect(missedByNaive.length).toBeGreaterThan(0);
+  });
+
+  it('reports held-back events while an older transaction is open, and returns them after it commits', async () => {
+    const slow = f.db.transaction().execute(async (trx) => {
+      await appendToStream(trx, 'conversation-held-1', 'org', [newEvent()], 'no_stream');
+      await sql`SELECT pg_sleep(0.3)`.execute(trx);
+    });
+    await sleep(50);
+    const { checkpoint } = await readAll(f.db, { limit: 100_000 });
+    await f.store.appendToStream('conversation-held-2', [newEvent()], 'no_stream', { organizationId: 'org' });
+    const during = await readAll(f.db, { after: checkpoint });
+    expect(during.events).toHaveLength(0);
+    expect(during.heldBack).toBe(true);
+    await slow;
+    const afterCommit = await readAll(f.db, { after: checkpoint });
+    expect(afterCommit.events.map((e) => e.streamId)).toEqual(['conversation-held-1', 'conversation-held-2']);
+    expect(afterCommit.heldBack).toBe(false);
+  });
+});

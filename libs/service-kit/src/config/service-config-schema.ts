@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** The settings every service reads; a service may add its own (`loadServiceConfig`). */
+export function serviceConfigShape(defaultPort: number) {
+  return {
+    PORT: z.coerce.number().int().min(1).max(65_535).default(defaultPort),
+    DATABASE_URL: z
+      .url({ protocol: /^postgres(ql)?$/, error: 'expected a postgres:// URL' })
+      .default('postgres://postgres@127.0.0.1:5432/livedesk'),
+    NATS_URL: z
+      .string()
+      .regex(/^(nats|tls|ws|wss):\/\/[^\s,]+(,\s*(nats|tls|ws|wss):\/\/[^\s,]+)*$/, 'expected nats://host:port[,nats://…]')
+      .default('nats://127.0.0.1:4222'),
+    REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'expected a redis:// URL' }).default('redis://127.0.0.1:6379'),
+    LIVEDESK_SUBJECT_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'expected NATS subject tokens (letters, digits, - and _), dot-separated')
+      .default('livedesk'),
+    LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  };
+}
+
+export type ServiceConfig = z.infer<z.ZodObject<ReturnType<typeof serviceConfigShape>>>;

@@ -1,0 +1,38 @@
+import { Controller, Get } from '@nestjs/common';
+import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { NatsHealthIndicator } from './nats-health.indicator.js';
+import { PostgresHealthIndicator } from './postgres-health.indicator.js';
+import { RedisHealthIndicator } from './redis-health.indicator.js';
+
+const CHECK_TIMEOUT_MS = 1500;
+
+/**
+ * `live`: the process answers HTTP (an orchestrator restarts it otherwise); it checks no
+ * dependency, so that a Postgres outage does not restart every replica at once.
+ * `ready`: Postgres, NATS and Redis all answer, so the replica may take traffic.
+ */
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly postgres: PostgresHealthIndicator,
+    private readonly nats: NatsHealthIndicator,
+    private readonly redis: RedisHealthIndicator,
+  ) {}
+
+  @Get('live')
+  @HealthCheck()
+  live() {
+    return this.health.check([]);
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  ready() {
+    return this.health.check([
+      () => this.postgres.check(CHECK_TIMEOUT_MS),
+      () => this.nats.check(CHECK_TIMEOUT_MS),
+      () => this.redis.check(CHECK_TIMEOUT_MS),
+    ]);
+  }
+}
