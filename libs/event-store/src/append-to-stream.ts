@@ -24,18 +24,21 @@ export async function appendToStream(
 ): Promise<AppendResult> {
   if (events.length === 0) throw new Error(`appendToStream(${streamId}): no events`);
   const expected = expectedVersion === 'any' ? null : expectedVersion === 'no_stream' ? 0 : expectedVersion;
-  const now = new Date();
+  const occurredAt = new Date().toISOString();
+  const payload = JSON.stringify(
+    events.map((e) => ({
+      event_id: e.eventId,
+      type: e.type,
+      schema_version: e.schemaVersion ?? 1,
+      data: e.data,
+      metadata: e.metadata ?? {},
+      occurred_at: e.occurredAt?.toISOString() ?? occurredAt,
+    })),
+  );
   const call = () =>
     sql<AppendRow>`
       SELECT status, stream_version, first_position, last_position
-        FROM event_store.append_to_stream(
-          ${streamId}, ${organizationId}, ${expected}::bigint,
-          ${events.map((e) => e.eventId)}::uuid[],
-          ${events.map((e) => e.type)}::text[],
-          ${events.map((e) => e.schemaVersion ?? 1)}::int[],
-          ${events.map((e) => JSON.stringify(e.data))}::jsonb[],
-          ${events.map((e) => JSON.stringify(e.metadata ?? {}))}::jsonb[],
-          ${events.map((e) => e.occurredAt ?? now)}::timestamptz[])`.execute(db);
+        FROM event_store.append_to_stream(${streamId}, ${organizationId}, ${expected}::bigint, ${payload}::jsonb)`.execute(db);
   let result;
   try {
     result = await call();

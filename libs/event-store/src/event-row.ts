@@ -1,4 +1,11 @@
+import { sql } from 'kysely';
 import type { EventMetadata, RecordedEvent } from './types.js';
+
+/** The columns every event read selects, in this order. */
+export const EVENT_COLUMNS = sql.raw(
+  'global_position, transaction_id, event_id, stream_id, stream_version, organization_id, type, schema_version, ' +
+    'data, metadata, (extract(epoch FROM occurred_at) * 1000)::float8 AS occurred_at',
+);
 
 export interface EventRow {
   global_position: string;
@@ -11,7 +18,8 @@ export interface EventRow {
   schema_version: number;
   data: unknown;
   metadata: EventMetadata;
-  occurred_at: Date;
+  /** Milliseconds since the epoch (selected as float8: far cheaper to read than a timestamptz). */
+  occurred_at: number;
 }
 
 export function toRecordedEvent(row: EventRow): RecordedEvent {
@@ -26,6 +34,6 @@ export function toRecordedEvent(row: EventRow): RecordedEvent {
     schemaVersion: row.schema_version,
     data: row.data,
     metadata: row.metadata,
-    occurredAt: row.occurred_at,
+    occurredAt: new Date(row.occurred_at),
   };
 }

@@ -50,6 +50,8 @@ export class OutboxRelay {
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  /** A notification that came while the relay was not sleeping: the next sleep returns at once. */
+  private wakeRequested = false;
   private checkpoint: GlobalCheckpoint = START;
 
   constructor(private readonly options: OutboxRelayOptions) {
@@ -73,7 +75,7 @@ export class OutboxRelay {
   /** Finishes the batch in hand, then gives up leadership. */
   async stop(): Promise<void> {
     this.running = false;
-    this.wake?.();
+    this.requestWake();
     await this.loop;
     await this.releaseSession();
   }
@@ -83,7 +85,7 @@ export class OutboxRelay {
     this.running = false;
     this.session?.end().catch(() => undefined);
     this.session = undefined;
-    this.wake?.();
+    this.requestWake();
     await this.loop?.catch(() => undefined);
   }
 
@@ -142,7 +144,7 @@ export class OutboxRelay {
       await session.end();
       return false;
     }
-    session.on('notification', () => this.wake?.());
+    session.on('notification', () => this.requestWake());
     session.on('end', () => {
       if (this.session === session) this.session = undefined;
     });
@@ -159,13 +161,24 @@ export class OutboxRelay {
     await session?.end().catch(() => undefined);
   }
 
+  private requestWake(): void {
+    this.wakeRequested = true;
+    this.wake?.();
+  }
+
   private sleep(ms: number): Promise<void> {
+    if (this.wakeRequested) {
+      this.wakeRequested = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const done = () => {
         clearTimeout(timer);
+        this.wakeRequested = false;
+        this.wake = undefined;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
       this.wake = done;
     });
   }

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { EventStoreTables } from './database.js';
-import { toRecordedEvent, type EventRow } from './event-row.js';
+import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './event-row.js';
 import { START, type GlobalCheckpoint, type RecordedEvent } from './types.js';
 
 export interface ReadAllResult {
@@ -8,8 +8,9 @@ export interface ReadAllResult {
   /** Where the next read starts: the last event's pair, or the `after` given when none was read. */
   checkpoint: GlobalCheckpoint;
   /**
-   * True when committed events exist that this read held back because an older transaction was
-   * still in flight: read again soon.
+   * True when this read returned nothing although committed events lie after `after`: an older
+   * transaction, still in flight when the read's snapshot was taken, holds them back. Read again
+   * soon. Always false when events were returned.
    */
   heldBack: boolean;
 }
@@ -31,25 +32,26 @@ export async function readAll(
 ): Promise<ReadAllResult> {
   const after = options.after ?? START;
   const limit = options.limit ?? 1000;
-  // One statement, so the held-back check sees the same snapshot as the batch. The LEFT JOIN
-  // returns one row of NULLs when the batch is empty, which still carries held_back.
-  const { rows } = await sql<Partial<EventRow> & { held_back: boolean }>`
-    WITH horizon AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)
-    SELECT b.*, h.held_back
-      FROM (SELECT EXISTS (SELECT 1 FROM event_store.events, horizon WHERE transaction_id >= horizon.xmin) AS held_back) h
-      LEFT JOIN LATERAL (
-        SELECT global_position, transaction_id, event_id, stream_id, stream_version, organization_id,
-               type, schema_version, data, metadata, occurred_at
-          FROM event_store.events, horizon
-         WHERE (transaction_id, global_position) > (${after.transactionId}::xid8, ${after.globalPosition}::bigint)
-           AND transaction_id < horizon.xmin
-         ORDER BY transaction_id, global_position
-         LIMIT ${limit}
-      ) b ON true
-     ORDER BY b.transaction_id, b.global_position`.execute(db);
-  const heldBack = rows[0]?.held_back === true;
-  const eventRows = rows[0]?.event_id == null ? [] : (rows as EventRow[]);
-  const events = eventRows.map(toRecordedEvent);
+  // pg_current_snapshot() is stable: the planner evaluates the horizon once, as an index bound.
+  const { rows } = await sql<EventRow>`
+    SELECT ${EVENT_COLUMNS}
+      FROM event_store.events
+     WHERE (transaction_id, global_position) > (${after.transactionId}::xid8, ${after.globalPosition}::bigint)
+       AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+     ORDER BY transaction_id, global_position
+     LIMIT ${limit}`.execute(db);
+  // Asked in a new snapshot, so it must not depend on the horizon: the transaction that held
+  // events back may have ended in between, and then the events are readable now.
+  const heldBack =
+    rows.length === 0 &&
+    (
+      await sql<{ pending: boolean }>`
+        SELECT EXISTS (
+          SELECT 1 FROM event_store.events
+           WHERE (transaction_id, global_position) > (${after.transactionId}::xid8, ${after.globalPosition}::bigint)
+        ) AS pending`.execute(db)
+    ).rows[0]!.pending;
+  const events = rows.map(toRecordedEvent);
   const last = events.at(-1);
   return {
     events,

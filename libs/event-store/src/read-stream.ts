@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { EventStoreTables } from './database.js';
-import { toRecordedEvent, type EventRow } from './event-row.js';
+import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './event-row.js';
 import type { RecordedEvent } from './types.js';
 
 /** The events of one stream with a version above `afterVersion`, in version order. */
@@ -10,8 +10,7 @@ export async function readStream(
   options: { afterVersion?: number; limit?: number } = {},
 ): Promise<RecordedEvent[]> {
   const { rows } = await sql<EventRow>`
-    SELECT global_position, transaction_id, event_id, stream_id, stream_version, organization_id,
-           type, schema_version, data, metadata, occurred_at
+    SELECT ${EVENT_COLUMNS}
       FROM event_store.events
      WHERE stream_id = ${streamId} AND stream_version > ${options.afterVersion ?? 0}
      ORDER BY stream_version

@@ -58,29 +58,25 @@ export async function up(db: Kysely<any>): Promise<void> {
     )`.execute(db);
 
   // appendToStream in one round trip. p_expected: NULL = any, 0 = the stream must not exist,
-  // n = the stream's current version must be n. Raises LD409 on a version conflict and LD403
-  // when the stream belongs to another organization; answers 'duplicate' (and stores nothing)
-  // when every event id is already stored in this stream.
+  // n = the stream's current version must be n. p_events is a JSON array of
+  // {event_id, type, schema_version, data, metadata, occurred_at}: one parameter, parsed once.
+  // Raises LD409 on a version conflict, LD403 when the stream belongs to another organization
+  // and LD422 when only some of the event ids are stored already; answers 'duplicate' (and
+  // stores nothing) when every event id is already stored in this stream.
   await sql`
     CREATE FUNCTION event_store.append_to_stream(
       p_stream_id text,
       p_organization_id text,
       p_expected bigint,
-      p_event_ids uuid[],
-      p_types text[],
-      p_schema_versions integer[],
-      p_data jsonb[],
-      p_metadata jsonb[],
-      p_occurred_at timestamptz[]
+      p_events jsonb
     ) RETURNS TABLE (
       status text,
       stream_version bigint,
       first_position bigint,
-      last_position bigint,
-      transaction_id xid8
+      last_position bigint
     ) LANGUAGE plpgsql AS $fn$
     DECLARE
-      v_count integer := cardinality(p_event_ids);
+      v_count integer := jsonb_array_length(p_events);
       v_stored integer;
       v_other_streams integer;
       v_current bigint;
@@ -89,12 +85,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     BEGIN
       SELECT count(*), count(*) FILTER (WHERE e.stream_id <> p_stream_id)
         INTO v_stored, v_other_streams
-        FROM event_store.events e WHERE e.event_id = ANY (p_event_ids);
+        FROM event_store.events e
+       WHERE e.event_id IN (SELECT (x ->> 'event_id')::uuid FROM jsonb_array_elements(p_events) x);
       IF v_stored > 0 THEN
         IF v_stored = v_count AND v_other_streams = 0 THEN
           RETURN QUERY
-            SELECT 'duplicate'::text, max(e.stream_version), min(e.global_position), max(e.global_position), max(e.transaction_id::text)::xid8
-              FROM event_store.events e WHERE e.event_id = ANY (p_event_ids);
+            SELECT 'duplicate'::text, max(e.stream_version), min(e.global_position), max(e.global_position)
+              FROM event_store.events e
+             WHERE e.event_id IN (SELECT (x ->> 'event_id')::uuid FROM jsonb_array_elements(p_events) x);
           RETURN;
         END IF;
         RAISE EXCEPTION 'some of these event ids are already stored, in this or another stream'
@@ -118,7 +116,7 @@ export async function up(db: Kysely<any>): Promise<void> {
           USING ERRCODE = 'LD409', DETAIL = v_current::text;
       END IF;
       IF v_new_version = v_count AND p_expected IS NOT NULL AND p_expected <> 0 THEN
-        -- The stream was created by this append although the caller expected it to exist.
+        -- This append created the stream although the caller expected it to exist.
         RAISE EXCEPTION 'stream % is at version %, expected %', p_stream_id, 0, p_expected
           USING ERRCODE = 'LD409', DETAIL = '0';
       END IF;
@@ -127,13 +125,15 @@ export async function up(db: Kysely<any>): Promise<void> {
         WITH inserted AS (
           INSERT INTO event_store.events
             (event_id, stream_id, stream_version, organization_id, type, schema_version, data, metadata, occurred_at)
-          SELECT e.id, p_stream_id, v_new_version - v_count + e.ord, p_organization_id, e.type, e.sv, e.data, e.meta, e.at
-            FROM unnest(p_event_ids, p_types, p_schema_versions, p_data, p_metadata, p_occurred_at)
-                 WITH ORDINALITY AS e(id, type, sv, data, meta, at, ord)
-            ORDER BY e.ord
+          SELECT e.event_id, p_stream_id, v_new_version - v_count + e.ord, p_organization_id,
+                 e.type, e.schema_version, e.data, e.metadata, e.occurred_at
+            FROM ROWS FROM (jsonb_to_recordset(p_events)
+                   AS (event_id uuid, type text, schema_version integer, data jsonb, metadata jsonb, occurred_at timestamptz))
+                 WITH ORDINALITY AS e(event_id, type, schema_version, data, metadata, occurred_at, ord)
+           ORDER BY e.ord
           RETURNING global_position
         )
-        SELECT 'appended'::text, v_new_version, min(i.global_position), max(i.global_position), pg_current_xact_id()
+        SELECT 'appended'::text, v_new_version, min(i.global_position), max(i.global_position)
           FROM inserted i;
     END
     $fn$`.execute(db);

@@ -30,7 +30,7 @@ describe('NatsModule', () => {
 
     const subject = `${nats.subjectPrefix}.drain-check`;
     const received: string[] = [];
-    const subscription = nats.connection.subscribe(subject, { callback: (_error, msg) => received.push(msg.string()) });
+    const subscription = nats.connection.subscribe(subject, { callback: (_error, msg) => void received.push(msg.string()) });
     await nats.connection.flush();
     connection.publish(subject, 'last words');
 

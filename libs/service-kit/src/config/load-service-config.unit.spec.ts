@@ -13,6 +13,7 @@ describe('loadServiceConfig', () => {
       LIVEDESK_SUBJECT_PREFIX: 'livedesk',
       LOG_LEVEL: 'info',
       SHUTDOWN_TIMEOUT_MS: 10_000,
+      JETSTREAM_REPLICAS: 1,
     });
   });
 

@@ -20,6 +20,8 @@ export function serviceConfigShape(defaultPort: number) {
       .default('livedesk'),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+    /** Replicas of the JetStream streams a service provisions: 1 locally, 3 on a cluster. */
+    JETSTREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   };
 }
 

@@ -38,7 +38,11 @@ export class HttpMetrics {
   };
 }
 
+// A request no controller matched still passes through a catch-all route (nestjs-pino's
+// middleware is mounted on `{/*splat}`), so wildcard routes count as unmatched: a raw URL
+// would give one series per path a scanner tries.
 function routeOf(req: RoutedRequest): string {
   const path = req.route?.path;
-  return typeof path === 'string' ? `${req.baseUrl ?? ''}${path}` : 'unmatched';
+  if (typeof path !== 'string' || path.includes('*')) return 'unmatched';
+  return `${req.baseUrl ?? ''}${path}`;
 }

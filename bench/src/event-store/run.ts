@@ -1,0 +1,178 @@
+/**
+ * bench/event-store: durable appends per second of the event store at 1, 8 and 32 concurrent
+ * writers (single-event and 10-event appends, synchronous_commit on), next to the raw Postgres
+ * single-row insert rate at the same concurrency measured in the same run, and `readAll` replay
+ * over 1,000,000 events. Writes its section of bench/RESULTS.md.
+ *
+ *   pnpm bench:event-store            (DATABASE_URL, else the local server)
+ *   SECONDS_PER_CASE=10 pnpm bench:event-store
+ */
+import { randomUUID } from 'node:crypto';
+import { createDatabase, EventStore, migrateEventStore, readAll, START, type NewEvent } from '@livedesk/event-store';
+import { createTestDatabase } from '@livedesk/testing';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { machineLine, writeResultsSection } from '../shared/results-file.js';
+
+const SECONDS = Number(process.env.SECONDS_PER_CASE ?? 5);
+const REPLAY_EVENTS = Number(process.env.REPLAY_EVENTS ?? 1_000_000);
+const CONCURRENCY = [1, 8, 32];
+
+function messageEvent(): NewEvent {
+  return {
+    eventId: randomUUID(),
+    type: 'MessagePosted',
+    schemaVersion: 2,
+    data: {
+      message_id: randomUUID(),
+      author: { kind: 'customer', id: 'cust-7f3a' },
+      text: 'Hello, I ordered a blue jacket last week and it has not arrived yet. Can you check the status?',
+      client_id: randomUUID(),
+      attachments: [],
+    },
+    metadata: { correlationId: randomUUID() },
+  };
+}
+
+/** Runs `writers` loops of `work` for SECONDS and answers operations per second. */
+async function timed(writers: number, work: (writer: number) => Promise<number>): Promise<number> {
+  const deadline = Date.now() + SECONDS * 1000;
+  const started = process.hrtime.bigint();
+  const counts = await Promise.all(
+    Array.from({ length: writers }, async (_, writer) => {
+      let done = 0;
+      while (Date.now() < deadline) done += await work(writer);
+      return done;
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return counts.reduce((a, b) => a + b, 0) / seconds;
+}
+
+async function rawInsertRate(url: string, writers: number): Promise<number> {
+  const pool = new pg.Pool({ connectionString: url, max: writers });
+  await pool.query('CREATE TABLE IF NOT EXISTS raw_inserts (id bigserial PRIMARY KEY, payload jsonb NOT NULL)');
+  const payload = JSON.stringify(messageEvent().data);
+  const rate = await timed(writers, async () => {
+    await pool.query('INSERT INTO raw_inserts (payload) VALUES ($1)', [payload]);
+    return 1;
+  });
+  await pool.end();
+  return rate;
+}
+
+async function appendRate(url: string, writers: number, eventsPerAppend: number): Promise<number> {
+  const db = createDatabase(url, { max: writers });
+  const store = new EventStore(db);
+  const run = randomUUID().slice(0, 8);
+  // Each writer appends to its own conversations with the exact expected version, as a
+  // conversation service does.
+  const versions = new Map<string, number>();
+  const rate = await timed(writers, async (writer) => {
+    const stream = `conversation-${run}-${writer}-${Math.floor(Math.random() * 50)}`;
+    const expected = versions.get(stream) ?? 'no_stream';
+    const events = Array.from({ length: eventsPerAppend }, messageEvent);
+    const result = await store.appendToStream(stream, events, expected, { organizationId: 'org-bench' });
+    versions.set(stream, result.nextExpectedVersion);
+    return eventsPerAppend;
+  });
+  await db.destroy();
+  return rate;
+}
+
+/** Loads realistic conversations straight into the event table, 20 events per stream. */
+async function seed(url: string, total: number): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const perTransaction = 50_000;
+  for (let offset = 0; offset < total; offset += perTransaction) {
+    await client.query(
+      `INSERT INTO event_store.events
+         (event_id, stream_id, stream_version, organization_id, type, schema_version, data, metadata, occurred_at)
+       SELECT gen_random_uuid(), 'conversation-seed-' || (n / 20), (n % 20) + 1, 'org-bench',
+              CASE WHEN n % 20 = 0 THEN 'ConversationStarted' ELSE 'MessagePosted' END, 1,
+              jsonb_build_object('message_id', md5(n::text), 'author', jsonb_build_object('kind', 'customer', 'id', 'cust-' || (n / 20)),
+                                 'text', 'Hello, I ordered a blue jacket last week and it has not arrived yet. Can you check?',
+                                 'attachments', '[]'::jsonb),
+              jsonb_build_object('correlationId', md5((n + 1)::text)),
+              now()
+         FROM generate_series($1::bigint, $2::bigint) AS n`,
+      [offset, Math.min(offset + perTransaction, total) - 1],
+    );
+  }
+  await client.query('ANALYZE event_store.events');
+  await client.end();
+}
+
+async function replayRate(url: string): Promise<{ events: number; perSecond: number }> {
+  const db = createDatabase(url, { max: 2 });
+  let after = START;
+  let events = 0;
+  const started = process.hrtime.bigint();
+  for (;;) {
+    const read = await readAll(db, { after, limit: 10_000 });
+    if (read.events.length === 0) break;
+    events += read.events.length;
+    after = read.checkpoint;
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await db.destroy();
+  return { events, perSecond: events / seconds };
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+async function main(): Promise<void> {
+  const database = await createTestDatabase();
+  const admin = createDatabase(database.url, { max: 1 });
+  try {
+    await migrateEventStore(admin);
+    const settings = await sql<{ name: string; setting: string }>`
+      SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_commit', 'fsync', 'server_version', 'wal_sync_method')`.execute(admin);
+    const setting = Object.fromEntries(settings.rows.map((r) => [r.name, r.setting]));
+    if (setting.synchronous_commit !== 'on' || setting.fsync !== 'on') {
+      throw new Error(`durable appends need synchronous_commit=on and fsync=on; found ${JSON.stringify(setting)}`);
+    }
+    console.log(`database ${database.name}; ${SECONDS}s per case; ${JSON.stringify(setting)}`);
+
+    const rows: string[] = [];
+    const ratios: Record<number, number> = {};
+    for (const writers of CONCURRENCY) {
+      const raw = await rawInsertRate(database.url, writers);
+      const single = await appendRate(database.url, writers, 1);
+      const ten = await appendRate(database.url, writers, 10);
+      ratios[writers] = single / raw;
+      const line = `| ${writers} | ${fmt(raw)} | ${fmt(single)} | ${(100 * single / raw).toFixed(0)} % | ${fmt(ten)} |`;
+      console.log(line);
+      rows.push(line);
+    }
+
+    console.log(`seeding ${fmt(REPLAY_EVENTS)} events for the replay …`);
+    await sql`TRUNCATE event_store.events, event_store.streams`.execute(admin);
+    await seed(database.url, REPLAY_EVENTS);
+    const replay = await replayRate(database.url);
+    console.log(`readAll replay: ${fmt(replay.events)} events, ${fmt(replay.perSecond)} events/s`);
+
+    const at32 = ratios[32] ?? 0;
+    writeResultsSection(
+      'event-store',
+      `## event-store (\`pnpm bench:event-store\`)
+
+Run on ${new Date().toISOString().slice(0, 10)}: ${machineLine([`PostgreSQL ${setting.server_version} on the same machine`, `synchronous_commit ${setting.synchronous_commit}, fsync ${setting.fsync}, wal_sync_method ${setting.wal_sync_method}`])}; ${SECONDS} s per case.
+
+Durable appends per second (events/s). "Raw insert" is a plain \`pg\` loop of single-row \`INSERT\`s (one transaction each) at the same concurrency, in the same run: the machine's physical limit.
+
+| writers | raw insert rows/s | single-event appends, events/s | vs raw | 10-event appends, events/s |
+|---|---|---|---|---|
+${rows.join('\n')}
+
+- Target: single-event appends at 32 writers at least 60 % of the raw insert rate: **${(100 * at32).toFixed(0)} %** (${at32 >= 0.6 ? 'met' : 'missed'}).
+- \`readAll\` replay over ${fmt(replay.events)} events (batches of 10,000, commit-safe order): **${fmt(replay.perSecond)} events/s** (target 250,000: ${replay.perSecond >= 250_000 ? 'met' : 'missed'}).`,
+    );
+  } finally {
+    await admin.destroy();
+    await database.drop();
+  }
+}
+
+await main();

@@ -1,0 +1,104 @@
+import 'reflect-metadata';
+import { Module, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import type { z } from 'zod';
+import { CommandServer } from '@livedesk/messaging';
+import { loadServiceConfig } from '../config/load-service-config.js';
+import { ServiceConfigError } from '../config/service-config-error.js';
+import type { ServiceConfig } from '../config/service-config-schema.js';
+import { HttpMetrics } from '../metrics/http-metrics.js';
+import { ServiceKitModule } from '../service-kit.module.js';
+import { installShutdownDeadline } from './shutdown-deadline.js';
+
+export interface BootstrapServiceOptions<E extends z.ZodRawShape> {
+  /** `gateway`, `conversation`, …: logs, metrics, NATS queue group. */
+  name: string;
+  /** The service's root module; it may inject everything ServiceKitModule exports. */
+  module: Type<unknown> | DynamicModule;
+  defaultPort: number;
+  /** The service's own environment variables. */
+  configExtension?: E;
+  /** Listen for commands (`@MessagePattern`) over NATS in the service's queue group. Default true. */
+  commands?: boolean;
+}
+
+export interface RunningService {
+  app: INestApplication;
+  config: ServiceConfig;
+}
+
+@Module({})
+class ServiceRootModule {}
+
+/**
+ * How every service starts (STYLE.md item 11): validate the environment before anything
+ * else, then Postgres, Redis and NATS, the HTTP server with health and metrics, the command
+ * server; SIGTERM / SIGINT close it all gracefully and exit 0, or exit 1 after
+ * SHUTDOWN_TIMEOUT_MS.
+ */
+export async function bootstrapService<E extends z.ZodRawShape = Record<never, never>>(
+  options: BootstrapServiceOptions<E>,
+): Promise<RunningService> {
+  const config = loadConfigOrExit(options);
+  const root: DynamicModule = {
+    module: ServiceRootModule,
+    imports: [ServiceKitModule.forRoot({ name: options.name, config }), options.module],
+  };
+  let app: INestApplication;
+  try {
+    // abortOnError: false so that a failed boot throws here instead of `process.abort()`.
+    app = await NestFactory.create(root, { bufferLogs: true, abortOnError: false });
+  } catch (error) {
+    return exitOnBootFailure(options.name, error);
+  }
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  app.use(app.get(HttpMetrics).middleware);
+  // useProcessExit: exit 0 after a clean close (Nest re-raises the signal otherwise: 143).
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+  installShutdownDeadline(config.SHUTDOWN_TIMEOUT_MS, logger);
+  try {
+    if (options.commands ?? true) {
+      app.connectMicroservice(
+        {
+          strategy: new CommandServer({
+            url: config.NATS_URL,
+            name: `${options.name}-commands`,
+            subjectPrefix: config.LIVEDESK_SUBJECT_PREFIX,
+            queue: options.name,
+            drainTimeoutMs: Math.max(100, config.SHUTDOWN_TIMEOUT_MS - 1000),
+          }),
+        },
+        { inheritAppConfig: true },
+      );
+      await app.startAllMicroservices();
+    }
+    await app.listen(config.PORT, '0.0.0.0');
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    return exitOnBootFailure(options.name, error);
+  }
+  logger.log(`${options.name} listening on port ${config.PORT}`, 'Bootstrap');
+  return { app, config };
+}
+
+function loadConfigOrExit<E extends z.ZodRawShape>(options: BootstrapServiceOptions<E>): ServiceConfig {
+  try {
+    return loadServiceConfig({
+      defaultPort: options.defaultPort,
+      ...(options.configExtension === undefined ? {} : { extension: options.configExtension }),
+    });
+  } catch (error) {
+    if (!(error instanceof ServiceConfigError)) throw error;
+    // A plain message, no stack trace: the operator has a variable to fix, not a bug to read.
+    process.stderr.write(`${options.name} cannot start: ${error.message}\n`);
+    process.exit(1);
+  }
+}
+
+function exitOnBootFailure(name: string, error: unknown): never {
+  const reason = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`${name} failed to start: ${reason}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,15 @@
+export { loadServiceConfig, type LoadServiceConfigOptions } from './config/load-service-config.js';
+export { ServiceConfigError } from './config/service-config-error.js';
+export { serviceConfigShape, type ServiceConfig } from './config/service-config-schema.js';
+export { loadDotEnv } from './config/load-dot-env.js';
+export { ensureDatabase } from './database/ensure-database.js';
+export { createDatabase, type Database, type CreateDatabaseOptions } from './database/create-database.js';
+export { DATABASE } from './database/database.tokens.js';
+export { createRedis } from './redis/create-redis.js';
+export { REDIS } from './redis/redis.tokens.js';
+export { METRICS_REGISTRY } from './metrics/metrics.tokens.js';
+export { HttpMetrics } from './metrics/http-metrics.js';
+export { REQUEST_ID_HEADER } from './logging/logger-params.js';
+export { SERVICE_CONFIG } from './service-kit.tokens.js';
+export { ServiceKitModule, type ServiceKitOptions } from './service-kit.module.js';
+export { bootstrapService, type BootstrapServiceOptions, type RunningService } from './bootstrap/bootstrap-service.js';

@@ -1,0 +1,63 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
+import { NatsModule } from '@livedesk/messaging';
+import type { ServiceConfig } from './config/service-config-schema.js';
+import { createDatabase } from './database/create-database.js';
+import { DatabaseCloser } from './database/database-closer.js';
+import { DATABASE } from './database/database.tokens.js';
+import { HealthController } from './health/health.controller.js';
+import { NatsHealthIndicator } from './health/nats-health.indicator.js';
+import { PostgresHealthIndicator } from './health/postgres-health.indicator.js';
+import { RedisHealthIndicator } from './health/redis-health.indicator.js';
+import { loggerParams } from './logging/logger-params.js';
+import { HttpMetrics } from './metrics/http-metrics.js';
+import { MetricsController } from './metrics/metrics.controller.js';
+import { createMetricsRegistry } from './metrics/metrics-registry.js';
+import { METRICS_REGISTRY } from './metrics/metrics.tokens.js';
+import { createRedis } from './redis/create-redis.js';
+import { RedisCloser } from './redis/redis-closer.js';
+import { REDIS } from './redis/redis.tokens.js';
+import { SERVICE_CONFIG } from './service-kit.tokens.js';
+
+export interface ServiceKitOptions {
+  /** Service name: logs, metrics labels, connection names, NATS queue group. */
+  name: string;
+  config: ServiceConfig;
+}
+
+/**
+ * What every service has: config, pino logs, Postgres (Kysely), Redis, NATS, health and
+ * Prometheus endpoints. Global, so the service's own modules only inject the tokens.
+ */
+@Module({})
+export class ServiceKitModule {
+  static forRoot({ name, config }: ServiceKitOptions): DynamicModule {
+    return {
+      module: ServiceKitModule,
+      global: true,
+      imports: [
+        LoggerModule.forRoot(loggerParams(name, config.LOG_LEVEL)),
+        TerminusModule.forRoot({ errorLogStyle: 'json' }),
+        NatsModule.forRoot({ url: config.NATS_URL, name, subjectPrefix: config.LIVEDESK_SUBJECT_PREFIX }),
+      ],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        { provide: SERVICE_CONFIG, useValue: config },
+        {
+          provide: DATABASE,
+          useFactory: () => createDatabase({ url: config.DATABASE_URL, applicationName: name }),
+        },
+        { provide: REDIS, useFactory: () => createRedis(config.REDIS_URL, name) },
+        { provide: METRICS_REGISTRY, useFactory: () => createMetricsRegistry(name) },
+        { provide: HttpMetrics, useFactory: (registry) => new HttpMetrics(registry), inject: [METRICS_REGISTRY] },
+        DatabaseCloser,
+        RedisCloser,
+        PostgresHealthIndicator,
+        NatsHealthIndicator,
+        RedisHealthIndicator,
+      ],
+      exports: [SERVICE_CONFIG, DATABASE, REDIS, METRICS_REGISTRY, HttpMetrics],
+    };
+  }
+}

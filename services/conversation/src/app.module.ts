@@ -1,0 +1,9 @@
+import { Module } from '@nestjs/common';
+
+/**
+ * The conversation service: the conversation aggregate: commands in, events appended to its stream.
+ * ServiceKitModule (added by bootstrapService) already provides config, logs, Postgres,
+ * Redis, NATS, health and metrics; the service's own modules are imported here.
+ */
+@Module({})
+export class ConversationModule {}

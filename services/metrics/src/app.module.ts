@@ -1,0 +1,9 @@
+import { Module } from '@nestjs/common';
+
+/**
+ * The metrics service: projections that replay the event streams into FRT, resolution time, SLA and agent activity.
+ * ServiceKitModule (added by bootstrapService) already provides config, logs, Postgres,
+ * Redis, NATS, health and metrics; the service's own modules are imported here.
+ */
+@Module({})
+export class MetricsModule {}

@@ -1,0 +1,9 @@
+import 'reflect-metadata';
+import { bootstrapService } from '@livedesk/service-kit';
+import { MetricsModule } from './app.module.js';
+
+await bootstrapService({
+  name: 'metrics',
+  module: MetricsModule,
+  defaultPort: 8084,
+});
