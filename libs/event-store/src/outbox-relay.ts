@@ -19,6 +19,8 @@ export interface OutboxRelayOptions {
   nats: NatsConnection;
   streamName: string;
   subjectPrefix: string;
+  /** JetStream replicas of the event stream (3 on a NATS cluster). */
+  replicas?: number;
   /** Events read and published per round (default 500). */
   batchSize?: number;
   /** Poll this often even without a notification, in case one was lost (default 1000 ms). */
@@ -67,6 +69,7 @@ export class OutboxRelay {
     await ensureEventStream(await jetstreamManager(this.options.nats), {
       name: this.options.streamName,
       subjectPrefix: this.options.subjectPrefix,
+      replicas: this.options.replicas ?? 1,
     });
     this.running = true;
     this.loop = this.run();

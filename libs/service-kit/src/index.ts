@@ -13,3 +13,5 @@ export { REQUEST_ID_HEADER } from './logging/logger-params.js';
 export { SERVICE_CONFIG } from './service-kit.tokens.js';
 export { ServiceKitModule, type ServiceKitOptions } from './service-kit.module.js';
 export { bootstrapService, type BootstrapServiceOptions, type RunningService } from './bootstrap/bootstrap-service.js';
+export { EventStoreModule, type EventStoreModuleOptions } from './event-store/event-store.module.js';
+export { EVENT_STORE } from './event-store/event-store.tokens.js';

@@ -1,3 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { createDatabase, EventStore } from '@livedesk/event-store';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -88,6 +92,7 @@ describe('every service boots, reports health and metrics, and stops on SIGTERM'
         NATS_URL: urls.natsUrl,
         REDIS_URL: urls.redisUrl,
         LIVEDESK_SUBJECT_PREFIX: nats.subjectPrefix,
+        LIVEDESK_EVENTS_STREAM: `${nats.streamPrefix}_EVENTS`,
         LOG_LEVEL: 'warn',
         SHUTDOWN_TIMEOUT_MS: '5000',
       };
@@ -102,6 +107,33 @@ describe('every service boots, reports health and metrics, and stops on SIGTERM'
     }
     await database?.drop();
     await nats?.cleanup();
+  });
+
+  it('migrates the event store and relays appended events to JetStream (one relay leads)', async () => {
+    for (const service of ['conversation', 'routing', 'ticketing'] as const) {
+      const { port } = running.get(service)!;
+      await waitFor(async () => (await statusOf(`http://127.0.0.1:${port}/health/ready`)) === 200, {
+        timeoutMs: 20_000,
+        intervalMs: 100,
+        what: `${service} to be ready`,
+      });
+    }
+    const db = createDatabase(database.url, { max: 2 });
+    try {
+      const store = new EventStore(db);
+      const events = [randomUUID(), randomUUID()].map((eventId) => ({ eventId, type: 'TagAdded', data: { tag: 'vip' } }));
+      await store.appendToStream('conversation-boot', events, 'no_stream', { organizationId: 'org-boot' });
+      const jsm = await jetstreamManager(nats.connection);
+      await waitFor(async () => (await jsm.streams.info(`${nats.streamPrefix}_EVENTS`).catch(() => undefined))?.state.messages === 2, {
+        timeoutMs: 10_000,
+        what: 'the two events on JetStream',
+      });
+      const { rows } = await sql<{ n: string }>`
+        SELECT count(*) AS n FROM pg_stat_activity WHERE datname = ${database.name} AND application_name = 'livedesk-outbox-relay'`.execute(db);
+      expect(rows[0]!.n).toBe('1');
+    } finally {
+      await db.destroy();
+    }
   });
 
   it.each(SERVICES)('%s', async (service) => {

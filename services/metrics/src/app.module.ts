@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
+import { EventStoreModule } from '@livedesk/service-kit';
 
 /**
  * The metrics service: projections that replay the event streams into FRT, resolution time, SLA and agent activity.
  * ServiceKitModule (added by bootstrapService) already provides config, logs, Postgres,
  * Redis, NATS, health and metrics; the service's own modules are imported here.
  */
-@Module({})
+@Module({ imports: [EventStoreModule.forRoot({ relay: false })] })
 export class MetricsModule {}

@@ -11,6 +11,7 @@ describe('loadServiceConfig', () => {
       NATS_URL: 'nats://127.0.0.1:4222',
       REDIS_URL: 'redis://127.0.0.1:6379',
       LIVEDESK_SUBJECT_PREFIX: 'livedesk',
+      LIVEDESK_EVENTS_STREAM: 'LIVEDESK_EVENTS',
       LOG_LEVEL: 'info',
       SHUTDOWN_TIMEOUT_MS: 10_000,
       JETSTREAM_REPLICAS: 1,

@@ -18,6 +18,11 @@ export function serviceConfigShape(defaultPort: number) {
       .string()
       .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'expected NATS subject tokens (letters, digits, - and _), dot-separated')
       .default('livedesk'),
+    /** The JetStream stream the outbox relay publishes events to and consumers read. */
+    LIVEDESK_EVENTS_STREAM: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, 'expected a JetStream stream name (letters, digits, - and _)')
+      .default('LIVEDESK_EVENTS'),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
     /** Replicas of the JetStream streams a service provisions: 1 locally, 3 on a cluster. */

@@ -1,5 +1,5 @@
-import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import { createDatabase as createPool } from '@livedesk/event-store';
+import { sql, type Kysely } from 'kysely';
 import { ensureDatabase } from './ensure-database.js';
 
 /**
@@ -18,18 +18,9 @@ export interface CreateDatabaseOptions {
 /** Creates the database if missing, opens the pool, and checks a connection works. */
 export async function createDatabase(options: CreateDatabaseOptions): Promise<Database> {
   await ensureDatabase(options.url);
-  const pool = new pg.Pool({
-    connectionString: options.url,
-    application_name: options.applicationName,
-    max: options.maxConnections ?? 10,
-    // A session left idle inside a transaction holds back every reader of the global event
-    // log (STYLE.md item 2), so Postgres ends it.
-    options: '-c idle_in_transaction_session_timeout=60000',
-  });
-  const database = new Kysely<{}>({ dialect: new PostgresDialect({ pool }) });
+  const database: Database = createPool(options.url, { max: options.maxConnections ?? 10, applicationName: options.applicationName });
   try {
-    const client = await pool.connect();
-    client.release();
+    await sql`SELECT 1`.execute(database);
   } catch (error) {
     await database.destroy();
     throw error;

@@ -1,0 +1,33 @@
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { EventStore, migrateEventStore, type EventStoreTables } from '@livedesk/event-store';
+import type { Kysely } from 'kysely';
+import { DATABASE } from '../database/database.tokens.js';
+import { EVENT_STORE } from './event-store.tokens.js';
+import { OutboxRelayRunner } from './outbox-relay-runner.js';
+
+export interface EventStoreModuleOptions {
+  /** Run the outbox relay in this service (services that append events). */
+  relay: boolean;
+}
+
+/**
+ * The event store for a service: migrates the `event_store` schema before anything else uses it
+ * (Kysely's Migrator locks, so replicas starting together are safe) and provides `EVENT_STORE`.
+ */
+@Module({})
+export class EventStoreModule {
+  static forRoot(options: EventStoreModuleOptions): DynamicModule {
+    const providers: Provider[] = [
+      {
+        provide: EVENT_STORE,
+        inject: [DATABASE],
+        useFactory: async (db: Kysely<EventStoreTables>) => {
+          await migrateEventStore(db);
+          return new EventStore(db);
+        },
+      },
+    ];
+    if (options.relay) providers.push(OutboxRelayRunner);
+    return { module: EventStoreModule, providers, exports: [EVENT_STORE] };
+  }
+}
