@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { EventStoreTables } from './database.js';
+import { pgPoolOf, type EventStoreTables } from './database.js';
 import { EventIdReuseError, StreamOwnershipError, StreamVersionConflictError } from './errors.js';
 import type { AppendResult, ExpectedVersion, NewEvent } from './types.js';
 
@@ -10,10 +10,14 @@ interface AppendRow {
   last_position: string;
 }
 
+const APPEND_SQL =
+  'SELECT status, stream_version, first_position, last_position FROM event_store.append_to_stream($1, $2, $3::bigint, $4::jsonb)';
+
 /**
  * Appends events to a stream in one round trip (`event_store.append_to_stream`, see the
- * migration), checking the expected version under the stream row's lock. Pass a transaction as
- * `db` to append atomically with other writes; the relay then finds the events after commit.
+ * migration), checking the expected version under the stream row's lock; outside a transaction
+ * it runs as a named prepared statement. Pass a transaction as `db` to append atomically with
+ * other writes; the relay then finds the events after commit.
  */
 export async function appendToStream(
   db: Kysely<EventStoreTables>,
@@ -35,10 +39,13 @@ export async function appendToStream(
       occurred_at: e.occurredAt?.toISOString() ?? occurredAt,
     })),
   );
-  const call = () =>
-    sql<AppendRow>`
+  const call = async (): Promise<{ rows: AppendRow[] }> => {
+    const pool = pgPoolOf(db);
+    if (pool) return pool.query<AppendRow>({ name: 'event_store.append_to_stream', text: APPEND_SQL, values: [streamId, organizationId, expected, payload] });
+    return sql<AppendRow>`
       SELECT status, stream_version, first_position, last_position
         FROM event_store.append_to_stream(${streamId}, ${organizationId}, ${expected}::bigint, ${payload}::jsonb)`.execute(db);
+  };
   let result;
   try {
     result = await call();

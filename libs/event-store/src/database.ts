@@ -49,6 +49,17 @@ export interface EventStoreTables {
  * long: an open transaction holds back `pg_snapshot_xmin`, and with it every reader of the
  * global log (STYLE.md, item 2).
  */
+const pools = new WeakMap<object, pg.Pool>();
+
+/**
+ * The `pg` pool under a Kysely instance made by `createDatabase`, for the few hot statements
+ * that run as named prepared statements (Kysely sends every query unnamed, so Postgres parses
+ * and plans it each time). Undefined for a transaction or a Kysely made elsewhere.
+ */
+export function pgPoolOf(db: object): pg.Pool | undefined {
+  return pools.get(db);
+}
+
 export function createDatabase<DB = EventStoreTables>(
   connectionString: string,
   options: { max?: number; applicationName?: string } = {},
@@ -59,5 +70,7 @@ export function createDatabase<DB = EventStoreTables>(
     application_name: options.applicationName ?? 'livedesk',
     options: '-c idle_in_transaction_session_timeout=30000',
   });
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return db;
 }

@@ -1,4 +1,4 @@
-export { createDatabase, type EventStoreTables } from './database.js';
+export { createDatabase, pgPoolOf, type EventStoreTables } from './database.js';
 export { migrateEventStore } from './migrate.js';
 export { EventStore } from './event-store.js';
 export { appendToStream } from './append-to-stream.js';

@@ -83,11 +83,13 @@ export async function up(db: Kysely<any>): Promise<void> {
       v_owner text;
       v_new_version bigint;
     BEGIN
-      SELECT count(*), count(*) FILTER (WHERE e.stream_id <> p_stream_id)
-        INTO v_stored, v_other_streams
-        FROM event_store.events e
-       WHERE e.event_id IN (SELECT (x ->> 'event_id')::uuid FROM jsonb_array_elements(p_events) x);
-      IF v_stored > 0 THEN
+      -- A repeated append is recognised by its first event id (one index probe). A repeat that
+      -- races the original fails on the event id unique index instead; the caller asks again.
+      IF EXISTS (SELECT 1 FROM event_store.events e WHERE e.event_id = (p_events -> 0 ->> 'event_id')::uuid) THEN
+        SELECT count(*), count(*) FILTER (WHERE e.stream_id <> p_stream_id)
+          INTO v_stored, v_other_streams
+          FROM event_store.events e
+         WHERE e.event_id IN (SELECT (x ->> 'event_id')::uuid FROM jsonb_array_elements(p_events) x);
         IF v_stored = v_count AND v_other_streams = 0 THEN
           RETURN QUERY
             SELECT 'duplicate'::text, max(e.stream_version), min(e.global_position), max(e.global_position)
@@ -99,26 +101,36 @@ export async function up(db: Kysely<any>): Promise<void> {
           USING ERRCODE = 'LD422';
       END IF;
 
-      INSERT INTO event_store.streams AS s (stream_id, organization_id, version)
-        VALUES (p_stream_id, p_organization_id, v_count)
-        ON CONFLICT (stream_id) DO UPDATE SET version = s.version + v_count, updated_at = now()
-          WHERE (p_expected IS NULL OR s.version = p_expected) AND s.organization_id = p_organization_id
+      -- Lock the stream's row while moving its version: writers of one stream queue here.
+      -- An existing stream (the common case) is one UPDATE; a new one is one INSERT.
+      IF p_expected = 0 THEN
+        INSERT INTO event_store.streams (stream_id, organization_id, version)
+          VALUES (p_stream_id, p_organization_id, v_count)
+          ON CONFLICT (stream_id) DO NOTHING
+          RETURNING version INTO v_new_version;
+      ELSE
+        UPDATE event_store.streams s SET version = s.version + v_count, updated_at = now()
+         WHERE s.stream_id = p_stream_id
+           AND (p_expected IS NULL OR s.version = p_expected)
+           AND s.organization_id = p_organization_id
         RETURNING s.version INTO v_new_version;
+        IF v_new_version IS NULL AND p_expected IS NULL THEN
+          INSERT INTO event_store.streams AS s (stream_id, organization_id, version)
+            VALUES (p_stream_id, p_organization_id, v_count)
+            ON CONFLICT (stream_id) DO UPDATE SET version = s.version + v_count, updated_at = now()
+              WHERE s.organization_id = p_organization_id
+            RETURNING s.version INTO v_new_version;
+        END IF;
+      END IF;
 
       IF v_new_version IS NULL THEN
-        -- The update's condition failed; ON CONFLICT locked the row, so this read is current.
         SELECT s.version, s.organization_id INTO v_current, v_owner
           FROM event_store.streams s WHERE s.stream_id = p_stream_id;
         IF v_owner <> p_organization_id THEN
           RAISE EXCEPTION 'stream % belongs to another organization', p_stream_id USING ERRCODE = 'LD403';
         END IF;
-        RAISE EXCEPTION 'stream % is at version %, expected %', p_stream_id, v_current, p_expected
-          USING ERRCODE = 'LD409', DETAIL = v_current::text;
-      END IF;
-      IF v_new_version = v_count AND p_expected IS NOT NULL AND p_expected <> 0 THEN
-        -- This append created the stream although the caller expected it to exist.
-        RAISE EXCEPTION 'stream % is at version %, expected %', p_stream_id, 0, p_expected
-          USING ERRCODE = 'LD409', DETAIL = '0';
+        RAISE EXCEPTION 'stream % is at version %, expected %', p_stream_id, coalesce(v_current, 0), p_expected
+          USING ERRCODE = 'LD409', DETAIL = coalesce(v_current, 0)::text;
       END IF;
 
       RETURN QUERY
