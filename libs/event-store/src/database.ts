@@ -70,6 +70,10 @@ export function createDatabase<DB = EventStoreTables>(
     application_name: options.applicationName ?? 'livedesk',
     options: '-c idle_in_transaction_session_timeout=30000',
   });
+  // An idle pooled connection that the server ends (restart, failover, pg_terminate_backend)
+  // makes the pool emit 'error'; unhandled, that event would crash the process. The pool has
+  // already dropped the connection and opens a new one on the next query.
+  pool.on('error', () => undefined);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   pools.set(db, pool);
   return db;

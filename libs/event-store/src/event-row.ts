@@ -2,10 +2,10 @@ import { sql } from 'kysely';
 import type { EventMetadata, RecordedEvent } from './types.js';
 
 /** The columns every event read selects, in this order. */
-export const EVENT_COLUMNS = sql.raw(
+export const EVENT_COLUMNS_SQL =
   'global_position, transaction_id, event_id, stream_id, stream_version, organization_id, type, schema_version, ' +
-    'data, metadata, (extract(epoch FROM occurred_at) * 1000)::float8 AS occurred_at',
-);
+  'data, metadata, (extract(epoch FROM occurred_at) * 1000)::float8 AS occurred_at';
+export const EVENT_COLUMNS = sql.raw(EVENT_COLUMNS_SQL);
 
 export interface EventRow {
   global_position: string;

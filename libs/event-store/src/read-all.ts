@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import type { EventStoreTables } from './database.js';
-import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './event-row.js';
+import { pgPoolOf, type EventStoreTables } from './database.js';
+import { EVENT_COLUMNS, EVENT_COLUMNS_SQL, toRecordedEvent, type EventRow } from './event-row.js';
 import { START, type GlobalCheckpoint, type RecordedEvent } from './types.js';
 
 export interface ReadAllResult {
@@ -26,6 +26,14 @@ export interface ReadAllResult {
  * them are finished), ordered by (transaction id, position). Any event that becomes visible
  * later belongs to a transaction id >= that xmin, so it sorts after everything already read.
  */
+const READ_ALL_SQL = `
+  SELECT ${EVENT_COLUMNS_SQL}
+    FROM event_store.events
+   WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+     AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+   ORDER BY transaction_id, global_position
+   LIMIT $3`;
+
 export async function readAll(
   db: Kysely<EventStoreTables>,
   options: { after?: GlobalCheckpoint; limit?: number } = {},
@@ -33,13 +41,17 @@ export async function readAll(
   const after = options.after ?? START;
   const limit = options.limit ?? 1000;
   // pg_current_snapshot() is stable: the planner evaluates the horizon once, as an index bound.
-  const { rows } = await sql<EventRow>`
-    SELECT ${EVENT_COLUMNS}
-      FROM event_store.events
-     WHERE (transaction_id, global_position) > (${after.transactionId}::xid8, ${after.globalPosition}::bigint)
-       AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-     ORDER BY transaction_id, global_position
-     LIMIT ${limit}`.execute(db);
+  // Outside a transaction it runs as a named prepared statement (followers call it in a loop).
+  const pool = pgPoolOf(db);
+  const { rows } = pool
+    ? await pool.query<EventRow>({ name: 'event_store.read_all', text: READ_ALL_SQL, values: [after.transactionId, after.globalPosition, limit] })
+    : await sql<EventRow>`
+        SELECT ${EVENT_COLUMNS}
+          FROM event_store.events
+         WHERE (transaction_id, global_position) > (${after.transactionId}::xid8, ${after.globalPosition}::bigint)
+           AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+         ORDER BY transaction_id, global_position
+         LIMIT ${limit}`.execute(db);
   // Asked in a new snapshot, so it must not depend on the horizon: the transaction that held
   // events back may have ended in between, and then the events are readable now.
   const heldBack =
