@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import { pgPoolOf, type EventStoreTables } from './database.js';
 import { EventIdReuseError, StreamOwnershipError, StreamVersionConflictError } from './errors.js';
 import type { AppendResult, ExpectedVersion, NewEvent } from './types.js';
@@ -39,12 +39,11 @@ export async function appendToStream(
       occurred_at: e.occurredAt?.toISOString() ?? occurredAt,
     })),
   );
+  const values = [streamId, organizationId, expected, payload];
   const call = async (): Promise<{ rows: AppendRow[] }> => {
     const pool = pgPoolOf(db);
-    if (pool) return pool.query<AppendRow>({ name: 'event_store.append_to_stream', text: APPEND_SQL, values: [streamId, organizationId, expected, payload] });
-    return sql<AppendRow>`
-      SELECT status, stream_version, first_position, last_position
-        FROM event_store.append_to_stream(${streamId}, ${organizationId}, ${expected}::bigint, ${payload}::jsonb)`.execute(db);
+    if (pool) return pool.query<AppendRow>({ name: 'event_store.append_to_stream', text: APPEND_SQL, values });
+    return db.executeQuery<AppendRow>(CompiledQuery.raw(APPEND_SQL, values));
   };
   let result;
   try {

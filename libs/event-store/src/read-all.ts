@@ -1,6 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Kysely } from 'kysely';
 import { pgPoolOf, type EventStoreTables } from './database.js';
-import { EVENT_COLUMNS, EVENT_COLUMNS_SQL, toRecordedEvent, type EventRow } from './event-row.js';
+import { EVENT_COLUMNS_SQL, toRecordedEvent, type EventRow } from './event-row.js';
 import { START, type GlobalCheckpoint, type RecordedEvent } from './types.js';
 
 export interface ReadAllResult {
@@ -42,16 +42,11 @@ export async function readAll(
   const limit = options.limit ?? 1000;
   // pg_current_snapshot() is stable: the planner evaluates the horizon once, as an index bound.
   // Outside a transaction it runs as a named prepared statement (followers call it in a loop).
+  const values = [after.transactionId, after.globalPosition, limit];
   const pool = pgPoolOf(db);
   const { rows } = pool
-    ? await pool.query<EventRow>({ name: 'event_store.read_all', text: READ_ALL_SQL, values: [after.transactionId, after.globalPosition, limit] })
-    : await sql<EventRow>`
-        SELECT ${EVENT_COLUMNS}
-          FROM event_store.events
-         WHERE (transaction_id, global_position) > (${after.transactionId}::xid8, ${after.globalPosition}::bigint)
-           AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-         ORDER BY transaction_id, global_position
-         LIMIT ${limit}`.execute(db);
+    ? await pool.query<EventRow>({ name: 'event_store.read_all', text: READ_ALL_SQL, values })
+    : await db.executeQuery<EventRow>(CompiledQuery.raw(READ_ALL_SQL, values));
   // Asked in a new snapshot, so it must not depend on the horizon: the transaction that held
   // events back may have ended in between, and then the events are readable now.
   const heldBack =
