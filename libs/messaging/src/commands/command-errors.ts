@@ -4,6 +4,8 @@ import { RpcException } from '@nestjs/microservices';
 export interface CommandErrorBody {
   code: string;
   message: string;
+  /** The rule that refused the command, for programs to branch on (`chat_closed`, …). */
+  reason?: string;
 }
 
 /**
@@ -16,8 +18,9 @@ export class CommandError extends RpcException {
   constructor(
     readonly code: string,
     message: string,
+    readonly reason?: string,
   ) {
-    super({ code, message } satisfies CommandErrorBody);
+    super((reason === undefined ? { code, message } : { code, message, reason }) satisfies CommandErrorBody);
     this.name = 'CommandError';
   }
 }
@@ -28,6 +31,7 @@ export class CommandFailedError extends Error {
     readonly subject: string,
     readonly code: string,
     message: string,
+    readonly reason?: string,
   ) {
     super(message);
     this.name = 'CommandFailedError';

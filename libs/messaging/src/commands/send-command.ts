@@ -38,13 +38,14 @@ function toCommandError(error: unknown, subject: string, timeoutMs: number): Err
     // A CommandError from the handler arrives as { code, message }; anything else Nest's RPC
     // exception filter turned into { status: 'error', message: 'Internal server error' }.
     const code = typeof error.code === 'string' ? error.code : 'internal_error';
-    return new CommandFailedError(subject, code, error.message);
+    const reason = typeof error.reason === 'string' ? error.reason : undefined;
+    return new CommandFailedError(subject, code, error.message, reason);
   }
   if (error instanceof Error) return new CommandFailedError(subject, 'transport_error', error.message);
   return new CommandFailedError(subject, 'internal_error', String(error));
 }
 
-function isErrorBody(value: unknown): value is { code?: unknown; message: string } {
+function isErrorBody(value: unknown): value is { code?: unknown; reason?: unknown; message: string } {
   return typeof value === 'object' && value !== null && !(value instanceof Error) &&
     typeof (value as { message?: unknown }).message === 'string';
 }

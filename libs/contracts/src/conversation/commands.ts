@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { Actor, AgentKind } from '../actor.js';
+import { AttachmentRef, Id } from '../common.js';
+import { ChatEventView, ChatSummary } from './chat-view.js';
+import { Channel, PageContext, conversationEvents } from './events.js';
+
+/**
+ * Commands to the conversation service, over NATS request/reply on
+ * `<prefix>.cmd.conversation.<name>`. Every command names its organization and actor and
+ * carries a `command_id`: the ids of the events it appends are derived from it, so a command
+ * retried after a timeout appends nothing new.
+ */
+const base = { command_id: z.uuid(), organization_id: Id, actor: Actor };
+const onChat = { ...base, chat_id: Id };
+
+export const NewMessage = z.object({
+  text: z.string().min(1).max(16_384),
+  client_id: z.string().min(1).max(128).optional(),
+  attachments: z.array(AttachmentRef).max(20).default([]),
+});
+export type NewMessage = z.infer<typeof NewMessage>;
+
+export const TransferTarget = z.union([
+  z.object({ agent_id: Id, agent_kind: AgentKind }).strict(),
+  z.object({ group_id: Id }).strict(),
+]);
+export type TransferTarget = z.infer<typeof TransferTarget>;
+
+const VersionReply = z.object({ chat_id: Id, version: z.number().int().positive() });
+
+export const conversationCommands = {
+  start: {
+    request: z.object({
+      ...onChat,
+      channel: Channel,
+      group_id: Id,
+      page: PageContext.optional(),
+      message: NewMessage.optional(),
+    }),
+    reply: VersionReply,
+  },
+  post_message: {
+    request: z.object({ ...onChat, message: NewMessage }),
+    reply: z.object({ chat_id: Id, version: z.number().int().positive(), event: ChatEventView, duplicate: z.boolean() }),
+  },
+  join: { request: z.object(onChat), reply: VersionReply },
+  assign: { request: z.object({ ...onChat, agent_id: Id, agent_kind: AgentKind }), reply: VersionReply },
+  transfer: {
+    request: z.object({ ...onChat, target: TransferTarget, note: z.string().max(2048).optional() }),
+    reply: VersionReply,
+  },
+  mark_seen: { request: z.object({ ...onChat, seen_up_to: Id }), reply: VersionReply },
+  rate: {
+    request: z.object({ ...onChat, score: z.number().int().min(1).max(5), comment: z.string().max(2048).optional() }),
+    reply: VersionReply,
+  },
+  resolve: { request: z.object(onChat), reply: VersionReply },
+  close: { request: z.object(onChat), reply: VersionReply },
+  mark_missed: {
+    request: z.object({ ...onChat, reason: conversationEvents.ConversationMissed.schema.shape.reason }),
+    reply: VersionReply,
+  },
+  add_tag: { request: z.object({ ...onChat, tag: z.string().min(1).max(64) }), reply: VersionReply },
+} as const;
+
+/** Queries answer from the conversation service's own store; they append nothing. */
+export const conversationQueries = {
+  get: {
+    request: z.object({
+      organization_id: Id,
+      actor: Actor,
+      chat_id: Id,
+      since_version: z.number().int().nonnegative().optional(),
+    }),
+    reply: z.object({ chat: ChatSummary, events: z.array(ChatEventView) }),
+  },
+  list: {
+    request: z.object({
+      organization_id: Id,
+      actor: Actor,
+      filter: z.enum(['mine', 'queued', 'all', 'active']).default('mine'),
+      cursor: z.string().max(256).optional(),
+      limit: z.number().int().min(1).max(100).default(20),
+    }),
+    reply: z.object({ chats: z.array(ChatSummary), next_cursor: z.string().nullable() }),
+  },
+} as const;
+
+export type ConversationCommandName = keyof typeof conversationCommands;
+export type ConversationQueryName = keyof typeof conversationQueries;
+export type ConversationCommand<N extends ConversationCommandName> = z.infer<(typeof conversationCommands)[N]['request']>;
+export type ConversationCommandReply<N extends ConversationCommandName> = z.infer<(typeof conversationCommands)[N]['reply']>;
+export type ConversationQuery<N extends ConversationQueryName> = z.infer<(typeof conversationQueries)[N]['request']>;
+export type ConversationQueryReply<N extends ConversationQueryName> = z.infer<(typeof conversationQueries)[N]['reply']>;
+
+/** The NATS pattern of a conversation command or query (`cmd.conversation.<name>`; the deployment prefix is added by the transport). */
+export function conversationPattern(name: ConversationCommandName | ConversationQueryName): string {
+  return `cmd.conversation.${name}`;
+}

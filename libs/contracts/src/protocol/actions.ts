@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import { AgentKind, AgentRole } from '../actor.js';
+import { AttachmentRef, Id } from '../common.js';
+import { ChatEventView, ChatSummary } from '../conversation/chat-view.js';
+import { Channel, PageContext } from '../conversation/events.js';
+import { RoutingStatus } from '../agent/events.js';
+
+/**
+ * The actions of protocol.md: for each, the request payload and the success payload. The
+ * gateway parses every request payload with these schemas; the AsyncAPI document is generated
+ * from them. Unknown keys are refused (`strict`), so a misspelt field is a `validation` error
+ * instead of being silently ignored.
+ */
+export interface ActionContract {
+  request: z.ZodType;
+  response: z.ZodType;
+  summary: string;
+}
+
+const ChatRef = { chat_id: Id };
+const VersionResponse = z.object({ chat_id: Id, version: z.number().int().positive() });
+
+export const MessageEvent = z
+  .object({
+    type: z.literal('message'),
+    text: z.string().min(1).max(16_384),
+    client_id: z.string().min(1).max(128),
+    attachments: z.array(AttachmentRef).max(20).optional(),
+  })
+  .strict();
+
+const Login = {
+  request: z.object({ token: z.string().min(1).max(4096) }).strict(),
+};
+
+const SendEvent = {
+  request: z.object({ ...ChatRef, event: MessageEvent }).strict(),
+  response: z.object({ chat_id: Id, event: ChatEventView }),
+  summary: 'Posts a message; a repeat of the same client_id answers with the stored event.',
+};
+
+const MarkSeen = {
+  request: z.object({ ...ChatRef, seen_up_to: Id }).strict(),
+  response: VersionResponse,
+  summary: 'Read receipt: everything up to the given message id was seen.',
+};
+
+const GetChat = {
+  request: z.object({ ...ChatRef, since_version: z.number().int().nonnegative().optional() }).strict(),
+  response: z.object({ chat: ChatSummary, events: z.array(ChatEventView) }),
+  summary: 'The chat and its events after since_version (all when absent): catch-up after a reconnect.',
+};
+
+const ListCursor = { cursor: z.string().max(256).optional(), limit: z.number().int().min(1).max(100).optional() };
+const ListChatsResponse = z.object({ chats: z.array(ChatSummary), next_cursor: z.string().nullable() });
+
+export const customerActions = {
+  login: {
+    ...Login,
+    response: z.object({ customer_id: Id, organization_id: Id, chats: z.array(ChatSummary) }),
+    summary: 'Authenticates the connection with a customer token; answers with the chats still active.',
+  },
+  start_chat: {
+    request: z
+      .object({
+        group_id: Id.optional(),
+        channel: Channel.optional(),
+        message: z
+          .object({
+            text: z.string().min(1).max(16_384),
+            client_id: z.string().min(1).max(128).optional(),
+            attachments: z.array(AttachmentRef).max(20).optional(),
+          })
+          .strict()
+          .optional(),
+        page: PageContext.strict().optional(),
+      })
+      .strict(),
+    response: VersionResponse,
+    summary: 'Opens a conversation, queued for routing; the optional message is its first.',
+  },
+  send_event: SendEvent,
+  send_typing: {
+    request: z.object({ ...ChatRef, is_typing: z.boolean(), preview: z.string().max(16_384).optional() }).strict(),
+    response: z.object({ chat_id: Id }),
+    summary: 'Typing indicator; preview is the unsent text agents see (sneak peek). Never stored.',
+  },
+  mark_seen: MarkSeen,
+  rate_chat: {
+    request: z.object({ ...ChatRef, score: z.number().int().min(1).max(5), comment: z.string().max(2048).optional() }).strict(),
+    response: VersionResponse,
+    summary: 'CSAT rating of the chat, 1 to 5.',
+  },
+  close_chat: {
+    request: z.object(ChatRef).strict(),
+    response: VersionResponse,
+    summary: 'The customer ends the chat.',
+  },
+  list_chats: {
+    request: z.object(ListCursor).strict(),
+    response: ListChatsResponse,
+    summary: "The customer's chats, newest first.",
+  },
+  get_chat: GetChat,
+} as const satisfies Record<string, ActionContract>;
+
+export const agentActions = {
+  login: {
+    ...Login,
+    response: z.object({
+      agent: z.object({ agent_id: Id, organization_id: Id, name: z.string(), email: z.string(), role: AgentRole, kind: AgentKind }),
+      routing_status: RoutingStatus,
+      chats: z.array(ChatSummary),
+    }),
+    summary: "Authenticates the connection with an agent token; answers with the agent, its routing status and its chats.",
+  },
+  list_chats: {
+    request: z.object({ filter: z.enum(['mine', 'queued', 'active', 'all']).optional(), ...ListCursor }).strict(),
+    response: ListChatsResponse,
+    summary: 'Chats with their state: mine (default), queued, or active / all (supervisors).',
+  },
+  get_chat: GetChat,
+  join_chat: {
+    request: z.object(ChatRef).strict(),
+    response: VersionResponse,
+    summary: 'Takes a queued chat (manual routing).',
+  },
+  send_event: SendEvent,
+  send_typing: {
+    request: z.object({ ...ChatRef, is_typing: z.boolean() }).strict(),
+    response: z.object({ chat_id: Id }),
+    summary: 'Typing indicator for the customer. Never stored.',
+  },
+  mark_seen: MarkSeen,
+  transfer_chat: {
+    request: z
+      .object({
+        ...ChatRef,
+        target: z.union([z.object({ agent_id: Id }).strict(), z.object({ group_id: Id }).strict()]),
+        note: z.string().max(2048).optional(),
+      })
+      .strict(),
+    response: VersionResponse,
+    summary: 'Hands the chat to another agent or back to a group queue; the receiver sees the whole transcript.',
+  },
+  resolve_chat: {
+    request: z.object(ChatRef).strict(),
+    response: VersionResponse,
+    summary: 'Ends the chat as resolved.',
+  },
+} as const satisfies Record<string, ActionContract>;
+
+export type CustomerAction = keyof typeof customerActions;
+export type AgentAction = keyof typeof agentActions;
+export type ActionRequest<C extends Record<string, ActionContract>, A extends keyof C> = z.infer<C[A]['request']>;
+export type ActionResponse<C extends Record<string, ActionContract>, A extends keyof C> = z.infer<C[A]['response']>;

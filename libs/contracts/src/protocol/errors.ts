@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+/** The error codes of protocol.md. Every failed request answers exactly one of them. */
+export const ErrorCode = z.enum([
+  'validation',
+  'authentication',
+  'authorization',
+  'not_found',
+  'conflict',
+  'rate_limited',
+  'unavailable',
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+/**
+ * The `error` of a failed response. `reason` (an extension of protocol.md) names the rule that
+ * refused the request in a form a program can branch on: `chat_closed`, `not_assigned`, ….
+ */
+export const ProtocolError = z.object({
+  code: ErrorCode,
+  message: z.string(),
+  reason: z.string().optional(),
+  retry_after_ms: z.number().int().nonnegative().optional(),
+});
+export type ProtocolError = z.infer<typeof ProtocolError>;

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { AgentKind, AgentRole } from '../actor.js';
+import { Id, Timestamp } from '../common.js';
+
+/** The HTTP endpoints of protocol.md: tokens, and the organization setup API. */
+
+export const CustomerTokenRequest = z
+  .object({
+    organization_id: Id,
+    /**
+     * A JWT (HS256) the company's own site signed with the organization's identity secret,
+     * vouching for who the visitor is: `sub` is the site's user id; `email` and `name` optional.
+     * Without it the customer is anonymous.
+     */
+    identity: z.string().min(1).max(4096).optional(),
+  })
+  .strict();
+
+export const AgentTokenRequest = z.union([
+  z.object({ email: z.email().max(320), password: z.string().min(1).max(1024) }).strict(),
+  z.object({ api_key: z.string().min(1).max(256) }).strict(),
+]);
+
+export const TokenResponse = z.object({ token: z.string(), expires_at: Timestamp });
+
+export const CreateOrganizationRequest = z
+  .object({ name: z.string().min(1).max(255), time_zone: z.string().min(1).max(64).optional() })
+  .strict();
+/** `identity_secret` (extension) signs customer identities; `default_group_id` takes chats that name no group. */
+export const CreateOrganizationResponse = z.object({ organization_id: Id, identity_secret: z.string(), default_group_id: Id });
+
+export const CreateAgentRequest = z
+  .object({
+    email: z.email().max(320),
+    name: z.string().min(1).max(255),
+    password: z.string().min(8).max(1024),
+    role: AgentRole,
+    kind: AgentKind.optional(),
+    max_chats: z.number().int().min(1).max(100).optional(),
+    groups: z.array(Id).max(100).optional(),
+  })
+  .strict();
+/** `api_key` (extension) is shown once; the agent (a bot, typically) logs in with it. */
+export const CreateAgentResponse = z.object({ agent_id: Id, api_key: z.string() });
+
+export const CreateGroupRequest = z
+  .object({ name: z.string().min(1).max(255), routing: z.enum(['auto', 'manual']).optional() })
+  .strict();
+export const CreateGroupResponse = z.object({ group_id: Id });
+
+/** Error body of every HTTP endpoint. */
+export const HttpErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });

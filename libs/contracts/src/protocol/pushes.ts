@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { Author, Id } from '../common.js';
+import { ChatEventView, ChatSummary } from '../conversation/chat-view.js';
+
+/**
+ * Pushes (server → client). Every push about a chat carries `chat_id` and the stream `version`
+ * of the event behind it, so that a client that reconnects asks `get_chat` for what came after
+ * the last version it saw. Typing indicators are not events and carry no version.
+ */
+const AboutChat = { chat_id: Id, version: z.number().int().positive() };
+
+export const pushes = {
+  incoming_chat: {
+    payload: z.object({ ...AboutChat, chat: ChatSummary }),
+    summary: 'A chat was assigned or transferred to you; get_chat gives its whole transcript.',
+    to: 'agent',
+  },
+  incoming_event: {
+    payload: z.object({ ...AboutChat, event: ChatEventView }),
+    summary: 'A new message or system event in one of your chats.',
+    to: 'both',
+  },
+  chat_queued: {
+    payload: z.object({ ...AboutChat, group_id: Id }),
+    summary: 'Extension: a chat entered the queue of a group (agents of the organization).',
+    to: 'agent',
+  },
+  chat_transferred: {
+    payload: z.object({
+      ...AboutChat,
+      from_agent_id: Id.nullable(),
+      to_agent_id: Id.nullable(),
+      to_group_id: Id.nullable(),
+      reason: z.enum(['manual', 'auto']),
+    }),
+    summary: 'The chat moved to another agent or group.',
+    to: 'both',
+  },
+  events_seen: {
+    payload: z.object({ ...AboutChat, by: Author, seen_up_to: Id }),
+    summary: 'The other side read the chat up to a message.',
+    to: 'both',
+  },
+  chat_deactivated: {
+    payload: z.object({ ...AboutChat, reason: z.enum(['resolved', 'closed', 'missed']) }),
+    summary: 'The chat ended: resolved, closed by the customer, or missed.',
+    to: 'both',
+  },
+  typing_indicator: {
+    payload: z.object({ chat_id: Id, by: z.object({ kind: z.enum(['customer', 'agent']), id: Id }), is_typing: z.boolean(), preview: z.string().optional() }),
+    summary: "The other side is typing; agents also get the customer's unsent text (sneak peek).",
+    to: 'both',
+  },
+} as const;
+
+export type PushAction = keyof typeof pushes;
+export type PushPayload<A extends PushAction> = z.infer<(typeof pushes)[A]['payload']>;
