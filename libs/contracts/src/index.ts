@@ -16,3 +16,5 @@ export * from './protocol/frames.js';
 export * from './protocol/actions.js';
 export * from './protocol/pushes.js';
 export * from './protocol/http.js';
+export { buildAsyncApiDocument, serializeAsyncApiDocument } from './protocol/asyncapi.js';
+export * from './conversation/to-chat-event-view.js';

@@ -28,3 +28,8 @@ export function signalSubject(prefix: string, kind: string, organizationId: stri
 function subjectToken(value: string): string {
   return value.replace(/[.*>\s]/g, '_');
 }
+
+/** Every organization's signals of one kind (a gateway replica subscribes to all of them). */
+export function signalSubjectWildcard(prefix: string, kind: string): string {
+  return `${prefix}.signal.${kind}.*`;
+}

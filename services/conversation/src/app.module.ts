@@ -1,10 +1,19 @@
 import { Module } from '@nestjs/common';
 import { EventStoreModule } from '@livedesk/service-kit';
+import { ConversationCommands } from './application/conversation-commands.service.js';
+import { ConversationQueries } from './application/conversation-queries.service.js';
+import { ReadModelMigrator } from './read-model/read-model-migrator.js';
+import { ConversationController } from './transport/conversation.controller.js';
 
 /**
- * The conversation service: the conversation aggregate: commands in, events appended to its stream.
- * ServiceKitModule (added by bootstrapService) already provides config, logs, Postgres,
- * Redis, NATS, health and metrics; the service's own modules are imported here.
+ * The conversation service: owns the `conversation-<id>` streams. Commands arrive over NATS,
+ * the decider (domain/) decides, events are appended with the expected version.
+ * ServiceKitModule (added by bootstrapService) provides config, logs, Postgres, Redis, NATS,
+ * health and metrics.
  */
-@Module({ imports: [EventStoreModule.forRoot({ relay: true })] })
+@Module({
+  imports: [EventStoreModule.forRoot({ relay: true })],
+  controllers: [ConversationController],
+  providers: [ReadModelMigrator, ConversationCommands, ConversationQueries],
+})
 export class ConversationModule {}

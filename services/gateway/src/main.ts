@@ -1,11 +1,14 @@
 import 'reflect-metadata';
 import { bootstrapService } from '@livedesk/service-kit';
 import { GatewayModule } from './app.module.js';
+import { gatewayConfigShape } from './gateway-config.js';
+import { rtmConfigShape } from './rtm/rtm-config.js';
 
 await bootstrapService({
   name: 'gateway',
   module: GatewayModule,
   defaultPort: 8080,
+  configExtension: { ...gatewayConfigShape(), ...rtmConfigShape },
   // The gateway sends commands to the other services; it handles none itself.
   commands: false,
 });

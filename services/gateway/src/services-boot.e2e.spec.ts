@@ -3,56 +3,11 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { createDatabase, EventStore } from '@livedesk/event-store';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import net from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { createTestDatabase, createTestNats, serviceUrls, waitFor, type TestDatabase, type TestNats } from '@livedesk/testing';
+import { freePort, spawnService, type ServiceName, type SpawnedService } from './testing/spawn-service.js';
 
-// Spawns the built services (`pnpm build` runs before jest) as real processes, the way
-// docker-compose and Kubernetes run them.
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const SERVICES = ['gateway', 'conversation', 'routing', 'ticketing', 'metrics'] as const;
-type ServiceName = (typeof SERVICES)[number];
-
-interface RunningProcess {
-  child: ChildProcess;
-  port: number;
-  stdout: string;
-  stderr: string;
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function mainOf(service: ServiceName): string {
-  const main = `${ROOT}services/${service}/dist/main.js`;
-  if (!existsSync(main)) throw new Error(`${main} is missing: run \`pnpm build\` before the e2e tests`);
-  return main;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-function start(service: ServiceName, env: NodeJS.ProcessEnv, port: number): RunningProcess {
-  const child = spawn(process.execPath, [mainOf(service)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const running: RunningProcess = {
-    child,
-    port,
-    stdout: '',
-    stderr: '',
-    exit: new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal }))),
-  };
-  child.stdout?.on('data', (chunk: Buffer) => (running.stdout += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (running.stderr += chunk.toString()));
-  return running;
-}
+const SERVICES = ['gateway', 'conversation', 'routing', 'ticketing', 'metrics'] as const satisfies readonly ServiceName[];
+type Service = (typeof SERVICES)[number];
 
 async function statusOf(url: string): Promise<number | undefined> {
   try {
@@ -77,7 +32,7 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
 describe('every service boots, reports health and metrics, and stops on SIGTERM', () => {
   let database: TestDatabase;
   let nats: TestNats;
-  const running = new Map<ServiceName, RunningProcess>();
+  const running = new Map<Service, SpawnedService>();
 
   beforeAll(async () => {
     const urls = await serviceUrls();
@@ -93,10 +48,12 @@ describe('every service boots, reports health and metrics, and stops on SIGTERM'
         REDIS_URL: urls.redisUrl,
         LIVEDESK_SUBJECT_PREFIX: nats.subjectPrefix,
         LIVEDESK_EVENTS_STREAM: `${nats.streamPrefix}_EVENTS`,
+        LIVEDESK_ADMIN_TOKEN: 'boot-test-admin-token-0123456789',
+        LIVEDESK_JWT_SECRET: 'boot-test-jwt-secret-0123456789-0123456789',
         LOG_LEVEL: 'warn',
         SHUTDOWN_TIMEOUT_MS: '5000',
       };
-      running.set(service, start(service, env, port));
+      running.set(service, spawnService(service, env, port));
     }
   });
 
@@ -140,7 +97,7 @@ describe('every service boots, reports health and metrics, and stops on SIGTERM'
     const instance = running.get(service);
     if (!instance) throw new Error(`${service} was not started`);
     const base = `http://127.0.0.1:${instance.port}`;
-    const describeOutput = () => `stdout:\n${instance.stdout}\nstderr:\n${instance.stderr}`;
+    const describeOutput = () => `output:\n${instance.output()}`;
 
     await waitFor(async () => (await statusOf(`${base}/health/ready`)) === 200, {
       timeoutMs: 20_000,
@@ -167,17 +124,20 @@ describe('every service boots, reports health and metrics, and stops on SIGTERM'
     instance.child.kill('SIGTERM');
     const exit = await within(instance.exit, 8000, `${service} shutdown`);
     expect({ service, ...exit }).toEqual({ service, code: 0, signal: null });
-    expect(instance.stderr).toBe('');
+    expect(instance.stderr()).toBe('');
   });
 });
 
 describe('a service with an invalid environment', () => {
-  it('exits 1 with a message that names the variable, without a stack trace', async () => {
-    const instance = start('gateway', { ...process.env, NODE_ENV: 'production', PORT: 'abc' }, 0);
-    const exit = await within(instance.exit, 10_000, 'gateway with PORT=abc');
+  it.each([
+    ['PORT=abc', { LIVEDESK_ADMIN_TOKEN: 'boot-test-admin-token-0123456789', LIVEDESK_JWT_SECRET: 'x'.repeat(32) }, 'abc', /PORT: .*"abc"/],
+    ['no admin token in production', {}, 0, /LIVEDESK_ADMIN_TOKEN: .*required when NODE_ENV is production/],
+  ] as const)('exits 1 with a message that names the variable, without a stack trace (%s)', async (_, extra, port, message) => {
+    const instance = spawnService('gateway', { ...process.env, NODE_ENV: 'production', ...extra }, port);
+    const exit = await within(instance.exit, 10_000, 'gateway with an invalid environment');
     expect(exit).toEqual({ code: 1, signal: null });
-    expect(instance.stderr).toContain('gateway cannot start');
-    expect(instance.stderr).toMatch(/PORT: .*"abc"/);
-    expect(instance.stderr).not.toMatch(/\n\s+at /);
+    expect(instance.stderr()).toContain('gateway cannot start');
+    expect(instance.stderr()).toMatch(message);
+    expect(instance.stderr()).not.toMatch(/\n\s+at /);
   });
 });

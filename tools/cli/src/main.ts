@@ -1,3 +1,7 @@
 #!/usr/bin/env node
-process.stderr.write('livedesk: not built yet\n');
-process.exit(1);
+import { runCli } from './run-cli.js';
+
+process.exitCode = await runCli(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+});

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Actor, AgentKind } from '../actor.js';
 import { AttachmentRef, Id } from '../common.js';
-import { ChatEventView, ChatSummary } from './chat-view.js';
+import { ChatEventView, ChatStatus, ChatSummary } from './chat-view.js';
 import { Channel, PageContext, conversationEvents } from './events.js';
 
 /**
@@ -79,6 +79,8 @@ export const conversationQueries = {
       organization_id: Id,
       actor: Actor,
       filter: z.enum(['mine', 'queued', 'all', 'active']).default('mine'),
+      /** Only chats in these states (a login lists the active ones). */
+      statuses: z.array(ChatStatus).min(1).optional(),
       cursor: z.string().max(256).optional(),
       limit: z.number().int().min(1).max(100).default(20),
     }),

@@ -12,6 +12,9 @@ export interface LoadServiceConfigOptions<E extends z.ZodRawShape> {
   env?: NodeJS.ProcessEnv;
 }
 
+/** Variables whose values are secrets (`LIVEDESK_ADMIN_TOKEN`, `LIVEDESK_JWT_SECRET`, passwords, URLs with credentials). */
+const SECRET_NAME = /TOKEN|SECRET|PASSWORD|KEY|DATABASE_URL|REDIS_URL/;
+
 /**
  * Parses the environment before anything starts. Throws `ServiceConfigError` naming each
  * invalid variable; `bootstrapService` prints it and exits 1. An empty value counts as unset,
@@ -29,7 +32,9 @@ export function loadServiceConfig<E extends z.ZodRawShape = Record<never, never>
       result.error.issues.map((issue) => {
         const name = issue.path.join('.');
         const value = env[name];
-        return `${name}: ${issue.message}${value === undefined ? '' : ` (got ${JSON.stringify(value)})`}`;
+        // Never echo a secret into logs, not even a wrong one.
+        const shown = SECRET_NAME.test(name) ? '(value hidden)' : JSON.stringify(value);
+        return `${name}: ${issue.message}${value === undefined ? '' : ` (got ${shown})`}`;
       }),
     );
   }

@@ -35,6 +35,18 @@ describe('loadServiceConfig', () => {
     expect(attempt).toThrow(/LOG_LEVEL/);
   });
 
+  it('never echoes the value of a secret', () => {
+    const attempt = () =>
+      loadServiceConfig({
+        defaultPort: 8080,
+        extension: { LIVEDESK_JWT_SECRET: z.string().min(32) },
+        env: { LIVEDESK_JWT_SECRET: 'hunter2', DATABASE_URL: 'mysql://root:pw@db/x' },
+      });
+    expect(attempt).toThrow(/LIVEDESK_JWT_SECRET: .*\(got \(value hidden\)\)/);
+    expect(attempt).not.toThrow(/hunter2/);
+    expect(attempt).not.toThrow(/root:pw/);
+  });
+
   it("parses a service's own variables with the common ones", () => {
     const config = loadServiceConfig({
       defaultPort: 8083,

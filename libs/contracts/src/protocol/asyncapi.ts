@@ -1,0 +1,273 @@
+import { Author, AttachmentRef, Timestamp } from '../common.js';
+import { ChatEventView, ChatSummary } from '../conversation/chat-view.js';
+import { agentActions, customerActions, MessageEvent, type ActionContract } from './actions.js';
+import { ErrorResponseFrame, pushFrameOf, requestFrameOf, responseFrameOf } from './asyncapi-frames.js';
+import { mergeSchemas, SCHEMA_REF_PREFIX, toJsonSchemas, type JsonSchema, type NamedSchema } from './asyncapi-schemas.js';
+import { ErrorCode, ProtocolError } from './errors.js';
+import { RequestId } from './frames.js';
+import {
+  AgentTokenRequest,
+  CreateAgentRequest,
+  CreateAgentResponse,
+  CreateGroupRequest,
+  CreateGroupResponse,
+  CreateOrganizationRequest,
+  CreateOrganizationResponse,
+  CustomerTokenRequest,
+  HttpErrorBody,
+  TokenResponse,
+} from './http.js';
+import { pushes, type PushAction } from './pushes.js';
+
+/**
+ * The AsyncAPI 3.0 document of the real-time protocol (protocol.md), generated from the zod
+ * schemas the gateway parses frames with, so that the published contract is the enforced one.
+ * `docs/asyncapi.json` is this document (`pnpm asyncapi` rewrites it; a unit test fails when it
+ * is stale) and the gateway serves it at `GET /v1/asyncapi.json`.
+ *
+ * Direction: an AsyncAPI 3 document describes one application, and its operations say what
+ * *that application* does (AsyncAPI 2's inverted publish/subscribe is gone; see "Operation
+ * Object" in the 3.0.0 specification). This document describes the gateway, the server that
+ * serves it, so a client request is an operation the gateway `receive`s, with the response and
+ * the error response as its `reply` (AsyncAPI 3's request/reply, correlated by `request_id`),
+ * and a push is an operation the gateway `send`s. A client's code generator reads it from the
+ * other side (`asyncapi generate … --perspective client` or the like).
+ */
+
+type Side = 'customer' | 'agent';
+
+const SIDES: Record<Side, { channel: string; address: string; actions: Record<string, ActionContract>; title: string; description: string }> = {
+  customer: {
+    channel: 'customerRtm',
+    address: '/v1/customer/rtm',
+    actions: customerActions,
+    title: 'Customer connection',
+    description: 'Website visitors and app users. Log in with a token of `POST /v1/customer/token`.',
+  },
+  agent: {
+    channel: 'agentRtm',
+    address: '/v1/agent/rtm',
+    actions: agentActions,
+    title: 'Agent connection',
+    description: 'Agents, supervisors and bots (a bot is an agent account of kind `bot`). Log in with a token of `POST /v1/agent/token`.',
+  },
+};
+
+const ERROR_MESSAGE = 'error';
+
+const DESCRIPTION = `The public WebSocket contract of the livedesk gateway, generated from \`libs/contracts\` (do not edit \`docs/asyncapi.json\` by hand: run \`pnpm asyncapi\`).
+
+**Frames.** JSON text frames. A request \`{request_id, action, payload}\` gets exactly one response \`{request_id, action, type: "response", success, payload}\`, matched by \`request_id\`. What the server starts on its own is a push \`{action, type: "push", payload}\`.
+
+**Login first.** The first request on a connection is \`login\` with \`{token}\`; any other request before it answers an \`authentication\` error.
+
+**Errors.** A failed response has \`success: false\` and \`payload.error\` = \`{code, message, reason?, retry_after_ms?}\`; \`code\` is one of ${ErrorCode.options.map((code) => `\`${code}\``).join(', ')} (\`rate_limited\` with \`retry_after_ms\`). A frame that is not JSON gets an error response with \`request_id: null\`; an oversized frame may instead close the socket with code 1009. The connection otherwise stays up.
+
+**Idempotent client ids.** \`send_event\` carries \`event.client_id\`: a repeat of a client id answers with the event already stored instead of storing it twice, so a client may retry after a timeout or a reconnect.
+
+**Resume.** Every push about a chat carries its \`chat_id\` and the stream \`version\` of the event behind it. A client that reconnects calls \`get_chat\` with \`since_version\` = the last version it saw and receives every event it missed.
+
+**Compatibility.** Request payloads are strict: an unknown field is a \`validation\` error. Responses and pushes may gain fields within version 1; clients ignore the fields they do not know.
+
+**Direction.** This document describes the gateway: a request is an operation the gateway receives (its reply is the response or the error response), a push is an operation the gateway sends.
+
+**HTTP on the same host** (bodies under \`components.schemas\`, \`http.*\`; errors answer \`http.ErrorBody\`):
+- \`POST /v1/customer/token\` {organization_id, identity?} → {token, expires_at}: an anonymous or signed-identity customer.
+- \`POST /v1/agent/token\` {email, password} or {api_key} → {token, expires_at}; a wrong password answers 401.
+- \`POST /v1/organizations\` {name, time_zone?} → {organization_id, identity_secret, default_group_id}, with the installation admin token (\`Authorization: Bearer <LIVEDESK_ADMIN_TOKEN>\`).
+- \`POST /v1/organizations/:id/agents\` {email, name, password, role, kind?, max_chats?, groups?} → {agent_id, api_key}, with the admin token or an admin agent's token of that organization.
+- \`POST /v1/organizations/:id/groups\` {name, routing?} → {group_id}, likewise.
+- \`GET /v1/asyncapi.json\`: this document.`;
+
+/** Schemas named once and referenced wherever they are used. */
+const SHARED_CLIENT_SCHEMAS: NamedSchema[] = [
+  { id: 'RequestId', schema: RequestId },
+  { id: 'MessageEvent', schema: MessageEvent },
+  { id: 'AttachmentRef', schema: AttachmentRef },
+];
+const SHARED_SERVER_SCHEMAS: NamedSchema[] = [
+  { id: 'RequestId', schema: RequestId },
+  { id: 'Timestamp', schema: Timestamp },
+  { id: 'Author', schema: Author },
+  { id: 'ChatSummary', schema: ChatSummary },
+  { id: 'ChatEventView', schema: ChatEventView },
+  { id: 'ProtocolError', schema: ProtocolError },
+];
+const HTTP_CLIENT_SCHEMAS: NamedSchema[] = [
+  { id: 'http.CustomerTokenRequest', schema: CustomerTokenRequest },
+  { id: 'http.AgentTokenRequest', schema: AgentTokenRequest },
+  { id: 'http.CreateOrganizationRequest', schema: CreateOrganizationRequest },
+  { id: 'http.CreateAgentRequest', schema: CreateAgentRequest },
+  { id: 'http.CreateGroupRequest', schema: CreateGroupRequest },
+];
+const HTTP_SERVER_SCHEMAS: NamedSchema[] = [
+  { id: 'http.TokenResponse', schema: TokenResponse },
+  { id: 'http.CreateOrganizationResponse', schema: CreateOrganizationResponse },
+  { id: 'http.CreateAgentResponse', schema: CreateAgentResponse },
+  { id: 'http.CreateGroupResponse', schema: CreateGroupResponse },
+  { id: 'http.ErrorBody', schema: HttpErrorBody },
+];
+
+const requestKey = (side: Side, action: string) => `${side}.${action}.request`;
+const responseKey = (side: Side, action: string) => `${side}.${action}.response`;
+const pushKey = (push: string) => `push.${push}`;
+const ref = (pointer: string) => ({ $ref: pointer });
+/** A JSON Pointer token: `~` and `/` are escaped (RFC 6901). */
+const pointerToken = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
+
+function pushSides(push: PushAction): Side[] {
+  const to = pushes[push].to;
+  return to === 'both' ? ['customer', 'agent'] : [to];
+}
+
+const pushNames = Object.keys(pushes) as PushAction[];
+
+/** The JSON Schemas of every frame, both ways, plus the HTTP bodies. */
+function componentSchemas(): Record<string, JsonSchema> {
+  const clientFrames: NamedSchema[] = [];
+  const serverFrames: NamedSchema[] = [{ id: ERROR_MESSAGE, schema: ErrorResponseFrame }];
+  for (const side of Object.keys(SIDES) as Side[]) {
+    for (const [action, contract] of Object.entries(SIDES[side].actions)) {
+      clientFrames.push({ id: requestKey(side, action), schema: requestFrameOf(action, contract.request) });
+      serverFrames.push({ id: responseKey(side, action), schema: responseFrameOf(action, contract.response) });
+    }
+  }
+  for (const push of pushNames) {
+    serverFrames.push({ id: pushKey(push), schema: pushFrameOf(push, pushes[push].payload) });
+  }
+  return mergeSchemas(
+    toJsonSchemas([...SHARED_CLIENT_SCHEMAS, ...HTTP_CLIENT_SCHEMAS, ...clientFrames], 'client_to_server'),
+    toJsonSchemas([...SHARED_SERVER_SCHEMAS, ...HTTP_SERVER_SCHEMAS, ...serverFrames], 'server_to_client'),
+  );
+}
+
+const correlation = {
+  description: 'A response echoes the request_id of its request.',
+  location: '$message.payload#/request_id',
+};
+
+function componentMessages(): Record<string, Record<string, unknown>> {
+  const messages: Record<string, Record<string, unknown>> = {
+    [ERROR_MESSAGE]: {
+      name: 'error',
+      title: 'Error response',
+      summary: 'The failed response to any request: success false and payload.error {code, message, reason?, retry_after_ms?}.',
+      description: 'request_id and action are null when the frame could not be read (not JSON, or no request id).',
+      payload: ref(`${SCHEMA_REF_PREFIX}${ERROR_MESSAGE}`),
+      correlationId: correlation,
+    },
+  };
+  for (const side of Object.keys(SIDES) as Side[]) {
+    for (const [action, contract] of Object.entries(SIDES[side].actions)) {
+      messages[requestKey(side, action)] = {
+        name: action,
+        title: `${action} request (${side})`,
+        summary: contract.summary,
+        payload: ref(`${SCHEMA_REF_PREFIX}${requestKey(side, action)}`),
+        correlationId: correlation,
+      };
+      messages[responseKey(side, action)] = {
+        name: action,
+        title: `${action} response (${side})`,
+        summary: `The successful response to ${action}.`,
+        payload: ref(`${SCHEMA_REF_PREFIX}${responseKey(side, action)}`),
+        correlationId: correlation,
+      };
+    }
+  }
+  for (const push of pushNames) {
+    messages[pushKey(push)] = {
+      name: push,
+      title: `${push} push`,
+      summary: pushes[push].summary,
+      description: `Sent to ${pushSides(push).map((side) => `${side}s`).join(' and ')}.`,
+      payload: ref(`${SCHEMA_REF_PREFIX}${pushKey(push)}`),
+    };
+  }
+  return messages;
+}
+
+/** The messages of one channel, in protocol.md's order: each action's request and response, the error, the pushes. */
+function channelMessages(side: Side): Record<string, { $ref: string }> {
+  const messages: Record<string, { $ref: string }> = {};
+  for (const action of Object.keys(SIDES[side].actions)) {
+    messages[requestKey(side, action)] = ref(`#/components/messages/${pointerToken(requestKey(side, action))}`);
+    messages[responseKey(side, action)] = ref(`#/components/messages/${pointerToken(responseKey(side, action))}`);
+  }
+  messages[ERROR_MESSAGE] = ref(`#/components/messages/${ERROR_MESSAGE}`);
+  for (const push of pushNames) {
+    if (pushSides(push).includes(side)) messages[pushKey(push)] = ref(`#/components/messages/${pointerToken(pushKey(push))}`);
+  }
+  return messages;
+}
+
+function operations(): Record<string, Record<string, unknown>> {
+  const result: Record<string, Record<string, unknown>> = {};
+  for (const side of Object.keys(SIDES) as Side[]) {
+    const { channel, actions } = SIDES[side];
+    const channelRef = ref(`#/channels/${channel}`);
+    const message = (key: string) => ref(`#/channels/${channel}/messages/${pointerToken(key)}`);
+    for (const [action, contract] of Object.entries(actions)) {
+      result[`${side}.${action}`] = {
+        action: 'receive',
+        channel: channelRef,
+        title: `${action} (${side})`,
+        summary: contract.summary,
+        messages: [message(requestKey(side, action))],
+        reply: { channel: channelRef, messages: [message(responseKey(side, action)), message(ERROR_MESSAGE)] },
+      };
+    }
+    for (const push of pushNames) {
+      if (!pushSides(push).includes(side)) continue;
+      result[`${side}.push.${push}`] = {
+        action: 'send',
+        channel: channelRef,
+        title: `${push} push (${side})`,
+        summary: pushes[push].summary,
+        messages: [message(pushKey(push))],
+      };
+    }
+  }
+  return result;
+}
+
+/** Lookup tables (components) in alphabetical order; channels and operations follow protocol.md. */
+function sortedByKey<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+export function buildAsyncApiDocument(): Record<string, unknown> {
+  const channels: Record<string, unknown> = {};
+  for (const side of Object.keys(SIDES) as Side[]) {
+    const { channel, address, title, description } = SIDES[side];
+    channels[channel] = { address, title, description, messages: channelMessages(side) };
+  }
+  return {
+    asyncapi: '3.0.0',
+    info: {
+      title: 'livedesk real-time protocol',
+      version: '1',
+      description: DESCRIPTION,
+    },
+    defaultContentType: 'application/json',
+    servers: {
+      local: {
+        host: 'localhost:8080',
+        protocol: 'ws',
+        title: 'A gateway on a developer machine',
+        description: 'The gateway of `docker compose up` or `pnpm start`. Production serves the same paths over wss.',
+      },
+    },
+    channels,
+    operations: operations(),
+    components: {
+      messages: sortedByKey(componentMessages()),
+      schemas: sortedByKey(componentSchemas()),
+    },
+  };
+}
+
+/** The text of `docs/asyncapi.json`: two-space indentation and a final newline. */
+export function serializeAsyncApiDocument(document: Record<string, unknown> = buildAsyncApiDocument()): string {
+  return `${JSON.stringify(document, null, 2)}\n`;
+}

@@ -1,0 +1,35 @@
+import type { LoadedConversation } from './conversation-stream.js';
+
+/**
+ * The last state this replica saw of each recently used conversation, so that a command needs
+ * no read before its append. It is only a guess: the append names the version the state was
+ * folded at, and a conflict (another replica moved the stream) drops the entry and reloads.
+ */
+export class ConversationCache {
+  private readonly entries = new Map<string, LoadedConversation>();
+
+  constructor(private readonly capacity = 10_000) {}
+
+  get(chatId: string): LoadedConversation | undefined {
+    const entry = this.entries.get(chatId);
+    if (entry) {
+      // Map keeps insertion order: re-inserting makes this the most recently used entry.
+      this.entries.delete(chatId);
+      this.entries.set(chatId, entry);
+    }
+    return entry;
+  }
+
+  set(chatId: string, conversation: LoadedConversation): void {
+    this.entries.delete(chatId);
+    this.entries.set(chatId, conversation);
+    if (this.entries.size > this.capacity) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+  }
+
+  forget(chatId: string): void {
+    this.entries.delete(chatId);
+  }
+}

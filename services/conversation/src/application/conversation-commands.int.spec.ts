@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Actor, ConversationCommand as WireCommand, ConversationCommandName } from '@livedesk/contracts';
+import { createDatabase, EventStore, migrateEventStore } from '@livedesk/event-store';
+import { createTestDatabase, type TestDatabase } from '@livedesk/testing';
+import { DomainError } from '../domain/index.js';
+import { migrateReadModel } from '../read-model/migrate-read-model.js';
+import { ConversationCommands } from './conversation-commands.service.js';
+import { ConversationQueries } from './conversation-queries.service.js';
+
+const ORG = 'org-1';
+const customer: Actor = { kind: 'customer', id: 'cust-1' };
+const alice: Actor = { kind: 'agent', id: 'alice', role: 'agent', agent_kind: 'human' };
+
+describe('conversation commands against the real event store', () => {
+  let database: TestDatabase;
+  let db: Kysely<any>;
+  let store: EventStore;
+  // Two replicas of the service: separate caches over one database, as in production.
+  let replicas: [ConversationCommands, ConversationCommands];
+  let queries: ConversationQueries;
+
+  function command<N extends ConversationCommandName>(name: N, fields: Omit<WireCommand<N>, 'command_id' | 'organization_id'> & { organization_id?: string }, replica = 0) {
+    return replicas[replica]!.execute(name, { command_id: randomUUID(), organization_id: ORG, ...fields } as WireCommand<N>);
+  }
+
+  async function startChat(): Promise<string> {
+    const chatId = randomUUID();
+    await command('start', { actor: customer, chat_id: chatId, channel: 'chat', group_id: 'sales' });
+    return chatId;
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = createDatabase(database.url, { max: 8 });
+    await migrateEventStore(db);
+    await migrateReadModel(db);
+    store = new EventStore(db);
+    replicas = [new ConversationCommands(store, db), new ConversationCommands(store, db)];
+    queries = new ConversationQueries(store, db);
+  });
+
+  afterAll(async () => {
+    await db?.destroy();
+    await database?.drop();
+  });
+
+  it('serializes concurrent commands on one conversation across replicas: every message stored once, versions contiguous', async () => {
+    const chatId = await startChat();
+    await command('join', { actor: alice, chat_id: chatId });
+    const posts = Array.from({ length: 40 }, (_, i) =>
+      command('post_message', {
+        actor: i % 2 === 0 ? customer : alice,
+        chat_id: chatId,
+        message: { text: `m${i}`, client_id: `m${i}`, attachments: [] },
+      }, i % 2),
+    );
+    const outcomes = await Promise.all(posts);
+    expect(outcomes.every((outcome) => !outcome.duplicate)).toBe(true);
+    const events = await store.readStream(`conversation-${chatId}`);
+    expect(events.map((event) => event.streamVersion)).toEqual(events.map((_, i) => i + 1));
+    const texts = events.filter((event) => event.type === 'MessagePosted').map((event) => (event.data as { text: string }).text);
+    expect(texts.sort()).toEqual(Array.from({ length: 40 }, (_, i) => `m${i}`).sort());
+    const row = await db.selectFrom('conversation.chats').selectAll().where('chat_id', '=', chatId).executeTakeFirstOrThrow();
+    expect(row.version).toBe(events.length);
+    expect(row.status).toBe('active');
+  });
+
+  it('recognises a retried command by its id and stores nothing twice', async () => {
+    const chatId = randomUUID();
+    const start = { command_id: randomUUID(), organization_id: ORG, actor: customer, chat_id: chatId, channel: 'chat' as const, group_id: 'sales' };
+    const first = await replicas[0].execute('start', start);
+    const again = await replicas[1].execute('start', start);
+    expect(again).toMatchObject({ duplicate: true, version: first.version });
+    const post = { command_id: randomUUID(), organization_id: ORG, actor: customer, chat_id: chatId, message: { text: 'no client id', attachments: [] } };
+    const posted = await replicas[0].execute('post_message', post);
+    const repeated = await replicas[1].execute('post_message', post);
+    expect(repeated.duplicate).toBe(true);
+    expect(repeated.version).toBe(posted.version);
+    expect(await store.streamVersion(`conversation-${chatId}`)).toBe(posted.version);
+  });
+
+  it("answers another organization's chat as not found, for commands and queries", async () => {
+    const chatId = await startChat();
+    const refusal = command('post_message', {
+      organization_id: 'org-2',
+      actor: customer,
+      chat_id: chatId,
+      message: { text: 'hi', attachments: [] },
+    });
+    await expect(refusal).rejects.toMatchObject({ code: 'not_found', reason: 'chat_not_found' });
+    await expect(refusal).rejects.toBeInstanceOf(DomainError);
+    await expect(queries.get({ organization_id: 'org-2', actor: alice, chat_id: chatId })).rejects.toMatchObject({ code: 'not_found' });
+    // Starting a chat with the id of another organization's chat does not take it over.
+    await expect(
+      command('start', { organization_id: 'org-2', actor: customer, chat_id: chatId, channel: 'chat', group_id: 'x' }),
+    ).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('reads events after since_version, hiding transfer notes from the customer', async () => {
+    const chatId = await startChat();
+    await command('join', { actor: alice, chat_id: chatId });
+    await command('transfer', { actor: alice, chat_id: chatId, target: { agent_id: 'bob', agent_kind: 'human' }, note: 'VIP' });
+    const all = await queries.get({ organization_id: ORG, actor: customer, chat_id: chatId });
+    expect(all.events.map((event) => event.version)).toEqual([1, 2, 3, 4, 5]);
+    expect(all.events.find((event) => event.type === 'ConversationTransferred')!.data).not.toHaveProperty('note');
+    const since = await queries.get({ organization_id: ORG, actor: { kind: 'agent', id: 'bob', role: 'agent', agent_kind: 'human' }, chat_id: chatId, since_version: 3 });
+    expect(since.events.map((event) => [event.version, event.type])).toEqual([[4, 'ConversationTransferred'], [5, 'AgentAssigned']]);
+    expect(since.events[0]!.data).toMatchObject({ note: 'VIP' });
+    expect(since.chat).toMatchObject({ assigned_agent_id: 'bob', agent_ids: ['alice', 'bob'], status: 'active' });
+  });
+
+  it('lists chats newest first with cursors that neither skip nor repeat', async () => {
+    const org = `org-${randomUUID()}`;
+    const ids: string[] = [];
+    for (let i = 0; i < 25; i++) {
+      const chatId = randomUUID();
+      ids.push(chatId);
+      await command('start', { organization_id: org, actor: customer, chat_id: chatId, channel: 'chat', group_id: 'sales' });
+    }
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await queries.list({ organization_id: org, actor: customer, filter: 'mine', limit: 10, ...(cursor ? { cursor } : {}) });
+      seen.push(...page.chats.map((chat) => chat.chat_id));
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual([...ids].reverse());
+    const queued = await queries.list({ organization_id: org, actor: alice, filter: 'queued', limit: 100 });
+    expect(queued.chats).toHaveLength(25);
+    await expect(queries.list({ organization_id: org, actor: alice, filter: 'all', limit: 10 })).rejects.toMatchObject({ reason: 'supervisors_only' });
+    await expect(queries.list({ organization_id: org, actor: customer, filter: 'mine', limit: 10, cursor: 'garbage' })).rejects.toThrow('cursor');
+  });
+});

@@ -1,0 +1,73 @@
+import type { ConversationCommand as WireCommand, ConversationCommandName } from '@livedesk/contracts';
+import type { ConversationCommand } from '../domain/index.js';
+import { messageIdFor } from './command-ids.js';
+
+/** A command as it arrives over NATS, in the decider's terms (ids derived from the command id). */
+export function toDomainCommand<N extends ConversationCommandName>(name: N, wire: WireCommand<N>): ConversationCommand {
+  const actor = wire.actor;
+  const w = wire as WireCommand<ConversationCommandName> & Record<string, never>;
+  switch (name) {
+    case 'start': {
+      const start = wire as WireCommand<'start'>;
+      return {
+        type: 'start',
+        actor,
+        chatId: start.chat_id,
+        channel: start.channel,
+        groupId: start.group_id,
+        ...(start.page ? { page: start.page } : {}),
+        ...(start.message
+          ? {
+              message: {
+                messageId: messageIdFor(start.command_id),
+                text: start.message.text,
+                ...(start.message.client_id ? { clientId: start.message.client_id } : {}),
+                attachments: start.message.attachments,
+              },
+            }
+          : {}),
+      };
+    }
+    case 'post_message': {
+      const post = wire as WireCommand<'post_message'>;
+      return {
+        type: 'post_message',
+        actor,
+        messageId: messageIdFor(post.command_id),
+        text: post.message.text,
+        ...(post.message.client_id ? { clientId: post.message.client_id } : {}),
+        attachments: post.message.attachments,
+      };
+    }
+    case 'join':
+      return { type: 'join', actor };
+    case 'assign': {
+      const assign = wire as WireCommand<'assign'>;
+      return { type: 'assign', actor, agentId: assign.agent_id, agentKind: assign.agent_kind };
+    }
+    case 'transfer': {
+      const transfer = wire as WireCommand<'transfer'>;
+      const target = 'agent_id' in transfer.target
+        ? { agentId: transfer.target.agent_id, agentKind: transfer.target.agent_kind }
+        : { groupId: transfer.target.group_id };
+      return { type: 'transfer', actor, target, ...(transfer.note ? { note: transfer.note } : {}) };
+    }
+    case 'mark_seen':
+      return { type: 'mark_seen', actor, seenUpTo: (wire as WireCommand<'mark_seen'>).seen_up_to };
+    case 'rate': {
+      const rate = wire as WireCommand<'rate'>;
+      return { type: 'rate', actor, score: rate.score, ...(rate.comment ? { comment: rate.comment } : {}) };
+    }
+    case 'resolve':
+      return { type: 'resolve', actor };
+    case 'close':
+      return { type: 'close', actor };
+    case 'mark_missed':
+      return { type: 'mark_missed', actor, reason: (wire as WireCommand<'mark_missed'>).reason };
+    case 'add_tag':
+      return { type: 'add_tag', actor, tag: (wire as WireCommand<'add_tag'>).tag };
+    default:
+      void w;
+      throw new Error(`no domain command for ${String(name)}`);
+  }
+}

@@ -1,0 +1,79 @@
+import type { Actor, AgentKind, AttachmentRef, Channel } from '@livedesk/contracts';
+import type { PageContext } from './conversation-state.js';
+
+/**
+ * The commands the conversation decider takes. They arrive already parsed (contracts'
+ * `conversationCommands`); ids such as `messageId` are chosen by the caller (derived from the
+ * command id), so that `decide` stays deterministic and a retried command yields the same events.
+ */
+export interface NewMessageInput {
+  readonly messageId: string;
+  readonly text: string;
+  readonly clientId?: string;
+  readonly attachments: readonly AttachmentRef[];
+}
+
+export type AgentTarget = { readonly agentId: string; readonly agentKind: AgentKind };
+export type GroupTarget = { readonly groupId: string };
+export type TransferTarget = AgentTarget | GroupTarget;
+
+export type MissedReason = 'left_in_queue' | 'unanswered' | 'no_agents';
+
+interface CommandBase<T extends string> {
+  readonly type: T;
+  readonly actor: Actor;
+}
+
+export interface StartCommand extends CommandBase<'start'> {
+  readonly chatId: string;
+  readonly channel: Channel;
+  readonly groupId: string;
+  readonly page?: PageContext;
+  readonly message?: NewMessageInput;
+}
+
+export interface PostMessageCommand extends CommandBase<'post_message'>, NewMessageInput {}
+
+export type JoinCommand = CommandBase<'join'>;
+
+export interface AssignCommand extends CommandBase<'assign'>, AgentTarget {}
+
+export interface TransferCommand extends CommandBase<'transfer'> {
+  readonly target: TransferTarget;
+  readonly note?: string;
+}
+
+export interface MarkSeenCommand extends CommandBase<'mark_seen'> {
+  readonly seenUpTo: string;
+}
+
+export interface RateCommand extends CommandBase<'rate'> {
+  readonly score: number;
+  readonly comment?: string;
+}
+
+export type ResolveCommand = CommandBase<'resolve'>;
+
+export type CloseCommand = CommandBase<'close'>;
+
+export interface MarkMissedCommand extends CommandBase<'mark_missed'> {
+  readonly reason: MissedReason;
+}
+
+export interface AddTagCommand extends CommandBase<'add_tag'> {
+  readonly tag: string;
+}
+
+/** Named like contracts' generic `ConversationCommand<N>` (the wire form); import one of them under another name. */
+export type ConversationCommand =
+  | StartCommand
+  | PostMessageCommand
+  | JoinCommand
+  | AssignCommand
+  | TransferCommand
+  | MarkSeenCommand
+  | RateCommand
+  | ResolveCommand
+  | CloseCommand
+  | MarkMissedCommand
+  | AddTagCommand;

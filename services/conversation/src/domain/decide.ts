@@ -1,0 +1,42 @@
+import type { ConversationEvent } from '@livedesk/contracts';
+import type { ConversationCommand } from './conversation-commands.js';
+import type { ConversationState } from './conversation-state.js';
+import { decideAssign, decideJoin } from './decide-assignment.js';
+import { decideAddTag, decideMarkSeen, decideRate } from './decide-feedback.js';
+import { decideClose, decideMarkMissed, decideResolve } from './decide-lifecycle.js';
+import { decidePostMessage } from './decide-post-message.js';
+import { decideStart } from './decide-start.js';
+import { decideTransfer } from './decide-transfer.js';
+import { refuse } from './refusals.js';
+
+/**
+ * The conversation decider: the events a command appends to the chat's stream. Pure and
+ * deterministic. Throws a DomainError when a rule refuses the command; answers `[]` when the
+ * command repeats what already holds (a retry), which the caller treats as success.
+ */
+export function decide(command: ConversationCommand, state: ConversationState): ConversationEvent[] {
+  if (command.type === 'start') return decideStart(command, state);
+  if (state.status === 'none') throw refuse.chatNotFound();
+  switch (command.type) {
+    case 'post_message':
+      return decidePostMessage(command, state);
+    case 'join':
+      return decideJoin(command, state);
+    case 'assign':
+      return decideAssign(command, state);
+    case 'transfer':
+      return decideTransfer(command, state);
+    case 'mark_seen':
+      return decideMarkSeen(command, state);
+    case 'rate':
+      return decideRate(command, state);
+    case 'resolve':
+      return decideResolve(command, state);
+    case 'close':
+      return decideClose(command, state);
+    case 'mark_missed':
+      return decideMarkMissed(command, state);
+    case 'add_tag':
+      return decideAddTag(command, state);
+  }
+}

@@ -1,0 +1,18 @@
+/** The protocol error codes (contracts' `ErrorCode`) a domain rule can answer with. */
+export type DomainErrorCode = 'validation' | 'authorization' | 'not_found' | 'conflict';
+
+/**
+ * A command refused by a domain rule. `code` is the protocol error code the caller answers
+ * with; `reason` names the rule in snake_case (`chat_closed`, `not_assigned`, …) so that a
+ * client can branch on it; `message` is a sentence for people.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}

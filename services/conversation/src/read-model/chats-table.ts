@@ -1,0 +1,128 @@
+import { sql, type Kysely } from 'kysely';
+import type { Actor, ChatStatus, ChatSummary } from '@livedesk/contracts';
+
+export interface ChatsTable {
+  chat_id: string;
+  organization_id: string;
+  customer_id: string;
+  group_id: string;
+  channel: string;
+  status: string;
+  assigned_agent_id: string | null;
+  agent_ids: string[];
+  page: unknown;
+  started_at: Date;
+  updated_at: Date;
+  version: number;
+}
+
+export interface ReadModelTables {
+  'conversation.chats': ChatsTable;
+}
+
+/** Writes a chat's summary; called in the transaction that appended the events behind it. */
+export async function saveChatSummary(db: Kysely<ReadModelTables>, organizationId: string, chat: ChatSummary): Promise<void> {
+  const row = {
+    chat_id: chat.chat_id,
+    organization_id: organizationId,
+    customer_id: chat.customer_id,
+    group_id: chat.group_id,
+    channel: chat.channel,
+    status: chat.status,
+    assigned_agent_id: chat.assigned_agent_id,
+    agent_ids: chat.agent_ids,
+    page: chat.page === undefined ? null : JSON.stringify(chat.page),
+    started_at: new Date(chat.started_at),
+    updated_at: new Date(chat.updated_at),
+    version: chat.version,
+  };
+  await db
+    .insertInto('conversation.chats')
+    .values(row)
+    .onConflict((conflict) =>
+      conflict.column('chat_id').doUpdateSet((eb) => ({
+        group_id: eb.ref('excluded.group_id'),
+        status: eb.ref('excluded.status'),
+        assigned_agent_id: eb.ref('excluded.assigned_agent_id'),
+        agent_ids: eb.ref('excluded.agent_ids'),
+        updated_at: eb.ref('excluded.updated_at'),
+        version: eb.ref('excluded.version'),
+      })),
+    )
+    .execute();
+}
+
+export type ChatListFilter = 'mine' | 'queued' | 'active' | 'all';
+
+export interface ListChatsQuery {
+  organizationId: string;
+  actor: Actor;
+  filter: ChatListFilter;
+  statuses?: readonly ChatStatus[];
+  cursor?: string;
+  limit: number;
+}
+
+/**
+ * Chats newest first, by keyset pagination on (started_at, chat_id): a cursor stays valid
+ * while new chats arrive, where an offset would skip or repeat rows.
+ */
+export async function listChats(db: Kysely<ReadModelTables>, query: ListChatsQuery): Promise<{ rows: ChatsTable[]; nextCursor: string | null }> {
+  let select = db.selectFrom('conversation.chats').selectAll().where('organization_id', '=', query.organizationId);
+  const { actor } = query;
+  if (actor.kind === 'customer') {
+    select = select.where('customer_id', '=', actor.id);
+  } else if (query.filter === 'mine') {
+    select = select.where('assigned_agent_id', '=', actor.id).where('status', '=', 'active');
+  } else if (query.filter === 'queued') {
+    select = select.where('status', '=', 'queued');
+  } else if (query.filter === 'active') {
+    select = select.where('status', 'in', ['queued', 'active']);
+  }
+  if (query.statuses) select = select.where('status', 'in', [...query.statuses]);
+  const after = decodeCursor(query.cursor);
+  if (after) {
+    select = select.where(sql<boolean>`(started_at, chat_id) < (${after.startedAt}::timestamptz, ${after.chatId})`);
+  }
+  const rows = await select.orderBy('started_at', 'desc').orderBy('chat_id', 'desc').limit(query.limit + 1).execute();
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  const nextCursor = rows.length > query.limit && last ? encodeCursor(last) : null;
+  return { rows: page, nextCursor };
+}
+
+export function rowToSummary(row: ChatsTable): ChatSummary {
+  return {
+    chat_id: row.chat_id,
+    customer_id: row.customer_id,
+    group_id: row.group_id,
+    channel: row.channel as ChatSummary['channel'],
+    status: row.status as ChatStatus,
+    assigned_agent_id: row.assigned_agent_id,
+    agent_ids: row.agent_ids,
+    ...(row.page ? { page: row.page as ChatSummary['page'] } : {}),
+    started_at: row.started_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+    version: row.version,
+  };
+}
+
+function encodeCursor(row: ChatsTable): string {
+  return Buffer.from(JSON.stringify([row.started_at.toISOString(), row.chat_id])).toString('base64url');
+}
+
+/** A cursor the client altered is treated as a validation error by the caller. */
+export class InvalidCursorError extends Error {}
+
+function decodeCursor(cursor: string | undefined): { startedAt: string; chatId: string } | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && typeof value[0] === 'string' && !Number.isNaN(Date.parse(value[0])) && typeof value[1] === 'string') {
+      return { startedAt: value[0], chatId: value[1] };
+    }
+  } catch {
+    // fall through
+  }
+  throw new InvalidCursorError('cursor is not one this service issued');
+}

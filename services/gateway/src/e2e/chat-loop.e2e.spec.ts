@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createDatabase, EventStore } from '@livedesk/event-store';
+import { ChatSystem } from '../testing/chat-system.js';
+import type { RtmTestClient } from '../testing/rtm-test-client.js';
+
+// The whole chat loop of the chat-loop issue, over real sockets against the real services:
+// a conversation service and two gateway replicas (the customer on one, the agents on the
+// other, so that every push crosses replicas).
+describe('the live chat loop', () => {
+  let system: ChatSystem;
+  const sockets: RtmTestClient[] = [];
+
+  beforeAll(async () => {
+    system = await ChatSystem.start({ gateways: 2 });
+  });
+
+  afterAll(async () => {
+    for (const socket of sockets) socket.drop();
+    await system?.stop();
+  });
+
+  it('runs from a customer writing to a rated, resolved chat, and the stream holds every fact in order', async () => {
+    const org = await system.createOrganization('Acme');
+    const sales = await system.createGroup(org.organization_id, 'Sales');
+    const alice = await system.createAgent(org.organization_id, { email: 'alice@acme.test', groups: [sales] });
+    const bob = await system.createAgent(org.organization_id, { email: 'bob@acme.test', groups: [sales] });
+
+    const agentA = await system.connect('agent', alice.token, 1);
+    const agentB = await system.connect('agent', bob.token, 1);
+    const customerToken = await system.customerToken(org.organization_id);
+    const customer = await system.connect('customer', undefined, 0);
+    sockets.push(agentA, agentB, customer);
+    const login = await customer.login(customerToken);
+    expect(login.chats).toEqual([]);
+
+    // The customer starts a chat with a first message and writes again.
+    const started = await customer.call('start_chat', {
+      group_id: sales,
+      message: { text: 'Hello, is anyone there?', client_id: 'c-1' },
+      page: { url: 'https://acme.test/pricing', title: 'Pricing' },
+    });
+    const chatId: string = started.chat_id;
+    const sent = await customer.call('send_event', { chat_id: chatId, event: { type: 'message', text: 'I have a question about plans', client_id: 'c-2' } });
+    expect(sent.event).toMatchObject({ chat_id: chatId, type: 'MessagePosted', data: { text: 'I have a question about plans', client_id: 'c-2' } });
+
+    // The agent sees it queued, joins and gets the transcript.
+    await agentA.push('chat_queued', (p) => p.chat_id === chatId);
+    const queued = await agentA.call('list_chats', { filter: 'queued' });
+    expect(queued.chats.map((chat: any) => chat.chat_id)).toContain(chatId);
+    await agentA.call('join_chat', { chat_id: chatId });
+    const incoming = await agentA.push('incoming_chat', (p) => p.chat_id === chatId);
+    expect(incoming.chat).toMatchObject({ chat_id: chatId, status: 'active', assigned_agent_id: alice.agentId, group_id: sales });
+    const transcript = await agentA.call('get_chat', { chat_id: chatId });
+    expect(transcript.events.filter((e: any) => e.type === 'MessagePosted').map((e: any) => e.data.text)).toEqual([
+      'Hello, is anyone there?',
+      'I have a question about plans',
+    ]);
+
+    // Typing with sneak peek reaches the agent; the agent's typing reaches the customer.
+    await customer.call('send_typing', { chat_id: chatId, is_typing: true, preview: 'Which plan fits a team of' });
+    const peek = await agentA.push('typing_indicator', (p) => p.chat_id === chatId);
+    expect(peek).toEqual({ chat_id: chatId, by: { kind: 'customer', id: login.customer_id }, is_typing: true, preview: 'Which plan fits a team of' });
+    await agentA.call('send_typing', { chat_id: chatId, is_typing: true });
+    const agentTyping = await customer.push('typing_indicator', (p) => p.chat_id === chatId);
+    expect(agentTyping).toEqual({ chat_id: chatId, by: { kind: 'agent', id: alice.agentId }, is_typing: true });
+
+    // The agent answers; the customer receives it and reads it.
+    const reply = await agentA.call('send_event', { chat_id: chatId, event: { type: 'message', text: 'Hi! I am Alice, how can I help?', client_id: 'a-1' } });
+    const received = await customer.push('incoming_event', (p) => p.event.event_id === reply.event.event_id);
+    expect(received).toMatchObject({ chat_id: chatId, version: reply.event.version, event: { data: { author: { kind: 'agent', id: alice.agentId } } } });
+    await customer.call('mark_seen', { chat_id: chatId, seen_up_to: reply.event.data.message_id });
+    const seen = await agentA.push('events_seen', (p) => p.chat_id === chatId);
+    expect(seen).toMatchObject({ by: { kind: 'customer', id: login.customer_id }, seen_up_to: reply.event.data.message_id });
+
+    // Alice transfers to Bob with a note; Bob reads the whole transcript, the customer never sees the note.
+    await agentA.call('transfer_chat', { chat_id: chatId, target: { agent_id: bob.agentId }, note: 'Enterprise lead, be nice' });
+    const toBob = await agentB.push('incoming_chat', (p) => p.chat_id === chatId);
+    expect(toBob.chat.assigned_agent_id).toBe(bob.agentId);
+    const transferred = await customer.push('chat_transferred', (p) => p.chat_id === chatId);
+    expect(transferred).toMatchObject({ from_agent_id: alice.agentId, to_agent_id: bob.agentId, reason: 'manual' });
+    const bobsView = await agentB.call('get_chat', { chat_id: chatId });
+    expect(bobsView.events.filter((e: any) => e.type === 'MessagePosted').map((e: any) => e.data.text)).toEqual([
+      'Hello, is anyone there?',
+      'I have a question about plans',
+      'Hi! I am Alice, how can I help?',
+    ]);
+    expect(bobsView.events.find((e: any) => e.type === 'ConversationTransferred').data.note).toBe('Enterprise lead, be nice');
+    const customersView = await customer.call('get_chat', { chat_id: chatId });
+    expect(customersView.events.find((e: any) => e.type === 'ConversationTransferred').data.note).toBeUndefined();
+    // Alice no longer holds the chat.
+    const refused = await agentA.request('send_event', { chat_id: chatId, event: { type: 'message', text: 'still here?', client_id: 'a-2' } });
+    expect(refused.payload.error).toMatchObject({ code: 'authorization', reason: 'not_assigned' });
+
+    await agentB.call('send_event', { chat_id: chatId, event: { type: 'message', text: 'Bob here, let me set that up.', client_id: 'b-1' } });
+    await agentB.call('resolve_chat', { chat_id: chatId });
+    const deactivated = await customer.push('chat_deactivated', (p) => p.chat_id === chatId);
+    expect(deactivated.reason).toBe('resolved');
+    await customer.call('rate_chat', { chat_id: chatId, score: 5, comment: 'Quick and kind' });
+    await agentB.push('incoming_event', (p) => p.chat_id === chatId && p.event.type === 'ConversationRated');
+
+    // Every push about the chat carried its chat id and a version.
+    for (const socket of [customer, agentA, agentB]) {
+      for (const push of socket.pushes().filter((p) => p.chat_id === chatId && p.version !== undefined)) {
+        expect(Number.isInteger(push.version)).toBe(true);
+      }
+    }
+
+    const db = createDatabase(system.database.url, { max: 1 });
+    try {
+      const events = await new EventStore(db).readStream(`conversation-${chatId}`);
+      expect(events.map((event) => event.type)).toEqual([
+        'ConversationStarted',
+        'MessagePosted',
+        'ConversationQueued',
+        'MessagePosted',
+        'AgentAssigned',
+        'MessagePosted',
+        'MessagesSeen',
+        'ConversationTransferred',
+        'AgentAssigned',
+        'MessagePosted',
+        'ConversationResolved',
+        'ConversationRated',
+      ]);
+      expect(events.map((event) => event.streamVersion)).toEqual(events.map((_, index) => index + 1));
+      expect(new Set(events.map((event) => event.organizationId))).toEqual(new Set([org.organization_id]));
+    } finally {
+      await db.destroy();
+    }
+  });
+});

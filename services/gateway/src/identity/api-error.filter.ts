@@ -1,0 +1,72 @@
+import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost } from '@nestjs/common';
+import { BaseExceptionFilter } from '@nestjs/core';
+import type { ErrorCode } from '@livedesk/contracts';
+import { IdentityError, type IdentityErrorCode } from './identity-errors.js';
+
+const STATUS_OF: Record<IdentityErrorCode, number> = {
+  validation: HttpStatus.BAD_REQUEST,
+  authentication: HttpStatus.UNAUTHORIZED,
+  authorization: HttpStatus.FORBIDDEN,
+  not_found: HttpStatus.NOT_FOUND,
+  conflict: HttpStatus.CONFLICT,
+};
+
+const CODE_OF_STATUS: Partial<Record<number, ErrorCode>> = {
+  [HttpStatus.BAD_REQUEST]: 'validation',
+  [HttpStatus.UNAUTHORIZED]: 'authentication',
+  [HttpStatus.FORBIDDEN]: 'authorization',
+  [HttpStatus.NOT_FOUND]: 'not_found',
+  [HttpStatus.METHOD_NOT_ALLOWED]: 'not_found',
+  [HttpStatus.CONFLICT]: 'conflict',
+  [HttpStatus.PAYLOAD_TOO_LARGE]: 'validation',
+  [HttpStatus.UNSUPPORTED_MEDIA_TYPE]: 'validation',
+  [HttpStatus.TOO_MANY_REQUESTS]: 'rate_limited',
+  [HttpStatus.SERVICE_UNAVAILABLE]: 'unavailable',
+};
+
+export interface ApiError {
+  status: number;
+  body: { error: { code: ErrorCode; message: string } };
+}
+
+/** The HTTP answer to what a `/v1/` request threw (contracts' `HttpErrorBody`). */
+export function apiErrorOf(exception: unknown): ApiError {
+  if (exception instanceof IdentityError) {
+    return { status: STATUS_OF[exception.code], body: { error: { code: exception.code, message: exception.message } } };
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const code = CODE_OF_STATUS[status] ?? (status < 500 ? 'validation' : 'internal');
+    // Nest's own HttpExceptions here are the body parser's (malformed JSON, body too large)
+    // and the router's (no such route): their messages are meant for clients.
+    const message =
+      status >= 500 ? 'internal error' : exception.cause instanceof SyntaxError ? `the body is not valid JSON: ${exception.message}` : exception.message;
+    return { status, body: { error: { code, message } } };
+  }
+  return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: { error: { code: 'internal', message: 'internal error' } } };
+}
+
+/**
+ * Every failed request under `/v1/` answers `{error: {code, message}}`, including the ones
+ * that fail before a controller runs (malformed JSON, an unknown route), which only a global
+ * filter sees; other paths (health, metrics) keep Nest's default answers.
+ */
+@Catch()
+export class ApiErrorFilter extends BaseExceptionFilter {
+  private readonly logger = new Logger('ApiErrorFilter');
+
+  override catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') return super.catch(exception, host);
+    const http = host.switchToHttp();
+    const request = http.getRequest<{ path?: string; originalUrl?: string; method?: string }>();
+    const path = request.path ?? request.originalUrl ?? '';
+    if (!path.startsWith('/v1/')) return super.catch(exception, host);
+    const adapter = this.applicationRef ?? this.httpAdapterHost?.httpAdapter;
+    if (!adapter) return super.catch(exception, host);
+    const { status, body } = apiErrorOf(exception);
+    if (status >= 500) {
+      this.logger.error(`${request.method ?? ''} ${path} failed: ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`);
+    }
+    adapter.reply(http.getResponse(), body, status);
+  }
+}

@@ -1,0 +1,81 @@
+import type { AgentKind, AgentRole } from '@livedesk/contracts';
+import type { GroupRouting } from './directory-tables.js';
+
+/** What the directory answers and takes (directory.ts), in the application's terms. */
+export interface Organization {
+  id: string;
+  name: string;
+  timeZone: string;
+  /** Signs the identities of the organization's customers (customer-identity.ts). */
+  identitySecret: string;
+  /** Takes the chats that name no group. */
+  defaultGroupId: string;
+  createdAt: Date;
+}
+
+export interface Group {
+  id: string;
+  organizationId: string;
+  name: string;
+  routing: GroupRouting;
+  createdAt: Date;
+}
+
+export interface Agent {
+  id: string;
+  organizationId: string;
+  email: string;
+  name: string;
+  role: AgentRole;
+  kind: AgentKind;
+  /** Concurrent chats routing may assign; null: no limit of the agent's own. */
+  maxChats: number | null;
+  groupIds: string[];
+  createdAt: Date;
+}
+
+/** What a login checks. Only the login paths read it; nothing else needs the hashes. */
+export interface AgentCredentials {
+  id: string;
+  organizationId: string;
+  role: AgentRole;
+  kind: AgentKind;
+  passwordHash: string;
+  apiKeyHash: Buffer;
+}
+
+export interface NewOrganization {
+  name: string;
+  timeZone?: string | undefined;
+}
+
+export interface NewGroup {
+  name: string;
+  routing?: GroupRouting | undefined;
+}
+
+export interface NewAgent {
+  email: string;
+  name: string;
+  password: string;
+  role: AgentRole;
+  kind?: AgentKind | undefined;
+  maxChats?: number | undefined;
+  groupIds?: string[] | undefined;
+}
+
+export interface CustomerProfile {
+  /** The site's user id from a signed identity; absent: an anonymous customer. */
+  externalId?: string | undefined;
+  email?: string | undefined;
+  name?: string | undefined;
+}
+
+export interface Customer {
+  id: string;
+  organizationId: string;
+  externalId: string | null;
+  email: string | null;
+  name: string | null;
+  createdAt: Date;
+}

@@ -1,0 +1,59 @@
+import type { Generated } from 'kysely';
+import type { AgentKind, AgentRole } from '@livedesk/contracts';
+
+/** The `directory` schema as Kysely sees it (migrations/2026-11-24-01-directory.ts). */
+export interface OrganizationsTable {
+  id: string;
+  name: string;
+  time_zone: Generated<string>;
+  identity_secret: string;
+  default_group_id: string;
+  created_at: Generated<Date>;
+}
+
+export type GroupRouting = 'auto' | 'manual';
+
+export interface GroupsTable {
+  id: string;
+  organization_id: string;
+  name: string;
+  routing: Generated<GroupRouting>;
+  created_at: Generated<Date>;
+}
+
+export interface AgentsTable {
+  id: string;
+  organization_id: string;
+  email: string;
+  name: string;
+  role: AgentRole;
+  kind: Generated<AgentKind>;
+  max_chats: number | null;
+  password_hash: string;
+  api_key_id: string;
+  api_key_hash: Buffer;
+  created_at: Generated<Date>;
+}
+
+export interface AgentGroupsTable {
+  organization_id: string;
+  agent_id: string;
+  group_id: string;
+}
+
+export interface CustomersTable {
+  id: string;
+  organization_id: string;
+  external_id: string | null;
+  email: string | null;
+  name: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface DirectoryTables {
+  'directory.organizations': OrganizationsTable;
+  'directory.groups': GroupsTable;
+  'directory.agents': AgentsTable;
+  'directory.agent_groups': AgentGroupsTable;
+  'directory.customers': CustomersTable;
+}

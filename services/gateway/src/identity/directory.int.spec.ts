@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { sql, type Kysely } from 'kysely';
+import { createDatabase } from '@livedesk/event-store';
+import { createTestDatabase, type TestDatabase } from '@livedesk/testing';
+import { Directory } from './directory.js';
+import type { DirectoryTables } from './directory-tables.js';
+import { IdentityError } from './identity-errors.js';
+import { migrateDirectory } from './migrate-directory.js';
+import { PasswordHasher } from './password-hasher.js';
+
+describe('Directory', () => {
+  let database: TestDatabase;
+  let db: Kysely<DirectoryTables>;
+  let directory: Directory;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = createDatabase<DirectoryTables>(database.url, { max: 6, applicationName: 'directory-test' });
+    directory = new Directory(db, new PasswordHasher());
+  });
+
+  afterAll(async () => {
+    await db?.destroy();
+    await database?.drop();
+  });
+
+  it('migrates once when replicas start together, and again as a no-op', async () => {
+    await Promise.all([migrateDirectory(db), migrateDirectory(db), migrateDirectory(db)]);
+    await migrateDirectory(db);
+    const { rows } = await sql<{ name: string }>`SELECT name FROM public.directory_migrations`.execute(db);
+    expect(rows.map((row) => row.name)).toEqual(['2026-11-24-01-directory']);
+  });
+
+  it('never lets one organization read the rows of another by id', async () => {
+    const acme = await directory.createOrganization({ name: 'Acme' });
+    const globex = await directory.createOrganization({ name: 'Globex' });
+    const { agentId } = await directory.createAgent(acme.organizationId, {
+      email: 'isolated@example.com',
+      name: 'I',
+      password: 'password-i',
+      role: 'agent',
+      groupIds: [acme.defaultGroupId],
+    });
+    const customerId = await directory.upsertCustomer(acme.organizationId, { externalId: 'u-1' });
+
+    expect(await directory.getAgent(acme.organizationId, agentId)).toMatchObject({ id: agentId, groupIds: [acme.defaultGroupId] });
+    expect(await directory.getAgent(globex.organizationId, agentId)).toBeUndefined();
+    expect(await directory.getGroup(acme.organizationId, acme.defaultGroupId)).toMatchObject({ name: 'General', routing: 'auto' });
+    expect(await directory.getGroup(globex.organizationId, acme.defaultGroupId)).toBeUndefined();
+    expect(await directory.getCustomer(acme.organizationId, customerId)).toMatchObject({ externalId: 'u-1' });
+    expect(await directory.getCustomer(globex.organizationId, customerId)).toBeUndefined();
+    expect(await directory.listAgentIds(globex.organizationId)).toEqual([]);
+    // The same site user id in another organization is another customer.
+    expect(await directory.upsertCustomer(globex.organizationId, { externalId: 'u-1' })).not.toBe(customerId);
+  });
+
+  it('refuses, in the database too, an agent-group link across organizations', async () => {
+    const acme = await directory.createOrganization({ name: 'Acme 2' });
+    const globex = await directory.createOrganization({ name: 'Globex 2' });
+    const { agentId } = await directory.createAgent(acme.organizationId, { email: 'linked@example.com', name: 'L', password: 'password-l', role: 'agent' });
+    const insert = db
+      .insertInto('directory.agent_groups')
+      .values({ organization_id: acme.organizationId, agent_id: agentId, group_id: globex.defaultGroupId })
+      .execute();
+    await expect(insert).rejects.toMatchObject({ code: '23503' });
+  });
+
+  it('lists agent ids by role and by group', async () => {
+    const { organizationId, defaultGroupId } = await directory.createOrganization({ name: 'Listing', timeZone: 'Asia/Tokyo' });
+    const { groupId: vip } = await directory.createGroup(organizationId, { name: 'VIP', routing: 'manual' });
+    const make = (email: string, role: 'agent' | 'supervisor' | 'admin', groupIds: string[]) =>
+      directory.createAgent(organizationId, { email, name: email, password: 'password-x', role, groupIds }).then((created) => created.agentId);
+    const [a, b, c] = await Promise.all([
+      make('list-a@example.com', 'agent', [defaultGroupId]),
+      make('list-b@example.com', 'supervisor', [defaultGroupId, vip]),
+      make('list-c@example.com', 'agent', [vip]),
+    ]);
+    expect(await directory.listAgentIds(organizationId)).toEqual([a, b, c].sort());
+    expect(await directory.listAgentIds(organizationId, { role: 'agent' })).toEqual([a, c].sort());
+    expect(await directory.listAgentIds(organizationId, { groupId: vip })).toEqual([b, c].sort());
+    expect(await directory.listAgentIds(organizationId, { role: 'agent', groupId: vip })).toEqual([c]);
+    expect(await directory.getOrganization(organizationId)).toMatchObject({ name: 'Listing', timeZone: 'Asia/Tokyo', defaultGroupId });
+    expect(await directory.getGroup(organizationId, vip)).toMatchObject({ organizationId, name: 'VIP', routing: 'manual' });
+  });
+
+  it('finds an agent for login by email in any case and by API key id', async () => {
+    const { organizationId } = await directory.createOrganization({ name: 'Login' });
+    const { agentId, apiKey } = await directory.createAgent(organizationId, {
+      email: 'Mixed.Case@Example.com',
+      name: 'M',
+      password: 'password-m',
+      role: 'admin',
+      kind: 'bot',
+      maxChats: 3,
+    });
+    expect(await directory.findAgentByEmail('MIXED.case@example.COM')).toMatchObject({ id: agentId, organizationId, role: 'admin', kind: 'bot' });
+    expect(await directory.findAgentByApiKeyId(apiKey.slice(4, 36))).toMatchObject({ id: agentId });
+    expect(await directory.findAgentByEmail('nobody@example.com')).toBeUndefined();
+    expect(await directory.getAgent(organizationId, agentId)).toMatchObject({ email: 'mixed.case@example.com', maxChats: 3, groupIds: [] });
+  });
+
+  it('keeps one identified customer per external id even when logins race', async () => {
+    const { organizationId } = await directory.createOrganization({ name: 'Race' });
+    const ids = await Promise.all(Array.from({ length: 6 }, () => directory.upsertCustomer(organizationId, { externalId: 'racer' })));
+    expect(new Set(ids).size).toBe(1);
+  });
+
+  it('answers not_found for an unknown organization and conflict for two agents racing for one email', async () => {
+    await expect(directory.createGroup('nowhere', { name: 'X' })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(directory.upsertCustomer('nowhere')).rejects.toMatchObject({ code: 'not_found' });
+    const { organizationId } = await directory.createOrganization({ name: 'Email race' });
+    const attempt = () => directory.createAgent(organizationId, { email: 'race@example.com', name: 'R', password: 'password-r', role: 'agent' });
+    const results = await Promise.allSettled([attempt(), attempt(), attempt()]);
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+    for (const result of results) {
+      if (result.status === 'rejected') expect(result.reason).toEqual(new IdentityError('conflict', 'an agent with email race@example.com already exists'));
+    }
+  });
+});

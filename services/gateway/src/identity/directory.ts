@@ -1,0 +1,321 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { AgentKind, AgentRole } from '@livedesk/contracts';
+import { createApiKey } from './api-keys.js';
+import type {
+  Agent,
+  AgentCredentials,
+  Customer,
+  CustomerProfile,
+  Group,
+  NewAgent,
+  NewGroup,
+  NewOrganization,
+  Organization,
+} from './directory-records.js';
+import type { DirectoryTables } from './directory-tables.js';
+import { IdentityError } from './identity-errors.js';
+import type { PasswordHasher } from './password-hasher.js';
+import { FOREIGN_KEY_VIOLATION, pgErrorOf, UNIQUE_VIOLATION } from './pg-errors.js';
+import { canonicalTimeZone } from './time-zone.js';
+
+const DEFAULT_GROUP_NAME = 'General';
+
+/**
+ * The installation's directory: organizations, their groups, agents and customers (schema
+ * `directory`). Every read by id takes the organization id as well, so a caller holding an
+ * id of another organization finds nothing. The two exceptions are the login look-ups (by
+ * email, by API key id), which run before any organization is known and return credentials
+ * only to the login code.
+ */
+export class Directory {
+  constructor(
+    private readonly db: Kysely<DirectoryTables>,
+    private readonly passwords: PasswordHasher,
+  ) {}
+
+  /** Creates an organization with its default group, `General`. */
+  async createOrganization(input: NewOrganization): Promise<{ organizationId: string; identitySecret: string; defaultGroupId: string }> {
+    const timeZone = input.timeZone === undefined ? 'UTC' : canonicalTimeZone(input.timeZone);
+    if (timeZone === undefined) throw new IdentityError('validation', `time_zone: "${input.timeZone}" is not an IANA time zone`);
+    const organizationId = randomUUID();
+    const defaultGroupId = randomUUID();
+    const identitySecret = randomBytes(32).toString('base64url');
+    // The organization names its default group and the group its organization; the key from the
+    // organization to the group is deferred to the commit.
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('directory.organizations')
+        .values({ id: organizationId, name: input.name, time_zone: timeZone, identity_secret: identitySecret, default_group_id: defaultGroupId })
+        .execute();
+      await trx
+        .insertInto('directory.groups')
+        .values({ id: defaultGroupId, organization_id: organizationId, name: DEFAULT_GROUP_NAME, routing: 'auto' })
+        .execute();
+    });
+    return { organizationId, identitySecret, defaultGroupId };
+  }
+
+  async createGroup(organizationId: string, input: NewGroup): Promise<{ groupId: string }> {
+    await this.requireOrganization(organizationId);
+    const groupId = randomUUID();
+    try {
+      await this.db
+        .insertInto('directory.groups')
+        .values({ id: groupId, organization_id: organizationId, name: input.name, routing: input.routing ?? 'auto' })
+        .execute();
+    } catch (error) {
+      throw this.translate(error, organizationId, { name: input.name });
+    }
+    return { groupId };
+  }
+
+  /** Creates an agent with a password and an API key; the key is returned once and never stored whole. */
+  async createAgent(organizationId: string, input: NewAgent): Promise<{ agentId: string; apiKey: string }> {
+    const email = normalizeEmail(input.email);
+    const groupIds = [...new Set(input.groupIds ?? [])];
+    await this.requireOrganization(organizationId);
+    await this.requireGroups(organizationId, groupIds);
+    // Hashing takes tens of milliseconds: done before the transaction, which then stays short.
+    const passwordHash = await this.passwords.hash(input.password);
+    const apiKey = createApiKey();
+    const agentId = randomUUID();
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('directory.agents')
+          .values({
+            id: agentId,
+            organization_id: organizationId,
+            email,
+            name: input.name,
+            role: input.role,
+            kind: input.kind ?? 'human',
+            max_chats: input.maxChats ?? null,
+            password_hash: passwordHash,
+            api_key_id: apiKey.keyId,
+            api_key_hash: apiKey.secretHash,
+          })
+          .execute();
+        if (groupIds.length > 0) {
+          await trx
+            .insertInto('directory.agent_groups')
+            .values(groupIds.map((groupId) => ({ organization_id: organizationId, agent_id: agentId, group_id: groupId })))
+            .execute();
+        }
+      });
+    } catch (error) {
+      throw this.translate(error, organizationId, { email });
+    }
+    return { agentId, apiKey: apiKey.key };
+  }
+
+  /** Login only: emails are unique across the installation, compared case-insensitively. */
+  async findAgentByEmail(email: string): Promise<AgentCredentials | undefined> {
+    const row = await this.credentials().where('email', '=', normalizeEmail(email)).executeTakeFirst();
+    return row && credentialsOf(row);
+  }
+
+  /** Login only: the key id of an `ldk_<keyId>_<secret>` API key. */
+  async findAgentByApiKeyId(apiKeyId: string): Promise<AgentCredentials | undefined> {
+    const row = await this.credentials().where('api_key_id', '=', apiKeyId).executeTakeFirst();
+    return row && credentialsOf(row);
+  }
+
+  async getOrganization(organizationId: string): Promise<Organization | undefined> {
+    const row = await this.db
+      .selectFrom('directory.organizations')
+      .select(['id', 'name', 'time_zone', 'identity_secret', 'default_group_id', 'created_at'])
+      .where('id', '=', organizationId)
+      .executeTakeFirst();
+    return (
+      row && {
+        id: row.id,
+        name: row.name,
+        timeZone: row.time_zone,
+        identitySecret: row.identity_secret,
+        defaultGroupId: row.default_group_id,
+        createdAt: row.created_at,
+      }
+    );
+  }
+
+  async getGroup(organizationId: string, groupId: string): Promise<Group | undefined> {
+    const row = await this.db
+      .selectFrom('directory.groups')
+      .select(['id', 'organization_id', 'name', 'routing', 'created_at'])
+      .where('organization_id', '=', organizationId)
+      .where('id', '=', groupId)
+      .executeTakeFirst();
+    return row && { id: row.id, organizationId: row.organization_id, name: row.name, routing: row.routing, createdAt: row.created_at };
+  }
+
+  async getAgent(organizationId: string, agentId: string): Promise<Agent | undefined> {
+    const row = await this.db
+      .selectFrom('directory.agents')
+      .select(['id', 'organization_id', 'email', 'name', 'role', 'kind', 'max_chats', 'created_at'])
+      .where('organization_id', '=', organizationId)
+      .where('id', '=', agentId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const groups = await this.db
+      .selectFrom('directory.agent_groups')
+      .select('group_id')
+      .where('organization_id', '=', organizationId)
+      .where('agent_id', '=', agentId)
+      .orderBy('group_id')
+      .execute();
+    return {
+      id: row.id,
+      organizationId: row.organization_id,
+      email: row.email,
+      name: row.name,
+      role: row.role,
+      kind: row.kind,
+      maxChats: row.max_chats,
+      groupIds: groups.map((group) => group.group_id),
+      createdAt: row.created_at,
+    };
+  }
+
+  /** Ids of the organization's agents, optionally only those of a role or a group, in a stable order. */
+  async listAgentIds(organizationId: string, filter: { role?: AgentRole; groupId?: string } = {}): Promise<string[]> {
+    let query = this.db
+      .selectFrom('directory.agents')
+      .select('directory.agents.id')
+      .where('directory.agents.organization_id', '=', organizationId);
+    if (filter.role !== undefined) query = query.where('directory.agents.role', '=', filter.role);
+    if (filter.groupId !== undefined) {
+      const groupId = filter.groupId;
+      query = query.where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('directory.agent_groups')
+            .select('directory.agent_groups.agent_id')
+            .whereRef('directory.agent_groups.agent_id', '=', 'directory.agents.id')
+            .where('directory.agent_groups.organization_id', '=', organizationId)
+            .where('directory.agent_groups.group_id', '=', groupId),
+        ),
+      );
+    }
+    const rows = await query.orderBy('directory.agents.id').execute();
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * The customer's id. With an external id (a signed identity) the same customer every time,
+   * its email and name refreshed from the latest identity; without one (anonymous) a new
+   * customer each time.
+   */
+  async upsertCustomer(organizationId: string, profile: CustomerProfile = {}): Promise<string> {
+    const values = {
+      id: randomUUID(),
+      organization_id: organizationId,
+      external_id: profile.externalId ?? null,
+      email: profile.email ?? null,
+      name: profile.name ?? null,
+    };
+    try {
+      if (profile.externalId === undefined) {
+        await this.db.insertInto('directory.customers').values(values).execute();
+        return values.id;
+      }
+      const row = await this.db
+        .insertInto('directory.customers')
+        .values(values)
+        .onConflict((conflict) =>
+          conflict.columns(['organization_id', 'external_id']).doUpdateSet((eb) => ({
+            email: eb.fn.coalesce('excluded.email', 'directory.customers.email'),
+            name: eb.fn.coalesce('excluded.name', 'directory.customers.name'),
+          })),
+        )
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return row.id;
+    } catch (error) {
+      throw this.translate(error, organizationId, {});
+    }
+  }
+
+  async getCustomer(organizationId: string, customerId: string): Promise<Customer | undefined> {
+    const row = await this.db
+      .selectFrom('directory.customers')
+      .select(['id', 'organization_id', 'external_id', 'email', 'name', 'created_at'])
+      .where('organization_id', '=', organizationId)
+      .where('id', '=', customerId)
+      .executeTakeFirst();
+    return (
+      row && {
+        id: row.id,
+        organizationId: row.organization_id,
+        externalId: row.external_id,
+        email: row.email,
+        name: row.name,
+        createdAt: row.created_at,
+      }
+    );
+  }
+
+  private credentials() {
+    return this.db
+      .selectFrom('directory.agents')
+      .select(['id', 'organization_id', 'role', 'kind', 'password_hash', 'api_key_hash']);
+  }
+
+  private async requireOrganization(organizationId: string): Promise<void> {
+    const found = await this.db.selectFrom('directory.organizations').select('id').where('id', '=', organizationId).executeTakeFirst();
+    if (!found) throw unknownOrganization(organizationId);
+  }
+
+  private async requireGroups(organizationId: string, groupIds: string[]): Promise<void> {
+    if (groupIds.length === 0) return;
+    const found = await this.db
+      .selectFrom('directory.groups')
+      .select('id')
+      .where('organization_id', '=', organizationId)
+      .where('id', 'in', groupIds)
+      .execute();
+    const known = new Set(found.map((row) => row.id));
+    const index = groupIds.findIndex((groupId) => !known.has(groupId));
+    if (index >= 0) throw new IdentityError('validation', `groups: no group "${groupIds[index]}" in this organization`);
+  }
+
+  /** Unique and foreign-key violations as the client errors they are; anything else as it is. */
+  private translate(error: unknown, organizationId: string, subject: { email?: string; name?: string }): unknown {
+    const { code, constraint } = pgErrorOf(error);
+    if (code === UNIQUE_VIOLATION && constraint === 'agents_email_unique') {
+      return new IdentityError('conflict', `an agent with email ${subject.email ?? ''} already exists`);
+    }
+    if (code === UNIQUE_VIOLATION && constraint === 'groups_organization_name_unique') {
+      return new IdentityError('conflict', `the organization already has a group named "${subject.name ?? ''}"`);
+    }
+    // The organization was checked first; this covers the rows that name it without that check.
+    if (code === FOREIGN_KEY_VIOLATION) return unknownOrganization(organizationId);
+    return error;
+  }
+}
+
+function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+function unknownOrganization(organizationId: string): IdentityError {
+  return new IdentityError('not_found', `no organization "${organizationId}"`);
+}
+
+function credentialsOf(row: {
+  id: string;
+  organization_id: string;
+  role: AgentRole;
+  kind: AgentKind;
+  password_hash: string;
+  api_key_hash: Buffer;
+}): AgentCredentials {
+  return {
+    id: row.id,
+    organizationId: row.organization_id,
+    role: row.role,
+    kind: row.kind,
+    passwordHash: row.password_hash,
+    apiKeyHash: row.api_key_hash,
+  };
+}

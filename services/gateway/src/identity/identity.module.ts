@@ -1,0 +1,67 @@
+import { Logger, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import type { Kysely } from 'kysely';
+import { DATABASE, SERVICE_CONFIG } from '@livedesk/service-kit';
+import type { GatewayConfig } from '../gateway-config.js';
+import { AgentLogin } from './agent-login.js';
+import { ApiErrorFilter } from './api-error.filter.js';
+import { CustomerLogin } from './customer-login.js';
+import { Directory } from './directory.js';
+import { DirectoryMigration } from './directory-migration.js';
+import type { DirectoryTables } from './directory-tables.js';
+import { GatewaySecrets } from './gateway-secrets.js';
+import { OrganizationsController } from './organizations.controller.js';
+import { PasswordHasher } from './password-hasher.js';
+import { SetupAccess } from './setup-access.js';
+import { TokenController } from './token.controller.js';
+import { TokenService } from './token-service.js';
+
+/**
+ * Who is who: organizations, groups, agents and customers (the `directory` schema), the
+ * gateway's tokens, and the HTTP endpoints that issue them and set organizations up.
+ * Needs `DATABASE` and `SERVICE_CONFIG` (a `GatewayConfig`), which ServiceKitModule provides.
+ *
+ * It also installs `ApiErrorFilter` globally: every failed `/v1/` HTTP request answers
+ * `{error: {code, message}}`, even one that fails before reaching a controller.
+ */
+@Module({
+  controllers: [TokenController, OrganizationsController],
+  providers: [
+    {
+      provide: GatewaySecrets,
+      useFactory: (config: GatewayConfig) => GatewaySecrets.fromConfig(config, new Logger('Identity')),
+      inject: [SERVICE_CONFIG],
+    },
+    {
+      provide: TokenService,
+      useFactory: (config: GatewayConfig, secrets: GatewaySecrets) =>
+        new TokenService({
+          secret: secrets.jwtSecret,
+          agentTtlSeconds: config.AGENT_TOKEN_TTL_SECONDS,
+          customerTtlSeconds: config.CUSTOMER_TOKEN_TTL_SECONDS,
+        }),
+      inject: [SERVICE_CONFIG, GatewaySecrets],
+    },
+    { provide: PasswordHasher, useFactory: () => new PasswordHasher() },
+    {
+      provide: Directory,
+      useFactory: (db: Kysely<DirectoryTables>, passwords: PasswordHasher) => new Directory(db, passwords),
+      inject: [DATABASE, PasswordHasher],
+    },
+    {
+      provide: AgentLogin,
+      useFactory: (directory: Directory, passwords: PasswordHasher) => new AgentLogin(directory, passwords),
+      inject: [Directory, PasswordHasher],
+    },
+    { provide: CustomerLogin, useFactory: (directory: Directory) => new CustomerLogin(directory), inject: [Directory] },
+    {
+      provide: SetupAccess,
+      useFactory: (secrets: GatewaySecrets, tokens: TokenService, directory: Directory) => new SetupAccess(secrets, tokens, directory),
+      inject: [GatewaySecrets, TokenService, Directory],
+    },
+    DirectoryMigration,
+    { provide: APP_FILTER, useClass: ApiErrorFilter },
+  ],
+  exports: [Directory, TokenService],
+})
+export class IdentityModule {}

@@ -1,0 +1,68 @@
+import { Body, Controller, Headers, Inject, Param, Post } from '@nestjs/common';
+import type { z } from 'zod';
+import {
+  CreateAgentRequest,
+  CreateGroupRequest,
+  CreateOrganizationRequest,
+  type CreateAgentResponse,
+  type CreateGroupResponse,
+  type CreateOrganizationResponse,
+} from '@livedesk/contracts';
+import { Directory } from './directory.js';
+import { parseBody } from './parse-body.js';
+import { SetupAccess } from './setup-access.js';
+
+/**
+ * The setup API (protocol.md, "Setting up an organization"): the caller is checked first, then
+ * the body, so that a caller without access learns nothing from validation messages.
+ */
+@Controller('v1/organizations')
+export class OrganizationsController {
+  constructor(
+    @Inject(SetupAccess) private readonly access: SetupAccess,
+    @Inject(Directory) private readonly directory: Directory,
+  ) {}
+
+  @Post()
+  async createOrganization(
+    @Headers('authorization') authorization: string | undefined,
+    @Body() body: unknown,
+  ): Promise<z.infer<typeof CreateOrganizationResponse>> {
+    await this.access.requireInstallationAdmin(authorization);
+    const request = parseBody(CreateOrganizationRequest, body);
+    const created = await this.directory.createOrganization({ name: request.name, timeZone: request.time_zone });
+    return { organization_id: created.organizationId, identity_secret: created.identitySecret, default_group_id: created.defaultGroupId };
+  }
+
+  @Post(':id/agents')
+  async createAgent(
+    @Headers('authorization') authorization: string | undefined,
+    @Param('id') organizationId: string,
+    @Body() body: unknown,
+  ): Promise<z.infer<typeof CreateAgentResponse>> {
+    await this.access.requireOrganizationAdmin(authorization, organizationId);
+    const request = parseBody(CreateAgentRequest, body);
+    const created = await this.directory.createAgent(organizationId, {
+      email: request.email,
+      name: request.name,
+      password: request.password,
+      role: request.role,
+      kind: request.kind,
+      maxChats: request.max_chats,
+      groupIds: request.groups,
+    });
+    return { agent_id: created.agentId, api_key: created.apiKey };
+  }
+
+  @Post(':id/groups')
+  async createGroup(
+    @Headers('authorization') authorization: string | undefined,
+    @Param('id') organizationId: string,
+    @Body() body: unknown,
+  ): Promise<z.infer<typeof CreateGroupResponse>> {
+    await this.access.requireOrganizationAdmin(authorization, organizationId);
+    const request = parseBody(CreateGroupRequest, body);
+    const created = await this.directory.createGroup(organizationId, { name: request.name, routing: request.routing });
+    return { group_id: created.groupId };
+  }
+}

@@ -1,0 +1,76 @@
+import { Inject, Injectable, Module, type DynamicModule, type INestApplication, type OnApplicationShutdown } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { Kysely } from 'kysely';
+import { createDatabase, DATABASE, loadServiceConfig, SERVICE_CONFIG } from '@livedesk/service-kit';
+import { gatewayConfigShape, type GatewayConfig } from '../../gateway-config.js';
+import type { DirectoryTables } from '../directory-tables.js';
+import { IdentityModule } from '../identity.module.js';
+
+export interface IdentityTestApp {
+  app: INestApplication;
+  /** `http://127.0.0.1:<port>`. */
+  url: string;
+  config: GatewayConfig;
+  db: Kysely<DirectoryTables>;
+  close(): Promise<void>;
+}
+
+export interface StartIdentityAppOptions {
+  databaseUrl: string;
+  /** Gateway variables (LIVEDESK_ADMIN_TOKEN, LIVEDESK_JWT_SECRET, …), parsed as the gateway parses them. */
+  env?: Record<string, string>;
+}
+
+@Injectable()
+class DatabaseCloser implements OnApplicationShutdown {
+  constructor(@Inject(DATABASE) private readonly db: Kysely<any>) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.db.destroy();
+  }
+}
+
+@Module({})
+class TestKitModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
+    return {
+      module: TestKitModule,
+      global: true,
+      providers: [
+        { provide: SERVICE_CONFIG, useValue: config },
+        { provide: DATABASE, useFactory: () => createDatabase({ url: config.DATABASE_URL, applicationName: 'identity-test' }) },
+        DatabaseCloser,
+      ],
+      exports: [SERVICE_CONFIG, DATABASE],
+    };
+  }
+}
+
+@Module({})
+class IdentityTestRootModule {}
+
+/**
+ * The gateway's identity module alone in a Nest application on loopback, over a real Postgres
+ * database, with what ServiceKitModule would give it (config, database) and nothing else (no
+ * NATS, no Redis). For the identity integration tests and the CLI's end-to-end test.
+ */
+export async function startIdentityApp(options: StartIdentityAppOptions): Promise<IdentityTestApp> {
+  const config: GatewayConfig = loadServiceConfig({
+    defaultPort: 8080,
+    extension: gatewayConfigShape({}),
+    env: { DATABASE_URL: options.databaseUrl, ...options.env },
+  });
+  const app = await NestFactory.create(
+    { module: IdentityTestRootModule, imports: [TestKitModule.forRoot(config), IdentityModule] },
+    { logger: ['error'], abortOnError: false },
+  );
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as { port: number };
+  return {
+    app,
+    url: `http://127.0.0.1:${port}`,
+    config,
+    db: app.get<Kysely<DirectoryTables>>(DATABASE),
+    close: () => app.close(),
+  };
+}

@@ -1,0 +1,42 @@
+import { Body, Controller, HttpCode, HttpStatus, Inject, Post } from '@nestjs/common';
+import type { z } from 'zod';
+import { AgentTokenRequest, CustomerTokenRequest, type TokenResponse } from '@livedesk/contracts';
+import { AgentLogin } from './agent-login.js';
+import { CustomerLogin } from './customer-login.js';
+import { parseBody } from './parse-body.js';
+import { TokenService } from './token-service.js';
+
+const [PasswordLogin, ApiKeyLogin] = AgentTokenRequest.options;
+
+/**
+ * `POST /v1/customer/token` and `POST /v1/agent/token` (protocol.md). They answer 200: the
+ * token is handed out, not a resource created (a customer row may be, as a side effect).
+ */
+@Controller('v1')
+export class TokenController {
+  constructor(
+    @Inject(AgentLogin) private readonly agentLogin: AgentLogin,
+    @Inject(CustomerLogin) private readonly customerLogin: CustomerLogin,
+    @Inject(TokenService) private readonly tokens: TokenService,
+  ) {}
+
+  @Post('customer/token')
+  @HttpCode(HttpStatus.OK)
+  async customerToken(@Body() body: unknown): Promise<z.infer<typeof TokenResponse>> {
+    const request = parseBody(CustomerTokenRequest, body);
+    return this.tokens.issue(await this.customerLogin.login(request.organization_id, request.identity));
+  }
+
+  @Post('agent/token')
+  @HttpCode(HttpStatus.OK)
+  async agentToken(@Body() body: unknown): Promise<z.infer<typeof TokenResponse>> {
+    // The request is one of two shapes; parsing the one it means gives errors about that one
+    // ("password is required"), where the union would only say that neither matched.
+    if (typeof body === 'object' && body !== null && 'api_key' in body) {
+      const { api_key } = parseBody(ApiKeyLogin, body);
+      return this.tokens.issue(await this.agentLogin.byApiKey(api_key));
+    }
+    const { email, password } = parseBody(PasswordLogin, body);
+    return this.tokens.issue(await this.agentLogin.byPassword(email, password));
+  }
+}

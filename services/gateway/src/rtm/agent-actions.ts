@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import type { ActionRequest, agentActions, TransferTarget } from '@livedesk/contracts';
+import { Directory } from '../identity/directory.js';
+import type { AgentPrincipal } from '../identity/principal.js';
+import type { ActionContext, ActionHandler } from './action-context.js';
+import { ChatCommands } from './chat-commands.js';
+import { ConversationClient } from './conversation-client.js';
+import { RtmError } from './to-protocol-error.js';
+
+type Request<A extends keyof typeof agentActions> = ActionRequest<typeof agentActions, A>;
+
+/** The actions of `/v1/agent/rtm` (protocol.md, "Agent actions"), after login. */
+@Injectable()
+export class AgentActions {
+  constructor(
+    private readonly chats: ChatCommands,
+    private readonly conversations: ConversationClient,
+    private readonly directory: Directory,
+  ) {}
+
+  handlers(): Record<string, ActionHandler> {
+    return {
+      list_chats: (context, payload: Request<'list_chats'>) => this.chats.listChats(context, payload),
+      get_chat: (context, payload: Request<'get_chat'>) => this.chats.getChat(context, payload),
+      join_chat: (context, payload: Request<'join_chat'>) =>
+        this.conversations.command('join', { ...this.chats.commandBase(context), chat_id: payload.chat_id }),
+      send_event: (context, payload: Request<'send_event'>) => this.chats.sendEvent(context, payload),
+      send_typing: (context, payload: Request<'send_typing'>) => this.chats.sendTyping(context, payload),
+      mark_seen: (context, payload: Request<'mark_seen'>) => this.chats.markSeen(context, payload),
+      transfer_chat: (context, payload: Request<'transfer_chat'>) => this.transfer(context, payload),
+      resolve_chat: (context, payload: Request<'resolve_chat'>) =>
+        this.conversations.command('resolve', { ...this.chats.commandBase(context), chat_id: payload.chat_id }),
+    };
+  }
+
+  /** The login answer: the agent's account, routing status and current chats. */
+  async loginReply(context: ActionContext) {
+    const principal = context.principal as AgentPrincipal;
+    const agent = await this.directory.getAgent(context.organizationId, principal.agentId);
+    if (!agent) throw new RtmError('authentication', 'the agent account no longer exists', 'agent_not_found');
+    const { chats } = await this.conversations.query('list', {
+      organization_id: context.organizationId,
+      actor: context.actor,
+      filter: 'mine',
+      limit: 100,
+    });
+    return {
+      agent: {
+        agent_id: agent.id,
+        organization_id: agent.organizationId,
+        name: agent.name,
+        email: agent.email,
+        role: agent.role,
+        kind: agent.kind,
+      },
+      // Routing status is the routing service's (its own issue); until it runs, an agent
+      // takes chats by hand with join_chat and is reported as not accepting routed chats.
+      routing_status: 'not_accepting' as const,
+      chats,
+    };
+  }
+
+  private async transfer(context: ActionContext, payload: Request<'transfer_chat'>) {
+    const target = await this.resolveTarget(context.organizationId, payload.target);
+    return this.conversations.command('transfer', {
+      ...this.chats.commandBase(context),
+      chat_id: payload.chat_id,
+      target,
+      ...(payload.note === undefined ? {} : { note: payload.note }),
+    });
+  }
+
+  /** A transfer target must belong to the organization; an agent's kind comes from the directory. */
+  private async resolveTarget(organizationId: string, target: Request<'transfer_chat'>['target']): Promise<TransferTarget> {
+    if ('agent_id' in target) {
+      const agent = await this.directory.getAgent(organizationId, target.agent_id);
+      if (!agent) throw new RtmError('not_found', `agent ${target.agent_id} does not exist`, 'agent_not_found');
+      return { agent_id: agent.id, agent_kind: agent.kind };
+    }
+    const group = await this.directory.getGroup(organizationId, target.group_id);
+    if (!group) throw new RtmError('not_found', `group ${target.group_id} does not exist`, 'group_not_found');
+    return { group_id: group.id };
+  }
+}

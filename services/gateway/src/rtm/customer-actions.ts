@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { ActionRequest, customerActions } from '@livedesk/contracts';
+import { Directory } from '../identity/directory.js';
+import type { ActionContext, ActionHandler } from './action-context.js';
+import { ChatCommands } from './chat-commands.js';
+import { ConversationClient } from './conversation-client.js';
+import { RtmError } from './to-protocol-error.js';
+
+type Request<A extends keyof typeof customerActions> = ActionRequest<typeof customerActions, A>;
+
+/** The actions of `/v1/customer/rtm` (protocol.md, "Customer actions"), after login. */
+@Injectable()
+export class CustomerActions {
+  constructor(
+    private readonly chats: ChatCommands,
+    private readonly conversations: ConversationClient,
+    private readonly directory: Directory,
+  ) {}
+
+  handlers(): Record<string, ActionHandler> {
+    return {
+      start_chat: (context, payload: Request<'start_chat'>) => this.startChat(context, payload),
+      send_event: (context, payload: Request<'send_event'>) => this.chats.sendEvent(context, payload),
+      send_typing: (context, payload: Request<'send_typing'>) => this.chats.sendTyping(context, payload),
+      mark_seen: (context, payload: Request<'mark_seen'>) => this.chats.markSeen(context, payload),
+      rate_chat: (context, payload: Request<'rate_chat'>) =>
+        this.conversations.command('rate', {
+          ...this.chats.commandBase(context),
+          chat_id: payload.chat_id,
+          score: payload.score,
+          ...(payload.comment === undefined ? {} : { comment: payload.comment }),
+        }),
+      close_chat: (context, payload: Request<'close_chat'>) =>
+        this.conversations.command('close', { ...this.chats.commandBase(context), chat_id: payload.chat_id }),
+      list_chats: (context, payload: Request<'list_chats'>) => this.chats.listChats(context, payload),
+      get_chat: (context, payload: Request<'get_chat'>) => this.chats.getChat(context, payload),
+    };
+  }
+
+  /** The login answer: who the customer is and the chats still going on. */
+  async loginReply(context: ActionContext) {
+    const { chats } = await this.conversations.query('list', {
+      organization_id: context.organizationId,
+      actor: context.actor,
+      filter: 'mine',
+      statuses: ['queued', 'active'],
+      limit: 100,
+    });
+    return { customer_id: context.actor.id, organization_id: context.organizationId, chats };
+  }
+
+  private async startChat(context: ActionContext, payload: Request<'start_chat'>) {
+    const groupId = await this.groupFor(context.organizationId, payload.group_id);
+    const message = payload.message;
+    return this.conversations.command('start', {
+      ...this.chats.commandBase(context),
+      chat_id: randomUUID(),
+      channel: payload.channel ?? 'chat',
+      group_id: groupId,
+      ...(payload.page ? { page: payload.page } : {}),
+      ...(message
+        ? {
+            message: {
+              text: message.text,
+              ...(message.client_id === undefined ? {} : { client_id: message.client_id }),
+              attachments: message.attachments ?? [],
+            },
+          }
+        : {}),
+    });
+  }
+
+  /** The group a chat starts in: the one asked for, which must be the organization's, or its default. */
+  private async groupFor(organizationId: string, groupId: string | undefined): Promise<string> {
+    if (groupId === undefined) {
+      const organization = await this.directory.getOrganization(organizationId);
+      if (!organization) throw new RtmError('not_found', 'the organization no longer exists', 'organization_not_found');
+      return organization.defaultGroupId;
+    }
+    const group = await this.directory.getGroup(organizationId, groupId);
+    if (!group) throw new RtmError('not_found', `group ${groupId} does not exist`, 'group_not_found');
+    return group.id;
+  }
+}

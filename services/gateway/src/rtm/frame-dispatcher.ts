@@ -1,0 +1,158 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { RawData } from 'ws';
+import {
+  agentActions,
+  customerActions,
+  errorFrame,
+  RequestFrame,
+  successFrame,
+  type ActionContract,
+  type RequestId,
+} from '@livedesk/contracts';
+import { TokenService } from '../identity/token-service.js';
+import type { ActionContext, ActionHandler } from './action-context.js';
+import { AgentActions } from './agent-actions.js';
+import { ConnectionRegistry } from './connection-registry.js';
+import { CustomerActions } from './customer-actions.js';
+import type { RtmConnection, RtmEndpoint } from './rtm-connection.js';
+import { describeZodError, RtmError, toProtocolError } from './to-protocol-error.js';
+
+/**
+ * Actions protocol.md lists whose owner is not running yet (routing, ticketing, visitors):
+ * they answer `unavailable` instead of `unknown action`, so a client can tell "not here yet"
+ * from a typo.
+ */
+const NOT_YET_AVAILABLE: Record<RtmEndpoint, readonly string[]> = {
+  customer: ['leave_message', 'update_visit'],
+  agent: ['set_routing_status', 'create_ticket', 'list_visitors', 'send_greeting', 'list_canned_responses'],
+};
+
+/**
+ * Turns one text frame into exactly one response (protocol.md, "Frames"): parse the JSON and
+ * the request envelope, check the rate limit and that the connection has logged in, parse the
+ * payload with the action's contract, run the action. Every failure is an error response; the
+ * socket stays open.
+ */
+@Injectable()
+export class FrameDispatcher {
+  private readonly logger = new Logger(FrameDispatcher.name);
+  private readonly contracts: Record<RtmEndpoint, Record<string, ActionContract>> = {
+    customer: customerActions,
+    agent: agentActions,
+  };
+  private readonly handlers: Record<RtmEndpoint, Record<string, ActionHandler>>;
+
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly registry: ConnectionRegistry,
+    private readonly customerActions: CustomerActions,
+    private readonly agentActions: AgentActions,
+  ) {
+    this.handlers = { customer: customerActions.handlers(), agent: agentActions.handlers() };
+  }
+
+  /** Called for every frame, in arrival order; the work is queued on the connection. */
+  receive(connection: RtmConnection, data: RawData, isBinary: boolean): void {
+    if (isBinary) {
+      connection.respond(errorFrame(null, null, { code: 'validation', message: 'frames must be JSON text, not binary' }));
+      return;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(rawToString(data));
+    } catch {
+      connection.respond(errorFrame(null, null, { code: 'validation', message: 'the frame is not valid JSON' }));
+      return;
+    }
+    const frame = RequestFrame.safeParse(json);
+    const requestId = requestIdOf(json);
+    const action = actionOf(json);
+    const retryAfterMs = connection.rateLimit.take();
+    if (retryAfterMs > 0) {
+      connection.respond(errorFrame(requestId, action, {
+        code: 'rate_limited',
+        message: 'too many frames, slow down',
+        retry_after_ms: retryAfterMs,
+      }));
+      return;
+    }
+    if (!frame.success) {
+      connection.respond(errorFrame(requestId, action, { code: 'validation', message: describeZodError(frame.error, 'frame') }));
+      return;
+    }
+    connection.enqueue(() => this.run(connection, frame.data));
+  }
+
+  private async run(connection: RtmConnection, frame: RequestFrame): Promise<void> {
+    const { request_id: requestId, action } = frame;
+    try {
+      const payload = await this.execute(connection, frame);
+      connection.respond(successFrame(requestId, action, payload));
+    } catch (error) {
+      const protocolError = toProtocolError(error);
+      if (protocolError.code === 'internal') this.logger.error({ err: error, action }, 'request failed');
+      connection.respond(errorFrame(requestId, action, protocolError));
+    }
+  }
+
+  private async execute(connection: RtmConnection, frame: RequestFrame): Promise<unknown> {
+    const endpoint = connection.endpoint;
+    const contract = this.contracts[endpoint][frame.action];
+    if (!contract) {
+      if (NOT_YET_AVAILABLE[endpoint].includes(frame.action)) {
+        throw new RtmError('unavailable', `${frame.action} is not available on this installation yet`, 'not_available');
+      }
+      throw new RtmError('validation', `unknown action ${frame.action}`, 'unknown_action');
+    }
+    if (frame.action !== 'login' && !connection.principal) {
+      throw new RtmError('authentication', 'log in first: the first request must be login', 'login_required');
+    }
+    const parsed = contract.request.safeParse(frame.payload);
+    if (!parsed.success) throw new RtmError('validation', describeZodError(parsed.error, 'payload'), 'invalid_payload');
+    if (frame.action === 'login') return this.login(connection, parsed.data as { token: string });
+    const context = contextOf(connection);
+    return this.handlers[endpoint][frame.action]!(context, parsed.data as never);
+  }
+
+  private async login(connection: RtmConnection, payload: { token: string }): Promise<unknown> {
+    if (connection.principal) throw new RtmError('conflict', 'this connection is logged in already', 'already_logged_in');
+    const principal = await this.tokens.verify(payload.token).catch((error: unknown) => {
+      const expired = (error as { reason?: string }).reason === 'expired';
+      throw new RtmError('authentication', expired ? 'the token has expired' : 'the token is not valid', expired ? 'token_expired' : 'token_invalid');
+    });
+    if (principal.kind !== connection.endpoint) {
+      throw new RtmError('authentication', `this is a ${principal.kind} token; use /v1/${principal.kind}/rtm`, 'wrong_endpoint');
+    }
+    connection.principal = principal;
+    try {
+      const context = contextOf(connection);
+      const reply = principal.kind === 'customer' ? await this.customerActions.loginReply(context) : await this.agentActions.loginReply(context);
+      this.registry.loggedIn(connection);
+      return reply;
+    } catch (error) {
+      connection.principal = undefined;
+      throw error;
+    }
+  }
+}
+
+function contextOf(connection: RtmConnection): ActionContext {
+  const principal = connection.principal!;
+  return { connection, principal, actor: connection.actor!, organizationId: principal.organizationId };
+}
+
+function rawToString(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data as ArrayBuffer).toString('utf8');
+}
+
+/** The request id of a frame that failed validation, when it has a usable one; else null. */
+function requestIdOf(json: unknown): RequestId | null {
+  const value = (json as { request_id?: unknown } | null)?.request_id;
+  return (typeof value === 'string' && value.length > 0 && value.length <= 128) || Number.isInteger(value) ? (value as RequestId) : null;
+}
+
+function actionOf(json: unknown): string | null {
+  const value = (json as { action?: unknown } | null)?.action;
+  return typeof value === 'string' && value.length <= 64 ? value : null;
+}

@@ -1,0 +1,83 @@
+import { toChatEventView, type EventEnvelope } from '@livedesk/contracts';
+import type { ChatParticipants } from './chat-participants.js';
+
+/** Who a push goes to: the chat's customer, one agent, the organization's supervisors or all its agents. */
+export type Recipient =
+  | { kind: 'customer'; customerId: string }
+  | { kind: 'agent'; agentId: string }
+  | { kind: 'supervisors' }
+  | { kind: 'agents' };
+
+export interface PlannedPush {
+  to: Recipient;
+  action: string;
+  payload: Record<string, unknown>;
+}
+
+const DEACTIVATIONS: Record<string, 'resolved' | 'closed' | 'missed'> = {
+  ConversationResolved: 'resolved',
+  ConversationClosed: 'closed',
+  ConversationMissed: 'missed',
+};
+
+/**
+ * The pushes one conversation event causes, given the chat's participants before the event
+ * (`before`) and after it (`after`). Pure, so every rule of who sees what is unit-tested.
+ * Every push carries `chat_id` and the event's stream `version` (protocol.md: resume).
+ */
+export function pushesForEvent(event: EventEnvelope, chatId: string, before: ChatParticipants | undefined, after: ChatParticipants): PlannedPush[] {
+  const about = { chat_id: chatId, version: event.stream_version };
+  const data = event.data as Record<string, unknown>;
+  const customer: Recipient = { kind: 'customer', customerId: after.customerId };
+  const supervisors: Recipient = { kind: 'supervisors' };
+  const assigned: Recipient[] = after.assignedAgentId ? [{ kind: 'agent', agentId: after.assignedAgentId }] : [];
+  const previous: Recipient[] =
+    before?.assignedAgentId && before.assignedAgentId !== after.assignedAgentId ? [{ kind: 'agent', agentId: before.assignedAgentId }] : [];
+  const stored = { chatId, version: event.stream_version, eventId: event.event_id, type: event.type, occurredAt: event.occurred_at, data };
+  const customerView = toChatEventView(stored, 'customer');
+  const agentView = toChatEventView(stored, 'agent')!;
+  const toAgents = (action: string, payload: Record<string, unknown>, agents: Recipient[] = assigned): PlannedPush[] =>
+    [...agents, supervisors].map((to) => ({ to, action, payload }));
+  const toEveryone = (action: string, payload: Record<string, unknown>, agents: Recipient[] = assigned): PlannedPush[] => [
+    { to: customer, action, payload },
+    ...toAgents(action, payload, agents),
+  ];
+  const incoming = (): PlannedPush[] => [
+    ...(customerView ? [{ to: customer, action: 'incoming_event', payload: { ...about, event: customerView } }] : []),
+    ...toAgents('incoming_event', { ...about, event: agentView }),
+  ];
+
+  switch (event.type) {
+    case 'ConversationStarted':
+      return [];
+    case 'ConversationQueued':
+      return [{ to: { kind: 'agents' }, action: 'chat_queued', payload: { ...about, group_id: String(data.group_id) } }];
+    case 'AgentAssigned':
+      // The assignee gets `incoming_chat` (the fan-out adds the chat's summary); the customer
+      // and supervisors see the assignment as an event of the chat.
+      return [
+        ...(customerView ? [{ to: customer, action: 'incoming_event', payload: { ...about, event: customerView } }] : []),
+        ...assigned.map((to) => ({ to, action: 'incoming_chat', payload: { ...about } })),
+        { to: supervisors, action: 'incoming_event', payload: { ...about, event: agentView } },
+      ];
+    case 'ConversationTransferred':
+      return toEveryone(
+        'chat_transferred',
+        {
+          ...about,
+          from_agent_id: (data.from_agent_id as string | undefined) ?? null,
+          to_agent_id: (data.to_agent_id as string | undefined) ?? null,
+          to_group_id: (data.to_group_id as string | undefined) ?? null,
+          reason: data.reason,
+        },
+        [...previous, ...assigned],
+      );
+    case 'MessagesSeen':
+      return toEveryone('events_seen', { ...about, by: data.by, seen_up_to: data.seen_up_to });
+    default: {
+      const reason = DEACTIVATIONS[event.type];
+      if (reason) return toEveryone('chat_deactivated', { ...about, reason }, before?.assignedAgentId ? [{ kind: 'agent', agentId: before.assignedAgentId }] : assigned);
+      return incoming();
+    }
+  }
+}

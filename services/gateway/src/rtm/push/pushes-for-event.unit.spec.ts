@@ -1,0 +1,106 @@
+import { describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import type { EventEnvelope } from '@livedesk/contracts';
+import { evolveParticipants, type ChatParticipants } from './chat-participants.js';
+import { pushesForEvent, type PlannedPush } from './pushes-for-event.js';
+
+const CHAT = 'chat-1';
+let version = 0;
+
+function envelope(type: string, data: Record<string, unknown>): EventEnvelope {
+  version += 1;
+  return {
+    event_id: randomUUID(),
+    stream_id: `conversation-${CHAT}`,
+    stream_version: version,
+    global_position: version,
+    transaction_id: String(version),
+    organization_id: 'org-1',
+    type,
+    schema_version: 1,
+    data,
+    metadata: {},
+    occurred_at: new Date(0).toISOString(),
+  };
+}
+
+/** Folds the events and answers the pushes of the last one, as the fan-out does. */
+function pushesOf(...events: EventEnvelope[]): PlannedPush[] {
+  let participants: ChatParticipants | undefined;
+  let last: PlannedPush[] = [];
+  for (const event of events) {
+    const before = participants;
+    participants = evolveParticipants(participants, event)!;
+    last = pushesForEvent(event, CHAT, before, participants);
+  }
+  return last;
+}
+
+const started = () => envelope('ConversationStarted', { conversation_id: CHAT, channel: 'chat', group_id: 'sales', customer_id: 'cust-1' });
+const assigned = (agent: string) => envelope('AgentAssigned', { agent_id: agent, agent_kind: 'human', by: 'agent' });
+const summary = (pushes: PlannedPush[]) => pushes.map((push) => [push.action, push.to.kind === 'agent' ? `agent:${push.to.agentId}` : push.to.kind]);
+
+describe('pushesForEvent', () => {
+  it('tells every agent of the organization about a queued chat, and nobody about the start itself', () => {
+    expect(pushesOf(started())).toEqual([]);
+    expect(summary(pushesOf(started(), envelope('ConversationQueued', { group_id: 'sales' })))).toEqual([['chat_queued', 'agents']]);
+  });
+
+  it('gives the assignee incoming_chat and the customer and supervisors the event', () => {
+    expect(summary(pushesOf(started(), assigned('alice')))).toEqual([
+      ['incoming_event', 'customer'],
+      ['incoming_chat', 'agent:alice'],
+      ['incoming_event', 'supervisors'],
+    ]);
+  });
+
+  it('sends a message to the customer, the assigned agent and the supervisors, each with the version', () => {
+    const message = envelope('MessagePosted', { message_id: 'm1', author: { kind: 'customer', id: 'cust-1' }, text: 'hi', attachments: [] });
+    const pushes = pushesOf(started(), assigned('alice'), message);
+    expect(summary(pushes)).toEqual([
+      ['incoming_event', 'customer'],
+      ['incoming_event', 'agent:alice'],
+      ['incoming_event', 'supervisors'],
+    ]);
+    for (const push of pushes) expect(push.payload).toMatchObject({ chat_id: CHAT, version: message.stream_version, event: { type: 'MessagePosted' } });
+  });
+
+  it('tells the customer, both agents and the supervisors of a transfer, and keeps the note from the customer', () => {
+    const transfer = envelope('ConversationTransferred', { from_agent_id: 'alice', to_agent_id: 'bob', reason: 'manual', note: 'VIP' });
+    expect(summary(pushesOf(started(), assigned('alice'), transfer))).toEqual([
+      ['chat_transferred', 'customer'],
+      ['chat_transferred', 'agent:alice'],
+      ['chat_transferred', 'agent:bob'],
+      ['chat_transferred', 'supervisors'],
+    ]);
+    const rated = pushesOf(started(), assigned('alice'), envelope('TagAdded', { tag: 'vip' }));
+    expect(summary(rated)).toEqual([
+      ['incoming_event', 'agent:alice'],
+      ['incoming_event', 'supervisors'],
+    ]);
+  });
+
+  it('deactivates the chat for the customer and the agent who held it', () => {
+    const resolved = envelope('ConversationResolved', { by: { kind: 'agent', id: 'alice' } });
+    const pushes = pushesOf(started(), assigned('alice'), resolved);
+    expect(summary(pushes)).toEqual([
+      ['chat_deactivated', 'customer'],
+      ['chat_deactivated', 'agent:alice'],
+      ['chat_deactivated', 'supervisors'],
+    ]);
+    expect(pushes[0]!.payload).toEqual({ chat_id: CHAT, version: resolved.stream_version, reason: 'resolved' });
+  });
+
+  it('passes read receipts to both sides', () => {
+    const seen = envelope('MessagesSeen', { by: { kind: 'customer', id: 'cust-1' }, seen_up_to: 'm1' });
+    expect(summary(pushesOf(started(), assigned('alice'), seen))).toEqual([
+      ['events_seen', 'customer'],
+      ['events_seen', 'agent:alice'],
+      ['events_seen', 'supervisors'],
+    ]);
+  });
+
+  it('knows nobody of a chat whose start it never saw', () => {
+    expect(evolveParticipants(undefined, assigned('alice'))).toBeUndefined();
+  });
+});

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+
+/** The WebSocket settings of the gateway (environment variables, validated at start). */
+export const rtmConfigShape = {
+  /** A frame above this size closes the socket with 1009 (protocol.md). */
+  RTM_MAX_FRAME_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
+  /** Sustained frames per second per connection, and the burst above it. */
+  RTM_RATE_LIMIT_PER_SECOND: z.coerce.number().min(1).max(10_000).default(20),
+  RTM_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(100_000).default(40),
+  /** A connection that has not logged in by then is closed. */
+  RTM_LOGIN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /** Ping period; a socket that did not answer the previous ping is terminated. */
+  RTM_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /** How long a command to another service may take before the client gets `unavailable`. */
+  RTM_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+};
+
+export type RtmConfig = z.infer<z.ZodObject<typeof rtmConfigShape>>;

@@ -1,0 +1,106 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { IncomingMessage, Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { SERVICE_CONFIG } from '@livedesk/service-kit';
+import { ConnectionRegistry } from './connection-registry.js';
+import { FrameDispatcher } from './frame-dispatcher.js';
+import { TokenBucket } from './rate-limiter.js';
+import type { RtmConfig } from './rtm-config.js';
+import { RtmConnection, type RtmEndpoint } from './rtm-connection.js';
+
+const ENDPOINTS: Record<string, RtmEndpoint> = {
+  '/v1/customer/rtm': 'customer',
+  '/v1/agent/rtm': 'agent',
+};
+
+/** Close codes: 1001 going away (shutdown), 1008 policy (login deadline), 1009 too big (by `ws`). */
+const GOING_AWAY = 1001;
+const POLICY_VIOLATION = 1008;
+
+/**
+ * The two WebSocket endpoints of protocol.md on the gateway's HTTP server: upgrades, the
+ * login deadline, heartbeats (a ping each period; a socket that missed the last pong is
+ * terminated) and a clean close of every socket on shutdown.
+ */
+@Injectable()
+export class RtmServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(RtmServer.name);
+  private wss: WebSocketServer | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private closing = false;
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(SERVICE_CONFIG) private readonly config: RtmConfig,
+    private readonly registry: ConnectionRegistry,
+    private readonly dispatcher: FrameDispatcher,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: this.config.RTM_MAX_FRAME_BYTES });
+    const server = this.adapterHost.httpAdapter.getHttpServer() as Server;
+    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(request, socket, head));
+    this.heartbeat = setInterval(() => this.beat(), this.config.RTM_HEARTBEAT_INTERVAL_MS);
+    this.heartbeat.unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.closing = true;
+    clearInterval(this.heartbeat);
+    const open = [...this.registry.connections()];
+    const closed = open.map((connection) => new Promise<void>((resolve) => {
+      if (connection.socket.readyState === connection.socket.CLOSED) return resolve();
+      connection.socket.once('close', () => resolve());
+      connection.socket.close(GOING_AWAY, 'server shutting down');
+    }));
+    // Clients normally answer the close at once; a silent one is cut off after a second.
+    const deadline = new Promise<void>((resolve) => setTimeout(resolve, 1000).unref());
+    await Promise.race([Promise.all(closed), deadline]);
+    for (const connection of this.registry.connections()) connection.socket.terminate();
+    this.wss?.close();
+  }
+
+  private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const path = new URL(request.url ?? '/', 'http://gateway').pathname;
+    const endpoint = ENDPOINTS[path];
+    if (!endpoint || this.closing || !this.wss) {
+      socket.end(`HTTP/1.1 ${this.closing ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, endpoint));
+  }
+
+  private accept(socket: WebSocket, endpoint: RtmEndpoint): void {
+    const connection = new RtmConnection(
+      randomUUID(),
+      endpoint,
+      socket,
+      new TokenBucket(this.config.RTM_RATE_LIMIT_PER_SECOND, this.config.RTM_RATE_LIMIT_BURST),
+    );
+    this.registry.open(connection);
+    const loginDeadline = setTimeout(() => {
+      if (!connection.principal) socket.close(POLICY_VIOLATION, 'login timeout');
+    }, this.config.RTM_LOGIN_TIMEOUT_MS);
+    socket.on('message', (data, isBinary) => this.dispatcher.receive(connection, data, isBinary));
+    socket.on('pong', () => (connection.alive = true));
+    socket.on('error', (error) => this.logger.debug({ err: error, connection: connection.id }, 'socket error'));
+    socket.once('close', () => {
+      clearTimeout(loginDeadline);
+      this.registry.closed(connection);
+    });
+  }
+
+  private beat(): void {
+    for (const connection of this.registry.connections()) {
+      if (!connection.alive) {
+        connection.socket.terminate();
+        continue;
+      }
+      connection.alive = false;
+      connection.socket.ping();
+    }
+  }
+}

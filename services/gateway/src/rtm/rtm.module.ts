@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { IdentityModule } from '../identity/identity.module.js';
+import { AgentActions } from './agent-actions.js';
+import { ChatCommands } from './chat-commands.js';
+import { ConnectionRegistry } from './connection-registry.js';
+import { ConversationClient } from './conversation-client.js';
+import { CustomerActions } from './customer-actions.js';
+import { FrameDispatcher } from './frame-dispatcher.js';
+import { PushFanout } from './push/push-fanout.js';
+import { RtmServer } from './rtm-server.js';
+import { TypingRelay } from './typing/typing-relay.js';
+
+/** The real-time protocol: WebSocket endpoints, actions, pushes and typing. */
+@Module({
+  imports: [IdentityModule],
+  providers: [
+    ConnectionRegistry,
+    ConversationClient,
+    PushFanout,
+    TypingRelay,
+    ChatCommands,
+    CustomerActions,
+    AgentActions,
+    FrameDispatcher,
+    RtmServer,
+  ],
+})
+export class RtmModule {}

@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto';
+import { createTestDatabase, createTestNats, serviceUrls, type TestDatabase, type TestNats } from '@livedesk/testing';
+import { RtmTestClient } from './rtm-test-client.js';
+import { freePort, spawnService, waitUntilReady, type SpawnedService } from './spawn-service.js';
+
+export interface ChatSystemOptions {
+  gateways?: number;
+  /** Extra environment for every process (rate limits, timeouts …). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * The conversation service and N gateway replicas as real processes, on a database, NATS
+ * subject prefix and JetStream stream of their own, plus the setup calls of protocol.md.
+ */
+export class ChatSystem {
+  private constructor(
+    readonly database: TestDatabase,
+    readonly nats: TestNats,
+    readonly adminToken: string,
+    /** The key gateway tokens are signed with (tests forge expired and foreign tokens with it). */
+    readonly jwtSecret: string,
+    readonly conversation: SpawnedService,
+    readonly gateways: SpawnedService[],
+  ) {}
+
+  static async start(options: ChatSystemOptions = {}): Promise<ChatSystem> {
+    const urls = await serviceUrls();
+    const [database, nats] = await Promise.all([createTestDatabase(), createTestNats()]);
+    const adminToken = randomBytes(24).toString('base64url');
+    const jwtSecret = randomBytes(32).toString('base64url');
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: 'production',
+      DATABASE_URL: database.url,
+      NATS_URL: urls.natsUrl,
+      REDIS_URL: urls.redisUrl,
+      LIVEDESK_SUBJECT_PREFIX: nats.subjectPrefix,
+      LIVEDESK_EVENTS_STREAM: `${nats.streamPrefix}_EVENTS`,
+      LIVEDESK_ADMIN_TOKEN: adminToken,
+      LIVEDESK_JWT_SECRET: jwtSecret,
+      LOG_LEVEL: 'warn',
+      SHUTDOWN_TIMEOUT_MS: '5000',
+      ...options.env,
+    };
+    const conversation = spawnService('conversation', env, await freePort());
+    // The conversation service migrates and creates the event stream first, so that gateways
+    // starting at the same moment do not race it for the same Postgres objects.
+    await waitUntilReady(conversation);
+    const gateways: SpawnedService[] = [];
+    for (let i = 0; i < (options.gateways ?? 1); i++) gateways.push(spawnService('gateway', env, await freePort()));
+    await Promise.all(gateways.map((gateway) => waitUntilReady(gateway)));
+    return new ChatSystem(database, nats, adminToken, jwtSecret, conversation, gateways);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.gateways, this.conversation].map((service) => service.stop()));
+    await this.database.drop();
+    await this.nats.cleanup();
+  }
+
+  gatewayUrl(replica = 0): string {
+    return this.gateways[replica]!.url;
+  }
+
+  async post<T = any>(path: string, body: unknown, token: string | undefined = this.adminToken, replica = 0): Promise<{ status: number; body: T }> {
+    const response = await fetch(`${this.gatewayUrl(replica)}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as T };
+  }
+
+  async createOrganization(name = 'Acme'): Promise<{ organization_id: string; identity_secret: string; default_group_id: string }> {
+    const { status, body } = await this.post('/v1/organizations', { name });
+    if (status !== 201) throw new Error(`create organization: ${status} ${JSON.stringify(body)}`);
+    return body;
+  }
+
+  async createGroup(organizationId: string, name: string): Promise<string> {
+    const { status, body } = await this.post(`/v1/organizations/${organizationId}/groups`, { name });
+    if (status !== 201) throw new Error(`create group: ${status} ${JSON.stringify(body)}`);
+    return body.group_id;
+  }
+
+  async createAgent(
+    organizationId: string,
+    agent: { email: string; name?: string; role?: 'agent' | 'supervisor' | 'admin'; kind?: 'human' | 'bot'; groups?: string[] },
+  ): Promise<{ agentId: string; token: string }> {
+    const password = 'correct horse battery staple';
+    const { status, body } = await this.post(`/v1/organizations/${organizationId}/agents`, {
+      email: agent.email,
+      name: agent.name ?? agent.email.split('@')[0],
+      password,
+      role: agent.role ?? 'agent',
+      ...(agent.kind ? { kind: agent.kind } : {}),
+      ...(agent.groups ? { groups: agent.groups } : {}),
+    });
+    if (status !== 201) throw new Error(`create agent: ${status} ${JSON.stringify(body)}`);
+    const login = await this.post('/v1/agent/token', { email: agent.email, password }, undefined);
+    if (login.status !== 200 && login.status !== 201) throw new Error(`agent token: ${login.status} ${JSON.stringify(login.body)}`);
+    return { agentId: body.agent_id, token: login.body.token };
+  }
+
+  async customerToken(organizationId: string, identity?: string): Promise<string> {
+    const { status, body } = await this.post('/v1/customer/token', { organization_id: organizationId, ...(identity ? { identity } : {}) }, undefined);
+    if (status !== 200 && status !== 201) throw new Error(`customer token: ${status} ${JSON.stringify(body)}`);
+    return body.token;
+  }
+
+  /** A socket on one gateway replica, logged in when a token is given. */
+  async connect(endpoint: 'customer' | 'agent', token?: string, replica = 0): Promise<RtmTestClient> {
+    const client = await RtmTestClient.connect(`${this.gatewayUrl(replica).replace('http', 'ws')}/v1/${endpoint}/rtm`);
+    if (token) await client.login(token);
+    return client;
+  }
+}

@@ -1,0 +1,117 @@
+import WebSocket from 'ws';
+
+export interface Frame {
+  request_id?: string | number | null;
+  action?: string | null;
+  type?: 'response' | 'push';
+  success?: boolean;
+  payload?: any;
+}
+
+/** A failed response, as a test sees it. */
+export class ResponseError extends Error {
+  constructor(readonly frame: Frame) {
+    super(`${frame.action}: ${JSON.stringify(frame.payload?.error)}`);
+  }
+  get code(): string {
+    return this.frame.payload?.error?.code;
+  }
+  get reason(): string | undefined {
+    return this.frame.payload?.error?.reason;
+  }
+}
+
+/**
+ * A protocol.md client for tests: every frame it receives is kept, responses are matched by
+ * request id, pushes are awaited with a predicate. It speaks raw frames too, for bad input.
+ */
+export class RtmTestClient {
+  readonly frames: Frame[] = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+  private nextId = 1;
+  private readonly waiters = new Set<{ match: (frame: Frame) => boolean; resolve: (frame: Frame) => void }>();
+
+  private constructor(readonly socket: WebSocket) {
+    this.closed = new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    socket.on('message', (data) => {
+      const frame = JSON.parse(data.toString()) as Frame;
+      this.frames.push(frame);
+      for (const waiter of this.waiters) {
+        if (waiter.match(frame)) {
+          this.waiters.delete(waiter);
+          waiter.resolve(frame);
+        }
+      }
+    });
+    socket.on('error', () => undefined);
+  }
+
+  static connect(url: string): Promise<RtmTestClient> {
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(url);
+      socket.once('open', () => resolve(new RtmTestClient(socket)));
+      socket.once('error', reject);
+    });
+  }
+
+  /** Sends a request and answers its response frame, successful or not. */
+  async request(action: string, payload: unknown = {}, requestId: string | number = `r-${this.nextId++}`): Promise<Frame> {
+    const response = this.next((frame) => frame.type === 'response' && frame.request_id === requestId);
+    this.socket.send(JSON.stringify({ request_id: requestId, action, payload }));
+    return response;
+  }
+
+  /** Sends a request and answers its payload; a failed response throws a ResponseError. */
+  async call<T = any>(action: string, payload: unknown = {}): Promise<T> {
+    const frame = await this.request(action, payload);
+    if (!frame.success) throw new ResponseError(frame);
+    return frame.payload as T;
+  }
+
+  async login(token: string): Promise<any> {
+    return this.call('login', { token });
+  }
+
+  sendRaw(data: string | Buffer, options?: { binary?: boolean }): void {
+    this.socket.send(data, { binary: options?.binary ?? false });
+  }
+
+  /** The next frame (already received or still to come) that matches. */
+  next(match: (frame: Frame) => boolean, timeoutMs = 10_000): Promise<Frame> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        reject(new Error(`no matching frame within ${timeoutMs} ms; received:\n${this.frames.map((f) => JSON.stringify(f)).join('\n')}`));
+      }, timeoutMs);
+      const waiter = {
+        match,
+        resolve: (frame: Frame) => {
+          clearTimeout(timer);
+          resolve(frame);
+        },
+      };
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** A push already received or the next one, of this action, matching the predicate. */
+  push(action: string, match: (payload: any) => boolean = () => true, timeoutMs = 10_000): Promise<any> {
+    const seen = this.frames.find((frame) => frame.type === 'push' && frame.action === action && match(frame.payload));
+    if (seen) return Promise.resolve(seen.payload);
+    return this.next((frame) => frame.type === 'push' && frame.action === action && match(frame.payload), timeoutMs).then((f) => f.payload);
+  }
+
+  pushes(action?: string): any[] {
+    return this.frames.filter((frame) => frame.type === 'push' && (action === undefined || frame.action === action)).map((f) => f.payload);
+  }
+
+  close(): Promise<{ code: number; reason: string }> {
+    this.socket.close();
+    return this.closed;
+  }
+
+  /** Drops the TCP connection without a close handshake, as a lost network does. */
+  drop(): void {
+    this.socket.terminate();
+  }
+}

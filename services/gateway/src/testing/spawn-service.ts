@@ -1,0 +1,88 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { waitFor } from '@livedesk/testing';
+
+// Built services (`pnpm build` runs before jest) run as real processes, the way
+// docker-compose and Kubernetes run them.
+export const REPOSITORY_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+
+export type ServiceName = 'gateway' | 'conversation' | 'routing' | 'ticketing' | 'metrics';
+
+export interface SpawnedService {
+  name: ServiceName;
+  child: ChildProcess;
+  port: number;
+  url: string;
+  /** Everything the process wrote, stdout and stderr interleaved. */
+  output(): string;
+  stderr(): string;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** SIGTERM, then SIGKILL after `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** `port` may be any string, to check how a service refuses an invalid one. */
+export function spawnService(name: ServiceName, env: NodeJS.ProcessEnv, port: number | string): SpawnedService {
+  const main = `${REPOSITORY_ROOT}services/${name}/dist/main.js`;
+  if (!existsSync(main)) throw new Error(`${main} is missing: run \`pnpm build\` before the e2e tests`);
+  const child = spawn(process.execPath, [main], {
+    cwd: REPOSITORY_ROOT,
+    env: { ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    stderr += chunk.toString();
+  });
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return {
+    name,
+    child,
+    port: Number(port),
+    url: `http://127.0.0.1:${port}`,
+    output: () => output,
+    stderr: () => stderr,
+    exit,
+    async stop(graceMs = 5000) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exit;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export async function waitUntilReady(service: SpawnedService, timeoutMs = 30_000): Promise<void> {
+  await waitFor(
+    async () => {
+      if (service.child.exitCode !== null) throw new Error(`${service.name} exited:\n${service.output()}`);
+      try {
+        const response = await fetch(`${service.url}/health/ready`);
+        await response.arrayBuffer();
+        return response.status === 200;
+      } catch {
+        return false;
+      }
+    },
+    { timeoutMs, intervalMs: 100, what: `${service.name} to be ready` },
+  );
+}

@@ -1,0 +1,45 @@
+import { Option, type Command } from 'commander';
+import type { CreateAgentRequest } from '@livedesk/contracts';
+import { clientOf, type CommandContext } from './context.js';
+import { positiveInteger } from './option-parsers.js';
+
+type Body = ReturnType<typeof CreateAgentRequest.parse>;
+
+interface AgentOptions {
+  org: string;
+  email: string;
+  name: string;
+  password: string;
+  role: Body['role'];
+  kind?: NonNullable<Body['kind']>;
+  maxChats?: number;
+  group?: string[];
+}
+
+/** `livedesk agent create --org <id> --email <e> --name <n> --password <p> --role <role> [--kind] [--max-chats] [--group <id>...]` */
+export function addAgentCommands(program: Command, context: CommandContext): void {
+  const agent = program.command('agent').description('agents, supervisors, admins and bots');
+  agent
+    .command('create')
+    .description('create an agent account; prints its id and API key (shown once)')
+    .requiredOption('--org <id>', 'organization id')
+    .requiredOption('--email <email>', 'login email, unique across the installation')
+    .requiredOption('--name <name>', 'display name')
+    .requiredOption('--password <password>', 'password, at least 8 characters')
+    .addOption(new Option('--role <role>', 'role').choices(['agent', 'supervisor', 'admin']).makeOptionMandatory())
+    .addOption(new Option('--kind <kind>', 'account kind (default human)').choices(['human', 'bot']))
+    .option('--max-chats <n>', 'chats routed to the agent at once', positiveInteger)
+    .option('--group <id...>', 'groups the agent belongs to (repeat or list several)')
+    .action(async (options: AgentOptions, command: Command) => {
+      const body: Body = {
+        email: options.email,
+        name: options.name,
+        password: options.password,
+        role: options.role,
+        ...(options.kind === undefined ? {} : { kind: options.kind }),
+        ...(options.maxChats === undefined ? {} : { max_chats: options.maxChats }),
+        ...(options.group === undefined ? {} : { groups: options.group }),
+      };
+      context.print(await clientOf(command).post(`v1/organizations/${encodeURIComponent(options.org)}/agents`, body));
+    });
+}
