@@ -105,6 +105,13 @@ describe('the live chat loop', () => {
       }
     }
 
+    // The gateway counts what it did (Prometheus), on the replica that held the agents.
+    const metrics = await (await fetch(`${system.gatewayUrl(1)}/metrics`)).text();
+    expect(metrics).toMatch(/rtm_connections\{endpoint="agent"[^}]*\} 2/);
+    expect(metrics).toMatch(/rtm_requests_total\{endpoint="agent",action="join_chat",outcome="ok"[^}]*\} 1/);
+    expect(metrics).toMatch(/rtm_requests_total\{endpoint="agent",action="send_event",outcome="authorization"[^}]*\} 1/);
+    expect(metrics).toMatch(/rtm_pushes_total\{action="incoming_chat"[^}]*\} 2/);
+
     const db = createDatabase(system.database.url, { max: 1 });
     try {
       const events = await new EventStore(db).readStream(`conversation-${chatId}`);

@@ -15,6 +15,7 @@ import { AgentActions } from './agent-actions.js';
 import { ConnectionRegistry } from './connection-registry.js';
 import { CustomerActions } from './customer-actions.js';
 import type { RtmConnection, RtmEndpoint } from './rtm-connection.js';
+import { RtmMetrics } from './rtm-metrics.js';
 import { describeZodError, RtmError, toProtocolError } from './to-protocol-error.js';
 
 /**
@@ -47,6 +48,7 @@ export class FrameDispatcher {
     private readonly registry: ConnectionRegistry,
     private readonly customerActions: CustomerActions,
     private readonly agentActions: AgentActions,
+    private readonly metrics: RtmMetrics,
   ) {
     this.handlers = { customer: customerActions.handlers(), agent: agentActions.handlers() };
   }
@@ -85,13 +87,17 @@ export class FrameDispatcher {
 
   private async run(connection: RtmConnection, frame: RequestFrame): Promise<void> {
     const { request_id: requestId, action } = frame;
+    const started = performance.now();
+    const label = action in this.contracts[connection.endpoint] ? action : 'other';
     try {
       const payload = await this.execute(connection, frame);
       connection.respond(successFrame(requestId, action, payload));
+      this.metrics.answered(connection.endpoint, label, 'ok', (performance.now() - started) / 1000);
     } catch (error) {
       const protocolError = toProtocolError(error);
       if (protocolError.code === 'internal') this.logger.error({ err: error, action }, 'request failed');
       connection.respond(errorFrame(requestId, action, protocolError));
+      this.metrics.answered(connection.endpoint, label, protocolError.code, (performance.now() - started) / 1000);
     }
   }
 

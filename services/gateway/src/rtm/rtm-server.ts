@@ -9,6 +9,7 @@ import { ConnectionRegistry } from './connection-registry.js';
 import { FrameDispatcher } from './frame-dispatcher.js';
 import { TokenBucket } from './rate-limiter.js';
 import type { RtmConfig } from './rtm-config.js';
+import { RtmMetrics } from './rtm-metrics.js';
 import { RtmConnection, type RtmEndpoint } from './rtm-connection.js';
 
 const ENDPOINTS: Record<string, RtmEndpoint> = {
@@ -37,6 +38,7 @@ export class RtmServer implements OnApplicationBootstrap, BeforeApplicationShutd
     @Inject(SERVICE_CONFIG) private readonly config: RtmConfig,
     private readonly registry: ConnectionRegistry,
     private readonly dispatcher: FrameDispatcher,
+    private readonly metrics: RtmMetrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -81,6 +83,7 @@ export class RtmServer implements OnApplicationBootstrap, BeforeApplicationShutd
       new TokenBucket(this.config.RTM_RATE_LIMIT_PER_SECOND, this.config.RTM_RATE_LIMIT_BURST),
     );
     this.registry.open(connection);
+    this.metrics.connections.inc({ endpoint });
     const loginDeadline = setTimeout(() => {
       if (!connection.principal) socket.close(POLICY_VIOLATION, 'login timeout');
     }, this.config.RTM_LOGIN_TIMEOUT_MS);
@@ -88,6 +91,7 @@ export class RtmServer implements OnApplicationBootstrap, BeforeApplicationShutd
     socket.on('pong', () => (connection.alive = true));
     socket.on('error', (error) => this.logger.debug({ err: error, connection: connection.id }, 'socket error'));
     socket.once('close', () => {
+      this.metrics.connections.dec({ endpoint });
       clearTimeout(loginDeadline);
       this.registry.closed(connection);
     });

@@ -7,6 +7,7 @@ import { ConversationClient } from './conversation-client.js';
 import { CustomerActions } from './customer-actions.js';
 import { FrameDispatcher } from './frame-dispatcher.js';
 import { PushFanout } from './push/push-fanout.js';
+import { RtmMetrics } from './rtm-metrics.js';
 import { RtmServer } from './rtm-server.js';
 import { TypingRelay } from './typing/typing-relay.js';
 
@@ -14,6 +15,7 @@ import { TypingRelay } from './typing/typing-relay.js';
 @Module({
   imports: [IdentityModule],
   providers: [
+    RtmMetrics,
     ConnectionRegistry,
     ConversationClient,
     PushFanout,

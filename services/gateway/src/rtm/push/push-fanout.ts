@@ -8,6 +8,7 @@ import { SERVICE_CONFIG, type ServiceConfig } from '@livedesk/service-kit';
 import { ConnectionRegistry } from '../connection-registry.js';
 import { ConversationClient } from '../conversation-client.js';
 import type { RtmConnection } from '../rtm-connection.js';
+import { RtmMetrics } from '../rtm-metrics.js';
 import { evolveParticipants, ParticipantsCache, type ChatParticipants } from './chat-participants.js';
 import { pushesForEvent, type PlannedPush, type Recipient } from './pushes-for-event.js';
 
@@ -32,6 +33,7 @@ export class PushFanout implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
     private readonly registry: ConnectionRegistry,
     private readonly conversations: ConversationClient,
+    private readonly metrics: RtmMetrics,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -103,6 +105,7 @@ export class PushFanout implements OnApplicationBootstrap, OnApplicationShutdown
       const payload = push.action === 'incoming_chat' ? { ...push.payload, chat: (await this.load(organizationId, chatId))?.chat } : push.payload;
       const text = JSON.stringify(pushFrame(push.action, payload));
       for (const connection of connections) connection.sendText(text);
+      this.metrics.pushes.inc({ action: push.action }, connections.length);
     }
   }
 

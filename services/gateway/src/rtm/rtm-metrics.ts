@@ -1,0 +1,50 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { METRICS_REGISTRY } from '@livedesk/service-kit';
+import type { RtmEndpoint } from './rtm-connection.js';
+
+/**
+ * The gateway's own Prometheus figures: open sockets, requests by action and outcome (the
+ * error code), request duration, and pushes sent. Only known actions become labels, so a
+ * client inventing actions cannot blow up the label set.
+ */
+@Injectable()
+export class RtmMetrics {
+  readonly connections: Gauge<'endpoint'>;
+  private readonly requests: Counter<'endpoint' | 'action' | 'outcome'>;
+  private readonly duration: Histogram<'endpoint' | 'action'>;
+  readonly pushes: Counter<'action'>;
+
+  constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
+    this.connections = new Gauge({
+      name: 'rtm_connections',
+      help: 'Open WebSocket connections, by endpoint',
+      labelNames: ['endpoint'],
+      registers: [registry],
+    });
+    this.requests = new Counter({
+      name: 'rtm_requests_total',
+      help: 'Requests answered, by endpoint, action and outcome (ok or the error code)',
+      labelNames: ['endpoint', 'action', 'outcome'],
+      registers: [registry],
+    });
+    this.duration = new Histogram({
+      name: 'rtm_request_duration_seconds',
+      help: 'Time from a request frame to its response, by endpoint and action',
+      labelNames: ['endpoint', 'action'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    });
+    this.pushes = new Counter({
+      name: 'rtm_pushes_total',
+      help: 'Pushes sent to sockets, by action',
+      labelNames: ['action'],
+      registers: [registry],
+    });
+  }
+
+  answered(endpoint: RtmEndpoint, action: string, outcome: string, seconds: number): void {
+    this.requests.inc({ endpoint, action, outcome });
+    this.duration.observe({ endpoint, action }, seconds);
+  }
+}
