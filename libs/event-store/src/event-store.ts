@@ -9,6 +9,7 @@ import type { AppendResult, ExpectedVersion, GlobalCheckpoint, NewEvent, Recorde
 /** The event store as services use it: the functions of this library over one database. */
 export class EventStore {
   private readonly notifier: AppendNotifier;
+  private localRelay: { wakeIfLeader(): boolean } | undefined;
 
   constructor(readonly db: Kysely<EventStoreTables>) {
     this.notifier = new AppendNotifier(db);
@@ -21,7 +22,7 @@ export class EventStore {
     context: { organizationId: string },
   ): Promise<AppendResult> {
     const result = await appendToStream(this.db, streamId, context.organizationId, events, expectedVersion);
-    if (!result.duplicate) this.notifier.poke();
+    if (!result.duplicate) this.notifyAppended();
     return result;
   }
 
@@ -39,6 +40,15 @@ export class EventStore {
 
   /** Wakes the relay; call after committing a transaction that appended with `appendToStream(trx, …)`. */
   notifyAppended(): void {
+    if (this.localRelay?.wakeIfLeader()) return;
     this.notifier.poke();
+  }
+
+  /**
+   * The relay of this process, if it runs one: while it leads, appends wake it directly and
+   * send no NOTIFY (a statement per append saved); otherwise the leader elsewhere is notified.
+   */
+  attachRelay(relay: { wakeIfLeader(): boolean }): void {
+    this.localRelay = relay;
   }
 }

@@ -25,12 +25,18 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Poll this often even without a notification, in case one was lost (default 1000 ms). */
   fallbackPollMs?: number;
+  /**
+   * The checkpoint is stored at most this often (default 250 ms), and when the relay runs out
+   * of events or stops. Under load that saves a statement per round; a crash re-publishes at
+   * most this much, and JetStream drops the repeats (duplicate window: minutes).
+   */
+  checkpointIntervalMs?: number;
   /** How often a standby relay tries to become the leader (default 1000 ms). */
   leadershipRetryMs?: number;
   logger?: Logger;
   /** Called after a batch is published and before its checkpoint is stored (fault injection in tests). */
   afterPublish?: (events: readonly RecordedEvent[]) => Promise<void>;
-  /** Called after a batch's checkpoint is stored. */
+  /** Called after a batch is published and acknowledged (its checkpoint may be stored later). */
   onPublished?: (events: readonly RecordedEvent[]) => void;
 }
 
@@ -55,6 +61,9 @@ export class OutboxRelay {
   /** A notification that came while the relay was not sleeping: the next sleep returns at once. */
   private wakeRequested = false;
   private checkpoint: GlobalCheckpoint = START;
+  /** The checkpoint as stored; `checkpoint` runs ahead of it between saves. */
+  private savedCheckpoint: GlobalCheckpoint = START;
+  private savedAt = 0;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.js = jetstream(options.nats);
@@ -75,12 +84,23 @@ export class OutboxRelay {
     this.loop = this.run();
   }
 
-  /** Finishes the batch in hand, then gives up leadership. */
+  /** Finishes the batch in hand, stores the checkpoint, then gives up leadership. */
   async stop(): Promise<void> {
     this.running = false;
     this.requestWake();
     await this.loop;
+    if (this.session) await this.saveCheckpoint().catch(() => undefined);
     await this.releaseSession();
+  }
+
+  /**
+   * Wakes this relay when it is the leader and answers true; false otherwise. An appender in
+   * the leader's own process wakes it directly, without a NOTIFY round trip through Postgres.
+   */
+  wakeIfLeader(): boolean {
+    if (!this.running || !this.session) return false;
+    this.requestWake();
+    return true;
   }
 
   /** Stops at once, as a crashed process would: no checkpoint for a batch in hand. */
@@ -105,11 +125,13 @@ export class OutboxRelay {
           await this.publish(read.events);
           await this.options.afterPublish?.(read.events);
           if (!this.running || !this.session) break;
-          await saveCheckpoint(this.options.db, RELAY_READER, read.checkpoint);
           this.checkpoint = read.checkpoint;
+          if (Date.now() - this.savedAt >= (this.options.checkpointIntervalMs ?? 250)) await this.saveCheckpoint();
           this.options.onPublished?.(read.events);
           continue;
         }
+        // Out of events (not merely held back by a transaction in flight): store where we are.
+        if (!read.heldBack) await this.saveCheckpoint();
         await this.sleep(read.heldBack ? HELD_BACK_RETRY_MS : (this.options.fallbackPollMs ?? 1000));
       } catch (error) {
         if (!this.running) break;
@@ -154,8 +176,18 @@ export class OutboxRelay {
     await session.query(`LISTEN ${EVENTS_APPENDED_CHANNEL}`);
     this.session = session;
     this.checkpoint = (await loadCheckpoint(this.options.db, RELAY_READER)) ?? START;
+    this.savedCheckpoint = this.checkpoint;
+    this.savedAt = Date.now();
     this.options.logger?.info({ checkpoint: this.checkpoint }, 'outbox relay is the leader');
     return true;
+  }
+
+  private async saveCheckpoint(): Promise<void> {
+    if (this.checkpoint === this.savedCheckpoint) return;
+    const checkpoint = this.checkpoint;
+    await saveCheckpoint(this.options.db, RELAY_READER, checkpoint);
+    this.savedCheckpoint = checkpoint;
+    this.savedAt = Date.now();
   }
 
   private async releaseSession(): Promise<void> {

@@ -17,8 +17,12 @@ export const ChatSummary = z.object({
   agent_ids: z.array(Id),
   page: PageContext.optional(),
   started_at: Timestamp,
+  /**
+   * The time and stream version of the chat's last event in `get_chat`; in lists
+   * (`list_chats`, `login`) those of its last change of state (start, assignment, transfer,
+   * end), since messages do not rewrite the list's row.
+   */
   updated_at: Timestamp,
-  /** The stream version of the chat's last event. */
   version: z.number().int().positive(),
 });
 export type ChatSummary = z.infer<typeof ChatSummary>;

@@ -10,7 +10,17 @@ import { Channel, PageContext, conversationEvents } from './events.js';
  * carries a `command_id`: the ids of the events it appends are derived from it, so a command
  * retried after a timeout appends nothing new.
  */
-const base = { command_id: z.uuid(), organization_id: Id, actor: Actor };
+const base = {
+  command_id: z.uuid(),
+  organization_id: Id,
+  actor: Actor,
+  /**
+   * The gateway connection the command came from. Stored in the events' metadata so that the
+   * push fan-out does not echo a message back to the socket that sent it (that socket has it
+   * in its response already); the sender's other sockets still get the push.
+   */
+  origin: z.string().min(1).max(64).optional(),
+};
 const onChat = { ...base, chat_id: Id };
 
 export const NewMessage = z.object({

@@ -1,12 +1,13 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { NATS_CONNECTION } from '@livedesk/messaging';
-import { OutboxRelay, type EventStoreTables } from '@livedesk/event-store';
+import { EventStore, OutboxRelay, type EventStoreTables } from '@livedesk/event-store';
 import type { Kysely } from 'kysely';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { PinoLogger } from 'nestjs-pino';
 import { DATABASE } from '../database/database.tokens.js';
 import type { ServiceConfig } from '../config/service-config-schema.js';
 import { SERVICE_CONFIG } from '../service-kit.tokens.js';
+import { EVENT_STORE } from './event-store.tokens.js';
 
 /**
  * Runs the outbox relay inside a service. Every replica of every writing service runs one; an
@@ -20,6 +21,7 @@ export class OutboxRelayRunner implements OnApplicationBootstrap, OnApplicationS
     @Inject(DATABASE) db: Kysely<EventStoreTables>,
     @Inject(NATS_CONNECTION) nats: NatsConnection,
     @Inject(SERVICE_CONFIG) config: ServiceConfig,
+    @Inject(EVENT_STORE) store: EventStore,
     logger: PinoLogger,
   ) {
     logger.setContext('OutboxRelay');
@@ -32,6 +34,7 @@ export class OutboxRelayRunner implements OnApplicationBootstrap, OnApplicationS
       replicas: config.JETSTREAM_REPLICAS,
       logger: logger.logger,
     });
+    store.attachRelay(this.relay);
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -12,12 +12,23 @@ import {
   EventStore,
   StreamOwnershipError,
   StreamVersionConflictError,
+  type AppendResult,
   type EventStoreTables,
+  type ExpectedVersion,
   type NewEvent,
   type RecordedEvent,
 } from '@livedesk/event-store';
 import { DATABASE, EVENT_STORE } from '@livedesk/service-kit';
-import { decide, DomainError, evolve, messageByClientId, authorOf, toChatSummary, type StoredConversationEvent } from '../domain/index.js';
+import {
+  authorOf,
+  decide,
+  DomainError,
+  evolve,
+  messageByClientId,
+  toChatSummary,
+  type ConversationState,
+  type StoredConversationEvent,
+} from '../domain/index.js';
 import { saveChatSummary, type ReadModelTables } from '../read-model/chats-table.js';
 import { eventIdFor } from './command-ids.js';
 import { ConversationCache } from './conversation-cache.js';
@@ -46,7 +57,7 @@ const RETRY_BUDGET_MS = 3000;
 
 /**
  * Runs a command: load (or take the cached state), decide, append with the expected version
- * and save the chat's summary in the same transaction, retry on a version conflict.
+ * (with the chat's row in the read model when its state changes), retry on a version conflict.
  */
 @Injectable()
 export class ConversationCommands {
@@ -89,7 +100,12 @@ export class ConversationCommands {
       const newEvents: NewEvent[] = decided.map((event, index) => ({
         eventId: eventIdFor(wire.command_id, index),
         ...allEvents.encode(event.type, event.data),
-        metadata: { correlationId: wire.command_id, causationId: wire.command_id, actor: wire.actor },
+        metadata: {
+          correlationId: wire.command_id,
+          causationId: wire.command_id,
+          actor: wire.actor,
+          ...(wire.origin === undefined ? {} : { origin: wire.origin }),
+        },
         occurredAt,
       }));
       let after = loaded.state;
@@ -103,20 +119,10 @@ export class ConversationCommands {
       for (const event of stored) after = evolve(after, event);
 
       try {
-        const result = await this.db.transaction().execute(async (trx) => {
-          // One transaction for the events and the chat's row in the read model, so that a
-          // list never shows a chat in a state its stream does not have. (Kysely's table types
-          // are invariant, hence the views of the transaction as each side's database.)
-          const appended = await appendToStream(
-            trx as unknown as Kysely<EventStoreTables>,
-            streamId,
-            wire.organization_id,
-            newEvents,
-            loaded.state.version === 0 ? 'no_stream' : loaded.state.version,
-          );
-          if (!appended.duplicate) await saveChatSummary(trx as unknown as Kysely<ReadModelTables>, wire.organization_id, toChatSummary(after));
-          return appended;
-        });
+        const expected = loaded.state.version === 0 ? 'no_stream' : loaded.state.version;
+        const result = changesSummary(decided)
+          ? await this.appendWithSummary(streamId, wire.organization_id, newEvents, expected, after)
+          : await appendToStream(this.db as unknown as Kysely<EventStoreTables>, streamId, wire.organization_id, newEvents, expected);
         if (result.duplicate) {
           this.cache.forget(chatId);
           const repeat = (await this.findRepeat(streamId, wire.command_id)) ?? [];
@@ -143,6 +149,25 @@ export class ConversationCommands {
         throw error;
       }
     }
+  }
+
+  /**
+   * Appends and saves the chat's row in the read model in one transaction, so that a list
+   * never shows a chat in a state its stream does not have.
+   */
+  private appendWithSummary(
+    streamId: string,
+    organizationId: string,
+    events: NewEvent[],
+    expected: ExpectedVersion,
+    after: ConversationState,
+  ): Promise<AppendResult> {
+    return this.db.transaction().execute(async (trx) => {
+      // Kysely's table types are invariant, hence the views of the transaction as each side's database.
+      const appended = await appendToStream(trx as unknown as Kysely<EventStoreTables>, streamId, organizationId, events, expected);
+      if (!appended.duplicate) await saveChatSummary(trx as unknown as Kysely<ReadModelTables>, organizationId, toChatSummary(after));
+      return appended;
+    });
   }
 
   /** The stored message a `post_message` answers with: the one it posted, or the one its client id already posted. */
@@ -175,6 +200,27 @@ export class ConversationCommands {
     const correlated = events.slice(first).filter((event) => event.metadata.correlationId === commandId);
     return correlated;
   }
+}
+
+/**
+ * Events that change what the chat lists show (status, assignee, group). Messages, read
+ * receipts, ratings and tags do not, so they are appended alone, in one round trip: they are
+ * most of the traffic, and the read model's row then keeps the version and time of the last
+ * change of state.
+ */
+const SUMMARY_EVENTS = new Set([
+  'ConversationStarted',
+  'ConversationQueued',
+  'AgentAssigned',
+  'ConversationTransferred',
+  'ConversationResolved',
+  'ConversationClosed',
+  'ConversationReopened',
+  'ConversationMissed',
+]);
+
+function changesSummary(events: readonly { type: string }[]): boolean {
+  return events.some((event) => SUMMARY_EVENTS.has(event.type));
 }
 
 function pause(ms: number): Promise<void> {

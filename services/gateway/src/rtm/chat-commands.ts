@@ -88,6 +88,6 @@ export class ChatCommands {
   }
 
   commandBase(context: ActionContext) {
-    return { command_id: randomUUID(), organization_id: context.organizationId, actor: context.actor };
+    return { command_id: randomUUID(), organization_id: context.organizationId, actor: context.actor, origin: context.connection.id };
   }
 }

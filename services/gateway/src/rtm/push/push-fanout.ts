@@ -86,12 +86,14 @@ export class PushFanout implements OnApplicationBootstrap, OnApplicationShutdown
       after = loaded.participants;
     }
     this.participants.set(chatId, after);
-    await this.deliver(envelope.organization_id, chatId, pushesForEvent(event, chatId, before, after));
+    const origin = typeof envelope.metadata.origin === 'string' ? envelope.metadata.origin : undefined;
+    await this.deliver(envelope.organization_id, chatId, pushesForEvent(event, chatId, before, after), origin);
   }
 
-  private async deliver(organizationId: string, chatId: string, pushes: PlannedPush[]): Promise<void> {
-    // One connection can be reached twice (an assigned supervisor): each action goes once.
-    const sent = new Set<string>();
+  private async deliver(organizationId: string, chatId: string, pushes: PlannedPush[], origin: string | undefined): Promise<void> {
+    // One connection can be reached twice (an assigned supervisor): each action goes once. The
+    // socket that sent the command has the event in its response: no `incoming_event` echo.
+    const sent = new Set<string>(origin === undefined ? [] : [`${origin}:incoming_event`]);
     for (const push of pushes) {
       const connections = [...this.connectionsOf(organizationId, push.to)].filter((connection) => {
         const key = `${connection.id}:${push.action}`;
