@@ -20,6 +20,12 @@ const base = {
    * in its response already); the sender's other sockets still get the push.
    */
   origin: z.string().min(1).max(64).optional(),
+  /**
+   * When the caller stops waiting (epoch milliseconds). A command still queued then is dropped
+   * unapplied: an overloaded service spends nothing on answers nobody reads, and a caller's
+   * timeout means "not stored" in all but a last-moment race (client ids make a retry safe).
+   */
+  expires_at: z.number().int().positive().optional(),
 };
 const onChat = { ...base, chat_id: Id };
 

@@ -99,6 +99,18 @@ describe('conversation commands against the real event store', () => {
     ).rejects.toMatchObject({ code: 'not_found' });
   });
 
+  it('drops a command whose caller stopped waiting, without applying it', async () => {
+    const chatId = await startChat();
+    const expired = command('post_message', {
+      actor: customer,
+      chat_id: chatId,
+      message: { text: 'too late', attachments: [] },
+      expires_at: Date.now() - 1,
+    });
+    await expect(expired).rejects.toMatchObject({ code: 'unavailable', reason: 'expired' });
+    expect(await store.streamVersion(`conversation-${chatId}`)).toBe(2);
+  });
+
   it('reads events after since_version, hiding transfer notes from the customer', async () => {
     const chatId = await startChat();
     await command('join', { actor: alice, chat_id: chatId });

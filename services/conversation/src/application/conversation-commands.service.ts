@@ -18,6 +18,7 @@ import {
   type NewEvent,
   type RecordedEvent,
 } from '@livedesk/event-store';
+import { CommandError } from '@livedesk/messaging';
 import { DATABASE, EVENT_STORE } from '@livedesk/service-kit';
 import {
   authorOf,
@@ -79,6 +80,9 @@ export class ConversationCommands {
     const streamId = conversationStreamId(chatId);
     const deadline = Date.now() + RETRY_BUDGET_MS;
     for (;;) {
+      if (wire.expires_at !== undefined && Date.now() > wire.expires_at) {
+        throw new CommandError('unavailable', 'the command waited longer than its caller and was not applied', 'expired');
+      }
       const loaded = this.cache.get(chatId) ?? (await this.load(streamId));
       if (loaded.organizationId !== undefined && loaded.organizationId !== wire.organization_id) {
         // Another organization's chat answers exactly like a chat that does not exist.

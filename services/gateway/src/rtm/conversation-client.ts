@@ -28,7 +28,8 @@ export class ConversationClient {
 
   command<N extends ConversationCommandName>(name: N, command: ConversationCommand<N>): Promise<ConversationCommandReply<N>> {
     const reply = conversationCommands[name].reply;
-    return sendCommand(this.client, conversationPattern(name), command, {
+    const expiring = { ...command, expires_at: Date.now() + this.timeoutMs };
+    return sendCommand(this.client, conversationPattern(name), expiring, {
       timeoutMs: this.timeoutMs,
       parseReply: (value) => reply.parse(value) as ConversationCommandReply<N>,
     });
