@@ -31,6 +31,11 @@ export interface OutboxRelayOptions {
    * most this much, and JetStream drops the repeats (duplicate window: minutes).
    */
   checkpointIntervalMs?: number;
+  /**
+   * After a wake-up, wait this long for more commits before reading (default 2 ms): under load
+   * one read then carries many events instead of one read per append.
+   */
+  coalesceMs?: number;
   /** How often a standby relay tries to become the leader (default 1000 ms). */
   leadershipRetryMs?: number;
   logger?: Logger;
@@ -202,19 +207,27 @@ export class OutboxRelay {
   }
 
   private sleep(ms: number): Promise<void> {
-    if (this.wakeRequested) {
-      this.wakeRequested = false;
-      return Promise.resolve();
-    }
+    const coalesceMs = this.options.coalesceMs ?? 2;
     return new Promise((resolve) => {
+      let timer: NodeJS.Timeout;
+      let woken = false;
       const done = () => {
         clearTimeout(timer);
         this.wakeRequested = false;
         this.wake = undefined;
         resolve();
       };
-      const timer = setTimeout(done, ms);
-      this.wake = done;
+      // Woken (now or by a wake-up that came during the last round): read after a short
+      // pause that lets the commits of the moment pile up.
+      const wake = () => {
+        if (woken) return;
+        woken = true;
+        clearTimeout(timer);
+        timer = setTimeout(done, coalesceMs);
+      };
+      timer = setTimeout(done, ms);
+      this.wake = wake;
+      if (this.wakeRequested || !this.running) wake();
     });
   }
 }
