@@ -1,9 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import net from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { createTestDatabase, createTestNats, serviceUrls, waitFor, type TestDatabase } from '@livedesk/testing';
+import {
+  createTestDatabase,
+  createTestNats,
+  freePort,
+  serviceUrls,
+  spawnService,
+  waitUntilReady,
+  type SpawnedService,
+  type TestDatabase,
+} from '@livedesk/testing';
 
 /**
  * The real chat loop: the built gateway and conversation services as their own processes (the
@@ -12,16 +17,7 @@ import { createTestDatabase, createTestNats, serviceUrls, waitFor, type TestData
  * and Redis (or DATABASE_URL, NATS_URL, REDIS_URL). Routing is not started: the benchmark's
  * agents take their chats with `join_chat`, so that no assignment races the setup.
  */
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const SERVICES = ['gateway', 'conversation'] as const;
-type ServiceName = (typeof SERVICES)[number];
-
-interface RunningService {
-  child: ChildProcess;
-  port: number;
-  output: string;
-  exit: Promise<void>;
-}
+type ServiceName = 'gateway' | 'conversation';
 
 export interface SystemUnderTest {
   /** `http://127.0.0.1:<gateway port>` */
@@ -41,19 +37,12 @@ export async function startSystemUnderTest(extraEnv: NodeJS.ProcessEnv = {}): Pr
   const adminToken = randomBytes(24).toString('base64url');
   // The same on every gateway replica (there is one here); at least 32 characters.
   const jwtSecret = randomBytes(32).toString('base64url');
-  const running = new Map<ServiceName, RunningService>();
+  const running = new Map<ServiceName, SpawnedService>();
   let stopping = false;
   const stop = async () => {
     stopping = true;
     // Gateway first, so that no new command reaches a conversation service on its way out.
-    for (const service of SERVICES) {
-      const instance = running.get(service);
-      if (!instance) continue;
-      if (instance.child.exitCode === null && instance.child.signalCode === null) instance.child.kill('SIGTERM');
-      const timer = setTimeout(() => instance.child.kill('SIGKILL'), 10_000);
-      await instance.exit;
-      clearTimeout(timer);
-    }
+    for (const service of ['gateway', 'conversation'] as const) await running.get(service)?.stop(10_000);
     await dropQuietly(database);
     await nats.cleanup().catch(() => undefined);
   };
@@ -61,11 +50,9 @@ export async function startSystemUnderTest(extraEnv: NodeJS.ProcessEnv = {}): Pr
     // The conversation service first: it migrates the event store and creates the JetStream
     // stream, and a gateway starting at the same moment would race it for the same objects.
     for (const service of ['conversation', 'gateway'] as const) {
-      const port = await freePort();
       const env: NodeJS.ProcessEnv = {
         ...process.env,
         NODE_ENV: 'production', // no .env from the developer's checkout; secrets are required
-        PORT: String(port),
         DATABASE_URL: database.url,
         NATS_URL: urls.natsUrl,
         REDIS_URL: urls.redisUrl,
@@ -77,16 +64,10 @@ export async function startSystemUnderTest(extraEnv: NodeJS.ProcessEnv = {}): Pr
         SHUTDOWN_TIMEOUT_MS: '5000',
         ...extraEnv,
       };
-      const instance = start(service, env, port);
+      const instance = spawnService(service, env, await freePort());
       running.set(service, instance);
-      await waitFor(
-        async () => {
-          if (instance.child.exitCode !== null) throw new Error(`${service} exited with ${instance.child.exitCode}`);
-          return (await statusOf(`http://127.0.0.1:${instance.port}/health/ready`)) === 200;
-        },
-        { timeoutMs: 30_000, intervalMs: 100, what: `${service} to be ready` },
-      ).catch((error: unknown) => {
-        throw new Error(`${error instanceof Error ? error.message : String(error)}\n${instance.output.slice(-4000)}`);
+      await waitUntilReady(instance).catch((error: unknown) => {
+        throw new Error(`${error instanceof Error ? error.message : String(error)}\n${instance.output().slice(-4000)}`);
       });
     }
   } catch (error) {
@@ -96,7 +77,7 @@ export async function startSystemUnderTest(extraEnv: NodeJS.ProcessEnv = {}): Pr
   const gateway = running.get('gateway')!;
   const conversation = running.get('conversation')!;
   return {
-    httpBase: `http://127.0.0.1:${gateway.port}`,
+    httpBase: gateway.url,
     wsBase: `ws://127.0.0.1:${gateway.port}`,
     adminToken,
     pids: { gateway: gateway.child.pid!, conversation: conversation.child.pid! },
@@ -104,53 +85,13 @@ export async function startSystemUnderTest(extraEnv: NodeJS.ProcessEnv = {}): Pr
       if (stopping) return undefined;
       for (const [service, instance] of running) {
         if (instance.child.exitCode !== null || instance.child.signalCode !== null) {
-          return `${service} exited (${instance.child.exitCode ?? instance.child.signalCode}):\n${instance.output.slice(-4000)}`;
+          return `${service} exited (${instance.child.exitCode ?? instance.child.signalCode}):\n${instance.output().slice(-4000)}`;
         }
       }
       return undefined;
     },
     stop,
   };
-}
-
-function start(service: ServiceName, env: NodeJS.ProcessEnv, port: number): RunningService {
-  const main = `${ROOT}services/${service}/dist/main.js`;
-  if (!existsSync(main)) throw new Error(`${main} is missing: run \`pnpm build\` first`);
-  const child = spawn(process.execPath, [main], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const instance: RunningService = {
-    child,
-    port,
-    output: '',
-    exit: new Promise((resolve) => child.once('exit', () => resolve())),
-  };
-  // Keeps the last 64 KB of each service's logs for an error message.
-  const keep = (chunk: Buffer) => {
-    instance.output = (instance.output + chunk.toString()).slice(-65_536);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  return instance;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-async function statusOf(url: string): Promise<number | undefined> {
-  try {
-    const response = await fetch(url);
-    await response.arrayBuffer();
-    return response.status;
-  } catch {
-    return undefined;
-  }
 }
 
 async function dropQuietly(database: TestDatabase): Promise<void> {

@@ -3,8 +3,18 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { createDatabase, EventStore } from '@livedesk/event-store';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestDatabase, createTestNats, serviceUrls, waitFor, type TestDatabase, type TestNats } from '@livedesk/testing';
-import { freePort, spawnService, type ServiceName, type SpawnedService } from './testing/spawn-service.js';
+import {
+  createTestDatabase,
+  createTestNats,
+  freePort,
+  serviceUrls,
+  spawnService,
+  waitFor,
+  type ServiceName,
+  type SpawnedService,
+  type TestDatabase,
+  type TestNats,
+} from '@livedesk/testing';
 
 const SERVICES = ['gateway', 'conversation', 'routing', 'ticketing', 'metrics'] as const satisfies readonly ServiceName[];
 type Service = (typeof SERVICES)[number];

@@ -1,7 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { createTestDatabase, createTestNats, serviceUrls, type TestDatabase, type TestNats } from '@livedesk/testing';
+import {
+  createTestDatabase,
+  createTestNats,
+  freePort,
+  serviceUrls,
+  spawnService,
+  waitUntilReady,
+  type SpawnedService,
+  type TestDatabase,
+  type TestNats,
+} from '@livedesk/testing';
 import { RtmTestClient } from './rtm-test-client.js';
-import { freePort, spawnService, waitUntilReady, type SpawnedService } from './spawn-service.js';
 
 export interface ChatSystemOptions {
   gateways?: number;

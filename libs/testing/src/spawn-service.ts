@@ -2,11 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { waitFor } from '@livedesk/testing';
+import { waitFor } from './wait-for.js';
 
 // Built services (`pnpm build` runs before jest) run as real processes, the way
 // docker-compose and Kubernetes run them.
-export const REPOSITORY_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+export const REPOSITORY_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 export type ServiceName = 'gateway' | 'conversation' | 'routing' | 'ticketing' | 'metrics';
 
@@ -38,17 +38,21 @@ export function freePort(): Promise<number> {
 export function spawnService(name: ServiceName, env: NodeJS.ProcessEnv, port: number | string): SpawnedService {
   const main = `${REPOSITORY_ROOT}services/${name}/dist/main.js`;
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`pnpm build\` before the e2e tests`);
-  const child = spawn(process.execPath, [main], {
+  // LIVEDESK_NODE_ARGS: extra node flags for the services (e.g. `--cpu-prof` when profiling a benchmark).
+  const nodeArgs = env.LIVEDESK_NODE_ARGS ? env.LIVEDESK_NODE_ARGS.split(/\s+/).filter(Boolean) : [];
+  const child = spawn(process.execPath, [...nodeArgs, main], {
     cwd: REPOSITORY_ROOT,
     env: { ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // The last 64 KB of each: enough for an error message, bounded under a long benchmark.
   let output = '';
   let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const keep = (text: string, previous: string) => (previous + text).slice(-65_536);
+  child.stdout?.on('data', (chunk: Buffer) => (output = keep(chunk.toString(), output)));
   child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-    stderr += chunk.toString();
+    output = keep(chunk.toString(), output);
+    stderr = keep(chunk.toString(), stderr);
   });
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
