@@ -3,6 +3,7 @@ import {
   createTestDatabase,
   createTestNats,
   freePort,
+  serviceEnvironment,
   serviceUrls,
   spawnService,
   waitUntilReady,
@@ -50,20 +51,18 @@ export async function startSystemUnderTest(extraEnv: NodeJS.ProcessEnv = {}): Pr
     // The conversation service first: it migrates the event store and creates the JetStream
     // stream, and a gateway starting at the same moment would race it for the same objects.
     for (const service of ['conversation', 'gateway'] as const) {
-      const env: NodeJS.ProcessEnv = {
-        ...process.env,
-        NODE_ENV: 'production', // no .env from the developer's checkout; secrets are required
-        DATABASE_URL: database.url,
-        NATS_URL: urls.natsUrl,
-        REDIS_URL: urls.redisUrl,
-        LIVEDESK_SUBJECT_PREFIX: nats.subjectPrefix,
-        LIVEDESK_EVENTS_STREAM: `${nats.streamPrefix}_EVENTS`,
-        LIVEDESK_ADMIN_TOKEN: adminToken,
-        LIVEDESK_JWT_SECRET: jwtSecret,
-        LOG_LEVEL: 'warn',
-        SHUTDOWN_TIMEOUT_MS: '5000',
-        ...extraEnv,
-      };
+      const env = serviceEnvironment(
+        {
+          databaseUrl: database.url,
+          natsUrl: urls.natsUrl,
+          redisUrl: urls.redisUrl,
+          subjectPrefix: nats.subjectPrefix,
+          streamPrefix: nats.streamPrefix,
+          adminToken,
+          jwtSecret,
+        },
+        extraEnv,
+      );
       const instance = spawnService(service, env, await freePort());
       running.set(service, instance);
       await waitUntilReady(instance).catch((error: unknown) => {

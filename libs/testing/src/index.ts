@@ -4,4 +4,13 @@ export { createTestDatabase, type TestDatabase } from './test-database.js';
 export { createTestNats, type TestNats } from './test-nats.js';
 export { createTestRedis, type TestRedis } from './test-redis.js';
 export { waitFor } from './wait-for.js';
-export { freePort, REPOSITORY_ROOT, spawnService, waitUntilReady, type ServiceName, type SpawnedService } from './spawn-service.js';
+export {
+  freePort,
+  REPOSITORY_ROOT,
+  serviceEnvironment,
+  spawnService,
+  waitUntilReady,
+  type ServiceEnvironmentOptions,
+  type ServiceName,
+  type SpawnedService,
+} from './spawn-service.js';

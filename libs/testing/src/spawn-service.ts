@@ -90,3 +90,35 @@ export async function waitUntilReady(service: SpawnedService, timeoutMs = 30_000
     { timeoutMs, intervalMs: 100, what: `${service.name} to be ready` },
   );
 }
+
+export interface ServiceEnvironmentOptions {
+  databaseUrl: string;
+  natsUrl: string;
+  redisUrl: string;
+  /** Of the test's NATS (`createTestNats`): the services' subjects and JetStream stream. */
+  subjectPrefix: string;
+  streamPrefix: string;
+  adminToken: string;
+  jwtSecret: string;
+}
+
+/**
+ * The environment of spawned services that share one test database and NATS prefix. Production
+ * mode: no `.env` from the developer's checkout is read, and the gateway's secrets are required.
+ */
+export function serviceEnvironment(options: ServiceEnvironmentOptions, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: 'production',
+    DATABASE_URL: options.databaseUrl,
+    NATS_URL: options.natsUrl,
+    REDIS_URL: options.redisUrl,
+    LIVEDESK_SUBJECT_PREFIX: options.subjectPrefix,
+    LIVEDESK_EVENTS_STREAM: `${options.streamPrefix}_EVENTS`,
+    LIVEDESK_ADMIN_TOKEN: options.adminToken,
+    LIVEDESK_JWT_SECRET: options.jwtSecret,
+    LOG_LEVEL: 'warn',
+    SHUTDOWN_TIMEOUT_MS: '5000',
+    ...extra,
+  };
+}

@@ -3,6 +3,7 @@ import {
   createTestDatabase,
   createTestNats,
   freePort,
+  serviceEnvironment,
   serviceUrls,
   spawnService,
   waitUntilReady,
@@ -38,20 +39,18 @@ export class ChatSystem {
     const [database, nats] = await Promise.all([createTestDatabase(), createTestNats()]);
     const adminToken = randomBytes(24).toString('base64url');
     const jwtSecret = randomBytes(32).toString('base64url');
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      NODE_ENV: 'production',
-      DATABASE_URL: database.url,
-      NATS_URL: urls.natsUrl,
-      REDIS_URL: urls.redisUrl,
-      LIVEDESK_SUBJECT_PREFIX: nats.subjectPrefix,
-      LIVEDESK_EVENTS_STREAM: `${nats.streamPrefix}_EVENTS`,
-      LIVEDESK_ADMIN_TOKEN: adminToken,
-      LIVEDESK_JWT_SECRET: jwtSecret,
-      LOG_LEVEL: 'warn',
-      SHUTDOWN_TIMEOUT_MS: '5000',
-      ...options.env,
-    };
+    const env = serviceEnvironment(
+      {
+        databaseUrl: database.url,
+        natsUrl: urls.natsUrl,
+        redisUrl: urls.redisUrl,
+        subjectPrefix: nats.subjectPrefix,
+        streamPrefix: nats.streamPrefix,
+        adminToken,
+        jwtSecret,
+      },
+      options.env,
+    );
     const conversation = spawnService('conversation', env, await freePort());
     // The conversation service migrates and creates the event stream first, so that gateways
     // starting at the same moment do not race it for the same Postgres objects.
