@@ -18,3 +18,4 @@ export * from './protocol/pushes.js';
 export * from './protocol/http.js';
 export { buildAsyncApiDocument, serializeAsyncApiDocument } from './protocol/asyncapi.js';
 export * from './conversation/to-chat-event-view.js';
+export * from './routing/commands.js';

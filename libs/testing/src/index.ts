@@ -14,3 +14,5 @@ export {
   type ServiceName,
   type SpawnedService,
 } from './spawn-service.js';
+export { ChatSystem, type ChatSystemOptions } from './chat-system.js';
+export { RtmTestClient, ResponseError, type Frame } from './rtm-test-client.js';

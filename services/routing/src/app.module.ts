@@ -1,10 +1,34 @@
 import { Module } from '@nestjs/common';
 import { EventStoreModule } from '@livedesk/service-kit';
+import { AgentStatusService } from './agents/agent-status.service.js';
+import { RoutingController } from './agents/routing.controller.js';
+import { ConversationCommands } from './dispatch/conversation-commands.js';
+import { Dispatcher } from './dispatch/dispatcher.js';
+import { RoutingSignals } from './dispatch/routing-signals.js';
+import { RoutingEventHandler } from './events/routing-event-handler.js';
+import { RoutingSubscription } from './events/routing-subscription.js';
+import { routingStateProvider } from './routing-state.provider.js';
+import { RoutingTimers } from './timers/routing-timers.js';
+import { TimerActions } from './timers/timer-actions.js';
 
 /**
- * The routing service: agent status and capacity, queues, assignment and transfers.
- * ServiceKitModule (added by bootstrapService) already provides config, logs, Postgres,
- * Redis, NATS, health and metrics; the service's own modules are imported here.
+ * The routing service: agent status and capacity, queues, assignment, auto-transfer. State
+ * lives in Redis (atomic scripts, shared by the replicas); every decision is an event
+ * (AgentAssigned through the conversation service, AgentStatusChanged in the agent streams).
  */
-@Module({ imports: [EventStoreModule.forRoot({ relay: true })] })
+@Module({
+  imports: [EventStoreModule.forRoot({ relay: true })],
+  controllers: [RoutingController],
+  providers: [
+    routingStateProvider,
+    RoutingSignals,
+    ConversationCommands,
+    Dispatcher,
+    RoutingTimers,
+    AgentStatusService,
+    TimerActions,
+    RoutingEventHandler,
+    RoutingSubscription,
+  ],
+})
 export class RoutingModule {}

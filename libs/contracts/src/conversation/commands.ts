@@ -77,6 +77,10 @@ export const conversationCommands = {
     reply: VersionReply,
   },
   add_tag: { request: z.object({ ...onChat, tag: z.string().min(1).max(64) }), reply: VersionReply },
+  leave_message: {
+    request: z.object({ ...onChat, email: z.email().max(320), name: z.string().max(255).optional(), text: z.string().min(1).max(16_384) }),
+    reply: VersionReply,
+  },
 } as const;
 
 /** Queries answer from the conversation service's own store; they append nothing. */

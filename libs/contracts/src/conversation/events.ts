@@ -70,6 +70,11 @@ export const conversationEvents = {
     z.object({ reason: z.enum(['left_in_queue', 'unanswered', 'no_agents']) }),
   ),
   TagAdded: defineEvent('TagAdded', z.object({ tag: z.string().min(1).max(64) })),
+  /** No agent could take the chat; the customer left a message for later (a ticket, once ticketing runs). */
+  OfflineMessageLeft: defineEvent(
+    'OfflineMessageLeft',
+    z.object({ email: z.email().max(320), name: z.string().max(255).optional(), text: z.string().min(1).max(16_384) }),
+  ),
 } as const;
 
 export type ConversationEvent = EventUnion<typeof conversationEvents>;

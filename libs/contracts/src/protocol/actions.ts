@@ -102,6 +102,20 @@ export const customerActions = {
     summary: "The customer's chats, newest first.",
   },
   get_chat: GetChat,
+  leave_message: {
+    request: z
+      .object({
+        chat_id: Id.optional(),
+        group_id: Id.optional(),
+        email: z.email().max(320),
+        name: z.string().max(255).optional(),
+        text: z.string().min(1).max(16_384),
+      })
+      .strict(),
+    response: VersionResponse,
+    summary:
+      'When no agent can take the chat: leaves a message (a ticket once ticketing runs). Ends the queued chat given, or opens one for it; the chat counts as missed (no_agents).',
+  },
 } as const satisfies Record<string, ActionContract>;
 
 export const agentActions = {
@@ -147,6 +161,11 @@ export const agentActions = {
     request: z.object(ChatRef).strict(),
     response: VersionResponse,
     summary: 'Ends the chat as resolved.',
+  },
+  set_routing_status: {
+    request: z.object({ status: z.enum(['accepting', 'not_accepting']) }).strict(),
+    response: z.object({ agent_id: Id, status: RoutingStatus }),
+    summary: 'Accepting agents get chats routed to them; not_accepting keeps the current chats.',
   },
 } as const satisfies Record<string, ActionContract>;
 

@@ -51,6 +51,21 @@ export const pushes = {
     summary: "The other side is typing; agents also get the customer's unsent text (sneak peek).",
     to: 'both',
   },
+  queue_position_updated: {
+    payload: z.object({
+      chat_id: Id,
+      position: z.number().int().positive(),
+      estimated_wait_seconds: z.number().nonnegative().nullable(),
+      agents_available: z.boolean(),
+    }),
+    summary: 'Customer: the place of a queued chat and the estimated wait; agents_available false offers leave_message.',
+    to: 'customer',
+  },
+  routing_status_set: {
+    payload: z.object({ agent_id: Id, status: z.enum(['accepting', 'not_accepting', 'offline']) }),
+    summary: "Agent: the agent's routing status changed (by the agent, a supervisor, or presence).",
+    to: 'agent',
+  },
 } as const;
 
 export type PushAction = keyof typeof pushes;

@@ -66,6 +66,10 @@ export function toDomainCommand<N extends ConversationCommandName>(name: N, wire
       return { type: 'mark_missed', actor, reason: (wire as WireCommand<'mark_missed'>).reason };
     case 'add_tag':
       return { type: 'add_tag', actor, tag: (wire as WireCommand<'add_tag'>).tag };
+    case 'leave_message': {
+      const leave = wire as WireCommand<'leave_message'>;
+      return { type: 'leave_message', actor, email: leave.email, text: leave.text, ...(leave.name ? { name: leave.name } : {}) };
+    }
     default:
       void w;
       throw new Error(`no domain command for ${String(name)}`);

@@ -64,6 +64,12 @@ export interface AddTagCommand extends CommandBase<'add_tag'> {
   readonly tag: string;
 }
 
+export interface LeaveMessageCommand extends CommandBase<'leave_message'> {
+  readonly email: string;
+  readonly name?: string;
+  readonly text: string;
+}
+
 /** Named like contracts' generic `ConversationCommand<N>` (the wire form); import one of them under another name. */
 export type ConversationCommand =
   | StartCommand
@@ -76,4 +82,5 @@ export type ConversationCommand =
   | ResolveCommand
   | CloseCommand
   | MarkMissedCommand
-  | AddTagCommand;
+  | AddTagCommand
+  | LeaveMessageCommand;

@@ -128,6 +128,8 @@ function apply(state: StartedConversation, event: StoredConversationEvent): Star
     case 'ConversationReopened':
       // A reopened chat waits for an agent again; the ConversationQueued that follows names the group.
       return { ...state, status: 'queued', assignedAgentId: null };
+    case 'OfflineMessageLeft':
+      return state;
     case 'TagAdded':
       return state.tags.includes(event.data.tag) ? state : { ...state, tags: [...state.tags, event.data.tag] };
   }

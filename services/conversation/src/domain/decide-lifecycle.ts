@@ -1,5 +1,5 @@
 import { isSupervisor, type ConversationEvent } from '@livedesk/contracts';
-import type { CloseCommand, MarkMissedCommand, ResolveCommand } from './conversation-commands.js';
+import type { CloseCommand, LeaveMessageCommand, MarkMissedCommand, ResolveCommand } from './conversation-commands.js';
 import type { StartedConversation } from './conversation-state.js';
 import { hasEnded, isAssignedAgent, isChatCustomer } from './participants.js';
 import { authorOf } from './read-rules.js';
@@ -36,4 +36,20 @@ export function decideMarkMissed(command: MarkMissedCommand, state: StartedConve
   if (command.actor.kind !== 'system') throw refuse.notAllowed('Only a service can mark a chat missed.');
   if (state.status !== 'queued' && state.status !== 'active') throw refuse.chatInactive();
   return [{ type: 'ConversationMissed', data: { reason: command.reason } }];
+}
+
+/**
+ * Nobody could take the chat and the customer leaves a message instead (metrics.md, `missed`
+ * with reason `no_agents`). Only while the chat waits in the queue: once an agent has it,
+ * the customer simply writes.
+ */
+export function decideLeaveMessage(command: LeaveMessageCommand, state: StartedConversation): ConversationEvent[] {
+  const { actor } = command;
+  if (!isChatCustomer(state, actor)) throw refuse.notParticipant();
+  if (state.status !== 'queued') throw refuse.chatInactive();
+  return [
+    { type: 'OfflineMessageLeft', data: { email: command.email, ...(command.name ? { name: command.name } : {}), text: command.text } },
+    { type: 'ConversationMissed', data: { reason: 'no_agents' } },
+    { type: 'ConversationClosed', data: { by: authorOf(actor) } },
+  ];
 }

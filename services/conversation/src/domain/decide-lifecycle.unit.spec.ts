@@ -136,3 +136,29 @@ describe('decide: mark_missed', () => {
     given(activeChat).when({ type: 'mark_missed', actor, reason: 'unanswered' }).thenRefuses('authorization', 'not_allowed');
   });
 });
+
+describe('decide: leave_message', () => {
+  const leave = (actor: typeof customer | typeof strangerCustomer = customer) =>
+    ({ type: 'leave_message', actor, email: 'ann@example.test', text: 'Call me back tomorrow' }) as const;
+
+  it('ends a queued chat as missed for want of agents, with the message kept', () => {
+    const state = given(queuedChat).when(leave()).then([
+      { type: 'OfflineMessageLeft', data: { email: 'ann@example.test', text: 'Call me back tomorrow' } },
+      missed('no_agents'),
+      closed(customerAuthor),
+    ]);
+    expect(state).toMatchObject({ status: 'closed' });
+  });
+
+  it("refuses another customer's chat", () => {
+    given(queuedChat).when(leave(strangerCustomer)).thenRefuses('authorization', 'not_participant');
+  });
+
+  it.each([
+    ['active', activeChat],
+    ['resolved', resolvedChat],
+    ['closed', closedChat],
+  ] as const)('refuses once an agent has had the chat or it ended (%s)', (_, events) => {
+    given(events).when(leave()).thenRefuses('conflict', 'chat_inactive');
+  });
+});

@@ -3,7 +3,7 @@ import type { ConversationCommand } from './conversation-commands.js';
 import type { ConversationState } from './conversation-state.js';
 import { decideAssign, decideJoin } from './decide-assignment.js';
 import { decideAddTag, decideMarkSeen, decideRate } from './decide-feedback.js';
-import { decideClose, decideMarkMissed, decideResolve } from './decide-lifecycle.js';
+import { decideClose, decideLeaveMessage, decideMarkMissed, decideResolve } from './decide-lifecycle.js';
 import { decidePostMessage } from './decide-post-message.js';
 import { decideStart } from './decide-start.js';
 import { decideTransfer } from './decide-transfer.js';
@@ -38,5 +38,7 @@ export function decide(command: ConversationCommand, state: ConversationState): 
       return decideMarkMissed(command, state);
     case 'add_tag':
       return decideAddTag(command, state);
+    case 'leave_message':
+      return decideLeaveMessage(command, state);
   }
 }

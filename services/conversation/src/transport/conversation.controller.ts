@@ -34,6 +34,7 @@ export class ConversationController {
   @MessagePattern('cmd.conversation.close') close(@Payload() p: unknown) { return this.command('close', p); }
   @MessagePattern('cmd.conversation.mark_missed') markMissed(@Payload() p: unknown) { return this.command('mark_missed', p); }
   @MessagePattern('cmd.conversation.add_tag') addTag(@Payload() p: unknown) { return this.command('add_tag', p); }
+  @MessagePattern('cmd.conversation.leave_message') leaveMessage(@Payload() p: unknown) { return this.command('leave_message', p); }
   @MessagePattern('cmd.conversation.get') get(@Payload() p: unknown) { return this.query('get', p); }
   @MessagePattern('cmd.conversation.list') list(@Payload() p: unknown) { return this.query('list', p); }
 

@@ -1,7 +1,6 @@
+import { ChatSystem, type RtmTestClient } from '@livedesk/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { SignJWT } from 'jose';
-import { ChatSystem } from '../testing/chat-system.js';
-import type { RtmTestClient } from '../testing/rtm-test-client.js';
 
 const MAX_FRAME_BYTES = 4096;
 
@@ -81,7 +80,7 @@ describe('bad input over the socket', () => {
     // An agent action on the customer endpoint is unknown there.
     await expectError(socket, 'resolve_chat', { chat_id: bystanderChat }, { code: 'validation', reason: 'unknown_action' });
     // An action of protocol.md whose service is not running yet says so.
-    await expectError(socket, 'leave_message', {}, { code: 'unavailable', reason: 'not_available' });
+    await expectError(socket, 'update_visit', {}, { code: 'unavailable', reason: 'not_available' });
   });
 
   it('names the field of a missing or mistyped payload value', async () => {

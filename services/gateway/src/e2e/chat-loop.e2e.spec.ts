@@ -1,7 +1,6 @@
+import { ChatSystem, type RtmTestClient } from '@livedesk/testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createDatabase, EventStore } from '@livedesk/event-store';
-import { ChatSystem } from '../testing/chat-system.js';
-import type { RtmTestClient } from '../testing/rtm-test-client.js';
 
 // The whole chat loop of the chat-loop issue, over real sockets against the real services:
 // a conversation service and two gateway replicas (the customer on one, the agents on the

@@ -1,6 +1,6 @@
+import { ChatSystem, type RtmTestClient } from '@livedesk/testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import WebSocket from 'ws';
-import { ChatSystem } from '../testing/chat-system.js';
 
 // Heartbeats, the upgrade paths and a clean close of every socket when a replica stops.
 describe('connection lifecycle', () => {

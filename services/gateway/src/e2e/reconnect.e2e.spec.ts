@@ -1,6 +1,5 @@
+import { ChatSystem, type RtmTestClient } from '@livedesk/testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ChatSystem } from '../testing/chat-system.js';
-import type { RtmTestClient } from '../testing/rtm-test-client.js';
 
 /** The texts of the messages a client has, from pushes and catch-up, in version order, each once. */
 function messagesOf(events: Map<number, any>): string[] {

@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { ActionRequest, agentActions, TransferTarget } from '@livedesk/contracts';
 import { Directory } from '../identity/directory.js';
 import type { AgentPrincipal } from '../identity/principal.js';
 import type { ActionContext, ActionHandler } from './action-context.js';
 import { ChatCommands } from './chat-commands.js';
 import { ConversationClient } from './conversation-client.js';
+import { RoutingClient } from './routing/routing-client.js';
 import { RtmError } from './to-protocol-error.js';
 
 type Request<A extends keyof typeof agentActions> = ActionRequest<typeof agentActions, A>;
@@ -16,7 +17,17 @@ export class AgentActions {
     private readonly chats: ChatCommands,
     private readonly conversations: ConversationClient,
     private readonly directory: Directory,
+    private readonly routing: RoutingClient,
   ) {}
+
+  private readonly logger = new Logger(AgentActions.name);
+
+  /** A socket of the agent closed: routing counts the agent's sockets across replicas. */
+  socketClosed(principal: AgentPrincipal, connectionId: string): void {
+    this.routing.presence(principal, connectionId, false).catch((error: unknown) => {
+      this.logger.warn({ err: error, agentId: principal.agentId }, 'routing did not hear of a closed socket');
+    });
+  }
 
   handlers(): Record<string, ActionHandler> {
     return {
@@ -30,6 +41,11 @@ export class AgentActions {
       transfer_chat: (context, payload: Request<'transfer_chat'>) => this.transfer(context, payload),
       resolve_chat: (context, payload: Request<'resolve_chat'>) =>
         this.conversations.command('resolve', { ...this.chats.commandBase(context), chat_id: payload.chat_id }),
+      set_routing_status: async (context, payload: Request<'set_routing_status'>) => {
+        const principal = context.principal as AgentPrincipal;
+        const status = await this.routing.setStatus(principal, payload.status, 'agent');
+        return { agent_id: principal.agentId, status };
+      },
     };
   }
 
@@ -38,6 +54,11 @@ export class AgentActions {
     const principal = context.principal as AgentPrincipal;
     const agent = await this.directory.getAgent(context.organizationId, principal.agentId);
     if (!agent) throw new RtmError('authentication', 'the agent account no longer exists', 'agent_not_found');
+    const routingStatus = await this.routing.presence(principal, context.connection.id, true).catch((error: unknown) => {
+      // Routing down does not keep an agent out: they can still take chats by hand.
+      this.logger.warn({ err: error, agentId: principal.agentId }, 'routing did not answer the login');
+      return 'not_accepting' as const;
+    });
     const { chats } = await this.conversations.query('list', {
       organization_id: context.organizationId,
       actor: context.actor,
@@ -53,9 +74,7 @@ export class AgentActions {
         role: agent.role,
         kind: agent.kind,
       },
-      // Routing status is the routing service's (its own issue); until it runs, an agent
-      // takes chats by hand with join_chat and is reported as not accepting routed chats.
-      routing_status: 'not_accepting' as const,
+      routing_status: routingStatus,
       chats,
     };
   }

@@ -35,6 +35,7 @@ export class CustomerActions {
         this.conversations.command('close', { ...this.chats.commandBase(context), chat_id: payload.chat_id }),
       list_chats: (context, payload: Request<'list_chats'>) => this.chats.listChats(context, payload),
       get_chat: (context, payload: Request<'get_chat'>) => this.chats.getChat(context, payload),
+      leave_message: (context, payload: Request<'leave_message'>) => this.leaveMessage(context, payload),
     };
   }
 
@@ -68,6 +69,21 @@ export class CustomerActions {
             },
           }
         : {}),
+    });
+  }
+
+  /**
+   * The message of a customer nobody could serve: it ends their queued chat, or one opened for
+   * it when they had none (so that it is counted, and found, like every other chat).
+   */
+  private async leaveMessage(context: ActionContext, payload: Request<'leave_message'>) {
+    const chatId = payload.chat_id ?? (await this.startChat(context, { ...(payload.group_id ? { group_id: payload.group_id } : {}) })).chat_id;
+    return this.conversations.command('leave_message', {
+      ...this.chats.commandBase(context),
+      chat_id: chatId,
+      email: payload.email,
+      text: payload.text,
+      ...(payload.name === undefined ? {} : { name: payload.name }),
     });
   }
 

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SERVICE_CONFIG } from '@livedesk/service-kit';
+import { AgentActions } from './agent-actions.js';
 import { ConnectionRegistry } from './connection-registry.js';
 import { FrameDispatcher } from './frame-dispatcher.js';
 import { TokenBucket } from './rate-limiter.js';
@@ -39,6 +40,7 @@ export class RtmServer implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly registry: ConnectionRegistry,
     private readonly dispatcher: FrameDispatcher,
     private readonly metrics: RtmMetrics,
+    private readonly agentActions: AgentActions,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -94,6 +96,7 @@ export class RtmServer implements OnApplicationBootstrap, BeforeApplicationShutd
       this.metrics.connections.dec({ endpoint });
       clearTimeout(loginDeadline);
       this.registry.closed(connection);
+      if (connection.principal?.kind === 'agent') this.agentActions.socketClosed(connection.principal, connection.id);
     });
   }
 

@@ -7,6 +7,8 @@ import { ConversationClient } from './conversation-client.js';
 import { CustomerActions } from './customer-actions.js';
 import { FrameDispatcher } from './frame-dispatcher.js';
 import { PushFanout } from './push/push-fanout.js';
+import { RoutingClient } from './routing/routing-client.js';
+import { RoutingSignalRelay } from './routing/routing-signal-relay.js';
 import { RtmMetrics } from './rtm-metrics.js';
 import { RtmServer } from './rtm-server.js';
 import { TypingRelay } from './typing/typing-relay.js';
@@ -20,6 +22,8 @@ import { TypingRelay } from './typing/typing-relay.js';
     ConversationClient,
     PushFanout,
     TypingRelay,
+    RoutingClient,
+    RoutingSignalRelay,
     ChatCommands,
     CustomerActions,
     AgentActions,

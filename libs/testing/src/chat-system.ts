@@ -1,20 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import {
-  createTestDatabase,
-  createTestNats,
-  freePort,
-  serviceEnvironment,
-  serviceUrls,
-  spawnService,
-  waitUntilReady,
-  type SpawnedService,
-  type TestDatabase,
-  type TestNats,
-} from '@livedesk/testing';
+import { serviceEnvironment, freePort, spawnService, waitUntilReady, type SpawnedService } from './spawn-service.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { createTestNats, type TestNats } from './test-nats.js';
+import { serviceUrls } from './service-urls.js';
 import { RtmTestClient } from './rtm-test-client.js';
 
 export interface ChatSystemOptions {
   gateways?: number;
+  /** Routing replicas (none by default: agents take chats with join_chat). */
+  routing?: number;
   /** Extra environment for every process (rate limits, timeouts …). */
   env?: NodeJS.ProcessEnv;
 }
@@ -32,6 +26,9 @@ export class ChatSystem {
     readonly jwtSecret: string,
     readonly conversation: SpawnedService,
     readonly gateways: SpawnedService[],
+    readonly routing: SpawnedService[],
+    /** The environment the services run with (to start another replica). */
+    readonly env: NodeJS.ProcessEnv,
   ) {}
 
   static async start(options: ChatSystemOptions = {}): Promise<ChatSystem> {
@@ -57,12 +54,22 @@ export class ChatSystem {
     await waitUntilReady(conversation);
     const gateways: SpawnedService[] = [];
     for (let i = 0; i < (options.gateways ?? 1); i++) gateways.push(spawnService('gateway', env, await freePort()));
-    await Promise.all(gateways.map((gateway) => waitUntilReady(gateway)));
-    return new ChatSystem(database, nats, adminToken, jwtSecret, conversation, gateways);
+    const routing: SpawnedService[] = [];
+    for (let i = 0; i < (options.routing ?? 0); i++) routing.push(spawnService('routing', env, await freePort()));
+    await Promise.all([...gateways, ...routing].map((service) => waitUntilReady(service)));
+    return new ChatSystem(database, nats, adminToken, jwtSecret, conversation, gateways, routing, env);
+  }
+
+  /** Starts one more replica of a service with the same environment. */
+  async startReplica(name: 'routing' | 'gateway'): Promise<SpawnedService> {
+    const service = spawnService(name, this.env, await freePort());
+    await waitUntilReady(service);
+    (name === 'routing' ? this.routing : this.gateways).push(service);
+    return service;
   }
 
   async stop(): Promise<void> {
-    await Promise.all([...this.gateways, this.conversation].map((service) => service.stop()));
+    await Promise.all([...this.gateways, ...this.routing, this.conversation].map((service) => service.stop()));
     await this.database.drop();
     await this.nats.cleanup();
   }
@@ -86,15 +93,15 @@ export class ChatSystem {
     return body;
   }
 
-  async createGroup(organizationId: string, name: string): Promise<string> {
-    const { status, body } = await this.post(`/v1/organizations/${organizationId}/groups`, { name });
+  async createGroup(organizationId: string, name: string, routing?: 'auto' | 'manual'): Promise<string> {
+    const { status, body } = await this.post(`/v1/organizations/${organizationId}/groups`, { name, ...(routing ? { routing } : {}) });
     if (status !== 201) throw new Error(`create group: ${status} ${JSON.stringify(body)}`);
     return body.group_id;
   }
 
   async createAgent(
     organizationId: string,
-    agent: { email: string; name?: string; role?: 'agent' | 'supervisor' | 'admin'; kind?: 'human' | 'bot'; groups?: string[] },
+    agent: { email: string; name?: string; role?: 'agent' | 'supervisor' | 'admin'; kind?: 'human' | 'bot'; groups?: string[]; maxChats?: number },
   ): Promise<{ agentId: string; token: string }> {
     const password = 'correct horse battery staple';
     const { status, body } = await this.post(`/v1/organizations/${organizationId}/agents`, {
@@ -104,6 +111,7 @@ export class ChatSystem {
       role: agent.role ?? 'agent',
       ...(agent.kind ? { kind: agent.kind } : {}),
       ...(agent.groups ? { groups: agent.groups } : {}),
+      ...(agent.maxChats ? { max_chats: agent.maxChats } : {}),
     });
     if (status !== 201) throw new Error(`create agent: ${status} ${JSON.stringify(body)}`);
     const login = await this.post('/v1/agent/token', { email: agent.email, password }, undefined);

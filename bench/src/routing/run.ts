@@ -1,0 +1,175 @@
+/**
+ * bench/routing: assignments per second and decision latency of the routing service with 200
+ * agents. Real processes (conversation service, routing service), real Postgres, NATS and
+ * Redis. Chats are started open-loop at RATE per second through the conversation service's
+ * NATS commands (as the gateway sends them); latency is from a chat's `ConversationQueued` to
+ * its `AgentAssigned`, both read back from the event store (each event's time is taken when the
+ * conversation service decides it, just before its commit).
+ *
+ *   pnpm bench:routing                 CHATS=10000 RATE=2000 AGENTS=200 ROUTING_REPLICAS=1
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { connect } from '@nats-io/transport-node';
+import { conversationPattern, routingPattern } from '@livedesk/contracts';
+import { createDatabase, EventStore } from '@livedesk/event-store';
+import { CommandClient, sendCommand } from '@livedesk/messaging';
+import {
+  createTestDatabase,
+  createTestNats,
+  freePort,
+  serviceEnvironment,
+  serviceUrls,
+  spawnService,
+  waitFor,
+  waitUntilReady,
+  type SpawnedService,
+} from '@livedesk/testing';
+import { sql } from 'kysely';
+import { machineLine, writeResultsSection } from '../shared/results-file.js';
+
+const CHATS = Number(process.env.CHATS ?? 10_000);
+const RATE = Number(process.env.RATE ?? 2000);
+const AGENTS = Number(process.env.AGENTS ?? 200);
+const REPLICAS = Number(process.env.ROUTING_REPLICAS ?? 1);
+const ORG = `org-${randomUUID()}`;
+const GROUP = 'support';
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
+}
+
+async function main(): Promise<void> {
+  const urls = await serviceUrls();
+  const [database, nats] = await Promise.all([createTestDatabase(), createTestNats()]);
+  const env = serviceEnvironment({
+    databaseUrl: database.url,
+    natsUrl: urls.natsUrl,
+    redisUrl: urls.redisUrl,
+    subjectPrefix: nats.subjectPrefix,
+    streamPrefix: nats.streamPrefix,
+    adminToken: randomBytes(24).toString('base64url'),
+    jwtSecret: randomBytes(32).toString('base64url'),
+  });
+  const services: SpawnedService[] = [];
+  const connection = await connect({ servers: urls.natsUrl, name: 'bench-routing' });
+  const client = new CommandClient({ connection, subjectPrefix: nats.subjectPrefix });
+  const db = createDatabase(database.url, { max: 4 });
+  try {
+    const conversation = spawnService('conversation', env, await freePort());
+    services.push(conversation);
+    await waitUntilReady(conversation);
+    for (let i = 0; i < REPLICAS; i++) services.push(spawnService('routing', env, await freePort()));
+    await Promise.all(services.map((service) => waitUntilReady(service)));
+
+    // 200 agents come online (accepting), each able to hold many chats, so that every chat
+    // finds an agent and the figure is the decision path, not the queue.
+    const maxChats = Math.max(1, Math.min(100, Math.ceil((CHATS * 1.2) / AGENTS)));
+    await Promise.all(
+      Array.from({ length: AGENTS }, (_, i) =>
+        sendCommand(client, routingPattern('presence'), {
+          organization_id: ORG,
+          agent_id: `agent-${i}`,
+          profile: { groups: [{ group_id: GROUP, routing: 'auto' }], max_chats: maxChats },
+          connection_id: `bench-${i}`,
+          online: true,
+        }),
+      ),
+    );
+
+    console.log(`${AGENTS} agents accepting (${maxChats} chats each); starting ${CHATS} chats at ${RATE}/s`);
+    const started = performance.now();
+    let sent = 0;
+    let failed = 0;
+    const inFlight: Promise<unknown>[] = [];
+    while (sent < CHATS) {
+      const due = Math.min(CHATS, Math.floor(((performance.now() - started) / 1000) * RATE));
+      while (sent < due) {
+        sent += 1;
+        inFlight.push(
+          sendCommand(client, conversationPattern('start'), {
+            command_id: randomUUID(),
+            organization_id: ORG,
+            actor: { kind: 'customer', id: `customer-${sent}` },
+            chat_id: randomUUID(),
+            channel: 'chat',
+            group_id: GROUP,
+          }, { timeoutMs: 30_000 }).catch(() => (failed += 1)),
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    await Promise.all(inFlight);
+    const offeredSeconds = (performance.now() - started) / 1000;
+    await waitFor(
+      async () => {
+        const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM event_store.events WHERE type = 'AgentAssigned'`.execute(db);
+        return Number(rows[0]!.n) >= CHATS - failed;
+      },
+      { timeoutMs: 120_000, intervalMs: 250, what: 'every chat assigned' },
+    );
+
+    const { rows } = await sql<{ stream_id: string; type: string; occurred_at: Date; data: { agent_id?: string } }>`
+      SELECT stream_id, type, occurred_at, data FROM event_store.events
+       WHERE type IN ('ConversationQueued', 'AgentAssigned') ORDER BY global_position`.execute(db);
+    const queued = new Map<string, number>();
+    const latencies: number[] = [];
+    const perAgent = new Map<string, number>();
+    const perChat = new Map<string, number>();
+    let first = Infinity;
+    let last = 0;
+    for (const row of rows) {
+      const at = new Date(row.occurred_at).getTime();
+      if (row.type === 'ConversationQueued') {
+        queued.set(row.stream_id, at);
+        first = Math.min(first, at);
+        continue;
+      }
+      perChat.set(row.stream_id, (perChat.get(row.stream_id) ?? 0) + 1);
+      perAgent.set(row.data.agent_id!, (perAgent.get(row.data.agent_id!) ?? 0) + 1);
+      last = Math.max(last, at);
+      latencies.push(at - queued.get(row.stream_id)!);
+    }
+    latencies.sort((a, b) => a - b);
+    const assignments = latencies.length;
+    const perSecond = assignments / ((last - first) / 1000);
+    const twice = [...perChat.values()].filter((n) => n > 1).length;
+    const loads = [...perAgent.values()];
+    const summary = {
+      assignments,
+      perSecond,
+      p50: percentile(latencies, 0.5),
+      p99: percentile(latencies, 0.99),
+      max: latencies.at(-1) ?? Number.NaN,
+      twice,
+      failed,
+      spread: `${Math.min(...loads)}–${Math.max(...loads)}`,
+      offeredSeconds,
+    };
+    console.log(summary);
+    writeResultsSection(
+      'routing',
+      [
+        '## routing (`pnpm bench:routing`)',
+        '',
+        `Run on ${new Date().toISOString().slice(0, 10)}: ${machineLine()}. The bench process, the conversation service, ${REPLICAS} routing replica(s), PostgreSQL, NATS and Redis share the machine.`,
+        '',
+        `${AGENTS} accepting agents in one auto group (${maxChats} chats each); ${CHATS} chats started open-loop at ${RATE}/s through the conversation service's NATS commands (offered over ${offeredSeconds.toFixed(1)} s). Latency: a chat's ConversationQueued to its AgentAssigned, as stored.`,
+        '',
+        '| assignments | assignments/s | p50 ms | p99 ms | max ms | assigned twice | start commands failed | chats per agent |',
+        '|---|---|---|---|---|---|---|---|',
+        `| ${assignments} | ${Math.round(perSecond).toLocaleString('en')} | ${summary.p50} | ${summary.p99} | ${summary.max} | ${twice} | ${failed} | ${summary.spread} |`,
+        '',
+        `- Target: at least 2,000 assignments/s and p99 ≤ 10 ms: **${Math.round(perSecond).toLocaleString('en')}/s, p99 ${summary.p99} ms** (${perSecond >= 2000 && summary.p99 <= 10 ? 'met' : 'missed'}).`,
+      ].join('\n'),
+    );
+  } finally {
+    await client.close();
+    await connection.drain().catch(() => undefined);
+    await db.destroy();
+    for (const service of services.reverse()) await service.stop();
+    await database.drop();
+    await nats.cleanup();
+  }
+}
+
+await main();

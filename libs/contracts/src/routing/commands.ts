@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { Id } from '../common.js';
+import { RoutingStatus } from '../agent/events.js';
+
+/**
+ * What routing needs to know of an agent, sent by the gateway (which owns the directory) with
+ * every status and presence command: groups with their routing mode, and chat limits (null:
+ * routing's defaults, `ROUTING_MAX_CHATS` and `ROUTING_MAX_MESSAGING_CHATS`).
+ */
+export const AgentProfile = z.object({
+  groups: z.array(z.object({ group_id: Id, routing: z.enum(['auto', 'manual']) })).max(100),
+  max_chats: z.number().int().min(1).max(100).nullable(),
+});
+export type AgentProfile = z.infer<typeof AgentProfile>;
+
+const onAgent = { organization_id: Id, agent_id: Id, profile: AgentProfile };
+
+/** Commands to the routing service (`<prefix>.cmd.routing.<name>`). */
+export const routingCommands = {
+  /** `set_routing_status` of protocol.md; `offline` is for presence and supervisors. */
+  set_status: {
+    request: z.object({ ...onAgent, status: RoutingStatus, reason: z.enum(['agent', 'supervisor', 'system']) }),
+    reply: z.object({ agent_id: Id, status: RoutingStatus }),
+  },
+  /** A gateway socket of the agent opened (`online`) or closed; the last close starts the grace period. */
+  presence: {
+    request: z.object({ ...onAgent, connection_id: z.string().min(1).max(64), online: z.boolean() }),
+    reply: z.object({ agent_id: Id, status: RoutingStatus }),
+  },
+} as const;
+
+export type RoutingCommandName = keyof typeof routingCommands;
+export type RoutingCommand<N extends RoutingCommandName> = z.infer<(typeof routingCommands)[N]['request']>;
+export type RoutingCommandReply<N extends RoutingCommandName> = z.infer<(typeof routingCommands)[N]['reply']>;
+
+export function routingPattern(name: RoutingCommandName): string {
+  return `cmd.routing.${name}`;
+}
+
+/**
+ * Signals routing sends to the gateways over core NATS (`<prefix>.signal.routing.<org>`):
+ * what they push as `queue_position_updated` (customer) and `routing_status_set` (agent).
+ */
+export const RoutingSignal = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('queue_position'),
+    organization_id: Id,
+    chat_id: Id,
+    customer_id: Id,
+    position: z.number().int().positive(),
+    estimated_wait_seconds: z.number().nonnegative().nullable(),
+    /** False when no agent of the chat's group is accepting: the customer may leave a message. */
+    agents_available: z.boolean(),
+  }),
+  z.object({ type: z.literal('routing_status'), organization_id: Id, agent_id: Id, status: RoutingStatus }),
+]);
+export type RoutingSignal = z.infer<typeof RoutingSignal>;

@@ -1,0 +1,68 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  routingCommands,
+  routingPattern,
+  type AgentProfile,
+  type RoutingCommand,
+  type RoutingCommandName,
+  type RoutingCommandReply,
+  type RoutingStatus,
+} from '@livedesk/contracts';
+import { CommandClient, sendCommand } from '@livedesk/messaging';
+import { SERVICE_CONFIG } from '@livedesk/service-kit';
+import { Directory } from '../../identity/directory.js';
+import type { AgentPrincipal } from '../../identity/principal.js';
+import type { RtmConfig } from '../rtm-config.js';
+
+/**
+ * The routing service's commands. The gateway owns the directory, so it sends each agent's
+ * profile (groups with their routing mode, chat limit) along with every status change.
+ */
+@Injectable()
+export class RoutingClient {
+  constructor(
+    private readonly client: CommandClient,
+    private readonly directory: Directory,
+    @Inject(SERVICE_CONFIG) private readonly config: RtmConfig,
+  ) {}
+
+  async setStatus(agent: AgentPrincipal, status: RoutingStatus, reason: 'agent' | 'supervisor' | 'system'): Promise<RoutingStatus> {
+    const reply = await this.command('set_status', {
+      organization_id: agent.organizationId,
+      agent_id: agent.agentId,
+      profile: await this.profileOf(agent),
+      status,
+      reason,
+    });
+    return reply.status;
+  }
+
+  async presence(agent: AgentPrincipal, connectionId: string, online: boolean): Promise<RoutingStatus> {
+    const reply = await this.command('presence', {
+      organization_id: agent.organizationId,
+      agent_id: agent.agentId,
+      profile: await this.profileOf(agent),
+      connection_id: connectionId,
+      online,
+    });
+    return reply.status;
+  }
+
+  private async profileOf(agent: AgentPrincipal): Promise<AgentProfile> {
+    const account = await this.directory.getAgent(agent.organizationId, agent.agentId);
+    const groups = [];
+    for (const groupId of account?.groupIds ?? []) {
+      const group = await this.directory.getGroup(agent.organizationId, groupId);
+      if (group) groups.push({ group_id: group.id, routing: group.routing });
+    }
+    return { groups, max_chats: account?.maxChats ?? null };
+  }
+
+  private command<N extends RoutingCommandName>(name: N, command: RoutingCommand<N>): Promise<RoutingCommandReply<N>> {
+    const reply = routingCommands[name].reply;
+    return sendCommand(this.client, routingPattern(name), command, {
+      timeoutMs: this.config.RTM_COMMAND_TIMEOUT_MS,
+      parseReply: (value) => reply.parse(value) as RoutingCommandReply<N>,
+    });
+  }
+}

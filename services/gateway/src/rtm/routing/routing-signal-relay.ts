@@ -1,0 +1,58 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { pushFrame, RoutingSignal, signalSubjectWildcard } from '@livedesk/contracts';
+import { NATS_CONNECTION } from '@livedesk/messaging';
+import { SERVICE_CONFIG, type ServiceConfig } from '@livedesk/service-kit';
+import { ConnectionRegistry } from '../connection-registry.js';
+
+/**
+ * Routing's signals, pushed to the sockets of this replica: `queue_position_updated` to the
+ * waiting customer, `routing_status_set` to the agent's sockets.
+ */
+@Injectable()
+export class RoutingSignalRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(RoutingSignalRelay.name);
+  private subscription: Subscription | undefined;
+
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nats: NatsConnection,
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    private readonly registry: ConnectionRegistry,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.subscription = this.nats.subscribe(signalSubjectWildcard(this.config.LIVEDESK_SUBJECT_PREFIX, 'routing'), {
+      callback: (error, message) => {
+        if (error) return;
+        let json: unknown;
+        try {
+          json = JSON.parse(message.string());
+        } catch {
+          json = undefined;
+        }
+        const parsed = RoutingSignal.safeParse(json);
+        if (parsed.success) this.deliver(parsed.data);
+        else this.logger.warn({ subject: message.subject }, 'malformed routing signal dropped');
+      },
+    });
+  }
+
+  onApplicationShutdown(): void {
+    this.subscription?.unsubscribe();
+  }
+
+  private deliver(signal: RoutingSignal): void {
+    if (signal.type === 'queue_position') {
+      const text = JSON.stringify(pushFrame('queue_position_updated', {
+        chat_id: signal.chat_id,
+        position: signal.position,
+        estimated_wait_seconds: signal.estimated_wait_seconds,
+        agents_available: signal.agents_available,
+      }));
+      for (const connection of this.registry.customer(signal.organization_id, signal.customer_id)) connection.sendText(text);
+      return;
+    }
+    const text = JSON.stringify(pushFrame('routing_status_set', { agent_id: signal.agent_id, status: signal.status }));
+    for (const connection of this.registry.agent(signal.organization_id, signal.agent_id)) connection.sendText(text);
+  }
+}

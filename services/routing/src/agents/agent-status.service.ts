@@ -1,0 +1,114 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { streamId, type AgentProfile, type RoutingStatus } from '@livedesk/contracts';
+import { EventStore } from '@livedesk/event-store';
+import { EVENT_STORE, REDIS, SERVICE_CONFIG } from '@livedesk/service-kit';
+import { ConversationCommands } from '../dispatch/conversation-commands.js';
+import { Dispatcher } from '../dispatch/dispatcher.js';
+import { groupModes } from '../dispatch/group-modes.js';
+import { RoutingSignals } from '../dispatch/routing-signals.js';
+import type { RoutingConfig } from '../routing-config.js';
+import { RoutingState } from '../state/routing-state.js';
+import { RoutingTimers } from '../timers/routing-timers.js';
+
+type Reason = 'agent' | 'presence' | 'supervisor' | 'system';
+
+/**
+ * Agent status: set by the agent or a supervisor, and by presence (every socket gone for the
+ * grace period: offline; back: the status the agent had chosen). Every change is an
+ * `AgentStatusChanged` event in the agent's stream, which the metrics read.
+ */
+@Injectable()
+export class AgentStatusService {
+  private readonly logger = new Logger(AgentStatusService.name);
+
+  constructor(
+    private readonly state: RoutingState,
+    private readonly dispatcher: Dispatcher,
+    private readonly timers: RoutingTimers,
+    private readonly signals: RoutingSignals,
+    private readonly conversations: ConversationCommands,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(SERVICE_CONFIG) private readonly config: RoutingConfig,
+  ) {}
+
+  async learn(organizationId: string, agentId: string, profile: AgentProfile): Promise<void> {
+    await this.state.upsertAgent(organizationId, {
+      agentId,
+      groupIds: profile.groups.map((group) => group.group_id),
+      maxChats: {
+        chat: profile.max_chats ?? this.config.ROUTING_MAX_CHATS,
+        messaging: Math.max(profile.max_chats ?? 0, this.config.ROUTING_MAX_MESSAGING_CHATS),
+      },
+    });
+    await groupModes(this.redis).remember(organizationId, profile.groups);
+  }
+
+  async setStatus(organizationId: string, agentId: string, status: RoutingStatus, reason: Reason): Promise<RoutingStatus> {
+    if (reason !== 'presence') await this.redis.hset(this.chosenKey(organizationId), agentId, status === 'offline' ? 'not_accepting' : status);
+    const { from, to } = await this.state.setStatus(organizationId, agentId, status, Date.now());
+    if (from === to) return to;
+    await this.store.appendToStream(
+      streamId('agent', agentId),
+      [{ eventId: randomUUID(), type: 'AgentStatusChanged', data: { agent_id: agentId, from, to, reason } }],
+      'any',
+      { organizationId },
+    );
+    this.signals.publish({ type: 'routing_status', organization_id: organizationId, agent_id: agentId, status: to });
+    if (to === 'accepting') await this.dispatcher.pokeAll(organizationId);
+    if (to === 'offline') await this.requeueChatsOf(organizationId, agentId);
+    return to;
+  }
+
+  /**
+   * A socket of the agent opened or closed, on any gateway replica. The first socket brings the
+   * agent back to the status they chose (accepting, the first time); the last one to close
+   * starts the grace period after which the agent is offline.
+   */
+  async presence(organizationId: string, agentId: string, connectionId: string, online: boolean): Promise<RoutingStatus> {
+    const key = this.connectionsKey(organizationId, agentId);
+    const grace = { kind: 'presence_grace' as const, organization_id: organizationId, agent_id: agentId };
+    if (online) {
+      await this.redis.sadd(key, connectionId);
+      await this.timers.clear(grace);
+      const status = await this.state.status(organizationId, agentId);
+      if (status !== 'offline') return status;
+      const chosen = ((await this.redis.hget(this.chosenKey(organizationId), agentId)) ?? 'accepting') as RoutingStatus;
+      return this.setStatus(organizationId, agentId, chosen, 'presence');
+    }
+    await this.redis.srem(key, connectionId);
+    if ((await this.redis.scard(key)) === 0) {
+      await this.timers.set(grace, Date.now() + this.config.ROUTING_PRESENCE_GRACE_SECONDS * 1000);
+    }
+    return this.state.status(organizationId, agentId);
+  }
+
+  /** The grace period ended: offline, unless a socket came back meanwhile. */
+  async graceEnded(organizationId: string, agentId: string): Promise<void> {
+    if ((await this.redis.scard(this.connectionsKey(organizationId, agentId))) > 0) return;
+    await this.setStatus(organizationId, agentId, 'offline', 'presence');
+  }
+
+  /** `offline` with open chats sends them back to their groups' queues. */
+  private async requeueChatsOf(organizationId: string, agentId: string): Promise<void> {
+    for (const chatId of await this.state.agentChats(organizationId, agentId)) {
+      const chat = await this.state.chat(organizationId, chatId);
+      if (!chat) continue;
+      try {
+        await this.conversations.requeue(organizationId, chatId, chat.groupId, 'the agent went offline');
+      } catch (error) {
+        this.logger.warn({ err: error, chatId }, 'could not queue the chat of an agent who went offline');
+      }
+    }
+  }
+
+  private connectionsKey(organizationId: string, agentId: string): string {
+    return `routing:{${organizationId}}:connections:${agentId}`;
+  }
+
+  private chosenKey(organizationId: string): string {
+    return `routing:{${organizationId}}:chosen-status`;
+  }
+}

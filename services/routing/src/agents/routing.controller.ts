@@ -1,0 +1,34 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { CommandError } from '@livedesk/messaging';
+import { routingCommands, type RoutingCommandReply } from '@livedesk/contracts';
+import { z } from 'zod';
+import { AgentStatusService } from './agent-status.service.js';
+
+/** The routing service's NATS commands (`<prefix>.cmd.routing.<name>`), payloads parsed first. */
+@Controller()
+export class RoutingController {
+  constructor(private readonly agents: AgentStatusService) {}
+
+  @MessagePattern('cmd.routing.set_status')
+  async setStatus(@Payload() payload: unknown): Promise<RoutingCommandReply<'set_status'>> {
+    const command = parse(routingCommands.set_status.request, payload);
+    await this.agents.learn(command.organization_id, command.agent_id, command.profile);
+    const status = await this.agents.setStatus(command.organization_id, command.agent_id, command.status, command.reason);
+    return { agent_id: command.agent_id, status };
+  }
+
+  @MessagePattern('cmd.routing.presence')
+  async presence(@Payload() payload: unknown): Promise<RoutingCommandReply<'presence'>> {
+    const command = parse(routingCommands.presence.request, payload);
+    await this.agents.learn(command.organization_id, command.agent_id, command.profile);
+    const status = await this.agents.presence(command.organization_id, command.agent_id, command.connection_id, command.online);
+    return { agent_id: command.agent_id, status };
+  }
+}
+
+function parse<T>(schema: z.ZodType<T>, payload: unknown): T {
+  const parsed = schema.safeParse(payload);
+  if (!parsed.success) throw new CommandError('validation', z.prettifyError(parsed.error), 'invalid_command');
+  return parsed.data;
+}

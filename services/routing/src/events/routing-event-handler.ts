@@ -1,0 +1,75 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { allEvents, type ConversationEvent } from '@livedesk/contracts';
+import type { RecordedEvent } from '@livedesk/event-store';
+import { REDIS, SERVICE_CONFIG } from '@livedesk/service-kit';
+import { Dispatcher } from '../dispatch/dispatcher.js';
+import { groupModes } from '../dispatch/group-modes.js';
+import type { RoutingConfig } from '../routing-config.js';
+import { RoutingState } from '../state/routing-state.js';
+import { RoutingTimers } from '../timers/routing-timers.js';
+
+/**
+ * What routing learns from the conversation events: chats entering and leaving queues, slots
+ * taken and freed, and who must reply by when. Every step is idempotent in Redis, so a
+ * redelivered event changes nothing; decisions run afterwards (`Dispatcher.poke`), outside
+ * the subscription's transaction.
+ */
+@Injectable()
+export class RoutingEventHandler {
+  constructor(
+    private readonly state: RoutingState,
+    private readonly dispatcher: Dispatcher,
+    private readonly timers: RoutingTimers,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(SERVICE_CONFIG) private readonly config: RoutingConfig,
+  ) {}
+
+  async handle(recorded: RecordedEvent): Promise<void> {
+    const event = { type: recorded.type, data: allEvents.decode(recorded.type, recorded.schemaVersion, recorded.data) } as ConversationEvent;
+    const org = recorded.organizationId;
+    const chatId = recorded.streamId.slice('conversation-'.length);
+    const at = recorded.occurredAt.getTime();
+    switch (event.type) {
+      case 'ConversationStarted':
+        await groupModes(this.redis).see(org, event.data.group_id);
+        await this.state.chatStarted(org, { chatId, groupId: event.data.group_id, channel: event.data.channel, customerId: event.data.customer_id });
+        return;
+      case 'ConversationQueued':
+        await groupModes(this.redis).see(org, event.data.group_id);
+        await this.state.enqueue(org, chatId, event.data.group_id, at);
+        this.dispatcher.poke(org, event.data.group_id);
+        return;
+      case 'AgentAssigned': {
+        const chat = await this.state.chat(org, chatId);
+        await this.state.assigned(org, chatId, event.data.agent_id, at);
+        if (chat) this.dispatcher.poke(org, chat.groupId); // the positions behind it moved
+        if (event.data.agent_kind === 'human' && chat) {
+          await this.timers.set(
+            { kind: 'auto_transfer', organization_id: org, chat_id: chatId, agent_id: event.data.agent_id, group_id: chat.groupId },
+            at + this.config.ROUTING_AUTO_TRANSFER_SECONDS * 1000,
+          );
+        }
+        return;
+      }
+      case 'MessagePosted': {
+        // The agent's first reply: the chat stays with them.
+        if (event.data.author.kind !== 'agent' || !event.data.author.id) return;
+        const chat = await this.state.chat(org, chatId);
+        if (!chat) return;
+        await this.timers.clear({ kind: 'auto_transfer', organization_id: org, chat_id: chatId, agent_id: event.data.author.id, group_id: chat.groupId });
+        return;
+      }
+      case 'ConversationResolved':
+      case 'ConversationClosed':
+      case 'ConversationMissed': {
+        const { agentId } = await this.state.released(org, chatId);
+        // A freed slot pulls the next queued chat, in any group of that agent.
+        if (agentId) await this.dispatcher.pokeAll(org);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+}

@@ -1,0 +1,33 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+/**
+ * A Lua script run with EVALSHA, falling back to EVAL (which also caches it) when the server
+ * answers NOSCRIPT: after a restart, a failover to a replica, or `SCRIPT FLUSH`. This is what
+ * ioredis' `defineCommand` does; doing it here keeps the call typed and leaves the caller's
+ * shared client unmodified.
+ *
+ * Every script takes exactly one key, the organization's base key (see routing-keys.ts), so the
+ * client's `keyPrefix` applies to it and a Redis Cluster client routes by its hash tag.
+ */
+export class RedisScript {
+  readonly sha1: string;
+
+  constructor(
+    readonly name: string,
+    readonly source: string,
+  ) {
+    this.sha1 = createHash('sha1').update(source).digest('hex');
+  }
+
+  async run(redis: Redis, baseKey: string, args: readonly (string | number)[]): Promise<unknown> {
+    try {
+      return await redis.evalsha(this.sha1, 1, baseKey, ...args);
+    } catch (error) {
+      if (error instanceof Error && error.message.startsWith('NOSCRIPT')) {
+        return redis.eval(this.source, 1, baseKey, ...args);
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Where the routing state lives in Redis, for one organization.
+ *
+ * Every key of an organization starts with its base key `routing:{<orgId>}:`:
+ * - the `{…}` hash tag puts all of an organization's keys in one Redis Cluster slot, so one Lua
+ *   script can read and write all of them atomically (Redis refuses a script whose keys span
+ *   slots, and a multi-slot decision could not be atomic anyway);
+ * - scripts receive only the base key as KEYS[1] and build the others by concatenation. ioredis
+ *   applies the client's `keyPrefix` to KEYS but not to strings built inside Lua, so the prefix
+ *   reaches every key only through KEYS[1] (tests isolate themselves with such a prefix).
+ *
+ * After the base comes a type tag, then fixed-format parts (digits), then at most one id, always
+ * last. No tag is a prefix of another, so two different (tag, id) pairs can never name the same
+ * key whatever characters an id holds (`Id` in the contracts is any string of 1–128 characters).
+ */
+export const KEY_TAGS = {
+  /** Hash: status, statusChangedAt, maxChat, maxMessaging, activeChat, activeMessaging, lastAssignedAt, lastAssignedSeq. */
+  agent: 'agent:',
+  /** Set: ids of the chats holding one of the agent's slots (any channel). */
+  agentChats: 'agent-chats:',
+  /** Set: the agent's groups. */
+  agentGroups: 'agent-groups:',
+  /** Set: the group's member agents, whatever their status. */
+  groupAgents: 'group-agents:',
+  /** Set: the group's members whose status is `accepting`. */
+  groupAccepting: 'group-accepting:',
+  /** Sorted set: the group's queue; score = first queued time, member = `<16-digit seq>:<chatId>`. */
+  queue: 'queue:',
+  /** Sorted set: assignments out of the group's queue in the last 15 minutes; score = time. */
+  drained: 'drained:',
+  /** Sorted set `waits:<utcDay>:<groupId>`: first queue waits of the day's cycles, score = wait in ms. */
+  waits: 'waits:',
+  /** Hash: groupId, channel, customerId, agentId, reserved, queuedAt, queueMember, …; or the tombstone `ended`. */
+  chat: 'chat:',
+  /** Set: agents that let the chat pass (auto-transfer); never offered it again. */
+  passed: 'passed:',
+  /** String: the agent who last took the customer's chat (returning customer). */
+  customerLastAgent: 'customer-last-agent:',
+  /** Counter: orders queue entries queued in the same millisecond, and assignments. */
+  seq: 'seq',
+} as const;
+
+export type KeyTag = keyof typeof KEY_TAGS;
+
+/**
+ * The base key of an organization. Refuses an id with a brace: `}` would end the hash tag early
+ * and let one organization's keys spell another's (`{a}:agent:b}…` against org `a}:agent:b`).
+ */
+export function organizationBaseKey(organizationId: string): string {
+  if (organizationId.length === 0 || /[{}]/.test(organizationId)) {
+    throw new RangeError(`routing state: invalid organization id ${JSON.stringify(organizationId)}`);
+  }
+  return `routing:{${organizationId}}:`;
+}
+
+/** The full key (before the client's `keyPrefix`) of one item, for plain reads from TypeScript. */
+export function routingKey(organizationId: string, tag: Exclude<KeyTag, 'seq' | 'waits'>, id: string): string {
+  return organizationBaseKey(organizationId) + KEY_TAGS[tag] + id;
+}

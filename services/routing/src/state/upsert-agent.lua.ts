@@ -1,0 +1,41 @@
+import { LUA_PRELUDE } from './prelude.lua.js';
+
+/**
+ * upsertAgent — ARGV: agentId, maxChat, maxMessaging, groupId…
+ *
+ * Sets the agent's limits and makes its group memberships exactly the given list, keeping the
+ * accepting index (I4) in step in the same script: a replica deciding between the two writes
+ * could otherwise offer a chat of a group the agent just left. A new agent starts `offline`.
+ * Lowering a limit below the agent's current load takes no chat away; the agent simply gets no
+ * new one until it is below the limit again.
+ */
+export const UPSERT_AGENT_LUA =
+  LUA_PRELUDE +
+  `
+local agentId = ARGV[1]
+local agent = agentKey(agentId)
+redis.call('HSETNX', agent, 'status', 'offline')
+redis.call('HSET', agent, 'maxChat', ARGV[2], 'maxMessaging', ARGV[3])
+local accepting = redis.call('HGET', agent, 'status') == 'accepting'
+
+local wanted = {}
+for i = 4, #ARGV do wanted[ARGV[i]] = true end
+local groups = agentGroupsKey(agentId)
+for _, groupId in ipairs(redis.call('SMEMBERS', groups)) do
+  if not wanted[groupId] then
+    redis.call('SREM', groups, groupId)
+    redis.call('SREM', groupAgentsKey(groupId), agentId)
+    redis.call('SREM', groupAcceptingKey(groupId), agentId)
+  end
+end
+for groupId in pairs(wanted) do
+  redis.call('SADD', groups, groupId)
+  redis.call('SADD', groupAgentsKey(groupId), agentId)
+  if accepting then
+    redis.call('SADD', groupAcceptingKey(groupId), agentId)
+  else
+    redis.call('SREM', groupAcceptingKey(groupId), agentId)
+  end
+end
+return 1
+`;

@@ -1,0 +1,39 @@
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { AgentStatusService } from '../agents/agent-status.service.js';
+import { ConversationCommands } from '../dispatch/conversation-commands.js';
+import { RoutingState } from '../state/routing-state.js';
+import { RoutingTimers, type RoutingTimer } from './routing-timers.js';
+
+/** What a due timer does. */
+@Injectable()
+export class TimerActions implements OnModuleInit {
+  private readonly logger = new Logger(TimerActions.name);
+
+  constructor(
+    private readonly timers: RoutingTimers,
+    private readonly state: RoutingState,
+    private readonly conversations: ConversationCommands,
+    private readonly agents: AgentStatusService,
+  ) {}
+
+  onModuleInit(): void {
+    this.timers.onFire((timer) => this.fire(timer));
+  }
+
+  private async fire(timer: RoutingTimer): Promise<void> {
+    if (timer.kind === 'presence_grace') {
+      await this.agents.graceEnded(timer.organization_id, timer.agent_id);
+      return;
+    }
+    // Auto-transfer: the agent still holds the chat and never replied. The chat goes back to
+    // its group's queue (an automatic transfer) and this agent is never offered it again.
+    const chat = await this.state.chat(timer.organization_id, timer.chat_id);
+    if (chat?.agentId !== timer.agent_id) return;
+    await this.state.markPassed(timer.organization_id, timer.chat_id, timer.agent_id);
+    try {
+      await this.conversations.requeue(timer.organization_id, timer.chat_id, timer.group_id, 'no reply in time');
+    } catch (error) {
+      this.logger.warn({ err: error, chatId: timer.chat_id }, 'auto-transfer failed');
+    }
+  }
+}
