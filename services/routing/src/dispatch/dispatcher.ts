@@ -5,7 +5,11 @@ import type { Redis } from 'ioredis';
 import { RoutingState } from '../state/routing-state.js';
 import { ConversationCommands } from './conversation-commands.js';
 import { RoutingSignals } from './routing-signals.js';
+import { RoutingTimers } from '../timers/routing-timers.js';
 import { groupModes } from './group-modes.js';
+
+/** A reservation not confirmed by its AgentAssigned event within this time is handed back. */
+const RESERVATION_LEASE_MS = 10_000;
 
 /**
  * Assigns the queued chats of a group while someone can take them, then tells every customer
@@ -23,6 +27,7 @@ export class Dispatcher {
     private readonly state: RoutingState,
     private readonly conversations: ConversationCommands,
     private readonly signals: RoutingSignals,
+    private readonly timers: RoutingTimers,
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
@@ -61,6 +66,19 @@ export class Dispatcher {
       for (;;) {
         const reserved = await this.state.reserveNext(organizationId, groupId, Date.now());
         if (!reserved) break;
+        // A lease on the reservation: should this replica die before the assignment is stored,
+        // the timer hands the chat back to the queue (timer-actions.ts).
+        await this.timers.set(
+          {
+            kind: 'reservation',
+            organization_id: organizationId,
+            chat_id: reserved.chatId,
+            agent_id: reserved.agentId,
+            group_id: groupId,
+            queued_at_ms: reserved.queuedAtMs,
+          },
+          Date.now() + RESERVATION_LEASE_MS,
+        );
         await this.assign(organizationId, reserved.chatId, reserved.agentId, reserved.queuedAtMs);
       }
     }

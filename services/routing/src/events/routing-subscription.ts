@@ -31,6 +31,9 @@ export class RoutingSubscription implements OnApplicationBootstrap, OnApplicatio
       consumer: 'routing',
       filterSubject: eventSubjectWildcard(config.LIVEDESK_SUBJECT_PREFIX, 'conversation'),
       handler: (event) => handler.handle(event),
+      // The handler takes milliseconds; a replica that dies leaves its unacknowledged events
+      // to the others after this long.
+      ackWaitMs: 5000,
       logger: logger.logger,
     });
   }

@@ -130,6 +130,13 @@ describe('RoutingState: agents', () => {
     }
   });
 
+  it('runs its scripts again after the server forgot them (restart, failover, SCRIPT FLUSH)', async () => {
+    const org = freshOrganization();
+    await state.setStatus(org, 'a', 'accepting', 1);
+    await redis.client.script('FLUSH');
+    expect(await state.setStatus(org, 'a', 'offline', 2)).toEqual({ from: 'accepting', to: 'offline' });
+  });
+
   it('refuses ids that would corrupt the state', async () => {
     await expect(state.setStatus('org', '', 'accepting', 1)).rejects.toThrow(RangeError);
     await expect(state.setStatus('o{rg', 'a', 'accepting', 1)).rejects.toThrow(RangeError);

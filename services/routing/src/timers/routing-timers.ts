@@ -8,6 +8,14 @@ import type { RoutingConfig } from '../routing-config.js';
 export const RoutingTimer = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('auto_transfer'), organization_id: z.string(), chat_id: z.string(), agent_id: z.string(), group_id: z.string() }),
   z.object({ kind: z.literal('presence_grace'), organization_id: z.string(), agent_id: z.string() }),
+  z.object({
+    kind: z.literal('reservation'),
+    organization_id: z.string(),
+    chat_id: z.string(),
+    agent_id: z.string(),
+    group_id: z.string(),
+    queued_at_ms: z.number(),
+  }),
 ]);
 export type RoutingTimer = z.infer<typeof RoutingTimer>;
 
@@ -74,7 +82,6 @@ export class RoutingTimers implements OnApplicationBootstrap, OnApplicationShutd
 
 /** A timer's identity is its content: setting it again moves its due time. */
 function memberOf(timer: RoutingTimer): string {
-  return JSON.stringify(timer.kind === 'auto_transfer'
-    ? { kind: timer.kind, organization_id: timer.organization_id, chat_id: timer.chat_id, agent_id: timer.agent_id, group_id: timer.group_id }
-    : { kind: timer.kind, organization_id: timer.organization_id, agent_id: timer.agent_id });
+  // Parsed, so that the key order (and so the member) is the schema's whatever the caller wrote.
+  return JSON.stringify(RoutingTimer.parse(timer));
 }

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { AgentStatusService } from '../agents/agent-status.service.js';
 import { ConversationCommands } from '../dispatch/conversation-commands.js';
+import { Dispatcher } from '../dispatch/dispatcher.js';
 import { RoutingState } from '../state/routing-state.js';
 import { RoutingTimers, type RoutingTimer } from './routing-timers.js';
 
@@ -14,6 +15,7 @@ export class TimerActions implements OnModuleInit {
     private readonly state: RoutingState,
     private readonly conversations: ConversationCommands,
     private readonly agents: AgentStatusService,
+    private readonly dispatcher: Dispatcher,
   ) {}
 
   onModuleInit(): void {
@@ -23,6 +25,15 @@ export class TimerActions implements OnModuleInit {
   private async fire(timer: RoutingTimer): Promise<void> {
     if (timer.kind === 'presence_grace') {
       await this.agents.graceEnded(timer.organization_id, timer.agent_id);
+      return;
+    }
+    if (timer.kind === 'reservation') {
+      // A replica reserved the chat and died before its assign command went out (no
+      // AgentAssigned confirmed it): the chat goes back to its place in the queue.
+      const chat = await this.state.chat(timer.organization_id, timer.chat_id);
+      if (!chat?.reserved || chat.agentId !== timer.agent_id) return;
+      await this.state.cancelReservation(timer.organization_id, timer.chat_id, timer.agent_id, timer.queued_at_ms);
+      this.dispatcher.poke(timer.organization_id, timer.group_id);
       return;
     }
     // Auto-transfer: the agent still holds the chat and never replied. The chat goes back to
