@@ -100,13 +100,17 @@ async function main(): Promise<void> {
     }
     await Promise.all(inFlight);
     const offeredSeconds = (performance.now() - started) / 1000;
+    let assignedSoFar = 0;
     await waitFor(
       async () => {
         const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM event_store.events WHERE type = 'AgentAssigned'`.execute(db);
-        return Number(rows[0]!.n) >= CHATS - failed;
+        assignedSoFar = Number(rows[0]!.n);
+        return assignedSoFar >= CHATS - failed;
       },
       { timeoutMs: 120_000, intervalMs: 250, what: 'every chat assigned' },
-    );
+    ).catch((error: unknown) => {
+      throw new Error(`${String(error)}: ${assignedSoFar} of ${CHATS - failed} assigned (${failed} start commands failed)`);
+    });
 
     const { rows } = await sql<{ stream_id: string; type: string; occurred_at: Date; data: { agent_id?: string } }>`
       SELECT stream_id, type, occurred_at, data FROM event_store.events

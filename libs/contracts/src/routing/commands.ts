@@ -27,6 +27,11 @@ export const routingCommands = {
     request: z.object({ ...onAgent, connection_id: z.string().min(1).max(64), online: z.boolean() }),
     reply: z.object({ agent_id: Id, status: RoutingStatus }),
   },
+  /** Whether an agent has room for one more chat of a channel (a manual transfer checks it). */
+  room: {
+    request: z.object({ organization_id: Id, agent_id: Id, channel: z.enum(['chat', 'messaging']) }),
+    reply: z.object({ agent_id: Id, status: RoutingStatus, active: z.number().int().nonnegative(), max: z.number().int().nullable() }),
+  },
 } as const;
 
 export type RoutingCommandName = keyof typeof routingCommands;

@@ -81,12 +81,29 @@ export class AgentActions {
 
   private async transfer(context: ActionContext, payload: Request<'transfer_chat'>) {
     const target = await this.resolveTarget(context.organizationId, payload.target);
+    if ('agent_id' in target) await this.requireRoom(context, payload.chat_id, target.agent_id);
     return this.conversations.command('transfer', {
       ...this.chats.commandBase(context),
       chat_id: payload.chat_id,
       target,
       ...(payload.note === undefined ? {} : { note: payload.note }),
     });
+  }
+
+  /**
+   * A transfer to an agent respects the agent's chat limit, as routing counts it. Without a
+   * routing service (manual routing only) there is no count to respect. The check and the
+   * transfer are two steps: two transfers at the same moment may both pass it.
+   */
+  private async requireRoom(context: ActionContext, chatId: string, agentId: string): Promise<void> {
+    const { chat } = await this.chats.getChat(context, { chat_id: chatId, since_version: Number.MAX_SAFE_INTEGER });
+    const room = await this.routing.room(context.organizationId, agentId, chat.channel).catch(() => undefined);
+    if (room?.status === 'offline' && room.max !== null) {
+      throw new RtmError('conflict', `agent ${agentId} is offline`, 'agent_offline');
+    }
+    if (room && room.max !== null && room.active >= room.max) {
+      throw new RtmError('conflict', `agent ${agentId} has no room for another chat (${room.active} of ${room.max})`, 'agent_at_capacity');
+    }
   }
 
   /** A transfer target must belong to the organization; an agent's kind comes from the directory. */

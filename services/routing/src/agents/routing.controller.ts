@@ -3,12 +3,16 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import { CommandError } from '@livedesk/messaging';
 import { routingCommands, type RoutingCommandReply } from '@livedesk/contracts';
 import { z } from 'zod';
+import { RoutingState } from '../state/routing-state.js';
 import { AgentStatusService } from './agent-status.service.js';
 
 /** The routing service's NATS commands (`<prefix>.cmd.routing.<name>`), payloads parsed first. */
 @Controller()
 export class RoutingController {
-  constructor(private readonly agents: AgentStatusService) {}
+  constructor(
+    private readonly agents: AgentStatusService,
+    private readonly state: RoutingState,
+  ) {}
 
   @MessagePattern('cmd.routing.set_status')
   async setStatus(@Payload() payload: unknown): Promise<RoutingCommandReply<'set_status'>> {
@@ -24,6 +28,18 @@ export class RoutingController {
     await this.agents.learn(command.organization_id, command.agent_id, command.profile);
     const status = await this.agents.presence(command.organization_id, command.agent_id, command.connection_id, command.online);
     return { agent_id: command.agent_id, status };
+  }
+
+  @MessagePattern('cmd.routing.room')
+  async room(@Payload() payload: unknown): Promise<RoutingCommandReply<'room'>> {
+    const command = parse(routingCommands.room.request, payload);
+    const agent = await this.state.agent(command.organization_id, command.agent_id);
+    return {
+      agent_id: command.agent_id,
+      status: agent?.status ?? 'offline',
+      active: agent?.load[command.channel] ?? 0,
+      max: agent ? agent.maxChats[command.channel] : null,
+    };
   }
 }
 

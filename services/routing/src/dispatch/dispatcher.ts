@@ -10,6 +10,10 @@ import { groupModes } from './group-modes.js';
 
 /** A reservation not confirmed by its AgentAssigned event within this time is handed back. */
 const RESERVATION_LEASE_MS = 10_000;
+/** Assign commands of one group in flight at once. */
+const MAX_ASSIGNMENTS_IN_FLIGHT = 64;
+/** Queue positions of a group are pushed at most this often. */
+const QUEUE_PUSH_INTERVAL_MS = 500;
 
 /**
  * Assigns the queued chats of a group while someone can take them, then tells every customer
@@ -22,6 +26,8 @@ export class Dispatcher {
   private readonly logger = new Logger(Dispatcher.name);
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
+  private readonly positionTimers = new Map<string, NodeJS.Timeout>();
+  private readonly positionsSentAt = new Map<string, number>();
 
   constructor(
     private readonly state: RoutingState,
@@ -56,13 +62,19 @@ export class Dispatcher {
     for (const groupId of await groupModes(this.redis).groups(organizationId)) this.poke(organizationId, groupId);
   }
 
-  /** Waits for the runs in flight (tests and shutdown). */
-  async idle(): Promise<void> {
+  /** Waits for the runs in flight; pending position pushes are dropped (shutdown). */
+  async onApplicationShutdown(): Promise<void> {
     while (this.running.size > 0) await Promise.all([...this.running.values()]);
+    for (const timer of this.positionTimers.values()) clearTimeout(timer);
+    this.positionTimers.clear();
   }
 
   private async dispatch(organizationId: string, groupId: string): Promise<void> {
     if ((await groupModes(this.redis).mode(organizationId, groupId)) !== 'manual') {
+      // Reservations are atomic in Redis, so the assign commands they lead to can be in
+      // flight together; waiting for each before the next reservation would make a group's
+      // assignments one conversation-service round trip apart.
+      const inFlight = new Set<Promise<void>>();
       for (;;) {
         const reserved = await this.state.reserveNext(organizationId, groupId, Date.now());
         if (!reserved) break;
@@ -79,10 +91,37 @@ export class Dispatcher {
           },
           Date.now() + RESERVATION_LEASE_MS,
         );
-        await this.assign(organizationId, reserved.chatId, reserved.agentId, reserved.queuedAtMs);
+        const assignment = this.assign(organizationId, reserved.chatId, reserved.agentId, reserved.queuedAtMs).finally(() =>
+          inFlight.delete(assignment),
+        );
+        inFlight.add(assignment);
+        if (inFlight.size >= MAX_ASSIGNMENTS_IN_FLIGHT) await Promise.race(inFlight);
       }
+      await Promise.all(inFlight);
     }
-    await this.publishQueue(organizationId, groupId);
+    this.scheduleQueuePositions(organizationId, groupId);
+  }
+
+  /**
+   * Positions go out at most every QUEUE_PUSH_INTERVAL_MS per group: under a burst every
+   * assignment moves every waiting customer up by one, and telling each of them every time
+   * would cost as many pushes as the queue is long, per assignment.
+   */
+  private scheduleQueuePositions(organizationId: string, groupId: string): void {
+    const key = `${organizationId}\u0000${groupId}`;
+    if (this.positionTimers.has(key)) return;
+    const last = this.positionsSentAt.get(key) ?? 0;
+    const wait = Math.max(0, last + QUEUE_PUSH_INTERVAL_MS - Date.now());
+    this.positionTimers.set(
+      key,
+      setTimeout(() => {
+        this.positionTimers.delete(key);
+        this.positionsSentAt.set(key, Date.now());
+        this.publishQueue(organizationId, groupId).catch((error: unknown) =>
+          this.logger.error({ err: error, organizationId, groupId }, 'queue positions not sent'),
+        );
+      }, wait),
+    );
   }
 
   private async assign(organizationId: string, chatId: string, agentId: string, queuedAtMs: number): Promise<void> {

@@ -1,4 +1,4 @@
-import { ChatSystem, type RtmTestClient } from '@livedesk/testing';
+import { ChatSystem, waitFor, type RtmTestClient } from '@livedesk/testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createDatabase, EventStore } from '@livedesk/event-store';
 
@@ -147,5 +147,27 @@ describe('routing', () => {
     expect((await eventsOf(left.chat_id)).map((e) => e.type)).toEqual([
       'ConversationStarted', 'ConversationQueued', 'OfflineMessageLeft', 'ConversationMissed', 'ConversationClosed',
     ]);
+  });
+
+  it('transfers by hand only to an agent with room for the chat', async () => {
+    const org = await system.createOrganization('Handover');
+    const group = await system.createGroup(org.organization_id, 'Support');
+    const f = await system.createAgent(org.organization_id, { email: 'f@handover.test', groups: [group], maxChats: 1 });
+    const g = await system.createAgent(org.organization_id, { email: 'g@handover.test', groups: [group], maxChats: 1 });
+    const agentF = await agentSocket(f.token);
+    const first = await customerStarts(org.organization_id, group);
+    await agentF.push('incoming_chat', (p) => p.chat_id === first.chatId);
+    const agentG = await agentSocket(g.token);
+    const second = await customerStarts(org.organization_id, group);
+    await agentG.push('incoming_chat', (p) => p.chat_id === second.chatId);
+    // G is full: F cannot hand the chat over.
+    const refused = await agentF.request('transfer_chat', { chat_id: first.chatId, target: { agent_id: g.agentId } });
+    expect(refused.payload.error).toMatchObject({ code: 'conflict', reason: 'agent_at_capacity' });
+    await agentG.call('resolve_chat', { chat_id: second.chatId });
+    await waitFor(async () => {
+      const response = await agentF.request('transfer_chat', { chat_id: first.chatId, target: { agent_id: g.agentId }, note: 'yours' });
+      return response.success;
+    }, { timeoutMs: 5000, intervalMs: 100, what: 'a transfer once G has room' });
+    await agentG.push('incoming_chat', (p) => p.chat_id === first.chatId);
   });
 });

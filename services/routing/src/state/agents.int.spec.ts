@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { createTestRedis, type TestRedis } from '@livedesk/testing';
 import { RoutingState } from './routing-state.js';
-import { addAgents, freshOrganization, queueChat } from './routing-test-kit.js';
+import { addAgents, availabilityIndexViolations, freshOrganization, queueChat } from './routing-test-kit.js';
 
 describe('RoutingState: agents', () => {
   let redis: TestRedis;
@@ -68,9 +68,41 @@ describe('RoutingState: agents', () => {
       lastAssignedAtMs: null,
     });
 
+    expect(await availabilityIndexViolations(redis.client, state, org, ['a'], ['sales', 'support', 'billing'])).toEqual([]);
+
     await state.setStatus(org, 'a', 'offline', 2);
     expect(await state.hasAcceptingAgent(org, 'support')).toBe(false);
     expect(await state.groupAgents(org, 'support')).toEqual(['a']);
+    expect(await availabilityIndexViolations(redis.client, state, org, ['a'], ['sales', 'support', 'billing'])).toEqual([]);
+  });
+
+  it('files an agent as available only while it is accepting with room, following limit changes', async () => {
+    const org = freshOrganization();
+    await addAgents(state, org, ['a', 'b'], { chat: 2, messaging: 1 });
+    await queueChat(state, org, 'c1', 1);
+    await queueChat(state, org, 'c2', 2);
+    await queueChat(state, org, 'm1', 3, { channel: 'messaging' });
+    await state.assigned(org, 'c1', 'a', 10);
+    await state.assigned(org, 'c2', 'a', 11);
+    await state.assigned(org, 'm1', 'b', 12);
+    const check = async (): Promise<void> => {
+      expect(await availabilityIndexViolations(redis.client, state, org, ['a', 'b'], ['g', 'h'])).toEqual([]);
+    };
+    await check();
+    // Lower a's limit below its load, then raise it; move b to another group; b goes not accepting.
+    await state.upsertAgent(org, { agentId: 'a', groupIds: ['g'], maxChats: { chat: 1, messaging: 1 } });
+    await check();
+    await queueChat(state, org, 'c3', 13);
+    expect(await state.reserveNext(org, 'g', 14)).toMatchObject({ agentId: 'b' });
+    await state.upsertAgent(org, { agentId: 'a', groupIds: ['g'], maxChats: { chat: 4, messaging: 1 } });
+    await check();
+    await state.upsertAgent(org, { agentId: 'b', groupIds: ['h'], maxChats: { chat: 2, messaging: 1 } });
+    await check();
+    await state.setStatus(org, 'b', 'not_accepting', 15);
+    await check();
+    await state.released(org, 'c1');
+    await state.released(org, 'm1');
+    await check();
   });
 
   it('counts an accepting agent with no free slot as accepting (the customer waits, no leave_message)', async () => {

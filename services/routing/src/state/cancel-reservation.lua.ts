@@ -33,6 +33,7 @@ if redis.call('HGET', agent, 'lastAssignedSeq') == undo[1] then
   else
     redis.call('HDEL', agent, 'lastAssignedAt', 'lastAssignedSeq')
   end
+  reindexAgent(agentId)
 end
 
 if chat.customerId then

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestRedis, type TestRedis } from '@livedesk/testing';
 import { RoutingState } from './routing-state.js';
-import { addAgents, capacityViolations, freshOrganization, queueChat } from './routing-test-kit.js';
+import { addAgents, availabilityIndexViolations, capacityViolations, freshOrganization, queueChat } from './routing-test-kit.js';
 
 const CHATS = 1_000;
 
@@ -42,6 +42,7 @@ describe('RoutingState: fairness over 1,000 chats', () => {
       counts.set(reservation!.agentId, counts.get(reservation!.agentId)! + 1);
       expect(await capacityViolations(state, org, agents)).toEqual([]);
       await state.released(org, reservation!.chatId);
+      if (i % 50 === 0) expect(await availabilityIndexViolations(redis.client, state, org, agents, ['g'])).toEqual([]);
     }
     expect(spreadByCapacity(counts, () => 3).get(3)).toBeLessThanOrEqual(1);
     expect([...counts.values()].reduce((sum, count) => sum + count, 0)).toBe(CHATS);
@@ -69,6 +70,7 @@ describe('RoutingState: fairness over 1,000 chats', () => {
       held.push(reservation!.chatId);
       counts.set(reservation!.agentId, counts.get(reservation!.agentId)! + 1);
       expect(await capacityViolations(state, org, agents)).toEqual([]);
+      if (i % 50 === 0) expect(await availabilityIndexViolations(redis.client, state, org, agents, ['g'])).toEqual([]);
     }
     const spread = spreadByCapacity(counts, (agentId) => capacity[agentId]!);
     expect(spread.get(3)).toBeLessThanOrEqual(1);

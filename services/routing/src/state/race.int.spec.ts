@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { createTestRedis, type TestRedis } from '@livedesk/testing';
 import { RoutingState } from './routing-state.js';
 import type { Reservation } from './routing-state-types.js';
-import { addAgents, capacityViolations, freshOrganization, queueChat } from './routing-test-kit.js';
+import { addAgents, availabilityIndexViolations, capacityViolations, freshOrganization, queueChat } from './routing-test-kit.js';
 
 const AGENTS = Array.from({ length: 20 }, (_, i) => `agent-${String(i).padStart(2, '0')}`);
 const CAPACITY = 10;
@@ -58,6 +58,7 @@ describe('RoutingState: two replicas deciding at once', () => {
       expect(await replicas[1].agentChats(org, agentId)).toEqual(held.sort());
     }
     expect(await replicas[0].queue(org, 'g')).toEqual([]);
+    expect(await availabilityIndexViolations(redis.client, replicas[0], org, AGENTS, ['g'])).toEqual([]);
   }
 
   it('reserves 200 queued chats for 20 agents of capacity 10: none twice, none lost, nobody over capacity', async () => {
@@ -111,6 +112,7 @@ describe('RoutingState: two replicas deciding at once', () => {
     expect([...reserved].sort()).toEqual(chatIds.slice(0, 200));
     expect((await replicas[1].queue(org, 'g')).map((entry) => entry.chatId)).toEqual(chatIds.slice(200));
     expect(await capacityViolations(replicas[0], org, AGENTS)).toEqual([]);
+    expect(await availabilityIndexViolations(redis.client, replicas[0], org, AGENTS, ['g'])).toEqual([]);
   });
 
   it('keeps capacity when releases, re-queues and event replays race with decisions', async () => {
@@ -163,5 +165,6 @@ describe('RoutingState: two replicas deciding at once', () => {
       expect(await replicas[0].agentChats(org, agentId)).toEqual([]);
     }
     expect(await replicas[0].queue(org, 'g')).toEqual([]);
+    expect(await availabilityIndexViolations(redis.client, replicas[0], org, AGENTS, ['g'])).toEqual([]);
   });
 });

@@ -16,18 +16,18 @@ import { LUA_PRELUDE } from './prelude.lua.js';
  *   1. the customer's last agent, if it is one of them (returning customer);
  *   2. else the one with the most free slots on that channel;
  *   3. tie: the one whose last assignment is oldest; never assigned counts as oldest of all;
- *   4. tie (same millisecond, common when many chats arrive at once): the lower assignment
- *      sequence, i.e. the one assigned first; without it, agents assigned in the same millisecond
- *      would fall to the id order and the first id would win every round;
+ *   4. tie (same millisecond, common when many chats arrive at once): the one assigned first;
  *   5. tie (never assigned): agent id, to be deterministic.
+ * 2–5 is the order of the availability index (I5, `reindexAgent` in prelude.lua.ts), which holds
+ * exactly the qualifying agents but for the passed check: the first entry not in the chat's
+ * passed set is the choice.
  *
  * Taking is the same `take` as an AgentAssigned event (slot, queue, drain log, customer's last
- * agent, agent's last assignment), marked `reserved` so that the event confirms it as a no-op and
- * cancel-reservation can undo it if the assign command fails.
+ * agent, agent's last assignment, indexes), marked `reserved` so that the event confirms it as a
+ * no-op and cancel-reservation can undo it if the assign command fails.
  *
- * Cost: one HMGET per accepting member of the group, then per examined chat one HMGET and one
- * SMEMBERS of its (usually empty) passed set. The candidate list of each channel is built and
- * sorted once per call, not per chat.
+ * Cost: O(log agents) for the index, plus per examined chat one HMGET and one SMEMBERS of its
+ * (usually empty) passed set; chats are examined only while the ones before could not be taken.
  */
 export const RESERVE_NEXT_LUA =
   LUA_PRELUDE +
@@ -35,38 +35,35 @@ export const RESERVE_NEXT_LUA =
 local groupId, nowMs = ARGV[1], tonumber(ARGV[2])
 local queue = queueKey(groupId)
 if redis.call('ZCARD', queue) == 0 then return nil end
+local available = { chat = availableKey('chat', groupId), messaging = availableKey('messaging', groupId) }
+local hasRoom = {
+  chat = redis.call('ZCARD', available.chat) > 0,
+  messaging = redis.call('ZCARD', available.messaging) > 0,
+}
+if not hasRoom.chat and not hasRoom.messaging then return nil end
 
-local agents = redis.call('SMEMBERS', groupAcceptingKey(groupId))
-if #agents == 0 then return nil end
-
-local candidates = { chat = {}, messaging = {} }
-for _, agentId in ipairs(agents) do
-  local a = redis.call('HMGET', agentKey(agentId), 'status', 'maxChat', 'maxMessaging', 'activeChat', 'activeMessaging', 'lastAssignedAt', 'lastAssignedSeq')
-  if a[1] == 'accepting' then
-    local lastAt = tonumber(a[6]) or -1
-    local lastSeq = tonumber(a[7]) or -1
-    local freeChat = (tonumber(a[2]) or 0) - (tonumber(a[4]) or 0)
-    local freeMessaging = (tonumber(a[3]) or 0) - (tonumber(a[5]) or 0)
-    if freeChat > 0 then
-      table.insert(candidates.chat, { id = agentId, free = freeChat, lastAt = lastAt, lastSeq = lastSeq })
-    end
-    if freeMessaging > 0 then
-      table.insert(candidates.messaging, { id = agentId, free = freeMessaging, lastAt = lastAt, lastSeq = lastSeq })
+local function choose(chatId, chat)
+  local index = available[chat.channel]
+  local passed = {}
+  for _, agentId in ipairs(redis.call('SMEMBERS', passedKey(chatId))) do passed[agentId] = true end
+  if chat.customerId then
+    local last = redis.call('GET', customerKey(chat.customerId))
+    if last and not passed[last] then
+      local member = redis.call('HGET', agentKey(last), 'indexMember')
+      if member and redis.call('ZSCORE', index, member) then return last end
     end
   end
-end
-if #candidates.chat == 0 and #candidates.messaging == 0 then return nil end
-
-local function before(a, b)
-  if a.free ~= b.free then return a.free > b.free end
-  if a.lastAt ~= b.lastAt then return a.lastAt < b.lastAt end
-  if a.lastSeq ~= b.lastSeq then return a.lastSeq < b.lastSeq end
-  return a.id < b.id
-end
-local byId = { chat = {}, messaging = {} }
-for channel, list in pairs(candidates) do
-  table.sort(list, before)
-  for _, c in ipairs(list) do byId[channel][c.id] = true end
+  local PAGE = 16
+  local offset = 0
+  while true do
+    local members = redis.call('ZRANGE', index, offset, offset + PAGE - 1)
+    if #members == 0 then return nil end
+    for _, member in ipairs(members) do
+      local agentId = string.sub(member, 18)
+      if not passed[agentId] then return agentId end
+    end
+    offset = offset + PAGE
+  end
 end
 
 local BATCH = 100
@@ -77,19 +74,8 @@ while true do
   for _, member in ipairs(members) do
     local chatId = string.sub(member, 18)
     local chat = loadChat(chatId)
-    if chat and not chat.ended and #candidates[chat.channel] > 0 then
-      local passed = {}
-      for _, agentId in ipairs(redis.call('SMEMBERS', passedKey(chatId))) do passed[agentId] = true end
-      local chosen = nil
-      if chat.customerId then
-        local last = redis.call('GET', customerKey(chat.customerId))
-        if last and byId[chat.channel][last] and not passed[last] then chosen = last end
-      end
-      if not chosen then
-        for _, c in ipairs(candidates[chat.channel]) do
-          if not passed[c.id] then chosen = c.id break end
-        end
-      end
+    if chat and not chat.ended and hasRoom[chat.channel] then
+      local chosen = choose(chatId, chat)
       if chosen then
         take(chatId, chat, chosen, nowMs, true)
         return { chatId, chosen, chat.queuedAt }

@@ -1,4 +1,5 @@
 import { Channel, RoutingStatus } from '@livedesk/contracts';
+import { TIME_SPAN_MS } from './prelude.lua.js';
 
 /**
  * Guards on what RoutingState is given. Callers parse their inputs with the contracts' schemas at
@@ -14,7 +15,8 @@ export function requireId(what: string, value: string): string {
 }
 
 export function requireTime(what: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 0) {
+  // Below 2^43 ms (the year 2248): the availability index packs times into exact scores (prelude.lua.ts).
+  if (!Number.isSafeInteger(value) || value < 0 || value >= TIME_SPAN_MS) {
     throw new RangeError(`routing state: ${what} must be epoch milliseconds (a non-negative integer), got ${value}`);
   }
   return value;

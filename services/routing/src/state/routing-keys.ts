@@ -14,7 +14,7 @@
  * key whatever characters an id holds (`Id` in the contracts is any string of 1–128 characters).
  */
 export const KEY_TAGS = {
-  /** Hash: status, statusChangedAt, maxChat, maxMessaging, activeChat, activeMessaging, lastAssignedAt, lastAssignedSeq. */
+  /** Hash: status, statusChangedAt, maxChat, maxMessaging, activeChat, activeMessaging, lastAssignedAt, lastAssignedSeq, indexMember. */
   agent: 'agent:',
   /** Set: ids of the chats holding one of the agent's slots (any channel). */
   agentChats: 'agent-chats:',
@@ -24,6 +24,11 @@ export const KEY_TAGS = {
   groupAgents: 'group-agents:',
   /** Set: the group's members whose status is `accepting`. */
   groupAccepting: 'group-accepting:',
+  /**
+   * Sorted set `available:<channel>:<groupId>`: the group's accepting members with a free slot on
+   * the channel, in the order reserve-next prefers them (see prelude.lua.ts, `reindexAgent`).
+   */
+  available: 'available:',
   /** Sorted set: the group's queue; score = first queued time, member = `<16-digit seq>:<chatId>`. */
   queue: 'queue:',
   /** Sorted set: assignments out of the group's queue in the last 15 minutes; score = time. */
@@ -54,6 +59,6 @@ export function organizationBaseKey(organizationId: string): string {
 }
 
 /** The full key (before the client's `keyPrefix`) of one item, for plain reads from TypeScript. */
-export function routingKey(organizationId: string, tag: Exclude<KeyTag, 'seq' | 'waits'>, id: string): string {
+export function routingKey(organizationId: string, tag: Exclude<KeyTag, 'seq' | 'waits' | 'available'>, id: string): string {
   return organizationBaseKey(organizationId) + KEY_TAGS[tag] + id;
 }

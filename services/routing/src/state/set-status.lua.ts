@@ -6,8 +6,8 @@ import { LUA_PRELUDE } from './prelude.lua.js';
  * Reads the old status and writes the new one in one step, so two replicas handling two status
  * commands of one agent report a consistent chain of changes (each `from` is the `to` before it)
  * for the AgentStatusChanged events the metrics count on. An unknown agent was `offline`.
- * The accepting index (I4) changes in the same step: the moment an agent is not accepting, no
- * replica can pick it. Its chats stay (not_accepting keeps them; for offline the caller re-queues
+ * The accepting and availability indexes (I4, I5) change in the same step: the moment an agent is
+ * not accepting, no replica can pick it. Its chats stay (not_accepting keeps them; for offline the caller re-queues
  * each chat of agentChats() with enqueue, one event each).
  */
 export const SET_STATUS_LUA =
@@ -26,5 +26,6 @@ for _, groupId in ipairs(redis.call('SMEMBERS', agentGroupsKey(agentId))) do
     redis.call('SREM', groupAcceptingKey(groupId), agentId)
   end
 end
+reindexAgent(agentId)
 return { from, status }
 `;

@@ -4,7 +4,7 @@ import { LUA_PRELUDE } from './prelude.lua.js';
  * upsertAgent — ARGV: agentId, maxChat, maxMessaging, groupId…
  *
  * Sets the agent's limits and makes its group memberships exactly the given list, keeping the
- * accepting index (I4) in step in the same script: a replica deciding between the two writes
+ * accepting and availability indexes (I4, I5) in step in the same script: a replica deciding between the two writes
  * could otherwise offer a chat of a group the agent just left. A new agent starts `offline`.
  * Lowering a limit below the agent's current load takes no chat away; the agent simply gets no
  * new one until it is below the limit again.
@@ -23,6 +23,7 @@ for i = 4, #ARGV do wanted[ARGV[i]] = true end
 local groups = agentGroupsKey(agentId)
 for _, groupId in ipairs(redis.call('SMEMBERS', groups)) do
   if not wanted[groupId] then
+    unindexAgent(agentId, groupId)
     redis.call('SREM', groups, groupId)
     redis.call('SREM', groupAgentsKey(groupId), agentId)
     redis.call('SREM', groupAcceptingKey(groupId), agentId)
@@ -37,5 +38,6 @@ for groupId in pairs(wanted) do
     redis.call('SREM', groupAcceptingKey(groupId), agentId)
   end
 end
+reindexAgent(agentId)
 return 1
 `;

@@ -48,6 +48,11 @@ export class RoutingClient {
     return reply.status;
   }
 
+  /** The agent's load and limit on a channel, as routing counts them. */
+  room(organizationId: string, agentId: string, channel: 'chat' | 'messaging'): Promise<RoutingCommandReply<'room'>> {
+    return this.command('room', { organization_id: organizationId, agent_id: agentId, channel });
+  }
+
   private async profileOf(agent: AgentPrincipal): Promise<AgentProfile> {
     const account = await this.directory.getAgent(agent.organizationId, agent.agentId);
     const groups = [];
