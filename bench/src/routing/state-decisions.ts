@@ -115,6 +115,7 @@ async function prepare(state: RoutingState, org: string, chatLimit: number, chat
 async function main(): Promise<void> {
   const redis = await createTestRedis();
   const state = new RoutingState(redis.client);
+  const redisVersion = `Redis ${/redis_version:(\S+)/.exec(await redis.client.info('server'))?.[1] ?? '?'} at ${new URL(redis.url).host}`;
   const results: CaseResult[] = [];
   try {
     for (const concurrency of CONCURRENCY) {
@@ -150,7 +151,6 @@ async function main(): Promise<void> {
     await redis.cleanup();
   }
 
-  const redisVersion = 'Redis on 127.0.0.1';
   console.log(`state-decisions: ${machineLine([redisVersion])}; ${AGENTS} accepting agents in one group, ${DECISIONS} decisions per case`);
   console.log('| case | in flight | decisions/s | p50 ms | p99 ms | p99.9 ms | max ms | server µs/call |');
   console.log('|---|---|---|---|---|---|---|---|');
@@ -160,6 +160,7 @@ async function main(): Promise<void> {
       `| ${r.name} | ${r.concurrency} | ${Math.round(r.perSecond).toLocaleString('en')} | ${r.p50.toFixed(3)} | ${r.p99.toFixed(3)} | ${r.p999.toFixed(3)} | ${r.max.toFixed(2)} | ${server} |`,
     );
   }
+  console.log('Server µs/call: mean Redis time per EVALSHA during the case; for churn, over its four scripts per decision (reserve, release, start, queue).');
 }
 
 main().catch((error: unknown) => {

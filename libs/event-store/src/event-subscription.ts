@@ -5,10 +5,12 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { applyEvent, type ApplyOutcome, type EventHandler } from './apply-event.js';
 import { fromEnvelope } from './envelope.js';
+import type { RecordedEvent } from './types.js';
 import { isApiError } from './event-stream.js';
 
 export interface EventSubscriptionOptions<DB> {
-  db: Kysely<DB>;
+  /** With `handler`: each event is applied in a Postgres transaction that stores its position. */
+  db?: Kysely<DB>;
   nats: NatsConnection;
   /** The JetStream stream the relay publishes to. */
   streamName: string;
@@ -16,7 +18,13 @@ export interface EventSubscriptionOptions<DB> {
   consumer: string;
   /** e.g. `livedesk.events.conversation.>`; all events when omitted. */
   filterSubject?: string;
-  handler: EventHandler<DB>;
+  handler?: EventHandler<DB>;
+  /**
+   * Instead of `db` and `handler`: applies an event and keeps positions itself (a consumer whose
+   * state is not in Postgres, e.g. Redis). It answers `out_of_order` when the event's
+   * predecessor in its stream is not applied yet, and `already_applied` for a repeat.
+   */
+  apply?: (event: RecordedEvent) => Promise<ApplyOutcome>;
   /** Redelivery after this long without an ack (default 30 s). */
   ackWaitMs?: number;
   /** An event that fails this many times is logged and dropped (default 20). */
@@ -28,6 +36,7 @@ export interface EventSubscriptionOptions<DB> {
 
 /** Redelivery delay for an event whose predecessor is still on its way. */
 const OUT_OF_ORDER_RETRY_MS = 50;
+const OUT_OF_ORDER_MAX_RETRY_MS = 5000;
 
 /**
  * A durable JetStream pull consumer that applies each event once: the handler runs in the
@@ -75,6 +84,13 @@ export class EventSubscription<DB> {
     }
   }
 
+  private apply(event: RecordedEvent): Promise<ApplyOutcome> {
+    const { apply, db, handler, consumer } = this.options;
+    if (apply) return apply(event);
+    if (!db || !handler) throw new Error(`subscription ${consumer}: give either apply, or db and handler`);
+    return applyEvent(db, consumer, event, handler);
+  }
+
   private async handle(msg: JsMsg): Promise<void> {
     const { logger } = this.options;
     let event;
@@ -86,9 +102,12 @@ export class EventSubscription<DB> {
       return;
     }
     try {
-      const outcome = await applyEvent(this.options.db, this.options.consumer, event, this.options.handler);
+      const outcome = await this.apply(event);
       if (outcome === 'out_of_order') {
-        msg.nak(OUT_OF_ORDER_RETRY_MS);
+        // Backing off matters: the predecessor may sit unacknowledged with a replica that died,
+        // until the ack wait hands it to another; retrying at a fixed short delay would spend
+        // every allowed delivery (max_deliver) before then, and the event would be dropped.
+        msg.nak(Math.min(OUT_OF_ORDER_RETRY_MS * 2 ** (msg.info.deliveryCount - 1), OUT_OF_ORDER_MAX_RETRY_MS));
         return;
       }
       await this.options.beforeAck?.(msg, outcome);

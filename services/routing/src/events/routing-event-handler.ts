@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { allEvents, type ConversationEvent } from '@livedesk/contracts';
-import type { RecordedEvent } from '@livedesk/event-store';
-import { REDIS, SERVICE_CONFIG } from '@livedesk/service-kit';
+import { EventStore, type RecordedEvent } from '@livedesk/event-store';
+import { EVENT_STORE, REDIS, SERVICE_CONFIG } from '@livedesk/service-kit';
 import { Dispatcher } from '../dispatch/dispatcher.js';
 import { groupModes } from '../dispatch/group-modes.js';
 import type { RoutingConfig } from '../routing-config.js';
@@ -23,7 +23,16 @@ export class RoutingEventHandler {
     private readonly timers: RoutingTimers,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(SERVICE_CONFIG) private readonly config: RoutingConfig,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
+
+  /** The chat as its ConversationStarted (version 1) described it. */
+  private async chatStartedEvent(organizationId: string, chatId: string, stream: string) {
+    const [first] = await this.store.readStream(stream, { limit: 1 });
+    if (!first || first.type !== 'ConversationStarted' || first.organizationId !== organizationId) return undefined;
+    const data = first.data as { group_id: string; channel: 'chat' | 'messaging'; customer_id: string };
+    return { chatId, groupId: data.group_id, channel: data.channel, customerId: data.customer_id };
+  }
 
   async handle(recorded: RecordedEvent): Promise<void> {
     const event = { type: recorded.type, data: allEvents.decode(recorded.type, recorded.schemaVersion, recorded.data) } as ConversationEvent;
@@ -58,6 +67,12 @@ export class RoutingEventHandler {
         const chat = await this.state.chat(org, chatId);
         if (!chat) return;
         await this.timers.clear({ kind: 'auto_transfer', organization_id: org, chat_id: chatId, agent_id: event.data.author.id, group_id: chat.groupId });
+        return;
+      }
+      case 'ConversationReopened': {
+        // A new cycle: routing forgot the chat when it ended; learn it again before it is queued.
+        const known = await this.chatStartedEvent(org, chatId, recorded.streamId);
+        if (known) await this.state.chatStarted(org, known);
         return;
       }
       case 'ConversationResolved':

@@ -1,10 +1,10 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { Kysely } from 'kysely';
+import type { Redis } from 'ioredis';
 import { eventSubjectWildcard } from '@livedesk/contracts';
-import { EventSubscription } from '@livedesk/event-store';
+import { EventSubscription, type ApplyOutcome, type RecordedEvent } from '@livedesk/event-store';
 import { NATS_CONNECTION } from '@livedesk/messaging';
-import { DATABASE, SERVICE_CONFIG, type ServiceConfig } from '@livedesk/service-kit';
+import { REDIS, SERVICE_CONFIG, type ServiceConfig } from '@livedesk/service-kit';
 import { PinoLogger } from 'nestjs-pino';
 import { RoutingEventHandler } from './routing-event-handler.js';
 
@@ -17,7 +17,7 @@ export class RoutingSubscription implements OnApplicationBootstrap, OnApplicatio
   private readonly subscription: EventSubscription<unknown>;
 
   constructor(
-    @Inject(DATABASE) db: Kysely<unknown>,
+    @Inject(REDIS) redis: Redis,
     @Inject(NATS_CONNECTION) nats: NatsConnection,
     @Inject(SERVICE_CONFIG) config: ServiceConfig,
     handler: RoutingEventHandler,
@@ -25,12 +25,13 @@ export class RoutingSubscription implements OnApplicationBootstrap, OnApplicatio
   ) {
     logger.setContext('RoutingSubscription');
     this.subscription = new EventSubscription({
-      db,
       nats,
       streamName: config.LIVEDESK_EVENTS_STREAM,
       consumer: 'routing',
       filterSubject: eventSubjectWildcard(config.LIVEDESK_SUBJECT_PREFIX, 'conversation'),
-      handler: (event) => handler.handle(event),
+      // Routing's state is in Redis, and so is its position in each chat's stream: a Postgres
+      // transaction per event (the default) cost more than all of routing's own work.
+      apply: (event) => applyInOrder(redis, event, () => handler.handle(event)),
       // The handler takes milliseconds; a replica that dies leaves its unacknowledged events
       // to the others after this long.
       ackWaitMs: 5000,
@@ -45,4 +46,23 @@ export class RoutingSubscription implements OnApplicationBootstrap, OnApplicatio
   async onApplicationShutdown(): Promise<void> {
     await this.subscription.stop();
   }
+}
+
+/** Kept a month after a chat's last event: long past any redelivery. */
+const POSITION_TTL_SECONDS = 30 * 24 * 3600;
+
+/**
+ * Applies a conversation event once and in its stream's order, with the chat's last applied
+ * version in Redis. The handler's steps are idempotent, so a crash between them and storing the
+ * version only repeats them. An event whose predecessor is not applied yet (it went to another
+ * replica, or is being redelivered) is answered `out_of_order` and comes back shortly.
+ */
+export async function applyInOrder(redis: Redis, event: RecordedEvent, handle: () => Promise<void>): Promise<ApplyOutcome> {
+  const key = `routing:{${event.organizationId}}:applied:${event.streamId}`;
+  const applied = Number((await redis.get(key)) ?? 0);
+  if (event.streamVersion <= applied) return 'already_applied';
+  if (event.streamVersion > applied + 1) return 'out_of_order';
+  await handle();
+  await redis.set(key, event.streamVersion, 'EX', POSITION_TTL_SECONDS);
+  return 'applied';
 }
