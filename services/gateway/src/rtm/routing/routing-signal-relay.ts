@@ -4,6 +4,7 @@ import { pushFrame, RoutingSignal, signalSubjectWildcard } from '@livedesk/contr
 import { NATS_CONNECTION } from '@livedesk/messaging';
 import { SERVICE_CONFIG, type ServiceConfig } from '@livedesk/service-kit';
 import { ConnectionRegistry } from '../connection-registry.js';
+import { subscribeSignals } from '../subscribe-signals.js';
 
 /**
  * Routing's signals, pushed to the sockets of this replica: `queue_position_updated` to the
@@ -21,20 +22,8 @@ export class RoutingSignalRelay implements OnApplicationBootstrap, OnApplication
   ) {}
 
   onApplicationBootstrap(): void {
-    this.subscription = this.nats.subscribe(signalSubjectWildcard(this.config.LIVEDESK_SUBJECT_PREFIX, 'routing'), {
-      callback: (error, message) => {
-        if (error) return;
-        let json: unknown;
-        try {
-          json = JSON.parse(message.string());
-        } catch {
-          json = undefined;
-        }
-        const parsed = RoutingSignal.safeParse(json);
-        if (parsed.success) this.deliver(parsed.data);
-        else this.logger.warn({ subject: message.subject }, 'malformed routing signal dropped');
-      },
-    });
+    const subject = signalSubjectWildcard(this.config.LIVEDESK_SUBJECT_PREFIX, 'routing');
+    this.subscription = subscribeSignals(this.nats, subject, RoutingSignal, (signal) => this.deliver(signal), this.logger);
   }
 
   onApplicationShutdown(): void {

@@ -5,6 +5,7 @@ import { NATS_CONNECTION } from '@livedesk/messaging';
 import { SERVICE_CONFIG, type ServiceConfig } from '@livedesk/service-kit';
 import { z } from 'zod';
 import { ConnectionRegistry } from '../connection-registry.js';
+import { subscribeSignals } from '../subscribe-signals.js';
 
 /** A typing indicator between gateway replicas: core NATS only, never stored (DESIGN.md, data flow 5). */
 export const TypingSignal = z.object({
@@ -36,14 +37,7 @@ export class TypingRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   onApplicationBootstrap(): void {
     const subject = signalSubjectWildcard(this.config.LIVEDESK_SUBJECT_PREFIX, 'typing');
-    this.subscription = this.nats.subscribe(subject, {
-      callback: (error, message) => {
-        if (error) return;
-        const parsed = TypingSignal.safeParse(safeJson(message.string()));
-        if (parsed.success) this.deliver(parsed.data);
-        else this.logger.warn({ subject: message.subject }, 'malformed typing signal dropped');
-      },
-    });
+    this.subscription = subscribeSignals(this.nats, subject, TypingSignal, (signal) => this.deliver(signal), this.logger);
   }
 
   onApplicationShutdown(): void {
@@ -75,10 +69,3 @@ export class TypingRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 }
 
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
