@@ -18,6 +18,16 @@ export interface ActionContract {
 }
 
 const ChatRef = { chat_id: Id };
+
+/** A visitor as agents see them (`list_visitors`, `visitor_updated`). */
+export const Visitor = z.object({
+  visitor_id: Id,
+  url: z.string(),
+  title: z.string().nullable(),
+  referrer: z.string().nullable(),
+  last_seen_at: z.iso.datetime({ offset: true }),
+});
+export type Visitor = z.infer<typeof Visitor>;
 const VersionResponse = z.object({ chat_id: Id, version: z.number().int().positive() });
 
 export const MessageEvent = z
@@ -102,6 +112,13 @@ export const customerActions = {
     summary: "The customer's chats, newest first.",
   },
   get_chat: GetChat,
+  update_visit: {
+    request: z
+      .object({ url: z.string().min(1).max(2048), title: z.string().max(512).optional(), referrer: z.string().max(2048).optional() })
+      .strict(),
+    response: z.object({ visitor_id: Id }),
+    summary: 'Page tracking: the page the visitor is on, shown to agents (visitor_updated).',
+  },
   leave_message: {
     request: z
       .object({
@@ -161,6 +178,16 @@ export const agentActions = {
     request: z.object(ChatRef).strict(),
     response: VersionResponse,
     summary: 'Ends the chat as resolved.',
+  },
+  list_visitors: {
+    request: z.object({ group_id: Id.optional() }).strict(),
+    response: z.object({ visitors: z.array(Visitor) }),
+    summary: 'Visitors on the site now (seen in the last 5 minutes): page, referrer, last seen.',
+  },
+  send_greeting: {
+    request: z.object({ visitor_id: Id, text: z.string().min(1).max(2048) }).strict(),
+    response: z.object({ greeting_id: Id }),
+    summary: 'A proactive invitation to chat, pushed to the visitor (incoming_greeting). Not stored: it is not a reply.',
   },
   set_routing_status: {
     request: z.object({ status: z.enum(['accepting', 'not_accepting']) }).strict(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Author, Id } from '../common.js';
 import { ChatEventView, ChatSummary } from '../conversation/chat-view.js';
+import { Visitor } from './actions.js';
 
 /**
  * Pushes (server → client). Every push about a chat carries `chat_id` and the stream `version`
@@ -59,6 +60,16 @@ export const pushes = {
       agents_available: z.boolean(),
     }),
     summary: 'Customer: the place of a queued chat and the estimated wait; agents_available false offers leave_message.',
+    to: 'customer',
+  },
+  visitor_updated: {
+    payload: Visitor,
+    summary: 'Agents: a visitor of the organization moved to another page.',
+    to: 'agent',
+  },
+  incoming_greeting: {
+    payload: z.object({ greeting_id: Id, agent_id: Id, text: z.string() }),
+    summary: 'Customer: an agent invites the visitor to chat.',
     to: 'customer',
   },
   routing_status_set: {

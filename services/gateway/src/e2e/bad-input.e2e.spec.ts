@@ -79,8 +79,6 @@ describe('bad input over the socket', () => {
     await expectError(socket, 'drop_tables', {}, { code: 'validation', reason: 'unknown_action' });
     // An agent action on the customer endpoint is unknown there.
     await expectError(socket, 'resolve_chat', { chat_id: bystanderChat }, { code: 'validation', reason: 'unknown_action' });
-    // An action of protocol.md whose service is not running yet says so.
-    await expectError(socket, 'update_visit', {}, { code: 'unavailable', reason: 'not_available' });
   });
 
   it('names the field of a missing or mistyped payload value', async () => {
@@ -153,6 +151,8 @@ describe('bad input over the socket', () => {
     await expectError(agent, 'send_event', { chat_id: bystanderChat, event: { type: 'message', text: 'hi', client_id: 'm' } }, { code: 'not_found' });
     await expectError(agent, 'send_typing', { chat_id: bystanderChat, is_typing: true }, { code: 'not_found' });
     expect((await agent.call('list_chats', { filter: 'all' })).chats).toEqual([]);
+    // An action of protocol.md whose service is not running yet says so.
+    await expectError(agent, 'create_ticket', { chat_id: bystanderChat }, { code: 'unavailable', reason: 'not_available' });
     const otherCustomer = await open('customer', await system.customerToken(org.organization_id));
     await expectError(otherCustomer, 'get_chat', { chat_id: bystanderChat }, { code: 'authorization' });
     await expectError(otherCustomer, 'send_event', { chat_id: bystanderChat, event: { type: 'message', text: 'hi', client_id: 'm' } }, { code: 'authorization' });

@@ -134,4 +134,25 @@ describe('the live chat loop', () => {
       await db.destroy();
     }
   });
+
+  it('shows agents the visitors on the site, and lets them greet one', async () => {
+    const org = await system.createOrganization('Shop');
+    const agent = await system.createAgent(org.organization_id, { email: 'greeter@shop.test' });
+    const agentSocket = await system.connect('agent', agent.token, 0);
+    const visitorSocket = await system.connect('customer', await system.customerToken(org.organization_id), 1);
+    sockets.push(agentSocket, visitorSocket);
+    const { visitor_id: visitorId } = await visitorSocket.call('update_visit', { url: 'https://shop.test/shoes', title: 'Shoes', referrer: 'https://search.test' });
+    const seen = await agentSocket.push('visitor_updated', (p) => p.visitor_id === visitorId);
+    expect(seen).toMatchObject({ url: 'https://shop.test/shoes', title: 'Shoes', referrer: 'https://search.test' });
+    const { visitors } = await agentSocket.call('list_visitors', {});
+    expect(visitors.map((v: any) => [v.visitor_id, v.url])).toEqual([[visitorId, 'https://shop.test/shoes']]);
+    const { greeting_id: greetingId } = await agentSocket.call('send_greeting', { visitor_id: visitorId, text: 'Looking for running shoes?' });
+    expect(await visitorSocket.push('incoming_greeting', (p) => p.greeting_id === greetingId)).toEqual({
+      greeting_id: greetingId,
+      agent_id: agent.agentId,
+      text: 'Looking for running shoes?',
+    });
+    const unknown = await agentSocket.request('send_greeting', { visitor_id: 'nobody', text: 'hi' });
+    expect(unknown.payload.error).toMatchObject({ code: 'not_found', reason: 'visitor_not_found' });
+  });
 });

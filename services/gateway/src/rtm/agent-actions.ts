@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import type { ActionRequest, agentActions, TransferTarget } from '@livedesk/contracts';
 import { Directory } from '../identity/directory.js';
 import type { AgentPrincipal } from '../identity/principal.js';
@@ -7,6 +8,8 @@ import { ChatCommands } from './chat-commands.js';
 import { ConversationClient } from './conversation-client.js';
 import { RoutingClient } from './routing/routing-client.js';
 import { RtmError } from './to-protocol-error.js';
+import { VisitorDirectory } from './visitors/visitor-directory.js';
+import { VisitorSignals } from './visitors/visitor-signals.js';
 
 type Request<A extends keyof typeof agentActions> = ActionRequest<typeof agentActions, A>;
 
@@ -18,6 +21,8 @@ export class AgentActions {
     private readonly conversations: ConversationClient,
     private readonly directory: Directory,
     private readonly routing: RoutingClient,
+    private readonly visitors: VisitorDirectory,
+    private readonly visitorSignals: VisitorSignals,
   ) {}
 
   private readonly logger = new Logger(AgentActions.name);
@@ -41,6 +46,23 @@ export class AgentActions {
       transfer_chat: (context, payload: Request<'transfer_chat'>) => this.transfer(context, payload),
       resolve_chat: (context, payload: Request<'resolve_chat'>) =>
         this.conversations.command('resolve', { ...this.chats.commandBase(context), chat_id: payload.chat_id }),
+      // Visitors are not in groups before they start a chat: `group_id` lists them all.
+      list_visitors: async (context) => ({ visitors: await this.visitors.online(context.organizationId) }),
+      send_greeting: async (context, payload: Request<'send_greeting'>) => {
+        if (!(await this.visitors.isOnline(context.organizationId, payload.visitor_id))) {
+          throw new RtmError('not_found', `visitor ${payload.visitor_id} is not on the site`, 'visitor_not_found');
+        }
+        const greetingId = randomUUID();
+        this.visitorSignals.publish({
+          type: 'greeting',
+          organization_id: context.organizationId,
+          customer_id: payload.visitor_id,
+          greeting_id: greetingId,
+          agent_id: context.actor.id,
+          text: payload.text,
+        });
+        return { greeting_id: greetingId };
+      },
       set_routing_status: async (context, payload: Request<'set_routing_status'>) => {
         const principal = context.principal as AgentPrincipal;
         const status = await this.routing.setStatus(principal, payload.status, 'agent');

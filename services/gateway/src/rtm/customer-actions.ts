@@ -6,6 +6,8 @@ import type { ActionContext, ActionHandler } from './action-context.js';
 import { ChatCommands } from './chat-commands.js';
 import { ConversationClient } from './conversation-client.js';
 import { RtmError } from './to-protocol-error.js';
+import { VisitorDirectory } from './visitors/visitor-directory.js';
+import { VisitorSignals } from './visitors/visitor-signals.js';
 
 type Request<A extends keyof typeof customerActions> = ActionRequest<typeof customerActions, A>;
 
@@ -16,6 +18,8 @@ export class CustomerActions {
     private readonly chats: ChatCommands,
     private readonly conversations: ConversationClient,
     private readonly directory: Directory,
+    private readonly visitors: VisitorDirectory,
+    private readonly visitorSignals: VisitorSignals,
   ) {}
 
   handlers(): Record<string, ActionHandler> {
@@ -36,6 +40,11 @@ export class CustomerActions {
       list_chats: (context, payload: Request<'list_chats'>) => this.chats.listChats(context, payload),
       get_chat: (context, payload: Request<'get_chat'>) => this.chats.getChat(context, payload),
       leave_message: (context, payload: Request<'leave_message'>) => this.leaveMessage(context, payload),
+      update_visit: async (context, payload: Request<'update_visit'>) => {
+        const visitor = await this.visitors.pageViewed(context.organizationId, context.actor.id, payload);
+        this.visitorSignals.publish({ type: 'visitor_updated', organization_id: context.organizationId, visitor });
+        return { visitor_id: visitor.visitor_id };
+      },
     };
   }
 

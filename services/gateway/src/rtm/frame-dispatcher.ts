@@ -24,8 +24,8 @@ import { describeZodError, RtmError, toProtocolError } from './to-protocol-error
  * from a typo.
  */
 const NOT_YET_AVAILABLE: Record<RtmEndpoint, readonly string[]> = {
-  customer: ['update_visit'],
-  agent: ['create_ticket', 'list_visitors', 'send_greeting', 'list_canned_responses'],
+  customer: [],
+  agent: ['create_ticket', 'list_canned_responses'],
 };
 
 /**

@@ -12,6 +12,8 @@ import { RoutingSignalRelay } from './routing/routing-signal-relay.js';
 import { RtmMetrics } from './rtm-metrics.js';
 import { RtmServer } from './rtm-server.js';
 import { TypingRelay } from './typing/typing-relay.js';
+import { VisitorDirectory } from './visitors/visitor-directory.js';
+import { VisitorSignals } from './visitors/visitor-signals.js';
 
 /** The real-time protocol: WebSocket endpoints, actions, pushes and typing. */
 @Module({
@@ -22,6 +24,8 @@ import { TypingRelay } from './typing/typing-relay.js';
     ConversationClient,
     PushFanout,
     TypingRelay,
+    VisitorDirectory,
+    VisitorSignals,
     RoutingClient,
     RoutingSignalRelay,
     ChatCommands,
