@@ -189,6 +189,15 @@ export const agentActions = {
     response: z.object({ greeting_id: Id }),
     summary: 'A proactive invitation to chat, pushed to the visitor (incoming_greeting). Not stored: it is not a reply.',
   },
+  list_canned_responses: {
+    request: z.object({}).strict(),
+    response: z.object({
+      canned_responses: z.array(
+        z.object({ canned_response_id: Id, shortcut: z.string(), text: z.string(), scope: z.enum(['shared', 'personal']) }),
+      ),
+    }),
+    summary: "The organization's shared canned responses and the agent's own (`#shortcut` → text).",
+  },
   set_routing_status: {
     request: z.object({ status: z.enum(['accepting', 'not_accepting']) }).strict(),
     response: z.object({ agent_id: Id, status: RoutingStatus }),

@@ -48,5 +48,15 @@ export const CreateGroupRequest = z
   .strict();
 export const CreateGroupResponse = z.object({ group_id: Id });
 
+/** `POST /v1/organizations/:id/canned_responses` (extension): shared, or personal to one agent. */
+export const CreateCannedResponseRequest = z
+  .object({
+    shortcut: z.string().regex(/^#?[a-z0-9][a-z0-9_-]{0,63}$/i, 'a shortcut is letters, digits, - and _ (a leading # is optional)'),
+    text: z.string().min(1).max(4096),
+    agent_id: Id.optional(),
+  })
+  .strict();
+export const CreateCannedResponseResponse = z.object({ canned_response_id: Id });
+
 /** Error body of every HTTP endpoint. */
 export const HttpErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });

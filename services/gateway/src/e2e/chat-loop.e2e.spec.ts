@@ -155,4 +155,27 @@ describe('the live chat loop', () => {
     const unknown = await agentSocket.request('send_greeting', { visitor_id: 'nobody', text: 'hi' });
     expect(unknown.payload.error).toMatchObject({ code: 'not_found', reason: 'visitor_not_found' });
   });
+
+  it("lists the organization's shared canned responses and the agent's own", async () => {
+    const org = await system.createOrganization('Canned');
+    const other = await system.createOrganization('Elsewhere');
+    const ann = await system.createAgent(org.organization_id, { email: 'ann@canned.test' });
+    const ben = await system.createAgent(org.organization_id, { email: 'ben@canned.test' });
+    const stranger = await system.createAgent(other.organization_id, { email: 'x@elsewhere.test' });
+    const path = `/v1/organizations/${org.organization_id}/canned_responses`;
+    expect((await system.post(path, { shortcut: '#hello', text: 'Hi! How can I help?' })).status).toBe(201);
+    expect((await system.post(path, { shortcut: 'bye', text: 'Have a nice day.' })).status).toBe(201);
+    expect((await system.post(path, { shortcut: 'bye', text: 'Bye from Ann!', agent_id: ann.agentId })).status).toBe(201);
+    expect((await system.post(path, { shortcut: 'mine', text: "Ben's own", agent_id: ben.agentId })).status).toBe(201);
+    expect((await system.post(path, { shortcut: 'hello', text: 'again' })).status).toBe(409);
+    expect((await system.post(path, { shortcut: 'x', text: 'x', agent_id: stranger.agentId })).status).toBe(400);
+    expect((await system.post(path, { shortcut: 'has space', text: 'x' })).status).toBe(400);
+    const socket = await system.connect('agent', ann.token);
+    sockets.push(socket);
+    const { canned_responses: responses } = await socket.call('list_canned_responses', {});
+    expect(responses.map((r: any) => [r.shortcut, r.text, r.scope])).toEqual([
+      ['#bye', 'Bye from Ann!', 'personal'],
+      ['#hello', 'Hi! How can I help?', 'shared'],
+    ]);
+  });
 });

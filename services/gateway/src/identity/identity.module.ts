@@ -6,6 +6,7 @@ import type { GatewayConfig } from '../gateway-config.js';
 import { AgentLogin } from './agent-login.js';
 import { ApiErrorFilter } from './api-error.filter.js';
 import { CustomerLogin } from './customer-login.js';
+import { CannedResponses } from './canned-responses.js';
 import { Directory } from './directory.js';
 import { DirectoryMigration } from './directory-migration.js';
 import type { DirectoryTables } from './directory-tables.js';
@@ -59,9 +60,14 @@ import { TokenService } from './token-service.js';
       useFactory: (secrets: GatewaySecrets, tokens: TokenService, directory: Directory) => new SetupAccess(secrets, tokens, directory),
       inject: [GatewaySecrets, TokenService, Directory],
     },
+    {
+      provide: CannedResponses,
+      useFactory: (db: Kysely<DirectoryTables>) => new CannedResponses(db as Kysely<any>),
+      inject: [DATABASE],
+    },
     DirectoryMigration,
     { provide: APP_FILTER, useClass: ApiErrorFilter },
   ],
-  exports: [Directory, TokenService],
+  exports: [Directory, TokenService, CannedResponses],
 })
 export class IdentityModule {}

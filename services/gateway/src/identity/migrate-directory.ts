@@ -1,9 +1,11 @@
 import type { Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import * as directory20261124 from './migrations/2026-11-24-01-directory.js';
+import * as cannedResponses20261124 from './migrations/2026-11-24-02-canned-responses.js';
 
 const migrations: Record<string, Migration> = {
   '2026-11-24-01-directory': directory20261124,
+  '2026-11-24-02-canned-responses': cannedResponses20261124,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -2,12 +2,15 @@ import { Body, Controller, Headers, Inject, Param, Post } from '@nestjs/common';
 import type { z } from 'zod';
 import {
   CreateAgentRequest,
+  CreateCannedResponseRequest,
   CreateGroupRequest,
   CreateOrganizationRequest,
   type CreateAgentResponse,
+  type CreateCannedResponseResponse,
   type CreateGroupResponse,
   type CreateOrganizationResponse,
 } from '@livedesk/contracts';
+import { CannedResponses } from './canned-responses.js';
 import { Directory } from './directory.js';
 import { parseBody } from './parse-body.js';
 import { SetupAccess } from './setup-access.js';
@@ -21,6 +24,7 @@ export class OrganizationsController {
   constructor(
     @Inject(SetupAccess) private readonly access: SetupAccess,
     @Inject(Directory) private readonly directory: Directory,
+    @Inject(CannedResponses) private readonly cannedResponses: CannedResponses,
   ) {}
 
   @Post()
@@ -64,5 +68,17 @@ export class OrganizationsController {
     const request = parseBody(CreateGroupRequest, body);
     const created = await this.directory.createGroup(organizationId, { name: request.name, routing: request.routing });
     return { group_id: created.groupId };
+  }
+
+  @Post(':id/canned_responses')
+  async createCannedResponse(
+    @Headers('authorization') authorization: string | undefined,
+    @Param('id') organizationId: string,
+    @Body() body: unknown,
+  ): Promise<z.infer<typeof CreateCannedResponseResponse>> {
+    await this.access.requireOrganizationAdmin(authorization, organizationId);
+    const request = parseBody(CreateCannedResponseRequest, body);
+    const id = await this.cannedResponses.create(organizationId, { shortcut: request.shortcut, text: request.text, agentId: request.agent_id });
+    return { canned_response_id: id };
   }
 }

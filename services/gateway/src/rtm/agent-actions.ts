@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { ActionRequest, agentActions, TransferTarget } from '@livedesk/contracts';
+import { CannedResponses } from '../identity/canned-responses.js';
 import { Directory } from '../identity/directory.js';
 import type { AgentPrincipal } from '../identity/principal.js';
 import type { ActionContext, ActionHandler } from './action-context.js';
@@ -23,6 +24,7 @@ export class AgentActions {
     private readonly routing: RoutingClient,
     private readonly visitors: VisitorDirectory,
     private readonly visitorSignals: VisitorSignals,
+    private readonly canned: CannedResponses,
   ) {}
 
   private readonly logger = new Logger(AgentActions.name);
@@ -63,6 +65,14 @@ export class AgentActions {
         });
         return { greeting_id: greetingId };
       },
+      list_canned_responses: async (context) => ({
+        canned_responses: (await this.canned.forAgent(context.organizationId, context.actor.id)).map((response) => ({
+          canned_response_id: response.id,
+          shortcut: response.shortcut,
+          text: response.text,
+          scope: response.scope,
+        })),
+      }),
       set_routing_status: async (context, payload: Request<'set_routing_status'>) => {
         const principal = context.principal as AgentPrincipal;
         const status = await this.routing.setStatus(principal, payload.status, 'agent');

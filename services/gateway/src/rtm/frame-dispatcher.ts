@@ -25,7 +25,7 @@ import { describeZodError, RtmError, toProtocolError } from './to-protocol-error
  */
 const NOT_YET_AVAILABLE: Record<RtmEndpoint, readonly string[]> = {
   customer: [],
-  agent: ['create_ticket', 'list_canned_responses'],
+  agent: ['create_ticket'],
 };
 
 /**

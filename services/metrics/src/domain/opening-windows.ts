@@ -15,8 +15,9 @@ const maxDays = 3660;
 /**
  * The calendar's opening windows as absolute instants, in order, from the local day containing
  * `from` onwards (windows ending at or before `from` are skipped). Each local wall-clock bound is
- * resolved in the zone by luxon, so a day of a DST change is 23 or 25 hours long and an interval
- * bound falling into the spring-forward gap moves to the first valid instant after it.
+ * resolved in the zone by luxon, so a day of a DST change is 23 or 25 hours long; a bound inside the
+ * spring-forward gap moves forward by the gap (luxon's rule: 02:30 on a 02:00→03:00 night is
+ * 03:30), and one inside the repeated fall-back hour takes its first occurrence.
  */
 export function* openingWindows(calendar: BusinessCalendar, from: number): Generator<Window> {
   const holidays = new Set(calendar.holidays);

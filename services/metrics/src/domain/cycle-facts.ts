@@ -1,0 +1,151 @@
+import type { ConversationEvent } from '@livedesk/contracts';
+
+/** One event of a conversation stream as the projections read it. */
+export type ConversationFact = ConversationEvent & { occurredAt: Date; version: number };
+
+export type CycleEndReason = 'resolved' | 'missed' | 'closed';
+export type MissedReason = 'left_in_queue' | 'unanswered' | 'no_agents';
+
+/** An exchange: from a customer message (or the clock start) to the next human reply. */
+export interface RawExchange {
+  started_at: Date;
+  /** null when the cycle ended before a human replied */
+  replied_at: Date | null;
+  agent_id: string | null;
+}
+
+/** The timestamps of one cycle, folded from its events; `cycle-figures.ts` turns them into figures. */
+export interface CycleFacts {
+  cycle: number;
+  started_at: Date;
+  ended_at: Date | null;
+  end_reason: CycleEndReason | null;
+  missed_event_reason: MissedReason | null;
+  queued_at: Date | null;
+  first_human_assigned_at: Date | null;
+  /** a bot holds the chat: assigned, and no human assigned since */
+  bot_holds: boolean;
+  bot_handoff_at: Date | null;
+  first_customer_message_at: Date | null;
+  clock_start_at: Date | null;
+  open_exchange_at: Date | null;
+  exchanges: RawExchange[];
+  transfers: { manual: number; auto: number };
+  csat_score: number | null;
+  assigned_agent_ids: string[];
+}
+
+export function initialCycleFacts(cycle: number, startedAt: Date): CycleFacts {
+  return {
+    cycle,
+    started_at: startedAt,
+    ended_at: null,
+    end_reason: null,
+    missed_event_reason: null,
+    queued_at: null,
+    first_human_assigned_at: null,
+    bot_holds: false,
+    bot_handoff_at: null,
+    first_customer_message_at: null,
+    clock_start_at: null,
+    open_exchange_at: null,
+    exchanges: [],
+    transfers: { manual: 0, auto: 0 },
+    csat_score: null,
+    assigned_agent_ids: [],
+  };
+}
+
+/** Folds one event into its cycle. Pure: returns a new value, never changes `facts`. */
+export function evolveCycle(facts: CycleFacts, event: ConversationFact): CycleFacts {
+  const at = event.occurredAt;
+  if (facts.ended_at) return evolveEnded(facts, event);
+  switch (event.type) {
+    case 'MessagePosted':
+      if (event.data.author.kind === 'customer') return onCustomerMessage(facts, at);
+      // Only an agent account's message is a human reply: bots post as `bot`, automation as `system`.
+      if (event.data.author.kind === 'agent') return onHumanMessage(facts, at, event.data.author.id ?? null);
+      return facts;
+    case 'ConversationQueued':
+      return facts.first_human_assigned_at || facts.queued_at ? facts : { ...facts, queued_at: at };
+    case 'AgentAssigned':
+      return event.data.agent_kind === 'bot' ? onBotAssigned(facts) : onHumanAssigned(facts, at, event.data.agent_id);
+    case 'ConversationTransferred':
+      return { ...facts, transfers: { ...facts.transfers, [event.data.reason]: facts.transfers[event.data.reason] + 1 } };
+    case 'ConversationRated':
+      return { ...facts, csat_score: event.data.score };
+    case 'ConversationResolved':
+      return end(facts, at, 'resolved');
+    case 'ConversationClosed':
+      return end(facts, at, 'closed');
+    case 'ConversationMissed':
+      return { ...end(facts, at, 'missed'), missed_event_reason: event.data.reason };
+    default:
+      return facts;
+  }
+}
+
+/** After the end only a late rating or the routing's verdict on a miss still belongs to the cycle. */
+function evolveEnded(facts: CycleFacts, event: ConversationFact): CycleFacts {
+  if (event.type === 'ConversationRated') return { ...facts, csat_score: event.data.score };
+  if (event.type === 'ConversationMissed' && !facts.missed_event_reason) {
+    return { ...facts, missed_event_reason: event.data.reason };
+  }
+  return facts;
+}
+
+function onCustomerMessage(facts: CycleFacts, at: Date): CycleFacts {
+  const withFirst = { ...facts, first_customer_message_at: facts.first_customer_message_at ?? at };
+  if (withFirst.clock_start_at) {
+    return withFirst.open_exchange_at ? withFirst : { ...withFirst, open_exchange_at: at };
+  }
+  // While a bot holds the chat the clock waits for the handoff (bot time is not waiting time).
+  return facts.bot_holds ? withFirst : { ...withFirst, clock_start_at: at, open_exchange_at: at };
+}
+
+/** A human message with no open exchange (a proactive greeting, a follow-up) answers nothing. */
+function onHumanMessage(facts: CycleFacts, at: Date, agentId: string | null): CycleFacts {
+  if (!facts.open_exchange_at) return facts;
+  const exchange = { started_at: facts.open_exchange_at, replied_at: at, agent_id: agentId };
+  return { ...facts, open_exchange_at: null, exchanges: [...facts.exchanges, exchange] };
+}
+
+/**
+ * A bot assigned before any human takes the chat out of the queue: queue time counts from the
+ * next `ConversationQueued` (the bot handing over to the human queue), not from the first one.
+ */
+function onBotAssigned(facts: CycleFacts): CycleFacts {
+  if (facts.first_human_assigned_at) return { ...facts, bot_holds: true };
+  // A bot picking up a chat the customer already wrote in: the clock moves to the handoff.
+  return { ...facts, bot_holds: true, queued_at: null, clock_start_at: null, open_exchange_at: null };
+}
+
+function onHumanAssigned(facts: CycleFacts, at: Date, agentId: string): CycleFacts {
+  const next: CycleFacts = {
+    ...facts,
+    first_human_assigned_at: facts.first_human_assigned_at ?? at,
+    assigned_agent_ids: facts.assigned_agent_ids.includes(agentId)
+      ? facts.assigned_agent_ids
+      : [...facts.assigned_agent_ids, agentId],
+    bot_holds: false,
+  };
+  if (!facts.bot_holds) return next;
+  // The handoff: the first human after a bot. The clock starts here if the customer already wrote.
+  const handoff = { ...next, bot_handoff_at: facts.bot_handoff_at ?? at };
+  return facts.first_customer_message_at && !facts.clock_start_at
+    ? { ...handoff, clock_start_at: at, open_exchange_at: at }
+    : handoff;
+}
+
+function end(facts: CycleFacts, at: Date, reason: CycleEndReason): CycleFacts {
+  const unanswered = facts.open_exchange_at
+    ? [{ started_at: facts.open_exchange_at, replied_at: null, agent_id: null }]
+    : [];
+  return {
+    ...facts,
+    ended_at: at,
+    end_reason: reason,
+    open_exchange_at: null,
+    exchanges: [...facts.exchanges, ...unanswered],
+  };
+}

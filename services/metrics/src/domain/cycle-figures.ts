@@ -1,0 +1,107 @@
+import type { BusinessCalendar } from './business-calendar.js';
+import type { CycleEndReason, CycleFacts, MissedReason } from './cycle-facts.js';
+import { optionalDuration, type Duration } from './duration.js';
+
+export interface Exchange {
+  started_at: Date;
+  replied_at: Date | null;
+  agent_id: string | null;
+  /** null when the cycle ended before a human replied */
+  response_seconds: number | null;
+  response_business_seconds: number | null;
+}
+
+/** One cycle's figures as metrics.md defines them, every duration in calendar and business seconds. */
+export interface Cycle {
+  cycle: number;
+  started_at: Date;
+  ended_at: Date | null;
+  end_reason: CycleEndReason | null;
+  queued_at: Date | null;
+  first_human_assigned_at: Date | null;
+  bot_handoff_at: Date | null;
+  clock_start_at: Date | null;
+  first_response_at: Date | null;
+  first_response_agent_id: string | null;
+  queue_seconds: number | null;
+  queue_business_seconds: number | null;
+  first_response_seconds: number | null;
+  first_response_business_seconds: number | null;
+  exchanges: Exchange[];
+  longest_wait_seconds: number | null;
+  longest_wait_business_seconds: number | null;
+  resolution_seconds: number | null;
+  resolution_business_seconds: number | null;
+  handle_seconds: number | null;
+  handle_business_seconds: number | null;
+  missed: boolean;
+  missed_reason: MissedReason | null;
+  transfers_manual: number;
+  transfers_auto: number;
+  csat_score: number | null;
+  assigned_agent_ids: string[];
+}
+
+export function figuresOf(facts: CycleFacts, calendar: BusinessCalendar | null): Cycle {
+  const exchanges = facts.exchanges.map((exchange) => exchangeOf(exchange, calendar));
+  const answered = exchanges.filter((exchange) => exchange.replied_at !== null);
+  const first = answered[0] ?? null;
+  const longest = answered.reduce<Exchange | null>(
+    (max, exchange) => (max === null || exchange.response_seconds! > max.response_seconds! ? exchange : max),
+    null,
+  );
+  const queue = optionalDuration(calendar, facts.queued_at, facts.first_human_assigned_at);
+  const resolution = facts.end_reason === 'resolved' ? optionalDuration(calendar, facts.started_at, facts.ended_at) : null;
+  const handle = optionalDuration(calendar, facts.first_human_assigned_at, facts.ended_at);
+  const missed = facts.ended_at !== null && first === null;
+  return {
+    cycle: facts.cycle,
+    started_at: facts.started_at,
+    ended_at: facts.ended_at,
+    end_reason: facts.end_reason,
+    queued_at: facts.queued_at,
+    first_human_assigned_at: facts.first_human_assigned_at,
+    bot_handoff_at: facts.bot_handoff_at,
+    clock_start_at: facts.clock_start_at,
+    first_response_at: first?.replied_at ?? null,
+    first_response_agent_id: first?.agent_id ?? null,
+    ...pair('queue', queue),
+    first_response_seconds: first?.response_seconds ?? null,
+    first_response_business_seconds: first?.response_business_seconds ?? null,
+    exchanges,
+    longest_wait_seconds: longest?.response_seconds ?? null,
+    longest_wait_business_seconds: longest?.response_business_seconds ?? null,
+    ...pair('resolution', resolution),
+    ...pair('handle', handle),
+    missed,
+    missed_reason: missed ? missedReason(facts) : null,
+    transfers_manual: facts.transfers.manual,
+    transfers_auto: facts.transfers.auto,
+    csat_score: facts.csat_score,
+    assigned_agent_ids: facts.assigned_agent_ids,
+  };
+}
+
+/**
+ * The routing's `ConversationMissed` reason when there is one; otherwise a cycle that never had a
+ * human assigned was left in the queue (the customer closed while waiting), and one that had was
+ * unanswered.
+ */
+function missedReason(facts: CycleFacts): MissedReason {
+  if (facts.missed_event_reason) return facts.missed_event_reason;
+  return facts.first_human_assigned_at ? 'unanswered' : 'left_in_queue';
+}
+
+function exchangeOf(exchange: CycleFacts['exchanges'][number], calendar: BusinessCalendar | null): Exchange {
+  const response = optionalDuration(calendar, exchange.started_at, exchange.replied_at);
+  return { ...exchange, response_seconds: response?.seconds ?? null, response_business_seconds: response?.business_seconds ?? null };
+}
+
+type Pair<N extends string> = { [K in `${N}_seconds` | `${N}_business_seconds`]: number | null };
+
+function pair<N extends string>(name: N, duration: Duration | null): Pair<N> {
+  return {
+    [`${name}_seconds`]: duration?.seconds ?? null,
+    [`${name}_business_seconds`]: duration?.business_seconds ?? null,
+  } as Pair<N>;
+}
