@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
+import { appendToStream } from './append-to-stream.js';
 import { EventIdReuseError, StreamOwnershipError, StreamVersionConflictError } from './errors.js';
 import { createEventStoreFixture, newEvent, type EventStoreFixture } from './test-support.js';
 
@@ -111,5 +112,26 @@ describe('appendToStream', () => {
     const [event] = await f.store.readStream('conversation-shape');
     expect(event).toMatchObject({ type: 'MessagePosted', schemaVersion: 2, data: { text: 'héllo' }, metadata: { correlationId: 'c1' }, occurredAt });
     expect(await f.store.readStream('conversation-a', { afterVersion: 2 })).toHaveLength(2);
+  });
+
+  it('commits a write given with the append in the same statement, and only when the append stores something', async () => {
+    await sql`CREATE TABLE IF NOT EXISTS public.append_also (stream_id text PRIMARY KEY, version integer NOT NULL)`.execute(f.db);
+    const also = (version: number) => ({
+      sql: `INSERT INTO public.append_also (stream_id, version) SELECT $5, $6::integer FROM appended WHERE appended.status = 'appended'
+            ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version`,
+      values: ['also-1', version],
+    });
+    const rowOf = async () => (await sql<{ version: number }>`SELECT version FROM public.append_also WHERE stream_id = 'also-1'`.execute(f.db)).rows[0];
+    const first = [newEvent()];
+    await appendToStream(f.db, 'also-1', 'org', first, 'no_stream', also(1));
+    expect(await rowOf()).toEqual({ version: 1 });
+    // A repeat stores nothing, and the write does not happen either.
+    await appendToStream(f.db, 'also-1', 'org', first, 'no_stream', also(99));
+    expect(await rowOf()).toEqual({ version: 1 });
+    // A refused append (version conflict) rolls the write back with it.
+    await expect(appendToStream(f.db, 'also-1', 'org', [newEvent()], 'no_stream', also(2))).rejects.toBeInstanceOf(StreamVersionConflictError);
+    expect(await rowOf()).toEqual({ version: 1 });
+    await appendToStream(f.db, 'also-1', 'org', [newEvent()], 1, also(2));
+    expect(await rowOf()).toEqual({ version: 2 });
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { CompiledQuery, type Kysely } from 'kysely';
 import { pgPoolOf, type EventStoreTables } from './database.js';
 import { EventIdReuseError, StreamOwnershipError, StreamVersionConflictError } from './errors.js';
@@ -19,12 +20,24 @@ const APPEND_SQL =
  * it runs as a named prepared statement. Pass a transaction as `db` to append atomically with
  * other writes; the relay then finds the events after commit.
  */
+/**
+ * A write that must commit with the append or not at all (a read model's row, say), run in the
+ * same statement as a data-modifying CTE: no transaction block, still one round trip. Its SQL
+ * sees the append's outcome as the CTE `appended` (columns `status`: 'appended' | 'duplicate',
+ * `stream_version`), and numbers its parameters from $5 on.
+ */
+export interface AppendAlso {
+  sql: string;
+  values: readonly unknown[];
+}
+
 export async function appendToStream(
   db: Kysely<EventStoreTables>,
   streamId: string,
   organizationId: string,
   events: readonly NewEvent[],
   expectedVersion: ExpectedVersion,
+  also?: AppendAlso,
 ): Promise<AppendResult> {
   if (events.length === 0) throw new Error(`appendToStream(${streamId}): no events`);
   const expected = expectedVersion === 'any' ? null : expectedVersion === 'no_stream' ? 0 : expectedVersion;
@@ -39,11 +52,12 @@ export async function appendToStream(
       occurred_at: e.occurredAt?.toISOString() ?? occurredAt,
     })),
   );
-  const values = [streamId, organizationId, expected, payload];
+  const values = [streamId, organizationId, expected, payload, ...(also?.values ?? [])];
+  const text = also ? `WITH appended AS (${APPEND_SQL}), also AS (${also.sql}) SELECT * FROM appended` : APPEND_SQL;
   const call = async (): Promise<{ rows: AppendRow[] }> => {
     const pool = pgPoolOf(db);
-    if (pool) return pool.query<AppendRow>({ name: 'event_store.append_to_stream', text: APPEND_SQL, values });
-    return db.executeQuery<AppendRow>(CompiledQuery.raw(APPEND_SQL, values));
+    if (pool) return pool.query<AppendRow>({ name: also ? `event_store.append_with.${hashOf(text)}` : 'event_store.append_to_stream', text, values });
+    return db.executeQuery<AppendRow>(CompiledQuery.raw(text, values));
   };
   let result;
   try {
@@ -61,6 +75,11 @@ export async function appendToStream(
     lastPosition: Number(row.last_position),
     duplicate: row.status === 'duplicate',
   };
+}
+
+/** A short stable name for a prepared statement's text (Postgres names are at most 63 bytes). */
+function hashOf(text: string): string {
+  return createHash('sha1').update(text).digest('hex').slice(0, 16);
 }
 
 function rethrow(error: unknown, streamId: string, expectedVersion: ExpectedVersion): never {

@@ -1,7 +1,7 @@
 export { createDatabase, pgPoolOf, type EventStoreTables } from './database.js';
 export { migrateEventStore } from './migrate.js';
 export { EventStore } from './event-store.js';
-export { appendToStream } from './append-to-stream.js';
+export { appendToStream, type AppendAlso } from './append-to-stream.js';
 export { readStream, streamVersion } from './read-stream.js';
 export { readAll, type ReadAllResult } from './read-all.js';
 export { AppendNotifier, EVENTS_APPENDED_CHANNEL } from './append-notifier.js';

@@ -12,9 +12,7 @@ import {
   EventStore,
   StreamOwnershipError,
   StreamVersionConflictError,
-  type AppendResult,
   type EventStoreTables,
-  type ExpectedVersion,
   type NewEvent,
   type RecordedEvent,
 } from '@livedesk/event-store';
@@ -27,10 +25,9 @@ import {
   evolve,
   messageByClientId,
   toChatSummary,
-  type ConversationState,
   type StoredConversationEvent,
 } from '../domain/index.js';
-import { saveChatSummary, type ReadModelTables } from '../read-model/chats-table.js';
+import { chatSummaryUpsert } from '../read-model/chats-table.js';
 import { eventIdFor } from './command-ids.js';
 import { ConversationCache } from './conversation-cache.js';
 import { conversationStreamId, emptyConversation, foldConversation, type LoadedConversation } from './conversation-stream.js';
@@ -58,7 +55,8 @@ const RETRY_BUDGET_MS = 3000;
 
 /**
  * Runs a command: load (or take the cached state), decide, append with the expected version
- * (with the chat's row in the read model when its state changes), retry on a version conflict.
+ * (with the chat's row in the read model, in the same statement, when its state changes),
+ * retry on a version conflict.
  */
 @Injectable()
 export class ConversationCommands {
@@ -67,7 +65,7 @@ export class ConversationCommands {
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(DATABASE) private readonly db: Kysely<ReadModelTables & EventStoreTables>,
+    @Inject(DATABASE) private readonly db: Kysely<EventStoreTables>,
   ) {}
 
   execute<N extends ConversationCommandName>(name: N, wire: WireCommand<N>): Promise<CommandOutcome> {
@@ -124,9 +122,9 @@ export class ConversationCommands {
 
       try {
         const expected = loaded.state.version === 0 ? 'no_stream' : loaded.state.version;
-        const result = changesSummary(decided)
-          ? await this.appendWithSummary(streamId, wire.organization_id, newEvents, expected, after)
-          : await appendToStream(this.db as unknown as Kysely<EventStoreTables>, streamId, wire.organization_id, newEvents, expected);
+        // Events that change what chat lists show write the list's row in the same statement.
+        const also = changesSummary(decided) ? chatSummaryUpsert(wire.organization_id, toChatSummary(after)) : undefined;
+        const result = await appendToStream(this.db, streamId, wire.organization_id, newEvents, expected, also);
         if (result.duplicate) {
           this.cache.forget(chatId);
           const repeat = (await this.findRepeat(streamId, wire.command_id)) ?? [];
@@ -153,25 +151,6 @@ export class ConversationCommands {
         throw error;
       }
     }
-  }
-
-  /**
-   * Appends and saves the chat's row in the read model in one transaction, so that a list
-   * never shows a chat in a state its stream does not have.
-   */
-  private appendWithSummary(
-    streamId: string,
-    organizationId: string,
-    events: NewEvent[],
-    expected: ExpectedVersion,
-    after: ConversationState,
-  ): Promise<AppendResult> {
-    return this.db.transaction().execute(async (trx) => {
-      // Kysely's table types are invariant, hence the views of the transaction as each side's database.
-      const appended = await appendToStream(trx as unknown as Kysely<EventStoreTables>, streamId, organizationId, events, expected);
-      if (!appended.duplicate) await saveChatSummary(trx as unknown as Kysely<ReadModelTables>, organizationId, toChatSummary(after));
-      return appended;
-    });
   }
 
   /** The stored message a `post_message` answers with: the one it posted, or the one its client id already posted. */
@@ -208,9 +187,8 @@ export class ConversationCommands {
 
 /**
  * Events that change what the chat lists show (status, assignee, group). Messages, read
- * receipts, ratings and tags do not, so they are appended alone, in one round trip: they are
- * most of the traffic, and the read model's row then keeps the version and time of the last
- * change of state.
+ * receipts, ratings and tags do not, so they leave the list's row alone: they are most of the
+ * traffic, and the row keeps the version and time of the last change of state.
  */
 const SUMMARY_EVENTS = new Set([
   'ConversationStarted',

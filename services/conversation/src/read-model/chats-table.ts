@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Actor, ChatStatus, ChatSummary } from '@livedesk/contracts';
+import type { AppendAlso } from '@livedesk/event-store';
 
 export interface ChatsTable {
   chat_id: string;
@@ -20,36 +21,35 @@ export interface ReadModelTables {
   'conversation.chats': ChatsTable;
 }
 
-/** Writes a chat's summary; called in the transaction that appended the events behind it. */
-export async function saveChatSummary(db: Kysely<ReadModelTables>, organizationId: string, chat: ChatSummary): Promise<void> {
-  const row = {
-    chat_id: chat.chat_id,
-    organization_id: organizationId,
-    customer_id: chat.customer_id,
-    group_id: chat.group_id,
-    channel: chat.channel,
-    status: chat.status,
-    assigned_agent_id: chat.assigned_agent_id,
-    agent_ids: chat.agent_ids,
-    page: chat.page === undefined ? null : JSON.stringify(chat.page),
-    started_at: new Date(chat.started_at),
-    updated_at: new Date(chat.updated_at),
-    version: chat.version,
+/**
+ * The chat's row, written by the statement that appends the events behind it (a CTE after the
+ * append: see `AppendAlso`), so that a list never shows a chat in a state its stream does not
+ * have, in one round trip. Nothing is written when the append was a repeat.
+ */
+export function chatSummaryUpsert(organizationId: string, chat: ChatSummary): AppendAlso {
+  return {
+    sql: `INSERT INTO conversation.chats AS c
+            (chat_id, organization_id, customer_id, group_id, channel, status, assigned_agent_id, agent_ids, page, started_at, updated_at, version)
+          SELECT $5, $6, $7, $8, $9, $10, $11, $12::text[], $13::jsonb, $14::timestamptz, $15::timestamptz, $16::integer
+            FROM appended WHERE appended.status = 'appended'
+          ON CONFLICT (chat_id) DO UPDATE SET
+            group_id = excluded.group_id, status = excluded.status, assigned_agent_id = excluded.assigned_agent_id,
+            agent_ids = excluded.agent_ids, updated_at = excluded.updated_at, version = excluded.version`,
+    values: [
+      chat.chat_id,
+      organizationId,
+      chat.customer_id,
+      chat.group_id,
+      chat.channel,
+      chat.status,
+      chat.assigned_agent_id,
+      chat.agent_ids,
+      chat.page === undefined ? null : JSON.stringify(chat.page),
+      chat.started_at,
+      chat.updated_at,
+      chat.version,
+    ],
   };
-  await db
-    .insertInto('conversation.chats')
-    .values(row)
-    .onConflict((conflict) =>
-      conflict.column('chat_id').doUpdateSet((eb) => ({
-        group_id: eb.ref('excluded.group_id'),
-        status: eb.ref('excluded.status'),
-        assigned_agent_id: eb.ref('excluded.assigned_agent_id'),
-        agent_ids: eb.ref('excluded.agent_ids'),
-        updated_at: eb.ref('excluded.updated_at'),
-        version: eb.ref('excluded.version'),
-      })),
-    )
-    .execute();
 }
 
 export type ChatListFilter = 'mine' | 'queued' | 'active' | 'all';
