@@ -30,6 +30,12 @@ export interface EventSubscriptionOptions<DB> {
   /** An event that fails this many times is logged and dropped (default 20). */
   maxDeliver?: number;
   logger?: Logger;
+  /**
+   * Events handled at once (default 1). Events of one stream are still handled one after
+   * another, in order; only different streams overlap. Worth it when the handler waits on
+   * I/O that is not one shared transaction (e.g. a Redis-backed `apply`).
+   */
+  concurrency?: number;
   /** Called after an event was handled (or found handled) and before its ack (fault injection in tests). */
   beforeAck?: (msg: JsMsg, outcome: ApplyOutcome) => Promise<void>;
 }
@@ -79,9 +85,26 @@ export class EventSubscription<DB> {
   }
 
   private async consume(messages: ConsumerMessages): Promise<void> {
-    for await (const msg of messages) {
-      await this.handle(msg);
+    const concurrency = this.options.concurrency ?? 1;
+    if (concurrency <= 1) {
+      for await (const msg of messages) await this.handle(msg);
+      return;
     }
+    const inFlight = new Set<Promise<void>>();
+    const tails = new Map<string, Promise<void>>();
+    for await (const msg of messages) {
+      // The subject ends with the stream id: events of one stream chain, others overlap.
+      const stream = msg.subject;
+      const previous = tails.get(stream) ?? Promise.resolve();
+      const run: Promise<void> = previous.then(() => this.handle(msg)).finally(() => {
+        inFlight.delete(run);
+        if (tails.get(stream) === run) tails.delete(stream);
+      });
+      tails.set(stream, run);
+      inFlight.add(run);
+      if (inFlight.size >= concurrency) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
   }
 
   private apply(event: RecordedEvent): Promise<ApplyOutcome> {

@@ -286,6 +286,16 @@ describe('cyclesOf: missed chats', () => {
     expect(cycle.missed_reason).toBe('unanswered');
   });
 
+  it('left_in_queue: re-queued after a transfer to a group, then the customer closed', () => {
+    const cycle = only(
+      cyclesOf(stream(started(0), queued(0), customer(5), assigned(10, 'A'), transferred(40, 'manual', 'A', 'g2'), queued(40), closed(100))),
+    );
+    expect(cycle.missed_reason).toBe('left_in_queue');
+    expect(cycle.queued_at).toEqual(at(0)); // the first queueing counts for queue_seconds
+    expect(cycle.queue_seconds).toBe(10); // 10 − 0
+    expect(cycle.transfers_manual).toBe(1);
+  });
+
   it('no_agents: nobody could take the chat', () => {
     const cycle = only(cyclesOf(stream(started(0), queued(0), customer(3), missed(4, 'no_agents'))));
     expect(cycle.missed).toBe(true);

@@ -36,9 +36,10 @@ export const assigned = (s: number, agentId: string, kind: 'human' | 'bot' = 'hu
   data: { agent_id: agentId, agent_kind: kind, by: 'routing' },
   occurredAt: at(s),
 });
+/** `to` is an agent id, or a group id when it starts with `g`. */
 export const transferred = (s: number, reason: 'manual' | 'auto', from: string, to: string): Unversioned => ({
   type: 'ConversationTransferred',
-  data: { from_agent_id: from, to_agent_id: to, reason },
+  data: { from_agent_id: from, ...(to.startsWith('g') ? { to_group_id: to } : { to_agent_id: to }), reason },
   occurredAt: at(s),
 });
 export const rated = (s: number, score: number): Unversioned => ({ type: 'ConversationRated', data: { score }, occurredAt: at(s) });

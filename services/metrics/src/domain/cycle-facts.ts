@@ -22,6 +22,8 @@ export interface CycleFacts {
   end_reason: CycleEndReason | null;
   missed_event_reason: MissedReason | null;
   queued_at: Date | null;
+  /** queued and not picked up since (by a human or a bot) */
+  in_queue: boolean;
   first_human_assigned_at: Date | null;
   /** a bot holds the chat: assigned, and no human assigned since */
   bot_holds: boolean;
@@ -43,6 +45,7 @@ export function initialCycleFacts(cycle: number, startedAt: Date): CycleFacts {
     end_reason: null,
     missed_event_reason: null,
     queued_at: null,
+    in_queue: false,
     first_human_assigned_at: null,
     bot_holds: false,
     bot_handoff_at: null,
@@ -67,7 +70,7 @@ export function evolveCycle(facts: CycleFacts, event: ConversationFact): CycleFa
       if (event.data.author.kind === 'agent') return onHumanMessage(facts, at, event.data.author.id ?? null);
       return facts;
     case 'ConversationQueued':
-      return facts.first_human_assigned_at || facts.queued_at ? facts : { ...facts, queued_at: at };
+      return { ...facts, in_queue: true, queued_at: facts.first_human_assigned_at ? facts.queued_at : (facts.queued_at ?? at) };
     case 'AgentAssigned':
       return event.data.agent_kind === 'bot' ? onBotAssigned(facts) : onHumanAssigned(facts, at, event.data.agent_id);
     case 'ConversationTransferred':
@@ -115,9 +118,9 @@ function onHumanMessage(facts: CycleFacts, at: Date, agentId: string | null): Cy
  * next `ConversationQueued` (the bot handing over to the human queue), not from the first one.
  */
 function onBotAssigned(facts: CycleFacts): CycleFacts {
-  if (facts.first_human_assigned_at) return { ...facts, bot_holds: true };
+  if (facts.first_human_assigned_at) return { ...facts, bot_holds: true, in_queue: false };
   // A bot picking up a chat the customer already wrote in: the clock moves to the handoff.
-  return { ...facts, bot_holds: true, queued_at: null, clock_start_at: null, open_exchange_at: null };
+  return { ...facts, bot_holds: true, in_queue: false, queued_at: null, clock_start_at: null, open_exchange_at: null };
 }
 
 function onHumanAssigned(facts: CycleFacts, at: Date, agentId: string): CycleFacts {
@@ -128,6 +131,7 @@ function onHumanAssigned(facts: CycleFacts, at: Date, agentId: string): CycleFac
       ? facts.assigned_agent_ids
       : [...facts.assigned_agent_ids, agentId],
     bot_holds: false,
+    in_queue: false,
   };
   if (!facts.bot_holds) return next;
   // The handoff: the first human after a bot. The clock starts here if the customer already wrote.

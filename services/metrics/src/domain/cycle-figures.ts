@@ -83,13 +83,13 @@ export function figuresOf(facts: CycleFacts, calendar: BusinessCalendar | null):
 }
 
 /**
- * The routing's `ConversationMissed` reason when there is one; otherwise a cycle that never had a
- * human assigned was left in the queue (the customer closed while waiting), and one that had was
- * unanswered.
+ * The routing's `ConversationMissed` reason when there is one. Otherwise: the customer closed while
+ * queued (also when re-queued after a transfer to a group) or before any human took the chat is
+ * `left_in_queue`; a chat a human held and never answered is `unanswered`.
  */
 function missedReason(facts: CycleFacts): MissedReason {
   if (facts.missed_event_reason) return facts.missed_event_reason;
-  return facts.first_human_assigned_at ? 'unanswered' : 'left_in_queue';
+  return facts.first_human_assigned_at && !facts.in_queue ? 'unanswered' : 'left_in_queue';
 }
 
 function exchangeOf(exchange: CycleFacts['exchanges'][number], calendar: BusinessCalendar | null): Exchange {

@@ -35,6 +35,8 @@ export class RoutingSubscription implements OnApplicationBootstrap, OnApplicatio
       // The handler takes milliseconds; a replica that dies leaves its unacknowledged events
       // to the others after this long.
       ackWaitMs: 5000,
+      // Each event is a few Redis round trips; chats are independent of each other.
+      concurrency: 32,
       logger: logger.logger,
     });
   }
