@@ -17,6 +17,8 @@ type Request<A extends keyof typeof agentActions> = ActionRequest<typeof agentAc
 /** The actions of `/v1/agent/rtm` (protocol.md, "Agent actions"), after login. */
 @Injectable()
 export class AgentActions {
+  private readonly logger = new Logger(AgentActions.name);
+
   constructor(
     private readonly chats: ChatCommands,
     private readonly conversations: ConversationClient,
@@ -26,8 +28,6 @@ export class AgentActions {
     private readonly visitorSignals: VisitorSignals,
     private readonly canned: CannedResponses,
   ) {}
-
-  private readonly logger = new Logger(AgentActions.name);
 
   /** A socket of the agent closed: routing counts the agent's sockets across replicas. */
   socketClosed(principal: AgentPrincipal, connectionId: string): void {
