@@ -1,36 +1,26 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { pushFrame, RoutingSignal, signalSubjectWildcard } from '@livedesk/contracts';
+import { Inject, Injectable } from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { pushFrame, RoutingSignal } from '@livedesk/contracts';
 import { NATS_CONNECTION } from '@livedesk/messaging';
 import { SERVICE_CONFIG, type ServiceConfig } from '@livedesk/service-kit';
 import { ConnectionRegistry } from '../connection-registry.js';
-import { subscribeSignals } from '../subscribe-signals.js';
+import { SignalRelay } from '../signal-relay.js';
 
 /**
  * Routing's signals, pushed to the sockets of this replica: `queue_position_updated` to the
  * waiting customer, `routing_status_set` to the agent's sockets.
  */
 @Injectable()
-export class RoutingSignalRelay implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(RoutingSignalRelay.name);
-  private subscription: Subscription | undefined;
-
+export class RoutingSignalRelay extends SignalRelay<RoutingSignal> {
   constructor(
-    @Inject(NATS_CONNECTION) private readonly nats: NatsConnection,
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
-    private readonly registry: ConnectionRegistry,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    const subject = signalSubjectWildcard(this.config.LIVEDESK_SUBJECT_PREFIX, 'routing');
-    this.subscription = subscribeSignals(this.nats, subject, RoutingSignal, (signal) => this.deliver(signal), this.logger);
+    @Inject(NATS_CONNECTION) nats: NatsConnection,
+    @Inject(SERVICE_CONFIG) config: ServiceConfig,
+    registry: ConnectionRegistry,
+  ) {
+    super('routing', RoutingSignal, nats, config, registry);
   }
 
-  onApplicationShutdown(): void {
-    this.subscription?.unsubscribe();
-  }
-
-  private deliver(signal: RoutingSignal): void {
+  protected deliver(signal: RoutingSignal): void {
     if (signal.type === 'queue_position') {
       const text = JSON.stringify(pushFrame('queue_position_updated', {
         chat_id: signal.chat_id,

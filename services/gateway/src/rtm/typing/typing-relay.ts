@@ -1,11 +1,11 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { Id, signalSubject, signalSubjectWildcard } from '@livedesk/contracts';
+import { Inject, Injectable } from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { Id } from '@livedesk/contracts';
 import { NATS_CONNECTION } from '@livedesk/messaging';
 import { SERVICE_CONFIG, type ServiceConfig } from '@livedesk/service-kit';
 import { z } from 'zod';
 import { ConnectionRegistry } from '../connection-registry.js';
-import { subscribeSignals } from '../subscribe-signals.js';
+import { SignalRelay } from '../signal-relay.js';
 
 /** A typing indicator between gateway replicas: core NATS only, never stored (DESIGN.md, data flow 5). */
 export const TypingSignal = z.object({
@@ -25,30 +25,16 @@ export type TypingSignal = z.infer<typeof TypingSignal>;
  * (sneak peek); an agent's to the customer, without any text.
  */
 @Injectable()
-export class TypingRelay implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(TypingRelay.name);
-  private subscription: Subscription | undefined;
-
+export class TypingRelay extends SignalRelay<TypingSignal> {
   constructor(
-    @Inject(NATS_CONNECTION) private readonly nats: NatsConnection,
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
-    private readonly registry: ConnectionRegistry,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    const subject = signalSubjectWildcard(this.config.LIVEDESK_SUBJECT_PREFIX, 'typing');
-    this.subscription = subscribeSignals(this.nats, subject, TypingSignal, (signal) => this.deliver(signal), this.logger);
+    @Inject(NATS_CONNECTION) nats: NatsConnection,
+    @Inject(SERVICE_CONFIG) config: ServiceConfig,
+    registry: ConnectionRegistry,
+  ) {
+    super('typing', TypingSignal, nats, config, registry);
   }
 
-  onApplicationShutdown(): void {
-    this.subscription?.unsubscribe();
-  }
-
-  publish(signal: TypingSignal): void {
-    this.nats.publish(signalSubject(this.config.LIVEDESK_SUBJECT_PREFIX, 'typing', signal.organization_id), JSON.stringify(signal));
-  }
-
-  private deliver(signal: TypingSignal): void {
+  protected deliver(signal: TypingSignal): void {
     const org = signal.organization_id;
     const base = { chat_id: signal.chat_id, by: signal.by, is_typing: signal.is_typing };
     if (signal.by.kind === 'customer') {

@@ -1,11 +1,11 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { Id, pushFrame, signalSubject, signalSubjectWildcard, Visitor } from '@livedesk/contracts';
+import { Inject, Injectable } from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { Id, pushFrame, Visitor } from '@livedesk/contracts';
 import { NATS_CONNECTION } from '@livedesk/messaging';
 import { SERVICE_CONFIG, type ServiceConfig } from '@livedesk/service-kit';
 import { z } from 'zod';
 import { ConnectionRegistry } from '../connection-registry.js';
-import { subscribeSignals } from '../subscribe-signals.js';
+import { SignalRelay } from '../signal-relay.js';
 
 /** Between gateway replicas, core NATS only: a visitor moved, or an agent greets a visitor. */
 export const VisitorSignal = z.discriminatedUnion('type', [
@@ -16,30 +16,16 @@ export type VisitorSignal = z.infer<typeof VisitorSignal>;
 
 /** Sends visitor signals and pushes the ones of every replica to the sockets of this one. */
 @Injectable()
-export class VisitorSignals implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(VisitorSignals.name);
-  private subscription: Subscription | undefined;
-
+export class VisitorSignals extends SignalRelay<VisitorSignal> {
   constructor(
-    @Inject(NATS_CONNECTION) private readonly nats: NatsConnection,
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
-    private readonly registry: ConnectionRegistry,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    const subject = signalSubjectWildcard(this.config.LIVEDESK_SUBJECT_PREFIX, 'visitor');
-    this.subscription = subscribeSignals(this.nats, subject, VisitorSignal, (signal) => this.deliver(signal), this.logger);
+    @Inject(NATS_CONNECTION) nats: NatsConnection,
+    @Inject(SERVICE_CONFIG) config: ServiceConfig,
+    registry: ConnectionRegistry,
+  ) {
+    super('visitor', VisitorSignal, nats, config, registry);
   }
 
-  onApplicationShutdown(): void {
-    this.subscription?.unsubscribe();
-  }
-
-  publish(signal: VisitorSignal): void {
-    this.nats.publish(signalSubject(this.config.LIVEDESK_SUBJECT_PREFIX, 'visitor', signal.organization_id), JSON.stringify(signal));
-  }
-
-  private deliver(signal: VisitorSignal): void {
+  protected deliver(signal: VisitorSignal): void {
     if (signal.type === 'visitor_updated') {
       const text = JSON.stringify(pushFrame('visitor_updated', signal.visitor));
       for (const connection of this.registry.agents(signal.organization_id)) connection.sendText(text);

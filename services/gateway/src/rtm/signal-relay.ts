@@ -1,0 +1,54 @@
+import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { signalSubject, signalSubjectWildcard } from '@livedesk/contracts';
+import type { ServiceConfig } from '@livedesk/service-kit';
+import type { z } from 'zod';
+import type { ConnectionRegistry } from './connection-registry.js';
+
+/**
+ * One kind of ephemeral signal between gateway replicas (and from routing): core NATS only,
+ * never stored (DESIGN.md, data flow 5), on `<prefix>.signal.<kind>.<organization>`. Every
+ * replica follows every organization's signals of the kind and `deliver`s each to its own
+ * sockets. A message that is not JSON or not the schema is logged and dropped: a signal is
+ * input like any other. Subclasses inject the connection, config and registry and pass them on.
+ */
+export abstract class SignalRelay<T extends { organization_id: string }> implements OnApplicationBootstrap, OnApplicationShutdown {
+  protected readonly logger = new Logger(this.constructor.name);
+  private subscription: Subscription | undefined;
+
+  constructor(
+    private readonly kind: string,
+    private readonly schema: z.ZodType<T>,
+    private readonly nats: NatsConnection,
+    private readonly config: ServiceConfig,
+    protected readonly registry: ConnectionRegistry,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.subscription = this.nats.subscribe(signalSubjectWildcard(this.config.LIVEDESK_SUBJECT_PREFIX, this.kind), {
+      callback: (error, message) => {
+        if (error) return;
+        let json: unknown;
+        try {
+          json = JSON.parse(message.string());
+        } catch {
+          json = undefined;
+        }
+        const parsed = this.schema.safeParse(json);
+        if (parsed.success) this.deliver(parsed.data);
+        else this.logger.warn({ subject: message.subject }, 'malformed signal dropped');
+      },
+    });
+  }
+
+  onApplicationShutdown(): void {
+    this.subscription?.unsubscribe();
+  }
+
+  publish(signal: T): void {
+    this.nats.publish(signalSubject(this.config.LIVEDESK_SUBJECT_PREFIX, this.kind, signal.organization_id), JSON.stringify(signal));
+  }
+
+  /** Pushes one signal to the sockets of this replica that should see it. */
+  protected abstract deliver(signal: T): void;
+}
