@@ -1,5 +1,6 @@
 export { createDatabase, pgPoolOf, type EventStoreTables } from './database.js';
 export { migrateEventStore } from './migrate.js';
+export { migrateSchema, type SchemaMigrations } from './migrate-schema.js';
 export { EventStore } from './event-store.js';
 export { appendToStream, type AppendAlso } from './append-to-stream.js';
 export { readStream, streamVersion } from './read-stream.js';
