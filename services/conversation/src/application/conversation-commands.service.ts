@@ -158,7 +158,9 @@ export class ConversationCommands {
     const audience = wire.actor.kind === 'customer' ? 'customer' : 'agent';
     let message = outcome.events.find((event) => event.type === 'MessagePosted');
     if (!message && wire.message.client_id) {
-      const loaded = await this.load(conversationStreamId(wire.chat_id));
+      // A repeated client id: the state the command was decided on (cached) knows the message's
+      // version, so only that one event is read.
+      const loaded = this.cache.get(wire.chat_id) ?? (await this.load(conversationStreamId(wire.chat_id)));
       const known = messageByClientId(loaded.state, authorOf(wire.actor), wire.message.client_id);
       if (known) {
         const [event] = await this.store.readStream(conversationStreamId(wire.chat_id), { afterVersion: known.version - 1, limit: 1 });
