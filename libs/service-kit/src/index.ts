@@ -15,3 +15,8 @@ export { ServiceKitModule, type ServiceKitOptions } from './service-kit.module.j
 export { bootstrapService, type BootstrapServiceOptions, type RunningService } from './bootstrap/bootstrap-service.js';
 export { EventStoreModule, type EventStoreModuleOptions } from './event-store/event-store.module.js';
 export { EVENT_STORE } from './event-store/event-store.tokens.js';
+export { ApiError, type ApiErrorCode } from './http/api-error.js';
+export { ApiErrorFilter, apiErrorOf, type ApiErrorAnswer } from './http/api-error.filter.js';
+export { parseBody, parseOrRefuse } from './http/parse-body.js';
+export { CLOCK, systemClock, type Clock } from './clock/clock.js';
+export { NatsTestClock, testClockSubject } from './clock/test-clock.js';

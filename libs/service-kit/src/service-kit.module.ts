@@ -1,7 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
-import { NatsModule } from '@livedesk/messaging';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { NATS_CONNECTION, NatsModule } from '@livedesk/messaging';
+import { CLOCK, systemClock } from './clock/clock.js';
+import { NatsTestClock } from './clock/test-clock.js';
 import type { ServiceConfig } from './config/service-config-schema.js';
 import { createDatabase } from './database/create-database.js';
 import { DatabaseCloser } from './database/database-closer.js';
@@ -27,7 +30,7 @@ export interface ServiceKitOptions {
 }
 
 /**
- * What every service has: config, pino logs, Postgres (Kysely), Redis, NATS, health and
+ * What every service has: config, the clock, pino logs, Postgres (Kysely), Redis, NATS, health and
  * Prometheus endpoints. Global, so the service's own modules only inject the tokens.
  */
 @Module({})
@@ -45,6 +48,12 @@ export class ServiceKitModule {
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },
         {
+          provide: CLOCK,
+          useFactory: (nats: NatsConnection) =>
+            config.LIVEDESK_TEST_CLOCK === 'nats' ? new NatsTestClock(nats, config.LIVEDESK_SUBJECT_PREFIX, name) : systemClock,
+          inject: [NATS_CONNECTION],
+        },
+        {
           provide: DATABASE,
           useFactory: () => createDatabase({ url: config.DATABASE_URL, applicationName: name }),
         },
@@ -57,7 +66,7 @@ export class ServiceKitModule {
         NatsHealthIndicator,
         RedisHealthIndicator,
       ],
-      exports: [SERVICE_CONFIG, DATABASE, REDIS, METRICS_REGISTRY, HttpMetrics],
+      exports: [SERVICE_CONFIG, CLOCK, DATABASE, REDIS, METRICS_REGISTRY, HttpMetrics],
     };
   }
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTestClock } from './test-clock.js';
 import { serviceEnvironment, freePort, spawnService, waitUntilReady, type SpawnedService } from './spawn-service.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { createTestNats, type TestNats } from './test-nats.js';
@@ -9,6 +10,15 @@ export interface ChatSystemOptions {
   gateways?: number;
   /** Routing replicas (none by default: agents take chats with join_chat). */
   routing?: number;
+  /** Metrics replicas (none by default). */
+  metrics?: number;
+  /** Ticketing replicas (none by default). */
+  ticketing?: number;
+  /**
+   * Every service runs on a clock the test sets (`setClock`), so that the times in events, and
+   * the figures computed from them, are exact. Time stands still between two `setClock` calls.
+   */
+  testClock?: boolean;
   /** Extra environment for every process (rate limits, timeouts …). */
   env?: NodeJS.ProcessEnv;
 }
@@ -27,6 +37,8 @@ export class ChatSystem {
     readonly conversation: SpawnedService,
     readonly gateways: SpawnedService[],
     readonly routing: SpawnedService[],
+    readonly metrics: SpawnedService[],
+    readonly ticketing: SpawnedService[],
     /** The environment the services run with (to start another replica). */
     readonly env: NodeJS.ProcessEnv,
   ) {}
@@ -46,7 +58,7 @@ export class ChatSystem {
         adminToken,
         jwtSecret,
       },
-      options.env,
+      { ...(options.testClock ? { LIVEDESK_TEST_CLOCK: 'nats' } : {}), ...options.env },
     );
     const conversation = spawnService('conversation', env, await freePort());
     // The conversation service migrates and creates the event stream first, so that gateways
@@ -54,24 +66,48 @@ export class ChatSystem {
     await waitUntilReady(conversation);
     const gateways: SpawnedService[] = [];
     for (let i = 0; i < (options.gateways ?? 1); i++) gateways.push(spawnService('gateway', env, await freePort()));
-    const routing: SpawnedService[] = [];
-    for (let i = 0; i < (options.routing ?? 0); i++) routing.push(spawnService('routing', env, await freePort()));
-    await Promise.all([...gateways, ...routing].map((service) => waitUntilReady(service)));
-    return new ChatSystem(database, nats, adminToken, jwtSecret, conversation, gateways, routing, env);
+    const spawnAll = async (name: 'routing' | 'metrics' | 'ticketing', count = 0): Promise<SpawnedService[]> => {
+      const spawned: SpawnedService[] = [];
+      for (let i = 0; i < count; i++) spawned.push(spawnService(name, env, await freePort()));
+      return spawned;
+    };
+    const routing = await spawnAll('routing', options.routing);
+    const metrics = await spawnAll('metrics', options.metrics);
+    const ticketing = await spawnAll('ticketing', options.ticketing);
+    await Promise.all([...gateways, ...routing, ...metrics, ...ticketing].map((service) => waitUntilReady(service)));
+    return new ChatSystem(database, nats, adminToken, jwtSecret, conversation, gateways, routing, metrics, ticketing, env);
   }
 
   /** Starts one more replica of a service with the same environment. */
-  async startReplica(name: 'routing' | 'gateway'): Promise<SpawnedService> {
+  async startReplica(name: 'routing' | 'gateway' | 'metrics' | 'ticketing'): Promise<SpawnedService> {
     const service = spawnService(name, this.env, await freePort());
     await waitUntilReady(service);
-    (name === 'routing' ? this.routing : this.gateways).push(service);
+    this.replicasOf(name).push(service);
     return service;
   }
 
+  /** Every process of the system. */
+  services(): SpawnedService[] {
+    return [this.conversation, ...this.gateways, ...this.routing, ...this.metrics, ...this.ticketing];
+  }
+
+  /**
+   * Sets the time of every service (started with `testClock`), and returns once each has moved.
+   * `at` is a Date or epoch milliseconds.
+   */
+  async setClock(at: Date | number): Promise<void> {
+    if (this.env.LIVEDESK_TEST_CLOCK !== 'nats') throw new Error('setClock needs ChatSystem.start({ testClock: true })');
+    await setTestClock(this.nats.connection, this.nats.subjectPrefix, at, this.services().filter((service) => service.child.exitCode === null).length);
+  }
+
   async stop(): Promise<void> {
-    await Promise.all([...this.gateways, ...this.routing, this.conversation].map((service) => service.stop()));
+    await Promise.all(this.services().map((service) => service.stop()));
     await this.database.drop();
     await this.nats.cleanup();
+  }
+
+  private replicasOf(name: 'routing' | 'gateway' | 'metrics' | 'ticketing'): SpawnedService[] {
+    return { routing: this.routing, gateway: this.gateways, metrics: this.metrics, ticketing: this.ticketing }[name];
   }
 
   gatewayUrl(replica = 0): string {

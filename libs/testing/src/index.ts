@@ -16,3 +16,4 @@ export {
 } from './spawn-service.js';
 export { ChatSystem, type ChatSystemOptions } from './chat-system.js';
 export { RtmTestClient, ResponseError, type Frame } from './rtm-test-client.js';
+export { setTestClock } from './test-clock.js';

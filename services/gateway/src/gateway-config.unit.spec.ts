@@ -6,7 +6,7 @@ const load = (env: Record<string, string>) =>
   loadServiceConfig({ defaultPort: 8080, extension: gatewayConfigShape(env), env });
 
 describe('the gateway config', () => {
-  it('leaves both secrets unset outside production (generated at start) and has the default TTLs', () => {
+  it('leaves both secrets unset outside production (the development ones at start) and has the default TTLs', () => {
     const config = load({});
     expect(config.LIVEDESK_ADMIN_TOKEN).toBeUndefined();
     expect(config.LIVEDESK_JWT_SECRET).toBeUndefined();
@@ -18,7 +18,7 @@ describe('the gateway config', () => {
     const attempt = () => load({ NODE_ENV: 'production' });
     expect(attempt).toThrow(ServiceConfigError);
     expect(attempt).toThrow(/LIVEDESK_ADMIN_TOKEN: is required when NODE_ENV is production/);
-    expect(attempt).toThrow(/LIVEDESK_JWT_SECRET: is required when NODE_ENV is production .*same on every replica/);
+    expect(attempt).toThrow(/LIVEDESK_JWT_SECRET: is required when NODE_ENV is production .*same in every service and replica/);
   });
 
   it('takes them in production, with the TTLs from the environment', () => {

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase, type TestDatabase } from '@livedesk/testing';
-import { TokenService } from '../../../services/gateway/src/identity/token-service.js';
+import { TokenService } from '@livedesk/auth';
 import { startIdentityApp, type IdentityTestApp } from '../../../services/gateway/src/identity/testing/start-identity-app.js';
 
 // The built CLI (`pnpm exec tsc -b tools/cli`) as a real process against a gateway's identity

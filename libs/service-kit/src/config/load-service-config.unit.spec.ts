@@ -12,6 +12,7 @@ describe('loadServiceConfig', () => {
       REDIS_URL: 'redis://127.0.0.1:6379',
       LIVEDESK_SUBJECT_PREFIX: 'livedesk',
       LIVEDESK_EVENTS_STREAM: 'LIVEDESK_EVENTS',
+      LIVEDESK_TEST_CLOCK: 'off',
       LOG_LEVEL: 'info',
       SHUTDOWN_TIMEOUT_MS: 10_000,
       JETSTREAM_REPLICAS: 1,

@@ -27,6 +27,11 @@ export function serviceConfigShape(defaultPort: number) {
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
     /** Replicas of the JetStream streams a service provisions: 1 locally, 3 on a cluster. */
     JETSTREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
+    /**
+     * Tests only: `nats` lets a test set the time every service puts into its events (clock/test-clock.ts),
+     * so that figures over chats driven through the real protocol come out exact.
+     */
+    LIVEDESK_TEST_CLOCK: z.enum(['off', 'nats']).default('off'),
   };
 }
 

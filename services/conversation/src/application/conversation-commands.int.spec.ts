@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Actor, ConversationCommand as WireCommand, ConversationCommandName } from '@livedesk/contracts';
 import { createDatabase, EventStore, migrateEventStore } from '@livedesk/event-store';
 import { createTestDatabase, type TestDatabase } from '@livedesk/testing';
+import { systemClock } from '@livedesk/service-kit';
 import { DomainError } from '../domain/index.js';
 import { migrateReadModel } from '../read-model/migrate-read-model.js';
 import { ConversationCommands } from './conversation-commands.service.js';
@@ -37,7 +38,7 @@ describe('conversation commands against the real event store', () => {
     await migrateEventStore(db);
     await migrateReadModel(db);
     store = new EventStore(db);
-    replicas = [new ConversationCommands(store, db), new ConversationCommands(store, db)];
+    replicas = [new ConversationCommands(store, db, systemClock), new ConversationCommands(store, db, systemClock)];
     queries = new ConversationQueries(store, db);
   });
 
@@ -132,14 +133,18 @@ describe('conversation commands against the real event store', () => {
       ids.push(chatId);
       await command('start', { organization_id: org, actor: customer, chat_id: chatId, channel: 'chat', group_id: 'sales' });
     }
-    const seen: string[] = [];
+    const seen: { chat_id: string; started_at: string }[] = [];
     let cursor: string | undefined;
     do {
       const page = await queries.list({ organization_id: org, actor: customer, filter: 'mine', limit: 10, ...(cursor ? { cursor } : {}) });
-      seen.push(...page.chats.map((chat) => chat.chat_id));
+      seen.push(...page.chats.map(({ chat_id, started_at }) => ({ chat_id, started_at })));
       cursor = page.next_cursor ?? undefined;
     } while (cursor);
-    expect(seen).toEqual([...ids].reverse());
+    // Every chat once, newest first; chats started in the same millisecond follow their ids
+    // (the keyset's tie-break), which is why the creation order alone cannot be the expectation.
+    expect(seen.map((chat) => chat.chat_id).sort()).toEqual([...ids].sort());
+    const newestFirst = [...seen].sort((a, b) => b.started_at.localeCompare(a.started_at) || b.chat_id.localeCompare(a.chat_id));
+    expect(seen).toEqual(newestFirst);
     const queued = await queries.list({ organization_id: org, actor: alice, filter: 'queued', limit: 100 });
     expect(queued.chats).toHaveLength(25);
     await expect(queries.list({ organization_id: org, actor: alice, filter: 'all', limit: 10 })).rejects.toMatchObject({ reason: 'supervisors_only' });

@@ -17,7 +17,7 @@ import {
   type RecordedEvent,
 } from '@livedesk/event-store';
 import { CommandError } from '@livedesk/messaging';
-import { DATABASE, EVENT_STORE } from '@livedesk/service-kit';
+import { CLOCK, DATABASE, EVENT_STORE, type Clock } from '@livedesk/service-kit';
 import {
   authorOf,
   decide,
@@ -66,6 +66,7 @@ export class ConversationCommands {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(DATABASE) private readonly db: Kysely<EventStoreTables>,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   execute<N extends ConversationCommandName>(name: N, wire: WireCommand<N>): Promise<CommandOutcome> {
@@ -98,7 +99,7 @@ export class ConversationCommands {
       }
       if (decided.length === 0) return { chatId, version: loaded.state.version, events: [], duplicate: true };
 
-      const occurredAt = new Date();
+      const occurredAt = this.clock.now();
       const newEvents: NewEvent[] = decided.map((event, index) => ({
         eventId: eventIdFor(wire.command_id, index),
         ...allEvents.encode(event.type, event.data),

@@ -2,7 +2,7 @@ import { apiKeySecretMatches, parseApiKey } from './api-keys.js';
 import type { Directory } from './directory.js';
 import { IdentityError } from './identity-errors.js';
 import type { PasswordHasher } from './password-hasher.js';
-import type { AgentPrincipal } from './principal.js';
+import type { AgentPrincipal } from '@livedesk/auth';
 
 // One message for an unknown email and a wrong password, so that the answer does not tell
 // which emails have accounts (the decoy verification keeps the timing alike too).

@@ -1,7 +1,7 @@
 import { errors, jwtVerify } from 'jose';
 import { z } from 'zod';
 import { IdentityError } from './identity-errors.js';
-import { parseOrRefuse } from './parse-body.js';
+import { parseOrRefuse } from '@livedesk/service-kit';
 
 /** Who the company's site says the visitor is. */
 export interface CustomerIdentity {

@@ -1,7 +1,7 @@
 import { verifyCustomerIdentity } from './customer-identity.js';
 import type { Directory } from './directory.js';
 import { IdentityError } from './identity-errors.js';
-import type { CustomerPrincipal } from './principal.js';
+import type { CustomerPrincipal } from '@livedesk/auth';
 
 /**
  * A customer of an organization: anonymous (a new customer each time), or the one the site's

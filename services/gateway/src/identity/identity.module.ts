@@ -4,18 +4,18 @@ import type { Kysely } from 'kysely';
 import { DATABASE, SERVICE_CONFIG } from '@livedesk/service-kit';
 import type { GatewayConfig } from '../gateway-config.js';
 import { AgentLogin } from './agent-login.js';
-import { ApiErrorFilter } from './api-error.filter.js';
+import { ApiErrorFilter } from '@livedesk/service-kit';
 import { CustomerLogin } from './customer-login.js';
 import { CannedResponses } from './canned-responses.js';
 import { Directory } from './directory.js';
 import { DirectoryMigration } from './directory-migration.js';
 import type { DirectoryTables } from './directory-tables.js';
-import { GatewaySecrets } from './gateway-secrets.js';
+import { InstallationSecrets } from '@livedesk/auth';
 import { OrganizationsController } from './organizations.controller.js';
 import { PasswordHasher } from './password-hasher.js';
 import { SetupAccess } from './setup-access.js';
 import { TokenController } from './token.controller.js';
-import { TokenService } from './token-service.js';
+import { TokenService } from '@livedesk/auth';
 
 /**
  * Who is who: organizations, groups, agents and customers (the `directory` schema), the
@@ -29,19 +29,19 @@ import { TokenService } from './token-service.js';
   controllers: [TokenController, OrganizationsController],
   providers: [
     {
-      provide: GatewaySecrets,
-      useFactory: (config: GatewayConfig) => GatewaySecrets.fromConfig(config, new Logger('Identity')),
+      provide: InstallationSecrets,
+      useFactory: (config: GatewayConfig) => InstallationSecrets.fromConfig(config, new Logger('Identity')),
       inject: [SERVICE_CONFIG],
     },
     {
       provide: TokenService,
-      useFactory: (config: GatewayConfig, secrets: GatewaySecrets) =>
+      useFactory: (config: GatewayConfig, secrets: InstallationSecrets) =>
         new TokenService({
           secret: secrets.jwtSecret,
           agentTtlSeconds: config.AGENT_TOKEN_TTL_SECONDS,
           customerTtlSeconds: config.CUSTOMER_TOKEN_TTL_SECONDS,
         }),
-      inject: [SERVICE_CONFIG, GatewaySecrets],
+      inject: [SERVICE_CONFIG, InstallationSecrets],
     },
     { provide: PasswordHasher, useFactory: () => new PasswordHasher() },
     {
@@ -57,8 +57,8 @@ import { TokenService } from './token-service.js';
     { provide: CustomerLogin, useFactory: (directory: Directory) => new CustomerLogin(directory), inject: [Directory] },
     {
       provide: SetupAccess,
-      useFactory: (secrets: GatewaySecrets, tokens: TokenService, directory: Directory) => new SetupAccess(secrets, tokens, directory),
-      inject: [GatewaySecrets, TokenService, Directory],
+      useFactory: (secrets: InstallationSecrets, tokens: TokenService, directory: Directory) => new SetupAccess(secrets, tokens, directory),
+      inject: [InstallationSecrets, TokenService, Directory],
     },
     {
       provide: CannedResponses,

@@ -12,7 +12,7 @@ import {
 } from '@livedesk/contracts';
 import { CannedResponses } from './canned-responses.js';
 import { Directory } from './directory.js';
-import { parseBody } from './parse-body.js';
+import { parseBody } from '@livedesk/service-kit';
 import { SetupAccess } from './setup-access.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { Directory } from './directory.js';
-import type { GatewaySecrets } from './gateway-secrets.js';
+import type { InstallationSecrets } from '@livedesk/auth';
 import { IdentityError } from './identity-errors.js';
-import type { TokenService } from './token-service.js';
+import type { TokenService } from '@livedesk/auth';
 
 /** Who may call the setup API: the installation admin, or an admin agent of the organization. */
 export type SetupCaller = { kind: 'installation_admin' } | { kind: 'organization_admin'; organizationId: string; agentId: string };
@@ -13,7 +13,7 @@ export type SetupCaller = { kind: 'installation_admin' } | { kind: 'organization
  */
 export class SetupAccess {
   constructor(
-    private readonly secrets: GatewaySecrets,
+    private readonly secrets: InstallationSecrets,
     private readonly tokens: TokenService,
     private readonly directory: Directory,
   ) {}

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SignJWT } from 'jose';
 import { createTestDatabase, type TestDatabase } from '@livedesk/testing';
-import { InvalidTokenError } from './identity-errors.js';
+import { InvalidTokenError } from '@livedesk/auth';
 import { postJson } from './testing/post-json.js';
 import { startIdentityApp, type IdentityTestApp } from './testing/start-identity-app.js';
-import { TokenService } from './token-service.js';
+import { TokenService } from '@livedesk/auth';
 
 const ADMIN_TOKEN = 'installation-admin-token-for-token-tests';
 const JWT_SECRET = 'jwt-secret-of-the-token-endpoint-tests-0123456789';
@@ -198,11 +198,11 @@ describe('POST /v1/agent/token and POST /v1/customer/token', () => {
     it('do not verify once expired, nor when signed with another key', async () => {
       const login = await post('/v1/agent/token', { email: 'carol@example.com', password: 'carol-password' });
       const later = new TokenService({ secret: JWT_SECRET, agentTtlSeconds: 3600, customerTtlSeconds: 7200, now: () => new Date(Date.now() + 3_601_000) });
-      await expect(later.verify(login.body.token)).rejects.toEqual(new InvalidTokenError('expired'));
+      await expect(later.verify(login.body.token)).rejects.toEqual(new InvalidTokenError('token_expired'));
 
       const forger = new TokenService({ secret: 'a-different-secret-of-32-characters!!', agentTtlSeconds: 3600, customerTtlSeconds: 7200 });
       const forged = await forger.issue({ kind: 'agent', organizationId, agentId, role: 'admin', agentKind: 'human' });
-      await expect(tokens.verify(forged.token)).rejects.toMatchObject({ code: 'authentication', reason: 'invalid' });
+      await expect(tokens.verify(forged.token)).rejects.toMatchObject({ code: 'authentication', reason: 'token_invalid' });
       // …and the setup API refuses it as it refuses anything unverifiable.
       expect((await post(`/v1/organizations/${organizationId}/groups`, { name: 'Forged' }, forged.token)).status).toBe(401);
     });
@@ -217,7 +217,7 @@ describe('POST /v1/agent/token and POST /v1/customer/token', () => {
       const expired = await past.issue({ kind: 'agent', organizationId, agentId: admin.body.agent_id, role: 'admin', agentKind: 'human' });
       const attempt = await post(`/v1/organizations/${organizationId}/groups`, { name: 'Late' }, expired.token);
       expect(attempt.status).toBe(401);
-      expect(attempt.body.error).toEqual({ code: 'authentication', message: 'the token has expired' });
+      expect(attempt.body.error).toEqual({ code: 'authentication', message: 'the token has expired', reason: 'token_expired' });
     });
   });
 });

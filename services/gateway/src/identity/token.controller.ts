@@ -3,8 +3,8 @@ import type { z } from 'zod';
 import { AgentTokenRequest, CustomerTokenRequest, type TokenResponse } from '@livedesk/contracts';
 import { AgentLogin } from './agent-login.js';
 import { CustomerLogin } from './customer-login.js';
-import { parseBody } from './parse-body.js';
-import { TokenService } from './token-service.js';
+import { parseBody } from '@livedesk/service-kit';
+import { TokenService } from '@livedesk/auth';
 
 const [PasswordLogin, ApiKeyLogin] = AgentTokenRequest.options;
 

@@ -1,5 +1,5 @@
 import type { Actor } from '@livedesk/contracts';
-import type { Principal } from '../identity/principal.js';
+import type { Principal } from '@livedesk/auth';
 import type { RtmConnection } from './rtm-connection.js';
 
 /** What an action handler knows about the logged-in connection that sent the request. */

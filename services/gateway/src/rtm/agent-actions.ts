@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { ActionRequest, agentActions, TransferTarget } from '@livedesk/contracts';
 import { CannedResponses } from '../identity/canned-responses.js';
 import { Directory } from '../identity/directory.js';
-import type { AgentPrincipal } from '../identity/principal.js';
+import type { AgentPrincipal } from '@livedesk/auth';
 import type { ActionContext, ActionHandler } from './action-context.js';
 import { ChatCommands } from './chat-commands.js';
 import { ConversationClient } from './conversation-client.js';

@@ -9,7 +9,7 @@ import {
   type ActionContract,
   type RequestId,
 } from '@livedesk/contracts';
-import { TokenService } from '../identity/token-service.js';
+import { InvalidTokenError, TokenService } from '@livedesk/auth';
 import type { ActionContext, ActionHandler } from './action-context.js';
 import { AgentActions } from './agent-actions.js';
 import { ConnectionRegistry } from './connection-registry.js';
@@ -123,8 +123,8 @@ export class FrameDispatcher {
   private async login(connection: RtmConnection, payload: { token: string }): Promise<unknown> {
     if (connection.principal) throw new RtmError('conflict', 'this connection is logged in already', 'already_logged_in');
     const principal = await this.tokens.verify(payload.token).catch((error: unknown) => {
-      const expired = (error as { reason?: string }).reason === 'expired';
-      throw new RtmError('authentication', expired ? 'the token has expired' : 'the token is not valid', expired ? 'token_expired' : 'token_invalid');
+      if (error instanceof InvalidTokenError) throw new RtmError('authentication', error.message, error.reason);
+      throw error;
     });
     if (principal.kind !== connection.endpoint) {
       throw new RtmError('authentication', `this is a ${principal.kind} token; use /v1/${principal.kind}/rtm`, 'wrong_endpoint');

@@ -1,6 +1,6 @@
 import type { WebSocket } from 'ws';
 import { pushFrame, type Actor, type ResponseFrame } from '@livedesk/contracts';
-import { actorOf, type Principal } from '../identity/principal.js';
+import { actorOf, type Principal } from '@livedesk/auth';
 import type { TokenBucket } from './rate-limiter.js';
 
 export type RtmEndpoint = 'customer' | 'agent';

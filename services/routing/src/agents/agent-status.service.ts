@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { streamId, type AgentProfile, type RoutingStatus } from '@livedesk/contracts';
 import { EventStore } from '@livedesk/event-store';
-import { EVENT_STORE, REDIS, SERVICE_CONFIG } from '@livedesk/service-kit';
+import { CLOCK, EVENT_STORE, REDIS, SERVICE_CONFIG, type Clock } from '@livedesk/service-kit';
 import { ConversationCommands } from '../dispatch/conversation-commands.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
 import { groupModes } from '../dispatch/group-modes.js';
@@ -32,6 +32,7 @@ export class AgentStatusService {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(SERVICE_CONFIG) private readonly config: RoutingConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async learn(organizationId: string, agentId: string, profile: AgentProfile): Promise<void> {
@@ -48,11 +49,12 @@ export class AgentStatusService {
 
   async setStatus(organizationId: string, agentId: string, status: RoutingStatus, reason: Reason): Promise<RoutingStatus> {
     if (reason !== 'presence') await this.redis.hset(this.chosenKey(organizationId), agentId, status === 'offline' ? 'not_accepting' : status);
-    const { from, to } = await this.state.setStatus(organizationId, agentId, status, Date.now());
+    const occurredAt = this.clock.now();
+    const { from, to } = await this.state.setStatus(organizationId, agentId, status, occurredAt.getTime());
     if (from === to) return to;
     await this.store.appendToStream(
       streamId('agent', agentId),
-      [{ eventId: randomUUID(), type: 'AgentStatusChanged', data: { agent_id: agentId, from, to, reason } }],
+      [{ eventId: randomUUID(), type: 'AgentStatusChanged', data: { agent_id: agentId, from, to, reason }, occurredAt }],
       'any',
       { organizationId },
     );
@@ -80,7 +82,7 @@ export class AgentStatusService {
     }
     await this.redis.srem(key, connectionId);
     if ((await this.redis.scard(key)) === 0) {
-      await this.timers.set(grace, Date.now() + this.config.ROUTING_PRESENCE_GRACE_SECONDS * 1000);
+      await this.timers.set(grace, this.clock.now().getTime() + this.config.ROUTING_PRESENCE_GRACE_SECONDS * 1000);
     }
     return this.state.status(organizationId, agentId);
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandFailedError } from '@livedesk/messaging';
-import { REDIS } from '@livedesk/service-kit';
+import { CLOCK, REDIS, type Clock } from '@livedesk/service-kit';
 import type { Redis } from 'ioredis';
 import { RoutingState } from '../state/routing-state.js';
 import { ConversationCommands } from './conversation-commands.js';
@@ -35,6 +35,7 @@ export class Dispatcher {
     private readonly signals: RoutingSignals,
     private readonly timers: RoutingTimers,
     @Inject(REDIS) private readonly redis: Redis,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   poke(organizationId: string, groupId: string): void {
@@ -76,7 +77,7 @@ export class Dispatcher {
       // assignments one conversation-service round trip apart.
       const inFlight = new Set<Promise<void>>();
       for (;;) {
-        const reserved = await this.state.reserveNext(organizationId, groupId, Date.now());
+        const reserved = await this.state.reserveNext(organizationId, groupId, this.clock.now().getTime());
         if (!reserved) break;
         // A lease on the reservation: should this replica die before the assignment is stored,
         // the timer hands the chat back to the queue (timer-actions.ts).
@@ -89,7 +90,7 @@ export class Dispatcher {
             group_id: groupId,
             queued_at_ms: reserved.queuedAtMs,
           },
-          Date.now() + RESERVATION_LEASE_MS,
+          this.clock.now().getTime() + RESERVATION_LEASE_MS,
         );
         const assignment = this.assign(organizationId, reserved.chatId, reserved.agentId, reserved.queuedAtMs).finally(() =>
           inFlight.delete(assignment),
@@ -148,7 +149,7 @@ export class Dispatcher {
     const queue = await this.state.queue(organizationId, groupId);
     if (queue.length === 0) return;
     const agentsAvailable = await this.state.hasAcceptingAgent(organizationId, groupId);
-    const now = Date.now();
+    const now = this.clock.now().getTime();
     for (const entry of queue) {
       this.signals.publish({
         type: 'queue_position',

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { REDIS, SERVICE_CONFIG, type ServiceConfig } from '@livedesk/service-kit';
+import { CLOCK, REDIS, SERVICE_CONFIG, type Clock, type ServiceConfig } from '@livedesk/service-kit';
 import { z } from 'zod';
 import type { RoutingConfig } from '../routing-config.js';
 
@@ -39,6 +39,7 @@ export class RoutingTimers implements OnApplicationBootstrap, OnApplicationShutd
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(SERVICE_CONFIG) private readonly config: RoutingConfig & ServiceConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.key = `routing:{${config.LIVEDESK_SUBJECT_PREFIX}}:timers`;
   }
@@ -68,7 +69,7 @@ export class RoutingTimers implements OnApplicationBootstrap, OnApplicationShutd
 
   private async poll(): Promise<void> {
     try {
-      const due = await this.redis.zrangebyscore(this.key, '-inf', Date.now(), 'LIMIT', 0, 100);
+      const due = await this.redis.zrangebyscore(this.key, '-inf', this.clock.now().getTime(), 'LIMIT', 0, 100);
       for (const member of due) {
         if ((await this.redis.zrem(this.key, member)) !== 1) continue; // another replica took it
         const timer = RoutingTimer.safeParse(JSON.parse(member));

@@ -11,7 +11,7 @@ import {
 import { CommandClient, sendCommand } from '@livedesk/messaging';
 import { SERVICE_CONFIG } from '@livedesk/service-kit';
 import { Directory } from '../../identity/directory.js';
-import type { AgentPrincipal } from '../../identity/principal.js';
+import type { AgentPrincipal } from '@livedesk/auth';
 import type { RtmConfig } from '../rtm-config.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Actor, AgentKind, AgentRole } from '@livedesk/contracts';
 
-/** Who a verified gateway token speaks for. The organization comes from the token, never from a frame. */
+/** Who a verified livedesk token speaks for. The organization comes from the token, never from a frame. */
 export type Principal =
   | { kind: 'customer'; organizationId: string; customerId: string }
   | { kind: 'agent'; organizationId: string; agentId: string; role: AgentRole; agentKind: AgentKind };

@@ -1,7 +1,7 @@
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 import { AgentKind, AgentRole, Id } from '@livedesk/contracts';
-import { InvalidTokenError } from './identity-errors.js';
+import { InvalidTokenError } from './invalid-token-error.js';
 import type { Principal } from './principal.js';
 
 export interface TokenServiceOptions {
@@ -29,7 +29,7 @@ const Claims = z.discriminatedUnion('kind', [
 ]);
 
 /**
- * The gateway's own tokens (JWT, HS256): `iss` and `aud` `livedesk`, `sub` the customer or
+ * livedesk tokens, issued by the gateway (JWT, HS256): `iss` and `aud` `livedesk`, `sub` the customer or
  * agent id, `org` its organization, `kind` `customer` or `agent`, and for agents `role` and
  * `agent_kind`. One key signs and verifies on every replica, so any replica accepts a token
  * that another issued.
@@ -62,7 +62,7 @@ export class TokenService {
     return { token, expires_at: new Date(expiresAt * 1000).toISOString() };
   }
 
-  /** The token's principal; throws `InvalidTokenError` (`expired` or `invalid`) otherwise. */
+  /** The token's principal; throws `InvalidTokenError` (`token_expired` or `token_invalid`) otherwise. */
   async verify(token: string): Promise<Principal> {
     let payload: unknown;
     try {
@@ -74,10 +74,10 @@ export class TokenService {
         currentDate: this.now(),
       }));
     } catch (error) {
-      throw new InvalidTokenError(error instanceof errors.JWTExpired ? 'expired' : 'invalid');
+      throw new InvalidTokenError(error instanceof errors.JWTExpired ? 'token_expired' : 'token_invalid');
     }
     const claims = Claims.safeParse(payload);
-    if (!claims.success) throw new InvalidTokenError('invalid');
+    if (!claims.success) throw new InvalidTokenError('token_invalid');
     const { data } = claims;
     return data.kind === 'agent'
       ? { kind: 'agent', organizationId: data.org, agentId: data.sub, role: data.role, agentKind: data.agent_kind }

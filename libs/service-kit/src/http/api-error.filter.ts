@@ -1,15 +1,7 @@
 import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import type { ErrorCode } from '@livedesk/contracts';
-import { IdentityError, type IdentityErrorCode } from './identity-errors.js';
-
-const STATUS_OF: Record<IdentityErrorCode, number> = {
-  validation: HttpStatus.BAD_REQUEST,
-  authentication: HttpStatus.UNAUTHORIZED,
-  authorization: HttpStatus.FORBIDDEN,
-  not_found: HttpStatus.NOT_FOUND,
-  conflict: HttpStatus.CONFLICT,
-};
+import { ApiError } from './api-error.js';
 
 const CODE_OF_STATUS: Partial<Record<number, ErrorCode>> = {
   [HttpStatus.BAD_REQUEST]: 'validation',
@@ -24,15 +16,16 @@ const CODE_OF_STATUS: Partial<Record<number, ErrorCode>> = {
   [HttpStatus.SERVICE_UNAVAILABLE]: 'unavailable',
 };
 
-export interface ApiError {
+export interface ApiErrorAnswer {
   status: number;
-  body: { error: { code: ErrorCode; message: string } };
+  body: { error: { code: ErrorCode; message: string; reason?: string } };
 }
 
 /** The HTTP answer to what a `/v1/` request threw (contracts' `HttpErrorBody`). */
-export function apiErrorOf(exception: unknown): ApiError {
-  if (exception instanceof IdentityError) {
-    return { status: STATUS_OF[exception.code], body: { error: { code: exception.code, message: exception.message } } };
+export function apiErrorOf(exception: unknown): ApiErrorAnswer {
+  if (exception instanceof ApiError) {
+    const error = { code: exception.code, message: exception.message, ...(exception.reason ? { reason: exception.reason } : {}) };
+    return { status: exception.status, body: { error } };
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { InvalidTokenError } from './identity-errors.js';
+import { InvalidTokenError } from './invalid-token-error.js';
 import type { Principal } from './principal.js';
 import { TokenService } from './token-service.js';
 
@@ -58,20 +58,20 @@ describe('TokenService', () => {
     const tokens = service(() => now);
     const { token } = await tokens.issue(agent);
     now = new Date('2026-11-24T13:00:01Z');
-    expect(await reasonOf(tokens.verify(token))).toBe('expired');
+    expect(await reasonOf(tokens.verify(token))).toBe('token_expired');
   });
 
   it('refuses a token signed with another key, a tampered one, and garbage as invalid', async () => {
     const { token } = await service(undefined, 'another-secret-of-at-least-32-characters').issue(agent);
-    expect(await reasonOf(service().verify(token))).toBe('invalid');
+    expect(await reasonOf(service().verify(token))).toBe('token_invalid');
 
     const genuine = (await service().issue(agent)).token;
     const [header, , signature] = genuine.split('.');
     const promoted = Buffer.from(JSON.stringify({ ...claims(genuine), role: 'admin' })).toString('base64url');
-    expect(await reasonOf(service().verify(`${header}.${promoted}.${signature}`))).toBe('invalid');
+    expect(await reasonOf(service().verify(`${header}.${promoted}.${signature}`))).toBe('token_invalid');
 
-    expect(await reasonOf(service().verify('not a token'))).toBe('invalid');
-    expect(await reasonOf(service().verify(''))).toBe('invalid');
+    expect(await reasonOf(service().verify('not a token'))).toBe('token_invalid');
+    expect(await reasonOf(service().verify(''))).toBe('token_invalid');
   });
 
   it('refuses an unsigned (alg none) token', async () => {
@@ -81,7 +81,7 @@ describe('TokenService', () => {
       .setSubject('agent-1')
       .setExpirationTime('1h')
       .encode();
-    expect(await reasonOf(service(() => new Date()).verify(unsigned))).toBe('invalid');
+    expect(await reasonOf(service(() => new Date()).verify(unsigned))).toBe('token_invalid');
   });
 
   it('refuses a token of another issuer or audience, or with claims it does not understand', async () => {
@@ -104,11 +104,11 @@ describe('TokenService', () => {
       role: 'admin',
       agentKind: 'human',
     });
-    expect(await reasonOf(tokens.verify(await sign(good, 'someone-else')))).toBe('invalid');
-    expect(await reasonOf(tokens.verify(await sign(good, 'livedesk', 'another-app')))).toBe('invalid');
-    expect(await reasonOf(tokens.verify(await sign({ ...good, role: 'owner' })))).toBe('invalid');
-    expect(await reasonOf(tokens.verify(await sign({ kind: 'agent', role: 'admin', agent_kind: 'human' })))).toBe('invalid');
-    expect(await reasonOf(tokens.verify(await sign({ org: 'org-1', kind: 'visitor' })))).toBe('invalid');
+    expect(await reasonOf(tokens.verify(await sign(good, 'someone-else')))).toBe('token_invalid');
+    expect(await reasonOf(tokens.verify(await sign(good, 'livedesk', 'another-app')))).toBe('token_invalid');
+    expect(await reasonOf(tokens.verify(await sign({ ...good, role: 'owner' })))).toBe('token_invalid');
+    expect(await reasonOf(tokens.verify(await sign({ kind: 'agent', role: 'admin', agent_kind: 'human' })))).toBe('token_invalid');
+    expect(await reasonOf(tokens.verify(await sign({ org: 'org-1', kind: 'visitor' })))).toBe('token_invalid');
   });
 
   it('refuses a token without an expiry', async () => {
@@ -118,7 +118,7 @@ describe('TokenService', () => {
       .setAudience('livedesk')
       .setSubject('customer-1')
       .sign(new TextEncoder().encode(SECRET));
-    expect(await reasonOf(service().verify(token))).toBe('invalid');
+    expect(await reasonOf(service().verify(token))).toBe('token_invalid');
   });
 
   it('gives InvalidTokenError the authentication code, for the WebSocket and HTTP answers', async () => {
@@ -126,6 +126,6 @@ describe('TokenService', () => {
       .verify('x')
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InvalidTokenError);
-    expect(error).toMatchObject({ code: 'authentication', reason: 'invalid' });
+    expect(error).toMatchObject({ code: 'authentication', reason: 'token_invalid' });
   });
 });

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { IdentityError } from './identity-errors.js';
+import { ApiError } from './api-error.js';
 
 /** The body as `schema` describes it, or a `validation` error that names each offending field. */
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
@@ -11,7 +11,7 @@ export function parseOrRefuse<S extends z.ZodType>(schema: S, value: unknown, pr
   // reportInput: so that a missing field (input undefined) reads "x is required".
   const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
-  throw new IdentityError('validation', result.error.issues.map((issue) => describeIssue(issue, prefix)).join('; '));
+  throw new ApiError('validation', result.error.issues.map((issue) => describeIssue(issue, prefix)).join('; '));
 }
 
 function describeIssue(issue: z.core.$ZodIssue, prefix: string): string {

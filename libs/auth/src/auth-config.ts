@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+/** The settings of every service that checks livedesk tokens or the installation admin token. */
+export interface AuthSettings {
+  /** The installation admin token (`Authorization: Bearer …`). Absent outside production: the development one. */
+  LIVEDESK_ADMIN_TOKEN?: string | undefined;
+  /** HS256 key of livedesk tokens. Absent outside production: the development one. */
+  LIVEDESK_JWT_SECRET?: string | undefined;
+}
+
+const ADMIN_TOKEN_MIN = 16;
+const JWT_SECRET_MIN = 32;
+
+/**
+ * The variables as a zod raw shape for `bootstrapService({ configExtension })`. In production
+ * both are required: the development values are public, and a secret that differed between
+ * replicas or services would make one refuse the tokens another issued.
+ */
+export function authConfigShape(env: NodeJS.ProcessEnv = process.env) {
+  const production = env.NODE_ENV === 'production';
+  const secret = (min: number, what: string): z.ZodType<string | undefined> => {
+    const required = z
+      .string({
+        error: (issue) =>
+          issue.input === undefined ? `is required when NODE_ENV is production (${what}, at least ${min} characters)` : undefined,
+      })
+      .min(min, `must be at least ${min} characters (${what})`);
+    return production ? required : required.optional();
+  };
+  return {
+    LIVEDESK_ADMIN_TOKEN: secret(ADMIN_TOKEN_MIN, 'the installation admin token'),
+    LIVEDESK_JWT_SECRET: secret(JWT_SECRET_MIN, 'the key that signs livedesk tokens, the same in every service and replica'),
+  };
+}
