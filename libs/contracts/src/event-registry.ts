@@ -62,6 +62,24 @@ export class EventRegistry<Defs extends Record<string, AnyDefinition>> {
     return parsed.data;
   }
 
+  /**
+   * Reads stored data as the current version like `decode`, but without validating it: for
+   * bulk readers of the event store's own log (a projection's replay of millions of events),
+   * where every event was validated by `encode` when it was written and upcasters only reshape.
+   * Data from anywhere else (a message, a request) goes through `decode`.
+   */
+  upcast(type: string, schemaVersion: number, data: unknown): unknown {
+    const definition = this.definition(type);
+    if (schemaVersion > definition.schemaVersion) {
+      throw new EventSchemaError(type, schemaVersion, `newer than this reader (v${definition.schemaVersion})`);
+    }
+    let current = data;
+    for (let version = schemaVersion; version < definition.schemaVersion; version++) {
+      current = definition.upcasters[version]!(current);
+    }
+    return current;
+  }
+
   private definition(type: string): AnyDefinition {
     const definition = this.byType.get(type);
     if (!definition) throw new UnknownEventTypeError(type);

@@ -7,6 +7,8 @@ export * from './subjects.js';
 export * from './conversation/events.js';
 export * from './ticket/events.js';
 export * from './agent/events.js';
+export * from './sla/events.js';
+export * from './organization/events.js';
 export { allEvents } from './all-events.js';
 export * from './actor.js';
 export * from './conversation/chat-view.js';

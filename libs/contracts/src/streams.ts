@@ -1,5 +1,8 @@
-/** Stream ids are `<category>-<id>`: `conversation-…`, `ticket-…`, `agent-…`. */
-export const streamCategories = ['conversation', 'ticket', 'agent'] as const;
+/**
+ * Stream ids are `<category>-<id>`: `conversation-…`, `ticket-…`, `agent-…`, `organization-…`,
+ * and the metrics service's `slapolicy-…` (SLA policies) and `sla-…` (a conversation's SLA alerts).
+ */
+export const streamCategories = ['conversation', 'ticket', 'agent', 'organization', 'slapolicy', 'sla'] as const;
 export type StreamCategory = (typeof streamCategories)[number];
 
 export function streamId(category: StreamCategory, id: string): string {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Actor, AgentKind } from '../actor.js';
 import { AttachmentRef, Id } from '../common.js';
 import { ChatEventView, ChatStatus, ChatSummary } from './chat-view.js';
-import { Channel, PageContext, conversationEvents } from './events.js';
+import { Channel, PageContext, Priority, conversationEvents } from './events.js';
 
 /**
  * Commands to the conversation service, over NATS request/reply on
@@ -77,6 +77,15 @@ export const conversationCommands = {
     reply: VersionReply,
   },
   add_tag: { request: z.object({ ...onChat, tag: z.string().min(1).max(64) }), reply: VersionReply },
+  answer_nps: {
+    request: z.object({ ...onChat, score: z.number().int().min(0).max(10), comment: z.string().max(2048).optional() }),
+    reply: VersionReply,
+  },
+  report_goal: {
+    request: z.object({ ...onChat, goal: z.string().min(1).max(128), value: z.number().finite().nonnegative().optional() }),
+    reply: VersionReply,
+  },
+  set_priority: { request: z.object({ ...onChat, priority: Priority }), reply: VersionReply },
   leave_message: {
     request: z.object({ ...onChat, email: z.email().max(320), name: z.string().max(255).optional(), text: z.string().min(1).max(16_384) }),
     reply: VersionReply,

@@ -5,6 +5,10 @@ import { defineEvent, type EventUnion } from '../define-event.js';
 export const Channel = z.enum(['chat', 'messaging']);
 export type Channel = z.infer<typeof Channel>;
 
+/** How urgent a conversation is: SLA policies match on it (metrics.md, SLA); `normal` until set. */
+export const Priority = z.enum(['low', 'normal', 'high', 'urgent']);
+export type Priority = z.infer<typeof Priority>;
+
 export const PageContext = z.object({
   url: z.string().max(2048).optional(),
   title: z.string().max(512).optional(),
@@ -70,6 +74,18 @@ export const conversationEvents = {
     z.object({ reason: z.enum(['left_in_queue', 'unanswered', 'no_agents']) }),
   ),
   TagAdded: defineEvent('TagAdded', z.object({ tag: z.string().min(1).max(64) })),
+  /** The customer's 0–10 answer to "how likely are you to recommend us" (NPS, metrics.md). */
+  NpsAnswered: defineEvent(
+    'NpsAnswered',
+    z.object({ score: z.number().int().min(0).max(10), comment: z.string().max(2048).optional() }),
+  ),
+  /** The company's site reports that the conversation led to a goal (purchase, signup …): metrics' conversion. */
+  GoalReported: defineEvent(
+    'GoalReported',
+    z.object({ goal: z.string().min(1).max(128), value: z.number().finite().nonnegative().optional() }),
+  ),
+  /** An agent, bot or supervisor sets how urgent the conversation is. */
+  PrioritySet: defineEvent('PrioritySet', z.object({ priority: Priority })),
   /** No agent could take the chat; the customer left a message for later (a ticket, once ticketing runs). */
   OfflineMessageLeft: defineEvent(
     'OfflineMessageLeft',

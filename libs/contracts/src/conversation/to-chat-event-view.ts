@@ -11,8 +11,8 @@ export interface StoredChatEvent {
   data: unknown;
 }
 
-/** Events that only agents see: the team's own bookkeeping. */
-const AGENT_ONLY = new Set(['TagAdded']);
+/** Events that only agents see: the team's own bookkeeping (tags, priority, the goals the site reports). */
+const AGENT_ONLY = new Set(['TagAdded', 'PrioritySet', 'GoalReported']);
 /** Fields customers never see: a transfer note is written for the receiving agent. */
 const AGENT_ONLY_FIELDS: Record<string, readonly string[]> = { ConversationTransferred: ['note'] };
 

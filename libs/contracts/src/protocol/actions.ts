@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AgentKind, AgentRole } from '../actor.js';
 import { AttachmentRef, Id } from '../common.js';
 import { ChatEventView, ChatSummary } from '../conversation/chat-view.js';
-import { Channel, PageContext } from '../conversation/events.js';
+import { Channel, PageContext, Priority } from '../conversation/events.js';
 import { RoutingStatus } from '../agent/events.js';
 
 /**
@@ -106,6 +106,16 @@ export const customerActions = {
     response: VersionResponse,
     summary: 'The customer ends the chat.',
   },
+  answer_nps: {
+    request: z.object({ ...ChatRef, score: z.number().int().min(0).max(10), comment: z.string().max(2048).optional() }).strict(),
+    response: VersionResponse,
+    summary: 'Extension: the 0–10 answer to "how likely are you to recommend us" (NPS); a new answer replaces the last.',
+  },
+  report_goal: {
+    request: z.object({ ...ChatRef, goal: z.string().min(1).max(128), value: z.number().finite().nonnegative().optional() }).strict(),
+    response: VersionResponse,
+    summary: "Extension: the site reports a goal the chat led to (purchase, signup …), for conversion; a goal reported again is stored once.",
+  },
   list_chats: {
     request: z.object(ListCursor).strict(),
     response: ListChatsResponse,
@@ -178,6 +188,11 @@ export const agentActions = {
     request: z.object(ChatRef).strict(),
     response: VersionResponse,
     summary: 'Ends the chat as resolved.',
+  },
+  set_priority: {
+    request: z.object({ ...ChatRef, priority: Priority }).strict(),
+    response: VersionResponse,
+    summary: 'Extension: how urgent an open chat is (low, normal, high, urgent); SLA policies match on it.',
   },
   list_visitors: {
     request: z.object({ group_id: Id.optional() }).strict(),

@@ -66,6 +66,16 @@ export function toDomainCommand<N extends ConversationCommandName>(name: N, wire
       return { type: 'mark_missed', actor, reason: (wire as WireCommand<'mark_missed'>).reason };
     case 'add_tag':
       return { type: 'add_tag', actor, tag: (wire as WireCommand<'add_tag'>).tag };
+    case 'answer_nps': {
+      const nps = wire as WireCommand<'answer_nps'>;
+      return { type: 'answer_nps', actor, score: nps.score, ...(nps.comment ? { comment: nps.comment } : {}) };
+    }
+    case 'report_goal': {
+      const goal = wire as WireCommand<'report_goal'>;
+      return { type: 'report_goal', actor, goal: goal.goal, ...(goal.value === undefined ? {} : { value: goal.value }) };
+    }
+    case 'set_priority':
+      return { type: 'set_priority', actor, priority: (wire as WireCommand<'set_priority'>).priority };
     case 'leave_message': {
       const leave = wire as WireCommand<'leave_message'>;
       return { type: 'leave_message', actor, email: leave.email, text: leave.text, ...(leave.name ? { name: leave.name } : {}) };

@@ -1,4 +1,4 @@
-import type { Actor, AgentKind, AttachmentRef, Channel } from '@livedesk/contracts';
+import type { Actor, AgentKind, AttachmentRef, Channel, Priority } from '@livedesk/contracts';
 import type { PageContext } from './conversation-state.js';
 
 /**
@@ -64,6 +64,20 @@ export interface AddTagCommand extends CommandBase<'add_tag'> {
   readonly tag: string;
 }
 
+export interface AnswerNpsCommand extends CommandBase<'answer_nps'> {
+  readonly score: number;
+  readonly comment?: string;
+}
+
+export interface ReportGoalCommand extends CommandBase<'report_goal'> {
+  readonly goal: string;
+  readonly value?: number;
+}
+
+export interface SetPriorityCommand extends CommandBase<'set_priority'> {
+  readonly priority: Priority;
+}
+
 export interface LeaveMessageCommand extends CommandBase<'leave_message'> {
   readonly email: string;
   readonly name?: string;
@@ -83,4 +97,7 @@ export type ConversationCommand =
   | CloseCommand
   | MarkMissedCommand
   | AddTagCommand
+  | AnswerNpsCommand
+  | ReportGoalCommand
+  | SetPriorityCommand
   | LeaveMessageCommand;

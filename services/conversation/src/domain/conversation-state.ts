@@ -1,4 +1,4 @@
-import type { Author, Channel, ChatStatus, ConversationEvent } from '@livedesk/contracts';
+import type { Author, Channel, ChatStatus, ConversationEvent, Priority } from '@livedesk/contracts';
 import { authorKey, clientIdKey } from './author-keys.js';
 
 type EventOf<T extends ConversationEvent['type']> = Extract<ConversationEvent, { type: T }>;
@@ -59,6 +59,10 @@ export interface StartedConversation {
   /** The last rating given; a new one replaces it. */
   readonly rating: Rating | null;
   readonly tags: readonly string[];
+  /** `normal` until an agent, bot or supervisor sets it. */
+  readonly priority: Priority;
+  /** The goals reported for the conversation (conversion), each once. */
+  readonly goals: readonly string[];
   readonly startedAt: Date;
   readonly updatedAt: Date;
 }
@@ -96,6 +100,8 @@ function started(event: EventOf<'ConversationStarted'> & StoredConversationEvent
     lastSeen: new Map(),
     rating: null,
     tags: [],
+    priority: 'normal',
+    goals: [],
     startedAt: event.occurredAt,
     updatedAt: event.occurredAt,
   };
@@ -132,6 +138,12 @@ function apply(state: StartedConversation, event: StoredConversationEvent): Star
       return state;
     case 'TagAdded':
       return state.tags.includes(event.data.tag) ? state : { ...state, tags: [...state.tags, event.data.tag] };
+    case 'NpsAnswered':
+      return state;
+    case 'GoalReported':
+      return state.goals.includes(event.data.goal) ? state : { ...state, goals: [...state.goals, event.data.goal] };
+    case 'PrioritySet':
+      return { ...state, priority: event.data.priority };
   }
 }
 

@@ -1,6 +1,6 @@
 import { isSupervisor, type Actor, type ConversationEvent } from '@livedesk/contracts';
 import { authorKey } from './author-keys.js';
-import type { AddTagCommand, MarkSeenCommand, RateCommand } from './conversation-commands.js';
+import type { AddTagCommand, AnswerNpsCommand, MarkSeenCommand, RateCommand, ReportGoalCommand, SetPriorityCommand } from './conversation-commands.js';
 import type { StartedConversation } from './conversation-state.js';
 import { hasEnded, isAssignedAgent, isChatCustomer } from './participants.js';
 import { authorOf, canRead } from './read-rules.js';
@@ -20,15 +20,48 @@ export function decideMarkSeen(command: MarkSeenCommand, state: StartedConversat
 
 /** The customer rates the service they got; rating again replaces the earlier score. */
 export function decideRate(command: RateCommand, state: StartedConversation): ConversationEvent[] {
-  if (!isChatCustomer(state, command.actor)) throw refuse.notParticipant();
+  checkFeedback(command.actor, state);
+  const { score, comment } = command;
+  return [{ type: 'ConversationRated', data: { score, ...(comment === undefined ? {} : { comment }) } }];
+}
+
+/** The customer answers the recommend question (0–10), under the same rules as a rating; a new answer replaces the earlier one. */
+export function decideAnswerNps(command: AnswerNpsCommand, state: StartedConversation): ConversationEvent[] {
+  checkFeedback(command.actor, state);
+  const { score, comment } = command;
+  return [{ type: 'NpsAnswered', data: { score, ...(comment === undefined ? {} : { comment }) } }];
+}
+
+/** Feedback is about a chat someone served: not while it is still queued, nor after it was missed. */
+function checkFeedback(actor: Actor, state: StartedConversation): void {
+  if (!isChatCustomer(state, actor)) throw refuse.notParticipant();
   if (state.status === 'queued') throw refuse.chatNotStarted();
   // A chat closed with no agent ever assigned ended as missed (left_in_queue) before its
   // close, so it has nothing to rate either.
   if (state.status === 'missed' || (state.status === 'closed' && state.agentIds.length === 0)) {
     throw refuse.nothingToRate();
   }
-  const { score, comment } = command;
-  return [{ type: 'ConversationRated', data: { score, ...(comment === undefined ? {} : { comment }) } }];
+}
+
+/**
+ * The company's site (through the customer's widget, or a service) reports a goal the
+ * conversation led to, in any status: a purchase often comes after the chat ended. A goal
+ * reported again is the same conversion and stores nothing.
+ */
+export function decideReportGoal(command: ReportGoalCommand, state: StartedConversation): ConversationEvent[] {
+  const { actor, goal, value } = command;
+  if (actor.kind !== 'system' && !isChatCustomer(state, actor)) throw refuse.notParticipant();
+  if (state.goals.includes(goal)) return [];
+  return [{ type: 'GoalReported', data: { goal, ...(value === undefined ? {} : { value }) } }];
+}
+
+/** How urgent the chat is, set while it is open by whoever may transfer it (SLA policies match on it). */
+export function decideSetPriority(command: SetPriorityCommand, state: StartedConversation): ConversationEvent[] {
+  const { actor, priority } = command;
+  if (hasEnded(state)) throw refuse.chatInactive();
+  if (actor.kind !== 'system' && !isSupervisor(actor) && !isAssignedAgent(state, actor)) throw refuse.notAssigned();
+  if (state.priority === priority) return [];
+  return [{ type: 'PrioritySet', data: { priority } }];
 }
 
 export function decideAddTag(command: AddTagCommand, state: StartedConversation): ConversationEvent[] {

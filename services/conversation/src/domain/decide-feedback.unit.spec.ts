@@ -200,3 +200,86 @@ describe('decide: add_tag', () => {
     });
   });
 });
+
+describe('decide: answer_nps', () => {
+  it.each([
+    ['active', activeChat],
+    ['resolved', resolvedChat],
+    ['closed', closedChat],
+  ])('records the 0–10 answer in a %s chat', (_, history) => {
+    given(history)
+      .when({ type: 'answer_nps', actor: customer, score: 9, comment: 'great' })
+      .then([{ type: 'NpsAnswered', data: { score: 9, comment: 'great' } }]);
+  });
+
+  it('takes 0, the lowest answer, and a new answer later (the last counts)', () => {
+    given([...resolvedChat, { type: 'NpsAnswered', data: { score: 10 } }])
+      .when({ type: 'answer_nps', actor: customer, score: 0 })
+      .then([{ type: 'NpsAnswered', data: { score: 0 } }]);
+  });
+
+  it('refuses a queued chat, a missed one and one closed from the queue, like a rating', () => {
+    given(queuedChat).when({ type: 'answer_nps', actor: customer, score: 5 }).thenRefuses('conflict', 'chat_not_started');
+    given(missedChat).when({ type: 'answer_nps', actor: customer, score: 5 }).thenRefuses('conflict', 'nothing_to_rate');
+    given(abandonedChat).when({ type: 'answer_nps', actor: customer, score: 5 }).thenRefuses('conflict', 'nothing_to_rate');
+  });
+
+  it.each([
+    ['another customer', strangerCustomer],
+    ['the agent', alice],
+  ])('refuses %s as not_participant', (_, actor) => {
+    given(resolvedChat).when({ type: 'answer_nps', actor, score: 7 }).thenRefuses('authorization', 'not_participant');
+  });
+});
+
+describe('decide: report_goal', () => {
+  it.each([
+    ['queued', queuedChat],
+    ['active', activeChat],
+    ['closed', closedChat],
+    ['missed', missedChat],
+  ])('records a goal in a %s chat (a purchase may come after the chat)', (_, history) => {
+    given(history)
+      .when({ type: 'report_goal', actor: customer, goal: 'purchase', value: 49.9 })
+      .then([{ type: 'GoalReported', data: { goal: 'purchase', value: 49.9 } }]);
+  });
+
+  it('lets a service report one, without a value', () => {
+    given(resolvedChat).when({ type: 'report_goal', actor: routing, goal: 'signup' }).then([{ type: 'GoalReported', data: { goal: 'signup' } }]);
+  });
+
+  it('stores a goal once: the same goal again is a no-op, another goal is stored', () => {
+    const history = [...resolvedChat, { type: 'GoalReported', data: { goal: 'purchase' } } as const];
+    given(history).when({ type: 'report_goal', actor: customer, goal: 'purchase', value: 10 }).thenNothing();
+    given(history).when({ type: 'report_goal', actor: customer, goal: 'signup' }).then([{ type: 'GoalReported', data: { goal: 'signup' } }]);
+  });
+
+  it.each([
+    ['another customer', strangerCustomer],
+    ['an agent', alice],
+  ])('refuses %s as not_participant', (_, actor) => {
+    given(resolvedChat).when({ type: 'report_goal', actor, goal: 'purchase' }).thenRefuses('authorization', 'not_participant');
+  });
+});
+
+describe('decide: set_priority', () => {
+  it.each([
+    ['the assigned agent', alice],
+    ['a supervisor', supervisor],
+    ['a service', routing],
+  ])('sets the priority of an open chat as %s', (_, actor) => {
+    const state = given(activeChat).when({ type: 'set_priority', actor, priority: 'urgent' }).then([{ type: 'PrioritySet', data: { priority: 'urgent' } }]);
+    expect(state).toMatchObject({ priority: 'urgent' });
+  });
+
+  it('sets it on a queued chat (a supervisor triaging the queue), and is a no-op for the priority it has', () => {
+    given(queuedChat).when({ type: 'set_priority', actor: supervisor, priority: 'high' }).then([{ type: 'PrioritySet', data: { priority: 'high' } }]);
+    given(activeChat).when({ type: 'set_priority', actor: alice, priority: 'normal' }).thenNothing();
+    given([...activeChat, { type: 'PrioritySet', data: { priority: 'low' } }]).when({ type: 'set_priority', actor: alice, priority: 'low' }).thenNothing();
+  });
+
+  it('refuses an agent the chat is not assigned to, and an ended chat', () => {
+    given(activeChat).when({ type: 'set_priority', actor: bob, priority: 'high' }).thenRefuses('authorization', 'not_assigned');
+    given(resolvedChat).when({ type: 'set_priority', actor: supervisor, priority: 'high' }).thenRefuses('conflict', 'chat_inactive');
+  });
+});

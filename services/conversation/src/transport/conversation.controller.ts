@@ -34,6 +34,9 @@ export class ConversationController {
   @MessagePattern('cmd.conversation.close') close(@Payload() p: unknown) { return this.command('close', p); }
   @MessagePattern('cmd.conversation.mark_missed') markMissed(@Payload() p: unknown) { return this.command('mark_missed', p); }
   @MessagePattern('cmd.conversation.add_tag') addTag(@Payload() p: unknown) { return this.command('add_tag', p); }
+  @MessagePattern('cmd.conversation.answer_nps') answerNps(@Payload() p: unknown) { return this.command('answer_nps', p); }
+  @MessagePattern('cmd.conversation.report_goal') reportGoal(@Payload() p: unknown) { return this.command('report_goal', p); }
+  @MessagePattern('cmd.conversation.set_priority') setPriority(@Payload() p: unknown) { return this.command('set_priority', p); }
   @MessagePattern('cmd.conversation.leave_message') leaveMessage(@Payload() p: unknown) { return this.command('leave_message', p); }
   @MessagePattern('cmd.conversation.get') get(@Payload() p: unknown) { return this.query('get', p); }
   @MessagePattern('cmd.conversation.list') list(@Payload() p: unknown) { return this.query('list', p); }

@@ -31,6 +31,20 @@ describe('Directory', () => {
     expect(rows.map((row) => row.name)).toEqual(['2026-11-24-01-directory', '2026-11-24-02-canned-responses']);
   });
 
+  it('records a new organization as OrganizationCreated in its own stream, with the canonical time zone', async () => {
+    const { organizationId } = await directory.createOrganization({ name: 'Zoned', timeZone: 'europe/warsaw' });
+    const { rows } = await sql<{ stream_id: string; type: string; data: unknown; organization_id: string }>`
+      SELECT stream_id, type, data, organization_id FROM event_store.events WHERE stream_id = ${`organization-${organizationId}`}`.execute(db);
+    expect(rows).toEqual([
+      {
+        stream_id: `organization-${organizationId}`,
+        type: 'OrganizationCreated',
+        organization_id: organizationId,
+        data: { organization_id: organizationId, name: 'Zoned', time_zone: 'Europe/Warsaw' },
+      },
+    ]);
+  });
+
   it('never lets one organization read the rows of another by id', async () => {
     const acme = await directory.createOrganization({ name: 'Acme' });
     const globex = await directory.createOrganization({ name: 'Globex' });

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { AgentKind, AgentRole } from '@livedesk/contracts';
+import { allEvents, streamId, type AgentKind, type AgentRole } from '@livedesk/contracts';
+import { AppendNotifier, appendToStream, type EventStoreTables } from '@livedesk/event-store';
 import { createApiKey } from './api-keys.js';
 import type {
   Agent,
@@ -29,12 +30,20 @@ const DEFAULT_GROUP_NAME = 'General';
  * only to the login code.
  */
 export class Directory {
+  private readonly appended: AppendNotifier;
+
   constructor(
     private readonly db: Kysely<DirectoryTables>,
     private readonly passwords: PasswordHasher,
-  ) {}
+  ) {
+    this.appended = new AppendNotifier(db);
+  }
 
-  /** Creates an organization with its default group, `General`. */
+  /**
+   * Creates an organization with its default group, `General`, and records it as an
+   * `OrganizationCreated` event in the same transaction (other services, metrics among them,
+   * learn the organization's time zone from it).
+   */
   async createOrganization(input: NewOrganization): Promise<{ organizationId: string; identitySecret: string; defaultGroupId: string }> {
     const timeZone = input.timeZone === undefined ? 'UTC' : canonicalTimeZone(input.timeZone);
     if (timeZone === undefined) throw new IdentityError('validation', `time_zone: "${input.timeZone}" is not an IANA time zone`);
@@ -52,7 +61,16 @@ export class Directory {
         .insertInto('directory.groups')
         .values({ id: defaultGroupId, organization_id: organizationId, name: DEFAULT_GROUP_NAME, routing: 'auto' })
         .execute();
+      const created = allEvents.encode('OrganizationCreated', { organization_id: organizationId, name: input.name, time_zone: timeZone });
+      await appendToStream(
+        trx as unknown as Kysely<EventStoreTables>,
+        streamId('organization', organizationId),
+        organizationId,
+        [{ eventId: randomUUID(), ...created }],
+        'no_stream',
+      );
     });
+    this.appended.poke();
     return { organizationId, identitySecret, defaultGroupId };
   }
 

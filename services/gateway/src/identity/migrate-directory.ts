@@ -1,13 +1,15 @@
 import type { Kysely } from 'kysely';
-import { migrateSchema } from '@livedesk/event-store';
+import { migrateEventStore, migrateSchema } from '@livedesk/event-store';
 import * as directory20261124 from './migrations/2026-11-24-01-directory.js';
 import * as cannedResponses20261124 from './migrations/2026-11-24-02-canned-responses.js';
 
 /**
  * Brings the `directory` schema (organizations, groups, agents, customers, canned responses) up
- * to date. Gateway replicas that start together run each migration once (migrate-schema.ts).
+ * to date, after the event store the directory records organizations in. Gateway replicas that
+ * start together run each migration once (migrate-schema.ts).
  */
 export async function migrateDirectory(db: Kysely<any>): Promise<void> {
+  await migrateEventStore(db);
   await migrateSchema(db, {
     name: 'directory',
     migrations: {

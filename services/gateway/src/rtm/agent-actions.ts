@@ -48,6 +48,8 @@ export class AgentActions {
       transfer_chat: (context, payload: Request<'transfer_chat'>) => this.transfer(context, payload),
       resolve_chat: (context, payload: Request<'resolve_chat'>) =>
         this.conversations.command('resolve', { ...this.chats.commandBase(context), chat_id: payload.chat_id }),
+      set_priority: (context, payload: Request<'set_priority'>) =>
+        this.conversations.command('set_priority', { ...this.chats.commandBase(context), chat_id: payload.chat_id, priority: payload.priority }),
       // Visitors are not in groups before they start a chat: `group_id` lists them all.
       list_visitors: async (context) => ({ visitors: await this.visitors.online(context.organizationId) }),
       send_greeting: async (context, payload: Request<'send_greeting'>) => {

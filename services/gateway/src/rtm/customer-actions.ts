@@ -35,6 +35,20 @@ export class CustomerActions {
           score: payload.score,
           ...(payload.comment === undefined ? {} : { comment: payload.comment }),
         }),
+      answer_nps: (context, payload: Request<'answer_nps'>) =>
+        this.conversations.command('answer_nps', {
+          ...this.chats.commandBase(context),
+          chat_id: payload.chat_id,
+          score: payload.score,
+          ...(payload.comment === undefined ? {} : { comment: payload.comment }),
+        }),
+      report_goal: (context, payload: Request<'report_goal'>) =>
+        this.conversations.command('report_goal', {
+          ...this.chats.commandBase(context),
+          chat_id: payload.chat_id,
+          goal: payload.goal,
+          ...(payload.value === undefined ? {} : { value: payload.value }),
+        }),
       close_chat: (context, payload: Request<'close_chat'>) =>
         this.conversations.command('close', { ...this.chats.commandBase(context), chat_id: payload.chat_id }),
       list_chats: (context, payload: Request<'list_chats'>) => this.chats.listChats(context, payload),

@@ -1,6 +1,6 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
-import { openingWindows } from './opening-windows.js';
+import { compiledCalendar } from './compiled-calendar.js';
 
 /** `HH:MM` on a 24-hour clock; `24:00` closes an interval at midnight. */
 const ClockTime = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'expected HH:MM');
@@ -41,12 +41,7 @@ export function businessSeconds(calendar: BusinessCalendar | null, from: Date, t
   const end = to.getTime();
   if (end <= start) return 0;
   if (calendar === null) return (end - start) / 1000;
-  let total = 0;
-  for (const window of openingWindows(calendar, start)) {
-    if (window.start >= end) break;
-    total += Math.min(window.end, end) - Math.max(window.start, start);
-  }
-  return total / 1000;
+  return compiledCalendar(calendar).openMs(start, end) / 1000;
 }
 
 /**
@@ -56,11 +51,5 @@ export function businessSeconds(calendar: BusinessCalendar | null, from: Date, t
 export function addBusinessSeconds(calendar: BusinessCalendar | null, from: Date, seconds: number): Date {
   if (seconds <= 0) return new Date(from.getTime());
   if (calendar === null) return new Date(from.getTime() + seconds * 1000);
-  let remaining = seconds * 1000;
-  for (const window of openingWindows(calendar, from.getTime())) {
-    const start = Math.max(window.start, from.getTime());
-    if (window.end - start >= remaining) return new Date(start + remaining);
-    remaining -= window.end - start;
-  }
-  throw new Error('business calendar has no opening hours in the next ten years');
+  return new Date(compiledCalendar(calendar).addOpenMs(from.getTime(), seconds * 1000));
 }

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { Id } from '../common.js';
+import { defineEvent, type EventUnion } from '../define-event.js';
+
+export const organizationEvents = {
+  /**
+   * Stream `organization-<id>`: the gateway's directory created an organization. The metrics
+   * service reads the time zone its reports and per-day figures use.
+   */
+  OrganizationCreated: defineEvent(
+    'OrganizationCreated',
+    z.object({ organization_id: Id, name: z.string().max(255), time_zone: z.string().min(1).max(64) }),
+  ),
+} as const;
+
+export type OrganizationEvent = EventUnion<typeof organizationEvents>;
