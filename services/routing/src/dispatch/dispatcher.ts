@@ -1,15 +1,16 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { CommandFailedError } from '@livedesk/messaging';
 import { CLOCK, REDIS, type Clock } from '@livedesk/service-kit';
 import type { Redis } from 'ioredis';
 import { RoutingState } from '../state/routing-state.js';
 import { ConversationCommands } from './conversation-commands.js';
 import { RoutingSignals } from './routing-signals.js';
-import { RoutingTimers } from '../timers/routing-timers.js';
+import { RoutingTimers, type RoutingTimer } from '../timers/routing-timers.js';
 import { groupModes } from './group-modes.js';
 
 /** A reservation not confirmed by its AgentAssigned event within this time is handed back. */
-const RESERVATION_LEASE_MS = 10_000;
+export const RESERVATION_LEASE_MS = 10_000;
 /** Assign commands of one group in flight at once. */
 const MAX_ASSIGNMENTS_IN_FLIGHT = 64;
 /** Queue positions of a group are pushed at most this often. */
@@ -77,22 +78,23 @@ export class Dispatcher {
       // assignments one conversation-service round trip apart.
       const inFlight = new Set<Promise<void>>();
       for (;;) {
-        const reserved = await this.state.reserveNext(organizationId, groupId, this.clock.now().getTime());
-        if (!reserved) break;
         // A lease on the reservation: should this replica die before the assignment is stored,
-        // the timer hands the chat back to the queue (timer-actions.ts).
-        await this.timers.set(
-          {
-            kind: 'reservation',
-            organization_id: organizationId,
-            chat_id: reserved.chatId,
-            agent_id: reserved.agentId,
-            group_id: groupId,
-            queued_at_ms: reserved.queuedAtMs,
-          },
-          this.clock.now().getTime() + RESERVATION_LEASE_MS,
-        );
-        const assignment = this.assign(organizationId, reserved.chatId, reserved.agentId, reserved.queuedAtMs).finally(() =>
+        // the timer hands the chat back to the queue (timer-actions.ts). It is stored BEFORE
+        // reserving, under an id the reservation records (reserve-next.lua.ts), because the
+        // timers and the organization's keys are in different Redis Cluster slots, so no one
+        // script can do both. Stored after, as it was, a replica killed while reserveNext's
+        // answer was on its way left the chat reserved with no lease and no assign command:
+        // out of the queue, never assigned (routing-replicas.e2e.spec.ts, killed mid-stream;
+        // reservation-lease.int.spec.ts).
+        const now = this.clock.now().getTime();
+        const lease: RoutingTimer = { kind: 'reservation_lease', organization_id: organizationId, group_id: groupId, lease_id: randomUUID() };
+        await this.timers.set(lease, now + RESERVATION_LEASE_MS);
+        const reserved = await this.state.reserveNext(organizationId, groupId, now, lease.lease_id);
+        if (!reserved) {
+          await this.timers.clear(lease); // nothing to hand back (it would fire and find nothing)
+          break;
+        }
+        const assignment = this.assign(organizationId, reserved.chatId, reserved.agentId, reserved.queuedAtMs, lease.lease_id).finally(() =>
           inFlight.delete(assignment),
         );
         inFlight.add(assignment);
@@ -125,7 +127,7 @@ export class Dispatcher {
     );
   }
 
-  private async assign(organizationId: string, chatId: string, agentId: string, queuedAtMs: number): Promise<void> {
+  private async assign(organizationId: string, chatId: string, agentId: string, queuedAtMs: number, leaseId: string): Promise<void> {
     try {
       await this.conversations.assign(organizationId, chatId, agentId);
     } catch (error) {
@@ -140,7 +142,7 @@ export class Dispatcher {
       }
       // No answer: put it back where it was. Should the assignment have happened after all,
       // its AgentAssigned event moves the chat to that agent.
-      await this.state.cancelReservation(organizationId, chatId, agentId, queuedAtMs);
+      await this.state.cancelReservation(organizationId, chatId, agentId, queuedAtMs, leaseId);
       this.logger.warn({ err: error, chatId, agentId }, 'assignment failed; the chat is queued again');
     }
   }

@@ -4,6 +4,7 @@ import { conversationPattern, routingPattern } from '@livedesk/contracts';
 import { createDatabase } from '@livedesk/event-store';
 import { CommandClient, sendCommand } from '@livedesk/messaging';
 import { ChatSystem, waitFor } from '@livedesk/testing';
+import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 
 const GROUP = 'support';
@@ -47,6 +48,31 @@ describe('routing replicas', () => {
          WHERE organization_id = ${organizationId} AND type = 'AgentAssigned'`.execute(db);
       return rows.map((row) => ({ chat: row.stream_id, agent: row.agent }));
     } finally {
+      await db.destroy();
+    }
+  }
+
+  /**
+   * For a failure message: the chats with no AgentAssigned, each with its events and its routing
+   * state in Redis (queued, reserved, to whom). The test database is dropped after the run.
+   */
+  async function unassignedChats(organizationId: string): Promise<string> {
+    const db = createDatabase(system.database.url, { max: 1 });
+    const redis = new Redis(system.env.REDIS_URL!);
+    try {
+      const { rows } = await sql<{ stream_id: string; events: string }>`
+        SELECT stream_id, string_agg(type, ' ' ORDER BY stream_version) AS events FROM event_store.events
+         WHERE organization_id = ${organizationId} AND stream_id LIKE 'conversation-%'
+         GROUP BY stream_id HAVING bool_and(type <> 'AgentAssigned')`.execute(db);
+      const lines = await Promise.all(
+        rows.map(async (row) => {
+          const chat = await redis.hgetall(`routing:{${organizationId}}:chat:${row.stream_id.slice('conversation-'.length)}`);
+          return `${row.stream_id}: ${row.events}; routing: ${JSON.stringify(chat)}`;
+        }),
+      );
+      return `${rows.length} chats without AgentAssigned:\n${lines.join('\n')}`;
+    } finally {
+      redis.disconnect();
       await db.destroy();
     }
   }
@@ -98,7 +124,9 @@ describe('routing replicas', () => {
     const rows = await waitFor(async () => {
       const found = await assignments(org);
       return found.length >= 100 ? found : undefined;
-    }, { timeoutMs: 90_000, intervalMs: 250, what: '100 assignments after the kill' });
+    }, { timeoutMs: 90_000, intervalMs: 250, what: '100 assignments after the kill' }).catch(async (error: Error) => {
+      throw new Error(`${error.message}; ${await unassignedChats(org)}`);
+    });
     expect(new Set(rows.map((row) => row.chat)).size).toBe(100);
     expectNoDoubleAssignment(rows, 20);
   }, 120_000);

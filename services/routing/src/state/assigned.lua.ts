@@ -21,6 +21,7 @@ if not chat then return { 'ignored', 'unknown_chat' } end
 if chat.ended then return { 'ignored', 'ended' } end
 if chat.agentId == agentId then
   if chat.reserved then
+    endLease(chatId, chat)
     redis.call('HDEL', chatKey(chatId), 'reserved')
     return { 'confirmed' }
   end

@@ -1,21 +1,24 @@
 import { LUA_PRELUDE } from './prelude.lua.js';
 
 /**
- * cancelReservation — ARGV: chatId, agentId, queuedAtMs → 1 (undone) | 0 (nothing to undo)
+ * cancelReservation — ARGV: chatId, agentId, queuedAtMs[, leaseId] → 1 (undone) | 0 (nothing to undo)
  *
  * The assign command of a reservation failed: undo the reservation as if it never happened —
  * slot freed, chat back in its queue at its original time and arrival order, the drain and wait
  * samples it wrote removed, and the agent's last assignment and the customer's last agent put
  * back unless something newer replaced them. Only while the chat is still reserved to that
  * agent: if an AgentAssigned event confirmed it, moved it to someone else, or the chat was
- * re-queued or released meanwhile, that later fact wins and this does nothing.
+ * re-queued or released meanwhile, that later fact wins and this does nothing. With a lease id,
+ * only the reservation taken under that lease is undone (a later reservation of the same chat to
+ * the same agent has another lease).
  */
 export const CANCEL_RESERVATION_LUA =
   LUA_PRELUDE +
   `
-local chatId, agentId, queuedAtMs = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local chatId, agentId, queuedAtMs, leaseId = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local chat = loadChat(chatId)
 if not chat or chat.ended or chat.agentId ~= agentId or not chat.reserved then return 0 end
+if leaseId and leaseId ~= '' and chat.lease ~= leaseId then return 0 end
 local key = chatKey(chatId)
 local undo = redis.call('HMGET', key, 'assignSeq', 'undoDrained', 'undoWaitDay', 'undoLastAssignedAt', 'undoLastAssignedSeq', 'undoCustomerAgent')
 freeSlot(chatId, chat)

@@ -165,6 +165,37 @@ describe('RoutingState: events and reservations', () => {
     expect(await capacityViolations(state, org, ['a', 'b'])).toEqual([]);
   });
 
+  it('finds a reservation by its lease until it is confirmed, undone or replaced, and undoes only that lease', async () => {
+    const org = freshOrganization();
+    await addAgents(state, org, ['a', 'b']);
+    await queueChat(state, org, 'c1', 1);
+    await queueChat(state, org, 'c2', 2);
+    await queueChat(state, org, 'c3', 3);
+    expect(await state.leasedChat(org, 'lease-1')).toBeNull(); // stored before reserving: covers nothing yet
+
+    expect(await state.reserveNext(org, 'g', 4, 'lease-1')).toMatchObject({ chatId: 'c1', agentId: 'a' });
+    expect(await state.leasedChat(org, 'lease-1')).toBe('c1');
+    expect(await state.assigned(org, 'c1', 'a', 5)).toEqual({ outcome: 'confirmed' });
+    expect(await state.leasedChat(org, 'lease-1')).toBeNull();
+
+    // Undone under another lease, reserved again: the first lease, firing late, undoes nothing.
+    expect(await state.reserveNext(org, 'g', 6, 'lease-2')).toMatchObject({ chatId: 'c2', agentId: 'b' });
+    expect(await state.cancelReservation(org, 'c2', 'b', 2, 'lease-2')).toBe(true);
+    expect(await state.leasedChat(org, 'lease-2')).toBeNull();
+    expect(await state.reserveNext(org, 'g', 7, 'lease-3')).toMatchObject({ chatId: 'c2', agentId: 'b' });
+    expect(await state.cancelReservation(org, 'c2', 'b', 2, 'lease-2')).toBe(false);
+    expect(await state.chat(org, 'c2')).toMatchObject({ agentId: 'b', reserved: true });
+    expect(await state.leasedChat(org, 'lease-3')).toBe('c2');
+
+    // Replaced by someone else's AgentAssigned, or released: the lease covers nothing any more.
+    await state.assigned(org, 'c2', 'a', 8);
+    expect(await state.leasedChat(org, 'lease-3')).toBeNull();
+    expect(await state.reserveNext(org, 'g', 9, 'lease-4')).toMatchObject({ chatId: 'c3' });
+    await state.released(org, 'c3');
+    expect(await state.leasedChat(org, 'lease-4')).toBeNull();
+    expect(await capacityViolations(state, org, ['a', 'b'])).toEqual([]);
+  });
+
   it('lets a cancelled reservation be applied after all when its AgentAssigned comes late', async () => {
     const org = freshOrganization();
     await addAgents(state, org, ['a']);

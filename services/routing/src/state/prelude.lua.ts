@@ -35,6 +35,8 @@ const lua = JSON.stringify;
  *   in `available:<c>:<g>` exists ⇔ it is accepting with max - active > 0 on c, and its score and
  *   member spell its current free slots and last assignment (see `reindexAgent`). Every script
  *   that changes any of those calls `reindexAgent` before it returns.
+ * - I6 leases: `lease:<id>` names a chat ⇔ that chat is reserved (unconfirmed) under lease `<id>`
+ *   (`endLease`), so a lease that fires late can only undo the reservation it was taken for.
  */
 export const LUA_PRELUDE = `
 local base = KEYS[1]
@@ -49,6 +51,7 @@ local function drainedKey(id) return base .. ${lua(KEY_TAGS.drained)} .. id end
 local function waitsKey(day, id) return base .. ${lua(KEY_TAGS.waits)} .. day .. ':' .. id end
 local function chatKey(id) return base .. ${lua(KEY_TAGS.chat)} .. id end
 local function passedKey(id) return base .. ${lua(KEY_TAGS.passed)} .. id end
+local function leaseKey(id) return base .. ${lua(KEY_TAGS.lease)} .. id end
 local function customerKey(id) return base .. ${lua(KEY_TAGS.customerLastAgent)} .. id end
 local seqKey = base .. ${lua(KEY_TAGS.seq)}
 
@@ -108,7 +111,7 @@ local function unindexAgent(agentId, groupId)
   end
 end
 
-local CHAT_FIELDS = { 'groupId', 'channel', 'customerId', 'agentId', 'reserved', 'queuedAt', 'queueMember', 'waitRecorded', 'ended' }
+local CHAT_FIELDS = { 'groupId', 'channel', 'customerId', 'agentId', 'reserved', 'lease', 'queuedAt', 'queueMember', 'waitRecorded', 'ended' }
 
 -- The chat's fields (false when absent), or nil when the chat is unknown. A tombstone has only
 -- \`ended\`; a live chat always has \`channel\` (set by chat-started).
@@ -121,6 +124,15 @@ local function loadChat(chatId)
   return chat
 end
 
+-- The chat's reservation is over (confirmed, undone, or its slot freed): its lease, if any, no
+-- longer covers it. Keeps I6: \`lease:<id>\` exists ⇔ a chat is reserved under lease <id>.
+local function endLease(chatId, chat)
+  if not chat.lease then return end
+  redis.call('DEL', leaseKey(chat.lease))
+  redis.call('HDEL', chatKey(chatId), 'lease')
+  chat.lease = false
+end
+
 -- Frees the slot the chat holds, if any (I1, I2, I5). Returns the agent that held it, or false.
 local function freeSlot(chatId, chat)
   local agentId = chat.agentId
@@ -129,6 +141,7 @@ local function freeSlot(chatId, chat)
     redis.call('HINCRBY', agentKey(agentId), ACTIVE[chat.channel], -1)
     reindexAgent(agentId)
   end
+  endLease(chatId, chat)
   redis.call('HDEL', chatKey(chatId), 'agentId', 'reserved')
   chat.agentId = false
   chat.reserved = false
@@ -139,8 +152,9 @@ end
 -- moves the slot from a previous holder (I1, I2, I5), takes the chat out of its queue (I3) and, when
 -- it was queued, logs the drain for the wait estimate and the cycle's first queue wait for the
 -- day's median. Writes an undo record that cancel-reservation uses when a reservation fails.
+-- A reservation (reserve-next) may name the lease that covers it (I6).
 -- Returns the previous holder or false.
-local function take(chatId, chat, agentId, atMs, reserved)
+local function take(chatId, chat, agentId, atMs, reserved, lease)
   local previous = freeSlot(chatId, chat)
   if redis.call('SADD', agentChatsKey(agentId), chatId) == 1 then
     redis.call('HINCRBY', agentKey(agentId), ACTIVE[chat.channel], 1)
@@ -198,6 +212,11 @@ local function take(chatId, chat, agentId, atMs, reserved)
   if reserved then
     chatFields[#chatFields + 1] = 'reserved'
     chatFields[#chatFields + 1] = '1'
+    if lease and lease ~= '' then
+      chatFields[#chatFields + 1] = 'lease'
+      chatFields[#chatFields + 1] = lease
+      redis.call('SET', leaseKey(lease), chatId)
+    end
   end
   redis.call('HSET', chatKey(chatId), unpack(chatFields))
   return previous

@@ -1,7 +1,7 @@
 import { LUA_PRELUDE } from './prelude.lua.js';
 
 /**
- * reserveNext — ARGV: groupId, nowMs → { chatId, agentId, queuedAtMs } | nil
+ * reserveNext — ARGV: groupId, nowMs[, leaseId] → { chatId, agentId, queuedAtMs } | nil
  *
  * The routing decision, made and applied in one atomic step: however many replicas call it at
  * once, Redis runs one script at a time, so each sees the slots and the queue the previous one
@@ -26,13 +26,17 @@ import { LUA_PRELUDE } from './prelude.lua.js';
  * agent, agent's last assignment, indexes), marked `reserved` so that the event confirms it as a
  * no-op and cancel-reservation can undo it if the assign command fails.
  *
+ * The lease: the dispatcher stores a lease timer under a fresh `leaseId` BEFORE it calls this,
+ * and the reservation records that id (`lease:<leaseId>` → chatId, I6), so the timer finds the
+ * chat even when the replica dies before it hears which chat it reserved (dispatcher.ts).
+ *
  * Cost: O(log agents) for the index, plus per examined chat one HMGET and one SMEMBERS of its
  * (usually empty) passed set; chats are examined only while the ones before could not be taken.
  */
 export const RESERVE_NEXT_LUA =
   LUA_PRELUDE +
   `
-local groupId, nowMs = ARGV[1], tonumber(ARGV[2])
+local groupId, nowMs, leaseId = ARGV[1], tonumber(ARGV[2]), ARGV[3]
 local queue = queueKey(groupId)
 if redis.call('ZCARD', queue) == 0 then return nil end
 local available = { chat = availableKey('chat', groupId), messaging = availableKey('messaging', groupId) }
@@ -77,7 +81,7 @@ while true do
     if chat and not chat.ended and hasRoom[chat.channel] then
       local chosen = choose(chatId, chat)
       if chosen then
-        take(chatId, chat, chosen, nowMs, true)
+        take(chatId, chat, chosen, nowMs, true, leaseId)
         return { chatId, chosen, chat.queuedAt }
       end
     end

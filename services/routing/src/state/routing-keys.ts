@@ -39,6 +39,11 @@ export const KEY_TAGS = {
   chat: 'chat:',
   /** Set: agents that let the chat pass (auto-transfer); never offered it again. */
   passed: 'passed:',
+  /**
+   * String `lease:<leaseId>`: the chat a dispatcher's reservation lease covers, while that
+   * reservation is neither confirmed nor undone (see reserve-next.lua.ts).
+   */
+  lease: 'lease:',
   /** String: the agent who last took the customer's chat (returning customer). */
   customerLastAgent: 'customer-last-agent:',
   /** Counter: orders queue entries queued in the same millisecond, and assignments. */

@@ -222,9 +222,17 @@ export class RoutingState {
 
   // ── decisions ───────────────────────────────────────────────────────────────────────────
 
-  /** Picks and takes, atomically, the group's next chat and its agent (policy: reserve-next.lua.ts). */
-  async reserveNext(organizationId: string, groupId: string, nowMs: number): Promise<Reservation | null> {
-    const reply = await this.run('reserveNext', organizationId, [requireId('groupId', groupId), requireTime('nowMs', nowMs)]);
+  /**
+   * Picks and takes, atomically, the group's next chat and its agent (policy: reserve-next.lua.ts).
+   * `leaseId` names the lease timer stored beforehand that hands the chat back should the caller
+   * die (`leasedChat`); the dispatcher always gives one.
+   */
+  async reserveNext(organizationId: string, groupId: string, nowMs: number, leaseId?: string): Promise<Reservation | null> {
+    const reply = await this.run('reserveNext', organizationId, [
+      requireId('groupId', groupId),
+      requireTime('nowMs', nowMs),
+      ...(leaseId === undefined ? [] : [requireId('leaseId', leaseId)]),
+    ]);
     if (reply === null) return null;
     const [chatId, agentId, queuedAtMs] = replyArray('reserve-next', reply);
     return {
@@ -234,14 +242,23 @@ export class RoutingState {
     };
   }
 
-  /** The assign command of a reservation failed: undo it. False when it is no longer reserved to that agent. */
-  async cancelReservation(organizationId: string, chatId: string, agentId: string, queuedAtMs: number): Promise<boolean> {
+  /**
+   * The assign command of a reservation failed, or its lease ran out: undo it. False when it is no
+   * longer reserved to that agent (or, given `leaseId`, no longer under that lease).
+   */
+  async cancelReservation(organizationId: string, chatId: string, agentId: string, queuedAtMs: number, leaseId?: string): Promise<boolean> {
     const reply = await this.run('cancelReservation', organizationId, [
       requireId('chatId', chatId),
       requireId('agentId', agentId),
       requireTime('queuedAtMs', queuedAtMs),
+      ...(leaseId === undefined ? [] : [requireId('leaseId', leaseId)]),
     ]);
     return replyNumber('cancel-reservation', reply) === 1;
+  }
+
+  /** The chat reserved under the lease and not yet confirmed or undone, or null (I6, prelude.lua.ts). */
+  async leasedChat(organizationId: string, leaseId: string): Promise<string | null> {
+    return this.redis.get(routingKey(organizationId, 'lease', requireId('leaseId', leaseId)));
   }
 
   // ── queue ───────────────────────────────────────────────────────────────────────────────

@@ -27,6 +27,18 @@ export class TimerActions implements OnModuleInit {
       await this.agents.graceEnded(timer.organization_id, timer.agent_id);
       return;
     }
+    if (timer.kind === 'reservation_lease') {
+      // The reservation's replica died before the assignment was stored (no AgentAssigned
+      // confirmed it, which would have ended the lease): the chat goes back to its place in
+      // the queue. Nothing leased (the replica died before reserving, or found no chat): no-op.
+      const chatId = await this.state.leasedChat(timer.organization_id, timer.lease_id);
+      const chat = chatId === null ? null : await this.state.chat(timer.organization_id, chatId);
+      if (!chatId || !chat?.reserved || !chat.agentId || chat.queuedAtMs === null) return;
+      if (await this.state.cancelReservation(timer.organization_id, chatId, chat.agentId, chat.queuedAtMs, timer.lease_id)) {
+        this.dispatcher.poke(timer.organization_id, chat.groupId);
+      }
+      return;
+    }
     if (timer.kind === 'reservation') {
       // A replica reserved the chat and died before its assign command went out (no
       // AgentAssigned confirmed it): the chat goes back to its place in the queue.
