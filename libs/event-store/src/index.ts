@@ -15,3 +15,6 @@ export { loadCheckpoint, saveCheckpoint } from './checkpoints.js';
 export { toEnvelope, fromEnvelope } from './envelope.js';
 export { StreamVersionConflictError, StreamOwnershipError, EventIdReuseError } from './errors.js';
 export * from './types.js';
+export { applyEventBatch, type BatchEventHandler } from './apply-event-batch.js';
+export { BatchSubscription, type BatchSubscriptionOptions } from './batch-subscription.js';
+export { tryLeaderSession } from './leader-session.js';

@@ -2,7 +2,8 @@ import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jets
 import type { NatsConnection } from '@nats-io/transport-node';
 import { eventSubject } from '@livedesk/contracts';
 import type { Kysely } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
+import { tryLeaderSession } from './leader-session.js';
 import type { Logger } from 'pino';
 import { EVENTS_APPENDED_CHANNEL } from './append-notifier.js';
 import type { EventStoreTables } from './database.js';
@@ -163,17 +164,9 @@ export class OutboxRelay {
   }
 
   private async becomeLeader(): Promise<boolean> {
-    const session = new pg.Client({ connectionString: this.options.databaseUrl, application_name: 'livedesk-outbox-relay' });
-    session.on('error', () => undefined);
-    await session.connect();
-    const { rows } = await session.query<{ locked: boolean }>(
-      // One active relay per database; the lock ends with the session.
-      `SELECT pg_try_advisory_lock(hashtext('livedesk.outbox-relay')) AS locked`,
-    );
-    if (!rows[0]?.locked) {
-      await session.end();
-      return false;
-    }
+    // One active relay per database; the lock ends with the session.
+    const session = await tryLeaderSession(this.options.databaseUrl, 'livedesk.outbox-relay', 'livedesk-outbox-relay');
+    if (!session) return false;
     session.on('notification', () => this.requestWake());
     session.on('end', () => {
       if (this.session === session) this.session = undefined;

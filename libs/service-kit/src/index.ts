@@ -20,3 +20,4 @@ export { ApiErrorFilter, apiErrorOf, type ApiErrorAnswer } from './http/api-erro
 export { parseBody, parseOrRefuse } from './http/parse-body.js';
 export { CLOCK, systemClock, type Clock } from './clock/clock.js';
 export { NatsTestClock, testClockSubject } from './clock/test-clock.js';
+export { buildOpenApiDocument, type ApiOperation, type OpenApiInfo } from './http/openapi.js';

@@ -1,15 +1,23 @@
 import { Module } from '@nestjs/common';
-import { EventStoreModule } from '@livedesk/service-kit';
-import { ConversationCyclesSubscription } from './projection/conversation-cycles-subscription.js';
+import { APP_FILTER } from '@nestjs/core';
+import { AuthModule } from '@livedesk/auth';
+import { ApiErrorFilter, EventStoreModule } from '@livedesk/service-kit';
+import { OpenApiController } from './api/openapi.controller.js';
+import { RebuildController } from './api/rebuild.controller.js';
+import { SlaPoliciesController } from './api/sla-policies.controller.js';
 import { MetricsMigrator } from './projection/metrics-migrator.js';
+import { ProjectionRunner } from './projection/projection-runner.js';
+import { SlaAlertRunner } from './sla/sla-alert-runner.js';
 
 /**
- * The metrics service: projections that replay the event streams into FRT, resolution time, SLA and agent activity.
- * ServiceKitModule (added by bootstrapService) already provides config, logs, Postgres,
- * Redis, NATS, health and metrics; the service's own modules are imported here.
+ * The metrics service: projections that replay the event streams into FRT, resolution time, SLA
+ * and agent activity (the `metrics` tables), live SLA alerts, and the HTTP API over them.
+ * ServiceKitModule (added by bootstrapService) already provides config, logs, Postgres, Redis,
+ * NATS, health and metrics. It appends events (SLA policies, alerts), so it runs the relay too.
  */
 @Module({
-  imports: [EventStoreModule.forRoot({ relay: false })],
-  providers: [MetricsMigrator, ConversationCyclesSubscription],
+  imports: [EventStoreModule.forRoot({ relay: true }), AuthModule.forRoot()],
+  controllers: [SlaPoliciesController, RebuildController, OpenApiController],
+  providers: [MetricsMigrator, ProjectionRunner, SlaAlertRunner, { provide: APP_FILTER, useClass: ApiErrorFilter }],
 })
 export class MetricsModule {}

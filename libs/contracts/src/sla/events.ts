@@ -62,9 +62,9 @@ const SlaAlert = z.object({
 });
 
 export const slaEvents = {
-  /** Stream `slapolicy-<policy_id>`: a policy created or changed, for cycles starting from `effective_from`. */
+  /** Stream `slapolicy-<organization_id>:<policy_id>`: a policy created or changed, for cycles starting from `effective_from`. */
   SlaPolicySet: defineEvent('SlaPolicySet', z.object({ policy_id: Id, effective_from: Timestamp, policy: SlaPolicyData })),
-  /** Stream `slapolicy-<policy_id>`: the policy no longer applies to cycles starting from `effective_from`. */
+  /** Stream `slapolicy-<organization_id>:<policy_id>`: the policy no longer applies to cycles starting from `effective_from`. */
   SlaPolicyRemoved: defineEvent('SlaPolicyRemoved', z.object({ policy_id: Id, effective_from: Timestamp })),
   /** Stream `sla-<conversation_id>`: 80 % of a target's time has passed and it is not met. */
   SlaWarningIssued: defineEvent('SlaWarningIssued', SlaAlert),

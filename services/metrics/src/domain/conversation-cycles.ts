@@ -3,20 +3,28 @@ import { evolveCycle, initialCycleFacts, type ConversationFact, type CycleFacts 
 import { figuresOf, type Cycle } from './cycle-figures.js';
 
 /**
- * One conversation's cycles with their figures (metrics.md, "Conversation figures"). The first
- * cycle starts at `ConversationStarted`, each `ConversationReopened` starts the next; events before
- * the first cycle are ignored. `calendar` is the business calendar of the SLA policy, null = 24/7.
+ * Folds a conversation's events, in stream order, into its cycles' facts: the first cycle
+ * starts at `ConversationStarted`, each `ConversationReopened` starts the next (in the group and
+ * at the priority the chat had); events before the first cycle are ignored. Pure: answers new
+ * values, never changes `cycles`.
+ */
+export function foldCycles(cycles: readonly CycleFacts[], event: ConversationFact): CycleFacts[] {
+  const current = cycles.at(-1);
+  if (event.type === 'ConversationStarted') {
+    return current ? [...cycles] : [initialCycleFacts(1, event.occurredAt, event.data.group_id, 'normal')];
+  }
+  if (!current) return [...cycles];
+  if (event.type === 'ConversationReopened') {
+    return [...cycles, initialCycleFacts(current.cycle + 1, event.occurredAt, current.group_id, current.priority)];
+  }
+  return [...cycles.slice(0, -1), evolveCycle(current, event)];
+}
+
+/**
+ * One conversation's cycles with their figures (metrics.md, "Conversation figures").
+ * `calendar` is the business calendar of the SLA policy, null = 24/7.
  */
 export function cyclesOf(events: readonly ConversationFact[], calendar: BusinessCalendar | null = null): Cycle[] {
   const ordered = [...events].sort((a, b) => a.version - b.version);
-  const cycles: CycleFacts[] = [];
-  for (const event of ordered) {
-    const current = cycles[cycles.length - 1];
-    if (event.type === 'ConversationStarted' ? !current : event.type === 'ConversationReopened') {
-      cycles.push(initialCycleFacts(cycles.length + 1, event.occurredAt));
-    } else if (current) {
-      cycles[cycles.length - 1] = evolveCycle(current, event);
-    }
-  }
-  return cycles.map((facts) => figuresOf(facts, calendar));
+  return ordered.reduce<CycleFacts[]>(foldCycles, []).map((facts) => figuresOf(facts, calendar));
 }

@@ -1,4 +1,4 @@
-import type { ConversationEvent } from '@livedesk/contracts';
+import type { ConversationEvent, Priority } from '@livedesk/contracts';
 
 /** One event of a conversation stream as the projections read it. */
 export type ConversationFact = ConversationEvent & { occurredAt: Date; version: number };
@@ -14,6 +14,21 @@ export interface RawExchange {
   agent_id: string | null;
 }
 
+/** How an agent came to hold the chat. */
+export type AssignedVia = 'routing' | 'agent' | 'supervisor' | 'transfer';
+/** How their hold ended. */
+export type ReleasedBy = 'transfer' | 'reassigned' | 'requeued' | 'resolved' | 'closed' | 'missed';
+
+/** An agent (human or bot) holding the chat: from the assignment to its release; `to` null = still holding. */
+export interface Assignment {
+  agent_id: string;
+  agent_kind: 'human' | 'bot';
+  from: Date;
+  to: Date | null;
+  via: AssignedVia;
+  released_by: ReleasedBy | null;
+}
+
 /** The timestamps of one cycle, folded from its events; `cycle-figures.ts` turns them into figures. */
 export interface CycleFacts {
   cycle: number;
@@ -21,6 +36,9 @@ export interface CycleFacts {
   ended_at: Date | null;
   end_reason: CycleEndReason | null;
   missed_event_reason: MissedReason | null;
+  /** The group the chat is in: where it started or was last queued or transferred to. */
+  group_id: string;
+  priority: Priority;
   queued_at: Date | null;
   /** queued and not picked up since (by a human or a bot) */
   in_queue: boolean;
@@ -33,17 +51,31 @@ export interface CycleFacts {
   open_exchange_at: Date | null;
   exchanges: RawExchange[];
   transfers: { manual: number; auto: number };
+  /** the agent a transfer named, until the AgentAssigned that carries it out */
+  transfer_to: string | null;
   csat_score: number | null;
+  csat_comment: string | null;
+  rated_at: Date | null;
+  nps_score: number | null;
+  nps_comment: string | null;
+  nps_at: Date | null;
+  /** goals reported in this cycle, each once, in order */
+  goals: string[];
+  converted_at: Date | null;
+  goal_value: number;
   assigned_agent_ids: string[];
+  assignments: Assignment[];
 }
 
-export function initialCycleFacts(cycle: number, startedAt: Date): CycleFacts {
+export function initialCycleFacts(cycle: number, startedAt: Date, groupId: string, priority: Priority): CycleFacts {
   return {
     cycle,
     started_at: startedAt,
     ended_at: null,
     end_reason: null,
     missed_event_reason: null,
+    group_id: groupId,
+    priority,
     queued_at: null,
     in_queue: false,
     first_human_assigned_at: null,
@@ -54,8 +86,18 @@ export function initialCycleFacts(cycle: number, startedAt: Date): CycleFacts {
     open_exchange_at: null,
     exchanges: [],
     transfers: { manual: 0, auto: 0 },
+    transfer_to: null,
     csat_score: null,
+    csat_comment: null,
+    rated_at: null,
+    nps_score: null,
+    nps_comment: null,
+    nps_at: null,
+    goals: [],
+    converted_at: null,
+    goal_value: 0,
     assigned_agent_ids: [],
+    assignments: [],
   };
 }
 
@@ -70,13 +112,24 @@ export function evolveCycle(facts: CycleFacts, event: ConversationFact): CycleFa
       if (event.data.author.kind === 'agent') return onHumanMessage(facts, at, event.data.author.id ?? null);
       return facts;
     case 'ConversationQueued':
-      return { ...facts, in_queue: true, queued_at: facts.first_human_assigned_at ? facts.queued_at : (facts.queued_at ?? at) };
-    case 'AgentAssigned':
-      return event.data.agent_kind === 'bot' ? onBotAssigned(facts) : onHumanAssigned(facts, at, event.data.agent_id);
-    case 'ConversationTransferred':
-      return { ...facts, transfers: { ...facts.transfers, [event.data.reason]: facts.transfers[event.data.reason] + 1 } };
-    case 'ConversationRated':
-      return { ...facts, csat_score: event.data.score };
+      return {
+        ...release(facts, at, 'requeued'),
+        group_id: event.data.group_id,
+        in_queue: true,
+        queued_at: facts.first_human_assigned_at ? facts.queued_at : (facts.queued_at ?? at),
+      };
+    case 'AgentAssigned': {
+      const via: AssignedVia = facts.transfer_to === event.data.agent_id ? 'transfer' : event.data.by;
+      const held = hold(release(facts, at, 'reassigned'), event.data.agent_id, event.data.agent_kind, at, via);
+      return event.data.agent_kind === 'bot' ? onBotAssigned(held) : onHumanAssigned(held, at, event.data.agent_id);
+    }
+    case 'ConversationTransferred': {
+      const counted = { ...facts, transfers: { ...facts.transfers, [event.data.reason]: facts.transfers[event.data.reason] + 1 } };
+      const released = release(counted, at, 'transfer');
+      return event.data.to_group_id === undefined
+        ? { ...released, transfer_to: event.data.to_agent_id ?? null }
+        : { ...released, group_id: event.data.to_group_id };
+    }
     case 'ConversationResolved':
       return end(facts, at, 'resolved');
     case 'ConversationClosed':
@@ -84,17 +137,38 @@ export function evolveCycle(facts: CycleFacts, event: ConversationFact): CycleFa
     case 'ConversationMissed':
       return { ...end(facts, at, 'missed'), missed_event_reason: event.data.reason };
     default:
-      return facts;
+      return evolveFeedback(facts, event);
   }
 }
 
-/** After the end only a late rating or the routing's verdict on a miss still belongs to the cycle. */
+/** After the end only feedback (ratings, goals) and the routing's verdict on a miss still belong to the cycle. */
 function evolveEnded(facts: CycleFacts, event: ConversationFact): CycleFacts {
-  if (event.type === 'ConversationRated') return { ...facts, csat_score: event.data.score };
   if (event.type === 'ConversationMissed' && !facts.missed_event_reason) {
     return { ...facts, missed_event_reason: event.data.reason };
   }
-  return facts;
+  return evolveFeedback(facts, event);
+}
+
+/** Ratings, NPS answers, goals and priority: the last rating and answer count, each goal once. */
+function evolveFeedback(facts: CycleFacts, event: ConversationFact): CycleFacts {
+  switch (event.type) {
+    case 'ConversationRated':
+      return { ...facts, csat_score: event.data.score, csat_comment: event.data.comment ?? null, rated_at: event.occurredAt };
+    case 'NpsAnswered':
+      return { ...facts, nps_score: event.data.score, nps_comment: event.data.comment ?? null, nps_at: event.occurredAt };
+    case 'GoalReported':
+      if (facts.goals.includes(event.data.goal)) return facts;
+      return {
+        ...facts,
+        goals: [...facts.goals, event.data.goal],
+        converted_at: facts.converted_at ?? event.occurredAt,
+        goal_value: facts.goal_value + (event.data.value ?? 0),
+      };
+    case 'PrioritySet':
+      return { ...facts, priority: event.data.priority };
+    default:
+      return facts;
+  }
 }
 
 function onCustomerMessage(facts: CycleFacts, at: Date): CycleFacts {
@@ -141,12 +215,25 @@ function onHumanAssigned(facts: CycleFacts, at: Date, agentId: string): CycleFac
     : handoff;
 }
 
+/** The agent now holding the chat starts an assignment. */
+function hold(facts: CycleFacts, agentId: string, agentKind: 'human' | 'bot', at: Date, via: AssignedVia): CycleFacts {
+  const assignment: Assignment = { agent_id: agentId, agent_kind: agentKind, from: at, to: null, via, released_by: null };
+  return { ...facts, transfer_to: null, assignments: [...facts.assignments, assignment] };
+}
+
+/** The current holder, if any, lets go. */
+function release(facts: CycleFacts, at: Date, by: ReleasedBy): CycleFacts {
+  const last = facts.assignments.at(-1);
+  if (!last || last.to !== null) return facts;
+  return { ...facts, assignments: [...facts.assignments.slice(0, -1), { ...last, to: at, released_by: by }] };
+}
+
 function end(facts: CycleFacts, at: Date, reason: CycleEndReason): CycleFacts {
   const unanswered = facts.open_exchange_at
     ? [{ started_at: facts.open_exchange_at, replied_at: null, agent_id: null }]
     : [];
   return {
-    ...facts,
+    ...release(facts, at, reason),
     ended_at: at,
     end_reason: reason,
     open_exchange_at: null,

@@ -1,5 +1,6 @@
 import type { BusinessCalendar } from './business-calendar.js';
-import type { CycleEndReason, CycleFacts, MissedReason } from './cycle-facts.js';
+import type { Priority } from '@livedesk/contracts';
+import type { Assignment, CycleEndReason, CycleFacts, MissedReason } from './cycle-facts.js';
 import { optionalDuration, type Duration } from './duration.js';
 
 export interface Exchange {
@@ -17,6 +18,8 @@ export interface Cycle {
   started_at: Date;
   ended_at: Date | null;
   end_reason: CycleEndReason | null;
+  group_id: string;
+  priority: Priority;
   queued_at: Date | null;
   first_human_assigned_at: Date | null;
   bot_handoff_at: Date | null;
@@ -39,7 +42,19 @@ export interface Cycle {
   transfers_manual: number;
   transfers_auto: number;
   csat_score: number | null;
+  csat_comment: string | null;
+  rated_at: Date | null;
+  nps_score: number | null;
+  nps_comment: string | null;
+  nps_at: Date | null;
+  /** a goal was reported in the cycle (conversion) */
+  converted: boolean;
+  converted_at: Date | null;
+  goals: string[];
+  goal_value: number;
   assigned_agent_ids: string[];
+  /** every agent (human or bot) who held the chat in the cycle, in order */
+  assignments: Assignment[];
 }
 
 export function figuresOf(facts: CycleFacts, calendar: BusinessCalendar | null): Cycle {
@@ -59,6 +74,8 @@ export function figuresOf(facts: CycleFacts, calendar: BusinessCalendar | null):
     started_at: facts.started_at,
     ended_at: facts.ended_at,
     end_reason: facts.end_reason,
+    group_id: facts.group_id,
+    priority: facts.priority,
     queued_at: facts.queued_at,
     first_human_assigned_at: facts.first_human_assigned_at,
     bot_handoff_at: facts.bot_handoff_at,
@@ -78,7 +95,17 @@ export function figuresOf(facts: CycleFacts, calendar: BusinessCalendar | null):
     transfers_manual: facts.transfers.manual,
     transfers_auto: facts.transfers.auto,
     csat_score: facts.csat_score,
+    csat_comment: facts.csat_comment,
+    rated_at: facts.rated_at,
+    nps_score: facts.nps_score,
+    nps_comment: facts.nps_comment,
+    nps_at: facts.nps_at,
+    converted: facts.converted_at !== null,
+    converted_at: facts.converted_at,
+    goals: facts.goals,
+    goal_value: facts.goal_value,
     assigned_agent_ids: facts.assigned_agent_ids,
+    assignments: facts.assignments,
   };
 }
 

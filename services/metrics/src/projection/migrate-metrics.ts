@@ -1,11 +1,15 @@
 import type { Kysely } from 'kysely';
 import { migrateSchema } from '@livedesk/event-store';
 import * as conversationCycles20261124 from './migrations/2026-11-24-01-conversation-cycles.js';
+import * as metricsTables20261201 from './migrations/2026-12-01-01-metrics-tables.js';
 
 /** Brings the `metrics` schema (the tables for BI tools) up to date; the Migrator locks. */
 export async function migrateMetrics(db: Kysely<any>): Promise<void> {
   await migrateSchema(db, {
     name: 'metrics',
-    migrations: { '2026-11-24-01-conversation-cycles': conversationCycles20261124 },
+    migrations: {
+      '2026-11-24-01-conversation-cycles': conversationCycles20261124,
+      '2026-12-01-01-metrics-tables': metricsTables20261201,
+    },
   });
 }

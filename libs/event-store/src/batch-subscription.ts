@@ -1,0 +1,174 @@
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { nanos } from '@nats-io/transport-node';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { ApplyOutcome } from './apply-event.js';
+import { applyEventBatch, type BatchEventHandler } from './apply-event-batch.js';
+import { fromEnvelope } from './envelope.js';
+import { isApiError } from './event-stream.js';
+import type { RecordedEvent } from './types.js';
+
+export interface BatchSubscriptionOptions<DB> {
+  db: Kysely<DB>;
+  nats: NatsConnection;
+  /** The JetStream stream the relay publishes to. */
+  streamName: string;
+  /** Durable consumer name; also the checkpoint's name in `event_store.consumer_positions`. */
+  consumer: string;
+  /** e.g. `livedesk.events.>`; all events when omitted. */
+  filterSubject?: string;
+  handler: BatchEventHandler<DB>;
+  /** Events handed to the handler at most at once (default 1000). */
+  maxBatch?: number;
+  /** Redelivery after this long without an ack (default 30 s); a batch must commit well within it. */
+  ackWaitMs?: number;
+  /** An event that fails this many times is logged and dropped (default 20). */
+  maxDeliver?: number;
+  logger?: Logger;
+  /** Called when a batch's transaction failed (the handler threw, or the commit did): a handler that caches what it wrote forgets it here. */
+  onBatchFailed?: (error: unknown) => void;
+}
+
+const OUT_OF_ORDER_RETRY_MS = 50;
+const OUT_OF_ORDER_MAX_RETRY_MS = 5000;
+
+/**
+ * A durable JetStream pull consumer that applies events in batches, once each: whatever has
+ * arrived while the previous batch was being written goes into the next one, so that under
+ * load one transaction carries hundreds of events (a projection keeping up with thousands of
+ * events a second), and a lone event goes at once. Each batch runs in the transaction that
+ * stores the consumer's stream positions (`applyEventBatch`); its messages are acked after the
+ * commit. A batch that fails is retried one event at a time, so one bad event delays only itself.
+ * Meant for one active consumer at a time (the caller holds a leadership lock): batches of one
+ * instance are applied one after another.
+ */
+export class BatchSubscription<DB> {
+  private messages: ConsumerMessages | undefined;
+  private pump: Promise<void> | undefined;
+  private worker: Promise<void> | undefined;
+  private readonly buffer: JsMsg[] = [];
+  private arrived: (() => void) | undefined;
+  private drained: (() => void) | undefined;
+  private pumping = false;
+
+  constructor(private readonly options: BatchSubscriptionOptions<DB>) {}
+
+  async start(): Promise<void> {
+    const { nats, streamName, consumer } = this.options;
+    const jsm = await jetstreamManager(nats);
+    const config = {
+      durable_name: consumer,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: nanos(this.options.ackWaitMs ?? 30_000),
+      max_deliver: this.options.maxDeliver ?? 20,
+      ...(this.options.filterSubject ? { filter_subject: this.options.filterSubject } : {}),
+    };
+    try {
+      await jsm.consumers.add(streamName, config);
+    } catch (error) {
+      // 10148: created by another replica with the same settings; 10013/10105: exists, update it.
+      if (!isApiError(error, 10148)) await jsm.consumers.update(streamName, consumer, config);
+    }
+    const source = await jetstream(nats).consumers.get(streamName, consumer);
+    const maxBatch = this.options.maxBatch ?? 1000;
+    this.messages = await source.consume({ max_messages: maxBatch * 2 });
+    this.pumping = true;
+    this.pump = this.fill(this.messages, maxBatch * 2);
+    this.worker = this.work(maxBatch);
+  }
+
+  /** Stops pulling, finishes the batch in hand, and gives the messages not yet handled back (nak). */
+  async stop(): Promise<void> {
+    await this.messages?.close();
+    await this.pump;
+    await this.worker;
+  }
+
+  private async fill(messages: ConsumerMessages, highWater: number): Promise<void> {
+    try {
+      for await (const msg of messages) {
+        this.buffer.push(msg);
+        this.arrived?.();
+        if (this.buffer.length >= highWater) await new Promise<void>((resolve) => (this.drained = resolve));
+      }
+    } finally {
+      this.pumping = false;
+      this.arrived?.();
+    }
+  }
+
+  private async work(maxBatch: number): Promise<void> {
+    for (;;) {
+      if (this.buffer.length === 0) {
+        if (!this.pumping) break;
+        await new Promise<void>((resolve) => (this.arrived = resolve));
+        this.arrived = undefined;
+        continue;
+      }
+      const batch = this.buffer.splice(0, maxBatch);
+      this.drained?.();
+      this.drained = undefined;
+      if (!this.pumping) {
+        // Stopping: what is left is redelivered to the next consumer at once, not after the ack wait.
+        for (const msg of [...batch, ...this.buffer.splice(0)]) msg.nak();
+        break;
+      }
+      await this.handle(batch);
+    }
+  }
+
+  private async handle(batch: JsMsg[]): Promise<void> {
+    const decoded: { msg: JsMsg; event: RecordedEvent }[] = [];
+    for (const msg of batch) {
+      try {
+        decoded.push({ msg, event: fromEnvelope(msg.json()) });
+      } catch (error) {
+        this.options.logger?.error({ err: error, subject: msg.subject, seq: msg.seq }, 'not an event envelope; dropped');
+        msg.term();
+      }
+    }
+    try {
+      const outcomes = await this.apply(decoded.map(({ event }) => event));
+      decoded.forEach(({ msg }, i) => settle(msg, outcomes[i]!));
+    } catch (error) {
+      if (decoded.length === 1) {
+        const { msg, event } = decoded[0]!;
+        this.options.logger?.error({ err: error, eventId: event.eventId, attempt: msg.info.deliveryCount }, 'event handler failed; will be redelivered');
+        msg.nak(Math.min(100 * 2 ** msg.info.deliveryCount, 30_000));
+        return;
+      }
+      this.options.logger?.warn({ err: error, events: decoded.length }, 'batch failed; applying its events one at a time');
+      for (const one of decoded) await this.handleOne(one.msg, one.event);
+    }
+  }
+
+  private async handleOne(msg: JsMsg, event: RecordedEvent): Promise<void> {
+    try {
+      const [outcome] = await this.apply([event]);
+      settle(msg, outcome!);
+    } catch (error) {
+      this.options.logger?.error({ err: error, eventId: event.eventId, attempt: msg.info.deliveryCount }, 'event handler failed; will be redelivered');
+      msg.nak(Math.min(100 * 2 ** msg.info.deliveryCount, 30_000));
+    }
+  }
+
+  private async apply(events: RecordedEvent[]): Promise<ApplyOutcome[]> {
+    try {
+      return await applyEventBatch(this.options.db, this.options.consumer, events, this.options.handler);
+    } catch (error) {
+      this.options.onBatchFailed?.(error);
+      throw error;
+    }
+  }
+}
+
+function settle(msg: JsMsg, outcome: ApplyOutcome): void {
+  if (outcome === 'out_of_order') {
+    // Backing off: the predecessor may be on its way through a redelivery (see event-subscription.ts).
+    msg.nak(Math.min(OUT_OF_ORDER_RETRY_MS * 2 ** (msg.info.deliveryCount - 1), OUT_OF_ORDER_MAX_RETRY_MS));
+    return;
+  }
+  msg.ack();
+}

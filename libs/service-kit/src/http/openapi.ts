@@ -1,0 +1,90 @@
+import { z } from 'zod';
+
+/** One operation of a service's HTTP API, described by the zod schemas its controller parses with. */
+export interface ApiOperation {
+  method: 'get' | 'post' | 'put' | 'delete' | 'patch';
+  /** OpenAPI path, `{name}` for parameters: `/v1/organizations/{organization_id}/sla_policies`. */
+  path: string;
+  summary: string;
+  description?: string;
+  tags?: string[];
+  /** Query parameters: a z.object whose fields are the parameters. */
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** Success status → schema (a string for a non-JSON body: `text/csv`). */
+  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
+  /** Whether `Authorization: Bearer` is required (default true). */
+  authenticated?: boolean;
+}
+
+export interface OpenApiInfo {
+  title: string;
+  version: string;
+  description?: string;
+}
+
+const ErrorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), reason: z.string().optional() }),
+});
+
+/**
+ * An OpenAPI 3.1 document from the operations' zod schemas (zod 4's `z.toJSONSchema`, whose
+ * draft 2020-12 output OpenAPI 3.1 takes as is), so the document cannot drift from what the
+ * controllers accept and answer. Every operation also lists the `{error}` answers of a refusal.
+ */
+export function buildOpenApiDocument(info: OpenApiInfo, operations: readonly ApiOperation[]): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const operation of operations) {
+    const parameters = [
+      ...[...operation.path.matchAll(/\{([a-z_]+)\}/g)].map((match) => ({ name: match[1], in: 'path', required: true, schema: { type: 'string' } })),
+      ...Object.entries(operation.query?.shape ?? {}).map(([name, schema]) => {
+        const json = jsonSchema(schema as z.ZodType, 'input');
+        return {
+          name,
+          in: 'query',
+          required: !(schema as z.ZodType).safeParse(undefined).success,
+          ...(typeof json.description === 'string' ? { description: json.description } : {}),
+          schema: json,
+        };
+      }),
+    ];
+    const responses: Record<string, unknown> = {};
+    for (const [status, response] of Object.entries(operation.responses)) {
+      responses[status] = {
+        description: response.description,
+        ...(response.schema || response.contentType
+          ? { content: { [response.contentType ?? 'application/json']: { schema: response.schema ? jsonSchema(response.schema, 'output') : { type: 'string' } } } }
+          : {}),
+      };
+    }
+    const refusals: Record<string, string> = {
+      '400': 'validation: the request does not match the schema (the message names each field)',
+      ...(operation.authenticated === false ? {} : { '401': 'authentication: no token, or one that does not verify', '403': 'authorization: the caller may not do this' }),
+      '404': 'not_found: no such resource in this organization',
+    };
+    for (const [status, description] of Object.entries(refusals)) {
+      responses[status] ??= { description, content: { 'application/json': { schema: jsonSchema(ErrorBody, 'output') } } };
+    }
+    (paths[operation.path] ??= {})[operation.method] = {
+      summary: operation.summary,
+      ...(operation.description ? { description: operation.description } : {}),
+      ...(operation.tags ? { tags: operation.tags } : {}),
+      ...(parameters.length > 0 ? { parameters } : {}),
+      ...(operation.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(operation.body, 'input') } } } } : {}),
+      responses,
+      ...(operation.authenticated === false ? { security: [] } : {}),
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info,
+    paths,
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A livedesk agent token, or the installation admin token' } } },
+    security: [{ bearer: [] }],
+  };
+}
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+}

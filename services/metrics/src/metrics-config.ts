@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { authConfigShape, type AuthSettings } from '@livedesk/auth';
+import type { ServiceConfig } from '@livedesk/service-kit';
+
+/** The metrics service's own settings, on top of the ones every service reads. */
+export interface MetricsSettings extends AuthSettings {
+  /** Events the live projection writes in one transaction at most. */
+  METRICS_LIVE_BATCH: number;
+  /** Events a rebuild replays per transaction. */
+  METRICS_REBUILD_BATCH: number;
+  /** How often a standby replica tries to become the projection leader. */
+  METRICS_LEADERSHIP_RETRY_MS: number;
+  /** How often the leader looks for a rebuild request. */
+  METRICS_CONTROL_POLL_MS: number;
+  /** How often every replica looks for SLA alerts that are due (sla_warning, sla_breached within a second). */
+  METRICS_SLA_POLL_MS: number;
+}
+
+export type MetricsConfig = ServiceConfig & MetricsSettings;
+
+export function metricsConfigShape(env: NodeJS.ProcessEnv = process.env) {
+  return {
+    ...authConfigShape(env),
+    METRICS_LIVE_BATCH: z.coerce.number().int().min(1).max(10_000).default(1000),
+    METRICS_REBUILD_BATCH: z.coerce.number().int().min(100).max(10_000).default(5000),
+    METRICS_LEADERSHIP_RETRY_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+    METRICS_CONTROL_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
+    METRICS_SLA_POLL_MS: z.coerce.number().int().min(20).max(10_000).default(100),
+  };
+}

@@ -1,0 +1,255 @@
+import { CompiledQuery, type Transaction } from 'kysely';
+import type { DerivedKeys } from './derived-keys.js';
+import type { MetricsDatabase } from './metrics-tables.js';
+
+/**
+ * Recomputes the derived tables' dirty rows from the base tables, at the end of a batch, in its
+ * transaction. A row whose figures all come out zero is deleted rather than kept empty, so the
+ * tables hold the same rows however the events were cut into batches (live or in a rebuild).
+ */
+export async function recomputeDerived(trx: Transaction<MetricsDatabase>, keys: DerivedKeys): Promise<void> {
+  for (const organizationId of keys.wholeOrganizations) await addWholeOrganization(trx, organizationId, keys);
+  if (keys.groupHours.size > 0) await recomputeGroupHours(trx, [...keys.groupHours].map((key) => key.split('\u0000')));
+  if (keys.agentDays.size > 0) await recomputeAgentDays(trx, [...keys.agentDays].map((key) => key.split('\u0000')));
+}
+
+/** Seconds in a multirange of tstzranges. */
+const MULTIRANGE_SECONDS = (expression: string) =>
+  `(SELECT coalesce(sum(extract(epoch FROM upper(r) - lower(r))), 0)::float8 FROM unnest(${expression}) AS r)`;
+
+async function recomputeAgentDays(trx: Transaction<MetricsDatabase>, keys: string[][]): Promise<void> {
+  // Each key's local day [day_start, day_end) as instants; every source clipped to it. Chatting
+  // time is the time not offline with at least one conversation assigned; idle time accepting
+  // with none; concurrency the assigned conversations integrated over chatting time (the same
+  // definitions as domain/agent-activity.ts, here over the stored intervals).
+  await trx.executeQuery(CompiledQuery.raw(AGENT_DAYS_SQL, [keys.map((k) => k[0]), keys.map((k) => k[1]), keys.map((k) => k[2])]));
+}
+
+const AGENT_DAYS_SQL = `
+    WITH keys AS (
+      SELECT k.organization_id, k.agent_id, k.day::date AS day, z.time_zone,
+             (k.day::date::timestamp AT TIME ZONE z.time_zone) AS day_start,
+             ((k.day::date + 1)::timestamp AT TIME ZONE z.time_zone) AS day_end
+        FROM unnest($1::text[], $2::text[], $3::text[]) AS k(organization_id, agent_id, day)
+        LEFT JOIN metrics.organizations o ON o.organization_id = k.organization_id
+        CROSS JOIN LATERAL (SELECT coalesce(o.time_zone, 'UTC') AS time_zone) z
+    ),
+    computed AS (
+      SELECT k.organization_id, k.agent_id, k.day, k.time_zone,
+             coalesce(st.accepting, 0) AS accepting_seconds,
+             coalesce(st.not_accepting, 0) AS not_accepting_seconds,
+             coalesce(st.offline, 0) AS offline_seconds,
+             ${MULTIRANGE_SECONDS('coalesce(ch.chats, \'{}\'::tstzmultirange) * coalesce(st.online, \'{}\'::tstzmultirange)')} AS chatting_seconds,
+             ${MULTIRANGE_SECONDS('coalesce(st.accepting_ranges, \'{}\'::tstzmultirange) - coalesce(ch.chats, \'{}\'::tstzmultirange)')} AS idle_seconds,
+             coalesce(ch.concurrency, 0) AS chat_seconds,
+             coalesce(ch.handled, 0) AS chats_handled,
+             coalesce(ch.transfers_in, 0) AS transfers_in,
+             coalesce(tr.transfers_out, 0) AS transfers_out,
+             coalesce(fr.n, 0) AS first_responses,
+             coalesce(fr.s, 0) AS first_response_sum_seconds,
+             coalesce(fr.b, 0) AS first_response_sum_business_seconds,
+             coalesce(rs.n, 0) AS responses,
+             coalesce(rs.s, 0) AS response_sum_seconds,
+             coalesce(rs.b, 0) AS response_sum_business_seconds,
+             coalesce(hd.n, 0) AS handled_to_end,
+             coalesce(hd.s, 0) AS handle_sum_seconds,
+             coalesce(hd.b, 0) AS handle_sum_business_seconds,
+             coalesce(cs.n, 0) AS csat_ratings,
+             coalesce(cs.good, 0) AS csat_good,
+             coalesce(cs.total, 0) AS csat_sum,
+             coalesce(ms.n, 0) AS missed_assigned,
+             coalesce(sl.n, 0) AS sla_missed
+        FROM keys k
+        LEFT JOIN LATERAL (
+          SELECT sum(extract(epoch FROM least(i.ended_at, k.day_end) - greatest(i.started_at, k.day_start))) FILTER (WHERE i.status = 'accepting')::float8 AS accepting,
+                 sum(extract(epoch FROM least(i.ended_at, k.day_end) - greatest(i.started_at, k.day_start))) FILTER (WHERE i.status = 'not_accepting')::float8 AS not_accepting,
+                 sum(extract(epoch FROM least(i.ended_at, k.day_end) - greatest(i.started_at, k.day_start))) FILTER (WHERE i.status = 'offline')::float8 AS offline,
+                 range_agg(tstzrange(greatest(i.started_at, k.day_start), least(i.ended_at, k.day_end))) FILTER (WHERE i.status <> 'offline') AS online,
+                 range_agg(tstzrange(greatest(i.started_at, k.day_start), least(i.ended_at, k.day_end))) FILTER (WHERE i.status = 'accepting') AS accepting_ranges
+            FROM metrics.agent_status_intervals i
+           WHERE i.organization_id = k.organization_id AND i.agent_id = k.agent_id
+             AND i.ended_at IS NOT NULL AND i.started_at < k.day_end AND i.ended_at > k.day_start
+        ) st ON true
+        LEFT JOIN LATERAL (
+          SELECT range_agg(tstzrange(greatest(a.assigned_at, k.day_start), least(a.released_at, k.day_end)))
+                   FILTER (WHERE a.released_at IS NOT NULL AND a.released_at > k.day_start) AS chats,
+                 sum(${MULTIRANGE_SECONDS(
+                   "tstzmultirange(tstzrange(greatest(a.assigned_at, k.day_start), least(a.released_at, k.day_end))) * coalesce(st.online, '{}'::tstzmultirange)",
+                 )}) FILTER (WHERE a.released_at IS NOT NULL AND a.released_at > k.day_start) AS concurrency,
+                 count(*) FILTER (WHERE a.assigned_at >= k.day_start) AS handled,
+                 count(*) FILTER (WHERE a.assigned_at >= k.day_start AND a.assigned_via = 'transfer') AS transfers_in
+            FROM metrics.agent_assignments a
+           WHERE a.organization_id = k.organization_id AND a.agent_id = k.agent_id AND a.agent_kind = 'human'
+             AND a.assigned_at < k.day_end AND (a.released_at IS NULL OR a.released_at > k.day_start)
+        ) ch ON true
+        LEFT JOIN LATERAL (
+          SELECT count(*) AS transfers_out FROM metrics.agent_assignments a
+           WHERE a.organization_id = k.organization_id AND a.agent_id = k.agent_id
+             AND a.released_by = 'transfer' AND a.released_at >= k.day_start AND a.released_at < k.day_end
+        ) tr ON true
+        LEFT JOIN LATERAL (
+          SELECT count(*) AS n, sum(c.first_response_seconds)::float8 AS s, sum(c.first_response_business_seconds)::float8 AS b
+            FROM metrics.conversation_cycles c
+           WHERE c.organization_id = k.organization_id AND c.first_response_agent_id = k.agent_id
+             AND c.first_response_at >= k.day_start AND c.first_response_at < k.day_end
+        ) fr ON true
+        LEFT JOIN LATERAL (
+          SELECT count(*) AS n, sum(r.response_seconds)::float8 AS s, sum(r.response_business_seconds)::float8 AS b
+            FROM metrics.responses r
+           WHERE r.organization_id = k.organization_id AND r.agent_id = k.agent_id
+             AND r.replied_at >= k.day_start AND r.replied_at < k.day_end
+        ) rs ON true
+        LEFT JOIN LATERAL (
+          SELECT count(*) AS n, sum(c.handle_seconds)::float8 AS s, sum(c.handle_business_seconds)::float8 AS b
+            FROM metrics.conversation_cycles c
+           WHERE c.organization_id = k.organization_id AND c.last_agent_id = k.agent_id AND c.handle_seconds IS NOT NULL
+             AND c.ended_at >= k.day_start AND c.ended_at < k.day_end
+        ) hd ON true
+        LEFT JOIN LATERAL (
+          SELECT count(*) AS n, count(*) FILTER (WHERE r.score >= 4) AS good, sum(r.score) AS total
+            FROM metrics.ratings r
+           WHERE r.organization_id = k.organization_id AND r.agent_id = k.agent_id AND r.kind = 'csat'
+             AND r.rated_at >= k.day_start AND r.rated_at < k.day_end
+        ) cs ON true
+        LEFT JOIN LATERAL (
+          SELECT count(*) AS n FROM metrics.conversation_cycles c
+           WHERE c.organization_id = k.organization_id AND c.missed AND k.agent_id = ANY (c.assigned_agent_ids)
+             AND c.ended_at >= k.day_start AND c.ended_at < k.day_end
+        ) ms ON true
+        LEFT JOIN LATERAL (
+          SELECT count(*) AS n FROM metrics.sla_outcomes s
+           WHERE s.organization_id = k.organization_id AND s.status = 'missed' AND s.agent_id = k.agent_id
+             AND s.breached_at >= k.day_start AND s.breached_at < k.day_end
+        ) sl ON true
+    ),
+    final AS (
+      SELECT c.*,
+             CASE WHEN chatting_seconds > 0 THEN chat_seconds / chatting_seconds END AS average_concurrency,
+             (accepting_seconds = 0 AND not_accepting_seconds = 0 AND offline_seconds = 0 AND chats_handled = 0 AND transfers_out = 0
+              AND first_responses = 0 AND responses = 0 AND handled_to_end = 0 AND csat_ratings = 0 AND missed_assigned = 0
+              AND sla_missed = 0) AS empty
+        FROM computed c
+    ),
+    emptied AS (
+      DELETE FROM metrics.agent_daily d USING final f
+       WHERE f.empty AND d.organization_id = f.organization_id AND d.agent_id = f.agent_id AND d.day = f.day
+    )
+    INSERT INTO metrics.agent_daily AS d (
+      organization_id, agent_id, day, time_zone, accepting_seconds, not_accepting_seconds, offline_seconds,
+      chatting_seconds, idle_seconds, average_concurrency, chats_handled, first_responses,
+      first_response_sum_seconds, first_response_sum_business_seconds, responses, response_sum_seconds,
+      response_sum_business_seconds, handled_to_end, handle_sum_seconds, handle_sum_business_seconds,
+      csat_ratings, csat_good, csat_sum, transfers_in, transfers_out, missed_assigned, sla_missed)
+    SELECT organization_id, agent_id, day, time_zone, accepting_seconds, not_accepting_seconds, offline_seconds,
+           chatting_seconds, idle_seconds, average_concurrency, chats_handled, first_responses,
+           first_response_sum_seconds, first_response_sum_business_seconds, responses, response_sum_seconds,
+           response_sum_business_seconds, handled_to_end, handle_sum_seconds, handle_sum_business_seconds,
+           csat_ratings, csat_good, csat_sum, transfers_in, transfers_out, missed_assigned, sla_missed
+      FROM final WHERE NOT empty
+    ON CONFLICT (organization_id, agent_id, day) DO UPDATE SET
+      time_zone = excluded.time_zone, accepting_seconds = excluded.accepting_seconds,
+      not_accepting_seconds = excluded.not_accepting_seconds, offline_seconds = excluded.offline_seconds,
+      chatting_seconds = excluded.chatting_seconds, idle_seconds = excluded.idle_seconds,
+      average_concurrency = excluded.average_concurrency, chats_handled = excluded.chats_handled,
+      first_responses = excluded.first_responses, first_response_sum_seconds = excluded.first_response_sum_seconds,
+      first_response_sum_business_seconds = excluded.first_response_sum_business_seconds, responses = excluded.responses,
+      response_sum_seconds = excluded.response_sum_seconds, response_sum_business_seconds = excluded.response_sum_business_seconds,
+      handled_to_end = excluded.handled_to_end, handle_sum_seconds = excluded.handle_sum_seconds,
+      handle_sum_business_seconds = excluded.handle_sum_business_seconds, csat_ratings = excluded.csat_ratings,
+      csat_good = excluded.csat_good, csat_sum = excluded.csat_sum, transfers_in = excluded.transfers_in,
+      transfers_out = excluded.transfers_out, missed_assigned = excluded.missed_assigned, sla_missed = excluded.sla_missed`;
+
+async function recomputeGroupHours(trx: Transaction<MetricsDatabase>, keys: string[][]): Promise<void> {
+  await trx.executeQuery(
+    CompiledQuery.raw(GROUP_HOURS_SQL, [keys.map((k) => k[0]), keys.map((k) => k[1]), keys.map((k) => new Date(Number(k[2])).toISOString())]),
+  );
+}
+
+/** The cycles started in each key's hour, in its group; their SLA outcomes. */
+const GROUP_HOURS_SQL = `
+    WITH keys AS (
+      SELECT k.organization_id, k.group_id, k.hour::timestamptz AS hour
+        FROM unnest($1::text[], $2::text[], $3::text[]) AS k(organization_id, group_id, hour)
+    ),
+    computed AS (
+      SELECT k.organization_id, k.group_id, k.hour,
+             count(c.cycle)::int AS cycles_started,
+             count(*) FILTER (WHERE c.first_response_at IS NOT NULL)::int AS with_human_reply,
+             count(*) FILTER (WHERE c.end_reason = 'resolved')::int AS resolved,
+             count(*) FILTER (WHERE c.cycle IS NOT NULL AND c.ended_at IS NULL)::int AS still_open,
+             count(*) FILTER (WHERE c.missed_reason = 'left_in_queue')::int AS missed_left_in_queue,
+             count(*) FILTER (WHERE c.missed_reason = 'unanswered')::int AS missed_unanswered,
+             count(*) FILTER (WHERE c.missed_reason = 'no_agents')::int AS missed_no_agents,
+             count(c.queue_seconds)::int AS queued,
+             coalesce(sum(c.queue_seconds), 0)::float8 AS queue_sum_seconds,
+             coalesce(sum(c.queue_business_seconds), 0)::float8 AS queue_sum_business_seconds,
+             coalesce(sum(c.first_response_seconds), 0)::float8 AS first_response_sum_seconds,
+             coalesce(sum(c.first_response_business_seconds), 0)::float8 AS first_response_sum_business_seconds,
+             count(c.handle_seconds)::int AS handled,
+             coalesce(sum(c.handle_seconds), 0)::float8 AS handle_sum_seconds,
+             coalesce(sum(c.handle_business_seconds), 0)::float8 AS handle_sum_business_seconds,
+             coalesce(sum(c.resolution_seconds), 0)::float8 AS resolution_sum_seconds,
+             coalesce(sum(c.resolution_business_seconds), 0)::float8 AS resolution_sum_business_seconds,
+             count(c.csat_score)::int AS csat_ratings,
+             count(*) FILTER (WHERE c.csat_score >= 4)::int AS csat_good,
+             count(c.nps_score)::int AS nps_answers,
+             count(*) FILTER (WHERE c.nps_score >= 9)::int AS nps_promoters,
+             count(*) FILTER (WHERE c.nps_score <= 6)::int AS nps_detractors,
+             count(*) FILTER (WHERE c.converted)::int AS converted,
+             coalesce(sum(s.hit), 0)::int AS sla_hit,
+             coalesce(sum(s.missed), 0)::int AS sla_missed
+        FROM keys k
+        LEFT JOIN metrics.conversation_cycles c
+          ON c.organization_id = k.organization_id AND c.group_id = k.group_id
+         AND c.started_at >= k.hour AND c.started_at < k.hour + interval '1 hour'
+        LEFT JOIN LATERAL (
+          SELECT count(*) FILTER (WHERE o.status = 'hit') AS hit, count(*) FILTER (WHERE o.status = 'missed') AS missed
+            FROM metrics.sla_outcomes o WHERE o.conversation_id = c.conversation_id AND o.cycle = c.cycle
+        ) s ON c.cycle IS NOT NULL
+       GROUP BY k.organization_id, k.group_id, k.hour
+    ),
+    emptied AS (
+      DELETE FROM metrics.group_hourly g USING computed c
+       WHERE c.cycles_started = 0 AND g.organization_id = c.organization_id AND g.group_id = c.group_id AND g.hour = c.hour
+    )
+    INSERT INTO metrics.group_hourly AS g
+    SELECT * FROM computed WHERE cycles_started > 0
+    ON CONFLICT (organization_id, group_id, hour) DO UPDATE SET
+      cycles_started = excluded.cycles_started, with_human_reply = excluded.with_human_reply, resolved = excluded.resolved,
+      still_open = excluded.still_open, missed_left_in_queue = excluded.missed_left_in_queue,
+      missed_unanswered = excluded.missed_unanswered, missed_no_agents = excluded.missed_no_agents, queued = excluded.queued,
+      queue_sum_seconds = excluded.queue_sum_seconds, queue_sum_business_seconds = excluded.queue_sum_business_seconds,
+      first_response_sum_seconds = excluded.first_response_sum_seconds,
+      first_response_sum_business_seconds = excluded.first_response_sum_business_seconds, handled = excluded.handled,
+      handle_sum_seconds = excluded.handle_sum_seconds, handle_sum_business_seconds = excluded.handle_sum_business_seconds,
+      resolution_sum_seconds = excluded.resolution_sum_seconds,
+      resolution_sum_business_seconds = excluded.resolution_sum_business_seconds, csat_ratings = excluded.csat_ratings,
+      csat_good = excluded.csat_good, nps_answers = excluded.nps_answers, nps_promoters = excluded.nps_promoters,
+      nps_detractors = excluded.nps_detractors, converted = excluded.converted, sla_hit = excluded.sla_hit,
+      sla_missed = excluded.sla_missed`;
+
+/**
+ * An organization whose time zone became known after some of its activity was projected (its
+ * OrganizationCreated came late): its agent days are all dropped and every day its base rows
+ * touch in the zone becomes dirty.
+ */
+async function addWholeOrganization(trx: Transaction<MetricsDatabase>, organizationId: string, keys: DerivedKeys): Promise<void> {
+  await trx.deleteFrom('metrics.agent_daily').where('organization_id', '=', organizationId).execute();
+  const { rows } = await trx.executeQuery<{ agent_id: string; day: string }>(CompiledQuery.raw(ORGANIZATION_DAYS_SQL, [organizationId]));
+  for (const row of rows) keys.agentDays.add(`${organizationId}\u0000${row.agent_id}\u0000${row.day}`);
+}
+
+const ORGANIZATION_DAYS_SQL = `
+    WITH zone AS (SELECT coalesce((SELECT time_zone FROM metrics.organizations WHERE organization_id = $1), 'UTC') AS tz),
+    spans AS (
+      SELECT agent_id, started_at AS a, coalesce(ended_at, started_at) AS b FROM metrics.agent_status_intervals WHERE organization_id = $1
+      UNION ALL SELECT agent_id, assigned_at, coalesce(released_at, assigned_at) FROM metrics.agent_assignments WHERE organization_id = $1
+      UNION ALL SELECT first_response_agent_id, first_response_at, first_response_at FROM metrics.conversation_cycles WHERE organization_id = $1 AND first_response_agent_id IS NOT NULL
+      UNION ALL SELECT a, ended_at, ended_at FROM metrics.conversation_cycles, unnest(assigned_agent_ids || last_agent_id) AS a WHERE organization_id = $1 AND ended_at IS NOT NULL AND a IS NOT NULL
+      UNION ALL SELECT agent_id, replied_at, replied_at FROM metrics.responses WHERE organization_id = $1 AND agent_id IS NOT NULL AND replied_at IS NOT NULL
+      UNION ALL SELECT agent_id, rated_at, rated_at FROM metrics.ratings WHERE organization_id = $1 AND agent_id IS NOT NULL
+      UNION ALL SELECT agent_id, breached_at, breached_at FROM metrics.sla_outcomes WHERE organization_id = $1 AND agent_id IS NOT NULL AND breached_at IS NOT NULL
+    )
+    SELECT DISTINCT s.agent_id, d::date::text AS day
+      FROM spans s, zone z,
+           generate_series((s.a AT TIME ZONE z.tz)::date, (s.b AT TIME ZONE z.tz)::date, interval '1 day') AS d`;
