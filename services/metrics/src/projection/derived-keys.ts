@@ -1,5 +1,5 @@
-import { DateTime } from 'luxon';
 import type { CycleRows } from './cycle-rows.js';
+import { localDay, localDaysBetween } from './local-day.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -38,19 +38,10 @@ export class DerivedKeys {
 
   /** Every local day a stretch of time touches; an open stretch counts its first day only (it counts nowhere until it ends). */
   addSpan(org: string, agent: string, from: Date, to: Date | null, timeZone: string): void {
-    let day = DateTime.fromMillis(from.getTime(), { zone: timeZone }).startOf('day');
-    const last = DateTime.fromMillis((to ?? from).getTime(), { zone: timeZone }).startOf('day');
-    for (let i = 0; i < 3700 && day <= last; i++, day = day.plus({ days: 1 })) {
-      this.agentDays.add(`${org}\u0000${agent}\u0000${day.toISODate()}`);
-    }
+    for (const day of localDaysBetween(from.getTime(), (to ?? from).getTime(), timeZone)) this.agentDays.add(`${org}\u0000${agent}\u0000${day}`);
   }
 
   get size(): number {
     return this.groupHours.size + this.agentDays.size + this.wholeOrganizations.size;
   }
-}
-
-/** `YYYY-MM-DD` of an instant in a time zone. */
-export function localDay(at: Date, timeZone: string): string {
-  return DateTime.fromMillis(at.getTime(), { zone: timeZone }).toISODate() ?? at.toISOString().slice(0, 10);
 }

@@ -57,7 +57,7 @@ const AGENT_DAYS_SQL = `
              coalesce(cs.n, 0) AS csat_ratings,
              coalesce(cs.good, 0) AS csat_good,
              coalesce(cs.total, 0) AS csat_sum,
-             coalesce(ms.n, 0) AS missed_assigned,
+             coalesce(tr.missed_assigned, 0) AS missed_assigned,
              coalesce(sl.n, 0) AS sla_missed
         FROM keys k
         LEFT JOIN LATERAL (
@@ -83,9 +83,12 @@ const AGENT_DAYS_SQL = `
              AND a.assigned_at < k.day_end AND (a.released_at IS NULL OR a.released_at > k.day_start)
         ) ch ON true
         LEFT JOIN LATERAL (
-          SELECT count(*) AS transfers_out FROM metrics.agent_assignments a
+          SELECT count(*) FILTER (WHERE a.released_by = 'transfer') AS transfers_out,
+                 count(*) FILTER (WHERE c.missed AND a.released_at = c.ended_at) AS missed_assigned
+            FROM metrics.agent_assignments a
+            JOIN metrics.conversation_cycles c ON c.conversation_id = a.conversation_id AND c.cycle = a.cycle
            WHERE a.organization_id = k.organization_id AND a.agent_id = k.agent_id
-             AND a.released_by = 'transfer' AND a.released_at >= k.day_start AND a.released_at < k.day_end
+             AND a.released_at >= k.day_start AND a.released_at < k.day_end
         ) tr ON true
         LEFT JOIN LATERAL (
           SELECT count(*) AS n, sum(c.first_response_seconds)::float8 AS s, sum(c.first_response_business_seconds)::float8 AS b
@@ -111,11 +114,6 @@ const AGENT_DAYS_SQL = `
            WHERE r.organization_id = k.organization_id AND r.agent_id = k.agent_id AND r.kind = 'csat'
              AND r.rated_at >= k.day_start AND r.rated_at < k.day_end
         ) cs ON true
-        LEFT JOIN LATERAL (
-          SELECT count(*) AS n FROM metrics.conversation_cycles c
-           WHERE c.organization_id = k.organization_id AND c.missed AND k.agent_id = ANY (c.assigned_agent_ids)
-             AND c.ended_at >= k.day_start AND c.ended_at < k.day_end
-        ) ms ON true
         LEFT JOIN LATERAL (
           SELECT count(*) AS n FROM metrics.sla_outcomes s
            WHERE s.organization_id = k.organization_id AND s.status = 'missed' AND s.agent_id = k.agent_id

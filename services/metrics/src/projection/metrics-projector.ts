@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { allEvents, streamCategory, type AgentEvent, type ConversationEvent, type OrganizationEvent, type SlaEvent } from '@livedesk/contracts';
 import type { RecordedEvent } from '@livedesk/event-store';
 import type { CycleFacts } from '../domain/cycle-facts.js';
@@ -16,7 +16,13 @@ import { rowsOfCycle, type CycleRows } from './cycle-rows.js';
 import { DerivedKeys } from './derived-keys.js';
 import { recomputeDerived } from './derived-tables.js';
 import { LruMap } from './lru-map.js';
-import type { AgentStatusIntervalsRow, MetricsDatabase, SlaPoliciesRow } from './metrics-tables.js';
+import type {
+  AgentStatusIntervalsRow,
+  MetricsDatabase,
+  OrganizationsRow,
+  ProjectionConversationsRow,
+  SlaPoliciesRow,
+} from './metrics-tables.js';
 import { deleteCycles, insertRows, upsertRows } from './write-rows.js';
 
 /** The durable consumer (and stream-position owner) of the metrics projection. */
@@ -38,88 +44,128 @@ type Decoded =
 
 const PROJECTED = new Set(['conversation', 'sla', 'slapolicy', 'agent', 'organization']);
 
-/** A conversation changed in the batch, with its projection before the batch (undefined: new). */
+/** A conversation changed since the last flush, and which of its cycles (with their facts before). */
 interface ChangedConversation {
   projection: ConversationProjection;
   cycles: ChangedCycles;
 }
 
+/** What changed since the last flush. */
+class Pending {
+  readonly conversations = new Map<string, ChangedConversation>();
+  readonly intervals = new Map<string, AgentStatusIntervalsRow>();
+  readonly policyRows: SlaPoliciesRow[] = [];
+  /** each organization's policies as they were at the last flush, for the rows the cycles had */
+  readonly policiesBefore = new Map<string, PolicyVersion[]>();
+  readonly organizations = new Map<string, OrganizationsRow>();
+  readonly keys = new DerivedKeys();
+
+  get empty(): boolean {
+    return this.conversations.size === 0 && this.intervals.size === 0 && this.policyRows.length === 0 && this.organizations.size === 0 && this.keys.size === 0;
+  }
+}
+
+/** The rows of a flush, computed; `write` stores them in a transaction. */
+export interface PreparedFlush {
+  readonly empty: boolean;
+  write(trx: Transaction<MetricsDatabase>): Promise<void>;
+}
+
 /**
- * The metrics projection: one batch of events in, every metrics table brought up to date in the
- * batch's transaction. Live consumption (a JetStream batch subscription) and rebuild (a replay
- * of the event store) both call `apply`, so they write the same rows. It keeps what it read in
- * memory between batches; only one projector writes at a time (the leader), and `reset` is
- * called whenever it may have missed writes (it became the leader, the tables were rebuilt).
+ * The metrics projection. `fold` takes events in (in the order of their streams) and keeps what
+ * changed in memory; `flush` computes the rows of everything that changed and writes them, with
+ * the derived tables' dirty rows recomputed from the base tables. Live consumption folds and
+ * flushes each batch in the transaction that stores its stream positions (`apply`); a rebuild
+ * folds the whole event store through the same code and flushes every so many events. Either
+ * way the rows of a cycle are a function of its facts and policy only, so both write the same
+ * rows. It remembers what it read and wrote between batches; only one projector writes at a
+ * time (the leader), and `reset` is called whenever it may have missed writes (it became the
+ * leader, a transaction failed, the tables were rebuilt).
  */
 export class MetricsProjector {
-  private readonly conversations = new LruMap<string, ConversationProjection>(50_000);
+  private readonly conversations = new LruMap<string, ConversationProjection>(100_000);
+  /** conversations of a flush being written: newer than the database, until it commits */
+  private inFlight = new Map<string, ConversationProjection>();
   private readonly policies = new Map<string, PolicyVersion[]>();
   private readonly zones = new Map<string, string | undefined>();
   /** agent id → their open status interval (null: no status known yet) */
-  private readonly openIntervals = new LruMap<string, AgentStatusIntervalsRow | null>(50_000);
+  private readonly openIntervals = new Map<string, AgentStatusIntervalsRow | null>();
+  private pending = new Pending();
 
   reset(): void {
     this.conversations.clear();
+    this.inFlight = new Map();
     this.policies.clear();
     this.zones.clear();
     this.openIntervals.clear();
+    this.pending = new Pending();
   }
 
+  /**
+   * Live consumption: the batch folded and flushed in its transaction. Batches are applied one
+   * after another, so the previous one has committed (or failed, and `reset` was called).
+   */
   async apply(events: readonly RecordedEvent[], trx: Transaction<MetricsDatabase>): Promise<void> {
+    this.flushed();
+    await this.fold(events, trx);
+    await this.prepareFlush().write(trx);
+  }
+
+  /** Folds events in; `db` is where what the memory lacks is read from. */
+  async fold(events: readonly RecordedEvent[], db: Kysely<MetricsDatabase>): Promise<void> {
     const decoded = events.flatMap(decode);
     if (decoded.length === 0) return;
-    await this.load(trx, decoded);
-
-    const changed = new Map<string, ChangedConversation>();
-    const keys = new DerivedKeys();
-    const intervals = new Map<string, AgentStatusIntervalsRow>();
-    const policyRows: SlaPoliciesRow[] = [];
-    const policyChanges: { organizationId: string; from: number }[] = [];
-    const policiesBefore = new Map<string, PolicyVersion[]>();
-    const organizations: { organization_id: string; name: string; time_zone: string }[] = [];
-
+    await this.load(db, decoded);
+    const pending = this.pending;
     for (const item of decoded) {
       const { recorded } = item;
       switch (item.category) {
         case 'conversation':
-          this.foldConversation(recorded, item.event, changed);
+          this.foldConversation(recorded, item.event);
           break;
         case 'sla':
-          this.foldAlert(recorded, item.event, changed);
+          this.foldAlert(recorded, item.event);
           break;
-        case 'slapolicy': {
-          const row = policyRow(recorded, item.event);
-          if (!row) break;
-          const org = recorded.organizationId;
-          if (!policiesBefore.has(org)) policiesBefore.set(org, this.policies.get(org) ?? []);
-          this.policies.set(org, [...(this.policies.get(org) ?? []), toPolicyVersion(row.policy_id, row.version, row.effective_from, row.removed ? null : policyData(row))]);
-          policyRows.push(row);
-          policyChanges.push({ organizationId: org, from: row.effective_from.getTime() });
+        case 'slapolicy':
+          await this.foldPolicy(db, recorded, item.event);
           break;
-        }
         case 'agent':
-          this.foldStatus(recorded, item.event, intervals, keys);
+          this.foldStatus(recorded, item.event);
           break;
         case 'organization': {
           if (item.event.type !== 'OrganizationCreated') break;
           const { organization_id, name, time_zone } = item.event.data;
-          organizations.push({ organization_id, name, time_zone });
+          pending.organizations.set(organization_id, { organization_id, name, time_zone });
           this.zones.set(organization_id, time_zone);
           break;
         }
       }
     }
+  }
 
-    await this.writeOrganizations(trx, organizations, keys);
-    for (const change of policyChanges) await this.markPolicyChange(trx, change.organizationId, change.from, changed);
+  /** Whether there is anything to flush. */
+  get hasPending(): boolean {
+    return !this.pending.empty;
+  }
 
+  /**
+   * Computes the rows of everything folded since the last flush and hands them over to be
+   * written; folding may go on meanwhile. One flush at a time: call `flushed` once its
+   * transaction has committed, before preparing the next.
+   */
+  prepareFlush(): PreparedFlush {
+    if (this.inFlight.size > 0) throw new Error('a flush is still in flight: call flushed() after it commits');
+    const pending = this.pending;
+    this.pending = new Pending();
+    const { keys } = pending;
     const cycleRows: CycleRows[] = [];
     const replaced: { conversation_id: string; cycle: number }[] = [];
-    for (const { projection, cycles } of changed.values()) {
+    const states: ProjectionConversationsRow[] = [];
+    for (const { projection, cycles } of pending.conversations.values()) {
       const org = projection.organization_id;
       const zone = this.zoneOf(org);
-      const oldPolicies = policiesBefore.get(org) ?? this.policies.get(org) ?? [];
       const newPolicies = this.policies.get(org) ?? [];
+      const oldPolicies = pending.policiesBefore.get(org) ?? newPolicies;
       for (const [number, before] of cycles) {
         const facts = projection.cycles.find((cycle) => cycle.cycle === number)!;
         if (before) {
@@ -131,67 +177,94 @@ export class MetricsProjector {
         keys.addCycle(rows, zone);
         cycleRows.push(rows);
       }
-    }
-
-    await upsertRows(trx, 'metrics.conversation_cycles', cycleRows.map((rows) => rows.cycle), ['conversation_id', 'cycle']);
-    for (const table of ['metrics.responses', 'metrics.agent_assignments', 'metrics.sla_outcomes', 'metrics.ratings', 'metrics.projection_timers'] as const) {
-      await deleteCycles(trx, table, replaced);
-    }
-    await insertRows(trx, 'metrics.responses', cycleRows.flatMap((rows) => rows.responses));
-    await insertRows(trx, 'metrics.agent_assignments', cycleRows.flatMap((rows) => rows.assignments));
-    await insertRows(trx, 'metrics.sla_outcomes', cycleRows.flatMap((rows) => rows.outcomes));
-    await insertRows(trx, 'metrics.ratings', cycleRows.flatMap((rows) => rows.ratings));
-    await insertRows(trx, 'metrics.projection_timers', cycleRows.flatMap((rows) => rows.timers));
-    await upsertRows(
-      trx,
-      'metrics.projection_conversations',
-      [...changed.values()].map(({ projection }) => ({
-        organization_id: projection.organization_id,
+      states.push({
+        organization_id: org,
         conversation_id: projection.conversation_id,
         channel: projection.channel,
         customer_id: projection.customer_id,
         stream_version: projection.stream_version,
         state: encodeState(projection),
-      })),
-      ['conversation_id'],
-    );
-    await upsertRows(trx, 'metrics.agent_status_intervals', [...intervals.values()], ['agent_id', 'stream_version']);
-    await insertRows(trx, 'metrics.sla_policies', policyRows);
-    if (keys.size > 0) await recomputeDerived(trx, keys);
-    for (const { projection } of changed.values()) this.conversations.set(projection.conversation_id, projection);
+      });
+      this.inFlight.set(projection.conversation_id, projection);
+    }
+    const inFlight = this.inFlight;
+    const organizations = [...pending.organizations.values()];
+    return {
+      empty: pending.empty,
+      write: async (trx) => {
+        if (organizations.length > 0) await this.writeOrganizations(trx, organizations, keys);
+        await upsertRows(trx, 'metrics.conversation_cycles', cycleRows.map((rows) => rows.cycle), ['conversation_id', 'cycle']);
+        for (const table of ['metrics.responses', 'metrics.agent_assignments', 'metrics.sla_outcomes', 'metrics.ratings', 'metrics.projection_timers'] as const) {
+          await deleteCycles(trx, table, replaced);
+        }
+        await insertRows(trx, 'metrics.responses', cycleRows.flatMap((rows) => rows.responses));
+        await insertRows(trx, 'metrics.agent_assignments', cycleRows.flatMap((rows) => rows.assignments));
+        await insertRows(trx, 'metrics.sla_outcomes', cycleRows.flatMap((rows) => rows.outcomes));
+        await insertRows(trx, 'metrics.ratings', cycleRows.flatMap((rows) => rows.ratings));
+        await insertRows(trx, 'metrics.projection_timers', cycleRows.flatMap((rows) => rows.timers));
+        await upsertRows(trx, 'metrics.projection_conversations', states, ['conversation_id']);
+        await upsertRows(trx, 'metrics.agent_status_intervals', [...pending.intervals.values()], ['agent_id', 'stream_version']);
+        await insertRows(trx, 'metrics.sla_policies', pending.policyRows);
+        if (keys.size > 0) await recomputeDerived(trx, keys);
+        // Written (to be committed by the caller): the cache holds them from here on.
+        for (const state of states) {
+          const projection = inFlight.get(state.conversation_id);
+          if (projection) this.conversations.set(state.conversation_id, projection);
+        }
+      },
+    };
   }
 
-  private foldConversation(recorded: RecordedEvent, event: ConversationEvent, changed: Map<string, ChangedConversation>): void {
+  /** The transaction of the last prepared flush committed: the database has what memory has. */
+  flushed(): void {
+    this.inFlight = new Map();
+  }
+
+  private conversation(conversationId: string): { projection: ConversationProjection | undefined; cycles: ChangedCycles } {
+    const entry = this.pending.conversations.get(conversationId);
+    if (entry) return entry;
+    return { projection: this.inFlight.get(conversationId) ?? this.conversations.get(conversationId), cycles: new Map() };
+  }
+
+  private foldConversation(recorded: RecordedEvent, event: ConversationEvent): void {
     const conversationId = recorded.streamId.slice('conversation-'.length);
-    const entry = changed.get(conversationId);
-    const projection = entry?.projection ?? this.conversations.get(conversationId);
-    const cycles = entry?.cycles ?? new Map();
+    const { projection, cycles } = this.conversation(conversationId);
     const fact = { ...event, occurredAt: recorded.occurredAt, version: recorded.streamVersion, organizationId: recorded.organizationId, conversationId } as Parameters<typeof foldConversationEvent>[1];
     const next = foldConversationEvent(projection, fact, cycles);
     if (!next) return;
-    changed.set(conversationId, { projection: next, cycles });
+    // The version moves with every event, so the state is written even when no figure changed.
+    this.pending.conversations.set(conversationId, { projection: next, cycles });
   }
 
-  private foldAlert(recorded: RecordedEvent, event: SlaEvent, changed: Map<string, ChangedConversation>): void {
+  private foldAlert(recorded: RecordedEvent, event: SlaEvent): void {
     if (event.type !== 'SlaWarningIssued' && event.type !== 'SlaBreached') return;
     const conversationId = event.data.conversation_id;
-    const entry = changed.get(conversationId);
-    const projection = entry?.projection ?? this.conversations.get(conversationId);
+    const { projection, cycles } = this.conversation(conversationId);
     if (!projection) return;
-    const cycles = entry?.cycles ?? new Map();
     const next = foldSlaAlert(projection, { ...event, occurredAt: recorded.occurredAt }, cycles);
-    if (next !== projection) changed.set(conversationId, { projection: next, cycles });
+    if (next !== projection) this.pending.conversations.set(conversationId, { projection: next, cycles });
   }
 
-  private foldStatus(recorded: RecordedEvent, event: AgentEvent, intervals: Map<string, AgentStatusIntervalsRow>, keys: DerivedKeys): void {
+  private async foldPolicy(db: Kysely<MetricsDatabase>, recorded: RecordedEvent, event: SlaEvent): Promise<void> {
+    const row = policyRow(recorded, event);
+    if (!row) return;
+    const org = recorded.organizationId;
+    const current = this.policies.get(org) ?? [];
+    if (!this.pending.policiesBefore.has(org)) this.pending.policiesBefore.set(org, current);
+    this.policies.set(org, [...current, toPolicyVersion(row.policy_id, row.version, row.effective_from, row.removed ? null : policyData(row))]);
+    this.pending.policyRows.push(row);
+    await this.markPolicyChange(db, org, row.effective_from.getTime());
+  }
+
+  private foldStatus(recorded: RecordedEvent, event: AgentEvent): void {
     if (event.type !== 'AgentStatusChanged') return;
     const { agent_id: agentId, to, reason } = event.data;
     const at = recorded.occurredAt;
     const open = this.openIntervals.get(agentId);
     if (open) {
       const closed = { ...open, ended_at: at, seconds: Math.max(0, at.getTime() - open.started_at.getTime()) / 1000 };
-      intervals.set(`${agentId}\u0000${open.stream_version}`, closed);
-      keys.addSpan(recorded.organizationId, agentId, open.started_at, at, this.zoneOf(recorded.organizationId));
+      this.pending.intervals.set(`${agentId}\u0000${open.stream_version}`, closed);
+      this.pending.keys.addSpan(recorded.organizationId, agentId, open.started_at, at, this.zoneOf(recorded.organizationId));
     }
     const next: AgentStatusIntervalsRow = {
       organization_id: recorded.organizationId,
@@ -203,39 +276,35 @@ export class MetricsProjector {
       reason,
       stream_version: recorded.streamVersion,
     };
-    intervals.set(`${agentId}\u0000${recorded.streamVersion}`, next);
+    this.pending.intervals.set(`${agentId}\u0000${recorded.streamVersion}`, next);
     this.openIntervals.set(agentId, next);
   }
 
-  /** A policy changed from `from` on: every cycle of the organization started since is judged again. */
-  private async markPolicyChange(trx: Transaction<MetricsDatabase>, organizationId: string, from: number, changed: Map<string, ChangedConversation>): Promise<void> {
+  /**
+   * A policy changed from `from` on: every cycle of the organization started since is judged
+   * again. The caller makes sure no flush is in flight (the database then has every cycle not
+   * in memory).
+   */
+  private async markPolicyChange(db: Kysely<MetricsDatabase>, organizationId: string, from: number): Promise<void> {
     const { rows } = await sql<{ conversation_id: string }>`
       SELECT DISTINCT conversation_id FROM metrics.conversation_cycles
-       WHERE organization_id = ${organizationId} AND started_at >= ${new Date(from)}`.execute(trx);
+       WHERE organization_id = ${organizationId} AND started_at >= ${new Date(from)}`.execute(db);
     const ids = new Set(rows.map((row) => row.conversation_id));
-    for (const projection of this.conversations.values()) {
+    for (const projection of [...this.conversations.values(), ...this.inFlight.values(), ...[...this.pending.conversations.values()].map((e) => e.projection)]) {
       if (projection.organization_id === organizationId) ids.add(projection.conversation_id);
     }
-    for (const entry of changed.values()) {
-      if (entry.projection.organization_id === organizationId) ids.add(entry.projection.conversation_id);
-    }
-    await this.loadConversations(trx, [...ids].filter((id) => !changed.has(id) && !this.conversations.has(id)));
+    await this.loadConversations(db, [...ids].filter((id) => !this.pending.conversations.has(id) && !this.inFlight.has(id) && !this.conversations.has(id)));
     for (const id of ids) {
-      const entry = changed.get(id) ?? { projection: this.conversations.get(id)!, cycles: new Map() };
-      if (!entry.projection) continue;
-      for (const facts of entry.projection.cycles) {
-        if (facts.started_at.getTime() >= from && !entry.cycles.has(facts.cycle)) entry.cycles.set(facts.cycle, facts);
+      const { projection, cycles } = this.conversation(id);
+      if (!projection) continue;
+      for (const facts of projection.cycles) {
+        if (facts.started_at.getTime() >= from && !cycles.has(facts.cycle)) cycles.set(facts.cycle, facts);
       }
-      if (entry.cycles.size > 0) changed.set(id, entry);
+      if (cycles.size > 0) this.pending.conversations.set(id, { projection, cycles });
     }
   }
 
-  private async writeOrganizations(
-    trx: Transaction<MetricsDatabase>,
-    organizations: { organization_id: string; name: string; time_zone: string }[],
-    keys: DerivedKeys,
-  ): Promise<void> {
-    if (organizations.length === 0) return;
+  private async writeOrganizations(trx: Transaction<MetricsDatabase>, organizations: OrganizationsRow[], keys: DerivedKeys): Promise<void> {
     await upsertRows(trx, 'metrics.organizations', organizations, ['organization_id']);
     // Activity projected before the zone was known was counted in UTC days: count it again.
     const { rows } = await sql<{ organization_id: string }>`
@@ -248,48 +317,54 @@ export class MetricsProjector {
     return this.zones.get(organizationId) ?? 'UTC';
   }
 
-  /** Reads what the batch needs and the memory lacks: conversations, policies and zones of its organizations, agents' open intervals. */
-  private async load(trx: Transaction<MetricsDatabase>, decoded: Decoded[]): Promise<void> {
+  /** Reads what the events need and the memory lacks: conversations, policies and zones of their organizations, agents' open intervals. */
+  private async load(db: Kysely<MetricsDatabase>, decoded: Decoded[]): Promise<void> {
     const conversations = new Set<string>();
     const organizations = new Set<string>();
     const agents = new Set<string>();
     for (const item of decoded) {
-      organizations.add(item.recorded.organizationId);
-      if (item.category === 'conversation') conversations.add(item.recorded.streamId.slice('conversation-'.length));
-      else if (item.category === 'sla' && 'conversation_id' in item.event.data) conversations.add(item.event.data.conversation_id);
-      else if (item.category === 'agent' && item.event.type === 'AgentStatusChanged') agents.add(item.event.data.agent_id);
+      const org = item.recorded.organizationId;
+      if (!this.policies.has(org) || !this.zones.has(org)) organizations.add(org);
+      if (item.category === 'conversation') {
+        const id = item.recorded.streamId.slice('conversation-'.length);
+        if (!this.known(id)) conversations.add(id);
+      } else if (item.category === 'sla' && 'conversation_id' in item.event.data) {
+        if (!this.known(item.event.data.conversation_id)) conversations.add(item.event.data.conversation_id);
+      } else if (item.category === 'agent' && item.event.type === 'AgentStatusChanged' && !this.openIntervals.has(item.event.data.agent_id)) {
+        agents.add(item.event.data.agent_id);
+      }
     }
-    await this.loadConversations(trx, [...conversations].filter((id) => !this.conversations.has(id)));
-    const unknownOrgs = [...organizations].filter((org) => !this.policies.has(org));
-    if (unknownOrgs.length > 0) {
-      const policyRows = await trx.selectFrom('metrics.sla_policies').selectAll().where('organization_id', 'in', unknownOrgs).orderBy('version').execute();
-      for (const org of unknownOrgs) this.policies.set(org, []);
+    await this.loadConversations(db, [...conversations]);
+    const orgs = [...organizations];
+    if (orgs.length > 0) {
+      const [policyRows, zoneRows] = await Promise.all([
+        db.selectFrom('metrics.sla_policies').selectAll().where('organization_id', 'in', orgs).orderBy('version').execute(),
+        db.selectFrom('metrics.organizations').select(['organization_id', 'time_zone']).where('organization_id', 'in', orgs).execute(),
+      ]);
+      for (const org of orgs) {
+        if (!this.policies.has(org)) this.policies.set(org, []);
+        if (!this.zones.has(org)) this.zones.set(org, undefined);
+      }
       for (const row of policyRows) {
         this.policies.get(row.organization_id)!.push(toPolicyVersion(row.policy_id, row.version, row.effective_from, row.removed ? null : policyData(row)));
       }
-    }
-    const unzoned = [...organizations].filter((org) => !this.zones.has(org));
-    if (unzoned.length > 0) {
-      const zoneRows = await trx.selectFrom('metrics.organizations').select(['organization_id', 'time_zone']).where('organization_id', 'in', unzoned).execute();
-      for (const org of unzoned) this.zones.set(org, undefined);
       for (const row of zoneRows) this.zones.set(row.organization_id, row.time_zone);
     }
-    const unknownAgents = [...agents].filter((agent) => !this.openIntervals.has(agent));
-    if (unknownAgents.length > 0) {
-      const open = await trx
-        .selectFrom('metrics.agent_status_intervals')
-        .selectAll()
-        .where('agent_id', 'in', unknownAgents)
-        .where('ended_at', 'is', null)
-        .execute();
-      for (const agent of unknownAgents) this.openIntervals.set(agent, null);
+    if (agents.size > 0) {
+      const ids = [...agents];
+      const open = await db.selectFrom('metrics.agent_status_intervals').selectAll().where('agent_id', 'in', ids).where('ended_at', 'is', null).execute();
+      for (const agent of ids) this.openIntervals.set(agent, null);
       for (const row of open) this.openIntervals.set(row.agent_id, row);
     }
   }
 
-  private async loadConversations(trx: Transaction<MetricsDatabase>, ids: string[]): Promise<void> {
+  private known(conversationId: string): boolean {
+    return this.pending.conversations.has(conversationId) || this.inFlight.has(conversationId) || this.conversations.has(conversationId);
+  }
+
+  private async loadConversations(db: Kysely<MetricsDatabase>, ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    const rows = await trx.selectFrom('metrics.projection_conversations').selectAll().where('conversation_id', 'in', ids).execute();
+    const rows = await db.selectFrom('metrics.projection_conversations').selectAll().where('conversation_id', 'in', ids).execute();
     for (const row of rows) this.conversations.set(row.conversation_id, decodeState(row, row.state as StoredProjectionState));
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type pg from 'pg';
 import { eventSubjectWildcard } from '@livedesk/contracts';
 import { BatchSubscription, ensureEventStream, tryLeaderSession } from '@livedesk/event-store';
@@ -106,8 +106,9 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
          SET rebuild_status = 'running', rebuild_started_at = now(), rebuild_finished_at = NULL, events_done = 0,
              events_total = NULL, rebuild_error = NULL, rebuild_requested_at = coalesce(rebuild_requested_at, now())`.execute(this.db);
     try {
-      const result = await rebuildMetrics(this.db, this.fenced, {
+      const result = await rebuildMetrics(this.db, this.projector, {
         batchSize: this.config.METRICS_REBUILD_BATCH,
+        beforeWrite: (trx) => this.fence(trx),
         onProgress: async ({ events, total }) => {
           if (!this.session) throw new Error('lost the leadership during the rebuild');
           await sql`UPDATE metrics.projection_control SET events_done = ${events}, events_total = ${total}`.execute(this.db);
@@ -128,15 +129,11 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
     return true;
   }
 
-  /** The projector behind the fence: every batch first checks, under a share lock, that this replica still leads. */
-  private readonly fenced = {
-    apply: async (events: Parameters<MetricsProjector['apply']>[0], trx: Parameters<MetricsProjector['apply']>[1]) => {
-      const { rows } = await sql<{ epoch: string }>`SELECT leader_epoch AS epoch FROM metrics.projection_control FOR SHARE`.execute(trx);
-      if (rows[0]?.epoch !== this.epoch) throw new Error('another replica leads the metrics projection now');
-      await this.projector.apply(events, trx);
-    },
-    reset: () => this.projector.reset(),
-  };
+  /** The leader's fence: every write first checks, under a share lock, that this replica still leads. */
+  private async fence(trx: Transaction<MetricsDatabase>): Promise<void> {
+    const { rows } = await sql<{ epoch: string }>`SELECT leader_epoch AS epoch FROM metrics.projection_control FOR SHARE`.execute(trx);
+    if (rows[0]?.epoch !== this.epoch) throw new Error('another replica leads the metrics projection now');
+  }
 
   private async startLive(): Promise<void> {
     await ensureEventStream(await jetstreamManager(this.nats), {
@@ -150,7 +147,10 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
       streamName: this.config.LIVEDESK_EVENTS_STREAM,
       consumer: METRICS_CONSUMER,
       filterSubject: eventSubjectWildcard(this.config.LIVEDESK_SUBJECT_PREFIX),
-      handler: (events, trx) => this.fenced.apply(events, trx),
+      handler: async (events, trx) => {
+        await this.fence(trx);
+        await this.projector.apply(events, trx);
+      },
       onBatchFailed: () => this.projector.reset(),
       maxBatch: this.config.METRICS_LIVE_BATCH,
       ackWaitMs: 30_000,

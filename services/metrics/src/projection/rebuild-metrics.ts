@@ -1,5 +1,5 @@
-import { sql, type Kysely } from 'kysely';
-import { applyEventBatch, readAll, START, type ReadAllResult } from '@livedesk/event-store';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { readAll, START, type GlobalCheckpoint, type ReadAllResult } from '@livedesk/event-store';
 import { METRICS_CONSUMER, type MetricsProjector } from './metrics-projector.js';
 import { PROJECTED_TABLES, type MetricsDatabase } from './metrics-tables.js';
 
@@ -11,24 +11,30 @@ export interface RebuildProgress {
 }
 
 export interface RebuildOptions {
-  /** Events per transaction (default 5000). */
+  /** Events read at a time (default 5000). */
   batchSize?: number;
+  /** Events folded between two writes of the tables (default 50,000). */
+  flushEvery?: number;
   onProgress?: (progress: RebuildProgress) => void | Promise<void>;
+  /** Runs first in every write transaction (the leader's fence). */
+  beforeWrite?: (trx: Transaction<MetricsDatabase>) => Promise<void>;
 }
 
 /**
  * Drops every row the projection wrote and replays the whole event store through the same
- * `MetricsProjector.apply` that live consumption runs, in commit-safe order, a transaction per
- * batch that also stores the consumer's stream positions (so live consumption resumes right
- * after the last event replayed). The next batch is read while the current one is written.
- * Live consumption must be stopped meanwhile (the projection runner does that).
+ * `MetricsProjector` code that live consumption runs (`fold`, then `prepareFlush`), in
+ * commit-safe order. The tables are written every `flushEvery` events, in a transaction that
+ * also stores the consumer's position in every stream replayed so far (so live consumption
+ * resumes right after the last event replayed); while one write runs, the next events are read
+ * and folded. Live consumption must be stopped meanwhile (the projection runner does that).
  */
 export async function rebuildMetrics(
   db: Kysely<MetricsDatabase>,
-  projector: Pick<MetricsProjector, 'apply' | 'reset'>,
+  projector: Pick<MetricsProjector, 'fold' | 'prepareFlush' | 'flushed' | 'reset'>,
   options: RebuildOptions = {},
 ): Promise<RebuildProgress> {
   const batchSize = options.batchSize ?? 5000;
+  const flushEvery = options.flushEvery ?? 50_000;
   projector.reset();
   const { rows } = await sql<{ total: string }>`SELECT count(*) AS total FROM event_store.events`.execute(db);
   const total = Number(rows[0]!.total);
@@ -36,9 +42,38 @@ export async function rebuildMetrics(
     await sql.raw(`TRUNCATE ${PROJECTED_TABLES.join(', ')}`).execute(trx);
     await sql`DELETE FROM event_store.consumer_positions WHERE consumer = ${METRICS_CONSUMER}`.execute(trx);
   });
-  const read = (after: ReadAllResult['checkpoint']) => readAll(db as Kysely<any>, { after, limit: batchSize });
+  const read = (after: GlobalCheckpoint): Promise<ReadAllResult> => readAll(db as Kysely<any>, { after, limit: batchSize });
   let events = 0;
+  let sinceFlush = 0;
+  let positions = new Map<string, number>();
+  let writing: Promise<void> | undefined;
   let next = read(START);
+
+  const write = async (): Promise<void> => {
+    if (writing) await writing;
+    writing = undefined;
+    projector.flushed();
+    const flush = projector.prepareFlush();
+    const streams = positions;
+    positions = new Map();
+    sinceFlush = 0;
+    const done = events;
+    writing = db
+      .transaction()
+      .execute(async (trx) => {
+        await options.beforeWrite?.(trx);
+        await flush.write(trx);
+        if (streams.size > 0) {
+          await sql`
+            INSERT INTO event_store.consumer_positions AS p (consumer, stream_id, stream_version)
+            SELECT ${METRICS_CONSUMER}, s.stream_id, s.stream_version
+              FROM unnest(${[...streams.keys()]}::text[], ${[...streams.values()]}::bigint[]) AS s(stream_id, stream_version)
+            ON CONFLICT (consumer, stream_id) DO UPDATE SET stream_version = excluded.stream_version`.execute(trx);
+        }
+      })
+      .then(() => options.onProgress?.({ events: done, total: Math.max(total, done) }));
+  };
+
   try {
     for (;;) {
       const batch = await next;
@@ -49,13 +84,18 @@ export async function rebuildMetrics(
         continue;
       }
       next = read(batch.checkpoint);
-      await applyEventBatch(db, METRICS_CONSUMER, batch.events, (toApply, trx) => projector.apply(toApply, trx));
+      await projector.fold(batch.events, db);
+      for (const event of batch.events) positions.set(event.streamId, event.streamVersion);
       events += batch.events.length;
-      await options.onProgress?.({ events, total: Math.max(total, events) });
+      sinceFlush += batch.events.length;
+      if (sinceFlush >= flushEvery) await write();
     }
+    await write();
+    await writing;
+    projector.flushed();
   } catch (error) {
     projector.reset();
-    await next.catch(() => undefined);
+    await Promise.allSettled([next, writing]);
     throw error;
   }
   return { events, total: Math.max(total, events) };

@@ -94,6 +94,7 @@ const tables: Table[] = [
       'CREATE INDEX conversation_cycles_by_first_responder ON metrics.conversation_cycles (organization_id, first_response_agent_id, first_response_at) WHERE first_response_agent_id IS NOT NULL',
       'CREATE INDEX conversation_cycles_by_last_agent ON metrics.conversation_cycles (organization_id, last_agent_id, ended_at) WHERE last_agent_id IS NOT NULL',
       'CREATE INDEX conversation_cycles_open ON metrics.conversation_cycles (organization_id, group_id) WHERE ended_at IS NULL',
+      'CREATE INDEX conversation_cycles_by_end ON metrics.conversation_cycles (organization_id, ended_at) WHERE ended_at IS NOT NULL',
     ],
   },
   {
@@ -135,7 +136,10 @@ const tables: Table[] = [
       ['released_by', 'text', 'transfer, reassigned, requeued, resolved, closed or missed; null while held.'],
     ],
     constraints: ['PRIMARY KEY (conversation_id, cycle, seq)'],
-    indexes: ['CREATE INDEX agent_assignments_by_agent ON metrics.agent_assignments (organization_id, agent_id, assigned_at)'],
+    indexes: [
+      'CREATE INDEX agent_assignments_by_agent ON metrics.agent_assignments (organization_id, agent_id, assigned_at)',
+      'CREATE INDEX agent_assignments_released ON metrics.agent_assignments (organization_id, agent_id, released_at) WHERE released_at IS NOT NULL',
+    ],
   },
   {
     name: 'agent_status_intervals',
@@ -190,6 +194,7 @@ const tables: Table[] = [
     indexes: [
       'CREATE INDEX sla_outcomes_by_start ON metrics.sla_outcomes (organization_id, started_at)',
       'CREATE INDEX sla_outcomes_missed ON metrics.sla_outcomes (organization_id, breached_at) WHERE status = \'missed\'',
+      'CREATE INDEX sla_outcomes_missed_by_agent ON metrics.sla_outcomes (organization_id, agent_id, breached_at) WHERE status = \'missed\'',
     ],
   },
   {
@@ -208,7 +213,10 @@ const tables: Table[] = [
       ['rated_at', 'timestamptz NOT NULL', 'When it was given.'],
     ],
     constraints: ['PRIMARY KEY (conversation_id, cycle, kind)', "CHECK (kind IN ('csat', 'nps'))"],
-    indexes: ['CREATE INDEX ratings_by_time ON metrics.ratings (organization_id, rated_at)'],
+    indexes: [
+      'CREATE INDEX ratings_by_time ON metrics.ratings (organization_id, rated_at)',
+      'CREATE INDEX ratings_by_agent ON metrics.ratings (organization_id, agent_id, rated_at)',
+    ],
   },
   {
     name: 'agent_daily',
@@ -239,7 +247,7 @@ const tables: Table[] = [
       ['csat_sum', 'integer NOT NULL', 'Sum of those scores.'],
       ['transfers_in', 'integer NOT NULL', 'Conversations handed to the agent by a transfer that day.'],
       ['transfers_out', 'integer NOT NULL', 'Conversations the agent lost to a transfer that day (manual or automatic).'],
-      ['missed_assigned', 'integer NOT NULL', 'Cycles ended missed that day while the agent was assigned to them.'],
+      ['missed_assigned', 'integer NOT NULL', 'Cycles that ended missed (no human reply) that day while the agent held them.'],
       ['sla_missed', 'integer NOT NULL', 'SLA targets missed that day (breached_at) with the agent holding the conversation.'],
     ],
     constraints: ['PRIMARY KEY (organization_id, agent_id, day)'],
