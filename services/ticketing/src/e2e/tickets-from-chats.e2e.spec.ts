@@ -131,6 +131,25 @@ describe('tickets from chats', () => {
     expect(filtered.body.tickets.map((t: any) => t.ticket_id)).toEqual([ticket.ticket_id]);
   });
 
+  it('opens a ticket for a chat missed in the queue, but not for a customer who left without a word', async () => {
+    const org = await system.createOrganization('Queue');
+    const manual = await system.createGroup(org.organization_id, 'Backoffice', 'manual');
+    const gus = await system.createAgent(org.organization_id, { email: 'gus@queue.test', groups: [manual] });
+    const agent = await open('agent', gus.token);
+    const silent = await open('customer', await system.customerToken(org.organization_id));
+    const { chat_id: quiet } = await silent.call('start_chat', { group_id: manual });
+    await silent.call('close_chat', { chat_id: quiet });
+    const waited = await open('customer', await system.customerToken(org.organization_id));
+    const { chat_id: missed } = await waited.call('start_chat', { group_id: manual, message: { text: 'Hello? I need a copy of my contract.', client_id: 'w-1' } });
+    await waited.call('close_chat', { chat_id: missed });
+    const created = await agent.push('ticket_created', (p) => p.ticket.conversation_id === missed, 15_000);
+    expect(created.ticket).toMatchObject({ source: 'missed_chat', subject: 'Hello? I need a copy of my contract.', group_id: manual });
+    // The silent chat was missed first: the subscription (one event at a time, in the order of
+    // the log) had handled it before it created the other ticket.
+    const list = await api('GET', `/v1/organizations/${org.organization_id}/tickets`, gus.token);
+    expect(list.body.tickets.map((t: any) => t.conversation_id)).toEqual([missed]);
+  });
+
   it('refuses bad HTTP input with a clear reason, and answers a repeated client id with the same ticket', async () => {
     const org = await system.createOrganization('Strict');
     const erin = await system.createAgent(org.organization_id, { email: 'erin@strict.test' });
