@@ -208,6 +208,28 @@ describe('tickets by email', () => {
     expect(other.status).toBe(404);
   });
 
+  it('takes uploaded files for a reply and mails them, refusing forbidden and oversized ones', async () => {
+    const [cy] = await ticketsOf(orgA, '?requester=cy@example.test');
+    const upload = (name: string, type: string, content: Buffer, clientId: string) =>
+      ticketing.http('POST', `/v1/organizations/${orgA}/attachments?name=${encodeURIComponent(name)}&client_id=${clientId}`, { token: agentToken, raw: content, contentType: type });
+    const exe = await upload('tool.exe', 'application/x-msdownload', Buffer.from('MZ'), 'u-1');
+    expect(exe).toMatchObject({ status: 400, body: { error: { code: 'validation', reason: 'attachment_type_not_allowed' } } });
+    const big = await upload('big.pdf', 'application/pdf', Buffer.alloc(100_001), 'u-2');
+    expect(big).toMatchObject({ status: 400, body: { error: { reason: 'attachment_too_large' } } });
+    const receipt = Buffer.from('%PDF-1.4 refund receipt');
+    const stored = await upload('receipt.pdf', 'application/pdf', receipt, 'u-3');
+    expect(stored).toMatchObject({ status: 201, body: { name: 'receipt.pdf', content_type: 'application/pdf', size: receipt.length } });
+    expect((await upload('receipt.pdf', 'application/pdf', receipt, 'u-3')).body.attachment_id).toBe(stored.body.attachment_id);
+    const other = await ticketing.http('POST', `/v1/organizations/${orgA}/tickets/${cy.ticket_id}/replies`, {
+      token: await ticketing.agentToken(orgB, 'mallory'),
+      body: { client_id: 'x', text: 'x' },
+    });
+    expect(other).toMatchObject({ status: 403, body: { error: { reason: 'other_organization' } } });
+    await ticketing.http('POST', `/v1/organizations/${orgA}/tickets/${cy.ticket_id}/replies`, { token: agentToken, body: { client_id: 'with-file', text: 'Here is your receipt.', attachment_ids: [stored.body.attachment_id] } });
+    const mail = await waitFor(() => mailTo('cy@example.test').find((m) => m.text?.includes('Here is your receipt.')), { what: 'the reply with its file' });
+    expect(mail.attachments.map((a) => [a.filename, a.contentType, a.content.equals(receipt)])).toEqual([['receipt.pdf', 'application/pdf', true]]);
+  });
+
   it('refuses malformed MIME, oversized mail, forbidden files, forged replies and unknown mailboxes, storing nothing of them', async () => {
     const refusal = (attempt: Promise<unknown>) => attempt.then(() => undefined, (error: { responseCode?: number; response?: string }) => ({ code: error.responseCode, response: error.response }));
     const ticketCount = async () => (await ticketsOf(orgA)).length + (await ticketsOf(orgB)).length;
