@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Kysely } from 'kysely';
-import type { TicketEventView, TicketStatus, TicketSummary } from '@livedesk/contracts';
+import type { TicketEventView, TicketSummary } from '@livedesk/contracts';
 import { EventStore } from '@livedesk/event-store';
 import { DATABASE, EVENT_STORE } from '@livedesk/service-kit';
 import { refuse } from '../domain/index.js';
@@ -44,5 +44,3 @@ export class TicketQueries {
     };
   }
 }
-
-export type { TicketStatus };
