@@ -127,8 +127,12 @@ describe('tickets from chats', () => {
     await colleague.push('ticket_updated', (p) => p.ticket_id === ticket.ticket_id && p.type === 'TicketAssigned');
     const foreign = await api('POST', `${path}/assignment`, bob.token, { agent_id: mallory.agentId });
     expect(foreign).toMatchObject({ status: 404, body: { error: { code: 'not_found', reason: 'agent_not_found' } } });
-    const filtered = await api('GET', `/v1/organizations/${org.organization_id}/tickets?assignee_id=${carol.agentId}&status=open&q=Springfield`, bob.token);
+    const filtered = await api('GET', `/v1/organizations/${org.organization_id}/tickets?assignee_id=${carol.agentId}&group_id=${vip}&status=open&q=Springfield`, bob.token);
     expect(filtered.body.tickets.map((t: any) => t.ticket_id)).toEqual([ticket.ticket_id]);
+    const otherGroup = await api('GET', `/v1/organizations/${org.organization_id}/tickets?group_id=${org.default_group_id}`, bob.token);
+    expect(otherGroup.body.tickets).toEqual([]);
+    const otherText = await api('GET', `/v1/organizations/${org.organization_id}/tickets?q=Shelbyville`, bob.token);
+    expect(otherText.body.tickets).toEqual([]);
   });
 
   it('opens a ticket for a chat missed in the queue, but not for a customer who left without a word', async () => {
