@@ -68,7 +68,10 @@ export class ChatSystem {
     for (let i = 0; i < (options.gateways ?? 1); i++) gateways.push(spawnService('gateway', env, await freePort()));
     const spawnAll = async (name: 'routing' | 'metrics' | 'ticketing', count = 0): Promise<SpawnedService[]> => {
       const spawned: SpawnedService[] = [];
-      for (let i = 0; i < count; i++) spawned.push(spawnService(name, env, await freePort()));
+      for (let i = 0; i < count; i++) {
+        const own = name === 'ticketing' && !env.SMTP_INBOUND_PORT ? { ...env, SMTP_INBOUND_PORT: String(await freePort()) } : env;
+        spawned.push(spawnService(name, own, await freePort()));
+      }
       return spawned;
     };
     const routing = await spawnAll('routing', options.routing);
@@ -80,7 +83,8 @@ export class ChatSystem {
 
   /** Starts one more replica of a service with the same environment. */
   async startReplica(name: 'routing' | 'gateway' | 'metrics' | 'ticketing'): Promise<SpawnedService> {
-    const service = spawnService(name, this.env, await freePort());
+    const env = name === 'ticketing' && !this.env.SMTP_INBOUND_PORT ? { ...this.env, SMTP_INBOUND_PORT: String(await freePort()) } : this.env;
+    const service = spawnService(name, env, await freePort());
     await waitUntilReady(service);
     this.replicasOf(name).push(service);
     return service;

@@ -15,6 +15,8 @@ export interface SpawnedService {
   child: ChildProcess;
   port: number;
   url: string;
+  /** Ticketing only: its inbound SMTP port (`SMTP_INBOUND_PORT`). */
+  smtpPort?: number;
   /** Everything the process wrote, stdout and stderr interleaved. */
   output(): string;
   stderr(): string;
@@ -40,9 +42,12 @@ export function spawnService(name: ServiceName, env: NodeJS.ProcessEnv, port: nu
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`pnpm build\` before the e2e tests`);
   // LIVEDESK_NODE_ARGS: extra node flags for the services (e.g. `--cpu-prof` when profiling a benchmark).
   const nodeArgs = env.LIVEDESK_NODE_ARGS ? env.LIVEDESK_NODE_ARGS.split(/\s+/).filter(Boolean) : [];
+  // Ticketing also listens for SMTP (2525 by default): a test that names no port gets any free
+  // one, so that parallel runs on one machine do not fight over it.
+  const smtpPort = name === 'ticketing' ? (env.SMTP_INBOUND_PORT ?? '0') : undefined;
   const child = spawn(process.execPath, [...nodeArgs, main], {
     cwd: REPOSITORY_ROOT,
-    env: { ...env, PORT: String(port) },
+    env: { ...env, PORT: String(port), ...(smtpPort === undefined ? {} : { SMTP_INBOUND_PORT: smtpPort }) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // The last 64 KB of each: enough for an error message, bounded under a long benchmark.
@@ -62,6 +67,7 @@ export function spawnService(name: ServiceName, env: NodeJS.ProcessEnv, port: nu
     child,
     port: Number(port),
     url: `http://127.0.0.1:${port}`,
+    ...(smtpPort === undefined ? {} : { smtpPort: Number(smtpPort) }),
     output: () => output,
     stderr: () => stderr,
     exit,

@@ -9,6 +9,7 @@ await bootstrapService({
   module: GatewayModule,
   defaultPort: 8080,
   configExtension: { ...gatewayConfigShape(), ...rtmConfigShape },
-  // The gateway sends commands to the other services; it handles none itself.
-  commands: false,
+  // The gateway sends commands to the other services, and answers one: the directory look-up
+  // (`cmd.directory.lookup`) with which ticketing checks assignments.
+  commands: true,
 });

@@ -1,10 +1,45 @@
 import { Module } from '@nestjs/common';
-import { EventStoreModule } from '@livedesk/service-kit';
+import { APP_FILTER } from '@nestjs/core';
+import { AuthModule } from '@livedesk/auth';
+import { ApiErrorFilter, EventStoreModule } from '@livedesk/service-kit';
+import { DirectoryCheck } from './application/directory-check.js';
+import { TicketCommands } from './application/ticket-commands.service.js';
+import { TicketQueries } from './application/ticket-queries.service.js';
+import { ConversationTickets } from './conversations/conversation-tickets.js';
+import { ConversationTicketsSubscription } from './conversations/conversation-tickets-subscription.js';
+import { InboundEmailHandler } from './email/inbound/inbound-email-handler.js';
+import { InboundSmtpServer } from './email/inbound/inbound-smtp-server.js';
+import { OutboundMailer } from './email/outbound/outbound-mailer.js';
+import { AttachmentsController } from './http/attachments.controller.js';
+import { MailboxController } from './http/mailbox.controller.js';
+import { OpenApiController } from './http/openapi.controller.js';
+import { TicketsController } from './http/tickets.controller.js';
+import { TicketingMigrator } from './read-model/ticketing-migrator.js';
+import { ticketingProviders } from './ticketing-providers.js';
+import { TicketingController } from './transport/ticketing.controller.js';
 
 /**
- * The ticketing service: tickets from chats, missed chats, offline messages and inbound email.
- * ServiceKitModule (added by bootstrapService) already provides config, logs, Postgres,
- * Redis, NATS, health and metrics; the service's own modules are imported here.
+ * The ticketing service: owns the `ticket-<id>` streams. Tickets come from chats (create_ticket,
+ * leave_message, missed chats: a durable subscription to the conversation events), from email
+ * (the inbound SMTP endpoint) and from the HTTP API; replies and notifications leave through the
+ * outbox of outbound email. ServiceKitModule (added by bootstrapService) provides config, logs,
+ * Postgres, Redis, NATS, health and metrics.
  */
-@Module({ imports: [EventStoreModule.forRoot({ relay: true })] })
+@Module({
+  imports: [EventStoreModule.forRoot({ relay: true }), AuthModule.forRoot()],
+  controllers: [TicketingController, TicketsController, AttachmentsController, MailboxController, OpenApiController],
+  providers: [
+    TicketingMigrator,
+    ...ticketingProviders,
+    TicketCommands,
+    TicketQueries,
+    DirectoryCheck,
+    ConversationTickets,
+    ConversationTicketsSubscription,
+    InboundEmailHandler,
+    InboundSmtpServer,
+    OutboundMailer,
+    { provide: APP_FILTER, useClass: ApiErrorFilter },
+  ],
+})
 export class TicketingModule {}

@@ -141,7 +141,7 @@ export const customerActions = {
       .strict(),
     response: VersionResponse,
     summary:
-      'When no agent can take the chat: leaves a message (a ticket once ticketing runs). Ends the queued chat given, or opens one for it; the chat counts as missed (no_agents).',
+      'When no agent can take the chat: leaves a message, which becomes a ticket. Ends the queued chat given, or opens one for it; the chat counts as missed (no_agents).',
   },
 } as const satisfies Record<string, ActionContract>;
 
@@ -212,6 +212,12 @@ export const agentActions = {
       ),
     }),
     summary: "The organization's shared canned responses and the agent's own (`#shortcut` → text).",
+  },
+  create_ticket: {
+    request: z.object({ ...ChatRef, subject: z.string().min(1).max(512).optional() }).strict(),
+    response: z.object({ ticket_id: Id, reference: z.string(), version: z.number().int().positive() }),
+    summary:
+      "Opens a ticket from a chat the agent may read, with the chat's transcript; the customer is its requester. A repeat for the same chat answers the same ticket.",
   },
   set_routing_status: {
     request: z.object({ status: z.enum(['accepting', 'not_accepting']) }).strict(),

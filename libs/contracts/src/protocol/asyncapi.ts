@@ -1,5 +1,6 @@
 import { Author, AttachmentRef, Timestamp } from '../common.js';
 import { ChatEventView, ChatSummary } from '../conversation/chat-view.js';
+import { TicketSummary } from '../ticket/ticket-view.js';
 import { agentActions, customerActions, MessageEvent, type ActionContract } from './actions.js';
 import { ErrorResponseFrame, pushFrameOf, requestFrameOf, responseFrameOf } from './asyncapi-frames.js';
 import { mergeSchemas, SCHEMA_REF_PREFIX, toJsonSchemas, type JsonSchema, type NamedSchema } from './asyncapi-schemas.js';
@@ -77,7 +78,9 @@ const DESCRIPTION = `The public WebSocket contract of the livedesk gateway, gene
 - \`POST /v1/organizations\` {name, time_zone?} → {organization_id, identity_secret, default_group_id}, with the installation admin token (\`Authorization: Bearer <LIVEDESK_ADMIN_TOKEN>\`).
 - \`POST /v1/organizations/:id/agents\` {email, name, password, role, kind?, max_chats?, groups?} → {agent_id, api_key}, with the admin token or an admin agent's token of that organization.
 - \`POST /v1/organizations/:id/groups\` {name, routing?} → {group_id}, likewise.
-- \`GET /v1/asyncapi.json\`: this document.`;
+- \`GET /v1/asyncapi.json\`: this document.
+
+**Tickets.** \`create_ticket\` opens a ticket from a chat; agents get \`ticket_created\` and \`ticket_updated\`, a customer \`ticket_reply\` when an agent answers one of their tickets in public (internal notes never reach customers). Tickets are worked over the ticketing service's own HTTP API (port 8083 by default: list and filter, read with the full history, reply, note, status, assignment, attachments), described by its OpenAPI document at \`GET /v1/openapi.json\` of that service; inbound email reaches it over SMTP (port 2525 by default).`;
 
 /** Schemas named once and referenced wherever they are used. */
 const SHARED_CLIENT_SCHEMAS: NamedSchema[] = [
@@ -90,6 +93,7 @@ const SHARED_SERVER_SCHEMAS: NamedSchema[] = [
   { id: 'Timestamp', schema: Timestamp },
   { id: 'Author', schema: Author },
   { id: 'ChatSummary', schema: ChatSummary },
+  { id: 'TicketSummary', schema: TicketSummary },
   { id: 'ChatEventView', schema: ChatEventView },
   { id: 'ProtocolError', schema: ProtocolError },
 ];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Author, Id } from '../common.js';
 import { ChatEventView, ChatSummary } from '../conversation/chat-view.js';
+import { TicketSummary } from '../ticket/ticket-view.js';
 import { Visitor } from './actions.js';
 
 /**
@@ -76,6 +77,27 @@ export const pushes = {
     payload: z.object({ agent_id: Id, status: z.enum(['accepting', 'not_accepting', 'offline']) }),
     summary: "Agent: the agent's routing status changed (by the agent, a supervisor, or presence).",
     to: 'agent',
+  },
+  ticket_created: {
+    payload: z.object({ ticket_id: Id, version: z.number().int().positive(), ticket: TicketSummary }),
+    summary: "A ticket was opened: agents of the ticket's group (all agents when it has none), its assignee and supervisors.",
+    to: 'agent',
+  },
+  ticket_updated: {
+    payload: z.object({ ticket_id: Id, version: z.number().int().positive(), type: z.string(), ticket: TicketSummary }),
+    summary:
+      "A ticket changed (type: the event, e.g. TicketReplied, InternalNoteAdded, TicketStatusChanged): the same agents as ticket_created; none for a spam ticket, but the change to spam itself.",
+    to: 'agent',
+  },
+  ticket_reply: {
+    payload: z.object({
+      ticket_id: Id,
+      reference: z.string(),
+      version: z.number().int().positive(),
+      reply: z.object({ reply_id: Id, author: Author, text: z.string(), created_at: z.iso.datetime({ offset: true }) }),
+    }),
+    summary: 'Extension, customer: an agent answered a ticket of the customer in public (internal notes never come here).',
+    to: 'customer',
   },
 } as const;
 

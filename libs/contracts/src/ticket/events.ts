@@ -1,31 +1,132 @@
 import { z } from 'zod';
-import { AttachmentRef, Author, Id } from '../common.js';
+import { AttachmentRef, Author, Id, Timestamp } from '../common.js';
 import { defineEvent, type EventUnion } from '../define-event.js';
 
 export const TicketSource = z.enum(['chat', 'missed_chat', 'offline_message', 'email', 'api']);
+export type TicketSource = z.infer<typeof TicketSource>;
+/** `spam` is junk: no notification goes out for it and the default lists hide it. */
 export const TicketStatus = z.enum(['open', 'pending', 'solved', 'spam']);
+export type TicketStatus = z.infer<typeof TicketStatus>;
+export const TicketPriority = z.enum(['low', 'normal', 'high', 'urgent']);
+export type TicketPriority = z.infer<typeof TicketPriority>;
+/** Tags are compared as written: lower-case words, digits, `-`, `_` and `:`. */
+export const TicketTag = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9:_-]*$/, 'a tag is lower-case letters, digits, ":", "_" and "-"');
+
+/** Who asked: a customer of the chat widget (customer_id), someone who wrote an email, or both. */
+export const Requester = z.object({
+  customer_id: Id.optional(),
+  email: z.email().max(320).optional(),
+  name: z.string().max(255).optional(),
+});
+export type Requester = z.infer<typeof Requester>;
+
+/** One message of the chat a ticket comes from, copied into the ticket when it is created. */
+export const TranscriptMessage = z.object({
+  message_id: Id,
+  author: Author,
+  text: z.string().max(16_384),
+  attachments: z.array(AttachmentRef).default([]),
+  posted_at: Timestamp,
+});
+export type TranscriptMessage = z.infer<typeof TranscriptMessage>;
+
+/** RFC 5322 message ids (angle brackets included) that keep an email thread together. */
+const MessageId = z.string().min(3).max(998);
+export const EmailThreading = z.object({
+  message_id: MessageId,
+  in_reply_to: MessageId.optional(),
+  references: z.array(MessageId).max(100).default([]),
+});
+export type EmailThreading = z.infer<typeof EmailThreading>;
+
+/** Where a public reply was written: an email, the chat widget (leave_message), or the HTTP API. */
+export const ReplyChannel = z.enum(['email', 'widget', 'api']);
 
 export const ticketEvents = {
+  /**
+   * A ticket opens (status `open`). `reference` (`LD-` and 10 characters) is the token that
+   * threads emails to it (in the reply-to address and the subject). `transcript` holds the
+   * chat's messages when the ticket comes from a chat. The requester's own first words, when
+   * there are any, follow as a TicketReplied.
+   */
   TicketCreated: defineEvent(
     'TicketCreated',
     z.object({
       ticket_id: Id,
+      reference: z.string().regex(/^LD-[0-9A-Z]{10}$/),
       source: TicketSource,
-      requester: z.object({ customer_id: Id.optional(), email: z.email().optional(), name: z.string().max(255).optional() }),
-      subject: z.string().max(512),
+      requester: Requester,
+      subject: z.string().min(1).max(512),
       group_id: Id.optional(),
       conversation_id: Id.optional(),
+      priority: TicketPriority,
+      tags: z.array(TicketTag).max(50).default([]),
+      transcript: z.array(TranscriptMessage).max(2000).default([]),
+      created_by: Author,
     }),
   ),
+  /**
+   * A public message of the ticket: an agent's answer (emailed to the requester) or the
+   * requester's (by email, the widget or the API). The first with an agent author is the
+   * ticket's first reply (metrics: time to first reply).
+   */
   TicketReplied: defineEvent(
     'TicketReplied',
-    z.object({ reply_id: Id, author: Author, text: z.string().max(65_536), attachments: z.array(AttachmentRef).default([]) }),
+    z.object({
+      reply_id: Id,
+      author: Author,
+      via: ReplyChannel,
+      text: z.string().max(65_536),
+      attachments: z.array(AttachmentRef).max(50).default([]),
+      client_id: z.string().max(128).optional(),
+      email: EmailThreading.optional(),
+    }),
   ),
-  InternalNoteAdded: defineEvent('InternalNoteAdded', z.object({ note_id: Id, agent_id: Id, text: z.string().max(65_536) })),
-  TicketStatusChanged: defineEvent('TicketStatusChanged', z.object({ from: TicketStatus, to: TicketStatus, by: Author })),
-  TicketAssigned: defineEvent('TicketAssigned', z.object({ agent_id: Id.optional(), group_id: Id.optional() })),
-  TicketRetitled: defineEvent('TicketRetitled', z.object({ subject: z.string().max(512) })),
-  AttachmentAdded: defineEvent('AttachmentAdded', z.object({ attachment: AttachmentRef })),
+  /** Agents only; never shown to the requester, never emailed. */
+  InternalNoteAdded: defineEvent(
+    'InternalNoteAdded',
+    z.object({
+      note_id: Id,
+      author: Author,
+      text: z.string().max(65_536),
+      attachments: z.array(AttachmentRef).max(50).default([]),
+      client_id: z.string().max(128).optional(),
+    }),
+  ),
+  /**
+   * `cause`: set by someone (`set`), by an agent's reply (`agent_replied`: open → pending by
+   * default), or by the requester's (`requester_replied`: pending → open, and solved → open,
+   * the reopen). A change to `solved` is the solve of metrics' time to solve.
+   */
+  TicketStatusChanged: defineEvent(
+    'TicketStatusChanged',
+    z.object({
+      from: TicketStatus,
+      to: TicketStatus,
+      by: Author,
+      cause: z.enum(['set', 'agent_replied', 'requester_replied']),
+    }),
+  ),
+  /** The ticket's assignment after the change: an agent, a group, both or (null) neither. */
+  TicketAssigned: defineEvent(
+    'TicketAssigned',
+    z.object({ agent_id: Id.nullable(), group_id: Id.nullable(), by: Author }),
+  ),
+  TicketRetitled: defineEvent('TicketRetitled', z.object({ subject: z.string().min(1).max(512), by: Author })),
+  /** A file added to the ticket on its own (a reply's files travel with the reply). */
+  AttachmentAdded: defineEvent('AttachmentAdded', z.object({ attachment: AttachmentRef, by: Author })),
+  TicketTagsChanged: defineEvent(
+    'TicketTagsChanged',
+    z.object({ added: z.array(TicketTag).max(50), removed: z.array(TicketTag).max(50), by: Author }),
+  ),
+  TicketPriorityChanged: defineEvent(
+    'TicketPriorityChanged',
+    z.object({ from: TicketPriority, to: TicketPriority, by: Author }),
+  ),
 } as const;
 
 export type TicketEvent = EventUnion<typeof ticketEvents>;

@@ -151,8 +151,8 @@ describe('bad input over the socket', () => {
     await expectError(agent, 'send_event', { chat_id: bystanderChat, event: { type: 'message', text: 'hi', client_id: 'm' } }, { code: 'not_found' });
     await expectError(agent, 'send_typing', { chat_id: bystanderChat, is_typing: true }, { code: 'not_found' });
     expect((await agent.call('list_chats', { filter: 'all' })).chats).toEqual([]);
-    // An action of protocol.md whose service is not running yet says so.
-    await expectError(agent, 'create_ticket', { chat_id: bystanderChat }, { code: 'unavailable', reason: 'not_available' });
+    // Nor opens a ticket from it: the chat is not found before ticketing is asked.
+    await expectError(agent, 'create_ticket', { chat_id: bystanderChat }, { code: 'not_found' });
     const otherCustomer = await open('customer', await system.customerToken(org.organization_id));
     await expectError(otherCustomer, 'get_chat', { chat_id: bystanderChat }, { code: 'authorization' });
     await expectError(otherCustomer, 'send_event', { chat_id: bystanderChat, event: { type: 'message', text: 'hi', client_id: 'm' } }, { code: 'authorization' });

@@ -8,6 +8,7 @@ import { ApiErrorFilter } from '@livedesk/service-kit';
 import { CustomerLogin } from './customer-login.js';
 import { CannedResponses } from './canned-responses.js';
 import { Directory } from './directory.js';
+import { DirectoryLookupController } from './directory-lookup.controller.js';
 import { DirectoryMigration } from './directory-migration.js';
 import type { DirectoryTables } from './directory-tables.js';
 import { InstallationSecrets } from '@livedesk/auth';
@@ -26,7 +27,7 @@ import { TokenService } from '@livedesk/auth';
  * `{error: {code, message}}`, even one that fails before reaching a controller.
  */
 @Module({
-  controllers: [TokenController, OrganizationsController],
+  controllers: [TokenController, OrganizationsController, DirectoryLookupController],
   providers: [
     {
       provide: InstallationSecrets,

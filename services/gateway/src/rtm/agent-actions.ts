@@ -8,6 +8,7 @@ import type { ActionContext, ActionHandler } from './action-context.js';
 import { ChatCommands } from './chat-commands.js';
 import { ConversationClient } from './conversation-client.js';
 import { RoutingClient } from './routing/routing-client.js';
+import { TicketActions } from './tickets/ticket-actions.js';
 import { RtmError } from './to-protocol-error.js';
 import { VisitorDirectory } from './visitors/visitor-directory.js';
 import { VisitorSignals } from './visitors/visitor-signals.js';
@@ -27,6 +28,7 @@ export class AgentActions {
     private readonly visitors: VisitorDirectory,
     private readonly visitorSignals: VisitorSignals,
     private readonly canned: CannedResponses,
+    private readonly tickets: TicketActions,
   ) {}
 
   /** A socket of the agent closed: routing counts the agent's sockets across replicas. */
@@ -75,6 +77,7 @@ export class AgentActions {
           scope: response.scope,
         })),
       }),
+      create_ticket: (context, payload: Request<'create_ticket'>) => this.tickets.createTicket(context, payload),
       set_routing_status: async (context, payload: Request<'set_routing_status'>) => {
         const principal = context.principal as AgentPrincipal;
         const status = await this.routing.setStatus(principal, payload.status, 'agent');

@@ -19,13 +19,13 @@ import { RtmMetrics } from './rtm-metrics.js';
 import { describeZodError, RtmError, toProtocolError } from './to-protocol-error.js';
 
 /**
- * Actions protocol.md lists whose owner is not running yet (routing, ticketing, visitors):
- * they answer `unavailable` instead of `unknown action`, so a client can tell "not here yet"
- * from a typo.
+ * Actions protocol.md lists whose owner is not running yet: they answer `unavailable` instead
+ * of `unknown action`, so a client can tell "not here yet" from a typo. (None left: ticketing
+ * runs; a ticketing service that is down answers `unavailable` like any other.)
  */
 const NOT_YET_AVAILABLE: Record<RtmEndpoint, readonly string[]> = {
   customer: [],
-  agent: ['create_ticket'],
+  agent: [],
 };
 
 /**

@@ -11,6 +11,9 @@ import { RoutingClient } from './routing/routing-client.js';
 import { RoutingSignalRelay } from './routing/routing-signal-relay.js';
 import { RtmMetrics } from './rtm-metrics.js';
 import { RtmServer } from './rtm-server.js';
+import { TicketActions } from './tickets/ticket-actions.js';
+import { TicketPushFollower } from './tickets/ticket-push-follower.js';
+import { TicketingClient } from './tickets/ticketing-client.js';
 import { TypingRelay } from './typing/typing-relay.js';
 import { VisitorDirectory } from './visitors/visitor-directory.js';
 import { VisitorSignals } from './visitors/visitor-signals.js';
@@ -29,6 +32,9 @@ import { VisitorSignals } from './visitors/visitor-signals.js';
     RoutingClient,
     RoutingSignalRelay,
     ChatCommands,
+    TicketingClient,
+    TicketActions,
+    TicketPushFollower,
     CustomerActions,
     AgentActions,
     FrameDispatcher,

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { Actor } from '../actor.js';
+import { Id } from '../common.js';
+import { TicketSummary } from './ticket-view.js';
+
+/**
+ * Commands and queries of the ticketing service over NATS request/reply
+ * (`<prefix>.cmd.ticketing.<name>`). `command_id` makes a command idempotent: the ticket and
+ * event ids it creates are derived from it, so a retry after a timeout creates nothing new.
+ */
+export const ticketingCommands = {
+  /** `create_ticket` of protocol.md: an agent opens a ticket from a chat, with its transcript. */
+  create_from_chat: {
+    request: z.object({
+      command_id: z.uuid(),
+      organization_id: Id,
+      actor: Actor,
+      chat_id: Id,
+      subject: z.string().min(1).max(512).optional(),
+      /** The customer's email and name when the gateway's directory knows them (replies are emailed there). */
+      requester_email: z.email().max(320).optional(),
+      requester_name: z.string().max(255).optional(),
+      expires_at: z.number().int().positive().optional(),
+    }),
+    reply: z.object({ ticket_id: Id, reference: z.string(), version: z.number().int().positive(), duplicate: z.boolean() }),
+  },
+} as const;
+
+export const ticketingQueries = {
+  /** One ticket's summary (the gateway's ticket pushes carry it). */
+  get: {
+    request: z.object({ organization_id: Id, actor: Actor, ticket_id: Id }),
+    reply: z.object({ ticket: TicketSummary }),
+  },
+} as const;
+
+export type TicketingCommandName = keyof typeof ticketingCommands;
+export type TicketingQueryName = keyof typeof ticketingQueries;
+export type TicketingCommand<N extends TicketingCommandName> = z.infer<(typeof ticketingCommands)[N]['request']>;
+export type TicketingCommandReply<N extends TicketingCommandName> = z.infer<(typeof ticketingCommands)[N]['reply']>;
+export type TicketingQuery<N extends TicketingQueryName> = z.infer<(typeof ticketingQueries)[N]['request']>;
+export type TicketingQueryReply<N extends TicketingQueryName> = z.infer<(typeof ticketingQueries)[N]['reply']>;
+
+/** The NATS pattern of a ticketing command or query (the deployment prefix is added by the transport). */
+export function ticketingPattern(name: TicketingCommandName | TicketingQueryName): string {
+  return `cmd.ticketing.${name}`;
+}
+
+/**
+ * The gateway's directory, asked by other services over NATS (`cmd.directory.lookup`): which of
+ * these agent and group ids are of the organization. Ticketing checks an assignment with it.
+ */
+export const directoryLookup = {
+  pattern: 'cmd.directory.lookup',
+  request: z.object({
+    organization_id: Id,
+    agent_ids: z.array(Id).max(100).default([]),
+    group_ids: z.array(Id).max(100).default([]),
+  }),
+  reply: z.object({ agent_ids: z.array(Id), group_ids: z.array(Id) }),
+} as const;

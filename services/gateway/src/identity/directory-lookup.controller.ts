@@ -1,0 +1,29 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { directoryLookup } from '@livedesk/contracts';
+import { CommandError } from '@livedesk/messaging';
+import { z } from 'zod';
+import { Directory } from './directory.js';
+
+/**
+ * Other services ask the directory, which the gateway owns, whether agent and group ids are of
+ * an organization (`cmd.directory.lookup`): ticketing checks an assignment with it, so that an
+ * id of another organization is refused instead of stored.
+ */
+@Controller()
+export class DirectoryLookupController {
+  constructor(private readonly directory: Directory) {}
+
+  @MessagePattern(directoryLookup.pattern)
+  async lookup(@Payload() payload: unknown): Promise<z.infer<typeof directoryLookup.reply>> {
+    const parsed = directoryLookup.request.safeParse(payload);
+    if (!parsed.success) throw new CommandError('validation', z.prettifyError(parsed.error), 'invalid_command');
+    const { organization_id: organizationId, agent_ids: agentIds, group_ids: groupIds } = parsed.data;
+    const agents = await Promise.all(agentIds.map((id) => this.directory.getAgent(organizationId, id)));
+    const groups = await Promise.all(groupIds.map((id) => this.directory.getGroup(organizationId, id)));
+    return {
+      agent_ids: agents.flatMap((agent) => (agent ? [agent.id] : [])),
+      group_ids: groups.flatMap((group) => (group ? [group.id] : [])),
+    };
+  }
+}

@@ -1,0 +1,189 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Kysely, Transaction } from 'kysely';
+import { allEvents, type TicketEvent } from '@livedesk/contracts';
+import {
+  appendToStream,
+  EventStore,
+  StreamOwnershipError,
+  StreamVersionConflictError,
+  type EventStoreTables,
+  type NewEvent,
+} from '@livedesk/event-store';
+import { CLOCK, DATABASE, EVENT_STORE, type Clock } from '@livedesk/service-kit';
+import {
+  decide,
+  DomainError,
+  evolve,
+  refuse,
+  type OpenedTicket,
+  type StoredTicketEvent,
+  type TicketCommand,
+  type TicketState,
+} from '../domain/index.js';
+import { deliveriesFor } from '../email/outbound/deliveries-for.js';
+import { MailboxAddresses } from '../email/inbound/mailbox-addresses.js';
+import { addToThread, threadOf } from '../read-model/email-messages-table.js';
+import type { TicketingTables } from '../read-model/ticketing-tables.js';
+import { upsertTicketRow } from '../read-model/tickets-table.js';
+import { eventIdFor } from './command-ids.js';
+import { foldTicket, ticketStreamId } from './ticket-stream.js';
+
+export interface TicketCommandContext {
+  organizationId: string;
+  /** Idempotency: the events' ids derive from it. */
+  commandId: string;
+  /** Stored in the events' metadata (who asked, for audits). */
+  metadata?: Record<string, unknown>;
+}
+
+export interface TicketOutcome {
+  ticket: OpenedTicket;
+  /** True when nothing was stored: a repeat, or a command that changes nothing. */
+  duplicate: boolean;
+  events: StoredTicketEvent[];
+}
+
+/** A loser of an optimistic-concurrency race decides again, for this long at most. */
+const RETRY_BUDGET_MS = 3000;
+/** References list the first Message-ID of the thread and the latest ones (RFC 5322 allows trimming). */
+const MAX_REFERENCES = 20;
+
+/**
+ * Runs a ticket command: read the ticket's stream (tickets have tens of events, not
+ * thousands), decide, and in one transaction append the events with the expected version,
+ * write the ticket's row, record the Message-IDs of its email thread, and put the emails the
+ * events send into the outbox. The mails therefore exist exactly when the events do: never
+ * lost, never planned twice.
+ */
+@Injectable()
+export class TicketCommands {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(DATABASE) private readonly db: Kysely<TicketingTables & EventStoreTables>,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly mailboxes: MailboxAddresses,
+  ) {}
+
+  async load(organizationId: string, ticketId: string): Promise<OpenedTicket> {
+    const loaded = foldTicket(await this.store.readStream(ticketStreamId(ticketId)));
+    // Another organization's ticket answers exactly like a ticket that does not exist.
+    if (loaded.state.status === 'none' || loaded.organizationId !== organizationId) throw refuse.ticketNotFound();
+    return loaded.state;
+  }
+
+  async execute(ticketId: string, command: TicketCommand, context: TicketCommandContext): Promise<TicketOutcome> {
+    const streamId = ticketStreamId(ticketId);
+    const deadline = Date.now() + RETRY_BUDGET_MS;
+    for (;;) {
+      const loaded = foldTicket(await this.store.readStream(streamId));
+      if (loaded.organizationId !== undefined && loaded.organizationId !== context.organizationId) throw refuse.ticketNotFound();
+      const state = loaded.state;
+      let decided: TicketEvent[];
+      try {
+        decided = decide(command, state);
+      } catch (error) {
+        // Ticket ids derive from what a ticket comes from (an email, a chat): finding it there
+        // already is the answer to a repeat, not a conflict.
+        if (error instanceof DomainError && error.reason === 'ticket_exists' && state.status !== 'none') {
+          return { ticket: state, duplicate: true, events: [] };
+        }
+        throw error;
+      }
+      if (decided.length === 0) {
+        if (state.status === 'none') throw refuse.ticketNotFound();
+        return { ticket: state, duplicate: true, events: [] };
+      }
+      const occurredAt = this.clock.now();
+      const newEvents: NewEvent[] = decided.map((event, index) => ({
+        eventId: eventIdFor(context.commandId, index),
+        ...allEvents.encode(event.type, event.data),
+        metadata: { correlationId: context.commandId, causationId: context.commandId, ...context.metadata },
+        occurredAt,
+      }));
+      const stored = newEvents.map((event, index) => ({
+        type: event.type,
+        data: event.data,
+        eventId: event.eventId,
+        version: state.version + index + 1,
+        occurredAt,
+      })) as StoredTicketEvent[];
+      const after = stored.reduce<TicketState>(evolve, state) as OpenedTicket;
+      try {
+        const appended = await this.db.transaction().execute(async (trx) => {
+          const expected = state.version === 0 ? 'no_stream' : state.version;
+          const result = await appendToStream(trx as unknown as Kysely<EventStoreTables>, streamId, context.organizationId, newEvents, expected);
+          if (result.duplicate) return false;
+          await this.project(trx as unknown as Transaction<TicketingTables>, context.organizationId, after, stored);
+          return true;
+        });
+        // The same event ids are stored already: this command was applied before (a retry).
+        if (!appended) return { ticket: await this.load(context.organizationId, ticketId), duplicate: true, events: [] };
+        this.store.notifyAppended();
+        return { ticket: after, duplicate: false, events: stored };
+      } catch (error) {
+        if (error instanceof StreamVersionConflictError && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 5));
+          continue;
+        }
+        if (error instanceof StreamOwnershipError) throw refuse.ticketNotFound();
+        throw error;
+      }
+    }
+  }
+
+  /** The writes that commit with the events: the ticket's row, its thread, its outbox. */
+  private async project(trx: Transaction<TicketingTables>, organizationId: string, ticket: OpenedTicket, events: StoredTicketEvent[]): Promise<void> {
+    await upsertTicketRow(trx, organizationId, ticket, events.flatMap(wordsOf));
+    const inbound = events.flatMap((event) => (event.type === 'TicketReplied' && event.data.email ? [event.data.email.message_id] : []));
+    await addToThread(trx, organizationId, ticket.ticketId, inbound.map((messageId) => ({ messageId, direction: 'inbound' as const })));
+    const deliveries = deliveriesFor({ ticket, events, messageIdDomain: this.mailboxes.domain });
+    if (deliveries.length === 0) return;
+    const thread = await threadOf(trx, ticket.ticketId);
+    const replyTo = this.mailboxes.addressOf(organizationId, ticket.reference);
+    for (const delivery of deliveries) {
+      const references = thread.length > MAX_REFERENCES ? [thread[0]!, ...thread.slice(-(MAX_REFERENCES - 1))] : [...thread];
+      await trx
+        .insertInto('ticketing.outbound_emails')
+        .values({
+          delivery_id: delivery.deliveryId,
+          organization_id: organizationId,
+          ticket_id: ticket.ticketId,
+          event_id: delivery.eventId,
+          kind: delivery.kind,
+          to_address: delivery.to,
+          subject: delivery.subject,
+          body: delivery.body,
+          message_id: delivery.messageId,
+          in_reply_to: thread.at(-1) ?? null,
+          references_ids: references,
+          reply_to: replyTo,
+          auto_submitted: delivery.autoSubmitted,
+          attachment_ids: delivery.attachmentIds,
+          leased_until: null,
+          last_error: null,
+          sent_at: null,
+        })
+        .onConflict((oc) => oc.column('delivery_id').doNothing())
+        .execute();
+      await addToThread(trx, organizationId, ticket.ticketId, [{ messageId: delivery.messageId, direction: 'outbound' }]);
+      thread.push(delivery.messageId);
+    }
+  }
+}
+
+/** What a ticket's full-text search learns from an event. */
+function wordsOf(event: StoredTicketEvent): string[] {
+  switch (event.type) {
+    case 'TicketCreated': {
+      const { subject, requester, transcript } = event.data;
+      return [subject, requester.email ?? '', requester.name ?? '', ...transcript.map((message) => message.text)];
+    }
+    case 'TicketReplied':
+    case 'InternalNoteAdded':
+      return [event.data.text];
+    case 'TicketRetitled':
+      return [event.data.subject];
+    default:
+      return [];
+  }
+}

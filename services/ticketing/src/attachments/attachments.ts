@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { AttachmentRef } from '@livedesk/contracts';
+import type { TicketingTables } from '../read-model/ticketing-tables.js';
+import type { AttachmentStorage } from './attachment-storage.js';
+import { AttachmentPolicy, normalizedType, type AttachmentRefusal } from './attachment-policy.js';
+
+/** A file refused by the policy (the caller answers 400 over HTTP, 552/554 over SMTP). */
+export class AttachmentRefusedError extends Error {
+  constructor(readonly refusal: AttachmentRefusal) {
+    super(refusal.message);
+    this.name = 'AttachmentRefusedError';
+  }
+}
+
+/**
+ * Stores attachment contents (behind `AttachmentStorage`) and their descriptions (the
+ * `ticketing.attachments` rows events are checked against). The caller chooses the id, derived
+ * from what it stores (an email's Message-ID and part, an upload's request), so a retry stores
+ * the same attachment again, not a second one.
+ */
+export class Attachments {
+  constructor(
+    private readonly db: Kysely<TicketingTables>,
+    private readonly storage: AttachmentStorage,
+    readonly policy: AttachmentPolicy,
+  ) {}
+
+  /** Throws `AttachmentRefusedError` when the policy refuses the file. */
+  check(name: string, contentType: string, size: number): void {
+    const refusal = this.policy.refusalOf(name, contentType, size);
+    if (refusal) throw new AttachmentRefusedError(refusal);
+  }
+
+  async store(organizationId: string, attachmentId: string, file: { name: string; contentType: string; content: Buffer }): Promise<AttachmentRef> {
+    const contentType = normalizedType(file.contentType);
+    this.check(file.name, contentType, file.content.length);
+    const key = `${organizationId}/${attachmentId}`;
+    await this.storage.put(key, file.content, contentType);
+    const name = file.name.slice(0, 255) || 'attachment';
+    await this.db
+      .insertInto('ticketing.attachments')
+      .values({
+        attachment_id: attachmentId,
+        organization_id: organizationId,
+        name,
+        content_type: contentType,
+        size: file.content.length,
+        sha256: createHash('sha256').update(file.content).digest('hex'),
+        storage_key: key,
+      })
+      .onConflict((oc) => oc.column('attachment_id').doNothing())
+      .execute();
+    return { attachment_id: attachmentId, name, content_type: contentType, size: file.content.length };
+  }
+
+  /** The descriptions of the organization's attachments of these ids; an unknown id (or another organization's) is missing. */
+  async refsOf(organizationId: string, attachmentIds: readonly string[]): Promise<{ found: AttachmentRef[]; missing: string[] }> {
+    if (attachmentIds.length === 0) return { found: [], missing: [] };
+    const rows = await this.db
+      .selectFrom('ticketing.attachments')
+      .select(['attachment_id', 'name', 'content_type', 'size'])
+      .where('organization_id', '=', organizationId)
+      .where('attachment_id', 'in', [...attachmentIds])
+      .execute();
+    const byId = new Map(rows.map((row) => [row.attachment_id, { attachment_id: row.attachment_id, name: row.name, content_type: row.content_type, size: Number(row.size) }]));
+    return {
+      found: attachmentIds.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : [])),
+      missing: attachmentIds.filter((id) => !byId.has(id)),
+    };
+  }
+
+  async content(organizationId: string, attachmentId: string): Promise<{ ref: AttachmentRef; content: Buffer } | undefined> {
+    const row = await this.db
+      .selectFrom('ticketing.attachments')
+      .selectAll()
+      .where('organization_id', '=', organizationId)
+      .where('attachment_id', '=', attachmentId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      ref: { attachment_id: row.attachment_id, name: row.name, content_type: row.content_type, size: Number(row.size) },
+      content: await this.storage.get(row.storage_key),
+    };
+  }
+}

@@ -1,0 +1,69 @@
+import { allEvents, type ConversationEvent, type TranscriptMessage } from '@livedesk/contracts';
+import type { RecordedEvent } from '@livedesk/event-store';
+
+/** What a ticket needs to know of the chat it comes from, read from the chat's own stream. */
+export interface ChatFacts {
+  organizationId: string;
+  chatId: string;
+  customerId: string;
+  groupId: string;
+  transcript: TranscriptMessage[];
+  /** The agents who ever had the chat. */
+  agentIds: string[];
+}
+
+/**
+ * Folds a conversation's events (up to the one that matters, so that a redelivered event
+ * gives the same ticket whatever happened in the chat since) into what the ticket keeps:
+ * the customer, the group and the messages.
+ */
+export function chatFactsOf(events: readonly RecordedEvent[]): ChatFacts | undefined {
+  const first = events[0];
+  if (!first) return undefined;
+  let facts: ChatFacts | undefined;
+  for (const recorded of events) {
+    const event = { type: recorded.type, data: allEvents.decode(recorded.type, recorded.schemaVersion, recorded.data) } as ConversationEvent;
+    if (event.type === 'ConversationStarted') {
+      facts = {
+        organizationId: recorded.organizationId,
+        chatId: event.data.conversation_id,
+        customerId: event.data.customer_id,
+        groupId: event.data.group_id,
+        transcript: [],
+        agentIds: [],
+      };
+      continue;
+    }
+    if (!facts) continue;
+    switch (event.type) {
+      case 'MessagePosted':
+        facts.transcript.push({
+          message_id: event.data.message_id,
+          author: event.data.author,
+          text: event.data.text,
+          attachments: event.data.attachments,
+          posted_at: recorded.occurredAt.toISOString(),
+        });
+        break;
+      case 'ConversationQueued':
+        facts.groupId = event.data.group_id;
+        break;
+      case 'ConversationTransferred':
+        if (event.data.to_group_id !== undefined) facts.groupId = event.data.to_group_id;
+        break;
+      case 'AgentAssigned':
+        if (!facts.agentIds.includes(event.data.agent_id)) facts.agentIds.push(event.data.agent_id);
+        break;
+      default:
+        break;
+    }
+  }
+  return facts;
+}
+
+/** A subject from the customer's words: their first line, shortened. */
+export function subjectFrom(text: string | undefined, fallback: string): string {
+  const line = text?.split('\n').map((part) => part.trim()).find((part) => part.length > 0);
+  if (!line) return fallback;
+  return line.length > 120 ? `${line.slice(0, 117)}...` : line;
+}

@@ -1,0 +1,37 @@
+import type { TicketEvent } from '@livedesk/contracts';
+import { authorOf } from './author-of.js';
+import { replied } from './decide-reply.js';
+import { refuse } from './refusals.js';
+import type { CreateTicket } from './ticket-commands.js';
+import type { TicketState } from './ticket-state.js';
+
+/**
+ * Opens a ticket (status `open`), with the requester's first words, when there are any, as
+ * their first reply: every public message of a ticket is then a TicketReplied, whatever the
+ * ticket came from.
+ */
+export function decideCreate(command: CreateTicket, state: TicketState): TicketEvent[] {
+  if (state.status !== 'none') throw refuse.ticketExists();
+  const created: TicketEvent = {
+    type: 'TicketCreated',
+    data: {
+      ticket_id: command.ticketId,
+      reference: command.reference,
+      source: command.source,
+      requester: command.requester,
+      subject: command.subject,
+      ...(command.groupId === undefined ? {} : { group_id: command.groupId }),
+      ...(command.conversationId === undefined ? {} : { conversation_id: command.conversationId }),
+      priority: command.priority ?? 'normal',
+      tags: [...new Set(command.tags ?? [])],
+      transcript: [...(command.transcript ?? [])],
+      created_by: authorOf(command.actor),
+    },
+  };
+  if (!command.firstMessage) return [created];
+  const requester = {
+    kind: 'requester' as const,
+    ...(command.requester.customer_id === undefined ? {} : { customerId: command.requester.customer_id }),
+  };
+  return [created, replied(requester, command.firstMessage)];
+}

@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import { AttachmentRef, HttpErrorBody, ticketHttp, TicketEventView, TicketSummary } from '@livedesk/contracts';
+
+/**
+ * The OpenAPI 3.1 document of the ticketing HTTP API, generated from the zod schemas the
+ * controllers parse requests with (zod 4's `z.toJSONSchema`; OpenAPI 3.1's schemas are JSON
+ * Schema 2020-12, zod's default target), so the published contract is the enforced one.
+ */
+interface Route {
+  method: 'get' | 'post' | 'patch';
+  path: string;
+  summary: string;
+  request?: string;
+  /** A raw body of any allowed content type (attachment uploads). */
+  rawBody?: boolean;
+  query?: { name: string; required?: boolean; description: string }[];
+  responses: Record<number, string | { description: string; binary: true }>;
+}
+
+const SCHEMAS: Record<string, z.ZodType> = {
+  TicketSummary,
+  TicketEventView,
+  AttachmentRef,
+  ErrorBody: HttpErrorBody.extend({ error: HttpErrorBody.shape.error.extend({ reason: z.string().optional() }) }),
+  CreateTicketRequest: ticketHttp.CreateTicketRequest,
+  ReplyRequest: ticketHttp.ReplyRequest,
+  NoteRequest: ticketHttp.NoteRequest,
+  StatusRequest: ticketHttp.StatusRequest,
+  AssignRequest: ticketHttp.AssignRequest,
+  UpdateTicketRequest: ticketHttp.UpdateTicketRequest,
+  TicketChangeResponse: ticketHttp.TicketChangeResponse,
+  TicketListResponse: ticketHttp.TicketListResponse,
+  TicketResponse: ticketHttp.TicketResponse,
+  MailboxResponse: ticketHttp.MailboxResponse,
+};
+
+const ORG = '/v1/organizations/{organization_id}';
+const TICKET = `${ORG}/tickets/{ticket_id}`;
+
+const ROUTES: Route[] = [
+  {
+    method: 'get',
+    path: `${ORG}/tickets`,
+    summary: 'Tickets most recently changed first; spam only when asked for by status.',
+    query: [
+      { name: 'status', description: 'open, pending, solved or spam; several comma-separated (default: all but spam)' },
+      { name: 'assignee_id', description: 'the assigned agent' },
+      { name: 'group_id', description: "the ticket's group" },
+      { name: 'requester', description: "the requester's email (case-insensitive) or customer id" },
+      { name: 'q', description: 'words of the subject, requester, replies and notes' },
+      { name: 'cursor', description: 'next_cursor of the previous page' },
+      { name: 'limit', description: '1 to 100 (default 25)' },
+    ],
+    responses: { 200: 'TicketListResponse' },
+  },
+  { method: 'post', path: `${ORG}/tickets`, summary: 'Opens a ticket (source api). A repeat of client_id answers 200 with the same ticket.', request: 'CreateTicketRequest', responses: { 201: 'TicketChangeResponse', 200: 'TicketChangeResponse' } },
+  { method: 'get', path: TICKET, summary: 'The ticket with its full history (every event, internal notes included).', responses: { 200: 'TicketResponse' } },
+  { method: 'patch', path: TICKET, summary: 'Subject, priority, tags and files.', request: 'UpdateTicketRequest', responses: { 200: 'TicketChangeResponse' } },
+  { method: 'post', path: `${TICKET}/replies`, summary: "A public reply, emailed to the requester; the ticket becomes pending unless status says otherwise.", request: 'ReplyRequest', responses: { 200: 'TicketChangeResponse' } },
+  { method: 'post', path: `${TICKET}/notes`, summary: 'An internal note: agents only, never shown to the requester, never emailed.', request: 'NoteRequest', responses: { 200: 'TicketChangeResponse' } },
+  { method: 'post', path: `${TICKET}/status`, summary: 'Sets open, pending, solved or spam.', request: 'StatusRequest', responses: { 200: 'TicketChangeResponse' } },
+  { method: 'post', path: `${TICKET}/assignment`, summary: 'Assigns to an agent and/or a group of the organization (null unassigns).', request: 'AssignRequest', responses: { 200: 'TicketChangeResponse' } },
+  {
+    method: 'post',
+    path: `${ORG}/attachments`,
+    summary: "Uploads a file (the body, with the file's Content-Type) for replies, notes and tickets; size limit and content-type allow list apply.",
+    rawBody: true,
+    query: [
+      { name: 'name', required: true, description: 'the file name' },
+      { name: 'client_id', required: true, description: 'idempotency key: the same again answers the same attachment' },
+    ],
+    responses: { 201: 'AttachmentRef' },
+  },
+  { method: 'get', path: `${ORG}/attachments/{attachment_id}`, summary: 'Downloads a file.', responses: { 200: { description: 'the file', binary: true } } },
+  { method: 'get', path: `${ORG}/mailbox`, summary: "The organization's inbound email address (supervisors, admins, the installation admin).", responses: { 200: 'MailboxResponse' } },
+];
+
+const ERRORS: Record<number, string> = {
+  400: 'validation: a malformed body or query (`reason` names the rule)',
+  401: 'authentication: no or a wrong token',
+  403: "authorization: a token of another organization, or a customer's",
+  404: 'not_found: no such ticket in this organization (another organization\'s answers the same)',
+  409: 'conflict: a rule of the ticket refused the request (e.g. ticket_is_spam)',
+  503: 'unavailable: a service the request needs does not answer',
+};
+
+export function buildOpenApiDocument(): Record<string, unknown> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(SCHEMAS)) registry.add(schema, { id });
+  const generated = z.toJSONSchema(registry, { uri: (id) => `#/components/schemas/${id}`, io: 'input', unrepresentable: 'any' });
+  const schemas: Record<string, unknown> = {};
+  for (const id of Object.keys(SCHEMAS)) {
+    const { $schema: _dialect, $id: _id, ...rest } = generated.schemas[id] as Record<string, unknown>;
+    schemas[id] = rest;
+  }
+  const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
+  const json = (id: string) => ({ content: { 'application/json': { schema: ref(id) } } });
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of ROUTES) {
+    const pathParameters = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => ({ name: match[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const responses: Record<string, unknown> = {};
+    for (const [status, response] of Object.entries(route.responses)) {
+      responses[status] =
+        typeof response === 'string'
+          ? { description: response, ...json(response) }
+          : { description: response.description, content: { '*/*': { schema: { type: 'string', format: 'binary' } } } };
+    }
+    for (const [status, description] of Object.entries(ERRORS)) responses[status] = { description, ...json('ErrorBody') };
+    (paths[route.path] ??= {})[route.method] = {
+      summary: route.summary,
+      security: [{ bearer: [] }],
+      parameters: [
+        ...pathParameters,
+        ...(route.query ?? []).map((query) => ({ name: query.name, in: 'query', required: query.required ?? false, description: query.description, schema: { type: 'string' } })),
+      ],
+      ...(route.request ? { requestBody: { required: true, ...json(route.request) } } : {}),
+      ...(route.rawBody ? { requestBody: { required: true, content: { '*/*': { schema: { type: 'string', format: 'binary' } } } } } : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'livedesk ticketing API',
+      version: '1',
+      description:
+        "Tickets of an organization, for agents and ops. Authorization: `Bearer <agent token>` (from the gateway's `POST /v1/agent/token`) of the organization, or the installation admin token. Errors answer `{error: {code, message, reason?}}`.",
+    },
+    servers: [{ url: 'http://localhost:8083' }],
+    paths,
+    components: { schemas, securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+  };
+}
