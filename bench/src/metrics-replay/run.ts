@@ -44,7 +44,7 @@ async function main(): Promise<void> {
       const result = await rebuildMetrics(db, new MetricsProjector(), { batchSize: BATCH });
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       rates.push(result.events / seconds);
-      console.log(`run ${run}: ${fmt(result.events)} events in ${seconds.toFixed(2)} s: ${fmt(result.events / seconds)} events/s`);
+      console.log(`run ${run}: ${fmt(result.events)} events in ${seconds.toFixed(2)} s: ${fmt(result.events / seconds)} events/s`, result.timings);
     }
     const counts: string[] = [];
     for (const table of PROJECTED_TABLES) {
@@ -71,7 +71,8 @@ ${rates.map((rate, i) => `| ${i + 1} | ${fmt(rate)} |`).join('\n')}
     );
   } finally {
     await db.destroy();
-    await database.drop();
+    if (process.env.KEEP_DATABASE) console.log(`kept ${database.url}`);
+    else await database.drop();
   }
 }
 

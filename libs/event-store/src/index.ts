@@ -4,7 +4,7 @@ export { migrateSchema, type SchemaMigrations } from './migrate-schema.js';
 export { EventStore } from './event-store.js';
 export { appendToStream, type AppendAlso } from './append-to-stream.js';
 export { readStream, streamVersion } from './read-stream.js';
-export { readAll, type ReadAllResult } from './read-all.js';
+export { readAll, type ReadAllOptions, type ReadAllResult } from './read-all.js';
 export { AppendNotifier, EVENTS_APPENDED_CHANNEL } from './append-notifier.js';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
 export { ensureEventStream, type EventStreamConfig } from './event-stream.js';

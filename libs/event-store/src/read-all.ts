@@ -34,19 +34,49 @@ const READ_ALL_SQL = `
    ORDER BY transaction_id, global_position
    LIMIT $3`;
 
-export async function readAll(
-  db: Kysely<EventStoreTables>,
-  options: { after?: GlobalCheckpoint; limit?: number } = {},
-): Promise<ReadAllResult> {
+export interface ReadAllOptions {
+  after?: GlobalCheckpoint;
+  limit?: number;
+  /**
+   * A reader that needs less than every event's whole data and metadata (a projection's replay
+   * over millions of events) has Postgres leave it out: `metadata: false` reads `{}` for it,
+   * and `dropData` lists, per event type, the data fields to leave out (`MessagePosted`:
+   * `text`, …). Less to send and less to parse; the events read are incomplete, so only for
+   * readers that never look at what they dropped.
+   */
+  slim?: { metadata?: false; dropData?: Readonly<Record<string, readonly string[]>> };
+}
+
+const slimStatements = new Map<string, { name: string; text: string }>();
+
+function slimStatement(slim: NonNullable<ReadAllOptions['slim']>): { name: string; text: string } {
+  const key = JSON.stringify(slim);
+  let statement = slimStatements.get(key);
+  if (!statement) {
+    const quote = (value: string) => `'${value.replaceAll("'", "''")}'`;
+    const drops = Object.entries(slim.dropData ?? {}).filter(([, fields]) => fields.length > 0);
+    const data = drops.length === 0
+      ? 'data'
+      : `CASE type ${drops.map(([type, fields]) => `WHEN ${quote(type)} THEN data ${fields.map((field) => `- ${quote(field)}`).join(' ')}`).join(' ')} ELSE data END AS data`;
+    const metadata = slim.metadata === false ? "'{}'::jsonb AS metadata" : 'metadata';
+    const columns = EVENT_COLUMNS_SQL.replace(/\bdata, metadata\b/, `${data}, ${metadata}`);
+    statement = { name: `event_store.read_all_slim_${slimStatements.size + 1}`, text: READ_ALL_SQL.replace(EVENT_COLUMNS_SQL, columns) };
+    slimStatements.set(key, statement);
+  }
+  return statement;
+}
+
+export async function readAll(db: Kysely<EventStoreTables>, options: ReadAllOptions = {}): Promise<ReadAllResult> {
   const after = options.after ?? START;
   const limit = options.limit ?? 1000;
   // pg_current_snapshot() is stable: the planner evaluates the horizon once, as an index bound.
   // Outside a transaction it runs as a named prepared statement (followers call it in a loop).
   const values = [after.transactionId, after.globalPosition, limit];
   const pool = pgPoolOf(db);
+  const statement = options.slim ? slimStatement(options.slim) : { name: 'event_store.read_all', text: READ_ALL_SQL };
   const { rows } = pool
-    ? await pool.query<EventRow>({ name: 'event_store.read_all', text: READ_ALL_SQL, values })
-    : await db.executeQuery<EventRow>(CompiledQuery.raw(READ_ALL_SQL, values));
+    ? await pool.query<EventRow>({ ...statement, values })
+    : await db.executeQuery<EventRow>(CompiledQuery.raw(statement.text, values));
   // Asked in a new snapshot, so it must not depend on the horizon: the transaction that held
   // events back may have ended in between, and then the events are readable now.
   const heldBack =

@@ -1,7 +1,7 @@
 import type { BusinessCalendar } from './business-calendar.js';
 import type { Priority } from '@livedesk/contracts';
 import type { Assignment, CycleEndReason, CycleFacts, MissedReason } from './cycle-facts.js';
-import { optionalDuration, type Duration } from './duration.js';
+import { optionalDuration } from './duration.js';
 
 export interface Exchange {
   started_at: Date;
@@ -82,14 +82,17 @@ export function figuresOf(facts: CycleFacts, calendar: BusinessCalendar | null):
     clock_start_at: facts.clock_start_at,
     first_response_at: first?.replied_at ?? null,
     first_response_agent_id: first?.agent_id ?? null,
-    ...pair('queue', queue),
+    queue_seconds: queue?.seconds ?? null,
+    queue_business_seconds: queue?.business_seconds ?? null,
     first_response_seconds: first?.response_seconds ?? null,
     first_response_business_seconds: first?.response_business_seconds ?? null,
     exchanges,
     longest_wait_seconds: longest?.response_seconds ?? null,
     longest_wait_business_seconds: longest?.response_business_seconds ?? null,
-    ...pair('resolution', resolution),
-    ...pair('handle', handle),
+    resolution_seconds: resolution?.seconds ?? null,
+    resolution_business_seconds: resolution?.business_seconds ?? null,
+    handle_seconds: handle?.seconds ?? null,
+    handle_business_seconds: handle?.business_seconds ?? null,
     missed,
     missed_reason: missed ? missedReason(facts) : null,
     transfers_manual: facts.transfers.manual,
@@ -121,14 +124,11 @@ function missedReason(facts: CycleFacts): MissedReason {
 
 function exchangeOf(exchange: CycleFacts['exchanges'][number], calendar: BusinessCalendar | null): Exchange {
   const response = optionalDuration(calendar, exchange.started_at, exchange.replied_at);
-  return { ...exchange, response_seconds: response?.seconds ?? null, response_business_seconds: response?.business_seconds ?? null };
-}
-
-type Pair<N extends string> = { [K in `${N}_seconds` | `${N}_business_seconds`]: number | null };
-
-function pair<N extends string>(name: N, duration: Duration | null): Pair<N> {
   return {
-    [`${name}_seconds`]: duration?.seconds ?? null,
-    [`${name}_business_seconds`]: duration?.business_seconds ?? null,
-  } as Pair<N>;
+    started_at: exchange.started_at,
+    replied_at: exchange.replied_at,
+    agent_id: exchange.agent_id,
+    response_seconds: response?.seconds ?? null,
+    response_business_seconds: response?.business_seconds ?? null,
+  };
 }

@@ -96,30 +96,40 @@ function evaluate(
   alert: { warning_at?: number; breach_at?: number } | undefined,
 ): SlaOutcome | null {
   const due = addBusinessSeconds(calendar, clock.started_at, seconds);
-  const warn = addBusinessSeconds(calendar, clock.started_at, Math.round(seconds * 800) / 1000);
-  const base = {
+  const finish = clock.completed_at ?? facts.ended_at;
+  let status: SlaStatus;
+  let elapsed: Duration | null = null;
+  let breach: Duration | null = null;
+  if (finish === null) {
+    status = alert?.breach_at === undefined ? 'pending' : 'missed';
+  } else {
+    elapsed = durationBetween(calendar, clock.started_at, finish);
+    if (finish.getTime() <= due.getTime()) {
+      // Completed in time, or the cycle ended before the target could be missed (no outcome then).
+      if (!clock.completed_at) return null;
+      status = 'hit';
+    } else {
+      status = 'missed';
+      breach = durationBetween(calendar, due, finish);
+    }
+  }
+  // A plain literal (no spread of a partial one): a replay evaluates millions of these.
+  return {
     target,
     exchange,
     target_seconds: seconds,
     business: calendar !== null,
+    status,
     started_at: clock.started_at,
     due_at: due,
-    warn_at: warn,
+    warn_at: addBusinessSeconds(calendar, clock.started_at, Math.round(seconds * 800) / 1000),
     completed_at: clock.completed_at,
+    breached_at: status === 'missed' ? due : null,
+    elapsed,
+    breach,
     warning_notified_at: alert?.warning_at === undefined ? null : new Date(alert.warning_at),
     breach_notified_at: alert?.breach_at === undefined ? null : new Date(alert.breach_at),
   };
-  const finish = clock.completed_at ?? facts.ended_at;
-  if (finish === null) {
-    const breached = alert?.breach_at !== undefined;
-    return { ...base, status: breached ? 'missed' : 'pending', breached_at: breached ? due : null, elapsed: null, breach: null };
-  }
-  const elapsed = durationBetween(calendar, clock.started_at, finish);
-  if (finish.getTime() <= due.getTime()) {
-    // Completed in time, or the cycle ended before the target could be missed (no outcome then).
-    return clock.completed_at ? { ...base, status: 'hit', breached_at: null, elapsed, breach: null } : null;
-  }
-  return { ...base, status: 'missed', breached_at: due, elapsed, breach: durationBetween(calendar, due, finish) };
 }
 
 /** When the live alerts of a cycle's open targets are due: warning (80 %) and breach (100 %). */

@@ -24,31 +24,69 @@ export interface CycleRows {
   figures: Cycle;
 }
 
+// Rows are built as plain object literals, never by spreading a key into a literal with more
+// fields: V8 turns such an object into a slow dictionary, tens of microseconds each, and a
+// replay builds millions of rows.
+
 /** The rows of one cycle under its policy. Pure: the same facts and policy give the same rows, live or in a rebuild. */
 export function rowsOfCycle(conversation: ConversationProjection, facts: CycleFacts, policy: ResolvedPolicy): CycleRows {
-  const figures = figuresOf(facts, policy.calendar);
+  const f = figuresOf(facts, policy.calendar);
   const { organization_id, conversation_id, channel } = conversation;
-  const key = { organization_id, conversation_id, cycle: facts.cycle };
+  const number = facts.cycle;
+  const group_id = facts.group_id;
   const lastAgent = lastHuman(facts.assignments)?.agent_id ?? null;
-  const { exchanges, assignments, csat_comment, rated_at, nps_comment, nps_at, ...cycleFigures } = figures;
   const cycle: ConversationCyclesRow = {
-    ...cycleFigures,
     organization_id,
     conversation_id,
+    cycle: number,
     channel,
+    group_id,
+    priority: f.priority,
     customer_id: conversation.customer_id,
     policy_id: policy.policy_id,
     policy_version: policy.policy_version,
+    started_at: f.started_at,
+    ended_at: f.ended_at,
+    end_reason: f.end_reason,
+    queued_at: f.queued_at,
+    first_human_assigned_at: f.first_human_assigned_at,
+    bot_handoff_at: f.bot_handoff_at,
+    clock_start_at: f.clock_start_at,
+    first_response_at: f.first_response_at,
+    first_response_agent_id: f.first_response_agent_id,
     last_agent_id: lastAgent,
-    exchanges_answered: exchanges.filter((exchange) => exchange.replied_at !== null).length,
-    stream_version: conversation.cycle_versions[facts.cycle] ?? conversation.stream_version,
+    queue_seconds: f.queue_seconds,
+    queue_business_seconds: f.queue_business_seconds,
+    first_response_seconds: f.first_response_seconds,
+    first_response_business_seconds: f.first_response_business_seconds,
+    exchanges_answered: f.exchanges.filter((exchange) => exchange.replied_at !== null).length,
+    longest_wait_seconds: f.longest_wait_seconds,
+    longest_wait_business_seconds: f.longest_wait_business_seconds,
+    resolution_seconds: f.resolution_seconds,
+    resolution_business_seconds: f.resolution_business_seconds,
+    handle_seconds: f.handle_seconds,
+    handle_business_seconds: f.handle_business_seconds,
+    missed: f.missed,
+    missed_reason: f.missed_reason,
+    transfers_manual: f.transfers_manual,
+    transfers_auto: f.transfers_auto,
+    csat_score: f.csat_score,
+    nps_score: f.nps_score,
+    converted: f.converted,
+    converted_at: f.converted_at,
+    goals: f.goals,
+    goal_value: f.goal_value,
+    assigned_agent_ids: f.assigned_agent_ids,
+    stream_version: conversation.cycle_versions[number] ?? conversation.stream_version,
   };
-  const responses = exchanges.map(
+  const responses = f.exchanges.map(
     (exchange, i): ResponsesRow => ({
-      ...key,
+      organization_id,
+      conversation_id,
+      cycle: number,
       exchange: i + 1,
       channel,
-      group_id: facts.group_id,
+      group_id,
       agent_id: exchange.agent_id,
       started_at: exchange.started_at,
       replied_at: exchange.replied_at,
@@ -56,63 +94,61 @@ export function rowsOfCycle(conversation: ConversationProjection, facts: CycleFa
       response_business_seconds: exchange.response_business_seconds,
     }),
   );
-  const assignmentRows = assignments.map(
+  const assignments = f.assignments.map(
     (assignment, i): AgentAssignmentsRow => ({
       organization_id,
       agent_id: assignment.agent_id,
       agent_kind: assignment.agent_kind,
       conversation_id,
-      cycle: facts.cycle,
+      cycle: number,
       seq: i + 1,
-      group_id: facts.group_id,
+      group_id,
       assigned_at: assignment.from,
       released_at: assignment.to,
       assigned_via: assignment.via,
       released_by: assignment.released_by,
     }),
   );
-  const outcomes = slaOutcomesOf(facts, policy, conversation.alerts[facts.cycle]);
-  const outcomeRows = outcomes.map((outcome) => outcomeRow(key, channel, facts, policy, outcome));
+  const outcomes = slaOutcomesOf(facts, policy, conversation.alerts[number]);
+  const outcomeRows = outcomes.map((outcome) => outcomeRow(conversation, facts, policy, outcome));
   const ratings: RatingsRow[] = [];
-  if (facts.csat_score !== null && rated_at !== null) {
-    ratings.push({ ...key, kind: 'csat', channel, group_id: facts.group_id, agent_id: lastAgent, score: facts.csat_score, comment: csat_comment, rated_at });
-  }
-  if (facts.nps_score !== null && nps_at !== null) {
-    ratings.push({ ...key, kind: 'nps', channel, group_id: facts.group_id, agent_id: lastAgent, score: facts.nps_score, comment: nps_comment, rated_at: nps_at });
-  }
-  const holder = facts.ended_at === null ? currentHuman(facts.assignments) : null;
+  const rating = (kind: 'csat' | 'nps', score: number | null, comment: string | null, rated_at: Date | null) => {
+    if (score === null || rated_at === null) return;
+    ratings.push({ organization_id, conversation_id, cycle: number, kind, channel, group_id, agent_id: lastAgent, score, comment, rated_at });
+  };
+  rating('csat', facts.csat_score, f.csat_comment, f.rated_at);
+  rating('nps', facts.nps_score, f.nps_comment, f.nps_at);
+  const holder = facts.ended_at === null ? currentHuman(facts.assignments) : undefined;
   const timers = slaTimersOf(outcomes).map(
     (timer): ProjectionTimersRow => ({
-      ...key,
+      organization_id,
+      conversation_id,
+      cycle: number,
       target: timer.target,
       exchange: timer.exchange,
       kind: timer.kind,
       fire_at: timer.fire_at,
       due_at: timer.due_at,
       policy_id: policy.policy_id,
-      group_id: facts.group_id,
+      group_id,
       agent_id: holder?.agent_id ?? null,
       conversation_version: conversation.stream_version,
     }),
   );
-  return { cycle, responses, assignments: assignmentRows, outcomes: outcomeRows, ratings, timers, figures };
+  return { cycle, responses, assignments, outcomes: outcomeRows, ratings, timers, figures: f };
 }
 
-function outcomeRow(
-  key: { organization_id: string; conversation_id: string; cycle: number },
-  channel: string,
-  facts: CycleFacts,
-  policy: ResolvedPolicy,
-  outcome: SlaOutcome,
-): SlaOutcomesRow {
+function outcomeRow(conversation: ConversationProjection, facts: CycleFacts, policy: ResolvedPolicy, outcome: SlaOutcome): SlaOutcomesRow {
   // The agent it is about: who held the conversation when the target was met, breached or ended.
   const decidedAt = outcome.status === 'hit' ? outcome.completed_at : outcome.status === 'missed' ? outcome.breached_at : null;
   const agent = decidedAt ? humanAt(facts.assignments, decidedAt) : currentHuman(facts.assignments);
   return {
-    ...key,
+    organization_id: conversation.organization_id,
+    conversation_id: conversation.conversation_id,
+    cycle: facts.cycle,
     target: outcome.target,
     exchange: outcome.exchange,
-    channel,
+    channel: conversation.channel,
     group_id: facts.group_id,
     priority: facts.priority,
     policy_id: policy.policy_id,
@@ -136,7 +172,8 @@ function outcomeRow(
 }
 
 function lastHuman(assignments: readonly Assignment[]): Assignment | undefined {
-  return assignments.findLast((assignment) => assignment.agent_kind === 'human');
+  for (let i = assignments.length - 1; i >= 0; i--) if (assignments[i]!.agent_kind === 'human') return assignments[i];
+  return undefined;
 }
 
 /** The human agent holding the chat now (their assignment is open). */
@@ -148,5 +185,9 @@ function currentHuman(assignments: readonly Assignment[]): Assignment | undefine
 /** The human agent holding the chat at `at`: the last one assigned by then and not yet released before it. */
 function humanAt(assignments: readonly Assignment[], at: Date): Assignment | undefined {
   const t = at.getTime();
-  return assignments.findLast((a) => a.agent_kind === 'human' && a.from.getTime() <= t && (a.to === null || a.to.getTime() >= t));
+  for (let i = assignments.length - 1; i >= 0; i--) {
+    const a = assignments[i]!;
+    if (a.agent_kind === 'human' && a.from.getTime() <= t && (a.to === null || a.to.getTime() >= t)) return a;
+  }
+  return undefined;
 }

@@ -2,12 +2,15 @@ import type { CycleRows } from './cycle-rows.js';
 import { localDay, localDaysBetween } from './local-day.js';
 
 const HOUR_MS = 3_600_000;
+const SEPARATOR = '\u0000';
 
 /**
- * The rows of the derived tables (`group_hourly`, `agent_daily`) that a change of base rows
- * touches, collected per batch and recomputed from the base tables at its end. Every key a
- * cycle contributes to before and after its change is dirty, so a count that moves (a group
- * transfer, a policy that moves a due time into another day) is taken off the old row too.
+ * The rows of the derived tables (`group_hourly`, `agent_daily`) that changes of base rows
+ * touch, collected and recomputed from the base tables (derived-tables.ts). A cycle's rows
+ * count in one group hour (of its start) and in the agent days of its replies, assignments,
+ * ratings, end and breaches: the keys it counted in before a change and after it are both
+ * dirty, so a count that moves (a group transfer, a policy that moves a due time into another
+ * day) is taken off the old row too.
  */
 export class DerivedKeys {
   /** `organization \0 group \0 hour ms` */
@@ -17,31 +20,47 @@ export class DerivedKeys {
   /** organizations whose derived rows are all recomputed (their time zone became known) */
   readonly wholeOrganizations = new Set<string>();
 
-  addCycle(rows: CycleRows, timeZone: string): void {
-    const { organization_id: org, group_id, started_at } = rows.cycle;
-    this.groupHours.add(`${org}\u0000${group_id}\u0000${Math.floor(started_at.getTime() / HOUR_MS) * HOUR_MS}`);
-    const agentDay = (agent: string | null, at: Date | null) => {
-      if (agent !== null && at !== null) this.agentDays.add(`${org}\u0000${agent}\u0000${localDay(at, timeZone)}`);
-    };
-    const { cycle } = rows;
-    agentDay(cycle.first_response_agent_id, cycle.first_response_at);
-    agentDay(cycle.last_agent_id, cycle.ended_at);
-    for (const agent of cycle.assigned_agent_ids) agentDay(agent, cycle.ended_at);
-    for (const response of rows.responses) agentDay(response.agent_id, response.replied_at);
-    for (const rating of rows.ratings) agentDay(rating.agent_id, rating.rated_at);
-    for (const outcome of rows.outcomes) agentDay(outcome.agent_id, outcome.breached_at);
-    for (const assignment of rows.assignments) {
-      if (assignment.agent_kind !== 'human') continue;
-      this.addSpan(org, assignment.agent_id, assignment.assigned_at, assignment.released_at, timeZone);
-    }
+  /** Adds keys as `keysOfCycle` answers them. */
+  addAll(keys: readonly string[]): void {
+    for (const key of keys) (key.startsWith('g') ? this.groupHours : this.agentDays).add(key.slice(1));
   }
 
-  /** Every local day a stretch of time touches; an open stretch counts its first day only (it counts nowhere until it ends). */
+  /** Every local day a stretch of time touches. */
   addSpan(org: string, agent: string, from: Date, to: Date | null, timeZone: string): void {
-    for (const day of localDaysBetween(from.getTime(), (to ?? from).getTime(), timeZone)) this.agentDays.add(`${org}\u0000${agent}\u0000${day}`);
+    for (const day of localDaysBetween(from.getTime(), (to ?? from).getTime(), timeZone)) this.agentDays.add(`${org}${SEPARATOR}${agent}${SEPARATOR}${day}`);
+  }
+
+  merge(other: DerivedKeys): void {
+    for (const key of other.groupHours) this.groupHours.add(key);
+    for (const key of other.agentDays) this.agentDays.add(key);
+    for (const key of other.wholeOrganizations) this.wholeOrganizations.add(key);
   }
 
   get size(): number {
     return this.groupHours.size + this.agentDays.size + this.wholeOrganizations.size;
   }
+}
+
+/** The derived rows one cycle's rows count in, each `g…` (group hour) or `a…` (agent day). */
+export function keysOfCycle(rows: CycleRows, timeZone: string): string[] {
+  const { organization_id: org, group_id, started_at } = rows.cycle;
+  const keys = new Set<string>([`g${org}${SEPARATOR}${group_id}${SEPARATOR}${Math.floor(started_at.getTime() / HOUR_MS) * HOUR_MS}`]);
+  const agentDay = (agent: string | null, at: Date | null) => {
+    if (agent !== null && at !== null) keys.add(`a${org}${SEPARATOR}${agent}${SEPARATOR}${localDay(at, timeZone)}`);
+  };
+  const { cycle } = rows;
+  agentDay(cycle.first_response_agent_id, cycle.first_response_at);
+  agentDay(cycle.last_agent_id, cycle.ended_at);
+  for (const agent of cycle.assigned_agent_ids) agentDay(agent, cycle.ended_at);
+  for (const response of rows.responses) agentDay(response.agent_id, response.replied_at);
+  for (const rating of rows.ratings) agentDay(rating.agent_id, rating.rated_at);
+  for (const outcome of rows.outcomes) agentDay(outcome.agent_id, outcome.breached_at);
+  for (const assignment of rows.assignments) {
+    if (assignment.agent_kind !== 'human') continue;
+    const to = assignment.released_at ?? assignment.assigned_at;
+    for (const day of localDaysBetween(assignment.assigned_at.getTime(), to.getTime(), timeZone)) {
+      keys.add(`a${org}${SEPARATOR}${assignment.agent_id}${SEPARATOR}${day}`);
+    }
+  }
+  return [...keys];
 }

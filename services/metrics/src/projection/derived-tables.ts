@@ -25,8 +25,14 @@ async function recomputeAgentDays(trx: Transaction<MetricsDatabase>, keys: strin
   await trx.executeQuery(CompiledQuery.raw(AGENT_DAYS_SQL, [keys.map((k) => k[0]), keys.map((k) => k[1]), keys.map((k) => k[2])]));
 }
 
+/**
+ * One aggregate per source, each a join of the keys with the source grouped by key: for the few
+ * keys of a live batch the planner probes the indexes key by key, for the thousands of a
+ * rebuild's last write it scans each source once and hashes (the arrays' lengths are known to
+ * it when it plans). `MATERIALIZED` keeps each aggregate computed once.
+ */
 const AGENT_DAYS_SQL = `
-    WITH keys AS (
+    WITH keys AS MATERIALIZED (
       SELECT k.organization_id, k.agent_id, k.day::date AS day, z.time_zone,
              (k.day::date::timestamp AT TIME ZONE z.time_zone) AS day_start,
              ((k.day::date + 1)::timestamp AT TIME ZONE z.time_zone) AS day_end
@@ -34,13 +40,99 @@ const AGENT_DAYS_SQL = `
         LEFT JOIN metrics.organizations o ON o.organization_id = k.organization_id
         CROSS JOIN LATERAL (SELECT coalesce(o.time_zone, 'UTC') AS time_zone) z
     ),
+    st AS MATERIALIZED (
+      SELECT k.organization_id, k.agent_id, k.day,
+             sum(extract(epoch FROM least(i.ended_at, k.day_end) - greatest(i.started_at, k.day_start))) FILTER (WHERE i.status = 'accepting')::float8 AS accepting,
+             sum(extract(epoch FROM least(i.ended_at, k.day_end) - greatest(i.started_at, k.day_start))) FILTER (WHERE i.status = 'not_accepting')::float8 AS not_accepting,
+             sum(extract(epoch FROM least(i.ended_at, k.day_end) - greatest(i.started_at, k.day_start))) FILTER (WHERE i.status = 'offline')::float8 AS offline,
+             range_agg(tstzrange(greatest(i.started_at, k.day_start), least(i.ended_at, k.day_end))) FILTER (WHERE i.status <> 'offline') AS online,
+             range_agg(tstzrange(greatest(i.started_at, k.day_start), least(i.ended_at, k.day_end))) FILTER (WHERE i.status = 'accepting') AS accepting_ranges
+        FROM keys k
+        JOIN metrics.agent_status_intervals i
+          ON i.organization_id = k.organization_id AND i.agent_id = k.agent_id
+         AND i.ended_at IS NOT NULL AND i.started_at < k.day_end AND i.ended_at > k.day_start
+       GROUP BY k.organization_id, k.agent_id, k.day
+    ),
+    held AS MATERIALIZED (
+      SELECT k.organization_id, k.agent_id, k.day, a.assigned_via, a.released_at,
+             tstzrange(greatest(a.assigned_at, k.day_start), least(a.released_at, k.day_end)) AS span,
+             a.assigned_at >= k.day_start AS started_today
+        FROM keys k
+        JOIN metrics.agent_assignments a
+          ON a.organization_id = k.organization_id AND a.agent_id = k.agent_id AND a.agent_kind = 'human'
+         AND a.assigned_at < k.day_end AND (a.released_at IS NULL OR a.released_at > k.day_start)
+    ),
+    ch AS MATERIALIZED (
+      SELECT h.organization_id, h.agent_id, h.day,
+             range_agg(h.span) FILTER (WHERE h.released_at IS NOT NULL) AS chats,
+             sum(${MULTIRANGE_SECONDS("tstzmultirange(h.span) * coalesce(st.online, '{}'::tstzmultirange)")}) FILTER (WHERE h.released_at IS NOT NULL) AS concurrency,
+             count(*) FILTER (WHERE h.started_today) AS handled,
+             count(*) FILTER (WHERE h.started_today AND h.assigned_via = 'transfer') AS transfers_in
+        FROM held h
+        LEFT JOIN st ON st.organization_id = h.organization_id AND st.agent_id = h.agent_id AND st.day = h.day
+       GROUP BY h.organization_id, h.agent_id, h.day
+    ),
+    tr AS MATERIALIZED (
+      SELECT k.organization_id, k.agent_id, k.day,
+             count(*) FILTER (WHERE a.released_by = 'transfer') AS transfers_out,
+             count(*) FILTER (WHERE c.missed AND a.released_at = c.ended_at) AS missed_assigned
+        FROM keys k
+        JOIN metrics.agent_assignments a
+          ON a.organization_id = k.organization_id AND a.agent_id = k.agent_id
+         AND a.released_at >= k.day_start AND a.released_at < k.day_end
+        JOIN metrics.conversation_cycles c ON c.conversation_id = a.conversation_id AND c.cycle = a.cycle
+       GROUP BY k.organization_id, k.agent_id, k.day
+    ),
+    fr AS MATERIALIZED (
+      SELECT k.organization_id, k.agent_id, k.day, count(*) AS n,
+             sum(c.first_response_seconds)::float8 AS s, sum(c.first_response_business_seconds)::float8 AS b
+        FROM keys k
+        JOIN metrics.conversation_cycles c
+          ON c.organization_id = k.organization_id AND c.first_response_agent_id = k.agent_id
+         AND c.first_response_at >= k.day_start AND c.first_response_at < k.day_end
+       GROUP BY k.organization_id, k.agent_id, k.day
+    ),
+    hd AS MATERIALIZED (
+      SELECT k.organization_id, k.agent_id, k.day, count(*) AS n,
+             sum(c.handle_seconds)::float8 AS s, sum(c.handle_business_seconds)::float8 AS b
+        FROM keys k
+        JOIN metrics.conversation_cycles c
+          ON c.organization_id = k.organization_id AND c.last_agent_id = k.agent_id AND c.handle_seconds IS NOT NULL
+         AND c.ended_at >= k.day_start AND c.ended_at < k.day_end
+       GROUP BY k.organization_id, k.agent_id, k.day
+    ),
+    rs AS MATERIALIZED (
+      SELECT k.organization_id, k.agent_id, k.day, count(*) AS n,
+             sum(r.response_seconds)::float8 AS s, sum(r.response_business_seconds)::float8 AS b
+        FROM keys k
+        JOIN metrics.responses r
+          ON r.organization_id = k.organization_id AND r.agent_id = k.agent_id
+         AND r.replied_at >= k.day_start AND r.replied_at < k.day_end
+       GROUP BY k.organization_id, k.agent_id, k.day
+    ),
+    cs AS MATERIALIZED (
+      SELECT k.organization_id, k.agent_id, k.day, count(*) AS n, count(*) FILTER (WHERE r.score >= 4) AS good, sum(r.score) AS total
+        FROM keys k
+        JOIN metrics.ratings r
+          ON r.organization_id = k.organization_id AND r.agent_id = k.agent_id AND r.kind = 'csat'
+         AND r.rated_at >= k.day_start AND r.rated_at < k.day_end
+       GROUP BY k.organization_id, k.agent_id, k.day
+    ),
+    sl AS MATERIALIZED (
+      SELECT k.organization_id, k.agent_id, k.day, count(*) AS n
+        FROM keys k
+        JOIN metrics.sla_outcomes s
+          ON s.organization_id = k.organization_id AND s.agent_id = k.agent_id AND s.status = 'missed'
+         AND s.breached_at >= k.day_start AND s.breached_at < k.day_end
+       GROUP BY k.organization_id, k.agent_id, k.day
+    ),
     computed AS (
       SELECT k.organization_id, k.agent_id, k.day, k.time_zone,
              coalesce(st.accepting, 0) AS accepting_seconds,
              coalesce(st.not_accepting, 0) AS not_accepting_seconds,
              coalesce(st.offline, 0) AS offline_seconds,
-             ${MULTIRANGE_SECONDS('coalesce(ch.chats, \'{}\'::tstzmultirange) * coalesce(st.online, \'{}\'::tstzmultirange)')} AS chatting_seconds,
-             ${MULTIRANGE_SECONDS('coalesce(st.accepting_ranges, \'{}\'::tstzmultirange) - coalesce(ch.chats, \'{}\'::tstzmultirange)')} AS idle_seconds,
+             ${MULTIRANGE_SECONDS("coalesce(ch.chats, '{}'::tstzmultirange) * coalesce(st.online, '{}'::tstzmultirange)")} AS chatting_seconds,
+             ${MULTIRANGE_SECONDS("coalesce(st.accepting_ranges, '{}'::tstzmultirange) - coalesce(ch.chats, '{}'::tstzmultirange)")} AS idle_seconds,
              coalesce(ch.concurrency, 0) AS chat_seconds,
              coalesce(ch.handled, 0) AS chats_handled,
              coalesce(ch.transfers_in, 0) AS transfers_in,
@@ -60,65 +152,14 @@ const AGENT_DAYS_SQL = `
              coalesce(tr.missed_assigned, 0) AS missed_assigned,
              coalesce(sl.n, 0) AS sla_missed
         FROM keys k
-        LEFT JOIN LATERAL (
-          SELECT sum(extract(epoch FROM least(i.ended_at, k.day_end) - greatest(i.started_at, k.day_start))) FILTER (WHERE i.status = 'accepting')::float8 AS accepting,
-                 sum(extract(epoch FROM least(i.ended_at, k.day_end) - greatest(i.started_at, k.day_start))) FILTER (WHERE i.status = 'not_accepting')::float8 AS not_accepting,
-                 sum(extract(epoch FROM least(i.ended_at, k.day_end) - greatest(i.started_at, k.day_start))) FILTER (WHERE i.status = 'offline')::float8 AS offline,
-                 range_agg(tstzrange(greatest(i.started_at, k.day_start), least(i.ended_at, k.day_end))) FILTER (WHERE i.status <> 'offline') AS online,
-                 range_agg(tstzrange(greatest(i.started_at, k.day_start), least(i.ended_at, k.day_end))) FILTER (WHERE i.status = 'accepting') AS accepting_ranges
-            FROM metrics.agent_status_intervals i
-           WHERE i.organization_id = k.organization_id AND i.agent_id = k.agent_id
-             AND i.ended_at IS NOT NULL AND i.started_at < k.day_end AND i.ended_at > k.day_start
-        ) st ON true
-        LEFT JOIN LATERAL (
-          SELECT range_agg(tstzrange(greatest(a.assigned_at, k.day_start), least(a.released_at, k.day_end)))
-                   FILTER (WHERE a.released_at IS NOT NULL AND a.released_at > k.day_start) AS chats,
-                 sum(${MULTIRANGE_SECONDS(
-                   "tstzmultirange(tstzrange(greatest(a.assigned_at, k.day_start), least(a.released_at, k.day_end))) * coalesce(st.online, '{}'::tstzmultirange)",
-                 )}) FILTER (WHERE a.released_at IS NOT NULL AND a.released_at > k.day_start) AS concurrency,
-                 count(*) FILTER (WHERE a.assigned_at >= k.day_start) AS handled,
-                 count(*) FILTER (WHERE a.assigned_at >= k.day_start AND a.assigned_via = 'transfer') AS transfers_in
-            FROM metrics.agent_assignments a
-           WHERE a.organization_id = k.organization_id AND a.agent_id = k.agent_id AND a.agent_kind = 'human'
-             AND a.assigned_at < k.day_end AND (a.released_at IS NULL OR a.released_at > k.day_start)
-        ) ch ON true
-        LEFT JOIN LATERAL (
-          SELECT count(*) FILTER (WHERE a.released_by = 'transfer') AS transfers_out,
-                 count(*) FILTER (WHERE c.missed AND a.released_at = c.ended_at) AS missed_assigned
-            FROM metrics.agent_assignments a
-            JOIN metrics.conversation_cycles c ON c.conversation_id = a.conversation_id AND c.cycle = a.cycle
-           WHERE a.organization_id = k.organization_id AND a.agent_id = k.agent_id
-             AND a.released_at >= k.day_start AND a.released_at < k.day_end
-        ) tr ON true
-        LEFT JOIN LATERAL (
-          SELECT count(*) AS n, sum(c.first_response_seconds)::float8 AS s, sum(c.first_response_business_seconds)::float8 AS b
-            FROM metrics.conversation_cycles c
-           WHERE c.organization_id = k.organization_id AND c.first_response_agent_id = k.agent_id
-             AND c.first_response_at >= k.day_start AND c.first_response_at < k.day_end
-        ) fr ON true
-        LEFT JOIN LATERAL (
-          SELECT count(*) AS n, sum(r.response_seconds)::float8 AS s, sum(r.response_business_seconds)::float8 AS b
-            FROM metrics.responses r
-           WHERE r.organization_id = k.organization_id AND r.agent_id = k.agent_id
-             AND r.replied_at >= k.day_start AND r.replied_at < k.day_end
-        ) rs ON true
-        LEFT JOIN LATERAL (
-          SELECT count(*) AS n, sum(c.handle_seconds)::float8 AS s, sum(c.handle_business_seconds)::float8 AS b
-            FROM metrics.conversation_cycles c
-           WHERE c.organization_id = k.organization_id AND c.last_agent_id = k.agent_id AND c.handle_seconds IS NOT NULL
-             AND c.ended_at >= k.day_start AND c.ended_at < k.day_end
-        ) hd ON true
-        LEFT JOIN LATERAL (
-          SELECT count(*) AS n, count(*) FILTER (WHERE r.score >= 4) AS good, sum(r.score) AS total
-            FROM metrics.ratings r
-           WHERE r.organization_id = k.organization_id AND r.agent_id = k.agent_id AND r.kind = 'csat'
-             AND r.rated_at >= k.day_start AND r.rated_at < k.day_end
-        ) cs ON true
-        LEFT JOIN LATERAL (
-          SELECT count(*) AS n FROM metrics.sla_outcomes s
-           WHERE s.organization_id = k.organization_id AND s.status = 'missed' AND s.agent_id = k.agent_id
-             AND s.breached_at >= k.day_start AND s.breached_at < k.day_end
-        ) sl ON true
+        LEFT JOIN st ON st.organization_id = k.organization_id AND st.agent_id = k.agent_id AND st.day = k.day
+        LEFT JOIN ch ON ch.organization_id = k.organization_id AND ch.agent_id = k.agent_id AND ch.day = k.day
+        LEFT JOIN tr ON tr.organization_id = k.organization_id AND tr.agent_id = k.agent_id AND tr.day = k.day
+        LEFT JOIN fr ON fr.organization_id = k.organization_id AND fr.agent_id = k.agent_id AND fr.day = k.day
+        LEFT JOIN hd ON hd.organization_id = k.organization_id AND hd.agent_id = k.agent_id AND hd.day = k.day
+        LEFT JOIN rs ON rs.organization_id = k.organization_id AND rs.agent_id = k.agent_id AND rs.day = k.day
+        LEFT JOIN cs ON cs.organization_id = k.organization_id AND cs.agent_id = k.agent_id AND cs.day = k.day
+        LEFT JOIN sl ON sl.organization_id = k.organization_id AND sl.agent_id = k.agent_id AND sl.day = k.day
     ),
     final AS (
       SELECT c.*,
@@ -165,9 +206,19 @@ async function recomputeGroupHours(trx: Transaction<MetricsDatabase>, keys: stri
 
 /** The cycles started in each key's hour, in its group; their SLA outcomes. */
 const GROUP_HOURS_SQL = `
-    WITH keys AS (
+    WITH keys AS MATERIALIZED (
       SELECT k.organization_id, k.group_id, k.hour::timestamptz AS hour
         FROM unnest($1::text[], $2::text[], $3::text[]) AS k(organization_id, group_id, hour)
+    ),
+    sla AS MATERIALIZED (
+      SELECT o.conversation_id, o.cycle,
+             count(*) FILTER (WHERE o.status = 'hit') AS hit, count(*) FILTER (WHERE o.status = 'missed') AS missed
+        FROM keys k
+        JOIN metrics.conversation_cycles c
+          ON c.organization_id = k.organization_id AND c.group_id = k.group_id
+         AND c.started_at >= k.hour AND c.started_at < k.hour + interval '1 hour'
+        JOIN metrics.sla_outcomes o ON o.conversation_id = c.conversation_id AND o.cycle = c.cycle
+       GROUP BY o.conversation_id, o.cycle
     ),
     computed AS (
       SELECT k.organization_id, k.group_id, k.hour,
@@ -200,10 +251,7 @@ const GROUP_HOURS_SQL = `
         LEFT JOIN metrics.conversation_cycles c
           ON c.organization_id = k.organization_id AND c.group_id = k.group_id
          AND c.started_at >= k.hour AND c.started_at < k.hour + interval '1 hour'
-        LEFT JOIN LATERAL (
-          SELECT count(*) FILTER (WHERE o.status = 'hit') AS hit, count(*) FILTER (WHERE o.status = 'missed') AS missed
-            FROM metrics.sla_outcomes o WHERE o.conversation_id = c.conversation_id AND o.cycle = c.cycle
-        ) s ON c.cycle IS NOT NULL
+        LEFT JOIN sla s ON s.conversation_id = c.conversation_id AND s.cycle = c.cycle
        GROUP BY k.organization_id, k.group_id, k.hour
     ),
     emptied AS (

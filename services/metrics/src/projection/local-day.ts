@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 
 const QUARTER_HOUR_MS = 900_000;
+const HALF_DAY_MS = 43_200_000;
 const cache = new Map<string, Map<number, string>>();
 
 /**
@@ -22,14 +23,20 @@ export function localDay(at: Date | number, timeZone: string): string {
   return day;
 }
 
-/** The local dates from the one containing `from` to the one containing `to`, in order. */
+/**
+ * The local dates from the one containing `from` to the one containing `to`, in order. A local
+ * day lasts 23 to 25 hours, so stepping half a day at a time meets every one of them.
+ */
 export function localDaysBetween(from: number, to: number, timeZone: string): string[] {
-  const days = [localDay(from, timeZone)];
-  let day = DateTime.fromISO(days[0]!, { zone: timeZone });
-  const last = localDay(Math.max(from, to), timeZone);
-  while (days.at(-1)! < last && days.length < 3700) {
-    day = day.plus({ days: 1 });
-    days.push(day.toISODate()!);
+  const first = localDay(from, timeZone);
+  const end = Math.max(from, to);
+  const last = localDay(end, timeZone);
+  if (first === last) return [first];
+  const days = [first];
+  for (let t = from + HALF_DAY_MS; days.length < 3700; t += HALF_DAY_MS) {
+    const day = localDay(Math.min(t, end), timeZone);
+    if (day !== days.at(-1)) days.push(day);
+    if (t >= end) break;
   }
   return days;
 }

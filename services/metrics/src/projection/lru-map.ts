@@ -1,6 +1,8 @@
 /** A Map that forgets its least recently used entries beyond `capacity` (a Map keeps insertion order). */
 export class LruMap<K, V> {
   private readonly entries = new Map<K, V>();
+  /** entries forgotten for room since the last clear */
+  evictions = 0;
 
   constructor(private readonly capacity: number) {}
 
@@ -20,7 +22,10 @@ export class LruMap<K, V> {
   set(key: K, value: V): void {
     this.entries.delete(key);
     this.entries.set(key, value);
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as K);
+    if (this.entries.size > this.capacity) {
+      this.entries.delete(this.entries.keys().next().value as K);
+      this.evictions++;
+    }
   }
 
   values(): IterableIterator<V> {
@@ -29,5 +34,6 @@ export class LruMap<K, V> {
 
   clear(): void {
     this.entries.clear();
+    this.evictions = 0;
   }
 }

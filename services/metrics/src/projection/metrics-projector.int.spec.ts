@@ -54,13 +54,20 @@ async function append(streamId: string, events: NewEvent[]): Promise<void> {
   await store.appendToStream(streamId, events, 'any', { organizationId: ORG });
 }
 
-/** Every event in commit-safe order. */
+/**
+ * Every event in commit-safe order. A transaction open anywhere on the server (another test's)
+ * holds the log back for a moment (read-all.ts): then read again.
+ */
 async function allRecorded(): Promise<RecordedEvent[]> {
   const events: RecordedEvent[] = [];
   let after = START;
   for (;;) {
     const read = await readAll(db as Kysely<any>, { after, limit: 1000 });
-    if (read.events.length === 0) return events;
+    if (read.events.length === 0) {
+      if (!read.heldBack) return events;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      continue;
+    }
     events.push(...read.events);
     after = read.checkpoint;
   }

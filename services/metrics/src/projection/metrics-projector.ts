@@ -8,12 +8,12 @@ import {
   encodeState,
   foldConversationEvent,
   foldSlaAlert,
+  withChanges,
   type ChangedCycles,
   type ConversationProjection,
-  type StoredProjectionState,
 } from './conversation-projection.js';
 import { rowsOfCycle, type CycleRows } from './cycle-rows.js';
-import { DerivedKeys } from './derived-keys.js';
+import { DerivedKeys, keysOfCycle } from './derived-keys.js';
 import { recomputeDerived } from './derived-tables.js';
 import { LruMap } from './lru-map.js';
 import type {
@@ -44,7 +44,7 @@ type Decoded =
 
 const PROJECTED = new Set(['conversation', 'sla', 'slapolicy', 'agent', 'organization']);
 
-/** A conversation changed since the last flush, and which of its cycles (with their facts before). */
+/** A conversation changed since the last flush, and which of its cycles. */
 interface ChangedConversation {
   projection: ConversationProjection;
   cycles: ChangedCycles;
@@ -55,8 +55,6 @@ class Pending {
   readonly conversations = new Map<string, ChangedConversation>();
   readonly intervals = new Map<string, AgentStatusIntervalsRow>();
   readonly policyRows: SlaPoliciesRow[] = [];
-  /** each organization's policies as they were at the last flush, for the rows the cycles had */
-  readonly policiesBefore = new Map<string, PolicyVersion[]>();
   readonly organizations = new Map<string, OrganizationsRow>();
   readonly keys = new DerivedKeys();
 
@@ -69,6 +67,14 @@ class Pending {
 export interface PreparedFlush {
   readonly empty: boolean;
   write(trx: Transaction<MetricsDatabase>): Promise<void>;
+}
+
+export interface FlushOptions {
+  /**
+   * Recompute the derived tables' dirty rows in this flush (default). A rebuild leaves them to
+   * its last flush, which recomputes each dirty row once instead of once per flush.
+   */
+  derived?: boolean;
 }
 
 /**
@@ -91,8 +97,20 @@ export class MetricsProjector {
   /** agent id → their open status interval (null: no status known yet) */
   private readonly openIntervals = new Map<string, AgentStatusIntervalsRow | null>();
   private pending = new Pending();
+  /** dirty derived rows of flushes that left them for later */
+  private deferredKeys = new DerivedKeys();
 
-  reset(): void {
+  /**
+   * The tables held nothing when the projector was last reset (a rebuild truncated them), so
+   * whatever is not in memory does not exist yet: nothing needs reading, as long as no
+   * conversation was forgotten for room since.
+   */
+  private startedEmpty = false;
+
+  /** Forgets everything read; `tablesEmpty`: the caller has just emptied the tables (a rebuild). */
+  reset(options: { tablesEmpty?: boolean } = {}): void {
+    this.startedEmpty = options.tablesEmpty ?? false;
+    this.deferredKeys = new DerivedKeys();
     this.conversations.clear();
     this.inFlight = new Map();
     this.policies.clear();
@@ -153,30 +171,33 @@ export class MetricsProjector {
    * written; folding may go on meanwhile. One flush at a time: call `flushed` once its
    * transaction has committed, before preparing the next.
    */
-  prepareFlush(): PreparedFlush {
+  prepareFlush(options: FlushOptions = {}): PreparedFlush {
     if (this.inFlight.size > 0) throw new Error('a flush is still in flight: call flushed() after it commits');
     const pending = this.pending;
     this.pending = new Pending();
-    const { keys } = pending;
+    const keys = pending.keys;
     const cycleRows: CycleRows[] = [];
     const replaced: { conversation_id: string; cycle: number }[] = [];
     const states: ProjectionConversationsRow[] = [];
-    for (const { projection, cycles } of pending.conversations.values()) {
-      const org = projection.organization_id;
+    for (const entry of pending.conversations.values()) {
+      const org = entry.projection.organization_id;
       const zone = this.zoneOf(org);
-      const newPolicies = this.policies.get(org) ?? [];
-      const oldPolicies = pending.policiesBefore.get(org) ?? newPolicies;
-      for (const [number, before] of cycles) {
-        const facts = projection.cycles.find((cycle) => cycle.cycle === number)!;
+      const policies = this.policies.get(org) ?? [];
+      const derived = { ...entry.projection.derived_keys };
+      for (const number of entry.cycles) {
+        const facts = entry.projection.cycles.find((cycle) => cycle.cycle === number)!;
+        const before = derived[number];
         if (before) {
-          // The rows it had: their derived keys are dirty too (a count may move out of them).
-          keys.addCycle(rowsOfCycle(projection, before, policyFor(oldPolicies, toMatch(projection, before))), zone);
-          replaced.push({ conversation_id: projection.conversation_id, cycle: number });
+          // Written before: its old rows go, and the derived rows they counted in are dirty too.
+          keys.addAll(before);
+          replaced.push({ conversation_id: entry.projection.conversation_id, cycle: number });
         }
-        const rows = rowsOfCycle(projection, facts, policyFor(newPolicies, toMatch(projection, facts)));
-        keys.addCycle(rows, zone);
+        const rows = rowsOfCycle(entry.projection, facts, policyFor(policies, toMatch(entry.projection, facts)));
+        derived[number] = keysOfCycle(rows, zone);
+        keys.addAll(derived[number]);
         cycleRows.push(rows);
       }
+      const projection = withChanges(entry.projection, { derived_keys: derived });
       states.push({
         organization_id: org,
         conversation_id: projection.conversation_id,
@@ -187,12 +208,20 @@ export class MetricsProjector {
       });
       this.inFlight.set(projection.conversation_id, projection);
     }
+    let derivedNow: DerivedKeys | undefined;
+    if (options.derived ?? true) {
+      keys.merge(this.deferredKeys);
+      this.deferredKeys = new DerivedKeys();
+      derivedNow = keys;
+    } else {
+      this.deferredKeys.merge(keys);
+    }
     const inFlight = this.inFlight;
     const organizations = [...pending.organizations.values()];
     return {
-      empty: pending.empty,
+      empty: pending.empty && (derivedNow?.size ?? 0) === 0,
       write: async (trx) => {
-        if (organizations.length > 0) await this.writeOrganizations(trx, organizations, keys);
+        if (organizations.length > 0) await this.writeOrganizations(trx, organizations, derivedNow ?? this.deferredKeys);
         await upsertRows(trx, 'metrics.conversation_cycles', cycleRows.map((rows) => rows.cycle), ['conversation_id', 'cycle']);
         for (const table of ['metrics.responses', 'metrics.agent_assignments', 'metrics.sla_outcomes', 'metrics.ratings', 'metrics.projection_timers'] as const) {
           await deleteCycles(trx, table, replaced);
@@ -205,12 +234,9 @@ export class MetricsProjector {
         await upsertRows(trx, 'metrics.projection_conversations', states, ['conversation_id']);
         await upsertRows(trx, 'metrics.agent_status_intervals', [...pending.intervals.values()], ['agent_id', 'stream_version']);
         await insertRows(trx, 'metrics.sla_policies', pending.policyRows);
-        if (keys.size > 0) await recomputeDerived(trx, keys);
+        if (derivedNow && derivedNow.size > 0) await recomputeDerived(trx, derivedNow);
         // Written (to be committed by the caller): the cache holds them from here on.
-        for (const state of states) {
-          const projection = inFlight.get(state.conversation_id);
-          if (projection) this.conversations.set(state.conversation_id, projection);
-        }
+        for (const [id, projection] of inFlight) this.conversations.set(id, projection);
       },
     };
   }
@@ -223,13 +249,21 @@ export class MetricsProjector {
   private conversation(conversationId: string): { projection: ConversationProjection | undefined; cycles: ChangedCycles } {
     const entry = this.pending.conversations.get(conversationId);
     if (entry) return entry;
-    return { projection: this.inFlight.get(conversationId) ?? this.conversations.get(conversationId), cycles: new Map() };
+    return { projection: this.inFlight.get(conversationId) ?? this.conversations.get(conversationId), cycles: new Set() };
   }
 
   private foldConversation(recorded: RecordedEvent, event: ConversationEvent): void {
     const conversationId = recorded.streamId.slice('conversation-'.length);
     const { projection, cycles } = this.conversation(conversationId);
-    const fact = { ...event, occurredAt: recorded.occurredAt, version: recorded.streamVersion, organizationId: recorded.organizationId, conversationId } as Parameters<typeof foldConversationEvent>[1];
+    // A plain literal, not a spread of the event: see cycle-rows.ts on V8 and spreads.
+    const fact = {
+      type: event.type,
+      data: event.data,
+      occurredAt: recorded.occurredAt,
+      version: recorded.streamVersion,
+      organizationId: recorded.organizationId,
+      conversationId,
+    } as Parameters<typeof foldConversationEvent>[1];
     const next = foldConversationEvent(projection, fact, cycles);
     if (!next) return;
     // The version moves with every event, so the state is written even when no figure changed.
@@ -250,7 +284,6 @@ export class MetricsProjector {
     if (!row) return;
     const org = recorded.organizationId;
     const current = this.policies.get(org) ?? [];
-    if (!this.pending.policiesBefore.has(org)) this.pending.policiesBefore.set(org, current);
     this.policies.set(org, [...current, toPolicyVersion(row.policy_id, row.version, row.effective_from, row.removed ? null : policyData(row))]);
     this.pending.policyRows.push(row);
     await this.markPolicyChange(db, org, row.effective_from.getTime());
@@ -298,7 +331,7 @@ export class MetricsProjector {
       const { projection, cycles } = this.conversation(id);
       if (!projection) continue;
       for (const facts of projection.cycles) {
-        if (facts.started_at.getTime() >= from && !cycles.has(facts.cycle)) cycles.set(facts.cycle, facts);
+        if (facts.started_at.getTime() >= from) cycles.add(facts.cycle);
       }
       if (cycles.size > 0) this.pending.conversations.set(id, { projection, cycles });
     }
@@ -319,6 +352,17 @@ export class MetricsProjector {
 
   /** Reads what the events need and the memory lacks: conversations, policies and zones of their organizations, agents' open intervals. */
   private async load(db: Kysely<MetricsDatabase>, decoded: Decoded[]): Promise<void> {
+    if (this.startedEmpty) {
+      for (const item of decoded) {
+        const org = item.recorded.organizationId;
+        if (!this.policies.has(org)) this.policies.set(org, []);
+        if (!this.zones.has(org)) this.zones.set(org, undefined);
+        if (item.category === 'agent' && item.event.type === 'AgentStatusChanged' && !this.openIntervals.has(item.event.data.agent_id)) {
+          this.openIntervals.set(item.event.data.agent_id, null);
+        }
+      }
+      if (this.conversations.evictions === 0) return;
+    }
     const conversations = new Set<string>();
     const organizations = new Set<string>();
     const agents = new Set<string>();
@@ -365,7 +409,7 @@ export class MetricsProjector {
   private async loadConversations(db: Kysely<MetricsDatabase>, ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     const rows = await db.selectFrom('metrics.projection_conversations').selectAll().where('conversation_id', 'in', ids).execute();
-    for (const row of rows) this.conversations.set(row.conversation_id, decodeState(row, row.state as StoredProjectionState));
+    for (const row of rows) this.conversations.set(row.conversation_id, decodeState(row, row.state));
   }
 }
 

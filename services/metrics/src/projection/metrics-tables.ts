@@ -216,7 +216,8 @@ export interface ProjectionConversationsRow {
   channel: string;
   customer_id: string;
   stream_version: number;
-  state: unknown;
+  /** JSON text (conversation-projection.ts, `encodeState`) */
+  state: string;
 }
 
 export interface ProjectionTimersRow {

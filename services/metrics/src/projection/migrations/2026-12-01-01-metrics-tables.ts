@@ -313,7 +313,7 @@ const tables: Table[] = [
       ['channel', 'text NOT NULL', 'Channel of the conversation.'],
       ['customer_id', 'text NOT NULL', 'Customer of the conversation.'],
       ['stream_version', 'integer NOT NULL', 'Version of the last conversation event folded in.'],
-      ['state', 'jsonb NOT NULL', 'Facts of every cycle and the SLA alerts seen, as the projector folds them.'],
+      ['state', 'text NOT NULL', 'Facts of every cycle, the SLA alerts seen and the derived rows each cycle counts in, as the projector folds them (JSON; its own compact encoding).'],
     ],
     constraints: ['PRIMARY KEY (conversation_id)'],
   },
