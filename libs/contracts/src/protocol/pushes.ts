@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Author, Id } from '../common.js';
 import { ChatEventView, ChatSummary } from '../conversation/chat-view.js';
+import { SlaTarget } from '../sla/events.js';
 import { TicketSummary } from '../ticket/ticket-view.js';
 import { Visitor } from './actions.js';
 
@@ -10,6 +11,22 @@ import { Visitor } from './actions.js';
  * the last version it saw. Typing indicators are not events and carry no version.
  */
 const AboutChat = { chat_id: Id, version: z.number().int().positive() };
+
+/**
+ * `sla_warning` and `sla_breached` (metrics.md, SLA): which target of which cycle of the chat,
+ * and when it falls (fell) due; `version` is the chat's stream version the alert was decided on.
+ */
+const SlaAlertPayload = z.object({
+  ...AboutChat,
+  cycle: z.number().int().positive(),
+  target: SlaTarget,
+  /** for next_response: the exchange (counted from 1, the first being the first response) */
+  exchange: z.number().int().positive().optional(),
+  due_at: z.iso.datetime({ offset: true }),
+  policy_id: Id,
+  group_id: Id.nullable(),
+  agent_id: Id.nullable(),
+});
 
 export const pushes = {
   incoming_chat: {
@@ -98,6 +115,16 @@ export const pushes = {
     }),
     summary: 'Extension, customer: an agent answered a ticket of the customer in public (internal notes never come here).',
     to: 'customer',
+  },
+  sla_warning: {
+    payload: SlaAlertPayload,
+    summary: "80 % of an SLA target's time has passed and it is not met: the agent holding the chat and supervisors.",
+    to: 'agent',
+  },
+  sla_breached: {
+    payload: SlaAlertPayload,
+    summary: "An SLA target's due time passed and it is not met: the agent holding the chat and supervisors.",
+    to: 'agent',
   },
 } as const;
 

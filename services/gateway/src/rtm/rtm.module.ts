@@ -6,11 +6,13 @@ import { ConnectionRegistry } from './connection-registry.js';
 import { ConversationClient } from './conversation-client.js';
 import { CustomerActions } from './customer-actions.js';
 import { FrameDispatcher } from './frame-dispatcher.js';
+import { PushDelivery } from './push/push-delivery.js';
 import { PushFanout } from './push/push-fanout.js';
 import { RoutingClient } from './routing/routing-client.js';
 import { RoutingSignalRelay } from './routing/routing-signal-relay.js';
 import { RtmMetrics } from './rtm-metrics.js';
 import { RtmServer } from './rtm-server.js';
+import { SlaPushFollower } from './sla/sla-push-follower.js';
 import { TicketActions } from './tickets/ticket-actions.js';
 import { TicketPushFollower } from './tickets/ticket-push-follower.js';
 import { TicketingClient } from './tickets/ticketing-client.js';
@@ -25,6 +27,7 @@ import { VisitorSignals } from './visitors/visitor-signals.js';
     RtmMetrics,
     ConnectionRegistry,
     ConversationClient,
+    PushDelivery,
     PushFanout,
     TypingRelay,
     VisitorDirectory,
@@ -35,6 +38,7 @@ import { VisitorSignals } from './visitors/visitor-signals.js';
     TicketingClient,
     TicketActions,
     TicketPushFollower,
+    SlaPushFollower,
     CustomerActions,
     AgentActions,
     FrameDispatcher,

@@ -1,68 +1,33 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages } from '@nats-io/jetstream';
+import { Inject, Injectable } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { allEvents, EventEnvelope, eventSubjectWildcard, pushFrame, type ChatSummary } from '@livedesk/contracts';
-import { ensureEventStream } from '@livedesk/event-store';
+import { allEvents, type ChatSummary, type EventEnvelope } from '@livedesk/contracts';
 import { NATS_CONNECTION } from '@livedesk/messaging';
 import { SERVICE_CONFIG, type ServiceConfig } from '@livedesk/service-kit';
-import { ConnectionRegistry } from '../connection-registry.js';
 import { ConversationClient } from '../conversation-client.js';
-import type { RtmConnection } from '../rtm-connection.js';
-import { RtmMetrics } from '../rtm-metrics.js';
 import { evolveParticipants, ParticipantsCache, type ChatParticipants } from './chat-participants.js';
-import { pushesForEvent, type PlannedPush, type Recipient } from './pushes-for-event.js';
+import { EventFollower } from './event-follower.js';
+import { PushDelivery } from './push-delivery.js';
+import { pushesForEvent, type PlannedPush } from './pushes-for-event.js';
 
 const GATEWAY_ACTOR = { kind: 'system', id: 'gateway' } as const;
 
 /**
- * Follows every conversation event on JetStream and pushes it to the sockets of this replica
- * that should see it. Every replica reads every event (an ordered consumer of its own, from
- * the moment it starts), so a push reaches a socket whichever replica holds it. A replica
- * that restarts misses what happened while it was down; its clients catch up with
- * `get_chat since_version` when they reconnect, which is what protocol.md asks of them.
+ * Follows every conversation event and pushes it to the sockets of this replica that should
+ * see it (event-follower.ts): every replica reads every event, so a push reaches a socket
+ * whichever replica holds it; clients of a replica that restarted catch up with `get_chat
+ * since_version` when they reconnect, which is what protocol.md asks of them.
  */
 @Injectable()
-export class PushFanout implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(PushFanout.name);
+export class PushFanout extends EventFollower {
   private readonly participants = new ParticipantsCache();
-  private messages: ConsumerMessages | undefined;
-  private loop: Promise<void> | undefined;
 
   constructor(
-    @Inject(NATS_CONNECTION) private readonly nats: NatsConnection,
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
-    private readonly registry: ConnectionRegistry,
+    @Inject(NATS_CONNECTION) nats: NatsConnection,
+    @Inject(SERVICE_CONFIG) config: ServiceConfig,
+    private readonly delivery: PushDelivery,
     private readonly conversations: ConversationClient,
-    private readonly metrics: RtmMetrics,
-  ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    const jsm = await jetstreamManager(this.nats);
-    await ensureEventStream(jsm, {
-      name: this.config.LIVEDESK_EVENTS_STREAM,
-      subjectPrefix: this.config.LIVEDESK_SUBJECT_PREFIX,
-      replicas: this.config.JETSTREAM_REPLICAS,
-    });
-    const consumer = await jetstream(this.nats).consumers.get(this.config.LIVEDESK_EVENTS_STREAM, {
-      filter_subjects: eventSubjectWildcard(this.config.LIVEDESK_SUBJECT_PREFIX, 'conversation'),
-      deliver_policy: DeliverPolicy.New,
-    });
-    this.messages = await consumer.consume();
-    const messages = this.messages;
-    this.loop = (async () => {
-      for await (const message of messages) {
-        try {
-          await this.handle(EventEnvelope.parse(message.json()));
-        } catch (error) {
-          this.logger.error({ err: error, subject: message.subject }, 'push fan-out failed for an event');
-        }
-      }
-    })();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.messages?.close();
-    await this.loop;
+  ) {
+    super('conversation', nats, config);
   }
 
   /** Participants as this replica knows them (typing indicators use them too). */
@@ -73,7 +38,7 @@ export class PushFanout implements OnApplicationBootstrap, OnApplicationShutdown
     return loaded?.participants;
   }
 
-  private async handle(envelope: EventEnvelope): Promise<void> {
+  protected async handle(envelope: EventEnvelope): Promise<void> {
     const chatId = envelope.stream_id.slice('conversation-'.length);
     const event = { ...envelope, data: allEvents.decode(envelope.type, envelope.schema_version, envelope.data) };
     let before = this.participants.get(chatId);
@@ -91,37 +56,14 @@ export class PushFanout implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   private async deliver(organizationId: string, chatId: string, pushes: PlannedPush[], origin: string | undefined): Promise<void> {
-    // One connection can be reached twice (an assigned supervisor): each action goes once. The
-    // socket that sent the command has the event in its response: no `incoming_event` echo.
-    const sent = new Set<string>(origin === undefined ? [] : [`${origin}:incoming_event`]);
-    for (const push of pushes) {
-      const connections = [...this.connectionsOf(organizationId, push.to)].filter((connection) => {
-        const key = `${connection.id}:${push.action}`;
-        if (sent.has(key)) return false;
-        sent.add(key);
-        return true;
-      });
-      if (connections.length === 0) continue;
-      // `incoming_chat` carries the chat's summary; it is awaited so that the agent learns of
-      // the chat before any later event of it reaches them.
-      const payload = push.action === 'incoming_chat' ? { ...push.payload, chat: (await this.load(organizationId, chatId))?.chat } : push.payload;
-      const text = JSON.stringify(pushFrame(push.action, payload));
-      for (const connection of connections) connection.sendText(text);
-      this.metrics.pushes.inc({ action: push.action }, connections.length);
-    }
-  }
-
-  private connectionsOf(organizationId: string, to: Recipient): Iterable<RtmConnection> {
-    switch (to.kind) {
-      case 'customer':
-        return this.registry.customer(organizationId, to.customerId);
-      case 'agent':
-        return this.registry.agent(organizationId, to.agentId);
-      case 'supervisors':
-        return this.registry.supervisors(organizationId);
-      case 'agents':
-        return this.registry.agents(organizationId);
-    }
+    // The socket that sent the command has the event in its response: no `incoming_event` echo.
+    // `incoming_chat` carries the chat's summary; it is awaited so that the agent learns of the
+    // chat before any later event of it reaches them.
+    await this.delivery.deliver(organizationId, pushes, {
+      sent: new Set<string>(origin === undefined ? [] : [`${origin}:incoming_event`]),
+      payloadOf: async (push) =>
+        push.action === 'incoming_chat' ? { ...push.payload, chat: (await this.load(organizationId, chatId))?.chat } : push.payload,
+    });
   }
 
   private async load(organizationId: string, chatId: string): Promise<{ participants: ChatParticipants; chat: ChatSummary } | undefined> {

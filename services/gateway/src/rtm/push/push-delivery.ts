@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { pushFrame } from '@livedesk/contracts';
+import { ConnectionRegistry } from '../connection-registry.js';
+import type { RtmConnection } from '../rtm-connection.js';
+import { RtmMetrics } from '../rtm-metrics.js';
+import type { PlannedPush, Recipient } from './pushes-for-event.js';
+
+/**
+ * Sends planned pushes to the sockets of this replica. One connection can be reached twice (an
+ * assigned supervisor, an agent of the group who is also the assignee): each action goes to it
+ * once; `sent` holds `<connection id>:<action>` keys already sent (or not to send).
+ */
+@Injectable()
+export class PushDelivery {
+  constructor(
+    private readonly registry: ConnectionRegistry,
+    private readonly metrics: RtmMetrics,
+  ) {}
+
+  async deliver(
+    organizationId: string,
+    pushes: readonly PlannedPush[],
+    options: { sent?: Set<string>; payloadOf?: (push: PlannedPush) => Promise<Record<string, unknown>> } = {},
+  ): Promise<void> {
+    const sent = options.sent ?? new Set<string>();
+    for (const push of pushes) {
+      const connections = [...this.connectionsOf(organizationId, push.to)].filter((connection) => {
+        const key = `${connection.id}:${push.action}`;
+        if (sent.has(key)) return false;
+        sent.add(key);
+        return true;
+      });
+      if (connections.length === 0) continue;
+      const payload = options.payloadOf ? await options.payloadOf(push) : push.payload;
+      const text = JSON.stringify(pushFrame(push.action, payload));
+      for (const connection of connections) connection.sendText(text);
+      this.metrics.pushes.inc({ action: push.action }, connections.length);
+    }
+  }
+
+  /** Whether the organization has a logged-in agent or supervisor on this replica. */
+  hasAgents(organizationId: string): boolean {
+    return this.registry.agents(organizationId).size > 0;
+  }
+
+  private connectionsOf(organizationId: string, to: Recipient): Iterable<RtmConnection> {
+    switch (to.kind) {
+      case 'customer':
+        return this.registry.customer(organizationId, to.customerId);
+      case 'agent':
+        return this.registry.agent(organizationId, to.agentId);
+      case 'supervisors':
+        return this.registry.supervisors(organizationId);
+      case 'agents':
+        return this.registry.agents(organizationId);
+    }
+  }
+}
