@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { setTestClock } from './test-clock.js';
 import { serviceEnvironment, freePort, spawnService, waitUntilReady, type SpawnedService } from './spawn-service.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
@@ -104,6 +105,23 @@ export class ChatSystem {
     await setTestClock(this.nats.connection, this.nats.subjectPrefix, at, this.services().filter((service) => service.child.exitCode === null).length);
   }
 
+  /**
+   * Routing's timers (auto-transfer, presence grace, reservation leases) as routing stored them in
+   * Redis, with their due times: a test on the test clock waits for one to be set before it moves
+   * the clock past it.
+   */
+  async routingTimers(): Promise<{ timer: Record<string, unknown>; dueAt: number }[]> {
+    const redis = new Redis(this.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    try {
+      const flat = await redis.zrange(`routing:{${this.nats.subjectPrefix}}:timers`, 0, -1, 'WITHSCORES');
+      const timers: { timer: Record<string, unknown>; dueAt: number }[] = [];
+      for (let i = 0; i < flat.length; i += 2) timers.push({ timer: JSON.parse(flat[i]!) as Record<string, unknown>, dueAt: Number(flat[i + 1]) });
+      return timers;
+    } finally {
+      redis.disconnect();
+    }
+  }
+
   async stop(): Promise<void> {
     await Promise.all(this.services().map((service) => service.stop()));
     await this.database.drop();
@@ -127,8 +145,31 @@ export class ChatSystem {
     return { status: response.status, body: (await response.json()) as T };
   }
 
-  async createOrganization(name = 'Acme'): Promise<{ organization_id: string; identity_secret: string; default_group_id: string }> {
-    const { status, body } = await this.post('/v1/organizations', { name });
+  /** An HTTP request to one of the system's services (the metrics or ticketing API), with the admin token unless told. */
+  async call<T = any>(
+    service: SpawnedService,
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    body?: unknown,
+    token: string | undefined = this.adminToken,
+  ): Promise<{ status: number; body: T; text: string; contentType: string | null }> {
+    const response = await fetch(`${service.url}${path}`, {
+      method,
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON (a CSV export): the text is the body
+    }
+    return { status: response.status, body: parsed as T, text, contentType: response.headers.get('content-type') };
+  }
+
+  async createOrganization(name = 'Acme', timeZone?: string): Promise<{ organization_id: string; identity_secret: string; default_group_id: string }> {
+    const { status, body } = await this.post('/v1/organizations', { name, ...(timeZone ? { time_zone: timeZone } : {}) });
     if (status !== 201) throw new Error(`create organization: ${status} ${JSON.stringify(body)}`);
     return body;
   }

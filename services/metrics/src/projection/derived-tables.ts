@@ -78,7 +78,7 @@ const AGENT_DAYS_SQL = `
              count(*) FILTER (WHERE c.missed AND a.released_at = c.ended_at) AS missed_assigned
         FROM keys k
         JOIN metrics.agent_assignments a
-          ON a.organization_id = k.organization_id AND a.agent_id = k.agent_id
+          ON a.organization_id = k.organization_id AND a.agent_id = k.agent_id AND a.agent_kind = 'human'
          AND a.released_at >= k.day_start AND a.released_at < k.day_end
         JOIN metrics.conversation_cycles c ON c.conversation_id = a.conversation_id AND c.cycle = a.cycle
        GROUP BY k.organization_id, k.agent_id, k.day
