@@ -6,18 +6,20 @@ import { figuresOf, type Cycle } from './cycle-figures.js';
  * Folds a conversation's events, in stream order, into its cycles' facts: the first cycle
  * starts at `ConversationStarted`, each `ConversationReopened` starts the next (in the group and
  * at the priority the chat had); events before the first cycle are ignored. Pure: answers new
- * values, never changes `cycles`.
+ * values, never changes `cycles` (and answers `cycles` itself when the event changes nothing).
  */
 export function foldCycles(cycles: readonly CycleFacts[], event: ConversationFact): CycleFacts[] {
   const current = cycles.at(-1);
   if (event.type === 'ConversationStarted') {
-    return current ? [...cycles] : [initialCycleFacts(1, event.occurredAt, event.data.group_id, 'normal')];
+    return current ? (cycles as CycleFacts[]) : [initialCycleFacts(1, event.occurredAt, event.data.group_id, 'normal')];
   }
-  if (!current) return [...cycles];
+  if (!current) return cycles as CycleFacts[];
   if (event.type === 'ConversationReopened') {
     return [...cycles, initialCycleFacts(current.cycle + 1, event.occurredAt, current.group_id, current.priority)];
   }
-  return [...cycles.slice(0, -1), evolveCycle(current, event)];
+  const next = evolveCycle(current, event);
+  // Nothing changed (a read receipt, a tag): the same array, so callers can tell.
+  return next === current ? (cycles as CycleFacts[]) : [...cycles.slice(0, -1), next];
 }
 
 /**

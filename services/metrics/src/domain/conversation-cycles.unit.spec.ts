@@ -350,3 +350,59 @@ describe('cyclesOf: business time', () => {
     expect([cycle.longest_wait_seconds, cycle.longest_wait_business_seconds]).toEqual([231600, 1200]);
   });
 });
+
+describe('cyclesOf: who held the chat', () => {
+  it('records each assignment and how it ended: bot, transfer to a group, requeue, transfer to an agent, end', () => {
+    const cycle = only(
+      cyclesOf(
+        stream(
+          started(0),
+          queued(0),
+          customer(1),
+          assigned(2, 'bot1', 'bot'),
+          transferred(10, 'manual', 'bot1', 'g2'), // the bot hands over to another group's queue
+          queued(10, 'g2'),
+          assigned(20, 'A'),
+          transferred(60, 'manual', 'A', 'B'),
+          assigned(60, 'B'),
+          resolved(100),
+        ),
+      ),
+    );
+    expect(cycle.assignments).toEqual([
+      { agent_id: 'bot1', agent_kind: 'bot', from: at(2), to: at(10), via: 'routing', released_by: 'transfer' },
+      { agent_id: 'A', agent_kind: 'human', from: at(20), to: at(60), via: 'routing', released_by: 'transfer' },
+      { agent_id: 'B', agent_kind: 'human', from: at(60), to: at(100), via: 'transfer', released_by: 'resolved' },
+    ]);
+    expect(cycle.group_id).toBe('g2'); // the group the chat was transferred to
+  });
+
+  it('releases the holder on a requeue without a transfer (routing sending the chat back) and on a miss', () => {
+    const requeued = only(cyclesOf(stream(started(0), queued(0), customer(1), assigned(5, 'A'), queued(30), assigned(40, 'B'), missed(200, 'unanswered'))));
+    expect(requeued.assignments.map((a) => [a.agent_id, a.to, a.released_by])).toEqual([
+      ['A', at(30), 'requeued'],
+      ['B', at(200), 'missed'],
+    ]);
+  });
+});
+
+describe('cyclesOf: feedback, goals and priority', () => {
+  const nps = (s: number, score: number) => ({ type: 'NpsAnswered' as const, data: { score }, occurredAt: at(s) });
+  const goal = (s: number, name: string, value?: number) => ({ type: 'GoalReported' as const, data: { goal: name, ...(value === undefined ? {} : { value }) }, occurredAt: at(s) });
+  const priority = (s: number, level: 'low' | 'normal' | 'high' | 'urgent') => ({ type: 'PrioritySet' as const, data: { priority: level }, occurredAt: at(s) });
+
+  it('keeps the last NPS answer and rating with their times, each goal once with the values summed', () => {
+    const cycle = only(
+      cyclesOf(stream(started(0), customer(1), assigned(2, 'A'), agent(3, 'A'), resolved(10), nps(11, 6), nps(12, 10), rated(13, 5), goal(14, 'purchase', 40), goal(15, 'purchase', 99), goal(16, 'signup'))),
+    );
+    expect(cycle).toMatchObject({ nps_score: 10, nps_at: at(12), csat_score: 5, rated_at: at(13), converted: true, converted_at: at(14), goals: ['purchase', 'signup'], goal_value: 40 });
+  });
+
+  it('carries the priority and the group into a reopened cycle', () => {
+    const cycles = cyclesOf(stream(started(0), queued(0), customer(1), priority(2, 'urgent'), assigned(3, 'A'), agent(4, 'A'), resolved(5), reopened(50), customer(50)));
+    expect(cycles.map((cycle) => [cycle.cycle, cycle.priority, cycle.group_id, cycle.converted])).toEqual([
+      [1, 'urgent', 'g1', false],
+      [2, 'urgent', 'g1', false],
+    ]);
+  });
+});

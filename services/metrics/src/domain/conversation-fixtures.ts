@@ -30,7 +30,7 @@ export const customer = (s: number): Unversioned => message(s, 'customer', 'cust
 export const agent = (s: number, id: string): Unversioned => message(s, 'agent', id);
 export const bot = (s: number): Unversioned => message(s, 'bot', 'bot1');
 export const system = (s: number): Unversioned => message(s, 'system');
-export const queued = (s: number): Unversioned => ({ type: 'ConversationQueued', data: { group_id: 'g1' }, occurredAt: at(s) });
+export const queued = (s: number, group = 'g1'): Unversioned => ({ type: 'ConversationQueued', data: { group_id: group }, occurredAt: at(s) });
 export const assigned = (s: number, agentId: string, kind: 'human' | 'bot' = 'human'): Unversioned => ({
   type: 'AgentAssigned',
   data: { agent_id: agentId, agent_kind: kind, by: 'routing' },

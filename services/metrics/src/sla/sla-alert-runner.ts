@@ -7,6 +7,7 @@ import { appendToStream, EventStore, type EventStoreTables } from '@livedesk/eve
 import { CLOCK, DATABASE, EVENT_STORE, SERVICE_CONFIG, type Clock } from '@livedesk/service-kit';
 import { PinoLogger } from 'nestjs-pino';
 import type { MetricsConfig } from '../metrics-config.js';
+import { METRICS_CONSUMER } from '../projection/metrics-projector.js';
 import type { MetricsDatabase, ProjectionTimersRow } from '../projection/metrics-tables.js';
 
 // Alert event ids are derived from what they are about, so two replicas (or one firing again
@@ -17,7 +18,8 @@ const BATCH = 100;
 /**
  * Sends the live SLA alerts (metrics.md, SLA): every replica polls `metrics.projection_timers`
  * (set by the projection for each pending target: 80 % and 100 % of its time) and claims the
- * due ones with FOR UPDATE SKIP LOCKED, so each is taken by one replica; in the same transaction
+ * due ones with FOR UPDATE SKIP LOCKED, so each is taken by one replica (once the projection has
+ * every event of the conversation, so that an answer just in time is never reported as a breach); in the same transaction
  * it appends `SlaWarningIssued` / `SlaBreached` to the conversation's `sla-<id>` stream and
  * deletes the timer. The gateway pushes the event to the assigned agent and the supervisors;
  * the projection records it in `sla_outcomes`. A crash before the commit leaves the timer in
@@ -56,11 +58,20 @@ export class SlaAlertRunner implements OnApplicationBootstrap, OnApplicationShut
       for (;;) {
         const now = this.clock.now();
         const count = await this.db.transaction().execute(async (trx) => {
+          // Only timers of conversations the projection has caught up with: a reply stored just
+          // before the due time but not projected yet would otherwise be reported as a breach.
+          // Such a timer waits for the next poll; the projection then removes it or keeps it.
           const { rows } = await sql<ProjectionTimersRow>`
             DELETE FROM metrics.projection_timers t
              WHERE (t.conversation_id, t.cycle, t.target, t.exchange, t.kind) IN (
-                   SELECT conversation_id, cycle, target, exchange, kind FROM metrics.projection_timers
-                    WHERE fire_at <= ${now} ORDER BY fire_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
+                   SELECT d.conversation_id, d.cycle, d.target, d.exchange, d.kind
+                     FROM metrics.projection_timers d
+                     JOIN event_store.streams s ON s.stream_id = 'conversation-' || d.conversation_id
+                     JOIN event_store.consumer_positions p
+                       ON p.consumer = ${METRICS_CONSUMER} AND p.stream_id = s.stream_id AND p.stream_version >= s.version
+                    WHERE d.fire_at <= ${now}
+                    ORDER BY d.fire_at LIMIT ${BATCH}
+                      FOR UPDATE OF d SKIP LOCKED)
              RETURNING t.*`.execute(trx);
           for (const timer of rows.sort((a, b) => a.fire_at.getTime() - b.fire_at.getTime())) {
             await appendToStream(trx as unknown as Kysely<EventStoreTables>, streamId('sla', timer.conversation_id), timer.organization_id, [alertEvent(timer, now)], 'any');
