@@ -2,8 +2,10 @@ import { Command, CommanderError, Option } from 'commander';
 import { CliError } from './cli-error.js';
 import { addAgentCommands } from './commands/agent.js';
 import { addGroupCommands } from './commands/group.js';
+import { addMetricsCommands } from './commands/metrics.js';
 import { httpUrl } from './commands/option-parsers.js';
 import { addOrganizationCommands } from './commands/organization.js';
+import { addSlaPolicyCommands } from './commands/sla-policy.js';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -11,6 +13,7 @@ export interface CliIo {
 }
 
 export const DEFAULT_URL = 'http://127.0.0.1:8080';
+export const DEFAULT_METRICS_URL = 'http://127.0.0.1:8084';
 
 /**
  * Runs `livedesk <args>` and answers the exit status: 0, 1 when the request failed
@@ -20,7 +23,8 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
   const program = new Command('livedesk')
     .description('set up a livedesk installation over its HTTP API')
     .addOption(new Option('--url <url>', 'gateway URL').env('LIVEDESK_URL').default(DEFAULT_URL).argParser(httpUrl))
-    .addOption(new Option('--token <token>', 'installation admin token, or an organization admin agent token').env('LIVEDESK_ADMIN_TOKEN'))
+    .addOption(new Option('--metrics-url <url>', 'metrics service URL').env('LIVEDESK_METRICS_URL').default(DEFAULT_METRICS_URL).argParser(httpUrl))
+    .addOption(new Option('--token <token>', 'installation admin token, or an organization admin (or, for SLA policies, supervisor) agent token').env('LIVEDESK_ADMIN_TOKEN'))
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout(text),
@@ -29,10 +33,15 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
     })
     .showHelpAfterError('(add --help for usage)');
   // Added after the settings above, so every command inherits them (exit override, output).
-  const context = { print: (result: unknown) => io.stdout(`${JSON.stringify(result, null, 2)}\n`) };
+  const context = {
+    print: (result: unknown) => io.stdout(`${JSON.stringify(result, null, 2)}\n`),
+    progress: (line: string) => io.stderr(`${line}\n`),
+  };
   addOrganizationCommands(program, context);
   addAgentCommands(program, context);
   addGroupCommands(program, context);
+  addSlaPolicyCommands(program, context);
+  addMetricsCommands(program, context);
 
   try {
     await program.parseAsync(args, { from: 'user' });
