@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { allEvents, type AgentEvent, type ConversationEvent, type OrganizationEvent } from '@livedesk/contracts';
+import { allEvents, type AgentEvent, type ConversationEvent, type OrganizationEvent, type TicketEvent } from '@livedesk/contracts';
 import { applyEventBatch, createDatabase, EventStore, migrateEventStore, readAll, START, type NewEvent, type RecordedEvent } from '@livedesk/event-store';
 import { createTestDatabase, type TestDatabase } from '@livedesk/testing';
 import { migrateMetrics } from './migrate-metrics.js';
@@ -32,7 +32,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-type AnyEvent = ConversationEvent | AgentEvent | OrganizationEvent;
+type AnyEvent = ConversationEvent | AgentEvent | OrganizationEvent | TicketEvent;
 
 function event(seconds: number, e: AnyEvent): NewEvent {
   const encoded = allEvents.encode(e.type, e.data);
@@ -96,6 +96,30 @@ describe('MetricsProjector', () => {
       event(1120, { type: 'ConversationClosed', data: { by: customer } }),
     ]);
     await append('agent-alice', [status(1200, 'alice', 'not_accepting', 'offline')]);
+    // A ticket from chat B (the customer left a message): alice answers after 30 minutes, solves it the next hour.
+    await append('ticket-t1', [
+      event(1130, {
+        type: 'TicketCreated',
+        data: {
+          ticket_id: 't1',
+          reference: 'LD-ABCDEFGHJK',
+          source: 'offline_message',
+          requester: { customer_id: 'cust' },
+          subject: 'Call me back',
+          group_id: 'g1',
+          conversation_id: 'chat-b',
+          priority: 'normal',
+          tags: [],
+          transcript: [],
+          created_by: { kind: 'system', id: 'ticketing' },
+        },
+      }),
+    ]);
+    await append('ticket-t1', [
+      event(1130 + 1800, { type: 'TicketReplied', data: { reply_id: 'r1', author: { kind: 'agent', id: 'alice' }, via: 'api', text: 'Calling now', attachments: [] } }),
+      event(1130 + 1800, { type: 'TicketStatusChanged', data: { from: 'open', to: 'pending', by: { kind: 'agent', id: 'alice' }, cause: 'agent_replied' } }),
+    ]);
+    await append('ticket-t1', [event(1130 + 3600, { type: 'TicketStatusChanged', data: { from: 'pending', to: 'solved', by: { kind: 'agent', id: 'alice' }, cause: 'set' } })]);
 
     // Live: one event per batch, as a quiet system delivers them.
     for (const recorded of await allRecorded()) {
@@ -218,6 +242,38 @@ describe('MetricsProjector', () => {
         sla_hit: 5,
         sla_missed: 2,
       }),
+    ]);
+  });
+
+  it('projects the ticket: its source, time to first reply and to solve', async () => {
+    expect(await db.selectFrom('metrics.tickets').selectAll().execute()).toEqual([
+      {
+        organization_id: ORG,
+        ticket_id: 't1',
+        source: 'offline_message',
+        conversation_id: 'chat-b',
+        group_id: 'g1',
+        agent_id: null,
+        priority: 'normal',
+        status: 'solved',
+        policy_id: 'default',
+        created_at: at(1130),
+        first_reply_at: at(2930),
+        first_reply_agent_id: 'alice',
+        first_reply_seconds: 1800,
+        first_reply_business_seconds: 1800,
+        first_solved_at: at(4730),
+        first_solve_seconds: 3600,
+        first_solve_business_seconds: 3600,
+        solved_at: at(4730),
+        solve_seconds: 3600,
+        solve_business_seconds: 3600,
+        reopened: 0,
+        agent_replies: 1,
+        requester_replies: 0,
+        spam: false,
+        stream_version: 4,
+      },
     ]);
   });
 

@@ -1,8 +1,9 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { allEvents, streamCategory, type AgentEvent, type ConversationEvent, type OrganizationEvent, type SlaEvent } from '@livedesk/contracts';
+import { allEvents, streamCategory, type AgentEvent, type ConversationEvent, type OrganizationEvent, type SlaEvent, type TicketEvent } from '@livedesk/contracts';
 import type { RecordedEvent } from '@livedesk/event-store';
 import type { CycleFacts } from '../domain/cycle-facts.js';
 import { policyFor, toPolicyVersion, type PolicyVersion } from '../domain/sla-policy.js';
+import { evolveTicket, ticketFigures, type TicketFacts } from '../domain/ticket-figures.js';
 import {
   decodeState,
   encodeState,
@@ -22,6 +23,7 @@ import type {
   OrganizationsRow,
   ProjectionConversationsRow,
   SlaPoliciesRow,
+  TicketsRow,
 } from './metrics-tables.js';
 import { deleteCycles, insertRows, upsertRows } from './write-rows.js';
 
@@ -40,9 +42,17 @@ type Decoded =
   | { category: 'sla'; recorded: RecordedEvent; event: SlaEvent }
   | { category: 'slapolicy'; recorded: RecordedEvent; event: SlaEvent }
   | { category: 'agent'; recorded: RecordedEvent; event: AgentEvent }
-  | { category: 'organization'; recorded: RecordedEvent; event: OrganizationEvent };
+  | { category: 'organization'; recorded: RecordedEvent; event: OrganizationEvent }
+  | { category: 'ticket'; recorded: RecordedEvent; event: TicketEvent };
 
-const PROJECTED = new Set(['conversation', 'sla', 'slapolicy', 'agent', 'organization']);
+const PROJECTED = new Set(['conversation', 'sla', 'slapolicy', 'agent', 'organization', 'ticket']);
+
+/** A ticket as the projector keeps it between events. */
+interface ProjectedTicket {
+  organization_id: string;
+  stream_version: number;
+  facts: TicketFacts;
+}
 
 /** A conversation changed since the last flush, and which of its cycles. */
 interface ChangedConversation {
@@ -54,12 +64,20 @@ interface ChangedConversation {
 class Pending {
   readonly conversations = new Map<string, ChangedConversation>();
   readonly intervals = new Map<string, AgentStatusIntervalsRow>();
+  readonly tickets = new Map<string, ProjectedTicket>();
   readonly policyRows: SlaPoliciesRow[] = [];
   readonly organizations = new Map<string, OrganizationsRow>();
   readonly keys = new DerivedKeys();
 
   get empty(): boolean {
-    return this.conversations.size === 0 && this.intervals.size === 0 && this.policyRows.length === 0 && this.organizations.size === 0 && this.keys.size === 0;
+    return (
+      this.conversations.size === 0 &&
+      this.intervals.size === 0 &&
+      this.tickets.size === 0 &&
+      this.policyRows.length === 0 &&
+      this.organizations.size === 0 &&
+      this.keys.size === 0
+    );
   }
 }
 
@@ -96,6 +114,8 @@ export class MetricsProjector {
   private readonly zones = new Map<string, string | undefined>();
   /** agent id → their open status interval (null: no status known yet) */
   private readonly openIntervals = new Map<string, AgentStatusIntervalsRow | null>();
+  /** ticket id → the ticket (null: not known to the tables) */
+  private readonly tickets = new LruMap<string, ProjectedTicket | null>(100_000);
   private pending = new Pending();
   /** dirty derived rows of flushes that left them for later */
   private deferredKeys = new DerivedKeys();
@@ -116,6 +136,7 @@ export class MetricsProjector {
     this.policies.clear();
     this.zones.clear();
     this.openIntervals.clear();
+    this.tickets.clear();
     this.pending = new Pending();
   }
 
@@ -149,6 +170,9 @@ export class MetricsProjector {
           break;
         case 'agent':
           this.foldStatus(recorded, item.event);
+          break;
+        case 'ticket':
+          this.foldTicket(recorded, item.event);
           break;
         case 'organization': {
           if (item.event.type !== 'OrganizationCreated') break;
@@ -216,6 +240,8 @@ export class MetricsProjector {
     } else {
       this.deferredKeys.merge(keys);
     }
+    const ticketRows = [...pending.tickets.values()].map((ticket) => this.ticketRow(ticket));
+    for (const ticket of pending.tickets.values()) this.tickets.set(ticket.facts.ticket_id, ticket);
     const inFlight = this.inFlight;
     const organizations = [...pending.organizations.values()];
     return {
@@ -233,6 +259,7 @@ export class MetricsProjector {
         await insertRows(trx, 'metrics.projection_timers', cycleRows.flatMap((rows) => rows.timers));
         await upsertRows(trx, 'metrics.projection_conversations', states, ['conversation_id']);
         await upsertRows(trx, 'metrics.agent_status_intervals', [...pending.intervals.values()], ['agent_id', 'stream_version']);
+        await upsertRows(trx, 'metrics.tickets', ticketRows, ['ticket_id']);
         await insertRows(trx, 'metrics.sla_policies', pending.policyRows);
         if (derivedNow && derivedNow.size > 0) await recomputeDerived(trx, derivedNow);
         // Written (to be committed by the caller): the cache holds them from here on.
@@ -313,6 +340,53 @@ export class MetricsProjector {
     this.openIntervals.set(agentId, next);
   }
 
+  private foldTicket(recorded: RecordedEvent, event: TicketEvent): void {
+    const ticketId = recorded.streamId.slice('ticket-'.length);
+    const known = this.pending.tickets.get(ticketId) ?? this.tickets.get(ticketId) ?? undefined;
+    const facts = evolveTicket(known?.facts, { ...event, occurredAt: recorded.occurredAt } as Parameters<typeof evolveTicket>[1]);
+    if (!facts) return;
+    this.pending.tickets.set(ticketId, { organization_id: recorded.organizationId, stream_version: recorded.streamVersion, facts });
+  }
+
+  /** A ticket's row; its business seconds count in the calendar of the policy it matches as an asynchronous (messaging) conversation would. */
+  private ticketRow(ticket: ProjectedTicket): TicketsRow {
+    const { facts } = ticket;
+    const policy = policyFor(this.policies.get(ticket.organization_id) ?? [], {
+      started_at: facts.created_at,
+      group_id: facts.group_id ?? '',
+      channel: 'messaging',
+      priority: facts.priority,
+    });
+    const figures = ticketFigures(facts, policy.calendar);
+    return {
+      organization_id: ticket.organization_id,
+      ticket_id: facts.ticket_id,
+      source: facts.source,
+      conversation_id: facts.conversation_id,
+      group_id: facts.group_id,
+      agent_id: facts.agent_id,
+      priority: facts.priority,
+      status: facts.status,
+      policy_id: policy.policy_id,
+      created_at: facts.created_at,
+      first_reply_at: facts.first_reply_at,
+      first_reply_agent_id: facts.first_reply_agent_id,
+      first_reply_seconds: figures.first_reply?.seconds ?? null,
+      first_reply_business_seconds: figures.first_reply?.business_seconds ?? null,
+      first_solved_at: facts.first_solved_at,
+      first_solve_seconds: figures.first_solve?.seconds ?? null,
+      first_solve_business_seconds: figures.first_solve?.business_seconds ?? null,
+      solved_at: facts.solved_at,
+      solve_seconds: figures.solve?.seconds ?? null,
+      solve_business_seconds: figures.solve?.business_seconds ?? null,
+      reopened: facts.reopened,
+      agent_replies: facts.agent_replies,
+      requester_replies: facts.requester_replies,
+      spam: facts.spam,
+      stream_version: ticket.stream_version,
+    };
+  }
+
   /**
    * A policy changed from `from` on: every cycle of the organization started since is judged
    * again. The caller makes sure no flush is in flight (the database then has every cycle not
@@ -334,6 +408,21 @@ export class MetricsProjector {
         if (facts.started_at.getTime() >= from) cycles.add(facts.cycle);
       }
       if (cycles.size > 0) this.pending.conversations.set(id, { projection, cycles });
+    }
+    // Tickets count their business seconds in their policy's calendar too.
+    const tickets = await db
+      .selectFrom('metrics.tickets')
+      .select('ticket_id')
+      .where('organization_id', '=', organizationId)
+      .where('created_at', '>=', new Date(from))
+      .execute();
+    await this.loadTickets(db, tickets.map((row) => row.ticket_id).filter((id) => !this.pending.tickets.has(id) && !this.tickets.has(id)));
+    for (const { ticket_id } of tickets) {
+      const ticket = this.pending.tickets.get(ticket_id) ?? this.tickets.get(ticket_id);
+      if (ticket) this.pending.tickets.set(ticket_id, ticket);
+    }
+    for (const ticket of this.tickets.values()) {
+      if (ticket && ticket.organization_id === organizationId && ticket.facts.created_at.getTime() >= from) this.pending.tickets.set(ticket.facts.ticket_id, ticket);
     }
   }
 
@@ -361,7 +450,7 @@ export class MetricsProjector {
           this.openIntervals.set(item.event.data.agent_id, null);
         }
       }
-      if (this.conversations.evictions === 0) return;
+      if (this.conversations.evictions === 0 && this.tickets.evictions === 0) return;
     }
     const conversations = new Set<string>();
     const organizations = new Set<string>();
@@ -379,6 +468,11 @@ export class MetricsProjector {
       }
     }
     await this.loadConversations(db, [...conversations]);
+    const tickets = decoded
+      .filter((item) => item.category === 'ticket')
+      .map((item) => item.recorded.streamId.slice('ticket-'.length))
+      .filter((id) => !this.pending.tickets.has(id) && !this.tickets.has(id));
+    await this.loadTickets(db, [...new Set(tickets)]);
     const orgs = [...organizations];
     if (orgs.length > 0) {
       const [policyRows, zoneRows] = await Promise.all([
@@ -404,6 +498,36 @@ export class MetricsProjector {
 
   private known(conversationId: string): boolean {
     return this.pending.conversations.has(conversationId) || this.inFlight.has(conversationId) || this.conversations.has(conversationId);
+  }
+
+  private async loadTickets(db: Kysely<MetricsDatabase>, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const rows = await db.selectFrom('metrics.tickets').selectAll().where('ticket_id', 'in', ids).execute();
+    for (const id of ids) this.tickets.set(id, null);
+    for (const row of rows) {
+      this.tickets.set(row.ticket_id, {
+        organization_id: row.organization_id,
+        stream_version: row.stream_version,
+        facts: {
+          ticket_id: row.ticket_id,
+          source: row.source,
+          conversation_id: row.conversation_id,
+          group_id: row.group_id,
+          agent_id: row.agent_id,
+          priority: row.priority as TicketFacts['priority'],
+          status: row.status as TicketFacts['status'],
+          created_at: row.created_at,
+          first_reply_at: row.first_reply_at,
+          first_reply_agent_id: row.first_reply_agent_id,
+          first_solved_at: row.first_solved_at,
+          solved_at: row.solved_at,
+          reopened: row.reopened,
+          agent_replies: row.agent_replies,
+          requester_replies: row.requester_replies,
+          spam: row.spam,
+        },
+      });
+    }
   }
 
   private async loadConversations(db: Kysely<MetricsDatabase>, ids: string[]): Promise<void> {

@@ -210,6 +210,34 @@ export interface SlaPoliciesRow {
   recorded_at: Date;
 }
 
+export interface TicketsRow {
+  organization_id: string;
+  ticket_id: string;
+  source: string;
+  conversation_id: string | null;
+  group_id: string | null;
+  agent_id: string | null;
+  priority: string;
+  status: string;
+  policy_id: string;
+  created_at: Date;
+  first_reply_at: Date | null;
+  first_reply_agent_id: string | null;
+  first_reply_seconds: number | null;
+  first_reply_business_seconds: number | null;
+  first_solved_at: Date | null;
+  first_solve_seconds: number | null;
+  first_solve_business_seconds: number | null;
+  solved_at: Date | null;
+  solve_seconds: number | null;
+  solve_business_seconds: number | null;
+  reopened: number;
+  agent_replies: number;
+  requester_replies: number;
+  spam: boolean;
+  stream_version: number;
+}
+
 export interface ProjectionConversationsRow {
   organization_id: string;
   conversation_id: string;
@@ -259,6 +287,7 @@ export interface MetricsTables {
   'metrics.agent_daily': AgentDailyRow;
   'metrics.group_hourly': GroupHourlyRow;
   'metrics.sla_policies': SlaPoliciesRow;
+  'metrics.tickets': TicketsRow;
   'metrics.projection_conversations': ProjectionConversationsRow;
   'metrics.projection_timers': ProjectionTimersRow;
   'metrics.projection_control': ProjectionControlRow;
@@ -279,6 +308,7 @@ export const PROJECTED_TABLES = [
   'metrics.agent_daily',
   'metrics.group_hourly',
   'metrics.sla_policies',
+  'metrics.tickets',
   'metrics.projection_conversations',
   'metrics.projection_timers',
 ] as const satisfies readonly (keyof MetricsTables)[];

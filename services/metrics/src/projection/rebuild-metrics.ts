@@ -36,7 +36,7 @@ export interface RebuildOptions {
 
 /**
  * What the projector never reads, left in the event store by a replay: metadata, and the texts
- * of messages and notes (a message's author and time are what the figures need).
+ * of messages, notes and tickets (an author and a time are what the figures need).
  */
 const REPLAY_SLIM = {
   metadata: false,
@@ -44,6 +44,9 @@ const REPLAY_SLIM = {
     MessagePosted: ['text', 'client_id', 'attachments'],
     ConversationTransferred: ['note'],
     OfflineMessageLeft: ['text', 'email', 'name'],
+    TicketCreated: ['transcript', 'subject', 'requester', 'tags'],
+    TicketReplied: ['text', 'attachments', 'email', 'client_id'],
+    InternalNoteAdded: ['text', 'attachments', 'client_id'],
   },
 } as const;
 
