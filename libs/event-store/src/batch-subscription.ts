@@ -28,6 +28,8 @@ export interface BatchSubscriptionOptions<DB> {
   logger?: Logger;
   /** Called when a batch's transaction failed (the handler threw, or the commit did): a handler that caches what it wrote forgets it here. */
   onBatchFailed?: (error: unknown) => void;
+  /** Called after a batch's transaction committed, with the events it applied (lag figures). */
+  onBatchCommitted?: (applied: readonly RecordedEvent[]) => void;
 }
 
 const OUT_OF_ORDER_RETRY_MS = 50;
@@ -156,7 +158,9 @@ export class BatchSubscription<DB> {
 
   private async apply(events: RecordedEvent[]): Promise<ApplyOutcome[]> {
     try {
-      return await applyEventBatch(this.options.db, this.options.consumer, events, this.options.handler);
+      const outcomes = await applyEventBatch(this.options.db, this.options.consumer, events, this.options.handler);
+      this.options.onBatchCommitted?.(events.filter((_, i) => outcomes[i] === 'applied'));
+      return outcomes;
     } catch (error) {
       this.options.onBatchFailed?.(error);
       throw error;

@@ -6,6 +6,7 @@ import { OpenApiController } from './api/openapi.controller.js';
 import { RebuildController } from './api/rebuild.controller.js';
 import { SlaPoliciesController } from './api/sla-policies.controller.js';
 import { MetricsMigrator } from './projection/metrics-migrator.js';
+import { ProjectionMetrics } from './projection/projection-metrics.js';
 import { ProjectionRunner } from './projection/projection-runner.js';
 import { SlaAlertRunner } from './sla/sla-alert-runner.js';
 
@@ -18,6 +19,6 @@ import { SlaAlertRunner } from './sla/sla-alert-runner.js';
 @Module({
   imports: [EventStoreModule.forRoot({ relay: true }), AuthModule.forRoot()],
   controllers: [SlaPoliciesController, RebuildController, OpenApiController],
-  providers: [MetricsMigrator, ProjectionRunner, SlaAlertRunner, { provide: APP_FILTER, useClass: ApiErrorFilter }],
+  providers: [MetricsMigrator, ProjectionMetrics, ProjectionRunner, SlaAlertRunner, { provide: APP_FILTER, useClass: ApiErrorFilter }],
 })
 export class MetricsModule {}

@@ -10,7 +10,7 @@ export interface MetricsSettings extends AuthSettings {
   METRICS_REBUILD_BATCH: number;
   /** How often a standby replica tries to become the projection leader. */
   METRICS_LEADERSHIP_RETRY_MS: number;
-  /** How often the leader looks for a rebuild request. */
+  /** How often the leader looks for a rebuild request and recomputes the derived rows the live batches touched. */
   METRICS_CONTROL_POLL_MS: number;
   /** How often every replica looks for SLA alerts that are due (sla_warning, sla_breached within a second). */
   METRICS_SLA_POLL_MS: number;

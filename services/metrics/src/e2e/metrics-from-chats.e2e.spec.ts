@@ -28,7 +28,7 @@ describe('metrics from chats driven through the protocol', () => {
   const agents: Record<string, string> = {};
   const chats: Record<string, string> = {};
 
-  /** Sets the clock of every service, then waits until every alert due by then has been sent and every event projected. */
+  /** Sets the clock of every service, then waits until every alert due by then has been sent and every event projected (derived rows too). */
   async function at(seconds: number): Promise<void> {
     await system.setClock(T(seconds));
     await settle(seconds);
@@ -37,12 +37,13 @@ describe('metrics from chats driven through the protocol', () => {
   async function settle(seconds: number): Promise<void> {
     await waitFor(
       async () => {
-        const { rows } = await sql<{ due: string; behind: string }>`
+        const { rows } = await sql<{ due: string; behind: string; dirty: string }>`
           SELECT (SELECT count(*) FROM metrics.projection_timers WHERE fire_at <= ${T(seconds)}) AS due,
+                 (SELECT count(*) FROM metrics.projection_dirty) AS dirty,
                  (SELECT count(*) FROM event_store.streams s
                     LEFT JOIN event_store.consumer_positions p ON p.stream_id = s.stream_id AND p.consumer = 'metrics-projector'
                    WHERE coalesce(p.stream_version, 0) < s.version) AS behind`.execute(db);
-        return rows[0]!.due === '0' && rows[0]!.behind === '0';
+        return rows[0]!.due === '0' && rows[0]!.behind === '0' && rows[0]!.dirty === '0';
       },
       { what: `every alert due by t0+${seconds}s sent and every event projected`, timeoutMs: 20_000, intervalMs: 50 },
     );

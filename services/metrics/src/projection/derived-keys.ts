@@ -2,7 +2,12 @@ import type { CycleRows } from './cycle-rows.js';
 import { localDay, localDaysBetween } from './local-day.js';
 
 const HOUR_MS = 3_600_000;
-const SEPARATOR = '\u0000';
+/**
+ * Between the parts of a key: the ASCII unit separator, which no id of a group, agent or
+ * organization holds in practice and which, unlike NUL, Postgres text can store.
+ */
+export const KEY_SEPARATOR = '\u001f';
+const SEPARATOR = KEY_SEPARATOR;
 
 /**
  * The rows of the derived tables (`group_hourly`, `agent_daily`) that changes of base rows
@@ -13,9 +18,9 @@ const SEPARATOR = '\u0000';
  * day) is taken off the old row too.
  */
 export class DerivedKeys {
-  /** `organization \0 group \0 hour ms` */
+  /** `organization ␟ group ␟ hour ms` */
   readonly groupHours = new Set<string>();
-  /** `organization \0 agent \0 YYYY-MM-DD` */
+  /** `organization ␟ agent ␟ YYYY-MM-DD` */
   readonly agentDays = new Set<string>();
   /** organizations whose derived rows are all recomputed (their time zone became known) */
   readonly wholeOrganizations = new Set<string>();

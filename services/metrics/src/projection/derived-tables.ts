@@ -1,16 +1,52 @@
-import { CompiledQuery, type Transaction } from 'kysely';
-import type { DerivedKeys } from './derived-keys.js';
+import { CompiledQuery, sql, type Transaction } from 'kysely';
+import { DerivedKeys, KEY_SEPARATOR } from './derived-keys.js';
 import type { MetricsDatabase } from './metrics-tables.js';
 
 /**
- * Recomputes the derived tables' dirty rows from the base tables, at the end of a batch, in its
- * transaction. A row whose figures all come out zero is deleted rather than kept empty, so the
- * tables hold the same rows however the events were cut into batches (live or in a rebuild).
+ * Records the derived rows a batch touched as dirty (`metrics.projection_dirty`), in the
+ * batch's transaction: recomputing them is left to `flushDerived`, which does it once for all
+ * the batches of the moment instead of once per batch (a busy agent's day is touched by every
+ * batch). Stored, so a crash in between loses none.
  */
-export async function recomputeDerived(trx: Transaction<MetricsDatabase>, keys: DerivedKeys): Promise<void> {
+export async function markDirty(trx: Transaction<MetricsDatabase>, keys: DerivedKeys): Promise<void> {
+  const encoded = [
+    ...[...keys.groupHours].map((key) => `g${key}`),
+    ...[...keys.agentDays].map((key) => `a${key}`),
+    ...[...keys.wholeOrganizations].map((key) => `o${key}`),
+  ];
+  if (encoded.length === 0) return;
+  await sql`INSERT INTO metrics.projection_dirty (key) SELECT unnest(${encoded}::text[]) ON CONFLICT DO NOTHING`.execute(trx);
+}
+
+/**
+ * Recomputes up to `limit` dirty derived rows (the oldest marks first) and clears their marks,
+ * in one transaction; answers how many it took. The projection leader calls it often, and a
+ * rebuild until none is left.
+ */
+export async function flushDerived(trx: Transaction<MetricsDatabase>, limit = 20_000): Promise<number> {
+  const { rows } = await sql<{ key: string }>`
+    DELETE FROM metrics.projection_dirty WHERE key IN (SELECT key FROM metrics.projection_dirty LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+    RETURNING key`.execute(trx);
+  if (rows.length === 0) return 0;
+  const keys = new DerivedKeys();
+  for (const { key } of rows) {
+    const body = key.slice(1);
+    if (key.startsWith('o')) keys.wholeOrganizations.add(body);
+    else keys.addAll([key]);
+  }
+  await recomputeDerived(trx, keys);
+  return rows.length;
+}
+
+/**
+ * Recomputes the derived tables' dirty rows from the base tables. A row whose figures all come
+ * out zero is deleted rather than kept empty, so the tables hold the same rows however the
+ * events were cut into batches (live or in a rebuild).
+ */
+async function recomputeDerived(trx: Transaction<MetricsDatabase>, keys: DerivedKeys): Promise<void> {
   for (const organizationId of keys.wholeOrganizations) await addWholeOrganization(trx, organizationId, keys);
-  if (keys.groupHours.size > 0) await recomputeGroupHours(trx, [...keys.groupHours].map((key) => key.split('\u0000')));
-  if (keys.agentDays.size > 0) await recomputeAgentDays(trx, [...keys.agentDays].map((key) => key.split('\u0000')));
+  if (keys.groupHours.size > 0) await recomputeGroupHours(trx, [...keys.groupHours].map((key) => key.split(KEY_SEPARATOR)));
+  if (keys.agentDays.size > 0) await recomputeAgentDays(trx, [...keys.agentDays].map((key) => key.split(KEY_SEPARATOR)));
 }
 
 /** Seconds in a multirange of tstzranges. */
@@ -282,7 +318,7 @@ const GROUP_HOURS_SQL = `
 async function addWholeOrganization(trx: Transaction<MetricsDatabase>, organizationId: string, keys: DerivedKeys): Promise<void> {
   await trx.deleteFrom('metrics.agent_daily').where('organization_id', '=', organizationId).execute();
   const { rows } = await trx.executeQuery<{ agent_id: string; day: string }>(CompiledQuery.raw(ORGANIZATION_DAYS_SQL, [organizationId]));
-  for (const row of rows) keys.agentDays.add(`${organizationId}\u0000${row.agent_id}\u0000${row.day}`);
+  for (const row of rows) keys.agentDays.add([organizationId, row.agent_id, row.day].join(KEY_SEPARATOR));
 }
 
 const ORGANIZATION_DAYS_SQL = `

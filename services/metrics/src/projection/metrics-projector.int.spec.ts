@@ -4,6 +4,7 @@ import { sql, type Kysely } from 'kysely';
 import { allEvents, type AgentEvent, type ConversationEvent, type OrganizationEvent, type TicketEvent } from '@livedesk/contracts';
 import { applyEventBatch, createDatabase, EventStore, migrateEventStore, readAll, START, type NewEvent, type RecordedEvent } from '@livedesk/event-store';
 import { createTestDatabase, type TestDatabase } from '@livedesk/testing';
+import { flushDerived } from './derived-tables.js';
 import { migrateMetrics } from './migrate-metrics.js';
 import { METRICS_CONSUMER, MetricsProjector } from './metrics-projector.js';
 import type { MetricsDatabase } from './metrics-tables.js';
@@ -126,6 +127,9 @@ describe('MetricsProjector', () => {
       const [outcome] = await applyEventBatch(db, METRICS_CONSUMER, [recorded], (events, trx) => projector.apply(events, trx));
       expect(outcome).toBe('applied');
     }
+    // The leader recomputes the derived rows the batches marked dirty every round.
+    await db.transaction().execute((trx) => flushDerived(trx));
+    expect(await db.selectFrom('metrics.projection_dirty').selectAll().execute()).toEqual([]);
     live = await metricsSnapshot(db);
   });
 

@@ -15,7 +15,7 @@ import {
 } from './conversation-projection.js';
 import { rowsOfCycle, type CycleRows } from './cycle-rows.js';
 import { DerivedKeys, keysOfCycle } from './derived-keys.js';
-import { recomputeDerived } from './derived-tables.js';
+import { markDirty } from './derived-tables.js';
 import { LruMap } from './lru-map.js';
 import type {
   AgentStatusIntervalsRow,
@@ -87,18 +87,12 @@ export interface PreparedFlush {
   write(trx: Transaction<MetricsDatabase>): Promise<void>;
 }
 
-export interface FlushOptions {
-  /**
-   * Recompute the derived tables' dirty rows in this flush (default). A rebuild leaves them to
-   * its last flush, which recomputes each dirty row once instead of once per flush.
-   */
-  derived?: boolean;
-}
 
 /**
  * The metrics projection. `fold` takes events in (in the order of their streams) and keeps what
- * changed in memory; `flush` computes the rows of everything that changed and writes them, with
- * the derived tables' dirty rows recomputed from the base tables. Live consumption folds and
+ * changed in memory; `flush` computes the rows of everything that changed and writes them, and
+ * marks the derived tables' rows they touch dirty (`flushDerived` recomputes those from the base
+ * tables, once for many batches). Live consumption folds and
  * flushes each batch in the transaction that stores its stream positions (`apply`); a rebuild
  * folds the whole event store through the same code and flushes every so many events. Either
  * way the rows of a cycle are a function of its facts and policy only, so both write the same
@@ -117,8 +111,6 @@ export class MetricsProjector {
   /** ticket id → the ticket (null: not known to the tables) */
   private readonly tickets = new LruMap<string, ProjectedTicket | null>(100_000);
   private pending = new Pending();
-  /** dirty derived rows of flushes that left them for later */
-  private deferredKeys = new DerivedKeys();
 
   /**
    * The tables held nothing when the projector was last reset (a rebuild truncated them), so
@@ -130,7 +122,6 @@ export class MetricsProjector {
   /** Forgets everything read; `tablesEmpty`: the caller has just emptied the tables (a rebuild). */
   reset(options: { tablesEmpty?: boolean } = {}): void {
     this.startedEmpty = options.tablesEmpty ?? false;
-    this.deferredKeys = new DerivedKeys();
     this.conversations.clear();
     this.inFlight = new Map();
     this.policies.clear();
@@ -195,7 +186,7 @@ export class MetricsProjector {
    * written; folding may go on meanwhile. One flush at a time: call `flushed` once its
    * transaction has committed, before preparing the next.
    */
-  prepareFlush(options: FlushOptions = {}): PreparedFlush {
+  prepareFlush(): PreparedFlush {
     if (this.inFlight.size > 0) throw new Error('a flush is still in flight: call flushed() after it commits');
     const pending = this.pending;
     this.pending = new Pending();
@@ -232,22 +223,14 @@ export class MetricsProjector {
       });
       this.inFlight.set(projection.conversation_id, projection);
     }
-    let derivedNow: DerivedKeys | undefined;
-    if (options.derived ?? true) {
-      keys.merge(this.deferredKeys);
-      this.deferredKeys = new DerivedKeys();
-      derivedNow = keys;
-    } else {
-      this.deferredKeys.merge(keys);
-    }
     const ticketRows = [...pending.tickets.values()].map((ticket) => this.ticketRow(ticket));
     for (const ticket of pending.tickets.values()) this.tickets.set(ticket.facts.ticket_id, ticket);
     const inFlight = this.inFlight;
     const organizations = [...pending.organizations.values()];
     return {
-      empty: pending.empty && (derivedNow?.size ?? 0) === 0,
+      empty: pending.empty,
       write: async (trx) => {
-        if (organizations.length > 0) await this.writeOrganizations(trx, organizations, derivedNow ?? this.deferredKeys);
+        if (organizations.length > 0) await this.writeOrganizations(trx, organizations, keys);
         await upsertRows(trx, 'metrics.conversation_cycles', cycleRows.map((rows) => rows.cycle), ['conversation_id', 'cycle']);
         for (const table of ['metrics.responses', 'metrics.agent_assignments', 'metrics.sla_outcomes', 'metrics.ratings', 'metrics.projection_timers'] as const) {
           await deleteCycles(trx, table, replaced);
@@ -261,7 +244,8 @@ export class MetricsProjector {
         await upsertRows(trx, 'metrics.agent_status_intervals', [...pending.intervals.values()], ['agent_id', 'stream_version']);
         await upsertRows(trx, 'metrics.tickets', ticketRows, ['ticket_id']);
         await insertRows(trx, 'metrics.sla_policies', pending.policyRows);
-        if (derivedNow && derivedNow.size > 0) await recomputeDerived(trx, derivedNow);
+        // The derived rows these touch are recomputed apart, soon after (derived-tables.ts).
+        await markDirty(trx, keys);
         // Written (to be committed by the caller): the cache holds them from here on.
         for (const [id, projection] of inFlight) this.conversations.set(id, projection);
       },

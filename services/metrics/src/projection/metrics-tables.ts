@@ -276,6 +276,10 @@ export interface ProjectionControlRow {
   rebuild_error: string | null;
 }
 
+export interface ProjectionDirtyRow {
+  key: string;
+}
+
 export interface MetricsTables {
   'metrics.organizations': OrganizationsRow;
   'metrics.conversation_cycles': ConversationCyclesRow;
@@ -291,6 +295,7 @@ export interface MetricsTables {
   'metrics.projection_conversations': ProjectionConversationsRow;
   'metrics.projection_timers': ProjectionTimersRow;
   'metrics.projection_control': ProjectionControlRow;
+  'metrics.projection_dirty': ProjectionDirtyRow;
 }
 
 /** What the projector's transactions see: its own tables and the event store (positions, streams). */
@@ -311,4 +316,5 @@ export const PROJECTED_TABLES = [
   'metrics.tickets',
   'metrics.projection_conversations',
   'metrics.projection_timers',
+  'metrics.projection_dirty',
 ] as const satisfies readonly (keyof MetricsTables)[];

@@ -11,6 +11,8 @@ import { PinoLogger } from 'nestjs-pino';
 import type { MetricsConfig } from '../metrics-config.js';
 import { METRICS_CONSUMER, MetricsProjector, PROJECTION_VERSION } from './metrics-projector.js';
 import type { MetricsDatabase } from './metrics-tables.js';
+import { flushDerived } from './derived-tables.js';
+import { ProjectionMetrics } from './projection-metrics.js';
 import { rebuildMetrics } from './rebuild-metrics.js';
 
 const LEADER_LOCK = 'livedesk.metrics-projector';
@@ -18,7 +20,7 @@ const LEADER_LOCK = 'livedesk.metrics-projector';
 /**
  * Runs the metrics projection in one replica at a time: the replica that holds the leader lock
  * (a Postgres session) consumes every event from JetStream in batches through
- * `MetricsProjector`, and runs the rebuilds asked for in `metrics.projection_control` (by the
+ * `MetricsProjector`, recomputes the derived rows they touched every round, and runs the rebuilds asked for in `metrics.projection_control` (by the
  * API or `livedesk metrics rebuild`), or needed because the tables were built by an older
  * projection version. The other replicas stand by and take over when the leader's session ends.
  */
@@ -37,6 +39,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
     @Inject(NATS_CONNECTION) private readonly nats: NatsConnection,
     @Inject(SERVICE_CONFIG) private readonly config: MetricsConfig,
     private readonly logger: PinoLogger,
+    private readonly metrics: ProjectionMetrics,
   ) {
     logger.setContext('MetricsProjection');
   }
@@ -69,8 +72,10 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
           const session = this.session;
           session.on('end', () => {
             if (this.session === session) this.session = undefined;
+            this.metrics.leader.set(0);
             this.wake?.();
           });
+          this.metrics.leader.set(1);
           // Fencing: a batch of the previous leader still in flight fails once this commits, and
           // what that leader wrote since this replica last led is not in this one's memory.
           const { rows } = await sql<{ epoch: string }>`
@@ -81,6 +86,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
         }
         if (await this.rebuildIfAsked()) continue;
         if (!this.subscription) await this.startLive();
+        await this.flushDerived();
         await this.sleep(this.config.METRICS_CONTROL_POLL_MS);
       } catch (error) {
         if (!this.running) break;
@@ -129,6 +135,20 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
     return true;
   }
 
+  /**
+   * Recomputes the derived tables' rows the live batches marked dirty since the last round:
+   * agent_daily and group_hourly follow the base tables within a round (METRICS_CONTROL_POLL_MS).
+   */
+  private async flushDerived(): Promise<void> {
+    for (;;) {
+      const done = await this.db.transaction().execute(async (trx) => {
+        await this.fence(trx);
+        return flushDerived(trx);
+      });
+      if (done === 0 || !this.running) return;
+    }
+  }
+
   /** The leader's fence: every write first checks, under a share lock, that this replica still leads. */
   private async fence(trx: Transaction<MetricsDatabase>): Promise<void> {
     const { rows } = await sql<{ epoch: string }>`SELECT leader_epoch AS epoch FROM metrics.projection_control FOR SHARE`.execute(trx);
@@ -152,6 +172,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
         await this.projector.apply(events, trx);
       },
       onBatchFailed: () => this.projector.reset(),
+      onBatchCommitted: (events) => this.metrics.committed(events),
       maxBatch: this.config.METRICS_LIVE_BATCH,
       ackWaitMs: 30_000,
       maxDeliver: 100,

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { readAll, START, type GlobalCheckpoint, type ReadAllResult } from '@livedesk/event-store';
+import { flushDerived } from './derived-tables.js';
 import { METRICS_CONSUMER, type MetricsProjector } from './metrics-projector.js';
 import { PROJECTED_TABLES, type MetricsDatabase } from './metrics-tables.js';
 
@@ -20,7 +21,7 @@ export interface RebuildTimings {
   prepare: number;
   /** waiting for a write to commit before the next could start */
   writeWait: number;
-  /** the last write, with the derived tables' recomputation */
+  /** the last write and the derived tables' recomputation */
   lastWrite: number;
 }
 
@@ -82,15 +83,14 @@ export async function rebuildMetrics(
   let writing: Promise<void> | undefined;
   let next = read(START);
 
-  const write = async (last: boolean): Promise<void> => {
+  const write = async (): Promise<void> => {
     let started = clock();
     if (writing) await writing;
     timings.writeWait += clock() - started;
     writing = undefined;
     projector.flushed();
     started = clock();
-    // The derived tables' rows are recomputed once, in the last write, from the base rows of all.
-    const flush = projector.prepareFlush({ derived: last });
+    const flush = projector.prepareFlush();
     timings.prepare += clock() - started;
     const streams = positions;
     positions = new Map();
@@ -130,13 +130,18 @@ export async function rebuildMetrics(
       for (const event of batch.events) positions.set(event.streamId, event.streamVersion);
       events += batch.events.length;
       sinceFlush += batch.events.length;
-      if (sinceFlush >= flushEvery) await write(false);
+      if (sinceFlush >= flushEvery) await write();
     }
-    await write(true);
+    await write();
     const started = clock();
     await writing;
-    timings.lastWrite = clock() - started;
     projector.flushed();
+    // The derived tables' rows, dirty from every write, recomputed once each from the base rows.
+    while ((await db.transaction().execute(async (trx) => {
+      await options.beforeWrite?.(trx);
+      return flushDerived(trx);
+    })) > 0);
+    timings.lastWrite = clock() - started;
   } catch (error) {
     projector.reset();
     await Promise.allSettled([next, writing]);

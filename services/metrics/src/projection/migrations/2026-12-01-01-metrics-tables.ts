@@ -352,6 +352,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     }
     for (const index of table.indexes ?? []) await sql.raw(index).execute(db);
   }
+  await sql`CREATE TABLE metrics.projection_dirty (key text PRIMARY KEY)`.execute(db);
+  await sql`COMMENT ON TABLE metrics.projection_dirty IS 'Projector bookkeeping: rows of agent_daily and group_hourly that projected batches touched and that are still to be recomputed from the base tables (soon after, once for many batches).'`.execute(db);
+  await sql`COMMENT ON COLUMN metrics.projection_dirty.key IS 'g<organization>␟<group>␟<hour ms> (a group hour), a<organization>␟<agent>␟<day> (an agent day) or o<organization> (all of an organization); ␟ is the unit separator, U+001F.'`.execute(db);
   await sql`
     CREATE TABLE metrics.projection_control (
       id                  boolean PRIMARY KEY DEFAULT true CHECK (id),
@@ -401,6 +404,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of [...tables].reverse()) await sql.raw(`DROP TABLE metrics.${table.name}`).execute(db);
   await sql`DROP TABLE metrics.projection_control`.execute(db);
+  await sql`DROP TABLE metrics.projection_dirty`.execute(db);
 }
 
 function quote(text: string): string {
