@@ -4,6 +4,7 @@ import { AuthModule } from '@livedesk/auth';
 import { ApiErrorFilter, EventStoreModule } from '@livedesk/service-kit';
 import { OpenApiController } from './api/openapi.controller.js';
 import { RebuildController } from './api/rebuild.controller.js';
+import { ReportsController } from './api/reports.controller.js';
 import { SlaPoliciesController } from './api/sla-policies.controller.js';
 import { MetricsMigrator } from './projection/metrics-migrator.js';
 import { ProjectionMetrics } from './projection/projection-metrics.js';
@@ -18,7 +19,7 @@ import { SlaAlertRunner } from './sla/sla-alert-runner.js';
  */
 @Module({
   imports: [EventStoreModule.forRoot({ relay: true }), AuthModule.forRoot()],
-  controllers: [SlaPoliciesController, RebuildController, OpenApiController],
+  controllers: [SlaPoliciesController, RebuildController, ReportsController, OpenApiController],
   providers: [MetricsMigrator, ProjectionMetrics, ProjectionRunner, SlaAlertRunner, { provide: APP_FILTER, useClass: ApiErrorFilter }],
 })
 export class MetricsModule {}

@@ -12,7 +12,16 @@ export interface ApiOperation {
   query?: z.ZodObject;
   body?: z.ZodType;
   /** Success status → schema (a string for a non-JSON body: `text/csv`). */
-  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
+  responses: Record<
+    number,
+    {
+      description: string;
+      schema?: z.ZodType;
+      contentType?: string;
+      /** The same answer in other media types (a report's `text/csv` export), chosen by `Accept` or a query parameter. */
+      alternatives?: { contentType: string; schema?: z.ZodType }[];
+    }
+  >;
   /** Whether `Authorization: Bearer` is required (default true). */
   authenticated?: boolean;
 }
@@ -50,12 +59,11 @@ export function buildOpenApiDocument(info: OpenApiInfo, operations: readonly Api
     ];
     const responses: Record<string, unknown> = {};
     for (const [status, response] of Object.entries(operation.responses)) {
-      responses[status] = {
-        description: response.description,
-        ...(response.schema || response.contentType
-          ? { content: { [response.contentType ?? 'application/json']: { schema: response.schema ? jsonSchema(response.schema, 'output') : { type: 'string' } } } }
-          : {}),
-      };
+      const content: Record<string, { schema: Record<string, unknown> }> = {};
+      const media = (schema: z.ZodType | undefined) => ({ schema: schema ? jsonSchema(schema, 'output') : { type: 'string' } });
+      if (response.schema || response.contentType) content[response.contentType ?? 'application/json'] = media(response.schema);
+      for (const alternative of response.alternatives ?? []) content[alternative.contentType] = media(alternative.schema);
+      responses[status] = { description: response.description, ...(Object.keys(content).length > 0 ? { content } : {}) };
     }
     const refusals: Record<string, string> = {
       '400': 'validation: the request does not match the schema (the message names each field)',

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import type { ApiOperation } from '@livedesk/service-kit';
+import { AgentsReport } from '../reports/agents-report.js';
+import { DailySummary } from '../reports/daily-summary.js';
+import { OverviewReport } from '../reports/overview-report.js';
+import { StaffingReport } from '../reports/staffing-report.js';
 import { RebuildStatus } from './rebuild-schemas.js';
+import { AgentsQuery, DailyQuery, OverviewQuery, StaffingQuery } from './report-queries.js';
 import { SlaPolicyList, SlaPolicyRequest, SlaPolicyWritten } from './sla-policy-schemas.js';
 
 /** Every operation of the metrics service's HTTP API, for its OpenAPI document. */
@@ -26,6 +31,48 @@ export const metricsApiOperations: ApiOperation[] = [
     summary: 'Removes a policy for cycles starting from now.',
     tags: ['SLA'],
     responses: { 200: { description: 'The stored version', schema: SlaPolicyWritten } },
+  },
+  {
+    method: 'get',
+    path: '/v1/organizations/{organization_id}/reports/overview',
+    summary: 'Chats of the period and their figures: counts by status, FRT, response, queue, resolution and handle time, CSAT, NPS, SLA %, conversion (supervisors, admins).',
+    description:
+      'The cycles that started in [from, to). With agent_id, FRT counts for the first responder, each exchange for the agent whose reply ended it, handle time and ratings for the last human agent, SLA outcomes for the agent holding the chat when decided, and the other figures over the cycles the agent was assigned in.',
+    tags: ['Reports'],
+    query: OverviewQuery,
+    responses: { 200: { description: 'The overview', schema: OverviewReport } },
+  },
+  {
+    method: 'get',
+    path: '/v1/organizations/{organization_id}/reports/agents',
+    summary: "Each agent's time per routing status, chatting and idle time, concurrency and chat figures in the period (supervisors, admins).",
+    description:
+      'Status intervals and chats still open count up to now, clipped to the period. Chats count where their event falls (an assignment where it starts, a reply where it is sent, a handle time where the cycle ends). With group_id, chat figures count that group only; time figures are the agent’s whole time.',
+    tags: ['Reports'],
+    query: AgentsQuery,
+    responses: { 200: { description: 'The agents', schema: AgentsReport } },
+  },
+  {
+    method: 'get',
+    path: '/v1/organizations/{organization_id}/reports/daily',
+    summary: 'The daily summary: per agent and per team, the day against the mean of the 7 days before, and the chats that missed their SLA that day; CSV with format=csv or Accept: text/csv (supervisors, admins).',
+    tags: ['Reports'],
+    query: DailyQuery,
+    responses: {
+      200: {
+        description: 'The summary (CSV columns: date, section (agent, team, sla_miss), agent_id, group_id, figure, day, mean_7_days, conversation_id, cycle, target, exchange, target_seconds, business, due_at, breached_at, breach_seconds)',
+        schema: DailySummary,
+        alternatives: [{ contentType: 'text/csv' }],
+      },
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/organizations/{organization_id}/reports/staffing',
+    summary: 'For each hour of the week: arrivals and handle time of the last weeks, the accepting agents needed to meet the queue target (Erlang C over chat slots), and those who were accepting (supervisors, admins).',
+    tags: ['Reports'],
+    query: StaffingQuery,
+    responses: { 200: { description: 'The staffing estimate', schema: StaffingReport } },
   },
   {
     method: 'post',

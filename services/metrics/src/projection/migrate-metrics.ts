@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { migrateSchema } from '@livedesk/event-store';
 import * as conversationCycles20261124 from './migrations/2026-11-24-01-conversation-cycles.js';
 import * as metricsTables20261201 from './migrations/2026-12-01-01-metrics-tables.js';
+import * as reportIndexes20261201 from './migrations/2026-12-01-02-report-indexes.js';
 import * as tickets20261201 from './migrations/2026-12-01-03-tickets.js';
 
 /** Brings the `metrics` schema (the tables for BI tools) up to date; the Migrator locks. */
@@ -11,6 +12,7 @@ export async function migrateMetrics(db: Kysely<any>): Promise<void> {
     migrations: {
       '2026-11-24-01-conversation-cycles': conversationCycles20261124,
       '2026-12-01-01-metrics-tables': metricsTables20261201,
+      '2026-12-01-02-report-indexes': reportIndexes20261201,
       '2026-12-01-03-tickets': tickets20261201,
     },
   });
