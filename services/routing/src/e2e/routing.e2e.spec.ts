@@ -167,7 +167,7 @@ describe('routing', () => {
     await waitFor(async () => {
       const response = await agentF.request('transfer_chat', { chat_id: first.chatId, target: { agent_id: g.agentId }, note: 'yours' });
       return response.success;
-    }, { timeoutMs: 5000, intervalMs: 100, what: 'a transfer once G has room' });
+    }, { timeoutMs: 15_000, intervalMs: 100, what: 'a transfer once G has room' }); // routing frees G's slot from the resolve event: seconds on a loaded machine
     await agentG.push('incoming_chat', (p) => p.chat_id === first.chatId);
   });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Channel, RoutingStatus } from '@livedesk/contracts';
 import type { Redis } from 'ioredis';
 import { FREE_LEVELS, TIME_SPAN_MS } from './prelude.lua.js';
@@ -8,9 +9,14 @@ import { organizationBaseKey } from './routing-keys.js';
 
 let organizationCount = 0;
 /** A fresh organization per test: tests of one spec file share its Redis key prefix, not their data. */
+/**
+ * An organization id no other test uses: spec files run side by side on one Redis (each behind
+ * its own key prefix), and a test that scans for an organization's keys across prefixes must
+ * find its own only.
+ */
 export function freshOrganization(): string {
   organizationCount += 1;
-  return `org-${organizationCount}`;
+  return `org-${organizationCount}-${randomUUID().slice(0, 8)}`;
 }
 
 export async function addAgents(

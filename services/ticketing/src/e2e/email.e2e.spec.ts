@@ -141,8 +141,12 @@ describe('tickets by email', () => {
       sink = await startSmtpSink(sink.port);
       const delivered = await waitFor(() => sink.mails.find((mail) => mail.text?.includes('relay was down')), { timeoutMs: 15_000, what: 'the delivery after the relay came back' });
       expect(delivered.inReplyTo).toBeTruthy();
-      const { rows } = await sql<{ status: string }>`SELECT status FROM ticketing.outbound_emails WHERE body LIKE '%relay was down%'`.execute(db);
-      expect(rows).toEqual([{ status: 'sent' }]);
+      // The sink has the mail a moment before the mailer has recorded it as sent.
+      const recorded = await waitFor(async () => {
+        const { rows } = await sql<{ status: string }>`SELECT status FROM ticketing.outbound_emails WHERE body LIKE '%relay was down%'`.execute(db);
+        return rows.length === 1 && rows[0]!.status !== 'sending' ? rows : undefined;
+      }, { what: 'the delivery recorded' });
+      expect(recorded).toEqual([{ status: 'sent' }]);
       sink.mails.unshift(...mails);
     } finally {
       await db.destroy();
