@@ -6,7 +6,8 @@ import type { MetricsDatabase } from './metrics-tables.js';
  * Records the derived rows a batch touched as dirty (`metrics.projection_dirty`), in the
  * batch's transaction: recomputing them is left to `flushDerived`, which does it once for all
  * the batches of the moment instead of once per batch (a busy agent's day is touched by every
- * batch). Stored, so a crash in between loses none.
+ * batch). Stored, so a crash in between loses none; appended, so a batch never waits for a
+ * recomputation under way.
  */
 export async function markDirty(trx: Transaction<MetricsDatabase>, keys: DerivedKeys): Promise<void> {
   const encoded = [
@@ -15,26 +16,26 @@ export async function markDirty(trx: Transaction<MetricsDatabase>, keys: Derived
     ...[...keys.wholeOrganizations].map((key) => `o${key}`),
   ];
   if (encoded.length === 0) return;
-  await sql`INSERT INTO metrics.projection_dirty (key) SELECT unnest(${encoded}::text[]) ON CONFLICT DO NOTHING`.execute(trx);
+  await sql`INSERT INTO metrics.projection_dirty (key) SELECT unnest(${encoded}::text[])`.execute(trx);
 }
 
 /**
- * Recomputes up to `limit` dirty derived rows (the oldest marks first) and clears their marks,
- * in one transaction; answers how many it took. The projection leader calls it often, and a
+ * Recomputes the dirty derived rows marked up to now (at most `limit` marks, oldest first) and
+ * removes those marks, in one transaction; answers how many marks it took. Marks of batches that
+ * commit meanwhile stay for the next call. The projection leader calls it every round, and a
  * rebuild until none is left.
  */
-export async function flushDerived(trx: Transaction<MetricsDatabase>, limit = 20_000): Promise<number> {
-  const { rows } = await sql<{ key: string }>`
-    DELETE FROM metrics.projection_dirty WHERE key IN (SELECT key FROM metrics.projection_dirty LIMIT ${limit} FOR UPDATE SKIP LOCKED)
-    RETURNING key`.execute(trx);
+export async function flushDerived(trx: Transaction<MetricsDatabase>, limit = 50_000): Promise<number> {
+  const { rows } = await sql<{ id: string; key: string }>`
+    SELECT id, key FROM metrics.projection_dirty ORDER BY id LIMIT ${limit}`.execute(trx);
   if (rows.length === 0) return 0;
   const keys = new DerivedKeys();
   for (const { key } of rows) {
-    const body = key.slice(1);
-    if (key.startsWith('o')) keys.wholeOrganizations.add(body);
+    if (key.startsWith('o')) keys.wholeOrganizations.add(key.slice(1));
     else keys.addAll([key]);
   }
   await recomputeDerived(trx, keys);
+  await sql`DELETE FROM metrics.projection_dirty WHERE id <= ${rows.at(-1)!.id}`.execute(trx);
   return rows.length;
 }
 

@@ -277,6 +277,7 @@ export interface ProjectionControlRow {
 }
 
 export interface ProjectionDirtyRow {
+  id: string;
   key: string;
 }
 

@@ -28,7 +28,7 @@ export interface RebuildTimings {
 export interface RebuildOptions {
   /** Events read at a time (default 5000). */
   batchSize?: number;
-  /** Events folded between two writes of the tables (default 50,000). */
+  /** Events folded between two writes of the tables (default 100,000). */
   flushEvery?: number;
   onProgress?: (progress: RebuildProgress) => void | Promise<void>;
   /** Runs first in every write transaction (the leader's fence). */
@@ -67,7 +67,7 @@ export async function rebuildMetrics(
   const timings: RebuildTimings = { readWait: 0, fold: 0, prepare: 0, writeWait: 0, lastWrite: 0 };
   const clock = () => performance.now();
   const batchSize = options.batchSize ?? 5000;
-  const flushEvery = options.flushEvery ?? 50_000;
+  const flushEvery = options.flushEvery ?? 100_000;
   projector.reset();
   const { rows } = await sql<{ total: string }>`SELECT count(*) AS total FROM event_store.events`.execute(db);
   const total = Number(rows[0]!.total);

@@ -352,8 +352,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     }
     for (const index of table.indexes ?? []) await sql.raw(index).execute(db);
   }
-  await sql`CREATE TABLE metrics.projection_dirty (key text PRIMARY KEY)`.execute(db);
+  // Append-only: a batch adds its keys without ever waiting on the recomputation that removes
+  // earlier ones (a key marked again is simply there twice until then).
+  await sql`CREATE TABLE metrics.projection_dirty (id bigserial PRIMARY KEY, key text NOT NULL)`.execute(db);
   await sql`COMMENT ON TABLE metrics.projection_dirty IS 'Projector bookkeeping: rows of agent_daily and group_hourly that projected batches touched and that are still to be recomputed from the base tables (soon after, once for many batches).'`.execute(db);
+  await sql`COMMENT ON COLUMN metrics.projection_dirty.id IS 'Order of marking: the recomputation takes the marks up to an id and removes them.'`.execute(db);
   await sql`COMMENT ON COLUMN metrics.projection_dirty.key IS 'g<organization>␟<group>␟<hour ms> (a group hour), a<organization>␟<agent>␟<day> (an agent day) or o<organization> (all of an organization); ␟ is the unit separator, U+001F.'`.execute(db);
   await sql`
     CREATE TABLE metrics.projection_control (
