@@ -79,6 +79,9 @@ describe('GET /reports/overview', () => {
       // Now: G waits in the queue, bob holds H.
       open_now: 2,
       queued_now: { count: 1, ratio: 0.5 },
+      // A's (by bob) and E's offline message; D's was spam, I's chat started the day before and
+      // the email ticket came from no chat.
+      tickets_created: { count: 2, ratio: 0.25, by_source: { chat: 1, missed_chat: 0, offline_message: 1 } },
     });
     expect(calendar).toMatchObject({ organization_id: ORG, from: '2026-03-03T23:00:00.000Z', to: '2026-03-04T23:00:00.000Z', time: 'calendar', group_id: null, agent_id: null });
   });
@@ -148,6 +151,8 @@ describe('GET /reports/overview', () => {
     expect(body.sla.overall.hit).toBe(2);
     expect(body.sla.overall.missed).toBe(1);
     expect(body.conversion).toMatchObject({ conversations_with_human_reply: 1, converted_with_human_reply: 1, rate: 1 });
+    // A's ticket, once for its two cycles.
+    expect(body.chats.tickets_created).toEqual({ count: 1, ratio: 0.5, by_source: { chat: 1, missed_chat: 0, offline_message: 0 } });
   });
 
   it('counts an agent who never answered a chat assigned to them (alice: D missed unanswered)', async () => {
@@ -162,6 +167,8 @@ describe('GET /reports/overview', () => {
     expect(body.sla.overall).toEqual({ hit: 3, missed: 1, pending: 0, percent: 75 });
     // A's goal came in cycle 2, which alice was not assigned in.
     expect(body.conversion).toMatchObject({ conversations_with_human_reply: 1, converted_with_human_reply: 0, rate: 0 });
+    // A's ticket (alice held A1); D's was marked spam.
+    expect(body.chats.tickets_created).toMatchObject({ count: 1, ratio: 0.5 });
   });
 
   it('filters by group, in business time (g2: F under the business-hours policy)', async () => {
@@ -174,6 +181,7 @@ describe('GET /reports/overview', () => {
     expect(body.sla.resolution).toEqual({ hit: 1, missed: 0, pending: 0, percent: 100 });
     expect(body.nps).toMatchObject({ answers: 1, promoters: 1, score: 100 });
     expect(body.csat.percent).toBeNull();
+    expect(body.chats.tickets_created).toEqual({ count: 0, ratio: 0, by_source: { chat: 0, missed_chat: 0, offline_message: 0 } });
   });
 
   it('takes from inclusive and to exclusive', async () => {
@@ -187,6 +195,7 @@ describe('GET /reports/overview', () => {
     expect(body).toMatchObject({ from: '2026-02-26T12:00:00.000Z', to: '2026-03-05T12:00:00.000Z' });
     // I (March 3rd), the 8 cycles of March 4th, H (March 5th).
     expect(body.chats.started).toBe(10);
+    expect(body.chats.tickets_created).toMatchObject({ count: 3, ratio: 0.3, by_source: { chat: 2, offline_message: 1 } });
   });
 
   it('agrees with the sums of group_hourly over the same whole hours', async () => {

@@ -44,6 +44,7 @@ export const OverviewTotals = z.object({
   }),
   sla: z.array(z.object({ target: z.string(), hit: Count, missed: Count, pending: Count })),
   conversion: z.object({ with_human_reply: Count, converted_with_human_reply: Count, converted: Count }),
+  tickets: z.object({ chat: Count, missed_chat: Count, offline_message: Count }),
 });
 export type OverviewTotals = z.infer<typeof OverviewTotals>;
 
@@ -60,6 +61,10 @@ export type OverviewTotals = z.infer<typeof OverviewTotals>;
  *
  * Resolution (metrics.md): the first resolution time is cycle 1's; the full resolution time is
  * the conversation's last cycle's, counted when that last cycle started in the period.
+ *
+ * Tickets created from chats: the tickets (spam left out) made from the conversations of these
+ * cycles, by an agent from the chat, from a missed chat or from an offline message, whenever
+ * the ticket was made; each once, however many of its conversation's cycles are in the period.
  */
 export async function overviewTotals(db: Kysely<MetricsDatabase>, filter: OverviewFilter): Promise<OverviewTotals> {
   const { organizationId, from, to, time } = filter;
@@ -119,7 +124,14 @@ export async function overviewTotals(db: Kysely<MetricsDatabase>, filter: Overvi
       (SELECT json_build_object(
          'with_human_reply', count(*) FILTER (WHERE replied),
          'converted_with_human_reply', count(*) FILTER (WHERE replied AND converted),
-         'converted', count(*) FILTER (WHERE converted)) FROM conversations) AS conversion`.execute(db);
+         'converted', count(*) FILTER (WHERE converted)) FROM conversations) AS conversion,
+      (SELECT json_build_object(
+         'chat', count(*) FILTER (WHERE t.source = 'chat'),
+         'missed_chat', count(*) FILTER (WHERE t.source = 'missed_chat'),
+         'offline_message', count(*) FILTER (WHERE t.source = 'offline_message'))
+         FROM metrics.tickets t
+        WHERE t.organization_id = ${organizationId} AND NOT t.spam
+          AND t.conversation_id IN (SELECT conversation_id FROM conversations)) AS tickets`.execute(db);
   return OverviewTotals.parse(rows[0]);
 }
 

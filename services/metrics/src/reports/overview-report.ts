@@ -26,6 +26,13 @@ export const OverviewReport = z.object({
       still_open: CountRatio,
       open_now: Count.nullable().describe('Chats open at this moment, whatever the period; null with agent_id'),
       queued_now: CountRatio.nullable().describe('Of the chats open now, those waiting in the queue (ratio over open_now); null with agent_id'),
+      tickets_created: CountRatio.extend({
+        by_source: z.object({
+          chat: Count.describe('Made by an agent from the chat'),
+          missed_chat: Count.describe('Made from a missed chat'),
+          offline_message: Count.describe('Made from the message a customer left when no agent could take the chat'),
+        }),
+      }).describe("Tickets made from these chats (spam left out), whenever they were made; the ratio is over the chats started, a conversation's ticket counted once"),
     })
     .describe('Ratios are over the chats started'),
   first_response: DurationStats.describe('FRT of the cycles with a human reply'),
@@ -72,7 +79,7 @@ export async function overviewReport(db: Kysely<MetricsDatabase>, filter: Overvi
     totals: await overviewTotals(trx, filter),
     now: filter.agentId === null ? await openNow(trx, filter.organizationId, filter.groupId) : null,
   }));
-  const { cycles, ratings } = totals;
+  const { cycles, ratings, tickets } = totals;
   const ofStarted = (count: number) => ({ count, ratio: divide(count, cycles.started) });
   return {
     organization_id: filter.organizationId,
@@ -92,6 +99,7 @@ export async function overviewReport(db: Kysely<MetricsDatabase>, filter: Overvi
       still_open: ofStarted(cycles.still_open),
       open_now: now?.open ?? null,
       queued_now: now === null ? null : { count: now.queued, ratio: divide(now.queued, now.open) },
+      tickets_created: { ...ofStarted(tickets.chat + tickets.missed_chat + tickets.offline_message), by_source: tickets },
     },
     first_response: totals.first_response,
     response: totals.response,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { allEvents, streamId, type AgentEvent, type ConversationEvent, type OrganizationEvent, type SlaEvent } from '@livedesk/contracts';
+import { allEvents, streamId, type AgentEvent, type ConversationEvent, type OrganizationEvent, type SlaEvent, type TicketEvent, type TicketSource } from '@livedesk/contracts';
 import { applyEventBatch, EventStore, readAll, START, type NewEvent, type RecordedEvent } from '@livedesk/event-store';
 import { flushDerived } from '../../projection/derived-tables.js';
 import { METRICS_CONSUMER, MetricsProjector } from '../../projection/metrics-projector.js';
@@ -43,6 +43,9 @@ import type { MetricsDatabase } from '../../projection/metrics-tables.js';
  * - G (g1): customer and queued at 7005, still waiting; its queue breach was detected live at
  *   7050 (SlaBreached), its first response is pending.
  * - H (g1, Mar 5): bob takes it at 10:00Z and answers at 10:00:30Z; still open.
+ *
+ * Tickets: bob makes one of chat A at 320 (source chat); E's offline message becomes one at
+ * 2420; I's customer gets one on Mar 3 (chat); D's is marked spam; one comes by email at 500.
  */
 export const ORG = 'org-reports';
 export const T = Date.parse('2026-03-04T08:00:00Z');
@@ -50,7 +53,7 @@ export const NOW = new Date('2026-03-05T12:00:00Z');
 export const at = (seconds: number): Date => new Date(T + seconds * 1000);
 const utc = (iso: string): Date => new Date(iso);
 
-type AnyEvent = ConversationEvent | AgentEvent | OrganizationEvent | SlaEvent;
+type AnyEvent = ConversationEvent | AgentEvent | OrganizationEvent | SlaEvent | TicketEvent;
 type Timed = [when: Date, event: AnyEvent];
 
 const event = (when: Date, e: AnyEvent): NewEvent => ({ eventId: randomUUID(), ...allEvents.encode(e.type, e.data), occurredAt: when });
@@ -88,6 +91,33 @@ function chat(id: string, group: string) {
     offlineMessage: (when: Date) => push(when, { type: 'OfflineMessageLeft', data: { email: `${id}@customer.test`, text: 'call me back' } }),
   };
   return api;
+}
+
+/** A ticket's creation (and, when spam, its marking as spam) in its ticket-<id> stream. */
+function ticket(id: string, when: Date, source: TicketSource, conversationId: string | undefined, spam = false): [string, Timed[]] {
+  const created: Timed = [
+    when,
+    {
+      type: 'TicketCreated',
+      data: {
+        ticket_id: id,
+        reference: `LD-${id.toUpperCase().replace(/[^0-9A-Z]/g, '').padEnd(10, '0').slice(0, 10)}`,
+        source,
+        requester: { email: `${id}@customer.test` },
+        subject: 'Please call me back',
+        group_id: 'g1',
+        ...(conversationId === undefined ? {} : { conversation_id: conversationId }),
+        priority: 'normal',
+        tags: [],
+        transcript: [],
+        created_by: source === 'chat' ? { kind: 'agent', id: 'bob' } : { kind: 'system', id: 'ticketing' },
+      },
+    },
+  ];
+  const marked: Timed[] = spam
+    ? [[new Date(when.getTime() + 60_000), { type: 'TicketStatusChanged', data: { from: 'open', to: 'spam', by: { kind: 'agent', id: 'alice' }, cause: 'set' } }]]
+    : [];
+  return [streamId('ticket', id), [created, ...marked]];
 }
 
 type Status = 'accepting' | 'not_accepting' | 'offline';
@@ -213,6 +243,11 @@ function streams(): [stream: string, events: Timed[]][] {
     ],
     ...[I, A, B, C, D, E, F, G, H].map((c): [string, Timed[]] => [streamId('conversation', (c.events[0]![1].data as { conversation_id: string }).conversation_id), c.events]),
     [streamId('sla', 'chat-g'), [gBreach]],
+    ticket('tkt-a', at(320), 'chat', 'chat-a'),
+    ticket('tkt-e', at(2420), 'offline_message', 'chat-e'),
+    ticket('tkt-i', utc('2026-03-03T08:30:00Z'), 'chat', 'chat-i'),
+    ticket('tkt-d', at(1960), 'missed_chat', 'chat-d', true),
+    ticket('tkt-mail', at(500), 'email', undefined),
   ];
 }
 
