@@ -20,6 +20,7 @@ export default {
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleNameMapper: {
     '^@livedesk/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@livedesk/([a-z-]+)/([a-z-]+)$': '<rootDir>/libs/$1/src/$2.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   // Runs in jest's main process, not a test VM, so it loads the built library (`pnpm test` builds first).

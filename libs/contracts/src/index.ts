@@ -17,6 +17,7 @@ export * from './actor.js';
 export * from './conversation/chat-view.js';
 export * from './conversation/commands.js';
 export * from './protocol/errors.js';
+export * from './domain-error.js';
 export * from './protocol/frames.js';
 export * from './protocol/actions.js';
 export * from './protocol/pushes.js';

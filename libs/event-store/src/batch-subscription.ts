@@ -1,12 +1,11 @@
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { nanos } from '@nats-io/transport-node';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { ApplyOutcome } from './apply-event.js';
 import { applyEventBatch, type BatchEventHandler } from './apply-event-batch.js';
 import { fromEnvelope } from './envelope.js';
-import { isApiError } from './event-stream.js';
+import { durableConsumer } from './durable-consumer.js';
 import type { RecordedEvent } from './types.js';
 
 export interface BatchSubscriptionOptions<DB> {
@@ -57,23 +56,7 @@ export class BatchSubscription<DB> {
   constructor(private readonly options: BatchSubscriptionOptions<DB>) {}
 
   async start(): Promise<void> {
-    const { nats, streamName, consumer } = this.options;
-    const jsm = await jetstreamManager(nats);
-    const config = {
-      durable_name: consumer,
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
-      ack_wait: nanos(this.options.ackWaitMs ?? 30_000),
-      max_deliver: this.options.maxDeliver ?? 20,
-      ...(this.options.filterSubject ? { filter_subject: this.options.filterSubject } : {}),
-    };
-    try {
-      await jsm.consumers.add(streamName, config);
-    } catch (error) {
-      // 10148: created by another replica with the same settings; 10013/10105: exists, update it.
-      if (!isApiError(error, 10148)) await jsm.consumers.update(streamName, consumer, config);
-    }
-    const source = await jetstream(nats).consumers.get(streamName, consumer);
+    const source = await durableConsumer(this.options);
     const maxBatch = this.options.maxBatch ?? 1000;
     this.messages = await source.consume({ max_messages: maxBatch * 2 });
     this.pumping = true;

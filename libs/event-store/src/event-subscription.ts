@@ -1,12 +1,11 @@
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { nanos } from '@nats-io/transport-node';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { applyEvent, type ApplyOutcome, type EventHandler } from './apply-event.js';
 import { fromEnvelope } from './envelope.js';
 import type { RecordedEvent } from './types.js';
-import { isApiError } from './event-stream.js';
+import { durableConsumer } from './durable-consumer.js';
 
 export interface EventSubscriptionOptions<DB> {
   /** With `handler`: each event is applied in a Postgres transaction that stores its position. */
@@ -56,24 +55,7 @@ export class EventSubscription<DB> {
   constructor(private readonly options: EventSubscriptionOptions<DB>) {}
 
   async start(): Promise<void> {
-    const { nats, streamName, consumer } = this.options;
-    const jsm = await jetstreamManager(nats);
-    const config = {
-      durable_name: consumer,
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
-      ack_wait: nanos(this.options.ackWaitMs ?? 30_000),
-      max_deliver: this.options.maxDeliver ?? 20,
-      ...(this.options.filterSubject ? { filter_subject: this.options.filterSubject } : {}),
-    };
-    try {
-      await jsm.consumers.add(streamName, config);
-    } catch (error) {
-      // 10148: created by another replica with the same settings; 10013/10105: exists, update it.
-      if (!isApiError(error, 10148)) await jsm.consumers.update(streamName, consumer, config);
-    }
-    const js = jetstream(nats);
-    const source = await js.consumers.get(streamName, consumer);
+    const source = await durableConsumer(this.options);
     this.messages = await source.consume({ max_messages: 256 });
     this.loop = this.consume(this.messages);
   }

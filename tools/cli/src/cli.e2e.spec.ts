@@ -1,36 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { createTestDatabase, type TestDatabase } from '@livedesk/testing';
 import { TokenService } from '@livedesk/auth';
 import { startIdentityApp, type IdentityTestApp } from '../../../services/gateway/src/identity/testing/start-identity-app.js';
+import { spawnCli as livedesk } from './testing/spawn-cli.js';
 
 // The built CLI (`pnpm exec tsc -b tools/cli`) as a real process against a gateway's identity
 // module running in this test over a real Postgres database.
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const CLI = `${ROOT}tools/cli/dist/main.js`;
 const ADMIN_TOKEN = 'installation-admin-token-for-the-cli';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function livedesk(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`pnpm exec tsc -b tools/cli\` first`);
-  const { LIVEDESK_URL: _url, LIVEDESK_ADMIN_TOKEN: _token, ...inherited } = process.env;
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('the livedesk command line', () => {
   let database: TestDatabase;

@@ -1,28 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ChatSystem, waitFor } from '@livedesk/testing';
+import { spawnCli as livedesk } from './testing/spawn-cli.js';
 
 // `livedesk sla-policy` and `livedesk metrics rebuild` as real processes against the gateway and
 // the metrics service, spawned.
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const CLI = `${ROOT}tools/cli/dist/main.js`;
-
-function livedesk(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const { LIVEDESK_URL: _url, LIVEDESK_ADMIN_TOKEN: _token, LIVEDESK_METRICS_URL: _metrics, ...inherited } = process.env;
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('livedesk sla-policy and metrics rebuild', () => {
   let system: ChatSystem;

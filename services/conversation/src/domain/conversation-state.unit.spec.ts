@@ -1,8 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { ChatSummary } from '@livedesk/contracts';
+import { ChatSummary, DomainError } from '@livedesk/contracts';
 import { toChatSummary } from './chat-summary.js';
 import { evolve, initialState, type ConversationState } from './conversation-state.js';
-import { DomainError } from './domain-error.js';
 import {
   abandonedChat,
   activeChat,

@@ -1,10 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { ChatSummary, type Actor } from '@livedesk/contracts';
+import { ChatSummary, DomainError, type Actor } from '@livedesk/contracts';
 import { toChatSummary } from './chat-summary.js';
 import type { ConversationCommand } from './conversation-commands.js';
 import { initialState, type ConversationState } from './conversation-state.js';
 import { decide } from './decide.js';
-import { DomainError } from './domain-error.js';
 import { alice, bob, bot, chatId, customer, groupId, otherGroupId, routing, strangerCustomer, supervisor } from './testing/fixtures.js';
 import { expectValidEvents, stateOf } from './testing/given-when-then.js';
 

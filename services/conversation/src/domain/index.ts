@@ -1,4 +1,4 @@
-export * from './domain-error.js';
+export { DomainError, type DomainErrorCode } from '@livedesk/contracts';
 export * from './conversation-state.js';
 export * from './conversation-commands.js';
 export * from './decide.js';

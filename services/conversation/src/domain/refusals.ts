@@ -1,4 +1,4 @@
-import { DomainError } from './domain-error.js';
+import { DomainError } from '@livedesk/contracts';
 
 /**
  * Every refusal of the conversation decider, in one place so that one rule always answers

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { allEvents, type AgentEvent, type ConversationEvent, type OrganizationEvent, type TicketEvent } from '@livedesk/contracts';
-import { applyEventBatch, createDatabase, EventStore, migrateEventStore, readAll, START, type NewEvent, type RecordedEvent } from '@livedesk/event-store';
+import { applyEventBatch, createDatabase, EventStore, migrateEventStore, type NewEvent } from '@livedesk/event-store';
 import { createTestDatabase, type TestDatabase } from '@livedesk/testing';
 import { flushDerived } from './derived-tables.js';
 import { migrateMetrics } from './migrate-metrics.js';
@@ -10,6 +10,7 @@ import { METRICS_CONSUMER, MetricsProjector } from './metrics-projector.js';
 import type { MetricsDatabase } from './metrics-tables.js';
 import { rebuildMetrics } from './rebuild-metrics.js';
 import { metricsSnapshot } from './testing/metrics-snapshot.js';
+import { wholeLog } from './testing/whole-log.js';
 
 const ORG = 'org-1';
 /** Mon 2026-03-02 10:00Z = 11:00 in Warsaw (CET, +01:00). */
@@ -53,25 +54,6 @@ const status = (s: number, agent: string, from: 'accepting' | 'not_accepting' | 
 
 async function append(streamId: string, events: NewEvent[]): Promise<void> {
   await store.appendToStream(streamId, events, 'any', { organizationId: ORG });
-}
-
-/**
- * Every event in commit-safe order. A transaction open anywhere on the server (another test's)
- * holds the log back for a moment (read-all.ts): then read again.
- */
-async function allRecorded(): Promise<RecordedEvent[]> {
-  const events: RecordedEvent[] = [];
-  let after = START;
-  for (;;) {
-    const read = await readAll(db as Kysely<any>, { after, limit: 1000 });
-    if (read.events.length === 0) {
-      if (!read.heldBack) return events;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      continue;
-    }
-    events.push(...read.events);
-    after = read.checkpoint;
-  }
 }
 
 describe('MetricsProjector', () => {
@@ -123,7 +105,7 @@ describe('MetricsProjector', () => {
     await append('ticket-t1', [event(1130 + 3600, { type: 'TicketStatusChanged', data: { from: 'pending', to: 'solved', by: { kind: 'agent', id: 'alice' }, cause: 'set' } })]);
 
     // Live: one event per batch, as a quiet system delivers them.
-    for (const recorded of await allRecorded()) {
+    for (const recorded of await wholeLog(db)) {
       const [outcome] = await applyEventBatch(db, METRICS_CONSUMER, [recorded], (events, trx) => projector.apply(events, trx));
       expect(outcome).toBe('applied');
     }
@@ -291,7 +273,7 @@ describe('MetricsProjector', () => {
   });
 
   it('applies a redelivered event once', async () => {
-    const [first] = await allRecorded();
+    const [first] = await wholeLog(db);
     const outcomes = await applyEventBatch(db, METRICS_CONSUMER, [first!], (events, trx) => projector.apply(events, trx));
     expect(outcomes).toEqual(['already_applied']);
     expect(await metricsSnapshot(db)).toEqual(live);

@@ -1,4 +1,4 @@
-export * from './domain-error.js';
+export { DomainError, type DomainErrorCode } from '@livedesk/contracts';
 export * from './ticket-state.js';
 export * from './ticket-commands.js';
 export * from './decide.js';

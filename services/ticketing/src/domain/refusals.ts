@@ -1,4 +1,4 @@
-import { DomainError } from './domain-error.js';
+import { DomainError } from '@livedesk/contracts';
 
 /** Every refusal of the ticket decider, so that one rule always answers the same code, reason and message. */
 export const refuse = {

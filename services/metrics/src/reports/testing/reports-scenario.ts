@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { allEvents, streamId, type AgentEvent, type ConversationEvent, type OrganizationEvent, type SlaEvent, type TicketEvent, type TicketSource } from '@livedesk/contracts';
-import { applyEventBatch, EventStore, readAll, START, type NewEvent, type RecordedEvent } from '@livedesk/event-store';
+import { applyEventBatch, EventStore, type NewEvent } from '@livedesk/event-store';
 import { flushDerived } from '../../projection/derived-tables.js';
 import { METRICS_CONSUMER, MetricsProjector } from '../../projection/metrics-projector.js';
 import type { MetricsDatabase } from '../../projection/metrics-tables.js';
+import { wholeLog } from '../../projection/testing/whole-log.js';
 
 /**
  * A day of an organization in Warsaw (CET, +01:00), written as events and projected by the real
@@ -258,7 +259,7 @@ export async function seedReportsScenario(db: Kysely<MetricsDatabase>): Promise<
     await store.appendToStream(stream, events.map(([when, e]) => event(when, e)), 'any', { organizationId: ORG });
   }
   const projector = new MetricsProjector();
-  const recorded = await allRecorded(db);
+  const recorded = await wholeLog(db);
   for (let i = 0; i < recorded.length; i += 25) {
     const batch = recorded.slice(i, i + 25);
     const outcomes = await applyEventBatch(db, METRICS_CONSUMER, batch, (events, trx) => projector.apply(events, trx));
@@ -266,20 +267,4 @@ export async function seedReportsScenario(db: Kysely<MetricsDatabase>): Promise<
   }
   // The derived rows (agent days, group hours), as the leader recomputes them every round.
   while ((await db.transaction().execute((trx) => flushDerived(trx))) > 0);
-}
-
-/** Every event in commit-safe order (another test's open transaction may hold the log back a moment). */
-async function allRecorded(db: Kysely<MetricsDatabase>): Promise<RecordedEvent[]> {
-  const events: RecordedEvent[] = [];
-  let after = START;
-  for (;;) {
-    const read = await readAll(db as Kysely<any>, { after, limit: 1000 });
-    if (read.events.length === 0) {
-      if (!read.heldBack) return events;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      continue;
-    }
-    events.push(...read.events);
-    after = read.checkpoint;
-  }
 }
