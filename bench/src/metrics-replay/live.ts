@@ -9,33 +9,58 @@
  *
  *   pnpm bench:metrics-live
  *   LIVE_RATE=8000 LIVE_SECONDS=20 pnpm bench:metrics-live
+ *   LIVE_TRACE=1 pnpm bench:metrics-live     (a line a second: what each stage did in it)
+ *   LIVE_DERIVED_MS=500 pnpm bench:metrics-live   (the derived rows recomputed more often)
  */
-import { randomUUID } from 'node:crypto';
 import { build } from 'hdr-histogram-js';
 import { sql } from 'kysely';
-import { allEvents, eventSubjectWildcard } from '@livedesk/contracts';
+import { eventSubjectWildcard } from '@livedesk/contracts';
 import { BatchSubscription, createDatabase, migrateEventStore, OutboxRelay } from '@livedesk/event-store';
 import { createTestDatabase, createTestNats } from '@livedesk/testing';
 import { migrateMetrics } from '../../../services/metrics/dist/projection/migrate-metrics.js';
-import { flushDerived } from '../../../services/metrics/dist/projection/derived-tables.js';
+import { flushDerivedBacklog } from '../../../services/metrics/dist/projection/derived-tables.js';
 import { METRICS_CONSUMER, MetricsProjector } from '../../../services/metrics/dist/projection/metrics-projector.js';
 import type { MetricsDatabase } from '../../../services/metrics/dist/projection/metrics-tables.js';
 import { machineLine, writeResultsSection } from '../shared/results-file.js';
-import { planLog } from './load-log.js';
+import { eventRow, planLog } from './load-log.js';
 
 const RATE = Number(process.env.LIVE_RATE ?? 5000);
 const SECONDS = Number(process.env.LIVE_SECONDS ?? 30);
 const WARMUP = 5;
 const TICK_MS = 5;
 const TARGET_LAG_MS = 1000;
+/** Between two recomputations of the derived rows, as the leader's METRICS_DERIVED_INTERVAL_MS (default 5000). */
+const DERIVED_MS = Number(process.env.LIVE_DERIVED_MS ?? 5000);
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/** What each stage did in the current second (LIVE_TRACE=1). */
+const trace = { appended: 0, relayed: 0, relayMaxMs: 0, projected: 0, batches: 0, batchMs: 0, lagMaxMs: 0, derivedMs: 0, derivedKeys: 0 };
+function printTrace(second: number): void {
+  const t = trace;
+  console.log(
+    `${String(second).padStart(3)} s: appended ${t.appended}, relayed ${t.relayed} (oldest ${t.relayMaxMs} ms after its commit), ` +
+      `projected ${t.projected} in ${t.batches} batches (${t.batchMs} ms in handlers), lag max ${t.lagMaxMs} ms, derived ${t.derivedKeys} dirty keys in ${t.derivedMs} ms`,
+  );
+  Object.assign(trace, { appended: 0, relayed: 0, relayMaxMs: 0, projected: 0, batches: 0, batchMs: 0, lagMaxMs: 0, derivedMs: 0, derivedKeys: 0 });
+}
 
 async function main(): Promise<void> {
   const database = await createTestDatabase();
   const nats = await createTestNats();
   const db = createDatabase<MetricsDatabase>(database.url, { max: 16, applicationName: 'bench-metrics-live' });
   const streamName = `${nats.streamPrefix}_EVENTS`;
-  const relay = new OutboxRelay({ db: db as never, databaseUrl: database.url, nats: nats.connection, streamName, subjectPrefix: nats.subjectPrefix });
+  const relay = new OutboxRelay({
+    db: db as never,
+    databaseUrl: database.url,
+    nats: nats.connection,
+    streamName,
+    subjectPrefix: nats.subjectPrefix,
+    onPublished: (events) => {
+      const now = Date.now();
+      trace.relayed += events.length;
+      for (const event of events) trace.relayMaxMs = Math.max(trace.relayMaxMs, now - event.occurredAt.getTime());
+    },
+  });
   const projector = new MetricsProjector();
   const lag = build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000, numberOfSignificantValueDigits: 3 });
   let measuring = false;
@@ -47,11 +72,18 @@ async function main(): Promise<void> {
     streamName,
     consumer: METRICS_CONSUMER,
     filterSubject: eventSubjectWildcard(nats.subjectPrefix),
-    handler: (events, trx) => projector.apply(events, trx),
+    handler: async (events, trx) => {
+      const started = Date.now();
+      await projector.apply(events, trx);
+      trace.batches++;
+      trace.batchMs += Date.now() - started;
+    },
     onBatchFailed: () => projector.reset(),
     onBatchCommitted: (events) => {
       const now = Date.now();
       for (const event of events) {
+        trace.projected++;
+        trace.lagMaxMs = Math.max(trace.lagMaxMs, now - event.occurredAt.getTime());
         if (!measuring) continue;
         lag.recordValue(Math.max(1, now - event.occurredAt.getTime()));
         projected++;
@@ -65,12 +97,14 @@ async function main(): Promise<void> {
     await migrateMetrics(db as never);
     await relay.start();
     await subscription.start();
-    // As the projection leader does every round: the derived rows the batches touched.
+    // As the projection leader does every DERIVED_MS: the derived rows the batches touched.
     let deriving = true;
     const derivedLoop = (async () => {
       while (deriving) {
-        while ((await db.transaction().execute((trx) => flushDerived(trx))) > 0);
-        await new Promise((resolve) => setTimeout(resolve, 500));
+        const started = Date.now();
+        trace.derivedKeys += await flushDerivedBacklog(db);
+        trace.derivedMs += Date.now() - started;
+        await new Promise((resolve) => setTimeout(resolve, DERIVED_MS));
       }
     })();
 
@@ -83,6 +117,7 @@ async function main(): Promise<void> {
     // this machine little beside what is measured: the relay and the projection.
     const versions = new Map<string, number>();
     const start = Date.now();
+    const tracing = process.env.LIVE_TRACE ? setInterval(() => printTrace(Math.round((Date.now() - start) / 1000)), 1000) : undefined;
     const end = start + (WARMUP + SECONDS) * 1000;
     let measureFrom = 0;
     let next = 0;
@@ -96,23 +131,8 @@ async function main(): Promise<void> {
       }
       const due = Math.min(planned.length, Math.floor(((now - start) / 1000) * RATE));
       if (due > next) {
-        const occurredAt = new Date(now).toISOString();
-        const rows = planned.slice(next, due).map((event) => {
-          const version = (versions.get(event.streamId) ?? 0) + 1;
-          versions.set(event.streamId, version);
-          const encoded = allEvents.encode(event.type, event.data);
-          return {
-            event_id: randomUUID(),
-            stream_id: event.streamId,
-            stream_version: version,
-            organization_id: event.organizationId,
-            type: encoded.type,
-            schema_version: encoded.schemaVersion,
-            data: encoded.data,
-            metadata: {},
-            occurred_at: occurredAt,
-          };
-        });
+        const occurredAt = new Date(now);
+        const rows = planned.slice(next, due).map((event) => eventRow(event, versions, occurredAt, {}));
         await sql`
           WITH inserted AS (
             INSERT INTO event_store.events (event_id, stream_id, stream_version, organization_id, type, schema_version, data, metadata, occurred_at)
@@ -124,6 +144,7 @@ async function main(): Promise<void> {
           SELECT stream_id, min(organization_id), max(stream_version) FROM inserted GROUP BY stream_id
           ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version`.execute(db);
         relay.wakeIfLeader();
+        trace.appended += rows.length;
         if (measuring) appended += rows.length;
         next = due;
       }
@@ -145,6 +166,7 @@ async function main(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const drainMs = Date.now() - drainStarted;
+    clearInterval(tracing);
     deriving = false;
     await derivedLoop;
     measuring = false;
@@ -159,7 +181,7 @@ async function main(): Promise<void> {
       'metrics-live',
       `## metrics-live (\`pnpm bench:metrics-live\`)
 
-Run on ${new Date().toISOString().slice(0, 10)}: ${machineLine()}. One Node process holds the load generator, the outbox relay and the projection (a \`BatchSubscription\` through \`MetricsProjector.apply\`, as the metrics service runs it); PostgreSQL and NATS share the same 2 cores.
+Run on ${new Date().toISOString().slice(0, 10)}: ${machineLine()}. One Node process holds the load generator, the outbox relay and the projection (a \`BatchSubscription\` through \`MetricsProjector.apply\`, and the derived rows recomputed every ${fmt(DERIVED_MS)} ms, as the metrics service runs them); PostgreSQL and NATS share the same 2 cores.
 
 Realistic conversation events (\`bench/src/metrics-replay/realistic-log.ts\`) written open loop at ${fmt(RATE)} events/s: every 20 ms the events due are committed in one transaction (as many commands' commits arriving together), stamped with that moment; ${WARMUP} s warm-up, ${SECONDS} s measured. Lag: from an event's commit to the commit of the projection batch that applied it.
 

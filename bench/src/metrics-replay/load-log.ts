@@ -20,6 +20,27 @@ export function planLog(events: number, seed = 42, shape: LogShape = DEFAULT_SHA
 }
 
 /**
+ * A planned event as the row an append writes to `event_store.events`, with the next version of
+ * its stream (`versions` keeps them).
+ */
+export function eventRow(event: PlannedEvent, versions: Map<string, number>, occurredAt: Date, metadata: Record<string, unknown>) {
+  const version = (versions.get(event.streamId) ?? 0) + 1;
+  versions.set(event.streamId, version);
+  const encoded = allEvents.encode(event.type, event.data);
+  return {
+    event_id: randomUUID(),
+    stream_id: event.streamId,
+    stream_version: version,
+    organization_id: event.organizationId,
+    type: encoded.type,
+    schema_version: encoded.schemaVersion,
+    data: encoded.data,
+    metadata,
+    occurred_at: occurredAt.toISOString(),
+  };
+}
+
+/**
  * Writes the planned log straight into the event table, in time order, 10,000 events per
  * transaction (so that the global log interleaves conversations as a live system's does), and
  * the streams' rows after. Far faster than appendToStream for millions of events; the rows are
@@ -32,22 +53,7 @@ export async function loadLog(url: string, planned: readonly PlannedEvent[]): Pr
     const versions = new Map<string, number>();
     const chunk = 10_000;
     for (let offset = 0; offset < planned.length; offset += chunk) {
-      const rows = planned.slice(offset, offset + chunk).map((event) => {
-        const version = (versions.get(event.streamId) ?? 0) + 1;
-        versions.set(event.streamId, version);
-        const encoded = allEvents.encode(event.type, event.data);
-        return {
-          event_id: randomUUID(),
-          stream_id: event.streamId,
-          stream_version: version,
-          organization_id: event.organizationId,
-          type: encoded.type,
-          schema_version: encoded.schemaVersion,
-          data: encoded.data,
-          metadata: { correlationId: randomUUID() },
-          occurred_at: new Date(event.occurredAt).toISOString(),
-        };
-      });
+      const rows = planned.slice(offset, offset + chunk).map((event) => eventRow(event, versions, new Date(event.occurredAt), { correlationId: randomUUID() }));
       await client.query(
         `INSERT INTO event_store.events (event_id, stream_id, stream_version, organization_id, type, schema_version, data, metadata, occurred_at)
          SELECT event_id, stream_id, stream_version, organization_id, type, schema_version, data, metadata, occurred_at

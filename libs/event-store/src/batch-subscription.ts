@@ -56,8 +56,11 @@ export class BatchSubscription<DB> {
   constructor(private readonly options: BatchSubscriptionOptions<DB>) {}
 
   async start(): Promise<void> {
-    const source = await durableConsumer(this.options);
     const maxBatch = this.options.maxBatch ?? 1000;
+    // Unacked: the batch being written, the next one filling meanwhile, and the prefetch. With
+    // the server's default of 1000 a batch of 1000 could never form behind one being written,
+    // and a projection that fell behind could not catch up with bigger batches.
+    const source = await durableConsumer({ ...this.options, maxAckPending: maxBatch * 4 });
     this.messages = await source.consume({ max_messages: maxBatch * 2 });
     this.pumping = true;
     this.pump = this.fill(this.messages, maxBatch * 2);

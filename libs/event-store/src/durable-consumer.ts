@@ -15,6 +15,12 @@ export interface DurableConsumerSettings {
   ackWaitMs?: number;
   /** Deliveries of one message at the most (default 20). */
   maxDeliver?: number;
+  /**
+   * Messages delivered and not acked yet at the most (the server's default when omitted: 1000).
+   * A consumer that acks a batch after its commit needs room for the batch being written and the
+   * next one arriving meanwhile.
+   */
+  maxAckPending?: number;
 }
 
 /**
@@ -31,6 +37,7 @@ export async function durableConsumer(settings: DurableConsumerSettings): Promis
     deliver_policy: DeliverPolicy.All,
     ack_wait: nanos(settings.ackWaitMs ?? 30_000),
     max_deliver: settings.maxDeliver ?? 20,
+    ...(settings.maxAckPending ? { max_ack_pending: settings.maxAckPending } : {}),
     ...(settings.filterSubject ? { filter_subject: settings.filterSubject } : {}),
   };
   try {

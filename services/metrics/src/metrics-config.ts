@@ -10,8 +10,13 @@ export interface MetricsSettings extends AuthSettings {
   METRICS_REBUILD_BATCH: number;
   /** How often a standby replica tries to become the projection leader. */
   METRICS_LEADERSHIP_RETRY_MS: number;
-  /** How often the leader looks for a rebuild request and recomputes the derived rows the live batches touched. */
+  /** How often the leader looks for a rebuild request. */
   METRICS_CONTROL_POLL_MS: number;
+  /**
+   * How often the leader recomputes the derived rows (agent_daily, group_hourly) the live batches
+   * touched: the longer, the more touches of one row are merged into one recomputation.
+   */
+  METRICS_DERIVED_INTERVAL_MS: number;
   /** How often every replica looks for SLA alerts that are due (sla_warning, sla_breached within a second). */
   METRICS_SLA_POLL_MS: number;
 }
@@ -25,6 +30,7 @@ export function metricsConfigShape(env: NodeJS.ProcessEnv = process.env) {
     METRICS_REBUILD_BATCH: z.coerce.number().int().min(100).max(10_000).default(5000),
     METRICS_LEADERSHIP_RETRY_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
     METRICS_CONTROL_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
+    METRICS_DERIVED_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
     METRICS_SLA_POLL_MS: z.coerce.number().int().min(20).max(10_000).default(100),
   };
 }

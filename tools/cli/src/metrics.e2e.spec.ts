@@ -14,7 +14,7 @@ describe('livedesk sla-policy and metrics rebuild', () => {
   let org: string;
 
   beforeAll(async () => {
-    system = await ChatSystem.start({ gateways: 1, metrics: 1, env: { METRICS_CONTROL_POLL_MS: '100' } });
+    system = await ChatSystem.start({ gateways: 1, metrics: 1, env: { METRICS_CONTROL_POLL_MS: '100', METRICS_DERIVED_INTERVAL_MS: '100' } });
     env = { LIVEDESK_URL: system.gatewayUrl(), LIVEDESK_METRICS_URL: system.metrics[0]!.url, LIVEDESK_ADMIN_TOKEN: system.adminToken };
     ({ organization_id: org } = await system.createOrganization('CLI metrics'));
   }, 60_000);

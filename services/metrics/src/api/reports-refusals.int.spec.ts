@@ -1,16 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Kysely } from 'kysely';
-import { createDatabase, migrateEventStore } from '@livedesk/event-store';
-import { createTestDatabase, type TestDatabase } from '@livedesk/testing';
-import { migrateMetrics } from '../projection/migrate-metrics.js';
 import type { MetricsDatabase } from '../projection/metrics-tables.js';
 import { startReportsApi, TEST_ADMIN_TOKEN, type ReportsApi } from './testing/start-reports-api.js';
+import { metricsTestDatabase, type MetricsTestDatabase } from '../projection/testing/metrics-test-database.js';
 
 // Who may read the reports, and what a bad query answers: the tables are empty, the refusals
 // come before any figure.
 
 const ORG = 'org-1';
-let database: TestDatabase;
+let fixture: MetricsTestDatabase | undefined;
 let db: Kysely<MetricsDatabase>;
 let api: ReportsApi;
 const tokens: Record<'supervisor' | 'admin' | 'agent' | 'otherSupervisor' | 'customer', string> = {
@@ -22,11 +20,8 @@ const tokens: Record<'supervisor' | 'admin' | 'agent' | 'otherSupervisor' | 'cus
 };
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  const raw = createDatabase(database.url, { max: 2 });
-  await migrateEventStore(raw);
-  await migrateMetrics(raw);
-  db = raw as unknown as Kysely<MetricsDatabase>;
+  fixture = await metricsTestDatabase(2);
+  db = fixture.db;
   api = await startReportsApi(db, new Date('2026-03-05T12:00:00Z'));
   const agent = (organizationId: string, role: 'agent' | 'supervisor' | 'admin') =>
     api.tokens.issue({ kind: 'agent', organizationId, agentId: `${role}-1`, role, agentKind: 'human' }).then((t) => t.token);
@@ -39,8 +34,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api?.close();
-  await db?.destroy();
-  await database?.drop();
+  await fixture?.close();
 });
 
 async function get(path: string, authorization: string | null = `Bearer ${TEST_ADMIN_TOKEN}`, organizationId = ORG) {

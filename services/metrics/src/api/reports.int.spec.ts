@@ -1,35 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'csv-parse/sync';
 import { sql, type Kysely } from 'kysely';
-import { createDatabase, migrateEventStore } from '@livedesk/event-store';
-import { createTestDatabase, type TestDatabase } from '@livedesk/testing';
-import { migrateMetrics } from '../projection/migrate-metrics.js';
 import type { MetricsDatabase } from '../projection/metrics-tables.js';
 import { DAILY_CSV_COLUMNS } from '../reports/daily-summary-csv.js';
 import { at, NOW, ORG, seedReportsScenario } from '../reports/testing/reports-scenario.js';
 import { startReportsApi, TEST_ADMIN_TOKEN, type ReportsApi } from './testing/start-reports-api.js';
+import { metricsTestDatabase, type MetricsTestDatabase } from '../projection/testing/metrics-test-database.js';
 
 // Every expected value below is worked out by hand from the events of reports-scenario.ts (its
 // comment lists them), not read back from the tables.
 
-let database: TestDatabase;
+let fixture: MetricsTestDatabase | undefined;
 let db: Kysely<MetricsDatabase>;
 let api: ReportsApi;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  const raw = createDatabase(database.url, { max: 4 });
-  await migrateEventStore(raw);
-  await migrateMetrics(raw);
-  db = raw as unknown as Kysely<MetricsDatabase>;
+  fixture = await metricsTestDatabase(4);
+  db = fixture.db;
   await seedReportsScenario(db);
   api = await startReportsApi(db, NOW);
 });
 
 afterAll(async () => {
   await api?.close();
-  await db?.destroy();
-  await database?.drop();
+  await fixture?.close();
 });
 
 type Json = Record<string, any>;

@@ -68,7 +68,7 @@ describe('metrics from chats driven through the protocol', () => {
       routing: 1,
       metrics: 1,
       testClock: true,
-      env: { ROUTING_AUTO_TRANSFER_SECONDS: '86400', METRICS_SLA_POLL_MS: '50', METRICS_CONTROL_POLL_MS: '100' },
+      env: { ROUTING_AUTO_TRANSFER_SECONDS: '86400', METRICS_SLA_POLL_MS: '50', METRICS_CONTROL_POLL_MS: '100', METRICS_DERIVED_INTERVAL_MS: '100' },
     });
     db = createDatabase(system.database.url, { max: 2 });
     ({ organization_id: org } = await system.createOrganization('Warsaw', 'Europe/Warsaw'));

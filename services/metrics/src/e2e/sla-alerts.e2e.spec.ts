@@ -17,7 +17,7 @@ describe('live SLA alerts', () => {
   let customer: RtmTestClient;
 
   beforeAll(async () => {
-    system = await ChatSystem.start({ gateways: 1, metrics: 2, env: { METRICS_SLA_POLL_MS: '50', METRICS_CONTROL_POLL_MS: '100' } });
+    system = await ChatSystem.start({ gateways: 1, metrics: 2, env: { METRICS_SLA_POLL_MS: '50', METRICS_CONTROL_POLL_MS: '100', METRICS_DERIVED_INTERVAL_MS: '100' } });
     ({ organization_id: org } = await system.createOrganization('Alerts'));
     group = await system.createGroup(org, 'Support', 'manual');
     const aliceAccount = await system.createAgent(org, { email: 'alice@alerts.test', groups: [group] });

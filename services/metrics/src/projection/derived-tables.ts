@@ -1,4 +1,4 @@
-import { CompiledQuery, sql, type Transaction } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
 import { DerivedKeys, KEY_SEPARATOR } from './derived-keys.js';
 import type { MetricsDatabase } from './metrics-tables.js';
 
@@ -19,13 +19,40 @@ export async function markDirty(trx: Transaction<MetricsDatabase>, keys: Derived
   await sql`INSERT INTO metrics.projection_dirty (key) SELECT unnest(${encoded}::text[])`.execute(trx);
 }
 
+/** Marks taken by one `flushDerived` at the most. */
+const FLUSH_LIMIT = 50_000;
+
+/**
+ * Recomputes the dirty derived rows, a transaction per `flushDerived`, until it finds fewer marks
+ * than it may take: the backlog there was, not the marks that keep coming while it works. Under
+ * load, waiting for those too would recompute without a pause (each call long enough for the
+ * batches committed meanwhile to mark more), keeping a Postgres backend busy the whole time;
+ * left for the next round, the marks of that round are merged into one recomputation per row.
+ * `beforeWrite` runs first in every transaction (the leader's fence); answers the marks taken.
+ */
+export async function flushDerivedBacklog(
+  db: Kysely<MetricsDatabase>,
+  beforeWrite?: (trx: Transaction<MetricsDatabase>) => Promise<void>,
+  limit = FLUSH_LIMIT,
+): Promise<number> {
+  let taken = 0;
+  for (;;) {
+    const done = await db.transaction().execute(async (trx) => {
+      await beforeWrite?.(trx);
+      return flushDerived(trx, limit);
+    });
+    taken += done;
+    if (done < limit) return taken;
+  }
+}
+
 /**
  * Recomputes the dirty derived rows marked up to now (at most `limit` marks, oldest first) and
  * removes those marks, in one transaction; answers how many marks it took. Marks of batches that
  * commit meanwhile stay for the next call. The projection leader calls it every round, and a
  * rebuild until none is left.
  */
-export async function flushDerived(trx: Transaction<MetricsDatabase>, limit = 50_000): Promise<number> {
+export async function flushDerived(trx: Transaction<MetricsDatabase>, limit = FLUSH_LIMIT): Promise<number> {
   const { rows } = await sql<{ id: string; key: string }>`
     SELECT id, key FROM metrics.projection_dirty ORDER BY id LIMIT ${limit}`.execute(trx);
   if (rows.length === 0) return 0;
@@ -63,10 +90,12 @@ async function recomputeAgentDays(trx: Transaction<MetricsDatabase>, keys: strin
 }
 
 /**
- * One aggregate per source, each a join of the keys with the source grouped by key: for the few
- * keys of a live batch the planner probes the indexes key by key, for the thousands of a
- * rebuild's last write it scans each source once and hashes (the arrays' lengths are known to
- * it when it plans). `MATERIALIZED` keeps each aggregate computed once.
+ * One aggregate per source and key, each a LATERAL subquery: Postgres probes an index for each
+ * key (the day's range of one agent, or for intervals and assignments the GiST overlap of the
+ * day, the agent found by the hash of its id: 2026-12-01-04-overlap-indexes), so recomputing a live round's keys costs what those keys' rows cost, however
+ * much history the tables hold; a join of all keys with a source could otherwise be planned as
+ * a scan of the whole table. Every key gets a row from each aggregate (zeros and nulls when
+ * nothing matched). `MATERIALIZED` keeps each aggregate computed once.
  */
 const AGENT_DAYS_SQL = `
     WITH keys AS MATERIALIZED (
@@ -78,90 +107,92 @@ const AGENT_DAYS_SQL = `
         CROSS JOIN LATERAL (SELECT coalesce(o.time_zone, 'UTC') AS time_zone) z
     ),
     st AS MATERIALIZED (
-      SELECT k.organization_id, k.agent_id, k.day,
-             sum(extract(epoch FROM least(i.ended_at, k.day_end) - greatest(i.started_at, k.day_start))) FILTER (WHERE i.status = 'accepting')::float8 AS accepting,
-             sum(extract(epoch FROM least(i.ended_at, k.day_end) - greatest(i.started_at, k.day_start))) FILTER (WHERE i.status = 'not_accepting')::float8 AS not_accepting,
-             sum(extract(epoch FROM least(i.ended_at, k.day_end) - greatest(i.started_at, k.day_start))) FILTER (WHERE i.status = 'offline')::float8 AS offline,
-             range_agg(tstzrange(greatest(i.started_at, k.day_start), least(i.ended_at, k.day_end))) FILTER (WHERE i.status <> 'offline') AS online,
-             range_agg(tstzrange(greatest(i.started_at, k.day_start), least(i.ended_at, k.day_end))) FILTER (WHERE i.status = 'accepting') AS accepting_ranges
+      SELECT k.*, x.*
         FROM keys k
-        JOIN metrics.agent_status_intervals i
-          ON i.organization_id = k.organization_id AND i.agent_id = k.agent_id
-         AND i.ended_at IS NOT NULL AND i.started_at < k.day_end AND i.ended_at > k.day_start
-       GROUP BY k.organization_id, k.agent_id, k.day
-    ),
-    held AS MATERIALIZED (
-      SELECT k.organization_id, k.agent_id, k.day, a.assigned_via, a.released_at,
-             tstzrange(greatest(a.assigned_at, k.day_start), least(a.released_at, k.day_end)) AS span,
-             a.assigned_at >= k.day_start AS started_today
-        FROM keys k
-        JOIN metrics.agent_assignments a
-          ON a.organization_id = k.organization_id AND a.agent_id = k.agent_id AND a.agent_kind = 'human'
-         AND a.assigned_at < k.day_end AND (a.released_at IS NULL OR a.released_at > k.day_start)
+        CROSS JOIN LATERAL (
+          SELECT sum(extract(epoch FROM least(i.ended_at, k.day_end) - greatest(i.started_at, k.day_start))) FILTER (WHERE i.status = 'accepting')::float8 AS accepting,
+                 sum(extract(epoch FROM least(i.ended_at, k.day_end) - greatest(i.started_at, k.day_start))) FILTER (WHERE i.status = 'not_accepting')::float8 AS not_accepting,
+                 sum(extract(epoch FROM least(i.ended_at, k.day_end) - greatest(i.started_at, k.day_start))) FILTER (WHERE i.status = 'offline')::float8 AS offline,
+                 range_agg(tstzrange(greatest(i.started_at, k.day_start), least(i.ended_at, k.day_end))) FILTER (WHERE i.status <> 'offline') AS online,
+                 range_agg(tstzrange(greatest(i.started_at, k.day_start), least(i.ended_at, k.day_end))) FILTER (WHERE i.status = 'accepting') AS accepting_ranges
+            FROM metrics.agent_status_intervals i
+           WHERE hashtextextended(i.agent_id, 0) = hashtextextended(k.agent_id, 0)
+             AND tstzrange(i.started_at, i.ended_at, '[]') && tstzrange(k.day_start, k.day_end)
+             AND i.organization_id = k.organization_id AND i.agent_id = k.agent_id
+             AND i.ended_at IS NOT NULL AND i.started_at < k.day_end AND i.ended_at > k.day_start) x
     ),
     ch AS MATERIALIZED (
-      SELECT h.organization_id, h.agent_id, h.day,
-             range_agg(h.span) FILTER (WHERE h.released_at IS NOT NULL) AS chats,
-             sum(${MULTIRANGE_SECONDS("tstzmultirange(h.span) * coalesce(st.online, '{}'::tstzmultirange)")}) FILTER (WHERE h.released_at IS NOT NULL) AS concurrency,
-             count(*) FILTER (WHERE h.started_today) AS handled,
-             count(*) FILTER (WHERE h.started_today AND h.assigned_via = 'transfer') AS transfers_in
-        FROM held h
-        LEFT JOIN st ON st.organization_id = h.organization_id AND st.agent_id = h.agent_id AND st.day = h.day
-       GROUP BY h.organization_id, h.agent_id, h.day
+      SELECT st.organization_id, st.agent_id, st.day, x.*
+        FROM st
+        CROSS JOIN LATERAL (
+          SELECT range_agg(h.span) FILTER (WHERE h.released_at IS NOT NULL) AS chats,
+                 sum(${MULTIRANGE_SECONDS("tstzmultirange(h.span) * coalesce(st.online, '{}'::tstzmultirange)")}) FILTER (WHERE h.released_at IS NOT NULL) AS concurrency,
+                 count(*) FILTER (WHERE h.started_today) AS handled,
+                 count(*) FILTER (WHERE h.started_today AND h.assigned_via = 'transfer') AS transfers_in
+            FROM (SELECT a.assigned_via, a.released_at,
+                         tstzrange(greatest(a.assigned_at, st.day_start), least(a.released_at, st.day_end)) AS span,
+                         a.assigned_at >= st.day_start AS started_today
+                    FROM metrics.agent_assignments a
+                   WHERE hashtextextended(a.agent_id, 0) = hashtextextended(st.agent_id, 0)
+                     AND tstzrange(a.assigned_at, a.released_at, '[]') && tstzrange(st.day_start, st.day_end)
+                     AND a.organization_id = st.organization_id AND a.agent_id = st.agent_id AND a.agent_kind = 'human'
+                     AND a.assigned_at < st.day_end AND (a.released_at IS NULL OR a.released_at > st.day_start)) h) x
     ),
     tr AS MATERIALIZED (
-      SELECT k.organization_id, k.agent_id, k.day,
-             count(*) FILTER (WHERE a.released_by = 'transfer') AS transfers_out,
-             count(*) FILTER (WHERE c.missed AND a.released_at = c.ended_at) AS missed_assigned
+      SELECT k.organization_id, k.agent_id, k.day, x.*
         FROM keys k
-        JOIN metrics.agent_assignments a
-          ON a.organization_id = k.organization_id AND a.agent_id = k.agent_id AND a.agent_kind = 'human'
-         AND a.released_at >= k.day_start AND a.released_at < k.day_end
-        JOIN metrics.conversation_cycles c ON c.conversation_id = a.conversation_id AND c.cycle = a.cycle
-       GROUP BY k.organization_id, k.agent_id, k.day
+        CROSS JOIN LATERAL (
+          SELECT count(*) FILTER (WHERE a.released_by = 'transfer') AS transfers_out,
+                 count(*) FILTER (WHERE c.missed AND a.released_at = c.ended_at) AS missed_assigned
+            FROM metrics.agent_assignments a
+            JOIN metrics.conversation_cycles c ON c.conversation_id = a.conversation_id AND c.cycle = a.cycle
+           WHERE a.organization_id = k.organization_id AND a.agent_id = k.agent_id AND a.agent_kind = 'human'
+             AND a.released_at >= k.day_start AND a.released_at < k.day_end) x
     ),
     fr AS MATERIALIZED (
-      SELECT k.organization_id, k.agent_id, k.day, count(*) AS n,
-             sum(c.first_response_seconds)::float8 AS s, sum(c.first_response_business_seconds)::float8 AS b
+      SELECT k.organization_id, k.agent_id, k.day, x.*
         FROM keys k
-        JOIN metrics.conversation_cycles c
-          ON c.organization_id = k.organization_id AND c.first_response_agent_id = k.agent_id
-         AND c.first_response_at >= k.day_start AND c.first_response_at < k.day_end
-       GROUP BY k.organization_id, k.agent_id, k.day
+        CROSS JOIN LATERAL (
+          SELECT count(*) AS n, sum(c.first_response_seconds)::float8 AS s, sum(c.first_response_business_seconds)::float8 AS b
+            FROM metrics.conversation_cycles c
+           WHERE c.organization_id = k.organization_id AND c.first_response_agent_id = k.agent_id
+             AND c.first_response_at >= k.day_start AND c.first_response_at < k.day_end) x
     ),
     hd AS MATERIALIZED (
-      SELECT k.organization_id, k.agent_id, k.day, count(*) AS n,
-             sum(c.handle_seconds)::float8 AS s, sum(c.handle_business_seconds)::float8 AS b
+      SELECT k.organization_id, k.agent_id, k.day, x.*
         FROM keys k
-        JOIN metrics.conversation_cycles c
-          ON c.organization_id = k.organization_id AND c.last_agent_id = k.agent_id AND c.handle_seconds IS NOT NULL
-         AND c.ended_at >= k.day_start AND c.ended_at < k.day_end
-       GROUP BY k.organization_id, k.agent_id, k.day
+        CROSS JOIN LATERAL (
+          SELECT count(*) AS n, sum(c.handle_seconds)::float8 AS s, sum(c.handle_business_seconds)::float8 AS b
+            FROM metrics.conversation_cycles c
+           WHERE c.organization_id = k.organization_id AND c.last_agent_id = k.agent_id AND c.handle_seconds IS NOT NULL
+             AND c.ended_at >= k.day_start AND c.ended_at < k.day_end) x
     ),
     rs AS MATERIALIZED (
-      SELECT k.organization_id, k.agent_id, k.day, count(*) AS n,
-             sum(r.response_seconds)::float8 AS s, sum(r.response_business_seconds)::float8 AS b
+      SELECT k.organization_id, k.agent_id, k.day, x.*
         FROM keys k
-        JOIN metrics.responses r
-          ON r.organization_id = k.organization_id AND r.agent_id = k.agent_id
-         AND r.replied_at >= k.day_start AND r.replied_at < k.day_end
-       GROUP BY k.organization_id, k.agent_id, k.day
+        CROSS JOIN LATERAL (
+          SELECT count(*) AS n, sum(r.response_seconds)::float8 AS s, sum(r.response_business_seconds)::float8 AS b
+            FROM metrics.responses r
+           WHERE r.organization_id = k.organization_id AND r.agent_id = k.agent_id
+             AND r.replied_at >= k.day_start AND r.replied_at < k.day_end) x
     ),
     cs AS MATERIALIZED (
-      SELECT k.organization_id, k.agent_id, k.day, count(*) AS n, count(*) FILTER (WHERE r.score >= 4) AS good, sum(r.score) AS total
+      SELECT k.organization_id, k.agent_id, k.day, x.*
         FROM keys k
-        JOIN metrics.ratings r
-          ON r.organization_id = k.organization_id AND r.agent_id = k.agent_id AND r.kind = 'csat'
-         AND r.rated_at >= k.day_start AND r.rated_at < k.day_end
-       GROUP BY k.organization_id, k.agent_id, k.day
+        CROSS JOIN LATERAL (
+          SELECT count(*) AS n, count(*) FILTER (WHERE r.score >= 4) AS good, sum(r.score) AS total
+            FROM metrics.ratings r
+           WHERE r.organization_id = k.organization_id AND r.agent_id = k.agent_id AND r.kind = 'csat'
+             AND r.rated_at >= k.day_start AND r.rated_at < k.day_end) x
     ),
     sl AS MATERIALIZED (
-      SELECT k.organization_id, k.agent_id, k.day, count(*) AS n
+      SELECT k.organization_id, k.agent_id, k.day, x.*
         FROM keys k
-        JOIN metrics.sla_outcomes s
-          ON s.organization_id = k.organization_id AND s.agent_id = k.agent_id AND s.status = 'missed'
-         AND s.breached_at >= k.day_start AND s.breached_at < k.day_end
-       GROUP BY k.organization_id, k.agent_id, k.day
+        CROSS JOIN LATERAL (
+          SELECT count(*) AS n
+            FROM metrics.sla_outcomes s
+           WHERE s.organization_id = k.organization_id AND s.agent_id = k.agent_id AND s.status = 'missed'
+             AND s.breached_at >= k.day_start AND s.breached_at < k.day_end) x
     ),
     computed AS (
       SELECT k.organization_id, k.agent_id, k.day, k.time_zone,
@@ -241,55 +272,47 @@ async function recomputeGroupHours(trx: Transaction<MetricsDatabase>, keys: stri
   );
 }
 
-/** The cycles started in each key's hour, in its group; their SLA outcomes. */
+/** The cycles started in each key's hour, in its group, and their SLA outcomes: a LATERAL aggregate per key, as AGENT_DAYS_SQL. */
 const GROUP_HOURS_SQL = `
     WITH keys AS MATERIALIZED (
       SELECT k.organization_id, k.group_id, k.hour::timestamptz AS hour
         FROM unnest($1::text[], $2::text[], $3::text[]) AS k(organization_id, group_id, hour)
     ),
-    sla AS MATERIALIZED (
-      SELECT o.conversation_id, o.cycle,
-             count(*) FILTER (WHERE o.status = 'hit') AS hit, count(*) FILTER (WHERE o.status = 'missed') AS missed
-        FROM keys k
-        JOIN metrics.conversation_cycles c
-          ON c.organization_id = k.organization_id AND c.group_id = k.group_id
-         AND c.started_at >= k.hour AND c.started_at < k.hour + interval '1 hour'
-        JOIN metrics.sla_outcomes o ON o.conversation_id = c.conversation_id AND o.cycle = c.cycle
-       GROUP BY o.conversation_id, o.cycle
-    ),
     computed AS (
-      SELECT k.organization_id, k.group_id, k.hour,
-             count(c.cycle)::int AS cycles_started,
-             count(*) FILTER (WHERE c.first_response_at IS NOT NULL)::int AS with_human_reply,
-             count(*) FILTER (WHERE c.end_reason = 'resolved')::int AS resolved,
-             count(*) FILTER (WHERE c.cycle IS NOT NULL AND c.ended_at IS NULL)::int AS still_open,
-             count(*) FILTER (WHERE c.missed_reason = 'left_in_queue')::int AS missed_left_in_queue,
-             count(*) FILTER (WHERE c.missed_reason = 'unanswered')::int AS missed_unanswered,
-             count(*) FILTER (WHERE c.missed_reason = 'no_agents')::int AS missed_no_agents,
-             count(c.queue_seconds)::int AS queued,
-             coalesce(sum(c.queue_seconds), 0)::float8 AS queue_sum_seconds,
-             coalesce(sum(c.queue_business_seconds), 0)::float8 AS queue_sum_business_seconds,
-             coalesce(sum(c.first_response_seconds), 0)::float8 AS first_response_sum_seconds,
-             coalesce(sum(c.first_response_business_seconds), 0)::float8 AS first_response_sum_business_seconds,
-             count(c.handle_seconds)::int AS handled,
-             coalesce(sum(c.handle_seconds), 0)::float8 AS handle_sum_seconds,
-             coalesce(sum(c.handle_business_seconds), 0)::float8 AS handle_sum_business_seconds,
-             coalesce(sum(c.resolution_seconds), 0)::float8 AS resolution_sum_seconds,
-             coalesce(sum(c.resolution_business_seconds), 0)::float8 AS resolution_sum_business_seconds,
-             count(c.csat_score)::int AS csat_ratings,
-             count(*) FILTER (WHERE c.csat_score >= 4)::int AS csat_good,
-             count(c.nps_score)::int AS nps_answers,
-             count(*) FILTER (WHERE c.nps_score >= 9)::int AS nps_promoters,
-             count(*) FILTER (WHERE c.nps_score <= 6)::int AS nps_detractors,
-             count(*) FILTER (WHERE c.converted)::int AS converted,
-             coalesce(sum(s.hit), 0)::int AS sla_hit,
-             coalesce(sum(s.missed), 0)::int AS sla_missed
+      SELECT k.organization_id, k.group_id, k.hour, x.*
         FROM keys k
-        LEFT JOIN metrics.conversation_cycles c
-          ON c.organization_id = k.organization_id AND c.group_id = k.group_id
-         AND c.started_at >= k.hour AND c.started_at < k.hour + interval '1 hour'
-        LEFT JOIN sla s ON s.conversation_id = c.conversation_id AND s.cycle = c.cycle
-       GROUP BY k.organization_id, k.group_id, k.hour
+        CROSS JOIN LATERAL (
+          SELECT count(*)::int AS cycles_started,
+                 count(*) FILTER (WHERE c.first_response_at IS NOT NULL)::int AS with_human_reply,
+                 count(*) FILTER (WHERE c.end_reason = 'resolved')::int AS resolved,
+                 count(*) FILTER (WHERE c.ended_at IS NULL)::int AS still_open,
+                 count(*) FILTER (WHERE c.missed_reason = 'left_in_queue')::int AS missed_left_in_queue,
+                 count(*) FILTER (WHERE c.missed_reason = 'unanswered')::int AS missed_unanswered,
+                 count(*) FILTER (WHERE c.missed_reason = 'no_agents')::int AS missed_no_agents,
+                 count(c.queue_seconds)::int AS queued,
+                 coalesce(sum(c.queue_seconds), 0)::float8 AS queue_sum_seconds,
+                 coalesce(sum(c.queue_business_seconds), 0)::float8 AS queue_sum_business_seconds,
+                 coalesce(sum(c.first_response_seconds), 0)::float8 AS first_response_sum_seconds,
+                 coalesce(sum(c.first_response_business_seconds), 0)::float8 AS first_response_sum_business_seconds,
+                 count(c.handle_seconds)::int AS handled,
+                 coalesce(sum(c.handle_seconds), 0)::float8 AS handle_sum_seconds,
+                 coalesce(sum(c.handle_business_seconds), 0)::float8 AS handle_sum_business_seconds,
+                 coalesce(sum(c.resolution_seconds), 0)::float8 AS resolution_sum_seconds,
+                 coalesce(sum(c.resolution_business_seconds), 0)::float8 AS resolution_sum_business_seconds,
+                 count(c.csat_score)::int AS csat_ratings,
+                 count(*) FILTER (WHERE c.csat_score >= 4)::int AS csat_good,
+                 count(c.nps_score)::int AS nps_answers,
+                 count(*) FILTER (WHERE c.nps_score >= 9)::int AS nps_promoters,
+                 count(*) FILTER (WHERE c.nps_score <= 6)::int AS nps_detractors,
+                 count(*) FILTER (WHERE c.converted)::int AS converted,
+                 coalesce(sum(s.hit), 0)::int AS sla_hit,
+                 coalesce(sum(s.missed), 0)::int AS sla_missed
+            FROM metrics.conversation_cycles c
+            LEFT JOIN LATERAL (
+              SELECT count(*) FILTER (WHERE o.status = 'hit') AS hit, count(*) FILTER (WHERE o.status = 'missed') AS missed
+                FROM metrics.sla_outcomes o WHERE o.conversation_id = c.conversation_id AND o.cycle = c.cycle) s ON true
+           WHERE c.organization_id = k.organization_id AND c.group_id = k.group_id
+             AND c.started_at >= k.hour AND c.started_at < k.hour + interval '1 hour') x
     ),
     emptied AS (
       DELETE FROM metrics.group_hourly g USING computed c

@@ -2,36 +2,31 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { allEvents, type AgentEvent, type ConversationEvent, type OrganizationEvent, type TicketEvent } from '@livedesk/contracts';
-import { applyEventBatch, createDatabase, EventStore, migrateEventStore, type NewEvent } from '@livedesk/event-store';
-import { createTestDatabase, type TestDatabase } from '@livedesk/testing';
+import { applyEventBatch, type EventStore, type NewEvent } from '@livedesk/event-store';
 import { flushDerived } from './derived-tables.js';
-import { migrateMetrics } from './migrate-metrics.js';
 import { METRICS_CONSUMER, MetricsProjector } from './metrics-projector.js';
 import type { MetricsDatabase } from './metrics-tables.js';
 import { rebuildMetrics } from './rebuild-metrics.js';
 import { metricsSnapshot } from './testing/metrics-snapshot.js';
 import { wholeLog } from './testing/whole-log.js';
+import { metricsTestDatabase, type MetricsTestDatabase } from './testing/metrics-test-database.js';
 
 const ORG = 'org-1';
 /** Mon 2026-03-02 10:00Z = 11:00 in Warsaw (CET, +01:00). */
 const t0 = Date.parse('2026-03-02T10:00:00Z');
 const at = (seconds: number): Date => new Date(t0 + seconds * 1000);
 
-let database: TestDatabase;
+let fixture: MetricsTestDatabase | undefined;
 let db: Kysely<MetricsDatabase>;
 let store: EventStore;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  const raw = createDatabase(database.url, { max: 4 });
-  await migrateEventStore(raw);
-  await migrateMetrics(raw);
-  db = raw as unknown as Kysely<MetricsDatabase>;
-  store = new EventStore(raw);
+  fixture = await metricsTestDatabase(4);
+  db = fixture.db;
+  store = fixture.store;
 });
 afterAll(async () => {
-  await db?.destroy();
-  await database?.drop();
+  await fixture?.close();
 });
 
 type AnyEvent = ConversationEvent | AgentEvent | OrganizationEvent | TicketEvent;

@@ -4,6 +4,7 @@ import * as conversationCycles20261124 from './migrations/2026-11-24-01-conversa
 import * as metricsTables20261201 from './migrations/2026-12-01-01-metrics-tables.js';
 import * as reportIndexes20261201 from './migrations/2026-12-01-02-report-indexes.js';
 import * as tickets20261201 from './migrations/2026-12-01-03-tickets.js';
+import * as overlapIndexes20261201 from './migrations/2026-12-01-04-overlap-indexes.js';
 
 /** Brings the `metrics` schema (the tables for BI tools) up to date; the Migrator locks. */
 export async function migrateMetrics(db: Kysely<any>): Promise<void> {
@@ -14,6 +15,7 @@ export async function migrateMetrics(db: Kysely<any>): Promise<void> {
       '2026-12-01-01-metrics-tables': metricsTables20261201,
       '2026-12-01-02-report-indexes': reportIndexes20261201,
       '2026-12-01-03-tickets': tickets20261201,
+      '2026-12-01-04-overlap-indexes': overlapIndexes20261201,
     },
   });
 }

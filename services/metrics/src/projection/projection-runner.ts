@@ -11,7 +11,7 @@ import { PinoLogger } from 'nestjs-pino';
 import type { MetricsConfig } from '../metrics-config.js';
 import { METRICS_CONSUMER, MetricsProjector, PROJECTION_VERSION } from './metrics-projector.js';
 import type { MetricsDatabase } from './metrics-tables.js';
-import { flushDerived } from './derived-tables.js';
+import { flushDerivedBacklog } from './derived-tables.js';
 import { ProjectionMetrics } from './projection-metrics.js';
 import { rebuildMetrics } from './rebuild-metrics.js';
 
@@ -33,6 +33,8 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
   private subscription: BatchSubscription<MetricsDatabase> | undefined;
   private wake: (() => void) | undefined;
   private epoch = '0';
+  /** When the derived rows were last recomputed (epoch ms). */
+  private derivedAt = 0;
 
   constructor(
     @Inject(DATABASE) private readonly db: Kysely<MetricsDatabase>,
@@ -86,7 +88,10 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
         }
         if (await this.rebuildIfAsked()) continue;
         if (!this.subscription) await this.startLive();
-        await this.flushDerived();
+        if (Date.now() - this.derivedAt >= this.config.METRICS_DERIVED_INTERVAL_MS) {
+          await this.flushDerived();
+          this.derivedAt = Date.now();
+        }
         await this.sleep(this.config.METRICS_CONTROL_POLL_MS);
       } catch (error) {
         if (!this.running) break;
@@ -136,17 +141,12 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
   }
 
   /**
-   * Recomputes the derived tables' rows the live batches marked dirty since the last round:
-   * agent_daily and group_hourly follow the base tables within a round (METRICS_CONTROL_POLL_MS).
+   * Recomputes the derived tables' rows the live batches marked dirty since the last time:
+   * agent_daily and group_hourly follow the base tables within METRICS_DERIVED_INTERVAL_MS and
+   * the recomputation's own time.
    */
   private async flushDerived(): Promise<void> {
-    for (;;) {
-      const done = await this.db.transaction().execute(async (trx) => {
-        await this.fence(trx);
-        return flushDerived(trx);
-      });
-      if (done === 0 || !this.running) return;
-    }
+    await flushDerivedBacklog(this.db, (trx) => this.fence(trx));
   }
 
   /** The leader's fence: every write first checks, under a share lock, that this replica still leads. */

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { readAll, START, type GlobalCheckpoint, type ReadAllResult } from '@livedesk/event-store';
-import { flushDerived } from './derived-tables.js';
+import { flushDerivedBacklog } from './derived-tables.js';
 import { METRICS_CONSUMER, type MetricsProjector } from './metrics-projector.js';
 import { PROJECTED_TABLES, type MetricsDatabase } from './metrics-tables.js';
 
@@ -137,10 +137,7 @@ export async function rebuildMetrics(
     await writing;
     projector.flushed();
     // The derived tables' rows, dirty from every write, recomputed once each from the base rows.
-    while ((await db.transaction().execute(async (trx) => {
-      await options.beforeWrite?.(trx);
-      return flushDerived(trx);
-    })) > 0);
+    await flushDerivedBacklog(db, options.beforeWrite);
     timings.lastWrite = clock() - started;
   } catch (error) {
     projector.reset();

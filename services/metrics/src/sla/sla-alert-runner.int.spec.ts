@@ -3,20 +3,19 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { PinoLogger } from 'nestjs-pino';
 import { allEvents, type ConversationEvent } from '@livedesk/contracts';
-import { applyEventBatch, createDatabase, EventStore, migrateEventStore, readStream, type NewEvent } from '@livedesk/event-store';
+import { applyEventBatch, readStream, type EventStore, type NewEvent } from '@livedesk/event-store';
 import type { Clock } from '@livedesk/service-kit';
-import { createTestDatabase, type TestDatabase } from '@livedesk/testing';
 import type { MetricsConfig } from '../metrics-config.js';
-import { migrateMetrics } from '../projection/migrate-metrics.js';
 import { METRICS_CONSUMER, MetricsProjector } from '../projection/metrics-projector.js';
 import type { MetricsDatabase } from '../projection/metrics-tables.js';
 import { SlaAlertRunner } from './sla-alert-runner.js';
+import { metricsTestDatabase, type MetricsTestDatabase } from '../projection/testing/metrics-test-database.js';
 
 const ORG = 'org-1';
 const t0 = Date.parse('2026-03-02T10:00:00Z');
 const at = (seconds: number): Date => new Date(t0 + seconds * 1000);
 
-let database: TestDatabase;
+let fixture: MetricsTestDatabase | undefined;
 let db: Kysely<MetricsDatabase>;
 let store: EventStore;
 const projector = new MetricsProjector();
@@ -26,16 +25,12 @@ const logger = { setContext: () => undefined, error: () => undefined } as unknow
 const runner = () => new SlaAlertRunner(db, store, { METRICS_SLA_POLL_MS: 100 } as MetricsConfig, clock, logger);
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  const raw = createDatabase(database.url, { max: 6 });
-  await migrateEventStore(raw);
-  await migrateMetrics(raw);
-  db = raw as unknown as Kysely<MetricsDatabase>;
-  store = new EventStore(raw);
+  fixture = await metricsTestDatabase(6);
+  db = fixture.db;
+  store = fixture.store;
 });
 afterAll(async () => {
-  await db?.destroy();
-  await database?.drop();
+  await fixture?.close();
 });
 
 const event = (seconds: number, e: ConversationEvent): NewEvent => ({ eventId: randomUUID(), ...allEvents.encode(e.type, e.data), occurredAt: at(seconds) });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { allEvents, streamId, type AgentEvent, type ConversationEvent, type OrganizationEvent, type SlaEvent, type TicketEvent, type TicketSource } from '@livedesk/contracts';
 import { applyEventBatch, EventStore, type NewEvent } from '@livedesk/event-store';
-import { flushDerived } from '../../projection/derived-tables.js';
+import { flushDerivedBacklog } from '../../projection/derived-tables.js';
 import { METRICS_CONSUMER, MetricsProjector } from '../../projection/metrics-projector.js';
 import type { MetricsDatabase } from '../../projection/metrics-tables.js';
 import { wholeLog } from '../../projection/testing/whole-log.js';
@@ -266,5 +266,5 @@ export async function seedReportsScenario(db: Kysely<MetricsDatabase>): Promise<
     if (outcomes.some((outcome) => outcome !== 'applied')) throw new Error(`the scenario was not projected in order: ${outcomes.join(', ')}`);
   }
   // The derived rows (agent days, group hours), as the leader recomputes them every round.
-  while ((await db.transaction().execute((trx) => flushDerived(trx))) > 0);
+  await flushDerivedBacklog(db);
 }
