@@ -30,6 +30,9 @@ describe('BatchSubscription', () => {
     for (let s = 0; s < 30; s++) {
       await f.store.appendToStream(`conversation-backlog${s}`, Array.from({ length: 100 }, () => newEvent()), 'any', { organizationId: 'org' });
     }
+    // All of them in JetStream before the consumer starts.
+    const jsm = await jetstreamManager(nats.connection);
+    await waitFor(async () => (await jsm.streams.info(streamName)).state.messages === 3000, { timeoutMs: 20_000 });
     const batches: number[] = [];
     const subscription = new BatchSubscription({
       db: f.db,
@@ -51,7 +54,7 @@ describe('BatchSubscription', () => {
       // messages unacked, a batch behind one of 1000 would be the few that arrived after its ack.
       expect(Math.max(...batches)).toBe(1000);
       expect(batches.filter((size) => size === 1000).length).toBeGreaterThanOrEqual(2);
-      const consumer = await (await jetstreamManager(nats.connection)).consumers.info(streamName, 'backlog');
+      const consumer = await jsm.consumers.info(streamName, 'backlog');
       expect(consumer.config.max_ack_pending).toBe(4000);
     } finally {
       await subscription.stop();

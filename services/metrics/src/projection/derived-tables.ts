@@ -49,8 +49,7 @@ export async function flushDerivedBacklog(
 /**
  * Recomputes the dirty derived rows marked up to now (at most `limit` marks, oldest first) and
  * removes those marks, in one transaction; answers how many marks it took. Marks of batches that
- * commit meanwhile stay for the next call. The projection leader calls it every round, and a
- * rebuild until none is left.
+ * commit meanwhile stay for the next call (`flushDerivedBacklog` calls it).
  */
 export async function flushDerived(trx: Transaction<MetricsDatabase>, limit = FLUSH_LIMIT): Promise<number> {
   const { rows } = await sql<{ id: string; key: string }>`
@@ -91,10 +90,10 @@ async function recomputeAgentDays(trx: Transaction<MetricsDatabase>, keys: strin
 
 /**
  * One aggregate per source and key, each a LATERAL subquery: Postgres probes an index for each
- * key (the day's range of one agent, or for intervals and assignments the GiST overlap of the
- * day, the agent found by the hash of its id: 2026-12-01-04-overlap-indexes), so recomputing a live round's keys costs what those keys' rows cost, however
- * much history the tables hold; a join of all keys with a source could otherwise be planned as
- * a scan of the whole table. Every key gets a row from each aggregate (zeros and nulls when
+ * key (the day's range of one agent; for intervals and assignments, the GiST overlap of the day,
+ * the agent found by the hash of its id: migration 2026-12-01-04-overlap-indexes), so that
+ * recomputing a live round's keys costs what those keys' rows cost, however much history the
+ * tables hold; a join of all keys with a source could be planned as a scan of the whole table. Every key gets a row from each aggregate (zeros and nulls when
  * nothing matched). `MATERIALIZED` keeps each aggregate computed once.
  */
 const AGENT_DAYS_SQL = `
