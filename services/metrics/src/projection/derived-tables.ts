@@ -1,5 +1,6 @@
 import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
 import { DerivedKeys, KEY_SEPARATOR } from './derived-keys.js';
+import { multirangeSeconds } from './multirange-seconds.js';
 import type { MetricsDatabase } from './metrics-tables.js';
 
 /**
@@ -76,10 +77,6 @@ async function recomputeDerived(trx: Transaction<MetricsDatabase>, keys: Derived
   if (keys.agentDays.size > 0) await recomputeAgentDays(trx, [...keys.agentDays].map((key) => key.split(KEY_SEPARATOR)));
 }
 
-/** Seconds in a multirange of tstzranges. */
-const MULTIRANGE_SECONDS = (expression: string) =>
-  `(SELECT coalesce(sum(extract(epoch FROM upper(r) - lower(r))), 0)::float8 FROM unnest(${expression}) AS r)`;
-
 async function recomputeAgentDays(trx: Transaction<MetricsDatabase>, keys: string[][]): Promise<void> {
   // Each key's local day [day_start, day_end) as instants; every source clipped to it. Chatting
   // time is the time not offline with at least one conversation assigned; idle time accepting
@@ -125,7 +122,7 @@ const AGENT_DAYS_SQL = `
         FROM st
         CROSS JOIN LATERAL (
           SELECT range_agg(h.span) FILTER (WHERE h.released_at IS NOT NULL) AS chats,
-                 sum(${MULTIRANGE_SECONDS("tstzmultirange(h.span) * coalesce(st.online, '{}'::tstzmultirange)")}) FILTER (WHERE h.released_at IS NOT NULL) AS concurrency,
+                 sum(${multirangeSeconds("tstzmultirange(h.span) * coalesce(st.online, '{}'::tstzmultirange)")}) FILTER (WHERE h.released_at IS NOT NULL) AS concurrency,
                  count(*) FILTER (WHERE h.started_today) AS handled,
                  count(*) FILTER (WHERE h.started_today AND h.assigned_via = 'transfer') AS transfers_in
             FROM (SELECT a.assigned_via, a.released_at,
@@ -198,8 +195,8 @@ const AGENT_DAYS_SQL = `
              coalesce(st.accepting, 0) AS accepting_seconds,
              coalesce(st.not_accepting, 0) AS not_accepting_seconds,
              coalesce(st.offline, 0) AS offline_seconds,
-             ${MULTIRANGE_SECONDS("coalesce(ch.chats, '{}'::tstzmultirange) * coalesce(st.online, '{}'::tstzmultirange)")} AS chatting_seconds,
-             ${MULTIRANGE_SECONDS("coalesce(st.accepting_ranges, '{}'::tstzmultirange) - coalesce(ch.chats, '{}'::tstzmultirange)")} AS idle_seconds,
+             ${multirangeSeconds("coalesce(ch.chats, '{}'::tstzmultirange) * coalesce(st.online, '{}'::tstzmultirange)")} AS chatting_seconds,
+             ${multirangeSeconds("coalesce(st.accepting_ranges, '{}'::tstzmultirange) - coalesce(ch.chats, '{}'::tstzmultirange)")} AS idle_seconds,
              coalesce(ch.concurrency, 0) AS chat_seconds,
              coalesce(ch.handled, 0) AS chats_handled,
              coalesce(ch.transfers_in, 0) AS transfers_in,

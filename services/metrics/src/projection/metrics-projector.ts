@@ -2,7 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { allEvents, streamCategory, type AgentEvent, type ConversationEvent, type OrganizationEvent, type SlaEvent, type TicketEvent } from '@livedesk/contracts';
 import type { RecordedEvent } from '@livedesk/event-store';
 import type { CycleFacts } from '../domain/cycle-facts.js';
-import { policyFor, toPolicyVersion, type PolicyVersion } from '../domain/sla-policy.js';
+import { policyFor, type PolicyVersion } from '../domain/sla-policy.js';
 import { evolveTicket, ticketFigures, type TicketFacts } from '../domain/ticket-figures.js';
 import {
   decodeState,
@@ -14,6 +14,7 @@ import {
   type ConversationProjection,
 } from './conversation-projection.js';
 import { rowsOfCycle, type CycleRows } from './cycle-rows.js';
+import { storedPolicyVersion } from './stored-policy.js';
 import { DerivedKeys, keysOfCycle } from './derived-keys.js';
 import { markDirty } from './derived-tables.js';
 import { LruMap } from './lru-map.js';
@@ -68,22 +69,10 @@ class Pending {
   readonly policyRows: SlaPoliciesRow[] = [];
   readonly organizations = new Map<string, OrganizationsRow>();
   readonly keys = new DerivedKeys();
-
-  get empty(): boolean {
-    return (
-      this.conversations.size === 0 &&
-      this.intervals.size === 0 &&
-      this.tickets.size === 0 &&
-      this.policyRows.length === 0 &&
-      this.organizations.size === 0 &&
-      this.keys.size === 0
-    );
-  }
 }
 
 /** The rows of a flush, computed; `write` stores them in a transaction. */
 export interface PreparedFlush {
-  readonly empty: boolean;
   write(trx: Transaction<MetricsDatabase>): Promise<void>;
 }
 
@@ -176,11 +165,6 @@ export class MetricsProjector {
     }
   }
 
-  /** Whether there is anything to flush. */
-  get hasPending(): boolean {
-    return !this.pending.empty;
-  }
-
   /**
    * Computes the rows of everything folded since the last flush and hands them over to be
    * written; folding may go on meanwhile. One flush at a time: call `flushed` once its
@@ -228,7 +212,6 @@ export class MetricsProjector {
     const inFlight = this.inFlight;
     const organizations = [...pending.organizations.values()];
     return {
-      empty: pending.empty,
       write: async (trx) => {
         if (organizations.length > 0) await this.writeOrganizations(trx, organizations, keys);
         await upsertRows(trx, 'metrics.conversation_cycles', cycleRows.map((rows) => rows.cycle), ['conversation_id', 'cycle']);
@@ -295,7 +278,7 @@ export class MetricsProjector {
     if (!row) return;
     const org = recorded.organizationId;
     const current = this.policies.get(org) ?? [];
-    this.policies.set(org, [...current, toPolicyVersion(row.policy_id, row.version, row.effective_from, row.removed ? null : policyData(row))]);
+    this.policies.set(org, [...current, storedPolicyVersion(row)]);
     this.pending.policyRows.push(row);
     await this.markPolicyChange(db, org, row.effective_from.getTime());
   }
@@ -468,7 +451,7 @@ export class MetricsProjector {
         if (!this.zones.has(org)) this.zones.set(org, undefined);
       }
       for (const row of policyRows) {
-        this.policies.get(row.organization_id)!.push(toPolicyVersion(row.policy_id, row.version, row.effective_from, row.removed ? null : policyData(row)));
+        this.policies.get(row.organization_id)!.push(storedPolicyVersion(row));
       }
       for (const row of zoneRows) this.zones.set(row.organization_id, row.time_zone);
     }
@@ -553,8 +536,4 @@ function policyRow(recorded: RecordedEvent, event: SlaEvent): SlaPoliciesRow | u
     return { ...base, policy_id: event.data.policy_id, effective_from: new Date(event.data.effective_from), removed: true, name: null, position: null, match: null, targets: null, calendar: null };
   }
   return undefined;
-}
-
-function policyData(row: SlaPoliciesRow) {
-  return { name: row.name ?? '', position: row.position ?? 0, match: row.match as never, targets: row.targets as never, calendar: row.calendar as never };
 }

@@ -20,9 +20,9 @@ const LEADER_LOCK = 'livedesk.metrics-projector';
 /**
  * Runs the metrics projection in one replica at a time: the replica that holds the leader lock
  * (a Postgres session) consumes every event from JetStream in batches through
- * `MetricsProjector`, recomputes the derived rows they touched every round, and runs the rebuilds asked for in `metrics.projection_control` (by the
- * API or `livedesk metrics rebuild`), or needed because the tables were built by an older
- * projection version. The other replicas stand by and take over when the leader's session ends.
+ * `MetricsProjector`, recomputes the derived rows they touched every METRICS_DERIVED_INTERVAL_MS,
+ * and runs the rebuilds asked for in `metrics.projection_control` (by the API or `livedesk
+ * metrics rebuild`), or needed because the tables were built by an older projection version. The other replicas stand by and take over when the leader's session ends.
  */
 @Injectable()
 export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationShutdown {

@@ -4,7 +4,8 @@ import type { Totals } from '../domain/figures.js';
 import type { Window } from '../domain/local-windows.js';
 import type { MetricsDatabase } from '../projection/metrics-tables.js';
 import { duration, type TimeBasis } from './time-basis.js';
-import { multirangeSeconds, windowParams } from './window-params.js';
+import { multirangeSeconds } from '../projection/multirange-seconds.js';
+import { windowParams } from './window-params.js';
 
 export interface AgentTotalsFilter {
   organizationId: string;

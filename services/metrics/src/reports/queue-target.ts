@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import { SlaPolicyData } from '@livedesk/contracts';
-import { policyFor, toPolicyVersion } from '../domain/sla-policy.js';
+import { policyFor } from '../domain/sla-policy.js';
 import type { MetricsDatabase } from '../projection/metrics-tables.js';
+import { storedPolicyVersion } from '../projection/stored-policy.js';
 
 export interface QueueTarget {
   policy_id: string;
@@ -19,15 +19,7 @@ export const DEFAULT_QUEUE_TARGET_SECONDS = 45;
  */
 export async function queueTarget(db: Kysely<MetricsDatabase>, organizationId: string, groupId: string | null, now: Date): Promise<QueueTarget> {
   const rows = await db.selectFrom('metrics.sla_policies').selectAll().where('organization_id', '=', organizationId).orderBy('version').execute();
-  const versions = rows.map((row) =>
-    toPolicyVersion(
-      row.policy_id,
-      row.version,
-      row.effective_from,
-      // Stored from validated SlaPolicySet events; parsed again because jsonb comes back untyped.
-      row.removed ? null : SlaPolicyData.parse({ name: row.name, position: row.position, match: row.match, targets: row.targets, calendar: row.calendar }),
-    ),
-  );
+  const versions = rows.map(storedPolicyVersion);
   const policy = policyFor(versions, { started_at: now, group_id: groupId ?? '', channel: 'chat', priority: 'normal' });
   return { policy_id: policy.policy_id, queue_target_seconds: policy.targets.queue_seconds ?? DEFAULT_QUEUE_TARGET_SECONDS };
 }

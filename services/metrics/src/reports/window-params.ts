@@ -13,7 +13,3 @@ export function windowParams(windows: readonly Window[]): { starts: string[]; en
     until: new Date(Math.max(...windows.map((w) => w.to.getTime()))),
   };
 }
-
-/** Seconds in a multirange of tstzranges (SQL). */
-export const multirangeSeconds = (expression: string): string =>
-  `(SELECT coalesce(sum(extract(epoch FROM upper(r) - lower(r))), 0)::float8 FROM unnest(${expression}) AS r)`;
