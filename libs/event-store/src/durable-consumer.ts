@@ -1,7 +1,6 @@
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type Consumer } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, type Consumer } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { nanos } from '@nats-io/transport-node';
-import { isApiError } from './event-stream.js';
+import { ensureDurableConsumer } from '@livedesk/messaging';
 
 export interface DurableConsumerSettings {
   nats: NatsConnection;
@@ -16,35 +15,23 @@ export interface DurableConsumerSettings {
   /** Deliveries of one message at the most (default 20). */
   maxDeliver?: number;
   /**
-   * Messages delivered and not acked yet at the most (the server's default when omitted: 1000).
-   * A consumer that acks a batch after its commit needs room for the batch being written and the
-   * next one arriving meanwhile.
+   * Messages delivered and not acked yet at the most (default 1000, the server's). A consumer
+   * that acks a batch after its commit needs room for the batch being written and the next one
+   * arriving meanwhile.
    */
   maxAckPending?: number;
 }
 
-/**
- * Creates the durable pull consumer (explicit acks, from the stream's first message), or brings
- * an existing one to these settings, and answers it. Replicas starting together may race to
- * create it: the loser finds it made with the same settings.
- */
+/** The subscriptions' durable pull consumer, created or brought to these settings (`ensureDurableConsumer`). */
 export async function durableConsumer(settings: DurableConsumerSettings): Promise<Consumer> {
   const { nats, streamName, consumer } = settings;
-  const jsm = await jetstreamManager(nats);
-  const config = {
-    durable_name: consumer,
-    ack_policy: AckPolicy.Explicit,
-    deliver_policy: DeliverPolicy.All,
-    ack_wait: nanos(settings.ackWaitMs ?? 30_000),
-    max_deliver: settings.maxDeliver ?? 20,
-    ...(settings.maxAckPending ? { max_ack_pending: settings.maxAckPending } : {}),
-    ...(settings.filterSubject ? { filter_subject: settings.filterSubject } : {}),
-  };
-  try {
-    await jsm.consumers.add(streamName, config);
-  } catch (error) {
-    // 10148: created by another replica with the same settings; 10013/10105: exists, update it.
-    if (!isApiError(error, 10148)) await jsm.consumers.update(streamName, consumer, config);
-  }
+  await ensureDurableConsumer(await jetstreamManager(nats), {
+    stream: streamName,
+    name: consumer,
+    ...(settings.filterSubject ? { filterSubject: settings.filterSubject } : {}),
+    ackWaitMs: settings.ackWaitMs ?? 30_000,
+    maxDeliver: settings.maxDeliver ?? 20,
+    ...(settings.maxAckPending ? { maxAckPending: settings.maxAckPending } : {}),
+  });
   return jetstream(nats).consumers.get(streamName, consumer);
 }

@@ -46,6 +46,6 @@ export async function ensureEventStream(jsm: JetStreamManager, config: EventStre
   await jsm.streams.update(config.name, settings);
 }
 
-export function isApiError(error: unknown, code: number): boolean {
+function isApiError(error: unknown, code: number): boolean {
   return error instanceof JetStreamApiError && error.code === code;
 }
