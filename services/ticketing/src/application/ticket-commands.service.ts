@@ -75,24 +75,24 @@ export class TicketCommands {
     const streamId = ticketStreamId(ticketId);
     const deadline = Date.now() + RETRY_BUDGET_MS;
     for (;;) {
-      const loaded = foldTicket(await this.store.readStream(streamId));
+      const history = await this.store.readStream(streamId);
+      const loaded = foldTicket(history);
       if (loaded.organizationId !== undefined && loaded.organizationId !== context.organizationId) throw refuse.ticketNotFound();
       const state = loaded.state;
       let decided: TicketEvent[];
       try {
         decided = decide(command, state);
       } catch (error) {
-        // Ticket ids derive from what a ticket comes from (an email, a chat): finding it there
-        // already is the answer to a repeat, not a conflict.
-        if (error instanceof DomainError && error.reason === 'ticket_exists' && state.status !== 'none') {
-          return { ticket: state, duplicate: true, events: [] };
+        // Ticket ids derive from what a ticket comes from (an email, a chat): a create finding
+        // its ticket holding the events it stored itself is a repeat; one made by another
+        // command stays a refusal, for the caller to deal with.
+        const firstEventId = eventIdFor(context.commandId, 0);
+        if (error instanceof DomainError && error.reason === 'ticket_exists' && history.some((event) => event.eventId === firstEventId)) {
+          return { ticket: state as OpenedTicket, duplicate: true, events: [] };
         }
         throw error;
       }
-      if (decided.length === 0) {
-        if (state.status === 'none') throw refuse.ticketNotFound();
-        return { ticket: state, duplicate: true, events: [] };
-      }
+      if (decided.length === 0) return { ticket: state as OpenedTicket, duplicate: true, events: [] };
       const occurredAt = this.clock.now();
       const newEvents: NewEvent[] = decided.map((event, index) => ({
         eventId: eventIdFor(context.commandId, index),

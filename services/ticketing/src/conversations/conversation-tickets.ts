@@ -4,11 +4,20 @@ import { EventStore, type RecordedEvent } from '@livedesk/event-store';
 import { EVENT_STORE, SERVICE_CONFIG } from '@livedesk/service-kit';
 import { DomainError, refuse, ticketReference, type TicketActor } from '../domain/index.js';
 import { conversationTicketId, derivedId } from '../application/command-ids.js';
-import { TicketCommands, type TicketOutcome } from '../application/ticket-commands.service.js';
+import { TicketCommands, type TicketCommandContext, type TicketOutcome } from '../application/ticket-commands.service.js';
 import type { TicketingConfig } from '../ticketing-config.js';
 import { chatFactsOf, subjectFrom, type ChatFacts } from './chat-facts.js';
 
 const CONVERSATION_PREFIX = 'conversation-';
+
+/** What a chat's ticket is opened with. */
+interface ChatTicket {
+  source: 'chat' | 'missed_chat' | 'offline_message';
+  requester: { customer_id: string; email?: string; name?: string };
+  subject: string;
+  /** The customer's message left in the chat: the ticket's first reply. */
+  firstMessage?: { replyId: string; text: string; via: 'widget'; attachments: [] };
+}
 const FROM_CONVERSATIONS: TicketActor = { kind: 'system', id: 'ticketing' };
 
 /**
@@ -86,13 +95,35 @@ export class ConversationTickets {
     );
   }
 
-  private create(
+  /**
+   * Opens the conversation's ticket. When it exists already (made another way: a missed chat,
+   * an agent, an earlier message), a message left is added to it as the requester's reply, and
+   * anything else answers the ticket as it is.
+   */
+  private async create(
     facts: ChatFacts,
     commandId: string,
-    ticket: { source: 'chat' | 'missed_chat' | 'offline_message'; requester: { customer_id: string; email?: string; name?: string }; subject: string; firstMessage?: { replyId: string; text: string; via: 'widget'; attachments: [] } },
+    ticket: ChatTicket,
     actor: TicketActor = FROM_CONVERSATIONS,
   ): Promise<TicketOutcome> {
     const ticketId = conversationTicketId(facts.organizationId, facts.chatId);
+    const context = { organizationId: facts.organizationId, commandId, metadata: { actor } };
+    try {
+      return await this.open(facts, ticketId, ticket, actor, context);
+    } catch (error) {
+      if (!(error instanceof DomainError && error.reason === 'ticket_exists')) throw error;
+      if (!ticket.firstMessage) return { ticket: await this.commands.load(facts.organizationId, ticketId), duplicate: true, events: [] };
+      return this.commands.execute(ticketId, { type: 'reply', actor: { kind: 'requester', customerId: facts.customerId }, ...ticket.firstMessage }, context);
+    }
+  }
+
+  private open(
+    facts: ChatFacts,
+    ticketId: string,
+    ticket: ChatTicket,
+    actor: TicketActor,
+    context: TicketCommandContext,
+  ): Promise<TicketOutcome> {
     return this.commands.execute(
       ticketId,
       {
@@ -108,7 +139,7 @@ export class ConversationTickets {
         transcript: facts.transcript,
         ...(ticket.firstMessage ? { firstMessage: ticket.firstMessage } : {}),
       },
-      { organizationId: facts.organizationId, commandId, metadata: { actor } },
+      context,
     );
   }
 }

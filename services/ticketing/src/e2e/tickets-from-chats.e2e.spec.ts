@@ -154,6 +154,24 @@ describe('tickets from chats', () => {
     expect(list.body.tickets.map((t: any) => t.conversation_id)).toEqual([missed]);
   });
 
+  it('adds a message left in a chat that has a ticket already to that ticket, as the customer\'s reply', async () => {
+    const org = await system.createOrganization('Followup');
+    const returns = await system.createGroup(org.organization_id, 'Returns', 'manual');
+    const hal = await system.createAgent(org.organization_id, { email: 'hal@follow.test', groups: [returns] });
+    const agent = await open('agent', hal.token);
+    const customer = await open('customer', await system.customerToken(org.organization_id));
+    const { chat_id: chatId } = await customer.call('start_chat', { group_id: returns, message: { text: 'My parcel came damaged.', client_id: 'p-1' } });
+    // Still queued: hal may read it and makes its ticket; then the customer gives up waiting.
+    const ticket = await agent.call('create_ticket', { chat_id: chatId, subject: 'Damaged parcel' });
+    await customer.call('leave_message', { chat_id: chatId, email: 'ivy@example.test', text: 'Photos are on their way by email.' });
+    await agent.push('ticket_updated', (p) => p.ticket_id === ticket.ticket_id && p.type === 'TicketReplied', 15_000);
+    const read = await api('GET', `/v1/organizations/${org.organization_id}/tickets/${ticket.ticket_id}`, hal.token);
+    expect(read.body.events.map((e: any) => e.type)).toEqual(['TicketCreated', 'TicketReplied']);
+    expect(read.body.events[1]).toMatchObject({ data: { author: { kind: 'customer' }, via: 'widget', text: 'Photos are on their way by email.' } });
+    const list = await api('GET', `/v1/organizations/${org.organization_id}/tickets`, hal.token);
+    expect(list.body.tickets.map((t: any) => [t.ticket_id, t.source])).toEqual([[ticket.ticket_id, 'chat']]);
+  });
+
   it('refuses bad HTTP input with a clear reason, and answers a repeated client id with the same ticket', async () => {
     const org = await system.createOrganization('Strict');
     const erin = await system.createAgent(org.organization_id, { email: 'erin@strict.test' });
