@@ -32,26 +32,35 @@ export class Attachments {
     if (refusal) throw new AttachmentRefusedError(refusal);
   }
 
+  /**
+   * Stores a file under its id and answers its description. An id stored already (a retry, a
+   * reused client id) answers what was stored first, whatever this file is: its row and its
+   * content never change. The content is written before the row, under a key that names its
+   * digest, so a row never points at missing bytes nor at another file's.
+   */
   async store(organizationId: string, attachmentId: string, file: { name: string; contentType: string; content: Buffer }): Promise<AttachmentRef> {
     const contentType = normalizedType(file.contentType);
     this.check(file.name, contentType, file.content.length);
-    const key = `${organizationId}/${attachmentId}`;
+    const stored = await this.refOf(organizationId, attachmentId);
+    if (stored) return stored;
+    const sha256 = createHash('sha256').update(file.content).digest('hex');
+    const key = `${organizationId}/${attachmentId}/${sha256}`;
     await this.storage.put(key, file.content, contentType);
     const name = file.name.slice(0, 255) || 'attachment';
     await this.db
       .insertInto('ticketing.attachments')
-      .values({
-        attachment_id: attachmentId,
-        organization_id: organizationId,
-        name,
-        content_type: contentType,
-        size: file.content.length,
-        sha256: createHash('sha256').update(file.content).digest('hex'),
-        storage_key: key,
-      })
+      .values({ attachment_id: attachmentId, organization_id: organizationId, name, content_type: contentType, size: file.content.length, sha256, storage_key: key })
       .onConflict((oc) => oc.column('attachment_id').doNothing())
       .execute();
-    return { attachment_id: attachmentId, name, content_type: contentType, size: file.content.length };
+    // A concurrent store of the same id may have won the row.
+    const ref = await this.refOf(organizationId, attachmentId);
+    if (!ref) throw new Error(`attachment ${attachmentId} is stored for another organization`);
+    return ref;
+  }
+
+  private async refOf(organizationId: string, attachmentId: string): Promise<AttachmentRef | undefined> {
+    const { found } = await this.refsOf(organizationId, [attachmentId]);
+    return found[0];
   }
 
   /** The descriptions of the organization's attachments of these ids; an unknown id (or another organization's) is missing. */

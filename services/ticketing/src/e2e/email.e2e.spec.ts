@@ -224,6 +224,9 @@ describe('tickets by email', () => {
     const stored = await upload('receipt.pdf', 'application/pdf', receipt, 'u-3');
     expect(stored).toMatchObject({ status: 201, body: { name: 'receipt.pdf', content_type: 'application/pdf', size: receipt.length } });
     expect((await upload('receipt.pdf', 'application/pdf', receipt, 'u-3')).body.attachment_id).toBe(stored.body.attachment_id);
+    // The client id used again for another file: the first one stays, its description and its bytes (mailed below).
+    const reused = await upload('other.pdf', 'application/pdf', Buffer.from('%PDF-1.4 another file, longer than the receipt'), 'u-3');
+    expect(reused.body).toEqual(stored.body);
     const other = await ticketing.http('POST', `/v1/organizations/${orgA}/tickets/${cy.ticket_id}/replies`, {
       token: await ticketing.agentToken(orgB, 'mallory'),
       body: { client_id: 'x', text: 'x' },
