@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from '@livedesk/auth';
 import { ApiErrorFilter, EventStoreModule } from '@livedesk/service-kit';
 import { DirectoryCheck } from './application/directory-check.js';
+import { ChatAccess } from './conversations/chat-access.js';
 import { TicketCommands } from './application/ticket-commands.service.js';
 import { TicketQueries } from './application/ticket-queries.service.js';
 import { ConversationTickets } from './conversations/conversation-tickets.js';
@@ -34,6 +35,7 @@ import { TicketingController } from './transport/ticketing.controller.js';
     TicketCommands,
     TicketQueries,
     DirectoryCheck,
+    ChatAccess,
     ConversationTickets,
     ConversationTicketsSubscription,
     InboundEmailHandler,

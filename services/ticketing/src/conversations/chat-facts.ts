@@ -8,8 +8,6 @@ export interface ChatFacts {
   customerId: string;
   groupId: string;
   transcript: TranscriptMessage[];
-  /** The agents who ever had the chat. */
-  agentIds: string[];
 }
 
 /**
@@ -30,7 +28,6 @@ export function chatFactsOf(events: readonly RecordedEvent[]): ChatFacts | undef
         customerId: event.data.customer_id,
         groupId: event.data.group_id,
         transcript: [],
-        agentIds: [],
       };
       continue;
     }
@@ -50,9 +47,6 @@ export function chatFactsOf(events: readonly RecordedEvent[]): ChatFacts | undef
         break;
       case 'ConversationTransferred':
         if (event.data.to_group_id !== undefined) facts.groupId = event.data.to_group_id;
-        break;
-      case 'AgentAssigned':
-        if (!facts.agentIds.includes(event.data.agent_id)) facts.agentIds.push(event.data.agent_id);
         break;
       default:
         break;

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { allEvents, isSupervisor, streamCategory, type Actor, type ConversationEvent, type TicketingCommand } from '@livedesk/contracts';
+import { allEvents, streamCategory, type Actor, type ConversationEvent, type TicketingCommand } from '@livedesk/contracts';
 import { EventStore, type RecordedEvent } from '@livedesk/event-store';
 import { EVENT_STORE, SERVICE_CONFIG } from '@livedesk/service-kit';
 import { DomainError, refuse, ticketReference, type TicketActor } from '../domain/index.js';
 import { conversationTicketId, derivedId } from '../application/command-ids.js';
 import { TicketCommands, type TicketCommandContext, type TicketOutcome } from '../application/ticket-commands.service.js';
 import type { TicketingConfig } from '../ticketing-config.js';
+import { ChatAccess } from './chat-access.js';
 import { chatFactsOf, subjectFrom, type ChatFacts } from './chat-facts.js';
 
 const CONVERSATION_PREFIX = 'conversation-';
@@ -35,6 +36,7 @@ export class ConversationTickets {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(SERVICE_CONFIG) config: TicketingConfig,
     private readonly commands: TicketCommands,
+    private readonly access: ChatAccess,
   ) {
     this.missedReasons = new Set(config.TICKETS_FROM_MISSED_CHATS);
   }
@@ -70,14 +72,15 @@ export class ConversationTickets {
     });
   }
 
-  /** `create_from_chat`: the agent must be of the chat's organization and allowed to read it. */
+  /** `create_from_chat`: the agent must be of the chat's organization and allowed to read it (`ChatAccess`). */
   async fromChat(wire: TicketingCommand<'create_from_chat'>): Promise<TicketOutcome> {
     const events = await this.store.readStream(`${CONVERSATION_PREFIX}${wire.chat_id}`);
     const facts = chatFactsOf(events);
     if (!facts || facts.organizationId !== wire.organization_id) {
       throw new DomainError('not_found', 'chat_not_found', 'The chat does not exist.');
     }
-    if (!mayReadChat(facts, wire.actor)) throw refuse.agentsOnly();
+    if (wire.actor.kind === 'customer') throw refuse.agentsOnly();
+    if (wire.actor.kind === 'agent') await this.access.requireReadable(wire.organization_id, wire.actor, wire.chat_id);
     const firstCustomerMessage = facts.transcript.find((message) => message.author.kind === 'customer');
     return this.create(
       facts,
@@ -142,13 +145,6 @@ export class ConversationTickets {
       context,
     );
   }
-}
-
-/** conversation's read rule for agents: supervisors and admins, anyone while it is queued, and every agent it was ever assigned to. */
-function mayReadChat(facts: ChatFacts, actor: Actor): boolean {
-  if (actor.kind === 'system') return true;
-  if (actor.kind !== 'agent') return false;
-  return isSupervisor(actor) || facts.agentIds.includes(actor.id) || facts.agentIds.length === 0;
 }
 
 export function actorOf(actor: Actor): TicketActor {

@@ -154,6 +154,27 @@ describe('tickets from chats', () => {
     expect(list.body.tickets.map((t: any) => t.conversation_id)).toEqual([missed]);
   });
 
+  it("lets an agent make a chat's ticket exactly when the conversation service lets them read the chat", async () => {
+    const org = await system.createOrganization('Requeue');
+    const sales = await system.createGroup(org.organization_id, 'Sales', 'manual');
+    const billing = await system.createGroup(org.organization_id, 'Billing', 'manual');
+    const kim = await system.createAgent(org.organization_id, { email: 'kim@requeue.test', groups: [sales] });
+    const lee = await system.createAgent(org.organization_id, { email: 'lee@requeue.test', groups: [billing] });
+    const first = await open('agent', kim.token);
+    const second = await open('agent', lee.token);
+    const customer = await open('customer', await system.customerToken(org.organization_id));
+    const { chat_id: chatId } = await customer.call('start_chat', { group_id: sales, message: { text: 'Can I pay by invoice?', client_id: 'q-1' } });
+    await first.call('join_chat', { chat_id: chatId });
+    // Kim holds it: lee, never assigned and no supervisor, may not read it, nor make its ticket.
+    const refused = await second.request('create_ticket', { chat_id: chatId });
+    expect(refused.payload.error.code).toBe('authorization');
+    // Back in a queue, any agent may read it (to decide whether to take it), and make its ticket.
+    await first.call('transfer_chat', { chat_id: chatId, target: { group_id: billing } });
+    const ticket = await second.call('create_ticket', { chat_id: chatId, subject: 'Invoice payment' });
+    const read = await api('GET', `/v1/organizations/${org.organization_id}/tickets/${ticket.ticket_id}`, lee.token);
+    expect(read.body.events[0].data).toMatchObject({ source: 'chat', conversation_id: chatId, created_by: { kind: 'agent', id: lee.agentId } });
+  });
+
   it('adds a message left in a chat that has a ticket already to that ticket, as the customer\'s reply', async () => {
     const org = await system.createOrganization('Followup');
     const returns = await system.createGroup(org.organization_id, 'Returns', 'manual');
