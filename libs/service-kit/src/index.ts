@@ -21,3 +21,5 @@ export { parseBody, parseOrRefuse } from './http/parse-body.js';
 export { CLOCK, systemClock, type Clock } from './clock/clock.js';
 export { NatsTestClock, testClockSubject } from './clock/test-clock.js';
 export { buildOpenApiDocument, type ApiOperation, type OpenApiInfo } from './http/openapi.js';
+export { decodeCursor, encodeCursor, InvalidCursorError } from './refusals/keyset-cursor.js';
+export { toCommandError } from './refusals/to-command-error.js';

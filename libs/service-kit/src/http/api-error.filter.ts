@@ -1,6 +1,7 @@
 import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
-import type { ErrorCode } from '@livedesk/contracts';
+import { DomainError, type ErrorCode } from '@livedesk/contracts';
+import { CommandFailedError, CommandTimeoutError, NoRespondersError } from '@livedesk/messaging';
 import { ApiError } from './api-error.js';
 
 const CODE_OF_STATUS: Partial<Record<number, ErrorCode>> = {
@@ -21,8 +22,19 @@ export interface ApiErrorAnswer {
   body: { error: { code: ErrorCode; message: string; reason?: string } };
 }
 
+/** A refusal of a domain rule or of a service the request needed, as an `ApiError`; anything else as it is. */
+function asApiError(exception: unknown): unknown {
+  if (exception instanceof DomainError) return new ApiError(exception.code, exception.message, exception.reason);
+  if (exception instanceof NoRespondersError || exception instanceof CommandTimeoutError) {
+    return new ApiError('unavailable', 'a service this request needs does not answer; try again', 'dependency_unavailable');
+  }
+  if (exception instanceof CommandFailedError && exception.code === 'validation') return new ApiError('validation', exception.message, exception.reason);
+  return exception;
+}
+
 /** The HTTP answer to what a `/v1/` request threw (contracts' `HttpErrorBody`). */
-export function apiErrorOf(exception: unknown): ApiErrorAnswer {
+export function apiErrorOf(thrown: unknown): ApiErrorAnswer {
+  const exception = asApiError(thrown);
   if (exception instanceof ApiError) {
     const error = { code: exception.code, message: exception.message, ...(exception.reason ? { reason: exception.reason } : {}) };
     return { status: exception.status, body: { error } };

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Actor, ChatStatus, ChatSummary } from '@livedesk/contracts';
 import type { AppendAlso } from '@livedesk/event-store';
+import { decodeCursor, encodeCursor } from '@livedesk/service-kit';
 
 export interface ChatsTable {
   chat_id: string;
@@ -82,12 +83,12 @@ export async function listChats(db: Kysely<ReadModelTables>, query: ListChatsQue
   if (query.statuses) select = select.where('status', 'in', [...query.statuses]);
   const after = decodeCursor(query.cursor);
   if (after) {
-    select = select.where(sql<boolean>`(started_at, chat_id) < (${after.startedAt}::timestamptz, ${after.chatId})`);
+    select = select.where(sql<boolean>`(started_at, chat_id) < (${after.at}::timestamptz, ${after.id})`);
   }
   const rows = await select.orderBy('started_at', 'desc').orderBy('chat_id', 'desc').limit(query.limit + 1).execute();
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
-  const nextCursor = rows.length > query.limit && last ? encodeCursor(last) : null;
+  const nextCursor = rows.length > query.limit && last ? encodeCursor(last.started_at, last.chat_id) : null;
   return { rows: page, nextCursor };
 }
 
@@ -105,24 +106,4 @@ export function rowToSummary(row: ChatsTable): ChatSummary {
     updated_at: row.updated_at.toISOString(),
     version: row.version,
   };
-}
-
-function encodeCursor(row: ChatsTable): string {
-  return Buffer.from(JSON.stringify([row.started_at.toISOString(), row.chat_id])).toString('base64url');
-}
-
-/** A cursor the client altered is treated as a validation error by the caller. */
-export class InvalidCursorError extends Error {}
-
-function decodeCursor(cursor: string | undefined): { startedAt: string; chatId: string } | undefined {
-  if (cursor === undefined) return undefined;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && typeof value[0] === 'string' && !Number.isNaN(Date.parse(value[0])) && typeof value[1] === 'string') {
-      return { startedAt: value[0], chatId: value[1] };
-    }
-  } catch {
-    // fall through
-  }
-  throw new InvalidCursorError('cursor is not one this service issued');
 }

@@ -8,9 +8,9 @@ import {
   type ConversationQueryName,
   type ConversationQueryReply,
 } from '@livedesk/contracts';
+import { toCommandError } from '@livedesk/service-kit';
 import { ConversationCommands } from '../application/conversation-commands.service.js';
 import { ConversationQueries } from '../application/conversation-queries.service.js';
-import { toCommandError } from './to-command-error.js';
 
 /**
  * The conversation service's NATS commands (`<prefix>.cmd.conversation.<name>`), in the

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { AttachmentRef } from '@livedesk/contracts';
+import { DomainError, type AttachmentRef } from '@livedesk/contracts';
 import type { TicketingTables } from '../read-model/ticketing-tables.js';
 import type { AttachmentStorage } from './attachment-storage.js';
 import { AttachmentPolicy, normalizedType, type AttachmentRefusal } from './attachment-policy.js';
 
-/** A file refused by the policy (the caller answers 400 over HTTP, 552/554 over SMTP). */
-export class AttachmentRefusedError extends Error {
+/** A file refused by the policy (a validation refusal over HTTP; 552/554 over SMTP). */
+export class AttachmentRefusedError extends DomainError {
   constructor(readonly refusal: AttachmentRefusal) {
-    super(refusal.message);
+    super('validation', refusal.reason, refusal.message);
     this.name = 'AttachmentRefusedError';
   }
 }

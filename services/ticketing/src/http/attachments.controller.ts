@@ -4,7 +4,6 @@ import { ApiCallers } from '@livedesk/auth';
 import { ApiError } from '@livedesk/service-kit';
 import { derivedId } from '../application/command-ids.js';
 import { Attachments } from '../attachments/attachments.js';
-import { toApiError } from '../transport/to-api-error.js';
 import { callerKey } from './api-actor.js';
 
 /**
@@ -33,17 +32,13 @@ export class AttachmentsController {
     if (!clientId || clientId.length > 128) throw new ApiError('validation', 'query.client_id (at most 128 characters) is required', 'invalid_query');
     const contentType = request.headers['content-type'] ?? 'application/octet-stream';
     const declared = Number(request.headers['content-length'] ?? NaN);
-    try {
-      // Refused before the body is read when its declared size or type is already wrong.
-      this.attachments.check(name, contentType, Number.isFinite(declared) ? declared : 0);
-      const content = await readBody(request, this.attachments.policy.maxBytes);
-      const attachmentId = derivedId('api-attachment', organizationId, callerKey(caller), clientId);
-      const ref = await this.attachments.store(organizationId, attachmentId, { name, contentType, content });
-      response.status(201);
-      return ref;
-    } catch (error) {
-      throw toApiError(error);
-    }
+    // Refused before the body is read when its declared size or type is already wrong.
+    this.attachments.check(name, contentType, Number.isFinite(declared) ? declared : 0);
+    const content = await readBody(request, this.attachments.policy.maxBytes);
+    const attachmentId = derivedId('api-attachment', organizationId, callerKey(caller), clientId);
+    const ref = await this.attachments.store(organizationId, attachmentId, { name, contentType, content });
+    response.status(201);
+    return ref;
   }
 
   @Get(':attachmentId')

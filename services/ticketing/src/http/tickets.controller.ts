@@ -10,7 +10,6 @@ import { TicketCommands, type TicketOutcome } from '../application/ticket-comman
 import { TicketQueries } from '../application/ticket-queries.service.js';
 import { Attachments } from '../attachments/attachments.js';
 import { ticketReference, type TicketCommand } from '../domain/index.js';
-import { toApiError } from '../transport/to-api-error.js';
 import { apiActor, callerKey } from './api-actor.js';
 
 /**
@@ -35,25 +34,23 @@ export class TicketsController {
     const status = typeof query.status === 'string' ? query.status.split(',') : query.status;
     const parsed = parseOrRefuse(ticketHttp.TicketListQuery, { ...query, ...(status === undefined ? {} : { status }) }, 'query');
     const statuses = parsed.status === undefined ? undefined : ([] as TicketStatus[]).concat(parsed.status);
-    return run(() =>
-      this.queries.list({
-        organizationId,
-        ...(statuses ? { statuses } : {}),
-        ...(parsed.assignee_id ? { assigneeId: parsed.assignee_id } : {}),
-        ...(parsed.group_id ? { groupId: parsed.group_id } : {}),
-        ...(parsed.requester ? { requester: parsed.requester } : {}),
-        ...(parsed.q ? { text: parsed.q } : {}),
-        ...(parsed.cursor ? { cursor: parsed.cursor } : {}),
-        limit: parsed.limit ?? 25,
-      }),
-    );
+    return this.queries.list({
+      organizationId,
+      ...(statuses ? { statuses } : {}),
+      ...(parsed.assignee_id ? { assigneeId: parsed.assignee_id } : {}),
+      ...(parsed.group_id ? { groupId: parsed.group_id } : {}),
+      ...(parsed.requester ? { requester: parsed.requester } : {}),
+      ...(parsed.q ? { text: parsed.q } : {}),
+      ...(parsed.cursor ? { cursor: parsed.cursor } : {}),
+      limit: parsed.limit ?? 25,
+    });
   }
 
   @Post('tickets')
   async create(@Param('organizationId') organizationId: string, @Headers('authorization') authorization: string | undefined, @Body() body: unknown, @Res({ passthrough: true }) response: Response) {
     const caller = await this.callers.requireAgentOf(authorization, organizationId);
     const request = parseBody(ticketHttp.CreateTicketRequest, body);
-    if (request.group_id) await run(() => this.directory.requireMembers(organizationId, { agentIds: [], groupIds: [request.group_id!] }));
+    if (request.group_id) await this.directory.requireMembers(organizationId, { agentIds: [], groupIds: [request.group_id!] });
     const ticketId = derivedId('api-ticket', organizationId, callerKey(caller), request.client_id);
     const files = await this.refs(organizationId, request.message?.attachment_ids);
     const outcome = await this.execute(caller, organizationId, ticketId, derivedId('api-create', ticketId), {
@@ -79,7 +76,7 @@ export class TicketsController {
   @Get('tickets/:ticketId')
   async get(@Param('organizationId') organizationId: string, @Param('ticketId') ticketId: string, @Headers('authorization') authorization: string | undefined) {
     await this.callers.requireAgentOf(authorization, organizationId);
-    return run(() => this.queries.get(organizationId, ticketId));
+    return this.queries.get(organizationId, ticketId);
   }
 
   @Post('tickets/:ticketId/replies')
@@ -135,13 +132,11 @@ export class TicketsController {
     const caller = await this.callers.requireAgentOf(authorization, organizationId);
     const request = parseBody(ticketHttp.AssignRequest, body);
     // The ticket first: another organization's ticket answers 404 before its ids are looked up.
-    await run(() => this.commands.load(organizationId, ticketId));
-    await run(() =>
-      this.directory.requireMembers(organizationId, {
-        agentIds: request.agent_id ? [request.agent_id] : [],
-        groupIds: request.group_id ? [request.group_id] : [],
-      }),
-    );
+    await this.commands.load(organizationId, ticketId);
+    await this.directory.requireMembers(organizationId, {
+      agentIds: request.agent_id ? [request.agent_id] : [],
+      groupIds: request.group_id ? [request.group_id] : [],
+    });
     const outcome = await this.execute(caller, organizationId, ticketId, randomUUID(), {
       type: 'assign',
       actor: apiActor(caller),
@@ -163,7 +158,7 @@ export class TicketsController {
       ...(request.add_tags || request.remove_tags ? [{ type: 'change_tags', actor, add: request.add_tags ?? [], remove: request.remove_tags ?? [] } as const] : []),
       ...(request.attachment_ids ? [{ type: 'add_attachments', actor, attachments: await this.refs(organizationId, request.attachment_ids) } as const] : []),
     ];
-    let outcome: TicketOutcome = { ticket: await run(() => this.commands.load(organizationId, ticketId)), duplicate: true, events: [] };
+    let outcome: TicketOutcome = { ticket: await this.commands.load(organizationId, ticketId), duplicate: true, events: [] };
     let changed = false;
     for (const command of commands) {
       outcome = await this.execute(caller, organizationId, ticketId, randomUUID(), command);
@@ -173,12 +168,12 @@ export class TicketsController {
   }
 
   private async execute(caller: ApiCaller, organizationId: string, ticketId: string, commandId: string, command: TicketCommand): Promise<TicketOutcome> {
-    return run(() => this.commands.execute(ticketId, command, { organizationId, commandId, metadata: { actor: apiActor(caller) } }));
+    return this.commands.execute(ticketId, command, { organizationId, commandId, metadata: { actor: apiActor(caller) } });
   }
 
   /** The ticket as the read model has it after the command (written in the command's transaction). */
   private async answer(organizationId: string, ticketId: string, outcome: TicketOutcome) {
-    return { ticket: await run(() => this.queries.summary(organizationId, ticketId)), duplicate: outcome.duplicate };
+    return { ticket: await this.queries.summary(organizationId, ticketId), duplicate: outcome.duplicate };
   }
 
   /** Attachments are uploaded first (`POST …/attachments`); an id that is not the organization's is refused. */
@@ -186,13 +181,5 @@ export class TicketsController {
     const { found, missing } = await this.attachments.refsOf(organizationId, ids ?? []);
     if (missing.length > 0) throw new ApiError('validation', `attachment ${missing.join(', ')} does not exist`, 'attachment_not_found');
     return found;
-  }
-}
-
-async function run<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw toApiError(error);
   }
 }

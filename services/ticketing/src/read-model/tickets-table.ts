@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { TicketStatus, TicketSummary } from '@livedesk/contracts';
+import { decodeCursor, encodeCursor } from '@livedesk/service-kit';
 import type { OpenedTicket } from '../domain/index.js';
 import type { TicketingTables, TicketsTable } from './ticketing-tables.js';
 
@@ -76,11 +77,11 @@ export async function listTickets(db: Kysely<TicketingTables>, filter: TicketFil
   }
   if (filter.text !== undefined) select = select.where(sql<boolean>`search @@ plainto_tsquery('simple', ${filter.text})`);
   const after = decodeCursor(filter.cursor);
-  if (after) select = select.where(sql<boolean>`(updated_at, ticket_id) < (${after.updatedAt}::timestamptz, ${after.ticketId})`);
+  if (after) select = select.where(sql<boolean>`(updated_at, ticket_id) < (${after.at}::timestamptz, ${after.id})`);
   const rows = await select.orderBy('updated_at', 'desc').orderBy('ticket_id', 'desc').limit(filter.limit + 1).execute();
   const page = rows.slice(0, filter.limit);
   const last = page.at(-1);
-  return { rows: page, nextCursor: rows.length > filter.limit && last ? encodeCursor(last) : null };
+  return { rows: page, nextCursor: rows.length > filter.limit && last ? encodeCursor(last.updated_at, last.ticket_id) : null };
 }
 
 export function getTicketRow(db: Kysely<TicketingTables>, organizationId: string, ticketId: string): Promise<TicketRow | undefined> {
@@ -113,24 +114,4 @@ export function rowToSummary(row: TicketRow): TicketSummary {
     updated_at: row.updated_at.toISOString(),
     version: row.version,
   };
-}
-
-/** A cursor the client altered is a validation error for the caller. */
-export class InvalidCursorError extends Error {}
-
-function encodeCursor(row: TicketRow): string {
-  return Buffer.from(JSON.stringify([row.updated_at.toISOString(), row.ticket_id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string | undefined): { updatedAt: string; ticketId: string } | undefined {
-  if (cursor === undefined) return undefined;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && typeof value[0] === 'string' && !Number.isNaN(Date.parse(value[0])) && typeof value[1] === 'string') {
-      return { updatedAt: value[0], ticketId: value[1] };
-    }
-  } catch {
-    // fall through
-  }
-  throw new InvalidCursorError('cursor is not one this service issued');
 }

@@ -2,10 +2,9 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { ticketingCommands, ticketingQueries, type TicketingCommandReply, type TicketingQueryReply } from '@livedesk/contracts';
 import { CommandError } from '@livedesk/messaging';
-import { z } from 'zod';
+import { toCommandError } from '@livedesk/service-kit';
 import { TicketQueries } from '../application/ticket-queries.service.js';
 import { ConversationTickets } from '../conversations/conversation-tickets.js';
-import { DomainError } from '../domain/index.js';
 
 /**
  * The ticketing service's NATS commands (`<prefix>.cmd.ticketing.<name>`), in the `ticketing`
@@ -41,10 +40,4 @@ export class TicketingController {
       throw toCommandError(error);
     }
   }
-}
-
-function toCommandError(error: unknown): unknown {
-  if (error instanceof DomainError) return new CommandError(error.code, error.message, error.reason);
-  if (error instanceof z.ZodError) return new CommandError('validation', z.prettifyError(error), 'invalid_command');
-  return error;
 }

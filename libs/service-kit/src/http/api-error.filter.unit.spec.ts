@@ -1,0 +1,36 @@
+import { describe, expect, it } from '@jest/globals';
+import { DomainError } from '@livedesk/contracts';
+import { CommandFailedError, CommandTimeoutError, NoRespondersError } from '@livedesk/messaging';
+import { decodeCursor, InvalidCursorError } from '../refusals/keyset-cursor.js';
+import { ApiError } from './api-error.js';
+import { apiErrorOf } from './api-error.filter.js';
+
+describe('apiErrorOf', () => {
+  it('answers a refusal of a domain rule with its code, message and reason', () => {
+    expect(apiErrorOf(new DomainError('conflict', 'ticket_is_spam', 'The ticket is marked as spam.'))).toEqual({
+      status: 409,
+      body: { error: { code: 'conflict', message: 'The ticket is marked as spam.', reason: 'ticket_is_spam' } },
+    });
+    expect(apiErrorOf(new ApiError('not_found', 'no such ticket', 'ticket_not_found')).status).toBe(404);
+  });
+
+  it('answers a cursor the client altered as a validation error', () => {
+    let thrown: unknown;
+    try {
+      decodeCursor('not-a-cursor');
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(InvalidCursorError);
+    expect(apiErrorOf(thrown).body.error).toMatchObject({ code: 'validation', reason: 'invalid_cursor' });
+  });
+
+  it('answers a service that does not answer with 503, and its validation refusal with 400', () => {
+    for (const error of [new NoRespondersError('cmd.x'), new CommandTimeoutError('cmd.x', 3000)]) {
+      expect(apiErrorOf(error)).toMatchObject({ status: 503, body: { error: { code: 'unavailable', reason: 'dependency_unavailable' } } });
+    }
+    expect(apiErrorOf(new CommandFailedError('cmd.x', 'validation', 'bad id', 'invalid_command'))).toMatchObject({ status: 400, body: { error: { reason: 'invalid_command' } } });
+    expect(apiErrorOf(new CommandFailedError('cmd.x', 'internal_error', 'boom'))).toMatchObject({ status: 500, body: { error: { code: 'internal' } } });
+    expect(apiErrorOf(new Error('secret detail')).body.error.message).toBe('internal error');
+  });
+});
