@@ -49,15 +49,7 @@ export class EventRegistry<Defs extends Record<string, AnyDefinition>> {
 
   /** Reads stored data of any older or current schema version as the current version. */
   decode(type: string, schemaVersion: number, data: unknown): unknown {
-    const definition = this.definition(type);
-    if (schemaVersion > definition.schemaVersion) {
-      throw new EventSchemaError(type, schemaVersion, `newer than this reader (v${definition.schemaVersion})`);
-    }
-    let current = data;
-    for (let version = schemaVersion; version < definition.schemaVersion; version++) {
-      current = definition.upcasters[version]!(current);
-    }
-    const parsed = definition.schema.safeParse(current);
+    const parsed = this.definition(type).schema.safeParse(this.upcast(type, schemaVersion, data));
     if (!parsed.success) throw new EventSchemaError(type, schemaVersion, parsed.error.message);
     return parsed.data;
   }

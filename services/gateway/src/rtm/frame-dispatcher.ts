@@ -19,16 +19,6 @@ import { RtmMetrics } from './rtm-metrics.js';
 import { describeZodError, RtmError, toProtocolError } from './to-protocol-error.js';
 
 /**
- * Actions protocol.md lists whose owner is not running yet: they answer `unavailable` instead
- * of `unknown action`, so a client can tell "not here yet" from a typo. (None left: ticketing
- * runs; a ticketing service that is down answers `unavailable` like any other.)
- */
-const NOT_YET_AVAILABLE: Record<RtmEndpoint, readonly string[]> = {
-  customer: [],
-  agent: [],
-};
-
-/**
  * Turns one text frame into exactly one response (protocol.md, "Frames"): parse the JSON and
  * the request envelope, check the rate limit and that the connection has logged in, parse the
  * payload with the action's contract, run the action. Every failure is an error response; the
@@ -104,12 +94,7 @@ export class FrameDispatcher {
   private async execute(connection: RtmConnection, frame: RequestFrame): Promise<unknown> {
     const endpoint = connection.endpoint;
     const contract = this.contracts[endpoint][frame.action];
-    if (!contract) {
-      if (NOT_YET_AVAILABLE[endpoint].includes(frame.action)) {
-        throw new RtmError('unavailable', `${frame.action} is not available on this installation yet`, 'not_available');
-      }
-      throw new RtmError('validation', `unknown action ${frame.action}`, 'unknown_action');
-    }
+    if (!contract) throw new RtmError('validation', `unknown action ${frame.action}`, 'unknown_action');
     if (frame.action !== 'login' && !connection.principal) {
       throw new RtmError('authentication', 'log in first: the first request must be login', 'login_required');
     }
