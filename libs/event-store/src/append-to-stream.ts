@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CompiledQuery, type Kysely } from 'kysely';
 import { pgPoolOf, type EventStoreTables } from './database.js';
-import { EventIdReuseError, StreamOwnershipError, StreamVersionConflictError } from './errors.js';
+import { EVENT_DATA_MAX_BYTES, EventIdReuseError, EventTooLargeError, StreamOwnershipError, StreamVersionConflictError } from './errors.js';
 import type { AppendResult, ExpectedVersion, NewEvent } from './types.js';
 
 interface AppendRow {
@@ -42,16 +42,24 @@ export async function appendToStream(
   if (events.length === 0) throw new Error(`appendToStream(${streamId}): no events`);
   const expected = expectedVersion === 'any' ? null : expectedVersion === 'no_stream' ? 0 : expectedVersion;
   const occurredAt = new Date().toISOString();
-  const payload = JSON.stringify(
-    events.map((e) => ({
+  // Each event's data is encoded once: measured against the limit, then spliced into the payload.
+  const encoded = events.map((e) => {
+    const data = JSON.stringify(e.data) ?? 'null';
+    // n UTF-16 code units are at most 3n UTF-8 bytes: most events are settled without counting.
+    if (data.length * 3 > EVENT_DATA_MAX_BYTES) {
+      const bytes = Buffer.byteLength(data, 'utf8');
+      if (bytes > EVENT_DATA_MAX_BYTES) throw new EventTooLargeError(streamId, e.type, bytes);
+    }
+    const rest = JSON.stringify({
       event_id: e.eventId,
       type: e.type,
       schema_version: e.schemaVersion ?? 1,
-      data: e.data,
       metadata: e.metadata ?? {},
       occurred_at: e.occurredAt?.toISOString() ?? occurredAt,
-    })),
-  );
+    });
+    return `{"data":${data},${rest.slice(1)}`;
+  });
+  const payload = `[${encoded.join(',')}]`;
   const values = [streamId, organizationId, expected, payload, ...(also?.values ?? [])];
   const text = also ? `WITH appended AS (${APPEND_SQL}), also AS (${also.sql}) SELECT * FROM appended` : APPEND_SQL;
   const call = async (): Promise<{ rows: AppendRow[] }> => {

@@ -1,10 +1,15 @@
 import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { ApplyOutcome } from './apply-event.js';
 import { applyEventBatch, type BatchEventHandler } from './apply-event-batch.js';
+import { isByReference } from './by-reference.js';
+import { DeadLetterReplayer } from './dead-letter-replayer.js';
+import { errorText, parkEvent } from './dead-letters.js';
 import { fromEnvelope } from './envelope.js';
+import { HandlerFailures } from './handler-failures.js';
+import { readEvent } from './read-event.js';
 import { durableConsumer } from './durable-consumer.js';
 import type { RecordedEvent } from './types.js';
 
@@ -22,8 +27,14 @@ export interface BatchSubscriptionOptions<DB> {
   maxBatch?: number;
   /** Redelivery after this long without an ack (default 30 s); a batch must commit well within it. */
   ackWaitMs?: number;
-  /** An event that fails this many times is logged and dropped (default 20). */
+  /** Deliveries of one message before JetStream gives up on it (default: no limit; see EventSubscription). */
   maxDeliver?: number;
+  /** An event whose handler fails this many times (default 5) is parked and the consumer goes on (docs/dead-letters.md). */
+  parkAfterAttempts?: number;
+  /** Called after an event was parked. */
+  onParked?: (event: RecordedEvent, error: unknown) => void;
+  /** How often to look for replays of this consumer's dead letters (default 2000 ms). */
+  replayPollMs?: number;
   logger?: Logger;
   /** Called when a batch's transaction failed (the handler threw, or the commit did): a handler that caches what it wrote forgets it here. */
   onBatchFailed?: (error: unknown) => void;
@@ -40,8 +51,9 @@ const OUT_OF_ORDER_MAX_RETRY_MS = 5000;
  * load one transaction carries hundreds of events (a projection keeping up with thousands of
  * events a second), and a lone event goes at once. Each batch runs in the transaction that
  * stores the consumer's stream positions (`applyEventBatch`); its messages are acked after the
- * commit. A batch that fails is retried one event at a time, so one bad event delays only itself.
- * Meant for one active consumer at a time (the caller holds a leadership lock): batches of one
+ * commit. A batch that fails is retried one event at a time, so one bad event delays only itself;
+ * an event that failed once goes alone from then on, and is parked once it failed
+ * `parkAfterAttempts` times (docs/dead-letters.md), so its stream's later events go on. Meant for one active consumer at a time (the caller holds a leadership lock): batches of one
  * instance are applied one after another.
  */
 export class BatchSubscription<DB> {
@@ -52,23 +64,43 @@ export class BatchSubscription<DB> {
   private arrived: (() => void) | undefined;
   private drained: (() => void) | undefined;
   private pumping = false;
+  private readonly failures: HandlerFailures;
+  private readonly replayer: DeadLetterReplayer;
 
-  constructor(private readonly options: BatchSubscriptionOptions<DB>) {}
+  constructor(private readonly options: BatchSubscriptionOptions<DB>) {
+    this.failures = new HandlerFailures(options.parkAfterAttempts);
+    this.replayer = new DeadLetterReplayer({
+      db: options.db,
+      reader: options.consumer,
+      pollMs: options.replayPollMs,
+      logger: options.logger,
+      replay: async (event, trx) => {
+        try {
+          await options.handler([event], trx);
+        } catch (error) {
+          options.onBatchFailed?.(error);
+          throw error;
+        }
+      },
+    });
+  }
 
   async start(): Promise<void> {
     const maxBatch = this.options.maxBatch ?? 1000;
     // Unacked: the batch being written, the next one filling meanwhile, and the prefetch. With
     // the server's default of 1000 a batch of 1000 could never form behind one being written,
     // and a projection that fell behind could not catch up with bigger batches.
-    const source = await durableConsumer({ ...this.options, maxAckPending: maxBatch * 4 });
+    const source = await durableConsumer({ ...this.options, maxDeliver: this.options.maxDeliver ?? -1, maxAckPending: maxBatch * 4 });
     this.messages = await source.consume({ max_messages: maxBatch * 2 });
     this.pumping = true;
     this.pump = this.fill(this.messages, maxBatch * 2);
     this.worker = this.work(maxBatch);
+    this.replayer.start();
   }
 
   /** Stops pulling, finishes the batch in hand, and gives the messages not yet handled back (nak). */
   async stop(): Promise<void> {
+    await this.replayer.stop();
     await this.messages?.close();
     await this.pump;
     await this.worker;
@@ -109,26 +141,45 @@ export class BatchSubscription<DB> {
 
   private async handle(batch: JsMsg[]): Promise<void> {
     const decoded: { msg: JsMsg; event: RecordedEvent }[] = [];
+    const suspects: { msg: JsMsg; event: RecordedEvent }[] = [];
     for (const msg of batch) {
+      let event: RecordedEvent;
       try {
-        decoded.push({ msg, event: fromEnvelope(msg.json()) });
+        event = fromEnvelope(msg.json());
       } catch (error) {
         this.options.logger?.error({ err: error, subject: msg.subject, seq: msg.seq }, 'not an event envelope; dropped');
         msg.term();
+        continue;
       }
+      // An event that failed before goes alone: it would fail the batch around it again.
+      (this.failures.isSuspect(event.eventId) ? suspects : decoded).push({ msg, event });
     }
+    try {
+      await this.fromStore([...decoded, ...suspects]);
+    } catch (error) {
+      this.options.logger?.error({ err: error }, 'reading events published by reference failed; will be redelivered');
+      for (const { msg } of [...decoded, ...suspects]) msg.nak(1000);
+      return;
+    }
+    for (const one of suspects) await this.handleOne(one.msg, one.event);
+    if (decoded.length === 0) return;
     try {
       const outcomes = await this.apply(decoded.map(({ event }) => event));
       decoded.forEach(({ msg }, i) => settle(msg, outcomes[i]!));
     } catch (error) {
-      if (decoded.length === 1) {
-        const { msg, event } = decoded[0]!;
-        this.options.logger?.error({ err: error, eventId: event.eventId, attempt: msg.info.deliveryCount }, 'event handler failed; will be redelivered');
-        msg.nak(Math.min(100 * 2 ** msg.info.deliveryCount, 30_000));
-        return;
-      }
+      if (decoded.length === 1) return this.failed(decoded[0]!.msg, decoded[0]!.event, error);
       this.options.logger?.warn({ err: error, events: decoded.length }, 'batch failed; applying its events one at a time');
       for (const one of decoded) await this.handleOne(one.msg, one.event);
+    }
+  }
+
+  /** Placeholders of events the relay published by reference, replaced by the events from the store. */
+  private async fromStore(decoded: { event: RecordedEvent }[]): Promise<void> {
+    for (const entry of decoded) {
+      if (!isByReference(entry.event)) continue;
+      const stored = await readEvent(this.options.db, entry.event.eventId);
+      if (!stored) throw new Error(`event ${entry.event.eventId} was published by reference but is not in the event store`);
+      entry.event = stored;
     }
   }
 
@@ -136,10 +187,40 @@ export class BatchSubscription<DB> {
     try {
       const [outcome] = await this.apply([event]);
       settle(msg, outcome!);
+      if (outcome !== 'out_of_order') this.failures.settled(event.eventId);
     } catch (error) {
-      this.options.logger?.error({ err: error, eventId: event.eventId, attempt: msg.info.deliveryCount }, 'event handler failed; will be redelivered');
-      msg.nak(Math.min(100 * 2 ** msg.info.deliveryCount, 30_000));
+      await this.failed(msg, event, error);
     }
+  }
+
+  private async failed(msg: JsMsg, event: RecordedEvent, error: unknown): Promise<void> {
+    const { attempts, park } = this.failures.failed(event.eventId);
+    if (park && (await this.park(event, error, attempts))) {
+      msg.ack();
+      return;
+    }
+    this.options.logger?.error({ err: error, eventId: event.eventId, attempt: attempts }, 'event handler failed; will be redelivered');
+    msg.nak(HandlerFailures.retryDelayMs(attempts));
+  }
+
+  /** A dead letter with the error, written in the transaction that moves the position past the event. */
+  private async park(event: RecordedEvent, error: unknown, attempts: number): Promise<boolean> {
+    const { db, consumer, logger } = this.options;
+    const entry = { reader: consumer, event, reason: 'handler_failed' as const, error: errorText(error), attempts };
+    try {
+      const [outcome] = await applyEventBatch(db, consumer, [event], (_, trx) => parkEvent(trx as Transaction<any>, entry));
+      if (outcome === 'out_of_order') return false;
+    } catch (parkError) {
+      logger?.error({ err: parkError, eventId: event.eventId }, 'parking an event failed; will be redelivered');
+      return false;
+    }
+    this.failures.settled(event.eventId);
+    logger?.error(
+      { err: error, consumer, eventId: event.eventId, streamId: event.streamId, streamVersion: event.streamVersion, organizationId: event.organizationId, type: event.type, attempts },
+      'event parked: its handler failed every attempt; the consumer goes on past it (docs/dead-letters.md)',
+    );
+    this.options.onParked?.(event, error);
+    return true;
   }
 
   private async apply(events: RecordedEvent[]): Promise<ApplyOutcome[]> {

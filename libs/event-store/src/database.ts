@@ -37,11 +37,31 @@ export interface ConsumerPositionsTable {
   stream_version: string;
 }
 
+export type DeadLetterStatus = 'parked' | 'replay_requested' | 'replayed' | 'discarded';
+
+export interface DeadLettersTable {
+  id: Generated<string>;
+  reader: string;
+  event_id: string;
+  stream_id: string;
+  stream_version: string;
+  global_position: string;
+  organization_id: string;
+  event_type: string;
+  reason: string;
+  error: string;
+  attempts: number;
+  status: Generated<DeadLetterStatus>;
+  parked_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 export interface EventStoreTables {
   'event_store.events': EventsTable;
   'event_store.streams': StreamsTable;
   'event_store.checkpoints': CheckpointsTable;
   'event_store.consumer_positions': ConsumerPositionsTable;
+  'event_store.dead_letters': DeadLettersTable;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { DomainError } from '@livedesk/contracts';
+
 /** The stream's version is not what the caller expected (optimistic concurrency). */
 export class StreamVersionConflictError extends Error {
   readonly code = 'conflict';
@@ -30,3 +32,23 @@ export class EventIdReuseError extends Error {
 }
 
 type ExpectedVersionLabel = number | 'no_stream' | 'any';
+
+/**
+ * The largest encoded `data` of one event, in bytes (UTF-8 JSON). Well below NATS's
+ * max_payload (1 MB, set on purpose in deploy/): an envelope adds a few hundred bytes of
+ * positions and metadata, and each domain bounds its own payloads far below this (message text,
+ * ticket copies); this is the safety net that keeps any event publishable.
+ */
+export const EVENT_DATA_MAX_BYTES = 256 * 1024;
+
+/** An event whose data exceeds EVENT_DATA_MAX_BYTES: refused before anything is stored. */
+export class EventTooLargeError extends DomainError {
+  constructor(
+    readonly streamId: string,
+    readonly eventType: string,
+    readonly bytes: number,
+  ) {
+    super('validation', 'event_too_large', `a ${eventType} event of ${bytes} bytes exceeds the limit of ${EVENT_DATA_MAX_BYTES} bytes per event`);
+    this.name = 'EventTooLargeError';
+  }
+}

@@ -1,14 +1,24 @@
 import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import { applyEvent, type ApplyOutcome, type EventHandler } from './apply-event.js';
+import { isByReference } from './by-reference.js';
+import { DeadLetterReplayer } from './dead-letter-replayer.js';
+import { errorText, parkEvent } from './dead-letters.js';
 import { fromEnvelope } from './envelope.js';
+import { HandlerFailures } from './handler-failures.js';
+import { readEvent } from './read-event.js';
 import type { RecordedEvent } from './types.js';
 import { durableConsumer } from './durable-consumer.js';
 
 export interface EventSubscriptionOptions<DB> {
-  /** With `handler`: each event is applied in a Postgres transaction that stores its position. */
+  /**
+   * The database of the event store. With `handler`: each event is applied in a Postgres
+   * transaction that stores its position. With `apply` too: without it, an event whose handler
+   * keeps failing cannot be parked (it is retried forever), nor an event the relay published
+   * by reference read from the store.
+   */
   db?: Kysely<DB>;
   nats: NatsConnection;
   /** The JetStream stream the relay publishes to. */
@@ -24,9 +34,27 @@ export interface EventSubscriptionOptions<DB> {
    * predecessor in its stream is not applied yet, and `already_applied` for a repeat.
    */
   apply?: (event: RecordedEvent) => Promise<ApplyOutcome>;
+  /** With `apply`: moves the consumer's position past an event it parks, without handling it. */
+  skip?: (event: RecordedEvent) => Promise<void>;
+  /** With `apply`: handles an event an operator replays, whatever the consumer's position. */
+  replay?: (event: RecordedEvent) => Promise<void>;
+  /**
+   * An event whose handler fails this many times (default 5, about 3 s of retries) is parked
+   * in `event_store.dead_letters` with the error, and the consumer's position moves past it
+   * (docs/dead-letters.md). Waiting for a predecessor (`out_of_order`) is no failure.
+   */
+  parkAfterAttempts?: number;
+  /** Called after an event was parked. */
+  onParked?: (event: RecordedEvent, error: unknown) => void;
+  /** How often to look for replays of this consumer's dead letters (default 2000 ms). */
+  replayPollMs?: number;
   /** Redelivery after this long without an ack (default 30 s). */
   ackWaitMs?: number;
-  /** An event that fails this many times is logged and dropped (default 20). */
+  /**
+   * Deliveries of one message before JetStream gives up on it (default: no limit). Handler
+   * failures are bounded by parking; an event waiting for its predecessor waits as long as it
+   * takes, since one dropped would leave its stream's later events waiting forever.
+   */
   maxDeliver?: number;
   logger?: Logger;
   /**
@@ -46,22 +74,35 @@ const OUT_OF_ORDER_MAX_RETRY_MS = 5000;
 /**
  * A durable JetStream pull consumer that applies each event once: the handler runs in the
  * transaction that stores the consumer's position (apply-event.ts); the message is acked only
- * after that commit, and a failure naks it with a growing delay.
+ * after that commit, and a failure naks it with a growing delay. An event that fails every
+ * attempt is parked and the consumer goes on (docs/dead-letters.md); the events of other
+ * streams never wait for it, and its own stream's later events wait only until it is parked.
  */
 export class EventSubscription<DB> {
   private messages: ConsumerMessages | undefined;
   private loop: Promise<void> | undefined;
+  private readonly failures: HandlerFailures;
+  private readonly replayer: DeadLetterReplayer | undefined;
 
-  constructor(private readonly options: EventSubscriptionOptions<DB>) {}
+  constructor(private readonly options: EventSubscriptionOptions<DB>) {
+    this.failures = new HandlerFailures(options.parkAfterAttempts);
+    const { db, handler, replay } = options;
+    const replayOne = replay ? (event: RecordedEvent) => replay(event) : handler ? (event: RecordedEvent, trx: Transaction<any>) => handler(event, trx) : undefined;
+    if (db && replayOne) {
+      this.replayer = new DeadLetterReplayer({ db, reader: options.consumer, replay: replayOne, pollMs: options.replayPollMs, logger: options.logger });
+    }
+  }
 
   async start(): Promise<void> {
-    const source = await durableConsumer(this.options);
+    const source = await durableConsumer({ ...this.options, maxDeliver: this.options.maxDeliver ?? -1 });
     this.messages = await source.consume({ max_messages: 256 });
     this.loop = this.consume(this.messages);
+    this.replayer?.start();
   }
 
   /** Stops pulling, finishes the event in hand, and returns. */
   async stop(): Promise<void> {
+    await this.replayer?.stop();
     await this.messages?.close();
     await this.loop;
   }
@@ -107,20 +148,67 @@ export class EventSubscription<DB> {
       return;
     }
     try {
+      if (isByReference(event)) event = await this.fromStore(event);
       const outcome = await this.apply(event);
       if (outcome === 'out_of_order') {
         // Backing off matters: the predecessor may sit unacknowledged with a replica that died,
-        // until the ack wait hands it to another; retrying at a fixed short delay would spend
-        // every allowed delivery (max_deliver) before then, and the event would be dropped.
+        // until the ack wait hands it to another, or be retried until it is parked.
         msg.nak(Math.min(OUT_OF_ORDER_RETRY_MS * 2 ** (msg.info.deliveryCount - 1), OUT_OF_ORDER_MAX_RETRY_MS));
         return;
       }
+      this.failures.settled(event.eventId);
       await this.options.beforeAck?.(msg, outcome);
       msg.ack();
     } catch (error) {
-      const attempt = msg.info.deliveryCount;
-      logger?.error({ err: error, eventId: event.eventId, attempt }, 'event handler failed; will be redelivered');
-      msg.nak(Math.min(100 * 2 ** attempt, 30_000));
+      const { attempts, park } = this.failures.failed(event.eventId);
+      if (park && (await this.park(event, error, attempts))) {
+        msg.ack();
+        return;
+      }
+      logger?.error({ err: error, eventId: event.eventId, attempt: attempts }, 'event handler failed; will be redelivered');
+      msg.nak(HandlerFailures.retryDelayMs(attempts));
     }
+  }
+
+  /**
+   * The whole event, for a placeholder the relay published instead of an event NATS would not
+   * take; without the database, the placeholder itself (a handler then sees null data).
+   */
+  private async fromStore(placeholder: RecordedEvent): Promise<RecordedEvent> {
+    if (!this.options.db) return placeholder;
+    const stored = await readEvent(this.options.db, placeholder.eventId);
+    if (!stored) throw new Error(`event ${placeholder.eventId} was published by reference but is not in the event store`);
+    return stored;
+  }
+
+  /**
+   * Parks an event whose handler failed every attempt: a dead letter with the error, and the
+   * consumer's position moved past the event, in one transaction where the position is in
+   * Postgres. Answers false when it could not (no database, or parking failed: retried later).
+   */
+  private async park(event: RecordedEvent, error: unknown, attempts: number): Promise<boolean> {
+    const { db, consumer, skip, apply, logger } = this.options;
+    if (!db || (apply && !skip)) return false;
+    const entry = { reader: consumer, event, reason: 'handler_failed' as const, error: errorText(error), attempts };
+    try {
+      if (apply) {
+        await parkEvent(db as Kysely<any>, entry);
+        await skip!(event);
+      } else {
+        // The dead letter is the "handler" here: written in the transaction that moves the position.
+        const outcome = await applyEvent(db, consumer, event, (_, trx) => parkEvent(trx as Transaction<any>, entry));
+        if (outcome === 'out_of_order') return false;
+      }
+    } catch (parkError) {
+      logger?.error({ err: parkError, eventId: event.eventId }, 'parking an event failed; will be redelivered');
+      return false;
+    }
+    this.failures.settled(event.eventId);
+    logger?.error(
+      { err: error, consumer, eventId: event.eventId, streamId: event.streamId, streamVersion: event.streamVersion, organizationId: event.organizationId, type: event.type, attempts },
+      'event parked: its handler failed every attempt; the consumer goes on past it (docs/dead-letters.md)',
+    );
+    this.options.onParked?.(event, error);
+    return true;
   }
 }

@@ -18,3 +18,22 @@ export * from './types.js';
 export { applyEventBatch, type BatchEventHandler } from './apply-event-batch.js';
 export { BatchSubscription, type BatchSubscriptionOptions } from './batch-subscription.js';
 export { tryLeaderSession } from './leader-session.js';
+export { EVENT_DATA_MAX_BYTES, EventTooLargeError } from './errors.js';
+export {
+  parkEvent,
+  listDeadLetters,
+  getDeadLetter,
+  moveDeadLetter,
+  replayRequestsOf,
+  replayFailed,
+  countOpenDeadLetters,
+  OUTBOX_RELAY_READER,
+  type DeadLetter,
+  type ParkReason,
+  type ListDeadLettersOptions,
+} from './dead-letters.js';
+export { DeadLetterReplayer, type DeadLetterReplayerOptions } from './dead-letter-replayer.js';
+export { BY_REFERENCE_KEY, isByReference, byReferenceEnvelope, type ByReference } from './by-reference.js';
+export { readEvent } from './read-event.js';
+export { HandlerFailures, DEFAULT_PARK_AFTER_ATTEMPTS } from './handler-failures.js';
+export type { DeadLetterStatus } from './database.js';

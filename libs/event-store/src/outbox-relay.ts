@@ -12,6 +12,10 @@ import { ensureEventStream } from './event-stream.js';
 import { readAll } from './read-all.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoints.js';
 import { START, type GlobalCheckpoint, type RecordedEvent } from './types.js';
+import { byReferenceEnvelope } from './by-reference.js';
+import { errorText, OUTBOX_RELAY_READER, parkEvent, type ParkReason } from './dead-letters.js';
+import { DeadLetterReplayer } from './dead-letter-replayer.js';
+import { exceedsMaxPayload, isPermanentRefusal } from './publish-refusal.js';
 
 export interface OutboxRelayOptions {
   db: Kysely<EventStoreTables>;
@@ -44,9 +48,23 @@ export interface OutboxRelayOptions {
   afterPublish?: (events: readonly RecordedEvent[]) => Promise<void>;
   /** Called after a batch is published and acknowledged (its checkpoint may be stored later). */
   onPublished?: (events: readonly RecordedEvent[]) => void;
+  /** Called after an event was parked (published as a placeholder; docs/dead-letters.md). */
+  onParked?: (event: RecordedEvent, reason: ParkReason) => void;
+  /** How often the leader looks for replays operators asked for (default 2000 ms). */
+  replayPollMs?: number;
 }
 
-const RELAY_READER = 'outbox-relay';
+/** NATS's default max_payload, for a connection that has not received the server's INFO. */
+const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
+
+interface Outgoing {
+  event: RecordedEvent;
+  body: string;
+  /** Set for a placeholder: the relay parked the event, and publishes this instead. */
+  placeholder: boolean;
+}
+
+const RELAY_READER = OUTBOX_RELAY_READER;
 /** A read held back by an in-flight transaction is retried this soon. */
 const HELD_BACK_RETRY_MS = 5;
 
@@ -57,6 +75,12 @@ const HELD_BACK_RETRY_MS = 5;
  *
  * Any number of relays may run; a session-level advisory lock makes one of them the leader, and
  * a standby takes over when the leader's session ends (crash, network loss, shutdown).
+ *
+ * A poison event never stops the line: an event NATS can never take (its envelope exceeds the
+ * server's max_payload, or JetStream refuses that one message for good) is parked in
+ * `event_store.dead_letters` and published as a small placeholder in its place (by-reference.ts),
+ * so every reader's position moves past it and subscriptions read it from the store; the
+ * events after it go on. Transient failures (NATS away, timeouts) are retried, never parked.
  */
 export class OutboxRelay {
   private readonly js: JetStreamClient;
@@ -70,9 +94,24 @@ export class OutboxRelay {
   /** The checkpoint as stored; `checkpoint` runs ahead of it between saves. */
   private savedCheckpoint: GlobalCheckpoint = START;
   private savedAt = 0;
+  /**
+   * Events past the checkpoint that JetStream acknowledged before a later event of their batch
+   * failed: the retry leaves them out, so they are not stored twice however long the failure
+   * lasts (JetStream's duplicate window only covers minutes).
+   */
+  private readonly publishedAhead = new Set<string>();
+  private readonly replayer: DeadLetterReplayer;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.js = jetstream(options.nats);
+    this.replayer = new DeadLetterReplayer({
+      db: options.db,
+      reader: RELAY_READER,
+      pollMs: options.replayPollMs,
+      active: () => this.isLeader,
+      replay: (event) => this.republish(event),
+      logger: options.logger,
+    });
   }
 
   get isLeader(): boolean {
@@ -88,11 +127,13 @@ export class OutboxRelay {
     });
     this.running = true;
     this.loop = this.run();
+    this.replayer.start();
   }
 
   /** Finishes the batch in hand, stores the checkpoint, then gives up leadership. */
   async stop(): Promise<void> {
     this.running = false;
+    await this.replayer.stop();
     this.requestWake();
     await this.loop;
     if (this.session) await this.saveCheckpoint().catch(() => undefined);
@@ -112,6 +153,7 @@ export class OutboxRelay {
   /** Stops at once, as a crashed process would: no checkpoint for a batch in hand. */
   async kill(): Promise<void> {
     this.running = false;
+    void this.replayer.stop();
     this.session?.end().catch(() => undefined);
     this.session = undefined;
     this.requestWake();
@@ -151,16 +193,86 @@ export class OutboxRelay {
   }
 
   private async publish(events: readonly RecordedEvent[]): Promise<void> {
+    const maxPayload = this.options.nats.info?.max_payload ?? DEFAULT_MAX_PAYLOAD;
+    const outgoing: Outgoing[] = [];
+    for (const event of events) {
+      if (this.publishedAhead.has(event.eventId)) continue;
+      const body = JSON.stringify(toEnvelope(event));
+      const bytes = Buffer.byteLength(body, 'utf8');
+      if (!exceedsMaxPayload(bytes, maxPayload)) {
+        outgoing.push({ event, body, placeholder: false });
+        continue;
+      }
+      // Checked before sending, so the placeholder takes the event's place in its stream's order.
+      await this.park(event, 'too_large', `the envelope has ${bytes} bytes; the NATS server takes ${maxPayload} at the most (max_payload)`);
+      outgoing.push({ event, body: JSON.stringify(byReferenceEnvelope(event, { reason: 'too_large', envelopeBytes: bytes })), placeholder: true });
+    }
     // Pipelined on one connection: the server stores them in the order sent, so the order of
     // each stream is kept; every publish must be acknowledged before the checkpoint moves.
-    await Promise.all(
-      events.map((event) =>
-        this.js.publish(eventSubject(this.options.subjectPrefix, event.streamId), JSON.stringify(toEnvelope(event)), {
-          msgID: event.eventId,
-          expect: { streamName: this.options.streamName },
-        }),
-      ),
+    const results = await Promise.allSettled(outgoing.map((message) => this.send(message)));
+    let failure: { index: number; error: unknown } | undefined;
+    for (const [i, result] of results.entries()) {
+      const message = outgoing[i]!;
+      if (result.status === 'rejected' && !failure && !message.placeholder && isPermanentRefusal(result.reason)) {
+        // Refused for good after it was sent: parked, and its placeholder follows the events
+        // sent after it (their consumers wait for it as for any late predecessor).
+        const bytes = Buffer.byteLength(message.body, 'utf8');
+        await this.park(message.event, 'refused', errorText(result.reason));
+        const placeholder = { event: message.event, body: JSON.stringify(byReferenceEnvelope(message.event, { reason: 'refused', envelopeBytes: bytes })), placeholder: true };
+        const sent = await this.send(placeholder).then(() => undefined, (error: unknown) => error);
+        if (sent === undefined) continue;
+        failure = { index: i, error: sent };
+      } else if (result.status === 'rejected') {
+        failure ??= { index: i, error: result.reason };
+      }
+      if (failure && result.status === 'fulfilled') this.publishedAhead.add(message.event.eventId);
+    }
+    if (!failure) {
+      for (const event of events) this.publishedAhead.delete(event.eventId);
+      return;
+    }
+    // Keep what got through: the checkpoint moves to the last event before the failure, and
+    // the acknowledged events after it are left out of the retry (publishedAhead).
+    const failed = outgoing[failure.index]!.event;
+    const before = events.slice(0, events.indexOf(failed)).at(-1);
+    if (before) {
+      for (const event of events.slice(0, events.indexOf(failed))) this.publishedAhead.delete(event.eventId);
+      this.checkpoint = { transactionId: before.transactionId, globalPosition: before.globalPosition };
+      await this.saveCheckpoint();
+    }
+    throw failure.error;
+  }
+
+  private send(message: Outgoing): Promise<unknown> {
+    return this.js.publish(eventSubject(this.options.subjectPrefix, message.event.streamId), message.body, {
+      msgID: message.event.eventId,
+      expect: { streamName: this.options.streamName },
+    });
+  }
+
+  private async park(event: RecordedEvent, reason: ParkReason, error: string): Promise<void> {
+    await parkEvent(this.options.db, { reader: RELAY_READER, event, reason, error, attempts: 1 });
+    this.options.logger?.error(
+      { eventId: event.eventId, streamId: event.streamId, streamVersion: event.streamVersion, organizationId: event.organizationId, type: event.type, reason, error },
+      'event parked by the outbox relay: published as a placeholder, readers move past it (docs/dead-letters.md)',
     );
+    this.options.onParked?.(event, reason);
+  }
+
+  /**
+   * An operator's replay of an event this relay parked: published whole if it fits now (the
+   * server's max_payload was raised), under a message id of its own, for the followers that
+   * only saw its placeholder (subscriptions read it from the store and find it applied).
+   */
+  private async republish(event: RecordedEvent): Promise<void> {
+    const body = JSON.stringify(toEnvelope(event));
+    const bytes = Buffer.byteLength(body, 'utf8');
+    const maxPayload = this.options.nats.info?.max_payload ?? DEFAULT_MAX_PAYLOAD;
+    if (exceedsMaxPayload(bytes, maxPayload)) throw new Error(`the envelope still has ${bytes} bytes; the NATS server takes ${maxPayload} at the most`);
+    await this.js.publish(eventSubject(this.options.subjectPrefix, event.streamId), body, {
+      msgID: `${event.eventId}.replay`,
+      expect: { streamName: this.options.streamName },
+    });
   }
 
   private async becomeLeader(): Promise<boolean> {
@@ -173,7 +285,10 @@ export class OutboxRelay {
     });
     await session.query(`LISTEN ${EVENTS_APPENDED_CHANNEL}`);
     this.session = session;
-    this.checkpoint = (await loadCheckpoint(this.options.db, RELAY_READER)) ?? START;
+    const stored = (await loadCheckpoint(this.options.db, RELAY_READER)) ?? START;
+    // Another leader went on meanwhile: what this one published ahead is behind the checkpoint.
+    if (stored.transactionId !== this.savedCheckpoint.transactionId || stored.globalPosition !== this.savedCheckpoint.globalPosition) this.publishedAhead.clear();
+    this.checkpoint = stored;
     this.savedCheckpoint = this.checkpoint;
     this.savedAt = Date.now();
     this.options.logger?.info({ checkpoint: this.checkpoint }, 'outbox relay is the leader');
