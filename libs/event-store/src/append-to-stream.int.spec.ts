@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import { appendToStream } from './append-to-stream.js';
-import { EventIdReuseError, StreamOwnershipError, StreamVersionConflictError } from './errors.js';
+import { DomainError } from '@livedesk/contracts';
+import { EVENT_DATA_MAX_BYTES, EventIdReuseError, EventTooLargeError, StreamOwnershipError, StreamVersionConflictError } from './errors.js';
 import { createEventStoreFixture, newEvent, type EventStoreFixture } from './test-support.js';
 
 const org = { organizationId: 'org-1' };
@@ -133,5 +134,24 @@ describe('appendToStream', () => {
     expect(await rowOf()).toEqual({ version: 1 });
     await appendToStream(f.db, 'also-1', 'org', [newEvent()], 1, also(2));
     expect(await rowOf()).toEqual({ version: 2 });
+  });
+  it('refuses an append with one event whose data exceeds EVENT_DATA_MAX_BYTES as a validation refusal, and stores none of it', async () => {
+    // Multi-byte characters: the bound is in UTF-8 bytes, not string length.
+    const text = 'é'.repeat(EVENT_DATA_MAX_BYTES / 2);
+    const error = await f.store
+      .appendToStream('conversation-big', [newEvent('TagAdded', { tag: 'small' }), newEvent('MessagePosted', { text })], 'any', org)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EventTooLargeError);
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error).toMatchObject({ code: 'validation', reason: 'event_too_large', eventType: 'MessagePosted' });
+    expect((error as EventTooLargeError).bytes).toBeGreaterThan(EVENT_DATA_MAX_BYTES);
+    expect(await f.store.streamVersion('conversation-big')).toBeUndefined();
+  });
+
+  it('takes an event whose data is just within EVENT_DATA_MAX_BYTES', async () => {
+    const text = 'x'.repeat(EVENT_DATA_MAX_BYTES - JSON.stringify({ text: '' }).length);
+    await f.store.appendToStream('conversation-at-limit', [newEvent('MessagePosted', { text })], 'no_stream', org);
+    const [stored] = await f.store.readStream('conversation-at-limit');
+    expect((stored!.data as { text: string }).text).toHaveLength(text.length);
   });
 });
