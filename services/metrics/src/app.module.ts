@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from '@livedesk/auth';
 import { ApiErrorFilter, EventStoreModule } from '@livedesk/service-kit';
+import { DeadLettersController } from './api/dead-letters.controller.js';
 import { OpenApiController } from './api/openapi.controller.js';
 import { RebuildController } from './api/rebuild.controller.js';
 import { ReportsController } from './api/reports.controller.js';
@@ -15,11 +16,12 @@ import { SlaAlertRunner } from './sla/sla-alert-runner.js';
  * The metrics service: projections that replay the event streams into FRT, resolution time, SLA
  * and agent activity (the `metrics` tables), live SLA alerts, and the HTTP API over them.
  * ServiceKitModule (added by bootstrapService) already provides config, logs, Postgres, Redis,
- * NATS, health and metrics. It appends events (SLA policies, alerts), so it runs the relay too.
+ * NATS, health and metrics. It appends events (SLA policies, alerts), so it runs the relay too,
+ * and it serves the installation's dead letters to operators (docs/dead-letters.md).
  */
 @Module({
   imports: [EventStoreModule.forRoot({ relay: true }), AuthModule.forRoot()],
-  controllers: [SlaPoliciesController, RebuildController, ReportsController, OpenApiController],
+  controllers: [SlaPoliciesController, RebuildController, ReportsController, DeadLettersController, OpenApiController],
   providers: [MetricsMigrator, ProjectionMetrics, ProjectionRunner, SlaAlertRunner, { provide: APP_FILTER, useClass: ApiErrorFilter }],
 })
 export class MetricsModule {}

@@ -3,6 +3,7 @@ import { EventStore, migrateEventStore, type EventStoreTables } from '@livedesk/
 import type { Kysely } from 'kysely';
 import { DATABASE } from '../database/database.tokens.js';
 import { EVENT_STORE } from './event-store.tokens.js';
+import { DeadLetterMetrics } from './dead-letter-metrics.js';
 import { OutboxRelayRunner } from './outbox-relay-runner.js';
 
 export interface EventStoreModuleOptions {
@@ -12,7 +13,8 @@ export interface EventStoreModuleOptions {
 
 /**
  * The event store for a service: migrates the `event_store` schema before anything else uses it
- * (Kysely's Migrator locks, so replicas starting together are safe) and provides `EVENT_STORE`.
+ * (Kysely's Migrator locks, so replicas starting together are safe) and provides `EVENT_STORE`;
+ * reports the dead letters (`livedesk_dead_letters`, see DeadLetterMetrics).
  */
 @Module({})
 export class EventStoreModule {
@@ -26,6 +28,7 @@ export class EventStoreModule {
           return new EventStore(db);
         },
       },
+      DeadLetterMetrics,
     ];
     if (options.relay) providers.push(OutboxRelayRunner);
     return { module: EventStoreModule, providers, exports: [EVENT_STORE] };

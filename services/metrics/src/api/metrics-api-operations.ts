@@ -4,6 +4,7 @@ import { AgentsReport } from '../reports/agents-report.js';
 import { DailySummary } from '../reports/daily-summary.js';
 import { OverviewReport } from '../reports/overview-report.js';
 import { StaffingReport } from '../reports/staffing-report.js';
+import { DeadLetterDetail, DeadLetterList, DeadLettersQuery, DeadLetterView } from './dead-letter-schemas.js';
 import { RebuildStatus } from './rebuild-schemas.js';
 import { AgentsQuery, DailyQuery, OverviewQuery, StaffingQuery } from './report-queries.js';
 import { SlaPolicyList, SlaPolicyRequest, SlaPolicyWritten } from './sla-policy-schemas.js';
@@ -87,6 +88,35 @@ export const metricsApiOperations: ApiOperation[] = [
     summary: 'Progress of the last rebuild (installation admin).',
     tags: ['Rebuild'],
     responses: { 200: { description: 'The rebuild', schema: RebuildStatus } },
+  },
+  {
+    method: 'get',
+    path: '/v1/dead-letters',
+    summary: 'Events the outbox relay or a subscription parked, oldest first (installation admin; docs/dead-letters.md).',
+    tags: ['Dead letters'],
+    query: DeadLettersQuery,
+    responses: { 200: { description: 'A page of dead letters', schema: DeadLetterList } },
+  },
+  {
+    method: 'get',
+    path: '/v1/dead-letters/{id}',
+    summary: 'One dead letter with its stored event (data left out above 64 KiB) (installation admin).',
+    tags: ['Dead letters'],
+    responses: { 200: { description: 'The dead letter', schema: DeadLetterDetail } },
+  },
+  {
+    method: 'post',
+    path: '/v1/dead-letters/{id}/replay',
+    summary: 'Asks the reader that parked the event to hand it on again, whatever its position; a replay that fails parks it again with the new error (installation admin).',
+    tags: ['Dead letters'],
+    responses: { 202: { description: 'The dead letter, replay_requested', schema: DeadLetterView } },
+  },
+  {
+    method: 'post',
+    path: '/v1/dead-letters/{id}/discard',
+    summary: 'Leaves the event as it is; the figure livedesk_dead_letters no longer counts it (installation admin).',
+    tags: ['Dead letters'],
+    responses: { 200: { description: 'The dead letter, discarded', schema: DeadLetterView } },
   },
   {
     method: 'get',

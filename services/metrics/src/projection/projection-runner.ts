@@ -175,7 +175,6 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
       onBatchCommitted: (events) => this.metrics.committed(events),
       maxBatch: this.config.METRICS_LIVE_BATCH,
       ackWaitMs: 30_000,
-      maxDeliver: 100,
       logger: this.logger.logger,
     });
     await subscription.start();

@@ -4,7 +4,8 @@ import type { Redis } from 'ioredis';
 import { eventSubjectWildcard } from '@livedesk/contracts';
 import { EventSubscription, type ApplyOutcome, type RecordedEvent } from '@livedesk/event-store';
 import { NATS_CONNECTION } from '@livedesk/messaging';
-import { REDIS, SERVICE_CONFIG, type ServiceConfig } from '@livedesk/service-kit';
+import { DATABASE, REDIS, SERVICE_CONFIG, type ServiceConfig } from '@livedesk/service-kit';
+import type { Kysely } from 'kysely';
 import { PinoLogger } from 'nestjs-pino';
 import { RoutingEventHandler } from './routing-event-handler.js';
 
@@ -18,6 +19,7 @@ export class RoutingSubscription implements OnApplicationBootstrap, OnApplicatio
 
   constructor(
     @Inject(REDIS) redis: Redis,
+    @Inject(DATABASE) db: Kysely<unknown>,
     @Inject(NATS_CONNECTION) nats: NatsConnection,
     @Inject(SERVICE_CONFIG) config: ServiceConfig,
     handler: RoutingEventHandler,
@@ -32,6 +34,11 @@ export class RoutingSubscription implements OnApplicationBootstrap, OnApplicatio
       // Routing's state is in Redis, and so is its position in each chat's stream: a Postgres
       // transaction per event (the default) cost more than all of routing's own work.
       apply: (event) => applyInOrder(redis, event, () => handler.handle(event)),
+      // An event the handler fails on every attempt is parked (a dead letter in Postgres) and
+      // the chat's position moves past it; an operator's replay runs the handler again.
+      db,
+      skip: async (event) => void (await applyInOrder(redis, event, async () => undefined)),
+      replay: (event) => handler.handle(event),
       // The handler takes milliseconds; a replica that dies leaves its unacknowledged events
       // to the others after this long.
       ackWaitMs: 5000,
