@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { CliError } from './cli-error.js';
 import { addAgentCommands } from './commands/agent.js';
+import { addDeadLetterCommands } from './commands/dead-letters.js';
 import { addGroupCommands } from './commands/group.js';
 import { addMetricsCommands } from './commands/metrics.js';
 import { httpUrl } from './commands/option-parsers.js';
@@ -42,6 +43,7 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
   addGroupCommands(program, context);
   addSlaPolicyCommands(program, context);
   addMetricsCommands(program, context);
+  addDeadLetterCommands(program, context);
 
   try {
     await program.parseAsync(args, { from: 'user' });
