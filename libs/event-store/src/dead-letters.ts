@@ -100,6 +100,20 @@ export async function replayRequestsOf(db: Db, reader: string, limit: number): P
   return listDeadLetters(db, { reader, status: 'replay_requested', limit });
 }
 
+/**
+ * The events a reader stepped past and has not had replayed: a rebuild of that reader leaves
+ * them out too, so that it gives the rows live consumption gave.
+ */
+export async function skippedEventIds(db: Db, reader: string): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('event_store.dead_letters')
+    .select('event_id')
+    .where('reader', '=', reader)
+    .where('status', '<>', 'replayed')
+    .execute();
+  return new Set(rows.map((row) => row.event_id));
+}
+
 /** A replay that failed: the row is parked again with the new error. */
 export async function replayFailed(db: Db, id: string, error: string): Promise<void> {
   await db

@@ -27,6 +27,7 @@ export {
   replayRequestsOf,
   replayFailed,
   countOpenDeadLetters,
+  skippedEventIds,
   OUTBOX_RELAY_READER,
   type DeadLetter,
   type ParkReason,

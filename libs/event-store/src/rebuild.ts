@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { EventHandler } from './apply-event.js';
+import { skippedEventIds } from './dead-letters.js';
 import { readAll } from './read-all.js';
 import { START, type RecordedEvent } from './types.js';
 
@@ -20,7 +21,8 @@ export interface RebuildOptions<DB> {
  * Rebuilds a consumer from the whole event store: resets it, then replays `readAll` from the
  * start through the same handler as live consumption, in commit-safe order, one transaction per
  * batch, storing the consumer's stream positions as it goes, so live consumption can resume
- * right after. Stop the live subscription first.
+ * right after. Events the consumer parked (and no operator had replayed) are left out, as live
+ * consumption left them (docs/dead-letters.md). Stop the live subscription first.
  */
 export async function rebuild<DB>(options: RebuildOptions<DB>): Promise<{ events: number; applied: number }> {
   const { db, consumer, handler, filter } = options;
@@ -28,6 +30,7 @@ export async function rebuild<DB>(options: RebuildOptions<DB>): Promise<{ events
     await sql`DELETE FROM event_store.consumer_positions WHERE consumer = ${consumer}`.execute(trx);
     await options.reset?.(trx);
   });
+  const skipped = await skippedEventIds(db as Kysely<any>, consumer);
   let after = START;
   let events = 0;
   let applied = 0;
@@ -42,8 +45,9 @@ export async function rebuild<DB>(options: RebuildOptions<DB>): Promise<{ events
     await db.transaction().execute(async (trx) => {
       for (const event of read.events) {
         if (filter && !filter(event)) continue;
-        await handler(event, trx);
         positions.set(event.streamId, event.streamVersion);
+        if (skipped.has(event.eventId)) continue;
+        await handler(event, trx);
         applied++;
       }
       if (positions.size > 0) {

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { readAll, START, type GlobalCheckpoint, type ReadAllResult } from '@livedesk/event-store';
+import { readAll, skippedEventIds, START, type GlobalCheckpoint, type ReadAllResult } from '@livedesk/event-store';
 import { flushDerivedBacklog } from './derived-tables.js';
 import { METRICS_CONSUMER, type MetricsProjector } from './metrics-projector.js';
 import { PROJECTED_TABLES, type MetricsDatabase } from './metrics-tables.js';
@@ -57,7 +57,9 @@ const REPLAY_SLIM = {
  * commit-safe order. The tables are written every `flushEvery` events, in a transaction that
  * also stores the consumer's position in every stream replayed so far (so live consumption
  * resumes right after the last event replayed); while one write runs, the next events are read
- * and folded. Live consumption must be stopped meanwhile (the projection runner does that).
+ * and folded. Events the live projection parked (and no operator had replayed) are left out, as
+ * live consumption left them (docs/dead-letters.md). Live consumption must be stopped meanwhile
+ * (the projection runner does that).
  */
 export async function rebuildMetrics(
   db: Kysely<MetricsDatabase>,
@@ -76,6 +78,7 @@ export async function rebuildMetrics(
     await sql`DELETE FROM event_store.consumer_positions WHERE consumer = ${METRICS_CONSUMER}`.execute(trx);
   });
   projector.reset({ tablesEmpty: true });
+  const skipped = await skippedEventIds(db as Kysely<any>, METRICS_CONSUMER);
   const read = (after: GlobalCheckpoint): Promise<ReadAllResult> => readAll(db as Kysely<any>, { after, limit: batchSize, slim: REPLAY_SLIM });
   let events = 0;
   let sinceFlush = 0;
@@ -125,7 +128,7 @@ export async function rebuildMetrics(
       }
       next = read(batch.checkpoint);
       started = clock();
-      await projector.fold(batch.events, db);
+      await projector.fold(skipped.size === 0 ? batch.events : batch.events.filter((event) => !skipped.has(event.eventId)), db);
       timings.fold += clock() - started;
       for (const event of batch.events) positions.set(event.streamId, event.streamVersion);
       events += batch.events.length;
