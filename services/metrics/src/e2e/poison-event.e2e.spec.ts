@@ -65,6 +65,14 @@ describe('a poison event in a running system', () => {
     oversizedId = await inject(`conversation-${poisonedChat}`, poisoned.organization_id, 'MessagePosted', 1, { ...first!.data, text: 'x'.repeat(2 * 1024 * 1024) });
     // A schema version no reader knows: routing, ticketing and the metrics projection all refuse it.
     unappliableId = await inject(`conversation-${randomUUID()}`, poisoned.organization_id, 'ConversationMissed', 99, { reason: 'unanswered' });
+    // More events than the relay reads at once (500) behind them: a relay stuck on the oversized
+    // event would keep re-sending the same window and never reach what comes next.
+    const filler = `filler-${randomUUID()}`;
+    await sql`
+      WITH s AS (INSERT INTO event_store.streams (stream_id, organization_id, version) VALUES (${filler}, ${poisoned.organization_id}, 600))
+      INSERT INTO event_store.events (event_id, stream_id, stream_version, organization_id, type, schema_version, data, metadata, occurred_at)
+      SELECT gen_random_uuid(), ${filler}, v, ${poisoned.organization_id}, 'FillerAppended', 1, '{}'::jsonb, '{}'::jsonb, now()
+        FROM generate_series(1, 600) AS v`.execute(db);
 
     // Another organization, right after.
     const other = await system.createOrganization('Unaffected');
