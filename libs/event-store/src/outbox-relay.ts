@@ -184,8 +184,10 @@ export class OutboxRelay {
       } catch (error) {
         if (!this.running) break;
         log?.error({ err: error }, 'outbox relay round failed; retrying from the stored checkpoint');
-        // Some events of the batch may be published already; starting again from the stored
-        // checkpoint re-publishes them and JetStream drops the repeats.
+        // A failed publish stored the checkpoint up to the failure, and the events acknowledged
+        // after it are left out of the retry (publishedAhead); this process usually leads again
+        // at once. A relay elsewhere that takes over re-publishes them, and JetStream drops the
+        // repeats within its duplicate window.
         await this.releaseSession();
         await this.sleep(500);
       }
