@@ -90,7 +90,7 @@ export class BatchSubscription<DB> {
     // Unacked: the batch being written, the next one filling meanwhile, and the prefetch. With
     // the server's default of 1000 a batch of 1000 could never form behind one being written,
     // and a projection that fell behind could not catch up with bigger batches.
-    const source = await durableConsumer({ ...this.options, maxDeliver: this.options.maxDeliver ?? -1, maxAckPending: maxBatch * 4 });
+    const source = await durableConsumer({ ...this.options, maxAckPending: maxBatch * 4 });
     this.messages = await source.consume({ max_messages: maxBatch * 2 });
     this.pumping = true;
     this.pump = this.fill(this.messages, maxBatch * 2);

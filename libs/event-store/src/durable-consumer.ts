@@ -12,7 +12,11 @@ export interface DurableConsumerSettings {
   filterSubject?: string;
   /** Redelivery after this long without an ack (default 30 s). */
   ackWaitMs?: number;
-  /** Deliveries of one message at the most (default 20). */
+  /**
+   * Deliveries of one message at the most (default -1: no limit). The subscriptions bound
+   * handler failures themselves by parking the event (docs/dead-letters.md); a limit here would
+   * drop an event silently, and every later event of its stream would then wait forever.
+   */
   maxDeliver?: number;
   /**
    * Messages delivered and not acked yet at the most (default 1000, the server's). A consumer
@@ -30,7 +34,7 @@ export async function durableConsumer(settings: DurableConsumerSettings): Promis
     name: consumer,
     ...(settings.filterSubject ? { filterSubject: settings.filterSubject } : {}),
     ackWaitMs: settings.ackWaitMs ?? 30_000,
-    maxDeliver: settings.maxDeliver ?? 20,
+    maxDeliver: settings.maxDeliver ?? -1,
     ...(settings.maxAckPending ? { maxAckPending: settings.maxAckPending } : {}),
   });
   return jetstream(nats).consumers.get(streamName, consumer);

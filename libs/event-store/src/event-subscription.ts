@@ -94,7 +94,7 @@ export class EventSubscription<DB> {
   }
 
   async start(): Promise<void> {
-    const source = await durableConsumer({ ...this.options, maxDeliver: this.options.maxDeliver ?? -1 });
+    const source = await durableConsumer(this.options);
     this.messages = await source.consume({ max_messages: 256 });
     this.loop = this.consume(this.messages);
     this.replayer?.start();
