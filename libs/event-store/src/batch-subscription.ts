@@ -7,6 +7,7 @@ import { applyEventBatch, type BatchEventHandler } from './apply-event-batch.js'
 import { isByReference } from './by-reference.js';
 import { DeadLetterReplayer } from './dead-letter-replayer.js';
 import { errorText, parkEvent } from './dead-letters.js';
+import { isDependencyUnavailable } from './dependency-unavailable.js';
 import { fromEnvelope } from './envelope.js';
 import { HandlerFailures } from './handler-failures.js';
 import { readEvent } from './read-event.js';
@@ -167,6 +168,7 @@ export class BatchSubscription<DB> {
       const outcomes = await this.apply(decoded.map(({ event }) => event));
       decoded.forEach(({ msg }, i) => settle(msg, outcomes[i]!));
     } catch (error) {
+      if (isDependencyUnavailable(error)) return this.unavailable(decoded.map(({ msg }) => msg), error);
       if (decoded.length === 1) return this.failed(decoded[0]!.msg, decoded[0]!.event, error);
       this.options.logger?.warn({ err: error, events: decoded.length }, 'batch failed; applying its events one at a time');
       for (const one of decoded) await this.handleOne(one.msg, one.event);
@@ -193,7 +195,14 @@ export class BatchSubscription<DB> {
     }
   }
 
+  /** Not the events' fault (Postgres away, say): redelivered as long as the outage lasts, never parked for it. */
+  private unavailable(msgs: JsMsg[], error: unknown): void {
+    this.options.logger?.warn({ err: error, events: msgs.length }, 'a dependency of the handler is unavailable; will be redelivered');
+    for (const msg of msgs) msg.nak(HandlerFailures.retryDelayMs(Math.min(msg.info.deliveryCount, 8)));
+  }
+
   private async failed(msg: JsMsg, event: RecordedEvent, error: unknown): Promise<void> {
+    if (isDependencyUnavailable(error)) return this.unavailable([msg], error);
     const { attempts, park } = this.failures.failed(event.eventId);
     if (park && (await this.park(event, error, attempts))) {
       msg.ack();

@@ -6,6 +6,7 @@ import { applyEvent, type ApplyOutcome, type EventHandler } from './apply-event.
 import { isByReference } from './by-reference.js';
 import { DeadLetterReplayer } from './dead-letter-replayer.js';
 import { errorText, parkEvent } from './dead-letters.js';
+import { isDependencyUnavailable } from './dependency-unavailable.js';
 import { fromEnvelope } from './envelope.js';
 import { HandlerFailures } from './handler-failures.js';
 import { readEvent } from './read-event.js';
@@ -41,7 +42,8 @@ export interface EventSubscriptionOptions<DB> {
   /**
    * An event whose handler fails this many times (default 5, about 3 s of retries) is parked
    * in `event_store.dead_letters` with the error, and the consumer's position moves past it
-   * (docs/dead-letters.md). Waiting for a predecessor (`out_of_order`) is no failure.
+   * (docs/dead-letters.md). Waiting for a predecessor (`out_of_order`) is no failure, nor is a
+   * dependency that is away (isDependencyUnavailable): those are retried as long as it takes.
    */
   parkAfterAttempts?: number;
   /** Called after an event was parked. */
@@ -160,6 +162,12 @@ export class EventSubscription<DB> {
       await this.options.beforeAck?.(msg, outcome);
       msg.ack();
     } catch (error) {
+      if (isDependencyUnavailable(error)) {
+        // Not the event's fault: retried as long as the outage lasts, never parked for it.
+        logger?.warn({ err: error, eventId: event.eventId }, 'a dependency of the handler is unavailable; will be redelivered');
+        msg.nak(HandlerFailures.retryDelayMs(Math.min(msg.info.deliveryCount, 8)));
+        return;
+      }
       const { attempts, park } = this.failures.failed(event.eventId);
       if (park && (await this.park(event, error, attempts))) {
         msg.ack();

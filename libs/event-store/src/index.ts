@@ -38,3 +38,4 @@ export { BY_REFERENCE_KEY, isByReference, byReferenceEnvelope, type ByReference 
 export { readEvent } from './read-event.js';
 export { HandlerFailures, DEFAULT_PARK_AFTER_ATTEMPTS } from './handler-failures.js';
 export type { DeadLetterStatus } from './database.js';
+export { isDependencyUnavailable } from './dependency-unavailable.js';

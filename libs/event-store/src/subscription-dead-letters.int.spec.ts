@@ -127,6 +127,31 @@ describe('EventSubscription and an event it cannot apply', () => {
     }
   });
 
+  it('never parks an event for a dependency that is away: it is applied once the dependency answers', async () => {
+    const { poison: delayed } = await twoStreams('dloutage');
+    let outages = 3;
+    const subscription = new EventSubscription({
+      db: f.db,
+      nats: nats.connection,
+      streamName,
+      consumer: 'dl-outage',
+      filterSubject: `${nats.subjectPrefix}.events.dloutage.>`,
+      parkAfterAttempts: 2,
+      handler: async (event, trx) => {
+        if (event.eventId === delayed && outages-- > 0) throw Object.assign(new Error('no responders: cmd.conversation.get_chat'), { name: 'NoRespondersError' });
+        await record('dl-outage', event, trx);
+      },
+    });
+    await subscription.start();
+    try {
+      await waitFor(async () => (await appliedOf('dl-outage')).length === 6, { timeoutMs: 15_000, what: 'all six events' });
+      expect(await lettersOf('dl-outage')).toEqual([]);
+      expect((await appliedOf('dl-outage')).filter((r) => r.stream_id === 'dloutage-1').map((r) => r.stream_version)).toEqual([1, 2, 3]);
+    } finally {
+      await subscription.stop();
+    }
+  });
+
   it('applies an event the relay published by reference, whole, read from the event store', async () => {
     await f.store.appendToStream('dlref-1', [newEvent()], 'no_stream', org);
     const huge = await injectEvent(f.db, 'dlref-1', org.organizationId, 'TicketCreated', { transcript: 'x'.repeat(1_500_000) });
