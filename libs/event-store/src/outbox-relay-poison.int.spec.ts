@@ -10,7 +10,7 @@ import { createTestNats, freePort, waitFor, type TestNats } from '@livedesk/test
 import { BY_REFERENCE_KEY } from './by-reference.js';
 import { loadCheckpoint } from './checkpoints.js';
 import { appendToStream } from './append-to-stream.js';
-import { listDeadLetters } from './dead-letters.js';
+import { getDeadLetter, listDeadLetters, moveDeadLetter } from './dead-letters.js';
 import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
 import { createEventStoreFixture, injectEvent, newEvent, type EventStoreFixture } from './test-support.js';
 
@@ -103,20 +103,31 @@ describe('OutboxRelay and an event NATS cannot take', () => {
     }
   });
 
-  it('reads max_payload from the server it is connected to', async () => {
+  it('reads max_payload from the server it is connected to, and publishes the event whole when replayed once it fits', async () => {
     const server = await smallNatsServer(16 * 1024);
     try {
       const f = await fixture();
       const options = relayOptions(f, server.connection);
       await f.store.appendToStream('conversation-s1', [newEvent('MessagePosted', { text: 'y'.repeat(32 * 1024) }), newEvent()], 'no_stream', { organizationId: orgA });
-      const relay = new OutboxRelay(options);
+      const relay = new OutboxRelay({ ...options, replayPollMs: 100 });
       await relay.start();
       try {
         await waitFor(async () => (await storedCount(server.connection, options.streamName)) === 2, { timeoutMs: 10_000, what: '2 messages' });
         const [first, second] = await storedEnvelopes(server.connection, options.streamName);
         expect(first).toMatchObject({ stream_version: 1, data: null });
         expect(second).toMatchObject({ stream_version: 2, data: { tag: 'x' } });
-        expect(await listDeadLetters(f.db)).toEqual([expect.objectContaining({ reason: 'too_large', error: expect.stringContaining('16384') })]);
+        const [letter] = await listDeadLetters(f.db);
+        expect(letter).toMatchObject({ reason: 'too_large', error: expect.stringContaining('16384') });
+
+        // The operator raises max_payload and replays: the relay publishes the event whole, once.
+        await server.restart(64 * 1024);
+        await moveDeadLetter(f.db, letter!.id, ['parked'], 'replay_requested');
+        await waitFor(async () => (await storedCount(server.connection, options.streamName)) === 3, { timeoutMs: 15_000, what: 'the replayed event' });
+        const replayed = (await storedEnvelopes(server.connection, options.streamName))[2]!;
+        expect(replayed).toMatchObject({ event_id: letter!.eventId, stream_version: 1, data: { text: 'y'.repeat(32 * 1024) } });
+        // Marked in the transaction the publish ran in, which commits just after the ack.
+        await waitFor(async () => (await getDeadLetter(f.db, letter!.id))!.status === 'replayed', { what: 'the dead letter replayed' });
+        expect(await storedCount(server.connection, options.streamName)).toBe(3);
       } finally {
         await relay.stop();
       }
@@ -191,27 +202,43 @@ describe('OutboxRelay and an event NATS cannot take', () => {
   });
 });
 
-/** A NATS server of this test's own with a small max_payload (the shared one keeps its settings). */
-async function smallNatsServer(maxPayload: number): Promise<{ connection: NatsConnection; stop(): Promise<void> }> {
+/**
+ * A NATS server of this test's own with a small max_payload (the shared one keeps its
+ * settings); `restart` starts it again on the same port and store with another max_payload.
+ */
+async function smallNatsServer(maxPayload: number): Promise<{ connection: NatsConnection; restart(maxPayload: number): Promise<void>; stop(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'livedesk-nats-'));
   const port = await freePort();
   const config = join(dir, 'nats.conf');
-  writeFileSync(config, `listen: 127.0.0.1:${port}\nmax_payload: ${maxPayload}\njetstream { store_dir: "${join(dir, 'js')}" }\n`);
-  const child: ChildProcess = spawn('/usr/sbin/nats-server', ['-c', config], { stdio: 'ignore' });
+  let child: ChildProcess;
+  const run = (max: number) => {
+    writeFileSync(config, `listen: 127.0.0.1:${port}\nmax_payload: ${max}\njetstream { store_dir: "${join(dir, 'js')}" }\n`);
+    child = spawn('/usr/sbin/nats-server', ['-c', config], { stdio: 'ignore' });
+  };
+  const halt = async () => {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  run(maxPayload);
   let connection: NatsConnection | undefined;
   await waitFor(
     async () => {
-      connection = await connect({ servers: `nats://127.0.0.1:${port}` }).catch(() => undefined);
+      connection = await connect({ servers: `nats://127.0.0.1:${port}`, maxReconnectAttempts: -1, reconnectTimeWait: 100 }).catch(() => undefined);
       return connection !== undefined;
     },
     { timeoutMs: 10_000, what: 'the small NATS server' },
   );
   return {
     connection: connection!,
+    async restart(max: number) {
+      await halt();
+      run(max);
+      await waitFor(() => connection!.info?.max_payload === max, { timeoutMs: 15_000, what: 'the reconnection' });
+    },
     async stop() {
       await connection!.close();
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
+      await halt();
       rmSync(dir, { recursive: true, force: true });
     },
   };
