@@ -10,6 +10,7 @@ import { isDependencyUnavailable } from './dependency-unavailable.js';
 import { fromEnvelope } from './envelope.js';
 import { HandlerFailures } from './handler-failures.js';
 import { readEvent } from './read-event.js';
+import { readStream } from './read-stream.js';
 import type { RecordedEvent } from './types.js';
 import { durableConsumer } from './durable-consumer.js';
 
@@ -50,6 +51,14 @@ export interface EventSubscriptionOptions<DB> {
   onParked?: (event: RecordedEvent, error: unknown) => void;
   /** How often to look for replays of this consumer's dead letters (default 2000 ms). */
   replayPollMs?: number;
+  /**
+   * Deliveries of an event still waiting for its predecessor after which the subscription reads
+   * the missing events of its stream from the event store and applies them (default 20, about a
+   * minute): a predecessor that JetStream lost or dropped never comes otherwise. Needs `db`.
+   * With `apply`, off unless given: the positions are elsewhere, so the stream is read from its
+   * start, and a consumer that can lose its positions (Redis) rebuilds them its own way.
+   */
+  fillGapAfterDeliveries?: number;
   /** Redelivery after this long without an ack (default 30 s). */
   ackWaitMs?: number;
   /**
@@ -152,14 +161,19 @@ export class EventSubscription<DB> {
     try {
       if (isByReference(event)) event = await this.fromStore(event);
       const outcome = await this.apply(event);
-      if (outcome === 'out_of_order') {
+      let settled = outcome;
+      const fillGapAfter = this.options.fillGapAfterDeliveries ?? (this.options.apply ? Infinity : 20);
+      if (outcome === 'out_of_order' && msg.info.deliveryCount >= fillGapAfter && (await this.fillGap(event))) {
+        settled = await this.apply(event);
+      }
+      if (settled === 'out_of_order') {
         // Backing off matters: the predecessor may sit unacknowledged with a replica that died,
         // until the ack wait hands it to another, or be retried until it is parked.
         msg.nak(Math.min(OUT_OF_ORDER_RETRY_MS * 2 ** (msg.info.deliveryCount - 1), OUT_OF_ORDER_MAX_RETRY_MS));
         return;
       }
       this.failures.settled(event.eventId);
-      await this.options.beforeAck?.(msg, outcome);
+      await this.options.beforeAck?.(msg, settled);
       msg.ack();
     } catch (error) {
       if (isDependencyUnavailable(error)) {
@@ -176,6 +190,32 @@ export class EventSubscription<DB> {
       logger?.error({ err: error, eventId: event.eventId, attempt: attempts }, 'event handler failed; will be redelivered');
       msg.nak(HandlerFailures.retryDelayMs(attempts));
     }
+  }
+
+  /**
+   * Applies, from the event store, the events of `event`'s stream that should have come before
+   * it and never did (JetStream lost or dropped them), in order; one that fails every attempt is
+   * parked like any other. True when the stream is now right behind `event`.
+   */
+  private async fillGap(event: RecordedEvent): Promise<boolean> {
+    const { db, apply, consumer, logger } = this.options;
+    if (!db) return false;
+    // Where the position is in Postgres, only what lies after it; otherwise the stream from its start.
+    const after = apply ? 0 : await positionOf(db as Kysely<any>, consumer, event.streamId);
+    if (after >= event.streamVersion - 1) return true;
+    const missing = await readStream(db as Kysely<any>, event.streamId, { afterVersion: after, limit: event.streamVersion - 1 - after });
+    logger?.warn({ consumer, streamId: event.streamId, fromVersion: after + 1, toVersion: event.streamVersion - 1 }, 'events never delivered; applying them from the event store');
+    for (const earlier of missing) {
+      try {
+        if ((await this.apply(earlier)) === 'out_of_order') return false;
+        this.failures.settled(earlier.eventId);
+      } catch (error) {
+        if (isDependencyUnavailable(error)) return false;
+        const { attempts, park } = this.failures.failed(earlier.eventId);
+        if (!park || !(await this.park(earlier, error, attempts))) return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -219,4 +259,14 @@ export class EventSubscription<DB> {
     this.options.onParked?.(event, error);
     return true;
   }
+}
+
+async function positionOf(db: Kysely<any>, consumer: string, streamId: string): Promise<number> {
+  const row = await db
+    .selectFrom('event_store.consumer_positions')
+    .select('stream_version')
+    .where('consumer', '=', consumer)
+    .where('stream_id', '=', streamId)
+    .executeTakeFirst();
+  return row ? Number(row.stream_version) : 0;
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { createTestNats, waitFor, type TestNats } from '@livedesk/testing';
 import { sql, type Transaction } from 'kysely';
 import type { ApplyOutcome } from './apply-event.js';
@@ -147,6 +148,38 @@ describe('EventSubscription and an event it cannot apply', () => {
       await waitFor(async () => (await appliedOf('dl-outage')).length === 6, { timeoutMs: 15_000, what: 'all six events' });
       expect(await lettersOf('dl-outage')).toEqual([]);
       expect((await appliedOf('dl-outage')).filter((r) => r.stream_id === 'dloutage-1').map((r) => r.stream_version)).toEqual([1, 2, 3]);
+    } finally {
+      await subscription.stop();
+    }
+  });
+
+  it('applies from the event store the events JetStream lost, instead of waiting for them forever', async () => {
+    const events = [newEvent(), newEvent(), newEvent()];
+    await f.store.appendToStream('dlgap-1', events, 'no_stream', org);
+    // JetStream loses the second one (a message dropped after too many deliveries, a restored backup).
+    const subject = `${nats.subjectPrefix}.events.dlgap.dlgap-1`;
+    const reader = await jetstream(nats.connection).consumers.get(streamName, { filter_subjects: subject });
+    const seqs = await waitFor(async () => {
+      const found = new Map<number, number>();
+      for await (const msg of await reader.fetch({ max_messages: 3, expires: 1000 })) found.set((msg.json() as { stream_version: number }).stream_version, msg.seq);
+      return found.size === 3 ? found : undefined;
+    }, { what: 'the three messages' });
+    await (await jetstreamManager(nats.connection)).streams.deleteMessage(streamName, seqs.get(2)!);
+
+    const subscription = new EventSubscription({
+      db: f.db,
+      nats: nats.connection,
+      streamName,
+      consumer: 'dl-gap',
+      filterSubject: `${nats.subjectPrefix}.events.dlgap.>`,
+      fillGapAfterDeliveries: 3,
+      handler: (event, trx) => record('dl-gap', event, trx),
+    });
+    await subscription.start();
+    try {
+      await waitFor(async () => (await appliedOf('dl-gap')).length === 3, { timeoutMs: 15_000, what: 'the three events' });
+      expect((await appliedOf('dl-gap')).map((r) => [r.event_id, r.stream_version])).toEqual(events.map((e, i) => [e.eventId, i + 1]));
+      expect(await positionOf('dl-gap', 'dlgap-1')).toBe(3);
     } finally {
       await subscription.stop();
     }
