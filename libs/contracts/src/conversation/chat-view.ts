@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Timestamp } from '../common.js';
+import { Id, SafeString, Timestamp } from '../common.js';
 import { Channel, PageContext } from './events.js';
 
 export const ChatStatus = z.enum(['queued', 'active', 'resolved', 'closed', 'missed']);
@@ -35,7 +35,7 @@ export const ChatEventView = z.object({
   chat_id: Id,
   version: z.number().int().positive(),
   event_id: z.uuid(),
-  type: z.string(),
+  type: SafeString,
   created_at: Timestamp,
   data: z.record(z.string(), z.unknown()),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AttachmentRef, Author, Id, Timestamp } from '../common.js';
+import { AttachmentRef, Author, Id, SafeString, Timestamp } from '../common.js';
 import { defineEvent, type EventUnion } from '../define-event.js';
 
 export const TicketSource = z.enum(['chat', 'missed_chat', 'offline_message', 'email', 'api']);
@@ -20,7 +20,7 @@ export const TicketTag = z
 export const Requester = z.object({
   customer_id: Id.optional(),
   email: z.email().max(320).optional(),
-  name: z.string().max(255).optional(),
+  name: SafeString.max(255).optional(),
 });
 export type Requester = z.infer<typeof Requester>;
 
@@ -28,14 +28,14 @@ export type Requester = z.infer<typeof Requester>;
 export const TranscriptMessage = z.object({
   message_id: Id,
   author: Author,
-  text: z.string().max(16_384),
+  text: SafeString.max(16_384),
   attachments: z.array(AttachmentRef).default([]),
   posted_at: Timestamp,
 });
 export type TranscriptMessage = z.infer<typeof TranscriptMessage>;
 
 /** RFC 5322 message ids (angle brackets included) that keep an email thread together. */
-const MessageId = z.string().min(3).max(998);
+const MessageId = SafeString.min(3).max(998);
 export const EmailThreading = z.object({
   message_id: MessageId,
   in_reply_to: MessageId.optional(),
@@ -57,10 +57,10 @@ export const ticketEvents = {
     'TicketCreated',
     z.object({
       ticket_id: Id,
-      reference: z.string().regex(/^LD-[0-9A-Z]{10}$/),
+      reference: SafeString.regex(/^LD-[0-9A-Z]{10}$/),
       source: TicketSource,
       requester: Requester,
-      subject: z.string().min(1).max(512),
+      subject: SafeString.min(1).max(512),
       group_id: Id.optional(),
       conversation_id: Id.optional(),
       priority: TicketPriority,
@@ -80,9 +80,9 @@ export const ticketEvents = {
       reply_id: Id,
       author: Author,
       via: ReplyChannel,
-      text: z.string().max(65_536),
+      text: SafeString.max(65_536),
       attachments: z.array(AttachmentRef).max(50).default([]),
-      client_id: z.string().max(128).optional(),
+      client_id: SafeString.max(128).optional(),
       email: EmailThreading.optional(),
     }),
   ),
@@ -92,9 +92,9 @@ export const ticketEvents = {
     z.object({
       note_id: Id,
       author: Author,
-      text: z.string().max(65_536),
+      text: SafeString.max(65_536),
       attachments: z.array(AttachmentRef).max(50).default([]),
-      client_id: z.string().max(128).optional(),
+      client_id: SafeString.max(128).optional(),
     }),
   ),
   /**
@@ -116,7 +116,7 @@ export const ticketEvents = {
     'TicketAssigned',
     z.object({ agent_id: Id.nullable(), group_id: Id.nullable(), by: Author }),
   ),
-  TicketRetitled: defineEvent('TicketRetitled', z.object({ subject: z.string().min(1).max(512), by: Author })),
+  TicketRetitled: defineEvent('TicketRetitled', z.object({ subject: SafeString.min(1).max(512), by: Author })),
   /** A file added to the ticket on its own (a reply's files travel with the reply). */
   AttachmentAdded: defineEvent('AttachmentAdded', z.object({ attachment: AttachmentRef, by: Author })),
   TicketTagsChanged: defineEvent(
