@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Actor, AgentKind } from '../actor.js';
 import { AttachmentRef, Id, SafeString } from '../common.js';
-import { ChatEventView, ChatStatus, ChatSummary } from './chat-view.js';
+import { CHAT_PAGE_DEFAULT_EVENTS, ChatEventView, ChatPage, ChatPageLimit, ChatStatus, ChatSummary } from './chat-view.js';
 import { Channel, GoalValue, PageContext, Priority, conversationEvents } from './events.js';
 
 /**
@@ -100,8 +100,9 @@ export const conversationQueries = {
       actor: Actor,
       chat_id: Id,
       since_version: z.number().int().nonnegative().optional(),
+      limit: ChatPageLimit.default(CHAT_PAGE_DEFAULT_EVENTS),
     }),
-    reply: z.object({ chat: ChatSummary, events: z.array(ChatEventView) }),
+    reply: ChatPage,
   },
   list: {
     request: z.object({

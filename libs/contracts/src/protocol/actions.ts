@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AgentKind, AgentRole } from '../actor.js';
 import { AttachmentRef, Id, SafeString } from '../common.js';
-import { ChatEventView, ChatSummary } from '../conversation/chat-view.js';
+import { CHAT_PAGE_DEFAULT_EVENTS, CHAT_PAGE_MAX_BYTES, CHAT_PAGE_MAX_EVENTS, ChatEventView, ChatPage, ChatPageLimit, ChatSummary } from '../conversation/chat-view.js';
 import { Channel, GoalValue, PageContext, Priority } from '../conversation/events.js';
 import { RoutingStatus } from '../agent/events.js';
 
@@ -56,9 +56,9 @@ const MarkSeen = {
 };
 
 const GetChat = {
-  request: z.object({ ...ChatRef, since_version: z.number().int().nonnegative().optional() }).strict(),
-  response: z.object({ chat: ChatSummary, events: z.array(ChatEventView) }),
-  summary: 'The chat and its events after since_version (all when absent): catch-up after a reconnect.',
+  request: z.object({ ...ChatRef, since_version: z.number().int().nonnegative().optional(), limit: ChatPageLimit.optional() }).strict(),
+  response: ChatPage,
+  summary: `The chat and one page of its events after since_version (from the first when absent), oldest first: catch-up after a reconnect. A page holds at most limit events (default ${CHAT_PAGE_DEFAULT_EVENTS}, at most ${CHAT_PAGE_MAX_EVENTS}) and stops before ${CHAT_PAGE_MAX_BYTES} bytes of events; while has_more is true, ask again with since_version = next_since_version.`,
 };
 
 const ListCursor = { cursor: SafeString.max(256).optional(), limit: z.number().int().min(1).max(100).optional() };

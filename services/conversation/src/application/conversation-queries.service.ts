@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Kysely } from 'kysely';
 import {
+  CHAT_PAGE_MAX_BYTES,
   isSupervisor,
-  toChatEventView,
   type ConversationQuery,
   type ConversationQueryReply,
 } from '@livedesk/contracts';
@@ -10,6 +10,7 @@ import { EventStore } from '@livedesk/event-store';
 import { DATABASE, EVENT_STORE } from '@livedesk/service-kit';
 import { canRead, DomainError, toChatSummary } from '../domain/index.js';
 import { listChats, rowToSummary, type ReadModelTables } from '../read-model/chats-table.js';
+import { chatEventPage } from './chat-event-page.js';
 import { conversationStreamId, foldConversation } from './conversation-stream.js';
 
 /** What clients read: one chat with its events (`get_chat`), and lists of chats. */
@@ -21,7 +22,7 @@ export class ConversationQueries {
   ) {}
 
   /**
-   * The chat and its events after `since_version`. The whole stream is folded to decide who
+   * The chat and one page of its events after `since_version` (`chatEventPage`). The whole stream is folded to decide who
    * may read it, so an agent a chat was transferred to reads the transcript from before the
    * transfer, and another organization's chat id answers `not_found`, never its content.
    */
@@ -34,13 +35,16 @@ export class ConversationQueries {
     if (!canRead(state, query.actor)) {
       throw new DomainError('authorization', 'not_participant', `you are not a participant of chat ${query.chat_id}`);
     }
-    const audience = query.actor.kind === 'customer' ? 'customer' : 'agent';
-    const since = query.since_version ?? 0;
-    const views = events
-      .filter((event) => event.streamVersion > since)
-      .map((event) => toChatEventView({ chatId: query.chat_id, version: event.streamVersion, ...event }, audience))
-      .filter((view) => view !== null);
-    return { chat: toChatSummary(state), events: views };
+    const page = chatEventPage(
+      events.map((event) => ({ chatId: query.chat_id, version: event.streamVersion, ...event })),
+      {
+        sinceVersion: query.since_version ?? 0,
+        limit: query.limit,
+        maxBytes: CHAT_PAGE_MAX_BYTES,
+        audience: query.actor.kind === 'customer' ? 'customer' : 'agent',
+      },
+    );
+    return { chat: toChatSummary(state), events: page.events, has_more: page.hasMore, next_since_version: page.nextSinceVersion };
   }
 
   async list(query: ConversationQuery<'list'>): Promise<ConversationQueryReply<'list'>> {
