@@ -24,6 +24,19 @@ export const Requester = z.object({
 });
 export type Requester = z.infer<typeof Requester>;
 
+/**
+ * A ticket copies at most this many of its chat's messages (the newest), so that TicketCreated
+ * stays a small event however long the chat was: 80 messages of 16 KB made a 1.3 MB event that
+ * NATS refused, and the outbox relay stopped for every organization.
+ */
+export const TRANSCRIPT_EXCERPT_MAX_MESSAGES = 50;
+/**
+ * The serialized size (UTF-8 bytes of the messages' JSON) a ticket's transcript stays within;
+ * the newest message is always kept, so one message's own bound (16,384 characters) is the
+ * only other limit.
+ */
+export const TRANSCRIPT_EXCERPT_MAX_BYTES = 65_536;
+
 /** One message of the chat a ticket comes from, copied into the ticket when it is created. */
 export const TranscriptMessage = z.object({
   message_id: Id,
@@ -50,8 +63,12 @@ export const ticketEvents = {
   /**
    * A ticket opens (status `open`). `reference` (`LD-` and 10 characters) is the token that
    * threads emails to it (in the reply-to address and the subject). `transcript` holds the
-   * chat's messages when the ticket comes from a chat. The requester's own first words, when
-   * there are any, follow as a TicketReplied.
+   * chat's messages when the ticket comes from a chat: the newest that fit in
+   * TRANSCRIPT_EXCERPT_MAX_MESSAGES and TRANSCRIPT_EXCERPT_MAX_BYTES, with
+   * `transcript_truncated` set when older ones were left out; the chat itself
+   * (`conversation_id`, versions 1 to `chat_version`) holds them all, read with get_chat.
+   * Tickets created before the bound have the whole transcript and neither field. The
+   * requester's own first words, when there are any, follow as a TicketReplied.
    */
   TicketCreated: defineEvent(
     'TicketCreated',
@@ -66,6 +83,10 @@ export const ticketEvents = {
       priority: TicketPriority,
       tags: z.array(TicketTag).max(50).default([]),
       transcript: z.array(TranscriptMessage).max(2000).default([]),
+      /** True when the chat had more messages than `transcript` holds (older ones left out). */
+      transcript_truncated: z.boolean().optional(),
+      /** The chat's stream version the ticket was made from: the transcript's end in the chat. */
+      chat_version: z.number().int().positive().optional(),
       created_by: Author,
     }),
   ),

@@ -69,6 +69,26 @@ export const TicketListQuery = z
 
 export const TicketChangeResponse = z.object({ ticket: TicketSummary, duplicate: z.boolean() });
 export const TicketListResponse = z.object({ tickets: z.array(TicketSummary), next_cursor: SafeString.nullable() });
-export const TicketResponse = z.object({ ticket: TicketSummary, events: z.array(TicketEventView) });
+/** Events a page of `GET …/tickets/:id` holds when the query names no `limit`. */
+export const TICKET_PAGE_DEFAULT_EVENTS = 100;
+/** The most events one page of `GET …/tickets/:id` holds. */
+export const TICKET_PAGE_MAX_EVENTS = 500;
+/** A page of a ticket's history adds no event past this many bytes of events' JSON (but holds at least one). */
+export const TICKET_PAGE_MAX_BYTES = 262_144;
+
+/** `GET …/tickets/:id`: which page of the ticket's history. */
+export const TicketHistoryQuery = z
+  .object({
+    since_version: z.coerce.number().int().nonnegative().optional(),
+    limit: z.coerce.number().int().min(1).max(TICKET_PAGE_MAX_EVENTS).optional(),
+  })
+  .strict();
+
+export const TicketResponse = z.object({
+  ticket: TicketSummary,
+  events: z.array(TicketEventView),
+  has_more: z.boolean().describe('More events follow this page: ask again with since_version = next_since_version.'),
+  next_since_version: z.number().int().nonnegative().describe('The version of the last event of this page: the since_version of the next page.'),
+});
 export const AttachmentResponse = AttachmentRef;
 export const MailboxResponse = z.object({ organization_id: Id, address: SafeString });
