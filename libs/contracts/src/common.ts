@@ -32,6 +32,11 @@ export const SafeString = z.string().refine(isStorableText, {
 });
 
 export const Id = SafeString.min(1).max(128);
+
+/** The size of a value as JSON in UTF-8, as it is stored (jsonb) and sent (NATS, sockets). */
+export function jsonByteLength(value: unknown): number {
+  return new TextEncoder().encode(JSON.stringify(value)).length;
+}
 export const Timestamp = z.iso.datetime({ offset: true });
 
 export const AttachmentRef = z.object({

@@ -4,7 +4,7 @@ import { SafeString, toStorableText } from './common.js';
 import { conversationCommands } from './conversation/commands.js';
 import { agentActions, customerActions } from './protocol/actions.js';
 import { CreateAgentRequest } from './protocol/http.js';
-import { ReplyRequest } from './ticket/http.js';
+import { NoteRequest, ReplyRequest } from './ticket/http.js';
 
 const UNSTORABLE = 'must not contain NUL (U+0000) or unpaired UTF-16 surrogates';
 
@@ -68,5 +68,17 @@ describe('report_goal value: finite and bounded', () => {
 
   it('still decodes a GoalReported stored before the bound with a larger finite value', () => {
     expect(allEvents.decode('GoalReported', 1, { goal: 'purchase', value: 1.7e308 })).toEqual({ goal: 'purchase', value: 1.7e308 });
+  });
+});
+
+describe('ticket texts over HTTP: bounded in characters and in bytes as JSON', () => {
+  it('accepts 65,536 characters of any ordinary text', () => {
+    expect(NoteRequest.safeParse({ client_id: 'c', text: '漢'.repeat(65_536) }).success).toBe(true);
+  });
+
+  it('refuses control characters that would take the event past 384 KiB as JSON escapes', () => {
+    const parsed = NoteRequest.safeParse({ client_id: 'c', text: '\u0001'.repeat(65_536) });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.message).toContain('bytes as JSON');
   });
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Actor, AgentKind } from '../actor.js';
 import { AttachmentRef, Id, SafeString } from '../common.js';
 import { CHAT_PAGE_DEFAULT_EVENTS, ChatEventView, ChatPage, ChatPageLimit, ChatStatus, ChatSummary } from './chat-view.js';
-import { Channel, GoalValue, PageContext, Priority, conversationEvents } from './events.js';
+import { Channel, GoalValue, MESSAGE_TEXT_MAX_CHARS, PageContext, Priority, conversationEvents } from './events.js';
 
 /**
  * Commands to the conversation service, over NATS request/reply on
@@ -30,7 +30,7 @@ const base = {
 const onChat = { ...base, chat_id: Id };
 
 export const NewMessage = z.object({
-  text: SafeString.min(1).max(16_384),
+  text: SafeString.min(1).max(MESSAGE_TEXT_MAX_CHARS),
   client_id: SafeString.min(1).max(128).optional(),
   attachments: z.array(AttachmentRef).max(20).default([]),
 });
@@ -87,7 +87,7 @@ export const conversationCommands = {
   },
   set_priority: { request: z.object({ ...onChat, priority: Priority }), reply: VersionReply },
   leave_message: {
-    request: z.object({ ...onChat, email: z.email().max(320), name: SafeString.max(255).optional(), text: SafeString.min(1).max(16_384) }),
+    request: z.object({ ...onChat, email: z.email().max(320), name: SafeString.max(255).optional(), text: SafeString.min(1).max(MESSAGE_TEXT_MAX_CHARS) }),
     reply: VersionReply,
   },
 } as const;

@@ -9,6 +9,9 @@ export type Channel = z.infer<typeof Channel>;
 export const Priority = z.enum(['low', 'normal', 'high', 'urgent']);
 export type Priority = z.infer<typeof Priority>;
 
+/** The most characters (UTF-16 code units) of a message's text, a message left and a typing preview. */
+export const MESSAGE_TEXT_MAX_CHARS = 16_384;
+
 /**
  * The largest value `report_goal` accepts (an order's worth, in the site's currency units):
  * metrics sums the values of a chat's goals, and two values near Number.MAX_VALUE summed to
@@ -40,7 +43,7 @@ export const conversationEvents = {
     z.object({
       message_id: Id,
       author: Author,
-      text: SafeString.max(16_384),
+      text: SafeString.max(MESSAGE_TEXT_MAX_CHARS),
       client_id: SafeString.max(128).optional(),
       attachments: z.array(AttachmentRef).default([]),
     }),
@@ -98,7 +101,7 @@ export const conversationEvents = {
   /** No agent could take the chat; the customer left a message for later (a ticket, once ticketing runs). */
   OfflineMessageLeft: defineEvent(
     'OfflineMessageLeft',
-    z.object({ email: z.email().max(320), name: SafeString.max(255).optional(), text: SafeString.min(1).max(16_384) }),
+    z.object({ email: z.email().max(320), name: SafeString.max(255).optional(), text: SafeString.min(1).max(MESSAGE_TEXT_MAX_CHARS) }),
   ),
 } as const;
 

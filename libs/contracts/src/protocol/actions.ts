@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AgentKind, AgentRole } from '../actor.js';
 import { AttachmentRef, Id, SafeString } from '../common.js';
 import { CHAT_PAGE_DEFAULT_EVENTS, CHAT_PAGE_MAX_BYTES, CHAT_PAGE_MAX_EVENTS, ChatEventView, ChatPage, ChatPageLimit, ChatSummary } from '../conversation/chat-view.js';
-import { Channel, GoalValue, PageContext, Priority } from '../conversation/events.js';
+import { Channel, GoalValue, MESSAGE_TEXT_MAX_CHARS, PageContext, Priority } from '../conversation/events.js';
 import { RoutingStatus } from '../agent/events.js';
 
 /**
@@ -33,7 +33,7 @@ const VersionResponse = z.object({ chat_id: Id, version: z.number().int().positi
 export const MessageEvent = z
   .object({
     type: z.literal('message'),
-    text: SafeString.min(1).max(16_384),
+    text: SafeString.min(1).max(MESSAGE_TEXT_MAX_CHARS),
     client_id: SafeString.min(1).max(128),
     attachments: z.array(AttachmentRef).max(20).optional(),
   })
@@ -77,7 +77,7 @@ export const customerActions = {
         channel: Channel.optional(),
         message: z
           .object({
-            text: SafeString.min(1).max(16_384),
+            text: SafeString.min(1).max(MESSAGE_TEXT_MAX_CHARS),
             client_id: SafeString.min(1).max(128).optional(),
             attachments: z.array(AttachmentRef).max(20).optional(),
           })
@@ -91,7 +91,7 @@ export const customerActions = {
   },
   send_event: SendEvent,
   send_typing: {
-    request: z.object({ ...ChatRef, is_typing: z.boolean(), preview: SafeString.max(16_384).optional() }).strict(),
+    request: z.object({ ...ChatRef, is_typing: z.boolean(), preview: SafeString.max(MESSAGE_TEXT_MAX_CHARS).optional() }).strict(),
     response: z.object({ chat_id: Id }),
     summary: 'Typing indicator; preview is the unsent text agents see (sneak peek). Never stored.',
   },
@@ -136,7 +136,7 @@ export const customerActions = {
         group_id: Id.optional(),
         email: z.email().max(320),
         name: SafeString.max(255).optional(),
-        text: SafeString.min(1).max(16_384),
+        text: SafeString.min(1).max(MESSAGE_TEXT_MAX_CHARS),
       })
       .strict(),
     response: VersionResponse,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { AttachmentRef, Author, Id, SafeString, Timestamp } from '../common.js';
+import { AttachmentRef, Author, Id, jsonByteLength, SafeString, Timestamp } from '../common.js';
 import { defineEvent, type EventUnion } from '../define-event.js';
+import { MESSAGE_TEXT_MAX_CHARS } from '../conversation/events.js';
 
 export const TicketSource = z.enum(['chat', 'missed_chat', 'offline_message', 'email', 'api']);
 export type TicketSource = z.infer<typeof TicketSource>;
@@ -41,11 +42,27 @@ export const TRANSCRIPT_EXCERPT_MAX_BYTES = 65_536;
 export const TranscriptMessage = z.object({
   message_id: Id,
   author: Author,
-  text: SafeString.max(16_384),
+  text: SafeString.max(MESSAGE_TEXT_MAX_CHARS),
   attachments: z.array(AttachmentRef).default([]),
   posted_at: Timestamp,
 });
 export type TranscriptMessage = z.infer<typeof TranscriptMessage>;
+
+/** The most characters of a ticket's reply or internal note (an email's text is cut to it where it enters). */
+export const TICKET_TEXT_MAX_CHARS = 65_536;
+/**
+ * The most bytes a ticket text written over HTTP takes as JSON (quotes excluded): any text of
+ * TICKET_TEXT_MAX_CHARS characters fits (3 bytes a character at most), but not one of control
+ * characters, which JSON writes as 6-byte escapes and which would take the event past 384 KiB.
+ */
+export const TICKET_TEXT_MAX_JSON_BYTES = 196_608;
+
+/** A reply's or note's text as the HTTP API takes it. */
+export const TicketText = SafeString.min(1)
+  .max(TICKET_TEXT_MAX_CHARS)
+  .refine((text) => jsonByteLength(text) - 2 <= TICKET_TEXT_MAX_JSON_BYTES, {
+    message: `must take at most ${TICKET_TEXT_MAX_JSON_BYTES} bytes as JSON (a control character takes 6)`,
+  });
 
 /** RFC 5322 message ids (angle brackets included) that keep an email thread together. */
 const MessageId = SafeString.min(3).max(998);
@@ -101,7 +118,7 @@ export const ticketEvents = {
       reply_id: Id,
       author: Author,
       via: ReplyChannel,
-      text: SafeString.max(65_536),
+      text: SafeString.max(TICKET_TEXT_MAX_CHARS),
       attachments: z.array(AttachmentRef).max(50).default([]),
       client_id: SafeString.max(128).optional(),
       email: EmailThreading.optional(),
@@ -113,7 +130,7 @@ export const ticketEvents = {
     z.object({
       note_id: Id,
       author: Author,
-      text: SafeString.max(65_536),
+      text: SafeString.max(TICKET_TEXT_MAX_CHARS),
       attachments: z.array(AttachmentRef).max(50).default([]),
       client_id: SafeString.max(128).optional(),
     }),

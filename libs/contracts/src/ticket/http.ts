@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AttachmentRef, Id, SafeString } from '../common.js';
-import { Requester, TicketPriority, TicketStatus, TicketTag } from './events.js';
+import { Requester, TicketPriority, TicketStatus, TicketTag, TicketText } from './events.js';
 import { TicketEventView, TicketSummary } from './ticket-view.js';
 
 /**
@@ -19,7 +19,7 @@ export const CreateTicketRequest = z
     subject: SafeString.min(1).max(512),
     requester: Requester.strict().refine((r) => r.email !== undefined || r.customer_id !== undefined, 'requester needs an email or a customer_id'),
     /** The requester's first message (a web form, an integration). */
-    message: z.object({ text: SafeString.min(1).max(65_536), attachment_ids: AttachmentIds.optional() }).strict().optional(),
+    message: z.object({ text: TicketText, attachment_ids: AttachmentIds.optional() }).strict().optional(),
     group_id: Id.optional(),
     priority: TicketPriority.optional(),
     tags: z.array(TicketTag).max(50).optional(),
@@ -29,14 +29,14 @@ export const CreateTicketRequest = z
 export const ReplyRequest = z
   .object({
     client_id: ClientId,
-    text: SafeString.min(1).max(65_536),
+    text: TicketText,
     attachment_ids: AttachmentIds.optional(),
     /** The status after the reply; by default an agent's reply leaves the ticket `pending` (waiting for the requester). */
     status: z.enum(['open', 'pending', 'solved']).optional(),
   })
   .strict();
 
-export const NoteRequest = z.object({ client_id: ClientId, text: SafeString.min(1).max(65_536), attachment_ids: AttachmentIds.optional() }).strict();
+export const NoteRequest = z.object({ client_id: ClientId, text: TicketText, attachment_ids: AttachmentIds.optional() }).strict();
 
 export const StatusRequest = z.object({ status: TicketStatus }).strict();
 

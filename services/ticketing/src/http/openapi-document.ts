@@ -85,7 +85,7 @@ const ROUTES: Route[] = [
 ];
 
 const ERRORS: Record<number, string> = {
-  400: 'validation: a malformed body or query (`reason` names the rule)',
+  400: 'validation: a malformed body or query (`reason` names the rule); every string refuses NUL (U+0000) and unpaired UTF-16 surrogates',
   401: 'authentication: no or a wrong token',
   403: "authorization: a token of another organization, or a customer's",
   404: 'not_found: no such ticket in this organization (another organization\'s answers the same)',
