@@ -69,6 +69,10 @@ describe('bounded and storable payloads', () => {
     const token = await system.post('/v1/customer/token', { organization_id: `${org.organization_id}\u0000` }, undefined);
     expect(token.status).toBe(400);
     expect(token.body.error.code).toBe('validation');
+    // An id in the path, which no body schema parses.
+    const inPath = await system.post(`/v1/organizations/${org.organization_id}%00/groups`, { name: 'Sales' });
+    expect(inPath.status).toBe(400);
+    expect(inPath.body.error.code).toBe('validation');
   });
 
   it('refuses a huge report_goal value (two near Number.MAX_VALUE froze the chat metrics) and accepts bounded ones', async () => {
