@@ -217,7 +217,7 @@ export const agentActions = {
     request: z.object({ ...ChatRef, subject: SafeString.min(1).max(512).optional() }).strict(),
     response: z.object({ ticket_id: Id, reference: SafeString, version: z.number().int().positive() }),
     summary:
-      "Opens a ticket from a chat the agent may read, with the chat's transcript; the customer is its requester. A repeat for the same chat answers the same ticket.",
+      "Opens a ticket from a chat the agent may read, with an excerpt of the chat's transcript (the newest messages, `transcript_truncated` when older ones were left out; the chat's id and `chat_version` lead to the rest); the customer is its requester. A repeat for the same chat answers the same ticket.",
   },
   set_routing_status: {
     request: z.object({ status: z.enum(['accepting', 'not_accepting']) }).strict(),

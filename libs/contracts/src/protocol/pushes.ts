@@ -31,7 +31,7 @@ const SlaAlertPayload = z.object({
 export const pushes = {
   incoming_chat: {
     payload: z.object({ ...AboutChat, chat: ChatSummary }),
-    summary: 'A chat was assigned or transferred to you; get_chat gives its whole transcript.',
+    summary: 'A chat was assigned or transferred to you; get_chat gives its whole transcript, page by page.',
     to: 'agent',
   },
   incoming_event: {
