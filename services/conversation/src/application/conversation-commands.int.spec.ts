@@ -150,6 +150,19 @@ describe('conversation commands against the real event store', () => {
     expect(counted).toMatchObject({ has_more: true, next_since_version: 5 });
   });
 
+  it('reads past events hidden from the customer to fill a page', async () => {
+    const chatId = await startChat();
+    await command('join', { actor: alice, chat_id: chatId });
+    for (const tag of ['a', 'b', 'c', 'd', 'e']) await command('add_tag', { actor: alice, chat_id: chatId, tag });
+    await command('post_message', { actor: customer, chat_id: chatId, message: { text: 'still there?', attachments: [] } });
+    const page = await queries.get({ organization_id: ORG, actor: customer, chat_id: chatId, since_version: 3, limit: 1 });
+    expect(page.events.map((event) => [event.version, event.type])).toEqual([[9, 'MessagePosted']]);
+    expect(page).toMatchObject({ has_more: false, next_since_version: 9 });
+    const agentPage = await queries.get({ organization_id: ORG, actor: alice, chat_id: chatId, since_version: 3, limit: 2 });
+    expect(agentPage.events.map((event) => event.version)).toEqual([4, 5]);
+    expect(agentPage).toMatchObject({ has_more: true, next_since_version: 5 });
+  });
+
   it('lists chats newest first with cursors that neither skip nor repeat', async () => {
     const org = `org-${randomUUID()}`;
     const ids: string[] = [];
