@@ -1,12 +1,48 @@
 import { z } from 'zod';
 
-export const Id = z.string().min(1).max(128);
+/**
+ * Characters Postgres cannot store: U+0000 (refused in `text` and in `jsonb`) and UTF-16
+ * surrogates that are not part of a pair (`jsonb` refuses the `\ud800` escape JSON.stringify
+ * writes for them). With the `u` flag a well-formed pair is one code point, so only lone
+ * surrogates match the range.
+ */
+const UNSTORABLE_CHARACTER = /[\u0000\uD800-\uDFFF]/u;
+
+/** Whether Postgres can store the string as text and inside jsonb. */
+export function isStorableText(value: string): boolean {
+  return !UNSTORABLE_CHARACTER.test(value);
+}
+
+/**
+ * Text from a source that cannot be refused one field at a time (an inbound email): each
+ * character Postgres cannot store becomes U+FFFD, the replacement character.
+ */
+export function toStorableText(value: string): string {
+  return value.replace(new RegExp(UNSTORABLE_CHARACTER.source, 'gu'), '\uFFFD');
+}
+
+/**
+ * The string of every contract (protocol actions, NATS commands, events, HTTP bodies): any
+ * text but NUL and lone surrogates, refused with a `validation` error where they enter instead
+ * of failing at the database (a 500, an `internal` answer). Stored events never held them, so
+ * history still decodes. Chain `.min()` / `.max()` as on `SafeString`.
+ */
+export const SafeString = z.string().refine(isStorableText, {
+  message: 'must not contain NUL (U+0000) or unpaired UTF-16 surrogates',
+});
+
+export const Id = SafeString.min(1).max(128);
+
+/** The size of a value as JSON in UTF-8, as it is stored (jsonb) and sent (NATS, sockets). */
+export function jsonByteLength(value: unknown): number {
+  return new TextEncoder().encode(JSON.stringify(value)).length;
+}
 export const Timestamp = z.iso.datetime({ offset: true });
 
 export const AttachmentRef = z.object({
   attachment_id: Id,
-  name: z.string().max(255),
-  content_type: z.string().max(255),
+  name: SafeString.max(255),
+  content_type: SafeString.max(255),
   size: z.number().int().nonnegative(),
 });
 export type AttachmentRef = z.infer<typeof AttachmentRef>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SafeString } from './common.js';
 
 /**
  * A stored event as it travels over NATS JetStream (published by the outbox relay, one message
@@ -7,15 +8,15 @@ import { z } from 'zod';
  */
 export const EventEnvelope = z.object({
   event_id: z.uuid(),
-  stream_id: z.string().min(1),
+  stream_id: SafeString.min(1),
   stream_version: z.number().int().positive(),
   global_position: z.number().int().positive(),
-  transaction_id: z.string().regex(/^\d+$/),
-  organization_id: z.string().min(1),
-  type: z.string().min(1),
+  transaction_id: SafeString.regex(/^\d+$/),
+  organization_id: SafeString.min(1),
+  type: SafeString.min(1),
   schema_version: z.number().int().positive(),
   data: z.unknown(),
-  metadata: z.object({ causationId: z.string().optional(), correlationId: z.string().optional() }).catchall(z.unknown()),
+  metadata: z.object({ causationId: SafeString.optional(), correlationId: SafeString.optional() }).catchall(z.unknown()),
   occurred_at: z.iso.datetime({ offset: true }),
 });
 export type EventEnvelope = z.infer<typeof EventEnvelope>;

@@ -68,6 +68,24 @@ export class RtmTestClient {
     return frame.payload as T;
   }
 
+  /**
+   * `get_chat` read to the end: page after page (`since_version` = the last page's
+   * `next_since_version`) while `has_more`, as every client of a long chat must. Answers the
+   * chat as the last page saw it, every event after `sinceVersion`, and the pages it took.
+   */
+  async readChat(chatId: string, sinceVersion = 0, limit?: number): Promise<{ chat: any; events: any[]; pages: number }> {
+    const events: any[] = [];
+    let since = sinceVersion;
+    let pages = 0;
+    for (;;) {
+      const page = await this.call('get_chat', { chat_id: chatId, since_version: since, ...(limit === undefined ? {} : { limit }) });
+      pages++;
+      events.push(...page.events);
+      if (!page.has_more) return { chat: page.chat, events, pages };
+      since = page.next_since_version;
+    }
+  }
+
   async login(token: string): Promise<any> {
     return this.call('login', { token });
   }

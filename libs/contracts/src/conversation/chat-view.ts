@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Timestamp } from '../common.js';
+import { Id, SafeString, Timestamp } from '../common.js';
 import { Channel, PageContext } from './events.js';
 
 export const ChatStatus = z.enum(['queued', 'active', 'resolved', 'closed', 'missed']);
@@ -35,8 +35,40 @@ export const ChatEventView = z.object({
   chat_id: Id,
   version: z.number().int().positive(),
   event_id: z.uuid(),
-  type: z.string(),
+  type: SafeString,
   created_at: Timestamp,
   data: z.record(z.string(), z.unknown()),
 });
 export type ChatEventView = z.infer<typeof ChatEventView>;
+
+/** Events a `get_chat` page holds when the request names no `limit`. */
+export const CHAT_PAGE_DEFAULT_EVENTS = 100;
+/** The most events one `get_chat` page holds (`limit` may not exceed it). */
+export const CHAT_PAGE_MAX_EVENTS = 500;
+/**
+ * The serialized size (UTF-8 bytes of the events' JSON) a `get_chat` page stops before: a page
+ * holds at least one event and adds no event that would take it past this budget. One event is
+ * bounded (a message's text is at most 16,384 characters), so a reply stays under 512 KiB, far
+ * from NATS' 1 MiB `max_payload` however long the chat grows.
+ */
+export const CHAT_PAGE_MAX_BYTES = 262_144;
+
+export const ChatPageLimit = z
+  .number()
+  .int()
+  .min(1)
+  .max(CHAT_PAGE_MAX_EVENTS)
+  .describe(`The most events of this page (default ${CHAT_PAGE_DEFAULT_EVENTS}, at most ${CHAT_PAGE_MAX_EVENTS}); a page also stops before ${CHAT_PAGE_MAX_BYTES} bytes of events.`);
+
+/** `get_chat`'s answer: the chat and one page of its events, oldest first. */
+export const ChatPage = z.object({
+  chat: ChatSummary,
+  events: z.array(ChatEventView),
+  has_more: z.boolean().describe('More events follow this page: ask again with since_version = next_since_version.'),
+  next_since_version: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe('The stream version this page covers up to (events hidden from the reader included): the since_version of the next page.'),
+});
+export type ChatPage = z.infer<typeof ChatPage>;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { Actor, AgentKind } from '../actor.js';
-import { AttachmentRef, Id } from '../common.js';
-import { ChatEventView, ChatStatus, ChatSummary } from './chat-view.js';
-import { Channel, PageContext, Priority, conversationEvents } from './events.js';
+import { AttachmentRef, Id, SafeString } from '../common.js';
+import { CHAT_PAGE_DEFAULT_EVENTS, ChatEventView, ChatPage, ChatPageLimit, ChatStatus, ChatSummary } from './chat-view.js';
+import { Channel, GoalValue, MESSAGE_TEXT_MAX_CHARS, PageContext, Priority, conversationEvents } from './events.js';
 
 /**
  * Commands to the conversation service, over NATS request/reply on
@@ -19,7 +19,7 @@ const base = {
    * push fan-out does not echo a message back to the socket that sent it (that socket has it
    * in its response already); the sender's other sockets still get the push.
    */
-  origin: z.string().min(1).max(64).optional(),
+  origin: SafeString.min(1).max(64).optional(),
   /**
    * When the caller stops waiting (epoch milliseconds). A command still queued then is dropped
    * unapplied: an overloaded service spends nothing on answers nobody reads, and a caller's
@@ -30,8 +30,8 @@ const base = {
 const onChat = { ...base, chat_id: Id };
 
 export const NewMessage = z.object({
-  text: z.string().min(1).max(16_384),
-  client_id: z.string().min(1).max(128).optional(),
+  text: SafeString.min(1).max(MESSAGE_TEXT_MAX_CHARS),
+  client_id: SafeString.min(1).max(128).optional(),
   attachments: z.array(AttachmentRef).max(20).default([]),
 });
 export type NewMessage = z.infer<typeof NewMessage>;
@@ -62,12 +62,12 @@ export const conversationCommands = {
   join: { request: z.object(onChat), reply: VersionReply },
   assign: { request: z.object({ ...onChat, agent_id: Id, agent_kind: AgentKind }), reply: VersionReply },
   transfer: {
-    request: z.object({ ...onChat, target: TransferTarget, note: z.string().max(2048).optional() }),
+    request: z.object({ ...onChat, target: TransferTarget, note: SafeString.max(2048).optional() }),
     reply: VersionReply,
   },
   mark_seen: { request: z.object({ ...onChat, seen_up_to: Id }), reply: VersionReply },
   rate: {
-    request: z.object({ ...onChat, score: z.number().int().min(1).max(5), comment: z.string().max(2048).optional() }),
+    request: z.object({ ...onChat, score: z.number().int().min(1).max(5), comment: SafeString.max(2048).optional() }),
     reply: VersionReply,
   },
   resolve: { request: z.object(onChat), reply: VersionReply },
@@ -76,18 +76,18 @@ export const conversationCommands = {
     request: z.object({ ...onChat, reason: conversationEvents.ConversationMissed.schema.shape.reason }),
     reply: VersionReply,
   },
-  add_tag: { request: z.object({ ...onChat, tag: z.string().min(1).max(64) }), reply: VersionReply },
+  add_tag: { request: z.object({ ...onChat, tag: SafeString.min(1).max(64) }), reply: VersionReply },
   answer_nps: {
-    request: z.object({ ...onChat, score: z.number().int().min(0).max(10), comment: z.string().max(2048).optional() }),
+    request: z.object({ ...onChat, score: z.number().int().min(0).max(10), comment: SafeString.max(2048).optional() }),
     reply: VersionReply,
   },
   report_goal: {
-    request: z.object({ ...onChat, goal: z.string().min(1).max(128), value: z.number().finite().nonnegative().optional() }),
+    request: z.object({ ...onChat, goal: SafeString.min(1).max(128), value: GoalValue.optional() }),
     reply: VersionReply,
   },
   set_priority: { request: z.object({ ...onChat, priority: Priority }), reply: VersionReply },
   leave_message: {
-    request: z.object({ ...onChat, email: z.email().max(320), name: z.string().max(255).optional(), text: z.string().min(1).max(16_384) }),
+    request: z.object({ ...onChat, email: z.email().max(320), name: SafeString.max(255).optional(), text: SafeString.min(1).max(MESSAGE_TEXT_MAX_CHARS) }),
     reply: VersionReply,
   },
 } as const;
@@ -100,8 +100,9 @@ export const conversationQueries = {
       actor: Actor,
       chat_id: Id,
       since_version: z.number().int().nonnegative().optional(),
+      limit: ChatPageLimit.default(CHAT_PAGE_DEFAULT_EVENTS),
     }),
-    reply: z.object({ chat: ChatSummary, events: z.array(ChatEventView) }),
+    reply: ChatPage,
   },
   list: {
     request: z.object({
@@ -110,10 +111,10 @@ export const conversationQueries = {
       filter: z.enum(['mine', 'queued', 'all', 'active']).default('mine'),
       /** Only chats in these states (a login lists the active ones). */
       statuses: z.array(ChatStatus).min(1).optional(),
-      cursor: z.string().max(256).optional(),
+      cursor: SafeString.max(256).optional(),
       limit: z.number().int().min(1).max(100).default(20),
     }),
-    reply: z.object({ chats: z.array(ChatSummary), next_cursor: z.string().nullable() }),
+    reply: z.object({ chats: z.array(ChatSummary), next_cursor: SafeString.nullable() }),
   },
 } as const;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AttachmentRef, Author, Id } from '../common.js';
+import { AttachmentRef, Author, Id, SafeString } from '../common.js';
 import { defineEvent, type EventUnion } from '../define-event.js';
 
 export const Channel = z.enum(['chat', 'messaging']);
@@ -9,10 +9,22 @@ export type Channel = z.infer<typeof Channel>;
 export const Priority = z.enum(['low', 'normal', 'high', 'urgent']);
 export type Priority = z.infer<typeof Priority>;
 
+/** The most characters (UTF-16 code units) of a message's text, a message left and a typing preview. */
+export const MESSAGE_TEXT_MAX_CHARS = 16_384;
+
+/**
+ * The largest value `report_goal` accepts (an order's worth, in the site's currency units):
+ * metrics sums the values of a chat's goals, and two values near Number.MAX_VALUE summed to
+ * Infinity, which the projection could not store. Events stored before the bound may hold
+ * larger finite values, so the event's own schema stays `finite` only.
+ */
+export const MAX_GOAL_VALUE = 1e12;
+export const GoalValue = z.number().finite().nonnegative().max(MAX_GOAL_VALUE);
+
 export const PageContext = z.object({
-  url: z.string().max(2048).optional(),
-  title: z.string().max(512).optional(),
-  referrer: z.string().max(2048).optional(),
+  url: SafeString.max(2048).optional(),
+  title: SafeString.max(512).optional(),
+  referrer: SafeString.max(2048).optional(),
 });
 
 export const conversationEvents = {
@@ -31,8 +43,8 @@ export const conversationEvents = {
     z.object({
       message_id: Id,
       author: Author,
-      text: z.string().max(16_384),
-      client_id: z.string().max(128).optional(),
+      text: SafeString.max(MESSAGE_TEXT_MAX_CHARS),
+      client_id: SafeString.max(128).optional(),
       attachments: z.array(AttachmentRef).default([]),
     }),
     {
@@ -58,13 +70,13 @@ export const conversationEvents = {
       to_agent_id: Id.optional(),
       to_group_id: Id.optional(),
       reason: z.enum(['manual', 'auto']),
-      note: z.string().max(2048).optional(),
+      note: SafeString.max(2048).optional(),
     }),
   ),
   MessagesSeen: defineEvent('MessagesSeen', z.object({ by: Author, seen_up_to: Id })),
   ConversationRated: defineEvent(
     'ConversationRated',
-    z.object({ score: z.number().int().min(1).max(5), comment: z.string().max(2048).optional() }),
+    z.object({ score: z.number().int().min(1).max(5), comment: SafeString.max(2048).optional() }),
   ),
   ConversationResolved: defineEvent('ConversationResolved', z.object({ by: Author })),
   ConversationClosed: defineEvent('ConversationClosed', z.object({ by: Author })),
@@ -73,23 +85,23 @@ export const conversationEvents = {
     'ConversationMissed',
     z.object({ reason: z.enum(['left_in_queue', 'unanswered', 'no_agents']) }),
   ),
-  TagAdded: defineEvent('TagAdded', z.object({ tag: z.string().min(1).max(64) })),
+  TagAdded: defineEvent('TagAdded', z.object({ tag: SafeString.min(1).max(64) })),
   /** The customer's 0–10 answer to "how likely are you to recommend us" (NPS, metrics.md). */
   NpsAnswered: defineEvent(
     'NpsAnswered',
-    z.object({ score: z.number().int().min(0).max(10), comment: z.string().max(2048).optional() }),
+    z.object({ score: z.number().int().min(0).max(10), comment: SafeString.max(2048).optional() }),
   ),
   /** The company's site reports that the conversation led to a goal (purchase, signup …): metrics' conversion. */
   GoalReported: defineEvent(
     'GoalReported',
-    z.object({ goal: z.string().min(1).max(128), value: z.number().finite().nonnegative().optional() }),
+    z.object({ goal: SafeString.min(1).max(128), value: z.number().finite().nonnegative().optional() }),
   ),
   /** An agent, bot or supervisor sets how urgent the conversation is. */
   PrioritySet: defineEvent('PrioritySet', z.object({ priority: Priority })),
   /** No agent could take the chat; the customer left a message for later (a ticket, once ticketing runs). */
   OfflineMessageLeft: defineEvent(
     'OfflineMessageLeft',
-    z.object({ email: z.email().max(320), name: z.string().max(255).optional(), text: z.string().min(1).max(16_384) }),
+    z.object({ email: z.email().max(320), name: SafeString.max(255).optional(), text: SafeString.min(1).max(MESSAGE_TEXT_MAX_CHARS) }),
   ),
 } as const;
 

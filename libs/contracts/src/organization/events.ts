@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id } from '../common.js';
+import { Id, SafeString } from '../common.js';
 import { defineEvent, type EventUnion } from '../define-event.js';
 
 export const organizationEvents = {
@@ -9,7 +9,7 @@ export const organizationEvents = {
    */
   OrganizationCreated: defineEvent(
     'OrganizationCreated',
-    z.object({ organization_id: Id, name: z.string().max(255), time_zone: z.string().min(1).max(64) }),
+    z.object({ organization_id: Id, name: SafeString.max(255), time_zone: SafeString.min(1).max(64) }),
   ),
 } as const;
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { AgentKind, AgentRole } from '../actor.js';
-import { AttachmentRef, Id } from '../common.js';
-import { ChatEventView, ChatSummary } from '../conversation/chat-view.js';
-import { Channel, PageContext, Priority } from '../conversation/events.js';
+import { AttachmentRef, Id, SafeString } from '../common.js';
+import { CHAT_PAGE_DEFAULT_EVENTS, CHAT_PAGE_MAX_BYTES, CHAT_PAGE_MAX_EVENTS, ChatEventView, ChatPage, ChatPageLimit, ChatSummary } from '../conversation/chat-view.js';
+import { Channel, GoalValue, MESSAGE_TEXT_MAX_CHARS, PageContext, Priority } from '../conversation/events.js';
 import { RoutingStatus } from '../agent/events.js';
 
 /**
@@ -22,9 +22,9 @@ const ChatRef = { chat_id: Id };
 /** A visitor as agents see them (`list_visitors`, `visitor_updated`). */
 export const Visitor = z.object({
   visitor_id: Id,
-  url: z.string(),
-  title: z.string().nullable(),
-  referrer: z.string().nullable(),
+  url: SafeString,
+  title: SafeString.nullable(),
+  referrer: SafeString.nullable(),
   last_seen_at: z.iso.datetime({ offset: true }),
 });
 export type Visitor = z.infer<typeof Visitor>;
@@ -33,14 +33,14 @@ const VersionResponse = z.object({ chat_id: Id, version: z.number().int().positi
 export const MessageEvent = z
   .object({
     type: z.literal('message'),
-    text: z.string().min(1).max(16_384),
-    client_id: z.string().min(1).max(128),
+    text: SafeString.min(1).max(MESSAGE_TEXT_MAX_CHARS),
+    client_id: SafeString.min(1).max(128),
     attachments: z.array(AttachmentRef).max(20).optional(),
   })
   .strict();
 
 const Login = {
-  request: z.object({ token: z.string().min(1).max(4096) }).strict(),
+  request: z.object({ token: SafeString.min(1).max(4096) }).strict(),
 };
 
 const SendEvent = {
@@ -56,13 +56,13 @@ const MarkSeen = {
 };
 
 const GetChat = {
-  request: z.object({ ...ChatRef, since_version: z.number().int().nonnegative().optional() }).strict(),
-  response: z.object({ chat: ChatSummary, events: z.array(ChatEventView) }),
-  summary: 'The chat and its events after since_version (all when absent): catch-up after a reconnect.',
+  request: z.object({ ...ChatRef, since_version: z.number().int().nonnegative().optional(), limit: ChatPageLimit.optional() }).strict(),
+  response: ChatPage,
+  summary: `The chat and one page of its events after since_version (from the first when absent), oldest first: catch-up after a reconnect. A page holds at most limit events (default ${CHAT_PAGE_DEFAULT_EVENTS}, at most ${CHAT_PAGE_MAX_EVENTS}) and stops before ${CHAT_PAGE_MAX_BYTES} bytes of events; while has_more is true, ask again with since_version = next_since_version.`,
 };
 
-const ListCursor = { cursor: z.string().max(256).optional(), limit: z.number().int().min(1).max(100).optional() };
-const ListChatsResponse = z.object({ chats: z.array(ChatSummary), next_cursor: z.string().nullable() });
+const ListCursor = { cursor: SafeString.max(256).optional(), limit: z.number().int().min(1).max(100).optional() };
+const ListChatsResponse = z.object({ chats: z.array(ChatSummary), next_cursor: SafeString.nullable() });
 
 export const customerActions = {
   login: {
@@ -77,8 +77,8 @@ export const customerActions = {
         channel: Channel.optional(),
         message: z
           .object({
-            text: z.string().min(1).max(16_384),
-            client_id: z.string().min(1).max(128).optional(),
+            text: SafeString.min(1).max(MESSAGE_TEXT_MAX_CHARS),
+            client_id: SafeString.min(1).max(128).optional(),
             attachments: z.array(AttachmentRef).max(20).optional(),
           })
           .strict()
@@ -91,13 +91,13 @@ export const customerActions = {
   },
   send_event: SendEvent,
   send_typing: {
-    request: z.object({ ...ChatRef, is_typing: z.boolean(), preview: z.string().max(16_384).optional() }).strict(),
+    request: z.object({ ...ChatRef, is_typing: z.boolean(), preview: SafeString.max(MESSAGE_TEXT_MAX_CHARS).optional() }).strict(),
     response: z.object({ chat_id: Id }),
     summary: 'Typing indicator; preview is the unsent text agents see (sneak peek). Never stored.',
   },
   mark_seen: MarkSeen,
   rate_chat: {
-    request: z.object({ ...ChatRef, score: z.number().int().min(1).max(5), comment: z.string().max(2048).optional() }).strict(),
+    request: z.object({ ...ChatRef, score: z.number().int().min(1).max(5), comment: SafeString.max(2048).optional() }).strict(),
     response: VersionResponse,
     summary: 'CSAT rating of the chat, 1 to 5.',
   },
@@ -107,12 +107,12 @@ export const customerActions = {
     summary: 'The customer ends the chat.',
   },
   answer_nps: {
-    request: z.object({ ...ChatRef, score: z.number().int().min(0).max(10), comment: z.string().max(2048).optional() }).strict(),
+    request: z.object({ ...ChatRef, score: z.number().int().min(0).max(10), comment: SafeString.max(2048).optional() }).strict(),
     response: VersionResponse,
     summary: 'Extension: the 0–10 answer to "how likely are you to recommend us" (NPS); a new answer replaces the last.',
   },
   report_goal: {
-    request: z.object({ ...ChatRef, goal: z.string().min(1).max(128), value: z.number().finite().nonnegative().optional() }).strict(),
+    request: z.object({ ...ChatRef, goal: SafeString.min(1).max(128), value: GoalValue.optional() }).strict(),
     response: VersionResponse,
     summary: "Extension: the site reports a goal the chat led to (purchase, signup …), for conversion; a goal reported again is stored once.",
   },
@@ -124,7 +124,7 @@ export const customerActions = {
   get_chat: GetChat,
   update_visit: {
     request: z
-      .object({ url: z.string().min(1).max(2048), title: z.string().max(512).optional(), referrer: z.string().max(2048).optional() })
+      .object({ url: SafeString.min(1).max(2048), title: SafeString.max(512).optional(), referrer: SafeString.max(2048).optional() })
       .strict(),
     response: z.object({ visitor_id: Id }),
     summary: 'Page tracking: the page the visitor is on, shown to agents (visitor_updated).',
@@ -135,8 +135,8 @@ export const customerActions = {
         chat_id: Id.optional(),
         group_id: Id.optional(),
         email: z.email().max(320),
-        name: z.string().max(255).optional(),
-        text: z.string().min(1).max(16_384),
+        name: SafeString.max(255).optional(),
+        text: SafeString.min(1).max(MESSAGE_TEXT_MAX_CHARS),
       })
       .strict(),
     response: VersionResponse,
@@ -149,7 +149,7 @@ export const agentActions = {
   login: {
     ...Login,
     response: z.object({
-      agent: z.object({ agent_id: Id, organization_id: Id, name: z.string(), email: z.string(), role: AgentRole, kind: AgentKind }),
+      agent: z.object({ agent_id: Id, organization_id: Id, name: SafeString, email: SafeString, role: AgentRole, kind: AgentKind }),
       routing_status: RoutingStatus,
       chats: z.array(ChatSummary),
     }),
@@ -178,7 +178,7 @@ export const agentActions = {
       .object({
         ...ChatRef,
         target: z.union([z.object({ agent_id: Id }).strict(), z.object({ group_id: Id }).strict()]),
-        note: z.string().max(2048).optional(),
+        note: SafeString.max(2048).optional(),
       })
       .strict(),
     response: VersionResponse,
@@ -200,7 +200,7 @@ export const agentActions = {
     summary: 'Visitors on the site now (seen in the last 5 minutes): page, referrer, last seen.',
   },
   send_greeting: {
-    request: z.object({ visitor_id: Id, text: z.string().min(1).max(2048) }).strict(),
+    request: z.object({ visitor_id: Id, text: SafeString.min(1).max(2048) }).strict(),
     response: z.object({ greeting_id: Id }),
     summary: 'A proactive invitation to chat, pushed to the visitor (incoming_greeting). Not stored: it is not a reply.',
   },
@@ -208,16 +208,16 @@ export const agentActions = {
     request: z.object({}).strict(),
     response: z.object({
       canned_responses: z.array(
-        z.object({ canned_response_id: Id, shortcut: z.string(), text: z.string(), scope: z.enum(['shared', 'personal']) }),
+        z.object({ canned_response_id: Id, shortcut: SafeString, text: SafeString, scope: z.enum(['shared', 'personal']) }),
       ),
     }),
     summary: "The organization's shared canned responses and the agent's own (`#shortcut` → text).",
   },
   create_ticket: {
-    request: z.object({ ...ChatRef, subject: z.string().min(1).max(512).optional() }).strict(),
-    response: z.object({ ticket_id: Id, reference: z.string(), version: z.number().int().positive() }),
+    request: z.object({ ...ChatRef, subject: SafeString.min(1).max(512).optional() }).strict(),
+    response: z.object({ ticket_id: Id, reference: SafeString, version: z.number().int().positive() }),
     summary:
-      "Opens a ticket from a chat the agent may read, with the chat's transcript; the customer is its requester. A repeat for the same chat answers the same ticket.",
+      "Opens a ticket from a chat the agent may read, with an excerpt of the chat's transcript (the newest messages, `transcript_truncated` when older ones were left out; the chat's id and `chat_version` lead to the rest); the customer is its requester. A repeat for the same chat answers the same ticket.",
   },
   set_routing_status: {
     request: z.object({ status: z.enum(['accepting', 'not_accepting']) }).strict(),

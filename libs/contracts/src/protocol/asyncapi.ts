@@ -1,5 +1,7 @@
 import { Author, AttachmentRef, Timestamp } from '../common.js';
-import { ChatEventView, ChatSummary } from '../conversation/chat-view.js';
+import { CHAT_PAGE_DEFAULT_EVENTS, CHAT_PAGE_MAX_BYTES, CHAT_PAGE_MAX_EVENTS, ChatEventView, ChatSummary } from '../conversation/chat-view.js';
+import { MAX_GOAL_VALUE, MESSAGE_TEXT_MAX_CHARS } from '../conversation/events.js';
+import { TRANSCRIPT_EXCERPT_MAX_BYTES, TRANSCRIPT_EXCERPT_MAX_MESSAGES } from '../ticket/events.js';
 import { TicketSummary } from '../ticket/ticket-view.js';
 import { agentActions, customerActions, MessageEvent, type ActionContract } from './actions.js';
 import { ErrorResponseFrame, pushFrameOf, requestFrameOf, responseFrameOf } from './asyncapi-frames.js';
@@ -66,7 +68,9 @@ const DESCRIPTION = `The public WebSocket contract of the livedesk gateway, gene
 
 **Idempotent client ids.** \`send_event\` carries \`event.client_id\`: a repeat of a client id answers with the event already stored instead of storing it twice, so a client may retry after a timeout or a reconnect.
 
-**Resume.** Every push about a chat carries its \`chat_id\` and the stream \`version\` of the event behind it. A client that reconnects calls \`get_chat\` with \`since_version\` = the last version it saw and receives every event it missed.
+**Resume.** Every push about a chat carries its \`chat_id\` and the stream \`version\` of the event behind it. A client that reconnects calls \`get_chat\` with \`since_version\` = the last version it saw and receives every event it missed, page by page: while a page answers \`has_more: true\`, it asks again with \`since_version\` = the page's \`next_since_version\`.
+
+**Limits** (docs/limits.md in the repository lists them all). Every string of every payload refuses NUL (U+0000) and unpaired UTF-16 surrogates with a \`validation\` error, since the store cannot keep them. A message's text is at most ${MESSAGE_TEXT_MAX_CHARS} characters; \`report_goal\`'s \`value\` is finite, at most ${MAX_GOAL_VALUE}. A \`get_chat\` page holds at most \`limit\` events (default ${CHAT_PAGE_DEFAULT_EVENTS}, at most ${CHAT_PAGE_MAX_EVENTS}) and stops before ${CHAT_PAGE_MAX_BYTES} bytes of events (always holding at least one), so a reply stays far under the transport's 1 MiB. A ticket made from a chat keeps the newest ${TRANSCRIPT_EXCERPT_MAX_MESSAGES} messages within ${TRANSCRIPT_EXCERPT_MAX_BYTES} bytes of the chat's transcript, with \`transcript_truncated\` and the chat's \`conversation_id\` and \`chat_version\` to read the rest with \`get_chat\`.
 
 **Compatibility.** Request payloads are strict: an unknown field is a \`validation\` error. Responses and pushes may gain fields within version 1; clients ignore the fields they do not know.
 
@@ -80,7 +84,7 @@ const DESCRIPTION = `The public WebSocket contract of the livedesk gateway, gene
 - \`POST /v1/organizations/:id/groups\` {name, routing?} → {group_id}, likewise.
 - \`GET /v1/asyncapi.json\`: this document.
 
-**Tickets.** \`create_ticket\` opens a ticket from a chat; agents get \`ticket_created\` and \`ticket_updated\`, a customer \`ticket_reply\` when an agent answers one of their tickets in public (internal notes never reach customers). Tickets are worked over the ticketing service's own HTTP API (port 8083 by default: list and filter, read with the full history, reply, note, status, assignment, attachments), described by its OpenAPI document at \`GET /v1/openapi.json\` of that service; inbound email reaches it over SMTP (port 2525 by default).`;
+**Tickets.** \`create_ticket\` opens a ticket from a chat; agents get \`ticket_created\` and \`ticket_updated\`, a customer \`ticket_reply\` when an agent answers one of their tickets in public (internal notes never reach customers). Tickets are worked over the ticketing service's own HTTP API (port 8083 by default: list and filter, read with the history page by page, reply, note, status, assignment, attachments), described by its OpenAPI document at \`GET /v1/openapi.json\` of that service; inbound email reaches it over SMTP (port 2525 by default).`;
 
 /** Schemas named once and referenced wherever they are used. */
 const SHARED_CLIENT_SCHEMAS: NamedSchema[] = [

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SafeString } from '../common.js';
 
 /** The error codes of protocol.md. Every failed request answers exactly one of them. */
 export const ErrorCode = z.enum([
@@ -19,8 +20,8 @@ export type ErrorCode = z.infer<typeof ErrorCode>;
  */
 export const ProtocolError = z.object({
   code: ErrorCode,
-  message: z.string(),
-  reason: z.string().optional(),
+  message: SafeString,
+  reason: SafeString.optional(),
   retry_after_ms: z.number().int().nonnegative().optional(),
 });
 export type ProtocolError = z.infer<typeof ProtocolError>;

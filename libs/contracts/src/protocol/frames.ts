@@ -1,21 +1,22 @@
 import { z } from 'zod';
+import { SafeString } from '../common.js';
 import { ProtocolError } from './errors.js';
 
 /** A request id is echoed back verbatim; clients use strings like `r-17`. */
-export const RequestId = z.union([z.string().min(1).max(128), z.number().int()]);
+export const RequestId = z.union([SafeString.min(1).max(128), z.number().int()]);
 export type RequestId = z.infer<typeof RequestId>;
 
 /** Client → server. The payload is checked against the action's own schema afterwards. */
 export const RequestFrame = z.object({
   request_id: RequestId,
-  action: z.string().min(1).max(64),
+  action: SafeString.min(1).max(64),
   payload: z.unknown().default({}),
 });
 export type RequestFrame = z.infer<typeof RequestFrame>;
 
 export const ResponseFrame = z.object({
   request_id: RequestId.nullable(),
-  action: z.string().nullable(),
+  action: SafeString.nullable(),
   type: z.literal('response'),
   success: z.boolean(),
   payload: z.unknown(),
@@ -23,7 +24,7 @@ export const ResponseFrame = z.object({
 export type ResponseFrame = z.infer<typeof ResponseFrame>;
 
 export const PushFrame = z.object({
-  action: z.string(),
+  action: SafeString,
   type: z.literal('push'),
   payload: z.unknown(),
 });

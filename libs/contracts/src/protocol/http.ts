@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AgentKind, AgentRole } from '../actor.js';
-import { Id, Timestamp } from '../common.js';
+import { Id, SafeString, Timestamp } from '../common.js';
 
 /** The HTTP endpoints of protocol.md: tokens, and the organization setup API. */
 
@@ -12,28 +12,28 @@ export const CustomerTokenRequest = z
      * vouching for who the visitor is: `sub` is the site's user id; `email` and `name` optional.
      * Without it the customer is anonymous.
      */
-    identity: z.string().min(1).max(4096).optional(),
+    identity: SafeString.min(1).max(4096).optional(),
   })
   .strict();
 
 export const AgentTokenRequest = z.union([
-  z.object({ email: z.email().max(320), password: z.string().min(1).max(1024) }).strict(),
-  z.object({ api_key: z.string().min(1).max(256) }).strict(),
+  z.object({ email: z.email().max(320), password: SafeString.min(1).max(1024) }).strict(),
+  z.object({ api_key: SafeString.min(1).max(256) }).strict(),
 ]);
 
-export const TokenResponse = z.object({ token: z.string(), expires_at: Timestamp });
+export const TokenResponse = z.object({ token: SafeString, expires_at: Timestamp });
 
 export const CreateOrganizationRequest = z
-  .object({ name: z.string().min(1).max(255), time_zone: z.string().min(1).max(64).optional() })
+  .object({ name: SafeString.min(1).max(255), time_zone: SafeString.min(1).max(64).optional() })
   .strict();
 /** `identity_secret` (extension) signs customer identities; `default_group_id` takes chats that name no group. */
-export const CreateOrganizationResponse = z.object({ organization_id: Id, identity_secret: z.string(), default_group_id: Id });
+export const CreateOrganizationResponse = z.object({ organization_id: Id, identity_secret: SafeString, default_group_id: Id });
 
 export const CreateAgentRequest = z
   .object({
     email: z.email().max(320),
-    name: z.string().min(1).max(255),
-    password: z.string().min(8).max(1024),
+    name: SafeString.min(1).max(255),
+    password: SafeString.min(8).max(1024),
     role: AgentRole,
     kind: AgentKind.optional(),
     max_chats: z.number().int().min(1).max(100).optional(),
@@ -41,22 +41,22 @@ export const CreateAgentRequest = z
   })
   .strict();
 /** `api_key` (extension) is shown once; the agent (a bot, typically) logs in with it. */
-export const CreateAgentResponse = z.object({ agent_id: Id, api_key: z.string() });
+export const CreateAgentResponse = z.object({ agent_id: Id, api_key: SafeString });
 
 export const CreateGroupRequest = z
-  .object({ name: z.string().min(1).max(255), routing: z.enum(['auto', 'manual']).optional() })
+  .object({ name: SafeString.min(1).max(255), routing: z.enum(['auto', 'manual']).optional() })
   .strict();
 export const CreateGroupResponse = z.object({ group_id: Id });
 
 /** `POST /v1/organizations/:id/canned_responses` (extension): shared, or personal to one agent. */
 export const CreateCannedResponseRequest = z
   .object({
-    shortcut: z.string().regex(/^#?[a-z0-9][a-z0-9_-]{0,63}$/i, 'a shortcut is letters, digits, - and _ (a leading # is optional)'),
-    text: z.string().min(1).max(4096),
+    shortcut: SafeString.regex(/^#?[a-z0-9][a-z0-9_-]{0,63}$/i, 'a shortcut is letters, digits, - and _ (a leading # is optional)'),
+    text: SafeString.min(1).max(4096),
     agent_id: Id.optional(),
   })
   .strict();
 export const CreateCannedResponseResponse = z.object({ canned_response_id: Id });
 
 /** Error body of every HTTP endpoint. */
-export const HttpErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+export const HttpErrorBody = z.object({ error: z.object({ code: SafeString, message: SafeString }) });

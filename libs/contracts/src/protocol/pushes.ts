@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Author, Id } from '../common.js';
+import { Author, Id, SafeString } from '../common.js';
 import { ChatEventView, ChatSummary } from '../conversation/chat-view.js';
 import { SlaTarget } from '../sla/events.js';
 import { TicketSummary } from '../ticket/ticket-view.js';
@@ -31,7 +31,7 @@ const SlaAlertPayload = z.object({
 export const pushes = {
   incoming_chat: {
     payload: z.object({ ...AboutChat, chat: ChatSummary }),
-    summary: 'A chat was assigned or transferred to you; get_chat gives its whole transcript.',
+    summary: 'A chat was assigned or transferred to you; get_chat gives its whole transcript, page by page.',
     to: 'agent',
   },
   incoming_event: {
@@ -66,7 +66,7 @@ export const pushes = {
     to: 'both',
   },
   typing_indicator: {
-    payload: z.object({ chat_id: Id, by: z.object({ kind: z.enum(['customer', 'agent']), id: Id }), is_typing: z.boolean(), preview: z.string().optional() }),
+    payload: z.object({ chat_id: Id, by: z.object({ kind: z.enum(['customer', 'agent']), id: Id }), is_typing: z.boolean(), preview: SafeString.optional() }),
     summary: "The other side is typing; agents also get the customer's unsent text (sneak peek).",
     to: 'both',
   },
@@ -86,7 +86,7 @@ export const pushes = {
     to: 'agent',
   },
   incoming_greeting: {
-    payload: z.object({ greeting_id: Id, agent_id: Id, text: z.string() }),
+    payload: z.object({ greeting_id: Id, agent_id: Id, text: SafeString }),
     summary: 'Customer: an agent invites the visitor to chat.',
     to: 'customer',
   },
@@ -101,7 +101,7 @@ export const pushes = {
     to: 'agent',
   },
   ticket_updated: {
-    payload: z.object({ ticket_id: Id, version: z.number().int().positive(), type: z.string(), ticket: TicketSummary }),
+    payload: z.object({ ticket_id: Id, version: z.number().int().positive(), type: SafeString, ticket: TicketSummary }),
     summary:
       "A ticket changed (type: the event, e.g. TicketReplied, InternalNoteAdded, TicketStatusChanged): the same agents as ticket_created; none for a spam ticket, but the change to spam itself.",
     to: 'agent',
@@ -109,9 +109,9 @@ export const pushes = {
   ticket_reply: {
     payload: z.object({
       ticket_id: Id,
-      reference: z.string(),
+      reference: SafeString,
       version: z.number().int().positive(),
-      reply: z.object({ reply_id: Id, author: Author, text: z.string(), created_at: z.iso.datetime({ offset: true }) }),
+      reply: z.object({ reply_id: Id, author: Author, text: SafeString, created_at: z.iso.datetime({ offset: true }) }),
     }),
     summary: 'Extension, customer: an agent answered a ticket of the customer in public (internal notes never come here).',
     to: 'customer',

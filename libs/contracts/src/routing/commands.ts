@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id } from '../common.js';
+import { Id, SafeString } from '../common.js';
 import { RoutingStatus } from '../agent/events.js';
 
 /**
@@ -24,7 +24,7 @@ export const routingCommands = {
   },
   /** A gateway socket of the agent opened (`online`) or closed; the last close starts the grace period. */
   presence: {
-    request: z.object({ ...onAgent, connection_id: z.string().min(1).max(64), online: z.boolean() }),
+    request: z.object({ ...onAgent, connection_id: SafeString.min(1).max(64), online: z.boolean() }),
     reply: z.object({ agent_id: Id, status: RoutingStatus }),
   },
   /** Whether an agent has room for one more chat of a channel (a manual transfer checks it). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Timestamp } from '../common.js';
+import { Id, SafeString, Timestamp } from '../common.js';
 import { Channel, Priority } from '../conversation/events.js';
 import { defineEvent, type EventUnion } from '../define-event.js';
 
@@ -15,8 +15,8 @@ export const Weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])
  * service checks the zone and the intervals before it stores one.
  */
 export const BusinessCalendarData = z.object({
-  time_zone: z.string().min(1).max(64),
-  weekly: z.array(z.object({ day: Weekday, from: z.string(), to: z.string() })).min(1).max(100),
+  time_zone: SafeString.min(1).max(64),
+  weekly: z.array(z.object({ day: Weekday, from: SafeString, to: SafeString })).min(1).max(100),
   holidays: z.array(z.iso.date()).max(1000).default([]),
 });
 
@@ -34,7 +34,7 @@ export const SlaTargets = z.object({
  * tried by `position`, lowest first; the first that matches applies.
  */
 export const SlaPolicyData = z.object({
-  name: z.string().min(1).max(255),
+  name: SafeString.min(1).max(255),
   position: z.number().int().min(0).max(1_000_000),
   match: z.object({
     group_ids: z.array(Id).max(1000).optional(),

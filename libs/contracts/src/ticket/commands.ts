@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Actor } from '../actor.js';
-import { Id } from '../common.js';
+import { Id, SafeString } from '../common.js';
 import { TicketSummary } from './ticket-view.js';
 
 /**
@@ -16,13 +16,13 @@ export const ticketingCommands = {
       organization_id: Id,
       actor: Actor,
       chat_id: Id,
-      subject: z.string().min(1).max(512).optional(),
+      subject: SafeString.min(1).max(512).optional(),
       /** The customer's email and name when the gateway's directory knows them (replies are emailed there). */
       requester_email: z.email().max(320).optional(),
-      requester_name: z.string().max(255).optional(),
+      requester_name: SafeString.max(255).optional(),
       expires_at: z.number().int().positive().optional(),
     }),
-    reply: z.object({ ticket_id: Id, reference: z.string(), version: z.number().int().positive(), duplicate: z.boolean() }),
+    reply: z.object({ ticket_id: Id, reference: SafeString, version: z.number().int().positive(), duplicate: z.boolean() }),
   },
 } as const;
 

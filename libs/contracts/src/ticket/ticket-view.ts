@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { Id, Timestamp } from '../common.js';
+import { Id, SafeString, Timestamp } from '../common.js';
 import { Requester, TicketPriority, TicketSource, TicketStatus, TicketTag } from './events.js';
 
 /** A ticket as lists, `GET …/tickets/:id` and the ticket pushes show it. */
 export const TicketSummary = z.object({
   ticket_id: Id,
   /** The token of the ticket's email thread (`LD-…`), in reply-to addresses and subjects. */
-  reference: z.string(),
-  subject: z.string(),
+  reference: SafeString,
+  subject: SafeString,
   status: TicketStatus,
   priority: TicketPriority,
   source: TicketSource,
@@ -28,7 +28,7 @@ export const TicketEventView = z.object({
   ticket_id: Id,
   version: z.number().int().positive(),
   event_id: z.uuid(),
-  type: z.string(),
+  type: SafeString,
   created_at: Timestamp,
   data: z.record(z.string(), z.unknown()),
 });

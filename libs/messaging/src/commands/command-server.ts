@@ -81,11 +81,35 @@ export class CommandServer extends ServerNats {
     this.replying.add(natsMsg);
     return (response) => {
       try {
-        return publish(response);
+        return this.publishWithinLimit(publish, natsMsg, response);
       } finally {
         if (response.isDisposed || response.err !== undefined) this.inFlight.end(natsMsg);
       }
     };
+  }
+
+  /**
+   * Publishes a reply; one over the server's `max_payload` (which NATS refuses, so the caller
+   * waited for its timeout and answered `unavailable`: a chat over 1 MB could not be read at
+   * all) is replaced by an `internal` error that says so. Queries page their answers to stay
+   * far below the limit; this is the safety net for one that did not.
+   */
+  private publishWithinLimit(publish: Publisher, natsMsg: Msg, response: Parameters<Publisher>[0]): unknown {
+    try {
+      return publish(response);
+    } catch (error) {
+      if (response.err !== undefined || !isMaxPayloadExceeded(error)) throw error;
+      const limit = this.unwrap<NatsConnection>().info?.max_payload;
+      this.logger.error(`the reply to ${natsMsg.subject} exceeds NATS max_payload (${limit} bytes); answered reply_too_large`);
+      return publish({
+        err: {
+          code: 'internal',
+          message: `the reply is larger than the transport allows (NATS max_payload ${limit} bytes)`,
+          reason: 'reply_too_large',
+        },
+        isDisposed: true,
+      });
+    }
   }
 
   override async close(): Promise<void> {
@@ -104,4 +128,8 @@ export class CommandServer extends ServerNats {
     }
     await super.close();
   }
+}
+
+function isMaxPayloadExceeded(error: unknown): boolean {
+  return error instanceof Error && error.message.includes('max_payload');
 }

@@ -36,6 +36,11 @@ class TestCommandsController {
     throw new Error('secret internal detail');
   }
 
+  @MessagePattern('cmd.huge')
+  huge(@Payload() data: { bytes: number }): { blob: string } {
+    return { blob: 'x'.repeat(data.bytes) };
+  }
+
   @MessagePattern('cmd.slow')
   async slow(@Payload() data: { ms: number; tag: string }): Promise<{ tag: string }> {
     this.replica.started.push(data.tag);
@@ -134,6 +139,18 @@ describe('commands over the Nest NATS transport', () => {
     const error = await sendCommand(client, 'cmd.refuse', {}).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(CommandFailedError);
     expect(error).toMatchObject({ code: 'conversation_not_found', message: 'conversation c-1 does not exist' });
+  });
+
+  it('answers reply_too_large at once when a reply would exceed max_payload (the caller waited for its timeout)', async () => {
+    const maxPayload = nats.connection.info!.max_payload;
+    const startedAt = Date.now();
+    const error = await sendCommand(client, 'cmd.huge', { bytes: maxPayload + 1 }, { timeoutMs: 4000 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CommandFailedError);
+    expect(error).toMatchObject({ code: 'internal', reason: 'reply_too_large' });
+    expect((error as Error).message).toContain(`max_payload ${maxPayload} bytes`);
+    expect(Date.now() - startedAt).toBeLessThan(3000);
+    // The replica answers the next command as usual.
+    await expect(sendCommand<{ n: number }>(client, 'cmd.echo', { n: 3 })).resolves.toMatchObject({ n: 3 });
   });
 
   it('reports an unexpected handler error as internal_error without its detail', async () => {

@@ -10,6 +10,7 @@ import type { ServiceConfig } from '../config/service-config-schema.js';
 import { HttpMetrics } from '../metrics/http-metrics.js';
 import { ServiceKitModule } from '../service-kit.module.js';
 import { installShutdownDeadline } from './shutdown-deadline.js';
+import { refuseUnstorableUrl } from '../http/refuse-unstorable-url.js';
 
 export interface BootstrapServiceOptions<E extends z.ZodRawShape> {
   /** `gateway`, `conversation`, …: logs, metrics, NATS queue group. */
@@ -55,6 +56,7 @@ export async function bootstrapService<E extends z.ZodRawShape = Record<never, n
   const logger = app.get(Logger);
   app.useLogger(logger);
   app.use(app.get(HttpMetrics).middleware);
+  app.use(refuseUnstorableUrl);
   // useProcessExit: exit 0 after a clean close (Nest re-raises the signal otherwise: 143).
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   installShutdownDeadline(config.SHUTDOWN_TIMEOUT_MS, logger);

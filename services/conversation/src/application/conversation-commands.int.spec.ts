@@ -93,7 +93,7 @@ describe('conversation commands against the real event store', () => {
     });
     await expect(refusal).rejects.toMatchObject({ code: 'not_found', reason: 'chat_not_found' });
     await expect(refusal).rejects.toBeInstanceOf(DomainError);
-    await expect(queries.get({ organization_id: 'org-2', actor: alice, chat_id: chatId })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(queries.get({ organization_id: 'org-2', actor: alice, chat_id: chatId, limit: 100 })).rejects.toMatchObject({ code: 'not_found' });
     // Starting a chat with the id of another organization's chat does not take it over.
     await expect(
       command('start', { organization_id: 'org-2', actor: customer, chat_id: chatId, channel: 'chat', group_id: 'x' }),
@@ -116,13 +116,51 @@ describe('conversation commands against the real event store', () => {
     const chatId = await startChat();
     await command('join', { actor: alice, chat_id: chatId });
     await command('transfer', { actor: alice, chat_id: chatId, target: { agent_id: 'bob', agent_kind: 'human' }, note: 'VIP' });
-    const all = await queries.get({ organization_id: ORG, actor: customer, chat_id: chatId });
+    const all = await queries.get({ organization_id: ORG, actor: customer, chat_id: chatId, limit: 100 });
     expect(all.events.map((event) => event.version)).toEqual([1, 2, 3, 4, 5]);
     expect(all.events.find((event) => event.type === 'ConversationTransferred')!.data).not.toHaveProperty('note');
-    const since = await queries.get({ organization_id: ORG, actor: { kind: 'agent', id: 'bob', role: 'agent', agent_kind: 'human' }, chat_id: chatId, since_version: 3 });
+    const since = await queries.get({ organization_id: ORG, actor: { kind: 'agent', id: 'bob', role: 'agent', agent_kind: 'human' }, chat_id: chatId, since_version: 3, limit: 100 });
     expect(since.events.map((event) => [event.version, event.type])).toEqual([[4, 'ConversationTransferred'], [5, 'AgentAssigned']]);
     expect(since.events[0]!.data).toMatchObject({ note: 'VIP' });
     expect(since.chat).toMatchObject({ assigned_agent_id: 'bob', agent_ids: ['alice', 'bob'], status: 'active' });
+  });
+
+  it('reads a chat whose events exceed 1 MB page by page, each page far under the NATS payload limit (get_chat answered unavailable)', async () => {
+    const chatId = await startChat();
+    const text = 'x'.repeat(16_384);
+    for (let i = 0; i < 80; i++) {
+      await command('post_message', { actor: customer, chat_id: chatId, message: { text: `${i} ${text}`.slice(0, 16_384), attachments: [] } });
+    }
+    const versions: number[] = [];
+    let since = 0;
+    let pages = 0;
+    for (;;) {
+      const page = await queries.get({ organization_id: ORG, actor: alice, chat_id: chatId, since_version: since, limit: 500 });
+      expect(Buffer.byteLength(JSON.stringify(page))).toBeLessThan(512 * 1024);
+      versions.push(...page.events.map((event) => event.version));
+      pages++;
+      if (!page.has_more) break;
+      expect(page.next_since_version).toBe(page.events.at(-1)!.version);
+      since = page.next_since_version;
+    }
+    expect(pages).toBeGreaterThan(4);
+    expect(versions).toEqual(Array.from({ length: 82 }, (_, index) => index + 1));
+    const counted = await queries.get({ organization_id: ORG, actor: alice, chat_id: chatId, since_version: 2, limit: 3 });
+    expect(counted.events.map((event) => event.version)).toEqual([3, 4, 5]);
+    expect(counted).toMatchObject({ has_more: true, next_since_version: 5 });
+  });
+
+  it('reads past events hidden from the customer to fill a page', async () => {
+    const chatId = await startChat();
+    await command('join', { actor: alice, chat_id: chatId });
+    for (const tag of ['a', 'b', 'c', 'd', 'e']) await command('add_tag', { actor: alice, chat_id: chatId, tag });
+    await command('post_message', { actor: customer, chat_id: chatId, message: { text: 'still there?', attachments: [] } });
+    const page = await queries.get({ organization_id: ORG, actor: customer, chat_id: chatId, since_version: 3, limit: 1 });
+    expect(page.events.map((event) => [event.version, event.type])).toEqual([[9, 'MessagePosted']]);
+    expect(page).toMatchObject({ has_more: false, next_since_version: 9 });
+    const agentPage = await queries.get({ organization_id: ORG, actor: alice, chat_id: chatId, since_version: 3, limit: 2 });
+    expect(agentPage.events.map((event) => event.version)).toEqual([4, 5]);
+    expect(agentPage).toMatchObject({ has_more: true, next_since_version: 5 });
   });
 
   it('lists chats newest first with cursors that neither skip nor repeat', async () => {

@@ -49,7 +49,7 @@ describe('the live chat loop', () => {
     await agentA.call('join_chat', { chat_id: chatId });
     const incoming = await agentA.push('incoming_chat', (p) => p.chat_id === chatId);
     expect(incoming.chat).toMatchObject({ chat_id: chatId, status: 'active', assigned_agent_id: alice.agentId, group_id: sales });
-    const transcript = await agentA.call('get_chat', { chat_id: chatId });
+    const transcript = await agentA.readChat(chatId);
     expect(transcript.events.filter((e: any) => e.type === 'MessagePosted').map((e: any) => e.data.text)).toEqual([
       'Hello, is anyone there?',
       'I have a question about plans',
@@ -77,14 +77,14 @@ describe('the live chat loop', () => {
     expect(toBob.chat.assigned_agent_id).toBe(bob.agentId);
     const transferred = await customer.push('chat_transferred', (p) => p.chat_id === chatId);
     expect(transferred).toMatchObject({ from_agent_id: alice.agentId, to_agent_id: bob.agentId, reason: 'manual' });
-    const bobsView = await agentB.call('get_chat', { chat_id: chatId });
+    const bobsView = await agentB.readChat(chatId);
     expect(bobsView.events.filter((e: any) => e.type === 'MessagePosted').map((e: any) => e.data.text)).toEqual([
       'Hello, is anyone there?',
       'I have a question about plans',
       'Hi! I am Alice, how can I help?',
     ]);
     expect(bobsView.events.find((e: any) => e.type === 'ConversationTransferred').data.note).toBe('Enterprise lead, be nice');
-    const customersView = await customer.call('get_chat', { chat_id: chatId });
+    const customersView = await customer.readChat(chatId);
     expect(customersView.events.find((e: any) => e.type === 'ConversationTransferred').data.note).toBeUndefined();
     // Alice no longer holds the chat.
     const refused = await agentA.request('send_event', { chat_id: chatId, event: { type: 'message', text: 'still here?', client_id: 'a-2' } });

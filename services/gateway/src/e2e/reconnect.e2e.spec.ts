@@ -59,8 +59,8 @@ describe('reconnecting with get_chat since_version', () => {
     const customerHas = new Map<number, any>();
     const agentHas = new Map<number, any>();
     const duplicates: number[] = [];
-    for (const event of (await customer.call('get_chat', { chat_id: chatId })).events) customerHas.set(event.version, event);
-    for (const event of (await agentSocket.call('get_chat', { chat_id: chatId })).events) agentHas.set(event.version, event);
+    for (const event of (await customer.readChat(chatId)).events) customerHas.set(event.version, event);
+    for (const event of (await agentSocket.readChat(chatId)).events) agentHas.set(event.version, event);
     collect(customer, chatId, customerHas, duplicates);
     collect(agentSocket, chatId, agentHas, duplicates);
 
@@ -80,7 +80,7 @@ describe('reconnecting with get_chat since_version', () => {
     customer = await system.connect('customer', customerToken, 1); // back on the other replica
     collect(customer, chatId, customerHas, duplicates);
     const customerSince = resumeFrom(customerHas);
-    for (const event of (await customer.call('get_chat', { chat_id: chatId, since_version: customerSince })).events) {
+    for (const event of (await customer.readChat(chatId, customerSince)).events) {
       customerHas.set(event.version, event);
     }
 
@@ -90,7 +90,7 @@ describe('reconnecting with get_chat since_version', () => {
     agentSocket = await system.connect('agent', agent.token, 0);
     collect(agentSocket, chatId, agentHas, duplicates);
     const agentSince = resumeFrom(agentHas);
-    for (const event of (await agentSocket.call('get_chat', { chat_id: chatId, since_version: agentSince })).events) {
+    for (const event of (await agentSocket.readChat(chatId, agentSince)).events) {
       agentHas.set(event.version, event);
     }
 
@@ -115,7 +115,7 @@ describe('reconnecting with get_chat since_version', () => {
     const third = await customer.call('send_event', message);
     expect(second.event).toEqual(first.event);
     expect(third.event).toEqual(first.event);
-    const { events } = await customer.call('get_chat', { chat_id: chatId });
+    const { events } = await customer.readChat(chatId);
     expect(events.filter((e: any) => e.type === 'MessagePosted')).toHaveLength(1);
     customer.drop();
   });

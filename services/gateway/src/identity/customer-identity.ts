@@ -2,6 +2,7 @@ import { errors, jwtVerify } from 'jose';
 import { z } from 'zod';
 import { IdentityError } from './identity-errors.js';
 import { parseOrRefuse } from '@livedesk/service-kit';
+import { SafeString } from '@livedesk/contracts';
 
 /** Who the company's site says the visitor is. */
 export interface CustomerIdentity {
@@ -12,9 +13,9 @@ export interface CustomerIdentity {
 }
 
 const IdentityClaims = z.object({
-  sub: z.string().min(1).max(255),
+  sub: SafeString.min(1).max(255),
   email: z.email().max(320).optional(),
-  name: z.string().min(1).max(255).optional(),
+  name: SafeString.min(1).max(255).optional(),
 });
 
 /**

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { ActionRequest, agentActions, customerActions } from '@livedesk/contracts';
+import { CHAT_PAGE_DEFAULT_EVENTS, type ActionRequest, type agentActions, type customerActions } from '@livedesk/contracts';
 import type { ActionContext } from './action-context.js';
 import { ConversationClient } from './conversation-client.js';
 import { PushFanout } from './push/push-fanout.js';
@@ -45,6 +45,7 @@ export class ChatCommands {
       actor: context.actor,
       chat_id: payload.chat_id,
       ...(payload.since_version === undefined ? {} : { since_version: payload.since_version }),
+      limit: payload.limit ?? CHAT_PAGE_DEFAULT_EVENTS,
     });
   }
 

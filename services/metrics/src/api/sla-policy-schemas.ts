@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { Channel, Id, Priority, SlaTargets, Timestamp } from '@livedesk/contracts';
+import { Channel, Id, Priority, SafeString, SlaTargets, Timestamp } from '@livedesk/contracts';
 import { BusinessCalendar } from '../domain/business-calendar.js';
 
 /** `PUT /v1/organizations/:organization_id/sla_policies/:policy_id`: a policy, new or changed. */
 export const SlaPolicyRequest = z
   .object({
-    name: z.string().min(1).max(255),
+    name: SafeString.min(1).max(255),
     position: z.number().int().min(0).max(1_000_000).default(100).describe('Policies are tried lowest first; the first that matches applies.'),
     match: z
       .object({

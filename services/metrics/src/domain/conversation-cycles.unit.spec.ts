@@ -398,6 +398,14 @@ describe('cyclesOf: feedback, goals and priority', () => {
     expect(cycle).toMatchObject({ nps_score: 10, nps_at: at(12), csat_score: 5, rated_at: at(13), converted: true, converted_at: at(14), goals: ['purchase', 'signup'], goal_value: 40 });
   });
 
+  it('keeps a finite goal value when two goals stored near Number.MAX_VALUE would sum to Infinity (frozen chat metrics)', () => {
+    const cycle = only(
+      cyclesOf(stream(started(0), customer(1), assigned(2, 'A'), agent(3, 'A'), goal(4, 'purchase', 1.7e308), goal(5, 'signup', 1.7e308), resolved(10))),
+    );
+    expect(cycle.goal_value).toBe(Number.MAX_VALUE);
+    expect(cycle.goals).toEqual(['purchase', 'signup']);
+  });
+
   it('carries the priority and the group into a reopened cycle', () => {
     const cycles = cyclesOf(stream(started(0), queued(0), customer(1), priority(2, 'urgent'), assigned(3, 'A'), agent(4, 'A'), resolved(5), reopened(50), customer(50)));
     expect(cycles.map((cycle) => [cycle.cycle, cycle.priority, cycle.group_id, cycle.converted])).toEqual([

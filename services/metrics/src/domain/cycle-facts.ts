@@ -162,13 +162,24 @@ function evolveFeedback(facts: CycleFacts, event: ConversationFact): CycleFacts 
         ...facts,
         goals: [...facts.goals, event.data.goal],
         converted_at: facts.converted_at ?? event.occurredAt,
-        goal_value: facts.goal_value + (event.data.value ?? 0),
+        goal_value: sumOfGoalValues(facts.goal_value, event.data.value ?? 0),
       };
     case 'PrioritySet':
       return { ...facts, priority: event.data.priority };
     default:
       return facts;
   }
+}
+
+/**
+ * Adds a goal's value to the cycle's sum, saturating at Number.MAX_VALUE: `report_goal` bounds a
+ * value (MAX_GOAL_VALUE) but events stored before the bound may hold values near MAX_VALUE,
+ * and two of them summed to Infinity, which the NOT NULL `goal_value` column refused: the
+ * projector then failed on that event and every later one of the chat.
+ */
+export function sumOfGoalValues(sum: number, value: number): number {
+  const total = sum + value;
+  return Number.isFinite(total) ? total : Number.MAX_VALUE;
 }
 
 function onCustomerMessage(facts: CycleFacts, at: Date): CycleFacts {

@@ -8,6 +8,8 @@ export interface ChatFacts {
   customerId: string;
   groupId: string;
   transcript: TranscriptMessage[];
+  /** The chat's stream version the facts were read at. */
+  version: number;
 }
 
 /**
@@ -28,10 +30,12 @@ export function chatFactsOf(events: readonly RecordedEvent[]): ChatFacts | undef
         customerId: event.data.customer_id,
         groupId: event.data.group_id,
         transcript: [],
+        version: recorded.streamVersion,
       };
       continue;
     }
     if (!facts) continue;
+    facts.version = recorded.streamVersion;
     switch (event.type) {
       case 'MessagePosted':
         facts.transcript.push({

@@ -1,9 +1,10 @@
-import type { TicketEvent } from '@livedesk/contracts';
+import type { TicketEvent, TranscriptMessage } from '@livedesk/contracts';
 import { authorOf } from './author-of.js';
 import { replied } from './decide-reply.js';
 import { refuse } from './refusals.js';
 import type { CreateTicket } from './ticket-commands.js';
 import type { TicketState } from './ticket-state.js';
+import { transcriptExcerpt } from './transcript-excerpt.js';
 
 /**
  * Opens a ticket (status `open`), with the requester's first words, when there are any, as
@@ -24,7 +25,7 @@ export function decideCreate(command: CreateTicket, state: TicketState): TicketE
       ...(command.conversationId === undefined ? {} : { conversation_id: command.conversationId }),
       priority: command.priority ?? 'normal',
       tags: [...new Set(command.tags ?? [])],
-      transcript: [...(command.transcript ?? [])],
+      ...transcriptOf(command),
       created_by: authorOf(command.actor),
     },
   };
@@ -34,4 +35,15 @@ export function decideCreate(command: CreateTicket, state: TicketState): TicketE
     ...(command.requester.customer_id === undefined ? {} : { customerId: command.requester.customer_id }),
   };
   return [created, replied(requester, command.firstMessage)];
+}
+
+/** A chat's ticket keeps a bounded excerpt of its transcript and the chat version it ends at. */
+function transcriptOf(command: CreateTicket): { transcript: TranscriptMessage[]; transcript_truncated?: boolean; chat_version?: number } {
+  if (command.transcript === undefined) return { transcript: [] };
+  const excerpt = transcriptExcerpt(command.transcript);
+  return {
+    transcript: excerpt.messages,
+    transcript_truncated: excerpt.truncated,
+    ...(command.chatVersion === undefined ? {} : { chat_version: command.chatVersion }),
+  };
 }

@@ -21,6 +21,8 @@ import {
   ticketId,
 } from './testing/fixtures.js';
 import { given } from './testing/given-when-then.js';
+import { decide } from './decide.js';
+import { initialState } from './ticket-state.js';
 
 const attachment = { attachment_id: 'att-1', name: 'invoice.pdf', content_type: 'application/pdf', size: 1234 };
 
@@ -67,11 +69,26 @@ describe('decide: create', () => {
             priority: 'high',
             tags: ['vip'],
             transcript,
+            transcript_truncated: false,
             created_by: aliceAuthor,
           },
         },
       ]);
     expect(state).toMatchObject({ groupId: 'sales', conversationId: 'chat-1', tags: ['vip'] });
+  });
+
+  it("keeps a bounded excerpt of a long chat's transcript, flagged and with the chat version (a 1.3 MB TicketCreated halted the relay)", () => {
+    const text = 'z'.repeat(16_384);
+    const transcript = Array.from({ length: 80 }, (_, i) => ({
+      message_id: `m${i}`, author: { kind: 'customer' as const, id: 'c1' }, text, attachments: [], posted_at: '2026-03-02T08:59:00.000Z',
+    }));
+    const events = decide(create({ source: 'missed_chat', requester: { customer_id: 'c1' }, conversationId: 'chat-1', transcript, chatVersion: 84 }), initialState);
+    const created = events[0]!;
+    expect(created.type).toBe('TicketCreated');
+    if (created.type !== 'TicketCreated') return;
+    expect(created.data).toMatchObject({ conversation_id: 'chat-1', chat_version: 84, transcript_truncated: true });
+    expect(created.data.transcript.map((message) => message.message_id)).toEqual(['m77', 'm78', 'm79']);
+    expect(Buffer.byteLength(JSON.stringify(created.data))).toBeLessThan(80 * 1024);
   });
 
   it('refuses a second creation of the same ticket as ticket_exists', () => {

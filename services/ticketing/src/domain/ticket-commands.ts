@@ -45,7 +45,10 @@ export interface CreateTicket extends CommandBase<'create'> {
   readonly conversationId?: string;
   readonly priority?: TicketPriority;
   readonly tags?: readonly string[];
+  /** The whole transcript of the chat the ticket comes from; the ticket keeps an excerpt (`transcriptExcerpt`). */
   readonly transcript?: readonly TranscriptMessage[];
+  /** The chat's stream version the transcript was read at. */
+  readonly chatVersion?: number;
   /** The requester's own first words (an email's body, an offline message), stored as their first reply. */
   readonly firstMessage?: NewPublicMessage;
 }

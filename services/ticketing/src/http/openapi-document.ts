@@ -54,7 +54,16 @@ const ROUTES: Route[] = [
     responses: { 200: 'TicketListResponse' },
   },
   { method: 'post', path: `${ORG}/tickets`, summary: 'Opens a ticket (source api). A repeat of client_id answers 200 with the same ticket.', request: 'CreateTicketRequest', responses: { 201: 'TicketChangeResponse', 200: 'TicketChangeResponse' } },
-  { method: 'get', path: TICKET, summary: 'The ticket with its full history (every event, internal notes included).', responses: { 200: 'TicketResponse' } },
+  {
+    method: 'get',
+    path: TICKET,
+    summary: `The ticket with a page of its history (every event, internal notes included), oldest first; while has_more, ask again with since_version = next_since_version. A page stops before ${ticketHttp.TICKET_PAGE_MAX_BYTES} bytes of events.`,
+    query: [
+      { name: 'since_version', description: 'events after this version (default 0: from the first)' },
+      { name: 'limit', description: `1 to ${ticketHttp.TICKET_PAGE_MAX_EVENTS} events (default ${ticketHttp.TICKET_PAGE_DEFAULT_EVENTS})` },
+    ],
+    responses: { 200: 'TicketResponse' },
+  },
   { method: 'patch', path: TICKET, summary: 'Subject, priority, tags and files.', request: 'UpdateTicketRequest', responses: { 200: 'TicketChangeResponse' } },
   { method: 'post', path: `${TICKET}/replies`, summary: "A public reply, emailed to the requester; the ticket becomes pending unless status says otherwise.", request: 'ReplyRequest', responses: { 200: 'TicketChangeResponse' } },
   { method: 'post', path: `${TICKET}/notes`, summary: 'An internal note: agents only, never shown to the requester, never emailed.', request: 'NoteRequest', responses: { 200: 'TicketChangeResponse' } },
@@ -76,7 +85,7 @@ const ROUTES: Route[] = [
 ];
 
 const ERRORS: Record<number, string> = {
-  400: 'validation: a malformed body or query (`reason` names the rule)',
+  400: 'validation: a malformed body or query (`reason` names the rule); every string refuses NUL (U+0000) and unpaired UTF-16 surrogates',
   401: 'authentication: no or a wrong token',
   403: "authorization: a token of another organization, or a customer's",
   404: 'not_found: no such ticket in this organization (another organization\'s answers the same)',

@@ -74,9 +74,18 @@ export class TicketsController {
   }
 
   @Get('tickets/:ticketId')
-  async get(@Param('organizationId') organizationId: string, @Param('ticketId') ticketId: string, @Headers('authorization') authorization: string | undefined) {
+  async get(
+    @Param('organizationId') organizationId: string,
+    @Param('ticketId') ticketId: string,
+    @Headers('authorization') authorization: string | undefined,
+    @Query() query: Record<string, unknown>,
+  ) {
     await this.callers.requireAgentOf(authorization, organizationId);
-    return this.queries.get(organizationId, ticketId);
+    const page = parseOrRefuse(ticketHttp.TicketHistoryQuery, query, 'query');
+    return this.queries.get(organizationId, ticketId, {
+      ...(page.since_version === undefined ? {} : { sinceVersion: page.since_version }),
+      ...(page.limit === undefined ? {} : { limit: page.limit }),
+    });
   }
 
   @Post('tickets/:ticketId/replies')

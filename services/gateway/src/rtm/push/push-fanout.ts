@@ -73,6 +73,7 @@ export class PushFanout extends EventFollower {
         actor: GATEWAY_ACTOR,
         chat_id: chatId,
         since_version: Number.MAX_SAFE_INTEGER,
+        limit: 1,
       });
       const participants: ChatParticipants = {
         organizationId,

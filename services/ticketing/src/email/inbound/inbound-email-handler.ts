@@ -15,6 +15,7 @@ import { automaticEmail } from './automatic-email.js';
 import { InboundRefusal } from './inbound-refusal.js';
 import type { Mailbox } from './mailbox-addresses.js';
 import { parseEmail, type InboundEmail } from './parse-email.js';
+import { boundedEmailText } from './bounded-email-text.js';
 
 export type InboundOutcome =
   | { outcome: 'ticket_created' | 'replied'; ticketId: string; duplicate: boolean }
@@ -55,7 +56,7 @@ export class InboundEmailHandler {
     }
     const ticketId = await this.ticketAnswered(mailbox, email);
     const files = await this.storeAttachments(mailbox.organizationId, email);
-    const text = textAboveMarker(email.text) || '(no text)';
+    const text = boundedEmailText(textAboveMarker(email.text) || '(no text)');
     const threading = { message_id: email.messageId, ...(email.inReplyTo ? { in_reply_to: email.inReplyTo } : {}), references: email.references.slice(-100) };
     const commandId = derivedId('inbound-email', mailbox.organizationId, email.messageId);
     const replyId = derivedId('inbound-reply', mailbox.organizationId, email.messageId);

@@ -1,4 +1,5 @@
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import { toStorableText } from '@livedesk/contracts';
 import type { EmailSignals } from './automatic-email.js';
 import { InboundRefusal } from './inbound-refusal.js';
 
@@ -53,11 +54,12 @@ export async function parseEmail(raw: Buffer, envelopeSender: string, fallbackMe
     inReplyTo: mail.inReplyTo?.match(MESSAGE_ID)?.[0],
     references: (Array.isArray(mail.references) ? mail.references : mail.references ? [mail.references] : []).flatMap((value) => value.match(MESSAGE_ID) ?? []),
     fromAddress: from.address.toLowerCase(),
-    fromName: from.name || undefined,
-    subject: (mail.subject ?? '').trim(),
-    text: (mail.text ?? '').trim(),
+    // Mail is free to carry NUL (=00 in quoted-printable) and broken surrogates; Postgres is not.
+    fromName: from.name ? toStorableText(from.name) : undefined,
+    subject: toStorableText((mail.subject ?? '').trim()),
+    text: toStorableText((mail.text ?? '').trim()),
     attachments: mail.attachments.map((attachment, index) => ({
-      name: attachment.filename ?? `attachment-${index + 1}`,
+      name: toStorableText(attachment.filename ?? `attachment-${index + 1}`),
       contentType: attachment.contentType,
       content: attachment.content,
     })),
