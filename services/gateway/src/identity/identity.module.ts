@@ -104,6 +104,6 @@ import { VerificationGate } from './throttling/verification-gate.js';
     DirectoryMigration,
     { provide: APP_FILTER, useClass: ApiErrorFilter },
   ],
-  exports: [Directory, TokenService, CannedResponses],
+  exports: [Directory, TokenService, CannedResponses, SetupAccess],
 })
 export class IdentityModule {}
