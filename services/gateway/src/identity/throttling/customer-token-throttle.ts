@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { RateLimitedError } from '@livedesk/service-kit';
 
 /**
@@ -10,7 +10,14 @@ export class CustomerTokenThrottle {
   private readonly limiter: RateLimiterRedis;
 
   constructor(redis: Redis, keyPrefix: string, perMinute: number) {
-    this.limiter = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${keyPrefix}:customer-tokens`, points: perMinute, duration: 60 });
+    this.limiter = new RateLimiterRedis({
+      storeClient: redis,
+      keyPrefix: `${keyPrefix}:customer-tokens`,
+      points: perMinute,
+      duration: 60,
+      // While Redis does not answer, each replica counts on its own.
+      insuranceLimiter: new RateLimiterMemory({ keyPrefix: 'customer-tokens', points: perMinute, duration: 60 }),
+    });
   }
 
   /** Throws `RateLimitedError` once the address has had its tokens of the minute. */

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { RateLimiterRedis } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { RateLimitedError } from '@livedesk/service-kit';
 import { lockoutSeconds } from './lockout-delay.js';
 import type { LoginAttempt } from './login-attempt.js';
@@ -17,10 +17,13 @@ type Scope = 'account' | 'address';
  * Wrong passwords, counted per account and per client address in Redis (so the count holds
  * across gateway replicas), and the lockouts they earn (`lockoutSeconds`). A locked-out
  * attempt is refused before any password is hashed: 429 `rate_limited` with `Retry-After`.
- * Unknown emails are counted like known ones, so the answers do not tell which exist.
+ * Unknown emails are counted like known ones, so the answers do not tell which exist. While
+ * Redis does not answer, each replica counts on its own (the library's insurance limiter in
+ * memory), so that logins neither fail nor go unthrottled.
  */
 export class LoginThrottle {
-  private readonly failures: Record<Scope, RateLimiterRedis>;
+  /** Failures per `account:<email>` and `address:<ip>`, over the window from the first. */
+  private readonly failures: RateLimiterRedis;
   /** A key here is locked while blocked (`block` stores more points than the limit allows). */
   private readonly lockouts: RateLimiterRedis;
 
@@ -29,10 +32,16 @@ export class LoginThrottle {
     keyPrefix: string,
     private readonly policy: LoginThrottlePolicy,
   ) {
-    const counter = (scope: Scope) =>
-      new RateLimiterRedis({ storeClient: redis, keyPrefix: `${keyPrefix}:login-failures`, points: 1_000_000, duration: policy.windowSeconds });
-    this.failures = { account: counter('account'), address: counter('address') };
-    this.lockouts = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${keyPrefix}:login-lockouts`, points: 1, duration: 1 });
+    const limiter = (name: string, points: number, duration: number) =>
+      new RateLimiterRedis({
+        storeClient: redis,
+        keyPrefix: `${keyPrefix}:${name}`,
+        points,
+        duration,
+        insuranceLimiter: new RateLimiterMemory({ keyPrefix: name, points, duration }),
+      });
+    this.failures = limiter('login-failures', 1_000_000, policy.windowSeconds);
+    this.lockouts = limiter('login-lockouts', 1, 1);
   }
 
   /** Throws `RateLimitedError` while the account or the address is locked out. */
@@ -46,7 +55,7 @@ export class LoginThrottle {
   async failed(attempt: LoginAttempt): Promise<void> {
     await Promise.all(
       this.keysOf(attempt).map(async ({ scope, key }) => {
-        const counted = await this.failures[scope].penalty(key, 1);
+        const counted = await this.failures.penalty(key, 1);
         const free = scope === 'account' ? this.policy.freeFailuresPerAccount : this.policy.freeFailuresPerAddress;
         const seconds = lockoutSeconds(counted.consumedPoints, free, this.policy.maxLockoutSeconds);
         if (seconds > 0) await this.lockouts.block(key, seconds);
@@ -57,7 +66,7 @@ export class LoginThrottle {
   /** A right password forgets the account's failures (not the address's: one right guess among many wrong ones proves little). */
   async succeeded(attempt: LoginAttempt): Promise<void> {
     if (attempt.account === undefined) return;
-    await this.failures.account.delete(`account:${attempt.account}`);
+    await this.failures.delete(`account:${attempt.account}`);
   }
 
   private keysOf(attempt: LoginAttempt): { scope: Scope; key: string }[] {
