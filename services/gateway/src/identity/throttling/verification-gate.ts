@@ -1,5 +1,5 @@
-import pLimit, { type LimitFunction } from 'p-limit';
 import { RateLimitedError } from '@livedesk/service-kit';
+import { FairSlots } from './fair-slots.js';
 import type { LoginAttempt } from './login-attempt.js';
 
 export interface VerificationGateOptions {
@@ -16,17 +16,19 @@ export interface VerificationGateOptions {
  * through here. At most `concurrency` run at once; the attempts of one account run one after
  * another, so that any number of concurrent guesses at one account hold one slot and another
  * agent's login finds a free one (24 concurrent wrong passwords delayed another agent's login
- * to about 6 s). An account or an address with too many attempts waiting is answered 429 at
- * once instead of queueing without bound.
+ * to about 6 s); client addresses take turns for the slots (`FairSlots`), so that guesses at
+ * many accounts from one address hold another address's login back by one turn. An account or
+ * an address with too many attempts waiting is answered 429 at once instead of queueing
+ * without bound.
  */
 export class VerificationGate {
-  private readonly slots: LimitFunction;
+  private readonly slots: FairSlots;
   /** Per account: the end of its queue, and how many of its attempts run or wait. */
   private readonly accounts = new Map<string, { tail: Promise<void>; count: number }>();
   private readonly perAddress = new Map<string, number>();
 
   constructor(private readonly options: VerificationGateOptions) {
-    this.slots = pLimit(options.concurrency);
+    this.slots = new FairSlots(options.concurrency);
   }
 
   async run<T>(attempt: LoginAttempt, verify: () => Promise<T>): Promise<T> {
@@ -44,7 +46,7 @@ export class VerificationGate {
     lane.tail = new Promise<void>((resolve) => (done = resolve));
     try {
       await previous;
-      return await this.slots(verify);
+      return await this.slots.run(attempt.address, verify);
     } finally {
       done();
       lane.count -= 1;

@@ -28,6 +28,27 @@ describe('VerificationGate', () => {
     expect(gate.tracked).toEqual({ accounts: 0, addresses: 0 });
   });
 
+  it("gives another address's login a turn between one address's guesses at many accounts", async () => {
+    const gate = new VerificationGate({ concurrency: 1, maxWaitingPerAccount: 5, maxWaitingPerAddress: 10 });
+    const log: string[] = [];
+    const guesses = [1, 2, 3, 4].map((n) => controlled(log, `guess-${n}`));
+    const running = guesses.map((guess, n) => gate.run({ account: `nobody-${n}@x.test`, address: '203.0.113.9' }, guess.verify));
+    const other = controlled(log, 'other');
+    const otherLogin = gate.run({ account: 'other@x.test', address: '198.51.100.7' }, other.verify);
+    await tick();
+    guesses[0]!.finish();
+    await tick();
+    guesses[1]!.finish();
+    await tick();
+    // The sprayer's queue came first, so it has the first turn; then the other address's.
+    expect(log).toEqual(['guess-1', 'guess-2', 'other']);
+    other.finish();
+    await otherLogin;
+    for (const guess of guesses) guess.finish();
+    await Promise.all(running);
+    expect(log).toEqual(['guess-1', 'guess-2', 'other', 'guess-3', 'guess-4']);
+  });
+
   it('answers 429 at once to attempts beyond what an account or an address may have waiting', async () => {
     const gate = new VerificationGate({ concurrency: 1, maxWaitingPerAccount: 1, maxWaitingPerAddress: 3 });
     const log: string[] = [];
