@@ -113,6 +113,18 @@ describe('Directory', () => {
     expect(await directory.getAgent(organizationId, agentId)).toMatchObject({ email: 'mixed.case@example.com', maxChats: 3, groupIds: [] });
   });
 
+  it('disables and enables an agent of its own organization only; login look-ups see it', async () => {
+    const { organizationId } = await directory.createOrganization({ name: 'Revoking' });
+    const other = await directory.createOrganization({ name: 'Elsewhere' });
+    const { agentId } = await directory.createAgent(organizationId, { email: 'gone@example.com', name: 'G', password: 'password-g', role: 'agent' });
+    expect(await directory.getAgent(organizationId, agentId)).toMatchObject({ disabled: false });
+    expect(await directory.setAgentDisabled(other.organizationId, agentId, true)).toBeUndefined();
+    expect(await directory.setAgentDisabled(organizationId, agentId, true)).toMatchObject({ id: agentId, disabled: true });
+    expect(await directory.findAgentByEmail('gone@example.com')).toMatchObject({ id: agentId, disabled: true });
+    expect(await directory.setAgentDisabled(organizationId, agentId, false)).toMatchObject({ disabled: false });
+    expect(await directory.setAgentDisabled(organizationId, 'no-such-agent', true)).toBeUndefined();
+  });
+
   it('keeps one identified customer per external id even when logins race', async () => {
     const { organizationId } = await directory.createOrganization({ name: 'Race' });
     const ids = await Promise.all(Array.from({ length: 6 }, () => directory.upsertCustomer(organizationId, { externalId: 'racer' })));
