@@ -1,4 +1,5 @@
 import { ApiError } from '@livedesk/service-kit';
+import type { ActiveAgents } from './active-agents.js';
 import type { InstallationSecrets } from './installation-secrets.js';
 import type { AgentPrincipal } from './principal.js';
 import type { TokenService } from './token-service.js';
@@ -10,11 +11,14 @@ export type ApiCaller = { kind: 'installation_admin' } | { kind: 'agent'; princi
  * The caller of an ops or agent HTTP API from its `Authorization: Bearer …` header: the
  * installation admin token, or an agent's livedesk token. No header, or a credential that is
  * neither, answers 401; a customer's token answers 403 (customers use the WebSocket protocol).
+ * A well-signed token of an agent the directory no longer has, or has disabled, answers 401
+ * `agent_revoked`: tokens are revocable, not trusted until they expire.
  */
 export class ApiCallers {
   constructor(
     private readonly secrets: InstallationSecrets,
     private readonly tokens: TokenService,
+    private readonly activeAgents: ActiveAgents,
   ) {}
 
   async identify(authorization: string | undefined): Promise<ApiCaller> {
@@ -24,6 +28,9 @@ export class ApiCallers {
     if (this.secrets.isAdminToken(credential)) return { kind: 'installation_admin' };
     const principal = await this.tokens.verify(credential);
     if (principal.kind !== 'agent') throw new ApiError('authorization', 'customers have no access to this API', 'customers_not_allowed');
+    if (!(await this.activeAgents.isActive(principal.organizationId, principal.agentId))) {
+      throw new ApiError('authentication', 'the agent of this token is disabled or no longer exists', 'agent_revoked');
+    }
     return { kind: 'agent', principal };
   }
 

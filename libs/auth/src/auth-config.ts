@@ -6,6 +6,8 @@ export interface AuthSettings {
   LIVEDESK_ADMIN_TOKEN?: string | undefined;
   /** HS256 key of livedesk tokens. Absent outside production: the development one. */
   LIVEDESK_JWT_SECRET?: string | undefined;
+  /** How long an API remembers that a token's agent is active (a change signal forgets it at once). */
+  AGENT_STATUS_CACHE_MS?: number | undefined;
 }
 
 const ADMIN_TOKEN_MIN = 16;
@@ -30,5 +32,6 @@ export function authConfigShape(env: NodeJS.ProcessEnv = process.env) {
   return {
     LIVEDESK_ADMIN_TOKEN: secret(ADMIN_TOKEN_MIN, 'the installation admin token'),
     LIVEDESK_JWT_SECRET: secret(JWT_SECRET_MIN, 'the key that signs livedesk tokens, the same in every service and replica'),
+    AGENT_STATUS_CACHE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   };
 }

@@ -4,4 +4,6 @@ export { TokenService, type IssuedToken, type TokenServiceOptions } from './toke
 export { actorOf, type AgentPrincipal, type CustomerPrincipal, type Principal } from './principal.js';
 export { InvalidTokenError, type InvalidTokenReason } from './invalid-token-error.js';
 export { ApiCallers, type ApiCaller } from './api-caller.js';
-export { AuthModule } from './auth.module.js';
+export { AuthModule, ACTIVE_AGENTS, type AuthModuleOptions } from './auth.module.js';
+export { CachedActiveAgents, type ActiveAgents, type CachedActiveAgentsOptions } from './active-agents.js';
+export { DirectoryActiveAgents } from './directory-active-agents.js';

@@ -10,6 +10,7 @@ export * from './ticket/ticket-view.js';
 export * from './ticket/commands.js';
 export * as ticketHttp from './ticket/http.js';
 export * from './agent/events.js';
+export * from './agent/agent-changed-signal.js';
 export * from './sla/events.js';
 export * from './organization/events.js';
 export { allEvents } from './all-events.js';

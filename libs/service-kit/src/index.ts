@@ -16,6 +16,7 @@ export { bootstrapService, type BootstrapServiceOptions, type RunningService } f
 export { EventStoreModule, type EventStoreModuleOptions } from './event-store/event-store.module.js';
 export { EVENT_STORE } from './event-store/event-store.tokens.js';
 export { ApiError, type ApiErrorCode } from './http/api-error.js';
+export { RateLimitedError } from './http/rate-limited-error.js';
 export { ApiErrorFilter, apiErrorOf, type ApiErrorAnswer } from './http/api-error.filter.js';
 export { parseBody, parseOrRefuse } from './http/parse-body.js';
 export { CLOCK, systemClock, type Clock } from './clock/clock.js';

@@ -45,6 +45,13 @@ export function ticketingConfigShape(env: NodeJS.ProcessEnv = process.env) {
     OUTBOUND_EMAIL_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
     /** Attempts before a delivery is given up (marked `failed`, kept in the outbox). */
     OUTBOUND_EMAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
+    /**
+     * Acknowledgements of new tickets sent per address (whatever the organization) and per
+     * organization in any hour; past them a ticket is made without one. `leave_message` lets
+     * anyone type any address: this bounds how much mail a script can make the system send.
+     */
+    ACKNOWLEDGEMENTS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(0).max(1000).default(3),
+    ACKNOWLEDGEMENTS_PER_ORGANIZATION_PER_HOUR: z.coerce.number().int().min(0).max(1_000_000).default(200),
     /** Which missed chats become tickets (comma-separated reasons, or `off`). */
     TICKETS_FROM_MISSED_CHATS: list('left_in_queue,unanswered').pipe(
       z.array(z.enum([...MISSED_REASONS, 'off'])).transform((reasons) => (reasons.includes('off') ? [] : (reasons as (typeof MISSED_REASONS)[number][]))),

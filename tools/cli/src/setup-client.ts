@@ -19,7 +19,7 @@ export class SetupClient {
     return this.request('POST', path, body);
   }
 
-  async request(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
+  async request(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
     const url = new URL(path, this.options.url.endsWith('/') ? this.options.url : `${this.options.url}/`);
     const headers: Record<string, string> = { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
     if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;

@@ -19,6 +19,8 @@ import {
   CustomerTokenRequest,
   HttpErrorBody,
   TokenResponse,
+  UpdateAgentRequest,
+  UpdateAgentResponse,
 } from './http.js';
 import { pushes, type PushAction } from './pushes.js';
 
@@ -78,10 +80,11 @@ const DESCRIPTION = `The public WebSocket contract of the livedesk gateway, gene
 
 **HTTP on the same host** (bodies under \`components.schemas\`, \`http.*\`; errors answer \`http.ErrorBody\`):
 - \`POST /v1/customer/token\` {organization_id, identity?} → {token, expires_at}: an anonymous or signed-identity customer.
-- \`POST /v1/agent/token\` {email, password} or {api_key} → {token, expires_at}; a wrong password answers 401.
+- \`POST /v1/agent/token\` {email, password} or {api_key} → {token, expires_at}; a wrong password answers 401, a disabled agent 403. Wrong passwords are throttled per account and per client address with a growing lockout, and customer tokens per client address: a throttled request answers 429 \`rate_limited\` with \`Retry-After\` (docs/security.md).
 - \`POST /v1/organizations\` {name, time_zone?} → {organization_id, identity_secret, default_group_id}, with the installation admin token (\`Authorization: Bearer <LIVEDESK_ADMIN_TOKEN>\`).
 - \`POST /v1/organizations/:id/agents\` {email, name, password, role, kind?, max_chats?, groups?} → {agent_id, api_key}, with the admin token or an admin agent's token of that organization.
 - \`POST /v1/organizations/:id/groups\` {name, routing?} → {group_id}, likewise.
+- \`PATCH /v1/organizations/:id/agents/:agent_id\` {disabled} → {agent_id, disabled}, likewise: a disabled agent's tokens are refused by every API at once and its sockets are closed (4003 \`agent disabled\`).
 - \`GET /v1/asyncapi.json\`: this document.
 
 **Tickets.** \`create_ticket\` opens a ticket from a chat; agents get \`ticket_created\` and \`ticket_updated\`, a customer \`ticket_reply\` when an agent answers one of their tickets in public (internal notes never reach customers). Tickets are worked over the ticketing service's own HTTP API (port 8083 by default: list and filter, read with the history page by page, reply, note, status, assignment, attachments), described by its OpenAPI document at \`GET /v1/openapi.json\` of that service; inbound email reaches it over SMTP (port 2525 by default).`;
@@ -107,12 +110,14 @@ const HTTP_CLIENT_SCHEMAS: NamedSchema[] = [
   { id: 'http.CreateOrganizationRequest', schema: CreateOrganizationRequest },
   { id: 'http.CreateAgentRequest', schema: CreateAgentRequest },
   { id: 'http.CreateGroupRequest', schema: CreateGroupRequest },
+  { id: 'http.UpdateAgentRequest', schema: UpdateAgentRequest },
 ];
 const HTTP_SERVER_SCHEMAS: NamedSchema[] = [
   { id: 'http.TokenResponse', schema: TokenResponse },
   { id: 'http.CreateOrganizationResponse', schema: CreateOrganizationResponse },
   { id: 'http.CreateAgentResponse', schema: CreateAgentResponse },
   { id: 'http.CreateGroupResponse', schema: CreateGroupResponse },
+  { id: 'http.UpdateAgentResponse', schema: UpdateAgentResponse },
   { id: 'http.ErrorBody', schema: HttpErrorBody },
 ];
 

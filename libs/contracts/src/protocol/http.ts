@@ -43,6 +43,13 @@ export const CreateAgentRequest = z
 /** `api_key` (extension) is shown once; the agent (a bot, typically) logs in with it. */
 export const CreateAgentResponse = z.object({ agent_id: Id, api_key: SafeString });
 
+/**
+ * `PATCH /v1/organizations/:id/agents/:agent_id` (protocol.md v1.1; only \`disabled\` so far):
+ * disabling an agent refuses its tokens everywhere and closes its sockets at once.
+ */
+export const UpdateAgentRequest = z.object({ disabled: z.boolean() }).strict();
+export const UpdateAgentResponse = z.object({ agent_id: Id, disabled: z.boolean() });
+
 export const CreateGroupRequest = z
   .object({ name: SafeString.min(1).max(255), routing: z.enum(['auto', 'manual']).optional() })
   .strict();
@@ -59,4 +66,12 @@ export const CreateCannedResponseRequest = z
 export const CreateCannedResponseResponse = z.object({ canned_response_id: Id });
 
 /** Error body of every HTTP endpoint. */
-export const HttpErrorBody = z.object({ error: z.object({ code: SafeString, message: SafeString }) });
+export const HttpErrorBody = z.object({
+  error: z.object({
+    code: SafeString,
+    message: SafeString,
+    reason: SafeString.optional(),
+    /** With \`rate_limited\` (429), beside the \`Retry-After\` header. */
+    retry_after_ms: z.number().int().nonnegative().optional(),
+  }),
+});

@@ -3,6 +3,7 @@ import { BaseExceptionFilter } from '@nestjs/core';
 import { DomainError, type ErrorCode } from '@livedesk/contracts';
 import { CommandFailedError, CommandTimeoutError, NoRespondersError } from '@livedesk/messaging';
 import { ApiError } from './api-error.js';
+import { RateLimitedError } from './rate-limited-error.js';
 
 const CODE_OF_STATUS: Partial<Record<number, ErrorCode>> = {
   [HttpStatus.BAD_REQUEST]: 'validation',
@@ -19,7 +20,9 @@ const CODE_OF_STATUS: Partial<Record<number, ErrorCode>> = {
 
 export interface ApiErrorAnswer {
   status: number;
-  body: { error: { code: ErrorCode; message: string; reason?: string } };
+  body: { error: { code: ErrorCode; message: string; reason?: string; retry_after_ms?: number } };
+  /** `Retry-After` of a 429. */
+  headers?: Record<string, string>;
 }
 
 /** A refusal of a domain rule or of a service the request needed, as an `ApiError`; anything else as it is. */
@@ -35,6 +38,10 @@ function asApiError(exception: unknown): unknown {
 /** The HTTP answer to what a `/v1/` request threw (contracts' `HttpErrorBody`). */
 export function apiErrorOf(thrown: unknown): ApiErrorAnswer {
   const exception = asApiError(thrown);
+  if (exception instanceof RateLimitedError) {
+    const error = { code: exception.code, message: exception.message, ...(exception.reason ? { reason: exception.reason } : {}), retry_after_ms: exception.retryAfterMs };
+    return { status: HttpStatus.TOO_MANY_REQUESTS, body: { error }, headers: { 'retry-after': String(exception.retryAfterSeconds) } };
+  }
   if (exception instanceof ApiError) {
     const error = { code: exception.code, message: exception.message, ...(exception.reason ? { reason: exception.reason } : {}) };
     return { status: exception.status, body: { error } };
@@ -68,10 +75,12 @@ export class ApiErrorFilter extends BaseExceptionFilter {
     if (!path.startsWith('/v1/')) return super.catch(exception, host);
     const adapter = this.applicationRef ?? this.httpAdapterHost?.httpAdapter;
     if (!adapter) return super.catch(exception, host);
-    const { status, body } = apiErrorOf(exception);
+    const { status, body, headers } = apiErrorOf(exception);
     if (status >= 500) {
       this.logger.error(`${request.method ?? ''} ${path} failed: ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`);
     }
-    adapter.reply(http.getResponse(), body, status);
+    const response = http.getResponse<{ setHeader(name: string, value: string): void }>();
+    for (const [name, value] of Object.entries(headers ?? {})) response.setHeader(name, value);
+    adapter.reply(response, body, status);
   }
 }

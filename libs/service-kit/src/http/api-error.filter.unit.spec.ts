@@ -3,6 +3,7 @@ import { DomainError } from '@livedesk/contracts';
 import { CommandFailedError, CommandTimeoutError, NoRespondersError } from '@livedesk/messaging';
 import { decodeCursor, InvalidCursorError } from '../refusals/keyset-cursor.js';
 import { ApiError } from './api-error.js';
+import { RateLimitedError } from './rate-limited-error.js';
 import { apiErrorOf } from './api-error.filter.js';
 
 describe('apiErrorOf', () => {
@@ -32,5 +33,15 @@ describe('apiErrorOf', () => {
     expect(apiErrorOf(new CommandFailedError('cmd.x', 'validation', 'bad id', 'invalid_command'))).toMatchObject({ status: 400, body: { error: { reason: 'invalid_command' } } });
     expect(apiErrorOf(new CommandFailedError('cmd.x', 'internal_error', 'boom'))).toMatchObject({ status: 500, body: { error: { code: 'internal' } } });
     expect(apiErrorOf(new Error('secret detail')).body.error.message).toBe('internal error');
+  });
+});
+
+describe('apiErrorOf, throttled', () => {
+  it('answers a throttled request with 429 rate_limited, retry_after_ms and Retry-After in whole seconds', () => {
+    expect(apiErrorOf(new RateLimitedError('too many wrong passwords', 1500, 'login_throttled'))).toEqual({
+      status: 429,
+      body: { error: { code: 'rate_limited', message: 'too many wrong passwords', reason: 'login_throttled', retry_after_ms: 1500 } },
+      headers: { 'retry-after': '2' },
+    });
   });
 });

@@ -67,7 +67,7 @@ export function buildOpenApiDocument(info: OpenApiInfo, operations: readonly Api
     }
     const refusals: Record<string, string> = {
       '400': 'validation: the request does not match the schema (the message names each field); every string refuses NUL (U+0000) and unpaired UTF-16 surrogates',
-      ...(operation.authenticated === false ? {} : { '401': 'authentication: no token, or one that does not verify', '403': 'authorization: the caller may not do this' }),
+      ...(operation.authenticated === false ? {} : { '401': 'authentication: no token, one that does not verify, or one whose agent is disabled or no longer exists (reason agent_revoked)', '403': 'authorization: the caller may not do this' }),
       '404': 'not_found: no such resource in this organization',
     };
     for (const [status, description] of Object.entries(refusals)) {

@@ -8,7 +8,9 @@ import { Directory } from './directory.js';
 /**
  * Other services ask the directory, which the gateway owns, whether agent and group ids are of
  * an organization (`cmd.directory.lookup`): ticketing checks an assignment with it, so that an
- * id of another organization is refused instead of stored.
+ * id of another organization is refused instead of stored, and every API that verifies tokens
+ * checks that the token's agent is still active. A disabled agent is not answered: to the
+ * rest of the system it is gone.
  */
 @Controller()
 export class DirectoryLookupController {
@@ -22,7 +24,7 @@ export class DirectoryLookupController {
     const agents = await Promise.all(agentIds.map((id) => this.directory.getAgent(organizationId, id)));
     const groups = await Promise.all(groupIds.map((id) => this.directory.getGroup(organizationId, id)));
     return {
-      agent_ids: agents.flatMap((agent) => (agent ? [agent.id] : [])),
+      agent_ids: agents.flatMap((agent) => (agent && !agent.disabled ? [agent.id] : [])),
       group_ids: groups.flatMap((group) => (group ? [group.id] : [])),
     };
   }

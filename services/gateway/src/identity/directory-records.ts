@@ -31,6 +31,8 @@ export interface Agent {
   /** Concurrent chats routing may assign; null: no limit of the agent's own. */
   maxChats: number | null;
   groupIds: string[];
+  /** A disabled agent cannot log in, and its tokens are refused everywhere. */
+  disabled: boolean;
   createdAt: Date;
 }
 
@@ -42,6 +44,7 @@ export interface AgentCredentials {
   kind: AgentKind;
   passwordHash: string;
   apiKeyHash: Buffer;
+  disabled: boolean;
 }
 
 export interface NewOrganization {

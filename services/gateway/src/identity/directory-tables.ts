@@ -32,6 +32,8 @@ export interface AgentsTable {
   password_hash: string;
   api_key_id: string;
   api_key_hash: Buffer;
+  /** Set while the agent is disabled (migrations/2026-12-05-01-agent-disabled.ts). */
+  disabled_at: Date | null;
   created_at: Generated<Date>;
 }
 

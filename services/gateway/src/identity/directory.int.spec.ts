@@ -28,7 +28,7 @@ describe('Directory', () => {
     await Promise.all([migrateDirectory(db), migrateDirectory(db), migrateDirectory(db)]);
     await migrateDirectory(db);
     const { rows } = await sql<{ name: string }>`SELECT name FROM public.directory_migrations`.execute(db);
-    expect(rows.map((row) => row.name)).toEqual(['2026-11-24-01-directory', '2026-11-24-02-canned-responses']);
+    expect(rows.map((row) => row.name)).toEqual(['2026-11-24-01-directory', '2026-11-24-02-canned-responses', '2026-12-05-01-agent-disabled']);
   });
 
   it('records a new organization as OrganizationCreated in its own stream, with the canonical time zone', async () => {
@@ -111,6 +111,18 @@ describe('Directory', () => {
     expect(await directory.findAgentByApiKeyId(apiKey.slice(4, 36))).toMatchObject({ id: agentId });
     expect(await directory.findAgentByEmail('nobody@example.com')).toBeUndefined();
     expect(await directory.getAgent(organizationId, agentId)).toMatchObject({ email: 'mixed.case@example.com', maxChats: 3, groupIds: [] });
+  });
+
+  it('disables and enables an agent of its own organization only; login look-ups see it', async () => {
+    const { organizationId } = await directory.createOrganization({ name: 'Revoking' });
+    const other = await directory.createOrganization({ name: 'Elsewhere' });
+    const { agentId } = await directory.createAgent(organizationId, { email: 'gone@example.com', name: 'G', password: 'password-g', role: 'agent' });
+    expect(await directory.getAgent(organizationId, agentId)).toMatchObject({ disabled: false });
+    expect(await directory.setAgentDisabled(other.organizationId, agentId, true)).toBeUndefined();
+    expect(await directory.setAgentDisabled(organizationId, agentId, true)).toMatchObject({ id: agentId, disabled: true });
+    expect(await directory.findAgentByEmail('gone@example.com')).toMatchObject({ id: agentId, disabled: true });
+    expect(await directory.setAgentDisabled(organizationId, agentId, false)).toMatchObject({ disabled: false });
+    expect(await directory.setAgentDisabled(organizationId, 'no-such-agent', true)).toBeUndefined();
   });
 
   it('keeps one identified customer per external id even when logins race', async () => {

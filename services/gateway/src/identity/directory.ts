@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { allEvents, streamId, type AgentKind, type AgentRole } from '@livedesk/contracts';
 import { AppendNotifier, appendToStream, type EventStoreTables } from '@livedesk/event-store';
+import { normalizeEmail } from './normalize-email.js';
 import { createApiKey } from './api-keys.js';
 import type {
   Agent,
@@ -171,7 +172,7 @@ export class Directory {
   async getAgent(organizationId: string, agentId: string): Promise<Agent | undefined> {
     const row = await this.db
       .selectFrom('directory.agents')
-      .select(['id', 'organization_id', 'email', 'name', 'role', 'kind', 'max_chats', 'created_at'])
+      .select(['id', 'organization_id', 'email', 'name', 'role', 'kind', 'max_chats', 'disabled_at', 'created_at'])
       .where('organization_id', '=', organizationId)
       .where('id', '=', agentId)
       .executeTakeFirst();
@@ -192,8 +193,25 @@ export class Directory {
       kind: row.kind,
       maxChats: row.max_chats,
       groupIds: groups.map((group) => group.group_id),
+      disabled: row.disabled_at !== null,
       createdAt: row.created_at,
     };
+  }
+
+  /**
+   * Disables or enables an agent; answers the agent as it is now, or undefined when the
+   * organization has no such agent. A disabled agent's tokens are refused from then on (the
+   * caller tells the other replicas and services: `AgentChangedSignal`).
+   */
+  async setAgentDisabled(organizationId: string, agentId: string, disabled: boolean): Promise<Agent | undefined> {
+    const updated = await this.db
+      .updateTable('directory.agents')
+      .set((eb) => ({ disabled_at: disabled ? eb.fn.coalesce('disabled_at', sql<Date>`now()`) : null }))
+      .where('organization_id', '=', organizationId)
+      .where('id', '=', agentId)
+      .executeTakeFirst();
+    if (updated.numUpdatedRows === 0n) return undefined;
+    return this.getAgent(organizationId, agentId);
   }
 
   /** Ids of the organization's agents, optionally only those of a role or a group, in a stable order. */
@@ -276,7 +294,7 @@ export class Directory {
   private credentials() {
     return this.db
       .selectFrom('directory.agents')
-      .select(['id', 'organization_id', 'role', 'kind', 'password_hash', 'api_key_hash']);
+      .select(['id', 'organization_id', 'role', 'kind', 'password_hash', 'api_key_hash', 'disabled_at']);
   }
 
   private async requireOrganization(organizationId: string): Promise<void> {
@@ -312,9 +330,6 @@ export class Directory {
   }
 }
 
-function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
 
 function unknownOrganization(organizationId: string): IdentityError {
   return new IdentityError('not_found', `no organization "${organizationId}"`);
@@ -327,6 +342,7 @@ function credentialsOf(row: {
   kind: AgentKind;
   password_hash: string;
   api_key_hash: Buffer;
+  disabled_at: Date | null;
 }): AgentCredentials {
   return {
     id: row.id,
@@ -335,5 +351,6 @@ function credentialsOf(row: {
     kind: row.kind,
     passwordHash: row.password_hash,
     apiKeyHash: row.api_key_hash,
+    disabled: row.disabled_at !== null,
   };
 }

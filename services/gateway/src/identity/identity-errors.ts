@@ -9,8 +9,9 @@ export class IdentityError extends ApiError {
   constructor(
     override readonly code: IdentityErrorCode,
     message: string,
+    reason?: string,
   ) {
-    super(code, message);
+    super(code, message, reason);
     this.name = 'IdentityError';
   }
 }

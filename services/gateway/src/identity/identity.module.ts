@@ -1,7 +1,8 @@
 import { Logger, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type { Kysely } from 'kysely';
-import { DATABASE, SERVICE_CONFIG } from '@livedesk/service-kit';
+import type { Redis } from 'ioredis';
+import { DATABASE, REDIS, SERVICE_CONFIG } from '@livedesk/service-kit';
 import type { GatewayConfig } from '../gateway-config.js';
 import { AgentLogin } from './agent-login.js';
 import { ApiErrorFilter } from '@livedesk/service-kit';
@@ -17,6 +18,10 @@ import { PasswordHasher } from './password-hasher.js';
 import { SetupAccess } from './setup-access.js';
 import { TokenController } from './token.controller.js';
 import { TokenService } from '@livedesk/auth';
+import { ClientAddress } from './throttling/client-address.js';
+import { CustomerTokenThrottle } from './throttling/customer-token-throttle.js';
+import { LoginThrottle } from './throttling/login-throttle.js';
+import { VerificationGate } from './throttling/verification-gate.js';
 
 /**
  * Who is who: organizations, groups, agents and customers (the `directory` schema), the
@@ -50,10 +55,40 @@ import { TokenService } from '@livedesk/auth';
       useFactory: (db: Kysely<DirectoryTables>, passwords: PasswordHasher) => new Directory(db, passwords),
       inject: [DATABASE, PasswordHasher],
     },
+    { provide: ClientAddress, useFactory: (config: GatewayConfig) => new ClientAddress(config.TRUSTED_PROXIES), inject: [SERVICE_CONFIG] },
+    {
+      provide: LoginThrottle,
+      // Keys under the subject prefix, like every other key of the deployment (and of each test run).
+      useFactory: (config: GatewayConfig, redis: Redis) =>
+        new LoginThrottle(redis, `throttle:{${config.LIVEDESK_SUBJECT_PREFIX}}`, {
+          freeFailuresPerAccount: config.LOGIN_FREE_FAILURES_PER_ACCOUNT,
+          freeFailuresPerAddress: config.LOGIN_FREE_FAILURES_PER_ADDRESS,
+          windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS,
+          maxLockoutSeconds: config.LOGIN_LOCKOUT_MAX_SECONDS,
+        }),
+      inject: [SERVICE_CONFIG, REDIS],
+    },
+    {
+      provide: VerificationGate,
+      useFactory: (config: GatewayConfig) =>
+        new VerificationGate({
+          concurrency: config.LOGIN_MAX_CONCURRENT_VERIFICATIONS,
+          maxWaitingPerAccount: config.LOGIN_MAX_WAITING_PER_ACCOUNT,
+          maxWaitingPerAddress: config.LOGIN_MAX_WAITING_PER_ADDRESS,
+        }),
+      inject: [SERVICE_CONFIG],
+    },
+    {
+      provide: CustomerTokenThrottle,
+      useFactory: (config: GatewayConfig, redis: Redis) =>
+        new CustomerTokenThrottle(redis, `throttle:{${config.LIVEDESK_SUBJECT_PREFIX}}`, config.CUSTOMER_TOKENS_PER_ADDRESS_PER_MINUTE),
+      inject: [SERVICE_CONFIG, REDIS],
+    },
     {
       provide: AgentLogin,
-      useFactory: (directory: Directory, passwords: PasswordHasher) => new AgentLogin(directory, passwords),
-      inject: [Directory, PasswordHasher],
+      useFactory: (directory: Directory, passwords: PasswordHasher, throttle: LoginThrottle, gate: VerificationGate) =>
+        new AgentLogin(directory, passwords, throttle, gate),
+      inject: [Directory, PasswordHasher, LoginThrottle, VerificationGate],
     },
     { provide: CustomerLogin, useFactory: (directory: Directory) => new CustomerLogin(directory), inject: [Directory] },
     {
@@ -69,6 +104,6 @@ import { TokenService } from '@livedesk/auth';
     DirectoryMigration,
     { provide: APP_FILTER, useClass: ApiErrorFilter },
   ],
-  exports: [Directory, TokenService, CannedResponses],
+  exports: [Directory, TokenService, CannedResponses, SetupAccess],
 })
 export class IdentityModule {}

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { migrateEventStore, migrateSchema } from '@livedesk/event-store';
 import * as directory20261124 from './migrations/2026-11-24-01-directory.js';
 import * as cannedResponses20261124 from './migrations/2026-11-24-02-canned-responses.js';
+import * as agentDisabled20261205 from './migrations/2026-12-05-01-agent-disabled.js';
 
 /**
  * Brings the `directory` schema (organizations, groups, agents, customers, canned responses) up
@@ -15,6 +16,7 @@ export async function migrateDirectory(db: Kysely<any>): Promise<void> {
     migrations: {
       '2026-11-24-01-directory': directory20261124,
       '2026-11-24-02-canned-responses': cannedResponses20261124,
+      '2026-12-05-01-agent-disabled': agentDisabled20261205,
     },
   });
 }

@@ -43,7 +43,8 @@ export class SetupAccess {
     if (principal.kind !== 'agent' || principal.role !== 'admin') return { kind: 'other' };
     // The role as the directory has it now, not as it was when the token was issued.
     const agent = await this.directory.getAgent(principal.organizationId, principal.agentId);
-    if (agent?.role !== 'admin') return { kind: 'other' };
+    if (!agent || agent.disabled) throw new IdentityError('authentication', 'the agent of this token is disabled or no longer exists', 'agent_revoked');
+    if (agent.role !== 'admin') return { kind: 'other' };
     return { kind: 'organization_admin', organizationId: agent.organizationId, agentId: agent.id };
   }
 }

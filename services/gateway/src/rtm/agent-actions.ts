@@ -91,6 +91,7 @@ export class AgentActions {
     const principal = context.principal as AgentPrincipal;
     const agent = await this.directory.getAgent(context.organizationId, principal.agentId);
     if (!agent) throw new RtmError('authentication', 'the agent account no longer exists', 'agent_not_found');
+    if (agent.disabled) throw new RtmError('authentication', 'the agent account is disabled', 'agent_revoked');
     const routingStatus = await this.routing.presence(principal, context.connection.id, true).catch((error: unknown) => {
       // Routing down does not keep an agent out: they can still take chats by hand.
       this.logger.warn({ err: error, agentId: principal.agentId }, 'routing did not answer the login');

@@ -7,6 +7,7 @@ import {
   RequestFrame,
   successFrame,
   type ActionContract,
+  type ProtocolError,
   type RequestId,
 } from '@livedesk/contracts';
 import { InvalidTokenError, TokenService } from '@livedesk/auth';
@@ -19,19 +20,21 @@ import { RtmMetrics } from './rtm-metrics.js';
 import { describeZodError, RtmError, toProtocolError } from './to-protocol-error.js';
 
 /**
- * Turns one text frame into exactly one response (protocol.md, "Frames"): parse the JSON and
- * the request envelope, check the rate limit and that the connection has logged in, parse the
+ * Turns one text frame into exactly one response (protocol.md, "Frames"): charge the rate
+ * limit, parse the JSON and the request envelope, check that the connection has logged in, parse the
  * payload with the action's contract, run the action. Every failure is an error response; the
  * socket stays open.
  */
 @Injectable()
 export class FrameDispatcher {
   private readonly logger = new Logger(FrameDispatcher.name);
-  private readonly contracts: Record<RtmEndpoint, Record<string, ActionContract>> = {
-    customer: customerActions,
-    agent: agentActions,
+  // Maps, not objects: an action is a client's string, and `constructor` or `__proto__` must
+  // find nothing rather than Object.prototype's members (they answered `internal`).
+  private readonly contracts: Record<RtmEndpoint, ReadonlyMap<string, ActionContract>> = {
+    customer: new Map(Object.entries(customerActions)),
+    agent: new Map(Object.entries(agentActions)),
   };
-  private readonly handlers: Record<RtmEndpoint, Record<string, ActionHandler>>;
+  private readonly handlers: Record<RtmEndpoint, ReadonlyMap<string, ActionHandler>>;
 
   constructor(
     private readonly tokens: TokenService,
@@ -40,34 +43,42 @@ export class FrameDispatcher {
     private readonly agentActions: AgentActions,
     private readonly metrics: RtmMetrics,
   ) {
-    this.handlers = { customer: customerActions.handlers(), agent: agentActions.handlers() };
+    this.handlers = { customer: new Map(Object.entries(customerActions.handlers())), agent: new Map(Object.entries(agentActions.handlers())) };
   }
 
-  /** Called for every frame, in arrival order; the work is queued on the connection. */
+  /**
+   * Called for every frame, in arrival order; the work is queued on the connection. The rate
+   * limit is charged first, before the frame is decoded, so that frames that are not even
+   * JSON cost the client as much as valid ones.
+   */
   receive(connection: RtmConnection, data: RawData, isBinary: boolean): void {
+    if (connection.closing) return;
+    const admission = connection.rateLimit.admit();
+    if (admission.kind === 'close') {
+      this.metrics.closedForFlooding.inc({ endpoint: connection.endpoint });
+      connection.close(POLICY_VIOLATION, 'too many frames');
+      return;
+    }
+    const refusal = admission.kind === 'refuse' ? rateLimited(admission.retryAfterMs) : undefined;
     if (isBinary) {
-      connection.respond(errorFrame(null, null, { code: 'validation', message: 'frames must be JSON text, not binary' }));
+      connection.respond(errorFrame(null, null, refusal ?? { code: 'validation', message: 'frames must be JSON text, not binary' }));
       return;
     }
     let json: unknown;
     try {
       json = JSON.parse(rawToString(data));
     } catch {
-      connection.respond(errorFrame(null, null, { code: 'validation', message: 'the frame is not valid JSON' }));
+      connection.respond(errorFrame(null, null, refusal ?? { code: 'validation', message: 'the frame is not valid JSON' }));
+      return;
+    }
+    const requestId = requestIdOf(json);
+    const action = actionOf(json);
+    if (refusal) {
+      // Decoded only to give the refusal its request id, so that the client can retry it.
+      connection.respond(errorFrame(requestId, action, refusal));
       return;
     }
     const frame = RequestFrame.safeParse(json);
-    const requestId = requestIdOf(json);
-    const action = actionOf(json);
-    const retryAfterMs = connection.rateLimit.take();
-    if (retryAfterMs > 0) {
-      connection.respond(errorFrame(requestId, action, {
-        code: 'rate_limited',
-        message: 'too many frames, slow down',
-        retry_after_ms: retryAfterMs,
-      }));
-      return;
-    }
     if (!frame.success) {
       connection.respond(errorFrame(requestId, action, { code: 'validation', message: describeZodError(frame.error, 'frame') }));
       return;
@@ -78,7 +89,7 @@ export class FrameDispatcher {
   private async run(connection: RtmConnection, frame: RequestFrame): Promise<void> {
     const { request_id: requestId, action } = frame;
     const started = performance.now();
-    const label = action in this.contracts[connection.endpoint] ? action : 'other';
+    const label = this.contracts[connection.endpoint].has(action) ? action : 'other';
     try {
       const payload = await this.execute(connection, frame);
       connection.respond(successFrame(requestId, action, payload));
@@ -93,8 +104,9 @@ export class FrameDispatcher {
 
   private async execute(connection: RtmConnection, frame: RequestFrame): Promise<unknown> {
     const endpoint = connection.endpoint;
-    const contract = this.contracts[endpoint][frame.action];
-    if (!contract) throw new RtmError('validation', `unknown action ${frame.action}`, 'unknown_action');
+    const contract = this.contracts[endpoint].get(frame.action);
+    const handler = this.handlers[endpoint].get(frame.action);
+    if (!contract || (frame.action !== 'login' && !handler)) throw new RtmError('validation', `unknown action ${frame.action}`, 'unknown_action');
     if (frame.action !== 'login' && !connection.principal) {
       throw new RtmError('authentication', 'log in first: the first request must be login', 'login_required');
     }
@@ -102,7 +114,7 @@ export class FrameDispatcher {
     if (!parsed.success) throw new RtmError('validation', describeZodError(parsed.error, 'payload'), 'invalid_payload');
     if (frame.action === 'login') return this.login(connection, parsed.data as { token: string });
     const context = contextOf(connection);
-    return this.handlers[endpoint][frame.action]!(context, parsed.data as never);
+    return handler!(context, parsed.data as never);
   }
 
   private async login(connection: RtmConnection, payload: { token: string }): Promise<unknown> {
@@ -125,6 +137,13 @@ export class FrameDispatcher {
       throw error;
     }
   }
+}
+
+/** Close code of a socket that kept flooding (1008, policy violation). */
+const POLICY_VIOLATION = 1008;
+
+function rateLimited(retryAfterMs: number): ProtocolError {
+  return { code: 'rate_limited', message: 'too many frames, slow down', retry_after_ms: retryAfterMs };
 }
 
 function contextOf(connection: RtmConnection): ActionContext {

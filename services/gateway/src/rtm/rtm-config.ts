@@ -7,6 +7,11 @@ export const rtmConfigShape = {
   /** Sustained frames per second per connection, and the burst above it. */
   RTM_RATE_LIMIT_PER_SECOND: z.coerce.number().min(1).max(10_000).default(20),
   RTM_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(100_000).default(40),
+  /**
+   * Frames refused by the rate limit (beyond what the rate forgives meanwhile) before the
+   * socket is closed with 1008 `too many frames`: a client that ignores `retry_after_ms`.
+   */
+  RTM_RATE_LIMIT_CLOSE_AFTER: z.coerce.number().int().min(1).max(100_000).default(100),
   /** A connection that has not logged in by then is closed. */
   RTM_LOGIN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   /** Ping period; a socket that did not answer the previous ping is terminated. */

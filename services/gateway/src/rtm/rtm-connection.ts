@@ -1,7 +1,7 @@
 import type { WebSocket } from 'ws';
 import { pushFrame, type Actor, type ResponseFrame } from '@livedesk/contracts';
 import { actorOf, type Principal } from '@livedesk/auth';
-import type { TokenBucket } from './rate-limiter.js';
+import type { FrameRateLimit } from './rate-limiter.js';
 
 export type RtmEndpoint = 'customer' | 'agent';
 
@@ -11,12 +11,14 @@ export class RtmConnection {
   /** Frames of one connection run one after another, so a client's messages keep their order. */
   private queue: Promise<void> = Promise.resolve();
   alive = true;
+  /** Set once the server closes the socket: frames still arriving are dropped unanswered. */
+  closing = false;
 
   constructor(
     readonly id: string,
     readonly endpoint: RtmEndpoint,
     readonly socket: WebSocket,
-    readonly rateLimit: TokenBucket,
+    readonly rateLimit: FrameRateLimit,
   ) {}
 
   get actor(): Actor | undefined {
@@ -33,6 +35,11 @@ export class RtmConnection {
 
   enqueue(work: () => Promise<void>): void {
     this.queue = this.queue.then(work, work);
+  }
+
+  close(code: number, reason: string): void {
+    this.closing = true;
+    this.socket.close(code, reason);
   }
 
   respond(frame: ResponseFrame): void {

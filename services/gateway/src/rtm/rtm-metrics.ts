@@ -14,6 +14,7 @@ export class RtmMetrics {
   private readonly requests: Counter<'endpoint' | 'action' | 'outcome'>;
   private readonly duration: Histogram<'endpoint' | 'action'>;
   readonly pushes: Counter<'action'>;
+  readonly closedForFlooding: Counter<'endpoint'>;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     this.connections = new Gauge({
@@ -39,6 +40,12 @@ export class RtmMetrics {
       name: 'rtm_pushes_total',
       help: 'Pushes sent to sockets, by action',
       labelNames: ['action'],
+      registers: [registry],
+    });
+    this.closedForFlooding = new Counter({
+      name: 'rtm_connections_closed_for_flooding_total',
+      help: 'Sockets closed (1008) because they kept sending frames above the rate limit',
+      labelNames: ['endpoint'],
       registers: [registry],
     });
   }

@@ -8,17 +8,17 @@ import { SERVICE_CONFIG } from '@livedesk/service-kit';
 import { AgentActions } from './agent-actions.js';
 import { ConnectionRegistry } from './connection-registry.js';
 import { FrameDispatcher } from './frame-dispatcher.js';
-import { TokenBucket } from './rate-limiter.js';
+import { FrameRateLimit } from './rate-limiter.js';
 import type { RtmConfig } from './rtm-config.js';
 import { RtmMetrics } from './rtm-metrics.js';
 import { RtmConnection, type RtmEndpoint } from './rtm-connection.js';
 
-const ENDPOINTS: Record<string, RtmEndpoint> = {
-  '/v1/customer/rtm': 'customer',
-  '/v1/agent/rtm': 'agent',
-};
+const ENDPOINTS = new Map<string, RtmEndpoint>([
+  ['/v1/customer/rtm', 'customer'],
+  ['/v1/agent/rtm', 'agent'],
+]);
 
-/** Close codes: 1001 going away (shutdown), 1008 policy (login deadline), 1009 too big (by `ws`). */
+/** Close codes: 1001 going away (shutdown), 1008 policy (login deadline, flooding), 1009 too big (by `ws`). */
 const GOING_AWAY = 1001;
 const POLICY_VIOLATION = 1008;
 
@@ -69,7 +69,7 @@ export class RtmServer implements OnApplicationBootstrap, BeforeApplicationShutd
 
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = new URL(request.url ?? '/', 'http://gateway').pathname;
-    const endpoint = ENDPOINTS[path];
+    const endpoint = ENDPOINTS.get(path);
     if (!endpoint || this.closing || !this.wss) {
       socket.end(`HTTP/1.1 ${this.closing ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
@@ -82,7 +82,11 @@ export class RtmServer implements OnApplicationBootstrap, BeforeApplicationShutd
       randomUUID(),
       endpoint,
       socket,
-      new TokenBucket(this.config.RTM_RATE_LIMIT_PER_SECOND, this.config.RTM_RATE_LIMIT_BURST),
+      new FrameRateLimit({
+        ratePerSecond: this.config.RTM_RATE_LIMIT_PER_SECOND,
+        burst: this.config.RTM_RATE_LIMIT_BURST,
+        floodAllowance: this.config.RTM_RATE_LIMIT_CLOSE_AFTER,
+      }),
     );
     this.registry.open(connection);
     this.metrics.connections.inc({ endpoint });

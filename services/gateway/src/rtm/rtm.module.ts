@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { IdentityModule } from '../identity/identity.module.js';
 import { AgentActions } from './agent-actions.js';
+import { AgentChangedSignals } from './agents/agent-changed-signals.js';
+import { AgentsAdminController } from './agents/agents-admin.controller.js';
 import { ChatCommands } from './chat-commands.js';
 import { ConnectionRegistry } from './connection-registry.js';
 import { ConversationClient } from './conversation-client.js';
@@ -20,10 +22,12 @@ import { TypingRelay } from './typing/typing-relay.js';
 import { VisitorDirectory } from './visitors/visitor-directory.js';
 import { VisitorSignals } from './visitors/visitor-signals.js';
 
-/** The real-time protocol: WebSocket endpoints, actions, pushes and typing. */
+/** The real-time protocol: WebSocket endpoints, actions, pushes and typing; and disabling agents, which closes their sockets. */
 @Module({
   imports: [IdentityModule],
+  controllers: [AgentsAdminController],
   providers: [
+    AgentChangedSignals,
     RtmMetrics,
     ConnectionRegistry,
     ConversationClient,

@@ -9,6 +9,7 @@ import { MailboxAddresses } from '../email/inbound/mailbox-addresses.js';
 import { migrateTicketing } from '../read-model/migrate-ticketing.js';
 import { TicketCommands } from './ticket-commands.service.js';
 
+const ACKNOWLEDGEMENT_LIMITS = { ACKNOWLEDGEMENTS_PER_ADDRESS_PER_HOUR: 3, ACKNOWLEDGEMENTS_PER_ORGANIZATION_PER_HOUR: 200 };
 const ORG = 'org-1';
 
 describe('ticket commands against the real event store', () => {
@@ -24,7 +25,7 @@ describe('ticket commands against the real event store', () => {
     await migrateTicketing(db);
     store = new EventStore(db);
     const mailboxes = new MailboxAddresses('x'.repeat(32), 'inbound.test');
-    replicas = [new TicketCommands(store, db, systemClock, mailboxes), new TicketCommands(store, db, systemClock, mailboxes)];
+    replicas = [new TicketCommands(store, db, systemClock, mailboxes, ACKNOWLEDGEMENT_LIMITS), new TicketCommands(store, db, systemClock, mailboxes, ACKNOWLEDGEMENT_LIMITS)];
   });
 
   afterAll(async () => {

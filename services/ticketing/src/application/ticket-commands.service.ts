@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Kysely, Transaction } from 'kysely';
 import { allEvents, type TicketEvent } from '@livedesk/contracts';
 import {
@@ -9,7 +9,7 @@ import {
   type EventStoreTables,
   type NewEvent,
 } from '@livedesk/event-store';
-import { CLOCK, DATABASE, EVENT_STORE, type Clock } from '@livedesk/service-kit';
+import { CLOCK, DATABASE, EVENT_STORE, SERVICE_CONFIG, type Clock } from '@livedesk/service-kit';
 import {
   decide,
   DomainError,
@@ -20,6 +20,7 @@ import {
   type TicketCommand,
   type TicketState,
 } from '../domain/index.js';
+import { acknowledgementAllowed, type AcknowledgementLimits } from '../email/outbound/acknowledgement-limits.js';
 import { deliveriesFor } from '../email/outbound/deliveries-for.js';
 import { MailboxAddresses } from '../email/inbound/mailbox-addresses.js';
 import { addToThread, threadOf } from '../read-model/email-messages-table.js';
@@ -27,6 +28,7 @@ import type { TicketingTables } from '../read-model/ticketing-tables.js';
 import { upsertTicketRow } from '../read-model/tickets-table.js';
 import { eventIdFor } from './command-ids.js';
 import { foldTicket, ticketStreamId } from './ticket-stream.js';
+import type { TicketingConfig } from '../ticketing-config.js';
 
 export interface TicketCommandContext {
   organizationId: string;
@@ -57,12 +59,21 @@ const MAX_REFERENCES = 20;
  */
 @Injectable()
 export class TicketCommands {
+  private readonly logger = new Logger(TicketCommands.name);
+  private readonly acknowledgementLimits: AcknowledgementLimits;
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(DATABASE) private readonly db: Kysely<TicketingTables & EventStoreTables>,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly mailboxes: MailboxAddresses,
-  ) {}
+    @Inject(SERVICE_CONFIG) config: Pick<TicketingConfig, 'ACKNOWLEDGEMENTS_PER_ADDRESS_PER_HOUR' | 'ACKNOWLEDGEMENTS_PER_ORGANIZATION_PER_HOUR'>,
+  ) {
+    this.acknowledgementLimits = {
+      perAddressPerHour: config.ACKNOWLEDGEMENTS_PER_ADDRESS_PER_HOUR,
+      perOrganizationPerHour: config.ACKNOWLEDGEMENTS_PER_ORGANIZATION_PER_HOUR,
+    };
+  }
 
   async load(organizationId: string, ticketId: string): Promise<OpenedTicket> {
     const loaded = foldTicket(await this.store.readStream(ticketStreamId(ticketId)));
@@ -141,6 +152,10 @@ export class TicketCommands {
     const thread = await threadOf(trx, ticket.ticketId);
     const replyTo = this.mailboxes.addressOf(organizationId, ticket.reference);
     for (const delivery of deliveries) {
+      if (delivery.kind === 'created' && !(await acknowledgementAllowed(trx, organizationId, delivery.to, this.acknowledgementLimits))) {
+        this.logger.warn({ ticketId: ticket.ticketId, organizationId }, 'acknowledgement not sent: too many to this address or from this organization in the last hour');
+        continue;
+      }
       const references = thread.length > MAX_REFERENCES ? [thread[0]!, ...thread.slice(-(MAX_REFERENCES - 1))] : [...thread];
       await trx
         .insertInto('ticketing.outbound_emails')

@@ -1,8 +1,15 @@
 import type { Kysely } from 'kysely';
 import { migrateSchema } from '@livedesk/event-store';
 import * as ticketing20261201 from './migrations/2026-12-01-01-ticketing.js';
+import * as acknowledgementLimits20261205 from './migrations/2026-12-05-01-acknowledgement-limits.js';
 
 /** Brings the `ticketing` schema up to date; the Migrator locks, so replicas may start together. */
 export async function migrateTicketing(db: Kysely<any>): Promise<void> {
-  await migrateSchema(db, { name: 'ticketing', migrations: { '2026-12-01-01-ticketing': ticketing20261201 } });
+  await migrateSchema(db, {
+    name: 'ticketing',
+    migrations: {
+      '2026-12-01-01-ticketing': ticketing20261201,
+      '2026-12-05-01-acknowledgement-limits': acknowledgementLimits20261205,
+    },
+  });
 }

@@ -25,7 +25,11 @@ export interface TicketingProcess {
   adminToken: string;
   env: NodeJS.ProcessEnv;
   smtpPort: number;
-  /** An agent token of an organization (signed with the installation's key, as the gateway would). */
+  /**
+   * An agent token of an organization (signed with the installation's key, as the gateway would);
+   * the agent is then one the directory knows (`cmd.directory.lookup`, answered here since no
+   * gateway runs), so the API takes the token.
+   */
   agentToken(organizationId: string, agentId: string): Promise<string>;
   http<T = any>(method: string, path: string, options?: { body?: unknown; token?: string | null; raw?: Buffer; contentType?: string }): Promise<{ status: number; body: T }>;
   /** Sends an email to the SMTP endpoint (nodemailer's message options, or `raw`). */
@@ -47,6 +51,7 @@ export async function startTicketing(env: NodeJS.ProcessEnv = {}): Promise<Ticke
   let service = spawnService('ticketing', fullEnv, await freePort());
   await waitUntilReady(service);
   const tokens = new TokenService({ secret: jwtSecret, agentTtlSeconds: 3600, customerTtlSeconds: 3600 });
+  const directory = answerDirectoryLookups(nats);
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true });
   return {
     get service() {
@@ -58,6 +63,7 @@ export async function startTicketing(env: NodeJS.ProcessEnv = {}): Promise<Ticke
     env: fullEnv,
     smtpPort,
     async agentToken(organizationId, agentId) {
+      directory.agents.add(`${organizationId}/${agentId}`);
       return (await tokens.issue({ kind: 'agent', organizationId, agentId, role: 'agent', agentKind: 'human' })).token;
     },
     async http(method, path, options = {}) {
@@ -87,9 +93,29 @@ export async function startTicketing(env: NodeJS.ProcessEnv = {}): Promise<Ticke
     },
     async stop() {
       transport.close();
+      directory.subscription.unsubscribe();
       await service.stop();
       await database.drop();
       await nats.cleanup();
     },
   };
+}
+
+/**
+ * The gateway's directory look-up, which ticketing asks whether a token's agent is active: the
+ * agents the test made tokens for are, and every group is (Nest's NATS reply format:
+ * `{id, response, isDisposed}`).
+ */
+function answerDirectoryLookups(nats: TestNats): { agents: Set<string>; subscription: { unsubscribe(): void } } {
+  const agents = new Set<string>();
+  const subscription = nats.connection.subscribe(`${nats.subjectPrefix}.cmd.directory.lookup`, {
+    callback: (error, message) => {
+      if (error) return;
+      const packet = JSON.parse(message.string()) as { id: string; data: { organization_id: string; agent_ids?: string[]; group_ids?: string[] } };
+      const { organization_id: organizationId, agent_ids: agentIds = [], group_ids: groupIds = [] } = packet.data;
+      const response = { agent_ids: agentIds.filter((id) => agents.has(`${organizationId}/${id}`)), group_ids: groupIds };
+      message.respond(JSON.stringify({ id: packet.id, response, isDisposed: true }));
+    },
+  });
+  return { agents, subscription };
 }

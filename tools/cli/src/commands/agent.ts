@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import type { CreateAgentRequest } from '@livedesk/contracts';
+import type { CreateAgentRequest, UpdateAgentRequest } from '@livedesk/contracts';
 import { clientOf, type CommandContext } from './context.js';
 import { positiveInteger } from './option-parsers.js';
 
@@ -16,7 +16,10 @@ interface AgentOptions {
   group?: string[];
 }
 
-/** `livedesk agent create --org <id> --email <e> --name <n> --password <p> --role <role> [--kind] [--max-chats] [--group <id>...]` */
+/**
+ * `livedesk agent create --org <id> --email <e> --name <n> --password <p> --role <role> [--kind] [--max-chats] [--group <id>...]`,
+ * `livedesk agent disable|enable --org <id> --agent <id>`.
+ */
 export function addAgentCommands(program: Command, context: CommandContext): void {
   const agent = program.command('agent').description('agents, supervisors, admins and bots');
   agent
@@ -42,4 +45,15 @@ export function addAgentCommands(program: Command, context: CommandContext): voi
       };
       context.print(await clientOf(command).post(`v1/organizations/${encodeURIComponent(options.org)}/agents`, body));
     });
+  for (const [name, disabled] of [['disable', true], ['enable', false]] as const) {
+    agent
+      .command(name)
+      .description(disabled ? 'disable an agent: its tokens are refused at once and its sockets closed' : 'enable a disabled agent again')
+      .requiredOption('--org <id>', 'organization id')
+      .requiredOption('--agent <id>', 'agent id')
+      .action(async (options: { org: string; agent: string }, command: Command) => {
+        const body: ReturnType<typeof UpdateAgentRequest.parse> = { disabled };
+        context.print(await clientOf(command).request('PATCH', `v1/organizations/${encodeURIComponent(options.org)}/agents/${encodeURIComponent(options.agent)}`, body));
+      });
+  }
 }

@@ -1,7 +1,9 @@
 import { Inject, Injectable, Module, type DynamicModule, type INestApplication, type OnApplicationShutdown } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Kysely } from 'kysely';
-import { createDatabase, DATABASE, loadServiceConfig, SERVICE_CONFIG } from '@livedesk/service-kit';
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { createDatabase, createRedis, DATABASE, loadServiceConfig, REDIS, SERVICE_CONFIG } from '@livedesk/service-kit';
 import { gatewayConfigShape, type GatewayConfig } from '../../gateway-config.js';
 import type { DirectoryTables } from '../directory-tables.js';
 import { IdentityModule } from '../identity.module.js';
@@ -23,10 +25,14 @@ export interface StartIdentityAppOptions {
 
 @Injectable()
 class DatabaseCloser implements OnApplicationShutdown {
-  constructor(@Inject(DATABASE) private readonly db: Kysely<any>) {}
+  constructor(
+    @Inject(DATABASE) private readonly db: Kysely<any>,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.db.destroy();
+    this.redis.disconnect();
   }
 }
 
@@ -39,9 +45,10 @@ class TestKitModule {
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },
         { provide: DATABASE, useFactory: () => createDatabase({ url: config.DATABASE_URL, applicationName: 'identity-test' }) },
+        { provide: REDIS, useFactory: () => createRedis(config.REDIS_URL, 'identity-test') },
         DatabaseCloser,
       ],
-      exports: [SERVICE_CONFIG, DATABASE],
+      exports: [SERVICE_CONFIG, DATABASE, REDIS],
     };
   }
 }
@@ -51,14 +58,20 @@ class IdentityTestRootModule {}
 
 /**
  * The gateway's identity module alone in a Nest application on loopback, over a real Postgres
- * database, with what ServiceKitModule would give it (config, database) and nothing else (no
- * NATS, no Redis). For the identity integration tests and the CLI's end-to-end test.
+ * database and Redis (the login throttles), with what ServiceKitModule would give it (config,
+ * database, Redis) and nothing else (no NATS). For the identity integration tests and the CLI's end-to-end test.
  */
 export async function startIdentityApp(options: StartIdentityAppOptions): Promise<IdentityTestApp> {
   const config: GatewayConfig = loadServiceConfig({
     defaultPort: 8080,
     extension: gatewayConfigShape({}),
-    env: { DATABASE_URL: options.databaseUrl, ...options.env },
+    // A subject prefix of its own: the throttles' Redis keys are under it, so test runs never share counts.
+    env: {
+      DATABASE_URL: options.databaseUrl,
+      ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+      LIVEDESK_SUBJECT_PREFIX: `identity-test-${randomBytes(6).toString('hex')}`,
+      ...options.env,
+    },
   });
   const app = await NestFactory.create(
     { module: IdentityTestRootModule, imports: [TestKitModule.forRoot(config), IdentityModule] },

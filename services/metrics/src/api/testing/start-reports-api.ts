@@ -62,7 +62,9 @@ export async function startReportsApi(db: Kysely<MetricsDatabase>, now: Date): P
   const app = await NestFactory.create(
     {
       module: ReportsTestRootModule,
-      imports: [ReportsTestKitModule.forRoot(db, clock), AuthModule.forRoot()],
+      // No gateway here: every agent a test signs a token for counts as active (revocation is
+      // tested end to end against the real directory: services/ticketing/src/e2e/hostile-ticketing.e2e.spec.ts).
+      imports: [ReportsTestKitModule.forRoot(db, clock), AuthModule.forRoot({ activeAgents: { isActive: async () => true } })],
       controllers: [ReportsController, OpenApiController],
       providers: [{ provide: APP_FILTER, useClass: ApiErrorFilter }],
     },

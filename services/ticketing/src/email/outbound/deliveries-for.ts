@@ -36,7 +36,8 @@ const ACKNOWLEDGED_SOURCES = new Set(['email', 'offline_message', 'api']);
  * the requester by email are unit-tested here.
  * - an agent's (or bot's, or service's) public reply: the reply, with its files;
  * - a ticket that becomes `solved` without a reply in the same command: a notification;
- * - a new ticket from an email, an offline message or the API: an acknowledgement with its reference;
+ * - a new ticket from an email or the API: an acknowledgement with its reference; from an offline
+ *   message (`leave_message`, an address anyone may type): one with a fixed subject and text only;
  * - never an internal note, nothing for a spam ticket, nothing without a requester email.
  */
 export function deliveriesFor({ ticket, events, messageIdDomain }: DeliveryContext): PlannedDelivery[] {
@@ -52,7 +53,18 @@ export function deliveriesFor({ ticket, events, messageIdDomain }: DeliveryConte
   for (const event of events) {
     switch (event.type) {
       case 'TicketCreated':
-        if (ACKNOWLEDGED_SOURCES.has(event.data.source)) {
+        if (event.data.source === 'offline_message') {
+          // Anyone on the organization's site may type any address into leave_message: the
+          // acknowledgement carries none of the visitor's words (their subject came from the
+          // visitor's text, so the system mailed a stranger whatever the visitor wrote).
+          plan(
+            event.eventId,
+            'created',
+            `[${ticket.reference}] We have received your message`,
+            `${REPLY_MARKER}\n\nWe have received your message and will answer you soon.\n\n--\nYour request ${ticket.reference}. Reply to this email to add to it.`,
+            true,
+          );
+        } else if (ACKNOWLEDGED_SOURCES.has(event.data.source)) {
           plan(event.eventId, 'created', `[${ticket.reference}] ${ticket.subject}`, `${REPLY_MARKER}\n\nWe have received your request and will answer you soon.${footer}`, true);
         }
         break;

@@ -17,6 +17,17 @@ describe('deliveriesFor', () => {
     expect(ack!.messageId).toBe(`<${ack!.deliveryId}@mail.test>`);
   });
 
+  it('leave_message does not mail visitor text to an arbitrary address: the acknowledgement is fixed text', () => {
+    const visitorText = 'Click http://evil.test to claim your prize';
+    const offline = {
+      ...createdEvent,
+      data: { ...(createdEvent.data as object), source: 'offline_message', subject: visitorText, requester: { customer_id: 'c1', email: 'stranger@example.test', name: 'Free money' } },
+    } as TicketEvent;
+    const [ack] = plan([], [offline]);
+    expect(ack).toMatchObject({ kind: 'created', to: 'stranger@example.test', autoSubmitted: true, subject: '[LD-0123456789] We have received your message' });
+    expect(`${ack!.subject}\n${ack!.body}`).not.toMatch(/evil|prize|Free money/);
+  });
+
   it("emails an agent's reply with its files, and derives the same delivery for the same event", () => {
     const attachment = { attachment_id: 'a1', name: 'x.pdf', content_type: 'application/pdf', size: 3 };
     const events = [replied(aliceAuthor, 'r2', 'api', { attachments: [attachment] })];

@@ -1,0 +1,64 @@
+import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { AGENT_CHANGED_SIGNAL, AgentChangedSignal, directoryLookup, signalSubjectWildcard } from '@livedesk/contracts';
+import { sendCommand, type CommandClient } from '@livedesk/messaging';
+import { CachedActiveAgents, type ActiveAgents } from './active-agents.js';
+
+/**
+ * Whether an agent is active, as the gateway's directory says (`cmd.directory.lookup` answers
+ * only existing, enabled agents), cached for `ttlMs` and forgotten on the gateway's
+ * `agent_changed` signal. A directory that does not answer fails the request (503): a token
+ * is not taken on trust.
+ */
+export class DirectoryActiveAgents implements ActiveAgents, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(DirectoryActiveAgents.name);
+  private readonly cache: CachedActiveAgents;
+  private subscription: Subscription | undefined;
+
+  constructor(
+    client: CommandClient,
+    private readonly nats: NatsConnection,
+    private readonly subjectPrefix: string,
+    ttlMs: number,
+  ) {
+    this.cache = new CachedActiveAgents(
+      {
+        isActive: async (organizationId, agentId) => {
+          const reply = await sendCommand(
+            client,
+            directoryLookup.pattern,
+            { organization_id: organizationId, agent_ids: [agentId], group_ids: [] },
+            { timeoutMs: 3000, parseReply: (value) => directoryLookup.reply.parse(value) },
+          );
+          return reply.agent_ids.includes(agentId);
+        },
+      },
+      { ttlMs },
+    );
+  }
+
+  isActive(organizationId: string, agentId: string): Promise<boolean> {
+    return this.cache.isActive(organizationId, agentId);
+  }
+
+  onApplicationBootstrap(): void {
+    this.subscription = this.nats.subscribe(signalSubjectWildcard(this.subjectPrefix, AGENT_CHANGED_SIGNAL), {
+      callback: (error, message) => {
+        if (error) return;
+        let json: unknown;
+        try {
+          json = JSON.parse(message.string());
+        } catch {
+          json = undefined;
+        }
+        const signal = AgentChangedSignal.safeParse(json);
+        if (signal.success) this.cache.forget(signal.data.organization_id, signal.data.agent_id);
+        else this.logger.warn({ subject: message.subject }, 'malformed agent_changed signal dropped');
+      },
+    });
+  }
+
+  onApplicationShutdown(): void {
+    this.subscription?.unsubscribe();
+  }
+}

@@ -1,0 +1,41 @@
+import { Body, Controller, Headers, Inject, Param, Patch } from '@nestjs/common';
+import type { z } from 'zod';
+import { UpdateAgentRequest, type UpdateAgentResponse } from '@livedesk/contracts';
+import { parseBody } from '@livedesk/service-kit';
+import { Directory } from '../../identity/directory.js';
+import { IdentityError } from '../../identity/identity-errors.js';
+import { SetupAccess } from '../../identity/setup-access.js';
+import { AgentChangedSignals } from './agent-changed-signals.js';
+
+/**
+ * `PATCH /v1/organizations/:id/agents/:agent_id` {disabled} (protocol.md v1.1; only `disabled`
+ * so far). Disabling takes effect at once: logins and the gateway's own checks read the
+ * directory row, and the signal closes the agent's sockets on every replica and makes the
+ * other services' APIs ask the directory again.
+ */
+@Controller('v1/organizations')
+export class AgentsAdminController {
+  constructor(
+    @Inject(SetupAccess) private readonly access: SetupAccess,
+    @Inject(Directory) private readonly directory: Directory,
+    @Inject(AgentChangedSignals) private readonly signals: AgentChangedSignals,
+  ) {}
+
+  @Patch(':id/agents/:agentId')
+  async updateAgent(
+    @Headers('authorization') authorization: string | undefined,
+    @Param('id') organizationId: string,
+    @Param('agentId') agentId: string,
+    @Body() body: unknown,
+  ): Promise<z.infer<typeof UpdateAgentResponse>> {
+    const caller = await this.access.requireOrganizationAdmin(authorization, organizationId);
+    const request = parseBody(UpdateAgentRequest, body);
+    if (caller.kind === 'organization_admin' && caller.agentId === agentId && request.disabled) {
+      throw new IdentityError('conflict', 'an admin cannot disable themselves', 'cannot_disable_self');
+    }
+    const agent = await this.directory.setAgentDisabled(organizationId, agentId, request.disabled);
+    if (!agent) throw new IdentityError('not_found', `no agent "${agentId}" in this organization`);
+    this.signals.publish({ organization_id: organizationId, agent_id: agentId, disabled: agent.disabled });
+    return { agent_id: agent.id, disabled: agent.disabled };
+  }
+}
