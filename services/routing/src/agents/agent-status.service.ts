@@ -6,9 +6,11 @@ import { EventStore } from '@livedesk/event-store';
 import { CLOCK, EVENT_STORE, REDIS, SERVICE_CONFIG, type Clock } from '@livedesk/service-kit';
 import { ConversationCommands } from '../dispatch/conversation-commands.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
+import { TRANSFER_NOTES } from '../dispatch/transfer-notes.js';
 import { groupModes } from '../dispatch/group-modes.js';
 import { RoutingSignals } from '../dispatch/routing-signals.js';
 import type { RoutingConfig } from '../routing-config.js';
+import { routingKey } from '../state/routing-keys.js';
 import { RoutingState } from '../state/routing-state.js';
 import { RoutingTimers } from '../timers/routing-timers.js';
 
@@ -35,8 +37,15 @@ export class AgentStatusService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  /**
+   * The agent's groups and limits, as the gateway's directory says. When it joins a group
+   * (first seen, or seen again after a rebuild, which restores no groups), the queued chats may
+   * now have someone to go to. The groups' modes are stored first: an agent available in a
+   * group whose mode is not known yet could be given a chat of a manual group.
+   */
   async learn(organizationId: string, agentId: string, profile: AgentProfile): Promise<void> {
-    await this.state.upsertAgent(organizationId, {
+    await groupModes(this.redis).remember(organizationId, profile.groups);
+    const { joinedGroups } = await this.state.upsertAgent(organizationId, {
       agentId,
       groupIds: profile.groups.map((group) => group.group_id),
       maxChats: {
@@ -44,7 +53,9 @@ export class AgentStatusService {
         messaging: Math.max(profile.max_chats ?? 0, this.config.ROUTING_MAX_MESSAGING_CHATS),
       },
     });
-    await groupModes(this.redis).remember(organizationId, profile.groups);
+    if (joinedGroups > 0) {
+      for (const group of profile.groups) this.dispatcher.poke(organizationId, group.group_id);
+    }
   }
 
   async setStatus(organizationId: string, agentId: string, status: RoutingStatus, reason: Reason): Promise<RoutingStatus> {
@@ -67,16 +78,18 @@ export class AgentStatusService {
   /**
    * A socket of the agent opened or closed, on any gateway replica. The first socket brings the
    * agent back to the status they chose (accepting, the first time); the last one to close
-   * starts the grace period after which the agent is offline.
+   * starts the grace period after which the agent is offline. The gateways also report open
+   * sockets periodically (`refresh`), which is how a rebuilt state learns who is connected.
    */
-  async presence(organizationId: string, agentId: string, connectionId: string, online: boolean): Promise<RoutingStatus> {
+  async presence(organizationId: string, agentId: string, connectionId: string, online: boolean, refresh = false): Promise<RoutingStatus> {
     const key = this.connectionsKey(organizationId, agentId);
     const grace = { kind: 'presence_grace' as const, organization_id: organizationId, agent_id: agentId };
     if (online) {
       await this.redis.sadd(key, connectionId);
       await this.timers.clear(grace);
       const status = await this.state.status(organizationId, agentId);
-      if (status !== 'offline') return status;
+      // A refresh only confirms the socket: a supervisor's `offline` stays until the agent returns.
+      if (status !== 'offline' || refresh) return status;
       const chosen = ((await this.redis.hget(this.chosenKey(organizationId), agentId)) ?? 'accepting') as RoutingStatus;
       return this.setStatus(organizationId, agentId, chosen, 'presence');
     }
@@ -99,7 +112,7 @@ export class AgentStatusService {
       const chat = await this.state.chat(organizationId, chatId);
       if (!chat) continue;
       try {
-        await this.conversations.requeue(organizationId, chatId, chat.groupId, 'the agent went offline');
+        await this.conversations.requeue(organizationId, chatId, chat.groupId, TRANSFER_NOTES.agentOffline);
       } catch (error) {
         this.logger.warn({ err: error, chatId }, 'could not queue the chat of an agent who went offline');
       }
@@ -107,10 +120,10 @@ export class AgentStatusService {
   }
 
   private connectionsKey(organizationId: string, agentId: string): string {
-    return `routing:{${organizationId}}:connections:${agentId}`;
+    return routingKey(organizationId, 'connections', agentId);
   }
 
   private chosenKey(organizationId: string): string {
-    return `routing:{${organizationId}}:chosen-status`;
+    return routingKey(organizationId, 'chosenStatus');
   }
 }

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { routingKey } from '../state/routing-keys.js';
 
 /**
  * The routing mode of each group (`auto`, or `manual`: agents pick from the queue), as the
@@ -6,7 +7,7 @@ import type { Redis } from 'ioredis';
  * organization. Plain Redis hashes: last writer wins, and every writer writes the same truth.
  */
 export function groupModes(redis: Redis) {
-  const key = (organizationId: string) => `routing:{${organizationId}}:group-modes`;
+  const key = (organizationId: string) => routingKey(organizationId, 'groupModes');
   return {
     async remember(organizationId: string, groups: readonly { group_id: string; routing: 'auto' | 'manual' }[]): Promise<void> {
       if (groups.length === 0) return;

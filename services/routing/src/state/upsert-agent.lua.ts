@@ -1,7 +1,7 @@
 import { LUA_PRELUDE } from './prelude.lua.js';
 
 /**
- * upsertAgent — ARGV: agentId, maxChat, maxMessaging, groupId…
+ * upsertAgent — ARGV: agentId, maxChat, maxMessaging, groupId… → number of groups joined
  *
  * Sets the agent's limits and makes its group memberships exactly the given list, keeping the
  * accepting and availability indexes (I4, I5) in step in the same script: a replica deciding between the two writes
@@ -29,8 +29,9 @@ for _, groupId in ipairs(redis.call('SMEMBERS', groups)) do
     redis.call('SREM', groupAcceptingKey(groupId), agentId)
   end
 end
+local joined = 0
 for groupId in pairs(wanted) do
-  redis.call('SADD', groups, groupId)
+  joined = joined + redis.call('SADD', groups, groupId)
   redis.call('SADD', groupAgentsKey(groupId), agentId)
   if accepting then
     redis.call('SADD', groupAcceptingKey(groupId), agentId)
@@ -39,5 +40,5 @@ for groupId in pairs(wanted) do
   end
 end
 reindexAgent(agentId)
-return 1
+return joined
 `;
