@@ -55,6 +55,11 @@ export interface ChatHolder {
 export interface ConversationFold {
   version: number;
   chat: ChatSnapshot | null;
+  /**
+   * The last time each agent was assigned the chat, any cycle: an agent's last assignment orders
+   * who gets the next chat (reserve-next.lua.ts), and it outlives the chat's slot.
+   */
+  lastAssignedAtMs: Record<string, number>;
 }
 
 interface Cycle {
@@ -76,11 +81,18 @@ interface Cycle {
 export function foldConversation(chatId: string, events: readonly StoredConversationEvent[]): ConversationFold {
   let cycle: Cycle | null = null;
   let version = 0;
+  const lastAssignedAtMs: Record<string, number> = {};
   for (const stored of events) {
     version = stored.streamVersion;
+    const live = cycle?.chat ?? null;
     cycle = evolveCycle(chatId, cycle, stored);
+    // Only an assignment that moved the slot counts, as in assigned.lua.ts (a repeat changes nothing).
+    if (stored.event.type === 'AgentAssigned' && live && live.holder?.agentId !== stored.event.data.agent_id) {
+      const agentId = stored.event.data.agent_id;
+      lastAssignedAtMs[agentId] = Math.max(lastAssignedAtMs[agentId] ?? 0, stored.occurredAtMs);
+    }
   }
-  return { version, chat: cycle?.chat ?? null };
+  return { version, chat: cycle?.chat ?? null, lastAssignedAtMs };
 }
 
 function evolveCycle(chatId: string, cycle: Cycle | null, stored: StoredConversationEvent): Cycle | null {

@@ -1,3 +1,4 @@
+import type { RestorePart } from '../state/routing-restore.js';
 import type { RoutingTimer } from '../timers/routing-timers.js';
 import type { AgentSnapshot } from './fold-agent.js';
 import type { ChatSnapshot, ConversationFold } from './fold-conversation.js';
@@ -16,6 +17,8 @@ export interface RestorePlan {
   /** The slots of held chats, oldest assignment first, so that agents' last assignments come out in order. */
   holds: Hold[];
   agents: AgentSnapshot[];
+  /** Each agent's last assignment in the streams read, oldest first (the order reserve-next prefers agents in). */
+  lastAssignments: { agentId: string; atMs: number }[];
   /** Every stream read, with the version the state now reflects (the subscription's positions). */
   positions: { streamId: string; version: number }[];
   /** The groups of the live chats, so that the dispatcher finds them (group-modes.ts). */
@@ -46,9 +49,11 @@ export interface RestoreSettings {
 export function planRestore(folds: ReadonlyMap<string, ConversationFold>, agents: readonly AgentSnapshot[], settings: RestoreSettings): RestorePlan {
   const chats: ChatSnapshot[] = [];
   const positions: RestorePlan['positions'] = [];
+  const lastAssigned = new Map<string, number>();
   for (const [streamId, fold] of folds) {
     positions.push({ streamId, version: fold.version });
     if (fold.chat) chats.push(fold.chat);
+    for (const [agentId, atMs] of Object.entries(fold.lastAssignedAtMs)) lastAssigned.set(agentId, Math.max(lastAssigned.get(agentId) ?? 0, atMs));
   }
   chats.sort(byQueueOrder);
   const holds: Hold[] = chats
@@ -73,10 +78,40 @@ export function planRestore(folds: ReadonlyMap<string, ConversationFold>, agents
     chats,
     holds,
     agents: [...agents].sort((a, b) => compare(a.agentId, b.agentId)),
+    lastAssignments: [...lastAssigned]
+      .map(([agentId, atMs]) => ({ agentId, atMs }))
+      .sort((a, b) => a.atMs - b.atMs || compare(a.agentId, b.agentId)),
     positions: positions.sort((a, b) => compare(a.streamId, b.streamId)),
     groupIds: [...new Set(chats.map((chat) => chat.groupId))].sort(compare),
     timers,
   };
+}
+
+/** Chats (or slots) per restore script: each part blocks Redis for a few milliseconds at most. */
+const PART_SIZE = 200;
+
+/**
+ * The plan in parts of bounded size, in the order they must be written: agents (a few hundred
+ * at most per organization, one part), chats with their positions, other positions, slots.
+ */
+export function restoreParts(plan: RestorePlan): RestorePart[] {
+  const parts: RestorePart[] = [{ agents: plan.agents, lastAssignments: plan.lastAssignments, groupIds: plan.groupIds }];
+  const positionOf = new Map(plan.positions.map((position) => [position.streamId, position]));
+  const written = new Set<string>();
+  for (let i = 0; i < plan.chats.length; i += PART_SIZE) {
+    const chats = plan.chats.slice(i, i + PART_SIZE);
+    const positions = chats.flatMap((chat) => {
+      const position = positionOf.get(`conversation-${chat.chatId}`);
+      if (!position) return [];
+      written.add(position.streamId);
+      return [position];
+    });
+    parts.push({ chats, positions });
+  }
+  const rest = plan.positions.filter((position) => !written.has(position.streamId));
+  for (let i = 0; i < rest.length; i += PART_SIZE) parts.push({ positions: rest.slice(i, i + PART_SIZE) });
+  for (let i = 0; i < plan.holds.length; i += PART_SIZE) parts.push({ holds: plan.holds.slice(i, i + PART_SIZE) });
+  return parts;
 }
 
 function byQueueOrder(a: ChatSnapshot, b: ChatSnapshot): number {

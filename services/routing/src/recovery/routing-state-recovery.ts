@@ -8,11 +8,11 @@ import { CLOCK, EVENT_STORE, METRICS_REGISTRY, ReadinessGates, REDIS, SERVICE_CO
 import { RoutingSignals } from '../dispatch/routing-signals.js';
 import type { RoutingConfig } from '../routing-config.js';
 import type { StateLossRecovery } from '../state/routing-state.js';
-import { RoutingRestore, type RestorePart } from '../state/routing-restore.js';
+import { RoutingRestore } from '../state/routing-restore.js';
 import { RoutingTimers } from '../timers/routing-timers.js';
 import { foldAgent, type AgentSnapshot } from './fold-agent.js';
 import { foldConversation, type ConversationFold } from './fold-conversation.js';
-import { planRestore, type RestorePlan, type RestoreSettings } from './plan-restore.js';
+import { planRestore, restoreParts, type RestorePlan, type RestoreSettings } from './plan-restore.js';
 import { RoutingHistory } from './routing-history.js';
 
 /** The rebuild lock expires this long after its last renewal: a replica that dies mid-rebuild holds it no longer. */
@@ -20,8 +20,6 @@ const LOCK_TTL_MS = 15_000;
 const LOCK_RENEW_MS = 5_000;
 /** How often a replica waiting for another's rebuild looks again. */
 const WAIT_POLL_MS = 100;
-/** Chats (or slots) per restore script: each part blocks Redis for a few milliseconds at most. */
-const PART_SIZE = 200;
 /** Streams read from Postgres per query. */
 const READ_BATCH = 500;
 
@@ -249,25 +247,4 @@ export class RoutingStateRecovery implements StateLossRecovery, OnApplicationBoo
       presenceWaitMs: (this.config.ROUTING_PRESENCE_GRACE_SECONDS + this.config.ROUTING_PRESENCE_REFRESH_SECONDS) * 1000,
     };
   }
-}
-
-/** The plan in parts of bounded size, in the order they must be written: agents, chats, slots. */
-export function restoreParts(plan: RestorePlan): RestorePart[] {
-  const parts: RestorePart[] = [{ agents: plan.agents, groupIds: plan.groupIds }];
-  const positionOf = new Map(plan.positions.map((position) => [position.streamId, position]));
-  const written = new Set<string>();
-  for (let i = 0; i < plan.chats.length; i += PART_SIZE) {
-    const chats = plan.chats.slice(i, i + PART_SIZE);
-    const positions = chats.flatMap((chat) => {
-      const position = positionOf.get(`conversation-${chat.chatId}`);
-      if (!position) return [];
-      written.add(position.streamId);
-      return [position];
-    });
-    parts.push({ chats, positions });
-  }
-  const rest = plan.positions.filter((position) => !written.has(position.streamId));
-  for (let i = 0; i < rest.length; i += PART_SIZE) parts.push({ positions: rest.slice(i, i + PART_SIZE) });
-  for (let i = 0; i < plan.holds.length; i += PART_SIZE) parts.push({ holds: plan.holds.slice(i, i + PART_SIZE) });
-  return parts;
 }

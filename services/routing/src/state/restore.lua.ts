@@ -5,14 +5,15 @@ const lua = JSON.stringify;
 
 /**
  * restore — ARGV: one part of a restore plan as JSON (recovery/plan-restore.ts:
- * { positions, agents, chats, holds, groupIds }, each optional) → 1 (written) | 0 (refused)
+ * { positions, agents, lastAssignments, chats, holds, groupIds }, each optional) → 1 (written) | 0 (refused)
  *
  * Writes what the event store says into an organization's state, through the same helpers as
  * the live scripts, so that every invariant of prelude.lua.ts holds afterwards: chats with
  * their group, channel, customer and cycle's first queued time; queue places handed out in the
  * order given (the plan sorts by first queued time, then arrival); held slots taken with
  * `take`, which keeps loads, the availability index and the agents' last assignments in step;
- * agents' statuses and chosen statuses; the subscription's position in each stream read.
+ * agents' statuses, chosen statuses and last assignments; the subscription's position in each
+ * stream read.
  *
  * Agents' groups and limits are not in the event store (the gateways send them with presence,
  * upsert-agent.lua.ts), so a restored agent is in no group until its profile comes.
@@ -40,6 +41,11 @@ for _, agent in ipairs(plan.agents or {}) do
   redis.call('HSET', agentKey(agent.agentId), 'status', agent.status, 'statusChangedAt', exact(agent.statusChangedAtMs))
   if agent.chosen ~= null then redis.call('HSET', base .. ${lua(KEY_TAGS.chosenStatus)}, agent.agentId, agent.chosen) end
   reindexAgent(agent.agentId)
+end
+
+for _, last in ipairs(plan.lastAssignments or {}) do
+  redis.call('HSET', agentKey(last.agentId), 'lastAssignedAt', exact(last.atMs), 'lastAssignedSeq', redis.call('INCR', seqKey))
+  reindexAgent(last.agentId)
 end
 
 for _, c in ipairs(plan.chats or {}) do

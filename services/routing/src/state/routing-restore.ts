@@ -11,6 +11,7 @@ import { replyNumber } from './script-reply.js';
 export interface RestorePart {
   positions?: { streamId: string; version: number }[];
   agents?: AgentSnapshot[];
+  lastAssignments?: { agentId: string; atMs: number }[];
   chats?: ChatSnapshot[];
   holds?: Hold[];
   groupIds?: string[];
