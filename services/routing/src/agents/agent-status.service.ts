@@ -7,7 +7,6 @@ import { CLOCK, EVENT_STORE, REDIS, SERVICE_CONFIG, type Clock } from '@livedesk
 import { ConversationCommands } from '../dispatch/conversation-commands.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
 import { TRANSFER_NOTES } from '../dispatch/transfer-notes.js';
-import { groupModes } from '../dispatch/group-modes.js';
 import { RoutingSignals } from '../dispatch/routing-signals.js';
 import type { RoutingConfig } from '../routing-config.js';
 import { routingKey } from '../state/routing-keys.js';
@@ -38,16 +37,15 @@ export class AgentStatusService {
   ) {}
 
   /**
-   * The agent's groups and limits, as the gateway's directory says. When it joins a group
-   * (first seen, or seen again after a rebuild, which restores no groups), the queued chats may
-   * now have someone to go to. The groups' modes are stored first: an agent available in a
-   * group whose mode is not known yet could be given a chat of a manual group.
+   * The agent's groups, their routing modes and the agent's limits, as the gateway's directory
+   * says. When it joins a group (first seen, or seen again after a rebuild, which restores no
+   * groups), the queued chats may now have someone to go to.
    */
   async learn(organizationId: string, agentId: string, profile: AgentProfile): Promise<void> {
-    await groupModes(this.redis).remember(organizationId, profile.groups);
     const { joinedGroups } = await this.state.upsertAgent(organizationId, {
       agentId,
       groupIds: profile.groups.map((group) => group.group_id),
+      groupModes: Object.fromEntries(profile.groups.map((group) => [group.group_id, group.routing])),
       maxChats: {
         chat: profile.max_chats ?? this.config.ROUTING_MAX_CHATS,
         messaging: Math.max(profile.max_chats ?? 0, this.config.ROUTING_MAX_MESSAGING_CHATS),
@@ -59,9 +57,9 @@ export class AgentStatusService {
   }
 
   async setStatus(organizationId: string, agentId: string, status: RoutingStatus, reason: Reason): Promise<RoutingStatus> {
-    if (reason !== 'presence') await this.redis.hset(this.chosenKey(organizationId), agentId, status === 'offline' ? 'not_accepting' : status);
+    const chosen = reason === 'presence' ? undefined : status === 'offline' ? 'not_accepting' : status;
     const occurredAt = this.clock.now();
-    const { from, to } = await this.state.setStatus(organizationId, agentId, status, occurredAt.getTime());
+    const { from, to } = await this.state.setStatus(organizationId, agentId, status, occurredAt.getTime(), chosen);
     if (from === to) return to;
     await this.store.appendToStream(
       streamId('agent', agentId),

@@ -11,7 +11,7 @@ import { QUEUE_VIEW_LUA } from './queue-view.lua.js';
 import { RedisScript, RoutingStateLostError } from './redis-script.js';
 import { RELEASED_LUA } from './released.lua.js';
 import { RESERVE_NEXT_LUA } from './reserve-next.lua.js';
-import { requireChannel, requireCount, requireId, requireStatus, requireTime } from './routing-input.js';
+import { requireChannel, requireCount, requireGroupMode, requireId, requireStatus, requireTime } from './routing-input.js';
 import { organizationBaseKey, routingKey } from './routing-keys.js';
 import type {
   AgentProfileInput,
@@ -22,6 +22,7 @@ import type {
   ChatStartedOutcome,
   ChatView,
   EnqueueResult,
+  GroupMode,
   IgnoredReason,
   QueueEntry,
   QueuePosition,
@@ -102,19 +103,28 @@ export class RoutingState {
   async upsertAgent(organizationId: string, profile: AgentProfileInput): Promise<{ joinedGroups: number }> {
     const agentId = requireId('agentId', profile.agentId);
     const groupIds = [...new Set(profile.groupIds.map((groupId) => requireId('groupId', groupId)))];
+    const modes: Record<string, GroupMode> = {};
+    for (const [groupId, mode] of Object.entries(profile.groupModes ?? {})) modes[requireId('groupId', groupId)] = requireGroupMode(mode);
     const reply = await this.run('upsertAgent', organizationId, [
       agentId,
       requireCount('maxChats.chat', profile.maxChats.chat),
       requireCount('maxChats.messaging', profile.maxChats.messaging),
+      JSON.stringify(modes),
       ...groupIds,
     ]);
     return { joinedGroups: replyNumber('upsert-agent', reply) };
   }
 
-  async setStatus(organizationId: string, agentId: string, status: RoutingStatus, nowMs: number): Promise<StatusChange> {
+  /** With `chosen`, also records the status the agent (or a supervisor) chose, in the same step. */
+  async setStatus(organizationId: string, agentId: string, status: RoutingStatus, nowMs: number, chosen?: RoutingStatus): Promise<StatusChange> {
     const reply = replyArray(
       'set-status',
-      await this.run('setStatus', organizationId, [requireId('agentId', agentId), requireStatus(status), requireTime('nowMs', nowMs)]),
+      await this.run('setStatus', organizationId, [
+        requireId('agentId', agentId),
+        requireStatus(status),
+        requireTime('nowMs', nowMs),
+        chosen === undefined ? '' : requireStatus(chosen),
+      ]),
     );
     return { from: requireStatus(replyString('set-status', reply[0])), to: requireStatus(replyString('set-status', reply[1])) };
   }
