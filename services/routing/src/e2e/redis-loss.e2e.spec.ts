@@ -137,6 +137,32 @@ describe('routing after Redis lost its data', () => {
     expect(transfers.map((event) => (event.data as { from_agent_id: string; reason: string }).reason)).toEqual(['auto']);
   });
 
+  it('Redis flushed after a chat ended: the customer writing again reopens it and it is routed at once', async () => {
+    const org = await system.createOrganization('Reopened');
+    const group = await system.createGroup(org.organization_id, 'Support');
+    const cleo = await system.createAgent(org.organization_id, { email: 'cleo@reopened.test', groups: [group] });
+    const agent = await agentSocket(cleo.token);
+    const { customer, chatId } = await customerStarts(org.organization_id, group);
+    await agent.push('incoming_chat', (p) => p.chat_id === chatId);
+    await agent.call('send_event', { chat_id: chatId, event: { type: 'message', text: 'fixed', client_id: 'c1' } });
+    await agent.call('resolve_chat', { chat_id: chatId });
+    await waitFor(async () => (await redis.exists(`routing:{${org.organization_id}}:chat:${chatId}`)) === 1, { what: 'routing to see the chat' });
+    await waitFor(async () => (await redis.hget(`routing:{${org.organization_id}}:chat:${chatId}`, 'ended')) === '1', { what: 'routing to release the chat' });
+
+    // The ended chat's position in its stream is lost too: the rebuild must give it back, or
+    // the reopening events would wait for predecessors that were delivered long ago.
+    await loseRedisState(org.organization_id);
+    const lostAt = Date.now();
+    // Rebuilt before the customer writes (the periodic check noticed): the chat is not live then.
+    await waitFor(async () => (await redis.exists(`routing:{${org.organization_id}}:epoch`)) === 1, { what: 'the rebuild' });
+    await customer.call('send_event', { chat_id: chatId, event: { type: 'message', text: 'it broke again', client_id: 'c2' } });
+    const offers = () => agent.pushes('incoming_chat').filter((p) => p.chat_id === chatId).length;
+    await waitFor(() => offers() === 2, { timeoutMs: 10_000, what: 'the reopened chat offered to Cleo' });
+    expect(Date.now() - lostAt).toBeLessThan(5000);
+    const types = (await eventsOf(`conversation-${chatId}`)).map((event) => event.type);
+    expect(types.filter((type) => type === 'AgentAssigned')).toHaveLength(2);
+  });
+
   it('reports not ready while the state is being rebuilt, and routes again once it is', async () => {
     const org = await system.createOrganization('Rebuilding');
     const group = await system.createGroup(org.organization_id, 'Support');

@@ -46,7 +46,17 @@ export interface RestoreSettings {
  * (agent-status.service.ts). Reservations are not restored: a chat reserved but not yet assigned
  * is queued by its stream, and the AgentAssigned of an assign command still in flight moves it.
  */
-export function planRestore(folds: ReadonlyMap<string, ConversationFold>, agents: readonly AgentSnapshot[], settings: RestoreSettings): RestorePlan {
+export function planRestore(
+  folds: ReadonlyMap<string, ConversationFold>,
+  agents: readonly AgentSnapshot[],
+  settings: RestoreSettings,
+  /**
+   * Positions of streams not folded (their chats ended), read before the folded ones were
+   * found: an event of such a stream that comes late changes nothing (the state holds no chat
+   * of it), and one that reopened it since made it live, so folded, and its position is the fold's.
+   */
+  endedPositions: readonly { streamId: string; version: number }[] = [],
+): RestorePlan {
   const chats: ChatSnapshot[] = [];
   const positions: RestorePlan['positions'] = [];
   const lastAssigned = new Map<string, number>();
@@ -55,6 +65,7 @@ export function planRestore(folds: ReadonlyMap<string, ConversationFold>, agents
     if (fold.chat) chats.push(fold.chat);
     for (const [agentId, atMs] of Object.entries(fold.lastAssignedAtMs)) lastAssigned.set(agentId, Math.max(lastAssigned.get(agentId) ?? 0, atMs));
   }
+  for (const position of endedPositions) if (!folds.has(position.streamId)) positions.push(position);
   chats.sort(byQueueOrder);
   const holds: Hold[] = chats
     .filter((chat) => chat.holder !== null)

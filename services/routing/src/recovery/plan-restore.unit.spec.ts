@@ -70,6 +70,17 @@ describe('planRestore: what a rebuild writes', () => {
     expect(plan.chats.map((c) => c.chatId)).toEqual(['open']);
   });
 
+  it('keeps the positions of chats that ended, unless the stream was found live (reopened) since', () => {
+    const plan = planRestore(folds(chat('reopened')), [], settings, [
+      { streamId: 'conversation-old', version: 7 },
+      { streamId: 'conversation-reopened', version: 4 },
+    ]);
+    expect(plan.positions).toEqual([
+      { streamId: 'conversation-old', version: 7 },
+      { streamId: 'conversation-reopened', version: 10 },
+    ]);
+  });
+
   it('sets the auto-transfer of each human agent who owes a reply, and a presence grace for each agent not offline', () => {
     const plan = planRestore(
       folds(

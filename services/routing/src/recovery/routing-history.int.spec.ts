@@ -52,6 +52,17 @@ describe('RoutingHistory: what a rebuild reads of the event store', () => {
     expect(await history.agentStreams('org')).toEqual(['agent-ann']);
   });
 
+  it('lists the versions of the organization’s conversations written to lately, ended ones included', async () => {
+    expect(await history.recentConversationVersions('org', 30)).toEqual([
+      { streamId: 'conversation-chatty', version: 5 },
+      { streamId: 'conversation-ended', version: 3 },
+      { streamId: 'conversation-open', version: 2 },
+      { streamId: 'conversation-reopened', version: 6 },
+    ]);
+    await db.updateTable('event_store.streams').set({ updated_at: new Date(Date.now() - 40 * 86_400_000) }).where('stream_id', '=', 'conversation-ended').execute();
+    expect((await history.recentConversationVersions('org', 30)).map((p) => p.streamId)).not.toContain('conversation-ended');
+  });
+
   it('reads the routing events of a stream with the stream’s version, and of a message only its author', async () => {
     const streams = await history.conversationEvents(['conversation-reopened', 'conversation-chatty']);
     const reopened = streams.get('conversation-reopened')!;

@@ -43,6 +43,20 @@ export class RoutingHistory {
     return rows.map((row) => row.stream_id);
   }
 
+  /**
+   * The organization's conversation streams written to in the last `days`, with their versions:
+   * the positions the live state held (a position is kept a month after a chat's last event).
+   */
+  async recentConversationVersions(organizationId: string, days: number): Promise<{ streamId: string; version: number }[]> {
+    const { rows } = await sql<{ stream_id: string; version: string }>`
+      SELECT stream_id, version FROM event_store.streams
+       WHERE organization_id = ${organizationId}
+         AND stream_id LIKE 'conversation-%'
+         AND updated_at > now() - make_interval(days => ${days})
+       ORDER BY stream_id`.execute(this.store.db);
+    return rows.map((row) => ({ streamId: row.stream_id, version: Number(row.version) }));
+  }
+
   async agentStreams(organizationId: string): Promise<string[]> {
     const { rows } = await sql<{ stream_id: string }>`
       SELECT stream_id FROM event_store.streams

@@ -8,6 +8,7 @@ import { CLOCK, EVENT_STORE, METRICS_REGISTRY, ReadinessGates, REDIS, SERVICE_CO
 import { RoutingSignals } from '../dispatch/routing-signals.js';
 import type { RoutingConfig } from '../routing-config.js';
 import type { StateLossRecovery } from '../state/routing-state.js';
+import { POSITION_TTL_SECONDS } from '../state/prelude.lua.js';
 import { RoutingRestore } from '../state/routing-restore.js';
 import { RoutingTimers } from '../timers/routing-timers.js';
 import { foldAgent, type AgentSnapshot } from './fold-agent.js';
@@ -33,7 +34,8 @@ export type RebuildListener = (organizationId: string, plan: RestorePlan) => voi
  * 2. what is left of the organization's keys is cleared (a partial loss is not trusted);
  * 3. the conversation streams whose cycle is open and the agent streams are read from Postgres,
  *    folded (fold-conversation.ts, fold-agent.ts) and written (plan-restore.ts, restore.lua.ts)
- *    with the subscription's position in each stream, so live events neither apply twice nor skip;
+ *    with the subscription's position in each stream, so live events neither apply twice nor
+ *    skip; the other chats of the last month get their positions too, as the live state had;
  * 4. the timers the live handlers would have pending are set (those still pending stay);
  * 5. the epoch is written last: only then do scripts run on the state again;
  * 6. the gateways are asked for their agents' sockets (`presence_wanted`), which bring the
@@ -203,6 +205,8 @@ export class RoutingStateRecovery implements StateLossRecovery, OnApplicationBoo
 
   private async rebuild(organizationId: string, lockLost: () => boolean): Promise<RestorePlan> {
     await this.restore.clear(organizationId);
+    // Read first: a chat reopened after this read is found live below (see planRestore).
+    const recent = await this.history.recentConversationVersions(organizationId, POSITION_TTL_SECONDS / 86_400);
     const liveStreams = await this.history.liveConversationStreams(organizationId);
     const folds = new Map<string, ConversationFold>();
     for (let i = 0; i < liveStreams.length; i += READ_BATCH) {
@@ -216,7 +220,7 @@ export class RoutingStateRecovery implements StateLossRecovery, OnApplicationBoo
         if (agent) agents.push(agent);
       }
     }
-    const plan = planRestore(folds, agents, this.settings(organizationId));
+    const plan = planRestore(folds, agents, this.settings(organizationId), recent);
     for (const part of restoreParts(plan)) {
       if (lockLost()) throw new Error(`routing state rebuild of ${organizationId}: the lock was lost`);
       if (!(await this.restore.restore(organizationId, part))) {
