@@ -9,6 +9,7 @@ import { Dispatcher } from '../dispatch/dispatcher.js';
 import { TRANSFER_NOTES } from '../dispatch/transfer-notes.js';
 import { RoutingSignals } from '../dispatch/routing-signals.js';
 import type { RoutingConfig } from '../routing-config.js';
+import { RoutingStateRecovery } from '../recovery/routing-state-recovery.js';
 import { routingKey } from '../state/routing-keys.js';
 import { RoutingState } from '../state/routing-state.js';
 import { RoutingTimers } from '../timers/routing-timers.js';
@@ -34,6 +35,7 @@ export class AgentStatusService {
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(SERVICE_CONFIG) private readonly config: RoutingConfig,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly recovery: RoutingStateRecovery,
   ) {}
 
   /**
@@ -98,9 +100,21 @@ export class AgentStatusService {
     return this.state.status(organizationId, agentId);
   }
 
-  /** The grace period ended: offline, unless a socket came back meanwhile. */
+  /**
+   * The grace period ended: offline, unless a socket came back meanwhile. A state rebuilt a
+   * moment ago knows no sockets until the gateways have reported them (a timer that survived
+   * the loss can fire before): the agent then gets until the reports are due.
+   */
   async graceEnded(organizationId: string, agentId: string): Promise<void> {
+    const grace = { kind: 'presence_grace' as const, organization_id: organizationId, agent_id: agentId };
+    await this.state.status(organizationId, agentId); // a lost state is rebuilt before its sockets are counted
     if ((await this.redis.scard(this.connectionsKey(organizationId, agentId))) > 0) return;
+    const rebuiltAtMs = await this.recovery.rebuiltWithAgentsAtMs(organizationId);
+    const reportsDueAtMs = rebuiltAtMs === null ? 0 : rebuiltAtMs + this.config.ROUTING_PRESENCE_REFRESH_SECONDS * 1000;
+    if (reportsDueAtMs > this.clock.now().getTime()) {
+      await this.timers.set(grace, reportsDueAtMs);
+      return;
+    }
     await this.setStatus(organizationId, agentId, 'offline', 'presence');
   }
 

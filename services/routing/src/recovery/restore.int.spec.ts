@@ -105,7 +105,7 @@ describe('restore: a state rebuilt from the streams decides as the live one does
       { organizationId: rebuilt, nowMs: 1000, autoTransferMs: 120_000, presenceWaitMs: 60_000 },
     );
     for (const part of restoreParts(plan)) expect(await restore.restore(rebuilt, part)).toBe(true);
-    await restore.seal(rebuilt, 'test');
+    await restore.seal(rebuilt, { rebuilt_at_ms: 1000, by: 'test', chats: plan.chats.length, agents: 2 });
     // The agents' groups and limits come back with the gateways' presence reports.
     for (const agentId of ['a', 'b']) await state.upsertAgent(rebuilt, { agentId, groupIds: ['g'], maxChats: { chat: 2, messaging: 8 } });
 
@@ -141,7 +141,7 @@ describe('restore: a state rebuilt from the streams decides as the live one does
     expect(await redis.client.exists(`routing:{${org}}:chat:c1`)).toBe(0);
 
     await expect(state.queue(org, 'g')).rejects.toThrow('gone from Redis');
-    await restore.seal(org, 'test');
+    await restore.seal(org, { rebuilt_at_ms: 0, by: 'test', chats: 0, agents: 0 });
     expect(await state.queue(org, 'g')).toEqual([]);
   });
 

@@ -192,8 +192,7 @@ export class RoutingStateRecovery implements StateLossRecovery, OnApplicationBoo
         { organizationId, chats: plan.chats.length, held: plan.holds.length, agents: plan.agents.length, timers: plan.timers.length },
         'routing state was lost from Redis and is rebuilt from the event store',
       );
-      this.signals.publish({ type: 'presence_wanted', organization_id: organizationId });
-      for (const listener of this.listeners) listener(organizationId, plan);
+      this.afterRebuild(organizationId, plan);
     } catch (error) {
       this.rebuilds.inc({ outcome: 'failed' });
       throw error;
@@ -201,6 +200,31 @@ export class RoutingStateRecovery implements StateLossRecovery, OnApplicationBoo
       clearInterval(renewal);
       await this.restore.releaseLock(organizationId, this.owner).catch(() => undefined);
     }
+  }
+
+  /** The state is whole: what follows is best effort, and a failure of it is no failed rebuild. */
+  private afterRebuild(organizationId: string, plan: RestorePlan): void {
+    try {
+      this.signals.publish({ type: 'presence_wanted', organization_id: organizationId });
+    } catch (error) {
+      this.logger.warn({ err: error, organizationId }, 'presence not asked of the gateways; their periodic reports will come');
+    }
+    for (const listener of this.listeners) {
+      try {
+        listener(organizationId, plan);
+      } catch (error) {
+        this.logger.error({ err: error, organizationId }, 'after-rebuild step failed');
+      }
+    }
+  }
+
+  /**
+   * When the organization's state was last rebuilt with agents in it (the clock's time), or null:
+   * an organization's first rebuild, before any agent had a status, restores no one to wait for.
+   */
+  async rebuiltWithAgentsAtMs(organizationId: string): Promise<number | null> {
+    const epoch = await this.restore.epoch(organizationId);
+    return epoch && epoch.agents > 0 ? epoch.rebuilt_at_ms : null;
   }
 
   private async rebuild(organizationId: string, lockLost: () => boolean): Promise<RestorePlan> {
@@ -229,8 +253,8 @@ export class RoutingStateRecovery implements StateLossRecovery, OnApplicationBoo
     }
     for (const { timer, dueAtMs } of plan.timers) await this.timers.setIfAbsent(timer, dueAtMs);
     if (lockLost()) throw new Error(`routing state rebuild of ${organizationId}: the lock was lost`);
-    const at = this.clock.now().toISOString();
-    await this.restore.seal(organizationId, JSON.stringify({ rebuilt_at: at, by: this.owner, chats: plan.chats.length, agents: plan.agents.length }));
+    const at = this.clock.now().getTime();
+    await this.restore.seal(organizationId, { rebuilt_at_ms: at, by: this.owner, chats: plan.chats.length, agents: plan.agents.length });
     return plan;
   }
 

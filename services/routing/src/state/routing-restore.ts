@@ -17,6 +17,14 @@ export interface RestorePart {
   groupIds?: string[];
 }
 
+/** What the epoch key records of the rebuild that wrote it. */
+export interface RoutingEpoch {
+  rebuilt_at_ms: number;
+  by: string;
+  chats: number;
+  agents: number;
+}
+
 const restoreScript = new RedisScript('restore', RESTORE_LUA);
 
 /** Renews the lock only for its owner (a lock that expired and was taken over stays the new owner's). */
@@ -91,7 +99,19 @@ export class RoutingRestore {
   }
 
   /** The state is whole: scripts run on it again. Written last. */
-  async seal(organizationId: string, epoch: string): Promise<void> {
-    await this.redis.set(routingKey(organizationId, 'epoch'), epoch);
+  async seal(organizationId: string, epoch: RoutingEpoch): Promise<void> {
+    await this.redis.set(routingKey(organizationId, 'epoch'), JSON.stringify(epoch));
+  }
+
+  /** What the epoch records of the last rebuild, or null (no epoch, or not one a rebuild wrote). */
+  async epoch(organizationId: string): Promise<RoutingEpoch | null> {
+    const epoch = await this.redis.get(routingKey(organizationId, 'epoch'));
+    if (epoch === null) return null;
+    try {
+      const parsed = JSON.parse(epoch) as Partial<RoutingEpoch>;
+      return typeof parsed.rebuilt_at_ms === 'number' && typeof parsed.agents === 'number' ? (parsed as RoutingEpoch) : null;
+    } catch {
+      return null;
+    }
   }
 }
