@@ -70,7 +70,7 @@ export class RoutingStateRecovery implements StateLossRecovery, OnApplicationBoo
     this.restore = new RoutingRestore(redis);
     this.rebuilds = new Counter({
       name: 'routing_state_rebuilds_total',
-      help: 'Rebuilds of an organization routing state from the event store after Redis lost it, by this replica',
+      help: 'Builds of an organization routing state from the event store by this replica: rebuilt (Redis had lost it), empty (nothing to restore: a new organization), failed',
       labelNames: ['outcome'],
       registers: [registry],
     });
@@ -81,7 +81,7 @@ export class RoutingStateRecovery implements StateLossRecovery, OnApplicationBoo
       registers: [registry],
     });
     gates.add('routing_state', () =>
-      this.inFlight.size === 0 ? { ready: true } : { ready: false, detail: { rebuilding: [...this.inFlight.keys()].length } },
+      this.inFlight.size === 0 ? { ready: true } : { ready: false, detail: { rebuilding: this.inFlight.size } },
     );
   }
 
@@ -101,10 +101,6 @@ export class RoutingStateRecovery implements StateLossRecovery, OnApplicationBoo
       this.inFlight.set(organizationId, running);
     }
     return running;
-  }
-
-  isRebuilding(): boolean {
-    return this.inFlight.size > 0;
   }
 
   onApplicationBootstrap(): void {
@@ -165,7 +161,7 @@ export class RoutingStateRecovery implements StateLossRecovery, OnApplicationBoo
         }
       }
       if (!announced) {
-        this.logger.log({ organizationId }, 'routing state lost; another replica is rebuilding it');
+        this.logger.log({ organizationId }, 'routing state lost; waiting for the replica rebuilding it');
         announced = true;
       }
       if (Date.now() > deadline) throw new Error(`routing state of organization ${organizationId} not rebuilt within ${this.config.ROUTING_REBUILD_WAIT_SECONDS} s`);
@@ -186,12 +182,16 @@ export class RoutingStateRecovery implements StateLossRecovery, OnApplicationBoo
       // Another replica may have finished between our epoch check and taking the lock.
       if (await this.restore.hasEpoch(organizationId)) return;
       const plan = await this.rebuild(organizationId, () => lockLost);
-      this.rebuilds.inc({ outcome: 'rebuilt' });
       stopTimer();
-      this.logger.warn(
-        { organizationId, chats: plan.chats.length, held: plan.holds.length, agents: plan.agents.length, timers: plan.timers.length },
-        'routing state was lost from Redis and is rebuilt from the event store',
-      );
+      const counts = { chats: plan.chats.length, held: plan.holds.length, agents: plan.agents.length, positions: plan.positions.length, timers: plan.timers.length };
+      if (plan.agents.length + plan.positions.length === 0) {
+        // A new organization (or one with nothing routing keeps): its first build, no loss to report.
+        this.rebuilds.inc({ outcome: 'empty' });
+        this.logger.log({ organizationId }, 'routing state built for an organization with no history');
+      } else {
+        this.rebuilds.inc({ outcome: 'rebuilt' });
+        this.logger.warn({ organizationId, ...counts }, 'routing state was lost from Redis and is rebuilt from the event store');
+      }
       this.afterRebuild(organizationId, plan);
     } catch (error) {
       this.rebuilds.inc({ outcome: 'failed' });
