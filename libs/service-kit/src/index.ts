@@ -9,6 +9,7 @@ export { createRedis } from './redis/create-redis.js';
 export { REDIS } from './redis/redis.tokens.js';
 export { METRICS_REGISTRY } from './metrics/metrics.tokens.js';
 export { HttpMetrics } from './metrics/http-metrics.js';
+export { ReadinessGates, type ReadinessGate } from './health/readiness-gates.js';
 export { REQUEST_ID_HEADER } from './logging/logger-params.js';
 export { SERVICE_CONFIG } from './service-kit.tokens.js';
 export { ServiceKitModule, type ServiceKitOptions } from './service-kit.module.js';

@@ -12,6 +12,7 @@ import { DATABASE } from './database/database.tokens.js';
 import { HealthController } from './health/health.controller.js';
 import { NatsHealthIndicator } from './health/nats-health.indicator.js';
 import { PostgresHealthIndicator } from './health/postgres-health.indicator.js';
+import { ReadinessGates } from './health/readiness-gates.js';
 import { RedisHealthIndicator } from './health/redis-health.indicator.js';
 import { loggerParams } from './logging/logger-params.js';
 import { HttpMetrics } from './metrics/http-metrics.js';
@@ -65,8 +66,9 @@ export class ServiceKitModule {
         PostgresHealthIndicator,
         NatsHealthIndicator,
         RedisHealthIndicator,
+        ReadinessGates,
       ],
-      exports: [SERVICE_CONFIG, CLOCK, DATABASE, REDIS, METRICS_REGISTRY, HttpMetrics],
+      exports: [SERVICE_CONFIG, CLOCK, DATABASE, REDIS, METRICS_REGISTRY, HttpMetrics, ReadinessGates],
     };
   }
 }

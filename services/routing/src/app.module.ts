@@ -7,24 +7,29 @@ import { Dispatcher } from './dispatch/dispatcher.js';
 import { RoutingSignals } from './dispatch/routing-signals.js';
 import { RoutingEventHandler } from './events/routing-event-handler.js';
 import { RoutingSubscription } from './events/routing-subscription.js';
+import { RebuildFollowUp } from './recovery/rebuild-follow-up.js';
+import { RoutingStateRecovery } from './recovery/routing-state-recovery.js';
 import { routingStateProvider } from './routing-state.provider.js';
 import { RoutingTimers } from './timers/routing-timers.js';
 import { TimerActions } from './timers/timer-actions.js';
 
 /**
  * The routing service: agent status and capacity, queues, assignment, auto-transfer. State
- * lives in Redis (atomic scripts, shared by the replicas); every decision is an event
+ * lives in Redis (atomic scripts, shared by the replicas), rebuilt from the event store when
+ * Redis loses it (recovery/); every decision is an event
  * (AgentAssigned through the conversation service, AgentStatusChanged in the agent streams).
  */
 @Module({
   imports: [EventStoreModule.forRoot({ relay: true })],
   controllers: [RoutingController],
   providers: [
-    routingStateProvider,
     RoutingSignals,
+    RoutingTimers,
+    RoutingStateRecovery,
+    routingStateProvider,
     ConversationCommands,
     Dispatcher,
-    RoutingTimers,
+    RebuildFollowUp,
     AgentStatusService,
     TimerActions,
     RoutingEventHandler,

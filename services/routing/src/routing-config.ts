@@ -13,6 +13,22 @@ export const routingConfigShape = {
   ROUTING_QUEUE_TARGET_SECONDS: z.coerce.number().min(1).max(86_400).default(45),
   /** How often timers (auto-transfer, presence grace) are checked. */
   ROUTING_TIMER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(200),
+  /** How often the epoch of every organization this replica has seen is checked (a lost state is also noticed by any script). */
+  ROUTING_STATE_CHECK_MS: z.coerce.number().int().min(50).max(600_000).default(2000),
+  /** How long a caller waits for a rebuild (its own or another replica's) before its call fails. */
+  ROUTING_REBUILD_WAIT_SECONDS: z.coerce.number().min(1).max(3600).default(60),
+  /**
+   * The gateways report their agents' sockets at least this often (RTM_PRESENCE_REFRESH_SECONDS).
+   * After a rebuild, an agent online by its stream whose socket no gateway reports within the
+   * presence grace plus this is taken offline.
+   */
+  ROUTING_PRESENCE_REFRESH_SECONDS: z.coerce.number().min(1).max(3600).default(30),
+  /**
+   * An event of a chat whose position routing does not know (never stored, expired, or lost),
+   * whose predecessor was stored longer ago than this, catches the chat up from the event store:
+   * that predecessor was delivered long ago. A younger one may still be on its way.
+   */
+  ROUTING_CATCH_UP_AFTER_SECONDS: z.coerce.number().min(1).max(3600).default(30),
 };
 
 export type RoutingConfig = z.infer<z.ZodObject<typeof routingConfigShape>>;

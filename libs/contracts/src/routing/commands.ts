@@ -22,9 +22,13 @@ export const routingCommands = {
     request: z.object({ ...onAgent, status: RoutingStatus, reason: z.enum(['agent', 'supervisor', 'system']) }),
     reply: z.object({ agent_id: Id, status: RoutingStatus }),
   },
-  /** A gateway socket of the agent opened (`online`) or closed; the last close starts the grace period. */
+  /**
+   * A gateway socket of the agent opened (`online`) or closed; the last close starts the grace
+   * period. `refresh`: the gateway's periodic report that the socket is still open (and the
+   * profile still this one); it records the socket but changes no status.
+   */
   presence: {
-    request: z.object({ ...onAgent, connection_id: SafeString.min(1).max(64), online: z.boolean() }),
+    request: z.object({ ...onAgent, connection_id: SafeString.min(1).max(64), online: z.boolean(), refresh: z.boolean().optional() }),
     reply: z.object({ agent_id: Id, status: RoutingStatus }),
   },
   /** Whether an agent has room for one more chat of a channel (a manual transfer checks it). */
@@ -58,5 +62,10 @@ export const RoutingSignal = z.discriminatedUnion('type', [
     agents_available: z.boolean(),
   }),
   z.object({ type: z.literal('routing_status'), organization_id: Id, agent_id: Id, status: RoutingStatus }),
+  /**
+   * Routing rebuilt the organization's state from the event store (Redis had lost it): every
+   * gateway reports the organization's open agent sockets now instead of at its next refresh.
+   */
+  z.object({ type: z.literal('presence_wanted'), organization_id: Id }),
 ]);
 export type RoutingSignal = z.infer<typeof RoutingSignal>;

@@ -1,7 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
-import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { NatsHealthIndicator } from './nats-health.indicator.js';
 import { PostgresHealthIndicator } from './postgres-health.indicator.js';
+import { ReadinessGates } from './readiness-gates.js';
 import { RedisHealthIndicator } from './redis-health.indicator.js';
 
 const CHECK_TIMEOUT_MS = 1500;
@@ -9,7 +10,8 @@ const CHECK_TIMEOUT_MS = 1500;
 /**
  * `live`: the process answers HTTP (an orchestrator restarts it otherwise); it checks no
  * dependency, so that a Postgres outage does not restart every replica at once.
- * `ready`: Postgres, NATS and Redis all answer, so the replica may take traffic.
+ * `ready`: Postgres, NATS and Redis all answer, and every gate the service added is open
+ * (ReadinessGates), so the replica may take traffic.
  */
 @Controller('health')
 export class HealthController {
@@ -18,6 +20,8 @@ export class HealthController {
     private readonly postgres: PostgresHealthIndicator,
     private readonly nats: NatsHealthIndicator,
     private readonly redis: RedisHealthIndicator,
+    private readonly gates: ReadinessGates,
+    private readonly indicators: HealthIndicatorService,
   ) {}
 
   @Get('live')
@@ -33,6 +37,11 @@ export class HealthController {
       () => this.postgres.check(CHECK_TIMEOUT_MS),
       () => this.nats.check(CHECK_TIMEOUT_MS),
       () => this.redis.check(CHECK_TIMEOUT_MS),
+      ...this.gates.entries().map(([name, gate]) => () => {
+        const { ready, detail } = gate();
+        const session = this.indicators.check(name);
+        return ready ? session.up(detail) : session.down(detail);
+      }),
     ]);
   }
 }

@@ -18,6 +18,11 @@ export const rtmConfigShape = {
   RTM_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   /** How long a command to another service may take before the client gets `unavailable`. */
   RTM_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  /**
+   * How often the agents' open sockets are reported to routing again (a Redis that lost its data
+   * learns them back); keep it below routing's ROUTING_PRESENCE_REFRESH_SECONDS.
+   */
+  RTM_PRESENCE_REFRESH_SECONDS: z.coerce.number().min(0.1).max(3600).default(20),
 };
 
 export type RtmConfig = z.infer<z.ZodObject<typeof rtmConfigShape>>;

@@ -10,6 +10,7 @@ import { CustomerActions } from './customer-actions.js';
 import { FrameDispatcher } from './frame-dispatcher.js';
 import { PushDelivery } from './push/push-delivery.js';
 import { PushFanout } from './push/push-fanout.js';
+import { AgentPresenceReporter } from './routing/agent-presence-reporter.js';
 import { RoutingClient } from './routing/routing-client.js';
 import { RoutingSignalRelay } from './routing/routing-signal-relay.js';
 import { RtmMetrics } from './rtm-metrics.js';
@@ -37,6 +38,7 @@ import { VisitorSignals } from './visitors/visitor-signals.js';
     VisitorDirectory,
     VisitorSignals,
     RoutingClient,
+    AgentPresenceReporter,
     RoutingSignalRelay,
     ChatCommands,
     TicketingClient,

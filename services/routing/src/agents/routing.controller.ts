@@ -26,7 +26,7 @@ export class RoutingController {
   async presence(@Payload() payload: unknown): Promise<RoutingCommandReply<'presence'>> {
     const command = parse(routingCommands.presence.request, payload);
     await this.agents.learn(command.organization_id, command.agent_id, command.profile);
-    const status = await this.agents.presence(command.organization_id, command.agent_id, command.connection_id, command.online);
+    const status = await this.agents.presence(command.organization_id, command.agent_id, command.connection_id, command.online, command.refresh ?? false);
     return { agent_id: command.agent_id, status };
   }
 

@@ -1,17 +1,15 @@
 import type { Redis } from 'ioredis';
+import { routingKey } from '../state/routing-keys.js';
 
 /**
  * The routing mode of each group (`auto`, or `manual`: agents pick from the queue), as the
- * gateway reports it with the agents' profiles, and the groups routing has seen per
- * organization. Plain Redis hashes: last writer wins, and every writer writes the same truth.
+ * gateway reports it with the agents' profiles (written by upsert-agent.lua.ts), and the groups
+ * routing has seen per organization. A plain Redis hash: last writer wins, and every writer
+ * writes the same truth.
  */
 export function groupModes(redis: Redis) {
-  const key = (organizationId: string) => `routing:{${organizationId}}:group-modes`;
+  const key = (organizationId: string) => routingKey(organizationId, 'groupModes');
   return {
-    async remember(organizationId: string, groups: readonly { group_id: string; routing: 'auto' | 'manual' }[]): Promise<void> {
-      if (groups.length === 0) return;
-      await redis.hset(key(organizationId), Object.fromEntries(groups.map((group) => [group.group_id, group.routing])));
-    },
     async see(organizationId: string, groupId: string): Promise<void> {
       await redis.hsetnx(key(organizationId), groupId, 'auto');
     },

@@ -6,7 +6,7 @@ import type { AgentStatusService } from '../agents/agent-status.service.js';
 import type { RoutingConfig } from '../routing-config.js';
 import { RoutingState } from '../state/routing-state.js';
 import type { Reservation } from '../state/routing-state-types.js';
-import { addAgents, freshOrganization, queueChat } from '../state/routing-test-kit.js';
+import { addAgents, freshOrganization, queueChat, emptyHistoryRecovery } from '../state/routing-test-kit.js';
 import { RoutingTimers } from '../timers/routing-timers.js';
 import { TimerActions } from '../timers/timer-actions.js';
 import type { ConversationCommands } from './conversation-commands.js';
@@ -67,8 +67,8 @@ describe('Dispatcher: a replica killed with a reservation in hand', () => {
   it('hands back and assigns a chat reserved by a replica killed before reserveNext answered', async () => {
     const org = freshOrganization();
     const prefix = `lease-${org}`;
-    const dying = new KilledWhileReserving(redis.client);
-    const survivorState = new RoutingState(redis.client);
+    const dying = new KilledWhileReserving(redis.client, { recovery: emptyHistoryRecovery(redis.client) });
+    const survivorState = new RoutingState(redis.client, { recovery: emptyHistoryRecovery(redis.client) });
     await addAgents(survivorState, org, ['a'], { chat: 1 });
     await queueChat(survivorState, org, 'c1', now);
 

@@ -2,10 +2,13 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Redis } from 'ioredis';
 import { eventSubjectWildcard } from '@livedesk/contracts';
-import { EventSubscription, type ApplyOutcome, type RecordedEvent } from '@livedesk/event-store';
+import { EventSubscription } from '@livedesk/event-store';
 import { NATS_CONNECTION } from '@livedesk/messaging';
 import { DATABASE, REDIS, SERVICE_CONFIG, type ServiceConfig } from '@livedesk/service-kit';
 import type { Kysely } from 'kysely';
+import type { RoutingConfig } from '../routing-config.js';
+import { RoutingStateRecovery } from '../recovery/routing-state-recovery.js';
+import { applyInOrder } from './apply-in-order.js';
 import { PinoLogger } from 'nestjs-pino';
 import { RoutingEventHandler } from './routing-event-handler.js';
 
@@ -21,11 +24,13 @@ export class RoutingSubscription implements OnApplicationBootstrap, OnApplicatio
     @Inject(REDIS) redis: Redis,
     @Inject(DATABASE) db: Kysely<unknown>,
     @Inject(NATS_CONNECTION) nats: NatsConnection,
-    @Inject(SERVICE_CONFIG) config: ServiceConfig,
+    @Inject(SERVICE_CONFIG) config: ServiceConfig & RoutingConfig,
     handler: RoutingEventHandler,
+    recovery: RoutingStateRecovery,
     logger: PinoLogger,
   ) {
     logger.setContext('RoutingSubscription');
+    const catchUpAfterMs = config.ROUTING_CATCH_UP_AFTER_SECONDS * 1000;
     this.subscription = new EventSubscription({
       nats,
       streamName: config.LIVEDESK_EVENTS_STREAM,
@@ -33,11 +38,11 @@ export class RoutingSubscription implements OnApplicationBootstrap, OnApplicatio
       filterSubject: eventSubjectWildcard(config.LIVEDESK_SUBJECT_PREFIX, 'conversation'),
       // Routing's state is in Redis, and so is its position in each chat's stream: a Postgres
       // transaction per event (the default) cost more than all of routing's own work.
-      apply: (event) => applyInOrder(redis, event, () => handler.handle(event)),
+      apply: (event) => applyInOrder(redis, recovery, catchUpAfterMs, event, () => handler.handle(event)),
       // An event the handler fails on every attempt is parked (a dead letter in Postgres) and
       // the chat's position moves past it; an operator's replay runs the handler again.
       db,
-      skip: async (event) => void (await applyInOrder(redis, event, async () => undefined)),
+      skip: async (event) => void (await applyInOrder(redis, recovery, catchUpAfterMs, event, async () => undefined)),
       replay: (event) => handler.handle(event),
       // The handler takes milliseconds; a replica that dies leaves its unacknowledged events
       // to the others after this long.
@@ -55,23 +60,4 @@ export class RoutingSubscription implements OnApplicationBootstrap, OnApplicatio
   async onApplicationShutdown(): Promise<void> {
     await this.subscription.stop();
   }
-}
-
-/** Kept a month after a chat's last event: long past any redelivery. */
-const POSITION_TTL_SECONDS = 30 * 24 * 3600;
-
-/**
- * Applies a conversation event once and in its stream's order, with the chat's last applied
- * version in Redis. The handler's steps are idempotent, so a crash between them and storing the
- * version only repeats them. An event whose predecessor is not applied yet (it went to another
- * replica, or is being redelivered) is answered `out_of_order` and comes back shortly.
- */
-export async function applyInOrder(redis: Redis, event: RecordedEvent, handle: () => Promise<void>): Promise<ApplyOutcome> {
-  const key = `routing:{${event.organizationId}}:applied:${event.streamId}`;
-  const applied = Number((await redis.get(key)) ?? 0);
-  if (event.streamVersion <= applied) return 'already_applied';
-  if (event.streamVersion > applied + 1) return 'out_of_order';
-  await handle();
-  await redis.set(key, event.streamVersion, 'EX', POSITION_TTL_SECONDS);
-  return 'applied';
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { createTestRedis, type TestRedis } from '@livedesk/testing';
 import { RoutingState } from './routing-state.js';
-import { addAgents, availabilityIndexViolations, freshOrganization, queueChat } from './routing-test-kit.js';
+import { addAgents, availabilityIndexViolations, freshOrganization, queueChat, emptyHistoryRecovery } from './routing-test-kit.js';
 
 describe('RoutingState: agents', () => {
   let redis: TestRedis;
@@ -10,7 +10,7 @@ describe('RoutingState: agents', () => {
 
   beforeAll(async () => {
     redis = await createTestRedis();
-    state = new RoutingState(redis.client);
+    state = new RoutingState(redis.client, { recovery: emptyHistoryRecovery(redis.client) });
   });
 
   afterAll(async () => {

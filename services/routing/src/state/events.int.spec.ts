@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestRedis, type TestRedis } from '@livedesk/testing';
 import { RoutingState } from './routing-state.js';
-import { addAgents, capacityViolations, freshOrganization, queueChat } from './routing-test-kit.js';
+import { addAgents, capacityViolations, freshOrganization, queueChat, emptyHistoryRecovery } from './routing-test-kit.js';
 
 describe('RoutingState: events and reservations', () => {
   let redis: TestRedis;
@@ -9,7 +9,7 @@ describe('RoutingState: events and reservations', () => {
 
   beforeAll(async () => {
     redis = await createTestRedis();
-    state = new RoutingState(redis.client);
+    state = new RoutingState(redis.client, { recovery: emptyHistoryRecovery(redis.client) });
   });
 
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestRedis, type TestRedis } from '@livedesk/testing';
 import { RoutingState } from './routing-state.js';
-import { addAgents, availabilityIndexViolations, capacityViolations, freshOrganization, queueChat } from './routing-test-kit.js';
+import { addAgents, availabilityIndexViolations, capacityViolations, freshOrganization, queueChat, emptyHistoryRecovery } from './routing-test-kit.js';
 
 const CHATS = 1_000;
 
@@ -21,7 +21,7 @@ describe('RoutingState: fairness over 1,000 chats', () => {
 
   beforeAll(async () => {
     redis = await createTestRedis();
-    state = new RoutingState(redis.client);
+    state = new RoutingState(redis.client, { recovery: emptyHistoryRecovery(redis.client) });
   });
 
   afterAll(async () => {

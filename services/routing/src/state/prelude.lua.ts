@@ -9,6 +9,8 @@ export const DRAIN_WINDOW_MS = 15 * 60 * 1000;
 /** A day's queue waits are kept two days, then Redis drops them (retention only, no decision reads Redis's clock). */
 export const WAITS_RETENTION_SECONDS = 2 * 24 * 3600;
 export const DAY_MS = 24 * 3600 * 1000;
+/** A chat's last applied version is kept a month after its last event: long past any redelivery. */
+export const POSITION_TTL_SECONDS = 30 * 24 * 3600;
 /**
  * Availability scores pack (free slots, last assignment time) into one exact double: free slots
  * above this count as this many (the contracts allow at most 100), and times must stay below
@@ -20,7 +22,7 @@ export const TIME_SPAN_MS = 2 ** 43;
 const lua = JSON.stringify;
 
 /**
- * Shared head of every routing script: key builders over KEYS[1] (the organization's base key,
+ * Key builders over KEYS[1] (the organization's base key,
  * see routing-keys.ts) and the slot bookkeeping that several scripts must do identically.
  *
  * Invariants every script keeps (each script runs atomically, so they hold between scripts):
@@ -38,7 +40,7 @@ const lua = JSON.stringify;
  * - I6 leases: `lease:<id>` names a chat ⇔ that chat is reserved (unconfirmed) under lease `<id>`
  *   (`endLease`), so a lease that fires late can only undo the reservation it was taken for.
  */
-export const LUA_PRELUDE = `
+export const LUA_HELPERS = `
 local base = KEYS[1]
 local function agentKey(id) return base .. ${lua(KEY_TAGS.agent)} .. id end
 local function agentChatsKey(id) return base .. ${lua(KEY_TAGS.agentChats)} .. id end
@@ -228,5 +230,25 @@ local function positionOf(chat)
   local rank = redis.call('ZRANK', queueKey(chat.groupId), chat.queueMember)
   if not rank then return false end
   return rank + 1
+end
+`;
+
+/** The error a script answers when the organization's state is gone (see LUA_PRELUDE). */
+export const STATE_LOST_ERROR = 'ROUTING_STATE_LOST';
+
+/**
+ * Shared head of every routing script that reads or changes the live state: LUA_HELPERS, then
+ * the loss check. The epoch key is written last when the state is built from the event store
+ * (recovery/routing-state-recovery.ts) and never deleted by routing; when it is missing, Redis
+ * lost the organization's keys (a restart without persistence, a failover to a replica behind,
+ * an eviction, a flush), and a decision on what is left would be wrong: the script refuses with
+ * STATE_LOST_ERROR before touching anything, and the caller rebuilds, then runs it again. One
+ * EXISTS per script: the check costs nothing next to the script itself.
+ */
+export const LUA_PRELUDE =
+  LUA_HELPERS +
+  `
+if redis.call('EXISTS', base .. ${lua(KEY_TAGS.epoch)}) == 0 then
+  return redis.error_reply(${lua(STATE_LOST_ERROR + ' the routing state of this organization is gone; rebuild it from the event store')})
 end
 `;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestRedis, type TestRedis } from '@livedesk/testing';
 import { RoutingState } from './routing-state.js';
-import { addAgents, freshOrganization, queueChat } from './routing-test-kit.js';
+import { addAgents, freshOrganization, queueChat, emptyHistoryRecovery } from './routing-test-kit.js';
 
 const MINUTE = 60_000;
 /** Noon UTC on some day, so that "today" has room on both sides. */
@@ -13,7 +13,7 @@ describe('RoutingState: queue', () => {
 
   beforeAll(async () => {
     redis = await createTestRedis();
-    state = new RoutingState(redis.client, { queueTargetSeconds: 45 });
+    state = new RoutingState(redis.client, { queueTargetSeconds: 45, recovery: emptyHistoryRecovery(redis.client) });
   });
 
   afterAll(async () => {

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { createTestRedis, type TestRedis } from '@livedesk/testing';
 import { RoutingState } from './routing-state.js';
 import type { Reservation } from './routing-state-types.js';
-import { addAgents, availabilityIndexViolations, capacityViolations, freshOrganization, queueChat } from './routing-test-kit.js';
+import { addAgents, availabilityIndexViolations, capacityViolations, freshOrganization, queueChat, emptyHistoryRecovery } from './routing-test-kit.js';
 
 const AGENTS = Array.from({ length: 20 }, (_, i) => `agent-${String(i).padStart(2, '0')}`);
 const CAPACITY = 10;
@@ -20,7 +20,10 @@ describe('RoutingState: two replicas deciding at once', () => {
   beforeAll(async () => {
     redis = await createTestRedis();
     secondConnection = new Redis(redis.url, { keyPrefix: redis.keyPrefix });
-    replicas = [new RoutingState(redis.client), new RoutingState(secondConnection)];
+    replicas = [
+      new RoutingState(redis.client, { recovery: emptyHistoryRecovery(redis.client) }),
+      new RoutingState(secondConnection, { recovery: emptyHistoryRecovery(secondConnection) }),
+    ];
   });
 
   afterAll(async () => {

@@ -36,3 +36,8 @@ export function requireStatus(value: string): RoutingStatus {
 export function requireChannel(value: string): Channel {
   return Channel.parse(value);
 }
+
+export function requireGroupMode(value: string): 'auto' | 'manual' {
+  if (value !== 'auto' && value !== 'manual') throw new RangeError(`routing state: a group's routing mode is auto or manual, got ${value}`);
+  return value;
+}

@@ -48,6 +48,21 @@ export const KEY_TAGS = {
   customerLastAgent: 'customer-last-agent:',
   /** Counter: orders queue entries queued in the same millisecond, and assignments. */
   seq: 'seq',
+  /**
+   * String: when and by whom the state was last built from the event store. Written last by
+   * every rebuild and never deleted: its absence means Redis lost the organization's state.
+   */
+  epoch: 'epoch',
+  /** String: the replica rebuilding the state, with a short expiry it renews while it works. */
+  rebuildLock: 'rebuild-lock',
+  /** String `applied:<streamId>`: the last version of the stream applied to this state. */
+  applied: 'applied:',
+  /** Hash: agentId → the status the agent (or a supervisor) chose, restored when a socket returns. */
+  chosenStatus: 'chosen-status',
+  /** Hash: groupId → routing mode (`auto` | `manual`), for every group routing has seen. */
+  groupModes: 'group-modes',
+  /** Set `connections:<agentId>`: the agent's open sockets, as the gateways report them. */
+  connections: 'connections:',
 } as const;
 
 export type KeyTag = keyof typeof KEY_TAGS;
@@ -64,6 +79,6 @@ export function organizationBaseKey(organizationId: string): string {
 }
 
 /** The full key (before the client's `keyPrefix`) of one item, for plain reads from TypeScript. */
-export function routingKey(organizationId: string, tag: Exclude<KeyTag, 'seq' | 'waits' | 'available'>, id: string): string {
+export function routingKey(organizationId: string, tag: Exclude<KeyTag, 'seq' | 'waits' | 'available'>, id = ''): string {
   return organizationBaseKey(organizationId) + KEY_TAGS[tag] + id;
 }

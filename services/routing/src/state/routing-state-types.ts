@@ -8,10 +8,15 @@ export interface ChannelCounts {
   messaging: number;
 }
 
+/** `manual`: agents pick the group's chats from its queue; routing assigns none. */
+export type GroupMode = 'auto' | 'manual';
+
 export interface AgentProfileInput {
   agentId: string;
   groupIds: string[];
   maxChats: ChannelCounts;
+  /** The routing mode of groups, as the directory says (dispatch/group-modes.ts reads them). */
+  groupModes?: Record<string, GroupMode>;
 }
 
 export interface AgentView {

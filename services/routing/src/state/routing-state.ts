@@ -8,10 +8,10 @@ import { MARK_PASSED_LUA } from './mark-passed.lua.js';
 import { DAY_MS } from './prelude.lua.js';
 import { QUEUE_POSITION_LUA } from './queue-position.lua.js';
 import { QUEUE_VIEW_LUA } from './queue-view.lua.js';
-import { RedisScript } from './redis-script.js';
+import { RedisScript, RoutingStateLostError } from './redis-script.js';
 import { RELEASED_LUA } from './released.lua.js';
 import { RESERVE_NEXT_LUA } from './reserve-next.lua.js';
-import { requireChannel, requireCount, requireId, requireStatus, requireTime } from './routing-input.js';
+import { requireChannel, requireCount, requireGroupMode, requireId, requireStatus, requireTime } from './routing-input.js';
 import { organizationBaseKey, routingKey } from './routing-keys.js';
 import type {
   AgentProfileInput,
@@ -22,6 +22,7 @@ import type {
   ChatStartedOutcome,
   ChatView,
   EnqueueResult,
+  GroupMode,
   IgnoredReason,
   QueueEntry,
   QueuePosition,
@@ -34,10 +35,27 @@ import { SET_STATUS_LUA } from './set-status.lua.js';
 import { UPSERT_AGENT_LUA } from './upsert-agent.lua.js';
 import { WAIT_INPUTS_LUA } from './wait-inputs.lua.js';
 
-export interface RoutingStateOptions {
-  /** The queue target of the SLA defaults (../shared/metrics.md): 45 s. Marks queue entries `pastTarget`. */
-  queueTargetSeconds?: number;
+/**
+ * What RoutingState does when Redis lost an organization's state (the epoch key is missing,
+ * prelude.lua.ts): `recover` rebuilds it from the event store (or waits for the replica that
+ * does) and resolves once the state is whole again; the call is then made once more. `watch`
+ * hears of every organization used, so that a periodic check can notice a loss while the
+ * organization is quiet.
+ */
+export interface StateLossRecovery {
+  watch(organizationId: string): void;
+  recover(organizationId: string): Promise<void>;
 }
+
+export interface RoutingStateOptions {
+  /** The queue target of the SLA defaults (metrics.md): 45 s. Marks queue entries `pastTarget`. */
+  queueTargetSeconds?: number;
+  /** Without it, a lost state surfaces as RoutingStateLostError (state tests use that). */
+  recovery?: StateLossRecovery;
+}
+
+/** A call that found the state lost is made again after a rebuild; twice more at most. */
+const RUNS_AFTER_RECOVERY = 2;
 
 const scripts = {
   upsertAgent: new RedisScript('upsert-agent', UPSERT_AGENT_LUA),
@@ -69,44 +87,59 @@ const scripts = {
  */
 export class RoutingState {
   private readonly queueTargetMs: number;
+  private readonly recovery: StateLossRecovery | undefined;
 
   constructor(
     private readonly redis: Redis,
     options: RoutingStateOptions = {},
   ) {
     this.queueTargetMs = requireCount('queueTargetSeconds', options.queueTargetSeconds ?? 45) * 1000;
+    this.recovery = options.recovery;
   }
 
   // ── agents ──────────────────────────────────────────────────────────────────────────────
 
-  async upsertAgent(organizationId: string, profile: AgentProfileInput): Promise<void> {
+  /** Answers how many groups the agent joined (0 when its memberships were already these). */
+  async upsertAgent(organizationId: string, profile: AgentProfileInput): Promise<{ joinedGroups: number }> {
     const agentId = requireId('agentId', profile.agentId);
     const groupIds = [...new Set(profile.groupIds.map((groupId) => requireId('groupId', groupId)))];
-    await this.run('upsertAgent', organizationId, [
+    const modes: Record<string, GroupMode> = {};
+    for (const [groupId, mode] of Object.entries(profile.groupModes ?? {})) modes[requireId('groupId', groupId)] = requireGroupMode(mode);
+    const reply = await this.run('upsertAgent', organizationId, [
       agentId,
       requireCount('maxChats.chat', profile.maxChats.chat),
       requireCount('maxChats.messaging', profile.maxChats.messaging),
+      JSON.stringify(modes),
       ...groupIds,
     ]);
+    return { joinedGroups: replyNumber('upsert-agent', reply) };
   }
 
-  async setStatus(organizationId: string, agentId: string, status: RoutingStatus, nowMs: number): Promise<StatusChange> {
+  /** With `chosen`, also records the status the agent (or a supervisor) chose, in the same step. */
+  async setStatus(organizationId: string, agentId: string, status: RoutingStatus, nowMs: number, chosen?: RoutingStatus): Promise<StatusChange> {
     const reply = replyArray(
       'set-status',
-      await this.run('setStatus', organizationId, [requireId('agentId', agentId), requireStatus(status), requireTime('nowMs', nowMs)]),
+      await this.run('setStatus', organizationId, [
+        requireId('agentId', agentId),
+        requireStatus(status),
+        requireTime('nowMs', nowMs),
+        chosen === undefined ? '' : requireStatus(chosen),
+      ]),
     );
     return { from: requireStatus(replyString('set-status', reply[0])), to: requireStatus(replyString('set-status', reply[1])) };
   }
 
   /** `offline` for an agent this state does not know. */
   async status(organizationId: string, agentId: string): Promise<RoutingStatus> {
-    const status = await this.redis.hget(routingKey(organizationId, 'agent', requireId('agentId', agentId)), 'status');
+    const key = routingKey(organizationId, 'agent', requireId('agentId', agentId));
+    const status = await this.read(organizationId, () => this.redis.hget(key, 'status'));
     return status === null ? 'offline' : requireStatus(status);
   }
 
   /** The chats holding one of the agent's slots (for an agent going offline with open chats), sorted. */
   async agentChats(organizationId: string, agentId: string): Promise<string[]> {
-    const chats = await this.redis.smembers(routingKey(organizationId, 'agentChats', requireId('agentId', agentId)));
+    const key = routingKey(organizationId, 'agentChats', requireId('agentId', agentId));
+    const chats = await this.read(organizationId, () => this.redis.smembers(key));
     return chats.sort();
   }
 
@@ -147,7 +180,8 @@ export class RoutingState {
 
   /** Whether some member of the group is accepting, full or not; if none, offer leave_message. */
   async hasAcceptingAgent(organizationId: string, groupId: string): Promise<boolean> {
-    return (await this.redis.scard(routingKey(organizationId, 'groupAccepting', requireId('groupId', groupId)))) > 0;
+    const key = routingKey(organizationId, 'groupAccepting', requireId('groupId', groupId));
+    return (await this.read(organizationId, () => this.redis.scard(key))) > 0;
   }
 
   // ── chats ───────────────────────────────────────────────────────────────────────────────
@@ -201,7 +235,8 @@ export class RoutingState {
 
   /** A live chat, or null when unknown or released. */
   async chat(organizationId: string, chatId: string): Promise<ChatView | null> {
-    const fields = await this.redis.hgetall(routingKey(organizationId, 'chat', requireId('chatId', chatId)));
+    const key = routingKey(organizationId, 'chat', requireId('chatId', chatId));
+    const fields = await this.read(organizationId, () => this.redis.hgetall(key));
     if (fields.ended !== undefined || fields.channel === undefined) return null;
     return {
       chatId,
@@ -308,8 +343,32 @@ export class RoutingState {
     });
   }
 
-  private run(script: keyof typeof scripts, organizationId: string, args: readonly (string | number)[]): Promise<unknown> {
-    return scripts[script].run(this.redis, organizationBaseKey(organizationId), args);
+  private async run(script: keyof typeof scripts, organizationId: string, args: readonly (string | number)[]): Promise<unknown> {
+    const baseKey = organizationBaseKey(organizationId);
+    this.recovery?.watch(organizationId);
+    for (let runs = 0; ; runs++) {
+      try {
+        return await scripts[script].run(this.redis, baseKey, args, organizationId);
+      } catch (error) {
+        if (!(error instanceof RoutingStateLostError) || !this.recovery || runs >= RUNS_AFTER_RECOVERY) throw error;
+        await this.recovery.recover(organizationId);
+      }
+    }
+  }
+
+  /**
+   * A plain read that decisions depend on, checked like a script: the epoch key is asked first
+   * on the same connection, so a read of a lost state is never taken for "nothing there".
+   */
+  private async read<T>(organizationId: string, read: () => Promise<T>): Promise<T> {
+    const epochKey = routingKey(organizationId, 'epoch');
+    this.recovery?.watch(organizationId);
+    for (let runs = 0; ; runs++) {
+      const [epoch, value] = await Promise.all([this.redis.exists(epochKey), read()]);
+      if (epoch === 1) return value;
+      if (!this.recovery || runs >= RUNS_AFTER_RECOVERY) throw new RoutingStateLostError(organizationId);
+      await this.recovery.recover(organizationId);
+    }
   }
 }
 

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Channel, RoutingStatus } from '@livedesk/contracts';
 import type { Redis } from 'ioredis';
 import { FREE_LEVELS, TIME_SPAN_MS } from './prelude.lua.js';
-import type { RoutingState } from './routing-state.js';
-import { organizationBaseKey } from './routing-keys.js';
+import type { RoutingState, StateLossRecovery } from './routing-state.js';
+import { organizationBaseKey, routingKey } from './routing-keys.js';
 
 /** Helpers shared by the state's integration specs (no assertions library, so no jest import). */
 
@@ -17,6 +17,19 @@ let organizationCount = 0;
 export function freshOrganization(): string {
   organizationCount += 1;
   return `org-${organizationCount}-${randomUUID().slice(0, 8)}`;
+}
+
+/**
+ * The recovery of an organization whose event store holds nothing for routing: its rebuilt
+ * state is empty but for the epoch. State specs start every fresh organization this way.
+ */
+export function emptyHistoryRecovery(redis: Redis): StateLossRecovery {
+  return {
+    watch: () => undefined,
+    async recover(organizationId) {
+      await redis.set(routingKey(organizationId, 'epoch'), 'test: no history', 'NX');
+    },
+  };
 }
 
 export async function addAgents(

@@ -1,13 +1,18 @@
 import { LUA_PRELUDE } from './prelude.lua.js';
+import { KEY_TAGS } from './routing-keys.js';
 
 /**
- * upsertAgent — ARGV: agentId, maxChat, maxMessaging, groupId…
+ * upsertAgent — ARGV: agentId, maxChat, maxMessaging, groupModes (JSON { groupId: mode }), groupId…
+ *   → number of groups joined
  *
  * Sets the agent's limits and makes its group memberships exactly the given list, keeping the
  * accepting and availability indexes (I4, I5) in step in the same script: a replica deciding between the two writes
  * could otherwise offer a chat of a group the agent just left. A new agent starts `offline`.
  * Lowering a limit below the agent's current load takes no chat away; the agent simply gets no
- * new one until it is below the limit again.
+ * new one until it is below the limit again. The groups' routing modes are stored in the same
+ * step: an agent available in a group whose mode is not stored yet could be given a chat of a
+ * manual group, and a mode written apart from the script could be lost to a rebuild that
+ * clears the state between the two (recovery/routing-state-recovery.ts).
  */
 export const UPSERT_AGENT_LUA =
   LUA_PRELUDE +
@@ -17,9 +22,12 @@ local agent = agentKey(agentId)
 redis.call('HSETNX', agent, 'status', 'offline')
 redis.call('HSET', agent, 'maxChat', ARGV[2], 'maxMessaging', ARGV[3])
 local accepting = redis.call('HGET', agent, 'status') == 'accepting'
+for groupId, mode in pairs(cjson.decode(ARGV[4])) do
+  redis.call('HSET', base .. ${JSON.stringify(KEY_TAGS.groupModes)}, groupId, mode)
+end
 
 local wanted = {}
-for i = 4, #ARGV do wanted[ARGV[i]] = true end
+for i = 5, #ARGV do wanted[ARGV[i]] = true end
 local groups = agentGroupsKey(agentId)
 for _, groupId in ipairs(redis.call('SMEMBERS', groups)) do
   if not wanted[groupId] then
@@ -29,8 +37,9 @@ for _, groupId in ipairs(redis.call('SMEMBERS', groups)) do
     redis.call('SREM', groupAcceptingKey(groupId), agentId)
   end
 end
+local joined = 0
 for groupId in pairs(wanted) do
-  redis.call('SADD', groups, groupId)
+  joined = joined + redis.call('SADD', groups, groupId)
   redis.call('SADD', groupAgentsKey(groupId), agentId)
   if accepting then
     redis.call('SADD', groupAcceptingKey(groupId), agentId)
@@ -39,5 +48,5 @@ for groupId in pairs(wanted) do
   end
 end
 reindexAgent(agentId)
-return 1
+return joined
 `;

@@ -58,6 +58,11 @@ export class RoutingTimers implements OnApplicationBootstrap, OnApplicationShutd
     await this.redis.zadd(this.key, dueAtMs, memberOf(timer));
   }
 
+  /** Sets the timer unless it is pending already (then its due time stays). */
+  async setIfAbsent(timer: RoutingTimer, dueAtMs: number): Promise<void> {
+    await this.redis.zadd(this.key, 'NX', dueAtMs, memberOf(timer));
+  }
+
   async clear(timer: RoutingTimer): Promise<void> {
     await this.redis.zrem(this.key, memberOf(timer));
   }

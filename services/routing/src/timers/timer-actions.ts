@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { AgentStatusService } from '../agents/agent-status.service.js';
 import { ConversationCommands } from '../dispatch/conversation-commands.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
+import { TRANSFER_NOTES } from '../dispatch/transfer-notes.js';
 import { RoutingState } from '../state/routing-state.js';
 import { RoutingTimers, type RoutingTimer } from './routing-timers.js';
 
@@ -54,7 +55,7 @@ export class TimerActions implements OnModuleInit {
     if (chat?.agentId !== timer.agent_id) return;
     await this.state.markPassed(timer.organization_id, timer.chat_id, timer.agent_id);
     try {
-      await this.conversations.requeue(timer.organization_id, timer.chat_id, timer.group_id, 'no reply in time');
+      await this.conversations.requeue(timer.organization_id, timer.chat_id, timer.group_id, TRANSFER_NOTES.noReply);
     } catch (error) {
       this.logger.warn({ err: error, chatId: timer.chat_id }, 'auto-transfer failed');
     }

@@ -37,13 +37,15 @@ export class RoutingClient {
     return reply.status;
   }
 
-  async presence(agent: AgentPrincipal, connectionId: string, online: boolean): Promise<RoutingStatus> {
+  /** `refresh`: a periodic report of a socket still open (agent-presence-reporter.ts), which changes no status. */
+  async presence(agent: AgentPrincipal, connectionId: string, online: boolean, refresh = false): Promise<RoutingStatus> {
     const reply = await this.command('presence', {
       organization_id: agent.organizationId,
       agent_id: agent.agentId,
       profile: await this.profileOf(agent),
       connection_id: connectionId,
       online,
+      ...(refresh ? { refresh } : {}),
     });
     return reply.status;
   }

@@ -1,0 +1,61 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { SERVICE_CONFIG } from '@livedesk/service-kit';
+import { ConnectionRegistry } from '../connection-registry.js';
+import type { RtmConfig } from '../rtm-config.js';
+import type { RtmConnection } from '../rtm-connection.js';
+import { RoutingClient } from './routing-client.js';
+
+/**
+ * Tells routing which agent sockets this replica holds, periodically and whenever routing asks
+ * (`presence_wanted`, after it rebuilt a lost state): routing keeps presence in Redis, and a
+ * Redis that lost its data would otherwise forget an agent who stays connected until the agent
+ * reconnects. Each report is a `presence` command with `refresh`, which records the socket and
+ * the agent's profile (groups, limits) and changes no status.
+ */
+@Injectable()
+export class AgentPresenceReporter implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(AgentPresenceReporter.name);
+  private timer: NodeJS.Timeout | undefined;
+  private round: Promise<void> | undefined;
+
+  constructor(
+    private readonly registry: ConnectionRegistry,
+    private readonly routing: RoutingClient,
+    @Inject(SERVICE_CONFIG) private readonly config: RtmConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      this.round ??= this.report([...this.registry.connections()]).finally(() => (this.round = undefined));
+    }, this.config.RTM_PRESENCE_REFRESH_SECONDS * 1000);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.round;
+  }
+
+  /** Reports the organization's agent sockets on this replica now. */
+  reportOrganization(organizationId: string): Promise<void> {
+    return this.report([...this.registry.agents(organizationId)]);
+  }
+
+  private async report(connections: readonly RtmConnection[]): Promise<void> {
+    for (const connection of connections) {
+      const principal = connection.principal;
+      if (principal?.kind !== 'agent' || !isOpen(connection)) continue;
+      try {
+        await this.routing.presence(principal, connection.id, true, true);
+        // Closed while the report was on its way: its close may have reached routing first, and
+        // the report would then leave a socket that no longer exists counted as open.
+        if (!isOpen(connection)) await this.routing.presence(principal, connection.id, false);
+      } catch (error) {
+        this.logger.warn({ err: error, agentId: principal.agentId }, 'routing did not hear of an open socket');
+      }
+    }
+  }
+}
+
+function isOpen(connection: RtmConnection): boolean {
+  return connection.socket.readyState === connection.socket.OPEN;
+}

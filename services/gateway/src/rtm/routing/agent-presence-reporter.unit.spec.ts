@@ -1,0 +1,94 @@
+import { describe, expect, it } from '@jest/globals';
+import type { WebSocket } from 'ws';
+import type { AgentPrincipal, Principal } from '@livedesk/auth';
+import { ConnectionRegistry } from '../connection-registry.js';
+import { TokenBucket } from '../rate-limiter.js';
+import type { RtmConfig } from '../rtm-config.js';
+import { RtmConnection } from '../rtm-connection.js';
+import { AgentPresenceReporter } from './agent-presence-reporter.js';
+import type { RoutingClient } from './routing-client.js';
+
+const OPEN = 1;
+const CLOSED = 3;
+
+function connection(registry: ConnectionRegistry, id: string, principal: Principal): RtmConnection {
+  const socket = { readyState: OPEN, OPEN } as unknown as WebSocket;
+  const opened = new RtmConnection(id, principal.kind === 'agent' ? 'agent' : 'customer', socket, new TokenBucket(10, 10));
+  opened.principal = principal;
+  registry.open(opened);
+  registry.loggedIn(opened);
+  return opened;
+}
+
+function agent(organizationId: string, agentId: string): AgentPrincipal {
+  return { kind: 'agent', organizationId, agentId, role: 'agent', agentKind: 'human' };
+}
+
+/** A routing client that records the presence commands and lets a test act while one is on its way. */
+function recordingRouting(during?: (connectionId: string) => void) {
+  const sent: [string, string, boolean, boolean][] = [];
+  const client = {
+    async presence(principal: AgentPrincipal, connectionId: string, online: boolean, refresh = false) {
+      sent.push([principal.agentId, connectionId, online, refresh]);
+      if (online) during?.(connectionId);
+      return 'accepting';
+    },
+  } as unknown as RoutingClient;
+  return { client, sent };
+}
+
+describe('AgentPresenceReporter: the gateway tells routing which agent sockets it holds', () => {
+  it('reports the open agent sockets of the organization asked for, as refreshes that change no status', async () => {
+    const registry = new ConnectionRegistry();
+    connection(registry, 's1', agent('acme', 'ann'));
+    connection(registry, 's2', agent('acme', 'ann'));
+    connection(registry, 's3', agent('other', 'bob'));
+    connection(registry, 's4', { kind: 'customer', organizationId: 'acme', customerId: 'cust' });
+    const closed = connection(registry, 's5', agent('acme', 'cid'));
+    (closed.socket as unknown as { readyState: number }).readyState = CLOSED;
+    const routing = recordingRouting();
+    const reporter = new AgentPresenceReporter(registry, routing.client, { RTM_PRESENCE_REFRESH_SECONDS: 20 } as RtmConfig);
+
+    await reporter.reportOrganization('acme');
+    expect(routing.sent).toEqual([
+      ['ann', 's1', true, true],
+      ['ann', 's2', true, true],
+    ]);
+  });
+
+  // A refresh that reaches routing after the socket's close would count a socket that no longer
+  // exists as open, and keep its agent online for good.
+  it('reports a socket closed while its refresh was on the way as closed again', async () => {
+    const registry = new ConnectionRegistry();
+    const socket = connection(registry, 's1', agent('acme', 'ann'));
+    const routing = recordingRouting(() => ((socket.socket as unknown as { readyState: number }).readyState = CLOSED));
+    const reporter = new AgentPresenceReporter(registry, routing.client, { RTM_PRESENCE_REFRESH_SECONDS: 20 } as RtmConfig);
+
+    await reporter.reportOrganization('acme');
+    expect(routing.sent).toEqual([
+      ['ann', 's1', true, true],
+      ['ann', 's1', false, false],
+    ]);
+  });
+
+  it('reports every agent socket of the replica periodically', async () => {
+    const registry = new ConnectionRegistry();
+    connection(registry, 's1', agent('acme', 'ann'));
+    connection(registry, 's2', agent('other', 'bob'));
+    const routing = recordingRouting();
+    const reporter = new AgentPresenceReporter(registry, routing.client, { RTM_PRESENCE_REFRESH_SECONDS: 0.05 } as RtmConfig);
+    reporter.onApplicationBootstrap();
+    try {
+      const deadline = Date.now() + 2000;
+      while (routing.sent.length < 4 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    } finally {
+      await reporter.onApplicationShutdown();
+    }
+    expect(routing.sent.slice(0, 4)).toEqual([
+      ['ann', 's1', true, true],
+      ['bob', 's2', true, true],
+      ['ann', 's1', true, true],
+      ['bob', 's2', true, true],
+    ]);
+  });
+});
