@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { WebSocket } from 'ws';
 import type { AgentPrincipal, Principal } from '@livedesk/auth';
 import { ConnectionRegistry } from '../connection-registry.js';
-import { TokenBucket } from '../rate-limiter.js';
+import { FrameRateLimit } from '../rate-limiter.js';
 import type { RtmConfig } from '../rtm-config.js';
 import { RtmConnection } from '../rtm-connection.js';
 import { AgentPresenceReporter } from './agent-presence-reporter.js';
@@ -13,7 +13,7 @@ const CLOSED = 3;
 
 function connection(registry: ConnectionRegistry, id: string, principal: Principal): RtmConnection {
   const socket = { readyState: OPEN, OPEN } as unknown as WebSocket;
-  const opened = new RtmConnection(id, principal.kind === 'agent' ? 'agent' : 'customer', socket, new TokenBucket(10, 10));
+  const opened = new RtmConnection(id, principal.kind === 'agent' ? 'agent' : 'customer', socket, new FrameRateLimit({ ratePerSecond: 10, burst: 10, floodAllowance: 10 }));
   opened.principal = principal;
   registry.open(opened);
   registry.loggedIn(opened);
