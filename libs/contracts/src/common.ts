@@ -25,7 +25,7 @@ export function toStorableText(value: string): string {
  * The string of every contract (protocol actions, NATS commands, events, HTTP bodies): any
  * text but NUL and lone surrogates, refused with a `validation` error where they enter instead
  * of failing at the database (a 500, an `internal` answer). Stored events never held them, so
- * history still decodes. Chain `.min()` / `.max()` as on `SafeString`.
+ * history still decodes. Chain `.min()` / `.max()` as on `z.string()`.
  */
 export const SafeString = z.string().refine(isStorableText, {
   message: 'must not contain NUL (U+0000) or unpaired UTF-16 surrogates',
@@ -37,6 +37,7 @@ export const Id = SafeString.min(1).max(128);
 export function jsonByteLength(value: unknown): number {
   return new TextEncoder().encode(JSON.stringify(value)).length;
 }
+
 export const Timestamp = z.iso.datetime({ offset: true });
 
 export const AttachmentRef = z.object({

@@ -10,7 +10,7 @@ describe('a ticket from a long missed chat', () => {
 
   beforeAll(async () => {
     system = await ChatSystem.start({ routing: 1, ticketing: 1, env: { RTM_RATE_LIMIT_PER_SECOND: '1000', RTM_RATE_LIMIT_BURST: '1000' } });
-  });
+  }, 120_000);
 
   afterAll(async () => {
     for (const socket of sockets) socket.drop();
