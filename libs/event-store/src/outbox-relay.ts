@@ -1,5 +1,6 @@
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { ConnectionWatch, NatsConnectionLostError, untilJetStreamAnswers } from '@livedesk/messaging';
 import { eventSubject } from '@livedesk/contracts';
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
@@ -60,6 +61,7 @@ const HELD_BACK_RETRY_MS = 5;
  */
 export class OutboxRelay {
   private readonly js: JetStreamClient;
+  private watch: ConnectionWatch | undefined;
   private session: pg.Client | undefined;
   private running = false;
   private loop: Promise<void> | undefined;
@@ -86,6 +88,7 @@ export class OutboxRelay {
       subjectPrefix: this.options.subjectPrefix,
       replicas: this.options.replicas ?? 1,
     });
+    this.watch = new ConnectionWatch(this.options.nats);
     this.running = true;
     this.loop = this.run();
   }
@@ -97,6 +100,7 @@ export class OutboxRelay {
     await this.loop;
     if (this.session) await this.saveCheckpoint().catch(() => undefined);
     await this.releaseSession();
+    this.watch?.stop();
   }
 
   /**
@@ -116,6 +120,7 @@ export class OutboxRelay {
     this.session = undefined;
     this.requestWake();
     await this.loop?.catch(() => undefined);
+    this.watch?.stop();
   }
 
   private async run(): Promise<void> {
@@ -141,6 +146,16 @@ export class OutboxRelay {
         await this.sleep(read.heldBack ? HELD_BACK_RETRY_MS : (this.options.fallbackPollMs ?? 1000));
       } catch (error) {
         if (!this.running) break;
+        if (error instanceof NatsConnectionLostError) {
+          // NATS went away under the batch (or was away): the acks of what was sent are not
+          // coming, and waiting out the publish timeouts kept pushes seconds late after NATS
+          // returned. Keep the leadership and the checkpoint (everything before it was acked),
+          // wait until JetStream answers again, and publish the batch again: JetStream drops
+          // the repeats by message id.
+          log?.warn('NATS is away; the outbox relay publishes again once JetStream answers');
+          await untilJetStreamAnswers(this.options.nats, this.watch!, { stopped: () => !this.running });
+          continue;
+        }
         log?.error({ err: error }, 'outbox relay round failed; retrying from the stored checkpoint');
         // Some events of the batch may be published already; starting again from the stored
         // checkpoint re-publishes them and JetStream drops the repeats.
@@ -153,12 +168,14 @@ export class OutboxRelay {
   private async publish(events: readonly RecordedEvent[]): Promise<void> {
     // Pipelined on one connection: the server stores them in the order sent, so the order of
     // each stream is kept; every publish must be acknowledged before the checkpoint moves.
-    await Promise.all(
-      events.map((event) =>
-        this.js.publish(eventSubject(this.options.subjectPrefix, event.streamId), JSON.stringify(toEnvelope(event)), {
-          msgID: event.eventId,
-          expect: { streamName: this.options.streamName },
-        }),
+    await this.watch!.unlessDisconnected(() =>
+      Promise.all(
+        events.map((event) =>
+          this.js.publish(eventSubject(this.options.subjectPrefix, event.streamId), JSON.stringify(toEnvelope(event)), {
+            msgID: event.eventId,
+            expect: { streamName: this.options.streamName },
+          }),
+        ),
       ),
     );
   }

@@ -14,8 +14,9 @@ export interface TestNats {
   cleanup(): Promise<void>;
 }
 
-export async function createTestNats(): Promise<TestNats> {
-  const { natsUrl } = await serviceUrls();
+/** `url`: a NATS server of the test's own (`OwnNatsServer`) instead of the shared one. */
+export async function createTestNats(url?: string): Promise<TestNats> {
+  const natsUrl = url ?? (await serviceUrls()).natsUrl;
   const id = uniqueTestId();
   const connection = await connect({ servers: natsUrl, name: `test-${id}` });
   const streamPrefix = id.toUpperCase();

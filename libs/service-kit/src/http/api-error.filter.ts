@@ -1,7 +1,7 @@
 import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import { DomainError, type ErrorCode } from '@livedesk/contracts';
-import { CommandFailedError, CommandTimeoutError, NoRespondersError } from '@livedesk/messaging';
+import { CommandFailedError, DependencyUnavailableError } from '@livedesk/messaging';
 import { ApiError } from './api-error.js';
 
 const CODE_OF_STATUS: Partial<Record<number, ErrorCode>> = {
@@ -20,13 +20,16 @@ const CODE_OF_STATUS: Partial<Record<number, ErrorCode>> = {
 export interface ApiErrorAnswer {
   status: number;
   body: { error: { code: ErrorCode; message: string; reason?: string } };
+  /** `Retry-After` in seconds, for a 503 whose dependency is expected back soon. */
+  retryAfterSeconds?: number;
 }
 
 /** A refusal of a domain rule or of a service the request needed, as an `ApiError`; anything else as it is. */
 function asApiError(exception: unknown): unknown {
   if (exception instanceof DomainError) return new ApiError(exception.code, exception.message, exception.reason);
-  if (exception instanceof NoRespondersError || exception instanceof CommandTimeoutError) {
-    return new ApiError('unavailable', 'a service this request needs does not answer; try again', 'dependency_unavailable');
+  if (exception instanceof DependencyUnavailableError) {
+    // The owning service, or NATS itself during an outage (docs/nats-outages.md).
+    return new ApiError('unavailable', 'a service this request needs does not answer; try again', 'dependency_unavailable', exception.retryAfterMs);
   }
   if (exception instanceof CommandFailedError && exception.code === 'validation') return new ApiError('validation', exception.message, exception.reason);
   return exception;
@@ -37,7 +40,8 @@ export function apiErrorOf(thrown: unknown): ApiErrorAnswer {
   const exception = asApiError(thrown);
   if (exception instanceof ApiError) {
     const error = { code: exception.code, message: exception.message, ...(exception.reason ? { reason: exception.reason } : {}) };
-    return { status: exception.status, body: { error } };
+    const retryAfter = exception.retryAfterMs === undefined ? {} : { retryAfterSeconds: Math.max(1, Math.ceil(exception.retryAfterMs / 1000)) };
+    return { status: exception.status, body: { error }, ...retryAfter };
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
@@ -68,8 +72,11 @@ export class ApiErrorFilter extends BaseExceptionFilter {
     if (!path.startsWith('/v1/')) return super.catch(exception, host);
     const adapter = this.applicationRef ?? this.httpAdapterHost?.httpAdapter;
     if (!adapter) return super.catch(exception, host);
-    const { status, body } = apiErrorOf(exception);
-    if (status >= 500) {
+    const { status, body, retryAfterSeconds } = apiErrorOf(exception);
+    if (retryAfterSeconds !== undefined) adapter.setHeader(http.getResponse(), 'Retry-After', String(retryAfterSeconds));
+    if (retryAfterSeconds !== undefined) {
+      this.logger.warn(`${request.method ?? ''} ${path}: ${exception instanceof Error ? exception.message : String(exception)}`);
+    } else if (status >= 500) {
       this.logger.error(`${request.method ?? ''} ${path} failed: ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`);
     }
     adapter.reply(http.getResponse(), body, status);
