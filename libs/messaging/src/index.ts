@@ -23,3 +23,4 @@ export { ensureStream, type EnsureStreamOptions } from './jetstream/ensure-strea
 export { ensureDurableConsumer, type EnsureDurableConsumerOptions } from './jetstream/ensure-durable-consumer.js';
 export { ConnectionWatch, NatsConnectionLostError } from './connection/connection-watch.js';
 export { untilJetStreamAnswers, type UntilJetStreamAnswersOptions } from './jetstream/until-jetstream-answers.js';
+export { OrderedFollower, type OrderedFollowerOptions } from './jetstream/ordered-follower.js';
