@@ -62,11 +62,11 @@ const DESCRIPTION = `The public WebSocket contract of the livedesk gateway, gene
 
 **Login first.** The first request on a connection is \`login\` with \`{token}\`; any other request before it answers an \`authentication\` error.
 
-**Errors.** A failed response has \`success: false\` and \`payload.error\` = \`{code, message, reason?, retry_after_ms?}\`; \`code\` is one of ${ErrorCode.options.map((code) => `\`${code}\``).join(', ')} (\`rate_limited\` with \`retry_after_ms\`). A frame that is not JSON gets an error response with \`request_id: null\`; an oversized frame may instead close the socket with code 1009. The connection otherwise stays up.
+**Errors.** A failed response has \`success: false\` and \`payload.error\` = \`{code, message, reason?, retry_after_ms?}\`; \`code\` is one of ${ErrorCode.options.map((code) => `\`${code}\``).join(', ')} (\`rate_limited\` with \`retry_after_ms\`; \`unavailable\`, reason \`dependency_unavailable\`, with \`retry_after_ms\` when a service the request needs, or the message bus itself, does not answer: try the same request again after that long; see docs/nats-outages.md). A frame that is not JSON gets an error response with \`request_id: null\`; an oversized frame may instead close the socket with code 1009. The connection otherwise stays up.
 
 **Idempotent client ids.** \`send_event\` carries \`event.client_id\`: a repeat of a client id answers with the event already stored instead of storing it twice, so a client may retry after a timeout or a reconnect.
 
-**Resume.** Every push about a chat carries its \`chat_id\` and the stream \`version\` of the event behind it. A client that reconnects calls \`get_chat\` with \`since_version\` = the last version it saw and receives every event it missed.
+**Resume.** Every push about a chat carries its \`chat_id\` and the stream \`version\` of the event behind it. A client that reconnects calls \`get_chat\` with \`since_version\` = the last version it saw and receives every event it missed. On one connection a chat's pushes come in version order without gaps: when the gateway finds versions missing from what it is about to push (an event delayed or lost between the store and the gateway), it fetches them from the store and pushes them first, so a client never silently misses one; a version is pushed once, though an event the client sent itself may come back as a push after an outage (the version tells it is the same).
 
 **Compatibility.** Request payloads are strict: an unknown field is a \`validation\` error. Responses and pushes may gain fields within version 1; clients ignore the fields they do not know.
 

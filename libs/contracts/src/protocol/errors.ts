@@ -21,6 +21,7 @@ export const ProtocolError = z.object({
   code: ErrorCode,
   message: z.string(),
   reason: z.string().optional(),
+  /** `rate_limited`, and `unavailable` while a dependency (a service, NATS) is away: when to try again. */
   retry_after_ms: z.number().int().nonnegative().optional(),
 });
 export type ProtocolError = z.infer<typeof ProtocolError>;
