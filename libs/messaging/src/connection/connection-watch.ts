@@ -20,7 +20,6 @@ export class ConnectionWatch {
   private closed = false;
   private readonly onDisconnect = new Set<() => void>();
   private readonly onReconnect = new Set<() => void>();
-  private readonly connectedWaiters = new Set<() => void>();
   private readonly statuses: AsyncIterable<Status> & { stop?: () => void };
 
   constructor(private readonly connection: NatsConnection) {
@@ -32,20 +31,6 @@ export class ConnectionWatch {
   /** Whether the connection is up now (false while it reconnects, and once it is closed). */
   get isConnected(): boolean {
     return this.connected && !this.closed && !this.connection.isClosed();
-  }
-
-  /** Resolves once the connection is up; at once when it is. Rejects if it closes instead. */
-  whenConnected(): Promise<void> {
-    if (this.isConnected) return Promise.resolve();
-    if (this.closed || this.connection.isClosed()) return Promise.reject(new NatsConnectionLostError());
-    return new Promise((resolve, reject) => {
-      const done = () => {
-        this.connectedWaiters.delete(done);
-        if (this.isConnected) resolve();
-        else reject(new NatsConnectionLostError());
-      };
-      this.connectedWaiters.add(done);
-    });
   }
 
   /**
@@ -83,7 +68,6 @@ export class ConnectionWatch {
         for (const listener of [...this.onDisconnect]) listener();
       } else if (status.type === 'reconnect') {
         this.connected = true;
-        for (const waiter of [...this.connectedWaiters]) waiter();
         for (const listener of [...this.onReconnect]) listener();
       } else if (status.type === 'close') {
         this.markClosed();
@@ -96,6 +80,5 @@ export class ConnectionWatch {
     this.closed = true;
     this.connected = false;
     for (const listener of [...this.onDisconnect]) listener();
-    for (const waiter of [...this.connectedWaiters]) waiter();
   }
 }
