@@ -59,13 +59,16 @@ describe('NATS killed and restarted under the relay and the subscriptions', () =
   });
 
   afterAll(async () => {
-    await nats?.restart();
-    await single?.stop();
-    await batched?.stop();
-    await relay?.stop();
-    await connection?.drain().catch(() => undefined);
-    await nats?.destroy();
-    await f?.close();
+    try {
+      await nats?.restart();
+      await single?.stop();
+      await batched?.stop();
+      await relay?.stop();
+      await connection?.drain().catch(() => undefined);
+    } finally {
+      await nats?.destroy();
+      await f?.close();
+    }
   });
 
   async function append(streamId: string): Promise<{ eventId: string; storedAt: number }> {

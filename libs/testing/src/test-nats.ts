@@ -18,7 +18,9 @@ export interface TestNats {
 export async function createTestNats(url?: string): Promise<TestNats> {
   const natsUrl = url ?? (await serviceUrls()).natsUrl;
   const id = uniqueTestId();
-  const connection = await connect({ servers: natsUrl, name: `test-${id}` });
+  // Reconnects for as long as the test runs: tests that restart their own NATS server
+  // (OwnNatsServer) still clean up through this connection afterwards.
+  const connection = await connect({ servers: natsUrl, name: `test-${id}`, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
   const streamPrefix = id.toUpperCase();
   return {
     url: natsUrl,

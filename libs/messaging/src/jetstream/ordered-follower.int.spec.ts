@@ -33,10 +33,13 @@ describe('OrderedFollower across NATS restarts', () => {
   });
 
   afterAll(async () => {
-    await nats?.restart();
-    await follower?.stop();
-    await connection?.drain().catch(() => undefined);
-    await nats?.destroy();
+    try {
+      await nats?.restart();
+      await follower?.stop();
+      await connection?.drain().catch(() => undefined);
+    } finally {
+      await nats?.destroy();
+    }
   });
 
   const publishedAt = new Map<number, number>();

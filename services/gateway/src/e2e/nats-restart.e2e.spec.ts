@@ -41,9 +41,12 @@ describe('NATS restarted under a running chat', () => {
 
   afterAll(async () => {
     for (const socket of sockets) socket.drop();
-    await nats?.restart();
-    await system?.stop();
-    await nats?.destroy();
+    try {
+      await nats?.restart();
+      await system?.stop();
+    } finally {
+      await nats?.destroy();
+    }
   });
 
   it('every push arrives within 2 s of its store and sends answer unavailable during the outage', async () => {
