@@ -1,5 +1,6 @@
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { ConnectionWatch, NatsConnectionLostError, untilJetStreamAnswers } from '@livedesk/messaging';
 import { eventSubject } from '@livedesk/contracts';
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
@@ -84,6 +85,7 @@ const HELD_BACK_RETRY_MS = 5;
  */
 export class OutboxRelay {
   private readonly js: JetStreamClient;
+  private watch: ConnectionWatch | undefined;
   private session: pg.Client | undefined;
   private running = false;
   private loop: Promise<void> | undefined;
@@ -125,6 +127,7 @@ export class OutboxRelay {
       subjectPrefix: this.options.subjectPrefix,
       replicas: this.options.replicas ?? 1,
     });
+    this.watch = new ConnectionWatch(this.options.nats);
     this.running = true;
     this.loop = this.run();
     this.replayer.start();
@@ -138,6 +141,7 @@ export class OutboxRelay {
     await this.loop;
     if (this.session) await this.saveCheckpoint().catch(() => undefined);
     await this.releaseSession();
+    this.watch?.stop();
   }
 
   /**
@@ -158,6 +162,7 @@ export class OutboxRelay {
     this.session = undefined;
     this.requestWake();
     await this.loop?.catch(() => undefined);
+    this.watch?.stop();
   }
 
   private async run(): Promise<void> {
@@ -183,6 +188,16 @@ export class OutboxRelay {
         await this.sleep(read.heldBack ? HELD_BACK_RETRY_MS : (this.options.fallbackPollMs ?? 1000));
       } catch (error) {
         if (!this.running) break;
+        if (error instanceof NatsConnectionLostError) {
+          // NATS went away under the batch (or was away): the acks of what was sent are not
+          // coming, and waiting out the publish timeouts kept pushes seconds late after NATS
+          // returned. Keep the leadership and the checkpoint (everything before it was acked),
+          // wait until JetStream answers again, and publish the batch again: JetStream drops
+          // the repeats by message id.
+          log?.warn('NATS is away; the outbox relay publishes again once JetStream answers');
+          await untilJetStreamAnswers(this.options.nats, this.watch!, { stopped: () => !this.running });
+          continue;
+        }
         log?.error({ err: error }, 'outbox relay round failed; retrying from the stored checkpoint');
         // A failed publish stored the checkpoint up to the failure, and the events acknowledged
         // after it are left out of the retry (publishedAhead); this process usually leads again
@@ -211,7 +226,8 @@ export class OutboxRelay {
     }
     // Pipelined on one connection: the server stores them in the order sent, so the order of
     // each stream is kept; every publish must be acknowledged before the checkpoint moves.
-    const results = await Promise.allSettled(outgoing.map((message) => this.send(message)));
+    // A connection that drops fails the whole round at once (NatsConnectionLostError, see run()).
+    const results = await this.watch!.unlessDisconnected(() => Promise.allSettled(outgoing.map((message) => this.send(message))));
     let failure: { index: number; error: unknown } | undefined;
     for (const [i, result] of results.entries()) {
       const message = outgoing[i]!;
@@ -221,7 +237,13 @@ export class OutboxRelay {
         const bytes = Buffer.byteLength(message.body, 'utf8');
         await this.park(message.event, 'refused', errorText(result.reason));
         const placeholder = { event: message.event, body: JSON.stringify(byReferenceEnvelope(message.event, { reason: 'refused', envelopeBytes: bytes })), placeholder: true };
-        const sent = await this.send(placeholder).then(() => undefined, (error: unknown) => error);
+        const sent = await this.watch!.unlessDisconnected(() => this.send(placeholder)).then(
+          () => undefined,
+          (error: unknown) => {
+            if (error instanceof NatsConnectionLostError) throw error;
+            return error;
+          },
+        );
         if (sent === undefined) continue;
         failure = { index: i, error: sent };
       } else if (result.status === 'rejected') {

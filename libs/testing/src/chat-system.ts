@@ -22,6 +22,8 @@ export interface ChatSystemOptions {
   testClock?: boolean;
   /** Extra environment for every process (rate limits, timeouts …). */
   env?: NodeJS.ProcessEnv;
+  /** A NATS server of the test's own (`OwnNatsServer`, one the test may kill) instead of the shared one. */
+  natsUrl?: string;
 }
 
 /**
@@ -46,13 +48,13 @@ export class ChatSystem {
 
   static async start(options: ChatSystemOptions = {}): Promise<ChatSystem> {
     const urls = await serviceUrls();
-    const [database, nats] = await Promise.all([createTestDatabase(), createTestNats()]);
+    const [database, nats] = await Promise.all([createTestDatabase(), createTestNats(options.natsUrl)]);
     const adminToken = randomBytes(24).toString('base64url');
     const jwtSecret = randomBytes(32).toString('base64url');
     const env = serviceEnvironment(
       {
         databaseUrl: database.url,
-        natsUrl: urls.natsUrl,
+        natsUrl: nats.url,
         redisUrl: urls.redisUrl,
         subjectPrefix: nats.subjectPrefix,
         streamPrefix: nats.streamPrefix,

@@ -17,3 +17,4 @@ export {
 export { ChatSystem, type ChatSystemOptions } from './chat-system.js';
 export { RtmTestClient, ResponseError, type Frame } from './rtm-test-client.js';
 export { setTestClock } from './test-clock.js';
+export { OwnNatsServer } from './own-nats-server.js';

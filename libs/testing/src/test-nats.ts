@@ -14,10 +14,13 @@ export interface TestNats {
   cleanup(): Promise<void>;
 }
 
-export async function createTestNats(): Promise<TestNats> {
-  const { natsUrl } = await serviceUrls();
+/** `url`: a NATS server of the test's own (`OwnNatsServer`) instead of the shared one. */
+export async function createTestNats(url?: string): Promise<TestNats> {
+  const natsUrl = url ?? (await serviceUrls()).natsUrl;
   const id = uniqueTestId();
-  const connection = await connect({ servers: natsUrl, name: `test-${id}` });
+  // Reconnects for as long as the test runs: tests that restart their own NATS server
+  // (OwnNatsServer) still clean up through this connection afterwards.
+  const connection = await connect({ servers: natsUrl, name: `test-${id}`, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
   const streamPrefix = id.toUpperCase();
   return {
     url: natsUrl,

@@ -22,6 +22,7 @@ export const ProtocolError = z.object({
   code: ErrorCode,
   message: SafeString,
   reason: SafeString.optional(),
+  /** `rate_limited`, and `unavailable` while a dependency (a service, NATS) is away: when to try again. */
   retry_after_ms: z.number().int().nonnegative().optional(),
 });
 export type ProtocolError = z.infer<typeof ProtocolError>;

@@ -1,6 +1,7 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { ClientNats, type PacketId, type ReadPacket, type WritePacket } from '@nestjs/microservices';
 import type { Msg, NatsConnection } from '@nats-io/transport-node';
+import { ConnectionWatch } from '../connection/connection-watch.js';
 import { prefixSubject } from '../subject-prefix.js';
 import { NoRespondersError } from './command-errors.js';
 
@@ -25,11 +26,14 @@ export interface CommandClientOptions {
 export class CommandClient extends ClientNats implements OnApplicationShutdown {
   readonly subjectPrefix: string;
   private readonly sharedConnection: NatsConnection | undefined;
+  /** The shared connection's state, so that `sendCommand` refuses at once while it is down. */
+  readonly connectionWatch: ConnectionWatch | undefined;
 
   constructor(options: CommandClientOptions) {
     super(options.url === undefined ? {} : { servers: options.url });
     this.subjectPrefix = options.subjectPrefix;
     this.sharedConnection = options.connection;
+    this.connectionWatch = options.connection ? new ConnectionWatch(options.connection) : undefined;
   }
 
   /** The NATS subject a pattern is published to. */
@@ -42,6 +46,7 @@ export class CommandClient extends ClientNats implements OnApplicationShutdown {
   }
 
   override async close(): Promise<void> {
+    this.connectionWatch?.stop();
     if (!this.sharedConnection) return super.close();
     // The shared connection belongs to NatsModule, which drains it last; only fail what waits.
     this.handleClose();

@@ -1,5 +1,17 @@
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect, type ConnectionOptions, type NatsConnection } from '@nats-io/transport-node';
 import type { NatsModuleOptions } from './nats-module-options.js';
+
+/**
+ * How every connection of a service rides out a NATS outage: it never gives up (nats.js stops
+ * after 10 attempts by default, which left a command server deaf after a 20 s outage), and a
+ * restarted server is found within a quarter second (docs/nats-outages.md promises catch-up
+ * within a second or two; an attempt against a server that is down costs one refused connect).
+ */
+export const RECONNECT_FOREVER: Pick<ConnectionOptions, 'reconnect' | 'maxReconnectAttempts' | 'reconnectTimeWait'> = {
+  reconnect: true,
+  maxReconnectAttempts: -1,
+  reconnectTimeWait: 250,
+};
 
 /**
  * Opens a connection that keeps reconnecting for as long as the process lives: a NATS server
@@ -10,9 +22,7 @@ export function openNatsConnection(options: NatsModuleOptions): Promise<NatsConn
   return connect({
     servers: options.url.split(',').map((url) => url.trim()),
     name: options.name,
-    reconnect: true,
-    maxReconnectAttempts: -1,
-    reconnectTimeWait: 1000,
+    ...RECONNECT_FOREVER,
     waitOnFirstConnect: false,
     timeout: options.connectTimeoutMs ?? 5000,
   });

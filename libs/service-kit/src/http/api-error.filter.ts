@@ -1,7 +1,7 @@
 import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import { DomainError, type ErrorCode } from '@livedesk/contracts';
-import { CommandFailedError, CommandTimeoutError, NoRespondersError } from '@livedesk/messaging';
+import { CommandFailedError, DependencyUnavailableError } from '@livedesk/messaging';
 import { ApiError } from './api-error.js';
 import { RateLimitedError } from './rate-limited-error.js';
 
@@ -21,15 +21,16 @@ const CODE_OF_STATUS: Partial<Record<number, ErrorCode>> = {
 export interface ApiErrorAnswer {
   status: number;
   body: { error: { code: ErrorCode; message: string; reason?: string; retry_after_ms?: number } };
-  /** `Retry-After` of a 429. */
+  /** `Retry-After` of a 429, or of a 503 whose dependency is expected back soon. */
   headers?: Record<string, string>;
 }
 
 /** A refusal of a domain rule or of a service the request needed, as an `ApiError`; anything else as it is. */
 function asApiError(exception: unknown): unknown {
   if (exception instanceof DomainError) return new ApiError(exception.code, exception.message, exception.reason);
-  if (exception instanceof NoRespondersError || exception instanceof CommandTimeoutError) {
-    return new ApiError('unavailable', 'a service this request needs does not answer; try again', 'dependency_unavailable');
+  if (exception instanceof DependencyUnavailableError) {
+    // The owning service, or NATS itself during an outage (docs/nats-outages.md).
+    return new ApiError('unavailable', 'a service this request needs does not answer; try again', 'dependency_unavailable', exception.retryAfterMs);
   }
   if (exception instanceof CommandFailedError && exception.code === 'validation') return new ApiError('validation', exception.message, exception.reason);
   return exception;
@@ -43,8 +44,15 @@ export function apiErrorOf(thrown: unknown): ApiErrorAnswer {
     return { status: HttpStatus.TOO_MANY_REQUESTS, body: { error }, headers: { 'retry-after': String(exception.retryAfterSeconds) } };
   }
   if (exception instanceof ApiError) {
-    const error = { code: exception.code, message: exception.message, ...(exception.reason ? { reason: exception.reason } : {}) };
-    return { status: exception.status, body: { error } };
+    const retryAfterMs = exception.retryAfterMs;
+    const error = {
+      code: exception.code,
+      message: exception.message,
+      ...(exception.reason ? { reason: exception.reason } : {}),
+      ...(retryAfterMs === undefined ? {} : { retry_after_ms: retryAfterMs }),
+    };
+    if (retryAfterMs === undefined) return { status: exception.status, body: { error } };
+    return { status: exception.status, body: { error }, headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) } };
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
@@ -76,7 +84,9 @@ export class ApiErrorFilter extends BaseExceptionFilter {
     const adapter = this.applicationRef ?? this.httpAdapterHost?.httpAdapter;
     if (!adapter) return super.catch(exception, host);
     const { status, body, headers } = apiErrorOf(exception);
-    if (status >= 500) {
+    if (status === HttpStatus.SERVICE_UNAVAILABLE && headers?.['retry-after'] !== undefined) {
+      this.logger.warn(`${request.method ?? ''} ${path}: ${exception instanceof Error ? exception.message : String(exception)}`);
+    } else if (status >= 500) {
       this.logger.error(`${request.method ?? ''} ${path} failed: ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`);
     }
     const response = http.getResponse<{ setHeader(name: string, value: string): void }>();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { DomainError } from '@livedesk/contracts';
-import { CommandFailedError, CommandTimeoutError, NoRespondersError } from '@livedesk/messaging';
+import { CommandFailedError, CommandTimeoutError, NatsUnavailableError, NoRespondersError } from '@livedesk/messaging';
 import { decodeCursor, InvalidCursorError } from '../refusals/keyset-cursor.js';
 import { ApiError } from './api-error.js';
 import { RateLimitedError } from './rate-limited-error.js';
@@ -26,9 +26,9 @@ describe('apiErrorOf', () => {
     expect(apiErrorOf(thrown).body.error).toMatchObject({ code: 'validation', reason: 'invalid_cursor' });
   });
 
-  it('answers a service that does not answer with 503, and its validation refusal with 400', () => {
-    for (const error of [new NoRespondersError('cmd.x'), new CommandTimeoutError('cmd.x', 3000)]) {
-      expect(apiErrorOf(error)).toMatchObject({ status: 503, body: { error: { code: 'unavailable', reason: 'dependency_unavailable' } } });
+  it('answers a service that does not answer, or NATS being away, with 503 and Retry-After, and its validation refusal with 400', () => {
+    for (const error of [new NoRespondersError('cmd.x'), new CommandTimeoutError('cmd.x', 3000), new NatsUnavailableError('cmd.x', 'reconnecting')]) {
+      expect(apiErrorOf(error)).toMatchObject({ status: 503, body: { error: { code: 'unavailable', reason: 'dependency_unavailable', retry_after_ms: 1000 } }, headers: { 'retry-after': '1' } });
     }
     expect(apiErrorOf(new CommandFailedError('cmd.x', 'validation', 'bad id', 'invalid_command'))).toMatchObject({ status: 400, body: { error: { reason: 'invalid_command' } } });
     expect(apiErrorOf(new CommandFailedError('cmd.x', 'internal_error', 'boom'))).toMatchObject({ status: 500, body: { error: { code: 'internal' } } });

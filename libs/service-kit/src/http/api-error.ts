@@ -22,6 +22,8 @@ export class ApiError extends Error {
     readonly code: ApiErrorCode,
     message: string,
     readonly reason?: string,
+    /** `unavailable`: when to try again, sent as `Retry-After` (whole seconds, rounded up). */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'ApiError';

@@ -1,4 +1,4 @@
-import { CommandFailedError, CommandTimeoutError, NoRespondersError } from '@livedesk/messaging';
+import { CommandFailedError, DependencyUnavailableError } from '@livedesk/messaging';
 import { ErrorCode, type ProtocolError } from '@livedesk/contracts';
 import { z } from 'zod';
 
@@ -26,8 +26,9 @@ export class RtmError extends Error {
 
 /**
  * Any failure of a request as the client sees it. A command's own refusal keeps its code and
- * reason; a service that does not answer is `unavailable`; everything else is `internal` with
- * no detail (the log has it).
+ * reason; a dependency that does not answer (the owning service, or NATS itself during an
+ * outage) is `unavailable` with `retry_after_ms`; everything else is `internal` with no detail
+ * (the log has it).
  */
 export function toProtocolError(error: unknown): ProtocolError {
   if (error instanceof RtmError) return error.toProtocolError();
@@ -37,8 +38,13 @@ export function toProtocolError(error: unknown): ProtocolError {
     if (code.success) return { code: code.data, message: error.message, ...(error.reason ? { reason: error.reason } : {}) };
     return { code: 'internal', message: 'internal error' };
   }
-  if (error instanceof NoRespondersError || error instanceof CommandTimeoutError) {
-    return { code: 'unavailable', message: 'the service is unavailable, try again' };
+  if (error instanceof DependencyUnavailableError) {
+    return {
+      code: 'unavailable',
+      message: 'the service is unavailable, try again',
+      reason: 'dependency_unavailable',
+      retry_after_ms: error.retryAfterMs,
+    };
   }
   return { code: 'internal', message: 'internal error' };
 }

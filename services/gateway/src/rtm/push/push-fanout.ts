@@ -5,7 +5,9 @@ import { NATS_CONNECTION } from '@livedesk/messaging';
 import { SERVICE_CONFIG, type ServiceConfig } from '@livedesk/service-kit';
 import { ConversationClient } from '../conversation-client.js';
 import { evolveParticipants, ParticipantsCache, type ChatParticipants } from './chat-participants.js';
+import { ChatEventSequencer, type ChatEvent } from './chat-event-sequencer.js';
 import { EventFollower } from './event-follower.js';
+import { readChatEventsBetween } from './read-chat-events.js';
 import { PushDelivery } from './push-delivery.js';
 import { pushesForEvent, type PlannedPush } from './pushes-for-event.js';
 
@@ -15,11 +17,18 @@ const GATEWAY_ACTOR = { kind: 'system', id: 'gateway' } as const;
  * Follows every conversation event and pushes it to the sockets of this replica that should
  * see it (event-follower.ts): every replica reads every event, so a push reaches a socket
  * whichever replica holds it; clients of a replica that restarted catch up with `get_chat
- * since_version` when they reconnect, which is what protocol.md asks of them.
+ * since_version` when they reconnect, which is what protocol.md asks of them. A chat's pushes
+ * go out gapless and in version order (`ChatEventSequencer`): a version that skips ahead makes
+ * the fan-out fetch the missing events from the conversation service and push them first.
  */
 @Injectable()
 export class PushFanout extends EventFollower {
   private readonly participants = new ParticipantsCache();
+  private readonly sequencer = new ChatEventSequencer({
+    fetchSince: (organizationId, chatId, sinceVersion, beforeVersion) => this.eventsBetween(organizationId, chatId, sinceVersion, beforeVersion),
+    onGap: (chatId, gap) => this.logger.warn(`chat ${chatId}: versions ${gap.since + 1}..${gap.version - 1} never came; pushed ${gap.filled} fetched from the conversation service`),
+    onGapFillFailed: (chatId, error) => this.logger.error({ err: error }, `chat ${chatId}: could not fetch the events missing from its pushes`),
+  });
 
   constructor(
     @Inject(NATS_CONNECTION) nats: NatsConnection,
@@ -41,18 +50,24 @@ export class PushFanout extends EventFollower {
   protected async handle(envelope: EventEnvelope): Promise<void> {
     const chatId = envelope.stream_id.slice('conversation-'.length);
     const event = { ...envelope, data: allEvents.decode(envelope.type, envelope.schema_version, envelope.data) };
+    await this.sequencer.accept(chatId, event, (next) => this.push(chatId, next));
+  }
+
+  private async push(chatId: string, event: ChatEvent): Promise<void> {
     let before = this.participants.get(chatId);
     let after = evolveParticipants(before, event);
     if (!after) {
       // A chat that started before this replica did: ask the conversation service once.
-      const loaded = await this.load(envelope.organization_id, chatId);
+      const loaded = await this.load(event.organization_id, chatId);
       if (!loaded) return;
       before = undefined;
       after = loaded.participants;
     }
     this.participants.set(chatId, after);
-    const origin = typeof envelope.metadata.origin === 'string' ? envelope.metadata.origin : undefined;
-    await this.deliver(envelope.organization_id, chatId, pushesForEvent(event, chatId, before, after), origin);
+    // Events fetched to fill a gap carry no origin: the socket that sent one may see it twice
+    // (its response and a push), with one version, as after any reconnect.
+    const origin = typeof event.metadata.origin === 'string' ? event.metadata.origin : undefined;
+    await this.deliver(event.organization_id, chatId, pushesForEvent(event, chatId, before, after), origin);
   }
 
   private async deliver(organizationId: string, chatId: string, pushes: PlannedPush[], origin: string | undefined): Promise<void> {
@@ -64,6 +79,24 @@ export class PushFanout extends EventFollower {
       payloadOf: async (push) =>
         push.action === 'incoming_chat' ? { ...push.payload, chat: (await this.load(organizationId, chatId))?.chat } : push.payload,
     });
+  }
+
+  /** Events of a gap, as get_chat gives them to agents (the fan-out decides who sees what). */
+  private async eventsBetween(organizationId: string, chatId: string, sinceVersion: number, beforeVersion: number): Promise<ChatEvent[]> {
+    const views = await readChatEventsBetween(
+      (since) => this.conversations.query('get', { organization_id: organizationId, actor: GATEWAY_ACTOR, chat_id: chatId, since_version: since }),
+      sinceVersion,
+      beforeVersion,
+    );
+    return views.map((view) => ({
+      event_id: view.event_id,
+      organization_id: organizationId,
+      stream_version: view.version,
+      type: view.type,
+      data: view.data,
+      occurred_at: view.created_at,
+      metadata: {},
+    }));
   }
 
   private async load(organizationId: string, chatId: string): Promise<{ participants: ChatParticipants; chat: ChatSummary } | undefined> {

@@ -1,4 +1,5 @@
-import { toChatEventView, type EventEnvelope } from '@livedesk/contracts';
+import { toChatEventView } from '@livedesk/contracts';
+import type { ChatEvent } from './chat-event-sequencer.js';
 import type { ChatParticipants } from './chat-participants.js';
 
 /** Who a push goes to: the chat's customer, one agent, the organization's supervisors or all its agents. */
@@ -25,7 +26,7 @@ const DEACTIVATIONS: Record<string, 'resolved' | 'closed' | 'missed'> = {
  * (`before`) and after it (`after`). Pure, so every rule of who sees what is unit-tested.
  * Every push carries `chat_id` and the event's stream `version` (protocol.md: resume).
  */
-export function pushesForEvent(event: EventEnvelope, chatId: string, before: ChatParticipants | undefined, after: ChatParticipants): PlannedPush[] {
+export function pushesForEvent(event: ChatEvent, chatId: string, before: ChatParticipants | undefined, after: ChatParticipants): PlannedPush[] {
   const about = { chat_id: chatId, version: event.stream_version };
   const data = event.data as Record<string, unknown>;
   const customer: Recipient = { kind: 'customer', customerId: after.customerId };

@@ -1,0 +1,28 @@
+import type { ChatEventView } from '@livedesk/contracts';
+
+/** One answer of get_chat as far as reading events goes (`has_more` once get_chat pages). */
+export interface ChatEventsPage {
+  events: readonly ChatEventView[];
+  has_more?: boolean;
+}
+
+/**
+ * The chat's events after `sinceVersion` and before `beforeVersion`, oldest first, read with
+ * get_chat since_version page after page while it answers `has_more`: the one place that
+ * knows how get_chat pages.
+ */
+export async function readChatEventsBetween(
+  readPage: (sinceVersion: number) => Promise<ChatEventsPage>,
+  sinceVersion: number,
+  beforeVersion: number,
+): Promise<ChatEventView[]> {
+  const events: ChatEventView[] = [];
+  let since = sinceVersion;
+  for (;;) {
+    const page = await readPage(since);
+    events.push(...page.events.filter((event) => event.version > since && event.version < beforeVersion));
+    const last = page.events.at(-1)?.version;
+    if (page.has_more !== true || last === undefined || last <= since || last >= beforeVersion - 1) return events;
+    since = last;
+  }
+}
