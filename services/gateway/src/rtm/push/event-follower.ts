@@ -2,7 +2,7 @@ import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from 
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { EventEnvelope, eventSubjectWildcard } from '@livedesk/contracts';
-import { ensureEventStream } from '@livedesk/event-store';
+import { ensureEventStream, isByReference } from '@livedesk/event-store';
 import { OrderedFollower } from '@livedesk/messaging';
 import type { ServiceConfig } from '@livedesk/service-kit';
 
@@ -34,7 +34,10 @@ export abstract class EventFollower implements OnApplicationBootstrap, OnApplica
       nats: this.nats,
       stream: this.config.LIVEDESK_EVENTS_STREAM,
       filterSubject: eventSubjectWildcard(this.config.LIVEDESK_SUBJECT_PREFIX, this.category),
-      handle: (message) => this.handle(EventEnvelope.parse(message.json())),
+      handle: (message) => {
+        const envelope = EventEnvelope.parse(message.json());
+        return isByReference(envelope) ? this.handleByReference(envelope) : this.handle(envelope);
+      },
       onError: (error, message) => this.logger.error({ err: error, subject: message.subject }, `push failed for a ${this.category} event`),
       onResume: (reason, fromSequence) => this.logger.log(`following ${this.category} events again from sequence ${fromSequence}: ${reason}`),
     });
@@ -46,4 +49,13 @@ export abstract class EventFollower implements OnApplicationBootstrap, OnApplica
   }
 
   protected abstract handle(event: EventEnvelope): Promise<void>;
+
+  /**
+   * A placeholder the outbox relay published for an event NATS could not carry
+   * (docs/dead-letters.md): it has no data to push. By default it is skipped, and clients read
+   * the chat or ticket over the API; a follower that can fetch the event overrides this.
+   */
+  protected async handleByReference(event: EventEnvelope): Promise<void> {
+    this.logger.warn(`${event.type} ${event.event_id} of ${event.stream_id} was published by reference; no push for it`);
+  }
 }

@@ -53,6 +53,15 @@ export class PushFanout extends EventFollower {
     await this.sequencer.accept(chatId, event, (next) => this.push(chatId, next));
   }
 
+  /** An event published by reference (too large for NATS) is read from the conversation service and pushed in its place. */
+  protected override async handleByReference(envelope: EventEnvelope): Promise<void> {
+    const chatId = envelope.stream_id.slice('conversation-'.length);
+    const version = envelope.stream_version;
+    const [event] = await this.eventsBetween(envelope.organization_id, chatId, version - 1, version + 1);
+    if (!event) return super.handleByReference(envelope);
+    await this.sequencer.accept(chatId, event, (next) => this.push(chatId, next));
+  }
+
   private async push(chatId: string, event: ChatEvent): Promise<void> {
     let before = this.participants.get(chatId);
     let after = evolveParticipants(before, event);
@@ -84,7 +93,7 @@ export class PushFanout extends EventFollower {
   /** Events of a gap, as get_chat gives them to agents (the fan-out decides who sees what). */
   private async eventsBetween(organizationId: string, chatId: string, sinceVersion: number, beforeVersion: number): Promise<ChatEvent[]> {
     const views = await readChatEventsBetween(
-      (since) => this.conversations.query('get', { organization_id: organizationId, actor: GATEWAY_ACTOR, chat_id: chatId, since_version: since }),
+      (since, limit) => this.conversations.query('get', { organization_id: organizationId, actor: GATEWAY_ACTOR, chat_id: chatId, since_version: since, limit }),
       sinceVersion,
       beforeVersion,
     );

@@ -1,9 +1,11 @@
-import type { ChatEventView } from '@livedesk/contracts';
+import { CHAT_PAGE_MAX_EVENTS, type ChatEventView } from '@livedesk/contracts';
 
-/** One answer of get_chat as far as reading events goes (`has_more` once get_chat pages). */
+/** One answer of get_chat as far as reading events goes. */
 export interface ChatEventsPage {
   events: readonly ChatEventView[];
   has_more?: boolean;
+  /** Where the next page starts (past events this reader may not see, too). */
+  next_since_version?: number;
 }
 
 /**
@@ -12,16 +14,16 @@ export interface ChatEventsPage {
  * knows how get_chat pages.
  */
 export async function readChatEventsBetween(
-  readPage: (sinceVersion: number) => Promise<ChatEventsPage>,
+  readPage: (sinceVersion: number, limit: number) => Promise<ChatEventsPage>,
   sinceVersion: number,
   beforeVersion: number,
 ): Promise<ChatEventView[]> {
   const events: ChatEventView[] = [];
   let since = sinceVersion;
   for (;;) {
-    const page = await readPage(since);
+    const page = await readPage(since, Math.min(CHAT_PAGE_MAX_EVENTS, Math.max(1, beforeVersion - 1 - since)));
     events.push(...page.events.filter((event) => event.version > since && event.version < beforeVersion));
-    const last = page.events.at(-1)?.version;
+    const last = page.next_since_version ?? page.events.at(-1)?.version;
     if (page.has_more !== true || last === undefined || last <= since || last >= beforeVersion - 1) return events;
     since = last;
   }
