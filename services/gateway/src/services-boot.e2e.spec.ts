@@ -119,6 +119,8 @@ describe('every service boots, reports health and metrics, and stops on SIGTERM'
       postgres: 'up',
       nats: 'up',
       redis: 'up',
+      // Routing is ready only while its Redis state is whole (docs/routing-recovery.md).
+      ...(service === 'routing' ? { routing_state: 'up' } : {}),
     });
 
     const live = await fetch(`${base}/health/live`, { headers: { 'x-request-id': `e2e-${service}` } });
