@@ -45,8 +45,13 @@ export interface TicketOutcome {
   events: StoredTicketEvent[];
 }
 
-/** A loser of an optimistic-concurrency race decides again, for this long at most. */
-const RETRY_BUDGET_MS = 3000;
+/**
+ * A loser of an optimistic-concurrency race decides again, for this long at most, after a
+ * random pause that grows with each lost race (many writers of one ticket retrying at once
+ * would otherwise keep colliding).
+ */
+const RETRY_BUDGET_MS = 5000;
+const RETRY_PAUSE_MAX_MS = 100;
 /** References list the first Message-ID of the thread and the latest ones (RFC 5322 allows trimming). */
 const MAX_REFERENCES = 20;
 
@@ -85,7 +90,7 @@ export class TicketCommands {
   async execute(ticketId: string, command: TicketCommand, context: TicketCommandContext): Promise<TicketOutcome> {
     const streamId = ticketStreamId(ticketId);
     const deadline = Date.now() + RETRY_BUDGET_MS;
-    for (;;) {
+    for (let conflicts = 0; ; ) {
       const history = await this.store.readStream(streamId);
       const loaded = foldTicket(history);
       if (loaded.organizationId !== undefined && loaded.organizationId !== context.organizationId) throw refuse.ticketNotFound();
@@ -133,7 +138,8 @@ export class TicketCommands {
         return { ticket: after, duplicate: false, events: stored };
       } catch (error) {
         if (error instanceof StreamVersionConflictError && Date.now() < deadline) {
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * 5));
+          conflicts += 1;
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(RETRY_PAUSE_MAX_MS, 2 ** conflicts)));
           continue;
         }
         if (error instanceof StreamOwnershipError) throw refuse.ticketNotFound();
