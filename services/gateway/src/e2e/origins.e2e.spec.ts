@@ -159,6 +159,27 @@ describe('allowed origins: organization settings and sockets', () => {
       }
     });
 
+    it("closes the open sockets of an origin the organization removes (4403), and no others", async () => {
+      const { organization_id: org } = await system.createOrganization('Moving site');
+      await call('PATCH', `/v1/organizations/${org}`, { allowed_origins: [SHOP, 'https://new-shop.example'] }, system.adminToken);
+      const sockets = new Map<string, OriginSocket>();
+      for (const [name, origin, replica] of [['old on 0', SHOP, 0], ['old on 1', SHOP, 1], ['new', 'https://new-shop.example', 1], ['app', undefined, 1]] as const) {
+        const socket = await customerSocket(origin, replica);
+        if (!(socket instanceof OriginSocket)) throw new Error('the upgrade was refused');
+        expect((await socket.login(await system.customerToken(org))).success).toBe(true);
+        sockets.set(name, socket);
+      }
+      expect((await call('PATCH', `/v1/organizations/${org}`, { allowed_origins: ['https://new-shop.example'] }, system.adminToken)).status).toBe(200);
+      expect(await sockets.get('old on 0')!.closed).toEqual({ code: 4403, reason: 'origin not allowed' });
+      expect(await sockets.get('old on 1')!.closed).toEqual({ code: 4403, reason: 'origin not allowed' });
+      // Each replica rechecks its sockets one after another: give a wrong close time to happen.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      for (const name of ['new', 'app']) {
+        expect([name, sockets.get(name)!.socket.readyState]).toEqual([name, WebSocket.OPEN]);
+        sockets.get(name)!.socket.close();
+      }
+    });
+
     it('follows a PATCH on every replica at once, without waiting for the cache to expire', async () => {
       const { organization_id: org } = await system.createOrganization('Late site');
       const token = await system.customerToken(org);
