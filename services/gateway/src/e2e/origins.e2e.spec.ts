@@ -135,6 +135,31 @@ describe('allowed origins: organization settings and sockets', () => {
     });
   });
 
+  describe('POST /v1/customer/token on a running gateway', () => {
+    it('answers the preflight of a listed origin only, and issues tokens to its own organization only', async () => {
+      const { organization_id: org } = await system.createOrganization('Token shop');
+      const { organization_id: elsewhere } = await system.createOrganization('Token elsewhere');
+      await call('PATCH', `/v1/organizations/${org}`, { allowed_origins: ['https://token-shop.example'] }, system.adminToken);
+      const preflight = (origin: string) =>
+        fetch(`${system.gatewayUrl(1)}/v1/customer/token`, {
+          method: 'OPTIONS',
+          headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+        });
+      const listed = await preflight('https://token-shop.example');
+      expect([listed.status, listed.headers.get('access-control-allow-origin')]).toEqual([204, 'https://token-shop.example']);
+      expect((await preflight(STRANGER)).headers.get('access-control-allow-origin')).toBeNull();
+      const token = (organizationId: string) =>
+        fetch(`${system.gatewayUrl(1)}/v1/customer/token`, {
+          method: 'POST',
+          headers: { origin: 'https://token-shop.example', 'content-type': 'application/json' },
+          body: JSON.stringify({ organization_id: organizationId }),
+        });
+      expect((await token(org)).status).toBe(200);
+      const refused = await token(elsewhere);
+      expect([refused.status, ((await refused.json()) as any).error.reason]).toEqual([403, 'origin_not_allowed']);
+    });
+  });
+
   describe('customer sockets', () => {
     it("refuses a page's socket whose origin the organization does not list at login, and closes it with 4403", async () => {
       const { organization_id: org } = await system.createOrganization('Socket shop');
