@@ -37,6 +37,12 @@ describe('the gateway config', () => {
     });
   });
 
+  it('reads DESK_ORIGINS as normalized origins (none by default) and refuses an entry that is not one', () => {
+    expect(load({}).DESK_ORIGINS).toEqual([]);
+    expect(load({ DESK_ORIGINS: 'https://Desk.Example, http://localhost:5173' }).DESK_ORIGINS).toEqual(['https://desk.example', 'http://localhost:5173']);
+    expect(() => load({ DESK_ORIGINS: 'https://desk.example/app' })).toThrow(/DESK_ORIGINS: "https:\/\/desk.example\/app" is not an origin/);
+  });
+
   it('refuses secrets that are too short, in any environment', () => {
     const attempt = () => load({ LIVEDESK_ADMIN_TOKEN: 'short', LIVEDESK_JWT_SECRET: 'x'.repeat(31) });
     expect(attempt).toThrow(/LIVEDESK_ADMIN_TOKEN: must be at least 16 characters/);

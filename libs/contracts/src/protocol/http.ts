@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AgentKind, AgentRole } from '../actor.js';
 import { Id, SafeString, Timestamp } from '../common.js';
+import { AllowedOrigins } from './allowed-origin.js';
 
 /** The HTTP endpoints of protocol.md: tokens, and the organization setup API. */
 
@@ -28,6 +29,33 @@ export const CreateOrganizationRequest = z
   .strict();
 /** `identity_secret` (extension) signs customer identities; `default_group_id` takes chats that name no group. */
 export const CreateOrganizationResponse = z.object({ organization_id: Id, identity_secret: SafeString, default_group_id: Id });
+
+/**
+ * `GET /v1/organizations/:id` (protocol.md v1.1): the organization's settings. `allowed_origins`
+ * are the sites whose pages may fetch customer tokens (CORS) and open customer sockets; an
+ * empty list allows no browser page at all (apps and servers, which send no `Origin`, are not
+ * concerned). `time_zone` is read-only here: the metrics projection fixes it at creation.
+ */
+export const OrganizationSettings = z.object({
+  organization_id: Id,
+  name: SafeString,
+  time_zone: SafeString,
+  default_group_id: Id,
+  allowed_origins: z.array(SafeString),
+  created_at: Timestamp,
+});
+
+/**
+ * `PATCH /v1/organizations/:id` (protocol.md v1.1): the fields given replace the stored ones;
+ * `allowed_origins` replaces the whole list (normalized: lowercase, no default port,
+ * duplicates dropped). Answers `OrganizationSettings`.
+ */
+export const UpdateOrganizationRequest = z
+  .object({ name: SafeString.min(1).max(255).optional(), allowed_origins: AllowedOrigins.optional() })
+  .strict()
+  .refine((request) => request.name !== undefined || request.allowed_origins !== undefined, {
+    message: 'nothing to change: give name or allowed_origins',
+  });
 
 export const CreateAgentRequest = z
   .object({

@@ -10,6 +10,8 @@ export interface Organization {
   identitySecret: string;
   /** Takes the chats that name no group. */
   defaultGroupId: string;
+  /** Origins (`normalizeOrigin`) whose pages may fetch customer tokens and open customer sockets. */
+  allowedOrigins: string[];
   createdAt: Date;
 }
 
@@ -50,6 +52,13 @@ export interface AgentCredentials {
 export interface NewOrganization {
   name: string;
   timeZone?: string | undefined;
+}
+
+/** A change of settings (`PATCH /v1/organizations/:id`): the fields given replace the stored ones. */
+export interface OrganizationChanges {
+  name?: string | undefined;
+  /** Already normalized (`AllowedOrigins` of the contracts). */
+  allowedOrigins?: string[] | undefined;
 }
 
 export interface NewGroup {

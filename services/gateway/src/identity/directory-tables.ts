@@ -8,6 +8,8 @@ export interface OrganizationsTable {
   time_zone: Generated<string>;
   identity_secret: string;
   default_group_id: string;
+  /** Normalized origins (migrations/2026-12-05-02-allowed-origins.ts). */
+  allowed_origins: Generated<string[]>;
   created_at: Generated<Date>;
 }
 

@@ -28,7 +28,7 @@ describe('Directory', () => {
     await Promise.all([migrateDirectory(db), migrateDirectory(db), migrateDirectory(db)]);
     await migrateDirectory(db);
     const { rows } = await sql<{ name: string }>`SELECT name FROM public.directory_migrations`.execute(db);
-    expect(rows.map((row) => row.name)).toEqual(['2026-11-24-01-directory', '2026-11-24-02-canned-responses', '2026-12-05-01-agent-disabled']);
+    expect(rows.map((row) => row.name)).toEqual(['2026-11-24-01-directory', '2026-11-24-02-canned-responses', '2026-12-05-01-agent-disabled', '2026-12-05-02-allowed-origins']);
   });
 
   it('records a new organization as OrganizationCreated in its own stream, with the canonical time zone', async () => {
@@ -123,6 +123,21 @@ describe('Directory', () => {
     expect(await directory.findAgentByEmail('gone@example.com')).toMatchObject({ id: agentId, disabled: true });
     expect(await directory.setAgentDisabled(organizationId, agentId, false)).toMatchObject({ disabled: false });
     expect(await directory.setAgentDisabled(organizationId, 'no-such-agent', true)).toBeUndefined();
+  });
+
+  it("stores an organization's allowed origins, answers whether any organization lists an origin, and ignores unknown ids", async () => {
+    const { organizationId } = await directory.createOrganization({ name: 'Shop with a site' });
+    const other = await directory.createOrganization({ name: 'Shop without one' });
+    expect(await directory.allowedOrigins(organizationId)).toEqual([]);
+    expect(await directory.isOriginListed('https://listed.example')).toBe(false);
+    const updated = await directory.updateOrganization(organizationId, { allowedOrigins: ['https://listed.example', 'http://localhost:5173'] });
+    expect(updated).toMatchObject({ id: organizationId, name: 'Shop with a site', allowedOrigins: ['https://listed.example', 'http://localhost:5173'] });
+    expect(await directory.isOriginListed('https://listed.example')).toBe(true);
+    expect(await directory.isOriginListed('https://listed.example.evil.test')).toBe(false);
+    expect(await directory.allowedOrigins(other.organizationId)).toEqual([]);
+    expect(await directory.updateOrganization(organizationId, { name: 'Renamed' })).toMatchObject({ name: 'Renamed', allowedOrigins: ['https://listed.example', 'http://localhost:5173'] });
+    expect(await directory.updateOrganization('no-such-organization', { name: 'Nobody' })).toBeUndefined();
+    expect(await directory.allowedOrigins('no-such-organization')).toBeUndefined();
   });
 
   it('keeps one identified customer per external id even when logins race', async () => {

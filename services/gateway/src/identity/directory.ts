@@ -14,6 +14,7 @@ import type {
   NewGroup,
   NewOrganization,
   Organization,
+  OrganizationChanges,
 } from './directory-records.js';
 import type { DirectoryTables } from './directory-tables.js';
 import { IdentityError } from './identity-errors.js';
@@ -144,19 +145,46 @@ export class Directory {
   async getOrganization(organizationId: string): Promise<Organization | undefined> {
     const row = await this.db
       .selectFrom('directory.organizations')
-      .select(['id', 'name', 'time_zone', 'identity_secret', 'default_group_id', 'created_at'])
+      .select(ORGANIZATION_COLUMNS)
       .where('id', '=', organizationId)
       .executeTakeFirst();
-    return (
-      row && {
-        id: row.id,
-        name: row.name,
-        timeZone: row.time_zone,
-        identitySecret: row.identity_secret,
-        defaultGroupId: row.default_group_id,
-        createdAt: row.created_at,
-      }
-    );
+    return row && organizationOf(row);
+  }
+
+  /** Changes an organization's settings; answers it as it is now, or undefined when there is no such organization. */
+  async updateOrganization(organizationId: string, changes: OrganizationChanges): Promise<Organization | undefined> {
+    const set: { name?: string; allowed_origins?: string[] } = {};
+    if (changes.name !== undefined) set.name = changes.name;
+    if (changes.allowedOrigins !== undefined) set.allowed_origins = changes.allowedOrigins;
+    if (Object.keys(set).length === 0) return this.getOrganization(organizationId);
+    const row = await this.db
+      .updateTable('directory.organizations')
+      .set(set)
+      .where('id', '=', organizationId)
+      .returning(ORGANIZATION_COLUMNS)
+      .executeTakeFirst();
+    return row && organizationOf(row);
+  }
+
+  /** The origins an organization allows, or undefined when there is no such organization. */
+  async allowedOrigins(organizationId: string): Promise<string[] | undefined> {
+    const row = await this.db
+      .selectFrom('directory.organizations')
+      .select('allowed_origins')
+      .where('id', '=', organizationId)
+      .executeTakeFirst();
+    return row?.allowed_origins;
+  }
+
+  /** Whether any organization of the installation allows `origin` (the CORS preflight, which names no organization). */
+  async isOriginListed(origin: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('directory.organizations')
+      .select('id')
+      .where('allowed_origins', '@>', sql<string[]>`ARRAY[${origin}]::text[]`)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   async getGroup(organizationId: string, groupId: string): Promise<Group | undefined> {
@@ -330,6 +358,28 @@ export class Directory {
   }
 }
 
+
+const ORGANIZATION_COLUMNS = ['id', 'name', 'time_zone', 'identity_secret', 'default_group_id', 'allowed_origins', 'created_at'] as const;
+
+function organizationOf(row: {
+  id: string;
+  name: string;
+  time_zone: string;
+  identity_secret: string;
+  default_group_id: string;
+  allowed_origins: string[];
+  created_at: Date;
+}): Organization {
+  return {
+    id: row.id,
+    name: row.name,
+    timeZone: row.time_zone,
+    identitySecret: row.identity_secret,
+    defaultGroupId: row.default_group_id,
+    allowedOrigins: row.allowed_origins,
+    createdAt: row.created_at,
+  };
+}
 
 function unknownOrganization(organizationId: string): IdentityError {
   return new IdentityError('not_found', `no organization "${organizationId}"`);

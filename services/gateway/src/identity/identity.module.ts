@@ -1,4 +1,4 @@
-import { Logger, Module } from '@nestjs/common';
+import { Logger, Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type { Kysely } from 'kysely';
 import type { Redis } from 'ioredis';
@@ -22,6 +22,11 @@ import { ClientAddress } from './throttling/client-address.js';
 import { CustomerTokenThrottle } from './throttling/customer-token-throttle.js';
 import { LoginThrottle } from './throttling/login-throttle.js';
 import { VerificationGate } from './throttling/verification-gate.js';
+import { AllowedOrigins } from './origins/allowed-origins.js';
+import { CustomerCors } from './origins/customer-cors.middleware.js';
+import { DeskCors } from './origins/desk-cors.middleware.js';
+import { DeskOrigins } from './origins/desk-origins.js';
+import { OriginChecks } from './origins/origin-checks.js';
 
 /**
  * Who is who: organizations, groups, agents and customers (the `directory` schema), the
@@ -101,9 +106,28 @@ import { VerificationGate } from './throttling/verification-gate.js';
       useFactory: (db: Kysely<DirectoryTables>) => new CannedResponses(db as Kysely<any>),
       inject: [DATABASE],
     },
+    {
+      provide: AllowedOrigins,
+      useFactory: (directory: Directory, config: GatewayConfig) => new AllowedOrigins(directory, config.ALLOWED_ORIGINS_CACHE_SECONDS * 1000),
+      inject: [Directory, SERVICE_CONFIG],
+    },
+    { provide: DeskOrigins, useFactory: (config: GatewayConfig) => new DeskOrigins(config.DESK_ORIGINS), inject: [SERVICE_CONFIG] },
+    {
+      provide: OriginChecks,
+      useFactory: (origins: AllowedOrigins, desk: DeskOrigins) => new OriginChecks(origins, desk),
+      inject: [AllowedOrigins, DeskOrigins],
+    },
+    CustomerCors,
+    DeskCors,
     DirectoryMigration,
     { provide: APP_FILTER, useClass: ApiErrorFilter },
   ],
-  exports: [Directory, TokenService, CannedResponses, SetupAccess],
+  exports: [Directory, TokenService, CannedResponses, SetupAccess, AllowedOrigins, OriginChecks],
 })
-export class IdentityModule {}
+export class IdentityModule implements NestModule {
+  /** CORS of the token endpoints, preflights (OPTIONS) included (origins/customer-cors.middleware.ts). */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(CustomerCors).forRoutes({ path: 'v1/customer/token', method: RequestMethod.ALL });
+    consumer.apply(DeskCors).forRoutes({ path: 'v1/agent/token', method: RequestMethod.ALL });
+  }
+}

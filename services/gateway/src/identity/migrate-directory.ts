@@ -3,6 +3,7 @@ import { migrateEventStore, migrateSchema } from '@livedesk/event-store';
 import * as directory20261124 from './migrations/2026-11-24-01-directory.js';
 import * as cannedResponses20261124 from './migrations/2026-11-24-02-canned-responses.js';
 import * as agentDisabled20261205 from './migrations/2026-12-05-01-agent-disabled.js';
+import * as allowedOrigins20261205 from './migrations/2026-12-05-02-allowed-origins.js';
 
 /**
  * Brings the `directory` schema (organizations, groups, agents, customers, canned responses) up
@@ -17,6 +18,7 @@ export async function migrateDirectory(db: Kysely<any>): Promise<void> {
       '2026-11-24-01-directory': directory20261124,
       '2026-11-24-02-canned-responses': cannedResponses20261124,
       '2026-12-05-01-agent-disabled': agentDisabled20261205,
+      '2026-12-05-02-allowed-origins': allowedOrigins20261205,
     },
   });
 }

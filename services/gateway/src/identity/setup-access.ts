@@ -33,6 +33,19 @@ export class SetupAccess {
     throw new IdentityError('authorization', "only the installation admin or an admin of this organization may do this");
   }
 
+  /**
+   * As `requireOrganizationAdmin`, but an admin of another organization is told that there is no
+   * such organization (404, protocol.md v1.1: "also for another organization's ids"), so that an
+   * organization's id reveals nothing to another organization's admins.
+   */
+  async requireOrganizationAdminHidingOthers(authorization: string | undefined, organizationId: string): Promise<SetupCaller> {
+    const caller = await this.identify(authorization);
+    if (caller.kind === 'installation_admin') return caller;
+    if (caller.kind === 'organization_admin' && caller.organizationId === organizationId) return caller;
+    if (caller.kind === 'organization_admin') throw new IdentityError('not_found', `no organization "${organizationId}"`);
+    throw new IdentityError('authorization', "only the installation admin or an admin of this organization may do this");
+  }
+
   private async identify(authorization: string | undefined): Promise<SetupCaller | { kind: 'other' }> {
     const match = /^Bearer +(\S+) *$/i.exec(authorization ?? '');
     if (!match) throw new IdentityError('authentication', 'an Authorization: Bearer <token> header is required');

@@ -8,6 +8,7 @@ import { parseBody } from '@livedesk/service-kit';
 import { TokenService } from '@livedesk/auth';
 import { ClientAddress } from './throttling/client-address.js';
 import { CustomerTokenThrottle } from './throttling/customer-token-throttle.js';
+import { OriginChecks } from './origins/origin-checks.js';
 
 const [PasswordLogin, ApiKeyLogin] = AgentTokenRequest.options;
 
@@ -16,6 +17,9 @@ const [PasswordLogin, ApiKeyLogin] = AgentTokenRequest.options;
  * token is handed out, not a resource created (a customer row may be, as a side effect).
  * Both are throttled by the client's address (`ClientAddress`: X-Forwarded-For only from
  * trusted proxies), agent logins by account too; a throttled request answers 429 with Retry-After.
+ * A browser page's request is checked against its origin first (origins/origin-checks.ts): the
+ * organization's `allowed_origins` for customers, the desk's origins for agents; 403
+ * `origin_not_allowed` otherwise.
  */
 @Controller('v1')
 export class TokenController {
@@ -25,19 +29,23 @@ export class TokenController {
     @Inject(TokenService) private readonly tokens: TokenService,
     @Inject(ClientAddress) private readonly clientAddress: ClientAddress,
     @Inject(CustomerTokenThrottle) private readonly customerTokens: CustomerTokenThrottle,
+    @Inject(OriginChecks) private readonly origins: OriginChecks,
   ) {}
 
   @Post('customer/token')
   @HttpCode(HttpStatus.OK)
   async customerToken(@Req() http: IncomingMessage, @Body() body: unknown): Promise<z.infer<typeof TokenResponse>> {
     const request = parseBody(CustomerTokenRequest, body);
+    // Throttled first: each new organization id costs the origin check a directory read.
     await this.customerTokens.take(this.clientAddress.of(http));
+    await this.origins.requireCustomerOrigin(request.organization_id, http.headers.origin);
     return this.tokens.issue(await this.customerLogin.login(request.organization_id, request.identity));
   }
 
   @Post('agent/token')
   @HttpCode(HttpStatus.OK)
   async agentToken(@Req() http: IncomingMessage, @Body() body: unknown): Promise<z.infer<typeof TokenResponse>> {
+    this.origins.requireDeskOrigin(http);
     const address = this.clientAddress.of(http);
     // The request is one of two shapes; parsing the one it means gives errors about that one
     // ("password is required"), where the union would only say that neither matched.

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { RawData } from 'ws';
 import {
   agentActions,
@@ -11,6 +11,8 @@ import {
   type RequestId,
 } from '@livedesk/contracts';
 import { InvalidTokenError, TokenService } from '@livedesk/auth';
+import { IdentityError } from '../identity/identity-errors.js';
+import { OriginChecks } from '../identity/origins/origin-checks.js';
 import type { ActionContext, ActionHandler } from './action-context.js';
 import { AgentActions } from './agent-actions.js';
 import { ConnectionRegistry } from './connection-registry.js';
@@ -42,6 +44,7 @@ export class FrameDispatcher {
     private readonly customerActions: CustomerActions,
     private readonly agentActions: AgentActions,
     private readonly metrics: RtmMetrics,
+    @Inject(OriginChecks) private readonly origins: OriginChecks,
   ) {
     this.handlers = { customer: new Map(Object.entries(customerActions.handlers())), agent: new Map(Object.entries(agentActions.handlers())) };
   }
@@ -98,6 +101,7 @@ export class FrameDispatcher {
       const protocolError = toProtocolError(error);
       if (protocolError.code === 'internal') this.logger.error({ err: error, action }, 'request failed');
       connection.respond(errorFrame(requestId, action, protocolError));
+      if (error instanceof RtmError && error.closeWith) connection.close(error.closeWith.code, error.closeWith.reason);
       this.metrics.answered(connection.endpoint, label, protocolError.code, (performance.now() - started) / 1000);
     }
   }
@@ -117,6 +121,16 @@ export class FrameDispatcher {
     return handler!(context, parsed.data as never);
   }
 
+  /** A browser page's socket (it sent `Origin`) must come from one of the organization's `allowed_origins`. */
+  private async requireCustomerOrigin(connection: RtmConnection, organizationId: string): Promise<void> {
+    try {
+      await this.origins.requireCustomerOrigin(organizationId, connection.origin);
+    } catch (error) {
+      if (!(error instanceof IdentityError)) throw error;
+      throw new RtmError(error.code, error.message, error.reason, undefined, { code: ORIGIN_NOT_ALLOWED_CLOSE_CODE, reason: 'origin not allowed' });
+    }
+  }
+
   private async login(connection: RtmConnection, payload: { token: string }): Promise<unknown> {
     if (connection.principal) throw new RtmError('conflict', 'this connection is logged in already', 'already_logged_in');
     const principal = await this.tokens.verify(payload.token).catch((error: unknown) => {
@@ -126,6 +140,7 @@ export class FrameDispatcher {
     if (principal.kind !== connection.endpoint) {
       throw new RtmError('authentication', `this is a ${principal.kind} token; use /v1/${principal.kind}/rtm`, 'wrong_endpoint');
     }
+    if (principal.kind === 'customer') await this.requireCustomerOrigin(connection, principal.organizationId);
     connection.principal = principal;
     try {
       const context = contextOf(connection);
@@ -138,6 +153,13 @@ export class FrameDispatcher {
     }
   }
 }
+
+/**
+ * Close code of a customer socket whose page's origin the organization does not allow (the
+ * application range 4000–4999; 4403 echoes HTTP 403). The organization is known only from the
+ * token, so the check runs at `login`, which answers `authorization` / `origin_not_allowed` first.
+ */
+export const ORIGIN_NOT_ALLOWED_CLOSE_CODE = 4403;
 
 /** Close code of a socket that kept flooding (1008, policy violation). */
 const POLICY_VIOLATION = 1008;

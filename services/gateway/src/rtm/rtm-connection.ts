@@ -19,6 +19,8 @@ export class RtmConnection {
     readonly endpoint: RtmEndpoint,
     readonly socket: WebSocket,
     readonly rateLimit: FrameRateLimit,
+    /** The upgrade request's `Origin` header: a browser page's origin; undefined for apps, bots and servers. */
+    readonly origin?: string | undefined,
   ) {}
 
   get actor(): Actor | undefined {

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SERVICE_CONFIG } from '@livedesk/service-kit';
+import { OriginChecks } from '../identity/origins/origin-checks.js';
 import { AgentActions } from './agent-actions.js';
 import { ConnectionRegistry } from './connection-registry.js';
 import { FrameDispatcher } from './frame-dispatcher.js';
@@ -41,6 +42,7 @@ export class RtmServer implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly dispatcher: FrameDispatcher,
     private readonly metrics: RtmMetrics,
     private readonly agentActions: AgentActions,
+    @Inject(OriginChecks) private readonly origins: OriginChecks,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -74,10 +76,16 @@ export class RtmServer implements OnApplicationBootstrap, BeforeApplicationShutd
       socket.end(`HTTP/1.1 ${this.closing ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, endpoint));
+    // Agent sockets come from the desk only; known at the upgrade, as it names no organization.
+    // Customer sockets are checked at login, against the token's organization (frame-dispatcher.ts).
+    if (endpoint === 'agent' && !this.origins.isDeskRequest(request)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 18\r\n\r\norigin_not_allowed');
+      return;
+    }
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, endpoint, request.headers.origin));
   }
 
-  private accept(socket: WebSocket, endpoint: RtmEndpoint): void {
+  private accept(socket: WebSocket, endpoint: RtmEndpoint, origin: string | undefined): void {
     const connection = new RtmConnection(
       randomUUID(),
       endpoint,
@@ -87,6 +95,7 @@ export class RtmServer implements OnApplicationBootstrap, BeforeApplicationShutd
         burst: this.config.RTM_RATE_LIMIT_BURST,
         floodAllowance: this.config.RTM_RATE_LIMIT_CLOSE_AFTER,
       }),
+      origin,
     );
     this.registry.open(connection);
     this.metrics.connections.inc({ endpoint });

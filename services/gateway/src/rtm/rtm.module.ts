@@ -3,6 +3,8 @@ import { IdentityModule } from '../identity/identity.module.js';
 import { AgentActions } from './agent-actions.js';
 import { AgentChangedSignals } from './agents/agent-changed-signals.js';
 import { AgentsAdminController } from './agents/agents-admin.controller.js';
+import { OrganizationChangedSignals } from './organizations/organization-changed-signals.js';
+import { OrganizationSettingsController } from './organizations/organization-settings.controller.js';
 import { ChatCommands } from './chat-commands.js';
 import { ConnectionRegistry } from './connection-registry.js';
 import { ConversationClient } from './conversation-client.js';
@@ -23,12 +25,16 @@ import { TypingRelay } from './typing/typing-relay.js';
 import { VisitorDirectory } from './visitors/visitor-directory.js';
 import { VisitorSignals } from './visitors/visitor-signals.js';
 
-/** The real-time protocol: WebSocket endpoints, actions, pushes and typing; and disabling agents, which closes their sockets. */
+/**
+ * The real-time protocol: WebSocket endpoints, actions, pushes and typing; disabling agents,
+ * which closes their sockets; and organization settings, whose changes every replica must hear.
+ */
 @Module({
   imports: [IdentityModule],
-  controllers: [AgentsAdminController],
+  controllers: [AgentsAdminController, OrganizationSettingsController],
   providers: [
     AgentChangedSignals,
+    OrganizationChangedSignals,
     RtmMetrics,
     ConnectionRegistry,
     ConversationClient,

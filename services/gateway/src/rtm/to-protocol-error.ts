@@ -9,6 +9,8 @@ export class RtmError extends Error {
     message: string,
     readonly reason?: string,
     readonly retryAfterMs?: number,
+    /** Close the socket with this code and reason once the error response is sent. */
+    readonly closeWith?: { code: number; reason: string },
   ) {
     super(message);
     this.name = 'RtmError';

@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { Id } from '../common.js';
+
+/**
+ * Core NATS, `<prefix>.signal.organization_changed.<organization>`: the gateway, which owns the
+ * directory, says that an organization's settings changed (`PATCH /v1/organizations/:id`).
+ * Gateway replicas forget the allowed origins they cached for it. Not an event: the directory
+ * row is the truth, and a missed signal only waits for the cache's expiry.
+ */
+export const ORGANIZATION_CHANGED_SIGNAL = 'organization_changed';
+
+export const OrganizationChangedSignal = z.object({ organization_id: Id });
+export type OrganizationChangedSignal = z.infer<typeof OrganizationChangedSignal>;

@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ChatSystem } from '@livedesk/testing';
+import { spawnCli as livedesk } from './testing/spawn-cli.js';
+
+// `livedesk org get|set` as a real process against a real gateway.
+describe('livedesk org get and set', () => {
+  let system: ChatSystem;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    system = await ChatSystem.start({ gateways: 1 });
+    env = { LIVEDESK_URL: system.gatewayUrl(), LIVEDESK_ADMIN_TOKEN: system.adminToken };
+  }, 60_000);
+
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  it('sets the allowed origins and the name, reads them back, and clears the origins', async () => {
+    const { organization_id: org } = await system.createOrganization('CLI shop');
+    const set = await livedesk(['org', 'set', '--org', org, '--name', 'CLI shop online', '--allowed-origin', 'https://Shop.Example', 'http://localhost:5173'], env);
+    expect(set).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(set.stdout)).toMatchObject({ organization_id: org, name: 'CLI shop online', allowed_origins: ['https://shop.example', 'http://localhost:5173'] });
+    const got = await livedesk(['org', 'get', '--org', org], env);
+    expect(got).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(got.stdout)).toEqual(JSON.parse(set.stdout));
+    // The gateway acts on them: a page of the shop gets a token, another site's page does not.
+    const token = (origin: string) =>
+      fetch(`${system.gatewayUrl()}/v1/customer/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin },
+        body: JSON.stringify({ organization_id: org }),
+      });
+    expect((await token('https://shop.example')).status).toBe(200);
+    expect((await token('https://stranger.example')).status).toBe(403);
+    const cleared = await livedesk(['org', 'set', '--org', org, '--clear-allowed-origins'], env);
+    expect(JSON.parse(cleared.stdout).allowed_origins).toEqual([]);
+  });
+
+  it('reports an origin that is not one, and an unknown organization', async () => {
+    const { organization_id: org } = await system.createOrganization('CLI refusals');
+    const invalid = await livedesk(['org', 'set', '--org', org, '--allowed-origin', 'https://shop.example/widget'], env);
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toMatch(/^livedesk: validation: .*"https:\/\/shop\.example\/widget" is not an origin/);
+    const unknown = await livedesk(['org', 'get', '--org', 'nowhere'], env);
+    expect(unknown).toMatchObject({ code: 1, stderr: 'livedesk: not_found: no organization "nowhere"\n' });
+    const both = await livedesk(['org', 'set', '--org', org, '--allowed-origin', 'https://shop.example', '--clear-allowed-origins'], env);
+    expect(both.code).toBe(1);
+  });
+});
