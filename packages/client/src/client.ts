@@ -2,7 +2,7 @@ import { backoffDelay, type BackoffOptions } from './backoff.js';
 import { ChatTimeline } from './chat-timeline.js';
 import { Emitter } from './emitter.js';
 import { errorFromPayload, LivedeskError } from './errors.js';
-import type { BaseActions, ChatEventView, ChatSummary, CommonPushes, TokenResponse } from './protocol.js';
+import type { AttachmentRef, BaseActions, ChatEventView, ChatSummary, CommonPushes, TokenResponse } from './protocol.js';
 import { defaultWebSocket, frameText, OPEN, type WebSocketConstructor, type WebSocketLike } from './socket.js';
 import type { TokenProvider } from './tokens.js';
 
@@ -178,7 +178,7 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
   async sendMessage(
     chatId: string,
     text: string,
-    options: RequestOptions & { clientId?: string; attachments?: string[] } = {},
+    options: RequestOptions & { clientId?: string; attachments?: AttachmentRef[] } = {},
   ): Promise<ChatEventView> {
     const event = { type: 'message' as const, text, client_id: options.clientId ?? newClientId(), ...(options.attachments ? { attachments: options.attachments } : {}) };
     const { timeoutMs } = options;

@@ -76,16 +76,24 @@ export interface VersionResponse {
   version: number;
 }
 
+/** A file a message refers to (uploaded beforehand). */
+export interface AttachmentRef {
+  attachment_id: string;
+  name: string;
+  content_type: string;
+  size: number;
+}
+
 export interface MessageEvent {
   type: 'message';
   text: string;
   client_id: string;
-  attachments?: string[];
+  attachments?: AttachmentRef[];
 }
 
 export interface Author {
-  kind: string;
-  id: string;
+  kind: 'customer' | 'agent' | 'bot' | 'system';
+  id?: string;
 }
 
 export interface TokenResponse {
@@ -168,7 +176,7 @@ export interface CustomerActions {
     {
       group_id?: string;
       channel?: 'chat' | 'messaging';
-      message?: { text: string; client_id?: string; attachments?: string[] };
+      message?: { text: string; client_id?: string; attachments?: AttachmentRef[] };
       page?: { url?: string; title?: string; referrer?: string };
     },
     VersionResponse
