@@ -100,6 +100,8 @@ describe('CustomerClient against a scripted server', () => {
     };
     await c.connect();
     await server.until(() => server!.connections.length === 4 && server!.requests('login').length === 4);
+    // The fourth login's answer reaches the client a moment after the server saw the request.
+    await eventually(() => reconnects.length === 4);
     const opened = server.connections.map((connection) => connection.openedAt);
     const gaps = opened.slice(1).map((at, i) => at - opened[i]!);
     // Each gap is 30 ms of life plus the delay; a login resets the attempt count, so every delay is the first step's: 20–40 ms.
@@ -298,15 +300,38 @@ describe('CustomerClient against a scripted server', () => {
 
   it('maps a failed response to a LivedeskError with code, reason and retry_after_ms', async () => {
     server = await ScriptedServer.start(serve(new Chat(), (request, connection) => {
-      if (request.action !== 'send_event') return false;
-      connection.fail(request, { code: 'rate_limited', message: 'slow down', reason: 'too_many_messages', retry_after_ms: 1_200 });
+      if (request.action !== 'rate_chat') return false;
+      connection.fail(request, { code: 'rate_limited', message: 'slow down', reason: 'too_many_frames', retry_after_ms: 1_200 });
       return true;
     }));
     const c = customer({ watchChats: false });
     await c.connect();
-    const error = await c.sendMessage('chat-1', 'hi').catch((e: unknown) => e);
+    const error = await c.request('rate_chat', { chat_id: 'chat-1', score: 5 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LivedeskError);
-    expect(error).toMatchObject({ code: 'rate_limited', reason: 'too_many_messages', retryAfterMs: 1_200, retry_after_ms: 1_200, action: 'send_event', message: 'slow down' });
+    expect(error).toMatchObject({ code: 'rate_limited', reason: 'too_many_frames', retryAfterMs: 1_200, retry_after_ms: 1_200, action: 'rate_chat', message: 'slow down' });
+    const notFound = await c.request('close_chat', { chat_id: 'chat-1' }, { timeoutMs: 300 }).catch((e: unknown) => e);
+    expect(notFound).toBeInstanceOf(LivedeskError);
+    expect(notFound).toMatchObject({ code: 'timeout' });
+  });
+
+  it('asks a rate-limited send again after retry_after_ms, with the same client id', async () => {
+    const chat = new Chat();
+    let refused = 0;
+    server = await ScriptedServer.start(serve(chat, (request, connection) => {
+      if (request.action !== 'send_event' || refused > 0) return false;
+      refused++;
+      connection.fail(request, { code: 'rate_limited', message: 'slow down', retry_after_ms: 100 });
+      return true;
+    }));
+    const c = customer({ watchChats: false });
+    await c.connect();
+    const started = Date.now();
+    const stored = await c.sendMessage('chat-1', 'later');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(95);
+    expect(stored.data.text).toBe('later');
+    const sends = server.requests('send_event');
+    expect(sends).toHaveLength(2);
+    expect(sends[1]!.payload.event.client_id).toBe(sends[0]!.payload.event.client_id);
   });
 
   it('waits with a request made while reconnecting and sends it once logged in again', async () => {

@@ -48,7 +48,7 @@ export type ClientEvents<Pushes, Login> = Pushes & {
   token_renewed: TokenResponse;
 };
 
-/** Actions that are safe to repeat after a reconnect: reads, and sends deduplicated by client id. */
+/** Actions that are safe to repeat (after a reconnect, or when rate limited): reads, and sends deduplicated by client id. */
 const RETRY_SAFE = new Set([
   'send_event',
   'get_chat',
@@ -365,8 +365,18 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
         if (frame.success === false) this.fire('error', errorFromPayload(frame.action ?? undefined, frame.payload));
         return;
       }
-      if (frame.success) this.settle(request, null, frame.payload);
-      else this.settle(request, errorFromPayload(request.action, frame.payload));
+      if (frame.success) return this.settle(request, null, frame.payload);
+      const error = errorFromPayload(request.action, frame.payload);
+      if (error.code === 'rate_limited' && RETRY_SAFE.has(request.action)) {
+        // The socket's frame budget ran out (a burst of catch-ups after a reconnect, say): a read
+        // or a deduplicated send is asked again when the server says, within its deadline.
+        request.sent = false;
+        setTimeout(() => {
+          if (this.pending.has(request.id) && this.loggedIn && !request.sent) this.transmit(request);
+        }, error.retryAfterMs ?? 1_000);
+        return;
+      }
+      this.settle(request, error);
       return;
     }
     if (frame.type !== 'push' || typeof frame.action !== 'string') return;
