@@ -193,6 +193,29 @@ describe('CustomerClient against a scripted server', () => {
     expect(server.requests('get_chat').map((r) => r.payload.since_version)).toEqual([0, 1]);
   });
 
+  it("places its own send after an earlier event whose push is still on the way", async () => {
+    const chat = new Chat();
+    chat.post('m1');
+    server = await ScriptedServer.start(serve(chat, (request, connection) => {
+      if (request.action !== 'send_event') return false;
+      // The agent's message (version 2) was stored just before; its push leaves after the answer.
+      const agents = chat.post('from the agent');
+      connection.respond(request, { chat_id: chat.chatId, event: chat.post(request.payload.event.text, request.payload.event.client_id) });
+      setTimeout(() => connection.push('incoming_event', { chat_id: chat.chatId, version: agents.version, event: agents }), 50);
+      return true;
+    }));
+    const c = customer({ gapTimeoutMs: 5_000 });
+    const seen = collect(c);
+    await c.connect();
+    await eventually(() => seen.length === 1);
+    const stored = await c.sendMessage('chat-1', 'mine');
+    expect(stored.version).toBe(3);
+    expect(seen.map((d) => d.version)).toEqual([1]);
+    await eventually(() => seen.length === 3);
+    expect(seen.map((d) => d.event.data.text)).toEqual(['m1', 'from the agent', 'mine']);
+    expect(server.requests('get_chat')).toHaveLength(1);
+  });
+
   it('retries a send whose socket dropped before the answer: stored once, delivered once', async () => {
     const chat = new Chat();
     let dropped = false;

@@ -184,7 +184,7 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
     const { timeoutMs } = options;
     const answer = await this.request('send_event', { chat_id: chatId, event } as never, timeoutMs === undefined ? {} : { timeoutMs });
     const stored = (answer as { event: ChatEventView }).event;
-    this.timeline(chatId).offer(stored);
+    this.place(chatId, stored);
     return stored;
   }
 
@@ -240,7 +240,10 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
   /** Reads a chat from the version held contiguously to its end, page by page; one read per chat at a time. */
   private catchUp(chatId: string): Promise<void> {
     const running = this.catchUps.get(chatId);
-    if (running) return running.then(() => this.catchUp(chatId));
+    if (running) {
+      const again = () => this.catchUp(chatId);
+      return running.then(again, again);
+    }
     const run = (async () => {
       for (;;) {
         const timeline = this.timelines.get(chatId);
@@ -255,10 +258,17 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
     const done = () => {
       if (this.catchUps.get(chatId) === run) this.catchUps.delete(chatId);
     };
-    run.then(done, (error: unknown) => {
-      done();
-      if (error instanceof LivedeskError && error.code !== 'closed') this.fire('error', error);
-    });
+    run.then(
+      () => {
+        done();
+        // A push that arrived while the page was read may still wait behind a gap.
+        this.watchGap(chatId);
+      },
+      (error: unknown) => {
+        done();
+        if (error instanceof LivedeskError && error.code !== 'closed') this.fire('error', error);
+      },
+    );
     return run;
   }
 
@@ -382,23 +392,27 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
     if (frame.type !== 'push' || typeof frame.action !== 'string') return;
     const payload = frame.payload as { chat_id?: string; event?: ChatEventView; chat?: ChatSummary };
     this.fire(frame.action, payload);
-    if (frame.action === 'incoming_event' && payload.event && payload.chat_id) this.offerPushed(payload.chat_id, payload.event);
+    if (frame.action === 'incoming_event' && payload.event && payload.chat_id) this.place(payload.chat_id, payload.event);
     else if (frame.action === 'incoming_chat' && payload.chat_id) this.follow(payload.chat_id);
   }
 
-  private offerPushed(chatId: string, event: ChatEventView): void {
+  /** An event from a push or a send's answer, into its chat's timeline (followed from its start if new). */
+  private place(chatId: string, event: ChatEventView): void {
     if (!this.timelines.has(chatId) && this.options.watchChats === false) return;
-    const timeline = this.timeline(chatId);
-    timeline.offer(event);
-    if (timeline.hasGap && !this.gapTimers.has(chatId)) {
-      this.gapTimers.set(
-        chatId,
-        setTimeout(() => {
-          this.gapTimers.delete(chatId);
-          if (this.timelines.get(chatId)?.hasGap) void this.catchUp(chatId).catch(() => undefined);
-        }, this.options.gapTimeoutMs ?? 1_000),
-      );
-    }
+    this.timeline(chatId).offer(event);
+    this.watchGap(chatId);
+  }
+
+  /** Events waiting behind a gap for `gapTimeoutMs` are caught up with `get_chat`. */
+  private watchGap(chatId: string): void {
+    if (!this.timelines.get(chatId)?.hasGap || this.gapTimers.has(chatId) || this.closedByUser) return;
+    this.gapTimers.set(
+      chatId,
+      setTimeout(() => {
+        this.gapTimers.delete(chatId);
+        if (this.timelines.get(chatId)?.hasGap) void this.catchUp(chatId).catch(() => undefined);
+      }, this.options.gapTimeoutMs ?? 1_000),
+    );
   }
 
   private dropped(socket: WebSocketLike, code: number, reason: string): void {
