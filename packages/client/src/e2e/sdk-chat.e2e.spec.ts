@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ChatSystem } from '@livedesk/testing';
+import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import { AgentClient } from '../agent-client.js';
 import type { ChatEventDelivery } from '../client.js';
@@ -99,6 +100,48 @@ describe('@livedesk/client against the gateway', () => {
       expect(sockets.length).toBe(2);
     } finally {
       customer.close();
+      agent.close();
+    }
+  });
+
+  it('asks its provider for a new token when the gateway refuses an expired one, and logs in again after a drop', async () => {
+    const url = system.gatewayUrl();
+    const org = await system.createOrganization('SDK Tokens');
+    const account = await system.createAgent(org.organization_id, { email: 'renew@sdk.test' });
+    // A token that expired an hour ago, signed like the gateway's own: what a desk reloaded after a long sleep holds.
+    const expired = await new SignJWT({ org: org.organization_id, kind: 'agent' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(account.agentId)
+      .setIssuer('livedesk')
+      .setAudience('livedesk')
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 7200)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
+      .sign(new TextEncoder().encode(system.jwtSecret));
+    const handedOut: string[] = [];
+    const provider = async () => {
+      const next =
+        handedOut.length === 0
+          ? { token: expired, expires_at: new Date(Date.now() + 3_600_000).toISOString() }
+          : await fetchAgentToken(url, { email: 'renew@sdk.test', password: 'correct horse battery staple' });
+      handedOut.push(next.token);
+      return next;
+    };
+    const agent = new AgentClient({ url, token: provider, WebSocket: TrackedWebSocket, reconnect: { initialDelayMs: 50 } });
+    const errors: LivedeskError[] = [];
+    agent.on('error', (error) => errors.push(error));
+    try {
+      const login = await agent.connect();
+      expect(login.agent.agent_id).toBe(account.agentId);
+      expect(handedOut).toHaveLength(2);
+      // Dropped: the fresh token is still good, so the client logs in with it and asks nothing.
+      let reconnected = false;
+      agent.on('connected', (event) => (reconnected = event.reconnected));
+      sockets[sockets.length - 1]!.terminate();
+      await eventually(() => reconnected, 10_000);
+      expect(handedOut).toHaveLength(2);
+      expect((await agent.request('list_chats', {})).chats).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
       agent.close();
     }
   });
