@@ -321,6 +321,24 @@ describe('CustomerClient against a scripted server', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
   });
 
+  it('replaces a socket that stays silent past a deadline (half-open) and sends again what is safe', async () => {
+    const chat = new Chat();
+    server = await ScriptedServer.start(serve(chat, (request, connection) => {
+      // The first connection goes deaf after the login: no answer, no close, as a dead network.
+      return connection === server!.connections[0] && request.action !== 'login';
+    }));
+    const c = customer({ watchChats: false });
+    await c.connect();
+    const slow = c.request('list_chats', {}, { timeoutMs: 200 });
+    const queued = c.sendMessage('chat-1', 'after the dead socket', { timeoutMs: 5_000 });
+    const error = await slow.catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'timeout' });
+    const stored = await queued;
+    expect(stored.data.text).toBe('after the dead socket');
+    expect(server.connections).toHaveLength(2);
+    expect(server.connections[1]!.requests.map((r) => r.action)).toEqual(['login', 'send_event']);
+  });
+
   it('maps a failed response to a LivedeskError with code, reason and retry_after_ms', async () => {
     server = await ScriptedServer.start(serve(new Chat(), (request, connection) => {
       if (request.action !== 'rate_chat') return false;

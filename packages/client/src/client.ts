@@ -70,6 +70,8 @@ interface Pending {
   reject: (error: LivedeskError) => void;
   timer: ReturnType<typeof setTimeout>;
   sent: boolean;
+  /** When it went out on the current socket. */
+  sentAt: number;
 }
 
 function newClientId(): string {
@@ -159,10 +161,8 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
         resolve: resolve as (payload: unknown) => void,
         reject,
         sent: false,
-        timer: setTimeout(
-          () => this.settle(request, new LivedeskError('timeout', `${action}: no answer within ${timeoutMs} ms`, { action })),
-          timeoutMs,
-        ),
+        sentAt: 0,
+        timer: setTimeout(() => this.expire(request, timeoutMs), timeoutMs),
       };
       if (this.closedByUser) return this.settle(request, new LivedeskError('closed', 'the client is closed', { action }));
       this.pending.set(id, request);
@@ -341,7 +341,8 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
         resolve,
         reject,
         sent: true,
-        timer: setTimeout(() => this.settle(request, new LivedeskError('timeout', `${action}: no answer within ${timeoutMs} ms`, { action })), timeoutMs),
+        sentAt: Date.now(),
+        timer: setTimeout(() => this.expire(request, timeoutMs), timeoutMs),
       };
       this.pending.set(id, request);
       socket.send(JSON.stringify({ request_id: id, action, payload }));
@@ -351,8 +352,28 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
   private transmit(request: Pending): void {
     if (!this.socket || this.socket.readyState !== OPEN) return;
     request.sent = true;
+    request.sentAt = Date.now();
     this.socket.send(JSON.stringify({ request_id: request.id, action: request.action, payload: request.payload }));
   }
+
+  /**
+   * A request's deadline passed. The gateway answers every request, with an error if need be,
+   * so a socket that stayed silent since the request went out is taken for dead — a half-open
+   * connection (a sleeping laptop, a lost Wi-Fi) that a browser may not report for minutes — and
+   * replaced at once.
+   */
+  private expire(request: Pending, timeoutMs: number): void {
+    const silent = request.sent && this.lastFrameAt < request.sentAt;
+    this.settle(request, new LivedeskError('timeout', `${request.action}: no answer within ${timeoutMs} ms`, { action: request.action }));
+    const socket = this.socket;
+    if (silent && socket) {
+      socket.onclose = socket.onmessage = socket.onopen = null;
+      socket.close(4000, 'no answer');
+      this.dropped(socket, 4000, 'no answer');
+    }
+  }
+
+  private lastFrameAt = 0;
 
   private settle(request: Pending, error: LivedeskError | null, payload?: unknown): void {
     if (!this.pending.delete(request.id)) return;
@@ -363,6 +384,7 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
 
   private receive(socket: WebSocketLike, text: string): void {
     if (socket !== this.socket) return;
+    this.lastFrameAt = Date.now();
     let frame: { type?: string; action?: string | null; request_id?: string | number | null; success?: boolean; payload?: unknown };
     try {
       frame = JSON.parse(text) as typeof frame;
