@@ -70,8 +70,8 @@ interface Pending {
   reject: (error: LivedeskError) => void;
   timer: ReturnType<typeof setTimeout>;
   sent: boolean;
-  /** When it went out on the current socket. */
-  sentAt: number;
+  /** How many frames the client had received when it went out on the current socket. */
+  sentAfterFrames: number;
 }
 
 function newClientId(): string {
@@ -161,7 +161,7 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
         resolve: resolve as (payload: unknown) => void,
         reject,
         sent: false,
-        sentAt: 0,
+        sentAfterFrames: 0,
         timer: setTimeout(() => this.expire(request, timeoutMs), timeoutMs),
       };
       if (this.closedByUser) return this.settle(request, new LivedeskError('closed', 'the client is closed', { action }));
@@ -341,7 +341,7 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
         resolve,
         reject,
         sent: true,
-        sentAt: Date.now(),
+        sentAfterFrames: this.framesReceived,
         timer: setTimeout(() => this.expire(request, timeoutMs), timeoutMs),
       };
       this.pending.set(id, request);
@@ -352,7 +352,7 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
   private transmit(request: Pending): void {
     if (!this.socket || this.socket.readyState !== OPEN) return;
     request.sent = true;
-    request.sentAt = Date.now();
+    request.sentAfterFrames = this.framesReceived;
     this.socket.send(JSON.stringify({ request_id: request.id, action: request.action, payload: request.payload }));
   }
 
@@ -363,7 +363,7 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
    * replaced at once.
    */
   private expire(request: Pending, timeoutMs: number): void {
-    const silent = request.sent && this.lastFrameAt < request.sentAt;
+    const silent = request.sent && this.framesReceived === request.sentAfterFrames;
     this.settle(request, new LivedeskError('timeout', `${request.action}: no answer within ${timeoutMs} ms`, { action: request.action }));
     const socket = this.socket;
     if (silent && socket) {
@@ -373,7 +373,7 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
     }
   }
 
-  private lastFrameAt = 0;
+  private framesReceived = 0;
 
   private settle(request: Pending, error: LivedeskError | null, payload?: unknown): void {
     if (!this.pending.delete(request.id)) return;
@@ -384,7 +384,7 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
 
   private receive(socket: WebSocketLike, text: string): void {
     if (socket !== this.socket) return;
-    this.lastFrameAt = Date.now();
+    this.framesReceived++;
     let frame: { type?: string; action?: string | null; request_id?: string | number | null; success?: boolean; payload?: unknown };
     try {
       frame = JSON.parse(text) as typeof frame;
