@@ -339,6 +339,15 @@ describe('CustomerClient against a scripted server', () => {
     expect(server.connections[1]!.requests.map((r) => r.action)).toEqual(['login', 'send_event']);
   });
 
+  it('opens one socket however often connect is called', async () => {
+    server = await ScriptedServer.start(serve(new Chat()));
+    const c = customer({ watchChats: false });
+    const [first, second] = await Promise.all([c.connect(), c.connect()]);
+    expect(second).toEqual(first);
+    await expect(c.connect()).resolves.toEqual(first);
+    expect(server.connections).toHaveLength(1);
+  });
+
   it('maps a failed response to a LivedeskError with code, reason and retry_after_ms', async () => {
     server = await ScriptedServer.start(serve(new Chat(), (request, connection) => {
       if (request.action !== 'rate_chat') return false;

@@ -114,12 +114,23 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
 
   /** Opens the socket and logs in; answers the login's payload. Later drops reconnect by themselves. */
   connect(): Promise<Actions['login']['response']> {
+    if (this.loggedIn && this.lastLogin !== undefined) return Promise.resolve(this.lastLogin);
+    if (this.connecting) return this.connecting;
     this.closedByUser = false;
-    return new Promise((resolve, reject) => {
+    const connecting = new Promise<Actions['login']['response']>((resolve, reject) => {
       this.firstLogin = { resolve, reject };
       this.open();
     });
+    this.connecting = connecting;
+    const done = () => {
+      if (this.connecting === connecting) this.connecting = undefined;
+    };
+    connecting.then(done, done);
+    return connecting;
   }
+
+  private connecting: Promise<Actions['login']['response']> | undefined;
+  private lastLogin: Actions['login']['response'] | undefined;
 
   /** Whether the socket is open and logged in. */
   get connected(): boolean {
@@ -299,6 +310,7 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
       this.attempt = 0;
       const reconnected = this.everConnected;
       this.everConnected = true;
+      this.lastLogin = login as Actions['login']['response'];
       this.followLogin((login as { chats?: ChatSummary[] }).chats ?? []);
       for (const request of this.pending.values()) if (!request.sent) this.transmit(request);
       for (const chatId of this.timelines.keys()) void this.catchUp(chatId).catch(() => undefined);
