@@ -348,6 +348,21 @@ describe('CustomerClient against a scripted server', () => {
     expect(server.connections).toHaveLength(1);
   });
 
+  it('stops following a chat it may no longer read and reports why', async () => {
+    server = await ScriptedServer.start(serve(new Chat(), (request, connection) => {
+      if (request.action !== 'get_chat' || request.payload.chat_id !== 'gone') return false;
+      connection.fail(request, { code: 'authorization', message: 'not your chat', reason: 'not_assigned' });
+      return true;
+    }));
+    const c = customer({ watchChats: false });
+    const errors: LivedeskError[] = [];
+    c.on('error', (error) => errors.push(error));
+    await c.connect();
+    await expect(c.watchChat('gone')).rejects.toMatchObject({ code: 'authorization', reason: 'not_assigned' });
+    expect(c.watchedChats()).toEqual([]);
+    expect(errors.map((e) => e.reason)).toEqual(['not_assigned']);
+  });
+
   it('maps a failed response to a LivedeskError with code, reason and retry_after_ms', async () => {
     server = await ScriptedServer.start(serve(new Chat(), (request, connection) => {
       if (request.action !== 'rate_chat') return false;

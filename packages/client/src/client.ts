@@ -277,7 +277,10 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
       },
       (error: unknown) => {
         done();
-        if (error instanceof LivedeskError && error.code !== 'closed') this.fire('error', error);
+        if (!(error instanceof LivedeskError) || error.code === 'closed') return;
+        // A chat this client may no longer read (transferred away, another account's): stop following it.
+        if (error.code === 'not_found' || error.code === 'authorization') this.unwatchChat(chatId);
+        this.fire('error', error);
       },
     );
     return run;
