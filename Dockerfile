@@ -15,7 +15,7 @@ FROM base AS build
 COPY . .
 RUN pnpm install --frozen-lockfile
 RUN pnpm build
-RUN rm -rf node_modules libs/*/node_modules services/*/node_modules bench/node_modules \
+RUN rm -rf node_modules libs/*/node_modules services/*/node_modules packages/*/node_modules bench/node_modules \
     && pnpm install --frozen-lockfile --prod --offline \
     && find . -name '*.tsbuildinfo' -delete
 

@@ -13,12 +13,14 @@ const swc = {
 /** @type {import('jest').Config} */
 export default {
   testEnvironment: 'node',
-  roots: ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/tools', '<rootDir>/bench'],
+  roots: ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/tools', '<rootDir>/bench', '<rootDir>/packages'],
   testMatch: ['**/src/**/*.spec.ts', '**/bench/**/*.spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleNameMapper: {
+    '^@livedesk/client$': '<rootDir>/packages/client/src/index.ts',
+    '^@livedesk/client/customer$': '<rootDir>/packages/client/src/customer.ts',
     '^@livedesk/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
     '^@livedesk/([a-z-]+)/([a-z-]+)$': '<rootDir>/libs/$1/src/$2.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',

@@ -1,0 +1,16 @@
+import { LivedeskClient, type ClientOptions } from './client.js';
+import type { AgentActions, AgentPushes, VersionResponse } from './protocol.js';
+
+/** An agent, supervisor or bot on `/v1/agent/rtm`. Chats assigned to it (`incoming_chat`) are followed. */
+export class AgentClient extends LivedeskClient<AgentActions, AgentPushes> {
+  constructor(options: ClientOptions) {
+    super('agent', options);
+  }
+
+  /** Takes a queued chat and follows it from its first event. */
+  async joinChat(chatId: string): Promise<VersionResponse> {
+    const joined = await this.request('join_chat', { chat_id: chatId });
+    this.follow(chatId);
+    return joined;
+  }
+}

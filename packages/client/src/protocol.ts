@@ -1,0 +1,231 @@
+/**
+ * The frames and payloads of the public protocol (`../shared/protocol.md`, `docs/asyncapi.json`)
+ * as plain TypeScript types. They mirror the zod schemas of `@livedesk/contracts` without
+ * importing them, so that the published package needs no validator at run time and its
+ * declarations name no private package; `bench/src/client-size/contract-compat.ts` fails the
+ * build when the two drift apart.
+ */
+
+export type ErrorCode =
+  | 'validation'
+  | 'authentication'
+  | 'authorization'
+  | 'not_found'
+  | 'conflict'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'internal';
+
+/** The `error` of a failed response; `reason` names the rule (`chat_closed`, `token_expired`, …). */
+export interface ProtocolErrorPayload {
+  code: ErrorCode;
+  message: string;
+  reason?: string;
+  retry_after_ms?: number;
+}
+
+export interface ResponseFrame {
+  request_id: string | number | null;
+  action: string | null;
+  type: 'response';
+  success: boolean;
+  payload: unknown;
+}
+
+export interface PushFrame {
+  action: string;
+  type: 'push';
+  payload: unknown;
+}
+
+export type ChatStatus = 'queued' | 'active' | 'resolved' | 'closed' | 'missed';
+
+export interface ChatSummary {
+  chat_id: string;
+  customer_id: string;
+  group_id: string;
+  channel: 'chat' | 'messaging';
+  status: ChatStatus;
+  assigned_agent_id: string | null;
+  agent_ids: string[];
+  page?: { url?: string; title?: string; referrer?: string } | undefined;
+  started_at: string;
+  updated_at: string;
+  version: number;
+}
+
+/** One stored event of a chat; `version` is its place in the chat's stream. */
+export interface ChatEventView {
+  chat_id: string;
+  version: number;
+  event_id: string;
+  type: string;
+  created_at: string;
+  data: Record<string, unknown>;
+}
+
+export interface ChatPage {
+  chat: ChatSummary;
+  events: ChatEventView[];
+  has_more: boolean;
+  next_since_version: number;
+}
+
+export interface VersionResponse {
+  chat_id: string;
+  version: number;
+}
+
+/** A file a message refers to (uploaded beforehand). */
+export interface AttachmentRef {
+  attachment_id: string;
+  name: string;
+  content_type: string;
+  size: number;
+}
+
+export interface MessageEvent {
+  type: 'message';
+  text: string;
+  client_id: string;
+  attachments?: AttachmentRef[];
+}
+
+export interface Author {
+  kind: 'customer' | 'agent' | 'bot' | 'system';
+  id?: string;
+}
+
+export interface TokenResponse {
+  token: string;
+  expires_at: string;
+}
+
+export interface Visitor {
+  visitor_id: string;
+  url: string;
+  title: string | null;
+  referrer: string | null;
+  last_seen_at: string;
+}
+
+interface AboutChat {
+  chat_id: string;
+  version: number;
+}
+
+/** Pushes both kinds of client may receive, by action. */
+export interface CommonPushes {
+  incoming_event: AboutChat & { event: ChatEventView };
+  chat_transferred: AboutChat & {
+    from_agent_id: string | null;
+    to_agent_id: string | null;
+    to_group_id: string | null;
+    reason: 'manual' | 'auto';
+  };
+  events_seen: AboutChat & { by: Author; seen_up_to: string };
+  chat_deactivated: AboutChat & { reason: string };
+  typing_indicator: { chat_id: string; by: { kind: 'customer' | 'agent'; id: string }; is_typing: boolean; preview?: string };
+}
+
+export interface CustomerPushes extends CommonPushes {
+  queue_position_updated: { chat_id: string; position: number; estimated_wait_seconds: number | null; agents_available: boolean };
+  incoming_greeting: { greeting_id: string; agent_id: string; text: string };
+  ticket_reply: {
+    ticket_id: string;
+    reference: string;
+    version: number;
+    reply: { reply_id: string; author: Author; text: string; created_at: string };
+  };
+}
+
+export interface SlaAlert extends AboutChat {
+  cycle: number;
+  target: string;
+  exchange?: number;
+  due_at: string;
+  policy_id: string;
+  group_id: string | null;
+  agent_id: string | null;
+}
+
+export interface AgentPushes extends CommonPushes {
+  incoming_chat: AboutChat & { chat: ChatSummary };
+  chat_queued: AboutChat & { group_id: string };
+  visitor_updated: Visitor;
+  routing_status_set: { agent_id: string; status: 'accepting' | 'not_accepting' | 'offline' };
+  ticket_created: { ticket_id: string; version: number; ticket: Record<string, unknown> };
+  ticket_updated: { ticket_id: string; version: number; type: string; ticket: Record<string, unknown> };
+  sla_warning: SlaAlert;
+  sla_breached: SlaAlert;
+}
+
+interface Action<Req, Res> {
+  request: Req;
+  response: Res;
+}
+type ChatRef = { chat_id: string };
+type ListCursor = { cursor?: string; limit?: number };
+type ListChatsResponse = { chats: ChatSummary[]; next_cursor: string | null };
+type GetChatRequest = ChatRef & { since_version?: number; limit?: number };
+
+/** Customer actions: request and success payloads. */
+export interface CustomerActions {
+  login: Action<{ token: string }, { customer_id: string; organization_id: string; chats: ChatSummary[] }>;
+  start_chat: Action<
+    {
+      group_id?: string;
+      channel?: 'chat' | 'messaging';
+      message?: { text: string; client_id?: string; attachments?: AttachmentRef[] };
+      page?: { url?: string; title?: string; referrer?: string };
+    },
+    VersionResponse
+  >;
+  send_event: Action<ChatRef & { event: MessageEvent }, { chat_id: string; event: ChatEventView }>;
+  send_typing: Action<ChatRef & { is_typing: boolean; preview?: string }, { chat_id: string }>;
+  mark_seen: Action<ChatRef & { seen_up_to: string }, VersionResponse>;
+  rate_chat: Action<ChatRef & { score: number; comment?: string }, VersionResponse>;
+  close_chat: Action<ChatRef, VersionResponse>;
+  answer_nps: Action<ChatRef & { score: number; comment?: string }, VersionResponse>;
+  report_goal: Action<ChatRef & { goal: string; value?: number }, VersionResponse>;
+  list_chats: Action<ListCursor, ListChatsResponse>;
+  get_chat: Action<GetChatRequest, ChatPage>;
+  update_visit: Action<{ url: string; title?: string; referrer?: string }, { visitor_id: string }>;
+  leave_message: Action<{ chat_id?: string; group_id?: string; email: string; name?: string; text: string }, VersionResponse>;
+}
+
+/** Agent actions: request and success payloads. */
+export interface AgentActions {
+  login: Action<
+    { token: string },
+    {
+      agent: { agent_id: string; organization_id: string; name: string; email: string; role: string; kind: string };
+      routing_status: 'accepting' | 'not_accepting' | 'offline';
+      chats: ChatSummary[];
+    }
+  >;
+  list_chats: Action<{ filter?: 'mine' | 'queued' | 'active' | 'all' } & ListCursor, ListChatsResponse>;
+  get_chat: Action<GetChatRequest, ChatPage>;
+  join_chat: Action<ChatRef, VersionResponse>;
+  send_event: Action<ChatRef & { event: MessageEvent }, { chat_id: string; event: ChatEventView }>;
+  send_typing: Action<ChatRef & { is_typing: boolean }, { chat_id: string }>;
+  mark_seen: Action<ChatRef & { seen_up_to: string }, VersionResponse>;
+  transfer_chat: Action<ChatRef & { target: { agent_id: string } | { group_id: string }; note?: string }, VersionResponse>;
+  resolve_chat: Action<ChatRef, VersionResponse>;
+  set_priority: Action<ChatRef & { priority: 'low' | 'normal' | 'high' | 'urgent' }, VersionResponse>;
+  list_visitors: Action<{ group_id?: string }, { visitors: Visitor[] }>;
+  send_greeting: Action<{ visitor_id: string; text: string }, { greeting_id: string }>;
+  list_canned_responses: Action<
+    Record<string, never>,
+    { canned_responses: { canned_response_id: string; shortcut: string; text: string; scope: 'shared' | 'personal' }[] }
+  >;
+  create_ticket: Action<ChatRef & { subject?: string }, { ticket_id: string; reference: string; version: number }>;
+  set_routing_status: Action<{ status: 'accepting' | 'not_accepting' }, { agent_id: string; status: 'accepting' | 'not_accepting' | 'offline' }>;
+}
+
+/** What every client's action table has in common: login, get_chat and send_event. */
+export interface BaseActions {
+  login: Action<{ token: string }, { chats: ChatSummary[] }>;
+  get_chat: Action<GetChatRequest, ChatPage>;
+  send_event: Action<ChatRef & { event: MessageEvent }, { chat_id: string; event: ChatEventView }>;
+}
