@@ -197,6 +197,18 @@ export class Directory {
     return row && { id: row.id, organizationId: row.organization_id, name: row.name, routing: row.routing, createdAt: row.created_at };
   }
 
+  /** The organization's groups, oldest first. */
+  async listGroups(organizationId: string): Promise<Group[]> {
+    const rows = await this.db
+      .selectFrom('directory.groups')
+      .select(['id', 'organization_id', 'name', 'routing', 'created_at'])
+      .where('organization_id', '=', organizationId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map((row) => ({ id: row.id, organizationId: row.organization_id, name: row.name, routing: row.routing, createdAt: row.created_at }));
+  }
+
   async getAgent(organizationId: string, agentId: string): Promise<Agent | undefined> {
     const row = await this.db
       .selectFrom('directory.agents')
