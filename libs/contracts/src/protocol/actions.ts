@@ -235,13 +235,13 @@ export const agentActions = {
           role: AgentRole,
           kind: AgentKind,
           group_ids: z.array(Id),
-          routing_status: RoutingStatus,
+          routing_status: RoutingStatus.nullable(),
           free_chat_slots: z.number().int().nonnegative().nullable(),
         }),
       ),
     }),
     summary:
-      "The organization's enabled agents (of one group with group_id), with their routing status and free chat slots as routing counts them (null: no limit known), for choosing a transfer target. A group_id of no group of the organization is not_found.",
+      "The organization's enabled agents (of one group with group_id), with their routing status and free chat slots as routing counts them, for choosing a transfer target. routing_status and free_chat_slots are null while the routing service does not answer (the directory part still comes). A group_id of no group of the organization is not_found.",
   },
   list_groups: {
     request: z.object({}).strict(),
@@ -251,12 +251,13 @@ export const agentActions = {
           group_id: Id,
           name: SafeString,
           routing: z.enum(['auto', 'manual']),
-          agents_accepting: z.number().int().nonnegative(),
-          chats_queued: z.number().int().nonnegative(),
+          agents_accepting: z.number().int().nonnegative().nullable(),
+          chats_queued: z.number().int().nonnegative().nullable(),
         }),
       ),
     }),
-    summary: "The organization's groups with their routing mode, how many members are accepting and how many chats wait in their queue.",
+    summary:
+      "The organization's groups with their routing mode, how many members are accepting and how many chats wait in their queue (both null while the routing service does not answer).",
   },
 } as const satisfies Record<string, ActionContract>;
 

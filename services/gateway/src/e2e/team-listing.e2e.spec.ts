@@ -162,4 +162,24 @@ describe('list_agents and list_groups', () => {
       expect(await socket.request(action, payload)).toMatchObject({ action, success: false, payload: { error: { code: 'validation' } } });
     }
   });
+
+  // Last: it stops the routing replicas. The desk still gets whom it may transfer to.
+  it('lists the directory with null routing figures while routing does not answer', async () => {
+    const org = await system.createOrganization('Soylent');
+    const group = await system.createGroup(org.organization_id, 'Support');
+    const hal = await system.createAgent(org.organization_id, { email: 'hal@soylent.test', name: 'Hal', groups: [group] });
+    const socket = await connect('agent', hal.token);
+    await Promise.all(system.routing.map((replica) => replica.stop()));
+
+    const { agents } = await socket.call('list_agents', {});
+    expect(agents).toEqual([expect.objectContaining({ agent_id: hal.agentId, name: 'Hal', routing_status: null, free_chat_slots: null })]);
+    const { groups } = await socket.call('list_groups', {});
+    expect(groups.find((listed: any) => listed.group_id === group)).toEqual({
+      group_id: group,
+      name: 'Support',
+      routing: 'auto',
+      agents_accepting: null,
+      chats_queued: null,
+    });
+  });
 });

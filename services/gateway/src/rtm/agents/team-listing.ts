@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { DependencyUnavailableError } from '@livedesk/messaging';
 import type { ActionRequest, ActionResponse, agentActions } from '@livedesk/contracts';
 import { Directory } from '../../identity/directory.js';
 import type { Agent } from '../../identity/directory-records.js';
@@ -15,6 +16,8 @@ type Actions = typeof agentActions;
  */
 @Injectable()
 export class TeamListing {
+  private readonly logger = new Logger(TeamListing.name);
+
   constructor(
     private readonly directory: Directory,
     private readonly routing: RoutingClient,
@@ -34,15 +37,15 @@ export class TeamListing {
     const accounts = (await Promise.all(ids.map((id) => this.directory.getAgent(organizationId, id)))).filter(
       (agent): agent is Agent => agent !== undefined && !agent.disabled,
     );
-    const { agents: routed } = await this.routing.overview(
+    const routed = await this.overview(
       organizationId,
       accounts.map((agent) => agent.id),
       [],
     );
-    const byId = new Map(routed.map((agent) => [agent.agent_id, agent]));
+    const byId = new Map(routed?.agents.map((agent) => [agent.agent_id, agent]));
     return {
       agents: accounts.map((agent) => {
-        const routing = byId.get(agent.id);
+        const routing = routed && byId.get(agent.id);
         return {
           agent_id: agent.id,
           name: agent.name,
@@ -51,7 +54,7 @@ export class TeamListing {
           role: agent.role,
           kind: agent.kind,
           group_ids: agent.groupIds,
-          routing_status: routing?.status ?? 'offline',
+          routing_status: routed ? (routing?.status ?? 'offline') : null,
           free_chat_slots: routing?.max_chats == null ? null : Math.max(0, routing.max_chats - routing.active_chats),
         };
       }),
@@ -60,20 +63,35 @@ export class TeamListing {
 
   async listGroups(context: ActionContext): Promise<ActionResponse<Actions, 'list_groups'>> {
     const groups = await this.directory.listGroups(context.organizationId);
-    const { groups: routed } = await this.routing.overview(
+    const routed = await this.overview(
       context.organizationId,
       [],
       groups.map((group) => group.id),
     );
-    const byId = new Map(routed.map((group) => [group.group_id, group]));
+    const byId = new Map(routed?.groups.map((group) => [group.group_id, group]));
     return {
       groups: groups.map((group) => ({
         group_id: group.id,
         name: group.name,
         routing: group.routing,
-        agents_accepting: byId.get(group.id)?.agents_accepting ?? 0,
-        chats_queued: byId.get(group.id)?.chats_queued ?? 0,
+        agents_accepting: routed ? (byId.get(group.id)?.agents_accepting ?? 0) : null,
+        chats_queued: routed ? (byId.get(group.id)?.chats_queued ?? 0) : null,
       })),
     };
+  }
+
+  /**
+   * Routing's counts, or undefined when routing (or NATS) is away: the desk still gets the
+   * directory's agents and groups to transfer to (transfer_chat itself works without routing,
+   * see AgentActions.requireRoom), with null where only routing knows.
+   */
+  private async overview(organizationId: string, agentIds: string[], groupIds: string[]) {
+    try {
+      return await this.routing.overview(organizationId, agentIds, groupIds);
+    } catch (error) {
+      if (!(error instanceof DependencyUnavailableError)) throw error;
+      this.logger.warn({ err: error, organizationId }, 'routing did not answer a listing');
+      return undefined;
+    }
   }
 }
