@@ -2,12 +2,14 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DependencyUnavailableError } from '@livedesk/messaging';
 import type { ActionRequest, ActionResponse, agentActions } from '@livedesk/contracts';
 import { Directory } from '../../identity/directory.js';
-import type { Agent } from '../../identity/directory-records.js';
 import type { ActionContext } from '../action-context.js';
 import { RoutingClient } from '../routing/routing-client.js';
 import { RtmError } from '../to-protocol-error.js';
 
 type Actions = typeof agentActions;
+
+/** The most ids of each kind the routing `overview` command takes (libs/contracts routing/commands.ts). */
+const OVERVIEW_BATCH = 1000;
 
 /**
  * `list_agents` and `list_groups`: who can take a transfer. The directory (this gateway's) says
@@ -33,10 +35,7 @@ export class TeamListing {
     if (payload.group_id !== undefined && !(await this.directory.getGroup(organizationId, payload.group_id))) {
       throw new RtmError('not_found', `group ${payload.group_id} does not exist`, 'group_not_found');
     }
-    const ids = await this.directory.listAgentIds(organizationId, payload.group_id === undefined ? {} : { groupId: payload.group_id });
-    const accounts = (await Promise.all(ids.map((id) => this.directory.getAgent(organizationId, id)))).filter(
-      (agent): agent is Agent => agent !== undefined && !agent.disabled,
-    );
+    const accounts = await this.directory.listEnabledAgents(organizationId, payload.group_id === undefined ? {} : { groupId: payload.group_id });
     const routed = await this.overview(
       organizationId,
       accounts.map((agent) => agent.id),
@@ -87,7 +86,13 @@ export class TeamListing {
    */
   private async overview(organizationId: string, agentIds: string[], groupIds: string[]) {
     try {
-      return await this.routing.overview(organizationId, agentIds, groupIds);
+      // Routing takes at most OVERVIEW_BATCH ids of each kind per command.
+      const replies = [];
+      for (let start = 0; start === 0 || start < Math.max(agentIds.length, groupIds.length); start += OVERVIEW_BATCH) {
+        const end = start + OVERVIEW_BATCH;
+        replies.push(await this.routing.overview(organizationId, agentIds.slice(start, end), groupIds.slice(start, end)));
+      }
+      return { agents: replies.flatMap((reply) => reply.agents), groups: replies.flatMap((reply) => reply.groups) };
     } catch (error) {
       if (!(error instanceof DependencyUnavailableError)) throw error;
       this.logger.warn({ err: error, organizationId }, 'routing did not answer a listing');
