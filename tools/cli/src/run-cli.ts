@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { CliError } from './cli-error.js';
 import { addAgentCommands } from './commands/agent.js';
+import { addDemoCommand } from './commands/demo.js';
 import { addDeadLetterCommands } from './commands/dead-letters.js';
 import { addGroupCommands } from './commands/group.js';
 import { addMetricsCommands } from './commands/metrics.js';
@@ -44,6 +45,7 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
   addSlaPolicyCommands(program, context);
   addMetricsCommands(program, context);
   addDeadLetterCommands(program, context);
+  addDemoCommand(program, context);
 
   try {
     await program.parseAsync(args, { from: 'user' });

@@ -224,6 +224,41 @@ export const agentActions = {
     response: z.object({ agent_id: Id, status: RoutingStatus }),
     summary: 'Accepting agents get chats routed to them; not_accepting keeps the current chats.',
   },
+  list_agents: {
+    request: z.object({ group_id: Id.optional() }).strict(),
+    response: z.object({
+      agents: z.array(
+        z.object({
+          agent_id: Id,
+          name: SafeString,
+          display_name: SafeString,
+          role: AgentRole,
+          kind: AgentKind,
+          group_ids: z.array(Id),
+          routing_status: RoutingStatus.nullable(),
+          free_chat_slots: z.number().int().nonnegative().nullable(),
+        }),
+      ),
+    }),
+    summary:
+      "The organization's enabled agents (of one group with group_id), with their routing status and free chat slots as routing counts them, for choosing a transfer target. routing_status and free_chat_slots are null while the routing service does not answer (the directory part still comes). A group_id of no group of the organization is not_found.",
+  },
+  list_groups: {
+    request: z.object({}).strict(),
+    response: z.object({
+      groups: z.array(
+        z.object({
+          group_id: Id,
+          name: SafeString,
+          routing: z.enum(['auto', 'manual']),
+          agents_accepting: z.number().int().nonnegative().nullable(),
+          chats_queued: z.number().int().nonnegative().nullable(),
+        }),
+      ),
+    }),
+    summary:
+      "The organization's groups with their routing mode, how many members are accepting and how many chats wait in their queue (both null while the routing service does not answer).",
+  },
 } as const satisfies Record<string, ActionContract>;
 
 export type CustomerAction = keyof typeof customerActions;

@@ -36,6 +36,25 @@ export const routingCommands = {
     request: z.object({ organization_id: Id, agent_id: Id, channel: z.enum(['chat', 'messaging']) }),
     reply: z.object({ agent_id: Id, status: RoutingStatus, active: z.number().int().nonnegative(), max: z.number().int().nullable() }),
   },
+  /**
+   * Read only: the routing status and chat slots of agents and the accepting agents and queued
+   * chats of groups, as routing's state holds them (`list_agents`, `list_groups`). An agent or
+   * group routing has never seen answers as offline with nothing in it.
+   */
+  overview: {
+    request: z.object({ organization_id: Id, agent_ids: z.array(Id).max(1000), group_ids: z.array(Id).max(1000) }),
+    reply: z.object({
+      agents: z.array(
+        z.object({
+          agent_id: Id,
+          status: RoutingStatus,
+          active_chats: z.number().int().nonnegative(),
+          max_chats: z.number().int().nonnegative().nullable(),
+        }),
+      ),
+      groups: z.array(z.object({ group_id: Id, agents_accepting: z.number().int().nonnegative(), chats_queued: z.number().int().nonnegative() })),
+    }),
+  },
 } as const;
 
 export type RoutingCommandName = keyof typeof routingCommands;

@@ -97,6 +97,29 @@ describe('Directory', () => {
     expect(await directory.getGroup(organizationId, vip)).toMatchObject({ organizationId, name: 'VIP', routing: 'manual' });
   });
 
+  it('lists enabled agents with their groups, of one group when asked, never another organization\'s', async () => {
+    const { organizationId, defaultGroupId } = await directory.createOrganization({ name: 'Team', timeZone: 'UTC' });
+    const { groupId: vip } = await directory.createGroup(organizationId, { name: 'VIP' });
+    const other = await directory.createOrganization({ name: 'Other team', timeZone: 'UTC' });
+    const make = (org: string, email: string, groupIds: string[]) =>
+      directory.createAgent(org, { email, name: email, password: 'password-x', role: 'agent', groupIds }).then((created) => created.agentId);
+    const a = await make(organizationId, 'team-a@example.com', [defaultGroupId]);
+    const b = await make(organizationId, 'team-b@example.com', [vip, defaultGroupId]);
+    const disabled = await make(organizationId, 'team-c@example.com', [vip]);
+    await make(other.organizationId, 'team-d@example.com', [other.defaultGroupId]);
+    await directory.setAgentDisabled(organizationId, disabled, true);
+
+    const all = await directory.listEnabledAgents(organizationId);
+    expect(all.map((agent) => agent.id)).toEqual([a, b].sort());
+    expect(all.find((agent) => agent.id === b)).toEqual(await directory.getAgent(organizationId, b));
+    expect((await directory.listEnabledAgents(organizationId, { groupId: vip })).map((agent) => agent.id)).toEqual([b]);
+    expect(await directory.listEnabledAgents(organizationId, { groupId: other.defaultGroupId })).toEqual([]);
+    expect(await directory.listGroups(organizationId)).toEqual([
+      expect.objectContaining({ id: defaultGroupId }),
+      expect.objectContaining({ id: vip, name: 'VIP', routing: 'auto' }),
+    ]);
+  });
+
   it('finds an agent for login by email in any case and by API key id', async () => {
     const { organizationId } = await directory.createOrganization({ name: 'Login' });
     const { agentId, apiKey } = await directory.createAgent(organizationId, {

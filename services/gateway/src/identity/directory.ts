@@ -197,6 +197,18 @@ export class Directory {
     return row && { id: row.id, organizationId: row.organization_id, name: row.name, routing: row.routing, createdAt: row.created_at };
   }
 
+  /** The organization's groups, oldest first. */
+  async listGroups(organizationId: string): Promise<Group[]> {
+    const rows = await this.db
+      .selectFrom('directory.groups')
+      .select(['id', 'organization_id', 'name', 'routing', 'created_at'])
+      .where('organization_id', '=', organizationId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map((row) => ({ id: row.id, organizationId: row.organization_id, name: row.name, routing: row.routing, createdAt: row.created_at }));
+  }
+
   async getAgent(organizationId: string, agentId: string): Promise<Agent | undefined> {
     const row = await this.db
       .selectFrom('directory.agents')
@@ -263,6 +275,57 @@ export class Directory {
     }
     const rows = await query.orderBy('directory.agents.id').execute();
     return rows.map((row) => row.id);
+  }
+
+  /**
+   * The organization's enabled agents (of one group with `groupId`), ordered by id, with their
+   * groups: two queries whatever the number of agents (`list_agents`).
+   */
+  async listEnabledAgents(organizationId: string, filter: { groupId?: string } = {}): Promise<Agent[]> {
+    let query = this.db
+      .selectFrom('directory.agents')
+      .select(['id', 'organization_id', 'email', 'name', 'role', 'kind', 'max_chats', 'created_at'])
+      .where('organization_id', '=', organizationId)
+      .where('disabled_at', 'is', null);
+    if (filter.groupId !== undefined) {
+      const groupId = filter.groupId;
+      query = query.where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('directory.agent_groups')
+            .select('directory.agent_groups.agent_id')
+            .whereRef('directory.agent_groups.agent_id', '=', 'directory.agents.id')
+            .where('directory.agent_groups.organization_id', '=', organizationId)
+            .where('directory.agent_groups.group_id', '=', groupId),
+        ),
+      );
+    }
+    const rows = await query.orderBy('id').execute();
+    if (rows.length === 0) return [];
+    const memberships = await this.db
+      .selectFrom('directory.agent_groups')
+      .select(['agent_id', 'group_id'])
+      .where('organization_id', '=', organizationId)
+      .where(
+        'agent_id',
+        'in',
+        rows.map((row) => row.id),
+      )
+      .orderBy('group_id')
+      .execute();
+    const groupsOf = new Map<string, string[]>();
+    for (const { agent_id: agentId, group_id: groupId } of memberships) groupsOf.set(agentId, [...(groupsOf.get(agentId) ?? []), groupId]);
+    return rows.map((row) => ({
+      id: row.id,
+      organizationId: row.organization_id,
+      email: row.email,
+      name: row.name,
+      role: row.role,
+      kind: row.kind,
+      maxChats: row.max_chats,
+      groupIds: groupsOf.get(row.id) ?? [],
+      disabled: false,
+      createdAt: row.created_at,
+    }));
   }
 
   /**

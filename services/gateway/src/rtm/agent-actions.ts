@@ -5,6 +5,7 @@ import { CannedResponses } from '../identity/canned-responses.js';
 import { Directory } from '../identity/directory.js';
 import type { AgentPrincipal } from '@livedesk/auth';
 import type { ActionContext, ActionHandler } from './action-context.js';
+import { TeamListing } from './agents/team-listing.js';
 import { ChatCommands } from './chat-commands.js';
 import { ConversationClient } from './conversation-client.js';
 import { RoutingClient } from './routing/routing-client.js';
@@ -29,6 +30,7 @@ export class AgentActions {
     private readonly visitorSignals: VisitorSignals,
     private readonly canned: CannedResponses,
     private readonly tickets: TicketActions,
+    private readonly team: TeamListing,
   ) {}
 
   /** A socket of the agent closed: routing counts the agent's sockets across replicas. */
@@ -78,6 +80,8 @@ export class AgentActions {
         })),
       }),
       create_ticket: (context, payload: Request<'create_ticket'>) => this.tickets.createTicket(context, payload),
+      list_agents: (context, payload: Request<'list_agents'>) => this.team.listAgents(context, payload),
+      list_groups: (context) => this.team.listGroups(context),
       set_routing_status: async (context, payload: Request<'set_routing_status'>) => {
         const principal = context.principal as AgentPrincipal;
         const status = await this.routing.setStatus(principal, payload.status, 'agent');

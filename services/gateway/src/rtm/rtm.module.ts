@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { IdentityModule } from '../identity/identity.module.js';
 import { AgentActions } from './agent-actions.js';
 import { AgentChangedSignals } from './agents/agent-changed-signals.js';
+import { TeamListing } from './agents/team-listing.js';
 import { AgentsAdminController } from './agents/agents-admin.controller.js';
 import { OrganizationChangedSignals } from './organizations/organization-changed-signals.js';
 import { OrganizationSettingsController } from './organizations/organization-settings.controller.js';
@@ -52,6 +53,7 @@ import { VisitorSignals } from './visitors/visitor-signals.js';
     TicketPushFollower,
     SlaPushFollower,
     CustomerActions,
+    TeamListing,
     AgentActions,
     FrameDispatcher,
     RtmServer,

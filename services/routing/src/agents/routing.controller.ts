@@ -41,6 +41,27 @@ export class RoutingController {
       max: agent ? agent.maxChats[command.channel] : null,
     };
   }
+
+  @MessagePattern('cmd.routing.overview')
+  async overview(@Payload() payload: unknown): Promise<RoutingCommandReply<'overview'>> {
+    const command = parse(routingCommands.overview.request, payload);
+    const organizationId = command.organization_id;
+    const agents = await Promise.all(
+      command.agent_ids.map(async (agentId) => {
+        const agent = await this.state.agent(organizationId, agentId);
+        return {
+          agent_id: agentId,
+          status: agent?.status ?? ('offline' as const),
+          active_chats: agent?.load.chat ?? 0,
+          max_chats: agent ? agent.maxChats.chat : null,
+        };
+      }),
+    );
+    const groups = await Promise.all(
+      command.group_ids.map(async (groupId) => ({ group_id: groupId, ...(await this.state.groupCounts(organizationId, groupId)) })),
+    );
+    return { agents, groups };
+  }
 }
 
 function parse<T>(schema: z.ZodType<T>, payload: unknown): T {

@@ -37,6 +37,22 @@ describe('RoutingState: queue', () => {
     expect((await state.queue(org, 'g')).every((entry) => !entry.pastTarget)).toBe(true);
   });
 
+  it('counts per group the accepting members, full or not, and the chats queued, not those reserved', async () => {
+    const org = freshOrganization();
+    expect(await state.groupCounts(org, 'g')).toEqual({ agents_accepting: 0, chats_queued: 0 });
+    await addAgents(state, org, ['a'], { chat: 1 });
+    await addAgents(state, org, ['b'], { status: 'not_accepting' });
+    await addAgents(state, org, ['c'], { groupIds: ['other'] });
+    await queueChat(state, org, 'c1', 1_000);
+    await queueChat(state, org, 'c2', 2_000);
+    await queueChat(state, org, 'c3', 3_000, { groupId: 'other' });
+    expect(await state.groupCounts(org, 'g')).toEqual({ agents_accepting: 1, chats_queued: 2 });
+    // a takes c1 and is full: still accepting, one chat left in the queue.
+    expect(await state.reserveNext(org, 'g', 4_000)).toMatchObject({ chatId: 'c1', agentId: 'a' });
+    expect(await state.groupCounts(org, 'g')).toEqual({ agents_accepting: 1, chats_queued: 1 });
+    expect(await state.groupCounts(org, 'other')).toEqual({ agents_accepting: 1, chats_queued: 1 });
+  });
+
   it('is idempotent: queueing a queued chat again changes nothing', async () => {
     const org = freshOrganization();
     await queueChat(state, org, 'a', 1);

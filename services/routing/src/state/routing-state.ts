@@ -184,6 +184,18 @@ export class RoutingState {
     return (await this.read(organizationId, () => this.redis.scard(key))) > 0;
   }
 
+  /** How many of the group's members are accepting (full or not) and how many chats wait in its queue. */
+  async groupCounts(organizationId: string, groupId: string): Promise<{ agents_accepting: number; chats_queued: number }> {
+    requireId('groupId', groupId);
+    const [accepting, queued] = await this.read(organizationId, () =>
+      Promise.all([
+        this.redis.scard(routingKey(organizationId, 'groupAccepting', groupId)),
+        this.redis.zcard(routingKey(organizationId, 'queue', groupId)),
+      ]),
+    );
+    return { agents_accepting: accepting, chats_queued: queued };
+  }
+
   // ── chats ───────────────────────────────────────────────────────────────────────────────
 
   /** ConversationStarted (and ConversationReopened, which starts a new cycle of a released chat). */

@@ -55,6 +55,11 @@ export class RoutingClient {
     return this.command('room', { organization_id: organizationId, agent_id: agentId, channel });
   }
 
+  /** Routing's view of agents (status, chat slots) and groups (accepting, queued); read only. */
+  overview(organizationId: string, agentIds: string[], groupIds: string[]): Promise<RoutingCommandReply<'overview'>> {
+    return this.command('overview', { organization_id: organizationId, agent_ids: agentIds, group_ids: groupIds });
+  }
+
   private async profileOf(agent: AgentPrincipal): Promise<AgentProfile> {
     const account = await this.directory.getAgent(agent.organizationId, agent.agentId);
     const groups = [];
