@@ -81,7 +81,7 @@ export function spawnService(name: ServiceName, env: NodeJS.ProcessEnv, port: nu
   };
 }
 
-export async function waitUntilReady(service: SpawnedService, timeoutMs = 30_000): Promise<void> {
+export async function waitUntilReady(service: SpawnedService, timeoutMs = 60_000): Promise<void> {
   await waitFor(
     async () => {
       if (service.child.exitCode !== null) throw new Error(`${service.name} exited:\n${service.output()}`);

@@ -52,6 +52,9 @@ describe('routing', () => {
     const first = await customerStarts(org.organization_id, group);
     const incoming = await agent.push('incoming_chat', (p) => p.chat_id === first.chatId);
     expect(incoming.chat.assigned_agent_id).toBe(alice.agentId);
+    // Answered at once: an agent who owes no reply keeps the chat (the 1 s auto-transfer of this
+    // file would otherwise move it on while a loaded machine runs the next steps).
+    await agent.call('send_event', { chat_id: first.chatId, event: { type: 'message', text: 'hello', client_id: 'hello' } });
 
     const second = await customerStarts(org.organization_id, group);
     const waiting = await second.customer.push('queue_position_updated', (p) => p.chat_id === second.chatId);
