@@ -39,3 +39,4 @@ export { readEvent } from './read-event.js';
 export { HandlerFailures, DEFAULT_PARK_AFTER_ATTEMPTS } from './handler-failures.js';
 export type { DeadLetterStatus } from './database.js';
 export { isDependencyUnavailable } from './dependency-unavailable.js';
+export { KeyedSerializer } from './keyed-serializer.js';

@@ -10,6 +10,7 @@ import {
 import {
   appendToStream,
   EventStore,
+  KeyedSerializer,
   StreamOwnershipError,
   StreamVersionConflictError,
   type EventStoreTables,
@@ -31,7 +32,6 @@ import { chatSummaryUpsert } from '../read-model/chats-table.js';
 import { eventIdFor } from './command-ids.js';
 import { ConversationCache } from './conversation-cache.js';
 import { conversationStreamId, emptyConversation, foldConversation, type LoadedConversation } from './conversation-stream.js';
-import { KeyedSerializer } from './keyed-serializer.js';
 import { toDomainCommand } from './to-domain-command.js';
 
 export interface CommandOutcome {

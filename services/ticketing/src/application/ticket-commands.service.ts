@@ -4,6 +4,7 @@ import { allEvents, type TicketEvent } from '@livedesk/contracts';
 import {
   appendToStream,
   EventStore,
+  KeyedSerializer,
   StreamOwnershipError,
   StreamVersionConflictError,
   type EventStoreTables,
@@ -65,6 +66,7 @@ const MAX_REFERENCES = 20;
 @Injectable()
 export class TicketCommands {
   private readonly logger = new Logger(TicketCommands.name);
+  private readonly serializer = new KeyedSerializer();
   private readonly acknowledgementLimits: AcknowledgementLimits;
 
   constructor(
@@ -87,7 +89,15 @@ export class TicketCommands {
     return loaded.state;
   }
 
-  async execute(ticketId: string, command: TicketCommand, context: TicketCommandContext): Promise<TicketOutcome> {
+  /**
+   * Runs a command on a ticket: the commands this replica receives for one ticket queue
+   * (`KeyedSerializer`), so only replicas race each other for its next version.
+   */
+  execute(ticketId: string, command: TicketCommand, context: TicketCommandContext): Promise<TicketOutcome> {
+    return this.serializer.run(ticketStreamId(ticketId), () => this.decideAndAppend(ticketId, command, context));
+  }
+
+  private async decideAndAppend(ticketId: string, command: TicketCommand, context: TicketCommandContext): Promise<TicketOutcome> {
     const streamId = ticketStreamId(ticketId);
     const deadline = Date.now() + RETRY_BUDGET_MS;
     for (let conflicts = 0; ; ) {

@@ -1,7 +1,7 @@
 /**
  * Runs work for one key at a time, in arrival order; different keys run concurrently. The
- * commands one replica receives for a conversation queue here instead of racing each other
- * to the database, so version conflicts only arise between replicas.
+ * commands one replica receives for a stream (a conversation, a ticket) queue here instead of
+ * racing each other to the database, so version conflicts only arise between replicas.
  */
 export class KeyedSerializer {
   private readonly tails = new Map<string, Promise<unknown>>();
