@@ -8,7 +8,7 @@ export const styles = `
 *{box-sizing:border-box;font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
 button{cursor:pointer}
 button:focus-visible,input:focus-visible,textarea:focus-visible{outline:2px solid #1d4ed8;outline-offset:2px}
-.launcher{position:fixed;right:16px;bottom:16px;z-index:2147483000;width:56px;height:56px;border-radius:50%;border:0;background:#1d4ed8;color:#fff;box-shadow:0 2px 8px rgba(0,0,0,.3);font-size:24px}
+.launcher{position:fixed;right:16px;bottom:16px;z-index:2147483000;width:56px;height:56px;border-radius:50%;border:0;background:#1d4ed8;color:#fff;box-shadow:0 2px 8px rgba(0,0,0,.3);display:flex;align-items:center;justify-content:center}
 .popup{position:fixed;right:16px;bottom:84px;z-index:2147483000;width:min(380px,calc(100vw - 16px));height:min(560px,calc(100vh - 100px));display:flex;flex-direction:column;background:#fff;color:#111;border-radius:12px;box-shadow:0 4px 24px rgba(0,0,0,.25);overflow:hidden}
 @media (max-width:420px){.popup{right:8px;left:8px;width:auto}.launcher{right:8px;bottom:8px}.popup{bottom:72px}}
 .popup[hidden]{display:none}

@@ -1,4 +1,4 @@
-import { CustomerClient, fetchCustomerToken, type ChatEventView } from '@livedesk/client/customer';
+import { CustomerClient, fetchCustomerToken, LivedeskError, type ChatEventView } from '@livedesk/client/customer';
 import { h } from './dom.js';
 import { Popup, type Entry } from './popup.js';
 import { PublicEvents, type LivedeskApi } from './public-api.js';
@@ -13,6 +13,7 @@ export interface WidgetConfig {
 
 const ENDED = new Set(['ConversationResolved', 'ConversationClosed', 'ConversationMissed']);
 const DRAFT_INTERVAL_MS = 500;
+const MAX_SEND_ATTEMPTS = 8;
 
 /**
  * The widget: a launcher in the page, the popup on first open, and one `CustomerClient`
@@ -40,7 +41,7 @@ export class Widget implements LivedeskApi {
   constructor(private readonly config: WidgetConfig) {
     const host = h('div', { id: 'livedesk-widget' });
     this.root = host.attachShadow({ mode: 'open' });
-    this.launcher = h('button', { class: 'launcher', type: 'button', 'aria-label': 'Open chat', 'aria-expanded': 'false', 'aria-controls': 'ld-popup' }, '💬');
+    this.launcher = h('button', { class: 'launcher', type: 'button', 'aria-label': 'Open chat', 'aria-expanded': 'false', 'aria-controls': 'ld-popup' }, chatIcon());
     this.launcher.addEventListener('click', () => (this.popup && !this.popup.element.hidden ? this.close() : this.open()));
     this.root.append(h('style', {}, styles), this.launcher);
     document.body.append(host);
@@ -92,9 +93,27 @@ export class Widget implements LivedeskApi {
   async send(text: string): Promise<void> {
     const client = await this.connect();
     // The first message starts the chat and is stored with it.
-    if (this.chatId) await client.sendMessage(this.chatId, text);
+    if (this.chatId) await this.sendMessage(client, this.chatId, text);
     else await this.startChat(client, text);
     this.stopTyping(client);
+  }
+
+  /**
+   * One message, stored once: the SDK answers `timeout` when a silent socket is given up (a
+   * network that holds frames, like a train's) and `disconnected` when one drops mid-request;
+   * the same client id is sent again, and the server stores it once.
+   */
+  private async sendMessage(client: CustomerClient, chatId: string, text: string): Promise<void> {
+    const clientId = crypto.randomUUID();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await client.sendMessage(chatId, text, { clientId });
+        return;
+      } catch (error) {
+        const transient = error instanceof LivedeskError && (error.code === 'timeout' || error.code === 'disconnected');
+        if (!transient || attempt >= MAX_SEND_ATTEMPTS) throw error;
+      }
+    }
   }
 
   /** Signs the visitor in with the site's identity token: the next token and socket carry it. */
@@ -119,9 +138,18 @@ export class Widget implements LivedeskApi {
   private async openClient(): Promise<CustomerClient> {
     const { url, organizationId } = this.config;
     const identity = this.identity;
+    const fetchToken = () => fetchCustomerToken(url, identity ? { organization_id: organizationId, identity } : { organization_id: organizationId });
+    // The first token is fetched here, not by the SDK, which would keep retrying a refusal: a page
+    // whose origin the organization does not allow (no CORS answer) fails now, and opens no socket.
+    let first: ReturnType<typeof fetchToken> | undefined = fetchToken();
+    await first;
     const client = new CustomerClient({
       url,
-      token: () => fetchCustomerToken(url, identity ? { organization_id: organizationId, identity } : { organization_id: organizationId }),
+      token: () => {
+        const token = first ?? fetchToken();
+        first = undefined;
+        return token;
+      },
     });
     client.on('chat_event', ({ chat_id, event }) => this.onChatEvent(chat_id, event));
     client.on('queue_position_updated', ({ chat_id, position, estimated_wait_seconds, agents_available }) => {
@@ -149,7 +177,7 @@ export class Widget implements LivedeskApi {
   }
 
   private startChat(client: CustomerClient, text: string): Promise<string> {
-    if (this.starting) return this.starting.then((chatId) => client.sendMessage(chatId, text).then(() => chatId));
+    if (this.starting) return this.starting.then((chatId) => this.sendMessage(client, chatId, text).then(() => chatId));
     const clientId = crypto.randomUUID();
     const page = { url: location.href.slice(0, 2048), title: document.title.slice(0, 512) };
     this.starting = client
@@ -235,4 +263,18 @@ export class Widget implements LivedeskApi {
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** A speech bubble drawn as SVG: an emoji would depend on the visitor's fonts. */
+function chatIcon(): SVGSVGElement {
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('width', '28');
+  svg.setAttribute('height', '28');
+  svg.setAttribute('aria-hidden', 'true');
+  const path = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+  path.setAttribute('fill', 'currentColor');
+  path.setAttribute('d', 'M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z');
+  svg.append(path);
+  return svg;
 }

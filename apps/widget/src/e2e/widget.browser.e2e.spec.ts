@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { AgentClient, fetchAgentToken, type ChatEventDelivery } from '@livedesk/client';
+import { ChatSystem, launchChromium, REPOSITORY_ROOT, type TestBrowser } from '@livedesk/testing';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import WebSocket from 'ws';
+import { startPageServer, type PageServer } from './page-server.js';
+
+/** Screenshots for a person to look at (not compared by pixel); gitignored. */
+const ARTIFACTS = join(REPOSITORY_ROOT, 'apps/widget/test-artifacts');
+const PASSWORD = 'correct horse battery staple';
+
+async function eventually(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The texts of the widget's message bubbles, in the order the page shows them. */
+function shownMessages(page: Page, kind: 'customer' | 'agent'): Promise<string[]> {
+  // The bubble's first child is the author's name for agents; the text is the last text node.
+  return page.locator(`#livedesk-widget .msg.${kind}`).evaluateAll((items) => items.map((item) => item.lastChild?.textContent ?? ''));
+}
+
+function agentMessages(seen: ChatEventDelivery[], chatId: string): string[] {
+  return seen.filter((d) => d.chat_id === chatId && d.event.type === 'MessagePosted').map((d) => String(d.event.data.text));
+}
+
+// The widget as a visitor uses it: a real Chromium, a shop page on its own origin, the gateway
+// serving the script, routing assigning the chat to an agent driven by the SDK in Node.
+describe('the widget in Chromium', () => {
+  let system: ChatSystem;
+  let browser: TestBrowser;
+  let shop: PageServer;
+  let stranger: PageServer;
+  let agent: AgentClient;
+  const agentSaw: ChatEventDelivery[] = [];
+  const assigned: string[] = [];
+  let org: { organization_id: string; default_group_id: string };
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    [system, browser, shop, stranger] = await Promise.all([ChatSystem.start({ routing: 1 }), launchChromium(), startPageServer(), startPageServer()]);
+    org = await system.createOrganization('Widget Shop');
+    const patched = await fetch(`${system.gatewayUrl()}/v1/organizations/${org.organization_id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${system.adminToken}` },
+      body: JSON.stringify({ allowed_origins: [shop.origin] }),
+    });
+    expect(patched.status).toBe(200);
+    await system.createAgent(org.organization_id, { email: 'ada@shop.test', name: 'Ada', groups: [org.default_group_id] });
+    const url = system.gatewayUrl();
+    agent = new AgentClient({ url, token: () => fetchAgentToken(url, { email: 'ada@shop.test', password: PASSWORD }), WebSocket });
+    agent.on('chat_event', (d) => agentSaw.push(d));
+    agent.on('incoming_chat', ({ chat_id }) => assigned.push(chat_id));
+    await agent.connect();
+    await agent.request('set_routing_status', { status: 'accepting' });
+  }, 120_000);
+
+  afterAll(async () => {
+    agent?.close();
+    await Promise.allSettled([browser?.close(), shop?.close(), stranger?.close()]);
+    await system?.stop();
+  });
+
+  it('a visitor on an allowed origin chats with an agent; three agent messages and two of its own sent while offline each show once, in order', async () => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    const page = await context.newPage();
+    const sockets: string[] = [];
+    const closedSockets: string[] = [];
+    page.on('websocket', (socket) => {
+      sockets.push(socket.url());
+      socket.on('close', () => closedSockets.push(socket.url()));
+    });
+    try {
+      await page.goto(shop.pageUrl(system.gatewayUrl(), org.organization_id, org.default_group_id));
+      await page.waitForFunction(() => window.livedesk !== undefined);
+      // Only the launcher before the visitor opens the widget: no popup, no token, no socket.
+      expect(await page.locator('#livedesk-widget .popup').count()).toBe(0);
+      expect(sockets).toEqual([]);
+      await page.screenshot({ path: join(ARTIFACTS, 'widget-closed-360.png') });
+
+      await page.getByRole('button', { name: 'Open chat' }).click();
+      const input = page.getByLabel('Your message', { exact: true });
+      await expect(input.evaluate((element) => element === (element.getRootNode() as ShadowRoot).activeElement)).resolves.toBe(true);
+      await input.fill('Hello, where is my order?');
+      await input.press('Enter');
+
+      await eventually(() => assigned.length === 1, 20_000, 'routing to assign the chat');
+      const chatId = assigned[0]!;
+      await eventually(() => agentMessages(agentSaw, chatId).includes('Hello, where is my order?'), 10_000, 'the agent to see the first message');
+      await agent.sendMessage(chatId, 'Hi! Let me check.');
+      await page.locator('#livedesk-widget .msg.agent', { hasText: 'Hi! Let me check.' }).waitFor({ timeout: 10_000 });
+      expect(sockets).toHaveLength(1);
+      expect(sockets[0]).toContain('/v1/customer/rtm');
+      await page.screenshot({ path: join(ARTIFACTS, 'widget-chat-360.png') });
+
+      // The network goes away: the agent writes three messages, the visitor two.
+      await context.setOffline(true);
+      for (const text of ['a1', 'a2', 'a3']) await agent.sendMessage(chatId, text);
+      await page.evaluate(() => {
+        (window as unknown as { sent: Promise<void> }).sent = window.livedesk!.send('c1').then(() => window.livedesk!.send('c2'));
+      });
+      // Chromium's offline mode holds an open socket's frames rather than closing it; the
+      // visitor's unanswered send makes the SDK give the silent socket up after its request
+      // deadline (15 s), so the widget really goes through a drop and a reconnect.
+      await page.locator('#livedesk-widget .status', { hasText: 'Reconnecting' }).waitFor({ timeout: 30_000 });
+      expect(await shownMessages(page, 'agent')).toEqual(['Hi! Let me check.']);
+      await page.screenshot({ path: join(ARTIFACTS, 'widget-offline-360.png') });
+      await context.setOffline(false);
+
+      await page.evaluate(() => (window as unknown as { sent: Promise<void> }).sent);
+      await page.locator('#livedesk-widget .msg.agent', { hasText: 'a3' }).waitFor({ timeout: 45_000 });
+      await eventually(() => agentMessages(agentSaw, chatId).includes('c2'), 10_000, 'the agent to see c2');
+      expect(await shownMessages(page, 'agent')).toEqual(['Hi! Let me check.', 'a1', 'a2', 'a3']);
+      expect(await shownMessages(page, 'customer')).toEqual(['Hello, where is my order?', 'c1', 'c2']);
+      expect(agentMessages(agentSaw, chatId)).toEqual(['Hello, where is my order?', 'Hi! Let me check.', 'a1', 'a2', 'a3', 'c1', 'c2']);
+      // The widget came back through a new socket, not the old one surviving the cut.
+      expect(closedSockets.length).toBeGreaterThanOrEqual(1);
+      expect(sockets.length).toBeGreaterThanOrEqual(2);
+      await expect(page.locator('#livedesk-widget .status').textContent()).resolves.toBe('');
+
+      await page.screenshot({ path: join(ARTIFACTS, 'widget-after-offline-360.png') });
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.screenshot({ path: join(ARTIFACTS, 'widget-chat-desktop.png') });
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  it('a page on an origin not allowed gets no token and no socket', async () => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    const page = await context.newPage();
+    const sockets: string[] = [];
+    const tokenAnswers: number[] = [];
+    page.on('websocket', (socket) => sockets.push(socket.url()));
+    page.on('response', (response) => {
+      if (response.url().endsWith('/v1/customer/token')) tokenAnswers.push(response.status());
+    });
+    try {
+      await page.goto(stranger.pageUrl(system.gatewayUrl(), org.organization_id, org.default_group_id));
+      await page.waitForFunction(() => window.livedesk !== undefined);
+      await page.getByRole('button', { name: 'Open chat' }).click();
+      await page.locator('#livedesk-widget .status', { hasText: 'Chat unavailable' }).waitFor({ timeout: 10_000 });
+      const sent = await page.evaluate(() => window.livedesk!.send('let me in').then(() => 'stored', (error: unknown) => String(error)));
+      expect(sent).not.toBe('stored');
+      expect(tokenAnswers.every((status) => status === 403 || status === 204)).toBe(true);
+      expect(tokenAnswers).not.toContain(200);
+      expect(sockets).toEqual([]);
+      await page.screenshot({ path: join(ARTIFACTS, 'widget-origin-refused-360.png') });
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+});
