@@ -7,6 +7,8 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export interface TestBrowser {
   /** A persistent-profile-free context per call: its own cookies, storage and network state. */
   newContext(options?: Parameters<Browser['newContext']>[0]): Promise<BrowserContext>;
+  /** The browser's version, for benchmark reports. */
+  version(): string;
   close(): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ export async function launchChromium(): Promise<TestBrowser> {
   });
   return {
     newContext: (options) => browser.newContext(options),
+    version: () => browser.version(),
     close: () => browser.close(),
   };
 }
