@@ -28,6 +28,8 @@ form{display:flex;gap:6px;padding:8px;border-top:1px solid #e2e8f0}
 form.stack{flex-direction:column}
 textarea,input{flex:1;min-width:0;padding:8px;border:1px solid #cbd5e1;border-radius:8px;resize:none;background:#fff;color:#111}
 form button{border:0;border-radius:8px;background:#1d4ed8;color:#fff;padding:8px 12px}
+.rating{padding:8px;text-align:center;border-top:1px solid #e2e8f0}
+.rating p,.leave p{margin:0 0 6px}
 .stars{display:flex;gap:4px;justify-content:center}
 .stars button{background:#f1f5f9;color:#111;width:40px}
 `;

@@ -35,6 +35,7 @@ export class Widget implements LivedeskApi {
   private starting: Promise<string> | undefined;
   private endedChatId: string | undefined;
   private agentName = 'Agent';
+  private readonly leftMessageIn = new Set<string>();
   private lastDraftAt = 0;
   private draftTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -153,7 +154,8 @@ export class Widget implements LivedeskApi {
     });
     client.on('chat_event', ({ chat_id, event }) => this.onChatEvent(chat_id, event));
     client.on('queue_position_updated', ({ chat_id, position, estimated_wait_seconds, agents_available }) => {
-      if (chat_id !== this.chatId) return;
+      // The push may overtake start_chat's answer (it comes through routing): one chat at a time.
+      if (chat_id !== this.chatId && !this.starting) return;
       const wait = estimated_wait_seconds === null ? '' : `, about ${Math.max(1, Math.round(estimated_wait_seconds / 60))} min`;
       this.popup?.setStatus(position > 0 ? `You are number ${position} in the queue${wait}.` : '');
       if (!agents_available) this.popup?.offerLeaveMessage();
@@ -161,6 +163,9 @@ export class Widget implements LivedeskApi {
     });
     client.on('typing_indicator', ({ chat_id, by, is_typing }) => {
       if (chat_id === this.chatId && by.kind === 'agent') this.popup?.setTyping(is_typing ? `${this.agentName} is typing…` : '');
+    });
+    client.on('chat_deactivated', ({ chat_id }) => {
+      if (chat_id === this.chatId) this.ended(chat_id);
     });
     client.on('disconnected', ({ retry_in_ms }) => {
       if (retry_in_ms !== null) this.popup?.setStatus('Reconnecting…');
@@ -210,12 +215,19 @@ export class Widget implements LivedeskApi {
       this.show({ kind: 'system', text: `${this.agentName} joined the chat.` });
       this.events.emit('agent_joined', { name: this.agentName });
     } else if (ENDED.has(event.type)) {
-      this.show({ kind: 'system', text: 'The chat has ended.' });
-      if (this.chatId === chatId) this.chatId = undefined;
-      this.endedChatId = chatId;
-      this.popup?.askRating();
-      this.events.emit('chat_ended', { chat_id: chatId });
+      this.ended(chatId);
     }
+  }
+
+  /** Reached by the chat's ending event or by the `chat_deactivated` push, whichever comes first. */
+  private ended(chatId: string): void {
+    if (this.endedChatId === chatId) return;
+    this.show({ kind: 'system', text: 'The chat has ended.' });
+    if (this.chatId === chatId) this.chatId = undefined;
+    this.endedChatId = chatId;
+    // A chat the visitor turned into a message for later had no one to rate.
+    if (!this.leftMessageIn.has(chatId)) this.popup?.askRating();
+    this.events.emit('chat_ended', { chat_id: chatId });
   }
 
   private show(entry: Entry): void {
@@ -245,6 +257,7 @@ export class Widget implements LivedeskApi {
 
   private async leaveMessage(email: string, text: string): Promise<void> {
     const client = await this.connect();
+    if (this.chatId) this.leftMessageIn.add(this.chatId);
     await client.request('leave_message', {
       ...(this.chatId ? { chat_id: this.chatId } : {}),
       ...(this.config.groupId ? { group_id: this.config.groupId } : {}),

@@ -66,7 +66,7 @@ describe('the widget in Chromium', () => {
     await system?.stop();
   });
 
-  it('a visitor on an allowed origin chats with an agent; three agent messages and two of its own sent while offline each show once, in order', async () => {
+  it('a visitor on an allowed origin chats with an agent; three agent messages and two of its own sent while offline each show once, in order; the draft is the agent preview; the resolved chat is rated', async () => {
     const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
     const page = await context.newPage();
     const sockets: string[] = [];
@@ -78,6 +78,11 @@ describe('the widget in Chromium', () => {
     try {
       await page.goto(shop.pageUrl(system.gatewayUrl(), org.organization_id, org.default_group_id));
       await page.waitForFunction(() => window.livedesk !== undefined);
+      await page.evaluate(() => {
+        const seen: string[] = [];
+        (window as unknown as { seen: string[] }).seen = seen;
+        for (const name of ['ready', 'chat_started', 'message', 'agent_joined', 'chat_ended'] as const) window.livedesk!.on(name, () => seen.push(name));
+      });
       // Only the launcher before the visitor opens the widget: no popup, no token, no socket.
       expect(await page.locator('#livedesk-widget .popup').count()).toBe(0);
       expect(sockets).toEqual([]);
@@ -124,12 +129,64 @@ describe('the widget in Chromium', () => {
       await expect(page.locator('#livedesk-widget .status').textContent()).resolves.toBe('');
 
       await page.screenshot({ path: join(ARTIFACTS, 'widget-after-offline-360.png') });
+
+      // The draft reaches the agent as the typing preview.
+      const previews: string[] = [];
+      agent.on('typing_indicator', ({ chat_id, preview }) => chat_id === chatId && preview !== undefined && previews.push(preview));
+      await input.pressSequentially('Thanks a lot');
+      await eventually(() => previews.includes('Thanks a lot'), 10_000, 'the draft preview');
+
+      // The agent resolves: the widget asks CSAT, and the visitor's 4 of 5 is stored.
+      await agent.request('resolve_chat', { chat_id: chatId });
+      await page.getByRole('button', { name: '4 of 5' }).click();
+      await page.getByText('Thank you for your rating.').waitFor({ timeout: 10_000 });
+      await eventually(() => agentSaw.some((d) => d.chat_id === chatId && d.event.type === 'ConversationRated' && d.event.data.score === 4), 10_000, 'the rating');
+      const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
+      expect(seen[0]).toBe('ready');
+      expect(seen.filter((name) => name === 'message')).toHaveLength(7);
+      expect(seen.filter((name) => name === 'chat_started')).toHaveLength(1);
+      expect(seen.filter((name) => name === 'agent_joined')).toHaveLength(1);
+      expect(seen.filter((name) => name === 'chat_ended')).toHaveLength(1);
+      expect(seen.indexOf('chat_started')).toBeLessThan(seen.indexOf('agent_joined'));
+      await page.screenshot({ path: join(ARTIFACTS, 'widget-rated-desktop.png') });
       await page.setViewportSize({ width: 1280, height: 800 });
       await page.screenshot({ path: join(ARTIFACTS, 'widget-chat-desktop.png') });
     } finally {
       await context.close();
     }
   }, 120_000);
+
+  it('with no agent accepting, the widget shows the queue position and takes a message with an email', async () => {
+    const quiet = await system.createOrganization('Quiet Shop');
+    const patched = await fetch(`${system.gatewayUrl()}/v1/organizations/${quiet.organization_id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${system.adminToken}` },
+      body: JSON.stringify({ allowed_origins: [shop.origin] }),
+    });
+    expect(patched.status).toBe(200);
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    const page = await context.newPage();
+    try {
+      await page.goto(shop.pageUrl(system.gatewayUrl(), quiet.organization_id, quiet.default_group_id));
+      await page.waitForFunction(() => window.livedesk !== undefined);
+      const queue = page.evaluate(() => new Promise((resolve) => window.livedesk!.on('queue', resolve)));
+      // Opened from the page's own code, used with the keyboard only.
+      await page.evaluate(() => window.livedesk!.open());
+      await page.keyboard.type('Is anyone there?');
+      await page.keyboard.press('Enter');
+      await expect(queue).resolves.toEqual({ position: 1, estimated_wait_seconds: null });
+      await page.locator('#livedesk-widget .status', { hasText: 'You are number 1 in the queue' }).waitFor({ timeout: 10_000 });
+      await page.getByLabel('Your email').fill('visitor@example.com');
+      await page.getByLabel('Your message for us').fill('Please call me back.');
+      await page.getByRole('button', { name: 'Leave message' }).click();
+      await page.getByText('Thank you, we will write to you.').waitFor({ timeout: 10_000 });
+      await page.locator('#livedesk-widget .msg.system', { hasText: 'The chat has ended.' }).waitFor({ timeout: 10_000 });
+      expect(await page.getByText('How was this chat?').count()).toBe(0);
+      await page.screenshot({ path: join(ARTIFACTS, 'widget-leave-message-360.png') });
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
 
   it('a page on an origin not allowed gets no token and no socket', async () => {
     const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
