@@ -74,7 +74,7 @@ export class Popup {
     if (entry.name) item.append(h('span', { class: 'who' }, entry.name));
     item.append(entry.text);
     this.log.append(item);
-    this.log.scrollTop = this.log.scrollHeight;
+    this.scrollToEnd();
   }
 
   setTitle(text: string): void {
@@ -106,6 +106,7 @@ export class Popup {
     });
     this.leaveForm = form;
     this.compose.before(form);
+    this.scrollToEnd();
   }
 
   /** The chat ended: CSAT, 1 to 5. */
@@ -124,6 +125,12 @@ export class Popup {
     }
     this.ratingForm = h('div', { class: 'rating stack' }, h('p', {}, 'How was this chat?'), stars);
     this.compose.before(this.ratingForm);
+    this.scrollToEnd();
+  }
+
+  /** After a form takes room below the log, its last message stays in view. */
+  private scrollToEnd(): void {
+    this.log.scrollTop = this.log.scrollHeight;
   }
 
   clearRating(): void {

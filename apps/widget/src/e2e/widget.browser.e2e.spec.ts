@@ -148,7 +148,8 @@ describe('the widget in Chromium', () => {
       expect(seen.filter((name) => name === 'agent_joined')).toHaveLength(1);
       expect(seen.filter((name) => name === 'chat_ended')).toHaveLength(1);
       expect(seen.indexOf('chat_started')).toBeLessThan(seen.indexOf('agent_joined'));
-      await page.screenshot({ path: join(ARTIFACTS, 'widget-rated-desktop.png') });
+      expect(await page.locator('#livedesk-widget .msg.system', { hasText: 'The chat has ended.' }).count()).toBe(1);
+      await page.screenshot({ path: join(ARTIFACTS, 'widget-rated-360.png') });
       await page.setViewportSize({ width: 1280, height: 800 });
       await page.screenshot({ path: join(ARTIFACTS, 'widget-chat-desktop.png') });
     } finally {
