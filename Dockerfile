@@ -15,7 +15,7 @@ FROM base AS build
 COPY . .
 RUN pnpm install --frozen-lockfile
 RUN pnpm build
-RUN rm -rf node_modules libs/*/node_modules services/*/node_modules packages/*/node_modules bench/node_modules \
+RUN rm -rf node_modules libs/*/node_modules services/*/node_modules packages/*/node_modules apps/*/node_modules bench/node_modules \
     && pnpm install --frozen-lockfile --prod --offline \
     && find . -name '*.tsbuildinfo' -delete
 
@@ -28,6 +28,8 @@ COPY --from=build --chown=node:node /app/package.json /app/pnpm-workspace.yaml .
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/libs ./libs
 COPY --from=build --chown=node:node /app/services ./services
+# The widget bundle the gateway serves at /widget/livedesk.js (built by `pnpm build`).
+COPY --from=build --chown=node:node /app/apps/widget/dist/livedesk.js /app/apps/widget/dist/livedesk.js.gz ./apps/widget/dist/
 USER node
 # `exec` replaces the shell with node, so the SIGTERM of `docker stop` or Kubernetes reaches
 # node itself and the graceful shutdown runs.

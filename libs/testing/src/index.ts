@@ -18,3 +18,4 @@ export { ChatSystem, type ChatSystemOptions } from './chat-system.js';
 export { RtmTestClient, ResponseError, type Frame } from './rtm-test-client.js';
 export { setTestClock } from './test-clock.js';
 export { OwnNatsServer } from './own-nats-server.js';
+export { CHROMIUM_PATH, launchChromium, type TestBrowser } from './chromium.js';
