@@ -25,18 +25,22 @@ interface ChatEntry {
   ended?: string;
 }
 
-function authorOf(event: ChatEventView): { kind: string; name?: string } {
-  const author = event.data.author as { kind?: string; name?: string; display_name?: string } | undefined;
-  const name = author?.display_name ?? author?.name;
-  return { kind: author?.kind ?? 'system', ...(name ? { name } : {}) };
+const AUTHOR_LABELS: Record<string, string> = { customer: 'Customer', agent: 'Agent', system: 'System' };
+
+/** Who wrote a message: "You" for this agent's own, else the author's name or kind. */
+function authorOf(event: ChatEventView, me: string): { kind: string; label: string } {
+  const author = event.data.author as { kind?: string; id?: string; name?: string; display_name?: string } | undefined;
+  const kind = author?.kind ?? 'system';
+  const label = author?.id === me ? 'You' : (author?.display_name ?? author?.name ?? AUTHOR_LABELS[kind] ?? kind);
+  return { kind, label };
 }
 
 /** One line of transcript for an event, or undefined for events the desk does not show. */
-function describe(event: ChatEventView): { kind: string; who?: string; text: string } | undefined {
+function describe(event: ChatEventView, me: string): { kind: string; who?: string; text: string } | undefined {
   switch (event.type) {
     case 'MessagePosted': {
-      const author = authorOf(event);
-      return { kind: author.kind, who: author.name ?? author.kind, text: String(event.data.text ?? '') };
+      const author = authorOf(event, me);
+      return { kind: author.kind, who: author.label, text: String(event.data.text ?? '') };
     }
     case 'ConversationStarted':
       return { kind: 'system', text: 'Chat started' };
@@ -164,7 +168,15 @@ export class Desk {
       const [kind, id] = this.target.value.split(':');
       if (!id) return;
       const target = kind === 'agent' ? { agent_id: id } : { group_id: id };
-      this.act(() => this.client.request('transfer_chat', { chat_id: this.selected!, target }).then(() => this.refreshChats()));
+      const chatId = this.selected!;
+      this.act(async () => {
+        await this.client.request('transfer_chat', { chat_id: chatId, target });
+        // No longer this agent's chat: kept in the list, read-only, until another is chosen.
+        const entry = this.chats.get(chatId);
+        if (entry) entry.ended = 'transferred';
+        this.renderList();
+        this.renderChat();
+      });
     });
     this.chatPane.append(
       h(
@@ -252,6 +264,7 @@ export class Desk {
     // A chat of mine is followed already; a queued one is read (get_chat pages) before joining it.
     if (!this.events.has(chatId)) this.events.set(chatId, new Map());
     if (entry) void this.client.watchChat(chatId).catch((failure: unknown) => this.fail(failure));
+    void this.loadTargets(); // routing statuses and free slots change: fresh for each chat
     this.renderList();
     this.renderChat();
     this.message.focus();
@@ -286,7 +299,7 @@ export class Desk {
         this.label(entry),
       );
       if (entry.sla) button.append(h('span', { class: `sla ${entry.sla.kind}`, text: ` SLA ${entry.sla.kind}` }));
-      if (entry.ended) button.append(h('span', { text: ` (ended: ${entry.ended})` }));
+      if (entry.ended) button.append(h('span', { text: ` (${entry.ended.replaceAll('_', ' ')})` }));
       button.addEventListener('click', () => this.select(entry.summary.chat_id));
       return h('li', {}, button);
     };
@@ -317,7 +330,7 @@ export class Desk {
     const events = [...(this.events.get(this.selected ?? '')?.values() ?? [])].sort((a, b) => a.version - b.version);
     const items: HTMLLIElement[] = [];
     for (const event of events) {
-      const line = describe(event);
+      const line = describe(event, this.login.agent.agent_id);
       if (!line) continue;
       const li = h('li', { class: line.kind, 'data-version': String(event.version) });
       if (line.who) li.append(h('span', { class: 'author', text: line.who }));

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CustomerClient, fetchCustomerToken, type ChatEventDelivery } from '@livedesk/client';
+import { AgentClient, CustomerClient, fetchAgentToken, fetchCustomerToken, type ChatEventDelivery } from '@livedesk/client';
 import { ChatSystem, launchChromium, REPOSITORY_ROOT, type TestBrowser } from '@livedesk/testing';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,7 +41,7 @@ describe('the agent desk in Chromium', () => {
     await system?.stop();
   });
 
-  it('an agent signs in, accepts, gets a chat, reads and answers the customer, sees the draft preview, and resolves', async () => {
+  it('an agent signs in, accepts, gets a chat, reads and answers the customer, sees the draft preview, resolves, and transfers a second chat to another agent', async () => {
     const url = system.gatewayUrl();
     const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
     const page = await context.newPage();
@@ -100,13 +100,44 @@ describe('the agent desk in Chromium', () => {
       await transcript.locator('li.agent', { hasText: 'Hi! Let me check that for you.' }).waitFor({ timeout: 10_000 });
       const texts = await transcript.locator('li:not(.system) .text').allTextContents();
       expect(texts).toEqual(['Hello, where is my order?', 'Order 1234', 'Hi! Let me check that for you.']);
+      expect(await transcript.locator('li.agent .author').allTextContents()).toEqual(['You']);
       await page.screenshot({ path: join(ARTIFACTS, 'desk-chat.png') });
 
       await page.getByRole('button', { name: 'Resolve' }).click();
-      await chatButton.filter({ hasText: 'ended: resolved' }).waitFor({ timeout: 10_000 });
+      await chatButton.filter({ hasText: '(resolved)' }).waitFor({ timeout: 10_000 });
       await eventually(() => customerEnded.includes(`${chatId}:resolved`), 10_000, 'the customer to see the chat resolved');
       expect(await page.getByLabel('Message').isDisabled()).toBe(true);
       await page.screenshot({ path: join(ARTIFACTS, 'desk-resolved.png') });
+
+      // A second chat, handed to Bob (chosen from list_agents), who gets it with its transcript.
+      const bob = new AgentClient({ url, token: () => fetchAgentToken(url, { email: 'bob@shop.test', password: PASSWORD }), WebSocket });
+      const bobAssigned: string[] = [];
+      const bobSaw: ChatEventDelivery[] = [];
+      bob.on('incoming_chat', ({ chat_id }) => bobAssigned.push(chat_id));
+      bob.on('chat_event', (d) => bobSaw.push(d));
+      try {
+        await bob.connect();
+        await bob.request('set_routing_status', { status: 'not_accepting' });
+        const { chat_id: secondId } = await customer.startChat({ message: { text: 'One more question', client_id: crypto.randomUUID() } });
+        const secondButton = page.locator(`#chats ul[aria-label="My chats"] button[data-chat-id="${secondId}"]`);
+        await secondButton.waitFor({ timeout: 20_000 });
+        await secondButton.click();
+        await transcript.locator('li.customer', { hasText: 'One more question' }).waitFor({ timeout: 10_000 });
+        const bobOption = page.locator('#transfer-target option', { hasText: 'Bob' });
+        await page.getByLabel('Transfer to').selectOption((await bobOption.getAttribute('value'))!);
+        await page.getByRole('button', { name: 'Transfer' }).click();
+        await eventually(() => bobAssigned.includes(secondId), 10_000, 'Bob to get the transferred chat');
+        await eventually(
+          () => bobSaw.some((d) => d.chat_id === secondId && d.event.type === 'MessagePosted' && d.event.data.text === 'One more question'),
+          10_000,
+          "Bob to read the chat's transcript",
+        );
+        await secondButton.filter({ hasText: '(transferred)' }).waitFor({ timeout: 10_000 });
+        expect(await page.getByLabel('Message').isDisabled()).toBe(true);
+        await page.screenshot({ path: join(ARTIFACTS, 'desk-transferred.png') });
+      } finally {
+        bob.close();
+      }
       expect(pageErrors).toEqual([]);
     } finally {
       await context.close();
