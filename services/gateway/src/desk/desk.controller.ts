@@ -36,6 +36,8 @@ export class DeskController {
     response.setHeader('Cache-Control', 'no-cache');
     response.setHeader('X-Content-Type-Options', 'nosniff');
     response.setHeader('X-Frame-Options', 'DENY');
+    // Own scripts and sockets only; the page's one inline style block is its stylesheet.
+    response.setHeader('Content-Security-Policy', "default-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'");
     response.setHeader('Content-Length', String(body.length));
     response.end(body);
   }
