@@ -106,7 +106,12 @@ export class Desk {
       let events = this.events.get(chat_id);
       if (!events) this.events.set(chat_id, (events = new Map()));
       events.set(event.version, event);
-      if (chat_id === this.selected) this.renderTranscript();
+      // The customer's message replaces their draft preview.
+      if (event.type === 'MessagePosted' && (event.data.author as { kind?: string } | undefined)?.kind === 'customer') this.typing.delete(chat_id);
+      if (chat_id === this.selected) {
+        this.renderTranscript();
+        this.renderTyping();
+      }
     });
     client.on('incoming_chat', ({ chat }) => {
       this.chats.set(chat.chat_id, { summary: chat, queue: 'mine' });

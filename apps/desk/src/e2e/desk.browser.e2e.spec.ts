@@ -29,8 +29,18 @@ describe('the agent desk in Chromium', () => {
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    [system, browser] = await Promise.all([ChatSystem.start({ routing: 1 }), launchChromium()]);
+    [system, browser] = await Promise.all([
+      ChatSystem.start({ routing: 1, metrics: 1, env: { METRICS_SLA_POLL_MS: '50', METRICS_CONTROL_POLL_MS: '100' } }),
+      launchChromium(),
+    ]);
     org = await system.createOrganization('Desk Shop');
+    // A first answer is due within 3 s: the second chat, left unanswered, brings the SLA pushes.
+    const put = await system.call(system.metrics[0]!, 'PUT', `/v1/organizations/${org.organization_id}/sla_policies/fast`, {
+      name: 'Fast first answers',
+      match: { group_ids: [org.default_group_id] },
+      targets: { first_response_seconds: 3 },
+    });
+    expect(put.status).toBe(200);
     await system.createAgent(org.organization_id, { email: 'ada@shop.test', name: 'Ada', groups: [org.default_group_id] });
     await system.createAgent(org.organization_id, { email: 'bob@shop.test', name: 'Bob', groups: [org.default_group_id] });
   }, 120_000);
@@ -41,7 +51,7 @@ describe('the agent desk in Chromium', () => {
     await system?.stop();
   });
 
-  it('an agent signs in, accepts, gets a chat, reads and answers the customer, sees the draft preview, resolves, and transfers a second chat to another agent', async () => {
+  it('an agent signs in, accepts, gets a chat, reads and answers the customer, sees the draft preview, resolves; a second chat left unanswered shows its SLA breach and is transferred to another agent', async () => {
     const url = system.gatewayUrl();
     const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
     const page = await context.newPage();
@@ -90,6 +100,8 @@ describe('the agent desk in Chromium', () => {
       await customer.request('send_typing', { chat_id: chatId, is_typing: true, preview: 'It was due Monday' });
       await page.locator('#typing', { hasText: 'Customer is typing: It was due Monday' }).waitFor({ timeout: 10_000 });
 
+      await customer.sendMessage(chatId, 'It was due Monday');
+      await page.locator('#typing', { hasText: /^$/ }).waitFor({ timeout: 10_000 });
       await page.getByLabel('Message').fill('Hi! Let me check that for you.');
       await page.getByLabel('Message').press('Enter');
       await eventually(
@@ -99,7 +111,7 @@ describe('the agent desk in Chromium', () => {
       );
       await transcript.locator('li.agent', { hasText: 'Hi! Let me check that for you.' }).waitFor({ timeout: 10_000 });
       const texts = await transcript.locator('li:not(.system) .text').allTextContents();
-      expect(texts).toEqual(['Hello, where is my order?', 'Order 1234', 'Hi! Let me check that for you.']);
+      expect(texts).toEqual(['Hello, where is my order?', 'Order 1234', 'It was due Monday', 'Hi! Let me check that for you.']);
       expect(await transcript.locator('li.agent .author').allTextContents()).toEqual(['You']);
       await page.screenshot({ path: join(ARTIFACTS, 'desk-chat.png') });
 
@@ -123,6 +135,9 @@ describe('the agent desk in Chromium', () => {
         await secondButton.waitFor({ timeout: 20_000 });
         await secondButton.click();
         await transcript.locator('li.customer', { hasText: 'One more question' }).waitFor({ timeout: 10_000 });
+        await secondButton.locator('.sla.breached').waitFor({ timeout: 15_000 });
+        await page.locator('.chat-head .alert', { hasText: 'SLA breached: first_response' }).waitFor({ timeout: 5_000 });
+        await page.screenshot({ path: join(ARTIFACTS, 'desk-sla-breached.png') });
         const bobOption = page.locator('#transfer-target option', { hasText: 'Bob' });
         await page.getByLabel('Transfer to').selectOption((await bobOption.getAttribute('value'))!);
         await page.getByRole('button', { name: 'Transfer' }).click();
