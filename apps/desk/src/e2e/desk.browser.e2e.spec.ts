@@ -51,7 +51,7 @@ describe('the agent desk in Chromium', () => {
     await system?.stop();
   });
 
-  it('an agent signs in, accepts, gets a chat, reads and answers the customer, sees the draft preview, resolves; a second chat left unanswered shows its SLA breach and is transferred to another agent', async () => {
+  it('an agent signs in, accepts, gets a chat, reads and answers the customer, sees the draft preview, resolves; a second chat left unanswered shows its SLA breach and is transferred to another agent; a queued chat is read and joined', async () => {
     const url = system.gatewayUrl();
     const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
     const page = await context.newPage();
@@ -150,6 +150,27 @@ describe('the agent desk in Chromium', () => {
         await secondButton.filter({ hasText: '(transferred)' }).waitFor({ timeout: 10_000 });
         expect(await page.getByLabel('Message').isDisabled()).toBe(true);
         await page.screenshot({ path: join(ARTIFACTS, 'desk-transferred.png') });
+
+        // Nobody accepting: a third chat waits in the queue; Ada reads it there and joins it.
+        await page.getByLabel('Accepting chats').uncheck();
+        await page.waitForTimeout(500);
+        expect(await page.getByLabel('Accepting chats').isChecked()).toBe(false);
+        const { chat_id: thirdId } = await customer.startChat({ message: { text: 'Anyone?', client_id: crypto.randomUUID() } });
+        const queuedButton = page.locator(`#chats ul[aria-label="Queued chats"] button[data-chat-id="${thirdId}"]`);
+        await queuedButton.waitFor({ timeout: 20_000 });
+        await queuedButton.click();
+        await transcript.locator('li.customer', { hasText: 'Anyone?' }).waitFor({ timeout: 10_000 });
+        expect(await page.getByLabel('Message').isDisabled()).toBe(true);
+        await page.getByRole('button', { name: 'Join chat' }).click();
+        await page.locator(`#chats ul[aria-label="My chats"] button[data-chat-id="${thirdId}"]`).waitFor({ timeout: 10_000 });
+        await page.getByLabel('Message').fill('Here I am.');
+        await page.getByLabel('Message').press('Enter');
+        await eventually(
+          () => customerSaw.some((d) => d.chat_id === thirdId && d.event.type === 'MessagePosted' && d.event.data.text === 'Here I am.'),
+          10_000,
+          'the customer to receive the answer to the queued chat',
+        );
+        await page.screenshot({ path: join(ARTIFACTS, 'desk-joined.png') });
       } finally {
         bob.close();
       }
