@@ -1,5 +1,6 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { DeadLetterStatus, EventStoreTables } from './database.js';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { DeadLettersTable, DeadLetterStatus, EventStoreTables } from './database.js';
+import type { Logger } from 'pino';
 import type { RecordedEvent } from './types.js';
 
 /**
@@ -134,22 +135,7 @@ export async function countOpenDeadLetters(db: Db): Promise<{ reader: string; st
   return rows.map((row) => ({ reader: row.reader, status: row.status as 'parked' | 'replay_requested', count: Number(row.count) }));
 }
 
-function toDeadLetter(row: {
-  id: string;
-  reader: string;
-  event_id: string;
-  stream_id: string;
-  stream_version: string;
-  global_position: string;
-  organization_id: string;
-  event_type: string;
-  reason: string;
-  error: string;
-  attempts: number;
-  status: DeadLetterStatus;
-  parked_at: Date;
-  updated_at: Date;
-}): DeadLetter {
+function toDeadLetter(row: Selectable<DeadLettersTable>): DeadLetter {
   return {
     id: String(row.id),
     reader: row.reader,
@@ -166,6 +152,14 @@ function toDeadLetter(row: {
     parkedAt: row.parked_at,
     updatedAt: row.updated_at,
   };
+}
+
+/** The error log line of an event a subscription parked (both kinds of subscription write it alike). */
+export function logParked(logger: Logger | undefined, consumer: string, event: RecordedEvent, error: unknown, attempts: number): void {
+  logger?.error(
+    { err: error, consumer, eventId: event.eventId, streamId: event.streamId, streamVersion: event.streamVersion, organizationId: event.organizationId, type: event.type, attempts },
+    'event parked: its handler failed every attempt; the consumer goes on past it (docs/dead-letters.md)',
+  );
 }
 
 /** An error as one line for a dead letter's `error`. */

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { applyEvent, type ApplyOutcome, type EventHandler } from './apply-event.js';
 import { isByReference } from './by-reference.js';
 import { DeadLetterReplayer } from './dead-letter-replayer.js';
-import { errorText, parkEvent } from './dead-letters.js';
+import { errorText, logParked, parkEvent } from './dead-letters.js';
 import { isDependencyUnavailable } from './dependency-unavailable.js';
 import { fromEnvelope } from './envelope.js';
 import { HandlerFailures } from './handler-failures.js';
@@ -252,10 +252,7 @@ export class EventSubscription<DB> {
       return false;
     }
     this.failures.settled(event.eventId);
-    logger?.error(
-      { err: error, consumer, eventId: event.eventId, streamId: event.streamId, streamVersion: event.streamVersion, organizationId: event.organizationId, type: event.type, attempts },
-      'event parked: its handler failed every attempt; the consumer goes on past it (docs/dead-letters.md)',
-    );
+    logParked(logger, consumer, event, error, attempts);
     this.options.onParked?.(event, error);
     return true;
   }

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import { allEvents, streamId, type AgentKind, type AgentRole } from '@livedesk/contracts';
 import { AppendNotifier, appendToStream, type EventStoreTables } from '@livedesk/event-store';
 import { normalizeEmail } from './normalize-email.js';
@@ -261,18 +261,7 @@ export class Directory {
       .select('directory.agents.id')
       .where('directory.agents.organization_id', '=', organizationId);
     if (filter.role !== undefined) query = query.where('directory.agents.role', '=', filter.role);
-    if (filter.groupId !== undefined) {
-      const groupId = filter.groupId;
-      query = query.where(({ exists, selectFrom }) =>
-        exists(
-          selectFrom('directory.agent_groups')
-            .select('directory.agent_groups.agent_id')
-            .whereRef('directory.agent_groups.agent_id', '=', 'directory.agents.id')
-            .where('directory.agent_groups.organization_id', '=', organizationId)
-            .where('directory.agent_groups.group_id', '=', groupId),
-        ),
-      );
-    }
+    if (filter.groupId !== undefined) query = query.where(memberOfGroup(organizationId, filter.groupId));
     const rows = await query.orderBy('directory.agents.id').execute();
     return rows.map((row) => row.id);
   }
@@ -287,18 +276,7 @@ export class Directory {
       .select(['id', 'organization_id', 'email', 'name', 'role', 'kind', 'max_chats', 'created_at'])
       .where('organization_id', '=', organizationId)
       .where('disabled_at', 'is', null);
-    if (filter.groupId !== undefined) {
-      const groupId = filter.groupId;
-      query = query.where(({ exists, selectFrom }) =>
-        exists(
-          selectFrom('directory.agent_groups')
-            .select('directory.agent_groups.agent_id')
-            .whereRef('directory.agent_groups.agent_id', '=', 'directory.agents.id')
-            .where('directory.agent_groups.organization_id', '=', organizationId)
-            .where('directory.agent_groups.group_id', '=', groupId),
-        ),
-      );
-    }
+    if (filter.groupId !== undefined) query = query.where(memberOfGroup(organizationId, filter.groupId));
     const rows = await query.orderBy('id').execute();
     if (rows.length === 0) return [];
     const memberships = await this.db
@@ -466,4 +444,16 @@ function credentialsOf(row: {
     apiKeyHash: row.api_key_hash,
     disabled: row.disabled_at !== null,
   };
+}
+
+/** Agents (rows of `directory.agents`) who are members of the organization's group. */
+function memberOfGroup(organizationId: string, groupId: string) {
+  return ({ exists, selectFrom }: ExpressionBuilder<DirectoryTables, 'directory.agents'>) =>
+    exists(
+      selectFrom('directory.agent_groups')
+        .select('directory.agent_groups.agent_id')
+        .whereRef('directory.agent_groups.agent_id', '=', 'directory.agents.id')
+        .where('directory.agent_groups.organization_id', '=', organizationId)
+        .where('directory.agent_groups.group_id', '=', groupId),
+    );
 }
