@@ -1,5 +1,5 @@
 /**
- * The frames and payloads of the public protocol (`../shared/protocol.md`, `docs/asyncapi.json`)
+ * The frames and payloads of the public protocol (`docs/asyncapi.json`, generated from `libs/contracts`)
  * as plain TypeScript types. They mirror the zod schemas of `@livedesk/contracts` without
  * importing them, so that the published package needs no validator at run time and its
  * declarations name no private package; `bench/src/client-size/contract-compat.ts` fails the
