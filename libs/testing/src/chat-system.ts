@@ -1,11 +1,16 @@
 import { randomBytes } from 'node:crypto';
+import { AgentClient, CustomerClient, fetchAgentToken, fetchCustomerToken, type ClientOptions } from '@livedesk/client';
 import { Redis } from 'ioredis';
+import WebSocket from 'ws';
 import { setTestClock } from './test-clock.js';
 import { serviceEnvironment, freePort, spawnService, waitUntilReady, type SpawnedService } from './spawn-service.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { createTestNats, type TestNats } from './test-nats.js';
 import { serviceUrls } from './service-urls.js';
 import { RtmTestClient } from './rtm-test-client.js';
+
+/** The password `createAgent` gives every agent. */
+export const AGENT_PASSWORD = 'correct horse battery staple';
 
 export interface ChatSystemOptions {
   gateways?: number;
@@ -186,7 +191,7 @@ export class ChatSystem {
     organizationId: string,
     agent: { email: string; name?: string; role?: 'agent' | 'supervisor' | 'admin'; kind?: 'human' | 'bot'; groups?: string[]; maxChats?: number },
   ): Promise<{ agentId: string; token: string }> {
-    const password = 'correct horse battery staple';
+    const password = AGENT_PASSWORD;
     const { status, body } = await this.post(`/v1/organizations/${organizationId}/agents`, {
       email: agent.email,
       name: agent.name ?? agent.email.split('@')[0],
@@ -206,6 +211,30 @@ export class ChatSystem {
     const { status, body } = await this.post('/v1/customer/token', { organization_id: organizationId, ...(identity ? { identity } : {}) }, undefined);
     if (status !== 200 && status !== 201) throw new Error(`customer token: ${status} ${JSON.stringify(body)}`);
     return body.token;
+  }
+
+  /**
+   * A customer as an app sees it: the `@livedesk/client` SDK on one gateway replica, with a fresh
+   * anonymous token from its provider (renewed and re-fetched as the SDK does). Not connected
+   * yet: `connect()` logs it in. Use it for flows a site's code would run; use `connect` (raw
+   * frames) to test the protocol itself: bad input, exact frames, request ids.
+   */
+  customerClient(organizationId: string, options: Partial<Omit<ClientOptions, 'url' | 'token'>> & { identity?: string; replica?: number } = {}): CustomerClient {
+    const { identity, replica = 0, ...rest } = options;
+    const url = this.gatewayUrl(replica);
+    return new CustomerClient({
+      WebSocket,
+      ...rest,
+      url,
+      token: () => fetchCustomerToken(url, { organization_id: organizationId, ...(identity ? { identity } : {}) }),
+    });
+  }
+
+  /** An agent as a desk sees it: the SDK logging in with the password `createAgent` gives every agent. */
+  agentClient(email: string, options: Partial<Omit<ClientOptions, 'url' | 'token'>> & { replica?: number } = {}): AgentClient {
+    const { replica = 0, ...rest } = options;
+    const url = this.gatewayUrl(replica);
+    return new AgentClient({ WebSocket, ...rest, url, token: () => fetchAgentToken(url, { email, password: AGENT_PASSWORD }) });
   }
 
   /** A socket on one gateway replica, logged in when a token is given. */

@@ -14,7 +14,7 @@ export {
   type ServiceName,
   type SpawnedService,
 } from './spawn-service.js';
-export { ChatSystem, type ChatSystemOptions } from './chat-system.js';
+export { AGENT_PASSWORD, ChatSystem, type ChatSystemOptions } from './chat-system.js';
 export { RtmTestClient, ResponseError, type Frame } from './rtm-test-client.js';
 export { setTestClock } from './test-clock.js';
 export { OwnNatsServer } from './own-nats-server.js';

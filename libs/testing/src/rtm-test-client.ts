@@ -22,8 +22,10 @@ export class ResponseError extends Error {
 }
 
 /**
- * A protocol.md client for tests: every frame it receives is kept, responses are matched by
- * request id, pushes are awaited with a predicate. It speaks raw frames too, for bad input.
+ * A raw-frame client for tests of the protocol itself: every frame it receives is kept,
+ * responses are matched by request id, pushes are awaited with a predicate, and it sends
+ * malformed frames and chosen request ids. A test of what an app does (chat, reconnect,
+ * resume) uses the `@livedesk/client` SDK instead: `ChatSystem.customerClient` / `agentClient`.
  */
 export class RtmTestClient {
   readonly frames: Frame[] = [];

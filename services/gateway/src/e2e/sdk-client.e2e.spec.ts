@@ -1,13 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ChatSystem } from '@livedesk/testing';
+import { AgentClient, CustomerClient, fetchAgentToken, fetchCustomerToken, LivedeskError, type ChatEventDelivery } from '@livedesk/client';
+import { ChatSystem, waitFor } from '@livedesk/testing';
 import { SignJWT } from 'jose';
 import WebSocket from 'ws';
-import { AgentClient } from '../agent-client.js';
-import type { ChatEventDelivery } from '../client.js';
-import { CustomerClient } from '../customer-client.js';
-import { LivedeskError } from '../errors.js';
-import { eventually } from '../testing/scripted-server.js';
-import { fetchAgentToken, fetchCustomerToken } from '../tokens.js';
 
 /** `ws` that remembers its sockets, so that a test can cut one as a lost network does. */
 const sockets: WebSocket[] = [];
@@ -16,6 +11,10 @@ class TrackedWebSocket extends WebSocket {
     super(url);
     sockets.push(this);
   }
+}
+
+function eventually(condition: () => boolean, timeoutMs: number): Promise<true> {
+  return waitFor(() => condition(), { timeoutMs, intervalMs: 10 });
 }
 
 function messages(seen: ChatEventDelivery[]): string[] {
@@ -36,22 +35,12 @@ describe('@livedesk/client against the gateway', () => {
   });
 
   it('a customer and an agent chat; the customer socket is killed mid-conversation; each sees every message once, in order', async () => {
-    const url = system.gatewayUrl();
     const org = await system.createOrganization('SDK Inc');
     const agentAccount = await system.createAgent(org.organization_id, { email: 'agent@sdk.test' });
     expect(agentAccount.agentId).toBeTruthy();
 
-    const customer = new CustomerClient({
-      url,
-      token: () => fetchCustomerToken(url, { organization_id: org.organization_id }),
-      WebSocket: TrackedWebSocket,
-      reconnect: { initialDelayMs: 100, maxDelayMs: 1_000 },
-    });
-    const agent = new AgentClient({
-      url,
-      token: () => fetchAgentToken(url, { email: 'agent@sdk.test', password: 'correct horse battery staple' }),
-      WebSocket,
-    });
+    const customer = system.customerClient(org.organization_id, { WebSocket: TrackedWebSocket, reconnect: { initialDelayMs: 100, maxDelayMs: 1_000 } });
+    const agent = system.agentClient('agent@sdk.test');
     const customerSaw: ChatEventDelivery[] = [];
     const agentSaw: ChatEventDelivery[] = [];
     customer.on('chat_event', (d) => customerSaw.push(d));
