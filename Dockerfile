@@ -2,9 +2,9 @@
 #   docker build --build-arg SERVICE=conversation -t livedesk/conversation .
 # (docker-compose.yml does that for each service.)
 
-FROM node:20-alpine AS base
+FROM node:24-alpine AS base
 ENV PNPM_HOME=/pnpm PATH=/pnpm:$PATH COREPACK_ENABLE_DOWNLOAD_PROMPT=0
-# The corepack bundled with Node 20 may lack the npm registry's current signing keys and then
+# The corepack bundled with Node may lack the npm registry's current signing keys and then
 # refuses to fetch pnpm; a pinned newer corepack has them.
 RUN npm install -g corepack@0.36.0 && corepack enable
 WORKDIR /app
@@ -19,7 +19,7 @@ RUN rm -rf node_modules libs/*/node_modules services/*/node_modules packages/*/n
     && pnpm install --frozen-lockfile --prod --offline \
     && find . -name '*.tsbuildinfo' -delete
 
-FROM node:20-alpine AS runtime
+FROM node:24-alpine AS runtime
 ARG SERVICE
 RUN test -n "$SERVICE" || (echo "build with --build-arg SERVICE=<gateway|conversation|routing|ticketing|metrics>" && false)
 ENV NODE_ENV=production SERVICE=$SERVICE
