@@ -22,7 +22,7 @@ export const SECRET_SETTINGS: readonly SecretSetting[] = [
     name: 'LIVEDESK_ADMIN_TOKEN',
     bytes: 32,
     encoding: 'base64url',
-    note: 'the installation admin token (Authorization: Bearer …): gateway, ticketing and metrics',
+    note: 'the installation admin token (Authorization: Bearer ...): gateway, ticketing and metrics',
   },
   {
     name: 'LIVEDESK_JWT_SECRET',
@@ -47,7 +47,7 @@ export function freshSecretsEnv(settings: readonly SecretSetting[] = SECRET_SETT
   return `${lines.join('\n')}\n`;
 }
 
-/** `livedesk secrets`: prints fresh secrets in `.env` format to stdout, as they are (`pnpm livedesk secrets >> .env`). */
+/** `livedesk secrets`: prints fresh secrets in `.env` format to stdout, as they are (`pnpm -s livedesk secrets >> .env`: `-s` keeps pnpm's own lines out). */
 export function addSecretsCommand(program: Command, write: (text: string) => void): void {
   program
     .command('secrets')
