@@ -7,6 +7,7 @@ import { addGroupCommands } from './commands/group.js';
 import { addMetricsCommands } from './commands/metrics.js';
 import { httpUrl } from './commands/option-parsers.js';
 import { addOrganizationCommands } from './commands/organization.js';
+import { addSecretsCommand } from './commands/secrets.js';
 import { addSlaPolicyCommands } from './commands/sla-policy.js';
 
 export interface CliIo {
@@ -46,6 +47,7 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
   addMetricsCommands(program, context);
   addDeadLetterCommands(program, context);
   addDemoCommand(program, context);
+  addSecretsCommand(program, (text) => io.stdout(text));
 
   try {
     await program.parseAsync(args, { from: 'user' });
