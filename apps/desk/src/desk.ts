@@ -32,19 +32,20 @@ function newClientId(): string {
   return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
 }
 
-/** Who wrote a message: "You" for this agent's own, else the author's name or kind. */
-function authorOf(event: ChatEventView, me: string): { kind: string; label: string } {
+/** Who wrote a message: "You" for this agent's own, a colleague by their display name, else the author's kind. */
+function authorOf(event: ChatEventView, me: string, agentNames: ReadonlyMap<string, string>): { kind: string; label: string } {
   const author = event.data.author as { kind?: string; id?: string; name?: string; display_name?: string } | undefined;
   const kind = author?.kind ?? 'system';
-  const label = author?.id === me ? 'You' : (author?.display_name ?? author?.name ?? AUTHOR_LABELS[kind] ?? kind);
-  return { kind, label };
+  if (author?.id === me) return { kind, label: 'You' };
+  const named = author?.display_name ?? author?.name ?? (kind === 'agent' && author?.id ? agentNames.get(author.id) : undefined);
+  return { kind, label: named ?? AUTHOR_LABELS[kind] ?? kind };
 }
 
 /** One line of transcript for an event, or undefined for events the desk does not show. */
-function describe(event: ChatEventView, me: string): { kind: string; who?: string; text: string } | undefined {
+function describe(event: ChatEventView, me: string, agentNames: ReadonlyMap<string, string>): { kind: string; who?: string; text: string } | undefined {
   switch (event.type) {
     case 'MessagePosted': {
-      const author = authorOf(event, me);
+      const author = authorOf(event, me, agentNames);
       return { kind: author.kind, who: author.label, text: String(event.data.text ?? '') };
     }
     case 'ConversationStarted':
@@ -387,6 +388,7 @@ export class Desk {
       this.target.replaceChildren(...options);
       if (options.some((option) => option.value === chosen)) this.target.value = chosen;
       if (this.supervisor) this.renderList();
+      if (this.selected) this.renderTranscript(); // colleagues' names on their messages
     } catch (failure) {
       this.fail(failure);
     }
@@ -533,7 +535,7 @@ export class Desk {
     const events = [...(this.events.get(this.selected ?? '')?.values() ?? [])].sort((a, b) => a.version - b.version);
     const items: HTMLLIElement[] = [];
     for (const event of events) {
-      const line = describe(event, this.login.agent.agent_id);
+      const line = describe(event, this.login.agent.agent_id, this.agentNames);
       if (!line) continue;
       const li = h('li', { class: line.kind, 'data-version': String(event.version) });
       if (line.who) li.append(h('span', { class: 'author', text: line.who }));
