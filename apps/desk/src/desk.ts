@@ -20,8 +20,9 @@ const AUTHOR_LABELS: Record<string, string> = { customer: 'Customer', agent: 'Ag
 /** list_visitors answers the visitors seen in the last 5 minutes; pushes older than that leave the panel too. */
 const VISITOR_WINDOW_MS = 5 * 60_000;
 /**
- * How often the lists are read again besides the pushes (supervisors see chats no push tells them
- * about). A read also lets the SDK notice a connection that went silent without closing.
+ * How often the visitors and the supervisors' Active list are read again besides the pushes (no
+ * push tells a supervisor about other agents' chats). A read also lets the SDK notice a connection
+ * that went silent without closing.
  */
 const REFRESH_MS = 30_000;
 /** A reply whose answer was lost with the connection is sent again (same client id, stored once) this many times. */
@@ -190,7 +191,8 @@ export class Desk {
     this.refreshAll();
     setInterval(() => {
       if (!client.connected) return;
-      void this.refreshChats();
+      // An agent's own lists follow the pushes (and are read again after a reconnect); a supervisor's Active list has none.
+      if (this.supervisor) void this.refreshChats();
       void this.refreshVisitors();
     }, REFRESH_MS);
   }
