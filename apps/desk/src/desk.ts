@@ -78,6 +78,8 @@ export class Desk {
   private readonly events = new Map<string, Map<number, ChatEventView>>();
   private selected: string | undefined;
   private readonly typing = new Map<string, string>();
+  /** Replies sent and not yet stored, by chat: shown as "Sending…" below the transcript, by client id. */
+  private readonly sending = new Map<string, Map<string, string>>();
   private readonly visitors = new Map<string, Visitor>();
   private readonly agentNames = new Map<string, string>();
   /** The organization's queued and active chats in the server's order (supervisors only). */
@@ -436,14 +438,23 @@ export class Desk {
    */
   private async sendMessage(chatId: string, text: string): Promise<void> {
     const clientId = newClientId();
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.client.sendMessage(chatId, text, { clientId });
-        return;
-      } catch (failure) {
-        const transient = failure instanceof LivedeskError && (failure.code === 'timeout' || failure.code === 'disconnected');
-        if (!transient || attempt >= SEND_ATTEMPTS) throw failure;
+    let pending = this.sending.get(chatId);
+    if (!pending) this.sending.set(chatId, (pending = new Map()));
+    pending.set(clientId, text);
+    if (chatId === this.selected) this.renderTranscript();
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.client.sendMessage(chatId, text, { clientId });
+          return;
+        } catch (failure) {
+          const transient = failure instanceof LivedeskError && (failure.code === 'timeout' || failure.code === 'disconnected');
+          if (!transient || attempt >= SEND_ATTEMPTS) throw failure;
+        }
       }
+    } finally {
+      pending.delete(clientId);
+      if (chatId === this.selected) this.renderTranscript();
     }
   }
 
@@ -543,6 +554,12 @@ export class Desk {
       if (line.who) li.append(h('span', { class: 'author', text: line.who }));
       li.append(h('span', { class: 'text', text: line.text }));
       items.push(li);
+    }
+    // Replies on their way (a slow or lost connection), unless their stored event is already shown.
+    const stored = new Set(events.map((event) => event.data.client_id));
+    for (const [clientId, text] of this.sending.get(this.selected ?? '') ?? []) {
+      if (stored.has(clientId)) continue;
+      items.push(h('li', { class: 'agent pending' }, h('span', { class: 'author', text: 'Sending…' }), h('span', { class: 'text', text })));
     }
     this.transcript.replaceChildren(...items);
     this.transcript.scrollTop = this.transcript.scrollHeight;

@@ -350,12 +350,16 @@ describe('the agent desk in Chromium', () => {
       // unanswered reply makes the SDK give the silent socket up after its request deadline.
       await page.getByLabel('Message').fill('Back in a moment');
       await page.getByLabel('Message').press('Enter');
+      // The reply waits in the transcript as being sent, not lost from sight.
+      await page.locator('#transcript li.pending', { hasText: 'Back in a moment' }).waitFor({ timeout: 5_000 });
       await page.locator('header .status[data-state="reconnecting"]').waitFor({ timeout: 40_000 });
+      expect(await page.locator('#transcript li.pending .text').allTextContents()).toEqual(['Back in a moment']);
       await page.screenshot({ path: join(ARTIFACTS, 'desk-offline.png') });
       await context.setOffline(false);
 
       await page.locator('header .status[data-state="online"]').waitFor({ timeout: 60_000 });
-      await page.locator('#transcript li.agent', { hasText: 'Back in a moment' }).waitFor({ timeout: 60_000 });
+      await page.locator('#transcript li.agent:not(.pending)', { hasText: 'Back in a moment' }).waitFor({ timeout: 60_000 });
+      await page.locator('#transcript li.pending').waitFor({ state: 'detached', timeout: 10_000 });
       await page.locator('#transcript li.customer', { hasText: 'm3' }).waitFor({ timeout: 30_000 });
       await eventually(() => postedTexts(visitor.saw, chatId).includes('Back in a moment'), 10_000, 'the customer to receive the reply sent offline');
       expect(await shownMessages(page)).toEqual(['first', 'm1', 'm2', 'm3', 'Back in a moment']);
