@@ -1,45 +1,52 @@
-import type { AgentClient, ChatEventView, ChatSummary } from '@livedesk/client';
+import { LivedeskError, type AgentClient, type ChatEventView, type ChatSummary, type Visitor } from '@livedesk/client';
+import { CannedPicker } from './canned-picker.js';
 import { h } from './dom.js';
+import { TypingSignal } from './typing-signal.js';
 
 type Login = Awaited<ReturnType<AgentClient['connect']>>;
 
-/** Transfer targets: list_agents and list_groups (protocol.md, agent actions), not in the SDK's typed table. */
-interface AgentRow {
-  agent_id: string;
-  display_name: string;
-  routing_status: string | null;
-  free_chat_slots: number | null;
-}
-interface GroupRow {
-  group_id: string;
-  name: string;
-  agents_accepting: number | null;
-}
-type UntypedRequest = (action: string, payload: object) => Promise<unknown>;
-
 interface ChatEntry {
   summary: ChatSummary;
-  queue: 'mine' | 'queued';
+  /** mine: assigned to this agent; queued: waiting for anyone; other: another agent's (the supervisors' Active list). */
+  queue: 'mine' | 'queued' | 'other';
   /** The latest SLA push for the chat, shown on its list item and header. */
   sla?: { kind: 'warning' | 'breached'; target: string; due_at: string };
   ended?: string;
+  /** The ticket created from the chat. */
+  ticket?: { ticket_id: string; reference: string };
 }
 
 const AUTHOR_LABELS: Record<string, string> = { customer: 'Customer', agent: 'Agent', system: 'System' };
+/** list_visitors answers the visitors seen in the last 5 minutes; pushes older than that leave the panel too. */
+const VISITOR_WINDOW_MS = 5 * 60_000;
+/**
+ * How often the visitors and the supervisors' Active list are read again besides the pushes (no
+ * push tells a supervisor about other agents' chats). A read also lets the SDK notice a connection
+ * that went silent without closing.
+ */
+const REFRESH_MS = 30_000;
+/** A reply whose answer was lost with the connection is sent again (same client id, stored once) this many times. */
+const SEND_ATTEMPTS = 6;
 
-/** Who wrote a message: "You" for this agent's own, else the author's name or kind. */
-function authorOf(event: ChatEventView, me: string): { kind: string; label: string } {
+function newClientId(): string {
+  // randomUUID needs a secure context; a desk served over plain http on a LAN host has none.
+  return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
+}
+
+/** Who wrote a message: "You" for this agent's own, a colleague by their display name, else the author's kind. */
+function authorOf(event: ChatEventView, me: string, agentNames: ReadonlyMap<string, string>): { kind: string; label: string } {
   const author = event.data.author as { kind?: string; id?: string; name?: string; display_name?: string } | undefined;
   const kind = author?.kind ?? 'system';
-  const label = author?.id === me ? 'You' : (author?.display_name ?? author?.name ?? AUTHOR_LABELS[kind] ?? kind);
-  return { kind, label };
+  if (author?.id === me) return { kind, label: 'You' };
+  const named = author?.display_name ?? author?.name ?? (kind === 'agent' && author?.id ? agentNames.get(author.id) : undefined);
+  return { kind, label: named ?? AUTHOR_LABELS[kind] ?? kind };
 }
 
 /** One line of transcript for an event, or undefined for events the desk does not show. */
-function describe(event: ChatEventView, me: string): { kind: string; who?: string; text: string } | undefined {
+function describe(event: ChatEventView, me: string, agentNames: ReadonlyMap<string, string>): { kind: string; who?: string; text: string } | undefined {
   switch (event.type) {
     case 'MessagePosted': {
-      const author = authorOf(event, me);
+      const author = authorOf(event, me, agentNames);
       return { kind: author.kind, who: author.label, text: String(event.data.text ?? '') };
     }
     case 'ConversationStarted':
@@ -61,17 +68,29 @@ function describe(event: ChatEventView, me: string): { kind: string; who?: strin
   }
 }
 
-/** The signed-in desk: routing status, the chat list, one open chat. */
+function isSupervisor(role: string): boolean {
+  return role === 'supervisor' || role === 'admin';
+}
+
+/** The signed-in desk: connection and routing status, the chat lists, one open chat, the visitors. */
 export class Desk {
   private readonly chats = new Map<string, ChatEntry>();
   private readonly events = new Map<string, Map<number, ChatEventView>>();
   private selected: string | undefined;
   private readonly typing = new Map<string, string>();
+  /** Replies sent and not yet stored, by chat: shown as "Sending…" below the transcript, by client id. */
+  private readonly sending = new Map<string, Map<string, string>>();
+  private readonly visitors = new Map<string, Visitor>();
+  private readonly agentNames = new Map<string, string>();
+  /** The organization's queued and active chats in the server's order (supervisors only). */
+  private activeIds: string[] = [];
+  private readonly supervisor: boolean;
 
-  private readonly status = h('span', { class: 'status', role: 'status' });
+  private readonly status = h('span', { class: 'status', role: 'status', 'data-state': 'online' });
   private readonly accepting = h('input', { id: 'accepting', type: 'checkbox' });
   private readonly mineList = h('ul', { 'aria-label': 'My chats' });
   private readonly queuedList = h('ul', { 'aria-label': 'Queued chats' });
+  private readonly activeList = h('ul', { 'aria-label': 'Active chats' });
   private readonly chatPane = h('section', { id: 'chat', 'aria-label': 'Open chat', hidden: true });
   private readonly chatTitle = h('h2', { id: 'chat-title' });
   private readonly chatAlert = h('span', { class: 'alert', role: 'alert' });
@@ -83,13 +102,26 @@ export class Desk {
   private readonly resolveButton = h('button', { type: 'button', text: 'Resolve' });
   private readonly target = h('select', { id: 'transfer-target' });
   private readonly transferButton = h('button', { type: 'button', text: 'Transfer' });
+  private readonly ticketSubject = h('input', { id: 'ticket-subject', type: 'text', maxlength: '512' });
+  private readonly ticketButton = h('button', { type: 'button', text: 'Create ticket' });
+  private readonly ticketLine = h('span', { id: 'ticket', role: 'status' });
+  private readonly visitorList = h('ul', { 'aria-label': 'Visitors' });
   private readonly error = h('p', { class: 'error', role: 'alert' });
+  private readonly canned: CannedPicker;
+  private readonly ownTyping: TypingSignal;
 
   constructor(
     private readonly root: HTMLElement,
     private readonly client: AgentClient,
     private readonly login: Login,
-  ) {}
+  ) {
+    this.supervisor = isSupervisor(login.agent.role);
+    this.canned = new CannedPicker(this.message);
+    this.ownTyping = new TypingSignal((chatId, isTyping) => {
+      // A typing indicator is never worth an error line: the chat may just have ended.
+      this.client.request('send_typing', { chat_id: chatId, is_typing: isTyping }).catch(() => undefined);
+    });
+  }
 
   start(): void {
     this.layout();
@@ -98,10 +130,17 @@ export class Desk {
 
     const client = this.client;
     client.on('connected', ({ reconnected }) => {
-      this.status.textContent = 'Online';
-      if (reconnected) void this.refreshChats();
+      this.showConnection('online');
+      // Pushes sent while the socket was down are gone: read the lists again (the SDK resumes the transcripts).
+      if (reconnected) this.refreshAll();
     });
-    client.on('disconnected', ({ retry_in_ms }) => (this.status.textContent = retry_in_ms === null ? "Disconnected" : `Reconnecting in ${Math.ceil(retry_in_ms / 1000)} s…`));
+    client.on('disconnected', ({ retry_in_ms }) => this.showConnection(retry_in_ms === null ? 'closed' : 'reconnecting', retry_in_ms));
+    // A browser that knows it lost the network says so at once; the socket may stay silent for a while.
+    window.addEventListener('offline', () => this.showConnection('offline'));
+    window.addEventListener('online', () => {
+      this.showConnection(client.connected ? 'online' : 'reconnecting');
+      if (client.connected) this.refreshAll();
+    });
     client.on('chat_event', ({ chat_id, event }) => {
       let events = this.events.get(chat_id);
       if (!events) this.events.set(chat_id, (events = new Map()));
@@ -114,8 +153,9 @@ export class Desk {
       }
     });
     client.on('incoming_chat', ({ chat }) => {
-      this.chats.set(chat.chat_id, { summary: chat, queue: 'mine' });
+      this.chats.set(chat.chat_id, { ...this.chats.get(chat.chat_id), summary: chat, queue: 'mine' });
       this.renderList();
+      if (chat.chat_id === this.selected) this.renderChat();
     });
     client.on('chat_queued', () => void this.refreshChats());
     client.on('chat_transferred', () => void this.refreshChats());
@@ -123,8 +163,10 @@ export class Desk {
       const entry = this.chats.get(chat_id);
       if (entry) entry.ended = reason;
       this.typing.delete(chat_id);
+      this.ownTyping.chatEnded(chat_id);
       this.renderList();
       if (chat_id === this.selected) this.renderChat();
+      if (this.supervisor) void this.refreshChats();
     });
     client.on('typing_indicator', ({ chat_id, by, is_typing, preview }) => {
       if (by.kind !== 'customer') return;
@@ -141,11 +183,20 @@ export class Desk {
     };
     client.on('sla_warning', sla('warning'));
     client.on('sla_breached', sla('breached'));
+    client.on('visitor_updated', (visitor) => {
+      this.visitors.set(visitor.visitor_id, visitor);
+      this.renderVisitors();
+    });
 
-    this.status.textContent = 'Online';
+    this.showConnection('online');
     this.renderList();
-    void this.refreshChats();
-    void this.loadTargets();
+    this.refreshAll();
+    setInterval(() => {
+      if (!client.connected) return;
+      // An agent's own lists follow the pushes (and are read again after a reconnect); a supervisor's Active list has none.
+      if (this.supervisor) void this.refreshChats();
+      void this.refreshVisitors();
+    }, REFRESH_MS);
   }
 
   private layout(): void {
@@ -156,17 +207,31 @@ export class Desk {
         (failure: unknown) => this.fail(failure),
       );
     });
-    const composer = h('form', { id: 'composer', 'aria-label': 'Reply' }, h('label', { for: 'message', text: 'Message' }), this.message, this.sendButton);
+    const composer = h(
+      'form',
+      { id: 'composer', 'aria-label': 'Reply' },
+      h('label', { for: 'message', text: 'Message' }),
+      h('div', { class: 'composer-field' }, this.message, this.canned.list),
+      this.sendButton,
+      h('p', { id: 'composer-hint', class: 'hint', text: 'Enter sends, Shift+Enter adds a line, # offers the canned responses.' }),
+    );
+    this.message.setAttribute('aria-describedby', 'composer-hint');
     composer.addEventListener('submit', (event) => {
       event.preventDefault();
       this.send();
     });
     this.message.addEventListener('keydown', (event) => {
+      if (this.canned.handleKey(event)) return;
       if (event.key === 'Enter' && !event.shiftKey) {
         event.preventDefault();
         this.send();
       }
     });
+    this.message.addEventListener('input', () => {
+      this.canned.update();
+      if (this.selected && !this.message.disabled) this.ownTyping.input(this.selected, this.message.value.trim() !== '');
+    });
+    this.message.addEventListener('blur', () => this.canned.close());
     this.joinButton.addEventListener('click', () => this.act(() => this.client.joinChat(this.selected!).then(() => this.refreshChats())));
     this.resolveButton.addEventListener('click', () => this.act(() => this.client.request('resolve_chat', { chat_id: this.selected! })));
     this.transferButton.addEventListener('click', () => {
@@ -174,6 +239,7 @@ export class Desk {
       if (!id) return;
       const target = kind === 'agent' ? { agent_id: id } : { group_id: id };
       const chatId = this.selected!;
+      this.ownTyping.stop();
       this.act(async () => {
         await this.client.request('transfer_chat', { chat_id: chatId, target });
         // No longer this agent's chat: kept in the list, read-only, until another is chosen.
@@ -183,6 +249,7 @@ export class Desk {
         this.renderChat();
       });
     });
+    this.ticketButton.addEventListener('click', () => this.createTicket());
     this.chatPane.append(
       h(
         'div',
@@ -195,10 +262,29 @@ export class Desk {
         this.target,
         this.transferButton,
       ),
+      h(
+        'div',
+        { class: 'chat-head' },
+        h('label', { for: 'ticket-subject', text: 'Ticket subject (optional)' }),
+        this.ticketSubject,
+        this.ticketButton,
+        this.ticketLine,
+      ),
       this.transcript,
       this.typingLine,
       composer,
     );
+    const nav = h(
+      'nav',
+      { id: 'chats', 'aria-label': 'Chats' },
+      h('h2', { text: 'My chats' }),
+      this.mineList,
+      h('h2', { text: 'Queued' }),
+      this.queuedList,
+    );
+    // The organization's chats are for supervisors (list_chats refuses the filter to agents).
+    if (this.supervisor) nav.append(h('h2', { text: 'Active' }), this.activeList);
+    nav.append(this.error);
     this.root.append(
       h(
         'header',
@@ -210,20 +296,47 @@ export class Desk {
       h(
         'main',
         {},
-        h('nav', { id: 'chats', 'aria-label': 'Chats' }, h('h2', { text: 'My chats' }), this.mineList, h('h2', { text: 'Queued' }), this.queuedList, this.error),
+        nav,
         this.chatPane,
+        h('aside', { id: 'visitors', 'aria-label': 'Visitors on the site' }, h('h2', { text: 'Visitors on the site' }), this.visitorList),
       ),
     );
   }
 
+  private showConnection(state: 'online' | 'reconnecting' | 'offline' | 'closed', retryInMs?: number | null): void {
+    this.status.dataset.state = state;
+    this.status.textContent =
+      state === 'online'
+        ? 'Online'
+        : state === 'offline'
+          ? 'Offline: no network'
+          : state === 'closed'
+            ? 'Disconnected'
+            : `${navigator.onLine ? '' : 'No network. '}Reconnecting${retryInMs ? ` in ${Math.ceil(retryInMs / 1000)} s` : ''}…`;
+  }
+
+  private refreshAll(): void {
+    void this.refreshChats();
+    void this.refreshVisitors();
+    void this.loadTargets();
+    void this.loadCanned();
+  }
+
   private async refreshChats(): Promise<void> {
     try {
-      const [mine, queued] = await Promise.all([
+      const [mine, queued, active] = await Promise.all([
         this.client.request('list_chats', { filter: 'mine', limit: 50 }),
         this.client.request('list_chats', { filter: 'queued', limit: 50 }),
+        this.supervisor ? this.client.request('list_chats', { filter: 'active', limit: 100 }) : Promise.resolve(undefined),
       ]);
       const seen = new Set<string>();
-      for (const [queue, list] of [['mine', mine.chats], ['queued', queued.chats]] as const) {
+      // Later lists win: a chat of the Active list that is mine or queued is shown as such.
+      const lists = [
+        ['other', active?.chats ?? []],
+        ['queued', queued.chats],
+        ['mine', mine.chats],
+      ] as const;
+      for (const [queue, list] of lists) {
         for (const summary of list) {
           seen.add(summary.chat_id);
           const entry = this.chats.get(summary.chat_id);
@@ -231,7 +344,8 @@ export class Desk {
           else this.chats.set(summary.chat_id, { summary, queue });
         }
       }
-      // Chats no longer mine or queued leave the list, except ended ones (still readable until another is chosen).
+      this.activeIds = (active?.chats ?? []).map((chat) => chat.chat_id);
+      // Chats in no list leave it, except ended ones (still readable until another is chosen).
       for (const [chatId, entry] of this.chats) if (!seen.has(chatId) && !entry.ended && chatId !== this.selected) this.chats.delete(chatId);
       this.renderList();
       if (this.selected) this.renderChat();
@@ -240,15 +354,32 @@ export class Desk {
     }
   }
 
-  private async loadTargets(): Promise<void> {
-    const request = this.client.request.bind(this.client) as unknown as UntypedRequest;
+  private async refreshVisitors(): Promise<void> {
     try {
-      const [{ agents }, { groups }] = (await Promise.all([request('list_agents', {}), request('list_groups', {})])) as [
-        { agents: AgentRow[] },
-        { groups: GroupRow[] },
-      ];
+      const { visitors } = await this.client.request('list_visitors', {});
+      this.visitors.clear();
+      for (const visitor of visitors) this.visitors.set(visitor.visitor_id, visitor);
+      this.renderVisitors();
+    } catch (failure) {
+      this.fail(failure);
+    }
+  }
+
+  private async loadCanned(): Promise<void> {
+    try {
+      const { canned_responses } = await this.client.request('list_canned_responses', {});
+      this.canned.setResponses(canned_responses);
+    } catch (failure) {
+      this.fail(failure);
+    }
+  }
+
+  private async loadTargets(): Promise<void> {
+    try {
+      const [{ agents }, { groups }] = await Promise.all([this.client.request('list_agents', {}), this.client.request('list_groups', {})]);
       const options = [h('option', { value: '', text: 'Choose…' })];
       for (const agent of agents) {
+        this.agentNames.set(agent.agent_id, agent.display_name);
         if (agent.agent_id === this.login.agent.agent_id) continue;
         const state = agent.routing_status ?? 'unknown';
         options.push(h('option', { value: `agent:${agent.agent_id}`, text: `${agent.display_name} (${state})` }));
@@ -257,16 +388,26 @@ export class Desk {
         const accepting = group.agents_accepting === null ? '' : `, ${group.agents_accepting} accepting`;
         options.push(h('option', { value: `group:${group.group_id}`, text: `Group ${group.name}${accepting}` }));
       }
+      const chosen = this.target.value;
       this.target.replaceChildren(...options);
+      if (options.some((option) => option.value === chosen)) this.target.value = chosen;
+      if (this.supervisor) this.renderList();
+      if (this.selected) this.renderTranscript(); // colleagues' names on their messages
     } catch (failure) {
       this.fail(failure);
     }
   }
 
   private select(chatId: string): void {
+    if (chatId !== this.selected) {
+      this.ownTyping.stop();
+      this.message.value = '';
+      this.ticketSubject.value = '';
+      this.canned.close();
+    }
     this.selected = chatId;
     const entry = this.chats.get(chatId);
-    // A chat of mine is followed already; a queued one is read (get_chat pages) before joining it.
+    // A chat of mine is followed already; another is read (get_chat pages) before joining it.
     if (!this.events.has(chatId)) this.events.set(chatId, new Map());
     if (entry) void this.client.watchChat(chatId).catch((failure: unknown) => this.fail(failure));
     void this.loadTargets(); // routing statuses and free slots change: fresh for each chat
@@ -277,9 +418,64 @@ export class Desk {
 
   private send(): void {
     const text = this.message.value.trim();
-    if (!text || !this.selected) return;
+    const chatId = this.selected;
+    if (!text || !chatId) return;
     this.message.value = '';
-    this.act(() => this.client.sendMessage(this.selected!, text));
+    this.canned.close();
+    this.ownTyping.stop();
+    this.error.textContent = '';
+    this.sendMessage(chatId, text).catch((failure: unknown) => {
+      // Not stored: the text comes back to the box unless the agent wrote something else meanwhile.
+      if (chatId === this.selected && !this.message.value) this.message.value = text;
+      this.fail(failure);
+    });
+  }
+
+  /**
+   * One reply, stored once: the SDK answers `timeout` when it gives a silent socket up (a network
+   * that holds frames) and `disconnected` when the socket drops before the answer; the same client
+   * id goes again after the reconnect and the server keeps the first.
+   */
+  private async sendMessage(chatId: string, text: string): Promise<void> {
+    const clientId = newClientId();
+    let pending = this.sending.get(chatId);
+    if (!pending) this.sending.set(chatId, (pending = new Map()));
+    pending.set(clientId, text);
+    if (chatId === this.selected) this.renderTranscript();
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.client.sendMessage(chatId, text, { clientId });
+          return;
+        } catch (failure) {
+          const transient = failure instanceof LivedeskError && (failure.code === 'timeout' || failure.code === 'disconnected');
+          if (!transient || attempt >= SEND_ATTEMPTS) throw failure;
+        }
+      }
+    } finally {
+      pending.delete(clientId);
+      if (chatId === this.selected) this.renderTranscript();
+    }
+  }
+
+  private createTicket(): void {
+    const chatId = this.selected;
+    if (!chatId) return;
+    const subject = this.ticketSubject.value.trim();
+    this.ticketButton.disabled = true;
+    this.ticketLine.textContent = 'Creating the ticket…';
+    this.error.textContent = '';
+    this.client.request('create_ticket', { chat_id: chatId, ...(subject ? { subject } : {}) }).then(
+      ({ ticket_id, reference }) => {
+        const entry = this.chats.get(chatId);
+        if (entry) entry.ticket = { ticket_id, reference };
+        if (chatId === this.selected) this.renderChat();
+      },
+      (failure: unknown) => {
+        this.fail(failure);
+        if (chatId === this.selected) this.renderChat();
+      },
+    );
   }
 
   private act(action: () => Promise<unknown>): void {
@@ -297,20 +493,32 @@ export class Desk {
   }
 
   private renderList(): void {
-    const item = (entry: ChatEntry) => {
+    const item = (entry: ChatEntry, showAgent = false) => {
       const button = h(
         'button',
         { type: 'button', 'aria-current': entry.summary.chat_id === this.selected ? 'true' : 'false', 'data-chat-id': entry.summary.chat_id },
         this.label(entry),
       );
+      if (showAgent) {
+        const agentId = entry.summary.assigned_agent_id;
+        const who = agentId ? (agentId === this.login.agent.agent_id ? 'you' : (this.agentNames.get(agentId) ?? 'an agent')) : 'queued';
+        button.append(h('span', { class: 'who', text: ` (${who})` }));
+      }
       if (entry.sla) button.append(h('span', { class: `sla ${entry.sla.kind}`, text: ` SLA ${entry.sla.kind}` }));
       if (entry.ended) button.append(h('span', { text: ` (${entry.ended.replaceAll('_', ' ')})` }));
       button.addEventListener('click', () => this.select(entry.summary.chat_id));
       return h('li', {}, button);
     };
     const entries = [...this.chats.values()].sort((a, b) => b.summary.started_at.localeCompare(a.summary.started_at));
-    this.mineList.replaceChildren(...entries.filter((e) => e.queue === 'mine').map(item));
-    this.queuedList.replaceChildren(...entries.filter((e) => e.queue === 'queued').map(item));
+    this.mineList.replaceChildren(...entries.filter((e) => e.queue === 'mine').map((e) => item(e)));
+    this.queuedList.replaceChildren(...entries.filter((e) => e.queue === 'queued').map((e) => item(e)));
+    if (this.supervisor) {
+      const active = this.activeIds.flatMap((id) => {
+        const entry = this.chats.get(id);
+        return entry && !entry.ended ? [item(entry, true)] : [];
+      });
+      this.activeList.replaceChildren(...active);
+    }
   }
 
   private renderChat(): void {
@@ -322,11 +530,16 @@ export class Desk {
     this.chatAlert.textContent = sla ? `SLA ${sla.kind}: ${sla.target} due ${new Date(sla.due_at).toLocaleTimeString()}` : '';
     const active = !entry.ended;
     const mine = entry.queue === 'mine';
-    this.joinButton.hidden = mine || !active;
+    this.joinButton.hidden = entry.queue !== 'queued' || !active;
     this.resolveButton.disabled = !mine || !active;
     this.transferButton.disabled = !mine || !active;
     this.message.disabled = !mine || !active;
     this.sendButton.disabled = !mine || !active;
+    this.ticketButton.disabled = entry.ticket !== undefined;
+    this.ticketLine.textContent = entry.ticket ? `Ticket ${entry.ticket.reference} created` : '';
+    if (entry.ticket) this.ticketLine.dataset.ticketId = entry.ticket.ticket_id;
+    else delete this.ticketLine.dataset.ticketId;
+    if (this.message.disabled) this.canned.close();
     this.renderTranscript();
     this.renderTyping();
   }
@@ -335,12 +548,18 @@ export class Desk {
     const events = [...(this.events.get(this.selected ?? '')?.values() ?? [])].sort((a, b) => a.version - b.version);
     const items: HTMLLIElement[] = [];
     for (const event of events) {
-      const line = describe(event, this.login.agent.agent_id);
+      const line = describe(event, this.login.agent.agent_id, this.agentNames);
       if (!line) continue;
       const li = h('li', { class: line.kind, 'data-version': String(event.version) });
       if (line.who) li.append(h('span', { class: 'author', text: line.who }));
       li.append(h('span', { class: 'text', text: line.text }));
       items.push(li);
+    }
+    // Replies on their way (a slow or lost connection), unless their stored event is already shown.
+    const stored = new Set(events.map((event) => event.data.client_id));
+    for (const [clientId, text] of this.sending.get(this.selected ?? '') ?? []) {
+      if (stored.has(clientId)) continue;
+      items.push(h('li', { class: 'agent pending' }, h('span', { class: 'author', text: 'Sending…' }), h('span', { class: 'text', text })));
     }
     this.transcript.replaceChildren(...items);
     this.transcript.scrollTop = this.transcript.scrollHeight;
@@ -349,5 +568,22 @@ export class Desk {
   private renderTyping(): void {
     const preview = this.selected ? this.typing.get(this.selected) : undefined;
     this.typingLine.textContent = preview === undefined ? '' : preview ? `Customer is typing: ${preview}` : 'Customer is typing…';
+  }
+
+  private renderVisitors(): void {
+    const since = Date.now() - VISITOR_WINDOW_MS;
+    const shown = [...this.visitors.values()]
+      .filter((visitor) => Date.parse(visitor.last_seen_at) >= since)
+      .sort((a, b) => b.last_seen_at.localeCompare(a.last_seen_at));
+    this.visitorList.replaceChildren(
+      ...shown.map((visitor) => {
+        const li = h('li', { 'data-visitor-id': visitor.visitor_id }, h('strong', { class: 'title', text: visitor.title ?? visitor.url }));
+        li.append(h('span', { class: 'url', text: visitor.url }));
+        if (visitor.referrer) li.append(h('span', { class: 'referrer', text: `from ${visitor.referrer}` }));
+        li.append(h('span', { class: 'seen', text: `seen ${new Date(visitor.last_seen_at).toLocaleTimeString()}` }));
+        return li;
+      }),
+    );
+    if (shown.length === 0) this.visitorList.replaceChildren(h('li', { class: 'empty', text: 'Nobody on the site right now' }));
   }
 }

@@ -109,6 +109,35 @@ export interface Visitor {
   last_seen_at: string;
 }
 
+/** An agent as `list_agents` answers it (transfer targets); routing's figures are null while routing does not answer. */
+export interface AgentSummary {
+  agent_id: string;
+  name: string;
+  display_name: string;
+  role: 'agent' | 'supervisor' | 'admin';
+  kind: 'human' | 'bot';
+  group_ids: string[];
+  routing_status: 'accepting' | 'not_accepting' | 'offline' | null;
+  free_chat_slots: number | null;
+}
+
+/** A group as `list_groups` answers it; routing's figures are null while routing does not answer. */
+export interface GroupSummary {
+  group_id: string;
+  name: string;
+  routing: 'auto' | 'manual';
+  agents_accepting: number | null;
+  chats_queued: number | null;
+}
+
+/** A canned response (`#shortcut` → text), the organization's shared ones and the agent's own. */
+export interface CannedResponse {
+  canned_response_id: string;
+  shortcut: string;
+  text: string;
+  scope: 'shared' | 'personal';
+}
+
 interface AboutChat {
   chat_id: string;
   version: number;
@@ -215,12 +244,11 @@ export interface AgentActions {
   set_priority: Action<ChatRef & { priority: 'low' | 'normal' | 'high' | 'urgent' }, VersionResponse>;
   list_visitors: Action<{ group_id?: string }, { visitors: Visitor[] }>;
   send_greeting: Action<{ visitor_id: string; text: string }, { greeting_id: string }>;
-  list_canned_responses: Action<
-    Record<string, never>,
-    { canned_responses: { canned_response_id: string; shortcut: string; text: string; scope: 'shared' | 'personal' }[] }
-  >;
+  list_canned_responses: Action<Record<string, never>, { canned_responses: CannedResponse[] }>;
   create_ticket: Action<ChatRef & { subject?: string }, { ticket_id: string; reference: string; version: number }>;
   set_routing_status: Action<{ status: 'accepting' | 'not_accepting' }, { agent_id: string; status: 'accepting' | 'not_accepting' | 'offline' }>;
+  list_agents: Action<{ group_id?: string }, { agents: AgentSummary[] }>;
+  list_groups: Action<Record<string, never>, { groups: GroupSummary[] }>;
 }
 
 /** What every client's action table has in common: login, get_chat and send_event. */

@@ -3,6 +3,7 @@ import { AgentClient, CustomerClient, fetchAgentToken, fetchCustomerToken, type 
 import { ChatSystem, launchChromium, REPOSITORY_ROOT, type TestBrowser } from '@livedesk/testing';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
 import WebSocket from 'ws';
 
 /** Screenshots for a person to look at (not compared by pixel); gitignored. */
@@ -15,6 +16,22 @@ async function eventually(check: () => boolean, timeoutMs: number, what: string)
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** The texts of the transcript's messages (not the system lines), in the order the page shows them. */
+function shownMessages(page: Page): Promise<string[]> {
+  return page.locator('#transcript li:not(.system) .text').allTextContents();
+}
+
+function postedTexts(seen: ChatEventDelivery[], chatId: string): string[] {
+  return seen.filter((d) => d.chat_id === chatId && d.event.type === 'MessagePosted').map((d) => String(d.event.data.text));
+}
+
+/** A customer on the SDK in Node, with what it received. */
+interface TestCustomer {
+  client: CustomerClient;
+  saw: ChatEventDelivery[];
+  typing: { by: string; is_typing: boolean }[];
 }
 
 // The desk as an agent uses it: Chromium on the page the gateway serves at /desk/, a customer
@@ -30,7 +47,7 @@ describe('the agent desk in Chromium', () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     [system, browser] = await Promise.all([
-      ChatSystem.start({ routing: 1, metrics: 1, env: { METRICS_SLA_POLL_MS: '50', METRICS_CONTROL_POLL_MS: '100' } }),
+      ChatSystem.start({ routing: 1, metrics: 1, ticketing: 1, env: { METRICS_SLA_POLL_MS: '50', METRICS_CONTROL_POLL_MS: '100' } }),
       launchChromium(),
     ]);
     org = await system.createOrganization('Desk Shop');
@@ -45,11 +62,51 @@ describe('the agent desk in Chromium', () => {
     await system.createAgent(org.organization_id, { email: 'bob@shop.test', name: 'Bob', groups: [org.default_group_id] });
   }, 120_000);
 
+  const customers: CustomerClient[] = [];
   afterAll(async () => {
     customer?.close();
+    for (const client of customers) client.close();
     await browser?.close();
     await system?.stop();
   });
+
+  /** A customer of an organization, connected. */
+  async function newCustomer(organizationId: string): Promise<TestCustomer> {
+    const url = system.gatewayUrl();
+    const client = new CustomerClient({ url, token: () => fetchCustomerToken(url, { organization_id: organizationId }), WebSocket });
+    customers.push(client);
+    const saw: ChatEventDelivery[] = [];
+    const typing: { by: string; is_typing: boolean }[] = [];
+    client.on('chat_event', (d) => saw.push(d));
+    client.on('typing_indicator', ({ by, is_typing }) => typing.push({ by: by.kind, is_typing }));
+    await client.connect();
+    return { client, saw, typing };
+  }
+
+  /** A desk in a browser context of its own, signed in; page errors are collected to be asserted empty. */
+  async function openDesk(email: string, errors: string[]): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => errors.push(`${email}: ${error.message}`));
+    await page.goto(`${system.gatewayUrl()}/desk/`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Accepting chats').waitFor({ timeout: 15_000 });
+    return { context, page };
+  }
+
+  /** Sets the accepting toggle and waits for the server's answer to keep it. */
+  async function setAccepting(page: Page, accepting: boolean): Promise<void> {
+    const toggle = page.getByLabel('Accepting chats');
+    await toggle.setChecked(accepting);
+    await page.waitForTimeout(500);
+    expect(await toggle.isChecked()).toBe(accepting);
+  }
+
+  function myChat(page: Page, chatId: string) {
+    return page.locator(`#chats ul[aria-label="My chats"] button[data-chat-id="${chatId}"]`);
+  }
 
   it('an agent signs in, accepts, gets a chat, reads and answers the customer, sees the draft preview, resolves; a second chat left unanswered shows its SLA breach and is transferred to another agent; a queued chat is read and joined', async () => {
     const url = system.gatewayUrl();
@@ -179,4 +236,243 @@ describe('the agent desk in Chromium', () => {
       await context.close();
     }
   }, 120_000);
+
+  it("agent A transfers a chat to agent B by picking B: B's desk shows it with the whole transcript, B answers with the customer seeing B typing and the answer", async () => {
+    const team = await system.createOrganization('Team Shop');
+    await system.createAgent(team.organization_id, { email: 'cleo@team.test', name: 'Cleo', groups: [team.default_group_id] });
+    await system.createAgent(team.organization_id, { email: 'dan@team.test', name: 'Dan', groups: [team.default_group_id] });
+    const errors: string[] = [];
+    const [a, b] = await Promise.all([openDesk('cleo@team.test', errors), openDesk('dan@team.test', errors)]);
+    try {
+      await Promise.all([setAccepting(a.page, true), setAccepting(b.page, false)]);
+      const visitor = await newCustomer(team.organization_id);
+      const { chat_id: chatId } = await visitor.client.startChat({ message: { text: 'I need a hand with my order', client_id: crypto.randomUUID() } });
+      await myChat(a.page, chatId).click({ timeout: 20_000 });
+      await a.page.locator('#transcript li.customer', { hasText: 'I need a hand with my order' }).waitFor({ timeout: 10_000 });
+      await a.page.getByLabel('Message').fill('Dan knows orders best, one moment.');
+      await a.page.getByLabel('Message').press('Enter');
+      await a.page.locator('#transcript li.agent', { hasText: 'Dan knows orders best' }).waitFor({ timeout: 10_000 });
+
+      const danOption = a.page.locator('#transfer-target option', { hasText: 'Dan' });
+      await danOption.waitFor({ state: 'attached', timeout: 10_000 });
+      await a.page.getByLabel('Transfer to').selectOption((await danOption.getAttribute('value'))!);
+      await a.page.getByRole('button', { name: 'Transfer' }).click();
+      await myChat(a.page, chatId).filter({ hasText: '(transferred)' }).waitFor({ timeout: 10_000 });
+      await a.page.screenshot({ path: join(ARTIFACTS, 'desk-transfer-from.png') });
+
+      // B is not accepting: the chat arrives because A chose B.
+      await myChat(b.page, chatId).click({ timeout: 20_000 });
+      await b.page.locator('#transcript li.agent', { hasText: 'Dan knows orders best' }).waitFor({ timeout: 10_000 });
+      expect(await shownMessages(b.page)).toEqual(['I need a hand with my order', 'Dan knows orders best, one moment.']);
+      expect(await b.page.locator('#transcript li.agent .author').allTextContents()).toEqual(['Cleo']);
+      await b.page.getByLabel('Message').pressSequentially('Hi, Dan here', { delay: 20 });
+      await eventually(() => visitor.typing.some((t) => t.by === 'agent' && t.is_typing), 10_000, 'the customer to see the agent typing');
+      await b.page.getByLabel('Message').press('Enter');
+      await eventually(() => postedTexts(visitor.saw, chatId).includes('Hi, Dan here'), 10_000, "the customer to receive B's answer");
+      await eventually(() => visitor.typing.at(-1)?.is_typing === false, 10_000, 'the typing indicator to stop with the send');
+      await b.page.locator('#transcript li.agent', { hasText: 'Hi, Dan here' }).waitFor({ timeout: 10_000 });
+      expect(postedTexts(visitor.saw, chatId)).toEqual(['I need a hand with my order', 'Dan knows orders best, one moment.', 'Hi, Dan here']);
+      await b.page.screenshot({ path: join(ARTIFACTS, 'desk-transfer-to.png') });
+      expect(errors).toEqual([]);
+    } finally {
+      await Promise.all([a.context.close(), b.context.close()]);
+    }
+  }, 120_000);
+
+  it('shows an SLA warning on a chat left unanswered past 80 % of its first-response target, before the breach', async () => {
+    const shop = await system.createOrganization('Warning Shop');
+    // Warning at 8 s, breach at 10 s: room to see one before the other on a loaded machine.
+    const put = await system.call(system.metrics[0]!, 'PUT', `/v1/organizations/${shop.organization_id}/sla_policies/ten`, {
+      name: 'First answer in 10 s',
+      match: { group_ids: [shop.default_group_id] },
+      targets: { first_response_seconds: 10 },
+    });
+    expect(put.status).toBe(200);
+    await system.createAgent(shop.organization_id, { email: 'erin@warning.test', name: 'Erin', groups: [shop.default_group_id] });
+    const errors: string[] = [];
+    const { context, page } = await openDesk('erin@warning.test', errors);
+    try {
+      await setAccepting(page, true);
+      const visitor = await newCustomer(shop.organization_id);
+      const { chat_id: chatId } = await visitor.client.startChat({ message: { text: 'Is anyone there?', client_id: crypto.randomUUID() } });
+      const button = myChat(page, chatId);
+      await button.click({ timeout: 20_000 });
+      // Every SLA state the chat's list item and header show, in order, however briefly (a loaded
+      // machine may deliver the warning close to the breach).
+      await page.evaluate((id) => {
+        const seen: string[] = [];
+        (window as unknown as { slaSeen: string[] }).slaSeen = seen;
+        const note = () => {
+          const item = document.querySelector(`#chats button[data-chat-id="${id}"] .sla`)?.className ?? '';
+          const header = document.querySelector('.chat-head .alert')?.textContent ?? '';
+          const state = `${item} | ${header.replace(/ due .*/, '')}`;
+          if (item && seen.at(-1) !== state) seen.push(state);
+        };
+        new MutationObserver(note).observe(document.body, { subtree: true, childList: true, characterData: true });
+      }, chatId);
+      const slaSeen = () => page.evaluate(() => (window as unknown as { slaSeen: string[] }).slaSeen);
+      const deadline = Date.now() + 30_000;
+      while (!(await slaSeen()).some((state) => state.startsWith('sla warning'))) {
+        if (Date.now() > deadline) throw new Error('timed out waiting for the SLA warning');
+        await page.waitForTimeout(100);
+      }
+      await page.screenshot({ path: join(ARTIFACTS, 'desk-sla-warning.png') });
+      await button.locator('.sla.breached').waitFor({ timeout: 30_000 });
+      await page.locator('.chat-head .alert', { hasText: 'SLA breached: first_response' }).waitFor({ timeout: 5_000 });
+      // The warning came first, on the list item and in the header, then the breach.
+      expect(await slaSeen()).toEqual(['sla warning | SLA warning: first_response', 'sla breached | SLA breached: first_response']);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  it('goes offline while the customer writes and the agent answers: back online every message shows exactly once, in order', async () => {
+    const shop = await system.createOrganization('Offline Shop');
+    await system.createAgent(shop.organization_id, { email: 'finn@offline.test', name: 'Finn', groups: [shop.default_group_id] });
+    const errors: string[] = [];
+    const { context, page } = await openDesk('finn@offline.test', errors);
+    const sockets: string[] = [];
+    page.on('websocket', (socket) => sockets.push(socket.url()));
+    try {
+      await setAccepting(page, true);
+      const visitor = await newCustomer(shop.organization_id);
+      const { chat_id: chatId } = await visitor.client.startChat({ message: { text: 'first', client_id: crypto.randomUUID() } });
+      await myChat(page, chatId).click({ timeout: 20_000 });
+      await page.locator('#transcript li.customer', { hasText: 'first' }).waitFor({ timeout: 10_000 });
+
+      await context.setOffline(true);
+      for (const text of ['m1', 'm2', 'm3']) await visitor.client.sendMessage(chatId, text);
+      // A second chat is routed to the agent meanwhile: its incoming_chat push goes down with the old socket.
+      const other = await newCustomer(shop.organization_id);
+      const { chat_id: otherId } = await other.client.startChat({ message: { text: 'new while offline', client_id: crypto.randomUUID() } });
+      // Chromium's offline mode holds an open socket's frames rather than closing it; the agent's
+      // unanswered reply makes the SDK give the silent socket up after its request deadline.
+      await page.getByLabel('Message').fill('Back in a moment');
+      await page.getByLabel('Message').press('Enter');
+      // The reply waits in the transcript as being sent, not lost from sight.
+      await page.locator('#transcript li.pending', { hasText: 'Back in a moment' }).waitFor({ timeout: 5_000 });
+      await page.locator('header .status[data-state="reconnecting"]').waitFor({ timeout: 40_000 });
+      expect(await page.locator('#transcript li.pending .text').allTextContents()).toEqual(['Back in a moment']);
+      await page.screenshot({ path: join(ARTIFACTS, 'desk-offline.png') });
+      await context.setOffline(false);
+
+      await page.locator('header .status[data-state="online"]').waitFor({ timeout: 60_000 });
+      await page.locator('#transcript li.agent:not(.pending)', { hasText: 'Back in a moment' }).waitFor({ timeout: 60_000 });
+      await page.locator('#transcript li.pending').waitFor({ state: 'detached', timeout: 10_000 });
+      await page.locator('#transcript li.customer', { hasText: 'm3' }).waitFor({ timeout: 30_000 });
+      await eventually(() => postedTexts(visitor.saw, chatId).includes('Back in a moment'), 10_000, 'the customer to receive the reply sent offline');
+      expect(await shownMessages(page)).toEqual(['first', 'm1', 'm2', 'm3', 'Back in a moment']);
+      expect(postedTexts(visitor.saw, chatId)).toEqual(['first', 'm1', 'm2', 'm3', 'Back in a moment']);
+      // The chat list was read again after the reconnect, nothing doubled; the desk came back on a new socket.
+      await myChat(page, otherId).waitFor({ timeout: 15_000 });
+      expect(await myChat(page, chatId).count()).toBe(1);
+      expect(await myChat(page, otherId).count()).toBe(1);
+      expect(sockets.length).toBeGreaterThanOrEqual(2);
+      expect(await page.locator('#chats .error').textContent()).toBe('');
+      await page.screenshot({ path: join(ARTIFACTS, 'desk-after-offline.png') });
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
+
+  it('inserts canned responses with #, creates a ticket from the chat, shows the visitors on the site, and the Active list to supervisors only', async () => {
+    const shop = await system.createOrganization('Canned Shop');
+    const gia = await system.createAgent(shop.organization_id, { email: 'gia@canned.test', name: 'Gia', groups: [shop.default_group_id] });
+    await system.createAgent(shop.organization_id, { email: 'sue@canned.test', name: 'Sue', role: 'supervisor' });
+    const canned = `/v1/organizations/${shop.organization_id}/canned_responses`;
+    expect((await system.post(canned, { shortcut: 'refund', text: 'Your refund is on its way.' })).status).toBe(201);
+    expect((await system.post(canned, { shortcut: 'hello', text: 'Hi! How can I help?' })).status).toBe(201);
+    expect((await system.post(canned, { shortcut: 'sig', text: '– Gia from Canned Shop', agent_id: gia.agentId })).status).toBe(201);
+    const errors: string[] = [];
+    const { context, page } = await openDesk('gia@canned.test', errors);
+    let supervisor: { context: BrowserContext; page: Page } | undefined;
+    try {
+      await setAccepting(page, true);
+      // A visitor browses: the desk, already open, learns of it by push.
+      const visitor = await newCustomer(shop.organization_id);
+      await visitor.client.request('update_visit', { url: 'https://shop.test/pricing', title: 'Pricing', referrer: 'https://search.test/?q=shop' });
+      const visitors = page.getByRole('complementary', { name: 'Visitors on the site' });
+      await visitors.locator('li', { hasText: 'Pricing' }).waitFor({ timeout: 10_000 });
+      await visitor.client.request('update_visit', { url: 'https://shop.test/checkout', title: 'Checkout', referrer: 'https://shop.test/pricing' });
+      const entry = visitors.locator('li', { hasText: 'Checkout' });
+      await entry.waitFor({ timeout: 10_000 });
+      expect(await visitors.locator('li').count()).toBe(1);
+      expect(await entry.locator('.url').textContent()).toBe('https://shop.test/checkout');
+      expect(await entry.locator('.referrer').textContent()).toBe('from https://shop.test/pricing');
+
+      const { chat_id: chatId } = await visitor.client.startChat({
+        message: { text: 'Where is my refund?', client_id: crypto.randomUUID() },
+        page: { url: 'https://shop.test/checkout', title: 'Checkout' },
+      });
+      await myChat(page, chatId).click({ timeout: 20_000 });
+      await page.locator('#transcript li.customer', { hasText: 'Where is my refund?' }).waitFor({ timeout: 10_000 });
+
+      // "#re" offers #refund only; Tab inserts it in place of the #word.
+      const box = page.getByLabel('Message');
+      const options = page.getByRole('listbox', { name: 'Canned responses' }).getByRole('option');
+      await box.pressSequentially('Sure. #re');
+      await options.first().waitFor({ timeout: 10_000 });
+      expect(await options.allTextContents()).toEqual(['#refund Your refund is on its way.']);
+      expect(await box.getAttribute('aria-expanded')).toBe('true');
+      await box.press('Tab');
+      expect(await box.inputValue()).toBe('Sure. Your refund is on its way.');
+      expect(await page.getByRole('listbox', { name: 'Canned responses' }).isHidden()).toBe(true);
+      await box.press('Enter');
+      await eventually(() => postedTexts(visitor.saw, chatId).includes('Sure. Your refund is on its way.'), 10_000, 'the customer to receive the canned reply');
+
+      // A bare # offers all, the agent's own included; arrows move, Escape dismisses, Enter inserts.
+      await box.pressSequentially('#');
+      await options.nth(2).waitFor({ timeout: 5_000 });
+      expect(await options.locator('strong').allTextContents()).toEqual(['#hello', '#refund', '#sig']);
+      await box.press('ArrowDown');
+      await box.press('ArrowDown');
+      expect(await page.locator('#canned [aria-selected="true"] strong').textContent()).toBe('#sig');
+      await box.press('ArrowDown');
+      expect(await page.locator('#canned [aria-selected="true"] strong').textContent()).toBe('#hello');
+      await box.press('ArrowUp');
+      await page.screenshot({ path: join(ARTIFACTS, 'desk-canned.png') });
+      await box.press('Escape');
+      expect(await page.getByRole('listbox', { name: 'Canned responses' }).isHidden()).toBe(true);
+      expect(await box.inputValue()).toBe('#');
+      await box.pressSequentially('zz');
+      expect(await page.getByRole('listbox', { name: 'Canned responses' }).isHidden()).toBe(true);
+      await box.fill('');
+      await box.pressSequentially('#S');
+      await box.press('Enter');
+      expect(await box.inputValue()).toBe('– Gia from Canned Shop');
+      await box.press('Enter');
+      await eventually(() => postedTexts(visitor.saw, chatId).includes('– Gia from Canned Shop'), 10_000, 'the customer to receive the signature');
+
+      // A ticket from the chat: the desk shows its reference; ticketing has it, with the chat.
+      await page.getByLabel('Ticket subject (optional)').fill('Refund follow-up');
+      await page.getByRole('button', { name: 'Create ticket' }).click();
+      const ticketLine = page.locator('#ticket', { hasText: /^Ticket \S+ created$/ });
+      await ticketLine.waitFor({ timeout: 15_000 });
+      const ticketId = (await ticketLine.getAttribute('data-ticket-id'))!;
+      const ticket = await system.call(system.ticketing[0]!, 'GET', `/v1/organizations/${shop.organization_id}/tickets/${ticketId}`, undefined, gia.token);
+      expect(ticket.status).toBe(200);
+      expect(ticket.body.ticket).toMatchObject({ ticket_id: ticketId, subject: 'Refund follow-up', conversation_id: chatId });
+      expect(await ticketLine.textContent()).toBe(`Ticket ${ticket.body.ticket.reference} created`);
+      expect(await page.getByRole('button', { name: 'Create ticket' }).isDisabled()).toBe(true);
+      await page.screenshot({ path: join(ARTIFACTS, 'desk-ticket.png') });
+
+      // An agent has no Active list; a supervisor sees the organization's chats there and reads one.
+      expect(await page.getByRole('list', { name: 'Active chats' }).count()).toBe(0);
+      supervisor = await openDesk('sue@canned.test', errors);
+      const active = supervisor.page.getByRole('list', { name: 'Active chats' });
+      const activeChat = active.locator(`button[data-chat-id="${chatId}"]`);
+      await activeChat.filter({ hasText: '(Gia)' }).waitFor({ timeout: 15_000 });
+      await activeChat.click();
+      await supervisor.page.locator('#transcript li.agent', { hasText: 'Gia from Canned Shop' }).waitFor({ timeout: 10_000 });
+      expect(await shownMessages(supervisor.page)).toEqual(['Where is my refund?', 'Sure. Your refund is on its way.', '– Gia from Canned Shop']);
+      expect(await supervisor.page.getByLabel('Message').isDisabled()).toBe(true);
+      await supervisor.page.screenshot({ path: join(ARTIFACTS, 'desk-supervisor.png') });
+      expect(errors).toEqual([]);
+    } finally {
+      await supervisor?.context.close();
+      await context.close();
+    }
+  }, 150_000);
 });
