@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AgentClient, CustomerClient, fetchAgentToken, fetchCustomerToken, type ChatEventDelivery } from '@livedesk/client';
-import { ChatSystem, launchChromium, REPOSITORY_ROOT, type TestBrowser } from '@livedesk/testing';
+import type { ChatEventDelivery, CustomerClient } from '@livedesk/client';
+import { AGENT_PASSWORD, ChatSystem, launchChromium, REPOSITORY_ROOT, type TestBrowser } from '@livedesk/testing';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import WebSocket from 'ws';
 
 /** Screenshots for a person to look at (not compared by pixel); gitignored. */
 const ARTIFACTS = join(REPOSITORY_ROOT, 'apps/desk/test-artifacts');
-const PASSWORD = 'correct horse battery staple';
 
 async function eventually(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -72,8 +70,7 @@ describe('the agent desk in Chromium', () => {
 
   /** A customer of an organization, connected. */
   async function newCustomer(organizationId: string): Promise<TestCustomer> {
-    const url = system.gatewayUrl();
-    const client = new CustomerClient({ url, token: () => fetchCustomerToken(url, { organization_id: organizationId }), WebSocket });
+    const client = system.customerClient(organizationId);
     customers.push(client);
     const saw: ChatEventDelivery[] = [];
     const typing: { by: string; is_typing: boolean }[] = [];
@@ -90,7 +87,7 @@ describe('the agent desk in Chromium', () => {
     page.on('pageerror', (error) => errors.push(`${email}: ${error.message}`));
     await page.goto(`${system.gatewayUrl()}/desk/`);
     await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByLabel('Password').fill(AGENT_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByLabel('Accepting chats').waitFor({ timeout: 15_000 });
     return { context, page };
@@ -120,7 +117,7 @@ describe('the agent desk in Chromium', () => {
       await page.getByLabel('Password').fill('wrong password');
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('alert').filter({ hasText: 'Sign-in failed' }).waitFor({ timeout: 10_000 });
-      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByLabel('Password').fill(AGENT_PASSWORD);
       await page.getByRole('button', { name: 'Sign in' }).click();
 
       const accepting = page.getByLabel('Accepting chats');
@@ -139,7 +136,7 @@ describe('the agent desk in Chromium', () => {
       await page.locator('#transfer-target option', { hasText: 'Group' }).first().waitFor({ state: 'attached', timeout: 10_000 });
       expect(await transferTargets.allTextContents()).not.toContain(expect.stringContaining('Ada'));
 
-      customer = new CustomerClient({ url, token: () => fetchCustomerToken(url, { organization_id: org.organization_id }), WebSocket });
+      customer = system.customerClient(org.organization_id);
       customer.on('chat_event', (d) => customerSaw.push(d));
       customer.on('chat_deactivated', ({ chat_id, reason }) => customerEnded.push(`${chat_id}:${reason}`));
       await customer.connect();
@@ -179,7 +176,7 @@ describe('the agent desk in Chromium', () => {
       await page.screenshot({ path: join(ARTIFACTS, 'desk-resolved.png') });
 
       // A second chat, handed to Bob (chosen from list_agents), who gets it with its transcript.
-      const bob = new AgentClient({ url, token: () => fetchAgentToken(url, { email: 'bob@shop.test', password: PASSWORD }), WebSocket });
+      const bob = system.agentClient('bob@shop.test');
       const bobAssigned: string[] = [];
       const bobSaw: ChatEventDelivery[] = [];
       bob.on('incoming_chat', ({ chat_id }) => bobAssigned.push(chat_id));
