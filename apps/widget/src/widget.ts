@@ -48,7 +48,8 @@ export class Widget implements LivedeskApi {
   /** The visitor closed the popup: it does not open by itself again during this page view. */
   private closedByVisitor = false;
   private autoOpenTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly leftMessageIn = new Set<string>();
+  /** Chats an agent joined: only those are rated. */
+  private readonly servedChats = new Set<string>();
   private lastDraftAt = 0;
   private draftTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -269,6 +270,7 @@ export class Widget implements LivedeskApi {
   /** The agent now serving the chat, from the public profile the gateway adds to the customer's events. */
   private agentJoined(event: ChatEventView): void {
     this.agentAssigned = true;
+    this.servedChats.add(event.chat_id);
     this.agentName = event.agent?.display_name ?? 'Agent';
     this.agentAvatar = event.agent?.avatar_url ?? undefined;
     this.popup?.setAgent(this.agentName, this.agentAvatar);
@@ -301,8 +303,8 @@ export class Widget implements LivedeskApi {
     this.show({ kind: 'system', text: 'The chat has ended.' });
     if (this.chatId === chatId) this.chatId = undefined;
     this.endedChatId = chatId;
-    // A chat the visitor turned into a message for later had no one to rate.
-    if (!this.leftMessageIn.has(chatId)) this.popup?.askRating();
+    // A chat nobody joined (turned into a message for later, or out of hours) has no one to rate.
+    if (this.servedChats.has(chatId)) this.popup?.askRating();
     this.events.emit('chat_ended', { chat_id: chatId });
   }
 
@@ -333,7 +335,6 @@ export class Widget implements LivedeskApi {
 
   private async leaveMessage(email: string, text: string): Promise<void> {
     const client = await this.connect();
-    if (this.chatId) this.leftMessageIn.add(this.chatId);
     await client.request('leave_message', {
       ...(this.chatId ? { chat_id: this.chatId } : {}),
       ...(this.config.groupId ? { group_id: this.config.groupId } : {}),
