@@ -38,4 +38,5 @@ form button{border:0;border-radius:8px;background:#1d4ed8;color:#fff;padding:8px
 .avatar{width:32px;height:32px;border-radius:50%;object-fit:cover;background:#fff}
 .welcome{margin:0;padding:10px 12px;background:#f8fafc;color:#334155;border-bottom:1px solid #e2e8f0;white-space:pre-wrap}
 [hidden]{display:none!important}
+[tabindex="-1"]:focus{outline:none}
 `;
