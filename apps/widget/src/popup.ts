@@ -11,6 +11,7 @@ export interface PopupActions {
   draft(text: string): void;
   leaveMessage(email: string, text: string): Promise<void>;
   rate(score: number): Promise<void>;
+  answerNps(score: number): Promise<void>;
   close(): void;
 }
 
@@ -21,6 +22,9 @@ export interface PopupActions {
 export class Popup {
   readonly element: HTMLElement;
   private readonly title = h('h2', { id: 'ld-title' }, 'Chat with us');
+  // The agent's picture: empty alt, the title beside it names the agent.
+  private readonly avatar = h('img', { class: 'avatar', alt: '', hidden: '', referrerpolicy: 'no-referrer' });
+  private readonly welcome = h('p', { class: 'welcome', hidden: '' });
   private readonly status = h('div', { class: 'status', role: 'status' });
   // role=log is a polite live region: a screen reader reads each new message once.
   private readonly log = h('ul', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': 'Messages' });
@@ -29,6 +33,7 @@ export class Popup {
   private readonly compose = h('form', { class: 'compose' }, this.input, h('button', { type: 'submit' }, 'Send'));
   private leaveForm: HTMLFormElement | undefined;
   private ratingForm: HTMLElement | undefined;
+  private npsForm: HTMLElement | undefined;
 
   constructor(private readonly actions: PopupActions, history: readonly Entry[]) {
     const closeButton = h('button', { type: 'button', 'aria-label': 'Close chat' }, '×');
@@ -36,8 +41,9 @@ export class Popup {
     this.element = h(
       'section',
       { class: 'popup', id: 'ld-popup', role: 'dialog', 'aria-labelledby': 'ld-title' },
-      h('header', {}, this.title, closeButton),
+      h('header', {}, this.avatar, this.title, closeButton),
       this.status,
+      this.welcome,
       this.log,
       this.typing,
       this.compose,
@@ -65,8 +71,10 @@ export class Popup {
     for (const entry of history) this.add(entry);
   }
 
+  /** The message box, or the first field of the form shown in its place. */
   focus(): void {
-    this.input.focus();
+    if (this.compose.hidden) this.leaveForm?.querySelector('input')?.focus();
+    else this.input.focus();
   }
 
   add(entry: Entry): void {
@@ -81,6 +89,29 @@ export class Popup {
     this.title.textContent = text;
   }
 
+  /** The agent who took the chat: "Chat with <display name>" and their picture, when they have one. */
+  setAgent(name: string, avatarUrl: string | undefined): void {
+    this.setTitle(`Chat with ${name}`);
+    if (avatarUrl) this.avatar.src = avatarUrl;
+    else this.avatar.removeAttribute('src');
+    this.avatar.hidden = !avatarUrl;
+  }
+
+  /** The organization's greeting, above the messages. */
+  setWelcome(text: string | null): void {
+    this.welcome.textContent = text ?? '';
+    this.welcome.hidden = !text;
+  }
+
+  /**
+   * Outside business hours, with no chat going on: the leave-a-message form instead of the
+   * message box (a chat would only wait in a queue nobody reads).
+   */
+  setClosed(closed: boolean): void {
+    this.compose.hidden = closed;
+    if (closed) this.offerLeaveMessage('We are closed right now. Leave us a message and we will answer by email.');
+  }
+
   setStatus(text: string): void {
     this.status.textContent = text;
   }
@@ -90,11 +121,11 @@ export class Popup {
   }
 
   /** Nobody can take the chat now: the visitor may leave an email and a message instead. */
-  offerLeaveMessage(): void {
+  offerLeaveMessage(invitation = 'No one is available right now. Leave us a message and we will answer by email.'): void {
     if (this.leaveForm) return;
     const email = h('input', { type: 'email', required: '', 'aria-label': 'Your email', placeholder: 'Your email', autocomplete: 'email' });
     const text = h('textarea', { rows: '3', required: '', 'aria-label': 'Your message for us', placeholder: 'Your message' });
-    const form = h('form', { class: 'stack leave', 'aria-label': 'Leave a message' }, h('p', {}, 'No one is available right now. Leave us a message and we will answer by email.'), email, text, h('button', { type: 'submit' }, 'Leave message'));
+    const form = h('form', { class: 'stack leave', 'aria-label': 'Leave a message' }, h('p', {}, invitation), email, text, h('button', { type: 'submit' }, 'Leave message'));
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       this.actions.leaveMessage(email.value, text.value).then(
@@ -117,7 +148,10 @@ export class Popup {
       const button = h('button', { type: 'button', 'aria-label': `${score} of 5` }, `${score}★`);
       button.addEventListener('click', () => {
         this.actions.rate(score).then(
-          () => this.ratingForm?.replaceChildren(h('p', {}, 'Thank you for your rating.')),
+          () => {
+            this.ratingForm?.replaceChildren(h('p', {}, 'Thank you for your rating.'));
+            this.askNps();
+          },
           (error: unknown) => this.setStatus(`Rating not sent: ${error instanceof Error ? error.message : String(error)}`),
         );
       });
@@ -125,6 +159,30 @@ export class Popup {
     }
     this.ratingForm = h('div', { class: 'rating stack' }, h('p', {}, 'How was this chat?'), stars);
     this.compose.before(this.ratingForm);
+    this.scrollToEnd();
+  }
+
+  /** After CSAT: NPS, 0 to 10, eleven buttons reached with Tab and pressed with Enter or Space. */
+  private askNps(): void {
+    if (this.npsForm) return;
+    const question = 'How likely are you to recommend us to a friend?';
+    const scale = h('div', { class: 'nps', role: 'group', 'aria-label': `${question} 0 (not at all) to 10 (extremely likely)` });
+    for (let score = 0; score <= 10; score++) {
+      const button = h('button', { type: 'button', 'aria-label': `${score} of 10` }, String(score));
+      button.addEventListener('click', () => {
+        this.actions.answerNps(score).then(
+          () => {
+            this.npsForm?.replaceChildren(h('p', {}, 'Thank you for your answer.'));
+            this.npsForm?.focus();
+          },
+          (error: unknown) => this.setStatus(`Answer not sent: ${error instanceof Error ? error.message : String(error)}`),
+        );
+      });
+      scale.append(button);
+    }
+    this.npsForm = h('div', { class: 'rating stack', tabindex: '-1' }, h('p', {}, question), scale, h('p', { class: 'scale', 'aria-hidden': 'true' }, h('span', {}, 'Not likely'), h('span', {}, 'Very likely')));
+    (this.ratingForm ?? this.compose).after(this.npsForm);
+    scale.querySelector('button')?.focus();
     this.scrollToEnd();
   }
 
@@ -136,5 +194,7 @@ export class Popup {
   clearRating(): void {
     this.ratingForm?.remove();
     this.ratingForm = undefined;
+    this.npsForm?.remove();
+    this.npsForm = undefined;
   }
 }

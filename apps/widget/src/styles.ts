@@ -32,4 +32,11 @@ form button{border:0;border-radius:8px;background:#1d4ed8;color:#fff;padding:8px
 .rating p,.leave p{margin:0 0 6px}
 .stars{display:flex;gap:4px;justify-content:center}
 .stars button{background:#f1f5f9;color:#111;width:40px}
+.nps{display:grid;grid-template-columns:repeat(11,1fr);gap:2px}
+.nps button{background:#f1f5f9;color:#111;padding:6px 0;border:0;border-radius:4px;min-width:0}
+.rating .scale{display:flex;justify-content:space-between;font-size:11px;color:#64748b;margin:4px 0 0}
+.avatar{width:32px;height:32px;border-radius:50%;object-fit:cover;background:#fff}
+.welcome{margin:0;padding:10px 12px;background:#f8fafc;color:#334155;border-bottom:1px solid #e2e8f0;white-space:pre-wrap}
+[hidden]{display:none!important}
+[tabindex="-1"]:focus{outline:none}
 `;

@@ -1,4 +1,5 @@
 import { CustomerClient, fetchCustomerToken, LivedeskError, type ChatEventView } from '@livedesk/client/customer';
+import { isOpenAt, type BusinessHours } from './business-hours.js';
 import { h } from './dom.js';
 import { Popup, type Entry } from './popup.js';
 import { PublicEvents, type LivedeskApi } from './public-api.js';
@@ -9,6 +10,13 @@ export interface WidgetConfig {
   url: string;
   organizationId: string;
   groupId?: string;
+}
+
+/** `GET /v1/customer/widget-settings` (docs/widget.md): what the widget needs before the visitor writes. */
+interface WidgetSettings {
+  welcome_message: string | null;
+  business_hours: BusinessHours | null;
+  widget_open_delay_seconds: number | null;
 }
 
 const ENDED = new Set(['ConversationResolved', 'ConversationClosed', 'ConversationMissed']);
@@ -35,7 +43,13 @@ export class Widget implements LivedeskApi {
   private starting: Promise<string> | undefined;
   private endedChatId: string | undefined;
   private agentName = 'Agent';
-  private readonly leftMessageIn = new Set<string>();
+  private agentAvatar: string | undefined;
+  private settings: WidgetSettings | undefined;
+  /** The visitor closed the popup: it does not open by itself again during this page view. */
+  private closedByVisitor = false;
+  private autoOpenTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Chats an agent joined: only those are rated. */
+  private readonly servedChats = new Set<string>();
   private lastDraftAt = 0;
   private draftTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -46,6 +60,39 @@ export class Widget implements LivedeskApi {
     this.launcher.addEventListener('click', () => (this.popup && !this.popup.element.hidden ? this.close() : this.open()));
     this.root.append(h('style', {}, styles), this.launcher);
     document.body.append(host);
+    void this.loadSettings();
+  }
+
+  /**
+   * The organization's widget settings: a small public JSON read (no token, no socket). A page
+   * on an origin the organization does not allow gets no answer it may read, and the widget
+   * works without: no greeting, always open, no opening by itself.
+   */
+  private async loadSettings(): Promise<void> {
+    let settings: WidgetSettings;
+    try {
+      const response = await fetch(`${this.config.url}/v1/customer/widget-settings?organization_id=${encodeURIComponent(this.config.organizationId)}`);
+      if (!response.ok) return;
+      settings = (await response.json()) as WidgetSettings;
+    } catch {
+      return;
+    }
+    this.settings = settings;
+    this.applySettings();
+    const delay = settings.widget_open_delay_seconds;
+    if (delay !== null && delay !== undefined) {
+      // Once per page view, and never after the visitor opened or closed the widget themselves.
+      this.autoOpenTimer = setTimeout(() => {
+        if (!this.popup && !this.closedByVisitor) this.reveal(false);
+      }, delay * 1000);
+    }
+  }
+
+  /** The greeting, and outside business hours (with no chat going on) the leave-a-message form instead of a chat. */
+  private applySettings(): void {
+    if (!this.popup || !this.settings) return;
+    this.popup.setWelcome(this.settings.welcome_message);
+    this.popup.setClosed(!this.chatId && !this.starting && !isOpenAt(this.settings.business_hours, new Date()));
   }
 
   private isReady = false;
@@ -62,6 +109,15 @@ export class Widget implements LivedeskApi {
   };
 
   open(): void {
+    this.reveal(true);
+  }
+
+  /**
+   * Shows the popup, built on the first time. Opened by the visitor or the page, it takes the
+   * keyboard focus; opened by itself after the organization's delay, it leaves the focus where
+   * the visitor has it (they may be typing in the page).
+   */
+  private reveal(focus: boolean): void {
     if (!this.popup) {
       this.popup = new Popup(
         {
@@ -69,20 +125,30 @@ export class Widget implements LivedeskApi {
           draft: (text) => this.draft(text),
           leaveMessage: (email, text) => this.leaveMessage(email, text),
           rate: (score) => this.rate(score),
+          answerNps: (score) => this.answerNps(score),
           close: () => this.close(),
         },
         this.history,
       );
       this.root.append(this.popup.element);
+      if (this.agentAssigned) this.popup.setAgent(this.agentName, this.agentAvatar);
     }
+    clearTimeout(this.autoOpenTimer);
+    this.applySettings();
     this.popup.element.hidden = false;
     this.launcher.setAttribute('aria-expanded', 'true');
     this.launcher.setAttribute('aria-label', 'Close chat');
-    this.popup.focus();
-    this.connect().catch((error: unknown) => this.popup?.setStatus(`Chat unavailable: ${message(error)}`));
+    if (focus) this.popup.focus();
+    this.connect().then(
+      // A visitor signed in by `identify` may come back to a chat still open: its message box, whatever the hour.
+      () => this.applySettings(),
+      (error: unknown) => this.popup?.setStatus(`Chat unavailable: ${message(error)}`),
+    );
   }
 
   close(): void {
+    this.closedByVisitor = true;
+    clearTimeout(this.autoOpenTimer);
     if (!this.popup || this.popup.element.hidden) return;
     this.popup.element.hidden = true;
     this.launcher.setAttribute('aria-expanded', 'false');
@@ -199,21 +265,33 @@ export class Widget implements LivedeskApi {
     return this.starting;
   }
 
+  private agentAssigned = false;
+
+  /** The agent now serving the chat, from the public profile the gateway adds to the customer's events. */
+  private agentJoined(event: ChatEventView): void {
+    this.agentAssigned = true;
+    this.servedChats.add(event.chat_id);
+    this.agentName = event.agent?.display_name ?? 'Agent';
+    this.agentAvatar = event.agent?.avatar_url ?? undefined;
+    this.popup?.setAgent(this.agentName, this.agentAvatar);
+    this.popup?.setStatus('');
+    this.show({ kind: 'system', text: `${this.agentName} joined the chat.` });
+    this.events.emit('agent_joined', { name: this.agentName, ...(this.agentAvatar ? { avatar_url: this.agentAvatar } : {}) });
+  }
+
   private onChatEvent(chatId: string, event: ChatEventView): void {
     const data = event.data;
     if (event.type === 'MessagePosted') {
-      const kind = (data.author as { kind?: string } | undefined)?.kind ?? 'system';
+      const author = (data.author as { kind?: string } | undefined)?.kind ?? 'system';
+      // A bot writes as an agent of the team: shown as one.
+      const kind = author === 'bot' ? 'agent' : author;
       const text = String(data.text ?? '');
-      const name = kind === 'agent' ? this.agentName : undefined;
+      const name = kind === 'agent' ? (event.agent?.display_name ?? this.agentName) : undefined;
       this.show({ kind: kind === 'customer' ? 'customer' : kind === 'system' ? 'system' : 'agent', ...(name ? { name } : {}), text });
       if (kind === 'agent') this.popup?.setTyping('');
       this.events.emit('message', { chat_id: chatId, author_kind: kind, ...(name ? { author_name: name } : {}), text, version: event.version });
-    } else if (event.type === 'AgentAssigned') {
-      // Customers' events carry the agent's id only; its display name is not in the protocol yet.
-      this.popup?.setTitle(`Chat with ${this.agentName}`);
-      this.popup?.setStatus('');
-      this.show({ kind: 'system', text: `${this.agentName} joined the chat.` });
-      this.events.emit('agent_joined', { name: this.agentName });
+    } else if (event.type === 'AgentAssigned' || (event.type === 'ConversationTransferred' && typeof data.to_agent_id === 'string')) {
+      this.agentJoined(event);
     } else if (ENDED.has(event.type)) {
       this.ended(chatId);
     }
@@ -225,8 +303,8 @@ export class Widget implements LivedeskApi {
     this.show({ kind: 'system', text: 'The chat has ended.' });
     if (this.chatId === chatId) this.chatId = undefined;
     this.endedChatId = chatId;
-    // A chat the visitor turned into a message for later had no one to rate.
-    if (!this.leftMessageIn.has(chatId)) this.popup?.askRating();
+    // A chat nobody joined (turned into a message for later, or out of hours) has no one to rate.
+    if (this.servedChats.has(chatId)) this.popup?.askRating();
     this.events.emit('chat_ended', { chat_id: chatId });
   }
 
@@ -257,7 +335,6 @@ export class Widget implements LivedeskApi {
 
   private async leaveMessage(email: string, text: string): Promise<void> {
     const client = await this.connect();
-    if (this.chatId) this.leftMessageIn.add(this.chatId);
     await client.request('leave_message', {
       ...(this.chatId ? { chat_id: this.chatId } : {}),
       ...(this.config.groupId ? { group_id: this.config.groupId } : {}),
@@ -271,6 +348,13 @@ export class Widget implements LivedeskApi {
     if (!chatId) return;
     const client = await this.connect();
     await client.request('rate_chat', { chat_id: chatId, score });
+  }
+
+  private async answerNps(score: number): Promise<void> {
+    const chatId = this.endedChatId;
+    if (!chatId) return;
+    const client = await this.connect();
+    await client.request('answer_nps', { chat_id: chatId, score });
   }
 }
 

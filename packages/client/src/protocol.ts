@@ -62,6 +62,14 @@ export interface ChatEventView {
   type: string;
   created_at: string;
   data: Record<string, unknown>;
+  /** Customers' events only: the public profile of the agent the event is about (assigned, writing, transferred to). */
+  agent?: AgentPublicProfile | undefined;
+}
+
+/** What a customer sees of an agent: the display name (its name when it has none) and the avatar. */
+export interface AgentPublicProfile {
+  display_name: string;
+  avatar_url: string | null;
 }
 
 export interface ChatPage {
@@ -151,6 +159,8 @@ export interface CommonPushes {
     to_agent_id: string | null;
     to_group_id: string | null;
     reason: 'manual' | 'auto';
+    /** To the customer only: the public profile of the agent the chat went to. */
+    agent?: AgentPublicProfile | undefined;
   };
   events_seen: AboutChat & { by: Author; seen_up_to: string };
   chat_deactivated: AboutChat & { reason: string };

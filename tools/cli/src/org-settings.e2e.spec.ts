@@ -47,4 +47,33 @@ describe('livedesk org get and set', () => {
     const both = await livedesk(['org', 'set', '--org', org, '--allowed-origin', 'https://shop.example', '--clear-allowed-origins'], env);
     expect(both.code).toBe(1);
   });
+
+  it("sets and clears the widget's settings; sets and clears an agent's display name and avatar", async () => {
+    const { organization_id: org } = await system.createOrganization('CLI widget');
+    const hours = { time_zone: 'Europe/Warsaw', weekly: [{ day: 'mon', from: '09:00', to: '17:00' }], holidays: ['2026-12-25'] };
+    const set = await livedesk(['org', 'set', '--org', org, '--welcome-message', 'Hi there!', '--business-hours', JSON.stringify(hours), '--open-delay', '20'], env);
+    expect(set).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(set.stdout)).toMatchObject({ welcome_message: 'Hi there!', business_hours: hours, widget_open_delay_seconds: 20 });
+    // What the widget reads, without a token.
+    const widget = await fetch(`${system.gatewayUrl()}/v1/customer/widget-settings?organization_id=${org}`);
+    expect(await widget.json()).toEqual({ organization_id: org, welcome_message: 'Hi there!', business_hours: hours, widget_open_delay_seconds: 20 });
+    const cleared = await livedesk(['org', 'set', '--org', org, '--clear-welcome-message', '--always-open', '--no-auto-open'], env);
+    expect(JSON.parse(cleared.stdout)).toMatchObject({ welcome_message: null, business_hours: null, widget_open_delay_seconds: null });
+    // Refusals: the gateway's (an interval ending before it starts), and the CLI's own.
+    const backwards = await livedesk(['org', 'set', '--org', org, '--business-hours', JSON.stringify({ ...hours, weekly: [{ day: 'mon', from: '17:00', to: '09:00' }] })], env);
+    expect(backwards.code).toBe(1);
+    expect(backwards.stderr).toMatch(/^livedesk: validation: .*end after it starts/);
+    expect((await livedesk(['org', 'set', '--org', org, '--business-hours', '{not json'], env)).code).not.toBe(0);
+    expect((await livedesk(['org', 'set', '--org', org, '--open-delay', '5', '--no-auto-open'], env)).code).toBe(1);
+
+    const agent = await system.createAgent(org, { email: 'ada@cli-widget.test', name: 'Ada Internal' });
+    const profile = await livedesk(['agent', 'set', '--org', org, '--agent', agent.agentId, '--display-name', 'Ada', '--avatar-url', 'https://cdn.example/ada.png'], env);
+    expect(profile).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(profile.stdout)).toEqual({ agent_id: agent.agentId, name: 'Ada Internal', display_name: 'Ada', avatar_url: 'https://cdn.example/ada.png', disabled: false });
+    const insecure = await livedesk(['agent', 'set', '--org', org, '--agent', agent.agentId, '--avatar-url', 'http://cdn.example/ada.png'], env);
+    expect(insecure.code).toBe(1);
+    expect(insecure.stderr).toMatch(/^livedesk: validation: .*https URL/);
+    const plain = await livedesk(['agent', 'set', '--org', org, '--agent', agent.agentId, '--clear-display-name', '--clear-avatar-url'], env);
+    expect(JSON.parse(plain.stdout)).toMatchObject({ display_name: null, avatar_url: null });
+  });
 });

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 export interface PageServer {
   /** This server's origin, `http://127.0.0.1:PORT`. */
   origin: string;
+  /** A picture served by this site (`/avatar.svg`), to be an agent's avatar. */
+  avatarUrl: string;
   /** A shop page embedding the widget of `organization` from `gatewayUrl`. */
   pageUrl(gatewayUrl: string, organization: string, group: string): string;
   close(): Promise<void>;
@@ -13,6 +15,11 @@ export interface PageServer {
 export async function startPageServer(): Promise<PageServer> {
   const server: Server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://page');
+    if (url.pathname === '/avatar.svg') {
+      response.setHeader('content-type', 'image/svg+xml');
+      response.end('<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><circle cx="32" cy="32" r="32" fill="#7c3aed"/></svg>');
+      return;
+    }
     const gateway = url.searchParams.get('gateway') ?? '';
     const organization = url.searchParams.get('organization') ?? '';
     const group = url.searchParams.get('group') ?? '';
@@ -31,6 +38,7 @@ export async function startPageServer(): Promise<PageServer> {
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     origin,
+    avatarUrl: `${origin}/avatar.svg`,
     pageUrl: (gatewayUrl, organization, group) =>
       `${origin}/shop?${new URLSearchParams({ gateway: gatewayUrl, organization, group }).toString()}`,
     close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),

@@ -51,7 +51,14 @@ describe('the widget in Chromium', () => {
       body: JSON.stringify({ allowed_origins: [shop.origin] }),
     });
     expect(patched.status).toBe(200);
-    await system.createAgent(org.organization_id, { email: 'ada@shop.test', name: 'Ada', groups: [org.default_group_id] });
+    // Customers see the display name and avatar, never the internal name or the email.
+    const ada = await system.createAgent(org.organization_id, { email: 'ada@shop.test', name: 'Ada Internal', groups: [org.default_group_id] });
+    const profile = await fetch(`${system.gatewayUrl()}/v1/organizations/${org.organization_id}/agents/${ada.agentId}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${system.adminToken}` },
+      body: JSON.stringify({ display_name: 'Ada', avatar_url: shop.avatarUrl }),
+    });
+    expect(profile.status).toBe(200);
     const url = system.gatewayUrl();
     agent = new AgentClient({ url, token: () => fetchAgentToken(url, { email: 'ada@shop.test', password: PASSWORD }), WebSocket });
     agent.on('chat_event', (d) => agentSaw.push(d));
@@ -66,7 +73,7 @@ describe('the widget in Chromium', () => {
     await system?.stop();
   });
 
-  it('a visitor on an allowed origin chats with an agent; three agent messages and two of its own sent while offline each show once, in order; the draft is the agent preview; the resolved chat is rated', async () => {
+  it("a visitor on an allowed origin chats with an agent shown by display name and avatar; three agent messages and two of its own sent while offline each show once, in order; the draft is the agent preview; the resolved chat is rated (CSAT, then NPS with the keyboard)", async () => {
     const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
     const page = await context.newPage();
     const sockets: string[] = [];
@@ -82,6 +89,8 @@ describe('the widget in Chromium', () => {
         const seen: string[] = [];
         (window as unknown as { seen: string[] }).seen = seen;
         for (const name of ['ready', 'chat_started', 'message', 'agent_joined', 'chat_ended'] as const) window.livedesk!.on(name, () => seen.push(name));
+        window.livedesk!.on('agent_joined', (payload) => ((window as unknown as { joined: unknown }).joined = payload));
+        window.livedesk!.on('message', (payload) => payload.author_kind === 'agent' && ((window as unknown as { agentNames: unknown[] }).agentNames ??= []).push(payload.author_name));
       });
       // Only the launcher before the visitor opens the widget: no popup, no token, no socket.
       expect(await page.locator('#livedesk-widget .popup').count()).toBe(0);
@@ -99,6 +108,15 @@ describe('the widget in Chromium', () => {
       await eventually(() => agentMessages(agentSaw, chatId).includes('Hello, where is my order?'), 10_000, 'the agent to see the first message');
       await agent.sendMessage(chatId, 'Hi! Let me check.');
       await page.locator('#livedesk-widget .msg.agent', { hasText: 'Hi! Let me check.' }).waitFor({ timeout: 10_000 });
+      // The agent as the gateway describes them to customers: display name and avatar.
+      await expect(page.locator('#livedesk-widget h2').textContent()).resolves.toBe('Chat with Ada');
+      await expect(page.locator('#livedesk-widget .msg.agent .who').first().textContent()).resolves.toBe('Ada');
+      const avatar = page.locator('#livedesk-widget img.avatar');
+      await expect(avatar.getAttribute('src')).resolves.toBe(shop.avatarUrl);
+      await page.waitForFunction(() => (document.querySelector('#livedesk-widget')!.shadowRoot!.querySelector('img.avatar') as HTMLImageElement).naturalWidth > 0);
+      expect(await avatar.isVisible()).toBe(true);
+      await expect(page.evaluate(() => (window as unknown as { joined: unknown }).joined)).resolves.toEqual({ name: 'Ada', avatar_url: shop.avatarUrl });
+      expect(await page.locator('#livedesk-widget').textContent()).not.toContain('Ada Internal');
       expect(sockets).toHaveLength(1);
       expect(sockets[0]).toContain('/v1/customer/rtm');
       await page.screenshot({ path: join(ARTIFACTS, 'widget-chat-360.png') });
@@ -141,6 +159,15 @@ describe('the widget in Chromium', () => {
       await page.getByRole('button', { name: '4 of 5' }).click();
       await page.getByText('Thank you for your rating.').waitFor({ timeout: 10_000 });
       await eventually(() => agentSaw.some((d) => d.chat_id === chatId && d.event.type === 'ConversationRated' && d.event.data.score === 4), 10_000, 'the rating');
+      // Then NPS, 0 to 10, with the keyboard only: the focus is on 0; Tab nine times reaches 9.
+      await page.getByText('How likely are you to recommend us to a friend?').waitFor({ timeout: 10_000 });
+      await expect(page.getByRole('button', { name: '0 of 10', exact: true }).evaluate((element) => element === (element.getRootNode() as ShadowRoot).activeElement)).resolves.toBe(true);
+      for (let step = 0; step < 9; step++) await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+      await page.getByText('Thank you for your answer.').waitFor({ timeout: 10_000 });
+      const stored = await agent.request('get_chat', { chat_id: chatId });
+      expect(stored.events.filter((event) => event.type === 'NpsAnswered').map((event) => event.data.score)).toEqual([9]);
+      expect(new Set(await page.evaluate(() => (window as unknown as { agentNames: unknown[] }).agentNames))).toEqual(new Set(['Ada']));
       const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
       expect(seen[0]).toBe('ready');
       expect(seen.filter((name) => name === 'message')).toHaveLength(7);
@@ -184,6 +211,83 @@ describe('the widget in Chromium', () => {
       await page.locator('#livedesk-widget .msg.system', { hasText: 'The chat has ended.' }).waitFor({ timeout: 10_000 });
       expect(await page.getByText('How was this chat?').count()).toBe(0);
       await page.screenshot({ path: join(ARTIFACTS, 'widget-leave-message-360.png') });
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
+  it('opens by itself after the organization\'s delay with its welcome message, and outside business hours takes a message instead of starting a chat', async () => {
+    const night = await system.createOrganization('Night Shop');
+    // Closed today whatever the hour: every day is open, but yesterday, today and tomorrow (UTC) are holidays.
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const patched = await fetch(`${system.gatewayUrl()}/v1/organizations/${night.organization_id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${system.adminToken}` },
+      body: JSON.stringify({
+        allowed_origins: [shop.origin],
+        welcome_message: 'Hello from the night shop!',
+        widget_open_delay_seconds: 2,
+        business_hours: {
+          time_zone: 'UTC',
+          weekly: (['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const).map((weekday) => ({ day: weekday, from: '00:00', to: '24:00' })),
+          holidays: [day(-1), day(0), day(1)],
+        },
+      }),
+    });
+    expect(patched.status).toBe(200);
+    const supervisor = await system.createAgent(night.organization_id, { email: 'boss@night.test', name: 'Boss', role: 'supervisor', groups: [night.default_group_id] });
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    const page = await context.newPage();
+    try {
+      await page.goto(shop.pageUrl(system.gatewayUrl(), night.organization_id, night.default_group_id));
+      await page.waitForFunction(() => window.livedesk !== undefined);
+      expect(await page.locator('#livedesk-widget .popup').count()).toBe(0);
+      // The popup opens by itself, and leaves the keyboard focus in the page.
+      await page.locator('#livedesk-widget .popup').waitFor({ state: 'visible', timeout: 10_000 });
+      await expect(page.evaluate(() => document.activeElement === document.body)).resolves.toBe(true);
+      await page.getByText('Hello from the night shop!').waitFor();
+      // Closed: the leave-a-message form in place of the message box.
+      await page.getByText('We are closed right now.', { exact: false }).waitFor();
+      expect(await page.getByLabel('Your message', { exact: true }).isVisible()).toBe(false);
+      await page.screenshot({ path: join(ARTIFACTS, 'widget-closed-hours-360.png') });
+      await page.getByLabel('Your email').fill('owl@example.com');
+      await page.getByLabel('Your message for us').fill('Call me in the morning, please.');
+      await page.getByRole('button', { name: 'Leave message' }).click();
+      await page.getByText('Thank you, we will write to you.').waitFor({ timeout: 10_000 });
+
+      // Stored: a supervisor finds the message with its email among the organization's chats.
+      const url = system.gatewayUrl();
+      const desk = new AgentClient({ url, token: () => fetchAgentToken(url, { email: 'boss@night.test', password: PASSWORD }), WebSocket });
+      try {
+        await desk.connect();
+        const left = await (async () => {
+          const deadline = Date.now() + 10_000;
+          for (;;) {
+            const { chats } = await desk.request('list_chats', { filter: 'all' });
+            for (const chat of chats) {
+              const { events } = await desk.request('get_chat', { chat_id: chat.chat_id });
+              const message = events.find((event) => event.type === 'OfflineMessageLeft');
+              if (message) return message.data;
+            }
+            if (Date.now() > deadline) throw new Error('timed out waiting for the left message');
+            await new Promise((resolve) => setTimeout(resolve, 200));
+          }
+        })();
+        expect(left).toMatchObject({ email: 'owl@example.com', text: 'Call me in the morning, please.' });
+      } finally {
+        desk.close();
+      }
+      expect(supervisor.agentId).toBeDefined();
+
+      // Once per page view, and not after the visitor closed it: a new page, opened and closed at once, stays closed.
+      const again = await context.newPage();
+      await again.goto(shop.pageUrl(system.gatewayUrl(), night.organization_id, night.default_group_id));
+      await again.waitForFunction(() => window.livedesk !== undefined);
+      await again.getByRole('button', { name: 'Open chat' }).click();
+      await again.keyboard.press('Escape');
+      expect(await again.locator('#livedesk-widget .popup').isHidden()).toBe(true);
+      await again.waitForTimeout(3_000);
+      expect(await again.locator('#livedesk-widget .popup').isHidden()).toBe(true);
     } finally {
       await context.close();
     }

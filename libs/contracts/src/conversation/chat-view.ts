@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, SafeString, Timestamp } from '../common.js';
+import { AgentPublicProfile } from '../protocol/agent-profile.js';
 import { Channel, PageContext } from './events.js';
 
 export const ChatStatus = z.enum(['queued', 'active', 'resolved', 'closed', 'missed']);
@@ -38,6 +39,9 @@ export const ChatEventView = z.object({
   type: SafeString,
   created_at: Timestamp,
   data: z.record(z.string(), z.unknown()),
+  agent: AgentPublicProfile.optional().describe(
+    "Customers' events only (extension): the public profile of the agent the event is about (who was assigned, who wrote the message, whom the chat was transferred to), as it is now; absent when the agent no longer exists.",
+  ),
 });
 export type ChatEventView = z.infer<typeof ChatEventView>;
 

@@ -232,6 +232,7 @@ export const agentActions = {
           agent_id: Id,
           name: SafeString,
           display_name: SafeString,
+          avatar_url: SafeString.nullable(),
           role: AgentRole,
           kind: AgentKind,
           group_ids: z.array(Id),

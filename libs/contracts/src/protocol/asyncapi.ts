@@ -22,6 +22,7 @@ import {
   UpdateAgentRequest,
   UpdateOrganizationRequest,
   OrganizationSettings,
+  WidgetSettings,
   UpdateAgentResponse,
 } from './http.js';
 import { pushes, type PushAction } from './pushes.js';
@@ -125,6 +126,7 @@ const HTTP_SERVER_SCHEMAS: NamedSchema[] = [
   { id: 'http.CreateGroupResponse', schema: CreateGroupResponse },
   { id: 'http.UpdateAgentResponse', schema: UpdateAgentResponse },
   { id: 'http.OrganizationSettings', schema: OrganizationSettings },
+  { id: 'http.WidgetSettings', schema: WidgetSettings },
   { id: 'http.ErrorBody', schema: HttpErrorBody },
 ];
 

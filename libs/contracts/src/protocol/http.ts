@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { AgentKind, AgentRole } from '../actor.js';
 import { Id, SafeString, Timestamp } from '../common.js';
+import { BusinessHours } from '../organization/business-hours.js';
 import { AllowedOrigins } from './allowed-origin.js';
+import { AvatarUrl, DisplayName } from './agent-profile.js';
 
 /** The HTTP endpoints of protocol.md: tokens, and the organization setup API. */
 
@@ -30,11 +32,29 @@ export const CreateOrganizationRequest = z
 /** `identity_secret` (extension) signs customer identities; `default_group_id` takes chats that name no group. */
 export const CreateOrganizationResponse = z.object({ organization_id: Id, identity_secret: SafeString, default_group_id: Id });
 
+/** The longest welcome message: a greeting of a few sentences. */
+export const MAX_WELCOME_MESSAGE_LENGTH = 1000;
+/** The longest delay before the widget opens by itself: one hour. */
+export const MAX_WIDGET_OPEN_DELAY_SECONDS = 3600;
+
+const WelcomeMessage = SafeString.trim()
+  .min(1)
+  .max(MAX_WELCOME_MESSAGE_LENGTH)
+  .describe('Shown at the top of the widget before the visitor writes; null: none.');
+const WidgetOpenDelaySeconds = z
+  .number()
+  .int()
+  .min(0)
+  .max(MAX_WIDGET_OPEN_DELAY_SECONDS)
+  .describe('Extension: the widget opens by itself this many seconds after the page loads (once per page view, not after the visitor closed it); null: never by itself.');
+
 /**
  * `GET /v1/organizations/:id` (protocol.md v1.1): the organization's settings. `allowed_origins`
  * are the sites whose pages may fetch customer tokens (CORS) and open customer sockets; an
  * empty list allows no browser page at all (apps and servers, which send no `Origin`, are not
  * concerned). `time_zone` is read-only here: the metrics projection fixes it at creation.
+ * `welcome_message`, `business_hours` and `widget_open_delay_seconds` are the widget's
+ * (`GET /v1/customer/widget-settings` gives them to the pages of the allowed origins).
  */
 export const OrganizationSettings = z.object({
   organization_id: Id,
@@ -42,20 +62,42 @@ export const OrganizationSettings = z.object({
   time_zone: SafeString,
   default_group_id: Id,
   allowed_origins: z.array(SafeString),
+  welcome_message: SafeString.nullable(),
+  business_hours: BusinessHours.nullable().describe('Null: always open.'),
+  widget_open_delay_seconds: z.number().int().nonnegative().nullable(),
   created_at: Timestamp,
 });
 
 /**
- * `PATCH /v1/organizations/:id` (protocol.md v1.1): the fields given replace the stored ones;
+ * `PATCH /v1/organizations/:id` (protocol.md v1.1): the fields given replace the stored ones
+ * (null clears `welcome_message`, `business_hours` and `widget_open_delay_seconds`);
  * `allowed_origins` replaces the whole list (normalized: lowercase, no default port,
  * duplicates dropped). Answers `OrganizationSettings`.
  */
 export const UpdateOrganizationRequest = z
-  .object({ name: SafeString.min(1).max(255).optional(), allowed_origins: AllowedOrigins.optional() })
+  .object({
+    name: SafeString.min(1).max(255).optional(),
+    allowed_origins: AllowedOrigins.optional(),
+    welcome_message: WelcomeMessage.nullable().optional(),
+    business_hours: BusinessHours.nullable().optional().describe('Null: always open.'),
+    widget_open_delay_seconds: WidgetOpenDelaySeconds.nullable().optional(),
+  })
   .strict()
-  .refine((request) => request.name !== undefined || request.allowed_origins !== undefined, {
-    message: 'nothing to change: give name or allowed_origins',
+  .refine((request) => Object.values(request).some((value) => value !== undefined), {
+    message: 'nothing to change: give name, allowed_origins, welcome_message, business_hours or widget_open_delay_seconds',
   });
+
+/**
+ * `GET /v1/customer/widget-settings?organization_id=` (extension): what the widget needs before
+ * the visitor writes, for the pages of the organization's allowed origins (CORS) and for clients
+ * that send no `Origin`. Nothing in it is secret: it is shown on the company's pages anyway.
+ */
+export const WidgetSettings = z.object({
+  organization_id: Id,
+  welcome_message: SafeString.nullable(),
+  business_hours: BusinessHours.nullable().describe('Null: always open.'),
+  widget_open_delay_seconds: z.number().int().nonnegative().nullable(),
+});
 
 export const CreateAgentRequest = z
   .object({
@@ -72,11 +114,29 @@ export const CreateAgentRequest = z
 export const CreateAgentResponse = z.object({ agent_id: Id, api_key: SafeString });
 
 /**
- * `PATCH /v1/organizations/:id/agents/:agent_id` (protocol.md v1.1; only \`disabled\` so far):
- * disabling an agent refuses its tokens everywhere and closes its sockets at once.
+ * `PATCH /v1/organizations/:id/agents/:agent_id` (protocol.md v1.1; `name`, `display_name`,
+ * `avatar_url` and `disabled` so far): the fields given replace the stored ones, null clears
+ * `display_name` (customers then see `name`) and `avatar_url`. Disabling an agent refuses its
+ * tokens everywhere and closes its sockets at once.
  */
-export const UpdateAgentRequest = z.object({ disabled: z.boolean() }).strict();
-export const UpdateAgentResponse = z.object({ agent_id: Id, disabled: z.boolean() });
+export const UpdateAgentRequest = z
+  .object({
+    name: SafeString.trim().min(1).max(255).optional(),
+    display_name: DisplayName.nullable().optional(),
+    avatar_url: AvatarUrl.nullable().optional(),
+    disabled: z.boolean().optional(),
+  })
+  .strict()
+  .refine((request) => Object.values(request).some((value) => value !== undefined), {
+    message: 'nothing to change: give name, display_name, avatar_url or disabled',
+  });
+export const UpdateAgentResponse = z.object({
+  agent_id: Id,
+  name: SafeString,
+  display_name: SafeString.nullable(),
+  avatar_url: SafeString.nullable(),
+  disabled: z.boolean(),
+});
 
 export const CreateGroupRequest = z
   .object({ name: SafeString.min(1).max(255), routing: z.enum(['auto', 'manual']).optional() })

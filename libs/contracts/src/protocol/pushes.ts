@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Author, Id, SafeString } from '../common.js';
 import { ChatEventView, ChatSummary } from '../conversation/chat-view.js';
+import { AgentPublicProfile } from './agent-profile.js';
 import { SlaTarget } from '../sla/events.js';
 import { TicketSummary } from '../ticket/ticket-view.js';
 import { Visitor } from './actions.js';
@@ -51,6 +52,7 @@ export const pushes = {
       to_agent_id: Id.nullable(),
       to_group_id: Id.nullable(),
       reason: z.enum(['manual', 'auto']),
+      agent: AgentPublicProfile.optional().describe("To the customer only (extension): the public profile of the agent the chat went to."),
     }),
     summary: 'The chat moved to another agent or group.',
     to: 'both',

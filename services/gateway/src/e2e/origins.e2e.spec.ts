@@ -72,7 +72,17 @@ describe('allowed origins: organization settings and sockets', () => {
       const before = await call('GET', `/v1/organizations/${org}`, undefined, system.adminToken);
       expect(before).toEqual({
         status: 200,
-        body: { organization_id: org, name: 'Settings', time_zone: 'Europe/Warsaw', default_group_id: group, allowed_origins: [], created_at: expect.any(String) },
+        body: {
+          organization_id: org,
+          name: 'Settings',
+          time_zone: 'Europe/Warsaw',
+          default_group_id: group,
+          allowed_origins: [],
+          welcome_message: null,
+          business_hours: null,
+          widget_open_delay_seconds: null,
+          created_at: expect.any(String),
+        },
       });
       const patched = await call(
         'PATCH',

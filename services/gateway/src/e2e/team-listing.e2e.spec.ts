@@ -53,6 +53,7 @@ describe('list_agents and list_groups', () => {
       agent_id: alice.agentId,
       name: 'Alice',
       display_name: 'Alice',
+      avatar_url: null,
       role: 'agent',
       kind: 'human',
       group_ids: [sales],

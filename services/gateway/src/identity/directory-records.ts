@@ -1,4 +1,4 @@
-import type { AgentKind, AgentRole } from '@livedesk/contracts';
+import type { AgentKind, AgentRole, BusinessHours } from '@livedesk/contracts';
 import type { GroupRouting } from './directory-tables.js';
 
 /** What the directory answers and takes (directory.ts), in the application's terms. */
@@ -12,6 +12,10 @@ export interface Organization {
   defaultGroupId: string;
   /** Origins (`normalizeOrigin`) whose pages may fetch customer tokens and open customer sockets. */
   allowedOrigins: string[];
+  /** The widget's settings: the greeting, the hours it takes chats (null: always), its auto-open delay (null: never). */
+  welcomeMessage: string | null;
+  businessHours: BusinessHours | null;
+  widgetOpenDelaySeconds: number | null;
   createdAt: Date;
 }
 
@@ -28,6 +32,9 @@ export interface Agent {
   organizationId: string;
   email: string;
   name: string;
+  /** The name customers see; null: `name`. */
+  displayName: string | null;
+  avatarUrl: string | null;
   role: AgentRole;
   kind: AgentKind;
   /** Concurrent chats routing may assign; null: no limit of the agent's own. */
@@ -59,6 +66,26 @@ export interface OrganizationChanges {
   name?: string | undefined;
   /** Already normalized (`AllowedOrigins` of the contracts). */
   allowedOrigins?: string[] | undefined;
+  /** null clears. */
+  welcomeMessage?: string | null | undefined;
+  businessHours?: BusinessHours | null | undefined;
+  widgetOpenDelaySeconds?: number | null | undefined;
+}
+
+/** A change of an agent (`PATCH /v1/organizations/:id/agents/:agent_id`): the fields given replace the stored ones; null clears. */
+export interface AgentChanges {
+  name?: string | undefined;
+  displayName?: string | null | undefined;
+  avatarUrl?: string | null | undefined;
+  disabled?: boolean | undefined;
+}
+
+/** What customers see of an agent (`AgentPublicProfile` of the contracts). */
+export interface AgentProfile {
+  agentId: string;
+  /** The display name, or the name when there is none. */
+  displayName: string;
+  avatarUrl: string | null;
 }
 
 export interface NewGroup {

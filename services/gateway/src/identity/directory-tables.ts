@@ -1,5 +1,5 @@
 import type { Generated } from 'kysely';
-import type { AgentKind, AgentRole } from '@livedesk/contracts';
+import type { AgentKind, AgentRole, BusinessHours } from '@livedesk/contracts';
 
 /** The `directory` schema as Kysely sees it (migrations/2026-11-24-01-directory.ts). */
 export interface OrganizationsTable {
@@ -10,6 +10,10 @@ export interface OrganizationsTable {
   default_group_id: string;
   /** Normalized origins (migrations/2026-12-05-02-allowed-origins.ts). */
   allowed_origins: Generated<string[]>;
+  /** The widget's settings (migrations/2026-12-05-03-widget-profile.ts). */
+  welcome_message: string | null;
+  business_hours: BusinessHours | null;
+  widget_open_delay_seconds: number | null;
   created_at: Generated<Date>;
 }
 
@@ -36,6 +40,9 @@ export interface AgentsTable {
   api_key_hash: Buffer;
   /** Set while the agent is disabled (migrations/2026-12-05-01-agent-disabled.ts). */
   disabled_at: Date | null;
+  /** What customers see of the agent (migrations/2026-12-05-03-widget-profile.ts). */
+  display_name: string | null;
+  avatar_url: string | null;
   created_at: Generated<Date>;
 }
 

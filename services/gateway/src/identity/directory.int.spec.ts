@@ -28,7 +28,7 @@ describe('Directory', () => {
     await Promise.all([migrateDirectory(db), migrateDirectory(db), migrateDirectory(db)]);
     await migrateDirectory(db);
     const { rows } = await sql<{ name: string }>`SELECT name FROM public.directory_migrations`.execute(db);
-    expect(rows.map((row) => row.name)).toEqual(['2026-11-24-01-directory', '2026-11-24-02-canned-responses', '2026-12-05-01-agent-disabled', '2026-12-05-02-allowed-origins']);
+    expect(rows.map((row) => row.name)).toEqual(['2026-11-24-01-directory', '2026-11-24-02-canned-responses', '2026-12-05-01-agent-disabled', '2026-12-05-02-allowed-origins', '2026-12-05-03-widget-profile']);
   });
 
   it('records a new organization as OrganizationCreated in its own stream, with the canonical time zone', async () => {
@@ -161,6 +161,42 @@ describe('Directory', () => {
     expect(await directory.updateOrganization(organizationId, { name: 'Renamed' })).toMatchObject({ name: 'Renamed', allowedOrigins: ['https://listed.example', 'http://localhost:5173'] });
     expect(await directory.updateOrganization('no-such-organization', { name: 'Nobody' })).toBeUndefined();
     expect(await directory.allowedOrigins('no-such-organization')).toBeUndefined();
+  });
+
+  it("changes an agent's name, display name and avatar; public profiles fall back to the name and leave other organizations' agents out", async () => {
+    const { organizationId } = await directory.createOrganization({ name: 'Faces' });
+    const other = await directory.createOrganization({ name: 'Other faces' });
+    const { agentId } = await directory.createAgent(organizationId, { email: 'face@example.com', name: 'Internal Name', password: 'password-f', role: 'agent' });
+    const stranger = await directory.createAgent(other.organizationId, { email: 'stranger@example.com', name: 'Stranger', password: 'password-s', role: 'agent' });
+    expect(await directory.agentProfiles(organizationId, [agentId, stranger.agentId, 'no-such-agent'])).toEqual([{ agentId, displayName: 'Internal Name', avatarUrl: null }]);
+    expect(await directory.updateAgent(organizationId, agentId, { displayName: 'Fay', avatarUrl: 'https://cdn.example/fay.png' })).toMatchObject({
+      name: 'Internal Name',
+      displayName: 'Fay',
+      avatarUrl: 'https://cdn.example/fay.png',
+      disabled: false,
+    });
+    expect(await directory.agentProfiles(organizationId, [agentId])).toEqual([{ agentId, displayName: 'Fay', avatarUrl: 'https://cdn.example/fay.png' }]);
+    expect(await directory.updateAgent(other.organizationId, agentId, { displayName: 'Hijacked' })).toBeUndefined();
+    expect(await directory.updateAgent(organizationId, agentId, { name: 'Renamed', displayName: null })).toMatchObject({ name: 'Renamed', displayName: null, avatarUrl: 'https://cdn.example/fay.png' });
+    expect(await directory.agentProfiles(organizationId, [agentId])).toEqual([{ agentId, displayName: 'Renamed', avatarUrl: 'https://cdn.example/fay.png' }]);
+    expect(await directory.agentProfiles(organizationId, [])).toEqual([]);
+  });
+
+  it("stores an organization's widget settings, business hours as JSON, and clears them with null", async () => {
+    const { organizationId } = await directory.createOrganization({ name: 'Widget settings' });
+    const hours = { time_zone: 'Europe/Warsaw', weekly: [{ day: 'mon' as const, from: '09:00', to: '17:00' }], holidays: ['2026-12-25'] };
+    expect(await directory.getOrganization(organizationId)).toMatchObject({ welcomeMessage: null, businessHours: null, widgetOpenDelaySeconds: null });
+    expect(await directory.updateOrganization(organizationId, { welcomeMessage: 'Hello', businessHours: hours, widgetOpenDelaySeconds: 0 })).toMatchObject({
+      welcomeMessage: 'Hello',
+      businessHours: hours,
+      widgetOpenDelaySeconds: 0,
+    });
+    expect(await directory.updateOrganization(organizationId, { name: 'Still set' })).toMatchObject({ businessHours: hours, widgetOpenDelaySeconds: 0 });
+    expect(await directory.updateOrganization(organizationId, { welcomeMessage: null, businessHours: null, widgetOpenDelaySeconds: null })).toMatchObject({
+      welcomeMessage: null,
+      businessHours: null,
+      widgetOpenDelaySeconds: null,
+    });
   });
 
   it('keeps one identified customer per external id even when logins race', async () => {

@@ -1,12 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
-import { allEvents, streamId, type AgentKind, type AgentRole } from '@livedesk/contracts';
+import { sql, type ExpressionBuilder, type Kysely, type UpdateObject } from 'kysely';
+import { allEvents, streamId, type AgentKind, type AgentRole, type BusinessHours } from '@livedesk/contracts';
 import { AppendNotifier, appendToStream, type EventStoreTables } from '@livedesk/event-store';
 import { normalizeEmail } from './normalize-email.js';
 import { createApiKey } from './api-keys.js';
 import type {
   Agent,
+  AgentChanges,
   AgentCredentials,
+  AgentProfile,
   Customer,
   CustomerProfile,
   Group,
@@ -153,9 +155,13 @@ export class Directory {
 
   /** Changes an organization's settings; answers it as it is now, or undefined when there is no such organization. */
   async updateOrganization(organizationId: string, changes: OrganizationChanges): Promise<Organization | undefined> {
-    const set: { name?: string; allowed_origins?: string[] } = {};
+    const set: UpdateObject<DirectoryTables, 'directory.organizations'> = {};
     if (changes.name !== undefined) set.name = changes.name;
     if (changes.allowedOrigins !== undefined) set.allowed_origins = changes.allowedOrigins;
+    if (changes.welcomeMessage !== undefined) set.welcome_message = changes.welcomeMessage;
+    // jsonb: written as JSON text (node-postgres would send a bare array as a Postgres array).
+    if (changes.businessHours !== undefined) set.business_hours = changes.businessHours === null ? null : sql<BusinessHours>`${JSON.stringify(changes.businessHours)}::jsonb`;
+    if (changes.widgetOpenDelaySeconds !== undefined) set.widget_open_delay_seconds = changes.widgetOpenDelaySeconds;
     if (Object.keys(set).length === 0) return this.getOrganization(organizationId);
     const row = await this.db
       .updateTable('directory.organizations')
@@ -212,7 +218,7 @@ export class Directory {
   async getAgent(organizationId: string, agentId: string): Promise<Agent | undefined> {
     const row = await this.db
       .selectFrom('directory.agents')
-      .select(['id', 'organization_id', 'email', 'name', 'role', 'kind', 'max_chats', 'disabled_at', 'created_at'])
+      .select(['id', 'organization_id', 'email', 'name', 'display_name', 'avatar_url', 'role', 'kind', 'max_chats', 'disabled_at', 'created_at'])
       .where('organization_id', '=', organizationId)
       .where('id', '=', agentId)
       .executeTakeFirst();
@@ -229,6 +235,8 @@ export class Directory {
       organizationId: row.organization_id,
       email: row.email,
       name: row.name,
+      displayName: row.display_name,
+      avatarUrl: row.avatar_url,
       role: row.role,
       kind: row.kind,
       maxChats: row.max_chats,
@@ -239,19 +247,46 @@ export class Directory {
   }
 
   /**
-   * Disables or enables an agent; answers the agent as it is now, or undefined when the
-   * organization has no such agent. A disabled agent's tokens are refused from then on (the
-   * caller tells the other replicas and services: `AgentChangedSignal`).
+   * Changes an agent (name, display name, avatar, disabled); answers the agent as it is now, or
+   * undefined when the organization has no such agent. A disabled agent's tokens are refused
+   * from then on (the caller tells the other replicas and services: `AgentChangedSignal`).
    */
-  async setAgentDisabled(organizationId: string, agentId: string, disabled: boolean): Promise<Agent | undefined> {
-    const updated = await this.db
-      .updateTable('directory.agents')
-      .set((eb) => ({ disabled_at: disabled ? eb.fn.coalesce('disabled_at', sql<Date>`now()`) : null }))
-      .where('organization_id', '=', organizationId)
-      .where('id', '=', agentId)
-      .executeTakeFirst();
-    if (updated.numUpdatedRows === 0n) return undefined;
+  async updateAgent(organizationId: string, agentId: string, changes: AgentChanges): Promise<Agent | undefined> {
+    const set: UpdateObject<DirectoryTables, 'directory.agents'> = {};
+    if (changes.name !== undefined) set.name = changes.name;
+    if (changes.displayName !== undefined) set.display_name = changes.displayName;
+    if (changes.avatarUrl !== undefined) set.avatar_url = changes.avatarUrl;
+    if (changes.disabled !== undefined) set.disabled_at = changes.disabled ? sql<Date>`coalesce(disabled_at, now())` : null;
+    if (Object.keys(set).length > 0) {
+      const updated = await this.db
+        .updateTable('directory.agents')
+        .set(set)
+        .where('organization_id', '=', organizationId)
+        .where('id', '=', agentId)
+        .executeTakeFirst();
+      if (updated.numUpdatedRows === 0n) return undefined;
+    }
     return this.getAgent(organizationId, agentId);
+  }
+
+  /** Disables or enables an agent (`updateAgent` with `disabled` alone). */
+  setAgentDisabled(organizationId: string, agentId: string, disabled: boolean): Promise<Agent | undefined> {
+    return this.updateAgent(organizationId, agentId, { disabled });
+  }
+
+  /**
+   * What customers may see of the organization's agents among `agentIds` (unknown ids and other
+   * organizations' agents are left out): the display name, falling back to the name, and the avatar.
+   */
+  async agentProfiles(organizationId: string, agentIds: readonly string[]): Promise<AgentProfile[]> {
+    if (agentIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('directory.agents')
+      .select(['id', 'name', 'display_name', 'avatar_url'])
+      .where('organization_id', '=', organizationId)
+      .where('id', 'in', [...agentIds])
+      .execute();
+    return rows.map((row) => ({ agentId: row.id, displayName: row.display_name ?? row.name, avatarUrl: row.avatar_url }));
   }
 
   /** Ids of the organization's agents, optionally only those of a role or a group, in a stable order. */
@@ -273,7 +308,7 @@ export class Directory {
   async listEnabledAgents(organizationId: string, filter: { groupId?: string } = {}): Promise<Agent[]> {
     let query = this.db
       .selectFrom('directory.agents')
-      .select(['id', 'organization_id', 'email', 'name', 'role', 'kind', 'max_chats', 'created_at'])
+      .select(['id', 'organization_id', 'email', 'name', 'display_name', 'avatar_url', 'role', 'kind', 'max_chats', 'created_at'])
       .where('organization_id', '=', organizationId)
       .where('disabled_at', 'is', null);
     if (filter.groupId !== undefined) query = query.where(memberOfGroup(organizationId, filter.groupId));
@@ -297,6 +332,8 @@ export class Directory {
       organizationId: row.organization_id,
       email: row.email,
       name: row.name,
+      displayName: row.display_name,
+      avatarUrl: row.avatar_url,
       role: row.role,
       kind: row.kind,
       maxChats: row.max_chats,
@@ -400,7 +437,18 @@ export class Directory {
 }
 
 
-const ORGANIZATION_COLUMNS = ['id', 'name', 'time_zone', 'identity_secret', 'default_group_id', 'allowed_origins', 'created_at'] as const;
+const ORGANIZATION_COLUMNS = [
+  'id',
+  'name',
+  'time_zone',
+  'identity_secret',
+  'default_group_id',
+  'allowed_origins',
+  'welcome_message',
+  'business_hours',
+  'widget_open_delay_seconds',
+  'created_at',
+] as const;
 
 function organizationOf(row: {
   id: string;
@@ -409,6 +457,9 @@ function organizationOf(row: {
   identity_secret: string;
   default_group_id: string;
   allowed_origins: string[];
+  welcome_message: string | null;
+  business_hours: BusinessHours | null;
+  widget_open_delay_seconds: number | null;
   created_at: Date;
 }): Organization {
   return {
@@ -418,6 +469,9 @@ function organizationOf(row: {
     identitySecret: row.identity_secret,
     defaultGroupId: row.default_group_id,
     allowedOrigins: row.allowed_origins,
+    welcomeMessage: row.welcome_message,
+    businessHours: row.business_hours,
+    widgetOpenDelaySeconds: row.widget_open_delay_seconds,
     createdAt: row.created_at,
   };
 }

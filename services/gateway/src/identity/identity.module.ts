@@ -125,9 +125,11 @@ import { OriginChecks } from './origins/origin-checks.js';
   exports: [Directory, TokenService, CannedResponses, SetupAccess, AllowedOrigins, OriginChecks],
 })
 export class IdentityModule implements NestModule {
-  /** CORS of the token endpoints, preflights (OPTIONS) included (origins/customer-cors.middleware.ts). */
+  /** CORS of the token endpoints and the widget's settings, preflights (OPTIONS) included (origins/customer-cors.middleware.ts). */
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(CustomerCors).forRoutes({ path: 'v1/customer/token', method: RequestMethod.ALL });
+    consumer
+      .apply(CustomerCors)
+      .forRoutes({ path: 'v1/customer/token', method: RequestMethod.ALL }, { path: 'v1/customer/widget-settings', method: RequestMethod.ALL });
     consumer.apply(DeskCors).forRoutes({ path: 'v1/agent/token', method: RequestMethod.ALL });
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { CHAT_PAGE_DEFAULT_EVENTS, type ActionRequest, type agentActions, type customerActions } from '@livedesk/contracts';
 import type { ActionContext } from './action-context.js';
+import { AgentProfiles } from './agents/agent-profiles.js';
 import { ConversationClient } from './conversation-client.js';
 import { PushFanout } from './push/push-fanout.js';
 import { RtmError } from './to-protocol-error.js';
@@ -20,6 +21,7 @@ export class ChatCommands {
     private readonly conversations: ConversationClient,
     private readonly fanout: PushFanout,
     private readonly typing: TypingRelay,
+    private readonly profiles: AgentProfiles,
   ) {}
 
   async sendEvent(context: ActionContext, payload: Customer<'send_event'>) {
@@ -39,14 +41,17 @@ export class ChatCommands {
     return this.conversations.command('mark_seen', { ...this.commandBase(context), chat_id: payload.chat_id, seen_up_to: payload.seen_up_to });
   }
 
-  getChat(context: ActionContext, payload: Customer<'get_chat'>) {
-    return this.conversations.query('get', {
+  /** A customer's page carries the public profile of the agent each event is about (`agent`). */
+  async getChat(context: ActionContext, payload: Customer<'get_chat'>) {
+    const page = await this.conversations.query('get', {
       organization_id: context.organizationId,
       actor: context.actor,
       chat_id: payload.chat_id,
       ...(payload.since_version === undefined ? {} : { since_version: payload.since_version }),
       limit: payload.limit ?? CHAT_PAGE_DEFAULT_EVENTS,
     });
+    if (context.actor.kind !== 'customer') return page;
+    return { ...page, events: await this.profiles.addTo(context.organizationId, page.events) };
   }
 
   listChats(context: ActionContext, payload: Agent<'list_chats'>) {

@@ -2,10 +2,13 @@ import { Module } from '@nestjs/common';
 import { IdentityModule } from '../identity/identity.module.js';
 import { AgentActions } from './agent-actions.js';
 import { AgentChangedSignals } from './agents/agent-changed-signals.js';
+import { AgentProfiles } from './agents/agent-profiles.js';
+import { Directory } from '../identity/directory.js';
 import { TeamListing } from './agents/team-listing.js';
 import { AgentsAdminController } from './agents/agents-admin.controller.js';
 import { OrganizationChangedSignals } from './organizations/organization-changed-signals.js';
 import { OrganizationSettingsController } from './organizations/organization-settings.controller.js';
+import { WidgetSettingsController } from './organizations/widget-settings.controller.js';
 import { ChatCommands } from './chat-commands.js';
 import { ConnectionRegistry } from './connection-registry.js';
 import { ConversationClient } from './conversation-client.js';
@@ -32,8 +35,10 @@ import { VisitorSignals } from './visitors/visitor-signals.js';
  */
 @Module({
   imports: [IdentityModule],
-  controllers: [AgentsAdminController, OrganizationSettingsController],
+  controllers: [AgentsAdminController, OrganizationSettingsController, WidgetSettingsController],
   providers: [
+    // Public profiles are kept 30 s; a PATCH of the agent makes every replica forget one at once.
+    { provide: AgentProfiles, useFactory: (directory: Directory) => new AgentProfiles(directory, 30_000), inject: [Directory] },
     AgentChangedSignals,
     OrganizationChangedSignals,
     RtmMetrics,

@@ -117,7 +117,7 @@ describe('hostile use of tickets and their APIs', () => {
     const socket = await open('agent', dana.token);
 
     const disabled = await patchAgent(dana.agentId, { disabled: true });
-    expect(disabled).toEqual({ status: 200, body: { agent_id: dana.agentId, disabled: true } });
+    expect(disabled).toMatchObject({ status: 200, body: { agent_id: dana.agentId, disabled: true } });
     expect(await socket.closed).toEqual({ code: 4003, reason: 'agent disabled' });
     // The change signal reaches the APIs' caches within moments, not after the cache's minute.
     await waitFor(async () => ((await ticketing('/tickets', dana.token)).status === 401 ? true : undefined), { what: 'ticketing refusing', timeoutMs: 2000 });
@@ -129,7 +129,7 @@ describe('hostile use of tickets and their APIs', () => {
     expect(login.body.error).toMatchObject({ code: 'authorization', reason: 'agent_disabled' });
 
     // Enabled again, the same token works again.
-    expect((await patchAgent(dana.agentId, { disabled: false })).body).toEqual({ agent_id: dana.agentId, disabled: false });
+    expect((await patchAgent(dana.agentId, { disabled: false })).body).toMatchObject({ agent_id: dana.agentId, disabled: false });
     await waitFor(async () => ((await ticketing('/tickets', dana.token)).status === 200 ? true : undefined), { what: 'ticketing taking it again', timeoutMs: 2000 });
   });
 

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { CreateAgentRequest, UpdateAgentRequest } from '@livedesk/contracts';
+import { CliError } from '../cli-error.js';
 import { clientOf, type CommandContext } from './context.js';
 import { positiveInteger } from './option-parsers.js';
 
@@ -18,7 +19,8 @@ interface AgentOptions {
 
 /**
  * `livedesk agent create --org <id> --email <e> --name <n> --password <p> --role <role> [--kind] [--max-chats] [--group <id>...]`,
- * `livedesk agent disable|enable --org <id> --agent <id>`.
+ * `livedesk agent disable|enable --org <id> --agent <id>`,
+ * `livedesk agent set --org <id> --agent <id> [--name <n>] [--display-name <n> | --clear-display-name] [--avatar-url <url> | --clear-avatar-url]`.
  */
 export function addAgentCommands(program: Command, context: CommandContext): void {
   const agent = program.command('agent').description('agents, supervisors, admins and bots');
@@ -56,4 +58,36 @@ export function addAgentCommands(program: Command, context: CommandContext): voi
         context.print(await clientOf(command).request('PATCH', `v1/organizations/${encodeURIComponent(options.org)}/agents/${encodeURIComponent(options.agent)}`, body));
       });
   }
+  agent
+    .command('set')
+    .description("change an agent's name, the display name and avatar customers see (the gateway checks them)")
+    .requiredOption('--org <id>', 'organization id')
+    .requiredOption('--agent <id>', 'agent id')
+    .option('--name <name>', "the agent's name (what the team sees)")
+    .option('--display-name <name>', 'the name customers see in the widget')
+    .option('--clear-display-name', 'customers see the name again')
+    .option('--avatar-url <url>', 'an https URL of the picture customers see')
+    .option('--clear-avatar-url', 'no picture')
+    .action(async (options: ProfileOptions, command: Command) => {
+      if (options.displayName !== undefined && options.clearDisplayName) throw new CliError('validation', 'give --display-name or --clear-display-name, not both');
+      if (options.avatarUrl !== undefined && options.clearAvatarUrl) throw new CliError('validation', 'give --avatar-url or --clear-avatar-url, not both');
+      const body: ReturnType<typeof UpdateAgentRequest.parse> = {
+        ...(options.name === undefined ? {} : { name: options.name }),
+        ...(options.displayName === undefined ? {} : { display_name: options.displayName }),
+        ...(options.clearDisplayName ? { display_name: null } : {}),
+        ...(options.avatarUrl === undefined ? {} : { avatar_url: options.avatarUrl }),
+        ...(options.clearAvatarUrl ? { avatar_url: null } : {}),
+      };
+      context.print(await clientOf(command).request('PATCH', `v1/organizations/${encodeURIComponent(options.org)}/agents/${encodeURIComponent(options.agent)}`, body));
+    });
+}
+
+interface ProfileOptions {
+  org: string;
+  agent: string;
+  name?: string;
+  displayName?: string;
+  clearDisplayName?: boolean;
+  avatarUrl?: string;
+  clearAvatarUrl?: boolean;
 }

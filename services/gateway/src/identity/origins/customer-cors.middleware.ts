@@ -4,7 +4,7 @@ import cors, { type CorsOptions } from 'cors';
 import { AllowedOrigins } from './allowed-origins.js';
 
 /**
- * CORS of the customer endpoints (`POST /v1/customer/token`). The organization is in the body,
+ * CORS of the customer endpoints (`POST /v1/customer/token`, `GET /v1/customer/widget-settings`). The organization is in the body,
  * and a preflight has no body, so the preflight cannot ask the organization: it is answered
  * for an origin that some organization of the installation lists, and for no other (no CORS
  * header at all). The actual request is then checked against its own organization by the
@@ -37,5 +37,5 @@ export class CustomerCors implements NestMiddleware {
 
 function customerCorsOptions(allowed: boolean): CorsOptions {
   // origin: true reflects the request's Origin (with Vary: Origin); false adds no header.
-  return { origin: allowed, methods: ['POST'], allowedHeaders: ['Content-Type'], maxAge: 600 };
+  return { origin: allowed, methods: ['GET', 'POST'], allowedHeaders: ['Content-Type'], maxAge: 600 };
 }

@@ -60,7 +60,7 @@ describe('origins of the token endpoints', () => {
       const preflight = await request('OPTIONS', '/v1/customer/token', SHOP);
       expect(preflight.status).toBe(204);
       expect(preflight.headers.get('access-control-allow-origin')).toBe(SHOP);
-      expect(preflight.headers.get('access-control-allow-methods')).toBe('POST');
+      expect(preflight.headers.get('access-control-allow-methods')).toBe('GET,POST');
       expect(preflight.headers.get('access-control-allow-headers')).toBe('Content-Type');
       expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
       expect(preflight.headers.get('vary')).toMatch(/Origin/);

@@ -6,12 +6,14 @@ import { Directory } from '../../identity/directory.js';
 import { IdentityError } from '../../identity/identity-errors.js';
 import { SetupAccess } from '../../identity/setup-access.js';
 import { AgentChangedSignals } from './agent-changed-signals.js';
+import { AgentProfiles } from './agent-profiles.js';
 
 /**
- * `PATCH /v1/organizations/:id/agents/:agent_id` {disabled} (protocol.md v1.1; only `disabled`
- * so far). Disabling takes effect at once: logins and the gateway's own checks read the
- * directory row, and the signal closes the agent's sockets on every replica and makes the
- * other services' APIs ask the directory again.
+ * `PATCH /v1/organizations/:id/agents/:agent_id` {name, display_name, avatar_url, disabled}
+ * (protocol.md v1.1; role, max_chats and groups not yet). Every change takes effect at once:
+ * logins and the gateway's own checks read the directory row, and the signal makes every replica
+ * forget the agent's public profile (customers see the new display name and avatar), closes a
+ * disabled agent's sockets and makes the other services' APIs ask the directory again.
  */
 @Controller('v1/organizations')
 export class AgentsAdminController {
@@ -19,6 +21,7 @@ export class AgentsAdminController {
     @Inject(SetupAccess) private readonly access: SetupAccess,
     @Inject(Directory) private readonly directory: Directory,
     @Inject(AgentChangedSignals) private readonly signals: AgentChangedSignals,
+    @Inject(AgentProfiles) private readonly profiles: AgentProfiles,
   ) {}
 
   @Patch(':id/agents/:agentId')
@@ -33,9 +36,15 @@ export class AgentsAdminController {
     if (caller.kind === 'organization_admin' && caller.agentId === agentId && request.disabled) {
       throw new IdentityError('conflict', 'an admin cannot disable themselves', 'cannot_disable_self');
     }
-    const agent = await this.directory.setAgentDisabled(organizationId, agentId, request.disabled);
+    const agent = await this.directory.updateAgent(organizationId, agentId, {
+      name: request.name,
+      displayName: request.display_name,
+      avatarUrl: request.avatar_url,
+      disabled: request.disabled,
+    });
     if (!agent) throw new IdentityError('not_found', `no agent "${agentId}" in this organization`);
+    this.profiles.forget(organizationId, agentId);
     this.signals.publish({ organization_id: organizationId, agent_id: agentId, disabled: agent.disabled });
-    return { agent_id: agent.id, disabled: agent.disabled };
+    return { agent_id: agent.id, name: agent.name, display_name: agent.displayName, avatar_url: agent.avatarUrl, disabled: agent.disabled };
   }
 }

@@ -48,8 +48,8 @@ export class TeamListing {
         return {
           agent_id: agent.id,
           name: agent.name,
-          // The directory keeps no separate display name yet: agents are shown by name.
-          display_name: agent.name,
+          display_name: agent.displayName ?? agent.name,
+          avatar_url: agent.avatarUrl,
           role: agent.role,
           kind: agent.kind,
           group_ids: agent.groupIds,

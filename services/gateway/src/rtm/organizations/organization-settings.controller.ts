@@ -46,6 +46,9 @@ export class OrganizationSettingsController {
     const organization = await this.directory.updateOrganization(organizationId, {
       name: request.name,
       allowedOrigins: request.allowed_origins,
+      welcomeMessage: request.welcome_message,
+      businessHours: request.business_hours,
+      widgetOpenDelaySeconds: request.widget_open_delay_seconds,
     });
     if (!organization) throw unknownOrganization(organizationId);
     this.allowedOrigins.forget(organizationId);
@@ -61,6 +64,9 @@ function settingsOf(organization: Organization): z.infer<typeof OrganizationSett
     time_zone: organization.timeZone,
     default_group_id: organization.defaultGroupId,
     allowed_origins: organization.allowedOrigins,
+    welcome_message: organization.welcomeMessage,
+    business_hours: organization.businessHours,
+    widget_open_delay_seconds: organization.widgetOpenDelaySeconds,
     created_at: organization.createdAt.toISOString(),
   };
 }

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { allEvents, type ChatSummary, type EventEnvelope } from '@livedesk/contracts';
+import { allEvents, type ChatEventView, type ChatSummary, type EventEnvelope } from '@livedesk/contracts';
 import { NATS_CONNECTION } from '@livedesk/messaging';
 import { SERVICE_CONFIG, type ServiceConfig } from '@livedesk/service-kit';
+import { AgentProfiles } from '../agents/agent-profiles.js';
 import { ConversationClient } from '../conversation-client.js';
 import { evolveParticipants, ParticipantsCache, type ChatParticipants } from './chat-participants.js';
 import { ChatEventSequencer, type ChatEvent } from './chat-event-sequencer.js';
@@ -35,6 +36,7 @@ export class PushFanout extends EventFollower {
     @Inject(SERVICE_CONFIG) config: ServiceConfig,
     private readonly delivery: PushDelivery,
     private readonly conversations: ConversationClient,
+    private readonly profiles: AgentProfiles,
   ) {
     super('conversation', nats, config);
   }
@@ -85,9 +87,33 @@ export class PushFanout extends EventFollower {
     // chat before any later event of it reaches them.
     await this.delivery.deliver(organizationId, pushes, {
       sent: new Set<string>(origin === undefined ? [] : [`${origin}:incoming_event`]),
-      payloadOf: async (push) =>
-        push.action === 'incoming_chat' ? { ...push.payload, chat: (await this.load(organizationId, chatId))?.chat } : push.payload,
+      payloadOf: async (push) => {
+        if (push.action === 'incoming_chat') return { ...push.payload, chat: (await this.load(organizationId, chatId))?.chat };
+        if (push.to.kind === 'customer') return this.withAgentProfile(organizationId, push);
+        return push.payload;
+      },
     });
+  }
+
+  /**
+   * A customer's push about an agent (assigned, writing, transferred to) carries the agent's
+   * public profile, as `get_chat` does. Without the directory the push still goes, without it.
+   */
+  private async withAgentProfile(organizationId: string, push: PlannedPush): Promise<Record<string, unknown>> {
+    try {
+      if (push.action === 'incoming_event') {
+        const [event] = await this.profiles.addTo(organizationId, [push.payload.event as ChatEventView]);
+        return { ...push.payload, event };
+      }
+      const toAgentId = push.payload.to_agent_id;
+      if (push.action === 'chat_transferred' && typeof toAgentId === 'string') {
+        const agent = (await this.profiles.of(organizationId, [toAgentId])).get(toAgentId);
+        return agent ? { ...push.payload, agent } : push.payload;
+      }
+    } catch (error) {
+      this.logger.warn({ err: error, organizationId }, "could not read an agent's profile for a customer's push");
+    }
+    return push.payload;
   }
 
   /** Events of a gap, as get_chat gives them to agents (the fan-out decides who sees what). */
