@@ -117,7 +117,9 @@ export class CommandHandler<DB, Command, Event extends DecidedEvent, State> {
       } catch (error) {
         if (this.options.isRepeatRefusal?.(error)) {
           const repeat = await this.findRepeat(streamId, context);
-          if (repeat.events && repeat.events.length > 0) return { status: 'repeat', streamId, state: loaded.state, version: repeat.version, events: repeat.events };
+          if (repeat.events && repeat.events.length > 0) {
+            return { status: 'repeat', streamId, state: loaded.state, version: repeat.version, events: repeat.events };
+          }
         }
         throw error;
       }
@@ -171,7 +173,10 @@ export class CommandHandler<DB, Command, Event extends DecidedEvent, State> {
   }
 
   /** The stream, and the events the command stored before if this is a repeat of it. */
-  private async findRepeat(streamId: string, context: CommandContext): Promise<{ history: RecordedEvent[]; events: RecordedEvent[] | undefined; version: number }> {
+  private async findRepeat(
+    streamId: string,
+    context: CommandContext,
+  ): Promise<{ history: RecordedEvent[]; events: RecordedEvent[] | undefined; version: number }> {
     const history = await readStream(this.options.db, streamId);
     this.checkOwner(streamId, { organizationId: history[0]?.organizationId }, context);
     const events = repeatedEvents(history, context.commandId, this.options.idNamespace);
