@@ -14,3 +14,9 @@ export function streamCategory(streamIdValue: string): string {
   const dash = streamIdValue.indexOf('-');
   return dash < 0 ? streamIdValue : streamIdValue.slice(0, dash);
 }
+
+/** The entity id of a stream id: the part after the first `-` (`conversation-<chat id>` → the chat id). */
+export function streamEntityId(streamIdValue: string): string {
+  const dash = streamIdValue.indexOf('-');
+  return dash < 0 ? '' : streamIdValue.slice(dash + 1);
+}

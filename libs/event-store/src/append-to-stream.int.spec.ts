@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
-import { appendToStream } from './append-to-stream.js';
+import { append } from './append.js';
 import { DomainError } from '@livedesk/contracts';
 import { EVENT_DATA_MAX_BYTES, EventIdReuseError, EventTooLargeError, StreamOwnershipError, StreamVersionConflictError } from './errors.js';
 import { createEventStoreFixture, newEvent, type EventStoreFixture } from './test-support.js';
@@ -89,11 +89,10 @@ describe('appendToStream', () => {
   });
 
   it('appends inside a caller transaction and stores nothing when it rolls back', async () => {
-    const { appendToStream } = await import('./append-to-stream.js');
     await f.db
       .transaction()
       .execute(async (trx) => {
-        await appendToStream(trx, 'conversation-rolled-back', 'org-1', [newEvent()], 'no_stream');
+        await append(trx, 'conversation-rolled-back', 'org-1', [newEvent()], 'no_stream');
         throw new Error('roll back');
       })
       .catch(() => undefined);
@@ -124,15 +123,15 @@ describe('appendToStream', () => {
     });
     const rowOf = async () => (await sql<{ version: number }>`SELECT version FROM public.append_also WHERE stream_id = 'also-1'`.execute(f.db)).rows[0];
     const first = [newEvent()];
-    await appendToStream(f.db, 'also-1', 'org', first, 'no_stream', also(1));
+    await append(f.db, 'also-1', 'org', first, 'no_stream', also(1));
     expect(await rowOf()).toEqual({ version: 1 });
     // A repeat stores nothing, and the write does not happen either.
-    await appendToStream(f.db, 'also-1', 'org', first, 'no_stream', also(99));
+    await append(f.db, 'also-1', 'org', first, 'no_stream', also(99));
     expect(await rowOf()).toEqual({ version: 1 });
     // A refused append (version conflict) rolls the write back with it.
-    await expect(appendToStream(f.db, 'also-1', 'org', [newEvent()], 'no_stream', also(2))).rejects.toBeInstanceOf(StreamVersionConflictError);
+    await expect(append(f.db, 'also-1', 'org', [newEvent()], 'no_stream', also(2))).rejects.toBeInstanceOf(StreamVersionConflictError);
     expect(await rowOf()).toEqual({ version: 1 });
-    await appendToStream(f.db, 'also-1', 'org', [newEvent()], 1, also(2));
+    await append(f.db, 'also-1', 'org', [newEvent()], 1, also(2));
     expect(await rowOf()).toEqual({ version: 2 });
   });
   it('refuses an append with one event whose data exceeds EVENT_DATA_MAX_BYTES as a validation refusal, and stores none of it', async () => {

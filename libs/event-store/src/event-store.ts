@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { AppendNotifier } from './append-notifier.js';
-import { appendToStream } from './append-to-stream.js';
+import { append } from './append.js';
 import type { EventStoreTables } from './database.js';
 import { readAll, type ReadAllResult } from './read-all.js';
 import { readStream, streamVersion } from './read-stream.js';
@@ -15,13 +15,18 @@ export class EventStore {
     this.notifier = new AppendNotifier(db);
   }
 
+  /**
+   * Appends outside any transaction (`append`) and wakes the relay: for events that record a
+   * fact rather than decide a command (an agent's status) and for tests. Commands go through
+   * `CommandHandler`.
+   */
   async appendToStream(
     streamId: string,
     events: readonly NewEvent[],
     expectedVersion: ExpectedVersion,
     context: { organizationId: string },
   ): Promise<AppendResult> {
-    const result = await appendToStream(this.db, streamId, context.organizationId, events, expectedVersion);
+    const result = await append(this.db, streamId, context.organizationId, events, expectedVersion);
     if (!result.duplicate) this.notifyAppended();
     return result;
   }
@@ -38,7 +43,7 @@ export class EventStore {
     return readAll(this.db, options);
   }
 
-  /** Wakes the relay; call after committing a transaction that appended with `appendToStream(trx, …)`. */
+  /** Wakes the relay; call after committing a transaction that appended with `append(trx, …)`. */
   notifyAppended(): void {
     if (this.localRelay?.wakeIfLeader()) return;
     this.notifier.poke();

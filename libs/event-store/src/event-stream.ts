@@ -1,11 +1,5 @@
-import {
-  JetStreamApiCodes,
-  JetStreamApiError,
-  RetentionPolicy,
-  StorageType,
-  type JetStreamManager,
-} from '@nats-io/jetstream';
-import { nanos } from '@nats-io/transport-node';
+import type { JetStreamManager } from '@nats-io/jetstream';
+import { ensureStream } from '@livedesk/messaging';
 
 export interface EventStreamConfig {
   /** JetStream stream name (`LIVEDESK_EVENTS` in production, prefixed per test run). */
@@ -19,33 +13,14 @@ export interface EventStreamConfig {
 }
 
 /**
- * Creates the JetStream stream the outbox relay publishes to, or updates its settings. Several
- * replicas may call it at once: a create that loses the race finds the stream and updates it.
+ * Creates the JetStream stream the outbox relay publishes to (file storage, kept forever), or
+ * updates its settings; several replicas may call it at once (`ensureStream`).
  */
 export async function ensureEventStream(jsm: JetStreamManager, config: EventStreamConfig): Promise<void> {
-  const settings = {
+  await ensureStream(jsm, {
     name: config.name,
     subjects: [`${config.subjectPrefix}.events.>`],
-    storage: StorageType.File,
-    retention: RetentionPolicy.Limits,
-    duplicate_window: nanos(config.duplicateWindowMs ?? 120_000),
-    num_replicas: config.replicas ?? 1,
-  };
-  try {
-    await jsm.streams.info(config.name);
-  } catch (error) {
-    if (!isApiError(error, JetStreamApiCodes.StreamNotFound)) throw error;
-    try {
-      await jsm.streams.add(settings);
-      return;
-    } catch (addError) {
-      // 10058: stream name already in use, created by a replica in between.
-      if (!isApiError(addError, 10058)) throw addError;
-    }
-  }
-  await jsm.streams.update(config.name, settings);
-}
-
-function isApiError(error: unknown, code: number): boolean {
-  return error instanceof JetStreamApiError && error.code === code;
+    duplicateWindowMs: config.duplicateWindowMs ?? 120_000,
+    replicas: config.replicas ?? 1,
+  });
 }

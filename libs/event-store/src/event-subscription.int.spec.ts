@@ -4,7 +4,6 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { EventHandler } from './apply-event.js';
 import { EventSubscription } from './event-subscription.js';
 import { OutboxRelay } from './outbox-relay.js';
-import { rebuild } from './rebuild.js';
 import { createEventStoreFixture, newEvent, type EventStoreFixture } from './test-support.js';
 
 let f: EventStoreFixture;
@@ -109,36 +108,4 @@ describe('EventSubscription', () => {
     }
   });
 
-  it('rebuilds from position 0 to exactly the rows live consumption produced, then resumes live', async () => {
-    await appendMany('conversation-s3', 50);
-    const handler = projector('rebuildable');
-    const live = new EventSubscription({ db: f.db, nats: nats.connection, streamName, consumer: 'rebuildable', handler });
-    await live.start();
-    const total = Number((await sql<{ n: string }>`SELECT count(*) AS n FROM event_store.events`.execute(f.db)).rows[0]!.n);
-    await waitFor(async () => (await projected(f.db, 'rebuildable')).length === total, { timeoutMs: 15_000, what: 'live catch-up' });
-    await live.stop();
-    const liveRows = await projected(f.db, 'rebuildable');
-
-    const progress: number[] = [];
-    const result = await rebuild({
-      db: f.db,
-      consumer: 'rebuildable',
-      handler,
-      reset: async (trx) => {
-        await sql`DELETE FROM projection WHERE consumer = 'rebuildable'`.execute(trx);
-      },
-      batchSize: 64,
-      onProgress: ({ events }) => progress.push(events),
-    });
-    expect(result).toEqual({ events: total, applied: total });
-    expect(progress.at(-1)).toBe(total);
-    expect(await projected(f.db, 'rebuildable')).toEqual(liveRows);
-
-    // Live consumption after a rebuild skips what the rebuild applied and takes new events.
-    const resumed = new EventSubscription({ db: f.db, nats: nats.connection, streamName, consumer: 'rebuildable', handler });
-    await resumed.start();
-    await appendMany('conversation-s4', 3);
-    await waitFor(async () => (await projected(f.db, 'rebuildable')).length === total + 3, { timeoutMs: 15_000, what: 'resume' });
-    await resumed.stop();
-  });
 });

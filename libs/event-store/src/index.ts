@@ -2,7 +2,27 @@ export { createDatabase, pgPoolOf, type EventStoreTables } from './database.js';
 export { migrateEventStore } from './migrate.js';
 export { migrateSchema, type SchemaMigrations } from './migrate-schema.js';
 export { EventStore } from './event-store.js';
-export { appendToStream, type AppendAlso } from './append-to-stream.js';
+export { append, type AppendAlso } from './append.js';
+export {
+  CommandHandler,
+  type CommandHandlerOptions,
+  type CommandResult,
+  type DecidedChange,
+  type StreamSnapshots,
+} from './command-handler.js';
+export {
+  emptyStream,
+  foldStream,
+  toStoredEvent,
+  DEFAULT_RETRY,
+  type CommandContext,
+  type DecidedEvent,
+  type Decider,
+  type EventCodec,
+  type LoadedStream,
+  type RetryPolicy,
+  type StoredEvent,
+} from './decider.js';
 export { readStream, streamVersion } from './read-stream.js';
 export { readAll, type ReadAllOptions, type ReadAllResult } from './read-all.js';
 export { AppendNotifier, EVENTS_APPENDED_CHANNEL } from './append-notifier.js';
@@ -10,7 +30,6 @@ export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
 export { ensureEventStream, type EventStreamConfig } from './event-stream.js';
 export { applyEvent, type ApplyOutcome, type EventHandler } from './apply-event.js';
 export { EventSubscription, type EventSubscriptionOptions } from './event-subscription.js';
-export { rebuild, type RebuildOptions } from './rebuild.js';
 export { loadCheckpoint, saveCheckpoint } from './checkpoints.js';
 export { toEnvelope, fromEnvelope } from './envelope.js';
 export { StreamVersionConflictError, StreamOwnershipError, EventIdReuseError } from './errors.js';

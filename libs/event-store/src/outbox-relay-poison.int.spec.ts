@@ -9,7 +9,7 @@ import { EventEnvelope } from '@livedesk/contracts';
 import { createTestNats, freePort, waitFor, type TestNats } from '@livedesk/testing';
 import { BY_REFERENCE_KEY } from './by-reference.js';
 import { loadCheckpoint } from './checkpoints.js';
-import { appendToStream } from './append-to-stream.js';
+import { append } from './append.js';
 import { getDeadLetter, listDeadLetters, moveDeadLetter } from './dead-letters.js';
 import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
 import { createEventStoreFixture, injectEvent, newEvent, type EventStoreFixture } from './test-support.js';
@@ -148,8 +148,8 @@ describe('OutboxRelay and an event NATS cannot take', () => {
       await jsm.streams.update(options.streamName, { max_msg_size: 8 * 1024 });
       const big = newEvent('MessagePosted', { text: 'z'.repeat(16 * 1024) });
       await f.db.transaction().execute(async (trx) => {
-        await appendToStream(trx, 'conversation-r1', orgA, [newEvent(), big, newEvent()], 'no_stream');
-        await appendToStream(trx, 'conversation-r2', orgB, [newEvent(), newEvent()], 'no_stream');
+        await append(trx, 'conversation-r1', orgA, [newEvent(), big, newEvent()], 'no_stream');
+        await append(trx, 'conversation-r2', orgB, [newEvent(), newEvent()], 'no_stream');
       });
       f.store.notifyAppended();
       await waitFor(async () => (await storedCount(nats.connection, options.streamName)) === 5, { timeoutMs: 10_000, what: '5 messages' });
@@ -178,9 +178,9 @@ describe('OutboxRelay and an event NATS cannot take', () => {
       // JetStream forgets message ids after 200 ms: only the relay can keep from re-sending.
       await jsm.streams.update(options.streamName, { subjects: [conversations], duplicate_window: nanos(200) });
       await f.db.transaction().execute(async (trx) => {
-        await appendToStream(trx, 'conversation-t1', orgA, [newEvent(), newEvent()], 'no_stream');
-        await appendToStream(trx, 'ticket-t1', orgA, [newEvent()], 'no_stream');
-        await appendToStream(trx, 'conversation-t2', orgB, [newEvent(), newEvent(), newEvent()], 'no_stream');
+        await append(trx, 'conversation-t1', orgA, [newEvent(), newEvent()], 'no_stream');
+        await append(trx, 'ticket-t1', orgA, [newEvent()], 'no_stream');
+        await append(trx, 'conversation-t2', orgB, [newEvent(), newEvent(), newEvent()], 'no_stream');
       });
       f.store.notifyAppended();
       await waitFor(async () => (await storedCount(nats.connection, options.streamName)) === 5, { timeoutMs: 10_000, what: 'the conversation events' });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
-import { appendToStream } from './append-to-stream.js';
+import { append } from './append.js';
 import { readAll } from './read-all.js';
 import { createEventStoreFixture, newEvent, type EventStoreFixture } from './test-support.js';
 import { START, type RecordedEvent } from './types.js';
@@ -38,7 +38,7 @@ describe('readAll', () => {
       for (let i = 0; i < 5; i++) {
         const event = newEvent();
         await f.db.transaction().execute(async (trx) => {
-          await appendToStream(trx, `conversation-slow-${i}`, 'org', [event], 'no_stream');
+          await append(trx, `conversation-slow-${i}`, 'org', [event], 'no_stream');
           await sql`SELECT pg_sleep(0.08)`.execute(trx);
         });
         appended.add(event.eventId);
@@ -98,7 +98,7 @@ describe('readAll', () => {
 
   it('reports held-back events while an older transaction is open, and returns them after it commits', async () => {
     const slow = f.db.transaction().execute(async (trx) => {
-      await appendToStream(trx, 'conversation-held-1', 'org', [newEvent()], 'no_stream');
+      await append(trx, 'conversation-held-1', 'org', [newEvent()], 'no_stream');
       await sql`SELECT pg_sleep(0.3)`.execute(trx);
     });
     await sleep(50);

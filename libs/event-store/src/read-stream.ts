@@ -1,11 +1,10 @@
-import { sql, type Kysely } from 'kysely';
-import type { EventStoreTables } from './database.js';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './event-row.js';
 import type { RecordedEvent } from './types.js';
 
 /** The events of one stream with a version above `afterVersion`, in version order. */
-export async function readStream(
-  db: Kysely<EventStoreTables>,
+export async function readStream<DB>(
+  db: Kysely<DB> | Transaction<DB>,
   streamId: string,
   options: { afterVersion?: number; limit?: number } = {},
 ): Promise<RecordedEvent[]> {
@@ -19,7 +18,7 @@ export async function readStream(
 }
 
 /** The stream's current version, or undefined when it does not exist. */
-export async function streamVersion(db: Kysely<EventStoreTables>, streamId: string): Promise<number | undefined> {
-  const row = await db.selectFrom('event_store.streams').select('version').where('stream_id', '=', streamId).executeTakeFirst();
-  return row ? Number(row.version) : undefined;
+export async function streamVersion<DB>(db: Kysely<DB> | Transaction<DB>, streamId: string): Promise<number | undefined> {
+  const { rows } = await sql<{ version: string }>`SELECT version FROM event_store.streams WHERE stream_id = ${streamId}`.execute(db);
+  return rows[0] ? Number(rows[0].version) : undefined;
 }

@@ -7,7 +7,6 @@ import { BatchSubscription } from './batch-subscription.js';
 import { listDeadLetters, moveDeadLetter, type DeadLetter } from './dead-letters.js';
 import { EventSubscription } from './event-subscription.js';
 import { OutboxRelay } from './outbox-relay.js';
-import { rebuild } from './rebuild.js';
 import { createEventStoreFixture, injectEvent, newEvent, type EventStoreFixture } from './test-support.js';
 import type { RecordedEvent } from './types.js';
 
@@ -254,39 +253,6 @@ describe('EventSubscription and an event it cannot apply', () => {
     } finally {
       await subscription.stop();
     }
-  });
-});
-
-describe('rebuild and the events a consumer parked', () => {
-  it('leaves out the events the consumer parked and gives the rows live consumption gave', async () => {
-    const { poison } = await twoStreams('dlrebuild');
-    const handler = async (event: RecordedEvent, trx: Transaction<any>) => {
-      if (event.eventId === poison) throw new Error('still cannot take it');
-      await record('dl-rebuild', event, trx);
-    };
-    const live = new EventSubscription({
-      db: f.db,
-      nats: nats.connection,
-      streamName,
-      consumer: 'dl-rebuild',
-      filterSubject: `${nats.subjectPrefix}.events.dlrebuild.>`,
-      parkAfterAttempts: 2,
-      handler,
-    });
-    await live.start();
-    await waitFor(async () => (await lettersOf('dl-rebuild')).length === 1 && (await appliedOf('dl-rebuild')).length === 5, { timeoutMs: 15_000, what: 'live consumption' });
-    await live.stop();
-    const liveRows = await appliedOf('dl-rebuild');
-    const result = await rebuild({
-      db: f.db,
-      consumer: 'dl-rebuild',
-      handler,
-      filter: (event) => event.streamId.startsWith('dlrebuild-'),
-      reset: async (trx) => void (await sql`DELETE FROM applied WHERE consumer = 'dl-rebuild'`.execute(trx)),
-    });
-    expect(result.applied).toBe(5);
-    expect(await appliedOf('dl-rebuild')).toEqual(liveRows);
-    expect(await positionOf('dl-rebuild', 'dlrebuild-1')).toBe(3);
   });
 });
 

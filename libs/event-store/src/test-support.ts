@@ -34,7 +34,7 @@ export function newEvent(type = 'TagAdded', data: unknown = { tag: 'x' }): NewEv
 }
 
 /**
- * Stores an event with raw SQL, past appendToStream and its bound on an event's size: an event
+ * Stores an event with raw SQL, past `append` and its bound on an event's size: an event
  * written before the bound existed, or by another writer (tests of the relay's and the
  * subscriptions' handling of events they cannot take).
  */

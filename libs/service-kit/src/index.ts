@@ -5,6 +5,7 @@ export { loadDotEnv } from './config/load-dot-env.js';
 export { ensureDatabase } from './database/ensure-database.js';
 export { createDatabase, type Database, type CreateDatabaseOptions } from './database/create-database.js';
 export { DATABASE } from './database/database.tokens.js';
+export { schemaMigrator, SchemaMigrator, type MigrateSchema } from './database/schema-migrator.js';
 export { createRedis } from './redis/create-redis.js';
 export { REDIS } from './redis/redis.tokens.js';
 export { METRICS_REGISTRY } from './metrics/metrics.tokens.js';

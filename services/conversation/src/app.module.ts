@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
-import { EventStoreModule } from '@livedesk/service-kit';
+import { EventStoreModule, schemaMigrator } from '@livedesk/service-kit';
 import { ConversationCommands } from './application/conversation-commands.service.js';
 import { ConversationQueries } from './application/conversation-queries.service.js';
-import { ReadModelMigrator } from './read-model/read-model-migrator.js';
+import { migrateReadModel } from './read-model/migrate-read-model.js';
 import { ConversationController } from './transport/conversation.controller.js';
 
 /**
@@ -14,6 +14,6 @@ import { ConversationController } from './transport/conversation.controller.js';
 @Module({
   imports: [EventStoreModule.forRoot({ relay: true })],
   controllers: [ConversationController],
-  providers: [ReadModelMigrator, ConversationCommands, ConversationQueries],
+  providers: [...schemaMigrator(migrateReadModel), ConversationCommands, ConversationQueries],
 })
 export class ConversationModule {}

@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from '@livedesk/auth';
-import { ApiErrorFilter, EventStoreModule } from '@livedesk/service-kit';
+import { ApiErrorFilter, EventStoreModule, schemaMigrator } from '@livedesk/service-kit';
 import { DeadLettersController } from './api/dead-letters.controller.js';
 import { OpenApiController } from './api/openapi.controller.js';
 import { RebuildController } from './api/rebuild.controller.js';
 import { ReportsController } from './api/reports.controller.js';
 import { SlaPoliciesController } from './api/sla-policies.controller.js';
-import { MetricsMigrator } from './projection/metrics-migrator.js';
+import { migrateMetrics } from './projection/migrate-metrics.js';
 import { ProjectionMetrics } from './projection/projection-metrics.js';
 import { ProjectionRunner } from './projection/projection-runner.js';
 import { SlaAlertRunner } from './sla/sla-alert-runner.js';
@@ -22,6 +22,6 @@ import { SlaAlertRunner } from './sla/sla-alert-runner.js';
 @Module({
   imports: [EventStoreModule.forRoot({ relay: true }), AuthModule.forRoot()],
   controllers: [SlaPoliciesController, RebuildController, ReportsController, DeadLettersController, OpenApiController],
-  providers: [MetricsMigrator, ProjectionMetrics, ProjectionRunner, SlaAlertRunner, { provide: APP_FILTER, useClass: ApiErrorFilter }],
+  providers: [...schemaMigrator(migrateMetrics), ProjectionMetrics, ProjectionRunner, SlaAlertRunner, { provide: APP_FILTER, useClass: ApiErrorFilter }],
 })
 export class MetricsModule {}

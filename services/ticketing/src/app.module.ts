@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from '@livedesk/auth';
-import { ApiErrorFilter, EventStoreModule } from '@livedesk/service-kit';
+import { ApiErrorFilter, EventStoreModule, schemaMigrator } from '@livedesk/service-kit';
 import { DirectoryCheck } from './application/directory-check.js';
 import { ChatAccess } from './conversations/chat-access.js';
 import { TicketCommands } from './application/ticket-commands.service.js';
@@ -15,7 +15,7 @@ import { AttachmentsController } from './http/attachments.controller.js';
 import { MailboxController } from './http/mailbox.controller.js';
 import { OpenApiController } from './http/openapi.controller.js';
 import { TicketsController } from './http/tickets.controller.js';
-import { TicketingMigrator } from './read-model/ticketing-migrator.js';
+import { migrateTicketing } from './read-model/migrate-ticketing.js';
 import { ticketingProviders } from './ticketing-providers.js';
 import { TicketingController } from './transport/ticketing.controller.js';
 
@@ -30,7 +30,7 @@ import { TicketingController } from './transport/ticketing.controller.js';
   imports: [EventStoreModule.forRoot({ relay: true }), AuthModule.forRoot()],
   controllers: [TicketingController, TicketsController, AttachmentsController, MailboxController, OpenApiController],
   providers: [
-    TicketingMigrator,
+    ...schemaMigrator(migrateTicketing),
     ...ticketingProviders,
     TicketCommands,
     TicketQueries,

@@ -1,18 +1,12 @@
 import { v5 as uuidv5 } from 'uuid';
 
-// A fixed namespace for the ids livedesk derives from command ids (RFC 9562 name-based UUIDs).
-const NAMESPACE = '6f0c5e43-8a61-4b0f-9f5c-2b1f4f7d6a10';
-
 /**
- * The id of the n-th event a command appends, derived from the command id: a command retried
- * after a timeout derives the same ids, and the event store recognises the repeat instead of
- * storing the events twice.
+ * A fixed namespace for the ids the conversation service derives from command ids (RFC 9562
+ * name-based UUIDs): its events' ids (`CommandHandler`) and its messages' ids.
  */
-export function eventIdFor(commandId: string, index: number): string {
-  return uuidv5(`${commandId}:event:${index}`, NAMESPACE);
-}
+export const CONVERSATION_ID_NAMESPACE = '6f0c5e43-8a61-4b0f-9f5c-2b1f4f7d6a10';
 
-/** The id of the message a command posts, derived the same way. */
+/** The id of the message a command posts, derived from the command id: a retried command posts the same message. */
 export function messageIdFor(commandId: string): string {
-  return uuidv5(`${commandId}:message`, NAMESPACE);
+  return uuidv5(`${commandId}:message`, CONVERSATION_ID_NAMESPACE);
 }

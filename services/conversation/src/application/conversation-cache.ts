@@ -1,35 +1,36 @@
 import type { LoadedConversation } from './conversation-stream.js';
 
 /**
- * The last state this replica saw of each recently used conversation, so that a command needs
- * no read before its append. It is only a guess: the append names the version the state was
- * folded at, and a conflict (another replica moved the stream) drops the entry and reloads.
+ * The last state this replica saw of each recently used conversation (keyed by stream id for
+ * the commands, by chat id for the queries), so that a command needs no read before its
+ * append. It is only a guess: the append names the version the state was folded at, and a
+ * conflict (another replica moved the stream) drops the entry and reloads.
  */
 export class ConversationCache {
   private readonly entries = new Map<string, LoadedConversation>();
 
   constructor(private readonly capacity = 10_000) {}
 
-  get(chatId: string): LoadedConversation | undefined {
-    const entry = this.entries.get(chatId);
+  get(key: string): LoadedConversation | undefined {
+    const entry = this.entries.get(key);
     if (entry) {
       // Map keeps insertion order: re-inserting makes this the most recently used entry.
-      this.entries.delete(chatId);
-      this.entries.set(chatId, entry);
+      this.entries.delete(key);
+      this.entries.set(key, entry);
     }
     return entry;
   }
 
-  set(chatId: string, conversation: LoadedConversation): void {
-    this.entries.delete(chatId);
-    this.entries.set(chatId, conversation);
+  set(key: string, conversation: LoadedConversation): void {
+    this.entries.delete(key);
+    this.entries.set(key, conversation);
     if (this.entries.size > this.capacity) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
     }
   }
 
-  forget(chatId: string): void {
-    this.entries.delete(chatId);
+  forget(key: string): void {
+    this.entries.delete(key);
   }
 }

@@ -1,12 +1,12 @@
 import { allEvents, type ConversationEvent } from '@livedesk/contracts';
-import type { RecordedEvent } from '@livedesk/event-store';
-import { evolve, initialState, type ConversationState, type StoredConversationEvent } from '../domain/index.js';
+import { emptyStream, foldStream, toStoredEvent, type Decider, type LoadedStream, type RecordedEvent } from '@livedesk/event-store';
+import { decide, evolve, initialState, type ConversationCommand, type ConversationState, type StoredConversationEvent } from '../domain/index.js';
 
-/** A conversation as loaded from its stream: the folded state and who owns it. */
-export interface LoadedConversation {
-  organizationId: string | undefined;
-  state: ConversationState;
-}
+/** The conversation's domain core, as the command handler runs it. */
+export const conversationDecider: Decider<ConversationCommand, ConversationEvent, ConversationState> = { decide, evolve, initialState };
+
+/** A conversation as loaded from its stream: the folded state, its version and who owns it. */
+export type LoadedConversation = LoadedStream<ConversationState>;
 
 export function conversationStreamId(chatId: string): string {
   return `conversation-${chatId}`;
@@ -14,24 +14,15 @@ export function conversationStreamId(chatId: string): string {
 
 /** A stored event read back into the decider's terms, upcast to the current schema. */
 export function toStoredConversationEvent(event: RecordedEvent): StoredConversationEvent {
-  const data = allEvents.decode(event.type, event.schemaVersion, event.data);
-  return {
-    type: event.type,
-    data,
-    eventId: event.eventId,
-    version: event.streamVersion,
-    occurredAt: event.occurredAt,
-  } as StoredConversationEvent;
+  return toStoredEvent<ConversationEvent>(allEvents, event);
 }
 
 export function foldConversation(events: readonly RecordedEvent[], from: LoadedConversation = emptyConversation()): LoadedConversation {
-  let state = from.state;
-  for (const event of events) state = evolve(state, toStoredConversationEvent(event));
-  return { organizationId: from.organizationId ?? events[0]?.organizationId, state };
+  return foldStream(conversationDecider, allEvents, events, from);
 }
 
 export function emptyConversation(): LoadedConversation {
-  return { organizationId: undefined, state: initialState };
+  return emptyStream(conversationDecider);
 }
 
 export type { ConversationEvent };

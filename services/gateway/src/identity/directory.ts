@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sql, type ExpressionBuilder, type Kysely, type UpdateObject } from 'kysely';
 import { allEvents, streamId, type AgentKind, type AgentRole, type BusinessHours } from '@livedesk/contracts';
-import { AppendNotifier, appendToStream, type EventStoreTables } from '@livedesk/event-store';
+import { append, AppendNotifier } from '@livedesk/event-store';
 import { normalizeEmail } from './normalize-email.js';
 import { createApiKey } from './api-keys.js';
 import type {
@@ -66,8 +66,8 @@ export class Directory {
         .values({ id: defaultGroupId, organization_id: organizationId, name: DEFAULT_GROUP_NAME, routing: 'auto' })
         .execute();
       const created = allEvents.encode('OrganizationCreated', { organization_id: organizationId, name: input.name, time_zone: timeZone });
-      await appendToStream(
-        trx as unknown as Kysely<EventStoreTables>,
+      await append(
+        trx,
         streamId('organization', organizationId),
         organizationId,
         [{ eventId: randomUUID(), ...created }],

@@ -2,7 +2,7 @@ import { Logger, Module, RequestMethod, type MiddlewareConsumer, type NestModule
 import { APP_FILTER } from '@nestjs/core';
 import type { Kysely } from 'kysely';
 import type { Redis } from 'ioredis';
-import { DATABASE, REDIS, SERVICE_CONFIG } from '@livedesk/service-kit';
+import { DATABASE, REDIS, schemaMigrator, SERVICE_CONFIG } from '@livedesk/service-kit';
 import type { GatewayConfig } from '../gateway-config.js';
 import { AgentLogin } from './agent-login.js';
 import { ApiErrorFilter } from '@livedesk/service-kit';
@@ -10,7 +10,7 @@ import { CustomerLogin } from './customer-login.js';
 import { CannedResponses } from './canned-responses.js';
 import { Directory } from './directory.js';
 import { DirectoryLookupController } from './directory-lookup.controller.js';
-import { DirectoryMigration } from './directory-migration.js';
+import { migrateDirectory } from './migrate-directory.js';
 import type { DirectoryTables } from './directory-tables.js';
 import { InstallationSecrets } from '@livedesk/auth';
 import { OrganizationsController } from './organizations.controller.js';
@@ -119,7 +119,7 @@ import { OriginChecks } from './origins/origin-checks.js';
     },
     CustomerCors,
     DeskCors,
-    DirectoryMigration,
+    ...schemaMigrator(migrateDirectory),
     { provide: APP_FILTER, useClass: ApiErrorFilter },
   ],
   exports: [Directory, TokenService, CannedResponses, SetupAccess, AllowedOrigins, OriginChecks],

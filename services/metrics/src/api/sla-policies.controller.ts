@@ -3,10 +3,14 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import { ApiCallers } from '@livedesk/auth';
-import { allEvents, streamId } from '@livedesk/contracts';
-import { EventStore, StreamOwnershipError } from '@livedesk/event-store';
+import { allEvents, streamEntityId, streamId } from '@livedesk/contracts';
+import { CommandHandler, EventStore } from '@livedesk/event-store';
 import { ApiError, CLOCK, DATABASE, EVENT_STORE, parseBody, parseOrRefuse, type Clock } from '@livedesk/service-kit';
 import type { MetricsDatabase, SlaPoliciesRow } from '../projection/metrics-tables.js';
+import { slaPolicyDecider, type SlaPolicyCommand, type SlaPolicyEvent, type SlaPolicyState } from '../sla/sla-policy-decider.js';
+
+// The namespace of the ids of the policies' events (derived from a command id per request).
+const SLA_POLICY_ID_NAMESPACE = '5e8a0c2d-91b4-4f36-8d7e-2a6c4b1f9e03';
 import { PolicyIdParam, SlaPolicyRequest, type SlaPolicyList, type SlaPolicyWritten } from './sla-policy-schemas.js';
 
 /**
@@ -17,12 +21,25 @@ import { PolicyIdParam, SlaPolicyRequest, type SlaPolicyList, type SlaPolicyWrit
  */
 @Controller('v1/organizations/:organization_id/sla_policies')
 export class SlaPoliciesController {
+  private readonly policies: CommandHandler<MetricsDatabase, SlaPolicyCommand, SlaPolicyEvent, SlaPolicyState>;
+
   constructor(
     @Inject(ApiCallers) private readonly callers: ApiCallers,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(EVENT_STORE) store: EventStore,
     @Inject(DATABASE) private readonly db: Kysely<MetricsDatabase>,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  ) {
+    this.policies = new CommandHandler({
+      db,
+      relay: store,
+      decider: slaPolicyDecider,
+      codec: allEvents,
+      idNamespace: SLA_POLICY_ID_NAMESPACE,
+      clock,
+      // The stream id carries the organization, so only a forged id could name another's stream.
+      notFound: (stream) => new ApiError('not_found', `no SLA policy "${policyIdOf(stream)}"`, 'policy_not_found'),
+    });
+  }
 
   @Get()
   async list(@Headers('authorization') authorization: string | undefined, @Param('organization_id') organizationId: string): Promise<z.infer<typeof SlaPolicyList>> {
@@ -63,17 +80,7 @@ export class SlaPoliciesController {
     const policyId = parseOrRefuse(PolicyIdParam, policyIdParam, 'policy_id');
     const request = parseBody(SlaPolicyRequest, body);
     const { effective_from: given, ...policy } = request;
-    // The same definition again (a retried request) stores nothing new.
-    const last = (await this.store.readStream(policyStream(organizationId, policyId))).at(-1);
-    if (last?.type === 'SlaPolicySet') {
-      const stored = allEvents.decode(last.type, last.schemaVersion, last.data) as { effective_from: string; policy: unknown };
-      if (JSON.stringify(stored.policy) === JSON.stringify(policy) && (given === undefined || given === stored.effective_from)) {
-        return { policy_id: policyId, version: last.streamVersion, effective_from: stored.effective_from };
-      }
-    }
-    const effectiveFrom = given ?? this.clock.now().toISOString();
-    const data = { policy_id: policyId, effective_from: effectiveFrom, policy };
-    return this.append(organizationId, policyId, 'SlaPolicySet', data, effectiveFrom);
+    return this.handle(organizationId, { kind: 'set', policyId, policy, effectiveFrom: given, now: this.clock.now().toISOString() });
   }
 
   @Delete(':policy_id')
@@ -85,28 +92,23 @@ export class SlaPoliciesController {
   ): Promise<z.infer<typeof SlaPolicyWritten>> {
     await this.callers.requireSupervisor(authorization, organizationId);
     const policyId = parseOrRefuse(PolicyIdParam, policyIdParam, 'policy_id');
-    const version = await this.store.streamVersion(policyStream(organizationId, policyId));
-    if (version === undefined) throw new ApiError('not_found', `no SLA policy "${policyId}"`, 'policy_not_found');
-    const effectiveFrom = this.clock.now().toISOString();
-    return this.append(organizationId, policyId, 'SlaPolicyRemoved', { policy_id: policyId, effective_from: effectiveFrom }, effectiveFrom);
+    return this.handle(organizationId, { kind: 'remove', policyId, now: this.clock.now().toISOString() });
   }
 
-  private async append(organizationId: string, policyId: string, type: 'SlaPolicySet' | 'SlaPolicyRemoved', data: unknown, effectiveFrom: string) {
-    try {
-      const encoded = allEvents.encode(type, data);
-      const result = await this.store.appendToStream(policyStream(organizationId, policyId), [{ eventId: randomUUID(), ...encoded, occurredAt: this.clock.now() }], 'any', {
-        organizationId,
-      });
-      return { policy_id: policyId, version: result.nextExpectedVersion, effective_from: effectiveFrom };
-    } catch (error) {
-      // The stream id carries the organization, so only a forged id could name another's stream.
-      if (error instanceof StreamOwnershipError) throw new ApiError('not_found', `no SLA policy "${policyId}"`, 'policy_not_found');
-      throw error;
-    }
+  /** Runs a change of a policy; a request carries no command id, so each one gets its own. */
+  private async handle(organizationId: string, command: SlaPolicyCommand): Promise<z.infer<typeof SlaPolicyWritten>> {
+    const result = await this.policies.handle(policyStream(organizationId, command.policyId), command, { organizationId, commandId: randomUUID() });
+    const effectiveFrom = result.status === 'appended' ? result.events[0]!.data.effective_from : result.state.current!.effective_from;
+    return { policy_id: command.policyId, version: result.version, effective_from: effectiveFrom };
   }
 }
 
 /** `slapolicy-<organization>:<policy>`: policy ids are the organization's own names. */
 export function policyStream(organizationId: string, policyId: string): string {
   return streamId('slapolicy', `${organizationId}:${policyId}`);
+}
+
+function policyIdOf(stream: string): string {
+  const entity = streamEntityId(stream);
+  return entity.slice(entity.indexOf(':') + 1);
 }

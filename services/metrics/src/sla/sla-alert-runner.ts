@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { v5 as uuidv5 } from 'uuid';
 import { allEvents, streamId } from '@livedesk/contracts';
-import { appendToStream, EventStore, type EventStoreTables } from '@livedesk/event-store';
+import { append, EventStore } from '@livedesk/event-store';
 import { CLOCK, DATABASE, EVENT_STORE, SERVICE_CONFIG, type Clock } from '@livedesk/service-kit';
 import { PinoLogger } from 'nestjs-pino';
 import type { MetricsConfig } from '../metrics-config.js';
@@ -74,7 +74,7 @@ export class SlaAlertRunner implements OnApplicationBootstrap, OnApplicationShut
                       FOR UPDATE OF d SKIP LOCKED)
              RETURNING t.*`.execute(trx);
           for (const timer of rows.sort((a, b) => a.fire_at.getTime() - b.fire_at.getTime())) {
-            await appendToStream(trx as unknown as Kysely<EventStoreTables>, streamId('sla', timer.conversation_id), timer.organization_id, [alertEvent(timer, now)], 'any');
+            await append(trx, streamId('sla', timer.conversation_id), timer.organization_id, [alertEvent(timer, now)], 'any');
           }
           return rows.length;
         });

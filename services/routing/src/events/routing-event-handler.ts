@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { allEvents, type ConversationEvent } from '@livedesk/contracts';
+import { allEvents, streamEntityId, type ConversationEvent } from '@livedesk/contracts';
 import { EventStore, type RecordedEvent } from '@livedesk/event-store';
 import { EVENT_STORE, REDIS, SERVICE_CONFIG } from '@livedesk/service-kit';
 import { Dispatcher } from '../dispatch/dispatcher.js';
@@ -37,7 +37,7 @@ export class RoutingEventHandler {
   async handle(recorded: RecordedEvent): Promise<void> {
     const event = { type: recorded.type, data: allEvents.decode(recorded.type, recorded.schemaVersion, recorded.data) } as ConversationEvent;
     const org = recorded.organizationId;
-    const chatId = recorded.streamId.slice('conversation-'.length);
+    const chatId = streamEntityId(recorded.streamId);
     const at = recorded.occurredAt.getTime();
     switch (event.type) {
       case 'ConversationStarted':

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import { Counter, Histogram, type Registry } from 'prom-client';
+import { streamEntityId } from '@livedesk/contracts';
 import { EventStore } from '@livedesk/event-store';
 import { CLOCK, EVENT_STORE, METRICS_REGISTRY, ReadinessGates, REDIS, SERVICE_CONFIG, type Clock } from '@livedesk/service-kit';
 import { RoutingSignals } from '../dispatch/routing-signals.js';
@@ -240,7 +241,7 @@ export class RoutingStateRecovery implements StateLossRecovery, OnApplicationBoo
     const agentStreams = await this.history.agentStreams(organizationId);
     for (let i = 0; i < agentStreams.length; i += READ_BATCH) {
       for (const [streamId, events] of await this.history.agentEvents(agentStreams.slice(i, i + READ_BATCH))) {
-        const agent = foldAgent(streamId.slice('agent-'.length), events);
+        const agent = foldAgent(streamEntityId(streamId), events);
         if (agent) agents.push(agent);
       }
     }
@@ -262,7 +263,7 @@ export class RoutingStateRecovery implements StateLossRecovery, OnApplicationBoo
     const folds = new Map<string, ConversationFold>();
     for (const [streamId, { version, events }] of streams) {
       // The stream's version, not its last routing event's: the position must pass every event read.
-      folds.set(streamId, { ...foldConversation(streamId.slice('conversation-'.length), events), version });
+      folds.set(streamId, { ...foldConversation(streamEntityId(streamId), events), version });
     }
     return folds;
   }

@@ -1,16 +1,14 @@
 import { v5 as uuidv5 } from 'uuid';
 
-// A fixed namespace for the ids ticketing derives (RFC 9562 name-based UUIDs).
-const NAMESPACE = '9b2f6c1e-47d3-4a8b-8e5f-1c0d2a3b4e6f';
-
-/** The id of the n-th event a command appends: a retried command derives the same ids, and the event store recognises the repeat. */
-export function eventIdFor(commandId: string, index: number): string {
-  return uuidv5(`${commandId}:event:${index}`, NAMESPACE);
-}
+/**
+ * A fixed namespace for the ids ticketing derives (RFC 9562 name-based UUIDs): its events' ids
+ * from command ids (`CommandHandler`), and the ids below.
+ */
+export const TICKETING_ID_NAMESPACE = '9b2f6c1e-47d3-4a8b-8e5f-1c0d2a3b4e6f';
 
 /** An id derived from a name: the same name (an email's Message-ID, a client id, a chat) always gives the same id. */
 export function derivedId(...parts: string[]): string {
-  return uuidv5(JSON.stringify(parts), NAMESPACE);
+  return uuidv5(JSON.stringify(parts), TICKETING_ID_NAMESPACE);
 }
 
 /** One ticket per conversation, whichever way it comes (create_ticket, leave_message, a missed chat). */

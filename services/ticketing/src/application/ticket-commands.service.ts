@@ -1,34 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Kysely, Transaction } from 'kysely';
 import { allEvents, type TicketEvent } from '@livedesk/contracts';
-import {
-  appendToStream,
-  EventStore,
-  KeyedSerializer,
-  StreamOwnershipError,
-  StreamVersionConflictError,
-  type EventStoreTables,
-  type NewEvent,
-} from '@livedesk/event-store';
+import { CommandHandler, EventStore, KeyedSerializer, readStream } from '@livedesk/event-store';
 import { CLOCK, DATABASE, EVENT_STORE, SERVICE_CONFIG, type Clock } from '@livedesk/service-kit';
-import {
-  decide,
-  DomainError,
-  evolve,
-  refuse,
-  type OpenedTicket,
-  type StoredTicketEvent,
-  type TicketCommand,
-  type TicketState,
-} from '../domain/index.js';
+import { DomainError, refuse, type OpenedTicket, type StoredTicketEvent, type TicketCommand, type TicketState } from '../domain/index.js';
 import { acknowledgementAllowed, type AcknowledgementLimits } from '../email/outbound/acknowledgement-limits.js';
 import { deliveriesFor } from '../email/outbound/deliveries-for.js';
 import { MailboxAddresses } from '../email/inbound/mailbox-addresses.js';
 import { addToThread, threadOf } from '../read-model/email-messages-table.js';
 import type { TicketingTables } from '../read-model/ticketing-tables.js';
 import { upsertTicketRow } from '../read-model/tickets-table.js';
-import { eventIdFor } from './command-ids.js';
-import { foldTicket, ticketStreamId } from './ticket-stream.js';
+import { TICKETING_ID_NAMESPACE } from './command-ids.js';
+import { foldTicket, ticketDecider, ticketStreamId } from './ticket-stream.js';
 import type { TicketingConfig } from '../ticketing-config.js';
 
 export interface TicketCommandContext {
@@ -63,16 +46,24 @@ const MAX_REFERENCES = 20;
  * events send into the outbox. The mails therefore exist exactly when the events do: never
  * lost, never planned twice.
  */
+/**
+ * Runs a ticket command through the event store's `CommandHandler`: read the ticket's stream
+ * (tickets have tens of events, not thousands), decide, and in one transaction append the
+ * events with the expected version, write the ticket's row, record the Message-IDs of its email
+ * thread, and put the emails the events send into the outbox. The mails therefore exist exactly
+ * when the events do: never lost, never planned twice.
+ */
 @Injectable()
 export class TicketCommands {
   private readonly logger = new Logger(TicketCommands.name);
   private readonly serializer = new KeyedSerializer();
   private readonly acknowledgementLimits: AcknowledgementLimits;
+  private readonly handler: CommandHandler<TicketingTables, TicketCommand, TicketEvent, TicketState>;
 
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(DATABASE) private readonly db: Kysely<TicketingTables & EventStoreTables>,
-    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(DATABASE) private readonly db: Kysely<TicketingTables>,
+    @Inject(CLOCK) clock: Clock,
     private readonly mailboxes: MailboxAddresses,
     @Inject(SERVICE_CONFIG) config: Pick<TicketingConfig, 'ACKNOWLEDGEMENTS_PER_ADDRESS_PER_HOUR' | 'ACKNOWLEDGEMENTS_PER_ORGANIZATION_PER_HOUR'>,
   ) {
@@ -80,10 +71,26 @@ export class TicketCommands {
       perAddressPerHour: config.ACKNOWLEDGEMENTS_PER_ADDRESS_PER_HOUR,
       perOrganizationPerHour: config.ACKNOWLEDGEMENTS_PER_ORGANIZATION_PER_HOUR,
     };
+    this.handler = new CommandHandler({
+      db,
+      relay: store,
+      decider: ticketDecider,
+      codec: allEvents,
+      idNamespace: TICKETING_ID_NAMESPACE,
+      clock,
+      retry: { budgetMs: RETRY_BUDGET_MS, pauseMs: (conflicts) => Math.random() * Math.min(RETRY_PAUSE_MAX_MS, 2 ** conflicts) },
+      // Another organization's ticket answers exactly like a ticket that does not exist.
+      notFound: () => refuse.ticketNotFound(),
+      // Ticket ids derive from what a ticket comes from (an email, a chat): a create finding its
+      // ticket holding the events it stored itself is a repeat; one made by another command
+      // stays a refusal, for the caller to deal with.
+      isRepeatRefusal: (error) => error instanceof DomainError && error.reason === 'ticket_exists',
+      project: (trx, change, context) => this.project(trx, context.organizationId, change.after as OpenedTicket, change.events),
+    });
   }
 
   async load(organizationId: string, ticketId: string): Promise<OpenedTicket> {
-    const loaded = foldTicket(await this.store.readStream(ticketStreamId(ticketId)));
+    const loaded = foldTicket(await readStream(this.db, ticketStreamId(ticketId)));
     // Another organization's ticket answers exactly like a ticket that does not exist.
     if (loaded.state.status === 'none' || loaded.organizationId !== organizationId) throw refuse.ticketNotFound();
     return loaded.state;
@@ -98,64 +105,10 @@ export class TicketCommands {
   }
 
   private async decideAndAppend(ticketId: string, command: TicketCommand, context: TicketCommandContext): Promise<TicketOutcome> {
-    const streamId = ticketStreamId(ticketId);
-    const deadline = Date.now() + RETRY_BUDGET_MS;
-    for (let conflicts = 0; ; ) {
-      const history = await this.store.readStream(streamId);
-      const loaded = foldTicket(history);
-      if (loaded.organizationId !== undefined && loaded.organizationId !== context.organizationId) throw refuse.ticketNotFound();
-      const state = loaded.state;
-      let decided: TicketEvent[];
-      try {
-        decided = decide(command, state);
-      } catch (error) {
-        // Ticket ids derive from what a ticket comes from (an email, a chat): a create finding
-        // its ticket holding the events it stored itself is a repeat; one made by another
-        // command stays a refusal, for the caller to deal with.
-        const firstEventId = eventIdFor(context.commandId, 0);
-        if (error instanceof DomainError && error.reason === 'ticket_exists' && history.some((event) => event.eventId === firstEventId)) {
-          return { ticket: state as OpenedTicket, duplicate: true, events: [] };
-        }
-        throw error;
-      }
-      if (decided.length === 0) return { ticket: state as OpenedTicket, duplicate: true, events: [] };
-      const occurredAt = this.clock.now();
-      const newEvents: NewEvent[] = decided.map((event, index) => ({
-        eventId: eventIdFor(context.commandId, index),
-        ...allEvents.encode(event.type, event.data),
-        metadata: { correlationId: context.commandId, causationId: context.commandId, ...context.metadata },
-        occurredAt,
-      }));
-      const stored = newEvents.map((event, index) => ({
-        type: event.type,
-        data: event.data,
-        eventId: event.eventId,
-        version: state.version + index + 1,
-        occurredAt,
-      })) as StoredTicketEvent[];
-      const after = stored.reduce<TicketState>(evolve, state) as OpenedTicket;
-      try {
-        const appended = await this.db.transaction().execute(async (trx) => {
-          const expected = state.version === 0 ? 'no_stream' : state.version;
-          const result = await appendToStream(trx as unknown as Kysely<EventStoreTables>, streamId, context.organizationId, newEvents, expected);
-          if (result.duplicate) return false;
-          await this.project(trx as unknown as Transaction<TicketingTables>, context.organizationId, after, stored);
-          return true;
-        });
-        // The same event ids are stored already: this command was applied before (a retry).
-        if (!appended) return { ticket: await this.load(context.organizationId, ticketId), duplicate: true, events: [] };
-        this.store.notifyAppended();
-        return { ticket: after, duplicate: false, events: stored };
-      } catch (error) {
-        if (error instanceof StreamVersionConflictError && Date.now() < deadline) {
-          conflicts += 1;
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(RETRY_PAUSE_MAX_MS, 2 ** conflicts)));
-          continue;
-        }
-        if (error instanceof StreamOwnershipError) throw refuse.ticketNotFound();
-        throw error;
-      }
-    }
+    const result = await this.handler.handle(ticketStreamId(ticketId), command, context);
+    if (result.status === 'appended') return { ticket: result.state as OpenedTicket, duplicate: false, events: result.events };
+    // Nothing stored: a command that changes nothing, or a repeat (the same event ids are stored already).
+    return { ticket: result.state as OpenedTicket, duplicate: true, events: [] };
   }
 
   /** The writes that commit with the events: the ticket's row, its thread, its outbox. */

@@ -1,6 +1,9 @@
-import { allEvents } from '@livedesk/contracts';
-import type { RecordedEvent } from '@livedesk/event-store';
-import { evolve, initialState, type StoredTicketEvent, type TicketState } from '../domain/index.js';
+import { allEvents, type TicketEvent } from '@livedesk/contracts';
+import { foldStream, toStoredEvent, type Decider, type LoadedStream, type RecordedEvent } from '@livedesk/event-store';
+import { decide, evolve, initialState, type StoredTicketEvent, type TicketCommand, type TicketState } from '../domain/index.js';
+
+/** The ticket's domain core, as the command handler runs it. */
+export const ticketDecider: Decider<TicketCommand, TicketEvent, TicketState> = { decide, evolve, initialState };
 
 export function ticketStreamId(ticketId: string): string {
   return `ticket-${ticketId}`;
@@ -8,17 +11,11 @@ export function ticketStreamId(ticketId: string): string {
 
 /** A stored event read back into the decider's terms, upcast to the current schema. */
 export function toStoredTicketEvent(event: RecordedEvent): StoredTicketEvent {
-  const data = allEvents.decode(event.type, event.schemaVersion, event.data);
-  return { type: event.type, data, eventId: event.eventId, version: event.streamVersion, occurredAt: event.occurredAt } as StoredTicketEvent;
+  return toStoredEvent<TicketEvent>(allEvents, event);
 }
 
-export interface LoadedTicket {
-  organizationId: string | undefined;
-  state: TicketState;
-}
+export type LoadedTicket = LoadedStream<TicketState>;
 
 export function foldTicket(events: readonly RecordedEvent[]): LoadedTicket {
-  let state: TicketState = initialState;
-  for (const event of events) state = evolve(state, toStoredTicketEvent(event));
-  return { organizationId: events[0]?.organizationId, state };
+  return foldStream(ticketDecider, allEvents, events);
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { allEvents, type ChatEventView, type ChatSummary, type EventEnvelope } from '@livedesk/contracts';
+import { allEvents, streamEntityId, type ChatEventView, type ChatSummary, type EventEnvelope } from '@livedesk/contracts';
 import { NATS_CONNECTION } from '@livedesk/messaging';
 import { SERVICE_CONFIG, type ServiceConfig } from '@livedesk/service-kit';
 import { AgentProfiles } from '../agents/agent-profiles.js';
@@ -50,14 +50,14 @@ export class PushFanout extends EventFollower {
   }
 
   protected async handle(envelope: EventEnvelope): Promise<void> {
-    const chatId = envelope.stream_id.slice('conversation-'.length);
+    const chatId = streamEntityId(envelope.stream_id);
     const event = { ...envelope, data: allEvents.decode(envelope.type, envelope.schema_version, envelope.data) };
     await this.sequencer.accept(chatId, event, (next) => this.push(chatId, next));
   }
 
   /** An event published by reference (too large for NATS) is read from the conversation service and pushed in its place. */
   protected override async handleByReference(envelope: EventEnvelope): Promise<void> {
-    const chatId = envelope.stream_id.slice('conversation-'.length);
+    const chatId = streamEntityId(envelope.stream_id);
     const version = envelope.stream_version;
     const [event] = await this.eventsBetween(envelope.organization_id, chatId, version - 1, version + 1);
     if (!event) return super.handleByReference(envelope);

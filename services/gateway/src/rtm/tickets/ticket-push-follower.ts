@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { EventEnvelope } from '@livedesk/contracts';
+import { streamEntityId, type EventEnvelope } from '@livedesk/contracts';
 import { NATS_CONNECTION } from '@livedesk/messaging';
 import { SERVICE_CONFIG, type ServiceConfig } from '@livedesk/service-kit';
 import { Directory } from '../../identity/directory.js';
@@ -33,7 +33,7 @@ export class TicketPushFollower extends EventFollower {
     const organizationId = event.organization_id;
     // Nobody of the organization on this replica: nothing to ask ticketing or the directory.
     if (!this.delivery.hasAgents(organizationId) && event.type !== 'TicketReplied') return;
-    const ticketId = event.stream_id.slice('ticket-'.length);
+    const ticketId = streamEntityId(event.stream_id);
     const { ticket } = await this.ticketing.query('get', { organization_id: organizationId, actor: GATEWAY_ACTOR, ticket_id: ticketId });
     const groupAgents = ticket.group_id ? await this.directory.listAgentIds(organizationId, { groupId: ticket.group_id }) : undefined;
     await this.delivery.deliver(organizationId, ticketPushesFor(event, ticket, groupAgents));

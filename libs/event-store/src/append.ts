@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { CompiledQuery, type Kysely } from 'kysely';
-import { pgPoolOf, type EventStoreTables } from './database.js';
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import { pgPoolOf } from './database.js';
 import { EVENT_DATA_MAX_BYTES, EventIdReuseError, EventTooLargeError, StreamOwnershipError, StreamVersionConflictError } from './errors.js';
 import type { AppendResult, ExpectedVersion, NewEvent } from './types.js';
 
@@ -15,12 +15,6 @@ const APPEND_SQL =
   'SELECT status, stream_version, first_position, last_position FROM event_store.append_to_stream($1, $2, $3::bigint, $4::jsonb)';
 
 /**
- * Appends events to a stream in one round trip (`event_store.append_to_stream`, see the
- * migration), checking the expected version under the stream row's lock; outside a transaction
- * it runs as a named prepared statement. Pass a transaction as `db` to append atomically with
- * other writes; the relay then finds the events after commit.
- */
-/**
  * A write that must commit with the append or not at all (a read model's row, say), run in the
  * same statement as a data-modifying CTE: no transaction block, still one round trip. Its SQL
  * sees the append's outcome as the CTE `appended` (columns `status`: 'appended' | 'duplicate',
@@ -31,15 +25,25 @@ export interface AppendAlso {
   values: readonly unknown[];
 }
 
-export async function appendToStream(
-  db: Kysely<EventStoreTables>,
+/**
+ * The one way events are stored. Appends events to a stream in one round trip
+ * (`event_store.append_to_stream`, see the migration), checking the expected version under the
+ * stream row's lock, after refusing any event whose data exceeds EVENT_DATA_MAX_BYTES (nothing
+ * is stored then); outside a transaction it runs as a named prepared statement. `db` is any
+ * Kysely over the service's database, or a transaction of it, to append atomically with other
+ * writes; the relay then finds the events after commit (wake it: `EventStore.notifyAppended`).
+ * Services append through `CommandHandler`; a repeated append of the same event ids stores
+ * nothing and answers `duplicate`.
+ */
+export async function append<DB>(
+  db: Kysely<DB> | Transaction<DB>,
   streamId: string,
   organizationId: string,
   events: readonly NewEvent[],
   expectedVersion: ExpectedVersion,
   also?: AppendAlso,
 ): Promise<AppendResult> {
-  if (events.length === 0) throw new Error(`appendToStream(${streamId}): no events`);
+  if (events.length === 0) throw new Error(`append(${streamId}): no events`);
   const expected = expectedVersion === 'any' ? null : expectedVersion === 'no_stream' ? 0 : expectedVersion;
   const occurredAt = new Date().toISOString();
   // Each event's data is encoded once: measured against the limit, then spliced into the payload.
