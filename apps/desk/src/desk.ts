@@ -27,6 +27,8 @@ const VISITOR_WINDOW_MS = 5 * 60_000;
 const REFRESH_MS = 30_000;
 /** A reply whose answer was lost with the connection is sent again (same client id, stored once) this many times. */
 const SEND_ATTEMPTS = 6;
+/** Failures that mean the connection, not the request: the SDK reconnects and the desk reads again. */
+const CONNECTION_LOST: ReadonlySet<string> = new Set(['timeout', 'disconnected', 'unavailable']);
 
 function newClientId(): string {
   // randomUUID needs a secure context; a desk served over plain http on a LAN host has none.
@@ -350,7 +352,7 @@ export class Desk {
       this.renderList();
       if (this.selected) this.renderChat();
     } catch (failure) {
-      this.fail(failure);
+      this.readFailed(failure);
     }
   }
 
@@ -361,7 +363,7 @@ export class Desk {
       for (const visitor of visitors) this.visitors.set(visitor.visitor_id, visitor);
       this.renderVisitors();
     } catch (failure) {
-      this.fail(failure);
+      this.readFailed(failure);
     }
   }
 
@@ -370,7 +372,7 @@ export class Desk {
       const { canned_responses } = await this.client.request('list_canned_responses', {});
       this.canned.setResponses(canned_responses);
     } catch (failure) {
-      this.fail(failure);
+      this.readFailed(failure);
     }
   }
 
@@ -394,7 +396,7 @@ export class Desk {
       if (this.supervisor) this.renderList();
       if (this.selected) this.renderTranscript(); // colleagues' names on their messages
     } catch (failure) {
-      this.fail(failure);
+      this.readFailed(failure);
     }
   }
 
@@ -481,6 +483,16 @@ export class Desk {
   private act(action: () => Promise<unknown>): void {
     this.error.textContent = '';
     action().catch((failure: unknown) => this.fail(failure));
+  }
+
+  /**
+   * A background read (lists, visitors, targets, canned responses) that failed. A lost or
+   * silent connection is shown by the connection state, and the reconnect reads everything
+   * again, so it leaves no error line behind; any other failure is shown.
+   */
+  private readFailed(failure: unknown): void {
+    if (failure instanceof LivedeskError && CONNECTION_LOST.has(failure.code)) return;
+    this.fail(failure);
   }
 
   private fail(failure: unknown): void {
