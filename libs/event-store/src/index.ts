@@ -12,6 +12,14 @@ export { applyEvent, type ApplyOutcome, type EventHandler } from './apply-event.
 export { EventSubscription, type EventSubscriptionOptions } from './event-subscription.js';
 export { rebuild, type RebuildOptions } from './rebuild.js';
 export { loadCheckpoint, saveCheckpoint } from './checkpoints.js';
+export {
+  resetConsumerPositions,
+  storeConsumerPositions,
+  readConsumerPositions,
+  countStreamsBehind,
+  consumerHasCaughtUp,
+} from './consumer-positions.js';
+export { countEvents } from './count-events.js';
 export { toEnvelope, fromEnvelope } from './envelope.js';
 export { StreamVersionConflictError, StreamOwnershipError, EventIdReuseError } from './errors.js';
 export * from './types.js';
