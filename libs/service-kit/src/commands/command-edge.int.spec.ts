@@ -38,9 +38,18 @@ class EdgeController {
   }
 }
 
+/** A command controller that forgot its filter: the application's global ApiErrorFilter hands its failures over. */
+@Controller()
+class ForgetfulController {
+  @MessagePattern('cmd.edge.forgot')
+  forgot(@CommandPayload(Echo) command: z.infer<typeof Echo>): never {
+    throw new DomainError('not_found', 'chat_not_found', `no chat ${command.name}`);
+  }
+}
+
 // As in a service: the HTTP application's global ApiErrorFilter, the commands in a hybrid app
 // that inherits its configuration (bootstrapService).
-@Module({ controllers: [EdgeController], providers: [{ provide: APP_FILTER, useClass: ApiErrorFilter }] })
+@Module({ controllers: [EdgeController, ForgetfulController], providers: [{ provide: APP_FILTER, useClass: ApiErrorFilter }] })
 class EdgeModule {}
 
 describe('a NATS command handler behind CommandErrorFilter and CommandPayload', () => {
@@ -92,6 +101,11 @@ describe('a NATS command handler behind CommandErrorFilter and CommandPayload', 
 
   it("answers a handler's CommandError as it is", async () => {
     expect(await failureOf('cmd.edge.refuse', {})).toMatchObject({ code: 'unavailable', reason: 'expired' });
+  });
+
+  it("answers the refusals of a controller without the filter too (the global ApiErrorFilter's, not a timeout)", async () => {
+    expect(await failureOf('cmd.edge.forgot', { name: 'c1' })).toMatchObject({ code: 'not_found', reason: 'chat_not_found' });
+    expect(await failureOf('cmd.edge.forgot', {})).toMatchObject({ code: 'validation', reason: 'invalid_command' });
   });
 
   it('answers anything else as an internal error that tells nothing of it', async () => {
