@@ -35,21 +35,35 @@ function newClientId(): string {
   return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
 }
 
-/** Who wrote a message: "You" for this agent's own, a colleague by their display name, else the author's kind. */
-function authorOf(event: ChatEventView, me: string, agentNames: ReadonlyMap<string, string>): { kind: string; label: string } {
+/** A colleague as `list_agents` describes them: the name customers see and their picture, if any. */
+interface Colleague {
+  name: string;
+  avatarUrl: string | null;
+}
+
+/**
+ * Who wrote a message: "You" for this agent's own, a colleague by their display name (and
+ * avatar, when they have one), else the author's kind.
+ */
+function authorOf(event: ChatEventView, me: string, colleagues: ReadonlyMap<string, Colleague>): { kind: string; label: string; avatarUrl?: string } {
   const author = event.data.author as { kind?: string; id?: string; name?: string; display_name?: string } | undefined;
   const kind = author?.kind ?? 'system';
   if (author?.id === me) return { kind, label: 'You' };
-  const named = author?.display_name ?? author?.name ?? (kind === 'agent' && author?.id ? agentNames.get(author.id) : undefined);
-  return { kind, label: named ?? AUTHOR_LABELS[kind] ?? kind };
+  const colleague = (kind === 'agent' || kind === 'bot') && author?.id ? colleagues.get(author.id) : undefined;
+  const named = author?.display_name ?? author?.name ?? colleague?.name;
+  return { kind, label: named ?? AUTHOR_LABELS[kind] ?? kind, ...(colleague?.avatarUrl ? { avatarUrl: colleague.avatarUrl } : {}) };
 }
 
 /** One line of transcript for an event, or undefined for events the desk does not show. */
-function describe(event: ChatEventView, me: string, agentNames: ReadonlyMap<string, string>): { kind: string; who?: string; text: string } | undefined {
+function describe(
+  event: ChatEventView,
+  me: string,
+  colleagues: ReadonlyMap<string, Colleague>,
+): { kind: string; who?: string; avatarUrl?: string; text: string } | undefined {
   switch (event.type) {
     case 'MessagePosted': {
-      const author = authorOf(event, me, agentNames);
-      return { kind: author.kind, who: author.label, text: String(event.data.text ?? '') };
+      const author = authorOf(event, me, colleagues);
+      return { kind: author.kind, who: author.label, ...(author.avatarUrl ? { avatarUrl: author.avatarUrl } : {}), text: String(event.data.text ?? '') };
     }
     case 'ConversationStarted':
       return { kind: 'system', text: 'Chat started' };
@@ -70,6 +84,11 @@ function describe(event: ChatEventView, me: string, agentNames: ReadonlyMap<stri
   }
 }
 
+/** An agent's picture beside their name (the name is the text next to it, so no alt text of its own). */
+function avatar(url: string): HTMLImageElement {
+  return h('img', { class: 'avatar', src: url, alt: '', width: '20', height: '20', referrerpolicy: 'no-referrer' });
+}
+
 function isSupervisor(role: string): boolean {
   return role === 'supervisor' || role === 'admin';
 }
@@ -83,7 +102,8 @@ export class Desk {
   /** Replies sent and not yet stored, by chat: shown as "Sending…" below the transcript, by client id. */
   private readonly sending = new Map<string, Map<string, string>>();
   private readonly visitors = new Map<string, Visitor>();
-  private readonly agentNames = new Map<string, string>();
+  /** The organization's agents from `list_agents`: names and avatars on colleagues' messages and transfer targets. */
+  private readonly colleagues = new Map<string, Colleague>();
   /** The organization's queued and active chats in the server's order (supervisors only). */
   private activeIds: string[] = [];
   private readonly supervisor: boolean;
@@ -103,6 +123,8 @@ export class Desk {
   private readonly joinButton = h('button', { type: 'button', text: 'Join chat' });
   private readonly resolveButton = h('button', { type: 'button', text: 'Resolve' });
   private readonly target = h('select', { id: 'transfer-target' });
+  /** The avatar of the agent chosen as transfer target (an option cannot show a picture). */
+  private readonly targetAvatar = h('img', { id: 'transfer-avatar', class: 'avatar', alt: '', hidden: true });
   private readonly transferButton = h('button', { type: 'button', text: 'Transfer' });
   private readonly ticketSubject = h('input', { id: 'ticket-subject', type: 'text', maxlength: '512' });
   private readonly ticketButton = h('button', { type: 'button', text: 'Create ticket' });
@@ -251,6 +273,7 @@ export class Desk {
         this.renderChat();
       });
     });
+    this.target.addEventListener('change', () => this.showTargetAvatar());
     this.ticketButton.addEventListener('click', () => this.createTicket());
     this.chatPane.append(
       h(
@@ -261,6 +284,7 @@ export class Desk {
         this.joinButton,
         this.resolveButton,
         h('label', { for: 'transfer-target', text: 'Transfer to' }),
+        this.targetAvatar,
         this.target,
         this.transferButton,
       ),
@@ -381,7 +405,7 @@ export class Desk {
       const [{ agents }, { groups }] = await Promise.all([this.client.request('list_agents', {}), this.client.request('list_groups', {})]);
       const options = [h('option', { value: '', text: 'Choose…' })];
       for (const agent of agents) {
-        this.agentNames.set(agent.agent_id, agent.display_name);
+        this.colleagues.set(agent.agent_id, { name: agent.display_name, avatarUrl: agent.avatar_url });
         if (agent.agent_id === this.login.agent.agent_id) continue;
         const state = agent.routing_status ?? 'unknown';
         options.push(h('option', { value: `agent:${agent.agent_id}`, text: `${agent.display_name} (${state})` }));
@@ -393,11 +417,21 @@ export class Desk {
       const chosen = this.target.value;
       this.target.replaceChildren(...options);
       if (options.some((option) => option.value === chosen)) this.target.value = chosen;
+      this.showTargetAvatar();
       if (this.supervisor) this.renderList();
       if (this.selected) this.renderTranscript(); // colleagues' names on their messages
     } catch (failure) {
       this.readFailed(failure);
     }
+  }
+
+  /** The chosen transfer target's picture beside the list, when the target is an agent with one. */
+  private showTargetAvatar(): void {
+    const [kind, id] = this.target.value.split(':');
+    const url = kind === 'agent' && id ? this.colleagues.get(id)?.avatarUrl : undefined;
+    if (url) this.targetAvatar.src = url;
+    else this.targetAvatar.removeAttribute('src');
+    this.targetAvatar.hidden = !url;
   }
 
   private select(chatId: string): void {
@@ -513,8 +547,9 @@ export class Desk {
       );
       if (showAgent) {
         const agentId = entry.summary.assigned_agent_id;
-        const who = agentId ? (agentId === this.login.agent.agent_id ? 'you' : (this.agentNames.get(agentId) ?? 'an agent')) : 'queued';
-        button.append(h('span', { class: 'who', text: ` (${who})` }));
+        const who = agentId ? (agentId === this.login.agent.agent_id ? 'you' : (this.colleagues.get(agentId)?.name ?? 'an agent')) : 'queued';
+        const picture = agentId && agentId !== this.login.agent.agent_id ? this.colleagues.get(agentId)?.avatarUrl : undefined;
+        button.append(h('span', { class: 'who' }, ' (', ...(picture ? [avatar(picture)] : []), `${who})`));
       }
       if (entry.sla) button.append(h('span', { class: `sla ${entry.sla.kind}`, text: ` SLA ${entry.sla.kind}` }));
       if (entry.ended) button.append(h('span', { text: ` (${entry.ended.replaceAll('_', ' ')})` }));
@@ -560,10 +595,10 @@ export class Desk {
     const events = [...(this.events.get(this.selected ?? '')?.values() ?? [])].sort((a, b) => a.version - b.version);
     const items: HTMLLIElement[] = [];
     for (const event of events) {
-      const line = describe(event, this.login.agent.agent_id, this.agentNames);
+      const line = describe(event, this.login.agent.agent_id, this.colleagues);
       if (!line) continue;
       const li = h('li', { class: line.kind, 'data-version': String(event.version) });
-      if (line.who) li.append(h('span', { class: 'author', text: line.who }));
+      if (line.who) li.append(h('span', { class: 'author' }, ...(line.avatarUrl ? [avatar(line.avatarUrl)] : []), line.who));
       li.append(h('span', { class: 'text', text: line.text }));
       items.push(li);
     }

@@ -290,7 +290,9 @@ export class Widget implements LivedeskApi {
       this.show({ kind: kind === 'customer' ? 'customer' : kind === 'system' ? 'system' : 'agent', ...(name ? { name } : {}), text });
       if (kind === 'agent') this.popup?.setTyping('');
       this.events.emit('message', { chat_id: chatId, author_kind: kind, ...(name ? { author_name: name } : {}), text, version: event.version });
-    } else if (event.type === 'AgentAssigned' || (event.type === 'ConversationTransferred' && typeof data.to_agent_id === 'string')) {
+    } else if (event.type === 'AgentAssigned') {
+      // A transfer to an agent is stored as ConversationTransferred followed by that agent's
+      // AgentAssigned: the assignment alone says who joined, so the agent joins once.
       this.agentJoined(event);
     } else if (ENDED.has(event.type)) {
       this.ended(chatId);

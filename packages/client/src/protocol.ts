@@ -122,6 +122,8 @@ export interface AgentSummary {
   agent_id: string;
   name: string;
   display_name: string;
+  /** The agent's picture (https, or http on the local machine), null when none is set. */
+  avatar_url: string | null;
   role: 'agent' | 'supervisor' | 'admin';
   kind: 'human' | 'bot';
   group_ids: string[];
