@@ -145,6 +145,8 @@ describe('a customer in the widget and agents in the desk, in Chromium', () => {
       });
       await customer.getByRole('button', { name: 'Open chat' }).click();
       await customer.getByText('Welcome to Journey Shop!').waitFor({ timeout: SHOWN_WITHIN_MS });
+      // Once the widget has its socket, the agents see the visitor on the shop's page.
+      await ada.page.locator('#visitors li', { hasText: 'Example shop' }).waitFor({ timeout: SHOWN_WITHIN_MS });
       const input = customer.getByLabel('Your message', { exact: true });
       await input.fill('Hello, where is my order?');
       await input.press('Enter');
