@@ -21,7 +21,7 @@ describe('internal notes in live chats', () => {
 
   beforeAll(async () => {
     system = await ChatSystem.start({ gateways: 2, ticketing: 1 });
-  });
+  }, 120_000);
 
   afterAll(async () => {
     for (const socket of sockets) socket.drop();
@@ -126,5 +126,5 @@ describe('internal notes in live chats', () => {
     } finally {
       await db.destroy();
     }
-  });
+  }, 120_000);
 });
