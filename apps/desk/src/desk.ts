@@ -65,6 +65,11 @@ function describe(
       const author = authorOf(event, me, colleagues);
       return { kind: author.kind, who: author.label, ...(author.avatarUrl ? { avatarUrl: author.avatarUrl } : {}), text: String(event.data.text ?? '') };
     }
+    case 'InternalNotePosted': {
+      // An internal note: agents only, shown apart from the messages the customer sees.
+      const author = authorOf(event, me, colleagues);
+      return { kind: 'note', who: author.label, ...(author.avatarUrl ? { avatarUrl: author.avatarUrl } : {}), text: String(event.data.text ?? '') };
+    }
     case 'ConversationStarted':
       return { kind: 'system', text: 'Chat started' };
     case 'ConversationQueued':
@@ -99,8 +104,8 @@ export class Desk {
   private readonly events = new Map<string, Map<number, ChatEventView>>();
   private selected: string | undefined;
   private readonly typing = new Map<string, string>();
-  /** Replies sent and not yet stored, by chat: shown as "Sending…" below the transcript, by client id. */
-  private readonly sending = new Map<string, Map<string, string>>();
+  /** Replies and notes sent and not yet stored, by chat: shown as "Sending…" below the transcript, by client id. */
+  private readonly sending = new Map<string, Map<string, { text: string; note: boolean }>>();
   private readonly visitors = new Map<string, Visitor>();
   /** The organization's agents from `list_agents`: names and avatars on colleagues' messages and transfer targets. */
   private readonly colleagues = new Map<string, Colleague>();
@@ -120,6 +125,9 @@ export class Desk {
   private readonly typingLine = h('p', { id: 'typing', 'aria-live': 'polite' });
   private readonly message = h('textarea', { id: 'message', rows: '2' });
   private readonly sendButton = h('button', { type: 'submit', text: 'Send' });
+  /** Reply (to the customer) or Note (internal, agents only): what the composer sends. */
+  private readonly replyMode = h('input', { id: 'mode-reply', type: 'radio', name: 'compose-mode', value: 'reply', checked: true });
+  private readonly noteMode = h('input', { id: 'mode-note', type: 'radio', name: 'compose-mode', value: 'note' });
   private readonly joinButton = h('button', { type: 'button', text: 'Join chat' });
   private readonly resolveButton = h('button', { type: 'button', text: 'Resolve' });
   private readonly target = h('select', { id: 'transfer-target' });
@@ -231,15 +239,34 @@ export class Desk {
         (failure: unknown) => this.fail(failure),
       );
     });
+    const messageLabel = h('label', { for: 'message', text: 'Message' });
     const composer = h(
       'form',
       { id: 'composer', 'aria-label': 'Reply' },
-      h('label', { for: 'message', text: 'Message' }),
+      h(
+        'fieldset',
+        { 'aria-label': 'Send as' },
+        h('label', { for: 'mode-reply' }, this.replyMode, ' Reply'),
+        h('label', { for: 'mode-note' }, this.noteMode, ' Note (agents only)'),
+      ),
+      messageLabel,
       h('div', { class: 'composer-field' }, this.message, this.canned.list),
       this.sendButton,
       h('p', { id: 'composer-hint', class: 'hint', text: 'Enter sends, Shift+Enter adds a line, # offers the canned responses.' }),
     );
     this.message.setAttribute('aria-describedby', 'composer-hint');
+    const modeChanged = () => {
+      const note = this.noteMode.checked;
+      composer.classList.toggle('note-mode', note);
+      composer.setAttribute('aria-label', note ? 'Internal note' : 'Reply');
+      messageLabel.textContent = note ? 'Internal note (the customer never sees it)' : 'Message';
+      this.sendButton.textContent = note ? 'Add note' : 'Send';
+      // Writing a note is nothing the customer should see as "agent is typing".
+      if (note) this.ownTyping.stop();
+      this.renderChat();
+    };
+    this.replyMode.addEventListener('change', modeChanged);
+    this.noteMode.addEventListener('change', modeChanged);
     composer.addEventListener('submit', (event) => {
       event.preventDefault();
       this.send();
@@ -253,7 +280,7 @@ export class Desk {
     });
     this.message.addEventListener('input', () => {
       this.canned.update();
-      if (this.selected && !this.message.disabled) this.ownTyping.input(this.selected, this.message.value.trim() !== '');
+      if (this.selected && !this.message.disabled && !this.noteMode.checked) this.ownTyping.input(this.selected, this.message.value.trim() !== '');
     });
     this.message.addEventListener('blur', () => this.canned.close());
     this.joinButton.addEventListener('click', () => this.act(() => this.client.joinChat(this.selected!).then(() => this.refreshChats())));
@@ -460,7 +487,7 @@ export class Desk {
     this.canned.close();
     this.ownTyping.stop();
     this.error.textContent = '';
-    this.sendMessage(chatId, text).catch((failure: unknown) => {
+    this.sendMessage(chatId, text, this.noteMode.checked).catch((failure: unknown) => {
       // Not stored: the text comes back to the box unless the agent wrote something else meanwhile.
       if (chatId === this.selected && !this.message.value) this.message.value = text;
       this.fail(failure);
@@ -472,16 +499,17 @@ export class Desk {
    * that holds frames) and `disconnected` when the socket drops before the answer; the same client
    * id goes again after the reconnect and the server keeps the first.
    */
-  private async sendMessage(chatId: string, text: string): Promise<void> {
+  private async sendMessage(chatId: string, text: string, note: boolean): Promise<void> {
     const clientId = newClientId();
     let pending = this.sending.get(chatId);
     if (!pending) this.sending.set(chatId, (pending = new Map()));
-    pending.set(clientId, text);
+    pending.set(clientId, { text, note });
     if (chatId === this.selected) this.renderTranscript();
     try {
       for (let attempt = 1; ; attempt++) {
         try {
-          await this.client.sendMessage(chatId, text, { clientId });
+          if (note) await this.client.sendNote(chatId, text, { clientId });
+          else await this.client.sendMessage(chatId, text, { clientId });
           return;
         } catch (failure) {
           const transient = failure instanceof LivedeskError && (failure.code === 'timeout' || failure.code === 'disconnected');
@@ -580,8 +608,10 @@ export class Desk {
     this.joinButton.hidden = entry.queue !== 'queued' || !active;
     this.resolveButton.disabled = !mine || !active;
     this.transferButton.disabled = !mine || !active;
-    this.message.disabled = !mine || !active;
-    this.sendButton.disabled = !mine || !active;
+    // A reply needs the chat to be mine and open; a note fits any chat this agent can read, ended ones too.
+    const canWrite = this.noteMode.checked || (mine && active);
+    this.message.disabled = !canWrite;
+    this.sendButton.disabled = !canWrite;
     this.ticketButton.disabled = entry.ticket !== undefined;
     this.ticketLine.textContent = entry.ticket ? `Ticket ${entry.ticket.reference} created` : '';
     if (entry.ticket) this.ticketLine.dataset.ticketId = entry.ticket.ticket_id;
@@ -598,15 +628,16 @@ export class Desk {
       const line = describe(event, this.login.agent.agent_id, this.colleagues);
       if (!line) continue;
       const li = h('li', { class: line.kind, 'data-version': String(event.version) });
+      if (line.kind === 'note') li.append(h('span', { class: 'badge', text: 'Note' }));
       if (line.who) li.append(h('span', { class: 'author' }, ...(line.avatarUrl ? [avatar(line.avatarUrl)] : []), line.who));
       li.append(h('span', { class: 'text', text: line.text }));
       items.push(li);
     }
     // Replies on their way (a slow or lost connection), unless their stored event is already shown.
     const stored = new Set(events.map((event) => event.data.client_id));
-    for (const [clientId, text] of this.sending.get(this.selected ?? '') ?? []) {
+    for (const [clientId, { text, note }] of this.sending.get(this.selected ?? '') ?? []) {
       if (stored.has(clientId)) continue;
-      items.push(h('li', { class: 'agent pending' }, h('span', { class: 'author', text: 'Sending…' }), h('span', { class: 'text', text })));
+      items.push(h('li', { class: `${note ? 'note' : 'agent'} pending` }, h('span', { class: 'author', text: 'Sending…' }), h('span', { class: 'text', text })));
     }
     this.transcript.replaceChildren(...items);
     this.transcript.scrollTop = this.transcript.scrollHeight;
