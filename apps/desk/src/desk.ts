@@ -472,7 +472,7 @@ export class Desk {
     const entry = this.chats.get(chatId);
     // A chat of mine is followed already; another is read (get_chat pages) before joining it.
     if (!this.events.has(chatId)) this.events.set(chatId, new Map());
-    if (entry) void this.client.watchChat(chatId).catch((failure: unknown) => this.fail(failure));
+    if (entry) void this.client.watchChat(chatId).catch((failure: unknown) => this.readFailed(failure));
     void this.loadTargets(); // routing statuses and free slots change: fresh for each chat
     this.renderList();
     this.renderChat();
