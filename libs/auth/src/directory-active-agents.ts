@@ -5,8 +5,8 @@ import { sendCommand, type CommandClient } from '@livedesk/messaging';
 import { CachedActiveAgents, type ActiveAgents } from './active-agents.js';
 
 /**
- * Whether an agent is active, as the gateway's directory says (`cmd.directory.lookup` answers
- * only existing, enabled agents), cached for `ttlMs` and forgotten on the gateway's
+ * Whether an agent is active, as the identity service's directory says (`cmd.directory.lookup` answers
+ * only existing, enabled agents), cached for `ttlMs` and forgotten on the identity service's
  * `agent_changed` signal. A directory that does not answer fails the request (503): a token
  * is not taken on trust.
  */

@@ -7,3 +7,8 @@ export { ApiCallers, type ApiCaller } from './api-caller.js';
 export { AuthModule, ACTIVE_AGENTS, type AuthModuleOptions } from './auth.module.js';
 export { CachedActiveAgents, type ActiveAgents, type CachedActiveAgentsOptions } from './active-agents.js';
 export { DirectoryActiveAgents } from './directory-active-agents.js';
+export { AllowedOrigins, type AllowedOriginsSource } from './origins/allowed-origins.js';
+export { DeskOrigins, parseDeskOrigins } from './origins/desk-origins.js';
+export { OriginChecks } from './origins/origin-checks.js';
+export { ORIGIN_NOT_ALLOWED, originNotAllowed } from './origins/origin-refusal.js';
+export { originConfigShape, type OriginConfig } from './origins/origin-config.js';

@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { ActionRequest, agentActions, TransferTarget } from '@livedesk/contracts';
-import { CannedResponses } from '../identity/canned-responses.js';
-import { Directory } from '../identity/directory.js';
+import { DirectoryClient } from '../directory/directory-client.js';
 import type { AgentPrincipal } from '@livedesk/auth';
 import type { ActionContext, ActionHandler } from './action-context.js';
 import { TeamListing } from './agents/team-listing.js';
@@ -24,11 +23,10 @@ export class AgentActions {
   constructor(
     private readonly chats: ChatCommands,
     private readonly conversations: ConversationClient,
-    private readonly directory: Directory,
+    private readonly directory: DirectoryClient,
     private readonly routing: RoutingClient,
     private readonly visitors: VisitorDirectory,
     private readonly visitorSignals: VisitorSignals,
-    private readonly canned: CannedResponses,
     private readonly tickets: TicketActions,
     private readonly team: TeamListing,
   ) {}
@@ -72,12 +70,7 @@ export class AgentActions {
         return { greeting_id: greetingId };
       },
       list_canned_responses: async (context) => ({
-        canned_responses: (await this.canned.forAgent(context.organizationId, context.actor.id)).map((response) => ({
-          canned_response_id: response.id,
-          shortcut: response.shortcut,
-          text: response.text,
-          scope: response.scope,
-        })),
+        canned_responses: await this.directory.cannedResponses(context.organizationId, context.actor.id),
       }),
       create_ticket: (context, payload: Request<'create_ticket'>) => this.tickets.createTicket(context, payload),
       list_agents: (context, payload: Request<'list_agents'>) => this.team.listAgents(context, payload),

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DependencyUnavailableError } from '@livedesk/messaging';
 import type { ActionRequest, ActionResponse, agentActions } from '@livedesk/contracts';
-import { Directory } from '../../identity/directory.js';
+import { DirectoryClient } from '../../directory/directory-client.js';
 import type { ActionContext } from '../action-context.js';
 import { RoutingClient } from '../routing/routing-client.js';
 import { RtmError } from '../to-protocol-error.js';
@@ -21,7 +21,7 @@ export class TeamListing {
   private readonly logger = new Logger(TeamListing.name);
 
   constructor(
-    private readonly directory: Directory,
+    private readonly directory: DirectoryClient,
     private readonly routing: RoutingClient,
   ) {}
 

@@ -10,7 +10,7 @@ import {
 } from '@livedesk/contracts';
 import { CommandClient, sendCommand } from '@livedesk/messaging';
 import { SERVICE_CONFIG } from '@livedesk/service-kit';
-import { Directory } from '../../identity/directory.js';
+import { DirectoryClient } from '../../directory/directory-client.js';
 import type { AgentPrincipal } from '@livedesk/auth';
 import type { RtmConfig } from '../rtm-config.js';
 
@@ -22,7 +22,7 @@ import type { RtmConfig } from '../rtm-config.js';
 export class RoutingClient {
   constructor(
     private readonly client: CommandClient,
-    private readonly directory: Directory,
+    private readonly directory: DirectoryClient,
     @Inject(SERVICE_CONFIG) private readonly config: RtmConfig,
   ) {}
 

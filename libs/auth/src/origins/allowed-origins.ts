@@ -1,5 +1,12 @@
 import { normalizeOrigin } from '@livedesk/contracts';
-import type { Directory } from '../directory.js';
+
+/** Where the lists are read: the directory itself in the identity service, the identity service over NATS in the gateway. */
+export interface AllowedOriginsSource {
+  /** The organization's `allowed_origins`; undefined when there is no such organization. */
+  allowedOrigins(organizationId: string): Promise<string[] | undefined>;
+  /** Whether any organization lists the (normalized) origin: only the CORS of the token endpoints asks (the identity service). */
+  isOriginListed?(origin: string): Promise<boolean>;
+}
 
 interface Cached<T> {
   value: T;
@@ -13,8 +20,8 @@ const MAX_ENTRIES = 10_000;
  * Which browser origins may act as an organization's customers (`allowed_origins`), read from
  * the directory and kept for `ttlMs`: every customer token request and customer socket login
  * asks, and the list changes rarely. `PATCH /v1/organizations/:id` sends an
- * `organization_changed` signal on which every replica calls `forget`; a lost signal only waits
- * for the expiry.
+ * `organization_changed` signal on which every replica (of the identity service and of the
+ * gateway) calls `forget`; a lost signal only waits for the expiry.
  *
  * An `Origin` header that is not an origin (`null` from a sandboxed frame or a file, anything
  * malformed) is allowed nowhere.
@@ -24,7 +31,7 @@ export class AllowedOrigins {
   private readonly listed = new Map<string, Cached<boolean>>();
 
   constructor(
-    private readonly directory: Directory,
+    private readonly directory: AllowedOriginsSource,
     private readonly ttlMs: number,
     private readonly now: () => number = Date.now,
   ) {}
@@ -43,6 +50,7 @@ export class AllowedOrigins {
 
   /** Whether any organization lists the origin: the CORS preflight, which names no organization. */
   async isListedAnywhere(origin: string): Promise<boolean> {
+    if (!this.directory.isOriginListed) throw new Error('isListedAnywhere needs a source that answers isOriginListed');
     const normalized = normalizeOrigin(origin);
     if (normalized === undefined) return false;
     const cached = this.fresh(this.listed, normalized) ?? this.remember(this.listed, normalized, await this.directory.isOriginListed(normalized));

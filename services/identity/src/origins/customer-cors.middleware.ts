@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type NestMiddleware } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import cors, { type CorsOptions } from 'cors';
-import { AllowedOrigins } from './allowed-origins.js';
+import { AllowedOrigins } from '@livedesk/auth';
 
 /**
  * CORS of the customer endpoints (`POST /v1/customer/token`, `GET /v1/customer/widget-settings`). The organization is in the body,

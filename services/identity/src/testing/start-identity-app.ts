@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { createDatabase, createRedis, DATABASE, loadServiceConfig, REDIS, SERVICE_CONFIG } from '@livedesk/service-kit';
-import { gatewayConfigShape, type GatewayConfig } from '../../gateway-config.js';
+import { identityConfigShape, type IdentityConfig } from '../identity-config.js';
 import type { DirectoryTables } from '../directory-tables.js';
 import { IdentityModule } from '../identity.module.js';
 
@@ -12,14 +12,14 @@ export interface IdentityTestApp {
   app: INestApplication;
   /** `http://127.0.0.1:<port>`. */
   url: string;
-  config: GatewayConfig;
+  config: IdentityConfig;
   db: Kysely<DirectoryTables>;
   close(): Promise<void>;
 }
 
 export interface StartIdentityAppOptions {
   databaseUrl: string;
-  /** Gateway variables (LIVEDESK_ADMIN_TOKEN, LIVEDESK_JWT_SECRET, …), parsed as the gateway parses them. */
+  /** Identity variables (LIVEDESK_ADMIN_TOKEN, LIVEDESK_JWT_SECRET, …), parsed as the service parses them. */
   env?: Record<string, string>;
 }
 
@@ -38,7 +38,7 @@ class DatabaseCloser implements OnApplicationShutdown {
 
 @Module({})
 class TestKitModule {
-  static forRoot(config: GatewayConfig): DynamicModule {
+  static forRoot(config: IdentityConfig): DynamicModule {
     return {
       module: TestKitModule,
       global: true,
@@ -57,14 +57,14 @@ class TestKitModule {
 class IdentityTestRootModule {}
 
 /**
- * The gateway's identity module alone in a Nest application on loopback, over a real Postgres
+ * The identity module alone in a Nest application on loopback, over a real Postgres
  * database and Redis (the login throttles), with what ServiceKitModule would give it (config,
  * database, Redis) and nothing else (no NATS). For the identity integration tests and the CLI's end-to-end test.
  */
 export async function startIdentityApp(options: StartIdentityAppOptions): Promise<IdentityTestApp> {
-  const config: GatewayConfig = loadServiceConfig({
-    defaultPort: 8080,
-    extension: gatewayConfigShape({}),
+  const config: IdentityConfig = loadServiceConfig({
+    defaultPort: 8085,
+    extension: identityConfigShape({}),
     // A subject prefix of its own: the throttles' Redis keys are under it, so test runs never share counts.
     env: {
       DATABASE_URL: options.databaseUrl,

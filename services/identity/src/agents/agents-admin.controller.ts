@@ -2,16 +2,15 @@ import { Body, Controller, Headers, Inject, Param, Patch } from '@nestjs/common'
 import type { z } from 'zod';
 import { UpdateAgentRequest, type UpdateAgentResponse } from '@livedesk/contracts';
 import { parseBody } from '@livedesk/service-kit';
-import { Directory } from '../../identity/directory.js';
-import { IdentityError } from '../../identity/identity-errors.js';
-import { SetupAccess } from '../../identity/setup-access.js';
-import { AgentChangedSignals } from './agent-changed-signals.js';
-import { AgentProfiles } from './agent-profiles.js';
+import { Directory } from '../directory.js';
+import { IdentityError } from '../identity-errors.js';
+import { SetupAccess } from '../setup-access.js';
+import { DirectorySignals } from '../directory-signals.js';
 
 /**
  * `PATCH /v1/organizations/:id/agents/:agent_id` {name, display_name, avatar_url, disabled}
  * (protocol.md v1.1; role, max_chats and groups not yet). Every change takes effect at once:
- * logins and the gateway's own checks read the directory row, and the signal makes every replica
+ * logins and the gateway's checks read the directory row, and the signal makes every gateway
  * forget the agent's public profile (customers see the new display name and avatar), closes a
  * disabled agent's sockets and makes the other services' APIs ask the directory again.
  */
@@ -20,8 +19,7 @@ export class AgentsAdminController {
   constructor(
     @Inject(SetupAccess) private readonly access: SetupAccess,
     @Inject(Directory) private readonly directory: Directory,
-    @Inject(AgentChangedSignals) private readonly signals: AgentChangedSignals,
-    @Inject(AgentProfiles) private readonly profiles: AgentProfiles,
+    @Inject(DirectorySignals) private readonly signals: DirectorySignals,
   ) {}
 
   @Patch(':id/agents/:agentId')
@@ -43,8 +41,7 @@ export class AgentsAdminController {
       disabled: request.disabled,
     });
     if (!agent) throw new IdentityError('not_found', `no agent "${agentId}" in this organization`);
-    this.profiles.forget(organizationId, agentId);
-    this.signals.publish({ organization_id: organizationId, agent_id: agentId, disabled: agent.disabled });
+    this.signals.agentChanged({ organization_id: organizationId, agent_id: agentId, disabled: agent.disabled });
     return { agent_id: agent.id, name: agent.name, display_name: agent.displayName, avatar_url: agent.avatarUrl, disabled: agent.disabled };
   }
 }

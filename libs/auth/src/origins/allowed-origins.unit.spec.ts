@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Directory } from '../directory.js';
-import { AllowedOrigins } from './allowed-origins.js';
+import { AllowedOrigins, type AllowedOriginsSource } from './allowed-origins.js';
 
 /** The two directory reads AllowedOrigins makes, over an in-memory list, counted. */
 function directoryOf(lists: Record<string, string[]>) {
@@ -15,7 +14,7 @@ function directoryOf(lists: Record<string, string[]>) {
       return Object.values(lists).some((origins) => origins.includes(origin));
     },
   };
-  return { directory: directory as unknown as Directory, reads };
+  return { directory: directory as AllowedOriginsSource, reads };
 }
 
 describe("AllowedOrigins: the organizations' origins, cached briefly", () => {

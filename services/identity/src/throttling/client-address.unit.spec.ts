@@ -18,4 +18,13 @@ describe('ClientAddress', () => {
     // A peer that is not a trusted proxy is the client, whatever it says.
     expect(behindProxies.of(request('203.0.113.9', '198.51.100.1'))).toBe('203.0.113.9');
   });
+
+  it("takes the client a trusted gateway saw, and a client's own X-Forwarded-For only from a trusted proxy", () => {
+    // The gateway (loopback) appends the address it saw; what the client wrote before that is not believed.
+    const behindGateway = new ClientAddress(['loopback']);
+    expect(behindGateway.of(request('127.0.0.1', '6.6.6.6, 198.51.100.1'))).toBe('198.51.100.1');
+    // With a proxy in front of the gateway trusted too, the proxy's entry is read through.
+    const behindProxyAndGateway = new ClientAddress(['loopback', '10.0.0.0/8']);
+    expect(behindProxyAndGateway.of(request('127.0.0.1', '6.6.6.6, 198.51.100.1, 10.9.9.9'))).toBe('198.51.100.1');
+  });
 });

@@ -3,9 +3,9 @@ import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { Id, type WidgetSettings } from '@livedesk/contracts';
 import { parseBody } from '@livedesk/service-kit';
-import { Directory } from '../../identity/directory.js';
-import { IdentityError } from '../../identity/identity-errors.js';
-import { OriginChecks } from '../../identity/origins/origin-checks.js';
+import { Directory } from '../directory.js';
+import { IdentityError } from '../identity-errors.js';
+import { OriginChecks } from '@livedesk/auth';
 
 const WidgetSettingsQuery = z.object({ organization_id: Id }).strict();
 

@@ -8,7 +8,7 @@ import { parseBody } from '@livedesk/service-kit';
 import { TokenService } from '@livedesk/auth';
 import { ClientAddress } from './throttling/client-address.js';
 import { CustomerTokenThrottle } from './throttling/customer-token-throttle.js';
-import { OriginChecks } from './origins/origin-checks.js';
+import { OriginChecks } from '@livedesk/auth';
 
 const [PasswordLogin, ApiKeyLogin] = AgentTokenRequest.options;
 

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { parseDeskOrigins } from './desk-origins.js';
 
-/** The origin settings of the gateway (docs/security.md, "Origins"). */
+/** The origin settings of the gateway and the identity service (docs/security.md, "Origins"). */
 export const originConfigShape = {
   /**
    * Origins of the agent desk besides the gateway's own, comma-separated
-   * (`https://desk.example.com`): accepted by `POST /v1/agent/token` (with CORS) and
-   * `/v1/agent/rtm`. Empty (the default): the desk the gateway serves itself only.
+   * (`https://desk.example.com`): accepted by `POST /v1/agent/token` (with CORS, in the identity service) and
+   * `/v1/agent/rtm` (the gateway). Empty (the default): the desk the gateway serves itself only.
    */
   DESK_ORIGINS: z
     .string()

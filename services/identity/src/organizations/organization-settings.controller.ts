@@ -2,26 +2,25 @@ import { Body, Controller, Get, Headers, Inject, Param, Patch } from '@nestjs/co
 import type { z } from 'zod';
 import { UpdateOrganizationRequest, type OrganizationSettings } from '@livedesk/contracts';
 import { parseBody } from '@livedesk/service-kit';
-import { Directory } from '../../identity/directory.js';
-import type { Organization } from '../../identity/directory-records.js';
-import { IdentityError } from '../../identity/identity-errors.js';
-import { AllowedOrigins } from '../../identity/origins/allowed-origins.js';
-import { SetupAccess } from '../../identity/setup-access.js';
-import { OrganizationChangedSignals } from './organization-changed-signals.js';
+import { Directory } from '../directory.js';
+import type { Organization } from '../directory-records.js';
+import { IdentityError } from '../identity-errors.js';
+import { SetupAccess } from '../setup-access.js';
+import { DirectorySignals } from '../directory-signals.js';
 
 /**
  * `GET|PATCH /v1/organizations/:id` (protocol.md v1.1): the organization's settings, for the
  * installation admin or an admin of that organization; an unknown id, and another
  * organization's id asked by an organization admin, answer 404; other agents 403. A change takes
- * effect on this replica at once and on the others with the `organization_changed` signal.
+ * effect on this replica at once, and on the other identity replicas and the gateways with the
+ * `organization_changed` signal.
  */
 @Controller('v1/organizations')
 export class OrganizationSettingsController {
   constructor(
     @Inject(SetupAccess) private readonly access: SetupAccess,
     @Inject(Directory) private readonly directory: Directory,
-    @Inject(AllowedOrigins) private readonly allowedOrigins: AllowedOrigins,
-    @Inject(OrganizationChangedSignals) private readonly signals: OrganizationChangedSignals,
+    @Inject(DirectorySignals) private readonly signals: DirectorySignals,
   ) {}
 
   @Get(':id')
@@ -51,8 +50,7 @@ export class OrganizationSettingsController {
       widgetOpenDelaySeconds: request.widget_open_delay_seconds,
     });
     if (!organization) throw unknownOrganization(organizationId);
-    this.allowedOrigins.forget(organizationId);
-    this.signals.publish({ organization_id: organizationId });
+    this.signals.organizationChanged({ organization_id: organizationId });
     return settingsOf(organization);
   }
 }

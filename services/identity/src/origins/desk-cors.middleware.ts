@@ -1,7 +1,7 @@
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import cors from 'cors';
-import { DeskOrigins } from './desk-origins.js';
+import { DeskOrigins } from '@livedesk/auth';
 
 /**
  * CORS of the agent token endpoint for a desk served from another origin (`DESK_ORIGINS`); the

@@ -3,7 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import type { Kysely } from 'kysely';
 import type { Redis } from 'ioredis';
 import { DATABASE, REDIS, schemaMigrator, SERVICE_CONFIG } from '@livedesk/service-kit';
-import type { GatewayConfig } from '../gateway-config.js';
+import type { IdentityConfig } from './identity-config.js';
 import { AgentLogin } from './agent-login.js';
 import { ApiErrorFilter } from '@livedesk/service-kit';
 import { CustomerLogin } from './customer-login.js';
@@ -12,41 +12,39 @@ import { Directory } from './directory.js';
 import { DirectoryLookupController } from './directory-lookup.controller.js';
 import { migrateDirectory } from './migrate-directory.js';
 import type { DirectoryTables } from './directory-tables.js';
-import { InstallationSecrets } from '@livedesk/auth';
+import { AllowedOrigins, DeskOrigins, InstallationSecrets, OriginChecks, TokenService } from '@livedesk/auth';
 import { OrganizationsController } from './organizations.controller.js';
 import { PasswordHasher } from './password-hasher.js';
 import { SetupAccess } from './setup-access.js';
 import { TokenController } from './token.controller.js';
-import { TokenService } from '@livedesk/auth';
 import { ClientAddress } from './throttling/client-address.js';
 import { CustomerTokenThrottle } from './throttling/customer-token-throttle.js';
 import { LoginThrottle } from './throttling/login-throttle.js';
 import { VerificationGate } from './throttling/verification-gate.js';
-import { AllowedOrigins } from './origins/allowed-origins.js';
 import { CustomerCors } from './origins/customer-cors.middleware.js';
 import { DeskCors } from './origins/desk-cors.middleware.js';
-import { DeskOrigins } from './origins/desk-origins.js';
-import { OriginChecks } from './origins/origin-checks.js';
+import { WidgetSettingsController } from './organizations/widget-settings.controller.js';
 
 /**
  * Who is who: organizations, groups, agents and customers (the `directory` schema), the
- * gateway's tokens, and the HTTP endpoints that issue them and set organizations up.
- * Needs `DATABASE` and `SERVICE_CONFIG` (a `GatewayConfig`), which ServiceKitModule provides.
+ * tokens, and the HTTP endpoints that issue them, set organizations up and give the widget its
+ * settings. Needs `DATABASE`, `REDIS` and `SERVICE_CONFIG` (an `IdentityConfig`), which
+ * ServiceKitModule provides; no NATS (the integration tests run it alone, see testing/).
  *
  * It also installs `ApiErrorFilter` globally: every failed `/v1/` HTTP request answers
  * `{error: {code, message}}`, even one that fails before reaching a controller.
  */
 @Module({
-  controllers: [TokenController, OrganizationsController, DirectoryLookupController],
+  controllers: [TokenController, OrganizationsController, WidgetSettingsController, DirectoryLookupController],
   providers: [
     {
       provide: InstallationSecrets,
-      useFactory: (config: GatewayConfig) => InstallationSecrets.fromConfig(config, new Logger('Identity')),
+      useFactory: (config: IdentityConfig) => InstallationSecrets.fromConfig(config, new Logger('Identity')),
       inject: [SERVICE_CONFIG],
     },
     {
       provide: TokenService,
-      useFactory: (config: GatewayConfig, secrets: InstallationSecrets) =>
+      useFactory: (config: IdentityConfig, secrets: InstallationSecrets) =>
         new TokenService({
           secret: secrets.jwtSecret,
           agentTtlSeconds: config.AGENT_TOKEN_TTL_SECONDS,
@@ -60,11 +58,11 @@ import { OriginChecks } from './origins/origin-checks.js';
       useFactory: (db: Kysely<DirectoryTables>, passwords: PasswordHasher) => new Directory(db, passwords),
       inject: [DATABASE, PasswordHasher],
     },
-    { provide: ClientAddress, useFactory: (config: GatewayConfig) => new ClientAddress(config.TRUSTED_PROXIES), inject: [SERVICE_CONFIG] },
+    { provide: ClientAddress, useFactory: (config: IdentityConfig) => new ClientAddress([...config.TRUSTED_GATEWAYS, ...config.TRUSTED_PROXIES]), inject: [SERVICE_CONFIG] },
     {
       provide: LoginThrottle,
       // Keys under the subject prefix, like every other key of the deployment (and of each test run).
-      useFactory: (config: GatewayConfig, redis: Redis) =>
+      useFactory: (config: IdentityConfig, redis: Redis) =>
         new LoginThrottle(redis, `throttle:{${config.LIVEDESK_SUBJECT_PREFIX}}`, {
           freeFailuresPerAccount: config.LOGIN_FREE_FAILURES_PER_ACCOUNT,
           freeFailuresPerAddress: config.LOGIN_FREE_FAILURES_PER_ADDRESS,
@@ -75,7 +73,7 @@ import { OriginChecks } from './origins/origin-checks.js';
     },
     {
       provide: VerificationGate,
-      useFactory: (config: GatewayConfig) =>
+      useFactory: (config: IdentityConfig) =>
         new VerificationGate({
           concurrency: config.LOGIN_MAX_CONCURRENT_VERIFICATIONS,
           maxWaitingPerAccount: config.LOGIN_MAX_WAITING_PER_ACCOUNT,
@@ -85,7 +83,7 @@ import { OriginChecks } from './origins/origin-checks.js';
     },
     {
       provide: CustomerTokenThrottle,
-      useFactory: (config: GatewayConfig, redis: Redis) =>
+      useFactory: (config: IdentityConfig, redis: Redis) =>
         new CustomerTokenThrottle(redis, `throttle:{${config.LIVEDESK_SUBJECT_PREFIX}}`, config.CUSTOMER_TOKENS_PER_ADDRESS_PER_MINUTE),
       inject: [SERVICE_CONFIG, REDIS],
     },
@@ -108,10 +106,10 @@ import { OriginChecks } from './origins/origin-checks.js';
     },
     {
       provide: AllowedOrigins,
-      useFactory: (directory: Directory, config: GatewayConfig) => new AllowedOrigins(directory, config.ALLOWED_ORIGINS_CACHE_SECONDS * 1000),
+      useFactory: (directory: Directory, config: IdentityConfig) => new AllowedOrigins(directory, config.ALLOWED_ORIGINS_CACHE_SECONDS * 1000),
       inject: [Directory, SERVICE_CONFIG],
     },
-    { provide: DeskOrigins, useFactory: (config: GatewayConfig) => new DeskOrigins(config.DESK_ORIGINS), inject: [SERVICE_CONFIG] },
+    { provide: DeskOrigins, useFactory: (config: IdentityConfig) => new DeskOrigins(config.DESK_ORIGINS), inject: [SERVICE_CONFIG] },
     {
       provide: OriginChecks,
       useFactory: (origins: AllowedOrigins, desk: DeskOrigins) => new OriginChecks(origins, desk),
