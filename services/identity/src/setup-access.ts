@@ -8,7 +8,7 @@ export type SetupCaller = { kind: 'installation_admin' } | { kind: 'organization
 
 /**
  * Authorization of the setup endpoints (`POST /v1/organizations…`). `Authorization: Bearer`
- * carries either the installation admin token or a gateway token; a token that is neither
+ * carries either the installation admin token or a livedesk token; a token that is neither
  * answers 401, a valid token of someone who may not do this answers 403.
  */
 export class SetupAccess {
@@ -51,7 +51,7 @@ export class SetupAccess {
     if (!match) throw new IdentityError('authentication', 'an Authorization: Bearer <token> header is required');
     const credential = match[1]!;
     if (this.secrets.isAdminToken(credential)) return { kind: 'installation_admin' };
-    // Anything else must be a gateway token; verify throws InvalidTokenError (authentication).
+    // Anything else must be a livedesk token; verify throws InvalidTokenError (authentication).
     const principal = await this.tokens.verify(credential);
     if (principal.kind !== 'agent' || principal.role !== 'admin') return { kind: 'other' };
     // The role as the directory has it now, not as it was when the token was issued.

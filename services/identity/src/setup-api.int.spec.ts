@@ -7,8 +7,8 @@ const ADMIN_TOKEN = 'installation-admin-token-for-tests';
 
 describe('the setup API: organizations, agents, groups', () => {
   let database: TestDatabase;
-  let gateway: IdentityTestApp;
-  const post = (path: string, body: unknown, token?: string) => postJson(`${gateway.url}${path}`, body, token);
+  let service: IdentityTestApp;
+  const post = (path: string, body: unknown, token?: string) => postJson(`${service.url}${path}`, body, token);
 
   /** An organization and the token of one of its agents of `role`. */
   async function organizationWithAgent(role: 'agent' | 'supervisor' | 'admin', email: string) {
@@ -23,14 +23,14 @@ describe('the setup API: organizations, agents, groups', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    gateway = await startIdentityApp({
+    service = await startIdentityApp({
       databaseUrl: database.url,
       env: { LIVEDESK_ADMIN_TOKEN: ADMIN_TOKEN, LIVEDESK_JWT_SECRET: 'jwt-secret-of-the-setup-api-test-0123456789' },
     });
   });
 
   afterAll(async () => {
-    await gateway?.close();
+    await service?.close();
     await database?.drop();
   });
 
@@ -43,20 +43,20 @@ describe('the setup API: organizations, agents, groups', () => {
         identity_secret: expect.any(String),
         default_group_id: expect.any(String),
       });
-      const organization = await gateway.db
+      const organization = await service.db
         .selectFrom('directory.organizations')
         .selectAll()
         .where('id', '=', created.body.organization_id)
         .executeTakeFirstOrThrow();
       expect(organization).toMatchObject({ name: 'Acme', time_zone: 'Europe/Warsaw', default_group_id: created.body.default_group_id });
-      const group = await gateway.db.selectFrom('directory.groups').selectAll().where('id', '=', created.body.default_group_id).executeTakeFirstOrThrow();
+      const group = await service.db.selectFrom('directory.groups').selectAll().where('id', '=', created.body.default_group_id).executeTakeFirstOrThrow();
       expect(group).toMatchObject({ organization_id: created.body.organization_id, name: 'General', routing: 'auto' });
     });
 
     it('defaults the time zone to UTC and keeps a canonical spelling', async () => {
       const utc = await post('/v1/organizations', { name: 'No zone' }, ADMIN_TOKEN);
       const lower = await post('/v1/organizations', { name: 'Lower zone', time_zone: 'america/new_york' }, ADMIN_TOKEN);
-      const zones = await gateway.db
+      const zones = await service.db
         .selectFrom('directory.organizations')
         .select(['id', 'time_zone'])
         .where('id', 'in', [utc.body.organization_id, lower.body.organization_id])
@@ -74,7 +74,7 @@ describe('the setup API: organizations, agents, groups', () => {
       const wrong = await post('/v1/organizations', { name: 'Nope' }, `${ADMIN_TOKEN}x`);
       expect(wrong.status).toBe(401);
       expect(wrong.body.error.code).toBe('authentication');
-      const basic = await fetch(`${gateway.url}/v1/organizations`, {
+      const basic = await fetch(`${service.url}/v1/organizations`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Basic ${ADMIN_TOKEN}` },
         body: '{"name":"Nope"}',
@@ -138,11 +138,11 @@ describe('the setup API: organizations, agents, groups', () => {
       );
       expect(created.status).toBe(201);
       expect(created.body).toEqual({ agent_id: expect.any(String), api_key: expect.stringMatching(/^ldk_[0-9a-f]{32}_[A-Za-z0-9_-]{43}$/) });
-      const row = await gateway.db.selectFrom('directory.agents').selectAll().where('id', '=', created.body.agent_id).executeTakeFirstOrThrow();
+      const row = await service.db.selectFrom('directory.agents').selectAll().where('id', '=', created.body.agent_id).executeTakeFirstOrThrow();
       expect(row).toMatchObject({ organization_id: organizationId, email: 'ann.smith@example.com', role: 'supervisor', kind: 'human', max_chats: 4 });
       expect(row.password_hash).toMatch(/^\$argon2id\$/);
       expect(created.body.api_key).not.toContain(row.api_key_hash.toString('base64url'));
-      const groups = await gateway.db.selectFrom('directory.agent_groups').select('group_id').where('agent_id', '=', created.body.agent_id).execute();
+      const groups = await service.db.selectFrom('directory.agent_groups').select('group_id').where('agent_id', '=', created.body.agent_id).execute();
       expect(groups.map((group) => group.group_id).sort()).toEqual([defaultGroupId, supportGroupId].sort());
     });
 
@@ -153,7 +153,7 @@ describe('the setup API: organizations, agents, groups', () => {
         ADMIN_TOKEN,
       );
       expect(created.status).toBe(201);
-      const row = await gateway.db.selectFrom('directory.agents').selectAll().where('id', '=', created.body.agent_id).executeTakeFirstOrThrow();
+      const row = await service.db.selectFrom('directory.agents').selectAll().where('id', '=', created.body.agent_id).executeTakeFirstOrThrow();
       expect(row).toMatchObject({ kind: 'human', max_chats: null });
     });
 
@@ -178,7 +178,7 @@ describe('the setup API: organizations, agents, groups', () => {
       expect(foreign.body.error).toEqual({ code: 'validation', message: `groups: no group "${elsewhere.body.default_group_id}" in this organization` });
       const unknown = await post(`/v1/organizations/${organizationId}/agents`, { ...body, groups: ['no-such-group'] }, ADMIN_TOKEN);
       expect(unknown.status).toBe(400);
-      const rows = await gateway.db.selectFrom('directory.agents').select('id').where('email', '=', 'grouped@example.com').execute();
+      const rows = await service.db.selectFrom('directory.agents').select('id').where('email', '=', 'grouped@example.com').execute();
       expect(rows).toEqual([]);
     });
 
@@ -210,7 +210,7 @@ describe('the setup API: organizations, agents, groups', () => {
       const sales = await post(`/v1/organizations/${organizationId}/groups`, { name: 'Sales', routing: 'manual' }, ADMIN_TOKEN);
       expect(sales.status).toBe(201);
       expect(sales.body).toEqual({ group_id: expect.any(String) });
-      const row = await gateway.db.selectFrom('directory.groups').selectAll().where('id', '=', sales.body.group_id).executeTakeFirstOrThrow();
+      const row = await service.db.selectFrom('directory.groups').selectAll().where('id', '=', sales.body.group_id).executeTakeFirstOrThrow();
       expect(row).toMatchObject({ organization_id: organizationId, name: 'Sales', routing: 'manual' });
 
       const again = await post(`/v1/organizations/${organizationId}/groups`, { name: 'Sales' }, ADMIN_TOKEN);

@@ -15,21 +15,21 @@ function signIdentity(secret: string, claims: Record<string, unknown>, expiresIn
 
 describe('POST /v1/agent/token and POST /v1/customer/token', () => {
   let database: TestDatabase;
-  let gateway: IdentityTestApp;
+  let service: IdentityTestApp;
   let tokens: TokenService;
   let organizationId: string;
   let identitySecret: string;
   let agentId: string;
   let apiKey: string;
-  const post = (path: string, body: unknown, token?: string) => postJson(`${gateway.url}${path}`, body, token);
+  const post = (path: string, body: unknown, token?: string) => postJson(`${service.url}${path}`, body, token);
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    gateway = await startIdentityApp({
+    service = await startIdentityApp({
       databaseUrl: database.url,
       env: { LIVEDESK_ADMIN_TOKEN: ADMIN_TOKEN, LIVEDESK_JWT_SECRET: JWT_SECRET, AGENT_TOKEN_TTL_SECONDS: '3600', CUSTOMER_TOKEN_TTL_SECONDS: '7200' },
     });
-    tokens = gateway.app.get(TokenService);
+    tokens = service.app.get(TokenService);
     const organization = await post('/v1/organizations', { name: 'Tokens & Co' }, ADMIN_TOKEN);
     organizationId = organization.body.organization_id;
     identitySecret = organization.body.identity_secret;
@@ -43,7 +43,7 @@ describe('POST /v1/agent/token and POST /v1/customer/token', () => {
   });
 
   afterAll(async () => {
-    await gateway?.close();
+    await service?.close();
     await database?.drop();
   });
 
@@ -121,7 +121,7 @@ describe('POST /v1/agent/token and POST /v1/customer/token', () => {
       const b = await tokens.verify(second.body.token);
       expect(b).toEqual(a);
       const customerId = a.kind === 'customer' ? a.customerId : '';
-      const row = await gateway.db.selectFrom('directory.customers').selectAll().where('id', '=', customerId).executeTakeFirstOrThrow();
+      const row = await service.db.selectFrom('directory.customers').selectAll().where('id', '=', customerId).executeTakeFirstOrThrow();
       expect(row).toMatchObject({ organization_id: organizationId, external_id: 'site-user-42', email: 'dana@example.com', name: 'Dana Smith' });
 
       const other = await post('/v1/customer/token', {
@@ -194,7 +194,7 @@ describe('POST /v1/agent/token and POST /v1/customer/token', () => {
     });
   });
 
-  describe("the gateway's tokens", () => {
+  describe("the identity service's tokens", () => {
     it('do not verify once expired, nor when signed with another key', async () => {
       const login = await post('/v1/agent/token', { email: 'carol@example.com', password: 'carol-password' });
       const later = new TokenService({ secret: JWT_SECRET, agentTtlSeconds: 3600, customerTtlSeconds: 7200, now: () => new Date(Date.now() + 3_601_000) });

@@ -13,7 +13,7 @@ const DESK = 'https://desk.example:8443';
 // CORS and origin checks of the token endpoints over real HTTP (docs/security.md, "Origins").
 describe('origins of the token endpoints', () => {
   let database: TestDatabase;
-  let gateway: IdentityTestApp;
+  let service: IdentityTestApp;
   let shopOrganization: string;
   let otherOrganization: string;
 
@@ -23,14 +23,14 @@ describe('origins of the token endpoints', () => {
     if (origin !== undefined) headers.origin = origin;
     if (method === 'OPTIONS') Object.assign(headers, { 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' });
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`${gateway.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const response = await fetch(`${service.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
     const text = await response.text();
     return { status: response.status, headers: response.headers, body: text === '' ? undefined : (JSON.parse(text) as any) };
   }
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    gateway = await startIdentityApp({
+    service = await startIdentityApp({
       databaseUrl: database.url,
       env: {
         LIVEDESK_ADMIN_TOKEN: ADMIN_TOKEN,
@@ -38,20 +38,20 @@ describe('origins of the token endpoints', () => {
         DESK_ORIGINS: `${DESK.toUpperCase()}, http://localhost:5173`,
       },
     });
-    const directory = gateway.app.get(Directory);
-    shopOrganization = (await postJson(`${gateway.url}/v1/organizations`, { name: 'Shop' }, ADMIN_TOKEN)).body.organization_id;
-    otherOrganization = (await postJson(`${gateway.url}/v1/organizations`, { name: 'Other shop' }, ADMIN_TOKEN)).body.organization_id;
+    const directory = service.app.get(Directory);
+    shopOrganization = (await postJson(`${service.url}/v1/organizations`, { name: 'Shop' }, ADMIN_TOKEN)).body.organization_id;
+    otherOrganization = (await postJson(`${service.url}/v1/organizations`, { name: 'Other shop' }, ADMIN_TOKEN)).body.organization_id;
     await directory.updateOrganization(shopOrganization, { allowedOrigins: [SHOP] });
     await directory.updateOrganization(otherOrganization, { allowedOrigins: [OTHER_SHOP] });
     await postJson(
-      `${gateway.url}/v1/organizations/${shopOrganization}/agents`,
+      `${service.url}/v1/organizations/${shopOrganization}/agents`,
       { email: 'ada@shop.example', name: 'Ada', password: 'password-123', role: 'agent' },
       ADMIN_TOKEN,
     );
   });
 
   afterAll(async () => {
-    await gateway?.close();
+    await service?.close();
     await database?.drop();
   });
 
@@ -106,7 +106,7 @@ describe('origins of the token endpoints', () => {
     });
 
     it('refuses every browser origin for an organization that lists none', async () => {
-      const bare = (await postJson(`${gateway.url}/v1/organizations`, { name: 'No site yet' }, ADMIN_TOKEN)).body.organization_id;
+      const bare = (await postJson(`${service.url}/v1/organizations`, { name: 'No site yet' }, ADMIN_TOKEN)).body.organization_id;
       const refused = await request('POST', '/v1/customer/token', SHOP, { organization_id: bare });
       expect(refused.status).toBe(403);
       expect((await request('POST', '/v1/customer/token', undefined, { organization_id: bare })).status).toBe(200);
@@ -122,7 +122,7 @@ describe('origins of the token endpoints', () => {
     const credentials = { email: 'ada@shop.example', password: 'password-123' };
 
     it("accepts the gateway's own origin and the DESK_ORIGINS, with CORS for the latter", async () => {
-      const own = await request('POST', '/v1/agent/token', gateway.url, credentials);
+      const own = await request('POST', '/v1/agent/token', service.url, credentials);
       expect(own.status).toBe(200);
       const desk = await request('POST', '/v1/agent/token', DESK, credentials);
       expect(desk.status).toBe(200);

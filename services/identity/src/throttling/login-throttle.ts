@@ -15,7 +15,7 @@ type Scope = 'account' | 'address';
 
 /**
  * Wrong passwords, counted per account and per client address in Redis (so the count holds
- * across gateway replicas), and the lockouts they earn (`lockoutSeconds`). A locked-out
+ * across identity replicas), and the lockouts they earn (`lockoutSeconds`). A locked-out
  * attempt is refused before any password is hashed: 429 `rate_limited` with `Retry-After`.
  * Unknown emails are counted like known ones, so the answers do not tell which exist. While
  * Redis does not answer, each replica counts on its own (the library's insurance limiter in
