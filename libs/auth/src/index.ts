@@ -12,3 +12,4 @@ export { DeskOrigins, parseDeskOrigins } from './origins/desk-origins.js';
 export { OriginChecks } from './origins/origin-checks.js';
 export { ORIGIN_NOT_ALLOWED, originNotAllowed } from './origins/origin-refusal.js';
 export { originConfigShape, type OriginConfig } from './origins/origin-config.js';
+export { originProviders } from './origins/origin-providers.js';

@@ -9,7 +9,7 @@ import {
   type AgentChangedSignal,
 } from '@livedesk/contracts';
 import { AllowedOrigins } from '@livedesk/auth';
-import { NATS_CONNECTION } from '@livedesk/messaging';
+import { followSignals, NATS_CONNECTION } from '@livedesk/messaging';
 import { SERVICE_CONFIG, type ServiceConfig } from '@livedesk/service-kit';
 
 /**
@@ -40,20 +40,13 @@ export class DirectorySignals implements OnApplicationBootstrap, OnApplicationSh
   }
 
   onApplicationBootstrap(): void {
-    this.subscription = this.nats.subscribe(signalSubjectWildcard(this.config.LIVEDESK_SUBJECT_PREFIX, ORGANIZATION_CHANGED_SIGNAL), {
-      callback: (error, message) => {
-        if (error) return;
-        let json: unknown;
-        try {
-          json = JSON.parse(message.string());
-        } catch {
-          json = undefined;
-        }
-        const signal = OrganizationChangedSignal.safeParse(json);
-        if (signal.success) this.allowedOrigins.forget(signal.data.organization_id);
-        else this.logger.warn({ subject: message.subject }, 'malformed organization_changed signal dropped');
-      },
-    });
+    this.subscription = followSignals(
+      this.nats,
+      signalSubjectWildcard(this.config.LIVEDESK_SUBJECT_PREFIX, ORGANIZATION_CHANGED_SIGNAL),
+      OrganizationChangedSignal,
+      (signal) => this.allowedOrigins.forget(signal.organization_id),
+      this.logger,
+    );
   }
 
   onApplicationShutdown(): void {

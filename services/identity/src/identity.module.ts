@@ -12,7 +12,7 @@ import { Directory } from './directory.js';
 import { DirectoryLookupController } from './directory-lookup.controller.js';
 import { migrateDirectory } from './migrate-directory.js';
 import type { DirectoryTables } from './directory-tables.js';
-import { AllowedOrigins, DeskOrigins, InstallationSecrets, OriginChecks, TokenService } from '@livedesk/auth';
+import { AllowedOrigins, InstallationSecrets, OriginChecks, originProviders, TokenService } from '@livedesk/auth';
 import { OrganizationsController } from './organizations.controller.js';
 import { PasswordHasher } from './password-hasher.js';
 import { SetupAccess } from './setup-access.js';
@@ -104,17 +104,7 @@ import { WidgetSettingsController } from './organizations/widget-settings.contro
       useFactory: (db: Kysely<DirectoryTables>) => new CannedResponses(db as Kysely<any>),
       inject: [DATABASE],
     },
-    {
-      provide: AllowedOrigins,
-      useFactory: (directory: Directory, config: IdentityConfig) => new AllowedOrigins(directory, config.ALLOWED_ORIGINS_CACHE_SECONDS * 1000),
-      inject: [Directory, SERVICE_CONFIG],
-    },
-    { provide: DeskOrigins, useFactory: (config: IdentityConfig) => new DeskOrigins(config.DESK_ORIGINS), inject: [SERVICE_CONFIG] },
-    {
-      provide: OriginChecks,
-      useFactory: (origins: AllowedOrigins, desk: DeskOrigins) => new OriginChecks(origins, desk),
-      inject: [AllowedOrigins, DeskOrigins],
-    },
+    ...originProviders(Directory),
     CustomerCors,
     DeskCors,
     ...schemaMigrator(migrateDirectory),

@@ -3,8 +3,6 @@ import { LRUCache } from 'lru-cache';
 import {
   directoryPattern,
   directoryQueries,
-  type AgentKind,
-  type AgentRole,
   type DirectoryAgentRecord,
   type DirectoryGroupRecord,
   type DirectoryQuery,
@@ -15,27 +13,6 @@ import type { AllowedOriginsSource } from '@livedesk/auth';
 import { CommandClient, sendCommand } from '@livedesk/messaging';
 import { SERVICE_CONFIG } from '@livedesk/service-kit';
 import type { RtmConfig } from '../rtm/rtm-config.js';
-
-export interface DirectoryAgent {
-  id: string;
-  organizationId: string;
-  email: string;
-  name: string;
-  /** The name customers see; null: `name`. */
-  displayName: string | null;
-  avatarUrl: string | null;
-  role: AgentRole;
-  kind: AgentKind;
-  maxChats: number | null;
-  groupIds: string[];
-  disabled: boolean;
-}
-
-export interface DirectoryGroup {
-  id: string;
-  name: string;
-  routing: 'auto' | 'manual';
-}
 
 /** What customers see of an agent (`AgentPublicProfile` of the contracts). */
 export interface AgentProfile {
@@ -52,7 +29,7 @@ const PROFILES_BATCH = 500;
 
 /**
  * The directory as the gateway reads it: the identity service's `directoryQueries` over NATS
- * request/reply, replies parsed. The gateway never reads the directory's tables. What never
+ * request/reply, replies parsed (agents and groups as the contracts' records). The gateway never reads the directory's tables. What never
  * changes once created (an organization's default group, a group) is kept a minute, found
  * records only; agents are asked every time, since a disabled agent must be refused at once.
  * The public profiles and allowed origins have caches of their own, forgotten on the
@@ -63,7 +40,7 @@ const PROFILES_BATCH = 500;
 export class DirectoryClient implements AllowedOriginsSource {
   private readonly timeoutMs: number;
   private readonly defaultGroups = new LRUCache<string, string>({ max: 10_000, ttl: STABLE_RECORDS_TTL_MS });
-  private readonly groups = new LRUCache<string, DirectoryGroup>({ max: 10_000, ttl: STABLE_RECORDS_TTL_MS });
+  private readonly groups = new LRUCache<string, DirectoryGroupRecord>({ max: 10_000, ttl: STABLE_RECORDS_TTL_MS });
 
   constructor(
     private readonly client: CommandClient,
@@ -88,30 +65,29 @@ export class DirectoryClient implements AllowedOriginsSource {
     return organization?.allowed_origins;
   }
 
-  async getGroup(organizationId: string, groupId: string): Promise<DirectoryGroup | undefined> {
+  async getGroup(organizationId: string, groupId: string): Promise<DirectoryGroupRecord | undefined> {
     const key = `${organizationId}/${groupId}`;
     const cached = this.groups.get(key);
     if (cached) return cached;
     const { group } = await this.query('group', { organization_id: organizationId, group_id: groupId });
     if (!group) return undefined;
-    const found = groupOf(group);
-    this.groups.set(key, found);
-    return found;
+    this.groups.set(key, group);
+    return group;
   }
 
-  async listGroups(organizationId: string): Promise<DirectoryGroup[]> {
-    return (await this.query('groups', { organization_id: organizationId })).groups.map(groupOf);
+  async listGroups(organizationId: string): Promise<DirectoryGroupRecord[]> {
+    return (await this.query('groups', { organization_id: organizationId })).groups;
   }
 
-  async getAgent(organizationId: string, agentId: string): Promise<DirectoryAgent | undefined> {
+  async getAgent(organizationId: string, agentId: string): Promise<DirectoryAgentRecord | undefined> {
     const { agent } = await this.query('agent', { organization_id: organizationId, agent_id: agentId });
-    return agent ? agentOf(agent) : undefined;
+    return agent ?? undefined;
   }
 
   /** The organization's enabled agents (of one group with `groupId`), ordered by id. */
-  async listEnabledAgents(organizationId: string, filter: { groupId?: string } = {}): Promise<DirectoryAgent[]> {
+  async listEnabledAgents(organizationId: string, filter: { groupId?: string } = {}): Promise<DirectoryAgentRecord[]> {
     const { agents } = await this.query('agents', { organization_id: organizationId, enabled_only: true, ...groupFilter(filter) });
-    return agents.map(agentOf);
+    return agents;
   }
 
   /** Ids of the organization's agents (of one group with `groupId`), disabled ones included, ordered by id. */
@@ -150,24 +126,4 @@ export class DirectoryClient implements AllowedOriginsSource {
 
 function groupFilter(filter: { groupId?: string }): { group_id?: string } {
   return filter.groupId === undefined ? {} : { group_id: filter.groupId };
-}
-
-function groupOf(group: DirectoryGroupRecord): DirectoryGroup {
-  return { id: group.group_id, name: group.name, routing: group.routing };
-}
-
-function agentOf(agent: DirectoryAgentRecord): DirectoryAgent {
-  return {
-    id: agent.agent_id,
-    organizationId: agent.organization_id,
-    email: agent.email,
-    name: agent.name,
-    displayName: agent.display_name,
-    avatarUrl: agent.avatar_url,
-    role: agent.role,
-    kind: agent.kind,
-    maxChats: agent.max_chats,
-    groupIds: agent.group_ids,
-    disabled: agent.disabled,
-  };
 }

@@ -102,8 +102,8 @@ export class AgentActions {
     });
     return {
       agent: {
-        agent_id: agent.id,
-        organization_id: agent.organizationId,
+        agent_id: agent.agent_id,
+        organization_id: agent.organization_id,
         name: agent.name,
         email: agent.email,
         role: agent.role,
@@ -146,10 +146,10 @@ export class AgentActions {
     if ('agent_id' in target) {
       const agent = await this.directory.getAgent(organizationId, target.agent_id);
       if (!agent) throw new RtmError('not_found', `agent ${target.agent_id} does not exist`, 'agent_not_found');
-      return { agent_id: agent.id, agent_kind: agent.kind };
+      return { agent_id: agent.agent_id, agent_kind: agent.kind };
     }
     const group = await this.directory.getGroup(organizationId, target.group_id);
     if (!group) throw new RtmError('not_found', `group ${target.group_id} does not exist`, 'group_not_found');
-    return { group_id: group.id };
+    return { group_id: group.group_id };
   }
 }

@@ -119,6 +119,6 @@ export class CustomerActions {
     }
     const group = await this.directory.getGroup(organizationId, groupId);
     if (!group) throw new RtmError('not_found', `group ${groupId} does not exist`, 'group_not_found');
-    return group.id;
+    return group.group_id;
   }
 }

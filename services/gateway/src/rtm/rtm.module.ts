@@ -1,8 +1,6 @@
 import { Module } from '@nestjs/common';
-import { AllowedOrigins, AuthModule, DeskOrigins, OriginChecks } from '@livedesk/auth';
-import { SERVICE_CONFIG } from '@livedesk/service-kit';
+import { AuthModule, originProviders } from '@livedesk/auth';
 import { DirectoryClient } from '../directory/directory-client.js';
-import type { GatewayConfig } from '../gateway-config.js';
 import { AgentActions } from './agent-actions.js';
 import { AgentChangedSignals } from './agents/agent-changed-signals.js';
 import { AgentProfiles } from './agents/agent-profiles.js';
@@ -40,17 +38,7 @@ import { VisitorSignals } from './visitors/visitor-signals.js';
     DirectoryClient,
     // Public profiles are kept 30 s; a PATCH of the agent makes every replica forget one at once.
     { provide: AgentProfiles, useFactory: (directory: DirectoryClient) => new AgentProfiles(directory, 30_000), inject: [DirectoryClient] },
-    {
-      provide: AllowedOrigins,
-      useFactory: (directory: DirectoryClient, config: GatewayConfig) => new AllowedOrigins(directory, config.ALLOWED_ORIGINS_CACHE_SECONDS * 1000),
-      inject: [DirectoryClient, SERVICE_CONFIG],
-    },
-    { provide: DeskOrigins, useFactory: (config: GatewayConfig) => new DeskOrigins(config.DESK_ORIGINS), inject: [SERVICE_CONFIG] },
-    {
-      provide: OriginChecks,
-      useFactory: (origins: AllowedOrigins, desk: DeskOrigins) => new OriginChecks(origins, desk),
-      inject: [AllowedOrigins, DeskOrigins],
-    },
+    ...originProviders(DirectoryClient),
     AgentChangedSignals,
     OrganizationChangedSignals,
     RtmMetrics,
