@@ -29,9 +29,10 @@ const PROFILES_BATCH = 500;
 
 /**
  * The directory as the gateway reads it: the identity service's `directoryQueries` over NATS
- * request/reply, replies parsed (agents and groups as the contracts' records). The gateway never reads the directory's tables. What never
- * changes once created (an organization's default group, a group) is kept a minute, found
- * records only; agents are asked every time, since a disabled agent must be refused at once.
+ * request/reply, replies parsed (agents and groups as the contracts' records); the gateway never
+ * reads the directory's tables. What never changes once created (an organization's default
+ * group, a group) is kept a minute, found records only; agents are asked every time, since a
+ * disabled agent must be refused at once.
  * The public profiles and allowed origins have caches of their own, forgotten on the
  * identity service's signals (AgentProfiles, AllowedOrigins). An identity service that does not
  * answer fails the request with `unavailable`, like any other service.
