@@ -27,27 +27,48 @@ const VISITOR_WINDOW_MS = 5 * 60_000;
 const REFRESH_MS = 30_000;
 /** A reply whose answer was lost with the connection is sent again (same client id, stored once) this many times. */
 const SEND_ATTEMPTS = 6;
+/** Failures that mean the connection, not the request: the SDK reconnects and the desk reads again. */
+const CONNECTION_LOST: ReadonlySet<string> = new Set(['timeout', 'disconnected', 'unavailable']);
 
 function newClientId(): string {
   // randomUUID needs a secure context; a desk served over plain http on a LAN host has none.
   return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
 }
 
-/** Who wrote a message: "You" for this agent's own, a colleague by their display name, else the author's kind. */
-function authorOf(event: ChatEventView, me: string, agentNames: ReadonlyMap<string, string>): { kind: string; label: string } {
+/** A colleague as `list_agents` describes them: the name customers see and their picture, if any. */
+interface Colleague {
+  name: string;
+  avatarUrl: string | null;
+}
+
+/**
+ * Who wrote a message: "You" for this agent's own, a colleague by their display name (and
+ * avatar, when they have one), else the author's kind.
+ */
+function authorOf(event: ChatEventView, me: string, colleagues: ReadonlyMap<string, Colleague>): { kind: string; label: string; avatarUrl?: string } {
   const author = event.data.author as { kind?: string; id?: string; name?: string; display_name?: string } | undefined;
   const kind = author?.kind ?? 'system';
   if (author?.id === me) return { kind, label: 'You' };
-  const named = author?.display_name ?? author?.name ?? (kind === 'agent' && author?.id ? agentNames.get(author.id) : undefined);
-  return { kind, label: named ?? AUTHOR_LABELS[kind] ?? kind };
+  const colleague = (kind === 'agent' || kind === 'bot') && author?.id ? colleagues.get(author.id) : undefined;
+  const named = author?.display_name ?? author?.name ?? colleague?.name;
+  return { kind, label: named ?? AUTHOR_LABELS[kind] ?? kind, ...(colleague?.avatarUrl ? { avatarUrl: colleague.avatarUrl } : {}) };
 }
 
 /** One line of transcript for an event, or undefined for events the desk does not show. */
-function describe(event: ChatEventView, me: string, agentNames: ReadonlyMap<string, string>): { kind: string; who?: string; text: string } | undefined {
+function describe(
+  event: ChatEventView,
+  me: string,
+  colleagues: ReadonlyMap<string, Colleague>,
+): { kind: string; who?: string; avatarUrl?: string; text: string } | undefined {
   switch (event.type) {
     case 'MessagePosted': {
-      const author = authorOf(event, me, agentNames);
-      return { kind: author.kind, who: author.label, text: String(event.data.text ?? '') };
+      const author = authorOf(event, me, colleagues);
+      return { kind: author.kind, who: author.label, ...(author.avatarUrl ? { avatarUrl: author.avatarUrl } : {}), text: String(event.data.text ?? '') };
+    }
+    case 'InternalNotePosted': {
+      // An internal note: agents only, shown apart from the messages the customer sees.
+      const author = authorOf(event, me, colleagues);
+      return { kind: 'note', who: author.label, ...(author.avatarUrl ? { avatarUrl: author.avatarUrl } : {}), text: String(event.data.text ?? '') };
     }
     case 'ConversationStarted':
       return { kind: 'system', text: 'Chat started' };
@@ -68,6 +89,11 @@ function describe(event: ChatEventView, me: string, agentNames: ReadonlyMap<stri
   }
 }
 
+/** An agent's picture beside their name (the name is the text next to it, so no alt text of its own). */
+function avatar(url: string): HTMLImageElement {
+  return h('img', { class: 'avatar', src: url, alt: '', width: '20', height: '20', referrerpolicy: 'no-referrer' });
+}
+
 function isSupervisor(role: string): boolean {
   return role === 'supervisor' || role === 'admin';
 }
@@ -78,10 +104,11 @@ export class Desk {
   private readonly events = new Map<string, Map<number, ChatEventView>>();
   private selected: string | undefined;
   private readonly typing = new Map<string, string>();
-  /** Replies sent and not yet stored, by chat: shown as "Sending…" below the transcript, by client id. */
-  private readonly sending = new Map<string, Map<string, string>>();
+  /** Replies and notes sent and not yet stored, by chat: shown as "Sending…" below the transcript, by client id. */
+  private readonly sending = new Map<string, Map<string, { text: string; note: boolean }>>();
   private readonly visitors = new Map<string, Visitor>();
-  private readonly agentNames = new Map<string, string>();
+  /** The organization's agents from `list_agents`: names and avatars on colleagues' messages and transfer targets. */
+  private readonly colleagues = new Map<string, Colleague>();
   /** The organization's queued and active chats in the server's order (supervisors only). */
   private activeIds: string[] = [];
   private readonly supervisor: boolean;
@@ -98,9 +125,14 @@ export class Desk {
   private readonly typingLine = h('p', { id: 'typing', 'aria-live': 'polite' });
   private readonly message = h('textarea', { id: 'message', rows: '2' });
   private readonly sendButton = h('button', { type: 'submit', text: 'Send' });
+  /** Reply (to the customer) or Note (internal, agents only): what the composer sends. */
+  private readonly replyMode = h('input', { id: 'mode-reply', type: 'radio', name: 'compose-mode', value: 'reply', checked: true });
+  private readonly noteMode = h('input', { id: 'mode-note', type: 'radio', name: 'compose-mode', value: 'note' });
   private readonly joinButton = h('button', { type: 'button', text: 'Join chat' });
   private readonly resolveButton = h('button', { type: 'button', text: 'Resolve' });
   private readonly target = h('select', { id: 'transfer-target' });
+  /** The avatar of the agent chosen as transfer target (an option cannot show a picture). */
+  private readonly targetAvatar = h('img', { id: 'transfer-avatar', class: 'avatar', alt: '', hidden: true });
   private readonly transferButton = h('button', { type: 'button', text: 'Transfer' });
   private readonly ticketSubject = h('input', { id: 'ticket-subject', type: 'text', maxlength: '512' });
   private readonly ticketButton = h('button', { type: 'button', text: 'Create ticket' });
@@ -207,15 +239,34 @@ export class Desk {
         (failure: unknown) => this.fail(failure),
       );
     });
+    const messageLabel = h('label', { for: 'message', text: 'Message' });
     const composer = h(
       'form',
       { id: 'composer', 'aria-label': 'Reply' },
-      h('label', { for: 'message', text: 'Message' }),
+      h(
+        'fieldset',
+        { 'aria-label': 'Send as' },
+        h('label', { for: 'mode-reply' }, this.replyMode, ' Reply'),
+        h('label', { for: 'mode-note' }, this.noteMode, ' Note (agents only)'),
+      ),
+      messageLabel,
       h('div', { class: 'composer-field' }, this.message, this.canned.list),
       this.sendButton,
       h('p', { id: 'composer-hint', class: 'hint', text: 'Enter sends, Shift+Enter adds a line, # offers the canned responses.' }),
     );
     this.message.setAttribute('aria-describedby', 'composer-hint');
+    const modeChanged = () => {
+      const note = this.noteMode.checked;
+      composer.classList.toggle('note-mode', note);
+      composer.setAttribute('aria-label', note ? 'Internal note' : 'Reply');
+      messageLabel.textContent = note ? 'Internal note (the customer never sees it)' : 'Message';
+      this.sendButton.textContent = note ? 'Add note' : 'Send';
+      // Writing a note is nothing the customer should see as "agent is typing".
+      if (note) this.ownTyping.stop();
+      this.renderChat();
+    };
+    this.replyMode.addEventListener('change', modeChanged);
+    this.noteMode.addEventListener('change', modeChanged);
     composer.addEventListener('submit', (event) => {
       event.preventDefault();
       this.send();
@@ -229,7 +280,7 @@ export class Desk {
     });
     this.message.addEventListener('input', () => {
       this.canned.update();
-      if (this.selected && !this.message.disabled) this.ownTyping.input(this.selected, this.message.value.trim() !== '');
+      if (this.selected && !this.message.disabled && !this.noteMode.checked) this.ownTyping.input(this.selected, this.message.value.trim() !== '');
     });
     this.message.addEventListener('blur', () => this.canned.close());
     this.joinButton.addEventListener('click', () => this.act(() => this.client.joinChat(this.selected!).then(() => this.refreshChats())));
@@ -249,6 +300,7 @@ export class Desk {
         this.renderChat();
       });
     });
+    this.target.addEventListener('change', () => this.showTargetAvatar());
     this.ticketButton.addEventListener('click', () => this.createTicket());
     this.chatPane.append(
       h(
@@ -259,6 +311,7 @@ export class Desk {
         this.joinButton,
         this.resolveButton,
         h('label', { for: 'transfer-target', text: 'Transfer to' }),
+        this.targetAvatar,
         this.target,
         this.transferButton,
       ),
@@ -350,7 +403,7 @@ export class Desk {
       this.renderList();
       if (this.selected) this.renderChat();
     } catch (failure) {
-      this.fail(failure);
+      this.readFailed(failure);
     }
   }
 
@@ -361,7 +414,7 @@ export class Desk {
       for (const visitor of visitors) this.visitors.set(visitor.visitor_id, visitor);
       this.renderVisitors();
     } catch (failure) {
-      this.fail(failure);
+      this.readFailed(failure);
     }
   }
 
@@ -370,7 +423,7 @@ export class Desk {
       const { canned_responses } = await this.client.request('list_canned_responses', {});
       this.canned.setResponses(canned_responses);
     } catch (failure) {
-      this.fail(failure);
+      this.readFailed(failure);
     }
   }
 
@@ -379,7 +432,7 @@ export class Desk {
       const [{ agents }, { groups }] = await Promise.all([this.client.request('list_agents', {}), this.client.request('list_groups', {})]);
       const options = [h('option', { value: '', text: 'Choose…' })];
       for (const agent of agents) {
-        this.agentNames.set(agent.agent_id, agent.display_name);
+        this.colleagues.set(agent.agent_id, { name: agent.display_name, avatarUrl: agent.avatar_url });
         if (agent.agent_id === this.login.agent.agent_id) continue;
         const state = agent.routing_status ?? 'unknown';
         options.push(h('option', { value: `agent:${agent.agent_id}`, text: `${agent.display_name} (${state})` }));
@@ -391,11 +444,21 @@ export class Desk {
       const chosen = this.target.value;
       this.target.replaceChildren(...options);
       if (options.some((option) => option.value === chosen)) this.target.value = chosen;
+      this.showTargetAvatar();
       if (this.supervisor) this.renderList();
       if (this.selected) this.renderTranscript(); // colleagues' names on their messages
     } catch (failure) {
-      this.fail(failure);
+      this.readFailed(failure);
     }
+  }
+
+  /** The chosen transfer target's picture beside the list, when the target is an agent with one. */
+  private showTargetAvatar(): void {
+    const [kind, id] = this.target.value.split(':');
+    const url = kind === 'agent' && id ? this.colleagues.get(id)?.avatarUrl : undefined;
+    if (url) this.targetAvatar.src = url;
+    else this.targetAvatar.removeAttribute('src');
+    this.targetAvatar.hidden = !url;
   }
 
   private select(chatId: string): void {
@@ -424,7 +487,7 @@ export class Desk {
     this.canned.close();
     this.ownTyping.stop();
     this.error.textContent = '';
-    this.sendMessage(chatId, text).catch((failure: unknown) => {
+    this.sendMessage(chatId, text, this.noteMode.checked).catch((failure: unknown) => {
       // Not stored: the text comes back to the box unless the agent wrote something else meanwhile.
       if (chatId === this.selected && !this.message.value) this.message.value = text;
       this.fail(failure);
@@ -436,16 +499,17 @@ export class Desk {
    * that holds frames) and `disconnected` when the socket drops before the answer; the same client
    * id goes again after the reconnect and the server keeps the first.
    */
-  private async sendMessage(chatId: string, text: string): Promise<void> {
+  private async sendMessage(chatId: string, text: string, note: boolean): Promise<void> {
     const clientId = newClientId();
     let pending = this.sending.get(chatId);
     if (!pending) this.sending.set(chatId, (pending = new Map()));
-    pending.set(clientId, text);
+    pending.set(clientId, { text, note });
     if (chatId === this.selected) this.renderTranscript();
     try {
       for (let attempt = 1; ; attempt++) {
         try {
-          await this.client.sendMessage(chatId, text, { clientId });
+          if (note) await this.client.sendNote(chatId, text, { clientId });
+          else await this.client.sendMessage(chatId, text, { clientId });
           return;
         } catch (failure) {
           const transient = failure instanceof LivedeskError && (failure.code === 'timeout' || failure.code === 'disconnected');
@@ -483,6 +547,16 @@ export class Desk {
     action().catch((failure: unknown) => this.fail(failure));
   }
 
+  /**
+   * A background read (lists, visitors, targets, canned responses) that failed. A lost or
+   * silent connection is shown by the connection state, and the reconnect reads everything
+   * again, so it leaves no error line behind; any other failure is shown.
+   */
+  private readFailed(failure: unknown): void {
+    if (failure instanceof LivedeskError && CONNECTION_LOST.has(failure.code)) return;
+    this.fail(failure);
+  }
+
   private fail(failure: unknown): void {
     this.error.textContent = failure instanceof Error ? failure.message : String(failure);
   }
@@ -501,8 +575,9 @@ export class Desk {
       );
       if (showAgent) {
         const agentId = entry.summary.assigned_agent_id;
-        const who = agentId ? (agentId === this.login.agent.agent_id ? 'you' : (this.agentNames.get(agentId) ?? 'an agent')) : 'queued';
-        button.append(h('span', { class: 'who', text: ` (${who})` }));
+        const who = agentId ? (agentId === this.login.agent.agent_id ? 'you' : (this.colleagues.get(agentId)?.name ?? 'an agent')) : 'queued';
+        const picture = agentId && agentId !== this.login.agent.agent_id ? this.colleagues.get(agentId)?.avatarUrl : undefined;
+        button.append(h('span', { class: 'who' }, ' (', ...(picture ? [avatar(picture)] : []), `${who})`));
       }
       if (entry.sla) button.append(h('span', { class: `sla ${entry.sla.kind}`, text: ` SLA ${entry.sla.kind}` }));
       if (entry.ended) button.append(h('span', { text: ` (${entry.ended.replaceAll('_', ' ')})` }));
@@ -533,8 +608,10 @@ export class Desk {
     this.joinButton.hidden = entry.queue !== 'queued' || !active;
     this.resolveButton.disabled = !mine || !active;
     this.transferButton.disabled = !mine || !active;
-    this.message.disabled = !mine || !active;
-    this.sendButton.disabled = !mine || !active;
+    // A reply needs the chat to be mine and open; a note fits any chat this agent can read, ended ones too.
+    const canWrite = this.noteMode.checked || (mine && active);
+    this.message.disabled = !canWrite;
+    this.sendButton.disabled = !canWrite;
     this.ticketButton.disabled = entry.ticket !== undefined;
     this.ticketLine.textContent = entry.ticket ? `Ticket ${entry.ticket.reference} created` : '';
     if (entry.ticket) this.ticketLine.dataset.ticketId = entry.ticket.ticket_id;
@@ -548,18 +625,19 @@ export class Desk {
     const events = [...(this.events.get(this.selected ?? '')?.values() ?? [])].sort((a, b) => a.version - b.version);
     const items: HTMLLIElement[] = [];
     for (const event of events) {
-      const line = describe(event, this.login.agent.agent_id, this.agentNames);
+      const line = describe(event, this.login.agent.agent_id, this.colleagues);
       if (!line) continue;
       const li = h('li', { class: line.kind, 'data-version': String(event.version) });
-      if (line.who) li.append(h('span', { class: 'author', text: line.who }));
+      if (line.kind === 'note') li.append(h('span', { class: 'badge', text: 'Note' }));
+      if (line.who) li.append(h('span', { class: 'author' }, ...(line.avatarUrl ? [avatar(line.avatarUrl)] : []), line.who));
       li.append(h('span', { class: 'text', text: line.text }));
       items.push(li);
     }
     // Replies on their way (a slow or lost connection), unless their stored event is already shown.
     const stored = new Set(events.map((event) => event.data.client_id));
-    for (const [clientId, text] of this.sending.get(this.selected ?? '') ?? []) {
+    for (const [clientId, { text, note }] of this.sending.get(this.selected ?? '') ?? []) {
       if (stored.has(clientId)) continue;
-      items.push(h('li', { class: 'agent pending' }, h('span', { class: 'author', text: 'Sending…' }), h('span', { class: 'text', text })));
+      items.push(h('li', { class: `${note ? 'note' : 'agent'} pending` }, h('span', { class: 'author', text: 'Sending…' }), h('span', { class: 'text', text })));
     }
     this.transcript.replaceChildren(...items);
     this.transcript.scrollTop = this.transcript.scrollHeight;

@@ -238,6 +238,9 @@ export class Widget implements LivedeskApi {
     });
     client.on('connected', ({ reconnected }) => {
       if (reconnected) this.popup?.setStatus('');
+      // Agents see the visitor on the site (list_visitors) from the page they are on; again
+      // after a reconnect, since presence is kept by page views.
+      this.reportVisit(client);
     });
     const login = await client.connect();
     this.client = client;
@@ -246,6 +249,30 @@ export class Widget implements LivedeskApi {
     if (active && !this.chatId) this.chatId = active.chat_id;
     return client;
   }
+
+  /**
+   * The page the visitor is on, for the agents' visitor list. Sent once the widget has a socket
+   * (never before the visitor opens it) and on each in-page navigation after that; best effort:
+   * a lost page view only leaves the agents' list a little behind.
+   */
+  private reportVisit(client: CustomerClient): void {
+    const page = {
+      url: location.href.slice(0, 2048),
+      ...(document.title ? { title: document.title.slice(0, 512) } : {}),
+      ...(document.referrer ? { referrer: document.referrer.slice(0, 2048) } : {}),
+    };
+    client.request('update_visit', page).catch(() => undefined);
+    if (!this.followsNavigation) {
+      this.followsNavigation = true;
+      const again = (): void => {
+        if (this.client) this.reportVisit(this.client);
+      };
+      addEventListener('popstate', again);
+      addEventListener('hashchange', again);
+    }
+  }
+
+  private followsNavigation = false;
 
   private startChat(client: CustomerClient, text: string): Promise<string> {
     if (this.starting) return this.starting.then((chatId) => this.sendMessage(client, chatId, text).then(() => chatId));
@@ -290,7 +317,9 @@ export class Widget implements LivedeskApi {
       this.show({ kind: kind === 'customer' ? 'customer' : kind === 'system' ? 'system' : 'agent', ...(name ? { name } : {}), text });
       if (kind === 'agent') this.popup?.setTyping('');
       this.events.emit('message', { chat_id: chatId, author_kind: kind, ...(name ? { author_name: name } : {}), text, version: event.version });
-    } else if (event.type === 'AgentAssigned' || (event.type === 'ConversationTransferred' && typeof data.to_agent_id === 'string')) {
+    } else if (event.type === 'AgentAssigned') {
+      // A transfer to an agent is stored as ConversationTransferred followed by that agent's
+      // AgentAssigned: the assignment alone says who joined, so the agent joins once.
       this.agentJoined(event);
     } else if (ENDED.has(event.type)) {
       this.ended(chatId);

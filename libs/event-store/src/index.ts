@@ -31,6 +31,14 @@ export { ensureEventStream, type EventStreamConfig } from './event-stream.js';
 export { applyEvent, type ApplyOutcome, type EventHandler } from './apply-event.js';
 export { EventSubscription, type EventSubscriptionOptions } from './event-subscription.js';
 export { loadCheckpoint, saveCheckpoint } from './checkpoints.js';
+export {
+  resetConsumerPositions,
+  storeConsumerPositions,
+  readConsumerPositions,
+  countStreamsBehind,
+  consumerHasCaughtUp,
+} from './consumer-positions.js';
+export { countEvents } from './count-events.js';
 export { toEnvelope, fromEnvelope } from './envelope.js';
 export { StreamVersionConflictError, StreamOwnershipError, EventIdReuseError } from './errors.js';
 export * from './types.js';

@@ -26,3 +26,5 @@ export { NatsTestClock, testClockSubject } from './clock/test-clock.js';
 export { buildOpenApiDocument, type ApiOperation, type OpenApiInfo } from './http/openapi.js';
 export { decodeCursor, encodeCursor, InvalidCursorError } from './refusals/keyset-cursor.js';
 export { toCommandError } from './refusals/to-command-error.js';
+export { CommandErrorFilter } from './commands/command-error.filter.js';
+export { CommandPayload, ContractPipe } from './commands/command-payload.js';

@@ -19,3 +19,4 @@ export { RtmTestClient, ResponseError, type Frame } from './rtm-test-client.js';
 export { setTestClock } from './test-clock.js';
 export { OwnNatsServer } from './own-nats-server.js';
 export { CHROMIUM_PATH, launchChromium, type TestBrowser } from './chromium.js';
+export { startPageServer, type PageServer } from './page-server.js';

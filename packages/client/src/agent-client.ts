@@ -1,5 +1,6 @@
 import { LivedeskClient, type ClientOptions } from './client.js';
-import type { AgentActions, AgentPushes, VersionResponse } from './protocol.js';
+import type { RequestOptions } from './client.js';
+import type { AgentActions, AgentPushes, AttachmentRef, ChatEventView, VersionResponse } from './protocol.js';
 
 /** An agent, supervisor or bot on `/v1/agent/rtm`. Chats assigned to it (`incoming_chat`) are followed. */
 export class AgentClient extends LivedeskClient<AgentActions, AgentPushes> {
@@ -12,5 +13,13 @@ export class AgentClient extends LivedeskClient<AgentActions, AgentPushes> {
     const joined = await this.request('join_chat', { chat_id: chatId });
     this.follow(chatId);
     return joined;
+  }
+
+  /**
+   * Posts an internal note (`visibility: "agents"`): the chat's agents and the supervisors get
+   * it as an `InternalNotePosted` event; the customer never does. Retried like `sendMessage`.
+   */
+  sendNote(chatId: string, text: string, options: RequestOptions & { clientId?: string; attachments?: AttachmentRef[] } = {}): Promise<ChatEventView> {
+    return this.postEvent(chatId, text, options, { visibility: 'agents' });
   }
 }

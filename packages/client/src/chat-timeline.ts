@@ -5,8 +5,8 @@ import type { ChatEventView } from './protocol.js';
  * mix of pushes, send responses and `get_chat` pages brought them.
  *
  * `contiguous` is the highest version up to which the client holds every event it may see — the
- * `since_version` of a catch-up. Versions the reader may not see (a customer never sees tags,
- * priorities or goals) are never pushed, so a gap is not proof of a lost event: only a page
+ * `since_version` of a catch-up. Versions the reader may not see (a customer never sees internal
+ * notes, tags, priorities or goals) are never pushed, so a gap is not proof of a lost event: only a page
  * closes it, since a page's `next_since_version` covers hidden versions too (docs/limits.md).
  * Events past a gap wait in `pending` until a page or the missing push fills it.
  */

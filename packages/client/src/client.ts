@@ -191,7 +191,17 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
     text: string,
     options: RequestOptions & { clientId?: string; attachments?: AttachmentRef[] } = {},
   ): Promise<ChatEventView> {
-    const event = { type: 'message' as const, text, client_id: options.clientId ?? newClientId(), ...(options.attachments ? { attachments: options.attachments } : {}) };
+    return this.postEvent(chatId, text, options);
+  }
+
+  /** `sendMessage`, with extra fields of the event (an agent's `visibility`). */
+  protected async postEvent(
+    chatId: string,
+    text: string,
+    options: RequestOptions & { clientId?: string; attachments?: AttachmentRef[] },
+    extra: { visibility?: 'agents' } = {},
+  ): Promise<ChatEventView> {
+    const event = { type: 'message' as const, text, client_id: options.clientId ?? newClientId(), ...(options.attachments ? { attachments: options.attachments } : {}), ...extra };
     const { timeoutMs } = options;
     const answer = await this.request('send_event', { chat_id: chatId, event } as never, timeoutMs === undefined ? {} : { timeoutMs });
     const stored = (answer as { event: ChatEventView }).event;

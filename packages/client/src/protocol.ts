@@ -99,6 +99,15 @@ export interface MessageEvent {
   attachments?: AttachmentRef[];
 }
 
+/**
+ * An agent's `send_event`: with `visibility: "agents"` an internal note, stored as an
+ * `InternalNotePosted` event that only agents and supervisors see (never pushed or shown to
+ * the customer); without it, a message to everyone.
+ */
+export interface AgentMessageEvent extends MessageEvent {
+  visibility?: 'agents';
+}
+
 export interface Author {
   kind: 'customer' | 'agent' | 'bot' | 'system';
   id?: string;
@@ -122,6 +131,8 @@ export interface AgentSummary {
   agent_id: string;
   name: string;
   display_name: string;
+  /** The agent's picture (https, or http on the local machine), null when none is set. */
+  avatar_url: string | null;
   role: 'agent' | 'supervisor' | 'admin';
   kind: 'human' | 'bot';
   group_ids: string[];
@@ -246,7 +257,7 @@ export interface AgentActions {
   list_chats: Action<{ filter?: 'mine' | 'queued' | 'active' | 'all' } & ListCursor, ListChatsResponse>;
   get_chat: Action<GetChatRequest, ChatPage>;
   join_chat: Action<ChatRef, VersionResponse>;
-  send_event: Action<ChatRef & { event: MessageEvent }, { chat_id: string; event: ChatEventView }>;
+  send_event: Action<ChatRef & { event: AgentMessageEvent }, { chat_id: string; event: ChatEventView }>;
   send_typing: Action<ChatRef & { is_typing: boolean }, { chat_id: string }>;
   mark_seen: Action<ChatRef & { seen_up_to: string }, VersionResponse>;
   transfer_chat: Action<ChatRef & { target: { agent_id: string } | { group_id: string }; note?: string }, VersionResponse>;

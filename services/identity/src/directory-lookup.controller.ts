@@ -1,8 +1,8 @@
-import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Controller, UseFilters } from '@nestjs/common';
+import { MessagePattern } from '@nestjs/microservices';
 import { directoryLookup } from '@livedesk/contracts';
-import { CommandError } from '@livedesk/messaging';
-import { z } from 'zod';
+import { CommandErrorFilter, CommandPayload } from '@livedesk/service-kit';
+import type { z } from 'zod';
 import { Directory } from './directory.js';
 
 /**
@@ -13,14 +13,13 @@ import { Directory } from './directory.js';
  * rest of the system it is gone.
  */
 @Controller()
+@UseFilters(CommandErrorFilter)
 export class DirectoryLookupController {
   constructor(private readonly directory: Directory) {}
 
   @MessagePattern(directoryLookup.pattern)
-  async lookup(@Payload() payload: unknown): Promise<z.infer<typeof directoryLookup.reply>> {
-    const parsed = directoryLookup.request.safeParse(payload);
-    if (!parsed.success) throw new CommandError('validation', z.prettifyError(parsed.error), 'invalid_command');
-    const { organization_id: organizationId, agent_ids: agentIds, group_ids: groupIds } = parsed.data;
+  async lookup(@CommandPayload(directoryLookup.request) lookup: z.infer<typeof directoryLookup.request>): Promise<z.infer<typeof directoryLookup.reply>> {
+    const { organization_id: organizationId, agent_ids: agentIds, group_ids: groupIds } = lookup;
     const agents = await Promise.all(agentIds.map((id) => this.directory.getAgent(organizationId, id)));
     const groups = await Promise.all(groupIds.map((id) => this.directory.getGroup(organizationId, id)));
     return {

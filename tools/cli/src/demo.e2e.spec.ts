@@ -28,7 +28,10 @@ describe('livedesk demo', () => {
       desk_url: `${gateway}/desk/`,
       widget_url: `${gateway}/widget/livedesk.js`,
     });
-    expect(demo.agents).toHaveLength(2);
+    expect(demo.agents.map((agent: any) => [agent.name, agent.display_name, agent.role])).toEqual([
+      ['Alice Martin', 'Alice', 'supervisor'],
+      ['Bob Jones', 'Bob', 'agent'],
+    ]);
     const page = new URL(demo.demo_page_url);
     expect(page.origin).toBe('http://localhost:8000');
     expect(page.pathname).toBe('/demo.html');
@@ -38,7 +41,10 @@ describe('livedesk demo', () => {
     );
 
     const settings = await fetch(`${gateway}/v1/organizations/${demo.organization_id}`, { headers: { authorization: `Bearer ${system.adminToken}` } });
-    expect(((await settings.json()) as { allowed_origins: string[] }).allowed_origins).toEqual(['http://localhost:8000']);
+    expect(await settings.json()).toMatchObject({ allowed_origins: ['http://localhost:8000'], welcome_message: demo.welcome_message });
+    // The widget on the demo page greets the visitor with it.
+    const widgetSettings = await fetch(`${gateway}/v1/customer/widget-settings?organization_id=${demo.organization_id}`, { headers: { origin: 'http://localhost:8000' } });
+    expect(await widgetSettings.json()).toMatchObject({ welcome_message: 'Hi! Ask us anything: an agent answers right here.' });
 
     // Each printed email and password logs in; the agents are in the demo group.
     for (const agent of demo.agents) {
@@ -48,6 +54,8 @@ describe('livedesk demo', () => {
       sockets.push(socket);
       const listed = await socket.call('list_agents', { group_id: demo.group_id });
       expect(listed.agents.map((a: any) => a.agent_id).sort()).toEqual(demo.agents.map((a: any) => a.agent_id).sort());
+      // The desk and the widget show the display names.
+      expect(listed.agents.map((a: any) => a.display_name).sort()).toEqual(['Alice', 'Bob']);
     }
     const wrong = await system.post('/v1/agent/token', { email: demo.agents[0].email, password: 'not the password' }, undefined);
     expect(wrong.status).toBe(401);
@@ -65,13 +73,14 @@ describe('livedesk demo', () => {
     expect((await token('http://elsewhere.example')).ok).toBe(false);
   });
 
-  it('runs again without clashing with the first demo', async () => {
+  it('runs again without clashing with the first demo, with a welcome message of its own', async () => {
     const first = JSON.parse((await livedesk(['demo'], env)).stdout);
-    const second = await livedesk(['demo', '--name', 'Second shop'], env);
+    const second = await livedesk(['demo', '--name', 'Second shop', '--welcome-message', 'Welcome to the second shop'], env);
     expect(second).toMatchObject({ code: 0 });
     const demo = JSON.parse(second.stdout);
     expect(demo.organization_id).not.toBe(first.organization_id);
     expect(demo.allowed_origins).toEqual(['http://localhost:8000']);
+    expect(demo.welcome_message).toBe('Welcome to the second shop');
     expect(demo.agents.map((a: any) => a.email)).not.toEqual(first.agents.map((a: any) => a.email));
   });
 
@@ -79,5 +88,14 @@ describe('livedesk demo', () => {
     const bad = await livedesk(['demo', '--page-origin', 'localhost'], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--page-origin');
+  });
+
+  it('refuses an empty or too long welcome message as a usage error (status 2), before creating anything', async () => {
+    for (const text of ['   ', 'x'.repeat(1001)]) {
+      const bad = await livedesk(['demo', '--welcome-message', text], env);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('--welcome-message');
+      expect(bad.stdout).toBe('');
+    }
   });
 });

@@ -472,4 +472,43 @@ describe('the agent desk in Chromium', () => {
       await context.close();
     }
   }, 150_000);
+
+  it('writes an internal note with the Note toggle: the desk shows it as a note, the SDK customer never sees it', async () => {
+    const shop = await system.createOrganization('Notes Shop');
+    await system.createAgent(shop.organization_id, { email: 'nia@notes.test', name: 'Nia', groups: [shop.default_group_id] });
+    const errors: string[] = [];
+    const { context, page } = await openDesk('nia@notes.test', errors);
+    try {
+      await setAccepting(page, true);
+      const visitor = await newCustomer(shop.organization_id);
+      const { chat_id: chatId } = await visitor.client.startChat({ message: { text: 'Can I change my order?', client_id: crypto.randomUUID() } });
+      await myChat(page, chatId).click({ timeout: 20_000 });
+      await page.locator('#transcript li.customer', { hasText: 'Can I change my order?' }).waitFor({ timeout: 10_000 });
+
+      await page.getByLabel('Note (agents only)').check();
+      const noteBox = page.getByLabel('Internal note (the customer never sees it)');
+      await noteBox.fill('NOTE-FOR-AGENTS order 77 is already packed');
+      await page.getByRole('button', { name: 'Add note' }).click();
+      const note = page.locator('#transcript li.note:not(.pending)', { hasText: 'NOTE-FOR-AGENTS order 77 is already packed' });
+      await note.waitFor({ timeout: 10_000 });
+      expect(await note.locator('.badge').textContent()).toBe('Note');
+      expect(await note.locator('.author').textContent()).toBe('You');
+
+      // Back to Reply: the customer gets the answer written after the note, and never the note.
+      await page.getByLabel('Reply', { exact: true }).check();
+      await page.getByLabel('Message').fill('It is packed already, sorry.');
+      await page.getByRole('button', { name: 'Send' }).click();
+      await eventually(() => postedTexts(visitor.saw, chatId).includes('It is packed already, sorry.'), 10_000, 'the customer to receive the reply after the note');
+      await page.screenshot({ path: join(ARTIFACTS, 'desk-note.png') });
+      const read = await visitor.client.request('get_chat', { chat_id: chatId });
+      for (const seen of [visitor.saw.map((d) => d.event), read.events]) {
+        expect(seen.map((event) => event.type)).not.toContain('InternalNotePosted');
+        expect(JSON.stringify(seen)).not.toContain('NOTE-FOR-AGENTS');
+      }
+      expect(postedTexts(visitor.saw, chatId)).toEqual(['Can I change my order?', 'It is packed already, sorry.']);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
 });

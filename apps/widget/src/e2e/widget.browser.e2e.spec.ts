@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AgentClient, fetchAgentToken, type ChatEventDelivery } from '@livedesk/client';
-import { ChatSystem, launchChromium, REPOSITORY_ROOT, type TestBrowser } from '@livedesk/testing';
+import { ChatSystem, launchChromium, REPOSITORY_ROOT, startPageServer, type PageServer, type TestBrowser } from '@livedesk/testing';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import WebSocket from 'ws';
-import { startPageServer, type PageServer } from './page-server.js';
 
 /** Screenshots for a person to look at (not compared by pixel); gitignored. */
 const ARTIFACTS = join(REPOSITORY_ROOT, 'apps/widget/test-artifacts');

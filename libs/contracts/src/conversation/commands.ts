@@ -33,6 +33,8 @@ export const NewMessage = z.object({
   text: SafeString.min(1).max(MESSAGE_TEXT_MAX_CHARS),
   client_id: SafeString.min(1).max(128).optional(),
   attachments: z.array(AttachmentRef).max(20).default([]),
+  /** `agents`: an internal note (InternalNotePosted), which only agents see; absent: a message to everyone. */
+  visibility: z.literal('agents').optional(),
 });
 export type NewMessage = z.infer<typeof NewMessage>;
 
@@ -51,7 +53,7 @@ export const conversationCommands = {
       channel: Channel,
       group_id: Id,
       page: PageContext.optional(),
-      message: NewMessage.optional(),
+      message: NewMessage.omit({ visibility: true }).optional(),
     }),
     reply: VersionReply,
   },

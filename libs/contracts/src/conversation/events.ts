@@ -58,6 +58,22 @@ export const conversationEvents = {
       },
     },
   ),
+  /**
+   * An internal note: written by an agent for the team, never shown to the customer (not pushed
+   * to them, not in their `get_chat`, transcripts or exports). A separate event type rather than
+   * a flag on MessagePosted, so that everything that reads messages (customer views, metrics'
+   * replies, routing's first answer, transcripts) leaves notes out without having to know them.
+   */
+  InternalNotePosted: defineEvent(
+    'InternalNotePosted',
+    z.object({
+      message_id: Id,
+      author: Author,
+      text: SafeString.max(MESSAGE_TEXT_MAX_CHARS),
+      client_id: SafeString.max(128).optional(),
+      attachments: z.array(AttachmentRef).default([]),
+    }),
+  ),
   ConversationQueued: defineEvent('ConversationQueued', z.object({ group_id: Id })),
   AgentAssigned: defineEvent(
     'AgentAssigned',

@@ -11,8 +11,12 @@ export interface StoredChatEvent {
   data: unknown;
 }
 
-/** Events that only agents see: the team's own bookkeeping (tags, priority, the goals the site reports). */
-const AGENT_ONLY = new Set(['TagAdded', 'PrioritySet', 'GoalReported']);
+/**
+ * Events that only agents see: internal notes and the team's own bookkeeping (tags, priority,
+ * the goals the site reports). A customer's reader skips their versions (get_chat's
+ * `next_since_version` covers them).
+ */
+const AGENT_ONLY = new Set(['InternalNotePosted', 'TagAdded', 'PrioritySet', 'GoalReported']);
 /** Fields customers never see: a transfer note is written for the receiving agent. */
 const AGENT_ONLY_FIELDS: Record<string, readonly string[]> = { ConversationTransferred: ['note'] };
 

@@ -39,6 +39,17 @@ export const MessageEvent = z
   })
   .strict();
 
+/**
+ * An agent's `send_event`: a message, or with `visibility: "agents"` an internal note that only
+ * agents see. A customer's `send_event` knows no `visibility` (strict: refused as `validation`).
+ */
+export const AgentMessageEvent = MessageEvent.extend({
+  visibility: z
+    .literal('agents')
+    .optional()
+    .describe('"agents": an internal note, never pushed or shown to the customer (InternalNotePosted); absent: a message to everyone.'),
+}).strict();
+
 const Login = {
   request: z.object({ token: SafeString.min(1).max(4096) }).strict(),
 };
@@ -47,6 +58,13 @@ const SendEvent = {
   request: z.object({ ...ChatRef, event: MessageEvent }).strict(),
   response: z.object({ chat_id: Id, event: ChatEventView }),
   summary: 'Posts a message; a repeat of the same client_id answers with the stored event.',
+};
+
+const AgentSendEvent = {
+  request: z.object({ ...ChatRef, event: AgentMessageEvent }).strict(),
+  response: z.object({ chat_id: Id, event: ChatEventView }),
+  summary:
+    'Posts a message, or with visibility "agents" an internal note (agents and supervisors only, in any chat the agent can read, ended ones included); a repeat of the same client_id answers with the stored event.',
 };
 
 const MarkSeen = {
@@ -166,7 +184,7 @@ export const agentActions = {
     response: VersionResponse,
     summary: 'Takes a queued chat (manual routing).',
   },
-  send_event: SendEvent,
+  send_event: AgentSendEvent,
   send_typing: {
     request: z.object({ ...ChatRef, is_typing: z.boolean() }).strict(),
     response: z.object({ chat_id: Id }),

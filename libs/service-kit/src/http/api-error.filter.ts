@@ -1,7 +1,9 @@
 import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
+import type { Observable } from 'rxjs';
 import { DomainError, type ErrorCode } from '@livedesk/contracts';
 import { CommandFailedError, DependencyUnavailableError } from '@livedesk/messaging';
+import { CommandErrorFilter } from '../commands/command-error.filter.js';
 import { ApiError } from './api-error.js';
 import { RateLimitedError } from './rate-limited-error.js';
 
@@ -69,13 +71,18 @@ export function apiErrorOf(thrown: unknown): ApiErrorAnswer {
 /**
  * Every failed request under `/v1/` answers `{error: {code, message}}`, including the ones
  * that fail before a controller runs (malformed JSON, an unknown route), which only a global
- * filter sees; other paths (health, metrics) keep Nest's default answers.
+ * filter sees; other paths (health, metrics) keep Nest's default answers. A service's NATS
+ * commands inherit the application's global filters (bootstrapService): their failures go to
+ * `CommandErrorFilter`, as HTTP's way of answering has no reply to give them (the caller got
+ * nothing and waited for its timeout).
  */
 @Catch()
 export class ApiErrorFilter extends BaseExceptionFilter {
   private readonly logger = new Logger('ApiErrorFilter');
+  private readonly commands = new CommandErrorFilter();
 
-  override catch(exception: unknown, host: ArgumentsHost): void {
+  override catch(exception: unknown, host: ArgumentsHost): void | Observable<unknown> {
+    if (host.getType() === 'rpc') return this.commands.catch(exception, host);
     if (host.getType() !== 'http') return super.catch(exception, host);
     const http = host.switchToHttp();
     const request = http.getRequest<{ path?: string; originalUrl?: string; method?: string }>();

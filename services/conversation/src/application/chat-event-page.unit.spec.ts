@@ -38,6 +38,18 @@ describe('chatEventPage: get_chat pages bounded by count and bytes', () => {
     expect(tail).toEqual({ events: [], hasMore: false, nextSinceVersion: 3 });
   });
 
+  it("leaves internal notes out of the customer's pages (covered) and keeps them in the agents'", () => {
+    const withNotes = [event(1), event(2, 'InternalNotePosted', { text: 'VIP' }), event(3), event(4, 'InternalNotePosted', { text: 'refund' })];
+    const customers = chatEventPage(withNotes, { sinceVersion: 0, limit: 1, maxBytes: 1_000_000, audience: 'customer' });
+    expect(versions(customers)).toEqual([1]);
+    expect(customers).toMatchObject({ hasMore: true, nextSinceVersion: 2 });
+    const next = chatEventPage(withNotes, { sinceVersion: 2, limit: 1, maxBytes: 1_000_000, audience: 'customer' });
+    expect(next).toMatchObject({ hasMore: false, nextSinceVersion: 4 });
+    expect(versions(next)).toEqual([3]);
+    const agents = chatEventPage(withNotes, { sinceVersion: 0, limit: 10, maxBytes: 1_000_000, audience: 'agent' });
+    expect(versions(agents)).toEqual([1, 2, 3, 4]);
+  });
+
   it('answers an empty last page past the chat version', () => {
     expect(chatEventPage(chat, { sinceVersion: 99, limit: 10, maxBytes: 1000, audience: 'agent' })).toEqual({ events: [], hasMore: false, nextSinceVersion: 99 });
   });

@@ -96,10 +96,13 @@ export class ConversationCommands {
     }
   }
 
-  /** The stored message a `post_message` answers with: the one it posted, or the one its client id already posted. */
+  /**
+   * The stored message (or internal note) a `post_message` answers with: the one it posted, or
+   * the one its client id already posted.
+   */
   async messageOf(outcome: CommandOutcome, wire: WireCommand<'post_message'>): Promise<ChatEventView> {
     const audience = wire.actor.kind === 'customer' ? 'customer' : 'agent';
-    let message = outcome.events.find((event) => event.type === 'MessagePosted');
+    let message = outcome.events.find((event) => event.type === 'MessagePosted' || event.type === 'InternalNotePosted');
     if (!message && wire.message.client_id) {
       // A repeated client id: the state the command was decided on (cached) knows the message's
       // version, so only that one event is read.

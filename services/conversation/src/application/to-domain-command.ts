@@ -31,7 +31,8 @@ export function toDomainCommand<N extends ConversationCommandName>(name: N, wire
     case 'post_message': {
       const post = wire as WireCommand<'post_message'>;
       return {
-        type: 'post_message',
+        // An agent's note travels as a post_message with `visibility: "agents"` (send_event's shape).
+        type: post.message.visibility === 'agents' ? 'post_note' : 'post_message',
         actor,
         messageId: messageIdFor(post.command_id),
         text: post.message.text,

@@ -34,6 +34,9 @@ export interface StartCommand extends CommandBase<'start'> {
 
 export interface PostMessageCommand extends CommandBase<'post_message'>, NewMessageInput {}
 
+/** An internal note (`send_event` with `visibility: "agents"`): agents only, never shown to the customer. */
+export interface PostNoteCommand extends CommandBase<'post_note'>, NewMessageInput {}
+
 export type JoinCommand = CommandBase<'join'>;
 
 export interface AssignCommand extends CommandBase<'assign'>, AgentTarget {}
@@ -88,6 +91,7 @@ export interface LeaveMessageCommand extends CommandBase<'leave_message'> {
 export type ConversationCommand =
   | StartCommand
   | PostMessageCommand
+  | PostNoteCommand
   | JoinCommand
   | AssignCommand
   | TransferCommand

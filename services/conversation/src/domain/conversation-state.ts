@@ -52,7 +52,7 @@ export interface StartedConversation {
   readonly agentIds: readonly string[];
   /** message id → its stream version and author. */
   readonly messages: ReadonlyMap<string, PostedMessage>;
-  /** `clientIdKey(author, client_id)` → the message posted with it. */
+  /** `clientIdKey(author, client_id)` → the message or internal note posted with it. */
   readonly clientIds: ReadonlyMap<string, ClientMessage>;
   /** `authorKey(author)` → version of the latest message that author has seen. */
   readonly lastSeen: ReadonlyMap<string, number>;
@@ -113,6 +113,8 @@ function apply(state: StartedConversation, event: StoredConversationEvent): Star
       return state;
     case 'MessagePosted':
       return messagePosted(state, event.data, event.version);
+    case 'InternalNotePosted':
+      return notePosted(state, event.data, event.version);
     case 'ConversationQueued':
       return { ...state, status: 'queued', groupId: event.data.group_id, assignedAgentId: null };
     case 'AgentAssigned':
@@ -159,6 +161,23 @@ function messagePosted(
     version,
   });
   return { ...state, messages, clientIds };
+}
+
+/**
+ * A note is remembered by its client id only (a retried send stores it once). It is not one of
+ * `messages`: a read receipt names a message everyone sees, and the customer never sees a note.
+ */
+function notePosted(
+  state: StartedConversation,
+  data: EventOf<'InternalNotePosted'>['data'],
+  version: number,
+): StartedConversation {
+  if (data.client_id === undefined) return state;
+  const clientIds = new Map(state.clientIds).set(clientIdKey(data.author, data.client_id), {
+    messageId: data.message_id,
+    version,
+  });
+  return { ...state, clientIds };
 }
 
 function agentAssigned(state: StartedConversation, agentId: string): StartedConversation {

@@ -5,6 +5,7 @@ import { decideAssign, decideJoin } from './decide-assignment.js';
 import { decideAddTag, decideAnswerNps, decideMarkSeen, decideRate, decideReportGoal, decideSetPriority } from './decide-feedback.js';
 import { decideClose, decideLeaveMessage, decideMarkMissed, decideResolve } from './decide-lifecycle.js';
 import { decidePostMessage } from './decide-post-message.js';
+import { decidePostNote } from './decide-post-note.js';
 import { decideStart } from './decide-start.js';
 import { decideTransfer } from './decide-transfer.js';
 import { refuse } from './refusals.js';
@@ -20,6 +21,8 @@ export function decide(command: ConversationCommand, state: ConversationState): 
   switch (command.type) {
     case 'post_message':
       return decidePostMessage(command, state);
+    case 'post_note':
+      return decidePostNote(command, state);
     case 'join':
       return decideJoin(command, state);
     case 'assign':

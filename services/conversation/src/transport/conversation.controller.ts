@@ -1,76 +1,64 @@
-import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Controller, UseFilters } from '@nestjs/common';
+import { MessagePattern } from '@nestjs/microservices';
 import {
   conversationCommands,
+  conversationPattern,
   conversationQueries,
+  type ConversationCommand,
   type ConversationCommandName,
   type ConversationCommandReply,
+  type ConversationQuery,
   type ConversationQueryName,
   type ConversationQueryReply,
 } from '@livedesk/contracts';
-import { toCommandError } from '@livedesk/service-kit';
+import { CommandErrorFilter, CommandPayload } from '@livedesk/service-kit';
 import { ConversationCommands } from '../application/conversation-commands.service.js';
 import { ConversationQueries } from '../application/conversation-queries.service.js';
 
+/** A command's payload, parsed with its contract. */
+const Command = (name: ConversationCommandName) => CommandPayload(conversationCommands[name].request);
+/** A query's payload, parsed with its contract. */
+const Query = (name: ConversationQueryName) => CommandPayload(conversationQueries[name].request);
+
 /**
  * The conversation service's NATS commands (`<prefix>.cmd.conversation.<name>`), in the
- * `conversation` queue group. Every payload is parsed with its contract before anything runs.
+ * `conversation` queue group. Every payload is parsed with its contract before anything runs;
+ * refusals reach the caller through `CommandErrorFilter`.
  */
 @Controller()
+@UseFilters(CommandErrorFilter)
 export class ConversationController {
   constructor(
     private readonly commands: ConversationCommands,
     private readonly queries: ConversationQueries,
   ) {}
 
-  @MessagePattern('cmd.conversation.start') start(@Payload() p: unknown) { return this.command('start', p); }
-  @MessagePattern('cmd.conversation.post_message') postMessage(@Payload() p: unknown) { return this.postMessageCommand(p); }
-  @MessagePattern('cmd.conversation.join') join(@Payload() p: unknown) { return this.command('join', p); }
-  @MessagePattern('cmd.conversation.assign') assign(@Payload() p: unknown) { return this.command('assign', p); }
-  @MessagePattern('cmd.conversation.transfer') transfer(@Payload() p: unknown) { return this.command('transfer', p); }
-  @MessagePattern('cmd.conversation.mark_seen') markSeen(@Payload() p: unknown) { return this.command('mark_seen', p); }
-  @MessagePattern('cmd.conversation.rate') rate(@Payload() p: unknown) { return this.command('rate', p); }
-  @MessagePattern('cmd.conversation.resolve') resolve(@Payload() p: unknown) { return this.command('resolve', p); }
-  @MessagePattern('cmd.conversation.close') close(@Payload() p: unknown) { return this.command('close', p); }
-  @MessagePattern('cmd.conversation.mark_missed') markMissed(@Payload() p: unknown) { return this.command('mark_missed', p); }
-  @MessagePattern('cmd.conversation.add_tag') addTag(@Payload() p: unknown) { return this.command('add_tag', p); }
-  @MessagePattern('cmd.conversation.answer_nps') answerNps(@Payload() p: unknown) { return this.command('answer_nps', p); }
-  @MessagePattern('cmd.conversation.report_goal') reportGoal(@Payload() p: unknown) { return this.command('report_goal', p); }
-  @MessagePattern('cmd.conversation.set_priority') setPriority(@Payload() p: unknown) { return this.command('set_priority', p); }
-  @MessagePattern('cmd.conversation.leave_message') leaveMessage(@Payload() p: unknown) { return this.command('leave_message', p); }
-  @MessagePattern('cmd.conversation.get') get(@Payload() p: unknown) { return this.query('get', p); }
-  @MessagePattern('cmd.conversation.list') list(@Payload() p: unknown) { return this.query('list', p); }
+  @MessagePattern(conversationPattern('start')) start(@Command('start') c: ConversationCommand<'start'>) { return this.command('start', c); }
+  @MessagePattern(conversationPattern('post_message')) postMessage(@Command('post_message') c: ConversationCommand<'post_message'>) { return this.postMessageCommand(c); }
+  @MessagePattern(conversationPattern('join')) join(@Command('join') c: ConversationCommand<'join'>) { return this.command('join', c); }
+  @MessagePattern(conversationPattern('assign')) assign(@Command('assign') c: ConversationCommand<'assign'>) { return this.command('assign', c); }
+  @MessagePattern(conversationPattern('transfer')) transfer(@Command('transfer') c: ConversationCommand<'transfer'>) { return this.command('transfer', c); }
+  @MessagePattern(conversationPattern('mark_seen')) markSeen(@Command('mark_seen') c: ConversationCommand<'mark_seen'>) { return this.command('mark_seen', c); }
+  @MessagePattern(conversationPattern('rate')) rate(@Command('rate') c: ConversationCommand<'rate'>) { return this.command('rate', c); }
+  @MessagePattern(conversationPattern('resolve')) resolve(@Command('resolve') c: ConversationCommand<'resolve'>) { return this.command('resolve', c); }
+  @MessagePattern(conversationPattern('close')) close(@Command('close') c: ConversationCommand<'close'>) { return this.command('close', c); }
+  @MessagePattern(conversationPattern('mark_missed')) markMissed(@Command('mark_missed') c: ConversationCommand<'mark_missed'>) { return this.command('mark_missed', c); }
+  @MessagePattern(conversationPattern('add_tag')) addTag(@Command('add_tag') c: ConversationCommand<'add_tag'>) { return this.command('add_tag', c); }
+  @MessagePattern(conversationPattern('answer_nps')) answerNps(@Command('answer_nps') c: ConversationCommand<'answer_nps'>) { return this.command('answer_nps', c); }
+  @MessagePattern(conversationPattern('report_goal')) reportGoal(@Command('report_goal') c: ConversationCommand<'report_goal'>) { return this.command('report_goal', c); }
+  @MessagePattern(conversationPattern('set_priority')) setPriority(@Command('set_priority') c: ConversationCommand<'set_priority'>) { return this.command('set_priority', c); }
+  @MessagePattern(conversationPattern('leave_message')) leaveMessage(@Command('leave_message') c: ConversationCommand<'leave_message'>) { return this.command('leave_message', c); }
+  @MessagePattern(conversationPattern('get')) get(@Query('get') q: ConversationQuery<'get'>) { return this.queries.get(q); }
+  @MessagePattern(conversationPattern('list')) list(@Query('list') q: ConversationQuery<'list'>) { return this.queries.list(q); }
 
-  private async command<N extends Exclude<ConversationCommandName, 'post_message'>>(
-    name: N,
-    payload: unknown,
-  ): Promise<ConversationCommandReply<N>> {
-    try {
-      const wire = conversationCommands[name].request.parse(payload);
-      const outcome = await this.commands.execute(name, wire as never);
-      return { chat_id: outcome.chatId, version: outcome.version } as ConversationCommandReply<N>;
-    } catch (error) {
-      throw toCommandError(error);
-    }
+  private async command<N extends Exclude<ConversationCommandName, 'post_message'>>(name: N, wire: ConversationCommand<N>): Promise<ConversationCommandReply<N>> {
+    const outcome = await this.commands.execute(name, wire);
+    return { chat_id: outcome.chatId, version: outcome.version } as ConversationCommandReply<N>;
   }
 
-  private async postMessageCommand(payload: unknown): Promise<ConversationCommandReply<'post_message'>> {
-    try {
-      const wire = conversationCommands.post_message.request.parse(payload);
-      const outcome = await this.commands.execute('post_message', wire);
-      const event = await this.commands.messageOf(outcome, wire);
-      return { chat_id: outcome.chatId, version: event.version, event, duplicate: outcome.duplicate };
-    } catch (error) {
-      throw toCommandError(error);
-    }
-  }
-
-  private async query<N extends ConversationQueryName>(name: N, payload: unknown): Promise<ConversationQueryReply<N>> {
-    try {
-      const query = conversationQueries[name].request.parse(payload);
-      return (name === 'get' ? await this.queries.get(query as never) : await this.queries.list(query as never)) as ConversationQueryReply<N>;
-    } catch (error) {
-      throw toCommandError(error);
-    }
+  private async postMessageCommand(wire: ConversationCommand<'post_message'>): Promise<ConversationCommandReply<'post_message'>> {
+    const outcome = await this.commands.execute('post_message', wire);
+    const event = await this.commands.messageOf(outcome, wire);
+    return { chat_id: outcome.chatId, version: event.version, event, duplicate: outcome.duplicate };
   }
 }

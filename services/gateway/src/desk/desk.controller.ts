@@ -36,8 +36,13 @@ export class DeskController {
     response.setHeader('Cache-Control', 'no-cache');
     response.setHeader('X-Content-Type-Options', 'nosniff');
     response.setHeader('X-Frame-Options', 'DENY');
-    // Own scripts and sockets only; the page's one inline style block is its stylesheet.
-    response.setHeader('Content-Security-Policy', "default-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'");
+    // Own scripts and sockets only; the page's one inline style block is its stylesheet. Images
+    // are the agents' avatars, wherever they are hosted: https, or http on this machine, as
+    // `avatar_url` allows (a CSP source cannot name [::1]).
+    response.setHeader(
+      'Content-Security-Policy',
+      "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' https: http://localhost:* http://127.0.0.1:*; connect-src 'self'; frame-ancestors 'none'",
+    );
     response.setHeader('Content-Length', String(body.length));
     response.end(body);
   }

@@ -24,7 +24,9 @@ export class ChatCommands {
     private readonly profiles: AgentProfiles,
   ) {}
 
-  async sendEvent(context: ActionContext, payload: Customer<'send_event'>) {
+  /** A message, or an agent's internal note (`visibility: "agents"`; a customer's frame cannot carry it). */
+  async sendEvent(context: ActionContext, payload: Customer<'send_event'> | Agent<'send_event'>) {
+    const visibility = 'visibility' in payload.event ? payload.event.visibility : undefined;
     const reply = await this.conversations.command('post_message', {
       ...this.commandBase(context),
       chat_id: payload.chat_id,
@@ -32,6 +34,7 @@ export class ChatCommands {
         text: payload.event.text,
         client_id: payload.event.client_id,
         attachments: payload.event.attachments ?? [],
+        ...(visibility === undefined ? {} : { visibility }),
       },
     });
     return { chat_id: reply.chat_id, event: reply.event };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql, type Kysely } from 'kysely';
-import { createDatabase } from '@livedesk/event-store';
+import { countStreamsBehind, createDatabase } from '@livedesk/event-store';
 import { ChatSystem, waitFor, type RtmTestClient } from '@livedesk/testing';
 import { metricsSnapshot } from '../projection/testing/metrics-snapshot.js';
 
@@ -37,13 +37,10 @@ describe('metrics from chats driven through the protocol', () => {
   async function settle(seconds: number): Promise<void> {
     await waitFor(
       async () => {
-        const { rows } = await sql<{ due: string; behind: string; dirty: string }>`
+        const { rows } = await sql<{ due: string; dirty: string }>`
           SELECT (SELECT count(*) FROM metrics.projection_timers WHERE fire_at <= ${T(seconds)}) AS due,
-                 (SELECT count(*) FROM metrics.projection_dirty) AS dirty,
-                 (SELECT count(*) FROM event_store.streams s
-                    LEFT JOIN event_store.consumer_positions p ON p.stream_id = s.stream_id AND p.consumer = 'metrics-projector'
-                   WHERE coalesce(p.stream_version, 0) < s.version) AS behind`.execute(db);
-        return rows[0]!.due === '0' && rows[0]!.behind === '0' && rows[0]!.dirty === '0';
+                 (SELECT count(*) FROM metrics.projection_dirty) AS dirty`.execute(db);
+        return rows[0]!.due === '0' && rows[0]!.dirty === '0' && (await countStreamsBehind(db, 'metrics-projector')) === 0;
       },
       { what: `every alert due by t0+${seconds}s sent and every event projected`, timeoutMs: 20_000, intervalMs: 50 },
     );

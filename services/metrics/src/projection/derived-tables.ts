@@ -1,6 +1,15 @@
 import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
 import { DerivedKeys, KEY_SEPARATOR } from './derived-keys.js';
-import { multirangeSeconds } from './multirange-seconds.js';
+import {
+  assignmentSpan,
+  chatSeconds,
+  chattingSeconds,
+  goodCsat,
+  idleSeconds,
+  missedWhileHeld,
+  statusTimeColumns,
+  transferredOut,
+} from './agent-activity-sql.js';
 import type { MetricsDatabase } from './metrics-tables.js';
 
 /**
@@ -106,11 +115,7 @@ const AGENT_DAYS_SQL = `
       SELECT k.*, x.*
         FROM keys k
         CROSS JOIN LATERAL (
-          SELECT sum(extract(epoch FROM least(i.ended_at, k.day_end) - greatest(i.started_at, k.day_start))) FILTER (WHERE i.status = 'accepting')::float8 AS accepting,
-                 sum(extract(epoch FROM least(i.ended_at, k.day_end) - greatest(i.started_at, k.day_start))) FILTER (WHERE i.status = 'not_accepting')::float8 AS not_accepting,
-                 sum(extract(epoch FROM least(i.ended_at, k.day_end) - greatest(i.started_at, k.day_start))) FILTER (WHERE i.status = 'offline')::float8 AS offline,
-                 range_agg(tstzrange(greatest(i.started_at, k.day_start), least(i.ended_at, k.day_end))) FILTER (WHERE i.status <> 'offline') AS online,
-                 range_agg(tstzrange(greatest(i.started_at, k.day_start), least(i.ended_at, k.day_end))) FILTER (WHERE i.status = 'accepting') AS accepting_ranges
+          SELECT ${statusTimeColumns('i.status', { start: 'i.started_at', end: 'i.ended_at', from: 'k.day_start', to: 'k.day_end' })}
             FROM metrics.agent_status_intervals i
            WHERE hashtextextended(i.agent_id, 0) = hashtextextended(k.agent_id, 0)
              AND tstzrange(i.started_at, i.ended_at, '[]') && tstzrange(k.day_start, k.day_end)
@@ -122,11 +127,11 @@ const AGENT_DAYS_SQL = `
         FROM st
         CROSS JOIN LATERAL (
           SELECT range_agg(h.span) FILTER (WHERE h.released_at IS NOT NULL) AS chats,
-                 sum(${multirangeSeconds("tstzmultirange(h.span) * coalesce(st.online, '{}'::tstzmultirange)")}) FILTER (WHERE h.released_at IS NOT NULL) AS concurrency,
+                 sum(${chatSeconds('h.span', 'st.online')}) FILTER (WHERE h.released_at IS NOT NULL) AS concurrency,
                  count(*) FILTER (WHERE h.started_today) AS handled,
                  count(*) FILTER (WHERE h.started_today AND h.assigned_via = 'transfer') AS transfers_in
             FROM (SELECT a.assigned_via, a.released_at,
-                         tstzrange(greatest(a.assigned_at, st.day_start), least(a.released_at, st.day_end)) AS span,
+                         ${assignmentSpan({ start: 'a.assigned_at', end: 'a.released_at', from: 'st.day_start', to: 'st.day_end' })} AS span,
                          a.assigned_at >= st.day_start AS started_today
                     FROM metrics.agent_assignments a
                    WHERE hashtextextended(a.agent_id, 0) = hashtextextended(st.agent_id, 0)
@@ -138,8 +143,8 @@ const AGENT_DAYS_SQL = `
       SELECT k.organization_id, k.agent_id, k.day, x.*
         FROM keys k
         CROSS JOIN LATERAL (
-          SELECT count(*) FILTER (WHERE a.released_by = 'transfer') AS transfers_out,
-                 count(*) FILTER (WHERE c.missed AND a.released_at = c.ended_at) AS missed_assigned
+          SELECT count(*) FILTER (WHERE ${transferredOut('a')}) AS transfers_out,
+                 count(*) FILTER (WHERE ${missedWhileHeld('a', 'c')}) AS missed_assigned
             FROM metrics.agent_assignments a
             JOIN metrics.conversation_cycles c ON c.conversation_id = a.conversation_id AND c.cycle = a.cycle
            WHERE a.organization_id = k.organization_id AND a.agent_id = k.agent_id AND a.agent_kind = 'human'
@@ -176,7 +181,7 @@ const AGENT_DAYS_SQL = `
       SELECT k.organization_id, k.agent_id, k.day, x.*
         FROM keys k
         CROSS JOIN LATERAL (
-          SELECT count(*) AS n, count(*) FILTER (WHERE r.score >= 4) AS good, sum(r.score) AS total
+          SELECT count(*) AS n, count(*) FILTER (WHERE ${goodCsat('r.score')}) AS good, sum(r.score) AS total
             FROM metrics.ratings r
            WHERE r.organization_id = k.organization_id AND r.agent_id = k.agent_id AND r.kind = 'csat'
              AND r.rated_at >= k.day_start AND r.rated_at < k.day_end) x
@@ -195,8 +200,8 @@ const AGENT_DAYS_SQL = `
              coalesce(st.accepting, 0) AS accepting_seconds,
              coalesce(st.not_accepting, 0) AS not_accepting_seconds,
              coalesce(st.offline, 0) AS offline_seconds,
-             ${multirangeSeconds("coalesce(ch.chats, '{}'::tstzmultirange) * coalesce(st.online, '{}'::tstzmultirange)")} AS chatting_seconds,
-             ${multirangeSeconds("coalesce(st.accepting_ranges, '{}'::tstzmultirange) - coalesce(ch.chats, '{}'::tstzmultirange)")} AS idle_seconds,
+             ${chattingSeconds('ch.chats', 'st.online')} AS chatting_seconds,
+             ${idleSeconds('st.accepting_ranges', 'ch.chats')} AS idle_seconds,
              coalesce(ch.concurrency, 0) AS chat_seconds,
              coalesce(ch.handled, 0) AS chats_handled,
              coalesce(ch.transfers_in, 0) AS transfers_in,
@@ -296,7 +301,7 @@ const GROUP_HOURS_SQL = `
                  coalesce(sum(c.resolution_seconds), 0)::float8 AS resolution_sum_seconds,
                  coalesce(sum(c.resolution_business_seconds), 0)::float8 AS resolution_sum_business_seconds,
                  count(c.csat_score)::int AS csat_ratings,
-                 count(*) FILTER (WHERE c.csat_score >= 4)::int AS csat_good,
+                 count(*) FILTER (WHERE ${goodCsat('c.csat_score')})::int AS csat_good,
                  count(c.nps_score)::int AS nps_answers,
                  count(*) FILTER (WHERE c.nps_score >= 9)::int AS nps_promoters,
                  count(*) FILTER (WHERE c.nps_score <= 6)::int AS nps_detractors,

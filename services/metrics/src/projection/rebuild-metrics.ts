@@ -1,5 +1,14 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { readAll, skippedEventIds, START, type GlobalCheckpoint, type ReadAllResult } from '@livedesk/event-store';
+import {
+  countEvents,
+  readAll,
+  resetConsumerPositions,
+  skippedEventIds,
+  START,
+  storeConsumerPositions,
+  type GlobalCheckpoint,
+  type ReadAllResult,
+} from '@livedesk/event-store';
 import { flushDerivedBacklog } from './derived-tables.js';
 import { METRICS_CONSUMER, type MetricsProjector } from './metrics-projector.js';
 import { PROJECTED_TABLES, type MetricsDatabase } from './metrics-tables.js';
@@ -71,11 +80,10 @@ export async function rebuildMetrics(
   const batchSize = options.batchSize ?? 5000;
   const flushEvery = options.flushEvery ?? 100_000;
   projector.reset();
-  const { rows } = await sql<{ total: string }>`SELECT count(*) AS total FROM event_store.events`.execute(db);
-  const total = Number(rows[0]!.total);
+  const total = await countEvents(db);
   await db.transaction().execute(async (trx) => {
     await sql.raw(`TRUNCATE ${PROJECTED_TABLES.join(', ')}`).execute(trx);
-    await sql`DELETE FROM event_store.consumer_positions WHERE consumer = ${METRICS_CONSUMER}`.execute(trx);
+    await resetConsumerPositions(trx, METRICS_CONSUMER);
   });
   projector.reset({ tablesEmpty: true });
   const skipped = await skippedEventIds(db as Kysely<any>, METRICS_CONSUMER);
@@ -104,13 +112,7 @@ export async function rebuildMetrics(
       .execute(async (trx) => {
         await options.beforeWrite?.(trx);
         await flush.write(trx);
-        if (streams.size > 0) {
-          await sql`
-            INSERT INTO event_store.consumer_positions AS p (consumer, stream_id, stream_version)
-            SELECT ${METRICS_CONSUMER}, s.stream_id, s.stream_version
-              FROM unnest(${[...streams.keys()]}::text[], ${[...streams.values()]}::bigint[]) AS s(stream_id, stream_version)
-            ON CONFLICT (consumer, stream_id) DO UPDATE SET stream_version = excluded.stream_version`.execute(trx);
-        }
+        await storeConsumerPositions(trx, METRICS_CONSUMER, streams);
       })
       .then(() => options.onProgress?.({ events: done, total: Math.max(total, done) }));
   };

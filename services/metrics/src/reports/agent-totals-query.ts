@@ -4,7 +4,16 @@ import type { Totals } from '../domain/figures.js';
 import type { Window } from '../domain/local-windows.js';
 import type { MetricsDatabase } from '../projection/metrics-tables.js';
 import { duration, type TimeBasis } from './time-basis.js';
-import { multirangeSeconds } from '../projection/multirange-seconds.js';
+import {
+  assignmentSpan,
+  chatSeconds,
+  chattingSeconds,
+  goodCsat,
+  idleSeconds,
+  missedWhileHeld,
+  statusTimeColumns,
+  transferredOut,
+} from '../projection/agent-activity-sql.js';
 import { windowParams } from './window-params.js';
 
 export interface AgentTotalsFilter {
@@ -24,10 +33,8 @@ export interface AgentWindowTotals {
   totals: Totals<AgentTotalKey>;
 }
 
-const seconds = (expression: string) => sql.raw(multirangeSeconds(expression));
-
 /**
- * Each human agent's totals in each window, by agent_daily's definitions (derived-tables.ts) over
+ * Each human agent's totals in each window, by agent_daily's definitions (agent-activity-sql.ts) over
  * any windows, plus what agent_daily leaves out: status intervals and assignments still open
  * count up to `now` (an agent accepting since this morning, or offline since last night).
  * Chatting time is the time not offline with a chat assigned, idle time accepting with none,
@@ -56,11 +63,7 @@ export async function agentTotals(db: Kysely<MetricsDatabase>, filter: AgentTota
     ),
     st AS MATERIALIZED (
       SELECT w.n, iv.agent_id,
-             coalesce(sum(extract(epoch FROM least(iv.b, w.end_at) - greatest(iv.a, w.start_at))) FILTER (WHERE iv.status = 'accepting'), 0)::float8 AS accepting,
-             coalesce(sum(extract(epoch FROM least(iv.b, w.end_at) - greatest(iv.a, w.start_at))) FILTER (WHERE iv.status = 'not_accepting'), 0)::float8 AS not_accepting,
-             coalesce(sum(extract(epoch FROM least(iv.b, w.end_at) - greatest(iv.a, w.start_at))) FILTER (WHERE iv.status = 'offline'), 0)::float8 AS offline,
-             range_agg(tstzrange(greatest(iv.a, w.start_at), least(iv.b, w.end_at))) FILTER (WHERE iv.status <> 'offline') AS online,
-             range_agg(tstzrange(greatest(iv.a, w.start_at), least(iv.b, w.end_at))) FILTER (WHERE iv.status = 'accepting') AS accepting_ranges
+             ${sql.raw(statusTimeColumns('iv.status', { start: 'iv.a', end: 'iv.b', from: 'w.start_at', to: 'w.end_at' }))}
         FROM w JOIN iv ON iv.a < w.end_at AND iv.b > w.start_at
        GROUP BY w.n, iv.agent_id
     ),
@@ -72,13 +75,13 @@ export async function agentTotals(db: Kysely<MetricsDatabase>, filter: AgentTota
     ),
     held AS MATERIALIZED (
       SELECT w.n, s.agent_id, s.assigned_via, ${inGroup('s.group_id')} AS in_group, s.a >= w.start_at AS started_here,
-             tstzrange(greatest(s.a, w.start_at), least(s.b, w.end_at)) AS span
+             ${sql.raw(assignmentSpan({ start: 's.a', end: 's.b', from: 'w.start_at', to: 'w.end_at' }))} AS span
         FROM w JOIN asg s ON s.a < w.end_at AND s.b > w.start_at
     ),
     ch AS MATERIALIZED (
       SELECT h.n, h.agent_id, bool_or(h.in_group) AS in_group,
              range_agg(h.span) AS chats,
-             sum(${seconds("tstzmultirange(h.span) * coalesce(st.online, '{}'::tstzmultirange)")})::float8 AS chat_seconds,
+             sum(${sql.raw(chatSeconds('h.span', 'st.online'))})::float8 AS chat_seconds,
              count(*) FILTER (WHERE h.started_here AND h.in_group)::int AS chats_handled,
              count(*) FILTER (WHERE h.started_here AND h.in_group AND h.assigned_via = 'transfer')::int AS transfers_in
         FROM held h LEFT JOIN st ON st.n = h.n AND st.agent_id = h.agent_id
@@ -86,8 +89,8 @@ export async function agentTotals(db: Kysely<MetricsDatabase>, filter: AgentTota
     ),
     tr AS MATERIALIZED (
       SELECT w.n, s.agent_id,
-             count(*) FILTER (WHERE s.released_by = 'transfer')::int AS transfers_out,
-             count(*) FILTER (WHERE c.missed AND s.released_at = c.ended_at)::int AS missed_assigned
+             count(*) FILTER (WHERE ${sql.raw(transferredOut('s'))})::int AS transfers_out,
+             count(*) FILTER (WHERE ${sql.raw(missedWhileHeld('s', 'c'))})::int AS missed_assigned
         FROM w JOIN asg s ON s.released_at >= w.start_at AND s.released_at < w.end_at
         JOIN metrics.conversation_cycles c ON c.conversation_id = s.conversation_id AND c.cycle = s.cycle
        WHERE ${inGroup('s.group_id')}
@@ -114,7 +117,7 @@ export async function agentTotals(db: Kysely<MetricsDatabase>, filter: AgentTota
        GROUP BY w.n, c.last_agent_id
     ),
     cs AS MATERIALIZED (
-      SELECT w.n, r.agent_id, count(*)::int AS csat_ratings, count(*) FILTER (WHERE r.score >= 4)::int AS csat_good, sum(r.score)::int AS csat_sum
+      SELECT w.n, r.agent_id, count(*)::int AS csat_ratings, count(*) FILTER (WHERE ${sql.raw(goodCsat('r.score'))})::int AS csat_good, sum(r.score)::int AS csat_sum
         FROM w JOIN metrics.ratings r ON r.organization_id = ${org} AND r.kind = 'csat' AND r.rated_at >= w.start_at AND r.rated_at < w.end_at
        WHERE r.agent_id IS NOT NULL AND ${inGroup('r.group_id')}
        GROUP BY w.n, r.agent_id
@@ -140,8 +143,8 @@ export async function agentTotals(db: Kysely<MetricsDatabase>, filter: AgentTota
            coalesce(st.accepting, 0) AS accepting_seconds,
            coalesce(st.not_accepting, 0) AS not_accepting_seconds,
            coalesce(st.offline, 0) AS offline_seconds,
-           ${seconds("coalesce(ch.chats, '{}'::tstzmultirange) * coalesce(st.online, '{}'::tstzmultirange)")} AS chatting_seconds,
-           ${seconds("coalesce(st.accepting_ranges, '{}'::tstzmultirange) - coalesce(ch.chats, '{}'::tstzmultirange)")} AS idle_seconds,
+           ${sql.raw(chattingSeconds('ch.chats', 'st.online'))} AS chatting_seconds,
+           ${sql.raw(idleSeconds('st.accepting_ranges', 'ch.chats'))} AS idle_seconds,
            coalesce(ch.chat_seconds, 0) AS chat_seconds,
            coalesce(ch.chats_handled, 0) AS chats_handled,
            coalesce(ch.transfers_in, 0) AS transfers_in,

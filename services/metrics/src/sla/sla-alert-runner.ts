@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { v5 as uuidv5 } from 'uuid';
 import { allEvents, streamId } from '@livedesk/contracts';
-import { append, EventStore } from '@livedesk/event-store';
+import { append, consumerHasCaughtUp, EventStore } from '@livedesk/event-store';
 import { CLOCK, DATABASE, EVENT_STORE, SERVICE_CONFIG, type Clock } from '@livedesk/service-kit';
 import { PinoLogger } from 'nestjs-pino';
 import type { MetricsConfig } from '../metrics-config.js';
@@ -66,10 +66,8 @@ export class SlaAlertRunner implements OnApplicationBootstrap, OnApplicationShut
              WHERE (t.conversation_id, t.cycle, t.target, t.exchange, t.kind) IN (
                    SELECT d.conversation_id, d.cycle, d.target, d.exchange, d.kind
                      FROM metrics.projection_timers d
-                     JOIN event_store.streams s ON s.stream_id = 'conversation-' || d.conversation_id
-                     JOIN event_store.consumer_positions p
-                       ON p.consumer = ${METRICS_CONSUMER} AND p.stream_id = s.stream_id AND p.stream_version >= s.version
                     WHERE d.fire_at <= ${now}
+                      AND ${consumerHasCaughtUp(METRICS_CONSUMER, sql<string>`'conversation-' || d.conversation_id`)}
                     ORDER BY d.fire_at LIMIT ${BATCH}
                       FOR UPDATE OF d SKIP LOCKED)
              RETURNING t.*`.execute(trx);

@@ -1,38 +1,35 @@
-import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { CommandError } from '@livedesk/messaging';
-import { routingCommands, type RoutingCommandReply } from '@livedesk/contracts';
-import { z } from 'zod';
+import { Controller, UseFilters } from '@nestjs/common';
+import { MessagePattern } from '@nestjs/microservices';
+import { routingCommands, routingPattern, type RoutingCommand, type RoutingCommandReply } from '@livedesk/contracts';
+import { CommandErrorFilter, CommandPayload } from '@livedesk/service-kit';
 import { RoutingState } from '../state/routing-state.js';
 import { AgentStatusService } from './agent-status.service.js';
 
 /** The routing service's NATS commands (`<prefix>.cmd.routing.<name>`), payloads parsed first. */
 @Controller()
+@UseFilters(CommandErrorFilter)
 export class RoutingController {
   constructor(
     private readonly agents: AgentStatusService,
     private readonly state: RoutingState,
   ) {}
 
-  @MessagePattern('cmd.routing.set_status')
-  async setStatus(@Payload() payload: unknown): Promise<RoutingCommandReply<'set_status'>> {
-    const command = parse(routingCommands.set_status.request, payload);
+  @MessagePattern(routingPattern('set_status'))
+  async setStatus(@CommandPayload(routingCommands.set_status.request) command: RoutingCommand<'set_status'>): Promise<RoutingCommandReply<'set_status'>> {
     await this.agents.learn(command.organization_id, command.agent_id, command.profile);
     const status = await this.agents.setStatus(command.organization_id, command.agent_id, command.status, command.reason);
     return { agent_id: command.agent_id, status };
   }
 
-  @MessagePattern('cmd.routing.presence')
-  async presence(@Payload() payload: unknown): Promise<RoutingCommandReply<'presence'>> {
-    const command = parse(routingCommands.presence.request, payload);
+  @MessagePattern(routingPattern('presence'))
+  async presence(@CommandPayload(routingCommands.presence.request) command: RoutingCommand<'presence'>): Promise<RoutingCommandReply<'presence'>> {
     await this.agents.learn(command.organization_id, command.agent_id, command.profile);
     const status = await this.agents.presence(command.organization_id, command.agent_id, command.connection_id, command.online, command.refresh ?? false);
     return { agent_id: command.agent_id, status };
   }
 
-  @MessagePattern('cmd.routing.room')
-  async room(@Payload() payload: unknown): Promise<RoutingCommandReply<'room'>> {
-    const command = parse(routingCommands.room.request, payload);
+  @MessagePattern(routingPattern('room'))
+  async room(@CommandPayload(routingCommands.room.request) command: RoutingCommand<'room'>): Promise<RoutingCommandReply<'room'>> {
     const agent = await this.state.agent(command.organization_id, command.agent_id);
     return {
       agent_id: command.agent_id,
@@ -42,9 +39,8 @@ export class RoutingController {
     };
   }
 
-  @MessagePattern('cmd.routing.overview')
-  async overview(@Payload() payload: unknown): Promise<RoutingCommandReply<'overview'>> {
-    const command = parse(routingCommands.overview.request, payload);
+  @MessagePattern(routingPattern('overview'))
+  async overview(@CommandPayload(routingCommands.overview.request) command: RoutingCommand<'overview'>): Promise<RoutingCommandReply<'overview'>> {
     const organizationId = command.organization_id;
     const agents = await Promise.all(
       command.agent_ids.map(async (agentId) => {
@@ -62,10 +58,4 @@ export class RoutingController {
     );
     return { agents, groups };
   }
-}
-
-function parse<T>(schema: z.ZodType<T>, payload: unknown): T {
-  const parsed = schema.safeParse(payload);
-  if (!parsed.success) throw new CommandError('validation', z.prettifyError(parsed.error), 'invalid_command');
-  return parsed.data;
 }

@@ -8,6 +8,8 @@ export interface ChatFacts {
   customerId: string;
   groupId: string;
   transcript: TranscriptMessage[];
+  /** The agents' internal notes of the chat, oldest first: the ticket keeps them as its internal notes, never in the transcript. */
+  notes: TranscriptMessage[];
   /** The chat's stream version the facts were read at. */
   version: number;
 }
@@ -15,7 +17,7 @@ export interface ChatFacts {
 /**
  * Folds a conversation's events (up to the one that matters, so that a redelivered event
  * gives the same ticket whatever happened in the chat since) into what the ticket keeps:
- * the customer, the group and the messages.
+ * the customer, the group, the messages and the agents' internal notes.
  */
 export function chatFactsOf(events: readonly RecordedEvent[]): ChatFacts | undefined {
   const first = events[0];
@@ -30,6 +32,7 @@ export function chatFactsOf(events: readonly RecordedEvent[]): ChatFacts | undef
         customerId: event.data.customer_id,
         groupId: event.data.group_id,
         transcript: [],
+        notes: [],
         version: recorded.streamVersion,
       };
       continue;
@@ -39,6 +42,15 @@ export function chatFactsOf(events: readonly RecordedEvent[]): ChatFacts | undef
     switch (event.type) {
       case 'MessagePosted':
         facts.transcript.push({
+          message_id: event.data.message_id,
+          author: event.data.author,
+          text: event.data.text,
+          attachments: event.data.attachments,
+          posted_at: recorded.occurredAt.toISOString(),
+        });
+        break;
+      case 'InternalNotePosted':
+        facts.notes.push({
           message_id: event.data.message_id,
           author: event.data.author,
           text: event.data.text,

@@ -140,6 +140,7 @@ export class ConversationTickets {
         groupId: facts.groupId,
         conversationId: facts.chatId,
         transcript: facts.transcript,
+        chatNotes: facts.notes,
         chatVersion: facts.version,
         ...(ticket.firstMessage ? { firstMessage: ticket.firstMessage } : {}),
       },

@@ -1,4 +1,4 @@
-import type { TicketEvent, TranscriptMessage } from '@livedesk/contracts';
+import { TRANSCRIPT_EXCERPT_MAX_MESSAGES, type TicketEvent, type TranscriptMessage } from '@livedesk/contracts';
 import { authorOf } from './author-of.js';
 import { replied } from './decide-reply.js';
 import { refuse } from './refusals.js';
@@ -29,12 +29,26 @@ export function decideCreate(command: CreateTicket, state: TicketState): TicketE
       created_by: authorOf(command.actor),
     },
   };
-  if (!command.firstMessage) return [created];
+  const notes = chatNotesOf(command);
+  if (!command.firstMessage) return [created, ...notes];
   const requester = {
     kind: 'requester' as const,
     ...(command.requester.customer_id === undefined ? {} : { customerId: command.requester.customer_id }),
   };
-  return [created, replied(requester, command.firstMessage)];
+  return [created, ...notes, replied(requester, command.firstMessage)];
+}
+
+/**
+ * The chat's internal notes as the ticket's own (InternalNoteAdded), never in its transcript,
+ * which the requester may be shown. Each keeps its chat id (unique in the chat, so in the
+ * ticket) and its author; the newest TRANSCRIPT_EXCERPT_MAX_MESSAGES, like the transcript, so
+ * that creating a ticket from a chat with thousands of notes stays one bounded append.
+ */
+function chatNotesOf(command: CreateTicket): TicketEvent[] {
+  return (command.chatNotes ?? []).slice(-TRANSCRIPT_EXCERPT_MAX_MESSAGES).map((note) => ({
+    type: 'InternalNoteAdded',
+    data: { note_id: note.message_id, author: note.author, text: note.text, attachments: [...note.attachments] },
+  }));
 }
 
 /** A chat's ticket keeps a bounded excerpt of its transcript and the chat version it ends at. */

@@ -91,6 +91,27 @@ describe('decide: create', () => {
     expect(Buffer.byteLength(JSON.stringify(created.data))).toBeLessThan(80 * 1024);
   });
 
+  it("keeps the chat's internal notes as the ticket's internal notes, never in its transcript", () => {
+    const customerMessage = { message_id: 'm1', author: { kind: 'customer' as const, id: 'c1' }, text: 'hello', attachments: [], posted_at: '2026-03-02T08:59:00.000Z' };
+    const chatNote = { message_id: 'n1', author: aliceAuthor, text: 'VIP, offer the discount', attachments: [attachment], posted_at: '2026-03-02T09:00:00.000Z' };
+    const events = decide(
+      create({ source: 'chat', requester: { customer_id: 'c1' }, conversationId: 'chat-1', transcript: [customerMessage], chatNotes: [chatNote], actor: alice }),
+      initialState,
+    );
+    expect(events.map((event) => event.type)).toEqual(['TicketCreated', 'InternalNoteAdded']);
+    expect(events[0]!.type === 'TicketCreated' && events[0]!.data.transcript).toEqual([customerMessage]);
+    expect(events[1]).toEqual({ type: 'InternalNoteAdded', data: { note_id: 'n1', author: aliceAuthor, text: 'VIP, offer the discount', attachments: [attachment] } });
+  });
+
+  it('keeps the newest 50 notes of a chat with more, before the requester\'s first reply', () => {
+    const chatNotes = Array.from({ length: 60 }, (_, i) => ({ message_id: `n${i}`, author: aliceAuthor, text: `note ${i}`, attachments: [], posted_at: '2026-03-02T09:00:00.000Z' }));
+    const firstMessage = { replyId: 'r0', text: 'Please call me', via: 'widget' as const, attachments: [] };
+    const events = decide(create({ source: 'offline_message', requester: { customer_id: 'c1' }, conversationId: 'chat-1', chatNotes, firstMessage }), initialState);
+    const notes = events.filter((event) => event.type === 'InternalNoteAdded');
+    expect(notes.map((event) => event.type === 'InternalNoteAdded' && event.data.note_id)).toEqual(chatNotes.slice(10).map((note) => note.message_id));
+    expect(events.at(-1)?.type).toBe('TicketReplied');
+  });
+
   it('refuses a second creation of the same ticket as ticket_exists', () => {
     given(openTicket).when(create()).thenRefuses('conflict', 'ticket_exists');
   });

@@ -47,6 +47,11 @@ export interface CreateTicket extends CommandBase<'create'> {
   readonly tags?: readonly string[];
   /** The whole transcript of the chat the ticket comes from; the ticket keeps an excerpt (`transcriptExcerpt`). */
   readonly transcript?: readonly TranscriptMessage[];
+  /**
+   * The internal notes agents wrote in that chat: the ticket stores the newest of them
+   * (TRANSCRIPT_EXCERPT_MAX_MESSAGES) as its own internal notes, which the requester never sees.
+   */
+  readonly chatNotes?: readonly TranscriptMessage[];
   /** The chat's stream version the transcript was read at. */
   readonly chatVersion?: number;
   /** The requester's own first words (an email's body, an offline message), stored as their first reply. */

@@ -1,3 +1,4 @@
+import { MAX_WELCOME_MESSAGE_LENGTH } from '@livedesk/contracts';
 import { InvalidArgumentError } from 'commander';
 
 export function positiveInteger(value: string): number {
@@ -28,4 +29,11 @@ export function json(value: string): unknown {
   } catch {
     throw new InvalidArgumentError('expected JSON');
   }
+}
+
+/** An organization's welcome message: 1 to MAX_WELCOME_MESSAGE_LENGTH characters once trimmed, as the gateway takes it. */
+export function welcomeMessage(value: string): string {
+  const text = value.trim();
+  if (text === '' || text.length > MAX_WELCOME_MESSAGE_LENGTH) throw new InvalidArgumentError(`expected 1 to ${MAX_WELCOME_MESSAGE_LENGTH} characters`);
+  return text;
 }

@@ -65,6 +65,17 @@ describe('pushesForEvent', () => {
     for (const push of pushes) expect(push.payload).toMatchObject({ chat_id: CHAT, version: message.stream_version, event: { type: 'MessagePosted' } });
   });
 
+  it('sends an internal note to the assigned agent and the supervisors only, never the customer', () => {
+    const note = envelope('InternalNotePosted', { message_id: 'n1', author: { kind: 'agent', id: 'bob' }, text: 'VIP', attachments: [] });
+    const pushes = pushesOf(started(), assigned('alice'), note);
+    expect(summary(pushes)).toEqual([
+      ['incoming_event', 'agent:alice'],
+      ['incoming_event', 'supervisors'],
+    ]);
+    for (const push of pushes) expect(push.payload).toMatchObject({ version: note.stream_version, event: { type: 'InternalNotePosted', data: { text: 'VIP' } } });
+    expect(summary(pushesOf(started(), note))).toEqual([['incoming_event', 'supervisors']]);
+  });
+
   it('tells the customer, both agents and the supervisors of a transfer, and keeps the note from the customer', () => {
     const transfer = envelope('ConversationTransferred', { from_agent_id: 'alice', to_agent_id: 'bob', reason: 'manual', note: 'VIP' });
     expect(summary(pushesOf(started(), assigned('alice'), transfer))).toEqual([

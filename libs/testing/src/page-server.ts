@@ -11,7 +11,10 @@ export interface PageServer {
   close(): Promise<void>;
 }
 
-/** A company's site: one page with some content and the widget's script tag (protocol.md). */
+/**
+ * A company's site on an origin of its own, for browser tests: one page with some content and
+ * the widget's script tag (docs/protocol.md), and a picture to be an agent's avatar.
+ */
 export async function startPageServer(): Promise<PageServer> {
   const server: Server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://page');

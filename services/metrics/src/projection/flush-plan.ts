@@ -1,0 +1,122 @@
+import { sql, type Transaction } from 'kysely';
+import type { CycleFacts } from '../domain/cycle-facts.js';
+import { policyFor } from '../domain/sla-policy.js';
+import { encodeState, withChanges, type ConversationProjection } from './conversation-projection.js';
+import { rowsOfCycle, type CycleRows } from './cycle-rows.js';
+import { keysOfCycle, type DerivedKeys } from './derived-keys.js';
+import { markDirty } from './derived-tables.js';
+import type {
+  AgentStatusIntervalsRow,
+  MetricsDatabase,
+  OrganizationsRow,
+  ProjectionConversationsRow,
+  SlaPoliciesRow,
+  TicketsRow,
+} from './metrics-tables.js';
+import type { ProjectorMemory } from './projector-memory.js';
+import { ticketRow } from './ticket-rows.js';
+import { deleteCycles, insertRows, upsertRows } from './write-rows.js';
+
+/** Every row of a flush, computed from what changed since the last one; `writeFlushPlan` stores them. */
+export interface FlushPlan {
+  organizations: OrganizationsRow[];
+  /** the rows of every changed cycle */
+  cycleRows: CycleRows[];
+  /** cycles written before, whose old rows go first */
+  replaced: { conversation_id: string; cycle: number }[];
+  /** the changed conversations' states, to fold their next events on */
+  states: ProjectionConversationsRow[];
+  intervals: AgentStatusIntervalsRow[];
+  tickets: TicketsRow[];
+  policyRows: SlaPoliciesRow[];
+  /** the derived tables' rows the old and new rows count in */
+  keys: DerivedKeys;
+}
+
+/**
+ * Takes the memory's pending changes and computes their rows. The conversations' new states go
+ * in flight (the memory's `inFlight`) until the write commits; the tickets' are remembered at
+ * once.
+ */
+export function planFlush(memory: ProjectorMemory): FlushPlan {
+  const pending = memory.takePending();
+  const keys = pending.keys;
+  const cycleRows: CycleRows[] = [];
+  const replaced: FlushPlan['replaced'] = [];
+  const states: ProjectionConversationsRow[] = [];
+  for (const entry of pending.conversations.values()) {
+    const org = entry.projection.organization_id;
+    const zone = memory.zoneOf(org);
+    const policies = memory.policiesOf(org);
+    const derived = { ...entry.projection.derived_keys };
+    for (const number of entry.cycles) {
+      const facts = entry.projection.cycles.find((cycle) => cycle.cycle === number)!;
+      const before = derived[number];
+      if (before) {
+        // Written before: its old rows go, and the derived rows they counted in are dirty too.
+        keys.addAll(before);
+        replaced.push({ conversation_id: entry.projection.conversation_id, cycle: number });
+      }
+      const rows = rowsOfCycle(entry.projection, facts, policyFor(policies, toMatch(entry.projection, facts)));
+      derived[number] = keysOfCycle(rows, zone);
+      keys.addAll(derived[number]);
+      cycleRows.push(rows);
+    }
+    const projection = withChanges(entry.projection, { derived_keys: derived });
+    states.push({
+      organization_id: org,
+      conversation_id: projection.conversation_id,
+      channel: projection.channel,
+      customer_id: projection.customer_id,
+      stream_version: projection.stream_version,
+      state: encodeState(projection),
+    });
+    memory.inFlight.set(projection.conversation_id, projection);
+  }
+  const tickets = [...pending.tickets.values()].map((ticket) => ticketRow(ticket, memory.policiesOf(ticket.organization_id)));
+  for (const ticket of pending.tickets.values()) memory.tickets.set(ticket.facts.ticket_id, ticket);
+  return {
+    organizations: [...pending.organizations.values()],
+    cycleRows,
+    replaced,
+    states,
+    intervals: [...pending.intervals.values()],
+    tickets,
+    policyRows: pending.policyRows,
+    keys,
+  };
+}
+
+/** Writes a flush's rows in the caller's transaction, and marks the derived rows they touch dirty. */
+export async function writeFlushPlan(trx: Transaction<MetricsDatabase>, plan: FlushPlan): Promise<void> {
+  const { cycleRows, keys } = plan;
+  if (plan.organizations.length > 0) await writeOrganizations(trx, plan.organizations, keys);
+  await upsertRows(trx, 'metrics.conversation_cycles', cycleRows.map((rows) => rows.cycle), ['conversation_id', 'cycle']);
+  for (const table of ['metrics.responses', 'metrics.agent_assignments', 'metrics.sla_outcomes', 'metrics.ratings', 'metrics.projection_timers'] as const) {
+    await deleteCycles(trx, table, plan.replaced);
+  }
+  await insertRows(trx, 'metrics.responses', cycleRows.flatMap((rows) => rows.responses));
+  await insertRows(trx, 'metrics.agent_assignments', cycleRows.flatMap((rows) => rows.assignments));
+  await insertRows(trx, 'metrics.sla_outcomes', cycleRows.flatMap((rows) => rows.outcomes));
+  await insertRows(trx, 'metrics.ratings', cycleRows.flatMap((rows) => rows.ratings));
+  await insertRows(trx, 'metrics.projection_timers', cycleRows.flatMap((rows) => rows.timers));
+  await upsertRows(trx, 'metrics.projection_conversations', plan.states, ['conversation_id']);
+  await upsertRows(trx, 'metrics.agent_status_intervals', plan.intervals, ['agent_id', 'stream_version']);
+  await upsertRows(trx, 'metrics.tickets', plan.tickets, ['ticket_id']);
+  await insertRows(trx, 'metrics.sla_policies', plan.policyRows);
+  // The derived rows these touch are recomputed apart, soon after (derived-tables.ts).
+  await markDirty(trx, keys);
+}
+
+async function writeOrganizations(trx: Transaction<MetricsDatabase>, organizations: OrganizationsRow[], keys: DerivedKeys): Promise<void> {
+  await upsertRows(trx, 'metrics.organizations', organizations, ['organization_id']);
+  // Activity projected before the zone was known was counted in UTC days: count it again.
+  const { rows } = await sql<{ organization_id: string }>`
+    SELECT DISTINCT organization_id FROM metrics.agent_daily
+     WHERE organization_id = ANY (${organizations.map((o) => o.organization_id)}::text[])`.execute(trx);
+  for (const row of rows) keys.wholeOrganizations.add(row.organization_id);
+}
+
+function toMatch(projection: ConversationProjection, facts: CycleFacts) {
+  return { started_at: facts.started_at, group_id: facts.group_id, channel: projection.channel, priority: facts.priority };
+}

@@ -1,0 +1,22 @@
+import type { ChangedCycles, ConversationProjection } from './conversation-projection.js';
+import { DerivedKeys } from './derived-keys.js';
+import type { AgentStatusIntervalsRow, OrganizationsRow, SlaPoliciesRow } from './metrics-tables.js';
+import type { ProjectedTicket } from './ticket-rows.js';
+
+/** A conversation changed since the last flush, and which of its cycles. */
+export interface ChangedConversation {
+  projection: ConversationProjection;
+  cycles: ChangedCycles;
+}
+
+/** What changed since the last flush: what the next flush writes (flush-plan.ts). */
+export class PendingChanges {
+  readonly conversations = new Map<string, ChangedConversation>();
+  /** agent id and stream version → the status interval, opened or closed */
+  readonly intervals = new Map<string, AgentStatusIntervalsRow>();
+  readonly tickets = new Map<string, ProjectedTicket>();
+  readonly policyRows: SlaPoliciesRow[] = [];
+  readonly organizations = new Map<string, OrganizationsRow>();
+  /** the derived tables' rows the changes touch (derived-tables.ts) */
+  readonly keys = new DerivedKeys();
+}
