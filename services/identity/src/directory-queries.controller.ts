@@ -1,8 +1,7 @@
-import { Controller, Inject } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { directoryPattern, directoryQueries, type DirectoryAgentRecord, type DirectoryQueryName, type DirectoryQueryReply } from '@livedesk/contracts';
-import { CommandError } from '@livedesk/messaging';
-import { z } from 'zod';
+import { Controller, Inject, UseFilters } from '@nestjs/common';
+import { MessagePattern } from '@nestjs/microservices';
+import { directoryPattern, directoryQueries, type DirectoryAgentRecord, type DirectoryQuery, type DirectoryQueryReply } from '@livedesk/contracts';
+import { CommandErrorFilter, CommandPayload } from '@livedesk/service-kit';
 import { CannedResponses } from './canned-responses.js';
 import type { Agent, Group } from './directory-records.js';
 import { Directory } from './directory.js';
@@ -14,6 +13,7 @@ import { Directory } from './directory.js';
  * organization, answers null.
  */
 @Controller()
+@UseFilters(CommandErrorFilter)
 export class DirectoryQueriesController {
   constructor(
     @Inject(Directory) private readonly directory: Directory,
@@ -21,8 +21,7 @@ export class DirectoryQueriesController {
   ) {}
 
   @MessagePattern(directoryPattern('organization'))
-  async organization(@Payload() payload: unknown): Promise<DirectoryQueryReply<'organization'>> {
-    const query = parse('organization', payload);
+  async organization(@CommandPayload(directoryQueries.organization.request) query: DirectoryQuery<'organization'>): Promise<DirectoryQueryReply<'organization'>> {
     const organization = await this.directory.getOrganization(query.organization_id);
     return {
       organization: organization
@@ -32,28 +31,24 @@ export class DirectoryQueriesController {
   }
 
   @MessagePattern(directoryPattern('group'))
-  async group(@Payload() payload: unknown): Promise<DirectoryQueryReply<'group'>> {
-    const query = parse('group', payload);
+  async group(@CommandPayload(directoryQueries.group.request) query: DirectoryQuery<'group'>): Promise<DirectoryQueryReply<'group'>> {
     const group = await this.directory.getGroup(query.organization_id, query.group_id);
     return { group: group ? groupRecord(group) : null };
   }
 
   @MessagePattern(directoryPattern('groups'))
-  async groups(@Payload() payload: unknown): Promise<DirectoryQueryReply<'groups'>> {
-    const query = parse('groups', payload);
+  async groups(@CommandPayload(directoryQueries.groups.request) query: DirectoryQuery<'groups'>): Promise<DirectoryQueryReply<'groups'>> {
     return { groups: (await this.directory.listGroups(query.organization_id)).map(groupRecord) };
   }
 
   @MessagePattern(directoryPattern('agent'))
-  async agent(@Payload() payload: unknown): Promise<DirectoryQueryReply<'agent'>> {
-    const query = parse('agent', payload);
+  async agent(@CommandPayload(directoryQueries.agent.request) query: DirectoryQuery<'agent'>): Promise<DirectoryQueryReply<'agent'>> {
     const agent = await this.directory.getAgent(query.organization_id, query.agent_id);
     return { agent: agent ? agentRecord(agent) : null };
   }
 
   @MessagePattern(directoryPattern('agents'))
-  async agents(@Payload() payload: unknown): Promise<DirectoryQueryReply<'agents'>> {
-    const query = parse('agents', payload);
+  async agents(@CommandPayload(directoryQueries.agents.request) query: DirectoryQuery<'agents'>): Promise<DirectoryQueryReply<'agents'>> {
     const filter = query.group_id === undefined ? {} : { groupId: query.group_id };
     if (query.enabled_only) return { agents: (await this.directory.listEnabledAgents(query.organization_id, filter)).map(agentRecord) };
     const ids = await this.directory.listAgentIds(query.organization_id, filter);
@@ -62,22 +57,19 @@ export class DirectoryQueriesController {
   }
 
   @MessagePattern(directoryPattern('agent_profiles'))
-  async agentProfiles(@Payload() payload: unknown): Promise<DirectoryQueryReply<'agent_profiles'>> {
-    const query = parse('agent_profiles', payload);
+  async agentProfiles(@CommandPayload(directoryQueries.agent_profiles.request) query: DirectoryQuery<'agent_profiles'>): Promise<DirectoryQueryReply<'agent_profiles'>> {
     const profiles = await this.directory.agentProfiles(query.organization_id, query.agent_ids);
     return { profiles: profiles.map((profile) => ({ agent_id: profile.agentId, display_name: profile.displayName, avatar_url: profile.avatarUrl })) };
   }
 
   @MessagePattern(directoryPattern('customer'))
-  async customer(@Payload() payload: unknown): Promise<DirectoryQueryReply<'customer'>> {
-    const query = parse('customer', payload);
+  async customer(@CommandPayload(directoryQueries.customer.request) query: DirectoryQuery<'customer'>): Promise<DirectoryQueryReply<'customer'>> {
     const customer = await this.directory.getCustomer(query.organization_id, query.customer_id);
     return { customer: customer ? { customer_id: customer.id, email: customer.email, name: customer.name } : null };
   }
 
   @MessagePattern(directoryPattern('canned_responses'))
-  async cannedResponses(@Payload() payload: unknown): Promise<DirectoryQueryReply<'canned_responses'>> {
-    const query = parse('canned_responses', payload);
+  async cannedResponses(@CommandPayload(directoryQueries.canned_responses.request) query: DirectoryQuery<'canned_responses'>): Promise<DirectoryQueryReply<'canned_responses'>> {
     const responses = await this.canned.forAgent(query.organization_id, query.agent_id);
     return {
       canned_responses: responses.map((response) => ({
@@ -88,12 +80,6 @@ export class DirectoryQueriesController {
       })),
     };
   }
-}
-
-function parse<N extends DirectoryQueryName>(name: N, payload: unknown): z.infer<(typeof directoryQueries)[N]['request']> {
-  const parsed = directoryQueries[name].request.safeParse(payload);
-  if (!parsed.success) throw new CommandError('validation', z.prettifyError(parsed.error), 'invalid_command');
-  return parsed.data as z.infer<(typeof directoryQueries)[N]['request']>;
 }
 
 function groupRecord(group: Group) {

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { directoryQueries } from '@livedesk/contracts';
 import { CommandError } from '@livedesk/messaging';
+import { ContractPipe } from '@livedesk/service-kit';
 import { createTestDatabase, type TestDatabase } from '@livedesk/testing';
 import { CannedResponses } from './canned-responses.js';
 import { DirectoryQueriesController } from './directory-queries.controller.js';
@@ -79,13 +81,13 @@ describe("the gateway's directory queries", () => {
     expect(await queries.cannedResponses({ organization_id: other.organizationId, agent_id: alice })).toEqual({ canned_responses: [] });
   });
 
-  it('refuses a malformed query with a validation error', async () => {
+  it('refuses a malformed query with a validation error, before the directory is read', async () => {
+    const organizationQuery = new ContractPipe(directoryQueries.organization.request);
     for (const payload of [null, {}, { organization_id: '' }, { organization_id: 'org\u0000x' }, 'organization']) {
-      await expect(queries.organization(payload)).rejects.toBeInstanceOf(CommandError);
+      expect(() => organizationQuery.transform(payload)).toThrow(CommandError);
     }
-    await expect(queries.agents({ organization_id: acme.organizationId })).rejects.toMatchObject({ code: 'validation' });
-    await expect(queries.agentProfiles({ organization_id: acme.organizationId, agent_ids: Array.from({ length: 501 }, (_, i) => `a${i}`) })).rejects.toBeInstanceOf(
-      CommandError,
-    );
+    expect(() => new ContractPipe(directoryQueries.agents.request).transform({ organization_id: acme.organizationId })).toThrow(CommandError);
+    const tooMany = { organization_id: acme.organizationId, agent_ids: Array.from({ length: 501 }, (_, i) => `a${i}`) };
+    expect(() => new ContractPipe(directoryQueries.agent_profiles.request).transform(tooMany)).toThrow(CommandError);
   });
 });
