@@ -1,4 +1,4 @@
-# One image recipe for the five services. Build one with:
+# One image recipe for the six services. Build one with:
 #   docker build --build-arg SERVICE=conversation -t livedesk/conversation .
 # (docker-compose.yml does that for each service.)
 
@@ -21,7 +21,7 @@ RUN rm -rf node_modules libs/*/node_modules services/*/node_modules packages/*/n
 
 FROM node:24-alpine AS runtime
 ARG SERVICE
-RUN test -n "$SERVICE" || (echo "build with --build-arg SERVICE=<gateway|conversation|routing|ticketing|metrics>" && false)
+RUN test -n "$SERVICE" || (echo "build with --build-arg SERVICE=<gateway|identity|conversation|routing|ticketing|metrics>" && false)
 ENV NODE_ENV=production SERVICE=$SERVICE
 WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json /app/pnpm-workspace.yaml ./

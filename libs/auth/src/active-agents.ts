@@ -13,8 +13,8 @@ export interface CachedActiveAgentsOptions {
 
 /**
  * Answers of another `ActiveAgents` (the directory, over NATS), kept for `ttlMs` so that an API
- * request does not cost a round trip to the gateway, and forgotten as soon as the agent
- * changes (`forget`, on the gateway's `agent_changed` signal). A lost signal leaves a
+ * request does not cost a round trip to the identity service, and forgotten as soon as the agent
+ * changes (`forget`, on the identity service's `agent_changed` signal). A lost signal leaves a
  * disabled agent in at most `ttlMs` more.
  */
 export class CachedActiveAgents implements ActiveAgents {

@@ -14,7 +14,7 @@ export const ACTIVE_AGENTS = Symbol('ACTIVE_AGENTS');
 
 export interface AuthModuleOptions {
   /**
-   * Who says whether a token's agent is still active. Default: the gateway's directory over
+   * Who says whether a token's agent is still active. Default: the identity service's directory over
    * NATS (`DirectoryActiveAgents`, which needs the NATS connection ServiceKitModule provides).
    * A test application without NATS passes its own.
    */
@@ -24,7 +24,7 @@ export interface AuthModuleOptions {
 /**
  * Token verification for a service's HTTP API: `InstallationSecrets`, a verify-only
  * `TokenService` and `ApiCallers`, from the service's config (which must include
- * `authConfigShape()`). The gateway, which also issues tokens, wires its own.
+ * `authConfigShape()`). The identity service, which also issues tokens, wires its own.
  */
 @Module({})
 export class AuthModule {
@@ -47,7 +47,7 @@ export class AuthModule {
         },
         {
           provide: TokenService,
-          // Verify-only: the TTLs are the gateway's business.
+          // Verify-only: the TTLs are the identity service's business.
           useFactory: (secrets: InstallationSecrets) => new TokenService({ secret: secrets.jwtSecret, agentTtlSeconds: 60, customerTtlSeconds: 60 }),
           inject: [InstallationSecrets],
         },

@@ -1,12 +1,12 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { AGENT_CHANGED_SIGNAL, AgentChangedSignal, directoryLookup, signalSubjectWildcard } from '@livedesk/contracts';
-import { sendCommand, type CommandClient } from '@livedesk/messaging';
+import { followSignals, sendCommand, type CommandClient } from '@livedesk/messaging';
 import { CachedActiveAgents, type ActiveAgents } from './active-agents.js';
 
 /**
- * Whether an agent is active, as the gateway's directory says (`cmd.directory.lookup` answers
- * only existing, enabled agents), cached for `ttlMs` and forgotten on the gateway's
+ * Whether an agent is active, as the identity service's directory says (`cmd.directory.lookup` answers
+ * only existing, enabled agents), cached for `ttlMs` and forgotten on the identity service's
  * `agent_changed` signal. A directory that does not answer fails the request (503): a token
  * is not taken on trust.
  */
@@ -42,20 +42,13 @@ export class DirectoryActiveAgents implements ActiveAgents, OnApplicationBootstr
   }
 
   onApplicationBootstrap(): void {
-    this.subscription = this.nats.subscribe(signalSubjectWildcard(this.subjectPrefix, AGENT_CHANGED_SIGNAL), {
-      callback: (error, message) => {
-        if (error) return;
-        let json: unknown;
-        try {
-          json = JSON.parse(message.string());
-        } catch {
-          json = undefined;
-        }
-        const signal = AgentChangedSignal.safeParse(json);
-        if (signal.success) this.cache.forget(signal.data.organization_id, signal.data.agent_id);
-        else this.logger.warn({ subject: message.subject }, 'malformed agent_changed signal dropped');
-      },
-    });
+    this.subscription = followSignals(
+      this.nats,
+      signalSubjectWildcard(this.subjectPrefix, AGENT_CHANGED_SIGNAL),
+      AgentChangedSignal,
+      (signal) => this.cache.forget(signal.organization_id, signal.agent_id),
+      this.logger,
+    );
   }
 
   onApplicationShutdown(): void {

@@ -8,7 +8,7 @@ export interface SecretsLogger {
 /**
  * Outside production an unset secret takes these development values, the ones docker-compose.yml
  * sets, so that every service of a `pnpm start` or `docker compose up` on a laptop agrees on them
- * (the gateway signs tokens that the ticketing and metrics APIs verify). Production refuses to
+ * (the identity service signs tokens that the gateway, ticketing and metrics verify). Production refuses to
  * start without real ones (auth-config.ts).
  */
 export const DEVELOPMENT_ADMIN_TOKEN = 'livedesk-dev-admin-token';

@@ -29,7 +29,7 @@ const Claims = z.discriminatedUnion('kind', [
 ]);
 
 /**
- * livedesk tokens, issued by the gateway (JWT, HS256): `iss` and `aud` `livedesk`, `sub` the customer or
+ * livedesk tokens, issued by the identity service (JWT, HS256): `iss` and `aud` `livedesk`, `sub` the customer or
  * agent id, `org` its organization, `kind` `customer` or `agent`, and for agents `role` and
  * `agent_kind`. One key signs and verifies on every replica, so any replica accepts a token
  * that another issued.

@@ -14,6 +14,7 @@ export * from './agent/agent-changed-signal.js';
 export * from './sla/events.js';
 export * from './organization/events.js';
 export * from './organization/organization-changed-signal.js';
+export * from './organization/directory-queries.js';
 export { allEvents } from './all-events.js';
 export * from './actor.js';
 export * from './conversation/chat-view.js';

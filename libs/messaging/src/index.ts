@@ -24,3 +24,4 @@ export { ensureDurableConsumer, type EnsureDurableConsumerOptions } from './jets
 export { ConnectionWatch, NatsConnectionLostError } from './connection/connection-watch.js';
 export { untilJetStreamAnswers, type UntilJetStreamAnswersOptions } from './jetstream/until-jetstream-answers.js';
 export { OrderedFollower, type OrderedFollowerOptions } from './jetstream/ordered-follower.js';
+export { followSignals, type SignalSchema } from './signals/follow-signals.js';

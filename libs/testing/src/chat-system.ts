@@ -32,8 +32,9 @@ export interface ChatSystemOptions {
 }
 
 /**
- * The conversation service and N gateway replicas as real processes, on a database, NATS
- * subject prefix and JetStream stream of their own, plus the setup calls of protocol.md.
+ * The conversation and identity services and N gateway replicas as real processes, on a
+ * database, NATS subject prefix and JetStream stream of their own, plus the setup calls of
+ * protocol.md (made on a gateway, which forwards them to the identity service).
  */
 export class ChatSystem {
   private constructor(
@@ -43,6 +44,8 @@ export class ChatSystem {
     /** The key gateway tokens are signed with (tests forge expired and foreign tokens with it). */
     readonly jwtSecret: string,
     readonly conversation: SpawnedService,
+    /** The identity service (organizations, agents, tokens), which every gateway forwards its URLs to (`IDENTITY_URL`). */
+    readonly identity: SpawnedService,
     readonly gateways: SpawnedService[],
     readonly routing: SpawnedService[],
     readonly metrics: SpawnedService[],
@@ -56,6 +59,7 @@ export class ChatSystem {
     const [database, nats] = await Promise.all([createTestDatabase(), createTestNats(options.natsUrl)]);
     const adminToken = randomBytes(24).toString('base64url');
     const jwtSecret = randomBytes(32).toString('base64url');
+    const identityPort = await freePort();
     const env = serviceEnvironment(
       {
         databaseUrl: database.url,
@@ -66,12 +70,13 @@ export class ChatSystem {
         adminToken,
         jwtSecret,
       },
-      { ...(options.testClock ? { LIVEDESK_TEST_CLOCK: 'nats' } : {}), ...options.env },
+      { ...(options.testClock ? { LIVEDESK_TEST_CLOCK: 'nats' } : {}), IDENTITY_URL: `http://127.0.0.1:${identityPort}`, ...options.env },
     );
     const conversation = spawnService('conversation', env, await freePort());
     // The conversation service migrates and creates the event stream first, so that gateways
     // starting at the same moment do not race it for the same Postgres objects.
     await waitUntilReady(conversation);
+    const identity = spawnService('identity', env, identityPort);
     const gateways: SpawnedService[] = [];
     for (let i = 0; i < (options.gateways ?? 1); i++) gateways.push(spawnService('gateway', env, await freePort()));
     const spawnAll = async (name: 'routing' | 'metrics' | 'ticketing', count = 0): Promise<SpawnedService[]> => {
@@ -85,8 +90,8 @@ export class ChatSystem {
     const routing = await spawnAll('routing', options.routing);
     const metrics = await spawnAll('metrics', options.metrics);
     const ticketing = await spawnAll('ticketing', options.ticketing);
-    await Promise.all([...gateways, ...routing, ...metrics, ...ticketing].map((service) => waitUntilReady(service)));
-    return new ChatSystem(database, nats, adminToken, jwtSecret, conversation, gateways, routing, metrics, ticketing, env);
+    await Promise.all([identity, ...gateways, ...routing, ...metrics, ...ticketing].map((service) => waitUntilReady(service)));
+    return new ChatSystem(database, nats, adminToken, jwtSecret, conversation, identity, gateways, routing, metrics, ticketing, env);
   }
 
   /** Starts one more replica of a service with the same environment. */
@@ -100,7 +105,7 @@ export class ChatSystem {
 
   /** Every process of the system. */
   services(): SpawnedService[] {
-    return [this.conversation, ...this.gateways, ...this.routing, ...this.metrics, ...this.ticketing];
+    return [this.conversation, this.identity, ...this.gateways, ...this.routing, ...this.metrics, ...this.ticketing];
   }
 
   /**

@@ -8,7 +8,7 @@ import { waitFor } from './wait-for.js';
 // docker-compose and Kubernetes run them.
 export const REPOSITORY_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-export type ServiceName = 'gateway' | 'conversation' | 'routing' | 'ticketing' | 'metrics';
+export type ServiceName = 'gateway' | 'identity' | 'conversation' | 'routing' | 'ticketing' | 'metrics';
 
 export interface SpawnedService {
   name: ServiceName;
@@ -110,7 +110,7 @@ export interface ServiceEnvironmentOptions {
 
 /**
  * The environment of spawned services that share one test database and NATS prefix. Production
- * mode: no `.env` from the developer's checkout is read, and the gateway's secrets are required.
+ * mode: no `.env` from the developer's checkout is read, and the secrets are required.
  */
 export function serviceEnvironment(options: ServiceEnvironmentOptions, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return {

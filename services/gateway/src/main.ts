@@ -9,7 +9,8 @@ await bootstrapService({
   module: GatewayModule,
   defaultPort: 8080,
   configExtension: { ...gatewayConfigShape(), ...rtmConfigShape },
-  // The gateway sends commands to the other services, and answers one: the directory look-up
-  // (`cmd.directory.lookup`) with which ticketing checks assignments.
-  commands: true,
+  // The gateway answers no command; it sends them, and reads the directory from the identity service.
+  commands: false,
+  // The identity service's URLs are streamed on to it untouched (IdentityProxy); nothing here reads a body.
+  bodyParser: false,
 });

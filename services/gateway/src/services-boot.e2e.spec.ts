@@ -16,7 +16,7 @@ import {
   type TestNats,
 } from '@livedesk/testing';
 
-const SERVICES = ['gateway', 'conversation', 'routing', 'ticketing', 'metrics'] as const satisfies readonly ServiceName[];
+const SERVICES = ['gateway', 'identity', 'conversation', 'routing', 'ticketing', 'metrics'] as const satisfies readonly ServiceName[];
 type Service = (typeof SERVICES)[number];
 
 async function statusOf(url: string): Promise<number | undefined> {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase, type TestDatabase } from '@livedesk/testing';
 import { TokenService } from '@livedesk/auth';
-import { startIdentityApp, type IdentityTestApp } from '../../../services/gateway/src/identity/testing/start-identity-app.js';
+import { startIdentityApp, type IdentityTestApp } from '../../../services/identity/src/testing/start-identity-app.js';
 import { spawnCli as livedesk } from './testing/spawn-cli.js';
 
 // The built CLI (`pnpm exec tsc -b tools/cli`) as a real process against a gateway's identity

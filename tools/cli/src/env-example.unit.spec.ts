@@ -5,6 +5,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { serviceConfigShape } from '../../../libs/service-kit/src/config/service-config-schema.js';
 import { gatewayConfigShape } from '../../../services/gateway/src/gateway-config.js';
 import { rtmConfigShape } from '../../../services/gateway/src/rtm/rtm-config.js';
+import { identityConfigShape } from '../../../services/identity/src/identity-config.js';
 import { metricsConfigShape } from '../../../services/metrics/src/metrics-config.js';
 import { routingConfigShape } from '../../../services/routing/src/routing-config.js';
 import { ticketingConfigShape } from '../../../services/ticketing/src/ticketing-config.js';
@@ -17,6 +18,7 @@ const RUN_CLI = fileURLToPath(new URL('./run-cli.ts', import.meta.url));
 const SERVICE_SETTINGS: Record<string, { parse(value: unknown): unknown }> = {
   ...serviceConfigShape(8080),
   ...gatewayConfigShape({}),
+  ...identityConfigShape({}),
   ...rtmConfigShape,
   ...routingConfigShape,
   ...ticketingConfigShape({}),

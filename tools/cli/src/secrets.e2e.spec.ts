@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parseEnv } from 'node:util';
 import { authConfigShape, DEVELOPMENT_ADMIN_TOKEN, DEVELOPMENT_JWT_SECRET, TokenService } from '@livedesk/auth';
 import { createTestDatabase, type TestDatabase } from '@livedesk/testing';
-import { startIdentityApp, type IdentityTestApp } from '../../../services/gateway/src/identity/testing/start-identity-app.js';
+import { startIdentityApp, type IdentityTestApp } from '../../../services/identity/src/testing/start-identity-app.js';
 import { ticketingConfigShape } from '../../../services/ticketing/src/ticketing-config.js';
 import { spawnCli as livedesk } from './testing/spawn-cli.js';
 

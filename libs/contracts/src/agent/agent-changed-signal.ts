@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { Id } from '../common.js';
 
 /**
- * Core NATS, `<prefix>.signal.agent_changed.<organization>`: the gateway, which owns the
- * directory, says that an agent was disabled or enabled. Gateway replicas close a disabled
- * agent's sockets; every service that caches whether an agent is active (`libs/auth`) forgets
+ * Core NATS, `<prefix>.signal.agent_changed.<organization>`: the identity service, which owns
+ * the directory, says that an agent changed (`PATCH /v1/organizations/:id/agents/:agent_id`).
+ * Gateway replicas forget the agent's public profile and close a disabled agent's sockets; every service that caches whether an agent is active (`libs/auth`) forgets
  * it. Not an event: the directory row is the truth, and a missed signal only waits for the
  * cache's expiry.
  */

@@ -4,7 +4,7 @@ import { defineEvent, type EventUnion } from '../define-event.js';
 
 export const organizationEvents = {
   /**
-   * Stream `organization-<id>`: the gateway's directory created an organization. The metrics
+   * Stream `organization-<id>`: the identity service's directory created an organization. The metrics
    * service reads the time zone its reports and per-day figures use.
    */
   OrganizationCreated: defineEvent(

@@ -17,7 +17,7 @@ export const ticketingCommands = {
       actor: Actor,
       chat_id: Id,
       subject: SafeString.min(1).max(512).optional(),
-      /** The customer's email and name when the gateway's directory knows them (replies are emailed there). */
+      /** The customer's email and name when the identity service's directory knows them (replies are emailed there). */
       requester_email: z.email().max(320).optional(),
       requester_name: SafeString.max(255).optional(),
       expires_at: z.number().int().positive().optional(),
@@ -47,7 +47,7 @@ export function ticketingPattern(name: TicketingCommandName | TicketingQueryName
 }
 
 /**
- * The gateway's directory, asked by other services over NATS (`cmd.directory.lookup`): which of
+ * The identity service's directory, asked by other services over NATS (`cmd.directory.lookup`): which of
  * these agent and group ids are of the organization. Ticketing checks an assignment with it.
  */
 export const directoryLookup = {

@@ -22,6 +22,11 @@ export interface BootstrapServiceOptions<E extends z.ZodRawShape> {
   configExtension?: E;
   /** Listen for commands (`@MessagePattern`) over NATS in the service's queue group. Default true. */
   commands?: boolean;
+  /**
+   * Parse JSON and form bodies before the controllers. Default true; false for a service that
+   * streams request bodies on untouched (the gateway forwards the identity service's URLs).
+   */
+  bodyParser?: boolean;
 }
 
 export interface RunningService {
@@ -49,7 +54,7 @@ export async function bootstrapService<E extends z.ZodRawShape = Record<never, n
   let app: INestApplication;
   try {
     // abortOnError: false so that a failed boot throws here instead of `process.abort()`.
-    app = await NestFactory.create(root, { bufferLogs: true, abortOnError: false });
+    app = await NestFactory.create(root, { bufferLogs: true, abortOnError: false, bodyParser: options.bodyParser ?? true });
   } catch (error) {
     return exitOnBootFailure(options.name, error);
   }

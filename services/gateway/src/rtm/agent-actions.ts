@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { ActionRequest, agentActions, TransferTarget } from '@livedesk/contracts';
-import { CannedResponses } from '../identity/canned-responses.js';
-import { Directory } from '../identity/directory.js';
+import { DirectoryClient } from '../directory/directory-client.js';
 import type { AgentPrincipal } from '@livedesk/auth';
 import type { ActionContext, ActionHandler } from './action-context.js';
 import { TeamListing } from './agents/team-listing.js';
@@ -24,11 +23,10 @@ export class AgentActions {
   constructor(
     private readonly chats: ChatCommands,
     private readonly conversations: ConversationClient,
-    private readonly directory: Directory,
+    private readonly directory: DirectoryClient,
     private readonly routing: RoutingClient,
     private readonly visitors: VisitorDirectory,
     private readonly visitorSignals: VisitorSignals,
-    private readonly canned: CannedResponses,
     private readonly tickets: TicketActions,
     private readonly team: TeamListing,
   ) {}
@@ -72,12 +70,7 @@ export class AgentActions {
         return { greeting_id: greetingId };
       },
       list_canned_responses: async (context) => ({
-        canned_responses: (await this.canned.forAgent(context.organizationId, context.actor.id)).map((response) => ({
-          canned_response_id: response.id,
-          shortcut: response.shortcut,
-          text: response.text,
-          scope: response.scope,
-        })),
+        canned_responses: await this.directory.cannedResponses(context.organizationId, context.actor.id),
       }),
       create_ticket: (context, payload: Request<'create_ticket'>) => this.tickets.createTicket(context, payload),
       list_agents: (context, payload: Request<'list_agents'>) => this.team.listAgents(context, payload),
@@ -109,8 +102,8 @@ export class AgentActions {
     });
     return {
       agent: {
-        agent_id: agent.id,
-        organization_id: agent.organizationId,
+        agent_id: agent.agent_id,
+        organization_id: agent.organization_id,
         name: agent.name,
         email: agent.email,
         role: agent.role,
@@ -153,10 +146,10 @@ export class AgentActions {
     if ('agent_id' in target) {
       const agent = await this.directory.getAgent(organizationId, target.agent_id);
       if (!agent) throw new RtmError('not_found', `agent ${target.agent_id} does not exist`, 'agent_not_found');
-      return { agent_id: agent.id, agent_kind: agent.kind };
+      return { agent_id: agent.agent_id, agent_kind: agent.kind };
     }
     const group = await this.directory.getGroup(organizationId, target.group_id);
     if (!group) throw new RtmError('not_found', `group ${target.group_id} does not exist`, 'group_not_found');
-    return { group_id: group.id };
+    return { group_id: group.group_id };
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { ActionRequest, customerActions } from '@livedesk/contracts';
-import { Directory } from '../identity/directory.js';
+import { DirectoryClient } from '../directory/directory-client.js';
 import type { ActionContext, ActionHandler } from './action-context.js';
 import { ChatCommands } from './chat-commands.js';
 import { ConversationClient } from './conversation-client.js';
@@ -17,7 +17,7 @@ export class CustomerActions {
   constructor(
     private readonly chats: ChatCommands,
     private readonly conversations: ConversationClient,
-    private readonly directory: Directory,
+    private readonly directory: DirectoryClient,
     private readonly visitors: VisitorDirectory,
     private readonly visitorSignals: VisitorSignals,
   ) {}
@@ -113,12 +113,12 @@ export class CustomerActions {
   /** The group a chat starts in: the one asked for, which must be the organization's, or its default. */
   private async groupFor(organizationId: string, groupId: string | undefined): Promise<string> {
     if (groupId === undefined) {
-      const organization = await this.directory.getOrganization(organizationId);
-      if (!organization) throw new RtmError('not_found', 'the organization no longer exists', 'organization_not_found');
-      return organization.defaultGroupId;
+      const defaultGroupId = await this.directory.defaultGroupOf(organizationId);
+      if (defaultGroupId === undefined) throw new RtmError('not_found', 'the organization no longer exists', 'organization_not_found');
+      return defaultGroupId;
     }
     const group = await this.directory.getGroup(organizationId, groupId);
     if (!group) throw new RtmError('not_found', `group ${groupId} does not exist`, 'group_not_found');
-    return group.id;
+    return group.group_id;
   }
 }

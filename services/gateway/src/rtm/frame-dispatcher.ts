@@ -10,9 +10,8 @@ import {
   type ProtocolError,
   type RequestId,
 } from '@livedesk/contracts';
-import { InvalidTokenError, TokenService } from '@livedesk/auth';
-import { IdentityError } from '../identity/identity-errors.js';
-import { OriginChecks } from '../identity/origins/origin-checks.js';
+import { InvalidTokenError, OriginChecks, TokenService } from '@livedesk/auth';
+import { ApiError } from '@livedesk/service-kit';
 import type { ActionContext, ActionHandler } from './action-context.js';
 import { AgentActions } from './agent-actions.js';
 import { ConnectionRegistry } from './connection-registry.js';
@@ -126,7 +125,7 @@ export class FrameDispatcher {
     try {
       await this.origins.requireCustomerOrigin(organizationId, connection.origin);
     } catch (error) {
-      if (!(error instanceof IdentityError)) throw error;
+      if (!(error instanceof ApiError)) throw error;
       throw new RtmError(error.code, error.message, error.reason, undefined, { code: ORIGIN_NOT_ALLOWED_CLOSE_CODE, reason: 'origin not allowed' });
     }
   }

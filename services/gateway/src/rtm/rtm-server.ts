@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SERVICE_CONFIG } from '@livedesk/service-kit';
-import { OriginChecks } from '../identity/origins/origin-checks.js';
+import { OriginChecks } from '@livedesk/auth';
 import { AgentActions } from './agent-actions.js';
 import { ConnectionRegistry } from './connection-registry.js';
 import { FrameDispatcher } from './frame-dispatcher.js';

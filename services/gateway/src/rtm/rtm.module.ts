@@ -1,14 +1,11 @@
 import { Module } from '@nestjs/common';
-import { IdentityModule } from '../identity/identity.module.js';
+import { AuthModule, originProviders } from '@livedesk/auth';
+import { DirectoryClient } from '../directory/directory-client.js';
 import { AgentActions } from './agent-actions.js';
 import { AgentChangedSignals } from './agents/agent-changed-signals.js';
 import { AgentProfiles } from './agents/agent-profiles.js';
-import { Directory } from '../identity/directory.js';
 import { TeamListing } from './agents/team-listing.js';
-import { AgentsAdminController } from './agents/agents-admin.controller.js';
 import { OrganizationChangedSignals } from './organizations/organization-changed-signals.js';
-import { OrganizationSettingsController } from './organizations/organization-settings.controller.js';
-import { WidgetSettingsController } from './organizations/widget-settings.controller.js';
 import { ChatCommands } from './chat-commands.js';
 import { ConnectionRegistry } from './connection-registry.js';
 import { ConversationClient } from './conversation-client.js';
@@ -30,15 +27,18 @@ import { VisitorDirectory } from './visitors/visitor-directory.js';
 import { VisitorSignals } from './visitors/visitor-signals.js';
 
 /**
- * The real-time protocol: WebSocket endpoints, actions, pushes and typing; disabling agents,
- * which closes their sockets; and organization settings, whose changes every replica must hear.
+ * The real-time protocol: WebSocket endpoints, token verification (the JWT secret only), the
+ * origin checks, actions, pushes and typing; the directory is read from the identity service
+ * (DirectoryClient), whose signals close a disabled agent's sockets and recheck the origins of
+ * customer sockets.
  */
 @Module({
-  imports: [IdentityModule],
-  controllers: [AgentsAdminController, OrganizationSettingsController, WidgetSettingsController],
+  imports: [AuthModule.forRoot()],
   providers: [
+    DirectoryClient,
     // Public profiles are kept 30 s; a PATCH of the agent makes every replica forget one at once.
-    { provide: AgentProfiles, useFactory: (directory: Directory) => new AgentProfiles(directory, 30_000), inject: [Directory] },
+    { provide: AgentProfiles, useFactory: (directory: DirectoryClient) => new AgentProfiles(directory, 30_000), inject: [DirectoryClient] },
+    ...originProviders(DirectoryClient),
     AgentChangedSignals,
     OrganizationChangedSignals,
     RtmMetrics,

@@ -1,6 +1,7 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { signalSubject, signalSubjectWildcard } from '@livedesk/contracts';
+import { followSignals } from '@livedesk/messaging';
 import type { ServiceConfig } from '@livedesk/service-kit';
 import type { z } from 'zod';
 import type { ConnectionRegistry } from './connection-registry.js';
@@ -25,20 +26,8 @@ export abstract class SignalRelay<T extends { organization_id: string }> impleme
   ) {}
 
   onApplicationBootstrap(): void {
-    this.subscription = this.nats.subscribe(signalSubjectWildcard(this.config.LIVEDESK_SUBJECT_PREFIX, this.kind), {
-      callback: (error, message) => {
-        if (error) return;
-        let json: unknown;
-        try {
-          json = JSON.parse(message.string());
-        } catch {
-          json = undefined;
-        }
-        const parsed = this.schema.safeParse(json);
-        if (parsed.success) this.deliver(parsed.data);
-        else this.logger.warn({ subject: message.subject }, 'malformed signal dropped');
-      },
-    });
+    const subject = signalSubjectWildcard(this.config.LIVEDESK_SUBJECT_PREFIX, this.kind);
+    this.subscription = followSignals(this.nats, subject, this.schema, (signal) => this.deliver(signal), this.logger);
   }
 
   onApplicationShutdown(): void {

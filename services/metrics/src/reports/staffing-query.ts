@@ -16,7 +16,7 @@ export interface HourFacts {
  * (queued_at: after a bot, the handoff), their handle times in calendar seconds (staffing is
  * about real time, whatever the SLA calendar), and the seconds agents spent accepting, open
  * intervals counted up to `now`. With a group: its chats, and the accepting time of the agents
- * who held one of its chats in the window (group membership lives in the gateway's directory,
+ * who held one of its chats in the window (group membership lives in the identity service's directory,
  * not in the metrics tables).
  */
 export async function staffingFacts(

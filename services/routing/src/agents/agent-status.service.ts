@@ -39,7 +39,7 @@ export class AgentStatusService {
   ) {}
 
   /**
-   * The agent's groups, their routing modes and the agent's limits, as the gateway's directory
+   * The agent's groups, their routing modes and the agent's limits, as the identity service's directory
    * says. When it joins a group (first seen, or seen again after a rebuild, which restores no
    * groups), the queued chats may now have someone to go to.
    */

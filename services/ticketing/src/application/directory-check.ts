@@ -5,7 +5,7 @@ import { ApiError } from '@livedesk/service-kit';
 
 /**
  * Checks that agent and group ids are of the organization before a ticket is assigned to them,
- * by asking the directory (the gateway owns it: `cmd.directory.lookup`). An id of another
+ * by asking the directory (the identity service owns it: `cmd.directory.lookup`). An id of another
  * organization answers exactly like one that does not exist.
  */
 @Injectable()

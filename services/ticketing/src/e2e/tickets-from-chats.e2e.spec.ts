@@ -122,7 +122,7 @@ describe('tickets from chats', () => {
     expect(underOwn).toEqual(missing);
     expect(underOwn.status).toBe(404);
 
-    // Assignment: an agent of the organization, not one of another (checked with the gateway's directory).
+    // Assignment: an agent of the organization, not one of another (checked with the identity service's directory).
     const assigned = await api('POST', `${path}/assignment`, bob.token, { agent_id: carol.agentId });
     expect(assigned.body).toMatchObject({ ticket: { assignee_id: carol.agentId, group_id: vip } });
     await colleague.push('ticket_updated', (p) => p.ticket_id === ticket.ticket_id && p.type === 'TicketAssigned');

@@ -26,9 +26,9 @@ export interface TicketingProcess {
   env: NodeJS.ProcessEnv;
   smtpPort: number;
   /**
-   * An agent token of an organization (signed with the installation's key, as the gateway would);
-   * the agent is then one the directory knows (`cmd.directory.lookup`, answered here since no
-   * gateway runs), so the API takes the token.
+   * An agent token of an organization (signed with the installation's key, as the identity
+   * service would); the agent is then one the directory knows (`cmd.directory.lookup`, answered
+   * here since no identity service runs), so the API takes the token.
    */
   agentToken(organizationId: string, agentId: string): Promise<string>;
   http<T = any>(method: string, path: string, options?: { body?: unknown; token?: string | null; raw?: Buffer; contentType?: string }): Promise<{ status: number; body: T }>;
@@ -102,7 +102,7 @@ export async function startTicketing(env: NodeJS.ProcessEnv = {}): Promise<Ticke
 }
 
 /**
- * The gateway's directory look-up, which ticketing asks whether a token's agent is active: the
+ * The identity service's directory look-up, which ticketing asks whether a token's agent is active: the
  * agents the test made tokens for are, and every group is (Nest's NATS reply format:
  * `{id, response, isDisposed}`).
  */

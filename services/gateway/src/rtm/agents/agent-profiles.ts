@@ -1,6 +1,5 @@
 import type { AgentPublicProfile, ChatEventView } from '@livedesk/contracts';
-import type { Directory } from '../../identity/directory.js';
-import type { AgentProfile } from '../../identity/directory-records.js';
+import type { AgentProfile, DirectoryClient } from '../../directory/directory-client.js';
 
 interface Cached {
   profile: AgentProfile | null;
@@ -54,7 +53,7 @@ export class AgentProfiles {
   private readonly cache = new Map<string, Cached>();
 
   constructor(
-    private readonly directory: Directory,
+    private readonly directory: Pick<DirectoryClient, 'agentProfiles'>,
     private readonly ttlMs: number,
     private readonly now: () => number = Date.now,
   ) {}

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DependencyUnavailableError } from '@livedesk/messaging';
 import type { ActionRequest, ActionResponse, agentActions } from '@livedesk/contracts';
-import { Directory } from '../../identity/directory.js';
+import { DirectoryClient } from '../../directory/directory-client.js';
 import type { ActionContext } from '../action-context.js';
 import { RoutingClient } from '../routing/routing-client.js';
 import { RtmError } from '../to-protocol-error.js';
@@ -21,7 +21,7 @@ export class TeamListing {
   private readonly logger = new Logger(TeamListing.name);
 
   constructor(
-    private readonly directory: Directory,
+    private readonly directory: DirectoryClient,
     private readonly routing: RoutingClient,
   ) {}
 
@@ -38,21 +38,21 @@ export class TeamListing {
     const accounts = await this.directory.listEnabledAgents(organizationId, payload.group_id === undefined ? {} : { groupId: payload.group_id });
     const routed = await this.overview(
       organizationId,
-      accounts.map((agent) => agent.id),
+      accounts.map((agent) => agent.agent_id),
       [],
     );
     const byId = new Map(routed?.agents.map((agent) => [agent.agent_id, agent]));
     return {
       agents: accounts.map((agent) => {
-        const routing = routed && byId.get(agent.id);
+        const routing = routed && byId.get(agent.agent_id);
         return {
-          agent_id: agent.id,
+          agent_id: agent.agent_id,
           name: agent.name,
-          display_name: agent.displayName ?? agent.name,
-          avatar_url: agent.avatarUrl,
+          display_name: agent.display_name ?? agent.name,
+          avatar_url: agent.avatar_url,
           role: agent.role,
           kind: agent.kind,
-          group_ids: agent.groupIds,
+          group_ids: agent.group_ids,
           routing_status: routed ? (routing?.status ?? 'offline') : null,
           free_chat_slots: routing?.max_chats == null ? null : Math.max(0, routing.max_chats - routing.active_chats),
         };
@@ -65,16 +65,16 @@ export class TeamListing {
     const routed = await this.overview(
       context.organizationId,
       [],
-      groups.map((group) => group.id),
+      groups.map((group) => group.group_id),
     );
     const byId = new Map(routed?.groups.map((group) => [group.group_id, group]));
     return {
       groups: groups.map((group) => ({
-        group_id: group.id,
+        group_id: group.group_id,
         name: group.name,
         routing: group.routing,
-        agents_accepting: routed ? (byId.get(group.id)?.agents_accepting ?? 0) : null,
-        chats_queued: routed ? (byId.get(group.id)?.chats_queued ?? 0) : null,
+        agents_accepting: routed ? (byId.get(group.group_id)?.agents_accepting ?? 0) : null,
+        chats_queued: routed ? (byId.get(group.group_id)?.chats_queued ?? 0) : null,
       })),
     };
   }

@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { ORGANIZATION_CHANGED_SIGNAL, OrganizationChangedSignal } from '@livedesk/contracts';
 import { NATS_CONNECTION } from '@livedesk/messaging';
 import { SERVICE_CONFIG, type ServiceConfig } from '@livedesk/service-kit';
-import { AllowedOrigins } from '../../identity/origins/allowed-origins.js';
+import { AllowedOrigins } from '@livedesk/auth';
 import { ConnectionRegistry } from '../connection-registry.js';
 import { ORIGIN_NOT_ALLOWED_CLOSE_CODE } from '../frame-dispatcher.js';
 import { SignalRelay } from '../signal-relay.js';

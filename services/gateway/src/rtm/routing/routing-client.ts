@@ -10,7 +10,7 @@ import {
 } from '@livedesk/contracts';
 import { CommandClient, sendCommand } from '@livedesk/messaging';
 import { SERVICE_CONFIG } from '@livedesk/service-kit';
-import { Directory } from '../../identity/directory.js';
+import { DirectoryClient } from '../../directory/directory-client.js';
 import type { AgentPrincipal } from '@livedesk/auth';
 import type { RtmConfig } from '../rtm-config.js';
 
@@ -22,7 +22,7 @@ import type { RtmConfig } from '../rtm-config.js';
 export class RoutingClient {
   constructor(
     private readonly client: CommandClient,
-    private readonly directory: Directory,
+    private readonly directory: DirectoryClient,
     @Inject(SERVICE_CONFIG) private readonly config: RtmConfig,
   ) {}
 
@@ -63,11 +63,11 @@ export class RoutingClient {
   private async profileOf(agent: AgentPrincipal): Promise<AgentProfile> {
     const account = await this.directory.getAgent(agent.organizationId, agent.agentId);
     const groups = [];
-    for (const groupId of account?.groupIds ?? []) {
+    for (const groupId of account?.group_ids ?? []) {
       const group = await this.directory.getGroup(agent.organizationId, groupId);
-      if (group) groups.push({ group_id: group.id, routing: group.routing });
+      if (group) groups.push({ group_id: group.group_id, routing: group.routing });
     }
-    return { groups, max_chats: account?.maxChats ?? null };
+    return { groups, max_chats: account?.max_chats ?? null };
   }
 
   private command<N extends RoutingCommandName>(name: N, command: RoutingCommand<N>): Promise<RoutingCommandReply<N>> {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { ActionRequest, agentActions } from '@livedesk/contracts';
-import { Directory } from '../../identity/directory.js';
+import { DirectoryClient } from '../../directory/directory-client.js';
 import type { ActionContext } from '../action-context.js';
 import { ChatCommands } from '../chat-commands.js';
 import { TicketingClient } from './ticketing-client.js';
@@ -13,7 +13,7 @@ type Request<A extends keyof typeof agentActions> = ActionRequest<typeof agentAc
 export class TicketActions {
   constructor(
     private readonly chats: ChatCommands,
-    private readonly directory: Directory,
+    private readonly directory: DirectoryClient,
     private readonly ticketing: TicketingClient,
   ) {}
 

@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { streamEntityId, type EventEnvelope } from '@livedesk/contracts';
 import { NATS_CONNECTION } from '@livedesk/messaging';
 import { SERVICE_CONFIG, type ServiceConfig } from '@livedesk/service-kit';
-import { Directory } from '../../identity/directory.js';
+import { DirectoryClient } from '../../directory/directory-client.js';
 import { EventFollower } from '../push/event-follower.js';
 import { PushDelivery } from '../push/push-delivery.js';
 import { ticketPushesFor } from './ticket-pushes.js';
@@ -23,7 +23,7 @@ export class TicketPushFollower extends EventFollower {
     @Inject(NATS_CONNECTION) nats: NatsConnection,
     @Inject(SERVICE_CONFIG) config: ServiceConfig,
     private readonly delivery: PushDelivery,
-    private readonly directory: Directory,
+    private readonly directory: DirectoryClient,
     private readonly ticketing: TicketingClient,
   ) {
     super('ticket', nats, config);

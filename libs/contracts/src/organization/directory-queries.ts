@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { AgentKind, AgentRole } from '../actor.js';
+import { Id, SafeString } from '../common.js';
+
+const OrganizationId = { organization_id: Id };
+
+const DirectoryGroup = z.object({ group_id: Id, name: SafeString, routing: z.enum(['auto', 'manual']) });
+
+const DirectoryAgent = z.object({
+  agent_id: Id,
+  organization_id: Id,
+  email: SafeString,
+  name: SafeString,
+  display_name: SafeString.nullable(),
+  avatar_url: SafeString.nullable(),
+  role: AgentRole,
+  kind: AgentKind,
+  max_chats: z.number().int().positive().nullable(),
+  group_ids: z.array(Id),
+  disabled: z.boolean(),
+});
+
+/**
+ * What the gateway reads of the identity service's directory over NATS request/reply
+ * (`<prefix>.cmd.directory.<name>`): the gateway checks the groups, agents and customers a
+ * frame names, answers the desk's team listing and canned responses, and checks the Origin of
+ * customer sockets. Read only: every change goes through the identity service's HTTP API. An
+ * unknown id (or one of another organization) answers null, never an error.
+ */
+export const directoryQueries = {
+  /** The organization's default group (chats that name none) and `allowed_origins`. */
+  organization: {
+    request: z.object({ ...OrganizationId }),
+    reply: z.object({
+      organization: z.object({ organization_id: Id, default_group_id: Id, allowed_origins: z.array(SafeString) }).nullable(),
+    }),
+  },
+  group: {
+    request: z.object({ ...OrganizationId, group_id: Id }),
+    reply: z.object({ group: DirectoryGroup.nullable() }),
+  },
+  groups: {
+    request: z.object({ ...OrganizationId }),
+    reply: z.object({ groups: z.array(DirectoryGroup) }),
+  },
+  agent: {
+    request: z.object({ ...OrganizationId, agent_id: Id }),
+    reply: z.object({ agent: DirectoryAgent.nullable() }),
+  },
+  /** The organization's agents (of one group with `group_id`), ordered by id; `enabled_only` leaves the disabled out. */
+  agents: {
+    request: z.object({ ...OrganizationId, group_id: Id.optional(), enabled_only: z.boolean() }),
+    reply: z.object({ agents: z.array(DirectoryAgent) }),
+  },
+  /** What customers see of agents: the display name (or the name) and the avatar. */
+  agent_profiles: {
+    request: z.object({ ...OrganizationId, agent_ids: z.array(Id).max(500) }),
+    reply: z.object({ profiles: z.array(z.object({ agent_id: Id, display_name: SafeString, avatar_url: SafeString.nullable() })) }),
+  },
+  customer: {
+    request: z.object({ ...OrganizationId, customer_id: Id }),
+    reply: z.object({ customer: z.object({ customer_id: Id, email: SafeString.nullable(), name: SafeString.nullable() }).nullable() }),
+  },
+  /** The organization's shared canned responses and the agent's own. */
+  canned_responses: {
+    request: z.object({ ...OrganizationId, agent_id: Id }),
+    reply: z.object({
+      canned_responses: z.array(z.object({ canned_response_id: Id, shortcut: SafeString, text: SafeString, scope: z.enum(['shared', 'personal']) })),
+    }),
+  },
+} as const;
+
+export type DirectoryQueryName = keyof typeof directoryQueries;
+export type DirectoryQuery<N extends DirectoryQueryName> = z.infer<(typeof directoryQueries)[N]['request']>;
+export type DirectoryQueryReply<N extends DirectoryQueryName> = z.infer<(typeof directoryQueries)[N]['reply']>;
+export type DirectoryAgentRecord = z.infer<typeof DirectoryAgent>;
+export type DirectoryGroupRecord = z.infer<typeof DirectoryGroup>;
+
+/** The NATS pattern of a directory query (the deployment prefix is added by the transport). */
+export function directoryPattern(name: DirectoryQueryName): string {
+  return `cmd.directory.${name}`;
+}

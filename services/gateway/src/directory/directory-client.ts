@@ -1,0 +1,130 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
+import {
+  directoryPattern,
+  directoryQueries,
+  type DirectoryAgentRecord,
+  type DirectoryGroupRecord,
+  type DirectoryQuery,
+  type DirectoryQueryName,
+  type DirectoryQueryReply,
+} from '@livedesk/contracts';
+import type { AllowedOriginsSource } from '@livedesk/auth';
+import { CommandClient, sendCommand } from '@livedesk/messaging';
+import { SERVICE_CONFIG } from '@livedesk/service-kit';
+import type { RtmConfig } from '../rtm/rtm-config.js';
+
+/** What customers see of an agent (`AgentPublicProfile` of the contracts). */
+export interface AgentProfile {
+  agentId: string;
+  /** The display name, or the name when there is none. */
+  displayName: string;
+  avatarUrl: string | null;
+}
+
+/** How long an organization's default group and a group are kept: neither changes once created. */
+const STABLE_RECORDS_TTL_MS = 60_000;
+/** The most ids one `agent_profiles` query carries. */
+const PROFILES_BATCH = 500;
+
+/**
+ * The directory as the gateway reads it: the identity service's `directoryQueries` over NATS
+ * request/reply, replies parsed (agents and groups as the contracts' records); the gateway never
+ * reads the directory's tables. What never changes once created (an organization's default
+ * group, a group) is kept a minute, found records only; agents are asked every time, since a
+ * disabled agent must be refused at once.
+ * The public profiles and allowed origins have caches of their own, forgotten on the
+ * identity service's signals (AgentProfiles, AllowedOrigins). An identity service that does not
+ * answer fails the request with `unavailable`, like any other service.
+ */
+@Injectable()
+export class DirectoryClient implements AllowedOriginsSource {
+  private readonly timeoutMs: number;
+  private readonly defaultGroups = new LRUCache<string, string>({ max: 10_000, ttl: STABLE_RECORDS_TTL_MS });
+  private readonly groups = new LRUCache<string, DirectoryGroupRecord>({ max: 10_000, ttl: STABLE_RECORDS_TTL_MS });
+
+  constructor(
+    private readonly client: CommandClient,
+    @Inject(SERVICE_CONFIG) config: RtmConfig,
+  ) {
+    this.timeoutMs = config.RTM_COMMAND_TIMEOUT_MS;
+  }
+
+  /** The group that takes the organization's chats that name none; undefined: no such organization. */
+  async defaultGroupOf(organizationId: string): Promise<string | undefined> {
+    const cached = this.defaultGroups.get(organizationId);
+    if (cached !== undefined) return cached;
+    const { organization } = await this.query('organization', { organization_id: organizationId });
+    if (!organization) return undefined;
+    this.defaultGroups.set(organizationId, organization.default_group_id);
+    return organization.default_group_id;
+  }
+
+  /** The organization's `allowed_origins`; undefined: no such organization (AllowedOrigins keeps them). */
+  async allowedOrigins(organizationId: string): Promise<string[] | undefined> {
+    const { organization } = await this.query('organization', { organization_id: organizationId });
+    return organization?.allowed_origins;
+  }
+
+  async getGroup(organizationId: string, groupId: string): Promise<DirectoryGroupRecord | undefined> {
+    const key = `${organizationId}/${groupId}`;
+    const cached = this.groups.get(key);
+    if (cached) return cached;
+    const { group } = await this.query('group', { organization_id: organizationId, group_id: groupId });
+    if (!group) return undefined;
+    this.groups.set(key, group);
+    return group;
+  }
+
+  async listGroups(organizationId: string): Promise<DirectoryGroupRecord[]> {
+    return (await this.query('groups', { organization_id: organizationId })).groups;
+  }
+
+  async getAgent(organizationId: string, agentId: string): Promise<DirectoryAgentRecord | undefined> {
+    const { agent } = await this.query('agent', { organization_id: organizationId, agent_id: agentId });
+    return agent ?? undefined;
+  }
+
+  /** The organization's enabled agents (of one group with `groupId`), ordered by id. */
+  async listEnabledAgents(organizationId: string, filter: { groupId?: string } = {}): Promise<DirectoryAgentRecord[]> {
+    const { agents } = await this.query('agents', { organization_id: organizationId, enabled_only: true, ...groupFilter(filter) });
+    return agents;
+  }
+
+  /** Ids of the organization's agents (of one group with `groupId`), disabled ones included, ordered by id. */
+  async listAgentIds(organizationId: string, filter: { groupId?: string } = {}): Promise<string[]> {
+    const { agents } = await this.query('agents', { organization_id: organizationId, enabled_only: false, ...groupFilter(filter) });
+    return agents.map((agent) => agent.agent_id);
+  }
+
+  async agentProfiles(organizationId: string, agentIds: readonly string[]): Promise<AgentProfile[]> {
+    const profiles: AgentProfile[] = [];
+    for (let start = 0; start < agentIds.length; start += PROFILES_BATCH) {
+      const reply = await this.query('agent_profiles', { organization_id: organizationId, agent_ids: agentIds.slice(start, start + PROFILES_BATCH) });
+      for (const profile of reply.profiles) profiles.push({ agentId: profile.agent_id, displayName: profile.display_name, avatarUrl: profile.avatar_url });
+    }
+    return profiles;
+  }
+
+  async getCustomer(organizationId: string, customerId: string): Promise<{ id: string; email: string | null; name: string | null } | undefined> {
+    const { customer } = await this.query('customer', { organization_id: organizationId, customer_id: customerId });
+    return customer ? { id: customer.customer_id, email: customer.email, name: customer.name } : undefined;
+  }
+
+  /** The organization's shared canned responses and the agent's own, as `list_canned_responses` answers them. */
+  async cannedResponses(organizationId: string, agentId: string): Promise<DirectoryQueryReply<'canned_responses'>['canned_responses']> {
+    return (await this.query('canned_responses', { organization_id: organizationId, agent_id: agentId })).canned_responses;
+  }
+
+  private query<N extends DirectoryQueryName>(name: N, query: DirectoryQuery<N>): Promise<DirectoryQueryReply<N>> {
+    const reply = directoryQueries[name].reply;
+    return sendCommand(this.client, directoryPattern(name), query, {
+      timeoutMs: this.timeoutMs,
+      parseReply: (value) => reply.parse(value) as DirectoryQueryReply<N>,
+    });
+  }
+}
+
+function groupFilter(filter: { groupId?: string }): { group_id?: string } {
+  return filter.groupId === undefined ? {} : { group_id: filter.groupId };
+}

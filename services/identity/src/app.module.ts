@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { AgentsAdminController } from './agents/agents-admin.controller.js';
+import { DirectoryQueriesController } from './directory-queries.controller.js';
+import { DirectorySignals } from './directory-signals.js';
+import { IdentityModule } from './identity.module.js';
+import { OrganizationSettingsController } from './organizations/organization-settings.controller.js';
+
+/**
+ * The identity service: organizations, groups, agents, customers and canned responses (the
+ * `directory` schema), the tokens and their throttles, the setup API; the directory's reads for
+ * the gateway and ticketing over NATS; and the change signals that the gateways act on.
+ * ServiceKitModule (added by bootstrapService) already provides config, logs, Postgres, Redis,
+ * NATS, health and metrics.
+ */
+@Module({
+  imports: [IdentityModule],
+  controllers: [AgentsAdminController, OrganizationSettingsController, DirectoryQueriesController],
+  providers: [DirectorySignals],
+})
+export class IdentityServiceModule {}

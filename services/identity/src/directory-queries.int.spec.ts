@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { directoryQueries } from '@livedesk/contracts';
+import { CommandError } from '@livedesk/messaging';
+import { ContractPipe } from '@livedesk/service-kit';
+import { createTestDatabase, type TestDatabase } from '@livedesk/testing';
+import { CannedResponses } from './canned-responses.js';
+import { DirectoryQueriesController } from './directory-queries.controller.js';
+import { Directory } from './directory.js';
+import { startIdentityApp, type IdentityTestApp } from './testing/start-identity-app.js';
+
+/** The directory's reads for the gateway (`cmd.directory.*`), over a real directory. */
+describe("the gateway's directory queries", () => {
+  let database: TestDatabase;
+  let service: IdentityTestApp;
+  let queries: DirectoryQueriesController;
+  let directory: Directory;
+  let acme: { organizationId: string; defaultGroupId: string };
+  let other: { organizationId: string; defaultGroupId: string };
+  let alice: string;
+  let bob: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    service = await startIdentityApp({ databaseUrl: database.url, env: { LIVEDESK_JWT_SECRET: 'jwt-secret-of-the-directory-queries-0123456789' } });
+    directory = service.app.get(Directory);
+    queries = new DirectoryQueriesController(directory, service.app.get(CannedResponses));
+    acme = await directory.createOrganization({ name: 'Acme' });
+    other = await directory.createOrganization({ name: 'Other' });
+    await directory.updateOrganization(acme.organizationId, { allowedOrigins: ['https://shop.example'] });
+    alice = (await directory.createAgent(acme.organizationId, { email: 'alice@acme.test', name: 'Alice', password: 'password-123', role: 'admin', groupIds: [acme.defaultGroupId] })).agentId;
+    bob = (await directory.createAgent(acme.organizationId, { email: 'bob@acme.test', name: 'Bob', password: 'password-123', role: 'agent', maxChats: 2 })).agentId;
+    await directory.updateAgent(acme.organizationId, bob, { disabled: true, displayName: 'Bobby' });
+    await service.app.get(CannedResponses).create(acme.organizationId, { shortcut: 'hi', text: 'Hello!' });
+  });
+
+  afterAll(async () => {
+    await service?.close();
+    await database?.drop();
+  });
+
+  it("answers an organization's default group and allowed origins, and null for an unknown one", async () => {
+    expect(await queries.organization({ organization_id: acme.organizationId })).toEqual({
+      organization: { organization_id: acme.organizationId, default_group_id: acme.defaultGroupId, allowed_origins: ['https://shop.example'] },
+    });
+    expect(await queries.organization({ organization_id: 'no-such-organization' })).toEqual({ organization: null });
+  });
+
+  it("answers null for another organization's group, agent and customer", async () => {
+    expect(await queries.group({ organization_id: other.organizationId, group_id: acme.defaultGroupId })).toEqual({ group: null });
+    expect(await queries.agent({ organization_id: other.organizationId, agent_id: alice })).toEqual({ agent: null });
+    const customerId = await directory.upsertCustomer(acme.organizationId, { email: 'carol@example.com', name: 'Carol' });
+    expect(await queries.customer({ organization_id: other.organizationId, customer_id: customerId })).toEqual({ customer: null });
+    expect(await queries.customer({ organization_id: acme.organizationId, customer_id: customerId })).toEqual({
+      customer: { customer_id: customerId, email: 'carol@example.com', name: 'Carol' },
+    });
+    expect(await queries.agentProfiles({ organization_id: other.organizationId, agent_ids: [alice, bob] })).toEqual({ profiles: [] });
+  });
+
+  it('lists the agents with their groups, the disabled ones only when asked', async () => {
+    const enabled = await queries.agents({ organization_id: acme.organizationId, enabled_only: true });
+    expect(enabled.agents.map((agent) => agent.agent_id)).toEqual([alice]);
+    expect(enabled.agents[0]).toMatchObject({ name: 'Alice', role: 'admin', kind: 'human', group_ids: [acme.defaultGroupId], disabled: false });
+    const all = await queries.agents({ organization_id: acme.organizationId, enabled_only: false });
+    expect(all.agents.map((agent) => agent.agent_id).sort()).toEqual([alice, bob].sort());
+    expect(all.agents.find((agent) => agent.agent_id === bob)).toMatchObject({ disabled: true, display_name: 'Bobby', max_chats: 2, group_ids: [] });
+    const ofGroup = await queries.agents({ organization_id: acme.organizationId, group_id: acme.defaultGroupId, enabled_only: false });
+    expect(ofGroup.agents.map((agent) => agent.agent_id)).toEqual([alice]);
+    expect(await queries.agents({ organization_id: other.organizationId, enabled_only: false })).toEqual({ agents: [] });
+  });
+
+  it("answers the public profiles, the groups and the canned responses of the organization's own", async () => {
+    const { profiles } = await queries.agentProfiles({ organization_id: acme.organizationId, agent_ids: [alice, bob, 'nobody'] });
+    expect(profiles.sort((a, b) => a.display_name.localeCompare(b.display_name))).toEqual([
+      { agent_id: alice, display_name: 'Alice', avatar_url: null },
+      { agent_id: bob, display_name: 'Bobby', avatar_url: null },
+    ]);
+    expect(await queries.groups({ organization_id: acme.organizationId })).toEqual({ groups: [{ group_id: acme.defaultGroupId, name: 'General', routing: 'auto' }] });
+    expect((await queries.cannedResponses({ organization_id: acme.organizationId, agent_id: alice })).canned_responses).toEqual([
+      { canned_response_id: expect.any(String), shortcut: '#hi', text: 'Hello!', scope: 'shared' },
+    ]);
+    expect(await queries.cannedResponses({ organization_id: other.organizationId, agent_id: alice })).toEqual({ canned_responses: [] });
+  });
+
+  it('refuses a malformed query with a validation error, before the directory is read', async () => {
+    const organizationQuery = new ContractPipe(directoryQueries.organization.request);
+    for (const payload of [null, {}, { organization_id: '' }, { organization_id: 'org\u0000x' }, 'organization']) {
+      expect(() => organizationQuery.transform(payload)).toThrow(CommandError);
+    }
+    expect(() => new ContractPipe(directoryQueries.agents.request).transform({ organization_id: acme.organizationId })).toThrow(CommandError);
+    const tooMany = { organization_id: acme.organizationId, agent_ids: Array.from({ length: 501 }, (_, i) => `a${i}`) };
+    expect(() => new ContractPipe(directoryQueries.agent_profiles.request).transform(tooMany)).toThrow(CommandError);
+  });
+});
