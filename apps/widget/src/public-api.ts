@@ -1,4 +1,4 @@
-/** `window.livedesk` (protocol.md, "The widget"). */
+/** `window.livedesk` (docs/protocol.md, "The widget"). */
 export interface WidgetEvents {
   ready: Record<string, never>;
   chat_started: { chat_id: string };

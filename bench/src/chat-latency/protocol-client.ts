@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import type { ProtocolError } from '@livedesk/contracts';
 
-/** A failed response: the protocol error of protocol.md. */
+/** A failed response: the protocol error of docs/protocol.md. */
 export class ProtocolRequestError extends Error {
   constructor(
     readonly action: string,

@@ -12,7 +12,7 @@ import { failuresOf, lastFrameOf, range, type ConnectedTarget } from './connecte
 import { ProtocolClient, ProtocolRequestError } from './protocol-client.js';
 
 /**
- * The real system's side of the benchmark, set up through the public API only (protocol.md):
+ * The real system's side of the benchmark, set up through the public API only (docs/protocol.md):
  * an organization and its agents over the HTTP setup API, agent and customer tokens, one socket
  * per agent and per customer, a chat per customer that an agent takes with `join_chat`. Then
  * customers post messages with `send_event` and agents receive them as `incoming_event` pushes

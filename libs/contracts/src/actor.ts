@@ -4,7 +4,7 @@ import { Id } from './common.js';
 export const AgentRole = z.enum(['agent', 'supervisor', 'admin']);
 export type AgentRole = z.infer<typeof AgentRole>;
 
-/** A bot is an agent account of kind `bot`: its messages are never human replies (metrics.md). */
+/** A bot is an agent account of kind `bot`: its messages are never human replies (docs/metrics.md). */
 export const AgentKind = z.enum(['human', 'bot']);
 export type AgentKind = z.infer<typeof AgentKind>;
 

@@ -11,7 +11,7 @@ export type BatchEventHandler<DB> = (events: readonly RecordedEvent[], trx: Tran
 /**
  * Applies a batch of events at most once per consumer, like `applyEvent` for one: the
  * handler's writes and the consumer's positions in the batch's streams commit together
- * (STYLE.md, item 3). Per event the answer is `applied`, `already_applied` (at or below the
+ * (docs/architecture.md, conventions). Per event the answer is `applied`, `already_applied` (at or below the
  * stream's stored position: a redelivery) or `out_of_order` (its predecessor in the stream is
  * neither stored nor earlier in the batch; every later event of that stream in the batch is
  * refused too, so a stream never skips a version). Position rows are locked in stream id order,

@@ -9,7 +9,7 @@ export type ApplyOutcome = 'applied' | 'already_applied' | 'out_of_order';
 
 /**
  * Applies an event at most once per consumer: the handler's writes and the consumer's position
- * in the event's stream commit together (STYLE.md, item 3). The position row is locked first,
+ * in the event's stream commit together (docs/architecture.md, conventions). The position row is locked first,
  * so two replicas handed the same event (a redelivery) apply it once. An event whose
  * predecessor in the stream has not been applied yet is refused as `out_of_order`; the caller
  * retries it later.

@@ -67,7 +67,7 @@ export interface EventStoreTables {
 /**
  * A Kysely instance over a `pg` pool. Sessions refuse to sit idle inside a transaction for
  * long: an open transaction holds back `pg_snapshot_xmin`, and with it every reader of the
- * global log (STYLE.md, item 2).
+ * global log (docs/architecture.md, conventions).
  */
 const pools = new WeakMap<object, pg.Pool>();
 

@@ -4,7 +4,7 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely/migrati
 export interface SchemaMigrations {
   /** The schema's name: its bookkeeping tables are `public.<name>_migrations` and `…_lock`. */
   name: string;
-  /** By ISO-date name, frozen in time (STYLE.md item 9). */
+  /** By ISO-date name, frozen in time (docs/architecture.md, conventions). */
   migrations: Record<string, Migration>;
   /** For the error message (default: the name). */
   label?: string;

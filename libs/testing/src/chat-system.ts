@@ -34,7 +34,7 @@ export interface ChatSystemOptions {
 /**
  * The conversation and identity services and N gateway replicas as real processes, on a
  * database, NATS subject prefix and JetStream stream of their own, plus the setup calls of
- * protocol.md (made on a gateway, which forwards them to the identity service).
+ * docs/protocol.md (made on a gateway, which forwards them to the identity service).
  */
 export class ChatSystem {
   private constructor(

@@ -9,7 +9,7 @@ interface EventSchema {
   schema: { safeParse(data: unknown): { success: true; data: unknown } | { success: false; error: { message: string } } };
 }
 
-/** A decider (STYLE.md): its pure `decide` and `evolve`, and the contracts' events it emits. */
+/** A decider (docs/architecture.md, conventions): its pure `decide` and `evolve`, and the contracts' events it emits. */
 export interface Decider<Command, Event extends { type: string; data: unknown }, State extends { version: number }> {
   decide(command: Command, state: State): Event[];
   evolve(state: State, event: Stored<Event>): State;

@@ -1,7 +1,7 @@
 import type { ErrorCode, ProtocolErrorPayload } from './protocol.js';
 
 /**
- * Codes a request can fail with: the server's (protocol.md) and the client's own —
+ * Codes a request can fail with: the server's (docs/protocol.md) and the client's own —
  * `timeout` (no answer within the deadline), `disconnected` (the socket dropped and the request
  * is not safe to repeat), `closed` (the client was closed), `http` (a token endpoint answered
  * something else than the protocol's error body).
@@ -49,7 +49,7 @@ const SERVER_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'internal',
 ]);
 
-/** Whether a code is one of protocol.md's. */
+/** Whether a code is one of docs/protocol.md's. */
 export function isServerCode(code: unknown): code is ErrorCode {
   return typeof code === 'string' && SERVER_CODES.has(code);
 }

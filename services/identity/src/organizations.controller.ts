@@ -16,7 +16,7 @@ import { parseBody } from '@livedesk/service-kit';
 import { SetupAccess } from './setup-access.js';
 
 /**
- * The setup API (protocol.md, "Setting up an organization"): the caller is checked first, then
+ * The setup API (docs/protocol.md, "Setting up an organization"): the caller is checked first, then
  * the body, so that a caller without access learns nothing from validation messages.
  */
 @Controller('v1/organizations')

@@ -35,7 +35,7 @@ export class SetupAccess {
 
   /**
    * As `requireOrganizationAdmin`, but an admin of another organization is told that there is no
-   * such organization (404, protocol.md v1.1: "also for another organization's ids"), so that an
+   * such organization (404, docs/protocol.md v1.1: "also for another organization's ids"), so that an
    * organization's id reveals nothing to another organization's admins.
    */
   async requireOrganizationAdminHidingOthers(authorization: string | undefined, organizationId: string): Promise<SetupCaller> {

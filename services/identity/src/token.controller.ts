@@ -13,7 +13,7 @@ import { OriginChecks } from '@livedesk/auth';
 const [PasswordLogin, ApiKeyLogin] = AgentTokenRequest.options;
 
 /**
- * `POST /v1/customer/token` and `POST /v1/agent/token` (protocol.md). They answer 200: the
+ * `POST /v1/customer/token` and `POST /v1/agent/token` (docs/protocol.md). They answer 200: the
  * token is handed out, not a resource created (a customer row may be, as a side effect).
  * Both are throttled by the client's address (`ClientAddress`: X-Forwarded-For only from
  * trusted proxies), agent logins by account too; a throttled request answers 429 with Retry-After.

@@ -9,7 +9,7 @@ export const routingConfigShape = {
   /** Concurrent chats per agent when the directory sets none: live chat, and asynchronous messaging. */
   ROUTING_MAX_CHATS: z.coerce.number().int().min(1).max(100).default(3),
   ROUTING_MAX_MESSAGING_CHATS: z.coerce.number().int().min(1).max(100).default(8),
-  /** The queue target of metrics.md (45 s). */
+  /** The queue target of docs/metrics.md (45 s). */
   ROUTING_QUEUE_TARGET_SECONDS: z.coerce.number().min(1).max(86_400).default(45),
   /** How often timers (auto-transfer, presence grace) are checked. */
   ROUTING_TIMER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(200),

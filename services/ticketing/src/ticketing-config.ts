@@ -11,7 +11,7 @@ const list = (fallback: string) =>
     .default(fallback)
     .transform((value) => value.split(',').map((item) => item.trim()).filter((item) => item.length > 0));
 
-/** What may be missed and still become a ticket (metrics.md's `missed` reasons). */
+/** What may be missed and still become a ticket (docs/metrics.md's `missed` reasons). */
 const MISSED_REASONS = ['left_in_queue', 'unanswered', 'no_agents'] as const;
 
 /**
@@ -21,7 +21,7 @@ const MISSED_REASONS = ['left_in_queue', 'unanswered', 'no_agents'] as const;
 export function ticketingConfigShape(env: NodeJS.ProcessEnv = process.env) {
   return {
     ...authConfigShape(env),
-    /** The inbound SMTP endpoint (DESIGN.md: 2525); 0 takes any free port (tests). */
+    /** The inbound SMTP endpoint (docs/architecture.md: 2525); 0 takes any free port (tests). */
     SMTP_INBOUND_PORT: z.coerce.number().int().min(0).max(65_535).default(2525),
     SMTP_INBOUND_HOST: z.string().min(1).default('0.0.0.0'),
     /** The largest email accepted, attachments included (SMTP SIZE; larger ones answer 552). */

@@ -5,7 +5,7 @@ import { defineEvent, type EventUnion } from '../define-event.js';
 export const Channel = z.enum(['chat', 'messaging']);
 export type Channel = z.infer<typeof Channel>;
 
-/** How urgent a conversation is: SLA policies match on it (metrics.md, SLA); `normal` until set. */
+/** How urgent a conversation is: SLA policies match on it (docs/metrics.md, SLA); `normal` until set. */
 export const Priority = z.enum(['low', 'normal', 'high', 'urgent']);
 export type Priority = z.infer<typeof Priority>;
 
@@ -102,7 +102,7 @@ export const conversationEvents = {
     z.object({ reason: z.enum(['left_in_queue', 'unanswered', 'no_agents']) }),
   ),
   TagAdded: defineEvent('TagAdded', z.object({ tag: SafeString.min(1).max(64) })),
-  /** The customer's 0–10 answer to "how likely are you to recommend us" (NPS, metrics.md). */
+  /** The customer's 0–10 answer to "how likely are you to recommend us" (NPS, docs/metrics.md). */
   NpsAnswered: defineEvent(
     'NpsAnswered',
     z.object({ score: z.number().int().min(0).max(10), comment: SafeString.max(2048).optional() }),

@@ -6,7 +6,7 @@ import { Channel, GoalValue, MESSAGE_TEXT_MAX_CHARS, PageContext, Priority } fro
 import { RoutingStatus } from '../agent/events.js';
 
 /**
- * The actions of protocol.md: for each, the request payload and the success payload. The
+ * The actions of docs/protocol.md: for each, the request payload and the success payload. The
  * gateway parses every request payload with these schemas; the AsyncAPI document is generated
  * from them. Unknown keys are refused (`strict`), so a misspelt field is a `validation` error
  * instead of being silently ignored.

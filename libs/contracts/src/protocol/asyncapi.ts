@@ -28,7 +28,7 @@ import {
 import { pushes, type PushAction } from './pushes.js';
 
 /**
- * The AsyncAPI 3.0 document of the real-time protocol (protocol.md), generated from the zod
+ * The AsyncAPI 3.0 document of the real-time protocol (docs/protocol.md), generated from the zod
  * schemas the gateway parses frames with, so that the published contract is the enforced one.
  * `docs/asyncapi.json` is this document (`pnpm asyncapi` rewrites it; a unit test fails when it
  * is stale) and the gateway serves it at `GET /v1/asyncapi.json`.
@@ -209,7 +209,7 @@ function componentMessages(): Record<string, Record<string, unknown>> {
   return messages;
 }
 
-/** The messages of one channel, in protocol.md's order: each action's request and response, the error, the pushes. */
+/** The messages of one channel, in docs/protocol.md's order: each action's request and response, the error, the pushes. */
 function channelMessages(side: Side): Record<string, { $ref: string }> {
   const messages: Record<string, { $ref: string }> = {};
   for (const action of Object.keys(SIDES[side].actions)) {
@@ -253,7 +253,7 @@ function operations(): Record<string, Record<string, unknown>> {
   return result;
 }
 
-/** Lookup tables (components) in alphabetical order; channels and operations follow protocol.md. */
+/** Lookup tables (components) in alphabetical order; channels and operations follow docs/protocol.md. */
 function sortedByKey<T>(record: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

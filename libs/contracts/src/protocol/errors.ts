@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SafeString } from '../common.js';
 
-/** The error codes of protocol.md. Every failed request answers exactly one of them. */
+/** The error codes of docs/protocol.md. Every failed request answers exactly one of them. */
 export const ErrorCode = z.enum([
   'validation',
   'authentication',
@@ -15,7 +15,7 @@ export const ErrorCode = z.enum([
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
 /**
- * The `error` of a failed response. `reason` (an extension of protocol.md) names the rule that
+ * The `error` of a failed response. `reason` (an extension of docs/protocol.md) names the rule that
  * refused the request in a form a program can branch on: `chat_closed`, `not_assigned`, ….
  */
 export const ProtocolError = z.object({

@@ -5,7 +5,7 @@ import { BusinessHours } from '../organization/business-hours.js';
 import { AllowedOrigins } from './allowed-origin.js';
 import { AvatarUrl, DisplayName } from './agent-profile.js';
 
-/** The HTTP endpoints of protocol.md: tokens, and the organization setup API. */
+/** The HTTP endpoints of docs/protocol.md: tokens, and the organization setup API. */
 
 export const CustomerTokenRequest = z
   .object({
@@ -49,7 +49,7 @@ const WidgetOpenDelaySeconds = z
   .describe('Extension: the widget opens by itself this many seconds after the page loads (once per page view, not after the visitor closed it); null: never by itself.');
 
 /**
- * `GET /v1/organizations/:id` (protocol.md v1.1): the organization's settings. `allowed_origins`
+ * `GET /v1/organizations/:id` (docs/protocol.md v1.1): the organization's settings. `allowed_origins`
  * are the sites whose pages may fetch customer tokens (CORS) and open customer sockets; an
  * empty list allows no browser page at all (apps and servers, which send no `Origin`, are not
  * concerned). `time_zone` is read-only here: the metrics projection fixes it at creation.
@@ -69,7 +69,7 @@ export const OrganizationSettings = z.object({
 });
 
 /**
- * `PATCH /v1/organizations/:id` (protocol.md v1.1): the fields given replace the stored ones
+ * `PATCH /v1/organizations/:id` (docs/protocol.md v1.1): the fields given replace the stored ones
  * (null clears `welcome_message`, `business_hours` and `widget_open_delay_seconds`);
  * `allowed_origins` replaces the whole list (normalized: lowercase, no default port,
  * duplicates dropped). Answers `OrganizationSettings`.
@@ -114,7 +114,7 @@ export const CreateAgentRequest = z
 export const CreateAgentResponse = z.object({ agent_id: Id, api_key: SafeString });
 
 /**
- * `PATCH /v1/organizations/:id/agents/:agent_id` (protocol.md v1.1; `name`, `display_name`,
+ * `PATCH /v1/organizations/:id/agents/:agent_id` (docs/protocol.md v1.1; `name`, `display_name`,
  * `avatar_url` and `disabled` so far): the fields given replace the stored ones, null clears
  * `display_name` (customers then see `name`) and `avatar_url`. Disabling an agent refuses its
  * tokens everywhere and closes its sockets at once.

@@ -14,7 +14,7 @@ import { Visitor } from './actions.js';
 const AboutChat = { chat_id: Id, version: z.number().int().positive() };
 
 /**
- * `sla_warning` and `sla_breached` (metrics.md, SLA): which target of which cycle of the chat,
+ * `sla_warning` and `sla_breached` (docs/metrics.md, SLA): which target of which cycle of the chat,
  * and when it falls (fell) due; `version` is the chat's stream version the alert was decided on.
  */
 const SlaAlertPayload = z.object({

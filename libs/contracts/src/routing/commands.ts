@@ -17,7 +17,7 @@ const onAgent = { organization_id: Id, agent_id: Id, profile: AgentProfile };
 
 /** Commands to the routing service (`<prefix>.cmd.routing.<name>`). */
 export const routingCommands = {
-  /** `set_routing_status` of protocol.md; `offline` is for presence and supervisors. */
+  /** `set_routing_status` of docs/protocol.md; `offline` is for presence and supervisors. */
   set_status: {
     request: z.object({ ...onAgent, status: RoutingStatus, reason: z.enum(['agent', 'supervisor', 'system']) }),
     reply: z.object({ agent_id: Id, status: RoutingStatus }),

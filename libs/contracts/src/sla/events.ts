@@ -3,7 +3,7 @@ import { Id, SafeString, Timestamp } from '../common.js';
 import { Channel, Priority } from '../conversation/events.js';
 import { defineEvent, type EventUnion } from '../define-event.js';
 
-/** The four SLA targets of metrics.md. */
+/** The four SLA targets of docs/metrics.md. */
 export const SlaTarget = z.enum(['queue', 'first_response', 'next_response', 'resolution']);
 export type SlaTarget = z.infer<typeof SlaTarget>;
 

@@ -9,7 +9,7 @@ import { TicketSummary } from './ticket-view.js';
  * event ids it creates are derived from it, so a retry after a timeout creates nothing new.
  */
 export const ticketingCommands = {
-  /** `create_ticket` of protocol.md: an agent opens a ticket from a chat, with its transcript. */
+  /** `create_ticket` of docs/protocol.md: an agent opens a ticket from a chat, with its transcript. */
   create_from_chat: {
     request: z.object({
       command_id: z.uuid(),

@@ -38,7 +38,7 @@ export interface RunningService {
 class ServiceRootModule {}
 
 /**
- * How every service starts (STYLE.md item 11): validate the environment before anything
+ * How every service starts (docs/architecture.md, conventions): validate the environment before anything
  * else, then Postgres, Redis and NATS, the HTTP server with health and metrics, the command
  * server; SIGTERM / SIGINT close it all gracefully and exit 0, or exit 1 after
  * SHUTDOWN_TIMEOUT_MS.

@@ -1,6 +1,6 @@
 import type { ErrorCode } from '@livedesk/contracts';
 
-/** The codes an HTTP API refuses a request with (protocol.md's, but `rate_limited`'s retry hint). */
+/** The codes an HTTP API refuses a request with (docs/protocol.md's, but `rate_limited`'s retry hint). */
 export type ApiErrorCode = Exclude<ErrorCode, 'rate_limited'>;
 
 const STATUS_OF: Record<ApiErrorCode, number> = {

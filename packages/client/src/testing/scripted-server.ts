@@ -37,7 +37,7 @@ export type Script = (request: ReceivedRequest, connection: ScriptedConnection) 
 export type HttpScript = (request: IncomingMessage, body: string, response: ServerResponse) => void;
 
 /**
- * A WebSocket server that speaks the frames of protocol.md as each test scripts it, on a real
+ * A WebSocket server that speaks the frames of docs/protocol.md as each test scripts it, on a real
  * port: the client under test goes through real sockets, drops and reconnects.
  */
 export class ScriptedServer {

@@ -25,7 +25,7 @@ export function decideClose(command: CloseCommand, state: StartedConversation): 
   if (actor.kind !== 'system' && !isChatCustomer(state, actor)) throw refuse.notParticipant();
   if (state.status === 'closed') throw refuse.chatClosed();
   const closed: ConversationEvent = { type: 'ConversationClosed', data: { by: authorOf(actor) } };
-  // Leaving while still queued ends the cycle as missed, reason left_in_queue (metrics.md,
+  // Leaving while still queued ends the cycle as missed, reason left_in_queue (docs/metrics.md,
   // `missed`); the miss comes first so that the cycle ends there, not at the close.
   if (state.status === 'queued') return [{ type: 'ConversationMissed', data: { reason: 'left_in_queue' } }, closed];
   return [closed];
@@ -39,7 +39,7 @@ export function decideMarkMissed(command: MarkMissedCommand, state: StartedConve
 }
 
 /**
- * Nobody could take the chat and the customer leaves a message instead (metrics.md, `missed`
+ * Nobody could take the chat and the customer leaves a message instead (docs/metrics.md, `missed`
  * with reason `no_agents`). Only while the chat waits in the queue: once an agent has it,
  * the customer simply writes.
  */

@@ -24,7 +24,7 @@ export function decidePostMessage(command: PostMessageCommand, state: StartedCon
 function customerWrites(state: StartedConversation, actor: Actor, posted: ConversationEvent): ConversationEvent[] {
   if (!isChatCustomer(state, actor)) throw refuse.notParticipant();
   if (state.status === 'queued' || state.status === 'active') return [posted];
-  // The customer writing into a resolved or missed chat starts a new cycle (metrics.md, "Cycle"):
+  // The customer writing into a resolved or missed chat starts a new cycle (docs/metrics.md, "Cycle"):
   // the chat is reopened and queued again in its group, so that the clocks restart.
   return [
     { type: 'ConversationReopened', data: { by: authorOf(actor) } },

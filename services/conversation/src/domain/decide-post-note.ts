@@ -8,7 +8,7 @@ import { refuse } from './refusals.js';
  * An internal note: only agents write them (customers and services are refused), in any chat
  * the agent may read — a queued one, the one they serve, one they served before, any as a
  * supervisor — including one that has ended, since notes are how a team annotates a chat
- * afterwards. A note changes no status and is nobody's reply (metrics.md).
+ * afterwards. A note changes no status and is nobody's reply (docs/metrics.md).
  */
 export function decidePostNote(command: PostNoteCommand, state: StartedConversation): ConversationEvent[] {
   const { actor } = command;

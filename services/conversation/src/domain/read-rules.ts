@@ -3,7 +3,7 @@ import { clientIdKey } from './author-keys.js';
 import type { ClientMessage, ConversationState } from './conversation-state.js';
 import { isChatCustomer } from './participants.js';
 
-/** The author a message or seen mark of this actor carries; a bot is never a human agent (metrics.md). */
+/** The author a message or seen mark of this actor carries; a bot is never a human agent (docs/metrics.md). */
 export function authorOf(actor: Actor): Author {
   if (actor.kind === 'agent') return { kind: actor.agent_kind === 'bot' ? 'bot' : 'agent', id: actor.id };
   return { kind: actor.kind, id: actor.id };

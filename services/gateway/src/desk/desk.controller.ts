@@ -12,7 +12,7 @@ const FILES = {
 
 /**
  * `GET /desk/`: the agent desk, served from the gateway's own origin so its token request and
- * socket are accepted without listing an origin (protocol.md, origins). Read from disk on each
+ * socket are accepted without listing an origin (docs/protocol.md, origins). Read from disk on each
  * request (small files), so a missing build answers 404 instead of failing the boot.
  */
 @Controller('desk')

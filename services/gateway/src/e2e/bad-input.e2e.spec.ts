@@ -4,7 +4,7 @@ import { SignJWT } from 'jose';
 
 const MAX_FRAME_BYTES = 4096;
 
-// Everything a careless or hostile client can send over the socket, answered as protocol.md
+// Everything a careless or hostile client can send over the socket, answered as docs/protocol.md
 // says, while another connection keeps being served.
 describe('bad input over the socket', () => {
   let system: ChatSystem;

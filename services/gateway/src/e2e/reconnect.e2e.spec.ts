@@ -33,7 +33,7 @@ function collect(client: RtmTestClient, chatId: string, into: Map<number, any>, 
   });
 }
 
-// protocol.md: "no message is ever lost to a reconnect". Sockets are cut without a close
+// docs/protocol.md: "no message is ever lost to a reconnect". Sockets are cut without a close
 // handshake (a lost network) while the other side keeps writing.
 describe('reconnecting with get_chat since_version', () => {
   let system: ChatSystem;

@@ -21,7 +21,7 @@ function messages(seen: ChatEventDelivery[]): string[] {
   return seen.filter((d) => d.event.type === 'MessagePosted').map((d) => String(d.event.data.text));
 }
 
-// The SDK against the real gateway and conversation service: protocol.md's "no message is ever
+// The SDK against the real gateway and conversation service: docs/protocol.md's "no message is ever
 // lost to a reconnect", as an app built on the client sees it.
 describe('@livedesk/client against the gateway', () => {
   let system: ChatSystem;

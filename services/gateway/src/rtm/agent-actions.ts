@@ -15,7 +15,7 @@ import { VisitorSignals } from './visitors/visitor-signals.js';
 
 type Request<A extends keyof typeof agentActions> = ActionRequest<typeof agentActions, A>;
 
-/** The actions of `/v1/agent/rtm` (protocol.md, "Agent actions"), after login. */
+/** The actions of `/v1/agent/rtm` (docs/protocol.md, "Agent actions"), after login. */
 @Injectable()
 export class AgentActions {
   private readonly logger = new Logger(AgentActions.name);

@@ -11,7 +11,7 @@ import { VisitorSignals } from './visitors/visitor-signals.js';
 
 type Request<A extends keyof typeof customerActions> = ActionRequest<typeof customerActions, A>;
 
-/** The actions of `/v1/customer/rtm` (protocol.md, "Customer actions"), after login. */
+/** The actions of `/v1/customer/rtm` (docs/protocol.md, "Customer actions"), after login. */
 @Injectable()
 export class CustomerActions {
   constructor(

@@ -21,7 +21,7 @@ import { RtmMetrics } from './rtm-metrics.js';
 import { describeZodError, RtmError, toProtocolError } from './to-protocol-error.js';
 
 /**
- * Turns one text frame into exactly one response (protocol.md, "Frames"): charge the rate
+ * Turns one text frame into exactly one response (docs/protocol.md, "Frames"): charge the rate
  * limit, parse the JSON and the request envelope, check that the connection has logged in, parse the
  * payload with the action's contract, run the action. Every failure is an error response; the
  * socket stays open.

@@ -24,7 +24,7 @@ const GOING_AWAY = 1001;
 const POLICY_VIOLATION = 1008;
 
 /**
- * The two WebSocket endpoints of protocol.md on the gateway's HTTP server: upgrades, the
+ * The two WebSocket endpoints of docs/protocol.md on the gateway's HTTP server: upgrades, the
  * login deadline, heartbeats (a ping each period; a socket that missed the last pong is
  * terminated) and a clean close of every socket on shutdown.
  */

@@ -8,7 +8,7 @@ import type { ConnectionRegistry } from './connection-registry.js';
 
 /**
  * One kind of ephemeral signal between gateway replicas (and from routing): core NATS only,
- * never stored (DESIGN.md, data flow 5), on `<prefix>.signal.<kind>.<organization>`. Every
+ * never stored (docs/architecture.md, data flow 5), on `<prefix>.signal.<kind>.<organization>`. Every
  * replica follows every organization's signals of the kind and `deliver`s each to its own
  * sockets. A message that is not JSON or not the schema is logged and dropped: a signal is
  * input like any other. Subclasses inject the connection, config and registry and pass them on.

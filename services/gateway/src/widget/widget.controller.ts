@@ -15,7 +15,7 @@ interface Bundle {
 }
 
 /**
- * `GET /widget/livedesk.js`: the embeddable widget (protocol.md, "The widget"). A page on any
+ * `GET /widget/livedesk.js`: the embeddable widget (docs/protocol.md, "The widget"). A page on any
  * origin may load it with a script tag (no CORS needed for that); what the page may then do is
  * decided at the token endpoint by the organization's `allowed_origins`. Served gzipped to
  * browsers that accept it: the widget's first load is measured compressed (bench/RESULTS.md).

@@ -9,7 +9,7 @@ import { DirectorySignals } from '../directory-signals.js';
 
 /**
  * `PATCH /v1/organizations/:id/agents/:agent_id` {name, display_name, avatar_url, disabled}
- * (protocol.md v1.1; role, max_chats and groups not yet). Every change takes effect at once:
+ * (docs/protocol.md v1.1; role, max_chats and groups not yet). Every change takes effect at once:
  * logins and the gateway's checks read the directory row, and the signal makes every gateway
  * forget the agent's public profile (customers see the new display name and avatar), closes a
  * disabled agent's sockets and makes the other services' APIs ask the directory again.

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 
-// Frozen in time (STYLE.md item 9): never import application code here.
+// Frozen in time (docs/architecture.md, conventions): never import application code here.
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     CREATE TABLE directory.canned_responses (

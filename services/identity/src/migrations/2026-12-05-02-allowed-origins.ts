@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 
-// Frozen in time (STYLE.md item 9): never import application code here.
+// Frozen in time (docs/architecture.md, conventions): never import application code here.
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`ALTER TABLE directory.organizations ADD COLUMN allowed_origins text[] NOT NULL DEFAULT '{}'`.execute(db);
   await sql`COMMENT ON COLUMN directory.organizations.allowed_origins IS

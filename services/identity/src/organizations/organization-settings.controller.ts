@@ -9,7 +9,7 @@ import { SetupAccess } from '../setup-access.js';
 import { DirectorySignals } from '../directory-signals.js';
 
 /**
- * `GET|PATCH /v1/organizations/:id` (protocol.md v1.1): the organization's settings, for the
+ * `GET|PATCH /v1/organizations/:id` (docs/protocol.md v1.1): the organization's settings, for the
  * installation admin or an admin of that organization; an unknown id, and another
  * organization's id asked by an organization admin, answer 404; other agents 403. A change takes
  * effect on this replica at once, and on the other identity replicas and the gateways with the

@@ -19,7 +19,7 @@ interface HttpResponse {
 }
 
 /**
- * The reports over the metrics tables (metrics.md), for supervisors and admins of the
+ * The reports over the metrics tables (docs/metrics.md), for supervisors and admins of the
  * organization and the installation admin. Each handler checks the caller, parses the query and
  * hands over to `reports/`, where the figures are computed.
  */

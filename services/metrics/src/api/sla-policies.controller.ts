@@ -14,7 +14,7 @@ const SLA_POLICY_ID_NAMESPACE = '5e8a0c2d-91b4-4f36-8d7e-2a6c4b1f9e03';
 import { PolicyIdParam, SlaPolicyRequest, type SlaPolicyList, type SlaPolicyWritten } from './sla-policy-schemas.js';
 
 /**
- * SLA policies (metrics.md, SLA), set by supervisors and admins of the organization (or the
+ * SLA policies (docs/metrics.md, SLA), set by supervisors and admins of the organization (or the
  * installation admin). Each change is an event of the policy's stream `slapolicy-<policy_id>`,
  * so past cycles can be judged again by the policy as it was, or as it is said to have been
  * from an earlier `effective_from`; the list answers what the projection has recorded.

@@ -29,7 +29,7 @@ export const AGENT_TOTAL_KEYS = [
 ] as const;
 export type AgentTotalKey = (typeof AGENT_TOTAL_KEYS)[number];
 
-/** The agent figures of metrics.md ("Agent figures"), named as the reports answer them. */
+/** The agent figures of docs/metrics.md ("Agent figures"), named as the reports answer them. */
 export const AGENT_FIGURES = {
   accepting_seconds: total('accepting_seconds'),
   not_accepting_seconds: total('not_accepting_seconds'),

@@ -23,7 +23,7 @@ export function foldCycles(cycles: readonly CycleFacts[], event: ConversationFac
 }
 
 /**
- * One conversation's cycles with their figures (metrics.md, "Conversation figures").
+ * One conversation's cycles with their figures (docs/metrics.md, "Conversation figures").
  * `calendar` is the business calendar of the SLA policy, null = 24/7.
  */
 export function cyclesOf(events: readonly ConversationFact[], calendar: BusinessCalendar | null = null): Cycle[] {

@@ -12,7 +12,7 @@ export interface Exchange {
   response_business_seconds: number | null;
 }
 
-/** One cycle's figures as metrics.md defines them, every duration in calendar and business seconds. */
+/** One cycle's figures as docs/metrics.md defines them, every duration in calendar and business seconds. */
 export interface Cycle {
   cycle: number;
   started_at: Date;

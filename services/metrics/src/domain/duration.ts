@@ -1,6 +1,6 @@
 import { businessSeconds, type BusinessCalendar } from './business-calendar.js';
 
-/** A duration stored twice, as metrics.md requires: calendar seconds and business seconds. */
+/** A duration stored twice, as docs/metrics.md requires: calendar seconds and business seconds. */
 export interface Duration {
   seconds: number;
   business_seconds: number;

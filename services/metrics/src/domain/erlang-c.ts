@@ -1,6 +1,6 @@
 /**
  * Erlang C (the M/M/N queue): arrivals at random (Poisson), handle times exponential, N servers,
- * one queue served first come, first served. Staffing (metrics.md) uses it over chat slots: each
+ * one queue served first come, first served. Staffing (docs/metrics.md) uses it over chat slots: each
  * of an agent's concurrent-chat slots is one server.
  *
  * The probability of waiting is computed from the Erlang B recursion, B(0) = 1,

@@ -11,7 +11,7 @@ export type SlaAlerts = Readonly<Record<string, { warning_at?: number; breach_at
 
 export const alertKey = (target: SlaTarget, exchange: number): string => `${target}:${exchange}`;
 
-/** One cycle's outcome for one target (metrics.md, SLA). */
+/** One cycle's outcome for one target (docs/metrics.md, SLA). */
 export interface SlaOutcome {
   target: SlaTarget;
   /** for `next_response`, the exchange the outcome is about (counted from 1; the first is FRT's); else 0 */

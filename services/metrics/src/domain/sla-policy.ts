@@ -33,7 +33,7 @@ const DEFAULT_CHAT: SlaTargets = { queue_seconds: 45, first_response_seconds: 60
 const DEFAULT_MESSAGING: SlaTargets = { queue_seconds: 45, first_response_seconds: 1800, next_response_seconds: 1800 };
 
 /**
- * The defaults of metrics.md, for cycles no policy matches: queue 45 s, first response 60 s,
+ * The defaults of docs/metrics.md, for cycles no policy matches: queue 45 s, first response 60 s,
  * next response 30 s, 24/7; the asynchronous `messaging` channel answers in 30 minutes.
  */
 export function defaultPolicy(channel: Channel): ResolvedPolicy {

@@ -20,7 +20,7 @@ const cycle = (fields: Partial<Parameters<typeof policyFor>[1]> = {}) => ({
 });
 
 describe('defaultPolicy', () => {
-  it('is metrics.md: queue 45 s, first response 60 s, next response 30 s; 30 minutes for messaging; 24/7', () => {
+  it('is docs/metrics.md: queue 45 s, first response 60 s, next response 30 s; 30 minutes for messaging; 24/7', () => {
     expect(defaultPolicy('chat')).toEqual({ policy_id: 'default', policy_version: 0, targets: { queue_seconds: 45, first_response_seconds: 60, next_response_seconds: 30 }, calendar: null });
     expect(defaultPolicy('messaging').targets).toEqual({ queue_seconds: 45, first_response_seconds: 1800, next_response_seconds: 1800 });
   });

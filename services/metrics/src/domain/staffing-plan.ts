@@ -51,7 +51,7 @@ export interface StaffingPlan {
 
 /**
  * For each hour of the week: the chat slots Erlang C needs to take `serviceLevel` of the chats
- * within the queue target (metrics.md, Staffing), and the agents that makes at `concurrency`
+ * within the queue target (docs/metrics.md, Staffing), and the agents that makes at `concurrency`
  * chats each, next to the agents who were accepting. An hour whose chats all went unhandled
  * (missed) borrows the mean handle time of the whole window: its arrivals still needed agents.
  * Treating each of an agent's slots as an independent server is the model's simplification: an

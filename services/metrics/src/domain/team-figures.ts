@@ -36,7 +36,7 @@ export const TEAM_TOTAL_KEYS = [
 ] as const;
 export type TeamTotalKey = (typeof TEAM_TOTAL_KEYS)[number];
 
-/** The conversation figures of metrics.md per team (group), named as the reports answer them. */
+/** The conversation figures of docs/metrics.md per team (group), named as the reports answer them. */
 export const TEAM_FIGURES = {
   chats_started: total('chats_started'),
   with_human_reply: total('with_human_reply'),

@@ -30,7 +30,7 @@ function chat(chatId: string, withNote: boolean): NewEvent[] {
   ];
 }
 
-// metrics.md: internal notes are nobody's reply. A note written before the agent's first
+// docs/metrics.md: internal notes are nobody's reply. A note written before the agent's first
 // message must not be taken for the first response, nor for an answer of the exchange.
 describe('internal notes in the metrics', () => {
   let fixture: MetricsTestDatabase | undefined;

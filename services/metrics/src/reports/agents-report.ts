@@ -31,7 +31,7 @@ export interface AgentsReportFilter {
 }
 
 /**
- * `GET …/reports/agents`: each agent's activity and chat figures in the period (metrics.md,
+ * `GET …/reports/agents`: each agent's activity and chat figures in the period (docs/metrics.md,
  * Agent figures), what agent_daily holds per day but for any period, with the status intervals
  * and chats still open counted up to now and clipped to the period.
  */

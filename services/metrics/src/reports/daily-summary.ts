@@ -57,7 +57,7 @@ export interface DailySummaryRequest {
 
 /**
  * `GET …/reports/daily`: per agent and per team, the day's figures against the mean of the 7
- * days before it, and the chats that missed their SLA that day (metrics.md, Agent figures). The
+ * days before it, and the chats that missed their SLA that day (docs/metrics.md, Agent figures). The
  * days are local days of the organization's zone. Agent figures are computed from the base
  * tables like the agents report rather than read from agent_daily: agent_daily leaves out what
  * is still open, and the most common open interval is an agent offline since last night.

@@ -1,7 +1,7 @@
 import type { AgentFigure } from '../domain/agent-figures.js';
 import type { TeamFigure } from '../domain/team-figures.js';
 
-/** What each agent figure is, for the OpenAPI document (metrics.md, Agent figures). */
+/** What each agent figure is, for the OpenAPI document (docs/metrics.md, Agent figures). */
 export const AGENT_FIGURE_DESCRIPTIONS: Record<AgentFigure, string> = {
   accepting_seconds: 'Seconds in routing status accepting (calendar seconds; open intervals up to now)',
   not_accepting_seconds: 'Seconds logged in but not accepting chats',
@@ -25,7 +25,7 @@ export const AGENT_FIGURE_DESCRIPTIONS: Record<AgentFigure, string> = {
   sla_missed: 'SLA targets missed while the agent held the conversation',
 };
 
-/** What each team (group) figure is (metrics.md, Conversation figures). */
+/** What each team (group) figure is (docs/metrics.md, Conversation figures). */
 export const TEAM_FIGURE_DESCRIPTIONS: Record<TeamFigure, string> = {
   chats_started: 'Cycles of the group started (a reopen starts one)',
   with_human_reply: 'Of those, cycles with a human reply',

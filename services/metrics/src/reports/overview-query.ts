@@ -59,7 +59,7 @@ export type OverviewTotals = z.infer<typeof OverviewTotals>;
  * decided; the figures of a whole cycle (counts, queue, resolution, longest wait, conversion)
  * to the cycles the agent was assigned in.
  *
- * Resolution (metrics.md): the first resolution time is cycle 1's; the full resolution time is
+ * Resolution (docs/metrics.md): the first resolution time is cycle 1's; the full resolution time is
  * the conversation's last cycle's, counted when that last cycle started in the period.
  *
  * Tickets created from chats: the tickets (spam left out) made from the conversations of these

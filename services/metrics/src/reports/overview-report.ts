@@ -73,7 +73,7 @@ export const OverviewReport = z.object({
 });
 export type OverviewReport = z.infer<typeof OverviewReport>;
 
-/** `GET …/reports/overview`: the chats of the period and their figures (metrics.md, Conversation figures). */
+/** `GET …/reports/overview`: the chats of the period and their figures (docs/metrics.md, Conversation figures). */
 export async function overviewReport(db: Kysely<MetricsDatabase>, filter: OverviewFilter): Promise<OverviewReport> {
   const { totals, now } = await readInSnapshot(db, async (trx) => ({
     totals: await overviewTotals(trx, filter),

@@ -8,12 +8,12 @@ export interface QueueTarget {
   queue_target_seconds: number;
 }
 
-/** metrics.md's default queue target, for a policy that sets none. */
+/** docs/metrics.md's default queue target, for a policy that sets none. */
 export const DEFAULT_QUEUE_TARGET_SECONDS = 45;
 
 /**
  * The queue target staffing plans for: the one of the SLA policy that applies now to a chat of
- * normal priority in the group (metrics.md, SLA: policies match by group, channel, priority).
+ * normal priority in the group (docs/metrics.md, SLA: policies match by group, channel, priority).
  * Without a group, a policy that names groups matches nothing, so the organization-wide policy
  * (or the default) applies.
  */

@@ -49,7 +49,7 @@ export interface StaffingRequest {
 }
 
 /**
- * `GET …/reports/staffing` (metrics.md, Staffing): for each hour of the week, the arrival rate
+ * `GET …/reports/staffing` (docs/metrics.md, Staffing): for each hour of the week, the arrival rate
  * and handle time of the last `weeks` whole weeks (local days up to yesterday), the accepting
  * agents Erlang C says meet the queue target for the service level, and those who were.
  */

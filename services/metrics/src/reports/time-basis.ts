@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 
-/** Calendar seconds, or seconds inside the business calendar of each cycle's SLA policy (metrics.md). */
+/** Calendar seconds, or seconds inside the business calendar of each cycle's SLA policy (docs/metrics.md). */
 export type TimeBasis = 'calendar' | 'business';
 
 /**

@@ -16,7 +16,7 @@ const NAMESPACE = '3b1d2e0c-6a4f-4c7e-9a51-0d8f2b6c4e77';
 const BATCH = 100;
 
 /**
- * Sends the live SLA alerts (metrics.md, SLA): every replica polls `metrics.projection_timers`
+ * Sends the live SLA alerts (docs/metrics.md, SLA): every replica polls `metrics.projection_timers`
  * (set by the projection for each pending target: 80 % and 100 % of its time) and claims the
  * due ones with FOR UPDATE SKIP LOCKED, so each is taken by one replica (once the projection has
  * every event of the conversation, so that an answer just in time is never reported as a breach); in the same transaction

@@ -17,7 +17,7 @@ export interface SlaPolicyState {
   current: PolicySet | undefined;
 }
 
-/** Decides the changes of one SLA policy (metrics.md, SLA). */
+/** Decides the changes of one SLA policy (docs/metrics.md, SLA). */
 export const slaPolicyDecider: Decider<SlaPolicyCommand, SlaPolicyEvent, SlaPolicyState> = {
   initialState: { exists: false, current: undefined },
   decide(command, state) {

@@ -1,6 +1,6 @@
 import { DRAIN_WINDOW_MS } from './prelude.lua.js';
 
-/** Below this many assignments in the window the drain rate is too noisy (../shared/metrics.md). */
+/** Below this many assignments in the window the drain rate is too noisy (docs/metrics.md). */
 export const MIN_DRAINED_FOR_RATE = 10;
 
 export interface WaitEstimateInputs {
@@ -13,7 +13,7 @@ export interface WaitEstimateInputs {
 }
 
 /**
- * The queue estimate of ../shared/metrics.md, in whole seconds rounded up (a customer told
+ * The queue estimate of docs/metrics.md, in whole seconds rounded up (a customer told
  * "about 0 s" who then waits is worse off than one told 1 s):
  * - position ÷ drain rate, the rate being the assignments out of the group's queue over the last
  *   15 minutes divided by those 15 minutes, once there were at least 10 of them;

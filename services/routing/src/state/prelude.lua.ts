@@ -4,7 +4,7 @@ import { KEY_TAGS } from './routing-keys.js';
 export const CUSTOMER_MEMORY_SECONDS = 30 * 24 * 3600;
 /** A released chat's tombstone lives this long (see `released.lua.ts`). */
 export const TOMBSTONE_SECONDS = 24 * 3600;
-/** The drain rate of a queue is measured over this window (../shared/metrics.md, "Queue estimate"). */
+/** The drain rate of a queue is measured over this window (docs/metrics.md, "Queue estimate"). */
 export const DRAIN_WINDOW_MS = 15 * 60 * 1000;
 /** A day's queue waits are kept two days, then Redis drops them (retention only, no decision reads Redis's clock). */
 export const WAITS_RETENTION_SECONDS = 2 * 24 * 3600;
@@ -173,7 +173,7 @@ local function take(chatId, chat, agentId, atMs, reserved, lease)
     redis.call('ZREMRANGEBYSCORE', drained, '-inf', '(' .. (atMs - DRAIN_WINDOW_MS))
     redis.call('EXPIRE', drained, WAITS_RETENTION_SECONDS)
     undoDrained = member
-    -- queue_seconds of metrics.md runs to the cycle's FIRST assignment: a chat re-queued after a
+    -- queue_seconds of docs/metrics.md runs to the cycle's FIRST assignment: a chat re-queued after a
     -- transfer keeps its first queued time for its place, but its second wait is not a sample.
     if not chat.waitRecorded and chat.queuedAt then
       local day = math.floor(atMs / DAY_MS)

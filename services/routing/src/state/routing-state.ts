@@ -48,7 +48,7 @@ export interface StateLossRecovery {
 }
 
 export interface RoutingStateOptions {
-  /** The queue target of the SLA defaults (metrics.md): 45 s. Marks queue entries `pastTarget`. */
+  /** The queue target of the SLA defaults (docs/metrics.md): 45 s. Marks queue entries `pastTarget`. */
   queueTargetSeconds?: number;
   /** Without it, a lost state surfaces as RoutingStateLostError (state tests use that). */
   recovery?: StateLossRecovery;

@@ -3,7 +3,7 @@ import { DRAIN_WINDOW_MS, LUA_PRELUDE } from './prelude.lua.js';
 /**
  * waitInputs — ARGV: groupId, nowMs, utcDay → { drainedInWindow, medianWaitMs | '' }
  *
- * The two inputs of the queue estimate (../shared/metrics.md, "Queue estimate"), read in one
+ * The two inputs of the queue estimate (docs/metrics.md, "Queue estimate"), read in one
  * step: how many chats left the group's queue by assignment in the ${DRAIN_WINDOW_MS / 60000}
  * minutes up to nowMs, and the median of the day's first queue waits of the group (the middle
  * one, or the mean of the two middle ones). The arithmetic is in estimate-wait.ts.

@@ -1,7 +1,7 @@
 import type { Author } from '@livedesk/contracts';
 import type { TicketActor } from './ticket-commands.js';
 
-/** The author an actor's events carry; a bot is never a human agent (metrics.md). */
+/** The author an actor's events carry; a bot is never a human agent (docs/metrics.md). */
 export function authorOf(actor: TicketActor): Author {
   switch (actor.kind) {
     case 'agent':

@@ -18,7 +18,7 @@ const GATEWAY_ACTOR = { kind: 'system', id: 'gateway' } as const;
  * Follows every conversation event and pushes it to the sockets of this replica that should
  * see it (event-follower.ts): every replica reads every event, so a push reaches a socket
  * whichever replica holds it; clients of a replica that restarted catch up with `get_chat
- * since_version` when they reconnect, which is what protocol.md asks of them. A chat's pushes
+ * since_version` when they reconnect, which is what docs/protocol.md asks of them. A chat's pushes
  * go out gapless and in version order (`ChatEventSequencer`): a version that skips ahead makes
  * the fan-out fetch the missing events from the conversation service and push them first.
  */

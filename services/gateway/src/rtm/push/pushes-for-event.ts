@@ -24,7 +24,7 @@ const DEACTIVATIONS: Record<string, 'resolved' | 'closed' | 'missed'> = {
 /**
  * The pushes one conversation event causes, given the chat's participants before the event
  * (`before`) and after it (`after`). Pure, so every rule of who sees what is unit-tested.
- * Every push carries `chat_id` and the event's stream `version` (protocol.md: resume).
+ * Every push carries `chat_id` and the event's stream `version` (docs/protocol.md: resume).
  */
 export function pushesForEvent(event: ChatEvent, chatId: string, before: ChatParticipants | undefined, after: ChatParticipants): PlannedPush[] {
   const about = { chat_id: chatId, version: event.stream_version };

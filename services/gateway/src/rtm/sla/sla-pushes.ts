@@ -4,7 +4,7 @@ import type { PlannedPush } from '../push/pushes-for-event.js';
 const ACTIONS: Record<string, 'sla_warning' | 'sla_breached'> = { SlaWarningIssued: 'sla_warning', SlaBreached: 'sla_breached' };
 
 /**
- * The pushes of a live SLA alert (metrics.md, SLA): `sla_warning` at 80 % of a target's time,
+ * The pushes of a live SLA alert (docs/metrics.md, SLA): `sla_warning` at 80 % of a target's time,
  * `sla_breached` at its due time, to the agent holding the conversation and to the
  * supervisors. Like every push about a chat it carries `chat_id` and a `version`: the
  * conversation's stream version the alert was decided on (a client resuming with `get_chat`

@@ -8,7 +8,7 @@ import { TicketingClient } from './ticketing-client.js';
 
 type Request<A extends keyof typeof agentActions> = ActionRequest<typeof agentActions, A>;
 
-/** `create_ticket` (protocol.md, agent actions): a ticket from a chat, with its transcript. */
+/** `create_ticket` (docs/protocol.md, agent actions): a ticket from a chat, with its transcript. */
 @Injectable()
 export class TicketActions {
   constructor(

@@ -2,7 +2,7 @@ import type { EventEnvelope, TicketSummary } from '@livedesk/contracts';
 import type { PlannedPush, Recipient } from '../push/pushes-for-event.js';
 
 /**
- * The pushes one ticket event causes (protocol.md: `ticket_created` and `ticket_updated` go to
+ * The pushes one ticket event causes (docs/protocol.md: `ticket_created` and `ticket_updated` go to
  * the agents of the ticket's group), given the ticket as it is now and the ids of its group's
  * agents (`undefined`: the ticket has no group, so every agent of the organization). Pure, so
  * every rule of who hears of what is unit-tested:

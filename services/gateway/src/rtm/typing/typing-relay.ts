@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ConnectionRegistry } from '../connection-registry.js';
 import { SignalRelay } from '../signal-relay.js';
 
-/** A typing indicator between gateway replicas: core NATS only, never stored (DESIGN.md, data flow 5). */
+/** A typing indicator between gateway replicas: core NATS only, never stored (docs/architecture.md, data flow 5). */
 export const TypingSignal = z.object({
   organization_id: Id,
   chat_id: Id,

@@ -1,8 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 
-// Frozen in time (STYLE.md item 9): never import application code here.
+// Frozen in time (docs/architecture.md, conventions): never import application code here.
 
-/** Each column and its comment, in table order (metrics.md, "Conversation figures"). */
+/** Each column and its comment, in table order (docs/metrics.md, "Conversation figures"). */
 const columns: ReadonlyArray<[name: string, type: string, comment: string]> = [
   ['organization_id', 'text NOT NULL', 'Organization that owns the conversation.'],
   ['conversation_id', 'text NOT NULL', 'Conversation id (its event stream is conversation-<conversation_id>).'],
@@ -51,7 +51,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     )
     .execute(db);
   await sql`COMMENT ON TABLE metrics.conversation_cycles IS
-    'One row per conversation cycle with its figures (metrics.md), durations in calendar and business seconds; rebuilt from the event store gives the same rows.'`.execute(db);
+    'One row per conversation cycle with its figures (docs/metrics.md), durations in calendar and business seconds; rebuilt from the event store gives the same rows.'`.execute(db);
   for (const [name, , comment] of columns) {
     await sql.raw(`COMMENT ON COLUMN metrics.conversation_cycles.${name} IS '${comment.replaceAll("'", "''")}'`).execute(db);
   }

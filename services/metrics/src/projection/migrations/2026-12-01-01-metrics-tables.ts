@@ -1,8 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 
-// Frozen in time (STYLE.md item 9): never import application code here.
+// Frozen in time (docs/architecture.md, conventions): never import application code here.
 //
-// The tables of metrics.md ("Tables for BI tools") and the projector's own bookkeeping. The
+// The tables of docs/metrics.md ("Tables for BI tools") and the projector's own bookkeeping. The
 // first metrics migration's conversation_cycles is dropped and made anew: every table here is a
 // projection of the event store, and the projector rebuilds them all when it finds them empty
 // of history (projection_control.projection_version), so no figure is lost by dropping one.
@@ -43,7 +43,7 @@ const tables: Table[] = [
   {
     name: 'conversation_cycles',
     comment:
-      'One row per conversation cycle with its figures (metrics.md, Conversation figures); every duration in calendar and business seconds side by side. Rebuilt from the event store it gives the same rows.',
+      'One row per conversation cycle with its figures (docs/metrics.md, Conversation figures); every duration in calendar and business seconds side by side. Rebuilt from the event store it gives the same rows.',
     columns: [
       org,
       conversation,
@@ -52,7 +52,7 @@ const tables: Table[] = [
       group,
       priority,
       ['customer_id', 'text NOT NULL', 'The customer of the conversation.'],
-      ['policy_id', 'text NOT NULL', 'SLA policy that applies to the cycle (its business calendar counts the business seconds); default = the built-in defaults of metrics.md.'],
+      ['policy_id', 'text NOT NULL', 'SLA policy that applies to the cycle (its business calendar counts the business seconds); default = the built-in defaults of docs/metrics.md.'],
       ['policy_version', 'integer NOT NULL', 'Version of the policy stream (slapolicy-<organization_id>:<policy_id>) whose definition applies; 0 for the default.'],
       ['started_at', 'timestamptz NOT NULL', 'Start of the cycle: ConversationStarted for cycle 1, ConversationReopened after.'],
       ['ended_at', 'timestamptz', 'End of the cycle: ConversationResolved, ConversationMissed or the customer closing; null while open.'],
@@ -100,7 +100,7 @@ const tables: Table[] = [
   {
     name: 'responses',
     comment:
-      'One row per exchange (metrics.md, response_seconds): from the first customer message after the last human reply (or the clock start) to the next human reply. Exchange 1 is the first response (FRT).',
+      'One row per exchange (docs/metrics.md, response_seconds): from the first customer message after the last human reply (or the clock start) to the next human reply. Exchange 1 is the first response (FRT).',
     columns: [
       org,
       conversation,
@@ -160,7 +160,7 @@ const tables: Table[] = [
   {
     name: 'sla_outcomes',
     comment:
-      'One row per conversation cycle and SLA target (metrics.md, SLA): hit, missed or pending, the due time and, when missed, the breach and by how much. next_response has one row per cycle: its first breached exchange, else the one waiting, else the last one met.',
+      'One row per conversation cycle and SLA target (docs/metrics.md, SLA): hit, missed or pending, the due time and, when missed, the breach and by how much. next_response has one row per cycle: its first breached exchange, else the one waiting, else the last one met.',
     columns: [
       org,
       conversation,

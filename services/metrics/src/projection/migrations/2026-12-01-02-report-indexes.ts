@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 
-// Frozen in time (STYLE.md item 9): never import application code here.
+// Frozen in time (docs/architecture.md, conventions): never import application code here.
 //
 // Indexes for the reports API (services/metrics/src/reports/) on what the first tables' indexes
 // do not reach: organization-wide reads by a time other than the cycle's start. Plain CREATE

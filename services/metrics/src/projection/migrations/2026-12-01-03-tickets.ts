@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 
-// Frozen in time (STYLE.md item 9): never import application code here.
+// Frozen in time (docs/architecture.md, conventions): never import application code here.
 
 type Column = [name: string, type: string, comment: string];
 
@@ -38,7 +38,7 @@ const columns: Column[] = [
 export async function up(db: Kysely<any>): Promise<void> {
   const body = [...columns.map(([name, type]) => `${name} ${type}`), 'PRIMARY KEY (ticket_id)'].join(',\n  ');
   await sql.raw(`CREATE TABLE metrics.tickets (\n  ${body}\n)`).execute(db);
-  await sql.raw(`COMMENT ON TABLE metrics.tickets IS 'One row per ticket: source, status, and the times to first reply and to solve in calendar and business seconds (like the chat figures of metrics.md).'`).execute(db);
+  await sql.raw(`COMMENT ON TABLE metrics.tickets IS 'One row per ticket: source, status, and the times to first reply and to solve in calendar and business seconds (like the chat figures of docs/metrics.md).'`).execute(db);
   for (const [name, , comment] of columns) {
     await sql.raw(`COMMENT ON COLUMN metrics.tickets.${name} IS '${comment.replaceAll("'", "''")}'`).execute(db);
   }

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 
-// Frozen in time (STYLE.md item 9): never import application code here.
+// Frozen in time (docs/architecture.md, conventions): never import application code here.
 //
 // The derived rows of one agent day (derived-tables.ts) read the agent's status intervals and
 // assignments that overlap the day. A btree on a start (or an end) finds them only by scanning

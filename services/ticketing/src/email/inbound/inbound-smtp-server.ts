@@ -13,7 +13,7 @@ function smtpError(responseCode: number, message: string): Error {
 }
 
 /**
- * The inbound SMTP endpoint (DESIGN.md: port 2525), an MX for the organizations' addresses.
+ * The inbound SMTP endpoint (docs/architecture.md: port 2525), an MX for the organizations' addresses.
  * A recipient that is not an organization's signed address is refused at RCPT TO; one message
  * goes to one organization. Answers: 250 once the email is stored (as a ticket, a reply, or
  * recognised as an auto-reply), 550 / 552 when it is refused for good (malformed, too big, a

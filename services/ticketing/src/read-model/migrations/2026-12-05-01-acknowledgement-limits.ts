@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 
-// Frozen in time (STYLE.md item 9): never import application code here.
+// Frozen in time (docs/architecture.md, conventions): never import application code here.
 // Acknowledgements of new tickets are counted per address and per organization over the last
 // hour before another is queued (email/outbound/acknowledgement-limits.ts).
 export async function up(db: Kysely<any>): Promise<void> {
