@@ -1,4 +1,4 @@
-import type { Actor } from '@livedesk/contracts';
+import type { ActionContract, ActionRequest, ActionResponse, Actor } from '@livedesk/contracts';
 import type { Principal } from '@livedesk/auth';
 import type { RtmConnection } from './rtm-connection.js';
 
@@ -10,5 +10,11 @@ export interface ActionContext {
   organizationId: string;
 }
 
-/** One action of an endpoint: its payload is already parsed with the action's contract. */
-export type ActionHandler = (context: ActionContext, payload: never) => Promise<unknown>;
+/**
+ * One handler per action of an endpoint's contract, `login` aside (the dispatcher runs it): a
+ * handler gets the payload its contract parsed and answers the contract's response, and an
+ * action of the contract with no handler is a compile error.
+ */
+export type ActionHandlers<Contracts extends Record<string, ActionContract>> = {
+  [A in Exclude<keyof Contracts, 'login'>]: (context: ActionContext, payload: ActionRequest<Contracts, A>) => Promise<ActionResponse<Contracts, A>>;
+};

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { ActionRequest, agentActions, TransferTarget } from '@livedesk/contracts';
 import { DirectoryClient } from '../directory/directory-client.js';
 import type { AgentPrincipal } from '@livedesk/auth';
-import type { ActionContext, ActionHandler } from './action-context.js';
+import type { ActionContext, ActionHandlers } from './action-context.js';
 import { TeamListing } from './agents/team-listing.js';
 import { ChatCommands } from './chat-commands.js';
 import { ConversationClient } from './conversation-client.js';
@@ -38,7 +38,7 @@ export class AgentActions {
     });
   }
 
-  handlers(): Record<string, ActionHandler> {
+  handlers(): ActionHandlers<typeof agentActions> {
     return {
       list_chats: (context, payload: Request<'list_chats'>) => this.chats.listChats(context, payload),
       get_chat: (context, payload: Request<'get_chat'>) => this.chats.getChat(context, payload),

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { ActionRequest, customerActions } from '@livedesk/contracts';
 import { DirectoryClient } from '../directory/directory-client.js';
-import type { ActionContext, ActionHandler } from './action-context.js';
+import type { ActionContext, ActionHandlers } from './action-context.js';
 import { ChatCommands } from './chat-commands.js';
 import { ConversationClient } from './conversation-client.js';
 import { RtmError } from './to-protocol-error.js';
@@ -22,7 +22,7 @@ export class CustomerActions {
     private readonly visitorSignals: VisitorSignals,
   ) {}
 
-  handlers(): Record<string, ActionHandler> {
+  handlers(): ActionHandlers<typeof customerActions> {
     return {
       start_chat: (context, payload: Request<'start_chat'>) => this.startChat(context, payload),
       send_event: (context, payload: Request<'send_event'>) => this.chats.sendEvent(context, payload),

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { RawData } from 'ws';
 import {
-  agentActions,
-  customerActions,
+  agentActions as agentActionContracts,
+  customerActions as customerActionContracts,
   errorFrame,
   RequestFrame,
   successFrame,
@@ -12,8 +12,9 @@ import {
 } from '@livedesk/contracts';
 import { InvalidTokenError, OriginChecks, TokenService } from '@livedesk/auth';
 import { ApiError } from '@livedesk/service-kit';
-import type { ActionContext, ActionHandler } from './action-context.js';
+import type { ActionContext } from './action-context.js';
 import { AgentActions } from './agent-actions.js';
+import { bindActions, type BoundAction } from './bound-actions.js';
 import { ConnectionRegistry } from './connection-registry.js';
 import { CustomerActions } from './customer-actions.js';
 import type { RtmConnection, RtmEndpoint } from './rtm-connection.js';
@@ -32,10 +33,10 @@ export class FrameDispatcher {
   // Maps, not objects: an action is a client's string, and `constructor` or `__proto__` must
   // find nothing rather than Object.prototype's members (they answered `internal`).
   private readonly contracts: Record<RtmEndpoint, ReadonlyMap<string, ActionContract>> = {
-    customer: new Map(Object.entries(customerActions)),
-    agent: new Map(Object.entries(agentActions)),
+    customer: new Map(Object.entries(customerActionContracts)),
+    agent: new Map(Object.entries(agentActionContracts)),
   };
-  private readonly handlers: Record<RtmEndpoint, ReadonlyMap<string, ActionHandler>>;
+  private readonly actions: Record<RtmEndpoint, ReadonlyMap<string, BoundAction>>;
 
   constructor(
     private readonly tokens: TokenService,
@@ -45,7 +46,10 @@ export class FrameDispatcher {
     private readonly metrics: RtmMetrics,
     @Inject(OriginChecks) private readonly origins: OriginChecks,
   ) {
-    this.handlers = { customer: new Map(Object.entries(customerActions.handlers())), agent: new Map(Object.entries(agentActions.handlers())) };
+    this.actions = {
+      customer: bindActions(customerActionContracts, customerActions.handlers()),
+      agent: bindActions(agentActionContracts, agentActions.handlers()),
+    };
   }
 
   /**
@@ -107,17 +111,15 @@ export class FrameDispatcher {
 
   private async execute(connection: RtmConnection, frame: RequestFrame): Promise<unknown> {
     const endpoint = connection.endpoint;
-    const contract = this.contracts[endpoint].get(frame.action);
-    const handler = this.handlers[endpoint].get(frame.action);
-    if (!contract || (frame.action !== 'login' && !handler)) throw new RtmError('validation', `unknown action ${frame.action}`, 'unknown_action');
-    if (frame.action !== 'login' && !connection.principal) {
-      throw new RtmError('authentication', 'log in first: the first request must be login', 'login_required');
+    if (frame.action === 'login') {
+      const parsed = (endpoint === 'customer' ? customerActionContracts : agentActionContracts).login.request.safeParse(frame.payload);
+      if (!parsed.success) throw new RtmError('validation', describeZodError(parsed.error, 'payload'), 'invalid_payload');
+      return this.login(connection, parsed.data);
     }
-    const parsed = contract.request.safeParse(frame.payload);
-    if (!parsed.success) throw new RtmError('validation', describeZodError(parsed.error, 'payload'), 'invalid_payload');
-    if (frame.action === 'login') return this.login(connection, parsed.data as { token: string });
-    const context = contextOf(connection);
-    return handler!(context, parsed.data as never);
+    const action = this.actions[endpoint].get(frame.action);
+    if (!action) throw new RtmError('validation', `unknown action ${frame.action}`, 'unknown_action');
+    if (!connection.principal) throw new RtmError('authentication', 'log in first: the first request must be login', 'login_required');
+    return action(contextOf(connection), frame.payload);
   }
 
   /** A browser page's socket (it sent `Origin`) must come from one of the organization's `allowed_origins`. */
