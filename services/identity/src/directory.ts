@@ -218,7 +218,7 @@ export class Directory {
   async getAgent(organizationId: string, agentId: string): Promise<Agent | undefined> {
     const row = await this.db
       .selectFrom('directory.agents')
-      .select(['id', 'organization_id', 'email', 'name', 'display_name', 'avatar_url', 'role', 'kind', 'max_chats', 'disabled_at', 'created_at'])
+      .select(AGENT_COLUMNS)
       .where('organization_id', '=', organizationId)
       .where('id', '=', agentId)
       .executeTakeFirst();
@@ -230,20 +230,10 @@ export class Directory {
       .where('agent_id', '=', agentId)
       .orderBy('group_id')
       .execute();
-    return {
-      id: row.id,
-      organizationId: row.organization_id,
-      email: row.email,
-      name: row.name,
-      displayName: row.display_name,
-      avatarUrl: row.avatar_url,
-      role: row.role,
-      kind: row.kind,
-      maxChats: row.max_chats,
-      groupIds: groups.map((group) => group.group_id),
-      disabled: row.disabled_at !== null,
-      createdAt: row.created_at,
-    };
+    return agentOf(
+      row,
+      groups.map((group) => group.group_id),
+    );
   }
 
   /**
@@ -308,7 +298,7 @@ export class Directory {
   async listEnabledAgents(organizationId: string, filter: { groupId?: string } = {}): Promise<Agent[]> {
     let query = this.db
       .selectFrom('directory.agents')
-      .select(['id', 'organization_id', 'email', 'name', 'display_name', 'avatar_url', 'role', 'kind', 'max_chats', 'created_at'])
+      .select(AGENT_COLUMNS)
       .where('organization_id', '=', organizationId)
       .where('disabled_at', 'is', null);
     if (filter.groupId !== undefined) query = query.where(memberOfGroup(organizationId, filter.groupId));
@@ -327,20 +317,7 @@ export class Directory {
       .execute();
     const groupsOf = new Map<string, string[]>();
     for (const { agent_id: agentId, group_id: groupId } of memberships) groupsOf.set(agentId, [...(groupsOf.get(agentId) ?? []), groupId]);
-    return rows.map((row) => ({
-      id: row.id,
-      organizationId: row.organization_id,
-      email: row.email,
-      name: row.name,
-      displayName: row.display_name,
-      avatarUrl: row.avatar_url,
-      role: row.role,
-      kind: row.kind,
-      maxChats: row.max_chats,
-      groupIds: groupsOf.get(row.id) ?? [],
-      disabled: false,
-      createdAt: row.created_at,
-    }));
+    return rows.map((row) => agentOf(row, groupsOf.get(row.id) ?? []));
   }
 
   /**
@@ -472,6 +449,40 @@ function organizationOf(row: {
     welcomeMessage: row.welcome_message,
     businessHours: row.business_hours,
     widgetOpenDelaySeconds: row.widget_open_delay_seconds,
+    createdAt: row.created_at,
+  };
+}
+
+const AGENT_COLUMNS = ['id', 'organization_id', 'email', 'name', 'display_name', 'avatar_url', 'role', 'kind', 'max_chats', 'disabled_at', 'created_at'] as const;
+
+function agentOf(
+  row: {
+    id: string;
+    organization_id: string;
+    email: string;
+    name: string;
+    display_name: string | null;
+    avatar_url: string | null;
+    role: AgentRole;
+    kind: AgentKind;
+    max_chats: number | null;
+    disabled_at: Date | null;
+    created_at: Date;
+  },
+  groupIds: string[],
+): Agent {
+  return {
+    id: row.id,
+    organizationId: row.organization_id,
+    email: row.email,
+    name: row.name,
+    displayName: row.display_name,
+    avatarUrl: row.avatar_url,
+    role: row.role,
+    kind: row.kind,
+    maxChats: row.max_chats,
+    groupIds,
+    disabled: row.disabled_at !== null,
     createdAt: row.created_at,
   };
 }

@@ -41,22 +41,10 @@ export function chatFactsOf(events: readonly RecordedEvent[]): ChatFacts | undef
     facts.version = recorded.streamVersion;
     switch (event.type) {
       case 'MessagePosted':
-        facts.transcript.push({
-          message_id: event.data.message_id,
-          author: event.data.author,
-          text: event.data.text,
-          attachments: event.data.attachments,
-          posted_at: recorded.occurredAt.toISOString(),
-        });
+        facts.transcript.push(transcriptLine(event.data, recorded.occurredAt));
         break;
       case 'InternalNotePosted':
-        facts.notes.push({
-          message_id: event.data.message_id,
-          author: event.data.author,
-          text: event.data.text,
-          attachments: event.data.attachments,
-          posted_at: recorded.occurredAt.toISOString(),
-        });
+        facts.notes.push(transcriptLine(event.data, recorded.occurredAt));
         break;
       case 'ConversationQueued':
         facts.groupId = event.data.group_id;
@@ -72,6 +60,14 @@ export function chatFactsOf(events: readonly RecordedEvent[]): ChatFacts | undef
 }
 
 /** A subject from the customer's words: their first line, shortened. */
+/** A message or a note of the chat, as a ticket keeps it. */
+function transcriptLine(
+  data: Pick<TranscriptMessage, 'message_id' | 'author' | 'text' | 'attachments'>,
+  occurredAt: Date,
+): TranscriptMessage {
+  return { message_id: data.message_id, author: data.author, text: data.text, attachments: data.attachments, posted_at: occurredAt.toISOString() };
+}
+
 export function subjectFrom(text: string | undefined, fallback: string): string {
   const line = text?.split('\n').map((part) => part.trim()).find((part) => part.length > 0);
   if (!line) return fallback;
