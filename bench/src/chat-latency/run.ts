@@ -14,7 +14,7 @@
  * Target: p99 ≤ 50 ms at 1,000 messages/s with 5,000 connections open.
  */
 import os from 'node:os';
-import { machineLine, writeResultsSection } from '../shared/results-file.js';
+import { machineLine, writeResultsSection } from '../results/results-file.js';
 import { startBareRelayProcess } from './bare-relay.js';
 import { settle, type ConnectedTarget } from './connected-target.js';
 import { CpuWindow } from './cpu-usage.js';

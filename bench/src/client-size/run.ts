@@ -1,7 +1,7 @@
 import { build, type Metafile } from 'esbuild';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { machineLine, writeResultsSection } from '../shared/results-file.js';
+import { machineLine, writeResultsSection } from '../results/results-file.js';
 
 /**
  * The size a browser downloads for `@livedesk/client`: its built ESM bundled for the browser by

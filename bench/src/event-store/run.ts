@@ -12,7 +12,7 @@ import { createDatabase, EventStore, migrateEventStore, readAll, START, type New
 import { createTestDatabase } from '@livedesk/testing';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { machineLine, writeResultsSection } from '../shared/results-file.js';
+import { machineLine, writeResultsSection } from '../results/results-file.js';
 
 const SECONDS = Number(process.env.SECONDS_PER_CASE ?? 5);
 const REPLAY_EVENTS = Number(process.env.REPLAY_EVENTS ?? 1_000_000);

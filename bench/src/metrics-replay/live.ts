@@ -21,7 +21,7 @@ import { migrateMetrics } from '../../../services/metrics/dist/projection/migrat
 import { flushDerivedBacklog } from '../../../services/metrics/dist/projection/derived-tables.js';
 import { METRICS_CONSUMER, MetricsProjector } from '../../../services/metrics/dist/projection/metrics-projector.js';
 import type { MetricsDatabase } from '../../../services/metrics/dist/projection/metrics-tables.js';
-import { machineLine, writeResultsSection } from '../shared/results-file.js';
+import { machineLine, writeResultsSection } from '../results/results-file.js';
 import { eventRow, planLog } from './load-log.js';
 
 const RATE = Number(process.env.LIVE_RATE ?? 5000);

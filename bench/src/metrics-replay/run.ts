@@ -13,7 +13,7 @@ import { migrateMetrics } from '../../../services/metrics/dist/projection/migrat
 import { MetricsProjector } from '../../../services/metrics/dist/projection/metrics-projector.js';
 import { PROJECTED_TABLES, type MetricsDatabase } from '../../../services/metrics/dist/projection/metrics-tables.js';
 import { rebuildMetrics } from '../../../services/metrics/dist/projection/rebuild-metrics.js';
-import { machineLine, writeResultsSection } from '../shared/results-file.js';
+import { machineLine, writeResultsSection } from '../results/results-file.js';
 import { loadLog, planLog } from './load-log.js';
 
 const EVENTS = Number(process.env.REPLAY_EVENTS ?? 1_000_000);

@@ -25,7 +25,7 @@ import {
   type SpawnedService,
 } from '@livedesk/testing';
 import { sql } from 'kysely';
-import { machineLine, writeResultsSection } from '../shared/results-file.js';
+import { machineLine, writeResultsSection } from '../results/results-file.js';
 
 const CHATS = Number(process.env.CHATS ?? 10_000);
 const RATE = Number(process.env.RATE ?? 2000);

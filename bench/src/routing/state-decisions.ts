@@ -24,7 +24,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { createTestRedis } from '@livedesk/testing';
 import { RoutingState } from '../../../services/routing/dist/state/index.js';
-import { machineLine } from '../shared/results-file.js';
+import { machineLine } from '../results/results-file.js';
 
 const AGENTS = Number(process.env.AGENTS ?? 200);
 const DECISIONS = Number(process.env.DECISIONS ?? 20_000);
