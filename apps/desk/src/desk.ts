@@ -27,8 +27,6 @@ const VISITOR_WINDOW_MS = 5 * 60_000;
 const REFRESH_MS = 30_000;
 /** A reply whose answer was lost with the connection is sent again (same client id, stored once) this many times. */
 const SEND_ATTEMPTS = 6;
-/** Failures that mean the connection, not the request: the SDK reconnects and the desk reads again. */
-const CONNECTION_LOST: ReadonlySet<string> = new Set(['timeout', 'disconnected', 'unavailable']);
 
 function newClientId(): string {
   // randomUUID needs a secure context; a desk served over plain http on a LAN host has none.
@@ -512,8 +510,7 @@ export class Desk {
           else await this.client.sendMessage(chatId, text, { clientId });
           return;
         } catch (failure) {
-          const transient = failure instanceof LivedeskError && (failure.code === 'timeout' || failure.code === 'disconnected');
-          if (!transient || attempt >= SEND_ATTEMPTS) throw failure;
+          if (!(failure instanceof LivedeskError && failure.connectionLost) || attempt >= SEND_ATTEMPTS) throw failure;
         }
       }
     } finally {
@@ -550,10 +547,11 @@ export class Desk {
   /**
    * A background read (lists, visitors, targets, canned responses) that failed. A lost or
    * silent connection is shown by the connection state, and the reconnect reads everything
-   * again, so it leaves no error line behind; any other failure is shown.
+   * again, so it leaves no error line behind, nor does a part of the server that is down for a
+   * while (`unavailable`); any other failure is shown.
    */
   private readFailed(failure: unknown): void {
-    if (failure instanceof LivedeskError && CONNECTION_LOST.has(failure.code)) return;
+    if (failure instanceof LivedeskError && (failure.connectionLost || failure.code === 'unavailable')) return;
     this.fail(failure);
   }
 

@@ -177,8 +177,7 @@ export class Widget implements LivedeskApi {
         await client.sendMessage(chatId, text, { clientId });
         return;
       } catch (error) {
-        const transient = error instanceof LivedeskError && (error.code === 'timeout' || error.code === 'disconnected');
-        if (!transient || attempt >= MAX_SEND_ATTEMPTS) throw error;
+        if (!(error instanceof LivedeskError && error.connectionLost) || attempt >= MAX_SEND_ATTEMPTS) throw error;
       }
     }
   }

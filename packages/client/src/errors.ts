@@ -32,6 +32,15 @@ export class LivedeskError extends Error {
     this.status = details.status;
   }
 
+  /**
+   * The connection, not the request, failed: no answer by the deadline (`timeout`) or the socket
+   * dropped before it (`disconnected`). The client reconnects; a send with its client id may be
+   * sent again and is stored once.
+   */
+  get connectionLost(): boolean {
+    return this.code === 'timeout' || this.code === 'disconnected';
+  }
+
   /** The protocol's spelling of `retryAfterMs`. */
   get retry_after_ms(): number | undefined {
     return this.retryAfterMs;
