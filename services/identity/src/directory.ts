@@ -273,6 +273,20 @@ export class Directory {
     return this.getAgent(organizationId, agentId);
   }
 
+  /**
+   * Stores a new hash of an agent's password in place of `previousHash`, unless the password
+   * changed meanwhile (then the newer hash stays).
+   */
+  async replacePasswordHash(organizationId: string, agentId: string, previousHash: string, newHash: string): Promise<void> {
+    await this.db
+      .updateTable('directory.agents')
+      .set({ password_hash: newHash })
+      .where('organization_id', '=', organizationId)
+      .where('id', '=', agentId)
+      .where('password_hash', '=', previousHash)
+      .execute();
+  }
+
   /** Disables or enables an agent (`updateAgent` with `disabled` alone). */
   setAgentDisabled(organizationId: string, agentId: string, disabled: boolean): Promise<Agent | undefined> {
     return this.updateAgent(organizationId, agentId, { disabled });
