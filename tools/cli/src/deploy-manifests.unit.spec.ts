@@ -18,8 +18,15 @@ import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer';
 import type { INetworkPolicyPort } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPort';
 import type { INetworkPolicySpec } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicySpec';
+import { loadServiceConfig } from '../../../libs/service-kit/src/config/load-service-config.js';
 import { HealthController } from '../../../libs/service-kit/src/health/health.controller.js';
 import { isIdentityPath } from '../../../services/gateway/src/directory/identity-proxy.middleware.js';
+import { gatewayConfigShape } from '../../../services/gateway/src/gateway-config.js';
+import { rtmConfigShape } from '../../../services/gateway/src/rtm/rtm-config.js';
+import { identityConfigShape } from '../../../services/identity/src/identity-config.js';
+import { metricsConfigShape } from '../../../services/metrics/src/metrics-config.js';
+import { routingConfigShape } from '../../../services/routing/src/routing-config.js';
+import { ticketingConfigShape } from '../../../services/ticketing/src/ticketing-config.js';
 
 /**
  * The Kubernetes manifests of deploy/kubernetes: every object valid against the Kubernetes schema
@@ -262,6 +269,68 @@ describe('deploy/kubernetes', () => {
       for (const workload of [named('StatefulSet', 'nats'), named('Deployment', 'redis')]) {
         expect(containersOf(workload)[0]!.readinessProbe).toBeDefined();
         expect(containersOf(workload)[0]!.livenessProbe).toBeDefined();
+      }
+    });
+  });
+
+  describe('settings', () => {
+    /** Each service's own settings, as its main.ts passes them to bootstrapService. */
+    const extensionOf = (service: (typeof SERVICES)[number], env: NodeJS.ProcessEnv): Record<string, { parse(value: unknown): unknown }> =>
+      ({
+        gateway: { ...gatewayConfigShape(env), ...rtmConfigShape },
+        identity: identityConfigShape(env),
+        conversation: {},
+        routing: routingConfigShape,
+        ticketing: ticketingConfigShape(env),
+        metrics: metricsConfigShape(env),
+      })[service];
+
+    /** The environment a service's container gets: its ConfigMaps and Secrets (envFrom), then its own `env`. */
+    function environmentOf(service: string): Record<string, string> {
+      const [container] = containersOf(serviceDeployment(service));
+      const env: Record<string, string> = {};
+      for (const source of container!.envFrom ?? []) {
+        if (source.configMapRef) Object.assign(env, named('ConfigMap', source.configMapRef.name!).data);
+        if (source.secretRef) Object.assign(env, named('Secret', source.secretRef.name!).stringData);
+      }
+      for (const variable of container!.env ?? []) {
+        const secretRef = variable.valueFrom?.secretKeyRef;
+        const value = variable.value ?? (secretRef ? named('Secret', secretRef.name!).stringData[secretRef.key] : undefined);
+        if (value === undefined) throw new Error(`${service}: ${variable.name} has no value this test can read`);
+        env[variable.name] = value;
+      }
+      return env;
+    }
+
+    const load = (service: (typeof SERVICES)[number], env: Record<string, string>) =>
+      loadServiceConfig({ defaultPort: 0, extension: extensionOf(service, env) as never, env });
+
+    it('gives each service only settings it reads, and each shared setting is read by some service', () => {
+      const readBy = (service: (typeof SERVICES)[number], env: Record<string, string>) =>
+        new Set(['NODE_ENV', ...Object.keys(load(service, { ...env, LIVEDESK_ADMIN_TOKEN: 'a'.repeat(16), LIVEDESK_JWT_SECRET: 'j'.repeat(32) }) as object)]);
+      const unread: string[] = [];
+      const sharedRead = new Set<string>();
+      for (const service of SERVICES) {
+        const env = environmentOf(service);
+        const read = readBy(service, env);
+        read.forEach((name) => sharedRead.add(name));
+        const own = containersOf(serviceDeployment(service))[0]!.env!.map((variable) => variable.name);
+        unread.push(...own.filter((name) => !read.has(name)).map((name) => `${service}: ${name}`));
+      }
+      const shared = [...Object.keys(named('ConfigMap', 'livedesk-config').data), ...Object.keys(named('Secret', 'livedesk-secrets').stringData)];
+      unread.push(...shared.filter((name) => !sharedRead.has(name)).map((name) => `shared: ${name}`));
+      expect(unread).toEqual([]);
+    });
+
+    it('starts every service once the secrets replace their placeholders, and not before', () => {
+      for (const service of SERVICES) {
+        const env = environmentOf(service);
+        expect(env.NODE_ENV).toBe('production');
+        // The placeholders are too short for a service that checks tokens: it refuses to start.
+        if ('LIVEDESK_ADMIN_TOKEN' in extensionOf(service, env)) expect(() => load(service, env)).toThrow(/LIVEDESK_ADMIN_TOKEN: must be at least 16 characters/);
+        else expect(service).toMatch(/^(conversation|routing)$/);
+        const config = load(service, { ...env, LIVEDESK_ADMIN_TOKEN: 'a'.repeat(16), LIVEDESK_JWT_SECRET: 'j'.repeat(32) }) as unknown as Record<string, unknown>;
+        expect(config.PORT).toBe(Number(env.PORT));
       }
     });
   });
