@@ -1,5 +1,6 @@
 import { ServerNats, type NatsContext } from '@nestjs/microservices';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import { natsServerOptions } from '../connection/nats-servers.js';
 import { RECONNECT_FOREVER } from '../connection/open-nats-connection.js';
 import { prefixSubject } from '../subject-prefix.js';
 import { InFlightTracker } from './in-flight-tracker.js';
@@ -39,7 +40,7 @@ export class CommandServer extends ServerNats {
   private readonly replying = new WeakSet<Msg>();
 
   constructor(options: CommandServerOptions) {
-    super({ servers: options.url.split(',').map((url) => url.trim()), name: options.name, queue: options.queue, ...RECONNECT_FOREVER });
+    super({ ...natsServerOptions(options.url), name: options.name, queue: options.queue, ...RECONNECT_FOREVER });
     this.commandOptions = options;
   }
 
