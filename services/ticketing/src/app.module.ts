@@ -11,6 +11,7 @@ import { ConversationTicketsSubscription } from './conversations/conversation-ti
 import { InboundEmailHandler } from './email/inbound/inbound-email-handler.js';
 import { InboundSmtpServer } from './email/inbound/inbound-smtp-server.js';
 import { OutboundMailer } from './email/outbound/outbound-mailer.js';
+import { OutboundEmailMetrics } from './email/outbound/outbox-metrics.js';
 import { AttachmentsController } from './http/attachments.controller.js';
 import { MailboxController } from './http/mailbox.controller.js';
 import { OpenApiController } from './http/openapi.controller.js';
@@ -41,6 +42,7 @@ import { TicketingController } from './transport/ticketing.controller.js';
     InboundEmailHandler,
     InboundSmtpServer,
     OutboundMailer,
+    OutboundEmailMetrics,
     { provide: APP_FILTER, useClass: ApiErrorFilter },
   ],
 })
