@@ -31,7 +31,8 @@ export class JetStreamConsumerMetrics {
         throw error;
       });
       const consumers: ConsumerInfo[] = [];
-      for await (const info of (await this.manager).consumers.list(stream)) consumers.push(info);
+      // Durable consumers only: the gateways' ordered followers are ephemeral, one per process.
+      for await (const info of (await this.manager).consumers.list(stream)) if (info.config.durable_name) consumers.push(info);
       return consumers;
     };
     const read = () => (this.pending ??= list().finally(() => setImmediate(() => (this.pending = undefined))));
