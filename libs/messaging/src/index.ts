@@ -26,3 +26,14 @@ export { ConnectionWatch, NatsConnectionLostError } from './connection/connectio
 export { untilJetStreamAnswers, type UntilJetStreamAnswersOptions } from './jetstream/until-jetstream-answers.js';
 export { OrderedFollower, type OrderedFollowerOptions } from './jetstream/ordered-follower.js';
 export { followSignals, type SignalSchema } from './signals/follow-signals.js';
+export {
+  REQUEST_ID_HEADER,
+  acceptableRequestId,
+  currentRequestId,
+  requestLogFields,
+  runRequest,
+  withRequestId,
+  outgoingHeaders,
+  incomingContext,
+  type RunRequestOptions,
+} from './context/request-context.js';
