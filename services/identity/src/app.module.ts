@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AgentsAdminController } from './agents/agents-admin.controller.js';
+import { BanCommandsController } from './bans/ban-commands.controller.js';
 import { DirectoryQueriesController } from './directory-queries.controller.js';
 import { DirectorySignals } from './directory-signals.js';
 import { IdentityModule } from './identity.module.js';
@@ -14,7 +15,7 @@ import { OrganizationSettingsController } from './organizations/organization-set
  */
 @Module({
   imports: [IdentityModule],
-  controllers: [AgentsAdminController, OrganizationSettingsController, DirectoryQueriesController],
+  controllers: [AgentsAdminController, OrganizationSettingsController, DirectoryQueriesController, BanCommandsController],
   providers: [DirectorySignals],
 })
 export class IdentityServiceModule {}
