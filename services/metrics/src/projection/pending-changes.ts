@@ -1,6 +1,6 @@
 import type { ChangedCycles, ConversationProjection } from './conversation-projection.js';
 import { DerivedKeys } from './derived-keys.js';
-import type { AgentStatusIntervalsRow, OrganizationsRow, SlaPoliciesRow } from './metrics-tables.js';
+import type { AgentStatusIntervalsRow, ConversationTagsRow, OrganizationsRow, SlaPoliciesRow } from './metrics-tables.js';
 import type { ProjectedTicket } from './ticket-rows.js';
 
 /** A conversation changed since the last flush, and which of its cycles. */
@@ -17,6 +17,11 @@ export class PendingChanges {
   readonly tickets = new Map<string, ProjectedTicket>();
   readonly policyRows: SlaPoliciesRow[] = [];
   readonly organizations = new Map<string, OrganizationsRow>();
+  /**
+   * conversation id and tag → the tag's row, or null when it was taken off: the last change of
+   * each (conversation, tag) since the last flush, which is all that decides its row.
+   */
+  readonly tags = new Map<string, { conversation_id: string; tag: string; row: ConversationTagsRow | null }>();
   /** the derived tables' rows the changes touch (derived-tables.ts) */
   readonly keys = new DerivedKeys();
 }
