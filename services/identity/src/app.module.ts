@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { openApiDocsController } from '@livedesk/service-kit';
 import { AgentsAdminController } from './agents/agents-admin.controller.js';
+import { BanCommandsController } from './bans/ban-commands.controller.js';
 import { DirectoryQueriesController } from './directory-queries.controller.js';
 import { DirectorySignals } from './directory-signals.js';
 import { IdentityModule } from './identity.module.js';
@@ -20,6 +21,7 @@ import { identityOpenApiDocument } from './openapi/identity-api.js';
     AgentsAdminController,
     OrganizationSettingsController,
     DirectoryQueriesController,
+    BanCommandsController,
     openApiDocsController('livedesk identity API', identityOpenApiDocument),
   ],
   providers: [DirectorySignals],

@@ -6,6 +6,7 @@ import * as agentDisabled20261205 from './migrations/2026-12-05-01-agent-disable
 import * as allowedOrigins20261205 from './migrations/2026-12-05-02-allowed-origins.js';
 import * as widgetProfile20261205 from './migrations/2026-12-05-03-widget-profile.js';
 import * as directoryEvents20261205 from './migrations/2026-12-05-10-directory-events.js';
+import * as tagsAndBans20261205 from './migrations/2026-12-05-04-tags-and-bans.js';
 
 /**
  * Brings the `directory` schema (organizations, groups, agents, customers, canned responses) up
@@ -23,6 +24,7 @@ export async function migrateDirectory(db: Kysely<any>): Promise<void> {
       '2026-12-05-02-allowed-origins': allowedOrigins20261205,
       '2026-12-05-03-widget-profile': widgetProfile20261205,
       '2026-12-05-10-directory-events': directoryEvents20261205,
+      '2026-12-05-04-tags-and-bans': tagsAndBans20261205,
     },
   });
 }

@@ -67,6 +67,10 @@ export interface AddTagCommand extends CommandBase<'add_tag'> {
   readonly tag: string;
 }
 
+export interface RemoveTagCommand extends CommandBase<'remove_tag'> {
+  readonly tag: string;
+}
+
 export interface AnswerNpsCommand extends CommandBase<'answer_nps'> {
   readonly score: number;
   readonly comment?: string;
@@ -101,6 +105,7 @@ export type ConversationCommand =
   | CloseCommand
   | MarkMissedCommand
   | AddTagCommand
+  | RemoveTagCommand
   | AnswerNpsCommand
   | ReportGoalCommand
   | SetPriorityCommand

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { ActionRequest, customerActions } from '@livedesk/contracts';
 import { DirectoryClient } from '../directory/directory-client.js';
 import type { ActionContext, ActionHandlers } from './action-context.js';
+import { BanActions } from './bans/ban-actions.js';
 import { ChatCommands } from './chat-commands.js';
 import { ConversationClient } from './conversation-client.js';
 import { RtmError } from './to-protocol-error.js';
@@ -20,6 +21,7 @@ export class CustomerActions {
     private readonly directory: DirectoryClient,
     private readonly visitors: VisitorDirectory,
     private readonly visitorSignals: VisitorSignals,
+    private readonly bans: BanActions,
   ) {}
 
   handlers(): ActionHandlers<typeof customerActions> {
@@ -62,8 +64,9 @@ export class CustomerActions {
     };
   }
 
-  /** The login answer: who the customer is and the chats still going on. */
+  /** The login answer: who the customer is and the chats still going on; a banned customer is refused. */
   async loginReply(context: ActionContext) {
+    await this.bans.requireNotBanned(context);
     const { chats } = await this.conversations.query('list', {
       organization_id: context.organizationId,
       actor: context.actor,
@@ -75,6 +78,7 @@ export class CustomerActions {
   }
 
   private async startChat(context: ActionContext, payload: Request<'start_chat'>) {
+    await this.bans.requireNotBanned(context);
     const groupId = await this.groupFor(context.organizationId, payload.group_id);
     const message = payload.message;
     return this.conversations.command('start', {
