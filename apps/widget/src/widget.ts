@@ -259,6 +259,7 @@ export class Widget implements LivedeskApi {
       url: location.href.slice(0, 2048),
       ...(document.title ? { title: document.title.slice(0, 512) } : {}),
       ...(document.referrer ? { referrer: document.referrer.slice(0, 2048) } : {}),
+      ...browserContext(),
     };
     client.request('update_visit', page).catch(() => undefined);
     if (!this.followsNavigation) {
@@ -402,4 +403,19 @@ function chatIcon(): SVGSVGElement {
   path.setAttribute('d', 'M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z');
   svg.append(path);
   return svg;
+}
+
+/** The browser's time zone and language, for the agents' view of the visitor (left out when the browser does not say). */
+function browserContext(): { time_zone?: string; language?: string } {
+  let timeZone: string | undefined;
+  try {
+    timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  } catch {
+    timeZone = undefined;
+  }
+  const language = typeof navigator === 'undefined' ? undefined : navigator.language;
+  return {
+    ...(timeZone && timeZone.length <= 64 ? { time_zone: timeZone } : {}),
+    ...(language && language.length <= 35 ? { language } : {}),
+  };
 }

@@ -12,6 +12,8 @@ import { InboundEmailHandler } from './email/inbound/inbound-email-handler.js';
 import { InboundSmtpServer } from './email/inbound/inbound-smtp-server.js';
 import { OutboundMailer } from './email/outbound/outbound-mailer.js';
 import { AttachmentsController } from './http/attachments.controller.js';
+import { ChatFilesController } from './http/chat-files.controller.js';
+import { ChatFiles } from './files/chat-files.js';
 import { MailboxController } from './http/mailbox.controller.js';
 import { OpenApiController } from './http/openapi.controller.js';
 import { TicketsController } from './http/tickets.controller.js';
@@ -28,7 +30,7 @@ import { TicketingController } from './transport/ticketing.controller.js';
  */
 @Module({
   imports: [EventStoreModule.forRoot({ relay: true }), AuthModule.forRoot()],
-  controllers: [TicketingController, TicketsController, AttachmentsController, MailboxController, OpenApiController],
+  controllers: [TicketingController, TicketsController, AttachmentsController, ChatFilesController, MailboxController, OpenApiController],
   providers: [
     ...schemaMigrator(migrateTicketing),
     ...ticketingProviders,
@@ -36,6 +38,7 @@ import { TicketingController } from './transport/ticketing.controller.js';
     TicketQueries,
     DirectoryCheck,
     ChatAccess,
+    ChatFiles,
     ConversationTickets,
     ConversationTicketsSubscription,
     InboundEmailHandler,

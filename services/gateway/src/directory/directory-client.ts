@@ -107,8 +107,14 @@ export class DirectoryClient implements AllowedOriginsSource {
   }
 
   async getCustomer(organizationId: string, customerId: string): Promise<{ id: string; email: string | null; name: string | null } | undefined> {
-    const { customer } = await this.query('customer', { organization_id: organizationId, customer_id: customerId });
+    const customer = await this.customerRecord(organizationId, customerId);
     return customer ? { id: customer.customer_id, email: customer.email, name: customer.name } : undefined;
+  }
+
+  /** The customer as the directory has them, custom fields of their identity included; undefined for another organization's. */
+  async customerRecord(organizationId: string, customerId: string): Promise<NonNullable<DirectoryQueryReply<'customer'>['customer']> | undefined> {
+    const { customer } = await this.query('customer', { organization_id: organizationId, customer_id: customerId });
+    return customer ?? undefined;
   }
 
   /** The organization's shared canned responses and the agent's own, as `list_canned_responses` answers them. */

@@ -1,3 +1,5 @@
+import proxyAddr from 'proxy-addr';
+import type { GatewayConfig } from '../gateway-config.js';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, Server } from 'node:http';
@@ -34,6 +36,7 @@ export class RtmServer implements OnApplicationBootstrap, BeforeApplicationShutd
   private wss: WebSocketServer | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private closing = false;
+  private readonly trustedProxies: (address: string, hop: number) => boolean;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -43,7 +46,9 @@ export class RtmServer implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly metrics: RtmMetrics,
     private readonly agentActions: AgentActions,
     @Inject(OriginChecks) private readonly origins: OriginChecks,
-  ) {}
+  ) {
+    this.trustedProxies = proxyAddr.compile([...((config as Partial<GatewayConfig>).TRUSTED_PROXIES ?? [])]);
+  }
 
   onApplicationBootstrap(): void {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: this.config.RTM_MAX_FRAME_BYTES });
@@ -82,10 +87,24 @@ export class RtmServer implements OnApplicationBootstrap, BeforeApplicationShutd
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 18\r\n\r\norigin_not_allowed');
       return;
     }
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, endpoint, request.headers.origin));
+    const clientAddress = this.clientAddressOf(request);
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, endpoint, request.headers.origin, clientAddress));
   }
 
-  private accept(socket: WebSocket, endpoint: RtmEndpoint, origin: string | undefined): void {
+  /**
+   * The client's address: the peer, unless it is a trusted proxy (`TRUSTED_PROXIES`), whose
+   * X-Forwarded-For is then read from the right, skipping trusted hops (`proxy-addr`, the rule
+   * Express and the identity service follow). Untrusted, X-Forwarded-For is anyone's to write.
+   */
+  private clientAddressOf(request: IncomingMessage): string | undefined {
+    try {
+      return proxyAddr(request, this.trustedProxies);
+    } catch {
+      return request.socket.remoteAddress;
+    }
+  }
+
+  private accept(socket: WebSocket, endpoint: RtmEndpoint, origin: string | undefined, clientAddress: string | undefined): void {
     const connection = new RtmConnection(
       randomUUID(),
       endpoint,
@@ -96,6 +115,7 @@ export class RtmServer implements OnApplicationBootstrap, BeforeApplicationShutd
         floodAllowance: this.config.RTM_RATE_LIMIT_CLOSE_AFTER,
       }),
       origin,
+      clientAddress,
     );
     this.registry.open(connection);
     this.metrics.connections.inc({ endpoint });
