@@ -1,4 +1,3 @@
-import proxyAddr from 'proxy-addr';
 import type { GatewayConfig } from '../gateway-config.js';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
@@ -15,6 +14,7 @@ import { FrameRateLimit } from './rate-limiter.js';
 import type { RtmConfig } from './rtm-config.js';
 import { RtmMetrics } from './rtm-metrics.js';
 import { RtmConnection, type RtmEndpoint } from './rtm-connection.js';
+import { ClientAddress } from './visitors/client-address.js';
 
 const ENDPOINTS = new Map<string, RtmEndpoint>([
   ['/v1/customer/rtm', 'customer'],
@@ -36,7 +36,8 @@ export class RtmServer implements OnApplicationBootstrap, BeforeApplicationShutd
   private wss: WebSocketServer | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private closing = false;
-  private readonly trustedProxies: (address: string, hop: number) => boolean;
+  /** A socket's client address, for the visitor's location (`TRUSTED_PROXIES`). */
+  private readonly clientAddresses: ClientAddress;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -47,7 +48,7 @@ export class RtmServer implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly agentActions: AgentActions,
     @Inject(OriginChecks) private readonly origins: OriginChecks,
   ) {
-    this.trustedProxies = proxyAddr.compile([...((config as Partial<GatewayConfig>).TRUSTED_PROXIES ?? [])]);
+    this.clientAddresses = new ClientAddress((config as Partial<GatewayConfig>).TRUSTED_PROXIES ?? []);
   }
 
   onApplicationBootstrap(): void {
@@ -87,21 +88,8 @@ export class RtmServer implements OnApplicationBootstrap, BeforeApplicationShutd
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 18\r\n\r\norigin_not_allowed');
       return;
     }
-    const clientAddress = this.clientAddressOf(request);
+    const clientAddress = this.clientAddresses.of(request);
     this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, endpoint, request.headers.origin, clientAddress));
-  }
-
-  /**
-   * The client's address: the peer, unless it is a trusted proxy (`TRUSTED_PROXIES`), whose
-   * X-Forwarded-For is then read from the right, skipping trusted hops (`proxy-addr`, the rule
-   * Express and the identity service follow). Untrusted, X-Forwarded-For is anyone's to write.
-   */
-  private clientAddressOf(request: IncomingMessage): string | undefined {
-    try {
-      return proxyAddr(request, this.trustedProxies);
-    } catch {
-      return request.socket.remoteAddress;
-    }
   }
 
   private accept(socket: WebSocket, endpoint: RtmEndpoint, origin: string | undefined, clientAddress: string | undefined): void {
