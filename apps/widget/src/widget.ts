@@ -259,9 +259,13 @@ export class Widget implements LivedeskApi {
       url: location.href.slice(0, 2048),
       ...(document.title ? { title: document.title.slice(0, 512) } : {}),
       ...(document.referrer ? { referrer: document.referrer.slice(0, 2048) } : {}),
-      ...browserContext(),
     };
-    client.request('update_visit', page).catch(() => undefined);
+    // A time zone or language the server does not know (another ICU version) must not cost the
+    // page view: it is sent again without them.
+    client
+      .request('update_visit', { ...page, ...browserContext() })
+      .catch((error: unknown) => (error instanceof LivedeskError && error.code === 'validation' ? client.request('update_visit', page) : undefined))
+      .catch(() => undefined);
     if (!this.followsNavigation) {
       this.followsNavigation = true;
       const again = (): void => {
