@@ -52,6 +52,22 @@ function authorOf(event: ChatEventView, me: string, colleagues: ReadonlyMap<stri
   return { kind, label: named ?? AUTHOR_LABELS[kind] ?? kind, ...(colleague?.avatarUrl ? { avatarUrl: colleague.avatarUrl } : {}) };
 }
 
+/** The files of a message as the server gives them (with a signed URL); malformed entries are left out. */
+function attachmentsOf(event: ChatEventView): { name: string; size: number; url: string }[] {
+  const files = event.data.attachments;
+  if (!Array.isArray(files)) return [];
+  return files.filter(
+    (file): file is { name: string; size: number; url: string } =>
+      typeof file === 'object' && file !== null && typeof file.name === 'string' && typeof file.size === 'number' && typeof file.url === 'string',
+  );
+}
+
+function sizeLabel(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
 /** One line of transcript for an event, or undefined for events the desk does not show. */
 function describe(
   event: ChatEventView,
@@ -629,6 +645,10 @@ export class Desk {
       if (line.kind === 'note') li.append(h('span', { class: 'badge', text: 'Note' }));
       if (line.who) li.append(h('span', { class: 'author' }, ...(line.avatarUrl ? [avatar(line.avatarUrl)] : []), line.who));
       li.append(h('span', { class: 'text', text: line.text }));
+      for (const file of attachmentsOf(event)) {
+        // The URL is signed and expires (an hour by default); a chat read again gets fresh ones.
+        li.append(h('a', { class: 'attachment', href: this.client.fileUrl(file.url), download: file.name, rel: 'noopener', text: `${file.name} (${sizeLabel(file.size)})` }));
+      }
       items.push(li);
     }
     // Replies on their way (a slow or lost connection), unless their stored event is already shown.
@@ -656,6 +676,8 @@ export class Desk {
         const li = h('li', { 'data-visitor-id': visitor.visitor_id }, h('strong', { class: 'title', text: visitor.title ?? visitor.url }));
         li.append(h('span', { class: 'url', text: visitor.url }));
         if (visitor.referrer) li.append(h('span', { class: 'referrer', text: `from ${visitor.referrer}` }));
+        const where = [visitor.location ? [visitor.location.city, visitor.location.country].filter(Boolean).join(', ') : undefined, visitor.local_time ? `local time ${visitor.local_time.slice(11, 16)}` : undefined, visitor.language ?? undefined].filter(Boolean);
+        if (where.length > 0) li.append(h('span', { class: 'where', text: where.join(' · ') }));
         li.append(h('span', { class: 'seen', text: `seen ${new Date(visitor.last_seen_at).toLocaleTimeString()}` }));
         return li;
       }),

@@ -260,7 +260,12 @@ export class Widget implements LivedeskApi {
       ...(document.title ? { title: document.title.slice(0, 512) } : {}),
       ...(document.referrer ? { referrer: document.referrer.slice(0, 2048) } : {}),
     };
-    client.request('update_visit', page).catch(() => undefined);
+    // A time zone or language the server does not know (another ICU version) must not cost the
+    // page view: it is sent again without them.
+    client
+      .request('update_visit', { ...page, ...browserContext() })
+      .catch((error: unknown) => (error instanceof LivedeskError && error.code === 'validation' ? client.request('update_visit', page) : undefined))
+      .catch(() => undefined);
     if (!this.followsNavigation) {
       this.followsNavigation = true;
       const again = (): void => {
@@ -402,4 +407,19 @@ function chatIcon(): SVGSVGElement {
   path.setAttribute('d', 'M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z');
   svg.append(path);
   return svg;
+}
+
+/** The browser's time zone and language, for the agents' view of the visitor (left out when the browser does not say). */
+function browserContext(): { time_zone?: string; language?: string } {
+  let timeZone: string | undefined;
+  try {
+    timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  } catch {
+    timeZone = undefined;
+  }
+  const language = typeof navigator === 'undefined' ? undefined : navigator.language;
+  return {
+    ...(timeZone && timeZone.length <= 64 ? { time_zone: timeZone } : {}),
+    ...(language && language.length <= 35 ? { language } : {}),
+  };
 }

@@ -9,6 +9,8 @@ export interface AuthSettings {
   LIVEDESK_JWT_SECRET?: string | undefined;
   /** How long an API remembers that a token's agent is active (a change signal forgets it at once). */
   AGENT_STATUS_CACHE_MS?: number | undefined;
+  /** How long a signed download URL of a chat file stays valid. */
+  FILE_URL_TTL_SECONDS?: number | undefined;
 }
 
 const ADMIN_TOKEN_MIN = 16;
@@ -44,5 +46,7 @@ export function authConfigShape(env: NodeJS.ProcessEnv = process.env) {
       DEVELOPMENT_JWT_SECRET,
     ),
     AGENT_STATUS_CACHE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+    /** How long a signed download URL of a chat file stays valid (`FileUrls`); `get_chat` gives fresh ones. */
+    FILE_URL_TTL_SECONDS: z.coerce.number().int().min(10).max(7 * 86_400).default(3600),
   };
 }

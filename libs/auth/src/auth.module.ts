@@ -8,6 +8,7 @@ import type { AuthSettings } from './auth-config.js';
 import { InstallationSecrets } from './installation-secrets.js';
 import { TokenService } from './token-service.js';
 import { DirectoryActiveAgents } from './directory-active-agents.js';
+import { FileUrls } from './file-urls.js';
 
 /** Injection token of the `ActiveAgents` that `ApiCallers` asks. */
 export const ACTIVE_AGENTS = Symbol('ACTIVE_AGENTS');
@@ -53,12 +54,17 @@ export class AuthModule {
         },
         activeAgents,
         {
+          provide: FileUrls,
+          useFactory: (secrets: InstallationSecrets, config: AuthSettings) => new FileUrls(secrets.jwtSecret, config.FILE_URL_TTL_SECONDS ?? 3600),
+          inject: [InstallationSecrets, SERVICE_CONFIG],
+        },
+        {
           provide: ApiCallers,
           useFactory: (secrets: InstallationSecrets, tokens: TokenService, agents: ActiveAgents) => new ApiCallers(secrets, tokens, agents),
           inject: [InstallationSecrets, TokenService, ACTIVE_AGENTS],
         },
       ],
-      exports: [InstallationSecrets, TokenService, ApiCallers],
+      exports: [InstallationSecrets, TokenService, ApiCallers, FileUrls, ACTIVE_AGENTS],
     };
   }
 }

@@ -13,3 +13,4 @@ export { OriginChecks } from './origins/origin-checks.js';
 export { ORIGIN_NOT_ALLOWED, originNotAllowed } from './origins/origin-refusal.js';
 export { originConfigShape, type OriginConfig } from './origins/origin-config.js';
 export { originProviders } from './origins/origin-providers.js';
+export { FileUrls, type FileUrlRefusal } from './file-urls.js';

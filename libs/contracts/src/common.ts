@@ -45,6 +45,9 @@ export const AttachmentRef = z.object({
   name: SafeString.max(255),
   content_type: SafeString.max(255),
   size: z.number().int().nonnegative(),
+  /** An image's pixel size, read from its bytes (chat files; absent for other files and older attachments). */
+  width: z.number().int().positive().optional(),
+  height: z.number().int().positive().optional(),
 });
 export type AttachmentRef = z.infer<typeof AttachmentRef>;
 

@@ -1,4 +1,5 @@
 export * from './common.js';
+export * from './files/chat-files.js';
 export * from './event-envelope.js';
 export * from './define-event.js';
 export * from './event-registry.js';

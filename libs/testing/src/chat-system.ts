@@ -61,6 +61,8 @@ export class ChatSystem {
     const adminToken = randomBytes(24).toString('base64url');
     const jwtSecret = randomBytes(32).toString('base64url');
     const identityPort = await freePort();
+    // The gateway forwards the chat-file URLs to the first ticketing replica (`TICKETING_URL`).
+    const ticketingPort = (options.ticketing ?? 0) > 0 ? await freePort() : undefined;
     const env = serviceEnvironment(
       {
         databaseUrl: database.url,
@@ -71,7 +73,10 @@ export class ChatSystem {
         adminToken,
         jwtSecret,
       },
-      { ...(options.testClock ? { LIVEDESK_TEST_CLOCK: 'nats' } : {}), IDENTITY_URL: `http://127.0.0.1:${identityPort}`, ...options.env },
+      { ...(options.testClock ? { LIVEDESK_TEST_CLOCK: 'nats' } : {}), IDENTITY_URL: `http://127.0.0.1:${identityPort}`,
+        ...(ticketingPort === undefined ? {} : { TICKETING_URL: `http://127.0.0.1:${ticketingPort}` }),
+        ...options.env,
+      },
     );
     const conversation = spawnService('conversation', env, await freePort());
     // The conversation service migrates and creates the event stream first, so that gateways
@@ -84,7 +89,8 @@ export class ChatSystem {
       const spawned: SpawnedService[] = [];
       for (let i = 0; i < count; i++) {
         const own = name === 'ticketing' && !env.SMTP_INBOUND_PORT ? { ...env, SMTP_INBOUND_PORT: String(await freePort()) } : env;
-        spawned.push(spawnService(name, own, await freePort()));
+        const port = name === 'ticketing' && i === 0 && ticketingPort !== undefined ? ticketingPort : await freePort();
+        spawned.push(spawnService(name, own, port));
       }
       return spawned;
     };

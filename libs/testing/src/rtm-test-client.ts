@@ -48,9 +48,10 @@ export class RtmTestClient {
     socket.on('error', () => undefined);
   }
 
-  static connect(url: string): Promise<RtmTestClient> {
+  /** A socket on `url`; `headers` go with the upgrade request (an `X-Forwarded-For` of a proxy, an `Origin`). */
+  static connect(url: string, options: { headers?: Record<string, string> } = {}): Promise<RtmTestClient> {
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url);
+      const socket = options.headers ? new WebSocket(url, { headers: options.headers }) : new WebSocket(url);
       socket.once('open', () => resolve(new RtmTestClient(socket)));
       socket.once('error', reject);
     });

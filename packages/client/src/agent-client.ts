@@ -1,6 +1,6 @@
 import { LivedeskClient, type ClientOptions } from './client.js';
 import type { RequestOptions } from './client.js';
-import type { AgentActions, AgentPushes, AttachmentRef, ChatEventView, ChatTags, CustomerBan, VersionResponse } from './protocol.js';
+import type { AgentActions, AgentPushes, AttachmentRef, ChatEventView, ChatTags, CustomerBan, CustomerProfile, VersionResponse } from './protocol.js';
 
 /** An agent, supervisor or bot on `/v1/agent/rtm`. Chats assigned to it (`incoming_chat`) are followed. */
 export class AgentClient extends LivedeskClient<AgentActions, AgentPushes> {
@@ -19,7 +19,7 @@ export class AgentClient extends LivedeskClient<AgentActions, AgentPushes> {
    * Posts an internal note (`visibility: "agents"`): the chat's agents and the supervisors get
    * it as an `InternalNotePosted` event; the customer never does. Retried like `sendMessage`.
    */
-  sendNote(chatId: string, text: string, options: RequestOptions & { clientId?: string; attachments?: AttachmentRef[] } = {}): Promise<ChatEventView> {
+  sendNote(chatId: string, text: string, options: RequestOptions & { clientId?: string; attachments?: string[] } = {}): Promise<ChatEventView> {
     return this.postEvent(chatId, text, options, { visibility: 'agents' });
   }
 
@@ -41,5 +41,10 @@ export class AgentClient extends LivedeskClient<AgentActions, AgentPushes> {
   /** Supervisors and admins: lifts a customer's ban. */
   unbanCustomer(customerId: string, options: RequestOptions = {}): Promise<{ customer_id: string; banned: false }> {
     return this.request('unban_customer', { customer_id: customerId }, options);
+  }
+
+  /** Who the customer is: their identity's profile, current visit, earlier chats and tickets (`get_customer`). */
+  getCustomer(customerId: string, options: RequestOptions = {}): Promise<CustomerProfile> {
+    return this.request('get_customer', { customer_id: customerId }, options);
   }
 }

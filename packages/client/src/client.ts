@@ -2,9 +2,9 @@ import { backoffDelay, type BackoffOptions } from './backoff.js';
 import { ChatTimeline } from './chat-timeline.js';
 import { Emitter } from './emitter.js';
 import { errorFromPayload, LivedeskError } from './errors.js';
-import type { AttachmentRef, BaseActions, ChatEventView, ChatSummary, CommonPushes, TokenResponse } from './protocol.js';
+import type { BaseActions, ChatFile, ChatEventView, ChatSummary, CommonPushes, TokenResponse } from './protocol.js';
 import { defaultWebSocket, frameText, OPEN, type WebSocketConstructor, type WebSocketLike } from './socket.js';
-import type { TokenProvider } from './tokens.js';
+import { httpError, type HttpErrorAnswer, type TokenProvider } from './tokens.js';
 
 export interface ClientOptions {
   /** The gateway's base URL, `https://chat.example` (the socket URL is derived from it). */
@@ -193,16 +193,40 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
   async sendMessage(
     chatId: string,
     text: string,
-    options: RequestOptions & { clientId?: string; attachments?: AttachmentRef[] } = {},
+    options: RequestOptions & { clientId?: string; attachments?: string[] } = {},
   ): Promise<ChatEventView> {
     return this.postEvent(chatId, text, options);
+  }
+
+  /**
+   * Uploads a file into a chat (`POST /v1/customer/files` or `/v1/agent/files`, the raw bytes)
+   * and answers its `file_id`, to name in `sendMessage`'s `attachments`, with its type (read by
+   * the server from the bytes), size, an image's pixel size and a signed download URL.
+   * `clientId` makes a retried upload store the file once.
+   */
+  async uploadFile(chatId: string, name: string, content: Blob | ArrayBuffer | Uint8Array, options: { clientId?: string; fetch?: typeof fetch } = {}): Promise<ChatFile> {
+    const path = `/v1/${this.endpoint}/files`;
+    const query = new URLSearchParams({ name, chat_id: chatId, ...(options.clientId === undefined ? {} : { client_id: options.clientId }) });
+    const response = await (options.fetch ?? fetch)(`${this.options.url.replace(/\/$/, '')}${path}?${query}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await this.token(false)}`, 'content-type': 'application/octet-stream' },
+      body: content as NonNullable<NonNullable<Parameters<typeof fetch>[1]>['body']>,
+    });
+    const parsed = (await response.json().catch(() => null)) as (ChatFile & HttpErrorAnswer) | null;
+    if (response.status === 201 && parsed && typeof parsed.file_id === 'string') return parsed;
+    throw httpError(response, parsed, path);
+  }
+
+  /** A download URL of an attachment (a path on the gateway's host) made absolute. */
+  fileUrl(url: string): string {
+    return new URL(url, this.options.url).toString();
   }
 
   /** `sendMessage`, with extra fields of the event (an agent's `visibility`). */
   protected async postEvent(
     chatId: string,
     text: string,
-    options: RequestOptions & { clientId?: string; attachments?: AttachmentRef[] },
+    options: RequestOptions & { clientId?: string; attachments?: string[] },
     extra: { visibility?: 'agents' } = {},
   ): Promise<ChatEventView> {
     const event = { type: 'message' as const, text, client_id: options.clientId ?? newClientId(), ...(options.attachments ? { attachments: options.attachments } : {}), ...extra };

@@ -86,19 +86,38 @@ export interface VersionResponse {
   version: number;
 }
 
-/** A file a message refers to (uploaded beforehand). */
+/** A file a message carries, as the message stores it: the type read from its bytes, an image's pixel size. */
 export interface AttachmentRef {
   attachment_id: string;
   name: string;
   content_type: string;
   size: number;
+  width?: number;
+  height?: number;
+}
+
+/** An attachment as a message read from the server carries it: with a signed download URL that expires (a path on the gateway's host). */
+export interface AttachmentView extends AttachmentRef {
+  url: string;
+}
+
+/** A file uploaded into a chat (`uploadFile`): name its `file_id` in a message's `attachments`. */
+export interface ChatFile {
+  file_id: string;
+  name: string;
+  content_type: string;
+  size: number;
+  width?: number;
+  height?: number;
+  url: string;
 }
 
 export interface MessageEvent {
   type: 'message';
   text: string;
   client_id: string;
-  attachments?: AttachmentRef[];
+  /** `file_id`s of files the sender uploaded into this chat. */
+  attachments?: string[];
 }
 
 /**
@@ -126,6 +145,24 @@ export interface Visitor {
   title: string | null;
   referrer: string | null;
   last_seen_at: string;
+  /** From the visitor's address (country ISO code, city); null when unknown. */
+  location: { country: string; city: string | null } | null;
+  /** The browser's time zone and language (`update_visit`), and the visitor's wall-clock time now. */
+  time_zone: string | null;
+  local_time: string | null;
+  language: string | null;
+}
+
+/** `get_customer`'s answer: who the customer is, where they are now, what they asked before. */
+export interface CustomerProfile {
+  customer_id: string;
+  name: string | null;
+  email: string | null;
+  external_id: string | null;
+  custom_fields: Record<string, string | number | boolean>;
+  visit: (Visitor & { pages: { url: string; title: string | null; referrer: string | null; viewed_at: string }[] }) | null;
+  chats: (ChatSummary & { preview: string | null })[];
+  tickets: { ticket_id: string; reference: string; subject: string; status: 'open' | 'pending' | 'solved' | 'spam'; created_at: string; updated_at: string }[];
 }
 
 /** An agent as `list_agents` answers it (transfer targets); routing's figures are null while routing does not answer. */
@@ -249,7 +286,7 @@ export interface CustomerActions {
     {
       group_id?: string;
       channel?: 'chat' | 'messaging';
-      message?: { text: string; client_id?: string; attachments?: AttachmentRef[] };
+      message?: { text: string; client_id?: string };
       page?: { url?: string; title?: string; referrer?: string };
     },
     VersionResponse
@@ -263,7 +300,7 @@ export interface CustomerActions {
   report_goal: Action<ChatRef & { goal: string; value?: number }, VersionResponse>;
   list_chats: Action<ListCursor, ListChatsResponse>;
   get_chat: Action<GetChatRequest, ChatPage>;
-  update_visit: Action<{ url: string; title?: string; referrer?: string }, { visitor_id: string }>;
+  update_visit: Action<{ url: string; title?: string; referrer?: string; time_zone?: string; language?: string }, { visitor_id: string }>;
   leave_message: Action<{ chat_id?: string; group_id?: string; email: string; name?: string; text: string }, VersionResponse>;
 }
 
@@ -297,6 +334,7 @@ export interface AgentActions {
   untag_chat: Action<ChatRef & { tag: string }, ChatTags>;
   ban_customer: Action<{ customer_id: string; seconds?: number; reason?: string }, CustomerBan>;
   unban_customer: Action<{ customer_id: string }, { customer_id: string; banned: false }>;
+  get_customer: Action<{ customer_id: string }, CustomerProfile>;
 }
 
 /** What every client's action table has in common: login, get_chat and send_event. */

@@ -10,24 +10,28 @@ async function postToken(baseUrl: string, path: string, body: unknown, fetchImpl
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  const parsed = (await response.json().catch(() => null)) as
-    | (Partial<TokenResponse> & { error?: { code?: string; message?: string; reason?: string } | string; message?: string; reason?: string })
-    | null;
+  const parsed = (await response.json().catch(() => null)) as (Partial<TokenResponse> & HttpErrorAnswer) | null;
   if (response.ok && typeof parsed?.token === 'string' && typeof parsed.expires_at === 'string') {
     return { token: parsed.token, expires_at: parsed.expires_at };
   }
+  return Promise.reject(httpError(response, parsed, path));
+}
+
+/** The body of a refused HTTP request (`{error: {code, message, reason}}`, or an older flat shape). */
+export type HttpErrorAnswer = { error?: { code?: string; message?: string; reason?: string } | string; message?: string; reason?: string };
+
+/** The `LivedeskError` of a refused HTTP request: the server's code and reason, else one from the status. */
+export function httpError(response: Response, parsed: HttpErrorAnswer | null, path: string): LivedeskError {
   const retryAfter = Number(response.headers.get('retry-after'));
   const error = typeof parsed?.error === 'object' ? parsed.error : undefined;
   const byStatus: ClientErrorCode = response.status === 401 ? 'authentication' : response.status === 403 ? 'authorization' : response.status === 429 ? 'rate_limited' : response.status === 422 || response.status === 400 ? 'validation' : 'http';
   const code = isServerCode(error?.code) ? error.code : byStatus;
-  return Promise.reject(
-    new LivedeskError(code, error?.message ?? parsed?.message ?? `${path} answered ${response.status}`, {
-      reason: error?.reason ?? parsed?.reason ?? (typeof parsed?.error === 'string' ? parsed.error : undefined),
-      retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
-      action: path,
-      status: response.status,
-    }),
-  );
+  return new LivedeskError(code, error?.message ?? parsed?.message ?? `${path} answered ${response.status}`, {
+    reason: error?.reason ?? parsed?.reason ?? (typeof parsed?.error === 'string' ? parsed.error : undefined),
+    retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
+    action: path,
+    status: response.status,
+  });
 }
 
 /** `POST /v1/customer/token`: an anonymous customer, or one vouched for by the site's signed `identity`. */

@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { ApiErrorFilter } from '@livedesk/service-kit';
 import { AsyncApiController } from './asyncapi/asyncapi.controller.js';
 import { IdentityProxy } from './directory/identity-proxy.middleware.js';
+import { ChatFilesProxy } from './files/chat-files-proxy.middleware.js';
 import { RtmModule } from './rtm/rtm.module.js';
 import { DeskController } from './desk/desk.controller.js';
 import { WidgetController } from './widget/widget.controller.js';
@@ -18,10 +19,10 @@ import { WidgetController } from './widget/widget.controller.js';
 @Module({
   imports: [RtmModule],
   controllers: [AsyncApiController, WidgetController, DeskController],
-  providers: [IdentityProxy, { provide: APP_FILTER, useClass: ApiErrorFilter }],
+  providers: [IdentityProxy, ChatFilesProxy, { provide: APP_FILTER, useClass: ApiErrorFilter }],
 })
 export class GatewayModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(IdentityProxy).forRoutes({ path: 'v1/{*path}', method: RequestMethod.ALL });
+    consumer.apply(IdentityProxy, ChatFilesProxy).forRoutes({ path: 'v1/{*path}', method: RequestMethod.ALL });
   }
 }

@@ -1,3 +1,4 @@
+import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
 import { authConfigShape, originConfigShape, type AuthSettings, type OriginConfig } from '@livedesk/auth';
 import type { ServiceConfig } from '@livedesk/service-kit';
@@ -5,6 +6,8 @@ import type { ServiceConfig } from '@livedesk/service-kit';
 /** The gateway's own settings, on top of the ones every service reads (`ServiceConfig`). */
 export interface GatewaySettings extends AuthSettings, OriginConfig {
   IDENTITY_URL: string;
+  TICKETING_URL: string;
+  TRUSTED_PROXIES: string[];
 }
 
 /** What `SERVICE_CONFIG` holds in the gateway. */
@@ -21,5 +24,27 @@ export function gatewayConfigShape(env: NodeJS.ProcessEnv = process.env) {
     ...authConfigShape(env),
     ...originConfigShape,
     IDENTITY_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8085'),
+    /** Where the ticketing service answers the chat-file URLs the gateway forwards to it. */
+    TICKETING_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8083'),
+    /**
+     * Proxies in front of the gateway whose `X-Forwarded-For` is believed for a socket's client
+     * address (the visitor's location): addresses, CIDR subnets, `loopback`, `linklocal` or
+     * `uniquelocal`, comma-separated. Empty (the default): the socket's peer is the client.
+     */
+    TRUSTED_PROXIES: z
+      .string()
+      .default('')
+      .transform((value) => value.split(',').map((item) => item.trim()).filter((item) => item.length > 0))
+      .refine(
+        (entries) => {
+          try {
+            proxyAddr.compile(entries);
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        { message: 'expected addresses, CIDR subnets, loopback, linklocal or uniquelocal, comma-separated' },
+      ),
   };
 }

@@ -2,7 +2,7 @@ import { errors, jwtVerify } from 'jose';
 import { z } from 'zod';
 import { IdentityError } from './identity-errors.js';
 import { parseOrRefuse } from '@livedesk/service-kit';
-import { SafeString } from '@livedesk/contracts';
+import { CustomerCustomFields, SafeString } from '@livedesk/contracts';
 
 /** Who the company's site says the visitor is. */
 export interface CustomerIdentity {
@@ -10,12 +10,14 @@ export interface CustomerIdentity {
   externalId: string;
   email?: string;
   name?: string;
+  customFields?: CustomerCustomFields;
 }
 
 const IdentityClaims = z.object({
   sub: SafeString.min(1).max(255),
   email: z.email().max(320).optional(),
   name: SafeString.min(1).max(255).optional(),
+  custom_fields: CustomerCustomFields.optional(),
 });
 
 /**
@@ -33,6 +35,11 @@ export async function verifyCustomerIdentity(identity: string, identitySecret: s
     const why = error instanceof errors.JWTExpired ? 'has expired' : 'is not signed with the organization\'s identity secret or is malformed';
     throw new IdentityError('authentication', `identity ${why}`);
   }
-  const { sub, email, name } = parseOrRefuse(IdentityClaims, payload, 'identity');
-  return { externalId: sub, ...(email === undefined ? {} : { email }), ...(name === undefined ? {} : { name }) };
+  const { sub, email, name, custom_fields: customFields } = parseOrRefuse(IdentityClaims, payload, 'identity');
+  return {
+    externalId: sub,
+    ...(email === undefined ? {} : { email }),
+    ...(name === undefined ? {} : { name }),
+    ...(customFields === undefined ? {} : { customFields }),
+  };
 }

@@ -82,7 +82,18 @@ export class DirectoryQueriesController {
   @MessagePattern(directoryPattern('customer'))
   async customer(@CommandPayload(directoryQueries.customer.request) query: DirectoryQuery<'customer'>): Promise<DirectoryQueryReply<'customer'>> {
     const customer = await this.directory.getCustomer(query.organization_id, query.customer_id);
-    return { customer: customer ? { customer_id: customer.id, email: customer.email, name: customer.name } : null };
+    return {
+      customer: customer
+        ? {
+            customer_id: customer.id,
+            email: customer.email,
+            name: customer.name,
+            external_id: customer.externalId,
+            custom_fields: customer.customFields,
+            created_at: customer.createdAt.toISOString(),
+          }
+        : null,
+    };
   }
 
   @MessagePattern(directoryPattern('canned_responses'))

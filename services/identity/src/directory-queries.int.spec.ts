@@ -54,7 +54,7 @@ describe("the gateway's directory queries", () => {
     const customerId = await directory.upsertCustomer(acme.organizationId, { email: 'carol@example.com', name: 'Carol' });
     expect(await queries.customer({ organization_id: other.organizationId, customer_id: customerId })).toEqual({ customer: null });
     expect(await queries.customer({ organization_id: acme.organizationId, customer_id: customerId })).toEqual({
-      customer: { customer_id: customerId, email: 'carol@example.com', name: 'Carol' },
+      customer: { customer_id: customerId, email: 'carol@example.com', name: 'Carol', external_id: null, custom_fields: {}, created_at: expect.any(String) },
     });
     expect(await queries.agentProfiles({ organization_id: other.organizationId, agent_ids: [alice, bob] })).toEqual({ profiles: [] });
   });

@@ -108,6 +108,8 @@ export interface CustomerProfile {
   externalId?: string | undefined;
   email?: string | undefined;
   name?: string | undefined;
+  /** The site's own facts about its user (the identity's `custom_fields` claim). */
+  customFields?: Record<string, string | number | boolean> | undefined;
 }
 
 export interface Customer {
@@ -116,5 +118,6 @@ export interface Customer {
   externalId: string | null;
   email: string | null;
   name: string | null;
+  customFields: Record<string, string | number | boolean>;
   createdAt: Date;
 }

@@ -59,6 +59,8 @@ export interface CustomersTable {
   email: string | null;
   name: string | null;
   created_at: Generated<Date>;
+  /** migrations/2026-12-05-04-customer-fields.ts */
+  custom_fields: Record<string, string | number | boolean> | null;
 }
 
 /** The organization's tag list (migrations/2026-12-05-04-tags-and-bans.ts). */

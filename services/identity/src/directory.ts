@@ -360,6 +360,7 @@ export class Directory {
       external_id: profile.externalId ?? null,
       email: profile.email ?? null,
       name: profile.name ?? null,
+      custom_fields: profile.customFields === undefined ? null : sql<Record<string, string | number | boolean>>`${JSON.stringify(profile.customFields)}::jsonb`,
     };
     try {
       if (profile.externalId === undefined) {
@@ -373,6 +374,8 @@ export class Directory {
           conflict.columns(['organization_id', 'external_id']).doUpdateSet((eb) => ({
             email: eb.fn.coalesce('excluded.email', 'directory.customers.email'),
             name: eb.fn.coalesce('excluded.name', 'directory.customers.name'),
+            // An identity without the claim keeps the fields of the last one that had it.
+            custom_fields: eb.fn.coalesce('excluded.custom_fields', 'directory.customers.custom_fields'),
           })),
         )
         .returning('id')
@@ -386,7 +389,7 @@ export class Directory {
   async getCustomer(organizationId: string, customerId: string): Promise<Customer | undefined> {
     const row = await this.db
       .selectFrom('directory.customers')
-      .select(['id', 'organization_id', 'external_id', 'email', 'name', 'created_at'])
+      .select(['id', 'organization_id', 'external_id', 'email', 'name', 'custom_fields', 'created_at'])
       .where('organization_id', '=', organizationId)
       .where('id', '=', customerId)
       .executeTakeFirst();
@@ -397,6 +400,7 @@ export class Directory {
         externalId: row.external_id,
         email: row.email,
         name: row.name,
+        customFields: row.custom_fields ?? {},
         createdAt: row.created_at,
       }
     );

@@ -7,6 +7,7 @@ import * as allowedOrigins20261205 from './migrations/2026-12-05-02-allowed-orig
 import * as widgetProfile20261205 from './migrations/2026-12-05-03-widget-profile.js';
 import * as directoryEvents20261205 from './migrations/2026-12-05-10-directory-events.js';
 import * as tagsAndBans20261205 from './migrations/2026-12-05-04-tags-and-bans.js';
+import * as customerFields20261205 from './migrations/2026-12-05-04-customer-fields.js';
 
 /**
  * Brings the `directory` schema (organizations, groups, agents, customers, canned responses) up
@@ -25,6 +26,7 @@ export async function migrateDirectory(db: Kysely<any>): Promise<void> {
       '2026-12-05-03-widget-profile': widgetProfile20261205,
       '2026-12-05-10-directory-events': directoryEvents20261205,
       '2026-12-05-04-tags-and-bans': tagsAndBans20261205,
+      '2026-12-05-04-customer-fields': customerFields20261205,
     },
   });
 }

@@ -13,6 +13,8 @@ import { InboundSmtpServer } from './email/inbound/inbound-smtp-server.js';
 import { OutboundMailer } from './email/outbound/outbound-mailer.js';
 import { OutboundEmailMetrics } from './email/outbound/outbox-metrics.js';
 import { AttachmentsController } from './http/attachments.controller.js';
+import { ChatFilesController } from './http/chat-files.controller.js';
+import { ChatFiles } from './files/chat-files.js';
 import { MailboxController } from './http/mailbox.controller.js';
 import { OpenApiController } from './http/openapi.controller.js';
 import { buildOpenApiDocument } from './http/openapi-document.js';
@@ -34,6 +36,7 @@ import { TicketingController } from './transport/ticketing.controller.js';
     TicketingController,
     TicketsController,
     AttachmentsController,
+    ChatFilesController,
     MailboxController,
     OpenApiController,
     openApiDocsController('livedesk ticketing API', buildOpenApiDocument),
@@ -45,6 +48,7 @@ import { TicketingController } from './transport/ticketing.controller.js';
     TicketQueries,
     DirectoryCheck,
     ChatAccess,
+    ChatFiles,
     ConversationTickets,
     ConversationTicketsSubscription,
     InboundEmailHandler,

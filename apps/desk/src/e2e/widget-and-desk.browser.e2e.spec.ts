@@ -147,6 +147,11 @@ describe('a customer in the widget and agents in the desk, in Chromium', () => {
       await customer.getByText('Welcome to Journey Shop!').waitFor({ timeout: SHOWN_WITHIN_MS });
       // Once the widget has its socket, the agents see the visitor on the shop's page.
       await ada.page.locator('#visitors li', { hasText: 'Example shop' }).waitFor({ timeout: SHOWN_WITHIN_MS });
+      // With the browser's time zone and language, which the widget sends with the page.
+      const browser = await customer.evaluate(() => ({ timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, language: navigator.language }));
+      const where = await ada.page.locator('#visitors li', { hasText: 'Example shop' }).locator('.where').textContent({ timeout: SHOWN_WITHIN_MS });
+      expect(where).toContain(browser.language);
+      expect(where).toMatch(/local time \d{2}:\d{2}/);
       const input = customer.getByLabel('Your message', { exact: true });
       await input.fill('Hello, where is my order?');
       await input.press('Enter');

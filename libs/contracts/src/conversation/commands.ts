@@ -123,6 +123,14 @@ export const conversationQueries = {
     }),
     reply: z.object({ chats: z.array(ChatSummary), next_cursor: SafeString.nullable() }),
   },
+  /**
+   * A customer's chats that the actor (an agent) may read, newest first, each with a preview: the
+   * start of its first message (`get_customer`).
+   */
+  customer_chats: {
+    request: z.object({ organization_id: Id, actor: Actor, customer_id: Id, limit: z.number().int().min(1).max(50).default(20) }),
+    reply: z.object({ chats: z.array(ChatSummary.extend({ preview: SafeString.nullable() })) }),
+  },
 } as const;
 
 export type ConversationCommandName = keyof typeof conversationCommands;

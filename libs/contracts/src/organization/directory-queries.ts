@@ -4,6 +4,18 @@ import { Id, SafeString, Timestamp } from '../common.js';
 
 const OrganizationId = { organization_id: Id };
 
+/** The most custom fields one customer identity carries. */
+export const CUSTOMER_CUSTOM_FIELDS_MAX = 30;
+
+/**
+ * The site's own facts about its user, signed in the identity (`custom_fields` claim): names of
+ * 1–64 characters, values short strings, numbers or booleans; at most 30.
+ */
+export const CustomerCustomFields = z
+  .record(SafeString.min(1).max(64), z.union([SafeString.max(1024), z.number(), z.boolean()]))
+  .refine((fields) => Object.keys(fields).length <= CUSTOMER_CUSTOM_FIELDS_MAX, { message: `at most ${CUSTOMER_CUSTOM_FIELDS_MAX} custom fields` });
+export type CustomerCustomFields = z.infer<typeof CustomerCustomFields>;
+
 const DirectoryGroup = z.object({ group_id: Id, name: SafeString, routing: z.enum(['auto', 'manual']) });
 
 const DirectoryAgent = z.object({
@@ -59,7 +71,19 @@ export const directoryQueries = {
   },
   customer: {
     request: z.object({ ...OrganizationId, customer_id: Id }),
-    reply: z.object({ customer: z.object({ customer_id: Id, email: SafeString.nullable(), name: SafeString.nullable() }).nullable() }),
+    reply: z.object({
+      customer: z
+        .object({
+          customer_id: Id,
+          email: SafeString.nullable(),
+          name: SafeString.nullable(),
+          /** The site's own user id (`sub` of the identity it signed); null for an anonymous customer. */
+          external_id: SafeString.nullable().default(null),
+          custom_fields: CustomerCustomFields.default({}),
+          created_at: z.iso.datetime({ offset: true }).optional(),
+        })
+        .nullable(),
+    }),
   },
   /** Whether the tag is on the organization's tag list (`tag_chat`); null: it is not. */
   tag: {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AgentKind, AgentRole } from '../actor.js';
-import { AttachmentRef, Id, SafeString } from '../common.js';
+import { Id, SafeString } from '../common.js';
+import { CustomerCustomFields } from '../organization/directory-queries.js';
 import { CHAT_PAGE_DEFAULT_EVENTS, CHAT_PAGE_MAX_BYTES, CHAT_PAGE_MAX_EVENTS, ChatEventView, ChatPage, ChatPageLimit, ChatSummary } from '../conversation/chat-view.js';
 import { Channel, GoalValue, MESSAGE_TEXT_MAX_CHARS, PageContext, Priority } from '../conversation/events.js';
 import { RoutingStatus } from '../agent/events.js';
@@ -21,6 +22,34 @@ export interface ActionContract {
 
 const ChatRef = { chat_id: Id };
 
+/** Whether the string is an IANA time zone this runtime knows (`Europe/Paris`). */
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether the string is a well-formed BCP 47 language tag (`fr-CA`). */
+function isLanguageTag(value: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(value).length === 1;
+  } catch {
+    return false;
+  }
+}
+
+/** The browser's time zone, as `Intl.DateTimeFormat().resolvedOptions().timeZone` names it. */
+export const VisitorTimeZone = SafeString.min(1).max(64).refine(isTimeZone, { message: 'must be an IANA time zone, e.g. Europe/Paris' });
+/** The browser's language (`navigator.language`). */
+export const VisitorLanguage = SafeString.min(1).max(35).refine(isLanguageTag, { message: 'must be a BCP 47 language tag, e.g. fr-CA' });
+
+/** Where the visitor's address is, from the gateway's offline GeoIP database; null when it does not know. */
+export const VisitorLocation = z.object({ country: SafeString.describe('ISO 3166-1 alpha-2'), city: SafeString.nullable() });
+export type VisitorLocation = z.infer<typeof VisitorLocation>;
+
 /** A visitor as agents see them (`list_visitors`, `visitor_updated`). */
 export const Visitor = z.object({
   visitor_id: Id,
@@ -28,8 +57,38 @@ export const Visitor = z.object({
   title: SafeString.nullable(),
   referrer: SafeString.nullable(),
   last_seen_at: z.iso.datetime({ offset: true }),
+  location: VisitorLocation.nullable().default(null),
+  time_zone: SafeString.nullable().default(null),
+  /** The visitor's wall-clock time when the answer was made (`YYYY-MM-DDTHH:mm:ss`, in `time_zone`). */
+  local_time: SafeString.nullable().default(null),
+  language: SafeString.nullable().default(null),
 });
 export type Visitor = z.infer<typeof Visitor>;
+/** One page of a visit, oldest first. */
+const VisitPage = z.object({ url: SafeString, title: SafeString.nullable(), referrer: SafeString.nullable(), viewed_at: z.iso.datetime({ offset: true }) });
+
+/** `get_customer`'s answer. */
+export const CustomerProfile = z.object({
+  customer_id: Id,
+  name: SafeString.nullable(),
+  email: SafeString.nullable(),
+  external_id: SafeString.nullable(),
+  custom_fields: CustomerCustomFields,
+  visit: Visitor.extend({ pages: z.array(VisitPage).describe('The pages of the current visit, oldest first (the last 50).') }).nullable(),
+  chats: z.array(ChatSummary.extend({ preview: SafeString.nullable() })),
+  tickets: z.array(
+    z.object({
+      ticket_id: Id,
+      reference: SafeString,
+      subject: SafeString,
+      status: z.enum(['open', 'pending', 'solved', 'spam']),
+      created_at: z.iso.datetime({ offset: true }),
+      updated_at: z.iso.datetime({ offset: true }),
+    }),
+  ),
+});
+export type CustomerProfile = z.infer<typeof CustomerProfile>;
+
 const VersionResponse = z.object({ chat_id: Id, version: z.number().int().positive() });
 
 export const MessageEvent = z
@@ -37,7 +96,11 @@ export const MessageEvent = z
     type: z.literal('message'),
     text: SafeString.min(1).max(MESSAGE_TEXT_MAX_CHARS),
     client_id: SafeString.min(1).max(128),
-    attachments: z.array(AttachmentRef).max(20).optional(),
+    attachments: z
+      .array(Id)
+      .max(20)
+      .optional()
+      .describe('file_id of files the sender uploaded into this chat (POST /v1/customer/files or /v1/agent/files); the message stores their name, type, size and pixel size.'),
   })
   .strict();
 
@@ -105,7 +168,6 @@ export const customerActions = {
           .object({
             text: SafeString.min(1).max(MESSAGE_TEXT_MAX_CHARS),
             client_id: SafeString.min(1).max(128).optional(),
-            attachments: z.array(AttachmentRef).max(20).optional(),
           })
           .strict()
           .optional(),
@@ -150,10 +212,17 @@ export const customerActions = {
   get_chat: GetChat,
   update_visit: {
     request: z
-      .object({ url: SafeString.min(1).max(2048), title: SafeString.max(512).optional(), referrer: SafeString.max(2048).optional() })
+      .object({
+        url: SafeString.min(1).max(2048),
+        title: SafeString.max(512).optional(),
+        referrer: SafeString.max(2048).optional(),
+        time_zone: VisitorTimeZone.optional(),
+        language: VisitorLanguage.optional(),
+      })
       .strict(),
     response: z.object({ visitor_id: Id }),
-    summary: 'Page tracking: the page the visitor is on, shown to agents (visitor_updated).',
+    summary:
+      "Page tracking: the page the visitor is on, with the browser's time zone and language, shown to agents (visitor_updated) with the location of the visitor's address.",
   },
   leave_message: {
     request: z
@@ -180,6 +249,12 @@ export const agentActions = {
       chats: z.array(ChatSummary),
     }),
     summary: "Authenticates the connection with an agent token; answers with the agent, its routing status and its chats.",
+  },
+  get_customer: {
+    request: z.object({ customer_id: Id }).strict(),
+    response: CustomerProfile,
+    summary:
+      "Who the customer is: the profile of the identity the site signed (name, email, custom fields; null for an anonymous visitor), the current visit (pages, location, local time, language; null when they are not on the site), and their earlier chats this agent may open and their tickets, newest first. Another organization's customer is not_found.",
   },
   list_chats: {
     request: z

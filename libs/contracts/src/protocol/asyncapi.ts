@@ -1,4 +1,5 @@
 import { Author, AttachmentRef, Timestamp } from '../common.js';
+import { AttachmentView, ChatFile } from '../files/chat-files.js';
 import { CHAT_PAGE_DEFAULT_EVENTS, CHAT_PAGE_MAX_BYTES, CHAT_PAGE_MAX_EVENTS, ChatEventView, ChatSummary } from '../conversation/chat-view.js';
 import { MAX_GOAL_VALUE, MESSAGE_TEXT_MAX_CHARS } from '../conversation/events.js';
 import { TRANSCRIPT_EXCERPT_MAX_BYTES, TRANSCRIPT_EXCERPT_MAX_MESSAGES } from '../ticket/events.js';
@@ -92,6 +93,8 @@ const DESCRIPTION = `The public WebSocket contract of the livedesk gateway, gene
 - \`PATCH /v1/organizations/:id/agents/:agent_id\` {disabled} → {agent_id, disabled}, likewise: a disabled agent's tokens are refused by every API at once and its sockets are closed (4003 \`agent disabled\`).
 - \`GET /v1/organizations/:id\` → {organization_id, name, time_zone, default_group_id, allowed_origins, created_at}, and \`PATCH /v1/organizations/:id\` {name?, allowed_origins?} → the same, likewise (another organization's id answers 404 to an organization admin too). \`allowed_origins\` holds up to 50 origins \`scheme://host[:port]\` (http or https, no path), stored lowercase without the default port.
 - \`GET|POST /v1/organizations/:id/tags\` {name} and \`DELETE /v1/organizations/:id/tags/:name\` (or \`DELETE …/tags\` {name}), likewise: the organization's tag list, the only tags \`tag_chat\` accepts (a name already listed answers 409 \`tag_exists\`, an unlisted one 404 \`tag_not_found\`). Every change is an event of the organization's stream.
+- \`POST /v1/customer/files?name=&chat_id=&client_id?\` (a customer token) and \`POST /v1/agent/files?name=&chat_id=&client_id?\` (an agent token), the raw file as the body → 201 \`http.ChatFile\` {file_id, name, content_type, size, width?, height?, url}: a file uploaded into a chat the caller may read (another's chat answers 404). Its type is read from its bytes, never from the request's headers; files over the size limit (400 \`attachment_too_large\`) or of a type the installation does not accept (400 \`attachment_type_not_allowed\`) are refused. A \`send_event\` names it in \`event.attachments\` (file ids): only the uploader's own files of that chat (any other answers \`not_found\` / \`file_not_found\`).
+- \`GET /v1/files/:file_id?expires=&signature=\`: a file's download, by a URL the server signed (\`url\` of an upload and of each attachment in pushes and \`get_chat\`, fresh at each read, valid \`FILE_URL_TTL_SECONDS\`, an hour by default); a URL forged or altered answers 403 \`file_url_invalid\`, an expired one 403 \`file_url_expired\`.
 - \`GET /v1/asyncapi.json\`: this document.
 
 **Origins** (docs/security.md). A browser's request carries \`Origin\`; a client that sends none (an app, a bot, a server) is not checked. \`POST /v1/customer/token\` from an origin the organization does not list in \`allowed_origins\` answers 403 with reason \`origin_not_allowed\`; CORS headers (and the preflight) are answered only for origins that some organization of the installation lists. On \`/v1/customer/rtm\`, a \`login\` whose token's organization does not list the socket's \`Origin\` answers an \`authorization\` error with reason \`origin_not_allowed\`, then the socket is closed with code 4403 \`origin not allowed\` (as are the open sockets of an origin a PATCH removes). \`POST /v1/agent/token\` and \`/v1/agent/rtm\` accept the gateway's own origin and the installation's desk origins (\`DESK_ORIGINS\`); another origin answers 403 \`origin_not_allowed\` (the socket's upgrade is refused with HTTP 403).
@@ -104,7 +107,6 @@ const DESCRIPTION = `The public WebSocket contract of the livedesk gateway, gene
 const SHARED_CLIENT_SCHEMAS: NamedSchema[] = [
   { id: 'RequestId', schema: RequestId },
   { id: 'MessageEvent', schema: MessageEvent },
-  { id: 'AttachmentRef', schema: AttachmentRef },
 ];
 const SHARED_SERVER_SCHEMAS: NamedSchema[] = [
   { id: 'RequestId', schema: RequestId },
@@ -113,6 +115,8 @@ const SHARED_SERVER_SCHEMAS: NamedSchema[] = [
   { id: 'ChatSummary', schema: ChatSummary },
   { id: 'TicketSummary', schema: TicketSummary },
   { id: 'ChatEventView', schema: ChatEventView },
+  { id: 'AttachmentRef', schema: AttachmentRef },
+  { id: 'AttachmentView', schema: AttachmentView },
   { id: 'ProtocolError', schema: ProtocolError },
 ];
 const HTTP_CLIENT_SCHEMAS: NamedSchema[] = [
@@ -134,6 +138,7 @@ const HTTP_SERVER_SCHEMAS: NamedSchema[] = [
   { id: 'http.OrganizationSettings', schema: OrganizationSettings },
   { id: 'http.WidgetSettings', schema: WidgetSettings },
   { id: 'http.TagListResponse', schema: TagListResponse },
+  { id: 'http.ChatFile', schema: ChatFile },
   { id: 'http.ErrorBody', schema: HttpErrorBody },
 ];
 

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { Actor } from '../actor.js';
-import { Id, SafeString } from '../common.js';
+import { AttachmentRef, Id, SafeString, Timestamp } from '../common.js';
+import { FileUploader } from '../files/chat-files.js';
+import { TicketStatus } from './events.js';
 import { TicketSummary } from './ticket-view.js';
 
 /**
@@ -31,6 +33,24 @@ export const ticketingQueries = {
   get: {
     request: z.object({ organization_id: Id, actor: Actor, ticket_id: Id }),
     reply: z.object({ ticket: TicketSummary }),
+  },
+  /**
+   * The chat files a message names (`send_event`'s `attachments`), as the message stores them.
+   * Each must be of the organization and the chat and uploaded by the sender; any other answers
+   * `not_found` / `file_not_found`, the same as an unknown id.
+   */
+  chat_files: {
+    request: z.object({ organization_id: Id, chat_id: Id, uploader: FileUploader, file_ids: z.array(Id).min(1).max(20) }),
+    reply: z.object({ files: z.array(AttachmentRef) }),
+  },
+  /** The tickets a customer asked (`get_customer`), newest first; the subject is their preview. */
+  customer_tickets: {
+    request: z.object({ organization_id: Id, customer_id: Id, limit: z.number().int().min(1).max(50).default(20) }),
+    reply: z.object({
+      tickets: z.array(
+        z.object({ ticket_id: Id, reference: SafeString, subject: SafeString, status: TicketStatus, created_at: Timestamp, updated_at: Timestamp }),
+      ),
+    }),
   },
 } as const;
 

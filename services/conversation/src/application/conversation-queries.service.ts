@@ -95,4 +95,38 @@ export class ConversationQueries {
     });
     return { chats: rows.map((row) => forAudience(rowToSummary(row), actor)), next_cursor: nextCursor };
   }
+
+  /**
+   * A customer's chats that this agent may read (`canRead` on the list's rows: supervisors all
+   * of them, an agent the queued ones and the ones they were assigned), newest first, each with
+   * the start of its first message as a preview (read from the head of its stream).
+   */
+  async customerChats(query: ConversationQuery<'customer_chats'>): Promise<ConversationQueryReply<'customer_chats'>> {
+    const { actor } = query;
+    if (actor.kind === 'customer') throw new DomainError('authorization', 'not_allowed', "a customer's history is for agents");
+    let select = this.db
+      .selectFrom('conversation.chats')
+      .selectAll()
+      .where('organization_id', '=', query.organization_id)
+      .where('customer_id', '=', query.customer_id);
+    if (actor.kind === 'agent' && !isSupervisor(actor)) {
+      select = select.where((eb) => eb.or([eb('status', '=', 'queued'), eb(eb.val(actor.id), '=', eb.fn.any('agent_ids'))]));
+    }
+    const rows = await select.orderBy('started_at', 'desc').orderBy('chat_id', 'desc').limit(query.limit).execute();
+    return {
+      chats: await Promise.all(rows.map(async (row) => ({ ...rowToSummary(row), preview: await this.previewOf(row.chat_id) }))),
+    };
+  }
+
+  /** The start of a chat's first message, from the first events of its stream (the message opens it, or follows soon). */
+  private async previewOf(chatId: string): Promise<string | null> {
+    const head = await this.store.readStream(conversationStreamId(chatId), { limit: 20 });
+    const message = head.find((event) => event.type === 'MessagePosted');
+    const text = (message?.data as { text?: unknown } | undefined)?.text;
+    if (typeof text !== 'string') return null;
+    return text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS - 1)}\u2026` : text;
+  }
 }
+
+/** The length of a chat's preview in `get_customer`. */
+const PREVIEW_CHARS = 140;

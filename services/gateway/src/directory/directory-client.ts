@@ -107,7 +107,7 @@ export class DirectoryClient implements AllowedOriginsSource {
   }
 
   async getCustomer(organizationId: string, customerId: string): Promise<{ id: string; email: string | null; name: string | null } | undefined> {
-    const { customer } = await this.query('customer', { organization_id: organizationId, customer_id: customerId });
+    const customer = await this.customerRecord(organizationId, customerId);
     return customer ? { id: customer.customer_id, email: customer.email, name: customer.name } : undefined;
   }
 
@@ -119,6 +119,12 @@ export class DirectoryClient implements AllowedOriginsSource {
   /** The customer's ban in force, if any (`login`, `start_chat`). */
   async customerBan(organizationId: string, customerId: string): Promise<DirectoryQueryReply<'customer_ban'>['ban']> {
     return (await this.query('customer_ban', { organization_id: organizationId, customer_id: customerId })).ban;
+  }
+
+  /** The customer as the directory has them, custom fields of their identity included; undefined for another organization's. */
+  async customerRecord(organizationId: string, customerId: string): Promise<NonNullable<DirectoryQueryReply<'customer'>['customer']> | undefined> {
+    const { customer } = await this.query('customer', { organization_id: organizationId, customer_id: customerId });
+    return customer ?? undefined;
   }
 
   /** The organization's shared canned responses and the agent's own, as `list_canned_responses` answers them. */

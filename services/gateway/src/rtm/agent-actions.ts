@@ -9,6 +9,7 @@ import { BanActions } from './bans/ban-actions.js';
 import { TagActions } from './tags/tag-actions.js';
 import { ChatCommands } from './chat-commands.js';
 import { ConversationClient } from './conversation-client.js';
+import { CustomerProfiles } from './customers/customer-profiles.js';
 import { RoutingClient } from './routing/routing-client.js';
 import { TicketActions } from './tickets/ticket-actions.js';
 import { RtmError } from './to-protocol-error.js';
@@ -33,6 +34,7 @@ export class AgentActions {
     private readonly team: TeamListing,
     private readonly tags: TagActions,
     private readonly bans: BanActions,
+    private readonly customers: CustomerProfiles,
   ) {}
 
   /** A socket of the agent closed: routing counts the agent's sockets across replicas. */
@@ -79,6 +81,7 @@ export class AgentActions {
       create_ticket: (context, payload: Request<'create_ticket'>) => this.tickets.createTicket(context, payload),
       list_agents: (context, payload: Request<'list_agents'>) => this.team.listAgents(context, payload),
       list_groups: (context) => this.team.listGroups(context),
+      get_customer: (context, payload: Request<'get_customer'>) => this.customers.get(context, payload.customer_id),
       set_routing_status: async (context, payload: Request<'set_routing_status'>) => {
         const principal = context.principal as AgentPrincipal;
         const status = await this.routing.setStatus(principal, payload.status, 'agent');

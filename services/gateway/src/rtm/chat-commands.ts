@@ -4,6 +4,7 @@ import { CHAT_PAGE_DEFAULT_EVENTS, type ActionRequest, type agentActions, type c
 import type { ActionContext } from './action-context.js';
 import { AgentProfiles } from './agents/agent-profiles.js';
 import { ConversationClient } from './conversation-client.js';
+import { MessageFiles } from './files/message-files.js';
 import { PushFanout } from './push/push-fanout.js';
 import { RtmError } from './to-protocol-error.js';
 import { TypingRelay } from './typing/typing-relay.js';
@@ -22,22 +23,24 @@ export class ChatCommands {
     private readonly fanout: PushFanout,
     private readonly typing: TypingRelay,
     private readonly profiles: AgentProfiles,
+    private readonly files: MessageFiles,
   ) {}
 
   /** A message, or an agent's internal note (`visibility: "agents"`; a customer's frame cannot carry it). */
   async sendEvent(context: ActionContext, payload: Customer<'send_event'> | Agent<'send_event'>) {
     const visibility = 'visibility' in payload.event ? payload.event.visibility : undefined;
+    const attachments = await this.files.resolve(context, payload.chat_id, payload.event.attachments);
     const reply = await this.conversations.command('post_message', {
       ...this.commandBase(context),
       chat_id: payload.chat_id,
       message: {
         text: payload.event.text,
         client_id: payload.event.client_id,
-        attachments: payload.event.attachments ?? [],
+        attachments,
         ...(visibility === undefined ? {} : { visibility }),
       },
     });
-    return { chat_id: reply.chat_id, event: reply.event };
+    return { chat_id: reply.chat_id, event: this.files.withUrls(reply.event) };
   }
 
   markSeen(context: ActionContext, payload: Customer<'mark_seen'>) {
@@ -53,8 +56,9 @@ export class ChatCommands {
       ...(payload.since_version === undefined ? {} : { since_version: payload.since_version }),
       limit: payload.limit ?? CHAT_PAGE_DEFAULT_EVENTS,
     });
-    if (context.actor.kind !== 'customer') return page;
-    return { ...page, events: await this.profiles.addTo(context.organizationId, page.events) };
+    const events = page.events.map((event) => this.files.withUrls(event));
+    if (context.actor.kind !== 'customer') return { ...page, events };
+    return { ...page, events: await this.profiles.addTo(context.organizationId, events) };
   }
 
   listChats(context: ActionContext, payload: Agent<'list_chats'>) {

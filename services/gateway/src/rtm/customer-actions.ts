@@ -9,6 +9,7 @@ import { ConversationClient } from './conversation-client.js';
 import { RtmError } from './to-protocol-error.js';
 import { VisitorDirectory } from './visitors/visitor-directory.js';
 import { VisitorSignals } from './visitors/visitor-signals.js';
+import { VisitorLocator } from './visitors/visitor-locator.js';
 
 type Request<A extends keyof typeof customerActions> = ActionRequest<typeof customerActions, A>;
 
@@ -22,6 +23,7 @@ export class CustomerActions {
     private readonly visitors: VisitorDirectory,
     private readonly visitorSignals: VisitorSignals,
     private readonly bans: BanActions,
+    private readonly locator: VisitorLocator,
   ) {}
 
   handlers(): ActionHandlers<typeof customerActions> {
@@ -57,7 +59,8 @@ export class CustomerActions {
       get_chat: (context, payload: Request<'get_chat'>) => this.chats.getChat(context, payload),
       leave_message: (context, payload: Request<'leave_message'>) => this.leaveMessage(context, payload),
       update_visit: async (context, payload: Request<'update_visit'>) => {
-        const visitor = await this.visitors.pageViewed(context.organizationId, context.actor.id, payload);
+        const location = await this.locator.locate(context.connection.clientAddress);
+        const visitor = await this.visitors.pageViewed(context.organizationId, context.actor.id, payload, location);
         this.visitorSignals.publish({ type: 'visitor_updated', organization_id: context.organizationId, visitor });
         return { visitor_id: visitor.visitor_id };
       },
@@ -92,7 +95,8 @@ export class CustomerActions {
             message: {
               text: message.text,
               ...(message.client_id === undefined ? {} : { client_id: message.client_id }),
-              attachments: message.attachments ?? [],
+              // A file is uploaded into a chat: the first message of a new one has none.
+              attachments: [],
             },
           }
         : {}),

@@ -21,6 +21,8 @@ export class RtmConnection {
     readonly rateLimit: FrameRateLimit,
     /** The upgrade request's `Origin` header: a browser page's origin; undefined for apps, bots and servers. */
     readonly origin?: string | undefined,
+    /** The client's address: the socket's peer, or the client a trusted proxy names (`TRUSTED_PROXIES`). */
+    readonly clientAddress?: string | undefined,
   ) {}
 
   get actor(): Actor | undefined {

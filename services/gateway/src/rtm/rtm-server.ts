@@ -1,3 +1,4 @@
+import type { GatewayConfig } from '../gateway-config.js';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, Server } from 'node:http';
@@ -13,6 +14,7 @@ import { FrameRateLimit } from './rate-limiter.js';
 import type { RtmConfig } from './rtm-config.js';
 import { RtmMetrics } from './rtm-metrics.js';
 import { RtmConnection, type RtmEndpoint } from './rtm-connection.js';
+import { ClientAddress } from './visitors/client-address.js';
 
 const ENDPOINTS = new Map<string, RtmEndpoint>([
   ['/v1/customer/rtm', 'customer'],
@@ -34,6 +36,8 @@ export class RtmServer implements OnApplicationBootstrap, BeforeApplicationShutd
   private wss: WebSocketServer | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private closing = false;
+  /** A socket's client address, for the visitor's location (`TRUSTED_PROXIES`). */
+  private readonly clientAddresses: ClientAddress;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -43,7 +47,9 @@ export class RtmServer implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly metrics: RtmMetrics,
     private readonly agentActions: AgentActions,
     @Inject(OriginChecks) private readonly origins: OriginChecks,
-  ) {}
+  ) {
+    this.clientAddresses = new ClientAddress((config as Partial<GatewayConfig>).TRUSTED_PROXIES ?? []);
+  }
 
   onApplicationBootstrap(): void {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: this.config.RTM_MAX_FRAME_BYTES });
@@ -82,10 +88,11 @@ export class RtmServer implements OnApplicationBootstrap, BeforeApplicationShutd
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 18\r\n\r\norigin_not_allowed');
       return;
     }
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, endpoint, request.headers.origin));
+    const clientAddress = this.clientAddresses.of(request);
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, endpoint, request.headers.origin, clientAddress));
   }
 
-  private accept(socket: WebSocket, endpoint: RtmEndpoint, origin: string | undefined): void {
+  private accept(socket: WebSocket, endpoint: RtmEndpoint, origin: string | undefined, clientAddress: string | undefined): void {
     const connection = new RtmConnection(
       randomUUID(),
       endpoint,
@@ -96,6 +103,7 @@ export class RtmServer implements OnApplicationBootstrap, BeforeApplicationShutd
         floodAllowance: this.config.RTM_RATE_LIMIT_CLOSE_AFTER,
       }),
       origin,
+      clientAddress,
     );
     this.registry.open(connection);
     this.metrics.connections.inc({ endpoint });

@@ -15,6 +15,7 @@ import { ConnectionRegistry } from './connection-registry.js';
 import { ConversationClient } from './conversation-client.js';
 import { CustomerActions } from './customer-actions.js';
 import { FrameDispatcher } from './frame-dispatcher.js';
+import { MessageFiles } from './files/message-files.js';
 import { PushDelivery } from './push/push-delivery.js';
 import { PushFanout } from './push/push-fanout.js';
 import { AgentPresenceReporter } from './routing/agent-presence-reporter.js';
@@ -29,6 +30,8 @@ import { TicketingClient } from './tickets/ticketing-client.js';
 import { TypingRelay } from './typing/typing-relay.js';
 import { VisitorDirectory } from './visitors/visitor-directory.js';
 import { VisitorSignals } from './visitors/visitor-signals.js';
+import { VisitorLocator } from './visitors/visitor-locator.js';
+import { CustomerProfiles } from './customers/customer-profiles.js';
 
 /**
  * The real-time protocol: WebSocket endpoints, token verification (the JWT secret only), the
@@ -53,12 +56,15 @@ import { VisitorSignals } from './visitors/visitor-signals.js';
     PushFanout,
     TypingRelay,
     VisitorDirectory,
+    VisitorLocator,
+    CustomerProfiles,
     VisitorSignals,
     RoutingClient,
     AgentPresenceReporter,
     RoutingSignalRelay,
     ChatCommands,
     TicketingClient,
+    MessageFiles,
     TicketActions,
     TicketPushFollower,
     SlaPushFollower,

@@ -22,6 +22,20 @@ export class TicketQueries {
     return { tickets: rows.map(rowToSummary), next_cursor: nextCursor };
   }
 
+  /** A customer's tickets, newest first, for the agents' view of the customer (`get_customer`); the subject is the preview. */
+  async ofCustomer(organizationId: string, customerId: string, limit: number) {
+    const rows = await this.db
+      .selectFrom('ticketing.tickets')
+      .selectAll()
+      .where('organization_id', '=', organizationId)
+      .where('requester_customer_id', '=', customerId)
+      .orderBy('created_at', 'desc')
+      .orderBy('ticket_id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(rowToSummary).map(({ ticket_id, reference, subject, status, created_at, updated_at }) => ({ ticket_id, reference, subject, status, created_at, updated_at }));
+  }
+
   async summary(organizationId: string, ticketId: string): Promise<TicketSummary> {
     const row = await getTicketRow(this.db, organizationId, ticketId);
     if (!row) throw refuse.ticketNotFound();

@@ -5,6 +5,7 @@ import { ApiError } from '@livedesk/service-kit';
 import { derivedId } from '../application/command-ids.js';
 import { Attachments } from '../attachments/attachments.js';
 import { callerKey } from './api-actor.js';
+import { readBody } from './read-body.js';
 
 /**
  * Files for replies, notes and tickets: uploaded as the raw request body (its Content-Type is the
@@ -57,19 +58,4 @@ export class AttachmentsController {
       .setHeader('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.ref.name)}`)
       .send(file.content);
   }
-}
-
-/** The raw body, refused past `limit` bytes without reading the rest into memory. */
-async function readBody(request: Request, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      request.destroy();
-      throw new ApiError('validation', `the file has more than the ${limit} bytes accepted`, 'attachment_too_large');
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
 }

@@ -38,6 +38,12 @@ export interface AttachmentsTable {
   sha256: string;
   storage_key: string;
   created_at: Generated<Date>;
+  /** Chat files only (migrations/2026-12-05-02-chat-files.ts): the chat, who uploaded it, an image's size. */
+  chat_id: string | null;
+  uploader_kind: 'customer' | 'agent' | null;
+  uploader_id: string | null;
+  width: number | null;
+  height: number | null;
 }
 
 export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'cancelled';

@@ -13,6 +13,7 @@ import { CommandError } from '@livedesk/messaging';
 import { CommandErrorFilter, CommandPayload } from '@livedesk/service-kit';
 import { TicketQueries } from '../application/ticket-queries.service.js';
 import { ConversationTickets } from '../conversations/conversation-tickets.js';
+import { ChatFiles } from '../files/chat-files.js';
 
 /**
  * The ticketing service's NATS commands (`<prefix>.cmd.ticketing.<name>`), in the `ticketing`
@@ -24,6 +25,7 @@ export class TicketingController {
   constructor(
     private readonly conversationTickets: ConversationTickets,
     private readonly queries: TicketQueries,
+    private readonly files: ChatFiles,
   ) {}
 
   @MessagePattern(ticketingPattern('create_from_chat'))
@@ -40,5 +42,17 @@ export class TicketingController {
   @MessagePattern(ticketingPattern('get'))
   async get(@CommandPayload(ticketingQueries.get.request) query: TicketingQuery<'get'>): Promise<TicketingQueryReply<'get'>> {
     return { ticket: await this.queries.summary(query.organization_id, query.ticket_id) };
+  }
+
+  @MessagePattern(ticketingPattern('chat_files'))
+  async chatFiles(@CommandPayload(ticketingQueries.chat_files.request) query: TicketingQuery<'chat_files'>): Promise<TicketingQueryReply<'chat_files'>> {
+    return { files: await this.files.resolve(query.organization_id, query.chat_id, query.uploader, query.file_ids) };
+  }
+
+  @MessagePattern(ticketingPattern('customer_tickets'))
+  async customerTickets(
+    @CommandPayload(ticketingQueries.customer_tickets.request) query: TicketingQuery<'customer_tickets'>,
+  ): Promise<TicketingQueryReply<'customer_tickets'>> {
+    return { tickets: await this.queries.ofCustomer(query.organization_id, query.customer_id, query.limit) };
   }
 }

@@ -5,6 +5,7 @@ import { NATS_CONNECTION } from '@livedesk/messaging';
 import { SERVICE_CONFIG, type ServiceConfig } from '@livedesk/service-kit';
 import { AgentProfiles } from '../agents/agent-profiles.js';
 import { ConversationClient } from '../conversation-client.js';
+import { MessageFiles } from '../files/message-files.js';
 import { evolveParticipants, ParticipantsCache, type ChatParticipants } from './chat-participants.js';
 import { ChatEventSequencer, type ChatEvent } from './chat-event-sequencer.js';
 import { EventFollower } from './event-follower.js';
@@ -37,6 +38,7 @@ export class PushFanout extends EventFollower {
     private readonly delivery: PushDelivery,
     private readonly conversations: ConversationClient,
     private readonly profiles: AgentProfiles,
+    private readonly files: MessageFiles,
   ) {
     super('conversation', nats, config);
   }
@@ -89,8 +91,9 @@ export class PushFanout extends EventFollower {
       sent: new Set<string>(origin === undefined ? [] : [`${origin}:incoming_event`]),
       payloadOf: async (push) => {
         if (push.action === 'incoming_chat') return { ...push.payload, chat: (await this.load(organizationId, chatId))?.chat };
-        if (push.to.kind === 'customer') return this.withAgentProfile(organizationId, push);
-        return push.payload;
+        const payload = push.action === 'incoming_event' ? { ...push.payload, event: this.files.withUrls(push.payload.event as ChatEventView) } : push.payload;
+        if (push.to.kind === 'customer') return this.withAgentProfile(organizationId, { ...push, payload });
+        return payload;
       },
     });
   }
