@@ -17,6 +17,7 @@ import { OpenApiController } from './http/openapi.controller.js';
 import { TicketsController } from './http/tickets.controller.js';
 import { migrateTicketing } from './read-model/migrate-ticketing.js';
 import { ticketingProviders } from './ticketing-providers.js';
+import { ChatTranscripts } from './transcripts/chat-transcripts.js';
 import { TicketingController } from './transport/ticketing.controller.js';
 
 /**
@@ -38,6 +39,7 @@ import { TicketingController } from './transport/ticketing.controller.js';
     ChatAccess,
     ConversationTickets,
     ConversationTicketsSubscription,
+    ChatTranscripts,
     InboundEmailHandler,
     InboundSmtpServer,
     OutboundMailer,

@@ -50,6 +50,7 @@ export class ConversationController {
   @MessagePattern(conversationPattern('leave_message')) leaveMessage(@Command('leave_message') c: ConversationCommand<'leave_message'>) { return this.command('leave_message', c); }
   @MessagePattern(conversationPattern('get')) get(@Query('get') q: ConversationQuery<'get'>) { return this.queries.get(q); }
   @MessagePattern(conversationPattern('list')) list(@Query('list') q: ConversationQuery<'list'>) { return this.queries.list(q); }
+  @MessagePattern(conversationPattern('search')) search(@Query('search') q: ConversationQuery<'search'>) { return this.queries.search(q); }
 
   private async command<N extends Exclude<ConversationCommandName, 'post_message'>>(name: N, wire: ConversationCommand<N>): Promise<ConversationCommandReply<N>> {
     const outcome = await this.commands.execute(name, wire);
