@@ -4,6 +4,7 @@ import { ConversationCommands } from './application/conversation-commands.servic
 import { ConversationQueries } from './application/conversation-queries.service.js';
 import { migrateReadModel } from './read-model/migrate-read-model.js';
 import { MessageSearchProjection } from './search/message-search-projection.js';
+import { SearchLanguageChanges } from './search/search-language-changes.js';
 import { SearchLanguages } from './search/search-languages.js';
 import { ConversationController } from './transport/conversation.controller.js';
 
@@ -17,6 +18,6 @@ import { ConversationController } from './transport/conversation.controller.js';
 @Module({
   imports: [EventStoreModule.forRoot({ relay: true })],
   controllers: [ConversationController],
-  providers: [...schemaMigrator(migrateReadModel), ConversationCommands, ConversationQueries, SearchLanguages, MessageSearchProjection],
+  providers: [...schemaMigrator(migrateReadModel), ConversationCommands, ConversationQueries, SearchLanguages, MessageSearchProjection, SearchLanguageChanges],
 })
 export class ConversationModule {}

@@ -63,6 +63,39 @@ export async function recordRating(db: QueryExecutorProvider, organizationId: st
     ON CONFLICT (chat_id) DO UPDATE SET score = excluded.score`.execute(db);
 }
 
+/**
+ * Re-splits the organization's indexed messages in `language` (its search language changed),
+ * newest first, in batches along the (organization, time) index; answers how many rows changed.
+ * Rows already in the language are left alone, so running it twice (two replicas, or once more
+ * for messages indexed while it ran) changes nothing more.
+ */
+export async function reindexOrganization(db: QueryExecutorProvider, organizationId: string, language: SearchLanguage, batch = 2000): Promise<number> {
+  let changed = 0;
+  let after: { at: Date; id: string } | undefined;
+  for (;;) {
+    const { rows } = await sql<{ posted_at: Date; event_id: string; changed: boolean }>`
+      WITH slice AS (
+        SELECT event_id, posted_at, language <> ${language}::regconfig AS stale
+          FROM conversation.search_messages
+         WHERE organization_id = ${organizationId}
+           ${after ? sql`AND (posted_at, event_id) < (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)` : sql``}
+         ORDER BY posted_at DESC, event_id DESC
+         LIMIT ${batch}
+      ), updated AS (
+        UPDATE conversation.search_messages m
+           SET language = ${language}::regconfig, words = to_tsvector(${language}::regconfig, m.text)
+          FROM slice WHERE m.event_id = slice.event_id AND slice.stale
+        RETURNING m.event_id
+      )
+      SELECT slice.posted_at, slice.event_id, slice.event_id IN (SELECT event_id FROM updated) AS changed
+        FROM slice ORDER BY slice.posted_at DESC, slice.event_id DESC`.execute(db);
+    changed += rows.filter((row) => row.changed).length;
+    const last = rows.at(-1);
+    if (!last || rows.length < batch) return changed;
+    after = { at: last.posted_at, id: last.event_id };
+  }
+}
+
 /** Empties the index (a rebuild starts with this). */
 export async function clearMessageSearch(db: QueryExecutorProvider): Promise<void> {
   await sql`TRUNCATE conversation.search_messages, conversation.search_ratings`.execute(db);

@@ -9,7 +9,7 @@ import { ConversationCommands } from '../application/conversation-commands.servi
 import { ConversationQueries } from '../application/conversation-queries.service.js';
 import { DomainError } from '../domain/index.js';
 import { migrateReadModel } from '../read-model/migrate-read-model.js';
-import { searchMessages, type SearchMessagesQuery } from '../read-model/message-search-table.js';
+import { reindexOrganization, searchMessages, type SearchMessagesQuery } from '../read-model/message-search-table.js';
 import { applyToSearchIndex, MESSAGE_SEARCH_CONSUMER, rebuildSearchIndex } from './message-search-index.js';
 
 const ORG = 'org-search';
@@ -185,5 +185,17 @@ describe('archive search (search_chats) over the message-search projection', () 
     expect(texts((await search(sue, { text: 'refunds', language: 'simple' })).hits)).toEqual(['I want refunds for the broken kettle']);
     languages.set(ORG, 'english');
     await rebuildSearchIndex(db, languageOf);
+  });
+
+  it("re-splits an organization's messages when its language changes, in batches, once", async () => {
+    expect(await reindexOrganization(db, ORG, 'simple', 3)).toBe(7);
+    expect(await reindexOrganization(db, ORG, 'simple', 3)).toBe(0);
+    expect((await search(sue, { text: 'refund', language: 'simple' })).hits).toEqual([]);
+    expect(texts((await search(sue, { text: 'refunds', language: 'simple' })).hits)).toEqual(['I want refunds for the broken kettle']);
+    // The other organization's rows are not touched.
+    const { rows } = await sql<{ language: string }>`SELECT language::text FROM conversation.search_messages WHERE organization_id = ${OTHER_ORG}`.execute(db);
+    expect(rows).toEqual([{ language: 'simple' }]);
+    expect(await reindexOrganization(db, ORG, 'english')).toBe(7);
+    expect(texts((await search(sue, { text: 'refund' })).hits)).toEqual(['We refunded the kettle today.', 'I want refunds for the broken kettle']);
   });
 });

@@ -19,6 +19,11 @@ export class SearchLanguages {
 
   constructor(private readonly client: CommandClient) {}
 
+  /** Forgets the organization's language: the next call asks the directory. */
+  forget(organizationId: string): void {
+    this.known.delete(organizationId);
+  }
+
   async of(organizationId: string): Promise<SearchLanguage> {
     const now = Date.now();
     const cached = this.known.get(organizationId);

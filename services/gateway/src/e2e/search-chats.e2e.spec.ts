@@ -83,6 +83,30 @@ describe('archive search (search_chats)', () => {
     expect((await sue.call('search_chats', { query: 'zeppelin', filters: { group_id: desk, status: 'active' } })).hits).toHaveLength(3);
   });
 
+  it("matches words in the organization's search language, and again after it changes", async () => {
+    const org = await system.createOrganization('Language');
+    const sue = await open('agent', (await system.createAgent(org.organization_id, { email: 'sue@language.test', role: 'supervisor' })).token);
+    const customer = await open('customer', await system.customerToken(org.organization_id));
+    await customer.call('start_chat', { message: { text: 'I was promised refunds twice', client_id: 'l-1' } });
+    await searchUntil(sue, { query: 'refunds' }, 1);
+    // `simple` (the default) does not stem: "refund" is another word.
+    expect((await sue.call('search_chats', { query: 'refund' })).hits).toEqual([]);
+    const patched = await fetch(`${system.gatewayUrl()}/v1/organizations/${org.organization_id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${system.adminToken}` },
+      body: JSON.stringify({ search_language: 'english' }),
+    });
+    expect(await patched.json()).toMatchObject({ search_language: 'english' });
+    const stemmed = await searchUntil(sue, { query: 'refund' }, 1);
+    expect(stemmed.hits[0].excerpt).toBe('I was promised refunds twice');
+    const unknown = await fetch(`${system.gatewayUrl()}/v1/organizations/${org.organization_id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${system.adminToken}` },
+      body: JSON.stringify({ search_language: 'klingon' }),
+    });
+    expect(unknown.status).toBe(422);
+  });
+
   it('pages with a cursor: every hit exactly once, in order', async () => {
     const org = await system.createOrganization('Pages');
     const sue = await open('agent', (await system.createAgent(org.organization_id, { email: 'sue@pages.test', role: 'supervisor' })).token);
