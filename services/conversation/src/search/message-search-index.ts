@@ -46,8 +46,9 @@ export async function applyToSearchIndex(trx: Transaction<EventStoreTables>, eve
  * order, with the current search languages; answers how many events it applied. Live
  * consumption may go on meanwhile: each event is applied once, by whichever comes first (the
  * consumer's positions, applyEvent), and a live event ahead of the replay waits for it.
+ * Answers undefined when `stopped` said so before the end (a service shutting down).
  */
-export async function rebuildSearchIndex(db: Kysely<EventStoreTables>, languageOf: LanguageOf): Promise<number> {
+export async function rebuildSearchIndex(db: Kysely<EventStoreTables>, languageOf: LanguageOf, stopped: () => boolean = () => false): Promise<number | undefined> {
   await db.transaction().execute(async (trx) => {
     await clearMessageSearch(trx);
     await resetConsumerPositions(trx, MESSAGE_SEARCH_CONSUMER);
@@ -55,6 +56,7 @@ export async function rebuildSearchIndex(db: Kysely<EventStoreTables>, languageO
   let after = START;
   let applied = 0;
   for (;;) {
+    if (stopped()) return undefined;
     const read = await readAll(db, { after, limit: 1000 });
     if (read.events.length === 0) {
       if (!read.heldBack) return applied;
