@@ -45,7 +45,13 @@ async function load(db: Kysely<any>): Promise<{ seconds: number; chats: number }
   const started = Date.now();
   const chats = Math.ceil(MESSAGES / MESSAGES_PER_CHAT);
   const vocabulary = Array.from({ length: VOCABULARY }, (_, i) => wordOf(i));
-  await sql`CREATE TEMPORARY TABLE vocabulary AS SELECT ${vocabulary}::text[] AS words`.execute(db);
+  // The service's indexes (the migration's), dropped for the load and made again after it from
+  // their own definitions: one index build is much faster than a million index insertions.
+  const { rows: indexes } = await sql<{ name: string; definition: string }>`
+    SELECT indexname AS name, indexdef AS definition FROM pg_indexes
+     WHERE schemaname = 'conversation' AND tablename IN ('chats', 'search_messages') AND indexname NOT LIKE '%_pkey'`.execute(db);
+  for (const index of indexes) await sql`DROP INDEX ${sql.id('conversation', index.name)}`.execute(db);
+  await sql`CREATE TABLE public.vocabulary AS SELECT ${vocabulary}::text[] AS words`.execute(db);
   // Organization 0 holds half of the chats (the big tenant every search below is made in).
   await sql`
     INSERT INTO conversation.chats (chat_id, organization_id, customer_id, group_id, channel, status, assigned_agent_id, agent_ids, page, started_at, updated_at, version)
@@ -77,6 +83,10 @@ async function load(db: Kysely<any>): Promise<{ seconds: number; chats: number }
   await sql`
     INSERT INTO conversation.search_ratings (chat_id, organization_id, score)
     SELECT chat_id, organization_id, 1 + (abs(hashtext(chat_id)) % 5) FROM conversation.chats WHERE status = 'resolved' AND abs(hashtext(chat_id)) % 3 = 0`.execute(db);
+  await db.connection().execute(async (connection) => {
+    await sql`SET maintenance_work_mem = '256MB'`.execute(connection);
+    for (const index of indexes) await sql.raw(index.definition).execute(connection);
+  });
   await sql`ANALYZE conversation.chats`.execute(db);
   await sql`ANALYZE conversation.search_messages`.execute(db);
   await sql`ANALYZE conversation.search_ratings`.execute(db);
