@@ -155,7 +155,7 @@ describe('archive search (search_chats) over the message-search projection', () 
       if (pages === 1) {
         // A newer message does not shift the pages still to read.
         at('2026-06-06T08:00:00.000Z');
-        await say(bob, chats.bob, 'Another kettle question came in');
+        await say(bob, chats.bob!, 'Another kettle question came in');
         await catchUp();
       }
     } while (cursor);
