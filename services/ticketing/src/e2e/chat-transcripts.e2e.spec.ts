@@ -117,7 +117,7 @@ describe('chat transcripts by email', () => {
         headers: { 'content-type': 'application/json', authorization: `Bearer ${system.adminToken}` },
         body: JSON.stringify(body),
       });
-    expect((await settings({ transcript_on_close: 'yes' })).status).toBe(422);
+    expect((await settings({ transcript_on_close: 'yes' })).status).toBe(400);
     const on = await settings({ transcript_on_close: true });
     expect(on.status).toBe(200);
     expect(await on.json()).toMatchObject({ transcript_on_close: true, search_language: 'simple' });
