@@ -14,7 +14,7 @@ export interface OrganizationsTable {
   welcome_message: string | null;
   business_hours: BusinessHours | null;
   widget_open_delay_seconds: number | null;
-  /** The archive search's text search configuration and the transcript at a chat's end (migrations/2026-12-05-10-search-and-transcripts.ts). */
+  /** The archive search's text search configuration and the transcript at a chat's end (migrations/2026-12-05-11-search-and-transcripts.ts). */
   search_language: Generated<SearchLanguage>;
   transcript_on_close: Generated<boolean>;
   created_at: Generated<Date>;
