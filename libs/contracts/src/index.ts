@@ -23,6 +23,7 @@ export { allEvents } from './all-events.js';
 export * from './actor.js';
 export * from './conversation/chat-view.js';
 export * from './conversation/commands.js';
+export * from './conversation/search.js';
 export * from './protocol/errors.js';
 export * from './domain-error.js';
 export * from './protocol/frames.js';

@@ -196,6 +196,43 @@ export interface CannedResponse {
   scope: 'shared' | 'personal';
 }
 
+/** What `search_chats` narrows its hits to: the time a message was posted (`from` inclusive, `to` exclusive, ISO 8601) and the chat's attributes. */
+export interface SearchFilters {
+  from?: string;
+  to?: string;
+  /** Chats this agent was ever assigned to. */
+  agent_id?: string;
+  group_id?: string;
+  /** Accepted, and ignored until chat tags are stored in the chats list. */
+  tag?: string;
+  status?: ChatSummary['status'];
+  /** The chat's CSAT score, 1–5. */
+  rating?: number;
+}
+
+/** One message or internal note `search_chats` found, newest first. */
+export interface SearchHit {
+  chat_id: string;
+  event_id: string;
+  /** The message's stream version: `get_chat` with `since_version: version - 1` starts at it. */
+  version: number;
+  message_id: string;
+  author: Author;
+  /** `agents`: an internal note, never shown to the customer. */
+  visibility: 'all' | 'agents';
+  /** The part of the text that matched, at most 500 characters. */
+  excerpt: string;
+  posted_at: string;
+  chat: {
+    customer_id: string;
+    group_id: string;
+    status: ChatSummary['status'];
+    assigned_agent_id: string | null;
+    started_at: string;
+    rating: number | null;
+  };
+}
+
 interface AboutChat {
   chat_id: string;
   version: number;
@@ -302,6 +339,8 @@ export interface CustomerActions {
   get_chat: Action<GetChatRequest, ChatPage>;
   update_visit: Action<{ url: string; title?: string; referrer?: string; time_zone?: string; language?: string }, { visitor_id: string }>;
   leave_message: Action<{ chat_id?: string; group_id?: string; email: string; name?: string; text: string }, VersionResponse>;
+  /** The chat's transcript by email (to `email`, else the customer identity's); `rate_limited` with `retry_after_ms` when asked too often. */
+  request_transcript: Action<ChatRef & { email?: string }, { chat_id: string; email: string }>;
 }
 
 /** Agent actions: request and success payloads. */
@@ -335,6 +374,8 @@ export interface AgentActions {
   ban_customer: Action<{ customer_id: string; seconds?: number; reason?: string }, CustomerBan>;
   unban_customer: Action<{ customer_id: string }, { customer_id: string; banned: false }>;
   get_customer: Action<{ customer_id: string }, CustomerProfile>;
+  /** Full-text archive search; page on with `cursor: next_cursor`. */
+  search_chats: Action<{ query?: string; filters?: SearchFilters; cursor?: string; limit?: number }, { hits: SearchHit[]; next_cursor: string | null }>;
 }
 
 /** What every client's action table has in common: login, get_chat and send_event. */

@@ -42,7 +42,13 @@ export class DirectoryQueriesController {
     const organization = await this.directory.getOrganization(query.organization_id);
     return {
       organization: organization
-        ? { organization_id: organization.id, default_group_id: organization.defaultGroupId, allowed_origins: organization.allowedOrigins }
+        ? {
+            organization_id: organization.id,
+            default_group_id: organization.defaultGroupId,
+            allowed_origins: organization.allowedOrigins,
+            search_language: organization.searchLanguage,
+            transcript_on_close: organization.transcriptOnClose,
+          }
         : null,
     };
   }

@@ -43,7 +43,13 @@ describe("the gateway's directory queries", () => {
 
   it("answers an organization's default group and allowed origins, and null for an unknown one", async () => {
     expect(await queries.organization({ organization_id: acme.organizationId })).toEqual({
-      organization: { organization_id: acme.organizationId, default_group_id: acme.defaultGroupId, allowed_origins: ['https://shop.example'] },
+      organization: {
+        organization_id: acme.organizationId,
+        default_group_id: acme.defaultGroupId,
+        allowed_origins: ['https://shop.example'],
+        search_language: 'simple',
+        transcript_on_close: false,
+      },
     });
     expect(await queries.organization({ organization_id: 'no-such-organization' })).toEqual({ organization: null });
   });

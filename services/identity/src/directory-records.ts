@@ -1,4 +1,4 @@
-import type { AgentKind, AgentRole, BusinessHours } from '@livedesk/contracts';
+import type { AgentKind, AgentRole, BusinessHours, SearchLanguage } from '@livedesk/contracts';
 import type { GroupRouting } from './directory-tables.js';
 
 /** What the directory answers and takes (directory.ts), in the application's terms. */
@@ -16,6 +16,10 @@ export interface Organization {
   welcomeMessage: string | null;
   businessHours: BusinessHours | null;
   widgetOpenDelaySeconds: number | null;
+  /** The archive search's text search configuration (a Postgres regconfig). */
+  searchLanguage: SearchLanguage;
+  /** The customer gets the transcript by email when a chat ends. */
+  transcriptOnClose: boolean;
   createdAt: Date;
 }
 
@@ -70,6 +74,8 @@ export interface OrganizationChanges {
   welcomeMessage?: string | null | undefined;
   businessHours?: BusinessHours | null | undefined;
   widgetOpenDelaySeconds?: number | null | undefined;
+  searchLanguage?: SearchLanguage | undefined;
+  transcriptOnClose?: boolean | undefined;
 }
 
 /** A change of an agent (`PATCH /v1/organizations/:id/agents/:agent_id`): the fields given replace the stored ones; null clears. */

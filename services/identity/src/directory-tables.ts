@@ -1,5 +1,5 @@
 import type { Generated } from 'kysely';
-import type { AgentKind, AgentRole, BusinessHours } from '@livedesk/contracts';
+import type { AgentKind, AgentRole, BusinessHours, SearchLanguage } from '@livedesk/contracts';
 
 /** The `directory` schema as Kysely sees it (migrations/2026-11-24-01-directory.ts). */
 export interface OrganizationsTable {
@@ -14,6 +14,9 @@ export interface OrganizationsTable {
   welcome_message: string | null;
   business_hours: BusinessHours | null;
   widget_open_delay_seconds: number | null;
+  /** The archive search's text search configuration and the transcript at a chat's end (migrations/2026-12-05-11-search-and-transcripts.ts). */
+  search_language: Generated<SearchLanguage>;
+  transcript_on_close: Generated<boolean>;
   created_at: Generated<Date>;
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sql, type ExpressionBuilder, type Kysely, type Transaction, type UpdateObject } from 'kysely';
-import { allEvents, streamId, type AgentKind, type AgentRole, type BusinessHours } from '@livedesk/contracts';
+import { allEvents, streamId, type AgentKind, type AgentRole, type BusinessHours, type SearchLanguage } from '@livedesk/contracts';
 import { append, AppendNotifier } from '@livedesk/event-store';
 import { normalizeEmail } from './normalize-email.js';
 import { createApiKey } from './api-keys.js';
@@ -170,6 +170,8 @@ export class Directory {
     // jsonb: written as JSON text (node-postgres would send a bare array as a Postgres array).
     if (changes.businessHours !== undefined) set.business_hours = changes.businessHours === null ? null : sql<BusinessHours>`${JSON.stringify(changes.businessHours)}::jsonb`;
     if (changes.widgetOpenDelaySeconds !== undefined) set.widget_open_delay_seconds = changes.widgetOpenDelaySeconds;
+    if (changes.searchLanguage !== undefined) set.search_language = changes.searchLanguage;
+    if (changes.transcriptOnClose !== undefined) set.transcript_on_close = changes.transcriptOnClose;
     if (Object.keys(set).length === 0) return this.getOrganization(organizationId);
     const row = await this.db
       .updateTable('directory.organizations')
@@ -456,6 +458,8 @@ const ORGANIZATION_COLUMNS = [
   'welcome_message',
   'business_hours',
   'widget_open_delay_seconds',
+  'search_language',
+  'transcript_on_close',
   'created_at',
 ] as const;
 
@@ -469,6 +473,8 @@ function organizationOf(row: {
   welcome_message: string | null;
   business_hours: BusinessHours | null;
   widget_open_delay_seconds: number | null;
+  search_language: SearchLanguage;
+  transcript_on_close: boolean;
   created_at: Date;
 }): Organization {
   return {
@@ -481,6 +487,8 @@ function organizationOf(row: {
     welcomeMessage: row.welcome_message,
     businessHours: row.business_hours,
     widgetOpenDelaySeconds: row.widget_open_delay_seconds,
+    searchLanguage: row.search_language,
+    transcriptOnClose: row.transcript_on_close,
     createdAt: row.created_at,
   };
 }

@@ -8,6 +8,7 @@ import * as widgetProfile20261205 from './migrations/2026-12-05-03-widget-profil
 import * as directoryEvents20261205 from './migrations/2026-12-05-10-directory-events.js';
 import * as tagsAndBans20261205 from './migrations/2026-12-05-04-tags-and-bans.js';
 import * as customerFields20261205 from './migrations/2026-12-05-04-customer-fields.js';
+import * as searchAndTranscripts20261205 from './migrations/2026-12-05-11-search-and-transcripts.js';
 
 /**
  * Brings the `directory` schema (organizations, groups, agents, customers, canned responses) up
@@ -27,6 +28,7 @@ export async function migrateDirectory(db: Kysely<any>): Promise<void> {
       '2026-12-05-10-directory-events': directoryEvents20261205,
       '2026-12-05-04-tags-and-bans': tagsAndBans20261205,
       '2026-12-05-04-customer-fields': customerFields20261205,
+      '2026-12-05-11-search-and-transcripts': searchAndTranscripts20261205,
     },
   });
 }

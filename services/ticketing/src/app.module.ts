@@ -21,6 +21,7 @@ import { buildOpenApiDocument } from './http/openapi-document.js';
 import { TicketsController } from './http/tickets.controller.js';
 import { migrateTicketing } from './read-model/migrate-ticketing.js';
 import { ticketingProviders } from './ticketing-providers.js';
+import { ChatTranscripts } from './transcripts/chat-transcripts.js';
 import { TicketingController } from './transport/ticketing.controller.js';
 
 /**
@@ -51,6 +52,7 @@ import { TicketingController } from './transport/ticketing.controller.js';
     ChatFiles,
     ConversationTickets,
     ConversationTicketsSubscription,
+    ChatTranscripts,
     InboundEmailHandler,
     InboundSmtpServer,
     OutboundMailer,

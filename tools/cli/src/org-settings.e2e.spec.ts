@@ -37,6 +37,18 @@ describe('livedesk org get and set', () => {
     expect(JSON.parse(cleared.stdout).allowed_origins).toEqual([]);
   });
 
+  it("sets the archive search's language and the transcript at a chat's end, and refuses an unknown language", async () => {
+    const { organization_id: org } = await system.createOrganization('CLI search');
+    const set = await livedesk(['org', 'set', '--org', org, '--search-language', 'german', '--transcript-on-close'], env);
+    expect(set).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(set.stdout)).toMatchObject({ search_language: 'german', transcript_on_close: true });
+    const off = await livedesk(['org', 'set', '--org', org, '--no-transcript-on-close'], env);
+    expect(JSON.parse(off.stdout)).toMatchObject({ search_language: 'german', transcript_on_close: false });
+    const unknown = await livedesk(['org', 'set', '--org', org, '--search-language', 'klingon'], env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^livedesk: validation: .*search_language/);
+  });
+
   it('reports an origin that is not one, and an unknown organization', async () => {
     const { organization_id: org } = await system.createOrganization('CLI refusals');
     const invalid = await livedesk(['org', 'set', '--org', org, '--allowed-origin', 'https://shop.example/widget'], env);

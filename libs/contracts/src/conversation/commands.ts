@@ -3,6 +3,7 @@ import { Actor, AgentKind } from '../actor.js';
 import { AttachmentRef, Id, SafeString } from '../common.js';
 import { CHAT_PAGE_DEFAULT_EVENTS, ChatEventView, ChatPage, ChatPageLimit, ChatStatus, ChatSummary } from './chat-view.js';
 import { Channel, GoalValue, MESSAGE_TEXT_MAX_CHARS, PageContext, Priority, conversationEvents } from './events.js';
+import { SEARCH_PAGE_DEFAULT_HITS, SEARCH_PAGE_MAX_HITS, SEARCH_QUERY_MAX_CHARS, SearchFilters, SearchPage } from './search.js';
 
 /**
  * Commands to the conversation service, over NATS request/reply on
@@ -130,6 +131,22 @@ export const conversationQueries = {
   customer_chats: {
     request: z.object({ organization_id: Id, actor: Actor, customer_id: Id, limit: z.number().int().min(1).max(50).default(20) }),
     reply: z.object({ chats: z.array(ChatSummary.extend({ preview: SafeString.nullable() })) }),
+  },
+  /**
+   * `search_chats`: the messages and internal notes of the organization's chats the actor may
+   * read (agents only), newest first, matching the words of `query` (all of them; "quoted
+   * phrases", `or` and `-word` as in web searches) in the organization's `search_language`.
+   */
+  search: {
+    request: z.object({
+      organization_id: Id,
+      actor: Actor,
+      query: SafeString.min(1).max(SEARCH_QUERY_MAX_CHARS).optional(),
+      filters: SearchFilters.optional(),
+      cursor: SafeString.max(256).optional(),
+      limit: z.number().int().min(1).max(SEARCH_PAGE_MAX_HITS).default(SEARCH_PAGE_DEFAULT_HITS),
+    }),
+    reply: SearchPage,
   },
 } as const;
 

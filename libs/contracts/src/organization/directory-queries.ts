@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AgentKind, AgentRole } from '../actor.js';
 import { Id, SafeString, Timestamp } from '../common.js';
+import { SearchLanguage } from '../conversation/search.js';
 
 const OrganizationId = { organization_id: Id };
 
@@ -40,11 +41,23 @@ const DirectoryAgent = z.object({
  * unknown id (or one of another organization) answers null, never an error.
  */
 export const directoryQueries = {
-  /** The organization's default group (chats that name none) and `allowed_origins`. */
+  /**
+   * The organization's default group (chats that name none), `allowed_origins`, the archive
+   * search's language (conversation) and whether chats end with a transcript by email (ticketing).
+   */
   organization: {
     request: z.object({ ...OrganizationId }),
     reply: z.object({
-      organization: z.object({ organization_id: Id, default_group_id: Id, allowed_origins: z.array(SafeString) }).nullable(),
+      organization: z
+        .object({
+          organization_id: Id,
+          default_group_id: Id,
+          allowed_origins: z.array(SafeString),
+          // Defaults: an identity service older than these settings answers without them.
+          search_language: SearchLanguage.default('simple'),
+          transcript_on_close: z.boolean().default(false),
+        })
+        .nullable(),
     }),
   },
   group: {

@@ -7,6 +7,7 @@ import { Channel, GoalValue, MESSAGE_TEXT_MAX_CHARS, PageContext, Priority } fro
 import { RoutingStatus } from '../agent/events.js';
 import { CustomerBan } from '../customer/ban-commands.js';
 import { BanReason, MAX_BAN_SECONDS } from '../customer/events.js';
+import { SEARCH_PAGE_DEFAULT_HITS, SEARCH_PAGE_MAX_HITS, SEARCH_QUERY_MAX_CHARS, SearchFilters, SearchPage } from '../conversation/search.js';
 
 /**
  * The actions of docs/protocol.md: for each, the request payload and the success payload. The
@@ -238,6 +239,12 @@ export const customerActions = {
     summary:
       'When no agent can take the chat: leaves a message, which becomes a ticket. Ends the queued chat given, or opens one for it; the chat counts as missed (no_agents).',
   },
+  request_transcript: {
+    request: z.object({ ...ChatRef, email: z.email().max(320).optional() }).strict(),
+    response: z.object({ chat_id: Id, email: SafeString }),
+    summary:
+      "Emails the chat's transcript (its messages in order, never the agents' internal notes) to email, or to the email of the customer's signed identity when absent (refused as validation when there is none). Only the customer's own chats (another chat answers not_found); at most 3 per chat an hour and 10 per customer a day, then rate_limited.",
+  },
 } as const satisfies Record<string, ActionContract>;
 
 export const agentActions = {
@@ -395,6 +402,18 @@ export const agentActions = {
     request: z.object({ customer_id: Id }).strict(),
     response: z.object({ customer_id: Id, banned: z.literal(false) }),
     summary: 'Supervisors and admins: lifts the ban of a customer of the organization; a customer with no ban in force stays as they are.',
+  },
+  search_chats: {
+    request: z
+      .object({
+        query: SafeString.min(1).max(SEARCH_QUERY_MAX_CHARS).optional(),
+        filters: SearchFilters.optional(),
+        cursor: SafeString.max(256).optional(),
+        limit: z.number().int().min(1).max(SEARCH_PAGE_MAX_HITS).optional(),
+      })
+      .strict(),
+    response: SearchPage,
+    summary: `Full-text archive search over the messages and internal notes of the organization's chats the agent may read (supervisors: all; agents: the chats they were ever assigned to and the queued ones), newest first. query matches all its words in the organization's search_language ("quoted phrase", or, -word as in web searches); without it, the filters alone. A page holds at most limit hits (default ${SEARCH_PAGE_DEFAULT_HITS}, at most ${SEARCH_PAGE_MAX_HITS}); ask again with cursor = next_cursor for the next.`,
   },
 } as const satisfies Record<string, ActionContract>;
 

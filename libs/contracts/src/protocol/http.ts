@@ -3,6 +3,7 @@ import { AgentKind, AgentRole } from '../actor.js';
 import { Id, SafeString, Timestamp } from '../common.js';
 import { BusinessHours } from '../organization/business-hours.js';
 import { TagName } from '../organization/events.js';
+import { SearchLanguage } from '../conversation/search.js';
 import { AllowedOrigins } from './allowed-origin.js';
 import { AvatarUrl, DisplayName } from './agent-profile.js';
 
@@ -66,6 +67,10 @@ export const OrganizationSettings = z.object({
   welcome_message: SafeString.nullable(),
   business_hours: BusinessHours.nullable().describe('Null: always open.'),
   widget_open_delay_seconds: z.number().int().nonnegative().nullable(),
+  search_language: SearchLanguage.describe(
+    "The archive search's text search configuration (search_chats): how words are split and stemmed. A change applies to the messages indexed after it and to every query; the search index's rebuild re-indexes the older ones.",
+  ),
+  transcript_on_close: z.boolean().describe("The customer gets the chat's transcript by email when the chat ends (resolved or closed), if their identity has an email."),
   created_at: Timestamp,
 });
 
@@ -82,10 +87,13 @@ export const UpdateOrganizationRequest = z
     welcome_message: WelcomeMessage.nullable().optional(),
     business_hours: BusinessHours.nullable().optional().describe('Null: always open.'),
     widget_open_delay_seconds: WidgetOpenDelaySeconds.nullable().optional(),
+    search_language: SearchLanguage.optional(),
+    transcript_on_close: z.boolean().optional(),
   })
   .strict()
   .refine((request) => Object.values(request).some((value) => value !== undefined), {
-    message: 'nothing to change: give name, allowed_origins, welcome_message, business_hours or widget_open_delay_seconds',
+    message:
+      'nothing to change: give name, allowed_origins, welcome_message, business_hours, widget_open_delay_seconds, search_language or transcript_on_close',
   });
 
 /**

@@ -26,6 +26,26 @@ export const ticketingCommands = {
     }),
     reply: z.object({ ticket_id: Id, reference: SafeString, version: z.number().int().positive(), duplicate: z.boolean() }),
   },
+  /**
+   * `request_transcript` of docs/protocol.md: the chat's transcript (messages only, never the
+   * internal notes) by email, through the outbox of outbound email. Only the chat's own customer;
+   * any other chat answers `not_found`. Over the limits the answer is `rate_limited` with the
+   * wait, not an error, so that the wait reaches the client.
+   */
+  send_transcript: {
+    request: z.object({
+      command_id: z.uuid(),
+      organization_id: Id,
+      actor: Actor,
+      chat_id: Id,
+      email: z.email().max(320),
+      expires_at: z.number().int().positive().optional(),
+    }),
+    reply: z.discriminatedUnion('outcome', [
+      z.object({ outcome: z.literal('queued'), delivery_id: z.uuid(), duplicate: z.boolean() }),
+      z.object({ outcome: z.literal('rate_limited'), retry_after_ms: z.number().int().positive() }),
+    ]),
+  },
 } as const;
 
 export const ticketingQueries = {

@@ -39,7 +39,7 @@ describe('conversation commands against the real event store', () => {
     await migrateReadModel(db);
     store = new EventStore(db);
     replicas = [new ConversationCommands(store, db, systemClock), new ConversationCommands(store, db, systemClock)];
-    queries = new ConversationQueries(store, db);
+    queries = new ConversationQueries(store, db, { of: async () => 'simple' });
   });
 
   afterAll(async () => {

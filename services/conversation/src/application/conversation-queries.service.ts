@@ -11,6 +11,8 @@ import { EventStore } from '@livedesk/event-store';
 import { DATABASE, EVENT_STORE } from '@livedesk/service-kit';
 import { canRead, DomainError, forAudience, toChatSummary } from '../domain/index.js';
 import { listChats, rowToSummary, type ReadModelTables } from '../read-model/chats-table.js';
+import { searchMessages } from '../read-model/message-search-table.js';
+import { SearchLanguages } from '../search/search-languages.js';
 import { chatEventPage, type ChatEventPage } from './chat-event-page.js';
 import { ConversationCache } from './conversation-cache.js';
 import { conversationStreamId, emptyConversation, foldConversation, type LoadedConversation } from './conversation-stream.js';
@@ -24,6 +26,8 @@ export class ConversationQueries {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(DATABASE) private readonly db: Kysely<ReadModelTables>,
+    /** The organizations' search languages (a `SearchLanguages`). */
+    @Inject(SearchLanguages) private readonly languages: Pick<SearchLanguages, 'of'>,
   ) {}
 
   /**
@@ -125,6 +129,28 @@ export class ConversationQueries {
     const text = (message?.data as { text?: unknown } | undefined)?.text;
     if (typeof text !== 'string') return null;
     return text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS - 1)}\u2026` : text;
+  }
+
+  /**
+   * `search_chats`: agents only (a customer never searches, so internal notes never reach
+   * one); the words are parsed in the organization's search language, the language the
+   * messages were indexed with (docs/protocol.md, search_chats).
+   */
+  async search(query: ConversationQuery<'search'>): Promise<ConversationQueryReply<'search'>> {
+    if (query.actor.kind === 'customer') {
+      throw new DomainError('authorization', 'agents_only', 'searching chats is for agents');
+    }
+    const language = query.query === undefined ? 'simple' : await this.languages.of(query.organization_id);
+    const { hits, nextCursor } = await searchMessages(this.db, {
+      organizationId: query.organization_id,
+      actor: query.actor,
+      ...(query.query === undefined ? {} : { text: query.query }),
+      language,
+      ...(query.filters ? { filters: query.filters } : {}),
+      ...(query.cursor ? { cursor: query.cursor } : {}),
+      limit: query.limit,
+    });
+    return { hits, next_cursor: nextCursor };
   }
 }
 

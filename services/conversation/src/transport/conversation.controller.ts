@@ -52,6 +52,7 @@ export class ConversationController {
   @MessagePattern(conversationPattern('get')) get(@Query('get') q: ConversationQuery<'get'>) { return this.queries.get(q); }
   @MessagePattern(conversationPattern('list')) list(@Query('list') q: ConversationQuery<'list'>) { return this.queries.list(q); }
   @MessagePattern(conversationPattern('customer_chats')) customerChats(@Query('customer_chats') q: ConversationQuery<'customer_chats'>) { return this.queries.customerChats(q); }
+  @MessagePattern(conversationPattern('search')) search(@Query('search') q: ConversationQuery<'search'>) { return this.queries.search(q); }
 
   /** A tag put on or taken off: the reply holds the chat's tags after it. */
   private async tagCommand(name: 'add_tag' | 'remove_tag', wire: ConversationCommand<'add_tag'>): Promise<ConversationCommandReply<'add_tag'>> {

@@ -81,6 +81,8 @@ describe('allowed origins: organization settings and sockets', () => {
           welcome_message: null,
           business_hours: null,
           widget_open_delay_seconds: null,
+          search_language: 'simple',
+          transcript_on_close: false,
           created_at: expect.any(String),
         },
       });

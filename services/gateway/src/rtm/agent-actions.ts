@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { ActionRequest, agentActions, TransferTarget } from '@livedesk/contracts';
+import { SEARCH_PAGE_DEFAULT_HITS, type ActionRequest, type agentActions, type TransferTarget } from '@livedesk/contracts';
 import { DirectoryClient } from '../directory/directory-client.js';
 import type { AgentPrincipal } from '@livedesk/auth';
 import type { ActionContext, ActionHandlers } from './action-context.js';
@@ -82,6 +82,15 @@ export class AgentActions {
       list_agents: (context, payload: Request<'list_agents'>) => this.team.listAgents(context, payload),
       list_groups: (context) => this.team.listGroups(context),
       get_customer: (context, payload: Request<'get_customer'>) => this.customers.get(context, payload.customer_id),
+      search_chats: (context, payload: Request<'search_chats'>) =>
+        this.conversations.query('search', {
+          organization_id: context.organizationId,
+          actor: context.actor,
+          ...(payload.query === undefined ? {} : { query: payload.query }),
+          ...(payload.filters === undefined ? {} : { filters: payload.filters }),
+          ...(payload.cursor === undefined ? {} : { cursor: payload.cursor }),
+          limit: payload.limit ?? SEARCH_PAGE_DEFAULT_HITS,
+        }),
       set_routing_status: async (context, payload: Request<'set_routing_status'>) => {
         const principal = context.principal as AgentPrincipal;
         const status = await this.routing.setStatus(principal, payload.status, 'agent');

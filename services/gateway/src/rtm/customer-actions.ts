@@ -6,6 +6,7 @@ import type { ActionContext, ActionHandlers } from './action-context.js';
 import { BanActions } from './bans/ban-actions.js';
 import { ChatCommands } from './chat-commands.js';
 import { ConversationClient } from './conversation-client.js';
+import { TicketActions } from './tickets/ticket-actions.js';
 import { RtmError } from './to-protocol-error.js';
 import { VisitorDirectory } from './visitors/visitor-directory.js';
 import { VisitorSignals } from './visitors/visitor-signals.js';
@@ -24,6 +25,7 @@ export class CustomerActions {
     private readonly visitorSignals: VisitorSignals,
     private readonly bans: BanActions,
     private readonly locator: VisitorLocator,
+    private readonly tickets: TicketActions,
   ) {}
 
   handlers(): ActionHandlers<typeof customerActions> {
@@ -58,6 +60,7 @@ export class CustomerActions {
       list_chats: (context, payload: Request<'list_chats'>) => this.chats.listChats(context, payload),
       get_chat: (context, payload: Request<'get_chat'>) => this.chats.getChat(context, payload),
       leave_message: (context, payload: Request<'leave_message'>) => this.leaveMessage(context, payload),
+      request_transcript: (context, payload: Request<'request_transcript'>) => this.tickets.requestTranscript(context, payload),
       update_visit: async (context, payload: Request<'update_visit'>) => {
         const location = await this.locator.locate(context.connection.clientAddress);
         const visitor = await this.visitors.pageViewed(context.organizationId, context.actor.id, payload, location);

@@ -48,6 +48,8 @@ export class OrganizationSettingsController {
       welcomeMessage: request.welcome_message,
       businessHours: request.business_hours,
       widgetOpenDelaySeconds: request.widget_open_delay_seconds,
+      searchLanguage: request.search_language,
+      transcriptOnClose: request.transcript_on_close,
     });
     if (!organization) throw unknownOrganization(organizationId);
     this.signals.organizationChanged({ organization_id: organizationId });
@@ -65,6 +67,8 @@ function settingsOf(organization: Organization): z.infer<typeof OrganizationSett
     welcome_message: organization.welcomeMessage,
     business_hours: organization.businessHours,
     widget_open_delay_seconds: organization.widgetOpenDelaySeconds,
+    search_language: organization.searchLanguage,
+    transcript_on_close: organization.transcriptOnClose,
     created_at: organization.createdAt.toISOString(),
   };
 }

@@ -7,6 +7,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { NATS_CONNECTION } from '@livedesk/messaging';
 import { DATABASE, SERVICE_CONFIG, type ServiceConfig } from '@livedesk/service-kit';
 import { PinoLogger } from 'nestjs-pino';
+import { ChatTranscripts } from '../transcripts/chat-transcripts.js';
 import { ConversationTickets } from './conversation-tickets.js';
 
 /** The durable consumer (and position owner) shared by the ticketing replicas. */
@@ -17,6 +18,7 @@ export const CONVERSATION_TICKETS_CONSUMER = 'ticketing-conversations';
  * reaches one replica, in stream order, and its position is stored once handled. The ticket a
  * handler creates has an id and event ids derived from the conversation event, so handling an
  * event twice (a crash between the ticket's commit and the position's) creates nothing twice.
+ * The end of a chat may also send its transcript (ChatTranscripts), likewise once.
  */
 @Injectable()
 export class ConversationTicketsSubscription implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -27,6 +29,7 @@ export class ConversationTicketsSubscription implements OnApplicationBootstrap, 
     @Inject(NATS_CONNECTION) private readonly nats: NatsConnection,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
     tickets: ConversationTickets,
+    transcripts: ChatTranscripts,
     logger: PinoLogger,
   ) {
     logger.setContext('ConversationTicketsSubscription');
@@ -36,7 +39,11 @@ export class ConversationTicketsSubscription implements OnApplicationBootstrap, 
       streamName: config.LIVEDESK_EVENTS_STREAM,
       consumer: CONVERSATION_TICKETS_CONSUMER,
       filterSubject: eventSubjectWildcard(config.LIVEDESK_SUBJECT_PREFIX, 'conversation'),
-      handler: (event) => tickets.handle(event),
+      // Both are idempotent by the event's id: a retry after the second failed repeats nothing the first did.
+      handler: async (event) => {
+        await tickets.handle(event);
+        await transcripts.handle(event);
+      },
       logger: logger.logger,
     });
   }

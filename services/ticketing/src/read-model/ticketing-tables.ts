@@ -51,7 +51,10 @@ export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'cancel
 export interface OutboundEmailsTable {
   delivery_id: string;
   organization_id: string;
-  ticket_id: string;
+  /** Null for a chat's transcript (migrations/2026-12-05-10-transcripts.ts). */
+  ticket_id: string | null;
+  conversation_id: Generated<string | null>;
+  customer_id: Generated<string | null>;
   event_id: string;
   kind: string;
   to_address: string;

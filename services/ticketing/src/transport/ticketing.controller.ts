@@ -14,6 +14,7 @@ import { CommandErrorFilter, CommandPayload } from '@livedesk/service-kit';
 import { TicketQueries } from '../application/ticket-queries.service.js';
 import { ConversationTickets } from '../conversations/conversation-tickets.js';
 import { ChatFiles } from '../files/chat-files.js';
+import { ChatTranscripts } from '../transcripts/chat-transcripts.js';
 
 /**
  * The ticketing service's NATS commands (`<prefix>.cmd.ticketing.<name>`), in the `ticketing`
@@ -26,6 +27,7 @@ export class TicketingController {
     private readonly conversationTickets: ConversationTickets,
     private readonly queries: TicketQueries,
     private readonly files: ChatFiles,
+    private readonly transcripts: ChatTranscripts,
   ) {}
 
   @MessagePattern(ticketingPattern('create_from_chat'))
@@ -37,6 +39,16 @@ export class TicketingController {
     }
     const outcome = await this.conversationTickets.fromChat(wire);
     return { ticket_id: outcome.ticket.ticketId, reference: outcome.ticket.reference, version: outcome.ticket.version, duplicate: outcome.duplicate };
+  }
+
+  @MessagePattern(ticketingPattern('send_transcript'))
+  async sendTranscript(
+    @CommandPayload(ticketingCommands.send_transcript.request) wire: TicketingCommand<'send_transcript'>,
+  ): Promise<TicketingCommandReply<'send_transcript'>> {
+    if (wire.expires_at !== undefined && Date.now() > wire.expires_at) {
+      throw new CommandError('unavailable', 'the command waited longer than its caller and was not applied', 'expired');
+    }
+    return this.transcripts.request(wire);
   }
 
   @MessagePattern(ticketingPattern('get'))

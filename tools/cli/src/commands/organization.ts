@@ -12,6 +12,8 @@ type Changes = {
   welcome_message?: string | null;
   business_hours?: unknown;
   widget_open_delay_seconds?: number | null;
+  search_language?: string;
+  transcript_on_close?: boolean;
 };
 
 interface SetOptions {
@@ -26,6 +28,9 @@ interface SetOptions {
   openDelay?: number;
   /** false with --no-auto-open (commander's negated option; true otherwise). */
   autoOpen?: boolean;
+  searchLanguage?: string;
+  /** true with --transcript-on-close, false with --no-transcript-on-close, else unset. */
+  transcriptOnClose?: boolean;
 }
 
 /** Two options that set one field two ways: at most one of them. */
@@ -38,7 +43,8 @@ function oneOf(options: SetOptions, a: keyof SetOptions, b: keyof SetOptions, na
  * `livedesk org get --org <id>`,
  * `livedesk org set --org <id> [--name <name>] [--allowed-origin <origin>...] [--clear-allowed-origins]
  *   [--welcome-message <text> | --clear-welcome-message] [--business-hours <json> | --always-open]
- *   [--open-delay <seconds> | --no-auto-open]`.
+ *   [--open-delay <seconds> | --no-auto-open] [--search-language <config>]
+ *   [--transcript-on-close | --no-transcript-on-close]`.
  */
 export function addOrganizationCommands(program: Command, context: CommandContext): void {
   const org = program.command('org').description('organizations');
@@ -75,6 +81,9 @@ export function addOrganizationCommands(program: Command, context: CommandContex
     .option('--always-open', 'no business hours: the widget always takes chats')
     .option('--open-delay <seconds>', 'the widget opens by itself this many seconds after a page loads', nonNegativeInteger)
     .option('--no-auto-open', 'the widget never opens by itself')
+    .option('--search-language <config>', 'the archive search\'s text search configuration: simple (default), english, german, french, …')
+    .option('--transcript-on-close', "email the chat's transcript to the customer when a chat ends")
+    .option('--no-transcript-on-close', 'no transcript when a chat ends (customers may still ask for one)')
     .action(async (options: SetOptions, command: Command) => {
       if (options.clearAllowedOrigins && options.allowedOrigin !== undefined) {
         throw new CliError('validation', 'give --allowed-origin or --clear-allowed-origins, not both');
@@ -93,6 +102,8 @@ export function addOrganizationCommands(program: Command, context: CommandContex
         ...(options.alwaysOpen ? { business_hours: null } : {}),
         ...(options.openDelay === undefined ? {} : { widget_open_delay_seconds: options.openDelay }),
         ...(noAutoOpen ? { widget_open_delay_seconds: null } : {}),
+        ...(options.searchLanguage === undefined ? {} : { search_language: options.searchLanguage }),
+        ...(options.transcriptOnClose === undefined ? {} : { transcript_on_close: options.transcriptOnClose }),
       };
       context.print(await clientOf(command).request('PATCH', `v1/organizations/${encodeURIComponent(options.org)}`, body));
     });

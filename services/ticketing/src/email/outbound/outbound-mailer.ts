@@ -21,7 +21,8 @@ const BATCH = 10;
  * a growing delay, and to `failed` after `OUTBOUND_EMAIL_MAX_ATTEMPTS`. The one window no
  * database closes — the relay accepted, the process died before `sent` was stored — resends
  * after the lease with the same Message-ID, which receiving mail systems treat as the same
- * message. A delivery whose ticket became spam is `cancelled`, never sent.
+ * message. A delivery whose ticket became spam is `cancelled`, never sent. Chat transcripts
+ * (transcripts/chat-transcripts.ts) go the same way, with no ticket.
  */
 @Injectable()
 export class OutboundMailer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -91,7 +92,10 @@ export class OutboundMailer implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async send(delivery: Delivery): Promise<void> {
-    const ticket = await this.db.selectFrom('ticketing.tickets').select('status').where('ticket_id', '=', delivery.ticket_id).executeTakeFirst();
+    const ticket =
+      delivery.ticket_id === null
+        ? undefined
+        : await this.db.selectFrom('ticketing.tickets').select('status').where('ticket_id', '=', delivery.ticket_id).executeTakeFirst();
     if (ticket?.status === 'spam') {
       await this.finish(delivery, { status: 'cancelled', last_error: 'the ticket is spam' });
       return;
@@ -111,7 +115,8 @@ export class OutboundMailer implements OnApplicationBootstrap, OnApplicationShut
           ...(delivery.auto_submitted ? { 'Auto-Submitted': 'auto-replied' } : {}),
           // Exchange's and others' out-of-office replies stay quiet for these.
           'X-Auto-Response-Suppress': 'OOF, AutoReply',
-          'X-Livedesk-Ticket': delivery.ticket_id,
+          ...(delivery.ticket_id === null ? {} : { 'X-Livedesk-Ticket': delivery.ticket_id }),
+          ...(delivery.conversation_id === null ? {} : { 'X-Livedesk-Chat': delivery.conversation_id }),
         },
         attachments: files.flatMap((file) => (file ? [{ filename: file.ref.name, contentType: file.ref.content_type, content: file.content }] : [])),
       });
