@@ -25,7 +25,13 @@ export class DirectoryQueriesController {
     const organization = await this.directory.getOrganization(query.organization_id);
     return {
       organization: organization
-        ? { organization_id: organization.id, default_group_id: organization.defaultGroupId, allowed_origins: organization.allowedOrigins }
+        ? {
+            organization_id: organization.id,
+            default_group_id: organization.defaultGroupId,
+            allowed_origins: organization.allowedOrigins,
+            business_hours: organization.businessHours,
+            chat_inactivity_seconds: organization.chatInactivitySeconds,
+          }
         : null,
     };
   }

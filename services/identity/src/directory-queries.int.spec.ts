@@ -38,9 +38,15 @@ describe("the gateway's directory queries", () => {
     await database?.drop();
   });
 
-  it("answers an organization's default group and allowed origins, and null for an unknown one", async () => {
+  it("answers an organization's default group, allowed origins, business hours and inactivity period, and null for an unknown one", async () => {
     expect(await queries.organization({ organization_id: acme.organizationId })).toEqual({
-      organization: { organization_id: acme.organizationId, default_group_id: acme.defaultGroupId, allowed_origins: ['https://shop.example'] },
+      organization: {
+        organization_id: acme.organizationId,
+        default_group_id: acme.defaultGroupId,
+        allowed_origins: ['https://shop.example'],
+        business_hours: null,
+        chat_inactivity_seconds: 600,
+      },
     });
     expect(await queries.organization({ organization_id: 'no-such-organization' })).toEqual({ organization: null });
   });

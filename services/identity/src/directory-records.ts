@@ -16,6 +16,8 @@ export interface Organization {
   welcomeMessage: string | null;
   businessHours: BusinessHours | null;
   widgetOpenDelaySeconds: number | null;
+  /** An active live chat silent this long is closed as inactive. */
+  chatInactivitySeconds: number;
   createdAt: Date;
 }
 
@@ -70,6 +72,7 @@ export interface OrganizationChanges {
   welcomeMessage?: string | null | undefined;
   businessHours?: BusinessHours | null | undefined;
   widgetOpenDelaySeconds?: number | null | undefined;
+  chatInactivitySeconds?: number | undefined;
 }
 
 /** A change of an agent (`PATCH /v1/organizations/:id/agents/:agent_id`): the fields given replace the stored ones; null clears. */

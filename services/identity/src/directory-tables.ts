@@ -14,6 +14,8 @@ export interface OrganizationsTable {
   welcome_message: string | null;
   business_hours: BusinessHours | null;
   widget_open_delay_seconds: number | null;
+  /** migrations/2026-12-05-04-chat-inactivity.ts */
+  chat_inactivity_seconds: Generated<number>;
   created_at: Generated<Date>;
 }
 

@@ -199,6 +199,16 @@ describe('Directory', () => {
     });
   });
 
+  it("stores an organization's chat inactivity period, 600 s until set, and leaves it alone when other settings change", async () => {
+    const { organizationId } = await directory.createOrganization({ name: 'Inactivity' });
+    expect(await directory.getOrganization(organizationId)).toMatchObject({ chatInactivitySeconds: 600 });
+    expect(await directory.updateOrganization(organizationId, { chatInactivitySeconds: 45 })).toMatchObject({ chatInactivitySeconds: 45 });
+    expect(await directory.updateOrganization(organizationId, { welcomeMessage: 'Hi' })).toMatchObject({ chatInactivitySeconds: 45 });
+    // The table refuses what the API would never send.
+    await expect(directory.updateOrganization(organizationId, { chatInactivitySeconds: 0 })).rejects.toThrow();
+    expect(await directory.getOrganization(organizationId)).toMatchObject({ chatInactivitySeconds: 45 });
+  });
+
   it('keeps one identified customer per external id even when logins race', async () => {
     const { organizationId } = await directory.createOrganization({ name: 'Race' });
     const ids = await Promise.all(Array.from({ length: 6 }, () => directory.upsertCustomer(organizationId, { externalId: 'racer' })));

@@ -162,6 +162,7 @@ export class Directory {
     // jsonb: written as JSON text (node-postgres would send a bare array as a Postgres array).
     if (changes.businessHours !== undefined) set.business_hours = changes.businessHours === null ? null : sql<BusinessHours>`${JSON.stringify(changes.businessHours)}::jsonb`;
     if (changes.widgetOpenDelaySeconds !== undefined) set.widget_open_delay_seconds = changes.widgetOpenDelaySeconds;
+    if (changes.chatInactivitySeconds !== undefined) set.chat_inactivity_seconds = changes.chatInactivitySeconds;
     if (Object.keys(set).length === 0) return this.getOrganization(organizationId);
     const row = await this.db
       .updateTable('directory.organizations')
@@ -424,6 +425,7 @@ const ORGANIZATION_COLUMNS = [
   'welcome_message',
   'business_hours',
   'widget_open_delay_seconds',
+  'chat_inactivity_seconds',
   'created_at',
 ] as const;
 
@@ -437,6 +439,7 @@ function organizationOf(row: {
   welcome_message: string | null;
   business_hours: BusinessHours | null;
   widget_open_delay_seconds: number | null;
+  chat_inactivity_seconds: number;
   created_at: Date;
 }): Organization {
   return {
@@ -449,6 +452,7 @@ function organizationOf(row: {
     welcomeMessage: row.welcome_message,
     businessHours: row.business_hours,
     widgetOpenDelaySeconds: row.widget_open_delay_seconds,
+    chatInactivitySeconds: row.chat_inactivity_seconds,
     createdAt: row.created_at,
   };
 }

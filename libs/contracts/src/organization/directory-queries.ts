@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AgentKind, AgentRole } from '../actor.js';
 import { Id, SafeString } from '../common.js';
+import { BusinessHours } from './business-hours.js';
 
 const OrganizationId = { organization_id: Id };
 
@@ -28,11 +29,24 @@ const DirectoryAgent = z.object({
  * unknown id (or one of another organization) answers null, never an error.
  */
 export const directoryQueries = {
-  /** The organization's default group (chats that name none) and `allowed_origins`. */
+  /**
+   * The organization's default group (chats that name none), `allowed_origins`, and what decides
+   * whether a chat may start and how long it may stay silent: `business_hours` (null: always
+   * open) and `chat_inactivity_seconds`. The last two are optional in the reply for an identity
+   * service of an earlier version (then: always open, the default inactivity).
+   */
   organization: {
     request: z.object({ ...OrganizationId }),
     reply: z.object({
-      organization: z.object({ organization_id: Id, default_group_id: Id, allowed_origins: z.array(SafeString) }).nullable(),
+      organization: z
+        .object({
+          organization_id: Id,
+          default_group_id: Id,
+          allowed_origins: z.array(SafeString),
+          business_hours: BusinessHours.nullable().optional(),
+          chat_inactivity_seconds: z.number().int().positive().optional(),
+        })
+        .nullable(),
     }),
   },
   group: {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AgentKind, AgentRole } from '../actor.js';
 import { Id, SafeString, Timestamp } from '../common.js';
+import { DEFAULT_CHAT_INACTIVITY_SECONDS, MAX_CHAT_INACTIVITY_SECONDS } from '../conversation/events.js';
 import { BusinessHours } from '../organization/business-hours.js';
 import { AllowedOrigins } from './allowed-origin.js';
 import { AvatarUrl, DisplayName } from './agent-profile.js';
@@ -48,6 +49,15 @@ const WidgetOpenDelaySeconds = z
   .max(MAX_WIDGET_OPEN_DELAY_SECONDS)
   .describe('Extension: the widget opens by itself this many seconds after the page loads (once per page view, not after the visitor closed it); null: never by itself.');
 
+const ChatInactivitySeconds = z
+  .number()
+  .int()
+  .min(1)
+  .max(MAX_CHAT_INACTIVITY_SECONDS)
+  .describe(
+    `An active live chat with no message from either side this long is closed (chat_deactivated, reason inactive); never a chat of the messaging channel. Default ${DEFAULT_CHAT_INACTIVITY_SECONDS}.`,
+  );
+
 /**
  * `GET /v1/organizations/:id` (docs/protocol.md v1.1): the organization's settings. `allowed_origins`
  * are the sites whose pages may fetch customer tokens (CORS) and open customer sockets; an
@@ -65,6 +75,7 @@ export const OrganizationSettings = z.object({
   welcome_message: SafeString.nullable(),
   business_hours: BusinessHours.nullable().describe('Null: always open.'),
   widget_open_delay_seconds: z.number().int().nonnegative().nullable(),
+  chat_inactivity_seconds: ChatInactivitySeconds,
   created_at: Timestamp,
 });
 
@@ -81,10 +92,11 @@ export const UpdateOrganizationRequest = z
     welcome_message: WelcomeMessage.nullable().optional(),
     business_hours: BusinessHours.nullable().optional().describe('Null: always open.'),
     widget_open_delay_seconds: WidgetOpenDelaySeconds.nullable().optional(),
+    chat_inactivity_seconds: ChatInactivitySeconds.optional(),
   })
   .strict()
   .refine((request) => Object.values(request).some((value) => value !== undefined), {
-    message: 'nothing to change: give name, allowed_origins, welcome_message, business_hours or widget_open_delay_seconds',
+    message: 'nothing to change: give name, allowed_origins, welcome_message, business_hours, widget_open_delay_seconds or chat_inactivity_seconds',
   });
 
 /**

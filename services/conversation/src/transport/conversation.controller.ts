@@ -42,6 +42,8 @@ export class ConversationController {
   @MessagePattern(conversationPattern('rate')) rate(@Command('rate') c: ConversationCommand<'rate'>) { return this.command('rate', c); }
   @MessagePattern(conversationPattern('resolve')) resolve(@Command('resolve') c: ConversationCommand<'resolve'>) { return this.command('resolve', c); }
   @MessagePattern(conversationPattern('close')) close(@Command('close') c: ConversationCommand<'close'>) { return this.command('close', c); }
+  @MessagePattern(conversationPattern('close_abandoned')) closeAbandoned(@Command('close_abandoned') c: ConversationCommand<'close_abandoned'>) { return this.command('close_abandoned', c); }
+  @MessagePattern(conversationPattern('close_inactive')) closeInactive(@Command('close_inactive') c: ConversationCommand<'close_inactive'>) { return this.command('close_inactive', c); }
   @MessagePattern(conversationPattern('mark_missed')) markMissed(@Command('mark_missed') c: ConversationCommand<'mark_missed'>) { return this.command('mark_missed', c); }
   @MessagePattern(conversationPattern('add_tag')) addTag(@Command('add_tag') c: ConversationCommand<'add_tag'>) { return this.command('add_tag', c); }
   @MessagePattern(conversationPattern('answer_nps')) answerNps(@Command('answer_nps') c: ConversationCommand<'answer_nps'>) { return this.command('answer_nps', c); }

@@ -81,6 +81,7 @@ describe('allowed origins: organization settings and sockets', () => {
           welcome_message: null,
           business_hours: null,
           widget_open_delay_seconds: null,
+          chat_inactivity_seconds: 600,
           created_at: expect.any(String),
         },
       });

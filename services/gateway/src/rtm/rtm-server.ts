@@ -7,6 +7,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { SERVICE_CONFIG } from '@livedesk/service-kit';
 import { OriginChecks } from '@livedesk/auth';
 import { AgentActions } from './agent-actions.js';
+import { CustomerPresence } from './routing/customer-presence.js';
 import { ConnectionRegistry } from './connection-registry.js';
 import { FrameDispatcher } from './frame-dispatcher.js';
 import { FrameRateLimit } from './rate-limiter.js';
@@ -42,6 +43,7 @@ export class RtmServer implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly dispatcher: FrameDispatcher,
     private readonly metrics: RtmMetrics,
     private readonly agentActions: AgentActions,
+    private readonly customerPresence: CustomerPresence,
     @Inject(OriginChecks) private readonly origins: OriginChecks,
   ) {}
 
@@ -110,6 +112,7 @@ export class RtmServer implements OnApplicationBootstrap, BeforeApplicationShutd
       clearTimeout(loginDeadline);
       this.registry.closed(connection);
       if (connection.principal?.kind === 'agent') this.agentActions.socketClosed(connection.principal, connection.id);
+      if (connection.principal?.kind === 'customer') this.customerPresence.closed(connection.principal, connection.id);
     });
   }
 

@@ -14,6 +14,7 @@ import { FrameDispatcher } from './frame-dispatcher.js';
 import { PushDelivery } from './push/push-delivery.js';
 import { PushFanout } from './push/push-fanout.js';
 import { AgentPresenceReporter } from './routing/agent-presence-reporter.js';
+import { CustomerPresence } from './routing/customer-presence.js';
 import { RoutingClient } from './routing/routing-client.js';
 import { RoutingSignalRelay } from './routing/routing-signal-relay.js';
 import { RtmMetrics } from './rtm-metrics.js';
@@ -51,6 +52,7 @@ import { VisitorSignals } from './visitors/visitor-signals.js';
     VisitorSignals,
     RoutingClient,
     AgentPresenceReporter,
+    CustomerPresence,
     RoutingSignalRelay,
     ChatCommands,
     TicketingClient,

@@ -12,6 +12,7 @@ type Changes = {
   welcome_message?: string | null;
   business_hours?: unknown;
   widget_open_delay_seconds?: number | null;
+  chat_inactivity_seconds?: number;
 };
 
 interface SetOptions {
@@ -26,6 +27,7 @@ interface SetOptions {
   openDelay?: number;
   /** false with --no-auto-open (commander's negated option; true otherwise). */
   autoOpen?: boolean;
+  chatInactivity?: number;
 }
 
 /** Two options that set one field two ways: at most one of them. */
@@ -75,6 +77,7 @@ export function addOrganizationCommands(program: Command, context: CommandContex
     .option('--always-open', 'no business hours: the widget always takes chats')
     .option('--open-delay <seconds>', 'the widget opens by itself this many seconds after a page loads', nonNegativeInteger)
     .option('--no-auto-open', 'the widget never opens by itself')
+    .option('--chat-inactivity <seconds>', 'an active chat with no message this long is closed as inactive (default 600)', nonNegativeInteger)
     .action(async (options: SetOptions, command: Command) => {
       if (options.clearAllowedOrigins && options.allowedOrigin !== undefined) {
         throw new CliError('validation', 'give --allowed-origin or --clear-allowed-origins, not both');
@@ -93,6 +96,7 @@ export function addOrganizationCommands(program: Command, context: CommandContex
         ...(options.alwaysOpen ? { business_hours: null } : {}),
         ...(options.openDelay === undefined ? {} : { widget_open_delay_seconds: options.openDelay }),
         ...(noAutoOpen ? { widget_open_delay_seconds: null } : {}),
+        ...(options.chatInactivity === undefined ? {} : { chat_inactivity_seconds: options.chatInactivity }),
       };
       context.print(await clientOf(command).request('PATCH', `v1/organizations/${encodeURIComponent(options.org)}`, body));
     });
