@@ -14,7 +14,7 @@ export interface OrganizationsTable {
   welcome_message: string | null;
   business_hours: BusinessHours | null;
   widget_open_delay_seconds: number | null;
-  /** migrations/2026-12-05-04-chat-inactivity.ts */
+  /** migrations/2026-12-05-11-chat-inactivity.ts */
   chat_inactivity_seconds: Generated<number>;
   created_at: Generated<Date>;
 }
