@@ -1,6 +1,7 @@
 import { ChatSystem, waitFor, type RtmTestClient } from '@livedesk/testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createDatabase, EventStore, type RecordedEvent } from '@livedesk/event-store';
+import { Redis } from 'ioredis';
 
 const ABANDON_SECONDS = 2;
 const INACTIVITY_SECONDS = 2;
@@ -167,5 +168,33 @@ describe('chats that end by themselves', () => {
     });
     expect(response.status).toBe(404);
     expect((await settings(org.organization_id, 'GET')).body.chat_inactivity_seconds).toBe(900);
+  });
+
+  // Last: it stops every routing replica of the system.
+  it('closes the chat of a customer who left while no routing replica ran: the deadline is kept in Redis, not in a process', async () => {
+    const org = await system.createOrganization('Restarters');
+    const client = await customer(org.organization_id);
+    const customerId: string = (client.frames[0]!.payload as { customer_id: string }).customer_id;
+    const { chat_id: chatId } = await client.call('start_chat', { message: { text: 'hello?' } });
+    await client.push('queue_position_updated', (p) => p.chat_id === chatId);
+    await client.close();
+    const redis = new Redis(system.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    try {
+      await waitFor(async () => (await redis.exists(`routing:{${org.organization_id}}:customer-gone:${customerId}`)) === 1, {
+        what: 'routing to hear that the customer left',
+      });
+    } finally {
+      redis.disconnect();
+    }
+    for (const replica of system.routing) replica.child.kill('SIGKILL');
+    await Promise.all(system.routing.map((replica) => replica.exit));
+    await sleep(ABANDON_SECONDS * 1000 + 500); // the chat falls due while no replica runs
+    expect((await eventsOf(chatId)).map((event) => event.type)).not.toContain('ConversationClosed');
+    await system.startReplica('routing');
+    await waitFor(async () => (await eventsOf(chatId)).some((event) => event.type === 'ConversationClosed'), {
+      timeoutMs: 30_000,
+      what: 'the restarted routing to close the chat',
+    });
+    expect((await eventsOf(chatId)).at(-1)!.data).toEqual({ by: { kind: 'system', id: 'routing' }, reason: 'customer_left' });
   });
 });
