@@ -58,6 +58,10 @@ const RETRY_SAFE = new Set([
   'list_canned_responses',
   'list_agents',
   'list_groups',
+  // Repeating these changes nothing more: a tag already on (or off) stays, and a lifted ban stays lifted.
+  'tag_chat',
+  'untag_chat',
+  'unban_customer',
   'get_customer',
   'search_chats',
 ]);

@@ -49,6 +49,8 @@ export interface ChatSummary {
   assigned_agent_id: string | null;
   agent_ids: string[];
   page?: { url?: string; title?: string; referrer?: string } | undefined;
+  /** Agents only: the chat's tags, in the order they were added. */
+  tags?: string[] | undefined;
   started_at: string;
   updated_at: string;
   version: number;
@@ -212,6 +214,24 @@ export interface AgentPushes extends CommonPushes {
   ticket_updated: { ticket_id: string; version: number; type: string; ticket: Record<string, unknown> };
   sla_warning: SlaAlert;
   sla_breached: SlaAlert;
+  /** A tag was put on a chat the agent sees (`tag_chat`). */
+  chat_tagged: AboutChat & { tag: string };
+  /** A tag was taken off a chat the agent sees (`untag_chat`). */
+  chat_untagged: AboutChat & { tag: string };
+}
+
+/** A chat's tags after `tag_chat` / `untag_chat`. */
+export interface ChatTags {
+  chat_id: string;
+  version: number;
+  tags: string[];
+}
+
+/** A customer's ban (`ban_customer`): until when (null: until lifted) and why. */
+export interface CustomerBan {
+  customer_id: string;
+  banned_until: string | null;
+  reason: string | null;
 }
 
 interface Action<Req, Res> {
@@ -258,7 +278,7 @@ export interface AgentActions {
       chats: ChatSummary[];
     }
   >;
-  list_chats: Action<{ filter?: 'mine' | 'queued' | 'active' | 'all' } & ListCursor, ListChatsResponse>;
+  list_chats: Action<{ filter?: 'mine' | 'queued' | 'active' | 'all'; tag?: string } & ListCursor, ListChatsResponse>;
   get_chat: Action<GetChatRequest, ChatPage>;
   join_chat: Action<ChatRef, VersionResponse>;
   send_event: Action<ChatRef & { event: AgentMessageEvent }, { chat_id: string; event: ChatEventView }>;
@@ -274,6 +294,10 @@ export interface AgentActions {
   set_routing_status: Action<{ status: 'accepting' | 'not_accepting' }, { agent_id: string; status: 'accepting' | 'not_accepting' | 'offline' }>;
   list_agents: Action<{ group_id?: string }, { agents: AgentSummary[] }>;
   list_groups: Action<Record<string, never>, { groups: GroupSummary[] }>;
+  tag_chat: Action<ChatRef & { tag: string }, ChatTags>;
+  untag_chat: Action<ChatRef & { tag: string }, ChatTags>;
+  ban_customer: Action<{ customer_id: string; seconds?: number; reason?: string }, CustomerBan>;
+  unban_customer: Action<{ customer_id: string }, { customer_id: string; banned: false }>;
 }
 
 /** What every client's action table has in common: login, get_chat and send_event. */

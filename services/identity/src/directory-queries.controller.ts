@@ -1,7 +1,9 @@
 import { Controller, Inject, UseFilters } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import { directoryPattern, directoryQueries, type DirectoryAgentRecord, type DirectoryQuery, type DirectoryQueryReply } from '@livedesk/contracts';
-import { CommandErrorFilter, CommandPayload } from '@livedesk/service-kit';
+import { CLOCK, CommandErrorFilter, CommandPayload, type Clock } from '@livedesk/service-kit';
+import { CustomerBans } from './bans/customer-bans.js';
+import { TagList } from './tags/tag-list.js';
 import { CannedResponses } from './canned-responses.js';
 import type { Agent, Group } from './directory-records.js';
 import { Directory } from './directory.js';
@@ -18,7 +20,22 @@ export class DirectoryQueriesController {
   constructor(
     @Inject(Directory) private readonly directory: Directory,
     @Inject(CannedResponses) private readonly canned: CannedResponses,
+    @Inject(TagList) private readonly tags: TagList,
+    @Inject(CustomerBans) private readonly bans: CustomerBans,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
+
+  @MessagePattern(directoryPattern('tag'))
+  async tag(@CommandPayload(directoryQueries.tag.request) query: DirectoryQuery<'tag'>): Promise<DirectoryQueryReply<'tag'>> {
+    return { tag: (await this.tags.isListed(query.organization_id, query.tag)) ? { name: query.tag } : null };
+  }
+
+  @MessagePattern(directoryPattern('customer_ban'))
+  async customerBan(@CommandPayload(directoryQueries.customer_ban.request) query: DirectoryQuery<'customer_ban'>): Promise<DirectoryQueryReply<'customer_ban'>> {
+    if (!(await this.directory.getCustomer(query.organization_id, query.customer_id))) return { customer_exists: false, ban: null };
+    const ban = await this.bans.inForce(query.organization_id, query.customer_id, this.clock.now());
+    return { customer_exists: true, ban: ban ? { banned_until: ban.bannedUntil?.toISOString() ?? null, reason: ban.reason } : null };
+  }
 
   @MessagePattern(directoryPattern('organization'))
   async organization(@CommandPayload(directoryQueries.organization.request) query: DirectoryQuery<'organization'>): Promise<DirectoryQueryReply<'organization'>> {

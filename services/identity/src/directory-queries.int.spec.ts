@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
 import { directoryQueries } from '@livedesk/contracts';
 import { CommandError } from '@livedesk/messaging';
 import { ContractPipe } from '@livedesk/service-kit';
 import { createTestDatabase, type TestDatabase } from '@livedesk/testing';
+import { CustomerBans } from './bans/customer-bans.js';
 import { CannedResponses } from './canned-responses.js';
+import { TagList } from './tags/tag-list.js';
 import { DirectoryQueriesController } from './directory-queries.controller.js';
 import { Directory } from './directory.js';
 import { startIdentityApp, type IdentityTestApp } from './testing/start-identity-app.js';
@@ -23,7 +26,7 @@ describe("the gateway's directory queries", () => {
     database = await createTestDatabase();
     service = await startIdentityApp({ databaseUrl: database.url, env: { LIVEDESK_JWT_SECRET: 'jwt-secret-of-the-directory-queries-0123456789' } });
     directory = service.app.get(Directory);
-    queries = new DirectoryQueriesController(directory, service.app.get(CannedResponses));
+    queries = new DirectoryQueriesController(directory, service.app.get(CannedResponses), service.app.get(TagList), service.app.get(CustomerBans), { now: () => new Date() });
     acme = await directory.createOrganization({ name: 'Acme' });
     other = await directory.createOrganization({ name: 'Other' });
     await directory.updateOrganization(acme.organizationId, { allowedOrigins: ['https://shop.example'] });
@@ -85,6 +88,34 @@ describe("the gateway's directory queries", () => {
       { canned_response_id: expect.any(String), shortcut: '#hi', text: 'Hello!', scope: 'shared' },
     ]);
     expect(await queries.cannedResponses({ organization_id: other.organizationId, agent_id: alice })).toEqual({ canned_responses: [] });
+  });
+
+  it("answers whether a tag is on the organization's own list", async () => {
+    const tags = service.app.get(TagList);
+    await tags.add(acme.organizationId, 'vip', { kind: 'installation_admin' });
+    expect(await queries.tag({ organization_id: acme.organizationId, tag: 'vip' })).toEqual({ tag: { name: 'vip' } });
+    expect(await queries.tag({ organization_id: acme.organizationId, tag: 'VIP' })).toEqual({ tag: null });
+    expect(await queries.tag({ organization_id: other.organizationId, tag: 'vip' })).toEqual({ tag: null });
+    await tags.remove(acme.organizationId, 'vip', { kind: 'installation_admin' });
+    expect(await queries.tag({ organization_id: acme.organizationId, tag: 'vip' })).toEqual({ tag: null });
+  });
+
+  it("answers a customer's ban in force, none once it ended, and nothing of another organization's customer", async () => {
+    const customerId = await directory.upsertCustomer(acme.organizationId, { externalId: 'banned-user' });
+    const bans = service.app.get(CustomerBans);
+    expect(await queries.customerBan({ organization_id: acme.organizationId, customer_id: customerId })).toEqual({ customer_exists: true, ban: null });
+    const now = new Date();
+    await bans.execute(acme.organizationId, { type: 'ban', customerId, byAgentId: alice, now, seconds: 3600, reason: 'spam' }, randomUUID());
+    const until = new Date(now.getTime() + 3_600_000).toISOString();
+    expect(await queries.customerBan({ organization_id: acme.organizationId, customer_id: customerId })).toEqual({
+      customer_exists: true,
+      ban: { banned_until: until, reason: 'spam' },
+    });
+    expect(await queries.customerBan({ organization_id: other.organizationId, customer_id: customerId })).toEqual({ customer_exists: false, ban: null });
+    expect(await queries.customerBan({ organization_id: acme.organizationId, customer_id: 'nobody' })).toEqual({ customer_exists: false, ban: null });
+    // A ban that ended by itself: the same row, no longer in force.
+    await bans.execute(acme.organizationId, { type: 'ban', customerId, byAgentId: alice, now: new Date(now.getTime() - 10_000), seconds: 1 }, randomUUID());
+    expect(await queries.customerBan({ organization_id: acme.organizationId, customer_id: customerId })).toEqual({ customer_exists: true, ban: null });
   });
 
   it('refuses a malformed query with a validation error, before the directory is read', async () => {

@@ -2,11 +2,13 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import {
   AGENT_CHANGED_SIGNAL,
+  CUSTOMER_BANNED_SIGNAL,
   ORGANIZATION_CHANGED_SIGNAL,
   OrganizationChangedSignal,
   signalSubject,
   signalSubjectWildcard,
   type AgentChangedSignal,
+  type CustomerBannedSignal,
 } from '@livedesk/contracts';
 import { AllowedOrigins } from '@livedesk/auth';
 import { followSignals, NATS_CONNECTION } from '@livedesk/messaging';
@@ -16,7 +18,8 @@ import { SERVICE_CONFIG, type ServiceConfig } from '@livedesk/service-kit';
  * The directory's change signals (core NATS, never stored; the directory row is the truth):
  * `agent_changed` makes the gateways forget an agent's public profile and close a disabled
  * agent's sockets at once, and the APIs that verify tokens forget what they cached about the
- * agent; `organization_changed` makes every gateway and identity replica forget the
+ * agent; `customer_banned` makes the gateways close a banned customer's sockets;
+ * `organization_changed` makes every gateway and identity replica forget the
  * organization's cached `allowed_origins` (this replica forgets its own at once).
  */
 @Injectable()
@@ -32,6 +35,10 @@ export class DirectorySignals implements OnApplicationBootstrap, OnApplicationSh
 
   agentChanged(signal: AgentChangedSignal): void {
     this.publish(AGENT_CHANGED_SIGNAL, signal);
+  }
+
+  customerBanned(signal: CustomerBannedSignal): void {
+    this.publish(CUSTOMER_BANNED_SIGNAL, signal);
   }
 
   organizationChanged(signal: OrganizationChangedSignal): void {

@@ -63,10 +63,29 @@ export interface CustomersTable {
   created_at: Generated<Date>;
 }
 
+/** The organization's tag list (migrations/2026-12-05-04-tags-and-bans.ts). */
+export interface TagsTable {
+  organization_id: string;
+  name: string;
+  created_at: Date;
+}
+
+/** A customer's ban not lifted since; in force while `banned_until` is null or later (migrations/2026-12-05-04-tags-and-bans.ts). */
+export interface CustomerBansTable {
+  organization_id: string;
+  customer_id: string;
+  banned_until: Date | null;
+  reason: string | null;
+  banned_by: string;
+  banned_at: Date;
+}
+
 export interface DirectoryTables {
   'directory.organizations': OrganizationsTable;
   'directory.groups': GroupsTable;
   'directory.agents': AgentsTable;
   'directory.agent_groups': AgentGroupsTable;
   'directory.customers': CustomersTable;
+  'directory.tags': TagsTable;
+  'directory.customer_bans': CustomerBansTable;
 }

@@ -34,6 +34,7 @@ describe('Directory', () => {
       '2026-12-05-01-agent-disabled',
       '2026-12-05-02-allowed-origins',
       '2026-12-05-03-widget-profile',
+      '2026-12-05-04-tags-and-bans',
       '2026-12-05-10-directory-events',
       '2026-12-05-11-chat-inactivity',
     ]);

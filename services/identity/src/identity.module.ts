@@ -2,7 +2,7 @@ import { Logger, Module, RequestMethod, type MiddlewareConsumer, type NestModule
 import { APP_FILTER } from '@nestjs/core';
 import type { Kysely } from 'kysely';
 import type { Redis } from 'ioredis';
-import { DATABASE, REDIS, schemaMigrator, SERVICE_CONFIG } from '@livedesk/service-kit';
+import { CLOCK, DATABASE, REDIS, schemaMigrator, SERVICE_CONFIG, type Clock } from '@livedesk/service-kit';
 import type { IdentityConfig } from './identity-config.js';
 import { AgentLogin } from './agent-login.js';
 import { ApiErrorFilter } from '@livedesk/service-kit';
@@ -24,6 +24,9 @@ import { VerificationGate } from './throttling/verification-gate.js';
 import { CustomerCors } from './origins/customer-cors.middleware.js';
 import { DeskCors } from './origins/desk-cors.middleware.js';
 import { WidgetSettingsController } from './organizations/widget-settings.controller.js';
+import { CustomerBans } from './bans/customer-bans.js';
+import { TagList } from './tags/tag-list.js';
+import { TagsController } from './tags/tags.controller.js';
 
 /**
  * Who is who: organizations, groups, agents and customers (the `directory` schema), the
@@ -35,7 +38,7 @@ import { WidgetSettingsController } from './organizations/widget-settings.contro
  * `{error: {code, message}}`, even one that fails before reaching a controller.
  */
 @Module({
-  controllers: [TokenController, OrganizationsController, WidgetSettingsController, DirectoryLookupController],
+  controllers: [TokenController, OrganizationsController, WidgetSettingsController, DirectoryLookupController, TagsController],
   providers: [
     {
       provide: InstallationSecrets,
@@ -93,7 +96,14 @@ import { WidgetSettingsController } from './organizations/widget-settings.contro
         new AgentLogin(directory, passwords, throttle, gate),
       inject: [Directory, PasswordHasher, LoginThrottle, VerificationGate],
     },
-    { provide: CustomerLogin, useFactory: (directory: Directory) => new CustomerLogin(directory), inject: [Directory] },
+    { provide: TagList, useFactory: (db: Kysely<DirectoryTables>) => new TagList(db), inject: [DATABASE] },
+    { provide: CustomerBans, useFactory: (db: Kysely<DirectoryTables>) => new CustomerBans(db), inject: [DATABASE] },
+    {
+      provide: CustomerLogin,
+      // The service's clock (tests move it) where ServiceKitModule provides one; else the system's.
+      useFactory: (directory: Directory, bans: CustomerBans, clock: Clock | undefined) => new CustomerLogin(directory, bans, clock ?? { now: () => new Date() }),
+      inject: [Directory, CustomerBans, { token: CLOCK, optional: true }],
+    },
     {
       provide: SetupAccess,
       useFactory: (secrets: InstallationSecrets, tokens: TokenService, directory: Directory) => new SetupAccess(secrets, tokens, directory),
@@ -110,7 +120,7 @@ import { WidgetSettingsController } from './organizations/widget-settings.contro
     ...schemaMigrator(migrateDirectory),
     { provide: APP_FILTER, useClass: ApiErrorFilter },
   ],
-  exports: [Directory, TokenService, CannedResponses, SetupAccess, AllowedOrigins, OriginChecks],
+  exports: [Directory, TokenService, CannedResponses, SetupAccess, AllowedOrigins, OriginChecks, TagList, CustomerBans],
 })
 export class IdentityModule implements NestModule {
   /** CORS of the token endpoints and the widget's settings, preflights (OPTIONS) included (origins/customer-cors.middleware.ts). */

@@ -6,6 +6,7 @@ import * as agentDisabled20261205 from './migrations/2026-12-05-01-agent-disable
 import * as allowedOrigins20261205 from './migrations/2026-12-05-02-allowed-origins.js';
 import * as widgetProfile20261205 from './migrations/2026-12-05-03-widget-profile.js';
 import * as directoryEvents20261205 from './migrations/2026-12-05-10-directory-events.js';
+import * as tagsAndBans20261205 from './migrations/2026-12-05-04-tags-and-bans.js';
 import * as chatInactivity20261205 from './migrations/2026-12-05-11-chat-inactivity.js';
 
 /**
@@ -24,6 +25,7 @@ export async function migrateDirectory(db: Kysely<any>): Promise<void> {
       '2026-12-05-02-allowed-origins': allowedOrigins20261205,
       '2026-12-05-03-widget-profile': widgetProfile20261205,
       '2026-12-05-10-directory-events': directoryEvents20261205,
+      '2026-12-05-04-tags-and-bans': tagsAndBans20261205,
       '2026-12-05-11-chat-inactivity': chatInactivity20261205,
     },
   });

@@ -17,11 +17,15 @@ export const ChatSummary = z.object({
   /** Every agent who was ever assigned, oldest first. */
   agent_ids: z.array(Id),
   page: PageContext.optional(),
+  tags: z
+    .array(SafeString)
+    .optional()
+    .describe("Agents only: the chat's tags (tag_chat), in the order they were added; absent in a customer's view."),
   started_at: Timestamp,
   /**
    * The time and stream version of the chat's last event in `get_chat`; in lists
    * (`list_chats`, `login`) those of its last change of state (start, assignment, transfer,
-   * end), since messages do not rewrite the list's row.
+   * end, tags), since messages do not rewrite the list's row.
    */
   updated_at: Timestamp,
   version: z.number().int().positive(),

@@ -45,6 +45,7 @@ export const TransferTarget = z.union([
 export type TransferTarget = z.infer<typeof TransferTarget>;
 
 const VersionReply = z.object({ chat_id: Id, version: z.number().int().positive() });
+const TagsReply = VersionReply.extend({ tags: z.array(SafeString) });
 
 export const conversationCommands = {
   start: {
@@ -94,7 +95,9 @@ export const conversationCommands = {
     request: z.object({ ...onChat, reason: conversationEvents.ConversationMissed.schema.shape.reason }),
     reply: VersionReply,
   },
-  add_tag: { request: z.object({ ...onChat, tag: SafeString.min(1).max(64) }), reply: VersionReply },
+  /** The reply holds the chat's tags after the command (`tag_chat`'s answer). */
+  add_tag: { request: z.object({ ...onChat, tag: SafeString.min(1).max(64) }), reply: TagsReply },
+  remove_tag: { request: z.object({ ...onChat, tag: SafeString.min(1).max(64) }), reply: TagsReply },
   answer_nps: {
     request: z.object({ ...onChat, score: z.number().int().min(0).max(10), comment: SafeString.max(2048).optional() }),
     reply: VersionReply,
@@ -129,6 +132,8 @@ export const conversationQueries = {
       filter: z.enum(['mine', 'queued', 'all', 'active']).default('mine'),
       /** Only chats in these states (a login lists the active ones). */
       statuses: z.array(ChatStatus).min(1).optional(),
+      /** Only chats that carry this tag (agents; a customer's list ignores tags). */
+      tag: SafeString.min(1).max(64).optional(),
       cursor: SafeString.max(256).optional(),
       limit: z.number().int().min(1).max(100).default(20),
     }),

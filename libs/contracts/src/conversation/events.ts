@@ -114,7 +114,10 @@ export const conversationEvents = {
     'ConversationMissed',
     z.object({ reason: z.enum(['left_in_queue', 'unanswered', 'no_agents']) }),
   ),
+  /** An agent tagged the chat with one of the organization's tags (`tag_chat`); agents only. */
   TagAdded: defineEvent('TagAdded', z.object({ tag: SafeString.min(1).max(64) })),
+  /** An agent took a tag off the chat (`untag_chat`); agents only. */
+  TagRemoved: defineEvent('TagRemoved', z.object({ tag: SafeString.min(1).max(64) })),
   /** The customer's 0–10 answer to "how likely are you to recommend us" (NPS, docs/metrics.md). */
   NpsAnswered: defineEvent(
     'NpsAnswered',

@@ -16,7 +16,7 @@ export interface StoredChatEvent {
  * the goals the site reports). A customer's reader skips their versions (get_chat's
  * `next_since_version` covers them).
  */
-const AGENT_ONLY = new Set(['InternalNotePosted', 'TagAdded', 'PrioritySet', 'GoalReported']);
+const AGENT_ONLY = new Set(['InternalNotePosted', 'TagAdded', 'TagRemoved', 'PrioritySet', 'GoalReported']);
 /** Fields customers never see: a transfer note is written for the receiving agent. */
 const AGENT_ONLY_FIELDS: Record<string, readonly string[]> = { ConversationTransferred: ['note'] };
 

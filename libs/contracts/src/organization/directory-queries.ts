@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AgentKind, AgentRole } from '../actor.js';
-import { Id, SafeString } from '../common.js';
+import { Id, SafeString, Timestamp } from '../common.js';
 import { BusinessHours } from './business-hours.js';
 
 const OrganizationId = { organization_id: Id };
@@ -74,6 +74,22 @@ export const directoryQueries = {
   customer: {
     request: z.object({ ...OrganizationId, customer_id: Id }),
     reply: z.object({ customer: z.object({ customer_id: Id, email: SafeString.nullable(), name: SafeString.nullable() }).nullable() }),
+  },
+  /** Whether the tag is on the organization's tag list (`tag_chat`); null: it is not. */
+  tag: {
+    request: z.object({ ...OrganizationId, tag: SafeString.min(1).max(64) }),
+    reply: z.object({ tag: z.object({ name: SafeString }).nullable() }),
+  },
+  /**
+   * The ban in force of a customer of the organization (`login`, `start_chat`); null: none, or
+   * it expired. `customer_exists` false: no such customer in the organization.
+   */
+  customer_ban: {
+    request: z.object({ ...OrganizationId, customer_id: Id }),
+    reply: z.object({
+      customer_exists: z.boolean(),
+      ban: z.object({ banned_until: Timestamp.nullable(), reason: SafeString.nullable() }).nullable(),
+    }),
   },
   /** The organization's shared canned responses and the agent's own. */
   canned_responses: {

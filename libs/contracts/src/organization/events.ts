@@ -3,6 +3,15 @@ import { AgentKind, AgentRole } from '../actor.js';
 import { Id, SafeString } from '../common.js';
 import { defineEvent, type EventUnion } from '../define-event.js';
 
+/** A tag of the organization's list (`tag_chat`): trimmed, 1 to 64 characters, compared exactly. */
+export const TagName = SafeString.trim().min(1).max(64);
+
+/** Who changed the tag list: the installation admin, or an admin agent of the organization. */
+const TagListEditor = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('installation_admin') }),
+  z.object({ kind: z.literal('agent'), agent_id: Id }),
+]);
+
 export const organizationEvents = {
   /**
    * Stream `organization-<id>`: the identity service's directory created an organization. The metrics
@@ -37,6 +46,17 @@ export const organizationEvents = {
       disabled: z.boolean(),
     }),
   ),
+  /**
+   * Stream `organization-<id>`: an admin added a tag to the organization's tag list
+   * (`POST /v1/organizations/:id/tags`); agents may tag chats with it from then on.
+   */
+  OrganizationTagAdded: defineEvent('OrganizationTagAdded', z.object({ name: TagName, by: TagListEditor })),
+  /**
+   * Stream `organization-<id>`: an admin deleted a tag from the list (`DELETE
+   * /v1/organizations/:id/tags/:name`). Chats tagged with it keep the tag (history is not
+   * rewritten) and may still be untagged; no chat can be tagged with it any more.
+   */
+  OrganizationTagRemoved: defineEvent('OrganizationTagRemoved', z.object({ name: TagName, by: TagListEditor })),
 } as const;
 
 export type OrganizationEvent = EventUnion<typeof organizationEvents>;

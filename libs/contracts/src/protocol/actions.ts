@@ -4,6 +4,8 @@ import { AttachmentRef, Id, SafeString } from '../common.js';
 import { CHAT_PAGE_DEFAULT_EVENTS, CHAT_PAGE_MAX_BYTES, CHAT_PAGE_MAX_EVENTS, ChatEventView, ChatPage, ChatPageLimit, ChatSummary } from '../conversation/chat-view.js';
 import { Channel, GoalValue, MESSAGE_TEXT_MAX_CHARS, PageContext, Priority } from '../conversation/events.js';
 import { RoutingStatus } from '../agent/events.js';
+import { CustomerBan } from '../customer/ban-commands.js';
+import { BanReason, MAX_BAN_SECONDS } from '../customer/events.js';
 
 /**
  * The actions of docs/protocol.md: for each, the request payload and the success payload. The
@@ -78,6 +80,12 @@ const GetChat = {
   response: ChatPage,
   summary: `The chat and one page of its events after since_version (from the first when absent), oldest first: catch-up after a reconnect. A page holds at most limit events (default ${CHAT_PAGE_DEFAULT_EVENTS}, at most ${CHAT_PAGE_MAX_EVENTS}) and stops before ${CHAT_PAGE_MAX_BYTES} bytes of events; while has_more is true, ask again with since_version = next_since_version.`,
 };
+
+const TagChatResponse = z.object({
+  chat_id: Id,
+  version: z.number().int().positive().describe("The chat's stream version after the change (the current one when nothing changed)."),
+  tags: z.array(SafeString).describe("The chat's tags now, in the order they were added."),
+});
 
 const ListCursor = { cursor: SafeString.max(256).optional(), limit: z.number().int().min(1).max(100).optional() };
 const ListChatsResponse = z.object({ chats: z.array(ChatSummary), next_cursor: SafeString.nullable() });
@@ -175,9 +183,15 @@ export const agentActions = {
     summary: "Authenticates the connection with an agent token; answers with the agent, its routing status and its chats.",
   },
   list_chats: {
-    request: z.object({ filter: z.enum(['mine', 'queued', 'active', 'all']).optional(), ...ListCursor }).strict(),
+    request: z
+      .object({
+        filter: z.enum(['mine', 'queued', 'active', 'all']).optional(),
+        tag: SafeString.min(1).max(64).optional().describe('Only the chats that carry this tag (tag_chat).'),
+        ...ListCursor,
+      })
+      .strict(),
     response: ListChatsResponse,
-    summary: 'Chats with their state: mine (default), queued, or active / all (supervisors).',
+    summary: 'Chats with their state and tags: mine (default), queued, or active / all (supervisors); tag keeps the chats carrying it.',
   },
   get_chat: GetChat,
   join_chat: {
@@ -278,6 +292,35 @@ export const agentActions = {
     }),
     summary:
       "The organization's groups with their routing mode, how many members are accepting and how many chats wait in their queue (both null while the routing service does not answer).",
+  },
+  tag_chat: {
+    request: z.object({ ...ChatRef, tag: SafeString.min(1).max(64) }).strict(),
+    response: TagChatResponse,
+    summary:
+      "Tags the chat with a tag of the organization's list (a tag not on it: not_found, reason unknown_tag). The assigned agent, supervisors and admins, and the chat's last agent once it ended (wrap-up). A tag the chat has already stores nothing. Agents who see the chat get chat_tagged; the customer never sees tags.",
+  },
+  untag_chat: {
+    request: z.object({ ...ChatRef, tag: SafeString.min(1).max(64) }).strict(),
+    response: TagChatResponse,
+    summary:
+      "Takes a tag off the chat, by the same agents as tag_chat; a tag deleted from the organization's list since can still be taken off. A tag the chat does not have stores nothing (but one that is neither on the chat nor on the list: not_found, reason unknown_tag). Agents who see the chat get chat_untagged.",
+  },
+  ban_customer: {
+    request: z
+      .object({
+        customer_id: Id,
+        seconds: z.number().int().min(1).max(MAX_BAN_SECONDS).optional().describe('How long the ban lasts; absent: until unban_customer.'),
+        reason: BanReason.optional(),
+      })
+      .strict(),
+    response: CustomerBan,
+    summary:
+      "Supervisors and admins: bans a customer of the organization. Their open sockets are closed (code 4004); until the ban ends (after seconds, by itself, or unban_customer) their token requests, login and start_chat answer authorization with reason banned. A new ban replaces the one in force. Another organization's customer is not_found.",
+  },
+  unban_customer: {
+    request: z.object({ customer_id: Id }).strict(),
+    response: z.object({ customer_id: Id, banned: z.literal(false) }),
+    summary: 'Supervisors and admins: lifts the ban of a customer of the organization; a customer with no ban in force stays as they are.',
   },
 } as const satisfies Record<string, ActionContract>;
 

@@ -21,6 +21,8 @@ import {
   TokenResponse,
   UpdateAgentRequest,
   UpdateOrganizationRequest,
+  TagListResponse,
+  TagRequest,
   OrganizationSettings,
   WidgetSettings,
   UpdateAgentResponse,
@@ -89,9 +91,12 @@ const DESCRIPTION = `The public WebSocket contract of the livedesk gateway, gene
 - \`POST /v1/organizations/:id/groups\` {name, routing?} → {group_id}, likewise.
 - \`PATCH /v1/organizations/:id/agents/:agent_id\` {disabled} → {agent_id, disabled}, likewise: a disabled agent's tokens are refused by every API at once and its sockets are closed (4003 \`agent disabled\`).
 - \`GET /v1/organizations/:id\` → {organization_id, name, time_zone, default_group_id, allowed_origins, created_at}, and \`PATCH /v1/organizations/:id\` {name?, allowed_origins?} → the same, likewise (another organization's id answers 404 to an organization admin too). \`allowed_origins\` holds up to 50 origins \`scheme://host[:port]\` (http or https, no path), stored lowercase without the default port.
+- \`GET|POST /v1/organizations/:id/tags\` {name} and \`DELETE /v1/organizations/:id/tags/:name\` (or \`DELETE …/tags\` {name}), likewise: the organization's tag list, the only tags \`tag_chat\` accepts (a name already listed answers 409 \`tag_exists\`, an unlisted one 404 \`tag_not_found\`). Every change is an event of the organization's stream.
 - \`GET /v1/asyncapi.json\`: this document.
 
 **Origins** (docs/security.md). A browser's request carries \`Origin\`; a client that sends none (an app, a bot, a server) is not checked. \`POST /v1/customer/token\` from an origin the organization does not list in \`allowed_origins\` answers 403 with reason \`origin_not_allowed\`; CORS headers (and the preflight) are answered only for origins that some organization of the installation lists. On \`/v1/customer/rtm\`, a \`login\` whose token's organization does not list the socket's \`Origin\` answers an \`authorization\` error with reason \`origin_not_allowed\`, then the socket is closed with code 4403 \`origin not allowed\` (as are the open sockets of an origin a PATCH removes). \`POST /v1/agent/token\` and \`/v1/agent/rtm\` accept the gateway's own origin and the installation's desk origins (\`DESK_ORIGINS\`); another origin answers 403 \`origin_not_allowed\` (the socket's upgrade is refused with HTTP 403).
+
+**Tags and bans.** Agents who see a chat (its assigned agent and supervisors) get \`chat_tagged\` and \`chat_untagged\` when a tag is put on or taken off it; chat summaries carry \`tags\` for agents only, and customers never see tags. \`ban_customer\` (supervisors and admins) closes the customer's open sockets with code 4004 \`customer banned\`; until the ban ends the customer's \`POST /v1/customer/token\` answers 403 and \`login\` and \`start_chat\` answer \`authorization\`, both with reason \`banned\`.
 
 **Tickets.** \`create_ticket\` opens a ticket from a chat; agents get \`ticket_created\` and \`ticket_updated\`, a customer \`ticket_reply\` when an agent answers one of their tickets in public (internal notes never reach customers). Tickets are worked over the ticketing service's own HTTP API (port 8083 by default: list and filter, read with the history page by page, reply, note, status, assignment, attachments), described by its OpenAPI document at \`GET /v1/openapi.json\` of that service; inbound email reaches it over SMTP (port 2525 by default).`;
 
@@ -118,6 +123,7 @@ const HTTP_CLIENT_SCHEMAS: NamedSchema[] = [
   { id: 'http.CreateGroupRequest', schema: CreateGroupRequest },
   { id: 'http.UpdateAgentRequest', schema: UpdateAgentRequest },
   { id: 'http.UpdateOrganizationRequest', schema: UpdateOrganizationRequest },
+  { id: 'http.TagRequest', schema: TagRequest },
 ];
 const HTTP_SERVER_SCHEMAS: NamedSchema[] = [
   { id: 'http.TokenResponse', schema: TokenResponse },
@@ -127,6 +133,7 @@ const HTTP_SERVER_SCHEMAS: NamedSchema[] = [
   { id: 'http.UpdateAgentResponse', schema: UpdateAgentResponse },
   { id: 'http.OrganizationSettings', schema: OrganizationSettings },
   { id: 'http.WidgetSettings', schema: WidgetSettings },
+  { id: 'http.TagListResponse', schema: TagListResponse },
   { id: 'http.ErrorBody', schema: HttpErrorBody },
 ];
 

@@ -3,6 +3,7 @@ import { AgentKind, AgentRole } from '../actor.js';
 import { Id, SafeString, Timestamp } from '../common.js';
 import { DEFAULT_CHAT_INACTIVITY_SECONDS, MAX_CHAT_INACTIVITY_SECONDS } from '../conversation/events.js';
 import { BusinessHours } from '../organization/business-hours.js';
+import { TagName } from '../organization/events.js';
 import { AllowedOrigins } from './allowed-origin.js';
 import { AvatarUrl, DisplayName } from './agent-profile.js';
 
@@ -164,6 +165,16 @@ export const CreateCannedResponseRequest = z
   })
   .strict();
 export const CreateCannedResponseResponse = z.object({ canned_response_id: Id });
+
+/**
+ * `POST /v1/organizations/:id/tags` {name} and `DELETE /v1/organizations/:id/tags/:name` (or
+ * `DELETE …/tags` with {name}): the organization's tag list, the only tags `tag_chat` accepts.
+ * A name already on the list answers 409 `tag_exists`; deleting one that is not, 404 `tag_not_found`.
+ */
+export const TagRequest = z.object({ name: TagName }).strict();
+export const TagRecord = z.object({ name: SafeString, created_at: Timestamp });
+/** `GET /v1/organizations/:id/tags`: the list, in the order the tags were added. */
+export const TagListResponse = z.object({ tags: z.array(TagRecord) });
 
 /** Error body of every HTTP endpoint. */
 export const HttpErrorBody = z.object({

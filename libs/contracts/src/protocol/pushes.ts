@@ -80,6 +80,16 @@ export const pushes = {
     summary: 'The chat ended: resolved, closed by the customer, closed because the customer left the queue or the chat went inactive, or missed.',
     to: 'both',
   },
+  chat_tagged: {
+    payload: z.object({ ...AboutChat, tag: SafeString }),
+    summary: 'Agents: a tag was put on a chat (tag_chat): its assigned agent and supervisors; never the customer.',
+    to: 'agent',
+  },
+  chat_untagged: {
+    payload: z.object({ ...AboutChat, tag: SafeString }),
+    summary: 'Agents: a tag was taken off a chat (untag_chat): the same agents as chat_tagged.',
+    to: 'agent',
+  },
   typing_indicator: {
     payload: z.object({ chat_id: Id, by: z.object({ kind: z.enum(['customer', 'agent']), id: Id }), is_typing: z.boolean(), preview: SafeString.optional() }),
     summary: "The other side is typing; agents also get the customer's unsent text (sneak peek).",

@@ -32,6 +32,11 @@ export function serviceConfigShape(defaultPort: number) {
      * so that figures over chats driven through the real protocol come out exact.
      */
     LIVEDESK_TEST_CLOCK: z.enum(['off', 'nats']).default('off'),
+    /**
+     * OpenTelemetry traces go to this OTLP endpoint (http://collector:4318); unset: no tracing
+     * (tracing/start-tracing.ts). The SDK reads it, and the other OTEL_* settings, itself.
+     */
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'expected an http(s):// URL' }).optional(),
   };
 }
 

@@ -163,6 +163,37 @@ describe('conversation commands against the real event store', () => {
     expect(agentPage).toMatchObject({ has_more: true, next_since_version: 5 });
   });
 
+  it("keeps a chat's tags on its list row for agents, filters by tag, and shows the customer none", async () => {
+    const org = `org-${randomUUID()}`;
+    const sue: Actor = { kind: 'agent', id: 'sue', role: 'supervisor', agent_kind: 'human' };
+    const [tagged, other] = [randomUUID(), randomUUID()];
+    for (const chatId of [tagged, other]) {
+      await command('start', { organization_id: org, actor: customer, chat_id: chatId, channel: 'chat', group_id: 'sales' });
+      await command('join', { organization_id: org, actor: alice, chat_id: chatId });
+    }
+    await command('add_tag', { organization_id: org, actor: alice, chat_id: tagged, tag: 'vip' });
+    await command('add_tag', { organization_id: org, actor: alice, chat_id: tagged, tag: 'refund' }, 1);
+    await command('add_tag', { organization_id: org, actor: alice, chat_id: other, tag: 'refund' });
+    const removed = await command('remove_tag', { organization_id: org, actor: alice, chat_id: tagged, tag: 'vip' });
+    expect(removed.state).toMatchObject({ tags: ['refund'] });
+    // Taking off a tag the chat does not have stores nothing.
+    const again = await command('remove_tag', { organization_id: org, actor: alice, chat_id: tagged, tag: 'vip' }, 1);
+    expect(again).toMatchObject({ version: removed.version, events: [], duplicate: true });
+
+    const byTag = async (tag: string) =>
+      (await queries.list({ organization_id: org, actor: sue, filter: 'all', tag, limit: 10 })).chats.map((chat) => [chat.chat_id, chat.tags]);
+    expect(await byTag('refund')).toEqual(expect.arrayContaining([[tagged, ['refund']], [other, ['refund']]]));
+    expect(await byTag('refund')).toHaveLength(2);
+    expect(await byTag('vip')).toEqual([]);
+    expect((await queries.list({ organization_id: `org-${randomUUID()}`, actor: sue, filter: 'all', tag: 'refund', limit: 10 })).chats).toEqual([]);
+
+    const customers = await queries.list({ organization_id: org, actor: customer, filter: 'mine', tag: 'vip', limit: 10 });
+    expect(customers.chats).toHaveLength(2);
+    for (const chat of customers.chats) expect(chat).not.toHaveProperty('tags');
+    expect((await queries.get({ organization_id: org, actor: customer, chat_id: tagged, limit: 100 })).chat).not.toHaveProperty('tags');
+    expect((await queries.get({ organization_id: org, actor: alice, chat_id: tagged, limit: 100 })).chat.tags).toEqual(['refund']);
+  });
+
   it('lists chats newest first with cursors that neither skip nor repeat', async () => {
     const org = `org-${randomUUID()}`;
     const ids: string[] = [];

@@ -25,6 +25,8 @@ export interface CommandOutcome {
   version: number;
   /** The events this command stored (now or, for a repeat, before). */
   events: RecordedLike[];
+  /** The chat's state after the command (for a repeat, as it is now). */
+  state: ConversationState;
   duplicate: boolean;
 }
 
@@ -88,11 +90,11 @@ export class ConversationCommands {
     });
     switch (result.status) {
       case 'appended':
-        return { chatId, version: result.version, events: result.events.map((event) => ({ ...event, streamVersion: event.version })), duplicate: false };
+        return { chatId, version: result.version, events: result.events.map((event) => ({ ...event, streamVersion: event.version })), duplicate: false, state: result.state };
       case 'unchanged':
-        return { chatId, version: result.version, events: [], duplicate: true };
+        return { chatId, version: result.version, events: [], duplicate: true, state: result.state };
       case 'repeat':
-        return { chatId, version: result.version, events: result.events, duplicate: true };
+        return { chatId, version: result.version, events: result.events, duplicate: true, state: result.state };
     }
   }
 
@@ -119,8 +121,8 @@ export class ConversationCommands {
 }
 
 /**
- * Events that change what the chat lists show (status, assignee, group). Messages, read
- * receipts, ratings and tags do not, so they leave the list's row alone: they are most of the
+ * Events that change what the chat lists show (status, assignee, group, tags). Messages, read
+ * receipts and ratings do not, so they leave the list's row alone: they are most of the
  * traffic, and the row keeps the version and time of the last change of state.
  */
 const SUMMARY_EVENTS = new Set([
@@ -132,6 +134,8 @@ const SUMMARY_EVENTS = new Set([
   'ConversationClosed',
   'ConversationReopened',
   'ConversationMissed',
+  'TagAdded',
+  'TagRemoved',
 ]);
 
 function changesSummary(events: readonly { type: string }[]): boolean {

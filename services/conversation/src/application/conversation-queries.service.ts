@@ -9,7 +9,7 @@ import {
 } from '@livedesk/contracts';
 import { EventStore } from '@livedesk/event-store';
 import { DATABASE, EVENT_STORE } from '@livedesk/service-kit';
-import { canRead, DomainError, toChatSummary } from '../domain/index.js';
+import { canRead, DomainError, forAudience, toChatSummary } from '../domain/index.js';
 import { listChats, rowToSummary, type ReadModelTables } from '../read-model/chats-table.js';
 import { chatEventPage, type ChatEventPage } from './chat-event-page.js';
 import { ConversationCache } from './conversation-cache.js';
@@ -42,7 +42,7 @@ export class ConversationQueries {
       throw new DomainError('authorization', 'not_participant', `you are not a participant of chat ${query.chat_id}`);
     }
     const page = await this.page(query, state.version);
-    return { chat: toChatSummary(state), events: page.events, has_more: page.hasMore, next_since_version: page.nextSinceVersion };
+    return { chat: forAudience(toChatSummary(state), query.actor), events: page.events, has_more: page.hasMore, next_since_version: page.nextSinceVersion };
   }
 
   private async current(chatId: string): Promise<LoadedConversation> {
@@ -88,9 +88,11 @@ export class ConversationQueries {
       actor,
       filter: query.filter,
       ...(query.statuses ? { statuses: query.statuses } : {}),
+      // Customers never see tags, so they cannot filter by them either.
+      ...(query.tag !== undefined && actor.kind !== 'customer' ? { tag: query.tag } : {}),
       ...(query.cursor ? { cursor: query.cursor } : {}),
       limit: query.limit,
     });
-    return { chats: rows.map(rowToSummary), next_cursor: nextCursor };
+    return { chats: rows.map((row) => forAudience(rowToSummary(row), actor)), next_cursor: nextCursor };
   }
 }

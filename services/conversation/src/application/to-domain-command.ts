@@ -74,6 +74,8 @@ export function toDomainCommand<N extends ConversationCommandName>(name: N, wire
       return { type: 'mark_missed', actor, reason: (wire as WireCommand<'mark_missed'>).reason };
     case 'add_tag':
       return { type: 'add_tag', actor, tag: (wire as WireCommand<'add_tag'>).tag };
+    case 'remove_tag':
+      return { type: 'remove_tag', actor, tag: (wire as WireCommand<'remove_tag'>).tag };
     case 'answer_nps': {
       const nps = wire as WireCommand<'answer_nps'>;
       return { type: 'answer_nps', actor, score: nps.score, ...(nps.comment ? { comment: nps.comment } : {}) };

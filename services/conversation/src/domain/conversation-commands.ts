@@ -76,6 +76,10 @@ export interface AddTagCommand extends CommandBase<'add_tag'> {
   readonly tag: string;
 }
 
+export interface RemoveTagCommand extends CommandBase<'remove_tag'> {
+  readonly tag: string;
+}
+
 export interface AnswerNpsCommand extends CommandBase<'answer_nps'> {
   readonly score: number;
   readonly comment?: string;
@@ -112,6 +116,7 @@ export type ConversationCommand =
   | CloseInactiveCommand
   | MarkMissedCommand
   | AddTagCommand
+  | RemoveTagCommand
   | AnswerNpsCommand
   | ReportGoalCommand
   | SetPriorityCommand

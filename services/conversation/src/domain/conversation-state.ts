@@ -149,6 +149,8 @@ function apply(state: StartedConversation, event: StoredConversationEvent): Star
       return state;
     case 'TagAdded':
       return state.tags.includes(event.data.tag) ? state : { ...state, tags: [...state.tags, event.data.tag] };
+    case 'TagRemoved':
+      return state.tags.includes(event.data.tag) ? { ...state, tags: state.tags.filter((tag) => tag !== event.data.tag) } : state;
     case 'NpsAnswered':
       return state;
     case 'GoalReported':

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ChatSummary, DomainError } from '@livedesk/contracts';
-import { toChatSummary } from './chat-summary.js';
+import { forAudience, toChatSummary } from './chat-summary.js';
 import { evolve, initialState, type ConversationState } from './conversation-state.js';
 import {
   abandonedChat,
@@ -23,6 +23,7 @@ import {
   seen,
   started,
   tagged,
+  untagged,
   transferredToAgent,
   transferredToGroup,
 } from './testing/fixtures.js';
@@ -144,11 +145,21 @@ describe('toChatSummary', () => {
       assigned_agent_id: alice.id,
       agent_ids: [alice.id],
       page,
+      tags: [],
       started_at: '2026-03-02T09:00:00.000Z',
       updated_at: '2026-03-02T09:00:03.000Z',
       version: 4,
     });
     expect(ChatSummary.parse(summary)).toStrictEqual(summary);
+  });
+
+  it("holds the chat's tags for agents in the order they were added, without those taken off, and none for the customer", () => {
+    const summary = toChatSummary(stateOf([...activeChat, tagged('vip'), tagged('refund'), untagged('vip'), tagged('late')]));
+    expect(summary.tags).toEqual(['refund', 'late']);
+    expect(forAudience(summary, alice).tags).toEqual(['refund', 'late']);
+    expect(forAudience(summary, customer)).not.toHaveProperty('tags');
+    expect(forAudience(summary, customer)).toEqual({ ...summary, tags: undefined });
+    expect(ChatSummary.parse(forAudience(summary, customer))).toStrictEqual(forAudience(summary, customer));
   });
 
   it('leaves out a page that was not given', () => {

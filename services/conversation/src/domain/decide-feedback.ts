@@ -1,6 +1,6 @@
 import { isSupervisor, type Actor, type ConversationEvent } from '@livedesk/contracts';
 import { authorKey } from './author-keys.js';
-import type { AddTagCommand, AnswerNpsCommand, MarkSeenCommand, RateCommand, ReportGoalCommand, SetPriorityCommand } from './conversation-commands.js';
+import type { AddTagCommand, AnswerNpsCommand, RemoveTagCommand, MarkSeenCommand, RateCommand, ReportGoalCommand, SetPriorityCommand } from './conversation-commands.js';
 import type { StartedConversation } from './conversation-state.js';
 import { hasEnded, isAssignedAgent, isChatCustomer } from './participants.js';
 import { authorOf, canRead } from './read-rules.js';
@@ -64,10 +64,22 @@ export function decideSetPriority(command: SetPriorityCommand, state: StartedCon
   return [{ type: 'PrioritySet', data: { priority } }];
 }
 
+/**
+ * Tags the chat. Whether the tag is on the organization's list is the gateway's check (the
+ * identity service owns the list); the chat only knows its own tags. A tag it has already
+ * stores nothing.
+ */
 export function decideAddTag(command: AddTagCommand, state: StartedConversation): ConversationEvent[] {
   if (!mayTag(state, command.actor)) throw refuse.notAssigned();
   if (state.tags.includes(command.tag)) return [];
   return [{ type: 'TagAdded', data: { tag: command.tag } }];
+}
+
+/** Takes a tag off the chat, by whoever may tag it; a tag the chat does not have stores nothing. */
+export function decideRemoveTag(command: RemoveTagCommand, state: StartedConversation): ConversationEvent[] {
+  if (!mayTag(state, command.actor)) throw refuse.notAssigned();
+  if (!state.tags.includes(command.tag)) return [];
+  return [{ type: 'TagRemoved', data: { tag: command.tag } }];
 }
 
 /**

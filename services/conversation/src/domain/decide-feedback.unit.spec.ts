@@ -25,6 +25,7 @@ import {
   strangerCustomer,
   supervisor,
   tagged,
+  untagged,
   transferredToAgent,
   transferredToGroup,
 } from './testing/fixtures.js';
@@ -281,5 +282,42 @@ describe('decide: set_priority', () => {
   it('refuses an agent the chat is not assigned to, and an ended chat', () => {
     given(activeChat).when({ type: 'set_priority', actor: bob, priority: 'high' }).thenRefuses('authorization', 'not_assigned');
     given(resolvedChat).when({ type: 'set_priority', actor: supervisor, priority: 'high' }).thenRefuses('conflict', 'chat_inactive');
+  });
+});
+
+describe('decide: remove_tag', () => {
+  const taggedChat = [...activeChat, tagged('refund'), tagged('vip')];
+
+  it('takes a tag off as the assigned agent', () => {
+    given(taggedChat).when({ type: 'remove_tag', actor: alice, tag: 'refund' }).then([untagged('refund')]);
+  });
+
+  it.each([
+    ['a supervisor', supervisor],
+    ['an admin', admin],
+  ])('takes a tag off any chat as %s, a closed one included', (_, actor) => {
+    given([...closedChat, tagged('refund')]).when({ type: 'remove_tag', actor, tag: 'refund' }).then([untagged('refund')]);
+  });
+
+  it('lets the agent who handled a resolved chat take a tag off (wrap-up)', () => {
+    given([...resolvedChat, tagged('refund')]).when({ type: 'remove_tag', actor: alice, tag: 'refund' }).then([untagged('refund')]);
+  });
+
+  it('is a no-op for a tag the chat does not have, or no longer has', () => {
+    given(taggedChat).when({ type: 'remove_tag', actor: alice, tag: 'late' }).thenNothing();
+    given([...taggedChat, untagged('vip')]).when({ type: 'remove_tag', actor: alice, tag: 'vip' }).thenNothing();
+  });
+
+  it('lets a tag taken off be put on again', () => {
+    given([...taggedChat, untagged('vip')]).when({ type: 'add_tag', actor: alice, tag: 'vip' }).then([tagged('vip')]);
+  });
+
+  it.each([
+    ['an agent of another chat', bob],
+    ['the customer', customer],
+    ['a service', routing],
+  ])('refuses %s as not_assigned, a tag the chat has or not', (_, actor) => {
+    given(taggedChat).when({ type: 'remove_tag', actor, tag: 'refund' }).thenRefuses('authorization', 'not_assigned');
+    given(taggedChat).when({ type: 'remove_tag', actor, tag: 'late' }).thenRefuses('authorization', 'not_assigned');
   });
 });

@@ -49,6 +49,7 @@ function randomCommand(next: () => number, step: number, state: ConversationStat
     () => ({ type: 'close', actor: pick([customer, actor]) }),
     () => ({ type: 'mark_missed', actor: routing, reason: pick(['left_in_queue', 'unanswered', 'no_agents'] as const) }),
     () => ({ type: 'add_tag', actor, tag: pick(['vip', 'refund']) }),
+    () => ({ type: 'remove_tag', actor, tag: pick(['vip', 'refund']) }),
   ];
   return pick(builders)();
 }

@@ -2,7 +2,7 @@ import type { ConversationEvent } from '@livedesk/contracts';
 import type { ConversationCommand } from './conversation-commands.js';
 import type { ConversationState } from './conversation-state.js';
 import { decideAssign, decideJoin } from './decide-assignment.js';
-import { decideAddTag, decideAnswerNps, decideMarkSeen, decideRate, decideReportGoal, decideSetPriority } from './decide-feedback.js';
+import { decideAddTag, decideAnswerNps, decideRemoveTag, decideMarkSeen, decideRate, decideReportGoal, decideSetPriority } from './decide-feedback.js';
 import { decideClose, decideCloseAbandoned, decideCloseInactive, decideLeaveMessage, decideMarkMissed, decideResolve } from './decide-lifecycle.js';
 import { decidePostMessage } from './decide-post-message.js';
 import { decidePostNote } from './decide-post-note.js';
@@ -45,6 +45,8 @@ export function decide(command: ConversationCommand, state: ConversationState): 
       return decideMarkMissed(command, state);
     case 'add_tag':
       return decideAddTag(command, state);
+    case 'remove_tag':
+      return decideRemoveTag(command, state);
     case 'answer_nps':
       return decideAnswerNps(command, state);
     case 'report_goal':

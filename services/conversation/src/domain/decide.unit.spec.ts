@@ -44,6 +44,7 @@ describe('decide: any command on a chat that does not exist', () => {
     { type: 'close', actor: customer },
     { type: 'mark_missed', actor: routing, reason: 'no_agents' },
     { type: 'add_tag', actor: supervisor, tag: 'vip' },
+    { type: 'remove_tag', actor: supervisor, tag: 'vip' },
   ];
   it.each(commands.map((command) => [command.type, command] as const))('refuses %s as chat_not_found', (_, command) => {
     given([]).when(command).thenRefuses('not_found', 'chat_not_found');

@@ -12,6 +12,8 @@ export interface ChatsTable {
   status: string;
   assigned_agent_id: string | null;
   agent_ids: string[];
+  /** migrations/2026-12-05-01-chat-tags.ts */
+  tags: string[];
   page: unknown;
   started_at: Date;
   updated_at: Date;
@@ -30,12 +32,12 @@ export interface ReadModelTables {
 export function chatSummaryUpsert(organizationId: string, chat: ChatSummary): AppendAlso {
   return {
     sql: `INSERT INTO conversation.chats AS c
-            (chat_id, organization_id, customer_id, group_id, channel, status, assigned_agent_id, agent_ids, page, started_at, updated_at, version)
-          SELECT $5, $6, $7, $8, $9, $10, $11, $12::text[], $13::jsonb, $14::timestamptz, $15::timestamptz, $16::integer
+            (chat_id, organization_id, customer_id, group_id, channel, status, assigned_agent_id, agent_ids, page, started_at, updated_at, version, tags)
+          SELECT $5, $6, $7, $8, $9, $10, $11, $12::text[], $13::jsonb, $14::timestamptz, $15::timestamptz, $16::integer, $17::text[]
             FROM appended WHERE appended.status = 'appended'
           ON CONFLICT (chat_id) DO UPDATE SET
             group_id = excluded.group_id, status = excluded.status, assigned_agent_id = excluded.assigned_agent_id,
-            agent_ids = excluded.agent_ids, updated_at = excluded.updated_at, version = excluded.version`,
+            agent_ids = excluded.agent_ids, updated_at = excluded.updated_at, version = excluded.version, tags = excluded.tags`,
     values: [
       chat.chat_id,
       organizationId,
@@ -49,6 +51,7 @@ export function chatSummaryUpsert(organizationId: string, chat: ChatSummary): Ap
       chat.started_at,
       chat.updated_at,
       chat.version,
+      chat.tags ?? [],
     ],
   };
 }
@@ -60,6 +63,8 @@ export interface ListChatsQuery {
   actor: Actor;
   filter: ChatListFilter;
   statuses?: readonly ChatStatus[];
+  /** Only chats carrying this tag. */
+  tag?: string;
   cursor?: string;
   limit: number;
 }
@@ -81,6 +86,7 @@ export async function listChats(db: Kysely<ReadModelTables>, query: ListChatsQue
     select = select.where('status', 'in', ['queued', 'active']);
   }
   if (query.statuses) select = select.where('status', 'in', [...query.statuses]);
+  if (query.tag !== undefined) select = select.where(sql<boolean>`tags @> ARRAY[${query.tag}]::text[]`);
   const after = decodeCursor(query.cursor);
   if (after) {
     select = select.where(sql<boolean>`(started_at, chat_id) < (${after.at}::timestamptz, ${after.id})`);
@@ -102,6 +108,7 @@ export function rowToSummary(row: ChatsTable): ChatSummary {
     assigned_agent_id: row.assigned_agent_id,
     agent_ids: row.agent_ids,
     ...(row.page ? { page: row.page as ChatSummary['page'] } : {}),
+    tags: row.tags,
     started_at: row.started_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
     version: row.version,

@@ -45,7 +45,8 @@ export class ConversationController {
   @MessagePattern(conversationPattern('close_abandoned')) closeAbandoned(@Command('close_abandoned') c: ConversationCommand<'close_abandoned'>) { return this.command('close_abandoned', c); }
   @MessagePattern(conversationPattern('close_inactive')) closeInactive(@Command('close_inactive') c: ConversationCommand<'close_inactive'>) { return this.command('close_inactive', c); }
   @MessagePattern(conversationPattern('mark_missed')) markMissed(@Command('mark_missed') c: ConversationCommand<'mark_missed'>) { return this.command('mark_missed', c); }
-  @MessagePattern(conversationPattern('add_tag')) addTag(@Command('add_tag') c: ConversationCommand<'add_tag'>) { return this.command('add_tag', c); }
+  @MessagePattern(conversationPattern('add_tag')) addTag(@Command('add_tag') c: ConversationCommand<'add_tag'>) { return this.tagCommand('add_tag', c); }
+  @MessagePattern(conversationPattern('remove_tag')) removeTag(@Command('remove_tag') c: ConversationCommand<'remove_tag'>) { return this.tagCommand('remove_tag', c); }
   @MessagePattern(conversationPattern('answer_nps')) answerNps(@Command('answer_nps') c: ConversationCommand<'answer_nps'>) { return this.command('answer_nps', c); }
   @MessagePattern(conversationPattern('report_goal')) reportGoal(@Command('report_goal') c: ConversationCommand<'report_goal'>) { return this.command('report_goal', c); }
   @MessagePattern(conversationPattern('set_priority')) setPriority(@Command('set_priority') c: ConversationCommand<'set_priority'>) { return this.command('set_priority', c); }
@@ -53,7 +54,13 @@ export class ConversationController {
   @MessagePattern(conversationPattern('get')) get(@Query('get') q: ConversationQuery<'get'>) { return this.queries.get(q); }
   @MessagePattern(conversationPattern('list')) list(@Query('list') q: ConversationQuery<'list'>) { return this.queries.list(q); }
 
-  private async command<N extends Exclude<ConversationCommandName, 'post_message'>>(name: N, wire: ConversationCommand<N>): Promise<ConversationCommandReply<N>> {
+  /** A tag put on or taken off: the reply holds the chat's tags after it. */
+  private async tagCommand(name: 'add_tag' | 'remove_tag', wire: ConversationCommand<'add_tag'>): Promise<ConversationCommandReply<'add_tag'>> {
+    const outcome = await this.commands.execute(name, wire);
+    return { chat_id: outcome.chatId, version: outcome.version, tags: outcome.state.status === 'none' ? [] : [...outcome.state.tags] };
+  }
+
+  private async command<N extends Exclude<ConversationCommandName, 'post_message' | 'add_tag' | 'remove_tag'>>(name: N, wire: ConversationCommand<N>): Promise<ConversationCommandReply<N>> {
     const outcome = await this.commands.execute(name, wire);
     return { chat_id: outcome.chatId, version: outcome.version } as ConversationCommandReply<N>;
   }

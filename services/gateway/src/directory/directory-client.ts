@@ -134,6 +134,16 @@ export class DirectoryClient implements AllowedOriginsSource {
     return customer ? { id: customer.customer_id, email: customer.email, name: customer.name } : undefined;
   }
 
+  /** Whether the tag is on the organization's tag list (`tag_chat`). Asked every time: an admin may delete it any moment. */
+  async isTagListed(organizationId: string, tag: string): Promise<boolean> {
+    return (await this.query('tag', { organization_id: organizationId, tag })).tag !== null;
+  }
+
+  /** The customer's ban in force, if any (`login`, `start_chat`). */
+  async customerBan(organizationId: string, customerId: string): Promise<DirectoryQueryReply<'customer_ban'>['ban']> {
+    return (await this.query('customer_ban', { organization_id: organizationId, customer_id: customerId })).ban;
+  }
+
   /** The organization's shared canned responses and the agent's own, as `list_canned_responses` answers them. */
   async cannedResponses(organizationId: string, agentId: string): Promise<DirectoryQueryReply<'canned_responses'>['canned_responses']> {
     return (await this.query('canned_responses', { organization_id: organizationId, agent_id: agentId })).canned_responses;

@@ -5,6 +5,8 @@ import { DirectoryClient } from '../directory/directory-client.js';
 import type { AgentPrincipal } from '@livedesk/auth';
 import type { ActionContext, ActionHandlers } from './action-context.js';
 import { TeamListing } from './agents/team-listing.js';
+import { BanActions } from './bans/ban-actions.js';
+import { TagActions } from './tags/tag-actions.js';
 import { ChatCommands } from './chat-commands.js';
 import { ConversationClient } from './conversation-client.js';
 import { RoutingClient } from './routing/routing-client.js';
@@ -29,6 +31,8 @@ export class AgentActions {
     private readonly visitorSignals: VisitorSignals,
     private readonly tickets: TicketActions,
     private readonly team: TeamListing,
+    private readonly tags: TagActions,
+    private readonly bans: BanActions,
   ) {}
 
   /** A socket of the agent closed: routing counts the agent's sockets across replicas. */
@@ -80,6 +84,10 @@ export class AgentActions {
         const status = await this.routing.setStatus(principal, payload.status, 'agent');
         return { agent_id: principal.agentId, status };
       },
+      tag_chat: (context, payload: Request<'tag_chat'>) => this.tags.tagChat(context, payload),
+      untag_chat: (context, payload: Request<'untag_chat'>) => this.tags.untagChat(context, payload),
+      ban_customer: (context, payload: Request<'ban_customer'>) => this.bans.banCustomer(context, payload),
+      unban_customer: (context, payload: Request<'unban_customer'>) => this.bans.unbanCustomer(context, payload),
     };
   }
 

@@ -62,6 +62,7 @@ export class ChatCommands {
       organization_id: context.organizationId,
       actor: context.actor,
       filter: payload.filter ?? 'mine',
+      ...('tag' in payload && payload.tag !== undefined ? { tag: payload.tag } : {}),
       ...(payload.cursor === undefined ? {} : { cursor: payload.cursor }),
       limit: payload.limit ?? 20,
     });

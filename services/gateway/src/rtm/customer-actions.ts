@@ -4,6 +4,7 @@ import type { ActionRequest, customerActions } from '@livedesk/contracts';
 import type { CustomerPrincipal } from '@livedesk/auth';
 import { DirectoryClient } from '../directory/directory-client.js';
 import type { ActionContext, ActionHandlers } from './action-context.js';
+import { BanActions } from './bans/ban-actions.js';
 import { ChatCommands } from './chat-commands.js';
 import { ConversationClient } from './conversation-client.js';
 import { RtmError } from './to-protocol-error.js';
@@ -22,15 +23,13 @@ export class CustomerActions {
     private readonly directory: DirectoryClient,
     private readonly visitors: VisitorDirectory,
     private readonly visitorSignals: VisitorSignals,
+    private readonly bans: BanActions,
     private readonly presence: CustomerPresence,
   ) {}
 
   handlers(): ActionHandlers<typeof customerActions> {
     return {
-      start_chat: async (context, payload: Request<'start_chat'>) => {
-        await this.requireOpen(context.organizationId);
-        return this.startChat(context, payload);
-      },
+      start_chat: (context, payload: Request<'start_chat'>) => this.startChat(context, payload, { duringBusinessHours: true }),
       send_event: (context, payload: Request<'send_event'>) => this.chats.sendEvent(context, payload),
       send_typing: (context, payload: Request<'send_typing'>) => this.chats.sendTyping(context, payload),
       mark_seen: (context, payload: Request<'mark_seen'>) => this.chats.markSeen(context, payload),
@@ -68,8 +67,9 @@ export class CustomerActions {
     };
   }
 
-  /** The login answer: who the customer is and the chats still going on. */
+  /** The login answer: who the customer is and the chats still going on; a banned customer is refused. */
   async loginReply(context: ActionContext) {
+    await this.bans.requireNotBanned(context);
     const { chats } = await this.conversations.query('list', {
       organization_id: context.organizationId,
       actor: context.actor,
@@ -92,7 +92,10 @@ export class CustomerActions {
     if (!open) throw new RtmError('unavailable', 'chat is offline outside business hours: leave a message instead (leave_message)', 'offline');
   }
 
-  private async startChat(context: ActionContext, payload: Request<'start_chat'>) {
+  /** `duringBusinessHours`: `start_chat` itself; a chat opened for a message left (`leave_message`) starts at any hour. */
+  private async startChat(context: ActionContext, payload: Request<'start_chat'>, { duringBusinessHours = false } = {}) {
+    await this.bans.requireNotBanned(context);
+    if (duringBusinessHours) await this.requireOpen(context.organizationId);
     const groupId = await this.groupFor(context.organizationId, payload.group_id);
     const message = payload.message;
     return this.conversations.command('start', {

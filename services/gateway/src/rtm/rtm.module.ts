@@ -4,6 +4,10 @@ import { DirectoryClient } from '../directory/directory-client.js';
 import { AgentActions } from './agent-actions.js';
 import { AgentChangedSignals } from './agents/agent-changed-signals.js';
 import { AgentProfiles } from './agents/agent-profiles.js';
+import { BanActions } from './bans/ban-actions.js';
+import { BanClient } from './bans/ban-client.js';
+import { CustomerBannedSignals } from './bans/customer-banned-signals.js';
+import { TagActions } from './tags/tag-actions.js';
 import { TeamListing } from './agents/team-listing.js';
 import { OrganizationChangedSignals } from './organizations/organization-changed-signals.js';
 import { ChatCommands } from './chat-commands.js';
@@ -30,8 +34,8 @@ import { VisitorSignals } from './visitors/visitor-signals.js';
 /**
  * The real-time protocol: WebSocket endpoints, token verification (the JWT secret only), the
  * origin checks, actions, pushes and typing; the directory is read from the identity service
- * (DirectoryClient), whose signals close a disabled agent's sockets and recheck the origins of
- * customer sockets.
+ * (DirectoryClient), whose signals close a disabled agent's sockets, a banned customer's, and
+ * recheck the origins of customer sockets.
  */
 @Module({
   imports: [AuthModule.forRoot()],
@@ -42,6 +46,7 @@ import { VisitorSignals } from './visitors/visitor-signals.js';
     ...originProviders(DirectoryClient),
     AgentChangedSignals,
     OrganizationChangedSignals,
+    CustomerBannedSignals,
     RtmMetrics,
     ConnectionRegistry,
     ConversationClient,
@@ -59,6 +64,9 @@ import { VisitorSignals } from './visitors/visitor-signals.js';
     TicketActions,
     TicketPushFollower,
     SlaPushFollower,
+    BanClient,
+    BanActions,
+    TagActions,
     CustomerActions,
     TeamListing,
     AgentActions,

@@ -9,6 +9,7 @@ import type {
   AgentStatusIntervalsRow,
   AgentsRow,
   GroupsRow,
+  ConversationTagsRow,
   MetricsDatabase,
   OrganizationsRow,
   ProjectionConversationsRow,
@@ -33,6 +34,10 @@ export interface FlushPlan {
   intervals: AgentStatusIntervalsRow[];
   tickets: TicketsRow[];
   policyRows: SlaPoliciesRow[];
+  /** tags put on conversations (or put on again) */
+  tags: ConversationTagsRow[];
+  /** tags taken off conversations */
+  untagged: { conversation_id: string; tag: string }[];
   /** the derived tables' rows the old and new rows count in */
   keys: DerivedKeys;
 }
@@ -89,6 +94,8 @@ export function planFlush(memory: ProjectorMemory): FlushPlan {
     intervals: [...pending.intervals.values()],
     tickets,
     policyRows: pending.policyRows,
+    tags: [...pending.tags.values()].flatMap((change) => (change.row ? [change.row] : [])),
+    untagged: [...pending.tags.values()].flatMap((change) => (change.row ? [] : [{ conversation_id: change.conversation_id, tag: change.tag }])),
     keys,
   };
 }
@@ -112,6 +119,8 @@ export async function writeFlushPlan(trx: Transaction<MetricsDatabase>, plan: Fl
   await upsertRows(trx, 'metrics.agent_status_intervals', plan.intervals, ['agent_id', 'stream_version']);
   await upsertRows(trx, 'metrics.tickets', plan.tickets, ['ticket_id']);
   await insertRows(trx, 'metrics.sla_policies', plan.policyRows);
+  await deleteTags(trx, plan.untagged);
+  await upsertRows(trx, 'metrics.conversation_tags', plan.tags, ['conversation_id', 'tag']);
   // The derived rows these touch are recomputed apart, soon after (derived-tables.ts).
   await markDirty(trx, keys);
 }
@@ -127,4 +136,10 @@ async function writeOrganizations(trx: Transaction<MetricsDatabase>, organizatio
 
 function toMatch(projection: ConversationProjection, facts: CycleFacts) {
   return { started_at: facts.started_at, group_id: facts.group_id, channel: projection.channel, priority: facts.priority };
+}
+
+async function deleteTags(trx: Transaction<MetricsDatabase>, untagged: readonly { conversation_id: string; tag: string }[]): Promise<void> {
+  if (untagged.length === 0) return;
+  await sql`DELETE FROM metrics.conversation_tags t USING unnest(${untagged.map((u) => u.conversation_id)}::text[], ${untagged.map((u) => u.tag)}::text[]) AS d(conversation_id, tag)
+             WHERE t.conversation_id = d.conversation_id AND t.tag = d.tag`.execute(trx);
 }

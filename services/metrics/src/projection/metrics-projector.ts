@@ -19,7 +19,7 @@ export const METRICS_CONSUMER = 'metrics-projector';
  * the same events: the leading projector then finds the tables built by an older version and
  * rebuilds them from the event store before it consumes live (projection_control).
  */
-export const PROJECTION_VERSION = 2;
+export const PROJECTION_VERSION = 3;
 
 /** The rows of a flush, computed; `write` stores them in a transaction. */
 export interface PreparedFlush {
@@ -41,7 +41,7 @@ export interface PreparedFlush {
  * Where each stream goes: `conversation-` and `sla-` (alerts) fold into the conversation's
  * cycles (conversation-projection.ts), `slapolicy-` into the policies (policy-changes.ts),
  * `agent-` into status intervals (status-intervals.ts), `ticket-` into tickets, and
- * `organization-` gives the time zone.
+ * `organization-` gives the time zone; a conversation's tags go to `conversation_tags` as they are.
  */
 export class MetricsProjector {
   private readonly memory = new ProjectorMemory();
@@ -116,6 +116,7 @@ export class MetricsProjector {
   }
 
   private foldConversation(conversationId: string, recorded: RecordedEvent, event: ConversationEvent): void {
+    if (event.type === 'TagAdded' || event.type === 'TagRemoved') this.foldTag(conversationId, recorded, event);
     const { projection, cycles } = this.memory.conversation(conversationId);
     // A plain literal, not a spread of the event: see cycle-rows.ts on V8 and spreads.
     const fact = {
@@ -130,6 +131,19 @@ export class MetricsProjector {
     if (!next) return;
     // The version moves with every event, so the state is written even when no figure changed.
     this.memory.pending.conversations.set(conversationId, { projection: next, cycles });
+  }
+
+  /**
+   * A tag put on or taken off (`metrics.conversation_tags`). A row depends on the last change of
+   * its (conversation, tag) only, so live batches and a rebuild's flushes write the same rows.
+   */
+  private foldTag(conversationId: string, recorded: RecordedEvent, event: Extract<ConversationEvent, { type: 'TagAdded' | 'TagRemoved' }>): void {
+    const tag = event.data.tag;
+    const row =
+      event.type === 'TagAdded'
+        ? { organization_id: recorded.organizationId, conversation_id: conversationId, tag, tagged_at: recorded.occurredAt, stream_version: recorded.streamVersion }
+        : null;
+    this.memory.pending.tags.set(`${conversationId}\u0000${tag}`, { conversation_id: conversationId, tag, row });
   }
 
   /** An SLA alert (`sla-<conversation id>`) the alert runner sent: the outcome records it. */

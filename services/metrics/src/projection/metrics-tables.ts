@@ -258,6 +258,15 @@ export interface TicketsRow {
   stream_version: number;
 }
 
+/** A tag a conversation carries now (migrations/2026-12-05-01-conversation-tags.ts). */
+export interface ConversationTagsRow {
+  organization_id: string;
+  conversation_id: string;
+  tag: string;
+  tagged_at: Date;
+  stream_version: number;
+}
+
 export interface ProjectionConversationsRow {
   organization_id: string;
   conversation_id: string;
@@ -315,6 +324,7 @@ export interface MetricsTables {
   'metrics.group_hourly': GroupHourlyRow;
   'metrics.sla_policies': SlaPoliciesRow;
   'metrics.tickets': TicketsRow;
+  'metrics.conversation_tags': ConversationTagsRow;
   'metrics.projection_conversations': ProjectionConversationsRow;
   'metrics.projection_timers': ProjectionTimersRow;
   'metrics.projection_control': ProjectionControlRow;
@@ -339,6 +349,7 @@ export const PROJECTED_TABLES = [
   'metrics.group_hourly',
   'metrics.sla_policies',
   'metrics.tickets',
+  'metrics.conversation_tags',
   'metrics.projection_conversations',
   'metrics.projection_timers',
   'metrics.projection_dirty',

@@ -1,6 +1,6 @@
 import type { ChangedCycles, ConversationProjection } from './conversation-projection.js';
 import { DerivedKeys } from './derived-keys.js';
-import type { AgentStatusIntervalsRow, AgentsRow, GroupsRow, OrganizationsRow, SlaPoliciesRow } from './metrics-tables.js';
+import type { AgentStatusIntervalsRow, AgentsRow, ConversationTagsRow, GroupsRow, OrganizationsRow, SlaPoliciesRow } from './metrics-tables.js';
 import type { ProjectedTicket } from './ticket-rows.js';
 
 /** A conversation changed since the last flush, and which of its cycles. */
@@ -21,6 +21,11 @@ export class PendingChanges {
   readonly agents = new Map<string, AgentsRow>();
   /** organization id and group id → the group's name (GroupSaved) */
   readonly groups = new Map<string, GroupsRow>();
+  /**
+   * conversation id and tag → the tag's row, or null when it was taken off: the last change of
+   * each (conversation, tag) since the last flush, which is all that decides its row.
+   */
+  readonly tags = new Map<string, { conversation_id: string; tag: string; row: ConversationTagsRow | null }>();
   /** the derived tables' rows the changes touch (derived-tables.ts) */
   readonly keys = new DerivedKeys();
 }

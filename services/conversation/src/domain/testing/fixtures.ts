@@ -77,6 +77,10 @@ export function tagged(tag: string): ConversationEvent {
   return { type: 'TagAdded', data: { tag } };
 }
 
+export function untagged(tag: string): ConversationEvent {
+  return { type: 'TagRemoved', data: { tag } };
+}
+
 export function transferredToGroup(toGroup: string, fromAgentId?: string): ConversationEvent {
   return {
     type: 'ConversationTransferred',

@@ -89,6 +89,11 @@ export function pushesForEvent(event: ChatEvent, chatId: string, before: ChatPar
       );
     case 'MessagesSeen':
       return toEveryone('events_seen', { ...about, by: data.by, seen_up_to: data.seen_up_to });
+    case 'TagAdded':
+      // Tags are the team's: the agents who see the chat, never the customer.
+      return toAgents('chat_tagged', { ...about, tag: data.tag });
+    case 'TagRemoved':
+      return toAgents('chat_untagged', { ...about, tag: data.tag });
     default: {
       const reason = deactivationReason(event.type, data);
       if (reason) return toEveryone('chat_deactivated', { ...about, reason }, before?.assignedAgentId ? [{ kind: 'agent', agentId: before.assignedAgentId }] : assigned);

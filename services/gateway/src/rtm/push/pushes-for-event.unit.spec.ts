@@ -84,11 +84,35 @@ describe('pushesForEvent', () => {
       ['chat_transferred', 'agent:bob'],
       ['chat_transferred', 'supervisors'],
     ]);
-    const rated = pushesOf(started(), assigned('alice'), envelope('TagAdded', { tag: 'vip' }));
-    expect(summary(rated)).toEqual([
+    const prioritized = pushesOf(started(), assigned('alice'), envelope('PrioritySet', { priority: 'high' }));
+    expect(summary(prioritized)).toEqual([
       ['incoming_event', 'agent:alice'],
       ['incoming_event', 'supervisors'],
     ]);
+  });
+
+  it('tells the assigned agent and the supervisors of a tag put on or taken off, never the customer', () => {
+    const tagged = envelope('TagAdded', { tag: 'vip' });
+    const pushes = pushesOf(started(), assigned('alice'), tagged);
+    expect(summary(pushes)).toEqual([
+      ['chat_tagged', 'agent:alice'],
+      ['chat_tagged', 'supervisors'],
+    ]);
+    for (const push of pushes) expect(push.payload).toStrictEqual({ chat_id: CHAT, version: tagged.stream_version, tag: 'vip' });
+    const untagged = envelope('TagRemoved', { tag: 'vip' });
+    const removed = pushesOf(started(), assigned('alice'), envelope('TagAdded', { tag: 'vip' }), untagged);
+    expect(summary(removed)).toEqual([
+      ['chat_untagged', 'agent:alice'],
+      ['chat_untagged', 'supervisors'],
+    ]);
+    for (const push of removed) expect(push.payload).toStrictEqual({ chat_id: CHAT, version: untagged.stream_version, tag: 'vip' });
+    // A wrap-up tag after the chat was resolved reaches the agent who held it.
+    const resolved = envelope('ConversationResolved', { by: { kind: 'agent', id: 'alice' } });
+    expect(summary(pushesOf(started(), assigned('alice'), resolved, envelope('TagAdded', { tag: 'refund' })))).toEqual([
+      ['chat_tagged', 'agent:alice'],
+      ['chat_tagged', 'supervisors'],
+    ]);
+    expect(summary(pushesOf(started(), envelope('TagAdded', { tag: 'refund' })))).toEqual([['chat_tagged', 'supervisors']]);
   });
 
   it('deactivates the chat for the customer and the agent who held it', () => {
