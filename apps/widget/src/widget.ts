@@ -90,10 +90,15 @@ export class Widget implements LivedeskApi {
 
   /** The greeting, and outside business hours (with no chat going on) the leave-a-message form instead of a chat. */
   private applySettings(): void {
-    if (!this.popup || !this.settings) return;
+    if (!this.popup) return;
+    if (this.refusedOffline && !this.chatId) this.popup.setClosed(true);
+    if (!this.settings) return;
     this.popup.setWelcome(this.settings.welcome_message);
-    this.popup.setClosed(!this.chatId && !this.starting && !isOpenAt(this.settings.business_hours, new Date()));
+    this.popup.setClosed(!this.chatId && !this.starting && (this.refusedOffline || !isOpenAt(this.settings.business_hours, new Date())));
   }
+
+  /** The server refused to start a chat as offline (`offlineIfRefused`). */
+  private refusedOffline = false;
 
   private isReady = false;
 
@@ -161,8 +166,21 @@ export class Widget implements LivedeskApi {
     const client = await this.connect();
     // The first message starts the chat and is stored with it.
     if (this.chatId) await this.sendMessage(client, this.chatId, text);
-    else await this.startChat(client, text);
+    else await this.startChat(client, text).catch((error: unknown) => this.offlineIfRefused(error));
     this.stopTyping(client);
+  }
+
+  /**
+   * `start_chat` refused as offline (`unavailable`, reason `offline`: outside business hours, as
+   * the server knows them even when the hours this page read said open): the leave-a-message
+   * form instead of the message box, for the rest of the page view. Answers the error again.
+   */
+  private offlineIfRefused(error: unknown): never {
+    if (error instanceof LivedeskError && error.code === 'unavailable' && error.reason === 'offline') {
+      this.refusedOffline = true;
+      this.popup?.setClosed(true);
+    }
+    throw error;
   }
 
   /**

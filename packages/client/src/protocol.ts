@@ -250,7 +250,8 @@ export interface CommonPushes {
     agent?: AgentPublicProfile | undefined;
   };
   events_seen: AboutChat & { by: Author; seen_up_to: string };
-  chat_deactivated: AboutChat & { reason: string };
+  /** docs/protocol.md, "Why a chat ends"; `closed`: by the customer. */
+  chat_deactivated: AboutChat & { reason: 'resolved' | 'closed' | 'customer_left' | 'inactive' | 'missed' };
   typing_indicator: { chat_id: string; by: { kind: 'customer' | 'agent'; id: string }; is_typing: boolean; preview?: string };
 }
 

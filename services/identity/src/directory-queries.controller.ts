@@ -48,6 +48,8 @@ export class DirectoryQueriesController {
             allowed_origins: organization.allowedOrigins,
             search_language: organization.searchLanguage,
             transcript_on_close: organization.transcriptOnClose,
+            business_hours: organization.businessHours,
+            chat_inactivity_seconds: organization.chatInactivitySeconds,
           }
         : null,
     };

@@ -41,7 +41,7 @@ describe("the gateway's directory queries", () => {
     await database?.drop();
   });
 
-  it("answers an organization's default group and allowed origins, and null for an unknown one", async () => {
+  it("answers an organization's default group, allowed origins, business hours and inactivity period, and null for an unknown one", async () => {
     expect(await queries.organization({ organization_id: acme.organizationId })).toEqual({
       organization: {
         organization_id: acme.organizationId,
@@ -49,6 +49,8 @@ describe("the gateway's directory queries", () => {
         allowed_origins: ['https://shop.example'],
         search_language: 'simple',
         transcript_on_close: false,
+        business_hours: null,
+        chat_inactivity_seconds: 600,
       },
     });
     expect(await queries.organization({ organization_id: 'no-such-organization' })).toEqual({ organization: null });

@@ -20,6 +20,8 @@ export interface Organization {
   searchLanguage: SearchLanguage;
   /** The customer gets the transcript by email when a chat ends. */
   transcriptOnClose: boolean;
+  /** An active live chat silent this long is closed as inactive. */
+  chatInactivitySeconds: number;
   createdAt: Date;
 }
 
@@ -76,6 +78,7 @@ export interface OrganizationChanges {
   widgetOpenDelaySeconds?: number | null | undefined;
   searchLanguage?: SearchLanguage | undefined;
   transcriptOnClose?: boolean | undefined;
+  chatInactivitySeconds?: number | undefined;
 }
 
 /** A change of an agent (`PATCH /v1/organizations/:id/agents/:agent_id`): the fields given replace the stored ones; null clears. */

@@ -17,6 +17,8 @@ export interface OrganizationsTable {
   /** The archive search's text search configuration and the transcript at a chat's end (migrations/2026-12-05-11-search-and-transcripts.ts). */
   search_language: Generated<SearchLanguage>;
   transcript_on_close: Generated<boolean>;
+  /** migrations/2026-12-05-11-chat-inactivity.ts */
+  chat_inactivity_seconds: Generated<number>;
   created_at: Generated<Date>;
 }
 

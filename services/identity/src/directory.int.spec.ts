@@ -37,6 +37,7 @@ describe('Directory', () => {
       '2026-12-05-04-customer-fields',
       '2026-12-05-04-tags-and-bans',
       '2026-12-05-10-directory-events',
+      '2026-12-05-11-chat-inactivity',
     ]);
   });
 
@@ -240,6 +241,16 @@ describe('Directory', () => {
       businessHours: null,
       widgetOpenDelaySeconds: null,
     });
+  });
+
+  it("stores an organization's chat inactivity period, 600 s until set, and leaves it alone when other settings change", async () => {
+    const { organizationId } = await directory.createOrganization({ name: 'Inactivity' });
+    expect(await directory.getOrganization(organizationId)).toMatchObject({ chatInactivitySeconds: 600 });
+    expect(await directory.updateOrganization(organizationId, { chatInactivitySeconds: 45 })).toMatchObject({ chatInactivitySeconds: 45 });
+    expect(await directory.updateOrganization(organizationId, { welcomeMessage: 'Hi' })).toMatchObject({ chatInactivitySeconds: 45 });
+    // The table refuses what the API would never send.
+    await expect(directory.updateOrganization(organizationId, { chatInactivitySeconds: 0 })).rejects.toThrow();
+    expect(await directory.getOrganization(organizationId)).toMatchObject({ chatInactivitySeconds: 45 });
   });
 
   it('keeps one identified customer per external id even when logins race', async () => {

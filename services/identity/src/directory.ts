@@ -172,6 +172,7 @@ export class Directory {
     if (changes.widgetOpenDelaySeconds !== undefined) set.widget_open_delay_seconds = changes.widgetOpenDelaySeconds;
     if (changes.searchLanguage !== undefined) set.search_language = changes.searchLanguage;
     if (changes.transcriptOnClose !== undefined) set.transcript_on_close = changes.transcriptOnClose;
+    if (changes.chatInactivitySeconds !== undefined) set.chat_inactivity_seconds = changes.chatInactivitySeconds;
     if (Object.keys(set).length === 0) return this.getOrganization(organizationId);
     const row = await this.db
       .updateTable('directory.organizations')
@@ -460,6 +461,7 @@ const ORGANIZATION_COLUMNS = [
   'widget_open_delay_seconds',
   'search_language',
   'transcript_on_close',
+  'chat_inactivity_seconds',
   'created_at',
 ] as const;
 
@@ -475,6 +477,7 @@ function organizationOf(row: {
   widget_open_delay_seconds: number | null;
   search_language: SearchLanguage;
   transcript_on_close: boolean;
+  chat_inactivity_seconds: number;
   created_at: Date;
 }): Organization {
   return {
@@ -489,6 +492,7 @@ function organizationOf(row: {
     widgetOpenDelaySeconds: row.widget_open_delay_seconds,
     searchLanguage: row.search_language,
     transcriptOnClose: row.transcript_on_close,
+    chatInactivitySeconds: row.chat_inactivity_seconds,
     createdAt: row.created_at,
   };
 }

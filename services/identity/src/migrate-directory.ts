@@ -9,6 +9,7 @@ import * as directoryEvents20261205 from './migrations/2026-12-05-10-directory-e
 import * as tagsAndBans20261205 from './migrations/2026-12-05-04-tags-and-bans.js';
 import * as customerFields20261205 from './migrations/2026-12-05-04-customer-fields.js';
 import * as searchAndTranscripts20261205 from './migrations/2026-12-05-11-search-and-transcripts.js';
+import * as chatInactivity20261205 from './migrations/2026-12-05-11-chat-inactivity.js';
 
 /**
  * Brings the `directory` schema (organizations, groups, agents, customers, canned responses) up
@@ -29,6 +30,7 @@ export async function migrateDirectory(db: Kysely<any>): Promise<void> {
       '2026-12-05-04-tags-and-bans': tagsAndBans20261205,
       '2026-12-05-04-customer-fields': customerFields20261205,
       '2026-12-05-11-search-and-transcripts': searchAndTranscripts20261205,
+      '2026-12-05-11-chat-inactivity': chatInactivity20261205,
     },
   });
 }

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { EventStoreModule } from '@livedesk/service-kit';
 import { AgentStatusService } from './agents/agent-status.service.js';
+import { ChatExpiry } from './customers/chat-expiry.js';
+import { OrganizationSettings } from './customers/organization-settings.js';
 import { RoutingController } from './agents/routing.controller.js';
 import { ConversationCommands } from './dispatch/conversation-commands.js';
 import { Dispatcher } from './dispatch/dispatcher.js';
@@ -15,7 +17,8 @@ import { QueueMetrics } from './state/queue-metrics.js';
 import { TimerActions } from './timers/timer-actions.js';
 
 /**
- * The routing service: agent status and capacity, queues, assignment, auto-transfer. State
+ * The routing service: agent status and capacity, queues, assignment, auto-transfer, chats
+ * that end by themselves (a customer who left the queue, an inactive chat). State
  * lives in Redis (atomic scripts, shared by the replicas), rebuilt from the event store when
  * Redis loses it (recovery/); every decision is an event
  * (AgentAssigned through the conversation service, AgentStatusChanged in the agent streams).
@@ -32,6 +35,8 @@ import { TimerActions } from './timers/timer-actions.js';
     Dispatcher,
     RebuildFollowUp,
     AgentStatusService,
+    OrganizationSettings,
+    ChatExpiry,
     TimerActions,
     RoutingEventHandler,
     RoutingSubscription,

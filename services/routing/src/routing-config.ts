@@ -29,6 +29,11 @@ export const routingConfigShape = {
    * that predecessor was delivered long ago. A younger one may still be on its way.
    */
   ROUTING_CATCH_UP_AFTER_SECONDS: z.coerce.number().min(1).max(3600).default(30),
+  /**
+   * A queued chat whose customer has had no socket this long (on any gateway) is closed as
+   * missed, reason `customer_left` (docs/protocol.md, docs/metrics.md).
+   */
+  CHAT_ABANDON_SECONDS: z.coerce.number().min(1).max(86_400).default(60),
 };
 
 export type RoutingConfig = z.infer<z.ZodObject<typeof routingConfigShape>>;

@@ -77,6 +77,13 @@ describe('livedesk org get and set', () => {
     expect(backwards.stderr).toMatch(/^livedesk: validation: .*end after it starts/);
     expect((await livedesk(['org', 'set', '--org', org, '--business-hours', '{not json'], env)).code).not.toBe(0);
     expect((await livedesk(['org', 'set', '--org', org, '--open-delay', '5', '--no-auto-open'], env)).code).toBe(1);
+    // The period after which a silent active chat is closed; 0 is refused by the gateway and changes nothing.
+    const inactivity = await livedesk(['org', 'set', '--org', org, '--chat-inactivity', '120'], env);
+    expect(JSON.parse(inactivity.stdout)).toMatchObject({ chat_inactivity_seconds: 120 });
+    const zero = await livedesk(['org', 'set', '--org', org, '--chat-inactivity', '0'], env);
+    expect(zero.code).toBe(1);
+    expect(zero.stderr).toMatch(/^livedesk: validation: .*chat_inactivity_seconds/);
+    expect(JSON.parse((await livedesk(['org', 'get', '--org', org], env)).stdout)).toMatchObject({ chat_inactivity_seconds: 120 });
 
     const agent = await system.createAgent(org, { email: 'ada@cli-widget.test', name: 'Ada Internal' });
     const profile = await livedesk(['agent', 'set', '--org', org, '--agent', agent.agentId, '--display-name', 'Ada', '--avatar-url', 'https://cdn.example/ada.png'], env);

@@ -292,6 +292,46 @@ describe('the widget in Chromium', () => {
     }
   }, 60_000);
 
+  it('shows the leave-a-message form when the server refuses to start a chat as offline, though the hours it read said open', async () => {
+    const late = await system.createOrganization('Late Shop');
+    const patch = (body: unknown) =>
+      fetch(`${system.gatewayUrl()}/v1/organizations/${late.organization_id}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${system.adminToken}` },
+        body: JSON.stringify(body),
+      });
+    expect((await patch({ allowed_origins: [shop.origin] })).status).toBe(200);
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    const page = await context.newPage();
+    try {
+      await page.goto(shop.pageUrl(system.gatewayUrl(), late.organization_id, late.default_group_id));
+      await page.waitForFunction(() => window.livedesk !== undefined);
+      await page.evaluate(() => window.livedesk!.open());
+      // Open when the page read the settings: the message box.
+      await page.getByLabel('Your message', { exact: true }).waitFor({ state: 'visible' });
+      // The organization closes meanwhile (today, yesterday and tomorrow are holidays, UTC).
+      const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+      const closed = await patch({
+        business_hours: {
+          time_zone: 'UTC',
+          weekly: (['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const).map((weekday) => ({ day: weekday, from: '00:00', to: '24:00' })),
+          holidays: [day(-1), day(0), day(1)],
+        },
+      });
+      expect(closed.status).toBe(200);
+      const sent = page.evaluate(() => window.livedesk!.send('Still open?').then(() => 'sent', (error: { reason?: string }) => `refused: ${error.reason}`));
+      await expect(sent).resolves.toBe('refused: offline');
+      await page.getByText('We are closed right now.', { exact: false }).waitFor({ timeout: 10_000 });
+      expect(await page.getByLabel('Your message', { exact: true }).isVisible()).toBe(false);
+      await page.getByLabel('Your email').fill('late@example.com');
+      await page.getByLabel('Your message for us').fill('Was it still open?');
+      await page.getByRole('button', { name: 'Leave message' }).click();
+      await page.getByText('Thank you, we will write to you.').waitFor({ timeout: 10_000 });
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
   it('a page on an origin not allowed gets no token and no socket', async () => {
     const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
     const page = await context.newPage();

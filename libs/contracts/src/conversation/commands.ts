@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Actor, AgentKind } from '../actor.js';
 import { AttachmentRef, Id, SafeString } from '../common.js';
 import { CHAT_PAGE_DEFAULT_EVENTS, ChatEventView, ChatPage, ChatPageLimit, ChatStatus, ChatSummary } from './chat-view.js';
-import { Channel, GoalValue, MESSAGE_TEXT_MAX_CHARS, PageContext, Priority, conversationEvents } from './events.js';
+import { Channel, GoalValue, MAX_CHAT_INACTIVITY_SECONDS, MESSAGE_TEXT_MAX_CHARS, PageContext, Priority, conversationEvents } from './events.js';
 import { SEARCH_PAGE_DEFAULT_HITS, SEARCH_PAGE_MAX_HITS, SEARCH_QUERY_MAX_CHARS, SearchFilters, SearchPage } from './search.js';
 
 /**
@@ -76,6 +76,22 @@ export const conversationCommands = {
   },
   resolve: { request: z.object(onChat), reply: VersionReply },
   close: { request: z.object(onChat), reply: VersionReply },
+  /**
+   * A service closes a queued chat whose customer has had no socket for CHAT_ABANDON_SECONDS:
+   * missed (left_in_queue), then closed with reason `customer_left`. Refused once the chat is no
+   * longer queued.
+   */
+  close_abandoned: { request: z.object(onChat), reply: VersionReply },
+  /**
+   * A service closes an active live chat with no message from either side for
+   * `inactivity_seconds` (the organization's `chat_inactivity_seconds`): closed with reason
+   * `inactive`. Refused for the messaging channel, for a chat not active, and (`not_inactive`)
+   * when a message or assignment came later than that.
+   */
+  close_inactive: {
+    request: z.object({ ...onChat, inactivity_seconds: z.number().int().min(1).max(MAX_CHAT_INACTIVITY_SECONDS) }),
+    reply: VersionReply,
+  },
   mark_missed: {
     request: z.object({ ...onChat, reason: conversationEvents.ConversationMissed.schema.shape.reason }),
     reply: VersionReply,

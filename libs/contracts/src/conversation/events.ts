@@ -9,6 +9,13 @@ export type Channel = z.infer<typeof Channel>;
 export const Priority = z.enum(['low', 'normal', 'high', 'urgent']);
 export type Priority = z.infer<typeof Priority>;
 
+/**
+ * An organization's `chat_inactivity_seconds` (docs/protocol.md): an active live chat with no
+ * message from either side this long is closed as `inactive`. Default ten minutes, at most a week.
+ */
+export const DEFAULT_CHAT_INACTIVITY_SECONDS = 600;
+export const MAX_CHAT_INACTIVITY_SECONDS = 7 * 24 * 3600;
+
 /** The most characters (UTF-16 code units) of a message's text, a message left and a typing preview. */
 export const MESSAGE_TEXT_MAX_CHARS = 16_384;
 
@@ -95,7 +102,13 @@ export const conversationEvents = {
     z.object({ score: z.number().int().min(1).max(5), comment: SafeString.max(2048).optional() }),
   ),
   ConversationResolved: defineEvent('ConversationResolved', z.object({ by: Author })),
-  ConversationClosed: defineEvent('ConversationClosed', z.object({ by: Author })),
+  /**
+   * The chat ends. `reason` is absent when its author closed it (the customer, or a service for
+   * them); a service closing it by itself names why: `customer_left` (the customer had no socket
+   * for CHAT_ABANDON_SECONDS while queued) or `inactive` (no message from either side for the
+   * organization's `chat_inactivity_seconds` while active).
+   */
+  ConversationClosed: defineEvent('ConversationClosed', z.object({ by: Author, reason: z.enum(['customer_left', 'inactive']).optional() })),
   ConversationReopened: defineEvent('ConversationReopened', z.object({ by: Author })),
   ConversationMissed: defineEvent(
     'ConversationMissed',

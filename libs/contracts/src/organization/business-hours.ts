@@ -45,3 +45,33 @@ function hasOverlap(weekly: readonly { day: string; from: string; to: string }[]
     return previous !== undefined && previous.day === interval.day && interval.from < previous.to;
   });
 }
+
+/** The wall clock of an IANA zone at an instant: date (YYYY-MM-DD), weekday (`mon`…) and HH:MM. */
+function wallClock(timeZone: string, at: Date): { date: string; day: string; time: string } {
+  const parts: Record<string, string> = {};
+  const format = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    weekday: 'short',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  for (const part of format.formatToParts(at)) parts[part.type] = part.value;
+  return { date: `${parts.year}-${parts.month}-${parts.day}`, day: (parts.weekday ?? '').toLowerCase(), time: `${parts.hour}:${parts.minute}` };
+}
+
+/**
+ * Whether the organization takes chats at `at` (the gateway's `start_chat`; the widget decides
+ * the same way before it opens). No hours (null): always open. A holiday is closed all day;
+ * otherwise open inside any weekly interval, `from` included and `to` excluded.
+ */
+export function isOpenAt(hours: BusinessHours | null | undefined, at: Date): boolean {
+  if (!hours) return true;
+  const clock = wallClock(hours.time_zone, at);
+  if (hours.holidays.includes(clock.date)) return false;
+  // HH:MM strings of equal width compare as times; `24:00` is after every minute of the day.
+  return hours.weekly.some((interval) => interval.day === clock.day && interval.from <= clock.time && clock.time < interval.to);
+}

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AgentKind, AgentRole } from '../actor.js';
 import { Id, SafeString, Timestamp } from '../common.js';
 import { SearchLanguage } from '../conversation/search.js';
+import { BusinessHours } from './business-hours.js';
 
 const OrganizationId = { organization_id: Id };
 
@@ -43,7 +44,10 @@ const DirectoryAgent = z.object({
 export const directoryQueries = {
   /**
    * The organization's default group (chats that name none), `allowed_origins`, the archive
-   * search's language (conversation) and whether chats end with a transcript by email (ticketing).
+   * search's language (conversation), whether chats end with a transcript by email (ticketing),
+   * and what decides whether a chat may start and how long it may stay silent: `business_hours`
+   * (null: always open) and `chat_inactivity_seconds`. The last two are optional in the reply for
+   * an identity service of an earlier version (then: always open, the default inactivity).
    */
   organization: {
     request: z.object({ ...OrganizationId }),
@@ -56,6 +60,8 @@ export const directoryQueries = {
           // Defaults: an identity service older than these settings answers without them.
           search_language: SearchLanguage.default('simple'),
           transcript_on_close: z.boolean().default(false),
+          business_hours: BusinessHours.nullable().optional(),
+          chat_inactivity_seconds: z.number().int().positive().optional(),
         })
         .nullable(),
     }),

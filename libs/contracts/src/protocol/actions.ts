@@ -176,7 +176,8 @@ export const customerActions = {
       })
       .strict(),
     response: VersionResponse,
-    summary: 'Opens a conversation, queued for routing; the optional message is its first.',
+    summary:
+      "Opens a conversation, queued for routing; the optional message is its first. Outside the organization's business_hours: error unavailable with reason offline (no retry_after_ms), nothing opened; offer leave_message.",
   },
   send_event: SendEvent,
   send_typing: {
@@ -237,7 +238,7 @@ export const customerActions = {
       .strict(),
     response: VersionResponse,
     summary:
-      'When no agent can take the chat: leaves a message, which becomes a ticket. Ends the queued chat given, or opens one for it; the chat counts as missed (no_agents).',
+      'When no agent can take the chat, or outside business hours: leaves a message, which becomes a ticket. Ends the queued chat given, or opens one for it (at any hour); the chat counts as missed (no_agents).',
   },
   request_transcript: {
     request: z.object({ ...ChatRef, email: z.email().max(320).optional() }).strict(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AgentKind, AgentRole } from '../actor.js';
 import { Id, SafeString, Timestamp } from '../common.js';
+import { DEFAULT_CHAT_INACTIVITY_SECONDS, MAX_CHAT_INACTIVITY_SECONDS } from '../conversation/events.js';
 import { BusinessHours } from '../organization/business-hours.js';
 import { TagName } from '../organization/events.js';
 import { SearchLanguage } from '../conversation/search.js';
@@ -50,6 +51,15 @@ const WidgetOpenDelaySeconds = z
   .max(MAX_WIDGET_OPEN_DELAY_SECONDS)
   .describe('Extension: the widget opens by itself this many seconds after the page loads (once per page view, not after the visitor closed it); null: never by itself.');
 
+const ChatInactivitySeconds = z
+  .number()
+  .int()
+  .min(1)
+  .max(MAX_CHAT_INACTIVITY_SECONDS)
+  .describe(
+    `An active live chat with no message from either side this long is closed (chat_deactivated, reason inactive); never a chat of the messaging channel. Default ${DEFAULT_CHAT_INACTIVITY_SECONDS}.`,
+  );
+
 /**
  * `GET /v1/organizations/:id` (docs/protocol.md v1.1): the organization's settings. `allowed_origins`
  * are the sites whose pages may fetch customer tokens (CORS) and open customer sockets; an
@@ -71,6 +81,7 @@ export const OrganizationSettings = z.object({
     "The archive search's text search configuration (search_chats): how words are split and stemmed. A change applies to the messages indexed after it and to every query; the search index's rebuild re-indexes the older ones.",
   ),
   transcript_on_close: z.boolean().describe("The customer gets the chat's transcript by email when the chat ends (resolved or closed), if their identity has an email."),
+  chat_inactivity_seconds: ChatInactivitySeconds,
   created_at: Timestamp,
 });
 
@@ -89,11 +100,12 @@ export const UpdateOrganizationRequest = z
     widget_open_delay_seconds: WidgetOpenDelaySeconds.nullable().optional(),
     search_language: SearchLanguage.optional(),
     transcript_on_close: z.boolean().optional(),
+    chat_inactivity_seconds: ChatInactivitySeconds.optional(),
   })
   .strict()
   .refine((request) => Object.values(request).some((value) => value !== undefined), {
     message:
-      'nothing to change: give name, allowed_origins, welcome_message, business_hours, widget_open_delay_seconds, search_language or transcript_on_close',
+      'nothing to change: give name, allowed_origins, welcome_message, business_hours, widget_open_delay_seconds, search_language, transcript_on_close or chat_inactivity_seconds',
   });
 
 /**

@@ -69,8 +69,15 @@ export const pushes = {
     to: 'both',
   },
   chat_deactivated: {
-    payload: z.object({ ...AboutChat, reason: z.enum(['resolved', 'closed', 'missed']) }),
-    summary: 'The chat ended: resolved, closed by the customer, or missed.',
+    payload: z.object({
+      ...AboutChat,
+      reason: z
+        .enum(['resolved', 'closed', 'customer_left', 'inactive', 'missed'])
+        .describe(
+          'resolved; closed (by the customer: v1.1 names it closed_by_customer); customer_left (no customer socket for CHAT_ABANDON_SECONDS while queued); inactive (no message for chat_inactivity_seconds while active); missed (the cycle ended unanswered, before its close when both happen).',
+        ),
+    }),
+    summary: 'The chat ended: resolved, closed by the customer, closed because the customer left the queue or the chat went inactive, or missed.',
     to: 'both',
   },
   chat_tagged: {

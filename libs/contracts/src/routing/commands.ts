@@ -31,6 +31,21 @@ export const routingCommands = {
     request: z.object({ ...onAgent, connection_id: SafeString.min(1).max(64), online: z.boolean(), refresh: z.boolean().optional() }),
     reply: z.object({ agent_id: Id, status: RoutingStatus }),
   },
+  /**
+   * A gateway socket of a customer opened (`online`) or closed. A queued chat whose customer has
+   * had none for CHAT_ABANDON_SECONDS is closed as `customer_left`. `refresh`: the gateway's
+   * periodic report that the socket is still open (a socket no report renews is taken as gone).
+   */
+  customer_presence: {
+    request: z.object({
+      organization_id: Id,
+      customer_id: Id,
+      connection_id: SafeString.min(1).max(64),
+      online: z.boolean(),
+      refresh: z.boolean().optional(),
+    }),
+    reply: z.object({ customer_id: Id }),
+  },
   /** Whether an agent has room for one more chat of a channel (a manual transfer checks it). */
   room: {
     request: z.object({ organization_id: Id, agent_id: Id, channel: z.enum(['chat', 'messaging']) }),

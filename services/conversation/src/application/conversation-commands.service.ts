@@ -55,7 +55,7 @@ export class ConversationCommands {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(DATABASE) db: Kysely<EventStoreTables>,
-    @Inject(CLOCK) clock: Clock,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.handler = new CommandHandler({
       db,
@@ -82,7 +82,7 @@ export class ConversationCommands {
 
   private async executeNow<N extends ConversationCommandName>(name: N, wire: WireCommand<N>): Promise<CommandOutcome> {
     const chatId = wire.chat_id;
-    const result = await this.handler.handle(conversationStreamId(chatId), toDomainCommand(name, wire), {
+    const result = await this.handler.handle(conversationStreamId(chatId), toDomainCommand(name, wire, this.clock.now()), {
       organizationId: wire.organization_id,
       commandId: wire.command_id,
       metadata: { actor: wire.actor, ...(wire.origin === undefined ? {} : { origin: wire.origin }) },

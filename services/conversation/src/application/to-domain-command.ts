@@ -2,8 +2,11 @@ import type { ConversationCommand as WireCommand, ConversationCommandName } from
 import type { ConversationCommand } from '../domain/index.js';
 import { messageIdFor } from './command-ids.js';
 
-/** A command as it arrives over NATS, in the decider's terms (ids derived from the command id). */
-export function toDomainCommand<N extends ConversationCommandName>(name: N, wire: WireCommand<N>): ConversationCommand {
+/**
+ * A command as it arrives over NATS, in the decider's terms (ids derived from the command id;
+ * `now`, the service's clock, for the rules that depend on time).
+ */
+export function toDomainCommand<N extends ConversationCommandName>(name: N, wire: WireCommand<N>, now: Date): ConversationCommand {
   const actor = wire.actor;
   const w = wire as WireCommand<ConversationCommandName> & Record<string, never>;
   switch (name) {
@@ -63,6 +66,10 @@ export function toDomainCommand<N extends ConversationCommandName>(name: N, wire
       return { type: 'resolve', actor };
     case 'close':
       return { type: 'close', actor };
+    case 'close_abandoned':
+      return { type: 'close_abandoned', actor };
+    case 'close_inactive':
+      return { type: 'close_inactive', actor, inactivitySeconds: (wire as WireCommand<'close_inactive'>).inactivity_seconds, at: now };
     case 'mark_missed':
       return { type: 'mark_missed', actor, reason: (wire as WireCommand<'mark_missed'>).reason };
     case 'add_tag':

@@ -59,6 +59,15 @@ export type ResolveCommand = CommandBase<'resolve'>;
 
 export type CloseCommand = CommandBase<'close'>;
 
+/** The customer has had no socket for CHAT_ABANDON_SECONDS while the chat waited in the queue. */
+export type CloseAbandonedCommand = CommandBase<'close_abandoned'>;
+
+/** No message from either side for `inactivitySeconds` as of `at` (the service's clock when the command is handled). */
+export interface CloseInactiveCommand extends CommandBase<'close_inactive'> {
+  readonly inactivitySeconds: number;
+  readonly at: Date;
+}
+
 export interface MarkMissedCommand extends CommandBase<'mark_missed'> {
   readonly reason: MissedReason;
 }
@@ -103,6 +112,8 @@ export type ConversationCommand =
   | RateCommand
   | ResolveCommand
   | CloseCommand
+  | CloseAbandonedCommand
+  | CloseInactiveCommand
   | MarkMissedCommand
   | AddTagCommand
   | RemoveTagCommand

@@ -65,6 +65,12 @@ export interface StartedConversation {
   readonly goals: readonly string[];
   readonly startedAt: Date;
   readonly updatedAt: Date;
+  /**
+   * When the chat last showed life: its start, an assignment, or a message of the customer, an
+   * agent or a bot (not a system message, not a note). An active chat silent for the
+   * organization's `chat_inactivity_seconds` since then is closed as inactive.
+   */
+  readonly lastActivityAt: Date;
 }
 
 export type ConversationState = NoConversation | StartedConversation;
@@ -104,6 +110,7 @@ function started(event: EventOf<'ConversationStarted'> & StoredConversationEvent
     goals: [],
     startedAt: event.occurredAt,
     updatedAt: event.occurredAt,
+    lastActivityAt: event.occurredAt,
   };
 }
 
@@ -111,14 +118,16 @@ function apply(state: StartedConversation, event: StoredConversationEvent): Star
   switch (event.type) {
     case 'ConversationStarted':
       return state;
-    case 'MessagePosted':
-      return messagePosted(state, event.data, event.version);
+    case 'MessagePosted': {
+      const posted = messagePosted(state, event.data, event.version);
+      return event.data.author.kind === 'system' ? posted : { ...posted, lastActivityAt: event.occurredAt };
+    }
     case 'InternalNotePosted':
       return notePosted(state, event.data, event.version);
     case 'ConversationQueued':
       return { ...state, status: 'queued', groupId: event.data.group_id, assignedAgentId: null };
     case 'AgentAssigned':
-      return agentAssigned(state, event.data.agent_id);
+      return { ...agentAssigned(state, event.data.agent_id), lastActivityAt: event.occurredAt };
     case 'ConversationTransferred':
       // A transfer to an agent changes nothing by itself: the AgentAssigned that follows it does.
       if (event.data.to_group_id === undefined) return state;

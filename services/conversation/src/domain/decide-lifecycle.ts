@@ -1,5 +1,5 @@
 import { isSupervisor, type ConversationEvent } from '@livedesk/contracts';
-import type { CloseCommand, LeaveMessageCommand, MarkMissedCommand, ResolveCommand } from './conversation-commands.js';
+import type { CloseAbandonedCommand, CloseCommand, CloseInactiveCommand, LeaveMessageCommand, MarkMissedCommand, ResolveCommand } from './conversation-commands.js';
 import type { StartedConversation } from './conversation-state.js';
 import { hasEnded, isAssignedAgent, isChatCustomer } from './participants.js';
 import { authorOf } from './read-rules.js';
@@ -29,6 +29,37 @@ export function decideClose(command: CloseCommand, state: StartedConversation): 
   // `missed`); the miss comes first so that the cycle ends there, not at the close.
   if (state.status === 'queued') return [{ type: 'ConversationMissed', data: { reason: 'left_in_queue' } }, closed];
   return [closed];
+}
+
+/**
+ * The customer left the queue without closing the chat (no socket for CHAT_ABANDON_SECONDS, as
+ * routing tells from the gateways' reports): the cycle ends as missed, reason left_in_queue
+ * (docs/metrics.md), then the chat is closed with reason `customer_left`. Only while queued:
+ * a chat an agent took meanwhile stays open.
+ */
+export function decideCloseAbandoned(command: CloseAbandonedCommand, state: StartedConversation): ConversationEvent[] {
+  const { actor } = command;
+  if (actor.kind !== 'system') throw refuse.notAllowed('Only a service can close a chat its customer left.');
+  if (state.status !== 'queued') throw refuse.notQueued();
+  return [
+    { type: 'ConversationMissed', data: { reason: 'left_in_queue' } },
+    { type: 'ConversationClosed', data: { by: authorOf(actor), reason: 'customer_left' } },
+  ];
+}
+
+/**
+ * An active live chat silent for the organization's `chat_inactivity_seconds` is closed with
+ * reason `inactive`. Never one of the messaging channel, whose answers may take half an hour.
+ * The close alone: a cycle with a human reply is not missed, and one without is counted as
+ * missed (unanswered) by the metrics, as any cycle that ends unanswered.
+ */
+export function decideCloseInactive(command: CloseInactiveCommand, state: StartedConversation): ConversationEvent[] {
+  const { actor } = command;
+  if (actor.kind !== 'system') throw refuse.notAllowed('Only a service can close an inactive chat.');
+  if (state.status !== 'active') throw refuse.notActive();
+  if (state.channel === 'messaging') throw refuse.messagingChannel();
+  if (command.at.getTime() - state.lastActivityAt.getTime() < command.inactivitySeconds * 1000) throw refuse.notInactive();
+  return [{ type: 'ConversationClosed', data: { by: authorOf(actor), reason: 'inactive' } }];
 }
 
 /** Routing declares an open cycle missed: unanswered by its agent, or no agent could take it. */

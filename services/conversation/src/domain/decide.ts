@@ -3,7 +3,7 @@ import type { ConversationCommand } from './conversation-commands.js';
 import type { ConversationState } from './conversation-state.js';
 import { decideAssign, decideJoin } from './decide-assignment.js';
 import { decideAddTag, decideAnswerNps, decideRemoveTag, decideMarkSeen, decideRate, decideReportGoal, decideSetPriority } from './decide-feedback.js';
-import { decideClose, decideLeaveMessage, decideMarkMissed, decideResolve } from './decide-lifecycle.js';
+import { decideClose, decideCloseAbandoned, decideCloseInactive, decideLeaveMessage, decideMarkMissed, decideResolve } from './decide-lifecycle.js';
 import { decidePostMessage } from './decide-post-message.js';
 import { decidePostNote } from './decide-post-note.js';
 import { decideStart } from './decide-start.js';
@@ -37,6 +37,10 @@ export function decide(command: ConversationCommand, state: ConversationState): 
       return decideResolve(command, state);
     case 'close':
       return decideClose(command, state);
+    case 'close_abandoned':
+      return decideCloseAbandoned(command, state);
+    case 'close_inactive':
+      return decideCloseInactive(command, state);
     case 'mark_missed':
       return decideMarkMissed(command, state);
     case 'add_tag':

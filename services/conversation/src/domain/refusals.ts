@@ -12,6 +12,12 @@ export const refuse = {
     new DomainError('conflict', 'chat_inactive', 'The chat has ended (resolved, closed or missed).'),
   chatNotStarted: () =>
     new DomainError('conflict', 'chat_not_started', 'Nobody has served the chat yet; it is still queued.'),
+  notQueued: () => new DomainError('conflict', 'not_queued', 'The chat is no longer waiting in the queue.'),
+  notActive: () => new DomainError('conflict', 'not_active', 'The chat is not active.'),
+  messagingChannel: () =>
+    new DomainError('conflict', 'messaging_channel', 'A chat of the messaging channel is never closed for inactivity.'),
+  notInactive: () =>
+    new DomainError('conflict', 'not_inactive', 'The chat had a message or an assignment within the inactivity period.'),
   notAllowed: (message: string) => new DomainError('authorization', 'not_allowed', message),
   notParticipant: () =>
     new DomainError('authorization', 'not_participant', 'You are not a participant of this chat.'),

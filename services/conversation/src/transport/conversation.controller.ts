@@ -42,6 +42,8 @@ export class ConversationController {
   @MessagePattern(conversationPattern('rate')) rate(@Command('rate') c: ConversationCommand<'rate'>) { return this.command('rate', c); }
   @MessagePattern(conversationPattern('resolve')) resolve(@Command('resolve') c: ConversationCommand<'resolve'>) { return this.command('resolve', c); }
   @MessagePattern(conversationPattern('close')) close(@Command('close') c: ConversationCommand<'close'>) { return this.command('close', c); }
+  @MessagePattern(conversationPattern('close_abandoned')) closeAbandoned(@Command('close_abandoned') c: ConversationCommand<'close_abandoned'>) { return this.command('close_abandoned', c); }
+  @MessagePattern(conversationPattern('close_inactive')) closeInactive(@Command('close_inactive') c: ConversationCommand<'close_inactive'>) { return this.command('close_inactive', c); }
   @MessagePattern(conversationPattern('mark_missed')) markMissed(@Command('mark_missed') c: ConversationCommand<'mark_missed'>) { return this.command('mark_missed', c); }
   @MessagePattern(conversationPattern('add_tag')) addTag(@Command('add_tag') c: ConversationCommand<'add_tag'>) { return this.tagCommand('add_tag', c); }
   @MessagePattern(conversationPattern('remove_tag')) removeTag(@Command('remove_tag') c: ConversationCommand<'remove_tag'>) { return this.tagCommand('remove_tag', c); }

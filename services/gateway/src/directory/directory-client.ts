@@ -3,6 +3,8 @@ import { LRUCache } from 'lru-cache';
 import {
   directoryPattern,
   directoryQueries,
+  isOpenAt,
+  type BusinessHours,
   type DirectoryAgentRecord,
   type DirectoryGroupRecord,
   type DirectoryQuery,
@@ -42,6 +44,7 @@ export class DirectoryClient implements AllowedOriginsSource {
   private readonly timeoutMs: number;
   private readonly defaultGroups = new LRUCache<string, string>({ max: 10_000, ttl: STABLE_RECORDS_TTL_MS });
   private readonly groups = new LRUCache<string, DirectoryGroupRecord>({ max: 10_000, ttl: STABLE_RECORDS_TTL_MS });
+  private readonly hours = new LRUCache<string, { hours: BusinessHours | null }>({ max: 10_000, ttl: STABLE_RECORDS_TTL_MS });
 
   constructor(
     private readonly client: CommandClient,
@@ -58,6 +61,26 @@ export class DirectoryClient implements AllowedOriginsSource {
     if (!organization) return undefined;
     this.defaultGroups.set(organizationId, organization.default_group_id);
     return organization.default_group_id;
+  }
+
+  /**
+   * Whether the organization takes chats at `at` (its business hours); undefined: no such
+   * organization. The hours are kept a minute, forgotten at once on `organization_changed`.
+   */
+  async takesChatsAt(organizationId: string, at: Date): Promise<boolean | undefined> {
+    let kept = this.hours.get(organizationId);
+    if (!kept) {
+      const { organization } = await this.query('organization', { organization_id: organizationId });
+      if (!organization) return undefined;
+      kept = { hours: organization.business_hours ?? null };
+      this.hours.set(organizationId, kept);
+    }
+    return isOpenAt(kept.hours, at);
+  }
+
+  /** The organization's settings changed: what was kept of them is read again. */
+  forgetOrganization(organizationId: string): void {
+    this.hours.delete(organizationId);
   }
 
   /** The organization's `allowed_origins`; undefined: no such organization (AllowedOrigins keeps them). */

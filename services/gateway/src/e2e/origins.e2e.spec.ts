@@ -83,6 +83,7 @@ describe('allowed origins: organization settings and sockets', () => {
           widget_open_delay_seconds: null,
           search_language: 'simple',
           transcript_on_close: false,
+          chat_inactivity_seconds: 600,
           created_at: expect.any(String),
         },
       });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { ActionRequest, customerActions } from '@livedesk/contracts';
+import type { CustomerPrincipal } from '@livedesk/auth';
 import { DirectoryClient } from '../directory/directory-client.js';
 import type { ActionContext, ActionHandlers } from './action-context.js';
 import { BanActions } from './bans/ban-actions.js';
@@ -8,6 +9,7 @@ import { ChatCommands } from './chat-commands.js';
 import { ConversationClient } from './conversation-client.js';
 import { TicketActions } from './tickets/ticket-actions.js';
 import { RtmError } from './to-protocol-error.js';
+import { CustomerPresence } from './routing/customer-presence.js';
 import { VisitorDirectory } from './visitors/visitor-directory.js';
 import { VisitorSignals } from './visitors/visitor-signals.js';
 import { VisitorLocator } from './visitors/visitor-locator.js';
@@ -26,11 +28,12 @@ export class CustomerActions {
     private readonly bans: BanActions,
     private readonly locator: VisitorLocator,
     private readonly tickets: TicketActions,
+    private readonly presence: CustomerPresence,
   ) {}
 
   handlers(): ActionHandlers<typeof customerActions> {
     return {
-      start_chat: (context, payload: Request<'start_chat'>) => this.startChat(context, payload),
+      start_chat: (context, payload: Request<'start_chat'>) => this.startChat(context, payload, { duringBusinessHours: true }),
       send_event: (context, payload: Request<'send_event'>) => this.chats.sendEvent(context, payload),
       send_typing: (context, payload: Request<'send_typing'>) => this.chats.sendTyping(context, payload),
       mark_seen: (context, payload: Request<'mark_seen'>) => this.chats.markSeen(context, payload),
@@ -80,11 +83,25 @@ export class CustomerActions {
       statuses: ['queued', 'active'],
       limit: 100,
     });
+    // Not awaited: the login does not wait for routing (customer-presence.ts orders a late report after a close).
+    void this.presence.opened(context.principal as CustomerPrincipal, context.connection);
     return { customer_id: context.actor.id, organization_id: context.organizationId, chats };
   }
 
-  private async startChat(context: ActionContext, payload: Request<'start_chat'>) {
+  /**
+   * Outside the organization's business hours a chat does not start: `unavailable` with reason
+   * `offline` (docs/protocol.md); the customer may leave a message instead (`leave_message`).
+   */
+  private async requireOpen(organizationId: string): Promise<void> {
+    const open = await this.directory.takesChatsAt(organizationId, new Date());
+    if (open === undefined) throw new RtmError('not_found', 'the organization no longer exists', 'organization_not_found');
+    if (!open) throw new RtmError('unavailable', 'chat is offline outside business hours: leave a message instead (leave_message)', 'offline');
+  }
+
+  /** `duringBusinessHours`: `start_chat` itself; a chat opened for a message left (`leave_message`) starts at any hour. */
+  private async startChat(context: ActionContext, payload: Request<'start_chat'>, { duringBusinessHours = false } = {}) {
     await this.bans.requireNotBanned(context);
+    if (duringBusinessHours) await this.requireOpen(context.organizationId);
     const groupId = await this.groupFor(context.organizationId, payload.group_id);
     const message = payload.message;
     return this.conversations.command('start', {
@@ -108,7 +125,8 @@ export class CustomerActions {
 
   /**
    * The message of a customer nobody could serve: it ends their queued chat, or one opened for
-   * it when they had none (so that it is counted, and found, like every other chat).
+   * it when they had none (so that it is counted, and found, like every other chat), also
+   * outside business hours, when `start_chat` is refused.
    */
   private async leaveMessage(context: ActionContext, payload: Request<'leave_message'>) {
     const chatId = payload.chat_id ?? (await this.startChat(context, { ...(payload.group_id ? { group_id: payload.group_id } : {}) })).chat_id;

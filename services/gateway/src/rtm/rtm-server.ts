@@ -8,6 +8,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { SERVICE_CONFIG } from '@livedesk/service-kit';
 import { OriginChecks } from '@livedesk/auth';
 import { AgentActions } from './agent-actions.js';
+import { CustomerPresence } from './routing/customer-presence.js';
 import { ConnectionRegistry } from './connection-registry.js';
 import { FrameDispatcher } from './frame-dispatcher.js';
 import { FrameRateLimit } from './rate-limiter.js';
@@ -46,6 +47,7 @@ export class RtmServer implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly dispatcher: FrameDispatcher,
     private readonly metrics: RtmMetrics,
     private readonly agentActions: AgentActions,
+    private readonly customerPresence: CustomerPresence,
     @Inject(OriginChecks) private readonly origins: OriginChecks,
   ) {
     this.clientAddresses = new ClientAddress((config as Partial<GatewayConfig>).TRUSTED_PROXIES ?? []);
@@ -118,6 +120,7 @@ export class RtmServer implements OnApplicationBootstrap, BeforeApplicationShutd
       clearTimeout(loginDeadline);
       this.registry.closed(connection);
       if (connection.principal?.kind === 'agent') this.agentActions.socketClosed(connection.principal, connection.id);
+      if (connection.principal?.kind === 'customer') this.customerPresence.closed(connection.principal, connection.id);
     });
   }
 

@@ -19,6 +19,7 @@ import { MessageFiles } from './files/message-files.js';
 import { PushDelivery } from './push/push-delivery.js';
 import { PushFanout } from './push/push-fanout.js';
 import { AgentPresenceReporter } from './routing/agent-presence-reporter.js';
+import { CustomerPresence } from './routing/customer-presence.js';
 import { RoutingClient } from './routing/routing-client.js';
 import { RoutingSignalRelay } from './routing/routing-signal-relay.js';
 import { RtmMetrics } from './rtm-metrics.js';
@@ -61,6 +62,7 @@ import { CustomerProfiles } from './customers/customer-profiles.js';
     VisitorSignals,
     RoutingClient,
     AgentPresenceReporter,
+    CustomerPresence,
     RoutingSignalRelay,
     ChatCommands,
     TicketingClient,

@@ -50,6 +50,7 @@ export class OrganizationSettingsController {
       widgetOpenDelaySeconds: request.widget_open_delay_seconds,
       searchLanguage: request.search_language,
       transcriptOnClose: request.transcript_on_close,
+      chatInactivitySeconds: request.chat_inactivity_seconds,
     });
     if (!organization) throw unknownOrganization(organizationId);
     this.signals.organizationChanged({ organization_id: organizationId });
@@ -69,6 +70,7 @@ function settingsOf(organization: Organization): z.infer<typeof OrganizationSett
     widget_open_delay_seconds: organization.widgetOpenDelaySeconds,
     search_language: organization.searchLanguage,
     transcript_on_close: organization.transcriptOnClose,
+    chat_inactivity_seconds: organization.chatInactivitySeconds,
     created_at: organization.createdAt.toISOString(),
   };
 }

@@ -6,6 +6,7 @@ import {
   at,
   bot,
   closed,
+  closedBySystem,
   customer,
   missed,
   queued,
@@ -301,6 +302,26 @@ describe('cyclesOf: missed chats', () => {
     expect(cycle.missed).toBe(true);
     expect(cycle.missed_reason).toBe('no_agents');
     expect(cycle.queue_seconds).toBeNull();
+  });
+
+  it('customer_left: the customer had no socket while queued (missed left_in_queue, then closed by routing)', () => {
+    const cycle = only(cyclesOf(stream(started(0), queued(0), customer(1), missed(70, 'left_in_queue'), closedBySystem(70, 'customer_left'))));
+    expect(cycle).toMatchObject({ missed: true, missed_reason: 'left_in_queue', end_reason: 'missed', ended_at: at(70) });
+    expect(cycle.queue_seconds).toBeNull();
+    expect(cycle.resolution_seconds).toBeNull();
+  });
+
+  it('inactive after an agent answered: closed, not missed, no resolution time', () => {
+    const cycle = only(cyclesOf(stream(started(0), queued(0), customer(1), assigned(5, 'A'), agent(20, 'A'), customer(30), agent(40, 'A'), closedBySystem(640, 'inactive'))));
+    expect(cycle).toMatchObject({ missed: false, missed_reason: null, end_reason: 'closed', ended_at: at(640) });
+    expect(cycle.first_response_seconds).toBe(19); // 20 − 1
+    expect(cycle.resolution_seconds).toBeNull();
+    expect(cycle.handle_seconds).toBe(635); // 640 − 5: the agent held it until the close
+  });
+
+  it('inactive with no human reply (a bot held it, or the agent never wrote): missed like any cycle that ends unanswered', () => {
+    const cycle = only(cyclesOf(stream(started(0), queued(0), customer(1), assigned(5, 'A'), closedBySystem(605, 'inactive'))));
+    expect(cycle).toMatchObject({ missed: true, missed_reason: 'unanswered', end_reason: 'closed' });
   });
 
   it('an open cycle is not missed yet', () => {

@@ -45,6 +45,12 @@ export const transferred = (s: number, reason: 'manual' | 'auto', from: string, 
 export const rated = (s: number, score: number): Unversioned => ({ type: 'ConversationRated', data: { score }, occurredAt: at(s) });
 export const resolved = (s: number): Unversioned => ({ type: 'ConversationResolved', data: { by: { kind: 'agent', id: 'a' } }, occurredAt: at(s) });
 export const closed = (s: number): Unversioned => ({ type: 'ConversationClosed', data: { by: customerAuthor }, occurredAt: at(s) });
+/** Routing closed the chat by itself: its customer left the queue, or nobody wrote for the organization's inactivity period. */
+export const closedBySystem = (s: number, reason: 'customer_left' | 'inactive'): Unversioned => ({
+  type: 'ConversationClosed',
+  data: { by: { kind: 'system', id: 'routing' }, reason },
+  occurredAt: at(s),
+});
 export const reopened = (s: number): Unversioned => ({ type: 'ConversationReopened', data: { by: customerAuthor }, occurredAt: at(s) });
 export const missed = (s: number, reason: 'left_in_queue' | 'unanswered' | 'no_agents'): Unversioned => ({
   type: 'ConversationMissed',

@@ -65,10 +65,23 @@ describe('metrics from chats driven through the protocol', () => {
       routing: 1,
       metrics: 1,
       testClock: true,
-      env: { ROUTING_AUTO_TRANSFER_SECONDS: '86400', METRICS_SLA_POLL_MS: '50', METRICS_CONTROL_POLL_MS: '100', METRICS_DERIVED_INTERVAL_MS: '100' },
+      // The test clock jumps hours: no chat may end by itself meanwhile (customer_left, inactive).
+      env: {
+        ROUTING_AUTO_TRANSFER_SECONDS: '86400',
+        CHAT_ABANDON_SECONDS: '86400',
+        METRICS_SLA_POLL_MS: '50',
+        METRICS_CONTROL_POLL_MS: '100',
+        METRICS_DERIVED_INTERVAL_MS: '100',
+      },
     });
     db = createDatabase(system.database.url, { max: 2 });
     ({ organization_id: org } = await system.createOrganization('Warsaw', 'Europe/Warsaw'));
+    const week = await fetch(`${system.gatewayUrl()}/v1/organizations/${org}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${system.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ chat_inactivity_seconds: 7 * 86_400 }),
+    });
+    expect(week.status).toBe(200);
     group = await system.createGroup(org, 'Support', 'manual');
     await system.setClock(T(-60));
     const policy = await system.call(system.metrics[0]!, 'PUT', `/v1/organizations/${org}/sla_policies/office`, {

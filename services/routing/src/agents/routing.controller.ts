@@ -3,6 +3,7 @@ import { MessagePattern } from '@nestjs/microservices';
 import { routingCommands, routingPattern, type RoutingCommand, type RoutingCommandReply } from '@livedesk/contracts';
 import { CommandErrorFilter, CommandPayload } from '@livedesk/service-kit';
 import { RoutingState } from '../state/routing-state.js';
+import { ChatExpiry } from '../customers/chat-expiry.js';
 import { AgentStatusService } from './agent-status.service.js';
 
 /** The routing service's NATS commands (`<prefix>.cmd.routing.<name>`), payloads parsed first. */
@@ -12,6 +13,7 @@ export class RoutingController {
   constructor(
     private readonly agents: AgentStatusService,
     private readonly state: RoutingState,
+    private readonly expiry: ChatExpiry,
   ) {}
 
   @MessagePattern(routingPattern('set_status'))
@@ -26,6 +28,14 @@ export class RoutingController {
     await this.agents.learn(command.organization_id, command.agent_id, command.profile);
     const status = await this.agents.presence(command.organization_id, command.agent_id, command.connection_id, command.online, command.refresh ?? false);
     return { agent_id: command.agent_id, status };
+  }
+
+  @MessagePattern(routingPattern('customer_presence'))
+  async customerPresence(
+    @CommandPayload(routingCommands.customer_presence.request) command: RoutingCommand<'customer_presence'>,
+  ): Promise<RoutingCommandReply<'customer_presence'>> {
+    await this.expiry.presence(command.organization_id, command.customer_id, command.connection_id, command.online);
+    return { customer_id: command.customer_id };
   }
 
   @MessagePattern(routingPattern('room'))

@@ -21,6 +21,27 @@ export class ConversationCommands {
     }, { parseReply: (reply) => conversationCommands.assign.reply.parse(reply) });
   }
 
+  /** The customer left the queue (no socket for CHAT_ABANDON_SECONDS): missed, closed as `customer_left`. */
+  closeAbandoned(organizationId: string, chatId: string): Promise<unknown> {
+    return sendCommand(this.client, conversationPattern('close_abandoned'), {
+      command_id: randomUUID(),
+      organization_id: organizationId,
+      actor: ROUTING_ACTOR,
+      chat_id: chatId,
+    }, { parseReply: (reply) => conversationCommands.close_abandoned.reply.parse(reply) });
+  }
+
+  /** No message for the organization's `chat_inactivity_seconds`: closed as `inactive` (the decider checks the time). */
+  closeInactive(organizationId: string, chatId: string, inactivitySeconds: number): Promise<unknown> {
+    return sendCommand(this.client, conversationPattern('close_inactive'), {
+      command_id: randomUUID(),
+      organization_id: organizationId,
+      actor: ROUTING_ACTOR,
+      chat_id: chatId,
+      inactivity_seconds: inactivitySeconds,
+    }, { parseReply: (reply) => conversationCommands.close_inactive.reply.parse(reply) });
+  }
+
   /** Back to a group's queue: an agent let it pass, or went offline (an automatic transfer). */
   requeue(organizationId: string, chatId: string, groupId: string, note: string): Promise<unknown> {
     const target: TransferTarget = { group_id: groupId };

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Clock, ServiceConfig } from '@livedesk/service-kit';
 import { createTestRedis, waitFor, type TestRedis } from '@livedesk/testing';
 import type { AgentStatusService } from '../agents/agent-status.service.js';
+import type { ChatExpiry } from '../customers/chat-expiry.js';
 import type { RoutingConfig } from '../routing-config.js';
 import { RoutingState } from '../state/routing-state.js';
 import type { Reservation } from '../state/routing-state-types.js';
@@ -43,7 +44,7 @@ function replica(redis: Redis, state: RoutingState, clock: Clock, prefix: string
   const config = { LIVEDESK_SUBJECT_PREFIX: prefix, ROUTING_TIMER_POLL_MS: 10 } as RoutingConfig & ServiceConfig;
   const timers = new RoutingTimers(redis, config, clock);
   const dispatcher = new Dispatcher(state, conversations, signals, timers, redis, clock);
-  const actions = new TimerActions(timers, state, conversations, {} as AgentStatusService, dispatcher);
+  const actions = new TimerActions(timers, state, conversations, {} as AgentStatusService, dispatcher, {} as ChatExpiry);
   actions.onModuleInit();
   return { assigned, timers, dispatcher };
 }

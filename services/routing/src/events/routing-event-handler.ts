@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { allEvents, streamEntityId, type ConversationEvent } from '@livedesk/contracts';
 import { EventStore, type RecordedEvent } from '@livedesk/event-store';
 import { EVENT_STORE, REDIS, SERVICE_CONFIG } from '@livedesk/service-kit';
+import { ChatExpiry } from '../customers/chat-expiry.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
 import { groupModes } from '../dispatch/group-modes.js';
 import type { RoutingConfig } from '../routing-config.js';
@@ -24,6 +25,7 @@ export class RoutingEventHandler {
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(SERVICE_CONFIG) private readonly config: RoutingConfig,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly expiry: ChatExpiry,
   ) {}
 
   /** The chat as its ConversationStarted (version 1) described it. */
@@ -47,6 +49,7 @@ export class RoutingEventHandler {
       case 'ConversationQueued':
         await groupModes(this.redis).see(org, event.data.group_id);
         await this.state.enqueue(org, chatId, event.data.group_id, at);
+        await this.expiry.queued(org, chatId, at);
         this.dispatcher.poke(org, event.data.group_id);
         return;
       case 'AgentAssigned': {
@@ -59,9 +62,12 @@ export class RoutingEventHandler {
             at + this.config.ROUTING_AUTO_TRANSFER_SECONDS * 1000,
           );
         }
+        await this.expiry.active(org, chatId, at);
         return;
       }
       case 'MessagePosted': {
+        // Any message but a system one starts the chat's inactivity period again.
+        if (event.data.author.kind !== 'system') await this.expiry.active(org, chatId, at);
         // The agent's first reply: the chat stays with them.
         if (event.data.author.kind !== 'agent' || !event.data.author.id) return;
         const chat = await this.state.chat(org, chatId);
@@ -78,9 +84,13 @@ export class RoutingEventHandler {
       case 'ConversationResolved':
       case 'ConversationClosed':
       case 'ConversationMissed': {
+        const chat = await this.state.chat(org, chatId);
         const { agentId } = await this.state.released(org, chatId);
+        await this.expiry.ended(org, chatId);
         // A freed slot pulls the next queued chat, in any group of that agent.
         if (agentId) await this.dispatcher.pokeAll(org);
+        // A chat that left its queue moves the chats behind it up: their positions go out again.
+        else if (chat && chat.queuedAtMs !== null) this.dispatcher.poke(org, chat.groupId);
         return;
       }
       default:

@@ -36,6 +36,8 @@ export interface RestoreSettings {
    * has reported yet, is taken offline: the presence grace plus the gateways' refresh period.
    */
   presenceWaitMs: number;
+  /** CHAT_ABANDON_SECONDS: a queued chat's customer is looked for again this long after the rebuild. */
+  abandonMs: number;
 }
 
 /**
@@ -43,7 +45,11 @@ export interface RestoreSettings {
  * Timers are those the live handlers would have pending: an auto-transfer for each chat held by
  * a human agent who has not written since the assignment (routing-event-handler.ts), and a
  * presence grace for each agent that is not offline, which a gateway's presence report clears
- * (agent-status.service.ts). Reservations are not restored: a chat reserved but not yet assigned
+ * (agent-status.service.ts); a `customer_left` check for each queued chat, one period after the
+ * rebuild (the gateways' refresh reports the sockets meanwhile), and an `inactivity` check of
+ * each live chat an agent holds, due at once: the conversation service closes those silent for
+ * the period and refuses the others, which are looked at again one period later
+ * (customers/chat-expiry.ts). Reservations are not restored: a chat reserved but not yet assigned
  * is queued by its stream, and the AgentAssigned of an assign command still in flight moves it.
  */
 export function planRestore(
@@ -75,7 +81,12 @@ export function planRestore(
   const timers: RestorePlan['timers'] = [];
   for (const chat of chats) {
     const holder = chat.holder;
-    if (!holder || holder.kind !== 'human' || holder.replied) continue;
+    if (!holder) {
+      if (chat.queuedAtMs !== null) timers.push({ timer: { kind: 'customer_left', organization_id, chat_id: chat.chatId }, dueAtMs: settings.nowMs + settings.abandonMs });
+      continue;
+    }
+    if (chat.channel === 'chat') timers.push({ timer: { kind: 'inactivity', organization_id, chat_id: chat.chatId }, dueAtMs: settings.nowMs });
+    if (holder.kind !== 'human' || holder.replied) continue;
     timers.push({
       timer: { kind: 'auto_transfer', organization_id, chat_id: chat.chatId, agent_id: holder.agentId, group_id: chat.groupId },
       dueAtMs: holder.assignedAtMs + settings.autoTransferMs,

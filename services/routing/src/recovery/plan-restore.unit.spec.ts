@@ -3,7 +3,7 @@ import { foldAgent, type StoredAgentEvent } from './fold-agent.js';
 import type { ChatSnapshot, ConversationFold } from './fold-conversation.js';
 import { planRestore, restoreParts, type RestoreSettings } from './plan-restore.js';
 
-const settings: RestoreSettings = { organizationId: 'org', nowMs: 5_000_000, autoTransferMs: 120_000, presenceWaitMs: 60_000 };
+const settings: RestoreSettings = { organizationId: 'org', nowMs: 5_000_000, autoTransferMs: 120_000, presenceWaitMs: 60_000, abandonMs: 30_000 };
 
 function chat(chatId: string, overrides: Partial<ChatSnapshot> = {}): ChatSnapshot {
   return { chatId, groupId: 'g', channel: 'chat', customerId: `cust-${chatId}`, queuedAtMs: null, queueOrder: null, holder: null, passedAgentIds: [], ...overrides };
@@ -95,10 +95,27 @@ describe('planRestore: what a rebuild writes', () => {
       ],
       settings,
     );
-    expect(plan.timers).toEqual([
+    expect(plan.timers.filter(({ timer }) => timer.kind === 'auto_transfer' || timer.kind === 'presence_grace')).toEqual([
       { timer: { kind: 'auto_transfer', organization_id: 'org', chat_id: 'owed', agent_id: 'a', group_id: 'vip' }, dueAtMs: 121_000 },
       { timer: { kind: 'presence_grace', organization_id: 'org', agent_id: 'a' }, dueAtMs: 5_060_000 },
       { timer: { kind: 'presence_grace', organization_id: 'org', agent_id: 'b' }, dueAtMs: 5_060_000 },
+    ]);
+  });
+
+  it("checks each queued chat's customer one period after the rebuild, and each held live chat's inactivity at once", () => {
+    const plan = planRestore(
+      folds(
+        chat('waiting', { queuedAtMs: 100, queueOrder: 1 }),
+        chat('never-queued'),
+        chat('talking', { queuedAtMs: 50, queueOrder: 2, holder: { agentId: 'a', kind: 'human', assignedAtMs: 1000, replied: true } }),
+        chat('by-mail', { channel: 'messaging', queuedAtMs: 60, queueOrder: 3, holder: { agentId: 'a', kind: 'human', assignedAtMs: 1000, replied: true } }),
+      ),
+      [],
+      settings,
+    );
+    expect(plan.timers).toEqual([
+      { timer: { kind: 'inactivity', organization_id: 'org', chat_id: 'talking' }, dueAtMs: 5_000_000 },
+      { timer: { kind: 'customer_left', organization_id: 'org', chat_id: 'waiting' }, dueAtMs: 5_030_000 },
     ]);
   });
 

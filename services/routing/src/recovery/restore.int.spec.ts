@@ -102,7 +102,7 @@ describe('restore: a state rebuilt from the streams decides as the live one does
     const plan = planRestore(
       folds,
       ['a', 'b'].map((agentId) => ({ agentId, status: 'accepting' as const, statusChangedAtMs: 0, chosen: 'accepting' as const })),
-      { organizationId: rebuilt, nowMs: 1000, autoTransferMs: 120_000, presenceWaitMs: 60_000 },
+      { organizationId: rebuilt, nowMs: 1000, autoTransferMs: 120_000, presenceWaitMs: 60_000, abandonMs: 60_000 },
     );
     for (const part of restoreParts(plan)) expect(await restore.restore(rebuilt, part)).toBe(true);
     await restore.seal(rebuilt, { rebuilt_at_ms: 1000, by: 'test', chats: plan.chats.length, agents: 2 });
@@ -135,7 +135,7 @@ describe('restore: a state rebuilt from the streams decides as the live one does
       { event: started('c1', 1).event, streamVersion: 1, globalPosition: 1, occurredAtMs: 1 },
       { event: queued('c1', 1).event, streamVersion: 2, globalPosition: 2, occurredAtMs: 1 },
     ]);
-    const plan = planRestore(new Map([['conversation-c1', fold]]), [], { organizationId: org, nowMs: 0, autoTransferMs: 1, presenceWaitMs: 1 });
+    const plan = planRestore(new Map([['conversation-c1', fold]]), [], { organizationId: org, nowMs: 0, autoTransferMs: 1, presenceWaitMs: 1, abandonMs: 1 });
     expect(await restore.restore(org, { chats: plan.chats, positions: plan.positions })).toBe(false);
     expect(await redis.client.get(`routing:{${org}}:applied:conversation-c1`)).toBe('3');
     expect(await redis.client.exists(`routing:{${org}}:chat:c1`)).toBe(0);

@@ -274,6 +274,7 @@ export class RoutingStateRecovery implements StateLossRecovery, OnApplicationBoo
       nowMs: this.clock.now().getTime(),
       autoTransferMs: this.config.ROUTING_AUTO_TRANSFER_SECONDS * 1000,
       presenceWaitMs: (this.config.ROUTING_PRESENCE_GRACE_SECONDS + this.config.ROUTING_PRESENCE_REFRESH_SECONDS) * 1000,
+      abandonMs: this.config.CHAT_ABANDON_SECONDS * 1000,
     };
   }
 }

@@ -46,6 +46,13 @@ export const KEY_TAGS = {
   lease: 'lease:',
   /** String: the agent who last took the customer's chat (returning customer). */
   customerLastAgent: 'customer-last-agent:',
+  /**
+   * Sorted set `customer-connections:<customerId>`: the customer's open sockets as the gateways
+   * report them, score = time of the last report (a socket no report renews goes stale).
+   */
+  customerConnections: 'customer-connections:',
+  /** String `customer-gone:<customerId>`: when the customer's last socket closed. */
+  customerGone: 'customer-gone:',
   /** Counter: orders queue entries queued in the same millisecond, and assignments. */
   seq: 'seq',
   /**

@@ -5,14 +5,18 @@ import { z } from 'zod';
 import type { RoutingConfig } from '../routing-config.js';
 
 /**
- * A timer: an agent who must reply to a chat, an agent whose sockets are all gone, or the lease
- * on a dispatcher's reservation.
+ * A timer: an agent who must reply to a chat, an agent whose sockets are all gone, the lease
+ * on a dispatcher's reservation, a queued chat whose customer may have left (`customer_left`,
+ * checked while the chat is queued), or an active live chat that may have gone silent
+ * (`inactivity`, moved by every message).
  */
 export const RoutingTimer = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('auto_transfer'), organization_id: z.string(), chat_id: z.string(), agent_id: z.string(), group_id: z.string() }),
   z.object({ kind: z.literal('presence_grace'), organization_id: z.string(), agent_id: z.string() }),
   // Stored before the reservation it covers, so it names a lease id, not a chat (dispatcher.ts).
   z.object({ kind: z.literal('reservation_lease'), organization_id: z.string(), group_id: z.string(), lease_id: z.string() }),
+  z.object({ kind: z.literal('customer_left'), organization_id: z.string(), chat_id: z.string() }),
+  z.object({ kind: z.literal('inactivity'), organization_id: z.string(), chat_id: z.string() }),
   // Stored after the reservation by replicas of earlier versions; still fired during a rolling upgrade.
   z.object({
     kind: z.literal('reservation'),

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { AgentStatusService } from '../agents/agent-status.service.js';
+import { ChatExpiry } from '../customers/chat-expiry.js';
 import { ConversationCommands } from '../dispatch/conversation-commands.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
 import { TRANSFER_NOTES } from '../dispatch/transfer-notes.js';
@@ -17,6 +18,7 @@ export class TimerActions implements OnModuleInit {
     private readonly conversations: ConversationCommands,
     private readonly agents: AgentStatusService,
     private readonly dispatcher: Dispatcher,
+    private readonly expiry: ChatExpiry,
   ) {}
 
   onModuleInit(): void {
@@ -26,6 +28,14 @@ export class TimerActions implements OnModuleInit {
   private async fire(timer: RoutingTimer): Promise<void> {
     if (timer.kind === 'presence_grace') {
       await this.agents.graceEnded(timer.organization_id, timer.agent_id);
+      return;
+    }
+    if (timer.kind === 'customer_left') {
+      await this.expiry.checkCustomerLeft(timer.organization_id, timer.chat_id);
+      return;
+    }
+    if (timer.kind === 'inactivity') {
+      await this.expiry.checkInactive(timer.organization_id, timer.chat_id);
       return;
     }
     if (timer.kind === 'reservation_lease') {

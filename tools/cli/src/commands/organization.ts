@@ -14,6 +14,7 @@ type Changes = {
   widget_open_delay_seconds?: number | null;
   search_language?: string;
   transcript_on_close?: boolean;
+  chat_inactivity_seconds?: number;
 };
 
 interface SetOptions {
@@ -31,6 +32,7 @@ interface SetOptions {
   searchLanguage?: string;
   /** true with --transcript-on-close, false with --no-transcript-on-close, else unset. */
   transcriptOnClose?: boolean;
+  chatInactivity?: number;
 }
 
 /** Two options that set one field two ways: at most one of them. */
@@ -84,6 +86,7 @@ export function addOrganizationCommands(program: Command, context: CommandContex
     .option('--search-language <config>', 'the archive search\'s text search configuration: simple (default), english, german, french, …')
     .option('--transcript-on-close', "email the chat's transcript to the customer when a chat ends")
     .option('--no-transcript-on-close', 'no transcript when a chat ends (customers may still ask for one)')
+    .option('--chat-inactivity <seconds>', 'an active chat with no message this long is closed as inactive (default 600)', nonNegativeInteger)
     .action(async (options: SetOptions, command: Command) => {
       if (options.clearAllowedOrigins && options.allowedOrigin !== undefined) {
         throw new CliError('validation', 'give --allowed-origin or --clear-allowed-origins, not both');
@@ -104,6 +107,7 @@ export function addOrganizationCommands(program: Command, context: CommandContex
         ...(noAutoOpen ? { widget_open_delay_seconds: null } : {}),
         ...(options.searchLanguage === undefined ? {} : { search_language: options.searchLanguage }),
         ...(options.transcriptOnClose === undefined ? {} : { transcript_on_close: options.transcriptOnClose }),
+        ...(options.chatInactivity === undefined ? {} : { chat_inactivity_seconds: options.chatInactivity }),
       };
       context.print(await clientOf(command).request('PATCH', `v1/organizations/${encodeURIComponent(options.org)}`, body));
     });

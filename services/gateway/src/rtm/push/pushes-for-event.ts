@@ -15,11 +15,25 @@ export interface PlannedPush {
   payload: Record<string, unknown>;
 }
 
-const DEACTIVATIONS: Record<string, 'resolved' | 'closed' | 'missed'> = {
-  ConversationResolved: 'resolved',
-  ConversationClosed: 'closed',
-  ConversationMissed: 'missed',
-};
+type DeactivationReason = 'resolved' | 'closed' | 'customer_left' | 'inactive' | 'missed';
+
+/**
+ * The `reason` of `chat_deactivated` for an event that ends the chat, or undefined. A close names
+ * why a service closed it (`customer_left`, `inactive`); without a reason it is the customer's own
+ * (`closed`, which docs/protocol.md v1.1 calls `closed_by_customer`).
+ */
+function deactivationReason(type: string, data: Record<string, unknown>): DeactivationReason | undefined {
+  switch (type) {
+    case 'ConversationResolved':
+      return 'resolved';
+    case 'ConversationClosed':
+      return data.reason === 'customer_left' || data.reason === 'inactive' ? data.reason : 'closed';
+    case 'ConversationMissed':
+      return 'missed';
+    default:
+      return undefined;
+  }
+}
 
 /**
  * The pushes one conversation event causes, given the chat's participants before the event
@@ -81,7 +95,7 @@ export function pushesForEvent(event: ChatEvent, chatId: string, before: ChatPar
     case 'TagRemoved':
       return toAgents('chat_untagged', { ...about, tag: data.tag });
     default: {
-      const reason = DEACTIVATIONS[event.type];
+      const reason = deactivationReason(event.type, data);
       if (reason) return toEveryone('chat_deactivated', { ...about, reason }, before?.assignedAgentId ? [{ kind: 'agent', agentId: before.assignedAgentId }] : assigned);
       return incoming();
     }

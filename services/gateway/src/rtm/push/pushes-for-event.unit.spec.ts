@@ -126,6 +126,21 @@ describe('pushesForEvent', () => {
     expect(pushes[0]!.payload).toEqual({ chat_id: CHAT, version: resolved.stream_version, reason: 'resolved' });
   });
 
+  it.each([
+    [{ by: { kind: 'customer', id: 'cust-1' } }, 'closed'],
+    [{ by: { kind: 'system', id: 'routing' }, reason: 'customer_left' }, 'customer_left'],
+    [{ by: { kind: 'system', id: 'routing' }, reason: 'inactive' }, 'inactive'],
+  ] as const)('names why a close ended the chat (%j → %s)', (data, reason) => {
+    const close = envelope('ConversationClosed', data);
+    const pushes = pushesOf(started(), assigned('alice'), close);
+    expect(summary(pushes)).toEqual([
+      ['chat_deactivated', 'customer'],
+      ['chat_deactivated', 'agent:alice'],
+      ['chat_deactivated', 'supervisors'],
+    ]);
+    expect(pushes.map((push) => push.payload)).toEqual(Array(3).fill({ chat_id: CHAT, version: close.stream_version, reason }));
+  });
+
   it('passes read receipts to both sides', () => {
     const seen = envelope('MessagesSeen', { by: { kind: 'customer', id: 'cust-1' }, seen_up_to: 'm1' });
     expect(summary(pushesOf(started(), assigned('alice'), seen))).toEqual([

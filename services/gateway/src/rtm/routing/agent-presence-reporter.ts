@@ -3,10 +3,11 @@ import { SERVICE_CONFIG } from '@livedesk/service-kit';
 import { ConnectionRegistry } from '../connection-registry.js';
 import type { RtmConfig } from '../rtm-config.js';
 import type { RtmConnection } from '../rtm-connection.js';
+import { CustomerPresence } from './customer-presence.js';
 import { RoutingClient } from './routing-client.js';
 
 /**
- * Tells routing which agent sockets this replica holds, periodically and whenever routing asks
+ * Tells routing which agent sockets (and, periodically, customer sockets) this replica holds, periodically and whenever routing asks
  * (`presence_wanted`, after it rebuilt a lost state): routing keeps presence in Redis, and a
  * Redis that lost its data would otherwise forget an agent who stays connected until the agent
  * reconnects. Each report is a `presence` command with `refresh`, which records the socket and
@@ -21,6 +22,7 @@ export class AgentPresenceReporter implements OnApplicationBootstrap, OnApplicat
   constructor(
     private readonly registry: ConnectionRegistry,
     private readonly routing: RoutingClient,
+    private readonly customers: CustomerPresence,
     @Inject(SERVICE_CONFIG) private readonly config: RtmConfig,
   ) {}
 
@@ -41,6 +43,8 @@ export class AgentPresenceReporter implements OnApplicationBootstrap, OnApplicat
   }
 
   private async report(connections: readonly RtmConnection[]): Promise<void> {
+    // Customers' sockets too: routing takes a socket no report renews as gone (customer_left).
+    await this.customers.refresh(connections);
     for (const connection of connections) {
       const principal = connection.principal;
       if (principal?.kind !== 'agent' || !isOpen(connection)) continue;

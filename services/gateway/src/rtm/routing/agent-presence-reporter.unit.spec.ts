@@ -1,11 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import type { WebSocket } from 'ws';
-import type { AgentPrincipal, Principal } from '@livedesk/auth';
+import type { AgentPrincipal, CustomerPrincipal, Principal } from '@livedesk/auth';
 import { ConnectionRegistry } from '../connection-registry.js';
 import { FrameRateLimit } from '../rate-limiter.js';
 import type { RtmConfig } from '../rtm-config.js';
 import { RtmConnection } from '../rtm-connection.js';
 import { AgentPresenceReporter } from './agent-presence-reporter.js';
+import { CustomerPresence } from './customer-presence.js';
 import type { RoutingClient } from './routing-client.js';
 
 const OPEN = 1;
@@ -27,14 +28,19 @@ function agent(organizationId: string, agentId: string): AgentPrincipal {
 /** A routing client that records the presence commands and lets a test act while one is on its way. */
 function recordingRouting(during?: (connectionId: string) => void) {
   const sent: [string, string, boolean, boolean][] = [];
+  const customers: [string, string, boolean, boolean][] = [];
   const client = {
     async presence(principal: AgentPrincipal, connectionId: string, online: boolean, refresh = false) {
       sent.push([principal.agentId, connectionId, online, refresh]);
       if (online) during?.(connectionId);
       return 'accepting';
     },
+    async customerPresence(principal: CustomerPrincipal, connectionId: string, online: boolean, refresh = false) {
+      customers.push([principal.customerId, connectionId, online, refresh]);
+      if (online) during?.(connectionId);
+    },
   } as unknown as RoutingClient;
-  return { client, sent };
+  return { client, sent, customers };
 }
 
 describe('AgentPresenceReporter: the gateway tells routing which agent sockets it holds', () => {
@@ -47,7 +53,7 @@ describe('AgentPresenceReporter: the gateway tells routing which agent sockets i
     const closed = connection(registry, 's5', agent('acme', 'cid'));
     (closed.socket as unknown as { readyState: number }).readyState = CLOSED;
     const routing = recordingRouting();
-    const reporter = new AgentPresenceReporter(registry, routing.client, { RTM_PRESENCE_REFRESH_SECONDS: 20 } as RtmConfig);
+    const reporter = new AgentPresenceReporter(registry, routing.client, new CustomerPresence(routing.client), { RTM_PRESENCE_REFRESH_SECONDS: 20 } as RtmConfig);
 
     await reporter.reportOrganization('acme');
     expect(routing.sent).toEqual([
@@ -62,7 +68,7 @@ describe('AgentPresenceReporter: the gateway tells routing which agent sockets i
     const registry = new ConnectionRegistry();
     const socket = connection(registry, 's1', agent('acme', 'ann'));
     const routing = recordingRouting(() => ((socket.socket as unknown as { readyState: number }).readyState = CLOSED));
-    const reporter = new AgentPresenceReporter(registry, routing.client, { RTM_PRESENCE_REFRESH_SECONDS: 20 } as RtmConfig);
+    const reporter = new AgentPresenceReporter(registry, routing.client, new CustomerPresence(routing.client), { RTM_PRESENCE_REFRESH_SECONDS: 20 } as RtmConfig);
 
     await reporter.reportOrganization('acme');
     expect(routing.sent).toEqual([
@@ -76,7 +82,7 @@ describe('AgentPresenceReporter: the gateway tells routing which agent sockets i
     connection(registry, 's1', agent('acme', 'ann'));
     connection(registry, 's2', agent('other', 'bob'));
     const routing = recordingRouting();
-    const reporter = new AgentPresenceReporter(registry, routing.client, { RTM_PRESENCE_REFRESH_SECONDS: 0.05 } as RtmConfig);
+    const reporter = new AgentPresenceReporter(registry, routing.client, new CustomerPresence(routing.client), { RTM_PRESENCE_REFRESH_SECONDS: 0.05 } as RtmConfig);
     reporter.onApplicationBootstrap();
     try {
       const deadline = Date.now() + 2000;
@@ -90,5 +96,32 @@ describe('AgentPresenceReporter: the gateway tells routing which agent sockets i
       ['ann', 's1', true, true],
       ['bob', 's2', true, true],
     ]);
+  });
+
+  // Routing takes a customer socket no report renews as gone (customer_left, docs/protocol.md).
+  it('reports the open customer sockets periodically too, and one closed while its refresh was on the way as closed again', async () => {
+    const registry = new ConnectionRegistry();
+    connection(registry, 'c1', { kind: 'customer', organizationId: 'acme', customerId: 'cust-1' });
+    const closing = connection(registry, 'c2', { kind: 'customer', organizationId: 'acme', customerId: 'cust-2' });
+    const gone = connection(registry, 'c3', { kind: 'customer', organizationId: 'acme', customerId: 'cust-3' });
+    (gone.socket as unknown as { readyState: number }).readyState = CLOSED;
+    const routing = recordingRouting((connectionId) => {
+      if (connectionId === 'c2') (closing.socket as unknown as { readyState: number }).readyState = CLOSED;
+    });
+    const reporter = new AgentPresenceReporter(registry, routing.client, new CustomerPresence(routing.client), { RTM_PRESENCE_REFRESH_SECONDS: 0.05 } as RtmConfig);
+    reporter.onApplicationBootstrap();
+    try {
+      const deadline = Date.now() + 2000;
+      while (routing.customers.length < 4 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    } finally {
+      await reporter.onApplicationShutdown();
+    }
+    expect(routing.customers.slice(0, 4)).toEqual([
+      ['cust-1', 'c1', true, true],
+      ['cust-2', 'c2', true, true],
+      ['cust-2', 'c2', false, false],
+      ['cust-1', 'c1', true, true],
+    ]);
+    expect(routing.sent).toEqual([]);
   });
 });

@@ -11,7 +11,7 @@ import {
 import { CommandClient, sendCommand } from '@livedesk/messaging';
 import { SERVICE_CONFIG } from '@livedesk/service-kit';
 import { DirectoryClient } from '../../directory/directory-client.js';
-import type { AgentPrincipal } from '@livedesk/auth';
+import type { AgentPrincipal, CustomerPrincipal } from '@livedesk/auth';
 import type { RtmConfig } from '../rtm-config.js';
 
 /**
@@ -48,6 +48,20 @@ export class RoutingClient {
       ...(refresh ? { refresh } : {}),
     });
     return reply.status;
+  }
+
+  /**
+   * A customer socket opened or closed (`refresh`: still open, customer-presence.ts): routing
+   * closes a queued chat whose customer has had no socket for CHAT_ABANDON_SECONDS.
+   */
+  async customerPresence(customer: CustomerPrincipal, connectionId: string, online: boolean, refresh = false): Promise<void> {
+    await this.command('customer_presence', {
+      organization_id: customer.organizationId,
+      customer_id: customer.customerId,
+      connection_id: connectionId,
+      online,
+      ...(refresh ? { refresh } : {}),
+    });
   }
 
   /** The agent's load and limit on a channel, as routing counts them. */
