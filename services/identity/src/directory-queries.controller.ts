@@ -25,7 +25,14 @@ export class DirectoryQueriesController {
     const organization = await this.directory.getOrganization(query.organization_id);
     return {
       organization: organization
-        ? { organization_id: organization.id, default_group_id: organization.defaultGroupId, allowed_origins: organization.allowedOrigins }
+        ? {
+            organization_id: organization.id,
+            name: organization.name,
+            default_group_id: organization.defaultGroupId,
+            allowed_origins: organization.allowedOrigins,
+            time_zone: organization.timeZone,
+            survey_questions: organization.surveyQuestions,
+          }
         : null,
     };
   }
@@ -99,5 +106,6 @@ function agentRecord(agent: Agent): DirectoryAgentRecord {
     max_chats: agent.maxChats,
     group_ids: agent.groupIds,
     disabled: agent.disabled,
+    daily_summary: agent.dailySummary,
   };
 }

@@ -38,10 +38,20 @@ describe("the gateway's directory queries", () => {
     await database?.drop();
   });
 
-  it("answers an organization's default group and allowed origins, and null for an unknown one", async () => {
+  it("answers an organization's default group, allowed origins, time zone and survey questions, and null for an unknown one", async () => {
     expect(await queries.organization({ organization_id: acme.organizationId })).toEqual({
-      organization: { organization_id: acme.organizationId, default_group_id: acme.defaultGroupId, allowed_origins: ['https://shop.example'] },
+      organization: {
+        organization_id: acme.organizationId,
+        name: 'Acme',
+        default_group_id: acme.defaultGroupId,
+        allowed_origins: ['https://shop.example'],
+        time_zone: 'UTC',
+        survey_questions: [],
+      },
     });
+    const questions = [{ id: 'topic', text: 'What was it about?', kind: 'choice' as const, options: ['billing', 'shipping'] }];
+    await directory.updateOrganization(other.organizationId, { surveyQuestions: questions });
+    expect((await queries.organization({ organization_id: other.organizationId })).organization).toMatchObject({ survey_questions: questions });
     expect(await queries.organization({ organization_id: 'no-such-organization' })).toEqual({ organization: null });
   });
 
@@ -59,7 +69,7 @@ describe("the gateway's directory queries", () => {
   it('lists the agents with their groups, the disabled ones only when asked', async () => {
     const enabled = await queries.agents({ organization_id: acme.organizationId, enabled_only: true });
     expect(enabled.agents.map((agent) => agent.agent_id)).toEqual([alice]);
-    expect(enabled.agents[0]).toMatchObject({ name: 'Alice', role: 'admin', kind: 'human', group_ids: [acme.defaultGroupId], disabled: false });
+    expect(enabled.agents[0]).toMatchObject({ name: 'Alice', role: 'admin', kind: 'human', group_ids: [acme.defaultGroupId], disabled: false, daily_summary: false });
     const all = await queries.agents({ organization_id: acme.organizationId, enabled_only: false });
     expect(all.agents.map((agent) => agent.agent_id).sort()).toEqual([alice, bob].sort());
     expect(all.agents.find((agent) => agent.agent_id === bob)).toMatchObject({ disabled: true, display_name: 'Bobby', max_chats: 2, group_ids: [] });

@@ -1,4 +1,4 @@
-import type { AgentKind, AgentRole, BusinessHours } from '@livedesk/contracts';
+import type { AgentKind, AgentRole, BusinessHours, SurveyQuestion } from '@livedesk/contracts';
 import type { GroupRouting } from './directory-tables.js';
 
 /** What the directory answers and takes (directory.ts), in the application's terms. */
@@ -16,6 +16,8 @@ export interface Organization {
   welcomeMessage: string | null;
   businessHours: BusinessHours | null;
   widgetOpenDelaySeconds: number | null;
+  /** The post-chat survey's own questions, asked after CES. */
+  surveyQuestions: SurveyQuestion[];
   createdAt: Date;
 }
 
@@ -42,6 +44,8 @@ export interface Agent {
   groupIds: string[];
   /** A disabled agent cannot log in, and its tokens are refused everywhere. */
   disabled: boolean;
+  /** Gets the daily summary email. */
+  dailySummary: boolean;
   createdAt: Date;
 }
 
@@ -70,6 +74,7 @@ export interface OrganizationChanges {
   welcomeMessage?: string | null | undefined;
   businessHours?: BusinessHours | null | undefined;
   widgetOpenDelaySeconds?: number | null | undefined;
+  surveyQuestions?: SurveyQuestion[] | undefined;
 }
 
 /** A change of an agent (`PATCH /v1/organizations/:id/agents/:agent_id`): the fields given replace the stored ones; null clears. */
@@ -78,6 +83,7 @@ export interface AgentChanges {
   displayName?: string | null | undefined;
   avatarUrl?: string | null | undefined;
   disabled?: boolean | undefined;
+  dailySummary?: boolean | undefined;
 }
 
 /** What customers see of an agent (`AgentPublicProfile` of the contracts). */

@@ -1,5 +1,5 @@
 import type { Generated } from 'kysely';
-import type { AgentKind, AgentRole, BusinessHours } from '@livedesk/contracts';
+import type { AgentKind, AgentRole, BusinessHours, SurveyQuestion } from '@livedesk/contracts';
 
 /** The `directory` schema as Kysely sees it (migrations/2026-11-24-01-directory.ts). */
 export interface OrganizationsTable {
@@ -14,6 +14,8 @@ export interface OrganizationsTable {
   welcome_message: string | null;
   business_hours: BusinessHours | null;
   widget_open_delay_seconds: number | null;
+  /** The post-chat survey's own questions (migrations/2026-12-05-04-survey-and-summary.ts). */
+  survey_questions: Generated<SurveyQuestion[]>;
   created_at: Generated<Date>;
 }
 
@@ -43,6 +45,8 @@ export interface AgentsTable {
   /** What customers see of the agent (migrations/2026-12-05-03-widget-profile.ts). */
   display_name: string | null;
   avatar_url: string | null;
+  /** Opted in to the daily summary email (migrations/2026-12-05-04-survey-and-summary.ts). */
+  daily_summary: Generated<boolean>;
   created_at: Generated<Date>;
 }
 

@@ -28,7 +28,7 @@ describe('Directory', () => {
     await Promise.all([migrateDirectory(db), migrateDirectory(db), migrateDirectory(db)]);
     await migrateDirectory(db);
     const { rows } = await sql<{ name: string }>`SELECT name FROM public.directory_migrations`.execute(db);
-    expect(rows.map((row) => row.name)).toEqual(['2026-11-24-01-directory', '2026-11-24-02-canned-responses', '2026-12-05-01-agent-disabled', '2026-12-05-02-allowed-origins', '2026-12-05-03-widget-profile']);
+    expect(rows.map((row) => row.name)).toEqual(['2026-11-24-01-directory', '2026-11-24-02-canned-responses', '2026-12-05-01-agent-disabled', '2026-12-05-02-allowed-origins', '2026-12-05-03-widget-profile', '2026-12-05-04-survey-and-summary']);
   });
 
   it('records a new organization as OrganizationCreated in its own stream, with the canonical time zone', async () => {

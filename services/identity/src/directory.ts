@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sql, type ExpressionBuilder, type Kysely, type UpdateObject } from 'kysely';
-import { allEvents, streamId, type AgentKind, type AgentRole, type BusinessHours } from '@livedesk/contracts';
+import { allEvents, streamId, type AgentKind, type AgentRole, type BusinessHours, type SurveyQuestion } from '@livedesk/contracts';
 import { append, AppendNotifier } from '@livedesk/event-store';
 import { normalizeEmail } from './normalize-email.js';
 import { createApiKey } from './api-keys.js';
@@ -162,6 +162,7 @@ export class Directory {
     // jsonb: written as JSON text (node-postgres would send a bare array as a Postgres array).
     if (changes.businessHours !== undefined) set.business_hours = changes.businessHours === null ? null : sql<BusinessHours>`${JSON.stringify(changes.businessHours)}::jsonb`;
     if (changes.widgetOpenDelaySeconds !== undefined) set.widget_open_delay_seconds = changes.widgetOpenDelaySeconds;
+    if (changes.surveyQuestions !== undefined) set.survey_questions = sql<SurveyQuestion[]>`${JSON.stringify(changes.surveyQuestions)}::jsonb`;
     if (Object.keys(set).length === 0) return this.getOrganization(organizationId);
     const row = await this.db
       .updateTable('directory.organizations')
@@ -246,6 +247,7 @@ export class Directory {
     if (changes.name !== undefined) set.name = changes.name;
     if (changes.displayName !== undefined) set.display_name = changes.displayName;
     if (changes.avatarUrl !== undefined) set.avatar_url = changes.avatarUrl;
+    if (changes.dailySummary !== undefined) set.daily_summary = changes.dailySummary;
     if (changes.disabled !== undefined) set.disabled_at = changes.disabled ? sql<Date>`coalesce(disabled_at, now())` : null;
     if (Object.keys(set).length > 0) {
       const updated = await this.db
@@ -424,6 +426,7 @@ const ORGANIZATION_COLUMNS = [
   'welcome_message',
   'business_hours',
   'widget_open_delay_seconds',
+  'survey_questions',
   'created_at',
 ] as const;
 
@@ -437,6 +440,7 @@ function organizationOf(row: {
   welcome_message: string | null;
   business_hours: BusinessHours | null;
   widget_open_delay_seconds: number | null;
+  survey_questions: SurveyQuestion[];
   created_at: Date;
 }): Organization {
   return {
@@ -449,11 +453,12 @@ function organizationOf(row: {
     welcomeMessage: row.welcome_message,
     businessHours: row.business_hours,
     widgetOpenDelaySeconds: row.widget_open_delay_seconds,
+    surveyQuestions: row.survey_questions,
     createdAt: row.created_at,
   };
 }
 
-const AGENT_COLUMNS = ['id', 'organization_id', 'email', 'name', 'display_name', 'avatar_url', 'role', 'kind', 'max_chats', 'disabled_at', 'created_at'] as const;
+const AGENT_COLUMNS = ['id', 'organization_id', 'email', 'name', 'display_name', 'avatar_url', 'role', 'kind', 'max_chats', 'disabled_at', 'daily_summary', 'created_at'] as const;
 
 function agentOf(
   row: {
@@ -467,6 +472,7 @@ function agentOf(
     kind: AgentKind;
     max_chats: number | null;
     disabled_at: Date | null;
+    daily_summary: boolean;
     created_at: Date;
   },
   groupIds: string[],
@@ -483,6 +489,7 @@ function agentOf(
     maxChats: row.max_chats,
     groupIds,
     disabled: row.disabled_at !== null,
+    dailySummary: row.daily_summary,
     createdAt: row.created_at,
   };
 }

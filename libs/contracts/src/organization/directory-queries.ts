@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AgentKind, AgentRole } from '../actor.js';
 import { Id, SafeString } from '../common.js';
+import { SurveyQuestions } from './survey.js';
 
 const OrganizationId = { organization_id: Id };
 
@@ -18,21 +19,33 @@ const DirectoryAgent = z.object({
   max_chats: z.number().int().positive().nullable(),
   group_ids: z.array(Id),
   disabled: z.boolean(),
+  /** Opted in to the daily summary email. */
+  daily_summary: z.boolean(),
 });
 
 /**
  * What the gateway reads of the identity service's directory over NATS request/reply
  * (`<prefix>.cmd.directory.<name>`): the gateway checks the groups, agents and customers a
- * frame names, answers the desk's team listing and canned responses, and checks the Origin of
- * customer sockets. Read only: every change goes through the identity service's HTTP API. An
+ * frame names, answers the desk's team listing and canned responses, checks the Origin of
+ * customer sockets and the survey answers against the organization's questions; the metrics
+ * service reads who gets the daily summary email. Read only: every change goes through the identity service's HTTP API. An
  * unknown id (or one of another organization) answers null, never an error.
  */
 export const directoryQueries = {
-  /** The organization's default group (chats that name none) and `allowed_origins`. */
+  /** The organization's default group (chats that name none), `allowed_origins`, `time_zone` and `survey_questions`. */
   organization: {
     request: z.object({ ...OrganizationId }),
     reply: z.object({
-      organization: z.object({ organization_id: Id, default_group_id: Id, allowed_origins: z.array(SafeString) }).nullable(),
+      organization: z
+        .object({
+          organization_id: Id,
+          name: SafeString,
+          default_group_id: Id,
+          allowed_origins: z.array(SafeString),
+          time_zone: SafeString,
+          survey_questions: SurveyQuestions,
+        })
+        .nullable(),
     }),
   },
   group: {

@@ -4,6 +4,7 @@ import { AttachmentRef, Id, SafeString } from '../common.js';
 import { CHAT_PAGE_DEFAULT_EVENTS, CHAT_PAGE_MAX_BYTES, CHAT_PAGE_MAX_EVENTS, ChatEventView, ChatPage, ChatPageLimit, ChatSummary } from '../conversation/chat-view.js';
 import { Channel, GoalValue, MESSAGE_TEXT_MAX_CHARS, PageContext, Priority } from '../conversation/events.js';
 import { RoutingStatus } from '../agent/events.js';
+import { SurveyAnswers } from '../organization/survey.js';
 
 /**
  * The actions of docs/protocol.md: for each, the request payload and the success payload. The
@@ -128,6 +129,19 @@ export const customerActions = {
     request: z.object({ ...ChatRef, score: z.number().int().min(0).max(10), comment: SafeString.max(2048).optional() }).strict(),
     response: VersionResponse,
     summary: 'Extension: the 0–10 answer to "how likely are you to recommend us" (NPS); a new answer replaces the last.',
+  },
+  answer_survey: {
+    request: z
+      .object({
+        ...ChatRef,
+        answers: SurveyAnswers.describe(
+          'By question id: ces, a whole number from 1 (very hard) to 7 (very easy) for "how easy was it to get your issue handled?"; and the organization\'s own survey_questions: a scale question a whole number in its range, a text question a text, a choice question one of its options',
+        ),
+      })
+      .strict(),
+    response: VersionResponse,
+    summary:
+      'Post-chat survey beside rate_chat: CES and the organization\'s own questions. An unknown question id or a value out of range is refused (validation) and stores nothing; a later answer to a question replaces the earlier one.',
   },
   report_goal: {
     request: z.object({ ...ChatRef, goal: SafeString.min(1).max(128), value: GoalValue.optional() }).strict(),

@@ -141,6 +141,7 @@ function apply(state: StartedConversation, event: StoredConversationEvent): Star
     case 'TagAdded':
       return state.tags.includes(event.data.tag) ? state : { ...state, tags: [...state.tags, event.data.tag] };
     case 'NpsAnswered':
+    case 'SurveyAnswered':
       return state;
     case 'GoalReported':
       return state.goals.includes(event.data.goal) ? state : { ...state, goals: [...state.goals, event.data.goal] };

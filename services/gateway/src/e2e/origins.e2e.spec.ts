@@ -81,6 +81,7 @@ describe('allowed origins: organization settings and sockets', () => {
           welcome_message: null,
           business_hours: null,
           widget_open_delay_seconds: null,
+          survey_questions: [],
           created_at: expect.any(String),
         },
       });

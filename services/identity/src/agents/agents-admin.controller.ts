@@ -8,7 +8,7 @@ import { SetupAccess } from '../setup-access.js';
 import { DirectorySignals } from '../directory-signals.js';
 
 /**
- * `PATCH /v1/organizations/:id/agents/:agent_id` {name, display_name, avatar_url, disabled}
+ * `PATCH /v1/organizations/:id/agents/:agent_id` {name, display_name, avatar_url, disabled, daily_summary}
  * (docs/protocol.md v1.1; role, max_chats and groups not yet). Every change takes effect at once:
  * logins and the gateway's checks read the directory row, and the signal makes every gateway
  * forget the agent's public profile (customers see the new display name and avatar), closes a
@@ -39,9 +39,10 @@ export class AgentsAdminController {
       displayName: request.display_name,
       avatarUrl: request.avatar_url,
       disabled: request.disabled,
+      dailySummary: request.daily_summary,
     });
     if (!agent) throw new IdentityError('not_found', `no agent "${agentId}" in this organization`);
     this.signals.agentChanged({ organization_id: organizationId, agent_id: agentId, disabled: agent.disabled });
-    return { agent_id: agent.id, name: agent.name, display_name: agent.displayName, avatar_url: agent.avatarUrl, disabled: agent.disabled };
+    return { agent_id: agent.id, name: agent.name, display_name: agent.displayName, avatar_url: agent.avatarUrl, disabled: agent.disabled, daily_summary: agent.dailySummary };
   }
 }

@@ -48,6 +48,7 @@ export class OrganizationSettingsController {
       welcomeMessage: request.welcome_message,
       businessHours: request.business_hours,
       widgetOpenDelaySeconds: request.widget_open_delay_seconds,
+      surveyQuestions: request.survey_questions,
     });
     if (!organization) throw unknownOrganization(organizationId);
     this.signals.organizationChanged({ organization_id: organizationId });
@@ -65,6 +66,7 @@ function settingsOf(organization: Organization): z.infer<typeof OrganizationSett
     welcome_message: organization.welcomeMessage,
     business_hours: organization.businessHours,
     widget_open_delay_seconds: organization.widgetOpenDelaySeconds,
+    survey_questions: organization.surveyQuestions,
     created_at: organization.createdAt.toISOString(),
   };
 }

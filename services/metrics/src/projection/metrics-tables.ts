@@ -47,6 +47,7 @@ export interface ConversationCyclesRow {
   transfers_auto: number;
   csat_score: number | null;
   nps_score: number | null;
+  ces_score: number | null;
   converted: boolean;
   converted_at: Date | null;
   goals: string[];
@@ -126,7 +127,7 @@ export interface RatingsRow {
   organization_id: string;
   conversation_id: string;
   cycle: number;
-  kind: 'csat' | 'nps';
+  kind: 'csat' | 'nps' | 'ces';
   channel: string;
   group_id: string;
   agent_id: string | null;
@@ -163,6 +164,10 @@ export interface AgentDailyRow {
   transfers_out: number;
   missed_assigned: number;
   sla_missed: number;
+  ces_answers: number;
+  ces_sum: number;
+  /** Answers of 1 … 7. */
+  ces_distribution: number[];
 }
 
 export interface GroupHourlyRow {
@@ -194,6 +199,10 @@ export interface GroupHourlyRow {
   converted: number;
   sla_hit: number;
   sla_missed: number;
+  ces_answers: number;
+  ces_sum: number;
+  /** Answers of 1 … 7. */
+  ces_distribution: number[];
 }
 
 export interface SlaPoliciesRow {
