@@ -10,6 +10,7 @@ import { ConversationTickets } from './conversations/conversation-tickets.js';
 import { ConversationTicketsSubscription } from './conversations/conversation-tickets-subscription.js';
 import { InboundEmailHandler } from './email/inbound/inbound-email-handler.js';
 import { InboundSmtpServer } from './email/inbound/inbound-smtp-server.js';
+import { NotificationEmails } from './email/outbound/notification-emails.js';
 import { OutboundMailer } from './email/outbound/outbound-mailer.js';
 import { AttachmentsController } from './http/attachments.controller.js';
 import { MailboxController } from './http/mailbox.controller.js';
@@ -41,6 +42,7 @@ import { TicketingController } from './transport/ticketing.controller.js';
     InboundEmailHandler,
     InboundSmtpServer,
     OutboundMailer,
+    NotificationEmails,
     { provide: APP_FILTER, useClass: ApiErrorFilter },
   ],
 })

@@ -32,6 +32,11 @@ export function serviceConfigShape(defaultPort: number) {
      * so that figures over chats driven through the real protocol come out exact.
      */
     LIVEDESK_TEST_CLOCK: z.enum(['off', 'nats']).default('off'),
+    /**
+     * Tests only, with `LIVEDESK_TEST_CLOCK=nats`: the time (epoch milliseconds) the clock stands at
+     * from the start, for a replica a test starts after it set the clock (unset: real time until set).
+     */
+    LIVEDESK_TEST_CLOCK_AT: z.coerce.number().int().nonnegative().optional(),
   };
 }
 

@@ -290,6 +290,21 @@ export interface ProjectionDirtyRow {
   key: string;
 }
 
+/** The daily summary emails (migrations/2026-12-05-02-daily-summary-mails.ts): not projected, never rebuilt. */
+export interface DailySummaryMailsRow {
+  organization_id: string;
+  agent_id: string;
+  date: string;
+  claimed_until: Date | null;
+  queued_at: Date | null;
+}
+
+export interface DailySummaryDaysRow {
+  organization_id: string;
+  date: string;
+  done_at: Date;
+}
+
 export interface MetricsTables {
   'metrics.organizations': OrganizationsRow;
   'metrics.conversation_cycles': ConversationCyclesRow;
@@ -306,6 +321,8 @@ export interface MetricsTables {
   'metrics.projection_timers': ProjectionTimersRow;
   'metrics.projection_control': ProjectionControlRow;
   'metrics.projection_dirty': ProjectionDirtyRow;
+  'metrics.daily_summary_mails': DailySummaryMailsRow;
+  'metrics.daily_summary_days': DailySummaryDaysRow;
 }
 
 /** What the projector's transactions see: its own tables and the event store (positions, streams). */

@@ -6,6 +6,7 @@ import * as reportIndexes20261201 from './migrations/2026-12-01-02-report-indexe
 import * as tickets20261201 from './migrations/2026-12-01-03-tickets.js';
 import * as overlapIndexes20261201 from './migrations/2026-12-01-04-overlap-indexes.js';
 import * as ces20261205 from './migrations/2026-12-05-01-ces.js';
+import * as dailySummaryMails20261205 from './migrations/2026-12-05-02-daily-summary-mails.js';
 
 /** Brings the `metrics` schema (the tables for BI tools) up to date; the Migrator locks. */
 export async function migrateMetrics(db: Kysely<any>): Promise<void> {
@@ -18,6 +19,7 @@ export async function migrateMetrics(db: Kysely<any>): Promise<void> {
       '2026-12-01-03-tickets': tickets20261201,
       '2026-12-01-04-overlap-indexes': overlapIndexes20261201,
       '2026-12-05-01-ces': ces20261205,
+      '2026-12-05-02-daily-summary-mails': dailySummaryMails20261205,
     },
   });
 }

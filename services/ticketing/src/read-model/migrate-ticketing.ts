@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { migrateSchema } from '@livedesk/event-store';
 import * as ticketing20261201 from './migrations/2026-12-01-01-ticketing.js';
 import * as acknowledgementLimits20261205 from './migrations/2026-12-05-01-acknowledgement-limits.js';
+import * as notificationEmails20261205 from './migrations/2026-12-05-02-notification-emails.js';
 
 /** Brings the `ticketing` schema up to date; the Migrator locks, so replicas may start together. */
 export async function migrateTicketing(db: Kysely<any>): Promise<void> {
@@ -10,6 +11,7 @@ export async function migrateTicketing(db: Kysely<any>): Promise<void> {
     migrations: {
       '2026-12-01-01-ticketing': ticketing20261201,
       '2026-12-05-01-acknowledgement-limits': acknowledgementLimits20261205,
+      '2026-12-05-02-notification-emails': notificationEmails20261205,
     },
   });
 }

@@ -45,8 +45,9 @@ export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'cancel
 export interface OutboundEmailsTable {
   delivery_id: string;
   organization_id: string;
-  ticket_id: string;
-  event_id: string;
+  /** null: a notification about no ticket (migrations/2026-12-05-02-notification-emails.ts) */
+  ticket_id: string | null;
+  event_id: string | null;
   kind: string;
   to_address: string;
   subject: string;
@@ -54,7 +55,7 @@ export interface OutboundEmailsTable {
   message_id: string;
   in_reply_to: string | null;
   references_ids: string[];
-  reply_to: string;
+  reply_to: string | null;
   auto_submitted: boolean;
   attachment_ids: string[];
   status: Generated<DeliveryStatus>;

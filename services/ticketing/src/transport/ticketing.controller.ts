@@ -13,6 +13,7 @@ import { CommandError } from '@livedesk/messaging';
 import { CommandErrorFilter, CommandPayload } from '@livedesk/service-kit';
 import { TicketQueries } from '../application/ticket-queries.service.js';
 import { ConversationTickets } from '../conversations/conversation-tickets.js';
+import { NotificationEmails } from '../email/outbound/notification-emails.js';
 
 /**
  * The ticketing service's NATS commands (`<prefix>.cmd.ticketing.<name>`), in the `ticketing`
@@ -24,6 +25,7 @@ export class TicketingController {
   constructor(
     private readonly conversationTickets: ConversationTickets,
     private readonly queries: TicketQueries,
+    private readonly notifications: NotificationEmails,
   ) {}
 
   @MessagePattern(ticketingPattern('create_from_chat'))
@@ -35,6 +37,15 @@ export class TicketingController {
     }
     const outcome = await this.conversationTickets.fromChat(wire);
     return { ticket_id: outcome.ticket.ticketId, reference: outcome.ticket.reference, version: outcome.ticket.version, duplicate: outcome.duplicate };
+  }
+
+  /** A notification email for the outbox (the daily summary); the same key is queued once. */
+  @MessagePattern(ticketingPattern('queue_email'))
+  async queueEmail(@CommandPayload(ticketingCommands.queue_email.request) wire: TicketingCommand<'queue_email'>): Promise<TicketingCommandReply<'queue_email'>> {
+    if (wire.expires_at !== undefined && Date.now() > wire.expires_at) {
+      throw new CommandError('unavailable', 'the command waited longer than its caller and was not applied', 'expired');
+    }
+    return this.notifications.queue(wire);
   }
 
   @MessagePattern(ticketingPattern('get'))
