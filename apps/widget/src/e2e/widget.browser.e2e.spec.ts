@@ -72,7 +72,7 @@ describe('the widget in Chromium', () => {
     await system?.stop();
   });
 
-  it("a visitor on an allowed origin chats with an agent shown by display name and avatar; three agent messages and two of its own sent while offline each show once, in order; the draft is the agent preview; the resolved chat is rated (CSAT, then NPS with the keyboard)", async () => {
+  it("a visitor on an allowed origin chats with an agent shown by display name and avatar; three agent messages and two of its own sent while offline each show once, in order; the draft is the agent preview; the resolved chat is rated (CSAT, then NPS and CES with the keyboard)", async () => {
     const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
     const page = await context.newPage();
     const sockets: string[] = [];
