@@ -121,8 +121,8 @@ export const CreateAgentResponse = z.object({ agent_id: Id, api_key: SafeString 
 
 /**
  * `PATCH /v1/organizations/:id/agents/:agent_id` (docs/protocol.md v1.1; `name`, `display_name`,
- * `avatar_url`, `disabled` and, an extension, `daily_summary` so far): the fields given replace
- * the stored ones, null clears
+ * `avatar_url`, `disabled` and, an extension, `daily_summary`, which an agent may also set for
+ * itself, so far): the fields given replace the stored ones, null clears
  * `display_name` (customers then see `name`) and `avatar_url`. Disabling an agent refuses its
  * tokens everywhere and closes its sockets at once.
  */

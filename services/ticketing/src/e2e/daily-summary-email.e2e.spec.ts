@@ -25,10 +25,10 @@ describe('daily summary by email', () => {
   const mailsTo = (name: string) => sink.mails.filter((mail) => mail.to && !Array.isArray(mail.to) && mail.to.value[0]?.address === agents[name]!.email);
   const mailCounts = () => Object.fromEntries(Object.keys(agents).map((name) => [name, mailsTo(name).length]));
 
-  function patchAgent(agentId: string, body: unknown, organizationId = org): Promise<{ status: number; body: any }> {
+  function patchAgent(agentId: string, body: unknown, organizationId = org, token = system.adminToken): Promise<{ status: number; body: any }> {
     return fetch(`${system.gatewayUrl()}/v1/organizations/${organizationId}/agents/${agentId}`, {
       method: 'PATCH',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${system.adminToken}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify(body),
     }).then(async (response) => ({ status: response.status, body: await response.json() }));
   }
@@ -81,7 +81,7 @@ describe('daily summary by email', () => {
     await sink?.close();
   });
 
-  it('lets an admin opt agents in, and refuses bad values and other organizations’ agents', async () => {
+  it('lets an admin opt agents in, an agent itself for its own mail alone, and refuses bad values and other organizations’ agents', async () => {
     for (const name of ['alice', 'sue', 'ann']) {
       expect(await patchAgent(agents[name]!.agentId, { daily_summary: true })).toMatchObject({ status: 200, body: { agent_id: agents[name]!.agentId, daily_summary: true } });
     }
@@ -91,6 +91,14 @@ describe('daily summary by email', () => {
     const other = await system.createOrganization('Elsewhere');
     expect((await patchAgent(agents.bob!.agentId, { daily_summary: true }, other.organization_id)).status).toBe(404);
     expect((await patchAgent(agents.bob!.agentId, { disabled: false })).body.daily_summary).toBe(false);
+    // bob may set his own daily_summary, and nothing else, nor anyone else's.
+    const bob = agents.bob!;
+    expect(await patchAgent(bob.agentId, { daily_summary: false }, org, bob.token)).toMatchObject({ status: 200, body: { daily_summary: false } });
+    expect((await patchAgent(bob.agentId, { daily_summary: true, name: 'Bobby' }, org, bob.token)).status).toBe(403);
+    expect((await patchAgent(bob.agentId, { display_name: 'B' }, org, bob.token)).status).toBe(403);
+    expect((await patchAgent(agents.alice!.agentId, { daily_summary: false }, org, bob.token)).status).toBe(403);
+    expect((await patchAgent(bob.agentId, { daily_summary: 'yes' }, org, bob.token)).status).toBe(400);
+    expect((await patchAgent(bob.agentId, { disabled: false })).body).toMatchObject({ name: 'bob', display_name: null, daily_summary: false });
   });
 
   it("projects Wednesday's chat, CES included, into the reports and the CSV export", async () => {
@@ -167,7 +175,7 @@ describe('daily summary by email', () => {
   });
 
   it('sends the next day’s mails the next morning, to an agent who opted in since too', async () => {
-    expect((await patchAgent(agents.bob!.agentId, { daily_summary: true })).status).toBe(200);
+    expect((await patchAgent(agents.bob!.agentId, { daily_summary: true }, org, agents.bob!.token)).status).toBe(200);
     await system.setClock(at('2026-03-06T07:00:00Z'));
     await waitFor(() => (mailsTo('bob').length > 0 && mailsTo('alice').length > 1 ? true : undefined), { what: "Friday's mails", timeoutMs: 20_000 });
     await sleep(1500);
