@@ -109,7 +109,7 @@ function report(options: BenchOptions, outcomes: Partial<Record<TargetName, Outc
   const lines = [
     `## chat-latency (\`pnpm bench:chat-latency\`)`,
     '',
-    `Run on ${new Date().toISOString().slice(0, 10)}: ${machineLine([`open-file limit ${fileLimit}`])}. The load generator (one Node process holding every socket), the services (gateway and conversation, each its own Node process), PostgreSQL, NATS and Redis all share this machine's ${os.cpus().length} cores; nothing ran on a separate load machine.`,
+    `Run on ${new Date().toISOString().slice(0, 10)}: ${machineLine([`open-file limit ${fileLimit}`])}. The load generator (one Node process holding every socket), the services (gateway, identity and conversation, each its own Node process), PostgreSQL, NATS and Redis all share this machine's ${os.cpus().length} cores; nothing ran on a separate load machine.`,
     '',
     `${fmt(options.connections)} WebSocket connections on loopback (${fmt(options.customers)} customers with one chat each, ${fmt(options.agents)} agents holding about ${fmt(options.customers / options.agents)} chats each); ${fmt(options.rate)} messages/s offered open-loop (each send at its scheduled time whatever came back; latency from the scheduled time, so a stall is not hidden by coordinated omission), ${options.warmupSeconds} s warm-up, ${options.durationSeconds} s measured, ${options.drainSeconds} s drain. Latency: a customer's scheduled send to the agent's receipt, in ms. A message not delivered by the end of the drain counts with the latency it had by then.`,
     '',

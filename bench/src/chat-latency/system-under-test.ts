@@ -12,13 +12,14 @@ import {
 } from '@livedesk/testing';
 
 /**
- * The real chat loop: the built gateway and conversation services as their own processes (the
- * way docker-compose and Kubernetes run them, as services-boot.e2e.spec.ts does), on a fresh
+ * The real chat loop: the built gateway, identity and conversation services as their own
+ * processes (the way docker-compose and Kubernetes run them, as services-boot.e2e.spec.ts does;
+ * the gateway forwards the organization and token URLs to identity), on a fresh
  * database, a unique NATS subject prefix and JetStream stream, with the local Postgres, NATS
  * and Redis (or DATABASE_URL, NATS_URL, REDIS_URL). Routing is not started: the benchmark's
  * agents take their chats with `join_chat`, so that no assignment races the setup.
  */
-type ServiceName = 'gateway' | 'conversation';
+type ServiceName = 'gateway' | 'identity' | 'conversation';
 
 export interface SystemUnderTest {
   /** `http://127.0.0.1:<gateway port>` */
@@ -43,14 +44,15 @@ export async function startSystemUnderTest(extraEnv: NodeJS.ProcessEnv = {}): Pr
   const stop = async () => {
     stopping = true;
     // Gateway first, so that no new command reaches a conversation service on its way out.
-    for (const service of ['gateway', 'conversation'] as const) await running.get(service)?.stop(10_000);
+    for (const service of ['gateway', 'identity', 'conversation'] as const) await running.get(service)?.stop(10_000);
     await dropQuietly(database);
     await nats.cleanup().catch(() => undefined);
   };
   try {
     // The conversation service first: it migrates the event store and creates the JetStream
     // stream, and a gateway starting at the same moment would race it for the same objects.
-    for (const service of ['conversation', 'gateway'] as const) {
+    const identityPort = await freePort();
+    for (const service of ['conversation', 'identity', 'gateway'] as const) {
       const env = serviceEnvironment(
         {
           databaseUrl: database.url,
@@ -61,9 +63,9 @@ export async function startSystemUnderTest(extraEnv: NodeJS.ProcessEnv = {}): Pr
           adminToken,
           jwtSecret,
         },
-        extraEnv,
+        { IDENTITY_URL: `http://127.0.0.1:${identityPort}`, ...extraEnv },
       );
-      const instance = spawnService(service, env, await freePort());
+      const instance = spawnService(service, env, service === 'identity' ? identityPort : await freePort());
       running.set(service, instance);
       await waitUntilReady(instance).catch((error: unknown) => {
         throw new Error(`${error instanceof Error ? error.message : String(error)}\n${instance.output().slice(-4000)}`);
@@ -75,11 +77,12 @@ export async function startSystemUnderTest(extraEnv: NodeJS.ProcessEnv = {}): Pr
   }
   const gateway = running.get('gateway')!;
   const conversation = running.get('conversation')!;
+  const identity = running.get('identity')!;
   return {
     httpBase: gateway.url,
     wsBase: `ws://127.0.0.1:${gateway.port}`,
     adminToken,
-    pids: { gateway: gateway.child.pid!, conversation: conversation.child.pid! },
+    pids: { gateway: gateway.child.pid!, identity: identity.child.pid!, conversation: conversation.child.pid! },
     crashed() {
       if (stopping) return undefined;
       for (const [service, instance] of running) {

@@ -1,6 +1,6 @@
 /**
  * bench/metrics-live: the live metrics projection under a steady load. Realistic conversation
- * events (realistic-log.ts) are written to the event store at LIVE_RATE events/s (default
+ * events (libs/demo-history) are written to the event store at LIVE_RATE events/s (default
  * 5,000) for LIVE_SECONDS (default 30, after a 5 s warm-up), every 20 ms the events due in one
  * transaction, stamped with that moment; the outbox relay publishes them to JetStream, and the projection consumes them the
  * way the metrics service does (a `BatchSubscription` through `MetricsProjector.apply`). The lag
@@ -183,7 +183,7 @@ async function main(): Promise<void> {
 
 Run on ${new Date().toISOString().slice(0, 10)}: ${machineLine()}. One Node process holds the load generator, the outbox relay and the projection (a \`BatchSubscription\` through \`MetricsProjector.apply\`, and the derived rows recomputed every ${fmt(DERIVED_MS)} ms, as the metrics service runs them); PostgreSQL and NATS share the same 2 cores.
 
-Realistic conversation events (\`bench/src/metrics-replay/realistic-log.ts\`) written open loop at ${fmt(RATE)} events/s: every 20 ms the events due are committed in one transaction (as many commands' commits arriving together), stamped with that moment; ${WARMUP} s warm-up, ${SECONDS} s measured. Lag: from an event's commit to the commit of the projection batch that applied it.
+Realistic conversation events (\`libs/demo-history/src/realistic-log.ts\`) written open loop at ${fmt(RATE)} events/s: every 20 ms the events due are committed in one transaction (as many commands' commits arriving together), stamped with that moment; ${WARMUP} s warm-up, ${SECONDS} s measured. Lag: from an event's commit to the commit of the projection batch that applied it.
 
 | offered events/s | appended events/s | projected | lag p50 | p99 | p99.9 | max | catch-up after the load |
 |---|---|---|---|---|---|---|---|

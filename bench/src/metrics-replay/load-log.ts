@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { allEvents } from '@livedesk/contracts';
 import pg from 'pg';
-import { conversation, DEFAULT_SHAPE, organizations, Random, setupEvents, type LogShape, type PlannedEvent } from './realistic-log.js';
+import { conversation, DEFAULT_SHAPE, organizations, Random, setupEvents, type LogShape, type PlannedEvent } from '@livedesk/demo-history';
 
 /** Plans a log of about `events` events: the organizations' setup and enough conversations, in time order. */
 export function planLog(events: number, seed = 42, shape: LogShape = DEFAULT_SHAPE): PlannedEvent[] {

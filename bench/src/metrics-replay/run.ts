@@ -1,6 +1,6 @@
 /**
  * bench/metrics-replay: the rebuild of every metrics table from the event store, over a
- * realistic log of 1,000,000 events (realistic-log.ts), through the same projector that live
+ * realistic log of 1,000,000 events (libs/demo-history), through the same projector that live
  * consumption runs. Writes its section of bench/RESULTS.md.
  *
  *   pnpm bench:metrics-replay                 (DATABASE_URL, else the local server)
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
 
 Run on ${new Date().toISOString().slice(0, 10)}: ${machineLine([`PostgreSQL ${version[0]?.server_version ?? '?'} on the same machine`])}.
 
-The rebuild of every \`metrics\` table (\`rebuildMetrics\`: truncate, then \`readAll\` in commit-safe order, ${fmt(BATCH)} events a read, folded by \`MetricsProjector\`, the code live consumption runs; the tables are written every 100,000 events while the next are read and folded, the derived tables recomputed at the end) over a log of ${fmt(events)} events: ${fmt(conversations)} conversations of 5 organizations (bots, queues, exchanges with read receipts, transfers, ratings, NPS, goals, reopens, missed chats) and the working days of 150 agents over 14 days (\`bench/src/metrics-replay/realistic-log.ts\`), loaded in time order 10,000 events per transaction, then vacuumed as autovacuum would have; each run in this process, which holds nothing else.
+The rebuild of every \`metrics\` table (\`rebuildMetrics\`: truncate, then \`readAll\` in commit-safe order, ${fmt(BATCH)} events a read, folded by \`MetricsProjector\`, the code live consumption runs; the tables are written every 100,000 events while the next are read and folded, the derived tables recomputed at the end) over a log of ${fmt(events)} events: ${fmt(conversations)} conversations of 5 organizations (bots, queues, exchanges with read receipts, transfers, ratings, NPS, goals, reopens, missed chats) and the working days of 150 agents over 14 days (\`libs/demo-history/src/realistic-log.ts\`), loaded in time order 10,000 events per transaction, then vacuumed as autovacuum would have; each run in this process, which holds nothing else.
 
 | run | events/s | where the time went |
 |---|---|---|

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEVELOPMENT_ADMIN_TOKEN, DEVELOPMENT_JWT_SECRET } from './installation-secrets.js';
 
 /** The settings of every service that checks livedesk tokens or the installation admin token. */
 export interface AuthSettings {
@@ -15,23 +16,33 @@ const JWT_SECRET_MIN = 32;
 
 /**
  * The variables as a zod raw shape for `bootstrapService({ configExtension })`. In production
- * both are required: the development values are public, and a secret that differed between
- * replicas or services would make one refuse the tokens another issued.
+ * both are required, and the development values are refused: they are public (this file,
+ * docs, older compose files), so anyone could sign tokens or act as the installation admin. A
+ * secret that differed between replicas or services would make one refuse the tokens another
+ * issued.
  */
 export function authConfigShape(env: NodeJS.ProcessEnv = process.env) {
   const production = env.NODE_ENV === 'production';
-  const secret = (min: number, what: string): z.ZodType<string | undefined> => {
+  const secret = (min: number, what: string, developmentValue: string): z.ZodType<string | undefined> => {
     const required = z
       .string({
         error: (issue) =>
           issue.input === undefined ? `is required when NODE_ENV is production (${what}, at least ${min} characters)` : undefined,
       })
       .min(min, `must be at least ${min} characters (${what})`);
-    return production ? required : required.optional();
+    if (!production) return required.optional();
+    return required.refine(
+      (value) => value !== developmentValue,
+      `is the public development value, refused when NODE_ENV is production (${what}; \`livedesk secrets\` prints a fresh one)`,
+    );
   };
   return {
-    LIVEDESK_ADMIN_TOKEN: secret(ADMIN_TOKEN_MIN, 'the installation admin token'),
-    LIVEDESK_JWT_SECRET: secret(JWT_SECRET_MIN, 'the key that signs livedesk tokens, the same in every service and replica'),
+    LIVEDESK_ADMIN_TOKEN: secret(ADMIN_TOKEN_MIN, 'the installation admin token', DEVELOPMENT_ADMIN_TOKEN),
+    LIVEDESK_JWT_SECRET: secret(
+      JWT_SECRET_MIN,
+      'the key that signs livedesk tokens, the same in every service and replica',
+      DEVELOPMENT_JWT_SECRET,
+    ),
     AGENT_STATUS_CACHE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   };
 }

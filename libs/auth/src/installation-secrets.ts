@@ -6,10 +6,10 @@ export interface SecretsLogger {
 }
 
 /**
- * Outside production an unset secret takes these development values, the ones docker-compose.yml
- * sets, so that every service of a `pnpm start` or `docker compose up` on a laptop agrees on them
- * (the identity service signs tokens that the gateway, ticketing and metrics verify). Production refuses to
- * start without real ones (auth-config.ts).
+ * Outside production an unset secret takes these development values, so that every service of
+ * a `pnpm start` on a laptop agrees on them (the identity service signs tokens that the gateway,
+ * ticketing and metrics verify). Production refuses to start without real ones, and refuses
+ * these (auth-config.ts); docker-compose.yml runs the services in production.
  */
 export const DEVELOPMENT_ADMIN_TOKEN = 'livedesk-dev-admin-token';
 export const DEVELOPMENT_JWT_SECRET = 'livedesk-dev-jwt-secret-change-me-0123456789';

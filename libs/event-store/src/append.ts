@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { pgPoolOf } from './database.js';
 import { EVENT_DATA_MAX_BYTES, EventIdReuseError, EventTooLargeError, StreamOwnershipError, StreamVersionConflictError } from './errors.js';
 import type { AppendResult, ExpectedVersion, NewEvent } from './types.js';
@@ -71,15 +72,28 @@ export async function append<DB>(
     if (pool) return pool.query<AppendRow>({ name: also ? `event_store.append_with.${hashOf(text)}` : 'event_store.append_to_stream', text, values });
     return db.executeQuery<AppendRow>(CompiledQuery.raw(text, values));
   };
+  // With OpenTelemetry on, the append is a span of the request that caused it (a socket frame,
+  // the NATS command it sent): the last hop of its trace (docs/observability.md).
+  const span = trace.getTracer('livedesk').startSpan('event_store.append', {
+    kind: SpanKind.CLIENT,
+    attributes: { 'db.system.name': 'postgresql', 'db.operation.name': 'event_store.append_to_stream', 'livedesk.stream_id': streamId, 'livedesk.events': events.length },
+  });
   let result;
   try {
     result = await call();
   } catch (error) {
     // Two appends of the same event ids raced: the loser waited on the unique index and failed.
     // Asked again, the function finds the winner's events and answers 'duplicate'.
-    if (isUniqueViolation(error, 'events_event_id_unique')) result = await call().catch((e) => rethrow(e, streamId, expectedVersion));
-    else rethrow(error, streamId, expectedVersion);
+    try {
+      if (isUniqueViolation(error, 'events_event_id_unique')) result = await call().catch((e) => rethrow(e, streamId, expectedVersion));
+      else rethrow(error, streamId, expectedVersion);
+    } catch (failure) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: failure instanceof Error ? failure.message : String(failure) });
+      span.end();
+      throw failure;
+    }
   }
+  span.end();
   const row = result.rows[0]!;
   return {
     nextExpectedVersion: Number(row.stream_version),

@@ -67,3 +67,4 @@ export { HandlerFailures, DEFAULT_PARK_AFTER_ATTEMPTS } from './handler-failures
 export type { DeadLetterStatus } from './database.js';
 export { isDependencyUnavailable } from './dependency-unavailable.js';
 export { KeyedSerializer } from './keyed-serializer.js';
+export { outboxBacklog, OUTBOX_BACKLOG_COUNT_LIMIT, type OutboxBacklog } from './outbox-backlog.js';

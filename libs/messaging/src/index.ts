@@ -4,6 +4,7 @@ export type { NatsModuleOptions } from './connection/nats-module-options.js';
 export { NatsModule } from './connection/nats-module.js';
 export { NatsConnectionDrainer } from './connection/nats-connection-drainer.js';
 export { openNatsConnection, RECONNECT_FOREVER } from './connection/open-nats-connection.js';
+export { natsServerOptions, type NatsServerOptions } from './connection/nats-servers.js';
 export { isNatsConnected } from './connection/nats-connection-status.js';
 export { CommandClient, type CommandClientOptions } from './commands/command-client.js';
 export { CommandServer, type CommandServerOptions } from './commands/command-server.js';
@@ -25,3 +26,14 @@ export { ConnectionWatch, NatsConnectionLostError } from './connection/connectio
 export { untilJetStreamAnswers, type UntilJetStreamAnswersOptions } from './jetstream/until-jetstream-answers.js';
 export { OrderedFollower, type OrderedFollowerOptions } from './jetstream/ordered-follower.js';
 export { followSignals, type SignalSchema } from './signals/follow-signals.js';
+export {
+  REQUEST_ID_HEADER,
+  acceptableRequestId,
+  currentRequestId,
+  requestLogFields,
+  runRequest,
+  withRequestId,
+  outgoingHeaders,
+  incomingContext,
+  type RunRequestOptions,
+} from './context/request-context.js';

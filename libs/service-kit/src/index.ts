@@ -23,7 +23,9 @@ export { ApiErrorFilter, apiErrorOf, type ApiErrorAnswer } from './http/api-erro
 export { parseBody, parseOrRefuse } from './http/parse-body.js';
 export { CLOCK, systemClock, type Clock } from './clock/clock.js';
 export { NatsTestClock, testClockSubject } from './clock/test-clock.js';
-export { buildOpenApiDocument, type ApiOperation, type OpenApiInfo } from './http/openapi.js';
+export { buildOpenApiDocument, type ApiOperation, type OpenApiInfo, type OpenApiOptions } from './http/openapi.js';
+export { openApiDocsController } from './http/openapi-docs.js';
+export { startTracing } from './tracing/start-tracing.js';
 export { decodeCursor, encodeCursor, InvalidCursorError } from './refusals/keyset-cursor.js';
 export { toCommandError } from './refusals/to-command-error.js';
 export { CommandErrorFilter } from './commands/command-error.filter.js';

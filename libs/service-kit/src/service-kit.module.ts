@@ -23,6 +23,7 @@ import { createRedis } from './redis/create-redis.js';
 import { RedisCloser } from './redis/redis-closer.js';
 import { REDIS } from './redis/redis.tokens.js';
 import { SERVICE_CONFIG } from './service-kit.tokens.js';
+import { TracingShutdown } from './tracing/start-tracing.js';
 
 export interface ServiceKitOptions {
   /** Service name: logs, metrics labels, connection names, NATS queue group. */
@@ -63,6 +64,7 @@ export class ServiceKitModule {
         { provide: HttpMetrics, useFactory: (registry) => new HttpMetrics(registry), inject: [METRICS_REGISTRY] },
         DatabaseCloser,
         RedisCloser,
+        TracingShutdown,
         PostgresHealthIndicator,
         NatsHealthIndicator,
         RedisHealthIndicator,

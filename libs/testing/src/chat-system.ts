@@ -46,9 +46,10 @@ export class ChatSystem {
     readonly adminToken: string,
     /** The key gateway tokens are signed with (tests forge expired and foreign tokens with it). */
     readonly jwtSecret: string,
-    readonly conversation: SpawnedService,
-    /** The identity service (organizations, agents, tokens), which every gateway forwards its URLs to (`IDENTITY_URL`). */
-    readonly identity: SpawnedService,
+    /** Replaced by `restart`. */
+    public conversation: SpawnedService,
+    /** The identity service (organizations, agents, tokens), which every gateway forwards its URLs to (`IDENTITY_URL`). Replaced by `restart`. */
+    public identity: SpawnedService,
     readonly gateways: SpawnedService[],
     readonly routing: SpawnedService[],
     readonly metrics: SpawnedService[],
@@ -106,6 +107,25 @@ export class ChatSystem {
     await waitUntilReady(service);
     this.replicasOf(name).push(service);
     return service;
+  }
+
+  /**
+   * Stops every process of the system (SIGTERM, as a deployment stops them), runs `whileStopped`,
+   * then starts each again on its port with its environment, the conversation service first, as
+   * `start` does. The processes are replaced: a test reconnects its sockets and clients.
+   */
+  async restart(whileStopped: () => Promise<void> = async () => {}): Promise<void> {
+    await Promise.all(this.services().map((service) => service.stop()));
+    await whileStopped();
+    const again = (service: SpawnedService) =>
+      spawnService(service.name, service.smtpPort === undefined ? this.env : { ...this.env, SMTP_INBOUND_PORT: String(service.smtpPort) }, service.port);
+    this.conversation = again(this.conversation);
+    await waitUntilReady(this.conversation);
+    this.identity = again(this.identity);
+    for (const replicas of [this.gateways, this.routing, this.metrics, this.ticketing]) {
+      replicas.splice(0, replicas.length, ...replicas.map(again));
+    }
+    await Promise.all(this.services().map((service) => waitUntilReady(service)));
   }
 
   /** Every process of the system. */

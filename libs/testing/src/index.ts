@@ -17,6 +17,6 @@ export {
 export { AGENT_PASSWORD, ChatSystem, type ChatSystemOptions } from './chat-system.js';
 export { RtmTestClient, ResponseError, type Frame } from './rtm-test-client.js';
 export { setTestClock } from './test-clock.js';
-export { OwnNatsServer } from './own-nats-server.js';
+export { OwnNatsServer, type OwnNatsServerOptions } from './own-nats-server.js';
 export { CHROMIUM_PATH, launchChromium, type TestBrowser } from './chromium.js';
 export { startPageServer, type PageServer } from './page-server.js';

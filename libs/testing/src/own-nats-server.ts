@@ -19,6 +19,13 @@ function natsServerBinary(): string {
  * other test shares. `kill` is a SIGKILL, as a crash or an OOM kill would be; `restart` starts
  * it again on the same port and store, so JetStream recovers its streams from disk.
  */
+export interface OwnNatsServerOptions {
+  /** More nats-server arguments (a `--config` file, `--user`/`--pass`), after the port and store ones. */
+  args?: string[];
+  /** The server's environment (a config file's `$VARIABLE`s); default the test's. */
+  env?: NodeJS.ProcessEnv;
+}
+
 export class OwnNatsServer {
   private child: ChildProcess | undefined;
   private output = '';
@@ -26,10 +33,11 @@ export class OwnNatsServer {
   private constructor(
     readonly port: number,
     readonly storeDir: string,
+    private readonly options: OwnNatsServerOptions,
   ) {}
 
-  static async start(): Promise<OwnNatsServer> {
-    const server = new OwnNatsServer(await freePort(), await mkdtemp(path.join(tmpdir(), 'livedesk-nats-')));
+  static async start(options: OwnNatsServerOptions = {}): Promise<OwnNatsServer> {
+    const server = new OwnNatsServer(await freePort(), await mkdtemp(path.join(tmpdir(), 'livedesk-nats-')), options);
     await server.restart();
     return server;
   }
@@ -45,9 +53,8 @@ export class OwnNatsServer {
   /** Starts the server (again) and returns once it accepts connections. */
   async restart(): Promise<void> {
     if (this.running) return;
-    const child = spawn(natsServerBinary(), ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const args = ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir, ...(this.options.args ?? [])];
+    const child = spawn(natsServerBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'], env: this.options.env ?? process.env });
     const keep = (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-16_384));
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);

@@ -114,11 +114,23 @@ export class RtmTestClient {
     });
   }
 
-  /** A push already received or the next one, of this action, matching the predicate. */
+  /**
+   * A push already received or the next one, of this action, matching the predicate. A
+   * `chat_queued` may also arrive as one of the chats of a `chats_queued` (the server coalesces
+   * queue pushes, docs/protocol.md): that chat is answered then.
+   */
   push(action: string, match: (payload: any) => boolean = () => true, timeoutMs = 10_000): Promise<any> {
-    const seen = this.frames.find((frame) => frame.type === 'push' && frame.action === action && match(frame.payload));
-    if (seen) return Promise.resolve(seen.payload);
-    return this.next((frame) => frame.type === 'push' && frame.action === action && match(frame.payload), timeoutMs).then((f) => f.payload);
+    const found = (frame: Frame): any => {
+      if (frame.type !== 'push') return undefined;
+      if (frame.action === action && match(frame.payload)) return frame.payload;
+      if (action === 'chat_queued' && frame.action === 'chats_queued') return ((frame.payload as { chats?: unknown[] }).chats ?? []).find((chat) => match(chat));
+      return undefined;
+    };
+    for (const frame of this.frames) {
+      const payload = found(frame);
+      if (payload !== undefined) return Promise.resolve(payload);
+    }
+    return this.next((frame) => found(frame) !== undefined, timeoutMs).then(found);
   }
 
   pushes(action?: string): any[] {

@@ -439,6 +439,8 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
     if (frame.type !== 'push' || typeof frame.action !== 'string') return;
     const payload = frame.payload as { chat_id?: string; event?: ChatEventView; chat?: ChatSummary };
     this.fire(frame.action, payload);
+    // Listeners of `chat_queued` hear every chat, whether it came alone or in a batch.
+    if (frame.action === 'chats_queued') for (const chat of (frame.payload as { chats?: unknown[] }).chats ?? []) this.fire('chat_queued', chat);
     if (frame.action === 'incoming_event' && payload.event && payload.chat_id) this.place(payload.chat_id, payload.event);
     else if (frame.action === 'incoming_chat' && payload.chat_id) this.follow(payload.chat_id);
   }

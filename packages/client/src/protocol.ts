@@ -201,7 +201,10 @@ export interface SlaAlert extends AboutChat {
 
 export interface AgentPushes extends CommonPushes {
   incoming_chat: AboutChat & { chat: ChatSummary };
+  /** A chat entered a group's queue; the client emits it for each chat of a `chats_queued` too. */
   chat_queued: AboutChat & { group_id: string };
+  /** The chats queued during one push period (the server coalesces queue pushes per socket). */
+  chats_queued: { chats: (AboutChat & { group_id: string })[] };
   visitor_updated: Visitor;
   routing_status_set: { agent_id: string; status: 'accepting' | 'not_accepting' | 'offline' };
   ticket_created: { ticket_id: string; version: number; ticket: Record<string, unknown> };

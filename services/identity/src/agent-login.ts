@@ -39,6 +39,10 @@ export class AgentLogin {
       }
       await this.throttle.succeeded(attempt);
       if (agent.disabled) throw new IdentityError('authorization', 'this agent is disabled', 'agent_disabled');
+      // A hash of older parameters is replaced while the password is at hand (once per agent).
+      if (this.passwords.needsRehash(agent.passwordHash)) {
+        await this.directory.replacePasswordHash(agent.organizationId, agent.id, agent.passwordHash, await this.passwords.hash(password));
+      }
       return { kind: 'agent', organizationId: agent.organizationId, agentId: agent.id, role: agent.role, agentKind: agent.kind };
     });
   }

@@ -14,7 +14,7 @@ export interface OrganizationsTable {
   welcome_message: string | null;
   business_hours: BusinessHours | null;
   widget_open_delay_seconds: number | null;
-  /** The post-chat survey's own questions (migrations/2026-12-05-04-survey-and-summary.ts). */
+  /** The post-chat survey's own questions (migrations/2026-12-05-11-survey-and-summary.ts). */
   survey_questions: Generated<SurveyQuestion[]>;
   created_at: Generated<Date>;
 }
@@ -45,7 +45,7 @@ export interface AgentsTable {
   /** What customers see of the agent (migrations/2026-12-05-03-widget-profile.ts). */
   display_name: string | null;
   avatar_url: string | null;
-  /** Opted in to the daily summary email (migrations/2026-12-05-04-survey-and-summary.ts). */
+  /** Opted in to the daily summary email (migrations/2026-12-05-11-survey-and-summary.ts). */
   daily_summary: Generated<boolean>;
   created_at: Generated<Date>;
 }

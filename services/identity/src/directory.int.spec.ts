@@ -28,13 +28,13 @@ describe('Directory', () => {
     await Promise.all([migrateDirectory(db), migrateDirectory(db), migrateDirectory(db)]);
     await migrateDirectory(db);
     const { rows } = await sql<{ name: string }>`SELECT name FROM public.directory_migrations`.execute(db);
-    expect(rows.map((row) => row.name)).toEqual(['2026-11-24-01-directory', '2026-11-24-02-canned-responses', '2026-12-05-01-agent-disabled', '2026-12-05-02-allowed-origins', '2026-12-05-03-widget-profile', '2026-12-05-04-survey-and-summary']);
+    expect(rows.map((row) => row.name)).toEqual(['2026-11-24-01-directory', '2026-11-24-02-canned-responses', '2026-12-05-01-agent-disabled', '2026-12-05-02-allowed-origins', '2026-12-05-03-widget-profile', '2026-12-05-10-directory-events', '2026-12-05-11-survey-and-summary']);
   });
 
-  it('records a new organization as OrganizationCreated in its own stream, with the canonical time zone', async () => {
-    const { organizationId } = await directory.createOrganization({ name: 'Zoned', timeZone: 'europe/warsaw' });
+  it('records a new organization as OrganizationCreated in its own stream, with the canonical time zone and its default group', async () => {
+    const { organizationId, defaultGroupId } = await directory.createOrganization({ name: 'Zoned', timeZone: 'europe/warsaw' });
     const { rows } = await sql<{ stream_id: string; type: string; data: unknown; organization_id: string }>`
-      SELECT stream_id, type, data, organization_id FROM event_store.events WHERE stream_id = ${`organization-${organizationId}`}`.execute(db);
+      SELECT stream_id, type, data, organization_id FROM event_store.events WHERE stream_id = ${`organization-${organizationId}`} ORDER BY stream_version`.execute(db);
     expect(rows).toEqual([
       {
         stream_id: `organization-${organizationId}`,
@@ -42,7 +42,41 @@ describe('Directory', () => {
         organization_id: organizationId,
         data: { organization_id: organizationId, name: 'Zoned', time_zone: 'Europe/Warsaw' },
       },
+      {
+        stream_id: `organization-${organizationId}`,
+        type: 'GroupSaved',
+        organization_id: organizationId,
+        data: { group_id: defaultGroupId, name: 'General', routing: 'auto' },
+      },
     ]);
+  });
+
+  it('records groups and agents as they are after each change (GroupSaved, AgentSaved), never their email or credentials', async () => {
+    const { organizationId, defaultGroupId } = await directory.createOrganization({ name: 'Recorded' });
+    const { groupId } = await directory.createGroup(organizationId, { name: 'Billing', routing: 'manual' });
+    const { agentId } = await directory.createAgent(organizationId, {
+      email: 'recorded@example.com',
+      name: 'Rita Recorded',
+      password: 'password-rita',
+      role: 'supervisor',
+      groupIds: [groupId, defaultGroupId],
+    });
+    await directory.updateAgent(organizationId, agentId, { displayName: 'Rita' });
+    await directory.setAgentDisabled(organizationId, agentId, true);
+    // A change of an unknown agent records nothing.
+    expect(await directory.updateAgent(organizationId, 'no-such-agent', { displayName: 'X' })).toBeUndefined();
+
+    const { rows } = await sql<{ type: string; data: Record<string, unknown> }>`
+      SELECT type, data FROM event_store.events WHERE stream_id = ${`organization-${organizationId}`} ORDER BY stream_version`.execute(db);
+    const groups = [groupId, defaultGroupId].sort();
+    const saved = { agent_id: agentId, name: 'Rita Recorded', role: 'supervisor', kind: 'human', group_ids: groups };
+    expect(rows.slice(2)).toEqual([
+      { type: 'GroupSaved', data: { group_id: groupId, name: 'Billing', routing: 'manual' } },
+      { type: 'AgentSaved', data: { ...saved, display_name: null, disabled: false } },
+      { type: 'AgentSaved', data: { ...saved, display_name: 'Rita', disabled: false } },
+      { type: 'AgentSaved', data: { ...saved, display_name: 'Rita', disabled: true } },
+    ]);
+    expect(JSON.stringify(rows)).not.toMatch(/recorded@example\.com|password|api_key/);
   });
 
   it('never lets one organization read the rows of another by id', async () => {

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { sql, type ExpressionBuilder, type Kysely, type UpdateObject } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Transaction, type UpdateObject } from 'kysely';
 import { allEvents, streamId, type AgentKind, type AgentRole, type BusinessHours, type SurveyQuestion } from '@livedesk/contracts';
 import { append, AppendNotifier } from '@livedesk/event-store';
 import { normalizeEmail } from './normalize-email.js';
@@ -66,11 +66,15 @@ export class Directory {
         .values({ id: defaultGroupId, organization_id: organizationId, name: DEFAULT_GROUP_NAME, routing: 'auto' })
         .execute();
       const created = allEvents.encode('OrganizationCreated', { organization_id: organizationId, name: input.name, time_zone: timeZone });
+      const group = allEvents.encode('GroupSaved', { group_id: defaultGroupId, name: DEFAULT_GROUP_NAME, routing: 'auto' });
       await append(
         trx,
         streamId('organization', organizationId),
         organizationId,
-        [{ eventId: randomUUID(), ...created }],
+        [
+          { eventId: randomUUID(), ...created },
+          { eventId: randomUUID(), ...group },
+        ],
         'no_stream',
       );
     });
@@ -81,14 +85,16 @@ export class Directory {
   async createGroup(organizationId: string, input: NewGroup): Promise<{ groupId: string }> {
     await this.requireOrganization(organizationId);
     const groupId = randomUUID();
+    const routing = input.routing ?? 'auto';
     try {
-      await this.db
-        .insertInto('directory.groups')
-        .values({ id: groupId, organization_id: organizationId, name: input.name, routing: input.routing ?? 'auto' })
-        .execute();
+      await this.db.transaction().execute(async (trx) => {
+        await trx.insertInto('directory.groups').values({ id: groupId, organization_id: organizationId, name: input.name, routing }).execute();
+        await recordChanges(trx, organizationId, [allEvents.encode('GroupSaved', { group_id: groupId, name: input.name, routing })]);
+      });
     } catch (error) {
       throw this.translate(error, organizationId, { name: input.name });
     }
+    this.appended.poke();
     return { groupId };
   }
 
@@ -125,10 +131,12 @@ export class Directory {
             .values(groupIds.map((groupId) => ({ organization_id: organizationId, agent_id: agentId, group_id: groupId })))
             .execute();
         }
+        await recordChanges(trx, organizationId, [await agentSaved(trx, organizationId, agentId)]);
       });
     } catch (error) {
       throw this.translate(error, organizationId, { email });
     }
+    this.appended.poke();
     return { agentId, apiKey: apiKey.key };
   }
 
@@ -250,15 +258,35 @@ export class Directory {
     if (changes.dailySummary !== undefined) set.daily_summary = changes.dailySummary;
     if (changes.disabled !== undefined) set.disabled_at = changes.disabled ? sql<Date>`coalesce(disabled_at, now())` : null;
     if (Object.keys(set).length > 0) {
-      const updated = await this.db
-        .updateTable('directory.agents')
-        .set(set)
-        .where('organization_id', '=', organizationId)
-        .where('id', '=', agentId)
-        .executeTakeFirst();
-      if (updated.numUpdatedRows === 0n) return undefined;
+      const updated = await this.db.transaction().execute(async (trx) => {
+        const result = await trx
+          .updateTable('directory.agents')
+          .set(set)
+          .where('organization_id', '=', organizationId)
+          .where('id', '=', agentId)
+          .executeTakeFirst();
+        if (result.numUpdatedRows === 0n) return false;
+        await recordChanges(trx, organizationId, [await agentSaved(trx, organizationId, agentId)]);
+        return true;
+      });
+      if (!updated) return undefined;
+      this.appended.poke();
     }
     return this.getAgent(organizationId, agentId);
+  }
+
+  /**
+   * Stores a new hash of an agent's password in place of `previousHash`, unless the password
+   * changed meanwhile (then the newer hash stays).
+   */
+  async replacePasswordHash(organizationId: string, agentId: string, previousHash: string, newHash: string): Promise<void> {
+    await this.db
+      .updateTable('directory.agents')
+      .set({ password_hash: newHash })
+      .where('organization_id', '=', organizationId)
+      .where('id', '=', agentId)
+      .where('password_hash', '=', previousHash)
+      .execute();
   }
 
   /** Disables or enables an agent (`updateAgent` with `disabled` alone). */
@@ -492,6 +520,47 @@ function agentOf(
     dailySummary: row.daily_summary,
     createdAt: row.created_at,
   };
+}
+
+/**
+ * Records directory changes as events of the organization's stream, in the transaction that
+ * makes them (other services, metrics among them, keep their copies from these; the caller
+ * wakes the relay after the commit).
+ */
+async function recordChanges(trx: Transaction<DirectoryTables>, organizationId: string, events: { type: string; schemaVersion: number; data: unknown }[]): Promise<void> {
+  await append(
+    trx,
+    streamId('organization', organizationId),
+    organizationId,
+    events.map((event) => ({ eventId: randomUUID(), ...event })),
+    'any',
+  );
+}
+
+/** `AgentSaved` with the agent as the transaction sees it now: names, role, groups, disabled; no email or credentials. */
+async function agentSaved(trx: Transaction<DirectoryTables>, organizationId: string, agentId: string) {
+  const row = await trx
+    .selectFrom('directory.agents')
+    .select(['name', 'display_name', 'role', 'kind', 'disabled_at'])
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', agentId)
+    .executeTakeFirstOrThrow();
+  const groups = await trx
+    .selectFrom('directory.agent_groups')
+    .select('group_id')
+    .where('organization_id', '=', organizationId)
+    .where('agent_id', '=', agentId)
+    .orderBy('group_id')
+    .execute();
+  return allEvents.encode('AgentSaved', {
+    agent_id: agentId,
+    name: row.name,
+    display_name: row.display_name,
+    role: row.role,
+    kind: row.kind,
+    group_ids: groups.map((group) => group.group_id),
+    disabled: row.disabled_at !== null,
+  });
 }
 
 function unknownOrganization(organizationId: string): IdentityError {

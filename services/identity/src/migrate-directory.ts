@@ -5,7 +5,8 @@ import * as cannedResponses20261124 from './migrations/2026-11-24-02-canned-resp
 import * as agentDisabled20261205 from './migrations/2026-12-05-01-agent-disabled.js';
 import * as allowedOrigins20261205 from './migrations/2026-12-05-02-allowed-origins.js';
 import * as widgetProfile20261205 from './migrations/2026-12-05-03-widget-profile.js';
-import * as surveyAndSummary20261205 from './migrations/2026-12-05-04-survey-and-summary.js';
+import * as directoryEvents20261205 from './migrations/2026-12-05-10-directory-events.js';
+import * as surveyAndSummary20261205 from './migrations/2026-12-05-11-survey-and-summary.js';
 
 /**
  * Brings the `directory` schema (organizations, groups, agents, customers, canned responses) up
@@ -22,7 +23,8 @@ export async function migrateDirectory(db: Kysely<any>): Promise<void> {
       '2026-12-05-01-agent-disabled': agentDisabled20261205,
       '2026-12-05-02-allowed-origins': allowedOrigins20261205,
       '2026-12-05-03-widget-profile': widgetProfile20261205,
-      '2026-12-05-04-survey-and-summary': surveyAndSummary20261205,
+      '2026-12-05-10-directory-events': directoryEvents20261205,
+      '2026-12-05-11-survey-and-summary': surveyAndSummary20261205,
     },
   });
 }

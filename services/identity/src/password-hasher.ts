@@ -1,15 +1,23 @@
 import * as argon2 from 'argon2';
 
 /**
- * Agent passwords, hashed with argon2id (the argon2 package's default parameters: 64 MiB,
- * 3 passes, 4 lanes). The PHC string it returns carries salt and parameters, so stronger
- * parameters later still verify old hashes.
+ * argon2id at OWASP's recommended minimum (19 MiB, 2 passes, 1 lane). The argon2 package's
+ * default (64 MiB, 3 passes, 4 lanes) took 142 ms of a core per verification on this project's
+ * 2-core machine, so 100 agents logging in at once waited 12 s; these take 33 ms (100 at once:
+ * 1.6 s; `bench/RESULTS.md`, logins), still memory-hard against GPU guessing.
+ */
+export const PASSWORD_HASHING = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+/**
+ * Agent passwords, hashed with argon2id. The PHC string a hash is stored as carries its salt and
+ * parameters, so hashes made with other parameters still verify; `needsRehash` tells the login
+ * to store a new one made with today's.
  */
 export class PasswordHasher {
   private decoy: Promise<string> | undefined;
 
   hash(password: string): Promise<string> {
-    return argon2.hash(password, { type: argon2.argon2id });
+    return argon2.hash(password, PASSWORD_HASHING);
   }
 
   async verify(passwordHash: string, password: string): Promise<boolean> {
@@ -17,6 +25,15 @@ export class PasswordHasher {
       return await argon2.verify(passwordHash, password);
     } catch {
       return false; // a malformed stored hash matches nothing
+    }
+  }
+
+  /** Whether a stored hash was made with other parameters than today's. */
+  needsRehash(passwordHash: string): boolean {
+    try {
+      return argon2.needsRehash(passwordHash, PASSWORD_HASHING);
+    } catch {
+      return false;
     }
   }
 

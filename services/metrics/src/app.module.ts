@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from '@livedesk/auth';
-import { ApiErrorFilter, EventStoreModule, schemaMigrator } from '@livedesk/service-kit';
+import { ApiErrorFilter, EventStoreModule, openApiDocsController, schemaMigrator } from '@livedesk/service-kit';
 import { DeadLettersController } from './api/dead-letters.controller.js';
 import { OpenApiController } from './api/openapi.controller.js';
+import { metricsOpenApiDocument } from './api/metrics-openapi.js';
 import { RebuildController } from './api/rebuild.controller.js';
 import { ReportsController } from './api/reports.controller.js';
 import { SlaPoliciesController } from './api/sla-policies.controller.js';
@@ -23,7 +24,14 @@ import { DailySummaryMailer } from './daily-mail/daily-summary-mailer.js';
  */
 @Module({
   imports: [EventStoreModule.forRoot({ relay: true }), AuthModule.forRoot()],
-  controllers: [SlaPoliciesController, RebuildController, ReportsController, DeadLettersController, OpenApiController],
+  controllers: [
+    SlaPoliciesController,
+    RebuildController,
+    ReportsController,
+    DeadLettersController,
+    OpenApiController,
+    openApiDocsController('livedesk metrics API', metricsOpenApiDocument),
+  ],
   providers: [...schemaMigrator(migrateMetrics), ProjectionMetrics, ProjectionRunner, SlaAlertRunner, DailySummaryMailer, { provide: APP_FILTER, useClass: ApiErrorFilter }],
 })
 export class MetricsModule {}

@@ -11,6 +11,7 @@ import { RebuildFollowUp } from './recovery/rebuild-follow-up.js';
 import { RoutingStateRecovery } from './recovery/routing-state-recovery.js';
 import { routingStateProvider } from './routing-state.provider.js';
 import { RoutingTimers } from './timers/routing-timers.js';
+import { QueueMetrics } from './state/queue-metrics.js';
 import { TimerActions } from './timers/timer-actions.js';
 
 /**
@@ -34,6 +35,7 @@ import { TimerActions } from './timers/timer-actions.js';
     TimerActions,
     RoutingEventHandler,
     RoutingSubscription,
+    QueueMetrics,
   ],
 })
 export class RoutingModule {}

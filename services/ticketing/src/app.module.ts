@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from '@livedesk/auth';
-import { ApiErrorFilter, EventStoreModule, schemaMigrator } from '@livedesk/service-kit';
+import { ApiErrorFilter, EventStoreModule, openApiDocsController, schemaMigrator } from '@livedesk/service-kit';
 import { DirectoryCheck } from './application/directory-check.js';
 import { ChatAccess } from './conversations/chat-access.js';
 import { TicketCommands } from './application/ticket-commands.service.js';
@@ -12,9 +12,11 @@ import { InboundEmailHandler } from './email/inbound/inbound-email-handler.js';
 import { InboundSmtpServer } from './email/inbound/inbound-smtp-server.js';
 import { NotificationEmails } from './email/outbound/notification-emails.js';
 import { OutboundMailer } from './email/outbound/outbound-mailer.js';
+import { OutboundEmailMetrics } from './email/outbound/outbox-metrics.js';
 import { AttachmentsController } from './http/attachments.controller.js';
 import { MailboxController } from './http/mailbox.controller.js';
 import { OpenApiController } from './http/openapi.controller.js';
+import { buildOpenApiDocument } from './http/openapi-document.js';
 import { TicketsController } from './http/tickets.controller.js';
 import { migrateTicketing } from './read-model/migrate-ticketing.js';
 import { ticketingProviders } from './ticketing-providers.js';
@@ -29,7 +31,14 @@ import { TicketingController } from './transport/ticketing.controller.js';
  */
 @Module({
   imports: [EventStoreModule.forRoot({ relay: true }), AuthModule.forRoot()],
-  controllers: [TicketingController, TicketsController, AttachmentsController, MailboxController, OpenApiController],
+  controllers: [
+    TicketingController,
+    TicketsController,
+    AttachmentsController,
+    MailboxController,
+    OpenApiController,
+    openApiDocsController('livedesk ticketing API', buildOpenApiDocument),
+  ],
   providers: [
     ...schemaMigrator(migrateTicketing),
     ...ticketingProviders,
@@ -42,6 +51,7 @@ import { TicketingController } from './transport/ticketing.controller.js';
     InboundEmailHandler,
     InboundSmtpServer,
     OutboundMailer,
+    OutboundEmailMetrics,
     NotificationEmails,
     { provide: APP_FILTER, useClass: ApiErrorFilter },
   ],

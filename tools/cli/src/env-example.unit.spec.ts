@@ -12,6 +12,7 @@ import { ticketingConfigShape } from '../../../services/ticketing/src/ticketing-
 import { SECRET_SETTINGS } from './commands/secrets.js';
 
 const ENV_EXAMPLE = fileURLToPath(new URL('../../../.env.example', import.meta.url));
+const COMPOSE_FILE = fileURLToPath(new URL('../../../docker-compose.yml', import.meta.url));
 const RUN_CLI = fileURLToPath(new URL('./run-cli.ts', import.meta.url));
 
 /** Every setting a service parses at start, with its schema (development: no NODE_ENV). */
@@ -36,6 +37,11 @@ function documentedLines(): [name: string, value: string][] {
       const match = /^# ([A-Z][A-Z0-9_]+)=(.*)$/.exec(line);
       return match ? [[match[1]!, match[2]!.replace(/^"(.*)"$/, '$1')] as [string, string]] : [];
     });
+}
+
+/** The variables docker-compose.yml takes from the environment or .env (`${NAME…}`). */
+function composeVariables(): string[] {
+  return [...new Set([...readFileSync(COMPOSE_FILE, 'utf8').matchAll(/\$\{([A-Z][A-Z0-9_]*)/g)].map((match) => match[1]!))];
 }
 
 /** The environment variables the command line reads (commander's `.env('NAME')`). */
@@ -75,8 +81,13 @@ describe('.env.example', () => {
     for (const { name } of SECRET_SETTINGS) expect(documented.get(name)).toBe('');
   });
 
+  it('lists every variable docker-compose.yml reads', () => {
+    expect(composeVariables()).toEqual(expect.arrayContaining(['POSTGRES_PASSWORD', 'NATS_PASSWORD', 'LIVEDESK_JWT_SECRET']));
+    expect(composeVariables().filter((name) => !documented.has(name))).toEqual([]);
+  });
+
   it('documents nothing that nobody reads (the test settings aside)', () => {
-    const known = new Set([...Object.keys(SERVICE_SETTINGS), ...cliSettings(), 'NODE_ENV', 'CHROMIUM_PATH', 'NATS_SERVER_BIN', 'LIVEDESK_NODE_ARGS']);
+    const known = new Set([...Object.keys(SERVICE_SETTINGS), ...cliSettings(), ...composeVariables(), 'NODE_ENV', 'CHROMIUM_PATH', 'NATS_SERVER_BIN', 'LIVEDESK_NODE_ARGS']);
     expect([...documented.keys()].filter((name) => !known.has(name))).toEqual([]);
   });
 });

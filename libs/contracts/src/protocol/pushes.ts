@@ -42,7 +42,13 @@ export const pushes = {
   },
   chat_queued: {
     payload: z.object({ ...AboutChat, group_id: Id }),
-    summary: 'Extension: a chat entered the queue of a group (agents of the organization).',
+    summary: 'Extension: a chat entered the queue of a group (agents of the organization), the first after a quiet period.',
+    to: 'agent',
+  },
+  chats_queued: {
+    payload: z.object({ chats: z.array(z.object({ ...AboutChat, group_id: Id })).min(2).max(500) }),
+    summary:
+      'Extension: the chats that entered queues during the last RTM_QUEUE_PUSH_INTERVAL_MS (250 ms), each with its latest version; a socket hears at most one queue push per period.',
     to: 'agent',
   },
   chat_transferred: {

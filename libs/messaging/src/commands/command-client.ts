@@ -2,6 +2,7 @@ import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { ClientNats, type PacketId, type ReadPacket, type WritePacket } from '@nestjs/microservices';
 import type { Msg, NatsConnection } from '@nats-io/transport-node';
 import { ConnectionWatch } from '../connection/connection-watch.js';
+import { natsServerOptions } from '../connection/nats-servers.js';
 import { prefixSubject } from '../subject-prefix.js';
 import { NoRespondersError } from './command-errors.js';
 
@@ -30,7 +31,7 @@ export class CommandClient extends ClientNats implements OnApplicationShutdown {
   readonly connectionWatch: ConnectionWatch | undefined;
 
   constructor(options: CommandClientOptions) {
-    super(options.url === undefined ? {} : { servers: options.url });
+    super(options.url === undefined ? {} : natsServerOptions(options.url));
     this.subjectPrefix = options.subjectPrefix;
     this.sharedConnection = options.connection;
     this.connectionWatch = options.connection ? new ConnectionWatch(options.connection) : undefined;

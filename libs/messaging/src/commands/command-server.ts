@@ -1,7 +1,10 @@
+import { SpanKind } from '@opentelemetry/api';
 import { ServerNats, type NatsContext } from '@nestjs/microservices';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import { natsServerOptions } from '../connection/nats-servers.js';
 import { RECONNECT_FOREVER } from '../connection/open-nats-connection.js';
 import { prefixSubject } from '../subject-prefix.js';
+import { incomingContext, runRequest } from '../context/request-context.js';
 import { InFlightTracker } from './in-flight-tracker.js';
 
 export interface CommandServerOptions {
@@ -39,7 +42,7 @@ export class CommandServer extends ServerNats {
   private readonly replying = new WeakSet<Msg>();
 
   constructor(options: CommandServerOptions) {
-    super({ servers: options.url.split(',').map((url) => url.trim()), name: options.name, queue: options.queue, ...RECONNECT_FOREVER });
+    super({ ...natsServerOptions(options.url), name: options.name, queue: options.queue, ...RECONNECT_FOREVER });
     this.commandOptions = options;
   }
 
@@ -62,10 +65,26 @@ export class CommandServer extends ServerNats {
     }
   }
 
+  /**
+   * Each command runs as a request of its own: under the sender's request id (`x-request-id`,
+   * a new one when none came) and, with OpenTelemetry on, in a span continuing the sender's
+   * trace (`traceparent`), so the handler's log lines and its commands, events and SQL carry them.
+   */
   override async handleMessage(channel: string, natsMsg: Msg): Promise<void> {
     this.inFlight.begin(natsMsg);
     try {
-      await super.handleMessage(channel, natsMsg);
+      const { requestId, parent } = incomingContext(natsMsg.headers);
+      const command = channel.startsWith(`${this.commandOptions.subjectPrefix}.`) ? channel.slice(this.commandOptions.subjectPrefix.length + 1) : channel;
+      await runRequest(
+        {
+          ...(requestId ? { requestId } : {}),
+          spanName: `handle ${command}`,
+          spanKind: SpanKind.SERVER,
+          attributes: { 'messaging.system': 'nats', 'messaging.destination.name': channel },
+          parent,
+        },
+        () => super.handleMessage(channel, natsMsg),
+      );
     } catch (error) {
       this.inFlight.end(natsMsg);
       throw error;

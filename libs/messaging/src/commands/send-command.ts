@@ -1,4 +1,6 @@
+import { NatsRecord } from '@nestjs/microservices';
 import { firstValueFrom, timeout } from 'rxjs';
+import { outgoingHeaders, runInClientSpan } from '../context/request-context.js';
 import type { CommandClient } from './command-client.js';
 import { commandFailureOf } from './command-failure.js';
 
@@ -15,6 +17,9 @@ export interface SendCommandOptions<T> {
  * `NoRespondersError`, `NatsUnavailableError`), never with an untyped error from the transport.
  * While the NATS connection is down it fails at once, and a command waiting for its reply fails
  * when the connection drops, instead of each waiting out its timeout.
+ *
+ * The request id of the work in hand (`runRequest`) and its trace context go along in the
+ * message's headers (`x-request-id`, `traceparent`), so the handler logs under the same id.
  */
 export async function sendCommand<T = unknown>(
   client: CommandClient,
@@ -24,12 +29,16 @@ export async function sendCommand<T = unknown>(
 ): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 5000;
   const subject = client.subjectOf(pattern);
-  let reply: unknown;
-  try {
-    const request = () => firstValueFrom(client.send<unknown, unknown>(pattern, payload ?? null).pipe(timeout(timeoutMs)));
-    reply = await (client.connectionWatch ? client.connectionWatch.unlessDisconnected(request) : request());
-  } catch (error) {
-    throw commandFailureOf(error, subject, timeoutMs);
-  }
-  return options.parseReply ? options.parseReply(reply) : (reply as T);
+  return runInClientSpan(subject, async () => {
+    let reply: unknown;
+    try {
+      const headers = outgoingHeaders();
+      const data = headers ? new NatsRecord(payload ?? null, headers) : (payload ?? null);
+      const request = () => firstValueFrom(client.send<unknown, unknown>(pattern, data).pipe(timeout(timeoutMs)));
+      reply = await (client.connectionWatch ? client.connectionWatch.unlessDisconnected(request) : request());
+    } catch (error) {
+      throw commandFailureOf(error, subject, timeoutMs);
+    }
+    return options.parseReply ? options.parseReply(reply) : (reply as T);
+  });
 }

@@ -1,5 +1,6 @@
 import { connect, type ConnectionOptions, type NatsConnection } from '@nats-io/transport-node';
 import type { NatsModuleOptions } from './nats-module-options.js';
+import { natsServerOptions } from './nats-servers.js';
 
 /**
  * How every connection of a service rides out a NATS outage: it never gives up (nats.js stops
@@ -20,7 +21,7 @@ export const RECONNECT_FOREVER: Pick<ConnectionOptions, 'reconnect' | 'maxReconn
  */
 export function openNatsConnection(options: NatsModuleOptions): Promise<NatsConnection> {
   return connect({
-    servers: options.url.split(',').map((url) => url.trim()),
+    ...natsServerOptions(options.url),
     name: options.name,
     ...RECONNECT_FOREVER,
     waitOnFirstConnect: false,

@@ -11,6 +11,8 @@ import { HttpMetrics } from '../metrics/http-metrics.js';
 import { ServiceKitModule } from '../service-kit.module.js';
 import { installShutdownDeadline } from './shutdown-deadline.js';
 import { refuseUnstorableUrl } from '../http/refuse-unstorable-url.js';
+import { startTracing } from '../tracing/start-tracing.js';
+import { requestIdMiddleware } from '../logging/logger-params.js';
 
 export interface BootstrapServiceOptions<E extends z.ZodRawShape> {
   /** `gateway`, `conversation`, …: logs, metrics, NATS queue group. */
@@ -47,6 +49,7 @@ export async function bootstrapService<E extends z.ZodRawShape = Record<never, n
   options: BootstrapServiceOptions<E>,
 ): Promise<RunningService> {
   const config = loadConfigOrExit(options);
+  await startTracing(options.name);
   const root: DynamicModule = {
     module: ServiceRootModule,
     imports: [ServiceKitModule.forRoot({ name: options.name, config }), options.module],
@@ -60,6 +63,7 @@ export async function bootstrapService<E extends z.ZodRawShape = Record<never, n
   }
   const logger = app.get(Logger);
   app.useLogger(logger);
+  app.use(requestIdMiddleware);
   app.use(app.get(HttpMetrics).middleware);
   app.use(refuseUnstorableUrl);
   // useProcessExit: exit 0 after a clean close (Nest re-raises the signal otherwise: 143).

@@ -13,7 +13,7 @@ export interface LoadServiceConfigOptions<E extends z.ZodRawShape> {
 }
 
 /** Variables whose values are secrets (`LIVEDESK_ADMIN_TOKEN`, `LIVEDESK_JWT_SECRET`, passwords, URLs with credentials). */
-const SECRET_NAME = /TOKEN|SECRET|PASSWORD|KEY|DATABASE_URL|REDIS_URL|SMTP_RELAY_URL/;
+const SECRET_NAME = /TOKEN|SECRET|PASSWORD|KEY|DATABASE_URL|REDIS_URL|NATS_URL|SMTP_RELAY_URL/;
 
 /**
  * Parses the environment before anything starts. Throws `ServiceConfigError` naming each

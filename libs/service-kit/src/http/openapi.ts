@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 /** One operation of a service's HTTP API, described by the zod schemas its controller parses with. */
 export interface ApiOperation {
+  /** Unique in the document: `createAgent`, `getOverviewReport` (client generators name methods after it). */
+  operationId: string;
   method: 'get' | 'post' | 'put' | 'delete' | 'patch';
   /** OpenAPI path, `{name}` for parameters: `/v1/organizations/{organization_id}/sla_policies`. */
   path: string;
@@ -32,6 +34,16 @@ export interface OpenApiInfo {
   description?: string;
 }
 
+export interface OpenApiOptions {
+  /** Where the API answers (`http://localhost:8085`); the document's `servers`. */
+  servers?: { url: string; description?: string }[];
+  /**
+   * Schemas that get a name: where an operation's body or response is one of them (the same
+   * zod object), the document refers to `#/components/schemas/<name>` instead of repeating it.
+   */
+  schemas?: Record<string, z.ZodType>;
+}
+
 const ErrorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), reason: z.string().optional() }),
 });
@@ -41,9 +53,21 @@ const ErrorBody = z.object({
  * draft 2020-12 output OpenAPI 3.1 takes as is), so the document cannot drift from what the
  * controllers accept and answer. Every operation also lists the `{error}` answers of a refusal.
  */
-export function buildOpenApiDocument(info: OpenApiInfo, operations: readonly ApiOperation[]): Record<string, unknown> {
+export function buildOpenApiDocument(info: OpenApiInfo, operations: readonly ApiOperation[], options: OpenApiOptions = {}): Record<string, unknown> {
+  const names = new Map<z.ZodType, string>(Object.entries({ Error: ErrorBody, ...options.schemas }).map(([name, schema]) => [schema, name]));
+  const components: Record<string, Record<string, unknown>> = {};
+  /** A named schema's reference (its JSON schema stored once), or the schema inline. */
+  const schemaOf = (schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> => {
+    const name = names.get(schema);
+    if (name === undefined) return jsonSchema(schema, io);
+    components[name] ??= jsonSchema(schema, io);
+    return { $ref: `#/components/schemas/${name}` };
+  };
+  const operationIds = new Set<string>();
   const paths: Record<string, Record<string, unknown>> = {};
   for (const operation of operations) {
+    if (operationIds.has(operation.operationId)) throw new Error(`OpenAPI: operationId ${operation.operationId} is used twice`);
+    operationIds.add(operation.operationId);
     const parameters = [
       ...[...operation.path.matchAll(/\{([a-z_]+)\}/g)].map((match) => ({ name: match[1], in: 'path', required: true, schema: { type: 'string' } })),
       ...Object.entries(operation.query?.shape ?? {}).map(([name, schema]) => {
@@ -60,7 +84,7 @@ export function buildOpenApiDocument(info: OpenApiInfo, operations: readonly Api
     const responses: Record<string, unknown> = {};
     for (const [status, response] of Object.entries(operation.responses)) {
       const content: Record<string, { schema: Record<string, unknown> }> = {};
-      const media = (schema: z.ZodType | undefined) => ({ schema: schema ? jsonSchema(schema, 'output') : { type: 'string' } });
+      const media = (schema: z.ZodType | undefined) => ({ schema: schema ? schemaOf(schema, 'output') : { type: 'string' } });
       if (response.schema || response.contentType) content[response.contentType ?? 'application/json'] = media(response.schema);
       for (const alternative of response.alternatives ?? []) content[alternative.contentType] = media(alternative.schema);
       responses[status] = { description: response.description, ...(Object.keys(content).length > 0 ? { content } : {}) };
@@ -71,14 +95,15 @@ export function buildOpenApiDocument(info: OpenApiInfo, operations: readonly Api
       '404': 'not_found: no such resource in this organization',
     };
     for (const [status, description] of Object.entries(refusals)) {
-      responses[status] ??= { description, content: { 'application/json': { schema: jsonSchema(ErrorBody, 'output') } } };
+      responses[status] ??= { description, content: { 'application/json': { schema: schemaOf(ErrorBody, 'output') } } };
     }
     (paths[operation.path] ??= {})[operation.method] = {
+      operationId: operation.operationId,
       summary: operation.summary,
       ...(operation.description ? { description: operation.description } : {}),
       ...(operation.tags ? { tags: operation.tags } : {}),
       ...(parameters.length > 0 ? { parameters } : {}),
-      ...(operation.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(operation.body, 'input') } } } } : {}),
+      ...(operation.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(operation.body, 'input') } } } } : {}),
       responses,
       ...(operation.authenticated === false ? { security: [] } : {}),
     };
@@ -86,8 +111,12 @@ export function buildOpenApiDocument(info: OpenApiInfo, operations: readonly Api
   return {
     openapi: '3.1.0',
     info,
+    ...(options.servers ? { servers: options.servers } : {}),
     paths,
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A livedesk agent token, or the installation admin token' } } },
+    components: {
+      schemas: Object.fromEntries(Object.entries(components).sort(([a], [b]) => a.localeCompare(b))),
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A livedesk agent token, or the installation admin token' } },
+    },
     security: [{ bearer: [] }],
   };
 }

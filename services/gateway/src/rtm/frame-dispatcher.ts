@@ -12,6 +12,8 @@ import {
 } from '@livedesk/contracts';
 import { InvalidTokenError, OriginChecks, TokenService } from '@livedesk/auth';
 import { ApiError } from '@livedesk/service-kit';
+import { runRequest } from '@livedesk/messaging';
+import { SpanKind } from '@opentelemetry/api';
 import type { ActionContext } from './action-context.js';
 import { AgentActions } from './agent-actions.js';
 import { bindActions, type BoundAction } from './bound-actions.js';
@@ -92,10 +94,22 @@ export class FrameDispatcher {
     connection.enqueue(() => this.run(connection, frame.data));
   }
 
-  private async run(connection: RtmConnection, frame: RequestFrame): Promise<void> {
+  /**
+   * One frame's work runs as a request of its own (`runRequest`): a new request id, which its
+   * log lines carry and the commands it sends pass on (`x-request-id`), and, with OpenTelemetry
+   * on, the root span of its trace (`rtm <action>`).
+   */
+  private run(connection: RtmConnection, frame: RequestFrame): Promise<void> {
+    const label = this.contracts[connection.endpoint].has(frame.action) ? frame.action : 'other';
+    return runRequest(
+      { spanName: `rtm ${label}`, spanKind: SpanKind.SERVER, attributes: { 'livedesk.endpoint': connection.endpoint, 'livedesk.action': label } },
+      () => this.answer(connection, frame, label),
+    );
+  }
+
+  private async answer(connection: RtmConnection, frame: RequestFrame, label: string): Promise<void> {
     const { request_id: requestId, action } = frame;
     const started = performance.now();
-    const label = this.contracts[connection.endpoint].has(action) ? action : 'other';
     try {
       const payload = await this.execute(connection, frame);
       connection.respond(successFrame(requestId, action, payload));

@@ -23,6 +23,12 @@ export const rtmConfigShape = {
    * learns them back); keep it below routing's ROUTING_PRESENCE_REFRESH_SECONDS.
    */
   RTM_PRESENCE_REFRESH_SECONDS: z.coerce.number().min(0.1).max(3600).default(20),
+  /**
+   * Queue changes reach each agent socket at most once per this period: the first chat queued
+   * after a quiet period is pushed at once (`chat_queued`), the ones queued during the period
+   * after it together at its end (`chats_queued`); 0 pushes each at once.
+   */
+  RTM_QUEUE_PUSH_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(250),
 };
 
 export type RtmConfig = z.infer<z.ZodObject<typeof rtmConfigShape>>;

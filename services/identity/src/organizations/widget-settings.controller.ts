@@ -7,7 +7,7 @@ import { Directory } from '../directory.js';
 import { IdentityError } from '../identity-errors.js';
 import { OriginChecks } from '@livedesk/auth';
 
-const WidgetSettingsQuery = z.object({ organization_id: Id }).strict();
+export const WidgetSettingsQuery = z.object({ organization_id: Id }).strict();
 
 /**
  * `GET /v1/customer/widget-settings?organization_id=` (extension): the greeting, business hours

@@ -12,6 +12,7 @@ import { SlaPolicyList, SlaPolicyRequest, SlaPolicyWritten } from './sla-policy-
 /** Every operation of the metrics service's HTTP API, for its OpenAPI document. */
 export const metricsApiOperations: ApiOperation[] = [
   {
+    operationId: 'listSlaPolicies',
     method: 'get',
     path: '/v1/organizations/{organization_id}/sla_policies',
     summary: 'The SLA policies of the organization, in the order they are tried (supervisors, admins).',
@@ -19,6 +20,7 @@ export const metricsApiOperations: ApiOperation[] = [
     responses: { 200: { description: 'The policies', schema: SlaPolicyList } },
   },
   {
+    operationId: 'putSlaPolicy',
     method: 'put',
     path: '/v1/organizations/{organization_id}/sla_policies/{policy_id}',
     summary: 'Creates or changes a policy, for cycles starting from effective_from (default now); the same definition again stores nothing.',
@@ -27,6 +29,7 @@ export const metricsApiOperations: ApiOperation[] = [
     responses: { 200: { description: 'The stored version', schema: SlaPolicyWritten } },
   },
   {
+    operationId: 'deleteSlaPolicy',
     method: 'delete',
     path: '/v1/organizations/{organization_id}/sla_policies/{policy_id}',
     summary: 'Removes a policy for cycles starting from now.',
@@ -34,6 +37,7 @@ export const metricsApiOperations: ApiOperation[] = [
     responses: { 200: { description: 'The stored version', schema: SlaPolicyWritten } },
   },
   {
+    operationId: 'getOverviewReport',
     method: 'get',
     path: '/v1/organizations/{organization_id}/reports/overview',
     summary: 'Chats of the period and their figures: counts by status, FRT, response, queue, resolution and handle time, CSAT, NPS, SLA %, conversion (supervisors, admins).',
@@ -44,6 +48,7 @@ export const metricsApiOperations: ApiOperation[] = [
     responses: { 200: { description: 'The overview', schema: OverviewReport } },
   },
   {
+    operationId: 'getAgentsReport',
     method: 'get',
     path: '/v1/organizations/{organization_id}/reports/agents',
     summary: "Each agent's time per routing status, chatting and idle time, concurrency and chat figures in the period (supervisors, admins).",
@@ -54,6 +59,7 @@ export const metricsApiOperations: ApiOperation[] = [
     responses: { 200: { description: 'The agents', schema: AgentsReport } },
   },
   {
+    operationId: 'getDailySummary',
     method: 'get',
     path: '/v1/organizations/{organization_id}/reports/daily',
     summary: 'The daily summary: per agent and per team, the day against the mean of the 7 days before, and the chats that missed their SLA that day; CSV with format=csv or Accept: text/csv (supervisors, admins).',
@@ -68,6 +74,7 @@ export const metricsApiOperations: ApiOperation[] = [
     },
   },
   {
+    operationId: 'getStaffingReport',
     method: 'get',
     path: '/v1/organizations/{organization_id}/reports/staffing',
     summary: 'For each hour of the week: arrivals and handle time of the last weeks, the accepting agents needed to meet the queue target (Erlang C over chat slots), and those who were accepting (supervisors, admins).',
@@ -76,6 +83,7 @@ export const metricsApiOperations: ApiOperation[] = [
     responses: { 200: { description: 'The staffing estimate', schema: StaffingReport } },
   },
   {
+    operationId: 'requestMetricsRebuild',
     method: 'post',
     path: '/v1/metrics/rebuild',
     summary: 'Drops the metrics tables and rebuilds them from the event store (installation admin).',
@@ -83,6 +91,7 @@ export const metricsApiOperations: ApiOperation[] = [
     responses: { 202: { description: 'The rebuild, asked for', schema: RebuildStatus } },
   },
   {
+    operationId: 'getMetricsRebuild',
     method: 'get',
     path: '/v1/metrics/rebuild',
     summary: 'Progress of the last rebuild (installation admin).',
@@ -90,6 +99,7 @@ export const metricsApiOperations: ApiOperation[] = [
     responses: { 200: { description: 'The rebuild', schema: RebuildStatus } },
   },
   {
+    operationId: 'listDeadLetters',
     method: 'get',
     path: '/v1/dead-letters',
     summary: 'Events the outbox relay or a subscription parked, oldest first (installation admin; docs/dead-letters.md).',
@@ -98,6 +108,7 @@ export const metricsApiOperations: ApiOperation[] = [
     responses: { 200: { description: 'A page of dead letters', schema: DeadLetterList } },
   },
   {
+    operationId: 'getDeadLetter',
     method: 'get',
     path: '/v1/dead-letters/{id}',
     summary: 'One dead letter with its stored event (data left out above 64 KiB) (installation admin).',
@@ -105,6 +116,7 @@ export const metricsApiOperations: ApiOperation[] = [
     responses: { 200: { description: 'The dead letter', schema: DeadLetterDetail } },
   },
   {
+    operationId: 'replayDeadLetter',
     method: 'post',
     path: '/v1/dead-letters/{id}/replay',
     summary: 'Asks the reader that parked the event to hand it on again, whatever its position; a replay that fails parks it again with the new error (installation admin).',
@@ -112,6 +124,7 @@ export const metricsApiOperations: ApiOperation[] = [
     responses: { 202: { description: 'The dead letter, replay_requested', schema: DeadLetterView } },
   },
   {
+    operationId: 'discardDeadLetter',
     method: 'post',
     path: '/v1/dead-letters/{id}/discard',
     summary: 'Leaves the event as it is; the figure livedesk_dead_letters no longer counts it (installation admin).',
@@ -119,6 +132,7 @@ export const metricsApiOperations: ApiOperation[] = [
     responses: { 200: { description: 'The dead letter, discarded', schema: DeadLetterView } },
   },
   {
+    operationId: 'getOpenApiDocument',
     method: 'get',
     path: '/v1/openapi.json',
     summary: 'This document.',

@@ -1,18 +1,13 @@
 import { Controller, Get } from '@nestjs/common';
-import { buildOpenApiDocument } from '@livedesk/service-kit';
-import { metricsApiOperations } from './metrics-api-operations.js';
+import { metricsOpenApiDocument } from './metrics-openapi.js';
 
-/** `GET /v1/openapi.json`: the metrics service's HTTP API, generated from the schemas its controllers parse with. */
+/**
+ * `GET /v1/openapi.json`: the metrics service's HTTP API, generated from the schemas its
+ * controllers parse with (also at `GET /openapi.json`, beside the `GET /docs` page).
+ */
 @Controller('v1/openapi.json')
 export class OpenApiController {
-  private readonly document = buildOpenApiDocument(
-    {
-      title: 'livedesk metrics',
-      version: '1',
-      description: 'Reports over the metrics tables (docs/metrics.md), SLA policies, the rebuild of the tables from the event store, and the dead letters (docs/dead-letters.md).',
-    },
-    metricsApiOperations,
-  );
+  private readonly document = metricsOpenApiDocument();
 
   @Get()
   get(): Record<string, unknown> {

@@ -539,7 +539,8 @@ describe('GET /v1/openapi.json', () => {
     expect(parameters('staffing')).toEqual(['organization_id', 'weeks', 'group_id', 'concurrency', 'service_level']);
     const daily = document.paths[`${base}/daily`].get.responses['200'].content;
     expect(Object.keys(daily)).toEqual(['application/json', 'text/csv']);
-    expect(daily['application/json'].schema.properties.sla_misses).toBeDefined();
+    expect(daily['application/json'].schema).toEqual({ $ref: '#/components/schemas/DailySummary' });
+    expect(document.components.schemas.DailySummary.properties.sla_misses).toBeDefined();
     expect(document.paths[`${base}/overview`].get.responses['403']).toBeDefined();
   });
 });

@@ -7,6 +7,8 @@ import { keysOfCycle, type DerivedKeys } from './derived-keys.js';
 import { markDirty } from './derived-tables.js';
 import type {
   AgentStatusIntervalsRow,
+  AgentsRow,
+  GroupsRow,
   MetricsDatabase,
   OrganizationsRow,
   ProjectionConversationsRow,
@@ -20,6 +22,8 @@ import { deleteCycles, insertRows, upsertRows } from './write-rows.js';
 /** Every row of a flush, computed from what changed since the last one; `writeFlushPlan` stores them. */
 export interface FlushPlan {
   organizations: OrganizationsRow[];
+  agents: AgentsRow[];
+  groups: GroupsRow[];
   /** the rows of every changed cycle */
   cycleRows: CycleRows[];
   /** cycles written before, whose old rows go first */
@@ -77,6 +81,8 @@ export function planFlush(memory: ProjectorMemory): FlushPlan {
   for (const ticket of pending.tickets.values()) memory.tickets.set(ticket.facts.ticket_id, ticket);
   return {
     organizations: [...pending.organizations.values()],
+    agents: [...pending.agents.values()],
+    groups: [...pending.groups.values()],
     cycleRows,
     replaced,
     states,
@@ -91,6 +97,8 @@ export function planFlush(memory: ProjectorMemory): FlushPlan {
 export async function writeFlushPlan(trx: Transaction<MetricsDatabase>, plan: FlushPlan): Promise<void> {
   const { cycleRows, keys } = plan;
   if (plan.organizations.length > 0) await writeOrganizations(trx, plan.organizations, keys);
+  await upsertRows(trx, 'metrics.agents', plan.agents, ['organization_id', 'agent_id']);
+  await upsertRows(trx, 'metrics.groups', plan.groups, ['organization_id', 'group_id']);
   await upsertRows(trx, 'metrics.conversation_cycles', cycleRows.map((rows) => rows.cycle), ['conversation_id', 'cycle']);
   for (const table of ['metrics.responses', 'metrics.agent_assignments', 'metrics.sla_outcomes', 'metrics.ratings', 'metrics.projection_timers'] as const) {
     await deleteCycles(trx, table, plan.replaced);

@@ -19,7 +19,7 @@ export const METRICS_CONSUMER = 'metrics-projector';
  * the same events: the leading projector then finds the tables built by an older version and
  * rebuilds them from the event store before it consumes live (projection_control).
  */
-export const PROJECTION_VERSION = 1;
+export const PROJECTION_VERSION = 2;
 
 /** The rows of a flush, computed; `write` stores them in a transaction. */
 export interface PreparedFlush {
@@ -85,7 +85,7 @@ export class MetricsProjector {
           this.foldTicket(item.id, recorded, item.event);
           break;
         case 'organization':
-          this.foldOrganization(item.event);
+          this.foldOrganization(recorded, item.event);
           break;
       }
     }
@@ -147,10 +147,26 @@ export class MetricsProjector {
     if (next) this.memory.pending.tickets.set(ticketId, next);
   }
 
-  private foldOrganization(event: OrganizationEvent): void {
-    if (event.type !== 'OrganizationCreated') return;
-    const { organization_id, name, time_zone } = event.data;
-    this.memory.pending.organizations.set(organization_id, { organization_id, name, time_zone });
-    this.memory.zones.set(organization_id, time_zone);
+  private foldOrganization(recorded: RecordedEvent, event: OrganizationEvent): void {
+    const organization_id = recorded.organizationId;
+    switch (event.type) {
+      case 'OrganizationCreated': {
+        const { organization_id, name, time_zone } = event.data;
+        this.memory.pending.organizations.set(organization_id, { organization_id, name, time_zone });
+        this.memory.zones.set(organization_id, time_zone);
+        return;
+      }
+      case 'AgentSaved': {
+        const { agent_id, name, display_name, role, kind, group_ids, disabled } = event.data;
+        const row = { organization_id, agent_id, name, display_name, role, kind, group_ids, disabled, updated_at: recorded.occurredAt };
+        this.memory.pending.agents.set(`${organization_id}/${agent_id}`, row);
+        return;
+      }
+      case 'GroupSaved': {
+        const { group_id, name, routing } = event.data;
+        this.memory.pending.groups.set(`${organization_id}/${group_id}`, { organization_id, group_id, name, routing, updated_at: recorded.occurredAt });
+        return;
+      }
+    }
   }
 }

@@ -10,6 +10,26 @@ export interface OrganizationsRow {
   time_zone: string;
 }
 
+export interface AgentsRow {
+  organization_id: string;
+  agent_id: string;
+  name: string;
+  display_name: string | null;
+  role: string;
+  kind: string;
+  group_ids: string[];
+  disabled: boolean;
+  updated_at: Date | string;
+}
+
+export interface GroupsRow {
+  organization_id: string;
+  group_id: string;
+  name: string;
+  routing: string;
+  updated_at: Date | string;
+}
+
 export interface ConversationCyclesRow {
   organization_id: string;
   conversation_id: string;
@@ -290,7 +310,7 @@ export interface ProjectionDirtyRow {
   key: string;
 }
 
-/** The daily summary emails (migrations/2026-12-05-02-daily-summary-mails.ts): not projected, never rebuilt. */
+/** The daily summary emails (migrations/2026-12-05-12-daily-summary-mails.ts): not projected, never rebuilt. */
 export interface DailySummaryMailsRow {
   organization_id: string;
   agent_id: string;
@@ -307,6 +327,8 @@ export interface DailySummaryDaysRow {
 
 export interface MetricsTables {
   'metrics.organizations': OrganizationsRow;
+  'metrics.agents': AgentsRow;
+  'metrics.groups': GroupsRow;
   'metrics.conversation_cycles': ConversationCyclesRow;
   'metrics.responses': ResponsesRow;
   'metrics.agent_assignments': AgentAssignmentsRow;
@@ -331,6 +353,8 @@ export type MetricsDatabase = MetricsTables & EventStoreTables;
 /** The tables the projector builds from the event store (every one but the control row), in dependency order. */
 export const PROJECTED_TABLES = [
   'metrics.organizations',
+  'metrics.agents',
+  'metrics.groups',
   'metrics.conversation_cycles',
   'metrics.responses',
   'metrics.agent_assignments',

@@ -5,8 +5,9 @@ import * as metricsTables20261201 from './migrations/2026-12-01-01-metrics-table
 import * as reportIndexes20261201 from './migrations/2026-12-01-02-report-indexes.js';
 import * as tickets20261201 from './migrations/2026-12-01-03-tickets.js';
 import * as overlapIndexes20261201 from './migrations/2026-12-01-04-overlap-indexes.js';
-import * as ces20261205 from './migrations/2026-12-05-01-ces.js';
-import * as dailySummaryMails20261205 from './migrations/2026-12-05-02-daily-summary-mails.js';
+import * as directoryNames20261205 from './migrations/2026-12-05-10-directory-names.js';
+import * as ces20261205 from './migrations/2026-12-05-11-ces.js';
+import * as dailySummaryMails20261205 from './migrations/2026-12-05-12-daily-summary-mails.js';
 
 /** Brings the `metrics` schema (the tables for BI tools) up to date; the Migrator locks. */
 export async function migrateMetrics(db: Kysely<any>): Promise<void> {
@@ -18,8 +19,9 @@ export async function migrateMetrics(db: Kysely<any>): Promise<void> {
       '2026-12-01-02-report-indexes': reportIndexes20261201,
       '2026-12-01-03-tickets': tickets20261201,
       '2026-12-01-04-overlap-indexes': overlapIndexes20261201,
-      '2026-12-05-01-ces': ces20261205,
-      '2026-12-05-02-daily-summary-mails': dailySummaryMails20261205,
+      '2026-12-05-10-directory-names': directoryNames20261205,
+      '2026-12-05-11-ces': ces20261205,
+      '2026-12-05-12-daily-summary-mails': dailySummaryMails20261205,
     },
   });
 }

@@ -1,6 +1,6 @@
 import type { ChangedCycles, ConversationProjection } from './conversation-projection.js';
 import { DerivedKeys } from './derived-keys.js';
-import type { AgentStatusIntervalsRow, OrganizationsRow, SlaPoliciesRow } from './metrics-tables.js';
+import type { AgentStatusIntervalsRow, AgentsRow, GroupsRow, OrganizationsRow, SlaPoliciesRow } from './metrics-tables.js';
 import type { ProjectedTicket } from './ticket-rows.js';
 
 /** A conversation changed since the last flush, and which of its cycles. */
@@ -17,6 +17,10 @@ export class PendingChanges {
   readonly tickets = new Map<string, ProjectedTicket>();
   readonly policyRows: SlaPoliciesRow[] = [];
   readonly organizations = new Map<string, OrganizationsRow>();
+  /** organization id and agent id → the agent's names (AgentSaved) */
+  readonly agents = new Map<string, AgentsRow>();
+  /** organization id and group id → the group's name (GroupSaved) */
+  readonly groups = new Map<string, GroupsRow>();
   /** the derived tables' rows the changes touch (derived-tables.ts) */
   readonly keys = new DerivedKeys();
 }

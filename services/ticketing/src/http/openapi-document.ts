@@ -5,8 +5,12 @@ import { AttachmentRef, HttpErrorBody, ticketHttp, TicketEventView, TicketSummar
  * The OpenAPI 3.1 document of the ticketing HTTP API, generated from the zod schemas the
  * controllers parse requests with (zod 4's `z.toJSONSchema`; OpenAPI 3.1's schemas are JSON
  * Schema 2020-12, zod's default target), so the published contract is the enforced one.
+ * Committed as docs/openapi/ticketing.json (`pnpm openapi`); served at `GET /openapi.json`,
+ * `GET /v1/openapi.json` and, as a page, `GET /docs`.
  */
 interface Route {
+  /** Unique in the document (client generators name methods after it). */
+  operationId: string;
   method: 'get' | 'post' | 'patch';
   path: string;
   summary: string;
@@ -39,6 +43,7 @@ const TICKET = `${ORG}/tickets/{ticket_id}`;
 
 const ROUTES: Route[] = [
   {
+    operationId: 'listTickets',
     method: 'get',
     path: `${ORG}/tickets`,
     summary: 'Tickets most recently changed first; spam only when asked for by status.',
@@ -53,8 +58,9 @@ const ROUTES: Route[] = [
     ],
     responses: { 200: 'TicketListResponse' },
   },
-  { method: 'post', path: `${ORG}/tickets`, summary: 'Opens a ticket (source api). A repeat of client_id answers 200 with the same ticket.', request: 'CreateTicketRequest', responses: { 201: 'TicketChangeResponse', 200: 'TicketChangeResponse' } },
+  { operationId: 'createTicket', method: 'post', path: `${ORG}/tickets`, summary: 'Opens a ticket (source api). A repeat of client_id answers 200 with the same ticket.', request: 'CreateTicketRequest', responses: { 201: 'TicketChangeResponse', 200: 'TicketChangeResponse' } },
   {
+    operationId: 'getTicket',
     method: 'get',
     path: TICKET,
     summary: `The ticket with a page of its history (every event, internal notes included), oldest first; while has_more, ask again with since_version = next_since_version. A page stops before ${ticketHttp.TICKET_PAGE_MAX_BYTES} bytes of events.`,
@@ -64,12 +70,13 @@ const ROUTES: Route[] = [
     ],
     responses: { 200: 'TicketResponse' },
   },
-  { method: 'patch', path: TICKET, summary: 'Subject, priority, tags and files.', request: 'UpdateTicketRequest', responses: { 200: 'TicketChangeResponse' } },
-  { method: 'post', path: `${TICKET}/replies`, summary: "A public reply, emailed to the requester; the ticket becomes pending unless status says otherwise.", request: 'ReplyRequest', responses: { 200: 'TicketChangeResponse' } },
-  { method: 'post', path: `${TICKET}/notes`, summary: 'An internal note: agents only, never shown to the requester, never emailed.', request: 'NoteRequest', responses: { 200: 'TicketChangeResponse' } },
-  { method: 'post', path: `${TICKET}/status`, summary: 'Sets open, pending, solved or spam.', request: 'StatusRequest', responses: { 200: 'TicketChangeResponse' } },
-  { method: 'post', path: `${TICKET}/assignment`, summary: 'Assigns to an agent and/or a group of the organization (null unassigns).', request: 'AssignRequest', responses: { 200: 'TicketChangeResponse' } },
+  { operationId: 'updateTicket', method: 'patch', path: TICKET, summary: 'Subject, priority, tags and files.', request: 'UpdateTicketRequest', responses: { 200: 'TicketChangeResponse' } },
+  { operationId: 'replyToTicket', method: 'post', path: `${TICKET}/replies`, summary: "A public reply, emailed to the requester; the ticket becomes pending unless status says otherwise.", request: 'ReplyRequest', responses: { 200: 'TicketChangeResponse' } },
+  { operationId: 'addTicketNote', method: 'post', path: `${TICKET}/notes`, summary: 'An internal note: agents only, never shown to the requester, never emailed.', request: 'NoteRequest', responses: { 200: 'TicketChangeResponse' } },
+  { operationId: 'setTicketStatus', method: 'post', path: `${TICKET}/status`, summary: 'Sets open, pending, solved or spam.', request: 'StatusRequest', responses: { 200: 'TicketChangeResponse' } },
+  { operationId: 'assignTicket', method: 'post', path: `${TICKET}/assignment`, summary: 'Assigns to an agent and/or a group of the organization (null unassigns).', request: 'AssignRequest', responses: { 200: 'TicketChangeResponse' } },
   {
+    operationId: 'uploadAttachment',
     method: 'post',
     path: `${ORG}/attachments`,
     summary: "Uploads a file (the body, with the file's Content-Type) for replies, notes and tickets; size limit and content-type allow list apply.",
@@ -80,8 +87,8 @@ const ROUTES: Route[] = [
     ],
     responses: { 201: 'AttachmentRef' },
   },
-  { method: 'get', path: `${ORG}/attachments/{attachment_id}`, summary: 'Downloads a file.', responses: { 200: { description: 'the file', binary: true } } },
-  { method: 'get', path: `${ORG}/mailbox`, summary: "The organization's inbound email address (supervisors, admins, the installation admin).", responses: { 200: 'MailboxResponse' } },
+  { operationId: 'downloadAttachment', method: 'get', path: `${ORG}/attachments/{attachment_id}`, summary: 'Downloads a file.', responses: { 200: { description: 'the file', binary: true } } },
+  { operationId: 'getMailbox', method: 'get', path: `${ORG}/mailbox`, summary: "The organization's inbound email address (supervisors, admins, the installation admin).", responses: { 200: 'MailboxResponse' } },
 ];
 
 const ERRORS: Record<number, string> = {
@@ -116,6 +123,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     }
     for (const [status, description] of Object.entries(ERRORS)) responses[status] = { description, ...json('ErrorBody') };
     (paths[route.path] ??= {})[route.method] = {
+      operationId: route.operationId,
       summary: route.summary,
       security: [{ bearer: [] }],
       parameters: [
@@ -135,7 +143,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       description:
         "Tickets of an organization, for agents and ops. Authorization: `Bearer <agent token>` (from the gateway's `POST /v1/agent/token`) of the organization, or the installation admin token. Errors answer `{error: {code, message, reason?}}`.",
     },
-    servers: [{ url: 'http://localhost:8083' }],
+    servers: [{ url: 'http://localhost:8083', description: 'the ticketing service' }],
     paths,
     components: { schemas, securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
   };

@@ -1,5 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { buildOpenApiDocument } from './openapi-document.js';
+
+const COMMITTED = fileURLToPath(new URL('../../../../docs/openapi/ticketing.json', import.meta.url));
 
 const document = buildOpenApiDocument() as { openapi: string; paths: Record<string, Record<string, any>>; components: { schemas: Record<string, any> } };
 
@@ -15,6 +19,17 @@ function refs(node: unknown, found: string[] = []): string[] {
 }
 
 describe('the ticketing OpenAPI document', () => {
+  it('is the committed docs/openapi/ticketing.json (run `pnpm openapi` after changing the API)', () => {
+    expect(readFileSync(COMMITTED, 'utf8')).toBe(`${JSON.stringify(document, null, 2)}\n`);
+  });
+
+  it('gives every operation an operationId of its own', () => {
+    const ids = Object.values(document.paths).flatMap((methods) => Object.values(methods).map((operation) => operation.operationId as string));
+    expect(ids).toHaveLength(11);
+    expect(new Set(ids).size).toBe(11);
+    expect(document.paths['/v1/organizations/{organization_id}/tickets']!.post.operationId).toBe('createTicket');
+  });
+
   it('lists every endpoint of the API with its methods', () => {
     expect(document.openapi).toBe('3.1.0');
     const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`));

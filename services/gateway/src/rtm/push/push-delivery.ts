@@ -1,9 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { pushFrame } from '@livedesk/contracts';
+import { SERVICE_CONFIG } from '@livedesk/service-kit';
 import { ConnectionRegistry } from '../connection-registry.js';
+import type { RtmConfig } from '../rtm-config.js';
 import type { RtmConnection } from '../rtm-connection.js';
 import { RtmMetrics } from '../rtm-metrics.js';
 import type { PlannedPush, Recipient } from './pushes-for-event.js';
+import { QueueNotices, type QueuedChat } from './queue-notices.js';
 
 /**
  * Sends planned pushes to the sockets of this replica. One connection can be reached twice (an
@@ -11,11 +14,21 @@ import type { PlannedPush, Recipient } from './pushes-for-event.js';
  * once; `sent` holds `<connection id>:<action>` keys already sent (or not to send).
  */
 @Injectable()
-export class PushDelivery {
+export class PushDelivery implements OnModuleDestroy {
+  /** `chat_queued` to every agent, coalesced per organization (queue-notices.ts). */
+  private readonly queueNotices: QueueNotices;
+
   constructor(
     private readonly registry: ConnectionRegistry,
     private readonly metrics: RtmMetrics,
-  ) {}
+    @Inject(SERVICE_CONFIG) config: RtmConfig,
+  ) {
+    this.queueNotices = new QueueNotices(config.RTM_QUEUE_PUSH_INTERVAL_MS, (organizationId, chats) => this.sendQueued(organizationId, chats));
+  }
+
+  onModuleDestroy(): void {
+    this.queueNotices.close();
+  }
 
   async deliver(
     organizationId: string,
@@ -24,6 +37,10 @@ export class PushDelivery {
   ): Promise<void> {
     const sent = options.sent ?? new Set<string>();
     for (const push of pushes) {
+      if (push.action === 'chat_queued' && push.to.kind === 'agents') {
+        if (this.hasAgents(organizationId)) this.queueNotices.add(organizationId, push.payload as unknown as QueuedChat);
+        continue;
+      }
       const connections = [...this.connectionsOf(organizationId, push.to)].filter((connection) => {
         const key = `${connection.id}:${push.action}`;
         if (sent.has(key)) return false;
@@ -36,6 +53,16 @@ export class PushDelivery {
       for (const connection of connections) connection.sendText(text);
       this.metrics.pushes.inc({ action: push.action }, connections.length);
     }
+  }
+
+  /** One chat as `chat_queued` (as before coalescing), several as one `chats_queued`, to every agent socket of the organization. */
+  private sendQueued(organizationId: string, chats: QueuedChat[]): void {
+    const connections = this.registry.agents(organizationId);
+    if (connections.size === 0) return;
+    const [action, payload] = chats.length === 1 ? (['chat_queued', chats[0]!] as const) : (['chats_queued', { chats }] as const);
+    const text = JSON.stringify(pushFrame(action, payload as unknown as Record<string, unknown>));
+    for (const connection of connections) connection.sendText(text);
+    this.metrics.pushes.inc({ action }, connections.size);
   }
 
   /** Whether the organization has a logged-in agent or supervisor on this replica. */

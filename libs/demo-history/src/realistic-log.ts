@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { allEvents } from '@livedesk/contracts';
 
 /**
- * A realistic event log for the metrics benchmarks: organizations with groups and agents whose
+ * A realistic event log, for the metrics benchmarks and for `livedesk demo seed` (history for BI
+ * tools and reports to show): organizations with groups and agents whose
  * working days are AgentStatusChanged events, and conversations the way live chat goes (see
  * `conversation`): a first message, a queue, sometimes a bot first, a human who answers a few
  * exchanges while both sides read (MessagesSeen), transfers now and then, a resolution or the
@@ -75,7 +76,7 @@ export function organizations(shape: LogShape, run: string): Organization[] {
   }));
 }
 
-/** The organizations' creation and every agent's working days: on at 08:00, lunch 12:00–12:30, off at 17:00 (jittered). */
+/** The organizations' creation and every agent's working days (`agentWorkingDays`). */
 export function setupEvents(shape: LogShape, orgs: Organization[], random: Random): PlannedEvent[] {
   const events: PlannedEvent[] = [];
   for (const org of orgs) {
@@ -86,19 +87,26 @@ export function setupEvents(shape: LogShape, orgs: Organization[], random: Rando
       data: { organization_id: org.id, name: org.id, time_zone: 'Europe/Warsaw' },
       occurredAt: shape.start - 86_400 * S,
     });
-    for (const agent of org.agents) {
-      for (let day = 0; day < shape.days; day++) {
-        const base = shape.start + day * 86_400 * S;
-        const jitter = () => random.between(-20, 20) * 60 * S;
-        const changes: [number, string, string][] = [
-          [base + 7 * 3600 * S + jitter(), 'offline', 'accepting'],
-          [base + 11 * 3600 * S + jitter(), 'accepting', 'not_accepting'],
-          [base + 11.5 * 3600 * S + jitter(), 'not_accepting', 'accepting'],
-          [base + 16 * 3600 * S + jitter(), 'accepting', 'offline'],
-        ];
-        for (const [occurredAt, from, to] of changes) {
-          events.push({ streamId: `agent-${agent}`, organizationId: org.id, type: 'AgentStatusChanged', data: { agent_id: agent, from, to, reason: 'agent' }, occurredAt });
-        }
+    events.push(...agentWorkingDays(shape, org, random));
+  }
+  return events;
+}
+
+/** Every agent's working days: on at 07:00 UTC, lunch 11:00–11:30, off at 16:00 (jittered by up to 20 minutes). */
+export function agentWorkingDays(shape: LogShape, org: Organization, random: Random): PlannedEvent[] {
+  const events: PlannedEvent[] = [];
+  for (const agent of org.agents) {
+    for (let day = 0; day < shape.days; day++) {
+      const base = shape.start + day * 86_400 * S;
+      const jitter = () => random.between(-20, 20) * 60 * S;
+      const changes: [number, string, string][] = [
+        [base + 7 * 3600 * S + jitter(), 'offline', 'accepting'],
+        [base + 11 * 3600 * S + jitter(), 'accepting', 'not_accepting'],
+        [base + 11.5 * 3600 * S + jitter(), 'not_accepting', 'accepting'],
+        [base + 16 * 3600 * S + jitter(), 'accepting', 'offline'],
+      ];
+      for (const [occurredAt, from, to] of changes) {
+        events.push({ streamId: `agent-${agent}`, organizationId: org.id, type: 'AgentStatusChanged', data: { agent_id: agent, from, to, reason: 'agent' }, occurredAt });
       }
     }
   }

@@ -1,0 +1,152 @@
+/**
+ * bench/idle-sockets: what an idle logged-in customer socket costs the gateway. One gateway
+ * process (with the identity and conversation services beside it) takes N customer sockets,
+ * each logged in with its own token and then silent; the gateway's resident memory (VmRSS) is
+ * read at steps on the way, once the sockets have settled, and the cost per socket is the
+ * growth over the step before divided by the sockets it added.
+ *
+ *   pnpm bench:idle-sockets
+ *   STEPS=2000,10000 RUNS=1 pnpm bench:idle-sockets
+ *
+ * Target (issue 14): 20,000 idle sockets on one gateway process, RSS per socket ≤ 20 KB. The
+ * machine's open-file limit (hard 20,000 here, for the gateway and for this process alike)
+ * caps the last step below 20,000.
+ */
+import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { TokenService } from '@livedesk/auth';
+import {
+  createTestDatabase,
+  createTestNats,
+  freePort,
+  serviceEnvironment,
+  serviceUrls,
+  spawnService,
+  waitUntilReady,
+  type SpawnedService,
+} from '@livedesk/testing';
+import { mapWithConcurrency } from '../chat-latency/concurrency.js';
+import { ProtocolClient } from '../chat-latency/protocol-client.js';
+import { machineLine, writeResultsSection } from '../results/results-file.js';
+
+const fileLimit = Number(execFileSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).trim());
+const DEFAULT_LAST = Math.min(20_000, fileLimit - 1_000);
+const STEPS = (process.env.STEPS ?? `1000,5000,10000,${DEFAULT_LAST}`).split(',').map(Number);
+const RUNS = Number(process.env.RUNS ?? 3);
+const TARGET_KB = 20;
+
+function rssKiB(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  return Number(line?.match(/(\d+)/)?.[1] ?? Number.NaN);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** RSS once it has stopped moving (allocation settles, GC runs): the lowest of a few readings. */
+async function settledRss(pid: number): Promise<number> {
+  const readings: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    await sleep(1_000);
+    readings.push(rssKiB(pid));
+  }
+  return Math.min(...readings.slice(2));
+}
+
+async function oneRun(run: number): Promise<string[]> {
+  const urls = await serviceUrls();
+  const [database, nats] = await Promise.all([createTestDatabase(), createTestNats()]);
+  const adminToken = randomBytes(24).toString('base64url');
+  const jwtSecret = randomBytes(32).toString('base64url');
+  const identityPort = await freePort();
+  const env = serviceEnvironment(
+    { databaseUrl: database.url, natsUrl: urls.natsUrl, redisUrl: urls.redisUrl, subjectPrefix: nats.subjectPrefix, streamPrefix: nats.streamPrefix, adminToken, jwtSecret },
+    { IDENTITY_URL: `http://127.0.0.1:${identityPort}`, RTM_HEARTBEAT_INTERVAL_MS: '30000' },
+  );
+  const services: SpawnedService[] = [];
+  const clients: ProtocolClient[] = [];
+  const rows: string[] = [];
+  try {
+    const conversation = spawnService('conversation', env, await freePort());
+    services.push(conversation);
+    await waitUntilReady(conversation);
+    const identity = spawnService('identity', env, identityPort);
+    const gateway = spawnService('gateway', env, await freePort());
+    services.push(identity, gateway);
+    await Promise.all([waitUntilReady(identity), waitUntilReady(gateway)]);
+    const pid = gateway.child.pid!;
+
+    const response = await fetch(`${gateway.url}/v1/organizations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+      body: JSON.stringify({ name: 'idle sockets bench' }),
+    });
+    const organizationId = ((await response.json()) as { organization_id: string }).organization_id;
+    // Tokens as the identity service issues them (same secret), without N requests to it.
+    const tokens = new TokenService({ secret: jwtSecret, agentTtlSeconds: 3600, customerTtlSeconds: 3600 });
+
+    // A first socket and login warm the gateway's code paths before the baseline is read.
+    const open = async (n: number) => {
+      const client = await ProtocolClient.connect(`ws://127.0.0.1:${gateway.port}/v1/customer/rtm`);
+      const { token } = await tokens.issue({ kind: 'customer', organizationId, customerId: `idle-${run}-${n}` });
+      await client.request('login', { token });
+      return client;
+    };
+    clients.push(await open(-1));
+    let before = await settledRss(pid);
+    let opened = 0;
+    rows.push(`| ${run} | 1 | ${(before / 1024).toFixed(0)} MiB | | |`);
+    for (const step of STEPS) {
+      const added = await mapWithConcurrency(
+        Array.from({ length: step - opened }, (_, i) => opened + i),
+        50,
+        (n) => open(n),
+      );
+      clients.push(...added);
+      const after = await settledRss(pid);
+      const perSocket = ((after - before) * 1024) / (step - opened) / 1000;
+      const row = `| ${run} | ${step.toLocaleString('en-US')} | ${(after / 1024).toFixed(0)} MiB | ${perSocket.toFixed(1)} KB | ${((after - rowsBaseline(rows)) * 1024 / step / 1000).toFixed(1)} KB |`;
+      console.log(row);
+      rows.push(row);
+      before = after;
+      opened = step;
+    }
+  } finally {
+    await mapWithConcurrency(clients, 500, (client) => client.close());
+    for (const service of services.reverse()) await service.stop(10_000);
+    await database.drop().catch(() => undefined);
+    await nats.cleanup().catch(() => undefined);
+  }
+  return rows;
+}
+
+/** The RSS of the run's first row (one socket), in KiB. */
+function rowsBaseline(rows: string[]): number {
+  return Number(rows[0]!.split('|')[3]!.trim().split(' ')[0]) * 1024;
+}
+
+async function main(): Promise<void> {
+  if (fileLimit < Math.max(...STEPS) + 500) throw new Error(`the open-file limit is ${fileLimit}: lower STEPS or raise it`);
+  const rows: string[] = [];
+  for (let run = 1; run <= RUNS; run++) rows.push(...(await oneRun(run)));
+  const last = rows.filter((row) => row.split('|')[2]!.trim() === Math.max(...STEPS).toLocaleString('en-US'));
+  const overall = last.map((row) => Number(row.split('|')[5]!.trim().split(' ')[0]));
+  writeResultsSection(
+    'idle-sockets',
+    `## idle-sockets (\`pnpm bench:idle-sockets\`)
+
+Run on ${new Date().toISOString().slice(0, 10)}: ${machineLine([`open-file limit ${fileLimit}`])}. One gateway process (identity and conversation services beside it, PostgreSQL, NATS and Redis on the same 2 cores) takes customer sockets from this process, 50 opening at a time, each logged in with its own token and then silent (pings every 30 s). The gateway's VmRSS is read once it settles (the lowest of four readings a second apart) after each step; "per socket" is the growth over the step before divided by the sockets it added, "overall" the growth since one socket divided by all.
+
+| run | sockets | gateway RSS | per socket, this step | per socket, overall |
+|---|---|---|---|---|
+${rows.join('\n')}
+
+- Target: 20,000 idle sockets, RSS per socket ≤ ${TARGET_KB} KB: **${Math.min(...overall).toFixed(1)}–${Math.max(...overall).toFixed(1)} KB** at ${Math.max(...STEPS).toLocaleString('en-US')} sockets (${Math.max(...overall) <= TARGET_KB ? 'met' : 'missed'}${Math.max(...STEPS) < 20_000 ? `; the open-file limit of ${fileLimit} stops the last step short of 20,000` : ''}).`,
+  );
+  console.log('written to bench/RESULTS.md');
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

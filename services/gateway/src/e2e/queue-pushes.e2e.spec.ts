@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ChatSystem, type RtmTestClient } from '@livedesk/testing';
+
+const CHATS = 30;
+
+// Queue pushes are coalesced per organization (docs/protocol.md, `chats_queued`): an agent's
+// socket hears at most one queue push per RTM_QUEUE_PUSH_INTERVAL_MS however fast chats start,
+// and still every queued chat, once.
+describe('queue pushes to agents', () => {
+  let system: ChatSystem;
+  const sockets: RtmTestClient[] = [];
+
+  beforeAll(async () => {
+    system = await ChatSystem.start({ gateways: 1, env: { RTM_QUEUE_PUSH_INTERVAL_MS: '250' } });
+  });
+
+  afterAll(async () => {
+    for (const socket of sockets) socket.drop();
+    await system?.stop();
+  });
+
+  it('tells each agent of every chat queued in a burst, in a few frames', async () => {
+    const org = await system.createOrganization('Burst');
+    const group = await system.createGroup(org.organization_id, 'Support');
+    const agents: RtmTestClient[] = [];
+    for (const name of ['ann', 'ben']) {
+      const agent = await system.createAgent(org.organization_id, { email: `${name}@burst.test`, groups: [group] });
+      const socket = await system.connect('agent', agent.token, 0);
+      sockets.push(socket);
+      agents.push(socket);
+    }
+    // Another organization's agent hears nothing of these chats.
+    const other = await system.createOrganization('Elsewhere');
+    const stranger = await system.connect('agent', (await system.createAgent(other.organization_id, { email: 'eve@elsewhere.test' })).token, 0);
+    sockets.push(stranger);
+
+    const customers: RtmTestClient[] = [];
+    for (let n = 0; n < CHATS; n++) {
+      const customer = await system.connect('customer', undefined, 0);
+      await customer.login(await system.customerToken(org.organization_id));
+      customers.push(customer);
+      sockets.push(customer);
+    }
+    const started = performance.now();
+    const chatIds = (await Promise.all(customers.map((customer) => customer.call('start_chat', { group_id: group })))).map((answer) => answer.chat_id as string);
+    for (const agent of agents) await Promise.all(chatIds.map((chatId) => agent.push('chat_queued', (p) => p.chat_id === chatId)));
+    const elapsed = performance.now() - started;
+
+    for (const agent of agents) {
+      const frames = agent.frames.filter((frame) => frame.type === 'push' && (frame.action === 'chat_queued' || frame.action === 'chats_queued'));
+      const heard = frames.flatMap((frame) => (frame.action === 'chat_queued' ? [frame.payload] : (frame.payload as { chats: any[] }).chats));
+      // Every chat once, with its group and version.
+      expect(heard.map((chat: any) => chat.chat_id).sort()).toEqual([...chatIds].sort());
+      for (const chat of heard) expect(chat).toMatchObject({ group_id: group, version: expect.any(Number) });
+      // At most one frame per period, plus the first at once.
+      expect(frames.length).toBeLessThanOrEqual(Math.ceil(elapsed / 250) + 1);
+      expect(frames.length).toBeLessThan(CHATS);
+      for (const frame of frames.filter((f) => f.action === 'chats_queued')) expect((frame.payload as { chats: unknown[] }).chats.length).toBeGreaterThan(1);
+    }
+    expect(stranger.pushes('chat_queued')).toEqual([]);
+    expect(stranger.pushes('chats_queued')).toEqual([]);
+  });
+});

@@ -1,0 +1,160 @@
+import {
+  AgentTokenRequest,
+  CreateAgentRequest,
+  CreateAgentResponse,
+  CreateCannedResponseRequest,
+  CreateCannedResponseResponse,
+  CreateGroupRequest,
+  CreateGroupResponse,
+  CreateOrganizationRequest,
+  CreateOrganizationResponse,
+  CustomerTokenRequest,
+  OrganizationSettings,
+  TokenResponse,
+  UpdateAgentRequest,
+  UpdateAgentResponse,
+  UpdateOrganizationRequest,
+  WidgetSettings,
+} from '@livedesk/contracts';
+import { buildOpenApiDocument, type ApiOperation } from '@livedesk/service-kit';
+import { WidgetSettingsQuery } from '../organizations/widget-settings.controller.js';
+
+const ORG = '/v1/organizations/{organization_id}';
+const THROTTLED = { description: 'rate_limited: too many requests from this address (or for this account); Retry-After says when to try again' };
+
+/**
+ * Every operation of the identity service's HTTP API (docs/protocol.md, "Setting up an
+ * organization" and the tokens), with the contracts' zod schemas its controllers parse with.
+ * The gateway forwards these URLs to the identity service, so clients reach them on either.
+ */
+export const identityApiOperations: ApiOperation[] = [
+  {
+    operationId: 'createOrganization',
+    method: 'post',
+    path: '/v1/organizations',
+    summary: 'Creates an organization with its default group (installation admin).',
+    tags: ['Organizations'],
+    body: CreateOrganizationRequest,
+    responses: { 201: { description: 'The organization, its identity secret (shown once) and its default group', schema: CreateOrganizationResponse } },
+  },
+  {
+    operationId: 'getOrganization',
+    method: 'get',
+    path: ORG,
+    summary: "The organization's settings (the installation admin, or an admin of the organization).",
+    tags: ['Organizations'],
+    responses: { 200: { description: 'The settings', schema: OrganizationSettings } },
+  },
+  {
+    operationId: 'updateOrganization',
+    method: 'patch',
+    path: ORG,
+    summary: 'Changes the name, allowed origins, welcome message, business hours or widget open delay; the fields given replace the stored ones.',
+    tags: ['Organizations'],
+    body: UpdateOrganizationRequest,
+    responses: { 200: { description: 'The settings after the change', schema: OrganizationSettings } },
+  },
+  {
+    operationId: 'createAgent',
+    method: 'post',
+    path: `${ORG}/agents`,
+    summary: 'Creates an agent (human or bot) with a password, a role and groups (organization admins).',
+    tags: ['Agents'],
+    body: CreateAgentRequest,
+    responses: { 201: { description: "The agent and its API key (shown once)", schema: CreateAgentResponse }, 409: { description: 'conflict: an agent with this email exists' } },
+  },
+  {
+    operationId: 'updateAgent',
+    method: 'patch',
+    path: `${ORG}/agents/{agent_id}`,
+    summary: "Changes an agent's name, display name, avatar or disabled flag; disabling refuses its tokens and closes its sockets at once.",
+    tags: ['Agents'],
+    body: UpdateAgentRequest,
+    responses: { 200: { description: 'The agent after the change', schema: UpdateAgentResponse }, 409: { description: 'conflict: an admin cannot disable themselves (cannot_disable_self)' } },
+  },
+  {
+    operationId: 'createGroup',
+    method: 'post',
+    path: `${ORG}/groups`,
+    summary: 'Creates a group of agents, routed automatically or picked by hand (organization admins).',
+    tags: ['Groups'],
+    body: CreateGroupRequest,
+    responses: { 201: { description: 'The group', schema: CreateGroupResponse }, 409: { description: 'conflict: the organization has a group of this name' } },
+  },
+  {
+    operationId: 'createCannedResponse',
+    method: 'post',
+    path: `${ORG}/canned_responses`,
+    summary: 'Creates a canned response, shared or personal to one agent (organization admins).',
+    tags: ['Canned responses'],
+    body: CreateCannedResponseRequest,
+    responses: { 201: { description: 'The canned response', schema: CreateCannedResponseResponse }, 409: { description: 'conflict: the shortcut is taken' } },
+  },
+  {
+    operationId: 'createCustomerToken',
+    method: 'post',
+    path: '/v1/customer/token',
+    summary: "A customer token for the organization: anonymous, or for the visitor the site's signed identity names. A browser page must be on one of the organization's allowed origins.",
+    tags: ['Tokens'],
+    authenticated: false,
+    body: CustomerTokenRequest,
+    responses: { 200: { description: 'The token and when it expires', schema: TokenResponse }, 429: THROTTLED },
+  },
+  {
+    operationId: 'createAgentToken',
+    method: 'post',
+    path: '/v1/agent/token',
+    summary: "An agent token, by email and password or by the agent's API key.",
+    tags: ['Tokens'],
+    authenticated: false,
+    body: AgentTokenRequest,
+    responses: { 200: { description: 'The token and when it expires', schema: TokenResponse }, 429: THROTTLED },
+  },
+  {
+    operationId: 'getWidgetSettings',
+    method: 'get',
+    path: '/v1/customer/widget-settings',
+    summary: "The greeting, business hours and auto-open delay the widget reads when a page loads (no token; a browser page must be on one of the organization's allowed origins).",
+    tags: ['Widget'],
+    authenticated: false,
+    query: WidgetSettingsQuery,
+    responses: { 200: { description: 'The widget settings', schema: WidgetSettings } },
+  },
+];
+
+/** The identity service's OpenAPI document (docs/openapi/identity.json, `GET /openapi.json`). */
+export function identityOpenApiDocument(): Record<string, unknown> {
+  return buildOpenApiDocument(
+    {
+      title: 'livedesk identity',
+      version: '1',
+      description:
+        "Organizations, agents, groups, canned responses, tokens and the widget's settings (docs/protocol.md). Clients call these URLs on the gateway, which forwards them to the identity service. Authorization: `Bearer <token>`: the installation admin token, or an organization admin's agent token. Errors answer `{error: {code, message, reason?}}`.",
+    },
+    identityApiOperations,
+    {
+      servers: [
+        { url: 'http://localhost:8080', description: 'the gateway (forwards these URLs)' },
+        { url: 'http://localhost:8085', description: 'the identity service' },
+      ],
+      schemas: {
+        CreateOrganizationRequest,
+        CreateOrganizationResponse,
+        OrganizationSettings,
+        UpdateOrganizationRequest,
+        CreateAgentRequest,
+        CreateAgentResponse,
+        UpdateAgentRequest,
+        UpdateAgentResponse,
+        CreateGroupRequest,
+        CreateGroupResponse,
+        CreateCannedResponseRequest,
+        CreateCannedResponseResponse,
+        CustomerTokenRequest,
+        AgentTokenRequest,
+        TokenResponse,
+        WidgetSettings,
+      },
+    },
+  );
+}

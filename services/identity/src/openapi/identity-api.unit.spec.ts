@@ -1,0 +1,64 @@
+import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { identityOpenApiDocument } from './identity-api.js';
+
+const COMMITTED = fileURLToPath(new URL('../../../../docs/openapi/identity.json', import.meta.url));
+
+type Operation = { operationId: string; requestBody?: { content: Record<string, { schema: { $ref?: string } }> }; responses: Record<string, any>; security?: unknown[] };
+const document = identityOpenApiDocument() as { openapi: string; servers: { url: string }[]; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, any> } };
+
+function refs(node: unknown, found: string[] = []): string[] {
+  if (Array.isArray(node)) node.forEach((item) => refs(item, found));
+  else if (node && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === '$ref' && typeof value === 'string') found.push(value);
+      else refs(value, found);
+    }
+  }
+  return found;
+}
+
+describe('the identity OpenAPI document', () => {
+  it('is the committed docs/openapi/identity.json (run `pnpm openapi` after changing the API)', () => {
+    expect(readFileSync(COMMITTED, 'utf8')).toBe(`${JSON.stringify(document, null, 2)}\n`);
+  });
+
+  it('lists every endpoint of the identity service, each with its own operationId', () => {
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => `${operation.operationId} ${method.toUpperCase()} ${path}`));
+    expect(operations.sort()).toEqual(
+      [
+        'createOrganization POST /v1/organizations',
+        'getOrganization GET /v1/organizations/{organization_id}',
+        'updateOrganization PATCH /v1/organizations/{organization_id}',
+        'createAgent POST /v1/organizations/{organization_id}/agents',
+        'updateAgent PATCH /v1/organizations/{organization_id}/agents/{agent_id}',
+        'createGroup POST /v1/organizations/{organization_id}/groups',
+        'createCannedResponse POST /v1/organizations/{organization_id}/canned_responses',
+        'createCustomerToken POST /v1/customer/token',
+        'createAgentToken POST /v1/agent/token',
+        'getWidgetSettings GET /v1/customer/widget-settings',
+      ].sort(),
+    );
+    expect(document.servers.map((server) => server.url)).toEqual(['http://localhost:8080', 'http://localhost:8085']);
+  });
+
+  it('names the request and response schemas, from the contracts the controllers parse with', () => {
+    const createAgent = document.paths['/v1/organizations/{organization_id}/agents']!.post!;
+    expect(createAgent.requestBody!.content['application/json']!.schema).toEqual({ $ref: '#/components/schemas/CreateAgentRequest' });
+    expect(createAgent.responses['201'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/CreateAgentResponse' });
+    const request = document.components.schemas.CreateAgentRequest;
+    expect(request.required).toEqual(expect.arrayContaining(['email', 'name', 'password', 'role']));
+    expect(request.additionalProperties).toBe(false);
+    expect(document.components.schemas.AgentTokenRequest.anyOf).toHaveLength(2);
+    // The token endpoints need no token; the setup API does.
+    expect(document.paths['/v1/agent/token']!.post!.security).toEqual([]);
+    expect(createAgent.security).toBeUndefined();
+    expect(createAgent.responses['401']).toBeDefined();
+  });
+
+  it('resolves every $ref', () => {
+    const missing = refs(document).filter((ref) => !document.components.schemas[ref.replace('#/components/schemas/', '')]);
+    expect(missing).toEqual([]);
+  });
+});
