@@ -12,6 +12,7 @@ export interface PopupActions {
   leaveMessage(email: string, text: string): Promise<void>;
   rate(score: number): Promise<void>;
   answerNps(score: number): Promise<void>;
+  answerCes(score: number): Promise<void>;
   close(): void;
 }
 
@@ -34,6 +35,7 @@ export class Popup {
   private leaveForm: HTMLFormElement | undefined;
   private ratingForm: HTMLElement | undefined;
   private npsForm: HTMLElement | undefined;
+  private cesForm: HTMLElement | undefined;
 
   constructor(private readonly actions: PopupActions, history: readonly Entry[]) {
     const closeButton = h('button', { type: 'button', 'aria-label': 'Close chat' }, '×');
@@ -173,7 +175,7 @@ export class Popup {
         this.actions.answerNps(score).then(
           () => {
             this.npsForm?.replaceChildren(h('p', {}, 'Thank you for your answer.'));
-            this.npsForm?.focus();
+            this.askCes();
           },
           (error: unknown) => this.setStatus(`Answer not sent: ${error instanceof Error ? error.message : String(error)}`),
         );
@@ -182,6 +184,30 @@ export class Popup {
     }
     this.npsForm = h('div', { class: 'rating stack', tabindex: '-1' }, h('p', {}, question), scale, h('p', { class: 'scale', 'aria-hidden': 'true' }, h('span', {}, 'Not likely'), h('span', {}, 'Very likely')));
     (this.ratingForm ?? this.compose).after(this.npsForm);
+    scale.querySelector('button')?.focus();
+    this.scrollToEnd();
+  }
+
+  /** After NPS: CES, 1 (very hard) to 7 (very easy), seven buttons reached with Tab and pressed with Enter or Space. */
+  private askCes(): void {
+    if (this.cesForm) return;
+    const question = 'How easy was it to get your issue handled?';
+    const scale = h('div', { class: 'nps', role: 'group', 'aria-label': `${question} 1 (very hard) to 7 (very easy)` });
+    for (let score = 1; score <= 7; score++) {
+      const button = h('button', { type: 'button', 'aria-label': `${score} of 7` }, String(score));
+      button.addEventListener('click', () => {
+        this.actions.answerCes(score).then(
+          () => {
+            this.cesForm?.replaceChildren(h('p', {}, 'Thank you for your answer.'));
+            this.cesForm?.focus();
+          },
+          (error: unknown) => this.setStatus(`Answer not sent: ${error instanceof Error ? error.message : String(error)}`),
+        );
+      });
+      scale.append(button);
+    }
+    this.cesForm = h('div', { class: 'rating stack', tabindex: '-1' }, h('p', {}, question), scale, h('p', { class: 'scale', 'aria-hidden': 'true' }, h('span', {}, 'Very hard'), h('span', {}, 'Very easy')));
+    (this.npsForm ?? this.ratingForm ?? this.compose).after(this.cesForm);
     scale.querySelector('button')?.focus();
     this.scrollToEnd();
   }
@@ -196,5 +222,7 @@ export class Popup {
     this.ratingForm = undefined;
     this.npsForm?.remove();
     this.npsForm = undefined;
+    this.cesForm?.remove();
+    this.cesForm = undefined;
   }
 }

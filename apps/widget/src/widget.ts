@@ -1,4 +1,4 @@
-import { CustomerClient, fetchCustomerToken, LivedeskError, type ChatEventView } from '@livedesk/client/customer';
+import { CustomerClient, fetchCustomerToken, LivedeskError, type CesScore, type ChatEventView } from '@livedesk/client/customer';
 import { isOpenAt, type BusinessHours } from './business-hours.js';
 import { h } from './dom.js';
 import { Popup, type Entry } from './popup.js';
@@ -131,6 +131,7 @@ export class Widget implements LivedeskApi {
           leaveMessage: (email, text) => this.leaveMessage(email, text),
           rate: (score) => this.rate(score),
           answerNps: (score) => this.answerNps(score),
+          answerCes: (score) => this.answerCes(score),
           close: () => this.close(),
         },
         this.history,
@@ -406,6 +407,13 @@ export class Widget implements LivedeskApi {
     if (!chatId) return;
     const client = await this.connect();
     await client.request('answer_nps', { chat_id: chatId, score });
+  }
+
+  private async answerCes(score: number): Promise<void> {
+    const chatId = this.endedChatId;
+    if (!chatId) return;
+    const client = await this.connect();
+    await client.answerSurvey(chatId, { ces: score as CesScore });
   }
 }
 

@@ -33,6 +33,7 @@ export * from './protocol/http.js';
 export * from './protocol/allowed-origin.js';
 export * from './protocol/agent-profile.js';
 export * from './organization/business-hours.js';
+export * from './organization/survey.js';
 export { buildAsyncApiDocument, serializeAsyncApiDocument } from './protocol/asyncapi.js';
 export * from './conversation/to-chat-event-view.js';
 export * from './routing/commands.js';

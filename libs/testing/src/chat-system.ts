@@ -37,6 +37,9 @@ export interface ChatSystemOptions {
  * docs/protocol.md (made on a gateway, which forwards them to the identity service).
  */
 export class ChatSystem {
+  /** The time the test clock was last set to (epoch milliseconds), for the replicas started after. */
+  private clockAt: number | undefined;
+
   private constructor(
     readonly database: TestDatabase,
     readonly nats: TestNats,
@@ -103,7 +106,9 @@ export class ChatSystem {
 
   /** Starts one more replica of a service with the same environment. */
   async startReplica(name: 'routing' | 'gateway' | 'metrics' | 'ticketing'): Promise<SpawnedService> {
-    const env = name === 'ticketing' && !this.env.SMTP_INBOUND_PORT ? { ...this.env, SMTP_INBOUND_PORT: String(await freePort()) } : this.env;
+    // On the test clock a new replica starts at the time last set, not at the real time.
+    const clock = this.clockAt === undefined ? {} : { LIVEDESK_TEST_CLOCK_AT: String(this.clockAt) };
+    const env = { ...this.env, ...clock, ...(name === 'ticketing' && !this.env.SMTP_INBOUND_PORT ? { SMTP_INBOUND_PORT: String(await freePort()) } : {}) };
     const service = spawnService(name, env, await freePort());
     await waitUntilReady(service);
     this.replicasOf(name).push(service);
@@ -141,6 +146,7 @@ export class ChatSystem {
   async setClock(at: Date | number): Promise<void> {
     if (this.env.LIVEDESK_TEST_CLOCK !== 'nats') throw new Error('setClock needs ChatSystem.start({ testClock: true })');
     await setTestClock(this.nats.connection, this.nats.subjectPrefix, at, this.services().filter((service) => service.child.exitCode === null).length);
+    this.clockAt = typeof at === 'number' ? at : at.getTime();
   }
 
   /**

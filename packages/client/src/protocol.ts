@@ -308,6 +308,16 @@ export interface CustomerBan {
   reason: string | null;
 }
 
+/**
+ * The answers of `answer_survey`, by question id: `ces` is "how easy was it to get your issue
+ * handled?", a whole number from 1 (very hard) to 7 (very easy) (`CesScore`); the organization's
+ * own questions take a whole number in their range (scale), a text (text) or one of their
+ * options (choice).
+ */
+export type SurveyAnswers = { [questionId: string]: number | string };
+/** A CES answer: 1 (very hard) to 7 (very easy). */
+export type CesScore = 1 | 2 | 3 | 4 | 5 | 6 | 7;
+
 interface Action<Req, Res> {
   request: Req;
   response: Res;
@@ -335,6 +345,7 @@ export interface CustomerActions {
   rate_chat: Action<ChatRef & { score: number; comment?: string }, VersionResponse>;
   close_chat: Action<ChatRef, VersionResponse>;
   answer_nps: Action<ChatRef & { score: number; comment?: string }, VersionResponse>;
+  answer_survey: Action<ChatRef & { answers: SurveyAnswers }, VersionResponse>;
   report_goal: Action<ChatRef & { goal: string; value?: number }, VersionResponse>;
   list_chats: Action<ListCursor, ListChatsResponse>;
   get_chat: Action<GetChatRequest, ChatPage>;

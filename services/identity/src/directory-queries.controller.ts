@@ -44,8 +44,11 @@ export class DirectoryQueriesController {
       organization: organization
         ? {
             organization_id: organization.id,
+            name: organization.name,
             default_group_id: organization.defaultGroupId,
             allowed_origins: organization.allowedOrigins,
+            time_zone: organization.timeZone,
+            survey_questions: organization.surveyQuestions,
             search_language: organization.searchLanguage,
             transcript_on_close: organization.transcriptOnClose,
             business_hours: organization.businessHours,
@@ -135,5 +138,6 @@ function agentRecord(agent: Agent): DirectoryAgentRecord {
     max_chats: agent.maxChats,
     group_ids: agent.groupIds,
     disabled: agent.disabled,
+    daily_summary: agent.dailySummary,
   };
 }

@@ -41,18 +41,24 @@ describe("the gateway's directory queries", () => {
     await database?.drop();
   });
 
-  it("answers an organization's default group, allowed origins, business hours and inactivity period, and null for an unknown one", async () => {
+  it("answers an organization's name, time zone, default group, allowed origins, survey questions, search language, transcript setting, business hours and inactivity period, and null for an unknown one", async () => {
     expect(await queries.organization({ organization_id: acme.organizationId })).toEqual({
       organization: {
         organization_id: acme.organizationId,
+        name: 'Acme',
         default_group_id: acme.defaultGroupId,
         allowed_origins: ['https://shop.example'],
+        time_zone: 'UTC',
+        survey_questions: [],
         search_language: 'simple',
         transcript_on_close: false,
         business_hours: null,
         chat_inactivity_seconds: 600,
       },
     });
+    const questions = [{ id: 'topic', text: 'What was it about?', kind: 'choice' as const, options: ['billing', 'shipping'] }];
+    await directory.updateOrganization(other.organizationId, { surveyQuestions: questions });
+    expect((await queries.organization({ organization_id: other.organizationId })).organization).toMatchObject({ survey_questions: questions });
     expect(await queries.organization({ organization_id: 'no-such-organization' })).toEqual({ organization: null });
   });
 
@@ -70,7 +76,7 @@ describe("the gateway's directory queries", () => {
   it('lists the agents with their groups, the disabled ones only when asked', async () => {
     const enabled = await queries.agents({ organization_id: acme.organizationId, enabled_only: true });
     expect(enabled.agents.map((agent) => agent.agent_id)).toEqual([alice]);
-    expect(enabled.agents[0]).toMatchObject({ name: 'Alice', role: 'admin', kind: 'human', group_ids: [acme.defaultGroupId], disabled: false });
+    expect(enabled.agents[0]).toMatchObject({ name: 'Alice', role: 'admin', kind: 'human', group_ids: [acme.defaultGroupId], disabled: false, daily_summary: false });
     const all = await queries.agents({ organization_id: acme.organizationId, enabled_only: false });
     expect(all.agents.map((agent) => agent.agent_id).sort()).toEqual([alice, bob].sort());
     expect(all.agents.find((agent) => agent.agent_id === bob)).toMatchObject({ disabled: true, display_name: 'Bobby', max_chats: 2, group_ids: [] });

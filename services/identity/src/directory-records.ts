@@ -1,4 +1,4 @@
-import type { AgentKind, AgentRole, BusinessHours, SearchLanguage } from '@livedesk/contracts';
+import type { AgentKind, AgentRole, BusinessHours, SearchLanguage, SurveyQuestion } from '@livedesk/contracts';
 import type { GroupRouting } from './directory-tables.js';
 
 /** What the directory answers and takes (directory.ts), in the application's terms. */
@@ -22,6 +22,8 @@ export interface Organization {
   transcriptOnClose: boolean;
   /** An active live chat silent this long is closed as inactive. */
   chatInactivitySeconds: number;
+  /** The post-chat survey's own questions, asked after CES. */
+  surveyQuestions: SurveyQuestion[];
   createdAt: Date;
 }
 
@@ -48,6 +50,8 @@ export interface Agent {
   groupIds: string[];
   /** A disabled agent cannot log in, and its tokens are refused everywhere. */
   disabled: boolean;
+  /** Gets the daily summary email. */
+  dailySummary: boolean;
   createdAt: Date;
 }
 
@@ -79,6 +83,7 @@ export interface OrganizationChanges {
   searchLanguage?: SearchLanguage | undefined;
   transcriptOnClose?: boolean | undefined;
   chatInactivitySeconds?: number | undefined;
+  surveyQuestions?: SurveyQuestion[] | undefined;
 }
 
 /** A change of an agent (`PATCH /v1/organizations/:id/agents/:agent_id`): the fields given replace the stored ones; null clears. */
@@ -87,6 +92,7 @@ export interface AgentChanges {
   displayName?: string | null | undefined;
   avatarUrl?: string | null | undefined;
   disabled?: boolean | undefined;
+  dailySummary?: boolean | undefined;
 }
 
 /** What customers see of an agent (`AgentPublicProfile` of the contracts). */

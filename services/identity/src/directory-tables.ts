@@ -1,5 +1,5 @@
 import type { Generated } from 'kysely';
-import type { AgentKind, AgentRole, BusinessHours, SearchLanguage } from '@livedesk/contracts';
+import type { AgentKind, AgentRole, BusinessHours, SearchLanguage, SurveyQuestion } from '@livedesk/contracts';
 
 /** The `directory` schema as Kysely sees it (migrations/2026-11-24-01-directory.ts). */
 export interface OrganizationsTable {
@@ -19,6 +19,8 @@ export interface OrganizationsTable {
   transcript_on_close: Generated<boolean>;
   /** migrations/2026-12-05-11-chat-inactivity.ts */
   chat_inactivity_seconds: Generated<number>;
+  /** The post-chat survey's own questions (migrations/2026-12-05-11-survey-and-summary.ts). */
+  survey_questions: Generated<SurveyQuestion[]>;
   created_at: Generated<Date>;
 }
 
@@ -48,6 +50,8 @@ export interface AgentsTable {
   /** What customers see of the agent (migrations/2026-12-05-03-widget-profile.ts). */
   display_name: string | null;
   avatar_url: string | null;
+  /** Opted in to the daily summary email (migrations/2026-12-05-11-survey-and-summary.ts). */
+  daily_summary: Generated<boolean>;
   created_at: Generated<Date>;
 }
 

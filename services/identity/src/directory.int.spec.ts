@@ -38,6 +38,8 @@ describe('Directory', () => {
       '2026-12-05-04-tags-and-bans',
       '2026-12-05-10-directory-events',
       '2026-12-05-11-chat-inactivity',
+      '2026-12-05-11-search-and-transcripts',
+      '2026-12-05-11-survey-and-summary',
     ]);
   });
 

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sql, type ExpressionBuilder, type Kysely, type Transaction, type UpdateObject } from 'kysely';
-import { allEvents, streamId, type AgentKind, type AgentRole, type BusinessHours, type SearchLanguage } from '@livedesk/contracts';
+import { allEvents, streamId, type AgentKind, type AgentRole, type BusinessHours, type SearchLanguage, type SurveyQuestion } from '@livedesk/contracts';
 import { append, AppendNotifier } from '@livedesk/event-store';
 import { normalizeEmail } from './normalize-email.js';
 import { createApiKey } from './api-keys.js';
@@ -173,6 +173,7 @@ export class Directory {
     if (changes.searchLanguage !== undefined) set.search_language = changes.searchLanguage;
     if (changes.transcriptOnClose !== undefined) set.transcript_on_close = changes.transcriptOnClose;
     if (changes.chatInactivitySeconds !== undefined) set.chat_inactivity_seconds = changes.chatInactivitySeconds;
+    if (changes.surveyQuestions !== undefined) set.survey_questions = sql<SurveyQuestion[]>`${JSON.stringify(changes.surveyQuestions)}::jsonb`;
     if (Object.keys(set).length === 0) return this.getOrganization(organizationId);
     const row = await this.db
       .updateTable('directory.organizations')
@@ -257,6 +258,7 @@ export class Directory {
     if (changes.name !== undefined) set.name = changes.name;
     if (changes.displayName !== undefined) set.display_name = changes.displayName;
     if (changes.avatarUrl !== undefined) set.avatar_url = changes.avatarUrl;
+    if (changes.dailySummary !== undefined) set.daily_summary = changes.dailySummary;
     if (changes.disabled !== undefined) set.disabled_at = changes.disabled ? sql<Date>`coalesce(disabled_at, now())` : null;
     if (Object.keys(set).length > 0) {
       const updated = await this.db.transaction().execute(async (trx) => {
@@ -462,6 +464,7 @@ const ORGANIZATION_COLUMNS = [
   'search_language',
   'transcript_on_close',
   'chat_inactivity_seconds',
+  'survey_questions',
   'created_at',
 ] as const;
 
@@ -478,6 +481,7 @@ function organizationOf(row: {
   search_language: SearchLanguage;
   transcript_on_close: boolean;
   chat_inactivity_seconds: number;
+  survey_questions: SurveyQuestion[];
   created_at: Date;
 }): Organization {
   return {
@@ -493,11 +497,12 @@ function organizationOf(row: {
     searchLanguage: row.search_language,
     transcriptOnClose: row.transcript_on_close,
     chatInactivitySeconds: row.chat_inactivity_seconds,
+    surveyQuestions: row.survey_questions,
     createdAt: row.created_at,
   };
 }
 
-const AGENT_COLUMNS = ['id', 'organization_id', 'email', 'name', 'display_name', 'avatar_url', 'role', 'kind', 'max_chats', 'disabled_at', 'created_at'] as const;
+const AGENT_COLUMNS = ['id', 'organization_id', 'email', 'name', 'display_name', 'avatar_url', 'role', 'kind', 'max_chats', 'disabled_at', 'daily_summary', 'created_at'] as const;
 
 function agentOf(
   row: {
@@ -511,6 +516,7 @@ function agentOf(
     kind: AgentKind;
     max_chats: number | null;
     disabled_at: Date | null;
+    daily_summary: boolean;
     created_at: Date;
   },
   groupIds: string[],
@@ -527,6 +533,7 @@ function agentOf(
     maxChats: row.max_chats,
     groupIds,
     disabled: row.disabled_at !== null,
+    dailySummary: row.daily_summary,
     createdAt: row.created_at,
   };
 }

@@ -10,6 +10,7 @@ import * as tagsAndBans20261205 from './migrations/2026-12-05-04-tags-and-bans.j
 import * as customerFields20261205 from './migrations/2026-12-05-04-customer-fields.js';
 import * as searchAndTranscripts20261205 from './migrations/2026-12-05-11-search-and-transcripts.js';
 import * as chatInactivity20261205 from './migrations/2026-12-05-11-chat-inactivity.js';
+import * as surveyAndSummary20261205 from './migrations/2026-12-05-11-survey-and-summary.js';
 
 /**
  * Brings the `directory` schema (organizations, groups, agents, customers, canned responses) up
@@ -31,6 +32,7 @@ export async function migrateDirectory(db: Kysely<any>): Promise<void> {
       '2026-12-05-04-customer-fields': customerFields20261205,
       '2026-12-05-11-search-and-transcripts': searchAndTranscripts20261205,
       '2026-12-05-11-chat-inactivity': chatInactivity20261205,
+      '2026-12-05-11-survey-and-summary': surveyAndSummary20261205,
     },
   });
 }

@@ -46,18 +46,30 @@ export class SetupAccess {
     throw new IdentityError('authorization', "only the installation admin or an admin of this organization may do this");
   }
 
-  private async identify(authorization: string | undefined): Promise<SetupCaller | { kind: 'other' }> {
+  /**
+   * As `requireOrganizationAdmin`, or the agent `agentId` itself (`self`): an agent's own
+   * settings that are theirs to choose (the daily summary email).
+   */
+  async requireOrganizationAdminOrSelf(authorization: string | undefined, organizationId: string, agentId: string): Promise<SetupCaller | { kind: 'self' }> {
+    const caller = await this.identify(authorization);
+    if (caller.kind === 'installation_admin') return caller;
+    if (caller.kind === 'organization_admin' && caller.organizationId === organizationId) return caller;
+    if (caller.kind === 'self' && caller.organizationId === organizationId && caller.agentId === agentId) return { kind: 'self' };
+    throw new IdentityError('authorization', "only the installation admin, an admin of this organization or the agent itself may do this");
+  }
+
+  private async identify(authorization: string | undefined): Promise<SetupCaller | { kind: 'self'; organizationId: string; agentId: string } | { kind: 'other' }> {
     const match = /^Bearer +(\S+) *$/i.exec(authorization ?? '');
     if (!match) throw new IdentityError('authentication', 'an Authorization: Bearer <token> header is required');
     const credential = match[1]!;
     if (this.secrets.isAdminToken(credential)) return { kind: 'installation_admin' };
     // Anything else must be a livedesk token; verify throws InvalidTokenError (authentication).
     const principal = await this.tokens.verify(credential);
-    if (principal.kind !== 'agent' || principal.role !== 'admin') return { kind: 'other' };
+    if (principal.kind !== 'agent') return { kind: 'other' };
     // The role as the directory has it now, not as it was when the token was issued.
     const agent = await this.directory.getAgent(principal.organizationId, principal.agentId);
     if (!agent || agent.disabled) throw new IdentityError('authentication', 'the agent of this token is disabled or no longer exists', 'agent_revoked');
-    if (agent.role !== 'admin') return { kind: 'other' };
+    if (agent.role !== 'admin') return { kind: 'self', organizationId: agent.organizationId, agentId: agent.id };
     return { kind: 'organization_admin', organizationId: agent.organizationId, agentId: agent.id };
   }
 }

@@ -12,12 +12,14 @@ import { migrateMetrics } from './projection/migrate-metrics.js';
 import { ProjectionMetrics } from './projection/projection-metrics.js';
 import { ProjectionRunner } from './projection/projection-runner.js';
 import { SlaAlertRunner } from './sla/sla-alert-runner.js';
+import { DailySummaryMailer } from './daily-mail/daily-summary-mailer.js';
 
 /**
  * The metrics service: projections that replay the event streams into FRT, resolution time, SLA
  * and agent activity (the `metrics` tables), live SLA alerts, and the HTTP API over them.
  * ServiceKitModule (added by bootstrapService) already provides config, logs, Postgres, Redis,
- * NATS, health and metrics. It appends events (SLA policies, alerts), so it runs the relay too,
+ * NATS, health and metrics. Every morning it sends the daily summary emails through the ticketing
+ * service's outbox (daily-mail/). It appends events (SLA policies, alerts), so it runs the relay too,
  * and it serves the installation's dead letters to operators (docs/dead-letters.md).
  */
 @Module({
@@ -30,6 +32,6 @@ import { SlaAlertRunner } from './sla/sla-alert-runner.js';
     OpenApiController,
     openApiDocsController('livedesk metrics API', metricsOpenApiDocument),
   ],
-  providers: [...schemaMigrator(migrateMetrics), ProjectionMetrics, ProjectionRunner, SlaAlertRunner, { provide: APP_FILTER, useClass: ApiErrorFilter }],
+  providers: [...schemaMigrator(migrateMetrics), ProjectionMetrics, ProjectionRunner, SlaAlertRunner, DailySummaryMailer, { provide: APP_FILTER, useClass: ApiErrorFilter }],
 })
 export class MetricsModule {}

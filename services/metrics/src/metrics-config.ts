@@ -19,6 +19,10 @@ export interface MetricsSettings extends AuthSettings {
   METRICS_DERIVED_INTERVAL_MS: number;
   /** How often every replica looks for SLA alerts that are due (sla_warning, sla_breached within a second). */
   METRICS_SLA_POLL_MS: number;
+  /** The local hour (organization time zone) from which the daily summary emails of the day go out. */
+  DAILY_SUMMARY_HOUR: number;
+  /** How often every replica looks for daily summary emails that are due. */
+  DAILY_SUMMARY_POLL_MS: number;
 }
 
 export type MetricsConfig = ServiceConfig & MetricsSettings;
@@ -32,5 +36,7 @@ export function metricsConfigShape(env: NodeJS.ProcessEnv = process.env) {
     METRICS_CONTROL_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
     METRICS_DERIVED_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
     METRICS_SLA_POLL_MS: z.coerce.number().int().min(20).max(10_000).default(100),
+    DAILY_SUMMARY_HOUR: z.coerce.number().int().min(0).max(23).default(8),
+    DAILY_SUMMARY_POLL_MS: z.coerce.number().int().min(50).max(3_600_000).default(60_000),
   };
 }

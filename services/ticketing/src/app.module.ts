@@ -10,6 +10,7 @@ import { ConversationTickets } from './conversations/conversation-tickets.js';
 import { ConversationTicketsSubscription } from './conversations/conversation-tickets-subscription.js';
 import { InboundEmailHandler } from './email/inbound/inbound-email-handler.js';
 import { InboundSmtpServer } from './email/inbound/inbound-smtp-server.js';
+import { NotificationEmails } from './email/outbound/notification-emails.js';
 import { OutboundMailer } from './email/outbound/outbound-mailer.js';
 import { OutboundEmailMetrics } from './email/outbound/outbox-metrics.js';
 import { AttachmentsController } from './http/attachments.controller.js';
@@ -57,6 +58,7 @@ import { TicketingController } from './transport/ticketing.controller.js';
     InboundSmtpServer,
     OutboundMailer,
     OutboundEmailMetrics,
+    NotificationEmails,
     { provide: APP_FILTER, useClass: ApiErrorFilter },
   ],
 })

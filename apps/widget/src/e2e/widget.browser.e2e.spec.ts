@@ -72,7 +72,7 @@ describe('the widget in Chromium', () => {
     await system?.stop();
   });
 
-  it("a visitor on an allowed origin chats with an agent shown by display name and avatar; three agent messages and two of its own sent while offline each show once, in order; the draft is the agent preview; the resolved chat is rated (CSAT, then NPS with the keyboard)", async () => {
+  it("a visitor on an allowed origin chats with an agent shown by display name and avatar; three agent messages and two of its own sent while offline each show once, in order; the draft is the agent preview; the resolved chat is rated (CSAT, then NPS and CES with the keyboard)", async () => {
     const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
     const page = await context.newPage();
     const sockets: string[] = [];
@@ -164,8 +164,15 @@ describe('the widget in Chromium', () => {
       for (let step = 0; step < 9; step++) await page.keyboard.press('Tab');
       await page.keyboard.press('Enter');
       await page.getByText('Thank you for your answer.').waitFor({ timeout: 10_000 });
+      // Then CES, 1 to 7, with the keyboard only: the focus is on 1; Tab five times reaches 6.
+      await page.getByText('How easy was it to get your issue handled?').waitFor({ timeout: 10_000 });
+      await expect(page.getByRole('button', { name: '1 of 7', exact: true }).evaluate((element) => element === (element.getRootNode() as ShadowRoot).activeElement)).resolves.toBe(true);
+      for (let step = 0; step < 5; step++) await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+      await page.getByText('Thank you for your answer.').nth(1).waitFor({ timeout: 10_000 });
       const stored = await agent.request('get_chat', { chat_id: chatId });
       expect(stored.events.filter((event) => event.type === 'NpsAnswered').map((event) => event.data.score)).toEqual([9]);
+      expect(stored.events.filter((event) => event.type === 'SurveyAnswered').map((event) => event.data.answers)).toEqual([{ ces: 6 }]);
       expect(new Set(await page.evaluate(() => (window as unknown as { agentNames: unknown[] }).agentNames))).toEqual(new Set(['Ada']));
       const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
       expect(seen[0]).toBe('ready');

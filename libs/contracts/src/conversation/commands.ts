@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Actor, AgentKind } from '../actor.js';
 import { AttachmentRef, Id, SafeString } from '../common.js';
 import { CHAT_PAGE_DEFAULT_EVENTS, ChatEventView, ChatPage, ChatPageLimit, ChatStatus, ChatSummary } from './chat-view.js';
+import { SurveyAnswers, SurveyQuestions } from '../organization/survey.js';
 import { Channel, GoalValue, MAX_CHAT_INACTIVITY_SECONDS, MESSAGE_TEXT_MAX_CHARS, PageContext, Priority, conversationEvents } from './events.js';
 import { SEARCH_PAGE_DEFAULT_HITS, SEARCH_PAGE_MAX_HITS, SEARCH_QUERY_MAX_CHARS, SearchFilters, SearchPage } from './search.js';
 
@@ -101,6 +102,14 @@ export const conversationCommands = {
   remove_tag: { request: z.object({ ...onChat, tag: SafeString.min(1).max(64) }), reply: TagsReply },
   answer_nps: {
     request: z.object({ ...onChat, score: z.number().int().min(0).max(10), comment: SafeString.max(2048).optional() }),
+    reply: VersionReply,
+  },
+  /**
+   * `questions`: the organization's own survey questions as the caller read them from the
+   * directory (the gateway); the conversation service checks the answers against them.
+   */
+  answer_survey: {
+    request: z.object({ ...onChat, answers: SurveyAnswers, questions: SurveyQuestions }),
     reply: VersionReply,
   },
   report_goal: {

@@ -123,6 +123,15 @@ export const conversationEvents = {
     'NpsAnswered',
     z.object({ score: z.number().int().min(0).max(10), comment: SafeString.max(2048).optional() }),
   ),
+  /**
+   * The customer's answers to the post-chat survey (`answer_survey`): `ces` 1–7 (docs/metrics.md,
+   * CES) and the organization's own questions by id, checked against its `survey_questions` when
+   * given. A later answer to the same question replaces the earlier one.
+   */
+  SurveyAnswered: defineEvent(
+    'SurveyAnswered',
+    z.object({ answers: z.record(SafeString.min(1).max(40), z.union([z.number().int(), SafeString.max(2000)])) }),
+  ),
   /** The company's site reports that the conversation led to a goal (purchase, signup …): metrics' conversion. */
   GoalReported: defineEvent(
     'GoalReported',

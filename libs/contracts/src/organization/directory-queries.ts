@@ -3,6 +3,7 @@ import { AgentKind, AgentRole } from '../actor.js';
 import { Id, SafeString, Timestamp } from '../common.js';
 import { SearchLanguage } from '../conversation/search.js';
 import { BusinessHours } from './business-hours.js';
+import { SurveyQuestions } from './survey.js';
 
 const OrganizationId = { organization_id: Id };
 
@@ -32,22 +33,26 @@ const DirectoryAgent = z.object({
   max_chats: z.number().int().positive().nullable(),
   group_ids: z.array(Id),
   disabled: z.boolean(),
+  /** Opted in to the daily summary email. */
+  daily_summary: z.boolean(),
 });
 
 /**
  * What the gateway reads of the identity service's directory over NATS request/reply
  * (`<prefix>.cmd.directory.<name>`): the gateway checks the groups, agents and customers a
- * frame names, answers the desk's team listing and canned responses, and checks the Origin of
- * customer sockets. Read only: every change goes through the identity service's HTTP API. An
+ * frame names, answers the desk's team listing and canned responses, checks the Origin of
+ * customer sockets and the survey answers against the organization's questions; the metrics
+ * service reads who gets the daily summary email. Read only: every change goes through the identity service's HTTP API. An
  * unknown id (or one of another organization) answers null, never an error.
  */
 export const directoryQueries = {
   /**
-   * The organization's default group (chats that name none), `allowed_origins`, the archive
-   * search's language (conversation), whether chats end with a transcript by email (ticketing),
-   * and what decides whether a chat may start and how long it may stay silent: `business_hours`
-   * (null: always open) and `chat_inactivity_seconds`. The last two are optional in the reply for
-   * an identity service of an earlier version (then: always open, the default inactivity).
+   * The organization's name, time zone, default group (chats that name none), `allowed_origins`,
+   * the post-chat survey's own questions, the archive search's language (conversation), whether
+   * chats end with a transcript by email (ticketing), and what decides whether a chat may start
+   * and how long it may stay silent: `business_hours` (null: always open) and
+   * `chat_inactivity_seconds`. The last two are optional in the reply for an identity service of
+   * an earlier version (then: always open, the default inactivity).
    */
   organization: {
     request: z.object({ ...OrganizationId }),
@@ -55,8 +60,11 @@ export const directoryQueries = {
       organization: z
         .object({
           organization_id: Id,
+          name: SafeString,
           default_group_id: Id,
           allowed_origins: z.array(SafeString),
+          time_zone: SafeString,
+          survey_questions: SurveyQuestions,
           // Defaults: an identity service older than these settings answers without them.
           search_language: SearchLanguage.default('simple'),
           transcript_on_close: z.boolean().default(false),

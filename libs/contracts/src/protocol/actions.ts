@@ -8,6 +8,7 @@ import { RoutingStatus } from '../agent/events.js';
 import { CustomerBan } from '../customer/ban-commands.js';
 import { BanReason, MAX_BAN_SECONDS } from '../customer/events.js';
 import { SEARCH_PAGE_DEFAULT_HITS, SEARCH_PAGE_MAX_HITS, SEARCH_QUERY_MAX_CHARS, SearchFilters, SearchPage } from '../conversation/search.js';
+import { SurveyAnswers } from '../organization/survey.js';
 
 /**
  * The actions of docs/protocol.md: for each, the request payload and the success payload. The
@@ -200,6 +201,19 @@ export const customerActions = {
     request: z.object({ ...ChatRef, score: z.number().int().min(0).max(10), comment: SafeString.max(2048).optional() }).strict(),
     response: VersionResponse,
     summary: 'Extension: the 0–10 answer to "how likely are you to recommend us" (NPS); a new answer replaces the last.',
+  },
+  answer_survey: {
+    request: z
+      .object({
+        ...ChatRef,
+        answers: SurveyAnswers.describe(
+          'By question id: ces, a whole number from 1 (very hard) to 7 (very easy) for "how easy was it to get your issue handled?"; and the organization\'s own survey_questions: a scale question a whole number in its range, a text question a text, a choice question one of its options',
+        ),
+      })
+      .strict(),
+    response: VersionResponse,
+    summary:
+      'Post-chat survey beside rate_chat: CES and the organization\'s own questions. An unknown question id or a value out of range is refused (validation) and stores nothing; a later answer to a question replaces the earlier one.',
   },
   report_goal: {
     request: z.object({ ...ChatRef, goal: SafeString.min(1).max(128), value: GoalValue.optional() }).strict(),

@@ -5,6 +5,7 @@ import { DEFAULT_CHAT_INACTIVITY_SECONDS, MAX_CHAT_INACTIVITY_SECONDS } from '..
 import { BusinessHours } from '../organization/business-hours.js';
 import { TagName } from '../organization/events.js';
 import { SearchLanguage } from '../conversation/search.js';
+import { SurveyQuestions } from '../organization/survey.js';
 import { AllowedOrigins } from './allowed-origin.js';
 import { AvatarUrl, DisplayName } from './agent-profile.js';
 
@@ -82,6 +83,7 @@ export const OrganizationSettings = z.object({
   ),
   transcript_on_close: z.boolean().describe("The customer gets the chat's transcript by email when the chat ends (resolved or closed), if their identity has an email."),
   chat_inactivity_seconds: ChatInactivitySeconds,
+  survey_questions: SurveyQuestions.describe("Extension: the post-chat survey's own questions, asked after CES (answer_survey); empty: CES only"),
   created_at: Timestamp,
 });
 
@@ -89,7 +91,8 @@ export const OrganizationSettings = z.object({
  * `PATCH /v1/organizations/:id` (docs/protocol.md v1.1): the fields given replace the stored ones
  * (null clears `welcome_message`, `business_hours` and `widget_open_delay_seconds`);
  * `allowed_origins` replaces the whole list (normalized: lowercase, no default port,
- * duplicates dropped). Answers `OrganizationSettings`.
+ * duplicates dropped), and `survey_questions` the whole survey ([] leaves CES alone). Answers
+ * `OrganizationSettings`.
  */
 export const UpdateOrganizationRequest = z
   .object({
@@ -101,11 +104,14 @@ export const UpdateOrganizationRequest = z
     search_language: SearchLanguage.optional(),
     transcript_on_close: z.boolean().optional(),
     chat_inactivity_seconds: ChatInactivitySeconds.optional(),
+    survey_questions: SurveyQuestions.optional().describe(
+      'Extension: the post-chat survey\'s own questions, each {id, text, kind}: kind "scale" with min and max (whole numbers 0–10), "text" with max_length?, "choice" with options (2–10); ids are lowercase letters, digits and _, unique, "ces" reserved; at most 10',
+    ),
   })
   .strict()
   .refine((request) => Object.values(request).some((value) => value !== undefined), {
     message:
-      'nothing to change: give name, allowed_origins, welcome_message, business_hours, widget_open_delay_seconds, search_language, transcript_on_close or chat_inactivity_seconds',
+      'nothing to change: give name, allowed_origins, welcome_message, business_hours, widget_open_delay_seconds, search_language, transcript_on_close, chat_inactivity_seconds or survey_questions',
   });
 
 /**
@@ -136,7 +142,8 @@ export const CreateAgentResponse = z.object({ agent_id: Id, api_key: SafeString 
 
 /**
  * `PATCH /v1/organizations/:id/agents/:agent_id` (docs/protocol.md v1.1; `name`, `display_name`,
- * `avatar_url` and `disabled` so far): the fields given replace the stored ones, null clears
+ * `avatar_url`, `disabled` and, an extension, `daily_summary`, which an agent may also set for
+ * itself, so far): the fields given replace the stored ones, null clears
  * `display_name` (customers then see `name`) and `avatar_url`. Disabling an agent refuses its
  * tokens everywhere and closes its sockets at once.
  */
@@ -146,10 +153,14 @@ export const UpdateAgentRequest = z
     display_name: DisplayName.nullable().optional(),
     avatar_url: AvatarUrl.nullable().optional(),
     disabled: z.boolean().optional(),
+    daily_summary: z
+      .boolean()
+      .optional()
+      .describe("Extension: true: the agent gets the daily summary of their scope by email at 08:00 in the organization's time zone"),
   })
   .strict()
   .refine((request) => Object.values(request).some((value) => value !== undefined), {
-    message: 'nothing to change: give name, display_name, avatar_url or disabled',
+    message: 'nothing to change: give name, display_name, avatar_url, disabled or daily_summary',
   });
 export const UpdateAgentResponse = z.object({
   agent_id: Id,
@@ -157,6 +168,7 @@ export const UpdateAgentResponse = z.object({
   display_name: SafeString.nullable(),
   avatar_url: SafeString.nullable(),
   disabled: z.boolean(),
+  daily_summary: z.boolean(),
 });
 
 export const CreateGroupRequest = z

@@ -46,6 +46,23 @@ export const ticketingCommands = {
       z.object({ outcome: z.literal('rate_limited'), retry_after_ms: z.number().int().positive() }),
     ]),
   },
+  /**
+   * A notification email for the outbox that is about no ticket (the daily summary of the metrics
+   * service, docs/metrics.md). `key` names the mail: the same key is queued once, whoever sends it
+   * and however often (replicas, retries, restarts), so the command is safe to repeat.
+   */
+  queue_email: {
+    request: z.object({
+      organization_id: Id,
+      key: SafeString.min(1).max(256),
+      kind: z.enum(['daily_summary']),
+      to: z.email().max(320),
+      subject: SafeString.min(1).max(512),
+      text: SafeString.min(1).max(100_000),
+      expires_at: z.number().int().positive().optional(),
+    }),
+    reply: z.object({ delivery_id: z.uuid(), duplicate: z.boolean() }),
+  },
 } as const;
 
 export const ticketingQueries = {

@@ -12,7 +12,7 @@ const SetClock = z.object({ now: z.number().int().nonnegative() });
 /**
  * A clock that tests set, for figures that must come out exact (metrics over chats driven
  * through the real protocol): real time until the first `{now}` request on the test clock
- * subject, then frozen at the time last set. Each process answers every request, so a test
+ * subject (or, with `startsAt`, frozen at that time from the start), then frozen at the time last set. Each process answers every request, so a test
  * knows that all of them have moved before it sends the next frame. Only with
  * `LIVEDESK_TEST_CLOCK=nats`, which production never sets.
  */
@@ -20,7 +20,8 @@ export class NatsTestClock implements Clock {
   private frozenAt: number | undefined;
   private readonly subscription: Subscription;
 
-  constructor(nats: NatsConnection, subjectPrefix: string, name: string) {
+  constructor(nats: NatsConnection, subjectPrefix: string, name: string, startsAt?: number) {
+    this.frozenAt = startsAt;
     this.subscription = nats.subscribe(testClockSubject(subjectPrefix), {
       callback: (error, message) => {
         if (error) return;

@@ -33,6 +33,11 @@ export function serviceConfigShape(defaultPort: number) {
      */
     LIVEDESK_TEST_CLOCK: z.enum(['off', 'nats']).default('off'),
     /**
+     * Tests only, with `LIVEDESK_TEST_CLOCK=nats`: the time (epoch milliseconds) the clock stands at
+     * from the start, for a replica a test starts after it set the clock (unset: real time until set).
+     */
+    LIVEDESK_TEST_CLOCK_AT: z.coerce.number().int().nonnegative().optional(),
+    /**
      * OpenTelemetry traces go to this OTLP endpoint (http://collector:4318); unset: no tracing
      * (tracing/start-tracing.ts). The SDK reads it, and the other OTEL_* settings, itself.
      */

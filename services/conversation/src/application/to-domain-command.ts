@@ -80,6 +80,10 @@ export function toDomainCommand<N extends ConversationCommandName>(name: N, wire
       const nps = wire as WireCommand<'answer_nps'>;
       return { type: 'answer_nps', actor, score: nps.score, ...(nps.comment ? { comment: nps.comment } : {}) };
     }
+    case 'answer_survey': {
+      const survey = wire as WireCommand<'answer_survey'>;
+      return { type: 'answer_survey', actor, answers: survey.answers, questions: survey.questions };
+    }
     case 'report_goal': {
       const goal = wire as WireCommand<'report_goal'>;
       return { type: 'report_goal', actor, goal: goal.goal, ...(goal.value === undefined ? {} : { value: goal.value }) };

@@ -1,4 +1,4 @@
-import type { Actor, AgentKind, AttachmentRef, Channel, Priority } from '@livedesk/contracts';
+import type { Actor, AgentKind, AttachmentRef, Channel, Priority, SurveyAnswers, SurveyQuestion } from '@livedesk/contracts';
 import type { PageContext } from './conversation-state.js';
 
 /**
@@ -85,6 +85,12 @@ export interface AnswerNpsCommand extends CommandBase<'answer_nps'> {
   readonly comment?: string;
 }
 
+export interface AnswerSurveyCommand extends CommandBase<'answer_survey'> {
+  readonly answers: SurveyAnswers;
+  /** The organization's own questions, which the answers must fit (the CES question is every survey's). */
+  readonly questions: readonly SurveyQuestion[];
+}
+
 export interface ReportGoalCommand extends CommandBase<'report_goal'> {
   readonly goal: string;
   readonly value?: number;
@@ -118,6 +124,7 @@ export type ConversationCommand =
   | AddTagCommand
   | RemoveTagCommand
   | AnswerNpsCommand
+  | AnswerSurveyCommand
   | ReportGoalCommand
   | SetPriorityCommand
   | LeaveMessageCommand;

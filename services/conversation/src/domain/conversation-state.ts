@@ -152,6 +152,7 @@ function apply(state: StartedConversation, event: StoredConversationEvent): Star
     case 'TagRemoved':
       return state.tags.includes(event.data.tag) ? { ...state, tags: state.tags.filter((tag) => tag !== event.data.tag) } : state;
     case 'NpsAnswered':
+    case 'SurveyAnswered':
       return state;
     case 'GoalReported':
       return state.goals.includes(event.data.goal) ? state : { ...state, goals: [...state.goals, event.data.goal] };

@@ -1,6 +1,6 @@
-import { isSupervisor, type Actor, type ConversationEvent } from '@livedesk/contracts';
+import { isSupervisor, surveyAnswersProblem, type Actor, type ConversationEvent } from '@livedesk/contracts';
 import { authorKey } from './author-keys.js';
-import type { AddTagCommand, AnswerNpsCommand, RemoveTagCommand, MarkSeenCommand, RateCommand, ReportGoalCommand, SetPriorityCommand } from './conversation-commands.js';
+import type { AddTagCommand, AnswerNpsCommand, AnswerSurveyCommand, RemoveTagCommand, MarkSeenCommand, RateCommand, ReportGoalCommand, SetPriorityCommand } from './conversation-commands.js';
 import type { StartedConversation } from './conversation-state.js';
 import { hasEnded, isAssignedAgent, isChatCustomer } from './participants.js';
 import { authorOf, canRead } from './read-rules.js';
@@ -30,6 +30,19 @@ export function decideAnswerNps(command: AnswerNpsCommand, state: StartedConvers
   checkFeedback(command.actor, state);
   const { score, comment } = command;
   return [{ type: 'NpsAnswered', data: { score, ...(comment === undefined ? {} : { comment }) } }];
+}
+
+/**
+ * The customer answers the post-chat survey — CES and the organization's own questions — under
+ * the same rules as a rating. Answers that do not fit the questions (an unknown id, a value out
+ * of range, a choice not offered) are refused whole; a later answer to a question replaces the
+ * earlier one.
+ */
+export function decideAnswerSurvey(command: AnswerSurveyCommand, state: StartedConversation): ConversationEvent[] {
+  checkFeedback(command.actor, state);
+  const problem = surveyAnswersProblem(command.questions, command.answers);
+  if (problem !== undefined) throw refuse.invalidSurveyAnswers(problem);
+  return [{ type: 'SurveyAnswered', data: { answers: { ...command.answers } } }];
 }
 
 /** Feedback is about a chat someone served: not while it is still queued, nor after it was missed. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import type { Actor } from '@livedesk/contracts';
 import {
   abandonedChat,
   activeChat,
@@ -230,6 +231,56 @@ describe('decide: answer_nps', () => {
     ['the agent', alice],
   ])('refuses %s as not_participant', (_, actor) => {
     given(resolvedChat).when({ type: 'answer_nps', actor, score: 7 }).thenRefuses('authorization', 'not_participant');
+  });
+});
+
+describe('decide: answer_survey', () => {
+  const questions = [
+    { id: 'speed', text: 'How fast was the answer?', kind: 'scale' as const, min: 1, max: 5 },
+    { id: 'topic', text: 'What was it about?', kind: 'choice' as const, options: ['billing', 'shipping'] },
+    { id: 'missing', text: 'What did you miss?', kind: 'text' as const, max_length: 20 },
+  ];
+  const survey = (answers: Record<string, number | string>, actor: Actor = customer) => ({ type: 'answer_survey' as const, actor, answers, questions });
+
+  it('records CES and the organization\'s own questions', () => {
+    given(resolvedChat)
+      .when(survey({ ces: 6, speed: 5, topic: 'billing', missing: 'a phone number' }))
+      .then([{ type: 'SurveyAnswered', data: { answers: { ces: 6, speed: 5, topic: 'billing', missing: 'a phone number' } } }]);
+  });
+
+  it('takes CES alone when the organization has no questions of its own, at both ends of the scale', () => {
+    for (const ces of [1, 7]) {
+      given(activeChat)
+        .when({ type: 'answer_survey', actor: customer, answers: { ces }, questions: [] })
+        .then([{ type: 'SurveyAnswered', data: { answers: { ces } } }]);
+    }
+  });
+
+  it.each<[string, Record<string, number | string>]>([
+    ['CES below 1', { ces: 0 }],
+    ['CES above 7', { ces: 8 }],
+    ['CES as text', { ces: '5' }],
+    ['an unknown question', { ces: 5, colour: 3 }],
+    ['a scale answer out of its range', { speed: 6 }],
+    ['a scale answer as text', { speed: 'fast' }],
+    ['a choice not offered', { topic: 'returns' }],
+    ['a choice as a number', { topic: 1 }],
+    ['a text too long', { missing: 'x'.repeat(21) }],
+    ['a blank text', { missing: '   ' }],
+  ])('refuses %s as validation, storing nothing', (_, answers) => {
+    given(resolvedChat).when(survey(answers)).thenRefuses('validation', 'invalid_survey_answers');
+  });
+
+  it('refuses a queued chat and a missed one, like a rating', () => {
+    given(queuedChat).when(survey({ ces: 5 })).thenRefuses('conflict', 'chat_not_started');
+    given(missedChat).when(survey({ ces: 5 })).thenRefuses('conflict', 'nothing_to_rate');
+  });
+
+  it.each([
+    ['another customer', strangerCustomer],
+    ['the agent', alice],
+  ])('refuses %s as not_participant', (_, actor) => {
+    given(resolvedChat).when(survey({ ces: 5 }, actor)).thenRefuses('authorization', 'not_participant');
   });
 });
 

@@ -2,7 +2,7 @@ import type { ConversationEvent } from '@livedesk/contracts';
 import type { ConversationCommand } from './conversation-commands.js';
 import type { ConversationState } from './conversation-state.js';
 import { decideAssign, decideJoin } from './decide-assignment.js';
-import { decideAddTag, decideAnswerNps, decideRemoveTag, decideMarkSeen, decideRate, decideReportGoal, decideSetPriority } from './decide-feedback.js';
+import { decideAddTag, decideAnswerNps, decideAnswerSurvey, decideRemoveTag, decideMarkSeen, decideRate, decideReportGoal, decideSetPriority } from './decide-feedback.js';
 import { decideClose, decideCloseAbandoned, decideCloseInactive, decideLeaveMessage, decideMarkMissed, decideResolve } from './decide-lifecycle.js';
 import { decidePostMessage } from './decide-post-message.js';
 import { decidePostNote } from './decide-post-note.js';
@@ -49,6 +49,8 @@ export function decide(command: ConversationCommand, state: ConversationState): 
       return decideRemoveTag(command, state);
     case 'answer_nps':
       return decideAnswerNps(command, state);
+    case 'answer_survey':
+      return decideAnswerSurvey(command, state);
     case 'report_goal':
       return decideReportGoal(command, state);
     case 'set_priority':

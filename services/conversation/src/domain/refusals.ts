@@ -28,6 +28,8 @@ export const refuse = {
     new DomainError('conflict', 'same_agent', 'The chat is already assigned to this agent.'),
   messageNotFound: () =>
     new DomainError('not_found', 'message_not_found', 'The message does not exist in this chat.'),
+  invalidSurveyAnswers: (problem: string) =>
+    new DomainError('validation', 'invalid_survey_answers', `The answers do not fit the survey's questions (${problem}).`),
   nothingToRate: () =>
     new DomainError('conflict', 'nothing_to_rate', 'Nobody served this chat, so there is nothing to rate.'),
 };

@@ -48,6 +48,7 @@ export class ConversationController {
   @MessagePattern(conversationPattern('add_tag')) addTag(@Command('add_tag') c: ConversationCommand<'add_tag'>) { return this.tagCommand('add_tag', c); }
   @MessagePattern(conversationPattern('remove_tag')) removeTag(@Command('remove_tag') c: ConversationCommand<'remove_tag'>) { return this.tagCommand('remove_tag', c); }
   @MessagePattern(conversationPattern('answer_nps')) answerNps(@Command('answer_nps') c: ConversationCommand<'answer_nps'>) { return this.command('answer_nps', c); }
+  @MessagePattern(conversationPattern('answer_survey')) answerSurvey(@Command('answer_survey') c: ConversationCommand<'answer_survey'>) { return this.command('answer_survey', c); }
   @MessagePattern(conversationPattern('report_goal')) reportGoal(@Command('report_goal') c: ConversationCommand<'report_goal'>) { return this.command('report_goal', c); }
   @MessagePattern(conversationPattern('set_priority')) setPriority(@Command('set_priority') c: ConversationCommand<'set_priority'>) { return this.command('set_priority', c); }
   @MessagePattern(conversationPattern('leave_message')) leaveMessage(@Command('leave_message') c: ConversationCommand<'leave_message'>) { return this.command('leave_message', c); }

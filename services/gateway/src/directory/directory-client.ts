@@ -10,6 +10,7 @@ import {
   type DirectoryQuery,
   type DirectoryQueryName,
   type DirectoryQueryReply,
+  type SurveyQuestion,
 } from '@livedesk/contracts';
 import type { AllowedOriginsSource } from '@livedesk/auth';
 import { CommandClient, sendCommand } from '@livedesk/messaging';
@@ -87,6 +88,12 @@ export class DirectoryClient implements AllowedOriginsSource {
   async allowedOrigins(organizationId: string): Promise<string[] | undefined> {
     const { organization } = await this.query('organization', { organization_id: organizationId });
     return organization?.allowed_origins;
+  }
+
+  /** The organization's own post-chat survey questions, as they are now; undefined: no such organization. */
+  async surveyQuestions(organizationId: string): Promise<SurveyQuestion[] | undefined> {
+    const { organization } = await this.query('organization', { organization_id: organizationId });
+    return organization?.survey_questions;
   }
 
   async getGroup(organizationId: string, groupId: string): Promise<DirectoryGroupRecord | undefined> {

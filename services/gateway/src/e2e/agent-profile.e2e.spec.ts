@@ -38,7 +38,7 @@ describe("agents' public profile", () => {
     const patched = await patchAgent(org.organization_id, ada.agentId, { display_name: '  Ada  ', avatar_url: 'https://cdn.example/ada.png' });
     expect(patched).toEqual({
       status: 200,
-      body: { agent_id: ada.agentId, name: 'Ada Lovelace (night shift)', display_name: 'Ada', avatar_url: 'https://cdn.example/ada.png', disabled: false },
+      body: { agent_id: ada.agentId, name: 'Ada Lovelace (night shift)', display_name: 'Ada', avatar_url: 'https://cdn.example/ada.png', disabled: false, daily_summary: false },
     });
 
     const adaSocket = await connect('agent', ada.token);
@@ -137,6 +137,7 @@ describe("agents' public profile", () => {
       display_name: null,
       avatar_url: null,
       disabled: false,
+      daily_summary: false,
     });
     // Another organization's agent through this organization's path, by the installation admin and by this organization's admin.
     expect((await patchAgent(org.organization_id, stranger.agentId, { display_name: 'Hijacked' })).status).toBe(404);

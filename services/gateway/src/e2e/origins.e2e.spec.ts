@@ -84,6 +84,7 @@ describe('allowed origins: organization settings and sockets', () => {
           search_language: 'simple',
           transcript_on_close: false,
           chat_inactivity_seconds: 600,
+          survey_questions: [],
           created_at: expect.any(String),
         },
       });

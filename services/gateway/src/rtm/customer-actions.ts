@@ -51,6 +51,7 @@ export class CustomerActions {
           score: payload.score,
           ...(payload.comment === undefined ? {} : { comment: payload.comment }),
         }),
+      answer_survey: (context, payload: Request<'answer_survey'>) => this.answerSurvey(context, payload),
       report_goal: (context, payload: Request<'report_goal'>) =>
         this.conversations.command('report_goal', {
           ...this.chats.commandBase(context),
@@ -120,6 +121,18 @@ export class CustomerActions {
             },
           }
         : {}),
+    });
+  }
+
+  /** The survey's answers, checked by the conversation service against the organization's questions as they are now. */
+  private async answerSurvey(context: ActionContext, payload: Request<'answer_survey'>) {
+    const questions = await this.directory.surveyQuestions(context.organizationId);
+    if (questions === undefined) throw new RtmError('not_found', 'the organization no longer exists', 'organization_not_found');
+    return this.conversations.command('answer_survey', {
+      ...this.chats.commandBase(context),
+      chat_id: payload.chat_id,
+      answers: payload.answers,
+      questions,
     });
   }
 

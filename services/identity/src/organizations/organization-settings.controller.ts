@@ -51,6 +51,7 @@ export class OrganizationSettingsController {
       searchLanguage: request.search_language,
       transcriptOnClose: request.transcript_on_close,
       chatInactivitySeconds: request.chat_inactivity_seconds,
+      surveyQuestions: request.survey_questions,
     });
     if (!organization) throw unknownOrganization(organizationId);
     this.signals.organizationChanged({ organization_id: organizationId });
@@ -71,6 +72,7 @@ function settingsOf(organization: Organization): z.infer<typeof OrganizationSett
     search_language: organization.searchLanguage,
     transcript_on_close: organization.transcriptOnClose,
     chat_inactivity_seconds: organization.chatInactivitySeconds,
+    survey_questions: organization.surveyQuestions,
     created_at: organization.createdAt.toISOString(),
   };
 }

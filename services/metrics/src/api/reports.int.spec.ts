@@ -115,6 +115,8 @@ describe('GET /reports/overview', () => {
     // NPS: A2 9 and F 10 promote, B 3 detracts.
     expect(calendar.nps.score).toBeCloseTo(100 / 3, 9);
     expect(calendar.nps).toMatchObject({ answers: 3, promoters: 2, passives: 0, detractors: 1 });
+    // CES: A2 6, and B's last answer 3 (its first, 2, replaced; a survey without CES changes nothing).
+    expect(calendar.ces).toEqual({ answers: 2, average: 4.5, distribution: { 1: 0, 2: 0, 3: 1, 4: 0, 5: 0, 6: 1, 7: 0 } });
     // Queue: hit A1, A2, B, D, F; missed C and G (detected live, still open). First response:
     // hit A1, B; missed A2, C, D, F; G pending (left out of the %).
     expect(calendar.sla.queue).toMatchObject({ hit: 5, missed: 2, pending: 0 });
@@ -230,6 +232,15 @@ describe('GET /reports/agents', () => {
       csat_ratings: 0,
       csat_percent: null,
       csat_average_score: null,
+      ces_answers: 0,
+      ces_average: null,
+      ces_1: 0,
+      ces_2: 0,
+      ces_3: 0,
+      ces_4: 0,
+      ces_5: 0,
+      ces_6: 0,
+      ces_7: 0,
       transfers_in: 0,
       transfers_out: 1,
       missed_assigned: 1,
@@ -252,6 +263,15 @@ describe('GET /reports/agents', () => {
       csat_ratings: 1,
       csat_percent: 100,
       csat_average_score: 5,
+      ces_answers: 1, // A2's
+      ces_average: 6,
+      ces_1: 0,
+      ces_2: 0,
+      ces_3: 0,
+      ces_4: 0,
+      ces_5: 0,
+      ces_6: 1,
+      ces_7: 0,
       transfers_in: 1,
       transfers_out: 0,
       missed_assigned: 0,
@@ -372,6 +392,8 @@ describe('GET /reports/daily', () => {
     expect(g1.resolution_average_seconds.mean_7_days).toBe(615);
     expect(g1.csat_percent).toEqual({ day: 50, mean_7_days: 100 });
     expect(g1.nps).toEqual({ day: 0, mean_7_days: null });
+    expect(g1.ces_average).toEqual({ day: 4.5, mean_7_days: null });
+    expect([g1.ces_answers, g1.ces_3, g1.ces_6, g1.ces_7]).toEqual([{ day: 2, mean_7_days: 0 }, { day: 1, mean_7_days: 0 }, { day: 1, mean_7_days: 0 }, { day: 0, mean_7_days: 0 }]);
     expect(g1.sla_percent.day).toBeCloseTo(700 / 12, 9);
     expect(g1.sla_percent.mean_7_days).toBe(100);
     expect(g1.conversion_rate).toEqual({ day: 0.5, mean_7_days: 0 });
@@ -414,14 +436,16 @@ describe('GET /reports/daily', () => {
     expect(byAccept.body.text).toBe(byFormat.body.text);
     const rows: Record<string, string>[] = parse(byFormat.body.text, { columns: true });
     expect(Object.keys(rows[0]!)).toEqual([...DAILY_CSV_COLUMNS]);
-    // 3 agents × 20 figures, 2 teams × 20 figures, 6 SLA misses.
-    expect(rows).toHaveLength(106);
+    // 3 agents × 29 figures, 2 teams × 29 figures (CES, its mean and 7 counts, among them), 6 SLA misses.
+    expect(rows).toHaveLength(151);
     const row = (section: string, subject: string, figure: string) =>
       rows.find((r) => r.section === section && (r.agent_id === subject || r.group_id === subject) && r.figure === figure);
     expect(row('agent', 'alice', 'offline_seconds')).toMatchObject({ date: '2026-03-04', day: '75600', mean_7_days: '7200', conversation_id: '' });
     expect(Number(row('agent', 'alice', 'accepting_seconds')!.mean_7_days)).toBeCloseTo(3600 / 7, 9);
     expect(row('agent', 'alice', 'csat_percent')).toMatchObject({ day: '', mean_7_days: '100' });
     expect(row('team', 'g1', 'handle_average_seconds')).toMatchObject({ day: '251.25', mean_7_days: '600', agent_id: '' });
+    expect(row('team', 'g1', 'ces_average')).toMatchObject({ day: '4.5', mean_7_days: '' });
+    expect(row('agent', 'bob', 'ces_6')).toMatchObject({ day: '1', mean_7_days: '0' });
     const misses = rows.filter((r) => r.section === 'sla_miss');
     expect(misses.map((r) => [r.conversation_id, r.cycle, r.target, r.breach_seconds, r.agent_id, r.business])).toEqual([
       ['chat-f', '1', 'first_response', '180', 'carol', 'true'],

@@ -1,3 +1,4 @@
+import { CES_FIGURES } from './ces-figures.js';
 import { ratio, total, type FigureSpec } from './figures.js';
 
 /**
@@ -26,6 +27,16 @@ export const AGENT_TOTAL_KEYS = [
   'csat_ratings',
   'csat_good',
   'csat_sum',
+  /** CES answers about the agent, their sum, and the answers of each value 1…7 */
+  'ces_answers',
+  'ces_sum',
+  'ces_1',
+  'ces_2',
+  'ces_3',
+  'ces_4',
+  'ces_5',
+  'ces_6',
+  'ces_7',
 ] as const;
 export type AgentTotalKey = (typeof AGENT_TOTAL_KEYS)[number];
 
@@ -47,6 +58,7 @@ export const AGENT_FIGURES = {
   csat_ratings: total('csat_ratings'),
   csat_percent: ratio('csat_good', 'csat_ratings', 100),
   csat_average_score: ratio('csat_sum', 'csat_ratings'),
+  ...CES_FIGURES,
   transfers_in: total('transfers_in'),
   transfers_out: total('transfers_out'),
   missed_assigned: total('missed_assigned'),

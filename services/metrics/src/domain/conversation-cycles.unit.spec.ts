@@ -419,6 +419,14 @@ describe('cyclesOf: feedback, goals and priority', () => {
     expect(cycle).toMatchObject({ nps_score: 10, nps_at: at(12), csat_score: 5, rated_at: at(13), converted: true, converted_at: at(14), goals: ['purchase', 'signup'], goal_value: 40 });
   });
 
+  it('keeps the last CES answer of the survey with its time; a survey without CES leaves it as it was', () => {
+    const survey = (s: number, answers: Record<string, number | string>) => ({ type: 'SurveyAnswered' as const, data: { answers }, occurredAt: at(s) });
+    const cycle = only(cyclesOf(stream(started(0), customer(1), assigned(2, 'A'), agent(3, 'A'), resolved(10), survey(11, { ces: 2 }), survey(12, { ces: 6, topic: 'billing' }), survey(13, { topic: 'shipping' }))));
+    expect(cycle).toMatchObject({ ces_score: 6, ces_at: at(12) });
+    const unanswered = only(cyclesOf(stream(started(0), customer(1), assigned(2, 'A'), agent(3, 'A'), resolved(10), survey(11, { topic: 'billing' }))));
+    expect(unanswered).toMatchObject({ ces_score: null, ces_at: null });
+  });
+
   it('keeps a finite goal value when two goals stored near Number.MAX_VALUE would sum to Infinity (frozen chat metrics)', () => {
     const cycle = only(
       cyclesOf(stream(started(0), customer(1), assigned(2, 'A'), agent(3, 'A'), goal(4, 'purchase', 1.7e308), goal(5, 'signup', 1.7e308), resolved(10))),

@@ -59,6 +59,9 @@ export interface CycleFacts {
   nps_score: number | null;
   nps_comment: string | null;
   nps_at: Date | null;
+  /** CES, the survey's 1–7 "how easy was it" answer (SurveyAnswered with `ces`), the last given */
+  ces_score: number | null;
+  ces_at: Date | null;
   /** goals reported in this cycle, each once, in order */
   goals: string[];
   converted_at: Date | null;
@@ -93,6 +96,8 @@ export function initialCycleFacts(cycle: number, startedAt: Date, groupId: strin
     nps_score: null,
     nps_comment: null,
     nps_at: null,
+    ces_score: null,
+    ces_at: null,
     goals: [],
     converted_at: null,
     goal_value: 0,
@@ -149,13 +154,18 @@ function evolveEnded(facts: CycleFacts, event: ConversationFact): CycleFacts {
   return evolveFeedback(facts, event);
 }
 
-/** Ratings, NPS answers, goals and priority: the last rating and answer count, each goal once. */
+/** Ratings, NPS and CES answers, goals and priority: the last rating and answer count, each goal once. */
 function evolveFeedback(facts: CycleFacts, event: ConversationFact): CycleFacts {
   switch (event.type) {
     case 'ConversationRated':
       return { ...facts, csat_score: event.data.score, csat_comment: event.data.comment ?? null, rated_at: event.occurredAt };
     case 'NpsAnswered':
       return { ...facts, nps_score: event.data.score, nps_comment: event.data.comment ?? null, nps_at: event.occurredAt };
+    case 'SurveyAnswered': {
+      const ces = event.data.answers.ces;
+      // A survey answered without CES (only the organization's own questions) leaves CES as it was.
+      return typeof ces === 'number' ? { ...facts, ces_score: ces, ces_at: event.occurredAt } : facts;
+    }
     case 'GoalReported':
       if (facts.goals.includes(event.data.goal)) return facts;
       return {

@@ -47,6 +47,9 @@ export interface Cycle {
   nps_score: number | null;
   nps_comment: string | null;
   nps_at: Date | null;
+  /** CES, 1–7 (docs/metrics.md) */
+  ces_score: number | null;
+  ces_at: Date | null;
   /** a goal was reported in the cycle (conversion) */
   converted: boolean;
   converted_at: Date | null;
@@ -103,6 +106,8 @@ export function figuresOf(facts: CycleFacts, calendar: BusinessCalendar | null):
     nps_score: facts.nps_score,
     nps_comment: facts.nps_comment,
     nps_at: facts.nps_at,
+    ces_score: facts.ces_score,
+    ces_at: facts.ces_at,
     converted: facts.converted_at !== null,
     converted_at: facts.converted_at,
     goals: facts.goals,

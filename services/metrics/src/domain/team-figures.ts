@@ -1,3 +1,4 @@
+import { CES_FIGURES } from './ces-figures.js';
 import { ratio, total, type FigureSpec } from './figures.js';
 
 /**
@@ -27,6 +28,16 @@ export const TEAM_TOTAL_KEYS = [
   'nps_answers',
   /** promoters − detractors */
   'nps_net',
+  /** CES answers, their sum, and the answers of each value 1…7 */
+  'ces_answers',
+  'ces_sum',
+  'ces_1',
+  'ces_2',
+  'ces_3',
+  'ces_4',
+  'ces_5',
+  'ces_6',
+  'ces_7',
   'sla_hit',
   /** hit + missed: pending targets are not decided yet */
   'sla_decided',
@@ -56,6 +67,7 @@ export const TEAM_FIGURES = {
   csat_average_score: ratio('csat_sum', 'csat_ratings'),
   nps_answers: total('nps_answers'),
   nps: ratio('nps_net', 'nps_answers', 100),
+  ...CES_FIGURES,
   sla_percent: ratio('sla_hit', 'sla_decided', 100),
   conversion_rate: ratio('conversations_converted', 'conversations_with_human_reply'),
 } as const satisfies Record<string, FigureSpec<TeamTotalKey>>;

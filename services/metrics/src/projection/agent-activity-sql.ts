@@ -60,3 +60,7 @@ export const missedWhileHeld = (assignment: string, cycle: string): string => `$
 
 /** A satisfied customer: a CSAT score of 4 or 5. */
 export const goodCsat = (score: string): string => `${score} >= 4`;
+
+/** The counts of CES answers of 1, 2, … 7 among `score` (an aggregate), as an integer[7]. */
+export const cesDistribution = (score: string): string =>
+  `ARRAY[${[1, 2, 3, 4, 5, 6, 7].map((value) => `count(*) FILTER (WHERE ${score} = ${value})`).join(', ')}]::int[]`;

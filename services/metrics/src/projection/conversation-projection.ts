@@ -172,6 +172,7 @@ function encodeCycle(f: CycleFacts): unknown[] {
     f.goal_value,
     f.assigned_agent_ids,
     f.assignments.map((a) => [a.agent_id, a.agent_kind, a.from.getTime(), ms(a.to), a.via, a.released_by]),
+    [f.ces_score, ms(f.ces_at)],
   ];
 }
 
@@ -179,6 +180,8 @@ function decodeCycle(c: unknown[]): CycleFacts {
   const [csat_score, csat_comment, rated_at] = c[18] as [number | null, string | null, number | null];
   const [nps_score, nps_comment, nps_at] = c[19] as [number | null, string | null, number | null];
   const [manual, auto] = c[16] as [number, number];
+  // Cycles encoded before CES was projected have no 26th entry.
+  const [ces_score, ces_at] = (c[25] ?? [null, null]) as [number | null, number | null];
   return {
     cycle: c[0] as number,
     started_at: new Date(c[1] as number),
@@ -206,6 +209,8 @@ function decodeCycle(c: unknown[]): CycleFacts {
     nps_score,
     nps_comment,
     nps_at: date(nps_at),
+    ces_score,
+    ces_at: date(ces_at),
     goals: c[20] as string[],
     converted_at: date(c[21]),
     goal_value: c[22] as number,

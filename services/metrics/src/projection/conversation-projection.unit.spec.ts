@@ -67,6 +67,7 @@ describe('encodeState / decodeState', () => {
       resolved(20),
       { type: 'ConversationRated', data: { score: 2, comment: 'slow' }, occurredAt: at(21) },
       { type: 'NpsAnswered', data: { score: 3, comment: 'meh' }, occurredAt: at(22) },
+      { type: 'SurveyAnswered', data: { answers: { ces: 4, topic: 'billing' } }, occurredAt: at(22.5) },
       { type: 'GoalReported', data: { goal: 'signup', value: 5 }, occurredAt: at(23) },
       { type: 'ConversationReopened', data: { by: { kind: 'customer', id: 'cust' } }, occurredAt: at(30) },
       customer(31),
@@ -74,5 +75,6 @@ describe('encodeState / decodeState', () => {
     const projection = { ...fold(events), alerts: { 2: { 'first_response:0': { warning_at: 1 } } }, derived_keys: { 1: ['gkey', 'akey'] } };
     const row = { organization_id: 'org-1', conversation_id: 'c1', channel: 'chat', customer_id: 'cust', stream_version: projection.stream_version };
     expect(decodeState(row, encodeState(projection))).toEqual(projection);
+    expect(projection.cycles[0]).toMatchObject({ ces_score: 4, ces_at: at(22.5) });
   });
 });

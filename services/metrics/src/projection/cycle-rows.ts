@@ -72,6 +72,7 @@ export function rowsOfCycle(conversation: ConversationProjection, facts: CycleFa
     transfers_auto: f.transfers_auto,
     csat_score: f.csat_score,
     nps_score: f.nps_score,
+    ces_score: f.ces_score,
     converted: f.converted,
     converted_at: f.converted_at,
     goals: f.goals,
@@ -112,12 +113,13 @@ export function rowsOfCycle(conversation: ConversationProjection, facts: CycleFa
   const outcomes = slaOutcomesOf(facts, policy, conversation.alerts[number]);
   const outcomeRows = outcomes.map((outcome) => outcomeRow(conversation, facts, policy, outcome));
   const ratings: RatingsRow[] = [];
-  const rating = (kind: 'csat' | 'nps', score: number | null, comment: string | null, rated_at: Date | null) => {
+  const rating = (kind: RatingsRow['kind'], score: number | null, comment: string | null, rated_at: Date | null) => {
     if (score === null || rated_at === null) return;
     ratings.push({ organization_id, conversation_id, cycle: number, kind, channel, group_id, agent_id: lastAgent, score, comment, rated_at });
   };
   rating('csat', facts.csat_score, f.csat_comment, f.rated_at);
   rating('nps', facts.nps_score, f.nps_comment, f.nps_at);
+  rating('ces', facts.ces_score, null, f.ces_at);
   const holder = facts.ended_at === null ? currentHuman(facts.assignments) : undefined;
   const timers = slaTimersOf(outcomes).map(
     (timer): ProjectionTimersRow => ({

@@ -4,6 +4,7 @@ import {
   assignmentSpan,
   chatSeconds,
   chattingSeconds,
+  cesDistribution,
   goodCsat,
   idleSeconds,
   missedWhileHeld,
@@ -186,6 +187,15 @@ const AGENT_DAYS_SQL = `
            WHERE r.organization_id = k.organization_id AND r.agent_id = k.agent_id AND r.kind = 'csat'
              AND r.rated_at >= k.day_start AND r.rated_at < k.day_end) x
     ),
+    ce AS MATERIALIZED (
+      SELECT k.organization_id, k.agent_id, k.day, x.*
+        FROM keys k
+        CROSS JOIN LATERAL (
+          SELECT count(*) AS n, sum(r.score) AS total, ${cesDistribution('r.score')} AS distribution
+            FROM metrics.ratings r
+           WHERE r.organization_id = k.organization_id AND r.agent_id = k.agent_id AND r.kind = 'ces'
+             AND r.rated_at >= k.day_start AND r.rated_at < k.day_end) x
+    ),
     sl AS MATERIALIZED (
       SELECT k.organization_id, k.agent_id, k.day, x.*
         FROM keys k
@@ -219,7 +229,10 @@ const AGENT_DAYS_SQL = `
              coalesce(cs.good, 0) AS csat_good,
              coalesce(cs.total, 0) AS csat_sum,
              coalesce(tr.missed_assigned, 0) AS missed_assigned,
-             coalesce(sl.n, 0) AS sla_missed
+             coalesce(sl.n, 0) AS sla_missed,
+             coalesce(ce.n, 0) AS ces_answers,
+             coalesce(ce.total, 0) AS ces_sum,
+             coalesce(ce.distribution, '{0,0,0,0,0,0,0}'::int[]) AS ces_distribution
         FROM keys k
         LEFT JOIN st ON st.organization_id = k.organization_id AND st.agent_id = k.agent_id AND st.day = k.day
         LEFT JOIN ch ON ch.organization_id = k.organization_id AND ch.agent_id = k.agent_id AND ch.day = k.day
@@ -229,13 +242,14 @@ const AGENT_DAYS_SQL = `
         LEFT JOIN rs ON rs.organization_id = k.organization_id AND rs.agent_id = k.agent_id AND rs.day = k.day
         LEFT JOIN cs ON cs.organization_id = k.organization_id AND cs.agent_id = k.agent_id AND cs.day = k.day
         LEFT JOIN sl ON sl.organization_id = k.organization_id AND sl.agent_id = k.agent_id AND sl.day = k.day
+        LEFT JOIN ce ON ce.organization_id = k.organization_id AND ce.agent_id = k.agent_id AND ce.day = k.day
     ),
     final AS (
       SELECT c.*,
              CASE WHEN chatting_seconds > 0 THEN chat_seconds / chatting_seconds END AS average_concurrency,
              (accepting_seconds = 0 AND not_accepting_seconds = 0 AND offline_seconds = 0 AND chats_handled = 0 AND transfers_out = 0
               AND first_responses = 0 AND responses = 0 AND handled_to_end = 0 AND csat_ratings = 0 AND missed_assigned = 0
-              AND sla_missed = 0) AS empty
+              AND sla_missed = 0 AND ces_answers = 0) AS empty
         FROM computed c
     ),
     emptied AS (
@@ -247,12 +261,14 @@ const AGENT_DAYS_SQL = `
       chatting_seconds, idle_seconds, average_concurrency, chats_handled, first_responses,
       first_response_sum_seconds, first_response_sum_business_seconds, responses, response_sum_seconds,
       response_sum_business_seconds, handled_to_end, handle_sum_seconds, handle_sum_business_seconds,
-      csat_ratings, csat_good, csat_sum, transfers_in, transfers_out, missed_assigned, sla_missed)
+      csat_ratings, csat_good, csat_sum, transfers_in, transfers_out, missed_assigned, sla_missed,
+      ces_answers, ces_sum, ces_distribution)
     SELECT organization_id, agent_id, day, time_zone, accepting_seconds, not_accepting_seconds, offline_seconds,
            chatting_seconds, idle_seconds, average_concurrency, chats_handled, first_responses,
            first_response_sum_seconds, first_response_sum_business_seconds, responses, response_sum_seconds,
            response_sum_business_seconds, handled_to_end, handle_sum_seconds, handle_sum_business_seconds,
-           csat_ratings, csat_good, csat_sum, transfers_in, transfers_out, missed_assigned, sla_missed
+           csat_ratings, csat_good, csat_sum, transfers_in, transfers_out, missed_assigned, sla_missed,
+           ces_answers, ces_sum, ces_distribution
       FROM final WHERE NOT empty
     ON CONFLICT (organization_id, agent_id, day) DO UPDATE SET
       time_zone = excluded.time_zone, accepting_seconds = excluded.accepting_seconds,
@@ -265,7 +281,8 @@ const AGENT_DAYS_SQL = `
       handled_to_end = excluded.handled_to_end, handle_sum_seconds = excluded.handle_sum_seconds,
       handle_sum_business_seconds = excluded.handle_sum_business_seconds, csat_ratings = excluded.csat_ratings,
       csat_good = excluded.csat_good, csat_sum = excluded.csat_sum, transfers_in = excluded.transfers_in,
-      transfers_out = excluded.transfers_out, missed_assigned = excluded.missed_assigned, sla_missed = excluded.sla_missed`;
+      transfers_out = excluded.transfers_out, missed_assigned = excluded.missed_assigned, sla_missed = excluded.sla_missed,
+      ces_answers = excluded.ces_answers, ces_sum = excluded.ces_sum, ces_distribution = excluded.ces_distribution`;
 
 async function recomputeGroupHours(trx: Transaction<MetricsDatabase>, keys: string[][]): Promise<void> {
   await trx.executeQuery(
@@ -307,7 +324,10 @@ const GROUP_HOURS_SQL = `
                  count(*) FILTER (WHERE c.nps_score <= 6)::int AS nps_detractors,
                  count(*) FILTER (WHERE c.converted)::int AS converted,
                  coalesce(sum(s.hit), 0)::int AS sla_hit,
-                 coalesce(sum(s.missed), 0)::int AS sla_missed
+                 coalesce(sum(s.missed), 0)::int AS sla_missed,
+                 count(c.ces_score)::int AS ces_answers,
+                 coalesce(sum(c.ces_score), 0)::int AS ces_sum,
+                 ${cesDistribution('c.ces_score')} AS ces_distribution
             FROM metrics.conversation_cycles c
             LEFT JOIN LATERAL (
               SELECT count(*) FILTER (WHERE o.status = 'hit') AS hit, count(*) FILTER (WHERE o.status = 'missed') AS missed
@@ -333,7 +353,8 @@ const GROUP_HOURS_SQL = `
       resolution_sum_business_seconds = excluded.resolution_sum_business_seconds, csat_ratings = excluded.csat_ratings,
       csat_good = excluded.csat_good, nps_answers = excluded.nps_answers, nps_promoters = excluded.nps_promoters,
       nps_detractors = excluded.nps_detractors, converted = excluded.converted, sla_hit = excluded.sla_hit,
-      sla_missed = excluded.sla_missed`;
+      sla_missed = excluded.sla_missed, ces_answers = excluded.ces_answers, ces_sum = excluded.ces_sum,
+      ces_distribution = excluded.ces_distribution`;
 
 /**
  * An organization whose time zone became known after some of its activity was projected (its

@@ -67,6 +67,7 @@ export interface ConversationCyclesRow {
   transfers_auto: number;
   csat_score: number | null;
   nps_score: number | null;
+  ces_score: number | null;
   converted: boolean;
   converted_at: Date | null;
   goals: string[];
@@ -146,7 +147,7 @@ export interface RatingsRow {
   organization_id: string;
   conversation_id: string;
   cycle: number;
-  kind: 'csat' | 'nps';
+  kind: 'csat' | 'nps' | 'ces';
   channel: string;
   group_id: string;
   agent_id: string | null;
@@ -183,6 +184,10 @@ export interface AgentDailyRow {
   transfers_out: number;
   missed_assigned: number;
   sla_missed: number;
+  ces_answers: number;
+  ces_sum: number;
+  /** Answers of 1 … 7. */
+  ces_distribution: number[];
 }
 
 export interface GroupHourlyRow {
@@ -214,6 +219,10 @@ export interface GroupHourlyRow {
   converted: number;
   sla_hit: number;
   sla_missed: number;
+  ces_answers: number;
+  ces_sum: number;
+  /** Answers of 1 … 7. */
+  ces_distribution: number[];
 }
 
 export interface SlaPoliciesRow {
@@ -310,6 +319,21 @@ export interface ProjectionDirtyRow {
   key: string;
 }
 
+/** The daily summary emails (migrations/2026-12-05-12-daily-summary-mails.ts): not projected, never rebuilt. */
+export interface DailySummaryMailsRow {
+  organization_id: string;
+  agent_id: string;
+  date: string;
+  claimed_until: Date | null;
+  queued_at: Date | null;
+}
+
+export interface DailySummaryDaysRow {
+  organization_id: string;
+  date: string;
+  done_at: Date;
+}
+
 export interface MetricsTables {
   'metrics.organizations': OrganizationsRow;
   'metrics.agents': AgentsRow;
@@ -329,6 +353,8 @@ export interface MetricsTables {
   'metrics.projection_timers': ProjectionTimersRow;
   'metrics.projection_control': ProjectionControlRow;
   'metrics.projection_dirty': ProjectionDirtyRow;
+  'metrics.daily_summary_mails': DailySummaryMailsRow;
+  'metrics.daily_summary_days': DailySummaryDaysRow;
 }
 
 /** What the projector's transactions see: its own tables and the event store (positions, streams). */

@@ -7,6 +7,8 @@ import * as tickets20261201 from './migrations/2026-12-01-03-tickets.js';
 import * as overlapIndexes20261201 from './migrations/2026-12-01-04-overlap-indexes.js';
 import * as directoryNames20261205 from './migrations/2026-12-05-10-directory-names.js';
 import * as conversationTags20261205 from './migrations/2026-12-05-01-conversation-tags.js';
+import * as ces20261205 from './migrations/2026-12-05-11-ces.js';
+import * as dailySummaryMails20261205 from './migrations/2026-12-05-12-daily-summary-mails.js';
 
 /** Brings the `metrics` schema (the tables for BI tools) up to date; the Migrator locks. */
 export async function migrateMetrics(db: Kysely<any>): Promise<void> {
@@ -20,6 +22,8 @@ export async function migrateMetrics(db: Kysely<any>): Promise<void> {
       '2026-12-01-04-overlap-indexes': overlapIndexes20261201,
       '2026-12-05-10-directory-names': directoryNames20261205,
       '2026-12-05-01-conversation-tags': conversationTags20261205,
+      '2026-12-05-11-ces': ces20261205,
+      '2026-12-05-12-daily-summary-mails': dailySummaryMails20261205,
     },
   });
 }

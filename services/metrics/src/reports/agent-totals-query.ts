@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { AGENT_TOTAL_KEYS, type AgentTotalKey } from '../domain/agent-figures.js';
+import { cesTotalsSql } from '../domain/ces-figures.js';
 import type { Totals } from '../domain/figures.js';
 import type { Window } from '../domain/local-windows.js';
 import type { MetricsDatabase } from '../projection/metrics-tables.js';
@@ -122,6 +123,12 @@ export async function agentTotals(db: Kysely<MetricsDatabase>, filter: AgentTota
        WHERE r.agent_id IS NOT NULL AND ${inGroup('r.group_id')}
        GROUP BY w.n, r.agent_id
     ),
+    ce AS MATERIALIZED (
+      SELECT w.n, r.agent_id, ${sql.raw(cesTotalsSql('r.score'))}
+        FROM w JOIN metrics.ratings r ON r.organization_id = ${org} AND r.kind = 'ces' AND r.rated_at >= w.start_at AND r.rated_at < w.end_at
+       WHERE r.agent_id IS NOT NULL AND ${inGroup('r.group_id')}
+       GROUP BY w.n, r.agent_id
+    ),
     sl AS MATERIALIZED (
       SELECT w.n, o.agent_id, count(*)::int AS sla_missed
         FROM w JOIN metrics.sla_outcomes o
@@ -137,6 +144,7 @@ export async function agentTotals(db: Kysely<MetricsDatabase>, filter: AgentTota
       UNION SELECT n, agent_id FROM rs
       UNION SELECT n, agent_id FROM hd
       UNION SELECT n, agent_id FROM cs
+      UNION SELECT n, agent_id FROM ce
       UNION SELECT n, agent_id FROM sl
     )
     SELECT k.n, k.agent_id,
@@ -159,7 +167,8 @@ export async function agentTotals(db: Kysely<MetricsDatabase>, filter: AgentTota
            coalesce(hd.handle_sum, 0) AS handle_sum,
            coalesce(cs.csat_ratings, 0) AS csat_ratings,
            coalesce(cs.csat_good, 0) AS csat_good,
-           coalesce(cs.csat_sum, 0) AS csat_sum
+           coalesce(cs.csat_sum, 0) AS csat_sum,
+           ${sql.raw(['ces_answers', 'ces_sum', ...[1, 2, 3, 4, 5, 6, 7].map((value) => `ces_${value}`)].map((key) => `coalesce(ce.${key}, 0) AS ${key}`).join(', '))}
       FROM keys k
       LEFT JOIN st ON st.n = k.n AND st.agent_id = k.agent_id
       LEFT JOIN ch ON ch.n = k.n AND ch.agent_id = k.agent_id
@@ -168,6 +177,7 @@ export async function agentTotals(db: Kysely<MetricsDatabase>, filter: AgentTota
       LEFT JOIN rs ON rs.n = k.n AND rs.agent_id = k.agent_id
       LEFT JOIN hd ON hd.n = k.n AND hd.agent_id = k.agent_id
       LEFT JOIN cs ON cs.n = k.n AND cs.agent_id = k.agent_id
+      LEFT JOIN ce ON ce.n = k.n AND ce.agent_id = k.agent_id
       LEFT JOIN sl ON sl.n = k.n AND sl.agent_id = k.agent_id
      ORDER BY k.agent_id, k.n`.execute(db);
   return rows.map((row) => ({ window: Number(row.n), agent_id: String(row.agent_id), totals: numbers(row) }));

@@ -1,5 +1,6 @@
 import type { AgentFigure } from '../domain/agent-figures.js';
 import type { TeamFigure } from '../domain/team-figures.js';
+import { CES_FIGURE_DESCRIPTIONS } from '../domain/ces-figures.js';
 
 /** What each agent figure is, for the OpenAPI document (docs/metrics.md, Agent figures). */
 export const AGENT_FIGURE_DESCRIPTIONS: Record<AgentFigure, string> = {
@@ -19,6 +20,7 @@ export const AGENT_FIGURE_DESCRIPTIONS: Record<AgentFigure, string> = {
   csat_ratings: 'CSAT ratings about the agent (the last human agent of the cycle)',
   csat_percent: 'Ratings of 4 or 5 over all ratings × 100',
   csat_average_score: 'Average rating, 1 to 5',
+  ...CES_FIGURE_DESCRIPTIONS,
   transfers_in: 'Chats handed to the agent by a transfer',
   transfers_out: 'Chats the agent lost to a transfer, manual or automatic',
   missed_assigned: 'Cycles that ended missed (no human reply) while the agent held them',
@@ -45,6 +47,7 @@ export const TEAM_FIGURE_DESCRIPTIONS: Record<TeamFigure, string> = {
   csat_average_score: 'Average rating, 1 to 5',
   nps_answers: 'NPS answers',
   nps: '% of 9–10 minus % of 0–6',
+  ...CES_FIGURE_DESCRIPTIONS,
   sla_percent: 'SLA targets hit over hit + missed × 100 (pending left out)',
   conversion_rate: 'Conversations with a goal over conversations with a human reply (of those)',
 };

@@ -41,6 +41,9 @@ export const OverviewTotals = z.object({
     nps_answers: Count,
     nps_promoters: Count,
     nps_detractors: Count,
+    ces_answers: Count,
+    ces_average: z.number().nullable(),
+    ces_distribution: z.array(Count).length(7),
   }),
   sla: z.array(z.object({ target: z.string(), hit: Count, missed: Count, pending: Count })),
   conversion: z.object({ with_human_reply: Count, converted_with_human_reply: Count, converted: Count }),
@@ -112,7 +115,10 @@ export async function overviewTotals(db: Kysely<MetricsDatabase>, filter: Overvi
          'csat_average', avg(r.score) FILTER (WHERE r.kind = 'csat')::float8,
          'nps_answers', count(*) FILTER (WHERE r.kind = 'nps'),
          'nps_promoters', count(*) FILTER (WHERE r.kind = 'nps' AND r.score >= 9),
-         'nps_detractors', count(*) FILTER (WHERE r.kind = 'nps' AND r.score <= 6))
+         'nps_detractors', count(*) FILTER (WHERE r.kind = 'nps' AND r.score <= 6),
+         'ces_answers', count(*) FILTER (WHERE r.kind = 'ces'),
+         'ces_average', avg(r.score) FILTER (WHERE r.kind = 'ces')::float8,
+         'ces_distribution', json_build_array(${sql.raw([1, 2, 3, 4, 5, 6, 7].map((value) => `count(*) FILTER (WHERE r.kind = 'ces' AND r.score = ${value})`).join(', '))}))
          FROM metrics.ratings r JOIN period p ON p.conversation_id = r.conversation_id AND p.cycle = r.cycle
         WHERE ${anyAgent} OR r.agent_id = ${agent}::text) AS ratings,
       (SELECT coalesce(json_agg(t ORDER BY t.target), '[]'::json) FROM (

@@ -57,6 +57,13 @@ export const OverviewReport = z.object({
     detractors: Count.describe('0 to 6'),
     score: z.number().nullable().describe('% promoters − % detractors, −100 to 100'),
   }),
+  ces: z.object({
+    answers: Count.describe('Answers to "how easy was it to get your issue handled?" (post-chat survey), 1 to 7'),
+    average: z.number().nullable().describe('CES: the mean answer, 1 (very hard) to 7 (very easy)'),
+    distribution: z
+      .object({ 1: Count, 2: Count, 3: Count, 4: Count, 5: Count, 6: Count, 7: Count })
+      .describe('The number of answers of each value'),
+  }),
   sla: z.object({
     overall: SlaFigures,
     queue: SlaFigures,
@@ -119,6 +126,11 @@ export async function overviewReport(db: Kysely<MetricsDatabase>, filter: Overvi
       passives: ratings.nps_answers - ratings.nps_promoters - ratings.nps_detractors,
       detractors: ratings.nps_detractors,
       score: divide(ratings.nps_promoters - ratings.nps_detractors, ratings.nps_answers, 100),
+    },
+    ces: {
+      answers: ratings.ces_answers,
+      average: ratings.ces_average,
+      distribution: Object.fromEntries(ratings.ces_distribution.map((count, i) => [i + 1, count])) as OverviewReport['ces']['distribution'],
     },
     sla: slaFigures(totals.sla),
     conversion: {

@@ -3,6 +3,7 @@ import type { Totals } from '../domain/figures.js';
 import type { Window } from '../domain/local-windows.js';
 import { TEAM_TOTAL_KEYS, type TeamTotalKey } from '../domain/team-figures.js';
 import type { MetricsDatabase } from '../projection/metrics-tables.js';
+import { cesTotalsSql } from '../domain/ces-figures.js';
 import { duration, type TimeBasis } from './time-basis.js';
 import { windowParams } from './window-params.js';
 
@@ -28,7 +29,7 @@ export async function teamTotals(db: Kysely<MetricsDatabase>, organizationId: st
     ),
     c AS MATERIALIZED (
       SELECT w.n, c.conversation_id, c.cycle, c.group_id, c.first_response_at, c.end_reason, c.ended_at, c.missed, c.missed_reason,
-             c.csat_score, c.nps_score, c.converted,
+             c.csat_score, c.nps_score, c.ces_score, c.converted,
              ${duration('c.queue', time)} AS queue, ${duration('c.first_response', time)} AS first_response,
              ${duration('c.handle', time)} AS handle, ${duration('c.resolution', time)} AS resolution
         FROM metrics.conversation_cycles c JOIN w ON c.started_at >= w.start_at AND c.started_at < w.end_at
@@ -54,7 +55,8 @@ export async function teamTotals(db: Kysely<MetricsDatabase>, organizationId: st
              count(*) FILTER (WHERE csat_score >= 4)::int AS csat_good,
              coalesce(sum(csat_score), 0)::int AS csat_sum,
              count(nps_score)::int AS nps_answers,
-             (count(*) FILTER (WHERE nps_score >= 9) - count(*) FILTER (WHERE nps_score <= 6))::int AS nps_net
+             (count(*) FILTER (WHERE nps_score >= 9) - count(*) FILTER (WHERE nps_score <= 6))::int AS nps_net,
+             ${sql.raw(cesTotalsSql('ces_score'))}
         FROM c GROUP BY n, group_id
     ),
     rs AS (

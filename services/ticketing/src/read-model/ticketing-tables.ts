@@ -51,11 +51,12 @@ export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'cancel
 export interface OutboundEmailsTable {
   delivery_id: string;
   organization_id: string;
-  /** Null for a chat's transcript (migrations/2026-12-05-10-transcripts.ts). */
+  /** Null for a chat's transcript (migrations/2026-12-05-10-transcripts.ts) and a notification about no ticket (migrations/2026-12-05-02-notification-emails.ts). */
   ticket_id: string | null;
   conversation_id: Generated<string | null>;
   customer_id: Generated<string | null>;
-  event_id: string;
+  /** null: a notification about no ticket (migrations/2026-12-05-02-notification-emails.ts) */
+  event_id: string | null;
   kind: string;
   to_address: string;
   subject: string;
@@ -63,7 +64,7 @@ export interface OutboundEmailsTable {
   message_id: string;
   in_reply_to: string | null;
   references_ids: string[];
-  reply_to: string;
+  reply_to: string | null;
   auto_submitted: boolean;
   attachment_ids: string[];
   status: Generated<DeliveryStatus>;

@@ -15,6 +15,7 @@ import { TicketQueries } from '../application/ticket-queries.service.js';
 import { ConversationTickets } from '../conversations/conversation-tickets.js';
 import { ChatFiles } from '../files/chat-files.js';
 import { ChatTranscripts } from '../transcripts/chat-transcripts.js';
+import { NotificationEmails } from '../email/outbound/notification-emails.js';
 
 /**
  * The ticketing service's NATS commands (`<prefix>.cmd.ticketing.<name>`), in the `ticketing`
@@ -28,6 +29,7 @@ export class TicketingController {
     private readonly queries: TicketQueries,
     private readonly files: ChatFiles,
     private readonly transcripts: ChatTranscripts,
+    private readonly notifications: NotificationEmails,
   ) {}
 
   @MessagePattern(ticketingPattern('create_from_chat'))
@@ -49,6 +51,15 @@ export class TicketingController {
       throw new CommandError('unavailable', 'the command waited longer than its caller and was not applied', 'expired');
     }
     return this.transcripts.request(wire);
+  }
+
+  /** A notification email for the outbox (the daily summary); the same key is queued once. */
+  @MessagePattern(ticketingPattern('queue_email'))
+  async queueEmail(@CommandPayload(ticketingCommands.queue_email.request) wire: TicketingCommand<'queue_email'>): Promise<TicketingCommandReply<'queue_email'>> {
+    if (wire.expires_at !== undefined && Date.now() > wire.expires_at) {
+      throw new CommandError('unavailable', 'the command waited longer than its caller and was not applied', 'expired');
+    }
+    return this.notifications.queue(wire);
   }
 
   @MessagePattern(ticketingPattern('get'))

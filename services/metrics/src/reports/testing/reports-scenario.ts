@@ -88,6 +88,7 @@ function chat(id: string, group: string) {
     missed: (when: Date, reason: 'left_in_queue' | 'unanswered' | 'no_agents') => push(when, { type: 'ConversationMissed', data: { reason } }),
     rated: (when: Date, score: number) => push(when, { type: 'ConversationRated', data: { score } }),
     nps: (when: Date, score: number) => push(when, { type: 'NpsAnswered', data: { score } }),
+    survey: (when: Date, answers: Record<string, number | string>) => push(when, { type: 'SurveyAnswered', data: { answers } }),
     goal: (when: Date, goal: string, value: number) => push(when, { type: 'GoalReported', data: { goal, value } }),
     offlineMessage: (when: Date) => push(when, { type: 'OfflineMessageLeft', data: { email: `${id}@customer.test`, text: 'call me back' } }),
   };
@@ -160,6 +161,7 @@ function streams(): [stream: string, events: Timed[]][] {
     .agent(at(3720), 'bob')
     .resolved(at(4000), 'bob')
     .nps(at(4010), 9)
+    .survey(at(4012), { ces: 6 })
     .goal(at(4020), 'purchase', 100);
   const B = chat('chat-b', 'g1')
     .started(at(440))
@@ -172,7 +174,10 @@ function streams(): [stream: string, events: Timed[]][] {
     .agent(at(540), 'carol')
     .resolved(at(740), 'carol')
     .rated(at(745), 2)
-    .nps(at(750), 3);
+    .nps(at(750), 3)
+    .survey(at(755), { ces: 2 })
+    .survey(at(756), { ces: 3, topic: 'billing' })
+    .survey(at(757), { topic: 'shipping' });
   const C = chat('chat-c', 'g1').started(at(1200)).customer(at(1205)).queued(at(1205)).missed(at(1300), 'left_in_queue').closed(at(1300));
   const D = chat('chat-d', 'g1').started(at(1800)).customer(at(1805)).queued(at(1805)).assigned(at(1815), 'alice').missed(at(1950), 'unanswered');
   const E = chat('chat-e', 'g1').started(at(2400)).customer(at(2405)).queued(at(2405)).missed(at(2410), 'no_agents').offlineMessage(at(2420));

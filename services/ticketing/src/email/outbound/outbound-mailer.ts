@@ -92,10 +92,8 @@ export class OutboundMailer implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async send(delivery: Delivery): Promise<void> {
-    const ticket =
-      delivery.ticket_id === null
-        ? undefined
-        : await this.db.selectFrom('ticketing.tickets').select('status').where('ticket_id', '=', delivery.ticket_id).executeTakeFirst();
+    const ticketId = delivery.ticket_id;
+    const ticket = ticketId === null ? undefined : await this.db.selectFrom('ticketing.tickets').select('status').where('ticket_id', '=', ticketId).executeTakeFirst();
     if (ticket?.status === 'spam') {
       await this.finish(delivery, { status: 'cancelled', last_error: 'the ticket is spam' });
       return;
@@ -105,17 +103,17 @@ export class OutboundMailer implements OnApplicationBootstrap, OnApplicationShut
       await this.transport!.sendMail({
         from: this.config.MAIL_FROM,
         to: delivery.to_address,
-        replyTo: delivery.reply_to,
+        ...(delivery.reply_to ? { replyTo: delivery.reply_to } : {}),
         subject: delivery.subject,
         text: delivery.body,
         messageId: delivery.message_id,
         ...(delivery.in_reply_to ? { inReplyTo: delivery.in_reply_to } : {}),
         ...(delivery.references_ids.length > 0 ? { references: delivery.references_ids } : {}),
         headers: {
-          ...(delivery.auto_submitted ? { 'Auto-Submitted': 'auto-replied' } : {}),
+          ...(delivery.auto_submitted ? { 'Auto-Submitted': ticketId === null ? 'auto-generated' : 'auto-replied' } : {}),
           // Exchange's and others' out-of-office replies stay quiet for these.
           'X-Auto-Response-Suppress': 'OOF, AutoReply',
-          ...(delivery.ticket_id === null ? {} : { 'X-Livedesk-Ticket': delivery.ticket_id }),
+          ...(ticketId === null ? {} : { 'X-Livedesk-Ticket': ticketId }),
           ...(delivery.conversation_id === null ? {} : { 'X-Livedesk-Chat': delivery.conversation_id }),
         },
         attachments: files.flatMap((file) => (file ? [{ filename: file.ref.name, contentType: file.ref.content_type, content: file.content }] : [])),
