@@ -22,11 +22,11 @@ describe('livedesk agent disable and enable', () => {
     const socket = await system.connect('agent', kim.token);
     const disabled = await livedesk(['agent', 'disable', '--org', org, '--agent', kim.agentId], env);
     expect(disabled).toMatchObject({ code: 0, stderr: '' });
-    expect(JSON.parse(disabled.stdout)).toEqual({ agent_id: kim.agentId, name: 'kim', display_name: null, avatar_url: null, disabled: true });
+    expect(JSON.parse(disabled.stdout)).toEqual({ agent_id: kim.agentId, name: 'kim', display_name: null, avatar_url: null, disabled: true, daily_summary: false });
     expect((await socket.closed).code).toBe(4003);
     expect((await system.post('/v1/agent/token', { email: 'kim@cli.test', password: 'correct horse battery staple' }, undefined)).status).toBe(403);
     const enabled = await livedesk(['agent', 'enable', '--org', org, '--agent', kim.agentId], env);
-    expect(JSON.parse(enabled.stdout)).toEqual({ agent_id: kim.agentId, name: 'kim', display_name: null, avatar_url: null, disabled: false });
+    expect(JSON.parse(enabled.stdout)).toEqual({ agent_id: kim.agentId, name: 'kim', display_name: null, avatar_url: null, disabled: false, daily_summary: false });
     expect((await system.post('/v1/agent/token', { email: 'kim@cli.test', password: 'correct horse battery staple' }, undefined)).status).toBe(200);
   });
 

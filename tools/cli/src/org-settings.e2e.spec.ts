@@ -88,7 +88,7 @@ describe('livedesk org get and set', () => {
     const agent = await system.createAgent(org, { email: 'ada@cli-widget.test', name: 'Ada Internal' });
     const profile = await livedesk(['agent', 'set', '--org', org, '--agent', agent.agentId, '--display-name', 'Ada', '--avatar-url', 'https://cdn.example/ada.png'], env);
     expect(profile).toMatchObject({ code: 0, stderr: '' });
-    expect(JSON.parse(profile.stdout)).toEqual({ agent_id: agent.agentId, name: 'Ada Internal', display_name: 'Ada', avatar_url: 'https://cdn.example/ada.png', disabled: false });
+    expect(JSON.parse(profile.stdout)).toEqual({ agent_id: agent.agentId, name: 'Ada Internal', display_name: 'Ada', avatar_url: 'https://cdn.example/ada.png', disabled: false, daily_summary: false });
     const insecure = await livedesk(['agent', 'set', '--org', org, '--agent', agent.agentId, '--avatar-url', 'http://cdn.example/ada.png'], env);
     expect(insecure.code).toBe(1);
     expect(insecure.stderr).toMatch(/^livedesk: validation: .*https URL/);

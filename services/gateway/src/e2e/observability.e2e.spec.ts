@@ -181,11 +181,11 @@ describe('observability: /metrics against the alert rules and dashboards, and th
     const consumers = await waitFor(
       async () => {
         const found = consumersOf(await metricsOf(system.conversation));
-        return found.length === 3 ? found : undefined;
+        return found.length === 4 ? found : undefined;
       },
-      { timeoutMs: 20_000, what: 'the three durable consumers' },
+      { timeoutMs: 20_000, what: 'the four durable consumers' },
     );
-    expect(consumers).toEqual(['metrics-projector', 'routing', 'ticketing-conversations']);
+    expect(consumers).toEqual(['conversation-message-search', 'metrics-projector', 'routing', 'ticketing-conversations']);
 
     // The relay published everything: the backlog is empty (figures read at each scrape).
     await waitFor(async () => sample(await metricsOf(system.conversation), 'livedesk_outbox_unpublished_events', {}) === 0, {

@@ -134,7 +134,8 @@ describe('chat transcripts by email', () => {
     await agent.call('resolve_chat', { chat_id: chatId });
     const mail = await waitFor(() => mailsTo('cat@example.test').find((m) => m.headers.get('x-livedesk-chat') === chatId), { what: 'the transcript at the end', timeoutMs: 20_000 });
     expectTranscript(mail.text, 'CLOSING');
-    expect(mail.headers.get('auto-submitted')).toBe('auto-replied');
+    // Sent by itself at the chat's end, in reply to no message (RFC 3834), like the daily summary.
+    expect(mail.headers.get('auto-submitted')).toBe('auto-generated');
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(mailsTo('dot@example.test')).toEqual([]);
     expect(mailsTo('cat@example.test')).toHaveLength(1);
