@@ -1,7 +1,33 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { RequestMethod } from '@nestjs/common';
+import { AgentsAdminController } from '../agents/agents-admin.controller.js';
+import { OrganizationSettingsController } from '../organizations/organization-settings.controller.js';
+import { WidgetSettingsController } from '../organizations/widget-settings.controller.js';
+import { OrganizationsController } from '../organizations.controller.js';
+import { TagsController } from '../tags/tags.controller.js';
+import { TokenController } from '../token.controller.js';
 import { identityOpenApiDocument } from './identity-api.js';
+
+/** Every HTTP controller of the identity service (the NATS ones have no routes). */
+const HTTP_CONTROLLERS = [OrganizationsController, OrganizationSettingsController, AgentsAdminController, TagsController, TokenController, WidgetSettingsController];
+
+/** `METHOD /path` of every route the controllers declare, with `{}` for each parameter (Nest's route metadata). */
+function controllerRoutes(): string[] {
+  return HTTP_CONTROLLERS.flatMap((controller) => {
+    const base = String(Reflect.getMetadata('path', controller));
+    const prototype = controller.prototype as unknown as Record<string, object | undefined>;
+    return Object.getOwnPropertyNames(prototype).flatMap((name) => {
+      const handler = name === 'constructor' ? undefined : prototype[name];
+      if (typeof handler !== 'function') return [];
+      const path: unknown = Reflect.getMetadata('path', handler);
+      if (path === undefined) return [];
+      const method = RequestMethod[Reflect.getMetadata('method', handler) as number]!;
+      return [`${method} ${`/${base}/${String(path)}`.replace(/\/+/g, '/').replace(/\/$/, '').replace(/:[A-Za-z]+/g, '{}')}`];
+    });
+  });
+}
 
 const COMMITTED = fileURLToPath(new URL('../../../../docs/openapi/identity.json', import.meta.url));
 
@@ -38,9 +64,20 @@ describe('the identity OpenAPI document', () => {
         'createCustomerToken POST /v1/customer/token',
         'createAgentToken POST /v1/agent/token',
         'getWidgetSettings GET /v1/customer/widget-settings',
+        'listTags GET /v1/organizations/{organization_id}/tags',
+        'addTag POST /v1/organizations/{organization_id}/tags',
+        'removeTagNamedInBody DELETE /v1/organizations/{organization_id}/tags',
+        'removeTag DELETE /v1/organizations/{organization_id}/tags/{name}',
       ].sort(),
     );
     expect(document.servers.map((server) => server.url)).toEqual(['http://localhost:8080', 'http://localhost:8085']);
+  });
+
+  it('documents every route of the HTTP controllers, and nothing else', () => {
+    const documented = Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path.replace(/\{[^}]+\}/g, '{}')}`));
+    const routes = controllerRoutes();
+    expect(routes.length).toBeGreaterThanOrEqual(14);
+    expect(documented.sort()).toEqual(routes.sort());
   });
 
   it('names the request and response schemas, from the contracts the controllers parse with', () => {
