@@ -25,6 +25,7 @@ export { CLOCK, systemClock, type Clock } from './clock/clock.js';
 export { NatsTestClock, testClockSubject } from './clock/test-clock.js';
 export { buildOpenApiDocument, type ApiOperation, type OpenApiInfo, type OpenApiOptions } from './http/openapi.js';
 export { openApiDocsController } from './http/openapi-docs.js';
+export { controllerRoutes, openApiRoute } from './http/controller-routes.js';
 export { startTracing } from './tracing/start-tracing.js';
 export { decodeCursor, encodeCursor, InvalidCursorError } from './refusals/keyset-cursor.js';
 export { toCommandError } from './refusals/to-command-error.js';

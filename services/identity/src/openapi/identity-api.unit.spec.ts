@@ -1,7 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { controllerRoutes, openApiRoute } from '@livedesk/service-kit';
+import { AgentsAdminController } from '../agents/agents-admin.controller.js';
+import { OrganizationSettingsController } from '../organizations/organization-settings.controller.js';
+import { WidgetSettingsController } from '../organizations/widget-settings.controller.js';
+import { OrganizationsController } from '../organizations.controller.js';
+import { TagsController } from '../tags/tags.controller.js';
+import { TokenController } from '../token.controller.js';
 import { identityOpenApiDocument } from './identity-api.js';
+
+/** Every HTTP controller of the identity service (the NATS ones have no routes). */
+const HTTP_CONTROLLERS = [OrganizationsController, OrganizationSettingsController, AgentsAdminController, TagsController, TokenController, WidgetSettingsController];
 
 const COMMITTED = fileURLToPath(new URL('../../../../docs/openapi/identity.json', import.meta.url));
 
@@ -38,9 +48,20 @@ describe('the identity OpenAPI document', () => {
         'createCustomerToken POST /v1/customer/token',
         'createAgentToken POST /v1/agent/token',
         'getWidgetSettings GET /v1/customer/widget-settings',
+        'listTags GET /v1/organizations/{organization_id}/tags',
+        'addTag POST /v1/organizations/{organization_id}/tags',
+        'removeTagNamedInBody DELETE /v1/organizations/{organization_id}/tags',
+        'removeTag DELETE /v1/organizations/{organization_id}/tags/{name}',
       ].sort(),
     );
     expect(document.servers.map((server) => server.url)).toEqual(['http://localhost:8080', 'http://localhost:8085']);
+  });
+
+  it('documents every route of the HTTP controllers, and nothing else', () => {
+    const documented = Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => openApiRoute(method, path)));
+    const routes = controllerRoutes(HTTP_CONTROLLERS);
+    expect(routes.length).toBeGreaterThanOrEqual(14);
+    expect(documented.sort()).toEqual(routes.sort());
   });
 
   it('names the request and response schemas, from the contracts the controllers parse with', () => {

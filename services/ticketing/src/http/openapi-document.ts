@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AttachmentRef, HttpErrorBody, ticketHttp, TicketEventView, TicketSummary } from '@livedesk/contracts';
+import { AttachmentRef, ChatFile, HttpErrorBody, ticketHttp, TicketEventView, TicketSummary } from '@livedesk/contracts';
 
 /**
  * The OpenAPI 3.1 document of the ticketing HTTP API, generated from the zod schemas the
@@ -19,6 +19,8 @@ interface Route {
   rawBody?: boolean;
   query?: { name: string; required?: boolean; description: string }[];
   responses: Record<number, string | { description: string; binary: true }>;
+  /** Whether `Authorization: Bearer` is required (default true; a signed download URL needs none). */
+  authenticated?: boolean;
 }
 
 const SCHEMAS: Record<string, z.ZodType> = {
@@ -36,6 +38,7 @@ const SCHEMAS: Record<string, z.ZodType> = {
   TicketListResponse: ticketHttp.TicketListResponse,
   TicketResponse: ticketHttp.TicketResponse,
   MailboxResponse: ticketHttp.MailboxResponse,
+  ChatFile,
 };
 
 const ORG = '/v1/organizations/{organization_id}';
@@ -88,6 +91,44 @@ const ROUTES: Route[] = [
     responses: { 201: 'AttachmentRef' },
   },
   { operationId: 'downloadAttachment', method: 'get', path: `${ORG}/attachments/{attachment_id}`, summary: 'Downloads a file.', responses: { 200: { description: 'the file', binary: true } } },
+  {
+    operationId: 'uploadCustomerChatFile',
+    method: 'post',
+    path: '/v1/customer/files',
+    summary: "A customer uploads a file into their chat (a customer token; the body is the file). Its type is read from its bytes; size limit and type allow list apply. A send_event then names it in attachments.",
+    rawBody: true,
+    query: [
+      { name: 'name', required: true, description: 'the file name' },
+      { name: 'chat_id', required: true, description: 'the chat the file is for (the customer\'s own)' },
+      { name: 'client_id', description: 'idempotency key: the same again answers the same file' },
+    ],
+    responses: { 201: 'ChatFile' },
+  },
+  {
+    operationId: 'uploadAgentChatFile',
+    method: 'post',
+    path: '/v1/agent/files',
+    summary: 'An agent uploads a file into a chat it may read (an agent token; the body is the file); as the customer upload otherwise.',
+    rawBody: true,
+    query: [
+      { name: 'name', required: true, description: 'the file name' },
+      { name: 'chat_id', required: true, description: 'the chat the file is for' },
+      { name: 'client_id', description: 'idempotency key: the same again answers the same file' },
+    ],
+    responses: { 201: 'ChatFile' },
+  },
+  {
+    operationId: 'downloadChatFile',
+    method: 'get',
+    path: '/v1/files/{file_id}',
+    summary: "Downloads a chat's file by the signed URL the server gave (`url` of an upload, of a message's attachment); 403 when altered (file_url_invalid) or expired (file_url_expired).",
+    authenticated: false,
+    query: [
+      { name: 'expires', required: true, description: 'unix seconds after which the URL is refused' },
+      { name: 'signature', required: true, description: 'the HMAC-SHA256 the server signed the URL with' },
+    ],
+    responses: { 200: { description: 'the file, as an attachment', binary: true } },
+  },
   { operationId: 'getMailbox', method: 'get', path: `${ORG}/mailbox`, summary: "The organization's inbound email address (supervisors, admins, the installation admin).", responses: { 200: 'MailboxResponse' } },
 ];
 
@@ -125,7 +166,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     (paths[route.path] ??= {})[route.method] = {
       operationId: route.operationId,
       summary: route.summary,
-      security: [{ bearer: [] }],
+      security: route.authenticated === false ? [] : [{ bearer: [] }],
       parameters: [
         ...pathParameters,
         ...(route.query ?? []).map((query) => ({ name: query.name, in: 'query', required: query.required ?? false, description: query.description, schema: { type: 'string' } })),

@@ -1,7 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { controllerRoutes, openApiRoute } from '@livedesk/service-kit';
+import { AttachmentsController } from './attachments.controller.js';
+import { ChatFilesController } from './chat-files.controller.js';
+import { MailboxController } from './mailbox.controller.js';
 import { buildOpenApiDocument } from './openapi-document.js';
+import { TicketsController } from './tickets.controller.js';
 
 const COMMITTED = fileURLToPath(new URL('../../../../docs/openapi/ticketing.json', import.meta.url));
 
@@ -25,8 +30,8 @@ describe('the ticketing OpenAPI document', () => {
 
   it('gives every operation an operationId of its own', () => {
     const ids = Object.values(document.paths).flatMap((methods) => Object.values(methods).map((operation) => operation.operationId as string));
-    expect(ids).toHaveLength(11);
-    expect(new Set(ids).size).toBe(11);
+    expect(ids).toHaveLength(14);
+    expect(new Set(ids).size).toBe(14);
     expect(document.paths['/v1/organizations/{organization_id}/tickets']!.post.operationId).toBe('createTicket');
   });
 
@@ -46,8 +51,19 @@ describe('the ticketing OpenAPI document', () => {
         'POST /v1/organizations/{organization_id}/attachments',
         'GET /v1/organizations/{organization_id}/attachments/{attachment_id}',
         'GET /v1/organizations/{organization_id}/mailbox',
+        'POST /v1/customer/files',
+        'POST /v1/agent/files',
+        'GET /v1/files/{file_id}',
       ].sort(),
     );
+  });
+
+  it('documents every route of the API controllers (the documents themselves aside), and nothing else', () => {
+    const documented = Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => openApiRoute(method, path)));
+    expect(documented.sort()).toEqual(controllerRoutes([TicketsController, AttachmentsController, ChatFilesController, MailboxController]).sort());
+    // A signed download URL needs no token; every other route does.
+    expect(document.paths['/v1/files/{file_id}']!.get.security).toEqual([]);
+    expect(document.paths['/v1/agent/files']!.post.security).toEqual([{ bearer: [] }]);
   });
 
   it('describes request bodies from the zod schemas the API parses with, strict ones closed', () => {
