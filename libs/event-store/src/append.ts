@@ -71,7 +71,7 @@ export async function append<DB>(
     if (pool) return pool.query<AppendRow>({ name: also ? `event_store.append_with.${hashOf(text)}` : 'event_store.append_to_stream', text, values });
     return db.executeQuery<AppendRow>(CompiledQuery.raw(text, values));
   };
-  let result;
+  let result: Awaited<ReturnType<typeof call>>;
   try {
     result = await call();
   } catch (error) {

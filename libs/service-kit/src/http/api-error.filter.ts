@@ -81,7 +81,7 @@ export class ApiErrorFilter extends BaseExceptionFilter {
   private readonly logger = new Logger('ApiErrorFilter');
   private readonly commands = new CommandErrorFilter();
 
-  override catch(exception: unknown, host: ArgumentsHost): void | Observable<unknown> {
+  override catch(exception: unknown, host: ArgumentsHost): undefined | Observable<unknown> {
     if (host.getType() === 'rpc') return this.commands.catch(exception, host);
     if (host.getType() !== 'http') return super.catch(exception, host);
     const http = host.switchToHttp();

@@ -75,7 +75,7 @@ export function planRestore(
   const timers: RestorePlan['timers'] = [];
   for (const chat of chats) {
     const holder = chat.holder;
-    if (!holder || holder.kind !== 'human' || holder.replied) continue;
+    if (holder?.kind !== 'human' || holder.replied) continue;
     timers.push({
       timer: { kind: 'auto_transfer', organization_id, chat_id: chat.chatId, agent_id: holder.agentId, group_id: chat.groupId },
       dueAtMs: holder.assignedAtMs + settings.autoTransferMs,
