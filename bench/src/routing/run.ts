@@ -11,7 +11,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { connect } from '@nats-io/transport-node';
 import { conversationPattern, routingPattern } from '@livedesk/contracts';
-import { createDatabase, EventStore } from '@livedesk/event-store';
+import { createDatabase, } from '@livedesk/event-store';
 import { CommandClient, sendCommand } from '@livedesk/messaging';
 import {
   createTestDatabase,

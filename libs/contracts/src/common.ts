@@ -6,6 +6,7 @@ import { z } from 'zod';
  * writes for them). With the `u` flag a well-formed pair is one code point, so only lone
  * surrogates match the range.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is what Postgres cannot store, so it is what this finds.
 const UNSTORABLE_CHARACTER = /[\u0000\uD800-\uDFFF]/u;
 
 /** Whether Postgres can store the string as text and inside jsonb. */

@@ -78,7 +78,7 @@ export async function append<DB>(
     kind: SpanKind.CLIENT,
     attributes: { 'db.system.name': 'postgresql', 'db.operation.name': 'event_store.append_to_stream', 'livedesk.stream_id': streamId, 'livedesk.events': events.length },
   });
-  let result;
+  let result: Awaited<ReturnType<typeof call>>;
   try {
     result = await call();
   } catch (error) {

@@ -166,7 +166,7 @@ export class BatchSubscription<DB> {
     if (decoded.length === 0) return;
     try {
       const outcomes = await this.apply(decoded.map(({ event }) => event));
-      decoded.forEach(({ msg }, i) => settle(msg, outcomes[i]!));
+      for (const [i, { msg }] of decoded.entries()) settle(msg, outcomes[i]!);
     } catch (error) {
       if (isDependencyUnavailable(error)) return this.unavailable(decoded.map(({ msg }) => msg), error);
       if (decoded.length === 1) return this.failed(decoded[0]!.msg, decoded[0]!.event, error);

@@ -101,7 +101,11 @@ describe('CommandHandler', () => {
 
   it('decides again on a version conflict: two writers with stale snapshots both get their line in', async () => {
     const pauses: number[] = [];
-    const retry = { budgetMs: 5000, pauseMs: (conflicts: number) => (pauses.push(conflicts), Math.random() * 3) };
+    const retry = { budgetMs: 5000, pauseMs: (conflicts: number) => {
+        pauses.push(conflicts);
+        return Math.random() * 3;
+      },
+    };
     const [one, two] = [new Snapshots(), new Snapshots()];
     const writerOne = handler({ snapshots: one, retry });
     const writerTwo = handler({ snapshots: two, retry });

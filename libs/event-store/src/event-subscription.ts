@@ -150,7 +150,7 @@ export class EventSubscription<DB> {
 
   private async handle(msg: JsMsg): Promise<void> {
     const { logger } = this.options;
-    let event;
+    let event: ReturnType<typeof fromEnvelope>;
     try {
       event = fromEnvelope(msg.json());
     } catch (error) {

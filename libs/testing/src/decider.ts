@@ -56,6 +56,7 @@ export function deciderSpec<Command, Event extends { type: string; data: unknown
       when(command: Command) {
         const run = () => decider.decide(command, state);
         return {
+          // biome-ignore lint/suspicious/noThenProperty: given/when/then reads as the decider's specification; the object is never awaited.
           then(expected: readonly Event[]): State {
             const events = run();
             expect(events).toStrictEqual(expected);

@@ -16,6 +16,6 @@ export interface BackoffOptions {
 export function backoffDelay(attempt: number, options: BackoffOptions = {}, random: () => number = Math.random): number {
   const initial = options.initialDelayMs ?? 250;
   const max = options.maxDelayMs ?? 30_000;
-  const step = Math.min(max, initial * Math.pow(options.factor ?? 2, attempt));
+  const step = Math.min(max, initial * (options.factor ?? 2) ** attempt);
   return Math.round(step / 2 + random() * (step / 2));
 }

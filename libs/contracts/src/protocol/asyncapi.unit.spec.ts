@@ -27,7 +27,7 @@ function resolve(pointer: string): unknown {
 }
 
 function allRefs(node: unknown, found: string[] = []): string[] {
-  if (Array.isArray(node)) node.forEach((item) => allRefs(item, found));
+  if (Array.isArray(node)) for (const item of node) allRefs(item, found);
   else if (node && typeof node === 'object') {
     for (const [key, value] of Object.entries(node)) {
       if (key === '$ref' && typeof value === 'string') found.push(value);

@@ -25,7 +25,7 @@ export class NatsTestClock implements Clock {
     this.subscription = nats.subscribe(testClockSubject(subjectPrefix), {
       callback: (error, message) => {
         if (error) return;
-        let parsed;
+        let parsed: ReturnType<typeof SetClock.safeParse> | undefined;
         try {
           parsed = SetClock.safeParse(message.json());
         } catch {

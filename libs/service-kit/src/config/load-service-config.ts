@@ -23,7 +23,8 @@ const SECRET_NAME = /TOKEN|SECRET|PASSWORD|KEY|DATABASE_URL|REDIS_URL|NATS_URL|S
 export function loadServiceConfig<E extends z.ZodRawShape = Record<never, never>>(
   options: LoadServiceConfigOptions<E>,
 ): ServiceConfig & z.infer<z.ZodObject<E>> {
-  const env = options.env ?? (loadDotEnv(process.env), process.env);
+  if (!options.env) loadDotEnv(process.env);
+  const env = options.env ?? process.env;
   const schema = z.object({ ...serviceConfigShape(options.defaultPort), ...(options.extension ?? ({} as E)) });
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const result = schema.safeParse(present);

@@ -6,8 +6,7 @@ import { ensureDatabase } from './ensure-database.js';
  * The Kysely instance a service queries with. Each service describes its own tables, so the
  * shared provider is typed with no tables; inject it as `Kysely<YourTables>`.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export type Database = Kysely<{}>;
+export type Database = Kysely<Record<string, never>>;
 
 export interface CreateDatabaseOptions {
   url: string;

@@ -81,6 +81,7 @@ export class ApiErrorFilter extends BaseExceptionFilter {
   private readonly logger = new Logger('ApiErrorFilter');
   private readonly commands = new CommandErrorFilter();
 
+  // biome-ignore lint/suspicious/noConfusingVoidType: the signature of the Nest filter it overrides.
   override catch(exception: unknown, host: ArgumentsHost): void | Observable<unknown> {
     if (host.getType() === 'rpc') return this.commands.catch(exception, host);
     if (host.getType() !== 'http') return super.catch(exception, host);

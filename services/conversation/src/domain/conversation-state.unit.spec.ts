@@ -121,7 +121,7 @@ describe('evolve', () => {
       state = evolve(state, event);
     }
     const snapshots = states.map((s) => structuredClone(s));
-    for (const event of stored(history)) states.forEach((s) => evolve(s, event));
+    for (const event of stored(history)) for (const s of states) evolve(s, event);
     expect(states).toEqual(snapshots);
   });
 

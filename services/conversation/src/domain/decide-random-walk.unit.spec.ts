@@ -71,7 +71,7 @@ describe('decide and evolve over random command sequences', () => {
       let state = initialState;
       for (let step = 0; step < 60; step++) {
         const command = randomCommand(next, step, state);
-        let events;
+        let events: ReturnType<typeof decide>;
         try {
           events = decide(command, state);
         } catch (error) {

@@ -9,7 +9,6 @@ import {
   type ConversationCommandReply,
   type ConversationQuery,
   type ConversationQueryName,
-  type ConversationQueryReply,
 } from '@livedesk/contracts';
 import { CommandErrorFilter, CommandPayload } from '@livedesk/service-kit';
 import { ConversationCommands } from '../application/conversation-commands.service.js';

@@ -24,7 +24,7 @@ describe('TokenBucket', () => {
 
 describe('FrameRateLimit', () => {
   it('refuses frames above the limit, then closes a socket that keeps flooding', () => {
-    let now = 0;
+    const now = 0;
     const limit = new FrameRateLimit({ ratePerSecond: 10, burst: 2, floodAllowance: 3 }, () => now);
     expect([limit.admit(), limit.admit()]).toEqual([{ kind: 'pass' }, { kind: 'pass' }]);
     expect([limit.admit(), limit.admit(), limit.admit()].map((admission) => admission.kind)).toEqual(['refuse', 'refuse', 'refuse']);

@@ -31,7 +31,7 @@ export class RoutingEventHandler {
   /** The chat as its ConversationStarted (version 1) described it. */
   private async chatStartedEvent(organizationId: string, chatId: string, stream: string) {
     const [first] = await this.store.readStream(stream, { limit: 1 });
-    if (!first || first.type !== 'ConversationStarted' || first.organizationId !== organizationId) return undefined;
+    if (first?.type !== 'ConversationStarted' || first.organizationId !== organizationId) return undefined;
     const data = first.data as { group_id: string; channel: 'chat' | 'messaging'; customer_id: string };
     return { chatId, groupId: data.group_id, channel: data.channel, customerId: data.customer_id };
   }

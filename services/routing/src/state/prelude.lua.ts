@@ -249,6 +249,6 @@ export const LUA_PRELUDE =
   LUA_HELPERS +
   `
 if redis.call('EXISTS', base .. ${lua(KEY_TAGS.epoch)}) == 0 then
-  return redis.error_reply(${lua(STATE_LOST_ERROR + ' the routing state of this organization is gone; rebuild it from the event store')})
+  return redis.error_reply(${lua(`${STATE_LOST_ERROR} the routing state of this organization is gone; rebuild it from the event store`)})
 end
 `;

@@ -80,7 +80,7 @@ export class RoutingRestore {
     const prefix = this.redis.options.keyPrefix ?? '';
     const lock = prefix + routingKey(organizationId, 'rebuildLock');
     // SCAN's pattern is not prefixed by ioredis, nor are the keys it answers unprefixed.
-    const pattern = prefix + organizationBaseKey(organizationId).replace(/[*?[\]\\]/g, '\\$&') + '*';
+    const pattern = `${prefix + organizationBaseKey(organizationId).replace(/[*?[\]\\]/g, '\\$&')}*`;
     let deleted = 0;
     let cursor = '0';
     do {

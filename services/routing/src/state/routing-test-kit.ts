@@ -95,7 +95,7 @@ export async function availabilityIndexViolations(
   }
   for (const agentId of agentIds) {
     const agent = await state.agent(organizationId, agentId);
-    if (!agent || agent.status !== 'accepting') continue;
+    if (agent?.status !== 'accepting') continue;
     const [seq, member] = await redis.hmget(`${base}agent:${agentId}`, 'lastAssignedSeq', 'indexMember');
     const wantedMember = `${String(seq ?? 0).padStart(16, '0')}:${agentId}`;
     if (member !== wantedMember) violations.push(`${agentId}: index member ${member ?? 'none'}, wanted ${wantedMember}`);

@@ -1,4 +1,4 @@
-import { DRAIN_WINDOW_MS, LUA_PRELUDE } from './prelude.lua.js';
+import { LUA_PRELUDE } from './prelude.lua.js';
 
 /**
  * waitInputs — ARGV: groupId, nowMs, utcDay → { drainedInWindow, medianWaitMs | '' }

@@ -13,7 +13,7 @@ const COMMITTED = fileURLToPath(new URL('../../../../docs/openapi/ticketing.json
 const document = buildOpenApiDocument() as { openapi: string; paths: Record<string, Record<string, any>>; components: { schemas: Record<string, any> } };
 
 function refs(node: unknown, found: string[] = []): string[] {
-  if (Array.isArray(node)) node.forEach((item) => refs(item, found));
+  if (Array.isArray(node)) for (const item of node) refs(item, found);
   else if (node && typeof node === 'object') {
     for (const [key, value] of Object.entries(node)) {
       if (key === '$ref' && typeof value === 'string') found.push(value);

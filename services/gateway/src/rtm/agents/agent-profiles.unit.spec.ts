@@ -5,7 +5,7 @@ import { agentIdOf, withAgentProfiles } from './agent-profiles.js';
 const event = (type: string, data: Record<string, unknown>, version = 1): ChatEventView => ({
   chat_id: 'chat-1',
   version,
-  event_id: '00000000-0000-4000-8000-00000000000' + version,
+  event_id: `00000000-0000-4000-8000-00000000000${version}`,
   type,
   created_at: '2026-12-05T10:00:00.000Z',
   data,

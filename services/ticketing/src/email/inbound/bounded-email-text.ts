@@ -1,5 +1,6 @@
 import { TICKET_TEXT_MAX_CHARS } from '@livedesk/contracts';
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes from mail text.
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g;
 
 /**
