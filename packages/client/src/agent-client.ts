@@ -1,6 +1,6 @@
 import { LivedeskClient, type ClientOptions } from './client.js';
 import type { RequestOptions } from './client.js';
-import type { AgentActions, AgentPushes, AttachmentRef, ChatEventView, ChatTags, CustomerBan, CustomerProfile, VersionResponse } from './protocol.js';
+import type { AgentActions, AgentPushes, ChatEventView, ChatTags, CustomerBan, CustomerProfile, VersionResponse } from './protocol.js';
 
 /** An agent, supervisor or bot on `/v1/agent/rtm`. Chats assigned to it (`incoming_chat`) are followed. */
 export class AgentClient extends LivedeskClient<AgentActions, AgentPushes> {

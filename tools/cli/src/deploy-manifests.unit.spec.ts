@@ -313,7 +313,7 @@ describe('deploy/kubernetes', () => {
       for (const service of SERVICES) {
         const env = environmentOf(service);
         const read = readBy(service, env);
-        read.forEach((name) => sharedRead.add(name));
+        for (const name of read) sharedRead.add(name);
         const own = containersOf(serviceDeployment(service))[0]!.env!.map((variable) => variable.name);
         unread.push(...own.filter((name) => !read.has(name)).map((name) => `${service}: ${name}`));
       }

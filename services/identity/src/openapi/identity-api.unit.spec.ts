@@ -19,7 +19,7 @@ type Operation = { operationId: string; requestBody?: { content: Record<string, 
 const document = identityOpenApiDocument() as { openapi: string; servers: { url: string }[]; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, any> } };
 
 function refs(node: unknown, found: string[] = []): string[] {
-  if (Array.isArray(node)) node.forEach((item) => refs(item, found));
+  if (Array.isArray(node)) for (const item of node) refs(item, found);
   else if (node && typeof node === 'object') {
     for (const [key, value] of Object.entries(node)) {
       if (key === '$ref' && typeof value === 'string') found.push(value);

@@ -74,7 +74,7 @@ export class ChatExpiry {
   async active(organizationId: string, chatId: string, atMs: number): Promise<void> {
     const chat = await this.state.chat(organizationId, chatId);
     // Only a chat an agent holds; messaging chats never go inactive.
-    if (!chat || chat.channel !== 'chat' || chat.agentId === null) return;
+    if (chat?.channel !== 'chat' || chat.agentId === null) return;
     const seconds = await this.settings.inactivitySeconds(organizationId);
     await this.timers.set(inactivityTimer(organizationId, chatId), atMs + seconds * 1000);
   }

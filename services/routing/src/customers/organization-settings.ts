@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DEFAULT_CHAT_INACTIVITY_SECONDS, directoryPattern, directoryQueries } from '@livedesk/contracts';
+import { DEFAULT_CHAT_INACTIVITY_SECONDS, directoryPattern, directoryQueries, type DirectoryQueryReply } from '@livedesk/contracts';
 import { CommandClient, sendCommand } from '@livedesk/messaging';
 
 /** How long an organization's setting is kept: a change reaches routing within this (from the chat's next message on). */
@@ -22,7 +22,7 @@ export class OrganizationSettings {
     const now = Date.now();
     const kept = this.kept.get(organizationId);
     if (kept && kept.expiresAtMs > now) return kept.inactivitySeconds;
-    let organization;
+    let organization: DirectoryQueryReply<'organization'>['organization'];
     try {
       ({ organization } = await sendCommand(this.client, directoryPattern('organization'), { organization_id: organizationId }, {
         parseReply: (reply) => directoryQueries.organization.reply.parse(reply),

@@ -40,6 +40,7 @@ export async function inspectFile(name: string, content: Buffer): Promise<Inspec
 }
 
 // Tab, line feed, form feed and carriage return are text; other C0 controls and DEL are not.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what tells binary from text.
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000E-\u001F\u007F]/;
 
 function isPlainText(content: Buffer): boolean {

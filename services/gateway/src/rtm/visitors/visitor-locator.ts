@@ -21,7 +21,7 @@ export class VisitorLocator {
     const cached = this.known.get(ipv4);
     if (cached) return cached.location;
     const found = await geoip.lookup(ipv4).catch(() => null);
-    const location = found && found.country ? { country: found.country, city: found.city || null } : null;
+    const location = found?.country ? { country: found.country, city: found.city || null } : null;
     this.known.set(ipv4, { location });
     return location;
   }
