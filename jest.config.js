@@ -13,7 +13,15 @@ const swc = {
 /** @type {import('jest').Config} */
 export default {
   testEnvironment: 'node',
-  roots: ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/tools', '<rootDir>/bench', '<rootDir>/packages', '<rootDir>/apps', '<rootDir>/deploy'],
+  roots: [
+    '<rootDir>/libs',
+    '<rootDir>/services',
+    '<rootDir>/tools',
+    '<rootDir>/bench',
+    '<rootDir>/packages',
+    '<rootDir>/apps',
+    '<rootDir>/deploy',
+  ],
   testMatch: ['**/src/**/*.spec.ts', '**/bench/**/*.spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   extensionsToTreatAsEsm: ['.ts'],

@@ -32,7 +32,10 @@ const DCLINT = path.join(path.dirname(createRequire(import.meta.url).resolve('dc
 type Settings = NonNullable<Parameters<typeof loadServiceConfig>[0]['extension']>;
 
 const SERVICES = {
-  gateway: { defaultPort: 8080, shape: (env: NodeJS.ProcessEnv) => ({ ...gatewayConfigShape(env), ...rtmConfigShape }) },
+  gateway: {
+    defaultPort: 8080,
+    shape: (env: NodeJS.ProcessEnv) => ({ ...gatewayConfigShape(env), ...rtmConfigShape }),
+  },
   identity: { defaultPort: 8085, shape: identityConfigShape },
   conversation: { defaultPort: 8081, shape: () => ({}) },
   routing: { defaultPort: 8082, shape: () => routingConfigShape },
@@ -56,17 +59,20 @@ interface ComposeService {
  * missing to `missing`.
  */
 function interpolate(text: string, env: Record<string, string | undefined>, missing: string[]): string {
-  return text.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?])([^}]*))?\}/g, (whole, name?: string, colon?: string, kind?: string, word?: string) => {
-    if (whole === '$$') return '$';
-    const value = env[name!];
-    const unset = value === undefined || (colon === ':' && value === '');
-    if (kind === '-') return unset ? word! : value!;
-    if (kind === '?') {
-      if (unset) missing.push(`${name}: ${word}`);
+  return text.replace(
+    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?])([^}]*))?\}/g,
+    (whole, name?: string, colon?: string, kind?: string, word?: string) => {
+      if (whole === '$$') return '$';
+      const value = env[name!];
+      const unset = value === undefined || (colon === ':' && value === '');
+      if (kind === '-') return unset ? word! : value!;
+      if (kind === '?') {
+        if (unset) missing.push(`${name}: ${word}`);
+        return value ?? '';
+      }
       return value ?? '';
-    }
-    return value ?? '';
-  });
+    },
+  );
 }
 
 /** The file as compose reads it: parsed (merge keys resolved), then every string value interpolated. */
@@ -75,7 +81,8 @@ function composeWith(env: Record<string, string | undefined>): { services: Recor
   const walk = (value: unknown): unknown => {
     if (typeof value === 'string') return interpolate(value, env, missing);
     if (Array.isArray(value)) return value.map(walk);
-    if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, walk(item)]));
+    if (value !== null && typeof value === 'object')
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, walk(item)]));
     return value;
   };
   const result = walk(parse(COMPOSE_TEXT, { merge: true })) as { services: Record<string, ComposeService> };
@@ -84,9 +91,13 @@ function composeWith(env: Record<string, string | undefined>): { services: Recor
 }
 
 function dclint(file: string): { status: number | null; output: string } {
-  const run = spawnSync(process.execPath, [DCLINT, '-c', path.join(ROOT, 'deploy/dclint.json'), '--max-warnings', '0', '--color', 'false', file], {
-    encoding: 'utf8',
-  });
+  const run = spawnSync(
+    process.execPath,
+    [DCLINT, '-c', path.join(ROOT, 'deploy/dclint.json'), '--max-warnings', '0', '--color', 'false', file],
+    {
+      encoding: 'utf8',
+    },
+  );
   return { status: run.status, output: (run.stdout + run.stderr).trim() };
 }
 
@@ -126,7 +137,9 @@ describe('docker-compose.yml', () => {
   });
 
   it('needs every secret from .env: without one, compose stops and names it', () => {
-    expect(() => composeWith({})).toThrow(/POSTGRES_PASSWORD[\s\S]*NATS_PASSWORD[\s\S]*LIVEDESK_ADMIN_TOKEN[\s\S]*LIVEDESK_JWT_SECRET/);
+    expect(() => composeWith({})).toThrow(
+      /POSTGRES_PASSWORD[\s\S]*NATS_PASSWORD[\s\S]*LIVEDESK_ADMIN_TOKEN[\s\S]*LIVEDESK_JWT_SECRET/,
+    );
     for (const name of ['POSTGRES_PASSWORD', 'NATS_PASSWORD', 'LIVEDESK_ADMIN_TOKEN', 'LIVEDESK_JWT_SECRET']) {
       expect(() => composeWith({ ...dotEnv, [name]: '' })).toThrow(new RegExp(`${name}: set ${name}`));
     }
@@ -136,7 +149,9 @@ describe('docker-compose.yml', () => {
     for (const name of ['postgres', 'nats', 'redis', 'conversation', 'routing', 'identity']) {
       expect([name, compose.services[name]?.ports]).toEqual([name, undefined]);
     }
-    const published = Object.entries(compose.services).flatMap(([name, service]) => (service.ports ?? []).map((port) => `${name} ${port}`));
+    const published = Object.entries(compose.services).flatMap(([name, service]) =>
+      (service.ports ?? []).map((port) => `${name} ${port}`),
+    );
     expect(published.sort()).toEqual([
       'gateway 127.0.0.1:8080:8080',
       'metrics 127.0.0.1:8084:8084',
@@ -163,19 +178,33 @@ describe('docker-compose.yml', () => {
       expect(refusals).toBeUndefined();
       expect(config!.PORT).toBe(SERVICES[name].defaultPort);
       expect(service.environment!.NODE_ENV).toBe('production');
-      expect(natsServerOptions(String(config!.NATS_URL))).toEqual({ servers: ['nats://nats:4222'], user: 'livedesk', pass: dotEnv.NATS_PASSWORD });
+      expect(natsServerOptions(String(config!.NATS_URL))).toEqual({
+        servers: ['nats://nats:4222'],
+        user: 'livedesk',
+        pass: dotEnv.NATS_PASSWORD,
+      });
       expect(new URL(String(config!.DATABASE_URL)).password).toBe(dotEnv.POSTGRES_PASSWORD);
       if ('LIVEDESK_JWT_SECRET' in config!) {
-        expect(config).toMatchObject({ LIVEDESK_ADMIN_TOKEN: dotEnv.LIVEDESK_ADMIN_TOKEN, LIVEDESK_JWT_SECRET: dotEnv.LIVEDESK_JWT_SECRET });
+        expect(config).toMatchObject({
+          LIVEDESK_ADMIN_TOKEN: dotEnv.LIVEDESK_ADMIN_TOKEN,
+          LIVEDESK_JWT_SECRET: dotEnv.LIVEDESK_JWT_SECRET,
+        });
       }
     },
   );
 
   it('gives the public development secrets to no service: the four that check tokens refuse them', () => {
-    const old = composeWith({ ...dotEnv, LIVEDESK_ADMIN_TOKEN: DEVELOPMENT_ADMIN_TOKEN, LIVEDESK_JWT_SECRET: DEVELOPMENT_JWT_SECRET });
+    const old = composeWith({
+      ...dotEnv,
+      LIVEDESK_ADMIN_TOKEN: DEVELOPMENT_ADMIN_TOKEN,
+      LIVEDESK_JWT_SECRET: DEVELOPMENT_JWT_SECRET,
+    });
     for (const name of ['gateway', 'identity', 'ticketing', 'metrics'] as const) {
       const { refusals } = serviceSettings(name, old.services[name]!.environment!);
-      expect([name, refusals?.map((line) => line.split(':')[0])]).toEqual([name, ['LIVEDESK_ADMIN_TOKEN', 'LIVEDESK_JWT_SECRET']]);
+      expect([name, refusals?.map((line) => line.split(':')[0])]).toEqual([
+        name,
+        ['LIVEDESK_ADMIN_TOKEN', 'LIVEDESK_JWT_SECRET'],
+      ]);
     }
   });
 
@@ -189,14 +218,21 @@ describe('docker-compose.yml', () => {
     expect(compose.services.cli).toMatchObject({
       build: { context: '.', target: 'cli' },
       profiles: ['tools'],
-      environment: { LIVEDESK_URL: 'http://gateway:8080', LIVEDESK_METRICS_URL: 'http://metrics:8084', LIVEDESK_ADMIN_TOKEN: dotEnv.LIVEDESK_ADMIN_TOKEN },
+      environment: {
+        LIVEDESK_URL: 'http://gateway:8080',
+        LIVEDESK_METRICS_URL: 'http://metrics:8084',
+        LIVEDESK_ADMIN_TOKEN: dotEnv.LIVEDESK_ADMIN_TOKEN,
+      },
     });
   });
 
   // The Compose plugin of the Docker client needs no engine for `config`; this machine's client has none.
   const composeCli = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' }).status === 0;
   (composeCli ? it : it.skip)('is accepted by `docker compose config`', () => {
-    const run = spawnSync('docker', ['compose', '-f', COMPOSE_FILE, 'config', '--quiet'], { encoding: 'utf8', env: { ...process.env, ...dotEnv } });
+    const run = spawnSync('docker', ['compose', '-f', COMPOSE_FILE, 'config', '--quiet'], {
+      encoding: 'utf8',
+      env: { ...process.env, ...dotEnv },
+    });
     expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
   });
 });

@@ -12,7 +12,8 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DOCKERFILE = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
 
 /** Packages that are test, build or benchmark tooling: none may reach an image. */
-const TOOLING = /^(jest|jest-.*|@jest\+.*|testcontainers|typescript|@swc\+.*|esbuild|@esbuild\+.*|playwright-core|@livedesk\+(testing|bench|client|desk|widget)|hdr-histogram-js|dclint|concurrently)@/;
+const TOOLING =
+  /^(jest|jest-.*|@jest\+.*|testcontainers|typescript|@swc\+.*|esbuild|@esbuild\+.*|playwright-core|@livedesk\+(testing|bench|client|desk|widget)|hdr-histogram-js|dclint|concurrently)@/;
 
 /** The Dockerfile's instructions, continuation lines joined and comments dropped. */
 function instructions(): string[] {
@@ -78,7 +79,9 @@ describe('Dockerfile', () => {
       expect([name, users]).toEqual([name, ['USER node']]);
     }
     const healthcheck = byName.get('service')!.lines.find((line) => line.startsWith('HEALTHCHECK '));
-    expect(healthcheck).toMatch(/CMD wget .*http:\/\/127\.0\.0\.1:\$\{PORT:-\$\(cat \/app\/default-port\)\}\/health\/ready/);
+    expect(healthcheck).toMatch(
+      /CMD wget .*http:\/\/127\.0\.0\.1:\$\{PORT:-\$\(cat \/app\/default-port\)\}\/health\/ready/,
+    );
     // The last stage is what `docker build --build-arg SERVICE=…` builds without --target.
     expect([...byName.keys()].at(-1)).toBe('service');
   });
@@ -102,7 +105,12 @@ describe('Dockerfile', () => {
     expect(byName.get('deploy-cli')!.lines.join('\n')).toContain('pnpm --filter @livedesk/cli deploy --prod');
     // What the gateway's widget and desk controllers read, relative to its dist/ (built by `pnpm build`).
     const copied = [...deploy.matchAll(/\bapps\/(?:widget|desk)\/dist\/[\w.]+/g)].map((match) => match[0]);
-    expect(copied.sort()).toEqual(['apps/desk/dist/desk.js', 'apps/desk/dist/index.html', 'apps/widget/dist/livedesk.js', 'apps/widget/dist/livedesk.js.gz']);
+    expect(copied.sort()).toEqual([
+      'apps/desk/dist/desk.js',
+      'apps/desk/dist/index.html',
+      'apps/widget/dist/livedesk.js',
+      'apps/widget/dist/livedesk.js.gz',
+    ]);
     for (const file of copied) expect([file, existsSync(path.join(ROOT, file))]).toEqual([file, true]);
   });
 });
@@ -136,7 +144,9 @@ describe.each(['gateway', 'identity'])('pnpm deploy --prod of %s', (service) => 
     const libraries = readdirSync(path.join(target, 'node_modules/@livedesk'));
     expect(libraries).toEqual(expect.arrayContaining(['contracts', 'service-kit']));
     for (const library of libraries) {
-      const own = filesUnder(path.join(target, 'node_modules/@livedesk', library)).filter((file) => !file.startsWith('node_modules/'));
+      const own = filesUnder(path.join(target, 'node_modules/@livedesk', library)).filter(
+        (file) => !file.startsWith('node_modules/'),
+      );
       files.push(...own.map((file) => `${library}/${file}`));
     }
     const misplaced = files.filter((file) => /\.spec\.|\/e2e\/|\/testing\/|\.ts$|test-support|tsbuildinfo/.test(file));

@@ -33,7 +33,10 @@ describe('NATS with the login of deploy/nats/nats.conf', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'livedesk-nats-auth-'));
     const conf = path.join(dir, 'nats.conf');
     writeFileSync(conf, `${authorization}\n`);
-    server = await OwnNatsServer.start({ args: ['--config', conf], env: { ...process.env, NATS_USER: 'livedesk', NATS_PASSWORD: password } });
+    server = await OwnNatsServer.start({
+      args: ['--config', conf],
+      env: { ...process.env, NATS_USER: 'livedesk', NATS_PASSWORD: password },
+    });
   });
 
   afterAll(async () => {
@@ -48,7 +51,7 @@ describe('NATS with the login of deploy/nats/nats.conf', () => {
     await expect(tryConnect(urlWith(`someone:${password}@`))).rejects.toThrow(/authorization/i);
   });
 
-  it("lets a service in with the credentials of its NATS_URL: the shared connection, JetStream, and commands", async () => {
+  it('lets a service in with the credentials of its NATS_URL: the shared connection, JetStream, and commands', async () => {
     const url = urlWith(`livedesk:${password}@`);
     const connection: NatsConnection = await openNatsConnection({ url, name: 'nats-auth-test', subjectPrefix: 'auth' });
     opened.push(connection);
@@ -60,7 +63,9 @@ describe('NATS with the login of deploy/nats/nats.conf', () => {
     // Nest types its connections with a stand-in of its own: they are nats.js connections.
     const serverConnection = (await commandServer.createNatsClient()) as unknown as NatsConnection;
     opened.push(serverConnection);
-    const subscription = serverConnection.subscribe('auth.ping', { callback: (_error, msg) => void msg.respond('pong') });
+    const subscription = serverConnection.subscribe('auth.ping', {
+      callback: (_error, msg) => void msg.respond('pong'),
+    });
     await serverConnection.flush();
     const client = new CommandClient({ subjectPrefix: 'auth', url });
     const clientConnection = (await client.createClient()) as unknown as NatsConnection;

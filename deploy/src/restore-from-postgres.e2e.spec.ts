@@ -69,17 +69,33 @@ describe('a system restored from Postgres alone', () => {
   it('reads the chat, pushes a new message to the agent and routes a new chat after the streams and Redis keys are gone', async () => {
     const org = await system.createOrganization('Restored');
     const group = await system.createGroup(org.organization_id, 'Support');
-    const ada = await system.createAgent(org.organization_id, { email: 'ada@restored.test', groups: [group], maxChats: 3 });
+    const ada = await system.createAgent(org.organization_id, {
+      email: 'ada@restored.test',
+      groups: [group],
+      maxChats: 3,
+    });
     const customerToken = await system.customerToken(org.organization_id);
 
     const agent = await connect('agent', ada.token);
     await untilRoutingCounts(agent, ada.agentId, 3);
     const customer = await connect('customer', customerToken);
-    const { chat_id: chatId } = await customer.call('start_chat', { group_id: group, message: { text: 'My parcel is late', client_id: 'c-1' } });
+    const { chat_id: chatId } = await customer.call('start_chat', {
+      group_id: group,
+      message: { text: 'My parcel is late', client_id: 'c-1' },
+    });
     await agent.push('incoming_chat', (payload) => payload.chat_id === chatId);
-    await agent.call('send_event', { chat_id: chatId, event: { type: 'message', text: 'Let me look', client_id: 'a-1' } });
-    await customer.call('send_event', { chat_id: chatId, event: { type: 'message', text: 'Order 1234', client_id: 'c-2' } });
-    await agent.push('incoming_event', (payload) => payload.chat_id === chatId && payload.event.data?.text === 'Order 1234');
+    await agent.call('send_event', {
+      chat_id: chatId,
+      event: { type: 'message', text: 'Let me look', client_id: 'a-1' },
+    });
+    await customer.call('send_event', {
+      chat_id: chatId,
+      event: { type: 'message', text: 'Order 1234', client_id: 'c-2' },
+    });
+    await agent.push(
+      'incoming_event',
+      (payload) => payload.chat_id === chatId && payload.event.data?.text === 'Order 1234',
+    );
     const before = await agent.call('get_chat', { chat_id: chatId });
 
     const streams = await runStreams();
@@ -105,20 +121,36 @@ describe('a system restored from Postgres alone', () => {
     const agentAgain = await connect('agent', ada.token);
     const after = await agentAgain.call('get_chat', { chat_id: chatId });
     expect(after).toEqual(before);
-    const texts = after.events.filter((event: any) => event.type === 'MessagePosted').map((event: any) => event.data.text);
+    const texts = after.events
+      .filter((event: any) => event.type === 'MessagePosted')
+      .map((event: any) => event.data.text);
     expect(texts).toEqual(['My parcel is late', 'Let me look', 'Order 1234']);
 
     // A new message of the customer reaches the agent by push.
     const customerAgain = await connect('customer', customerToken);
-    await customerAgain.call('send_event', { chat_id: chatId, event: { type: 'message', text: 'Any news?', client_id: 'c-3' } });
-    await agentAgain.push('incoming_event', (payload) => payload.chat_id === chatId && payload.event.data?.text === 'Any news?', 15_000);
+    await customerAgain.call('send_event', {
+      chat_id: chatId,
+      event: { type: 'message', text: 'Any news?', client_id: 'c-3' },
+    });
+    await agentAgain.push(
+      'incoming_event',
+      (payload) => payload.chat_id === chatId && payload.event.data?.text === 'Any news?',
+      15_000,
+    );
 
     // Routing rebuilt its state from the event store: the agent is still accepting and holds the
     // first chat (two of her three slots free), and a new chat is assigned to her.
     await untilRoutingCounts(agentAgain, ada.agentId, 2);
     const other = await connect('customer', await system.customerToken(org.organization_id));
-    const { chat_id: secondChatId } = await other.call('start_chat', { group_id: group, message: { text: 'Hello?', client_id: 'd-1' } });
+    const { chat_id: secondChatId } = await other.call('start_chat', {
+      group_id: group,
+      message: { text: 'Hello?', client_id: 'd-1' },
+    });
     await agentAgain.push('incoming_chat', (payload) => payload.chat_id === secondChatId, 20_000);
-    await other.push('incoming_event', (payload) => payload.chat_id === secondChatId && payload.event.type === 'AgentAssigned', 10_000);
+    await other.push(
+      'incoming_event',
+      (payload) => payload.chat_id === secondChatId && payload.event.type === 'AgentAssigned',
+      10_000,
+    );
   }, 180_000);
 });

@@ -39,6 +39,11 @@ export function matchCanned(responses: readonly CannedResponse[], query: string,
 }
 
 /** The text with the token replaced by a response's text, and where the caret goes after it. */
-export function insertCanned(text: string, token: CannedToken, caret: number, insert: string): { text: string; caret: number } {
+export function insertCanned(
+  text: string,
+  token: CannedToken,
+  caret: number,
+  insert: string,
+): { text: string; caret: number } {
   return { text: text.slice(0, token.start) + insert + text.slice(caret), caret: token.start + insert.length };
 }

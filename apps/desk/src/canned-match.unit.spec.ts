@@ -2,7 +2,12 @@ import { describe, expect, it } from '@jest/globals';
 import type { CannedResponse } from '@livedesk/client';
 import { cannedToken, insertCanned, matchCanned } from './canned-match.js';
 
-const response = (shortcut: string, text: string): CannedResponse => ({ canned_response_id: shortcut, shortcut, text, scope: 'shared' });
+const response = (shortcut: string, text: string): CannedResponse => ({
+  canned_response_id: shortcut,
+  shortcut,
+  text,
+  scope: 'shared',
+});
 const RESPONSES = [
   response('#refund', 'Your refund is on its way.'),
   response('#hello', 'Hi! How can I help?'),

@@ -95,7 +95,9 @@ export class CannedPicker {
 
   private render(): void {
     if (this.offered.length === 0) {
-      this.list.replaceChildren(h('li', { class: 'empty', role: 'option', 'aria-disabled': 'true', text: 'No canned response matches' }));
+      this.list.replaceChildren(
+        h('li', { class: 'empty', role: 'option', 'aria-disabled': 'true', text: 'No canned response matches' }),
+      );
       this.list.hidden = false;
       this.input.setAttribute('aria-expanded', 'true');
       this.input.removeAttribute('aria-activedescendant');
@@ -105,7 +107,12 @@ export class CannedPicker {
       ...this.offered.map((response, index) => {
         const option = h(
           'li',
-          { id: `canned-${index}`, role: 'option', 'aria-selected': index === this.highlighted ? 'true' : 'false', 'data-shortcut': response.shortcut },
+          {
+            id: `canned-${index}`,
+            role: 'option',
+            'aria-selected': index === this.highlighted ? 'true' : 'false',
+            'data-shortcut': response.shortcut,
+          },
           h('strong', { text: response.shortcut }),
           ` ${response.text}`,
         );

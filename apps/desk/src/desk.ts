@@ -30,7 +30,10 @@ const SEND_ATTEMPTS = 6;
 
 function newClientId(): string {
   // randomUUID needs a secure context; a desk served over plain http on a LAN host has none.
-  return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
+  return (
+    globalThis.crypto?.randomUUID?.() ??
+    `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`
+  );
 }
 
 /** A colleague as `list_agents` describes them: the name customers see and their picture, if any. */
@@ -43,13 +46,21 @@ interface Colleague {
  * Who wrote a message: "You" for this agent's own, a colleague by their display name (and
  * avatar, when they have one), else the author's kind.
  */
-function authorOf(event: ChatEventView, me: string, colleagues: ReadonlyMap<string, Colleague>): { kind: string; label: string; avatarUrl?: string } {
+function authorOf(
+  event: ChatEventView,
+  me: string,
+  colleagues: ReadonlyMap<string, Colleague>,
+): { kind: string; label: string; avatarUrl?: string } {
   const author = event.data.author as { kind?: string; id?: string; name?: string; display_name?: string } | undefined;
   const kind = author?.kind ?? 'system';
   if (author?.id === me) return { kind, label: 'You' };
   const colleague = (kind === 'agent' || kind === 'bot') && author?.id ? colleagues.get(author.id) : undefined;
   const named = author?.display_name ?? author?.name ?? colleague?.name;
-  return { kind, label: named ?? AUTHOR_LABELS[kind] ?? kind, ...(colleague?.avatarUrl ? { avatarUrl: colleague.avatarUrl } : {}) };
+  return {
+    kind,
+    label: named ?? AUTHOR_LABELS[kind] ?? kind,
+    ...(colleague?.avatarUrl ? { avatarUrl: colleague.avatarUrl } : {}),
+  };
 }
 
 /** The files of a message as the server gives them (with a signed URL); malformed entries are left out. */
@@ -58,7 +69,11 @@ function attachmentsOf(event: ChatEventView): { name: string; size: number; url:
   if (!Array.isArray(files)) return [];
   return files.filter(
     (file): file is { name: string; size: number; url: string } =>
-      typeof file === 'object' && file !== null && typeof file.name === 'string' && typeof file.size === 'number' && typeof file.url === 'string',
+      typeof file === 'object' &&
+      file !== null &&
+      typeof file.name === 'string' &&
+      typeof file.size === 'number' &&
+      typeof file.url === 'string',
   );
 }
 
@@ -77,12 +92,22 @@ function describe(
   switch (event.type) {
     case 'MessagePosted': {
       const author = authorOf(event, me, colleagues);
-      return { kind: author.kind, who: author.label, ...(author.avatarUrl ? { avatarUrl: author.avatarUrl } : {}), text: String(event.data.text ?? '') };
+      return {
+        kind: author.kind,
+        who: author.label,
+        ...(author.avatarUrl ? { avatarUrl: author.avatarUrl } : {}),
+        text: String(event.data.text ?? ''),
+      };
     }
     case 'InternalNotePosted': {
       // An internal note: agents only, shown apart from the messages the customer sees.
       const author = authorOf(event, me, colleagues);
-      return { kind: 'note', who: author.label, ...(author.avatarUrl ? { avatarUrl: author.avatarUrl } : {}), text: String(event.data.text ?? '') };
+      return {
+        kind: 'note',
+        who: author.label,
+        ...(author.avatarUrl ? { avatarUrl: author.avatarUrl } : {}),
+        text: String(event.data.text ?? ''),
+      };
     }
     case 'ConversationStarted':
       return { kind: 'system', text: 'Chat started' };
@@ -140,7 +165,13 @@ export class Desk {
   private readonly message = h('textarea', { id: 'message', rows: '2' });
   private readonly sendButton = h('button', { type: 'submit', text: 'Send' });
   /** Reply (to the customer) or Note (internal, agents only): what the composer sends. */
-  private readonly replyMode = h('input', { id: 'mode-reply', type: 'radio', name: 'compose-mode', value: 'reply', checked: true });
+  private readonly replyMode = h('input', {
+    id: 'mode-reply',
+    type: 'radio',
+    name: 'compose-mode',
+    value: 'reply',
+    checked: true,
+  });
   private readonly noteMode = h('input', { id: 'mode-note', type: 'radio', name: 'compose-mode', value: 'note' });
   private readonly joinButton = h('button', { type: 'button', text: 'Join chat' });
   private readonly resolveButton = h('button', { type: 'button', text: 'Resolve' });
@@ -180,7 +211,9 @@ export class Desk {
       // Pushes sent while the socket was down are gone: read the lists again (the SDK resumes the transcripts).
       if (reconnected) this.refreshAll();
     });
-    client.on('disconnected', ({ retry_in_ms }) => this.showConnection(retry_in_ms === null ? 'closed' : 'reconnecting', retry_in_ms));
+    client.on('disconnected', ({ retry_in_ms }) =>
+      this.showConnection(retry_in_ms === null ? 'closed' : 'reconnecting', retry_in_ms),
+    );
     // A browser that knows it lost the network says so at once; the socket may stay silent for a while.
     window.addEventListener('offline', () => this.showConnection('offline'));
     window.addEventListener('online', () => {
@@ -192,7 +225,8 @@ export class Desk {
       if (!events) this.events.set(chat_id, (events = new Map()));
       events.set(event.version, event);
       // The customer's message replaces their draft preview.
-      if (event.type === 'MessagePosted' && (event.data.author as { kind?: string } | undefined)?.kind === 'customer') this.typing.delete(chat_id);
+      if (event.type === 'MessagePosted' && (event.data.author as { kind?: string } | undefined)?.kind === 'customer')
+        this.typing.delete(chat_id);
       if (chat_id === this.selected) {
         this.renderTranscript();
         this.renderTyping();
@@ -266,7 +300,11 @@ export class Desk {
       messageLabel,
       h('div', { class: 'composer-field' }, this.message, this.canned.list),
       this.sendButton,
-      h('p', { id: 'composer-hint', class: 'hint', text: 'Enter sends, Shift+Enter adds a line, # offers the canned responses.' }),
+      h('p', {
+        id: 'composer-hint',
+        class: 'hint',
+        text: 'Enter sends, Shift+Enter adds a line, # offers the canned responses.',
+      }),
     );
     this.message.setAttribute('aria-describedby', 'composer-hint');
     const modeChanged = () => {
@@ -294,11 +332,16 @@ export class Desk {
     });
     this.message.addEventListener('input', () => {
       this.canned.update();
-      if (this.selected && !this.message.disabled && !this.noteMode.checked) this.ownTyping.input(this.selected, this.message.value.trim() !== '');
+      if (this.selected && !this.message.disabled && !this.noteMode.checked)
+        this.ownTyping.input(this.selected, this.message.value.trim() !== '');
     });
     this.message.addEventListener('blur', () => this.canned.close());
-    this.joinButton.addEventListener('click', () => this.act(() => this.client.joinChat(this.selected!).then(() => this.refreshChats())));
-    this.resolveButton.addEventListener('click', () => this.act(() => this.client.request('resolve_chat', { chat_id: this.selected! })));
+    this.joinButton.addEventListener('click', () =>
+      this.act(() => this.client.joinChat(this.selected!).then(() => this.refreshChats())),
+    );
+    this.resolveButton.addEventListener('click', () =>
+      this.act(() => this.client.request('resolve_chat', { chat_id: this.selected! })),
+    );
     this.transferButton.addEventListener('click', () => {
       const [kind, id] = this.target.value.split(':');
       if (!id) return;
@@ -365,7 +408,12 @@ export class Desk {
         {},
         nav,
         this.chatPane,
-        h('aside', { id: 'visitors', 'aria-label': 'Visitors on the site' }, h('h2', { text: 'Visitors on the site' }), this.visitorList),
+        h(
+          'aside',
+          { id: 'visitors', 'aria-label': 'Visitors on the site' },
+          h('h2', { text: 'Visitors on the site' }),
+          this.visitorList,
+        ),
       ),
     );
   }
@@ -394,7 +442,9 @@ export class Desk {
       const [mine, queued, active] = await Promise.all([
         this.client.request('list_chats', { filter: 'mine', limit: 50 }),
         this.client.request('list_chats', { filter: 'queued', limit: 50 }),
-        this.supervisor ? this.client.request('list_chats', { filter: 'active', limit: 100 }) : Promise.resolve(undefined),
+        this.supervisor
+          ? this.client.request('list_chats', { filter: 'active', limit: 100 })
+          : Promise.resolve(undefined),
       ]);
       const seen = new Set<string>();
       // Later lists win: a chat of the Active list that is mine or queued is shown as such.
@@ -413,7 +463,8 @@ export class Desk {
       }
       this.activeIds = (active?.chats ?? []).map((chat) => chat.chat_id);
       // Chats in no list leave it, except ended ones (still readable until another is chosen).
-      for (const [chatId, entry] of this.chats) if (!seen.has(chatId) && !entry.ended && chatId !== this.selected) this.chats.delete(chatId);
+      for (const [chatId, entry] of this.chats)
+        if (!seen.has(chatId) && !entry.ended && chatId !== this.selected) this.chats.delete(chatId);
       this.renderList();
       if (this.selected) this.renderChat();
     } catch (failure) {
@@ -443,7 +494,10 @@ export class Desk {
 
   private async loadTargets(): Promise<void> {
     try {
-      const [{ agents }, { groups }] = await Promise.all([this.client.request('list_agents', {}), this.client.request('list_groups', {})]);
+      const [{ agents }, { groups }] = await Promise.all([
+        this.client.request('list_agents', {}),
+        this.client.request('list_groups', {}),
+      ]);
       const options = [h('option', { value: '', text: 'Choose…' })];
       for (const agent of agents) {
         this.colleagues.set(agent.agent_id, { name: agent.display_name, avatarUrl: agent.avatar_url });
@@ -584,13 +638,22 @@ export class Desk {
     const item = (entry: ChatEntry, showAgent = false) => {
       const button = h(
         'button',
-        { type: 'button', 'aria-current': entry.summary.chat_id === this.selected ? 'true' : 'false', 'data-chat-id': entry.summary.chat_id },
+        {
+          type: 'button',
+          'aria-current': entry.summary.chat_id === this.selected ? 'true' : 'false',
+          'data-chat-id': entry.summary.chat_id,
+        },
         this.label(entry),
       );
       if (showAgent) {
         const agentId = entry.summary.assigned_agent_id;
-        const who = agentId ? (agentId === this.login.agent.agent_id ? 'you' : (this.colleagues.get(agentId)?.name ?? 'an agent')) : 'queued';
-        const picture = agentId && agentId !== this.login.agent.agent_id ? this.colleagues.get(agentId)?.avatarUrl : undefined;
+        const who = agentId
+          ? agentId === this.login.agent.agent_id
+            ? 'you'
+            : (this.colleagues.get(agentId)?.name ?? 'an agent')
+          : 'queued';
+        const picture =
+          agentId && agentId !== this.login.agent.agent_id ? this.colleagues.get(agentId)?.avatarUrl : undefined;
         button.append(h('span', { class: 'who' }, ' (', ...(picture ? [avatar(picture)] : []), `${who})`));
       }
       if (entry.sla) button.append(h('span', { class: `sla ${entry.sla.kind}`, text: ` SLA ${entry.sla.kind}` }));
@@ -616,7 +679,9 @@ export class Desk {
     if (!entry) return;
     this.chatTitle.textContent = this.label(entry);
     const sla = entry.sla;
-    this.chatAlert.textContent = sla ? `SLA ${sla.kind}: ${sla.target} due ${new Date(sla.due_at).toLocaleTimeString()}` : '';
+    this.chatAlert.textContent = sla
+      ? `SLA ${sla.kind}: ${sla.target} due ${new Date(sla.due_at).toLocaleTimeString()}`
+      : '';
     const active = !entry.ended;
     const mine = entry.queue === 'mine';
     this.joinButton.hidden = entry.queue !== 'queued' || !active;
@@ -643,11 +708,20 @@ export class Desk {
       if (!line) continue;
       const li = h('li', { class: line.kind, 'data-version': String(event.version) });
       if (line.kind === 'note') li.append(h('span', { class: 'badge', text: 'Note' }));
-      if (line.who) li.append(h('span', { class: 'author' }, ...(line.avatarUrl ? [avatar(line.avatarUrl)] : []), line.who));
+      if (line.who)
+        li.append(h('span', { class: 'author' }, ...(line.avatarUrl ? [avatar(line.avatarUrl)] : []), line.who));
       li.append(h('span', { class: 'text', text: line.text }));
       for (const file of attachmentsOf(event)) {
         // The URL is signed and expires (an hour by default); a chat read again gets fresh ones.
-        li.append(h('a', { class: 'attachment', href: this.client.fileUrl(file.url), download: file.name, rel: 'noopener', text: `${file.name} (${sizeLabel(file.size)})` }));
+        li.append(
+          h('a', {
+            class: 'attachment',
+            href: this.client.fileUrl(file.url),
+            download: file.name,
+            rel: 'noopener',
+            text: `${file.name} (${sizeLabel(file.size)})`,
+          }),
+        );
       }
       items.push(li);
     }
@@ -655,7 +729,14 @@ export class Desk {
     const stored = new Set(events.map((event) => event.data.client_id));
     for (const [clientId, { text, note }] of this.sending.get(this.selected ?? '') ?? []) {
       if (stored.has(clientId)) continue;
-      items.push(h('li', { class: `${note ? 'note' : 'agent'} pending` }, h('span', { class: 'author', text: 'Sending…' }), h('span', { class: 'text', text })));
+      items.push(
+        h(
+          'li',
+          { class: `${note ? 'note' : 'agent'} pending` },
+          h('span', { class: 'author', text: 'Sending…' }),
+          h('span', { class: 'text', text }),
+        ),
+      );
     }
     this.transcript.replaceChildren(...items);
     this.transcript.scrollTop = this.transcript.scrollHeight;
@@ -663,7 +744,8 @@ export class Desk {
 
   private renderTyping(): void {
     const preview = this.selected ? this.typing.get(this.selected) : undefined;
-    this.typingLine.textContent = preview === undefined ? '' : preview ? `Customer is typing: ${preview}` : 'Customer is typing…';
+    this.typingLine.textContent =
+      preview === undefined ? '' : preview ? `Customer is typing: ${preview}` : 'Customer is typing…';
   }
 
   private renderVisitors(): void {
@@ -673,15 +755,24 @@ export class Desk {
       .sort((a, b) => b.last_seen_at.localeCompare(a.last_seen_at));
     this.visitorList.replaceChildren(
       ...shown.map((visitor) => {
-        const li = h('li', { 'data-visitor-id': visitor.visitor_id }, h('strong', { class: 'title', text: visitor.title ?? visitor.url }));
+        const li = h(
+          'li',
+          { 'data-visitor-id': visitor.visitor_id },
+          h('strong', { class: 'title', text: visitor.title ?? visitor.url }),
+        );
         li.append(h('span', { class: 'url', text: visitor.url }));
         if (visitor.referrer) li.append(h('span', { class: 'referrer', text: `from ${visitor.referrer}` }));
-        const where = [visitor.location ? [visitor.location.city, visitor.location.country].filter(Boolean).join(', ') : undefined, visitor.local_time ? `local time ${visitor.local_time.slice(11, 16)}` : undefined, visitor.language ?? undefined].filter(Boolean);
+        const where = [
+          visitor.location ? [visitor.location.city, visitor.location.country].filter(Boolean).join(', ') : undefined,
+          visitor.local_time ? `local time ${visitor.local_time.slice(11, 16)}` : undefined,
+          visitor.language ?? undefined,
+        ].filter(Boolean);
         if (where.length > 0) li.append(h('span', { class: 'where', text: where.join(' · ') }));
         li.append(h('span', { class: 'seen', text: `seen ${new Date(visitor.last_seen_at).toLocaleTimeString()}` }));
         return li;
       }),
     );
-    if (shown.length === 0) this.visitorList.replaceChildren(h('li', { class: 'empty', text: 'Nobody on the site right now' }));
+    if (shown.length === 0)
+      this.visitorList.replaceChildren(h('li', { class: 'empty', text: 'Nobody on the site right now' }));
   }
 }

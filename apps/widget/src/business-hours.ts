@@ -44,5 +44,7 @@ export function isOpenAt(hours: BusinessHours | null | undefined, at: Date): boo
   }
   if (hours.holidays?.includes(clock.date)) return false;
   // HH:MM strings of equal width compare as times; `24:00` is after every minute of the day.
-  return hours.weekly.some((interval) => interval.day === clock.day && interval.from <= clock.time && clock.time < interval.to);
+  return hours.weekly.some(
+    (interval) => interval.day === clock.day && interval.from <= clock.time && clock.time < interval.to,
+  );
 }

@@ -26,7 +26,11 @@ describe('business hours: open or closed at an instant', () => {
   it('the weekday is the local one across midnight: Friday evening in Los Angeles is Saturday in UTC', () => {
     const la = weekdays('America/Los_Angeles', '09:00', '24:00');
     // Saturday 2026-12-12 03:00 UTC is Friday 19:00 in Los Angeles.
-    expect(wallClock('America/Los_Angeles', new Date('2026-12-12T03:00:00Z'))).toEqual({ date: '2026-12-11', day: 'fri', time: '19:00' });
+    expect(wallClock('America/Los_Angeles', new Date('2026-12-12T03:00:00Z'))).toEqual({
+      date: '2026-12-11',
+      day: 'fri',
+      time: '19:00',
+    });
     expect(isOpenAt(la, new Date('2026-12-12T03:00:00Z'))).toBe(true);
     // And 24:00 closes at local midnight: Saturday 00:00 in Los Angeles is closed.
     expect(isOpenAt(la, new Date('2026-12-12T08:00:00Z'))).toBe(false);
@@ -35,7 +39,11 @@ describe('business hours: open or closed at an instant', () => {
   it('09:00–17:00 stays 09:00–17:00 local across a daylight-saving change (Europe/Warsaw, 2026-03-29 and 2026-10-25)', () => {
     const every = (zone: string): BusinessHours => ({
       time_zone: zone,
-      weekly: (['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const).map((day) => ({ day, from: '09:00', to: '17:00' })),
+      weekly: (['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const).map((day) => ({
+        day,
+        from: '09:00',
+        to: '17:00',
+      })),
     });
     const warsaw = every('Europe/Warsaw');
     // Saturday before the spring change: 09:00 local is 08:00 UTC.
@@ -53,7 +61,10 @@ describe('business hours: open or closed at an instant', () => {
   it('the skipped hour of a spring change: 02:30 never happens locally, the clock reads 03:30', () => {
     // 2026-03-08 in New York: 02:00 EST jumps to 03:00 EDT at 07:00 UTC.
     expect(wallClock('America/New_York', new Date('2026-03-08T07:30:00Z')).time).toBe('03:30');
-    const night: BusinessHours = { time_zone: 'America/New_York', weekly: [{ day: 'sun', from: '02:00', to: '03:00' }] };
+    const night: BusinessHours = {
+      time_zone: 'America/New_York',
+      weekly: [{ day: 'sun', from: '02:00', to: '03:00' }],
+    };
     expect(isOpenAt(night, new Date('2026-03-08T06:59:00Z'))).toBe(false); // 01:59 EST
     expect(isOpenAt(night, new Date('2026-03-08T07:00:00Z'))).toBe(false); // 03:00 EDT: the hour was skipped
   });
@@ -67,13 +78,24 @@ describe('business hours: open or closed at an instant', () => {
   });
 
   it('several intervals a day: closed over lunch', () => {
-    const split: BusinessHours = { time_zone: 'UTC', weekly: [{ day: 'mon', from: '09:00', to: '12:00' }, { day: 'mon', from: '13:00', to: '17:00' }] };
+    const split: BusinessHours = {
+      time_zone: 'UTC',
+      weekly: [
+        { day: 'mon', from: '09:00', to: '12:00' },
+        { day: 'mon', from: '13:00', to: '17:00' },
+      ],
+    };
     expect(isOpenAt(split, new Date('2026-12-07T11:59:00Z'))).toBe(true);
     expect(isOpenAt(split, new Date('2026-12-07T12:30:00Z'))).toBe(false);
     expect(isOpenAt(split, new Date('2026-12-07T13:00:00Z'))).toBe(true);
   });
 
   it('a zone the browser does not know counts as open rather than locking visitors out', () => {
-    expect(isOpenAt({ time_zone: 'Mars/Olympus_Mons', weekly: [{ day: 'mon', from: '09:00', to: '10:00' }] }, new Date('2026-12-05T03:00:00Z'))).toBe(true);
+    expect(
+      isOpenAt(
+        { time_zone: 'Mars/Olympus_Mons', weekly: [{ day: 'mon', from: '09:00', to: '10:00' }] },
+        new Date('2026-12-05T03:00:00Z'),
+      ),
+    ).toBe(true);
   });
 });

@@ -13,7 +13,9 @@ declare global {
  * runs; the look-up by src covers a page that injected the tag some other way.
  */
 function install(): void {
-  const script = (document.currentScript as HTMLScriptElement | null) ?? document.querySelector<HTMLScriptElement>('script[src*="/widget/livedesk.js"]');
+  const script =
+    (document.currentScript as HTMLScriptElement | null) ??
+    document.querySelector<HTMLScriptElement>('script[src*="/widget/livedesk.js"]');
   const organizationId = script?.dataset.organization;
   if (!script || !organizationId || window.livedesk) {
     if (!organizationId) console.error('livedesk: the script tag needs data-organization');

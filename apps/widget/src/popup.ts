@@ -30,14 +30,22 @@ export class Popup {
   // role=log is a polite live region: a screen reader reads each new message once.
   private readonly log = h('ul', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': 'Messages' });
   private readonly typing = h('div', { class: 'typing', 'aria-hidden': 'true' });
-  private readonly input = h('textarea', { rows: '2', 'aria-label': 'Your message', placeholder: 'Write a message…', maxlength: '10000' });
+  private readonly input = h('textarea', {
+    rows: '2',
+    'aria-label': 'Your message',
+    placeholder: 'Write a message…',
+    maxlength: '10000',
+  });
   private readonly compose = h('form', { class: 'compose' }, this.input, h('button', { type: 'submit' }, 'Send'));
   private leaveForm: HTMLFormElement | undefined;
   private ratingForm: HTMLElement | undefined;
   private npsForm: HTMLElement | undefined;
   private cesForm: HTMLElement | undefined;
 
-  constructor(private readonly actions: PopupActions, history: readonly Entry[]) {
+  constructor(
+    private readonly actions: PopupActions,
+    history: readonly Entry[],
+  ) {
     const closeButton = h('button', { type: 'button', 'aria-label': 'Close chat' }, '×');
     closeButton.addEventListener('click', () => actions.close());
     this.element = h(
@@ -123,11 +131,31 @@ export class Popup {
   }
 
   /** Nobody can take the chat now: the visitor may leave an email and a message instead. */
-  offerLeaveMessage(invitation = 'No one is available right now. Leave us a message and we will answer by email.'): void {
+  offerLeaveMessage(
+    invitation = 'No one is available right now. Leave us a message and we will answer by email.',
+  ): void {
     if (this.leaveForm) return;
-    const email = h('input', { type: 'email', required: '', 'aria-label': 'Your email', placeholder: 'Your email', autocomplete: 'email' });
-    const text = h('textarea', { rows: '3', required: '', 'aria-label': 'Your message for us', placeholder: 'Your message' });
-    const form = h('form', { class: 'stack leave', 'aria-label': 'Leave a message' }, h('p', {}, invitation), email, text, h('button', { type: 'submit' }, 'Leave message'));
+    const email = h('input', {
+      type: 'email',
+      required: '',
+      'aria-label': 'Your email',
+      placeholder: 'Your email',
+      autocomplete: 'email',
+    });
+    const text = h('textarea', {
+      rows: '3',
+      required: '',
+      'aria-label': 'Your message for us',
+      placeholder: 'Your message',
+    });
+    const form = h(
+      'form',
+      { class: 'stack leave', 'aria-label': 'Leave a message' },
+      h('p', {}, invitation),
+      email,
+      text,
+      h('button', { type: 'submit' }, 'Leave message'),
+    );
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       this.actions.leaveMessage(email.value, text.value).then(
@@ -154,7 +182,8 @@ export class Popup {
             this.ratingForm?.replaceChildren(h('p', {}, 'Thank you for your rating.'));
             this.askNps();
           },
-          (error: unknown) => this.setStatus(`Rating not sent: ${error instanceof Error ? error.message : String(error)}`),
+          (error: unknown) =>
+            this.setStatus(`Rating not sent: ${error instanceof Error ? error.message : String(error)}`),
         );
       });
       stars.append(button);
@@ -168,7 +197,11 @@ export class Popup {
   private askNps(): void {
     if (this.npsForm) return;
     const question = 'How likely are you to recommend us to a friend?';
-    const scale = h('div', { class: 'nps', role: 'group', 'aria-label': `${question} 0 (not at all) to 10 (extremely likely)` });
+    const scale = h('div', {
+      class: 'nps',
+      role: 'group',
+      'aria-label': `${question} 0 (not at all) to 10 (extremely likely)`,
+    });
     for (let score = 0; score <= 10; score++) {
       const button = h('button', { type: 'button', 'aria-label': `${score} of 10` }, String(score));
       button.addEventListener('click', () => {
@@ -177,12 +210,19 @@ export class Popup {
             this.npsForm?.replaceChildren(h('p', {}, 'Thank you for your answer.'));
             this.askCes();
           },
-          (error: unknown) => this.setStatus(`Answer not sent: ${error instanceof Error ? error.message : String(error)}`),
+          (error: unknown) =>
+            this.setStatus(`Answer not sent: ${error instanceof Error ? error.message : String(error)}`),
         );
       });
       scale.append(button);
     }
-    this.npsForm = h('div', { class: 'rating stack', tabindex: '-1' }, h('p', {}, question), scale, h('p', { class: 'scale', 'aria-hidden': 'true' }, h('span', {}, 'Not likely'), h('span', {}, 'Very likely')));
+    this.npsForm = h(
+      'div',
+      { class: 'rating stack', tabindex: '-1' },
+      h('p', {}, question),
+      scale,
+      h('p', { class: 'scale', 'aria-hidden': 'true' }, h('span', {}, 'Not likely'), h('span', {}, 'Very likely')),
+    );
     (this.ratingForm ?? this.compose).after(this.npsForm);
     scale.querySelector('button')?.focus();
     this.scrollToEnd();
@@ -201,12 +241,19 @@ export class Popup {
             this.cesForm?.replaceChildren(h('p', {}, 'Thank you for your answer.'));
             this.cesForm?.focus();
           },
-          (error: unknown) => this.setStatus(`Answer not sent: ${error instanceof Error ? error.message : String(error)}`),
+          (error: unknown) =>
+            this.setStatus(`Answer not sent: ${error instanceof Error ? error.message : String(error)}`),
         );
       });
       scale.append(button);
     }
-    this.cesForm = h('div', { class: 'rating stack', tabindex: '-1' }, h('p', {}, question), scale, h('p', { class: 'scale', 'aria-hidden': 'true' }, h('span', {}, 'Very hard'), h('span', {}, 'Very easy')));
+    this.cesForm = h(
+      'div',
+      { class: 'rating stack', tabindex: '-1' },
+      h('p', {}, question),
+      scale,
+      h('p', { class: 'scale', 'aria-hidden': 'true' }, h('span', {}, 'Very hard'), h('span', {}, 'Very easy')),
+    );
     (this.npsForm ?? this.ratingForm ?? this.compose).after(this.cesForm);
     scale.querySelector('button')?.focus();
     this.scrollToEnd();

@@ -1,4 +1,10 @@
-import { CustomerClient, fetchCustomerToken, LivedeskError, type CesScore, type ChatEventView } from '@livedesk/client/customer';
+import {
+  CustomerClient,
+  fetchCustomerToken,
+  LivedeskError,
+  type CesScore,
+  type ChatEventView,
+} from '@livedesk/client/customer';
 import { isOpenAt, type BusinessHours } from './business-hours.js';
 import { h } from './dom.js';
 import { Popup, type Entry } from './popup.js';
@@ -56,8 +62,20 @@ export class Widget implements LivedeskApi {
   constructor(private readonly config: WidgetConfig) {
     const host = h('div', { id: 'livedesk-widget' });
     this.root = host.attachShadow({ mode: 'open' });
-    this.launcher = h('button', { class: 'launcher', type: 'button', 'aria-label': 'Open chat', 'aria-expanded': 'false', 'aria-controls': 'ld-popup' }, chatIcon());
-    this.launcher.addEventListener('click', () => (this.popup && !this.popup.element.hidden ? this.close() : this.open()));
+    this.launcher = h(
+      'button',
+      {
+        class: 'launcher',
+        type: 'button',
+        'aria-label': 'Open chat',
+        'aria-expanded': 'false',
+        'aria-controls': 'ld-popup',
+      },
+      chatIcon(),
+    );
+    this.launcher.addEventListener('click', () =>
+      this.popup && !this.popup.element.hidden ? this.close() : this.open(),
+    );
     this.root.append(h('style', {}, styles), this.launcher);
     document.body.append(host);
     void this.loadSettings();
@@ -71,7 +89,9 @@ export class Widget implements LivedeskApi {
   private async loadSettings(): Promise<void> {
     let settings: WidgetSettings;
     try {
-      const response = await fetch(`${this.config.url}/v1/customer/widget-settings?organization_id=${encodeURIComponent(this.config.organizationId)}`);
+      const response = await fetch(
+        `${this.config.url}/v1/customer/widget-settings?organization_id=${encodeURIComponent(this.config.organizationId)}`,
+      );
       if (!response.ok) return;
       settings = (await response.json()) as WidgetSettings;
     } catch {
@@ -94,7 +114,9 @@ export class Widget implements LivedeskApi {
     if (this.refusedOffline && !this.chatId) this.popup.setClosed(true);
     if (!this.settings) return;
     this.popup.setWelcome(this.settings.welcome_message);
-    this.popup.setClosed(!this.chatId && !this.starting && (this.refusedOffline || !isOpenAt(this.settings.business_hours, new Date())));
+    this.popup.setClosed(
+      !this.chatId && !this.starting && (this.refusedOffline || !isOpenAt(this.settings.business_hours, new Date())),
+    );
   }
 
   /** The server refused to start a chat as offline (`offlineIfRefused`). */
@@ -109,7 +131,8 @@ export class Widget implements LivedeskApi {
 
   /** A `ready` handler added after the widget is ready is called at once (the script is async). */
   on: LivedeskApi['on'] = (name, handler) => {
-    if (name === 'ready' && this.isReady) queueMicrotask(() => (handler as (payload: Record<string, never>) => void)({}));
+    if (name === 'ready' && this.isReady)
+      queueMicrotask(() => (handler as (payload: Record<string, never>) => void)({}));
     return this.events.on(name, handler);
   };
 
@@ -223,7 +246,11 @@ export class Widget implements LivedeskApi {
   private async openClient(): Promise<CustomerClient> {
     const { url, organizationId } = this.config;
     const identity = this.identity;
-    const fetchToken = () => fetchCustomerToken(url, identity ? { organization_id: organizationId, identity } : { organization_id: organizationId });
+    const fetchToken = () =>
+      fetchCustomerToken(
+        url,
+        identity ? { organization_id: organizationId, identity } : { organization_id: organizationId },
+      );
     // The first token is fetched here, not by the SDK, which would keep retrying a refusal: a page
     // whose origin the organization does not allow (no CORS answer) fails now, and opens no socket.
     let first: ReturnType<typeof fetchToken> | undefined = fetchToken();
@@ -240,13 +267,15 @@ export class Widget implements LivedeskApi {
     client.on('queue_position_updated', ({ chat_id, position, estimated_wait_seconds, agents_available }) => {
       // The push may overtake start_chat's answer (it comes through routing): one chat at a time.
       if (chat_id !== this.chatId && !this.starting) return;
-      const wait = estimated_wait_seconds === null ? '' : `, about ${Math.max(1, Math.round(estimated_wait_seconds / 60))} min`;
+      const wait =
+        estimated_wait_seconds === null ? '' : `, about ${Math.max(1, Math.round(estimated_wait_seconds / 60))} min`;
       this.popup?.setStatus(position > 0 ? `You are number ${position} in the queue${wait}.` : '');
       if (!agents_available) this.popup?.offerLeaveMessage();
       this.events.emit('queue', { position, estimated_wait_seconds });
     });
     client.on('typing_indicator', ({ chat_id, by, is_typing }) => {
-      if (chat_id === this.chatId && by.kind === 'agent') this.popup?.setTyping(is_typing ? `${this.agentName} is typing…` : '');
+      if (chat_id === this.chatId && by.kind === 'agent')
+        this.popup?.setTyping(is_typing ? `${this.agentName} is typing…` : '');
     });
     client.on('chat_deactivated', ({ chat_id }) => {
       if (chat_id === this.chatId) this.ended(chat_id);
@@ -283,7 +312,11 @@ export class Widget implements LivedeskApi {
     // page view: it is sent again without them.
     client
       .request('update_visit', { ...page, ...browserContext() })
-      .catch((error: unknown) => (error instanceof LivedeskError && error.code === 'validation' ? client.request('update_visit', page) : undefined))
+      .catch((error: unknown) =>
+        error instanceof LivedeskError && error.code === 'validation'
+          ? client.request('update_visit', page)
+          : undefined,
+      )
       .catch(() => undefined);
     if (!this.followsNavigation) {
       this.followsNavigation = true;
@@ -302,7 +335,11 @@ export class Widget implements LivedeskApi {
     const clientId = crypto.randomUUID();
     const page = { url: location.href.slice(0, 2048), title: document.title.slice(0, 512) };
     this.starting = client
-      .startChat({ ...(this.config.groupId ? { group_id: this.config.groupId } : {}), message: { text, client_id: clientId }, page })
+      .startChat({
+        ...(this.config.groupId ? { group_id: this.config.groupId } : {}),
+        message: { text, client_id: clientId },
+        page,
+      })
       .then(({ chat_id }) => {
         this.chatId = chat_id;
         this.popup?.clearRating();
@@ -326,7 +363,10 @@ export class Widget implements LivedeskApi {
     this.popup?.setAgent(this.agentName, this.agentAvatar);
     this.popup?.setStatus('');
     this.show({ kind: 'system', text: `${this.agentName} joined the chat.` });
-    this.events.emit('agent_joined', { name: this.agentName, ...(this.agentAvatar ? { avatar_url: this.agentAvatar } : {}) });
+    this.events.emit('agent_joined', {
+      name: this.agentName,
+      ...(this.agentAvatar ? { avatar_url: this.agentAvatar } : {}),
+    });
   }
 
   private onChatEvent(chatId: string, event: ChatEventView): void {
@@ -337,9 +377,19 @@ export class Widget implements LivedeskApi {
       const kind = author === 'bot' ? 'agent' : author;
       const text = String(data.text ?? '');
       const name = kind === 'agent' ? (event.agent?.display_name ?? this.agentName) : undefined;
-      this.show({ kind: kind === 'customer' ? 'customer' : kind === 'system' ? 'system' : 'agent', ...(name ? { name } : {}), text });
+      this.show({
+        kind: kind === 'customer' ? 'customer' : kind === 'system' ? 'system' : 'agent',
+        ...(name ? { name } : {}),
+        text,
+      });
       if (kind === 'agent') this.popup?.setTyping('');
-      this.events.emit('message', { chat_id: chatId, author_kind: kind, ...(name ? { author_name: name } : {}), text, version: event.version });
+      this.events.emit('message', {
+        chat_id: chatId,
+        author_kind: kind,
+        ...(name ? { author_name: name } : {}),
+        text,
+        version: event.version,
+      });
     } else if (event.type === 'AgentAssigned') {
       // A transfer to an agent is stored as ConversationTransferred followed by that agent's
       // AgentAssigned: the assignment alone says who joined, so the agent joins once.
@@ -373,7 +423,9 @@ export class Widget implements LivedeskApi {
     clearTimeout(this.draftTimer);
     const sendNow = () => {
       this.lastDraftAt = Date.now();
-      client.request('send_typing', { chat_id: chatId, is_typing: text.length > 0, preview: text.slice(0, 1000) }).catch(() => undefined);
+      client
+        .request('send_typing', { chat_id: chatId, is_typing: text.length > 0, preview: text.slice(0, 1000) })
+        .catch(() => undefined);
     };
     const wait = this.lastDraftAt + DRAFT_INTERVAL_MS - Date.now();
     if (wait <= 0) sendNow();

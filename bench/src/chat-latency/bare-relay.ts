@@ -54,7 +54,8 @@ export function startBareRelayProcess(): Promise<RelayProcess> {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
     let output = '';
-    const exitedEarly = (code: number | null) => reject(new Error(`bare relay exited with ${code} before listening: ${output}`));
+    const exitedEarly = (code: number | null) =>
+      reject(new Error(`bare relay exited with ${code} before listening: ${output}`));
     child.once('exit', exitedEarly);
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();

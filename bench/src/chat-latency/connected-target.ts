@@ -27,7 +27,8 @@ export async function settle(target: ConnectedTarget, quietMs = 2000, timeoutMs 
   for (;;) {
     const now = performance.now();
     if (now - target.lastFrameAt() >= quietMs) return (now - started) / 1000;
-    if (now - started > timeoutMs) throw new Error(`the sockets were still receiving frames ${timeoutMs / 1000} s after the setup`);
+    if (now - started > timeoutMs)
+      throw new Error(`the sockets were still receiving frames ${timeoutMs / 1000} s after the setup`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

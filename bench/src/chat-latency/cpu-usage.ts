@@ -93,7 +93,9 @@ export class CpuWindow {
     }
     const machineAfter = machineTicks();
     const machineBusy =
-      this.machineBefore && machineAfter ? (machineAfter.busy - this.machineBefore.busy) / (machineAfter.total - this.machineBefore.total) : undefined;
+      this.machineBefore && machineAfter
+        ? (machineAfter.busy - this.machineBefore.busy) / (machineAfter.total - this.machineBefore.total)
+        : undefined;
     this.result = { processes, machineBusy };
   }
 
@@ -101,7 +103,8 @@ export class CpuWindow {
   describe(): string {
     if (!this.result) return 'not measured';
     const parts = Object.entries(this.result.processes).map(([name, cores]) => `${name} ${cores.toFixed(2)}`);
-    const machine = this.result.machineBusy === undefined ? '' : `; machine ${(100 * this.result.machineBusy).toFixed(0)} % busy`;
+    const machine =
+      this.result.machineBusy === undefined ? '' : `; machine ${(100 * this.result.machineBusy).toFixed(0)} % busy`;
     return `${parts.join(', ')} cores${machine}`;
   }
 }

@@ -59,7 +59,8 @@ export interface LoadResult {
   answered?: Percentiles & { succeeded: number; failed: number; unanswered: number };
 }
 
-export const MESSAGE_TEXT = 'Hello, I ordered a blue jacket last week and it has not arrived yet. Could you check the status for me?';
+export const MESSAGE_TEXT =
+  'Hello, I ordered a blue jacket last week and it has not arrived yet. Could you check the status for me?';
 
 /**
  * An open-loop load: message i is due at `start + i / rate` whether or not earlier messages
@@ -76,10 +77,22 @@ export async function runOpenLoad(target: LoadTarget, options: LoadOptions): Pro
   const tag = `m${Date.now().toString(36)}`;
   const prefix = `${tag}-`;
   const delivered = new Uint8Array(total);
-  const latency = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
-  const answerLatency = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
+  const latency = hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 3_600_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
+  const answerLatency = hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 3_600_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
   const answeredState = new Uint8Array(total); // 0 none yet, 1 success, 2 failure
-  const sendLag = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
+  const sendLag = hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 3_600_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
 
   const start = performance.now() + 50;
   const windowStart = start + warmup * interval;
@@ -112,7 +125,8 @@ export async function runOpenLoad(target: LoadTarget, options: LoadOptions): Pro
     const i = Number(clientId.slice(prefix.length));
     if (!Number.isInteger(i) || i < 0 || i >= total || answeredState[i]) return;
     answeredState[i] = success ? 1 : 2;
-    if (success && i >= warmup) answerLatency.recordValue(Math.max(1, Math.round((receivedAt - scheduledAt(i)) * 1000)));
+    if (success && i >= warmup)
+      answerLatency.recordValue(Math.max(1, Math.round((receivedAt - scheduledAt(i)) * 1000)));
   });
 
   let next = 0;
@@ -155,7 +169,8 @@ export async function runOpenLoad(target: LoadTarget, options: LoadOptions): Pro
 
   const ms = (microseconds: number) => microseconds / 1000;
   // A percentile is the highest value of its bucket, which can exceed the largest value recorded.
-  const at = (histogram: typeof latency, percentile: number) => ms(Math.min(histogram.getValueAtPercentile(percentile), histogram.maxValue));
+  const at = (histogram: typeof latency, percentile: number) =>
+    ms(Math.min(histogram.getValueAtPercentile(percentile), histogram.maxValue));
   const result: LoadResult = {
     measured: total - warmup,
     delivered: deliveredMeasured,

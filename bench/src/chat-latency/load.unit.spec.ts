@@ -2,7 +2,10 @@ import { describe, expect, it } from '@jest/globals';
 import { runOpenLoad, type LoadTarget } from './load.js';
 
 /** A target that delivers each message after `delay(i)` ms (i = the order of sends). */
-function fakeTarget(delay: (i: number) => number, drop: (i: number) => boolean = () => false): LoadTarget & { sent: number } {
+function fakeTarget(
+  delay: (i: number) => number,
+  drop: (i: number) => boolean = () => false,
+): LoadTarget & { sent: number } {
   let listener: ((clientId: string, receivedAt: number) => void) | undefined;
   const target = {
     customers: 7,
@@ -53,7 +56,10 @@ describe('runOpenLoad', () => {
   });
 
   it('counts lost messages with the latency they had when the drain gave up', async () => {
-    const target = fakeTarget(() => 0, (i) => i % 10 === 0);
+    const target = fakeTarget(
+      () => 0,
+      (i) => i % 10 === 0,
+    );
     const result = await runOpenLoad(target, { rate: 500, warmupSeconds: 0, durationSeconds: 0.2, drainSeconds: 1 });
     expect(result.undelivered).toBe(10);
     expect(result.delivered).toBe(90);

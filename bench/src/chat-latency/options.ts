@@ -41,7 +41,10 @@ export function readOptions(argv = process.argv.slice(2), env = process.env): Be
   const agents = Math.round(number('AGENTS', Math.max(1, Math.round(connections / 50)), 1));
   if (agents >= connections) throw new Error(`AGENTS (${agents}) must be fewer than CONNECTIONS (${connections})`);
   // An agent holds at most 100 chats (max_chats of the setup API).
-  if ((connections - agents) / agents > 100) throw new Error(`${connections - agents} customers need at least ${Math.ceil((connections - agents) / 100)} agents`);
+  if ((connections - agents) / agents > 100)
+    throw new Error(
+      `${connections - agents} customers need at least ${Math.ceil((connections - agents) / 100)} agents`,
+    );
   const targets = (raw('TARGETS') ?? 'relay,system').split(',').map((t) => t.trim());
   for (const target of targets) {
     if (target !== 'relay' && target !== 'system') throw new Error(`TARGETS: unknown target ${target} (relay, system)`);
@@ -67,7 +70,9 @@ export function checkFileLimit(connections: number): number {
   const limit = Number(execFileSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).trim());
   const needed = connections + 500;
   if (Number.isFinite(limit) && limit < needed) {
-    throw new Error(`the open-file limit is ${limit}; ${connections} connections need about ${needed}: run \`ulimit -n ${needed * 2}\` first`);
+    throw new Error(
+      `the open-file limit is ${limit}; ${connections} connections need about ${needed}: run \`ulimit -n ${needed * 2}\` first`,
+    );
   }
   return limit;
 }

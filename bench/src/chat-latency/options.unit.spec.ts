@@ -15,8 +15,18 @@ describe('readOptions', () => {
   });
 
   it('reads arguments before the environment', () => {
-    const options = readOptions(['--connections=1000', '--duration-s=5', '--targets=relay'], { CONNECTIONS: '9000', RATE: '200' });
-    expect(options).toMatchObject({ connections: 1000, agents: 20, customers: 980, rate: 200, durationSeconds: 5, targets: ['relay'] });
+    const options = readOptions(['--connections=1000', '--duration-s=5', '--targets=relay'], {
+      CONNECTIONS: '9000',
+      RATE: '200',
+    });
+    expect(options).toMatchObject({
+      connections: 1000,
+      agents: 20,
+      customers: 980,
+      rate: 200,
+      durationSeconds: 5,
+      targets: ['relay'],
+    });
   });
 
   it('refuses what it cannot run', () => {

@@ -7,7 +7,12 @@ import { ProtocolClient } from './protocol-client.js';
  * the real system, customer c talking to agent `c % agents`, and the same `send_event` frame
  * text; the relay hands the frame to the agent unchanged.
  */
-export async function connectRelayTarget(port: number, customers: number, agents: number, concurrency: number): Promise<ConnectedTarget> {
+export async function connectRelayTarget(
+  port: number,
+  customers: number,
+  agents: number,
+  concurrency: number,
+): Promise<ConnectedTarget> {
   const base = `ws://127.0.0.1:${port}`;
   const agentTick = progress('relay agents connected', agents);
   const agentClients = await mapWithConcurrency(range(agents), concurrency, async (a) => {

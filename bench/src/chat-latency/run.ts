@@ -70,7 +70,11 @@ async function measure(
 async function measureRelay(options: BenchOptions): Promise<Measured> {
   const relay = await startBareRelayProcess();
   try {
-    return await measure(options, () => connectRelayTarget(relay.port, options.customers, options.agents, options.openConcurrency), { relay: relay.pid });
+    return await measure(
+      options,
+      () => connectRelayTarget(relay.port, options.customers, options.agents, options.openConcurrency),
+      { relay: relay.pid },
+    );
   } finally {
     await relay.stop();
   }
@@ -81,7 +85,13 @@ async function measureSystem(options: BenchOptions): Promise<Measured> {
   try {
     return await measure(
       options,
-      () => connectSystemTarget({ ...system, customers: options.customers, agents: options.agents, concurrency: options.openConcurrency }),
+      () =>
+        connectSystemTarget({
+          ...system,
+          customers: options.customers,
+          agents: options.agents,
+          concurrency: options.openConcurrency,
+        }),
       system.pids,
       () => system.crashed(),
     );
@@ -94,11 +104,16 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const ms = (n: number) => (n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : fmt(n));
 const ratio = (a: number, b: number) => (b > 0 ? `${a / b < 100 ? (a / b).toFixed(1) : fmt(a / b)} ×` : '–');
 const failuresText = (failures: Record<string, number>) =>
-  Object.keys(failures).length === 0 ? '0' : Object.entries(failures).map(([code, n]) => `${fmt(n)} ${code}`).join(', ');
+  Object.keys(failures).length === 0
+    ? '0'
+    : Object.entries(failures)
+        .map(([code, n]) => `${fmt(n)} ${code}`)
+        .join(', ');
 
 function row(label: string, outcome: Outcome | undefined): string {
   if (!outcome) return `| ${label} | not run | | | | | | |`;
-  if ('error' in outcome) return `| ${label} | failed: ${outcome.error.split('\n')[0]!.replace(/\|/g, '\\|').slice(0, 200)} | | | | | | |`;
+  if ('error' in outcome)
+    return `| ${label} | failed: ${outcome.error.split('\n')[0]!.replace(/\|/g, '\\|').slice(0, 200)} | | | | | | |`;
   const { result, failures } = outcome.measured;
   return `| ${label} | ${ms(result.p50)} | ${ms(result.p99)} | ${ms(result.p999)} | ${ms(result.max)} | ${fmt(result.sustainedPerSecond)} | ${fmt(result.undelivered)} of ${fmt(result.measured)} | ${failuresText(failures)} |`;
 }
@@ -126,12 +141,17 @@ function report(options: BenchOptions, outcomes: Partial<Record<TargetName, Outc
   lines.push('');
   const atTarget = options.connections >= 5000 && options.rate >= 1000;
   if (system) {
-    const met = system.result.p99 <= TARGET_MS && system.result.undelivered === 0 && system.result.sustainedPerSecond >= 0.98 * options.rate;
+    const met =
+      system.result.p99 <= TARGET_MS &&
+      system.result.undelivered === 0 &&
+      system.result.sustainedPerSecond >= 0.98 * options.rate;
     lines.push(
       `- Target: p99 ≤ ${TARGET_MS} ms at 1,000 messages/s with 5,000 connections open: **${ms(system.result.p99)} ms** at ${fmt(options.rate)} messages/s with ${fmt(options.connections)} connections (${atTarget ? (met ? 'met' : 'missed') : 'not the target load: not a verdict'}).`,
     );
   } else {
-    lines.push(`- Target: p99 ≤ ${TARGET_MS} ms at 1,000 messages/s with 5,000 connections open: not measured (${outcomes.system ? 'the system run failed' : 'the system was not run'}).`);
+    lines.push(
+      `- Target: p99 ≤ ${TARGET_MS} ms at 1,000 messages/s with 5,000 connections open: not measured (${outcomes.system ? 'the system run failed' : 'the system was not run'}).`,
+    );
   }
   const answered = system?.result.answered;
   if (answered) {
@@ -164,7 +184,9 @@ async function main(): Promise<void> {
       );
       if (r.answered) {
         const a = r.answered;
-        console.log(`  stored (success response): p50 ${ms(a.p50)} ms, p99 ${ms(a.p99)} ms, p99.9 ${ms(a.p999)} ms, max ${ms(a.max)} ms; ${a.succeeded} succeeded, ${a.failed} failed, ${a.unanswered} unanswered`);
+        console.log(
+          `  stored (success response): p50 ${ms(a.p50)} ms, p99 ${ms(a.p99)} ms, p99.9 ${ms(a.p999)} ms, max ${ms(a.max)} ms; ${a.succeeded} succeeded, ${a.failed} failed, ${a.unanswered} unanswered`,
+        );
       }
       outcomes[target] = { measured };
     } catch (error) {

@@ -90,7 +90,11 @@ export async function connectSystemTarget(options: SystemTargetOptions): Promise
   // Customers: token, socket, login, start_chat; then the customer's agent takes the chat.
   const customerTick = progress('customers with a chat taken by an agent', customers);
   const customerChats = await mapWithConcurrency(range(customers), concurrency, async (c) => {
-    const { token } = await postJson(`${httpBase}/v1/customer/token`, { organization_id: organizationId }, TokenResponse);
+    const { token } = await postJson(
+      `${httpBase}/v1/customer/token`,
+      { organization_id: organizationId },
+      TokenResponse,
+    );
     const client = await ProtocolClient.connect(`${wsBase}/v1/customer/rtm`);
     customerActions.login.response.parse(await client.request('login', { token }));
     const started = customerActions.start_chat.response.parse(await requestWithRetry(client, 'start_chat', {}));
@@ -117,14 +121,17 @@ export async function connectSystemTarget(options: SystemTargetOptions): Promise
           // Not parsed with the push schema on the hot path: the receipt time is already taken,
           // but 1,000 zod parses a second would load the generator that shares the 2 cores.
           const event = (payload as { event?: { type?: string; data?: { client_id?: unknown } } }).event;
-          if (event?.type === 'MessagePosted' && typeof event.data?.client_id === 'string') listener(event.data.client_id, receivedAt);
+          if (event?.type === 'MessagePosted' && typeof event.data?.client_id === 'string')
+            listener(event.data.client_id, receivedAt);
         });
       }
     },
     failures: () => failuresOf(customerChats.map((c) => c.client)),
     lastFrameAt: () => lastFrameOf([...customerChats.map((c) => c.client), ...agentClients]),
     async close() {
-      await mapWithConcurrency([...customerChats.map((c) => c.client), ...agentClients], 500, (client) => client.close());
+      await mapWithConcurrency([...customerChats.map((c) => c.client), ...agentClients], 500, (client) =>
+        client.close(),
+      );
     },
   };
 }

@@ -62,4 +62,3 @@ export type ContractChecks = [
   Holds<PushesFit<Client.AgentPushes>>,
   Holds<Fits<Exclude<keyof Client.CustomerPushes | keyof Client.AgentPushes, PushAction>, never>>,
 ];
-

@@ -128,7 +128,9 @@ async function main(): Promise<void> {
   try {
     await migrateEventStore(admin);
     const settings = await sql<{ name: string; setting: string }>`
-      SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_commit', 'fsync', 'server_version', 'wal_sync_method')`.execute(admin);
+      SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_commit', 'fsync', 'server_version', 'wal_sync_method')`.execute(
+      admin,
+    );
     const setting = Object.fromEntries(settings.rows.map((r) => [r.name, r.setting]));
     if (setting.synchronous_commit !== 'on' || setting.fsync !== 'on') {
       throw new Error(`durable appends need synchronous_commit=on and fsync=on; found ${JSON.stringify(setting)}`);
@@ -142,7 +144,7 @@ async function main(): Promise<void> {
       const single = await appendRate(database.url, writers, 1);
       const ten = await appendRate(database.url, writers, 10);
       ratios[writers] = single / raw;
-      const line = `| ${writers} | ${fmt(raw)} | ${fmt(single)} | ${(100 * single / raw).toFixed(0)} % | ${fmt(ten)} |`;
+      const line = `| ${writers} | ${fmt(raw)} | ${fmt(single)} | ${((100 * single) / raw).toFixed(0)} % | ${fmt(ten)} |`;
       console.log(line);
       rows.push(line);
     }

@@ -37,7 +37,9 @@ const RUNS = Number(process.env.RUNS ?? 3);
 const TARGET_KB = 20;
 
 function rssKiB(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
   return Number(line?.match(/(\d+)/)?.[1] ?? Number.NaN);
 }
 
@@ -60,7 +62,15 @@ async function oneRun(run: number): Promise<string[]> {
   const jwtSecret = randomBytes(32).toString('base64url');
   const identityPort = await freePort();
   const env = serviceEnvironment(
-    { databaseUrl: database.url, natsUrl: urls.natsUrl, redisUrl: urls.redisUrl, subjectPrefix: nats.subjectPrefix, streamPrefix: nats.streamPrefix, adminToken, jwtSecret },
+    {
+      databaseUrl: database.url,
+      natsUrl: urls.natsUrl,
+      redisUrl: urls.redisUrl,
+      subjectPrefix: nats.subjectPrefix,
+      streamPrefix: nats.streamPrefix,
+      adminToken,
+      jwtSecret,
+    },
     { IDENTITY_URL: `http://127.0.0.1:${identityPort}`, RTM_HEARTBEAT_INTERVAL_MS: '30000' },
   );
   const services: SpawnedService[] = [];
@@ -105,7 +115,7 @@ async function oneRun(run: number): Promise<string[]> {
       clients.push(...added);
       const after = await settledRss(pid);
       const perSocket = ((after - before) * 1024) / (step - opened) / 1000;
-      const row = `| ${run} | ${step.toLocaleString('en-US')} | ${(after / 1024).toFixed(0)} MiB | ${perSocket.toFixed(1)} KB | ${((after - rowsBaseline(rows)) * 1024 / step / 1000).toFixed(1)} KB |`;
+      const row = `| ${run} | ${step.toLocaleString('en-US')} | ${(after / 1024).toFixed(0)} MiB | ${perSocket.toFixed(1)} KB | ${(((after - rowsBaseline(rows)) * 1024) / step / 1000).toFixed(1)} KB |`;
       console.log(row);
       rows.push(row);
       before = after;
@@ -126,7 +136,8 @@ function rowsBaseline(rows: string[]): number {
 }
 
 async function main(): Promise<void> {
-  if (fileLimit < Math.max(...STEPS) + 500) throw new Error(`the open-file limit is ${fileLimit}: lower STEPS or raise it`);
+  if (fileLimit < Math.max(...STEPS) + 500)
+    throw new Error(`the open-file limit is ${fileLimit}: lower STEPS or raise it`);
   const rows: string[] = [];
   for (let run = 1; run <= RUNS; run++) rows.push(...(await oneRun(run)));
   const last = rows.filter((row) => row.split('|')[2]!.trim() === Math.max(...STEPS).toLocaleString('en-US'));

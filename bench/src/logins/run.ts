@@ -30,8 +30,16 @@ const RUNS = Number(process.env.RUNS ?? 3);
 const TARGET_SECONDS = 5;
 const PASSWORD = 'bench-password-1234';
 
-async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Record<string, unknown>> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+async function post(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Record<string, unknown>> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   const text = await response.text();
   if (!response.ok) throw new Error(`POST ${new URL(url).pathname} answered ${response.status}: ${text.slice(0, 300)}`);
   return JSON.parse(text) as Record<string, unknown>;
@@ -47,7 +55,15 @@ async function main(): Promise<void> {
   const adminToken = randomBytes(24).toString('base64url');
   const identityPort = await freePort();
   const env = serviceEnvironment(
-    { databaseUrl: database.url, natsUrl: urls.natsUrl, redisUrl: urls.redisUrl, subjectPrefix: nats.subjectPrefix, streamPrefix: nats.streamPrefix, adminToken, jwtSecret: randomBytes(32).toString('base64url') },
+    {
+      databaseUrl: database.url,
+      natsUrl: urls.natsUrl,
+      redisUrl: urls.redisUrl,
+      subjectPrefix: nats.subjectPrefix,
+      streamPrefix: nats.streamPrefix,
+      adminToken,
+      jwtSecret: randomBytes(32).toString('base64url'),
+    },
     // The bench stands for the proxy in front of the gateway: each agent has an address of its own.
     { IDENTITY_URL: `http://127.0.0.1:${identityPort}`, TRUSTED_PROXIES: 'loopback' },
   );
@@ -62,14 +78,23 @@ async function main(): Promise<void> {
     services.push(identity, gateway);
     await Promise.all([waitUntilReady(identity), waitUntilReady(gateway)]);
 
-    const org = await post(`${gateway.url}/v1/organizations`, { name: 'logins bench' }, { authorization: `Bearer ${adminToken}` });
+    const org = await post(
+      `${gateway.url}/v1/organizations`,
+      { name: 'logins bench' },
+      { authorization: `Bearer ${adminToken}` },
+    );
     const email = (a: number) => `agent-${a}@logins.bench.livedesk.test`;
     for (let a = 0; a < AGENTS; a++) {
-      await post(`${gateway.url}/v1/organizations/${String(org.organization_id)}/agents`, { email: email(a), name: `Agent ${a}`, password: PASSWORD, role: 'agent' }, { authorization: `Bearer ${adminToken}` });
+      await post(
+        `${gateway.url}/v1/organizations/${String(org.organization_id)}/agents`,
+        { email: email(a), name: `Agent ${a}`, password: PASSWORD, role: 'agent' },
+        { authorization: `Bearer ${adminToken}` },
+      );
     }
     const db = new pg.Client({ connectionString: database.url });
     await db.connect();
-    const hash = (await db.query<{ password_hash: string }>('SELECT password_hash FROM directory.agents LIMIT 1')).rows[0]?.password_hash;
+    const hash = (await db.query<{ password_hash: string }>('SELECT password_hash FROM directory.agents LIMIT 1'))
+      .rows[0]?.password_hash;
     await db.end();
     console.log(`logins: ${AGENTS} agents created; stored hash parameters ${hash!.split('$')[3]}`);
 
@@ -83,7 +108,11 @@ async function main(): Promise<void> {
       const latencies = await Promise.all(
         Array.from({ length: AGENTS }, async (_, a) => {
           const sent = performance.now();
-          const answer = await post(`${gateway.url}/v1/agent/token`, { email: email(a), password: PASSWORD }, { 'x-forwarded-for': `198.51.100.${a % 250}` });
+          const answer = await post(
+            `${gateway.url}/v1/agent/token`,
+            { email: email(a), password: PASSWORD },
+            { 'x-forwarded-for': `198.51.100.${a % 250}` },
+          );
           if (typeof answer.token !== 'string') throw new Error('no token');
           return performance.now() - sent;
         }),

@@ -34,14 +34,34 @@ const DERIVED_MS = Number(process.env.LIVE_DERIVED_MS ?? 5000);
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 /** What each stage did in the current second (LIVE_TRACE=1). */
-const trace = { appended: 0, relayed: 0, relayMaxMs: 0, projected: 0, batches: 0, batchMs: 0, lagMaxMs: 0, derivedMs: 0, derivedKeys: 0 };
+const trace = {
+  appended: 0,
+  relayed: 0,
+  relayMaxMs: 0,
+  projected: 0,
+  batches: 0,
+  batchMs: 0,
+  lagMaxMs: 0,
+  derivedMs: 0,
+  derivedKeys: 0,
+};
 function printTrace(second: number): void {
   const t = trace;
   console.log(
     `${String(second).padStart(3)} s: appended ${t.appended}, relayed ${t.relayed} (oldest ${t.relayMaxMs} ms after its commit), ` +
       `projected ${t.projected} in ${t.batches} batches (${t.batchMs} ms in handlers), lag max ${t.lagMaxMs} ms, derived ${t.derivedKeys} dirty keys in ${t.derivedMs} ms`,
   );
-  Object.assign(trace, { appended: 0, relayed: 0, relayMaxMs: 0, projected: 0, batches: 0, batchMs: 0, lagMaxMs: 0, derivedMs: 0, derivedKeys: 0 });
+  Object.assign(trace, {
+    appended: 0,
+    relayed: 0,
+    relayMaxMs: 0,
+    projected: 0,
+    batches: 0,
+    batchMs: 0,
+    lagMaxMs: 0,
+    derivedMs: 0,
+    derivedKeys: 0,
+  });
 }
 
 async function main(): Promise<void> {
@@ -117,7 +137,9 @@ async function main(): Promise<void> {
     // this machine little beside what is measured: the relay and the projection.
     const versions = new Map<string, number>();
     const start = Date.now();
-    const tracing = process.env.LIVE_TRACE ? setInterval(() => printTrace(Math.round((Date.now() - start) / 1000)), 1000) : undefined;
+    const tracing = process.env.LIVE_TRACE
+      ? setInterval(() => printTrace(Math.round((Date.now() - start) / 1000)), 1000)
+      : undefined;
     const end = start + (WARMUP + SECONDS) * 1000;
     let measureFrom = 0;
     let next = 0;

@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { allEvents } from '@livedesk/contracts';
 import pg from 'pg';
-import { conversation, DEFAULT_SHAPE, organizations, Random, setupEvents, type LogShape, type PlannedEvent } from '@livedesk/demo-history';
+import {
+  conversation,
+  DEFAULT_SHAPE,
+  organizations,
+  Random,
+  setupEvents,
+  type LogShape,
+  type PlannedEvent,
+} from '@livedesk/demo-history';
 
 /** Plans a log of about `events` events: the organizations' setup and enough conversations, in time order. */
 export function planLog(events: number, seed = 42, shape: LogShape = DEFAULT_SHAPE): PlannedEvent[] {
@@ -23,7 +31,12 @@ export function planLog(events: number, seed = 42, shape: LogShape = DEFAULT_SHA
  * A planned event as the row an append writes to `event_store.events`, with the next version of
  * its stream (`versions` keeps them).
  */
-export function eventRow(event: PlannedEvent, versions: Map<string, number>, occurredAt: Date, metadata: Record<string, unknown>) {
+export function eventRow(
+  event: PlannedEvent,
+  versions: Map<string, number>,
+  occurredAt: Date,
+  metadata: Record<string, unknown>,
+) {
   const version = (versions.get(event.streamId) ?? 0) + 1;
   versions.set(event.streamId, version);
   const encoded = allEvents.encode(event.type, event.data);
@@ -53,7 +66,9 @@ export async function loadLog(url: string, planned: readonly PlannedEvent[]): Pr
     const versions = new Map<string, number>();
     const chunk = 10_000;
     for (let offset = 0; offset < planned.length; offset += chunk) {
-      const rows = planned.slice(offset, offset + chunk).map((event) => eventRow(event, versions, new Date(event.occurredAt), { correlationId: randomUUID() }));
+      const rows = planned
+        .slice(offset, offset + chunk)
+        .map((event) => eventRow(event, versions, new Date(event.occurredAt), { correlationId: randomUUID() }));
       await client.query(
         `INSERT INTO event_store.events (event_id, stream_id, stream_version, organization_id, type, schema_version, data, metadata, occurred_at)
          SELECT event_id, stream_id, stream_version, organization_id, type, schema_version, data, metadata, occurred_at

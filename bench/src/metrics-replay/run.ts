@@ -26,11 +26,16 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 async function planAndLoad(url: string): Promise<{ events: number; conversations: number }> {
   const planStarted = Date.now();
   const planned = planLog(EVENTS);
-  console.log(`planned ${fmt(planned.length)} events in ${((Date.now() - planStarted) / 1000).toFixed(1)} s; loading …`);
+  console.log(
+    `planned ${fmt(planned.length)} events in ${((Date.now() - planStarted) / 1000).toFixed(1)} s; loading …`,
+  );
   const loadStarted = Date.now();
   await loadLog(url, planned);
   console.log(`loaded in ${((Date.now() - loadStarted) / 1000).toFixed(1)} s`);
-  return { events: planned.length, conversations: planned.filter((event) => event.type === 'ConversationStarted').length };
+  return {
+    events: planned.length,
+    conversations: planned.filter((event) => event.type === 'ConversationStarted').length,
+  };
 }
 
 async function main(): Promise<void> {
@@ -56,7 +61,10 @@ async function main(): Promise<void> {
         `waiting for reads ${(t.readWait / 1000).toFixed(1)} s, folding ${(t.fold / 1000).toFixed(1)} s, preparing rows ${(t.prepare / 1000).toFixed(1)} s, ` +
           `waiting for writes ${(t.writeWait / 1000).toFixed(1)} s, last write and derived tables ${(t.lastWrite / 1000).toFixed(1)} s`,
       );
-      console.log(`run ${run}: ${fmt(result.events)} events in ${seconds.toFixed(2)} s: ${fmt(result.events / seconds)} events/s`, result.timings);
+      console.log(
+        `run ${run}: ${fmt(result.events)} events in ${seconds.toFixed(2)} s: ${fmt(result.events / seconds)} events/s`,
+        result.timings,
+      );
     }
     const counts: string[] = [];
     for (const table of PROJECTED_TABLES) {

@@ -72,7 +72,12 @@ async function connectRetrying(url: string, deadline: number): Promise<ProtocolC
 
 /** Requests answered `unavailable` or `rate_limited` (the gateway shedding load), as the SDK does: asked again after their retry hint. */
 let retried = 0;
-async function requestRetrying<T>(client: ProtocolClient, action: string, payload: unknown, deadline: number): Promise<T> {
+async function requestRetrying<T>(
+  client: ProtocolClient,
+  action: string,
+  payload: unknown,
+  deadline: number,
+): Promise<T> {
   for (;;) {
     try {
       return await client.request<T>(action, payload);
@@ -92,7 +97,12 @@ async function resume(customer: Customer, url: string, deadline: number): Promis
   await requestRetrying(customer.client, 'login', { token: customer.token }, deadline);
   for (const clientId of [...customer.unacknowledged]) await send(customer, clientId, deadline);
   for (let since = customer.version, more = true; more; ) {
-    const page = await requestRetrying<ChatPage>(customer.client, 'get_chat', { chat_id: customer.chatId, since_version: since }, deadline);
+    const page = await requestRetrying<ChatPage>(
+      customer.client,
+      'get_chat',
+      { chat_id: customer.chatId, since_version: since },
+      deadline,
+    );
     for (const event of page.events) customer.version = Math.max(customer.version, event.version);
     more = page.has_more;
     since = page.next_since_version;
@@ -101,10 +111,15 @@ async function resume(customer: Customer, url: string, deadline: number): Promis
 
 async function send(customer: Customer, clientId: string, deadline = performance.now() + 30_000): Promise<void> {
   customer.unacknowledged.add(clientId);
-  const answer = await requestRetrying<{ version?: number; event?: { version?: number } }>(customer.client!, 'send_event', {
-    chat_id: customer.chatId,
-    event: { type: 'message', text: `message ${clientId}`, client_id: clientId },
-  }, deadline);
+  const answer = await requestRetrying<{ version?: number; event?: { version?: number } }>(
+    customer.client!,
+    'send_event',
+    {
+      chat_id: customer.chatId,
+      event: { type: 'message', text: `message ${clientId}`, client_id: clientId },
+    },
+    deadline,
+  );
   customer.unacknowledged.delete(clientId);
   customer.version = Math.max(customer.version, answer.event?.version ?? answer.version ?? 0);
 }
@@ -113,15 +128,30 @@ async function send(customer: Customer, clientId: string, deadline = performance
 async function clientIdsInChat(customer: Customer): Promise<string[]> {
   const ids: string[] = [];
   for (let since = 0, more = true; more; ) {
-    const page = await requestRetrying<ChatPage>(customer.client!, 'get_chat', { chat_id: customer.chatId, since_version: since }, performance.now() + 60_000);
-    for (const event of page.events) if (event.type === 'MessagePosted' && event.data.client_id) ids.push(event.data.client_id);
+    const page = await requestRetrying<ChatPage>(
+      customer.client!,
+      'get_chat',
+      { chat_id: customer.chatId, since_version: since },
+      performance.now() + 60_000,
+    );
+    for (const event of page.events)
+      if (event.type === 'MessagePosted' && event.data.client_id) ids.push(event.data.client_id);
     more = page.has_more;
     since = page.next_since_version;
   }
   return ids;
 }
 
-async function oneRun(run: number): Promise<{ storm: number; killed: number; lost: number; doubled: number; resent: number; restart: number; stormRetries: number; killRetries: number }> {
+async function oneRun(run: number): Promise<{
+  storm: number;
+  killed: number;
+  lost: number;
+  doubled: number;
+  resent: number;
+  restart: number;
+  stormRetries: number;
+  killRetries: number;
+}> {
   const urls = await serviceUrls();
   const [database, nats] = await Promise.all([createTestDatabase(), createTestNats()]);
   const adminToken = randomBytes(24).toString('base64url');
@@ -129,7 +159,15 @@ async function oneRun(run: number): Promise<{ storm: number; killed: number; los
   const identityPort = await freePort();
   const gatewayPort = await freePort();
   const env = serviceEnvironment(
-    { databaseUrl: database.url, natsUrl: urls.natsUrl, redisUrl: urls.redisUrl, subjectPrefix: nats.subjectPrefix, streamPrefix: nats.streamPrefix, adminToken, jwtSecret },
+    {
+      databaseUrl: database.url,
+      natsUrl: urls.natsUrl,
+      redisUrl: urls.redisUrl,
+      subjectPrefix: nats.subjectPrefix,
+      streamPrefix: nats.streamPrefix,
+      adminToken,
+      jwtSecret,
+    },
     // The storm comes from one address: the per-socket limits stay, the ones per address do not apply to a test of capacity.
     { IDENTITY_URL: `http://127.0.0.1:${identityPort}` },
   );
@@ -156,15 +194,30 @@ async function oneRun(run: number): Promise<{ storm: number; killed: number; los
 
     const setupStarted = performance.now();
     customers.push(
-      ...(await mapWithConcurrency(Array.from({ length: CUSTOMERS }, (_, i) => i), 100, async (i) => {
-        const { token } = await tokens.issue({ kind: 'customer', organizationId, customerId: `storm-${run}-${i}` });
-        const client = await ProtocolClient.connect(url);
-        await client.request('login', { token });
-        const started = await client.request<{ chat_id: string; version: number }>('start_chat', { message: { text: 'hello', client_id: `first-${i}` } });
-        return { token, chatId: started.chat_id, version: started.version, client, unacknowledged: new Set<string>(), sent: [`first-${i}`] };
-      })),
+      ...(await mapWithConcurrency(
+        Array.from({ length: CUSTOMERS }, (_, i) => i),
+        100,
+        async (i) => {
+          const { token } = await tokens.issue({ kind: 'customer', organizationId, customerId: `storm-${run}-${i}` });
+          const client = await ProtocolClient.connect(url);
+          await client.request('login', { token });
+          const started = await client.request<{ chat_id: string; version: number }>('start_chat', {
+            message: { text: 'hello', client_id: `first-${i}` },
+          });
+          return {
+            token,
+            chatId: started.chat_id,
+            version: started.version,
+            client,
+            unacknowledged: new Set<string>(),
+            sent: [`first-${i}`],
+          };
+        },
+      )),
     );
-    console.log(`  run ${run}: ${CUSTOMERS} customers with a chat in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s`);
+    console.log(
+      `  run ${run}: ${CUSTOMERS} customers with a chat in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s`,
+    );
 
     // 1. The storm: everyone leaves, then everyone comes back at once.
     await mapWithConcurrency(customers, 500, (customer) => customer.client!.close());
@@ -175,7 +228,9 @@ async function oneRun(run: number): Promise<{ storm: number; killed: number; los
     const storm = (performance.now() - stormStarted) / 1000;
     const stormRetries = retried;
     retried = 0;
-    console.log(`  run ${run}: storm: ${CUSTOMERS} reconnected, logged in and resumed in ${storm.toFixed(2)} s (${stormRetries} requests asked again after unavailable/rate_limited)`);
+    console.log(
+      `  run ${run}: storm: ${CUSTOMERS} reconnected, logged in and resumed in ${storm.toFixed(2)} s (${stormRetries} requests asked again after unavailable/rate_limited)`,
+    );
 
     // 2. The gateway killed while customers write.
     const writers = customers.slice(0, WRITERS);
@@ -196,7 +251,9 @@ async function oneRun(run: number): Promise<{ storm: number; killed: number; los
     await mapWithConcurrency(customers, CUSTOMERS, (customer) => resume(customer, url, killedAt + 120_000));
     const killed = (performance.now() - killedAt) / 1000;
     const killRetries = retried;
-    console.log(`  run ${run}: gateway killed: restarted in ${restart.toFixed(2)} s, all ${CUSTOMERS} resumed ${killed.toFixed(2)} s after the kill (${resent} messages sent again)`);
+    console.log(
+      `  run ${run}: gateway killed: restarted in ${restart.toFixed(2)} s, all ${CUSTOMERS} resumed ${killed.toFixed(2)} s after the kill (${resent} messages sent again)`,
+    );
 
     let lost = 0;
     let doubled = 0;
@@ -221,11 +278,13 @@ async function oneRun(run: number): Promise<{ storm: number; killed: number; los
 
 async function main(): Promise<void> {
   const fileLimit = Number(execFileSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).trim());
-  if (fileLimit < CUSTOMERS + 500) throw new Error(`the open-file limit is ${fileLimit}; ${CUSTOMERS} customers need more`);
+  if (fileLimit < CUSTOMERS + 500)
+    throw new Error(`the open-file limit is ${fileLimit}; ${CUSTOMERS} customers need more`);
   const results = [];
   for (let run = 1; run <= RUNS; run++) results.push(await oneRun(run));
   const rows = results.map(
-    (r, i) => `| ${i + 1} | ${r.storm.toFixed(2)} s (${r.stormRetries}) | ${r.restart.toFixed(2)} s | ${r.killed.toFixed(2)} s (${r.killRetries}) | ${r.resent} | ${r.lost} | ${r.doubled} |`,
+    (r, i) =>
+      `| ${i + 1} | ${r.storm.toFixed(2)} s (${r.stormRetries}) | ${r.restart.toFixed(2)} s | ${r.killed.toFixed(2)} s (${r.killRetries}) | ${r.resent} | ${r.lost} | ${r.doubled} |`,
   );
   const storms = results.map((r) => r.storm);
   const lost = results.reduce((sum, r) => sum + r.lost, 0);

@@ -11,7 +11,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { connect } from '@nats-io/transport-node';
 import { conversationPattern, routingPattern } from '@livedesk/contracts';
-import { createDatabase, } from '@livedesk/event-store';
+import { createDatabase } from '@livedesk/event-store';
 import { CommandClient, sendCommand } from '@livedesk/messaging';
 import {
   createTestDatabase,
@@ -86,14 +86,19 @@ async function main(): Promise<void> {
       while (sent < due) {
         sent += 1;
         inFlight.push(
-          sendCommand(client, conversationPattern('start'), {
-            command_id: randomUUID(),
-            organization_id: ORG,
-            actor: { kind: 'customer', id: `customer-${sent}` },
-            chat_id: randomUUID(),
-            channel: 'chat',
-            group_id: GROUP,
-          }, { timeoutMs: 30_000 }).catch(() => (failed += 1)),
+          sendCommand(
+            client,
+            conversationPattern('start'),
+            {
+              command_id: randomUUID(),
+              organization_id: ORG,
+              actor: { kind: 'customer', id: `customer-${sent}` },
+              chat_id: randomUUID(),
+              channel: 'chat',
+              group_id: GROUP,
+            },
+            { timeoutMs: 30_000 },
+          ).catch(() => (failed += 1)),
         );
       }
       await new Promise((resolve) => setTimeout(resolve, 2));
@@ -103,13 +108,17 @@ async function main(): Promise<void> {
     let assignedSoFar = 0;
     await waitFor(
       async () => {
-        const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM event_store.events WHERE type = 'AgentAssigned'`.execute(db);
+        const { rows } = await sql<{
+          n: string;
+        }>`SELECT count(*) AS n FROM event_store.events WHERE type = 'AgentAssigned'`.execute(db);
         assignedSoFar = Number(rows[0]!.n);
         return assignedSoFar >= CHATS - failed;
       },
       { timeoutMs: 120_000, intervalMs: 250, what: 'every chat assigned' },
     ).catch((error: unknown) => {
-      throw new Error(`${String(error)}: ${assignedSoFar} of ${CHATS - failed} assigned (${failed} start commands failed)`);
+      throw new Error(
+        `${String(error)}: ${assignedSoFar} of ${CHATS - failed} assigned (${failed} start commands failed)`,
+      );
     });
 
     const { rows } = await sql<{ stream_id: string; type: string; occurred_at: Date; data: { agent_id?: string } }>`

@@ -97,7 +97,11 @@ async function measure(
 
 async function prepare(state: RoutingState, org: string, chatLimit: number, chats: number): Promise<void> {
   for (let i = 0; i < AGENTS; i += 1) {
-    await state.upsertAgent(org, { agentId: `agent-${i}`, groupIds: [GROUP], maxChats: { chat: chatLimit, messaging: 8 } });
+    await state.upsertAgent(org, {
+      agentId: `agent-${i}`,
+      groupIds: [GROUP],
+      maxChats: { chat: chatLimit, messaging: 8 },
+    });
     await state.setStatus(org, `agent-${i}`, 'accepting', Date.now());
   }
   let queued = 0;
@@ -121,11 +125,19 @@ async function main(): Promise<void> {
     for (const concurrency of CONCURRENCY) {
       const floorKey = `bench-floor:{${randomUUID()}}`;
       const floorSha = (await redis.client.script('LOAD', 'return 1')) as string;
-      results.push(await measure(redis.client, 'floor (EVALSHA return 1)', concurrency, DECISIONS, () => redis.client.evalsha(floorSha, 1, floorKey)));
+      results.push(
+        await measure(redis.client, 'floor (EVALSHA return 1)', concurrency, DECISIONS, () =>
+          redis.client.evalsha(floorSha, 1, floorKey),
+        ),
+      );
 
       const full = `org-${randomUUID()}`;
       await prepare(state, full, Math.ceil(DECISIONS / AGENTS) + 1, DECISIONS);
-      results.push(await measure(redis.client, 'reserveNext, queue full', concurrency, DECISIONS, () => state.reserveNext(full, GROUP, Date.now())));
+      results.push(
+        await measure(redis.client, 'reserveNext, queue full', concurrency, DECISIONS, () =>
+          state.reserveNext(full, GROUP, Date.now()),
+        ),
+      );
 
       const churn = `org-${randomUUID()}`;
       await prepare(state, churn, 10, 2 * AGENTS * 10);
@@ -141,7 +153,12 @@ async function main(): Promise<void> {
             const { chatId } = result as { chatId: string };
             await state.released(churn, chatId);
             const newChat = `extra-${extra++}`;
-            await state.chatStarted(churn, { chatId: newChat, groupId: GROUP, channel: 'chat', customerId: `customer-${newChat}` });
+            await state.chatStarted(churn, {
+              chatId: newChat,
+              groupId: GROUP,
+              channel: 'chat',
+              customerId: `customer-${newChat}`,
+            });
             await state.enqueue(churn, newChat, GROUP, Date.now());
           },
         ),
@@ -151,7 +168,9 @@ async function main(): Promise<void> {
     await redis.cleanup();
   }
 
-  console.log(`state-decisions: ${machineLine([redisVersion])}; ${AGENTS} accepting agents in one group, ${DECISIONS} decisions per case`);
+  console.log(
+    `state-decisions: ${machineLine([redisVersion])}; ${AGENTS} accepting agents in one group, ${DECISIONS} decisions per case`,
+  );
   console.log('| case | in flight | decisions/s | p50 ms | p99 ms | p99.9 ms | max ms | server µs/call |');
   console.log('|---|---|---|---|---|---|---|---|');
   for (const r of results) {
@@ -160,7 +179,9 @@ async function main(): Promise<void> {
       `| ${r.name} | ${r.concurrency} | ${Math.round(r.perSecond).toLocaleString('en')} | ${r.p50.toFixed(3)} | ${r.p99.toFixed(3)} | ${r.p999.toFixed(3)} | ${r.max.toFixed(2)} | ${server} |`,
     );
   }
-  console.log('Server µs/call: mean Redis time per EVALSHA during the case; for churn, over its four scripts per decision (reserve, release, start, queue).');
+  console.log(
+    'Server µs/call: mean Redis time per EVALSHA during the case; for churn, over its four scripts per decision (reserve, release, start, queue).',
+  );
 }
 
 main().catch((error: unknown) => {

@@ -16,7 +16,10 @@ import type { Actor } from '@livedesk/contracts';
 import { createDatabase } from '@livedesk/event-store';
 import { createTestDatabase } from '@livedesk/testing';
 import { migrateReadModel } from '../../../services/conversation/dist/read-model/migrate-read-model.js';
-import { searchMessages, type SearchMessagesQuery } from '../../../services/conversation/dist/read-model/message-search-table.js';
+import {
+  searchMessages,
+  type SearchMessagesQuery,
+} from '../../../services/conversation/dist/read-model/message-search-table.js';
 import { machineLine, writeResultsSection } from '../results/results-file.js';
 
 const MESSAGES = Number(process.env.MESSAGES ?? 1_000_000);
@@ -32,7 +35,28 @@ const YEAR_START = Date.parse('2026-01-01T00:00:00.000Z');
 const DAY = 86_400_000;
 
 /** Pseudo-words of two or three syllables (bench_word): `simple` splits them as a language's words. */
-const SYLLABLES = ['ka', 'lo', 'mi', 'ne', 'ru', 'ta', 'vo', 'si', 'de', 'pa', 'zu', 'ber', 'gan', 'tor', 'lin', 'mas', 'ken', 'dro', 'fel', 'wix'];
+const SYLLABLES = [
+  'ka',
+  'lo',
+  'mi',
+  'ne',
+  'ru',
+  'ta',
+  'vo',
+  'si',
+  'de',
+  'pa',
+  'zu',
+  'ber',
+  'gan',
+  'tor',
+  'lin',
+  'mas',
+  'ken',
+  'dro',
+  'fel',
+  'wix',
+];
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -45,7 +69,9 @@ async function load(db: Kysely<any>): Promise<{ seconds: number; chats: number }
   // their own definitions: one index build is much faster than a million index insertions.
   const { rows: indexes } = await sql<{ name: string; definition: string }>`
     SELECT indexname AS name, indexdef AS definition FROM pg_indexes
-     WHERE schemaname = 'conversation' AND tablename IN ('chats', 'search_messages') AND indexname NOT LIKE '%_pkey'`.execute(db);
+     WHERE schemaname = 'conversation' AND tablename IN ('chats', 'search_messages') AND indexname NOT LIKE '%_pkey'`.execute(
+    db,
+  );
   for (const index of indexes) await sql`DROP INDEX ${sql.id('conversation', index.name)}`.execute(db);
   // The word of rank i, two or three syllables (a constant array: a subscript of a big array
   // column would unpack all of it for every word).
@@ -96,11 +122,15 @@ async function load(db: Kysely<any>): Promise<{ seconds: number; chats: number }
             FROM generate_series(${first}::int, ${last}::int) AS g
         ) AS m
         JOIN conversation.chats ch ON ch.chat_id = 'chat-' || m.c`.execute(db);
-    console.log(`loaded ${last.toLocaleString('en')} of ${MESSAGES.toLocaleString('en')} messages after ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    console.log(
+      `loaded ${last.toLocaleString('en')} of ${MESSAGES.toLocaleString('en')} messages after ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    );
   }
   await sql`
     INSERT INTO conversation.search_ratings (chat_id, organization_id, score)
-    SELECT chat_id, organization_id, 1 + (abs(hashtext(chat_id)) % 5) FROM conversation.chats WHERE status = 'resolved' AND abs(hashtext(chat_id)) % 3 = 0`.execute(db);
+    SELECT chat_id, organization_id, 1 + (abs(hashtext(chat_id)) % 5) FROM conversation.chats WHERE status = 'resolved' AND abs(hashtext(chat_id)) % 3 = 0`.execute(
+    db,
+  );
   await db.connection().execute(async (connection) => {
     await sql`SET maintenance_work_mem = '256MB'`.execute(connection);
     for (const index of indexes) await sql.raw(index.definition).execute(connection);
@@ -120,7 +150,8 @@ async function time(runCase: Case): Promise<{ p50: number; p95: number; hits: nu
   const durations: number[] = [];
   let hits = 0;
   // Warm-up, then RUNS runs over ranges spread over the year.
-  for (let i = 0; i < 5; i++) await runCase.run(new Date(YEAR_START).toISOString(), new Date(YEAR_START + 30 * DAY).toISOString());
+  for (let i = 0; i < 5; i++)
+    await runCase.run(new Date(YEAR_START).toISOString(), new Date(YEAR_START + 30 * DAY).toISOString());
   for (let i = 0; i < RUNS; i++) {
     const start = YEAR_START + Math.floor(((i * 7919) % 330) * DAY);
     const from = new Date(start).toISOString();
@@ -140,15 +171,26 @@ async function main(): Promise<void> {
     await migrateReadModel(db);
     const { seconds, chats } = await load(db);
     // How common each word is, from a 2 % sample of the messages (the same blocks both times).
-    const { rows: sampled } = await sql<{ count: number }>`SELECT count(*)::int AS count FROM conversation.search_messages TABLESAMPLE SYSTEM (2) REPEATABLE (7)`.execute(db);
+    const { rows: sampled } = await sql<{
+      count: number;
+    }>`SELECT count(*)::int AS count FROM conversation.search_messages TABLESAMPLE SYSTEM (2) REPEATABLE (7)`.execute(
+      db,
+    );
     const { rows: frequency } = await sql<{ word: string; share: number }>`
       SELECT word, ndoc::float / ${sampled[0]!.count} AS share
-        FROM ts_stat('SELECT words FROM conversation.search_messages TABLESAMPLE SYSTEM (2) REPEATABLE (7)') ORDER BY ndoc DESC`.execute(db);
-    const near = (share: number) => frequency.reduce((best, row) => (Math.abs(row.share - share) < Math.abs(best.share - share) ? row : best));
+        FROM ts_stat('SELECT words FROM conversation.search_messages TABLESAMPLE SYSTEM (2) REPEATABLE (7)') ORDER BY ndoc DESC`.execute(
+      db,
+    );
+    const near = (share: number) =>
+      frequency.reduce((best, row) => (Math.abs(row.share - share) < Math.abs(best.share - share) ? row : best));
     const chosen = { common: near(0.05).word, medium: near(0.005).word, rare: near(0.0002).word };
     // The exact share of each chosen word, counted over all the messages.
     const shareOf = async (word: string) => {
-      const { rows } = await sql<{ count: number }>`SELECT count(*)::int AS count FROM conversation.search_messages WHERE words @@ to_tsquery('simple', ${word})`.execute(db);
+      const { rows } = await sql<{
+        count: number;
+      }>`SELECT count(*)::int AS count FROM conversation.search_messages WHERE words @@ to_tsquery('simple', ${word})`.execute(
+        db,
+      );
       return `${((100 * rows[0]!.count) / MESSAGES).toFixed(2)} %`;
     };
     const words = {
@@ -158,20 +200,48 @@ async function main(): Promise<void> {
     };
     const supervisor: Actor = { kind: 'agent', id: 'agent-sup', role: 'supervisor', agent_kind: 'human' };
     const agent: Actor = { kind: 'agent', id: 'agent-2', role: 'agent', agent_kind: 'human' };
-    const fts = (actor: Actor, word: string): Case['run'] => async (from, to) => {
-      const query: SearchMessagesQuery = { organizationId: 'org-0', actor, text: word, language: 'simple', filters: { from, to }, limit: 20 };
-      return (await searchMessages(db, query)).hits.length;
-    };
+    const fts =
+      (actor: Actor, word: string): Case['run'] =>
+      async (from, to) => {
+        const query: SearchMessagesQuery = {
+          organizationId: 'org-0',
+          actor,
+          text: word,
+          language: 'simple',
+          filters: { from, to },
+          limit: 20,
+        };
+        return (await searchMessages(db, query)).hits.length;
+      };
 
     const cases: Case[] = [
-      { name: `word in ${words.common.share} of messages ("${words.common.word}"), 30 days, supervisor`, run: fts(supervisor, words.common.word) },
-      { name: `word in ${words.medium.share} ("${words.medium.word}"), 30 days, supervisor`, run: fts(supervisor, words.medium.word) },
-      { name: `word in ${words.rare.share} ("${words.rare.word}"), 30 days, supervisor`, run: fts(supervisor, words.rare.word) },
-      { name: `word in ${words.medium.share} ("${words.medium.word}"), 30 days, agent (own chats)`, run: fts(agent, words.medium.word) },
+      {
+        name: `word in ${words.common.share} of messages ("${words.common.word}"), 30 days, supervisor`,
+        run: fts(supervisor, words.common.word),
+      },
+      {
+        name: `word in ${words.medium.share} ("${words.medium.word}"), 30 days, supervisor`,
+        run: fts(supervisor, words.medium.word),
+      },
+      {
+        name: `word in ${words.rare.share} ("${words.rare.word}"), 30 days, supervisor`,
+        run: fts(supervisor, words.rare.word),
+      },
+      {
+        name: `word in ${words.medium.share} ("${words.medium.word}"), 30 days, agent (own chats)`,
+        run: fts(agent, words.medium.word),
+      },
       {
         name: `word in ${words.medium.share} ("${words.medium.word}"), 30 days, second page (cursor)`,
         run: async (from, to) => {
-          const base: SearchMessagesQuery = { organizationId: 'org-0', actor: supervisor, text: words.medium.word, language: 'simple', filters: { from, to }, limit: 20 };
+          const base: SearchMessagesQuery = {
+            organizationId: 'org-0',
+            actor: supervisor,
+            text: words.medium.word,
+            language: 'simple',
+            filters: { from, to },
+            limit: 20,
+          };
           const first = await searchMessages(db, base);
           return first.nextCursor ? (await searchMessages(db, { ...base, cursor: first.nextCursor })).hits.length : 0;
         },
@@ -183,29 +253,41 @@ async function main(): Promise<void> {
     // The alternative: trigram ILIKE over a GIN trigram index, the same filters and order.
     const indexStarted = Date.now();
     await sql`CREATE EXTENSION IF NOT EXISTS pg_trgm`.execute(db);
-    await sql`CREATE INDEX bench_search_trigrams ON conversation.search_messages USING gin (text gin_trgm_ops)`.execute(db);
+    await sql`CREATE INDEX bench_search_trigrams ON conversation.search_messages USING gin (text gin_trgm_ops)`.execute(
+      db,
+    );
     await sql`ANALYZE conversation.search_messages`.execute(db);
     const trigramIndexSeconds = (Date.now() - indexStarted) / 1000;
-    const trigram = (word: string): Case['run'] => async (from, to) => {
-      const { rows } = await sql`
+    const trigram =
+      (word: string): Case['run'] =>
+      async (from, to) => {
+        const { rows } = await sql`
         SELECT m.event_id FROM conversation.search_messages m JOIN conversation.chats c ON c.chat_id = m.chat_id
          WHERE m.organization_id = 'org-0' AND c.organization_id = 'org-0' AND m.text ILIKE ${`%${word}%`}
            AND m.posted_at >= ${from}::timestamptz AND m.posted_at < ${to}::timestamptz
          ORDER BY m.posted_at DESC, m.event_id DESC LIMIT 21`.execute(db);
-      return Math.min(rows.length, 20);
-    };
+        return Math.min(rows.length, 20);
+      };
     const trigramResults = [];
     for (const { share: label, word } of [words.common, words.medium, words.rare]) {
-      trigramResults.push({ name: `trigram ILIKE '%${word}%' (word in ${label}), 30 days, supervisor`, ...(await time({ name: word, run: trigram(word) })) });
+      trigramResults.push({
+        name: `trigram ILIKE '%${word}%' (word in ${label}), 30 days, supervisor`,
+        ...(await time({ name: word, run: trigram(word) })),
+      });
     }
     const { rows: sizes } = await sql<{ name: string; size: string }>`
       SELECT c.relname AS name, pg_size_pretty(pg_relation_size(c.oid)) AS size FROM pg_class c
-       WHERE c.relname IN ('search_messages', 'search_messages_words', 'search_messages_by_time', 'bench_search_trigrams')`.execute(db);
+       WHERE c.relname IN ('search_messages', 'search_messages_words', 'search_messages_by_time', 'bench_search_trigrams')`.execute(
+      db,
+    );
     const size = (name: string) => sizes.find((row) => row.name === name)?.size ?? '?';
-    const { rows: version } = await sql<{ version: string }>`SELECT split_part(version(), ' on ', 1) AS version`.execute(db);
+    const { rows: version } = await sql<{
+      version: string;
+    }>`SELECT split_part(version(), ' on ', 1) AS version`.execute(db);
 
     const worst = Math.max(...ftsResults.map((result) => result.p95));
-    const row = (result: { name: string; p50: number; p95: number; hits: number }) => `| ${result.name} | ${result.p50.toFixed(1)} | ${result.p95.toFixed(1)} | ${result.hits.toFixed(1)} |`;
+    const row = (result: { name: string; p50: number; p95: number; hits: number }) =>
+      `| ${result.name} | ${result.p50.toFixed(1)} | ${result.p95.toFixed(1)} | ${result.hits.toFixed(1)} |`;
     const note = process.env.BENCH_NOTE ? `\n\nAlso running: ${process.env.BENCH_NOTE}.` : '';
     const markdown = `## search (\`pnpm bench:search\`)
 

@@ -47,7 +47,9 @@ try {
   const transferred: { url: string; bytes: number }[] = [];
   let socketFrameBytes = 0;
   cdp.on('Network.requestWillBeSent', (event) => urls.set(event.requestId, event.request.url));
-  cdp.on('Network.loadingFinished', (event) => transferred.push({ url: urls.get(event.requestId) ?? '?', bytes: event.encodedDataLength }));
+  cdp.on('Network.loadingFinished', (event) =>
+    transferred.push({ url: urls.get(event.requestId) ?? '?', bytes: event.encodedDataLength }),
+  );
   cdp.on('Network.webSocketFrameReceived', (event) => (socketFrameBytes += event.response.payloadData.length));
   cdp.on('Network.webSocketFrameSent', (event) => (socketFrameBytes += event.response.payloadData.length));
 
@@ -69,8 +71,14 @@ try {
 
   const script = beforeOpen.find((entry) => entry.url.endsWith('/widget/livedesk.js'));
   if (!script) throw new Error('the page loaded no /widget/livedesk.js');
-  const meta = JSON.parse(readFileSync(META, 'utf8')) as { inputs: Record<string, { bytes: number }>; outputs: Record<string, { bytes: number }> };
-  const inputBytes = (match: string, prefix = false) => Object.entries(meta.inputs).filter(([path]) => (prefix ? path.startsWith(match) : path.includes(match))).reduce((sum, [, input]) => sum + input.bytes, 0);
+  const meta = JSON.parse(readFileSync(META, 'utf8')) as {
+    inputs: Record<string, { bytes: number }>;
+    outputs: Record<string, { bytes: number }>;
+  };
+  const inputBytes = (match: string, prefix = false) =>
+    Object.entries(meta.inputs)
+      .filter(([path]) => (prefix ? path.startsWith(match) : path.includes(match)))
+      .reduce((sum, [, input]) => sum + input.bytes, 0);
   const minified = Object.values(meta.outputs).reduce((sum, output) => sum + output.bytes, 0);
   const verdict = beforeOpenBytes <= LIMIT_BYTES ? 'met' : 'missed';
   const chromium = browser.version();

@@ -23,11 +23,13 @@ export class ApiCallers {
 
   async identify(authorization: string | undefined): Promise<ApiCaller> {
     const match = /^Bearer +(\S+) *$/i.exec(authorization ?? '');
-    if (!match) throw new ApiError('authentication', 'an Authorization: Bearer <token> header is required', 'no_credentials');
+    if (!match)
+      throw new ApiError('authentication', 'an Authorization: Bearer <token> header is required', 'no_credentials');
     const credential = match[1]!;
     if (this.secrets.isAdminToken(credential)) return { kind: 'installation_admin' };
     const principal = await this.tokens.verify(credential);
-    if (principal.kind !== 'agent') throw new ApiError('authorization', 'customers have no access to this API', 'customers_not_allowed');
+    if (principal.kind !== 'agent')
+      throw new ApiError('authorization', 'customers have no access to this API', 'customers_not_allowed');
     if (!(await this.activeAgents.isActive(principal.organizationId, principal.agentId))) {
       throw new ApiError('authentication', 'the agent of this token is disabled or no longer exists', 'agent_revoked');
     }
@@ -44,7 +46,8 @@ export class ApiCallers {
     if (caller.principal.organizationId !== organizationId) {
       throw new ApiError('authorization', 'the token is not of this organization', 'other_organization');
     }
-    if (caller.principal.role === 'agent') throw new ApiError('authorization', 'only supervisors and admins may do this', 'supervisors_only');
+    if (caller.principal.role === 'agent')
+      throw new ApiError('authorization', 'only supervisors and admins may do this', 'supervisors_only');
     return caller;
   }
 
@@ -60,6 +63,7 @@ export class ApiCallers {
   /** Only the installation admin. */
   async requireInstallationAdmin(authorization: string | undefined): Promise<void> {
     const caller = await this.identify(authorization);
-    if (caller.kind !== 'installation_admin') throw new ApiError('authorization', 'only the installation admin may do this', 'installation_admin_only');
+    if (caller.kind !== 'installation_admin')
+      throw new ApiError('authorization', 'only the installation admin may do this', 'installation_admin_only');
   }
 }

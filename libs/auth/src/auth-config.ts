@@ -29,7 +29,9 @@ export function authConfigShape(env: NodeJS.ProcessEnv = process.env) {
     const required = z
       .string({
         error: (issue) =>
-          issue.input === undefined ? `is required when NODE_ENV is production (${what}, at least ${min} characters)` : undefined,
+          issue.input === undefined
+            ? `is required when NODE_ENV is production (${what}, at least ${min} characters)`
+            : undefined,
       })
       .min(min, `must be at least ${min} characters (${what})`);
     if (!production) return required.optional();
@@ -47,6 +49,11 @@ export function authConfigShape(env: NodeJS.ProcessEnv = process.env) {
     ),
     AGENT_STATUS_CACHE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
     /** How long a signed download URL of a chat file stays valid (`FileUrls`); `get_chat` gives fresh ones. */
-    FILE_URL_TTL_SECONDS: z.coerce.number().int().min(10).max(7 * 86_400).default(3600),
+    FILE_URL_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(10)
+      .max(7 * 86_400)
+      .default(3600),
   };
 }

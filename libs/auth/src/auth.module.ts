@@ -35,7 +35,12 @@ export class AuthModule {
       : {
           provide: ACTIVE_AGENTS,
           useFactory: (config: ServiceConfig & AuthSettings, client: CommandClient, nats: NatsConnection) =>
-            new DirectoryActiveAgents(client, nats, config.LIVEDESK_SUBJECT_PREFIX, config.AGENT_STATUS_CACHE_MS ?? 10_000),
+            new DirectoryActiveAgents(
+              client,
+              nats,
+              config.LIVEDESK_SUBJECT_PREFIX,
+              config.AGENT_STATUS_CACHE_MS ?? 10_000,
+            ),
           inject: [SERVICE_CONFIG, CommandClient, NATS_CONNECTION],
         };
     return {
@@ -49,18 +54,21 @@ export class AuthModule {
         {
           provide: TokenService,
           // Verify-only: the TTLs are the identity service's business.
-          useFactory: (secrets: InstallationSecrets) => new TokenService({ secret: secrets.jwtSecret, agentTtlSeconds: 60, customerTtlSeconds: 60 }),
+          useFactory: (secrets: InstallationSecrets) =>
+            new TokenService({ secret: secrets.jwtSecret, agentTtlSeconds: 60, customerTtlSeconds: 60 }),
           inject: [InstallationSecrets],
         },
         activeAgents,
         {
           provide: FileUrls,
-          useFactory: (secrets: InstallationSecrets, config: AuthSettings) => new FileUrls(secrets.jwtSecret, config.FILE_URL_TTL_SECONDS ?? 3600),
+          useFactory: (secrets: InstallationSecrets, config: AuthSettings) =>
+            new FileUrls(secrets.jwtSecret, config.FILE_URL_TTL_SECONDS ?? 3600),
           inject: [InstallationSecrets, SERVICE_CONFIG],
         },
         {
           provide: ApiCallers,
-          useFactory: (secrets: InstallationSecrets, tokens: TokenService, agents: ActiveAgents) => new ApiCallers(secrets, tokens, agents),
+          useFactory: (secrets: InstallationSecrets, tokens: TokenService, agents: ActiveAgents) =>
+            new ApiCallers(secrets, tokens, agents),
           inject: [InstallationSecrets, TokenService, ACTIVE_AGENTS],
         },
       ],

@@ -29,8 +29,14 @@ export class FileUrls {
   }
 
   /** Undefined when the URL's signature is this installation's for this file and it has not expired. */
-  refusalOf(fileId: string, expires: string | undefined, signature: string | undefined, now = Date.now()): FileUrlRefusal | undefined {
-    if (!expires || !/^\d{1,12}$/.test(expires) || !signature || !/^[0-9a-f]{64}$/.test(signature)) return 'file_url_invalid';
+  refusalOf(
+    fileId: string,
+    expires: string | undefined,
+    signature: string | undefined,
+    now = Date.now(),
+  ): FileUrlRefusal | undefined {
+    if (!expires || !/^\d{1,12}$/.test(expires) || !signature || !/^[0-9a-f]{64}$/.test(signature))
+      return 'file_url_invalid';
     const expected = Buffer.from(this.signature(fileId, Number(expires)), 'hex');
     if (!timingSafeEqual(expected, Buffer.from(signature, 'hex'))) return 'file_url_invalid';
     // Checked after the signature, so an expiry is only reported for a URL this installation made.

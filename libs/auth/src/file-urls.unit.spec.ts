@@ -6,7 +6,11 @@ describe('FileUrls', () => {
   const now = Date.UTC(2026, 11, 5, 12, 0, 0);
   const partsOf = (url: string) => {
     const parsed = new URL(url, 'http://gateway');
-    return { fileId: decodeURIComponent(parsed.pathname.split('/').at(-1)!), expires: parsed.searchParams.get('expires') ?? undefined, signature: parsed.searchParams.get('signature') ?? undefined };
+    return {
+      fileId: decodeURIComponent(parsed.pathname.split('/').at(-1)!),
+      expires: parsed.searchParams.get('expires') ?? undefined,
+      signature: parsed.searchParams.get('signature') ?? undefined,
+    };
   };
 
   it('accepts its own URL until it expires, and refuses it after', () => {

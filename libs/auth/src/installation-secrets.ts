@@ -28,7 +28,10 @@ export class InstallationSecrets {
     this.adminTokenDigest = sha256(adminToken);
   }
 
-  static fromConfig(config: Pick<AuthSettings, 'LIVEDESK_ADMIN_TOKEN' | 'LIVEDESK_JWT_SECRET'>, logger: SecretsLogger): InstallationSecrets {
+  static fromConfig(
+    config: Pick<AuthSettings, 'LIVEDESK_ADMIN_TOKEN' | 'LIVEDESK_JWT_SECRET'>,
+    logger: SecretsLogger,
+  ): InstallationSecrets {
     let adminToken = config.LIVEDESK_ADMIN_TOKEN;
     if (adminToken === undefined) {
       adminToken = DEVELOPMENT_ADMIN_TOKEN;

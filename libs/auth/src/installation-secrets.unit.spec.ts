@@ -9,7 +9,10 @@ function recordingLogger() {
 describe('InstallationSecrets', () => {
   it('uses the configured secrets without a word', () => {
     const { warnings, logger } = recordingLogger();
-    const secrets = InstallationSecrets.fromConfig({ LIVEDESK_ADMIN_TOKEN: 'admin-token-0123456789', LIVEDESK_JWT_SECRET: 'j'.repeat(32) }, logger);
+    const secrets = InstallationSecrets.fromConfig(
+      { LIVEDESK_ADMIN_TOKEN: 'admin-token-0123456789', LIVEDESK_JWT_SECRET: 'j'.repeat(32) },
+      logger,
+    );
     expect(secrets.jwtSecret).toBe('j'.repeat(32));
     expect(secrets.isAdminToken('admin-token-0123456789')).toBe(true);
     expect(warnings).toEqual([]);

@@ -5,7 +5,13 @@ import type { Principal } from './principal.js';
 import { TokenService } from './token-service.js';
 
 const SECRET = 'an-hs256-secret-of-at-least-32-characters';
-const agent: Principal = { kind: 'agent', organizationId: 'org-1', agentId: 'agent-1', role: 'supervisor', agentKind: 'bot' };
+const agent: Principal = {
+  kind: 'agent',
+  organizationId: 'org-1',
+  agentId: 'agent-1',
+  role: 'supervisor',
+  agentKind: 'bot',
+};
 const customer: Principal = { kind: 'customer', organizationId: 'org-1', customerId: 'customer-1' };
 
 function service(now = () => new Date('2026-11-24T12:00:00Z'), secret = SECRET): TokenService {
@@ -107,7 +113,9 @@ describe('TokenService', () => {
     expect(await reasonOf(tokens.verify(await sign(good, 'someone-else')))).toBe('token_invalid');
     expect(await reasonOf(tokens.verify(await sign(good, 'livedesk', 'another-app')))).toBe('token_invalid');
     expect(await reasonOf(tokens.verify(await sign({ ...good, role: 'owner' })))).toBe('token_invalid');
-    expect(await reasonOf(tokens.verify(await sign({ kind: 'agent', role: 'admin', agent_kind: 'human' })))).toBe('token_invalid');
+    expect(await reasonOf(tokens.verify(await sign({ kind: 'agent', role: 'admin', agent_kind: 'human' })))).toBe(
+      'token_invalid',
+    );
     expect(await reasonOf(tokens.verify(await sign({ org: 'org-1', kind: 'visitor' })))).toBe('token_invalid');
   });
 

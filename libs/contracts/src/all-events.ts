@@ -7,4 +7,11 @@ import { slaEvents } from './sla/events.js';
 import { ticketEvents } from './ticket/events.js';
 
 /** Every event of livedesk, for readers that see all streams (metrics, the relay's checks). */
-export const allEvents = new EventRegistry({ ...conversationEvents, ...ticketEvents, ...agentEvents, ...slaEvents, ...organizationEvents, ...customerEvents });
+export const allEvents = new EventRegistry({
+  ...conversationEvents,
+  ...ticketEvents,
+  ...agentEvents,
+  ...slaEvents,
+  ...organizationEvents,
+  ...customerEvents,
+});

@@ -35,7 +35,9 @@ describe('SafeString: the string of every contract', () => {
   it('guards protocol actions, NATS commands, HTTP bodies and events alike', () => {
     const message = { type: 'message', text: 'hi\u0000', client_id: 'c-1' };
     expect(customerActions.send_event.request.safeParse({ chat_id: 'chat-1', event: message }).success).toBe(false);
-    expect(agentActions.send_event.request.safeParse({ chat_id: 'chat\uD800', event: { ...message, text: 'hi' } }).success).toBe(false);
+    expect(
+      agentActions.send_event.request.safeParse({ chat_id: 'chat\uD800', event: { ...message, text: 'hi' } }).success,
+    ).toBe(false);
     expect(
       conversationCommands.post_message.request.safeParse({
         command_id: '3b241101-e2bb-4255-8caf-4136c566a962',
@@ -45,7 +47,10 @@ describe('SafeString: the string of every contract', () => {
         message: { text: 'x\u0000' },
       }).success,
     ).toBe(false);
-    expect(CreateAgentRequest.safeParse({ email: 'a@b.test', name: 'Ann\u0000', password: 'long enough', role: 'agent' }).success).toBe(false);
+    expect(
+      CreateAgentRequest.safeParse({ email: 'a@b.test', name: 'Ann\u0000', password: 'long enough', role: 'agent' })
+        .success,
+    ).toBe(false);
     expect(ReplyRequest.safeParse({ client_id: 'c', text: 'x\uDFFF' }).success).toBe(false);
     expect(() => allEvents.encode('TagAdded', { tag: 'vip\u0000' })).toThrow(UNSTORABLE);
   });
@@ -60,14 +65,25 @@ describe('toStorableText: inbound mail, which cannot be refused field by field',
 
 describe('report_goal value: finite and bounded', () => {
   it('refuses a value above 1e12 (two near Number.MAX_VALUE summed to Infinity in metrics)', () => {
-    expect(customerActions.report_goal.request.safeParse({ chat_id: 'c', goal: 'purchase', value: 1.7e308 }).success).toBe(false);
-    expect(customerActions.report_goal.request.safeParse({ chat_id: 'c', goal: 'purchase', value: 1e12 + 1 }).success).toBe(false);
-    expect(customerActions.report_goal.request.safeParse({ chat_id: 'c', goal: 'purchase', value: 1e12 }).success).toBe(true);
-    expect(customerActions.report_goal.request.safeParse({ chat_id: 'c', goal: 'purchase', value: Infinity }).success).toBe(false);
+    expect(
+      customerActions.report_goal.request.safeParse({ chat_id: 'c', goal: 'purchase', value: 1.7e308 }).success,
+    ).toBe(false);
+    expect(
+      customerActions.report_goal.request.safeParse({ chat_id: 'c', goal: 'purchase', value: 1e12 + 1 }).success,
+    ).toBe(false);
+    expect(customerActions.report_goal.request.safeParse({ chat_id: 'c', goal: 'purchase', value: 1e12 }).success).toBe(
+      true,
+    );
+    expect(
+      customerActions.report_goal.request.safeParse({ chat_id: 'c', goal: 'purchase', value: Infinity }).success,
+    ).toBe(false);
   });
 
   it('still decodes a GoalReported stored before the bound with a larger finite value', () => {
-    expect(allEvents.decode('GoalReported', 1, { goal: 'purchase', value: 1.7e308 })).toEqual({ goal: 'purchase', value: 1.7e308 });
+    expect(allEvents.decode('GoalReported', 1, { goal: 'purchase', value: 1.7e308 })).toEqual({
+      goal: 'purchase',
+      value: 1.7e308,
+    });
   });
 });
 

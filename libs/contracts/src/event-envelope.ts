@@ -16,7 +16,9 @@ export const EventEnvelope = z.object({
   type: SafeString.min(1),
   schema_version: z.number().int().positive(),
   data: z.unknown(),
-  metadata: z.object({ causationId: SafeString.optional(), correlationId: SafeString.optional() }).catchall(z.unknown()),
+  metadata: z
+    .object({ causationId: SafeString.optional(), correlationId: SafeString.optional() })
+    .catchall(z.unknown()),
   occurred_at: z.iso.datetime({ offset: true }),
 });
 export type EventEnvelope = z.infer<typeof EventEnvelope>;

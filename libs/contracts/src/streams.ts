@@ -2,7 +2,15 @@
  * Stream ids are `<category>-<id>`: `conversation-…`, `ticket-…`, `agent-…`, `organization-…`,
  * the identity service's `customer-…` (a customer's bans), and the metrics service's `slapolicy-…` (SLA policies) and `sla-…` (a conversation's SLA alerts).
  */
-export const streamCategories = ['conversation', 'ticket', 'agent', 'organization', 'customer', 'slapolicy', 'sla'] as const;
+export const streamCategories = [
+  'conversation',
+  'ticket',
+  'agent',
+  'organization',
+  'customer',
+  'slapolicy',
+  'sla',
+] as const;
 export type StreamCategory = (typeof streamCategories)[number];
 
 export function streamId(category: StreamCategory, id: string): string {

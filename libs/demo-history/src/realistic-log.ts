@@ -106,7 +106,13 @@ export function agentWorkingDays(shape: LogShape, org: Organization, random: Ran
         [base + 16 * 3600 * S + jitter(), 'accepting', 'offline'],
       ];
       for (const [occurredAt, from, to] of changes) {
-        events.push({ streamId: `agent-${agent}`, organizationId: org.id, type: 'AgentStatusChanged', data: { agent_id: agent, from, to, reason: 'agent' }, occurredAt });
+        events.push({
+          streamId: `agent-${agent}`,
+          organizationId: org.id,
+          type: 'AgentStatusChanged',
+          data: { agent_id: agent, from, to, reason: 'agent' },
+          occurredAt,
+        });
       }
     }
   }
@@ -126,12 +132,33 @@ export function conversation(org: Organization, startAt: number, random: Random)
     events.push({ streamId, organizationId: org.id, type, data, occurredAt: Math.round(t) });
   };
   const message = (kind: 'customer' | 'agent' | 'bot', authorId: string, after: number) =>
-    push('MessagePosted', { message_id: randomUUID(), author: { kind, id: authorId }, text: random.pick(TEXTS), client_id: randomUUID(), attachments: [] }, after);
+    push(
+      'MessagePosted',
+      {
+        message_id: randomUUID(),
+        author: { kind, id: authorId },
+        text: random.pick(TEXTS),
+        client_id: randomUUID(),
+        attachments: [],
+      },
+      after,
+    );
   const seen = (kind: 'customer' | 'agent', authorId: string, after: number) => {
     const last = events.findLast((event) => event.type === 'MessagePosted');
-    if (last) push('MessagesSeen', { by: { kind, id: authorId }, seen_up_to: (last.data as { message_id: string }).message_id }, after);
+    if (last)
+      push(
+        'MessagesSeen',
+        { by: { kind, id: authorId }, seen_up_to: (last.data as { message_id: string }).message_id },
+        after,
+      );
   };
-  push('ConversationStarted', { conversation_id: id, channel: random.chance(0.9) ? 'chat' : 'messaging', group_id: group, customer_id: customer, page: { url: 'https://shop.example/orders' } });
+  push('ConversationStarted', {
+    conversation_id: id,
+    channel: random.chance(0.9) ? 'chat' : 'messaging',
+    group_id: group,
+    customer_id: customer,
+    page: { url: 'https://shop.example/orders' },
+  });
   message('customer', customer, random.between(1, 5) * S);
   if (random.chance(0.1)) {
     push('AgentAssigned', { agent_id: `bot-${org.id}`, agent_kind: 'bot', by: 'routing' }, 0.2 * S);
@@ -142,7 +169,11 @@ export function conversation(org: Organization, startAt: number, random: Random)
   }
   push('ConversationQueued', { group_id: group }, 0.1 * S);
   if (random.chance(0.03)) {
-    push('OfflineMessageLeft', { email: 'customer@example.com', text: 'Please call me back.' }, random.between(20, 90) * S);
+    push(
+      'OfflineMessageLeft',
+      { email: 'customer@example.com', text: 'Please call me back.' },
+      random.between(20, 90) * S,
+    );
     push('ConversationMissed', { reason: 'no_agents' });
     push('ConversationClosed', { by: { kind: 'customer', id: customer } });
     return events;
@@ -167,7 +198,11 @@ export function conversation(org: Organization, startAt: number, random: Random)
     if (random.chance(0.6)) seen('customer', customer, random.between(1, 10) * S);
     if (i === 1 && random.chance(0.05)) {
       const next = random.pick(org.agents);
-      push('ConversationTransferred', { from_agent_id: agent, to_agent_id: next, reason: 'manual', note: 'billing question' }, 10 * S);
+      push(
+        'ConversationTransferred',
+        { from_agent_id: agent, to_agent_id: next, reason: 'manual', note: 'billing question' },
+        10 * S,
+      );
       push('AgentAssigned', { agent_id: next, agent_kind: 'human', by: 'agent' });
       agent = next;
     }
@@ -176,11 +211,18 @@ export function conversation(org: Organization, startAt: number, random: Random)
       if (random.chance(0.6)) seen('agent', agent, random.between(1, 10) * S);
     }
   }
-  if (random.chance(0.85)) push('ConversationResolved', { by: { kind: 'agent', id: agent } }, random.between(10, 60) * S);
+  if (random.chance(0.85))
+    push('ConversationResolved', { by: { kind: 'agent', id: agent } }, random.between(10, 60) * S);
   else push('ConversationClosed', { by: { kind: 'customer', id: customer } }, random.between(10, 60) * S);
-  if (random.chance(0.3)) push('ConversationRated', { score: 1 + Math.floor(random.next() * 5) }, random.between(2, 30) * S);
+  if (random.chance(0.3))
+    push('ConversationRated', { score: 1 + Math.floor(random.next() * 5) }, random.between(2, 30) * S);
   if (random.chance(0.1)) push('NpsAnswered', { score: Math.floor(random.next() * 11) }, random.between(2, 30) * S);
-  if (random.chance(0.05)) push('GoalReported', { goal: 'purchase', value: Math.round(random.between(10, 300)) }, random.between(60, 3600) * S);
+  if (random.chance(0.05))
+    push(
+      'GoalReported',
+      { goal: 'purchase', value: Math.round(random.between(10, 300)) },
+      random.between(60, 3600) * S,
+    );
   if (random.chance(0.05)) {
     push('ConversationReopened', { by: { kind: 'customer', id: customer } }, random.between(600, 7200) * S);
     message('customer', customer, 0);

@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import { append } from './append.js';
 import { DomainError } from '@livedesk/contracts';
-import { EVENT_DATA_MAX_BYTES, EventIdReuseError, EventTooLargeError, StreamOwnershipError, StreamVersionConflictError } from './errors.js';
+import {
+  EVENT_DATA_MAX_BYTES,
+  EventIdReuseError,
+  EventTooLargeError,
+  StreamOwnershipError,
+  StreamVersionConflictError,
+} from './errors.js';
 import { createEventStoreFixture, newEvent, type EventStoreFixture } from './test-support.js';
 
 const org = { organizationId: 'org-1' };
@@ -14,7 +20,12 @@ afterAll(() => f.close());
 
 describe('appendToStream', () => {
   it('creates a stream with no_stream and numbers its events from 1', async () => {
-    const result = await f.store.appendToStream('conversation-a', [newEvent(), newEvent(), newEvent()], 'no_stream', org);
+    const result = await f.store.appendToStream(
+      'conversation-a',
+      [newEvent(), newEvent(), newEvent()],
+      'no_stream',
+      org,
+    );
     expect(result).toMatchObject({ nextExpectedVersion: 3, duplicate: false });
     expect(result.lastPosition - result.firstPosition).toBe(2);
     const events = await f.store.readStream('conversation-a');
@@ -23,14 +34,20 @@ describe('appendToStream', () => {
   });
 
   it('refuses no_stream when the stream exists, with the actual version', async () => {
-    const error = await f.store.appendToStream('conversation-a', [newEvent()], 'no_stream', org).catch((e: unknown) => e);
+    const error = await f.store
+      .appendToStream('conversation-a', [newEvent()], 'no_stream', org)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StreamVersionConflictError);
     expect((error as StreamVersionConflictError).actual).toBe(3);
   });
 
   it('checks an exact expected version', async () => {
-    await expect(f.store.appendToStream('conversation-a', [newEvent()], 2, org)).rejects.toThrow(StreamVersionConflictError);
-    await expect(f.store.appendToStream('conversation-a', [newEvent()], 3, org)).resolves.toMatchObject({ nextExpectedVersion: 4 });
+    await expect(f.store.appendToStream('conversation-a', [newEvent()], 2, org)).rejects.toThrow(
+      StreamVersionConflictError,
+    );
+    await expect(f.store.appendToStream('conversation-a', [newEvent()], 3, org)).resolves.toMatchObject({
+      nextExpectedVersion: 4,
+    });
   });
 
   it('refuses an expected version on a stream that does not exist, and creates nothing', async () => {
@@ -42,7 +59,9 @@ describe('appendToStream', () => {
 
   it('appends with any whatever the version', async () => {
     await f.store.appendToStream('conversation-any', [newEvent()], 'any', org);
-    await expect(f.store.appendToStream('conversation-any', [newEvent()], 'any', org)).resolves.toMatchObject({ nextExpectedVersion: 2 });
+    await expect(f.store.appendToStream('conversation-any', [newEvent()], 'any', org)).resolves.toMatchObject({
+      nextExpectedVersion: 2,
+    });
   });
 
   it('stores an append repeated with the same event ids once, even with a now stale expected version', async () => {
@@ -65,7 +84,9 @@ describe('appendToStream', () => {
   it('refuses an append that reuses only some stored event ids, or ids of another stream', async () => {
     const stored = newEvent();
     await f.store.appendToStream('conversation-reuse', [stored], 'no_stream', org);
-    await expect(f.store.appendToStream('conversation-reuse', [stored, newEvent()], 'any', org)).rejects.toThrow(EventIdReuseError);
+    await expect(f.store.appendToStream('conversation-reuse', [stored, newEvent()], 'any', org)).rejects.toThrow(
+      EventIdReuseError,
+    );
     await expect(f.store.appendToStream('conversation-other', [stored], 'any', org)).rejects.toThrow(EventIdReuseError);
     expect(await f.store.readStream('conversation-reuse')).toHaveLength(1);
   });
@@ -97,7 +118,9 @@ describe('appendToStream', () => {
       })
       .catch(() => undefined);
     expect(await f.store.streamVersion('conversation-rolled-back')).toBeUndefined();
-    const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM event_store.events WHERE stream_id = 'conversation-rolled-back'`.execute(f.db);
+    const { rows } = await sql<{
+      n: string;
+    }>`SELECT count(*) AS n FROM event_store.events WHERE stream_id = 'conversation-rolled-back'`.execute(f.db);
     expect(rows[0]!.n).toBe('0');
   });
 
@@ -105,23 +128,42 @@ describe('appendToStream', () => {
     const occurredAt = new Date('2026-01-02T03:04:05.678Z');
     await f.store.appendToStream(
       'conversation-shape',
-      [{ eventId: newEvent().eventId, type: 'MessagePosted', schemaVersion: 2, data: { text: 'héllo' }, metadata: { correlationId: 'c1' }, occurredAt }],
+      [
+        {
+          eventId: newEvent().eventId,
+          type: 'MessagePosted',
+          schemaVersion: 2,
+          data: { text: 'héllo' },
+          metadata: { correlationId: 'c1' },
+          occurredAt,
+        },
+      ],
       'no_stream',
       org,
     );
     const [event] = await f.store.readStream('conversation-shape');
-    expect(event).toMatchObject({ type: 'MessagePosted', schemaVersion: 2, data: { text: 'héllo' }, metadata: { correlationId: 'c1' }, occurredAt });
+    expect(event).toMatchObject({
+      type: 'MessagePosted',
+      schemaVersion: 2,
+      data: { text: 'héllo' },
+      metadata: { correlationId: 'c1' },
+      occurredAt,
+    });
     expect(await f.store.readStream('conversation-a', { afterVersion: 2 })).toHaveLength(2);
   });
 
   it('commits a write given with the append in the same statement, and only when the append stores something', async () => {
-    await sql`CREATE TABLE IF NOT EXISTS public.append_also (stream_id text PRIMARY KEY, version integer NOT NULL)`.execute(f.db);
+    await sql`CREATE TABLE IF NOT EXISTS public.append_also (stream_id text PRIMARY KEY, version integer NOT NULL)`.execute(
+      f.db,
+    );
     const also = (version: number) => ({
       sql: `INSERT INTO public.append_also (stream_id, version) SELECT $5, $6::integer FROM appended WHERE appended.status = 'appended'
             ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version`,
       values: ['also-1', version],
     });
-    const rowOf = async () => (await sql<{ version: number }>`SELECT version FROM public.append_also WHERE stream_id = 'also-1'`.execute(f.db)).rows[0];
+    const rowOf = async () =>
+      (await sql<{ version: number }>`SELECT version FROM public.append_also WHERE stream_id = 'also-1'`.execute(f.db))
+        .rows[0];
     const first = [newEvent()];
     await append(f.db, 'also-1', 'org', first, 'no_stream', also(1));
     expect(await rowOf()).toEqual({ version: 1 });
@@ -129,7 +171,9 @@ describe('appendToStream', () => {
     await append(f.db, 'also-1', 'org', first, 'no_stream', also(99));
     expect(await rowOf()).toEqual({ version: 1 });
     // A refused append (version conflict) rolls the write back with it.
-    await expect(append(f.db, 'also-1', 'org', [newEvent()], 'no_stream', also(2))).rejects.toBeInstanceOf(StreamVersionConflictError);
+    await expect(append(f.db, 'also-1', 'org', [newEvent()], 'no_stream', also(2))).rejects.toBeInstanceOf(
+      StreamVersionConflictError,
+    );
     expect(await rowOf()).toEqual({ version: 1 });
     await append(f.db, 'also-1', 'org', [newEvent()], 1, also(2));
     expect(await rowOf()).toEqual({ version: 2 });
@@ -138,7 +182,12 @@ describe('appendToStream', () => {
     // Multi-byte characters: the bound is in UTF-8 bytes, not string length.
     const text = 'é'.repeat(EVENT_DATA_MAX_BYTES / 2);
     const error = await f.store
-      .appendToStream('conversation-big', [newEvent('TagAdded', { tag: 'small' }), newEvent('MessagePosted', { text })], 'any', org)
+      .appendToStream(
+        'conversation-big',
+        [newEvent('TagAdded', { tag: 'small' }), newEvent('MessagePosted', { text })],
+        'any',
+        org,
+      )
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EventTooLargeError);
     expect(error).toBeInstanceOf(DomainError);

@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { pgPoolOf } from './database.js';
-import { EVENT_DATA_MAX_BYTES, EventIdReuseError, EventTooLargeError, StreamOwnershipError, StreamVersionConflictError } from './errors.js';
+import {
+  EVENT_DATA_MAX_BYTES,
+  EventIdReuseError,
+  EventTooLargeError,
+  StreamOwnershipError,
+  StreamVersionConflictError,
+} from './errors.js';
 import type { AppendResult, ExpectedVersion, NewEvent } from './types.js';
 
 interface AppendRow {
@@ -69,14 +75,24 @@ export async function append<DB>(
   const text = also ? `WITH appended AS (${APPEND_SQL}), also AS (${also.sql}) SELECT * FROM appended` : APPEND_SQL;
   const call = async (): Promise<{ rows: AppendRow[] }> => {
     const pool = pgPoolOf(db);
-    if (pool) return pool.query<AppendRow>({ name: also ? `event_store.append_with.${hashOf(text)}` : 'event_store.append_to_stream', text, values });
+    if (pool)
+      return pool.query<AppendRow>({
+        name: also ? `event_store.append_with.${hashOf(text)}` : 'event_store.append_to_stream',
+        text,
+        values,
+      });
     return db.executeQuery<AppendRow>(CompiledQuery.raw(text, values));
   };
   // With OpenTelemetry on, the append is a span of the request that caused it (a socket frame,
   // the NATS command it sent): the last hop of its trace (docs/observability.md).
   const span = trace.getTracer('livedesk').startSpan('event_store.append', {
     kind: SpanKind.CLIENT,
-    attributes: { 'db.system.name': 'postgresql', 'db.operation.name': 'event_store.append_to_stream', 'livedesk.stream_id': streamId, 'livedesk.events': events.length },
+    attributes: {
+      'db.system.name': 'postgresql',
+      'db.operation.name': 'event_store.append_to_stream',
+      'livedesk.stream_id': streamId,
+      'livedesk.events': events.length,
+    },
   });
   let result: Awaited<ReturnType<typeof call>>;
   try {
@@ -85,10 +101,14 @@ export async function append<DB>(
     // Two appends of the same event ids raced: the loser waited on the unique index and failed.
     // Asked again, the function finds the winner's events and answers 'duplicate'.
     try {
-      if (isUniqueViolation(error, 'events_event_id_unique')) result = await call().catch((e) => rethrow(e, streamId, expectedVersion));
+      if (isUniqueViolation(error, 'events_event_id_unique'))
+        result = await call().catch((e) => rethrow(e, streamId, expectedVersion));
       else rethrow(error, streamId, expectedVersion);
     } catch (failure) {
-      span.setStatus({ code: SpanStatusCode.ERROR, message: failure instanceof Error ? failure.message : String(failure) });
+      span.setStatus({
+        code: SpanStatusCode.ERROR,
+        message: failure instanceof Error ? failure.message : String(failure),
+      });
       span.end();
       throw failure;
     }

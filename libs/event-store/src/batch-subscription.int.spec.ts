@@ -14,7 +14,13 @@ beforeAll(async () => {
   f = await createEventStoreFixture();
   nats = await createTestNats();
   streamName = `${nats.streamPrefix}_EVENTS`;
-  relay = new OutboxRelay({ db: f.db, databaseUrl: f.database.url, nats: nats.connection, streamName, subjectPrefix: nats.subjectPrefix });
+  relay = new OutboxRelay({
+    db: f.db,
+    databaseUrl: f.database.url,
+    nats: nats.connection,
+    streamName,
+    subjectPrefix: nats.subjectPrefix,
+  });
   await relay.start();
   await sql`CREATE TABLE projected (event_id uuid PRIMARY KEY, stream_id text, stream_version int)`.execute(f.db);
 });
@@ -28,7 +34,12 @@ describe('BatchSubscription', () => {
   it('catches up on a backlog in batches as large as it allows, each event applied once', async () => {
     // 3,000 events waiting: 30 streams of 100.
     for (let s = 0; s < 30; s++) {
-      await f.store.appendToStream(`conversation-backlog${s}`, Array.from({ length: 100 }, () => newEvent()), 'any', { organizationId: 'org' });
+      await f.store.appendToStream(
+        `conversation-backlog${s}`,
+        Array.from({ length: 100 }, () => newEvent()),
+        'any',
+        { organizationId: 'org' },
+      );
     }
     // All of them in JetStream before the consumer starts.
     const jsm = await jetstreamManager(nats.connection);
@@ -44,12 +55,17 @@ describe('BatchSubscription', () => {
         batches.push(events.length);
         // A slow write: the next batch fills meanwhile.
         await new Promise((resolve) => setTimeout(resolve, 300));
-        await sql`INSERT INTO projected SELECT * FROM unnest(${events.map((e) => e.eventId)}::uuid[], ${events.map((e) => e.streamId)}::text[], ${events.map((e) => e.streamVersion)}::int[])`.execute(trx);
+        await sql`INSERT INTO projected SELECT * FROM unnest(${events.map((e) => e.eventId)}::uuid[], ${events.map((e) => e.streamId)}::text[], ${events.map((e) => e.streamVersion)}::int[])`.execute(
+          trx,
+        );
       },
     });
     await subscription.start();
     try {
-      await waitFor(async () => (await sql<{ n: string }>`SELECT count(*) AS n FROM projected`.execute(f.db)).rows[0]!.n === '3000', { timeoutMs: 20_000 });
+      await waitFor(
+        async () => (await sql<{ n: string }>`SELECT count(*) AS n FROM projected`.execute(f.db)).rows[0]!.n === '3000',
+        { timeoutMs: 20_000 },
+      );
       // Room for the batch being written and the next one: with the server's default of 1000
       // messages unacked, a batch behind one of 1000 would be the few that arrived after its ack.
       expect(Math.max(...batches)).toBe(1000);

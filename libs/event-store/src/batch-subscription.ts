@@ -148,7 +148,10 @@ export class BatchSubscription<DB> {
       try {
         event = fromEnvelope(msg.json());
       } catch (error) {
-        this.options.logger?.error({ err: error, subject: msg.subject, seq: msg.seq }, 'not an event envelope; dropped');
+        this.options.logger?.error(
+          { err: error, subject: msg.subject, seq: msg.seq },
+          'not an event envelope; dropped',
+        );
         msg.term();
         continue;
       }
@@ -168,9 +171,16 @@ export class BatchSubscription<DB> {
       const outcomes = await this.apply(decoded.map(({ event }) => event));
       for (const [i, { msg }] of decoded.entries()) settle(msg, outcomes[i]!);
     } catch (error) {
-      if (isDependencyUnavailable(error)) return this.unavailable(decoded.map(({ msg }) => msg), error);
+      if (isDependencyUnavailable(error))
+        return this.unavailable(
+          decoded.map(({ msg }) => msg),
+          error,
+        );
       if (decoded.length === 1) return this.failed(decoded[0]!.msg, decoded[0]!.event, error);
-      this.options.logger?.warn({ err: error, events: decoded.length }, 'batch failed; applying its events one at a time');
+      this.options.logger?.warn(
+        { err: error, events: decoded.length },
+        'batch failed; applying its events one at a time',
+      );
       for (const one of decoded) await this.handleOne(one.msg, one.event);
     }
   }
@@ -180,7 +190,8 @@ export class BatchSubscription<DB> {
     for (const entry of decoded) {
       if (!isByReference(entry.event)) continue;
       const stored = await readEvent(this.options.db, entry.event.eventId);
-      if (!stored) throw new Error(`event ${entry.event.eventId} was published by reference but is not in the event store`);
+      if (!stored)
+        throw new Error(`event ${entry.event.eventId} was published by reference but is not in the event store`);
       entry.event = stored;
     }
   }
@@ -197,7 +208,10 @@ export class BatchSubscription<DB> {
 
   /** Not the events' fault (Postgres away, say): redelivered as long as the outage lasts, never parked for it. */
   private unavailable(msgs: JsMsg[], error: unknown): void {
-    this.options.logger?.warn({ err: error, events: msgs.length }, 'a dependency of the handler is unavailable; will be redelivered');
+    this.options.logger?.warn(
+      { err: error, events: msgs.length },
+      'a dependency of the handler is unavailable; will be redelivered',
+    );
     for (const msg of msgs) msg.nak(HandlerFailures.retryDelayMs(Math.min(msg.info.deliveryCount, 8)));
   }
 
@@ -208,7 +222,10 @@ export class BatchSubscription<DB> {
       msg.ack();
       return;
     }
-    this.options.logger?.error({ err: error, eventId: event.eventId, attempt: attempts }, 'event handler failed; will be redelivered');
+    this.options.logger?.error(
+      { err: error, eventId: event.eventId, attempt: attempts },
+      'event handler failed; will be redelivered',
+    );
     msg.nak(HandlerFailures.retryDelayMs(attempts));
   }
 
@@ -217,7 +234,9 @@ export class BatchSubscription<DB> {
     const { db, consumer, logger } = this.options;
     const entry = { reader: consumer, event, reason: 'handler_failed' as const, error: errorText(error), attempts };
     try {
-      const [outcome] = await applyEventBatch(db, consumer, [event], (_, trx) => parkEvent(trx as Transaction<any>, entry));
+      const [outcome] = await applyEventBatch(db, consumer, [event], (_, trx) =>
+        parkEvent(trx as Transaction<any>, entry),
+      );
       if (outcome === 'out_of_order') return false;
     } catch (parkError) {
       logger?.error({ err: parkError, eventId: event.eventId }, 'parking an event failed; will be redelivered');

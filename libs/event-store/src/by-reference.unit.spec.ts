@@ -25,11 +25,19 @@ describe('byReferenceEnvelope', () => {
     expect(JSON.stringify(placeholder).length).toBeLessThan(1000);
     const { data: _data, metadata: _metadata, ...identity } = toEnvelope(huge);
     expect(placeholder).toMatchObject({ ...identity, data: null });
-    expect(placeholder.metadata).toEqual({ correlationId: 'c-1', causationId: 'e-0', [BY_REFERENCE_KEY]: { reason: 'too_large', envelopeBytes: 2_100_000 } });
+    expect(placeholder.metadata).toEqual({
+      correlationId: 'c-1',
+      causationId: 'e-0',
+      [BY_REFERENCE_KEY]: { reason: 'too_large', envelopeBytes: 2_100_000 },
+    });
   });
 
   it('is recognised after the trip through NATS, and a whole event is not', () => {
-    expect(isByReference(fromEnvelope(JSON.parse(JSON.stringify(byReferenceEnvelope(huge, { reason: 'refused', envelopeBytes: 1 })))))).toBe(true);
+    expect(
+      isByReference(
+        fromEnvelope(JSON.parse(JSON.stringify(byReferenceEnvelope(huge, { reason: 'refused', envelopeBytes: 1 })))),
+      ),
+    ).toBe(true);
     expect(isByReference(huge)).toBe(false);
   });
 });

@@ -2,7 +2,10 @@ import { sql, type Kysely } from 'kysely';
 import type { EventStoreTables } from './database.js';
 import type { GlobalCheckpoint } from './types.js';
 
-export async function loadCheckpoint(db: Kysely<EventStoreTables>, reader: string): Promise<GlobalCheckpoint | undefined> {
+export async function loadCheckpoint(
+  db: Kysely<EventStoreTables>,
+  reader: string,
+): Promise<GlobalCheckpoint | undefined> {
   const row = await db
     .selectFrom('event_store.checkpoints')
     .select(['transaction_id', 'global_position'])
@@ -15,7 +18,11 @@ export async function loadCheckpoint(db: Kysely<EventStoreTables>, reader: strin
  * Moves a reader's checkpoint forward, never back: a relay that lost leadership while
  * publishing may store its checkpoint after the new leader stored a later one.
  */
-export async function saveCheckpoint(db: Kysely<EventStoreTables>, reader: string, checkpoint: GlobalCheckpoint): Promise<void> {
+export async function saveCheckpoint(
+  db: Kysely<EventStoreTables>,
+  reader: string,
+  checkpoint: GlobalCheckpoint,
+): Promise<void> {
   await sql`
     INSERT INTO event_store.checkpoints AS c (reader, transaction_id, global_position)
     VALUES (${reader}, ${checkpoint.transactionId}::xid8, ${checkpoint.globalPosition})

@@ -26,9 +26,13 @@ const book: Decider<BookCommand, BookEvent, Book> = {
     if (state.lines >= 50) throw new BookRefusal('book_full');
     return command.text === '' ? [] : [{ type: 'LineSigned', data: { text: command.text } }];
   },
-  evolve: (state, event) => (event.type === 'BookOpened' ? { ...state, open: true } : { ...state, lines: state.lines + 1 }),
+  evolve: (state, event) =>
+    event.type === 'BookOpened' ? { ...state, open: true } : { ...state, lines: state.lines + 1 },
 };
-const codec: EventCodec = { encode: (type, data) => ({ type, schemaVersion: 1, data }), decode: (_type, _version, data) => data };
+const codec: EventCodec = {
+  encode: (type, data) => ({ type, schemaVersion: 1, data }),
+  decode: (_type, _version, data) => data,
+};
 
 class Snapshots implements StreamSnapshots<Book> {
   readonly entries = new Map<string, LoadedStream<Book>>();
@@ -66,13 +70,24 @@ describe('CommandHandler', () => {
     const books = handler();
     const before = wakes;
     const opened = await books.handle('book-a', { kind: 'open', title: 'A' }, org('open-a'));
-    const signed = await books.handle('book-a', { kind: 'sign', text: 'hello' }, { ...org('sign-a'), metadata: { actor: 'guest' } });
+    const signed = await books.handle(
+      'book-a',
+      { kind: 'sign', text: 'hello' },
+      { ...org('sign-a'), metadata: { actor: 'guest' } },
+    );
     expect(opened).toMatchObject({ status: 'appended', version: 1, state: { open: true, lines: 0 } });
     expect(signed).toMatchObject({ status: 'appended', version: 2, state: { open: true, lines: 1 } });
     expect(wakes - before).toBe(2);
     const [, line] = await readStream(f.db, 'book-a');
-    expect(line).toMatchObject({ type: 'LineSigned', data: { text: 'hello' }, metadata: { correlationId: 'sign-a', causationId: 'sign-a', actor: 'guest' } });
-    expect(await books.handle('book-a', { kind: 'sign', text: '' }, org('nothing'))).toMatchObject({ status: 'unchanged', version: 2 });
+    expect(line).toMatchObject({
+      type: 'LineSigned',
+      data: { text: 'hello' },
+      metadata: { correlationId: 'sign-a', causationId: 'sign-a', actor: 'guest' },
+    });
+    expect(await books.handle('book-a', { kind: 'sign', text: '' }, org('nothing'))).toMatchObject({
+      status: 'unchanged',
+      version: 2,
+    });
   });
 
   it('stores a repeated command id once and answers the events it stored the first time', async () => {
@@ -84,16 +99,23 @@ describe('CommandHandler', () => {
     expect(again).toMatchObject({ status: 'repeat', version: first.version, state: { lines: 1 } });
     expect(again.status === 'repeat' && again.events.map((event) => event.data)).toEqual([{ text: 'once' }]);
     // A repeat whose decision is refused now (the book exists) is recognised too.
-    expect(await books.handle('book-b', { kind: 'open', title: 'B' }, org('open-b'))).toMatchObject({ status: 'repeat', version: 1 });
+    expect(await books.handle('book-b', { kind: 'open', title: 'B' }, org('open-b'))).toMatchObject({
+      status: 'repeat',
+      version: 1,
+    });
     // The same refusal for another command stays a refusal.
-    await expect(books.handle('book-b', { kind: 'open', title: 'B' }, org('open-b-again'))).rejects.toThrow('book_exists');
+    await expect(books.handle('book-b', { kind: 'open', title: 'B' }, org('open-b-again'))).rejects.toThrow(
+      'book_exists',
+    );
     expect(wakes).toBe(before);
     expect(await streamVersion(f.db, 'book-b')).toBe(2);
   });
 
   it('stores a command repeated by several writers at once once', async () => {
     await handler().handle('book-c', { kind: 'open', title: 'C' }, org('open-c'));
-    const results = await Promise.all(Array.from({ length: 6 }, () => handler().handle('book-c', { kind: 'sign', text: 'x' }, org('sign-c'))));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => handler().handle('book-c', { kind: 'sign', text: 'x' }, org('sign-c'))),
+    );
     expect(results.filter((result) => result.status === 'appended')).toHaveLength(1);
     expect(new Set(results.map((result) => result.version))).toEqual(new Set([2]));
     expect(await readStream(f.db, 'book-c')).toHaveLength(2);
@@ -101,7 +123,9 @@ describe('CommandHandler', () => {
 
   it('decides again on a version conflict: two writers with stale snapshots both get their line in', async () => {
     const pauses: number[] = [];
-    const retry = { budgetMs: 5000, pauseMs: (conflicts: number) => {
+    const retry = {
+      budgetMs: 5000,
+      pauseMs: (conflicts: number) => {
         pauses.push(conflicts);
         return Math.random() * 3;
       },
@@ -113,13 +137,17 @@ describe('CommandHandler', () => {
     await writerTwo.handle('book-d', { kind: 'sign', text: 'two first' }, org('d-two-0'));
     // Writer one still holds the book at version 1: its append conflicts, it reloads and wins.
     expect(one.entries.get('book-d')?.version).toBe(1);
-    expect(await writerOne.handle('book-d', { kind: 'sign', text: 'one' }, org('d-one-0'))).toMatchObject({ status: 'appended', version: 3 });
+    expect(await writerOne.handle('book-d', { kind: 'sign', text: 'one' }, org('d-one-0'))).toMatchObject({
+      status: 'appended',
+      version: 3,
+    });
     expect(pauses).toEqual([1]);
 
     // Then both race, each with its own cache, twenty lines each.
     const lines = await Promise.all(
       [writerOne, writerTwo].map(async (writer, w) => {
-        for (let i = 1; i <= 20; i++) await writer.handle('book-d', { kind: 'sign', text: `${w}-${i}` }, org(`d-${w}-${i}`));
+        for (let i = 1; i <= 20; i++)
+          await writer.handle('book-d', { kind: 'sign', text: `${w}-${i}` }, org(`d-${w}-${i}`));
       }),
     );
     expect(lines).toHaveLength(2);
@@ -127,7 +155,9 @@ describe('CommandHandler', () => {
     expect(stored).toHaveLength(43);
     expect(stored.map((event) => event.streamVersion)).toEqual(Array.from({ length: 43 }, (_, i) => i + 1));
     for (const w of [0, 1]) {
-      const own = stored.filter((event) => (event.data as { text?: string }).text?.startsWith(`${w}-`)).map((event) => (event.data as { text: string }).text);
+      const own = stored
+        .filter((event) => (event.data as { text?: string }).text?.startsWith(`${w}-`))
+        .map((event) => (event.data as { text: string }).text);
       expect(own).toEqual(Array.from({ length: 20 }, (_, i) => `${w}-${i + 1}`));
     }
   });
@@ -139,7 +169,9 @@ describe('CommandHandler', () => {
     // A snapshot that always answers version 1 loses every race.
     stale.get = () => ({ organizationId: 'org-1', state: { open: true, lines: 0 }, version: 1 });
     const writer = handler({ snapshots: stale, retry: { budgetMs: 5000, maxConflicts: 2, pauseMs: () => 0 } });
-    await expect(writer.handle('book-e', { kind: 'sign', text: 'late' }, org('e-2'))).rejects.toMatchObject({ name: 'StreamVersionConflictError' });
+    await expect(writer.handle('book-e', { kind: 'sign', text: 'late' }, org('e-2'))).rejects.toMatchObject({
+      name: 'StreamVersionConflictError',
+    });
     expect(await streamVersion(f.db, 'book-e')).toBe(2);
   });
 
@@ -147,7 +179,9 @@ describe('CommandHandler', () => {
     const books = handler();
     await books.handle('book-f', { kind: 'open', title: 'F' }, org('open-f'));
     const before = wakes;
-    const error = await books.handle('book-f', { kind: 'sign', text: 'x'.repeat(EVENT_DATA_MAX_BYTES) }, org('f-big')).catch((e: unknown) => e);
+    const error = await books
+      .handle('book-f', { kind: 'sign', text: 'x'.repeat(EVENT_DATA_MAX_BYTES) }, org('f-big'))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EventTooLargeError);
     expect(error).toMatchObject({ code: 'validation', reason: 'event_too_large' });
     expect(await streamVersion(f.db, 'book-f')).toBe(1);
@@ -157,10 +191,20 @@ describe('CommandHandler', () => {
   it("answers another organization's stream like one that does not exist", async () => {
     const books = handler();
     await books.handle('book-g', { kind: 'open', title: 'G' }, org('open-g'));
-    await expect(books.handle('book-g', { kind: 'sign', text: 'intruder' }, { organizationId: 'org-2', commandId: 'g-2' })).rejects.toThrow('no book book-g');
+    await expect(
+      books.handle('book-g', { kind: 'sign', text: 'intruder' }, { organizationId: 'org-2', commandId: 'g-2' }),
+    ).rejects.toThrow('no book book-g');
     // Even when its state came from a snapshot that does not know the owner.
-    const blind = handler({ snapshots: { get: () => ({ organizationId: undefined, state: { open: true, lines: 0 }, version: 1 }), set: () => undefined, forget: () => undefined } });
-    await expect(blind.handle('book-g', { kind: 'sign', text: 'intruder' }, { organizationId: 'org-2', commandId: 'g-3' })).rejects.toThrow('no book book-g');
+    const blind = handler({
+      snapshots: {
+        get: () => ({ organizationId: undefined, state: { open: true, lines: 0 }, version: 1 }),
+        set: () => undefined,
+        forget: () => undefined,
+      },
+    });
+    await expect(
+      blind.handle('book-g', { kind: 'sign', text: 'intruder' }, { organizationId: 'org-2', commandId: 'g-3' }),
+    ).rejects.toThrow('no book book-g');
     expect(await streamVersion(f.db, 'book-g')).toBe(1);
   });
 
@@ -169,30 +213,43 @@ describe('CommandHandler', () => {
     const books = handler({
       project: async (trx: Transaction<EventStoreTables>, change) => {
         projected.push(change.streamId);
-        const opened = change.decided.find((event): event is Extract<BookEvent, { type: 'BookOpened' }> => event.type === 'BookOpened');
+        const opened = change.decided.find(
+          (event): event is Extract<BookEvent, { type: 'BookOpened' }> => event.type === 'BookOpened',
+        );
         if (opened) await sql`INSERT INTO book_titles VALUES (${change.streamId}, ${opened.data.title})`.execute(trx);
       },
     });
     await books.handle('book-h', { kind: 'open', title: 'H' }, org('open-h'));
     await books.handle('book-h', { kind: 'open', title: 'H' }, org('open-h'));
     expect(projected).toEqual(['book-h']);
-    expect((await sql<{ title: string }>`SELECT title FROM book_titles WHERE stream_id = 'book-h'`.execute(f.db)).rows).toEqual([{ title: 'H' }]);
+    expect(
+      (await sql<{ title: string }>`SELECT title FROM book_titles WHERE stream_id = 'book-h'`.execute(f.db)).rows,
+    ).toEqual([{ title: 'H' }]);
 
     // A write that fails rolls the events back with it.
     const failing = handler({ project: async () => Promise.reject(new Error('read model down')) });
-    await expect(failing.handle('book-i', { kind: 'open', title: 'I' }, org('open-i'))).rejects.toThrow('read model down');
+    await expect(failing.handle('book-i', { kind: 'open', title: 'I' }, org('open-i'))).rejects.toThrow(
+      'read model down',
+    );
     expect(await streamVersion(f.db, 'book-i')).toBeUndefined();
 
     const statement = handler({
-      alsoWrite: (change) => ({ sql: 'INSERT INTO book_titles SELECT $5, $6 FROM appended WHERE status = $7', values: [change.streamId, 'J', 'appended'] }),
+      alsoWrite: (change) => ({
+        sql: 'INSERT INTO book_titles SELECT $5, $6 FROM appended WHERE status = $7',
+        values: [change.streamId, 'J', 'appended'],
+      }),
     });
     await statement.handle('book-j', { kind: 'open', title: 'J' }, org('open-j'));
-    expect((await sql<{ title: string }>`SELECT title FROM book_titles WHERE stream_id = 'book-j'`.execute(f.db)).rows).toEqual([{ title: 'J' }]);
+    expect(
+      (await sql<{ title: string }>`SELECT title FROM book_titles WHERE stream_id = 'book-j'`.execute(f.db)).rows,
+    ).toEqual([{ title: 'J' }]);
   });
 
   it('refuses a command its caller gave up on before applying it', async () => {
     const books = handler({ expired: () => new Error('expired') });
-    await expect(books.handle('book-k', { kind: 'open', title: 'K' }, { ...org('open-k'), expiresAt: Date.now() - 1 })).rejects.toThrow('expired');
+    await expect(
+      books.handle('book-k', { kind: 'open', title: 'K' }, { ...org('open-k'), expiresAt: Date.now() - 1 }),
+    ).rejects.toThrow('expired');
     expect(await streamVersion(f.db, 'book-k')).toBeUndefined();
   });
 });

@@ -137,7 +137,13 @@ export class CommandHandler<DB, Command, Event extends DecidedEvent, State> {
           snapshots?.forget(streamId);
           const repeat = await this.findRepeat(streamId, context);
           const state = foldStream(decider, this.options.codec, repeat.history).state;
-          return { status: 'repeat', streamId, state, version: result.nextExpectedVersion, events: repeat.events ?? [] };
+          return {
+            status: 'repeat',
+            streamId,
+            state,
+            version: result.nextExpectedVersion,
+            events: repeat.events ?? [],
+          };
         }
         this.options.relay.notifyAppended();
         const version = result.nextExpectedVersion;
@@ -145,7 +151,10 @@ export class CommandHandler<DB, Command, Event extends DecidedEvent, State> {
         return { status: 'appended', streamId, state: after, version, events };
       } catch (error) {
         snapshots?.forget(streamId);
-        if (error instanceof StreamVersionConflictError && retriesAfterConflict(this.retry, ++conflicts, startedAt, Date.now())) {
+        if (
+          error instanceof StreamVersionConflictError &&
+          retriesAfterConflict(this.retry, ++conflicts, startedAt, Date.now())
+        ) {
           await pause(this.retry.pauseMs(conflicts));
           continue;
         }
@@ -155,7 +164,12 @@ export class CommandHandler<DB, Command, Event extends DecidedEvent, State> {
     }
   }
 
-  private async append(change: DecidedChange<Event, State>, newEvents: readonly NewEvent[], version: number, context: CommandContext) {
+  private async append(
+    change: DecidedChange<Event, State>,
+    newEvents: readonly NewEvent[],
+    version: number,
+    context: CommandContext,
+  ) {
     const { db, project, alsoWrite } = this.options;
     const expected = expectedVersionAt(version);
     const also = alsoWrite?.(change, context);
@@ -169,7 +183,8 @@ export class CommandHandler<DB, Command, Event extends DecidedEvent, State> {
 
   private checkOwner(streamId: string, loaded: { organizationId: string | undefined }, context: CommandContext): void {
     // Another organization's stream answers exactly like a stream that does not exist.
-    if (loaded.organizationId !== undefined && loaded.organizationId !== context.organizationId) throw this.options.notFound(streamId);
+    if (loaded.organizationId !== undefined && loaded.organizationId !== context.organizationId)
+      throw this.options.notFound(streamId);
   }
 
   /** The stream, and the events the command stored before if this is a repeat of it. */

@@ -17,7 +17,11 @@ export async function resetConsumerPositions(db: QueryExecutorProvider, consumer
  * Sets a consumer's positions in these streams (stream id → version), whatever they were: a
  * replay in commit order stores where it got, in the transaction of the writes it made.
  */
-export async function storeConsumerPositions(db: QueryExecutorProvider, consumer: string, positions: ReadonlyMap<string, number>): Promise<void> {
+export async function storeConsumerPositions(
+  db: QueryExecutorProvider,
+  consumer: string,
+  positions: ReadonlyMap<string, number>,
+): Promise<void> {
   if (positions.size === 0) return;
   await sql`
     INSERT INTO event_store.consumer_positions AS p (consumer, stream_id, stream_version)
@@ -27,7 +31,11 @@ export async function storeConsumerPositions(db: QueryExecutorProvider, consumer
 }
 
 /** A consumer's position in each of these streams (0: it applied none of its events). */
-export async function readConsumerPositions(db: QueryExecutorProvider, consumer: string, streamIds: readonly string[]): Promise<Map<string, number>> {
+export async function readConsumerPositions(
+  db: QueryExecutorProvider,
+  consumer: string,
+  streamIds: readonly string[],
+): Promise<Map<string, number>> {
   const positions = new Map(streamIds.map((id) => [id, 0]));
   if (streamIds.length === 0) return positions;
   const { rows } = await sql<{ stream_id: string; stream_version: string }>`

@@ -65,10 +65,16 @@ export class DeadLetterReplayer {
         });
         if (ran) {
           replayed++;
-          logger?.info({ deadLetter: letter.id, reader, eventId: event.eventId, streamId: event.streamId }, 'dead letter replayed');
+          logger?.info(
+            { deadLetter: letter.id, reader, eventId: event.eventId, streamId: event.streamId },
+            'dead letter replayed',
+          );
         }
       } catch (error) {
-        logger?.error({ err: error, deadLetter: letter.id, reader, eventId: event.eventId }, 'dead letter replay failed; parked again');
+        logger?.error(
+          { err: error, deadLetter: letter.id, reader, eventId: event.eventId },
+          'dead letter replay failed; parked again',
+        );
         await replayFailed(db, letter.id, errorText(error));
       }
     }
@@ -81,7 +87,11 @@ export class DeadLetterReplayer {
       this.round = (this.options.active?.() === false ? Promise.resolve(0) : this.replayRequested())
         .then(
           () => undefined,
-          (error: unknown) => this.options.logger?.warn({ err: error, reader: this.options.reader }, 'looking for dead-letter replays failed'),
+          (error: unknown) =>
+            this.options.logger?.warn(
+              { err: error, reader: this.options.reader },
+              'looking for dead-letter replays failed',
+            ),
         )
         .finally(() => this.schedule());
     }, this.options.pollMs ?? 2000);

@@ -71,7 +71,11 @@ export interface ListDeadLettersOptions {
 }
 
 export async function listDeadLetters(db: Db, options: ListDeadLettersOptions = {}): Promise<DeadLetter[]> {
-  let query = db.selectFrom('event_store.dead_letters').selectAll().orderBy('id').limit(options.limit ?? 100);
+  let query = db
+    .selectFrom('event_store.dead_letters')
+    .selectAll()
+    .orderBy('id')
+    .limit(options.limit ?? 100);
   if (options.status) query = query.where('status', '=', options.status);
   if (options.reader) query = query.where('reader', '=', options.reader);
   if (options.organizationId) query = query.where('organization_id', '=', options.organizationId);
@@ -85,7 +89,12 @@ export async function getDeadLetter(db: Db, id: string): Promise<DeadLetter | un
 }
 
 /** Moves a dead letter from one of `from` to `to`; answers the moved row, or undefined when it was not in `from` (or does not exist). */
-export async function moveDeadLetter(db: Db, id: string, from: readonly DeadLetterStatus[], to: DeadLetterStatus): Promise<DeadLetter | undefined> {
+export async function moveDeadLetter(
+  db: Db,
+  id: string,
+  from: readonly DeadLetterStatus[],
+  to: DeadLetterStatus,
+): Promise<DeadLetter | undefined> {
   const moved = await db
     .updateTable('event_store.dead_letters')
     .set({ status: to, updated_at: sql`now()` })
@@ -125,14 +134,20 @@ export async function replayFailed(db: Db, id: string, error: string): Promise<v
 }
 
 /** Rows parked (waiting for an operator) and asked to replay, per reader: the figures for alerts. */
-export async function countOpenDeadLetters(db: Db): Promise<{ reader: string; status: 'parked' | 'replay_requested'; count: number }[]> {
+export async function countOpenDeadLetters(
+  db: Db,
+): Promise<{ reader: string; status: 'parked' | 'replay_requested'; count: number }[]> {
   const rows = await db
     .selectFrom('event_store.dead_letters')
     .select(['reader', 'status', (eb) => eb.fn.countAll<string>().as('count')])
     .where('status', 'in', ['parked', 'replay_requested'])
     .groupBy(['reader', 'status'])
     .execute();
-  return rows.map((row) => ({ reader: row.reader, status: row.status as 'parked' | 'replay_requested', count: Number(row.count) }));
+  return rows.map((row) => ({
+    reader: row.reader,
+    status: row.status as 'parked' | 'replay_requested',
+    count: Number(row.count),
+  }));
 }
 
 function toDeadLetter(row: Selectable<DeadLettersTable>): DeadLetter {
@@ -155,9 +170,24 @@ function toDeadLetter(row: Selectable<DeadLettersTable>): DeadLetter {
 }
 
 /** The error log line of an event a subscription parked (both kinds of subscription write it alike). */
-export function logParked(logger: Logger | undefined, consumer: string, event: RecordedEvent, error: unknown, attempts: number): void {
+export function logParked(
+  logger: Logger | undefined,
+  consumer: string,
+  event: RecordedEvent,
+  error: unknown,
+  attempts: number,
+): void {
   logger?.error(
-    { err: error, consumer, eventId: event.eventId, streamId: event.streamId, streamVersion: event.streamVersion, organizationId: event.organizationId, type: event.type, attempts },
+    {
+      err: error,
+      consumer,
+      eventId: event.eventId,
+      streamId: event.streamId,
+      streamVersion: event.streamVersion,
+      organizationId: event.organizationId,
+      type: event.type,
+      attempts,
+    },
     'event parked: its handler failed every attempt; the consumer goes on past it (docs/dead-letters.md)',
   );
 }

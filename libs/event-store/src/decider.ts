@@ -49,7 +49,9 @@ export interface CommandContext {
   expiresAt?: number;
 }
 
-export function emptyStream<State>(decider: Pick<Decider<unknown, DecidedEvent, State>, 'initialState'>): LoadedStream<State> {
+export function emptyStream<State>(
+  decider: Pick<Decider<unknown, DecidedEvent, State>, 'initialState'>,
+): LoadedStream<State> {
   return { organizationId: undefined, state: decider.initialState, version: 0 };
 }
 
@@ -105,7 +107,11 @@ export function eventsToAppend(
 }
 
 /** The appended events as `evolve` reads them, numbered after `version`. */
-export function storedEventsOf<Event extends DecidedEvent>(events: readonly NewEvent[], version: number, occurredAt: Date): StoredEvent<Event>[] {
+export function storedEventsOf<Event extends DecidedEvent>(
+  events: readonly NewEvent[],
+  version: number,
+  occurredAt: Date,
+): StoredEvent<Event>[] {
   return events.map(
     (event, index) =>
       ({
@@ -122,7 +128,11 @@ export function storedEventsOf<Event extends DecidedEvent>(events: readonly NewE
  * The events a command stored before, when it is being repeated (a retry after a timeout): from
  * the first id it derives, those it correlates. Undefined when the command was never applied.
  */
-export function repeatedEvents(events: readonly RecordedEvent[], commandId: string, idNamespace: string): RecordedEvent[] | undefined {
+export function repeatedEvents(
+  events: readonly RecordedEvent[],
+  commandId: string,
+  idNamespace: string,
+): RecordedEvent[] | undefined {
   const firstId = commandEventId(idNamespace, commandId, 0);
   const first = events.findIndex((event) => event.eventId === firstId);
   if (first < 0) return undefined;

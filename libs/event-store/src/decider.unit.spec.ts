@@ -56,8 +56,12 @@ describe('command event ids', () => {
 
   it('keep the ids the services derived before (a repeat after an upgrade is still recognised)', () => {
     // uuid v5 of `<command id>:event:<index>` in the service's namespace: conversation's and ticketing's.
-    expect(commandEventId('6f0c5e43-8a61-4b0f-9f5c-2b1f4f7d6a10', 'cmd-1', 0)).toBe('b00bcb67-b5f2-5f32-b55d-839d5747b8ef');
-    expect(commandEventId('9b2f6c1e-47d3-4a8b-8e5f-1c0d2a3b4e6f', 'cmd-1', 1)).toBe('b5aca539-0851-5710-9e01-4e0f8d481533');
+    expect(commandEventId('6f0c5e43-8a61-4b0f-9f5c-2b1f4f7d6a10', 'cmd-1', 0)).toBe(
+      'b00bcb67-b5f2-5f32-b55d-839d5747b8ef',
+    );
+    expect(commandEventId('9b2f6c1e-47d3-4a8b-8e5f-1c0d2a3b4e6f', 'cmd-1', 1)).toBe(
+      'b5aca539-0851-5710-9e01-4e0f8d481533',
+    );
   });
 });
 
@@ -69,7 +73,9 @@ describe('foldStream', () => {
 
   it('answers the empty stream for no events, and continues from a state known before', () => {
     expect(foldStream(counter, codec, [])).toEqual(emptyStream(counter));
-    expect(foldStream(counter, codec, [recorded(3, { by: 1 })], { organizationId: 'org-1', state: 5, version: 2 })).toEqual({
+    expect(
+      foldStream(counter, codec, [recorded(3, { by: 1 })], { organizationId: 'org-1', state: 5, version: 2 }),
+    ).toEqual({
       organizationId: 'org-1',
       state: 6,
       version: 3,
@@ -82,7 +88,13 @@ describe('eventsToAppend and storedEventsOf', () => {
   const decided = [...counter.decide({ add: 1 }, 0), ...counter.decide({ add: 2 }, 0)];
 
   it('derive ids from the command id, encode, and carry the command as correlation and causation', () => {
-    const events = eventsToAppend(codec, decided, { commandId: 'cmd-1', metadata: { actor: { kind: 'agent', id: 'a-1' } } }, NAMESPACE, at);
+    const events = eventsToAppend(
+      codec,
+      decided,
+      { commandId: 'cmd-1', metadata: { actor: { kind: 'agent', id: 'a-1' } } },
+      NAMESPACE,
+      at,
+    );
     expect(events).toEqual([
       {
         eventId: commandEventId(NAMESPACE, 'cmd-1', 0),

@@ -5,7 +5,15 @@ const TRANSIENT_SQLSTATES = ['55P03', '57014', '25P03'];
 /** Node's socket errors. */
 const SOCKET_ERRORS = ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN'];
 /** The error names of a NATS request without an answer and of a Redis without a connection. */
-const UNAVAILABLE_NAMES = ['NoRespondersError', 'CommandTimeoutError', 'TimeoutError', 'ConnectionError', 'ClosedConnectionError', 'DrainingConnectionError', 'MaxRetriesPerRequestError'];
+const UNAVAILABLE_NAMES = [
+  'NoRespondersError',
+  'CommandTimeoutError',
+  'TimeoutError',
+  'ConnectionError',
+  'ClosedConnectionError',
+  'DrainingConnectionError',
+  'MaxRetriesPerRequestError',
+];
 
 /**
  * Whether a handler failed because something it depends on is away (Postgres, Redis, NATS, a
@@ -20,8 +28,15 @@ export function isDependencyUnavailable(error: unknown): boolean {
   if (name === 'CommandFailedError' && code === 'unavailable') return true;
   if (typeof code === 'string') {
     if (SOCKET_ERRORS.includes(code)) return true;
-    if (/^[0-9A-Z]{5}$/.test(code) && (TRANSIENT_SQLSTATES.includes(code) || TRANSIENT_SQLSTATE_CLASSES.includes(code.slice(0, 2)))) return true;
+    if (
+      /^[0-9A-Z]{5}$/.test(code) &&
+      (TRANSIENT_SQLSTATES.includes(code) || TRANSIENT_SQLSTATE_CLASSES.includes(code.slice(0, 2)))
+    )
+      return true;
   }
   // ioredis and pg, when the connection is gone mid-command.
-  return typeof message === 'string' && /^(Connection is closed|Connection terminated|Client has encountered a connection error)/.test(message);
+  return (
+    typeof message === 'string' &&
+    /^(Connection is closed|Connection terminated|Client has encountered a connection error)/.test(message)
+  );
 }

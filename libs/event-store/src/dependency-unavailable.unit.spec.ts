@@ -8,7 +8,11 @@ function failure(fields: { name?: string; code?: string; message?: string }): Er
 describe('isDependencyUnavailable', () => {
   it('is true when Postgres, Redis, NATS or a service is away', () => {
     expect(isDependencyUnavailable(failure({ code: 'ECONNREFUSED' }))).toBe(true);
-    expect(isDependencyUnavailable(failure({ code: '57P01', message: 'terminating connection due to administrator command' }))).toBe(true);
+    expect(
+      isDependencyUnavailable(
+        failure({ code: '57P01', message: 'terminating connection due to administrator command' }),
+      ),
+    ).toBe(true);
     expect(isDependencyUnavailable(failure({ code: '40P01', message: 'deadlock detected' }))).toBe(true);
     expect(isDependencyUnavailable(failure({ code: '08006' }))).toBe(true);
     expect(isDependencyUnavailable(failure({ message: 'Connection terminated unexpectedly' }))).toBe(true);
@@ -20,9 +24,17 @@ describe('isDependencyUnavailable', () => {
   });
 
   it("is false for a failure that is the event's: a refused value, a schema, a refusal", () => {
-    expect(isDependencyUnavailable(failure({ code: '23502', message: 'null value in column "value" violates not-null constraint' }))).toBe(false);
+    expect(
+      isDependencyUnavailable(
+        failure({ code: '23502', message: 'null value in column "value" violates not-null constraint' }),
+      ),
+    ).toBe(false);
     expect(isDependencyUnavailable(failure({ code: '22P02' }))).toBe(false);
-    expect(isDependencyUnavailable(failure({ name: 'EventSchemaError', message: 'event ConversationMissed v99 does not match its schema' }))).toBe(false);
+    expect(
+      isDependencyUnavailable(
+        failure({ name: 'EventSchemaError', message: 'event ConversationMissed v99 does not match its schema' }),
+      ),
+    ).toBe(false);
     expect(isDependencyUnavailable(failure({ name: 'CommandFailedError', code: 'validation' }))).toBe(false);
     expect(isDependencyUnavailable(new TypeError("Cannot read properties of undefined (reading 'id')"))).toBe(false);
     expect(isDependencyUnavailable('text')).toBe(false);

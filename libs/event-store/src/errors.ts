@@ -48,7 +48,11 @@ export class EventTooLargeError extends DomainError {
     readonly eventType: string,
     readonly bytes: number,
   ) {
-    super('validation', 'event_too_large', `a ${eventType} event of ${bytes} bytes exceeds the limit of ${EVENT_DATA_MAX_BYTES} bytes per event`);
+    super(
+      'validation',
+      'event_too_large',
+      `a ${eventType} event of ${bytes} bytes exceeds the limit of ${EVENT_DATA_MAX_BYTES} bytes per event`,
+    );
     this.name = 'EventTooLargeError';
   }
 }

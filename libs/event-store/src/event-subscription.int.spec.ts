@@ -18,7 +18,9 @@ beforeAll(async () => {
   subjectPrefix = nats.subjectPrefix;
   relay = new OutboxRelay({ db: f.db, databaseUrl: f.database.url, nats: nats.connection, streamName, subjectPrefix });
   await relay.start();
-  await sql`CREATE TABLE projection (consumer text, event_id uuid, stream_id text, stream_version int, PRIMARY KEY (consumer, event_id))`.execute(f.db);
+  await sql`CREATE TABLE projection (consumer text, event_id uuid, stream_id text, stream_version int, PRIMARY KEY (consumer, event_id))`.execute(
+    f.db,
+  );
 });
 afterAll(async () => {
   await relay.stop();
@@ -31,13 +33,17 @@ const org = { organizationId: 'org' };
 /** A projection that fails loudly (primary key) if an event is ever applied twice. */
 function projector(consumer: string): EventHandler<any> {
   return async (event, trx) => {
-    await sql`INSERT INTO projection VALUES (${consumer}, ${event.eventId}, ${event.streamId}, ${event.streamVersion})`.execute(trx);
+    await sql`INSERT INTO projection VALUES (${consumer}, ${event.eventId}, ${event.streamId}, ${event.streamVersion})`.execute(
+      trx,
+    );
   };
 }
 
 async function projected(db: Kysely<any>, consumer: string) {
   const { rows } = await sql<{ event_id: string; stream_id: string; stream_version: number }>`
-    SELECT event_id, stream_id, stream_version FROM projection WHERE consumer = ${consumer} ORDER BY stream_id, stream_version`.execute(db);
+    SELECT event_id, stream_id, stream_version FROM projection WHERE consumer = ${consumer} ORDER BY stream_id, stream_version`.execute(
+    db,
+  );
   return rows;
 }
 
@@ -94,10 +100,14 @@ describe('EventSubscription', () => {
     const options = { db: f.db, nats: nats.connection, streamName, consumer: 'replicas', handler };
     const replicas = [new EventSubscription(options), new EventSubscription(options)];
     await Promise.all(replicas.map((r) => r.start()));
-    await waitFor(async () => (await projected(f.db, 'replicas')).filter((r) => r.stream_id.startsWith('conversation-s2')).length === 200, {
-      timeoutMs: 15_000,
-      what: '200 events',
-    });
+    await waitFor(
+      async () =>
+        (await projected(f.db, 'replicas')).filter((r) => r.stream_id.startsWith('conversation-s2')).length === 200,
+      {
+        timeoutMs: 15_000,
+        what: '200 events',
+      },
+    );
     await Promise.all(replicas.map((r) => r.stop()));
     const rows = (await projected(f.db, 'replicas')).filter((r) => r.stream_id.startsWith('conversation-s2'));
     expect(rows.map((r) => r.event_id).sort()).toEqual([...ids].sort());
@@ -107,5 +117,4 @@ describe('EventSubscription', () => {
       last.set(stream, version);
     }
   });
-
 });

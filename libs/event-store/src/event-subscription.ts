@@ -98,9 +98,19 @@ export class EventSubscription<DB> {
   constructor(private readonly options: EventSubscriptionOptions<DB>) {
     this.failures = new HandlerFailures(options.parkAfterAttempts);
     const { db, handler, replay } = options;
-    const replayOne = replay ? (event: RecordedEvent) => replay(event) : handler ? (event: RecordedEvent, trx: Transaction<any>) => handler(event, trx) : undefined;
+    const replayOne = replay
+      ? (event: RecordedEvent) => replay(event)
+      : handler
+        ? (event: RecordedEvent, trx: Transaction<any>) => handler(event, trx)
+        : undefined;
     if (db && replayOne) {
-      this.replayer = new DeadLetterReplayer({ db, reader: options.consumer, replay: replayOne, pollMs: options.replayPollMs, logger: options.logger });
+      this.replayer = new DeadLetterReplayer({
+        db,
+        reader: options.consumer,
+        replay: replayOne,
+        pollMs: options.replayPollMs,
+        logger: options.logger,
+      });
     }
   }
 
@@ -130,10 +140,12 @@ export class EventSubscription<DB> {
       // The subject ends with the stream id: events of one stream chain, others overlap.
       const stream = msg.subject;
       const previous = tails.get(stream) ?? Promise.resolve();
-      const run: Promise<void> = previous.then(() => this.handle(msg)).finally(() => {
-        inFlight.delete(run);
-        if (tails.get(stream) === run) tails.delete(stream);
-      });
+      const run: Promise<void> = previous
+        .then(() => this.handle(msg))
+        .finally(() => {
+          inFlight.delete(run);
+          if (tails.get(stream) === run) tails.delete(stream);
+        });
       tails.set(stream, run);
       inFlight.add(run);
       if (inFlight.size >= concurrency) await Promise.race(inFlight);
@@ -178,7 +190,10 @@ export class EventSubscription<DB> {
     } catch (error) {
       if (isDependencyUnavailable(error)) {
         // Not the event's fault: retried as long as the outage lasts, never parked for it.
-        logger?.warn({ err: error, eventId: event.eventId }, 'a dependency of the handler is unavailable; will be redelivered');
+        logger?.warn(
+          { err: error, eventId: event.eventId },
+          'a dependency of the handler is unavailable; will be redelivered',
+        );
         msg.nak(HandlerFailures.retryDelayMs(Math.min(msg.info.deliveryCount, 8)));
         return;
       }
@@ -187,7 +202,10 @@ export class EventSubscription<DB> {
         msg.ack();
         return;
       }
-      logger?.error({ err: error, eventId: event.eventId, attempt: attempts }, 'event handler failed; will be redelivered');
+      logger?.error(
+        { err: error, eventId: event.eventId, attempt: attempts },
+        'event handler failed; will be redelivered',
+      );
       msg.nak(HandlerFailures.retryDelayMs(attempts));
     }
   }
@@ -203,8 +221,14 @@ export class EventSubscription<DB> {
     // Where the position is in Postgres, only what lies after it; otherwise the stream from its start.
     const after = apply ? 0 : await positionOf(db as Kysely<any>, consumer, event.streamId);
     if (after >= event.streamVersion - 1) return true;
-    const missing = await readStream(db as Kysely<any>, event.streamId, { afterVersion: after, limit: event.streamVersion - 1 - after });
-    logger?.warn({ consumer, streamId: event.streamId, fromVersion: after + 1, toVersion: event.streamVersion - 1 }, 'events never delivered; applying them from the event store');
+    const missing = await readStream(db as Kysely<any>, event.streamId, {
+      afterVersion: after,
+      limit: event.streamVersion - 1 - after,
+    });
+    logger?.warn(
+      { consumer, streamId: event.streamId, fromVersion: after + 1, toVersion: event.streamVersion - 1 },
+      'events never delivered; applying them from the event store',
+    );
     for (const earlier of missing) {
       try {
         if ((await this.apply(earlier)) === 'out_of_order') return false;
@@ -225,7 +249,8 @@ export class EventSubscription<DB> {
   private async fromStore(placeholder: RecordedEvent): Promise<RecordedEvent> {
     if (!this.options.db) return placeholder;
     const stored = await readEvent(this.options.db, placeholder.eventId);
-    if (!stored) throw new Error(`event ${placeholder.eventId} was published by reference but is not in the event store`);
+    if (!stored)
+      throw new Error(`event ${placeholder.eventId} was published by reference but is not in the event store`);
     return stored;
   }
 

@@ -11,7 +11,8 @@ export class HandlerFailures {
   private readonly counts = new Map<string, number>();
 
   constructor(readonly parkAfter: number = DEFAULT_PARK_AFTER_ATTEMPTS) {
-    if (!Number.isInteger(parkAfter) || parkAfter < 1) throw new Error(`parkAfter must be a positive integer, not ${parkAfter}`);
+    if (!Number.isInteger(parkAfter) || parkAfter < 1)
+      throw new Error(`parkAfter must be a positive integer, not ${parkAfter}`);
   }
 
   /** Records a failure; answers the attempts so far and whether the event is to be parked. */

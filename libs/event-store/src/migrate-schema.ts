@@ -27,6 +27,8 @@ export async function migrateSchema(db: Kysely<any>, schema: SchemaMigrations): 
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName;
-    throw new Error(`${schema.label ?? schema.name} migration ${failed ?? ''} failed: ${String(error)}`, { cause: error });
+    throw new Error(`${schema.label ?? schema.name} migration ${failed ?? ''} failed: ${String(error)}`, {
+      cause: error,
+    });
   }
 }

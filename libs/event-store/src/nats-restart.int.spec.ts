@@ -52,7 +52,8 @@ describe('NATS killed and restarted under the relay and the subscriptions', () =
       consumer: 'batched',
       filterSubject,
       handler: async (events) => {
-        for (const event of events) if (!appliedAt.batched.has(event.eventId)) appliedAt.batched.set(event.eventId, Date.now());
+        for (const event of events)
+          if (!appliedAt.batched.has(event.eventId)) appliedAt.batched.set(event.eventId, Date.now());
       },
     });
     await Promise.all([single.start(), batched.start()]);
@@ -89,19 +90,28 @@ describe('NATS killed and restarted under the relay and the subscriptions', () =
       await sleep(OUTAGE_MS);
       await nats.restart();
       const backAt = Date.now();
-      await waitFor(() => stored.every(({ eventId }) => appliedAt.single.has(eventId) && appliedAt.batched.has(eventId)), {
-        timeoutMs: 60_000,
-        what: 'every event to be applied by both subscriptions',
-      });
+      await waitFor(
+        () => stored.every(({ eventId }) => appliedAt.single.has(eventId) && appliedAt.batched.has(eventId)),
+        {
+          timeoutMs: 60_000,
+          what: 'every event to be applied by both subscriptions',
+        },
+      );
       const lateness = (applied: Map<string, number>) =>
         Math.max(...stored.map(({ eventId, storedAt }) => applied.get(eventId)! - Math.max(storedAt, backAt)));
       const trialDelays = { single: lateness(appliedAt.single), batched: lateness(appliedAt.batched) };
-      report.push(`trial ${trial}: last event applied ${trialDelays.single} ms (EventSubscription), ${trialDelays.batched} ms (BatchSubscription) after NATS came back`);
+      report.push(
+        `trial ${trial}: last event applied ${trialDelays.single} ms (EventSubscription), ${trialDelays.batched} ms (BatchSubscription) after NATS came back`,
+      );
       delays.push(trialDelays.single, trialDelays.batched);
       // Live again: a new event goes through at once.
       const after = await append(`conversation-t${trial}`);
-      await waitFor(() => appliedAt.single.has(after.eventId) && appliedAt.batched.has(after.eventId), { timeoutMs: 60_000, what: 'a live event' });
-      const liveDelay = Math.max(appliedAt.single.get(after.eventId)!, appliedAt.batched.get(after.eventId)!) - after.storedAt;
+      await waitFor(() => appliedAt.single.has(after.eventId) && appliedAt.batched.has(after.eventId), {
+        timeoutMs: 60_000,
+        what: 'a live event',
+      });
+      const liveDelay =
+        Math.max(appliedAt.single.get(after.eventId)!, appliedAt.batched.get(after.eventId)!) - after.storedAt;
       report.push(`trial ${trial}: an event stored after the outage applied ${liveDelay} ms after its store`);
       delays.push(liveDelay);
     }

@@ -109,7 +109,10 @@ describe('OutboxRelay', () => {
     let duplicatesDropped = 0;
     const restarted = new OutboxRelay(relayOptions(streamName));
     await restarted.start();
-    await waitFor(async () => (await storedCount(streamName)) === before + 30, { timeoutMs: 5000, what: 'all 30 events' });
+    await waitFor(async () => (await storedCount(streamName)) === before + 30, {
+      timeoutMs: 5000,
+      what: 'all 30 events',
+    });
     // Give a re-publishing relay time to add anything it would wrongly add.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await storedCount(streamName)).toBe(before + 30);

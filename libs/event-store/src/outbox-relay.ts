@@ -221,13 +221,23 @@ export class OutboxRelay {
         continue;
       }
       // Checked before sending, so the placeholder takes the event's place in its stream's order.
-      await this.park(event, 'too_large', `the envelope has ${bytes} bytes; the NATS server takes ${maxPayload} at the most (max_payload)`);
-      outgoing.push({ event, body: JSON.stringify(byReferenceEnvelope(event, { reason: 'too_large', envelopeBytes: bytes })), placeholder: true });
+      await this.park(
+        event,
+        'too_large',
+        `the envelope has ${bytes} bytes; the NATS server takes ${maxPayload} at the most (max_payload)`,
+      );
+      outgoing.push({
+        event,
+        body: JSON.stringify(byReferenceEnvelope(event, { reason: 'too_large', envelopeBytes: bytes })),
+        placeholder: true,
+      });
     }
     // Pipelined on one connection: the server stores them in the order sent, so the order of
     // each stream is kept; every publish must be acknowledged before the checkpoint moves.
     // A connection that drops fails the whole round at once (NatsConnectionLostError, see run()).
-    const results = await this.watch!.unlessDisconnected(() => Promise.allSettled(outgoing.map((message) => this.send(message))));
+    const results = await this.watch!.unlessDisconnected(() =>
+      Promise.allSettled(outgoing.map((message) => this.send(message))),
+    );
     let failure: { index: number; error: unknown } | undefined;
     for (const [i, result] of results.entries()) {
       const message = outgoing[i]!;
@@ -236,7 +246,11 @@ export class OutboxRelay {
         // sent after it (their consumers wait for it as for any late predecessor).
         const bytes = Buffer.byteLength(message.body, 'utf8');
         await this.park(message.event, 'refused', errorText(result.reason));
-        const placeholder = { event: message.event, body: JSON.stringify(byReferenceEnvelope(message.event, { reason: 'refused', envelopeBytes: bytes })), placeholder: true };
+        const placeholder = {
+          event: message.event,
+          body: JSON.stringify(byReferenceEnvelope(message.event, { reason: 'refused', envelopeBytes: bytes })),
+          placeholder: true,
+        };
         const sent = await this.watch!.unlessDisconnected(() => this.send(placeholder)).then(
           () => undefined,
           (error: unknown) => {
@@ -277,7 +291,15 @@ export class OutboxRelay {
   private async park(event: RecordedEvent, reason: ParkReason, error: string): Promise<void> {
     await parkEvent(this.options.db, { reader: RELAY_READER, event, reason, error, attempts: 1 });
     this.options.logger?.error(
-      { eventId: event.eventId, streamId: event.streamId, streamVersion: event.streamVersion, organizationId: event.organizationId, type: event.type, reason, error },
+      {
+        eventId: event.eventId,
+        streamId: event.streamId,
+        streamVersion: event.streamVersion,
+        organizationId: event.organizationId,
+        type: event.type,
+        reason,
+        error,
+      },
       'event parked by the outbox relay: published as a placeholder, readers move past it (docs/dead-letters.md)',
     );
     this.options.onParked?.(event, reason);
@@ -292,7 +314,8 @@ export class OutboxRelay {
     const body = JSON.stringify(toEnvelope(event));
     const bytes = Buffer.byteLength(body, 'utf8');
     const maxPayload = this.options.nats.info?.max_payload ?? DEFAULT_MAX_PAYLOAD;
-    if (exceedsMaxPayload(bytes, maxPayload)) throw new Error(`the envelope still has ${bytes} bytes; the NATS server takes ${maxPayload} at the most`);
+    if (exceedsMaxPayload(bytes, maxPayload))
+      throw new Error(`the envelope still has ${bytes} bytes; the NATS server takes ${maxPayload} at the most`);
     await this.js.publish(eventSubject(this.options.subjectPrefix, event.streamId), body, {
       msgID: `${event.eventId}.replay`,
       expect: { streamName: this.options.streamName },
@@ -311,7 +334,11 @@ export class OutboxRelay {
     this.session = session;
     const stored = (await loadCheckpoint(this.options.db, RELAY_READER)) ?? START;
     // Another leader went on meanwhile: what this one published ahead is behind the checkpoint.
-    if (stored.transactionId !== this.savedCheckpoint.transactionId || stored.globalPosition !== this.savedCheckpoint.globalPosition) this.publishedAhead.clear();
+    if (
+      stored.transactionId !== this.savedCheckpoint.transactionId ||
+      stored.globalPosition !== this.savedCheckpoint.globalPosition
+    )
+      this.publishedAhead.clear();
     this.checkpoint = stored;
     this.savedCheckpoint = this.checkpoint;
     this.savedAt = Date.now();

@@ -83,7 +83,8 @@ describe('readAll', () => {
     expect(new Set(ids)).toEqual(appended); // every one
     for (let i = 1; i < seen.length; i++) {
       const [a, b] = [seen[i - 1]!, seen[i]!];
-      const ordered = BigInt(a.transactionId) < BigInt(b.transactionId) ||
+      const ordered =
+        BigInt(a.transactionId) < BigInt(b.transactionId) ||
         (a.transactionId === b.transactionId && a.globalPosition < b.globalPosition);
       expect(ordered).toBe(true); // commit-safe order
     }

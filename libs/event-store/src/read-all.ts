@@ -55,12 +55,16 @@ function slimStatement(slim: NonNullable<ReadAllOptions['slim']>): { name: strin
   if (!statement) {
     const quote = (value: string) => `'${value.replaceAll("'", "''")}'`;
     const drops = Object.entries(slim.dropData ?? {}).filter(([, fields]) => fields.length > 0);
-    const data = drops.length === 0
-      ? 'data'
-      : `CASE type ${drops.map(([type, fields]) => `WHEN ${quote(type)} THEN data ${fields.map((field) => `- ${quote(field)}`).join(' ')}`).join(' ')} ELSE data END AS data`;
+    const data =
+      drops.length === 0
+        ? 'data'
+        : `CASE type ${drops.map(([type, fields]) => `WHEN ${quote(type)} THEN data ${fields.map((field) => `- ${quote(field)}`).join(' ')}`).join(' ')} ELSE data END AS data`;
     const metadata = slim.metadata === false ? "'{}'::jsonb AS metadata" : 'metadata';
     const columns = EVENT_COLUMNS_SQL.replace(/\bdata, metadata\b/, `${data}, ${metadata}`);
-    statement = { name: `event_store.read_all_slim_${slimStatements.size + 1}`, text: READ_ALL_SQL.replace(EVENT_COLUMNS_SQL, columns) };
+    statement = {
+      name: `event_store.read_all_slim_${slimStatements.size + 1}`,
+      text: READ_ALL_SQL.replace(EVENT_COLUMNS_SQL, columns),
+    };
     slimStatements.set(key, statement);
   }
   return statement;

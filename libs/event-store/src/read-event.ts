@@ -3,7 +3,11 @@ import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './event-row.js';
 import type { RecordedEvent } from './types.js';
 
 /** One stored event by its id, or undefined. */
-export async function readEvent(db: Kysely<any> | Transaction<any>, eventId: string): Promise<RecordedEvent | undefined> {
-  const { rows } = await sql<EventRow>`SELECT ${EVENT_COLUMNS} FROM event_store.events WHERE event_id = ${eventId}::uuid`.execute(db);
+export async function readEvent(
+  db: Kysely<any> | Transaction<any>,
+  eventId: string,
+): Promise<RecordedEvent | undefined> {
+  const { rows } =
+    await sql<EventRow>`SELECT ${EVENT_COLUMNS} FROM event_store.events WHERE event_id = ${eventId}::uuid`.execute(db);
   return rows[0] ? toRecordedEvent(rows[0]) : undefined;
 }

@@ -18,7 +18,12 @@ export async function readStream<DB>(
 }
 
 /** The stream's current version, or undefined when it does not exist. */
-export async function streamVersion<DB>(db: Kysely<DB> | Transaction<DB>, streamId: string): Promise<number | undefined> {
-  const { rows } = await sql<{ version: string }>`SELECT version FROM event_store.streams WHERE stream_id = ${streamId}`.execute(db);
+export async function streamVersion<DB>(
+  db: Kysely<DB> | Transaction<DB>,
+  streamId: string,
+): Promise<number | undefined> {
+  const { rows } = await sql<{
+    version: string;
+  }>`SELECT version FROM event_store.streams WHERE stream_id = ${streamId}`.execute(db);
   return rows[0] ? Number(rows[0].version) : undefined;
 }

@@ -18,9 +18,17 @@ beforeAll(async () => {
   f = await createEventStoreFixture();
   nats = await createTestNats();
   streamName = `${nats.streamPrefix}_EVENTS`;
-  relay = new OutboxRelay({ db: f.db, databaseUrl: f.database.url, nats: nats.connection, streamName, subjectPrefix: nats.subjectPrefix });
+  relay = new OutboxRelay({
+    db: f.db,
+    databaseUrl: f.database.url,
+    nats: nats.connection,
+    streamName,
+    subjectPrefix: nats.subjectPrefix,
+  });
   await relay.start();
-  await sql`CREATE TABLE applied (consumer text, event_id uuid, stream_id text, stream_version int, data_bytes int, PRIMARY KEY (consumer, event_id))`.execute(f.db);
+  await sql`CREATE TABLE applied (consumer text, event_id uuid, stream_id text, stream_version int, data_bytes int, PRIMARY KEY (consumer, event_id))`.execute(
+    f.db,
+  );
 });
 afterAll(async () => {
   await relay.stop();
@@ -31,12 +39,18 @@ afterAll(async () => {
 const org = { organizationId: 'org-a' };
 
 async function record(consumer: string, event: RecordedEvent, trx: Transaction<any>): Promise<void> {
-  await sql`INSERT INTO applied VALUES (${consumer}, ${event.eventId}, ${event.streamId}, ${event.streamVersion}, ${JSON.stringify(event.data).length})`.execute(trx);
+  await sql`INSERT INTO applied VALUES (${consumer}, ${event.eventId}, ${event.streamId}, ${event.streamVersion}, ${JSON.stringify(event.data).length})`.execute(
+    trx,
+  );
 }
 
-async function appliedOf(consumer: string): Promise<{ event_id: string; stream_id: string; stream_version: number; data_bytes: number }[]> {
+async function appliedOf(
+  consumer: string,
+): Promise<{ event_id: string; stream_id: string; stream_version: number; data_bytes: number }[]> {
   const { rows } = await sql<{ event_id: string; stream_id: string; stream_version: number; data_bytes: number }>`
-    SELECT event_id, stream_id, stream_version, data_bytes FROM applied WHERE consumer = ${consumer} ORDER BY stream_id, stream_version`.execute(f.db);
+    SELECT event_id, stream_id, stream_version, data_bytes FROM applied WHERE consumer = ${consumer} ORDER BY stream_id, stream_version`.execute(
+    f.db,
+  );
   return rows;
 }
 
@@ -46,7 +60,9 @@ async function lettersOf(reader: string): Promise<DeadLetter[]> {
 
 async function positionOf(consumer: string, streamId: string): Promise<number | undefined> {
   const { rows } = await sql<{ v: string }>`
-    SELECT stream_version AS v FROM event_store.consumer_positions WHERE consumer = ${consumer} AND stream_id = ${streamId}`.execute(f.db);
+    SELECT stream_version AS v FROM event_store.consumer_positions WHERE consumer = ${consumer} AND stream_id = ${streamId}`.execute(
+    f.db,
+  );
   return rows[0] ? Number(rows[0].v) : undefined;
 }
 
@@ -78,11 +94,23 @@ describe('EventSubscription and an event it cannot apply', () => {
     });
     await subscription.start();
     try {
-      await waitFor(async () => (await appliedOf('dl-one')).length === 5, { timeoutMs: 15_000, what: 'the five other events' });
-      expect((await appliedOf('dl-one')).map((r) => r.event_id).sort()).toEqual(all.filter((id) => id !== poison).sort());
+      await waitFor(async () => (await appliedOf('dl-one')).length === 5, {
+        timeoutMs: 15_000,
+        what: 'the five other events',
+      });
+      expect((await appliedOf('dl-one')).map((r) => r.event_id).sort()).toEqual(
+        all.filter((id) => id !== poison).sort(),
+      );
       const [letter, ...more] = await lettersOf('dl-one');
       expect(more).toEqual([]);
-      expect(letter).toMatchObject({ eventId: poison, streamId: 'dlone-1', streamVersion: 2, reason: 'handler_failed', attempts: 3, status: 'parked' });
+      expect(letter).toMatchObject({
+        eventId: poison,
+        streamId: 'dlone-1',
+        streamVersion: 2,
+        reason: 'handler_failed',
+        attempts: 3,
+        status: 'parked',
+      });
       expect(letter!.error).toBe('Error: the projection cannot take this event');
       expect(await positionOf('dl-one', 'dlone-1')).toBe(3);
 
@@ -114,10 +142,16 @@ describe('EventSubscription and an event it cannot apply', () => {
     });
     await subscription.start();
     try {
-      await waitFor(async () => (await lettersOf('dl-two')).length === 1, { timeoutMs: 15_000, what: 'the dead letter' });
+      await waitFor(async () => (await lettersOf('dl-two')).length === 1, {
+        timeoutMs: 15_000,
+        what: 'the dead letter',
+      });
       const [parked] = await lettersOf('dl-two');
       await moveDeadLetter(f.db, parked!.id, ['parked'], 'replay_requested');
-      await waitFor(async () => (await lettersOf('dl-two'))[0]!.status === 'parked', { timeoutMs: 10_000, what: 'parked again' });
+      await waitFor(async () => (await lettersOf('dl-two'))[0]!.status === 'parked', {
+        timeoutMs: 10_000,
+        what: 'parked again',
+      });
       const [again] = await lettersOf('dl-two');
       expect(again!.attempts).toBe(parked!.attempts + 1);
       expect(again!.error).not.toBe(parked!.error);
@@ -138,15 +172,21 @@ describe('EventSubscription and an event it cannot apply', () => {
       filterSubject: `${nats.subjectPrefix}.events.dloutage.>`,
       parkAfterAttempts: 2,
       handler: async (event, trx) => {
-        if (event.eventId === delayed && outages-- > 0) throw Object.assign(new Error('no responders: cmd.conversation.get_chat'), { name: 'NoRespondersError' });
+        if (event.eventId === delayed && outages-- > 0)
+          throw Object.assign(new Error('no responders: cmd.conversation.get_chat'), { name: 'NoRespondersError' });
         await record('dl-outage', event, trx);
       },
     });
     await subscription.start();
     try {
-      await waitFor(async () => (await appliedOf('dl-outage')).length === 6, { timeoutMs: 15_000, what: 'all six events' });
+      await waitFor(async () => (await appliedOf('dl-outage')).length === 6, {
+        timeoutMs: 15_000,
+        what: 'all six events',
+      });
       expect(await lettersOf('dl-outage')).toEqual([]);
-      expect((await appliedOf('dl-outage')).filter((r) => r.stream_id === 'dloutage-1').map((r) => r.stream_version)).toEqual([1, 2, 3]);
+      expect(
+        (await appliedOf('dl-outage')).filter((r) => r.stream_id === 'dloutage-1').map((r) => r.stream_version),
+      ).toEqual([1, 2, 3]);
     } finally {
       await subscription.stop();
     }
@@ -158,11 +198,15 @@ describe('EventSubscription and an event it cannot apply', () => {
     // JetStream loses the second one (a message dropped after too many deliveries, a restored backup).
     const subject = `${nats.subjectPrefix}.events.dlgap.dlgap-1`;
     const reader = await jetstream(nats.connection).consumers.get(streamName, { filter_subjects: subject });
-    const seqs = await waitFor(async () => {
-      const found = new Map<number, number>();
-      for await (const msg of await reader.fetch({ max_messages: 3, expires: 1000 })) found.set((msg.json() as { stream_version: number }).stream_version, msg.seq);
-      return found.size === 3 ? found : undefined;
-    }, { what: 'the three messages' });
+    const seqs = await waitFor(
+      async () => {
+        const found = new Map<number, number>();
+        for await (const msg of await reader.fetch({ max_messages: 3, expires: 1000 }))
+          found.set((msg.json() as { stream_version: number }).stream_version, msg.seq);
+        return found.size === 3 ? found : undefined;
+      },
+      { what: 'the three messages' },
+    );
     await (await jetstreamManager(nats.connection)).streams.deleteMessage(streamName, seqs.get(2)!);
 
     const subscription = new EventSubscription({
@@ -176,8 +220,13 @@ describe('EventSubscription and an event it cannot apply', () => {
     });
     await subscription.start();
     try {
-      await waitFor(async () => (await appliedOf('dl-gap')).length === 3, { timeoutMs: 15_000, what: 'the three events' });
-      expect((await appliedOf('dl-gap')).map((r) => [r.event_id, r.stream_version])).toEqual(events.map((e, i) => [e.eventId, i + 1]));
+      await waitFor(async () => (await appliedOf('dl-gap')).length === 3, {
+        timeoutMs: 15_000,
+        what: 'the three events',
+      });
+      expect((await appliedOf('dl-gap')).map((r) => [r.event_id, r.stream_version])).toEqual(
+        events.map((e, i) => [e.eventId, i + 1]),
+      );
       expect(await positionOf('dl-gap', 'dlgap-1')).toBe(3);
     } finally {
       await subscription.stop();
@@ -186,7 +235,9 @@ describe('EventSubscription and an event it cannot apply', () => {
 
   it('applies an event the relay published by reference, whole, read from the event store', async () => {
     await f.store.appendToStream('dlref-1', [newEvent()], 'no_stream', org);
-    const huge = await injectEvent(f.db, 'dlref-1', org.organizationId, 'TicketCreated', { transcript: 'x'.repeat(1_500_000) });
+    const huge = await injectEvent(f.db, 'dlref-1', org.organizationId, 'TicketCreated', {
+      transcript: 'x'.repeat(1_500_000),
+    });
     await f.store.appendToStream('dlref-1', [newEvent()], 2, org);
     const subscription = new EventSubscription({
       db: f.db,
@@ -204,7 +255,9 @@ describe('EventSubscription and an event it cannot apply', () => {
       expect(rows[1]).toMatchObject({ event_id: huge.eventId });
       expect(rows[1]!.data_bytes).toBeGreaterThan(1_500_000);
       // The relay parked it; the subscription lost nothing.
-      expect(await lettersOf('outbox-relay')).toEqual([expect.objectContaining({ eventId: huge.eventId, reason: 'too_large' })]);
+      expect(await lettersOf('outbox-relay')).toEqual([
+        expect.objectContaining({ eventId: huge.eventId, reason: 'too_large' }),
+      ]);
       expect(await lettersOf('dl-ref')).toEqual([]);
     } finally {
       await subscription.stop();
@@ -279,10 +332,21 @@ describe('BatchSubscription and an event it cannot apply', () => {
     });
     await subscription.start();
     try {
-      await waitFor(async () => (await appliedOf('dl-batch')).length === 5, { timeoutMs: 15_000, what: 'the five other events' });
-      expect((await appliedOf('dl-batch')).map((r) => r.event_id).sort()).toEqual(all.filter((id) => id !== poison).sort());
+      await waitFor(async () => (await appliedOf('dl-batch')).length === 5, {
+        timeoutMs: 15_000,
+        what: 'the five other events',
+      });
+      expect((await appliedOf('dl-batch')).map((r) => r.event_id).sort()).toEqual(
+        all.filter((id) => id !== poison).sort(),
+      );
       const [letter] = await lettersOf('dl-batch');
-      expect(letter).toMatchObject({ eventId: poison, reason: 'handler_failed', attempts: 3, status: 'parked', error: 'Error: Infinity does not fit a NOT NULL column' });
+      expect(letter).toMatchObject({
+        eventId: poison,
+        reason: 'handler_failed',
+        attempts: 3,
+        status: 'parked',
+        error: 'Error: Infinity does not fit a NOT NULL column',
+      });
       // Once suspect, the event went alone: it did not fail the batches of other events again and again.
       expect(batchesWithPoison).toBeLessThanOrEqual(1);
       fixed = true;

@@ -52,7 +52,9 @@ export class ServiceKitModule {
         {
           provide: CLOCK,
           useFactory: (nats: NatsConnection) =>
-            config.LIVEDESK_TEST_CLOCK === 'nats' ? new NatsTestClock(nats, config.LIVEDESK_SUBJECT_PREFIX, name, config.LIVEDESK_TEST_CLOCK_AT) : systemClock,
+            config.LIVEDESK_TEST_CLOCK === 'nats'
+              ? new NatsTestClock(nats, config.LIVEDESK_SUBJECT_PREFIX, name, config.LIVEDESK_TEST_CLOCK_AT)
+              : systemClock,
           inject: [NATS_CONNECTION],
         },
         {

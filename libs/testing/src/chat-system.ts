@@ -76,7 +76,9 @@ export class ChatSystem {
         adminToken,
         jwtSecret,
       },
-      { ...(options.testClock ? { LIVEDESK_TEST_CLOCK: 'nats' } : {}), IDENTITY_URL: `http://127.0.0.1:${identityPort}`,
+      {
+        ...(options.testClock ? { LIVEDESK_TEST_CLOCK: 'nats' } : {}),
+        IDENTITY_URL: `http://127.0.0.1:${identityPort}`,
         ...(ticketingPort === undefined ? {} : { TICKETING_URL: `http://127.0.0.1:${ticketingPort}` }),
         ...options.env,
       },
@@ -91,7 +93,10 @@ export class ChatSystem {
     const spawnAll = async (name: 'routing' | 'metrics' | 'ticketing', count = 0): Promise<SpawnedService[]> => {
       const spawned: SpawnedService[] = [];
       for (let i = 0; i < count; i++) {
-        const own = name === 'ticketing' && !env.SMTP_INBOUND_PORT ? { ...env, SMTP_INBOUND_PORT: String(await freePort()) } : env;
+        const own =
+          name === 'ticketing' && !env.SMTP_INBOUND_PORT
+            ? { ...env, SMTP_INBOUND_PORT: String(await freePort()) }
+            : env;
         const port = name === 'ticketing' && i === 0 && ticketingPort !== undefined ? ticketingPort : await freePort();
         spawned.push(spawnService(name, own, port));
       }
@@ -100,15 +105,33 @@ export class ChatSystem {
     const routing = await spawnAll('routing', options.routing);
     const metrics = await spawnAll('metrics', options.metrics);
     const ticketing = await spawnAll('ticketing', options.ticketing);
-    await Promise.all([identity, ...gateways, ...routing, ...metrics, ...ticketing].map((service) => waitUntilReady(service)));
-    return new ChatSystem(database, nats, adminToken, jwtSecret, conversation, identity, gateways, routing, metrics, ticketing, env);
+    await Promise.all(
+      [identity, ...gateways, ...routing, ...metrics, ...ticketing].map((service) => waitUntilReady(service)),
+    );
+    return new ChatSystem(
+      database,
+      nats,
+      adminToken,
+      jwtSecret,
+      conversation,
+      identity,
+      gateways,
+      routing,
+      metrics,
+      ticketing,
+      env,
+    );
   }
 
   /** Starts one more replica of a service with the same environment. */
   async startReplica(name: 'routing' | 'gateway' | 'metrics' | 'ticketing'): Promise<SpawnedService> {
     // On the test clock a new replica starts at the time last set, not at the real time.
     const clock = this.clockAt === undefined ? {} : { LIVEDESK_TEST_CLOCK_AT: String(this.clockAt) };
-    const env = { ...this.env, ...clock, ...(name === 'ticketing' && !this.env.SMTP_INBOUND_PORT ? { SMTP_INBOUND_PORT: String(await freePort()) } : {}) };
+    const env = {
+      ...this.env,
+      ...clock,
+      ...(name === 'ticketing' && !this.env.SMTP_INBOUND_PORT ? { SMTP_INBOUND_PORT: String(await freePort()) } : {}),
+    };
     const service = spawnService(name, env, await freePort());
     await waitUntilReady(service);
     this.replicasOf(name).push(service);
@@ -124,7 +147,11 @@ export class ChatSystem {
     await Promise.all(this.services().map((service) => service.stop()));
     await whileStopped();
     const again = (service: SpawnedService) =>
-      spawnService(service.name, service.smtpPort === undefined ? this.env : { ...this.env, SMTP_INBOUND_PORT: String(service.smtpPort) }, service.port);
+      spawnService(
+        service.name,
+        service.smtpPort === undefined ? this.env : { ...this.env, SMTP_INBOUND_PORT: String(service.smtpPort) },
+        service.port,
+      );
     this.conversation = again(this.conversation);
     await waitUntilReady(this.conversation);
     this.identity = again(this.identity);
@@ -144,8 +171,14 @@ export class ChatSystem {
    * `at` is a Date or epoch milliseconds.
    */
   async setClock(at: Date | number): Promise<void> {
-    if (this.env.LIVEDESK_TEST_CLOCK !== 'nats') throw new Error('setClock needs ChatSystem.start({ testClock: true })');
-    await setTestClock(this.nats.connection, this.nats.subjectPrefix, at, this.services().filter((service) => service.child.exitCode === null).length);
+    if (this.env.LIVEDESK_TEST_CLOCK !== 'nats')
+      throw new Error('setClock needs ChatSystem.start({ testClock: true })');
+    await setTestClock(
+      this.nats.connection,
+      this.nats.subjectPrefix,
+      at,
+      this.services().filter((service) => service.child.exitCode === null).length,
+    );
     this.clockAt = typeof at === 'number' ? at : at.getTime();
   }
 
@@ -159,7 +192,8 @@ export class ChatSystem {
     try {
       const flat = await redis.zrange(`routing:{${this.nats.subjectPrefix}}:timers`, 0, -1, 'WITHSCORES');
       const timers: { timer: Record<string, unknown>; dueAt: number }[] = [];
-      for (let i = 0; i < flat.length; i += 2) timers.push({ timer: JSON.parse(flat[i]!) as Record<string, unknown>, dueAt: Number(flat[i + 1]) });
+      for (let i = 0; i < flat.length; i += 2)
+        timers.push({ timer: JSON.parse(flat[i]!) as Record<string, unknown>, dueAt: Number(flat[i + 1]) });
       return timers;
     } finally {
       redis.disconnect();
@@ -180,7 +214,12 @@ export class ChatSystem {
     return this.gateways[replica]!.url;
   }
 
-  async post<T = any>(path: string, body: unknown, token: string | undefined = this.adminToken, replica = 0): Promise<{ status: number; body: T }> {
+  async post<T = any>(
+    path: string,
+    body: unknown,
+    token: string | undefined = this.adminToken,
+    replica = 0,
+  ): Promise<{ status: number; body: T }> {
     const response = await fetch(`${this.gatewayUrl(replica)}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -199,7 +238,10 @@ export class ChatSystem {
   ): Promise<{ status: number; body: T; text: string; contentType: string | null }> {
     const response = await fetch(`${service.url}${path}`, {
       method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
@@ -212,21 +254,37 @@ export class ChatSystem {
     return { status: response.status, body: parsed as T, text, contentType: response.headers.get('content-type') };
   }
 
-  async createOrganization(name = 'Acme', timeZone?: string): Promise<{ organization_id: string; identity_secret: string; default_group_id: string }> {
-    const { status, body } = await this.post('/v1/organizations', { name, ...(timeZone ? { time_zone: timeZone } : {}) });
+  async createOrganization(
+    name = 'Acme',
+    timeZone?: string,
+  ): Promise<{ organization_id: string; identity_secret: string; default_group_id: string }> {
+    const { status, body } = await this.post('/v1/organizations', {
+      name,
+      ...(timeZone ? { time_zone: timeZone } : {}),
+    });
     if (status !== 201) throw new Error(`create organization: ${status} ${JSON.stringify(body)}`);
     return body;
   }
 
   async createGroup(organizationId: string, name: string, routing?: 'auto' | 'manual'): Promise<string> {
-    const { status, body } = await this.post(`/v1/organizations/${organizationId}/groups`, { name, ...(routing ? { routing } : {}) });
+    const { status, body } = await this.post(`/v1/organizations/${organizationId}/groups`, {
+      name,
+      ...(routing ? { routing } : {}),
+    });
     if (status !== 201) throw new Error(`create group: ${status} ${JSON.stringify(body)}`);
     return body.group_id;
   }
 
   async createAgent(
     organizationId: string,
-    agent: { email: string; name?: string; role?: 'agent' | 'supervisor' | 'admin'; kind?: 'human' | 'bot'; groups?: string[]; maxChats?: number },
+    agent: {
+      email: string;
+      name?: string;
+      role?: 'agent' | 'supervisor' | 'admin';
+      kind?: 'human' | 'bot';
+      groups?: string[];
+      maxChats?: number;
+    },
   ): Promise<{ agentId: string; token: string }> {
     const password = AGENT_PASSWORD;
     const { status, body } = await this.post(`/v1/organizations/${organizationId}/agents`, {
@@ -240,12 +298,17 @@ export class ChatSystem {
     });
     if (status !== 201) throw new Error(`create agent: ${status} ${JSON.stringify(body)}`);
     const login = await this.post('/v1/agent/token', { email: agent.email, password }, undefined);
-    if (login.status !== 200 && login.status !== 201) throw new Error(`agent token: ${login.status} ${JSON.stringify(login.body)}`);
+    if (login.status !== 200 && login.status !== 201)
+      throw new Error(`agent token: ${login.status} ${JSON.stringify(login.body)}`);
     return { agentId: body.agent_id, token: login.body.token };
   }
 
   async customerToken(organizationId: string, identity?: string): Promise<string> {
-    const { status, body } = await this.post('/v1/customer/token', { organization_id: organizationId, ...(identity ? { identity } : {}) }, undefined);
+    const { status, body } = await this.post(
+      '/v1/customer/token',
+      { organization_id: organizationId, ...(identity ? { identity } : {}) },
+      undefined,
+    );
     if (status !== 200 && status !== 201) throw new Error(`customer token: ${status} ${JSON.stringify(body)}`);
     return body.token;
   }
@@ -256,7 +319,10 @@ export class ChatSystem {
    * yet: `connect()` logs it in. Use it for flows a site's code would run; use `connect` (raw
    * frames) to test the protocol itself: bad input, exact frames, request ids.
    */
-  customerClient(organizationId: string, options: Partial<Omit<ClientOptions, 'url' | 'token'>> & { identity?: string; replica?: number } = {}): CustomerClient {
+  customerClient(
+    organizationId: string,
+    options: Partial<Omit<ClientOptions, 'url' | 'token'>> & { identity?: string; replica?: number } = {},
+  ): CustomerClient {
     const { identity, replica = 0, ...rest } = options;
     const url = this.gatewayUrl(replica);
     return new CustomerClient({
@@ -268,10 +334,18 @@ export class ChatSystem {
   }
 
   /** An agent as a desk sees it: the SDK logging in with the password `createAgent` gives every agent. */
-  agentClient(email: string, options: Partial<Omit<ClientOptions, 'url' | 'token'>> & { replica?: number } = {}): AgentClient {
+  agentClient(
+    email: string,
+    options: Partial<Omit<ClientOptions, 'url' | 'token'>> & { replica?: number } = {},
+  ): AgentClient {
     const { replica = 0, ...rest } = options;
     const url = this.gatewayUrl(replica);
-    return new AgentClient({ WebSocket, ...rest, url, token: () => fetchAgentToken(url, { email, password: AGENT_PASSWORD }) });
+    return new AgentClient({
+      WebSocket,
+      ...rest,
+      url,
+      token: () => fetchAgentToken(url, { email, password: AGENT_PASSWORD }),
+    });
   }
 
   /** A socket on one gateway replica, logged in when a token is given. */

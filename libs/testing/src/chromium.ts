@@ -19,7 +19,9 @@ export interface TestBrowser {
  */
 export async function launchChromium(): Promise<TestBrowser> {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install Debian's package (apt-get install chromium) or set CHROMIUM_PATH`);
+    throw new Error(
+      `Chromium not found at ${CHROMIUM_PATH}: install Debian's package (apt-get install chromium) or set CHROMIUM_PATH`,
+    );
   }
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,

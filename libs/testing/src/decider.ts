@@ -6,7 +6,9 @@ export type Stored<E> = E & { eventId: string; version: number; occurredAt: Date
 
 /** The schema check of one event type (the contracts' registry entry). */
 interface EventSchema {
-  schema: { safeParse(data: unknown): { success: true; data: unknown } | { success: false; error: { message: string } } };
+  schema: {
+    safeParse(data: unknown): { success: true; data: unknown } | { success: false; error: { message: string } };
+  };
 }
 
 /** A decider (docs/architecture.md, conventions): its pure `decide` and `evolve`, and the contracts' events it emits. */
@@ -33,7 +35,12 @@ export function deciderSpec<Command, Event extends { type: string; data: unknown
   function stored(events: readonly Event[], fromVersion = 0): Stored<Event>[] {
     return events.map((event, index) => {
       const version = fromVersion + index + 1;
-      return { ...event, eventId: `event-${version}`, version, occurredAt: new Date(t0.getTime() + (version - 1) * 1000) };
+      return {
+        ...event,
+        eventId: `event-${version}`,
+        version,
+        occurredAt: new Date(t0.getTime() + (version - 1) * 1000),
+      };
     });
   }
 

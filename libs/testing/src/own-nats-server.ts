@@ -53,8 +53,20 @@ export class OwnNatsServer {
   /** Starts the server (again) and returns once it accepts connections. */
   async restart(): Promise<void> {
     if (this.running) return;
-    const args = ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir, ...(this.options.args ?? [])];
-    const child = spawn(natsServerBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'], env: this.options.env ?? process.env });
+    const args = [
+      '-a',
+      '127.0.0.1',
+      '-p',
+      String(this.port),
+      '-js',
+      '-sd',
+      this.storeDir,
+      ...(this.options.args ?? []),
+    ];
+    const child = spawn(natsServerBinary(), args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: this.options.env ?? process.env,
+    });
     const keep = (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-16_384));
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);

@@ -20,7 +20,9 @@ export async function startPageServer(): Promise<PageServer> {
     const url = new URL(request.url ?? '/', 'http://page');
     if (url.pathname === '/avatar.svg') {
       response.setHeader('content-type', 'image/svg+xml');
-      response.end('<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><circle cx="32" cy="32" r="32" fill="#7c3aed"/></svg>');
+      response.end(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><circle cx="32" cy="32" r="32" fill="#7c3aed"/></svg>',
+      );
       return;
     }
     const gateway = url.searchParams.get('gateway') ?? '';

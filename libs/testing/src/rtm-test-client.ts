@@ -34,7 +34,9 @@ export class RtmTestClient {
   private readonly waiters = new Set<{ match: (frame: Frame) => boolean; resolve: (frame: Frame) => void }>();
 
   private constructor(readonly socket: WebSocket) {
-    this.closed = new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) =>
+      socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
     socket.on('message', (data) => {
       const frame = JSON.parse(data.toString()) as Frame;
       this.frames.push(frame);
@@ -58,7 +60,11 @@ export class RtmTestClient {
   }
 
   /** Sends a request and answers its response frame, successful or not. */
-  async request(action: string, payload: unknown = {}, requestId: string | number = `r-${this.nextId++}`): Promise<Frame> {
+  async request(
+    action: string,
+    payload: unknown = {},
+    requestId: string | number = `r-${this.nextId++}`,
+  ): Promise<Frame> {
     const response = this.next((frame) => frame.type === 'response' && frame.request_id === requestId);
     this.socket.send(JSON.stringify({ request_id: requestId, action, payload }));
     return response;
@@ -76,12 +82,20 @@ export class RtmTestClient {
    * `next_since_version`) while `has_more`, as every client of a long chat must. Answers the
    * chat as the last page saw it, every event after `sinceVersion`, and the pages it took.
    */
-  async readChat(chatId: string, sinceVersion = 0, limit?: number): Promise<{ chat: any; events: any[]; pages: number }> {
+  async readChat(
+    chatId: string,
+    sinceVersion = 0,
+    limit?: number,
+  ): Promise<{ chat: any; events: any[]; pages: number }> {
     const events: any[] = [];
     let since = sinceVersion;
     let pages = 0;
     for (;;) {
-      const page = await this.call('get_chat', { chat_id: chatId, since_version: since, ...(limit === undefined ? {} : { limit }) });
+      const page = await this.call('get_chat', {
+        chat_id: chatId,
+        since_version: since,
+        ...(limit === undefined ? {} : { limit }),
+      });
       pages++;
       events.push(...page.events);
       if (!page.has_more) return { chat: page.chat, events, pages };
@@ -102,7 +116,11 @@ export class RtmTestClient {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters.delete(waiter);
-        reject(new Error(`no matching frame within ${timeoutMs} ms; received:\n${this.frames.map((f) => JSON.stringify(f)).join('\n')}`));
+        reject(
+          new Error(
+            `no matching frame within ${timeoutMs} ms; received:\n${this.frames.map((f) => JSON.stringify(f)).join('\n')}`,
+          ),
+        );
       }, timeoutMs);
       const waiter = {
         match,
@@ -124,7 +142,8 @@ export class RtmTestClient {
     const found = (frame: Frame): any => {
       if (frame.type !== 'push') return undefined;
       if (frame.action === action && match(frame.payload)) return frame.payload;
-      if (action === 'chat_queued' && frame.action === 'chats_queued') return ((frame.payload as { chats?: unknown[] }).chats ?? []).find((chat) => match(chat));
+      if (action === 'chat_queued' && frame.action === 'chats_queued')
+        return ((frame.payload as { chats?: unknown[] }).chats ?? []).find((chat) => match(chat));
       return undefined;
     };
     for (const frame of this.frames) {
@@ -135,7 +154,9 @@ export class RtmTestClient {
   }
 
   pushes(action?: string): any[] {
-    return this.frames.filter((frame) => frame.type === 'push' && (action === undefined || frame.action === action)).map((f) => f.payload);
+    return this.frames
+      .filter((frame) => frame.type === 'push' && (action === undefined || frame.action === action))
+      .map((f) => f.payload);
   }
 
   close(): Promise<{ code: number; reason: string }> {

@@ -31,7 +31,9 @@ export function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -112,7 +114,10 @@ export interface ServiceEnvironmentOptions {
  * The environment of spawned services that share one test database and NATS prefix. Production
  * mode: no `.env` from the developer's checkout is read, and the secrets are required.
  */
-export function serviceEnvironment(options: ServiceEnvironmentOptions, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+export function serviceEnvironment(
+  options: ServiceEnvironmentOptions,
+  extra: NodeJS.ProcessEnv = {},
+): NodeJS.ProcessEnv {
   return {
     ...process.env,
     NODE_ENV: 'production',

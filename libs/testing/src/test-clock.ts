@@ -5,7 +5,12 @@ import type { NatsConnection } from '@nats-io/transport-node';
  * waits until `processes` of them have answered, so that the next frame a test sends is
  * stamped with the new time by whichever process handles it.
  */
-export async function setTestClock(nats: NatsConnection, subjectPrefix: string, at: Date | number, processes: number): Promise<void> {
+export async function setTestClock(
+  nats: NatsConnection,
+  subjectPrefix: string,
+  at: Date | number,
+  processes: number,
+): Promise<void> {
   const now = typeof at === 'number' ? at : at.getTime();
   const replies = await nats.requestMany(`${subjectPrefix}.test.clock`, JSON.stringify({ now }), {
     strategy: 'count',

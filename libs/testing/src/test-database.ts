@@ -24,9 +24,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     url: url.toString(),
     name,
     drop: () =>
-      withAdminClient(databaseUrl, (client) =>
-        client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
-      ).then(() => undefined),
+      withAdminClient(databaseUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(
+        () => undefined,
+      ),
   };
 }
 

@@ -20,7 +20,12 @@ export async function createTestNats(url?: string): Promise<TestNats> {
   const id = uniqueTestId();
   // Reconnects for as long as the test runs: tests that restart their own NATS server
   // (OwnNatsServer) still clean up through this connection afterwards.
-  const connection = await connect({ servers: natsUrl, name: `test-${id}`, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+  const connection = await connect({
+    servers: natsUrl,
+    name: `test-${id}`,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 250,
+  });
   const streamPrefix = id.toUpperCase();
   return {
     url: natsUrl,

@@ -1,6 +1,14 @@
 import { LivedeskClient, type ClientOptions } from './client.js';
 import type { RequestOptions } from './client.js';
-import type { AgentActions, AgentPushes, ChatEventView, ChatTags, CustomerBan, CustomerProfile, VersionResponse } from './protocol.js';
+import type {
+  AgentActions,
+  AgentPushes,
+  ChatEventView,
+  ChatTags,
+  CustomerBan,
+  CustomerProfile,
+  VersionResponse,
+} from './protocol.js';
 
 /** An agent, supervisor or bot on `/v1/agent/rtm`. Chats assigned to it (`incoming_chat`) are followed. */
 export class AgentClient extends LivedeskClient<AgentActions, AgentPushes> {
@@ -19,7 +27,11 @@ export class AgentClient extends LivedeskClient<AgentActions, AgentPushes> {
    * Posts an internal note (`visibility: "agents"`): the chat's agents and the supervisors get
    * it as an `InternalNotePosted` event; the customer never does. Retried like `sendMessage`.
    */
-  sendNote(chatId: string, text: string, options: RequestOptions & { clientId?: string; attachments?: string[] } = {}): Promise<ChatEventView> {
+  sendNote(
+    chatId: string,
+    text: string,
+    options: RequestOptions & { clientId?: string; attachments?: string[] } = {},
+  ): Promise<ChatEventView> {
     return this.postEvent(chatId, text, options, { visibility: 'agents' });
   }
 
@@ -34,7 +46,11 @@ export class AgentClient extends LivedeskClient<AgentActions, AgentPushes> {
   }
 
   /** Supervisors and admins: bans a customer for `seconds` (for good without), closing their sockets. */
-  banCustomer(customerId: string, ban: { seconds?: number; reason?: string } = {}, options: RequestOptions = {}): Promise<CustomerBan> {
+  banCustomer(
+    customerId: string,
+    ban: { seconds?: number; reason?: string } = {},
+    options: RequestOptions = {},
+  ): Promise<CustomerBan> {
     return this.request('ban_customer', { customer_id: customerId, ...ban }, options);
   }
 

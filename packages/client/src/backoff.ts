@@ -13,7 +13,11 @@ export interface BackoffOptions {
  * clients a gateway restart drops do not all come back in the same millisecond, while a client
  * still waits at least half the step (AWS Architecture Blog, "Exponential Backoff and Jitter").
  */
-export function backoffDelay(attempt: number, options: BackoffOptions = {}, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  options: BackoffOptions = {},
+  random: () => number = Math.random,
+): number {
   const initial = options.initialDelayMs ?? 250;
   const max = options.maxDelayMs ?? 30_000;
   const step = Math.min(max, initial * (options.factor ?? 2) ** attempt);

@@ -56,7 +56,11 @@ export class ChatTimeline {
   }
 
   private drain(): void {
-    for (let next = this.pending.get(this.contiguousVersion + 1); next; next = this.pending.get(this.contiguousVersion + 1)) {
+    for (
+      let next = this.pending.get(this.contiguousVersion + 1);
+      next;
+      next = this.pending.get(this.contiguousVersion + 1)
+    ) {
       this.pending.delete(next.version);
       this.contiguousVersion = next.version;
       this.deliver(next);

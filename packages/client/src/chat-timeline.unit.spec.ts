@@ -5,7 +5,10 @@ import { chatEvent } from './testing/scripted-server.js';
 
 function timeline(since = 0): { timeline: ChatTimeline; delivered: number[] } {
   const delivered: number[] = [];
-  return { timeline: new ChatTimeline('chat-1', since, (event: ChatEventView) => delivered.push(event.version)), delivered };
+  return {
+    timeline: new ChatTimeline('chat-1', since, (event: ChatEventView) => delivered.push(event.version)),
+    delivered,
+  };
 }
 
 describe('ChatTimeline', () => {
@@ -31,7 +34,10 @@ describe('ChatTimeline', () => {
   it('merges a page that overlaps buffered pushes, each version once', () => {
     const { timeline: t, delivered } = timeline(2);
     t.offer(chatEvent('chat-1', 5));
-    t.applyPage([3, 4, 5, 6].map((v) => chatEvent('chat-1', v)), 6);
+    t.applyPage(
+      [3, 4, 5, 6].map((v) => chatEvent('chat-1', v)),
+      6,
+    );
     t.offer(chatEvent('chat-1', 6));
     expect(delivered).toEqual([3, 4, 5, 6]);
   });
@@ -52,8 +58,14 @@ describe('ChatTimeline', () => {
 
   it('ignores a page older than what it holds', () => {
     const { timeline: t, delivered } = timeline();
-    t.applyPage([1, 2, 3].map((v) => chatEvent('chat-1', v)), 3);
-    t.applyPage([2, 3].map((v) => chatEvent('chat-1', v)), 3);
+    t.applyPage(
+      [1, 2, 3].map((v) => chatEvent('chat-1', v)),
+      3,
+    );
+    t.applyPage(
+      [2, 3].map((v) => chatEvent('chat-1', v)),
+      3,
+    );
     expect(delivered).toEqual([1, 2, 3]);
   });
 });

@@ -3,7 +3,14 @@ import WebSocket from 'ws';
 import { CustomerClient } from './customer-client.js';
 import { LivedeskError } from './errors.js';
 import type { ChatEventDelivery, ClientOptions } from './client.js';
-import { chatEvent, chatSummary, eventually, ScriptedServer, type ReceivedRequest, type ScriptedConnection } from './testing/scripted-server.js';
+import {
+  chatEvent,
+  chatSummary,
+  eventually,
+  ScriptedServer,
+  type ReceivedRequest,
+  type ScriptedConnection,
+} from './testing/scripted-server.js';
 
 /**
  * A chat as a server keeps it: events by version, versions the customer may not see (tags),
@@ -48,10 +55,19 @@ class Chat {
 function serve(chat: Chat, extra: (request: ReceivedRequest, connection: ScriptedConnection) => boolean = () => false) {
   return (request: ReceivedRequest, connection: ScriptedConnection) => {
     if (extra(request, connection)) return;
-    if (request.action === 'login') return connection.respond(request, { customer_id: 'customer-1', organization_id: 'org-1', chats: [chatSummary(chat.chatId, chat.version)] });
-    if (request.action === 'get_chat') return connection.respond(request, chat.page(request.payload.since_version ?? 0, request.payload.limit));
+    if (request.action === 'login')
+      return connection.respond(request, {
+        customer_id: 'customer-1',
+        organization_id: 'org-1',
+        chats: [chatSummary(chat.chatId, chat.version)],
+      });
+    if (request.action === 'get_chat')
+      return connection.respond(request, chat.page(request.payload.since_version ?? 0, request.payload.limit));
     if (request.action === 'send_event') {
-      return connection.respond(request, { chat_id: chat.chatId, event: chat.post(request.payload.event.text, request.payload.event.client_id) });
+      return connection.respond(request, {
+        chat_id: chat.chatId,
+        event: chat.post(request.payload.event.text, request.payload.event.client_id),
+      });
     }
   };
 }
@@ -131,20 +147,22 @@ describe('CustomerClient against a scripted server', () => {
       expect(delay).toBeLessThanOrEqual(step);
     });
     const opened = server.connections.map((connection) => connection.openedAt);
-    expect(opened[4]! - opened[0]!).toBeGreaterThanOrEqual((20 + 40 + 80 + 160) - 5);
+    expect(opened[4]! - opened[0]!).toBeGreaterThanOrEqual(20 + 40 + 80 + 160 - 5);
   });
 
   it('resumes a chat from the version it holds contiguously and merges overlap and gaps by version', async () => {
     const chat = new Chat();
     for (const text of ['m1', 'm2', 'm3']) chat.post(text);
-    server = await ScriptedServer.start(serve(chat, (request, connection) => {
-      // Small pages, so that the catch-up has to follow has_more.
-      if (request.action === 'get_chat') {
-        connection.respond(request, chat.page(request.payload.since_version ?? 0, 2));
-        return true;
-      }
-      return false;
-    }));
+    server = await ScriptedServer.start(
+      serve(chat, (request, connection) => {
+        // Small pages, so that the catch-up has to follow has_more.
+        if (request.action === 'get_chat') {
+          connection.respond(request, chat.page(request.payload.since_version ?? 0, 2));
+          return true;
+        }
+        return false;
+      }),
+    );
     const c = customer();
     const seen = collect(c);
     await c.connect();
@@ -164,7 +182,11 @@ describe('CustomerClient against a scripted server', () => {
     await server.until(() => server!.connections.length === 2 && server!.requests('get_chat').length >= 4);
     await eventually(() => seen.length === 8);
     // After the reconnect a push repeats what the catch-up brought, and a new one follows.
-    server.latest.push('incoming_event', { chat_id: 'chat-1', version: 9, event: chat.events.find((e) => e.version === 9) });
+    server.latest.push('incoming_event', {
+      chat_id: 'chat-1',
+      version: 9,
+      event: chat.events.find((e) => e.version === 9),
+    });
     server.latest.push('incoming_event', { chat_id: 'chat-1', version: 10, event: chat.post('m10') });
     await eventually(() => seen.length === 9);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -193,17 +215,25 @@ describe('CustomerClient against a scripted server', () => {
     expect(server.requests('get_chat').map((r) => r.payload.since_version)).toEqual([0, 1]);
   });
 
-  it("places its own send after an earlier event whose push is still on the way", async () => {
+  it('places its own send after an earlier event whose push is still on the way', async () => {
     const chat = new Chat();
     chat.post('m1');
-    server = await ScriptedServer.start(serve(chat, (request, connection) => {
-      if (request.action !== 'send_event') return false;
-      // The agent's message (version 2) was stored just before; its push leaves after the answer.
-      const agents = chat.post('from the agent');
-      connection.respond(request, { chat_id: chat.chatId, event: chat.post(request.payload.event.text, request.payload.event.client_id) });
-      setTimeout(() => connection.push('incoming_event', { chat_id: chat.chatId, version: agents.version, event: agents }), 50);
-      return true;
-    }));
+    server = await ScriptedServer.start(
+      serve(chat, (request, connection) => {
+        if (request.action !== 'send_event') return false;
+        // The agent's message (version 2) was stored just before; its push leaves after the answer.
+        const agents = chat.post('from the agent');
+        connection.respond(request, {
+          chat_id: chat.chatId,
+          event: chat.post(request.payload.event.text, request.payload.event.client_id),
+        });
+        setTimeout(
+          () => connection.push('incoming_event', { chat_id: chat.chatId, version: agents.version, event: agents }),
+          50,
+        );
+        return true;
+      }),
+    );
     const c = customer({ gapTimeoutMs: 5_000 });
     const seen = collect(c);
     await c.connect();
@@ -219,16 +249,18 @@ describe('CustomerClient against a scripted server', () => {
   it('retries a send whose socket dropped before the answer: stored once, delivered once', async () => {
     const chat = new Chat();
     let dropped = false;
-    server = await ScriptedServer.start(serve(chat, (request, connection) => {
-      if (request.action === 'send_event' && !dropped) {
-        // The server stores the message, but the socket is cut before the answer leaves.
-        dropped = true;
-        chat.post(request.payload.event.text, request.payload.event.client_id);
-        connection.drop();
-        return true;
-      }
-      return false;
-    }));
+    server = await ScriptedServer.start(
+      serve(chat, (request, connection) => {
+        if (request.action === 'send_event' && !dropped) {
+          // The server stores the message, but the socket is cut before the answer leaves.
+          dropped = true;
+          chat.post(request.payload.event.text, request.payload.event.client_id);
+          connection.drop();
+          return true;
+        }
+        return false;
+      }),
+    );
     const c = customer();
     const seen = collect(c);
     await c.connect();
@@ -245,13 +277,15 @@ describe('CustomerClient against a scripted server', () => {
 
   it('fails a request that is not safe to repeat when the socket drops before its answer', async () => {
     const chat = new Chat();
-    server = await ScriptedServer.start(serve(chat, (request, connection) => {
-      if (request.action === 'close_chat') {
-        connection.drop();
-        return true;
-      }
-      return false;
-    }));
+    server = await ScriptedServer.start(
+      serve(chat, (request, connection) => {
+        if (request.action === 'close_chat') {
+          connection.drop();
+          return true;
+        }
+        return false;
+      }),
+    );
     const c = customer({ watchChats: false });
     await c.connect();
     const error = await c.request('close_chat', { chat_id: 'chat-1' }).catch((e: unknown) => e);
@@ -286,15 +320,20 @@ describe('CustomerClient against a scripted server', () => {
 
   it('asks the provider for a new token when the server refuses the current one', async () => {
     const chat = new Chat();
-    server = await ScriptedServer.start(serve(chat, (request, connection) => {
-      if (request.action === 'login' && request.payload.token === 'stale') {
-        connection.fail(request, { code: 'authentication', message: 'token expired', reason: 'token_expired' });
-        return true;
-      }
-      return false;
-    }));
+    server = await ScriptedServer.start(
+      serve(chat, (request, connection) => {
+        if (request.action === 'login' && request.payload.token === 'stale') {
+          connection.fail(request, { code: 'authentication', message: 'token expired', reason: 'token_expired' });
+          return true;
+        }
+        return false;
+      }),
+    );
     const tokens = ['stale', 'fresh'];
-    const c = customer({ token: async () => ({ token: tokens.shift()!, expires_at: new Date(Date.now() + 3_600_000).toISOString() }), watchChats: false });
+    const c = customer({
+      token: async () => ({ token: tokens.shift()!, expires_at: new Date(Date.now() + 3_600_000).toISOString() }),
+      watchChats: false,
+    });
     await c.connect();
     expect(server.requests('login').map((r) => r.payload.token)).toEqual(['stale', 'fresh']);
   });
@@ -303,7 +342,9 @@ describe('CustomerClient against a scripted server', () => {
     server = await ScriptedServer.start((request, connection) => {
       connection.fail(request, { code: 'authentication', message: 'token expired', reason: 'token_expired' });
     });
-    const error = await customer().connect().catch((e: unknown) => e);
+    const error = await customer()
+      .connect()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LivedeskError);
     expect(error).toMatchObject({ code: 'authentication', reason: 'token_expired' });
     await new Promise((resolve) => setTimeout(resolve, 150));
@@ -323,10 +364,12 @@ describe('CustomerClient against a scripted server', () => {
 
   it('replaces a socket that stays silent past a deadline (half-open) and sends again what is safe', async () => {
     const chat = new Chat();
-    server = await ScriptedServer.start(serve(chat, (request, connection) => {
-      // The first connection goes deaf after the login: no answer, no close, as a dead network.
-      return connection === server!.connections[0] && request.action !== 'login';
-    }));
+    server = await ScriptedServer.start(
+      serve(chat, (request, connection) => {
+        // The first connection goes deaf after the login: no answer, no close, as a dead network.
+        return connection === server!.connections[0] && request.action !== 'login';
+      }),
+    );
     const c = customer({ watchChats: false });
     await c.connect();
     const slow = c.request('list_chats', {}, { timeoutMs: 200 });
@@ -349,11 +392,13 @@ describe('CustomerClient against a scripted server', () => {
   });
 
   it('stops following a chat it may no longer read and reports why', async () => {
-    server = await ScriptedServer.start(serve(new Chat(), (request, connection) => {
-      if (request.action !== 'get_chat' || request.payload.chat_id !== 'gone') return false;
-      connection.fail(request, { code: 'authorization', message: 'not your chat', reason: 'not_assigned' });
-      return true;
-    }));
+    server = await ScriptedServer.start(
+      serve(new Chat(), (request, connection) => {
+        if (request.action !== 'get_chat' || request.payload.chat_id !== 'gone') return false;
+        connection.fail(request, { code: 'authorization', message: 'not your chat', reason: 'not_assigned' });
+        return true;
+      }),
+    );
     const c = customer({ watchChats: false });
     const errors: LivedeskError[] = [];
     c.on('error', (error) => errors.push(error));
@@ -364,16 +409,30 @@ describe('CustomerClient against a scripted server', () => {
   });
 
   it('maps a failed response to a LivedeskError with code, reason and retry_after_ms', async () => {
-    server = await ScriptedServer.start(serve(new Chat(), (request, connection) => {
-      if (request.action !== 'rate_chat') return false;
-      connection.fail(request, { code: 'rate_limited', message: 'slow down', reason: 'too_many_frames', retry_after_ms: 1_200 });
-      return true;
-    }));
+    server = await ScriptedServer.start(
+      serve(new Chat(), (request, connection) => {
+        if (request.action !== 'rate_chat') return false;
+        connection.fail(request, {
+          code: 'rate_limited',
+          message: 'slow down',
+          reason: 'too_many_frames',
+          retry_after_ms: 1_200,
+        });
+        return true;
+      }),
+    );
     const c = customer({ watchChats: false });
     await c.connect();
     const error = await c.request('rate_chat', { chat_id: 'chat-1', score: 5 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LivedeskError);
-    expect(error).toMatchObject({ code: 'rate_limited', reason: 'too_many_frames', retryAfterMs: 1_200, retry_after_ms: 1_200, action: 'rate_chat', message: 'slow down' });
+    expect(error).toMatchObject({
+      code: 'rate_limited',
+      reason: 'too_many_frames',
+      retryAfterMs: 1_200,
+      retry_after_ms: 1_200,
+      action: 'rate_chat',
+      message: 'slow down',
+    });
     const notFound = await c.request('close_chat', { chat_id: 'chat-1' }, { timeoutMs: 300 }).catch((e: unknown) => e);
     expect(notFound).toBeInstanceOf(LivedeskError);
     expect(notFound).toMatchObject({ code: 'timeout' });
@@ -382,12 +441,14 @@ describe('CustomerClient against a scripted server', () => {
   it('asks a rate-limited send again after retry_after_ms, with the same client id', async () => {
     const chat = new Chat();
     let refused = 0;
-    server = await ScriptedServer.start(serve(chat, (request, connection) => {
-      if (request.action !== 'send_event' || refused > 0) return false;
-      refused++;
-      connection.fail(request, { code: 'rate_limited', message: 'slow down', retry_after_ms: 100 });
-      return true;
-    }));
+    server = await ScriptedServer.start(
+      serve(chat, (request, connection) => {
+        if (request.action !== 'send_event' || refused > 0) return false;
+        refused++;
+        connection.fail(request, { code: 'rate_limited', message: 'slow down', retry_after_ms: 100 });
+        return true;
+      }),
+    );
     const c = customer({ watchChats: false });
     await c.connect();
     const started = Date.now();

@@ -81,7 +81,10 @@ interface Pending {
 function newClientId(): string {
   const crypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
   // randomUUID is missing on plain-http pages (not a secure context); the fallback is unique enough for one customer's sends.
-  return crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
+  return (
+    crypto?.randomUUID?.() ??
+    `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`
+  );
 }
 
 /**
@@ -105,7 +108,9 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private renewTimer: ReturnType<typeof setTimeout> | undefined;
   private current: { token: string; expiresAt: number } | undefined;
-  private firstLogin: { resolve: (login: Actions['login']['response']) => void; reject: (error: LivedeskError) => void } | undefined;
+  private firstLogin:
+    | { resolve: (login: Actions['login']['response']) => void; reject: (error: LivedeskError) => void }
+    | undefined;
   private readonly WebSocketImpl: WebSocketConstructor;
 
   constructor(
@@ -149,7 +154,8 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
     clearTimeout(this.renewTimer);
     for (const timer of this.gapTimers.values()) clearTimeout(timer);
     this.gapTimers.clear();
-    for (const request of [...this.pending.values()]) this.settle(request, new LivedeskError('closed', 'the client was closed', { action: request.action }));
+    for (const request of [...this.pending.values()])
+      this.settle(request, new LivedeskError('closed', 'the client was closed', { action: request.action }));
     this.firstLogin?.reject(new LivedeskError('closed', 'the client was closed'));
     this.firstLogin = undefined;
     this.socket?.close(1000, 'client closed');
@@ -179,7 +185,8 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
         sentAfterFrames: 0,
         timer: setTimeout(() => this.expire(request, timeoutMs), timeoutMs),
       };
-      if (this.closedByUser) return this.settle(request, new LivedeskError('closed', 'the client is closed', { action }));
+      if (this.closedByUser)
+        return this.settle(request, new LivedeskError('closed', 'the client is closed', { action }));
       this.pending.set(id, request);
       if (this.loggedIn) this.transmit(request);
     });
@@ -204,9 +211,18 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
    * the server from the bytes), size, an image's pixel size and a signed download URL.
    * `clientId` makes a retried upload store the file once.
    */
-  async uploadFile(chatId: string, name: string, content: Blob | ArrayBuffer | Uint8Array, options: { clientId?: string; fetch?: typeof fetch } = {}): Promise<ChatFile> {
+  async uploadFile(
+    chatId: string,
+    name: string,
+    content: Blob | ArrayBuffer | Uint8Array,
+    options: { clientId?: string; fetch?: typeof fetch } = {},
+  ): Promise<ChatFile> {
     const path = `/v1/${this.endpoint}/files`;
-    const query = new URLSearchParams({ name, chat_id: chatId, ...(options.clientId === undefined ? {} : { client_id: options.clientId }) });
+    const query = new URLSearchParams({
+      name,
+      chat_id: chatId,
+      ...(options.clientId === undefined ? {} : { client_id: options.clientId }),
+    });
     const response = await (options.fetch ?? fetch)(`${this.options.url.replace(/\/$/, '')}${path}?${query}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${await this.token(false)}`, 'content-type': 'application/octet-stream' },
@@ -229,9 +245,19 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
     options: RequestOptions & { clientId?: string; attachments?: string[] },
     extra: { visibility?: 'agents' } = {},
   ): Promise<ChatEventView> {
-    const event = { type: 'message' as const, text, client_id: options.clientId ?? newClientId(), ...(options.attachments ? { attachments: options.attachments } : {}), ...extra };
+    const event = {
+      type: 'message' as const,
+      text,
+      client_id: options.clientId ?? newClientId(),
+      ...(options.attachments ? { attachments: options.attachments } : {}),
+      ...extra,
+    };
     const { timeoutMs } = options;
-    const answer = await this.request('send_event', { chat_id: chatId, event } as never, timeoutMs === undefined ? {} : { timeoutMs });
+    const answer = await this.request(
+      'send_event',
+      { chat_id: chatId, event } as never,
+      timeoutMs === undefined ? {} : { timeoutMs },
+    );
     const stored = (answer as { event: ChatEventView }).event;
     this.place(chatId, stored);
     return stored;
@@ -265,7 +291,8 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
   /** The chats a login answered: watched from their first event unless `watchChats` is false. */
   protected followLogin(chats: readonly ChatSummary[]): void {
     if (this.options.watchChats === false) return;
-    for (const chat of chats) if (!this.timelines.has(chat.chat_id)) this.timelines.set(chat.chat_id, this.newTimeline(chat.chat_id, 0));
+    for (const chat of chats)
+      if (!this.timelines.has(chat.chat_id)) this.timelines.set(chat.chat_id, this.newTimeline(chat.chat_id, 0));
   }
 
   /** Follows a chat the client learnt of (started, joined, assigned) unless `watchChats` is false. */
@@ -274,7 +301,9 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
   }
 
   private newTimeline(chatId: string, sinceVersion: number): ChatTimeline {
-    return new ChatTimeline(chatId, sinceVersion, (event) => this.fire('chat_event', { chat_id: chatId, version: event.version, event }));
+    return new ChatTimeline(chatId, sinceVersion, (event) =>
+      this.fire('chat_event', { chat_id: chatId, version: event.version, event }),
+    );
   }
 
   private timeline(chatId: string): ChatTimeline {
@@ -298,7 +327,11 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
         const timeline = this.timelines.get(chatId);
         if (!timeline) return;
         const page = await this.request('get_chat', { chat_id: chatId, since_version: timeline.contiguous } as never);
-        const { events, next_since_version, has_more } = page as { events: ChatEventView[]; next_since_version: number; has_more: boolean };
+        const { events, next_since_version, has_more } = page as {
+          events: ChatEventView[];
+          next_since_version: number;
+          has_more: boolean;
+        };
         timeline.applyPage(events, next_since_version);
         if (!has_more) return;
       }
@@ -326,7 +359,9 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
 
   private open(): void {
     this.loggedIn = false;
-    const socket = new this.WebSocketImpl(`${this.options.url.replace(/^http/, 'ws').replace(/\/$/, '')}/v1/${this.endpoint}/rtm`);
+    const socket = new this.WebSocketImpl(
+      `${this.options.url.replace(/^http/, 'ws').replace(/\/$/, '')}/v1/${this.endpoint}/rtm`,
+    );
     this.socket = socket;
     socket.onopen = () => void this.login(socket);
     socket.onmessage = (message) => this.receive(socket, frameText(message.data));
@@ -342,7 +377,12 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
         login = await this.rawRequest(socket, 'login', { token });
       } catch (error) {
         // An expired or revoked token: ask the provider once for a new one (a reload after a long sleep).
-        if (!(error instanceof LivedeskError) || error.code !== 'authentication' || typeof this.options.token === 'string') throw error;
+        if (
+          !(error instanceof LivedeskError) ||
+          error.code !== 'authentication' ||
+          typeof this.options.token === 'string'
+        )
+          throw error;
         token = await this.token(true);
         login = await this.rawRequest(socket, 'login', { token });
       }
@@ -417,7 +457,10 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
    */
   private expire(request: Pending, timeoutMs: number): void {
     const silent = request.sent && this.framesReceived === request.sentAfterFrames;
-    this.settle(request, new LivedeskError('timeout', `${request.action}: no answer within ${timeoutMs} ms`, { action: request.action }));
+    this.settle(
+      request,
+      new LivedeskError('timeout', `${request.action}: no answer within ${timeoutMs} ms`, { action: request.action }),
+    );
     const socket = this.socket;
     if (silent && socket) {
       socket.onclose = socket.onmessage = socket.onopen = null;
@@ -438,7 +481,13 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
   private receive(socket: WebSocketLike, text: string): void {
     if (socket !== this.socket) return;
     this.framesReceived++;
-    let frame: { type?: string; action?: string | null; request_id?: string | number | null; success?: boolean; payload?: unknown };
+    let frame: {
+      type?: string;
+      action?: string | null;
+      request_id?: string | number | null;
+      success?: boolean;
+      payload?: unknown;
+    };
     try {
       frame = JSON.parse(text) as typeof frame;
     } catch {
@@ -468,8 +517,10 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
     const payload = frame.payload as { chat_id?: string; event?: ChatEventView; chat?: ChatSummary };
     this.fire(frame.action, payload);
     // Listeners of `chat_queued` hear every chat, whether it came alone or in a batch.
-    if (frame.action === 'chats_queued') for (const chat of (frame.payload as { chats?: unknown[] }).chats ?? []) this.fire('chat_queued', chat);
-    if (frame.action === 'incoming_event' && payload.event && payload.chat_id) this.place(payload.chat_id, payload.event);
+    if (frame.action === 'chats_queued')
+      for (const chat of (frame.payload as { chats?: unknown[] }).chats ?? []) this.fire('chat_queued', chat);
+    if (frame.action === 'incoming_event' && payload.event && payload.chat_id)
+      this.place(payload.chat_id, payload.event);
     else if (frame.action === 'incoming_chat' && payload.chat_id) this.follow(payload.chat_id);
   }
 
@@ -499,7 +550,13 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
     for (const request of [...this.pending.values()]) {
       if (!request.sent) continue;
       if (RETRY_SAFE.has(request.action)) request.sent = false;
-      else this.settle(request, new LivedeskError('disconnected', `${request.action}: the connection dropped before the answer`, { action: request.action }));
+      else
+        this.settle(
+          request,
+          new LivedeskError('disconnected', `${request.action}: the connection dropped before the answer`, {
+            action: request.action,
+          }),
+        );
     }
     if (this.closedByUser) return;
     const delay = Math.max(backoffDelay(this.attempt++, this.options.reconnect), this.retryAfterMs ?? 0);
@@ -536,9 +593,13 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
     if (this.closedByUser) return;
     this.renewTimer = setTimeout(() => {
       this.renew().then(
-        (token) => this.fire('token_renewed', { token, expires_at: new Date(this.current?.expiresAt ?? 0).toISOString() }),
+        (token) =>
+          this.fire('token_renewed', { token, expires_at: new Date(this.current?.expiresAt ?? 0).toISOString() }),
         (error: unknown) => {
-          this.fire('error', error instanceof LivedeskError ? error : new LivedeskError('authentication', String(error)));
+          this.fire(
+            'error',
+            error instanceof LivedeskError ? error : new LivedeskError('authentication', String(error)),
+          );
           this.scheduleRenewal(5_000);
         },
       );

@@ -22,7 +22,12 @@ export class LivedeskError extends Error {
   constructor(
     code: ClientErrorCode,
     message: string,
-    details: { reason?: string | undefined; retryAfterMs?: number | undefined; action?: string | undefined; status?: number | undefined } = {},
+    details: {
+      reason?: string | undefined;
+      retryAfterMs?: number | undefined;
+      action?: string | undefined;
+      status?: number | undefined;
+    } = {},
   ) {
     super(message);
     this.code = code;

@@ -8,7 +8,16 @@ describe('LivedeskError.connectionLost', () => {
   });
 
   it("is false for the server's refusals and a client closed on purpose", () => {
-    for (const code of ['validation', 'authentication', 'not_found', 'rate_limited', 'unavailable', 'internal', 'closed', 'http'] as const) {
+    for (const code of [
+      'validation',
+      'authentication',
+      'not_found',
+      'rate_limited',
+      'unavailable',
+      'internal',
+      'closed',
+      'http',
+    ] as const) {
       expect(new LivedeskError(code, code).connectionLost).toBe(false);
     }
   });

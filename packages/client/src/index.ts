@@ -1,7 +1,13 @@
 export { AgentClient } from './agent-client.js';
 export { backoffDelay, type BackoffOptions } from './backoff.js';
 export { ChatTimeline } from './chat-timeline.js';
-export { LivedeskClient, type ChatEventDelivery, type ClientEvents, type ClientOptions, type RequestOptions } from './client.js';
+export {
+  LivedeskClient,
+  type ChatEventDelivery,
+  type ClientEvents,
+  type ClientOptions,
+  type RequestOptions,
+} from './client.js';
 export { CustomerClient } from './customer-client.js';
 export { LivedeskError, type ClientErrorCode } from './errors.js';
 export type * from './protocol.js';

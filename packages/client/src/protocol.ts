@@ -160,9 +160,18 @@ export interface CustomerProfile {
   email: string | null;
   external_id: string | null;
   custom_fields: Record<string, string | number | boolean>;
-  visit: (Visitor & { pages: { url: string; title: string | null; referrer: string | null; viewed_at: string }[] }) | null;
+  visit:
+    | (Visitor & { pages: { url: string; title: string | null; referrer: string | null; viewed_at: string }[] })
+    | null;
   chats: (ChatSummary & { preview: string | null })[];
-  tickets: { ticket_id: string; reference: string; subject: string; status: 'open' | 'pending' | 'solved' | 'spam'; created_at: string; updated_at: string }[];
+  tickets: {
+    ticket_id: string;
+    reference: string;
+    subject: string;
+    status: 'open' | 'pending' | 'solved' | 'spam';
+    created_at: string;
+    updated_at: string;
+  }[];
 }
 
 /** An agent as `list_agents` answers it (transfer targets); routing's figures are null while routing does not answer. */
@@ -252,11 +261,21 @@ export interface CommonPushes {
   events_seen: AboutChat & { by: Author; seen_up_to: string };
   /** docs/protocol.md, "Why a chat ends"; `closed`: by the customer. */
   chat_deactivated: AboutChat & { reason: 'resolved' | 'closed' | 'customer_left' | 'inactive' | 'missed' };
-  typing_indicator: { chat_id: string; by: { kind: 'customer' | 'agent'; id: string }; is_typing: boolean; preview?: string };
+  typing_indicator: {
+    chat_id: string;
+    by: { kind: 'customer' | 'agent'; id: string };
+    is_typing: boolean;
+    preview?: string;
+  };
 }
 
 export interface CustomerPushes extends CommonPushes {
-  queue_position_updated: { chat_id: string; position: number; estimated_wait_seconds: number | null; agents_available: boolean };
+  queue_position_updated: {
+    chat_id: string;
+    position: number;
+    estimated_wait_seconds: number | null;
+    agents_available: boolean;
+  };
   incoming_greeting: { greeting_id: string; agent_id: string; text: string };
   ticket_reply: {
     ticket_id: string;
@@ -349,8 +368,14 @@ export interface CustomerActions {
   report_goal: Action<ChatRef & { goal: string; value?: number }, VersionResponse>;
   list_chats: Action<ListCursor, ListChatsResponse>;
   get_chat: Action<GetChatRequest, ChatPage>;
-  update_visit: Action<{ url: string; title?: string; referrer?: string; time_zone?: string; language?: string }, { visitor_id: string }>;
-  leave_message: Action<{ chat_id?: string; group_id?: string; email: string; name?: string; text: string }, VersionResponse>;
+  update_visit: Action<
+    { url: string; title?: string; referrer?: string; time_zone?: string; language?: string },
+    { visitor_id: string }
+  >;
+  leave_message: Action<
+    { chat_id?: string; group_id?: string; email: string; name?: string; text: string },
+    VersionResponse
+  >;
   /** The chat's transcript by email (to `email`, else the customer identity's); `rate_limited` with `retry_after_ms` when asked too often. */
   request_transcript: Action<ChatRef & { email?: string }, { chat_id: string; email: string }>;
 }
@@ -371,14 +396,20 @@ export interface AgentActions {
   send_event: Action<ChatRef & { event: AgentMessageEvent }, { chat_id: string; event: ChatEventView }>;
   send_typing: Action<ChatRef & { is_typing: boolean }, { chat_id: string }>;
   mark_seen: Action<ChatRef & { seen_up_to: string }, VersionResponse>;
-  transfer_chat: Action<ChatRef & { target: { agent_id: string } | { group_id: string }; note?: string }, VersionResponse>;
+  transfer_chat: Action<
+    ChatRef & { target: { agent_id: string } | { group_id: string }; note?: string },
+    VersionResponse
+  >;
   resolve_chat: Action<ChatRef, VersionResponse>;
   set_priority: Action<ChatRef & { priority: 'low' | 'normal' | 'high' | 'urgent' }, VersionResponse>;
   list_visitors: Action<{ group_id?: string }, { visitors: Visitor[] }>;
   send_greeting: Action<{ visitor_id: string; text: string }, { greeting_id: string }>;
   list_canned_responses: Action<Record<string, never>, { canned_responses: CannedResponse[] }>;
   create_ticket: Action<ChatRef & { subject?: string }, { ticket_id: string; reference: string; version: number }>;
-  set_routing_status: Action<{ status: 'accepting' | 'not_accepting' }, { agent_id: string; status: 'accepting' | 'not_accepting' | 'offline' }>;
+  set_routing_status: Action<
+    { status: 'accepting' | 'not_accepting' },
+    { agent_id: string; status: 'accepting' | 'not_accepting' | 'offline' }
+  >;
   list_agents: Action<{ group_id?: string }, { agents: AgentSummary[] }>;
   list_groups: Action<Record<string, never>, { groups: GroupSummary[] }>;
   tag_chat: Action<ChatRef & { tag: string }, ChatTags>;
@@ -387,7 +418,10 @@ export interface AgentActions {
   unban_customer: Action<{ customer_id: string }, { customer_id: string; banned: false }>;
   get_customer: Action<{ customer_id: string }, CustomerProfile>;
   /** Full-text archive search; page on with `cursor: next_cursor`. */
-  search_chats: Action<{ query?: string; filters?: SearchFilters; cursor?: string; limit?: number }, { hits: SearchHit[]; next_cursor: string | null }>;
+  search_chats: Action<
+    { query?: string; filters?: SearchFilters; cursor?: string; limit?: number },
+    { hits: SearchHit[]; next_cursor: string | null }
+  >;
 }
 
 /** What every client's action table has in common: login, get_chat and send_event. */

@@ -4,7 +4,12 @@ import type { TokenResponse } from './protocol.js';
 /** Answers a fresh token; called at the start, before the current one expires, and when the server refuses one. */
 export type TokenProvider = () => Promise<TokenResponse>;
 
-async function postToken(baseUrl: string, path: string, body: unknown, fetchImpl: typeof fetch): Promise<TokenResponse> {
+async function postToken(
+  baseUrl: string,
+  path: string,
+  body: unknown,
+  fetchImpl: typeof fetch,
+): Promise<TokenResponse> {
   const response = await fetchImpl(`${baseUrl.replace(/\/$/, '')}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -18,13 +23,26 @@ async function postToken(baseUrl: string, path: string, body: unknown, fetchImpl
 }
 
 /** The body of a refused HTTP request (`{error: {code, message, reason}}`, or an older flat shape). */
-export type HttpErrorAnswer = { error?: { code?: string; message?: string; reason?: string } | string; message?: string; reason?: string };
+export type HttpErrorAnswer = {
+  error?: { code?: string; message?: string; reason?: string } | string;
+  message?: string;
+  reason?: string;
+};
 
 /** The `LivedeskError` of a refused HTTP request: the server's code and reason, else one from the status. */
 export function httpError(response: Response, parsed: HttpErrorAnswer | null, path: string): LivedeskError {
   const retryAfter = Number(response.headers.get('retry-after'));
   const error = typeof parsed?.error === 'object' ? parsed.error : undefined;
-  const byStatus: ClientErrorCode = response.status === 401 ? 'authentication' : response.status === 403 ? 'authorization' : response.status === 429 ? 'rate_limited' : response.status === 422 || response.status === 400 ? 'validation' : 'http';
+  const byStatus: ClientErrorCode =
+    response.status === 401
+      ? 'authentication'
+      : response.status === 403
+        ? 'authorization'
+        : response.status === 429
+          ? 'rate_limited'
+          : response.status === 422 || response.status === 400
+            ? 'validation'
+            : 'http';
   const code = isServerCode(error?.code) ? error.code : byStatus;
   return new LivedeskError(code, error?.message ?? parsed?.message ?? `${path} answered ${response.status}`, {
     reason: error?.reason ?? parsed?.reason ?? (typeof parsed?.error === 'string' ? parsed.error : undefined),

@@ -18,6 +18,13 @@ import { ConversationController } from './transport/conversation.controller.js';
 @Module({
   imports: [EventStoreModule.forRoot({ relay: true })],
   controllers: [ConversationController],
-  providers: [...schemaMigrator(migrateReadModel), ConversationCommands, ConversationQueries, SearchLanguages, MessageSearchProjection, SearchLanguageChanges],
+  providers: [
+    ...schemaMigrator(migrateReadModel),
+    ConversationCommands,
+    ConversationQueries,
+    SearchLanguages,
+    MessageSearchProjection,
+    SearchLanguageChanges,
+  ],
 })
 export class ConversationModule {}

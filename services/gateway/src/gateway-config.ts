@@ -34,7 +34,12 @@ export function gatewayConfigShape(env: NodeJS.ProcessEnv = process.env) {
     TRUSTED_PROXIES: z
       .string()
       .default('')
-      .transform((value) => value.split(',').map((item) => item.trim()).filter((item) => item.length > 0))
+      .transform((value) =>
+        value
+          .split(',')
+          .map((item) => item.trim())
+          .filter((item) => item.length > 0),
+      )
       .refine(
         (entries) => {
           try {

@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { loadServiceConfig, ServiceConfigError } from '@livedesk/service-kit';
 import { gatewayConfigShape } from './gateway-config.js';
 
-const load = (env: Record<string, string>) => loadServiceConfig({ defaultPort: 8080, extension: gatewayConfigShape(env), env });
+const load = (env: Record<string, string>) =>
+  loadServiceConfig({ defaultPort: 8080, extension: gatewayConfigShape(env), env });
 
 describe('the gateway config', () => {
   it('forwards to the identity service on this machine by default, and takes another http(s) URL', () => {
@@ -16,7 +17,9 @@ describe('the gateway config', () => {
   });
 
   it('refuses to start in production without the JWT secret it verifies tokens with', () => {
-    expect(() => load({ NODE_ENV: 'production' })).toThrow(/LIVEDESK_JWT_SECRET: is required when NODE_ENV is production/);
+    expect(() => load({ NODE_ENV: 'production' })).toThrow(
+      /LIVEDESK_JWT_SECRET: is required when NODE_ENV is production/,
+    );
   });
 
   it('reads DESK_ORIGINS as normalized origins (none by default)', () => {

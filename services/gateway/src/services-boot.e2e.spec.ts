@@ -16,7 +16,14 @@ import {
   type TestNats,
 } from '@livedesk/testing';
 
-const SERVICES = ['gateway', 'identity', 'conversation', 'routing', 'ticketing', 'metrics'] as const satisfies readonly ServiceName[];
+const SERVICES = [
+  'gateway',
+  'identity',
+  'conversation',
+  'routing',
+  'ticketing',
+  'metrics',
+] as const satisfies readonly ServiceName[];
 type Service = (typeof SERVICES)[number];
 
 async function statusOf(url: string): Promise<number | undefined> {
@@ -88,15 +95,25 @@ describe('every service boots, reports health and metrics, and stops on SIGTERM'
     const db = createDatabase(database.url, { max: 2 });
     try {
       const store = new EventStore(db);
-      const events = [randomUUID(), randomUUID()].map((eventId) => ({ eventId, type: 'TagAdded', data: { tag: 'vip' } }));
+      const events = [randomUUID(), randomUUID()].map((eventId) => ({
+        eventId,
+        type: 'TagAdded',
+        data: { tag: 'vip' },
+      }));
       await store.appendToStream('conversation-boot', events, 'no_stream', { organizationId: 'org-boot' });
       const jsm = await jetstreamManager(nats.connection);
-      await waitFor(async () => (await jsm.streams.info(`${nats.streamPrefix}_EVENTS`).catch(() => undefined))?.state.messages === 2, {
-        timeoutMs: 10_000,
-        what: 'the two events on JetStream',
-      });
+      await waitFor(
+        async () =>
+          (await jsm.streams.info(`${nats.streamPrefix}_EVENTS`).catch(() => undefined))?.state.messages === 2,
+        {
+          timeoutMs: 10_000,
+          what: 'the two events on JetStream',
+        },
+      );
       const { rows } = await sql<{ n: string }>`
-        SELECT count(*) AS n FROM pg_stat_activity WHERE datname = ${database.name} AND application_name = 'livedesk-outbox-relay'`.execute(db);
+        SELECT count(*) AS n FROM pg_stat_activity WHERE datname = ${database.name} AND application_name = 'livedesk-outbox-relay'`.execute(
+        db,
+      );
       expect(rows[0]!.n).toBe('1');
     } finally {
       await db.destroy();
@@ -114,7 +131,9 @@ describe('every service boots, reports health and metrics, and stops on SIGTERM'
       intervalMs: 100,
       what: `${service} to be ready\n${describeOutput()}`,
     });
-    const ready = (await (await fetch(`${base}/health/ready`)).json()) as { details: Record<string, { status: string }> };
+    const ready = (await (await fetch(`${base}/health/ready`)).json()) as {
+      details: Record<string, { status: string }>;
+    };
     expect(Object.fromEntries(Object.entries(ready.details).map(([key, value]) => [key, value.status]))).toEqual({
       postgres: 'up',
       nats: 'up',
@@ -142,14 +161,22 @@ describe('every service boots, reports health and metrics, and stops on SIGTERM'
 
 describe('a service with an invalid environment', () => {
   it.each([
-    ['PORT=abc', { LIVEDESK_ADMIN_TOKEN: 'boot-test-admin-token-0123456789', LIVEDESK_JWT_SECRET: 'x'.repeat(32) }, 'abc', /PORT: .*"abc"/],
+    [
+      'PORT=abc',
+      { LIVEDESK_ADMIN_TOKEN: 'boot-test-admin-token-0123456789', LIVEDESK_JWT_SECRET: 'x'.repeat(32) },
+      'abc',
+      /PORT: .*"abc"/,
+    ],
     ['no admin token in production', {}, 0, /LIVEDESK_ADMIN_TOKEN: .*required when NODE_ENV is production/],
-  ] as const)('exits 1 with a message that names the variable, without a stack trace (%s)', async (_, extra, port, message) => {
-    const instance = spawnService('gateway', { ...process.env, NODE_ENV: 'production', ...extra }, port);
-    const exit = await within(instance.exit, 10_000, 'gateway with an invalid environment');
-    expect(exit).toEqual({ code: 1, signal: null });
-    expect(instance.stderr()).toContain('gateway cannot start');
-    expect(instance.stderr()).toMatch(message);
-    expect(instance.stderr()).not.toMatch(/\n\s+at /);
-  });
+  ] as const)(
+    'exits 1 with a message that names the variable, without a stack trace (%s)',
+    async (_, extra, port, message) => {
+      const instance = spawnService('gateway', { ...process.env, NODE_ENV: 'production', ...extra }, port);
+      const exit = await within(instance.exit, 10_000, 'gateway with an invalid environment');
+      expect(exit).toEqual({ code: 1, signal: null });
+      expect(instance.stderr()).toContain('gateway cannot start');
+      expect(instance.stderr()).toMatch(message);
+      expect(instance.stderr()).not.toMatch(/\n\s+at /);
+    },
+  );
 });

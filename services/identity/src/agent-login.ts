@@ -32,7 +32,9 @@ export class AgentLogin {
       // Again: failures counted while this attempt waited its turn may have locked it out.
       await this.throttle.requireNotLockedOut(attempt);
       const agent = await this.directory.findAgentByEmail(email);
-      const matches = agent ? await this.passwords.verify(agent.passwordHash, password) : await this.passwords.verifyNothing(password);
+      const matches = agent
+        ? await this.passwords.verify(agent.passwordHash, password)
+        : await this.passwords.verifyNothing(password);
       if (!agent || !matches) {
         await this.throttle.failed(attempt);
         throw new IdentityError('authentication', WRONG_CREDENTIALS);
@@ -41,9 +43,20 @@ export class AgentLogin {
       if (agent.disabled) throw new IdentityError('authorization', 'this agent is disabled', 'agent_disabled');
       // A hash of older parameters is replaced while the password is at hand (once per agent).
       if (this.passwords.needsRehash(agent.passwordHash)) {
-        await this.directory.replacePasswordHash(agent.organizationId, agent.id, agent.passwordHash, await this.passwords.hash(password));
+        await this.directory.replacePasswordHash(
+          agent.organizationId,
+          agent.id,
+          agent.passwordHash,
+          await this.passwords.hash(password),
+        );
       }
-      return { kind: 'agent', organizationId: agent.organizationId, agentId: agent.id, role: agent.role, agentKind: agent.kind };
+      return {
+        kind: 'agent',
+        organizationId: agent.organizationId,
+        agentId: agent.id,
+        role: agent.role,
+        agentKind: agent.kind,
+      };
     });
   }
 
@@ -58,6 +71,12 @@ export class AgentLogin {
       throw new IdentityError('authentication', WRONG_API_KEY);
     }
     if (agent.disabled) throw new IdentityError('authorization', 'this agent is disabled', 'agent_disabled');
-    return { kind: 'agent', organizationId: agent.organizationId, agentId: agent.id, role: agent.role, agentKind: agent.kind };
+    return {
+      kind: 'agent',
+      organizationId: agent.organizationId,
+      agentId: agent.id,
+      role: agent.role,
+      agentKind: agent.kind,
+    };
   }
 }

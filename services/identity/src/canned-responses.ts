@@ -14,7 +14,10 @@ export interface CannedResponse {
 export class CannedResponses {
   constructor(private readonly db: Kysely<any>) {}
 
-  async create(organizationId: string, input: { shortcut: string; text: string; agentId?: string | undefined }): Promise<string> {
+  async create(
+    organizationId: string,
+    input: { shortcut: string; text: string; agentId?: string | undefined },
+  ): Promise<string> {
     const id = randomUUID();
     const shortcut = input.shortcut.replace(/^#/, '').toLowerCase();
     try {
@@ -37,7 +40,8 @@ export class CannedResponses {
       if (code === UNIQUE_VIOLATION && constraint === 'canned_responses_shortcut_unique') {
         throw new IdentityError('conflict', `the shortcut #${shortcut} is taken`);
       }
-      if (code === FOREIGN_KEY_VIOLATION) throw new IdentityError('not_found', `organization ${organizationId} does not exist`);
+      if (code === FOREIGN_KEY_VIOLATION)
+        throw new IdentityError('not_found', `organization ${organizationId} does not exist`);
       throw error;
     }
     return id;
@@ -56,7 +60,12 @@ export class CannedResponses {
     const byShortcut = new Map<string, CannedResponse>();
     for (const row of rows) {
       if (byShortcut.has(row.shortcut)) continue;
-      byShortcut.set(row.shortcut, { id: row.id, shortcut: `#${row.shortcut}`, text: row.text, scope: row.agent_id === null ? 'shared' : 'personal' });
+      byShortcut.set(row.shortcut, {
+        id: row.id,
+        shortcut: `#${row.shortcut}`,
+        text: row.text,
+        scope: row.agent_id === null ? 'shared' : 'personal',
+      });
     }
     return [...byShortcut.values()];
   }

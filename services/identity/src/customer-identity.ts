@@ -32,7 +32,10 @@ export async function verifyCustomerIdentity(identity: string, identitySecret: s
   try {
     ({ payload } = await jwtVerify(identity, new TextEncoder().encode(identitySecret), { algorithms: ['HS256'] }));
   } catch (error) {
-    const why = error instanceof errors.JWTExpired ? 'has expired' : 'is not signed with the organization\'s identity secret or is malformed';
+    const why =
+      error instanceof errors.JWTExpired
+        ? 'has expired'
+        : "is not signed with the organization's identity secret or is malformed";
     throw new IdentityError('authentication', `identity ${why}`);
   }
   const { sub, email, name, custom_fields: customFields } = parseOrRefuse(IdentityClaims, payload, 'identity');

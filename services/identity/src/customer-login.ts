@@ -36,5 +36,7 @@ export class CustomerLogin {
 
 /** The refusal's sentence for a banned customer (the reason the agent wrote is for agents only). */
 export function bannedMessage(bannedUntil: Date | null): string {
-  return bannedUntil === null ? 'You are banned from this chat.' : `You are banned from this chat until ${bannedUntil.toISOString()}.`;
+  return bannedUntil === null
+    ? 'You are banned from this chat.'
+    : `You are banned from this chat until ${bannedUntil.toISOString()}.`;
 }

@@ -18,7 +18,9 @@ export class DirectoryLookupController {
   constructor(private readonly directory: Directory) {}
 
   @MessagePattern(directoryLookup.pattern)
-  async lookup(@CommandPayload(directoryLookup.request) lookup: z.infer<typeof directoryLookup.request>): Promise<z.infer<typeof directoryLookup.reply>> {
+  async lookup(
+    @CommandPayload(directoryLookup.request) lookup: z.infer<typeof directoryLookup.request>,
+  ): Promise<z.infer<typeof directoryLookup.reply>> {
     const { organization_id: organizationId, agent_ids: agentIds, group_ids: groupIds } = lookup;
     const agents = await Promise.all(agentIds.map((id) => this.directory.getAgent(organizationId, id)));
     const groups = await Promise.all(groupIds.map((id) => this.directory.getGroup(organizationId, id)));

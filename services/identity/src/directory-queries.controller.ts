@@ -1,6 +1,12 @@
 import { Controller, Inject, UseFilters } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
-import { directoryPattern, directoryQueries, type DirectoryAgentRecord, type DirectoryQuery, type DirectoryQueryReply } from '@livedesk/contracts';
+import {
+  directoryPattern,
+  directoryQueries,
+  type DirectoryAgentRecord,
+  type DirectoryQuery,
+  type DirectoryQueryReply,
+} from '@livedesk/contracts';
 import { CLOCK, CommandErrorFilter, CommandPayload, type Clock } from '@livedesk/service-kit';
 import { CustomerBans } from './bans/customer-bans.js';
 import { TagList } from './tags/tag-list.js';
@@ -26,19 +32,29 @@ export class DirectoryQueriesController {
   ) {}
 
   @MessagePattern(directoryPattern('tag'))
-  async tag(@CommandPayload(directoryQueries.tag.request) query: DirectoryQuery<'tag'>): Promise<DirectoryQueryReply<'tag'>> {
+  async tag(
+    @CommandPayload(directoryQueries.tag.request) query: DirectoryQuery<'tag'>,
+  ): Promise<DirectoryQueryReply<'tag'>> {
     return { tag: (await this.tags.isListed(query.organization_id, query.tag)) ? { name: query.tag } : null };
   }
 
   @MessagePattern(directoryPattern('customer_ban'))
-  async customerBan(@CommandPayload(directoryQueries.customer_ban.request) query: DirectoryQuery<'customer_ban'>): Promise<DirectoryQueryReply<'customer_ban'>> {
-    if (!(await this.directory.getCustomer(query.organization_id, query.customer_id))) return { customer_exists: false, ban: null };
+  async customerBan(
+    @CommandPayload(directoryQueries.customer_ban.request) query: DirectoryQuery<'customer_ban'>,
+  ): Promise<DirectoryQueryReply<'customer_ban'>> {
+    if (!(await this.directory.getCustomer(query.organization_id, query.customer_id)))
+      return { customer_exists: false, ban: null };
     const ban = await this.bans.inForce(query.organization_id, query.customer_id, this.clock.now());
-    return { customer_exists: true, ban: ban ? { banned_until: ban.bannedUntil?.toISOString() ?? null, reason: ban.reason } : null };
+    return {
+      customer_exists: true,
+      ban: ban ? { banned_until: ban.bannedUntil?.toISOString() ?? null, reason: ban.reason } : null,
+    };
   }
 
   @MessagePattern(directoryPattern('organization'))
-  async organization(@CommandPayload(directoryQueries.organization.request) query: DirectoryQuery<'organization'>): Promise<DirectoryQueryReply<'organization'>> {
+  async organization(
+    @CommandPayload(directoryQueries.organization.request) query: DirectoryQuery<'organization'>,
+  ): Promise<DirectoryQueryReply<'organization'>> {
     const organization = await this.directory.getOrganization(query.organization_id);
     return {
       organization: organization
@@ -59,39 +75,58 @@ export class DirectoryQueriesController {
   }
 
   @MessagePattern(directoryPattern('group'))
-  async group(@CommandPayload(directoryQueries.group.request) query: DirectoryQuery<'group'>): Promise<DirectoryQueryReply<'group'>> {
+  async group(
+    @CommandPayload(directoryQueries.group.request) query: DirectoryQuery<'group'>,
+  ): Promise<DirectoryQueryReply<'group'>> {
     const group = await this.directory.getGroup(query.organization_id, query.group_id);
     return { group: group ? groupRecord(group) : null };
   }
 
   @MessagePattern(directoryPattern('groups'))
-  async groups(@CommandPayload(directoryQueries.groups.request) query: DirectoryQuery<'groups'>): Promise<DirectoryQueryReply<'groups'>> {
+  async groups(
+    @CommandPayload(directoryQueries.groups.request) query: DirectoryQuery<'groups'>,
+  ): Promise<DirectoryQueryReply<'groups'>> {
     return { groups: (await this.directory.listGroups(query.organization_id)).map(groupRecord) };
   }
 
   @MessagePattern(directoryPattern('agent'))
-  async agent(@CommandPayload(directoryQueries.agent.request) query: DirectoryQuery<'agent'>): Promise<DirectoryQueryReply<'agent'>> {
+  async agent(
+    @CommandPayload(directoryQueries.agent.request) query: DirectoryQuery<'agent'>,
+  ): Promise<DirectoryQueryReply<'agent'>> {
     const agent = await this.directory.getAgent(query.organization_id, query.agent_id);
     return { agent: agent ? agentRecord(agent) : null };
   }
 
   @MessagePattern(directoryPattern('agents'))
-  async agents(@CommandPayload(directoryQueries.agents.request) query: DirectoryQuery<'agents'>): Promise<DirectoryQueryReply<'agents'>> {
+  async agents(
+    @CommandPayload(directoryQueries.agents.request) query: DirectoryQuery<'agents'>,
+  ): Promise<DirectoryQueryReply<'agents'>> {
     const filter = query.group_id === undefined ? {} : { groupId: query.group_id };
-    if (query.enabled_only) return { agents: (await this.directory.listEnabledAgents(query.organization_id, filter)).map(agentRecord) };
+    if (query.enabled_only)
+      return { agents: (await this.directory.listEnabledAgents(query.organization_id, filter)).map(agentRecord) };
     const ids = await this.directory.listAgentIds(query.organization_id, filter);
     const agents = await Promise.all(ids.map((id) => this.directory.getAgent(query.organization_id, id)));
     return { agents: agents.flatMap((agent) => (agent ? [agentRecord(agent)] : [])) };
   }
 
   @MessagePattern(directoryPattern('agent_profiles'))
-  async agentProfiles(@CommandPayload(directoryQueries.agent_profiles.request) query: DirectoryQuery<'agent_profiles'>): Promise<DirectoryQueryReply<'agent_profiles'>> {
+  async agentProfiles(
+    @CommandPayload(directoryQueries.agent_profiles.request) query: DirectoryQuery<'agent_profiles'>,
+  ): Promise<DirectoryQueryReply<'agent_profiles'>> {
     const profiles = await this.directory.agentProfiles(query.organization_id, query.agent_ids);
-    return { profiles: profiles.map((profile) => ({ agent_id: profile.agentId, display_name: profile.displayName, avatar_url: profile.avatarUrl })) };
+    return {
+      profiles: profiles.map((profile) => ({
+        agent_id: profile.agentId,
+        display_name: profile.displayName,
+        avatar_url: profile.avatarUrl,
+      })),
+    };
   }
 
   @MessagePattern(directoryPattern('customer'))
-  async customer(@CommandPayload(directoryQueries.customer.request) query: DirectoryQuery<'customer'>): Promise<DirectoryQueryReply<'customer'>> {
+  async customer(
+    @CommandPayload(directoryQueries.customer.request) query: DirectoryQuery<'customer'>,
+  ): Promise<DirectoryQueryReply<'customer'>> {
     const customer = await this.directory.getCustomer(query.organization_id, query.customer_id);
     return {
       customer: customer
@@ -108,7 +143,9 @@ export class DirectoryQueriesController {
   }
 
   @MessagePattern(directoryPattern('canned_responses'))
-  async cannedResponses(@CommandPayload(directoryQueries.canned_responses.request) query: DirectoryQuery<'canned_responses'>): Promise<DirectoryQueryReply<'canned_responses'>> {
+  async cannedResponses(
+    @CommandPayload(directoryQueries.canned_responses.request) query: DirectoryQuery<'canned_responses'>,
+  ): Promise<DirectoryQueryReply<'canned_responses'>> {
     const responses = await this.canned.forAgent(query.organization_id, query.agent_id);
     return {
       canned_responses: responses.map((response) => ({

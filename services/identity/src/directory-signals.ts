@@ -61,6 +61,9 @@ export class DirectorySignals implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private publish(kind: string, signal: { organization_id: string }): void {
-    this.nats.publish(signalSubject(this.config.LIVEDESK_SUBJECT_PREFIX, kind, signal.organization_id), JSON.stringify(signal));
+    this.nats.publish(
+      signalSubject(this.config.LIVEDESK_SUBJECT_PREFIX, kind, signal.organization_id),
+      JSON.stringify(signal),
+    );
   }
 }

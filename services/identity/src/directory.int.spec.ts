@@ -44,9 +44,14 @@ describe('Directory', () => {
   });
 
   it('records a new organization as OrganizationCreated in its own stream, with the canonical time zone and its default group', async () => {
-    const { organizationId, defaultGroupId } = await directory.createOrganization({ name: 'Zoned', timeZone: 'europe/warsaw' });
+    const { organizationId, defaultGroupId } = await directory.createOrganization({
+      name: 'Zoned',
+      timeZone: 'europe/warsaw',
+    });
     const { rows } = await sql<{ stream_id: string; type: string; data: unknown; organization_id: string }>`
-      SELECT stream_id, type, data, organization_id FROM event_store.events WHERE stream_id = ${`organization-${organizationId}`} ORDER BY stream_version`.execute(db);
+      SELECT stream_id, type, data, organization_id FROM event_store.events WHERE stream_id = ${`organization-${organizationId}`} ORDER BY stream_version`.execute(
+      db,
+    );
     expect(rows).toEqual([
       {
         stream_id: `organization-${organizationId}`,
@@ -79,7 +84,9 @@ describe('Directory', () => {
     expect(await directory.updateAgent(organizationId, 'no-such-agent', { displayName: 'X' })).toBeUndefined();
 
     const { rows } = await sql<{ type: string; data: Record<string, unknown> }>`
-      SELECT type, data FROM event_store.events WHERE stream_id = ${`organization-${organizationId}`} ORDER BY stream_version`.execute(db);
+      SELECT type, data FROM event_store.events WHERE stream_id = ${`organization-${organizationId}`} ORDER BY stream_version`.execute(
+      db,
+    );
     const groups = [groupId, defaultGroupId].sort();
     const saved = { agent_id: agentId, name: 'Rita Recorded', role: 'supervisor', kind: 'human', group_ids: groups };
     expect(rows.slice(2)).toEqual([
@@ -103,9 +110,15 @@ describe('Directory', () => {
     });
     const customerId = await directory.upsertCustomer(acme.organizationId, { externalId: 'u-1' });
 
-    expect(await directory.getAgent(acme.organizationId, agentId)).toMatchObject({ id: agentId, groupIds: [acme.defaultGroupId] });
+    expect(await directory.getAgent(acme.organizationId, agentId)).toMatchObject({
+      id: agentId,
+      groupIds: [acme.defaultGroupId],
+    });
     expect(await directory.getAgent(globex.organizationId, agentId)).toBeUndefined();
-    expect(await directory.getGroup(acme.organizationId, acme.defaultGroupId)).toMatchObject({ name: 'General', routing: 'auto' });
+    expect(await directory.getGroup(acme.organizationId, acme.defaultGroupId)).toMatchObject({
+      name: 'General',
+      routing: 'auto',
+    });
     expect(await directory.getGroup(globex.organizationId, acme.defaultGroupId)).toBeUndefined();
     expect(await directory.getCustomer(acme.organizationId, customerId)).toMatchObject({ externalId: 'u-1' });
     expect(await directory.getCustomer(globex.organizationId, customerId)).toBeUndefined();
@@ -117,7 +130,12 @@ describe('Directory', () => {
   it('refuses, in the database too, an agent-group link across organizations', async () => {
     const acme = await directory.createOrganization({ name: 'Acme 2' });
     const globex = await directory.createOrganization({ name: 'Globex 2' });
-    const { agentId } = await directory.createAgent(acme.organizationId, { email: 'linked@example.com', name: 'L', password: 'password-l', role: 'agent' });
+    const { agentId } = await directory.createAgent(acme.organizationId, {
+      email: 'linked@example.com',
+      name: 'L',
+      password: 'password-l',
+      role: 'agent',
+    });
     const insert = db
       .insertInto('directory.agent_groups')
       .values({ organization_id: acme.organizationId, agent_id: agentId, group_id: globex.defaultGroupId })
@@ -126,10 +144,15 @@ describe('Directory', () => {
   });
 
   it('lists agent ids by role and by group', async () => {
-    const { organizationId, defaultGroupId } = await directory.createOrganization({ name: 'Listing', timeZone: 'Asia/Tokyo' });
+    const { organizationId, defaultGroupId } = await directory.createOrganization({
+      name: 'Listing',
+      timeZone: 'Asia/Tokyo',
+    });
     const { groupId: vip } = await directory.createGroup(organizationId, { name: 'VIP', routing: 'manual' });
     const make = (email: string, role: 'agent' | 'supervisor' | 'admin', groupIds: string[]) =>
-      directory.createAgent(organizationId, { email, name: email, password: 'password-x', role, groupIds }).then((created) => created.agentId);
+      directory
+        .createAgent(organizationId, { email, name: email, password: 'password-x', role, groupIds })
+        .then((created) => created.agentId);
     const [a, b, c] = await Promise.all([
       make('list-a@example.com', 'agent', [defaultGroupId]),
       make('list-b@example.com', 'supervisor', [defaultGroupId, vip]),
@@ -139,16 +162,26 @@ describe('Directory', () => {
     expect(await directory.listAgentIds(organizationId, { role: 'agent' })).toEqual([a, c].sort());
     expect(await directory.listAgentIds(organizationId, { groupId: vip })).toEqual([b, c].sort());
     expect(await directory.listAgentIds(organizationId, { role: 'agent', groupId: vip })).toEqual([c]);
-    expect(await directory.getOrganization(organizationId)).toMatchObject({ name: 'Listing', timeZone: 'Asia/Tokyo', defaultGroupId });
-    expect(await directory.getGroup(organizationId, vip)).toMatchObject({ organizationId, name: 'VIP', routing: 'manual' });
+    expect(await directory.getOrganization(organizationId)).toMatchObject({
+      name: 'Listing',
+      timeZone: 'Asia/Tokyo',
+      defaultGroupId,
+    });
+    expect(await directory.getGroup(organizationId, vip)).toMatchObject({
+      organizationId,
+      name: 'VIP',
+      routing: 'manual',
+    });
   });
 
-  it('lists enabled agents with their groups, of one group when asked, never another organization\'s', async () => {
+  it("lists enabled agents with their groups, of one group when asked, never another organization's", async () => {
     const { organizationId, defaultGroupId } = await directory.createOrganization({ name: 'Team', timeZone: 'UTC' });
     const { groupId: vip } = await directory.createGroup(organizationId, { name: 'VIP' });
     const other = await directory.createOrganization({ name: 'Other team', timeZone: 'UTC' });
     const make = (org: string, email: string, groupIds: string[]) =>
-      directory.createAgent(org, { email, name: email, password: 'password-x', role: 'agent', groupIds }).then((created) => created.agentId);
+      directory
+        .createAgent(org, { email, name: email, password: 'password-x', role: 'agent', groupIds })
+        .then((created) => created.agentId);
     const a = await make(organizationId, 'team-a@example.com', [defaultGroupId]);
     const b = await make(organizationId, 'team-b@example.com', [vip, defaultGroupId]);
     const disabled = await make(organizationId, 'team-c@example.com', [vip]);
@@ -176,19 +209,36 @@ describe('Directory', () => {
       kind: 'bot',
       maxChats: 3,
     });
-    expect(await directory.findAgentByEmail('MIXED.case@example.COM')).toMatchObject({ id: agentId, organizationId, role: 'admin', kind: 'bot' });
+    expect(await directory.findAgentByEmail('MIXED.case@example.COM')).toMatchObject({
+      id: agentId,
+      organizationId,
+      role: 'admin',
+      kind: 'bot',
+    });
     expect(await directory.findAgentByApiKeyId(apiKey.slice(4, 36))).toMatchObject({ id: agentId });
     expect(await directory.findAgentByEmail('nobody@example.com')).toBeUndefined();
-    expect(await directory.getAgent(organizationId, agentId)).toMatchObject({ email: 'mixed.case@example.com', maxChats: 3, groupIds: [] });
+    expect(await directory.getAgent(organizationId, agentId)).toMatchObject({
+      email: 'mixed.case@example.com',
+      maxChats: 3,
+      groupIds: [],
+    });
   });
 
   it('disables and enables an agent of its own organization only; login look-ups see it', async () => {
     const { organizationId } = await directory.createOrganization({ name: 'Revoking' });
     const other = await directory.createOrganization({ name: 'Elsewhere' });
-    const { agentId } = await directory.createAgent(organizationId, { email: 'gone@example.com', name: 'G', password: 'password-g', role: 'agent' });
+    const { agentId } = await directory.createAgent(organizationId, {
+      email: 'gone@example.com',
+      name: 'G',
+      password: 'password-g',
+      role: 'agent',
+    });
     expect(await directory.getAgent(organizationId, agentId)).toMatchObject({ disabled: false });
     expect(await directory.setAgentDisabled(other.organizationId, agentId, true)).toBeUndefined();
-    expect(await directory.setAgentDisabled(organizationId, agentId, true)).toMatchObject({ id: agentId, disabled: true });
+    expect(await directory.setAgentDisabled(organizationId, agentId, true)).toMatchObject({
+      id: agentId,
+      disabled: true,
+    });
     expect(await directory.findAgentByEmail('gone@example.com')).toMatchObject({ id: agentId, disabled: true });
     expect(await directory.setAgentDisabled(organizationId, agentId, false)).toMatchObject({ disabled: false });
     expect(await directory.setAgentDisabled(organizationId, 'no-such-agent', true)).toBeUndefined();
@@ -199,12 +249,21 @@ describe('Directory', () => {
     const other = await directory.createOrganization({ name: 'Shop without one' });
     expect(await directory.allowedOrigins(organizationId)).toEqual([]);
     expect(await directory.isOriginListed('https://listed.example')).toBe(false);
-    const updated = await directory.updateOrganization(organizationId, { allowedOrigins: ['https://listed.example', 'http://localhost:5173'] });
-    expect(updated).toMatchObject({ id: organizationId, name: 'Shop with a site', allowedOrigins: ['https://listed.example', 'http://localhost:5173'] });
+    const updated = await directory.updateOrganization(organizationId, {
+      allowedOrigins: ['https://listed.example', 'http://localhost:5173'],
+    });
+    expect(updated).toMatchObject({
+      id: organizationId,
+      name: 'Shop with a site',
+      allowedOrigins: ['https://listed.example', 'http://localhost:5173'],
+    });
     expect(await directory.isOriginListed('https://listed.example')).toBe(true);
     expect(await directory.isOriginListed('https://listed.example.evil.test')).toBe(false);
     expect(await directory.allowedOrigins(other.organizationId)).toEqual([]);
-    expect(await directory.updateOrganization(organizationId, { name: 'Renamed' })).toMatchObject({ name: 'Renamed', allowedOrigins: ['https://listed.example', 'http://localhost:5173'] });
+    expect(await directory.updateOrganization(organizationId, { name: 'Renamed' })).toMatchObject({
+      name: 'Renamed',
+      allowedOrigins: ['https://listed.example', 'http://localhost:5173'],
+    });
     expect(await directory.updateOrganization('no-such-organization', { name: 'Nobody' })).toBeUndefined();
     expect(await directory.allowedOrigins('no-such-organization')).toBeUndefined();
   });
@@ -212,33 +271,81 @@ describe('Directory', () => {
   it("changes an agent's name, display name and avatar; public profiles fall back to the name and leave other organizations' agents out", async () => {
     const { organizationId } = await directory.createOrganization({ name: 'Faces' });
     const other = await directory.createOrganization({ name: 'Other faces' });
-    const { agentId } = await directory.createAgent(organizationId, { email: 'face@example.com', name: 'Internal Name', password: 'password-f', role: 'agent' });
-    const stranger = await directory.createAgent(other.organizationId, { email: 'stranger@example.com', name: 'Stranger', password: 'password-s', role: 'agent' });
-    expect(await directory.agentProfiles(organizationId, [agentId, stranger.agentId, 'no-such-agent'])).toEqual([{ agentId, displayName: 'Internal Name', avatarUrl: null }]);
-    expect(await directory.updateAgent(organizationId, agentId, { displayName: 'Fay', avatarUrl: 'https://cdn.example/fay.png' })).toMatchObject({
+    const { agentId } = await directory.createAgent(organizationId, {
+      email: 'face@example.com',
+      name: 'Internal Name',
+      password: 'password-f',
+      role: 'agent',
+    });
+    const stranger = await directory.createAgent(other.organizationId, {
+      email: 'stranger@example.com',
+      name: 'Stranger',
+      password: 'password-s',
+      role: 'agent',
+    });
+    expect(await directory.agentProfiles(organizationId, [agentId, stranger.agentId, 'no-such-agent'])).toEqual([
+      { agentId, displayName: 'Internal Name', avatarUrl: null },
+    ]);
+    expect(
+      await directory.updateAgent(organizationId, agentId, {
+        displayName: 'Fay',
+        avatarUrl: 'https://cdn.example/fay.png',
+      }),
+    ).toMatchObject({
       name: 'Internal Name',
       displayName: 'Fay',
       avatarUrl: 'https://cdn.example/fay.png',
       disabled: false,
     });
-    expect(await directory.agentProfiles(organizationId, [agentId])).toEqual([{ agentId, displayName: 'Fay', avatarUrl: 'https://cdn.example/fay.png' }]);
+    expect(await directory.agentProfiles(organizationId, [agentId])).toEqual([
+      { agentId, displayName: 'Fay', avatarUrl: 'https://cdn.example/fay.png' },
+    ]);
     expect(await directory.updateAgent(other.organizationId, agentId, { displayName: 'Hijacked' })).toBeUndefined();
-    expect(await directory.updateAgent(organizationId, agentId, { name: 'Renamed', displayName: null })).toMatchObject({ name: 'Renamed', displayName: null, avatarUrl: 'https://cdn.example/fay.png' });
-    expect(await directory.agentProfiles(organizationId, [agentId])).toEqual([{ agentId, displayName: 'Renamed', avatarUrl: 'https://cdn.example/fay.png' }]);
+    expect(await directory.updateAgent(organizationId, agentId, { name: 'Renamed', displayName: null })).toMatchObject({
+      name: 'Renamed',
+      displayName: null,
+      avatarUrl: 'https://cdn.example/fay.png',
+    });
+    expect(await directory.agentProfiles(organizationId, [agentId])).toEqual([
+      { agentId, displayName: 'Renamed', avatarUrl: 'https://cdn.example/fay.png' },
+    ]);
     expect(await directory.agentProfiles(organizationId, [])).toEqual([]);
   });
 
   it("stores an organization's widget settings, business hours as JSON, and clears them with null", async () => {
     const { organizationId } = await directory.createOrganization({ name: 'Widget settings' });
-    const hours = { time_zone: 'Europe/Warsaw', weekly: [{ day: 'mon' as const, from: '09:00', to: '17:00' }], holidays: ['2026-12-25'] };
-    expect(await directory.getOrganization(organizationId)).toMatchObject({ welcomeMessage: null, businessHours: null, widgetOpenDelaySeconds: null });
-    expect(await directory.updateOrganization(organizationId, { welcomeMessage: 'Hello', businessHours: hours, widgetOpenDelaySeconds: 0 })).toMatchObject({
+    const hours = {
+      time_zone: 'Europe/Warsaw',
+      weekly: [{ day: 'mon' as const, from: '09:00', to: '17:00' }],
+      holidays: ['2026-12-25'],
+    };
+    expect(await directory.getOrganization(organizationId)).toMatchObject({
+      welcomeMessage: null,
+      businessHours: null,
+      widgetOpenDelaySeconds: null,
+    });
+    expect(
+      await directory.updateOrganization(organizationId, {
+        welcomeMessage: 'Hello',
+        businessHours: hours,
+        widgetOpenDelaySeconds: 0,
+      }),
+    ).toMatchObject({
       welcomeMessage: 'Hello',
       businessHours: hours,
       widgetOpenDelaySeconds: 0,
     });
-    expect(await directory.updateOrganization(organizationId, { name: 'Still set' })).toMatchObject({ businessHours: hours, widgetOpenDelaySeconds: 0 });
-    expect(await directory.updateOrganization(organizationId, { welcomeMessage: null, businessHours: null, widgetOpenDelaySeconds: null })).toMatchObject({
+    expect(await directory.updateOrganization(organizationId, { name: 'Still set' })).toMatchObject({
+      businessHours: hours,
+      widgetOpenDelaySeconds: 0,
+    });
+    expect(
+      await directory.updateOrganization(organizationId, {
+        welcomeMessage: null,
+        businessHours: null,
+        widgetOpenDelaySeconds: null,
+      }),
+    ).toMatchObject({
       welcomeMessage: null,
       businessHours: null,
       widgetOpenDelaySeconds: null,
@@ -248,8 +355,12 @@ describe('Directory', () => {
   it("stores an organization's chat inactivity period, 600 s until set, and leaves it alone when other settings change", async () => {
     const { organizationId } = await directory.createOrganization({ name: 'Inactivity' });
     expect(await directory.getOrganization(organizationId)).toMatchObject({ chatInactivitySeconds: 600 });
-    expect(await directory.updateOrganization(organizationId, { chatInactivitySeconds: 45 })).toMatchObject({ chatInactivitySeconds: 45 });
-    expect(await directory.updateOrganization(organizationId, { welcomeMessage: 'Hi' })).toMatchObject({ chatInactivitySeconds: 45 });
+    expect(await directory.updateOrganization(organizationId, { chatInactivitySeconds: 45 })).toMatchObject({
+      chatInactivitySeconds: 45,
+    });
+    expect(await directory.updateOrganization(organizationId, { welcomeMessage: 'Hi' })).toMatchObject({
+      chatInactivitySeconds: 45,
+    });
     // The table refuses what the API would never send.
     await expect(directory.updateOrganization(organizationId, { chatInactivitySeconds: 0 })).rejects.toThrow();
     expect(await directory.getOrganization(organizationId)).toMatchObject({ chatInactivitySeconds: 45 });
@@ -257,7 +368,9 @@ describe('Directory', () => {
 
   it('keeps one identified customer per external id even when logins race', async () => {
     const { organizationId } = await directory.createOrganization({ name: 'Race' });
-    const ids = await Promise.all(Array.from({ length: 6 }, () => directory.upsertCustomer(organizationId, { externalId: 'racer' })));
+    const ids = await Promise.all(
+      Array.from({ length: 6 }, () => directory.upsertCustomer(organizationId, { externalId: 'racer' })),
+    );
     expect(new Set(ids).size).toBe(1);
   });
 
@@ -265,11 +378,20 @@ describe('Directory', () => {
     await expect(directory.createGroup('nowhere', { name: 'X' })).rejects.toMatchObject({ code: 'not_found' });
     await expect(directory.upsertCustomer('nowhere')).rejects.toMatchObject({ code: 'not_found' });
     const { organizationId } = await directory.createOrganization({ name: 'Email race' });
-    const attempt = () => directory.createAgent(organizationId, { email: 'race@example.com', name: 'R', password: 'password-r', role: 'agent' });
+    const attempt = () =>
+      directory.createAgent(organizationId, {
+        email: 'race@example.com',
+        name: 'R',
+        password: 'password-r',
+        role: 'agent',
+      });
     const results = await Promise.allSettled([attempt(), attempt(), attempt()]);
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
     for (const result of results) {
-      if (result.status === 'rejected') expect(result.reason).toEqual(new IdentityError('conflict', 'an agent with email race@example.com already exists'));
+      if (result.status === 'rejected')
+        expect(result.reason).toEqual(
+          new IdentityError('conflict', 'an agent with email race@example.com already exists'),
+        );
     }
   });
 });

@@ -1,6 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sql, type ExpressionBuilder, type Kysely, type Transaction, type UpdateObject } from 'kysely';
-import { allEvents, streamId, type AgentKind, type AgentRole, type BusinessHours, type SearchLanguage, type SurveyQuestion } from '@livedesk/contracts';
+import {
+  allEvents,
+  streamId,
+  type AgentKind,
+  type AgentRole,
+  type BusinessHours,
+  type SearchLanguage,
+  type SurveyQuestion,
+} from '@livedesk/contracts';
 import { append, AppendNotifier } from '@livedesk/event-store';
 import { normalizeEmail } from './normalize-email.js';
 import { createApiKey } from './api-keys.js';
@@ -48,9 +56,12 @@ export class Directory {
    * `OrganizationCreated` event in the same transaction (other services, metrics among them,
    * learn the organization's time zone from it).
    */
-  async createOrganization(input: NewOrganization): Promise<{ organizationId: string; identitySecret: string; defaultGroupId: string }> {
+  async createOrganization(
+    input: NewOrganization,
+  ): Promise<{ organizationId: string; identitySecret: string; defaultGroupId: string }> {
     const timeZone = input.timeZone === undefined ? 'UTC' : canonicalTimeZone(input.timeZone);
-    if (timeZone === undefined) throw new IdentityError('validation', `time_zone: "${input.timeZone}" is not an IANA time zone`);
+    if (timeZone === undefined)
+      throw new IdentityError('validation', `time_zone: "${input.timeZone}" is not an IANA time zone`);
     const organizationId = randomUUID();
     const defaultGroupId = randomUUID();
     const identitySecret = randomBytes(32).toString('base64url');
@@ -59,14 +70,28 @@ export class Directory {
     await this.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('directory.organizations')
-        .values({ id: organizationId, name: input.name, time_zone: timeZone, identity_secret: identitySecret, default_group_id: defaultGroupId })
+        .values({
+          id: organizationId,
+          name: input.name,
+          time_zone: timeZone,
+          identity_secret: identitySecret,
+          default_group_id: defaultGroupId,
+        })
         .execute();
       await trx
         .insertInto('directory.groups')
         .values({ id: defaultGroupId, organization_id: organizationId, name: DEFAULT_GROUP_NAME, routing: 'auto' })
         .execute();
-      const created = allEvents.encode('OrganizationCreated', { organization_id: organizationId, name: input.name, time_zone: timeZone });
-      const group = allEvents.encode('GroupSaved', { group_id: defaultGroupId, name: DEFAULT_GROUP_NAME, routing: 'auto' });
+      const created = allEvents.encode('OrganizationCreated', {
+        organization_id: organizationId,
+        name: input.name,
+        time_zone: timeZone,
+      });
+      const group = allEvents.encode('GroupSaved', {
+        group_id: defaultGroupId,
+        name: DEFAULT_GROUP_NAME,
+        routing: 'auto',
+      });
       await append(
         trx,
         streamId('organization', organizationId),
@@ -88,8 +113,13 @@ export class Directory {
     const routing = input.routing ?? 'auto';
     try {
       await this.db.transaction().execute(async (trx) => {
-        await trx.insertInto('directory.groups').values({ id: groupId, organization_id: organizationId, name: input.name, routing }).execute();
-        await recordChanges(trx, organizationId, [allEvents.encode('GroupSaved', { group_id: groupId, name: input.name, routing })]);
+        await trx
+          .insertInto('directory.groups')
+          .values({ id: groupId, organization_id: organizationId, name: input.name, routing })
+          .execute();
+        await recordChanges(trx, organizationId, [
+          allEvents.encode('GroupSaved', { group_id: groupId, name: input.name, routing }),
+        ]);
       });
     } catch (error) {
       throw this.translate(error, organizationId, { name: input.name });
@@ -128,7 +158,9 @@ export class Directory {
         if (groupIds.length > 0) {
           await trx
             .insertInto('directory.agent_groups')
-            .values(groupIds.map((groupId) => ({ organization_id: organizationId, agent_id: agentId, group_id: groupId })))
+            .values(
+              groupIds.map((groupId) => ({ organization_id: organizationId, agent_id: agentId, group_id: groupId })),
+            )
             .execute();
         }
         await recordChanges(trx, organizationId, [await agentSaved(trx, organizationId, agentId)]);
@@ -168,12 +200,15 @@ export class Directory {
     if (changes.allowedOrigins !== undefined) set.allowed_origins = changes.allowedOrigins;
     if (changes.welcomeMessage !== undefined) set.welcome_message = changes.welcomeMessage;
     // jsonb: written as JSON text (node-postgres would send a bare array as a Postgres array).
-    if (changes.businessHours !== undefined) set.business_hours = changes.businessHours === null ? null : sql<BusinessHours>`${JSON.stringify(changes.businessHours)}::jsonb`;
+    if (changes.businessHours !== undefined)
+      set.business_hours =
+        changes.businessHours === null ? null : sql<BusinessHours>`${JSON.stringify(changes.businessHours)}::jsonb`;
     if (changes.widgetOpenDelaySeconds !== undefined) set.widget_open_delay_seconds = changes.widgetOpenDelaySeconds;
     if (changes.searchLanguage !== undefined) set.search_language = changes.searchLanguage;
     if (changes.transcriptOnClose !== undefined) set.transcript_on_close = changes.transcriptOnClose;
     if (changes.chatInactivitySeconds !== undefined) set.chat_inactivity_seconds = changes.chatInactivitySeconds;
-    if (changes.surveyQuestions !== undefined) set.survey_questions = sql<SurveyQuestion[]>`${JSON.stringify(changes.surveyQuestions)}::jsonb`;
+    if (changes.surveyQuestions !== undefined)
+      set.survey_questions = sql<SurveyQuestion[]>`${JSON.stringify(changes.surveyQuestions)}::jsonb`;
     if (Object.keys(set).length === 0) return this.getOrganization(organizationId);
     const row = await this.db
       .updateTable('directory.organizations')
@@ -212,7 +247,15 @@ export class Directory {
       .where('organization_id', '=', organizationId)
       .where('id', '=', groupId)
       .executeTakeFirst();
-    return row && { id: row.id, organizationId: row.organization_id, name: row.name, routing: row.routing, createdAt: row.created_at };
+    return (
+      row && {
+        id: row.id,
+        organizationId: row.organization_id,
+        name: row.name,
+        routing: row.routing,
+        createdAt: row.created_at,
+      }
+    );
   }
 
   /** The organization's groups, oldest first. */
@@ -224,7 +267,13 @@ export class Directory {
       .orderBy('created_at')
       .orderBy('id')
       .execute();
-    return rows.map((row) => ({ id: row.id, organizationId: row.organization_id, name: row.name, routing: row.routing, createdAt: row.created_at }));
+    return rows.map((row) => ({
+      id: row.id,
+      organizationId: row.organization_id,
+      name: row.name,
+      routing: row.routing,
+      createdAt: row.created_at,
+    }));
   }
 
   async getAgent(organizationId: string, agentId: string): Promise<Agent | undefined> {
@@ -259,7 +308,8 @@ export class Directory {
     if (changes.displayName !== undefined) set.display_name = changes.displayName;
     if (changes.avatarUrl !== undefined) set.avatar_url = changes.avatarUrl;
     if (changes.dailySummary !== undefined) set.daily_summary = changes.dailySummary;
-    if (changes.disabled !== undefined) set.disabled_at = changes.disabled ? sql<Date>`coalesce(disabled_at, now())` : null;
+    if (changes.disabled !== undefined)
+      set.disabled_at = changes.disabled ? sql<Date>`coalesce(disabled_at, now())` : null;
     if (Object.keys(set).length > 0) {
       const updated = await this.db.transaction().execute(async (trx) => {
         const result = await trx
@@ -282,7 +332,12 @@ export class Directory {
    * Stores a new hash of an agent's password in place of `previousHash`, unless the password
    * changed meanwhile (then the newer hash stays).
    */
-  async replacePasswordHash(organizationId: string, agentId: string, previousHash: string, newHash: string): Promise<void> {
+  async replacePasswordHash(
+    organizationId: string,
+    agentId: string,
+    previousHash: string,
+    newHash: string,
+  ): Promise<void> {
     await this.db
       .updateTable('directory.agents')
       .set({ password_hash: newHash })
@@ -309,7 +364,11 @@ export class Directory {
       .where('organization_id', '=', organizationId)
       .where('id', 'in', [...agentIds])
       .execute();
-    return rows.map((row) => ({ agentId: row.id, displayName: row.display_name ?? row.name, avatarUrl: row.avatar_url }));
+    return rows.map((row) => ({
+      agentId: row.id,
+      displayName: row.display_name ?? row.name,
+      avatarUrl: row.avatar_url,
+    }));
   }
 
   /** Ids of the organization's agents, optionally only those of a role or a group, in a stable order. */
@@ -349,7 +408,8 @@ export class Directory {
       .orderBy('group_id')
       .execute();
     const groupsOf = new Map<string, string[]>();
-    for (const { agent_id: agentId, group_id: groupId } of memberships) groupsOf.set(agentId, [...(groupsOf.get(agentId) ?? []), groupId]);
+    for (const { agent_id: agentId, group_id: groupId } of memberships)
+      groupsOf.set(agentId, [...(groupsOf.get(agentId) ?? []), groupId]);
     return rows.map((row) => agentOf(row, groupsOf.get(row.id) ?? []));
   }
 
@@ -365,7 +425,10 @@ export class Directory {
       external_id: profile.externalId ?? null,
       email: profile.email ?? null,
       name: profile.name ?? null,
-      custom_fields: profile.customFields === undefined ? null : sql<Record<string, string | number | boolean>>`${JSON.stringify(profile.customFields)}::jsonb`,
+      custom_fields:
+        profile.customFields === undefined
+          ? null
+          : sql<Record<string, string | number | boolean>>`${JSON.stringify(profile.customFields)}::jsonb`,
     };
     try {
       if (profile.externalId === undefined) {
@@ -418,7 +481,11 @@ export class Directory {
   }
 
   private async requireOrganization(organizationId: string): Promise<void> {
-    const found = await this.db.selectFrom('directory.organizations').select('id').where('id', '=', organizationId).executeTakeFirst();
+    const found = await this.db
+      .selectFrom('directory.organizations')
+      .select('id')
+      .where('id', '=', organizationId)
+      .executeTakeFirst();
     if (!found) throw unknownOrganization(organizationId);
   }
 
@@ -449,7 +516,6 @@ export class Directory {
     return error;
   }
 }
-
 
 const ORGANIZATION_COLUMNS = [
   'id',
@@ -502,7 +568,20 @@ function organizationOf(row: {
   };
 }
 
-const AGENT_COLUMNS = ['id', 'organization_id', 'email', 'name', 'display_name', 'avatar_url', 'role', 'kind', 'max_chats', 'disabled_at', 'daily_summary', 'created_at'] as const;
+const AGENT_COLUMNS = [
+  'id',
+  'organization_id',
+  'email',
+  'name',
+  'display_name',
+  'avatar_url',
+  'role',
+  'kind',
+  'max_chats',
+  'disabled_at',
+  'daily_summary',
+  'created_at',
+] as const;
 
 function agentOf(
   row: {
@@ -543,7 +622,11 @@ function agentOf(
  * makes them (other services, metrics among them, keep their copies from these; the caller
  * wakes the relay after the commit).
  */
-async function recordChanges(trx: Transaction<DirectoryTables>, organizationId: string, events: { type: string; schemaVersion: number; data: unknown }[]): Promise<void> {
+async function recordChanges(
+  trx: Transaction<DirectoryTables>,
+  organizationId: string,
+  events: { type: string; schemaVersion: number; data: unknown }[],
+): Promise<void> {
   await append(
     trx,
     streamId('organization', organizationId),

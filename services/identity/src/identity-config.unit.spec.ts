@@ -18,7 +18,9 @@ describe('the identity service config', () => {
     const attempt = () => load({ NODE_ENV: 'production' });
     expect(attempt).toThrow(ServiceConfigError);
     expect(attempt).toThrow(/LIVEDESK_ADMIN_TOKEN: is required when NODE_ENV is production/);
-    expect(attempt).toThrow(/LIVEDESK_JWT_SECRET: is required when NODE_ENV is production .*same in every service and replica/);
+    expect(attempt).toThrow(
+      /LIVEDESK_JWT_SECRET: is required when NODE_ENV is production .*same in every service and replica/,
+    );
   });
 
   it('takes them in production, with the TTLs from the environment', () => {
@@ -39,8 +41,13 @@ describe('the identity service config', () => {
 
   it('reads DESK_ORIGINS as normalized origins (none by default) and refuses an entry that is not one', () => {
     expect(load({}).DESK_ORIGINS).toEqual([]);
-    expect(load({ DESK_ORIGINS: 'https://Desk.Example, http://localhost:5173' }).DESK_ORIGINS).toEqual(['https://desk.example', 'http://localhost:5173']);
-    expect(() => load({ DESK_ORIGINS: 'https://desk.example/app' })).toThrow(/DESK_ORIGINS: "https:\/\/desk.example\/app" is not an origin/);
+    expect(load({ DESK_ORIGINS: 'https://Desk.Example, http://localhost:5173' }).DESK_ORIGINS).toEqual([
+      'https://desk.example',
+      'http://localhost:5173',
+    ]);
+    expect(() => load({ DESK_ORIGINS: 'https://desk.example/app' })).toThrow(
+      /DESK_ORIGINS: "https:\/\/desk.example\/app" is not an origin/,
+    );
   });
 
   it('refuses secrets that are too short, in any environment', () => {

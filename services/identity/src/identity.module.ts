@@ -38,7 +38,13 @@ import { TagsController } from './tags/tags.controller.js';
  * `{error: {code, message}}`, even one that fails before reaching a controller.
  */
 @Module({
-  controllers: [TokenController, OrganizationsController, WidgetSettingsController, DirectoryLookupController, TagsController],
+  controllers: [
+    TokenController,
+    OrganizationsController,
+    WidgetSettingsController,
+    DirectoryLookupController,
+    TagsController,
+  ],
   providers: [
     {
       provide: InstallationSecrets,
@@ -61,7 +67,12 @@ import { TagsController } from './tags/tags.controller.js';
       useFactory: (db: Kysely<DirectoryTables>, passwords: PasswordHasher) => new Directory(db, passwords),
       inject: [DATABASE, PasswordHasher],
     },
-    { provide: ClientAddress, useFactory: (config: IdentityConfig) => new ClientAddress([...config.TRUSTED_GATEWAYS, ...config.TRUSTED_PROXIES]), inject: [SERVICE_CONFIG] },
+    {
+      provide: ClientAddress,
+      useFactory: (config: IdentityConfig) =>
+        new ClientAddress([...config.TRUSTED_GATEWAYS, ...config.TRUSTED_PROXIES]),
+      inject: [SERVICE_CONFIG],
+    },
     {
       provide: LoginThrottle,
       // Keys under the subject prefix, like every other key of the deployment (and of each test run).
@@ -87,7 +98,11 @@ import { TagsController } from './tags/tags.controller.js';
     {
       provide: CustomerTokenThrottle,
       useFactory: (config: IdentityConfig, redis: Redis) =>
-        new CustomerTokenThrottle(redis, `throttle:{${config.LIVEDESK_SUBJECT_PREFIX}}`, config.CUSTOMER_TOKENS_PER_ADDRESS_PER_MINUTE),
+        new CustomerTokenThrottle(
+          redis,
+          `throttle:{${config.LIVEDESK_SUBJECT_PREFIX}}`,
+          config.CUSTOMER_TOKENS_PER_ADDRESS_PER_MINUTE,
+        ),
       inject: [SERVICE_CONFIG, REDIS],
     },
     {
@@ -101,12 +116,14 @@ import { TagsController } from './tags/tags.controller.js';
     {
       provide: CustomerLogin,
       // The service's clock (tests move it) where ServiceKitModule provides one; else the system's.
-      useFactory: (directory: Directory, bans: CustomerBans, clock: Clock | undefined) => new CustomerLogin(directory, bans, clock ?? { now: () => new Date() }),
+      useFactory: (directory: Directory, bans: CustomerBans, clock: Clock | undefined) =>
+        new CustomerLogin(directory, bans, clock ?? { now: () => new Date() }),
       inject: [Directory, CustomerBans, { token: CLOCK, optional: true }],
     },
     {
       provide: SetupAccess,
-      useFactory: (secrets: InstallationSecrets, tokens: TokenService, directory: Directory) => new SetupAccess(secrets, tokens, directory),
+      useFactory: (secrets: InstallationSecrets, tokens: TokenService, directory: Directory) =>
+        new SetupAccess(secrets, tokens, directory),
       inject: [InstallationSecrets, TokenService, Directory],
     },
     {
@@ -127,7 +144,10 @@ export class IdentityModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     consumer
       .apply(CustomerCors)
-      .forRoutes({ path: 'v1/customer/token', method: RequestMethod.ALL }, { path: 'v1/customer/widget-settings', method: RequestMethod.ALL });
+      .forRoutes(
+        { path: 'v1/customer/token', method: RequestMethod.ALL },
+        { path: 'v1/customer/widget-settings', method: RequestMethod.ALL },
+      );
     consumer.apply(DeskCors).forRoutes({ path: 'v1/agent/token', method: RequestMethod.ALL });
   }
 }

@@ -35,7 +35,11 @@ export class OrganizationsController {
     await this.access.requireInstallationAdmin(authorization);
     const request = parseBody(CreateOrganizationRequest, body);
     const created = await this.directory.createOrganization({ name: request.name, timeZone: request.time_zone });
-    return { organization_id: created.organizationId, identity_secret: created.identitySecret, default_group_id: created.defaultGroupId };
+    return {
+      organization_id: created.organizationId,
+      identity_secret: created.identitySecret,
+      default_group_id: created.defaultGroupId,
+    };
   }
 
   @Post(':id/agents')
@@ -78,7 +82,11 @@ export class OrganizationsController {
   ): Promise<z.infer<typeof CreateCannedResponseResponse>> {
     await this.access.requireOrganizationAdmin(authorization, organizationId);
     const request = parseBody(CreateCannedResponseRequest, body);
-    const id = await this.cannedResponses.create(organizationId, { shortcut: request.shortcut, text: request.text, agentId: request.agent_id });
+    const id = await this.cannedResponses.create(organizationId, {
+      shortcut: request.shortcut,
+      text: request.text,
+      agentId: request.agent_id,
+    });
     return { canned_response_id: id };
   }
 }

@@ -17,15 +17,29 @@ describe('agent passwords hashed with older parameters', () => {
   let organizationId: string;
   let agentId: string;
   const post = (path: string, body: unknown, token?: string) => postJson(`${service.url}${path}`, body, token);
-  const storedHash = async () => (await db.query<{ password_hash: string }>('SELECT password_hash FROM directory.agents WHERE id = $1', [agentId])).rows[0]!.password_hash;
+  const storedHash = async () =>
+    (await db.query<{ password_hash: string }>('SELECT password_hash FROM directory.agents WHERE id = $1', [agentId]))
+      .rows[0]!.password_hash;
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    service = await startIdentityApp({ databaseUrl: database.url, env: { LIVEDESK_ADMIN_TOKEN: ADMIN_TOKEN, LIVEDESK_JWT_SECRET: 'jwt-secret-of-the-password-rehash-tests-0123456789' } });
+    service = await startIdentityApp({
+      databaseUrl: database.url,
+      env: {
+        LIVEDESK_ADMIN_TOKEN: ADMIN_TOKEN,
+        LIVEDESK_JWT_SECRET: 'jwt-secret-of-the-password-rehash-tests-0123456789',
+      },
+    });
     db = new pg.Client({ connectionString: database.url });
     await db.connect();
     organizationId = (await post('/v1/organizations', { name: 'Rehash' }, ADMIN_TOKEN)).body.organization_id;
-    agentId = (await post(`/v1/organizations/${organizationId}/agents`, { email: 'old@example.com', name: 'Old', password: 'old-password-1', role: 'agent' }, ADMIN_TOKEN)).body.agent_id;
+    agentId = (
+      await post(
+        `/v1/organizations/${organizationId}/agents`,
+        { email: 'old@example.com', name: 'Old', password: 'old-password-1', role: 'agent' },
+        ADMIN_TOKEN,
+      )
+    ).body.agent_id;
   });
 
   afterAll(async () => {
@@ -39,7 +53,12 @@ describe('agent passwords hashed with older parameters', () => {
   });
 
   it('lets an agent with an older hash log in, and stores a new hash only after a right password', async () => {
-    const old = await argon2.hash('old-password-1', { type: argon2.argon2id, memoryCost: 65_536, timeCost: 3, parallelism: 4 });
+    const old = await argon2.hash('old-password-1', {
+      type: argon2.argon2id,
+      memoryCost: 65_536,
+      timeCost: 3,
+      parallelism: 4,
+    });
     await db.query('UPDATE directory.agents SET password_hash = $1 WHERE id = $2', [old, agentId]);
 
     const wrong = await post('/v1/agent/token', { email: 'old@example.com', password: 'not-the-password' });

@@ -14,7 +14,11 @@ describe('the setup API: organizations, agents, groups', () => {
   async function organizationWithAgent(role: 'agent' | 'supervisor' | 'admin', email: string) {
     const organization = await post('/v1/organizations', { name: `Org of ${email}` }, ADMIN_TOKEN);
     const organizationId = organization.body.organization_id as string;
-    const agent = await post(`/v1/organizations/${organizationId}/agents`, { email, name: 'Someone', password: 'password-123', role }, ADMIN_TOKEN);
+    const agent = await post(
+      `/v1/organizations/${organizationId}/agents`,
+      { email, name: 'Someone', password: 'password-123', role },
+      ADMIN_TOKEN,
+    );
     expect(agent.status).toBe(201);
     const login = await post('/v1/agent/token', { email, password: 'password-123' });
     expect(login.status).toBe(200);
@@ -48,8 +52,16 @@ describe('the setup API: organizations, agents, groups', () => {
         .selectAll()
         .where('id', '=', created.body.organization_id)
         .executeTakeFirstOrThrow();
-      expect(organization).toMatchObject({ name: 'Acme', time_zone: 'Europe/Warsaw', default_group_id: created.body.default_group_id });
-      const group = await service.db.selectFrom('directory.groups').selectAll().where('id', '=', created.body.default_group_id).executeTakeFirstOrThrow();
+      expect(organization).toMatchObject({
+        name: 'Acme',
+        time_zone: 'Europe/Warsaw',
+        default_group_id: created.body.default_group_id,
+      });
+      const group = await service.db
+        .selectFrom('directory.groups')
+        .selectAll()
+        .where('id', '=', created.body.default_group_id)
+        .executeTakeFirstOrThrow();
       expect(group).toMatchObject({ organization_id: created.body.organization_id, name: 'General', routing: 'auto' });
     });
 
@@ -70,7 +82,9 @@ describe('the setup API: organizations, agents, groups', () => {
     it('answers 401 without a token or with a wrong one, in the error body of every endpoint', async () => {
       const none = await post('/v1/organizations', { name: 'Nope' });
       expect(none.status).toBe(401);
-      expect(none.body).toEqual({ error: { code: 'authentication', message: expect.stringContaining('Authorization') } });
+      expect(none.body).toEqual({
+        error: { code: 'authentication', message: expect.stringContaining('Authorization') },
+      });
       const wrong = await post('/v1/organizations', { name: 'Nope' }, `${ADMIN_TOKEN}x`);
       expect(wrong.status).toBe(401);
       expect(wrong.body.error.code).toBe('authentication');
@@ -119,7 +133,8 @@ describe('the setup API: organizations, agents, groups', () => {
       const organization = await post('/v1/organizations', { name: 'Agents Inc' }, ADMIN_TOKEN);
       organizationId = organization.body.organization_id;
       defaultGroupId = organization.body.default_group_id;
-      supportGroupId = (await post(`/v1/organizations/${organizationId}/groups`, { name: 'Support' }, ADMIN_TOKEN)).body.group_id;
+      supportGroupId = (await post(`/v1/organizations/${organizationId}/groups`, { name: 'Support' }, ADMIN_TOKEN)).body
+        .group_id;
     });
 
     it('creates an agent in its groups, with a lowercased email, a hashed password and an API key shown once', async () => {
@@ -137,12 +152,29 @@ describe('the setup API: organizations, agents, groups', () => {
         ADMIN_TOKEN,
       );
       expect(created.status).toBe(201);
-      expect(created.body).toEqual({ agent_id: expect.any(String), api_key: expect.stringMatching(/^ldk_[0-9a-f]{32}_[A-Za-z0-9_-]{43}$/) });
-      const row = await service.db.selectFrom('directory.agents').selectAll().where('id', '=', created.body.agent_id).executeTakeFirstOrThrow();
-      expect(row).toMatchObject({ organization_id: organizationId, email: 'ann.smith@example.com', role: 'supervisor', kind: 'human', max_chats: 4 });
+      expect(created.body).toEqual({
+        agent_id: expect.any(String),
+        api_key: expect.stringMatching(/^ldk_[0-9a-f]{32}_[A-Za-z0-9_-]{43}$/),
+      });
+      const row = await service.db
+        .selectFrom('directory.agents')
+        .selectAll()
+        .where('id', '=', created.body.agent_id)
+        .executeTakeFirstOrThrow();
+      expect(row).toMatchObject({
+        organization_id: organizationId,
+        email: 'ann.smith@example.com',
+        role: 'supervisor',
+        kind: 'human',
+        max_chats: 4,
+      });
       expect(row.password_hash).toMatch(/^\$argon2id\$/);
       expect(created.body.api_key).not.toContain(row.api_key_hash.toString('base64url'));
-      const groups = await service.db.selectFrom('directory.agent_groups').select('group_id').where('agent_id', '=', created.body.agent_id).execute();
+      const groups = await service.db
+        .selectFrom('directory.agent_groups')
+        .select('group_id')
+        .where('agent_id', '=', created.body.agent_id)
+        .execute();
       expect(groups.map((group) => group.group_id).sort()).toEqual([defaultGroupId, supportGroupId].sort());
     });
 
@@ -153,7 +185,11 @@ describe('the setup API: organizations, agents, groups', () => {
         ADMIN_TOKEN,
       );
       expect(created.status).toBe(201);
-      const row = await service.db.selectFrom('directory.agents').selectAll().where('id', '=', created.body.agent_id).executeTakeFirstOrThrow();
+      const row = await service.db
+        .selectFrom('directory.agents')
+        .selectAll()
+        .where('id', '=', created.body.agent_id)
+        .executeTakeFirstOrThrow();
       expect(row).toMatchObject({ kind: 'human', max_chats: null });
     });
 
@@ -163,27 +199,54 @@ describe('the setup API: organizations, agents, groups', () => {
       const again = await post(`/v1/organizations/${organizationId}/agents`, body, ADMIN_TOKEN);
       expect(again.status).toBe(409);
       expect(again.body.error).toEqual({ code: 'conflict', message: expect.stringContaining('taken@example.com') });
-      const otherCase = await post(`/v1/organizations/${organizationId}/agents`, { ...body, email: 'TAKEN@Example.COM' }, ADMIN_TOKEN);
+      const otherCase = await post(
+        `/v1/organizations/${organizationId}/agents`,
+        { ...body, email: 'TAKEN@Example.COM' },
+        ADMIN_TOKEN,
+      );
       expect(otherCase.status).toBe(409);
       const elsewhere = await post('/v1/organizations', { name: 'Elsewhere' }, ADMIN_TOKEN);
-      const otherOrganization = await post(`/v1/organizations/${elsewhere.body.organization_id}/agents`, body, ADMIN_TOKEN);
+      const otherOrganization = await post(
+        `/v1/organizations/${elsewhere.body.organization_id}/agents`,
+        body,
+        ADMIN_TOKEN,
+      );
       expect(otherOrganization.status).toBe(409);
     });
 
-    it("answers 400 to a group of another organization or an unknown group, and creates nothing", async () => {
+    it('answers 400 to a group of another organization or an unknown group, and creates nothing', async () => {
       const elsewhere = await post('/v1/organizations', { name: 'Group owner' }, ADMIN_TOKEN);
       const body = { email: 'grouped@example.com', name: 'G', password: 'password-g', role: 'agent' };
-      const foreign = await post(`/v1/organizations/${organizationId}/agents`, { ...body, groups: [supportGroupId, elsewhere.body.default_group_id] }, ADMIN_TOKEN);
+      const foreign = await post(
+        `/v1/organizations/${organizationId}/agents`,
+        { ...body, groups: [supportGroupId, elsewhere.body.default_group_id] },
+        ADMIN_TOKEN,
+      );
       expect(foreign.status).toBe(400);
-      expect(foreign.body.error).toEqual({ code: 'validation', message: `groups: no group "${elsewhere.body.default_group_id}" in this organization` });
-      const unknown = await post(`/v1/organizations/${organizationId}/agents`, { ...body, groups: ['no-such-group'] }, ADMIN_TOKEN);
+      expect(foreign.body.error).toEqual({
+        code: 'validation',
+        message: `groups: no group "${elsewhere.body.default_group_id}" in this organization`,
+      });
+      const unknown = await post(
+        `/v1/organizations/${organizationId}/agents`,
+        { ...body, groups: ['no-such-group'] },
+        ADMIN_TOKEN,
+      );
       expect(unknown.status).toBe(400);
-      const rows = await service.db.selectFrom('directory.agents').select('id').where('email', '=', 'grouped@example.com').execute();
+      const rows = await service.db
+        .selectFrom('directory.agents')
+        .select('id')
+        .where('email', '=', 'grouped@example.com')
+        .execute();
       expect(rows).toEqual([]);
     });
 
     it('answers 404 for an unknown organization', async () => {
-      const attempt = await post('/v1/organizations/no-such-org/agents', { email: 'x@example.com', name: 'X', password: 'password-x', role: 'agent' }, ADMIN_TOKEN);
+      const attempt = await post(
+        '/v1/organizations/no-such-org/agents',
+        { email: 'x@example.com', name: 'X', password: 'password-x', role: 'agent' },
+        ADMIN_TOKEN,
+      );
       expect(attempt.status).toBe(404);
       expect(attempt.body.error.code).toBe('not_found');
     });
@@ -195,7 +258,10 @@ describe('the setup API: organizations, agents, groups', () => {
       [{ email: 'n@example.com', name: 'N', password: 'password-n', role: 'owner' }, /^role: /],
       [{ email: 'n@example.com', name: 'N', password: 'password-n', role: 'agent', kind: 'robot' }, /^kind: /],
       [{ email: 'n@example.com', name: 'N', password: 'password-n', role: 'agent', max_chats: 0 }, /^max_chats: /],
-      [{ email: 'n@example.com', name: 'N', password: 'password-n', role: 'agent', admin: true }, /^unknown field "admin"$/],
+      [
+        { email: 'n@example.com', name: 'N', password: 'password-n', role: 'agent', admin: true },
+        /^unknown field "admin"$/,
+      ],
     ])('answers 400 to %j', async (body, message) => {
       const attempt = await post(`/v1/organizations/${organizationId}/agents`, body, ADMIN_TOKEN);
       expect(attempt.status).toBe(400);
@@ -207,10 +273,18 @@ describe('the setup API: organizations, agents, groups', () => {
     it('creates a group, manual or auto, and answers 409 to a name the organization already has', async () => {
       const organization = await post('/v1/organizations', { name: 'Groups Ltd' }, ADMIN_TOKEN);
       const organizationId = organization.body.organization_id as string;
-      const sales = await post(`/v1/organizations/${organizationId}/groups`, { name: 'Sales', routing: 'manual' }, ADMIN_TOKEN);
+      const sales = await post(
+        `/v1/organizations/${organizationId}/groups`,
+        { name: 'Sales', routing: 'manual' },
+        ADMIN_TOKEN,
+      );
       expect(sales.status).toBe(201);
       expect(sales.body).toEqual({ group_id: expect.any(String) });
-      const row = await service.db.selectFrom('directory.groups').selectAll().where('id', '=', sales.body.group_id).executeTakeFirstOrThrow();
+      const row = await service.db
+        .selectFrom('directory.groups')
+        .selectAll()
+        .where('id', '=', sales.body.group_id)
+        .executeTakeFirstOrThrow();
       expect(row).toMatchObject({ organization_id: organizationId, name: 'Sales', routing: 'manual' });
 
       const again = await post(`/v1/organizations/${organizationId}/groups`, { name: 'Sales' }, ADMIN_TOKEN);
@@ -220,12 +294,19 @@ describe('the setup API: organizations, agents, groups', () => {
       expect(general.status).toBe(409);
 
       const elsewhere = await post('/v1/organizations', { name: 'Other groups' }, ADMIN_TOKEN);
-      expect((await post(`/v1/organizations/${elsewhere.body.organization_id}/groups`, { name: 'Sales' }, ADMIN_TOKEN)).status).toBe(201);
+      expect(
+        (await post(`/v1/organizations/${elsewhere.body.organization_id}/groups`, { name: 'Sales' }, ADMIN_TOKEN))
+          .status,
+      ).toBe(201);
     });
 
     it('answers 400 to a bad routing and 404 to an unknown organization', async () => {
       const organization = await post('/v1/organizations', { name: 'Routing' }, ADMIN_TOKEN);
-      const bad = await post(`/v1/organizations/${organization.body.organization_id}/groups`, { name: 'X', routing: 'random' }, ADMIN_TOKEN);
+      const bad = await post(
+        `/v1/organizations/${organization.body.organization_id}/groups`,
+        { name: 'X', routing: 'random' },
+        ADMIN_TOKEN,
+      );
       expect(bad.status).toBe(400);
       expect(bad.body.error.message).toMatch(/^routing: /);
       expect((await post('/v1/organizations/nowhere/groups', { name: 'X' }, ADMIN_TOKEN)).status).toBe(404);
@@ -239,20 +320,28 @@ describe('the setup API: organizations, agents, groups', () => {
       expect(group.status).toBe(201);
       const agent = await post(
         `/v1/organizations/${organizationId}/agents`,
-        { email: 'hired-by-admin@example.com', name: 'Hired', password: 'password-hired', role: 'agent', groups: [group.body.group_id] },
+        {
+          email: 'hired-by-admin@example.com',
+          name: 'Hired',
+          password: 'password-hired',
+          role: 'agent',
+          groups: [group.body.group_id],
+        },
         token,
       );
       expect(agent.status).toBe(201);
     });
 
-    it("an admin gets 403 in another organization, and learns nothing about it", async () => {
+    it('an admin gets 403 in another organization, and learns nothing about it', async () => {
       const { token } = await organizationWithAgent('admin', 'nosy-admin@example.com');
       const victim = await post('/v1/organizations', { name: 'Victim' }, ADMIN_TOKEN);
       const body = { email: 'planted@example.com', name: 'Planted', password: 'password-planted', role: 'admin' };
       const agent = await post(`/v1/organizations/${victim.body.organization_id}/agents`, body, token);
       expect(agent.status).toBe(403);
       expect(agent.body.error.code).toBe('authorization');
-      expect((await post(`/v1/organizations/${victim.body.organization_id}/groups`, { name: 'Planted' }, token)).status).toBe(403);
+      expect(
+        (await post(`/v1/organizations/${victim.body.organization_id}/groups`, { name: 'Planted' }, token)).status,
+      ).toBe(403);
       // The same answer whether or not the organization exists, and before the body is read.
       expect((await post('/v1/organizations/no-such-org/groups', {}, token)).status).toBe(403);
     });
@@ -271,7 +360,11 @@ describe('the setup API: organizations, agents, groups', () => {
     it('a customer gets 403', async () => {
       const organization = await post('/v1/organizations', { name: 'Shop' }, ADMIN_TOKEN);
       const customer = await post('/v1/customer/token', { organization_id: organization.body.organization_id });
-      const attempt = await post(`/v1/organizations/${organization.body.organization_id}/groups`, { name: 'Mine' }, customer.body.token);
+      const attempt = await post(
+        `/v1/organizations/${organization.body.organization_id}/groups`,
+        { name: 'Mine' },
+        customer.body.token,
+      );
       expect(attempt.status).toBe(403);
     });
 

@@ -16,5 +16,7 @@ export function canonicalTimeZone(timeZone: string): string | undefined {
     return undefined;
   }
   knownZones ??= new Map([...Intl.supportedValuesOf('timeZone'), 'UTC'].map((zone) => [zone.toLowerCase(), zone]));
-  return knownZones.get(timeZone.toLowerCase()) ?? (resolved.toLowerCase() === timeZone.toLowerCase() ? resolved : timeZone);
+  return (
+    knownZones.get(timeZone.toLowerCase()) ?? (resolved.toLowerCase() === timeZone.toLowerCase() ? resolved : timeZone)
+  );
 }

@@ -9,8 +9,16 @@ import { TokenService } from '@livedesk/auth';
 const ADMIN_TOKEN = 'installation-admin-token-for-token-tests';
 const JWT_SECRET = 'jwt-secret-of-the-token-endpoint-tests-0123456789';
 
-function signIdentity(secret: string, claims: Record<string, unknown>, expiresIn: string | number = '5m'): Promise<string> {
-  return new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime(expiresIn).sign(new TextEncoder().encode(secret));
+function signIdentity(
+  secret: string,
+  claims: Record<string, unknown>,
+  expiresIn: string | number = '5m',
+): Promise<string> {
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(new TextEncoder().encode(secret));
 }
 
 describe('POST /v1/agent/token and POST /v1/customer/token', () => {
@@ -27,7 +35,12 @@ describe('POST /v1/agent/token and POST /v1/customer/token', () => {
     database = await createTestDatabase();
     service = await startIdentityApp({
       databaseUrl: database.url,
-      env: { LIVEDESK_ADMIN_TOKEN: ADMIN_TOKEN, LIVEDESK_JWT_SECRET: JWT_SECRET, AGENT_TOKEN_TTL_SECONDS: '3600', CUSTOMER_TOKEN_TTL_SECONDS: '7200' },
+      env: {
+        LIVEDESK_ADMIN_TOKEN: ADMIN_TOKEN,
+        LIVEDESK_JWT_SECRET: JWT_SECRET,
+        AGENT_TOKEN_TTL_SECONDS: '3600',
+        CUSTOMER_TOKEN_TTL_SECONDS: '7200',
+      },
     });
     tokens = service.app.get(TokenService);
     const organization = await post('/v1/organizations', { name: 'Tokens & Co' }, ADMIN_TOKEN);
@@ -56,11 +69,20 @@ describe('POST /v1/agent/token and POST /v1/customer/token', () => {
       const expiresAt = Date.parse(login.body.expires_at);
       expect(expiresAt).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 + 3_600_000);
       expect(expiresAt).toBeLessThanOrEqual(Date.now() + 3_600_000);
-      expect(await tokens.verify(login.body.token)).toEqual({ kind: 'agent', organizationId, agentId, role: 'supervisor', agentKind: 'bot' });
+      expect(await tokens.verify(login.body.token)).toEqual({
+        kind: 'agent',
+        organizationId,
+        agentId,
+        role: 'supervisor',
+        agentKind: 'bot',
+      });
     });
 
     it('get 401 with one and the same message for a wrong password and an unknown email', async () => {
-      const wrongPassword = await post('/v1/agent/token', { email: 'carol@example.com', password: 'not-carols-password' });
+      const wrongPassword = await post('/v1/agent/token', {
+        email: 'carol@example.com',
+        password: 'not-carols-password',
+      });
       const unknownEmail = await post('/v1/agent/token', { email: 'nobody@example.com', password: 'carol-password' });
       expect(wrongPassword.status).toBe(401);
       expect(unknownEmail.status).toBe(401);
@@ -121,8 +143,17 @@ describe('POST /v1/agent/token and POST /v1/customer/token', () => {
       const b = await tokens.verify(second.body.token);
       expect(b).toEqual(a);
       const customerId = a.kind === 'customer' ? a.customerId : '';
-      const row = await service.db.selectFrom('directory.customers').selectAll().where('id', '=', customerId).executeTakeFirstOrThrow();
-      expect(row).toMatchObject({ organization_id: organizationId, external_id: 'site-user-42', email: 'dana@example.com', name: 'Dana Smith' });
+      const row = await service.db
+        .selectFrom('directory.customers')
+        .selectAll()
+        .where('id', '=', customerId)
+        .executeTakeFirstOrThrow();
+      expect(row).toMatchObject({
+        organization_id: organizationId,
+        external_id: 'site-user-42',
+        email: 'dana@example.com',
+        name: 'Dana Smith',
+      });
 
       const other = await post('/v1/customer/token', {
         organization_id: organizationId,
@@ -134,7 +165,10 @@ describe('POST /v1/agent/token and POST /v1/customer/token', () => {
     it('keep one customer per sub and organization: the same sub elsewhere is another customer', async () => {
       const elsewhere = await post('/v1/organizations', { name: 'Elsewhere' }, ADMIN_TOKEN);
       const sign = (secret: string) => signIdentity(secret, { sub: 'shared-sub' });
-      const here = await post('/v1/customer/token', { organization_id: organizationId, identity: await sign(identitySecret) });
+      const here = await post('/v1/customer/token', {
+        organization_id: organizationId,
+        identity: await sign(identitySecret),
+      });
       const there = await post('/v1/customer/token', {
         organization_id: elsewhere.body.organization_id,
         identity: await sign(elsewhere.body.identity_secret),
@@ -164,10 +198,16 @@ describe('POST /v1/agent/token and POST /v1/customer/token', () => {
     });
 
     it('get 400 for a well-signed identity without a sub or with a malformed email', async () => {
-      const noSub = await post('/v1/customer/token', { organization_id: organizationId, identity: await signIdentity(identitySecret, { email: 'e@example.com' }) });
+      const noSub = await post('/v1/customer/token', {
+        organization_id: organizationId,
+        identity: await signIdentity(identitySecret, { email: 'e@example.com' }),
+      });
       expect(noSub.status).toBe(400);
       expect(noSub.body.error.message).toBe('identity.sub is required');
-      const badEmail = await post('/v1/customer/token', { organization_id: organizationId, identity: await signIdentity(identitySecret, { sub: 's', email: 'nope' }) });
+      const badEmail = await post('/v1/customer/token', {
+        organization_id: organizationId,
+        identity: await signIdentity(identitySecret, { sub: 's', email: 'nope' }),
+      });
       expect(badEmail.status).toBe(400);
       expect(badEmail.body.error.message).toMatch(/^identity\.email: /);
     });
@@ -197,14 +237,28 @@ describe('POST /v1/agent/token and POST /v1/customer/token', () => {
   describe("the identity service's tokens", () => {
     it('do not verify once expired, nor when signed with another key', async () => {
       const login = await post('/v1/agent/token', { email: 'carol@example.com', password: 'carol-password' });
-      const later = new TokenService({ secret: JWT_SECRET, agentTtlSeconds: 3600, customerTtlSeconds: 7200, now: () => new Date(Date.now() + 3_601_000) });
+      const later = new TokenService({
+        secret: JWT_SECRET,
+        agentTtlSeconds: 3600,
+        customerTtlSeconds: 7200,
+        now: () => new Date(Date.now() + 3_601_000),
+      });
       await expect(later.verify(login.body.token)).rejects.toEqual(new InvalidTokenError('token_expired'));
 
-      const forger = new TokenService({ secret: 'a-different-secret-of-32-characters!!', agentTtlSeconds: 3600, customerTtlSeconds: 7200 });
+      const forger = new TokenService({
+        secret: 'a-different-secret-of-32-characters!!',
+        agentTtlSeconds: 3600,
+        customerTtlSeconds: 7200,
+      });
       const forged = await forger.issue({ kind: 'agent', organizationId, agentId, role: 'admin', agentKind: 'human' });
-      await expect(tokens.verify(forged.token)).rejects.toMatchObject({ code: 'authentication', reason: 'token_invalid' });
+      await expect(tokens.verify(forged.token)).rejects.toMatchObject({
+        code: 'authentication',
+        reason: 'token_invalid',
+      });
       // …and the setup API refuses it as it refuses anything unverifiable.
-      expect((await post(`/v1/organizations/${organizationId}/groups`, { name: 'Forged' }, forged.token)).status).toBe(401);
+      expect((await post(`/v1/organizations/${organizationId}/groups`, { name: 'Forged' }, forged.token)).status).toBe(
+        401,
+      );
     });
 
     it('an expired admin token is refused by the setup API with 401', async () => {
@@ -213,11 +267,26 @@ describe('POST /v1/agent/token and POST /v1/customer/token', () => {
         { email: 'expiring-admin@example.com', name: 'E', password: 'password-e', role: 'admin' },
         ADMIN_TOKEN,
       );
-      const past = new TokenService({ secret: JWT_SECRET, agentTtlSeconds: 60, customerTtlSeconds: 60, now: () => new Date(Date.now() - 3_600_000) });
-      const expired = await past.issue({ kind: 'agent', organizationId, agentId: admin.body.agent_id, role: 'admin', agentKind: 'human' });
+      const past = new TokenService({
+        secret: JWT_SECRET,
+        agentTtlSeconds: 60,
+        customerTtlSeconds: 60,
+        now: () => new Date(Date.now() - 3_600_000),
+      });
+      const expired = await past.issue({
+        kind: 'agent',
+        organizationId,
+        agentId: admin.body.agent_id,
+        role: 'admin',
+        agentKind: 'human',
+      });
       const attempt = await post(`/v1/organizations/${organizationId}/groups`, { name: 'Late' }, expired.token);
       expect(attempt.status).toBe(401);
-      expect(attempt.body.error).toEqual({ code: 'authentication', message: 'the token has expired', reason: 'token_expired' });
+      expect(attempt.body.error).toEqual({
+        code: 'authentication',
+        message: 'the token has expired',
+        reason: 'token_expired',
+      });
     });
   });
 });

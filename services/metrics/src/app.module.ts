@@ -32,6 +32,13 @@ import { DailySummaryMailer } from './daily-mail/daily-summary-mailer.js';
     OpenApiController,
     openApiDocsController('livedesk metrics API', metricsOpenApiDocument),
   ],
-  providers: [...schemaMigrator(migrateMetrics), ProjectionMetrics, ProjectionRunner, SlaAlertRunner, DailySummaryMailer, { provide: APP_FILTER, useClass: ApiErrorFilter }],
+  providers: [
+    ...schemaMigrator(migrateMetrics),
+    ProjectionMetrics,
+    ProjectionRunner,
+    SlaAlertRunner,
+    DailySummaryMailer,
+    { provide: APP_FILTER, useClass: ApiErrorFilter },
+  ],
 })
 export class MetricsModule {}

@@ -9,7 +9,12 @@ const list = (fallback: string) =>
   z
     .string()
     .default(fallback)
-    .transform((value) => value.split(',').map((item) => item.trim()).filter((item) => item.length > 0));
+    .transform((value) =>
+      value
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item.length > 0),
+    );
 
 /** What may be missed and still become a ticket (docs/metrics.md's `missed` reasons). */
 const MISSED_REASONS = ['left_in_queue', 'unanswered', 'no_agents'] as const;
@@ -25,7 +30,12 @@ export function ticketingConfigShape(env: NodeJS.ProcessEnv = process.env) {
     SMTP_INBOUND_PORT: z.coerce.number().int().min(0).max(65_535).default(2525),
     SMTP_INBOUND_HOST: z.string().min(1).default('0.0.0.0'),
     /** The largest email accepted, attachments included (SMTP SIZE; larger ones answer 552). */
-    SMTP_INBOUND_MAX_BYTES: z.coerce.number().int().min(1024).max(200 * MIB).default(25 * MIB),
+    SMTP_INBOUND_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(200 * MIB)
+      .default(25 * MIB),
     /** The domain of the organizations' inbound addresses (`<mailbox>@<domain>`): point its MX at the SMTP endpoint. */
     INBOUND_EMAIL_DOMAIN: z
       .string()
@@ -54,12 +64,19 @@ export function ticketingConfigShape(env: NodeJS.ProcessEnv = process.env) {
     ACKNOWLEDGEMENTS_PER_ORGANIZATION_PER_HOUR: z.coerce.number().int().min(0).max(1_000_000).default(200),
     /** Which missed chats become tickets (comma-separated reasons, or `off`). */
     TICKETS_FROM_MISSED_CHATS: list('left_in_queue,unanswered').pipe(
-      z.array(z.enum([...MISSED_REASONS, 'off'])).transform((reasons) => (reasons.includes('off') ? [] : (reasons as (typeof MISSED_REASONS)[number][]))),
+      z
+        .array(z.enum([...MISSED_REASONS, 'off']))
+        .transform((reasons) => (reasons.includes('off') ? [] : (reasons as (typeof MISSED_REASONS)[number][]))),
     ),
     /** `local` (a directory) or `s3` (any S3-compatible store). */
     ATTACHMENT_STORAGE: z.enum(['local', 's3']).default('local'),
     ATTACHMENT_DIR: z.string().min(1).default('./data/attachments'),
-    ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1).max(100 * MIB).default(10 * MIB),
+    ATTACHMENT_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(100 * MIB)
+      .default(10 * MIB),
     /** Content types accepted (`image/*` allows every image type). */
     ATTACHMENT_ALLOWED_TYPES: list(
       'image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain,text/csv,application/zip,' +
@@ -70,7 +87,10 @@ export function ticketingConfigShape(env: NodeJS.ProcessEnv = process.env) {
     S3_REGION: z.string().min(1).default('us-east-1'),
     /** For S3-compatible stores (MinIO, Ceph, R2 …); unset for AWS. Credentials: the AWS SDK's usual chain. */
     S3_ENDPOINT: z.url().optional(),
-    S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+    S3_FORCE_PATH_STYLE: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((value) => value === 'true'),
   };
 }
 

@@ -31,13 +31,17 @@ export function attachmentStorageOf(config: TicketingConfig): AttachmentStorage 
  * label of its own, so the two keys are unrelated to anyone without the secret).
  */
 export function mailboxSecretOf(config: TicketingConfig, secrets: InstallationSecrets): string {
-  return config.TICKETING_MAILBOX_SECRET ?? createHmac('sha256', secrets.jwtSecret).update('livedesk-ticketing-mailboxes').digest('hex');
+  return (
+    config.TICKETING_MAILBOX_SECRET ??
+    createHmac('sha256', secrets.jwtSecret).update('livedesk-ticketing-mailboxes').digest('hex')
+  );
 }
 
 export const ticketingProviders: Provider[] = [
   {
     provide: MailboxAddresses,
-    useFactory: (config: TicketingConfig, secrets: InstallationSecrets) => new MailboxAddresses(mailboxSecretOf(config, secrets), config.INBOUND_EMAIL_DOMAIN),
+    useFactory: (config: TicketingConfig, secrets: InstallationSecrets) =>
+      new MailboxAddresses(mailboxSecretOf(config, secrets), config.INBOUND_EMAIL_DOMAIN),
     inject: [SERVICE_CONFIG, InstallationSecrets],
   },
   { provide: ATTACHMENT_STORAGE, useFactory: attachmentStorageOf, inject: [SERVICE_CONFIG] },

@@ -16,18 +16,48 @@ describe('livedesk agent disable and enable', () => {
     await system?.stop();
   });
 
-  it("disables an agent, whose socket closes and whose login is refused, then enables it again", async () => {
+  it('disables an agent, whose socket closes and whose login is refused, then enables it again', async () => {
     const { organization_id: org } = await system.createOrganization('CLI agents');
     const kim = await system.createAgent(org, { email: 'kim@cli.test' });
     const socket = await system.connect('agent', kim.token);
     const disabled = await livedesk(['agent', 'disable', '--org', org, '--agent', kim.agentId], env);
     expect(disabled).toMatchObject({ code: 0, stderr: '' });
-    expect(JSON.parse(disabled.stdout)).toEqual({ agent_id: kim.agentId, name: 'kim', display_name: null, avatar_url: null, disabled: true, daily_summary: false });
+    expect(JSON.parse(disabled.stdout)).toEqual({
+      agent_id: kim.agentId,
+      name: 'kim',
+      display_name: null,
+      avatar_url: null,
+      disabled: true,
+      daily_summary: false,
+    });
     expect((await socket.closed).code).toBe(4003);
-    expect((await system.post('/v1/agent/token', { email: 'kim@cli.test', password: 'correct horse battery staple' }, undefined)).status).toBe(403);
+    expect(
+      (
+        await system.post(
+          '/v1/agent/token',
+          { email: 'kim@cli.test', password: 'correct horse battery staple' },
+          undefined,
+        )
+      ).status,
+    ).toBe(403);
     const enabled = await livedesk(['agent', 'enable', '--org', org, '--agent', kim.agentId], env);
-    expect(JSON.parse(enabled.stdout)).toEqual({ agent_id: kim.agentId, name: 'kim', display_name: null, avatar_url: null, disabled: false, daily_summary: false });
-    expect((await system.post('/v1/agent/token', { email: 'kim@cli.test', password: 'correct horse battery staple' }, undefined)).status).toBe(200);
+    expect(JSON.parse(enabled.stdout)).toEqual({
+      agent_id: kim.agentId,
+      name: 'kim',
+      display_name: null,
+      avatar_url: null,
+      disabled: false,
+      daily_summary: false,
+    });
+    expect(
+      (
+        await system.post(
+          '/v1/agent/token',
+          { email: 'kim@cli.test', password: 'correct horse battery staple' },
+          undefined,
+        )
+      ).status,
+    ).toBe(200);
   });
 
   it('answers an unknown agent with not_found', async () => {

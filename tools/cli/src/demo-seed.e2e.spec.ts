@@ -10,7 +10,10 @@ const ROOT = new URL('../../../', import.meta.url);
 /** The starter questions of docs/bi.md: the SQL block under each `### ` heading. */
 function starterQuestions(): { title: string; sql: string }[] {
   const text = readFileSync(new URL('docs/bi.md', ROOT), 'utf8');
-  return [...text.matchAll(/^### (.+)\n+```sql\n([\s\S]+?)```/gm)].map((match) => ({ title: match[1]!, sql: match[2]! }));
+  return [...text.matchAll(/^### (.+)\n+```sql\n([\s\S]+?)```/gm)].map((match) => ({
+    title: match[1]!,
+    sql: match[2]!,
+  }));
 }
 
 // `livedesk demo seed` as a real process: a demo organization whose past days of chats reach the
@@ -33,11 +36,21 @@ describe('livedesk demo seed', () => {
   });
 
   it('writes days of history that the metrics tables show with the agents and groups by name', async () => {
-    const run = await livedesk(['demo', 'seed', '--days', '3', '--chats-per-day', '20', '--database-url', system.database.url], env);
+    const run = await livedesk(
+      ['demo', 'seed', '--days', '3', '--chats-per-day', '20', '--database-url', system.database.url],
+      env,
+    );
     expect(run).toMatchObject({ code: 0 });
     const seeded = JSON.parse(run.stdout);
     expect(seeded.history).toMatchObject({ conversations: 60 });
-    expect(seeded.agents.map((agent: { display_name: string }) => agent.display_name)).toEqual(['Alice', 'Bob', 'Carla', 'Dan', 'Eve', 'Frank']);
+    expect(seeded.agents.map((agent: { display_name: string }) => agent.display_name)).toEqual([
+      'Alice',
+      'Bob',
+      'Carla',
+      'Dan',
+      'Eve',
+      'Frank',
+    ]);
     expect(seeded.group_ids).toHaveLength(2);
     const org = seeded.organization_id as string;
 
@@ -69,7 +82,10 @@ describe('livedesk demo seed', () => {
       { what: 'assignments joined with the agents by name', timeoutMs: 30_000 },
     );
     expect(named.map((row) => row.agent)).toEqual(['Alice', 'Bob', 'Carla', 'Dan', 'Eve', 'Frank']);
-    const { rows: groups } = await db.query<{ name: string }>('SELECT name FROM metrics.groups WHERE organization_id = $1 ORDER BY name', [org]);
+    const { rows: groups } = await db.query<{ name: string }>(
+      'SELECT name FROM metrics.groups WHERE organization_id = $1 ORDER BY name',
+      [org],
+    );
     expect(groups.map((group) => group.name)).toEqual(['General', 'Sales', 'Support']);
 
     // docs/bi.md's starter questions answer on the seeded history, as a login of livedesk_bi.
@@ -78,12 +94,20 @@ describe('livedesk demo seed', () => {
     const role = `bi_seed_${randomBytes(4).toString('hex')}`;
     await db.query(`CREATE ROLE ${role} LOGIN IN ROLE livedesk_bi`);
     const url = new URL(system.database.url);
-    const bi = new pg.Client({ host: url.hostname, port: Number(url.port || 5432), database: url.pathname.slice(1), user: role });
+    const bi = new pg.Client({
+      host: url.hostname,
+      port: Number(url.port || 5432),
+      database: url.pathname.slice(1),
+      user: role,
+    });
     try {
       await bi.connect();
       for (const question of questions) {
         const { rows } = await bi.query(question.sql.replaceAll('{{organization_id}}', '$1'), [org]);
-        expect({ question: question.title, answered: rows.length > 0 }).toEqual({ question: question.title, answered: true });
+        expect({ question: question.title, answered: rows.length > 0 }).toEqual({
+          question: question.title,
+          answered: true,
+        });
       }
       const [perAgent] = questions;
       const { rows } = await bi.query(perAgent!.sql.replaceAll('{{organization_id}}', '$1'), [org]);

@@ -35,16 +35,30 @@ describe('livedesk demo', () => {
     const page = new URL(demo.demo_page_url);
     expect(page.origin).toBe('http://localhost:8000');
     expect(page.pathname).toBe('/demo.html');
-    expect(Object.fromEntries(page.searchParams)).toEqual({ organization: demo.organization_id, group: demo.group_id, gateway });
+    expect(Object.fromEntries(page.searchParams)).toEqual({
+      organization: demo.organization_id,
+      group: demo.group_id,
+      gateway,
+    });
     expect(demo.page_snippet).toBe(
       `<script src="${gateway}/widget/livedesk.js" data-organization="${demo.organization_id}" data-group="${demo.group_id}" async></script>`,
     );
 
-    const settings = await fetch(`${gateway}/v1/organizations/${demo.organization_id}`, { headers: { authorization: `Bearer ${system.adminToken}` } });
-    expect(await settings.json()).toMatchObject({ allowed_origins: ['http://localhost:8000'], welcome_message: demo.welcome_message });
+    const settings = await fetch(`${gateway}/v1/organizations/${demo.organization_id}`, {
+      headers: { authorization: `Bearer ${system.adminToken}` },
+    });
+    expect(await settings.json()).toMatchObject({
+      allowed_origins: ['http://localhost:8000'],
+      welcome_message: demo.welcome_message,
+    });
     // The widget on the demo page greets the visitor with it.
-    const widgetSettings = await fetch(`${gateway}/v1/customer/widget-settings?organization_id=${demo.organization_id}`, { headers: { origin: 'http://localhost:8000' } });
-    expect(await widgetSettings.json()).toMatchObject({ welcome_message: 'Hi! Ask us anything: an agent answers right here.' });
+    const widgetSettings = await fetch(
+      `${gateway}/v1/customer/widget-settings?organization_id=${demo.organization_id}`,
+      { headers: { origin: 'http://localhost:8000' } },
+    );
+    expect(await widgetSettings.json()).toMatchObject({
+      welcome_message: 'Hi! Ask us anything: an agent answers right here.',
+    });
 
     // Each printed email and password logs in; the agents are in the demo group.
     for (const agent of demo.agents) {
@@ -57,7 +71,11 @@ describe('livedesk demo', () => {
       // The desk and the widget show the display names.
       expect(listed.agents.map((a: any) => a.display_name).sort()).toEqual(['Alice', 'Bob']);
     }
-    const wrong = await system.post('/v1/agent/token', { email: demo.agents[0].email, password: 'not the password' }, undefined);
+    const wrong = await system.post(
+      '/v1/agent/token',
+      { email: demo.agents[0].email, password: 'not the password' },
+      undefined,
+    );
     expect(wrong.status).toBe(401);
 
     // The demo page's origin may fetch a customer token; another origin may not.
@@ -75,7 +93,10 @@ describe('livedesk demo', () => {
 
   it('runs again without clashing with the first demo, with a welcome message of its own', async () => {
     const first = JSON.parse((await livedesk(['demo'], env)).stdout);
-    const second = await livedesk(['demo', '--name', 'Second shop', '--welcome-message', 'Welcome to the second shop'], env);
+    const second = await livedesk(
+      ['demo', '--name', 'Second shop', '--welcome-message', 'Welcome to the second shop'],
+      env,
+    );
     expect(second).toMatchObject({ code: 0 });
     const demo = JSON.parse(second.stdout);
     expect(demo.organization_id).not.toBe(first.organization_id);

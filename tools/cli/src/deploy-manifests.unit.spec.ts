@@ -45,7 +45,12 @@ const SERVICES = ['gateway', 'identity', 'conversation', 'routing', 'ticketing',
 const PATH_METADATA = 'path';
 const METHOD_METADATA = 'method';
 
-type KubeObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [field: string]: any };
+type KubeObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [field: string]: any;
+};
 type Manifest = { file: string; object: KubeObject };
 type LabelSelector = NonNullable<INetworkPolicySpec['podSelector']>;
 
@@ -87,7 +92,10 @@ const named = (kind: string, name: string): KubeObject => {
 };
 const workloads = [...ofKind('Deployment'), ...ofKind('StatefulSet')];
 const podTemplate = (workload: KubeObject): IPodTemplateSpec => workload.spec.template;
-const containersOf = (workload: KubeObject): IContainer[] => [...(podTemplate(workload).spec!.initContainers ?? []), ...podTemplate(workload).spec!.containers];
+const containersOf = (workload: KubeObject): IContainer[] => [
+  ...(podTemplate(workload).spec!.initContainers ?? []),
+  ...podTemplate(workload).spec!.containers,
+];
 
 function selects(selector: LabelSelector | undefined, labels: Record<string, string>): boolean {
   if (!selector) return true;
@@ -121,7 +129,8 @@ describe('deploy/kubernetes', () => {
       } catch (error) {
         return [`${file}: ${object.kind} ${object.metadata?.name}: ${(error as Error).message}`];
       }
-      if (object.kind !== 'Namespace' && object.metadata.namespace !== NAMESPACE) return [`${file}: ${object.kind} ${object.metadata.name} is not in ${NAMESPACE}`];
+      if (object.kind !== 'Namespace' && object.metadata.namespace !== NAMESPACE)
+        return [`${file}: ${object.kind} ${object.metadata.name} is not in ${NAMESPACE}`];
       return [];
     });
     expect(problems).toEqual([]);
@@ -130,7 +139,9 @@ describe('deploy/kubernetes', () => {
     wrong.spec.replicas = 'two';
     wrong.spec.template.spec.containers[0].ports[0].containerPort = '8082';
     expect(() => new Deployment(wrong).validate()).toThrow(/replicas must be integer.*containerPort must be integer/);
-    expect(() => new Ingress({ ...named('Ingress', 'livedesk-gateway'), spec: { rules: [{ http: {} }] } } as never).validate()).toThrow(/paths/);
+    expect(() =>
+      new Ingress({ ...named('Ingress', 'livedesk-gateway'), spec: { rules: [{ http: {} }] } } as never).validate(),
+    ).toThrow(/paths/);
   });
 
   it('gives no two objects of a kind the same name', () => {
@@ -140,7 +151,9 @@ describe('deploy/kubernetes', () => {
 
   describe('Pod Security', () => {
     it('enforces the restricted profile on the namespace', () => {
-      expect(named('Namespace', NAMESPACE).metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted' });
+      expect(named('Namespace', NAMESPACE).metadata.labels).toMatchObject({
+        'pod-security.kubernetes.io/enforce': 'restricted',
+      });
     });
 
     /** The checks of the restricted profile (kubernetes.io/docs/concepts/security/pod-security-standards), and a read-only root filesystem. */
@@ -149,7 +162,16 @@ describe('deploy/kubernetes', () => {
       const podContext = pod.securityContext ?? {};
       const found: string[] = [];
       if (pod.hostNetwork || pod.hostPID || pod.hostIPC) found.push('host namespaces');
-      const allowedVolumes = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
+      const allowedVolumes = [
+        'configMap',
+        'csi',
+        'downwardAPI',
+        'emptyDir',
+        'ephemeral',
+        'persistentVolumeClaim',
+        'projected',
+        'secret',
+      ];
       for (const volume of pod.volumes ?? []) {
         const types = Object.keys(volume).filter((key) => key !== 'name');
         if (!types.every((type) => allowedVolumes.includes(type))) found.push(`volume ${volume.name}: ${types.join()}`);
@@ -160,11 +182,13 @@ describe('deploy/kubernetes', () => {
         const where = `container ${container.name}`;
         if ((context.runAsNonRoot ?? podContext.runAsNonRoot) !== true) found.push(`${where}: runAsNonRoot`);
         if (context.runAsUser === 0) found.push(`${where}: runs as root`);
-        if ((context.seccompProfile ?? podContext.seccompProfile)?.type !== 'RuntimeDefault') found.push(`${where}: seccompProfile RuntimeDefault`);
+        if ((context.seccompProfile ?? podContext.seccompProfile)?.type !== 'RuntimeDefault')
+          found.push(`${where}: seccompProfile RuntimeDefault`);
         if (context.allowPrivilegeEscalation !== false) found.push(`${where}: allowPrivilegeEscalation`);
         if (context.privileged) found.push(`${where}: privileged`);
         if (!context.capabilities?.drop?.includes('ALL')) found.push(`${where}: capabilities drop ALL`);
-        if ((context.capabilities?.add ?? []).some((capability) => capability !== 'NET_BIND_SERVICE')) found.push(`${where}: adds capabilities`);
+        if ((context.capabilities?.add ?? []).some((capability) => capability !== 'NET_BIND_SERVICE'))
+          found.push(`${where}: adds capabilities`);
         if (context.readOnlyRootFilesystem !== true) found.push(`${where}: readOnlyRootFilesystem`);
         if ((container.ports ?? []).some((port) => port.hostPort !== undefined)) found.push(`${where}: hostPort`);
       }
@@ -203,14 +227,21 @@ describe('deploy/kubernetes', () => {
       const ticketingEnv = containersOf(serviceDeployment('ticketing'))[0]!.env!;
       expect(ticketingEnv).toEqual(expect.arrayContaining([{ name: 'ATTACHMENT_STORAGE', value: 's3' }]));
       const nats = named('StatefulSet', 'nats');
-      expect(containersOf(nats)[0]!.volumeMounts!.map((mount) => mount.mountPath).sort()).toEqual(['/data/jetstream', '/etc/nats', '/var/run/nats']);
+      expect(
+        containersOf(nats)[0]!
+          .volumeMounts!.map((mount) => mount.mountPath)
+          .sort(),
+      ).toEqual(['/data/jetstream', '/etc/nats', '/var/run/nats']);
       expect(podTemplate(nats).spec!.securityContext!.fsGroup).toBe(1000);
     });
   });
 
   describe('availability', () => {
     const replicasOf = (workload: KubeObject): number => {
-      const autoscaler = ofKind('HorizontalPodAutoscaler').find((hpa) => hpa.spec.scaleTargetRef.kind === workload.kind && hpa.spec.scaleTargetRef.name === workload.metadata.name);
+      const autoscaler = ofKind('HorizontalPodAutoscaler').find(
+        (hpa) =>
+          hpa.spec.scaleTargetRef.kind === workload.kind && hpa.spec.scaleTargetRef.name === workload.metadata.name,
+      );
       return autoscaler ? autoscaler.spec.minReplicas : (workload.spec.replicas ?? 1);
     };
 
@@ -221,7 +252,10 @@ describe('deploy/kubernetes', () => {
           .map((workload) => {
             const labels = podTemplate(workload).metadata!.labels!;
             const matching = ofKind('PodDisruptionBudget').filter((budget) => selects(budget.spec.selector, labels));
-            return [workload.metadata.name, matching.map((budget) => ({ minAvailable: budget.spec.minAvailable, replicas: replicasOf(workload) }))];
+            return [
+              workload.metadata.name,
+              matching.map((budget) => ({ minAvailable: budget.spec.minAvailable, replicas: replicasOf(workload) })),
+            ];
           }),
       );
       expect(budgets).toEqual({
@@ -237,7 +271,12 @@ describe('deploy/kubernetes', () => {
       expect(autoscaler!.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'gateway' });
       expect(autoscaler!.spec.minReplicas).toBeGreaterThanOrEqual(2);
       expect(autoscaler!.spec.maxReplicas).toBeGreaterThan(autoscaler!.spec.minReplicas);
-      expect(autoscaler!.spec.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: expect.any(Number) } } }]);
+      expect(autoscaler!.spec.metrics).toEqual([
+        {
+          type: 'Resource',
+          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: expect.any(Number) } },
+        },
+      ]);
       expect(serviceDeployment('gateway').spec.replicas).toBeUndefined();
       // Utilization is measured against the request.
       expect(containersOf(serviceDeployment('gateway'))[0]!.resources!.requests!.cpu).toBeDefined();
@@ -247,7 +286,9 @@ describe('deploy/kubernetes', () => {
       const missing = workloads.flatMap((workload) =>
         containersOf(workload).flatMap((container) =>
           ['requests', 'limits'].flatMap((kind) =>
-            ['cpu', 'memory'].filter((resource) => (container.resources as any)?.[kind]?.[resource] === undefined).map((resource) => `${workload.metadata.name}/${container.name}: ${kind}.${resource}`),
+            ['cpu', 'memory']
+              .filter((resource) => (container.resources as any)?.[kind]?.[resource] === undefined)
+              .map((resource) => `${workload.metadata.name}/${container.name}: ${kind}.${resource}`),
           ),
         ),
       );
@@ -256,7 +297,8 @@ describe('deploy/kubernetes', () => {
 
     it('probes every service on the health endpoints of libs/service-kit, on the port the service listens on', () => {
       const base = Reflect.getMetadata(PATH_METADATA, HealthController) as string;
-      const endpoint = (method: 'live' | 'ready') => `/${base}/${Reflect.getMetadata(PATH_METADATA, HealthController.prototype[method]) as string}`;
+      const endpoint = (method: 'live' | 'ready') =>
+        `/${base}/${Reflect.getMetadata(PATH_METADATA, HealthController.prototype[method]) as string}`;
       expect([endpoint('live'), endpoint('ready')]).toEqual(['/health/live', '/health/ready']);
       for (const service of SERVICES) {
         const [container] = containersOf(serviceDeployment(service));
@@ -264,7 +306,9 @@ describe('deploy/kubernetes', () => {
         expect(container!.env).toEqual(expect.arrayContaining([{ name: 'PORT', value: String(port) }]));
         expect(container!.readinessProbe!.httpGet).toEqual({ path: endpoint('ready'), port: 'http' });
         expect(container!.livenessProbe!.httpGet).toEqual({ path: endpoint('live'), port: 'http' });
-        expect(named('Service', service).spec.ports).toEqual(expect.arrayContaining([{ name: 'http', port, targetPort: 'http' }]));
+        expect(named('Service', service).spec.ports).toEqual(
+          expect.arrayContaining([{ name: 'http', port, targetPort: 'http' }]),
+        );
       }
       for (const workload of [named('StatefulSet', 'nats'), named('Deployment', 'redis')]) {
         expect(containersOf(workload)[0]!.readinessProbe).toBeDefined();
@@ -275,7 +319,10 @@ describe('deploy/kubernetes', () => {
 
   describe('settings', () => {
     /** Each service's own settings, as its main.ts passes them to bootstrapService. */
-    const extensionOf = (service: (typeof SERVICES)[number], env: NodeJS.ProcessEnv): Record<string, { parse(value: unknown): unknown }> =>
+    const extensionOf = (
+      service: (typeof SERVICES)[number],
+      env: NodeJS.ProcessEnv,
+    ): Record<string, { parse(value: unknown): unknown }> =>
       ({
         gateway: { ...gatewayConfigShape(env), ...rtmConfigShape },
         identity: identityConfigShape(env),
@@ -295,7 +342,8 @@ describe('deploy/kubernetes', () => {
       }
       for (const variable of container!.env ?? []) {
         const secretRef = variable.valueFrom?.secretKeyRef;
-        const value = variable.value ?? (secretRef ? named('Secret', secretRef.name!).stringData[secretRef.key] : undefined);
+        const value =
+          variable.value ?? (secretRef ? named('Secret', secretRef.name!).stringData[secretRef.key] : undefined);
         if (value === undefined) throw new Error(`${service}: ${variable.name} has no value this test can read`);
         env[variable.name] = value;
       }
@@ -307,7 +355,16 @@ describe('deploy/kubernetes', () => {
 
     it('gives each service only settings it reads, and each shared setting is read by some service', () => {
       const readBy = (service: (typeof SERVICES)[number], env: Record<string, string>) =>
-        new Set(['NODE_ENV', ...Object.keys(load(service, { ...env, LIVEDESK_ADMIN_TOKEN: 'a'.repeat(16), LIVEDESK_JWT_SECRET: 'j'.repeat(32) }) as object)]);
+        new Set([
+          'NODE_ENV',
+          ...Object.keys(
+            load(service, {
+              ...env,
+              LIVEDESK_ADMIN_TOKEN: 'a'.repeat(16),
+              LIVEDESK_JWT_SECRET: 'j'.repeat(32),
+            }) as object,
+          ),
+        ]);
       const unread: string[] = [];
       const sharedRead = new Set<string>();
       for (const service of SERVICES) {
@@ -317,7 +374,10 @@ describe('deploy/kubernetes', () => {
         const own = containersOf(serviceDeployment(service))[0]!.env!.map((variable) => variable.name);
         unread.push(...own.filter((name) => !read.has(name)).map((name) => `${service}: ${name}`));
       }
-      const shared = [...Object.keys(named('ConfigMap', 'livedesk-config').data), ...Object.keys(named('Secret', 'livedesk-secrets').stringData)];
+      const shared = [
+        ...Object.keys(named('ConfigMap', 'livedesk-config').data),
+        ...Object.keys(named('Secret', 'livedesk-secrets').stringData),
+      ];
       unread.push(...shared.filter((name) => !sharedRead.has(name)).map((name) => `shared: ${name}`));
       expect(unread).toEqual([]);
     });
@@ -327,9 +387,14 @@ describe('deploy/kubernetes', () => {
         const env = environmentOf(service);
         expect(env.NODE_ENV).toBe('production');
         // The placeholders are too short for a service that checks tokens: it refuses to start.
-        if ('LIVEDESK_ADMIN_TOKEN' in extensionOf(service, env)) expect(() => load(service, env)).toThrow(/LIVEDESK_ADMIN_TOKEN: must be at least 16 characters/);
+        if ('LIVEDESK_ADMIN_TOKEN' in extensionOf(service, env))
+          expect(() => load(service, env)).toThrow(/LIVEDESK_ADMIN_TOKEN: must be at least 16 characters/);
         else expect(service).toMatch(/^(conversation|routing)$/);
-        const config = load(service, { ...env, LIVEDESK_ADMIN_TOKEN: 'a'.repeat(16), LIVEDESK_JWT_SECRET: 'j'.repeat(32) }) as unknown as Record<string, unknown>;
+        const config = load(service, {
+          ...env,
+          LIVEDESK_ADMIN_TOKEN: 'a'.repeat(16),
+          LIVEDESK_JWT_SECRET: 'j'.repeat(32),
+        }) as unknown as Record<string, unknown>;
         expect(config.PORT).toBe(Number(env.PORT));
       }
     });
@@ -338,15 +403,21 @@ describe('deploy/kubernetes', () => {
   describe('NATS', () => {
     const config = named('ConfigMap', 'nats-config').data['nats.conf'] as string;
     /** The top-level blocks of the configuration (`name {` … `}` at the start of lines). */
-    const blocks = Object.fromEntries([...config.matchAll(/^(\w+) \{\n([\s\S]*?)\n\}/gm)].map((match) => [match[1]!, match[2]!]));
+    const blocks = Object.fromEntries(
+      [...config.matchAll(/^(\w+) \{\n([\s\S]*?)\n\}/gm)].map((match) => [match[1]!, match[2]!]),
+    );
 
     it('runs three JetStream servers that fsync every write (sync_interval: always), with file storage on a volume per server', () => {
       const jetstream = blocks.jetstream!;
-      expect(jetstream.split('\n').map((line) => line.trim())).toEqual(expect.arrayContaining(['sync_interval: always', 'store_dir: /data/jetstream']));
+      expect(jetstream.split('\n').map((line) => line.trim())).toEqual(
+        expect.arrayContaining(['sync_interval: always', 'store_dir: /data/jetstream']),
+      );
       const nats = named('StatefulSet', 'nats');
       expect(nats.spec.replicas).toBe(3);
       expect(nats.spec.volumeClaimTemplates.map((claim: KubeObject) => claim.metadata.name)).toEqual(['data']);
-      expect(containersOf(nats)[0]!.volumeMounts).toEqual(expect.arrayContaining([{ name: 'data', mountPath: '/data/jetstream' }]));
+      expect(containersOf(nats)[0]!.volumeMounts).toEqual(
+        expect.arrayContaining([{ name: 'data', mountPath: '/data/jetstream' }]),
+      );
       // The cluster routes and the services' NATS_URL name the three servers; streams keep three copies.
       const servers = [0, 1, 2].map((ordinal) => `nats-${ordinal}.${nats.spec.serviceName}`);
       expect([...blocks.cluster!.matchAll(/nats:\/\/([\w.-]+):6222/g)].map((match) => match[1])).toEqual(servers);
@@ -378,7 +449,9 @@ describe('deploy/kubernetes', () => {
         'nginx.ingress.kubernetes.io/proxy-read-timeout': '3600',
         'nginx.ingress.kubernetes.io/proxy-send-timeout': '3600',
       });
-      const routes = gateway.spec.rules.flatMap((rule: KubeObject) => rule.http.paths.map((path: { path: string }) => path.path));
+      const routes = gateway.spec.rules.flatMap((rule: KubeObject) =>
+        rule.http.paths.map((path: { path: string }) => path.path),
+      );
       expect(routes).toEqual(expect.arrayContaining(['/v1/agent/rtm', '/v1/customer/rtm']));
     });
 
@@ -391,16 +464,24 @@ describe('deploy/kubernetes', () => {
       const path = url.split('?')[0]!;
       const candidates = ingresses
         .flatMap((ingress) => ingress.spec.rules.flatMap((rule: KubeObject) => rule.http.paths))
-        .map((entry: { path: string; pathType: string; backend: { service: { name: string; port: { name: string } } } }) => ({
-          regex: new RegExp(`^${entry.path}${entry.pathType === 'Exact' ? '$' : ''}`, 'i'),
-          length: entry.path.length,
-          service: entry.backend.service,
-        }))
+        .map(
+          (entry: {
+            path: string;
+            pathType: string;
+            backend: { service: { name: string; port: { name: string } } };
+          }) => ({
+            regex: new RegExp(`^${entry.path}${entry.pathType === 'Exact' ? '$' : ''}`, 'i'),
+            length: entry.path.length,
+            service: entry.backend.service,
+          }),
+        )
         .sort((a: { length: number }, b: { length: number }) => b.length - a.length);
       const match = candidates.find((candidate: { regex: RegExp }) => candidate.regex.test(path));
       if (!match) return undefined;
       // The backend exists and exposes the port by that name.
-      expect(named('Service', match.service.name).spec.ports.map((port: { name: string }) => port.name)).toContain(match.service.port.name);
+      expect(named('Service', match.service.name).spec.ports.map((port: { name: string }) => port.name)).toContain(
+        match.service.port.name,
+      );
       return match.service.name;
     }
 
@@ -417,7 +498,12 @@ describe('deploy/kubernetes', () => {
             const handler = (exported.prototype as Record<string, unknown>)[key];
             if (typeof handler !== 'function' || Reflect.getMetadata(METHOD_METADATA, handler) === undefined) continue;
             const path = Reflect.getMetadata(PATH_METADATA, handler) as string;
-            urls.push(`/${[base, path].map((part) => part.replace(/^\/|\/$/g, '')).filter(Boolean).join('/')}`.replace(/:\w+/g, 'x1'));
+            urls.push(
+              `/${[base, path]
+                .map((part) => part.replace(/^\/|\/$/g, ''))
+                .filter(Boolean)
+                .join('/')}`.replace(/:\w+/g, 'x1'),
+            );
           }
         }
         if (urls.length === before) throw new Error(`${file}: no HTTP route found`);
@@ -426,7 +512,15 @@ describe('deploy/kubernetes', () => {
     }
 
     it('routes the sockets, the widget and desk files and the identity service URLs to the gateway, ticketing and metrics URLs to their services', async () => {
-      const gatewayUrls = ['/v1/agent/rtm', '/v1/customer/rtm?organization_id=x1', '/widget/livedesk.js', '/widget/desk.js', '/desk/', '/desk/desk.js', '/v1/asyncapi.json'];
+      const gatewayUrls = [
+        '/v1/agent/rtm',
+        '/v1/customer/rtm?organization_id=x1',
+        '/widget/livedesk.js',
+        '/widget/desk.js',
+        '/desk/',
+        '/desk/desk.js',
+        '/v1/asyncapi.json',
+      ];
       const identityUrls = await routesOf([
         'services/identity/src/organizations.controller.ts',
         'services/identity/src/agents/agents-admin.controller.ts',
@@ -434,8 +528,15 @@ describe('deploy/kubernetes', () => {
         'services/identity/src/organizations/widget-settings.controller.ts',
         'services/identity/src/token.controller.ts',
       ]);
-      const ticketingUrls = await routesOf(['services/ticketing/src/http/tickets.controller.ts', 'services/ticketing/src/http/attachments.controller.ts', 'services/ticketing/src/http/mailbox.controller.ts']);
-      const metricsUrls = await routesOf(['services/metrics/src/api/reports.controller.ts', 'services/metrics/src/api/sla-policies.controller.ts']);
+      const ticketingUrls = await routesOf([
+        'services/ticketing/src/http/tickets.controller.ts',
+        'services/ticketing/src/http/attachments.controller.ts',
+        'services/ticketing/src/http/mailbox.controller.ts',
+      ]);
+      const metricsUrls = await routesOf([
+        'services/metrics/src/api/reports.controller.ts',
+        'services/metrics/src/api/sla-policies.controller.ts',
+      ]);
       // The gateway would forward these to the identity service: the ingress must route them first.
       expect([...ticketingUrls, ...metricsUrls].filter((url) => !isIdentityPath(url))).toEqual([]);
       expect(identityUrls.filter((url) => !isIdentityPath(url))).toEqual([]);
@@ -447,72 +548,130 @@ describe('deploy/kubernetes', () => {
       expect(routed(ticketingUrls)).toEqual(all(ticketingUrls, 'ticketing'));
       expect(routed(metricsUrls)).toEqual(all(metricsUrls, 'metrics'));
       // Operators' APIs and anything else stay unpublished.
-      expect(routed(['/v1/dead-letters', '/v1/metrics/rebuild', '/v1/openapi.json', '/health/ready', '/metrics', '/'])).toEqual(
-        all(['/v1/dead-letters', '/v1/metrics/rebuild', '/v1/openapi.json', '/health/ready', '/metrics', '/'], undefined as never),
+      expect(
+        routed(['/v1/dead-letters', '/v1/metrics/rebuild', '/v1/openapi.json', '/health/ready', '/metrics', '/']),
+      ).toEqual(
+        all(
+          ['/v1/dead-letters', '/v1/metrics/rebuild', '/v1/openapi.json', '/health/ready', '/metrics', '/'],
+          undefined as never,
+        ),
       );
     });
   });
 
   describe('NetworkPolicies', () => {
-    type Pod = { namespace: string; labels: Record<string, string>; ports?: { name?: string; containerPort: number }[] };
+    type Pod = {
+      namespace: string;
+      labels: Record<string, string>;
+      ports?: { name?: string; containerPort: number }[];
+    };
     type Endpoint = Pod | { external: true };
     const policies = ofKind('NetworkPolicy');
     const livedeskPod = (name: string): Pod => {
       const workload = workloads.find((candidate) => candidate.metadata.name === name)!;
-      return { namespace: NAMESPACE, labels: podTemplate(workload).metadata!.labels!, ports: containersOf(workload).flatMap((container) => container.ports ?? []) };
+      return {
+        namespace: NAMESPACE,
+        labels: podTemplate(workload).metadata!.labels!,
+        ports: containersOf(workload).flatMap((container) => container.ports ?? []),
+      };
     };
-    const ingressController: Pod = { namespace: 'ingress-nginx', labels: { 'app.kubernetes.io/name': 'ingress-nginx' } };
+    const ingressController: Pod = {
+      namespace: 'ingress-nginx',
+      labels: { 'app.kubernetes.io/name': 'ingress-nginx' },
+    };
     const prometheus: Pod = { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } };
-    const dns: Pod = { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' }, ports: [{ name: 'dns', containerPort: 53 }] };
+    const dns: Pod = {
+      namespace: 'kube-system',
+      labels: { 'k8s-app': 'kube-dns' },
+      ports: [{ name: 'dns', containerPort: 53 }],
+    };
     const stranger: Pod = { namespace: 'default', labels: { 'app.kubernetes.io/name': 'gateway' } };
     const internet = { external: true } as const;
 
     const peerMatches = (peer: INetworkPolicyPeer, endpoint: Endpoint): boolean => {
       if ('external' in endpoint) return peer.ipBlock?.cidr === '0.0.0.0/0';
       if (peer.ipBlock) return false;
-      const namespaceOk = peer.namespaceSelector ? selects(peer.namespaceSelector, { 'kubernetes.io/metadata.name': endpoint.namespace }) : endpoint.namespace === NAMESPACE;
+      const namespaceOk = peer.namespaceSelector
+        ? selects(peer.namespaceSelector, { 'kubernetes.io/metadata.name': endpoint.namespace })
+        : endpoint.namespace === NAMESPACE;
       return namespaceOk && selects(peer.podSelector, endpoint.labels);
     };
-    const portMatches = (ports: INetworkPolicyPort[] | undefined, port: number, protocol: string, target: Endpoint): boolean =>
+    const portMatches = (
+      ports: INetworkPolicyPort[] | undefined,
+      port: number,
+      protocol: string,
+      target: Endpoint,
+    ): boolean =>
       !ports ||
       ports.some(
         (rule) =>
           (rule.protocol ?? 'TCP') === protocol &&
           (rule.port === undefined ||
             rule.port === port ||
-            (typeof rule.port === 'string' && !('external' in target) && (target.ports ?? []).some((declared) => declared.name === rule.port && declared.containerPort === port))),
+            (typeof rule.port === 'string' &&
+              !('external' in target) &&
+              (target.ports ?? []).some((declared) => declared.name === rule.port && declared.containerPort === port))),
       );
 
     /** Whether the policies let `from` open a connection to `to` on the port: the target's ingress rules and the source's egress rules (a pod no policy of that direction selects is open). */
     function allowed(from: Endpoint, to: Endpoint, port: number, protocol = 'TCP'): boolean {
       const selecting = (endpoint: Endpoint, type: 'Ingress' | 'Egress') =>
-        'external' in endpoint || endpoint.namespace !== NAMESPACE ? [] : policies.filter((policy) => policy.spec.policyTypes.includes(type) && selects(policy.spec.podSelector, endpoint.labels));
+        'external' in endpoint || endpoint.namespace !== NAMESPACE
+          ? []
+          : policies.filter(
+              (policy) => policy.spec.policyTypes.includes(type) && selects(policy.spec.podSelector, endpoint.labels),
+            );
       const ingressPolicies = selecting(to, 'Ingress');
       const ingressOk =
         ingressPolicies.length === 0 ||
-        ingressPolicies.some((policy) => (policy.spec.ingress ?? []).some((rule: KubeObject) => (!rule.from || rule.from.some((peer: INetworkPolicyPeer) => peerMatches(peer, from))) && portMatches(rule.ports, port, protocol, to)));
+        ingressPolicies.some((policy) =>
+          (policy.spec.ingress ?? []).some(
+            (rule: KubeObject) =>
+              (!rule.from || rule.from.some((peer: INetworkPolicyPeer) => peerMatches(peer, from))) &&
+              portMatches(rule.ports, port, protocol, to),
+          ),
+        );
       const egressPolicies = selecting(from, 'Egress');
       const egressOk =
         egressPolicies.length === 0 ||
-        egressPolicies.some((policy) => (policy.spec.egress ?? []).some((rule: KubeObject) => (!rule.to || rule.to.some((peer: INetworkPolicyPeer) => peerMatches(peer, to))) && portMatches(rule.ports, port, protocol, to)));
+        egressPolicies.some((policy) =>
+          (policy.spec.egress ?? []).some(
+            (rule: KubeObject) =>
+              (!rule.to || rule.to.some((peer: INetworkPolicyPeer) => peerMatches(peer, to))) &&
+              portMatches(rule.ports, port, protocol, to),
+          ),
+        );
       return ingressOk && egressOk;
     }
 
     const port = (pod: Pod, name = 'http') => pod.ports!.find((declared) => declared.name === name)!.containerPort;
 
     it('refuses by default whatever comes into the namespace', () => {
-      const denyAll = policies.find((policy) => Object.keys(policy.spec.podSelector).length === 0 && !policy.spec.ingress);
+      const denyAll = policies.find(
+        (policy) => Object.keys(policy.spec.podSelector).length === 0 && !policy.spec.ingress,
+      );
       expect(denyAll?.spec.policyTypes).toEqual(['Ingress']);
       for (const name of ['conversation', 'routing', 'nats', 'redis']) {
         const pod = livedeskPod(name);
         for (const declared of pod.ports!) {
-          expect([name, declared.containerPort, allowed(stranger, pod, declared.containerPort), allowed(ingressController, pod, declared.containerPort)]).toEqual([name, declared.containerPort, false, false]);
+          expect([
+            name,
+            declared.containerPort,
+            allowed(stranger, pod, declared.containerPort),
+            allowed(ingressController, pod, declared.containerPort),
+          ]).toEqual([name, declared.containerPort, false, false]);
         }
       }
     });
 
     it('lets the ingress controller reach the gateway, ticketing and metrics HTTP only, and the gateways alone reach identity', () => {
-      const [gateway, identity, ticketing, metrics, conversation] = ['gateway', 'identity', 'ticketing', 'metrics', 'conversation'].map(livedeskPod) as [Pod, Pod, Pod, Pod, Pod];
+      const [gateway, identity, ticketing, metrics, conversation] = [
+        'gateway',
+        'identity',
+        'ticketing',
+        'metrics',
+        'conversation',
+      ].map(livedeskPod) as [Pod, Pod, Pod, Pod, Pod];
       expect(allowed(ingressController, gateway, port(gateway))).toBe(true);
       expect(allowed(ingressController, ticketing, port(ticketing))).toBe(true);
       expect(allowed(ingressController, metrics, port(metrics))).toBe(true);

@@ -41,7 +41,9 @@ function documentedLines(): [name: string, value: string][] {
 
 /** The variables docker-compose.yml takes from the environment or .env (`${NAME…}`). */
 function composeVariables(): string[] {
-  return [...new Set([...readFileSync(COMPOSE_FILE, 'utf8').matchAll(/\$\{([A-Z][A-Z0-9_]*)/g)].map((match) => match[1]!))];
+  return [
+    ...new Set([...readFileSync(COMPOSE_FILE, 'utf8').matchAll(/\$\{([A-Z][A-Z0-9_]*)/g)].map((match) => match[1]!)),
+  ];
 }
 
 /** The environment variables the command line reads (commander's `.env('NAME')`). */
@@ -59,7 +61,9 @@ describe('.env.example', () => {
 
   it('lists every setting the services and the command line read, and NODE_ENV', () => {
     const read = [...Object.keys(SERVICE_SETTINGS), ...cliSettings(), 'NODE_ENV'];
-    expect(cliSettings()).toEqual(expect.arrayContaining(['LIVEDESK_URL', 'LIVEDESK_METRICS_URL', 'LIVEDESK_ADMIN_TOKEN']));
+    expect(cliSettings()).toEqual(
+      expect.arrayContaining(['LIVEDESK_URL', 'LIVEDESK_METRICS_URL', 'LIVEDESK_ADMIN_TOKEN']),
+    );
     expect(read.filter((name) => !documented.has(name))).toEqual([]);
   });
 
@@ -72,7 +76,8 @@ describe('.env.example', () => {
       if (shown === undefined) continue; // the test above names it
       // An empty value documents a setting that is unset, or empty, by default.
       const meant = shown === '' && taken === undefined ? undefined : schema.parse(shown);
-      if (!isDeepStrictEqual(meant, taken)) wrong.push(`${name}: shown ${JSON.stringify(shown)}, default ${JSON.stringify(taken)}`);
+      if (!isDeepStrictEqual(meant, taken))
+        wrong.push(`${name}: shown ${JSON.stringify(shown)}, default ${JSON.stringify(taken)}`);
     }
     expect(wrong).toEqual([]);
   });
@@ -82,12 +87,22 @@ describe('.env.example', () => {
   });
 
   it('lists every variable docker-compose.yml reads', () => {
-    expect(composeVariables()).toEqual(expect.arrayContaining(['POSTGRES_PASSWORD', 'NATS_PASSWORD', 'LIVEDESK_JWT_SECRET']));
+    expect(composeVariables()).toEqual(
+      expect.arrayContaining(['POSTGRES_PASSWORD', 'NATS_PASSWORD', 'LIVEDESK_JWT_SECRET']),
+    );
     expect(composeVariables().filter((name) => !documented.has(name))).toEqual([]);
   });
 
   it('documents nothing that nobody reads (the test settings aside)', () => {
-    const known = new Set([...Object.keys(SERVICE_SETTINGS), ...cliSettings(), ...composeVariables(), 'NODE_ENV', 'CHROMIUM_PATH', 'NATS_SERVER_BIN', 'LIVEDESK_NODE_ARGS']);
+    const known = new Set([
+      ...Object.keys(SERVICE_SETTINGS),
+      ...cliSettings(),
+      ...composeVariables(),
+      'NODE_ENV',
+      'CHROMIUM_PATH',
+      'NATS_SERVER_BIN',
+      'LIVEDESK_NODE_ARGS',
+    ]);
     expect([...documented.keys()].filter((name) => !known.has(name))).toEqual([]);
   });
 });

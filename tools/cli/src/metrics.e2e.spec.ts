@@ -14,8 +14,16 @@ describe('livedesk sla-policy and metrics rebuild', () => {
   let org: string;
 
   beforeAll(async () => {
-    system = await ChatSystem.start({ gateways: 1, metrics: 1, env: { METRICS_CONTROL_POLL_MS: '100', METRICS_DERIVED_INTERVAL_MS: '100' } });
-    env = { LIVEDESK_URL: system.gatewayUrl(), LIVEDESK_METRICS_URL: system.metrics[0]!.url, LIVEDESK_ADMIN_TOKEN: system.adminToken };
+    system = await ChatSystem.start({
+      gateways: 1,
+      metrics: 1,
+      env: { METRICS_CONTROL_POLL_MS: '100', METRICS_DERIVED_INTERVAL_MS: '100' },
+    });
+    env = {
+      LIVEDESK_URL: system.gatewayUrl(),
+      LIVEDESK_METRICS_URL: system.metrics[0]!.url,
+      LIVEDESK_ADMIN_TOKEN: system.adminToken,
+    };
     ({ organization_id: org } = await system.createOrganization('CLI metrics'));
   }, 60_000);
 
@@ -26,18 +34,41 @@ describe('livedesk sla-policy and metrics rebuild', () => {
   it('sets, lists and removes an SLA policy with a business calendar', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'livedesk-cli-'));
     const calendar = join(dir, 'office.json');
-    writeFileSync(calendar, JSON.stringify({ time_zone: 'Europe/Warsaw', weekly: [{ day: 'mon', from: '09:00', to: '17:00' }] }));
+    writeFileSync(
+      calendar,
+      JSON.stringify({ time_zone: 'Europe/Warsaw', weekly: [{ day: 'mon', from: '09:00', to: '17:00' }] }),
+    );
     const set = await livedesk(
-      ['sla-policy', 'set', '--org', org, '--id', 'vip', '--name', 'VIP', '--priority', 'urgent', '--channel', 'chat', '--first-response', '30', '--calendar', calendar],
+      [
+        'sla-policy',
+        'set',
+        '--org',
+        org,
+        '--id',
+        'vip',
+        '--name',
+        'VIP',
+        '--priority',
+        'urgent',
+        '--channel',
+        'chat',
+        '--first-response',
+        '30',
+        '--calendar',
+        calendar,
+      ],
       env,
     );
     expect(set).toMatchObject({ code: 0, stderr: '' });
     expect(JSON.parse(set.stdout)).toMatchObject({ policy_id: 'vip', version: 1 });
-    const listed = await waitFor(async () => {
-      const list = await livedesk(['sla-policy', 'list', '--org', org], env);
-      const policies = (JSON.parse(list.stdout) as { policies: unknown[] }).policies;
-      return policies.length === 1 ? policies : undefined;
-    }, { what: 'the policy to be listed', timeoutMs: 20_000 });
+    const listed = await waitFor(
+      async () => {
+        const list = await livedesk(['sla-policy', 'list', '--org', org], env);
+        const policies = (JSON.parse(list.stdout) as { policies: unknown[] }).policies;
+        return policies.length === 1 ? policies : undefined;
+      },
+      { what: 'the policy to be listed', timeoutMs: 20_000 },
+    );
     expect(listed[0]).toMatchObject({
       policy_id: 'vip',
       name: 'VIP',
@@ -49,13 +80,19 @@ describe('livedesk sla-policy and metrics rebuild', () => {
   });
 
   it('refuses bad input with a clear message', async () => {
-    const badChannel = await livedesk(['sla-policy', 'set', '--org', org, '--id', 'x', '--name', 'X', '--channel', 'fax', '--queue', '10'], env);
+    const badChannel = await livedesk(
+      ['sla-policy', 'set', '--org', org, '--id', 'x', '--name', 'X', '--channel', 'fax', '--queue', '10'],
+      env,
+    );
     expect(badChannel.code).toBe(2);
     expect(badChannel.stderr).toMatch(/expected one of chat, messaging/);
     const noTarget = await livedesk(['sla-policy', 'set', '--org', org, '--id', 'x', '--name', 'X'], env);
     expect(noTarget.code).toBe(1);
     expect(noTarget.stderr).toMatch(/^livedesk: validation: .*at least one target/);
-    const stranger = await livedesk(['sla-policy', 'list', '--org', org], { ...env, LIVEDESK_ADMIN_TOKEN: 'not-the-admin-token' });
+    const stranger = await livedesk(['sla-policy', 'list', '--org', org], {
+      ...env,
+      LIVEDESK_ADMIN_TOKEN: 'not-the-admin-token',
+    });
     expect(stranger).toMatchObject({ code: 1 });
     expect(stranger.stderr).toMatch(/^livedesk: authentication: /);
   });

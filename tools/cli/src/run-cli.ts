@@ -26,8 +26,18 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
   const program = new Command('livedesk')
     .description('set up a livedesk installation over its HTTP API')
     .addOption(new Option('--url <url>', 'gateway URL').env('LIVEDESK_URL').default(DEFAULT_URL).argParser(httpUrl))
-    .addOption(new Option('--metrics-url <url>', 'metrics service URL').env('LIVEDESK_METRICS_URL').default(DEFAULT_METRICS_URL).argParser(httpUrl))
-    .addOption(new Option('--token <token>', 'installation admin token, or an organization admin (or, for SLA policies, supervisor) agent token').env('LIVEDESK_ADMIN_TOKEN'))
+    .addOption(
+      new Option('--metrics-url <url>', 'metrics service URL')
+        .env('LIVEDESK_METRICS_URL')
+        .default(DEFAULT_METRICS_URL)
+        .argParser(httpUrl),
+    )
+    .addOption(
+      new Option(
+        '--token <token>',
+        'installation admin token, or an organization admin (or, for SLA policies, supervisor) agent token',
+      ).env('LIVEDESK_ADMIN_TOKEN'),
+    )
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout(text),

@@ -31,7 +31,9 @@ describe('livedesk secrets', () => {
     const auth = authConfigShape(production);
     expect(auth.LIVEDESK_ADMIN_TOKEN.parse(secrets.LIVEDESK_ADMIN_TOKEN)).toBe(secrets.LIVEDESK_ADMIN_TOKEN);
     expect(auth.LIVEDESK_JWT_SECRET.parse(secrets.LIVEDESK_JWT_SECRET)).toBe(secrets.LIVEDESK_JWT_SECRET);
-    expect(ticketingConfigShape(production).TICKETING_MAILBOX_SECRET.parse(secrets.TICKETING_MAILBOX_SECRET)).toBe(secrets.TICKETING_MAILBOX_SECRET);
+    expect(ticketingConfigShape(production).TICKETING_MAILBOX_SECRET.parse(secrets.TICKETING_MAILBOX_SECRET)).toBe(
+      secrets.TICKETING_MAILBOX_SECRET,
+    );
     for (const name of ['LIVEDESK_ADMIN_TOKEN', 'LIVEDESK_JWT_SECRET', 'TICKETING_MAILBOX_SECRET']) {
       expect(again[name]).toEqual(expect.any(String));
       expect(again[name]).not.toBe(secrets[name]);
@@ -45,14 +47,30 @@ describe('livedesk secrets', () => {
     });
     const env = { LIVEDESK_URL: gateway.url, LIVEDESK_ADMIN_TOKEN: secrets.LIVEDESK_ADMIN_TOKEN! };
 
-    const refused = await livedesk(['org', 'create', '--name', 'Old token'], { ...env, LIVEDESK_ADMIN_TOKEN: DEVELOPMENT_ADMIN_TOKEN });
+    const refused = await livedesk(['org', 'create', '--name', 'Old token'], {
+      ...env,
+      LIVEDESK_ADMIN_TOKEN: DEVELOPMENT_ADMIN_TOKEN,
+    });
     expect(refused.code).toBe(1);
 
     const org = await livedesk(['org', 'create', '--name', 'Fresh secrets'], env);
     expect(org).toMatchObject({ code: 0, stderr: '' });
     const { organization_id: organizationId } = JSON.parse(org.stdout) as Record<string, string>;
     const agent = await livedesk(
-      ['agent', 'create', '--org', organizationId!, '--email', 'fresh@example.com', '--name', 'Fresh', '--password', 'a long password', '--role', 'agent'],
+      [
+        'agent',
+        'create',
+        '--org',
+        organizationId!,
+        '--email',
+        'fresh@example.com',
+        '--name',
+        'Fresh',
+        '--password',
+        'a long password',
+        '--role',
+        'agent',
+      ],
       env,
     );
     expect(agent.code).toBe(0);
@@ -64,8 +82,16 @@ describe('livedesk secrets', () => {
     });
     expect(login.status).toBe(200);
     const { token } = (await login.json()) as { token: string };
-    const withFreshSecret = new TokenService({ secret: secrets.LIVEDESK_JWT_SECRET!, agentTtlSeconds: 60, customerTtlSeconds: 60 });
-    const withDevelopmentSecret = new TokenService({ secret: DEVELOPMENT_JWT_SECRET, agentTtlSeconds: 60, customerTtlSeconds: 60 });
+    const withFreshSecret = new TokenService({
+      secret: secrets.LIVEDESK_JWT_SECRET!,
+      agentTtlSeconds: 60,
+      customerTtlSeconds: 60,
+    });
+    const withDevelopmentSecret = new TokenService({
+      secret: DEVELOPMENT_JWT_SECRET,
+      agentTtlSeconds: 60,
+      customerTtlSeconds: 60,
+    });
     expect(await withFreshSecret.verify(token)).toMatchObject({ kind: 'agent', organizationId });
     await expect(withDevelopmentSecret.verify(token)).rejects.toThrow();
   });

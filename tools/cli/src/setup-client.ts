@@ -21,14 +21,18 @@ export class SetupClient {
 
   async request(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
     const url = new URL(path, this.options.url.endsWith('/') ? this.options.url : `${this.options.url}/`);
-    const headers: Record<string, string> = { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    };
     if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
     let response: Response;
     try {
       response = await fetch(url, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
     } catch (error) {
       const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
-      const why = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : undefined;
+      const why =
+        typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : undefined;
       throw new CliError('unavailable', `cannot reach ${this.options.url}${why === undefined ? '' : ` (${why})`}`);
     }
     const text = await response.text();
@@ -36,7 +40,10 @@ export class SetupClient {
     if (response.ok && answer !== undefined) return answer;
     const error = HttpErrorBody.safeParse(answer);
     if (error.success) throw new CliError(error.data.error.code, error.data.error.message);
-    throw new CliError(response.ok ? 'internal' : 'unavailable', `unexpected answer from ${url.href} (HTTP ${response.status})`);
+    throw new CliError(
+      response.ok ? 'internal' : 'unavailable',
+      `unexpected answer from ${url.href} (HTTP ${response.status})`,
+    );
   }
 }
 

@@ -22,7 +22,9 @@ function shownMessages(page: Page): Promise<string[]> {
 }
 
 function postedTexts(seen: ChatEventDelivery[], chatId: string): string[] {
-  return seen.filter((d) => d.chat_id === chatId && d.event.type === 'MessagePosted').map((d) => String(d.event.data.text));
+  return seen
+    .filter((d) => d.chat_id === chatId && d.event.type === 'MessagePosted')
+    .map((d) => String(d.event.data.text));
 }
 
 /** A customer on the SDK in Node, with what it received. */
@@ -45,19 +47,37 @@ describe('the agent desk in Chromium', () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     [system, browser] = await Promise.all([
-      ChatSystem.start({ routing: 1, metrics: 1, ticketing: 1, env: { METRICS_SLA_POLL_MS: '50', METRICS_CONTROL_POLL_MS: '100' } }),
+      ChatSystem.start({
+        routing: 1,
+        metrics: 1,
+        ticketing: 1,
+        env: { METRICS_SLA_POLL_MS: '50', METRICS_CONTROL_POLL_MS: '100' },
+      }),
       launchChromium(),
     ]);
     org = await system.createOrganization('Desk Shop');
     // A first answer is due within 3 s: the second chat, left unanswered, brings the SLA pushes.
-    const put = await system.call(system.metrics[0]!, 'PUT', `/v1/organizations/${org.organization_id}/sla_policies/fast`, {
-      name: 'Fast first answers',
-      match: { group_ids: [org.default_group_id] },
-      targets: { first_response_seconds: 3 },
-    });
+    const put = await system.call(
+      system.metrics[0]!,
+      'PUT',
+      `/v1/organizations/${org.organization_id}/sla_policies/fast`,
+      {
+        name: 'Fast first answers',
+        match: { group_ids: [org.default_group_id] },
+        targets: { first_response_seconds: 3 },
+      },
+    );
     expect(put.status).toBe(200);
-    await system.createAgent(org.organization_id, { email: 'ada@shop.test', name: 'Ada', groups: [org.default_group_id] });
-    await system.createAgent(org.organization_id, { email: 'bob@shop.test', name: 'Bob', groups: [org.default_group_id] });
+    await system.createAgent(org.organization_id, {
+      email: 'ada@shop.test',
+      name: 'Ada',
+      groups: [org.default_group_id],
+    });
+    await system.createAgent(org.organization_id, {
+      email: 'bob@shop.test',
+      name: 'Bob',
+      groups: [org.default_group_id],
+    });
   }, 120_000);
 
   const customers: CustomerClient[] = [];
@@ -133,14 +153,19 @@ describe('the agent desk in Chromium', () => {
       expect(await accepting.isChecked()).toBe(true);
       const transferTargets = page.locator('#transfer-target option');
       await page.locator('#transfer-target option', { hasText: 'Bob' }).waitFor({ state: 'attached', timeout: 10_000 });
-      await page.locator('#transfer-target option', { hasText: 'Group' }).first().waitFor({ state: 'attached', timeout: 10_000 });
+      await page
+        .locator('#transfer-target option', { hasText: 'Group' })
+        .first()
+        .waitFor({ state: 'attached', timeout: 10_000 });
       expect(await transferTargets.allTextContents()).not.toContain(expect.stringContaining('Ada'));
 
       customer = system.customerClient(org.organization_id);
       customer.on('chat_event', (d) => customerSaw.push(d));
       customer.on('chat_deactivated', ({ chat_id, reason }) => customerEnded.push(`${chat_id}:${reason}`));
       await customer.connect();
-      const { chat_id: chatId } = await customer.startChat({ message: { text: 'Hello, where is my order?', client_id: crypto.randomUUID() } });
+      const { chat_id: chatId } = await customer.startChat({
+        message: { text: 'Hello, where is my order?', client_id: crypto.randomUUID() },
+      });
 
       const chatButton = page.locator(`#chats ul[aria-label="My chats"] button[data-chat-id="${chatId}"]`);
       await chatButton.waitFor({ timeout: 20_000 });
@@ -159,19 +184,34 @@ describe('the agent desk in Chromium', () => {
       await page.getByLabel('Message').fill('Hi! Let me check that for you.');
       await page.getByLabel('Message').press('Enter');
       await eventually(
-        () => customerSaw.some((d) => d.chat_id === chatId && d.event.type === 'MessagePosted' && d.event.data.text === 'Hi! Let me check that for you.'),
+        () =>
+          customerSaw.some(
+            (d) =>
+              d.chat_id === chatId &&
+              d.event.type === 'MessagePosted' &&
+              d.event.data.text === 'Hi! Let me check that for you.',
+          ),
         10_000,
         'the customer to receive the reply',
       );
       await transcript.locator('li.agent', { hasText: 'Hi! Let me check that for you.' }).waitFor({ timeout: 10_000 });
       const texts = await transcript.locator('li:not(.system) .text').allTextContents();
-      expect(texts).toEqual(['Hello, where is my order?', 'Order 1234', 'It was due Monday', 'Hi! Let me check that for you.']);
+      expect(texts).toEqual([
+        'Hello, where is my order?',
+        'Order 1234',
+        'It was due Monday',
+        'Hi! Let me check that for you.',
+      ]);
       expect(await transcript.locator('li.agent .author').allTextContents()).toEqual(['You']);
       await page.screenshot({ path: join(ARTIFACTS, 'desk-chat.png') });
 
       await page.getByRole('button', { name: 'Resolve' }).click();
       await chatButton.filter({ hasText: '(resolved)' }).waitFor({ timeout: 10_000 });
-      await eventually(() => customerEnded.includes(`${chatId}:resolved`), 10_000, 'the customer to see the chat resolved');
+      await eventually(
+        () => customerEnded.includes(`${chatId}:resolved`),
+        10_000,
+        'the customer to see the chat resolved',
+      );
       expect(await page.getByLabel('Message').isDisabled()).toBe(true);
       await page.screenshot({ path: join(ARTIFACTS, 'desk-resolved.png') });
 
@@ -184,20 +224,28 @@ describe('the agent desk in Chromium', () => {
       try {
         await bob.connect();
         await bob.request('set_routing_status', { status: 'not_accepting' });
-        const { chat_id: secondId } = await customer.startChat({ message: { text: 'One more question', client_id: crypto.randomUUID() } });
+        const { chat_id: secondId } = await customer.startChat({
+          message: { text: 'One more question', client_id: crypto.randomUUID() },
+        });
         const secondButton = page.locator(`#chats ul[aria-label="My chats"] button[data-chat-id="${secondId}"]`);
         await secondButton.waitFor({ timeout: 20_000 });
         await secondButton.click();
         await transcript.locator('li.customer', { hasText: 'One more question' }).waitFor({ timeout: 10_000 });
         await secondButton.locator('.sla.breached').waitFor({ timeout: 15_000 });
-        await page.locator('.chat-head .alert', { hasText: 'SLA breached: first_response' }).waitFor({ timeout: 5_000 });
+        await page
+          .locator('.chat-head .alert', { hasText: 'SLA breached: first_response' })
+          .waitFor({ timeout: 5_000 });
         await page.screenshot({ path: join(ARTIFACTS, 'desk-sla-breached.png') });
         const bobOption = page.locator('#transfer-target option', { hasText: 'Bob' });
         await page.getByLabel('Transfer to').selectOption((await bobOption.getAttribute('value'))!);
         await page.getByRole('button', { name: 'Transfer' }).click();
         await eventually(() => bobAssigned.includes(secondId), 10_000, 'Bob to get the transferred chat');
         await eventually(
-          () => bobSaw.some((d) => d.chat_id === secondId && d.event.type === 'MessagePosted' && d.event.data.text === 'One more question'),
+          () =>
+            bobSaw.some(
+              (d) =>
+                d.chat_id === secondId && d.event.type === 'MessagePosted' && d.event.data.text === 'One more question',
+            ),
           10_000,
           "Bob to read the chat's transcript",
         );
@@ -209,18 +257,25 @@ describe('the agent desk in Chromium', () => {
         await page.getByLabel('Accepting chats').uncheck();
         await page.waitForTimeout(500);
         expect(await page.getByLabel('Accepting chats').isChecked()).toBe(false);
-        const { chat_id: thirdId } = await customer.startChat({ message: { text: 'Anyone?', client_id: crypto.randomUUID() } });
+        const { chat_id: thirdId } = await customer.startChat({
+          message: { text: 'Anyone?', client_id: crypto.randomUUID() },
+        });
         const queuedButton = page.locator(`#chats ul[aria-label="Queued chats"] button[data-chat-id="${thirdId}"]`);
         await queuedButton.waitFor({ timeout: 20_000 });
         await queuedButton.click();
         await transcript.locator('li.customer', { hasText: 'Anyone?' }).waitFor({ timeout: 10_000 });
         expect(await page.getByLabel('Message').isDisabled()).toBe(true);
         await page.getByRole('button', { name: 'Join chat' }).click();
-        await page.locator(`#chats ul[aria-label="My chats"] button[data-chat-id="${thirdId}"]`).waitFor({ timeout: 10_000 });
+        await page
+          .locator(`#chats ul[aria-label="My chats"] button[data-chat-id="${thirdId}"]`)
+          .waitFor({ timeout: 10_000 });
         await page.getByLabel('Message').fill('Here I am.');
         await page.getByLabel('Message').press('Enter');
         await eventually(
-          () => customerSaw.some((d) => d.chat_id === thirdId && d.event.type === 'MessagePosted' && d.event.data.text === 'Here I am.'),
+          () =>
+            customerSaw.some(
+              (d) => d.chat_id === thirdId && d.event.type === 'MessagePosted' && d.event.data.text === 'Here I am.',
+            ),
           10_000,
           'the customer to receive the answer to the queued chat',
         );
@@ -236,16 +291,28 @@ describe('the agent desk in Chromium', () => {
 
   it("agent A transfers a chat to agent B by picking B: B's desk shows it with the whole transcript, B answers with the customer seeing B typing and the answer", async () => {
     const team = await system.createOrganization('Team Shop');
-    await system.createAgent(team.organization_id, { email: 'cleo@team.test', name: 'Cleo', groups: [team.default_group_id] });
-    await system.createAgent(team.organization_id, { email: 'dan@team.test', name: 'Dan', groups: [team.default_group_id] });
+    await system.createAgent(team.organization_id, {
+      email: 'cleo@team.test',
+      name: 'Cleo',
+      groups: [team.default_group_id],
+    });
+    await system.createAgent(team.organization_id, {
+      email: 'dan@team.test',
+      name: 'Dan',
+      groups: [team.default_group_id],
+    });
     const errors: string[] = [];
     const [a, b] = await Promise.all([openDesk('cleo@team.test', errors), openDesk('dan@team.test', errors)]);
     try {
       await Promise.all([setAccepting(a.page, true), setAccepting(b.page, false)]);
       const visitor = await newCustomer(team.organization_id);
-      const { chat_id: chatId } = await visitor.client.startChat({ message: { text: 'I need a hand with my order', client_id: crypto.randomUUID() } });
+      const { chat_id: chatId } = await visitor.client.startChat({
+        message: { text: 'I need a hand with my order', client_id: crypto.randomUUID() },
+      });
       await myChat(a.page, chatId).click({ timeout: 20_000 });
-      await a.page.locator('#transcript li.customer', { hasText: 'I need a hand with my order' }).waitFor({ timeout: 10_000 });
+      await a.page
+        .locator('#transcript li.customer', { hasText: 'I need a hand with my order' })
+        .waitFor({ timeout: 10_000 });
       await a.page.getByLabel('Message').fill('Dan knows orders best, one moment.');
       await a.page.getByLabel('Message').press('Enter');
       await a.page.locator('#transcript li.agent', { hasText: 'Dan knows orders best' }).waitFor({ timeout: 10_000 });
@@ -260,15 +327,34 @@ describe('the agent desk in Chromium', () => {
       // B is not accepting: the chat arrives because A chose B.
       await myChat(b.page, chatId).click({ timeout: 20_000 });
       await b.page.locator('#transcript li.agent', { hasText: 'Dan knows orders best' }).waitFor({ timeout: 10_000 });
-      expect(await shownMessages(b.page)).toEqual(['I need a hand with my order', 'Dan knows orders best, one moment.']);
+      expect(await shownMessages(b.page)).toEqual([
+        'I need a hand with my order',
+        'Dan knows orders best, one moment.',
+      ]);
       expect(await b.page.locator('#transcript li.agent .author').allTextContents()).toEqual(['Cleo']);
       await b.page.getByLabel('Message').pressSequentially('Hi, Dan here', { delay: 20 });
-      await eventually(() => visitor.typing.some((t) => t.by === 'agent' && t.is_typing), 10_000, 'the customer to see the agent typing');
+      await eventually(
+        () => visitor.typing.some((t) => t.by === 'agent' && t.is_typing),
+        10_000,
+        'the customer to see the agent typing',
+      );
       await b.page.getByLabel('Message').press('Enter');
-      await eventually(() => postedTexts(visitor.saw, chatId).includes('Hi, Dan here'), 10_000, "the customer to receive B's answer");
-      await eventually(() => visitor.typing.at(-1)?.is_typing === false, 10_000, 'the typing indicator to stop with the send');
+      await eventually(
+        () => postedTexts(visitor.saw, chatId).includes('Hi, Dan here'),
+        10_000,
+        "the customer to receive B's answer",
+      );
+      await eventually(
+        () => visitor.typing.at(-1)?.is_typing === false,
+        10_000,
+        'the typing indicator to stop with the send',
+      );
       await b.page.locator('#transcript li.agent', { hasText: 'Hi, Dan here' }).waitFor({ timeout: 10_000 });
-      expect(postedTexts(visitor.saw, chatId)).toEqual(['I need a hand with my order', 'Dan knows orders best, one moment.', 'Hi, Dan here']);
+      expect(postedTexts(visitor.saw, chatId)).toEqual([
+        'I need a hand with my order',
+        'Dan knows orders best, one moment.',
+        'Hi, Dan here',
+      ]);
       await b.page.screenshot({ path: join(ARTIFACTS, 'desk-transfer-to.png') });
       expect(errors).toEqual([]);
     } finally {
@@ -279,19 +365,30 @@ describe('the agent desk in Chromium', () => {
   it('shows an SLA warning on a chat left unanswered past 80 % of its first-response target, before the breach', async () => {
     const shop = await system.createOrganization('Warning Shop');
     // Warning at 8 s, breach at 10 s: room to see one before the other on a loaded machine.
-    const put = await system.call(system.metrics[0]!, 'PUT', `/v1/organizations/${shop.organization_id}/sla_policies/ten`, {
-      name: 'First answer in 10 s',
-      match: { group_ids: [shop.default_group_id] },
-      targets: { first_response_seconds: 10 },
-    });
+    const put = await system.call(
+      system.metrics[0]!,
+      'PUT',
+      `/v1/organizations/${shop.organization_id}/sla_policies/ten`,
+      {
+        name: 'First answer in 10 s',
+        match: { group_ids: [shop.default_group_id] },
+        targets: { first_response_seconds: 10 },
+      },
+    );
     expect(put.status).toBe(200);
-    await system.createAgent(shop.organization_id, { email: 'erin@warning.test', name: 'Erin', groups: [shop.default_group_id] });
+    await system.createAgent(shop.organization_id, {
+      email: 'erin@warning.test',
+      name: 'Erin',
+      groups: [shop.default_group_id],
+    });
     const errors: string[] = [];
     const { context, page } = await openDesk('erin@warning.test', errors);
     try {
       await setAccepting(page, true);
       const visitor = await newCustomer(shop.organization_id);
-      const { chat_id: chatId } = await visitor.client.startChat({ message: { text: 'Is anyone there?', client_id: crypto.randomUUID() } });
+      const { chat_id: chatId } = await visitor.client.startChat({
+        message: { text: 'Is anyone there?', client_id: crypto.randomUUID() },
+      });
       const button = myChat(page, chatId);
       await button.click({ timeout: 20_000 });
       // Every SLA state the chat's list item and header show, in order, however briefly (a loaded
@@ -317,7 +414,10 @@ describe('the agent desk in Chromium', () => {
       await button.locator('.sla.breached').waitFor({ timeout: 30_000 });
       await page.locator('.chat-head .alert', { hasText: 'SLA breached: first_response' }).waitFor({ timeout: 5_000 });
       // The warning came first, on the list item and in the header, then the breach.
-      expect(await slaSeen()).toEqual(['sla warning | SLA warning: first_response', 'sla breached | SLA breached: first_response']);
+      expect(await slaSeen()).toEqual([
+        'sla warning | SLA warning: first_response',
+        'sla breached | SLA breached: first_response',
+      ]);
       expect(errors).toEqual([]);
     } finally {
       await context.close();
@@ -326,7 +426,11 @@ describe('the agent desk in Chromium', () => {
 
   it('goes offline while the customer writes and the agent answers: back online every message shows exactly once, in order', async () => {
     const shop = await system.createOrganization('Offline Shop');
-    await system.createAgent(shop.organization_id, { email: 'finn@offline.test', name: 'Finn', groups: [shop.default_group_id] });
+    await system.createAgent(shop.organization_id, {
+      email: 'finn@offline.test',
+      name: 'Finn',
+      groups: [shop.default_group_id],
+    });
     const errors: string[] = [];
     const { context, page } = await openDesk('finn@offline.test', errors);
     const sockets: string[] = [];
@@ -334,7 +438,9 @@ describe('the agent desk in Chromium', () => {
     try {
       await setAccepting(page, true);
       const visitor = await newCustomer(shop.organization_id);
-      const { chat_id: chatId } = await visitor.client.startChat({ message: { text: 'first', client_id: crypto.randomUUID() } });
+      const { chat_id: chatId } = await visitor.client.startChat({
+        message: { text: 'first', client_id: crypto.randomUUID() },
+      });
       await myChat(page, chatId).click({ timeout: 20_000 });
       await page.locator('#transcript li.customer', { hasText: 'first' }).waitFor({ timeout: 10_000 });
 
@@ -342,7 +448,9 @@ describe('the agent desk in Chromium', () => {
       for (const text of ['m1', 'm2', 'm3']) await visitor.client.sendMessage(chatId, text);
       // A second chat is routed to the agent meanwhile: its incoming_chat push goes down with the old socket.
       const other = await newCustomer(shop.organization_id);
-      const { chat_id: otherId } = await other.client.startChat({ message: { text: 'new while offline', client_id: crypto.randomUUID() } });
+      const { chat_id: otherId } = await other.client.startChat({
+        message: { text: 'new while offline', client_id: crypto.randomUUID() },
+      });
       // Chromium's offline mode holds an open socket's frames rather than closing it; the agent's
       // unanswered reply makes the SDK give the silent socket up after its request deadline.
       await page.getByLabel('Message').fill('Back in a moment');
@@ -355,10 +463,16 @@ describe('the agent desk in Chromium', () => {
       await context.setOffline(false);
 
       await page.locator('header .status[data-state="online"]').waitFor({ timeout: 60_000 });
-      await page.locator('#transcript li.agent:not(.pending)', { hasText: 'Back in a moment' }).waitFor({ timeout: 60_000 });
+      await page
+        .locator('#transcript li.agent:not(.pending)', { hasText: 'Back in a moment' })
+        .waitFor({ timeout: 60_000 });
       await page.locator('#transcript li.pending').waitFor({ state: 'detached', timeout: 10_000 });
       await page.locator('#transcript li.customer', { hasText: 'm3' }).waitFor({ timeout: 30_000 });
-      await eventually(() => postedTexts(visitor.saw, chatId).includes('Back in a moment'), 10_000, 'the customer to receive the reply sent offline');
+      await eventually(
+        () => postedTexts(visitor.saw, chatId).includes('Back in a moment'),
+        10_000,
+        'the customer to receive the reply sent offline',
+      );
       expect(await shownMessages(page)).toEqual(['first', 'm1', 'm2', 'm3', 'Back in a moment']);
       expect(postedTexts(visitor.saw, chatId)).toEqual(['first', 'm1', 'm2', 'm3', 'Back in a moment']);
       // The chat list was read again after the reconnect, nothing doubled; the desk came back on a new socket.
@@ -376,12 +490,18 @@ describe('the agent desk in Chromium', () => {
 
   it('inserts canned responses with #, creates a ticket from the chat, shows the visitors on the site, and the Active list to supervisors only', async () => {
     const shop = await system.createOrganization('Canned Shop');
-    const gia = await system.createAgent(shop.organization_id, { email: 'gia@canned.test', name: 'Gia', groups: [shop.default_group_id] });
+    const gia = await system.createAgent(shop.organization_id, {
+      email: 'gia@canned.test',
+      name: 'Gia',
+      groups: [shop.default_group_id],
+    });
     await system.createAgent(shop.organization_id, { email: 'sue@canned.test', name: 'Sue', role: 'supervisor' });
     const canned = `/v1/organizations/${shop.organization_id}/canned_responses`;
     expect((await system.post(canned, { shortcut: 'refund', text: 'Your refund is on its way.' })).status).toBe(201);
     expect((await system.post(canned, { shortcut: 'hello', text: 'Hi! How can I help?' })).status).toBe(201);
-    expect((await system.post(canned, { shortcut: 'sig', text: '– Gia from Canned Shop', agent_id: gia.agentId })).status).toBe(201);
+    expect(
+      (await system.post(canned, { shortcut: 'sig', text: '– Gia from Canned Shop', agent_id: gia.agentId })).status,
+    ).toBe(201);
     const errors: string[] = [];
     const { context, page } = await openDesk('gia@canned.test', errors);
     let supervisor: { context: BrowserContext; page: Page } | undefined;
@@ -389,10 +509,18 @@ describe('the agent desk in Chromium', () => {
       await setAccepting(page, true);
       // A visitor browses: the desk, already open, learns of it by push.
       const visitor = await newCustomer(shop.organization_id);
-      await visitor.client.request('update_visit', { url: 'https://shop.test/pricing', title: 'Pricing', referrer: 'https://search.test/?q=shop' });
+      await visitor.client.request('update_visit', {
+        url: 'https://shop.test/pricing',
+        title: 'Pricing',
+        referrer: 'https://search.test/?q=shop',
+      });
       const visitors = page.getByRole('complementary', { name: 'Visitors on the site' });
       await visitors.locator('li', { hasText: 'Pricing' }).waitFor({ timeout: 10_000 });
-      await visitor.client.request('update_visit', { url: 'https://shop.test/checkout', title: 'Checkout', referrer: 'https://shop.test/pricing' });
+      await visitor.client.request('update_visit', {
+        url: 'https://shop.test/checkout',
+        title: 'Checkout',
+        referrer: 'https://shop.test/pricing',
+      });
       const entry = visitors.locator('li', { hasText: 'Checkout' });
       await entry.waitFor({ timeout: 10_000 });
       expect(await visitors.locator('li').count()).toBe(1);
@@ -417,7 +545,11 @@ describe('the agent desk in Chromium', () => {
       expect(await box.inputValue()).toBe('Sure. Your refund is on its way.');
       expect(await page.getByRole('listbox', { name: 'Canned responses' }).isHidden()).toBe(true);
       await box.press('Enter');
-      await eventually(() => postedTexts(visitor.saw, chatId).includes('Sure. Your refund is on its way.'), 10_000, 'the customer to receive the canned reply');
+      await eventually(
+        () => postedTexts(visitor.saw, chatId).includes('Sure. Your refund is on its way.'),
+        10_000,
+        'the customer to receive the canned reply',
+      );
 
       // A bare # offers all, the agent's own included; arrows move, Escape dismisses, Enter inserts.
       await box.pressSequentially('#');
@@ -440,7 +572,11 @@ describe('the agent desk in Chromium', () => {
       await box.press('Enter');
       expect(await box.inputValue()).toBe('– Gia from Canned Shop');
       await box.press('Enter');
-      await eventually(() => postedTexts(visitor.saw, chatId).includes('– Gia from Canned Shop'), 10_000, 'the customer to receive the signature');
+      await eventually(
+        () => postedTexts(visitor.saw, chatId).includes('– Gia from Canned Shop'),
+        10_000,
+        'the customer to receive the signature',
+      );
 
       // A ticket from the chat: the desk shows its reference; ticketing has it, with the chat.
       await page.getByLabel('Ticket subject (optional)').fill('Refund follow-up');
@@ -448,9 +584,19 @@ describe('the agent desk in Chromium', () => {
       const ticketLine = page.locator('#ticket', { hasText: /^Ticket \S+ created$/ });
       await ticketLine.waitFor({ timeout: 15_000 });
       const ticketId = (await ticketLine.getAttribute('data-ticket-id'))!;
-      const ticket = await system.call(system.ticketing[0]!, 'GET', `/v1/organizations/${shop.organization_id}/tickets/${ticketId}`, undefined, gia.token);
+      const ticket = await system.call(
+        system.ticketing[0]!,
+        'GET',
+        `/v1/organizations/${shop.organization_id}/tickets/${ticketId}`,
+        undefined,
+        gia.token,
+      );
       expect(ticket.status).toBe(200);
-      expect(ticket.body.ticket).toMatchObject({ ticket_id: ticketId, subject: 'Refund follow-up', conversation_id: chatId });
+      expect(ticket.body.ticket).toMatchObject({
+        ticket_id: ticketId,
+        subject: 'Refund follow-up',
+        conversation_id: chatId,
+      });
       expect(await ticketLine.textContent()).toBe(`Ticket ${ticket.body.ticket.reference} created`);
       expect(await page.getByRole('button', { name: 'Create ticket' }).isDisabled()).toBe(true);
       await page.screenshot({ path: join(ARTIFACTS, 'desk-ticket.png') });
@@ -462,8 +608,14 @@ describe('the agent desk in Chromium', () => {
       const activeChat = active.locator(`button[data-chat-id="${chatId}"]`);
       await activeChat.filter({ hasText: '(Gia)' }).waitFor({ timeout: 15_000 });
       await activeChat.click();
-      await supervisor.page.locator('#transcript li.agent', { hasText: 'Gia from Canned Shop' }).waitFor({ timeout: 10_000 });
-      expect(await shownMessages(supervisor.page)).toEqual(['Where is my refund?', 'Sure. Your refund is on its way.', '– Gia from Canned Shop']);
+      await supervisor.page
+        .locator('#transcript li.agent', { hasText: 'Gia from Canned Shop' })
+        .waitFor({ timeout: 10_000 });
+      expect(await shownMessages(supervisor.page)).toEqual([
+        'Where is my refund?',
+        'Sure. Your refund is on its way.',
+        '– Gia from Canned Shop',
+      ]);
       expect(await supervisor.page.getByLabel('Message').isDisabled()).toBe(true);
       await supervisor.page.screenshot({ path: join(ARTIFACTS, 'desk-supervisor.png') });
       expect(errors).toEqual([]);
@@ -475,13 +627,19 @@ describe('the agent desk in Chromium', () => {
 
   it('writes an internal note with the Note toggle: the desk shows it as a note, the SDK customer never sees it', async () => {
     const shop = await system.createOrganization('Notes Shop');
-    await system.createAgent(shop.organization_id, { email: 'nia@notes.test', name: 'Nia', groups: [shop.default_group_id] });
+    await system.createAgent(shop.organization_id, {
+      email: 'nia@notes.test',
+      name: 'Nia',
+      groups: [shop.default_group_id],
+    });
     const errors: string[] = [];
     const { context, page } = await openDesk('nia@notes.test', errors);
     try {
       await setAccepting(page, true);
       const visitor = await newCustomer(shop.organization_id);
-      const { chat_id: chatId } = await visitor.client.startChat({ message: { text: 'Can I change my order?', client_id: crypto.randomUUID() } });
+      const { chat_id: chatId } = await visitor.client.startChat({
+        message: { text: 'Can I change my order?', client_id: crypto.randomUUID() },
+      });
       await myChat(page, chatId).click({ timeout: 20_000 });
       await page.locator('#transcript li.customer', { hasText: 'Can I change my order?' }).waitFor({ timeout: 10_000 });
 
@@ -489,7 +647,9 @@ describe('the agent desk in Chromium', () => {
       const noteBox = page.getByLabel('Internal note (the customer never sees it)');
       await noteBox.fill('NOTE-FOR-AGENTS order 77 is already packed');
       await page.getByRole('button', { name: 'Add note' }).click();
-      const note = page.locator('#transcript li.note:not(.pending)', { hasText: 'NOTE-FOR-AGENTS order 77 is already packed' });
+      const note = page.locator('#transcript li.note:not(.pending)', {
+        hasText: 'NOTE-FOR-AGENTS order 77 is already packed',
+      });
       await note.waitFor({ timeout: 10_000 });
       expect(await note.locator('.badge').textContent()).toBe('Note');
       expect(await note.locator('.author').textContent()).toBe('You');
@@ -498,7 +658,11 @@ describe('the agent desk in Chromium', () => {
       await page.getByLabel('Reply', { exact: true }).check();
       await page.getByLabel('Message').fill('It is packed already, sorry.');
       await page.getByRole('button', { name: 'Send' }).click();
-      await eventually(() => postedTexts(visitor.saw, chatId).includes('It is packed already, sorry.'), 10_000, 'the customer to receive the reply after the note');
+      await eventually(
+        () => postedTexts(visitor.saw, chatId).includes('It is packed already, sorry.'),
+        10_000,
+        'the customer to receive the reply after the note',
+      );
       await page.screenshot({ path: join(ARTIFACTS, 'desk-note.png') });
       const read = await visitor.client.request('get_chat', { chat_id: chatId });
       for (const seen of [visitor.saw.map((d) => d.event), read.events]) {

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { AgentClient, ChatEventView } from '@livedesk/client';
-import { AGENT_PASSWORD, ChatSystem, launchChromium, REPOSITORY_ROOT, startPageServer, type PageServer, type TestBrowser } from '@livedesk/testing';
+import {
+  AGENT_PASSWORD,
+  ChatSystem,
+  launchChromium,
+  REPOSITORY_ROOT,
+  startPageServer,
+  type PageServer,
+  type TestBrowser,
+} from '@livedesk/testing';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
@@ -17,7 +25,12 @@ interface ShopWindow {
 }
 
 /** Retries `read` until `done` holds for its answer, then returns that answer. */
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = SHOWN_WITHIN_MS): Promise<T> {
+async function until<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  what: string,
+  timeoutMs = SHOWN_WITHIN_MS,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
@@ -29,7 +42,9 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, wha
 
 /** The widget's message bubbles of one kind, in the order the page shows them (the text is the bubble's last node). */
 function widgetMessages(page: Page, kind: 'customer' | 'agent' | 'system'): Promise<string[]> {
-  return page.locator(`#livedesk-widget .msg.${kind}`).evaluateAll((items) => items.map((item) => item.lastChild?.textContent ?? ''));
+  return page
+    .locator(`#livedesk-widget .msg.${kind}`)
+    .evaluateAll((items) => items.map((item) => item.lastChild?.textContent ?? ''));
 }
 
 /** The desk transcript's messages (not its system lines), in the order the page shows them. */
@@ -74,17 +89,31 @@ describe('a customer in the widget and agents in the desk, in Chromium', () => {
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    [system, browser, shop] = await Promise.all([ChatSystem.start({ routing: 1 }), launchChromium(), startPageServer()]);
+    [system, browser, shop] = await Promise.all([
+      ChatSystem.start({ routing: 1 }),
+      launchChromium(),
+      startPageServer(),
+    ]);
     org = await system.createOrganization('Journey Shop');
-    await patch(`/v1/organizations/${org.organization_id}`, { allowed_origins: [shop.origin], welcome_message: 'Welcome to Journey Shop!' });
+    await patch(`/v1/organizations/${org.organization_id}`, {
+      allowed_origins: [shop.origin],
+      welcome_message: 'Welcome to Journey Shop!',
+    });
     // Customers see display names and avatars, never the internal names.
     for (const [key, name] of [
       ['ada', 'Ada'],
       ['bob', 'Bob'],
     ] as const) {
-      const { agentId } = await system.createAgent(org.organization_id, { email: `${key}@journey.test`, name: `${name} Internal`, groups: [org.default_group_id] });
+      const { agentId } = await system.createAgent(org.organization_id, {
+        email: `${key}@journey.test`,
+        name: `${name} Internal`,
+        groups: [org.default_group_id],
+      });
       const avatarUrl = `${shop.avatarUrl}?agent=${key}`;
-      await patch(`/v1/organizations/${org.organization_id}/agents/${agentId}`, { display_name: name, avatar_url: avatarUrl });
+      await patch(`/v1/organizations/${org.organization_id}/agents/${agentId}`, {
+        display_name: name,
+        avatar_url: avatarUrl,
+      });
       agents[key] = { agentId, avatarUrl };
     }
     // In no group, so routing never gives her a chat: she reads the stored facts.
@@ -106,7 +135,12 @@ describe('a customer in the widget and agents in the desk, in Chromium', () => {
   }
 
   /** A desk in a browser context of its own, signed in, accepting or not as routing then knows it. */
-  async function openDesk(email: string, agentId: string, accepting: boolean, errors: string[]): Promise<{ context: BrowserContext; page: Page }> {
+  async function openDesk(
+    email: string,
+    agentId: string,
+    accepting: boolean,
+    errors: string[],
+  ): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     const page = await context.newPage();
     page.on('pageerror', (error) => errors.push(`${email}: ${error.message}`));
@@ -117,7 +151,11 @@ describe('a customer in the widget and agents in the desk, in Chromium', () => {
     const toggle = page.getByLabel('Accepting chats');
     await toggle.waitFor({ timeout: SHOWN_WITHIN_MS });
     if ((await toggle.isChecked()) !== accepting) await toggle.setChecked(accepting);
-    await until(() => routingStatusOf(agentId), (status) => (accepting ? status === 'accepting' : status !== 'accepting'), `${email}'s routing status`);
+    await until(
+      () => routingStatusOf(agentId),
+      (status) => (accepting ? status === 'accepting' : status !== 'accepting'),
+      `${email}'s routing status`,
+    );
     expect(await toggle.isChecked()).toBe(accepting);
     return { context, page };
   }
@@ -136,7 +174,9 @@ describe('a customer in the widget and agents in the desk, in Chromium', () => {
       const customer = await customerContext.newPage();
       customer.on('pageerror', (error) => errors.push(`customer: ${error.message}`));
       await customer.goto(shop.pageUrl(system.gatewayUrl(), org.organization_id, org.default_group_id));
-      await customer.waitForFunction(() => (window as ShopWindow).livedesk !== undefined, undefined, { timeout: SHOWN_WITHIN_MS });
+      await customer.waitForFunction(() => (window as ShopWindow).livedesk !== undefined, undefined, {
+        timeout: SHOWN_WITHIN_MS,
+      });
       await customer.evaluate(() => {
         const shopWindow = window as ShopWindow;
         const journey = (shopWindow.journey = { started: [] as string[], joined: [] as string[] });
@@ -148,8 +188,14 @@ describe('a customer in the widget and agents in the desk, in Chromium', () => {
       // Once the widget has its socket, the agents see the visitor on the shop's page.
       await ada.page.locator('#visitors li', { hasText: 'Example shop' }).waitFor({ timeout: SHOWN_WITHIN_MS });
       // With the browser's time zone and language, which the widget sends with the page.
-      const browser = await customer.evaluate(() => ({ timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, language: navigator.language }));
-      const where = await ada.page.locator('#visitors li', { hasText: 'Example shop' }).locator('.where').textContent({ timeout: SHOWN_WITHIN_MS });
+      const browser = await customer.evaluate(() => ({
+        timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+        language: navigator.language,
+      }));
+      const where = await ada.page
+        .locator('#visitors li', { hasText: 'Example shop' })
+        .locator('.where')
+        .textContent({ timeout: SHOWN_WITHIN_MS });
       expect(where).toContain(browser.language);
       expect(where).toMatch(/local time \d{2}:\d{2}/);
       const input = customer.getByLabel('Your message', { exact: true });
@@ -166,26 +212,36 @@ describe('a customer in the widget and agents in the desk, in Chromium', () => {
       const chatId = started[0]!;
       await myChat(ada.page, chatId).click({ timeout: SHOWN_WITHIN_MS });
       const adaTranscript = ada.page.getByRole('list', { name: 'Transcript' });
-      await adaTranscript.locator('li.customer', { hasText: 'Hello, where is my order?' }).waitFor({ timeout: SHOWN_WITHIN_MS });
+      await adaTranscript
+        .locator('li.customer', { hasText: 'Hello, where is my order?' })
+        .waitFor({ timeout: SHOWN_WITHIN_MS });
 
       // The customer's draft shows live in Ada's desk, then becomes a message there.
       await input.pressSequentially('Is it shipped yet?', { delay: 40 });
-      await ada.page.locator('#typing', { hasText: /^Customer is typing: Is it shipped yet\?$/ }).waitFor({ timeout: SHOWN_WITHIN_MS });
+      await ada.page
+        .locator('#typing', { hasText: /^Customer is typing: Is it shipped yet\?$/ })
+        .waitFor({ timeout: SHOWN_WITHIN_MS });
       await ada.page.screenshot({ path: join(ARTIFACTS, 'journey-desk-draft.png') });
       await input.press('Enter');
-      await adaTranscript.locator('li.customer', { hasText: 'Is it shipped yet?' }).waitFor({ timeout: SHOWN_WITHIN_MS });
+      await adaTranscript
+        .locator('li.customer', { hasText: 'Is it shipped yet?' })
+        .waitFor({ timeout: SHOWN_WITHIN_MS });
       await ada.page.locator('#typing', { hasText: /^$/ }).waitFor({ timeout: SHOWN_WITHIN_MS });
 
       // Ada answers; the widget names her by display name, with her avatar.
       await ada.page.getByLabel('Message').fill('Hi! It left our warehouse this morning.');
       await ada.page.getByLabel('Message').press('Enter');
       const widget = customer.locator('#livedesk-widget');
-      await widget.locator('.msg.agent', { hasText: 'It left our warehouse this morning.' }).waitFor({ timeout: SHOWN_WITHIN_MS });
+      await widget
+        .locator('.msg.agent', { hasText: 'It left our warehouse this morning.' })
+        .waitFor({ timeout: SHOWN_WITHIN_MS });
       expect(await widget.locator('h2').textContent()).toBe('Chat with Ada');
       expect(await loadedImage(widget.locator('img.avatar'))).toBe(agents.ada.avatarUrl);
       await input.fill('Great. Can I still change the address?');
       await input.press('Enter');
-      await adaTranscript.locator('li.customer', { hasText: 'Can I still change the address?' }).waitFor({ timeout: SHOWN_WITHIN_MS });
+      await adaTranscript
+        .locator('li.customer', { hasText: 'Can I still change the address?' })
+        .waitFor({ timeout: SHOWN_WITHIN_MS });
       await customer.screenshot({ path: join(ARTIFACTS, 'journey-widget-ada.png') });
       expect(await deskMessages(ada.page)).toEqual([
         'Hello, where is my order?',
@@ -193,7 +249,12 @@ describe('a customer in the widget and agents in the desk, in Chromium', () => {
         'Hi! It left our warehouse this morning.',
         'Great. Can I still change the address?',
       ]);
-      expect(await adaTranscript.locator('li:not(.system) .author').allTextContents()).toEqual(['Customer', 'Customer', 'You', 'Customer']);
+      expect(await adaTranscript.locator('li:not(.system) .author').allTextContents()).toEqual([
+        'Customer',
+        'Customer',
+        'You',
+        'Customer',
+      ]);
 
       // Ada hands the chat to Bob, chosen from the transfer targets with his avatar beside the list.
       const bobOption = ada.page.locator('#transfer-target option', { hasText: 'Bob' });
@@ -208,7 +269,9 @@ describe('a customer in the widget and agents in the desk, in Chromium', () => {
       // Bob, not accepting, gets the chat because Ada chose him: its whole transcript, Ada named with her avatar.
       await myChat(bob.page, chatId).click({ timeout: SHOWN_WITHIN_MS });
       const bobTranscript = bob.page.getByRole('list', { name: 'Transcript' });
-      await bobTranscript.locator('li.customer', { hasText: 'Can I still change the address?' }).waitFor({ timeout: SHOWN_WITHIN_MS });
+      await bobTranscript
+        .locator('li.customer', { hasText: 'Can I still change the address?' })
+        .waitFor({ timeout: SHOWN_WITHIN_MS });
       const adaLine = bobTranscript.locator('li.agent', { hasText: 'It left our warehouse this morning.' });
       await adaLine.locator('.author', { hasText: 'Ada' }).waitFor({ timeout: SHOWN_WITHIN_MS });
       expect(await loadedImage(adaLine.locator('.author img.avatar'))).toBe(agents.ada.avatarUrl);
@@ -218,7 +281,9 @@ describe('a customer in the widget and agents in the desk, in Chromium', () => {
 
       await bob.page.getByLabel('Message').fill('Bob here: the address is changed.');
       await bob.page.getByLabel('Message').press('Enter');
-      await widget.locator('.msg.agent', { hasText: 'Bob here: the address is changed.' }).waitFor({ timeout: SHOWN_WITHIN_MS });
+      await widget
+        .locator('.msg.agent', { hasText: 'Bob here: the address is changed.' })
+        .waitFor({ timeout: SHOWN_WITHIN_MS });
       await input.fill('Thank you both!');
       await input.press('Enter');
       await bobTranscript.locator('li.customer', { hasText: 'Thank you both!' }).waitFor({ timeout: SHOWN_WITHIN_MS });
@@ -245,12 +310,34 @@ describe('a customer in the widget and agents in the desk, in Chromium', () => {
         'Thank you both!',
       ];
       expect(await deskMessages(bob.page)).toEqual(all);
-      expect(await bobTranscript.locator('li:not(.system) .author').allTextContents()).toEqual(['Customer', 'Customer', 'Ada', 'Customer', 'You', 'Customer']);
-      expect(await widgetMessages(customer, 'customer')).toEqual(['Hello, where is my order?', 'Is it shipped yet?', 'Great. Can I still change the address?', 'Thank you both!']);
-      expect(await widgetMessages(customer, 'agent')).toEqual(['Hi! It left our warehouse this morning.', 'Bob here: the address is changed.']);
+      expect(await bobTranscript.locator('li:not(.system) .author').allTextContents()).toEqual([
+        'Customer',
+        'Customer',
+        'Ada',
+        'Customer',
+        'You',
+        'Customer',
+      ]);
+      expect(await widgetMessages(customer, 'customer')).toEqual([
+        'Hello, where is my order?',
+        'Is it shipped yet?',
+        'Great. Can I still change the address?',
+        'Thank you both!',
+      ]);
+      expect(await widgetMessages(customer, 'agent')).toEqual([
+        'Hi! It left our warehouse this morning.',
+        'Bob here: the address is changed.',
+      ]);
       expect(await widget.locator('.msg.agent .who').allTextContents()).toEqual(['Ada', 'Bob']);
-      expect(await widgetMessages(customer, 'system')).toEqual(['Ada joined the chat.', 'Bob joined the chat.', 'The chat has ended.']);
-      expect(await customer.evaluate(() => (window as ShopWindow).journey)).toEqual({ started: [chatId], joined: ['Ada', 'Bob'] });
+      expect(await widgetMessages(customer, 'system')).toEqual([
+        'Ada joined the chat.',
+        'Bob joined the chat.',
+        'The chat has ended.',
+      ]);
+      expect(await customer.evaluate(() => (window as ShopWindow).journey)).toEqual({
+        started: [chatId],
+        joined: ['Ada', 'Bob'],
+      });
       expect(await widget.textContent()).not.toContain('Internal');
 
       // Stored: the messages once each, the transfer to Bob, the resolution, the rating and the NPS answer.

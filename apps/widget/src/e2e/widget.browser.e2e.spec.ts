@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AgentClient, fetchAgentToken, type ChatEventDelivery } from '@livedesk/client';
-import { ChatSystem, launchChromium, REPOSITORY_ROOT, startPageServer, type PageServer, type TestBrowser } from '@livedesk/testing';
+import {
+  ChatSystem,
+  launchChromium,
+  REPOSITORY_ROOT,
+  startPageServer,
+  type PageServer,
+  type TestBrowser,
+} from '@livedesk/testing';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -21,11 +28,15 @@ async function eventually(check: () => boolean, timeoutMs: number, what: string)
 /** The texts of the widget's message bubbles, in the order the page shows them. */
 function shownMessages(page: Page, kind: 'customer' | 'agent'): Promise<string[]> {
   // The bubble's first child is the author's name for agents; the text is the last text node.
-  return page.locator(`#livedesk-widget .msg.${kind}`).evaluateAll((items) => items.map((item) => item.lastChild?.textContent ?? ''));
+  return page
+    .locator(`#livedesk-widget .msg.${kind}`)
+    .evaluateAll((items) => items.map((item) => item.lastChild?.textContent ?? ''));
 }
 
 function agentMessages(seen: ChatEventDelivery[], chatId: string): string[] {
-  return seen.filter((d) => d.chat_id === chatId && d.event.type === 'MessagePosted').map((d) => String(d.event.data.text));
+  return seen
+    .filter((d) => d.chat_id === chatId && d.event.type === 'MessagePosted')
+    .map((d) => String(d.event.data.text));
 }
 
 // The widget as a visitor uses it: a real Chromium, a shop page on its own origin, the gateway
@@ -42,7 +53,12 @@ describe('the widget in Chromium', () => {
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    [system, browser, shop, stranger] = await Promise.all([ChatSystem.start({ routing: 1 }), launchChromium(), startPageServer(), startPageServer()]);
+    [system, browser, shop, stranger] = await Promise.all([
+      ChatSystem.start({ routing: 1 }),
+      launchChromium(),
+      startPageServer(),
+      startPageServer(),
+    ]);
     org = await system.createOrganization('Widget Shop');
     const patched = await fetch(`${system.gatewayUrl()}/v1/organizations/${org.organization_id}`, {
       method: 'PATCH',
@@ -51,15 +67,26 @@ describe('the widget in Chromium', () => {
     });
     expect(patched.status).toBe(200);
     // Customers see the display name and avatar, never the internal name or the email.
-    const ada = await system.createAgent(org.organization_id, { email: 'ada@shop.test', name: 'Ada Internal', groups: [org.default_group_id] });
-    const profile = await fetch(`${system.gatewayUrl()}/v1/organizations/${org.organization_id}/agents/${ada.agentId}`, {
-      method: 'PATCH',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${system.adminToken}` },
-      body: JSON.stringify({ display_name: 'Ada', avatar_url: shop.avatarUrl }),
+    const ada = await system.createAgent(org.organization_id, {
+      email: 'ada@shop.test',
+      name: 'Ada Internal',
+      groups: [org.default_group_id],
     });
+    const profile = await fetch(
+      `${system.gatewayUrl()}/v1/organizations/${org.organization_id}/agents/${ada.agentId}`,
+      {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${system.adminToken}` },
+        body: JSON.stringify({ display_name: 'Ada', avatar_url: shop.avatarUrl }),
+      },
+    );
     expect(profile.status).toBe(200);
     const url = system.gatewayUrl();
-    agent = new AgentClient({ url, token: () => fetchAgentToken(url, { email: 'ada@shop.test', password: PASSWORD }), WebSocket });
+    agent = new AgentClient({
+      url,
+      token: () => fetchAgentToken(url, { email: 'ada@shop.test', password: PASSWORD }),
+      WebSocket,
+    });
     agent.on('chat_event', (d) => agentSaw.push(d));
     agent.on('incoming_chat', ({ chat_id }) => assigned.push(chat_id));
     await agent.connect();
@@ -72,7 +99,7 @@ describe('the widget in Chromium', () => {
     await system?.stop();
   });
 
-  it("a visitor on an allowed origin chats with an agent shown by display name and avatar; three agent messages and two of its own sent while offline each show once, in order; the draft is the agent preview; the resolved chat is rated (CSAT, then NPS and CES with the keyboard)", async () => {
+  it('a visitor on an allowed origin chats with an agent shown by display name and avatar; three agent messages and two of its own sent while offline each show once, in order; the draft is the agent preview; the resolved chat is rated (CSAT, then NPS and CES with the keyboard)', async () => {
     const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
     const page = await context.newPage();
     const sockets: string[] = [];
@@ -87,9 +114,15 @@ describe('the widget in Chromium', () => {
       await page.evaluate(() => {
         const seen: string[] = [];
         (window as unknown as { seen: string[] }).seen = seen;
-        for (const name of ['ready', 'chat_started', 'message', 'agent_joined', 'chat_ended'] as const) window.livedesk!.on(name, () => seen.push(name));
+        for (const name of ['ready', 'chat_started', 'message', 'agent_joined', 'chat_ended'] as const)
+          window.livedesk!.on(name, () => seen.push(name));
         window.livedesk!.on('agent_joined', (payload) => ((window as unknown as { joined: unknown }).joined = payload));
-        window.livedesk!.on('message', (payload) => payload.author_kind === 'agent' && ((window as unknown as { agentNames: unknown[] }).agentNames ??= []).push(payload.author_name));
+        window.livedesk!.on(
+          'message',
+          (payload) =>
+            payload.author_kind === 'agent' &&
+            ((window as unknown as { agentNames: unknown[] }).agentNames ??= []).push(payload.author_name),
+        );
       });
       // Only the launcher before the visitor opens the widget: no popup, no token, no socket.
       expect(await page.locator('#livedesk-widget .popup').count()).toBe(0);
@@ -98,13 +131,19 @@ describe('the widget in Chromium', () => {
 
       await page.getByRole('button', { name: 'Open chat' }).click();
       const input = page.getByLabel('Your message', { exact: true });
-      await expect(input.evaluate((element) => element === (element.getRootNode() as ShadowRoot).activeElement)).resolves.toBe(true);
+      await expect(
+        input.evaluate((element) => element === (element.getRootNode() as ShadowRoot).activeElement),
+      ).resolves.toBe(true);
       await input.fill('Hello, where is my order?');
       await input.press('Enter');
 
       await eventually(() => assigned.length === 1, 20_000, 'routing to assign the chat');
       const chatId = assigned[0]!;
-      await eventually(() => agentMessages(agentSaw, chatId).includes('Hello, where is my order?'), 10_000, 'the agent to see the first message');
+      await eventually(
+        () => agentMessages(agentSaw, chatId).includes('Hello, where is my order?'),
+        10_000,
+        'the agent to see the first message',
+      );
       await agent.sendMessage(chatId, 'Hi! Let me check.');
       await page.locator('#livedesk-widget .msg.agent', { hasText: 'Hi! Let me check.' }).waitFor({ timeout: 10_000 });
       // The agent as the gateway describes them to customers: display name and avatar.
@@ -112,9 +151,16 @@ describe('the widget in Chromium', () => {
       await expect(page.locator('#livedesk-widget .msg.agent .who').first().textContent()).resolves.toBe('Ada');
       const avatar = page.locator('#livedesk-widget img.avatar');
       await expect(avatar.getAttribute('src')).resolves.toBe(shop.avatarUrl);
-      await page.waitForFunction(() => (document.querySelector('#livedesk-widget')!.shadowRoot!.querySelector('img.avatar') as HTMLImageElement).naturalWidth > 0);
+      await page.waitForFunction(
+        () =>
+          (document.querySelector('#livedesk-widget')!.shadowRoot!.querySelector('img.avatar') as HTMLImageElement)
+            .naturalWidth > 0,
+      );
       expect(await avatar.isVisible()).toBe(true);
-      await expect(page.evaluate(() => (window as unknown as { joined: unknown }).joined)).resolves.toEqual({ name: 'Ada', avatar_url: shop.avatarUrl });
+      await expect(page.evaluate(() => (window as unknown as { joined: unknown }).joined)).resolves.toEqual({
+        name: 'Ada',
+        avatar_url: shop.avatarUrl,
+      });
       expect(await page.locator('#livedesk-widget').textContent()).not.toContain('Ada Internal');
       expect(sockets).toHaveLength(1);
       expect(sockets[0]).toContain('/v1/customer/rtm');
@@ -124,7 +170,9 @@ describe('the widget in Chromium', () => {
       await context.setOffline(true);
       for (const text of ['a1', 'a2', 'a3']) await agent.sendMessage(chatId, text);
       await page.evaluate(() => {
-        (window as unknown as { sent: Promise<void> }).sent = window.livedesk!.send('c1').then(() => window.livedesk!.send('c2'));
+        (window as unknown as { sent: Promise<void> }).sent = window
+          .livedesk!.send('c1')
+          .then(() => window.livedesk!.send('c2'));
       });
       // Chromium's offline mode holds an open socket's frames rather than closing it; the
       // visitor's unanswered send makes the SDK give the silent socket up after its request
@@ -139,7 +187,15 @@ describe('the widget in Chromium', () => {
       await eventually(() => agentMessages(agentSaw, chatId).includes('c2'), 10_000, 'the agent to see c2');
       expect(await shownMessages(page, 'agent')).toEqual(['Hi! Let me check.', 'a1', 'a2', 'a3']);
       expect(await shownMessages(page, 'customer')).toEqual(['Hello, where is my order?', 'c1', 'c2']);
-      expect(agentMessages(agentSaw, chatId)).toEqual(['Hello, where is my order?', 'Hi! Let me check.', 'a1', 'a2', 'a3', 'c1', 'c2']);
+      expect(agentMessages(agentSaw, chatId)).toEqual([
+        'Hello, where is my order?',
+        'Hi! Let me check.',
+        'a1',
+        'a2',
+        'a3',
+        'c1',
+        'c2',
+      ]);
       // The widget came back through a new socket, not the old one surviving the cut.
       expect(closedSockets.length).toBeGreaterThanOrEqual(1);
       expect(sockets.length).toBeGreaterThanOrEqual(2);
@@ -149,7 +205,10 @@ describe('the widget in Chromium', () => {
 
       // The draft reaches the agent as the typing preview.
       const previews: string[] = [];
-      agent.on('typing_indicator', ({ chat_id, preview }) => chat_id === chatId && preview !== undefined && previews.push(preview));
+      agent.on(
+        'typing_indicator',
+        ({ chat_id, preview }) => chat_id === chatId && preview !== undefined && previews.push(preview),
+      );
       await input.pressSequentially('Thanks a lot');
       await eventually(() => previews.includes('Thanks a lot'), 10_000, 'the draft preview');
 
@@ -157,23 +216,44 @@ describe('the widget in Chromium', () => {
       await agent.request('resolve_chat', { chat_id: chatId });
       await page.getByRole('button', { name: '4 of 5' }).click();
       await page.getByText('Thank you for your rating.').waitFor({ timeout: 10_000 });
-      await eventually(() => agentSaw.some((d) => d.chat_id === chatId && d.event.type === 'ConversationRated' && d.event.data.score === 4), 10_000, 'the rating');
+      await eventually(
+        () =>
+          agentSaw.some(
+            (d) => d.chat_id === chatId && d.event.type === 'ConversationRated' && d.event.data.score === 4,
+          ),
+        10_000,
+        'the rating',
+      );
       // Then NPS, 0 to 10, with the keyboard only: the focus is on 0; Tab nine times reaches 9.
       await page.getByText('How likely are you to recommend us to a friend?').waitFor({ timeout: 10_000 });
-      await expect(page.getByRole('button', { name: '0 of 10', exact: true }).evaluate((element) => element === (element.getRootNode() as ShadowRoot).activeElement)).resolves.toBe(true);
+      await expect(
+        page
+          .getByRole('button', { name: '0 of 10', exact: true })
+          .evaluate((element) => element === (element.getRootNode() as ShadowRoot).activeElement),
+      ).resolves.toBe(true);
       for (let step = 0; step < 9; step++) await page.keyboard.press('Tab');
       await page.keyboard.press('Enter');
       await page.getByText('Thank you for your answer.').waitFor({ timeout: 10_000 });
       // Then CES, 1 to 7, with the keyboard only: the focus is on 1; Tab five times reaches 6.
       await page.getByText('How easy was it to get your issue handled?').waitFor({ timeout: 10_000 });
-      await expect(page.getByRole('button', { name: '1 of 7', exact: true }).evaluate((element) => element === (element.getRootNode() as ShadowRoot).activeElement)).resolves.toBe(true);
+      await expect(
+        page
+          .getByRole('button', { name: '1 of 7', exact: true })
+          .evaluate((element) => element === (element.getRootNode() as ShadowRoot).activeElement),
+      ).resolves.toBe(true);
       for (let step = 0; step < 5; step++) await page.keyboard.press('Tab');
       await page.keyboard.press('Enter');
       await page.getByText('Thank you for your answer.').nth(1).waitFor({ timeout: 10_000 });
       const stored = await agent.request('get_chat', { chat_id: chatId });
-      expect(stored.events.filter((event) => event.type === 'NpsAnswered').map((event) => event.data.score)).toEqual([9]);
-      expect(stored.events.filter((event) => event.type === 'SurveyAnswered').map((event) => event.data.answers)).toEqual([{ ces: 6 }]);
-      expect(new Set(await page.evaluate(() => (window as unknown as { agentNames: unknown[] }).agentNames))).toEqual(new Set(['Ada']));
+      expect(stored.events.filter((event) => event.type === 'NpsAnswered').map((event) => event.data.score)).toEqual([
+        9,
+      ]);
+      expect(
+        stored.events.filter((event) => event.type === 'SurveyAnswered').map((event) => event.data.answers),
+      ).toEqual([{ ces: 6 }]);
+      expect(new Set(await page.evaluate(() => (window as unknown as { agentNames: unknown[] }).agentNames))).toEqual(
+        new Set(['Ada']),
+      );
       const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
       expect(seen[0]).toBe('ready');
       expect(seen.filter((name) => name === 'message')).toHaveLength(7);
@@ -209,12 +289,16 @@ describe('the widget in Chromium', () => {
       await page.keyboard.type('Is anyone there?');
       await page.keyboard.press('Enter');
       await expect(queue).resolves.toEqual({ position: 1, estimated_wait_seconds: null });
-      await page.locator('#livedesk-widget .status', { hasText: 'You are number 1 in the queue' }).waitFor({ timeout: 10_000 });
+      await page
+        .locator('#livedesk-widget .status', { hasText: 'You are number 1 in the queue' })
+        .waitFor({ timeout: 10_000 });
       await page.getByLabel('Your email').fill('visitor@example.com');
       await page.getByLabel('Your message for us').fill('Please call me back.');
       await page.getByRole('button', { name: 'Leave message' }).click();
       await page.getByText('Thank you, we will write to you.').waitFor({ timeout: 10_000 });
-      await page.locator('#livedesk-widget .msg.system', { hasText: 'The chat has ended.' }).waitFor({ timeout: 10_000 });
+      await page
+        .locator('#livedesk-widget .msg.system', { hasText: 'The chat has ended.' })
+        .waitFor({ timeout: 10_000 });
       expect(await page.getByText('How was this chat?').count()).toBe(0);
       await page.screenshot({ path: join(ARTIFACTS, 'widget-leave-message-360.png') });
     } finally {
@@ -222,7 +306,7 @@ describe('the widget in Chromium', () => {
     }
   }, 60_000);
 
-  it('opens by itself after the organization\'s delay with its welcome message, and outside business hours takes a message instead of starting a chat', async () => {
+  it("opens by itself after the organization's delay with its welcome message, and outside business hours takes a message instead of starting a chat", async () => {
     const night = await system.createOrganization('Night Shop');
     // Closed today whatever the hour: every day is open, but yesterday, today and tomorrow (UTC) are holidays.
     const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
@@ -235,13 +319,22 @@ describe('the widget in Chromium', () => {
         widget_open_delay_seconds: 2,
         business_hours: {
           time_zone: 'UTC',
-          weekly: (['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const).map((weekday) => ({ day: weekday, from: '00:00', to: '24:00' })),
+          weekly: (['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const).map((weekday) => ({
+            day: weekday,
+            from: '00:00',
+            to: '24:00',
+          })),
           holidays: [day(-1), day(0), day(1)],
         },
       }),
     });
     expect(patched.status).toBe(200);
-    const supervisor = await system.createAgent(night.organization_id, { email: 'boss@night.test', name: 'Boss', role: 'supervisor', groups: [night.default_group_id] });
+    const supervisor = await system.createAgent(night.organization_id, {
+      email: 'boss@night.test',
+      name: 'Boss',
+      role: 'supervisor',
+      groups: [night.default_group_id],
+    });
     const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
     const page = await context.newPage();
     try {
@@ -263,7 +356,11 @@ describe('the widget in Chromium', () => {
 
       // Stored: a supervisor finds the message with its email among the organization's chats.
       const url = system.gatewayUrl();
-      const desk = new AgentClient({ url, token: () => fetchAgentToken(url, { email: 'boss@night.test', password: PASSWORD }), WebSocket });
+      const desk = new AgentClient({
+        url,
+        token: () => fetchAgentToken(url, { email: 'boss@night.test', password: PASSWORD }),
+        WebSocket,
+      });
       try {
         await desk.connect();
         const left = await (async () => {
@@ -321,12 +418,21 @@ describe('the widget in Chromium', () => {
       const closed = await patch({
         business_hours: {
           time_zone: 'UTC',
-          weekly: (['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const).map((weekday) => ({ day: weekday, from: '00:00', to: '24:00' })),
+          weekly: (['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const).map((weekday) => ({
+            day: weekday,
+            from: '00:00',
+            to: '24:00',
+          })),
           holidays: [day(-1), day(0), day(1)],
         },
       });
       expect(closed.status).toBe(200);
-      const sent = page.evaluate(() => window.livedesk!.send('Still open?').then(() => 'sent', (error: { reason?: string }) => `refused: ${error.reason}`));
+      const sent = page.evaluate(() =>
+        window.livedesk!.send('Still open?').then(
+          () => 'sent',
+          (error: { reason?: string }) => `refused: ${error.reason}`,
+        ),
+      );
       await expect(sent).resolves.toBe('refused: offline');
       await page.getByText('We are closed right now.', { exact: false }).waitFor({ timeout: 10_000 });
       expect(await page.getByLabel('Your message', { exact: true }).isVisible()).toBe(false);
@@ -353,7 +459,12 @@ describe('the widget in Chromium', () => {
       await page.waitForFunction(() => window.livedesk !== undefined);
       await page.getByRole('button', { name: 'Open chat' }).click();
       await page.locator('#livedesk-widget .status', { hasText: 'Chat unavailable' }).waitFor({ timeout: 10_000 });
-      const sent = await page.evaluate(() => window.livedesk!.send('let me in').then(() => 'stored', (error: unknown) => String(error)));
+      const sent = await page.evaluate(() =>
+        window.livedesk!.send('let me in').then(
+          () => 'stored',
+          (error: unknown) => String(error),
+        ),
+      );
       expect(sent).not.toBe('stored');
       expect(tokenAnswers.every((status) => status === 403 || status === 204)).toBe(true);
       expect(tokenAnswers).not.toContain(200);

@@ -53,7 +53,9 @@ export class AllowedOrigins {
     if (!this.directory.isOriginListed) throw new Error('isListedAnywhere needs a source that answers isOriginListed');
     const normalized = normalizeOrigin(origin);
     if (normalized === undefined) return false;
-    const cached = this.fresh(this.listed, normalized) ?? this.remember(this.listed, normalized, await this.directory.isOriginListed(normalized));
+    const cached =
+      this.fresh(this.listed, normalized) ??
+      this.remember(this.listed, normalized, await this.directory.isOriginListed(normalized));
     return cached.value;
   }
 

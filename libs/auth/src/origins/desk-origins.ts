@@ -31,7 +31,10 @@ function isSameHost(origin: string, host: string): boolean {
 /** `DESK_ORIGINS`: a comma-separated list of origins; answers the origins, or the first entry that is not one. */
 export function parseDeskOrigins(value: string): { origins: string[] } | { invalid: string } {
   const origins: string[] = [];
-  for (const entry of value.split(',').map((part) => part.trim()).filter((part) => part.length > 0)) {
+  for (const entry of value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0)) {
     const origin = normalizeOrigin(entry);
     if (origin === undefined) return { invalid: entry };
     origins.push(origin);

@@ -27,7 +27,9 @@ describe("DeskOrigins: the agent desk's origins", () => {
 describe('parseDeskOrigins: the DESK_ORIGINS setting', () => {
   it('reads a comma-separated list, normalized, and names an entry that is not an origin', () => {
     expect(parseDeskOrigins('')).toEqual({ origins: [] });
-    expect(parseDeskOrigins(' https://Desk.Example , http://localhost:5173,')).toEqual({ origins: ['https://desk.example', 'http://localhost:5173'] });
+    expect(parseDeskOrigins(' https://Desk.Example , http://localhost:5173,')).toEqual({
+      origins: ['https://desk.example', 'http://localhost:5173'],
+    });
     expect(parseDeskOrigins('https://desk.example,desk.example/app')).toEqual({ invalid: 'desk.example/app' });
   });
 });

@@ -18,7 +18,8 @@ export class OriginChecks {
   /** Customers: the organization's `allowed_origins`. An unknown organization passes here and is refused by the login. */
   async requireCustomerOrigin(organizationId: string, origin: string | undefined): Promise<void> {
     if (origin === undefined) return;
-    if ((await this.allowedOrigins.allows(organizationId, origin)) === false) throw originNotAllowed(origin, 'this organization');
+    if ((await this.allowedOrigins.allows(organizationId, origin)) === false)
+      throw originNotAllowed(origin, 'this organization');
   }
 
   /** Agents: the desk's origins. */

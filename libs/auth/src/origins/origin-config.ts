@@ -14,7 +14,11 @@ export const originConfigShape = {
     .transform((value, context) => {
       const parsed = parseDeskOrigins(value);
       if ('origins' in parsed) return parsed.origins;
-      context.issues.push({ code: 'custom', input: value, message: `"${parsed.invalid}" is not an origin (scheme://host[:port], http or https, no path)` });
+      context.issues.push({
+        code: 'custom',
+        input: value,
+        message: `"${parsed.invalid}" is not an origin (scheme://host[:port], http or https, no path)`,
+      });
       return z.NEVER;
     }),
   /** How long a replica keeps an organization's `allowed_origins` (a PATCH makes every replica forget them at once). */

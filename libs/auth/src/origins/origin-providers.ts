@@ -14,10 +14,15 @@ export function originProviders(source: InjectionToken<AllowedOriginsSource>): P
   return [
     {
       provide: AllowedOrigins,
-      useFactory: (directory: AllowedOriginsSource, config: OriginConfig) => new AllowedOrigins(directory, config.ALLOWED_ORIGINS_CACHE_SECONDS * 1000),
+      useFactory: (directory: AllowedOriginsSource, config: OriginConfig) =>
+        new AllowedOrigins(directory, config.ALLOWED_ORIGINS_CACHE_SECONDS * 1000),
       inject: [source, SERVICE_CONFIG],
     },
-    { provide: DeskOrigins, useFactory: (config: OriginConfig) => new DeskOrigins(config.DESK_ORIGINS), inject: [SERVICE_CONFIG] },
+    {
+      provide: DeskOrigins,
+      useFactory: (config: OriginConfig) => new DeskOrigins(config.DESK_ORIGINS),
+      inject: [SERVICE_CONFIG],
+    },
     {
       provide: OriginChecks,
       useFactory: (origins: AllowedOrigins, desk: DeskOrigins) => new OriginChecks(origins, desk),

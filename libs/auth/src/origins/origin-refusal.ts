@@ -4,5 +4,9 @@ import { ApiError } from '@livedesk/service-kit';
 export const ORIGIN_NOT_ALLOWED = 'origin_not_allowed';
 
 export function originNotAllowed(origin: string, whose: string): ApiError {
-  return new ApiError('authorization', `origin ${JSON.stringify(origin)} is not allowed for ${whose}`, ORIGIN_NOT_ALLOWED);
+  return new ApiError(
+    'authorization',
+    `origin ${JSON.stringify(origin)} is not allowed for ${whose}`,
+    ORIGIN_NOT_ALLOWED,
+  );
 }

@@ -66,7 +66,9 @@ export const ChatPageLimit = z
   .int()
   .min(1)
   .max(CHAT_PAGE_MAX_EVENTS)
-  .describe(`The most events of this page (default ${CHAT_PAGE_DEFAULT_EVENTS}, at most ${CHAT_PAGE_MAX_EVENTS}); a page also stops before ${CHAT_PAGE_MAX_BYTES} bytes of events.`);
+  .describe(
+    `The most events of this page (default ${CHAT_PAGE_DEFAULT_EVENTS}, at most ${CHAT_PAGE_MAX_EVENTS}); a page also stops before ${CHAT_PAGE_MAX_BYTES} bytes of events.`,
+  );
 
 /** `get_chat`'s answer: the chat and one page of its events, oldest first. */
 export const ChatPage = z.object({
@@ -77,6 +79,8 @@ export const ChatPage = z.object({
     .number()
     .int()
     .nonnegative()
-    .describe('The stream version this page covers up to (events hidden from the reader included): the since_version of the next page.'),
+    .describe(
+      'The stream version this page covers up to (events hidden from the reader included): the since_version of the next page.',
+    ),
 });
 export type ChatPage = z.infer<typeof ChatPage>;

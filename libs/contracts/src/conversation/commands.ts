@@ -1,10 +1,31 @@
 import { z } from 'zod';
 import { Actor, AgentKind } from '../actor.js';
 import { AttachmentRef, Id, SafeString } from '../common.js';
-import { CHAT_PAGE_DEFAULT_EVENTS, ChatEventView, ChatPage, ChatPageLimit, ChatStatus, ChatSummary } from './chat-view.js';
+import {
+  CHAT_PAGE_DEFAULT_EVENTS,
+  ChatEventView,
+  ChatPage,
+  ChatPageLimit,
+  ChatStatus,
+  ChatSummary,
+} from './chat-view.js';
 import { SurveyAnswers, SurveyQuestions } from '../organization/survey.js';
-import { Channel, GoalValue, MAX_CHAT_INACTIVITY_SECONDS, MESSAGE_TEXT_MAX_CHARS, PageContext, Priority, conversationEvents } from './events.js';
-import { SEARCH_PAGE_DEFAULT_HITS, SEARCH_PAGE_MAX_HITS, SEARCH_QUERY_MAX_CHARS, SearchFilters, SearchPage } from './search.js';
+import {
+  Channel,
+  GoalValue,
+  MAX_CHAT_INACTIVITY_SECONDS,
+  MESSAGE_TEXT_MAX_CHARS,
+  PageContext,
+  Priority,
+  conversationEvents,
+} from './events.js';
+import {
+  SEARCH_PAGE_DEFAULT_HITS,
+  SEARCH_PAGE_MAX_HITS,
+  SEARCH_QUERY_MAX_CHARS,
+  SearchFilters,
+  SearchPage,
+} from './search.js';
 
 /**
  * Commands to the conversation service, over NATS request/reply on
@@ -62,7 +83,12 @@ export const conversationCommands = {
   },
   post_message: {
     request: z.object({ ...onChat, message: NewMessage }),
-    reply: z.object({ chat_id: Id, version: z.number().int().positive(), event: ChatEventView, duplicate: z.boolean() }),
+    reply: z.object({
+      chat_id: Id,
+      version: z.number().int().positive(),
+      event: ChatEventView,
+      duplicate: z.boolean(),
+    }),
   },
   join: { request: z.object(onChat), reply: VersionReply },
   assign: { request: z.object({ ...onChat, agent_id: Id, agent_kind: AgentKind }), reply: VersionReply },
@@ -118,7 +144,12 @@ export const conversationCommands = {
   },
   set_priority: { request: z.object({ ...onChat, priority: Priority }), reply: VersionReply },
   leave_message: {
-    request: z.object({ ...onChat, email: z.email().max(320), name: SafeString.max(255).optional(), text: SafeString.min(1).max(MESSAGE_TEXT_MAX_CHARS) }),
+    request: z.object({
+      ...onChat,
+      email: z.email().max(320),
+      name: SafeString.max(255).optional(),
+      text: SafeString.min(1).max(MESSAGE_TEXT_MAX_CHARS),
+    }),
     reply: VersionReply,
   },
 } as const;
@@ -154,7 +185,12 @@ export const conversationQueries = {
    * start of its first message (`get_customer`).
    */
   customer_chats: {
-    request: z.object({ organization_id: Id, actor: Actor, customer_id: Id, limit: z.number().int().min(1).max(50).default(20) }),
+    request: z.object({
+      organization_id: Id,
+      actor: Actor,
+      customer_id: Id,
+      limit: z.number().int().min(1).max(50).default(20),
+    }),
     reply: z.object({ chats: z.array(ChatSummary.extend({ preview: SafeString.nullable() })) }),
   },
   /**
@@ -177,8 +213,12 @@ export const conversationQueries = {
 
 export type ConversationCommandName = keyof typeof conversationCommands;
 export type ConversationQueryName = keyof typeof conversationQueries;
-export type ConversationCommand<N extends ConversationCommandName> = z.infer<(typeof conversationCommands)[N]['request']>;
-export type ConversationCommandReply<N extends ConversationCommandName> = z.infer<(typeof conversationCommands)[N]['reply']>;
+export type ConversationCommand<N extends ConversationCommandName> = z.infer<
+  (typeof conversationCommands)[N]['request']
+>;
+export type ConversationCommandReply<N extends ConversationCommandName> = z.infer<
+  (typeof conversationCommands)[N]['reply']
+>;
 export type ConversationQuery<N extends ConversationQueryName> = z.infer<(typeof conversationQueries)[N]['request']>;
 export type ConversationQueryReply<N extends ConversationQueryName> = z.infer<(typeof conversationQueries)[N]['reply']>;
 

@@ -108,7 +108,10 @@ export const conversationEvents = {
    * for CHAT_ABANDON_SECONDS while queued) or `inactive` (no message from either side for the
    * organization's `chat_inactivity_seconds` while active).
    */
-  ConversationClosed: defineEvent('ConversationClosed', z.object({ by: Author, reason: z.enum(['customer_left', 'inactive']).optional() })),
+  ConversationClosed: defineEvent(
+    'ConversationClosed',
+    z.object({ by: Author, reason: z.enum(['customer_left', 'inactive']).optional() }),
+  ),
   ConversationReopened: defineEvent('ConversationReopened', z.object({ by: Author })),
   ConversationMissed: defineEvent(
     'ConversationMissed',
@@ -142,7 +145,11 @@ export const conversationEvents = {
   /** No agent could take the chat; the customer left a message for later (a ticket, once ticketing runs). */
   OfflineMessageLeft: defineEvent(
     'OfflineMessageLeft',
-    z.object({ email: z.email().max(320), name: SafeString.max(255).optional(), text: SafeString.min(1).max(MESSAGE_TEXT_MAX_CHARS) }),
+    z.object({
+      email: z.email().max(320),
+      name: SafeString.max(255).optional(),
+      text: SafeString.min(1).max(MESSAGE_TEXT_MAX_CHARS),
+    }),
   ),
 } as const;
 

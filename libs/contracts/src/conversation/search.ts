@@ -59,26 +59,41 @@ export const SearchFilters = z
     to: Timestamp.optional().describe('Messages posted before this instant.'),
     agent_id: Id.optional().describe('Chats this agent was ever assigned to.'),
     group_id: Id.optional().describe("Chats in this group (the chat's group now)."),
-    tag: SafeString.min(1).max(64).optional().describe('Chats with this tag. Accepted, and ignored until chat tags are stored in the chats list.'),
+    tag: SafeString.min(1)
+      .max(64)
+      .optional()
+      .describe('Chats with this tag. Accepted, and ignored until chat tags are stored in the chats list.'),
     status: ChatStatus.optional().describe("The chat's status now."),
     rating: z.number().int().min(1).max(5).optional().describe("The chat's CSAT score (rate_chat)."),
   })
   .strict()
-  .refine((filters) => filters.from === undefined || filters.to === undefined || Date.parse(filters.from) < Date.parse(filters.to), {
-    message: 'filters.from must be before filters.to',
-    path: ['to'],
-  });
+  .refine(
+    (filters) =>
+      filters.from === undefined || filters.to === undefined || Date.parse(filters.from) < Date.parse(filters.to),
+    {
+      message: 'filters.from must be before filters.to',
+      path: ['to'],
+    },
+  );
 export type SearchFilters = z.infer<typeof SearchFilters>;
 
 /** One message (or internal note) that matched, with what the chat is now. */
 export const SearchHit = z.object({
   chat_id: Id,
   event_id: z.uuid(),
-  version: z.number().int().positive().describe("The message's stream version: get_chat with since_version = version - 1 starts at it."),
+  version: z
+    .number()
+    .int()
+    .positive()
+    .describe("The message's stream version: get_chat with since_version = version - 1 starts at it."),
   message_id: Id,
   author: Author,
-  visibility: z.enum(['all', 'agents']).describe('"agents": an internal note (InternalNotePosted), never shown to the customer.'),
-  excerpt: SafeString.describe(`The part of the text that matched (the whole text when short), at most ${SEARCH_EXCERPT_MAX_CHARS} characters.`),
+  visibility: z
+    .enum(['all', 'agents'])
+    .describe('"agents": an internal note (InternalNotePosted), never shown to the customer.'),
+  excerpt: SafeString.describe(
+    `The part of the text that matched (the whole text when short), at most ${SEARCH_EXCERPT_MAX_CHARS} characters.`,
+  ),
   posted_at: Timestamp,
   chat: z.object({
     customer_id: Id,

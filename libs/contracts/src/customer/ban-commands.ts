@@ -27,7 +27,11 @@ const base = {
  */
 export const banCommands = {
   ban_customer: {
-    request: z.object({ ...base, seconds: z.number().int().min(1).max(MAX_BAN_SECONDS).optional(), reason: BanReason.optional() }),
+    request: z.object({
+      ...base,
+      seconds: z.number().int().min(1).max(MAX_BAN_SECONDS).optional(),
+      reason: BanReason.optional(),
+    }),
     reply: CustomerBan,
   },
   /** Lifting a ban that is not in force (none, or expired) stores nothing and answers the same. */

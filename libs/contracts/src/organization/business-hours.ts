@@ -60,7 +60,11 @@ function wallClock(timeZone: string, at: Date): { date: string; day: string; tim
     hourCycle: 'h23',
   });
   for (const part of format.formatToParts(at)) parts[part.type] = part.value;
-  return { date: `${parts.year}-${parts.month}-${parts.day}`, day: (parts.weekday ?? '').toLowerCase(), time: `${parts.hour}:${parts.minute}` };
+  return {
+    date: `${parts.year}-${parts.month}-${parts.day}`,
+    day: (parts.weekday ?? '').toLowerCase(),
+    time: `${parts.hour}:${parts.minute}`,
+  };
 }
 
 /**
@@ -73,5 +77,7 @@ export function isOpenAt(hours: BusinessHours | null | undefined, at: Date): boo
   const clock = wallClock(hours.time_zone, at);
   if (hours.holidays.includes(clock.date)) return false;
   // HH:MM strings of equal width compare as times; `24:00` is after every minute of the day.
-  return hours.weekly.some((interval) => interval.day === clock.day && interval.from <= clock.time && clock.time < interval.to);
+  return hours.weekly.some(
+    (interval) => interval.day === clock.day && interval.from <= clock.time && clock.time < interval.to,
+  );
 }

@@ -16,7 +16,9 @@ export const CUSTOMER_CUSTOM_FIELDS_MAX = 30;
  */
 export const CustomerCustomFields = z
   .record(SafeString.min(1).max(64), z.union([SafeString.max(1024), z.number(), z.boolean()]))
-  .refine((fields) => Object.keys(fields).length <= CUSTOMER_CUSTOM_FIELDS_MAX, { message: `at most ${CUSTOMER_CUSTOM_FIELDS_MAX} custom fields` });
+  .refine((fields) => Object.keys(fields).length <= CUSTOMER_CUSTOM_FIELDS_MAX, {
+    message: `at most ${CUSTOMER_CUSTOM_FIELDS_MAX} custom fields`,
+  });
 export type CustomerCustomFields = z.infer<typeof CustomerCustomFields>;
 
 const DirectoryGroup = z.object({ group_id: Id, name: SafeString, routing: z.enum(['auto', 'manual']) });
@@ -94,7 +96,9 @@ export const directoryQueries = {
   /** What customers see of agents: the display name (or the name) and the avatar. */
   agent_profiles: {
     request: z.object({ ...OrganizationId, agent_ids: z.array(Id).max(500) }),
-    reply: z.object({ profiles: z.array(z.object({ agent_id: Id, display_name: SafeString, avatar_url: SafeString.nullable() })) }),
+    reply: z.object({
+      profiles: z.array(z.object({ agent_id: Id, display_name: SafeString, avatar_url: SafeString.nullable() })),
+    }),
   },
   customer: {
     request: z.object({ ...OrganizationId, customer_id: Id }),
@@ -132,7 +136,14 @@ export const directoryQueries = {
   canned_responses: {
     request: z.object({ ...OrganizationId, agent_id: Id }),
     reply: z.object({
-      canned_responses: z.array(z.object({ canned_response_id: Id, shortcut: SafeString, text: SafeString, scope: z.enum(['shared', 'personal']) })),
+      canned_responses: z.array(
+        z.object({
+          canned_response_id: Id,
+          shortcut: SafeString,
+          text: SafeString,
+          scope: z.enum(['shared', 'personal']),
+        }),
+      ),
     }),
   },
 } as const;

@@ -18,7 +18,10 @@ export const MAX_SURVEY_QUESTIONS = 10;
 export const MAX_SURVEY_TEXT_ANSWER = 2000;
 
 /** A question id: lowercase letters, digits and `_`, starting with a letter; `ces` is reserved. */
-export const SurveyQuestionId = SafeString.regex(/^[a-z][a-z0-9_]{0,39}$/, 'a question id is lowercase letters, digits and _, starting with a letter (at most 40)');
+export const SurveyQuestionId = SafeString.regex(
+  /^[a-z][a-z0-9_]{0,39}$/,
+  'a question id is lowercase letters, digits and _, starting with a letter (at most 40)',
+);
 
 const QuestionBase = {
   id: SurveyQuestionId,
@@ -34,12 +37,21 @@ export const SurveyQuestion = z.discriminatedUnion('kind', [
       max: z.number().int().min(1).max(10).describe('The highest answer, 1 to 10, above min'),
     })
     .strict()
-    .refine((question) => question.min < question.max, { message: 'a scale question needs min below max', path: ['max'] }),
+    .refine((question) => question.min < question.max, {
+      message: 'a scale question needs min below max',
+      path: ['max'],
+    }),
   z
     .object({
       ...QuestionBase,
       kind: z.literal('text'),
-      max_length: z.number().int().min(1).max(MAX_SURVEY_TEXT_ANSWER).optional().describe(`The longest answer in characters; default ${MAX_SURVEY_TEXT_ANSWER}`),
+      max_length: z
+        .number()
+        .int()
+        .min(1)
+        .max(MAX_SURVEY_TEXT_ANSWER)
+        .optional()
+        .describe(`The longest answer in characters; default ${MAX_SURVEY_TEXT_ANSWER}`),
     })
     .strict(),
   z
@@ -50,7 +62,9 @@ export const SurveyQuestion = z.discriminatedUnion('kind', [
         .array(SafeString.trim().min(1).max(100))
         .min(2)
         .max(10)
-        .refine((options) => new Set(options).size === options.length, { message: 'options must differ from each other' })
+        .refine((options) => new Set(options).size === options.length, {
+          message: 'options must differ from each other',
+        })
         .describe('The answers offered; the customer picks one'),
     })
     .strict(),
@@ -65,9 +79,17 @@ export const SurveyQuestions = z
     const seen = new Set<string>();
     questions.forEach((question, index) => {
       if (question.id === CES_QUESTION_ID) {
-        context.addIssue({ code: 'custom', path: [index, 'id'], message: `"${CES_QUESTION_ID}" is the CES question every survey asks; choose another id` });
+        context.addIssue({
+          code: 'custom',
+          path: [index, 'id'],
+          message: `"${CES_QUESTION_ID}" is the CES question every survey asks; choose another id`,
+        });
       } else if (seen.has(question.id)) {
-        context.addIssue({ code: 'custom', path: [index, 'id'], message: `two questions have the id "${question.id}"` });
+        context.addIssue({
+          code: 'custom',
+          path: [index, 'id'],
+          message: `two questions have the id "${question.id}"`,
+        });
       }
       seen.add(question.id);
     });
@@ -82,7 +104,9 @@ export type SurveyQuestions = z.infer<typeof SurveyQuestions>;
 export const SurveyAnswers = z
   .record(SurveyQuestionId, z.union([z.number().int(), SafeString.max(MAX_SURVEY_TEXT_ANSWER)]))
   .refine((answers) => Object.keys(answers).length > 0, { message: 'answer at least one question' })
-  .refine((answers) => Object.keys(answers).length <= MAX_SURVEY_QUESTIONS + 1, { message: 'more answers than questions' });
+  .refine((answers) => Object.keys(answers).length <= MAX_SURVEY_QUESTIONS + 1, {
+    message: 'more answers than questions',
+  });
 export type SurveyAnswers = z.infer<typeof SurveyAnswers>;
 
 /**
@@ -93,7 +117,8 @@ export function surveyAnswersProblem(questions: readonly SurveyQuestion[], answe
   const byId = new Map(questions.map((question) => [question.id, question]));
   for (const [id, value] of Object.entries(answers)) {
     if (id === CES_QUESTION_ID) {
-      if (typeof value !== 'number' || value < CES_MIN || value > CES_MAX) return `answers.ces: expected a whole number from ${CES_MIN} to ${CES_MAX}`;
+      if (typeof value !== 'number' || value < CES_MIN || value > CES_MAX)
+        return `answers.ces: expected a whole number from ${CES_MIN} to ${CES_MAX}`;
       continue;
     }
     const question = byId.get(id);

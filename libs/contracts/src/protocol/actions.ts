@@ -2,12 +2,26 @@ import { z } from 'zod';
 import { AgentKind, AgentRole } from '../actor.js';
 import { Id, SafeString } from '../common.js';
 import { CustomerCustomFields } from '../organization/directory-queries.js';
-import { CHAT_PAGE_DEFAULT_EVENTS, CHAT_PAGE_MAX_BYTES, CHAT_PAGE_MAX_EVENTS, ChatEventView, ChatPage, ChatPageLimit, ChatSummary } from '../conversation/chat-view.js';
+import {
+  CHAT_PAGE_DEFAULT_EVENTS,
+  CHAT_PAGE_MAX_BYTES,
+  CHAT_PAGE_MAX_EVENTS,
+  ChatEventView,
+  ChatPage,
+  ChatPageLimit,
+  ChatSummary,
+} from '../conversation/chat-view.js';
 import { Channel, GoalValue, MESSAGE_TEXT_MAX_CHARS, PageContext, Priority } from '../conversation/events.js';
 import { RoutingStatus } from '../agent/events.js';
 import { CustomerBan } from '../customer/ban-commands.js';
 import { BanReason, MAX_BAN_SECONDS } from '../customer/events.js';
-import { SEARCH_PAGE_DEFAULT_HITS, SEARCH_PAGE_MAX_HITS, SEARCH_QUERY_MAX_CHARS, SearchFilters, SearchPage } from '../conversation/search.js';
+import {
+  SEARCH_PAGE_DEFAULT_HITS,
+  SEARCH_PAGE_MAX_HITS,
+  SEARCH_QUERY_MAX_CHARS,
+  SearchFilters,
+  SearchPage,
+} from '../conversation/search.js';
 import { SurveyAnswers } from '../organization/survey.js';
 
 /**
@@ -44,12 +58,19 @@ function isLanguageTag(value: string): boolean {
 }
 
 /** The browser's time zone, as `Intl.DateTimeFormat().resolvedOptions().timeZone` names it. */
-export const VisitorTimeZone = SafeString.min(1).max(64).refine(isTimeZone, { message: 'must be an IANA time zone, e.g. Europe/Paris' });
+export const VisitorTimeZone = SafeString.min(1)
+  .max(64)
+  .refine(isTimeZone, { message: 'must be an IANA time zone, e.g. Europe/Paris' });
 /** The browser's language (`navigator.language`). */
-export const VisitorLanguage = SafeString.min(1).max(35).refine(isLanguageTag, { message: 'must be a BCP 47 language tag, e.g. fr-CA' });
+export const VisitorLanguage = SafeString.min(1)
+  .max(35)
+  .refine(isLanguageTag, { message: 'must be a BCP 47 language tag, e.g. fr-CA' });
 
 /** Where the visitor's address is, from the gateway's offline GeoIP database; null when it does not know. */
-export const VisitorLocation = z.object({ country: SafeString.describe('ISO 3166-1 alpha-2'), city: SafeString.nullable() });
+export const VisitorLocation = z.object({
+  country: SafeString.describe('ISO 3166-1 alpha-2'),
+  city: SafeString.nullable(),
+});
 export type VisitorLocation = z.infer<typeof VisitorLocation>;
 
 /** A visitor as agents see them (`list_visitors`, `visitor_updated`). */
@@ -67,7 +88,12 @@ export const Visitor = z.object({
 });
 export type Visitor = z.infer<typeof Visitor>;
 /** One page of a visit, oldest first. */
-const VisitPage = z.object({ url: SafeString, title: SafeString.nullable(), referrer: SafeString.nullable(), viewed_at: z.iso.datetime({ offset: true }) });
+const VisitPage = z.object({
+  url: SafeString,
+  title: SafeString.nullable(),
+  referrer: SafeString.nullable(),
+  viewed_at: z.iso.datetime({ offset: true }),
+});
 
 /** `get_customer`'s answer. */
 export const CustomerProfile = z.object({
@@ -76,7 +102,9 @@ export const CustomerProfile = z.object({
   email: SafeString.nullable(),
   external_id: SafeString.nullable(),
   custom_fields: CustomerCustomFields,
-  visit: Visitor.extend({ pages: z.array(VisitPage).describe('The pages of the current visit, oldest first (the last 50).') }).nullable(),
+  visit: Visitor.extend({
+    pages: z.array(VisitPage).describe('The pages of the current visit, oldest first (the last 50).'),
+  }).nullable(),
   chats: z.array(ChatSummary.extend({ preview: SafeString.nullable() })),
   tickets: z.array(
     z.object({
@@ -102,7 +130,9 @@ export const MessageEvent = z
       .array(Id)
       .max(20)
       .optional()
-      .describe('file_id of files the sender uploaded into this chat (POST /v1/customer/files or /v1/agent/files); the message stores their name, type, size and pixel size.'),
+      .describe(
+        'file_id of files the sender uploaded into this chat (POST /v1/customer/files or /v1/agent/files); the message stores their name, type, size and pixel size.',
+      ),
   })
   .strict();
 
@@ -114,7 +144,9 @@ export const AgentMessageEvent = MessageEvent.extend({
   visibility: z
     .literal('agents')
     .optional()
-    .describe('"agents": an internal note, never pushed or shown to the customer (InternalNotePosted); absent: a message to everyone.'),
+    .describe(
+      '"agents": an internal note, never pushed or shown to the customer (InternalNotePosted); absent: a message to everyone.',
+    ),
 }).strict();
 
 const Login = {
@@ -141,14 +173,20 @@ const MarkSeen = {
 };
 
 const GetChat = {
-  request: z.object({ ...ChatRef, since_version: z.number().int().nonnegative().optional(), limit: ChatPageLimit.optional() }).strict(),
+  request: z
+    .object({ ...ChatRef, since_version: z.number().int().nonnegative().optional(), limit: ChatPageLimit.optional() })
+    .strict(),
   response: ChatPage,
   summary: `The chat and one page of its events after since_version (from the first when absent), oldest first: catch-up after a reconnect. A page holds at most limit events (default ${CHAT_PAGE_DEFAULT_EVENTS}, at most ${CHAT_PAGE_MAX_EVENTS}) and stops before ${CHAT_PAGE_MAX_BYTES} bytes of events; while has_more is true, ask again with since_version = next_since_version.`,
 };
 
 const TagChatResponse = z.object({
   chat_id: Id,
-  version: z.number().int().positive().describe("The chat's stream version after the change (the current one when nothing changed)."),
+  version: z
+    .number()
+    .int()
+    .positive()
+    .describe("The chat's stream version after the change (the current one when nothing changed)."),
   tags: z.array(SafeString).describe("The chat's tags now, in the order they were added."),
 });
 
@@ -182,13 +220,17 @@ export const customerActions = {
   },
   send_event: SendEvent,
   send_typing: {
-    request: z.object({ ...ChatRef, is_typing: z.boolean(), preview: SafeString.max(MESSAGE_TEXT_MAX_CHARS).optional() }).strict(),
+    request: z
+      .object({ ...ChatRef, is_typing: z.boolean(), preview: SafeString.max(MESSAGE_TEXT_MAX_CHARS).optional() })
+      .strict(),
     response: z.object({ chat_id: Id }),
     summary: 'Typing indicator; preview is the unsent text agents see (sneak peek). Never stored.',
   },
   mark_seen: MarkSeen,
   rate_chat: {
-    request: z.object({ ...ChatRef, score: z.number().int().min(1).max(5), comment: SafeString.max(2048).optional() }).strict(),
+    request: z
+      .object({ ...ChatRef, score: z.number().int().min(1).max(5), comment: SafeString.max(2048).optional() })
+      .strict(),
     response: VersionResponse,
     summary: 'CSAT rating of the chat, 1 to 5.',
   },
@@ -198,9 +240,12 @@ export const customerActions = {
     summary: 'The customer ends the chat.',
   },
   answer_nps: {
-    request: z.object({ ...ChatRef, score: z.number().int().min(0).max(10), comment: SafeString.max(2048).optional() }).strict(),
+    request: z
+      .object({ ...ChatRef, score: z.number().int().min(0).max(10), comment: SafeString.max(2048).optional() })
+      .strict(),
     response: VersionResponse,
-    summary: 'Extension: the 0–10 answer to "how likely are you to recommend us" (NPS); a new answer replaces the last.',
+    summary:
+      'Extension: the 0–10 answer to "how likely are you to recommend us" (NPS); a new answer replaces the last.',
   },
   answer_survey: {
     request: z
@@ -213,12 +258,13 @@ export const customerActions = {
       .strict(),
     response: VersionResponse,
     summary:
-      'Post-chat survey beside rate_chat: CES and the organization\'s own questions. An unknown question id or a value out of range is refused (validation) and stores nothing; a later answer to a question replaces the earlier one.',
+      "Post-chat survey beside rate_chat: CES and the organization's own questions. An unknown question id or a value out of range is refused (validation) and stores nothing; a later answer to a question replaces the earlier one.",
   },
   report_goal: {
     request: z.object({ ...ChatRef, goal: SafeString.min(1).max(128), value: GoalValue.optional() }).strict(),
     response: VersionResponse,
-    summary: "Extension: the site reports a goal the chat led to (purchase, signup …), for conversion; a goal reported again is stored once.",
+    summary:
+      'Extension: the site reports a goal the chat led to (purchase, signup …), for conversion; a goal reported again is stored once.',
   },
   list_chats: {
     request: z.object(ListCursor).strict(),
@@ -266,11 +312,19 @@ export const agentActions = {
   login: {
     ...Login,
     response: z.object({
-      agent: z.object({ agent_id: Id, organization_id: Id, name: SafeString, email: SafeString, role: AgentRole, kind: AgentKind }),
+      agent: z.object({
+        agent_id: Id,
+        organization_id: Id,
+        name: SafeString,
+        email: SafeString,
+        role: AgentRole,
+        kind: AgentKind,
+      }),
       routing_status: RoutingStatus,
       chats: z.array(ChatSummary),
     }),
-    summary: "Authenticates the connection with an agent token; answers with the agent, its routing status and its chats.",
+    summary:
+      'Authenticates the connection with an agent token; answers with the agent, its routing status and its chats.',
   },
   get_customer: {
     request: z.object({ customer_id: Id }).strict(),
@@ -287,7 +341,8 @@ export const agentActions = {
       })
       .strict(),
     response: ListChatsResponse,
-    summary: 'Chats with their state and tags: mine (default), queued, or active / all (supervisors); tag keeps the chats carrying it.',
+    summary:
+      'Chats with their state and tags: mine (default), queued, or active / all (supervisors); tag keeps the chats carrying it.',
   },
   get_chat: GetChat,
   join_chat: {
@@ -331,13 +386,19 @@ export const agentActions = {
   send_greeting: {
     request: z.object({ visitor_id: Id, text: SafeString.min(1).max(2048) }).strict(),
     response: z.object({ greeting_id: Id }),
-    summary: 'A proactive invitation to chat, pushed to the visitor (incoming_greeting). Not stored: it is not a reply.',
+    summary:
+      'A proactive invitation to chat, pushed to the visitor (incoming_greeting). Not stored: it is not a reply.',
   },
   list_canned_responses: {
     request: z.object({}).strict(),
     response: z.object({
       canned_responses: z.array(
-        z.object({ canned_response_id: Id, shortcut: SafeString, text: SafeString, scope: z.enum(['shared', 'personal']) }),
+        z.object({
+          canned_response_id: Id,
+          shortcut: SafeString,
+          text: SafeString,
+          scope: z.enum(['shared', 'personal']),
+        }),
       ),
     }),
     summary: "The organization's shared canned responses and the agent's own (`#shortcut` → text).",
@@ -405,7 +466,13 @@ export const agentActions = {
     request: z
       .object({
         customer_id: Id,
-        seconds: z.number().int().min(1).max(MAX_BAN_SECONDS).optional().describe('How long the ban lasts; absent: until unban_customer.'),
+        seconds: z
+          .number()
+          .int()
+          .min(1)
+          .max(MAX_BAN_SECONDS)
+          .optional()
+          .describe('How long the ban lasts; absent: until unban_customer.'),
         reason: BanReason.optional(),
       })
       .strict(),
@@ -416,7 +483,8 @@ export const agentActions = {
   unban_customer: {
     request: z.object({ customer_id: Id }).strict(),
     response: z.object({ customer_id: Id, banned: z.literal(false) }),
-    summary: 'Supervisors and admins: lifts the ban of a customer of the organization; a customer with no ban in force stays as they are.',
+    summary:
+      'Supervisors and admins: lifts the ban of a customer of the organization; a customer with no ban in force stays as they are.',
   },
   search_chats: {
     request: z

@@ -33,7 +33,9 @@ export const DisplayName = SafeString.trim()
 
 export const AvatarUrl = SafeString.max(MAX_AVATAR_URL_LENGTH)
   .refine(isAvatarUrl, { message: 'expected an https URL (http only for localhost)' })
-  .describe(`The agent's picture: an https URL of at most ${MAX_AVATAR_URL_LENGTH} characters (http only for localhost).`);
+  .describe(
+    `The agent's picture: an https URL of at most ${MAX_AVATAR_URL_LENGTH} characters (http only for localhost).`,
+  );
 
 /**
  * What a customer learns of an agent (extension): the display name (the agent's name when it

@@ -44,16 +44,18 @@ describe('normalizeOrigin: origins as browsers write them in Origin', () => {
 
 describe('AllowedOrigins: the allowed_origins of a PATCH', () => {
   it('normalizes every origin and drops duplicates', () => {
-    expect(AllowedOrigins.parse(['https://Shop.Example', 'https://shop.example:443', 'http://localhost:5173'])).toEqual([
-      'https://shop.example',
-      'http://localhost:5173',
-    ]);
+    expect(AllowedOrigins.parse(['https://Shop.Example', 'https://shop.example:443', 'http://localhost:5173'])).toEqual(
+      ['https://shop.example', 'http://localhost:5173'],
+    );
   });
 
   it('names the entry that is not an origin', () => {
     const parsed = AllowedOrigins.safeParse(['https://shop.example', 'https://shop.example/path']);
     expect(parsed.success).toBe(false);
-    expect(parsed.error?.issues[0]).toMatchObject({ path: [1], message: expect.stringContaining('"https://shop.example/path" is not an origin') });
+    expect(parsed.error?.issues[0]).toMatchObject({
+      path: [1],
+      message: expect.stringContaining('"https://shop.example/path" is not an origin'),
+    });
   });
 
   it(`holds at most ${MAX_ALLOWED_ORIGINS} origins`, () => {

@@ -21,7 +21,12 @@ export function requestFrameOf(action: string, request: z.ZodType): z.ZodType {
 
 /** The one successful response to a request of `action`; `request_id` echoes the request's. */
 export function responseFrameOf(action: string, response: z.ZodType): z.ZodType {
-  return ResponseFrame.extend({ request_id: RequestId, action: z.literal(action), success: z.literal(true), payload: response });
+  return ResponseFrame.extend({
+    request_id: RequestId,
+    action: z.literal(action),
+    success: z.literal(true),
+    payload: response,
+  });
 }
 
 export function pushFrameOf(action: string, payload: z.ZodType): z.ZodType {

@@ -69,7 +69,9 @@ export function mergeSchemas(...parts: Record<string, JsonSchema>[]): Record<str
     for (const [id, schema] of Object.entries(part)) {
       const existing = merged[id];
       if (existing && JSON.stringify(existing) !== JSON.stringify(schema)) {
-        throw new Error(`asyncapi: schema ${id} differs between client and server frames; give the two shapes two names`);
+        throw new Error(
+          `asyncapi: schema ${id} differs between client and server frames; give the two shapes two names`,
+        );
       }
       merged[id] = schema;
     }

@@ -1,12 +1,24 @@
 import { Author, AttachmentRef, Timestamp } from '../common.js';
 import { AttachmentView, ChatFile } from '../files/chat-files.js';
-import { CHAT_PAGE_DEFAULT_EVENTS, CHAT_PAGE_MAX_BYTES, CHAT_PAGE_MAX_EVENTS, ChatEventView, ChatSummary } from '../conversation/chat-view.js';
+import {
+  CHAT_PAGE_DEFAULT_EVENTS,
+  CHAT_PAGE_MAX_BYTES,
+  CHAT_PAGE_MAX_EVENTS,
+  ChatEventView,
+  ChatSummary,
+} from '../conversation/chat-view.js';
 import { MAX_GOAL_VALUE, MESSAGE_TEXT_MAX_CHARS } from '../conversation/events.js';
 import { TRANSCRIPT_EXCERPT_MAX_BYTES, TRANSCRIPT_EXCERPT_MAX_MESSAGES } from '../ticket/events.js';
 import { TicketSummary } from '../ticket/ticket-view.js';
 import { agentActions, customerActions, MessageEvent, type ActionContract } from './actions.js';
 import { ErrorResponseFrame, pushFrameOf, requestFrameOf, responseFrameOf } from './asyncapi-frames.js';
-import { mergeSchemas, SCHEMA_REF_PREFIX, toJsonSchemas, type JsonSchema, type NamedSchema } from './asyncapi-schemas.js';
+import {
+  mergeSchemas,
+  SCHEMA_REF_PREFIX,
+  toJsonSchemas,
+  type JsonSchema,
+  type NamedSchema,
+} from './asyncapi-schemas.js';
 import { ErrorCode, ProtocolError } from './errors.js';
 import { RequestId } from './frames.js';
 import {
@@ -47,7 +59,10 @@ import { pushes, type PushAction } from './pushes.js';
 
 type Side = 'customer' | 'agent';
 
-const SIDES: Record<Side, { channel: string; address: string; actions: Record<string, ActionContract>; title: string; description: string }> = {
+const SIDES: Record<
+  Side,
+  { channel: string; address: string; actions: Record<string, ActionContract>; title: string; description: string }
+> = {
   customer: {
     channel: 'customerRtm',
     address: '/v1/customer/rtm',
@@ -60,7 +75,8 @@ const SIDES: Record<Side, { channel: string; address: string; actions: Record<st
     address: '/v1/agent/rtm',
     actions: agentActions,
     title: 'Agent connection',
-    description: 'Agents, supervisors and bots (a bot is an agent account of kind `bot`). Log in with a token of `POST /v1/agent/token`.',
+    description:
+      'Agents, supervisors and bots (a bot is an agent account of kind `bot`). Log in with a token of `POST /v1/agent/token`.',
   },
 };
 
@@ -185,7 +201,8 @@ function componentMessages(): Record<string, Record<string, unknown>> {
     [ERROR_MESSAGE]: {
       name: 'error',
       title: 'Error response',
-      summary: 'The failed response to any request: success false and payload.error {code, message, reason?, retry_after_ms?}.',
+      summary:
+        'The failed response to any request: success false and payload.error {code, message, reason?, retry_after_ms?}.',
       description: 'request_id and action are null when the frame could not be read (not JSON, or no request id).',
       payload: ref(`${SCHEMA_REF_PREFIX}${ERROR_MESSAGE}`),
       correlationId: correlation,
@@ -214,7 +231,9 @@ function componentMessages(): Record<string, Record<string, unknown>> {
       name: push,
       title: `${push} push`,
       summary: pushes[push].summary,
-      description: `Sent to ${pushSides(push).map((side) => `${side}s`).join(' and ')}.`,
+      description: `Sent to ${pushSides(push)
+        .map((side) => `${side}s`)
+        .join(' and ')}.`,
       payload: ref(`${SCHEMA_REF_PREFIX}${pushKey(push)}`),
     };
   }
@@ -230,7 +249,8 @@ function channelMessages(side: Side): Record<string, { $ref: string }> {
   }
   messages[ERROR_MESSAGE] = ref(`#/components/messages/${ERROR_MESSAGE}`);
   for (const push of pushNames) {
-    if (pushSides(push).includes(side)) messages[pushKey(push)] = ref(`#/components/messages/${pointerToken(pushKey(push))}`);
+    if (pushSides(push).includes(side))
+      messages[pushKey(push)] = ref(`#/components/messages/${pointerToken(pushKey(push))}`);
   }
   return messages;
 }

@@ -10,7 +10,10 @@ const COMMITTED = fileURLToPath(new URL('../../../../docs/asyncapi.json', import
 interface Document {
   asyncapi: string;
   channels: Record<string, { address: string; messages: Record<string, { $ref: string }> }>;
-  operations: Record<string, { action: string; messages: { $ref: string }[]; reply?: { messages: { $ref: string }[] } }>;
+  operations: Record<
+    string,
+    { action: string; messages: { $ref: string }[]; reply?: { messages: { $ref: string }[] } }
+  >;
   components: { messages: Record<string, unknown>; schemas: Record<string, unknown> };
 }
 
@@ -23,7 +26,10 @@ function resolve(pointer: string): unknown {
     .slice(2)
     .split('/')
     .map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce<unknown>((node, token) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[token] : undefined), document);
+    .reduce<unknown>(
+      (node, token) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[token] : undefined),
+      document,
+    );
 }
 
 function allRefs(node: unknown, found: string[] = []): string[] {
@@ -52,25 +58,33 @@ describe('the AsyncAPI document', () => {
 
   it('is AsyncAPI 3.0.0 with the two real-time channels', () => {
     expect(document.asyncapi).toBe('3.0.0');
-    expect(Object.values(document.channels).map((channel) => channel.address)).toEqual(['/v1/customer/rtm', '/v1/agent/rtm']);
+    expect(Object.values(document.channels).map((channel) => channel.address)).toEqual([
+      '/v1/customer/rtm',
+      '/v1/agent/rtm',
+    ]);
   });
 
   it.each([
     ['customer', customerActions],
     ['agent', agentActions],
-  ] as const)('has every %s action as a request the gateway receives, replied with its response or the error', (side, actions) => {
-    for (const action of Object.keys(actions)) {
-      const operation = document.operations[`${side}.${action}`];
-      expect(operation?.action).toBe('receive');
-      expect(operation?.messages.map((m) => m.$ref)).toEqual([`#/channels/${side}Rtm/messages/${side}.${action}.request`]);
-      expect(operation?.reply?.messages.map((m) => m.$ref)).toEqual([
-        `#/channels/${side}Rtm/messages/${side}.${action}.response`,
-        `#/channels/${side}Rtm/messages/error`,
-      ]);
-      expect(document.components.schemas[`${side}.${action}.request`]).toBeDefined();
-      expect(document.components.schemas[`${side}.${action}.response`]).toBeDefined();
-    }
-  });
+  ] as const)(
+    'has every %s action as a request the gateway receives, replied with its response or the error',
+    (side, actions) => {
+      for (const action of Object.keys(actions)) {
+        const operation = document.operations[`${side}.${action}`];
+        expect(operation?.action).toBe('receive');
+        expect(operation?.messages.map((m) => m.$ref)).toEqual([
+          `#/channels/${side}Rtm/messages/${side}.${action}.request`,
+        ]);
+        expect(operation?.reply?.messages.map((m) => m.$ref)).toEqual([
+          `#/channels/${side}Rtm/messages/${side}.${action}.response`,
+          `#/channels/${side}Rtm/messages/error`,
+        ]);
+        expect(document.components.schemas[`${side}.${action}.request`]).toBeDefined();
+        expect(document.components.schemas[`${side}.${action}.response`]).toBeDefined();
+      }
+    },
+  );
 
   it('has every push as a message the gateway sends on the channels of its audience', () => {
     for (const [push, { to }] of Object.entries(pushes)) {
@@ -90,12 +104,18 @@ describe('the AsyncAPI document', () => {
   });
 
   it('wraps each payload in the full frame: request_id, the action as a constant, the payload', () => {
-    const request = document.components.schemas['customer.send_event.request'] as { properties: Record<string, unknown>; required: string[] };
+    const request = document.components.schemas['customer.send_event.request'] as {
+      properties: Record<string, unknown>;
+      required: string[];
+    };
     expect(request.properties.action).toEqual({ type: 'string', const: 'send_event' });
     expect(request.properties.request_id).toEqual({ $ref: '#/components/schemas/RequestId' });
     expect(request.required).toEqual(['request_id', 'action', 'payload']);
     // Every field of start_chat is optional, so its payload may be left out (the gateway reads `{}`).
-    const startChat = document.components.schemas['customer.start_chat.request'] as { required: string[]; properties: { payload: { default?: unknown } } };
+    const startChat = document.components.schemas['customer.start_chat.request'] as {
+      required: string[];
+      properties: { payload: { default?: unknown } };
+    };
     expect(startChat.required).toEqual(['request_id', 'action']);
     expect(startChat.properties.payload.default).toEqual({});
     const push = document.components.schemas['push.incoming_event'] as { properties: Record<string, unknown> };
@@ -103,7 +123,9 @@ describe('the AsyncAPI document', () => {
   });
 
   it('keeps additionalProperties false only where the gateway refuses unknown keys', () => {
-    const request = document.components.schemas['agent.join_chat.request'] as { properties: { payload: { additionalProperties?: unknown } } };
+    const request = document.components.schemas['agent.join_chat.request'] as {
+      properties: { payload: { additionalProperties?: unknown } };
+    };
     expect(request.properties.payload.additionalProperties).toBe(false);
     const summary = document.components.schemas.ChatSummary as { additionalProperties?: unknown };
     expect(summary.additionalProperties).toBeUndefined();

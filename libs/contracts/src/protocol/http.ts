@@ -34,7 +34,11 @@ export const CreateOrganizationRequest = z
   .object({ name: SafeString.min(1).max(255), time_zone: SafeString.min(1).max(64).optional() })
   .strict();
 /** `identity_secret` (extension) signs customer identities; `default_group_id` takes chats that name no group. */
-export const CreateOrganizationResponse = z.object({ organization_id: Id, identity_secret: SafeString, default_group_id: Id });
+export const CreateOrganizationResponse = z.object({
+  organization_id: Id,
+  identity_secret: SafeString,
+  default_group_id: Id,
+});
 
 /** The longest welcome message: a greeting of a few sentences. */
 export const MAX_WELCOME_MESSAGE_LENGTH = 1000;
@@ -50,7 +54,9 @@ const WidgetOpenDelaySeconds = z
   .int()
   .min(0)
   .max(MAX_WIDGET_OPEN_DELAY_SECONDS)
-  .describe('Extension: the widget opens by itself this many seconds after the page loads (once per page view, not after the visitor closed it); null: never by itself.');
+  .describe(
+    'Extension: the widget opens by itself this many seconds after the page loads (once per page view, not after the visitor closed it); null: never by itself.',
+  );
 
 const ChatInactivitySeconds = z
   .number()
@@ -81,9 +87,15 @@ export const OrganizationSettings = z.object({
   search_language: SearchLanguage.describe(
     "The archive search's text search configuration (search_chats): how words are split and stemmed. A change applies to the messages indexed after it and to every query; the search index's rebuild re-indexes the older ones.",
   ),
-  transcript_on_close: z.boolean().describe("The customer gets the chat's transcript by email when the chat ends (resolved or closed), if their identity has an email."),
+  transcript_on_close: z
+    .boolean()
+    .describe(
+      "The customer gets the chat's transcript by email when the chat ends (resolved or closed), if their identity has an email.",
+    ),
   chat_inactivity_seconds: ChatInactivitySeconds,
-  survey_questions: SurveyQuestions.describe("Extension: the post-chat survey's own questions, asked after CES (answer_survey); empty: CES only"),
+  survey_questions: SurveyQuestions.describe(
+    "Extension: the post-chat survey's own questions, asked after CES (answer_survey); empty: CES only",
+  ),
   created_at: Timestamp,
 });
 
@@ -156,7 +168,9 @@ export const UpdateAgentRequest = z
     daily_summary: z
       .boolean()
       .optional()
-      .describe("Extension: true: the agent gets the daily summary of their scope by email at 08:00 in the organization's time zone"),
+      .describe(
+        "Extension: true: the agent gets the daily summary of their scope by email at 08:00 in the organization's time zone",
+      ),
   })
   .strict()
   .refine((request) => Object.values(request).some((value) => value !== undefined), {
@@ -179,7 +193,10 @@ export const CreateGroupResponse = z.object({ group_id: Id });
 /** `POST /v1/organizations/:id/canned_responses` (extension): shared, or personal to one agent. */
 export const CreateCannedResponseRequest = z
   .object({
-    shortcut: SafeString.regex(/^#?[a-z0-9][a-z0-9_-]{0,63}$/i, 'a shortcut is letters, digits, - and _ (a leading # is optional)'),
+    shortcut: SafeString.regex(
+      /^#?[a-z0-9][a-z0-9_-]{0,63}$/i,
+      'a shortcut is letters, digits, - and _ (a leading # is optional)',
+    ),
     text: SafeString.min(1).max(4096),
     agent_id: Id.optional(),
   })

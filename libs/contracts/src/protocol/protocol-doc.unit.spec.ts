@@ -34,8 +34,10 @@ describe('docs/protocol.md', () => {
   });
 
   it('has a row for every error code', () => {
-    expect(namesInSection(doc, 'Errors').filter((name) => ErrorCode.options.includes(name as ErrorCode)).sort()).toEqual(
-      [...ErrorCode.options].sort(),
-    );
+    expect(
+      namesInSection(doc, 'Errors')
+        .filter((name) => ErrorCode.options.includes(name as ErrorCode))
+        .sort(),
+    ).toEqual([...ErrorCode.options].sort());
   });
 });

@@ -42,11 +42,17 @@ export const pushes = {
   },
   chat_queued: {
     payload: z.object({ ...AboutChat, group_id: Id }),
-    summary: 'Extension: a chat entered the queue of a group (agents of the organization), the first after a quiet period.',
+    summary:
+      'Extension: a chat entered the queue of a group (agents of the organization), the first after a quiet period.',
     to: 'agent',
   },
   chats_queued: {
-    payload: z.object({ chats: z.array(z.object({ ...AboutChat, group_id: Id })).min(2).max(500) }),
+    payload: z.object({
+      chats: z
+        .array(z.object({ ...AboutChat, group_id: Id }))
+        .min(2)
+        .max(500),
+    }),
     summary:
       'Extension: the chats that entered queues during the last RTM_QUEUE_PUSH_INTERVAL_MS (250 ms), each with its latest version; a socket hears at most one queue push per period.',
     to: 'agent',
@@ -58,7 +64,9 @@ export const pushes = {
       to_agent_id: Id.nullable(),
       to_group_id: Id.nullable(),
       reason: z.enum(['manual', 'auto']),
-      agent: AgentPublicProfile.optional().describe("To the customer only (extension): the public profile of the agent the chat went to."),
+      agent: AgentPublicProfile.optional().describe(
+        'To the customer only (extension): the public profile of the agent the chat went to.',
+      ),
     }),
     summary: 'The chat moved to another agent or group.',
     to: 'both',
@@ -77,7 +85,8 @@ export const pushes = {
           'resolved; closed (by the customer: v1.1 names it closed_by_customer); customer_left (no customer socket for CHAT_ABANDON_SECONDS while queued); inactive (no message for chat_inactivity_seconds while active); missed (the cycle ended unanswered, before its close when both happen).',
         ),
     }),
-    summary: 'The chat ended: resolved, closed by the customer, closed because the customer left the queue or the chat went inactive, or missed.',
+    summary:
+      'The chat ended: resolved, closed by the customer, closed because the customer left the queue or the chat went inactive, or missed.',
     to: 'both',
   },
   chat_tagged: {
@@ -91,7 +100,12 @@ export const pushes = {
     to: 'agent',
   },
   typing_indicator: {
-    payload: z.object({ chat_id: Id, by: z.object({ kind: z.enum(['customer', 'agent']), id: Id }), is_typing: z.boolean(), preview: SafeString.optional() }),
+    payload: z.object({
+      chat_id: Id,
+      by: z.object({ kind: z.enum(['customer', 'agent']), id: Id }),
+      is_typing: z.boolean(),
+      preview: SafeString.optional(),
+    }),
     summary: "The other side is typing; agents also get the customer's unsent text (sneak peek).",
     to: 'both',
   },
@@ -102,7 +116,8 @@ export const pushes = {
       estimated_wait_seconds: z.number().nonnegative().nullable(),
       agents_available: z.boolean(),
     }),
-    summary: 'Customer: the place of a queued chat and the estimated wait; agents_available false offers leave_message.',
+    summary:
+      'Customer: the place of a queued chat and the estimated wait; agents_available false offers leave_message.',
     to: 'customer',
   },
   visitor_updated: {
@@ -122,13 +137,14 @@ export const pushes = {
   },
   ticket_created: {
     payload: z.object({ ticket_id: Id, version: z.number().int().positive(), ticket: TicketSummary }),
-    summary: "A ticket was opened: agents of the ticket's group (all agents when it has none), its assignee and supervisors.",
+    summary:
+      "A ticket was opened: agents of the ticket's group (all agents when it has none), its assignee and supervisors.",
     to: 'agent',
   },
   ticket_updated: {
     payload: z.object({ ticket_id: Id, version: z.number().int().positive(), type: SafeString, ticket: TicketSummary }),
     summary:
-      "A ticket changed (type: the event, e.g. TicketReplied, InternalNoteAdded, TicketStatusChanged): the same agents as ticket_created; none for a spam ticket, but the change to spam itself.",
+      'A ticket changed (type: the event, e.g. TicketReplied, InternalNoteAdded, TicketStatusChanged): the same agents as ticket_created; none for a spam ticket, but the change to spam itself.',
     to: 'agent',
   },
   ticket_reply: {
@@ -138,7 +154,8 @@ export const pushes = {
       version: z.number().int().positive(),
       reply: z.object({ reply_id: Id, author: Author, text: SafeString, created_at: z.iso.datetime({ offset: true }) }),
     }),
-    summary: 'Extension, customer: an agent answered a ticket of the customer in public (internal notes never come here).',
+    summary:
+      'Extension, customer: an agent answered a ticket of the customer in public (internal notes never come here).',
     to: 'customer',
   },
   sla_warning: {

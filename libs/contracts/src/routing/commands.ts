@@ -28,7 +28,12 @@ export const routingCommands = {
    * profile still this one); it records the socket but changes no status.
    */
   presence: {
-    request: z.object({ ...onAgent, connection_id: SafeString.min(1).max(64), online: z.boolean(), refresh: z.boolean().optional() }),
+    request: z.object({
+      ...onAgent,
+      connection_id: SafeString.min(1).max(64),
+      online: z.boolean(),
+      refresh: z.boolean().optional(),
+    }),
     reply: z.object({ agent_id: Id, status: RoutingStatus }),
   },
   /**
@@ -49,7 +54,12 @@ export const routingCommands = {
   /** Whether an agent has room for one more chat of a channel (a manual transfer checks it). */
   room: {
     request: z.object({ organization_id: Id, agent_id: Id, channel: z.enum(['chat', 'messaging']) }),
-    reply: z.object({ agent_id: Id, status: RoutingStatus, active: z.number().int().nonnegative(), max: z.number().int().nullable() }),
+    reply: z.object({
+      agent_id: Id,
+      status: RoutingStatus,
+      active: z.number().int().nonnegative(),
+      max: z.number().int().nullable(),
+    }),
   },
   /**
    * Read only: the routing status and chat slots of agents and the accepting agents and queued
@@ -67,7 +77,13 @@ export const routingCommands = {
           max_chats: z.number().int().nonnegative().nullable(),
         }),
       ),
-      groups: z.array(z.object({ group_id: Id, agents_accepting: z.number().int().nonnegative(), chats_queued: z.number().int().nonnegative() })),
+      groups: z.array(
+        z.object({
+          group_id: Id,
+          agents_accepting: z.number().int().nonnegative(),
+          chats_queued: z.number().int().nonnegative(),
+        }),
+      ),
     }),
   },
 } as const;

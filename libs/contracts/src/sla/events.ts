@@ -16,7 +16,10 @@ export const Weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])
  */
 export const BusinessCalendarData = z.object({
   time_zone: SafeString.min(1).max(64),
-  weekly: z.array(z.object({ day: Weekday, from: SafeString, to: SafeString })).min(1).max(100),
+  weekly: z
+    .array(z.object({ day: Weekday, from: SafeString, to: SafeString }))
+    .min(1)
+    .max(100),
   holidays: z.array(z.iso.date()).max(1000).default([]),
 });
 
@@ -63,7 +66,10 @@ const SlaAlert = z.object({
 
 export const slaEvents = {
   /** Stream `slapolicy-<organization_id>:<policy_id>`: a policy created or changed, for cycles starting from `effective_from`. */
-  SlaPolicySet: defineEvent('SlaPolicySet', z.object({ policy_id: Id, effective_from: Timestamp, policy: SlaPolicyData })),
+  SlaPolicySet: defineEvent(
+    'SlaPolicySet',
+    z.object({ policy_id: Id, effective_from: Timestamp, policy: SlaPolicyData }),
+  ),
   /** Stream `slapolicy-<organization_id>:<policy_id>`: the policy no longer applies to cycles starting from `effective_from`. */
   SlaPolicyRemoved: defineEvent('SlaPolicyRemoved', z.object({ policy_id: Id, effective_from: Timestamp })),
   /** Stream `sla-<conversation_id>`: 80 % of a target's time has passed and it is not met. */

@@ -24,7 +24,12 @@ export const ticketingCommands = {
       requester_name: SafeString.max(255).optional(),
       expires_at: z.number().int().positive().optional(),
     }),
-    reply: z.object({ ticket_id: Id, reference: SafeString, version: z.number().int().positive(), duplicate: z.boolean() }),
+    reply: z.object({
+      ticket_id: Id,
+      reference: SafeString,
+      version: z.number().int().positive(),
+      duplicate: z.boolean(),
+    }),
   },
   /**
    * `request_transcript` of docs/protocol.md: the chat's transcript (messages only, never the
@@ -77,7 +82,12 @@ export const ticketingQueries = {
    * `not_found` / `file_not_found`, the same as an unknown id.
    */
   chat_files: {
-    request: z.object({ organization_id: Id, chat_id: Id, uploader: FileUploader, file_ids: z.array(Id).min(1).max(20) }),
+    request: z.object({
+      organization_id: Id,
+      chat_id: Id,
+      uploader: FileUploader,
+      file_ids: z.array(Id).min(1).max(20),
+    }),
     reply: z.object({ files: z.array(AttachmentRef) }),
   },
   /** The tickets a customer asked (`get_customer`), newest first; the subject is their preview. */
@@ -85,7 +95,14 @@ export const ticketingQueries = {
     request: z.object({ organization_id: Id, customer_id: Id, limit: z.number().int().min(1).max(50).default(20) }),
     reply: z.object({
       tickets: z.array(
-        z.object({ ticket_id: Id, reference: SafeString, subject: SafeString, status: TicketStatus, created_at: Timestamp, updated_at: Timestamp }),
+        z.object({
+          ticket_id: Id,
+          reference: SafeString,
+          subject: SafeString,
+          status: TicketStatus,
+          created_at: Timestamp,
+          updated_at: Timestamp,
+        }),
       ),
     }),
   },

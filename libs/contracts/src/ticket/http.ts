@@ -17,7 +17,10 @@ export const CreateTicketRequest = z
   .object({
     client_id: ClientId,
     subject: SafeString.min(1).max(512),
-    requester: Requester.strict().refine((r) => r.email !== undefined || r.customer_id !== undefined, 'requester needs an email or a customer_id'),
+    requester: Requester.strict().refine(
+      (r) => r.email !== undefined || r.customer_id !== undefined,
+      'requester needs an email or a customer_id',
+    ),
     /** The requester's first message (a web form, an integration). */
     message: z.object({ text: TicketText, attachment_ids: AttachmentIds.optional() }).strict().optional(),
     group_id: Id.optional(),
@@ -36,14 +39,19 @@ export const ReplyRequest = z
   })
   .strict();
 
-export const NoteRequest = z.object({ client_id: ClientId, text: TicketText, attachment_ids: AttachmentIds.optional() }).strict();
+export const NoteRequest = z
+  .object({ client_id: ClientId, text: TicketText, attachment_ids: AttachmentIds.optional() })
+  .strict();
 
 export const StatusRequest = z.object({ status: TicketStatus }).strict();
 
 export const AssignRequest = z
   .object({ agent_id: Id.nullable().optional(), group_id: Id.nullable().optional() })
   .strict()
-  .refine((body) => body.agent_id !== undefined || body.group_id !== undefined, 'give agent_id, group_id or both (null unassigns)');
+  .refine(
+    (body) => body.agent_id !== undefined || body.group_id !== undefined,
+    'give agent_id, group_id or both (null unassigns)',
+  );
 
 export const UpdateTicketRequest = z
   .object({
@@ -88,7 +96,11 @@ export const TicketResponse = z.object({
   ticket: TicketSummary,
   events: z.array(TicketEventView),
   has_more: z.boolean().describe('More events follow this page: ask again with since_version = next_since_version.'),
-  next_since_version: z.number().int().nonnegative().describe('The version of the last event of this page: the since_version of the next page.'),
+  next_since_version: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe('The version of the last event of this page: the since_version of the next page.'),
 });
 export const AttachmentResponse = AttachmentRef;
 export const MailboxResponse = z.object({ organization_id: Id, address: SafeString });

@@ -30,7 +30,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       CONSTRAINT dead_letters_reader_event_unique UNIQUE (reader, event_id)
     )`.execute(db);
   // The figures (parked per reader) and each reader's poll for replay requests.
-  await sql`CREATE INDEX dead_letters_open ON event_store.dead_letters (status, reader) WHERE status IN ('parked', 'replay_requested')`.execute(db);
+  await sql`CREATE INDEX dead_letters_open ON event_store.dead_letters (status, reader) WHERE status IN ('parked', 'replay_requested')`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -34,13 +34,20 @@ function isNatsConnectionFailure(error: unknown): boolean {
  * client gives that state is listed here.
  */
 export function commandFailureOf(error: unknown, subject: string, timeoutMs: number): Error {
-  if (error instanceof TimeoutError || error instanceof natsErrors.TimeoutError) return new CommandTimeoutError(subject, timeoutMs);
-  if (error instanceof NoRespondersError || error instanceof CommandTimeoutError || error instanceof NatsUnavailableError || error instanceof CommandFailedError) {
+  if (error instanceof TimeoutError || error instanceof natsErrors.TimeoutError)
+    return new CommandTimeoutError(subject, timeoutMs);
+  if (
+    error instanceof NoRespondersError ||
+    error instanceof CommandTimeoutError ||
+    error instanceof NatsUnavailableError ||
+    error instanceof CommandFailedError
+  ) {
     return error;
   }
   if (error instanceof natsErrors.RequestError && error.isNoResponders()) return new NoRespondersError(subject);
   if (error === NEST_CONNECTION_LOST) return new NatsUnavailableError(subject, 'reconnecting');
-  if (error instanceof Error && error.message === NEST_CONNECTION_CLOSED) return new NatsUnavailableError(subject, 'connection closed');
+  if (error instanceof Error && error.message === NEST_CONNECTION_CLOSED)
+    return new NatsUnavailableError(subject, 'connection closed');
   if (isNatsConnectionFailure(error)) return new NatsUnavailableError(subject, (error as Error).message);
   if (isErrorBody(error)) {
     // A CommandError from the handler arrives as { code, message }; anything else Nest's RPC
@@ -54,6 +61,10 @@ export function commandFailureOf(error: unknown, subject: string, timeoutMs: num
 }
 
 function isErrorBody(value: unknown): value is { code?: unknown; reason?: unknown; message: string } {
-  return typeof value === 'object' && value !== null && !(value instanceof Error) &&
-    typeof (value as { message?: unknown }).message === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !(value instanceof Error) &&
+    typeof (value as { message?: unknown }).message === 'string'
+  );
 }

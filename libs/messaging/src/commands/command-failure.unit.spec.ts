@@ -2,7 +2,13 @@ import { describe, expect, it } from '@jest/globals';
 import { errors as natsErrors } from '@nats-io/transport-node';
 import { TimeoutError } from 'rxjs';
 import { NatsConnectionLostError } from '../connection/connection-watch.js';
-import { CommandFailedError, CommandTimeoutError, DependencyUnavailableError, NatsUnavailableError, NoRespondersError } from './command-errors.js';
+import {
+  CommandFailedError,
+  CommandTimeoutError,
+  DependencyUnavailableError,
+  NatsUnavailableError,
+  NoRespondersError,
+} from './command-errors.js';
 import { commandFailureOf } from './command-failure.js';
 
 const SUBJECT = 'p.cmd.conversation.send_event';
@@ -26,7 +32,10 @@ describe('commandFailureOf', () => {
   });
 
   it('treats a reply that never came (rxjs or nats.js timeout) as a timeout', () => {
-    expect(commandFailureOf(new TimeoutError(), SUBJECT, 5000)).toMatchObject({ name: 'CommandTimeoutError', timeoutMs: 5000 });
+    expect(commandFailureOf(new TimeoutError(), SUBJECT, 5000)).toMatchObject({
+      name: 'CommandTimeoutError',
+      timeoutMs: 5000,
+    });
     expect(commandFailureOf(new natsErrors.TimeoutError(), SUBJECT, 5000)).toBeInstanceOf(CommandTimeoutError);
   });
 
@@ -36,10 +45,12 @@ describe('commandFailureOf', () => {
   });
 
   it("keeps a handler's refusal with its code and reason, and hides an unexpected one as internal_error", () => {
-    expect(commandFailureOf({ code: 'conflict', message: 'chat is closed', reason: 'chat_closed' }, SUBJECT, 5000)).toEqual(
-      new CommandFailedError(SUBJECT, 'conflict', 'chat is closed', 'chat_closed'),
-    );
-    expect(commandFailureOf({ status: 'error', message: 'Internal server error' }, SUBJECT, 5000)).toMatchObject({ code: 'internal_error' });
+    expect(
+      commandFailureOf({ code: 'conflict', message: 'chat is closed', reason: 'chat_closed' }, SUBJECT, 5000),
+    ).toEqual(new CommandFailedError(SUBJECT, 'conflict', 'chat is closed', 'chat_closed'));
+    expect(commandFailureOf({ status: 'error', message: 'Internal server error' }, SUBJECT, 5000)).toMatchObject({
+      code: 'internal_error',
+    });
     expect(commandFailureOf(42, SUBJECT, 5000)).toMatchObject({ code: 'internal_error' });
     expect(commandFailureOf(new Error('parse failure'), SUBJECT, 5000)).not.toBeInstanceOf(DependencyUnavailableError);
   });

@@ -74,7 +74,9 @@ export class CommandServer extends ServerNats {
     this.inFlight.begin(natsMsg);
     try {
       const { requestId, parent } = incomingContext(natsMsg.headers);
-      const command = channel.startsWith(`${this.commandOptions.subjectPrefix}.`) ? channel.slice(this.commandOptions.subjectPrefix.length + 1) : channel;
+      const command = channel.startsWith(`${this.commandOptions.subjectPrefix}.`)
+        ? channel.slice(this.commandOptions.subjectPrefix.length + 1)
+        : channel;
       await runRequest(
         {
           ...(requestId ? { requestId } : {}),
@@ -120,7 +122,9 @@ export class CommandServer extends ServerNats {
     } catch (error) {
       if (response.err !== undefined || !isMaxPayloadExceeded(error)) throw error;
       const limit = this.unwrap<NatsConnection>().info?.max_payload;
-      this.logger.error(`the reply to ${natsMsg.subject} exceeds NATS max_payload (${limit} bytes); answered reply_too_large`);
+      this.logger.error(
+        `the reply to ${natsMsg.subject} exceeds NATS max_payload (${limit} bytes); answered reply_too_large`,
+      );
       return publish({
         err: {
           code: 'internal',

@@ -144,7 +144,9 @@ describe('commands over the Nest NATS transport', () => {
   it('answers reply_too_large at once when a reply would exceed max_payload (the caller waited for its timeout)', async () => {
     const maxPayload = nats.connection.info!.max_payload;
     const startedAt = Date.now();
-    const error = await sendCommand(client, 'cmd.huge', { bytes: maxPayload + 1 }, { timeoutMs: 4000 }).catch((caught: unknown) => caught);
+    const error = await sendCommand(client, 'cmd.huge', { bytes: maxPayload + 1 }, { timeoutMs: 4000 }).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(CommandFailedError);
     expect(error).toMatchObject({ code: 'internal', reason: 'reply_too_large' });
     expect((error as Error).message).toContain(`max_payload ${maxPayload} bytes`);
@@ -177,7 +179,12 @@ describe('closing a command server', () => {
 
   it('still sends the reply of a command that was running, then takes no more', async () => {
     const { app, replica } = await startReplica(nats, 'closing');
-    const inFlight = sendCommand<{ tag: string }>(client, 'cmd.slow', { ms: 500, tag: 'in-flight' }, { timeoutMs: 5000 });
+    const inFlight = sendCommand<{ tag: string }>(
+      client,
+      'cmd.slow',
+      { ms: 500, tag: 'in-flight' },
+      { timeoutMs: 5000 },
+    );
     await waitFor(() => replica.started.includes('in-flight'), { what: 'the slow command to start' });
     const closing = app.close();
     await expect(inFlight).resolves.toEqual({ tag: 'in-flight' });

@@ -20,7 +20,9 @@ describe('NatsModule', () => {
   });
 
   it('shares one connection and drains it, with a message already published, on shutdown', async () => {
-    @Module({ imports: [NatsModule.forRoot({ url: nats.url, name: 'module-test', subjectPrefix: nats.subjectPrefix })] })
+    @Module({
+      imports: [NatsModule.forRoot({ url: nats.url, name: 'module-test', subjectPrefix: nats.subjectPrefix })],
+    })
     class AppModule {}
 
     const app = await NestFactory.createApplicationContext(AppModule, { logger: false });
@@ -30,7 +32,9 @@ describe('NatsModule', () => {
 
     const subject = `${nats.subjectPrefix}.drain-check`;
     const received: string[] = [];
-    const subscription = nats.connection.subscribe(subject, { callback: (_error, msg) => void received.push(msg.string()) });
+    const subscription = nats.connection.subscribe(subject, {
+      callback: (_error, msg) => void received.push(msg.string()),
+    });
     await nats.connection.flush();
     connection.publish(subject, 'last words');
 

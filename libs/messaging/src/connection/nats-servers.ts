@@ -15,7 +15,10 @@ export function natsServerOptions(natsUrl: string): NatsServerOptions {
   const servers: string[] = [];
   let credentials: { user?: string; pass?: string; token?: string } | undefined;
   let credentialsKey: string | undefined;
-  for (const entry of natsUrl.split(',').map((url) => url.trim()).filter(Boolean)) {
+  for (const entry of natsUrl
+    .split(',')
+    .map((url) => url.trim())
+    .filter(Boolean)) {
     const at = entry.lastIndexOf('@');
     const scheme = entry.indexOf('://');
     if (at === -1 || scheme === -1 || at < scheme) {
@@ -31,7 +34,9 @@ export function natsServerOptions(natsUrl: string): NatsServerOptions {
         : { user: decodeURIComponent(userInfo.slice(0, colon)), pass: decodeURIComponent(userInfo.slice(colon + 1)) };
     const key = JSON.stringify(found);
     if (credentialsKey !== undefined && key !== credentialsKey) {
-      throw new Error('NATS_URL: the servers carry different credentials; one connection uses one user for every server');
+      throw new Error(
+        'NATS_URL: the servers carry different credentials; one connection uses one user for every server',
+      );
     }
     credentials = found;
     credentialsKey = key;

@@ -8,7 +8,11 @@ describe('natsServerOptions', () => {
   });
 
   it('takes a user and password out of the URLs (nats.js ignores them there), percent-decoded', () => {
-    expect(natsServerOptions('nats://livedesk:s3cr%40t%3Ax@nats:4222')).toEqual({ servers: ['nats://nats:4222'], user: 'livedesk', pass: 's3cr@t:x' });
+    expect(natsServerOptions('nats://livedesk:s3cr%40t%3Ax@nats:4222')).toEqual({
+      servers: ['nats://nats:4222'],
+      user: 'livedesk',
+      pass: 's3cr@t:x',
+    });
     expect(natsServerOptions('tls://u:p@a:4222,tls://u:p@b:4222,tls://c:4222')).toEqual({
       servers: ['tls://a:4222', 'tls://b:4222', 'tls://c:4222'],
       user: 'u',

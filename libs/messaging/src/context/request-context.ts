@@ -73,7 +73,10 @@ export function runRequest<T>(options: RunRequestOptions, work: () => Promise<T>
   return storage.run({ requestId }, () =>
     tracer.startActiveSpan(
       options.spanName,
-      { kind: options.spanKind ?? SpanKind.INTERNAL, attributes: { 'livedesk.request_id': requestId, ...options.attributes } },
+      {
+        kind: options.spanKind ?? SpanKind.INTERNAL,
+        attributes: { 'livedesk.request_id': requestId, ...options.attributes },
+      },
       parent,
       (span) => endSpanWith(span, work),
     ),
@@ -84,8 +87,10 @@ export function runRequest<T>(options: RunRequestOptions, work: () => Promise<T>
 export function runInClientSpan<T>(subject: string, work: () => Promise<T>): Promise<T> {
   return trace
     .getTracer('livedesk')
-    .startActiveSpan(`send ${subject}`, { kind: SpanKind.CLIENT, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': subject } }, (span) =>
-      endSpanWith(span, work),
+    .startActiveSpan(
+      `send ${subject}`,
+      { kind: SpanKind.CLIENT, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': subject } },
+      (span) => endSpanWith(span, work),
     );
 }
 
@@ -123,5 +128,8 @@ export function incomingContext(headers: MsgHdrs | undefined): { requestId: stri
     keys: (carrier) => carrier.keys(),
     get: (carrier, key) => (carrier.has(key) ? carrier.get(key) : undefined),
   });
-  return { requestId: acceptableRequestId(headers.has(REQUEST_ID_HEADER) ? headers.get(REQUEST_ID_HEADER) : undefined), parent };
+  return {
+    requestId: acceptableRequestId(headers.has(REQUEST_ID_HEADER) ? headers.get(REQUEST_ID_HEADER) : undefined),
+    parent,
+  };
 }

@@ -1,12 +1,21 @@
 import { describe, expect, it } from '@jest/globals';
 import { headers as natsHeaders } from '@nats-io/transport-node';
-import { acceptableRequestId, currentRequestId, incomingContext, outgoingHeaders, requestLogFields, runRequest, withRequestId } from './request-context.js';
+import {
+  acceptableRequestId,
+  currentRequestId,
+  incomingContext,
+  outgoingHeaders,
+  requestLogFields,
+  runRequest,
+  withRequestId,
+} from './request-context.js';
 
 describe('the request context', () => {
   it('keeps an id that looks like one, refuses the others', () => {
     expect(acceptableRequestId('frame-7')).toBe('frame-7');
     expect(acceptableRequestId('a1b2c3d4-0000-4000-8000-000000000000')).toBe('a1b2c3d4-0000-4000-8000-000000000000');
-    for (const bad of ['', 'two words', 'quote"', 'x'.repeat(129), 42, undefined, ['frame-7']]) expect(acceptableRequestId(bad)).toBeUndefined();
+    for (const bad of ['', 'two words', 'quote"', 'x'.repeat(129), 42, undefined, ['frame-7']])
+      expect(acceptableRequestId(bad)).toBeUndefined();
   });
 
   it('sends no header outside a request, and the request id inside one', async () => {

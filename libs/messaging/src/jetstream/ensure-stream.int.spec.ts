@@ -30,7 +30,11 @@ describe('JetStream provisioning', () => {
   it('updates subjects and duplicate window from code, and is a no-op when nothing changed', async () => {
     const name = `${nats.streamPrefix}_EVOLVE`;
     await ensureStream(jsm, { name, subjects: [`${nats.subjectPrefix}.a.>`], duplicateWindowMs: 60_000 });
-    const changed = { name, subjects: [`${nats.subjectPrefix}.a.>`, `${nats.subjectPrefix}.b.>`], duplicateWindowMs: 120_000 };
+    const changed = {
+      name,
+      subjects: [`${nats.subjectPrefix}.a.>`, `${nats.subjectPrefix}.b.>`],
+      duplicateWindowMs: 120_000,
+    };
     await Promise.all([ensureStream(jsm, changed), ensureStream(jsm, changed), ensureStream(jsm, changed)]);
     const info = await ensureStream(jsm, changed);
     expect([...info.config.subjects].sort()).toEqual(changed.subjects);
@@ -39,7 +43,12 @@ describe('JetStream provisioning', () => {
 
   it('refuses to switch a stream between file and memory storage', async () => {
     const name = `${nats.streamPrefix}_STORAGE`;
-    await ensureStream(jsm, { name, subjects: [`${nats.subjectPrefix}.storage.>`], duplicateWindowMs: 1000, storage: 'memory' });
+    await ensureStream(jsm, {
+      name,
+      subjects: [`${nats.subjectPrefix}.storage.>`],
+      duplicateWindowMs: 1000,
+      storage: 'memory',
+    });
     await expect(
       ensureStream(jsm, { name, subjects: [`${nats.subjectPrefix}.storage.>`], duplicateWindowMs: 1000 }),
     ).rejects.toThrow(/memory storage, not file/);

@@ -65,7 +65,10 @@ async function readStream(jsm: JetStreamManager, name: string): Promise<StreamIn
   }
 }
 
-function streamMatches(actual: StreamConfig, wanted: Pick<StreamConfig, 'subjects' | 'duplicate_window' | 'num_replicas' | 'max_age'>): boolean {
+function streamMatches(
+  actual: StreamConfig,
+  wanted: Pick<StreamConfig, 'subjects' | 'duplicate_window' | 'num_replicas' | 'max_age'>,
+): boolean {
   const sameSubjects =
     actual.subjects.length === wanted.subjects.length && wanted.subjects.every((s) => actual.subjects.includes(s));
   return (

@@ -21,7 +21,12 @@ describe('OrderedFollower across NATS restarts', () => {
     nats = await OwnNatsServer.start();
     connection = await openNatsConnection({ url: nats.url, name: 'ordered-follower-test', subjectPrefix: prefix });
     const jsm = await jetstreamManager(connection);
-    await jsm.streams.add({ name: stream, subjects: [`${prefix}.>`], storage: StorageType.File, retention: RetentionPolicy.Limits });
+    await jsm.streams.add({
+      name: stream,
+      subjects: [`${prefix}.>`],
+      storage: StorageType.File,
+      retention: RetentionPolicy.Limits,
+    });
     await publish(-1); // before the follower starts: never handled
     follower = new OrderedFollower({
       nats: connection,
@@ -60,19 +65,27 @@ describe('OrderedFollower across NATS restarts', () => {
       const backAt = Date.now();
       // More than were handled since the last pull: the batch nats.js would have asked for.
       const firstAfter = n;
-      await waitFor(async () => {
-        try {
-          await publish(n);
-          return true;
-        } catch {
-          return false;
-        }
-      }, { timeoutMs: 10_000, what: 'a publish to go through' });
+      await waitFor(
+        async () => {
+          try {
+            await publish(n);
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        { timeoutMs: 10_000, what: 'a publish to go through' },
+      );
       n++;
       for (let i = 0; i < 9; i++) await publish(n++);
-      await waitFor(() => handled.length === n, { timeoutMs: 60_000, what: `all ${n} messages after restart ${restart}` });
+      await waitFor(() => handled.length === n, {
+        timeoutMs: 60_000,
+        what: `all ${n} messages after restart ${restart}`,
+      });
       // From the moment each was stored (acked), or NATS was back, whichever came later.
-      latenesses.push(...handled.filter((h) => h.n >= firstAfter).map((h) => h.at - Math.max(publishedAt.get(h.n)!, backAt)));
+      latenesses.push(
+        ...handled.filter((h) => h.n >= firstAfter).map((h) => h.at - Math.max(publishedAt.get(h.n)!, backAt)),
+      );
     }
     expect(handled.map((h) => h.n)).toEqual(Array.from({ length: n }, (_, i) => i));
     expect(Math.max(...latenesses)).toBeLessThanOrEqual(2000);

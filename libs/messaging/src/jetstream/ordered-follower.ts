@@ -95,7 +95,8 @@ export class OrderedFollower {
 
   private async followStatus(messages: ConsumerMessages): Promise<void> {
     for await (const status of messages.status()) {
-      if (status.type === 'ordered_consumer_recreated' && messages === this.messages) this.resume('nats.js recreated the ordered consumer');
+      if (status.type === 'ordered_consumer_recreated' && messages === this.messages)
+        this.resume('nats.js recreated the ordered consumer');
     }
   }
 

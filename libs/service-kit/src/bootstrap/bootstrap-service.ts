@@ -57,7 +57,11 @@ export async function bootstrapService<E extends z.ZodRawShape = Record<never, n
   let app: INestApplication;
   try {
     // abortOnError: false so that a failed boot throws here instead of `process.abort()`.
-    app = await NestFactory.create(root, { bufferLogs: true, abortOnError: false, bodyParser: options.bodyParser ?? true });
+    app = await NestFactory.create(root, {
+      bufferLogs: true,
+      abortOnError: false,
+      bodyParser: options.bodyParser ?? true,
+    });
   } catch (error) {
     return exitOnBootFailure(options.name, error);
   }

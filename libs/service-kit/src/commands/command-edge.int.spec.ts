@@ -49,23 +49,36 @@ class ForgetfulController {
 
 // As in a service: the HTTP application's global ApiErrorFilter, the commands in a hybrid app
 // that inherits its configuration (bootstrapService).
-@Module({ controllers: [EdgeController, ForgetfulController], providers: [{ provide: APP_FILTER, useClass: ApiErrorFilter }] })
+@Module({
+  controllers: [EdgeController, ForgetfulController],
+  providers: [{ provide: APP_FILTER, useClass: ApiErrorFilter }],
+})
 class EdgeModule {}
 
 describe('a NATS command handler behind CommandErrorFilter and CommandPayload', () => {
   let nats: TestNats;
   let app: INestApplication;
   let client: CommandClient;
-  const failureOf = (pattern: string, payload: unknown) => sendCommand(client, pattern, payload).then(
-    () => { throw new Error(`${pattern} was not refused`); },
-    (error: unknown) => error as CommandFailedError,
-  );
+  const failureOf = (pattern: string, payload: unknown) =>
+    sendCommand(client, pattern, payload).then(
+      () => {
+        throw new Error(`${pattern} was not refused`);
+      },
+      (error: unknown) => error as CommandFailedError,
+    );
 
   beforeAll(async () => {
     nats = await createTestNats();
     app = await NestFactory.create(EdgeModule, { logger: false });
     app.connectMicroservice(
-      { strategy: new CommandServer({ url: nats.url, name: 'edge-test', subjectPrefix: nats.subjectPrefix, queue: 'edge' }) },
+      {
+        strategy: new CommandServer({
+          url: nats.url,
+          name: 'edge-test',
+          subjectPrefix: nats.subjectPrefix,
+          queue: 'edge',
+        }),
+      },
       { inheritAppConfig: true },
     );
     await app.startAllMicroservices();
@@ -96,7 +109,11 @@ describe('a NATS command handler behind CommandErrorFilter and CommandPayload', 
   });
 
   it("answers a domain rule's refusal with its code and reason", async () => {
-    expect(await failureOf('cmd.edge.rule', {})).toMatchObject({ code: 'conflict', reason: 'chat_closed', message: 'the chat is closed' });
+    expect(await failureOf('cmd.edge.rule', {})).toMatchObject({
+      code: 'conflict',
+      reason: 'chat_closed',
+      message: 'the chat is closed',
+    });
   });
 
   it("answers a handler's CommandError as it is", async () => {
@@ -104,7 +121,10 @@ describe('a NATS command handler behind CommandErrorFilter and CommandPayload', 
   });
 
   it("answers the refusals of a controller without the filter too (the global ApiErrorFilter's, not a timeout)", async () => {
-    expect(await failureOf('cmd.edge.forgot', { name: 'c1' })).toMatchObject({ code: 'not_found', reason: 'chat_not_found' });
+    expect(await failureOf('cmd.edge.forgot', { name: 'c1' })).toMatchObject({
+      code: 'not_found',
+      reason: 'chat_not_found',
+    });
     expect(await failureOf('cmd.edge.forgot', {})).toMatchObject({ code: 'validation', reason: 'invalid_command' });
   });
 

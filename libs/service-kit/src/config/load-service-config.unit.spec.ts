@@ -24,7 +24,12 @@ describe('loadServiceConfig', () => {
       defaultPort: 8080,
       env: { PORT: '9000', LOG_LEVEL: 'debug', NATS_URL: 'nats://a:4222,nats://b:4222', SHUTDOWN_TIMEOUT_MS: '' },
     });
-    expect(config).toMatchObject({ PORT: 9000, LOG_LEVEL: 'debug', NATS_URL: 'nats://a:4222,nats://b:4222', SHUTDOWN_TIMEOUT_MS: 10_000 });
+    expect(config).toMatchObject({
+      PORT: 9000,
+      LOG_LEVEL: 'debug',
+      NATS_URL: 'nats://a:4222,nats://b:4222',
+      SHUTDOWN_TIMEOUT_MS: 10_000,
+    });
   });
 
   it('names every invalid variable with the value it got', () => {

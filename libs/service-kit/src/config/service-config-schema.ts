@@ -11,12 +11,18 @@ export function serviceConfigShape(defaultPort: number) {
       .default('postgres://postgres@127.0.0.1:5432/livedesk'),
     NATS_URL: z
       .string()
-      .regex(/^(nats|tls|ws|wss):\/\/[^\s,]+(,\s*(nats|tls|ws|wss):\/\/[^\s,]+)*$/, 'expected nats://host:port[,nats://…]')
+      .regex(
+        /^(nats|tls|ws|wss):\/\/[^\s,]+(,\s*(nats|tls|ws|wss):\/\/[^\s,]+)*$/,
+        'expected nats://host:port[,nats://…]',
+      )
       .default('nats://127.0.0.1:4222'),
     REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'expected a redis:// URL' }).default('redis://127.0.0.1:6379'),
     LIVEDESK_SUBJECT_PREFIX: z
       .string()
-      .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'expected NATS subject tokens (letters, digits, - and _), dot-separated')
+      .regex(
+        /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/,
+        'expected NATS subject tokens (letters, digits, - and _), dot-separated',
+      )
       .default('livedesk'),
     /** The JetStream stream the outbox relay publishes events to and consumers read. */
     LIVEDESK_EVENTS_STREAM: z

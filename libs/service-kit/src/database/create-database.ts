@@ -17,7 +17,10 @@ export interface CreateDatabaseOptions {
 /** Creates the database if missing, opens the pool, and checks a connection works. */
 export async function createDatabase(options: CreateDatabaseOptions): Promise<Database> {
   await ensureDatabase(options.url);
-  const database: Database = createPool(options.url, { max: options.maxConnections ?? 10, applicationName: options.applicationName });
+  const database: Database = createPool(options.url, {
+    max: options.maxConnections ?? 10,
+    applicationName: options.applicationName,
+  });
   try {
     await sql`SELECT 1`.execute(database);
   } catch (error) {

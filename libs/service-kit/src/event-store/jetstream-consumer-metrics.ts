@@ -32,7 +32,8 @@ export class JetStreamConsumerMetrics {
       });
       const consumers: ConsumerInfo[] = [];
       // Durable consumers only: the gateways' ordered followers are ephemeral, one per process.
-      for await (const info of (await this.manager).consumers.list(stream)) if (info.config.durable_name) consumers.push(info);
+      for await (const info of (await this.manager).consumers.list(stream))
+        if (info.config.durable_name) consumers.push(info);
       return consumers;
     };
     const read = () => (this.pending ??= list().finally(() => setImmediate(() => (this.pending = undefined))));
@@ -53,7 +54,15 @@ export class JetStreamConsumerMetrics {
           }
         },
       });
-    gauge('livedesk_jetstream_consumer_pending', 'Events of the event stream not yet delivered to the durable consumer', (info) => info.num_pending);
-    gauge('livedesk_jetstream_consumer_ack_pending', 'Events delivered to the durable consumer and not yet acknowledged', (info) => info.num_ack_pending);
+    gauge(
+      'livedesk_jetstream_consumer_pending',
+      'Events of the event stream not yet delivered to the durable consumer',
+      (info) => info.num_pending,
+    );
+    gauge(
+      'livedesk_jetstream_consumer_ack_pending',
+      'Events delivered to the durable consumer and not yet acknowledged',
+      (info) => info.num_ack_pending,
+    );
   }
 }

@@ -18,7 +18,8 @@ export class OutboxMetrics {
 
   constructor(@Inject(DATABASE) db: Kysely<EventStoreTables>, @Inject(METRICS_REGISTRY) registry: Registry) {
     // Both gauges are collected in the same scrape: one query serves the two.
-    const read = () => (this.pending ??= outboxBacklog(db).finally(() => setImmediate(() => (this.pending = undefined))));
+    const read = () =>
+      (this.pending ??= outboxBacklog(db).finally(() => setImmediate(() => (this.pending = undefined))));
     new Gauge({
       name: 'livedesk_outbox_unpublished_events',
       help: 'Events committed to the event store and not yet published to JetStream by the outbox relay',

@@ -32,9 +32,15 @@ function asApiError(exception: unknown): unknown {
   if (exception instanceof DomainError) return new ApiError(exception.code, exception.message, exception.reason);
   if (exception instanceof DependencyUnavailableError) {
     // The owning service, or NATS itself during an outage (docs/nats-outages.md).
-    return new ApiError('unavailable', 'a service this request needs does not answer; try again', 'dependency_unavailable', exception.retryAfterMs);
+    return new ApiError(
+      'unavailable',
+      'a service this request needs does not answer; try again',
+      'dependency_unavailable',
+      exception.retryAfterMs,
+    );
   }
-  if (exception instanceof CommandFailedError && exception.code === 'validation') return new ApiError('validation', exception.message, exception.reason);
+  if (exception instanceof CommandFailedError && exception.code === 'validation')
+    return new ApiError('validation', exception.message, exception.reason);
   return exception;
 }
 
@@ -42,8 +48,17 @@ function asApiError(exception: unknown): unknown {
 export function apiErrorOf(thrown: unknown): ApiErrorAnswer {
   const exception = asApiError(thrown);
   if (exception instanceof RateLimitedError) {
-    const error = { code: exception.code, message: exception.message, ...(exception.reason ? { reason: exception.reason } : {}), retry_after_ms: exception.retryAfterMs };
-    return { status: HttpStatus.TOO_MANY_REQUESTS, body: { error }, headers: { 'retry-after': String(exception.retryAfterSeconds) } };
+    const error = {
+      code: exception.code,
+      message: exception.message,
+      ...(exception.reason ? { reason: exception.reason } : {}),
+      retry_after_ms: exception.retryAfterMs,
+    };
+    return {
+      status: HttpStatus.TOO_MANY_REQUESTS,
+      body: { error },
+      headers: { 'retry-after': String(exception.retryAfterSeconds) },
+    };
   }
   if (exception instanceof ApiError) {
     const retryAfterMs = exception.retryAfterMs;
@@ -54,7 +69,11 @@ export function apiErrorOf(thrown: unknown): ApiErrorAnswer {
       ...(retryAfterMs === undefined ? {} : { retry_after_ms: retryAfterMs }),
     };
     if (retryAfterMs === undefined) return { status: exception.status, body: { error } };
-    return { status: exception.status, body: { error }, headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) } };
+    return {
+      status: exception.status,
+      body: { error },
+      headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) },
+    };
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
@@ -62,7 +81,11 @@ export function apiErrorOf(thrown: unknown): ApiErrorAnswer {
     // Nest's own HttpExceptions here are the body parser's (malformed JSON, body too large)
     // and the router's (no such route): their messages are meant for clients.
     const message =
-      status >= 500 ? 'internal error' : exception.cause instanceof SyntaxError ? `the body is not valid JSON: ${exception.message}` : exception.message;
+      status >= 500
+        ? 'internal error'
+        : exception.cause instanceof SyntaxError
+          ? `the body is not valid JSON: ${exception.message}`
+          : exception.message;
     return { status, body: { error: { code, message } } };
   }
   return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: { error: { code: 'internal', message: 'internal error' } } };
@@ -93,9 +116,13 @@ export class ApiErrorFilter extends BaseExceptionFilter {
     if (!adapter) return super.catch(exception, host);
     const { status, body, headers } = apiErrorOf(exception);
     if (status === HttpStatus.SERVICE_UNAVAILABLE && headers?.['retry-after'] !== undefined) {
-      this.logger.warn(`${request.method ?? ''} ${path}: ${exception instanceof Error ? exception.message : String(exception)}`);
+      this.logger.warn(
+        `${request.method ?? ''} ${path}: ${exception instanceof Error ? exception.message : String(exception)}`,
+      );
     } else if (status >= 500) {
-      this.logger.error(`${request.method ?? ''} ${path} failed: ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`);
+      this.logger.error(
+        `${request.method ?? ''} ${path} failed: ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`,
+      );
     }
     const response = http.getResponse<{ setHeader(name: string, value: string): void }>();
     for (const [name, value] of Object.entries(headers ?? {})) response.setHeader(name, value);

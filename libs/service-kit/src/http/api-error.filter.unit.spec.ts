@@ -27,11 +27,25 @@ describe('apiErrorOf', () => {
   });
 
   it('answers a service that does not answer, or NATS being away, with 503 and Retry-After, and its validation refusal with 400', () => {
-    for (const error of [new NoRespondersError('cmd.x'), new CommandTimeoutError('cmd.x', 3000), new NatsUnavailableError('cmd.x', 'reconnecting')]) {
-      expect(apiErrorOf(error)).toMatchObject({ status: 503, body: { error: { code: 'unavailable', reason: 'dependency_unavailable', retry_after_ms: 1000 } }, headers: { 'retry-after': '1' } });
+    for (const error of [
+      new NoRespondersError('cmd.x'),
+      new CommandTimeoutError('cmd.x', 3000),
+      new NatsUnavailableError('cmd.x', 'reconnecting'),
+    ]) {
+      expect(apiErrorOf(error)).toMatchObject({
+        status: 503,
+        body: { error: { code: 'unavailable', reason: 'dependency_unavailable', retry_after_ms: 1000 } },
+        headers: { 'retry-after': '1' },
+      });
     }
-    expect(apiErrorOf(new CommandFailedError('cmd.x', 'validation', 'bad id', 'invalid_command'))).toMatchObject({ status: 400, body: { error: { reason: 'invalid_command' } } });
-    expect(apiErrorOf(new CommandFailedError('cmd.x', 'internal_error', 'boom'))).toMatchObject({ status: 500, body: { error: { code: 'internal' } } });
+    expect(apiErrorOf(new CommandFailedError('cmd.x', 'validation', 'bad id', 'invalid_command'))).toMatchObject({
+      status: 400,
+      body: { error: { reason: 'invalid_command' } },
+    });
+    expect(apiErrorOf(new CommandFailedError('cmd.x', 'internal_error', 'boom'))).toMatchObject({
+      status: 500,
+      body: { error: { code: 'internal' } },
+    });
     expect(apiErrorOf(new Error('secret detail')).body.error.message).toBe('internal error');
   });
 });
@@ -40,7 +54,14 @@ describe('apiErrorOf, throttled', () => {
   it('answers a throttled request with 429 rate_limited, retry_after_ms and Retry-After in whole seconds', () => {
     expect(apiErrorOf(new RateLimitedError('too many wrong passwords', 1500, 'login_throttled'))).toEqual({
       status: 429,
-      body: { error: { code: 'rate_limited', message: 'too many wrong passwords', reason: 'login_throttled', retry_after_ms: 1500 } },
+      body: {
+        error: {
+          code: 'rate_limited',
+          message: 'too many wrong passwords',
+          reason: 'login_throttled',
+          retry_after_ms: 1500,
+        },
+      },
       headers: { 'retry-after': '2' },
     });
   });

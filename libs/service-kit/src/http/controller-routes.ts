@@ -15,7 +15,12 @@ export function controllerRoutes(controllers: readonly Type<unknown>[]): string[
       const path: unknown = Reflect.getMetadata('path', handler);
       if (path === undefined) return [];
       const method = RequestMethod[Reflect.getMetadata('method', handler) as number];
-      return [`${method} ${`/${base}/${String(path)}`.replace(/\/+/g, '/').replace(/\/$/, '').replace(/:[A-Za-z]+/g, '{}')}`];
+      return [
+        `${method} ${`/${base}/${String(path)}`
+          .replace(/\/+/g, '/')
+          .replace(/\/$/, '')
+          .replace(/:[A-Za-z]+/g, '{}')}`,
+      ];
     });
   });
 }

@@ -10,7 +10,12 @@ export function openApiDocsController(title: string, buildDocument: () => Record
   const document = buildDocument();
   let page = '';
   // apiReference answers an Express response; the page depends on nothing of the request.
-  (apiReference({ url: '/openapi.json', pageTitle: title }) as unknown as (req: unknown, res: { send(body: string): void }) => void)(undefined, {
+  (
+    apiReference({ url: '/openapi.json', pageTitle: title }) as unknown as (
+      req: unknown,
+      res: { send(body: string): void },
+    ) => void
+  )(undefined, {
     send: (body) => (page = body),
   });
 

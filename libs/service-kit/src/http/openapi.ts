@@ -53,8 +53,14 @@ const ErrorBody = z.object({
  * draft 2020-12 output OpenAPI 3.1 takes as is), so the document cannot drift from what the
  * controllers accept and answer. Every operation also lists the `{error}` answers of a refusal.
  */
-export function buildOpenApiDocument(info: OpenApiInfo, operations: readonly ApiOperation[], options: OpenApiOptions = {}): Record<string, unknown> {
-  const names = new Map<z.ZodType, string>(Object.entries({ Error: ErrorBody, ...options.schemas }).map(([name, schema]) => [schema, name]));
+export function buildOpenApiDocument(
+  info: OpenApiInfo,
+  operations: readonly ApiOperation[],
+  options: OpenApiOptions = {},
+): Record<string, unknown> {
+  const names = new Map<z.ZodType, string>(
+    Object.entries({ Error: ErrorBody, ...options.schemas }).map(([name, schema]) => [schema, name]),
+  );
   const components: Record<string, Record<string, unknown>> = {};
   /** A named schema's reference (its JSON schema stored once), or the schema inline. */
   const schemaOf = (schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> => {
@@ -66,10 +72,16 @@ export function buildOpenApiDocument(info: OpenApiInfo, operations: readonly Api
   const operationIds = new Set<string>();
   const paths: Record<string, Record<string, unknown>> = {};
   for (const operation of operations) {
-    if (operationIds.has(operation.operationId)) throw new Error(`OpenAPI: operationId ${operation.operationId} is used twice`);
+    if (operationIds.has(operation.operationId))
+      throw new Error(`OpenAPI: operationId ${operation.operationId} is used twice`);
     operationIds.add(operation.operationId);
     const parameters = [
-      ...[...operation.path.matchAll(/\{([a-z_]+)\}/g)].map((match) => ({ name: match[1], in: 'path', required: true, schema: { type: 'string' } })),
+      ...[...operation.path.matchAll(/\{([a-z_]+)\}/g)].map((match) => ({
+        name: match[1],
+        in: 'path',
+        required: true,
+        schema: { type: 'string' },
+      })),
       ...Object.entries(operation.query?.shape ?? {}).map(([name, schema]) => {
         const json = jsonSchema(schema as z.ZodType, 'input');
         return {
@@ -84,14 +96,28 @@ export function buildOpenApiDocument(info: OpenApiInfo, operations: readonly Api
     const responses: Record<string, unknown> = {};
     for (const [status, response] of Object.entries(operation.responses)) {
       const content: Record<string, { schema: Record<string, unknown> }> = {};
-      const media = (schema: z.ZodType | undefined) => ({ schema: schema ? schemaOf(schema, 'output') : { type: 'string' } });
-      if (response.schema || response.contentType) content[response.contentType ?? 'application/json'] = media(response.schema);
-      for (const alternative of response.alternatives ?? []) content[alternative.contentType] = media(alternative.schema);
-      responses[status] = { description: response.description, ...(Object.keys(content).length > 0 ? { content } : {}) };
+      const media = (schema: z.ZodType | undefined) => ({
+        schema: schema ? schemaOf(schema, 'output') : { type: 'string' },
+      });
+      if (response.schema || response.contentType)
+        content[response.contentType ?? 'application/json'] = media(response.schema);
+      for (const alternative of response.alternatives ?? [])
+        content[alternative.contentType] = media(alternative.schema);
+      responses[status] = {
+        description: response.description,
+        ...(Object.keys(content).length > 0 ? { content } : {}),
+      };
     }
     const refusals: Record<string, string> = {
-      '400': 'validation: the request does not match the schema (the message names each field); every string refuses NUL (U+0000) and unpaired UTF-16 surrogates',
-      ...(operation.authenticated === false ? {} : { '401': 'authentication: no token, one that does not verify, or one whose agent is disabled or no longer exists (reason agent_revoked)', '403': 'authorization: the caller may not do this' }),
+      '400':
+        'validation: the request does not match the schema (the message names each field); every string refuses NUL (U+0000) and unpaired UTF-16 surrogates',
+      ...(operation.authenticated === false
+        ? {}
+        : {
+            '401':
+              'authentication: no token, one that does not verify, or one whose agent is disabled or no longer exists (reason agent_revoked)',
+            '403': 'authorization: the caller may not do this',
+          }),
       '404': 'not_found: no such resource in this organization',
     };
     for (const [status, description] of Object.entries(refusals)) {
@@ -103,7 +129,14 @@ export function buildOpenApiDocument(info: OpenApiInfo, operations: readonly Api
       ...(operation.description ? { description: operation.description } : {}),
       ...(operation.tags ? { tags: operation.tags } : {}),
       ...(parameters.length > 0 ? { parameters } : {}),
-      ...(operation.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(operation.body, 'input') } } } } : {}),
+      ...(operation.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: schemaOf(operation.body, 'input') } },
+            },
+          }
+        : {}),
       responses,
       ...(operation.authenticated === false ? { security: [] } : {}),
     };
@@ -115,13 +148,22 @@ export function buildOpenApiDocument(info: OpenApiInfo, operations: readonly Api
     paths,
     components: {
       schemas: Object.fromEntries(Object.entries(components).sort(([a], [b]) => a.localeCompare(b))),
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A livedesk agent token, or the installation admin token' } },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A livedesk agent token, or the installation admin token',
+        },
+      },
     },
     security: [{ bearer: [] }],
   };
 }
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
   return rest;
 }

@@ -17,5 +17,9 @@ export function refuseUnstorableUrl(req: IncomingMessage, res: ServerResponse, n
   if (isStorableText(decoded)) return next();
   res.statusCode = 400;
   res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.end(JSON.stringify({ error: { code: 'validation', message: 'the URL must not contain NUL (U+0000) or unpaired UTF-16 surrogates' } }));
+  res.end(
+    JSON.stringify({
+      error: { code: 'validation', message: 'the URL must not contain NUL (U+0000) or unpaired UTF-16 surrogates' },
+    }),
+  );
 }

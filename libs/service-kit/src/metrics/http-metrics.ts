@@ -30,7 +30,11 @@ export class HttpMetrics {
   readonly middleware = (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
     const stopTimer = this.duration.startTimer();
     res.once('finish', () => {
-      const labels = { method: req.method ?? 'UNKNOWN', route: routeOf(req as RoutedRequest), status: String(res.statusCode) };
+      const labels = {
+        method: req.method ?? 'UNKNOWN',
+        route: routeOf(req as RoutedRequest),
+        status: String(res.statusCode),
+      };
       this.requests.inc(labels);
       stopTimer(labels);
     });

@@ -17,6 +17,9 @@ describe('an event larger than EVENT_DATA_MAX_BYTES', () => {
   });
 
   it('answers an HTTP request with 400 validation', () => {
-    expect(apiErrorOf(refused)).toMatchObject({ status: 400, body: { error: { code: 'validation', reason: 'event_too_large' } } });
+    expect(apiErrorOf(refused)).toMatchObject({
+      status: 400,
+      body: { error: { code: 'validation', reason: 'event_too_large' } },
+    });
   });
 });

@@ -36,7 +36,8 @@ export function decodeCursor(cursor: string | undefined): { at: string; id: stri
   }
   if (!Array.isArray(value) || value.length !== 2) throw new InvalidCursorError();
   const [at, id] = value as unknown[];
-  if (typeof at !== 'string' || !isCanonicalInstant(at) || typeof id !== 'string' || !CURSOR_ID.test(id)) throw new InvalidCursorError();
+  if (typeof at !== 'string' || !isCanonicalInstant(at) || typeof id !== 'string' || !CURSOR_ID.test(id))
+    throw new InvalidCursorError();
   return { at, id };
 }
 

@@ -12,7 +12,14 @@ import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type Readabl
 import { pino, type Logger } from 'pino';
 import type { Kysely } from 'kysely';
 import { append, createDatabase, migrateEventStore, type EventStoreTables } from '@livedesk/event-store';
-import { CommandClient, CommandServer, currentRequestId, requestLogFields, runRequest, sendCommand } from '@livedesk/messaging';
+import {
+  CommandClient,
+  CommandServer,
+  currentRequestId,
+  requestLogFields,
+  runRequest,
+  sendCommand,
+} from '@livedesk/messaging';
 import { createTestDatabase, createTestNats, type TestDatabase, type TestNats } from '@livedesk/testing';
 
 // The request id and the trace of a socket frame, as docs/observability.md describes them: the
@@ -64,7 +71,13 @@ describe('request ids and traces from a frame through NATS to Postgres', () => {
     db = createDatabase(database.url, { max: 2 });
     await migrateEventStore(db);
     app = await NestFactory.createMicroservice(ObservedModule, {
-      strategy: new CommandServer({ url: nats.url, name: 'observed', subjectPrefix: nats.subjectPrefix, queue: 'observed', drainTimeoutMs: 2000 }),
+      strategy: new CommandServer({
+        url: nats.url,
+        name: 'observed',
+        subjectPrefix: nats.subjectPrefix,
+        queue: 'observed',
+        drainTimeoutMs: 2000,
+      }),
       logger: false,
     });
     await app.listen();
@@ -148,6 +161,7 @@ describe('request ids and traces from a frame through NATS to Postgres', () => {
 
 async function waitForSpans(count: number): Promise<ReadableSpan[]> {
   const deadline = Date.now() + 5000;
-  while (exporter.getFinishedSpans().length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  while (exporter.getFinishedSpans().length < count && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 20));
   return exporter.getFinishedSpans();
 }

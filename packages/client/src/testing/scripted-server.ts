@@ -16,11 +16,30 @@ export class ScriptedConnection {
   constructor(readonly socket: WebSocket) {}
 
   respond(request: ReceivedRequest, payload: unknown): void {
-    this.socket.send(JSON.stringify({ request_id: request.request_id, action: request.action, type: 'response', success: true, payload }));
+    this.socket.send(
+      JSON.stringify({
+        request_id: request.request_id,
+        action: request.action,
+        type: 'response',
+        success: true,
+        payload,
+      }),
+    );
   }
 
-  fail(request: ReceivedRequest, error: { code: string; message: string; reason?: string; retry_after_ms?: number }): void {
-    this.socket.send(JSON.stringify({ request_id: request.request_id, action: request.action, type: 'response', success: false, payload: { error } }));
+  fail(
+    request: ReceivedRequest,
+    error: { code: string; message: string; reason?: string; retry_after_ms?: number },
+  ): void {
+    this.socket.send(
+      JSON.stringify({
+        request_id: request.request_id,
+        action: request.action,
+        type: 'response',
+        success: false,
+        payload: { error },
+      }),
+    );
   }
 
   push(action: string, payload: unknown): void {
@@ -60,7 +79,10 @@ export class ScriptedServer {
     });
   }
 
-  static async start(script: Script, httpScript: HttpScript = (_request, _body, response) => response.writeHead(404).end()): Promise<ScriptedServer> {
+  static async start(
+    script: Script,
+    httpScript: HttpScript = (_request, _body, response) => response.writeHead(404).end(),
+  ): Promise<ScriptedServer> {
     let server: ScriptedServer | undefined;
     const http = createServer((request, response) => {
       let body = '';

@@ -22,8 +22,16 @@ describe('conversation commands against the real event store', () => {
   let replicas: [ConversationCommands, ConversationCommands];
   let queries: ConversationQueries;
 
-  function command<N extends ConversationCommandName>(name: N, fields: Omit<WireCommand<N>, 'command_id' | 'organization_id'> & { organization_id?: string }, replica = 0) {
-    return replicas[replica]!.execute(name, { command_id: randomUUID(), organization_id: ORG, ...fields } as WireCommand<N>);
+  function command<N extends ConversationCommandName>(
+    name: N,
+    fields: Omit<WireCommand<N>, 'command_id' | 'organization_id'> & { organization_id?: string },
+    replica = 0,
+  ) {
+    return replicas[replica]!.execute(name, {
+      command_id: randomUUID(),
+      organization_id: ORG,
+      ...fields,
+    } as WireCommand<N>);
   }
 
   async function startChat(): Promise<string> {
@@ -51,19 +59,29 @@ describe('conversation commands against the real event store', () => {
     const chatId = await startChat();
     await command('join', { actor: alice, chat_id: chatId });
     const posts = Array.from({ length: 40 }, (_, i) =>
-      command('post_message', {
-        actor: i % 2 === 0 ? customer : alice,
-        chat_id: chatId,
-        message: { text: `m${i}`, client_id: `m${i}`, attachments: [] },
-      }, i % 2),
+      command(
+        'post_message',
+        {
+          actor: i % 2 === 0 ? customer : alice,
+          chat_id: chatId,
+          message: { text: `m${i}`, client_id: `m${i}`, attachments: [] },
+        },
+        i % 2,
+      ),
     );
     const outcomes = await Promise.all(posts);
     expect(outcomes.every((outcome) => !outcome.duplicate)).toBe(true);
     const events = await store.readStream(`conversation-${chatId}`);
     expect(events.map((event) => event.streamVersion)).toEqual(events.map((_, i) => i + 1));
-    const texts = events.filter((event) => event.type === 'MessagePosted').map((event) => (event.data as { text: string }).text);
+    const texts = events
+      .filter((event) => event.type === 'MessagePosted')
+      .map((event) => (event.data as { text: string }).text);
     expect(texts.sort()).toEqual(Array.from({ length: 40 }, (_, i) => `m${i}`).sort());
-    const row = await db.selectFrom('conversation.chats').selectAll().where('chat_id', '=', chatId).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('conversation.chats')
+      .selectAll()
+      .where('chat_id', '=', chatId)
+      .executeTakeFirstOrThrow();
     // Messages leave the row alone: it keeps the version of the last change of state (the join).
     expect(row.version).toBe(events.find((event) => event.type === 'AgentAssigned')!.streamVersion);
     expect(row.status).toBe('active');
@@ -71,11 +89,24 @@ describe('conversation commands against the real event store', () => {
 
   it('recognises a retried command by its id and stores nothing twice', async () => {
     const chatId = randomUUID();
-    const start = { command_id: randomUUID(), organization_id: ORG, actor: customer, chat_id: chatId, channel: 'chat' as const, group_id: 'sales' };
+    const start = {
+      command_id: randomUUID(),
+      organization_id: ORG,
+      actor: customer,
+      chat_id: chatId,
+      channel: 'chat' as const,
+      group_id: 'sales',
+    };
     const first = await replicas[0].execute('start', start);
     const again = await replicas[1].execute('start', start);
     expect(again).toMatchObject({ duplicate: true, version: first.version });
-    const post = { command_id: randomUUID(), organization_id: ORG, actor: customer, chat_id: chatId, message: { text: 'no client id', attachments: [] } };
+    const post = {
+      command_id: randomUUID(),
+      organization_id: ORG,
+      actor: customer,
+      chat_id: chatId,
+      message: { text: 'no client id', attachments: [] },
+    };
     const posted = await replicas[0].execute('post_message', post);
     const repeated = await replicas[1].execute('post_message', post);
     expect(repeated.duplicate).toBe(true);
@@ -93,7 +124,9 @@ describe('conversation commands against the real event store', () => {
     });
     await expect(refusal).rejects.toMatchObject({ code: 'not_found', reason: 'chat_not_found' });
     await expect(refusal).rejects.toBeInstanceOf(DomainError);
-    await expect(queries.get({ organization_id: 'org-2', actor: alice, chat_id: chatId, limit: 100 })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(
+      queries.get({ organization_id: 'org-2', actor: alice, chat_id: chatId, limit: 100 }),
+    ).rejects.toMatchObject({ code: 'not_found' });
     // Starting a chat with the id of another organization's chat does not take it over.
     await expect(
       command('start', { organization_id: 'org-2', actor: customer, chat_id: chatId, channel: 'chat', group_id: 'x' }),
@@ -115,12 +148,26 @@ describe('conversation commands against the real event store', () => {
   it('reads events after since_version, hiding transfer notes from the customer', async () => {
     const chatId = await startChat();
     await command('join', { actor: alice, chat_id: chatId });
-    await command('transfer', { actor: alice, chat_id: chatId, target: { agent_id: 'bob', agent_kind: 'human' }, note: 'VIP' });
+    await command('transfer', {
+      actor: alice,
+      chat_id: chatId,
+      target: { agent_id: 'bob', agent_kind: 'human' },
+      note: 'VIP',
+    });
     const all = await queries.get({ organization_id: ORG, actor: customer, chat_id: chatId, limit: 100 });
     expect(all.events.map((event) => event.version)).toEqual([1, 2, 3, 4, 5]);
     expect(all.events.find((event) => event.type === 'ConversationTransferred')!.data).not.toHaveProperty('note');
-    const since = await queries.get({ organization_id: ORG, actor: { kind: 'agent', id: 'bob', role: 'agent', agent_kind: 'human' }, chat_id: chatId, since_version: 3, limit: 100 });
-    expect(since.events.map((event) => [event.version, event.type])).toEqual([[4, 'ConversationTransferred'], [5, 'AgentAssigned']]);
+    const since = await queries.get({
+      organization_id: ORG,
+      actor: { kind: 'agent', id: 'bob', role: 'agent', agent_kind: 'human' },
+      chat_id: chatId,
+      since_version: 3,
+      limit: 100,
+    });
+    expect(since.events.map((event) => [event.version, event.type])).toEqual([
+      [4, 'ConversationTransferred'],
+      [5, 'AgentAssigned'],
+    ]);
     expect(since.events[0]!.data).toMatchObject({ note: 'VIP' });
     expect(since.chat).toMatchObject({ assigned_agent_id: 'bob', agent_ids: ['alice', 'bob'], status: 'active' });
   });
@@ -129,13 +176,23 @@ describe('conversation commands against the real event store', () => {
     const chatId = await startChat();
     const text = 'x'.repeat(16_384);
     for (let i = 0; i < 80; i++) {
-      await command('post_message', { actor: customer, chat_id: chatId, message: { text: `${i} ${text}`.slice(0, 16_384), attachments: [] } });
+      await command('post_message', {
+        actor: customer,
+        chat_id: chatId,
+        message: { text: `${i} ${text}`.slice(0, 16_384), attachments: [] },
+      });
     }
     const versions: number[] = [];
     let since = 0;
     let pages = 0;
     for (;;) {
-      const page = await queries.get({ organization_id: ORG, actor: alice, chat_id: chatId, since_version: since, limit: 500 });
+      const page = await queries.get({
+        organization_id: ORG,
+        actor: alice,
+        chat_id: chatId,
+        since_version: since,
+        limit: 500,
+      });
       expect(Buffer.byteLength(JSON.stringify(page))).toBeLessThan(512 * 1024);
       versions.push(...page.events.map((event) => event.version));
       pages++;
@@ -145,7 +202,13 @@ describe('conversation commands against the real event store', () => {
     }
     expect(pages).toBeGreaterThan(4);
     expect(versions).toEqual(Array.from({ length: 82 }, (_, index) => index + 1));
-    const counted = await queries.get({ organization_id: ORG, actor: alice, chat_id: chatId, since_version: 2, limit: 3 });
+    const counted = await queries.get({
+      organization_id: ORG,
+      actor: alice,
+      chat_id: chatId,
+      since_version: 2,
+      limit: 3,
+    });
     expect(counted.events.map((event) => event.version)).toEqual([3, 4, 5]);
     expect(counted).toMatchObject({ has_more: true, next_since_version: 5 });
   });
@@ -154,11 +217,27 @@ describe('conversation commands against the real event store', () => {
     const chatId = await startChat();
     await command('join', { actor: alice, chat_id: chatId });
     for (const tag of ['a', 'b', 'c', 'd', 'e']) await command('add_tag', { actor: alice, chat_id: chatId, tag });
-    await command('post_message', { actor: customer, chat_id: chatId, message: { text: 'still there?', attachments: [] } });
-    const page = await queries.get({ organization_id: ORG, actor: customer, chat_id: chatId, since_version: 3, limit: 1 });
+    await command('post_message', {
+      actor: customer,
+      chat_id: chatId,
+      message: { text: 'still there?', attachments: [] },
+    });
+    const page = await queries.get({
+      organization_id: ORG,
+      actor: customer,
+      chat_id: chatId,
+      since_version: 3,
+      limit: 1,
+    });
     expect(page.events.map((event) => [event.version, event.type])).toEqual([[9, 'MessagePosted']]);
     expect(page).toMatchObject({ has_more: false, next_since_version: 9 });
-    const agentPage = await queries.get({ organization_id: ORG, actor: alice, chat_id: chatId, since_version: 3, limit: 2 });
+    const agentPage = await queries.get({
+      organization_id: ORG,
+      actor: alice,
+      chat_id: chatId,
+      since_version: 3,
+      limit: 2,
+    });
     expect(agentPage.events.map((event) => event.version)).toEqual([4, 5]);
     expect(agentPage).toMatchObject({ has_more: true, next_since_version: 5 });
   });
@@ -168,7 +247,13 @@ describe('conversation commands against the real event store', () => {
     const sue: Actor = { kind: 'agent', id: 'sue', role: 'supervisor', agent_kind: 'human' };
     const [tagged, other] = [randomUUID(), randomUUID()];
     for (const chatId of [tagged, other]) {
-      await command('start', { organization_id: org, actor: customer, chat_id: chatId, channel: 'chat', group_id: 'sales' });
+      await command('start', {
+        organization_id: org,
+        actor: customer,
+        chat_id: chatId,
+        channel: 'chat',
+        group_id: 'sales',
+      });
       await command('join', { organization_id: org, actor: alice, chat_id: chatId });
     }
     await command('add_tag', { organization_id: org, actor: alice, chat_id: tagged, tag: 'vip' });
@@ -181,17 +266,45 @@ describe('conversation commands against the real event store', () => {
     expect(again).toMatchObject({ version: removed.version, events: [], duplicate: true });
 
     const byTag = async (tag: string) =>
-      (await queries.list({ organization_id: org, actor: sue, filter: 'all', tag, limit: 10 })).chats.map((chat) => [chat.chat_id, chat.tags]);
-    expect(await byTag('refund')).toEqual(expect.arrayContaining([[tagged, ['refund']], [other, ['refund']]]));
+      (await queries.list({ organization_id: org, actor: sue, filter: 'all', tag, limit: 10 })).chats.map((chat) => [
+        chat.chat_id,
+        chat.tags,
+      ]);
+    expect(await byTag('refund')).toEqual(
+      expect.arrayContaining([
+        [tagged, ['refund']],
+        [other, ['refund']],
+      ]),
+    );
     expect(await byTag('refund')).toHaveLength(2);
     expect(await byTag('vip')).toEqual([]);
-    expect((await queries.list({ organization_id: `org-${randomUUID()}`, actor: sue, filter: 'all', tag: 'refund', limit: 10 })).chats).toEqual([]);
+    expect(
+      (
+        await queries.list({
+          organization_id: `org-${randomUUID()}`,
+          actor: sue,
+          filter: 'all',
+          tag: 'refund',
+          limit: 10,
+        })
+      ).chats,
+    ).toEqual([]);
 
-    const customers = await queries.list({ organization_id: org, actor: customer, filter: 'mine', tag: 'vip', limit: 10 });
+    const customers = await queries.list({
+      organization_id: org,
+      actor: customer,
+      filter: 'mine',
+      tag: 'vip',
+      limit: 10,
+    });
     expect(customers.chats).toHaveLength(2);
     for (const chat of customers.chats) expect(chat).not.toHaveProperty('tags');
-    expect((await queries.get({ organization_id: org, actor: customer, chat_id: tagged, limit: 100 })).chat).not.toHaveProperty('tags');
-    expect((await queries.get({ organization_id: org, actor: alice, chat_id: tagged, limit: 100 })).chat.tags).toEqual(['refund']);
+    expect(
+      (await queries.get({ organization_id: org, actor: customer, chat_id: tagged, limit: 100 })).chat,
+    ).not.toHaveProperty('tags');
+    expect((await queries.get({ organization_id: org, actor: alice, chat_id: tagged, limit: 100 })).chat.tags).toEqual([
+      'refund',
+    ]);
   });
 
   it('lists chats newest first with cursors that neither skip nor repeat', async () => {
@@ -200,23 +313,41 @@ describe('conversation commands against the real event store', () => {
     for (let i = 0; i < 25; i++) {
       const chatId = randomUUID();
       ids.push(chatId);
-      await command('start', { organization_id: org, actor: customer, chat_id: chatId, channel: 'chat', group_id: 'sales' });
+      await command('start', {
+        organization_id: org,
+        actor: customer,
+        chat_id: chatId,
+        channel: 'chat',
+        group_id: 'sales',
+      });
     }
     const seen: { chat_id: string; started_at: string }[] = [];
     let cursor: string | undefined;
     do {
-      const page = await queries.list({ organization_id: org, actor: customer, filter: 'mine', limit: 10, ...(cursor ? { cursor } : {}) });
+      const page = await queries.list({
+        organization_id: org,
+        actor: customer,
+        filter: 'mine',
+        limit: 10,
+        ...(cursor ? { cursor } : {}),
+      });
       seen.push(...page.chats.map(({ chat_id, started_at }) => ({ chat_id, started_at })));
       cursor = page.next_cursor ?? undefined;
     } while (cursor);
     // Every chat once, newest first; chats started in the same millisecond follow their ids
     // (the keyset's tie-break), which is why the creation order alone cannot be the expectation.
     expect(seen.map((chat) => chat.chat_id).sort()).toEqual([...ids].sort());
-    const newestFirst = [...seen].sort((a, b) => b.started_at.localeCompare(a.started_at) || b.chat_id.localeCompare(a.chat_id));
+    const newestFirst = [...seen].sort(
+      (a, b) => b.started_at.localeCompare(a.started_at) || b.chat_id.localeCompare(a.chat_id),
+    );
     expect(seen).toEqual(newestFirst);
     const queued = await queries.list({ organization_id: org, actor: alice, filter: 'queued', limit: 100 });
     expect(queued.chats).toHaveLength(25);
-    await expect(queries.list({ organization_id: org, actor: alice, filter: 'all', limit: 10 })).rejects.toMatchObject({ reason: 'supervisors_only' });
-    await expect(queries.list({ organization_id: org, actor: customer, filter: 'mine', limit: 10, cursor: 'garbage' })).rejects.toThrow('cursor');
+    await expect(queries.list({ organization_id: org, actor: alice, filter: 'all', limit: 10 })).rejects.toMatchObject({
+      reason: 'supervisors_only',
+    });
+    await expect(
+      queries.list({ organization_id: org, actor: customer, filter: 'mine', limit: 10, cursor: 'garbage' }),
+    ).rejects.toThrow('cursor');
   });
 });

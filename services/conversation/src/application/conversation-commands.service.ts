@@ -9,10 +9,23 @@ import {
   type ConversationCommandName,
   type ConversationEvent,
 } from '@livedesk/contracts';
-import { CommandHandler, EventStore, KeyedSerializer, type EventStoreTables, type RecordedEvent } from '@livedesk/event-store';
+import {
+  CommandHandler,
+  EventStore,
+  KeyedSerializer,
+  type EventStoreTables,
+  type RecordedEvent,
+} from '@livedesk/event-store';
 import { CommandError } from '@livedesk/messaging';
 import { CLOCK, DATABASE, EVENT_STORE, type Clock } from '@livedesk/service-kit';
-import { authorOf, DomainError, messageByClientId, toChatSummary, type ConversationCommand, type ConversationState } from '../domain/index.js';
+import {
+  authorOf,
+  DomainError,
+  messageByClientId,
+  toChatSummary,
+  type ConversationCommand,
+  type ConversationState,
+} from '../domain/index.js';
 import { chatSummaryUpsert } from '../read-model/chats-table.js';
 import { CONVERSATION_ID_NAMESPACE } from './command-ids.js';
 import { ConversationCache } from './conversation-cache.js';
@@ -67,12 +80,17 @@ export class ConversationCommands {
       snapshots: this.cache,
       retry: { budgetMs: RETRY_BUDGET_MS, pauseMs: () => Math.random() * 3 },
       // Another organization's chat answers exactly like a chat that does not exist.
-      notFound: (streamId) => new DomainError('not_found', 'chat_not_found', `chat ${streamEntityId(streamId)} does not exist`),
-      expired: () => new CommandError('unavailable', 'the command waited longer than its caller and was not applied', 'expired'),
+      notFound: (streamId) =>
+        new DomainError('not_found', 'chat_not_found', `chat ${streamEntityId(streamId)} does not exist`),
+      expired: () =>
+        new CommandError('unavailable', 'the command waited longer than its caller and was not applied', 'expired'),
       // A retried command can be refused now for what it did itself (a second start, say).
       isRepeatRefusal: (error) => error instanceof DomainError,
       // Events that change what chat lists show write the list's row in the same statement.
-      alsoWrite: (change, context) => (changesSummary(change.decided) ? chatSummaryUpsert(context.organizationId, toChatSummary(change.after)) : undefined),
+      alsoWrite: (change, context) =>
+        changesSummary(change.decided)
+          ? chatSummaryUpsert(context.organizationId, toChatSummary(change.after))
+          : undefined,
     });
   }
 
@@ -82,15 +100,25 @@ export class ConversationCommands {
 
   private async executeNow<N extends ConversationCommandName>(name: N, wire: WireCommand<N>): Promise<CommandOutcome> {
     const chatId = wire.chat_id;
-    const result = await this.handler.handle(conversationStreamId(chatId), toDomainCommand(name, wire, this.clock.now()), {
-      organizationId: wire.organization_id,
-      commandId: wire.command_id,
-      metadata: { actor: wire.actor, ...(wire.origin === undefined ? {} : { origin: wire.origin }) },
-      ...(wire.expires_at === undefined ? {} : { expiresAt: wire.expires_at }),
-    });
+    const result = await this.handler.handle(
+      conversationStreamId(chatId),
+      toDomainCommand(name, wire, this.clock.now()),
+      {
+        organizationId: wire.organization_id,
+        commandId: wire.command_id,
+        metadata: { actor: wire.actor, ...(wire.origin === undefined ? {} : { origin: wire.origin }) },
+        ...(wire.expires_at === undefined ? {} : { expiresAt: wire.expires_at }),
+      },
+    );
     switch (result.status) {
       case 'appended':
-        return { chatId, version: result.version, events: result.events.map((event) => ({ ...event, streamVersion: event.version })), duplicate: false, state: result.state };
+        return {
+          chatId,
+          version: result.version,
+          events: result.events.map((event) => ({ ...event, streamVersion: event.version })),
+          duplicate: false,
+          state: result.state,
+        };
       case 'unchanged':
         return { chatId, version: result.version, events: [], duplicate: true, state: result.state };
       case 'repeat':
@@ -111,7 +139,10 @@ export class ConversationCommands {
       const loaded = await this.handler.load(conversationStreamId(wire.chat_id));
       const known = messageByClientId(loaded.state, authorOf(wire.actor), wire.message.client_id);
       if (known) {
-        const [event] = await this.store.readStream(conversationStreamId(wire.chat_id), { afterVersion: known.version - 1, limit: 1 });
+        const [event] = await this.store.readStream(conversationStreamId(wire.chat_id), {
+          afterVersion: known.version - 1,
+          limit: 1,
+        });
         message = event;
       }
     }
@@ -141,4 +172,3 @@ const SUMMARY_EVENTS = new Set([
 function changesSummary(events: readonly { type: string }[]): boolean {
   return events.some((event) => SUMMARY_EVENTS.has(event.type));
 }
-

@@ -15,7 +15,12 @@ import { searchMessages } from '../read-model/message-search-table.js';
 import { SearchLanguages } from '../search/search-languages.js';
 import { chatEventPage, type ChatEventPage } from './chat-event-page.js';
 import { ConversationCache } from './conversation-cache.js';
-import { conversationStreamId, emptyConversation, foldConversation, type LoadedConversation } from './conversation-stream.js';
+import {
+  conversationStreamId,
+  emptyConversation,
+  foldConversation,
+  type LoadedConversation,
+} from './conversation-stream.js';
 
 /** What clients read: one chat with its events (`get_chat`), and lists of chats. */
 @Injectable()
@@ -46,7 +51,12 @@ export class ConversationQueries {
       throw new DomainError('authorization', 'not_participant', `you are not a participant of chat ${query.chat_id}`);
     }
     const page = await this.page(query, state.version);
-    return { chat: forAudience(toChatSummary(state), query.actor), events: page.events, has_more: page.hasMore, next_since_version: page.nextSinceVersion };
+    return {
+      chat: forAudience(toChatSummary(state), query.actor),
+      events: page.events,
+      has_more: page.hasMore,
+      next_since_version: page.nextSinceVersion,
+    };
   }
 
   private async current(chatId: string): Promise<LoadedConversation> {
@@ -74,7 +84,10 @@ export class ConversationQueries {
     for (;;) {
       const chunkSize = Math.min(query.limit + 1, upToVersion - cursor);
       if (chunkSize <= 0) return chatEventPage(read, bounds);
-      const chunk = await this.store.readStream(conversationStreamId(query.chat_id), { afterVersion: cursor, limit: chunkSize });
+      const chunk = await this.store.readStream(conversationStreamId(query.chat_id), {
+        afterVersion: cursor,
+        limit: chunkSize,
+      });
       read.push(...chunk.map((event) => ({ chatId: query.chat_id, version: event.streamVersion, ...event })));
       const page = chatEventPage(read, bounds);
       if (page.hasMore || chunk.length < chunkSize) return page;
@@ -107,18 +120,23 @@ export class ConversationQueries {
    */
   async customerChats(query: ConversationQuery<'customer_chats'>): Promise<ConversationQueryReply<'customer_chats'>> {
     const { actor } = query;
-    if (actor.kind === 'customer') throw new DomainError('authorization', 'not_allowed', "a customer's history is for agents");
+    if (actor.kind === 'customer')
+      throw new DomainError('authorization', 'not_allowed', "a customer's history is for agents");
     let select = this.db
       .selectFrom('conversation.chats')
       .selectAll()
       .where('organization_id', '=', query.organization_id)
       .where('customer_id', '=', query.customer_id);
     if (actor.kind === 'agent' && !isSupervisor(actor)) {
-      select = select.where((eb) => eb.or([eb('status', '=', 'queued'), eb(eb.val(actor.id), '=', eb.fn.any('agent_ids'))]));
+      select = select.where((eb) =>
+        eb.or([eb('status', '=', 'queued'), eb(eb.val(actor.id), '=', eb.fn.any('agent_ids'))]),
+      );
     }
     const rows = await select.orderBy('started_at', 'desc').orderBy('chat_id', 'desc').limit(query.limit).execute();
     return {
-      chats: await Promise.all(rows.map(async (row) => ({ ...rowToSummary(row), preview: await this.previewOf(row.chat_id) }))),
+      chats: await Promise.all(
+        rows.map(async (row) => ({ ...rowToSummary(row), preview: await this.previewOf(row.chat_id) })),
+      ),
     };
   }
 

@@ -1,9 +1,27 @@
 import { allEvents, type ConversationEvent } from '@livedesk/contracts';
-import { emptyStream, foldStream, toStoredEvent, type Decider, type LoadedStream, type RecordedEvent } from '@livedesk/event-store';
-import { decide, evolve, initialState, type ConversationCommand, type ConversationState, type StoredConversationEvent } from '../domain/index.js';
+import {
+  emptyStream,
+  foldStream,
+  toStoredEvent,
+  type Decider,
+  type LoadedStream,
+  type RecordedEvent,
+} from '@livedesk/event-store';
+import {
+  decide,
+  evolve,
+  initialState,
+  type ConversationCommand,
+  type ConversationState,
+  type StoredConversationEvent,
+} from '../domain/index.js';
 
 /** The conversation's domain core, as the command handler runs it. */
-export const conversationDecider: Decider<ConversationCommand, ConversationEvent, ConversationState> = { decide, evolve, initialState };
+export const conversationDecider: Decider<ConversationCommand, ConversationEvent, ConversationState> = {
+  decide,
+  evolve,
+  initialState,
+};
 
 /** A conversation as loaded from its stream: the folded state, its version and who owns it. */
 export type LoadedConversation = LoadedStream<ConversationState>;
@@ -17,7 +35,10 @@ export function toStoredConversationEvent(event: RecordedEvent): StoredConversat
   return toStoredEvent<ConversationEvent>(allEvents, event);
 }
 
-export function foldConversation(events: readonly RecordedEvent[], from: LoadedConversation = emptyConversation()): LoadedConversation {
+export function foldConversation(
+  events: readonly RecordedEvent[],
+  from: LoadedConversation = emptyConversation(),
+): LoadedConversation {
   return foldStream(conversationDecider, allEvents, events, from);
 }
 

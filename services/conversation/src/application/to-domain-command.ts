@@ -6,7 +6,11 @@ import { messageIdFor } from './command-ids.js';
  * A command as it arrives over NATS, in the decider's terms (ids derived from the command id;
  * `now`, the service's clock, for the rules that depend on time).
  */
-export function toDomainCommand<N extends ConversationCommandName>(name: N, wire: WireCommand<N>, now: Date): ConversationCommand {
+export function toDomainCommand<N extends ConversationCommandName>(
+  name: N,
+  wire: WireCommand<N>,
+  now: Date,
+): ConversationCommand {
   const actor = wire.actor;
   const w = wire as WireCommand<ConversationCommandName> & Record<string, never>;
   switch (name) {
@@ -51,9 +55,10 @@ export function toDomainCommand<N extends ConversationCommandName>(name: N, wire
     }
     case 'transfer': {
       const transfer = wire as WireCommand<'transfer'>;
-      const target = 'agent_id' in transfer.target
-        ? { agentId: transfer.target.agent_id, agentKind: transfer.target.agent_kind }
-        : { groupId: transfer.target.group_id };
+      const target =
+        'agent_id' in transfer.target
+          ? { agentId: transfer.target.agent_id, agentKind: transfer.target.agent_kind }
+          : { groupId: transfer.target.group_id };
       return { type: 'transfer', actor, target, ...(transfer.note ? { note: transfer.note } : {}) };
     }
     case 'mark_seen':
@@ -69,7 +74,12 @@ export function toDomainCommand<N extends ConversationCommandName>(name: N, wire
     case 'close_abandoned':
       return { type: 'close_abandoned', actor };
     case 'close_inactive':
-      return { type: 'close_inactive', actor, inactivitySeconds: (wire as WireCommand<'close_inactive'>).inactivity_seconds, at: now };
+      return {
+        type: 'close_inactive',
+        actor,
+        inactivitySeconds: (wire as WireCommand<'close_inactive'>).inactivity_seconds,
+        at: now,
+      };
     case 'mark_missed':
       return { type: 'mark_missed', actor, reason: (wire as WireCommand<'mark_missed'>).reason };
     case 'add_tag':
@@ -86,13 +96,24 @@ export function toDomainCommand<N extends ConversationCommandName>(name: N, wire
     }
     case 'report_goal': {
       const goal = wire as WireCommand<'report_goal'>;
-      return { type: 'report_goal', actor, goal: goal.goal, ...(goal.value === undefined ? {} : { value: goal.value }) };
+      return {
+        type: 'report_goal',
+        actor,
+        goal: goal.goal,
+        ...(goal.value === undefined ? {} : { value: goal.value }),
+      };
     }
     case 'set_priority':
       return { type: 'set_priority', actor, priority: (wire as WireCommand<'set_priority'>).priority };
     case 'leave_message': {
       const leave = wire as WireCommand<'leave_message'>;
-      return { type: 'leave_message', actor, email: leave.email, text: leave.text, ...(leave.name ? { name: leave.name } : {}) };
+      return {
+        type: 'leave_message',
+        actor,
+        email: leave.email,
+        text: leave.text,
+        ...(leave.name ? { name: leave.name } : {}),
+      };
     }
     default:
       void w;

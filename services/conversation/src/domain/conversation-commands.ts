@@ -1,4 +1,12 @@
-import type { Actor, AgentKind, AttachmentRef, Channel, Priority, SurveyAnswers, SurveyQuestion } from '@livedesk/contracts';
+import type {
+  Actor,
+  AgentKind,
+  AttachmentRef,
+  Channel,
+  Priority,
+  SurveyAnswers,
+  SurveyQuestion,
+} from '@livedesk/contracts';
 import type { PageContext } from './conversation-state.js';
 
 /**

@@ -150,7 +150,9 @@ function apply(state: StartedConversation, event: StoredConversationEvent): Star
     case 'TagAdded':
       return state.tags.includes(event.data.tag) ? state : { ...state, tags: [...state.tags, event.data.tag] };
     case 'TagRemoved':
-      return state.tags.includes(event.data.tag) ? { ...state, tags: state.tags.filter((tag) => tag !== event.data.tag) } : state;
+      return state.tags.includes(event.data.tag)
+        ? { ...state, tags: state.tags.filter((tag) => tag !== event.data.tag) }
+        : state;
     case 'NpsAnswered':
     case 'SurveyAnswered':
       return state;

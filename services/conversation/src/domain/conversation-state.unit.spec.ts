@@ -71,7 +71,12 @@ describe('evolve', () => {
   });
 
   it("moves an author's seen mark forward only", () => {
-    const state = stateOf([...answeredChat, seen(customerAuthor, 'm2'), seen(customerAuthor, 'm1'), seen(customerAuthor, 'm404')]);
+    const state = stateOf([
+      ...answeredChat,
+      seen(customerAuthor, 'm2'),
+      seen(customerAuthor, 'm1'),
+      seen(customerAuthor, 'm404'),
+    ]);
     if (state.status === 'none') throw new Error('expected a started chat');
     expect([...state.lastSeen.values()]).toEqual([5]);
   });
@@ -85,7 +90,12 @@ describe('evolve', () => {
       queued(otherGroupId),
       assigned(alice.id),
     ]);
-    expect(state).toMatchObject({ status: 'active', groupId: otherGroupId, assignedAgentId: alice.id, agentIds: [alice.id, bob.id] });
+    expect(state).toMatchObject({
+      status: 'active',
+      groupId: otherGroupId,
+      assignedAgentId: alice.id,
+      agentIds: [alice.id, bob.id],
+    });
   });
 
   it('frees the assignment when the cycle ends but remembers the last agent', () => {
@@ -113,7 +123,15 @@ describe('evolve', () => {
   });
 
   it('never mutates the state it is given', () => {
-    const history = [...answeredChat, seen(customerAuthor, 'm2'), tagged('vip'), resolved(), reopened(), posted('m3', customerAuthor, 'c-3'), queued()];
+    const history = [
+      ...answeredChat,
+      seen(customerAuthor, 'm2'),
+      tagged('vip'),
+      resolved(),
+      reopened(),
+      posted('m3', customerAuthor, 'c-3'),
+      queued(),
+    ];
     const states: ConversationState[] = [];
     let state: ConversationState = initialState;
     for (const event of stored(history)) {
@@ -127,7 +145,13 @@ describe('evolve', () => {
 
   it('skips what a corrupt stream holds before its ConversationStarted, and a second one', () => {
     expect(stateOf([posted('m1'), queued()])).toEqual(initialState);
-    const state = stateOf([...activeChat, { type: 'ConversationStarted', data: { conversation_id: 'x', channel: 'messaging', group_id: 'g', customer_id: 'c' } }]);
+    const state = stateOf([
+      ...activeChat,
+      {
+        type: 'ConversationStarted',
+        data: { conversation_id: 'x', channel: 'messaging', group_id: 'g', customer_id: 'c' },
+      },
+    ]);
     expect(state).toMatchObject({ chatId, status: 'active', version: 5 });
   });
 });
@@ -154,7 +178,9 @@ describe('toChatSummary', () => {
   });
 
   it("holds the chat's tags for agents in the order they were added, without those taken off, and none for the customer", () => {
-    const summary = toChatSummary(stateOf([...activeChat, tagged('vip'), tagged('refund'), untagged('vip'), tagged('late')]));
+    const summary = toChatSummary(
+      stateOf([...activeChat, tagged('vip'), tagged('refund'), untagged('vip'), tagged('late')]),
+    );
     expect(summary.tags).toEqual(['refund', 'late']);
     expect(forAudience(summary, alice).tags).toEqual(['refund', 'late']);
     expect(forAudience(summary, customer)).not.toHaveProperty('tags');
@@ -171,6 +197,8 @@ describe('toChatSummary', () => {
 
   it('refuses a chat that does not exist as chat_not_found', () => {
     expect(() => toChatSummary(initialState)).toThrow(DomainError);
-    expect(() => toChatSummary(initialState)).toThrow(expect.objectContaining({ code: 'not_found', reason: 'chat_not_found' }));
+    expect(() => toChatSummary(initialState)).toThrow(
+      expect.objectContaining({ code: 'not_found', reason: 'chat_not_found' }),
+    );
   });
 });

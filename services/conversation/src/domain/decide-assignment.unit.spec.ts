@@ -32,19 +32,25 @@ const ended = [
 
 describe('decide: join', () => {
   it('assigns a queued chat to the agent who joins', () => {
-    const state = given(queuedChat).when({ type: 'join', actor: alice }).then([assigned(alice.id, 'agent')]);
+    const state = given(queuedChat)
+      .when({ type: 'join', actor: alice })
+      .then([assigned(alice.id, 'agent')]);
     expect(state).toMatchObject({ status: 'active', assignedAgentId: alice.id, agentIds: [alice.id] });
   });
 
   it('records a bot joining with the agent kind bot', () => {
-    given(queuedChat).when({ type: 'join', actor: bot }).then([assigned(bot.id, 'agent', 'bot')]);
+    given(queuedChat)
+      .when({ type: 'join', actor: bot })
+      .then([assigned(bot.id, 'agent', 'bot')]);
   });
 
   it.each([
     ['a supervisor', supervisor],
     ['an admin', admin],
   ])('records %s joining as a supervisor assignment', (_, actor) => {
-    given(queuedChat).when({ type: 'join', actor }).then([assigned(actor.id, 'supervisor')]);
+    given(queuedChat)
+      .when({ type: 'join', actor })
+      .then([assigned(actor.id, 'supervisor')]);
   });
 
   it('is a no-op for the agent the chat is already assigned to', () => {
@@ -76,11 +82,15 @@ describe('decide: assign', () => {
   });
 
   it('assigns a queued chat as routing', () => {
-    given(queuedChat).when(assign(alice.id)).then([assigned(alice.id, 'routing')]);
+    given(queuedChat)
+      .when(assign(alice.id))
+      .then([assigned(alice.id, 'routing')]);
   });
 
   it('assigns a bot with its kind', () => {
-    given(queuedChat).when(assign(bot.id, 'bot')).then([assigned(bot.id, 'routing', 'bot')]);
+    given(queuedChat)
+      .when(assign(bot.id, 'bot'))
+      .then([assigned(bot.id, 'routing', 'bot')]);
   });
 
   it('is a no-op when the chat is already assigned to that agent (a redelivered decision)', () => {
@@ -172,7 +182,12 @@ describe('decide: transfer', () => {
       const state = given(activeChat)
         .when(toGroup(alice))
         .then([transferredToGroup(otherGroupId, alice.id), queued(otherGroupId)]);
-      expect(state).toMatchObject({ status: 'queued', groupId: otherGroupId, assignedAgentId: null, agentIds: [alice.id] });
+      expect(state).toMatchObject({
+        status: 'queued',
+        groupId: otherGroupId,
+        assignedAgentId: null,
+        agentIds: [alice.id],
+      });
     });
 
     it('hands a bot conversation over to the humans of a group', () => {
@@ -182,7 +197,9 @@ describe('decide: transfer', () => {
     });
 
     it('moves a queued chat to another group as a supervisor', () => {
-      given(queuedChat).when(toGroup(supervisor)).then([transferredToGroup(otherGroupId), queued(otherGroupId)]);
+      given(queuedChat)
+        .when(toGroup(supervisor))
+        .then([transferredToGroup(otherGroupId), queued(otherGroupId)]);
     });
   });
 

@@ -22,7 +22,8 @@ import { given, t0 } from './testing/given-when-then.js';
 const systemAuthor = { kind: 'system', id: routing.id } as const;
 /** The time `seconds` after the first event of a test stream (each event comes a second after the one before). */
 const after = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
-const inactive = (inactivitySeconds: number, at: Date) => ({ type: 'close_inactive', actor: routing, inactivitySeconds, at }) as const;
+const inactive = (inactivitySeconds: number, at: Date) =>
+  ({ type: 'close_inactive', actor: routing, inactivitySeconds, at }) as const;
 
 describe('decide: close_abandoned (the customer left the queue)', () => {
   it('ends a queued chat as missed (left_in_queue), then closes it with reason customer_left', () => {
@@ -74,12 +75,16 @@ describe('decide: close_inactive', () => {
   });
 
   it('refuses before the period is over, counted from the last message (not_inactive)', () => {
-    given(answeredChat).when(inactive(60, after(4 + 59))).thenRefuses('conflict', 'not_inactive');
+    given(answeredChat)
+      .when(inactive(60, after(4 + 59)))
+      .thenRefuses('conflict', 'not_inactive');
   });
 
   it("counts from the customer's message as well as the agent's", () => {
     const history = [...answeredChat, posted('m3', customerAuthor)]; // m3 at t0+5
-    given(history).when(inactive(60, after(5 + 59))).thenRefuses('conflict', 'not_inactive');
+    given(history)
+      .when(inactive(60, after(5 + 59)))
+      .thenRefuses('conflict', 'not_inactive');
     given(history)
       .when(inactive(60, after(5 + 60)))
       .then([{ type: 'ConversationClosed', data: { by: systemAuthor, reason: 'inactive' } }]);
@@ -87,7 +92,9 @@ describe('decide: close_inactive', () => {
 
   it('counts from the assignment when nobody wrote since (a new agent gets the whole period)', () => {
     const history = [...answeredChat, assigned('bob', 'supervisor')]; // at t0+5
-    given(history).when(inactive(60, after(5 + 59))).thenRefuses('conflict', 'not_inactive');
+    given(history)
+      .when(inactive(60, after(5 + 59)))
+      .thenRefuses('conflict', 'not_inactive');
   });
 
   it('does not count a system message as activity', () => {
@@ -99,17 +106,24 @@ describe('decide: close_inactive', () => {
 
   it('never closes a chat of the messaging channel (messaging_channel)', () => {
     const messaging: ConversationEvent[] = [
-      { type: 'ConversationStarted', data: { ...(started().data as object), channel: 'messaging' } } as ConversationEvent,
+      {
+        type: 'ConversationStarted',
+        data: { ...(started().data as object), channel: 'messaging' },
+      } as ConversationEvent,
       ...answeredChat.slice(1),
     ];
-    given(messaging).when(inactive(60, after(100_000))).thenRefuses('conflict', 'messaging_channel');
+    given(messaging)
+      .when(inactive(60, after(100_000)))
+      .thenRefuses('conflict', 'messaging_channel');
   });
 
   it.each([
     ['queued', queuedChat],
     ['resolved', resolvedChat],
   ] as const)('refuses a %s chat as not_active', (_, history) => {
-    given(history).when(inactive(60, after(100_000))).thenRefuses('conflict', 'not_active');
+    given(history)
+      .when(inactive(60, after(100_000)))
+      .thenRefuses('conflict', 'not_active');
   });
 
   it('refuses anyone but a service', () => {

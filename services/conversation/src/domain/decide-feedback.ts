@@ -1,6 +1,15 @@
 import { isSupervisor, surveyAnswersProblem, type Actor, type ConversationEvent } from '@livedesk/contracts';
 import { authorKey } from './author-keys.js';
-import type { AddTagCommand, AnswerNpsCommand, AnswerSurveyCommand, RemoveTagCommand, MarkSeenCommand, RateCommand, ReportGoalCommand, SetPriorityCommand } from './conversation-commands.js';
+import type {
+  AddTagCommand,
+  AnswerNpsCommand,
+  AnswerSurveyCommand,
+  RemoveTagCommand,
+  MarkSeenCommand,
+  RateCommand,
+  ReportGoalCommand,
+  SetPriorityCommand,
+} from './conversation-commands.js';
 import type { StartedConversation } from './conversation-state.js';
 import { hasEnded, isAssignedAgent, isChatCustomer } from './participants.js';
 import { authorOf, canRead } from './read-rules.js';

@@ -34,7 +34,9 @@ import { given } from './testing/given-when-then.js';
 
 describe('decide: mark_seen', () => {
   it('records the customer reading up to a message', () => {
-    given(answeredChat).when({ type: 'mark_seen', actor: customer, seenUpTo: 'm2' }).then([seen(customerAuthor, 'm2')]);
+    given(answeredChat)
+      .when({ type: 'mark_seen', actor: customer, seenUpTo: 'm2' })
+      .then([seen(customerAuthor, 'm2')]);
   });
 
   it('records a bot reading with the author kind bot', () => {
@@ -73,11 +75,15 @@ describe('decide: mark_seen', () => {
     ['missed', missedChat],
     ['abandoned', abandonedChat],
   ])('is allowed in a %s chat', (_, history) => {
-    given(history).when({ type: 'mark_seen', actor: customer, seenUpTo: 'm1' }).then([seen(customerAuthor, 'm1')]);
+    given(history)
+      .when({ type: 'mark_seen', actor: customer, seenUpTo: 'm1' })
+      .then([seen(customerAuthor, 'm1')]);
   });
 
   it('lets any agent read a queued chat (to pick it)', () => {
-    given(queuedChat).when({ type: 'mark_seen', actor: carol, seenUpTo: 'm1' }).then([seen({ kind: 'agent', id: carol.id }, 'm1')]);
+    given(queuedChat)
+      .when({ type: 'mark_seen', actor: carol, seenUpTo: 'm1' })
+      .then([seen({ kind: 'agent', id: carol.id }, 'm1')]);
   });
 
   it('lets the agent a chat was transferred away from still read it', () => {
@@ -99,11 +105,15 @@ describe('decide: mark_seen', () => {
     ['another customer', strangerCustomer],
     ['an agent never assigned to the active chat', bob],
   ])('refuses %s as not_participant', (_, actor) => {
-    given(answeredChat).when({ type: 'mark_seen', actor, seenUpTo: 'm1' }).thenRefuses('authorization', 'not_participant');
+    given(answeredChat)
+      .when({ type: 'mark_seen', actor, seenUpTo: 'm1' })
+      .thenRefuses('authorization', 'not_participant');
   });
 
   it('refuses a message of no such id as message_not_found', () => {
-    given(answeredChat).when({ type: 'mark_seen', actor: customer, seenUpTo: 'm404' }).thenRefuses('not_found', 'message_not_found');
+    given(answeredChat)
+      .when({ type: 'mark_seen', actor: customer, seenUpTo: 'm404' })
+      .thenRefuses('not_found', 'message_not_found');
   });
 });
 
@@ -148,26 +158,36 @@ describe('decide: rate', () => {
 
 describe('decide: add_tag', () => {
   it('tags as the assigned agent', () => {
-    given(activeChat).when({ type: 'add_tag', actor: alice, tag: 'refund' }).then([tagged('refund')]);
+    given(activeChat)
+      .when({ type: 'add_tag', actor: alice, tag: 'refund' })
+      .then([tagged('refund')]);
   });
 
   it.each([
     ['a supervisor', supervisor],
     ['an admin', admin],
   ])('tags any chat as %s, a closed one included', (_, actor) => {
-    given(closedChat).when({ type: 'add_tag', actor, tag: 'refund' }).then([tagged('refund')]);
+    given(closedChat)
+      .when({ type: 'add_tag', actor, tag: 'refund' })
+      .then([tagged('refund')]);
   });
 
   it('lets the agent who handled a resolved chat tag it (wrap-up)', () => {
-    given(resolvedChat).when({ type: 'add_tag', actor: alice, tag: 'refund' }).then([tagged('refund')]);
+    given(resolvedChat)
+      .when({ type: 'add_tag', actor: alice, tag: 'refund' })
+      .then([tagged('refund')]);
   });
 
   it('is a no-op for a tag the chat has', () => {
-    given([...activeChat, tagged('refund')]).when({ type: 'add_tag', actor: alice, tag: 'refund' }).thenNothing();
+    given([...activeChat, tagged('refund')])
+      .when({ type: 'add_tag', actor: alice, tag: 'refund' })
+      .thenNothing();
   });
 
   it('adds a second, different tag', () => {
-    given([...activeChat, tagged('refund')]).when({ type: 'add_tag', actor: alice, tag: 'vip' }).then([tagged('vip')]);
+    given([...activeChat, tagged('refund')])
+      .when({ type: 'add_tag', actor: alice, tag: 'vip' })
+      .then([tagged('vip')]);
   });
 
   it.each([
@@ -194,11 +214,15 @@ describe('decide: add_tag', () => {
     ];
 
     it('lets the last agent tag', () => {
-      given(history).when({ type: 'add_tag', actor: bob, tag: 'refund' }).then([tagged('refund')]);
+      given(history)
+        .when({ type: 'add_tag', actor: bob, tag: 'refund' })
+        .then([tagged('refund')]);
     });
 
     it('refuses the agent who transferred the chat away as not_assigned', () => {
-      given(history).when({ type: 'add_tag', actor: alice, tag: 'refund' }).thenRefuses('authorization', 'not_assigned');
+      given(history)
+        .when({ type: 'add_tag', actor: alice, tag: 'refund' })
+        .thenRefuses('authorization', 'not_assigned');
     });
   });
 });
@@ -221,9 +245,15 @@ describe('decide: answer_nps', () => {
   });
 
   it('refuses a queued chat, a missed one and one closed from the queue, like a rating', () => {
-    given(queuedChat).when({ type: 'answer_nps', actor: customer, score: 5 }).thenRefuses('conflict', 'chat_not_started');
-    given(missedChat).when({ type: 'answer_nps', actor: customer, score: 5 }).thenRefuses('conflict', 'nothing_to_rate');
-    given(abandonedChat).when({ type: 'answer_nps', actor: customer, score: 5 }).thenRefuses('conflict', 'nothing_to_rate');
+    given(queuedChat)
+      .when({ type: 'answer_nps', actor: customer, score: 5 })
+      .thenRefuses('conflict', 'chat_not_started');
+    given(missedChat)
+      .when({ type: 'answer_nps', actor: customer, score: 5 })
+      .thenRefuses('conflict', 'nothing_to_rate');
+    given(abandonedChat)
+      .when({ type: 'answer_nps', actor: customer, score: 5 })
+      .thenRefuses('conflict', 'nothing_to_rate');
   });
 
   it.each([
@@ -240,12 +270,22 @@ describe('decide: answer_survey', () => {
     { id: 'topic', text: 'What was it about?', kind: 'choice' as const, options: ['billing', 'shipping'] },
     { id: 'missing', text: 'What did you miss?', kind: 'text' as const, max_length: 20 },
   ];
-  const survey = (answers: Record<string, number | string>, actor: Actor = customer) => ({ type: 'answer_survey' as const, actor, answers, questions });
+  const survey = (answers: Record<string, number | string>, actor: Actor = customer) => ({
+    type: 'answer_survey' as const,
+    actor,
+    answers,
+    questions,
+  });
 
-  it('records CES and the organization\'s own questions', () => {
+  it("records CES and the organization's own questions", () => {
     given(resolvedChat)
       .when(survey({ ces: 6, speed: 5, topic: 'billing', missing: 'a phone number' }))
-      .then([{ type: 'SurveyAnswered', data: { answers: { ces: 6, speed: 5, topic: 'billing', missing: 'a phone number' } } }]);
+      .then([
+        {
+          type: 'SurveyAnswered',
+          data: { answers: { ces: 6, speed: 5, topic: 'billing', missing: 'a phone number' } },
+        },
+      ]);
   });
 
   it('takes CES alone when the organization has no questions of its own, at both ends of the scale', () => {
@@ -272,15 +312,21 @@ describe('decide: answer_survey', () => {
   });
 
   it('refuses a queued chat and a missed one, like a rating', () => {
-    given(queuedChat).when(survey({ ces: 5 })).thenRefuses('conflict', 'chat_not_started');
-    given(missedChat).when(survey({ ces: 5 })).thenRefuses('conflict', 'nothing_to_rate');
+    given(queuedChat)
+      .when(survey({ ces: 5 }))
+      .thenRefuses('conflict', 'chat_not_started');
+    given(missedChat)
+      .when(survey({ ces: 5 }))
+      .thenRefuses('conflict', 'nothing_to_rate');
   });
 
   it.each([
     ['another customer', strangerCustomer],
     ['the agent', alice],
   ])('refuses %s as not_participant', (_, actor) => {
-    given(resolvedChat).when(survey({ ces: 5 }, actor)).thenRefuses('authorization', 'not_participant');
+    given(resolvedChat)
+      .when(survey({ ces: 5 }, actor))
+      .thenRefuses('authorization', 'not_participant');
   });
 });
 
@@ -297,20 +343,26 @@ describe('decide: report_goal', () => {
   });
 
   it('lets a service report one, without a value', () => {
-    given(resolvedChat).when({ type: 'report_goal', actor: routing, goal: 'signup' }).then([{ type: 'GoalReported', data: { goal: 'signup' } }]);
+    given(resolvedChat)
+      .when({ type: 'report_goal', actor: routing, goal: 'signup' })
+      .then([{ type: 'GoalReported', data: { goal: 'signup' } }]);
   });
 
   it('stores a goal once: the same goal again is a no-op, another goal is stored', () => {
     const history = [...resolvedChat, { type: 'GoalReported', data: { goal: 'purchase' } } as const];
     given(history).when({ type: 'report_goal', actor: customer, goal: 'purchase', value: 10 }).thenNothing();
-    given(history).when({ type: 'report_goal', actor: customer, goal: 'signup' }).then([{ type: 'GoalReported', data: { goal: 'signup' } }]);
+    given(history)
+      .when({ type: 'report_goal', actor: customer, goal: 'signup' })
+      .then([{ type: 'GoalReported', data: { goal: 'signup' } }]);
   });
 
   it.each([
     ['another customer', strangerCustomer],
     ['an agent', alice],
   ])('refuses %s as not_participant', (_, actor) => {
-    given(resolvedChat).when({ type: 'report_goal', actor, goal: 'purchase' }).thenRefuses('authorization', 'not_participant');
+    given(resolvedChat)
+      .when({ type: 'report_goal', actor, goal: 'purchase' })
+      .thenRefuses('authorization', 'not_participant');
   });
 });
 
@@ -320,19 +372,29 @@ describe('decide: set_priority', () => {
     ['a supervisor', supervisor],
     ['a service', routing],
   ])('sets the priority of an open chat as %s', (_, actor) => {
-    const state = given(activeChat).when({ type: 'set_priority', actor, priority: 'urgent' }).then([{ type: 'PrioritySet', data: { priority: 'urgent' } }]);
+    const state = given(activeChat)
+      .when({ type: 'set_priority', actor, priority: 'urgent' })
+      .then([{ type: 'PrioritySet', data: { priority: 'urgent' } }]);
     expect(state).toMatchObject({ priority: 'urgent' });
   });
 
   it('sets it on a queued chat (a supervisor triaging the queue), and is a no-op for the priority it has', () => {
-    given(queuedChat).when({ type: 'set_priority', actor: supervisor, priority: 'high' }).then([{ type: 'PrioritySet', data: { priority: 'high' } }]);
+    given(queuedChat)
+      .when({ type: 'set_priority', actor: supervisor, priority: 'high' })
+      .then([{ type: 'PrioritySet', data: { priority: 'high' } }]);
     given(activeChat).when({ type: 'set_priority', actor: alice, priority: 'normal' }).thenNothing();
-    given([...activeChat, { type: 'PrioritySet', data: { priority: 'low' } }]).when({ type: 'set_priority', actor: alice, priority: 'low' }).thenNothing();
+    given([...activeChat, { type: 'PrioritySet', data: { priority: 'low' } }])
+      .when({ type: 'set_priority', actor: alice, priority: 'low' })
+      .thenNothing();
   });
 
   it('refuses an agent the chat is not assigned to, and an ended chat', () => {
-    given(activeChat).when({ type: 'set_priority', actor: bob, priority: 'high' }).thenRefuses('authorization', 'not_assigned');
-    given(resolvedChat).when({ type: 'set_priority', actor: supervisor, priority: 'high' }).thenRefuses('conflict', 'chat_inactive');
+    given(activeChat)
+      .when({ type: 'set_priority', actor: bob, priority: 'high' })
+      .thenRefuses('authorization', 'not_assigned');
+    given(resolvedChat)
+      .when({ type: 'set_priority', actor: supervisor, priority: 'high' })
+      .thenRefuses('conflict', 'chat_inactive');
   });
 });
 
@@ -340,27 +402,37 @@ describe('decide: remove_tag', () => {
   const taggedChat = [...activeChat, tagged('refund'), tagged('vip')];
 
   it('takes a tag off as the assigned agent', () => {
-    given(taggedChat).when({ type: 'remove_tag', actor: alice, tag: 'refund' }).then([untagged('refund')]);
+    given(taggedChat)
+      .when({ type: 'remove_tag', actor: alice, tag: 'refund' })
+      .then([untagged('refund')]);
   });
 
   it.each([
     ['a supervisor', supervisor],
     ['an admin', admin],
   ])('takes a tag off any chat as %s, a closed one included', (_, actor) => {
-    given([...closedChat, tagged('refund')]).when({ type: 'remove_tag', actor, tag: 'refund' }).then([untagged('refund')]);
+    given([...closedChat, tagged('refund')])
+      .when({ type: 'remove_tag', actor, tag: 'refund' })
+      .then([untagged('refund')]);
   });
 
   it('lets the agent who handled a resolved chat take a tag off (wrap-up)', () => {
-    given([...resolvedChat, tagged('refund')]).when({ type: 'remove_tag', actor: alice, tag: 'refund' }).then([untagged('refund')]);
+    given([...resolvedChat, tagged('refund')])
+      .when({ type: 'remove_tag', actor: alice, tag: 'refund' })
+      .then([untagged('refund')]);
   });
 
   it('is a no-op for a tag the chat does not have, or no longer has', () => {
     given(taggedChat).when({ type: 'remove_tag', actor: alice, tag: 'late' }).thenNothing();
-    given([...taggedChat, untagged('vip')]).when({ type: 'remove_tag', actor: alice, tag: 'vip' }).thenNothing();
+    given([...taggedChat, untagged('vip')])
+      .when({ type: 'remove_tag', actor: alice, tag: 'vip' })
+      .thenNothing();
   });
 
   it('lets a tag taken off be put on again', () => {
-    given([...taggedChat, untagged('vip')]).when({ type: 'add_tag', actor: alice, tag: 'vip' }).then([tagged('vip')]);
+    given([...taggedChat, untagged('vip')])
+      .when({ type: 'add_tag', actor: alice, tag: 'vip' })
+      .then([tagged('vip')]);
   });
 
   it.each([

@@ -1,5 +1,12 @@
 import { isSupervisor, type ConversationEvent } from '@livedesk/contracts';
-import type { CloseAbandonedCommand, CloseCommand, CloseInactiveCommand, LeaveMessageCommand, MarkMissedCommand, ResolveCommand } from './conversation-commands.js';
+import type {
+  CloseAbandonedCommand,
+  CloseCommand,
+  CloseInactiveCommand,
+  LeaveMessageCommand,
+  MarkMissedCommand,
+  ResolveCommand,
+} from './conversation-commands.js';
 import type { StartedConversation } from './conversation-state.js';
 import { hasEnded, isAssignedAgent, isChatCustomer } from './participants.js';
 import { authorOf } from './read-rules.js';
@@ -58,7 +65,8 @@ export function decideCloseInactive(command: CloseInactiveCommand, state: Starte
   if (actor.kind !== 'system') throw refuse.notAllowed('Only a service can close an inactive chat.');
   if (state.status !== 'active') throw refuse.notActive();
   if (state.channel === 'messaging') throw refuse.messagingChannel();
-  if (command.at.getTime() - state.lastActivityAt.getTime() < command.inactivitySeconds * 1000) throw refuse.notInactive();
+  if (command.at.getTime() - state.lastActivityAt.getTime() < command.inactivitySeconds * 1000)
+    throw refuse.notInactive();
   return [{ type: 'ConversationClosed', data: { by: authorOf(actor), reason: 'inactive' } }];
 }
 
@@ -79,7 +87,10 @@ export function decideLeaveMessage(command: LeaveMessageCommand, state: StartedC
   if (!isChatCustomer(state, actor)) throw refuse.notParticipant();
   if (state.status !== 'queued') throw refuse.chatInactive();
   return [
-    { type: 'OfflineMessageLeft', data: { email: command.email, ...(command.name ? { name: command.name } : {}), text: command.text } },
+    {
+      type: 'OfflineMessageLeft',
+      data: { email: command.email, ...(command.name ? { name: command.name } : {}), text: command.text },
+    },
     { type: 'ConversationMissed', data: { reason: 'no_agents' } },
     { type: 'ConversationClosed', data: { by: authorOf(actor) } },
   ];

@@ -26,7 +26,9 @@ const systemAuthor = { kind: 'system', id: routing.id } as const;
 
 describe('decide: resolve', () => {
   it('resolves as the assigned agent and frees the assignment', () => {
-    const state = given(answeredChat).when({ type: 'resolve', actor: alice }).then([resolved(aliceAuthor)]);
+    const state = given(answeredChat)
+      .when({ type: 'resolve', actor: alice })
+      .then([resolved(aliceAuthor)]);
     expect(state).toMatchObject({ status: 'resolved', assignedAgentId: null, agentIds: [alice.id] });
   });
 
@@ -35,14 +37,18 @@ describe('decide: resolve', () => {
     ['an admin', admin, { kind: 'agent', id: admin.id }],
     ['a service', routing, systemAuthor],
   ] as const)('resolves an active chat as %s', (_, actor, by) => {
-    given(activeChat).when({ type: 'resolve', actor }).then([resolved(by)]);
+    given(activeChat)
+      .when({ type: 'resolve', actor })
+      .then([resolved(by)]);
   });
 
   it.each([
     ['a supervisor', supervisor, { kind: 'agent', id: supervisor.id }],
     ['a service', routing, systemAuthor],
   ] as const)('resolves a queued chat as %s', (_, actor, by) => {
-    given(queuedChat).when({ type: 'resolve', actor }).then([resolved(by)]);
+    given(queuedChat)
+      .when({ type: 'resolve', actor })
+      .then([resolved(by)]);
   });
 
   it('refuses an agent resolving a queued chat as not_assigned', () => {
@@ -85,11 +91,15 @@ describe('decide: close', () => {
     ['resolved', resolvedChat],
     ['missed', missedChat],
   ])('closes a %s chat', (_, history) => {
-    given(history).when({ type: 'close', actor: customer }).then([closed(customerAuthor)]);
+    given(history)
+      .when({ type: 'close', actor: customer })
+      .then([closed(customerAuthor)]);
   });
 
   it('closes as a service', () => {
-    given(activeChat).when({ type: 'close', actor: routing }).then([closed(systemAuthor)]);
+    given(activeChat)
+      .when({ type: 'close', actor: routing })
+      .then([closed(systemAuthor)]);
   });
 
   it('refuses a closed chat as chat_closed', () => {
@@ -125,7 +135,9 @@ describe('decide: mark_missed', () => {
     ['closed', closedChat],
     ['missed', missedChat],
   ])('refuses a %s chat as chat_inactive', (_, history) => {
-    given(history).when({ type: 'mark_missed', actor: routing, reason: 'unanswered' }).thenRefuses('conflict', 'chat_inactive');
+    given(history)
+      .when({ type: 'mark_missed', actor: routing, reason: 'unanswered' })
+      .thenRefuses('conflict', 'chat_inactive');
   });
 
   it.each([
@@ -133,7 +145,9 @@ describe('decide: mark_missed', () => {
     ['a supervisor', supervisor],
     ['the customer', customer],
   ])('refuses %s as not_allowed', (_, actor) => {
-    given(activeChat).when({ type: 'mark_missed', actor, reason: 'unanswered' }).thenRefuses('authorization', 'not_allowed');
+    given(activeChat)
+      .when({ type: 'mark_missed', actor, reason: 'unanswered' })
+      .thenRefuses('authorization', 'not_allowed');
   });
 });
 
@@ -142,11 +156,13 @@ describe('decide: leave_message', () => {
     ({ type: 'leave_message', actor, email: 'ann@example.test', text: 'Call me back tomorrow' }) as const;
 
   it('ends a queued chat as missed for want of agents, with the message kept', () => {
-    const state = given(queuedChat).when(leave()).then([
-      { type: 'OfflineMessageLeft', data: { email: 'ann@example.test', text: 'Call me back tomorrow' } },
-      missed('no_agents'),
-      closed(customerAuthor),
-    ]);
+    const state = given(queuedChat)
+      .when(leave())
+      .then([
+        { type: 'OfflineMessageLeft', data: { email: 'ann@example.test', text: 'Call me back tomorrow' } },
+        missed('no_agents'),
+        closed(customerAuthor),
+      ]);
     expect(state).toMatchObject({ status: 'closed' });
   });
 

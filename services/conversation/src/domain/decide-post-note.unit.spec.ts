@@ -24,19 +24,34 @@ import {
 import { given, stateOf } from './testing/given-when-then.js';
 
 function note(actor: Actor, clientId?: string, messageId = 'n1'): PostNoteCommand {
-  return { type: 'post_note', actor, messageId, text: 'VIP: offer the discount', ...(clientId ? { clientId } : {}), attachments: [] };
+  return {
+    type: 'post_note',
+    actor,
+    messageId,
+    text: 'VIP: offer the discount',
+    ...(clientId ? { clientId } : {}),
+    attachments: [],
+  };
 }
 
 function notePosted(author: Author, clientId?: string, messageId = 'n1'): ConversationEvent {
   return {
     type: 'InternalNotePosted',
-    data: { message_id: messageId, author, text: 'VIP: offer the discount', ...(clientId ? { client_id: clientId } : {}), attachments: [] },
+    data: {
+      message_id: messageId,
+      author,
+      text: 'VIP: offer the discount',
+      ...(clientId ? { client_id: clientId } : {}),
+      attachments: [],
+    },
   };
 }
 
 describe('decide: post_note (internal notes)', () => {
   it('lets the assigned agent write a note in the active chat', () => {
-    given(activeChat).when(note(alice, 'c-1')).then([notePosted(aliceAuthor, 'c-1')]);
+    given(activeChat)
+      .when(note(alice, 'c-1'))
+      .then([notePosted(aliceAuthor, 'c-1')]);
   });
 
   it.each([
@@ -46,11 +61,15 @@ describe('decide: post_note (internal notes)', () => {
     ['missed', missedChat],
   ])('allows a note in a %s chat the agent can read', (_, history) => {
     const author = { kind: 'agent' as const, id: supervisor.id };
-    given(history).when(note(supervisor)).then([notePosted(author)]);
+    given(history)
+      .when(note(supervisor))
+      .then([notePosted(author)]);
   });
 
   it('lets any agent note a queued chat (agents may read it to decide whether to pick it)', () => {
-    given(queuedChat).when(note(bob)).then([notePosted({ kind: 'agent', id: bob.id })]);
+    given(queuedChat)
+      .when(note(bob))
+      .then([notePosted({ kind: 'agent', id: bob.id })]);
   });
 
   it('lets an agent who served the chat before a transfer write a note', () => {
@@ -60,7 +79,9 @@ describe('decide: post_note (internal notes)', () => {
   });
 
   it('lets a supervisor, an admin and a bot assigned to the chat write notes', () => {
-    given(activeChat).when(note(admin)).then([notePosted({ kind: 'agent', id: admin.id })]);
+    given(activeChat)
+      .when(note(admin))
+      .then([notePosted({ kind: 'agent', id: admin.id })]);
     given([...queuedChat, assigned(bot.id, 'routing', 'bot')])
       .when(note(bot))
       .then([notePosted({ kind: 'bot', id: bot.id })]);
@@ -76,7 +97,9 @@ describe('decide: post_note (internal notes)', () => {
   });
 
   it('stores a note retried with the same client id once, even after the chat closed', () => {
-    given([...activeChat, notePosted(aliceAuthor, 'c-1')]).when(note(alice, 'c-1', 'n2')).thenNothing();
+    given([...activeChat, notePosted(aliceAuthor, 'c-1')])
+      .when(note(alice, 'c-1', 'n2'))
+      .thenNothing();
     given([...activeChat, notePosted(aliceAuthor, 'c-1'), ...closedChat.slice(activeChat.length)])
       .when(note(alice, 'c-1', 'n2'))
       .thenNothing();

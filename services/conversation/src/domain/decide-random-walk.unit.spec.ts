@@ -4,7 +4,18 @@ import { toChatSummary } from './chat-summary.js';
 import type { ConversationCommand } from './conversation-commands.js';
 import { initialState, type ConversationState } from './conversation-state.js';
 import { decide } from './decide.js';
-import { alice, bob, bot, chatId, customer, groupId, otherGroupId, routing, strangerCustomer, supervisor } from './testing/fixtures.js';
+import {
+  alice,
+  bob,
+  bot,
+  chatId,
+  customer,
+  groupId,
+  otherGroupId,
+  routing,
+  strangerCustomer,
+  supervisor,
+} from './testing/fixtures.js';
 import { expectValidEvents, stateOf } from './testing/given-when-then.js';
 
 /** mulberry32: a seeded generator, so that a failing walk can be replayed from its seed. */
@@ -41,13 +52,18 @@ function randomCommand(next: () => number, step: number, state: ConversationStat
     () => ({
       type: 'transfer',
       actor,
-      target: next() < 0.5 ? { agentId: agent.id, agentKind: agent.agent_kind } : { groupId: pick([groupId, otherGroupId]) },
+      target:
+        next() < 0.5 ? { agentId: agent.id, agentKind: agent.agent_kind } : { groupId: pick([groupId, otherGroupId]) },
     }),
     () => ({ type: 'mark_seen', actor, seenUpTo: pick([...messageIds, 'm-unknown']) }),
     () => ({ type: 'rate', actor: pick([customer, actor]), score: 1 + Math.floor(next() * 5) }),
     () => ({ type: 'resolve', actor }),
     () => ({ type: 'close', actor: pick([customer, actor]) }),
-    () => ({ type: 'mark_missed', actor: routing, reason: pick(['left_in_queue', 'unanswered', 'no_agents'] as const) }),
+    () => ({
+      type: 'mark_missed',
+      actor: routing,
+      reason: pick(['left_in_queue', 'unanswered', 'no_agents'] as const),
+    }),
     () => ({ type: 'add_tag', actor, tag: pick(['vip', 'refund']) }),
     () => ({ type: 'remove_tag', actor, tag: pick(['vip', 'refund']) }),
   ];

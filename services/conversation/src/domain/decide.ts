@@ -2,8 +2,24 @@ import type { ConversationEvent } from '@livedesk/contracts';
 import type { ConversationCommand } from './conversation-commands.js';
 import type { ConversationState } from './conversation-state.js';
 import { decideAssign, decideJoin } from './decide-assignment.js';
-import { decideAddTag, decideAnswerNps, decideAnswerSurvey, decideRemoveTag, decideMarkSeen, decideRate, decideReportGoal, decideSetPriority } from './decide-feedback.js';
-import { decideClose, decideCloseAbandoned, decideCloseInactive, decideLeaveMessage, decideMarkMissed, decideResolve } from './decide-lifecycle.js';
+import {
+  decideAddTag,
+  decideAnswerNps,
+  decideAnswerSurvey,
+  decideRemoveTag,
+  decideMarkSeen,
+  decideRate,
+  decideReportGoal,
+  decideSetPriority,
+} from './decide-feedback.js';
+import {
+  decideClose,
+  decideCloseAbandoned,
+  decideCloseInactive,
+  decideLeaveMessage,
+  decideMarkMissed,
+  decideResolve,
+} from './decide-lifecycle.js';
 import { decidePostMessage } from './decide-post-message.js';
 import { decidePostNote } from './decide-post-note.js';
 import { decideStart } from './decide-start.js';

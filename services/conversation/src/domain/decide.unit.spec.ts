@@ -69,7 +69,13 @@ describe('decide: start', () => {
         started(page),
         {
           type: 'MessagePosted',
-          data: { message_id: 'm1', author: customerAuthor, text: 'Where is my order?', client_id: 'c-1', attachments: [attachment] },
+          data: {
+            message_id: 'm1',
+            author: customerAuthor,
+            text: 'Where is my order?',
+            client_id: 'c-1',
+            attachments: [attachment],
+          },
         },
         queued(),
       ]);
@@ -81,11 +87,15 @@ describe('decide: start', () => {
     ['a bot', bot],
     ['a service', routing],
   ])('refuses %s as not_allowed', (_, actor) => {
-    given([]).when({ ...start, actor }).thenRefuses('authorization', 'not_allowed');
+    given([])
+      .when({ ...start, actor })
+      .thenRefuses('authorization', 'not_allowed');
   });
 
   it('refuses a chat id that exists as chat_exists', () => {
-    given(queuedChat).when({ ...start, actor: customer }).thenRefuses('conflict', 'chat_exists');
+    given(queuedChat)
+      .when({ ...start, actor: customer })
+      .thenRefuses('conflict', 'chat_exists');
   });
 });
 
@@ -104,11 +114,15 @@ describe('decide: post_message', () => {
       ['a queued', queuedChat],
       ['an active', activeChat],
     ])('posts in %s chat', (_, history) => {
-      given(history).when(message(customer)).then([posted('m9')]);
+      given(history)
+        .when(message(customer))
+        .then([posted('m9')]);
     });
 
     it('keeps the client id for dedup', () => {
-      given(activeChat).when(message(customer, 'm9', 'c-9')).then([posted('m9', customerAuthor, 'c-9')]);
+      given(activeChat)
+        .when(message(customer, 'm9', 'c-9'))
+        .then([posted('m9', customerAuthor, 'c-9')]);
     });
 
     it.each([
@@ -138,7 +152,9 @@ describe('decide: post_message', () => {
     const history = [...activeChat, posted('m5', customerAuthor, 'c-5')];
 
     it('posts nothing when the same author sends it again', () => {
-      given(history).when(message(customer, 'm6', 'c-5')).thenNothing();
+      given(history)
+        .when(message(customer, 'm6', 'c-5'))
+        .thenNothing();
     });
 
     it('posts nothing even once the chat has closed (the retry of a send that was accepted)', () => {
@@ -156,7 +172,9 @@ describe('decide: post_message', () => {
 
   describe('by an agent', () => {
     it('posts as the assigned agent', () => {
-      given(activeChat).when(message(alice)).then([posted('m9', aliceAuthor)]);
+      given(activeChat)
+        .when(message(alice))
+        .then([posted('m9', aliceAuthor)]);
     });
 
     it('posts as a bot with the author kind bot, never agent', () => {
@@ -188,11 +206,15 @@ describe('decide: post_message', () => {
       ['a queued', queuedChat],
       ['an active', activeChat],
     ])('lets a supervisor write in %s chat without being assigned', (_, history) => {
-      given(history).when(message(supervisor)).then([posted('m9', { kind: 'agent', id: supervisor.id })]);
+      given(history)
+        .when(message(supervisor))
+        .then([posted('m9', { kind: 'agent', id: supervisor.id })]);
     });
 
     it('lets an admin write in an active chat', () => {
-      given(activeChat).when(message(admin)).then([posted('m9', { kind: 'agent', id: admin.id })]);
+      given(activeChat)
+        .when(message(admin))
+        .then([posted('m9', { kind: 'agent', id: admin.id })]);
     });
 
     it.each([
@@ -208,7 +230,9 @@ describe('decide: post_message', () => {
       ['a queued', queuedChat],
       ['an active', answeredChat],
     ])('posts a system message in %s chat', (_, history) => {
-      given(history).when(message(routing)).then([posted('m9', { kind: 'system', id: routing.id })]);
+      given(history)
+        .when(message(routing))
+        .then([posted('m9', { kind: 'system', id: routing.id })]);
     });
 
     it.each([

@@ -65,7 +65,9 @@ describe('canRead', () => {
   });
 
   it('lets an agent read a chat transferred back to the queue they never served', () => {
-    expect(canRead(stateOf([...activeChat, transferredToGroup(otherGroupId, alice.id), queued(otherGroupId)]), carol)).toBe(true);
+    expect(
+      canRead(stateOf([...activeChat, transferredToGroup(otherGroupId, alice.id), queued(otherGroupId)]), carol),
+    ).toBe(true);
   });
 
   it('keeps other agents and other customers out', () => {

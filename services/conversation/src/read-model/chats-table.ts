@@ -73,7 +73,10 @@ export interface ListChatsQuery {
  * Chats newest first, by keyset pagination on (started_at, chat_id): a cursor stays valid
  * while new chats arrive, where an offset would skip or repeat rows.
  */
-export async function listChats(db: Kysely<ReadModelTables>, query: ListChatsQuery): Promise<{ rows: ChatsTable[]; nextCursor: string | null }> {
+export async function listChats(
+  db: Kysely<ReadModelTables>,
+  query: ListChatsQuery,
+): Promise<{ rows: ChatsTable[]; nextCursor: string | null }> {
   let select = db.selectFrom('conversation.chats').selectAll().where('organization_id', '=', query.organizationId);
   const { actor } = query;
   if (actor.kind === 'customer') {
@@ -91,7 +94,11 @@ export async function listChats(db: Kysely<ReadModelTables>, query: ListChatsQue
   if (after) {
     select = select.where(sql<boolean>`(started_at, chat_id) < (${after.at}::timestamptz, ${after.id})`);
   }
-  const rows = await select.orderBy('started_at', 'desc').orderBy('chat_id', 'desc').limit(query.limit + 1).execute();
+  const rows = await select
+    .orderBy('started_at', 'desc')
+    .orderBy('chat_id', 'desc')
+    .limit(query.limit + 1)
+    .execute();
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   const nextCursor = rows.length > query.limit && last ? encodeCursor(last.started_at, last.chat_id) : null;

@@ -1,5 +1,14 @@
 import { sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
-import { isSupervisor, SEARCH_EXCERPT_MAX_CHARS, type Actor, type Author, type ChatStatus, type SearchFilters, type SearchHit, type SearchLanguage } from '@livedesk/contracts';
+import {
+  isSupervisor,
+  SEARCH_EXCERPT_MAX_CHARS,
+  type Actor,
+  type Author,
+  type ChatStatus,
+  type SearchFilters,
+  type SearchHit,
+  type SearchLanguage,
+} from '@livedesk/contracts';
 import { decodeCursor, encodeCursor, InvalidCursorError } from '@livedesk/service-kit';
 
 /** `conversation.search_messages` (migrations/2026-12-05-01-message-search.ts). */
@@ -46,7 +55,11 @@ export interface IndexedMessage {
  * Adds a message to the index, its words split and stemmed by the organization's language. A
  * repeat (the same event id: a replay, a rebuild running beside live consumption) writes nothing.
  */
-export async function indexMessage(db: QueryExecutorProvider, message: IndexedMessage, language: SearchLanguage): Promise<void> {
+export async function indexMessage(
+  db: QueryExecutorProvider,
+  message: IndexedMessage,
+  language: SearchLanguage,
+): Promise<void> {
   await sql`
     INSERT INTO conversation.search_messages
       (event_id, organization_id, chat_id, version, message_id, author_kind, author_id, internal, text, language, words, posted_at)
@@ -57,7 +70,12 @@ export async function indexMessage(db: QueryExecutorProvider, message: IndexedMe
 }
 
 /** The chat's CSAT score now (a new rating replaces the last). */
-export async function recordRating(db: QueryExecutorProvider, organizationId: string, chatId: string, score: number): Promise<void> {
+export async function recordRating(
+  db: QueryExecutorProvider,
+  organizationId: string,
+  chatId: string,
+  score: number,
+): Promise<void> {
   await sql`
     INSERT INTO conversation.search_ratings (chat_id, organization_id, score) VALUES (${chatId}, ${organizationId}, ${score})
     ON CONFLICT (chat_id) DO UPDATE SET score = excluded.score`.execute(db);
@@ -69,7 +87,12 @@ export async function recordRating(db: QueryExecutorProvider, organizationId: st
  * Rows already in the language are left alone, so running it twice (two replicas, or once more
  * for messages indexed while it ran) changes nothing more.
  */
-export async function reindexOrganization(db: QueryExecutorProvider, organizationId: string, language: SearchLanguage, batch = 2000): Promise<number> {
+export async function reindexOrganization(
+  db: QueryExecutorProvider,
+  organizationId: string,
+  language: SearchLanguage,
+  batch = 2000,
+): Promise<number> {
   let changed = 0;
   let after: { at: Date; id: string } | undefined;
   for (;;) {
@@ -140,12 +163,18 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * chat their `list_chats` shows. The chat's attributes come from the chats list
  * (`conversation.chats`), so a filter on them sees the chat as it is now.
  */
-export async function searchMessages(db: QueryExecutorProvider, query: SearchMessagesQuery): Promise<{ hits: SearchHit[]; nextCursor: string | null }> {
+export async function searchMessages(
+  db: QueryExecutorProvider,
+  query: SearchMessagesQuery,
+): Promise<{ hits: SearchHit[]; nextCursor: string | null }> {
   const after = decodeCursor(query.cursor);
   // Event ids are UUIDs: anything else in a cursor is not one this service issued.
   if (after && !UUID.test(after.id)) throw new InvalidCursorError();
   const { actor, filters = {} } = query;
-  const where: RawBuilder<unknown>[] = [sql`m.organization_id = ${query.organizationId}`, sql`c.organization_id = ${query.organizationId}`];
+  const where: RawBuilder<unknown>[] = [
+    sql`m.organization_id = ${query.organizationId}`,
+    sql`c.organization_id = ${query.organizationId}`,
+  ];
   const tsquery = sql`websearch_to_tsquery(${query.language}::regconfig, ${query.text ?? ''})`;
   if (query.text !== undefined) where.push(sql`m.words @@ ${tsquery}`);
   if (filters.from !== undefined) where.push(sql`m.posted_at >= ${filters.from}::timestamptz`);

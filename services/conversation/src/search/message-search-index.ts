@@ -1,6 +1,19 @@
 import type { Kysely, Transaction } from 'kysely';
-import { allEvents, streamCategory, streamEntityId, type ConversationEvent, type SearchLanguage } from '@livedesk/contracts';
-import { applyEvent, readAll, resetConsumerPositions, START, type EventStoreTables, type RecordedEvent } from '@livedesk/event-store';
+import {
+  allEvents,
+  streamCategory,
+  streamEntityId,
+  type ConversationEvent,
+  type SearchLanguage,
+} from '@livedesk/contracts';
+import {
+  applyEvent,
+  readAll,
+  resetConsumerPositions,
+  START,
+  type EventStoreTables,
+  type RecordedEvent,
+} from '@livedesk/event-store';
 import { clearMessageSearch, indexMessage, recordRating } from '../read-model/message-search-table.js';
 
 /** The durable consumer (and position owner) of the index, shared by the conversation replicas. */
@@ -14,10 +27,18 @@ export type LanguageOf = (organizationId: string) => Promise<SearchLanguage>;
  * note becomes a row with its words in the organization's search language, a rating becomes
  * the chat's score. Other events change nothing.
  */
-export async function applyToSearchIndex(trx: Transaction<EventStoreTables>, event: RecordedEvent, languageOf: LanguageOf): Promise<void> {
+export async function applyToSearchIndex(
+  trx: Transaction<EventStoreTables>,
+  event: RecordedEvent,
+  languageOf: LanguageOf,
+): Promise<void> {
   if (streamCategory(event.streamId) !== 'conversation') return;
-  if (event.type !== 'MessagePosted' && event.type !== 'InternalNotePosted' && event.type !== 'ConversationRated') return;
-  const decoded = { type: event.type, data: allEvents.decode(event.type, event.schemaVersion, event.data) } as ConversationEvent;
+  if (event.type !== 'MessagePosted' && event.type !== 'InternalNotePosted' && event.type !== 'ConversationRated')
+    return;
+  const decoded = {
+    type: event.type,
+    data: allEvents.decode(event.type, event.schemaVersion, event.data),
+  } as ConversationEvent;
   const chatId = streamEntityId(event.streamId);
   if (decoded.type === 'ConversationRated') {
     await recordRating(trx, event.organizationId, chatId, decoded.data.score);
@@ -48,7 +69,11 @@ export async function applyToSearchIndex(trx: Transaction<EventStoreTables>, eve
  * consumer's positions, applyEvent), and a live event ahead of the replay waits for it.
  * Answers undefined when `stopped` said so before the end (a service shutting down).
  */
-export async function rebuildSearchIndex(db: Kysely<EventStoreTables>, languageOf: LanguageOf, stopped: () => boolean = () => false): Promise<number | undefined> {
+export async function rebuildSearchIndex(
+  db: Kysely<EventStoreTables>,
+  languageOf: LanguageOf,
+  stopped: () => boolean = () => false,
+): Promise<number | undefined> {
   await db.transaction().execute(async (trx) => {
     await clearMessageSearch(trx);
     await resetConsumerPositions(trx, MESSAGE_SEARCH_CONSUMER);
@@ -65,7 +90,9 @@ export async function rebuildSearchIndex(db: Kysely<EventStoreTables>, languageO
     }
     for (const event of read.events) {
       if (streamCategory(event.streamId) !== 'conversation') continue;
-      const outcome = await applyEvent(db, MESSAGE_SEARCH_CONSUMER, event, (recorded, trx) => applyToSearchIndex(trx, recorded, languageOf));
+      const outcome = await applyEvent(db, MESSAGE_SEARCH_CONSUMER, event, (recorded, trx) =>
+        applyToSearchIndex(trx, recorded, languageOf),
+      );
       if (outcome === 'applied') applied += 1;
     }
     after = read.checkpoint;

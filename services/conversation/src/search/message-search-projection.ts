@@ -4,7 +4,15 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Kysely } from 'kysely';
 import { PinoLogger } from 'nestjs-pino';
 import { eventSubjectWildcard } from '@livedesk/contracts';
-import { ensureEventStream, EventSubscription, loadCheckpoint, saveCheckpoint, START, tryLeaderSession, type EventStoreTables } from '@livedesk/event-store';
+import {
+  ensureEventStream,
+  EventSubscription,
+  loadCheckpoint,
+  saveCheckpoint,
+  START,
+  tryLeaderSession,
+  type EventStoreTables,
+} from '@livedesk/event-store';
 import { NATS_CONNECTION } from '@livedesk/messaging';
 import { DATABASE, SERVICE_CONFIG, type ServiceConfig } from '@livedesk/service-kit';
 import { applyToSearchIndex, MESSAGE_SEARCH_CONSUMER, rebuildSearchIndex } from './message-search-index.js';
@@ -58,7 +66,10 @@ export class MessageSearchProjection implements OnApplicationBootstrap, OnApplic
     });
     await this.subscription.start();
     this.building = this.buildUnlessBuilt().catch((error: unknown) => {
-      this.logger.error({ err: error }, 'the search index was not built from the event store; the next start tries again');
+      this.logger.error(
+        { err: error },
+        'the search index was not built from the event store; the next start tries again',
+      );
     });
   }
 
@@ -80,7 +91,11 @@ export class MessageSearchProjection implements OnApplicationBootstrap, OnApplic
     try {
       if (await loadCheckpoint(this.db, SEARCH_INDEX_BUILT)) return;
       const started = Date.now();
-      const applied = await rebuildSearchIndex(this.db, (organizationId) => this.languages.of(organizationId), () => this.stopping);
+      const applied = await rebuildSearchIndex(
+        this.db,
+        (organizationId) => this.languages.of(organizationId),
+        () => this.stopping,
+      );
       if (applied === undefined) return;
       await saveCheckpoint(this.db, SEARCH_INDEX_BUILT, START);
       this.logger.info({ applied, ms: Date.now() - started }, 'search index built from the event store');
@@ -88,5 +103,4 @@ export class MessageSearchProjection implements OnApplicationBootstrap, OnApplic
       await session.end().catch(() => undefined);
     }
   }
-
 }

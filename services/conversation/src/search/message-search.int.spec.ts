@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import type { Actor, ConversationCommand as WireCommand, ConversationCommandName, SearchHit, SearchLanguage } from '@livedesk/contracts';
+import type {
+  Actor,
+  ConversationCommand as WireCommand,
+  ConversationCommandName,
+  SearchHit,
+  SearchLanguage,
+} from '@livedesk/contracts';
 import { applyEvent, createDatabase, EventStore, migrateEventStore, readAll, START } from '@livedesk/event-store';
 import { createTestDatabase, type TestDatabase } from '@livedesk/testing';
 import { encodeCursor, InvalidCursorError } from '@livedesk/service-kit';
@@ -32,14 +38,22 @@ describe('archive search (search_chats) over the message-search projection', () 
   let queries: ConversationQueries;
   const chats: Record<string, string> = {};
 
-  function command<N extends ConversationCommandName>(name: N, fields: Omit<WireCommand<N>, 'command_id' | 'organization_id'> & { organization_id?: string }) {
+  function command<N extends ConversationCommandName>(
+    name: N,
+    fields: Omit<WireCommand<N>, 'command_id' | 'organization_id'> & { organization_id?: string },
+  ) {
     return commands.execute(name, { command_id: randomUUID(), organization_id: ORG, ...fields } as WireCommand<N>);
   }
   const at = (iso: string) => {
     now = new Date(iso);
   };
   const say = (actor: Actor, chatId: string, text: string, organizationId = ORG) =>
-    command('post_message', { actor, chat_id: chatId, organization_id: organizationId, message: { text, attachments: [] } });
+    command('post_message', {
+      actor,
+      chat_id: chatId,
+      organization_id: organizationId,
+      message: { text, attachments: [] },
+    });
   const note = (actor: Actor, chatId: string, text: string) =>
     command('post_message', { actor, chat_id: chatId, message: { text, attachments: [], visibility: 'agents' } });
 
@@ -49,7 +63,10 @@ describe('archive search (search_chats) over the message-search projection', () 
     for (;;) {
       const read = await readAll(db, { after, limit: 500 });
       if (read.events.length === 0) return;
-      for (const event of read.events) await applyEvent(db, MESSAGE_SEARCH_CONSUMER, event, (recorded, trx) => applyToSearchIndex(trx, recorded, languageOf));
+      for (const event of read.events)
+        await applyEvent(db, MESSAGE_SEARCH_CONSUMER, event, (recorded, trx) =>
+          applyToSearchIndex(trx, recorded, languageOf),
+        );
       after = read.checkpoint;
     }
   }
@@ -69,7 +86,13 @@ describe('archive search (search_chats) over the message-search projection', () 
     // Alice's chat, resolved and rated 2; Bob's chat, active; a queued chat; another organization's.
     at('2026-06-01T10:00:00.000Z');
     chats.alice = randomUUID();
-    await command('start', { actor: customer('c-1'), chat_id: chats.alice, channel: 'chat', group_id: 'sales', message: { text: 'I want refunds for the broken kettle', attachments: [] } });
+    await command('start', {
+      actor: customer('c-1'),
+      chat_id: chats.alice,
+      channel: 'chat',
+      group_id: 'sales',
+      message: { text: 'I want refunds for the broken kettle', attachments: [] },
+    });
     await command('join', { actor: alice, chat_id: chats.alice });
     at('2026-06-01T10:05:00.000Z');
     await say(alice, chats.alice, 'We refunded the kettle today.');
@@ -80,17 +103,36 @@ describe('archive search (search_chats) over the message-search projection', () 
 
     at('2026-06-03T09:00:00.000Z');
     chats.bob = randomUUID();
-    await command('start', { actor: customer('c-2'), chat_id: chats.bob, channel: 'chat', group_id: 'support', message: { text: 'My kettle whistles at night', attachments: [] } });
+    await command('start', {
+      actor: customer('c-2'),
+      chat_id: chats.bob,
+      channel: 'chat',
+      group_id: 'support',
+      message: { text: 'My kettle whistles at night', attachments: [] },
+    });
     await command('join', { actor: bob, chat_id: chats.bob });
     at('2026-06-03T09:01:00.000Z');
     await say(bob, chats.bob, 'Whistling kettles are normal.');
 
     at('2026-06-05T12:00:00.000Z');
     chats.queued = randomUUID();
-    await command('start', { actor: customer('c-3'), chat_id: chats.queued, channel: 'chat', group_id: 'sales', message: { text: 'Is the kettle in stock?', attachments: [] } });
+    await command('start', {
+      actor: customer('c-3'),
+      chat_id: chats.queued,
+      channel: 'chat',
+      group_id: 'sales',
+      message: { text: 'Is the kettle in stock?', attachments: [] },
+    });
 
     chats.other = randomUUID();
-    await command('start', { actor: customer('c-9'), chat_id: chats.other, organization_id: OTHER_ORG, channel: 'chat', group_id: 'sales', message: { text: 'kettle kettle kettle', attachments: [] } });
+    await command('start', {
+      actor: customer('c-9'),
+      chat_id: chats.other,
+      organization_id: OTHER_ORG,
+      channel: 'chat',
+      group_id: 'sales',
+      message: { text: 'kettle kettle kettle', attachments: [] },
+    });
     await catchUp();
   });
 
@@ -112,12 +154,28 @@ describe('archive search (search_chats) over the message-search projection', () 
     expect(nextCursor).toBeNull();
     expect(hits.every((hit) => hit.chat_id !== chats.other)).toBe(true);
     const noteHit = hits.find((hit) => hit.excerpt.startsWith('Kettle batch'))!;
-    expect(noteHit).toMatchObject({ chat_id: chats.alice, visibility: 'agents', author: { kind: 'agent', id: 'alice' }, chat: { status: 'resolved', rating: 2, group_id: 'sales', customer_id: 'c-1' } });
-    expect(hits.find((hit) => hit.excerpt.startsWith('I want'))).toMatchObject({ visibility: 'all', author: { kind: 'customer', id: 'c-1' }, posted_at: '2026-06-01T10:00:00.000Z' });
+    expect(noteHit).toMatchObject({
+      chat_id: chats.alice,
+      visibility: 'agents',
+      author: { kind: 'agent', id: 'alice' },
+      chat: { status: 'resolved', rating: 2, group_id: 'sales', customer_id: 'c-1' },
+    });
+    expect(hits.find((hit) => hit.excerpt.startsWith('I want'))).toMatchObject({
+      visibility: 'all',
+      author: { kind: 'customer', id: 'c-1' },
+      posted_at: '2026-06-01T10:00:00.000Z',
+    });
     // English stems: "refund" finds "refunds" and "refunded"; all words must occur; phrases and exclusions.
-    expect(texts((await search(sue, { text: 'refund' })).hits)).toEqual(['We refunded the kettle today.', 'I want refunds for the broken kettle']);
-    expect(texts((await search(sue, { text: 'refund broken' })).hits)).toEqual(['I want refunds for the broken kettle']);
-    expect(texts((await search(sue, { text: '"broken kettle" -today' })).hits)).toEqual(['I want refunds for the broken kettle']);
+    expect(texts((await search(sue, { text: 'refund' })).hits)).toEqual([
+      'We refunded the kettle today.',
+      'I want refunds for the broken kettle',
+    ]);
+    expect(texts((await search(sue, { text: 'refund broken' })).hits)).toEqual([
+      'I want refunds for the broken kettle',
+    ]);
+    expect(texts((await search(sue, { text: '"broken kettle" -today' })).hits)).toEqual([
+      'I want refunds for the broken kettle',
+    ]);
     expect((await search(sue, { text: 'the' })).hits).toEqual([]);
   });
 
@@ -126,19 +184,45 @@ describe('archive search (search_chats) over the message-search projection', () 
     expect(new Set(ofAlice)).toEqual(new Set([chats.alice, chats.queued]));
     const ofBob = (await search(bob, { text: 'kettle' })).hits.map((hit) => hit.chat_id);
     expect(new Set(ofBob)).toEqual(new Set([chats.bob, chats.queued]));
-    const otherOrganization = await searchMessages(db, { organizationId: OTHER_ORG, actor: { ...sue }, language: 'simple', text: 'kettle', limit: 50 });
+    const otherOrganization = await searchMessages(db, {
+      organizationId: OTHER_ORG,
+      actor: { ...sue },
+      language: 'simple',
+      text: 'kettle',
+      limit: 50,
+    });
     expect(otherOrganization.hits.map((hit) => hit.chat_id)).toEqual([chats.other]);
-    await expect(queries.search({ organization_id: ORG, actor: customer('c-1'), query: 'kettle', limit: 20 })).rejects.toThrow(DomainError);
+    await expect(
+      queries.search({ organization_id: ORG, actor: customer('c-1'), query: 'kettle', limit: 20 }),
+    ).rejects.toThrow(DomainError);
   });
 
   it('filters by time posted, group, status, agent and rating', async () => {
-    const between = await search(sue, { text: 'kettle', filters: { from: '2026-06-01T10:05:00.000Z', to: '2026-06-05T12:00:00.000Z' } });
-    expect(texts(between.hits)).toEqual(['Whistling kettles are normal.', 'My kettle whistles at night', 'Kettle batch 7 is faulty, tell the warehouse', 'We refunded the kettle today.']);
-    expect(texts((await search(sue, { filters: { from: '2026-06-04T00:00:00.000Z' } })).hits)).toEqual(['Is the kettle in stock?']);
-    expect(new Set((await search(sue, { text: 'kettle', filters: { group_id: 'sales' } })).hits.map((hit) => hit.chat_id))).toEqual(new Set([chats.alice, chats.queued]));
-    expect(new Set((await search(sue, { text: 'kettle', filters: { status: 'active' } })).hits.map((hit) => hit.chat_id))).toEqual(new Set([chats.bob]));
-    expect(new Set((await search(sue, { text: 'kettle', filters: { agent_id: 'bob' } })).hits.map((hit) => hit.chat_id))).toEqual(new Set([chats.bob]));
-    expect(new Set((await search(sue, { filters: { rating: 2 } })).hits.map((hit) => hit.chat_id))).toEqual(new Set([chats.alice]));
+    const between = await search(sue, {
+      text: 'kettle',
+      filters: { from: '2026-06-01T10:05:00.000Z', to: '2026-06-05T12:00:00.000Z' },
+    });
+    expect(texts(between.hits)).toEqual([
+      'Whistling kettles are normal.',
+      'My kettle whistles at night',
+      'Kettle batch 7 is faulty, tell the warehouse',
+      'We refunded the kettle today.',
+    ]);
+    expect(texts((await search(sue, { filters: { from: '2026-06-04T00:00:00.000Z' } })).hits)).toEqual([
+      'Is the kettle in stock?',
+    ]);
+    expect(
+      new Set((await search(sue, { text: 'kettle', filters: { group_id: 'sales' } })).hits.map((hit) => hit.chat_id)),
+    ).toEqual(new Set([chats.alice, chats.queued]));
+    expect(
+      new Set((await search(sue, { text: 'kettle', filters: { status: 'active' } })).hits.map((hit) => hit.chat_id)),
+    ).toEqual(new Set([chats.bob]));
+    expect(
+      new Set((await search(sue, { text: 'kettle', filters: { agent_id: 'bob' } })).hits.map((hit) => hit.chat_id)),
+    ).toEqual(new Set([chats.bob]));
+    expect(new Set((await search(sue, { filters: { rating: 2 } })).hits.map((hit) => hit.chat_id))).toEqual(
+      new Set([chats.alice]),
+    );
     expect((await search(sue, { filters: { rating: 5 } })).hits).toEqual([]);
   });
 
@@ -162,15 +246,24 @@ describe('archive search (search_chats) over the message-search projection', () 
     expect(pages).toBe(3);
     expect(seen).toEqual(all);
     await expect(search(sue, { text: 'kettle', cursor: 'bm90IGEgY3Vyc29y' })).rejects.toThrow(InvalidCursorError);
-    await expect(search(sue, { text: 'kettle', cursor: encodeCursor(new Date(), 'not-an-event-id') })).rejects.toThrow(InvalidCursorError);
-    await expect(search(sue, { text: 'kettle', cursor: Buffer.from('["2026-13-45T00:00:00.000Z","x"]').toString('base64url') })).rejects.toThrow(InvalidCursorError);
+    await expect(search(sue, { text: 'kettle', cursor: encodeCursor(new Date(), 'not-an-event-id') })).rejects.toThrow(
+      InvalidCursorError,
+    );
+    await expect(
+      search(sue, { text: 'kettle', cursor: Buffer.from('["2026-13-45T00:00:00.000Z","x"]').toString('base64url') }),
+    ).rejects.toThrow(InvalidCursorError);
   });
 
   it('rebuilds from the events the rows live consumption wrote', async () => {
     const rows = async () =>
-      (await sql<Record<string, unknown>>`SELECT event_id, organization_id, chat_id, version, message_id, author_kind, author_id, internal, text, language::text, words::text, posted_at
-        FROM conversation.search_messages ORDER BY event_id`.execute(db)).rows;
-    const ratings = async () => (await sql<Record<string, unknown>>`SELECT * FROM conversation.search_ratings ORDER BY chat_id`.execute(db)).rows;
+      (
+        await sql<
+          Record<string, unknown>
+        >`SELECT event_id, organization_id, chat_id, version, message_id, author_kind, author_id, internal, text, language::text, words::text, posted_at
+        FROM conversation.search_messages ORDER BY event_id`.execute(db)
+      ).rows;
+    const ratings = async () =>
+      (await sql<Record<string, unknown>>`SELECT * FROM conversation.search_ratings ORDER BY chat_id`.execute(db)).rows;
     const live = await rows();
     const liveRatings = await ratings();
     expect(live.length).toBe(8);
@@ -182,7 +275,9 @@ describe('archive search (search_chats) over the message-search projection', () 
     languages.set(ORG, 'simple');
     await rebuildSearchIndex(db, languageOf);
     expect((await search(sue, { text: 'refund', language: 'simple' })).hits).toEqual([]);
-    expect(texts((await search(sue, { text: 'refunds', language: 'simple' })).hits)).toEqual(['I want refunds for the broken kettle']);
+    expect(texts((await search(sue, { text: 'refunds', language: 'simple' })).hits)).toEqual([
+      'I want refunds for the broken kettle',
+    ]);
     languages.set(ORG, 'english');
     await rebuildSearchIndex(db, languageOf);
   });
@@ -191,11 +286,18 @@ describe('archive search (search_chats) over the message-search projection', () 
     expect(await reindexOrganization(db, ORG, 'simple', 3)).toBe(7);
     expect(await reindexOrganization(db, ORG, 'simple', 3)).toBe(0);
     expect((await search(sue, { text: 'refund', language: 'simple' })).hits).toEqual([]);
-    expect(texts((await search(sue, { text: 'refunds', language: 'simple' })).hits)).toEqual(['I want refunds for the broken kettle']);
+    expect(texts((await search(sue, { text: 'refunds', language: 'simple' })).hits)).toEqual([
+      'I want refunds for the broken kettle',
+    ]);
     // The other organization's rows are not touched.
-    const { rows } = await sql<{ language: string }>`SELECT language::text FROM conversation.search_messages WHERE organization_id = ${OTHER_ORG}`.execute(db);
+    const { rows } = await sql<{
+      language: string;
+    }>`SELECT language::text FROM conversation.search_messages WHERE organization_id = ${OTHER_ORG}`.execute(db);
     expect(rows).toEqual([{ language: 'simple' }]);
     expect(await reindexOrganization(db, ORG, 'english')).toBe(7);
-    expect(texts((await search(sue, { text: 'refund' })).hits)).toEqual(['We refunded the kettle today.', 'I want refunds for the broken kettle']);
+    expect(texts((await search(sue, { text: 'refund' })).hits)).toEqual([
+      'We refunded the kettle today.',
+      'I want refunds for the broken kettle',
+    ]);
   });
 });

@@ -35,7 +35,13 @@ export class SearchLanguageChanges implements OnApplicationBootstrap, OnApplicat
 
   onApplicationBootstrap(): void {
     const subject = signalSubjectWildcard(this.config.LIVEDESK_SUBJECT_PREFIX, ORGANIZATION_CHANGED_SIGNAL);
-    this.subscription = followSignals(this.nats, subject, OrganizationChangedSignal, (signal) => this.changed(signal.organization_id), this.logger);
+    this.subscription = followSignals(
+      this.nats,
+      subject,
+      OrganizationChangedSignal,
+      (signal) => this.changed(signal.organization_id),
+      this.logger,
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -46,7 +52,10 @@ export class SearchLanguageChanges implements OnApplicationBootstrap, OnApplicat
   private changed(organizationId: string): void {
     this.languages.forget(organizationId);
     const run = this.reindex(organizationId).catch((error: unknown) =>
-      this.logger.warn({ err: error, organizationId }, 'the search index was not re-split in the new language; a rebuild of the index does it'),
+      this.logger.warn(
+        { err: error, organizationId },
+        'the search index was not re-split in the new language; a rebuild of the index does it',
+      ),
     );
     this.running.add(run);
     void run.finally(() => this.running.delete(run));

@@ -25,6 +25,8 @@ describe('GET /v1/asyncapi.json', () => {
     const response = await fetch(`${base}/v1/asyncapi.json`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(serializeAsyncApiDocument((await response.json()) as Record<string, unknown>)).toBe(serializeAsyncApiDocument());
+    expect(serializeAsyncApiDocument((await response.json()) as Record<string, unknown>)).toBe(
+      serializeAsyncApiDocument(),
+    );
   });
 });

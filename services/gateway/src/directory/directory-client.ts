@@ -45,7 +45,10 @@ export class DirectoryClient implements AllowedOriginsSource {
   private readonly timeoutMs: number;
   private readonly defaultGroups = new LRUCache<string, string>({ max: 10_000, ttl: STABLE_RECORDS_TTL_MS });
   private readonly groups = new LRUCache<string, DirectoryGroupRecord>({ max: 10_000, ttl: STABLE_RECORDS_TTL_MS });
-  private readonly hours = new LRUCache<string, { hours: BusinessHours | null }>({ max: 10_000, ttl: STABLE_RECORDS_TTL_MS });
+  private readonly hours = new LRUCache<string, { hours: BusinessHours | null }>({
+    max: 10_000,
+    ttl: STABLE_RECORDS_TTL_MS,
+  });
 
   constructor(
     private readonly client: CommandClient,
@@ -117,26 +120,41 @@ export class DirectoryClient implements AllowedOriginsSource {
 
   /** The organization's enabled agents (of one group with `groupId`), ordered by id. */
   async listEnabledAgents(organizationId: string, filter: { groupId?: string } = {}): Promise<DirectoryAgentRecord[]> {
-    const { agents } = await this.query('agents', { organization_id: organizationId, enabled_only: true, ...groupFilter(filter) });
+    const { agents } = await this.query('agents', {
+      organization_id: organizationId,
+      enabled_only: true,
+      ...groupFilter(filter),
+    });
     return agents;
   }
 
   /** Ids of the organization's agents (of one group with `groupId`), disabled ones included, ordered by id. */
   async listAgentIds(organizationId: string, filter: { groupId?: string } = {}): Promise<string[]> {
-    const { agents } = await this.query('agents', { organization_id: organizationId, enabled_only: false, ...groupFilter(filter) });
+    const { agents } = await this.query('agents', {
+      organization_id: organizationId,
+      enabled_only: false,
+      ...groupFilter(filter),
+    });
     return agents.map((agent) => agent.agent_id);
   }
 
   async agentProfiles(organizationId: string, agentIds: readonly string[]): Promise<AgentProfile[]> {
     const profiles: AgentProfile[] = [];
     for (let start = 0; start < agentIds.length; start += PROFILES_BATCH) {
-      const reply = await this.query('agent_profiles', { organization_id: organizationId, agent_ids: agentIds.slice(start, start + PROFILES_BATCH) });
-      for (const profile of reply.profiles) profiles.push({ agentId: profile.agent_id, displayName: profile.display_name, avatarUrl: profile.avatar_url });
+      const reply = await this.query('agent_profiles', {
+        organization_id: organizationId,
+        agent_ids: agentIds.slice(start, start + PROFILES_BATCH),
+      });
+      for (const profile of reply.profiles)
+        profiles.push({ agentId: profile.agent_id, displayName: profile.display_name, avatarUrl: profile.avatar_url });
     }
     return profiles;
   }
 
-  async getCustomer(organizationId: string, customerId: string): Promise<{ id: string; email: string | null; name: string | null } | undefined> {
+  async getCustomer(
+    organizationId: string,
+    customerId: string,
+  ): Promise<{ id: string; email: string | null; name: string | null } | undefined> {
     const customer = await this.customerRecord(organizationId, customerId);
     return customer ? { id: customer.customer_id, email: customer.email, name: customer.name } : undefined;
   }
@@ -152,14 +170,21 @@ export class DirectoryClient implements AllowedOriginsSource {
   }
 
   /** The customer as the directory has them, custom fields of their identity included; undefined for another organization's. */
-  async customerRecord(organizationId: string, customerId: string): Promise<NonNullable<DirectoryQueryReply<'customer'>['customer']> | undefined> {
+  async customerRecord(
+    organizationId: string,
+    customerId: string,
+  ): Promise<NonNullable<DirectoryQueryReply<'customer'>['customer']> | undefined> {
     const { customer } = await this.query('customer', { organization_id: organizationId, customer_id: customerId });
     return customer ?? undefined;
   }
 
   /** The organization's shared canned responses and the agent's own, as `list_canned_responses` answers them. */
-  async cannedResponses(organizationId: string, agentId: string): Promise<DirectoryQueryReply<'canned_responses'>['canned_responses']> {
-    return (await this.query('canned_responses', { organization_id: organizationId, agent_id: agentId })).canned_responses;
+  async cannedResponses(
+    organizationId: string,
+    agentId: string,
+  ): Promise<DirectoryQueryReply<'canned_responses'>['canned_responses']> {
+    return (await this.query('canned_responses', { organization_id: organizationId, agent_id: agentId }))
+      .canned_responses;
   }
 
   private query<N extends DirectoryQueryName>(name: N, query: DirectoryQuery<N>): Promise<DirectoryQueryReply<N>> {

@@ -45,13 +45,21 @@ export class IdentityProxy implements NestMiddleware {
           response.statusCode = 503;
           response.setHeader('content-type', 'application/json; charset=utf-8');
           response.setHeader('retry-after', '1');
-          response.end(JSON.stringify({ error: { code: 'unavailable', message: 'the identity service is not answering; try again' } }));
+          response.end(
+            JSON.stringify({
+              error: { code: 'unavailable', message: 'the identity service is not answering; try again' },
+            }),
+          );
         },
       },
     });
   }
 
-  use(request: IncomingMessage & { originalUrl?: string }, response: ServerResponse, next: (error?: unknown) => void): void {
+  use(
+    request: IncomingMessage & { originalUrl?: string },
+    response: ServerResponse,
+    next: (error?: unknown) => void,
+  ): void {
     // A middleware mounted on a path sees the URL without it; the identity service needs it whole.
     const url = request.originalUrl ?? request.url ?? '';
     if (!isIdentityPath(url)) return next();

@@ -17,7 +17,17 @@ describe('the URLs the gateway forwards to the identity service', () => {
   });
 
   it("are not the gateway's own URLs, nor look-alikes", () => {
-    for (const url of ['/v1/asyncapi.json', '/v1/customer/rtm', '/v1/agent/rtm', '/v1/organizationsX', '/v1/customer/tokens', '/desk/', '/health/ready', '/metrics', '/x/v1/organizations']) {
+    for (const url of [
+      '/v1/asyncapi.json',
+      '/v1/customer/rtm',
+      '/v1/agent/rtm',
+      '/v1/organizationsX',
+      '/v1/customer/tokens',
+      '/desk/',
+      '/health/ready',
+      '/metrics',
+      '/x/v1/organizations',
+    ]) {
       expect({ url, forwarded: isIdentityPath(url) }).toEqual({ url, forwarded: false });
     }
   });

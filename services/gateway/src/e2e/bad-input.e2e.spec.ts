@@ -66,40 +66,66 @@ describe('bad input over the socket', () => {
       payload: { error: { code: 'validation', message: 'the frame is not valid JSON' } },
     });
     socket.sendRaw(Buffer.from([1, 2, 3]), { binary: true });
-    expect((await socket.next((frame) => frame.type === 'response' && frame !== error)).payload.error.code).toBe('validation');
+    expect((await socket.next((frame) => frame.type === 'response' && frame !== error)).payload.error.code).toBe(
+      'validation',
+    );
     expect((await socket.call('list_chats', {})).chats.map((chat: any) => chat.chat_id)).toEqual([bystanderChat]);
   });
 
   it('refuses a frame without an action or request id, and unknown actions', async () => {
     const socket = await open('customer', customerToken);
     socket.sendRaw(JSON.stringify({ request_id: 'x-1', payload: {} }));
-    expect(await socket.next((frame) => frame.request_id === 'x-1')).toMatchObject({ success: false, payload: { error: { code: 'validation' } } });
+    expect(await socket.next((frame) => frame.request_id === 'x-1')).toMatchObject({
+      success: false,
+      payload: { error: { code: 'validation' } },
+    });
     socket.sendRaw(JSON.stringify({ action: 'list_chats', payload: {} }));
-    expect(await socket.next((frame) => frame.request_id === null)).toMatchObject({ action: 'list_chats', success: false, payload: { error: { code: 'validation' } } });
+    expect(await socket.next((frame) => frame.request_id === null)).toMatchObject({
+      action: 'list_chats',
+      success: false,
+      payload: { error: { code: 'validation' } },
+    });
     await expectError(socket, 'drop_tables', {}, { code: 'validation', reason: 'unknown_action' });
     // An agent action on the customer endpoint is unknown there.
-    await expectError(socket, 'resolve_chat', { chat_id: bystanderChat }, { code: 'validation', reason: 'unknown_action' });
+    await expectError(
+      socket,
+      'resolve_chat',
+      { chat_id: bystanderChat },
+      { code: 'validation', reason: 'unknown_action' },
+    );
   });
 
   it('names the field of a missing or mistyped payload value', async () => {
     const socket = await open('customer', customerToken);
-    await expectError(socket, 'send_event', { event: { type: 'message', text: 'x', client_id: 'a' } }, {
-      code: 'validation',
-      message: 'payload.chat_id is required',
-    });
+    await expectError(
+      socket,
+      'send_event',
+      { event: { type: 'message', text: 'x', client_id: 'a' } },
+      {
+        code: 'validation',
+        message: 'payload.chat_id is required',
+      },
+    );
     const wrongType = await socket.request('rate_chat', { chat_id: bystanderChat, score: 'five' });
     expect(wrongType.payload.error.code).toBe('validation');
     expect(wrongType.payload.error.message).toContain('payload.score');
     await expectError(socket, 'rate_chat', { chat_id: bystanderChat, score: 9 }, { code: 'validation' });
-    await expectError(socket, 'send_event', { chat_id: bystanderChat, event: { type: 'message', text: 'x', client_id: 'a', admin: true } }, {
-      code: 'validation',
-      message: 'payload.event: unknown field(s) admin',
-    });
+    await expectError(
+      socket,
+      'send_event',
+      { chat_id: bystanderChat, event: { type: 'message', text: 'x', client_id: 'a', admin: true } },
+      {
+        code: 'validation',
+        message: 'payload.event: unknown field(s) admin',
+      },
+    );
   });
 
   it('closes the socket with 1009 on an oversized frame; other sockets are unaffected', async () => {
     const socket = await open('customer', customerToken);
-    socket.sendRaw(JSON.stringify({ request_id: 'big', action: 'send_event', payload: { text: 'x'.repeat(MAX_FRAME_BYTES) } }));
+    socket.sendRaw(
+      JSON.stringify({ request_id: 'big', action: 'send_event', payload: { text: 'x'.repeat(MAX_FRAME_BYTES) } }),
+    );
     expect((await socket.closed).code).toBe(1009);
   });
 
@@ -136,7 +162,12 @@ describe('bad input over the socket', () => {
     const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ ...claims, sub: 'x', iss: 'livedesk', aud: 'livedesk' })).toString('base64url')}.`;
     await expectError(socket, 'login', { token: unsigned }, { code: 'authentication' });
     const agentEndpoint = await open('agent');
-    await expectError(agentEndpoint, 'login', { token: customerToken }, { code: 'authentication', reason: 'wrong_endpoint' });
+    await expectError(
+      agentEndpoint,
+      'login',
+      { token: customerToken },
+      { code: 'authentication', reason: 'wrong_endpoint' },
+    );
     // The socket is still usable: a good token logs in.
     expect((await socket.login(customerToken)).organization_id).toBe(org.organization_id);
     await expectError(socket, 'login', { token: customerToken }, { code: 'conflict', reason: 'already_logged_in' });
@@ -144,22 +175,42 @@ describe('bad input over the socket', () => {
 
   it("never reads or writes another organization's chat, nor another customer's", async () => {
     const other = await system.createOrganization('Intruder');
-    const intruderAgent = await system.createAgent(other.organization_id, { email: 'mallory@intruder.test', role: 'admin' });
+    const intruderAgent = await system.createAgent(other.organization_id, {
+      email: 'mallory@intruder.test',
+      role: 'admin',
+    });
     const agent = await open('agent', intruderAgent.token);
     await expectError(agent, 'get_chat', { chat_id: bystanderChat }, { code: 'not_found' });
     await expectError(agent, 'join_chat', { chat_id: bystanderChat }, { code: 'not_found' });
-    await expectError(agent, 'send_event', { chat_id: bystanderChat, event: { type: 'message', text: 'hi', client_id: 'm' } }, { code: 'not_found' });
+    await expectError(
+      agent,
+      'send_event',
+      { chat_id: bystanderChat, event: { type: 'message', text: 'hi', client_id: 'm' } },
+      { code: 'not_found' },
+    );
     await expectError(agent, 'send_typing', { chat_id: bystanderChat, is_typing: true }, { code: 'not_found' });
     expect((await agent.call('list_chats', { filter: 'all' })).chats).toEqual([]);
     // Nor opens a ticket from it: the chat is not found before ticketing is asked.
     await expectError(agent, 'create_ticket', { chat_id: bystanderChat }, { code: 'not_found' });
     const otherCustomer = await open('customer', await system.customerToken(org.organization_id));
     await expectError(otherCustomer, 'get_chat', { chat_id: bystanderChat }, { code: 'authorization' });
-    await expectError(otherCustomer, 'send_event', { chat_id: bystanderChat, event: { type: 'message', text: 'hi', client_id: 'm' } }, { code: 'authorization' });
+    await expectError(
+      otherCustomer,
+      'send_event',
+      { chat_id: bystanderChat, event: { type: 'message', text: 'hi', client_id: 'm' } },
+      { code: 'authorization' },
+    );
     // The setup API refuses the other organization's admin too.
-    const { status } = await system.post(`/v1/organizations/${org.organization_id}/agents`, {
-      email: 'mole@intruder.test', name: 'Mole', password: 'long enough password', role: 'admin',
-    }, intruderAgent.token);
+    const { status } = await system.post(
+      `/v1/organizations/${org.organization_id}/agents`,
+      {
+        email: 'mole@intruder.test',
+        name: 'Mole',
+        password: 'long enough password',
+        role: 'admin',
+      },
+      intruderAgent.token,
+    );
     expect(status).toBe(403);
   });
 

@@ -15,9 +15,15 @@ describe('tags on chats', () => {
     sockets.push(socket);
     return socket;
   };
-  const http = (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, token?: string) => system.call(system.gateways[0]!, method, path, body, token);
+  const http = (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, token?: string) =>
+    system.call(system.gateways[0]!, method, path, body, token);
 
-  async function expectRefused(socket: RtmTestClient, action: string, payload: unknown, error: Record<string, unknown>) {
+  async function expectRefused(
+    socket: RtmTestClient,
+    action: string,
+    payload: unknown,
+    error: Record<string, unknown>,
+  ) {
     const response = await socket.request(action, payload);
     expect(response).toMatchObject({ action, success: false, payload: { error } });
   }
@@ -45,7 +51,10 @@ describe('tags on chats', () => {
     const other = await system.createOrganization('Other');
     const admin = await system.createAgent(org.organization_id, { email: 'admin@taglist.test', role: 'admin' });
     const agent = await system.createAgent(org.organization_id, { email: 'agent@taglist.test' });
-    const otherAdmin = await system.createAgent(other.organization_id, { email: 'admin@other-taglist.test', role: 'admin' });
+    const otherAdmin = await system.createAgent(other.organization_id, {
+      email: 'admin@other-taglist.test',
+      role: 'admin',
+    });
     const path = `/v1/organizations/${org.organization_id}/tags`;
 
     expect(await http('GET', path, undefined, admin.token)).toMatchObject({ status: 200, body: { tags: [] } });
@@ -55,16 +64,35 @@ describe('tags on chats', () => {
     expect(await http('POST', path, { name: '  refund ' })).toMatchObject({ status: 201, body: { name: 'refund' } });
 
     // Refused, each changing nothing: a duplicate, bad bodies, callers who may not.
-    expect(await http('POST', path, { name: 'vip' }, admin.token)).toMatchObject({ status: 409, body: { error: { code: 'conflict', reason: 'tag_exists' } } });
-    for (const body of [{}, { name: 5 }, { name: '' }, { name: '   ' }, { name: 'x'.repeat(65) }, { name: 'ok', colour: 'red' }, { name: 'nul\u0000' }]) {
-      expect(await http('POST', path, body, admin.token)).toMatchObject({ status: 400, body: { error: { code: 'validation' } } });
+    expect(await http('POST', path, { name: 'vip' }, admin.token)).toMatchObject({
+      status: 409,
+      body: { error: { code: 'conflict', reason: 'tag_exists' } },
+    });
+    for (const body of [
+      {},
+      { name: 5 },
+      { name: '' },
+      { name: '   ' },
+      { name: 'x'.repeat(65) },
+      { name: 'ok', colour: 'red' },
+      { name: 'nul\u0000' },
+    ]) {
+      expect(await http('POST', path, body, admin.token)).toMatchObject({
+        status: 400,
+        body: { error: { code: 'validation' } },
+      });
     }
     expect(await http('POST', path, { name: 'sneaky' }, agent.token)).toMatchObject({ status: 403 });
     expect(await http('POST', path, { name: 'sneaky' }, otherAdmin.token)).toMatchObject({ status: 404 });
     expect(await http('GET', path, undefined, otherAdmin.token)).toMatchObject({ status: 404 });
     expect(await http('POST', path, { name: 'sneaky' }, '')).toMatchObject({ status: 401 });
-    expect(await http('POST', `/v1/organizations/no-such-organization/tags`, { name: 'vip' })).toMatchObject({ status: 404 });
-    expect(await http('DELETE', `${path}/nope`, undefined, admin.token)).toMatchObject({ status: 404, body: { error: { reason: 'tag_not_found' } } });
+    expect(await http('POST', `/v1/organizations/no-such-organization/tags`, { name: 'vip' })).toMatchObject({
+      status: 404,
+    });
+    expect(await http('DELETE', `${path}/nope`, undefined, admin.token)).toMatchObject({
+      status: 404,
+      body: { error: { reason: 'tag_not_found' } },
+    });
     expect(await http('DELETE', `${path}/vip`, undefined, otherAdmin.token)).toMatchObject({ status: 404 });
 
     const listed = await http('GET', path, undefined, admin.token);
@@ -72,12 +100,18 @@ describe('tags on chats', () => {
 
     // Deleted by name in the path (URL-encoded) or in the body.
     expect(await http('POST', path, { name: 'late delivery' }, admin.token)).toMatchObject({ status: 201 });
-    expect(await http('DELETE', `${path}/${encodeURIComponent('late delivery')}`, undefined, admin.token)).toMatchObject({ status: 204 });
+    expect(
+      await http('DELETE', `${path}/${encodeURIComponent('late delivery')}`, undefined, admin.token),
+    ).toMatchObject({ status: 204 });
     expect(await http('DELETE', path, { name: 'refund' }, admin.token)).toMatchObject({ status: 204 });
     expect((await http('GET', path)).body.tags.map((tag: { name: string }) => tag.name)).toEqual(['vip']);
 
     // The tag list's changes among the organization's (its groups and agents are events of it too).
-    expect((await streamTypes(`organization-${org.organization_id}`)).filter((type) => !['GroupSaved', 'AgentSaved'].includes(type))).toEqual([
+    expect(
+      (await streamTypes(`organization-${org.organization_id}`)).filter(
+        (type) => !['GroupSaved', 'AgentSaved'].includes(type),
+      ),
+    ).toEqual([
       'OrganizationCreated',
       'OrganizationTagAdded',
       'OrganizationTagAdded',
@@ -94,7 +128,10 @@ describe('tags on chats', () => {
     const aliceAccount = await system.createAgent(org.organization_id, { email: 'alice@tags.test', groups: [sales] });
     const bobAccount = await system.createAgent(org.organization_id, { email: 'bob@tags.test', groups: [sales] });
     const sueAccount = await system.createAgent(org.organization_id, { email: 'sue@tags.test', role: 'supervisor' });
-    const strangerAccount = await system.createAgent(other.organization_id, { email: 'sam@elsewhere.test', role: 'supervisor' });
+    const strangerAccount = await system.createAgent(other.organization_id, {
+      email: 'sam@elsewhere.test',
+      role: 'supervisor',
+    });
     for (const name of ['vip', 'refund']) {
       expect((await http('POST', `/v1/organizations/${org.organization_id}/tags`, { name })).status).toBe(201);
     }
@@ -106,32 +143,103 @@ describe('tags on chats', () => {
     const sue = await open('agent', sueAccount.token);
     const stranger = await open('agent', strangerAccount.token);
     const customer = await open('customer', await system.customerToken(org.organization_id));
-    const { chat_id: chatId } = await customer.call('start_chat', { group_id: sales, message: { text: 'Where is my parcel?', client_id: 'c-1' } });
+    const { chat_id: chatId } = await customer.call('start_chat', {
+      group_id: sales,
+      message: { text: 'Where is my parcel?', client_id: 'c-1' },
+    });
     const joined = await alice.call('join_chat', { chat_id: chatId });
 
     const tagged = await alice.call('tag_chat', { chat_id: chatId, tag: 'vip' });
     expect(tagged).toEqual({ chat_id: chatId, version: joined.version + 1, tags: ['vip'] });
-    expect(await sue.push('chat_tagged', (p) => p.chat_id === chatId)).toEqual({ chat_id: chatId, version: tagged.version, tag: 'vip' });
+    expect(await sue.push('chat_tagged', (p) => p.chat_id === chatId)).toEqual({
+      chat_id: chatId,
+      version: tagged.version,
+      tag: 'vip',
+    });
     // The agent who tagged hears of it too, like every agent who sees the chat.
-    expect(await alice.push('chat_tagged', (p) => p.chat_id === chatId)).toEqual({ chat_id: chatId, version: tagged.version, tag: 'vip' });
+    expect(await alice.push('chat_tagged', (p) => p.chat_id === chatId)).toEqual({
+      chat_id: chatId,
+      version: tagged.version,
+      tag: 'vip',
+    });
 
     // A tag the chat has already: nothing stored, the same answer.
     expect(await alice.call('tag_chat', { chat_id: chatId, tag: 'vip' })).toEqual(tagged);
 
     // Refusals, each leaving the chat as it is.
-    await expectRefused(alice, 'tag_chat', { chat_id: chatId, tag: 'nope' }, { code: 'not_found', reason: 'unknown_tag' });
-    await expectRefused(alice, 'tag_chat', { chat_id: chatId, tag: 5 }, { code: 'validation', reason: 'invalid_payload' });
+    await expectRefused(
+      alice,
+      'tag_chat',
+      { chat_id: chatId, tag: 'nope' },
+      { code: 'not_found', reason: 'unknown_tag' },
+    );
+    await expectRefused(
+      alice,
+      'tag_chat',
+      { chat_id: chatId, tag: 5 },
+      { code: 'validation', reason: 'invalid_payload' },
+    );
     await expectRefused(alice, 'tag_chat', { chat_id: chatId }, { code: 'validation', reason: 'invalid_payload' });
-    await expectRefused(alice, 'tag_chat', { chat_id: chatId, tag: '' }, { code: 'validation', reason: 'invalid_payload' });
-    await expectRefused(alice, 'tag_chat', { chat_id: chatId, tag: 'vip', colour: 'red' }, { code: 'validation', reason: 'invalid_payload' });
-    await expectRefused(alice, 'tag_chat', { chat_id: ['x'], tag: 'vip' }, { code: 'validation', reason: 'invalid_payload' });
-    await expectRefused(alice, 'tag_chat', { chat_id: 'no-such-chat', tag: 'vip' }, { code: 'not_found', reason: 'chat_not_found' });
-    await expectRefused(bob, 'tag_chat', { chat_id: chatId, tag: 'refund' }, { code: 'authorization', reason: 'not_assigned' });
-    await expectRefused(stranger, 'tag_chat', { chat_id: chatId, tag: 'vip' }, { code: 'not_found', reason: 'chat_not_found' });
-    await expectRefused(stranger, 'tag_chat', { chat_id: chatId, tag: 'refund' }, { code: 'not_found', reason: 'unknown_tag' });
-    await expectRefused(stranger, 'untag_chat', { chat_id: chatId, tag: 'vip' }, { code: 'not_found', reason: 'chat_not_found' });
-    await expectRefused(customer, 'tag_chat', { chat_id: chatId, tag: 'refund' }, { code: 'validation', reason: 'unknown_action' });
-    await expectRefused(customer, 'untag_chat', { chat_id: chatId, tag: 'vip' }, { code: 'validation', reason: 'unknown_action' });
+    await expectRefused(
+      alice,
+      'tag_chat',
+      { chat_id: chatId, tag: '' },
+      { code: 'validation', reason: 'invalid_payload' },
+    );
+    await expectRefused(
+      alice,
+      'tag_chat',
+      { chat_id: chatId, tag: 'vip', colour: 'red' },
+      { code: 'validation', reason: 'invalid_payload' },
+    );
+    await expectRefused(
+      alice,
+      'tag_chat',
+      { chat_id: ['x'], tag: 'vip' },
+      { code: 'validation', reason: 'invalid_payload' },
+    );
+    await expectRefused(
+      alice,
+      'tag_chat',
+      { chat_id: 'no-such-chat', tag: 'vip' },
+      { code: 'not_found', reason: 'chat_not_found' },
+    );
+    await expectRefused(
+      bob,
+      'tag_chat',
+      { chat_id: chatId, tag: 'refund' },
+      { code: 'authorization', reason: 'not_assigned' },
+    );
+    await expectRefused(
+      stranger,
+      'tag_chat',
+      { chat_id: chatId, tag: 'vip' },
+      { code: 'not_found', reason: 'chat_not_found' },
+    );
+    await expectRefused(
+      stranger,
+      'tag_chat',
+      { chat_id: chatId, tag: 'refund' },
+      { code: 'not_found', reason: 'unknown_tag' },
+    );
+    await expectRefused(
+      stranger,
+      'untag_chat',
+      { chat_id: chatId, tag: 'vip' },
+      { code: 'not_found', reason: 'chat_not_found' },
+    );
+    await expectRefused(
+      customer,
+      'tag_chat',
+      { chat_id: chatId, tag: 'refund' },
+      { code: 'validation', reason: 'unknown_action' },
+    );
+    await expectRefused(
+      customer,
+      'untag_chat',
+      { chat_id: chatId, tag: 'vip' },
+      { code: 'validation', reason: 'unknown_action' },
+    );
     const unchanged = await sue.call('get_chat', { chat_id: chatId, since_version: tagged.version });
     expect(unchanged).toMatchObject({ events: [], chat: { version: tagged.version, tags: ['vip'] } });
 
@@ -147,21 +255,50 @@ describe('tags on chats', () => {
     const mine = await alice.call('list_chats', { tag: 'refund' });
     expect(mine.chats.map((chat: { chat_id: string }) => chat.chat_id)).toEqual([chatId]);
     expect((await sue.call('list_chats', { filter: 'all', tag: 'other' })).chats).toEqual([]);
-    await expectRefused(sue, 'list_chats', { filter: 'all', tag: 7 }, { code: 'validation', reason: 'invalid_payload' });
+    await expectRefused(
+      sue,
+      'list_chats',
+      { filter: 'all', tag: 7 },
+      { code: 'validation', reason: 'invalid_payload' },
+    );
     expect((await stranger.call('list_chats', { filter: 'all', tag: 'vip' })).chats).toEqual([]);
 
     // Untagging: pushed as chat_untagged; a tag the chat does not have stores nothing.
     const untagged = await alice.call('untag_chat', { chat_id: chatId, tag: 'vip' });
     expect(untagged).toEqual({ chat_id: chatId, version: second.version + 1, tags: ['refund'] });
-    expect(await sue.push('chat_untagged', (p) => p.chat_id === chatId)).toEqual({ chat_id: chatId, version: untagged.version, tag: 'vip' });
+    expect(await sue.push('chat_untagged', (p) => p.chat_id === chatId)).toEqual({
+      chat_id: chatId,
+      version: untagged.version,
+      tag: 'vip',
+    });
     expect(await alice.call('untag_chat', { chat_id: chatId, tag: 'vip' })).toEqual(untagged);
-    await expectRefused(alice, 'untag_chat', { chat_id: chatId, tag: 'nope' }, { code: 'not_found', reason: 'unknown_tag' });
-    await expectRefused(bob, 'untag_chat', { chat_id: chatId, tag: 'refund' }, { code: 'authorization', reason: 'not_assigned' });
-    await expectRefused(alice, 'untag_chat', { chat_id: chatId, tag: null }, { code: 'validation', reason: 'invalid_payload' });
+    await expectRefused(
+      alice,
+      'untag_chat',
+      { chat_id: chatId, tag: 'nope' },
+      { code: 'not_found', reason: 'unknown_tag' },
+    );
+    await expectRefused(
+      bob,
+      'untag_chat',
+      { chat_id: chatId, tag: 'refund' },
+      { code: 'authorization', reason: 'not_assigned' },
+    );
+    await expectRefused(
+      alice,
+      'untag_chat',
+      { chat_id: chatId, tag: null },
+      { code: 'validation', reason: 'invalid_payload' },
+    );
 
     // A tag deleted from the list: no chat takes it any more, but the chats carrying it can drop it.
     expect((await http('DELETE', `/v1/organizations/${org.organization_id}/tags/refund`)).status).toBe(204);
-    await expectRefused(sue, 'tag_chat', { chat_id: chatId, tag: 'refund' }, { code: 'not_found', reason: 'unknown_tag' });
+    await expectRefused(
+      sue,
+      'tag_chat',
+      { chat_id: chatId, tag: 'refund' },
+      { code: 'not_found', reason: 'unknown_tag' },
+    );
     await alice.call('resolve_chat', { chat_id: chatId });
     // Wrap-up: the agent who served the resolved chat still tags it.
     const wrapUp = await alice.call('untag_chat', { chat_id: chatId, tag: 'refund' });
@@ -181,7 +318,12 @@ describe('tags on chats', () => {
 
     // Each change is one event of the chat's stream; refusals and repeats stored nothing.
     const types = await streamTypes(`conversation-${chatId}`);
-    expect(types.filter((type) => type === 'TagAdded' || type === 'TagRemoved')).toEqual(['TagAdded', 'TagAdded', 'TagRemoved', 'TagRemoved']);
+    expect(types.filter((type) => type === 'TagAdded' || type === 'TagRemoved')).toEqual([
+      'TagAdded',
+      'TagAdded',
+      'TagRemoved',
+      'TagRemoved',
+    ]);
   }, 120_000);
 
   it("the SDK's typed methods tag, untag and ban, and its agents hear of the tags", async () => {

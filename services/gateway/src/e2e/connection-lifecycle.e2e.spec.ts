@@ -1,4 +1,4 @@
-import { ChatSystem, } from '@livedesk/testing';
+import { ChatSystem } from '@livedesk/testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import WebSocket from 'ws';
 

@@ -12,9 +12,16 @@ describe('who the customer is', () => {
   const sockets: RtmTestClient[] = [];
 
   const identityOf = (secret: string, claims: Record<string, unknown>) =>
-    new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('10m').sign(new TextEncoder().encode(secret));
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(new TextEncoder().encode(secret));
   const open = async (endpoint: 'customer' | 'agent', token: string, headers?: Record<string, string>) => {
-    const socket = await RtmTestClient.connect(`${system.gatewayUrl().replace('http', 'ws')}/v1/${endpoint}/rtm`, headers ? { headers } : {});
+    const socket = await RtmTestClient.connect(
+      `${system.gatewayUrl().replace('http', 'ws')}/v1/${endpoint}/rtm`,
+      headers ? { headers } : {},
+    );
     sockets.push(socket);
     await socket.login(token);
     return socket;
@@ -37,10 +44,25 @@ describe('who the customer is', () => {
 
   it("answers the signed identity, the visit and the history an agent may open, and nothing of another organization's", async () => {
     const org = await system.createOrganization('Boutique');
-    const alice = await system.createAgent(org.organization_id, { email: 'alice@boutique.test', groups: [org.default_group_id] });
-    const bob = await system.createAgent(org.organization_id, { email: 'bob@boutique.test', groups: [org.default_group_id] });
-    const sue = await system.createAgent(org.organization_id, { email: 'sue@boutique.test', role: 'supervisor', groups: [org.default_group_id] });
-    const identity = await identityOf(org.identity_secret, { sub: 'user-42', email: 'ann@example.test', name: 'Ann Example', custom_fields: { plan: 'gold', seats: 12, vip: true } });
+    const alice = await system.createAgent(org.organization_id, {
+      email: 'alice@boutique.test',
+      groups: [org.default_group_id],
+    });
+    const bob = await system.createAgent(org.organization_id, {
+      email: 'bob@boutique.test',
+      groups: [org.default_group_id],
+    });
+    const sue = await system.createAgent(org.organization_id, {
+      email: 'sue@boutique.test',
+      role: 'supervisor',
+      groups: [org.default_group_id],
+    });
+    const identity = await identityOf(org.identity_secret, {
+      sub: 'user-42',
+      email: 'ann@example.test',
+      name: 'Ann Example',
+      custom_fields: { plan: 'gold', seats: 12, vip: true },
+    });
     const customerToken = await system.customerToken(org.organization_id, identity);
     // 2.16.0.1 is in Paris in the database fast-geoip ships.
     const customer = await open('customer', customerToken, { 'x-forwarded-for': '2.16.0.1' });
@@ -49,28 +71,64 @@ describe('who the customer is', () => {
     const colleague = await open('agent', bob.token);
     const supervisor = await open('agent', sue.token);
 
-    await customer.call('update_visit', { url: 'https://boutique.test/', title: 'Home', time_zone: 'Europe/Paris', language: 'fr-FR' });
-    await customer.call('update_visit', { url: 'https://boutique.test/shoes', title: 'Shoes', referrer: 'https://boutique.test/' });
+    await customer.call('update_visit', {
+      url: 'https://boutique.test/',
+      title: 'Home',
+      time_zone: 'Europe/Paris',
+      language: 'fr-FR',
+    });
+    await customer.call('update_visit', {
+      url: 'https://boutique.test/shoes',
+      title: 'Shoes',
+      referrer: 'https://boutique.test/',
+    });
     // Bad input changes nothing.
-    expect(await refusal(customer, 'update_visit', { url: 'https://boutique.test/x', time_zone: 'Mars/Olympus_Mons' })).toMatchObject({ code: 'validation' });
-    expect(await refusal(customer, 'update_visit', { url: 'https://boutique.test/x', language: 'not a language!' })).toMatchObject({ code: 'validation' });
-    expect(await refusal(customer, 'update_visit', { url: 'https://boutique.test/x', time_zone: 5 })).toMatchObject({ code: 'validation' });
-    expect(await refusal(customer, 'update_visit', { url: 'https://boutique.test/x', city: 'Paris' })).toMatchObject({ code: 'validation' });
-    expect(await refusal(customer, 'get_customer', { customer_id: customerId })).toMatchObject({ code: 'validation', reason: 'unknown_action' });
+    expect(
+      await refusal(customer, 'update_visit', { url: 'https://boutique.test/x', time_zone: 'Mars/Olympus_Mons' }),
+    ).toMatchObject({ code: 'validation' });
+    expect(
+      await refusal(customer, 'update_visit', { url: 'https://boutique.test/x', language: 'not a language!' }),
+    ).toMatchObject({ code: 'validation' });
+    expect(await refusal(customer, 'update_visit', { url: 'https://boutique.test/x', time_zone: 5 })).toMatchObject({
+      code: 'validation',
+    });
+    expect(await refusal(customer, 'update_visit', { url: 'https://boutique.test/x', city: 'Paris' })).toMatchObject({
+      code: 'validation',
+    });
+    expect(await refusal(customer, 'get_customer', { customer_id: customerId })).toMatchObject({
+      code: 'validation',
+      reason: 'unknown_action',
+    });
 
     const { visitors } = await agent.call('list_visitors', {});
     const visitor = visitors.find((v: any) => v.visitor_id === customerId);
-    expect(visitor).toMatchObject({ url: 'https://boutique.test/shoes', location: { country: 'FR', city: 'Paris' }, time_zone: 'Europe/Paris', language: 'fr-FR' });
-    const parisNow = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' }).format(new Date());
+    expect(visitor).toMatchObject({
+      url: 'https://boutique.test/shoes',
+      location: { country: 'FR', city: 'Paris' },
+      time_zone: 'Europe/Paris',
+      language: 'fr-FR',
+    });
+    const parisNow = new Intl.DateTimeFormat('sv-SE', {
+      timeZone: 'Europe/Paris',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      hourCycle: 'h23',
+    }).format(new Date());
     expect(visitor.local_time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
     expect(visitor.local_time.slice(0, 13)).toBe(parisNow.replace(' ', 'T'));
 
     // An earlier chat Alice served, now resolved and a ticket; then a new one, queued.
-    const { chat_id: earlier } = await customer.call('start_chat', { message: { text: 'My order 1234 has not arrived', client_id: 'e-1' } });
+    const { chat_id: earlier } = await customer.call('start_chat', {
+      message: { text: 'My order 1234 has not arrived', client_id: 'e-1' },
+    });
     await agent.call('join_chat', { chat_id: earlier });
     const ticket = await agent.call('create_ticket', { chat_id: earlier });
     await agent.call('resolve_chat', { chat_id: earlier });
-    const { chat_id: current } = await customer.call('start_chat', { message: { text: 'And another question about sizes', client_id: 'c-1' } });
+    const { chat_id: current } = await customer.call('start_chat', {
+      message: { text: 'And another question about sizes', client_id: 'c-1' },
+    });
 
     const profile = await agent.call('get_customer', { customer_id: customerId });
     expect(profile).toMatchObject({
@@ -79,7 +137,12 @@ describe('who the customer is', () => {
       email: 'ann@example.test',
       external_id: 'user-42',
       custom_fields: { plan: 'gold', seats: 12, vip: true },
-      visit: { visitor_id: customerId, location: { country: 'FR', city: 'Paris' }, time_zone: 'Europe/Paris', language: 'fr-FR' },
+      visit: {
+        visitor_id: customerId,
+        location: { country: 'FR', city: 'Paris' },
+        time_zone: 'Europe/Paris',
+        language: 'fr-FR',
+      },
     });
     expect(profile.visit.pages.map((page: any) => [page.url, page.title])).toEqual([
       ['https://boutique.test/', 'Home'],
@@ -90,7 +153,12 @@ describe('who the customer is', () => {
       [earlier, 'resolved', 'My order 1234 has not arrived'],
     ]);
     expect(profile.tickets).toEqual([
-      expect.objectContaining({ ticket_id: ticket.ticket_id, reference: ticket.reference, subject: 'My order 1234 has not arrived', status: 'open' }),
+      expect.objectContaining({
+        ticket_id: ticket.ticket_id,
+        reference: ticket.reference,
+        subject: 'My order 1234 has not arrived',
+        status: 'open',
+      }),
     ]);
     // Each chat listed is one the agent may open.
     for (const chat of profile.chats) await agent.call('get_chat', { chat_id: chat.chat_id });
@@ -103,7 +171,8 @@ describe('who the customer is', () => {
 
     // An anonymous visitor who never sent a page: no identity, no visit.
     const anonymous = await open('customer', await system.customerToken(org.organization_id));
-    const anonymousId: string = (anonymous.frames.find((frame) => frame.action === 'login')!.payload as any).customer_id;
+    const anonymousId: string = (anonymous.frames.find((frame) => frame.action === 'login')!.payload as any)
+      .customer_id;
     expect(await agent.call('get_customer', { customer_id: anonymousId })).toEqual({
       customer_id: anonymousId,
       name: null,
@@ -119,13 +188,21 @@ describe('who the customer is', () => {
     const other = await system.createOrganization('Elsewhere');
     const mallory = await system.createAgent(other.organization_id, { email: 'mallory@elsewhere.test', role: 'admin' });
     const outsider = await open('agent', mallory.token);
-    expect(await refusal(outsider, 'get_customer', { customer_id: customerId })).toMatchObject({ code: 'not_found', reason: 'customer_not_found' });
+    expect(await refusal(outsider, 'get_customer', { customer_id: customerId })).toMatchObject({
+      code: 'not_found',
+      reason: 'customer_not_found',
+    });
     expect(JSON.stringify(outsider.frames)).not.toContain('Ann Example');
     expect((await outsider.call('list_visitors', {})).visitors).toEqual([]);
-    expect(await refusal(agent, 'get_customer', { customer_id: 'no-such-customer' })).toMatchObject({ code: 'not_found', reason: 'customer_not_found' });
+    expect(await refusal(agent, 'get_customer', { customer_id: 'no-such-customer' })).toMatchObject({
+      code: 'not_found',
+      reason: 'customer_not_found',
+    });
     expect(await refusal(agent, 'get_customer', { customer_id: 42 })).toMatchObject({ code: 'validation' });
     expect(await refusal(agent, 'get_customer', {})).toMatchObject({ code: 'validation' });
-    expect(await refusal(agent, 'get_customer', { customer_id: customerId, with: 'everything' })).toMatchObject({ code: 'validation' });
+    expect(await refusal(agent, 'get_customer', { customer_id: customerId, with: 'everything' })).toMatchObject({
+      code: 'validation',
+    });
     expect(await refusal(agent, 'get_customer', { customer_id: '' })).toMatchObject({ code: 'validation' });
   });
 
@@ -133,16 +210,36 @@ describe('who the customer is', () => {
     const org = await system.createOrganization('Fields');
     const alice = await system.createAgent(org.organization_id, { email: 'alice@fields.test' });
     const agent = await open('agent', alice.token);
-    const first = await system.customerToken(org.organization_id, await identityOf(org.identity_secret, { sub: 'u-1', custom_fields: { plan: 'free' } }));
-    const customerId: string = (await open('customer', first)).frames.find((frame) => frame.action === 'login')!.payload.customer_id;
+    const first = await system.customerToken(
+      org.organization_id,
+      await identityOf(org.identity_secret, { sub: 'u-1', custom_fields: { plan: 'free' } }),
+    );
+    const customerId: string = (await open('customer', first)).frames.find((frame) => frame.action === 'login')!.payload
+      .customer_id;
     // The same user signs in again: new fields replace the old; an identity without the claim keeps them.
-    await system.customerToken(org.organization_id, await identityOf(org.identity_secret, { sub: 'u-1', custom_fields: { plan: 'pro', seats: 3 } }));
+    await system.customerToken(
+      org.organization_id,
+      await identityOf(org.identity_secret, { sub: 'u-1', custom_fields: { plan: 'pro', seats: 3 } }),
+    );
     await system.customerToken(org.organization_id, await identityOf(org.identity_secret, { sub: 'u-1', name: 'Uma' }));
-    expect(await agent.call('get_customer', { customer_id: customerId })).toMatchObject({ name: 'Uma', external_id: 'u-1', custom_fields: { plan: 'pro', seats: 3 } });
+    expect(await agent.call('get_customer', { customer_id: customerId })).toMatchObject({
+      name: 'Uma',
+      external_id: 'u-1',
+      custom_fields: { plan: 'pro', seats: 3 },
+    });
 
-    for (const customFields of [{ nested: { deep: 1 } }, Object.fromEntries(Array.from({ length: 31 }, (_, i) => [`f${i}`, i])), { ['x'.repeat(65)]: 1 }, 'plan=gold']) {
+    for (const customFields of [
+      { nested: { deep: 1 } },
+      Object.fromEntries(Array.from({ length: 31 }, (_, i) => [`f${i}`, i])),
+      { ['x'.repeat(65)]: 1 },
+      'plan=gold',
+    ]) {
       const identity = await identityOf(org.identity_secret, { sub: 'u-2', custom_fields: customFields });
-      const { status, body } = await system.post('/v1/customer/token', { organization_id: org.organization_id, identity }, undefined);
+      const { status, body } = await system.post(
+        '/v1/customer/token',
+        { organization_id: org.organization_id, identity },
+        undefined,
+      );
       expect(status).toBe(400);
       expect(body.error.code).toBe('validation');
     }

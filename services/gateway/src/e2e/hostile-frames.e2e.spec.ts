@@ -32,7 +32,8 @@ describe('hostile frames', () => {
     });
     org = await system.createOrganization('Target');
     customerToken = await system.customerToken(org.organization_id);
-    agentToken = (await system.createAgent(org.organization_id, { email: 'sam@target.test', role: 'supervisor' })).token;
+    agentToken = (await system.createAgent(org.organization_id, { email: 'sam@target.test', role: 'supervisor' }))
+      .token;
   });
 
   afterAll(async () => {
@@ -43,7 +44,8 @@ describe('hostile frames', () => {
   it('2,000 unparsable frames are rate limited, and the flooding socket is closed with 1008', async () => {
     const bystander = await open('customer', customerToken);
     const flooder = await open('customer', customerToken);
-    for (let i = 0; i < 2000; i++) flooder.sendRaw(i % 2 === 0 ? '{"request_id": "r-1", "action": ' : 'not json at all');
+    for (let i = 0; i < 2000; i++)
+      flooder.sendRaw(i % 2 === 0 ? '{"request_id": "r-1", "action": ' : 'not json at all');
     const closed = await flooder.closed;
     expect(closed).toEqual({ code: 1008, reason: 'too many frames' });
     const answers = flooder.frames.filter((frame) => frame.type === 'response' && frame.request_id === null);
@@ -75,21 +77,44 @@ describe('hostile frames', () => {
     const limited = responses.filter((response) => !response.success);
     expect(limited.length).toBeGreaterThanOrEqual(8);
     // Refused frames keep their request id, so the client can retry them.
-    expect(limited.every((response) => typeof response.request_id === 'string' && response.payload.error.code === 'rate_limited')).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, Math.max(...limited.map((response) => response.payload.error.retry_after_ms as number))));
+    expect(
+      limited.every(
+        (response) => typeof response.request_id === 'string' && response.payload.error.code === 'rate_limited',
+      ),
+    ).toBe(true);
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.max(...limited.map((response) => response.payload.error.retry_after_ms as number))),
+    );
     expect((await socket.call('list_chats', {})).chats).toEqual([]);
   });
 
-  const PROTOTYPE_NAMES = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'isPrototypeOf'];
+  const PROTOTYPE_NAMES = [
+    'constructor',
+    '__proto__',
+    'toString',
+    'hasOwnProperty',
+    'valueOf',
+    '__defineGetter__',
+    'isPrototypeOf',
+  ];
 
-  it.each(PROTOTYPE_NAMES)('action %s answers unknown_action, before and after login, on both endpoints', async (action) => {
-    for (const endpoint of ['customer', 'agent'] as const) {
-      const anonymous = await open(endpoint);
-      expect((await anonymous.request(action, {})).payload.error).toMatchObject({ code: 'validation', reason: 'unknown_action' });
-      const loggedIn = await open(endpoint, endpoint === 'customer' ? customerToken : agentToken);
-      expect((await loggedIn.request(action, {})).payload.error).toMatchObject({ code: 'validation', reason: 'unknown_action' });
-    }
-  });
+  it.each(PROTOTYPE_NAMES)(
+    'action %s answers unknown_action, before and after login, on both endpoints',
+    async (action) => {
+      for (const endpoint of ['customer', 'agent'] as const) {
+        const anonymous = await open(endpoint);
+        expect((await anonymous.request(action, {})).payload.error).toMatchObject({
+          code: 'validation',
+          reason: 'unknown_action',
+        });
+        const loggedIn = await open(endpoint, endpoint === 'customer' ? customerToken : agentToken);
+        expect((await loggedIn.request(action, {})).payload.error).toMatchObject({
+          code: 'validation',
+          reason: 'unknown_action',
+        });
+      }
+    },
+  );
 
   it.each([
     ['a date Postgres refuses', ['1', 'chat-1']],
@@ -100,7 +125,10 @@ describe('hostile frames', () => {
   ])('a forged cursor with %s answers validation to list_chats', async (_what, value) => {
     const customer = await open('customer', customerToken);
     const agent = await open('agent', agentToken);
-    for (const [socket, payload] of [[customer, {}], [agent, { filter: 'all' }]] as const) {
+    for (const [socket, payload] of [
+      [customer, {}],
+      [agent, { filter: 'all' }],
+    ] as const) {
       const response = await socket.request('list_chats', { ...payload, cursor: forgeCursor(value) });
       expect(response.payload.error).toMatchObject({ code: 'validation', reason: 'invalid_cursor' });
     }

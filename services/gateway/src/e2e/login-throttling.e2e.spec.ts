@@ -27,7 +27,11 @@ describe('login and token throttling', () => {
       headers: { 'content-type': 'application/json', ...(options.from ? { 'x-forwarded-for': options.from } : {}) },
       body: JSON.stringify(body),
     });
-    const answer = { status: response.status, body: await response.json(), retryAfter: response.headers.get('retry-after') };
+    const answer = {
+      status: response.status,
+      body: await response.json(),
+      retryAfter: response.headers.get('retry-after'),
+    };
     return { ...answer, ms: performance.now() - started };
   }
 
@@ -58,7 +62,9 @@ describe('login and token throttling', () => {
     const beforeAttack = await login('victim@throttled.test', PASSWORD, { from: '192.0.2.10' });
     expect(beforeAttack.status).toBe(200);
     // The guesses and the victim come from one address, as from one office behind one NAT.
-    const guesses = Array.from({ length: 24 }, (_, n) => login('target@throttled.test', `guess ${n}`, { from: '192.0.2.10' }));
+    const guesses = Array.from({ length: 24 }, (_, n) =>
+      login('target@throttled.test', `guess ${n}`, { from: '192.0.2.10' }),
+    );
     await new Promise((resolve) => setTimeout(resolve, 20));
     const victim = await login('victim@throttled.test', PASSWORD, { from: '192.0.2.10' });
     const answers = await Promise.all(guesses);
@@ -67,7 +73,10 @@ describe('login and token throttling', () => {
     // before the second guess is (before, the 24 hashes ran together and the victim's took
     // about 6 s, after most of them).
     expect(answers.every((answer) => answer.status === 401 || answer.status === 429)).toBe(true);
-    const verified = answers.filter((answer) => answer.status === 401).map((answer) => answer.ms).sort((a, b) => a - b);
+    const verified = answers
+      .filter((answer) => answer.status === 401)
+      .map((answer) => answer.ms)
+      .sort((a, b) => a - b);
     expect(verified.length).toBeGreaterThanOrEqual(2);
     expect(victim.ms + 20).toBeLessThan(verified[1]!);
     const refused = answers.filter((answer) => answer.status === 429);
@@ -78,10 +87,12 @@ describe('login and token throttling', () => {
     }
   });
 
-  it("24 concurrent wrong passwords at many accounts from one address do not delay a login from another", async () => {
+  it('24 concurrent wrong passwords at many accounts from one address do not delay a login from another', async () => {
     const beforeAttack = await login('victim@throttled.test', PASSWORD, { from: '192.0.2.30' });
     expect(beforeAttack.status).toBe(200);
-    const guesses = Array.from({ length: 24 }, (_, n) => login(`guess-${n}@throttled.test`, 'password1', { from: '192.0.2.31' }));
+    const guesses = Array.from({ length: 24 }, (_, n) =>
+      login(`guess-${n}@throttled.test`, 'password1', { from: '192.0.2.31' }),
+    );
     await new Promise((resolve) => setTimeout(resolve, 20));
     const victim = await login('victim@throttled.test', PASSWORD, { from: '192.0.2.30' });
     const answers = await Promise.all(guesses);
@@ -97,17 +108,23 @@ describe('login and token throttling', () => {
   it('wrong passwords for one account are locked out with a growing delay, on every gateway replica', async () => {
     // Each failure from another address and replica: the count is the account's, in Redis.
     for (let n = 0; n < FREE_PER_ACCOUNT; n++) {
-      expect((await login('locked@throttled.test', `wrong ${n}`, { from: `198.51.100.${n + 1}`, replica: n % 2 })).status).toBe(401);
+      expect(
+        (await login('locked@throttled.test', `wrong ${n}`, { from: `198.51.100.${n + 1}`, replica: n % 2 })).status,
+      ).toBe(401);
     }
     // The first failure past the free ones locks the account for 1 s, even for the right password.
-    expect((await login('locked@throttled.test', 'wrong again', { from: '198.51.100.20', replica: 1 })).status).toBe(401);
+    expect((await login('locked@throttled.test', 'wrong again', { from: '198.51.100.20', replica: 1 })).status).toBe(
+      401,
+    );
     const locked = await login('locked@throttled.test', PASSWORD, { from: '198.51.100.21', replica: 0 });
     expect(locked.status).toBe(429);
     expect(locked.retryAfter).toBe('1');
     expect(locked.body.error).toMatchObject({ code: 'rate_limited', reason: 'login_throttled' });
     await new Promise((resolve) => setTimeout(resolve, 1100));
     // The next failure doubles it.
-    expect((await login('locked@throttled.test', 'wrong once more', { from: '198.51.100.22', replica: 0 })).status).toBe(401);
+    expect(
+      (await login('locked@throttled.test', 'wrong once more', { from: '198.51.100.22', replica: 0 })).status,
+    ).toBe(401);
     const longer = await login('locked@throttled.test', PASSWORD, { from: '198.51.100.23', replica: 1 });
     expect(longer.status).toBe(429);
     expect(longer.retryAfter).toBe('2');
@@ -120,7 +137,9 @@ describe('login and token throttling', () => {
   it('one address spraying wrong passwords over many accounts is locked out; other addresses are not', async () => {
     const sprayer = '203.0.113.66';
     for (let n = 0; n < FREE_PER_ADDRESS; n++) {
-      expect((await login(`nobody-${n}@throttled.test`, 'password1', { from: sprayer, replica: n % 2 })).status).toBe(401);
+      expect((await login(`nobody-${n}@throttled.test`, 'password1', { from: sprayer, replica: n % 2 })).status).toBe(
+        401,
+      );
     }
     expect((await login('nobody-x@throttled.test', 'password1', { from: sprayer })).status).toBe(401);
     const refused = await login('sprayed@throttled.test', PASSWORD, { from: sprayer });
@@ -131,7 +150,9 @@ describe('login and token throttling', () => {
 
   it('anonymous token flood is throttled per address', async () => {
     const flood = await Promise.all(
-      Array.from({ length: 200 }, (_, n) => post('/v1/customer/token', { organization_id: org.organization_id }, { from: '203.0.113.99', replica: n % 2 })),
+      Array.from({ length: 200 }, (_, n) =>
+        post('/v1/customer/token', { organization_id: org.organization_id }, { from: '203.0.113.99', replica: n % 2 }),
+      ),
     );
     const issued = flood.filter((answer) => answer.status === 200);
     const refused = flood.filter((answer) => answer.status === 429);
@@ -141,6 +162,8 @@ describe('login and token throttling', () => {
     expect(Number(refused[0]!.retryAfter)).toBeGreaterThanOrEqual(1);
     expect(Number(refused[0]!.retryAfter)).toBeLessThanOrEqual(60);
     // Another address is served as before.
-    expect((await post('/v1/customer/token', { organization_id: org.organization_id }, { from: '203.0.113.100' })).status).toBe(200);
+    expect(
+      (await post('/v1/customer/token', { organization_id: org.organization_id }, { from: '203.0.113.100' })).status,
+    ).toBe(200);
   });
 });

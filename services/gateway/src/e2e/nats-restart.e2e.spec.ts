@@ -18,7 +18,12 @@ function recordArrivals(client: RtmTestClient, chatId: string): Map<number, numb
   const arrivals = new Map<number, number>();
   client.socket.on('message', (data) => {
     const frame = JSON.parse(data.toString());
-    if (frame.type === 'push' && frame.action === 'incoming_event' && frame.payload.chat_id === chatId && !arrivals.has(frame.payload.version)) {
+    if (
+      frame.type === 'push' &&
+      frame.action === 'incoming_event' &&
+      frame.payload.chat_id === chatId &&
+      !arrivals.has(frame.payload.version)
+    ) {
       arrivals.set(frame.payload.version, Date.now());
     }
   });
@@ -60,7 +65,10 @@ describe('NATS restarted under a running chat', () => {
     const arrivals = recordArrivals(agentSocket, chatId);
 
     const send = async (text: string): Promise<Sent> => {
-      const { event } = await customer.call('send_event', { chat_id: chatId, event: { type: 'message', text, client_id: text } });
+      const { event } = await customer.call('send_event', {
+        chat_id: chatId,
+        event: { type: 'message', text, client_id: text },
+      });
       return { text, version: event.version, storedAt: Date.now() };
     };
     const report: string[] = [];
@@ -77,7 +85,10 @@ describe('NATS restarted under a running chat', () => {
       // During the outage a send is refused as unavailable, with a hint when to try again.
       await sleep(500);
       const refusedAt = Date.now();
-      const refused = await customer.request('send_event', { chat_id: chatId, event: { type: 'message', text: `t${trial}-late`, client_id: `t${trial}-late` } });
+      const refused = await customer.request('send_event', {
+        chat_id: chatId,
+        event: { type: 'message', text: `t${trial}-late`, client_id: `t${trial}-late` },
+      });
       const refusalMs = Date.now() - refusedAt;
       refusals.push(refused.payload.error);
       refusalTimes.push(refusalMs);
@@ -89,8 +100,12 @@ describe('NATS restarted under a running chat', () => {
       // The client follows the hint until the send goes through.
       let late: Sent | undefined;
       while (!late) {
-        const answer = await customer.request('send_event', { chat_id: chatId, event: { type: 'message', text: `t${trial}-late`, client_id: `t${trial}-late` } });
-        if (answer.success) late = { text: `t${trial}-late`, version: answer.payload.event.version, storedAt: Date.now() };
+        const answer = await customer.request('send_event', {
+          chat_id: chatId,
+          event: { type: 'message', text: `t${trial}-late`, client_id: `t${trial}-late` },
+        });
+        if (answer.success)
+          late = { text: `t${trial}-late`, version: answer.payload.event.version, storedAt: Date.now() };
         else {
           refusals.push(answer.payload.error);
           await sleep(answer.payload.error.retry_after_ms ?? 500);
@@ -100,14 +115,25 @@ describe('NATS restarted under a running chat', () => {
       const expected = [...burst, late];
       const deadline = Math.max(...expected.map((sent) => Math.max(sent.storedAt, backAt))) + 60_000;
       while (expected.some((sent) => !arrivals.has(sent.version)) && Date.now() < deadline) await sleep(50);
-      const delays = expected.map((sent) => ({ text: sent.text, delayMs: (arrivals.get(sent.version) ?? Infinity) - Math.max(sent.storedAt, backAt) }));
-      report.push(`trial ${trial}: refusal in ${refusalMs} ms; ${delays.map((d) => `${d.text} +${d.delayMs} ms`).join(', ')}`);
+      const delays = expected.map((sent) => ({
+        text: sent.text,
+        delayMs: (arrivals.get(sent.version) ?? Infinity) - Math.max(sent.storedAt, backAt),
+      }));
+      report.push(
+        `trial ${trial}: refusal in ${refusalMs} ms; ${delays.map((d) => `${d.text} +${d.delayMs} ms`).join(', ')}`,
+      );
       pushDelays.push(...delays.map(({ delayMs }) => delayMs));
       await Promise.all(system.services().map((service) => waitUntilReady(service)));
     }
     process.stdout.write(`${report.join('\n')}\n`);
     expect(refusals.length).toBeGreaterThanOrEqual(TRIALS);
-    for (const refusal of refusals) expect(refusal).toEqual({ code: 'unavailable', message: expect.any(String), reason: expect.any(String), retry_after_ms: expect.any(Number) });
+    for (const refusal of refusals)
+      expect(refusal).toEqual({
+        code: 'unavailable',
+        message: expect.any(String),
+        reason: expect.any(String),
+        retry_after_ms: expect.any(Number),
+      });
     // At once, not after a command timeout.
     expect(Math.max(...refusalTimes)).toBeLessThan(1000);
     expect(Math.max(...pushDelays)).toBeLessThanOrEqual(PUSH_DEADLINE_MS);

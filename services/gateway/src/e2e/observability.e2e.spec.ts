@@ -19,7 +19,21 @@ const SUPPORT = `${REPOSITORY_ROOT}deploy/grafana/dashboards/livedesk-support.js
 /** Series Prometheus makes itself for every target: no service exposes them. */
 const SYNTHETIC_SERIES = new Set(['up', 'scrape_duration_seconds', 'scrape_samples_scraped']);
 
-const PROMQL_KEYWORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'and', 'or', 'unless', 'offset', 'bool', 'inf', 'nan']);
+const PROMQL_KEYWORDS = new Set([
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'and',
+  'or',
+  'unless',
+  'offset',
+  'bool',
+  'inf',
+  'nan',
+]);
 
 /**
  * The metric names a PromQL expression reads: identifiers that are neither functions nor
@@ -63,7 +77,9 @@ function sample(page: string, name: string, labels: Record<string, string>): num
   for (const line of page.split('\n')) {
     const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!match || match[1] !== name) continue;
-    const found = Object.fromEntries([...(match[2] ?? '').matchAll(/([a-zA-Z_]+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
+    const found = Object.fromEntries(
+      [...(match[2] ?? '').matchAll(/([a-zA-Z_]+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]),
+    );
     if (Object.entries(labels).every(([key, value]) => found[key] === value)) return Number(match[3]);
   }
   return undefined;
@@ -73,8 +89,15 @@ function sample(page: string, name: string, labels: Record<string, string>): num
 function expandGrafanaSql(query: string, organizationId: string, from: Date, to: Date): string {
   const quoted = (date: Date) => `'${date.toISOString()}'`;
   return query
-    .replace(/\$__timeFilter\(([^)]+)\)/g, (_, column: string) => `${column.trim()} BETWEEN ${quoted(from)} AND ${quoted(to)}`)
-    .replace(/\$__timeGroupAlias\(([^,]+),\s*([0-9]+)h\)/g, (_, column: string, hours: string) => `floor(extract(epoch from ${column.trim()})/${Number(hours) * 3600})*${Number(hours) * 3600} AS "time"`)
+    .replace(
+      /\$__timeFilter\(([^)]+)\)/g,
+      (_, column: string) => `${column.trim()} BETWEEN ${quoted(from)} AND ${quoted(to)}`,
+    )
+    .replace(
+      /\$__timeGroupAlias\(([^,]+),\s*([0-9]+)h\)/g,
+      (_, column: string, hours: string) =>
+        `floor(extract(epoch from ${column.trim()})/${Number(hours) * 3600})*${Number(hours) * 3600} AS "time"`,
+    )
     .replace(/\$__timeFrom\(\)/g, quoted(from))
     .replace(/\$__timeTo\(\)/g, quoted(to))
     .replace(/\$\{?organization\}?/g, organizationId.replaceAll("'", "''"));
@@ -87,13 +110,16 @@ interface Panel {
 
 describe('metric names parsed from PromQL', () => {
   it('keeps metrics, drops functions, keywords, labels, strings and durations', () => {
-    expect(metricNamesOf('histogram_quantile(0.95, sum by (le, action) (rate(rtm_request_duration_seconds_bucket{outcome!="ok"}[5m])))')).toEqual([
-      'rtm_request_duration_seconds_bucket',
-    ]);
-    expect(metricNamesOf('sum by (endpoint) (rtm_connections) < 0.5 * sum by (endpoint) (rtm_connections offset 10m) and max(up{job="livedesk"}) > 1e3')).toEqual([
-      'rtm_connections',
-      'up',
-    ]);
+    expect(
+      metricNamesOf(
+        'histogram_quantile(0.95, sum by (le, action) (rate(rtm_request_duration_seconds_bucket{outcome!="ok"}[5m])))',
+      ),
+    ).toEqual(['rtm_request_duration_seconds_bucket']);
+    expect(
+      metricNamesOf(
+        'sum by (endpoint) (rtm_connections) < 0.5 * sum by (endpoint) (rtm_connections offset 10m) and max(up{job="livedesk"}) > 1e3',
+      ),
+    ).toEqual(['rtm_connections', 'up']);
   });
 });
 
@@ -120,10 +146,17 @@ describe('observability: /metrics against the alert rules and dashboards, and th
     sockets.push(customer);
     await customer.call('start_chat', { group_id: groupId, message: { text: 'anyone?' } });
     // Routing reads the queue from Redis at each scrape: the chat shows once routing queued it.
-    await waitFor(async () => sample(await metricsOf(system.routing[0]!), 'routing_queue_depth', { organization_id: organizationId, group_id: groupId }) === 1, {
-      timeoutMs: 30_000,
-      what: "the chat in its group's queue depth",
-    });
+    await waitFor(
+      async () =>
+        sample(await metricsOf(system.routing[0]!), 'routing_queue_depth', {
+          organization_id: organizationId,
+          group_id: groupId,
+        }) === 1,
+      {
+        timeoutMs: 30_000,
+        what: "the chat in its group's queue depth",
+      },
+    );
     for (const service of system.services()) pages.set(service, await metricsOf(service));
   }, 180_000);
 
@@ -139,10 +172,16 @@ describe('observability: /metrics against the alert rules and dashboards, and th
   }
 
   it('exposes every metric an alert rule reads', () => {
-    const rules = (parseYaml(readFileSync(ALERTS, 'utf8')) as { groups: { rules: { alert: string; expr: string }[] }[] }).groups.flatMap((group) => group.rules);
+    const rules = (
+      parseYaml(readFileSync(ALERTS, 'utf8')) as { groups: { rules: { alert: string; expr: string }[] }[] }
+    ).groups.flatMap((group) => group.rules);
     expect(rules.length).toBeGreaterThan(10);
     const exposed = exposedNames();
-    const missing = rules.flatMap((rule) => metricNamesOf(rule.expr).filter((name) => !exposed.has(name)).map((name) => `${rule.alert}: ${name}`));
+    const missing = rules.flatMap((rule) =>
+      metricNamesOf(rule.expr)
+        .filter((name) => !exposed.has(name))
+        .map((name) => `${rule.alert}: ${name}`),
+    );
     expect(missing).toEqual([]);
     // Every figure the operators watch has a rule.
     const read = new Set(rules.flatMap((rule) => metricNamesOf(rule.expr)));
@@ -160,7 +199,9 @@ describe('observability: /metrics against the alert rules and dashboards, and th
   it("exposes every metric of the operations dashboard's PromQL", () => {
     const dashboard = JSON.parse(readFileSync(OPERATORS, 'utf8')) as { panels: Panel[] };
     const exposed = exposedNames();
-    const expressions = dashboard.panels.flatMap((panel) => (panel.targets ?? []).map((target) => ({ panel: panel.title, expr: target.expr })));
+    const expressions = dashboard.panels.flatMap((panel) =>
+      (panel.targets ?? []).map((target) => ({ panel: panel.title, expr: target.expr })),
+    );
     expect(expressions.length).toBeGreaterThan(10);
     const missing = expressions.flatMap(({ panel, expr }) => {
       expect(typeof expr).toBe('string');
@@ -174,10 +215,15 @@ describe('observability: /metrics against the alert rules and dashboards, and th
   it('reports the queue of each group, the durable consumers, the outbox, the sockets and the email outbox', async () => {
     const routing = pages.get(system.routing[0]!)!;
     expect(sample(routing, 'routing_queue_depth', { organization_id: organizationId, group_id: groupId })).toBe(1);
-    expect(sample(routing, 'routing_queue_oldest_wait_seconds', { organization_id: organizationId, group_id: groupId })).toBeGreaterThanOrEqual(0);
+    expect(
+      sample(routing, 'routing_queue_oldest_wait_seconds', { organization_id: organizationId, group_id: groupId }),
+    ).toBeGreaterThanOrEqual(0);
 
     // Every writing service reports the durable consumers of the installation's event stream.
-    const consumersOf = (page: string) => [...page.matchAll(/^livedesk_jetstream_consumer_pending\{[^}]*consumer="([^"]+)"[^}]*\} \d+$/gm)].map((m) => m[1]!).sort();
+    const consumersOf = (page: string) =>
+      [...page.matchAll(/^livedesk_jetstream_consumer_pending\{[^}]*consumer="([^"]+)"[^}]*\} \d+$/gm)]
+        .map((m) => m[1]!)
+        .sort();
     const consumers = await waitFor(
       async () => {
         const found = consumersOf(await metricsOf(system.conversation));
@@ -185,20 +231,29 @@ describe('observability: /metrics against the alert rules and dashboards, and th
       },
       { timeoutMs: 20_000, what: 'the four durable consumers' },
     );
-    expect(consumers).toEqual(['conversation-message-search', 'metrics-projector', 'routing', 'ticketing-conversations']);
+    expect(consumers).toEqual([
+      'conversation-message-search',
+      'metrics-projector',
+      'routing',
+      'ticketing-conversations',
+    ]);
 
     // The relay published everything: the backlog is empty (figures read at each scrape).
-    await waitFor(async () => sample(await metricsOf(system.conversation), 'livedesk_outbox_unpublished_events', {}) === 0, {
-      timeoutMs: 10_000,
-      what: 'an empty outbox',
-    });
+    await waitFor(
+      async () => sample(await metricsOf(system.conversation), 'livedesk_outbox_unpublished_events', {}) === 0,
+      {
+        timeoutMs: 10_000,
+        what: 'an empty outbox',
+      },
+    );
     expect(sample(await metricsOf(system.conversation), 'livedesk_outbox_oldest_unpublished_seconds', {})).toBe(0);
 
     const gateway = await metricsOf(system.gateways[0]!);
     expect(sample(gateway, 'rtm_connections', { endpoint: 'customer' })).toBe(1);
 
     const ticketing = pages.get(system.ticketing[0]!)!;
-    for (const status of ['pending', 'sending', 'sent', 'failed', 'cancelled']) expect(sample(ticketing, 'ticketing_outbound_emails', { status })).toBe(0);
+    for (const status of ['pending', 'sending', 'sent', 'failed', 'cancelled'])
+      expect(sample(ticketing, 'ticketing_outbound_emails', { status })).toBe(0);
     expect(sample(ticketing, 'ticketing_outbound_email_oldest_pending_seconds', {})).toBe(0);
   });
 
@@ -224,9 +279,14 @@ describe('observability: /metrics against the alert rules and dashboards, and th
   });
 
   it('runs every SQL query of the support dashboard against the migrated metrics schema', async () => {
-    const dashboard = JSON.parse(readFileSync(SUPPORT, 'utf8')) as { panels: Panel[]; templating: { list: { name: string; query?: unknown }[] } };
+    const dashboard = JSON.parse(readFileSync(SUPPORT, 'utf8')) as {
+      panels: Panel[];
+      templating: { list: { name: string; query?: unknown }[] };
+    };
     const queries = [
-      ...dashboard.panels.flatMap((panel) => (panel.targets ?? []).map((target) => ({ what: panel.title, sql: target.rawSql }))),
+      ...dashboard.panels.flatMap((panel) =>
+        (panel.targets ?? []).map((target) => ({ what: panel.title, sql: target.rawSql })),
+      ),
       ...dashboard.templating.list
         .filter((variable) => typeof variable.query === 'string' && variable.query.startsWith('SELECT'))
         .map((variable) => ({ what: `variable ${variable.name}`, sql: variable.query as string })),
@@ -236,10 +296,14 @@ describe('observability: /metrics against the alert rules and dashboards, and th
     const run = async (text: string) => (await sql.raw<Record<string, unknown>>(text).execute(db)).rows;
     try {
       // The metrics service projected the organization: the dashboard's variable lists it.
-      await waitFor(async () => (await run(`SELECT 1 FROM metrics.organizations WHERE organization_id = '${organizationId}'`)).length === 1, {
-        timeoutMs: 20_000,
-        what: 'the organization in metrics.organizations',
-      });
+      await waitFor(
+        async () =>
+          (await run(`SELECT 1 FROM metrics.organizations WHERE organization_id = '${organizationId}'`)).length === 1,
+        {
+          timeoutMs: 20_000,
+          what: 'the organization in metrics.organizations',
+        },
+      );
       const to = new Date(Date.now() + 3_600_000);
       const from = new Date(to.getTime() - 7 * 86_400_000);
       const failures: string[] = [];
@@ -253,8 +317,12 @@ describe('observability: /metrics against the alert rules and dashboards, and th
       }
       expect(failures).toEqual([]);
       // And they read the real rows: the chat started above is counted once it is projected.
-      const query = (title: string) => expandGrafanaSql(queries.find((candidate) => candidate.what === title)!.sql!, organizationId, from, to);
-      await waitFor(async () => Number((await run(query('Chats started')))[0]!['chats started']) === 1, { timeoutMs: 20_000, what: 'the chat in the support dashboard' });
+      const query = (title: string) =>
+        expandGrafanaSql(queries.find((candidate) => candidate.what === title)!.sql!, organizationId, from, to);
+      await waitFor(async () => Number((await run(query('Chats started')))[0]!['chats started']) === 1, {
+        timeoutMs: 20_000,
+        what: 'the chat in the support dashboard',
+      });
       expect(Number((await run(query('Waiting for a first agent now')))[0]!.waiting)).toBe(1);
     } finally {
       await db.destroy();

@@ -17,7 +17,9 @@ class OriginSocket {
   private readonly waiting: ((frame: any) => void)[] = [];
 
   private constructor(readonly socket: WebSocket) {
-    this.closed = new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) =>
+      socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
     socket.on('message', (data) => {
       const frame = JSON.parse(data.toString());
       const waiter = this.waiting.shift();
@@ -47,16 +49,27 @@ class OriginSocket {
 describe('allowed origins: organization settings and sockets', () => {
   let system: ChatSystem;
 
-  const call = async (method: 'GET' | 'PATCH', path: string, body: unknown, token: string | undefined, replica = 0): Promise<Answer> => {
+  const call = async (
+    method: 'GET' | 'PATCH',
+    path: string,
+    body: unknown,
+    token: string | undefined,
+    replica = 0,
+  ): Promise<Answer> => {
     const response = await fetch(`${system.gatewayUrl(replica)}${path}`, {
       method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     return { status: response.status, body: await response.json() };
   };
-  const customerSocket = (origin?: string, replica = 0) => OriginSocket.open(`${system.gatewayUrl(replica).replace('http', 'ws')}/v1/customer/rtm`, origin);
-  const agentSocket = (origin?: string) => OriginSocket.open(`${system.gatewayUrl().replace('http', 'ws')}/v1/agent/rtm`, origin);
+  const customerSocket = (origin?: string, replica = 0) =>
+    OriginSocket.open(`${system.gatewayUrl(replica).replace('http', 'ws')}/v1/customer/rtm`, origin);
+  const agentSocket = (origin?: string) =>
+    OriginSocket.open(`${system.gatewayUrl().replace('http', 'ws')}/v1/agent/rtm`, origin);
 
   beforeAll(async () => {
     system = await ChatSystem.start({ gateways: 2 });
@@ -68,7 +81,10 @@ describe('allowed origins: organization settings and sockets', () => {
 
   describe('GET and PATCH /v1/organizations/:id', () => {
     it('sets the allowed origins normalized, and reads them back with the other settings', async () => {
-      const { organization_id: org, default_group_id: group } = await system.createOrganization('Settings', 'Europe/Warsaw');
+      const { organization_id: org, default_group_id: group } = await system.createOrganization(
+        'Settings',
+        'Europe/Warsaw',
+      );
       const before = await call('GET', `/v1/organizations/${org}`, undefined, system.adminToken);
       expect(before).toEqual({
         status: 200,
@@ -91,11 +107,18 @@ describe('allowed origins: organization settings and sockets', () => {
       const patched = await call(
         'PATCH',
         `/v1/organizations/${org}`,
-        { name: 'Settings renamed', allowed_origins: ['https://Shop.Example:443', 'http://localhost:5173/', 'https://shop.example'] },
+        {
+          name: 'Settings renamed',
+          allowed_origins: ['https://Shop.Example:443', 'http://localhost:5173/', 'https://shop.example'],
+        },
         system.adminToken,
       );
       expect(patched.status).toBe(200);
-      expect(patched.body).toMatchObject({ name: 'Settings renamed', time_zone: 'Europe/Warsaw', allowed_origins: ['https://shop.example', 'http://localhost:5173'] });
+      expect(patched.body).toMatchObject({
+        name: 'Settings renamed',
+        time_zone: 'Europe/Warsaw',
+        allowed_origins: ['https://shop.example', 'http://localhost:5173'],
+      });
       const after = await call('GET', `/v1/organizations/${org}`, undefined, system.adminToken, 1);
       expect(after.body).toEqual(patched.body);
     });
@@ -104,14 +127,21 @@ describe('allowed origins: organization settings and sockets', () => {
       const { organization_id: org } = await system.createOrganization('Own');
       const { organization_id: other } = await system.createOrganization('Someone else');
       const admin = await system.createAgent(org, { email: 'admin@own.test', role: 'admin' });
-      expect((await call('PATCH', `/v1/organizations/${org}`, { allowed_origins: [SHOP] }, admin.token)).body.allowed_origins).toEqual([SHOP]);
+      expect(
+        (await call('PATCH', `/v1/organizations/${org}`, { allowed_origins: [SHOP] }, admin.token)).body
+          .allowed_origins,
+      ).toEqual([SHOP]);
       expect((await call('GET', `/v1/organizations/${org}`, undefined, admin.token)).status).toBe(200);
       const foreign = await call('PATCH', `/v1/organizations/${other}`, { allowed_origins: [STRANGER] }, admin.token);
       expect(foreign.status).toBe(404);
       expect(foreign.body.error.code).toBe('not_found');
       expect((await call('GET', `/v1/organizations/${other}`, undefined, admin.token)).status).toBe(404);
-      expect((await call('GET', `/v1/organizations/${other}`, undefined, system.adminToken)).body.allowed_origins).toEqual([]);
-      expect((await call('GET', '/v1/organizations/no-such-organization', undefined, system.adminToken)).status).toBe(404);
+      expect(
+        (await call('GET', `/v1/organizations/${other}`, undefined, system.adminToken)).body.allowed_origins,
+      ).toEqual([]);
+      expect((await call('GET', '/v1/organizations/no-such-organization', undefined, system.adminToken)).status).toBe(
+        404,
+      );
     });
 
     it('refuses agents and supervisors (403) and callers without a token (401)', async () => {
@@ -122,8 +152,12 @@ describe('allowed origins: organization settings and sockets', () => {
         expect([role, refused.status, refused.body.error.code]).toEqual([role, 403, 'authorization']);
         expect((await call('GET', `/v1/organizations/${org}`, undefined, someone.token)).status).toBe(403);
       }
-      expect((await call('PATCH', `/v1/organizations/${org}`, { allowed_origins: [STRANGER] }, undefined)).status).toBe(401);
-      expect((await call('GET', `/v1/organizations/${org}`, undefined, system.adminToken)).body.allowed_origins).toEqual([]);
+      expect((await call('PATCH', `/v1/organizations/${org}`, { allowed_origins: [STRANGER] }, undefined)).status).toBe(
+        401,
+      );
+      expect(
+        (await call('GET', `/v1/organizations/${org}`, undefined, system.adminToken)).body.allowed_origins,
+      ).toEqual([]);
     });
 
     it('refuses what is not an origin, too many origins, unknown fields and an empty change', async () => {
@@ -143,7 +177,9 @@ describe('allowed origins: organization settings and sockets', () => {
         const refused = await call('PATCH', path, body, system.adminToken);
         expect([body, refused.status, refused.body.error.code]).toEqual([body, 400, 'validation']);
       }
-      const message = (await call('PATCH', path, { allowed_origins: [SHOP, 'https://shop.example/widget'] }, system.adminToken)).body.error.message;
+      const message = (
+        await call('PATCH', path, { allowed_origins: [SHOP, 'https://shop.example/widget'] }, system.adminToken)
+      ).body.error.message;
       expect(message).toContain('allowed_origins.1');
       expect((await call('GET', path, undefined, system.adminToken)).body.allowed_origins).toEqual([]);
     });
@@ -153,14 +189,26 @@ describe('allowed origins: organization settings and sockets', () => {
     it('answers the preflight of a listed origin only, and issues tokens to its own organization only', async () => {
       const { organization_id: org } = await system.createOrganization('Token shop');
       const { organization_id: elsewhere } = await system.createOrganization('Token elsewhere');
-      await call('PATCH', `/v1/organizations/${org}`, { allowed_origins: ['https://token-shop.example'] }, system.adminToken);
+      await call(
+        'PATCH',
+        `/v1/organizations/${org}`,
+        { allowed_origins: ['https://token-shop.example'] },
+        system.adminToken,
+      );
       const preflight = (origin: string) =>
         fetch(`${system.gatewayUrl(1)}/v1/customer/token`, {
           method: 'OPTIONS',
-          headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+          headers: {
+            origin,
+            'access-control-request-method': 'POST',
+            'access-control-request-headers': 'content-type',
+          },
         });
       const listed = await preflight('https://token-shop.example');
-      expect([listed.status, listed.headers.get('access-control-allow-origin')]).toEqual([204, 'https://token-shop.example']);
+      expect([listed.status, listed.headers.get('access-control-allow-origin')]).toEqual([
+        204,
+        'https://token-shop.example',
+      ]);
       expect((await preflight(STRANGER)).headers.get('access-control-allow-origin')).toBeNull();
       const token = (organizationId: string) =>
         fetch(`${system.gatewayUrl(1)}/v1/customer/token`, {
@@ -177,12 +225,19 @@ describe('allowed origins: organization settings and sockets', () => {
   describe('customer sockets', () => {
     it("refuses a page's socket whose origin the organization does not list at login, and closes it with 4403", async () => {
       const { organization_id: org } = await system.createOrganization('Socket shop');
-      expect((await call('PATCH', `/v1/organizations/${org}`, { allowed_origins: [SHOP] }, system.adminToken)).status).toBe(200);
+      expect(
+        (await call('PATCH', `/v1/organizations/${org}`, { allowed_origins: [SHOP] }, system.adminToken)).status,
+      ).toBe(200);
       const token = await system.customerToken(org);
       const socket = await customerSocket(STRANGER);
       if (!(socket instanceof OriginSocket)) throw new Error('the upgrade was refused');
       const answer = await socket.login(token);
-      expect(answer).toMatchObject({ request_id: 'login-1', action: 'login', success: false, payload: { error: { code: 'authorization', reason: 'origin_not_allowed' } } });
+      expect(answer).toMatchObject({
+        request_id: 'login-1',
+        action: 'login',
+        success: false,
+        payload: { error: { code: 'authorization', reason: 'origin_not_allowed' } },
+      });
       expect(await socket.closed).toEqual({ code: 4403, reason: 'origin not allowed' });
     });
 
@@ -198,17 +253,36 @@ describe('allowed origins: organization settings and sockets', () => {
       }
     });
 
-    it("closes the open sockets of an origin the organization removes (4403), and no others", async () => {
+    it('closes the open sockets of an origin the organization removes (4403), and no others', async () => {
       const { organization_id: org } = await system.createOrganization('Moving site');
-      await call('PATCH', `/v1/organizations/${org}`, { allowed_origins: [SHOP, 'https://new-shop.example'] }, system.adminToken);
+      await call(
+        'PATCH',
+        `/v1/organizations/${org}`,
+        { allowed_origins: [SHOP, 'https://new-shop.example'] },
+        system.adminToken,
+      );
       const sockets = new Map<string, OriginSocket>();
-      for (const [name, origin, replica] of [['old on 0', SHOP, 0], ['old on 1', SHOP, 1], ['new', 'https://new-shop.example', 1], ['app', undefined, 1]] as const) {
+      for (const [name, origin, replica] of [
+        ['old on 0', SHOP, 0],
+        ['old on 1', SHOP, 1],
+        ['new', 'https://new-shop.example', 1],
+        ['app', undefined, 1],
+      ] as const) {
         const socket = await customerSocket(origin, replica);
         if (!(socket instanceof OriginSocket)) throw new Error('the upgrade was refused');
         expect((await socket.login(await system.customerToken(org))).success).toBe(true);
         sockets.set(name, socket);
       }
-      expect((await call('PATCH', `/v1/organizations/${org}`, { allowed_origins: ['https://new-shop.example'] }, system.adminToken)).status).toBe(200);
+      expect(
+        (
+          await call(
+            'PATCH',
+            `/v1/organizations/${org}`,
+            { allowed_origins: ['https://new-shop.example'] },
+            system.adminToken,
+          )
+        ).status,
+      ).toBe(200);
       expect(await sockets.get('old on 0')!.closed).toEqual({ code: 4403, reason: 'origin not allowed' });
       expect(await sockets.get('old on 1')!.closed).toEqual({ code: 4403, reason: 'origin not allowed' });
       // Each replica rechecks its sockets one after another: give a wrong close time to happen.
@@ -227,7 +301,9 @@ describe('allowed origins: organization settings and sockets', () => {
       if (!(early instanceof OriginSocket)) throw new Error('the upgrade was refused');
       expect((await early.login(token)).payload.error.reason).toBe('origin_not_allowed');
       // The change is made on replica 0; replica 1 hears the organization_changed signal.
-      expect((await call('PATCH', `/v1/organizations/${org}`, { allowed_origins: [SHOP] }, system.adminToken, 0)).status).toBe(200);
+      expect(
+        (await call('PATCH', `/v1/organizations/${org}`, { allowed_origins: [SHOP] }, system.adminToken, 0)).status,
+      ).toBe(200);
       await waitFor(
         async () => {
           const socket = await customerSocket(SHOP, 1);

@@ -31,7 +31,10 @@ describe('bounded and storable payloads', () => {
   it('answers a NUL character in a socket frame with validation, not internal', async () => {
     const customer = await customerSocket();
     const { chat_id: chatId } = await customer.call('start_chat', {});
-    const sent = await customer.request('send_event', { chat_id: chatId, event: { type: 'message', text: 'nul \u0000 here', client_id: 'nul-1' } });
+    const sent = await customer.request('send_event', {
+      chat_id: chatId,
+      event: { type: 'message', text: 'nul \u0000 here', client_id: 'nul-1' },
+    });
     expect(sent.payload.error).toMatchObject({ code: 'validation', message: `payload.event.text: ${UNSTORABLE}` });
     const started = await customer.request('start_chat', { message: { text: 'first\u0000' } });
     expect(started.payload.error.code).toBe('validation');
@@ -46,14 +49,20 @@ describe('bounded and storable payloads', () => {
     const customer = await customerSocket();
     const { chat_id: chatId } = await customer.call('start_chat', {});
     // JSON.stringify writes a lone surrogate as the escape "\ud83d", as a hostile client would.
-    const high = await customer.request('send_event', { chat_id: chatId, event: { type: 'message', text: 'broken \uD83D', client_id: 'sur-1' } });
+    const high = await customer.request('send_event', {
+      chat_id: chatId,
+      event: { type: 'message', text: 'broken \uD83D', client_id: 'sur-1' },
+    });
     expect(high.payload.error).toMatchObject({ code: 'validation', message: `payload.event.text: ${UNSTORABLE}` });
     const low = await customer.request('rate_chat', { chat_id: chatId, score: 5, comment: '\uDE00' });
     expect(low.payload.error.code).toBe('validation');
     const id = await customer.request('get_chat', { chat_id: `${chatId}\uD800` });
     expect(id.payload.error.code).toBe('validation');
     // A well-formed pair (an emoji) is text like any other.
-    const emoji = await customer.call('send_event', { chat_id: chatId, event: { type: 'message', text: 'thanks 👍', client_id: 'sur-2' } });
+    const emoji = await customer.call('send_event', {
+      chat_id: chatId,
+      event: { type: 'message', text: 'thanks 👍', client_id: 'sur-2' },
+    });
     expect(emoji.event.data.text).toBe('thanks 👍');
   });
 
@@ -62,11 +71,18 @@ describe('bounded and storable payloads', () => {
     expect(organization.status).toBe(400);
     expect(organization.body.error).toMatchObject({ code: 'validation', message: `name: ${UNSTORABLE}` });
     const agent = await system.post(`/v1/organizations/${org.organization_id}/agents`, {
-      email: 'surrogate@bounds.test', name: 'Broken \uDC00', password: 'long enough password', role: 'agent',
+      email: 'surrogate@bounds.test',
+      name: 'Broken \uDC00',
+      password: 'long enough password',
+      role: 'agent',
     });
     expect(agent.status).toBe(400);
     expect(agent.body.error.code).toBe('validation');
-    const token = await system.post('/v1/customer/token', { organization_id: `${org.organization_id}\u0000` }, undefined);
+    const token = await system.post(
+      '/v1/customer/token',
+      { organization_id: `${org.organization_id}\u0000` },
+      undefined,
+    );
     expect(token.status).toBe(400);
     expect(token.body.error.code).toBe('validation');
     // An id in the path, which no body schema parses.
@@ -83,7 +99,9 @@ describe('bounded and storable payloads', () => {
     expect(huge.payload.error.message).toContain('payload.value');
     const over = await customer.request('report_goal', { chat_id: chatId, goal: 'purchase', value: 1e12 + 1 });
     expect(over.payload.error.code).toBe('validation');
-    expect((await customer.call('report_goal', { chat_id: chatId, goal: 'purchase', value: 1e12 })).chat_id).toBe(chatId);
+    expect((await customer.call('report_goal', { chat_id: chatId, goal: 'purchase', value: 1e12 })).chat_id).toBe(
+      chatId,
+    );
   });
 
   it('reads a chat whose events exceed 1 MB page by page, for the customer and an agent (get_chat answered unavailable)', async () => {
@@ -102,7 +120,9 @@ describe('bounded and storable payloads', () => {
     const messages = read.events.filter((event) => event.type === 'MessagePosted');
     expect(messages).toHaveLength(80);
     expect(messages.map((event) => event.data.client_id)).toEqual(Array.from({ length: 80 }, (_, i) => `long-${i}`));
-    expect(read.events.map((event) => event.version)).toEqual(Array.from({ length: read.chat.version }, (_, i) => i + 1));
+    expect(read.events.map((event) => event.version)).toEqual(
+      Array.from({ length: read.chat.version }, (_, i) => i + 1),
+    );
 
     const admin = await system.createAgent(org.organization_id, { email: 'reader@bounds.test', role: 'supervisor' });
     const agent = await system.connect('agent', admin.token);

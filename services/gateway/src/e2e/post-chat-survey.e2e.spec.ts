@@ -22,28 +22,51 @@ describe('post-chat survey (answer_survey, survey_questions)', () => {
     return socket;
   }
 
-  function settings(method: 'GET' | 'PATCH', organizationId: string, body?: unknown, token = system.adminToken): Promise<{ status: number; body: any }> {
+  function settings(
+    method: 'GET' | 'PATCH',
+    organizationId: string,
+    body?: unknown,
+    token = system.adminToken,
+  ): Promise<{ status: number; body: any }> {
     return fetch(`${system.gatewayUrl()}/v1/organizations/${organizationId}`, {
       method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), authorization: `Bearer ${token}` },
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        authorization: `Bearer ${token}`,
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     }).then(async (response) => ({ status: response.status, body: await response.json() }));
   }
 
   /** A chat of a new customer that an agent of the organization answered and resolved. */
-  async function servedChat(organizationId: string, agent: RtmTestClient): Promise<{ customer: RtmTestClient; chatId: string }> {
+  async function servedChat(
+    organizationId: string,
+    agent: RtmTestClient,
+  ): Promise<{ customer: RtmTestClient; chatId: string }> {
     const customer = await connect('customer', await system.customerToken(organizationId));
-    const { chat_id: chatId } = await customer.call('start_chat', { message: { text: 'My parcel is late', client_id: 'c-1' } });
-    await expectRefusal(customer, { chat_id: chatId, answers: { ces: 5 } }, { code: 'conflict', reason: 'chat_not_started' });
+    const { chat_id: chatId } = await customer.call('start_chat', {
+      message: { text: 'My parcel is late', client_id: 'c-1' },
+    });
+    await expectRefusal(
+      customer,
+      { chat_id: chatId, answers: { ces: 5 } },
+      { code: 'conflict', reason: 'chat_not_started' },
+    );
     await agent.call('join_chat', { chat_id: chatId });
-    await agent.call('send_event', { chat_id: chatId, event: { type: 'message', text: 'It arrives tomorrow.', client_id: `a-${chatId}` } });
+    await agent.call('send_event', {
+      chat_id: chatId,
+      event: { type: 'message', text: 'It arrives tomorrow.', client_id: `a-${chatId}` },
+    });
     await agent.call('resolve_chat', { chat_id: chatId });
     return { customer, chatId };
   }
 
   async function expectRefusal(socket: RtmTestClient, payload: unknown, error: Record<string, unknown>): Promise<void> {
     const response = await socket.request('answer_survey', payload);
-    expect([payload, response]).toEqual([payload, expect.objectContaining({ success: false, payload: { error: expect.objectContaining(error) } })]);
+    expect([payload, response]).toEqual([
+      payload,
+      expect.objectContaining({ success: false, payload: { error: expect.objectContaining(error) } }),
+    ]);
   }
 
   async function surveysOf(socket: RtmTestClient, chatId: string): Promise<unknown[]> {
@@ -81,7 +104,10 @@ describe('post-chat survey (answer_survey, survey_questions)', () => {
       const refused = await settings('PATCH', org.organization_id, { survey_questions: bad });
       expect([bad, refused.status, refused.body.error?.code]).toEqual([bad, 400, 'validation']);
     }
-    const agent = await system.createAgent(org.organization_id, { email: 'kim@survey.test', groups: [org.default_group_id] });
+    const agent = await system.createAgent(org.organization_id, {
+      email: 'kim@survey.test',
+      groups: [org.default_group_id],
+    });
     expect((await settings('PATCH', org.organization_id, { survey_questions: [] }, agent.token)).status).toBe(403);
     // Another organization's admin finds no such organization.
     const stranger = await system.createAgent(other.organization_id, { email: 'root@other.test', role: 'admin' });
@@ -91,7 +117,10 @@ describe('post-chat survey (answer_survey, survey_questions)', () => {
   });
 
   it("stores CES and the organization's own answers, and refuses answers that do not fit, storing nothing", async () => {
-    const { token } = await system.createAgent(org.organization_id, { email: 'ann@survey.test', groups: [org.default_group_id] });
+    const { token } = await system.createAgent(org.organization_id, {
+      email: 'ann@survey.test',
+      groups: [org.default_group_id],
+    });
     const agent = await connect('agent', token);
     const { customer, chatId } = await servedChat(org.organization_id, agent);
 
@@ -102,7 +131,10 @@ describe('post-chat survey (answer_survey, survey_questions)', () => {
       [{ ces: 5.5 }, { code: 'validation' }],
       [{ ces: '5' }, { code: 'validation', reason: 'invalid_survey_answers' }],
       [{ ces: true }, { code: 'validation' }],
-      [{ ces: 5, colour: 'red' }, { code: 'validation', reason: 'invalid_survey_answers' }],
+      [
+        { ces: 5, colour: 'red' },
+        { code: 'validation', reason: 'invalid_survey_answers' },
+      ],
       [{ speed: 6 }, { code: 'validation', reason: 'invalid_survey_answers' }],
       [{ speed: 'fast' }, { code: 'validation', reason: 'invalid_survey_answers' }],
       [{ topic: 'returns' }, { code: 'validation', reason: 'invalid_survey_answers' }],
@@ -117,35 +149,65 @@ describe('post-chat survey (answer_survey, survey_questions)', () => {
     await expectRefusal(customer, { chat_id: 'no-such-chat', answers: { ces: 5 } }, { code: 'not_found' });
     // Another customer of the organization, and a customer of another organization.
     const stranger = await connect('customer', await system.customerToken(org.organization_id));
-    await expectRefusal(stranger, { chat_id: chatId, answers: { ces: 1 } }, { code: 'authorization', reason: 'not_participant' });
+    await expectRefusal(
+      stranger,
+      { chat_id: chatId, answers: { ces: 1 } },
+      { code: 'authorization', reason: 'not_participant' },
+    );
     const foreigner = await connect('customer', await system.customerToken(other.organization_id));
     await expectRefusal(foreigner, { chat_id: chatId, answers: { ces: 1 } }, { code: 'not_found' });
     expect(await surveysOf(agent, chatId)).toEqual([]);
 
-    const first = await customer.call('answer_survey', { chat_id: chatId, answers: { ces: 6, speed: 4, topic: 'billing', missing: 'a phone line' } });
+    const first = await customer.call('answer_survey', {
+      chat_id: chatId,
+      answers: { ces: 6, speed: 4, topic: 'billing', missing: 'a phone line' },
+    });
     expect(first).toEqual({ chat_id: chatId, version: expect.any(Number) });
     const second = await customer.call('answer_survey', { chat_id: chatId, answers: { ces: 7 } });
     expect(second.version).toBeGreaterThan(first.version);
-    expect(await surveysOf(agent, chatId)).toEqual([{ ces: 6, speed: 4, topic: 'billing', missing: 'a phone line' }, { ces: 7 }]);
-    expect(await surveysOf(customer, chatId)).toEqual([{ ces: 6, speed: 4, topic: 'billing', missing: 'a phone line' }, { ces: 7 }]);
+    expect(await surveysOf(agent, chatId)).toEqual([
+      { ces: 6, speed: 4, topic: 'billing', missing: 'a phone line' },
+      { ces: 7 },
+    ]);
+    expect(await surveysOf(customer, chatId)).toEqual([
+      { ces: 6, speed: 4, topic: 'billing', missing: 'a phone line' },
+      { ces: 7 },
+    ]);
 
     // A question the organization removed is unknown from then on.
     expect((await settings('PATCH', org.organization_id, { survey_questions: [QUESTIONS[0]] })).status).toBe(200);
-    await expectRefusal(customer, { chat_id: chatId, answers: { topic: 'billing' } }, { code: 'validation', reason: 'invalid_survey_answers' });
+    await expectRefusal(
+      customer,
+      { chat_id: chatId, answers: { topic: 'billing' } },
+      { code: 'validation', reason: 'invalid_survey_answers' },
+    );
     expect(await surveysOf(agent, chatId)).toHaveLength(2);
   });
 
   it("refuses another organization's question ids: each organization's survey is its own", async () => {
-    const { token } = await system.createAgent(other.organization_id, { email: 'otto@other.test', groups: [other.default_group_id] });
+    const { token } = await system.createAgent(other.organization_id, {
+      email: 'otto@other.test',
+      groups: [other.default_group_id],
+    });
     const agent = await connect('agent', token);
     const { customer, chatId } = await servedChat(other.organization_id, agent);
-    await expectRefusal(customer, { chat_id: chatId, answers: { speed: 3 } }, { code: 'validation', reason: 'invalid_survey_answers' });
-    expect(await customer.call('answer_survey', { chat_id: chatId, answers: { ces: 3 } })).toEqual({ chat_id: chatId, version: expect.any(Number) });
+    await expectRefusal(
+      customer,
+      { chat_id: chatId, answers: { speed: 3 } },
+      { code: 'validation', reason: 'invalid_survey_answers' },
+    );
+    expect(await customer.call('answer_survey', { chat_id: chatId, answers: { ces: 3 } })).toEqual({
+      chat_id: chatId,
+      version: expect.any(Number),
+    });
     expect(await surveysOf(agent, chatId)).toEqual([{ ces: 3 }]);
   });
 
   it("answers through the SDK's typed answerSurvey, refusals as LivedeskError", async () => {
-    const { token } = await system.createAgent(org.organization_id, { email: 'sdk@survey.test', groups: [org.default_group_id] });
+    const { token } = await system.createAgent(org.organization_id, {
+      email: 'sdk@survey.test',
+      groups: [org.default_group_id],
+    });
     const agent = await connect('agent', token);
     const customer = system.customerClient(org.organization_id);
     try {
@@ -153,7 +215,10 @@ describe('post-chat survey (answer_survey, survey_questions)', () => {
       const { chat_id: chatId } = await customer.startChat({ message: { text: 'Hello', client_id: 'sdk-1' } });
       await agent.call('join_chat', { chat_id: chatId });
       await agent.call('resolve_chat', { chat_id: chatId });
-      expect(await customer.answerSurvey(chatId, { ces: 2, speed: 5 })).toEqual({ chat_id: chatId, version: expect.any(Number) });
+      expect(await customer.answerSurvey(chatId, { ces: 2, speed: 5 })).toEqual({
+        chat_id: chatId,
+        version: expect.any(Number),
+      });
       const refused = await customer.answerSurvey(chatId, { speed: 0 }).catch((error: unknown) => error);
       expect(refused).toMatchObject({ code: 'validation', reason: 'invalid_survey_answers' });
       expect(await surveysOf(agent, chatId)).toEqual([{ ces: 2, speed: 5 }]);

@@ -10,7 +10,8 @@ function recordVersions(client: RtmTestClient, chatId: string): number[] {
   const versions: number[] = [];
   client.socket.on('message', (data) => {
     const frame = JSON.parse(data.toString());
-    if (frame.type === 'push' && frame.action === 'incoming_event' && frame.payload.chat_id === chatId) versions.push(frame.payload.version);
+    if (frame.type === 'push' && frame.action === 'incoming_event' && frame.payload.chat_id === chatId)
+      versions.push(frame.payload.version);
   });
   return versions;
 }
@@ -41,7 +42,8 @@ describe('a pushed version gap', () => {
     await agentSocket.call('join_chat', { chat_id: chatId });
     const pushed = recordVersions(agentSocket, chatId);
     const send = async (text: string): Promise<number> =>
-      (await customer.call('send_event', { chat_id: chatId, event: { type: 'message', text, client_id: text } })).event.version;
+      (await customer.call('send_event', { chat_id: chatId, event: { type: 'message', text, client_id: text } })).event
+        .version;
     const before = await send('before');
     await agentSocket.push('incoming_event', (p) => p.chat_id === chatId && p.version === before);
 
@@ -58,15 +60,20 @@ describe('a pushed version gap', () => {
         await released;
       });
     });
-    try {      const missing = await send('missing');
+    try {
+      const missing = await send('missing');
       const later = await send('later');
       expect([missing, later]).toEqual([before + 1, before + 2]);
 
       // Only the later one reaches JetStream.
       const [event] = await readStream(db, `conversation-${chatId}`, { afterVersion: later - 1 });
-      await jetstream(system.nats.connection).publish(eventSubject(system.nats.subjectPrefix, event!.streamId), JSON.stringify(toEnvelope(event!)), {
-        msgID: event!.eventId,
-      });
+      await jetstream(system.nats.connection).publish(
+        eventSubject(system.nats.subjectPrefix, event!.streamId),
+        JSON.stringify(toEnvelope(event!)),
+        {
+          msgID: event!.eventId,
+        },
+      );
       await agentSocket.push('incoming_event', (p) => p.chat_id === chatId && p.version === later);
       expect(pushed).toEqual([before, missing, later]);
     } finally {
@@ -79,7 +86,9 @@ describe('a pushed version gap', () => {
     const after = await send('after');
     await agentSocket.push('incoming_event', (p) => p.chat_id === chatId && p.version === after);
     expect(pushed).toEqual([before, before + 1, before + 2, after]);
-    const texts = (await agentSocket.call('get_chat', { chat_id: chatId, since_version: before - 1 })).events.map((e: any) => e.data.text);
+    const texts = (await agentSocket.call('get_chat', { chat_id: chatId, since_version: before - 1 })).events.map(
+      (e: any) => e.data.text,
+    );
     expect(texts).toEqual(['before', 'missing', 'later', 'after']);
   });
 });

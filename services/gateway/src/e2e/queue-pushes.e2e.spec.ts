@@ -31,7 +31,11 @@ describe('queue pushes to agents', () => {
     }
     // Another organization's agent hears nothing of these chats.
     const other = await system.createOrganization('Elsewhere');
-    const stranger = await system.connect('agent', (await system.createAgent(other.organization_id, { email: 'eve@elsewhere.test' })).token, 0);
+    const stranger = await system.connect(
+      'agent',
+      (await system.createAgent(other.organization_id, { email: 'eve@elsewhere.test' })).token,
+      0,
+    );
     sockets.push(stranger);
 
     const customers: RtmTestClient[] = [];
@@ -42,20 +46,28 @@ describe('queue pushes to agents', () => {
       sockets.push(customer);
     }
     const started = performance.now();
-    const chatIds = (await Promise.all(customers.map((customer) => customer.call('start_chat', { group_id: group })))).map((answer) => answer.chat_id as string);
-    for (const agent of agents) await Promise.all(chatIds.map((chatId) => agent.push('chat_queued', (p) => p.chat_id === chatId)));
+    const chatIds = (
+      await Promise.all(customers.map((customer) => customer.call('start_chat', { group_id: group })))
+    ).map((answer) => answer.chat_id as string);
+    for (const agent of agents)
+      await Promise.all(chatIds.map((chatId) => agent.push('chat_queued', (p) => p.chat_id === chatId)));
     const elapsed = performance.now() - started;
 
     for (const agent of agents) {
-      const frames = agent.frames.filter((frame) => frame.type === 'push' && (frame.action === 'chat_queued' || frame.action === 'chats_queued'));
-      const heard = frames.flatMap((frame) => (frame.action === 'chat_queued' ? [frame.payload] : (frame.payload as { chats: any[] }).chats));
+      const frames = agent.frames.filter(
+        (frame) => frame.type === 'push' && (frame.action === 'chat_queued' || frame.action === 'chats_queued'),
+      );
+      const heard = frames.flatMap((frame) =>
+        frame.action === 'chat_queued' ? [frame.payload] : (frame.payload as { chats: any[] }).chats,
+      );
       // Every chat once, with its group and version.
       expect(heard.map((chat: any) => chat.chat_id).sort()).toEqual([...chatIds].sort());
       for (const chat of heard) expect(chat).toMatchObject({ group_id: group, version: expect.any(Number) });
       // At most one frame per period, plus the first at once.
       expect(frames.length).toBeLessThanOrEqual(Math.ceil(elapsed / 250) + 1);
       expect(frames.length).toBeLessThan(CHATS);
-      for (const frame of frames.filter((f) => f.action === 'chats_queued')) expect((frame.payload as { chats: unknown[] }).chats.length).toBeGreaterThan(1);
+      for (const frame of frames.filter((f) => f.action === 'chats_queued'))
+        expect((frame.payload as { chats: unknown[] }).chats.length).toBeGreaterThan(1);
     }
     expect(stranger.pushes('chat_queued')).toEqual([]);
     expect(stranger.pushes('chats_queued')).toEqual([]);

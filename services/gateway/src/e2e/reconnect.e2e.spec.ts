@@ -3,7 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
 /** The texts of the messages a client has, from pushes and catch-up, in version order, each once. */
 function messagesOf(events: Map<number, any>): string[] {
-  return [...events.entries()].sort(([a], [b]) => a - b).filter(([, e]) => e.type === 'MessagePosted').map(([, e]) => e.data.text);
+  return [...events.entries()]
+    .sort(([a], [b]) => a - b)
+    .filter(([, e]) => e.type === 'MessagePosted')
+    .map(([, e]) => e.data.text);
 }
 
 /**
@@ -67,7 +70,10 @@ describe('reconnecting with get_chat since_version', () => {
     // A client keeps what it sent from the response (the gateway does not echo it back as a
     // push to the socket that sent it), and what others sent from pushes.
     const send = async (client: RtmTestClient, text: string) => {
-      const { event } = await client.call('send_event', { chat_id: chatId, event: { type: 'message', text, client_id: text } });
+      const { event } = await client.call('send_event', {
+        chat_id: chatId,
+        event: { type: 'message', text, client_id: text },
+      });
       (client === customer ? customerHas : agentHas).set(event.version, event);
     };
 
@@ -111,7 +117,10 @@ describe('reconnecting with get_chat since_version', () => {
     const customer = await system.connect('customer', customerToken);
     const { chat_id: chatId } = await customer.call('start_chat', {});
     const message = { chat_id: chatId, event: { type: 'message', text: 'only once', client_id: 'retry-1' } };
-    const [first, second] = await Promise.all([customer.call('send_event', message), customer.call('send_event', message)]);
+    const [first, second] = await Promise.all([
+      customer.call('send_event', message),
+      customer.call('send_event', message),
+    ]);
     const third = await customer.call('send_event', message);
     expect(second.event).toEqual(first.event);
     expect(third.event).toEqual(first.event);
@@ -126,7 +135,10 @@ describe('reconnecting with get_chat since_version', () => {
     const laptop = await system.connect('customer', customerToken, 0);
     const phone = await system.connect('customer', customerToken, 1);
     const { chat_id: chatId } = await laptop.call('start_chat', {});
-    const { event } = await laptop.call('send_event', { chat_id: chatId, event: { type: 'message', text: 'from the laptop', client_id: 'l-1' } });
+    const { event } = await laptop.call('send_event', {
+      chat_id: chatId,
+      event: { type: 'message', text: 'from the laptop', client_id: 'l-1' },
+    });
     const onPhone = await phone.push('incoming_event', (p) => p.event.event_id === event.event_id);
     expect(onPhone.event).toEqual(event);
     // By the time the phone has it, the laptop would have it too if it were echoed.

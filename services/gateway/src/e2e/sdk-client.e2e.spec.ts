@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AgentClient, CustomerClient, fetchAgentToken, fetchCustomerToken, LivedeskError, type ChatEventDelivery } from '@livedesk/client';
+import {
+  AgentClient,
+  CustomerClient,
+  fetchAgentToken,
+  fetchCustomerToken,
+  LivedeskError,
+  type ChatEventDelivery,
+} from '@livedesk/client';
 import { ChatSystem, waitFor } from '@livedesk/testing';
 import { SignJWT } from 'jose';
 import WebSocket from 'ws';
@@ -39,7 +46,10 @@ describe('@livedesk/client against the gateway', () => {
     const agentAccount = await system.createAgent(org.organization_id, { email: 'agent@sdk.test' });
     expect(agentAccount.agentId).toBeTruthy();
 
-    const customer = system.customerClient(org.organization_id, { WebSocket: TrackedWebSocket, reconnect: { initialDelayMs: 100, maxDelayMs: 1_000 } });
+    const customer = system.customerClient(org.organization_id, {
+      WebSocket: TrackedWebSocket,
+      reconnect: { initialDelayMs: 100, maxDelayMs: 1_000 },
+    });
     const agent = system.agentClient('agent@sdk.test');
     const customerSaw: ChatEventDelivery[] = [];
     const agentSaw: ChatEventDelivery[] = [];
@@ -71,7 +81,10 @@ describe('@livedesk/client against the gateway', () => {
       await agent.sendMessage(chatId, 'a5');
 
       const expected = ['c0', 'c1', 'a1', 'a2', 'a3', 'a4', 'c2', 'c3', 'a5'];
-      await eventually(() => messages(customerSaw).length >= expected.length && messages(agentSaw).length >= expected.length, 15_000);
+      await eventually(
+        () => messages(customerSaw).length >= expected.length && messages(agentSaw).length >= expected.length,
+        15_000,
+      );
       // Settle: a late duplicate would show up here.
       await new Promise((resolve) => setTimeout(resolve, 300));
 
@@ -115,7 +128,12 @@ describe('@livedesk/client against the gateway', () => {
       handedOut.push(next.token);
       return next;
     };
-    const agent = new AgentClient({ url, token: provider, WebSocket: TrackedWebSocket, reconnect: { initialDelayMs: 50 } });
+    const agent = new AgentClient({
+      url,
+      token: provider,
+      WebSocket: TrackedWebSocket,
+      reconnect: { initialDelayMs: 50 },
+    });
     const errors: LivedeskError[] = [];
     agent.on('error', (error) => errors.push(error));
     try {
@@ -138,13 +156,19 @@ describe('@livedesk/client against the gateway', () => {
   it('answers a typed error with the gateway code and reason', async () => {
     const url = system.gatewayUrl();
     const org = await system.createOrganization('SDK Errors');
-    const customer = new CustomerClient({ url, token: (await fetchCustomerToken(url, { organization_id: org.organization_id })).token, WebSocket });
+    const customer = new CustomerClient({
+      url,
+      token: (await fetchCustomerToken(url, { organization_id: org.organization_id })).token,
+      WebSocket,
+    });
     try {
       await customer.connect();
       const error = await customer.request('get_chat', { chat_id: 'no-such-chat' }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(LivedeskError);
       expect((error as LivedeskError).code).toBe('not_found');
-      const badLogin = await new CustomerClient({ url, token: 'not-a-token', WebSocket }).connect().catch((e: unknown) => e);
+      const badLogin = await new CustomerClient({ url, token: 'not-a-token', WebSocket })
+        .connect()
+        .catch((e: unknown) => e);
       expect(badLogin).toBeInstanceOf(LivedeskError);
       expect((badLogin as LivedeskError).code).toBe('authentication');
     } finally {

@@ -14,7 +14,10 @@ describe('archive search (search_chats)', () => {
     return socket;
   };
   const say = (socket: RtmTestClient, chatId: string, text: string, clientId: string, visibility?: 'agents') =>
-    socket.call('send_event', { chat_id: chatId, event: { type: 'message', text, client_id: clientId, ...(visibility ? { visibility } : {}) } });
+    socket.call('send_event', {
+      chat_id: chatId,
+      event: { type: 'message', text, client_id: clientId, ...(visibility ? { visibility } : {}) },
+    });
   /** Searches until the index holds `count` hits (the projection follows the events within milliseconds). */
   const searchUntil = (socket: RtmTestClient, payload: Record<string, unknown>, count: number) =>
     waitFor(
@@ -37,19 +40,34 @@ describe('archive search (search_chats)', () => {
   it("finds a word within a date range in the organization's chats the agent may read, notes included", async () => {
     const org = await system.createOrganization('Archive');
     const desk = await system.createGroup(org.organization_id, 'Desk', 'manual');
-    const alice = await open('agent', (await system.createAgent(org.organization_id, { email: 'alice@archive.test', groups: [desk] })).token);
-    const bob = await open('agent', (await system.createAgent(org.organization_id, { email: 'bob@archive.test', groups: [desk] })).token);
-    const sue = await open('agent', (await system.createAgent(org.organization_id, { email: 'sue@archive.test', role: 'supervisor' })).token);
+    const alice = await open(
+      'agent',
+      (await system.createAgent(org.organization_id, { email: 'alice@archive.test', groups: [desk] })).token,
+    );
+    const bob = await open(
+      'agent',
+      (await system.createAgent(org.organization_id, { email: 'bob@archive.test', groups: [desk] })).token,
+    );
+    const sue = await open(
+      'agent',
+      (await system.createAgent(org.organization_id, { email: 'sue@archive.test', role: 'supervisor' })).token,
+    );
     const before = new Date().toISOString();
     const customer = await open('customer', await system.customerToken(org.organization_id));
-    const { chat_id: chatId } = await customer.call('start_chat', { group_id: desk, message: { text: 'The zeppelin model arrived broken', client_id: 'c-1' } });
+    const { chat_id: chatId } = await customer.call('start_chat', {
+      group_id: desk,
+      message: { text: 'The zeppelin model arrived broken', client_id: 'c-1' },
+    });
     await alice.call('join_chat', { chat_id: chatId });
     const reply = await say(alice, chatId, 'Sorry about the zeppelin, a new one is on its way.', 'a-1');
     await say(alice, chatId, 'Zeppelin kits from batch 9 break in transit', 'a-2', 'agents');
 
     // Another organization's chat with the same word is never a hit.
     const other = await system.createOrganization('Elsewhere');
-    const mallory = await open('agent', (await system.createAgent(other.organization_id, { email: 'mallory@elsewhere.test', role: 'supervisor' })).token);
+    const mallory = await open(
+      'agent',
+      (await system.createAgent(other.organization_id, { email: 'mallory@elsewhere.test', role: 'supervisor' })).token,
+    );
     const stranger = await open('customer', await system.customerToken(other.organization_id));
     await stranger.call('start_chat', { message: { text: 'zeppelin zeppelin', client_id: 's-1' } });
 
@@ -60,9 +78,16 @@ describe('archive search (search_chats)', () => {
       ['all', 'agent', 'Sorry about the zeppelin, a new one is on its way.'],
       ['all', 'customer', 'The zeppelin model arrived broken'],
     ]);
-    expect(found.hits[1]).toMatchObject({ chat_id: chatId, event_id: reply.event.event_id, version: reply.event.version, chat: { status: 'active', group_id: desk, rating: null } });
+    expect(found.hits[1]).toMatchObject({
+      chat_id: chatId,
+      event_id: reply.event.event_id,
+      version: reply.event.version,
+      chat: { status: 'active', group_id: desk, rating: null },
+    });
     await searchUntil(mallory, { query: 'zeppelin' }, 1);
-    expect((await mallory.call('search_chats', { query: 'zeppelin' })).hits.every((hit: any) => hit.chat_id !== chatId)).toBe(true);
+    expect(
+      (await mallory.call('search_chats', { query: 'zeppelin' })).hits.every((hit: any) => hit.chat_id !== chatId),
+    ).toBe(true);
 
     // Alice served the chat and finds it; Bob never did, and it is not queued: he finds nothing.
     expect((await alice.call('search_chats', { query: 'zeppelin' })).hits).toHaveLength(3);
@@ -72,20 +97,32 @@ describe('archive search (search_chats)', () => {
     const after = new Date(Date.now() + 60_000).toISOString();
     expect((await sue.call('search_chats', { query: 'zeppelin', filters: { from: after } })).hits).toEqual([]);
     expect((await sue.call('search_chats', { query: 'zeppelin', filters: { to: before } })).hits).toEqual([]);
-    expect((await sue.call('search_chats', { query: 'zeppelin', filters: { from: before, to: after } })).hits).toHaveLength(3);
-    expect((await sue.call('search_chats', { query: 'zeppelin', filters: { from: found.hits[1].posted_at, to: found.hits[0].posted_at } })).hits.map((hit: any) => hit.event_id)).toEqual(
-      found.hits[0].posted_at === found.hits[1].posted_at ? [] : [reply.event.event_id],
-    );
+    expect(
+      (await sue.call('search_chats', { query: 'zeppelin', filters: { from: before, to: after } })).hits,
+    ).toHaveLength(3);
+    expect(
+      (
+        await sue.call('search_chats', {
+          query: 'zeppelin',
+          filters: { from: found.hits[1].posted_at, to: found.hits[0].posted_at },
+        })
+      ).hits.map((hit: any) => hit.event_id),
+    ).toEqual(found.hits[0].posted_at === found.hits[1].posted_at ? [] : [reply.event.event_id]);
 
     // Filters on the chat: its status, its agent, its group.
     expect((await sue.call('search_chats', { query: 'zeppelin', filters: { status: 'resolved' } })).hits).toEqual([]);
     expect((await sue.call('search_chats', { query: 'zeppelin', filters: { agent_id: 'nobody' } })).hits).toEqual([]);
-    expect((await sue.call('search_chats', { query: 'zeppelin', filters: { group_id: desk, status: 'active' } })).hits).toHaveLength(3);
+    expect(
+      (await sue.call('search_chats', { query: 'zeppelin', filters: { group_id: desk, status: 'active' } })).hits,
+    ).toHaveLength(3);
   });
 
   it("matches words in the organization's search language, and again after it changes", async () => {
     const org = await system.createOrganization('Language');
-    const sue = await open('agent', (await system.createAgent(org.organization_id, { email: 'sue@language.test', role: 'supervisor' })).token);
+    const sue = await open(
+      'agent',
+      (await system.createAgent(org.organization_id, { email: 'sue@language.test', role: 'supervisor' })).token,
+    );
     const customer = await open('customer', await system.customerToken(org.organization_id));
     await customer.call('start_chat', { message: { text: 'I was promised refunds twice', client_id: 'l-1' } });
     await searchUntil(sue, { query: 'refunds' }, 1);
@@ -109,7 +146,10 @@ describe('archive search (search_chats)', () => {
 
   it('pages with a cursor: every hit exactly once, in order', async () => {
     const org = await system.createOrganization('Pages');
-    const sue = await open('agent', (await system.createAgent(org.organization_id, { email: 'sue@pages.test', role: 'supervisor' })).token);
+    const sue = await open(
+      'agent',
+      (await system.createAgent(org.organization_id, { email: 'sue@pages.test', role: 'supervisor' })).token,
+    );
     const customer = await open('customer', await system.customerToken(org.organization_id));
     const { chat_id: chatId } = await customer.call('start_chat', { message: { text: 'walrus 0', client_id: 'w-0' } });
     for (let i = 1; i < 11; i++) await say(customer, chatId, `walrus ${i} and more`, `w-${i}`);
@@ -133,7 +173,10 @@ describe('archive search (search_chats)', () => {
 
   it('refuses bad input with validation, and customers have no search', async () => {
     const org = await system.createOrganization('Refusals');
-    const sue = await open('agent', (await system.createAgent(org.organization_id, { email: 'sue@refusals.test', role: 'supervisor' })).token);
+    const sue = await open(
+      'agent',
+      (await system.createAgent(org.organization_id, { email: 'sue@refusals.test', role: 'supervisor' })).token,
+    );
     const customer = await open('customer', await system.customerToken(org.organization_id));
     const refused = async (payload: unknown) => (await sue.request('search_chats', payload)).payload.error;
     for (const payload of [

@@ -25,7 +25,10 @@ describe('list_agents and list_groups', () => {
   async function startChat(organizationId: string, groupId: string): Promise<string> {
     const customer = await connect('customer');
     await customer.login(await system.customerToken(organizationId));
-    const started = await customer.call('start_chat', { group_id: groupId, message: { text: 'Hello', client_id: 'c-1' } });
+    const started = await customer.call('start_chat', {
+      group_id: groupId,
+      message: { text: 'Hello', client_id: 'c-1' },
+    });
     return started.chat_id;
   }
 
@@ -43,8 +46,18 @@ describe('list_agents and list_groups', () => {
   it('shows routing statuses and free slots changing as an agent starts accepting and takes a chat', async () => {
     const org = await system.createOrganization('Acme');
     const sales = await system.createGroup(org.organization_id, 'Sales');
-    const alice = await system.createAgent(org.organization_id, { email: 'alice@acme.test', name: 'Alice', groups: [sales], maxChats: 2 });
-    const bob = await system.createAgent(org.organization_id, { email: 'bob@acme.test', name: 'Bob', role: 'supervisor', groups: [sales] });
+    const alice = await system.createAgent(org.organization_id, {
+      email: 'alice@acme.test',
+      name: 'Alice',
+      groups: [sales],
+      maxChats: 2,
+    });
+    const bob = await system.createAgent(org.organization_id, {
+      email: 'bob@acme.test',
+      name: 'Bob',
+      role: 'supervisor',
+      groups: [sales],
+    });
 
     const aliceSocket = await connect('agent', alice.token);
     await aliceSocket.call('set_routing_status', { status: 'not_accepting' });
@@ -61,14 +74,31 @@ describe('list_agents and list_groups', () => {
       free_chat_slots: 2,
     });
     // Bob never connected: routing counts him offline.
-    expect(byId(before.agents, bob.agentId)).toMatchObject({ name: 'Bob', role: 'supervisor', routing_status: 'offline' });
-    const salesOf = async () => (await aliceSocket.call('list_groups', {})).groups.find((group: any) => group.group_id === sales);
-    expect(await salesOf()).toEqual({ group_id: sales, name: 'Sales', routing: 'auto', agents_accepting: 0, chats_queued: 0 });
+    expect(byId(before.agents, bob.agentId)).toMatchObject({
+      name: 'Bob',
+      role: 'supervisor',
+      routing_status: 'offline',
+    });
+    const salesOf = async () =>
+      (await aliceSocket.call('list_groups', {})).groups.find((group: any) => group.group_id === sales);
+    expect(await salesOf()).toEqual({
+      group_id: sales,
+      name: 'Sales',
+      routing: 'auto',
+      agents_accepting: 0,
+      chats_queued: 0,
+    });
 
     await aliceSocket.call('set_routing_status', { status: 'accepting' });
     const accepting = await aliceSocket.call('list_agents', {});
     expect(byId(accepting.agents, alice.agentId)).toMatchObject({ routing_status: 'accepting', free_chat_slots: 2 });
-    expect(await salesOf()).toEqual({ group_id: sales, name: 'Sales', routing: 'auto', agents_accepting: 1, chats_queued: 0 });
+    expect(await salesOf()).toEqual({
+      group_id: sales,
+      name: 'Sales',
+      routing: 'auto',
+      agents_accepting: 1,
+      chats_queued: 0,
+    });
 
     const chatId = await startChat(org.organization_id, sales);
     await aliceSocket.push('incoming_chat', (payload) => payload.chat_id === chatId);
@@ -105,13 +135,18 @@ describe('list_agents and list_groups', () => {
 
     // Another organization's group is no group of this one: not_found, as transfer_chat answers.
     const foreign = await annSocket.request('list_agents', { group_id: otherGroup });
-    expect(foreign).toMatchObject({ success: false, payload: { error: { code: 'not_found', reason: 'group_not_found' } } });
+    expect(foreign).toMatchObject({
+      success: false,
+      payload: { error: { code: 'not_found', reason: 'group_not_found' } },
+    });
 
     const doraSocket = await connect('agent', dora.token);
     const theirs = await doraSocket.call('list_agents', {});
     expect(theirs.agents.map((agent: any) => agent.agent_id)).toEqual([dora.agentId]);
     const theirGroups = await doraSocket.call('list_groups', {});
-    expect(theirGroups.groups.map((group: any) => group.group_id).sort()).toEqual([other.default_group_id, otherGroup].sort());
+    expect(theirGroups.groups.map((group: any) => group.group_id).sort()).toEqual(
+      [other.default_group_id, otherGroup].sort(),
+    );
   });
 
   it('counts queued chats and accepting agents per group', async () => {
@@ -133,7 +168,12 @@ describe('list_agents and list_groups', () => {
       },
       { what: 'two chats queued in Support' },
     );
-    expect(groups.find((group: any) => group.group_id === support)).toMatchObject({ name: 'Support', routing: 'auto', agents_accepting: 0, chats_queued: 2 });
+    expect(groups.find((group: any) => group.group_id === support)).toMatchObject({
+      name: 'Support',
+      routing: 'auto',
+      agents_accepting: 0,
+      chats_queued: 2,
+    });
     expect(groups.find((group: any) => group.group_id === manual)).toEqual({
       group_id: manual,
       name: 'Escalations',
@@ -150,7 +190,10 @@ describe('list_agents and list_groups', () => {
     const customer = await connect('customer');
     await customer.login(await system.customerToken(org.organization_id));
     for (const action of ['list_agents', 'list_groups']) {
-      expect(await customer.request(action, {})).toMatchObject({ success: false, payload: { error: { code: 'validation', reason: 'unknown_action' } } });
+      expect(await customer.request(action, {})).toMatchObject({
+        success: false,
+        payload: { error: { code: 'validation', reason: 'unknown_action' } },
+      });
     }
 
     const socket = await connect('agent', agent.token);
@@ -160,7 +203,11 @@ describe('list_agents and list_groups', () => {
       ['list_agents', { group: 'x' }],
       ['list_groups', { group_id: 'x' }],
     ] as const) {
-      expect(await socket.request(action, payload)).toMatchObject({ action, success: false, payload: { error: { code: 'validation' } } });
+      expect(await socket.request(action, payload)).toMatchObject({
+        action,
+        success: false,
+        payload: { error: { code: 'validation' } },
+      });
     }
   });
 
@@ -168,12 +215,18 @@ describe('list_agents and list_groups', () => {
   it('lists the directory with null routing figures while routing does not answer', async () => {
     const org = await system.createOrganization('Soylent');
     const group = await system.createGroup(org.organization_id, 'Support');
-    const hal = await system.createAgent(org.organization_id, { email: 'hal@soylent.test', name: 'Hal', groups: [group] });
+    const hal = await system.createAgent(org.organization_id, {
+      email: 'hal@soylent.test',
+      name: 'Hal',
+      groups: [group],
+    });
     const socket = await connect('agent', hal.token);
     await Promise.all(system.routing.map((replica) => replica.stop()));
 
     const { agents } = await socket.call('list_agents', {});
-    expect(agents).toEqual([expect.objectContaining({ agent_id: hal.agentId, name: 'Hal', routing_status: null, free_chat_slots: null })]);
+    expect(agents).toEqual([
+      expect.objectContaining({ agent_id: hal.agentId, name: 'Hal', routing_status: null, free_chat_slots: null }),
+    ]);
     const { groups } = await socket.call('list_groups', {});
     expect(groups.find((listed: any) => listed.group_id === group)).toEqual({
       group_id: group,

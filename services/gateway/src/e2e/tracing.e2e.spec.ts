@@ -35,9 +35,18 @@ describe('OpenTelemetry traces across the services', () => {
             }[];
           };
           for (const resourceSpans of document.resourceSpans ?? []) {
-            const service = resourceSpans.resource.attributes.find((attribute) => attribute.key === 'service.name')?.value.stringValue ?? '';
+            const service =
+              resourceSpans.resource.attributes.find((attribute) => attribute.key === 'service.name')?.value
+                .stringValue ?? '';
             for (const scope of resourceSpans.scopeSpans) {
-              for (const span of scope.spans) spans.push({ service, name: span.name, traceId: span.traceId, spanId: span.spanId, parentSpanId: span.parentSpanId || undefined });
+              for (const span of scope.spans)
+                spans.push({
+                  service,
+                  name: span.name,
+                  traceId: span.traceId,
+                  spanId: span.spanId,
+                  parentSpanId: span.parentSpanId || undefined,
+                });
             }
           }
         }
@@ -48,7 +57,11 @@ describe('OpenTelemetry traces across the services', () => {
     await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
     const endpoint = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
     system = await ChatSystem.start({
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_BSP_SCHEDULE_DELAY: '100' },
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_BSP_SCHEDULE_DELAY: '100',
+      },
     });
   }, 120_000);
 
@@ -64,7 +77,10 @@ describe('OpenTelemetry traces across the services', () => {
     sockets.push(customer);
     await customer.call('start_chat', { message: { text: 'trace me' } });
 
-    const frame = await waitFor(() => spans.find((span) => span.service === 'livedesk-gateway' && span.name === 'rtm start_chat'), { timeoutMs: 15_000, what: 'the frame span' });
+    const frame = await waitFor(
+      () => spans.find((span) => span.service === 'livedesk-gateway' && span.name === 'rtm start_chat'),
+      { timeoutMs: 15_000, what: 'the frame span' },
+    );
     const trace = await waitFor(
       () => {
         const found = spans.filter((span) => span.traceId === frame.traceId);
@@ -85,6 +101,8 @@ describe('OpenTelemetry traces across the services', () => {
     expect(handle.parentSpanId).toBe(send.spanId);
     expect(append.parentSpanId).toBe(handle.spanId);
     // Another frame is another trace.
-    expect(spans.filter((span) => span.name === 'rtm login').every((span) => span.traceId !== frame.traceId)).toBe(true);
+    expect(spans.filter((span) => span.name === 'rtm login').every((span) => span.traceId !== frame.traceId)).toBe(
+      true,
+    );
   });
 });

@@ -18,7 +18,11 @@ describe("organizations' widget settings", () => {
   let system: ChatSystem;
 
   const settingsUrl = (organizationId: string) => `${system.gatewayUrl()}/v1/organizations/${organizationId}`;
-  async function patch(organizationId: string, body: unknown, token = system.adminToken): Promise<{ status: number; body: any }> {
+  async function patch(
+    organizationId: string,
+    body: unknown,
+    token = system.adminToken,
+  ): Promise<{ status: number; body: any }> {
     const response = await fetch(settingsUrl(organizationId), {
       method: 'PATCH',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -44,18 +48,44 @@ describe("organizations' widget settings", () => {
 
   it('sets, reads back and clears the welcome message, business hours and auto-open delay', async () => {
     const { organization_id: org } = await system.createOrganization('Settings shop');
-    expect((await get(org)).body).toMatchObject({ welcome_message: null, business_hours: null, widget_open_delay_seconds: null });
-    const set = await patch(org, { welcome_message: ' Hi! We answer within minutes. ', business_hours: HOURS, widget_open_delay_seconds: 5 });
+    expect((await get(org)).body).toMatchObject({
+      welcome_message: null,
+      business_hours: null,
+      widget_open_delay_seconds: null,
+    });
+    const set = await patch(org, {
+      welcome_message: ' Hi! We answer within minutes. ',
+      business_hours: HOURS,
+      widget_open_delay_seconds: 5,
+    });
     expect(set.status).toBe(200);
-    expect(set.body).toMatchObject({ organization_id: org, welcome_message: 'Hi! We answer within minutes.', business_hours: HOURS, widget_open_delay_seconds: 5 });
+    expect(set.body).toMatchObject({
+      organization_id: org,
+      welcome_message: 'Hi! We answer within minutes.',
+      business_hours: HOURS,
+      widget_open_delay_seconds: 5,
+    });
     expect((await get(org)).body).toEqual(set.body);
     // Holidays may be left out: none.
-    const noHolidays = await patch(org, { business_hours: { time_zone: 'UTC', weekly: [{ day: 'sun', from: '00:00', to: '24:00' }] } });
-    expect(noHolidays.body.business_hours).toEqual({ time_zone: 'UTC', weekly: [{ day: 'sun', from: '00:00', to: '24:00' }], holidays: [] });
+    const noHolidays = await patch(org, {
+      business_hours: { time_zone: 'UTC', weekly: [{ day: 'sun', from: '00:00', to: '24:00' }] },
+    });
+    expect(noHolidays.body.business_hours).toEqual({
+      time_zone: 'UTC',
+      weekly: [{ day: 'sun', from: '00:00', to: '24:00' }],
+      holidays: [],
+    });
     // Other fields stay as they were.
-    expect(noHolidays.body).toMatchObject({ welcome_message: 'Hi! We answer within minutes.', widget_open_delay_seconds: 5 });
+    expect(noHolidays.body).toMatchObject({
+      welcome_message: 'Hi! We answer within minutes.',
+      widget_open_delay_seconds: 5,
+    });
     const cleared = await patch(org, { welcome_message: null, business_hours: null, widget_open_delay_seconds: null });
-    expect(cleared.body).toMatchObject({ welcome_message: null, business_hours: null, widget_open_delay_seconds: null });
+    expect(cleared.body).toMatchObject({
+      welcome_message: null,
+      business_hours: null,
+      widget_open_delay_seconds: null,
+    });
     expect((await get(org)).body).toEqual(cleared.body);
   });
 
@@ -72,7 +102,15 @@ describe("organizations' widget settings", () => {
       { business_hours: interval('09:00', '24:01') },
       { business_hours: interval('09:00', '17:00', 'monday') },
       { business_hours: { time_zone: 'UTC', weekly: [] } },
-      { business_hours: { time_zone: 'UTC', weekly: [{ day: 'mon', from: '09:00', to: '13:00' }, { day: 'mon', from: '12:00', to: '17:00' }] } },
+      {
+        business_hours: {
+          time_zone: 'UTC',
+          weekly: [
+            { day: 'mon', from: '09:00', to: '13:00' },
+            { day: 'mon', from: '12:00', to: '17:00' },
+          ],
+        },
+      },
       { business_hours: { ...HOURS, holidays: ['25.12.2026'] } },
       { business_hours: { ...HOURS, open: true } },
       { business_hours: 'always' },
@@ -92,8 +130,22 @@ describe("organizations' widget settings", () => {
 
   it('gives the widget its settings without a token, from an allowed origin only; nothing secret in them', async () => {
     const { organization_id: org } = await system.createOrganization('Public shop');
-    expect((await patch(org, { allowed_origins: ['https://shop.example'], welcome_message: 'Welcome!', business_hours: HOURS, widget_open_delay_seconds: 10 })).status).toBe(200);
-    const expected = { organization_id: org, welcome_message: 'Welcome!', business_hours: HOURS, widget_open_delay_seconds: 10 };
+    expect(
+      (
+        await patch(org, {
+          allowed_origins: ['https://shop.example'],
+          welcome_message: 'Welcome!',
+          business_hours: HOURS,
+          widget_open_delay_seconds: 10,
+        })
+      ).status,
+    ).toBe(200);
+    const expected = {
+      organization_id: org,
+      welcome_message: 'Welcome!',
+      business_hours: HOURS,
+      widget_open_delay_seconds: 10,
+    };
 
     const fromShop = await widgetSettings(`?organization_id=${org}`, 'https://shop.example');
     expect(fromShop.status).toBe(200);
@@ -108,7 +160,10 @@ describe("organizations' widget settings", () => {
     const stranger = await widgetSettings(`?organization_id=${org}`, 'https://stranger.example');
     expect(stranger.status).toBe(403);
     expect(stranger.headers.get('access-control-allow-origin')).toBeNull();
-    expect(((await stranger.json()) as any).error).toMatchObject({ code: 'authorization', reason: 'origin_not_allowed' });
+    expect(((await stranger.json()) as any).error).toMatchObject({
+      code: 'authorization',
+      reason: 'origin_not_allowed',
+    });
 
     // Another organization's allowed origin does not open this one.
     const { organization_id: other } = await system.createOrganization('Other shop');
@@ -116,7 +171,12 @@ describe("organizations' widget settings", () => {
     expect((await widgetSettings(`?organization_id=${org}`, 'https://other.example')).status).toBe(403);
 
     expect((await widgetSettings('?organization_id=no-such-organization')).status).toBe(404);
-    for (const query of ['', '?organization_id=', `?organization_id=${org}&organization_id=${other}`, `?organization_id=${org}&debug=1`]) {
+    for (const query of [
+      '',
+      '?organization_id=',
+      `?organization_id=${org}&organization_id=${other}`,
+      `?organization_id=${org}&debug=1`,
+    ]) {
       expect([query, (await widgetSettings(query)).status]).toEqual([query, 400]);
     }
   });

@@ -5,7 +5,11 @@ import { SERVICE_CONFIG } from '@livedesk/service-kit';
 import type { GatewayConfig } from '../gateway-config.js';
 
 /** The chat-file URLs the ticketing service answers (docs/protocol.md, "Files in chats"): uploads and signed downloads. */
-export const CHAT_FILE_PATHS: readonly RegExp[] = [/^\/v1\/customer\/files(\/|$|\?)/, /^\/v1\/agent\/files(\/|$|\?)/, /^\/v1\/files\//];
+export const CHAT_FILE_PATHS: readonly RegExp[] = [
+  /^\/v1\/customer\/files(\/|$|\?)/,
+  /^\/v1\/agent\/files(\/|$|\?)/,
+  /^\/v1\/files\//,
+];
 
 export function isChatFilePath(url: string): boolean {
   return CHAT_FILE_PATHS.some((path) => path.test(url));
@@ -38,13 +42,19 @@ export class ChatFilesProxy implements NestMiddleware {
           response.statusCode = 503;
           response.setHeader('content-type', 'application/json; charset=utf-8');
           response.setHeader('retry-after', '1');
-          response.end(JSON.stringify({ error: { code: 'unavailable', message: 'the file service is not answering; try again' } }));
+          response.end(
+            JSON.stringify({ error: { code: 'unavailable', message: 'the file service is not answering; try again' } }),
+          );
         },
       },
     });
   }
 
-  use(request: IncomingMessage & { originalUrl?: string }, response: ServerResponse, next: (error?: unknown) => void): void {
+  use(
+    request: IncomingMessage & { originalUrl?: string },
+    response: ServerResponse,
+    next: (error?: unknown) => void,
+  ): void {
     const url = request.originalUrl ?? request.url ?? '';
     if (!isChatFilePath(url)) return next();
     request.url = url;

@@ -16,5 +16,8 @@ export interface ActionContext {
  * action of the contract with no handler is a compile error.
  */
 export type ActionHandlers<Contracts extends Record<string, ActionContract>> = {
-  [A in Exclude<keyof Contracts, 'login'>]: (context: ActionContext, payload: ActionRequest<Contracts, A>) => Promise<ActionResponse<Contracts, A>>;
+  [A in Exclude<keyof Contracts, 'login'>]: (
+    context: ActionContext,
+    payload: ActionRequest<Contracts, A>,
+  ) => Promise<ActionResponse<Contracts, A>>;
 };

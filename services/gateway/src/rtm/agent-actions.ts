@@ -1,6 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { SEARCH_PAGE_DEFAULT_HITS, type ActionRequest, type agentActions, type TransferTarget } from '@livedesk/contracts';
+import {
+  SEARCH_PAGE_DEFAULT_HITS,
+  type ActionRequest,
+  type agentActions,
+  type TransferTarget,
+} from '@livedesk/contracts';
 import { DirectoryClient } from '../directory/directory-client.js';
 import type { AgentPrincipal } from '@livedesk/auth';
 import type { ActionContext, ActionHandlers } from './action-context.js';
@@ -57,7 +62,11 @@ export class AgentActions {
       resolve_chat: (context, payload: Request<'resolve_chat'>) =>
         this.conversations.command('resolve', { ...this.chats.commandBase(context), chat_id: payload.chat_id }),
       set_priority: (context, payload: Request<'set_priority'>) =>
-        this.conversations.command('set_priority', { ...this.chats.commandBase(context), chat_id: payload.chat_id, priority: payload.priority }),
+        this.conversations.command('set_priority', {
+          ...this.chats.commandBase(context),
+          chat_id: payload.chat_id,
+          priority: payload.priority,
+        }),
       // Visitors are not in groups before they start a chat: `group_id` lists them all.
       list_visitors: async (context) => ({ visitors: await this.visitors.online(context.organizationId) }),
       send_greeting: async (context, payload: Request<'send_greeting'>) => {
@@ -109,11 +118,13 @@ export class AgentActions {
     const agent = await this.directory.getAgent(context.organizationId, principal.agentId);
     if (!agent) throw new RtmError('authentication', 'the agent account no longer exists', 'agent_not_found');
     if (agent.disabled) throw new RtmError('authentication', 'the agent account is disabled', 'agent_revoked');
-    const routingStatus = await this.routing.presence(principal, context.connection.id, true).catch((error: unknown) => {
-      // Routing down does not keep an agent out: they can still take chats by hand.
-      this.logger.warn({ err: error, agentId: principal.agentId }, 'routing did not answer the login');
-      return 'not_accepting' as const;
-    });
+    const routingStatus = await this.routing
+      .presence(principal, context.connection.id, true)
+      .catch((error: unknown) => {
+        // Routing down does not keep an agent out: they can still take chats by hand.
+        this.logger.warn({ err: error, agentId: principal.agentId }, 'routing did not answer the login');
+        return 'not_accepting' as const;
+      });
     const { chats } = await this.conversations.query('list', {
       organization_id: context.organizationId,
       actor: context.actor,
@@ -157,12 +168,19 @@ export class AgentActions {
       throw new RtmError('conflict', `agent ${agentId} is offline`, 'agent_offline');
     }
     if (room && room.max !== null && room.active >= room.max) {
-      throw new RtmError('conflict', `agent ${agentId} has no room for another chat (${room.active} of ${room.max})`, 'agent_at_capacity');
+      throw new RtmError(
+        'conflict',
+        `agent ${agentId} has no room for another chat (${room.active} of ${room.max})`,
+        'agent_at_capacity',
+      );
     }
   }
 
   /** A transfer target must belong to the organization; an agent's kind comes from the directory. */
-  private async resolveTarget(organizationId: string, target: Request<'transfer_chat'>['target']): Promise<TransferTarget> {
+  private async resolveTarget(
+    organizationId: string,
+    target: Request<'transfer_chat'>['target'],
+  ): Promise<TransferTarget> {
     if ('agent_id' in target) {
       const agent = await this.directory.getAgent(organizationId, target.agent_id);
       if (!agent) throw new RtmError('not_found', `agent ${target.agent_id} does not exist`, 'agent_not_found');

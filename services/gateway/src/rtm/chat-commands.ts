@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { CHAT_PAGE_DEFAULT_EVENTS, type ActionRequest, type agentActions, type customerActions } from '@livedesk/contracts';
+import {
+  CHAT_PAGE_DEFAULT_EVENTS,
+  type ActionRequest,
+  type agentActions,
+  type customerActions,
+} from '@livedesk/contracts';
 import type { ActionContext } from './action-context.js';
 import { AgentProfiles } from './agents/agent-profiles.js';
 import { ConversationClient } from './conversation-client.js';
@@ -44,7 +49,11 @@ export class ChatCommands {
   }
 
   markSeen(context: ActionContext, payload: Customer<'mark_seen'>) {
-    return this.conversations.command('mark_seen', { ...this.commandBase(context), chat_id: payload.chat_id, seen_up_to: payload.seen_up_to });
+    return this.conversations.command('mark_seen', {
+      ...this.commandBase(context),
+      chat_id: payload.chat_id,
+      seen_up_to: payload.seen_up_to,
+    });
   }
 
   /** A customer's page carries the public profile of the agent each event is about (`agent`). */
@@ -102,6 +111,11 @@ export class ChatCommands {
   }
 
   commandBase(context: ActionContext) {
-    return { command_id: randomUUID(), organization_id: context.organizationId, actor: context.actor, origin: context.connection.id };
+    return {
+      command_id: randomUUID(),
+      organization_id: context.organizationId,
+      actor: context.actor,
+      origin: context.connection.id,
+    };
   }
 }

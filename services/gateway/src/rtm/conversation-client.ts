@@ -26,7 +26,10 @@ export class ConversationClient {
     this.timeoutMs = config.RTM_COMMAND_TIMEOUT_MS;
   }
 
-  command<N extends ConversationCommandName>(name: N, command: ConversationCommand<N>): Promise<ConversationCommandReply<N>> {
+  command<N extends ConversationCommandName>(
+    name: N,
+    command: ConversationCommand<N>,
+  ): Promise<ConversationCommandReply<N>> {
     const reply = conversationCommands[name].reply;
     const expiring = { ...command, expires_at: Date.now() + this.timeoutMs };
     return sendCommand(this.client, conversationPattern(name), expiring, {

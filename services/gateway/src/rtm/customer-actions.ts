@@ -33,7 +33,8 @@ export class CustomerActions {
 
   handlers(): ActionHandlers<typeof customerActions> {
     return {
-      start_chat: (context, payload: Request<'start_chat'>) => this.startChat(context, payload, { duringBusinessHours: true }),
+      start_chat: (context, payload: Request<'start_chat'>) =>
+        this.startChat(context, payload, { duringBusinessHours: true }),
       send_event: (context, payload: Request<'send_event'>) => this.chats.sendEvent(context, payload),
       send_typing: (context, payload: Request<'send_typing'>) => this.chats.sendTyping(context, payload),
       mark_seen: (context, payload: Request<'mark_seen'>) => this.chats.markSeen(context, payload),
@@ -64,7 +65,8 @@ export class CustomerActions {
       list_chats: (context, payload: Request<'list_chats'>) => this.chats.listChats(context, payload),
       get_chat: (context, payload: Request<'get_chat'>) => this.chats.getChat(context, payload),
       leave_message: (context, payload: Request<'leave_message'>) => this.leaveMessage(context, payload),
-      request_transcript: (context, payload: Request<'request_transcript'>) => this.tickets.requestTranscript(context, payload),
+      request_transcript: (context, payload: Request<'request_transcript'>) =>
+        this.tickets.requestTranscript(context, payload),
       update_visit: async (context, payload: Request<'update_visit'>) => {
         const location = await this.locator.locate(context.connection.clientAddress);
         const visitor = await this.visitors.pageViewed(context.organizationId, context.actor.id, payload, location);
@@ -95,12 +97,22 @@ export class CustomerActions {
    */
   private async requireOpen(organizationId: string): Promise<void> {
     const open = await this.directory.takesChatsAt(organizationId, new Date());
-    if (open === undefined) throw new RtmError('not_found', 'the organization no longer exists', 'organization_not_found');
-    if (!open) throw new RtmError('unavailable', 'chat is offline outside business hours: leave a message instead (leave_message)', 'offline');
+    if (open === undefined)
+      throw new RtmError('not_found', 'the organization no longer exists', 'organization_not_found');
+    if (!open)
+      throw new RtmError(
+        'unavailable',
+        'chat is offline outside business hours: leave a message instead (leave_message)',
+        'offline',
+      );
   }
 
   /** `duringBusinessHours`: `start_chat` itself; a chat opened for a message left (`leave_message`) starts at any hour. */
-  private async startChat(context: ActionContext, payload: Request<'start_chat'>, { duringBusinessHours = false } = {}) {
+  private async startChat(
+    context: ActionContext,
+    payload: Request<'start_chat'>,
+    { duringBusinessHours = false } = {},
+  ) {
     await this.bans.requireNotBanned(context);
     if (duringBusinessHours) await this.requireOpen(context.organizationId);
     const groupId = await this.groupFor(context.organizationId, payload.group_id);
@@ -127,7 +139,8 @@ export class CustomerActions {
   /** The survey's answers, checked by the conversation service against the organization's questions as they are now. */
   private async answerSurvey(context: ActionContext, payload: Request<'answer_survey'>) {
     const questions = await this.directory.surveyQuestions(context.organizationId);
-    if (questions === undefined) throw new RtmError('not_found', 'the organization no longer exists', 'organization_not_found');
+    if (questions === undefined)
+      throw new RtmError('not_found', 'the organization no longer exists', 'organization_not_found');
     return this.conversations.command('answer_survey', {
       ...this.chats.commandBase(context),
       chat_id: payload.chat_id,
@@ -142,7 +155,9 @@ export class CustomerActions {
    * outside business hours, when `start_chat` is refused.
    */
   private async leaveMessage(context: ActionContext, payload: Request<'leave_message'>) {
-    const chatId = payload.chat_id ?? (await this.startChat(context, { ...(payload.group_id ? { group_id: payload.group_id } : {}) })).chat_id;
+    const chatId =
+      payload.chat_id ??
+      (await this.startChat(context, { ...(payload.group_id ? { group_id: payload.group_id } : {}) })).chat_id;
     return this.conversations.command('leave_message', {
       ...this.chats.commandBase(context),
       chat_id: chatId,
@@ -156,7 +171,8 @@ export class CustomerActions {
   private async groupFor(organizationId: string, groupId: string | undefined): Promise<string> {
     if (groupId === undefined) {
       const defaultGroupId = await this.directory.defaultGroupOf(organizationId);
-      if (defaultGroupId === undefined) throw new RtmError('not_found', 'the organization no longer exists', 'organization_not_found');
+      if (defaultGroupId === undefined)
+        throw new RtmError('not_found', 'the organization no longer exists', 'organization_not_found');
       return defaultGroupId;
     }
     const group = await this.directory.getGroup(organizationId, groupId);

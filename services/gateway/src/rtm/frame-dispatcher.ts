@@ -69,14 +69,18 @@ export class FrameDispatcher {
     }
     const refusal = admission.kind === 'refuse' ? rateLimited(admission.retryAfterMs) : undefined;
     if (isBinary) {
-      connection.respond(errorFrame(null, null, refusal ?? { code: 'validation', message: 'frames must be JSON text, not binary' }));
+      connection.respond(
+        errorFrame(null, null, refusal ?? { code: 'validation', message: 'frames must be JSON text, not binary' }),
+      );
       return;
     }
     let json: unknown;
     try {
       json = JSON.parse(rawToString(data));
     } catch {
-      connection.respond(errorFrame(null, null, refusal ?? { code: 'validation', message: 'the frame is not valid JSON' }));
+      connection.respond(
+        errorFrame(null, null, refusal ?? { code: 'validation', message: 'the frame is not valid JSON' }),
+      );
       return;
     }
     const requestId = requestIdOf(json);
@@ -88,7 +92,9 @@ export class FrameDispatcher {
     }
     const frame = RequestFrame.safeParse(json);
     if (!frame.success) {
-      connection.respond(errorFrame(requestId, action, { code: 'validation', message: describeZodError(frame.error, 'frame') }));
+      connection.respond(
+        errorFrame(requestId, action, { code: 'validation', message: describeZodError(frame.error, 'frame') }),
+      );
       return;
     }
     connection.enqueue(() => this.run(connection, frame.data));
@@ -102,7 +108,11 @@ export class FrameDispatcher {
   private run(connection: RtmConnection, frame: RequestFrame): Promise<void> {
     const label = this.contracts[connection.endpoint].has(frame.action) ? frame.action : 'other';
     return runRequest(
-      { spanName: `rtm ${label}`, spanKind: SpanKind.SERVER, attributes: { 'livedesk.endpoint': connection.endpoint, 'livedesk.action': label } },
+      {
+        spanName: `rtm ${label}`,
+        spanKind: SpanKind.SERVER,
+        attributes: { 'livedesk.endpoint': connection.endpoint, 'livedesk.action': label },
+      },
       () => this.answer(connection, frame, label),
     );
   }
@@ -126,13 +136,17 @@ export class FrameDispatcher {
   private async execute(connection: RtmConnection, frame: RequestFrame): Promise<unknown> {
     const endpoint = connection.endpoint;
     if (frame.action === 'login') {
-      const parsed = (endpoint === 'customer' ? customerActionContracts : agentActionContracts).login.request.safeParse(frame.payload);
-      if (!parsed.success) throw new RtmError('validation', describeZodError(parsed.error, 'payload'), 'invalid_payload');
+      const parsed = (endpoint === 'customer' ? customerActionContracts : agentActionContracts).login.request.safeParse(
+        frame.payload,
+      );
+      if (!parsed.success)
+        throw new RtmError('validation', describeZodError(parsed.error, 'payload'), 'invalid_payload');
       return this.login(connection, parsed.data);
     }
     const action = this.actions[endpoint].get(frame.action);
     if (!action) throw new RtmError('validation', `unknown action ${frame.action}`, 'unknown_action');
-    if (!connection.principal) throw new RtmError('authentication', 'log in first: the first request must be login', 'login_required');
+    if (!connection.principal)
+      throw new RtmError('authentication', 'log in first: the first request must be login', 'login_required');
     return action(contextOf(connection), frame.payload);
   }
 
@@ -142,24 +156,35 @@ export class FrameDispatcher {
       await this.origins.requireCustomerOrigin(organizationId, connection.origin);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
-      throw new RtmError(error.code, error.message, error.reason, undefined, { code: ORIGIN_NOT_ALLOWED_CLOSE_CODE, reason: 'origin not allowed' });
+      throw new RtmError(error.code, error.message, error.reason, undefined, {
+        code: ORIGIN_NOT_ALLOWED_CLOSE_CODE,
+        reason: 'origin not allowed',
+      });
     }
   }
 
   private async login(connection: RtmConnection, payload: { token: string }): Promise<unknown> {
-    if (connection.principal) throw new RtmError('conflict', 'this connection is logged in already', 'already_logged_in');
+    if (connection.principal)
+      throw new RtmError('conflict', 'this connection is logged in already', 'already_logged_in');
     const principal = await this.tokens.verify(payload.token).catch((error: unknown) => {
       if (error instanceof InvalidTokenError) throw new RtmError('authentication', error.message, error.reason);
       throw error;
     });
     if (principal.kind !== connection.endpoint) {
-      throw new RtmError('authentication', `this is a ${principal.kind} token; use /v1/${principal.kind}/rtm`, 'wrong_endpoint');
+      throw new RtmError(
+        'authentication',
+        `this is a ${principal.kind} token; use /v1/${principal.kind}/rtm`,
+        'wrong_endpoint',
+      );
     }
     if (principal.kind === 'customer') await this.requireCustomerOrigin(connection, principal.organizationId);
     connection.principal = principal;
     try {
       const context = contextOf(connection);
-      const reply = principal.kind === 'customer' ? await this.customerActions.loginReply(context) : await this.agentActions.loginReply(context);
+      const reply =
+        principal.kind === 'customer'
+          ? await this.customerActions.loginReply(context)
+          : await this.agentActions.loginReply(context);
       this.registry.loggedIn(connection);
       return reply;
     } catch (error) {
@@ -196,7 +221,9 @@ function rawToString(data: RawData): string {
 /** The request id of a frame that failed validation, when it has a usable one; else null. */
 function requestIdOf(json: unknown): RequestId | null {
   const value = (json as { request_id?: unknown } | null)?.request_id;
-  return (typeof value === 'string' && value.length > 0 && value.length <= 128) || Number.isInteger(value) ? (value as RequestId) : null;
+  return (typeof value === 'string' && value.length > 0 && value.length <= 128) || Number.isInteger(value)
+    ? (value as RequestId)
+    : null;
 }
 
 function actionOf(json: unknown): string | null {

@@ -27,7 +27,11 @@ describe('FrameRateLimit', () => {
     const now = 0;
     const limit = new FrameRateLimit({ ratePerSecond: 10, burst: 2, floodAllowance: 3 }, () => now);
     expect([limit.admit(), limit.admit()]).toEqual([{ kind: 'pass' }, { kind: 'pass' }]);
-    expect([limit.admit(), limit.admit(), limit.admit()].map((admission) => admission.kind)).toEqual(['refuse', 'refuse', 'refuse']);
+    expect([limit.admit(), limit.admit(), limit.admit()].map((admission) => admission.kind)).toEqual([
+      'refuse',
+      'refuse',
+      'refuse',
+    ]);
     expect(limit.admit()).toEqual({ kind: 'close' });
   });
 

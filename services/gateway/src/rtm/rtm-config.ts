@@ -3,7 +3,12 @@ import { z } from 'zod';
 /** The WebSocket settings of the gateway (environment variables, validated at start). */
 export const rtmConfigShape = {
   /** A frame above this size closes the socket with 1009 (docs/protocol.md). */
-  RTM_MAX_FRAME_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
+  RTM_MAX_FRAME_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(16 * 1024 * 1024)
+    .default(64 * 1024),
   /** Sustained frames per second per connection, and the burst above it. */
   RTM_RATE_LIMIT_PER_SECOND: z.coerce.number().min(1).max(10_000).default(20),
   RTM_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(100_000).default(40),

@@ -1,5 +1,11 @@
 import type { GatewayConfig } from '../gateway-config.js';
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -56,7 +62,9 @@ export class RtmServer implements OnApplicationBootstrap, BeforeApplicationShutd
   onApplicationBootstrap(): void {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: this.config.RTM_MAX_FRAME_BYTES });
     const server = this.adapterHost.httpAdapter.getHttpServer() as Server;
-    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(request, socket, head));
+    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.upgrade(request, socket, head),
+    );
     this.heartbeat = setInterval(() => this.beat(), this.config.RTM_HEARTBEAT_INTERVAL_MS);
     this.heartbeat.unref();
   }
@@ -65,11 +73,14 @@ export class RtmServer implements OnApplicationBootstrap, BeforeApplicationShutd
     this.closing = true;
     clearInterval(this.heartbeat);
     const open = [...this.registry.connections()];
-    const closed = open.map((connection) => new Promise<void>((resolve) => {
-      if (connection.socket.readyState === connection.socket.CLOSED) return resolve();
-      connection.socket.once('close', () => resolve());
-      connection.socket.close(GOING_AWAY, 'server shutting down');
-    }));
+    const closed = open.map(
+      (connection) =>
+        new Promise<void>((resolve) => {
+          if (connection.socket.readyState === connection.socket.CLOSED) return resolve();
+          connection.socket.once('close', () => resolve());
+          connection.socket.close(GOING_AWAY, 'server shutting down');
+        }),
+    );
     // Clients normally answer the close at once; a silent one is cut off after a second.
     const deadline = new Promise<void>((resolve) => setTimeout(resolve, 1000).unref());
     await Promise.race([Promise.all(closed), deadline]);
@@ -81,20 +92,31 @@ export class RtmServer implements OnApplicationBootstrap, BeforeApplicationShutd
     const path = new URL(request.url ?? '/', 'http://gateway').pathname;
     const endpoint = ENDPOINTS.get(path);
     if (!endpoint || this.closing || !this.wss) {
-      socket.end(`HTTP/1.1 ${this.closing ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      socket.end(
+        `HTTP/1.1 ${this.closing ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+      );
       return;
     }
     // Agent sockets come from the desk only; known at the upgrade, as it names no organization.
     // Customer sockets are checked at login, against the token's organization (frame-dispatcher.ts).
     if (endpoint === 'agent' && !this.origins.isDeskRequest(request)) {
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 18\r\n\r\norigin_not_allowed');
+      socket.end(
+        'HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 18\r\n\r\norigin_not_allowed',
+      );
       return;
     }
     const clientAddress = this.clientAddresses.of(request);
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, endpoint, request.headers.origin, clientAddress));
+    this.wss.handleUpgrade(request, socket, head, (ws) =>
+      this.accept(ws, endpoint, request.headers.origin, clientAddress),
+    );
   }
 
-  private accept(socket: WebSocket, endpoint: RtmEndpoint, origin: string | undefined, clientAddress: string | undefined): void {
+  private accept(
+    socket: WebSocket,
+    endpoint: RtmEndpoint,
+    origin: string | undefined,
+    clientAddress: string | undefined,
+  ): void {
     const connection = new RtmConnection(
       randomUUID(),
       endpoint,

@@ -45,7 +45,11 @@ import { CustomerProfiles } from './customers/customer-profiles.js';
   providers: [
     DirectoryClient,
     // Public profiles are kept 30 s; a PATCH of the agent makes every replica forget one at once.
-    { provide: AgentProfiles, useFactory: (directory: DirectoryClient) => new AgentProfiles(directory, 30_000), inject: [DirectoryClient] },
+    {
+      provide: AgentProfiles,
+      useFactory: (directory: DirectoryClient) => new AgentProfiles(directory, 30_000),
+      inject: [DirectoryClient],
+    },
     ...originProviders(DirectoryClient),
     AgentChangedSignals,
     OrganizationChangedSignals,

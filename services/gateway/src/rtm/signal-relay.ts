@@ -13,7 +13,9 @@ import type { ConnectionRegistry } from './connection-registry.js';
  * sockets. A message that is not JSON or not the schema is logged and dropped: a signal is
  * input like any other. Subclasses inject the connection, config and registry and pass them on.
  */
-export abstract class SignalRelay<T extends { organization_id: string }> implements OnApplicationBootstrap, OnApplicationShutdown {
+export abstract class SignalRelay<T extends { organization_id: string }>
+  implements OnApplicationBootstrap, OnApplicationShutdown
+{
   protected readonly logger = new Logger(this.constructor.name);
   private subscription: Subscription | undefined;
 
@@ -35,7 +37,10 @@ export abstract class SignalRelay<T extends { organization_id: string }> impleme
   }
 
   publish(signal: T): void {
-    this.nats.publish(signalSubject(this.config.LIVEDESK_SUBJECT_PREFIX, this.kind, signal.organization_id), JSON.stringify(signal));
+    this.nats.publish(
+      signalSubject(this.config.LIVEDESK_SUBJECT_PREFIX, this.kind, signal.organization_id),
+      JSON.stringify(signal),
+    );
   }
 
   /** Pushes one signal to the sockets of this replica that should see it. */

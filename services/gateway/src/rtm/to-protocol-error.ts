@@ -37,7 +37,8 @@ export function toProtocolError(error: unknown): ProtocolError {
   if (error instanceof z.ZodError) return { code: 'validation', message: describeZodError(error, 'payload') };
   if (error instanceof CommandFailedError) {
     const code = ErrorCode.safeParse(error.code);
-    if (code.success) return { code: code.data, message: error.message, ...(error.reason ? { reason: error.reason } : {}) };
+    if (code.success)
+      return { code: code.data, message: error.message, ...(error.reason ? { reason: error.reason } : {}) };
     return { code: 'internal', message: 'internal error' };
   }
   if (error instanceof DependencyUnavailableError) {

@@ -25,7 +25,10 @@ export class WidgetController {
   private bundle: Promise<Bundle> | undefined;
 
   @Get('livedesk.js')
-  async script(@Headers('accept-encoding') acceptEncoding: string | undefined, @Res() response: ServerResponse): Promise<void> {
+  async script(
+    @Headers('accept-encoding') acceptEncoding: string | undefined,
+    @Res() response: ServerResponse,
+  ): Promise<void> {
     const bundle = await this.load();
     const gzip = /\bgzip\b/.test(acceptEncoding ?? '');
     const body = gzip ? bundle.gzip : bundle.plain;
@@ -41,7 +44,10 @@ export class WidgetController {
   }
 
   private load(): Promise<Bundle> {
-    this.bundle ??= Promise.all([readFile(new URL('livedesk.js', BUNDLE_DIR)), readFile(new URL('livedesk.js.gz', BUNDLE_DIR))]).then(
+    this.bundle ??= Promise.all([
+      readFile(new URL('livedesk.js', BUNDLE_DIR)),
+      readFile(new URL('livedesk.js.gz', BUNDLE_DIR)),
+    ]).then(
       ([plain, gzip]) => ({ plain, gzip }),
       () => {
         this.bundle = undefined;

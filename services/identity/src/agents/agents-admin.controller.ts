@@ -32,8 +32,15 @@ export class AgentsAdminController {
   ): Promise<z.infer<typeof UpdateAgentResponse>> {
     const caller = await this.access.requireOrganizationAdminOrSelf(authorization, organizationId, agentId);
     const request = parseBody(UpdateAgentRequest, body);
-    if (caller.kind === 'self' && Object.entries(request).some(([field, value]) => field !== 'daily_summary' && value !== undefined)) {
-      throw new IdentityError('authorization', 'an agent may change only its own daily_summary; the rest is for admins', 'admin_only');
+    if (
+      caller.kind === 'self' &&
+      Object.entries(request).some(([field, value]) => field !== 'daily_summary' && value !== undefined)
+    ) {
+      throw new IdentityError(
+        'authorization',
+        'an agent may change only its own daily_summary; the rest is for admins',
+        'admin_only',
+      );
     }
     if (caller.kind === 'organization_admin' && caller.agentId === agentId && request.disabled) {
       throw new IdentityError('conflict', 'an admin cannot disable themselves', 'cannot_disable_self');
@@ -47,6 +54,13 @@ export class AgentsAdminController {
     });
     if (!agent) throw new IdentityError('not_found', `no agent "${agentId}" in this organization`);
     this.signals.agentChanged({ organization_id: organizationId, agent_id: agentId, disabled: agent.disabled });
-    return { agent_id: agent.id, name: agent.name, display_name: agent.displayName, avatar_url: agent.avatarUrl, disabled: agent.disabled, daily_summary: agent.dailySummary };
+    return {
+      agent_id: agent.id,
+      name: agent.name,
+      display_name: agent.displayName,
+      avatar_url: agent.avatarUrl,
+      disabled: agent.disabled,
+      daily_summary: agent.dailySummary,
+    };
   }
 }

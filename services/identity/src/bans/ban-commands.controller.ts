@@ -1,6 +1,13 @@
 import { Controller, Inject, UseFilters } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
-import { banCommandPattern, banCommands, DomainError, type Actor, type BanCommand, type BanCommandReply } from '@livedesk/contracts';
+import {
+  banCommandPattern,
+  banCommands,
+  DomainError,
+  type Actor,
+  type BanCommand,
+  type BanCommandReply,
+} from '@livedesk/contracts';
 import { CLOCK, CommandErrorFilter, CommandPayload, type Clock } from '@livedesk/service-kit';
 import { Directory } from '../directory.js';
 import { DirectorySignals } from '../directory-signals.js';
@@ -24,7 +31,9 @@ export class BanCommandsController {
   ) {}
 
   @MessagePattern(banCommandPattern('ban_customer'))
-  async ban(@CommandPayload(banCommands.ban_customer.request) command: BanCommand<'ban_customer'>): Promise<BanCommandReply<'ban_customer'>> {
+  async ban(
+    @CommandPayload(banCommands.ban_customer.request) command: BanCommand<'ban_customer'>,
+  ): Promise<BanCommandReply<'ban_customer'>> {
     const agentId = await this.requireModerator(command.organization_id, command.actor);
     await this.requireCustomer(command.organization_id, command.customer_id);
     const ban = await this.bans.execute(
@@ -40,14 +49,24 @@ export class BanCommandsController {
       command.command_id,
     );
     this.signals.customerBanned({ organization_id: command.organization_id, customer_id: command.customer_id });
-    return { customer_id: command.customer_id, banned_until: ban?.bannedUntil?.toISOString() ?? null, reason: ban?.reason ?? null };
+    return {
+      customer_id: command.customer_id,
+      banned_until: ban?.bannedUntil?.toISOString() ?? null,
+      reason: ban?.reason ?? null,
+    };
   }
 
   @MessagePattern(banCommandPattern('unban_customer'))
-  async unban(@CommandPayload(banCommands.unban_customer.request) command: BanCommand<'unban_customer'>): Promise<BanCommandReply<'unban_customer'>> {
+  async unban(
+    @CommandPayload(banCommands.unban_customer.request) command: BanCommand<'unban_customer'>,
+  ): Promise<BanCommandReply<'unban_customer'>> {
     const agentId = await this.requireModerator(command.organization_id, command.actor);
     await this.requireCustomer(command.organization_id, command.customer_id);
-    await this.bans.execute(command.organization_id, { type: 'unban', customerId: command.customer_id, byAgentId: agentId, now: this.clock.now() }, command.command_id);
+    await this.bans.execute(
+      command.organization_id,
+      { type: 'unban', customerId: command.customer_id, byAgentId: agentId, now: this.clock.now() },
+      command.command_id,
+    );
     return { customer_id: command.customer_id, banned: false };
   }
 

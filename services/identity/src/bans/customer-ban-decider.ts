@@ -33,7 +33,8 @@ export function decideCustomerBan(command: CustomerBanCommand, state: CustomerBa
     if (command.seconds !== undefined && (!Number.isInteger(command.seconds) || command.seconds < 1)) {
       throw new DomainError('validation', 'invalid_ban', 'A ban lasts a whole number of seconds, at least one.');
     }
-    const bannedUntil = command.seconds === undefined ? null : new Date(command.now.getTime() + command.seconds * 1000).toISOString();
+    const bannedUntil =
+      command.seconds === undefined ? null : new Date(command.now.getTime() + command.seconds * 1000).toISOString();
     return [
       {
         type: 'CustomerBanned',
@@ -50,11 +51,20 @@ export function decideCustomerBan(command: CustomerBanCommand, state: CustomerBa
   return [{ type: 'CustomerUnbanned', data: { customer_id: command.customerId, by_agent_id: command.byAgentId } }];
 }
 
-export function evolveCustomerBan(state: CustomerBanState, event: CustomerEvent & { version: number }): CustomerBanState {
+export function evolveCustomerBan(
+  state: CustomerBanState,
+  event: CustomerEvent & { version: number },
+): CustomerBanState {
   const version = event.version;
   switch (event.type) {
     case 'CustomerBanned':
-      return { version, ban: { bannedUntil: event.data.banned_until === null ? null : new Date(event.data.banned_until), reason: event.data.reason ?? null } };
+      return {
+        version,
+        ban: {
+          bannedUntil: event.data.banned_until === null ? null : new Date(event.data.banned_until),
+          reason: event.data.reason ?? null,
+        },
+      };
     case 'CustomerUnbanned':
       return { version, ban: null };
     default:

@@ -12,7 +12,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       PRIMARY KEY (organization_id, name)
     )`.execute(db);
   await sql`COMMENT ON TABLE directory.tags IS
-    'The organization''s tag list (OrganizationTagAdded, OrganizationTagRemoved): the only tags tag_chat accepts.'`.execute(db);
+    'The organization''s tag list (OrganizationTagAdded, OrganizationTagRemoved): the only tags tag_chat accepts.'`.execute(
+    db,
+  );
 
   await sql`
     CREATE TABLE directory.customer_bans (
@@ -25,7 +27,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       PRIMARY KEY (organization_id, customer_id)
     )`.execute(db);
   await sql`COMMENT ON TABLE directory.customer_bans IS
-    'The last ban of a customer not lifted since (CustomerBanned, CustomerUnbanned); it is in force while banned_until is null or later than now.'`.execute(db);
+    'The last ban of a customer not lifted since (CustomerBanned, CustomerUnbanned); it is in force while banned_until is null or later than now.'`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -40,23 +40,38 @@ describe('migration 2026-12-05-10-directory-events', () => {
   it('appends GroupSaved and AgentSaved for what exists, after what the stream holds, once', async () => {
     await db.transaction().execute(async (trx) => {
       await sql`SET CONSTRAINTS ALL DEFERRED`.execute(trx);
-      await sql`INSERT INTO directory.organizations (id, name, time_zone, identity_secret, default_group_id) VALUES ('o1', 'Old shop', 'UTC', 's', 'g1')`.execute(trx);
-      await sql`INSERT INTO directory.groups (id, organization_id, name, routing) VALUES ('g1', 'o1', 'General', 'auto'), ('g2', 'o1', 'Sales', 'manual')`.execute(trx);
+      await sql`INSERT INTO directory.organizations (id, name, time_zone, identity_secret, default_group_id) VALUES ('o1', 'Old shop', 'UTC', 's', 'g1')`.execute(
+        trx,
+      );
+      await sql`INSERT INTO directory.groups (id, organization_id, name, routing) VALUES ('g1', 'o1', 'General', 'auto'), ('g2', 'o1', 'Sales', 'manual')`.execute(
+        trx,
+      );
     });
     await sql`INSERT INTO directory.agents (id, organization_id, email, name, role, password_hash, api_key_id, api_key_hash, disabled_at)
               VALUES ('a1', 'o1', 'a1@example.com', 'Ann', 'agent', 'h', 'k1', 'kh', NULL),
                      ('a2', 'o1', 'a2@example.com', 'Ben', 'admin', 'h', 'k2', 'kh', now())`.execute(db);
-    await sql`INSERT INTO directory.agent_groups (organization_id, agent_id, group_id) VALUES ('o1', 'a1', 'g2'), ('o1', 'a1', 'g1')`.execute(db);
+    await sql`INSERT INTO directory.agent_groups (organization_id, agent_id, group_id) VALUES ('o1', 'a1', 'g2'), ('o1', 'a1', 'g1')`.execute(
+      db,
+    );
     // The organization's stream exists already (OrganizationCreated).
     await sql`SELECT event_store.append_to_stream('organization-o1', 'o1', 0, ${JSON.stringify([
-      { event_id: '00000000-0000-4000-8000-000000000001', type: 'OrganizationCreated', schema_version: 1, data: { organization_id: 'o1', name: 'Old shop', time_zone: 'UTC' }, metadata: {}, occurred_at: new Date().toISOString() },
+      {
+        event_id: '00000000-0000-4000-8000-000000000001',
+        type: 'OrganizationCreated',
+        schema_version: 1,
+        data: { organization_id: 'o1', name: 'Old shop', time_zone: 'UTC' },
+        metadata: {},
+        occurred_at: new Date().toISOString(),
+      },
     ])}::jsonb)`.execute(db);
 
     await migrateDirectory(db);
     await migrateDirectory(db);
 
     const { rows } = await sql<{ stream_version: string; type: string; data: Record<string, unknown> }>`
-      SELECT stream_version, type, data FROM event_store.events WHERE stream_id = 'organization-o1' ORDER BY stream_version`.execute(db);
+      SELECT stream_version, type, data FROM event_store.events WHERE stream_id = 'organization-o1' ORDER BY stream_version`.execute(
+      db,
+    );
     expect(rows.map((row) => [Number(row.stream_version), row.type])).toEqual([
       [1, 'OrganizationCreated'],
       [2, 'GroupSaved'],
@@ -67,7 +82,15 @@ describe('migration 2026-12-05-10-directory-events', () => {
     expect(rows.slice(1).map((row) => row.data)).toEqual([
       { group_id: 'g1', name: 'General', routing: 'auto' },
       { group_id: 'g2', name: 'Sales', routing: 'manual' },
-      { agent_id: 'a1', name: 'Ann', display_name: null, role: 'agent', kind: 'human', group_ids: ['g1', 'g2'], disabled: false },
+      {
+        agent_id: 'a1',
+        name: 'Ann',
+        display_name: null,
+        role: 'agent',
+        kind: 'human',
+        group_ids: ['g1', 'g2'],
+        disabled: false,
+      },
       { agent_id: 'a2', name: 'Ben', display_name: null, role: 'admin', kind: 'human', group_ids: [], disabled: true },
     ]);
   });

@@ -23,7 +23,10 @@ import { buildOpenApiDocument, type ApiOperation } from '@livedesk/service-kit';
 import { WidgetSettingsQuery } from '../organizations/widget-settings.controller.js';
 
 const ORG = '/v1/organizations/{organization_id}';
-const THROTTLED = { description: 'rate_limited: too many requests from this address (or for this account); Retry-After says when to try again' };
+const THROTTLED = {
+  description:
+    'rate_limited: too many requests from this address (or for this account); Retry-After says when to try again',
+};
 
 /**
  * Every operation of the identity service's HTTP API (docs/protocol.md, "Setting up an
@@ -38,7 +41,12 @@ export const identityApiOperations: ApiOperation[] = [
     summary: 'Creates an organization with its default group (installation admin).',
     tags: ['Organizations'],
     body: CreateOrganizationRequest,
-    responses: { 201: { description: 'The organization, its identity secret (shown once) and its default group', schema: CreateOrganizationResponse } },
+    responses: {
+      201: {
+        description: 'The organization, its identity secret (shown once) and its default group',
+        schema: CreateOrganizationResponse,
+      },
+    },
   },
   {
     operationId: 'getOrganization',
@@ -52,7 +60,8 @@ export const identityApiOperations: ApiOperation[] = [
     operationId: 'updateOrganization',
     method: 'patch',
     path: ORG,
-    summary: 'Changes the name, allowed origins, welcome message, business hours or widget open delay; the fields given replace the stored ones.',
+    summary:
+      'Changes the name, allowed origins, welcome message, business hours or widget open delay; the fields given replace the stored ones.',
     tags: ['Organizations'],
     body: UpdateOrganizationRequest,
     responses: { 200: { description: 'The settings after the change', schema: OrganizationSettings } },
@@ -64,16 +73,23 @@ export const identityApiOperations: ApiOperation[] = [
     summary: 'Creates an agent (human or bot) with a password, a role and groups (organization admins).',
     tags: ['Agents'],
     body: CreateAgentRequest,
-    responses: { 201: { description: "The agent and its API key (shown once)", schema: CreateAgentResponse }, 409: { description: 'conflict: an agent with this email exists' } },
+    responses: {
+      201: { description: 'The agent and its API key (shown once)', schema: CreateAgentResponse },
+      409: { description: 'conflict: an agent with this email exists' },
+    },
   },
   {
     operationId: 'updateAgent',
     method: 'patch',
     path: `${ORG}/agents/{agent_id}`,
-    summary: "Changes an agent's name, display name, avatar or disabled flag; disabling refuses its tokens and closes its sockets at once.",
+    summary:
+      "Changes an agent's name, display name, avatar or disabled flag; disabling refuses its tokens and closes its sockets at once.",
     tags: ['Agents'],
     body: UpdateAgentRequest,
-    responses: { 200: { description: 'The agent after the change', schema: UpdateAgentResponse }, 409: { description: 'conflict: an admin cannot disable themselves (cannot_disable_self)' } },
+    responses: {
+      200: { description: 'The agent after the change', schema: UpdateAgentResponse },
+      409: { description: 'conflict: an admin cannot disable themselves (cannot_disable_self)' },
+    },
   },
   {
     operationId: 'listTags',
@@ -87,10 +103,14 @@ export const identityApiOperations: ApiOperation[] = [
     operationId: 'addTag',
     method: 'post',
     path: `${ORG}/tags`,
-    summary: 'Adds a tag to the list (1 to 64 characters, trimmed, compared exactly); an event of the organization\'s stream.',
+    summary:
+      "Adds a tag to the list (1 to 64 characters, trimmed, compared exactly); an event of the organization's stream.",
     tags: ['Tags'],
     body: TagRequest,
-    responses: { 201: { description: 'The tag', schema: TagRecord }, 409: { description: 'conflict: the tag is listed already (tag_exists)' } },
+    responses: {
+      201: { description: 'The tag', schema: TagRecord },
+      409: { description: 'conflict: the tag is listed already (tag_exists)' },
+    },
   },
   {
     operationId: 'removeTagNamedInBody',
@@ -99,7 +119,10 @@ export const identityApiOperations: ApiOperation[] = [
     summary: 'Deletes the tag named in the body from the list; chats keep it and may still be untagged.',
     tags: ['Tags'],
     body: TagRequest,
-    responses: { 204: { description: 'Deleted' }, 404: { description: 'not_found: no such tag on the list (tag_not_found)' } },
+    responses: {
+      204: { description: 'Deleted' },
+      404: { description: 'not_found: no such tag on the list (tag_not_found)' },
+    },
   },
   {
     operationId: 'removeTag',
@@ -107,7 +130,10 @@ export const identityApiOperations: ApiOperation[] = [
     path: `${ORG}/tags/{name}`,
     summary: 'Deletes a tag (its name URL-encoded in the path) from the list; chats keep it and may still be untagged.',
     tags: ['Tags'],
-    responses: { 204: { description: 'Deleted' }, 404: { description: 'not_found: no such tag on the list (tag_not_found)' } },
+    responses: {
+      204: { description: 'Deleted' },
+      404: { description: 'not_found: no such tag on the list (tag_not_found)' },
+    },
   },
   {
     operationId: 'createGroup',
@@ -116,7 +142,10 @@ export const identityApiOperations: ApiOperation[] = [
     summary: 'Creates a group of agents, routed automatically or picked by hand (organization admins).',
     tags: ['Groups'],
     body: CreateGroupRequest,
-    responses: { 201: { description: 'The group', schema: CreateGroupResponse }, 409: { description: 'conflict: the organization has a group of this name' } },
+    responses: {
+      201: { description: 'The group', schema: CreateGroupResponse },
+      409: { description: 'conflict: the organization has a group of this name' },
+    },
   },
   {
     operationId: 'createCannedResponse',
@@ -125,13 +154,17 @@ export const identityApiOperations: ApiOperation[] = [
     summary: 'Creates a canned response, shared or personal to one agent (organization admins).',
     tags: ['Canned responses'],
     body: CreateCannedResponseRequest,
-    responses: { 201: { description: 'The canned response', schema: CreateCannedResponseResponse }, 409: { description: 'conflict: the shortcut is taken' } },
+    responses: {
+      201: { description: 'The canned response', schema: CreateCannedResponseResponse },
+      409: { description: 'conflict: the shortcut is taken' },
+    },
   },
   {
     operationId: 'createCustomerToken',
     method: 'post',
     path: '/v1/customer/token',
-    summary: "A customer token for the organization: anonymous, or for the visitor the site's signed identity names. A browser page must be on one of the organization's allowed origins.",
+    summary:
+      "A customer token for the organization: anonymous, or for the visitor the site's signed identity names. A browser page must be on one of the organization's allowed origins.",
     tags: ['Tokens'],
     authenticated: false,
     body: CustomerTokenRequest,
@@ -151,7 +184,8 @@ export const identityApiOperations: ApiOperation[] = [
     operationId: 'getWidgetSettings',
     method: 'get',
     path: '/v1/customer/widget-settings',
-    summary: "The greeting, business hours and auto-open delay the widget reads when a page loads (no token; a browser page must be on one of the organization's allowed origins).",
+    summary:
+      "The greeting, business hours and auto-open delay the widget reads when a page loads (no token; a browser page must be on one of the organization's allowed origins).",
     tags: ['Widget'],
     authenticated: false,
     query: WidgetSettingsQuery,

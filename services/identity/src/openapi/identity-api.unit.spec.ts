@@ -11,12 +11,29 @@ import { TokenController } from '../token.controller.js';
 import { identityOpenApiDocument } from './identity-api.js';
 
 /** Every HTTP controller of the identity service (the NATS ones have no routes). */
-const HTTP_CONTROLLERS = [OrganizationsController, OrganizationSettingsController, AgentsAdminController, TagsController, TokenController, WidgetSettingsController];
+const HTTP_CONTROLLERS = [
+  OrganizationsController,
+  OrganizationSettingsController,
+  AgentsAdminController,
+  TagsController,
+  TokenController,
+  WidgetSettingsController,
+];
 
 const COMMITTED = fileURLToPath(new URL('../../../../docs/openapi/identity.json', import.meta.url));
 
-type Operation = { operationId: string; requestBody?: { content: Record<string, { schema: { $ref?: string } }> }; responses: Record<string, any>; security?: unknown[] };
-const document = identityOpenApiDocument() as { openapi: string; servers: { url: string }[]; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, any> } };
+type Operation = {
+  operationId: string;
+  requestBody?: { content: Record<string, { schema: { $ref?: string } }> };
+  responses: Record<string, any>;
+  security?: unknown[];
+};
+const document = identityOpenApiDocument() as {
+  openapi: string;
+  servers: { url: string }[];
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, any> };
+};
 
 function refs(node: unknown, found: string[] = []): string[] {
   if (Array.isArray(node)) for (const item of node) refs(item, found);
@@ -35,7 +52,9 @@ describe('the identity OpenAPI document', () => {
   });
 
   it('lists every endpoint of the identity service, each with its own operationId', () => {
-    const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => `${operation.operationId} ${method.toUpperCase()} ${path}`));
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, operation]) => `${operation.operationId} ${method.toUpperCase()} ${path}`),
+    );
     expect(operations.sort()).toEqual(
       [
         'createOrganization POST /v1/organizations',
@@ -58,7 +77,9 @@ describe('the identity OpenAPI document', () => {
   });
 
   it('documents every route of the HTTP controllers, and nothing else', () => {
-    const documented = Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => openApiRoute(method, path)));
+    const documented = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => openApiRoute(method, path)),
+    );
     const routes = controllerRoutes(HTTP_CONTROLLERS);
     expect(routes.length).toBeGreaterThanOrEqual(14);
     expect(documented.sort()).toEqual(routes.sort());
@@ -66,8 +87,12 @@ describe('the identity OpenAPI document', () => {
 
   it('names the request and response schemas, from the contracts the controllers parse with', () => {
     const createAgent = document.paths['/v1/organizations/{organization_id}/agents']!.post!;
-    expect(createAgent.requestBody!.content['application/json']!.schema).toEqual({ $ref: '#/components/schemas/CreateAgentRequest' });
-    expect(createAgent.responses['201'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/CreateAgentResponse' });
+    expect(createAgent.requestBody!.content['application/json']!.schema).toEqual({
+      $ref: '#/components/schemas/CreateAgentRequest',
+    });
+    expect(createAgent.responses['201'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/CreateAgentResponse',
+    });
     const request = document.components.schemas.CreateAgentRequest;
     expect(request.required).toEqual(expect.arrayContaining(['email', 'name', 'password', 'role']));
     expect(request.additionalProperties).toBe(false);
@@ -79,7 +104,9 @@ describe('the identity OpenAPI document', () => {
   });
 
   it('resolves every $ref', () => {
-    const missing = refs(document).filter((ref) => !document.components.schemas[ref.replace('#/components/schemas/', '')]);
+    const missing = refs(document).filter(
+      (ref) => !document.components.schemas[ref.replace('#/components/schemas/', '')],
+    );
     expect(missing).toEqual([]);
   });
 });

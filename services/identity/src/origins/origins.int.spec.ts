@@ -21,11 +21,23 @@ describe('origins of the token endpoints', () => {
   async function request(method: 'POST' | 'OPTIONS', path: string, origin: string | undefined, body?: unknown) {
     const headers: Record<string, string> = {};
     if (origin !== undefined) headers.origin = origin;
-    if (method === 'OPTIONS') Object.assign(headers, { 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' });
+    if (method === 'OPTIONS')
+      Object.assign(headers, {
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      });
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`${service.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const response = await fetch(`${service.url}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
     const text = await response.text();
-    return { status: response.status, headers: response.headers, body: text === '' ? undefined : (JSON.parse(text) as any) };
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: text === '' ? undefined : (JSON.parse(text) as any),
+    };
   }
 
   beforeAll(async () => {
@@ -39,8 +51,10 @@ describe('origins of the token endpoints', () => {
       },
     });
     const directory = service.app.get(Directory);
-    shopOrganization = (await postJson(`${service.url}/v1/organizations`, { name: 'Shop' }, ADMIN_TOKEN)).body.organization_id;
-    otherOrganization = (await postJson(`${service.url}/v1/organizations`, { name: 'Other shop' }, ADMIN_TOKEN)).body.organization_id;
+    shopOrganization = (await postJson(`${service.url}/v1/organizations`, { name: 'Shop' }, ADMIN_TOKEN)).body
+      .organization_id;
+    otherOrganization = (await postJson(`${service.url}/v1/organizations`, { name: 'Other shop' }, ADMIN_TOKEN)).body
+      .organization_id;
     await directory.updateOrganization(shopOrganization, { allowedOrigins: [SHOP] });
     await directory.updateOrganization(otherOrganization, { allowedOrigins: [OTHER_SHOP] });
     await postJson(
@@ -106,7 +120,8 @@ describe('origins of the token endpoints', () => {
     });
 
     it('refuses every browser origin for an organization that lists none', async () => {
-      const bare = (await postJson(`${service.url}/v1/organizations`, { name: 'No site yet' }, ADMIN_TOKEN)).body.organization_id;
+      const bare = (await postJson(`${service.url}/v1/organizations`, { name: 'No site yet' }, ADMIN_TOKEN)).body
+        .organization_id;
       const refused = await request('POST', '/v1/customer/token', SHOP, { organization_id: bare });
       expect(refused.status).toBe(403);
       expect((await request('POST', '/v1/customer/token', undefined, { organization_id: bare })).status).toBe(200);
@@ -135,7 +150,10 @@ describe('origins of the token endpoints', () => {
     it('refuses any other origin with 403 origin_not_allowed, before looking at the password', async () => {
       const preflight = await request('OPTIONS', '/v1/agent/token', SHOP);
       expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
-      const refused = await request('POST', '/v1/agent/token', SHOP, { email: 'ada@shop.example', password: 'wrong-password' });
+      const refused = await request('POST', '/v1/agent/token', SHOP, {
+        email: 'ada@shop.example',
+        password: 'wrong-password',
+      });
       expect(refused.status).toBe(403);
       expect(refused.body.error).toMatchObject({ code: 'authorization', reason: 'origin_not_allowed' });
     });

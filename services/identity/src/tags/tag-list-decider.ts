@@ -38,7 +38,11 @@ export function evolveTagList(state: TagListState, event: OrganizationEvent & { 
     case 'OrganizationCreated':
       return { ...state, version, exists: true };
     case 'OrganizationTagAdded':
-      return { ...state, version, tags: state.tags.includes(event.data.name) ? state.tags : [...state.tags, event.data.name] };
+      return {
+        ...state,
+        version,
+        tags: state.tags.includes(event.data.name) ? state.tags : [...state.tags, event.data.name],
+      };
     case 'OrganizationTagRemoved':
       return { ...state, version, tags: state.tags.filter((name) => name !== event.data.name) };
     default:

@@ -3,7 +3,14 @@ import { sql, type Kysely } from 'kysely';
 import { allEvents, DomainError, streamEntityId, streamId, type OrganizationEvent } from '@livedesk/contracts';
 import { AppendNotifier, CommandHandler } from '@livedesk/event-store';
 import type { DirectoryTables } from '../directory-tables.js';
-import { decideTagList, evolveTagList, initialTagList, type TagListCommand, type TagListEditor, type TagListState } from './tag-list-decider.js';
+import {
+  decideTagList,
+  evolveTagList,
+  initialTagList,
+  type TagListCommand,
+  type TagListEditor,
+  type TagListState,
+} from './tag-list-decider.js';
 
 /** The namespace of the ids of the events the tag list appends (never change it). */
 const TAG_LIST_ID_NAMESPACE = '0d7a4c1e-5b2f-4e86-9a31-c8f05e6d2b74';
@@ -30,7 +37,8 @@ export class TagList {
       decider: { decide: decideTagList, evolve: evolveTagList, initialState: initialTagList },
       codec: allEvents,
       idNamespace: TAG_LIST_ID_NAMESPACE,
-      notFound: (stream) => new DomainError('not_found', 'organization_not_found', `no organization "${streamEntityId(stream)}"`),
+      notFound: (stream) =>
+        new DomainError('not_found', 'organization_not_found', `no organization "${streamEntityId(stream)}"`),
       project: async (trx, change, context) => {
         for (const event of change.events) {
           if (event.type === 'OrganizationTagAdded') {
@@ -39,7 +47,11 @@ export class TagList {
               .values({ organization_id: context.organizationId, name: event.data.name, created_at: event.occurredAt })
               .execute();
           } else if (event.type === 'OrganizationTagRemoved') {
-            await trx.deleteFrom('directory.tags').where('organization_id', '=', context.organizationId).where('name', '=', event.data.name).execute();
+            await trx
+              .deleteFrom('directory.tags')
+              .where('organization_id', '=', context.organizationId)
+              .where('name', '=', event.data.name)
+              .execute();
           }
         }
       },
@@ -69,7 +81,12 @@ export class TagList {
   }
 
   async isListed(organizationId: string, name: string): Promise<boolean> {
-    const row = await this.db.selectFrom('directory.tags').select('name').where('organization_id', '=', organizationId).where('name', '=', name).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('directory.tags')
+      .select('name')
+      .where('organization_id', '=', organizationId)
+      .where('name', '=', name)
+      .executeTakeFirst();
     return row !== undefined;
   }
 

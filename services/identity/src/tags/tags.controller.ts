@@ -23,7 +23,10 @@ export class TagsController {
   ) {}
 
   @Get(':id/tags')
-  async list(@Headers('authorization') authorization: string | undefined, @Param('id') organizationId: string): Promise<z.infer<typeof TagListResponse>> {
+  async list(
+    @Headers('authorization') authorization: string | undefined,
+    @Param('id') organizationId: string,
+  ): Promise<z.infer<typeof TagListResponse>> {
     await this.access.requireOrganizationAdminHidingOthers(authorization, organizationId);
     if (!(await this.directory.getOrganization(organizationId))) throw unknownOrganization(organizationId);
     return { tags: (await this.tags.list(organizationId)).map(recordOf) };
@@ -66,7 +69,9 @@ export class TagsController {
 }
 
 function editorOf(caller: SetupCaller): TagListEditor {
-  return caller.kind === 'installation_admin' ? { kind: 'installation_admin' } : { kind: 'agent', agent_id: caller.agentId };
+  return caller.kind === 'installation_admin'
+    ? { kind: 'installation_admin' }
+    : { kind: 'agent', agent_id: caller.agentId };
 }
 
 function recordOf(tag: { name: string; createdAt: Date }): z.infer<typeof TagRecord> {

@@ -1,4 +1,11 @@
-import { Inject, Injectable, Module, type DynamicModule, type INestApplication, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type INestApplication,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Kysely } from 'kysely';
 import { randomBytes } from 'node:crypto';
@@ -44,7 +51,10 @@ class TestKitModule {
       global: true,
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },
-        { provide: DATABASE, useFactory: () => createDatabase({ url: config.DATABASE_URL, applicationName: 'identity-test' }) },
+        {
+          provide: DATABASE,
+          useFactory: () => createDatabase({ url: config.DATABASE_URL, applicationName: 'identity-test' }),
+        },
         { provide: REDIS, useFactory: () => createRedis(config.REDIS_URL, 'identity-test') },
         DatabaseCloser,
       ],

@@ -3,7 +3,11 @@ import type { IncomingMessage } from 'node:http';
 import { ClientAddress } from './client-address.js';
 
 const request = (peer: string, forwardedFor?: string): IncomingMessage =>
-  ({ socket: { remoteAddress: peer }, connection: { remoteAddress: peer }, headers: forwardedFor ? { 'x-forwarded-for': forwardedFor } : {} }) as unknown as IncomingMessage;
+  ({
+    socket: { remoteAddress: peer },
+    connection: { remoteAddress: peer },
+    headers: forwardedFor ? { 'x-forwarded-for': forwardedFor } : {},
+  }) as unknown as IncomingMessage;
 
 describe('ClientAddress', () => {
   it('ignores X-Forwarded-For by default: anyone could write it to dodge a throttle', () => {

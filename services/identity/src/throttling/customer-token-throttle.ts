@@ -25,7 +25,12 @@ export class CustomerTokenThrottle {
     try {
       await this.limiter.consume(address);
     } catch (error) {
-      if (error instanceof RateLimiterRes) throw new RateLimitedError('too many customer tokens from this address; try again later', error.msBeforeNext, 'customer_tokens_throttled');
+      if (error instanceof RateLimiterRes)
+        throw new RateLimitedError(
+          'too many customer tokens from this address; try again later',
+          error.msBeforeNext,
+          'customer_tokens_throttled',
+        );
       throw error;
     }
   }

@@ -38,7 +38,13 @@ describe('FairSlots', () => {
   it('lets groups with as many running take turns', async () => {
     const slots = new FairSlots(1);
     const { started, task, release } = tasks();
-    const all = [slots.run('a', task('a1')), slots.run('a', task('a2')), slots.run('a', task('a3')), slots.run('b', task('b1')), slots.run('b', task('b2'))];
+    const all = [
+      slots.run('a', task('a1')),
+      slots.run('a', task('a2')),
+      slots.run('a', task('a3')),
+      slots.run('b', task('b1')),
+      slots.run('b', task('b2')),
+    ];
     for (const name of ['a1', 'a2', 'b1', 'a3', 'b2']) {
       await tick();
       expect(started.at(-1)).toBe(name);
@@ -59,8 +65,14 @@ describe('FairSlots', () => {
     };
     await Promise.all(Array.from({ length: 6 }, (_, n) => slots.run(`g${n % 3}`, task)));
     expect(most).toBe(2);
-    await expect(slots.run('g', async () => { throw new Error('boom'); })).rejects.toThrow('boom');
-    await expect(Promise.all([slots.run('g', async () => 1), slots.run('h', async () => 2), slots.run('g', async () => 3)])).resolves.toEqual([1, 2, 3]);
+    await expect(
+      slots.run('g', async () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    await expect(
+      Promise.all([slots.run('g', async () => 1), slots.run('h', async () => 2), slots.run('g', async () => 3)]),
+    ).resolves.toEqual([1, 2, 3]);
     expect(slots.tracked).toEqual({ waiting: 0, runningGroups: 0 });
   });
 });

@@ -6,7 +6,10 @@ import { LoginThrottle } from './login-throttle.js';
 
 const policy = { freeFailuresPerAccount: 2, freeFailuresPerAddress: 100, windowSeconds: 60, maxLockoutSeconds: 4 };
 
-async function lockoutOf(throttle: LoginThrottle, attempt: { account: string | undefined; address: string }): Promise<number> {
+async function lockoutOf(
+  throttle: LoginThrottle,
+  attempt: { account: string | undefined; address: string },
+): Promise<number> {
   try {
     await throttle.requireNotLockedOut(attempt);
     return 0;
@@ -28,7 +31,10 @@ describe('LoginThrottle', () => {
   });
 
   it('counts failures in Redis, so that two replicas lock an account out together, with a doubling lockout', async () => {
-    const [one, two] = [new LoginThrottle(redis.client, 'shared', policy), new LoginThrottle(redis.client, 'shared', policy)];
+    const [one, two] = [
+      new LoginThrottle(redis.client, 'shared', policy),
+      new LoginThrottle(redis.client, 'shared', policy),
+    ];
     const attempt = (address: string) => ({ account: 'ann@example.test', address });
     await one.failed(attempt('192.0.2.1'));
     await two.failed(attempt('192.0.2.2'));
@@ -47,7 +53,11 @@ describe('LoginThrottle', () => {
   });
 
   it('keeps throttling in memory while Redis does not answer', async () => {
-    const unreachable = new Redis('redis://127.0.0.1:1', { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+    const unreachable = new Redis('redis://127.0.0.1:1', {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+    });
     try {
       const throttle = new LoginThrottle(unreachable, 'away', policy);
       const attempt = { account: 'cid@example.test', address: '192.0.2.20' };

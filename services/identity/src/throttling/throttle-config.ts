@@ -3,7 +3,12 @@ import { z } from 'zod';
 
 const proxyList = z
   .string()
-  .transform((value) => value.split(',').map((entry) => entry.trim()).filter((entry) => entry.length > 0))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry.length > 0),
+  )
   .refine((entries) => {
     try {
       proxyAddr.compile(entries);

@@ -6,7 +6,14 @@ import { VerificationGate } from './verification-gate.js';
 function controlled(log: string[], name: string) {
   let finish!: () => void;
   const ended = new Promise<void>((resolve) => (finish = resolve));
-  return { verify: async () => { log.push(name); await ended; return name; }, finish };
+  return {
+    verify: async () => {
+      log.push(name);
+      await ended;
+      return name;
+    },
+    finish,
+  };
 }
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
@@ -16,7 +23,9 @@ describe('VerificationGate', () => {
     const gate = new VerificationGate({ concurrency: 2, maxWaitingPerAccount: 5, maxWaitingPerAddress: 10 });
     const log: string[] = [];
     const guesses = [1, 2, 3].map((n) => controlled(log, `guess-${n}`));
-    const running = guesses.map((guess) => gate.run({ account: 'victim@x.test', address: '203.0.113.9' }, guess.verify));
+    const running = guesses.map((guess) =>
+      gate.run({ account: 'victim@x.test', address: '203.0.113.9' }, guess.verify),
+    );
     const other = controlled(log, 'other');
     const otherLogin = gate.run({ account: 'other@x.test', address: '198.51.100.7' }, other.verify);
     await tick();
@@ -32,7 +41,9 @@ describe('VerificationGate', () => {
     const gate = new VerificationGate({ concurrency: 1, maxWaitingPerAccount: 5, maxWaitingPerAddress: 10 });
     const log: string[] = [];
     const guesses = [1, 2, 3, 4].map((n) => controlled(log, `guess-${n}`));
-    const running = guesses.map((guess, n) => gate.run({ account: `nobody-${n}@x.test`, address: '203.0.113.9' }, guess.verify));
+    const running = guesses.map((guess, n) =>
+      gate.run({ account: `nobody-${n}@x.test`, address: '203.0.113.9' }, guess.verify),
+    );
     const other = controlled(log, 'other');
     const otherLogin = gate.run({ account: 'other@x.test', address: '198.51.100.7' }, other.verify);
     await tick();
@@ -55,9 +66,13 @@ describe('VerificationGate', () => {
     const held = controlled(log, 'held');
     const first = gate.run({ account: 'a@x.test', address: '203.0.113.9' }, held.verify);
     const second = gate.run({ account: 'a@x.test', address: '203.0.113.9' }, async () => 'second');
-    await expect(gate.run({ account: 'a@x.test', address: '203.0.113.9' }, async () => 'third')).rejects.toBeInstanceOf(RateLimitedError);
+    await expect(gate.run({ account: 'a@x.test', address: '203.0.113.9' }, async () => 'third')).rejects.toBeInstanceOf(
+      RateLimitedError,
+    );
     const other = gate.run({ account: 'b@x.test', address: '203.0.113.9' }, async () => 'other');
-    await expect(gate.run({ account: 'c@x.test', address: '203.0.113.9' }, async () => 'fourth')).rejects.toThrow(/too many logins in progress/);
+    await expect(gate.run({ account: 'c@x.test', address: '203.0.113.9' }, async () => 'fourth')).rejects.toThrow(
+      /too many logins in progress/,
+    );
     held.finish();
     await expect(Promise.all([first, second, other])).resolves.toEqual(['held', 'second', 'other']);
     expect(gate.tracked).toEqual({ accounts: 0, addresses: 0 });
@@ -65,7 +80,11 @@ describe('VerificationGate', () => {
 
   it('frees the lane of an attempt whose verification failed', async () => {
     const gate = new VerificationGate({ concurrency: 1, maxWaitingPerAccount: 0, maxWaitingPerAddress: 1 });
-    await expect(gate.run({ account: 'a@x.test', address: '203.0.113.9' }, async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    await expect(
+      gate.run({ account: 'a@x.test', address: '203.0.113.9' }, async () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
     await expect(gate.run({ account: 'a@x.test', address: '203.0.113.9' }, async () => 'again')).resolves.toBe('again');
   });
 });

@@ -1,9 +1,24 @@
 import { Controller, Get, Headers, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import type { Kysely } from 'kysely';
 import { ApiCallers } from '@livedesk/auth';
-import { getDeadLetter, listDeadLetters, moveDeadLetter, readEvent, type DeadLetter, type DeadLetterStatus, type EventStoreTables } from '@livedesk/event-store';
+import {
+  getDeadLetter,
+  listDeadLetters,
+  moveDeadLetter,
+  readEvent,
+  type DeadLetter,
+  type DeadLetterStatus,
+  type EventStoreTables,
+} from '@livedesk/event-store';
 import { ApiError, DATABASE, parseOrRefuse } from '@livedesk/service-kit';
-import { DeadLetterId, DeadLettersQuery, SHOWN_DATA_MAX_BYTES, type DeadLetterDetail, type DeadLetterList, type DeadLetterView } from './dead-letter-schemas.js';
+import {
+  DeadLetterId,
+  DeadLettersQuery,
+  SHOWN_DATA_MAX_BYTES,
+  type DeadLetterDetail,
+  type DeadLetterList,
+  type DeadLetterView,
+} from './dead-letter-schemas.js';
 import { parseQuery } from './parse-query.js';
 
 /**
@@ -21,7 +36,10 @@ export class DeadLettersController {
   ) {}
 
   @Get()
-  async list(@Headers('authorization') authorization: string | undefined, @Query() query: unknown): Promise<DeadLetterList> {
+  async list(
+    @Headers('authorization') authorization: string | undefined,
+    @Query() query: unknown,
+  ): Promise<DeadLetterList> {
     await this.callers.requireInstallationAdmin(authorization);
     const params = parseQuery(DeadLettersQuery, query);
     // One more than asked tells whether there is a next page.
@@ -37,7 +55,10 @@ export class DeadLettersController {
   }
 
   @Get(':id')
-  async show(@Headers('authorization') authorization: string | undefined, @Param('id') id: string): Promise<DeadLetterDetail> {
+  async show(
+    @Headers('authorization') authorization: string | undefined,
+    @Param('id') id: string,
+  ): Promise<DeadLetterDetail> {
     await this.callers.requireInstallationAdmin(authorization);
     const letter = await this.find(id);
     const event = await readEvent(this.db, letter.eventId);
@@ -60,14 +81,20 @@ export class DeadLettersController {
   /** The reader that parked the event hands it on again (a parked or discarded one). */
   @Post(':id/replay')
   @HttpCode(202)
-  async replay(@Headers('authorization') authorization: string | undefined, @Param('id') id: string): Promise<DeadLetterView> {
+  async replay(
+    @Headers('authorization') authorization: string | undefined,
+    @Param('id') id: string,
+  ): Promise<DeadLetterView> {
     await this.callers.requireInstallationAdmin(authorization);
     return this.move(id, ['parked', 'discarded'], 'replay_requested');
   }
 
   /** Leaves the event as it is: the reader stays past it and the figure no longer counts it. */
   @Post(':id/discard')
-  async discard(@Headers('authorization') authorization: string | undefined, @Param('id') id: string): Promise<DeadLetterView> {
+  async discard(
+    @Headers('authorization') authorization: string | undefined,
+    @Param('id') id: string,
+  ): Promise<DeadLetterView> {
     await this.callers.requireInstallationAdmin(authorization);
     return this.move(id, ['parked', 'replay_requested'], 'discarded');
   }
@@ -77,7 +104,11 @@ export class DeadLettersController {
     const moved = await moveDeadLetter(this.db, letter.id, from, to);
     if (moved) return toView(moved);
     const now = (await getDeadLetter(this.db, letter.id))!;
-    throw new ApiError('conflict', `dead letter ${letter.id} is ${now.status}; only a ${from.join(' or ')} one can become ${to}`, 'dead_letter_status');
+    throw new ApiError(
+      'conflict',
+      `dead letter ${letter.id} is ${now.status}; only a ${from.join(' or ')} one can become ${to}`,
+      'dead_letter_status',
+    );
   }
 
   private async find(id: string): Promise<DeadLetter> {

@@ -23,7 +23,8 @@ export const metricsApiOperations: ApiOperation[] = [
     operationId: 'putSlaPolicy',
     method: 'put',
     path: '/v1/organizations/{organization_id}/sla_policies/{policy_id}',
-    summary: 'Creates or changes a policy, for cycles starting from effective_from (default now); the same definition again stores nothing.',
+    summary:
+      'Creates or changes a policy, for cycles starting from effective_from (default now); the same definition again stores nothing.',
     tags: ['SLA'],
     body: SlaPolicyRequest,
     responses: { 200: { description: 'The stored version', schema: SlaPolicyWritten } },
@@ -40,7 +41,8 @@ export const metricsApiOperations: ApiOperation[] = [
     operationId: 'getOverviewReport',
     method: 'get',
     path: '/v1/organizations/{organization_id}/reports/overview',
-    summary: 'Chats of the period and their figures: counts by status, FRT, response, queue, resolution and handle time, CSAT, NPS, SLA %, conversion (supervisors, admins).',
+    summary:
+      'Chats of the period and their figures: counts by status, FRT, response, queue, resolution and handle time, CSAT, NPS, SLA %, conversion (supervisors, admins).',
     description:
       'The cycles that started in [from, to). With agent_id, FRT counts for the first responder, each exchange for the agent whose reply ended it, handle time and ratings for the last human agent, SLA outcomes for the agent holding the chat when decided, and the other figures over the cycles the agent was assigned in.',
     tags: ['Reports'],
@@ -51,7 +53,8 @@ export const metricsApiOperations: ApiOperation[] = [
     operationId: 'getAgentsReport',
     method: 'get',
     path: '/v1/organizations/{organization_id}/reports/agents',
-    summary: "Each agent's time per routing status, chatting and idle time, concurrency and chat figures in the period (supervisors, admins).",
+    summary:
+      "Each agent's time per routing status, chatting and idle time, concurrency and chat figures in the period (supervisors, admins).",
     description:
       'Status intervals and chats still open count up to now, clipped to the period. Chats count where their event falls (an assignment where it starts, a reply where it is sent, a handle time where the cycle ends). With group_id, chat figures count that group only; time figures are the agent’s whole time.',
     tags: ['Reports'],
@@ -62,12 +65,14 @@ export const metricsApiOperations: ApiOperation[] = [
     operationId: 'getDailySummary',
     method: 'get',
     path: '/v1/organizations/{organization_id}/reports/daily',
-    summary: 'The daily summary: per agent and per team, the day against the mean of the 7 days before, and the chats that missed their SLA that day; CSV with format=csv or Accept: text/csv (supervisors, admins).',
+    summary:
+      'The daily summary: per agent and per team, the day against the mean of the 7 days before, and the chats that missed their SLA that day; CSV with format=csv or Accept: text/csv (supervisors, admins).',
     tags: ['Reports'],
     query: DailyQuery,
     responses: {
       200: {
-        description: 'The summary (CSV columns: date, section (agent, team, sla_miss), agent_id, group_id, figure, day, mean_7_days, conversation_id, cycle, target, exchange, target_seconds, business, due_at, breached_at, breach_seconds)',
+        description:
+          'The summary (CSV columns: date, section (agent, team, sla_miss), agent_id, group_id, figure, day, mean_7_days, conversation_id, cycle, target, exchange, target_seconds, business, due_at, breached_at, breach_seconds)',
         schema: DailySummary,
         alternatives: [{ contentType: 'text/csv' }],
       },
@@ -77,7 +82,8 @@ export const metricsApiOperations: ApiOperation[] = [
     operationId: 'getStaffingReport',
     method: 'get',
     path: '/v1/organizations/{organization_id}/reports/staffing',
-    summary: 'For each hour of the week: arrivals and handle time of the last weeks, the accepting agents needed to meet the queue target (Erlang C over chat slots), and those who were accepting (supervisors, admins).',
+    summary:
+      'For each hour of the week: arrivals and handle time of the last weeks, the accepting agents needed to meet the queue target (Erlang C over chat slots), and those who were accepting (supervisors, admins).',
     tags: ['Reports'],
     query: StaffingQuery,
     responses: { 200: { description: 'The staffing estimate', schema: StaffingReport } },
@@ -102,7 +108,8 @@ export const metricsApiOperations: ApiOperation[] = [
     operationId: 'listDeadLetters',
     method: 'get',
     path: '/v1/dead-letters',
-    summary: 'Events the outbox relay or a subscription parked, oldest first (installation admin; docs/dead-letters.md).',
+    summary:
+      'Events the outbox relay or a subscription parked, oldest first (installation admin; docs/dead-letters.md).',
     tags: ['Dead letters'],
     query: DeadLettersQuery,
     responses: { 200: { description: 'A page of dead letters', schema: DeadLetterList } },
@@ -119,7 +126,8 @@ export const metricsApiOperations: ApiOperation[] = [
     operationId: 'replayDeadLetter',
     method: 'post',
     path: '/v1/dead-letters/{id}/replay',
-    summary: 'Asks the reader that parked the event to hand it on again, whatever its position; a replay that fails parks it again with the new error (installation admin).',
+    summary:
+      'Asks the reader that parked the event to hand it on again, whatever its position; a replay that fails parks it again with the new error (installation admin).',
     tags: ['Dead letters'],
     responses: { 202: { description: 'The dead letter, replay_requested', schema: DeadLetterView } },
   },

@@ -17,7 +17,8 @@ export function metricsOpenApiDocument(): Record<string, unknown> {
     {
       title: 'livedesk metrics',
       version: '1',
-      description: 'Reports over the metrics tables (docs/metrics.md), SLA policies, the rebuild of the tables from the event store, and the dead letters (docs/dead-letters.md).',
+      description:
+        'Reports over the metrics tables (docs/metrics.md), SLA policies, the rebuild of the tables from the event store, and the dead letters (docs/dead-letters.md).',
     },
     metricsApiOperations,
     {

@@ -5,7 +5,10 @@ import { metricsOpenApiDocument } from './metrics-openapi.js';
 
 const COMMITTED = fileURLToPath(new URL('../../../../docs/openapi/metrics.json', import.meta.url));
 
-const document = metricsOpenApiDocument() as { paths: Record<string, Record<string, { operationId: string }>>; components: { schemas: Record<string, unknown> } };
+const document = metricsOpenApiDocument() as {
+  paths: Record<string, Record<string, { operationId: string }>>;
+  components: { schemas: Record<string, unknown> };
+};
 
 describe('the metrics OpenAPI document', () => {
   it('is the committed docs/openapi/metrics.json (run `pnpm openapi` after changing the API)', () => {
@@ -13,10 +16,14 @@ describe('the metrics OpenAPI document', () => {
   });
 
   it('gives every operation an operationId of its own, and names the reports', () => {
-    const ids = Object.values(document.paths).flatMap((methods) => Object.values(methods).map((operation) => operation.operationId));
+    const ids = Object.values(document.paths).flatMap((methods) =>
+      Object.values(methods).map((operation) => operation.operationId),
+    );
     expect(ids.length).toBeGreaterThan(10);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toEqual(expect.arrayContaining(['getOverviewReport', 'putSlaPolicy', 'replayDeadLetter']));
-    expect(Object.keys(document.components.schemas)).toEqual(expect.arrayContaining(['OverviewReport', 'DailySummary', 'SlaPolicyRequest', 'Error']));
+    expect(Object.keys(document.components.schemas)).toEqual(
+      expect.arrayContaining(['OverviewReport', 'DailySummary', 'SlaPolicyRequest', 'Error']),
+    );
   });
 });

@@ -7,8 +7,15 @@ import { ApiError, parseOrRefuse } from '@livedesk/service-kit';
  */
 export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.output<S> {
   if (typeof query === 'object' && query !== null) {
-    const repeated = Object.entries(query).filter(([, value]) => Array.isArray(value)).map(([name]) => name);
-    if (repeated.length > 0) throw new ApiError('validation', `give ${repeated.map((name) => `"${name}"`).join(', ')} once`, 'repeated_parameter');
+    const repeated = Object.entries(query)
+      .filter(([, value]) => Array.isArray(value))
+      .map(([name]) => name);
+    if (repeated.length > 0)
+      throw new ApiError(
+        'validation',
+        `give ${repeated.map((name) => `"${name}"`).join(', ')} once`,
+        'repeated_parameter',
+      );
   }
   return parseOrRefuse(schema, query, '');
 }

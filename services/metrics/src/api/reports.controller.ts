@@ -32,19 +32,39 @@ export class ReportsController {
   ) {}
 
   @Get('overview')
-  async overview(@Headers('authorization') authorization: string | undefined, @Param('organization_id') organization: string, @Query() query: unknown): Promise<OverviewReport> {
+  async overview(
+    @Headers('authorization') authorization: string | undefined,
+    @Param('organization_id') organization: string,
+    @Query() query: unknown,
+  ): Promise<OverviewReport> {
     const organizationId = await this.authorize(authorization, organization);
     const params = parseQuery(OverviewQuery, query);
     const period = this.period(params);
-    return overviewReport(this.db, { organizationId, ...period, groupId: params.group_id ?? null, agentId: params.agent_id ?? null, time: params.time });
+    return overviewReport(this.db, {
+      organizationId,
+      ...period,
+      groupId: params.group_id ?? null,
+      agentId: params.agent_id ?? null,
+      time: params.time,
+    });
   }
 
   @Get('agents')
-  async agents(@Headers('authorization') authorization: string | undefined, @Param('organization_id') organization: string, @Query() query: unknown): Promise<AgentsReport> {
+  async agents(
+    @Headers('authorization') authorization: string | undefined,
+    @Param('organization_id') organization: string,
+    @Query() query: unknown,
+  ): Promise<AgentsReport> {
     const organizationId = await this.authorize(authorization, organization);
     const params = parseQuery(AgentsQuery, query);
     const period = this.period(params);
-    return agentsReport(this.db, { organizationId, ...period, groupId: params.group_id ?? null, time: params.time, now: this.clock.now() });
+    return agentsReport(this.db, {
+      organizationId,
+      ...period,
+      groupId: params.group_id ?? null,
+      time: params.time,
+      now: this.clock.now(),
+    });
   }
 
   @Get('daily')
@@ -57,7 +77,12 @@ export class ReportsController {
   ): Promise<DailySummary | string> {
     const organizationId = await this.authorize(authorization, organization);
     const params = parseQuery(DailyQuery, query);
-    const summary = await dailySummary(this.db, { organizationId, date: params.date ?? null, time: params.time, now: this.clock.now() });
+    const summary = await dailySummary(this.db, {
+      organizationId,
+      date: params.date ?? null,
+      time: params.time,
+      now: this.clock.now(),
+    });
     const csv = params.format === 'csv' || (params.format === undefined && /(^|[\s,])text\/csv\b/i.test(accept ?? ''));
     if (!csv) return summary;
     response.setHeader('content-type', 'text/csv; charset=utf-8');
@@ -66,7 +91,11 @@ export class ReportsController {
   }
 
   @Get('staffing')
-  async staffing(@Headers('authorization') authorization: string | undefined, @Param('organization_id') organization: string, @Query() query: unknown): Promise<StaffingReport> {
+  async staffing(
+    @Headers('authorization') authorization: string | undefined,
+    @Param('organization_id') organization: string,
+    @Query() query: unknown,
+  ): Promise<StaffingReport> {
     const organizationId = await this.authorize(authorization, organization);
     const params = parseQuery(StaffingQuery, query);
     return staffingReport(this.db, {

@@ -28,10 +28,19 @@ afterAll(async () => {
 
 type Json = Record<string, any>;
 
-async function report(path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: Json; response: Response }> {
-  const response = await fetch(`${api.url}/v1/organizations/${ORG}/reports/${path}`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, ...headers } });
+async function report(
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Json; response: Response }> {
+  const response = await fetch(`${api.url}/v1/organizations/${ORG}/reports/${path}`, {
+    headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, ...headers },
+  });
   const text = await response.clone().text();
-  return { status: response.status, body: (response.headers.get('content-type') ?? '').startsWith('application/json') ? JSON.parse(text) : { text }, response };
+  return {
+    status: response.status,
+    body: (response.headers.get('content-type') ?? '').startsWith('application/json') ? JSON.parse(text) : { text },
+    response,
+  };
 }
 
 /** The local day of March 4th in Warsaw. */
@@ -40,7 +49,12 @@ const MARCH_4 = 'from=2026-03-03T23:00:00Z&to=2026-03-04T23:00:00Z';
 /** count, average, median, 90th percentile, max */
 function expectStats(actual: Json, [count, average, median, p90, max]: (number | null)[]): void {
   expect(actual.count).toBe(count);
-  for (const [name, value] of [['average_seconds', average], ['median_seconds', median], ['p90_seconds', p90], ['max_seconds', max]] as const) {
+  for (const [name, value] of [
+    ['average_seconds', average],
+    ['median_seconds', median],
+    ['p90_seconds', p90],
+    ['max_seconds', max],
+  ] as const) {
     if (value === null || value === undefined) expect(actual[name]).toBeNull();
     else expect(actual[name]).toBeCloseTo(value, 6);
   }
@@ -66,7 +80,11 @@ describe('GET /reports/overview', () => {
       missed: {
         count: 3,
         ratio: 0.375,
-        by_reason: { left_in_queue: { count: 1, ratio: 0.125 }, unanswered: { count: 1, ratio: 0.125 }, no_agents: { count: 1, ratio: 0.125 } },
+        by_reason: {
+          left_in_queue: { count: 1, ratio: 0.125 },
+          unanswered: { count: 1, ratio: 0.125 },
+          no_agents: { count: 1, ratio: 0.125 },
+        },
       },
       resolved: { count: 4, ratio: 0.5 },
       still_open: { count: 1, ratio: 0.125 },
@@ -77,7 +95,14 @@ describe('GET /reports/overview', () => {
       // the email ticket came from no chat.
       tickets_created: { count: 2, ratio: 0.25, by_source: { chat: 1, missed_chat: 0, offline_message: 1 } },
     });
-    expect(calendar).toMatchObject({ organization_id: ORG, from: '2026-03-03T23:00:00.000Z', to: '2026-03-04T23:00:00.000Z', time: 'calendar', group_id: null, agent_id: null });
+    expect(calendar).toMatchObject({
+      organization_id: ORG,
+      from: '2026-03-03T23:00:00.000Z',
+      to: '2026-03-04T23:00:00.000Z',
+      time: 'calendar',
+      group_id: null,
+      agent_id: null,
+    });
   });
 
   it('gives FRT, response, queue, resolution, handle time and longest wait in calendar seconds', () => {
@@ -116,7 +141,11 @@ describe('GET /reports/overview', () => {
     expect(calendar.nps.score).toBeCloseTo(100 / 3, 9);
     expect(calendar.nps).toMatchObject({ answers: 3, promoters: 2, passives: 0, detractors: 1 });
     // CES: A2 6, and B's last answer 3 (its first, 2, replaced; a survey without CES changes nothing).
-    expect(calendar.ces).toEqual({ answers: 2, average: 4.5, distribution: { 1: 0, 2: 0, 3: 1, 4: 0, 5: 0, 6: 1, 7: 0 } });
+    expect(calendar.ces).toEqual({
+      answers: 2,
+      average: 4.5,
+      distribution: { 1: 0, 2: 0, 3: 1, 4: 0, 5: 0, 6: 1, 7: 0 },
+    });
     // Queue: hit A1, A2, B, D, F; missed C and G (detected live, still open). First response:
     // hit A1, B; missed A2, C, D, F; G pending (left out of the %).
     expect(calendar.sla.queue).toMatchObject({ hit: 5, missed: 2, pending: 0 });
@@ -127,14 +156,24 @@ describe('GET /reports/overview', () => {
     expect(calendar.sla.resolution).toEqual({ hit: 1, missed: 0, pending: 0, percent: 100 });
     expect(calendar.sla.overall).toEqual({ hit: 9, missed: 6, pending: 1, percent: 60 });
     // A (goal in its second cycle), B and F had a human reply; A converted.
-    expect(calendar.conversion).toMatchObject({ conversations_with_human_reply: 3, converted: 1, converted_with_human_reply: 1 });
+    expect(calendar.conversion).toMatchObject({
+      conversations_with_human_reply: 3,
+      converted: 1,
+      converted_with_human_reply: 1,
+    });
     expect(calendar.conversion.rate).toBeCloseTo(1 / 3, 12);
   });
 
   it("attributes figures to an agent as the tables do (bob: A1's last exchange, rating and handle time, A2)", async () => {
     const { status, body } = await report(`overview?${MARCH_4}&agent_id=bob`);
     expect(status).toBe(200);
-    expect(body.chats).toMatchObject({ started: 2, with_human_reply: { count: 2, ratio: 1 }, resolved: { count: 2, ratio: 1 }, open_now: null, queued_now: null });
+    expect(body.chats).toMatchObject({
+      started: 2,
+      with_human_reply: { count: 2, ratio: 1 },
+      resolved: { count: 2, ratio: 1 },
+      open_now: null,
+      queued_now: null,
+    });
     expectStats(body.first_response, [1, 110, 110, 110, 110]);
     expectStats(body.response, [2, 65, 65, 101, 110]);
     expectStats(body.handle, [2, 315, 315, 351, 360]);
@@ -146,15 +185,27 @@ describe('GET /reports/overview', () => {
     // A1's next response (bob answered it), A2's queue (hit) and first response (missed).
     expect(body.sla.overall.hit).toBe(2);
     expect(body.sla.overall.missed).toBe(1);
-    expect(body.conversion).toMatchObject({ conversations_with_human_reply: 1, converted_with_human_reply: 1, rate: 1 });
+    expect(body.conversion).toMatchObject({
+      conversations_with_human_reply: 1,
+      converted_with_human_reply: 1,
+      rate: 1,
+    });
     // A's ticket, once for its two cycles.
-    expect(body.chats.tickets_created).toEqual({ count: 1, ratio: 0.5, by_source: { chat: 1, missed_chat: 0, offline_message: 0 } });
+    expect(body.chats.tickets_created).toEqual({
+      count: 1,
+      ratio: 0.5,
+      by_source: { chat: 1, missed_chat: 0, offline_message: 0 },
+    });
   });
 
   it('counts an agent who never answered a chat assigned to them (alice: D missed unanswered)', async () => {
     const { body } = await report(`overview?${MARCH_4}&agent_id=alice`);
     expect(body.chats.started).toBe(2);
-    expect(body.chats.missed).toMatchObject({ count: 1, ratio: 0.5, by_reason: { unanswered: { count: 1, ratio: 0.5 } } });
+    expect(body.chats.missed).toMatchObject({
+      count: 1,
+      ratio: 0.5,
+      by_reason: { unanswered: { count: 1, ratio: 0.5 } },
+    });
     expectStats(body.first_response, [1, 40, 40, 40, 40]);
     expectStats(body.response, [2, 25, 25, 37, 40]);
     expectStats(body.handle, [1, 135, 135, 135, 135]);
@@ -162,14 +213,24 @@ describe('GET /reports/overview', () => {
     // A1 queue and first response (hit while alice held it), D queue (hit), D first response (missed).
     expect(body.sla.overall).toEqual({ hit: 3, missed: 1, pending: 0, percent: 75 });
     // A's goal came in cycle 2, which alice was not assigned in.
-    expect(body.conversion).toMatchObject({ conversations_with_human_reply: 1, converted_with_human_reply: 0, rate: 0 });
+    expect(body.conversion).toMatchObject({
+      conversations_with_human_reply: 1,
+      converted_with_human_reply: 0,
+      rate: 0,
+    });
     // A's ticket (alice held A1); D's was marked spam.
     expect(body.chats.tickets_created).toMatchObject({ count: 1, ratio: 0.5 });
   });
 
   it('filters by group, in business time (g2: F under the business-hours policy)', async () => {
     const { body } = await report(`overview?${MARCH_4}&group_id=g2&time=business`);
-    expect(body.chats).toMatchObject({ started: 1, with_human_reply: { count: 1, ratio: 1 }, resolved: { count: 1, ratio: 1 }, open_now: 0, queued_now: { count: 0, ratio: null } });
+    expect(body.chats).toMatchObject({
+      started: 1,
+      with_human_reply: { count: 1, ratio: 1 },
+      resolved: { count: 1, ratio: 1 },
+      open_now: 0,
+      queued_now: { count: 0, ratio: null },
+    });
     expectStats(body.first_response, [1, 300, 300, 300, 300]);
     expectStats(body.queue, [1, 0, 0, 0, 0]);
     expectStats(body.handle, [1, 600, 600, 600, 600]);
@@ -177,7 +238,11 @@ describe('GET /reports/overview', () => {
     expect(body.sla.resolution).toEqual({ hit: 1, missed: 0, pending: 0, percent: 100 });
     expect(body.nps).toMatchObject({ answers: 1, promoters: 1, score: 100 });
     expect(body.csat.percent).toBeNull();
-    expect(body.chats.tickets_created).toEqual({ count: 0, ratio: 0, by_source: { chat: 0, missed_chat: 0, offline_message: 0 } });
+    expect(body.chats.tickets_created).toEqual({
+      count: 0,
+      ratio: 0,
+      by_source: { chat: 0, missed_chat: 0, offline_message: 0 },
+    });
   });
 
   it('takes from inclusive and to exclusive', async () => {
@@ -191,7 +256,11 @@ describe('GET /reports/overview', () => {
     expect(body).toMatchObject({ from: '2026-02-26T12:00:00.000Z', to: '2026-03-05T12:00:00.000Z' });
     // I (March 3rd), the 8 cycles of March 4th, H (March 5th).
     expect(body.chats.started).toBe(10);
-    expect(body.chats.tickets_created).toMatchObject({ count: 3, ratio: 0.3, by_source: { chat: 2, offline_message: 1 } });
+    expect(body.chats.tickets_created).toMatchObject({
+      count: 3,
+      ratio: 0.3,
+      by_source: { chat: 2, offline_message: 1 },
+    });
   });
 
   it('agrees with the sums of group_hourly over the same whole hours', async () => {
@@ -199,9 +268,21 @@ describe('GET /reports/overview', () => {
       SELECT sum(cycles_started)::int AS started, sum(with_human_reply)::int AS replied, sum(resolved)::int AS resolved,
              sum(queued)::int AS queued, sum(queue_sum_seconds)::float8 AS queue_sum, sum(handled)::int AS handled,
              sum(handle_sum_seconds)::float8 AS handle_sum, sum(sla_hit)::int AS sla_hit, sum(sla_missed)::int AS sla_missed
-        FROM metrics.group_hourly WHERE organization_id = ${ORG} AND hour >= '2026-03-03T23:00:00Z' AND hour < '2026-03-04T23:00:00Z'`.execute(db);
+        FROM metrics.group_hourly WHERE organization_id = ${ORG} AND hour >= '2026-03-03T23:00:00Z' AND hour < '2026-03-04T23:00:00Z'`.execute(
+      db,
+    );
     const hourly = rows[0]!;
-    expect(hourly).toEqual({ started: 8, replied: 4, resolved: 4, queued: 5, queue_sum: 135, handled: 5, handle_sum: 6945, sla_hit: 9, sla_missed: 6 });
+    expect(hourly).toEqual({
+      started: 8,
+      replied: 4,
+      resolved: 4,
+      queued: 5,
+      queue_sum: 135,
+      handled: 5,
+      handle_sum: 6945,
+      sla_hit: 9,
+      sla_missed: 6,
+    });
     expect(calendar.chats.started).toBe(hourly.started);
     expect(calendar.queue.average_seconds * calendar.queue.count).toBeCloseTo(hourly.queue_sum!, 9);
     expect(calendar.handle.average_seconds * calendar.handle.count).toBeCloseTo(hourly.handle_sum!, 9);
@@ -296,7 +377,12 @@ describe('GET /reports/agents', () => {
   it('matches agent_daily for a day whose intervals and chats are all finished (alice)', async () => {
     const { body } = await report(`agents?${MARCH_4}`);
     const alice = body.agents.find((a: Json) => a.agent_id === 'alice').figures;
-    const row = await db.selectFrom('metrics.agent_daily').selectAll().where('agent_id', '=', 'alice').where(sql`day`, '=', '2026-03-04').executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('metrics.agent_daily')
+      .selectAll()
+      .where('agent_id', '=', 'alice')
+      .where(sql`day`, '=', '2026-03-04')
+      .executeTakeFirstOrThrow();
     expect(alice).toMatchObject({
       accepting_seconds: row.accepting_seconds,
       not_accepting_seconds: row.not_accepting_seconds,
@@ -312,29 +398,60 @@ describe('GET /reports/agents', () => {
       handle_average_seconds: row.handle_sum_seconds / row.handled_to_end,
     });
     // bob's interval is still open: agent_daily leaves it out, the report does not.
-    const bobRow = await db.selectFrom('metrics.agent_daily').selectAll().where('agent_id', '=', 'bob').where(sql`day`, '=', '2026-03-04').executeTakeFirstOrThrow();
+    const bobRow = await db
+      .selectFrom('metrics.agent_daily')
+      .selectAll()
+      .where('agent_id', '=', 'bob')
+      .where(sql`day`, '=', '2026-03-04')
+      .executeTakeFirstOrThrow();
     expect(bobRow.accepting_seconds).toBe(0);
   });
 
   it('averages in business seconds with time=business (carol: F inside opening hours)', async () => {
     const { body } = await report(`agents?${MARCH_4}&time=business`);
     const carol = body.agents.find((a: Json) => a.agent_id === 'carol').figures;
-    expect(carol).toMatchObject({ first_response_average_seconds: 170, response_average_seconds: 170, handle_average_seconds: 420, accepting_seconds: 6400 });
+    expect(carol).toMatchObject({
+      first_response_average_seconds: 170,
+      response_average_seconds: 170,
+      handle_average_seconds: 420,
+      accepting_seconds: 6400,
+    });
   });
 
   it('counts what is still open only up to now, however far the period goes', async () => {
     const { body } = await report('agents?from=2026-03-04T23:00:00Z&to=2026-03-06T00:00:00Z');
     const figures = Object.fromEntries(body.agents.map((a: Json) => [a.agent_id, a.figures]));
-    expect(figures.alice).toMatchObject({ offline_seconds: 32_400, accepting_seconds: 14_400, chatting_seconds: 0, idle_seconds: 14_400 });
+    expect(figures.alice).toMatchObject({
+      offline_seconds: 32_400,
+      accepting_seconds: 14_400,
+      chatting_seconds: 0,
+      idle_seconds: 14_400,
+    });
     // bob has held H since 10:00Z; its customer wrote at 09:59:10Z, bob answered at 10:00:30Z.
-    expect(figures.bob).toMatchObject({ accepting_seconds: 46_800, chatting_seconds: 7200, idle_seconds: 39_600, average_concurrency: 1, chats_handled: 1, first_responses: 1, first_response_average_seconds: 80 });
+    expect(figures.bob).toMatchObject({
+      accepting_seconds: 46_800,
+      chatting_seconds: 7200,
+      idle_seconds: 39_600,
+      average_concurrency: 1,
+      chats_handled: 1,
+      first_responses: 1,
+      first_response_average_seconds: 80,
+    });
     expect(figures.carol).toMatchObject({ offline_seconds: 46_800, accepting_seconds: 0, chats_handled: 0 });
   });
 
   it("keeps a group's chats and the agents who had them, their time whole", async () => {
     const { body } = await report(`agents?${MARCH_4}&group_id=g2`);
     expect(body.agents.map((a: Json) => a.agent_id)).toEqual(['carol']);
-    expect(body.agents[0].figures).toMatchObject({ chats_handled: 1, first_responses: 1, first_response_average_seconds: 5695, csat_ratings: 0, sla_missed: 1, accepting_seconds: 6400, chatting_seconds: 6080 });
+    expect(body.agents[0].figures).toMatchObject({
+      chats_handled: 1,
+      first_responses: 1,
+      first_response_average_seconds: 5695,
+      csat_ratings: 0,
+      sla_missed: 1,
+      accepting_seconds: 6400,
+      chatting_seconds: 6080,
+    });
   });
 });
 
@@ -393,17 +510,34 @@ describe('GET /reports/daily', () => {
     expect(g1.csat_percent).toEqual({ day: 50, mean_7_days: 100 });
     expect(g1.nps).toEqual({ day: 0, mean_7_days: null });
     expect(g1.ces_average).toEqual({ day: 4.5, mean_7_days: null });
-    expect([g1.ces_answers, g1.ces_3, g1.ces_6, g1.ces_7]).toEqual([{ day: 2, mean_7_days: 0 }, { day: 1, mean_7_days: 0 }, { day: 1, mean_7_days: 0 }, { day: 0, mean_7_days: 0 }]);
+    expect([g1.ces_answers, g1.ces_3, g1.ces_6, g1.ces_7]).toEqual([
+      { day: 2, mean_7_days: 0 },
+      { day: 1, mean_7_days: 0 },
+      { day: 1, mean_7_days: 0 },
+      { day: 0, mean_7_days: 0 },
+    ]);
     expect(g1.sla_percent.day).toBeCloseTo(700 / 12, 9);
     expect(g1.sla_percent.mean_7_days).toBe(100);
     expect(g1.conversion_rate).toEqual({ day: 0.5, mean_7_days: 0 });
     const g2 = summary.teams[1].figures;
-    expect(g2).toMatchObject({ chats_started: { day: 1, mean_7_days: 0 }, first_response_average_seconds: { day: 5695, mean_7_days: null }, nps: { day: 100, mean_7_days: null } });
+    expect(g2).toMatchObject({
+      chats_started: { day: 1, mean_7_days: 0 },
+      first_response_average_seconds: { day: 5695, mean_7_days: null },
+      nps: { day: 100, mean_7_days: null },
+    });
     expect(g2.sla_percent.day).toBeCloseTo(200 / 3, 9);
   });
 
   it('lists the chats that missed their SLA that day, in the order of the breaches', () => {
-    const view = summary.sla_misses.map((m: Json) => [m.conversation_id, m.cycle, m.target, m.due_at, m.breached_at, m.breach_seconds, m.agent_id]);
+    const view = summary.sla_misses.map((m: Json) => [
+      m.conversation_id,
+      m.cycle,
+      m.target,
+      m.due_at,
+      m.breached_at,
+      m.breach_seconds,
+      m.agent_id,
+    ]);
     expect(view).toEqual([
       ['chat-f', 1, 'first_response', at(120).toISOString(), at(120).toISOString(), 180, 'carol'],
       ['chat-c', 1, 'queue', at(1250).toISOString(), at(1250).toISOString(), 50, null],
@@ -413,8 +547,18 @@ describe('GET /reports/daily', () => {
       // Still open: the breach grows until someone takes the chat.
       ['chat-g', 1, 'queue', at(7050).toISOString(), at(7050).toISOString(), null, null],
     ]);
-    expect(summary.sla_misses[0]).toMatchObject({ group_id: 'g2', policy_id: 'business-hours', target_seconds: 120, business: true });
-    expect(summary.sla_misses[1]).toMatchObject({ group_id: 'g1', policy_id: 'default', target_seconds: 45, business: false });
+    expect(summary.sla_misses[0]).toMatchObject({
+      group_id: 'g2',
+      policy_id: 'business-hours',
+      target_seconds: 120,
+      business: true,
+    });
+    expect(summary.sla_misses[1]).toMatchObject({
+      group_id: 'g1',
+      policy_id: 'default',
+      target_seconds: 45,
+      business: false,
+    });
   });
 
   it('takes another date; a day with nothing to compare with has no mean of ratios', async () => {
@@ -431,7 +575,9 @@ describe('GET /reports/daily', () => {
     for (const answer of [byFormat, byAccept]) {
       expect(answer.status).toBe(200);
       expect(answer.response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-      expect(answer.response.headers.get('content-disposition')).toBe('attachment; filename="livedesk-daily-2026-03-04.csv"');
+      expect(answer.response.headers.get('content-disposition')).toBe(
+        'attachment; filename="livedesk-daily-2026-03-04.csv"',
+      );
     }
     expect(byAccept.body.text).toBe(byFormat.body.text);
     const rows: Record<string, string>[] = parse(byFormat.body.text, { columns: true });
@@ -439,22 +585,35 @@ describe('GET /reports/daily', () => {
     // 3 agents × 29 figures, 2 teams × 29 figures (CES, its mean and 7 counts, among them), 6 SLA misses.
     expect(rows).toHaveLength(151);
     const row = (section: string, subject: string, figure: string) =>
-      rows.find((r) => r.section === section && (r.agent_id === subject || r.group_id === subject) && r.figure === figure);
-    expect(row('agent', 'alice', 'offline_seconds')).toMatchObject({ date: '2026-03-04', day: '75600', mean_7_days: '7200', conversation_id: '' });
+      rows.find(
+        (r) => r.section === section && (r.agent_id === subject || r.group_id === subject) && r.figure === figure,
+      );
+    expect(row('agent', 'alice', 'offline_seconds')).toMatchObject({
+      date: '2026-03-04',
+      day: '75600',
+      mean_7_days: '7200',
+      conversation_id: '',
+    });
     expect(Number(row('agent', 'alice', 'accepting_seconds')!.mean_7_days)).toBeCloseTo(3600 / 7, 9);
     expect(row('agent', 'alice', 'csat_percent')).toMatchObject({ day: '', mean_7_days: '100' });
-    expect(row('team', 'g1', 'handle_average_seconds')).toMatchObject({ day: '251.25', mean_7_days: '600', agent_id: '' });
+    expect(row('team', 'g1', 'handle_average_seconds')).toMatchObject({
+      day: '251.25',
+      mean_7_days: '600',
+      agent_id: '',
+    });
     expect(row('team', 'g1', 'ces_average')).toMatchObject({ day: '4.5', mean_7_days: '' });
     expect(row('agent', 'bob', 'ces_6')).toMatchObject({ day: '1', mean_7_days: '0' });
     const misses = rows.filter((r) => r.section === 'sla_miss');
-    expect(misses.map((r) => [r.conversation_id, r.cycle, r.target, r.breach_seconds, r.agent_id, r.business])).toEqual([
-      ['chat-f', '1', 'first_response', '180', 'carol', 'true'],
-      ['chat-c', '1', 'queue', '50', '', 'false'],
-      ['chat-c', '1', 'first_response', '35', '', 'false'],
-      ['chat-d', '1', 'first_response', '85', 'alice', 'false'],
-      ['chat-a', '2', 'first_response', '50', 'bob', 'false'],
-      ['chat-g', '1', 'queue', '', '', 'false'],
-    ]);
+    expect(misses.map((r) => [r.conversation_id, r.cycle, r.target, r.breach_seconds, r.agent_id, r.business])).toEqual(
+      [
+        ['chat-f', '1', 'first_response', '180', 'carol', 'true'],
+        ['chat-c', '1', 'queue', '50', '', 'false'],
+        ['chat-c', '1', 'first_response', '35', '', 'false'],
+        ['chat-d', '1', 'first_response', '85', 'alice', 'false'],
+        ['chat-a', '2', 'first_response', '50', 'bob', 'false'],
+        ['chat-g', '1', 'queue', '', '', 'false'],
+      ],
+    );
     expect(misses[0]).toMatchObject({ due_at: at(120).toISOString(), target_seconds: '120', group_id: 'g2' });
   });
 
@@ -495,17 +654,41 @@ describe('GET /reports/staffing', () => {
   it('sizes each hour by Erlang C over chat slots, next to the agents who were accepting', () => {
     // Wednesday 09:00–10:00 local: A1, B, C, D, E entered the queue over 4 Wednesdays; handle A1 270, B 240, D 135.
     const wed9 = hour(staffing, 'wed', 9);
-    expect(wed9).toMatchObject({ arrivals: 5, arrival_rate_per_hour: 1.25, average_handle_seconds: 215, chat_slots_needed: 1, agents_needed: 1 });
+    expect(wed9).toMatchObject({
+      arrivals: 5,
+      arrival_rate_per_hour: 1.25,
+      average_handle_seconds: 215,
+      chat_slots_needed: 1,
+      agents_needed: 1,
+    });
     expect(wed9.traffic_erlangs).toBeCloseTo((1.25 * 215) / 3600, 12);
     // Accepting then: alice 3300 s, bob 3600 s, carol 1000 s, over 4 hours observed.
     expect(wed9.agents_accepting).toBeCloseTo(7900 / 14_400, 12);
     // Wednesday 07:00: F alone, 5940 s: 0.4125 erlangs. One slot serves 58.9 % in 45 s, two 93.0 %.
     const wed7 = hour(staffing, 'wed', 7);
-    expect(wed7).toMatchObject({ arrivals: 1, arrival_rate_per_hour: 0.25, average_handle_seconds: 5940, chat_slots_needed: 2, agents_needed: 1, agents_accepting: 0.125 });
+    expect(wed7).toMatchObject({
+      arrivals: 1,
+      arrival_rate_per_hour: 0.25,
+      average_handle_seconds: 5940,
+      chat_slots_needed: 2,
+      agents_needed: 1,
+      agents_accepting: 0.125,
+    });
     expect(wed7.traffic_erlangs).toBeCloseTo(0.4125, 12);
     // Wednesday 10:00: A2 (360 s) and G (still waiting, no handle time).
-    expect(hour(staffing, 'wed', 10)).toMatchObject({ arrivals: 2, arrival_rate_per_hour: 0.5, average_handle_seconds: 360, agents_needed: 1, agents_accepting: 0.5 });
-    expect(hour(staffing, 'tue', 9)).toMatchObject({ arrivals: 1, average_handle_seconds: 600, agents_needed: 1, agents_accepting: 0.25 });
+    expect(hour(staffing, 'wed', 10)).toMatchObject({
+      arrivals: 2,
+      arrival_rate_per_hour: 0.5,
+      average_handle_seconds: 360,
+      agents_needed: 1,
+      agents_accepting: 0.5,
+    });
+    expect(hour(staffing, 'tue', 9)).toMatchObject({
+      arrivals: 1,
+      average_handle_seconds: 600,
+      agents_needed: 1,
+      agents_accepting: 0.25,
+    });
     // No chats: no one needed, even with agents accepting (alice and carol 08:00–09:00, bob every evening hour).
     expect(hour(staffing, 'wed', 8)).toMatchObject({ arrivals: 0, agents_needed: 0, agents_accepting: 0.5 });
     expect(hour(staffing, 'wed', 20)).toMatchObject({ arrivals: 0, agents_needed: 0, agents_accepting: 0.25 });
@@ -519,9 +702,20 @@ describe('GET /reports/staffing', () => {
 
   it("takes a group's policy queue target, its chats and the agents who took them", async () => {
     const { body } = await report('staffing?group_id=g2&concurrency=1&service_level=0.9');
-    expect(body).toMatchObject({ group_id: 'g2', policy_id: 'business-hours', queue_target_seconds: 60, service_level: 0.9, average_handle_seconds: 5940 });
+    expect(body).toMatchObject({
+      group_id: 'g2',
+      policy_id: 'business-hours',
+      queue_target_seconds: 60,
+      service_level: 0.9,
+      average_handle_seconds: 5940,
+    });
     // 0.4125 erlangs, 60 s target: two slots serve 93.06 %.
-    expect(hour(body, 'wed', 7)).toMatchObject({ arrivals: 1, chat_slots_needed: 2, agents_needed: 2, agents_accepting: 0.125 });
+    expect(hour(body, 'wed', 7)).toMatchObject({
+      arrivals: 1,
+      chat_slots_needed: 2,
+      agents_needed: 2,
+      agents_accepting: 0.125,
+    });
     expect(hour(body, 'wed', 8).agents_accepting).toBe(0.25);
     expect(hour(body, 'wed', 9).agents_accepting).toBeCloseTo(1000 / 14_400, 12);
     expect(hour(body, 'wed', 9).arrivals).toBe(0);
@@ -533,7 +727,8 @@ describe('GET /v1/openapi.json', () => {
     const response = await fetch(`${api.url}/v1/openapi.json`);
     const document = (await response.json()) as Json;
     const base = '/v1/organizations/{organization_id}/reports';
-    for (const name of ['overview', 'agents', 'daily', 'staffing']) expect(document.paths[`${base}/${name}`]?.get).toBeDefined();
+    for (const name of ['overview', 'agents', 'daily', 'staffing'])
+      expect(document.paths[`${base}/${name}`]?.get).toBeDefined();
     const parameters = (name: string) => document.paths[`${base}/${name}`].get.parameters.map((p: Json) => p.name);
     expect(parameters('overview')).toEqual(['organization_id', 'from', 'to', 'group_id', 'time', 'agent_id']);
     expect(parameters('staffing')).toEqual(['organization_id', 'weeks', 'group_id', 'concurrency', 'service_level']);

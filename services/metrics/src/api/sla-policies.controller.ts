@@ -7,7 +7,12 @@ import { allEvents, streamEntityId, streamId } from '@livedesk/contracts';
 import { CommandHandler, EventStore } from '@livedesk/event-store';
 import { ApiError, CLOCK, DATABASE, EVENT_STORE, parseBody, parseOrRefuse, type Clock } from '@livedesk/service-kit';
 import type { MetricsDatabase, SlaPoliciesRow } from '../projection/metrics-tables.js';
-import { slaPolicyDecider, type SlaPolicyCommand, type SlaPolicyEvent, type SlaPolicyState } from '../sla/sla-policy-decider.js';
+import {
+  slaPolicyDecider,
+  type SlaPolicyCommand,
+  type SlaPolicyEvent,
+  type SlaPolicyState,
+} from '../sla/sla-policy-decider.js';
 
 // The namespace of the ids of the policies' events (derived from a command id per request).
 const SLA_POLICY_ID_NAMESPACE = '5e8a0c2d-91b4-4f36-8d7e-2a6c4b1f9e03';
@@ -42,7 +47,10 @@ export class SlaPoliciesController {
   }
 
   @Get()
-  async list(@Headers('authorization') authorization: string | undefined, @Param('organization_id') organizationId: string): Promise<z.infer<typeof SlaPolicyList>> {
+  async list(
+    @Headers('authorization') authorization: string | undefined,
+    @Param('organization_id') organizationId: string,
+  ): Promise<z.infer<typeof SlaPolicyList>> {
     await this.callers.requireSupervisor(authorization, organizationId);
     const rows = await this.db
       .selectFrom('metrics.sla_policies')
@@ -80,7 +88,13 @@ export class SlaPoliciesController {
     const policyId = parseOrRefuse(PolicyIdParam, policyIdParam, 'policy_id');
     const request = parseBody(SlaPolicyRequest, body);
     const { effective_from: given, ...policy } = request;
-    return this.handle(organizationId, { kind: 'set', policyId, policy, effectiveFrom: given, now: this.clock.now().toISOString() });
+    return this.handle(organizationId, {
+      kind: 'set',
+      policyId,
+      policy,
+      effectiveFrom: given,
+      now: this.clock.now().toISOString(),
+    });
   }
 
   @Delete(':policy_id')
@@ -97,8 +111,12 @@ export class SlaPoliciesController {
 
   /** Runs a change of a policy; a request carries no command id, so each one gets its own. */
   private async handle(organizationId: string, command: SlaPolicyCommand): Promise<z.infer<typeof SlaPolicyWritten>> {
-    const result = await this.policies.handle(policyStream(organizationId, command.policyId), command, { organizationId, commandId: randomUUID() });
-    const effectiveFrom = result.status === 'appended' ? result.events[0]!.data.effective_from : result.state.current!.effective_from;
+    const result = await this.policies.handle(policyStream(organizationId, command.policyId), command, {
+      organizationId,
+      commandId: randomUUID(),
+    });
+    const effectiveFrom =
+      result.status === 'appended' ? result.events[0]!.data.effective_from : result.state.current!.effective_from;
     return { policy_id: command.policyId, version: result.version, effective_from: effectiveFrom };
   }
 }

@@ -33,7 +33,10 @@ export function dailySummaryMail(input: DailySummaryMailInput): { subject: strin
   for (const { scope, report } of input.sections) {
     lines.push('', titleOf(scope), ...figureLines(report));
   }
-  lines.push('', 'You get this email because the daily summary is on for your account; an administrator can turn it off.');
+  lines.push(
+    '',
+    'You get this email because the daily summary is on for your account; an administrator can turn it off.',
+  );
   return { subject, text: `${lines.join('\n')}\n` };
 }
 

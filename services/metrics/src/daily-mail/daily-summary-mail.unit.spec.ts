@@ -2,17 +2,47 @@ import { describe, expect, it } from '@jest/globals';
 import type { OverviewReport } from '../reports/overview-report.js';
 import { dailySummaryMail, seconds } from './daily-summary-mail.js';
 
-const stats = (count: number, average: number | null, median: number | null = average) => ({ count, average_seconds: average, median_seconds: median, p90_seconds: null, max_seconds: null });
-const sla = (hit: number, missed: number) => ({ hit, missed, pending: 0, percent: hit + missed === 0 ? null : (hit / (hit + missed)) * 100 });
+const stats = (count: number, average: number | null, median: number | null = average) => ({
+  count,
+  average_seconds: average,
+  median_seconds: median,
+  p90_seconds: null,
+  max_seconds: null,
+});
+const sla = (hit: number, missed: number) => ({
+  hit,
+  missed,
+  pending: 0,
+  percent: hit + missed === 0 ? null : (hit / (hit + missed)) * 100,
+});
 const count = (n: number) => ({ count: n, ratio: null });
 
 /** The parts of an overview report the mail reads. */
-function report(figures: { started: number; answered: number; resolved: number; missed: number; frt: [number, number | null, number | null]; resolution: [number, number | null]; csat: [number, number]; sla: [number, number] }): OverviewReport {
+function report(figures: {
+  started: number;
+  answered: number;
+  resolved: number;
+  missed: number;
+  frt: [number, number | null, number | null];
+  resolution: [number, number | null];
+  csat: [number, number];
+  sla: [number, number];
+}): OverviewReport {
   return {
-    chats: { started: figures.started, with_human_reply: count(figures.answered), resolved: count(figures.resolved), missed: { ...count(figures.missed) } },
+    chats: {
+      started: figures.started,
+      with_human_reply: count(figures.answered),
+      resolved: count(figures.resolved),
+      missed: { ...count(figures.missed) },
+    },
     first_response: stats(...figures.frt),
     resolution: { first: stats(...figures.resolution), full: stats(...figures.resolution) },
-    csat: { ratings: figures.csat[1], good: figures.csat[0], percent: figures.csat[1] === 0 ? null : (figures.csat[0] / figures.csat[1]) * 100, average_score: null },
+    csat: {
+      ratings: figures.csat[1],
+      good: figures.csat[0],
+      percent: figures.csat[1] === 0 ? null : (figures.csat[0] / figures.csat[1]) * 100,
+      average_score: null,
+    },
     sla: { overall: sla(...figures.sla) },
   } as unknown as OverviewReport;
 }
@@ -25,8 +55,32 @@ describe('dailySummaryMail', () => {
       date: '2026-03-04',
       timeZone: 'Europe/Warsaw',
       sections: [
-        { scope: { kind: 'group', name: 'Sales' }, report: report({ started: 3, answered: 2, resolved: 2, missed: 1, frt: [2, 42, 30], resolution: [2, 185], csat: [1, 2], sla: [2, 1] }) },
-        { scope: { kind: 'group', name: 'Support' }, report: report({ started: 0, answered: 0, resolved: 0, missed: 0, frt: [0, null, null], resolution: [0, null], csat: [0, 0], sla: [0, 0] }) },
+        {
+          scope: { kind: 'group', name: 'Sales' },
+          report: report({
+            started: 3,
+            answered: 2,
+            resolved: 2,
+            missed: 1,
+            frt: [2, 42, 30],
+            resolution: [2, 185],
+            csat: [1, 2],
+            sla: [2, 1],
+          }),
+        },
+        {
+          scope: { kind: 'group', name: 'Support' },
+          report: report({
+            started: 0,
+            answered: 0,
+            resolved: 0,
+            missed: 0,
+            frt: [0, null, null],
+            resolution: [0, null],
+            csat: [0, 0],
+            sla: [0, 0],
+          }),
+        },
       ],
     });
     expect(mail.subject).toBe('Daily summary 2026-03-04 — Acme');
@@ -55,9 +109,34 @@ describe('dailySummaryMail', () => {
   });
 
   it("titles an agent's own figures and the organization's", () => {
-    const empty = report({ started: 0, answered: 0, resolved: 0, missed: 0, frt: [0, null, null], resolution: [0, null], csat: [0, 0], sla: [0, 0] });
-    expect(dailySummaryMail({ organizationName: 'Acme', recipientName: 'Al', date: '2026-03-04', timeZone: 'UTC', sections: [{ scope: { kind: 'agent', name: 'Al' }, report: empty }] }).text).toContain('Your chats (Al)\n');
-    expect(dailySummaryMail({ organizationName: 'Acme', recipientName: 'Ann', date: '2026-03-04', timeZone: 'UTC', sections: [{ scope: { kind: 'organization' }, report: empty }] }).text).toContain('The whole organization\n');
+    const empty = report({
+      started: 0,
+      answered: 0,
+      resolved: 0,
+      missed: 0,
+      frt: [0, null, null],
+      resolution: [0, null],
+      csat: [0, 0],
+      sla: [0, 0],
+    });
+    expect(
+      dailySummaryMail({
+        organizationName: 'Acme',
+        recipientName: 'Al',
+        date: '2026-03-04',
+        timeZone: 'UTC',
+        sections: [{ scope: { kind: 'agent', name: 'Al' }, report: empty }],
+      }).text,
+    ).toContain('Your chats (Al)\n');
+    expect(
+      dailySummaryMail({
+        organizationName: 'Acme',
+        recipientName: 'Ann',
+        date: '2026-03-04',
+        timeZone: 'UTC',
+        sections: [{ scope: { kind: 'organization' }, report: empty }],
+      }).text,
+    ).toContain('The whole organization\n');
   });
 });
 

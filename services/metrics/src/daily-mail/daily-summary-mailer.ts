@@ -77,7 +77,10 @@ export class DailySummaryMailer implements OnApplicationBootstrap, OnApplication
       try {
         queued += await this.sendForOrganization(organization, now);
       } catch (error) {
-        this.logger.warn({ err: error, organizationId: organization.organization_id }, 'daily summaries not sent; retrying at the next poll');
+        this.logger.warn(
+          { err: error, organizationId: organization.organization_id },
+          'daily summaries not sent; retrying at the next poll',
+        );
       }
     }
     return queued;
@@ -85,8 +88,14 @@ export class DailySummaryMailer implements OnApplicationBootstrap, OnApplication
 
   /** The organizations past the sending hour whose day is not done yet. */
   private async dueOrganizations(now: Date): Promise<DueOrganization[]> {
-    const organizations = await this.db.selectFrom('metrics.organizations').select(['organization_id', 'name', 'time_zone']).execute();
-    const due = organizations.filter((organization) => DateTime.fromJSDate(now, { zone: reportZone(organization.time_zone) }).hour >= this.config.DAILY_SUMMARY_HOUR);
+    const organizations = await this.db
+      .selectFrom('metrics.organizations')
+      .select(['organization_id', 'name', 'time_zone'])
+      .execute();
+    const due = organizations.filter(
+      (organization) =>
+        DateTime.fromJSDate(now, { zone: reportZone(organization.time_zone) }).hour >= this.config.DAILY_SUMMARY_HOUR,
+    );
     if (due.length === 0) return [];
     const done = await this.db
       .selectFrom('metrics.daily_summary_days')
@@ -98,14 +107,19 @@ export class DailySummaryMailer implements OnApplicationBootstrap, OnApplication
       )
       .execute();
     const doneKeys = new Set(done.map((row) => `${row.organization_id}/${row.date}`));
-    return due.filter((organization) => !doneKeys.has(`${organization.organization_id}/${localDate(now, organization.time_zone)}`));
+    return due.filter(
+      (organization) => !doneKeys.has(`${organization.organization_id}/${localDate(now, organization.time_zone)}`),
+    );
   }
 
   private async sendForOrganization(organization: DueOrganization, now: Date): Promise<number> {
     const zone = reportZone(organization.time_zone);
     const today = localDate(now, zone);
     const day = yesterday(now, zone);
-    const { agents } = await this.directory('agents', { organization_id: organization.organization_id, enabled_only: true });
+    const { agents } = await this.directory('agents', {
+      organization_id: organization.organization_id,
+      enabled_only: true,
+    });
     const recipients = agents.filter((agent) => agent.daily_summary);
     let queued = 0;
     let pending = 0;
@@ -118,7 +132,13 @@ export class DailySummaryMailer implements OnApplicationBootstrap, OnApplication
       try {
         groupNames ??= await this.groupNames(organization.organization_id);
         const sections = await this.sectionsFor(organization.organization_id, agent, day, zone, groupNames);
-        const mail = dailySummaryMail({ organizationName: organization.name, recipientName: agent.display_name ?? agent.name, date: day, timeZone: zone, sections });
+        const mail = dailySummaryMail({
+          organizationName: organization.name,
+          recipientName: agent.display_name ?? agent.name,
+          date: day,
+          timeZone: zone,
+          sections,
+        });
         await sendCommand(
           this.client,
           ticketingPattern('queue_email'),
@@ -144,7 +164,10 @@ export class DailySummaryMailer implements OnApplicationBootstrap, OnApplication
       } catch (error) {
         pending++;
         await this.release(organization.organization_id, agent.agent_id, today);
-        this.logger.warn({ err: error, organizationId: organization.organization_id, agentId: agent.agent_id }, 'daily summary not queued; retrying at the next poll');
+        this.logger.warn(
+          { err: error, organizationId: organization.organization_id, agentId: agent.agent_id },
+          'daily summary not queued; retrying at the next poll',
+        );
       }
     }
     if (pending === 0) {
@@ -201,12 +224,28 @@ export class DailySummaryMailer implements OnApplicationBootstrap, OnApplication
   ): Promise<SummarySection[]> {
     const { from, to } = dayWindow(date, zone);
     const report = (filter: { groupId?: string; agentId?: string }) =>
-      overviewReport(this.db, { organizationId, from, to, groupId: filter.groupId ?? null, agentId: filter.agentId ?? null, time: 'calendar' });
-    if (agent.role === 'agent') return [{ scope: { kind: 'agent', name: agent.display_name ?? agent.name }, report: await report({ agentId: agent.agent_id }) }];
+      overviewReport(this.db, {
+        organizationId,
+        from,
+        to,
+        groupId: filter.groupId ?? null,
+        agentId: filter.agentId ?? null,
+        time: 'calendar',
+      });
+    if (agent.role === 'agent')
+      return [
+        {
+          scope: { kind: 'agent', name: agent.display_name ?? agent.name },
+          report: await report({ agentId: agent.agent_id }),
+        },
+      ];
     if (agent.role === 'supervisor' && agent.group_ids.length > 0) {
       const sections: SummarySection[] = [];
       for (const groupId of agent.group_ids) {
-        sections.push({ scope: { kind: 'group', name: groupNames.get(groupId) ?? groupId }, report: await report({ groupId }) });
+        sections.push({
+          scope: { kind: 'group', name: groupNames.get(groupId) ?? groupId },
+          report: await report({ groupId }),
+        });
       }
       return sections;
     }

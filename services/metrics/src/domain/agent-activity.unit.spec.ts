@@ -3,7 +3,11 @@ import type { RoutingStatus } from '@livedesk/contracts';
 import { agentActivity, type AssignmentInterval, type StatusChange } from './agent-activity.js';
 
 const utc = (hhmm: string): Date => new Date(`2026-03-02T${hhmm}:00Z`);
-const change = (hhmm: string, from: RoutingStatus, to: RoutingStatus): StatusChange => ({ from, to, occurredAt: utc(hhmm) });
+const change = (hhmm: string, from: RoutingStatus, to: RoutingStatus): StatusChange => ({
+  from,
+  to,
+  occurredAt: utc(hhmm),
+});
 const chat = (id: string, from: string, to: string | null): AssignmentInterval => ({
   conversation_id: id,
   from: utc(from),

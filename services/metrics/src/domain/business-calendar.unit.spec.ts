@@ -24,7 +24,9 @@ describe('BusinessCalendar schema', () => {
     const base = { time_zone: 'Europe/Warsaw', weekly: [{ day: 'mon', from: '09:00', to: '17:00' }] };
     expect(BusinessCalendar.safeParse(base).success).toBe(true);
     expect(BusinessCalendar.safeParse({ ...base, time_zone: 'Mars/Olympus' }).success).toBe(false);
-    expect(BusinessCalendar.safeParse({ ...base, weekly: [{ day: 'mon', from: '17:00', to: '09:00' }] }).success).toBe(false);
+    expect(BusinessCalendar.safeParse({ ...base, weekly: [{ day: 'mon', from: '17:00', to: '09:00' }] }).success).toBe(
+      false,
+    );
     expect(
       BusinessCalendar.safeParse({
         ...base,
@@ -34,7 +36,9 @@ describe('BusinessCalendar schema', () => {
         ],
       }).success,
     ).toBe(false);
-    expect(BusinessCalendar.safeParse({ ...base, weekly: [{ day: 'mon', from: '9:00', to: '12:00' }] }).success).toBe(false);
+    expect(BusinessCalendar.safeParse({ ...base, weekly: [{ day: 'mon', from: '9:00', to: '12:00' }] }).success).toBe(
+      false,
+    );
     expect(BusinessCalendar.safeParse({ ...base, holidays: ['2026-13-01'] }).success).toBe(false);
     expect(BusinessCalendar.safeParse({ ...base, weekly: [] }).success).toBe(false);
   });

@@ -1,7 +1,16 @@
 import { ratio, total, type FigureSpec } from './figures.js';
 
 /** The totals CES is read off: the answers, their sum, and the answers of each value. */
-export type CesTotalKey = 'ces_answers' | 'ces_sum' | 'ces_1' | 'ces_2' | 'ces_3' | 'ces_4' | 'ces_5' | 'ces_6' | 'ces_7';
+export type CesTotalKey =
+  | 'ces_answers'
+  | 'ces_sum'
+  | 'ces_1'
+  | 'ces_2'
+  | 'ces_3'
+  | 'ces_4'
+  | 'ces_5'
+  | 'ces_6'
+  | 'ces_7';
 
 /**
  * CES (docs/metrics.md): the mean of the 1–7 answers to "how easy was it to get your issue

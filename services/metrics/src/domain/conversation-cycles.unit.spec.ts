@@ -85,7 +85,19 @@ describe('cyclesOf: a plain chat', () => {
 describe('cyclesOf: what is not a human reply', () => {
   it('does not count system or bot messages as replies', () => {
     const cycle = only(
-      cyclesOf(stream(started(0), customer(10), system(12), queued(12), bot(20), assigned(30, 'A'), system(40), agent(70, 'A'), resolved(100))),
+      cyclesOf(
+        stream(
+          started(0),
+          customer(10),
+          system(12),
+          queued(12),
+          bot(20),
+          assigned(30, 'A'),
+          system(40),
+          agent(70, 'A'),
+          resolved(100),
+        ),
+      ),
     );
     expect(cycle.first_response_seconds).toBe(60); // human reply 70 − customer 10; system 12/40 and bot 20 ignored
     expect(responses(cycle)).toEqual([60]);
@@ -93,7 +105,11 @@ describe('cyclesOf: what is not a human reply', () => {
 
   it('does not count an agent writing first (proactive chat) as a reply to nothing', () => {
     // The agent opens the chat and writes twice; the customer answers at 30; the agent replies at 45.
-    const cycle = only(cyclesOf(stream(started(0), assigned(0, 'A'), agent(5, 'A'), agent(8, 'A'), customer(30), agent(45, 'A'), closed(100))));
+    const cycle = only(
+      cyclesOf(
+        stream(started(0), assigned(0, 'A'), agent(5, 'A'), agent(8, 'A'), customer(30), agent(45, 'A'), closed(100)),
+      ),
+    );
     expect(cycle.clock_start_at).toEqual(at(30));
     expect(cycle.first_response_seconds).toBe(15); // 45 − 30
     expect(responses(cycle)).toEqual([15]);
@@ -106,14 +122,27 @@ describe('cyclesOf: what is not a human reply', () => {
 
   it('does not count a greeting sent before the customer wrote', () => {
     const cycle = only(
-      cyclesOf(stream(started(0), system(1), queued(2), assigned(3, 'A'), agent(4, 'A'), customer(20), agent(50, 'A'), resolved(60))),
+      cyclesOf(
+        stream(
+          started(0),
+          system(1),
+          queued(2),
+          assigned(3, 'A'),
+          agent(4, 'A'),
+          customer(20),
+          agent(50, 'A'),
+          resolved(60),
+        ),
+      ),
     );
     expect(cycle.first_response_seconds).toBe(30); // 50 − 20, not 4 − …
     expect(cycle.queue_seconds).toBe(1); // 3 − 2
   });
 
   it('counts a chat whose only agent message was a greeting as missed, unanswered', () => {
-    const cycle = only(cyclesOf(stream(started(0), queued(0), assigned(5, 'A'), agent(6, 'A'), customer(20), closed(100))));
+    const cycle = only(
+      cyclesOf(stream(started(0), queued(0), assigned(5, 'A'), agent(6, 'A'), customer(20), closed(100))),
+    );
     expect(cycle.first_response_seconds).toBeNull();
     expect(cycle.missed).toBe(true);
     expect(cycle.missed_reason).toBe('unanswered'); // assigned, never answered
@@ -156,7 +185,19 @@ describe('cyclesOf: bot handoff', () => {
   });
 
   it('starts the clock at the customer message when it comes after the handoff', () => {
-    const cycle = only(cyclesOf(stream(started(0), assigned(0, 'bot1', 'bot'), bot(1), assigned(20, 'A'), customer(50), agent(80, 'A'), resolved(90))));
+    const cycle = only(
+      cyclesOf(
+        stream(
+          started(0),
+          assigned(0, 'bot1', 'bot'),
+          bot(1),
+          assigned(20, 'A'),
+          customer(50),
+          agent(80, 'A'),
+          resolved(90),
+        ),
+      ),
+    );
     expect(cycle.bot_handoff_at).toEqual(at(20));
     expect(cycle.clock_start_at).toEqual(at(50)); // max(50, 20)
     expect(cycle.first_response_seconds).toBe(30); // 80 − 50
@@ -164,7 +205,19 @@ describe('cyclesOf: bot handoff', () => {
 
   it('moves the clock to the handoff when the bot picks up after the customer wrote', () => {
     const cycle = only(
-      cyclesOf(stream(started(0), queued(0), customer(5), assigned(6, 'bot1', 'bot'), bot(7), queued(30), assigned(60, 'A'), agent(90, 'A'), resolved(100))),
+      cyclesOf(
+        stream(
+          started(0),
+          queued(0),
+          customer(5),
+          assigned(6, 'bot1', 'bot'),
+          bot(7),
+          queued(30),
+          assigned(60, 'A'),
+          agent(90, 'A'),
+          resolved(100),
+        ),
+      ),
     );
     expect(cycle.clock_start_at).toEqual(at(60)); // max(5, 60)
     expect(cycle.first_response_seconds).toBe(30); // 90 − 60
@@ -275,7 +328,9 @@ describe('cyclesOf: missed chats', () => {
   });
 
   it('unanswered: assigned, never answered', () => {
-    const cycle = only(cyclesOf(stream(started(0), queued(0), customer(5), assigned(10, 'A'), missed(130, 'unanswered'))));
+    const cycle = only(
+      cyclesOf(stream(started(0), queued(0), customer(5), assigned(10, 'A'), missed(130, 'unanswered'))),
+    );
     expect(cycle.end_reason).toBe('missed');
     expect(cycle.missed_reason).toBe('unanswered');
     expect(cycle.queue_seconds).toBe(10);
@@ -289,7 +344,17 @@ describe('cyclesOf: missed chats', () => {
 
   it('left_in_queue: re-queued after a transfer to a group, then the customer closed', () => {
     const cycle = only(
-      cyclesOf(stream(started(0), queued(0), customer(5), assigned(10, 'A'), transferred(40, 'manual', 'A', 'g2'), queued(40), closed(100))),
+      cyclesOf(
+        stream(
+          started(0),
+          queued(0),
+          customer(5),
+          assigned(10, 'A'),
+          transferred(40, 'manual', 'A', 'g2'),
+          queued(40),
+          closed(100),
+        ),
+      ),
     );
     expect(cycle.missed_reason).toBe('left_in_queue');
     expect(cycle.queued_at).toEqual(at(0)); // the first queueing counts for queue_seconds
@@ -305,14 +370,36 @@ describe('cyclesOf: missed chats', () => {
   });
 
   it('customer_left: the customer had no socket while queued (missed left_in_queue, then closed by routing)', () => {
-    const cycle = only(cyclesOf(stream(started(0), queued(0), customer(1), missed(70, 'left_in_queue'), closedBySystem(70, 'customer_left'))));
-    expect(cycle).toMatchObject({ missed: true, missed_reason: 'left_in_queue', end_reason: 'missed', ended_at: at(70) });
+    const cycle = only(
+      cyclesOf(
+        stream(started(0), queued(0), customer(1), missed(70, 'left_in_queue'), closedBySystem(70, 'customer_left')),
+      ),
+    );
+    expect(cycle).toMatchObject({
+      missed: true,
+      missed_reason: 'left_in_queue',
+      end_reason: 'missed',
+      ended_at: at(70),
+    });
     expect(cycle.queue_seconds).toBeNull();
     expect(cycle.resolution_seconds).toBeNull();
   });
 
   it('inactive after an agent answered: closed, not missed, no resolution time', () => {
-    const cycle = only(cyclesOf(stream(started(0), queued(0), customer(1), assigned(5, 'A'), agent(20, 'A'), customer(30), agent(40, 'A'), closedBySystem(640, 'inactive'))));
+    const cycle = only(
+      cyclesOf(
+        stream(
+          started(0),
+          queued(0),
+          customer(1),
+          assigned(5, 'A'),
+          agent(20, 'A'),
+          customer(30),
+          agent(40, 'A'),
+          closedBySystem(640, 'inactive'),
+        ),
+      ),
+    );
     expect(cycle).toMatchObject({ missed: false, missed_reason: null, end_reason: 'closed', ended_at: at(640) });
     expect(cycle.first_response_seconds).toBe(19); // 20 − 1
     expect(cycle.resolution_seconds).toBeNull();
@@ -320,7 +407,9 @@ describe('cyclesOf: missed chats', () => {
   });
 
   it('inactive with no human reply (a bot held it, or the agent never wrote): missed like any cycle that ends unanswered', () => {
-    const cycle = only(cyclesOf(stream(started(0), queued(0), customer(1), assigned(5, 'A'), closedBySystem(605, 'inactive'))));
+    const cycle = only(
+      cyclesOf(stream(started(0), queued(0), customer(1), assigned(5, 'A'), closedBySystem(605, 'inactive'))),
+    );
     expect(cycle).toMatchObject({ missed: true, missed_reason: 'unanswered', end_reason: 'closed' });
   });
 
@@ -399,7 +488,19 @@ describe('cyclesOf: who held the chat', () => {
   });
 
   it('releases the holder on a requeue without a transfer (routing sending the chat back) and on a miss', () => {
-    const requeued = only(cyclesOf(stream(started(0), queued(0), customer(1), assigned(5, 'A'), queued(30), assigned(40, 'B'), missed(200, 'unanswered'))));
+    const requeued = only(
+      cyclesOf(
+        stream(
+          started(0),
+          queued(0),
+          customer(1),
+          assigned(5, 'A'),
+          queued(30),
+          assigned(40, 'B'),
+          missed(200, 'unanswered'),
+        ),
+      ),
+    );
     expect(requeued.assignments.map((a) => [a.agent_id, a.to, a.released_by])).toEqual([
       ['A', at(30), 'requeued'],
       ['B', at(200), 'missed'],
@@ -409,34 +510,115 @@ describe('cyclesOf: who held the chat', () => {
 
 describe('cyclesOf: feedback, goals and priority', () => {
   const nps = (s: number, score: number) => ({ type: 'NpsAnswered' as const, data: { score }, occurredAt: at(s) });
-  const goal = (s: number, name: string, value?: number) => ({ type: 'GoalReported' as const, data: { goal: name, ...(value === undefined ? {} : { value }) }, occurredAt: at(s) });
-  const priority = (s: number, level: 'low' | 'normal' | 'high' | 'urgent') => ({ type: 'PrioritySet' as const, data: { priority: level }, occurredAt: at(s) });
+  const goal = (s: number, name: string, value?: number) => ({
+    type: 'GoalReported' as const,
+    data: { goal: name, ...(value === undefined ? {} : { value }) },
+    occurredAt: at(s),
+  });
+  const priority = (s: number, level: 'low' | 'normal' | 'high' | 'urgent') => ({
+    type: 'PrioritySet' as const,
+    data: { priority: level },
+    occurredAt: at(s),
+  });
 
   it('keeps the last NPS answer and rating with their times, each goal once with the values summed', () => {
     const cycle = only(
-      cyclesOf(stream(started(0), customer(1), assigned(2, 'A'), agent(3, 'A'), resolved(10), nps(11, 6), nps(12, 10), rated(13, 5), goal(14, 'purchase', 40), goal(15, 'purchase', 99), goal(16, 'signup'))),
+      cyclesOf(
+        stream(
+          started(0),
+          customer(1),
+          assigned(2, 'A'),
+          agent(3, 'A'),
+          resolved(10),
+          nps(11, 6),
+          nps(12, 10),
+          rated(13, 5),
+          goal(14, 'purchase', 40),
+          goal(15, 'purchase', 99),
+          goal(16, 'signup'),
+        ),
+      ),
     );
-    expect(cycle).toMatchObject({ nps_score: 10, nps_at: at(12), csat_score: 5, rated_at: at(13), converted: true, converted_at: at(14), goals: ['purchase', 'signup'], goal_value: 40 });
+    expect(cycle).toMatchObject({
+      nps_score: 10,
+      nps_at: at(12),
+      csat_score: 5,
+      rated_at: at(13),
+      converted: true,
+      converted_at: at(14),
+      goals: ['purchase', 'signup'],
+      goal_value: 40,
+    });
   });
 
   it('keeps the last CES answer of the survey with its time; a survey without CES leaves it as it was', () => {
-    const survey = (s: number, answers: Record<string, number | string>) => ({ type: 'SurveyAnswered' as const, data: { answers }, occurredAt: at(s) });
-    const cycle = only(cyclesOf(stream(started(0), customer(1), assigned(2, 'A'), agent(3, 'A'), resolved(10), survey(11, { ces: 2 }), survey(12, { ces: 6, topic: 'billing' }), survey(13, { topic: 'shipping' }))));
+    const survey = (s: number, answers: Record<string, number | string>) => ({
+      type: 'SurveyAnswered' as const,
+      data: { answers },
+      occurredAt: at(s),
+    });
+    const cycle = only(
+      cyclesOf(
+        stream(
+          started(0),
+          customer(1),
+          assigned(2, 'A'),
+          agent(3, 'A'),
+          resolved(10),
+          survey(11, { ces: 2 }),
+          survey(12, { ces: 6, topic: 'billing' }),
+          survey(13, { topic: 'shipping' }),
+        ),
+      ),
+    );
     expect(cycle).toMatchObject({ ces_score: 6, ces_at: at(12) });
-    const unanswered = only(cyclesOf(stream(started(0), customer(1), assigned(2, 'A'), agent(3, 'A'), resolved(10), survey(11, { topic: 'billing' }))));
+    const unanswered = only(
+      cyclesOf(
+        stream(
+          started(0),
+          customer(1),
+          assigned(2, 'A'),
+          agent(3, 'A'),
+          resolved(10),
+          survey(11, { topic: 'billing' }),
+        ),
+      ),
+    );
     expect(unanswered).toMatchObject({ ces_score: null, ces_at: null });
   });
 
   it('keeps a finite goal value when two goals stored near Number.MAX_VALUE would sum to Infinity (frozen chat metrics)', () => {
     const cycle = only(
-      cyclesOf(stream(started(0), customer(1), assigned(2, 'A'), agent(3, 'A'), goal(4, 'purchase', 1.7e308), goal(5, 'signup', 1.7e308), resolved(10))),
+      cyclesOf(
+        stream(
+          started(0),
+          customer(1),
+          assigned(2, 'A'),
+          agent(3, 'A'),
+          goal(4, 'purchase', 1.7e308),
+          goal(5, 'signup', 1.7e308),
+          resolved(10),
+        ),
+      ),
     );
     expect(cycle.goal_value).toBe(Number.MAX_VALUE);
     expect(cycle.goals).toEqual(['purchase', 'signup']);
   });
 
   it('carries the priority and the group into a reopened cycle', () => {
-    const cycles = cyclesOf(stream(started(0), queued(0), customer(1), priority(2, 'urgent'), assigned(3, 'A'), agent(4, 'A'), resolved(5), reopened(50), customer(50)));
+    const cycles = cyclesOf(
+      stream(
+        started(0),
+        queued(0),
+        customer(1),
+        priority(2, 'urgent'),
+        assigned(3, 'A'),
+        agent(4, 'A'),
+        resolved(5),
+        reopened(50),
+        customer(50),
+      ),
+    );
     expect(cycles.map((cycle) => [cycle.cycle, cycle.priority, cycle.group_id, cycle.converted])).toEqual([
       [1, 'urgent', 'g1', false],
       [2, 'urgent', 'g1', false],

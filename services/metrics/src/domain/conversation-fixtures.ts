@@ -30,7 +30,11 @@ export const customer = (s: number): Unversioned => message(s, 'customer', 'cust
 export const agent = (s: number, id: string): Unversioned => message(s, 'agent', id);
 export const bot = (s: number): Unversioned => message(s, 'bot', 'bot1');
 export const system = (s: number): Unversioned => message(s, 'system');
-export const queued = (s: number, group = 'g1'): Unversioned => ({ type: 'ConversationQueued', data: { group_id: group }, occurredAt: at(s) });
+export const queued = (s: number, group = 'g1'): Unversioned => ({
+  type: 'ConversationQueued',
+  data: { group_id: group },
+  occurredAt: at(s),
+});
 export const assigned = (s: number, agentId: string, kind: 'human' | 'bot' = 'human'): Unversioned => ({
   type: 'AgentAssigned',
   data: { agent_id: agentId, agent_kind: kind, by: 'routing' },
@@ -42,16 +46,32 @@ export const transferred = (s: number, reason: 'manual' | 'auto', from: string, 
   data: { from_agent_id: from, ...(to.startsWith('g') ? { to_group_id: to } : { to_agent_id: to }), reason },
   occurredAt: at(s),
 });
-export const rated = (s: number, score: number): Unversioned => ({ type: 'ConversationRated', data: { score }, occurredAt: at(s) });
-export const resolved = (s: number): Unversioned => ({ type: 'ConversationResolved', data: { by: { kind: 'agent', id: 'a' } }, occurredAt: at(s) });
-export const closed = (s: number): Unversioned => ({ type: 'ConversationClosed', data: { by: customerAuthor }, occurredAt: at(s) });
+export const rated = (s: number, score: number): Unversioned => ({
+  type: 'ConversationRated',
+  data: { score },
+  occurredAt: at(s),
+});
+export const resolved = (s: number): Unversioned => ({
+  type: 'ConversationResolved',
+  data: { by: { kind: 'agent', id: 'a' } },
+  occurredAt: at(s),
+});
+export const closed = (s: number): Unversioned => ({
+  type: 'ConversationClosed',
+  data: { by: customerAuthor },
+  occurredAt: at(s),
+});
 /** Routing closed the chat by itself: its customer left the queue, or nobody wrote for the organization's inactivity period. */
 export const closedBySystem = (s: number, reason: 'customer_left' | 'inactive'): Unversioned => ({
   type: 'ConversationClosed',
   data: { by: { kind: 'system', id: 'routing' }, reason },
   occurredAt: at(s),
 });
-export const reopened = (s: number): Unversioned => ({ type: 'ConversationReopened', data: { by: customerAuthor }, occurredAt: at(s) });
+export const reopened = (s: number): Unversioned => ({
+  type: 'ConversationReopened',
+  data: { by: customerAuthor },
+  occurredAt: at(s),
+});
 export const missed = (s: number, reason: 'left_in_queue' | 'unanswered' | 'no_agents'): Unversioned => ({
   type: 'ConversationMissed',
   data: { reason },

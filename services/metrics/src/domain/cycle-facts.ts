@@ -129,7 +129,10 @@ export function evolveCycle(facts: CycleFacts, event: ConversationFact): CycleFa
       return event.data.agent_kind === 'bot' ? onBotAssigned(held) : onHumanAssigned(held, at, event.data.agent_id);
     }
     case 'ConversationTransferred': {
-      const counted = { ...facts, transfers: { ...facts.transfers, [event.data.reason]: facts.transfers[event.data.reason] + 1 } };
+      const counted = {
+        ...facts,
+        transfers: { ...facts.transfers, [event.data.reason]: facts.transfers[event.data.reason] + 1 },
+      };
       const released = release(counted, at, 'transfer');
       return event.data.to_group_id === undefined
         ? { ...released, transfer_to: event.data.to_agent_id ?? null }
@@ -158,9 +161,19 @@ function evolveEnded(facts: CycleFacts, event: ConversationFact): CycleFacts {
 function evolveFeedback(facts: CycleFacts, event: ConversationFact): CycleFacts {
   switch (event.type) {
     case 'ConversationRated':
-      return { ...facts, csat_score: event.data.score, csat_comment: event.data.comment ?? null, rated_at: event.occurredAt };
+      return {
+        ...facts,
+        csat_score: event.data.score,
+        csat_comment: event.data.comment ?? null,
+        rated_at: event.occurredAt,
+      };
     case 'NpsAnswered':
-      return { ...facts, nps_score: event.data.score, nps_comment: event.data.comment ?? null, nps_at: event.occurredAt };
+      return {
+        ...facts,
+        nps_score: event.data.score,
+        nps_comment: event.data.comment ?? null,
+        nps_at: event.occurredAt,
+      };
     case 'SurveyAnswered': {
       const ces = event.data.answers.ces;
       // A survey answered without CES (only the organization's own questions) leaves CES as it was.
@@ -238,7 +251,14 @@ function onHumanAssigned(facts: CycleFacts, at: Date, agentId: string): CycleFac
 
 /** The agent now holding the chat starts an assignment. */
 function hold(facts: CycleFacts, agentId: string, agentKind: 'human' | 'bot', at: Date, via: AssignedVia): CycleFacts {
-  const assignment: Assignment = { agent_id: agentId, agent_kind: agentKind, from: at, to: null, via, released_by: null };
+  const assignment: Assignment = {
+    agent_id: agentId,
+    agent_kind: agentKind,
+    from: at,
+    to: null,
+    via,
+    released_by: null,
+  };
   return { ...facts, transfer_to: null, assignments: [...facts.assignments, assignment] };
 }
 

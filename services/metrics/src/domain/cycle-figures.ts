@@ -69,7 +69,8 @@ export function figuresOf(facts: CycleFacts, calendar: BusinessCalendar | null):
     null,
   );
   const queue = optionalDuration(calendar, facts.queued_at, facts.first_human_assigned_at);
-  const resolution = facts.end_reason === 'resolved' ? optionalDuration(calendar, facts.started_at, facts.ended_at) : null;
+  const resolution =
+    facts.end_reason === 'resolved' ? optionalDuration(calendar, facts.started_at, facts.ended_at) : null;
   const handle = optionalDuration(calendar, facts.first_human_assigned_at, facts.ended_at);
   const missed = facts.ended_at !== null && first === null;
   return {

@@ -14,6 +14,10 @@ export function durationBetween(calendar: BusinessCalendar | null, from: Date, t
 }
 
 /** `null` unless both ends are known. */
-export function optionalDuration(calendar: BusinessCalendar | null, from: Date | null, to: Date | null): Duration | null {
+export function optionalDuration(
+  calendar: BusinessCalendar | null,
+  from: Date | null,
+  to: Date | null,
+): Duration | null {
   return from && to ? durationBetween(calendar, from, to) : null;
 }

@@ -46,7 +46,8 @@ export function serversNeeded(input: ServersNeededInput): number {
   const { traffic, handleSeconds, targetSeconds } = input;
   checkTraffic(traffic);
   checkTarget(targetSeconds, handleSeconds);
-  if (!(input.serviceLevel > 0 && input.serviceLevel < 1)) throw new RangeError(`the service level must be in (0, 1), not ${input.serviceLevel}`);
+  if (!(input.serviceLevel > 0 && input.serviceLevel < 1))
+    throw new RangeError(`the service level must be in (0, 1), not ${input.serviceLevel}`);
   if (traffic === 0) return 0;
   // B(n) one step at a time, so the search costs one recursion, not one per candidate.
   let b = 1;
@@ -73,14 +74,18 @@ function fromErlangB(servers: number, traffic: number, b: number): number {
 }
 
 function checkServers(servers: number): void {
-  if (!Number.isInteger(servers) || servers < 0) throw new RangeError(`servers must be a whole number ≥ 0, not ${servers}`);
+  if (!Number.isInteger(servers) || servers < 0)
+    throw new RangeError(`servers must be a whole number ≥ 0, not ${servers}`);
 }
 
 function checkTraffic(traffic: number): void {
-  if (!Number.isFinite(traffic) || traffic < 0) throw new RangeError(`traffic must be a finite number of erlangs ≥ 0, not ${traffic}`);
+  if (!Number.isFinite(traffic) || traffic < 0)
+    throw new RangeError(`traffic must be a finite number of erlangs ≥ 0, not ${traffic}`);
 }
 
 function checkTarget(targetSeconds: number, handleSeconds: number): void {
-  if (!Number.isFinite(targetSeconds) || targetSeconds < 0) throw new RangeError(`the target must be ≥ 0 seconds, not ${targetSeconds}`);
-  if (!Number.isFinite(handleSeconds) || handleSeconds <= 0) throw new RangeError(`the handle time must be > 0 seconds, not ${handleSeconds}`);
+  if (!Number.isFinite(targetSeconds) || targetSeconds < 0)
+    throw new RangeError(`the target must be ≥ 0 seconds, not ${targetSeconds}`);
+  if (!Number.isFinite(handleSeconds) || handleSeconds <= 0)
+    throw new RangeError(`the handle time must be > 0 seconds, not ${handleSeconds}`);
 }

@@ -75,7 +75,11 @@ describe('serversNeeded', () => {
   });
 
   it('refuses a goal outside (0, 1)', () => {
-    expect(() => serversNeeded({ traffic: 1, handleSeconds: 60, targetSeconds: 20, serviceLevel: 1 })).toThrow(RangeError);
-    expect(() => serversNeeded({ traffic: 1, handleSeconds: 60, targetSeconds: 20, serviceLevel: 0 })).toThrow(RangeError);
+    expect(() => serversNeeded({ traffic: 1, handleSeconds: 60, targetSeconds: 20, serviceLevel: 1 })).toThrow(
+      RangeError,
+    );
+    expect(() => serversNeeded({ traffic: 1, handleSeconds: 60, targetSeconds: 20, serviceLevel: 0 })).toThrow(
+      RangeError,
+    );
   });
 });

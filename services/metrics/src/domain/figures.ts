@@ -5,12 +5,19 @@
  * - `ratio`: `part / whole × scale` (an average is a sum over a count, a percentage a count over
  *   a count × 100); null when `whole` is 0, since "no chats" is not "an average of 0 s".
  */
-export type FigureSpec<K extends string> = { kind: 'total'; of: K } | { kind: 'ratio'; part: K; whole: K; scale: number };
+export type FigureSpec<K extends string> =
+  | { kind: 'total'; of: K }
+  | { kind: 'ratio'; part: K; whole: K; scale: number };
 
 export type Totals<K extends string> = Record<K, number>;
 
 export const total = <K extends string>(of: K): FigureSpec<K> => ({ kind: 'total', of });
-export const ratio = <K extends string>(part: K, whole: K, scale = 1): FigureSpec<K> => ({ kind: 'ratio', part, whole, scale });
+export const ratio = <K extends string>(part: K, whole: K, scale = 1): FigureSpec<K> => ({
+  kind: 'ratio',
+  part,
+  whole,
+  scale,
+});
 
 /** `part / whole × scale`, or null when there is nothing to divide by. */
 export function divide(part: number, whole: number, scale = 1): number | null {
@@ -22,7 +29,10 @@ export function figureValue<K extends string>(spec: FigureSpec<K>, totals: Total
 }
 
 /** Every figure of `specs` from one window's totals. */
-export function figuresOf<F extends string, K extends string>(specs: Record<F, FigureSpec<K>>, totals: Totals<K>): Record<F, number | null> {
+export function figuresOf<F extends string, K extends string>(
+  specs: Record<F, FigureSpec<K>>,
+  totals: Totals<K>,
+): Record<F, number | null> {
   const figures = {} as Record<F, number | null>;
   for (const name of Object.keys(specs) as F[]) figures[name] = figureValue(specs[name], totals);
   return figures;

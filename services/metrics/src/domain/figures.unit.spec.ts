@@ -8,7 +8,12 @@ const specs = {
   good_percent: ratio('good', 'rated', 100),
 } as const;
 type Key = 'chats' | 'seconds' | 'good' | 'rated';
-const day = (chats: number, seconds: number, good: number, rated: number): Totals<Key> => ({ chats, seconds, good, rated });
+const day = (chats: number, seconds: number, good: number, rated: number): Totals<Key> => ({
+  chats,
+  seconds,
+  good,
+  rated,
+});
 
 describe('figuresOf', () => {
   it('reads totals as they are and divides ratios', () => {
@@ -38,7 +43,10 @@ describe('compareWithDaysBefore', () => {
 
   it('has no mean without earlier days, and null ratios when they had nothing', () => {
     expect(compareWithDaysBefore(specs, day(1, 10, 1, 1), []).chats).toEqual({ value: 1, mean: null });
-    expect(compareWithDaysBefore(specs, day(1, 10, 1, 1), [day(0, 0, 0, 0)]).average_seconds).toEqual({ value: 10, mean: null });
+    expect(compareWithDaysBefore(specs, day(1, 10, 1, 1), [day(0, 0, 0, 0)]).average_seconds).toEqual({
+      value: 10,
+      mean: null,
+    });
   });
 });
 

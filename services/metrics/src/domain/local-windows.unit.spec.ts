@@ -9,10 +9,16 @@ describe('local days', () => {
   });
 
   it('gives a local day as instants, 23 hours long on the change to summer time', () => {
-    expect(dayWindow('2026-03-04', 'Europe/Warsaw')).toEqual({ from: new Date('2026-03-03T23:00:00Z'), to: new Date('2026-03-04T23:00:00Z') });
+    expect(dayWindow('2026-03-04', 'Europe/Warsaw')).toEqual({
+      from: new Date('2026-03-03T23:00:00Z'),
+      to: new Date('2026-03-04T23:00:00Z'),
+    });
     const spring = dayWindow('2026-03-29', 'Europe/Warsaw');
     expect(spring).toEqual({ from: new Date('2026-03-28T23:00:00Z'), to: new Date('2026-03-29T22:00:00Z') });
-    expect(dayWindow('2026-03-04', 'Asia/Kolkata')).toEqual({ from: new Date('2026-03-03T18:30:00Z'), to: new Date('2026-03-04T18:30:00Z') });
+    expect(dayWindow('2026-03-04', 'Asia/Kolkata')).toEqual({
+      from: new Date('2026-03-03T18:30:00Z'),
+      to: new Date('2026-03-04T18:30:00Z'),
+    });
   });
 
   it('counts days before a date across a month end', () => {

@@ -18,15 +18,24 @@ export type PeriodRefusal = { reason: 'period_reversed' | 'period_too_long'; mes
  * empty, and one longer than `MAX_PERIOD_DAYS` (a report over years would scan years of rows in
  * one request; a BI tool reads the tables for that).
  */
-export function resolvePeriod(given: { from?: string | undefined; to?: string | undefined }, now: Date): ReportPeriod | PeriodRefusal {
+export function resolvePeriod(
+  given: { from?: string | undefined; to?: string | undefined },
+  now: Date,
+): ReportPeriod | PeriodRefusal {
   const to = given.to === undefined ? new Date(now.getTime()) : new Date(given.to);
   const from = given.from === undefined ? new Date(to.getTime() - DEFAULT_PERIOD_DAYS * DAY_MS) : new Date(given.from);
   if (from.getTime() >= to.getTime()) {
-    return { reason: 'period_reversed', message: `from (${from.toISOString()}) must be before to (${to.toISOString()})` };
+    return {
+      reason: 'period_reversed',
+      message: `from (${from.toISOString()}) must be before to (${to.toISOString()})`,
+    };
   }
   const days = (to.getTime() - from.getTime()) / DAY_MS;
   if (days > MAX_PERIOD_DAYS) {
-    return { reason: 'period_too_long', message: `a report covers at most ${MAX_PERIOD_DAYS} days; from ${from.toISOString()} to ${to.toISOString()} is ${Math.ceil(days)} days` };
+    return {
+      reason: 'period_too_long',
+      message: `a report covers at most ${MAX_PERIOD_DAYS} days; from ${from.toISOString()} to ${to.toISOString()} is ${Math.ceil(days)} days`,
+    };
   }
   return { from, to };
 }

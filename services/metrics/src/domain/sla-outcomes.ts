@@ -58,9 +58,19 @@ export function slaOutcomesOf(facts: CycleFacts, policy: ResolvedPolicy, alerts:
     const outcome = evaluate(facts, target, exchange, seconds, calendar, clock, alerts[alertKey(target, exchange)]);
     if (outcome) outcomes.push(outcome);
   };
-  push('queue', 0, targets.queue_seconds, facts.queued_at && { started_at: facts.queued_at, completed_at: facts.first_human_assigned_at });
+  push(
+    'queue',
+    0,
+    targets.queue_seconds,
+    facts.queued_at && { started_at: facts.queued_at, completed_at: facts.first_human_assigned_at },
+  );
   const answered = facts.exchanges.find((exchange) => exchange.replied_at !== null);
-  push('first_response', 0, targets.first_response_seconds, facts.clock_start_at && { started_at: facts.clock_start_at, completed_at: answered?.replied_at ?? null });
+  push(
+    'first_response',
+    0,
+    targets.first_response_seconds,
+    facts.clock_start_at && { started_at: facts.clock_start_at, completed_at: answered?.replied_at ?? null },
+  );
   if (targets.next_response_seconds !== undefined) {
     const next = nextResponseOutcome(facts, targets.next_response_seconds, calendar, alerts);
     if (next) outcomes.push(next);
@@ -74,16 +84,31 @@ export function slaOutcomesOf(facts: CycleFacts, policy: ResolvedPolicy, alerts:
 
 /** Exchanges after the first, stored and still open, each with its number. */
 function nextExchanges(facts: CycleFacts): { exchange: number; clock: Clock }[] {
-  const all: Clock[] = facts.exchanges.map((exchange) => ({ started_at: exchange.started_at, completed_at: exchange.replied_at }));
+  const all: Clock[] = facts.exchanges.map((exchange) => ({
+    started_at: exchange.started_at,
+    completed_at: exchange.replied_at,
+  }));
   if (facts.open_exchange_at) all.push({ started_at: facts.open_exchange_at, completed_at: null });
   return all.slice(1).map((clock, i) => ({ exchange: i + 2, clock }));
 }
 
-function nextResponseOutcome(facts: CycleFacts, seconds: number, calendar: BusinessCalendar | null, alerts: SlaAlerts): SlaOutcome | null {
+function nextResponseOutcome(
+  facts: CycleFacts,
+  seconds: number,
+  calendar: BusinessCalendar | null,
+  alerts: SlaAlerts,
+): SlaOutcome | null {
   const evaluated = nextExchanges(facts)
-    .map(({ exchange, clock }) => evaluate(facts, 'next_response', exchange, seconds, calendar, clock, alerts[alertKey('next_response', exchange)]))
+    .map(({ exchange, clock }) =>
+      evaluate(facts, 'next_response', exchange, seconds, calendar, clock, alerts[alertKey('next_response', exchange)]),
+    )
     .filter((outcome): outcome is SlaOutcome => outcome !== null);
-  return evaluated.find((o) => o.status === 'missed') ?? evaluated.find((o) => o.status === 'pending') ?? evaluated.at(-1) ?? null;
+  return (
+    evaluated.find((o) => o.status === 'missed') ??
+    evaluated.find((o) => o.status === 'pending') ??
+    evaluated.at(-1) ??
+    null
+  );
 }
 
 function evaluate(
@@ -147,7 +172,8 @@ export function slaTimersOf(outcomes: readonly SlaOutcome[]): SlaTimer[] {
   for (const outcome of outcomes) {
     if (outcome.status !== 'pending') continue;
     const { target, exchange, due_at } = outcome;
-    if (outcome.warning_notified_at === null) timers.push({ target, exchange, kind: 'warning', fire_at: outcome.warn_at, due_at });
+    if (outcome.warning_notified_at === null)
+      timers.push({ target, exchange, kind: 'warning', fire_at: outcome.warn_at, due_at });
     if (outcome.breach_notified_at === null) timers.push({ target, exchange, kind: 'breach', fire_at: due_at, due_at });
   }
   return timers;

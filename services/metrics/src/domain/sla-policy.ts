@@ -24,7 +24,12 @@ export interface PolicyVersion {
   /** the policy stream's version of the event: a later write wins over an earlier one */
   version: number;
   effective_from: number;
-  definition: { position: number; match: SlaPolicyData['match']; targets: SlaTargets; calendar: BusinessCalendar | null } | null;
+  definition: {
+    position: number;
+    match: SlaPolicyData['match'];
+    targets: SlaTargets;
+    calendar: BusinessCalendar | null;
+  } | null;
 }
 
 export const DEFAULT_POLICY_ID = 'default';
@@ -37,7 +42,12 @@ const DEFAULT_MESSAGING: SlaTargets = { queue_seconds: 45, first_response_second
  * next response 30 s, 24/7; the asynchronous `messaging` channel answers in 30 minutes.
  */
 export function defaultPolicy(channel: Channel): ResolvedPolicy {
-  return { policy_id: DEFAULT_POLICY_ID, policy_version: 0, targets: channel === 'messaging' ? DEFAULT_MESSAGING : DEFAULT_CHAT, calendar: null };
+  return {
+    policy_id: DEFAULT_POLICY_ID,
+    policy_version: 0,
+    targets: channel === 'messaging' ? DEFAULT_MESSAGING : DEFAULT_CHAT,
+    calendar: null,
+  };
 }
 
 export interface CycleToMatch {
@@ -66,7 +76,11 @@ export function policyFor(versions: readonly PolicyVersion[], cycle: CycleToMatc
     .sort((a, b) => a.definition!.position - b.definition!.position || a.policy_id.localeCompare(b.policy_id));
   for (const version of candidates) {
     const { match, targets, calendar } = version.definition!;
-    if (matches(match.group_ids, cycle.group_id) && matches(match.channels, cycle.channel) && matches(match.priorities, cycle.priority)) {
+    if (
+      matches(match.group_ids, cycle.group_id) &&
+      matches(match.channels, cycle.channel) &&
+      matches(match.priorities, cycle.priority)
+    ) {
       return { policy_id: version.policy_id, policy_version: version.version, targets, calendar };
     }
   }
@@ -79,7 +93,12 @@ function matches<T>(allowed: readonly T[] | undefined, value: T): boolean {
 }
 
 /** A stored policy definition as the matcher uses it (the calendar parsed once, so its compiled form is cached). */
-export function toPolicyVersion(policyId: string, version: number, effectiveFrom: Date, policy: SlaPolicyData | null): PolicyVersion {
+export function toPolicyVersion(
+  policyId: string,
+  version: number,
+  effectiveFrom: Date,
+  policy: SlaPolicyData | null,
+): PolicyVersion {
   return {
     policy_id: policyId,
     version,

@@ -73,7 +73,13 @@ export function staffingPlan(observations: readonly HourObservation[], options: 
   return { average_handle_seconds: overall, hours };
 }
 
-function planHour(day: WeekdayName, hour: number, o: HourObservation | undefined, overall: number | null, options: StaffingOptions): StaffingHour {
+function planHour(
+  day: WeekdayName,
+  hour: number,
+  o: HourObservation | undefined,
+  overall: number | null,
+  options: StaffingOptions,
+): StaffingHour {
   const observedHours = o?.observed_hours ?? 0;
   const arrivals = o?.arrivals ?? 0;
   const rate = observedHours > 0 ? arrivals / observedHours : 0;
@@ -82,8 +88,15 @@ function planHour(day: WeekdayName, hour: number, o: HourObservation | undefined
   const traffic = used === null ? 0 : (rate * used) / 3600;
   let slots: number | null;
   if (rate === 0) slots = 0;
-  else if (used === null || used === 0) slots = null; // chats came, but no handle time was ever seen
-  else slots = serversNeeded({ traffic, handleSeconds: used, targetSeconds: options.queueTargetSeconds, serviceLevel: options.serviceLevel });
+  else if (used === null || used === 0)
+    slots = null; // chats came, but no handle time was ever seen
+  else
+    slots = serversNeeded({
+      traffic,
+      handleSeconds: used,
+      targetSeconds: options.queueTargetSeconds,
+      serviceLevel: options.serviceLevel,
+    });
   return {
     day,
     hour,

@@ -18,7 +18,13 @@ describe('staffingPlan', () => {
   it('answers the 168 hours of the week, Monday 00:00 first, empty hours needing no one', () => {
     const plan = staffingPlan([], options);
     expect(plan.hours).toHaveLength(168);
-    expect(plan.hours[0]).toMatchObject({ day: 'mon', hour: 0, agents_needed: 0, chat_slots_needed: 0, agents_accepting: 0 });
+    expect(plan.hours[0]).toMatchObject({
+      day: 'mon',
+      hour: 0,
+      agents_needed: 0,
+      chat_slots_needed: 0,
+      agents_accepting: 0,
+    });
     expect(plan.hours[167]).toMatchObject({ day: 'sun', hour: 23 });
     expect(plan.average_handle_seconds).toBeNull();
   });
@@ -26,7 +32,17 @@ describe('staffingPlan', () => {
   it('turns arrivals and handle time into chat slots by Erlang C, and slots into agents', () => {
     // 200 chats per hour (800 over 4 Mondays 09:00), 180 s each: 10 erlangs, 14 slots for 80 % in 20 s
     // (the worked example of erlang-c.unit.spec.ts); 14 slots at 3 chats each are 5 agents.
-    const plan = staffingPlan([observation('mon', 9, { arrivals: 800, handled: 400, handle_seconds_sum: 72_000, accepting_seconds: 4 * 3600 * 4.5 })], options);
+    const plan = staffingPlan(
+      [
+        observation('mon', 9, {
+          arrivals: 800,
+          handled: 400,
+          handle_seconds_sum: 72_000,
+          accepting_seconds: 4 * 3600 * 4.5,
+        }),
+      ],
+      options,
+    );
     const hour = plan.hours.find((h) => h.day === 'mon' && h.hour === 9)!;
     expect(hour).toEqual({
       day: 'mon',
@@ -41,11 +57,19 @@ describe('staffingPlan', () => {
       agents_needed: 5,
       agents_accepting: 4.5,
     });
-    expect(staffingPlan([observation('mon', 9, { arrivals: 800, handled: 1, handle_seconds_sum: 180 })], { ...options, concurrency: 1 }).hours[9]!.agents_needed).toBe(14);
+    expect(
+      staffingPlan([observation('mon', 9, { arrivals: 800, handled: 1, handle_seconds_sum: 180 })], {
+        ...options,
+        concurrency: 1,
+      }).hours[9]!.agents_needed,
+    ).toBe(14);
   });
 
   it('divides by the hours observed, so an hour seen twice across a daylight-saving change is not doubled', () => {
-    const plan = staffingPlan([observation('sun', 2, { observed_hours: 2, arrivals: 6, handled: 6, handle_seconds_sum: 600 })], options);
+    const plan = staffingPlan(
+      [observation('sun', 2, { observed_hours: 2, arrivals: 6, handled: 6, handle_seconds_sum: 600 })],
+      options,
+    );
     expect(plan.hours.find((h) => h.day === 'sun' && h.hour === 2)!.arrival_rate_per_hour).toBe(3);
   });
 
@@ -67,6 +91,10 @@ describe('staffingPlan', () => {
 
   it('cannot size an hour when no chat of the window ever had a handle time', () => {
     const plan = staffingPlan([observation('wed', 8, { arrivals: 3 })], options);
-    expect(plan.hours.find((h) => h.day === 'wed' && h.hour === 8)).toMatchObject({ chat_slots_needed: null, agents_needed: null, handle_seconds_used: null });
+    expect(plan.hours.find((h) => h.day === 'wed' && h.hour === 8)).toMatchObject({
+      chat_slots_needed: null,
+      agents_needed: null,
+      handle_seconds_used: null,
+    });
   });
 });

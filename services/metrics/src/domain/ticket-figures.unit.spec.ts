@@ -21,7 +21,10 @@ const created = (s: number): TicketFact => ({
   },
   occurredAt: at(s),
 });
-const reply = (s: number, author: TicketFact extends never ? never : { kind: 'agent' | 'customer' | 'bot' | 'system'; id?: string }): TicketFact => ({
+const reply = (
+  s: number,
+  author: TicketFact extends never ? never : { kind: 'agent' | 'customer' | 'bot' | 'system'; id?: string },
+): TicketFact => ({
   type: 'TicketReplied',
   data: { reply_id: `r${s}`, author, via: 'email', text: 'hi', attachments: [] },
   occurredAt: at(s),
@@ -44,7 +47,14 @@ describe('evolveTicket and ticketFigures', () => {
       reply(700, { kind: 'agent', id: 'bob' }),
       status(900, 'open', 'solved'),
     );
-    expect(facts).toMatchObject({ first_reply_at: at(600), first_reply_agent_id: 'alice', agent_replies: 2, requester_replies: 1, first_solved_at: at(900), solved_at: at(900) });
+    expect(facts).toMatchObject({
+      first_reply_at: at(600),
+      first_reply_agent_id: 'alice',
+      agent_replies: 2,
+      requester_replies: 1,
+      first_solved_at: at(900),
+      solved_at: at(900),
+    });
     expect(ticketFigures(facts, null)).toEqual({
       first_reply: { seconds: 600, business_seconds: 600 },
       first_solve: { seconds: 900, business_seconds: 900 },
@@ -73,7 +83,10 @@ describe('evolveTicket and ticketFigures', () => {
 
   it('counts business seconds in the calendar', () => {
     // Warsaw, Mon–Fri 09:00–17:00: created Mon 16:00 local, answered Tue 10:00 local.
-    const office = BusinessCalendar.parse({ time_zone: 'Europe/Warsaw', weekly: (['mon', 'tue', 'wed', 'thu', 'fri'] as const).map((day) => ({ day, from: '09:00', to: '17:00' })) });
+    const office = BusinessCalendar.parse({
+      time_zone: 'Europe/Warsaw',
+      weekly: (['mon', 'tue', 'wed', 'thu', 'fri'] as const).map((day) => ({ day, from: '09:00', to: '17:00' })),
+    });
     const facts = fold(created(5 * 3600), reply(5 * 3600 + 18 * 3600, by));
     expect(ticketFigures(facts, office).first_reply).toEqual({ seconds: 18 * 3600, business_seconds: 2 * 3600 });
   });

@@ -40,13 +40,18 @@ describe('metrics from chats driven through the protocol', () => {
         const { rows } = await sql<{ due: string; dirty: string }>`
           SELECT (SELECT count(*) FROM metrics.projection_timers WHERE fire_at <= ${T(seconds)}) AS due,
                  (SELECT count(*) FROM metrics.projection_dirty) AS dirty`.execute(db);
-        return rows[0]!.due === '0' && rows[0]!.dirty === '0' && (await countStreamsBehind(db, 'metrics-projector')) === 0;
+        return (
+          rows[0]!.due === '0' && rows[0]!.dirty === '0' && (await countStreamsBehind(db, 'metrics-projector')) === 0
+        );
       },
       { what: `every alert due by t0+${seconds}s sent and every event projected`, timeoutMs: 20_000, intervalMs: 50 },
     );
   }
 
-  async function login(name: string, options: { role?: 'agent' | 'supervisor'; kind?: 'human' | 'bot' } = {}): Promise<RtmTestClient> {
+  async function login(
+    name: string,
+    options: { role?: 'agent' | 'supervisor'; kind?: 'human' | 'bot' } = {},
+  ): Promise<RtmTestClient> {
     const account = await system.createAgent(org, { email: `${name}@warsaw.test`, groups: [group], ...options });
     agents[name] = account.agentId;
     return system.connect('agent', account.token);
@@ -107,7 +112,12 @@ describe('metrics from chats driven through the protocol', () => {
 
     // Chat A: the bot takes it, hands it to the group, alice answers, transfers to bob, bob resolves.
     await at(10);
-    chats.A = (await customers[0]!.call('start_chat', { group_id: group, message: { text: 'My parcel is late', client_id: 'a-1' } })).chat_id;
+    chats.A = (
+      await customers[0]!.call('start_chat', {
+        group_id: group,
+        message: { text: 'My parcel is late', client_id: 'a-1' },
+      })
+    ).chat_id;
     await at(15);
     await bot.call('join_chat', { chat_id: chats.A });
     await at(16);
@@ -135,13 +145,17 @@ describe('metrics from chats driven through the protocol', () => {
 
     // Chat B: nobody takes it; the customer leaves after two minutes.
     await at(300);
-    chats.B = (await customers[1]!.call('start_chat', { group_id: group, message: { text: 'Hello?', client_id: 'b-1' } })).chat_id;
+    chats.B = (
+      await customers[1]!.call('start_chat', { group_id: group, message: { text: 'Hello?', client_id: 'b-1' } })
+    ).chat_id;
     await at(420);
     await customers[1]!.call('close_chat', { chat_id: chats.B });
 
     // Chat C: alice resolves it, the customer writes again (a reopen), bob takes the second cycle late.
     await at(500);
-    chats.C = (await customers[2]!.call('start_chat', { group_id: group, message: { text: 'Invoice please', client_id: 'c-1' } })).chat_id;
+    chats.C = (
+      await customers[2]!.call('start_chat', { group_id: group, message: { text: 'Invoice please', client_id: 'c-1' } })
+    ).chat_id;
     await at(520);
     await alice.call('join_chat', { chat_id: chats.C });
     await at(540);
@@ -165,18 +179,36 @@ describe('metrics from chats driven through the protocol', () => {
     await alice.closed;
     // Routing starts the 30 s grace when the gateway tells it the last socket closed: wait for
     // that (at 1200 on the clock) before moving the clock past its end.
-    await waitFor(async () => (await system.routingTimers()).some(({ timer, dueAt }) => timer.kind === 'presence_grace' && timer.agent_id === agents.alice && dueAt === T(1230).getTime()), {
-      what: "alice's presence grace to start",
-    });
+    await waitFor(
+      async () =>
+        (await system.routingTimers()).some(
+          ({ timer, dueAt }) =>
+            timer.kind === 'presence_grace' && timer.agent_id === agents.alice && dueAt === T(1230).getTime(),
+        ),
+      {
+        what: "alice's presence grace to start",
+      },
+    );
     await at(1300);
-    await waitFor(async () => {
-      const { rows } = await sql`SELECT 1 FROM metrics.agent_status_intervals WHERE agent_id = ${agents.alice} AND status = 'offline'`.execute(db);
-      return rows.length === 1;
-    }, { what: 'alice to be offline' });
+    await waitFor(
+      async () => {
+        const { rows } =
+          await sql`SELECT 1 FROM metrics.agent_status_intervals WHERE agent_id = ${agents.alice} AND status = 'offline'`.execute(
+            db,
+          );
+        return rows.length === 1;
+      },
+      { what: 'alice to be offline' },
+    );
 
     // Chat D: at 16:55 local, answered the next morning.
     await at(28_500);
-    chats.D = (await customers[3]!.call('start_chat', { group_id: group, message: { text: 'Are you still open?', client_id: 'd-1' } })).chat_id;
+    chats.D = (
+      await customers[3]!.call('start_chat', {
+        group_id: group,
+        message: { text: 'Are you still open?', client_id: 'd-1' },
+      })
+    ).chat_id;
     await at(29_100);
     await bob.call('join_chat', { chat_id: chats.D });
     await at(TUESDAY + 600);
@@ -192,7 +224,13 @@ describe('metrics from chats driven through the protocol', () => {
   });
 
   const cycleOf = async (chat: string, cycle = 1) =>
-    (await sql<Record<string, any>>`SELECT * FROM metrics.conversation_cycles WHERE conversation_id = ${chats[chat]} AND cycle = ${cycle}`.execute(db)).rows[0]!;
+    (
+      await sql<
+        Record<string, any>
+      >`SELECT * FROM metrics.conversation_cycles WHERE conversation_id = ${chats[chat]} AND cycle = ${cycle}`.execute(
+        db,
+      )
+    ).rows[0]!;
 
   it('measures chat A: bot handoff, transfer, ratings, NPS and a goal', async () => {
     expect(await cycleOf('A')).toMatchObject({
@@ -240,11 +278,35 @@ describe('metrics from chats driven through the protocol', () => {
       SELECT agent_id, agent_kind, assigned_at, released_at, assigned_via, released_by FROM metrics.agent_assignments
        WHERE conversation_id = ${chats.A} ORDER BY seq`.execute(db);
     expect(assignments.rows).toEqual([
-      { agent_id: agents.helpbot, agent_kind: 'bot', assigned_at: T(15), released_at: T(40), assigned_via: 'agent', released_by: 'transfer' },
-      { agent_id: agents.alice, agent_kind: 'human', assigned_at: T(70), released_at: T(150), assigned_via: 'agent', released_by: 'transfer' },
-      { agent_id: agents.bob, agent_kind: 'human', assigned_at: T(150), released_at: T(250), assigned_via: 'transfer', released_by: 'resolved' },
+      {
+        agent_id: agents.helpbot,
+        agent_kind: 'bot',
+        assigned_at: T(15),
+        released_at: T(40),
+        assigned_via: 'agent',
+        released_by: 'transfer',
+      },
+      {
+        agent_id: agents.alice,
+        agent_kind: 'human',
+        assigned_at: T(70),
+        released_at: T(150),
+        assigned_via: 'agent',
+        released_by: 'transfer',
+      },
+      {
+        agent_id: agents.bob,
+        agent_kind: 'human',
+        assigned_at: T(150),
+        released_at: T(250),
+        assigned_via: 'transfer',
+        released_by: 'resolved',
+      },
     ]);
-    const ratings = await sql`SELECT kind, score, agent_id, rated_at FROM metrics.ratings WHERE conversation_id = ${chats.A} ORDER BY kind`.execute(db);
+    const ratings =
+      await sql`SELECT kind, score, agent_id, rated_at FROM metrics.ratings WHERE conversation_id = ${chats.A} ORDER BY kind`.execute(
+        db,
+      );
     expect(ratings.rows).toEqual([
       { kind: 'csat', score: 4, agent_id: agents.bob, rated_at: T(260) },
       { kind: 'nps', score: 9, agent_id: agents.bob, rated_at: T(260) },
@@ -262,7 +324,15 @@ describe('metrics from chats driven through the protocol', () => {
       first_response_seconds: null,
       assigned_agent_ids: [],
     });
-    expect(await cycleOf('C', 1)).toMatchObject({ started_at: T(500), ended_at: T(600), queue_seconds: 20, first_response_seconds: 40, handle_seconds: 80, resolution_seconds: 100, last_agent_id: agents.alice });
+    expect(await cycleOf('C', 1)).toMatchObject({
+      started_at: T(500),
+      ended_at: T(600),
+      queue_seconds: 20,
+      first_response_seconds: 40,
+      handle_seconds: 80,
+      resolution_seconds: 100,
+      last_agent_id: agents.alice,
+    });
     expect(await cycleOf('C', 2)).toMatchObject({
       started_at: T(700), // the customer's message reopened it
       clock_start_at: T(700),
@@ -317,7 +387,14 @@ describe('metrics from chats driven through the protocol', () => {
       ...fields,
     });
     // The full list, in start order (ties by target name).
-    expect(rows.map((row) => [Object.keys(chats).find((key) => chats[key] === row.conversation_id), row.cycle, row.target, row.status])).toEqual([
+    expect(
+      rows.map((row) => [
+        Object.keys(chats).find((key) => chats[key] === row.conversation_id),
+        row.cycle,
+        row.target,
+        row.status,
+      ]),
+    ).toEqual([
       ['A', 1, 'resolution', 'hit'],
       ['A', 1, 'queue', 'hit'],
       ['A', 1, 'first_response', 'hit'],
@@ -333,22 +410,67 @@ describe('metrics from chats driven through the protocol', () => {
       ['D', 1, 'queue', 'missed'],
       ['D', 1, 'resolution', 'hit'],
     ]);
-    const find = (chat: string, cycle: number, target: string) => rows.find((row) => row.conversation_id === chats[chat] && row.cycle === cycle && row.target === target);
+    const find = (chat: string, cycle: number, target: string) =>
+      rows.find((row) => row.conversation_id === chats[chat] && row.cycle === cycle && row.target === target);
     expect(find('A', 1, 'next_response')).toEqual(
-      outcome('A', 1, 'next_response', { exchange: 2, status: 'hit', due_at: T(190), completed_at: T(185), agent_id: agents.bob, warning_notified_at: T(185) }),
+      outcome('A', 1, 'next_response', {
+        exchange: 2,
+        status: 'hit',
+        due_at: T(190),
+        completed_at: T(185),
+        agent_id: agents.bob,
+        warning_notified_at: T(185),
+      }),
     );
     expect(find('B', 1, 'queue')).toEqual(
-      outcome('B', 1, 'queue', { status: 'missed', due_at: T(360), breached_at: T(360), breach_seconds: 60, breach_business_seconds: 60, warning_notified_at: T(420), breach_notified_at: T(420) }),
+      outcome('B', 1, 'queue', {
+        status: 'missed',
+        due_at: T(360),
+        breached_at: T(360),
+        breach_seconds: 60,
+        breach_business_seconds: 60,
+        warning_notified_at: T(420),
+        breach_notified_at: T(420),
+      }),
     );
     expect(find('C', 2, 'queue')).toEqual(
-      outcome('C', 2, 'queue', { status: 'missed', due_at: T(760), completed_at: T(800), breached_at: T(760), breach_seconds: 40, breach_business_seconds: 40, agent_id: null, warning_notified_at: T(800), breach_notified_at: T(800) }),
+      outcome('C', 2, 'queue', {
+        status: 'missed',
+        due_at: T(760),
+        completed_at: T(800),
+        breached_at: T(760),
+        breach_seconds: 40,
+        breach_business_seconds: 40,
+        agent_id: null,
+        warning_notified_at: T(800),
+        breach_notified_at: T(800),
+      }),
     );
     expect(find('C', 2, 'first_response')).toEqual(
-      outcome('C', 2, 'first_response', { status: 'missed', due_at: T(820), completed_at: T(830), breached_at: T(820), breach_seconds: 10, breach_business_seconds: 10, agent_id: agents.bob, warning_notified_at: T(800), breach_notified_at: T(830) }),
+      outcome('C', 2, 'first_response', {
+        status: 'missed',
+        due_at: T(820),
+        completed_at: T(830),
+        breached_at: T(820),
+        breach_seconds: 10,
+        breach_business_seconds: 10,
+        agent_id: agents.bob,
+        warning_notified_at: T(800),
+        breach_notified_at: T(830),
+      }),
     );
     // D: 60 business seconds from 16:55 is 16:56; 120 is 16:57; the alerts went when the clock reached 17:05.
     expect(find('D', 1, 'queue')).toEqual(
-      outcome('D', 1, 'queue', { status: 'missed', due_at: T(28_560), completed_at: T(29_100), breached_at: T(28_560), breach_seconds: 540, breach_business_seconds: 240, warning_notified_at: T(29_100), breach_notified_at: T(29_100) }),
+      outcome('D', 1, 'queue', {
+        status: 'missed',
+        due_at: T(28_560),
+        completed_at: T(29_100),
+        breached_at: T(28_560),
+        breach_seconds: 540,
+        breach_business_seconds: 240,
+        warning_notified_at: T(29_100),
+        breach_notified_at: T(29_100),
+      }),
     );
     expect(find('D', 1, 'first_response')).toEqual(
       outcome('D', 1, 'first_response', {
@@ -364,7 +486,11 @@ describe('metrics from chats driven through the protocol', () => {
       }),
     );
     // 3600 business seconds from 16:55: 300 on Monday, 3300 on Tuesday: due at 09:55.
-    expect(find('D', 1, 'resolution')).toMatchObject({ status: 'hit', due_at: T(TUESDAY + 3300), completed_at: T(TUESDAY + 1200) });
+    expect(find('D', 1, 'resolution')).toMatchObject({
+      status: 'hit',
+      due_at: T(TUESDAY + 3300),
+      completed_at: T(TUESDAY + 1200),
+    });
   });
 
   it('projects the agents: status intervals and their days in Warsaw', async () => {
@@ -382,7 +508,8 @@ describe('metrics from chats driven through the protocol', () => {
              responses, response_sum_seconds, handled_to_end, handle_sum_seconds, handle_sum_business_seconds, csat_ratings, csat_good,
              csat_sum, transfers_in, transfers_out, missed_assigned, sla_missed
         FROM metrics.agent_daily ORDER BY agent_id, day`.execute(db);
-    const byAgent = (name: string, day: string) => days.rows.find((row) => row.agent_id === agents[name] && row.day === day);
+    const byAgent = (name: string, day: string) =>
+      days.rows.find((row) => row.agent_id === agents[name] && row.day === day);
     expect(byAgent('alice', '2026-03-02')).toEqual({
       agent_id: agents.alice,
       day: '2026-03-02',
@@ -479,10 +606,17 @@ describe('metrics from chats driven through the protocol', () => {
     const asked = await system.call(system.metrics[0]!, 'POST', '/v1/metrics/rebuild');
     expect(asked.status).toBe(202);
     expect(asked.body.status).toBe('requested');
-    const done = await waitFor(async () => {
-      const status = await system.call(system.metrics[0]!, 'GET', '/v1/metrics/rebuild');
-      return status.body.status === 'done' && status.body.started_at !== null && Date.parse(status.body.started_at) >= Date.parse(asked.body.requested_at) ? status.body : undefined;
-    }, { what: 'the rebuild', timeoutMs: 30_000 });
+    const done = await waitFor(
+      async () => {
+        const status = await system.call(system.metrics[0]!, 'GET', '/v1/metrics/rebuild');
+        return status.body.status === 'done' &&
+          status.body.started_at !== null &&
+          Date.parse(status.body.started_at) >= Date.parse(asked.body.requested_at)
+          ? status.body
+          : undefined;
+      },
+      { what: 'the rebuild', timeoutMs: 30_000 },
+    );
     expect(done.events_done).toBeGreaterThan(50);
     expect(await metricsSnapshot(db)).toEqual(live);
   });

@@ -17,7 +17,11 @@ describe('live SLA alerts', () => {
   let customer: RtmTestClient;
 
   beforeAll(async () => {
-    system = await ChatSystem.start({ gateways: 1, metrics: 2, env: { METRICS_SLA_POLL_MS: '50', METRICS_CONTROL_POLL_MS: '100', METRICS_DERIVED_INTERVAL_MS: '100' } });
+    system = await ChatSystem.start({
+      gateways: 1,
+      metrics: 2,
+      env: { METRICS_SLA_POLL_MS: '50', METRICS_CONTROL_POLL_MS: '100', METRICS_DERIVED_INTERVAL_MS: '100' },
+    });
     ({ organization_id: org } = await system.createOrganization('Alerts'));
     group = await system.createGroup(org, 'Support', 'manual');
     const aliceAccount = await system.createAgent(org, { email: 'alice@alerts.test', groups: [group] });
@@ -39,14 +43,20 @@ describe('live SLA alerts', () => {
     });
     expect(put.status).toBe(200);
     expect(put.body).toMatchObject({ policy_id: 'fast', version: 1 });
-    await waitFor(async () => {
-      const list = await system.call(system.metrics[1]!, 'GET', `/v1/organizations/${org}/sla_policies`);
-      return list.status === 200 && list.body.policies.length === 1;
-    }, { what: 'the policy to be projected', timeoutMs: 30_000 });
+    await waitFor(
+      async () => {
+        const list = await system.call(system.metrics[1]!, 'GET', `/v1/organizations/${org}/sla_policies`);
+        return list.status === 200 && list.body.policies.length === 1;
+      },
+      { what: 'the policy to be projected', timeoutMs: 30_000 },
+    );
   });
 
   it('warns at 80 % and reports the breach at 100 % of the target, within a second, once to each socket', async () => {
-    const { chat_id: chatId } = await customer.call('start_chat', { group_id: group, message: { text: 'Is anyone there?', client_id: 'c-1' } });
+    const { chat_id: chatId } = await customer.call('start_chat', {
+      group_id: group,
+      message: { text: 'Is anyone there?', client_id: 'c-1' },
+    });
     const startedAt = Date.now();
     await alice.call('join_chat', { chat_id: chatId });
     const isAlert = (action: string) => (frame: Frame) => frame.action === action && frame.payload?.chat_id === chatId;
@@ -56,7 +66,14 @@ describe('live SLA alerts', () => {
     const breachedAt = Date.now();
 
     const due = Date.parse(breach.payload.due_at);
-    expect(breach.payload).toMatchObject({ chat_id: chatId, cycle: 1, target: 'first_response', policy_id: 'fast', group_id: group, agent_id: expect.any(String) });
+    expect(breach.payload).toMatchObject({
+      chat_id: chatId,
+      cycle: 1,
+      target: 'first_response',
+      policy_id: 'fast',
+      group_id: group,
+      agent_id: expect.any(String),
+    });
     expect(warning.payload.due_at).toBe(breach.payload.due_at);
     // The clock started with the customer's first message, at most a moment before start_chat answered.
     expect(due - startedAt).toBeLessThanOrEqual(TARGET_SECONDS * 1000);
@@ -84,12 +101,15 @@ describe('live SLA alerts', () => {
       const { rows: events } = await sql<{ type: string }>`
         SELECT type FROM event_store.events WHERE stream_id = ${`sla-${chatId}`} ORDER BY stream_version`.execute(db);
       expect(events.map((event) => event.type)).toEqual(['SlaWarningIssued', 'SlaBreached']);
-      const outcome = await waitFor(async () => {
-        const { rows } = await sql<{ status: string; breach_notified_at: Date | null; due_at: Date }>`
+      const outcome = await waitFor(
+        async () => {
+          const { rows } = await sql<{ status: string; breach_notified_at: Date | null; due_at: Date }>`
           SELECT status, breach_notified_at, due_at FROM metrics.sla_outcomes
            WHERE conversation_id = ${chatId} AND target = 'first_response'`.execute(db);
-        return rows[0]?.breach_notified_at ? rows[0] : undefined;
-      }, { what: 'the breach to be projected' });
+          return rows[0]?.breach_notified_at ? rows[0] : undefined;
+        },
+        { what: 'the breach to be projected' },
+      );
       expect(outcome.status).toBe('missed');
       expect(outcome.due_at.getTime()).toBe(due);
     } finally {
@@ -98,10 +118,18 @@ describe('live SLA alerts', () => {
   }, 60_000);
 
   it('sends nothing more once the agent answers', async () => {
-    const { chat_id: chatId } = await customer.call('start_chat', { group_id: group, message: { text: 'Hello again', client_id: 'c-2' } });
+    const { chat_id: chatId } = await customer.call('start_chat', {
+      group_id: group,
+      message: { text: 'Hello again', client_id: 'c-2' },
+    });
     await alice.call('join_chat', { chat_id: chatId });
-    await alice.call('send_event', { chat_id: chatId, event: { type: 'message', text: 'Hi, how can I help?', client_id: 'a-1' } });
+    await alice.call('send_event', {
+      chat_id: chatId,
+      event: { type: 'message', text: 'Hi, how can I help?', client_id: 'a-1' },
+    });
     await new Promise((resolve) => setTimeout(resolve, TARGET_SECONDS * 1000 + 1000));
-    expect(alice.frames.filter((frame) => String(frame.action).startsWith('sla_') && frame.payload?.chat_id === chatId)).toEqual([]);
+    expect(
+      alice.frames.filter((frame) => String(frame.action).startsWith('sla_') && frame.payload?.chat_id === chatId),
+    ).toEqual([]);
   }, 30_000);
 });

@@ -56,7 +56,8 @@ export const idleSeconds = (acceptingRanges: string, chats: string): string =>
 export const transferredOut = (assignment: string): string => `${assignment}.released_by = 'transfer'`;
 
 /** An assignment held until its cycle ended missed: the chat was missed while this agent had it. */
-export const missedWhileHeld = (assignment: string, cycle: string): string => `${cycle}.missed AND ${assignment}.released_at = ${cycle}.ended_at`;
+export const missedWhileHeld = (assignment: string, cycle: string): string =>
+  `${cycle}.missed AND ${assignment}.released_at = ${cycle}.ended_at`;
 
 /** A satisfied customer: a CSAT score of 4 or 5. */
 export const goodCsat = (score: string): string => `${score} >= 4`;

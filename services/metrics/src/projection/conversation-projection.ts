@@ -68,7 +68,10 @@ export function foldConversationEvent(
 }
 
 /** A copy with some fields changed, as a plain literal (see cycle-rows.ts on V8 and spreads). */
-function withChanges(projection: ConversationProjection, changes: Partial<ConversationProjection>): ConversationProjection {
+function withChanges(
+  projection: ConversationProjection,
+  changes: Partial<ConversationProjection>,
+): ConversationProjection {
   return {
     organization_id: projection.organization_id,
     conversation_id: projection.conversation_id,
@@ -83,7 +86,11 @@ function withChanges(projection: ConversationProjection, changes: Partial<Conver
 }
 
 /** A live SLA alert (`SlaWarningIssued`, `SlaBreached`) of one of the conversation's cycles. */
-export function foldSlaAlert(projection: ConversationProjection, event: SlaEvent & { occurredAt: Date }, changed: ChangedCycles): ConversationProjection {
+export function foldSlaAlert(
+  projection: ConversationProjection,
+  event: SlaEvent & { occurredAt: Date },
+  changed: ChangedCycles,
+): ConversationProjection {
   if (event.type !== 'SlaWarningIssued' && event.type !== 'SlaBreached') return projection;
   const { cycle, target, exchange } = event.data;
   const facts = projection.cycles.find((c) => c.cycle === cycle);
@@ -95,7 +102,10 @@ export function foldSlaAlert(projection: ConversationProjection, event: SlaEvent
   if (previous[field] !== undefined) return projection;
   changed.add(cycle);
   return withChanges(projection, {
-    alerts: { ...projection.alerts, [cycle]: { ...projection.alerts[cycle], [key]: { ...previous, [field]: event.occurredAt.getTime() } } },
+    alerts: {
+      ...projection.alerts,
+      [cycle]: { ...projection.alerts[cycle], [key]: { ...previous, [field]: event.occurredAt.getTime() } },
+    },
   });
 }
 
@@ -128,7 +138,13 @@ export function encodeState(projection: ConversationProjection): string {
 }
 
 export function decodeState(
-  row: { organization_id: string; conversation_id: string; channel: string; customer_id: string; stream_version: number },
+  row: {
+    organization_id: string;
+    conversation_id: string;
+    channel: string;
+    customer_id: string;
+    stream_version: number;
+  },
   text: string,
 ): ConversationProjection {
   const state = JSON.parse(text) as StoredProjectionState;
@@ -199,7 +215,11 @@ function decodeCycle(c: unknown[]): CycleFacts {
     clock_start_at: date(c[13]),
     open_exchange_at: date(c[14]),
     exchanges: (c[15] as [number, number | null, string | null][]).map(
-      ([started, replied, agent]): RawExchange => ({ started_at: new Date(started), replied_at: date(replied), agent_id: agent }),
+      ([started, replied, agent]): RawExchange => ({
+        started_at: new Date(started),
+        replied_at: date(replied),
+        agent_id: agent,
+      }),
     ),
     transfers: { manual, auto },
     transfer_to: c[17] as string | null,
@@ -215,8 +235,17 @@ function decodeCycle(c: unknown[]): CycleFacts {
     converted_at: date(c[21]),
     goal_value: c[22] as number,
     assigned_agent_ids: c[23] as string[],
-    assignments: (c[24] as [string, Assignment['agent_kind'], number, number | null, Assignment['via'], Assignment['released_by']][]).map(
-      ([agent_id, agent_kind, from, to, via, released_by]): Assignment => ({ agent_id, agent_kind, from: new Date(from), to: date(to), via, released_by }),
+    assignments: (
+      c[24] as [string, Assignment['agent_kind'], number, number | null, Assignment['via'], Assignment['released_by']][]
+    ).map(
+      ([agent_id, agent_kind, from, to, via, released_by]): Assignment => ({
+        agent_id,
+        agent_kind,
+        from: new Date(from),
+        to: date(to),
+        via,
+        released_by,
+      }),
     ),
   };
 }

@@ -26,11 +26,20 @@ const untagged = (seconds: number, tag: string) => event(seconds, { type: 'TagRe
 /** A chat served by alice: the customer writes at 2 s, alice answers at 50 s, resolves at 300 s. */
 function chat(chatId: string, answerAt: number): NewEvent[] {
   return [
-    event(0, { type: 'ConversationStarted', data: { conversation_id: chatId, channel: 'chat', group_id: 'g1', customer_id: 'cust' } }),
-    event(2, { type: 'MessagePosted', data: { message_id: `${chatId}-m1`, author: customer, text: 'hello', attachments: [] } }),
+    event(0, {
+      type: 'ConversationStarted',
+      data: { conversation_id: chatId, channel: 'chat', group_id: 'g1', customer_id: 'cust' },
+    }),
+    event(2, {
+      type: 'MessagePosted',
+      data: { message_id: `${chatId}-m1`, author: customer, text: 'hello', attachments: [] },
+    }),
     event(3, { type: 'ConversationQueued', data: { group_id: 'g1' } }),
     event(10, { type: 'AgentAssigned', data: { agent_id: 'alice', agent_kind: 'human', by: 'routing' } }),
-    event(answerAt, { type: 'MessagePosted', data: { message_id: `${chatId}-m2`, author: alice, text: 'Found it', attachments: [] } }),
+    event(answerAt, {
+      type: 'MessagePosted',
+      data: { message_id: `${chatId}-m2`, author: alice, text: 'Found it', attachments: [] },
+    }),
     event(300, { type: 'ConversationResolved', data: { by: alice } }),
   ];
 }
@@ -45,8 +54,11 @@ describe('conversation tags in the metrics', () => {
   beforeAll(async () => {
     fixture = await metricsTestDatabase(2);
     const { store, db } = fixture;
-    const append = (streamId: string, events: NewEvent[]) => store.appendToStream(streamId, events, 'any', { organizationId: ORG });
-    await append(`organization-${ORG}`, [event(-100, { type: 'OrganizationCreated', data: { organization_id: ORG, name: 'Tags', time_zone: 'UTC' } })]);
+    const append = (streamId: string, events: NewEvent[]) =>
+      store.appendToStream(streamId, events, 'any', { organizationId: ORG });
+    await append(`organization-${ORG}`, [
+      event(-100, { type: 'OrganizationCreated', data: { organization_id: ORG, name: 'Tags', time_zone: 'UTC' } }),
+    ]);
     // Chat A: vip and refund; refund taken off and put on again later, vip taken off for good.
     await append('conversation-chat-a', [...chat('chat-a', 50), tagged(20, 'vip'), tagged(30, 'refund')]);
     // Chat B: refund only. Chat C: tagged and untagged (no row).
@@ -56,7 +68,9 @@ describe('conversation tags in the metrics', () => {
     const projector = new MetricsProjector();
     // Live: one event a batch, as a slow trickle of events would come.
     for (const recorded of await wholeLog(db)) {
-      const [outcome] = await applyEventBatch(db, METRICS_CONSUMER, [recorded], (events, trx) => projector.apply(events, trx));
+      const [outcome] = await applyEventBatch(db, METRICS_CONSUMER, [recorded], (events, trx) =>
+        projector.apply(events, trx),
+      );
       expect(outcome).toBe('applied');
     }
     await db.transaction().execute((trx) => flushDerived(trx));
@@ -67,11 +81,18 @@ describe('conversation tags in the metrics', () => {
   });
 
   it('holds one row per tag a conversation carries now, with when it was put on', async () => {
-    const rows = await fixture!.db.selectFrom('metrics.conversation_tags').selectAll().orderBy('conversation_id').orderBy('tag').execute();
-    expect(rows.map((row) => [row.conversation_id, row.tag, row.tagged_at.toISOString(), row.organization_id])).toEqual([
-      ['chat-a', 'refund', at(330).toISOString(), ORG],
-      ['chat-b', 'refund', at(310).toISOString(), ORG],
-    ]);
+    const rows = await fixture!.db
+      .selectFrom('metrics.conversation_tags')
+      .selectAll()
+      .orderBy('conversation_id')
+      .orderBy('tag')
+      .execute();
+    expect(rows.map((row) => [row.conversation_id, row.tag, row.tagged_at.toISOString(), row.organization_id])).toEqual(
+      [
+        ['chat-a', 'refund', at(330).toISOString(), ORG],
+        ['chat-b', 'refund', at(310).toISOString(), ORG],
+      ],
+    );
   });
 
   it('lets a report group a figure by tag with one join', async () => {
@@ -88,9 +109,12 @@ describe('conversation tags in the metrics', () => {
     [1, 1],
     [2, 5],
     [1000, 1000],
-  ])('is rebuilt from the event store to the same rows (batches of %i, flushes every %i events)', async (batchSize, flushEvery) => {
-    await rebuildMetrics(fixture!.db, new MetricsProjector(), { batchSize, flushEvery });
-    expect(await metricsSnapshot(fixture!.db)).toEqual(live);
-    expect(live['metrics.conversation_tags']).toHaveLength(2);
-  });
+  ])(
+    'is rebuilt from the event store to the same rows (batches of %i, flushes every %i events)',
+    async (batchSize, flushEvery) => {
+      await rebuildMetrics(fixture!.db, new MetricsProjector(), { batchSize, flushEvery });
+      expect(await metricsSnapshot(fixture!.db)).toEqual(live);
+      expect(live['metrics.conversation_tags']).toHaveLength(2);
+    },
+  );
 });

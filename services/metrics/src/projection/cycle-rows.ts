@@ -29,7 +29,11 @@ export interface CycleRows {
 // replay builds millions of rows.
 
 /** The rows of one cycle under its policy. Pure: the same facts and policy give the same rows, live or in a rebuild. */
-export function rowsOfCycle(conversation: ConversationProjection, facts: CycleFacts, policy: ResolvedPolicy): CycleRows {
+export function rowsOfCycle(
+  conversation: ConversationProjection,
+  facts: CycleFacts,
+  policy: ResolvedPolicy,
+): CycleRows {
   const f = figuresOf(facts, policy.calendar);
   const { organization_id, conversation_id, channel } = conversation;
   const number = facts.cycle;
@@ -115,7 +119,18 @@ export function rowsOfCycle(conversation: ConversationProjection, facts: CycleFa
   const ratings: RatingsRow[] = [];
   const rating = (kind: RatingsRow['kind'], score: number | null, comment: string | null, rated_at: Date | null) => {
     if (score === null || rated_at === null) return;
-    ratings.push({ organization_id, conversation_id, cycle: number, kind, channel, group_id, agent_id: lastAgent, score, comment, rated_at });
+    ratings.push({
+      organization_id,
+      conversation_id,
+      cycle: number,
+      kind,
+      channel,
+      group_id,
+      agent_id: lastAgent,
+      score,
+      comment,
+      rated_at,
+    });
   };
   rating('csat', facts.csat_score, f.csat_comment, f.rated_at);
   rating('nps', facts.nps_score, f.nps_comment, f.nps_at);
@@ -140,9 +155,15 @@ export function rowsOfCycle(conversation: ConversationProjection, facts: CycleFa
   return { cycle, responses, assignments, outcomes: outcomeRows, ratings, timers, figures: f };
 }
 
-function outcomeRow(conversation: ConversationProjection, facts: CycleFacts, policy: ResolvedPolicy, outcome: SlaOutcome): SlaOutcomesRow {
+function outcomeRow(
+  conversation: ConversationProjection,
+  facts: CycleFacts,
+  policy: ResolvedPolicy,
+  outcome: SlaOutcome,
+): SlaOutcomesRow {
   // The agent it is about: who held the conversation when the target was met, breached or ended.
-  const decidedAt = outcome.status === 'hit' ? outcome.completed_at : outcome.status === 'missed' ? outcome.breached_at : null;
+  const decidedAt =
+    outcome.status === 'hit' ? outcome.completed_at : outcome.status === 'missed' ? outcome.breached_at : null;
   const agent = decidedAt ? humanAt(facts.assignments, decidedAt) : currentHuman(facts.assignments);
   return {
     organization_id: conversation.organization_id,

@@ -1,4 +1,12 @@
-import { allEvents, streamCategory, type AgentEvent, type ConversationEvent, type OrganizationEvent, type SlaEvent, type TicketEvent } from '@livedesk/contracts';
+import {
+  allEvents,
+  streamCategory,
+  type AgentEvent,
+  type ConversationEvent,
+  type OrganizationEvent,
+  type SlaEvent,
+  type TicketEvent,
+} from '@livedesk/contracts';
 import type { RecordedEvent } from '@livedesk/event-store';
 
 /** A stored event the projection reads, with its stream's category and the id after the category (`conversation-<id>`). */

@@ -32,7 +32,8 @@ export class DerivedKeys {
 
   /** Every local day a stretch of time touches. */
   addSpan(org: string, agent: string, from: Date, to: Date | null, timeZone: string): void {
-    for (const day of localDaysBetween(from.getTime(), (to ?? from).getTime(), timeZone)) this.agentDays.add(`${org}${SEPARATOR}${agent}${SEPARATOR}${day}`);
+    for (const day of localDaysBetween(from.getTime(), (to ?? from).getTime(), timeZone))
+      this.agentDays.add(`${org}${SEPARATOR}${agent}${SEPARATOR}${day}`);
   }
 
   merge(other: DerivedKeys): void {
@@ -49,7 +50,9 @@ export class DerivedKeys {
 /** The derived rows one cycle's rows count in, each `g…` (group hour) or `a…` (agent day). */
 export function keysOfCycle(rows: CycleRows, timeZone: string): string[] {
   const { organization_id: org, group_id, started_at } = rows.cycle;
-  const keys = new Set<string>([`g${org}${SEPARATOR}${group_id}${SEPARATOR}${Math.floor(started_at.getTime() / HOUR_MS) * HOUR_MS}`]);
+  const keys = new Set<string>([
+    `g${org}${SEPARATOR}${group_id}${SEPARATOR}${Math.floor(started_at.getTime() / HOUR_MS) * HOUR_MS}`,
+  ]);
   const agentDay = (agent: string | null, at: Date | null) => {
     if (agent !== null && at !== null) keys.add(`a${org}${SEPARATOR}${agent}${SEPARATOR}${localDay(at, timeZone)}`);
   };

@@ -83,8 +83,16 @@ export async function flushDerived(trx: Transaction<MetricsDatabase>, limit = FL
  */
 async function recomputeDerived(trx: Transaction<MetricsDatabase>, keys: DerivedKeys): Promise<void> {
   for (const organizationId of keys.wholeOrganizations) await addWholeOrganization(trx, organizationId, keys);
-  if (keys.groupHours.size > 0) await recomputeGroupHours(trx, [...keys.groupHours].map((key) => key.split(KEY_SEPARATOR)));
-  if (keys.agentDays.size > 0) await recomputeAgentDays(trx, [...keys.agentDays].map((key) => key.split(KEY_SEPARATOR)));
+  if (keys.groupHours.size > 0)
+    await recomputeGroupHours(
+      trx,
+      [...keys.groupHours].map((key) => key.split(KEY_SEPARATOR)),
+    );
+  if (keys.agentDays.size > 0)
+    await recomputeAgentDays(
+      trx,
+      [...keys.agentDays].map((key) => key.split(KEY_SEPARATOR)),
+    );
 }
 
 async function recomputeAgentDays(trx: Transaction<MetricsDatabase>, keys: string[][]): Promise<void> {
@@ -92,7 +100,9 @@ async function recomputeAgentDays(trx: Transaction<MetricsDatabase>, keys: strin
   // time is the time not offline with at least one conversation assigned; idle time accepting
   // with none; concurrency the assigned conversations integrated over chatting time (the same
   // definitions as domain/agent-activity.ts, here over the stored intervals).
-  await trx.executeQuery(CompiledQuery.raw(AGENT_DAYS_SQL, [keys.map((k) => k[0]), keys.map((k) => k[1]), keys.map((k) => k[2])]));
+  await trx.executeQuery(
+    CompiledQuery.raw(AGENT_DAYS_SQL, [keys.map((k) => k[0]), keys.map((k) => k[1]), keys.map((k) => k[2])]),
+  );
 }
 
 /**
@@ -286,7 +296,11 @@ const AGENT_DAYS_SQL = `
 
 async function recomputeGroupHours(trx: Transaction<MetricsDatabase>, keys: string[][]): Promise<void> {
   await trx.executeQuery(
-    CompiledQuery.raw(GROUP_HOURS_SQL, [keys.map((k) => k[0]), keys.map((k) => k[1]), keys.map((k) => new Date(Number(k[2])).toISOString())]),
+    CompiledQuery.raw(GROUP_HOURS_SQL, [
+      keys.map((k) => k[0]),
+      keys.map((k) => k[1]),
+      keys.map((k) => new Date(Number(k[2])).toISOString()),
+    ]),
   );
 }
 
@@ -361,9 +375,15 @@ const GROUP_HOURS_SQL = `
  * OrganizationCreated came late): its agent days are all dropped and every day its base rows
  * touch in the zone becomes dirty.
  */
-async function addWholeOrganization(trx: Transaction<MetricsDatabase>, organizationId: string, keys: DerivedKeys): Promise<void> {
+async function addWholeOrganization(
+  trx: Transaction<MetricsDatabase>,
+  organizationId: string,
+  keys: DerivedKeys,
+): Promise<void> {
   await trx.deleteFrom('metrics.agent_daily').where('organization_id', '=', organizationId).execute();
-  const { rows } = await trx.executeQuery<{ agent_id: string; day: string }>(CompiledQuery.raw(ORGANIZATION_DAYS_SQL, [organizationId]));
+  const { rows } = await trx.executeQuery<{ agent_id: string; day: string }>(
+    CompiledQuery.raw(ORGANIZATION_DAYS_SQL, [organizationId]),
+  );
   for (const row of rows) keys.agentDays.add([organizationId, row.agent_id, row.day].join(KEY_SEPARATOR));
 }
 

@@ -13,9 +13,22 @@ function event(seconds: number, e: OrganizationEvent): NewEvent {
   return { eventId: randomUUID(), ...allEvents.encode(e.type, e.data), occurredAt: new Date(t0 + seconds * 1000) };
 }
 
-const agent = (id: string, name: string, changes: Partial<Extract<OrganizationEvent, { type: 'AgentSaved' }>['data']> = {}): OrganizationEvent => ({
+const agent = (
+  id: string,
+  name: string,
+  changes: Partial<Extract<OrganizationEvent, { type: 'AgentSaved' }>['data']> = {},
+): OrganizationEvent => ({
   type: 'AgentSaved',
-  data: { agent_id: id, name, display_name: null, role: 'agent', kind: 'human', group_ids: [], disabled: false, ...changes },
+  data: {
+    agent_id: id,
+    name,
+    display_name: null,
+    role: 'agent',
+    kind: 'human',
+    group_ids: [],
+    disabled: false,
+    ...changes,
+  },
 });
 
 // metrics.agents and metrics.groups: the names a BI tool joins the figures with, kept from the
@@ -35,7 +48,14 @@ describe('agent and group names for BI tools', () => {
         event(20, agent('ada', 'Ada Lovelace', { group_ids: ['g-billing', 'g-general'], role: 'supervisor' })),
         event(30, agent('bob', 'Bob Jones')),
         // Later changes replace the row: a display name, then Bob is disabled.
-        event(40, agent('ada', 'Ada Lovelace', { display_name: 'Ada', group_ids: ['g-billing', 'g-general'], role: 'supervisor' })),
+        event(
+          40,
+          agent('ada', 'Ada Lovelace', {
+            display_name: 'Ada',
+            group_ids: ['g-billing', 'g-general'],
+            role: 'supervisor',
+          }),
+        ),
         event(50, agent('bob', 'Bob Jones', { disabled: true })),
       ],
       'no_stream',
@@ -45,7 +65,10 @@ describe('agent and group names for BI tools', () => {
     await store.appendToStream(
       'organization-globex',
       [
-        event(0, { type: 'OrganizationCreated', data: { organization_id: 'globex', name: 'Globex', time_zone: 'UTC' } }),
+        event(0, {
+          type: 'OrganizationCreated',
+          data: { organization_id: 'globex', name: 'Globex', time_zone: 'UTC' },
+        }),
         event(5, agent('bob', 'Bob Smith')),
       ],
       'no_stream',
@@ -53,7 +76,9 @@ describe('agent and group names for BI tools', () => {
     );
     const projector = new MetricsProjector();
     for (const recorded of await wholeLog(db)) {
-      const [outcome] = await applyEventBatch(db, METRICS_CONSUMER, [recorded], (events, trx) => projector.apply(events, trx));
+      const [outcome] = await applyEventBatch(db, METRICS_CONSUMER, [recorded], (events, trx) =>
+        projector.apply(events, trx),
+      );
       expect(outcome).toBe('applied');
     }
   });
@@ -62,8 +87,15 @@ describe('agent and group names for BI tools', () => {
   });
 
   it('keeps each agent and group as its last event recorded it, per organization', async () => {
-    const agents = await fixture!.db.selectFrom('metrics.agents').selectAll().orderBy('organization_id').orderBy('agent_id').execute();
-    expect(agents.map(({ updated_at, ...row }) => ({ ...row, updated_at: new Date(updated_at).toISOString() }))).toEqual([
+    const agents = await fixture!.db
+      .selectFrom('metrics.agents')
+      .selectAll()
+      .orderBy('organization_id')
+      .orderBy('agent_id')
+      .execute();
+    expect(
+      agents.map(({ updated_at, ...row }) => ({ ...row, updated_at: new Date(updated_at).toISOString() })),
+    ).toEqual([
       {
         organization_id: 'acme',
         agent_id: 'ada',
@@ -75,10 +107,34 @@ describe('agent and group names for BI tools', () => {
         disabled: false,
         updated_at: new Date(t0 + 40_000).toISOString(),
       },
-      { organization_id: 'acme', agent_id: 'bob', name: 'Bob Jones', display_name: null, role: 'agent', kind: 'human', group_ids: [], disabled: true, updated_at: new Date(t0 + 50_000).toISOString() },
-      { organization_id: 'globex', agent_id: 'bob', name: 'Bob Smith', display_name: null, role: 'agent', kind: 'human', group_ids: [], disabled: false, updated_at: new Date(t0 + 5_000).toISOString() },
+      {
+        organization_id: 'acme',
+        agent_id: 'bob',
+        name: 'Bob Jones',
+        display_name: null,
+        role: 'agent',
+        kind: 'human',
+        group_ids: [],
+        disabled: true,
+        updated_at: new Date(t0 + 50_000).toISOString(),
+      },
+      {
+        organization_id: 'globex',
+        agent_id: 'bob',
+        name: 'Bob Smith',
+        display_name: null,
+        role: 'agent',
+        kind: 'human',
+        group_ids: [],
+        disabled: false,
+        updated_at: new Date(t0 + 5_000).toISOString(),
+      },
     ]);
-    const groups = await fixture!.db.selectFrom('metrics.groups').select(['organization_id', 'group_id', 'name', 'routing']).orderBy('group_id').execute();
+    const groups = await fixture!.db
+      .selectFrom('metrics.groups')
+      .select(['organization_id', 'group_id', 'name', 'routing'])
+      .orderBy('group_id')
+      .execute();
     expect(groups).toEqual([
       { organization_id: 'acme', group_id: 'g-billing', name: 'Billing', routing: 'manual' },
       { organization_id: 'acme', group_id: 'g-general', name: 'General', routing: 'auto' },
@@ -89,8 +145,12 @@ describe('agent and group names for BI tools', () => {
     const role = `bi_test_${randomBytes(4).toString('hex')}`;
     const password = randomBytes(12).toString('hex');
     const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-    const database = (await fixture!.db.selectNoFrom((eb) => eb.fn<string>('current_database', []).as('name')).executeTakeFirstOrThrow()).name;
-    const superuser = new pg.Client({ connectionString: `${url.protocol}//${url.username}${url.password ? `:${url.password}` : ''}@${url.host}/${database}` });
+    const database = (
+      await fixture!.db.selectNoFrom((eb) => eb.fn<string>('current_database', []).as('name')).executeTakeFirstOrThrow()
+    ).name;
+    const superuser = new pg.Client({
+      connectionString: `${url.protocol}//${url.username}${url.password ? `:${url.password}` : ''}@${url.host}/${database}`,
+    });
     await superuser.connect();
     await superuser.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}' IN ROLE livedesk_bi`);
     const bi = new pg.Client({ host: url.hostname, port: Number(url.port || 5432), database, user: role, password });
@@ -107,7 +167,9 @@ describe('agent and group names for BI tools', () => {
         { group_name: 'General', agents: 1 },
       ]);
       await expect(bi.query('SELECT count(*) FROM event_store.events')).rejects.toThrow(/permission denied/);
-      await expect(bi.query("INSERT INTO metrics.groups VALUES ('x', 'y', 'z', 'auto', now())")).rejects.toThrow(/permission denied/);
+      await expect(bi.query("INSERT INTO metrics.groups VALUES ('x', 'y', 'z', 'auto', now())")).rejects.toThrow(
+        /permission denied/,
+      );
     } finally {
       await bi.end().catch(() => undefined);
       await superuser.query(`DROP ROLE ${role}`);

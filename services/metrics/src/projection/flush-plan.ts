@@ -82,7 +82,9 @@ export function planFlush(memory: ProjectorMemory): FlushPlan {
     });
     memory.inFlight.set(projection.conversation_id, projection);
   }
-  const tickets = [...pending.tickets.values()].map((ticket) => ticketRow(ticket, memory.policiesOf(ticket.organization_id)));
+  const tickets = [...pending.tickets.values()].map((ticket) =>
+    ticketRow(ticket, memory.policiesOf(ticket.organization_id)),
+  );
   for (const ticket of pending.tickets.values()) memory.tickets.set(ticket.facts.ticket_id, ticket);
   return {
     organizations: [...pending.organizations.values()],
@@ -95,7 +97,9 @@ export function planFlush(memory: ProjectorMemory): FlushPlan {
     tickets,
     policyRows: pending.policyRows,
     tags: [...pending.tags.values()].flatMap((change) => (change.row ? [change.row] : [])),
-    untagged: [...pending.tags.values()].flatMap((change) => (change.row ? [] : [{ conversation_id: change.conversation_id, tag: change.tag }])),
+    untagged: [...pending.tags.values()].flatMap((change) =>
+      change.row ? [] : [{ conversation_id: change.conversation_id, tag: change.tag }],
+    ),
     keys,
   };
 }
@@ -106,15 +110,46 @@ export async function writeFlushPlan(trx: Transaction<MetricsDatabase>, plan: Fl
   if (plan.organizations.length > 0) await writeOrganizations(trx, plan.organizations, keys);
   await upsertRows(trx, 'metrics.agents', plan.agents, ['organization_id', 'agent_id']);
   await upsertRows(trx, 'metrics.groups', plan.groups, ['organization_id', 'group_id']);
-  await upsertRows(trx, 'metrics.conversation_cycles', cycleRows.map((rows) => rows.cycle), ['conversation_id', 'cycle']);
-  for (const table of ['metrics.responses', 'metrics.agent_assignments', 'metrics.sla_outcomes', 'metrics.ratings', 'metrics.projection_timers'] as const) {
+  await upsertRows(
+    trx,
+    'metrics.conversation_cycles',
+    cycleRows.map((rows) => rows.cycle),
+    ['conversation_id', 'cycle'],
+  );
+  for (const table of [
+    'metrics.responses',
+    'metrics.agent_assignments',
+    'metrics.sla_outcomes',
+    'metrics.ratings',
+    'metrics.projection_timers',
+  ] as const) {
     await deleteCycles(trx, table, plan.replaced);
   }
-  await insertRows(trx, 'metrics.responses', cycleRows.flatMap((rows) => rows.responses));
-  await insertRows(trx, 'metrics.agent_assignments', cycleRows.flatMap((rows) => rows.assignments));
-  await insertRows(trx, 'metrics.sla_outcomes', cycleRows.flatMap((rows) => rows.outcomes));
-  await insertRows(trx, 'metrics.ratings', cycleRows.flatMap((rows) => rows.ratings));
-  await insertRows(trx, 'metrics.projection_timers', cycleRows.flatMap((rows) => rows.timers));
+  await insertRows(
+    trx,
+    'metrics.responses',
+    cycleRows.flatMap((rows) => rows.responses),
+  );
+  await insertRows(
+    trx,
+    'metrics.agent_assignments',
+    cycleRows.flatMap((rows) => rows.assignments),
+  );
+  await insertRows(
+    trx,
+    'metrics.sla_outcomes',
+    cycleRows.flatMap((rows) => rows.outcomes),
+  );
+  await insertRows(
+    trx,
+    'metrics.ratings',
+    cycleRows.flatMap((rows) => rows.ratings),
+  );
+  await insertRows(
+    trx,
+    'metrics.projection_timers',
+    cycleRows.flatMap((rows) => rows.timers),
+  );
   await upsertRows(trx, 'metrics.projection_conversations', plan.states, ['conversation_id']);
   await upsertRows(trx, 'metrics.agent_status_intervals', plan.intervals, ['agent_id', 'stream_version']);
   await upsertRows(trx, 'metrics.tickets', plan.tickets, ['ticket_id']);
@@ -125,7 +160,11 @@ export async function writeFlushPlan(trx: Transaction<MetricsDatabase>, plan: Fl
   await markDirty(trx, keys);
 }
 
-async function writeOrganizations(trx: Transaction<MetricsDatabase>, organizations: OrganizationsRow[], keys: DerivedKeys): Promise<void> {
+async function writeOrganizations(
+  trx: Transaction<MetricsDatabase>,
+  organizations: OrganizationsRow[],
+  keys: DerivedKeys,
+): Promise<void> {
   await upsertRows(trx, 'metrics.organizations', organizations, ['organization_id']);
   // Activity projected before the zone was known was counted in UTC days: count it again.
   const { rows } = await sql<{ organization_id: string }>`
@@ -135,10 +174,18 @@ async function writeOrganizations(trx: Transaction<MetricsDatabase>, organizatio
 }
 
 function toMatch(projection: ConversationProjection, facts: CycleFacts) {
-  return { started_at: facts.started_at, group_id: facts.group_id, channel: projection.channel, priority: facts.priority };
+  return {
+    started_at: facts.started_at,
+    group_id: facts.group_id,
+    channel: projection.channel,
+    priority: facts.priority,
+  };
 }
 
-async function deleteTags(trx: Transaction<MetricsDatabase>, untagged: readonly { conversation_id: string; tag: string }[]): Promise<void> {
+async function deleteTags(
+  trx: Transaction<MetricsDatabase>,
+  untagged: readonly { conversation_id: string; tag: string }[],
+): Promise<void> {
   if (untagged.length === 0) return;
   await sql`DELETE FROM metrics.conversation_tags t USING unnest(${untagged.map((u) => u.conversation_id)}::text[], ${untagged.map((u) => u.tag)}::text[]) AS d(conversation_id, tag)
              WHERE t.conversation_id = d.conversation_id AND t.tag = d.tag`.execute(trx);

@@ -32,17 +32,31 @@ describe('metrics with goal values stored before the bound', () => {
 
   it('applies every event of the chat and stores a finite goal sum (a sum overflowing to Infinity froze the chat metrics)', async () => {
     const customer = { kind: 'customer', id: 'cust' } as const;
-    await fixture!.store.appendToStream(`organization-${ORG}`, [event(-10, { type: 'OrganizationCreated', data: { organization_id: ORG, name: 'Goals', time_zone: 'UTC' } })], 'any', { organizationId: ORG });
+    await fixture!.store.appendToStream(
+      `organization-${ORG}`,
+      [event(-10, { type: 'OrganizationCreated', data: { organization_id: ORG, name: 'Goals', time_zone: 'UTC' } })],
+      'any',
+      { organizationId: ORG },
+    );
     await fixture!.store.appendToStream(
       'conversation-chat-g',
       [
-        event(0, { type: 'ConversationStarted', data: { conversation_id: 'chat-g', channel: 'chat', group_id: 'g1', customer_id: 'cust' } }),
-        event(1, { type: 'MessagePosted', data: { message_id: 'm1', author: customer, text: 'hello', attachments: [] } }),
+        event(0, {
+          type: 'ConversationStarted',
+          data: { conversation_id: 'chat-g', channel: 'chat', group_id: 'g1', customer_id: 'cust' },
+        }),
+        event(1, {
+          type: 'MessagePosted',
+          data: { message_id: 'm1', author: customer, text: 'hello', attachments: [] },
+        }),
         event(2, { type: 'ConversationQueued', data: { group_id: 'g1' } }),
         event(3, { type: 'AgentAssigned', data: { agent_id: 'alice', agent_kind: 'human', by: 'routing' } }),
         event(4, { type: 'GoalReported', data: { goal: 'purchase', value: 1.7e308 } }),
         event(5, { type: 'GoalReported', data: { goal: 'upsell', value: 1.7e308 } }),
-        event(6, { type: 'MessagePosted', data: { message_id: 'm2', author: { kind: 'agent', id: 'alice' }, text: 'thanks', attachments: [] } }),
+        event(6, {
+          type: 'MessagePosted',
+          data: { message_id: 'm2', author: { kind: 'agent', id: 'alice' }, text: 'thanks', attachments: [] },
+        }),
         event(60, { type: 'ConversationResolved', data: { by: { kind: 'agent', id: 'alice' } } }),
       ],
       'any',
@@ -50,10 +64,21 @@ describe('metrics with goal values stored before the bound', () => {
     );
     const projector = new MetricsProjector();
     for (const recorded of await wholeLog(db)) {
-      const [outcome] = await applyEventBatch(db, METRICS_CONSUMER, [recorded], (events, trx) => projector.apply(events, trx));
+      const [outcome] = await applyEventBatch(db, METRICS_CONSUMER, [recorded], (events, trx) =>
+        projector.apply(events, trx),
+      );
       expect(outcome).toBe('applied');
     }
-    const cycle = await db.selectFrom('metrics.conversation_cycles').selectAll().where('conversation_id', '=', 'chat-g').executeTakeFirstOrThrow();
-    expect(cycle).toMatchObject({ end_reason: 'resolved', converted: true, goals: ['purchase', 'upsell'], goal_value: Number.MAX_VALUE });
+    const cycle = await db
+      .selectFrom('metrics.conversation_cycles')
+      .selectAll()
+      .where('conversation_id', '=', 'chat-g')
+      .executeTakeFirstOrThrow();
+    expect(cycle).toMatchObject({
+      end_reason: 'resolved',
+      converted: true,
+      goals: ['purchase', 'upsell'],
+      goal_value: Number.MAX_VALUE,
+    });
   });
 });

@@ -20,12 +20,28 @@ const customer = { kind: 'customer', id: 'cust' } as const;
 /** A chat where the customer writes at 2 s, alice is assigned at 10 s and answers at 50 s; `withNote` adds her internal note at 20 s. */
 function chat(chatId: string, withNote: boolean): NewEvent[] {
   return [
-    event(0, { type: 'ConversationStarted', data: { conversation_id: chatId, channel: 'chat', group_id: 'g1', customer_id: 'cust' } }),
-    event(2, { type: 'MessagePosted', data: { message_id: `${chatId}-m1`, author: customer, text: 'hello', attachments: [] } }),
+    event(0, {
+      type: 'ConversationStarted',
+      data: { conversation_id: chatId, channel: 'chat', group_id: 'g1', customer_id: 'cust' },
+    }),
+    event(2, {
+      type: 'MessagePosted',
+      data: { message_id: `${chatId}-m1`, author: customer, text: 'hello', attachments: [] },
+    }),
     event(3, { type: 'ConversationQueued', data: { group_id: 'g1' } }),
     event(10, { type: 'AgentAssigned', data: { agent_id: 'alice', agent_kind: 'human', by: 'routing' } }),
-    ...(withNote ? [event(20, { type: 'InternalNotePosted', data: { message_id: `${chatId}-n1`, author: alice, text: 'checking the order', attachments: [] } })] : []),
-    event(50, { type: 'MessagePosted', data: { message_id: `${chatId}-m2`, author: alice, text: 'Found it', attachments: [] } }),
+    ...(withNote
+      ? [
+          event(20, {
+            type: 'InternalNotePosted',
+            data: { message_id: `${chatId}-n1`, author: alice, text: 'checking the order', attachments: [] },
+          }),
+        ]
+      : []),
+    event(50, {
+      type: 'MessagePosted',
+      data: { message_id: `${chatId}-m2`, author: alice, text: 'Found it', attachments: [] },
+    }),
     event(300, { type: 'ConversationResolved', data: { by: alice } }),
   ];
 }
@@ -38,12 +54,21 @@ describe('internal notes in the metrics', () => {
   beforeAll(async () => {
     fixture = await metricsTestDatabase(2);
     const { store, db } = fixture;
-    await store.appendToStream(`organization-${ORG}`, [event(-100, { type: 'OrganizationCreated', data: { organization_id: ORG, name: 'Notes', time_zone: 'UTC' } })], 'any', { organizationId: ORG });
+    await store.appendToStream(
+      `organization-${ORG}`,
+      [event(-100, { type: 'OrganizationCreated', data: { organization_id: ORG, name: 'Notes', time_zone: 'UTC' } })],
+      'any',
+      { organizationId: ORG },
+    );
     await store.appendToStream('conversation-with-note', chat('with-note', true), 'any', { organizationId: ORG });
-    await store.appendToStream('conversation-without-note', chat('without-note', false), 'any', { organizationId: ORG });
+    await store.appendToStream('conversation-without-note', chat('without-note', false), 'any', {
+      organizationId: ORG,
+    });
     const projector = new MetricsProjector();
     for (const recorded of await wholeLog(db)) {
-      const [outcome] = await applyEventBatch(db, METRICS_CONSUMER, [recorded], (events, trx) => projector.apply(events, trx));
+      const [outcome] = await applyEventBatch(db, METRICS_CONSUMER, [recorded], (events, trx) =>
+        projector.apply(events, trx),
+      );
       expect(outcome).toBe('applied');
     }
     await db.transaction().execute((trx) => flushDerived(trx));
@@ -53,7 +78,11 @@ describe('internal notes in the metrics', () => {
   });
 
   it('does not take a note before the first message for the first response', async () => {
-    const cycles = await fixture!.db.selectFrom('metrics.conversation_cycles').selectAll().orderBy('conversation_id').execute();
+    const cycles = await fixture!.db
+      .selectFrom('metrics.conversation_cycles')
+      .selectAll()
+      .orderBy('conversation_id')
+      .execute();
     expect(cycles.map((c) => [c.conversation_id, c.first_response_seconds, c.exchanges_answered])).toEqual([
       ['with-note', 48, 1],
       ['without-note', 48, 1],

@@ -16,7 +16,9 @@ export function localDay(at: Date | number, timeZone: string): string {
   if (!zone) cache.set(timeZone, (zone = new Map()));
   let day = zone.get(quarter);
   if (day === undefined) {
-    day = DateTime.fromMillis(quarter * QUARTER_HOUR_MS, { zone: timeZone }).toISODate() ?? new Date(ms).toISOString().slice(0, 10);
+    day =
+      DateTime.fromMillis(quarter * QUARTER_HOUR_MS, { zone: timeZone }).toISODate() ??
+      new Date(ms).toISOString().slice(0, 10);
     if (zone.size > 200_000) zone.clear();
     zone.set(quarter, day);
   }

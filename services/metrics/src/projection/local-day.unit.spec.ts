@@ -18,12 +18,9 @@ describe('localDay', () => {
 describe('localDaysBetween', () => {
   it('lists every local day a stretch touches, across the spring-forward night (a 23-hour day)', () => {
     // Sat 2026-03-28 12:00 CET to Tue 2026-03-31 01:00 CEST.
-    expect(localDaysBetween(Date.parse('2026-03-28T11:00:00Z'), Date.parse('2026-03-30T23:00:00Z'), 'Europe/Warsaw')).toEqual([
-      '2026-03-28',
-      '2026-03-29',
-      '2026-03-30',
-      '2026-03-31',
-    ]);
+    expect(
+      localDaysBetween(Date.parse('2026-03-28T11:00:00Z'), Date.parse('2026-03-30T23:00:00Z'), 'Europe/Warsaw'),
+    ).toEqual(['2026-03-28', '2026-03-29', '2026-03-30', '2026-03-31']);
   });
 
   it('answers one day for a stretch within it, and for an empty one', () => {

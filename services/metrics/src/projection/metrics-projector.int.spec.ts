@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { allEvents, type AgentEvent, type ConversationEvent, type OrganizationEvent, type TicketEvent } from '@livedesk/contracts';
+import {
+  allEvents,
+  type AgentEvent,
+  type ConversationEvent,
+  type OrganizationEvent,
+  type TicketEvent,
+} from '@livedesk/contracts';
 import { applyEventBatch, type EventStore, type NewEvent } from '@livedesk/event-store';
 import { flushDerived } from './derived-tables.js';
 import { METRICS_CONSUMER, MetricsProjector } from './metrics-projector.js';
@@ -38,14 +44,23 @@ function event(seconds: number, e: AnyEvent): NewEvent {
 
 const customer = { kind: 'customer', id: 'cust' } as const;
 const started = (s: number, id: string) =>
-  event(s, { type: 'ConversationStarted', data: { conversation_id: id, channel: 'chat', group_id: 'g1', customer_id: 'cust' } });
+  event(s, {
+    type: 'ConversationStarted',
+    data: { conversation_id: id, channel: 'chat', group_id: 'g1', customer_id: 'cust' },
+  });
 const message = (s: number, author: { kind: 'customer' | 'agent' | 'system'; id?: string }) =>
   event(s, { type: 'MessagePosted', data: { message_id: `m${s}`, author, text: 'hello', attachments: [] } });
 const queued = (s: number) => event(s, { type: 'ConversationQueued', data: { group_id: 'g1' } });
-const assigned = (s: number, agentId: string) => event(s, { type: 'AgentAssigned', data: { agent_id: agentId, agent_kind: 'human', by: 'routing' } });
-const resolved = (s: number, agentId: string) => event(s, { type: 'ConversationResolved', data: { by: { kind: 'agent', id: agentId } } });
-const status = (s: number, agent: string, from: 'accepting' | 'not_accepting' | 'offline', to: 'accepting' | 'not_accepting' | 'offline') =>
-  event(s, { type: 'AgentStatusChanged', data: { agent_id: agent, from, to, reason: 'agent' } });
+const assigned = (s: number, agentId: string) =>
+  event(s, { type: 'AgentAssigned', data: { agent_id: agentId, agent_kind: 'human', by: 'routing' } });
+const resolved = (s: number, agentId: string) =>
+  event(s, { type: 'ConversationResolved', data: { by: { kind: 'agent', id: agentId } } });
+const status = (
+  s: number,
+  agent: string,
+  from: 'accepting' | 'not_accepting' | 'offline',
+  to: 'accepting' | 'not_accepting' | 'offline',
+) => event(s, { type: 'AgentStatusChanged', data: { agent_id: agent, from, to, reason: 'agent' } });
 
 async function append(streamId: string, events: NewEvent[]): Promise<void> {
   await store.appendToStream(streamId, events, 'any', { organizationId: ORG });
@@ -56,18 +71,38 @@ describe('MetricsProjector', () => {
   let live: Record<string, unknown[]>;
 
   beforeAll(async () => {
-    await append(`organization-${ORG}`, [event(-100, { type: 'OrganizationCreated', data: { organization_id: ORG, name: 'Acme', time_zone: 'Europe/Warsaw' } })]);
+    await append(`organization-${ORG}`, [
+      event(-100, {
+        type: 'OrganizationCreated',
+        data: { organization_id: ORG, name: 'Acme', time_zone: 'Europe/Warsaw' },
+      }),
+    ]);
     await append('agent-alice', [status(-60, 'alice', 'offline', 'accepting')]);
     // Chat A, cycle 1: the customer writes at 2 s, waits in the queue 3 s → 33 s, alice answers at 50 s.
     await append('conversation-chat-a', [started(0, 'chat-a'), message(2, customer), queued(3)]);
     await append('conversation-chat-b', [started(1000, 'chat-b'), message(1001, customer), queued(1002)]);
     await append('conversation-chat-a', [assigned(33, 'alice'), message(34, { kind: 'system' })]);
-    await append('conversation-chat-a', [message(50, { kind: 'agent', id: 'alice' }), message(80, customer), message(90, { kind: 'agent', id: 'alice' })]);
-    await append('conversation-chat-a', [resolved(300, 'alice'), event(310, { type: 'ConversationRated', data: { score: 5 } })]);
+    await append('conversation-chat-a', [
+      message(50, { kind: 'agent', id: 'alice' }),
+      message(80, customer),
+      message(90, { kind: 'agent', id: 'alice' }),
+    ]);
+    await append('conversation-chat-a', [
+      resolved(300, 'alice'),
+      event(310, { type: 'ConversationRated', data: { score: 5 } }),
+    ]);
     await append('agent-alice', [status(400, 'alice', 'accepting', 'not_accepting')]);
     // Chat A, cycle 2: reopened at 600 s, bob takes it at 626 s and answers at 646 s.
-    await append('conversation-chat-a', [event(600, { type: 'ConversationReopened', data: { by: customer } }), message(605, customer), queued(606)]);
-    await append('conversation-chat-a', [assigned(626, 'bob'), message(646, { kind: 'agent', id: 'bob' }), resolved(900, 'bob')]);
+    await append('conversation-chat-a', [
+      event(600, { type: 'ConversationReopened', data: { by: customer } }),
+      message(605, customer),
+      queued(606),
+    ]);
+    await append('conversation-chat-a', [
+      assigned(626, 'bob'),
+      message(646, { kind: 'agent', id: 'bob' }),
+      resolved(900, 'bob'),
+    ]);
     // Chat B: the customer leaves while queued.
     await append('conversation-chat-b', [
       event(1120, { type: 'ConversationMissed', data: { reason: 'left_in_queue' } }),
@@ -94,14 +129,33 @@ describe('MetricsProjector', () => {
       }),
     ]);
     await append('ticket-t1', [
-      event(1130 + 1800, { type: 'TicketReplied', data: { reply_id: 'r1', author: { kind: 'agent', id: 'alice' }, via: 'api', text: 'Calling now', attachments: [] } }),
-      event(1130 + 1800, { type: 'TicketStatusChanged', data: { from: 'open', to: 'pending', by: { kind: 'agent', id: 'alice' }, cause: 'agent_replied' } }),
+      event(1130 + 1800, {
+        type: 'TicketReplied',
+        data: {
+          reply_id: 'r1',
+          author: { kind: 'agent', id: 'alice' },
+          via: 'api',
+          text: 'Calling now',
+          attachments: [],
+        },
+      }),
+      event(1130 + 1800, {
+        type: 'TicketStatusChanged',
+        data: { from: 'open', to: 'pending', by: { kind: 'agent', id: 'alice' }, cause: 'agent_replied' },
+      }),
     ]);
-    await append('ticket-t1', [event(1130 + 3600, { type: 'TicketStatusChanged', data: { from: 'pending', to: 'solved', by: { kind: 'agent', id: 'alice' }, cause: 'set' } })]);
+    await append('ticket-t1', [
+      event(1130 + 3600, {
+        type: 'TicketStatusChanged',
+        data: { from: 'pending', to: 'solved', by: { kind: 'agent', id: 'alice' }, cause: 'set' },
+      }),
+    ]);
 
     // Live: one event per batch, as a quiet system delivers them.
     for (const recorded of await wholeLog(db)) {
-      const [outcome] = await applyEventBatch(db, METRICS_CONSUMER, [recorded], (events, trx) => projector.apply(events, trx));
+      const [outcome] = await applyEventBatch(db, METRICS_CONSUMER, [recorded], (events, trx) =>
+        projector.apply(events, trx),
+      );
       expect(outcome).toBe('applied');
     }
     // The leader recomputes the derived rows the batches marked dirty every round.
@@ -111,25 +165,57 @@ describe('MetricsProjector', () => {
   });
 
   it('projects the cycles with their figures', async () => {
-    const cycles = await db.selectFrom('metrics.conversation_cycles').selectAll().orderBy('conversation_id').orderBy('cycle').execute();
-    expect(cycles.map((c) => [c.conversation_id, c.cycle, c.end_reason, c.queue_seconds, c.first_response_seconds, c.handle_seconds, c.resolution_seconds, c.missed_reason])).toEqual([
+    const cycles = await db
+      .selectFrom('metrics.conversation_cycles')
+      .selectAll()
+      .orderBy('conversation_id')
+      .orderBy('cycle')
+      .execute();
+    expect(
+      cycles.map((c) => [
+        c.conversation_id,
+        c.cycle,
+        c.end_reason,
+        c.queue_seconds,
+        c.first_response_seconds,
+        c.handle_seconds,
+        c.resolution_seconds,
+        c.missed_reason,
+      ]),
+    ).toEqual([
       ['chat-a', 1, 'resolved', 30, 48, 267, 300, null],
       ['chat-a', 2, 'resolved', 20, 41, 274, 300, null],
       ['chat-b', 1, 'missed', null, null, null, null, 'left_in_queue'],
     ]);
-    expect(cycles[0]).toMatchObject({ csat_score: 5, last_agent_id: 'alice', exchanges_answered: 2, policy_id: 'default', stream_version: 10 });
+    expect(cycles[0]).toMatchObject({
+      csat_score: 5,
+      last_agent_id: 'alice',
+      exchanges_answered: 2,
+      policy_id: 'default',
+      stream_version: 10,
+    });
     expect(cycles[1]).toMatchObject({ last_agent_id: 'bob', exchanges_answered: 1, stream_version: 16 });
   });
 
   it('projects each exchange and each assignment', async () => {
-    const responses = await db.selectFrom('metrics.responses').select(['conversation_id', 'cycle', 'exchange', 'agent_id', 'response_seconds']).orderBy('conversation_id').orderBy('cycle').orderBy('exchange').execute();
+    const responses = await db
+      .selectFrom('metrics.responses')
+      .select(['conversation_id', 'cycle', 'exchange', 'agent_id', 'response_seconds'])
+      .orderBy('conversation_id')
+      .orderBy('cycle')
+      .orderBy('exchange')
+      .execute();
     expect(responses).toEqual([
       { conversation_id: 'chat-a', cycle: 1, exchange: 1, agent_id: 'alice', response_seconds: 48 },
       { conversation_id: 'chat-a', cycle: 1, exchange: 2, agent_id: 'alice', response_seconds: 10 },
       { conversation_id: 'chat-a', cycle: 2, exchange: 1, agent_id: 'bob', response_seconds: 41 },
       { conversation_id: 'chat-b', cycle: 1, exchange: 1, agent_id: null, response_seconds: null },
     ]);
-    const assignments = await db.selectFrom('metrics.agent_assignments').select(['agent_id', 'cycle', 'assigned_at', 'released_at', 'released_by']).orderBy('assigned_at').execute();
+    const assignments = await db
+      .selectFrom('metrics.agent_assignments')
+      .select(['agent_id', 'cycle', 'assigned_at', 'released_at', 'released_by'])
+      .orderBy('assigned_at')
+      .execute();
     expect(assignments).toEqual([
       { agent_id: 'alice', cycle: 1, assigned_at: at(33), released_at: at(300), released_by: 'resolved' },
       { agent_id: 'bob', cycle: 2, assigned_at: at(626), released_at: at(900), released_by: 'resolved' },
@@ -139,33 +225,122 @@ describe('MetricsProjector', () => {
   it('judges the SLA targets by the default policy (queue 45 s, first response 60 s, next response 30 s)', async () => {
     const outcomes = await db
       .selectFrom('metrics.sla_outcomes')
-      .select(['conversation_id', 'cycle', 'target', 'exchange', 'status', 'due_at', 'breached_at', 'breach_seconds', 'agent_id'])
+      .select([
+        'conversation_id',
+        'cycle',
+        'target',
+        'exchange',
+        'status',
+        'due_at',
+        'breached_at',
+        'breach_seconds',
+        'agent_id',
+      ])
       .orderBy('conversation_id')
       .orderBy('cycle')
       .orderBy('target')
       .execute();
     expect(outcomes).toEqual([
-      { conversation_id: 'chat-a', cycle: 1, target: 'first_response', exchange: 0, status: 'hit', due_at: at(62), breached_at: null, breach_seconds: null, agent_id: 'alice' },
-      { conversation_id: 'chat-a', cycle: 1, target: 'next_response', exchange: 2, status: 'hit', due_at: at(110), breached_at: null, breach_seconds: null, agent_id: 'alice' },
-      { conversation_id: 'chat-a', cycle: 1, target: 'queue', exchange: 0, status: 'hit', due_at: at(48), breached_at: null, breach_seconds: null, agent_id: 'alice' },
-      { conversation_id: 'chat-a', cycle: 2, target: 'first_response', exchange: 0, status: 'hit', due_at: at(665), breached_at: null, breach_seconds: null, agent_id: 'bob' },
-      { conversation_id: 'chat-a', cycle: 2, target: 'queue', exchange: 0, status: 'hit', due_at: at(651), breached_at: null, breach_seconds: null, agent_id: 'bob' },
+      {
+        conversation_id: 'chat-a',
+        cycle: 1,
+        target: 'first_response',
+        exchange: 0,
+        status: 'hit',
+        due_at: at(62),
+        breached_at: null,
+        breach_seconds: null,
+        agent_id: 'alice',
+      },
+      {
+        conversation_id: 'chat-a',
+        cycle: 1,
+        target: 'next_response',
+        exchange: 2,
+        status: 'hit',
+        due_at: at(110),
+        breached_at: null,
+        breach_seconds: null,
+        agent_id: 'alice',
+      },
+      {
+        conversation_id: 'chat-a',
+        cycle: 1,
+        target: 'queue',
+        exchange: 0,
+        status: 'hit',
+        due_at: at(48),
+        breached_at: null,
+        breach_seconds: null,
+        agent_id: 'alice',
+      },
+      {
+        conversation_id: 'chat-a',
+        cycle: 2,
+        target: 'first_response',
+        exchange: 0,
+        status: 'hit',
+        due_at: at(665),
+        breached_at: null,
+        breach_seconds: null,
+        agent_id: 'bob',
+      },
+      {
+        conversation_id: 'chat-a',
+        cycle: 2,
+        target: 'queue',
+        exchange: 0,
+        status: 'hit',
+        due_at: at(651),
+        breached_at: null,
+        breach_seconds: null,
+        agent_id: 'bob',
+      },
       // Chat B ended unanswered after both due times: missed, by the time from the due time to the end.
-      { conversation_id: 'chat-b', cycle: 1, target: 'first_response', exchange: 0, status: 'missed', due_at: at(1061), breached_at: at(1061), breach_seconds: 59, agent_id: null },
-      { conversation_id: 'chat-b', cycle: 1, target: 'queue', exchange: 0, status: 'missed', due_at: at(1047), breached_at: at(1047), breach_seconds: 73, agent_id: null },
+      {
+        conversation_id: 'chat-b',
+        cycle: 1,
+        target: 'first_response',
+        exchange: 0,
+        status: 'missed',
+        due_at: at(1061),
+        breached_at: at(1061),
+        breach_seconds: 59,
+        agent_id: null,
+      },
+      {
+        conversation_id: 'chat-b',
+        cycle: 1,
+        target: 'queue',
+        exchange: 0,
+        status: 'missed',
+        due_at: at(1047),
+        breached_at: at(1047),
+        breach_seconds: 73,
+        agent_id: null,
+      },
     ]);
     // Nothing is pending, so no alert is waiting.
     expect(await db.selectFrom('metrics.projection_timers').selectAll().execute()).toEqual([]);
   });
 
   it('projects status intervals and each agent day in the organization time zone', async () => {
-    const intervals = await db.selectFrom('metrics.agent_status_intervals').select(['status', 'started_at', 'ended_at', 'seconds']).orderBy('started_at').execute();
+    const intervals = await db
+      .selectFrom('metrics.agent_status_intervals')
+      .select(['status', 'started_at', 'ended_at', 'seconds'])
+      .orderBy('started_at')
+      .execute();
     expect(intervals).toEqual([
       { status: 'accepting', started_at: at(-60), ended_at: at(400), seconds: 460 },
       { status: 'not_accepting', started_at: at(400), ended_at: at(1200), seconds: 800 },
       { status: 'offline', started_at: at(1200), ended_at: null, seconds: null },
     ]);
-    const days = await db.selectFrom('metrics.agent_daily').selectAll().select(sql<string>`day::text`.as('day')).orderBy('agent_id').execute();
+    const days = await db
+      .selectFrom('metrics.agent_daily')
+      .selectAll()
+      .select(sql<string>`day::text`.as('day'))
+      .orderBy('agent_id')
+      .execute();
     expect(days).toEqual([
       expect.objectContaining({
         agent_id: 'alice',
@@ -261,7 +436,11 @@ describe('MetricsProjector', () => {
   it('gives the same rows when rebuilt from the event store, however the reads and writes are cut', async () => {
     expect(live['metrics.conversation_cycles']).toHaveLength(3);
     expect(live['metrics.agent_daily']).toHaveLength(2);
-    for (const [batchSize, flushEvery] of [[4, 4], [3, 10], [1000, 50_000]] as const) {
+    for (const [batchSize, flushEvery] of [
+      [4, 4],
+      [3, 10],
+      [1000, 50_000],
+    ] as const) {
       await rebuildMetrics(db, new MetricsProjector(), { batchSize, flushEvery });
       expect(await metricsSnapshot(db)).toEqual(live);
     }
@@ -269,7 +448,9 @@ describe('MetricsProjector', () => {
 
   it('applies a redelivered event once', async () => {
     const [first] = await wholeLog(db);
-    const outcomes = await applyEventBatch(db, METRICS_CONSUMER, [first!], (events, trx) => projector.apply(events, trx));
+    const outcomes = await applyEventBatch(db, METRICS_CONSUMER, [first!], (events, trx) =>
+      projector.apply(events, trx),
+    );
     expect(outcomes).toEqual(['already_applied']);
     expect(await metricsSnapshot(db)).toEqual(live);
   });

@@ -137,11 +137,21 @@ export class MetricsProjector {
    * A tag put on or taken off (`metrics.conversation_tags`). A row depends on the last change of
    * its (conversation, tag) only, so live batches and a rebuild's flushes write the same rows.
    */
-  private foldTag(conversationId: string, recorded: RecordedEvent, event: Extract<ConversationEvent, { type: 'TagAdded' | 'TagRemoved' }>): void {
+  private foldTag(
+    conversationId: string,
+    recorded: RecordedEvent,
+    event: Extract<ConversationEvent, { type: 'TagAdded' | 'TagRemoved' }>,
+  ): void {
     const tag = event.data.tag;
     const row =
       event.type === 'TagAdded'
-        ? { organization_id: recorded.organizationId, conversation_id: conversationId, tag, tagged_at: recorded.occurredAt, stream_version: recorded.streamVersion }
+        ? {
+            organization_id: recorded.organizationId,
+            conversation_id: conversationId,
+            tag,
+            tagged_at: recorded.occurredAt,
+            stream_version: recorded.streamVersion,
+          }
         : null;
     this.memory.pending.tags.set(`${conversationId}\u0000${tag}`, { conversation_id: conversationId, tag, row });
   }
@@ -172,13 +182,29 @@ export class MetricsProjector {
       }
       case 'AgentSaved': {
         const { agent_id, name, display_name, role, kind, group_ids, disabled } = event.data;
-        const row = { organization_id, agent_id, name, display_name, role, kind, group_ids, disabled, updated_at: recorded.occurredAt };
+        const row = {
+          organization_id,
+          agent_id,
+          name,
+          display_name,
+          role,
+          kind,
+          group_ids,
+          disabled,
+          updated_at: recorded.occurredAt,
+        };
         this.memory.pending.agents.set(`${organization_id}/${agent_id}`, row);
         return;
       }
       case 'GroupSaved': {
         const { group_id, name, routing } = event.data;
-        this.memory.pending.groups.set(`${organization_id}/${group_id}`, { organization_id, group_id, name, routing, updated_at: recorded.occurredAt });
+        this.memory.pending.groups.set(`${organization_id}/${group_id}`, {
+          organization_id,
+          group_id,
+          name,
+          routing,
+          updated_at: recorded.occurredAt,
+        });
         return;
       }
     }

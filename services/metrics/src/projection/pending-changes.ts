@@ -1,6 +1,13 @@
 import type { ChangedCycles, ConversationProjection } from './conversation-projection.js';
 import { DerivedKeys } from './derived-keys.js';
-import type { AgentStatusIntervalsRow, AgentsRow, ConversationTagsRow, GroupsRow, OrganizationsRow, SlaPoliciesRow } from './metrics-tables.js';
+import type {
+  AgentStatusIntervalsRow,
+  AgentsRow,
+  ConversationTagsRow,
+  GroupsRow,
+  OrganizationsRow,
+  SlaPoliciesRow,
+} from './metrics-tables.js';
 import type { ProjectedTicket } from './ticket-rows.js';
 
 /** A conversation changed since the last flush, and which of its cycles. */

@@ -11,7 +11,12 @@ import { storedPolicyVersion } from './stored-policy.js';
  * version, stored as a row, and every cycle and ticket it may judge differently is judged again.
  * The caller makes sure no flush is in flight (the database then has every cycle not in memory).
  */
-export async function foldPolicyChange(memory: ProjectorMemory, db: Kysely<MetricsDatabase>, recorded: RecordedEvent, event: SlaEvent): Promise<void> {
+export async function foldPolicyChange(
+  memory: ProjectorMemory,
+  db: Kysely<MetricsDatabase>,
+  recorded: RecordedEvent,
+  event: SlaEvent,
+): Promise<void> {
   const row = policyRow(recorded, event);
   if (!row) return;
   const org = recorded.organizationId;
@@ -25,13 +30,22 @@ export async function foldPolicyChange(memory: ProjectorMemory, db: Kysely<Metri
  * ticket created since (tickets count their business seconds in their policy's calendar too),
  * becomes pending, its rows to be computed again.
  */
-async function judgeAgainFrom(memory: ProjectorMemory, db: Kysely<MetricsDatabase>, organizationId: string, from: number): Promise<void> {
+async function judgeAgainFrom(
+  memory: ProjectorMemory,
+  db: Kysely<MetricsDatabase>,
+  organizationId: string,
+  from: number,
+): Promise<void> {
   const { rows } = await sql<{ conversation_id: string }>`
     SELECT DISTINCT conversation_id FROM metrics.conversation_cycles
      WHERE organization_id = ${organizationId} AND started_at >= ${new Date(from)}`.execute(db);
   const ids = new Set(rows.map((row) => row.conversation_id));
   for (const projection of memory.conversationsOf(organizationId)) ids.add(projection.conversation_id);
-  await loadConversations(memory, db, [...ids].filter((id) => !memory.knowsConversation(id)));
+  await loadConversations(
+    memory,
+    db,
+    [...ids].filter((id) => !memory.knowsConversation(id)),
+  );
   for (const id of ids) {
     const { projection, cycles } = memory.conversation(id);
     if (!projection) continue;
@@ -46,19 +60,28 @@ async function judgeAgainFrom(memory: ProjectorMemory, db: Kysely<MetricsDatabas
     .where('organization_id', '=', organizationId)
     .where('created_at', '>=', new Date(from))
     .execute();
-  await loadTickets(memory, db, tickets.map((row) => row.ticket_id).filter((id) => !memory.knowsTicket(id)));
+  await loadTickets(
+    memory,
+    db,
+    tickets.map((row) => row.ticket_id).filter((id) => !memory.knowsTicket(id)),
+  );
   for (const { ticket_id } of tickets) {
     const ticket = memory.ticket(ticket_id);
     if (ticket) memory.pending.tickets.set(ticket_id, ticket);
   }
   for (const ticket of memory.tickets.values()) {
-    if (ticket && ticket.organization_id === organizationId && ticket.facts.created_at.getTime() >= from) memory.pending.tickets.set(ticket.facts.ticket_id, ticket);
+    if (ticket && ticket.organization_id === organizationId && ticket.facts.created_at.getTime() >= from)
+      memory.pending.tickets.set(ticket.facts.ticket_id, ticket);
   }
 }
 
 /** The stored row of a policy's version (undefined: not a policy event). */
 export function policyRow(recorded: RecordedEvent, event: SlaEvent): SlaPoliciesRow | undefined {
-  const base = { organization_id: recorded.organizationId, version: recorded.streamVersion, recorded_at: recorded.occurredAt };
+  const base = {
+    organization_id: recorded.organizationId,
+    version: recorded.streamVersion,
+    recorded_at: recorded.occurredAt,
+  };
   if (event.type === 'SlaPolicySet') {
     const { policy_id, effective_from, policy } = event.data;
     return {
@@ -74,7 +97,17 @@ export function policyRow(recorded: RecordedEvent, event: SlaEvent): SlaPolicies
     };
   }
   if (event.type === 'SlaPolicyRemoved') {
-    return { ...base, policy_id: event.data.policy_id, effective_from: new Date(event.data.effective_from), removed: true, name: null, position: null, match: null, targets: null, calendar: null };
+    return {
+      ...base,
+      policy_id: event.data.policy_id,
+      effective_from: new Date(event.data.effective_from),
+      removed: true,
+      name: null,
+      position: null,
+      match: null,
+      targets: null,
+      calendar: null,
+    };
   }
   return undefined;
 }

@@ -15,14 +15,22 @@ export class ProjectionMetrics {
   readonly leader: Gauge;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
-    this.applied = new Counter({ name: 'metrics_projection_events_total', help: 'Events the live projection applied', registers: [registry] });
+    this.applied = new Counter({
+      name: 'metrics_projection_events_total',
+      help: 'Events the live projection applied',
+      registers: [registry],
+    });
     this.lag = new Histogram({
       name: 'metrics_projection_lag_seconds',
       help: 'Time from an event to the commit of the batch that projected it',
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     });
-    this.leader = new Gauge({ name: 'metrics_projection_leader', help: '1 while this replica leads the projection', registers: [registry] });
+    this.leader = new Gauge({
+      name: 'metrics_projection_leader',
+      help: '1 while this replica leads the projection',
+      registers: [registry],
+    });
   }
 
   committed(events: readonly RecordedEvent[]): void {

@@ -81,7 +81,9 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
           // Fencing: a batch of the previous leader still in flight fails once this commits, and
           // what that leader wrote since this replica last led is not in this one's memory.
           const { rows } = await sql<{ epoch: string }>`
-            UPDATE metrics.projection_control SET leader_epoch = leader_epoch + 1 RETURNING leader_epoch AS epoch`.execute(this.db);
+            UPDATE metrics.projection_control SET leader_epoch = leader_epoch + 1 RETURNING leader_epoch AS epoch`.execute(
+            this.db,
+          );
           this.epoch = rows[0]!.epoch;
           this.projector.reset();
           this.logger.info({ epoch: this.epoch }, 'this replica leads the metrics projection');
@@ -111,18 +113,25 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
     const asked = control.rebuild_status === 'requested' || control.rebuild_status === 'running';
     if (!asked && control.projection_version === PROJECTION_VERSION) return false;
     await this.stopLive();
-    this.logger.info({ reason: asked ? 'asked' : `tables of projection version ${control.projection_version}` }, 'rebuilding the metrics tables');
+    this.logger.info(
+      { reason: asked ? 'asked' : `tables of projection version ${control.projection_version}` },
+      'rebuilding the metrics tables',
+    );
     await sql`
       UPDATE metrics.projection_control
          SET rebuild_status = 'running', rebuild_started_at = now(), rebuild_finished_at = NULL, events_done = 0,
-             events_total = NULL, rebuild_error = NULL, rebuild_requested_at = coalesce(rebuild_requested_at, now())`.execute(this.db);
+             events_total = NULL, rebuild_error = NULL, rebuild_requested_at = coalesce(rebuild_requested_at, now())`.execute(
+      this.db,
+    );
     try {
       const result = await rebuildMetrics(this.db, this.projector, {
         batchSize: this.config.METRICS_REBUILD_BATCH,
         beforeWrite: (trx) => this.fence(trx),
         onProgress: async ({ events, total }) => {
           if (!this.session) throw new Error('lost the leadership during the rebuild');
-          await sql`UPDATE metrics.projection_control SET events_done = ${events}, events_total = ${total}`.execute(this.db);
+          await sql`UPDATE metrics.projection_control SET events_done = ${events}, events_total = ${total}`.execute(
+            this.db,
+          );
         },
       });
       await sql`
@@ -133,7 +142,9 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
     } catch (error) {
       // Left 'running', the next leader starts it again; a failure of its own is recorded.
       if (this.session) {
-        await sql`UPDATE metrics.projection_control SET rebuild_status = 'failed', rebuild_finished_at = now(), rebuild_error = ${String(error)}`.execute(this.db);
+        await sql`UPDATE metrics.projection_control SET rebuild_status = 'failed', rebuild_finished_at = now(), rebuild_error = ${String(error)}`.execute(
+          this.db,
+        );
       }
       throw error;
     }
@@ -151,7 +162,9 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
 
   /** The leader's fence: every write first checks, under a share lock, that this replica still leads. */
   private async fence(trx: Transaction<MetricsDatabase>): Promise<void> {
-    const { rows } = await sql<{ epoch: string }>`SELECT leader_epoch AS epoch FROM metrics.projection_control FOR SHARE`.execute(trx);
+    const { rows } = await sql<{
+      epoch: string;
+    }>`SELECT leader_epoch AS epoch FROM metrics.projection_control FOR SHARE`.execute(trx);
     if (rows[0]?.epoch !== this.epoch) throw new Error('another replica leads the metrics projection now');
   }
 
@@ -184,7 +197,9 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
   private async stopLive(): Promise<void> {
     const subscription = this.subscription;
     this.subscription = undefined;
-    await subscription?.stop().catch((error: unknown) => this.logger.warn({ err: error }, 'stopping the live projection failed'));
+    await subscription
+      ?.stop()
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'stopping the live projection failed'));
   }
 
   private sleep(ms: number): Promise<void> {

@@ -68,16 +68,27 @@ export class ProjectorMemory {
   conversation(conversationId: string): { projection: ConversationProjection | undefined; cycles: ChangedCycles } {
     const entry = this.pending.conversations.get(conversationId);
     if (entry) return entry;
-    return { projection: this.inFlight.get(conversationId) ?? this.conversations.get(conversationId), cycles: new Set() };
+    return {
+      projection: this.inFlight.get(conversationId) ?? this.conversations.get(conversationId),
+      cycles: new Set(),
+    };
   }
 
   knowsConversation(conversationId: string): boolean {
-    return this.pending.conversations.has(conversationId) || this.inFlight.has(conversationId) || this.conversations.has(conversationId);
+    return (
+      this.pending.conversations.has(conversationId) ||
+      this.inFlight.has(conversationId) ||
+      this.conversations.has(conversationId)
+    );
   }
 
   /** Every conversation of an organization in memory (some may be in it more than once, at different states). */
   conversationsOf(organizationId: string): ConversationProjection[] {
-    const all = [...this.conversations.values(), ...this.inFlight.values(), ...[...this.pending.conversations.values()].map((entry) => entry.projection)];
+    const all = [
+      ...this.conversations.values(),
+      ...this.inFlight.values(),
+      ...[...this.pending.conversations.values()].map((entry) => entry.projection),
+    ];
     return all.filter((projection) => projection.organization_id === organizationId);
   }
 

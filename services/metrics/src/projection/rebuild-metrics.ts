@@ -87,7 +87,8 @@ export async function rebuildMetrics(
   });
   projector.reset({ tablesEmpty: true });
   const skipped = await skippedEventIds(db as Kysely<any>, METRICS_CONSUMER);
-  const read = (after: GlobalCheckpoint): Promise<ReadAllResult> => readAll(db as Kysely<any>, { after, limit: batchSize, slim: REPLAY_SLIM });
+  const read = (after: GlobalCheckpoint): Promise<ReadAllResult> =>
+    readAll(db as Kysely<any>, { after, limit: batchSize, slim: REPLAY_SLIM });
   let events = 0;
   let sinceFlush = 0;
   let positions = new Map<string, number>();
@@ -130,7 +131,10 @@ export async function rebuildMetrics(
       }
       next = read(batch.checkpoint);
       started = clock();
-      await projector.fold(skipped.size === 0 ? batch.events : batch.events.filter((event) => !skipped.has(event.eventId)), db);
+      await projector.fold(
+        skipped.size === 0 ? batch.events : batch.events.filter((event) => !skipped.has(event.eventId)),
+        db,
+      );
       timings.fold += clock() - started;
       for (const event of batch.events) positions.set(event.streamId, event.streamVersion);
       events += batch.events.length;

@@ -9,6 +9,12 @@ import type { SlaPoliciesRow } from './metrics-tables.js';
 export function storedPolicyVersion(row: SlaPoliciesRow): PolicyVersion {
   const definition = row.removed
     ? null
-    : SlaPolicyData.parse({ name: row.name, position: row.position, match: row.match, targets: row.targets, calendar: row.calendar });
+    : SlaPolicyData.parse({
+        name: row.name,
+        position: row.position,
+        match: row.match,
+        targets: row.targets,
+        calendar: row.calendar,
+      });
   return toPolicyVersion(row.policy_id, row.version, row.effective_from, definition);
 }

@@ -12,8 +12,14 @@ export interface ProjectedTicket {
 }
 
 /** The ticket after one of its events (undefined: the event changes nothing the figures read). */
-export function foldTicketEvent(known: ProjectedTicket | undefined, recorded: RecordedEvent, event: TicketEvent): ProjectedTicket | undefined {
-  const facts = evolveTicket(known?.facts, { ...event, occurredAt: recorded.occurredAt } as Parameters<typeof evolveTicket>[1]);
+export function foldTicketEvent(
+  known: ProjectedTicket | undefined,
+  recorded: RecordedEvent,
+  event: TicketEvent,
+): ProjectedTicket | undefined {
+  const facts = evolveTicket(known?.facts, { ...event, occurredAt: recorded.occurredAt } as Parameters<
+    typeof evolveTicket
+  >[1]);
   if (!facts) return undefined;
   return { organization_id: recorded.organizationId, stream_version: recorded.streamVersion, facts };
 }

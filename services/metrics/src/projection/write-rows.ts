@@ -9,13 +9,26 @@ type TableName = keyof MetricsTables;
  * their ISO form), which is far cheaper for a replay than a statement or a bound parameter per
  * value. Row objects must carry every column of the table.
  */
-export async function insertRows(trx: Transaction<MetricsDatabase>, table: TableName, rows: readonly object[]): Promise<void> {
+export async function insertRows(
+  trx: Transaction<MetricsDatabase>,
+  table: TableName,
+  rows: readonly object[],
+): Promise<void> {
   if (rows.length === 0) return;
-  await trx.executeQuery(CompiledQuery.raw(`INSERT INTO ${table} SELECT * FROM json_populate_recordset(null::${table}, $1::json)`, [JSON.stringify(rows)]));
+  await trx.executeQuery(
+    CompiledQuery.raw(`INSERT INTO ${table} SELECT * FROM json_populate_recordset(null::${table}, $1::json)`, [
+      JSON.stringify(rows),
+    ]),
+  );
 }
 
 /** Inserts or replaces rows by their primary key `key`. */
-export async function upsertRows(trx: Transaction<MetricsDatabase>, table: TableName, rows: readonly object[], key: readonly string[]): Promise<void> {
+export async function upsertRows(
+  trx: Transaction<MetricsDatabase>,
+  table: TableName,
+  rows: readonly object[],
+  key: readonly string[],
+): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0]!).filter((column) => !key.includes(column));
   const set = columns.map((column) => `${column} = excluded.${column}`).join(', ');

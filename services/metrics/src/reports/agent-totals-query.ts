@@ -48,7 +48,10 @@ export interface AgentWindowTotals {
  * Routing status is the agent's, not a group's: with a group, chat figures count that group's
  * cycles and agents without any are left out, while the time figures stay whole.
  */
-export async function agentTotals(db: Kysely<MetricsDatabase>, filter: AgentTotalsFilter): Promise<AgentWindowTotals[]> {
+export async function agentTotals(
+  db: Kysely<MetricsDatabase>,
+  filter: AgentTotalsFilter,
+): Promise<AgentWindowTotals[]> {
   const { organizationId: org, now, groupId: group, time } = filter;
   const { starts, ends, since, until } = windowParams(filter.windows);
   const inGroup = (column: string) => sql`(${group}::text IS NULL OR ${sql.raw(column)} = ${group}::text)`;

@@ -17,7 +17,9 @@ export const AgentsReport = z.object({
   to: Timestamp,
   time: TimeBasisSchema,
   group_id: Id.nullable(),
-  agents: z.array(z.object({ agent_id: Id, figures: AgentFigures })).describe('Every human agent with a status or a chat in the period, by id'),
+  agents: z
+    .array(z.object({ agent_id: Id, figures: AgentFigures }))
+    .describe('Every human agent with a status or a chat in the period, by id'),
 });
 export type AgentsReport = z.infer<typeof AgentsReport>;
 

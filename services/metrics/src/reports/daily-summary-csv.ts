@@ -33,12 +33,26 @@ export function dailySummaryCsv(summary: DailySummary): string {
   const { date } = summary;
   for (const agent of summary.agents) {
     for (const [figure, value] of Object.entries(agent.figures)) {
-      rows.push({ date, section: 'agent', agent_id: agent.agent_id, figure, day: value.day, mean_7_days: value.mean_7_days });
+      rows.push({
+        date,
+        section: 'agent',
+        agent_id: agent.agent_id,
+        figure,
+        day: value.day,
+        mean_7_days: value.mean_7_days,
+      });
     }
   }
   for (const team of summary.teams) {
     for (const [figure, value] of Object.entries(team.figures)) {
-      rows.push({ date, section: 'team', group_id: team.group_id, figure, day: value.day, mean_7_days: value.mean_7_days });
+      rows.push({
+        date,
+        section: 'team',
+        group_id: team.group_id,
+        figure,
+        day: value.day,
+        mean_7_days: value.mean_7_days,
+      });
     }
   }
   for (const miss of summary.sla_misses) {

@@ -67,7 +67,13 @@ export async function dailySummary(db: Kysely<MetricsDatabase>, request: DailySu
     const zone = await organizationZone(trx, request.organizationId);
     const date = request.date ?? yesterday(request.now, zone);
     const windows: Window[] = [date, ...daysBefore(date, DAYS_COMPARED)].map((day) => dayWindow(day, zone));
-    const agents = await agentTotals(trx, { organizationId: request.organizationId, windows, now: request.now, groupId: null, time: request.time });
+    const agents = await agentTotals(trx, {
+      organizationId: request.organizationId,
+      windows,
+      now: request.now,
+      groupId: null,
+      time: request.time,
+    });
     const teams = await teamTotals(trx, request.organizationId, windows, request.time);
     const misses = await slaMisses(trx, request.organizationId, windows[0]!, request.time);
     const day = windows[0]!;
@@ -80,12 +86,16 @@ export async function dailySummary(db: Kysely<MetricsDatabase>, request: DailySu
       from: day.from.toISOString(),
       to: day.to.toISOString(),
       compared_with: { from: earliest.from.toISOString(), to: day.from.toISOString(), days: DAYS_COMPARED },
-      agents: compareEach(agents.map((row) => ({ id: row.agent_id, window: row.window, totals: row.totals })), AGENT_FIGURES, AGENT_TOTAL_KEYS).map(
-        ({ id, figures }) => ({ agent_id: id, figures: figures as Record<AgentFigure, DayComparisonValue> }),
-      ),
-      teams: compareEach(teams.map((row) => ({ id: row.group_id, window: row.window, totals: row.totals })), TEAM_FIGURES, TEAM_TOTAL_KEYS).map(
-        ({ id, figures }) => ({ group_id: id, figures: figures as Record<TeamFigure, DayComparisonValue> }),
-      ),
+      agents: compareEach(
+        agents.map((row) => ({ id: row.agent_id, window: row.window, totals: row.totals })),
+        AGENT_FIGURES,
+        AGENT_TOTAL_KEYS,
+      ).map(({ id, figures }) => ({ agent_id: id, figures: figures as Record<AgentFigure, DayComparisonValue> })),
+      teams: compareEach(
+        teams.map((row) => ({ id: row.group_id, window: row.window, totals: row.totals })),
+        TEAM_FIGURES,
+        TEAM_TOTAL_KEYS,
+      ).map(({ id, figures }) => ({ group_id: id, figures: figures as Record<TeamFigure, DayComparisonValue> })),
       sla_misses: misses.map((miss) => ({
         ...miss,
         target: miss.target as SlaTarget,

@@ -8,6 +8,10 @@ import type { MetricsDatabase } from '../projection/metrics-tables.js';
  * counts agent_daily's days.
  */
 export async function organizationZone(db: Kysely<MetricsDatabase>, organizationId: string): Promise<string> {
-  const row = await db.selectFrom('metrics.organizations').select('time_zone').where('organization_id', '=', organizationId).executeTakeFirst();
+  const row = await db
+    .selectFrom('metrics.organizations')
+    .select('time_zone')
+    .where('organization_id', '=', organizationId)
+    .executeTakeFirst();
   return reportZone(row?.time_zone);
 }

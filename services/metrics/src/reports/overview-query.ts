@@ -152,13 +152,19 @@ export interface OpenNow {
  * and of those the ones queued for a human that nobody (human or bot) holds now. A chat
  * requeued by a transfer to a group or by its agent going offline counts as queued again.
  */
-export async function openNow(db: Kysely<MetricsDatabase>, organizationId: string, groupId: string | null): Promise<OpenNow> {
+export async function openNow(
+  db: Kysely<MetricsDatabase>,
+  organizationId: string,
+  groupId: string | null,
+): Promise<OpenNow> {
   const { rows } = await sql<OpenNow>`
     SELECT count(*)::int AS open,
            count(*) FILTER (WHERE c.queued_at IS NOT NULL AND NOT EXISTS (
              SELECT 1 FROM metrics.agent_assignments a
               WHERE a.conversation_id = c.conversation_id AND a.cycle = c.cycle AND a.released_at IS NULL))::int AS queued
       FROM metrics.conversation_cycles c
-     WHERE c.organization_id = ${organizationId} AND c.ended_at IS NULL AND (${groupId}::text IS NULL OR c.group_id = ${groupId}::text)`.execute(db);
+     WHERE c.organization_id = ${organizationId} AND c.ended_at IS NULL AND (${groupId}::text IS NULL OR c.group_id = ${groupId}::text)`.execute(
+    db,
+  );
   return rows[0]!;
 }

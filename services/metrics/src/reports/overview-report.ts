@@ -25,14 +25,18 @@ export const OverviewReport = z.object({
       resolved: CountRatio,
       still_open: CountRatio,
       open_now: Count.nullable().describe('Chats open at this moment, whatever the period; null with agent_id'),
-      queued_now: CountRatio.nullable().describe('Of the chats open now, those waiting in the queue (ratio over open_now); null with agent_id'),
+      queued_now: CountRatio.nullable().describe(
+        'Of the chats open now, those waiting in the queue (ratio over open_now); null with agent_id',
+      ),
       tickets_created: CountRatio.extend({
         by_source: z.object({
           chat: Count.describe('Made by an agent from the chat'),
           missed_chat: Count.describe('Made from a missed chat'),
           offline_message: Count.describe('Made from the message a customer left when no agent could take the chat'),
         }),
-      }).describe("Tickets made from these chats (spam left out), whenever they were made; the ratio is over the chats started, a conversation's ticket counted once"),
+      }).describe(
+        "Tickets made from these chats (spam left out), whenever they were made; the ratio is over the chats started, a conversation's ticket counted once",
+      ),
     })
     .describe('Ratios are over the chats started'),
   first_response: DurationStats.describe('FRT of the cycles with a human reply'),
@@ -100,13 +104,20 @@ export async function overviewReport(db: Kysely<MetricsDatabase>, filter: Overvi
       with_human_reply: ofStarted(cycles.with_human_reply),
       missed: {
         ...ofStarted(cycles.missed),
-        by_reason: { left_in_queue: ofStarted(cycles.left_in_queue), unanswered: ofStarted(cycles.unanswered), no_agents: ofStarted(cycles.no_agents) },
+        by_reason: {
+          left_in_queue: ofStarted(cycles.left_in_queue),
+          unanswered: ofStarted(cycles.unanswered),
+          no_agents: ofStarted(cycles.no_agents),
+        },
       },
       resolved: ofStarted(cycles.resolved),
       still_open: ofStarted(cycles.still_open),
       open_now: now?.open ?? null,
       queued_now: now === null ? null : { count: now.queued, ratio: divide(now.queued, now.open) },
-      tickets_created: { ...ofStarted(tickets.chat + tickets.missed_chat + tickets.offline_message), by_source: tickets },
+      tickets_created: {
+        ...ofStarted(tickets.chat + tickets.missed_chat + tickets.offline_message),
+        by_source: tickets,
+      },
     },
     first_response: totals.first_response,
     response: totals.response,
@@ -130,7 +141,9 @@ export async function overviewReport(db: Kysely<MetricsDatabase>, filter: Overvi
     ces: {
       answers: ratings.ces_answers,
       average: ratings.ces_average,
-      distribution: Object.fromEntries(ratings.ces_distribution.map((count, i) => [i + 1, count])) as OverviewReport['ces']['distribution'],
+      distribution: Object.fromEntries(
+        ratings.ces_distribution.map((count, i) => [i + 1, count]),
+      ) as OverviewReport['ces']['distribution'],
     },
     sla: slaFigures(totals.sla),
     conversion: {

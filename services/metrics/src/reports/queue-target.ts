@@ -17,9 +17,22 @@ export const DEFAULT_QUEUE_TARGET_SECONDS = 45;
  * Without a group, a policy that names groups matches nothing, so the organization-wide policy
  * (or the default) applies.
  */
-export async function queueTarget(db: Kysely<MetricsDatabase>, organizationId: string, groupId: string | null, now: Date): Promise<QueueTarget> {
-  const rows = await db.selectFrom('metrics.sla_policies').selectAll().where('organization_id', '=', organizationId).orderBy('version').execute();
+export async function queueTarget(
+  db: Kysely<MetricsDatabase>,
+  organizationId: string,
+  groupId: string | null,
+  now: Date,
+): Promise<QueueTarget> {
+  const rows = await db
+    .selectFrom('metrics.sla_policies')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .orderBy('version')
+    .execute();
   const versions = rows.map(storedPolicyVersion);
   const policy = policyFor(versions, { started_at: now, group_id: groupId ?? '', channel: 'chat', priority: 'normal' });
-  return { policy_id: policy.policy_id, queue_target_seconds: policy.targets.queue_seconds ?? DEFAULT_QUEUE_TARGET_SECONDS };
+  return {
+    policy_id: policy.policy_id,
+    queue_target_seconds: policy.targets.queue_seconds ?? DEFAULT_QUEUE_TARGET_SECONDS,
+  };
 }

@@ -6,6 +6,9 @@ import type { MetricsDatabase } from '../projection/metrics-tables.js';
  * and the counts of one query must agree with the sums of the next (a cycle counted as started
  * but missing from its SLA outcomes would make the report contradict itself).
  */
-export function readInSnapshot<T>(db: Kysely<MetricsDatabase>, work: (trx: Transaction<MetricsDatabase>) => Promise<T>): Promise<T> {
+export function readInSnapshot<T>(
+  db: Kysely<MetricsDatabase>,
+  work: (trx: Transaction<MetricsDatabase>) => Promise<T>,
+): Promise<T> {
   return db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(work);
 }

@@ -41,11 +41,17 @@ export function figuresSchema<F extends string>(
 /** A figure on a day against the 7 days before it. */
 export const DayComparison = z.object({
   day: z.number().nullable(),
-  mean_7_days: z.number().nullable().describe('Totals: the mean per day; averages and percentages: over all 7 days together'),
+  mean_7_days: z
+    .number()
+    .nullable()
+    .describe('Totals: the mean per day; averages and percentages: over all 7 days together'),
 });
 
 /** The answer schema of a set of figures, each compared with the 7 days before. */
-export function comparisonsSchema<F extends string>(specs: Record<F, FigureSpec<string>>, descriptions: Record<F, string>): z.ZodType<Record<F, z.infer<typeof DayComparison>>> {
+export function comparisonsSchema<F extends string>(
+  specs: Record<F, FigureSpec<string>>,
+  descriptions: Record<F, string>,
+): z.ZodType<Record<F, z.infer<typeof DayComparison>>> {
   const shape: Record<string, z.ZodType> = {};
   for (const name of Object.keys(specs) as F[]) shape[name] = DayComparison.describe(descriptions[name]);
   return z.object(shape) as unknown as z.ZodType<Record<F, z.infer<typeof DayComparison>>>;

@@ -23,7 +23,12 @@ export interface SlaMiss {
  * in the order they were breached; the breach amount in the chosen basis, null while the cycle
  * is still open (a live breach keeps growing until the target is met or the cycle ends).
  */
-export async function slaMisses(db: Kysely<MetricsDatabase>, organizationId: string, window: Window, time: TimeBasis): Promise<SlaMiss[]> {
+export async function slaMisses(
+  db: Kysely<MetricsDatabase>,
+  organizationId: string,
+  window: Window,
+  time: TimeBasis,
+): Promise<SlaMiss[]> {
   const rows = await db
     .selectFrom('metrics.sla_outcomes')
     .select([

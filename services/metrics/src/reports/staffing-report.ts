@@ -16,9 +16,16 @@ export const StaffingHourView = z.object({
   arrivals: z.number().int().describe('Chats that entered the human queue in those hours'),
   arrival_rate_per_hour: z.number(),
   average_handle_seconds: z.number().nullable().describe("The hour's own mean handle time"),
-  handle_seconds_used: z.number().nullable().describe("The handle time the estimate used: the hour's own, else the window's mean"),
+  handle_seconds_used: z
+    .number()
+    .nullable()
+    .describe("The handle time the estimate used: the hour's own, else the window's mean"),
   traffic_erlangs: z.number().describe('Chat slots busy on average: arrival rate × handle time'),
-  chat_slots_needed: z.number().int().nullable().describe('Erlang C: the fewest chat slots that meet the service level'),
+  chat_slots_needed: z
+    .number()
+    .int()
+    .nullable()
+    .describe('Erlang C: the fewest chat slots that meet the service level'),
   agents_needed: z.number().int().nullable().describe('chat_slots_needed / concurrency, rounded up'),
   agents_accepting: z.number().describe('Agents who were accepting chats, on average over those hours'),
 });
@@ -58,11 +65,24 @@ export async function staffingReport(db: Kysely<MetricsDatabase>, request: Staff
     const zone = await organizationZone(trx, request.organizationId);
     const window = hoursOfWeeks(request.now, request.weeks, zone);
     const target = await queueTarget(trx, request.organizationId, request.groupId, request.now);
-    const facts = await staffingFacts(trx, { organizationId: request.organizationId, groupId: request.groupId, window, now: request.now });
+    const facts = await staffingFacts(trx, {
+      organizationId: request.organizationId,
+      groupId: request.groupId,
+      window,
+      now: request.now,
+    });
     const observations = new Map<string, HourObservation>();
     for (const hour of window.hours) {
       const key = `${hour.day} ${hour.hour}`;
-      const o = observations.get(key) ?? { day: hour.day, hour: hour.hour, observed_hours: 0, arrivals: 0, handled: 0, handle_seconds_sum: 0, accepting_seconds: 0 };
+      const o = observations.get(key) ?? {
+        day: hour.day,
+        hour: hour.hour,
+        observed_hours: 0,
+        arrivals: 0,
+        handled: 0,
+        handle_seconds_sum: 0,
+        accepting_seconds: 0,
+      };
       o.observed_hours += 1;
       observations.set(key, o);
     }

@@ -20,7 +20,12 @@ export interface TeamWindowTotals {
  * UTC hours, so they are computed here rather than summed from it), plus the group's answered
  * exchanges and its distinct conversations with a human reply and with a goal.
  */
-export async function teamTotals(db: Kysely<MetricsDatabase>, organizationId: string, windows: readonly Window[], time: TimeBasis): Promise<TeamWindowTotals[]> {
+export async function teamTotals(
+  db: Kysely<MetricsDatabase>,
+  organizationId: string,
+  windows: readonly Window[],
+  time: TimeBasis,
+): Promise<TeamWindowTotals[]> {
   const { starts, ends, since, until } = windowParams(windows);
   const { rows } = await sql<Record<string, unknown>>`
     WITH w AS MATERIALIZED (

@@ -33,13 +33,27 @@ afterAll(async () => {
   await fixture?.close();
 });
 
-const event = (seconds: number, e: ConversationEvent): NewEvent => ({ eventId: randomUUID(), ...allEvents.encode(e.type, e.data), occurredAt: at(seconds) });
-const customer = (s: number) => event(s, { type: 'MessagePosted', data: { message_id: `m${s}`, author: { kind: 'customer', id: 'cust' }, text: 'hi', attachments: [] } });
-const reply = (s: number) => event(s, { type: 'MessagePosted', data: { message_id: `m${s}`, author: { kind: 'agent', id: 'alice' }, text: 'hello', attachments: [] } });
+const event = (seconds: number, e: ConversationEvent): NewEvent => ({
+  eventId: randomUUID(),
+  ...allEvents.encode(e.type, e.data),
+  occurredAt: at(seconds),
+});
+const customer = (s: number) =>
+  event(s, {
+    type: 'MessagePosted',
+    data: { message_id: `m${s}`, author: { kind: 'customer', id: 'cust' }, text: 'hi', attachments: [] },
+  });
+const reply = (s: number) =>
+  event(s, {
+    type: 'MessagePosted',
+    data: { message_id: `m${s}`, author: { kind: 'agent', id: 'alice' }, text: 'hello', attachments: [] },
+  });
 
 /** Appends to a conversation; `project`: and applies the new events as live consumption would. */
 async function append(chat: string, events: NewEvent[], project = true): Promise<void> {
-  const { nextExpectedVersion } = await store.appendToStream(`conversation-${chat}`, events, 'any', { organizationId: ORG });
+  const { nextExpectedVersion } = await store.appendToStream(`conversation-${chat}`, events, 'any', {
+    organizationId: ORG,
+  });
   if (project) await projectFrom(`conversation-${chat}`, nextExpectedVersion - events.length);
 }
 
@@ -50,12 +64,22 @@ async function projectFrom(streamId: string, afterVersion: number): Promise<void
 }
 
 const alertsOf = async (chat: string) =>
-  (await sql<{ type: string; target: string }>`SELECT type, data->>'target' AS target FROM event_store.events WHERE stream_id = ${`sla-${chat}`} ORDER BY stream_version`.execute(db)).rows;
+  (
+    await sql<{
+      type: string;
+      target: string;
+    }>`SELECT type, data->>'target' AS target FROM event_store.events WHERE stream_id = ${`sla-${chat}`} ORDER BY stream_version`.execute(
+      db,
+    )
+  ).rows;
 
 describe('SlaAlertRunner', () => {
   it('sends the alerts that are due, once, whichever replica takes them', async () => {
     await append('c1', [
-      event(0, { type: 'ConversationStarted', data: { conversation_id: 'c1', channel: 'chat', group_id: 'g1', customer_id: 'cust' } }),
+      event(0, {
+        type: 'ConversationStarted',
+        data: { conversation_id: 'c1', channel: 'chat', group_id: 'g1', customer_id: 'cust' },
+      }),
       customer(0),
       event(0, { type: 'ConversationQueued', data: { group_id: 'g1' } }),
     ]);
@@ -81,7 +105,10 @@ describe('SlaAlertRunner', () => {
 
   it('waits for the projection before reporting a breach (the reply just in time not yet projected)', async () => {
     await append('c2', [
-      event(100, { type: 'ConversationStarted', data: { conversation_id: 'c2', channel: 'chat', group_id: 'g1', customer_id: 'cust' } }),
+      event(100, {
+        type: 'ConversationStarted',
+        data: { conversation_id: 'c2', channel: 'chat', group_id: 'g1', customer_id: 'cust' },
+      }),
       customer(100),
       event(100, { type: 'ConversationQueued', data: { group_id: 'g1' } }),
       event(110, { type: 'AgentAssigned', data: { agent_id: 'alice', agent_kind: 'human', by: 'agent' } }),
@@ -97,7 +124,12 @@ describe('SlaAlertRunner', () => {
     expect(await alertsOf('c2')).toEqual([{ type: 'SlaWarningIssued', target: 'first_response' }]);
     await projectFrom('conversation-c2', 4);
     expect(await runner().fireDue()).toBe(0);
-    const outcome = await db.selectFrom('metrics.sla_outcomes').selectAll().where('conversation_id', '=', 'c2').where('target', '=', 'first_response').executeTakeFirstOrThrow();
+    const outcome = await db
+      .selectFrom('metrics.sla_outcomes')
+      .selectAll()
+      .where('conversation_id', '=', 'c2')
+      .where('target', '=', 'first_response')
+      .executeTakeFirstOrThrow();
     expect(outcome).toMatchObject({ status: 'hit', completed_at: at(159), breach_notified_at: null });
   });
 });

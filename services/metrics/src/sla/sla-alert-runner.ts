@@ -72,7 +72,13 @@ export class SlaAlertRunner implements OnApplicationBootstrap, OnApplicationShut
                       FOR UPDATE OF d SKIP LOCKED)
              RETURNING t.*`.execute(trx);
           for (const timer of rows.sort((a, b) => a.fire_at.getTime() - b.fire_at.getTime())) {
-            await append(trx, streamId('sla', timer.conversation_id), timer.organization_id, [alertEvent(timer, now)], 'any');
+            await append(
+              trx,
+              streamId('sla', timer.conversation_id),
+              timer.organization_id,
+              [alertEvent(timer, now)],
+              'any',
+            );
           }
           return rows.length;
         });

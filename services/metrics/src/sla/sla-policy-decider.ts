@@ -26,7 +26,16 @@ export const slaPolicyDecider: Decider<SlaPolicyCommand, SlaPolicyEvent, SlaPoli
       // The same definition again (a retried request) changes nothing.
       const same = current !== undefined && JSON.stringify(current.policy) === JSON.stringify(command.policy);
       if (same && (command.effectiveFrom === undefined || command.effectiveFrom === current.effective_from)) return [];
-      return [{ type: 'SlaPolicySet', data: { policy_id: command.policyId, effective_from: command.effectiveFrom ?? command.now, policy: command.policy } }];
+      return [
+        {
+          type: 'SlaPolicySet',
+          data: {
+            policy_id: command.policyId,
+            effective_from: command.effectiveFrom ?? command.now,
+            policy: command.policy,
+          },
+        },
+      ];
     }
     if (!state.exists) throw new DomainError('not_found', 'policy_not_found', `no SLA policy "${command.policyId}"`);
     return [{ type: 'SlaPolicyRemoved', data: { policy_id: command.policyId, effective_from: command.now } }];

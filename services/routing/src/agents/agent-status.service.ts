@@ -58,14 +58,26 @@ export class AgentStatusService {
     }
   }
 
-  async setStatus(organizationId: string, agentId: string, status: RoutingStatus, reason: Reason): Promise<RoutingStatus> {
+  async setStatus(
+    organizationId: string,
+    agentId: string,
+    status: RoutingStatus,
+    reason: Reason,
+  ): Promise<RoutingStatus> {
     const chosen = reason === 'presence' ? undefined : status === 'offline' ? 'not_accepting' : status;
     const occurredAt = this.clock.now();
     const { from, to } = await this.state.setStatus(organizationId, agentId, status, occurredAt.getTime(), chosen);
     if (from === to) return to;
     await this.store.appendToStream(
       streamId('agent', agentId),
-      [{ eventId: randomUUID(), type: 'AgentStatusChanged', data: { agent_id: agentId, from, to, reason }, occurredAt }],
+      [
+        {
+          eventId: randomUUID(),
+          type: 'AgentStatusChanged',
+          data: { agent_id: agentId, from, to, reason },
+          occurredAt,
+        },
+      ],
       'any',
       { organizationId },
     );
@@ -81,7 +93,13 @@ export class AgentStatusService {
    * starts the grace period after which the agent is offline. The gateways also report open
    * sockets periodically (`refresh`), which is how a rebuilt state learns who is connected.
    */
-  async presence(organizationId: string, agentId: string, connectionId: string, online: boolean, refresh = false): Promise<RoutingStatus> {
+  async presence(
+    organizationId: string,
+    agentId: string,
+    connectionId: string,
+    online: boolean,
+    refresh = false,
+  ): Promise<RoutingStatus> {
     const key = this.connectionsKey(organizationId, agentId);
     const grace = { kind: 'presence_grace' as const, organization_id: organizationId, agent_id: agentId };
     if (online) {

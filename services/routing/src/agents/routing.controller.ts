@@ -17,16 +17,31 @@ export class RoutingController {
   ) {}
 
   @MessagePattern(routingPattern('set_status'))
-  async setStatus(@CommandPayload(routingCommands.set_status.request) command: RoutingCommand<'set_status'>): Promise<RoutingCommandReply<'set_status'>> {
+  async setStatus(
+    @CommandPayload(routingCommands.set_status.request) command: RoutingCommand<'set_status'>,
+  ): Promise<RoutingCommandReply<'set_status'>> {
     await this.agents.learn(command.organization_id, command.agent_id, command.profile);
-    const status = await this.agents.setStatus(command.organization_id, command.agent_id, command.status, command.reason);
+    const status = await this.agents.setStatus(
+      command.organization_id,
+      command.agent_id,
+      command.status,
+      command.reason,
+    );
     return { agent_id: command.agent_id, status };
   }
 
   @MessagePattern(routingPattern('presence'))
-  async presence(@CommandPayload(routingCommands.presence.request) command: RoutingCommand<'presence'>): Promise<RoutingCommandReply<'presence'>> {
+  async presence(
+    @CommandPayload(routingCommands.presence.request) command: RoutingCommand<'presence'>,
+  ): Promise<RoutingCommandReply<'presence'>> {
     await this.agents.learn(command.organization_id, command.agent_id, command.profile);
-    const status = await this.agents.presence(command.organization_id, command.agent_id, command.connection_id, command.online, command.refresh ?? false);
+    const status = await this.agents.presence(
+      command.organization_id,
+      command.agent_id,
+      command.connection_id,
+      command.online,
+      command.refresh ?? false,
+    );
     return { agent_id: command.agent_id, status };
   }
 
@@ -39,7 +54,9 @@ export class RoutingController {
   }
 
   @MessagePattern(routingPattern('room'))
-  async room(@CommandPayload(routingCommands.room.request) command: RoutingCommand<'room'>): Promise<RoutingCommandReply<'room'>> {
+  async room(
+    @CommandPayload(routingCommands.room.request) command: RoutingCommand<'room'>,
+  ): Promise<RoutingCommandReply<'room'>> {
     const agent = await this.state.agent(command.organization_id, command.agent_id);
     return {
       agent_id: command.agent_id,
@@ -50,7 +67,9 @@ export class RoutingController {
   }
 
   @MessagePattern(routingPattern('overview'))
-  async overview(@CommandPayload(routingCommands.overview.request) command: RoutingCommand<'overview'>): Promise<RoutingCommandReply<'overview'>> {
+  async overview(
+    @CommandPayload(routingCommands.overview.request) command: RoutingCommand<'overview'>,
+  ): Promise<RoutingCommandReply<'overview'>> {
     const organizationId = command.organization_id;
     const agents = await Promise.all(
       command.agent_ids.map(async (agentId) => {
@@ -64,7 +83,10 @@ export class RoutingController {
       }),
     );
     const groups = await Promise.all(
-      command.group_ids.map(async (groupId) => ({ group_id: groupId, ...(await this.state.groupCounts(organizationId, groupId)) })),
+      command.group_ids.map(async (groupId) => ({
+        group_id: groupId,
+        ...(await this.state.groupCounts(organizationId, groupId)),
+      })),
     );
     return { agents, groups };
   }

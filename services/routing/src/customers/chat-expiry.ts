@@ -67,7 +67,10 @@ export class ChatExpiry {
   /** ConversationQueued: from now on the chat waits, and its customer must stay. */
   async queued(organizationId: string, chatId: string, atMs: number): Promise<void> {
     await this.timers.clear({ kind: 'inactivity', organization_id: organizationId, chat_id: chatId });
-    await this.timers.set(leftTimer(organizationId, chatId), Math.max(atMs, this.clock.now().getTime()) + this.abandonMs);
+    await this.timers.set(
+      leftTimer(organizationId, chatId),
+      Math.max(atMs, this.clock.now().getTime()) + this.abandonMs,
+    );
   }
 
   /** An assignment or a message of a live chat: its inactivity period starts again. */
@@ -98,7 +101,12 @@ export class ChatExpiry {
     if (goneSince === null) {
       // Nothing known of the customer's sockets (a Redis that lost them): the gateways' next
       // refresh reports them; gone only if none does within the period.
-      await this.redis.set(routingKey(organizationId, 'customerGone', chat.customerId), String(now), 'PX', 2 * this.abandonMs + this.staleMs);
+      await this.redis.set(
+        routingKey(organizationId, 'customerGone', chat.customerId),
+        String(now),
+        'PX',
+        2 * this.abandonMs + this.staleMs,
+      );
       return again(now + this.abandonMs);
     }
     if (now - goneSince < this.abandonMs) return again(goneSince + this.abandonMs);
@@ -132,7 +140,11 @@ export class ChatExpiry {
   }
 
   /** `connected` while a fresh socket is known; else when the customer was last seen, or null when nothing is known. */
-  private async goneSinceMs(organizationId: string, customerId: string, now: number): Promise<number | 'connected' | null> {
+  private async goneSinceMs(
+    organizationId: string,
+    customerId: string,
+    now: number,
+  ): Promise<number | 'connected' | null> {
     const sockets = routingKey(organizationId, 'customerConnections', customerId);
     if ((await this.redis.zcount(sockets, now - this.staleMs, '+inf')) > 0) return 'connected';
     const [gone, last] = await Promise.all([

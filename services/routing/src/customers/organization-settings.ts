@@ -1,5 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DEFAULT_CHAT_INACTIVITY_SECONDS, directoryPattern, directoryQueries, type DirectoryQueryReply } from '@livedesk/contracts';
+import {
+  DEFAULT_CHAT_INACTIVITY_SECONDS,
+  directoryPattern,
+  directoryQueries,
+  type DirectoryQueryReply,
+} from '@livedesk/contracts';
 import { CommandClient, sendCommand } from '@livedesk/messaging';
 
 /** How long an organization's setting is kept: a change reaches routing within this (from the chat's next message on). */
@@ -24,9 +29,14 @@ export class OrganizationSettings {
     if (kept && kept.expiresAtMs > now) return kept.inactivitySeconds;
     let organization: DirectoryQueryReply<'organization'>['organization'];
     try {
-      ({ organization } = await sendCommand(this.client, directoryPattern('organization'), { organization_id: organizationId }, {
-        parseReply: (reply) => directoryQueries.organization.reply.parse(reply),
-      }));
+      ({ organization } = await sendCommand(
+        this.client,
+        directoryPattern('organization'),
+        { organization_id: organizationId },
+        {
+          parseReply: (reply) => directoryQueries.organization.reply.parse(reply),
+        },
+      ));
     } catch (error) {
       // The directory does not answer: what was known (or the default), asked again after the
       // same time, so that the events routing follows do not each wait for a directory that is away.

@@ -87,16 +87,25 @@ export class Dispatcher {
         // out of the queue, never assigned (routing-replicas.e2e.spec.ts, killed mid-stream;
         // reservation-lease.int.spec.ts).
         const now = this.clock.now().getTime();
-        const lease: RoutingTimer = { kind: 'reservation_lease', organization_id: organizationId, group_id: groupId, lease_id: randomUUID() };
+        const lease: RoutingTimer = {
+          kind: 'reservation_lease',
+          organization_id: organizationId,
+          group_id: groupId,
+          lease_id: randomUUID(),
+        };
         await this.timers.set(lease, now + RESERVATION_LEASE_MS);
         const reserved = await this.state.reserveNext(organizationId, groupId, now, lease.lease_id);
         if (!reserved) {
           await this.timers.clear(lease); // nothing to hand back (it would fire and find nothing)
           break;
         }
-        const assignment = this.assign(organizationId, reserved.chatId, reserved.agentId, reserved.queuedAtMs, lease.lease_id).finally(() =>
-          inFlight.delete(assignment),
-        );
+        const assignment = this.assign(
+          organizationId,
+          reserved.chatId,
+          reserved.agentId,
+          reserved.queuedAtMs,
+          lease.lease_id,
+        ).finally(() => inFlight.delete(assignment));
         inFlight.add(assignment);
         if (inFlight.size >= MAX_ASSIGNMENTS_IN_FLIGHT) await Promise.race(inFlight);
       }
@@ -127,7 +136,13 @@ export class Dispatcher {
     );
   }
 
-  private async assign(organizationId: string, chatId: string, agentId: string, queuedAtMs: number, leaseId: string): Promise<void> {
+  private async assign(
+    organizationId: string,
+    chatId: string,
+    agentId: string,
+    queuedAtMs: number,
+    leaseId: string,
+  ): Promise<void> {
     try {
       await this.conversations.assign(organizationId, chatId, agentId);
     } catch (error) {
@@ -159,7 +174,9 @@ export class Dispatcher {
         chat_id: entry.chatId,
         customer_id: entry.customerId,
         position: entry.position,
-        estimated_wait_seconds: agentsAvailable ? await this.state.estimatedWaitSeconds(organizationId, groupId, entry.position, now) : null,
+        estimated_wait_seconds: agentsAvailable
+          ? await this.state.estimatedWaitSeconds(organizationId, groupId, entry.position, now)
+          : null,
         agents_available: agentsAvailable,
       });
     }

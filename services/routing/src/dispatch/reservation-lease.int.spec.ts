@@ -44,7 +44,14 @@ function replica(redis: Redis, state: RoutingState, clock: Clock, prefix: string
   const config = { LIVEDESK_SUBJECT_PREFIX: prefix, ROUTING_TIMER_POLL_MS: 10 } as RoutingConfig & ServiceConfig;
   const timers = new RoutingTimers(redis, config, clock);
   const dispatcher = new Dispatcher(state, conversations, signals, timers, redis, clock);
-  const actions = new TimerActions(timers, state, conversations, {} as AgentStatusService, dispatcher, {} as ChatExpiry);
+  const actions = new TimerActions(
+    timers,
+    state,
+    conversations,
+    {} as AgentStatusService,
+    dispatcher,
+    {} as ChatExpiry,
+  );
   actions.onModuleInit();
   return { assigned, timers, dispatcher };
 }

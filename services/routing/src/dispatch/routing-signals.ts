@@ -13,6 +13,9 @@ export class RoutingSignals {
   ) {}
 
   publish(signal: RoutingSignal): void {
-    this.nats.publish(signalSubject(this.config.LIVEDESK_SUBJECT_PREFIX, 'routing', signal.organization_id), JSON.stringify(signal));
+    this.nats.publish(
+      signalSubject(this.config.LIVEDESK_SUBJECT_PREFIX, 'routing', signal.organization_id),
+      JSON.stringify(signal),
+    );
   }
 }

@@ -28,10 +28,17 @@ describe('chats that end by themselves', () => {
     return socket;
   }
 
-  async function settings(orgId: string, method: 'GET' | 'PATCH', body?: unknown): Promise<{ status: number; body: any }> {
+  async function settings(
+    orgId: string,
+    method: 'GET' | 'PATCH',
+    body?: unknown,
+  ): Promise<{ status: number; body: any }> {
     const response = await fetch(`${system.gatewayUrl()}/v1/organizations/${orgId}`, {
       method,
-      headers: { authorization: `Bearer ${system.adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${system.adminToken}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     return { status: response.status, body: await response.json() };
@@ -67,7 +74,11 @@ describe('chats that end by themselves', () => {
 
     await first.close();
     const closedAt = Date.now();
-    const left = await supervisor.push('chat_deactivated', (p) => p.chat_id === leaving && p.reason === 'customer_left', 15_000);
+    const left = await supervisor.push(
+      'chat_deactivated',
+      (p) => p.chat_id === leaving && p.reason === 'customer_left',
+      15_000,
+    );
     expect(left).toMatchObject({ chat_id: leaving, reason: 'customer_left' });
     // The chat behind it moves up at once.
     await second.push('queue_position_updated', (p) => p.chat_id === staying && p.position === 1, 5_000);
@@ -93,11 +104,15 @@ describe('chats that end by themselves', () => {
     await before.close();
     await sleep(500);
     const after = await customer(org.organization_id, token);
-    expect(after.frames[0]!.payload).toMatchObject({ chats: [expect.objectContaining({ chat_id: chatId, status: 'queued' })] });
+    expect(after.frames[0]!.payload).toMatchObject({
+      chats: [expect.objectContaining({ chat_id: chatId, status: 'queued' })],
+    });
     // Well past the delay, counted from the close, the chat still waits.
     await sleep(ABANDON_SECONDS * 1000 * 2 + 500);
     expect((await eventsOf(chatId)).map((event) => event.type)).not.toContain('ConversationClosed');
-    expect((await after.call('list_chats', {})).chats).toEqual([expect.objectContaining({ chat_id: chatId, status: 'queued' })]);
+    expect((await after.call('list_chats', {})).chats).toEqual([
+      expect.objectContaining({ chat_id: chatId, status: 'queued' }),
+    ]);
 
     // Gone for good: closed after the delay.
     await after.close();
@@ -121,15 +136,25 @@ describe('chats that end by themselves', () => {
     const client = await customer(org.organization_id);
     const { chat_id: chatId } = await client.call('start_chat', { group_id: group, message: { text: 'hello' } });
     await agent.push('incoming_chat', (p) => p.chat_id === chatId);
-    await agent.call('send_event', { chat_id: chatId, event: { type: 'message', text: 'Hi, Alice here', client_id: 'a-1' } });
-    const { chat_id: messagingId } = await client.call('start_chat', { group_id: group, channel: 'messaging', message: { text: 'by mail is fine' } });
+    await agent.call('send_event', {
+      chat_id: chatId,
+      event: { type: 'message', text: 'Hi, Alice here', client_id: 'a-1' },
+    });
+    const { chat_id: messagingId } = await client.call('start_chat', {
+      group_id: group,
+      channel: 'messaging',
+      message: { text: 'by mail is fine' },
+    });
     await agent.push('incoming_chat', (p) => p.chat_id === messagingId);
 
     // Messages closer together than the period keep the chat open for longer than the period.
     for (let i = 0; i < 4; i++) {
       await sleep(INACTIVITY_SECONDS * 1000 * 0.6);
       const author = i % 2 === 0 ? client : agent;
-      await author.call('send_event', { chat_id: chatId, event: { type: 'message', text: `still here ${i}`, client_id: `m-${i}` } });
+      await author.call('send_event', {
+        chat_id: chatId,
+        event: { type: 'message', text: `still here ${i}`, client_id: `m-${i}` },
+      });
     }
     expect((await eventsOf(chatId)).map((event) => event.type)).not.toContain('ConversationClosed');
 
@@ -140,8 +165,13 @@ describe('chats that end by themselves', () => {
     const events = await eventsOf(chatId);
     const lastMessage = events.filter((event) => event.type === 'MessagePosted').at(-1)!;
     const close = events.at(-1)!;
-    expect(close).toMatchObject({ type: 'ConversationClosed', data: { by: { kind: 'system', id: 'routing' }, reason: 'inactive' } });
-    expect(close.occurredAt.getTime() - lastMessage.occurredAt.getTime()).toBeGreaterThanOrEqual(INACTIVITY_SECONDS * 1000);
+    expect(close).toMatchObject({
+      type: 'ConversationClosed',
+      data: { by: { kind: 'system', id: 'routing' }, reason: 'inactive' },
+    });
+    expect(close.occurredAt.getTime() - lastMessage.occurredAt.getTime()).toBeGreaterThanOrEqual(
+      INACTIVITY_SECONDS * 1000,
+    );
     // An agent answered: the cycle is closed, not missed.
     expect(events.map((event) => event.type)).not.toContain('ConversationMissed');
 
@@ -154,7 +184,11 @@ describe('chats that end by themselves', () => {
     await settings(org.organization_id, 'PATCH', { chat_inactivity_seconds: 900 });
     for (const value of [-1, 0, 1.5, '600', null, 604_801, true]) {
       const refused = await settings(org.organization_id, 'PATCH', { chat_inactivity_seconds: value });
-      expect({ value, status: refused.status, code: refused.body.error?.code }).toEqual({ value, status: 400, code: 'validation' });
+      expect({ value, status: refused.status, code: refused.body.error?.code }).toEqual({
+        value,
+        status: 400,
+        code: 'validation',
+      });
       expect(refused.body.error.message).toMatch(/chat_inactivity_seconds/);
     }
     expect((await settings(org.organization_id, 'GET')).body.chat_inactivity_seconds).toBe(900);
@@ -180,9 +214,12 @@ describe('chats that end by themselves', () => {
     await client.close();
     const redis = new Redis(system.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
     try {
-      await waitFor(async () => (await redis.exists(`routing:{${org.organization_id}}:customer-gone:${customerId}`)) === 1, {
-        what: 'routing to hear that the customer left',
-      });
+      await waitFor(
+        async () => (await redis.exists(`routing:{${org.organization_id}}:customer-gone:${customerId}`)) === 1,
+        {
+          what: 'routing to hear that the customer left',
+        },
+      );
     } finally {
       redis.disconnect();
     }
@@ -195,6 +232,9 @@ describe('chats that end by themselves', () => {
       timeoutMs: 30_000,
       what: 'the restarted routing to close the chat',
     });
-    expect((await eventsOf(chatId)).at(-1)!.data).toEqual({ by: { kind: 'system', id: 'routing' }, reason: 'customer_left' });
+    expect((await eventsOf(chatId)).at(-1)!.data).toEqual({
+      by: { kind: 'system', id: 'routing' },
+      reason: 'customer_left',
+    });
   });
 });

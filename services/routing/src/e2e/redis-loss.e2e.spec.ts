@@ -54,7 +54,9 @@ describe('routing after Redis lost its data', () => {
     let total = 0;
     for (const replica of system.routing) {
       const text = await (await fetch(`${replica.url}/metrics`)).text();
-      const line = text.split('\n').find((row) => row.startsWith('routing_state_rebuilds_total{') && row.includes('outcome="rebuilt"'));
+      const line = text
+        .split('\n')
+        .find((row) => row.startsWith('routing_state_rebuilds_total{') && row.includes('outcome="rebuilt"'));
       total += line ? Number(line.split(' ').at(-1)) : 0;
     }
     return total;
@@ -88,11 +90,18 @@ describe('routing after Redis lost its data', () => {
   it('Redis flushed under a running system: the next chat is assigned to the accepting agent within seconds, within her limit', async () => {
     const org = await system.createOrganization('Flushed');
     const group = await system.createGroup(org.organization_id, 'Support');
-    const alice = await system.createAgent(org.organization_id, { email: 'alice@flushed.test', groups: [group], maxChats: 2 });
+    const alice = await system.createAgent(org.organization_id, {
+      email: 'alice@flushed.test',
+      groups: [group],
+      maxChats: 2,
+    });
     const agent = await agentSocket(alice.token);
     const first = await customerStarts(org.organization_id, group);
     await agent.push('incoming_chat', (p) => p.chat_id === first.chatId);
-    await agent.call('send_event', { chat_id: first.chatId, event: { type: 'message', text: 'hello', client_id: 'a1' } });
+    await agent.call('send_event', {
+      chat_id: first.chatId,
+      event: { type: 'message', text: 'hello', client_id: 'a1' },
+    });
     const rebuildsBefore = await rebuildsCounted();
 
     expect(await loseRedisState(org.organization_id)).toBeGreaterThan(5);
@@ -110,12 +119,18 @@ describe('routing after Redis lost its data', () => {
     const waiting = await third.customer.push('queue_position_updated', (p) => p.chat_id === third.chatId);
     expect(waiting).toMatchObject({ position: 1, agents_available: true });
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect((await eventsOf(`conversation-${third.chatId}`)).some((event) => event.type === 'AgentAssigned')).toBe(false);
+    expect((await eventsOf(`conversation-${third.chatId}`)).some((event) => event.type === 'AgentAssigned')).toBe(
+      false,
+    );
 
     // Her status was never changed by the loss: no offline, no second accepting.
-    expect((await eventsOf(`agent-${alice.agentId}`)).map((event) => (event.data as { to: string }).to)).toEqual(['accepting']);
+    expect((await eventsOf(`agent-${alice.agentId}`)).map((event) => (event.data as { to: string }).to)).toEqual([
+      'accepting',
+    ]);
     // The first chat was not assigned again, and resolving it pulls the third one.
-    expect((await eventsOf(`conversation-${first.chatId}`)).filter((event) => event.type === 'AgentAssigned')).toHaveLength(1);
+    expect(
+      (await eventsOf(`conversation-${first.chatId}`)).filter((event) => event.type === 'AgentAssigned'),
+    ).toHaveLength(1);
     await agent.call('resolve_chat', { chat_id: first.chatId });
     await agent.push('incoming_chat', (p) => p.chat_id === third.chatId, 10_000);
     expect(await readiness()).toEqual([200, 200]);
@@ -134,8 +149,12 @@ describe('routing after Redis lost its data', () => {
     // The timer (due 4 s after the assignment) is lost with the rest; the rebuild sets it again.
     await loseRedisState(org.organization_id);
     await quickSocket.push('incoming_chat', (p) => p.chat_id === chatId, 15_000);
-    const transfers = (await eventsOf(`conversation-${chatId}`)).filter((event) => event.type === 'ConversationTransferred');
-    expect(transfers.map((event) => (event.data as { from_agent_id: string; reason: string }).reason)).toEqual(['auto']);
+    const transfers = (await eventsOf(`conversation-${chatId}`)).filter(
+      (event) => event.type === 'ConversationTransferred',
+    );
+    expect(transfers.map((event) => (event.data as { from_agent_id: string; reason: string }).reason)).toEqual([
+      'auto',
+    ]);
   });
 
   it('Redis flushed after a chat ended: the customer writing again reopens it and it is routed at once', async () => {
@@ -147,16 +166,25 @@ describe('routing after Redis lost its data', () => {
     await agent.push('incoming_chat', (p) => p.chat_id === chatId);
     await agent.call('send_event', { chat_id: chatId, event: { type: 'message', text: 'fixed', client_id: 'c1' } });
     await agent.call('resolve_chat', { chat_id: chatId });
-    await waitFor(async () => (await redis.exists(`routing:{${org.organization_id}}:chat:${chatId}`)) === 1, { what: 'routing to see the chat' });
-    await waitFor(async () => (await redis.hget(`routing:{${org.organization_id}}:chat:${chatId}`, 'ended')) === '1', { what: 'routing to release the chat' });
+    await waitFor(async () => (await redis.exists(`routing:{${org.organization_id}}:chat:${chatId}`)) === 1, {
+      what: 'routing to see the chat',
+    });
+    await waitFor(async () => (await redis.hget(`routing:{${org.organization_id}}:chat:${chatId}`, 'ended')) === '1', {
+      what: 'routing to release the chat',
+    });
 
     // The ended chat's position in its stream is lost too: the rebuild must give it back, or
     // the reopening events would wait for predecessors that were delivered long ago.
     await loseRedisState(org.organization_id);
     const lostAt = Date.now();
     // Rebuilt before the customer writes (the periodic check noticed): the chat is not live then.
-    await waitFor(async () => (await redis.exists(`routing:{${org.organization_id}}:epoch`)) === 1, { what: 'the rebuild' });
-    await customer.call('send_event', { chat_id: chatId, event: { type: 'message', text: 'it broke again', client_id: 'c2' } });
+    await waitFor(async () => (await redis.exists(`routing:{${org.organization_id}}:epoch`)) === 1, {
+      what: 'the rebuild',
+    });
+    await customer.call('send_event', {
+      chat_id: chatId,
+      event: { type: 'message', text: 'it broke again', client_id: 'c2' },
+    });
     const offers = () => agent.pushes('incoming_chat').filter((p) => p.chat_id === chatId).length;
     await waitFor(() => offers() === 2, { timeoutMs: 10_000, what: 'the reopened chat offered to Cleo' });
     expect(Date.now() - lostAt).toBeLessThan(5000);
@@ -178,12 +206,20 @@ describe('routing after Redis lost its data', () => {
     await redis.set(lock, 'a replica rebuilding slowly', 'PX', 60_000);
     await loseRedisState(org.organization_id, [lock]);
     // The periodic check notices the missing epoch: both replicas wait for the rebuild.
-    await waitFor(async () => (await readiness()).every((status) => status === 503), { timeoutMs: 5000, what: 'routing not ready' });
-    const body = (await (await fetch(`${system.routing[0]!.url}/health/ready`)).json()) as { error: Record<string, unknown> };
+    await waitFor(async () => (await readiness()).every((status) => status === 503), {
+      timeoutMs: 5000,
+      what: 'routing not ready',
+    });
+    const body = (await (await fetch(`${system.routing[0]!.url}/health/ready`)).json()) as {
+      error: Record<string, unknown>;
+    };
     expect(Object.keys(body.error)).toEqual(['routing_state']);
 
     await redis.del(lock); // that replica died: its lock is gone, one of these takes over
-    await waitFor(async () => (await readiness()).every((status) => status === 200), { timeoutMs: 10_000, what: 'routing ready again' });
+    await waitFor(async () => (await readiness()).every((status) => status === 200), {
+      timeoutMs: 10_000,
+      what: 'routing ready again',
+    });
     const second = await customerStarts(org.organization_id, group);
     await agent.push('incoming_chat', (p) => p.chat_id === second.chatId, 10_000);
   });

@@ -14,9 +14,13 @@ class EphemeralRedis {
   }
 
   async start(): Promise<void> {
-    this.process = spawn('/usr/bin/redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: 'ignore',
-    });
+    this.process = spawn(
+      '/usr/bin/redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {
+        stdio: 'ignore',
+      },
+    );
     await waitFor(() => this.ping(), { timeoutMs: 10_000, what: `redis-server on ${this.port}` });
   }
 
@@ -67,7 +71,11 @@ describe('routing when its Redis restarts empty', () => {
   it('Redis without persistence killed and restarted empty: the accepting agent gets the next chat within seconds', async () => {
     const org = await system.createOrganization('Restarted');
     const group = await system.createGroup(org.organization_id, 'Support');
-    const dana = await system.createAgent(org.organization_id, { email: 'dana@restarted.test', groups: [group], maxChats: 3 });
+    const dana = await system.createAgent(org.organization_id, {
+      email: 'dana@restarted.test',
+      groups: [group],
+      maxChats: 3,
+    });
     const agent = await system.connect('agent', dana.token);
     sockets.push(agent);
     const start = async () => {
@@ -86,9 +94,14 @@ describe('routing when its Redis restarts empty', () => {
     const afterMs = Date.now() - restartedAt;
     process.stdout.write(`chat assigned ${afterMs} ms after Redis restarted empty\n`);
     expect(afterMs).toBeLessThan(10_000);
-    await waitFor(async () => {
-      const statuses = await Promise.all(system.routing.map(async (replica) => (await fetch(`${replica.url}/health/ready`)).status));
-      return statuses.every((status) => status === 200);
-    }, { timeoutMs: 10_000, what: 'routing ready' });
+    await waitFor(
+      async () => {
+        const statuses = await Promise.all(
+          system.routing.map(async (replica) => (await fetch(`${replica.url}/health/ready`)).status),
+        );
+        return statuses.every((status) => status === 200);
+      },
+      { timeoutMs: 10_000, what: 'routing ready' },
+    );
   });
 });

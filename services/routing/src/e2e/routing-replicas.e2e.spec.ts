@@ -30,14 +30,19 @@ describe('routing replicas', () => {
   }
 
   function startChat(organizationId: string, n: number): Promise<unknown> {
-    return sendCommand(client, conversationPattern('start'), {
-      command_id: randomUUID(),
-      organization_id: organizationId,
-      actor: { kind: 'customer', id: `customer-${n}` },
-      chat_id: randomUUID(),
-      channel: 'chat',
-      group_id: GROUP,
-    }, { timeoutMs: 20_000 });
+    return sendCommand(
+      client,
+      conversationPattern('start'),
+      {
+        command_id: randomUUID(),
+        organization_id: organizationId,
+        actor: { kind: 'customer', id: `customer-${n}` },
+        chat_id: randomUUID(),
+        channel: 'chat',
+        group_id: GROUP,
+      },
+      { timeoutMs: 20_000 },
+    );
   }
 
   async function assignments(organizationId: string): Promise<{ chat: string; agent: string }[]> {
@@ -66,7 +71,9 @@ describe('routing replicas', () => {
          GROUP BY stream_id HAVING bool_and(type <> 'AgentAssigned')`.execute(db);
       const lines = await Promise.all(
         rows.map(async (row) => {
-          const chat = await redis.hgetall(`routing:{${organizationId}}:chat:${row.stream_id.slice('conversation-'.length)}`);
+          const chat = await redis.hgetall(
+            `routing:{${organizationId}}:chat:${row.stream_id.slice('conversation-'.length)}`,
+          );
           return `${row.stream_id}: ${row.events}; routing: ${JSON.stringify(chat)}`;
         }),
       );
@@ -101,10 +108,13 @@ describe('routing replicas', () => {
     const org = `org-${randomUUID()}`;
     await agentsOnline(org, 20, 10);
     await Promise.all(Array.from({ length: 200 }, (_, n) => startChat(org, n)));
-    const rows = await waitFor(async () => {
-      const found = await assignments(org);
-      return found.length >= 200 ? found : undefined;
-    }, { timeoutMs: 60_000, intervalMs: 200, what: '200 assignments' });
+    const rows = await waitFor(
+      async () => {
+        const found = await assignments(org);
+        return found.length >= 200 ? found : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 200, what: '200 assignments' },
+    );
     expect(new Set(rows.map((row) => row.chat)).size).toBe(200);
     expectNoDoubleAssignment(rows, 10);
     // Fair: equal capacities end equally loaded (20 × 10 = 200: everyone full).
@@ -121,10 +131,13 @@ describe('routing replicas', () => {
     const second = Array.from({ length: 50 }, (_, n) => startChat(org, 50 + n));
     await Promise.all([...first, ...second]);
     await system.startReplica('routing'); // the killed one's successor
-    const rows = await waitFor(async () => {
-      const found = await assignments(org);
-      return found.length >= 100 ? found : undefined;
-    }, { timeoutMs: 90_000, intervalMs: 250, what: '100 assignments after the kill' }).catch(async (error: Error) => {
+    const rows = await waitFor(
+      async () => {
+        const found = await assignments(org);
+        return found.length >= 100 ? found : undefined;
+      },
+      { timeoutMs: 90_000, intervalMs: 250, what: '100 assignments after the kill' },
+    ).catch(async (error: Error) => {
       throw new Error(`${error.message}; ${await unassignedChats(org)}`);
     });
     expect(new Set(rows.map((row) => row.chat)).size).toBe(100);

@@ -17,7 +17,10 @@ describe('routing', () => {
   async function customerStarts(orgId: string, groupId?: string): Promise<{ customer: RtmTestClient; chatId: string }> {
     const customer = await system.connect('customer', await system.customerToken(orgId));
     sockets.push(customer);
-    const { chat_id: chatId } = await customer.call('start_chat', { ...(groupId ? { group_id: groupId } : {}), message: { text: 'help?' } });
+    const { chat_id: chatId } = await customer.call('start_chat', {
+      ...(groupId ? { group_id: groupId } : {}),
+      message: { text: 'help?' },
+    });
     return { customer, chatId };
   }
 
@@ -45,7 +48,11 @@ describe('routing', () => {
   it('assigns a chat to an accepting agent at once, queues past capacity, and pulls the next chat when one is resolved', async () => {
     const org = await system.createOrganization('Auto');
     const group = await system.createGroup(org.organization_id, 'Support');
-    const alice = await system.createAgent(org.organization_id, { email: 'alice@auto.test', groups: [group], maxChats: 1 });
+    const alice = await system.createAgent(org.organization_id, {
+      email: 'alice@auto.test',
+      groups: [group],
+      maxChats: 1,
+    });
     const agent = await agentSocket(alice.token);
     expect((agent.frames[0]!.payload as any).routing_status).toBe('accepting');
 
@@ -54,13 +61,19 @@ describe('routing', () => {
     expect(incoming.chat.assigned_agent_id).toBe(alice.agentId);
     // Answered at once: an agent who owes no reply keeps the chat (the 1 s auto-transfer of this
     // file would otherwise move it on while a loaded machine runs the next steps).
-    await agent.call('send_event', { chat_id: first.chatId, event: { type: 'message', text: 'hello', client_id: 'hello' } });
+    await agent.call('send_event', {
+      chat_id: first.chatId,
+      event: { type: 'message', text: 'hello', client_id: 'hello' },
+    });
 
     const second = await customerStarts(org.organization_id, group);
     const waiting = await second.customer.push('queue_position_updated', (p) => p.chat_id === second.chatId);
     expect(waiting).toMatchObject({ position: 1, agents_available: true });
 
-    await agent.call('send_event', { chat_id: first.chatId, event: { type: 'message', text: 'done?', client_id: 'x' } });
+    await agent.call('send_event', {
+      chat_id: first.chatId,
+      event: { type: 'message', text: 'done?', client_id: 'x' },
+    });
     await agent.call('resolve_chat', { chat_id: first.chatId });
     await agent.push('incoming_chat', (p) => p.chat_id === second.chatId);
     const assigned = (await eventsOf(second.chatId)).filter((e) => e.type === 'AgentAssigned');
@@ -72,7 +85,10 @@ describe('routing', () => {
     const group = await system.createGroup(org.organization_id, 'Support');
     const bob = await system.createAgent(org.organization_id, { email: 'bob@quiet.test', groups: [group] });
     const agent = await agentSocket(bob.token);
-    expect(await agent.call('set_routing_status', { status: 'not_accepting' })).toEqual({ agent_id: bob.agentId, status: 'not_accepting' });
+    expect(await agent.call('set_routing_status', { status: 'not_accepting' })).toEqual({
+      agent_id: bob.agentId,
+      status: 'not_accepting',
+    });
     await agent.push('routing_status_set', (p) => p.status === 'not_accepting');
     const { customer, chatId } = await customerStarts(org.organization_id, group);
     const update = await customer.push('queue_position_updated', (p) => p.chat_id === chatId);
@@ -97,8 +113,14 @@ describe('routing', () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const events = await eventsOf(chatId);
     const transfers = events.filter((e) => e.type === 'ConversationTransferred').map((e) => e.data as any);
-    expect(transfers.map((t) => [t.from_agent_id, t.reason])).toEqual([[a.agentId, 'auto'], [b.agentId, 'auto']]);
-    expect(events.filter((e) => e.type === 'AgentAssigned').map((e) => (e.data as any).agent_id)).toEqual([a.agentId, b.agentId]);
+    expect(transfers.map((t) => [t.from_agent_id, t.reason])).toEqual([
+      [a.agentId, 'auto'],
+      [b.agentId, 'auto'],
+    ]);
+    expect(events.filter((e) => e.type === 'AgentAssigned').map((e) => (e.data as any).agent_id)).toEqual([
+      a.agentId,
+      b.agentId,
+    ]);
   });
 
   it('sends the chats of an agent whose sockets are gone past the grace period back to the queue', async () => {
@@ -142,13 +164,21 @@ describe('routing', () => {
     expect(update.agents_available).toBe(false);
     await customer.call('leave_message', { chat_id: chatId, email: 'ann@example.test', text: 'Please call me back' });
     await customer.push('chat_deactivated', (p) => p.chat_id === chatId && p.reason === 'missed');
-    expect((await eventsOf(chatId)).map((e) => e.type).slice(-3)).toEqual(['OfflineMessageLeft', 'ConversationMissed', 'ConversationClosed']);
+    expect((await eventsOf(chatId)).map((e) => e.type).slice(-3)).toEqual([
+      'OfflineMessageLeft',
+      'ConversationMissed',
+      'ConversationClosed',
+    ]);
     // Without a chat: one is opened for the message.
     const other = await system.connect('customer', await system.customerToken(org.organization_id));
     sockets.push(other);
     const left = await other.call('leave_message', { email: 'bo@example.test', text: 'Anyone?' });
     expect((await eventsOf(left.chat_id)).map((e) => e.type)).toEqual([
-      'ConversationStarted', 'ConversationQueued', 'OfflineMessageLeft', 'ConversationMissed', 'ConversationClosed',
+      'ConversationStarted',
+      'ConversationQueued',
+      'OfflineMessageLeft',
+      'ConversationMissed',
+      'ConversationClosed',
     ]);
   });
 
@@ -167,10 +197,17 @@ describe('routing', () => {
     const refused = await agentF.request('transfer_chat', { chat_id: first.chatId, target: { agent_id: g.agentId } });
     expect(refused.payload.error).toMatchObject({ code: 'conflict', reason: 'agent_at_capacity' });
     await agentG.call('resolve_chat', { chat_id: second.chatId });
-    await waitFor(async () => {
-      const response = await agentF.request('transfer_chat', { chat_id: first.chatId, target: { agent_id: g.agentId }, note: 'yours' });
-      return response.success;
-    }, { timeoutMs: 15_000, intervalMs: 100, what: 'a transfer once G has room' }); // routing frees G's slot from the resolve event: seconds on a loaded machine
+    await waitFor(
+      async () => {
+        const response = await agentF.request('transfer_chat', {
+          chat_id: first.chatId,
+          target: { agent_id: g.agentId },
+          note: 'yours',
+        });
+        return response.success;
+      },
+      { timeoutMs: 15_000, intervalMs: 100, what: 'a transfer once G has room' },
+    ); // routing frees G's slot from the resolve event: seconds on a loaded machine
     await agentG.push('incoming_chat', (p) => p.chat_id === first.chatId);
   });
 });

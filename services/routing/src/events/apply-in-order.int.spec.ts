@@ -28,7 +28,10 @@ function eventOf(organizationId: string, streamVersion: number): RecordedEvent {
  * positions it was told to), a catch-up writes the position it is asked for, and the event
  * store's answer to "how long ago was this version stored" is set by the test. Calls are recorded.
  */
-function recoveryOver(redis: TestRedis, options: { storedAgoMs: number | null; rebuildPositions?: Record<string, number> }) {
+function recoveryOver(
+  redis: TestRedis,
+  options: { storedAgoMs: number | null; rebuildPositions?: Record<string, number> },
+) {
   const calls: string[] = [];
   const recovery: PositionRecovery = {
     watch: () => undefined,
@@ -69,7 +72,14 @@ describe('applyInOrder: each chat event once, in order, over a state Redis may l
     const org = freshOrganization();
     const { recovery, calls } = recoveryOver(redis, { storedAgoMs: 5, rebuildPositions: { 'conversation-c1': 4 } });
     const handled: number[] = [];
-    const apply = (version: number) => applyInOrder(redis.client, recovery, CATCH_UP_AFTER_MS, eventOf(org, version), async () => void handled.push(version));
+    const apply = (version: number) =>
+      applyInOrder(
+        redis.client,
+        recovery,
+        CATCH_UP_AFTER_MS,
+        eventOf(org, version),
+        async () => void handled.push(version),
+      );
 
     expect(await apply(4)).toBe('already_applied');
     expect(calls).toEqual(['recover']);
@@ -84,7 +94,9 @@ describe('applyInOrder: each chat event once, in order, over a state Redis may l
     const { recovery, calls } = recoveryOver(redis, { storedAgoMs: CATCH_UP_AFTER_MS + 1 });
     const handled: number[] = [];
 
-    expect(await applyInOrder(redis.client, recovery, CATCH_UP_AFTER_MS, eventOf(org, 7), async () => void handled.push(7))).toBe('applied');
+    expect(
+      await applyInOrder(redis.client, recovery, CATCH_UP_AFTER_MS, eventOf(org, 7), async () => void handled.push(7)),
+    ).toBe('applied');
     expect(calls).toEqual(['stored-ago conversation-c1 v6', 'catch-up conversation-c1 to v6']);
     expect(handled).toEqual([7]);
   });
@@ -95,12 +107,18 @@ describe('applyInOrder: each chat event once, in order, over a state Redis may l
     const { recovery, calls } = recoveryOver(redis, { storedAgoMs: 200 });
     let handled = false;
 
-    expect(await applyInOrder(redis.client, recovery, CATCH_UP_AFTER_MS, eventOf(org, 2), async () => void (handled = true))).toBe('out_of_order');
+    expect(
+      await applyInOrder(redis.client, recovery, CATCH_UP_AFTER_MS, eventOf(org, 2), async () => void (handled = true)),
+    ).toBe('out_of_order');
     expect(calls).toEqual(['stored-ago conversation-c1 v1']);
     expect(handled).toBe(false);
     // The first event needs no predecessor.
-    expect(await applyInOrder(redis.client, recovery, CATCH_UP_AFTER_MS, eventOf(org, 1), async () => undefined)).toBe('applied');
-    expect(await applyInOrder(redis.client, recovery, CATCH_UP_AFTER_MS, eventOf(org, 2), async () => void (handled = true))).toBe('applied');
+    expect(await applyInOrder(redis.client, recovery, CATCH_UP_AFTER_MS, eventOf(org, 1), async () => undefined)).toBe(
+      'applied',
+    );
+    expect(
+      await applyInOrder(redis.client, recovery, CATCH_UP_AFTER_MS, eventOf(org, 2), async () => void (handled = true)),
+    ).toBe('applied');
     expect(handled).toBe(true);
   });
 
@@ -109,7 +127,13 @@ describe('applyInOrder: each chat event once, in order, over a state Redis may l
     await redis.client.set(routingKey(org, 'epoch'), '{}');
     const { recovery } = recoveryOver(redis, { storedAgoMs: null });
     let release: () => void = () => undefined;
-    const slow = applyInOrder(redis.client, recovery, CATCH_UP_AFTER_MS, eventOf(org, 1), () => new Promise<void>((resolve) => (release = resolve)));
+    const slow = applyInOrder(
+      redis.client,
+      recovery,
+      CATCH_UP_AFTER_MS,
+      eventOf(org, 1),
+      () => new Promise<void>((resolve) => (release = resolve)),
+    );
     await new Promise((resolve) => setTimeout(resolve, 50));
     // Meanwhile the position moved past it (a catch-up by another replica).
     await redis.client.set(routingKey(org, 'applied', 'conversation-c1'), '3');

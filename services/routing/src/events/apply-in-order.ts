@@ -60,7 +60,12 @@ export async function applyInOrder(
 }
 
 /** The stream's last applied version, or null when none is stored; rebuilds a lost state first. */
-async function readPosition(redis: Redis, recovery: PositionRecovery, organizationId: string, key: string): Promise<number | null> {
+async function readPosition(
+  redis: Redis,
+  recovery: PositionRecovery,
+  organizationId: string,
+  key: string,
+): Promise<number | null> {
   const epochKey = routingKey(organizationId, 'epoch');
   for (let attempt = 0; ; attempt++) {
     const [applied, epoch] = await redis.mget(key, epochKey);

@@ -37,14 +37,22 @@ export class RoutingEventHandler {
   }
 
   async handle(recorded: RecordedEvent): Promise<void> {
-    const event = { type: recorded.type, data: allEvents.decode(recorded.type, recorded.schemaVersion, recorded.data) } as ConversationEvent;
+    const event = {
+      type: recorded.type,
+      data: allEvents.decode(recorded.type, recorded.schemaVersion, recorded.data),
+    } as ConversationEvent;
     const org = recorded.organizationId;
     const chatId = streamEntityId(recorded.streamId);
     const at = recorded.occurredAt.getTime();
     switch (event.type) {
       case 'ConversationStarted':
         await groupModes(this.redis).see(org, event.data.group_id);
-        await this.state.chatStarted(org, { chatId, groupId: event.data.group_id, channel: event.data.channel, customerId: event.data.customer_id });
+        await this.state.chatStarted(org, {
+          chatId,
+          groupId: event.data.group_id,
+          channel: event.data.channel,
+          customerId: event.data.customer_id,
+        });
         return;
       case 'ConversationQueued':
         await groupModes(this.redis).see(org, event.data.group_id);
@@ -58,7 +66,13 @@ export class RoutingEventHandler {
         if (chat) this.dispatcher.poke(org, chat.groupId); // the positions behind it moved
         if (event.data.agent_kind === 'human' && chat) {
           await this.timers.set(
-            { kind: 'auto_transfer', organization_id: org, chat_id: chatId, agent_id: event.data.agent_id, group_id: chat.groupId },
+            {
+              kind: 'auto_transfer',
+              organization_id: org,
+              chat_id: chatId,
+              agent_id: event.data.agent_id,
+              group_id: chat.groupId,
+            },
             at + this.config.ROUTING_AUTO_TRANSFER_SECONDS * 1000,
           );
         }
@@ -72,7 +86,13 @@ export class RoutingEventHandler {
         if (event.data.author.kind !== 'agent' || !event.data.author.id) return;
         const chat = await this.state.chat(org, chatId);
         if (!chat) return;
-        await this.timers.clear({ kind: 'auto_transfer', organization_id: org, chat_id: chatId, agent_id: event.data.author.id, group_id: chat.groupId });
+        await this.timers.clear({
+          kind: 'auto_transfer',
+          organization_id: org,
+          chat_id: chatId,
+          agent_id: event.data.author.id,
+          group_id: chat.groupId,
+        });
         return;
       }
       case 'ConversationReopened': {

@@ -29,7 +29,8 @@ export function foldAgent(agentId: string, events: readonly StoredAgentEvent[]):
   for (const { event, occurredAtMs } of events) {
     if (event.type !== 'AgentStatusChanged') continue;
     const { to, reason } = event.data;
-    const chosen: RoutingStatus | null = reason === 'presence' ? (snapshot?.chosen ?? null) : to === 'offline' ? 'not_accepting' : to;
+    const chosen: RoutingStatus | null =
+      reason === 'presence' ? (snapshot?.chosen ?? null) : to === 'offline' ? 'not_accepting' : to;
     snapshot = { agentId, status: to, statusChangedAtMs: occurredAtMs, chosen };
   }
   return snapshot;

@@ -123,11 +123,20 @@ function evolveCycle(chatId: string, cycle: Cycle | null, stored: StoredConversa
       if (!chat || chat.holder?.agentId === event.data.agent_id) return cycle;
       return {
         ...cycle,
-        chat: { ...chat, holder: { agentId: event.data.agent_id, kind: event.data.agent_kind, assignedAtMs: stored.occurredAtMs, replied: false } },
+        chat: {
+          ...chat,
+          holder: {
+            agentId: event.data.agent_id,
+            kind: event.data.agent_kind,
+            assignedAtMs: stored.occurredAtMs,
+            replied: false,
+          },
+        },
       };
     case 'MessagePosted': {
       const author = event.data.author;
-      if (!chat?.holder || author.kind !== 'agent' || author.id !== chat.holder.agentId || chat.holder.replied) return cycle;
+      if (!chat?.holder || author.kind !== 'agent' || author.id !== chat.holder.agentId || chat.holder.replied)
+        return cycle;
       return { ...cycle, chat: { ...chat, holder: { ...chat.holder, replied: true } } };
     }
     case 'ConversationTransferred': {

@@ -69,7 +69,8 @@ export function planRestore(
   for (const [streamId, fold] of folds) {
     positions.push({ streamId, version: fold.version });
     if (fold.chat) chats.push(fold.chat);
-    for (const [agentId, atMs] of Object.entries(fold.lastAssignedAtMs)) lastAssigned.set(agentId, Math.max(lastAssigned.get(agentId) ?? 0, atMs));
+    for (const [agentId, atMs] of Object.entries(fold.lastAssignedAtMs))
+      lastAssigned.set(agentId, Math.max(lastAssigned.get(agentId) ?? 0, atMs));
   }
   for (const position of endedPositions) if (!folds.has(position.streamId)) positions.push(position);
   chats.sort(byQueueOrder);
@@ -82,19 +83,33 @@ export function planRestore(
   for (const chat of chats) {
     const holder = chat.holder;
     if (!holder) {
-      if (chat.queuedAtMs !== null) timers.push({ timer: { kind: 'customer_left', organization_id, chat_id: chat.chatId }, dueAtMs: settings.nowMs + settings.abandonMs });
+      if (chat.queuedAtMs !== null)
+        timers.push({
+          timer: { kind: 'customer_left', organization_id, chat_id: chat.chatId },
+          dueAtMs: settings.nowMs + settings.abandonMs,
+        });
       continue;
     }
-    if (chat.channel === 'chat') timers.push({ timer: { kind: 'inactivity', organization_id, chat_id: chat.chatId }, dueAtMs: settings.nowMs });
+    if (chat.channel === 'chat')
+      timers.push({ timer: { kind: 'inactivity', organization_id, chat_id: chat.chatId }, dueAtMs: settings.nowMs });
     if (holder.kind !== 'human' || holder.replied) continue;
     timers.push({
-      timer: { kind: 'auto_transfer', organization_id, chat_id: chat.chatId, agent_id: holder.agentId, group_id: chat.groupId },
+      timer: {
+        kind: 'auto_transfer',
+        organization_id,
+        chat_id: chat.chatId,
+        agent_id: holder.agentId,
+        group_id: chat.groupId,
+      },
       dueAtMs: holder.assignedAtMs + settings.autoTransferMs,
     });
   }
   for (const agent of agents) {
     if (agent.status === 'offline') continue;
-    timers.push({ timer: { kind: 'presence_grace', organization_id, agent_id: agent.agentId }, dueAtMs: settings.nowMs + settings.presenceWaitMs });
+    timers.push({
+      timer: { kind: 'presence_grace', organization_id, agent_id: agent.agentId },
+      dueAtMs: settings.nowMs + settings.presenceWaitMs,
+    });
   }
   return {
     chats,
@@ -117,7 +132,9 @@ const PART_SIZE = 200;
  * at most per organization, one part), chats with their positions, other positions, slots.
  */
 export function restoreParts(plan: RestorePlan): RestorePart[] {
-  const parts: RestorePart[] = [{ agents: plan.agents, lastAssignments: plan.lastAssignments, groupIds: plan.groupIds }];
+  const parts: RestorePart[] = [
+    { agents: plan.agents, lastAssignments: plan.lastAssignments, groupIds: plan.groupIds },
+  ];
   const positionOf = new Map(plan.positions.map((position) => [position.streamId, position]));
   const written = new Set<string>();
   for (let i = 0; i < plan.chats.length; i += PART_SIZE) {

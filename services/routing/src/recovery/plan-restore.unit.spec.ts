@@ -3,10 +3,26 @@ import { foldAgent, type StoredAgentEvent } from './fold-agent.js';
 import type { ChatSnapshot, ConversationFold } from './fold-conversation.js';
 import { planRestore, restoreParts, type RestoreSettings } from './plan-restore.js';
 
-const settings: RestoreSettings = { organizationId: 'org', nowMs: 5_000_000, autoTransferMs: 120_000, presenceWaitMs: 60_000, abandonMs: 30_000 };
+const settings: RestoreSettings = {
+  organizationId: 'org',
+  nowMs: 5_000_000,
+  autoTransferMs: 120_000,
+  presenceWaitMs: 60_000,
+  abandonMs: 30_000,
+};
 
 function chat(chatId: string, overrides: Partial<ChatSnapshot> = {}): ChatSnapshot {
-  return { chatId, groupId: 'g', channel: 'chat', customerId: `cust-${chatId}`, queuedAtMs: null, queueOrder: null, holder: null, passedAgentIds: [], ...overrides };
+  return {
+    chatId,
+    groupId: 'g',
+    channel: 'chat',
+    customerId: `cust-${chatId}`,
+    queuedAtMs: null,
+    queueOrder: null,
+    holder: null,
+    passedAgentIds: [],
+    ...overrides,
+  };
 }
 
 function folds(...chats: (ChatSnapshot | [string, null])[]): Map<string, ConversationFold> {
@@ -14,24 +30,51 @@ function folds(...chats: (ChatSnapshot | [string, null])[]): Map<string, Convers
     chats.map((entry, i): [string, ConversationFold] =>
       Array.isArray(entry)
         ? [`conversation-${entry[0]}`, { version: 10 + i, chat: null, lastAssignedAtMs: {} }]
-        : [`conversation-${entry.chatId}`, { version: 10 + i, chat: entry, lastAssignedAtMs: entry.holder ? { [entry.holder.agentId]: entry.holder.assignedAtMs } : {} }],
+        : [
+            `conversation-${entry.chatId}`,
+            {
+              version: 10 + i,
+              chat: entry,
+              lastAssignedAtMs: entry.holder ? { [entry.holder.agentId]: entry.holder.assignedAtMs } : {},
+            },
+          ],
     ),
   );
 }
 
-function statusChange(to: 'accepting' | 'not_accepting' | 'offline', reason: 'agent' | 'presence' | 'supervisor' | 'system', at: number): StoredAgentEvent {
-  return { event: { type: 'AgentStatusChanged', data: { agent_id: 'a', from: 'offline', to, reason } }, occurredAtMs: at };
+function statusChange(
+  to: 'accepting' | 'not_accepting' | 'offline',
+  reason: 'agent' | 'presence' | 'supervisor' | 'system',
+  at: number,
+): StoredAgentEvent {
+  return {
+    event: { type: 'AgentStatusChanged', data: { agent_id: 'a', from: 'offline', to, reason } },
+    occurredAtMs: at,
+  };
 }
 
 describe('foldAgent: an agent as routing holds it, from its stream', () => {
   it('takes the last status, and the last one the agent or a supervisor chose', () => {
-    const events = [statusChange('accepting', 'presence', 1), statusChange('not_accepting', 'agent', 2), statusChange('offline', 'presence', 3), statusChange('not_accepting', 'presence', 4)];
-    expect(foldAgent('a', events)).toEqual({ agentId: 'a', status: 'not_accepting', statusChangedAtMs: 4, chosen: 'not_accepting' });
+    const events = [
+      statusChange('accepting', 'presence', 1),
+      statusChange('not_accepting', 'agent', 2),
+      statusChange('offline', 'presence', 3),
+      statusChange('not_accepting', 'presence', 4),
+    ];
+    expect(foldAgent('a', events)).toEqual({
+      agentId: 'a',
+      status: 'not_accepting',
+      statusChangedAtMs: 4,
+      chosen: 'not_accepting',
+    });
   });
 
   it('counts a chosen offline as not accepting, and knows no choice when only presence set a status', () => {
     expect(foldAgent('a', [statusChange('accepting', 'presence', 1)])?.chosen).toBeNull();
-    expect(foldAgent('a', [statusChange('offline', 'supervisor', 1)])).toMatchObject({ status: 'offline', chosen: 'not_accepting' });
+    expect(foldAgent('a', [statusChange('offline', 'supervisor', 1)])).toMatchObject({
+      status: 'offline',
+      chosen: 'not_accepting',
+    });
     expect(foldAgent('a', [])).toBeNull();
   });
 });
@@ -44,8 +87,16 @@ describe('planRestore: what a rebuild writes', () => {
         chat('second', { queuedAtMs: 100, queueOrder: 20 }),
         chat('first', { queuedAtMs: 100, queueOrder: 10 }),
         chat('never-queued'),
-        chat('held-b', { queuedAtMs: 50, queueOrder: 5, holder: { agentId: 'b', kind: 'human', assignedAtMs: 900, replied: true } }),
-        chat('held-a', { queuedAtMs: 60, queueOrder: 6, holder: { agentId: 'a', kind: 'human', assignedAtMs: 700, replied: true } }),
+        chat('held-b', {
+          queuedAtMs: 50,
+          queueOrder: 5,
+          holder: { agentId: 'b', kind: 'human', assignedAtMs: 900, replied: true },
+        }),
+        chat('held-a', {
+          queuedAtMs: 60,
+          queueOrder: 6,
+          holder: { agentId: 'a', kind: 'human', assignedAtMs: 700, replied: true },
+        }),
       ),
       [],
       settings,
@@ -95,8 +146,13 @@ describe('planRestore: what a rebuild writes', () => {
       ],
       settings,
     );
-    expect(plan.timers.filter(({ timer }) => timer.kind === 'auto_transfer' || timer.kind === 'presence_grace')).toEqual([
-      { timer: { kind: 'auto_transfer', organization_id: 'org', chat_id: 'owed', agent_id: 'a', group_id: 'vip' }, dueAtMs: 121_000 },
+    expect(
+      plan.timers.filter(({ timer }) => timer.kind === 'auto_transfer' || timer.kind === 'presence_grace'),
+    ).toEqual([
+      {
+        timer: { kind: 'auto_transfer', organization_id: 'org', chat_id: 'owed', agent_id: 'a', group_id: 'vip' },
+        dueAtMs: 121_000,
+      },
       { timer: { kind: 'presence_grace', organization_id: 'org', agent_id: 'a' }, dueAtMs: 5_060_000 },
       { timer: { kind: 'presence_grace', organization_id: 'org', agent_id: 'b' }, dueAtMs: 5_060_000 },
     ]);
@@ -107,8 +163,17 @@ describe('planRestore: what a rebuild writes', () => {
       folds(
         chat('waiting', { queuedAtMs: 100, queueOrder: 1 }),
         chat('never-queued'),
-        chat('talking', { queuedAtMs: 50, queueOrder: 2, holder: { agentId: 'a', kind: 'human', assignedAtMs: 1000, replied: true } }),
-        chat('by-mail', { channel: 'messaging', queuedAtMs: 60, queueOrder: 3, holder: { agentId: 'a', kind: 'human', assignedAtMs: 1000, replied: true } }),
+        chat('talking', {
+          queuedAtMs: 50,
+          queueOrder: 2,
+          holder: { agentId: 'a', kind: 'human', assignedAtMs: 1000, replied: true },
+        }),
+        chat('by-mail', {
+          channel: 'messaging',
+          queuedAtMs: 60,
+          queueOrder: 3,
+          holder: { agentId: 'a', kind: 'human', assignedAtMs: 1000, replied: true },
+        }),
       ),
       [],
       settings,
@@ -121,11 +186,26 @@ describe('planRestore: what a rebuild writes', () => {
 
   it('writes in bounded parts: agents first, each chat with its position, then the slots', () => {
     const many = Array.from({ length: 450 }, (_, i) =>
-      chat(`c${String(i).padStart(3, '0')}`, { queuedAtMs: i, queueOrder: i, holder: i % 2 ? { agentId: 'a', kind: 'bot', assignedAtMs: i, replied: false } : null }),
+      chat(`c${String(i).padStart(3, '0')}`, {
+        queuedAtMs: i,
+        queueOrder: i,
+        holder: i % 2 ? { agentId: 'a', kind: 'bot', assignedAtMs: i, replied: false } : null,
+      }),
     );
-    const plan = planRestore(folds(...many, ['gone', null]), [{ agentId: 'a', status: 'accepting', statusChangedAtMs: 1, chosen: null }], settings);
+    const plan = planRestore(
+      folds(...many, ['gone', null]),
+      [{ agentId: 'a', status: 'accepting', statusChangedAtMs: 1, chosen: null }],
+      settings,
+    );
     const parts = restoreParts(plan);
-    expect(parts.map((part) => [part.agents?.length ?? 0, part.chats?.length ?? 0, part.positions?.length ?? 0, part.holds?.length ?? 0])).toEqual([
+    expect(
+      parts.map((part) => [
+        part.agents?.length ?? 0,
+        part.chats?.length ?? 0,
+        part.positions?.length ?? 0,
+        part.holds?.length ?? 0,
+      ]),
+    ).toEqual([
       [1, 0, 0, 0],
       [0, 200, 200, 0],
       [0, 200, 200, 0],

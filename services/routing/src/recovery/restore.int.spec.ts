@@ -3,7 +3,13 @@ import { createTestRedis, type TestRedis } from '@livedesk/testing';
 import { TRANSFER_NOTES } from '../dispatch/transfer-notes.js';
 import { RoutingRestore } from '../state/routing-restore.js';
 import { RoutingState } from '../state/routing-state.js';
-import { addAgents, availabilityIndexViolations, capacityViolations, emptyHistoryRecovery, freshOrganization } from '../state/routing-test-kit.js';
+import {
+  addAgents,
+  availabilityIndexViolations,
+  capacityViolations,
+  emptyHistoryRecovery,
+  freshOrganization,
+} from '../state/routing-test-kit.js';
 import { foldConversation, type FoldedConversationEvent, type StoredConversationEvent } from './fold-conversation.js';
 import { planRestore, restoreParts } from './plan-restore.js';
 
@@ -12,9 +18,16 @@ type Step = { chatId: string; atMs: number; event: FoldedConversationEvent };
 const started = (chatId: string, atMs: number): Step => ({
   chatId,
   atMs,
-  event: { type: 'ConversationStarted', data: { conversation_id: chatId, channel: 'chat', group_id: 'g', customer_id: `cust-${chatId}` } },
+  event: {
+    type: 'ConversationStarted',
+    data: { conversation_id: chatId, channel: 'chat', group_id: 'g', customer_id: `cust-${chatId}` },
+  },
 });
-const queued = (chatId: string, atMs: number): Step => ({ chatId, atMs, event: { type: 'ConversationQueued', data: { group_id: 'g' } } });
+const queued = (chatId: string, atMs: number): Step => ({
+  chatId,
+  atMs,
+  event: { type: 'ConversationQueued', data: { group_id: 'g' } },
+});
 const assigned = (chatId: string, atMs: number, agentId: string): Step => ({
   chatId,
   atMs,
@@ -23,18 +36,36 @@ const assigned = (chatId: string, atMs: number, agentId: string): Step => ({
 const passedOn = (chatId: string, atMs: number, agentId: string): Step => ({
   chatId,
   atMs,
-  event: { type: 'ConversationTransferred', data: { from_agent_id: agentId, to_group_id: 'g', reason: 'auto', note: TRANSFER_NOTES.noReply } },
+  event: {
+    type: 'ConversationTransferred',
+    data: { from_agent_id: agentId, to_group_id: 'g', reason: 'auto', note: TRANSFER_NOTES.noReply },
+  },
 });
-const resolved = (chatId: string, atMs: number): Step => ({ chatId, atMs, event: { type: 'ConversationResolved', data: { by: { kind: 'agent', id: 'a' } } } });
+const resolved = (chatId: string, atMs: number): Step => ({
+  chatId,
+  atMs,
+  event: { type: 'ConversationResolved', data: { by: { kind: 'agent', id: 'a' } } },
+});
 
 // The history of one organization, in commit order. c2 and c3 are queued in the same millisecond;
 // b let c4 pass; c5 ended.
 const history: Step[] = [
-  started('c5', 10), queued('c5', 10), assigned('c5', 60, 'a'), resolved('c5', 70),
-  started('c1', 100), queued('c1', 100), assigned('c1', 200, 'a'),
-  started('c2', 150), queued('c2', 150),
-  started('c3', 150), queued('c3', 150),
-  started('c4', 300), queued('c4', 300), assigned('c4', 400, 'b'), passedOn('c4', 500, 'b'), queued('c4', 500),
+  started('c5', 10),
+  queued('c5', 10),
+  assigned('c5', 60, 'a'),
+  resolved('c5', 70),
+  started('c1', 100),
+  queued('c1', 100),
+  assigned('c1', 200, 'a'),
+  started('c2', 150),
+  queued('c2', 150),
+  started('c3', 150),
+  queued('c3', 150),
+  started('c4', 300),
+  queued('c4', 300),
+  assigned('c4', 400, 'b'),
+  passedOn('c4', 500, 'b'),
+  queued('c4', 500),
 ];
 
 /** What the live event handler does with each step (routing-event-handler.ts, timer-actions.ts). */
@@ -42,7 +73,12 @@ async function applyLive(state: RoutingState, org: string, step: Step): Promise<
   const { chatId, atMs, event } = step;
   switch (event.type) {
     case 'ConversationStarted':
-      await state.chatStarted(org, { chatId, groupId: event.data.group_id, channel: event.data.channel, customerId: event.data.customer_id });
+      await state.chatStarted(org, {
+        chatId,
+        groupId: event.data.group_id,
+        channel: event.data.channel,
+        customerId: event.data.customer_id,
+      });
       return;
     case 'ConversationQueued':
       await state.enqueue(org, chatId, event.data.group_id, atMs);
@@ -78,7 +114,11 @@ describe('restore: a state rebuilt from the streams decides as the live one does
 
   async function view(org: string) {
     return {
-      queue: (await state.queue(org, 'g')).map(({ chatId, queuedAtMs, position }) => ({ chatId, queuedAtMs, position })),
+      queue: (await state.queue(org, 'g')).map(({ chatId, queuedAtMs, position }) => ({
+        chatId,
+        queuedAtMs,
+        position,
+      })),
       chats: await Promise.all(['c1', 'c2', 'c3', 'c4', 'c5'].map((chatId) => state.chat(org, chatId))),
       agents: await Promise.all(['a', 'b'].map((agentId) => state.agent(org, agentId))),
       chatsOfA: await state.agentChats(org, 'a'),
@@ -95,19 +135,32 @@ describe('restore: a state rebuilt from the streams decides as the live one does
     const byChat = new Map<string, StoredConversationEvent[]>();
     history.forEach((step, i) => {
       const events = byChat.get(step.chatId) ?? [];
-      events.push({ event: step.event, streamVersion: events.length + 1, globalPosition: i + 1, occurredAtMs: step.atMs });
+      events.push({
+        event: step.event,
+        streamVersion: events.length + 1,
+        globalPosition: i + 1,
+        occurredAtMs: step.atMs,
+      });
       byChat.set(step.chatId, events);
     });
-    const folds = new Map([...byChat].map(([chatId, events]) => [`conversation-${chatId}`, foldConversation(chatId, events)]));
+    const folds = new Map(
+      [...byChat].map(([chatId, events]) => [`conversation-${chatId}`, foldConversation(chatId, events)]),
+    );
     const plan = planRestore(
       folds,
-      ['a', 'b'].map((agentId) => ({ agentId, status: 'accepting' as const, statusChangedAtMs: 0, chosen: 'accepting' as const })),
+      ['a', 'b'].map((agentId) => ({
+        agentId,
+        status: 'accepting' as const,
+        statusChangedAtMs: 0,
+        chosen: 'accepting' as const,
+      })),
       { organizationId: rebuilt, nowMs: 1000, autoTransferMs: 120_000, presenceWaitMs: 60_000, abandonMs: 60_000 },
     );
     for (const part of restoreParts(plan)) expect(await restore.restore(rebuilt, part)).toBe(true);
     await restore.seal(rebuilt, { rebuilt_at_ms: 1000, by: 'test', chats: plan.chats.length, agents: 2 });
     // The agents' groups and limits come back with the gateways' presence reports.
-    for (const agentId of ['a', 'b']) await state.upsertAgent(rebuilt, { agentId, groupIds: ['g'], maxChats: { chat: 2, messaging: 8 } });
+    for (const agentId of ['a', 'b'])
+      await state.upsertAgent(rebuilt, { agentId, groupIds: ['g'], maxChats: { chat: 2, messaging: 8 } });
 
     const expected = await view(live);
     expect(expected.queue.map((entry) => entry.chatId)).toEqual(['c2', 'c3', 'c4']);
@@ -117,14 +170,21 @@ describe('restore: a state rebuilt from the streams decides as the live one does
 
     const decisions = async (org: string) => {
       const made = [];
-      for (let reservation = await state.reserveNext(org, 'g', 2000); reservation; reservation = await state.reserveNext(org, 'g', 2000)) {
+      for (
+        let reservation = await state.reserveNext(org, 'g', 2000);
+        reservation;
+        reservation = await state.reserveNext(org, 'g', 2000)
+      ) {
         made.push([reservation.chatId, reservation.agentId]);
       }
       return made;
     };
     const liveDecisions = await decisions(live);
     // b let c4 pass: only a may take it, and a has one slot left after c2 goes to b.
-    expect(liveDecisions).toEqual([['c2', 'b'], ['c3', 'a']]);
+    expect(liveDecisions).toEqual([
+      ['c2', 'b'],
+      ['c3', 'a'],
+    ]);
     expect(await decisions(rebuilt)).toEqual(liveDecisions);
   });
 
@@ -135,7 +195,13 @@ describe('restore: a state rebuilt from the streams decides as the live one does
       { event: started('c1', 1).event, streamVersion: 1, globalPosition: 1, occurredAtMs: 1 },
       { event: queued('c1', 1).event, streamVersion: 2, globalPosition: 2, occurredAtMs: 1 },
     ]);
-    const plan = planRestore(new Map([['conversation-c1', fold]]), [], { organizationId: org, nowMs: 0, autoTransferMs: 1, presenceWaitMs: 1, abandonMs: 1 });
+    const plan = planRestore(new Map([['conversation-c1', fold]]), [], {
+      organizationId: org,
+      nowMs: 0,
+      autoTransferMs: 1,
+      presenceWaitMs: 1,
+      abandonMs: 1,
+    });
     expect(await restore.restore(org, { chats: plan.chats, positions: plan.positions })).toBe(false);
     expect(await redis.client.get(`routing:{${org}}:applied:conversation-c1`)).toBe('3');
     expect(await redis.client.exists(`routing:{${org}}:chat:c1`)).toBe(0);

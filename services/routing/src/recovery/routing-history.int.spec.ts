@@ -11,21 +11,40 @@ describe('RoutingHistory: what a rebuild reads of the event store', () => {
   let store: EventStore;
   let history: RoutingHistory;
 
-  async function append(streamId: string, organizationId: string, ...events: { type: string; data: unknown; schemaVersion?: number }[]) {
+  async function append(
+    streamId: string,
+    organizationId: string,
+    ...events: { type: string; data: unknown; schemaVersion?: number }[]
+  ) {
     await store.appendToStream(
       streamId,
-      events.map((event, i) => ({ eventId: randomUUID(), ...event, occurredAt: new Date(1_700_000_000_000 + i * 1000) })),
+      events.map((event, i) => ({
+        eventId: randomUUID(),
+        ...event,
+        occurredAt: new Date(1_700_000_000_000 + i * 1000),
+      })),
       'any',
       { organizationId },
     );
   }
 
-  const started = (id: string) => ({ type: 'ConversationStarted', data: { conversation_id: id, channel: 'chat', group_id: 'g', customer_id: 'cust' } });
+  const started = (id: string) => ({
+    type: 'ConversationStarted',
+    data: { conversation_id: id, channel: 'chat', group_id: 'g', customer_id: 'cust' },
+  });
   const queued = { type: 'ConversationQueued', data: { group_id: 'g' } };
   const resolved = { type: 'ConversationResolved', data: { by: { kind: 'system' } } };
   const reopened = { type: 'ConversationReopened', data: { by: { kind: 'customer', id: 'cust' } } };
-  const message = (author: unknown) => ({ type: 'MessagePosted', schemaVersion: 2, data: { message_id: randomUUID(), author, text: 'x'.repeat(10_000), attachments: [] } });
-  const messageV1 = (kind: string, id: string) => ({ type: 'MessagePosted', schemaVersion: 1, data: { message_id: randomUUID(), author_kind: kind, author_id: id, text: 'old' } });
+  const message = (author: unknown) => ({
+    type: 'MessagePosted',
+    schemaVersion: 2,
+    data: { message_id: randomUUID(), author, text: 'x'.repeat(10_000), attachments: [] },
+  });
+  const messageV1 = (kind: string, id: string) => ({
+    type: 'MessagePosted',
+    schemaVersion: 1,
+    data: { message_id: randomUUID(), author_kind: kind, author_id: id, text: 'old' },
+  });
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -35,11 +54,28 @@ describe('RoutingHistory: what a rebuild reads of the event store', () => {
     history = new RoutingHistory(store);
     await append('conversation-open', 'org', started('open'), queued);
     await append('conversation-ended', 'org', started('ended'), queued, resolved);
-    await append('conversation-reopened', 'org', started('reopened'), queued, resolved, reopened, queued, { type: 'TagAdded', data: { tag: 'vip' } });
-    await append('conversation-chatty', 'org', started('chatty'), queued, message({ kind: 'customer', id: 'cust' }), message({ kind: 'agent', id: 'ann' }), messageV1('agent', 'bob'));
+    await append('conversation-reopened', 'org', started('reopened'), queued, resolved, reopened, queued, {
+      type: 'TagAdded',
+      data: { tag: 'vip' },
+    });
+    await append(
+      'conversation-chatty',
+      'org',
+      started('chatty'),
+      queued,
+      message({ kind: 'customer', id: 'cust' }),
+      message({ kind: 'agent', id: 'ann' }),
+      messageV1('agent', 'bob'),
+    );
     await append('conversation-elsewhere', 'other-org', started('elsewhere'), queued);
-    await append('agent-ann', 'org', { type: 'AgentStatusChanged', data: { agent_id: 'ann', from: 'offline', to: 'accepting', reason: 'presence' } });
-    await append('agent-bob', 'other-org', { type: 'AgentStatusChanged', data: { agent_id: 'bob', from: 'offline', to: 'accepting', reason: 'agent' } });
+    await append('agent-ann', 'org', {
+      type: 'AgentStatusChanged',
+      data: { agent_id: 'ann', from: 'offline', to: 'accepting', reason: 'presence' },
+    });
+    await append('agent-bob', 'other-org', {
+      type: 'AgentStatusChanged',
+      data: { agent_id: 'bob', from: 'offline', to: 'accepting', reason: 'agent' },
+    });
   });
 
   afterAll(async () => {
@@ -48,7 +84,11 @@ describe('RoutingHistory: what a rebuild reads of the event store', () => {
   });
 
   it('finds the organization’s conversations whose last cycle is open, and its agents', async () => {
-    expect(await history.liveConversationStreams('org')).toEqual(['conversation-chatty', 'conversation-open', 'conversation-reopened']);
+    expect(await history.liveConversationStreams('org')).toEqual([
+      'conversation-chatty',
+      'conversation-open',
+      'conversation-reopened',
+    ]);
     expect(await history.agentStreams('org')).toEqual(['agent-ann']);
   });
 
@@ -59,8 +99,14 @@ describe('RoutingHistory: what a rebuild reads of the event store', () => {
       { streamId: 'conversation-open', version: 2 },
       { streamId: 'conversation-reopened', version: 6 },
     ]);
-    await db.updateTable('event_store.streams').set({ updated_at: new Date(Date.now() - 40 * 86_400_000) }).where('stream_id', '=', 'conversation-ended').execute();
-    expect((await history.recentConversationVersions('org', 30)).map((p) => p.streamId)).not.toContain('conversation-ended');
+    await db
+      .updateTable('event_store.streams')
+      .set({ updated_at: new Date(Date.now() - 40 * 86_400_000) })
+      .where('stream_id', '=', 'conversation-ended')
+      .execute();
+    expect((await history.recentConversationVersions('org', 30)).map((p) => p.streamId)).not.toContain(
+      'conversation-ended',
+    );
   });
 
   it('reads the routing events of a stream with the stream’s version, and of a message only its author', async () => {
@@ -68,7 +114,11 @@ describe('RoutingHistory: what a rebuild reads of the event store', () => {
     const reopened = streams.get('conversation-reopened')!;
     expect(reopened.version).toBe(6); // past the TagAdded routing does not read
     expect(reopened.events.map((e) => [e.streamVersion, e.event.type])).toEqual([
-      [1, 'ConversationStarted'], [2, 'ConversationQueued'], [3, 'ConversationResolved'], [4, 'ConversationReopened'], [5, 'ConversationQueued'],
+      [1, 'ConversationStarted'],
+      [2, 'ConversationQueued'],
+      [3, 'ConversationResolved'],
+      [4, 'ConversationReopened'],
+      [5, 'ConversationQueued'],
     ]);
     expect(reopened.events[1]!.occurredAtMs).toBe(1_700_000_001_000);
     const chatty = streams.get('conversation-chatty')!;
@@ -89,6 +139,8 @@ describe('RoutingHistory: what a rebuild reads of the event store', () => {
 
   it('reads agents’ status changes', async () => {
     const events = (await history.agentEvents(['agent-ann'])).get('agent-ann')!;
-    expect(events.map((e) => e.event.data)).toEqual([{ agent_id: 'ann', from: 'offline', to: 'accepting', reason: 'presence' }]);
+    expect(events.map((e) => e.event.data)).toEqual([
+      { agent_id: 'ann', from: 'offline', to: 'accepting', reason: 'presence' },
+    ]);
   });
 });

@@ -2,7 +2,11 @@ import { allEvents, type AgentEvent } from '@livedesk/contracts';
 import type { EventStore } from '@livedesk/event-store';
 import { sql } from 'kysely';
 import type { StoredAgentEvent } from './fold-agent.js';
-import { FOLDED_CONVERSATION_EVENTS, type FoldedConversationEvent, type StoredConversationEvent } from './fold-conversation.js';
+import {
+  FOLDED_CONVERSATION_EVENTS,
+  type FoldedConversationEvent,
+  type StoredConversationEvent,
+} from './fold-conversation.js';
 
 const CYCLE_STARTS = ['ConversationStarted', 'ConversationReopened'];
 const CYCLE_ENDS = ['ConversationResolved', 'ConversationClosed', 'ConversationMissed'];
@@ -47,7 +51,10 @@ export class RoutingHistory {
    * The organization's conversation streams written to in the last `days`, with their versions:
    * the positions the live state held (a position is kept a month after a chat's last event).
    */
-  async recentConversationVersions(organizationId: string, days: number): Promise<{ streamId: string; version: number }[]> {
+  async recentConversationVersions(
+    organizationId: string,
+    days: number,
+  ): Promise<{ streamId: string; version: number }[]> {
     const { rows } = await sql<{ stream_id: string; version: string }>`
       SELECT stream_id, version FROM event_store.streams
        WHERE organization_id = ${organizationId}
@@ -95,7 +102,10 @@ export class RoutingHistory {
       if (!stream || Number(row.stream_version) > stream.version) continue;
       stream.events.push({
         // Stored events were validated when written; upcasting only reshapes older versions.
-        event: { type: row.type, data: allEvents.upcast(row.type, row.schema_version, row.data) } as FoldedConversationEvent,
+        event: {
+          type: row.type,
+          data: allEvents.upcast(row.type, row.schema_version, row.data),
+        } as FoldedConversationEvent,
         streamVersion: Number(row.stream_version),
         globalPosition: Number(row.global_position),
         occurredAtMs: Math.round(row.occurred_at_ms),

@@ -5,7 +5,15 @@ import type { Redis } from 'ioredis';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { streamEntityId } from '@livedesk/contracts';
 import { EventStore } from '@livedesk/event-store';
-import { CLOCK, EVENT_STORE, METRICS_REGISTRY, ReadinessGates, REDIS, SERVICE_CONFIG, type Clock } from '@livedesk/service-kit';
+import {
+  CLOCK,
+  EVENT_STORE,
+  METRICS_REGISTRY,
+  ReadinessGates,
+  REDIS,
+  SERVICE_CONFIG,
+  type Clock,
+} from '@livedesk/service-kit';
 import { RoutingSignals } from '../dispatch/routing-signals.js';
 import type { RoutingConfig } from '../routing-config.js';
 import type { StateLossRecovery } from '../state/routing-state.js';
@@ -124,10 +132,18 @@ export class RoutingStateRecovery implements StateLossRecovery, OnApplicationBoo
     const streams = await this.history.conversationEvents([streamId], upToVersion);
     const folds = this.fold(streams);
     const plan = planRestore(folds, [], this.settings(organizationId));
-    const written = await this.restore.restore(organizationId, { positions: plan.positions, chats: plan.chats, holds: plan.holds, groupIds: plan.groupIds });
+    const written = await this.restore.restore(organizationId, {
+      positions: plan.positions,
+      chats: plan.chats,
+      holds: plan.holds,
+      groupIds: plan.groupIds,
+    });
     if (!written) return false;
     for (const { timer, dueAtMs } of plan.timers) await this.timers.setIfAbsent(timer, dueAtMs);
-    this.logger.log({ organizationId, streamId, version: upToVersion, live: plan.chats.length > 0 }, 'chat caught up from the event store');
+    this.logger.log(
+      { organizationId, streamId, version: upToVersion, live: plan.chats.length > 0 },
+      'chat caught up from the event store',
+    );
     return true;
   }
 
@@ -139,7 +155,9 @@ export class RoutingStateRecovery implements StateLossRecovery, OnApplicationBoo
   private async checkWatched(): Promise<void> {
     try {
       for (const organizationId of await this.restore.lost([...this.watched])) {
-        this.recover(organizationId).catch((error: unknown) => this.logger.error({ err: error, organizationId }, 'routing state rebuild failed'));
+        this.recover(organizationId).catch((error: unknown) =>
+          this.logger.error({ err: error, organizationId }, 'routing state rebuild failed'),
+        );
       }
     } catch (error) {
       this.logger.warn({ err: error }, 'routing state check failed');
@@ -165,7 +183,10 @@ export class RoutingStateRecovery implements StateLossRecovery, OnApplicationBoo
         this.logger.log({ organizationId }, 'routing state lost; waiting for the replica rebuilding it');
         announced = true;
       }
-      if (Date.now() > deadline) throw new Error(`routing state of organization ${organizationId} not rebuilt within ${this.config.ROUTING_REBUILD_WAIT_SECONDS} s`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `routing state of organization ${organizationId} not rebuilt within ${this.config.ROUTING_REBUILD_WAIT_SECONDS} s`,
+        );
       await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
     }
   }
@@ -184,14 +205,23 @@ export class RoutingStateRecovery implements StateLossRecovery, OnApplicationBoo
       if (await this.restore.hasEpoch(organizationId)) return;
       const plan = await this.rebuild(organizationId, () => lockLost);
       stopTimer();
-      const counts = { chats: plan.chats.length, held: plan.holds.length, agents: plan.agents.length, positions: plan.positions.length, timers: plan.timers.length };
+      const counts = {
+        chats: plan.chats.length,
+        held: plan.holds.length,
+        agents: plan.agents.length,
+        positions: plan.positions.length,
+        timers: plan.timers.length,
+      };
       if (plan.agents.length + plan.positions.length === 0) {
         // A new organization (or one with nothing routing keeps): its first build, no loss to report.
         this.rebuilds.inc({ outcome: 'empty' });
         this.logger.log({ organizationId }, 'routing state built for an organization with no history');
       } else {
         this.rebuilds.inc({ outcome: 'rebuilt' });
-        this.logger.warn({ organizationId, ...counts }, 'routing state was lost from Redis and is rebuilt from the event store');
+        this.logger.warn(
+          { organizationId, ...counts },
+          'routing state was lost from Redis and is rebuilt from the event store',
+        );
       }
       this.afterRebuild(organizationId, plan);
     } catch (error) {
@@ -208,7 +238,10 @@ export class RoutingStateRecovery implements StateLossRecovery, OnApplicationBoo
     try {
       this.signals.publish({ type: 'presence_wanted', organization_id: organizationId });
     } catch (error) {
-      this.logger.warn({ err: error, organizationId }, 'presence not asked of the gateways; their periodic reports will come');
+      this.logger.warn(
+        { err: error, organizationId },
+        'presence not asked of the gateways; their periodic reports will come',
+      );
     }
     for (const listener of this.listeners) {
       try {
@@ -235,7 +268,10 @@ export class RoutingStateRecovery implements StateLossRecovery, OnApplicationBoo
     const liveStreams = await this.history.liveConversationStreams(organizationId);
     const folds = new Map<string, ConversationFold>();
     for (let i = 0; i < liveStreams.length; i += READ_BATCH) {
-      for (const [streamId, fold] of this.fold(await this.history.conversationEvents(liveStreams.slice(i, i + READ_BATCH)))) folds.set(streamId, fold);
+      for (const [streamId, fold] of this.fold(
+        await this.history.conversationEvents(liveStreams.slice(i, i + READ_BATCH)),
+      ))
+        folds.set(streamId, fold);
     }
     const agents: AgentSnapshot[] = [];
     const agentStreams = await this.history.agentStreams(organizationId);
@@ -255,11 +291,18 @@ export class RoutingStateRecovery implements StateLossRecovery, OnApplicationBoo
     for (const { timer, dueAtMs } of plan.timers) await this.timers.setIfAbsent(timer, dueAtMs);
     if (lockLost()) throw new Error(`routing state rebuild of ${organizationId}: the lock was lost`);
     const at = this.clock.now().getTime();
-    await this.restore.seal(organizationId, { rebuilt_at_ms: at, by: this.owner, chats: plan.chats.length, agents: plan.agents.length });
+    await this.restore.seal(organizationId, {
+      rebuilt_at_ms: at,
+      by: this.owner,
+      chats: plan.chats.length,
+      agents: plan.agents.length,
+    });
     return plan;
   }
 
-  private fold(streams: Map<string, { version: number; events: Parameters<typeof foldConversation>[1] }>): Map<string, ConversationFold> {
+  private fold(
+    streams: Map<string, { version: number; events: Parameters<typeof foldConversation>[1] }>,
+  ): Map<string, ConversationFold> {
     const folds = new Map<string, ConversationFold>();
     for (const [streamId, { version, events }] of streams) {
       // The stream's version, not its last routing event's: the position must pass every event read.
@@ -273,7 +316,8 @@ export class RoutingStateRecovery implements StateLossRecovery, OnApplicationBoo
       organizationId,
       nowMs: this.clock.now().getTime(),
       autoTransferMs: this.config.ROUTING_AUTO_TRANSFER_SECONDS * 1000,
-      presenceWaitMs: (this.config.ROUTING_PRESENCE_GRACE_SECONDS + this.config.ROUTING_PRESENCE_REFRESH_SECONDS) * 1000,
+      presenceWaitMs:
+        (this.config.ROUTING_PRESENCE_GRACE_SECONDS + this.config.ROUTING_PRESENCE_REFRESH_SECONDS) * 1000,
       abandonMs: this.config.CHAT_ABANDON_SECONDS * 1000,
     };
   }

@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { createTestRedis, type TestRedis } from '@livedesk/testing';
 import { RoutingState } from './routing-state.js';
-import { addAgents, availabilityIndexViolations, freshOrganization, queueChat, emptyHistoryRecovery } from './routing-test-kit.js';
+import {
+  addAgents,
+  availabilityIndexViolations,
+  freshOrganization,
+  queueChat,
+  emptyHistoryRecovery,
+} from './routing-test-kit.js';
 
 describe('RoutingState: agents', () => {
   let redis: TestRedis;
@@ -23,13 +29,24 @@ describe('RoutingState: agents', () => {
     expect(await state.agent(org, 'a')).toBeNull();
     expect(await state.setStatus(org, 'a', 'accepting', 1_000)).toEqual({ from: 'offline', to: 'accepting' });
     expect(await state.setStatus(org, 'a', 'not_accepting', 2_000)).toEqual({ from: 'accepting', to: 'not_accepting' });
-    expect(await state.setStatus(org, 'a', 'not_accepting', 3_000)).toEqual({ from: 'not_accepting', to: 'not_accepting' });
+    expect(await state.setStatus(org, 'a', 'not_accepting', 3_000)).toEqual({
+      from: 'not_accepting',
+      to: 'not_accepting',
+    });
     expect(await state.status(org, 'a')).toBe('not_accepting');
   });
 
   it('gives concurrent status changes of one agent a consistent chain (each from is the to before it)', async () => {
     const org = freshOrganization();
-    const statuses = ['accepting', 'not_accepting', 'offline', 'accepting', 'not_accepting', 'offline', 'accepting'] as const;
+    const statuses = [
+      'accepting',
+      'not_accepting',
+      'offline',
+      'accepting',
+      'not_accepting',
+      'offline',
+      'accepting',
+    ] as const;
     const changes = await Promise.all(statuses.map((status, i) => state.setStatus(org, 'a', status, i)));
     // Redis ran them in some order; following from → to from `offline` must visit each once.
     const remaining = [...changes];
@@ -55,7 +72,11 @@ describe('RoutingState: agents', () => {
     expect(await state.hasAcceptingAgent(org, 'support')).toBe(true);
 
     // Leaving a group while accepting: no longer a member nor accepting there.
-    await state.upsertAgent(org, { agentId: 'a', groupIds: ['support', 'billing'], maxChats: { chat: 2, messaging: 5 } });
+    await state.upsertAgent(org, {
+      agentId: 'a',
+      groupIds: ['support', 'billing'],
+      maxChats: { chat: 2, messaging: 5 },
+    });
     expect(await state.groupAgents(org, 'sales')).toEqual([]);
     expect(await state.hasAcceptingAgent(org, 'sales')).toBe(false);
     expect(await state.hasAcceptingAgent(org, 'billing')).toBe(true);
@@ -68,12 +89,16 @@ describe('RoutingState: agents', () => {
       lastAssignedAtMs: null,
     });
 
-    expect(await availabilityIndexViolations(redis.client, state, org, ['a'], ['sales', 'support', 'billing'])).toEqual([]);
+    expect(await availabilityIndexViolations(redis.client, state, org, ['a'], ['sales', 'support', 'billing'])).toEqual(
+      [],
+    );
 
     await state.setStatus(org, 'a', 'offline', 2);
     expect(await state.hasAcceptingAgent(org, 'support')).toBe(false);
     expect(await state.groupAgents(org, 'support')).toEqual(['a']);
-    expect(await availabilityIndexViolations(redis.client, state, org, ['a'], ['sales', 'support', 'billing'])).toEqual([]);
+    expect(await availabilityIndexViolations(redis.client, state, org, ['a'], ['sales', 'support', 'billing'])).toEqual(
+      [],
+    );
   });
 
   it('files an agent as available only while it is accepting with room, following limit changes', async () => {

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestRedis, type TestRedis } from '@livedesk/testing';
 import { RoutingState } from './routing-state.js';
-import { addAgents, capacityViolations, freshOrganization, queueChat, emptyHistoryRecovery } from './routing-test-kit.js';
+import {
+  addAgents,
+  capacityViolations,
+  freshOrganization,
+  queueChat,
+  emptyHistoryRecovery,
+} from './routing-test-kit.js';
 
 describe('RoutingState: reserveNext', () => {
   let redis: TestRedis;
@@ -95,7 +101,11 @@ describe('RoutingState: reserveNext', () => {
     await queueChat(state, org, 'msg-2', 4, { channel: 'messaging' });
     await queueChat(state, org, 'msg-3', 5, { channel: 'messaging' });
     const reserved: string[] = [];
-    for (let reservation = await state.reserveNext(org, 'g', 10); reservation; reservation = await state.reserveNext(org, 'g', 10)) {
+    for (
+      let reservation = await state.reserveNext(org, 'g', 10);
+      reservation;
+      reservation = await state.reserveNext(org, 'g', 10)
+    ) {
       reserved.push(reservation.chatId);
     }
     // chat-2 waits for a chat slot but does not block the messaging chats behind it.

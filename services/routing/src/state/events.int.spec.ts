@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestRedis, type TestRedis } from '@livedesk/testing';
 import { RoutingState } from './routing-state.js';
-import { addAgents, capacityViolations, freshOrganization, queueChat, emptyHistoryRecovery } from './routing-test-kit.js';
+import {
+  addAgents,
+  capacityViolations,
+  freshOrganization,
+  queueChat,
+  emptyHistoryRecovery,
+} from './routing-test-kit.js';
 
 describe('RoutingState: events and reservations', () => {
   let redis: TestRedis;
@@ -96,7 +102,9 @@ describe('RoutingState: events and reservations', () => {
     expect(await state.queue(org, 'g')).toEqual([]);
 
     // Reopened: a new cycle.
-    expect(await state.chatStarted(org, { chatId: 'c1', groupId: 'g', channel: 'chat', customerId: 'u' })).toBe('started');
+    expect(await state.chatStarted(org, { chatId: 'c1', groupId: 'g', channel: 'chat', customerId: 'u' })).toBe(
+      'started',
+    );
     expect(await state.enqueue(org, 'c1', 'g', 50)).toEqual({ outcome: 'queued', position: 1, queuedAtMs: 50 });
   });
 
@@ -107,7 +115,9 @@ describe('RoutingState: events and reservations', () => {
     await state.assigned(org, 'c1', 'a', 2);
     await state.enqueue(org, 'c1', 'other', 3);
     await state.assigned(org, 'c1', 'a', 4);
-    expect(await state.chatStarted(org, { chatId: 'c1', groupId: 'g', channel: 'chat', customerId: 'x' })).toBe('known');
+    expect(await state.chatStarted(org, { chatId: 'c1', groupId: 'g', channel: 'chat', customerId: 'x' })).toBe(
+      'known',
+    );
     expect(await state.chat(org, 'c1')).toMatchObject({ groupId: 'other', channel: 'messaging', agentId: 'a' });
     await state.released(org, 'c1');
     expect(await state.load(org, 'a')).toEqual({ chat: 0, messaging: 0 });

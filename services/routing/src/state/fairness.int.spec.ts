@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestRedis, type TestRedis } from '@livedesk/testing';
 import { RoutingState } from './routing-state.js';
-import { addAgents, availabilityIndexViolations, capacityViolations, freshOrganization, queueChat, emptyHistoryRecovery } from './routing-test-kit.js';
+import {
+  addAgents,
+  availabilityIndexViolations,
+  capacityViolations,
+  freshOrganization,
+  queueChat,
+  emptyHistoryRecovery,
+} from './routing-test-kit.js';
 
 const CHATS = 1_000;
 

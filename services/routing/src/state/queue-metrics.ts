@@ -37,7 +37,8 @@ export class QueueMetrics {
         try {
           const queues = await read();
           this.reset();
-          for (const queue of queues) this.set({ organization_id: queue.organizationId, group_id: queue.groupId }, queue.depth);
+          for (const queue of queues)
+            this.set({ organization_id: queue.organizationId, group_id: queue.groupId }, queue.depth);
         } catch {
           // Redis away: the scrape goes on without this figure (readiness says why).
           this.reset();
@@ -90,7 +91,12 @@ export class QueueMetrics {
     return found.map(({ organizationId, groupId }, i) => {
       const depth = Number(replies[2 * i]?.[1] ?? 0);
       const first = replies[2 * i + 1]?.[1] as string[] | undefined;
-      return { organizationId, groupId, depth, oldestQueuedAtMs: first && first.length === 2 ? Number(first[1]) : null };
+      return {
+        organizationId,
+        groupId,
+        depth,
+        oldestQueuedAtMs: first && first.length === 2 ? Number(first[1]) : null,
+      };
     });
   }
 }

@@ -5,7 +5,10 @@ import { routingKey } from './routing-keys.js';
 describe('parseQueueKey', () => {
   it("reads a group queue's organization and group, whatever characters the group id holds", () => {
     expect(parseQueueKey(routingKey('org-1', 'queue', 'grp-1'))).toEqual({ organizationId: 'org-1', groupId: 'grp-1' });
-    expect(parseQueueKey(routingKey('org-1', 'queue', 'a:queue:}b'))).toEqual({ organizationId: 'org-1', groupId: 'a:queue:}b' });
+    expect(parseQueueKey(routingKey('org-1', 'queue', 'a:queue:}b'))).toEqual({
+      organizationId: 'org-1',
+      groupId: 'a:queue:}b',
+    });
   });
 
   it('refuses the other keys the SCAN pattern matches: a chat whose id spells a queue, other tags', () => {

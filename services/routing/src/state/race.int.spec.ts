@@ -3,7 +3,14 @@ import { Redis } from 'ioredis';
 import { createTestRedis, type TestRedis } from '@livedesk/testing';
 import { RoutingState } from './routing-state.js';
 import type { Reservation } from './routing-state-types.js';
-import { addAgents, availabilityIndexViolations, capacityViolations, freshOrganization, queueChat, emptyHistoryRecovery } from './routing-test-kit.js';
+import {
+  addAgents,
+  availabilityIndexViolations,
+  capacityViolations,
+  freshOrganization,
+  queueChat,
+  emptyHistoryRecovery,
+} from './routing-test-kit.js';
 
 const AGENTS = Array.from({ length: 20 }, (_, i) => `agent-${String(i).padStart(2, '0')}`);
 const CAPACITY = 10;
@@ -50,13 +57,19 @@ describe('RoutingState: two replicas deciding at once', () => {
     return reservations;
   }
 
-  async function expectNoDoubleNoLossNoOverflow(org: string, reservations: Reservation[], chatIds: string[]): Promise<void> {
+  async function expectNoDoubleNoLossNoOverflow(
+    org: string,
+    reservations: Reservation[],
+    chatIds: string[],
+  ): Promise<void> {
     const reserved = reservations.map((reservation) => reservation.chatId);
     expect(new Set(reserved).size).toBe(reserved.length); // never twice
     expect([...reserved].sort()).toEqual([...chatIds].sort()); // none lost
     expect(await capacityViolations(replicas[0], org, AGENTS)).toEqual([]);
     for (const agentId of AGENTS) {
-      const held = reservations.filter((reservation) => reservation.agentId === agentId).map((reservation) => reservation.chatId);
+      const held = reservations
+        .filter((reservation) => reservation.agentId === agentId)
+        .map((reservation) => reservation.chatId);
       expect(held.length).toBeLessThanOrEqual(CAPACITY);
       expect(await replicas[1].agentChats(org, agentId)).toEqual(held.sort());
     }
@@ -74,7 +87,8 @@ describe('RoutingState: two replicas deciding at once', () => {
 
     expect(reservations).toHaveLength(200);
     await expectNoDoubleNoLossNoOverflow(org, reservations, chatIds);
-    for (const agentId of AGENTS) expect(await replicas[0].load(org, agentId)).toEqual({ chat: CAPACITY, messaging: 0 });
+    for (const agentId of AGENTS)
+      expect(await replicas[0].load(org, agentId)).toEqual({ chat: CAPACITY, messaging: 0 });
     // A 201st chat waits: every slot is taken.
     await queueChat(replicas[0], org, 'chat-200', 5_000);
     expect(await replicas[1].reserveNext(org, 'g', 5_001)).toBeNull();
@@ -161,7 +175,10 @@ describe('RoutingState: two replicas deciding at once', () => {
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
     })();
-    await Promise.all([...replicas.flatMap((replica, r) => [0, 1, 2].map((i) => worker(replica, r * 100 + i))), checker]);
+    await Promise.all([
+      ...replicas.flatMap((replica, r) => [0, 1, 2].map((i) => worker(replica, r * 100 + i))),
+      checker,
+    ]);
 
     for (const agentId of AGENTS) {
       expect(await replicas[0].load(org, agentId)).toEqual({ chat: 0, messaging: 0 });

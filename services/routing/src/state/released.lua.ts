@@ -1,4 +1,4 @@
-import { LUA_PRELUDE, } from './prelude.lua.js';
+import { LUA_PRELUDE } from './prelude.lua.js';
 
 /**
  * released — ARGV: chatId → agentId | ''

@@ -38,6 +38,7 @@ export function requireChannel(value: string): Channel {
 }
 
 export function requireGroupMode(value: string): 'auto' | 'manual' {
-  if (value !== 'auto' && value !== 'manual') throw new RangeError(`routing state: a group's routing mode is auto or manual, got ${value}`);
+  if (value !== 'auto' && value !== 'manual')
+    throw new RangeError(`routing state: a group's routing mode is auto or manual, got ${value}`);
   return value;
 }

@@ -86,6 +86,10 @@ export function organizationBaseKey(organizationId: string): string {
 }
 
 /** The full key (before the client's `keyPrefix`) of one item, for plain reads from TypeScript. */
-export function routingKey(organizationId: string, tag: Exclude<KeyTag, 'seq' | 'waits' | 'available'>, id = ''): string {
+export function routingKey(
+  organizationId: string,
+  tag: Exclude<KeyTag, 'seq' | 'waits' | 'available'>,
+  id = '',
+): string {
   return organizationBaseKey(organizationId) + KEY_TAGS[tag] + id;
 }

@@ -94,7 +94,12 @@ export class RoutingRestore {
 
   /** Writes one part; false when a stream of it was applied meanwhile (nothing written). */
   async restore(organizationId: string, part: RestorePart): Promise<boolean> {
-    const reply = await restoreScript.run(this.redis, organizationBaseKey(organizationId), [JSON.stringify(part)], organizationId);
+    const reply = await restoreScript.run(
+      this.redis,
+      organizationBaseKey(organizationId),
+      [JSON.stringify(part)],
+      organizationId,
+    );
     return replyNumber('restore', reply) === 1;
   }
 
@@ -109,7 +114,9 @@ export class RoutingRestore {
     if (epoch === null) return null;
     try {
       const parsed = JSON.parse(epoch) as Partial<RoutingEpoch>;
-      return typeof parsed.rebuilt_at_ms === 'number' && typeof parsed.agents === 'number' ? (parsed as RoutingEpoch) : null;
+      return typeof parsed.rebuilt_at_ms === 'number' && typeof parsed.agents === 'number'
+        ? (parsed as RoutingEpoch)
+        : null;
     } catch {
       return null;
     }

@@ -11,7 +11,14 @@ import { QUEUE_VIEW_LUA } from './queue-view.lua.js';
 import { RedisScript, RoutingStateLostError } from './redis-script.js';
 import { RELEASED_LUA } from './released.lua.js';
 import { RESERVE_NEXT_LUA } from './reserve-next.lua.js';
-import { requireChannel, requireCount, requireGroupMode, requireId, requireStatus, requireTime } from './routing-input.js';
+import {
+  requireChannel,
+  requireCount,
+  requireGroupMode,
+  requireId,
+  requireStatus,
+  requireTime,
+} from './routing-input.js';
 import { organizationBaseKey, routingKey } from './routing-keys.js';
 import type {
   AgentProfileInput,
@@ -104,7 +111,8 @@ export class RoutingState {
     const agentId = requireId('agentId', profile.agentId);
     const groupIds = [...new Set(profile.groupIds.map((groupId) => requireId('groupId', groupId)))];
     const modes: Record<string, GroupMode> = {};
-    for (const [groupId, mode] of Object.entries(profile.groupModes ?? {})) modes[requireId('groupId', groupId)] = requireGroupMode(mode);
+    for (const [groupId, mode] of Object.entries(profile.groupModes ?? {}))
+      modes[requireId('groupId', groupId)] = requireGroupMode(mode);
     const reply = await this.run('upsertAgent', organizationId, [
       agentId,
       requireCount('maxChats.chat', profile.maxChats.chat),
@@ -116,7 +124,13 @@ export class RoutingState {
   }
 
   /** With `chosen`, also records the status the agent (or a supervisor) chose, in the same step. */
-  async setStatus(organizationId: string, agentId: string, status: RoutingStatus, nowMs: number, chosen?: RoutingStatus): Promise<StatusChange> {
+  async setStatus(
+    organizationId: string,
+    agentId: string,
+    status: RoutingStatus,
+    nowMs: number,
+    chosen?: RoutingStatus,
+  ): Promise<StatusChange> {
     const reply = replyArray(
       'set-status',
       await this.run('setStatus', organizationId, [
@@ -126,7 +140,10 @@ export class RoutingState {
         chosen === undefined ? '' : requireStatus(chosen),
       ]),
     );
-    return { from: requireStatus(replyString('set-status', reply[0])), to: requireStatus(replyString('set-status', reply[1])) };
+    return {
+      from: requireStatus(replyString('set-status', reply[0])),
+      to: requireStatus(replyString('set-status', reply[1])),
+    };
   }
 
   /** `offline` for an agent this state does not know. */
@@ -185,7 +202,10 @@ export class RoutingState {
   }
 
   /** How many of the group's members are accepting (full or not) and how many chats wait in its queue. */
-  async groupCounts(organizationId: string, groupId: string): Promise<{ agents_accepting: number; chats_queued: number }> {
+  async groupCounts(
+    organizationId: string,
+    groupId: string,
+  ): Promise<{ agents_accepting: number; chats_queued: number }> {
     requireId('groupId', groupId);
     const [accepting, queued] = await this.read(organizationId, () =>
       Promise.all([
@@ -214,17 +234,29 @@ export class RoutingState {
   async enqueue(organizationId: string, chatId: string, groupId: string, queuedAtMs: number): Promise<EnqueueResult> {
     const reply = replyArray(
       'enqueue',
-      await this.run('enqueue', organizationId, [requireId('chatId', chatId), requireId('groupId', groupId), requireTime('queuedAtMs', queuedAtMs)]),
+      await this.run('enqueue', organizationId, [
+        requireId('chatId', chatId),
+        requireId('groupId', groupId),
+        requireTime('queuedAtMs', queuedAtMs),
+      ]),
     );
     if (reply[0] === 'ignored') return { outcome: 'ignored', reason: ignoredReason('enqueue', reply[1]) };
-    return { outcome: 'queued', position: replyNumber('enqueue', reply[1]), queuedAtMs: replyNumber('enqueue', reply[2]) };
+    return {
+      outcome: 'queued',
+      position: replyNumber('enqueue', reply[1]),
+      queuedAtMs: replyNumber('enqueue', reply[2]),
+    };
   }
 
   /** AgentAssigned. */
   async assigned(organizationId: string, chatId: string, agentId: string, atMs: number): Promise<AssignedResult> {
     const reply = replyArray(
       'assigned',
-      await this.run('assigned', organizationId, [requireId('chatId', chatId), requireId('agentId', agentId), requireTime('atMs', atMs)]),
+      await this.run('assigned', organizationId, [
+        requireId('chatId', chatId),
+        requireId('agentId', agentId),
+        requireTime('atMs', atMs),
+      ]),
     );
     switch (reply[0]) {
       case 'assigned':
@@ -263,7 +295,10 @@ export class RoutingState {
 
   /** The agent let the chat pass (auto-transfer): it is never offered this chat again. False for an unknown chat. */
   async markPassed(organizationId: string, chatId: string, agentId: string): Promise<boolean> {
-    const reply = await this.run('markPassed', organizationId, [requireId('chatId', chatId), requireId('agentId', agentId)]);
+    const reply = await this.run('markPassed', organizationId, [
+      requireId('chatId', chatId),
+      requireId('agentId', agentId),
+    ]);
     return replyNumber('mark-passed', reply) === 1;
   }
 
@@ -274,7 +309,12 @@ export class RoutingState {
    * `leaseId` names the lease timer stored beforehand that hands the chat back should the caller
    * die (`leasedChat`); the dispatcher always gives one.
    */
-  async reserveNext(organizationId: string, groupId: string, nowMs: number, leaseId?: string): Promise<Reservation | null> {
+  async reserveNext(
+    organizationId: string,
+    groupId: string,
+    nowMs: number,
+    leaseId?: string,
+  ): Promise<Reservation | null> {
     const reply = await this.run('reserveNext', organizationId, [
       requireId('groupId', groupId),
       requireTime('nowMs', nowMs),
@@ -293,7 +333,13 @@ export class RoutingState {
    * The assign command of a reservation failed, or its lease ran out: undo it. False when it is no
    * longer reserved to that agent (or, given `leaseId`, no longer under that lease).
    */
-  async cancelReservation(organizationId: string, chatId: string, agentId: string, queuedAtMs: number, leaseId?: string): Promise<boolean> {
+  async cancelReservation(
+    organizationId: string,
+    chatId: string,
+    agentId: string,
+    queuedAtMs: number,
+    leaseId?: string,
+  ): Promise<boolean> {
     const reply = await this.run('cancelReservation', organizationId, [
       requireId('chatId', chatId),
       requireId('agentId', agentId),
@@ -340,8 +386,14 @@ export class RoutingState {
    * Estimated wait in seconds at `position` of the group's queue (estimate-wait.ts), or null.
    * "Today" for the median fallback is the UTC day of `nowMs`.
    */
-  async estimatedWaitSeconds(organizationId: string, groupId: string, position: number, nowMs: number): Promise<number | null> {
-    if (!Number.isSafeInteger(position) || position < 1) throw new RangeError(`routing state: position must be a positive integer, got ${position}`);
+  async estimatedWaitSeconds(
+    organizationId: string,
+    groupId: string,
+    position: number,
+    nowMs: number,
+  ): Promise<number | null> {
+    if (!Number.isSafeInteger(position) || position < 1)
+      throw new RangeError(`routing state: position must be a positive integer, got ${position}`);
     requireTime('nowMs', nowMs);
     const [drained, median] = replyArray(
       'wait-inputs',
@@ -355,7 +407,11 @@ export class RoutingState {
     });
   }
 
-  private async run(script: keyof typeof scripts, organizationId: string, args: readonly (string | number)[]): Promise<unknown> {
+  private async run(
+    script: keyof typeof scripts,
+    organizationId: string,
+    args: readonly (string | number)[],
+  ): Promise<unknown> {
     const baseKey = organizationBaseKey(organizationId);
     this.recovery?.watch(organizationId);
     for (let runs = 0; ; runs++) {

@@ -56,20 +56,32 @@ export async function queueChat(
   options: { groupId?: string; channel?: Channel; customerId?: string } = {},
 ): Promise<void> {
   const groupId = options.groupId ?? 'g';
-  await state.chatStarted(organizationId, { chatId, groupId, channel: options.channel ?? 'chat', customerId: options.customerId ?? `customer-of-${chatId}` });
+  await state.chatStarted(organizationId, {
+    chatId,
+    groupId,
+    channel: options.channel ?? 'chat',
+    customerId: options.customerId ?? `customer-of-${chatId}`,
+  });
   await state.enqueue(organizationId, chatId, groupId, queuedAtMs);
 }
 
 /** Every agent's load within its limits and equal to the chats it holds; returns the violations. */
-export async function capacityViolations(state: RoutingState, organizationId: string, agentIds: readonly string[]): Promise<string[]> {
+export async function capacityViolations(
+  state: RoutingState,
+  organizationId: string,
+  agentIds: readonly string[],
+): Promise<string[]> {
   const violations: string[] = [];
   for (const agentId of agentIds) {
     const agent = await state.agent(organizationId, agentId);
     if (!agent) continue;
     const chats = await state.agentChats(organizationId, agentId);
-    if (agent.load.chat > agent.maxChats.chat) violations.push(`${agentId}: ${agent.load.chat} chat > ${agent.maxChats.chat}`);
-    if (agent.load.messaging > agent.maxChats.messaging) violations.push(`${agentId}: ${agent.load.messaging} messaging > ${agent.maxChats.messaging}`);
-    if (agent.load.chat + agent.load.messaging !== chats.length) violations.push(`${agentId}: load ${JSON.stringify(agent.load)} but holds ${chats.length}`);
+    if (agent.load.chat > agent.maxChats.chat)
+      violations.push(`${agentId}: ${agent.load.chat} chat > ${agent.maxChats.chat}`);
+    if (agent.load.messaging > agent.maxChats.messaging)
+      violations.push(`${agentId}: ${agent.load.messaging} messaging > ${agent.maxChats.messaging}`);
+    if (agent.load.chat + agent.load.messaging !== chats.length)
+      violations.push(`${agentId}: load ${JSON.stringify(agent.load)} but holds ${chats.length}`);
     if (agent.load.chat < 0 || agent.load.messaging < 0) violations.push(`${agentId}: negative load`);
   }
   return violations;
@@ -91,19 +103,22 @@ export async function availabilityIndexViolations(
   const violations: string[] = [];
   const expected = new Map<string, Map<string, string>>(); // index key → member → score
   for (const groupId of groupIds) {
-    for (const channel of ['chat', 'messaging'] as const) expected.set(`${base}available:${channel}:${groupId}`, new Map());
+    for (const channel of ['chat', 'messaging'] as const)
+      expected.set(`${base}available:${channel}:${groupId}`, new Map());
   }
   for (const agentId of agentIds) {
     const agent = await state.agent(organizationId, agentId);
     if (agent?.status !== 'accepting') continue;
     const [seq, member] = await redis.hmget(`${base}agent:${agentId}`, 'lastAssignedSeq', 'indexMember');
     const wantedMember = `${String(seq ?? 0).padStart(16, '0')}:${agentId}`;
-    if (member !== wantedMember) violations.push(`${agentId}: index member ${member ?? 'none'}, wanted ${wantedMember}`);
+    if (member !== wantedMember)
+      violations.push(`${agentId}: index member ${member ?? 'none'}, wanted ${wantedMember}`);
     for (const channel of ['chat', 'messaging'] as const) {
       const free = agent.maxChats[channel] - agent.load[channel];
       if (free <= 0) continue;
       const score = (FREE_LEVELS - Math.min(free, FREE_LEVELS)) * TIME_SPAN_MS + (agent.lastAssignedAtMs ?? -1) + 1;
-      for (const groupId of agent.groupIds) expected.get(`${base}available:${channel}:${groupId}`)?.set(wantedMember, String(score));
+      for (const groupId of agent.groupIds)
+        expected.get(`${base}available:${channel}:${groupId}`)?.set(wantedMember, String(score));
     }
   }
   for (const [key, members] of expected) {
@@ -111,9 +126,11 @@ export async function availabilityIndexViolations(
     const found = new Map<string, string>();
     for (let i = 0; i < actual.length; i += 2) found.set(actual[i]!, actual[i + 1]!);
     for (const [member, score] of members) {
-      if (found.get(member) !== score) violations.push(`${key}: ${member} should have score ${score}, has ${found.get(member) ?? 'none'}`);
+      if (found.get(member) !== score)
+        violations.push(`${key}: ${member} should have score ${score}, has ${found.get(member) ?? 'none'}`);
     }
-    for (const member of found.keys()) if (!members.has(member)) violations.push(`${key}: ${member} should not be there`);
+    for (const member of found.keys())
+      if (!members.has(member)) violations.push(`${key}: ${member} should not be there`);
   }
   return violations;
 }

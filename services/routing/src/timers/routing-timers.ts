@@ -11,10 +11,21 @@ import type { RoutingConfig } from '../routing-config.js';
  * (`inactivity`, moved by every message).
  */
 export const RoutingTimer = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('auto_transfer'), organization_id: z.string(), chat_id: z.string(), agent_id: z.string(), group_id: z.string() }),
+  z.object({
+    kind: z.literal('auto_transfer'),
+    organization_id: z.string(),
+    chat_id: z.string(),
+    agent_id: z.string(),
+    group_id: z.string(),
+  }),
   z.object({ kind: z.literal('presence_grace'), organization_id: z.string(), agent_id: z.string() }),
   // Stored before the reservation it covers, so it names a lease id, not a chat (dispatcher.ts).
-  z.object({ kind: z.literal('reservation_lease'), organization_id: z.string(), group_id: z.string(), lease_id: z.string() }),
+  z.object({
+    kind: z.literal('reservation_lease'),
+    organization_id: z.string(),
+    group_id: z.string(),
+    lease_id: z.string(),
+  }),
   z.object({ kind: z.literal('customer_left'), organization_id: z.string(), chat_id: z.string() }),
   z.object({ kind: z.literal('inactivity'), organization_id: z.string(), chat_id: z.string() }),
   // Stored after the reservation by replicas of earlier versions; still fired during a rolling upgrade.
@@ -28,7 +39,6 @@ export const RoutingTimer = z.discriminatedUnion('kind', [
   }),
 ]);
 export type RoutingTimer = z.infer<typeof RoutingTimer>;
-
 
 /**
  * Timers that survive a restart and are shared by the replicas: a Redis sorted set of due

@@ -45,7 +45,9 @@ export class TimerActions implements OnModuleInit {
       const chatId = await this.state.leasedChat(timer.organization_id, timer.lease_id);
       const chat = chatId === null ? null : await this.state.chat(timer.organization_id, chatId);
       if (!chatId || !chat?.reserved || !chat.agentId || chat.queuedAtMs === null) return;
-      if (await this.state.cancelReservation(timer.organization_id, chatId, chat.agentId, chat.queuedAtMs, timer.lease_id)) {
+      if (
+        await this.state.cancelReservation(timer.organization_id, chatId, chat.agentId, chat.queuedAtMs, timer.lease_id)
+      ) {
         this.dispatcher.poke(timer.organization_id, chat.groupId);
       }
       return;

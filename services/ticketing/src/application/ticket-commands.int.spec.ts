@@ -9,7 +9,10 @@ import { MailboxAddresses } from '../email/inbound/mailbox-addresses.js';
 import { migrateTicketing } from '../read-model/migrate-ticketing.js';
 import { TicketCommands } from './ticket-commands.service.js';
 
-const ACKNOWLEDGEMENT_LIMITS = { ACKNOWLEDGEMENTS_PER_ADDRESS_PER_HOUR: 3, ACKNOWLEDGEMENTS_PER_ORGANIZATION_PER_HOUR: 200 };
+const ACKNOWLEDGEMENT_LIMITS = {
+  ACKNOWLEDGEMENTS_PER_ADDRESS_PER_HOUR: 3,
+  ACKNOWLEDGEMENTS_PER_ORGANIZATION_PER_HOUR: 200,
+};
 const ORG = 'org-1';
 
 describe('ticket commands against the real event store', () => {
@@ -25,7 +28,10 @@ describe('ticket commands against the real event store', () => {
     await migrateTicketing(db);
     store = new EventStore(db);
     const mailboxes = new MailboxAddresses('x'.repeat(32), 'inbound.test');
-    replicas = [new TicketCommands(store, db, systemClock, mailboxes, ACKNOWLEDGEMENT_LIMITS), new TicketCommands(store, db, systemClock, mailboxes, ACKNOWLEDGEMENT_LIMITS)];
+    replicas = [
+      new TicketCommands(store, db, systemClock, mailboxes, ACKNOWLEDGEMENT_LIMITS),
+      new TicketCommands(store, db, systemClock, mailboxes, ACKNOWLEDGEMENT_LIMITS),
+    ];
   });
 
   afterAll(async () => {
@@ -37,7 +43,15 @@ describe('ticket commands against the real event store', () => {
     const ticketId = randomUUID();
     await replicas[0].execute(
       ticketId,
-      { type: 'create', actor: { kind: 'system', id: 'test' }, ticketId, reference: ticketReference(ticketId), source: 'email', requester: { email: 'ann@example.test' }, subject: 'Help' },
+      {
+        type: 'create',
+        actor: { kind: 'system', id: 'test' },
+        ticketId,
+        reference: ticketReference(ticketId),
+        source: 'email',
+        requester: { email: 'ann@example.test' },
+        subject: 'Help',
+      },
       { organizationId: ORG, commandId: randomUUID() },
     );
     return ticketId;
@@ -46,28 +60,55 @@ describe('ticket commands against the real event store', () => {
   it('serializes concurrent replies of two replicas: each stored once, versions contiguous, one outbox row per reply', async () => {
     const ticketId = await openTicket();
     const replies = Array.from({ length: 20 }, (_, i) => {
-      const command: TicketCommand = { type: 'reply', actor: { kind: 'agent', id: `agent-${i % 3}` }, replyId: `r-${i}`, text: `reply ${i}`, via: 'api', attachments: [], clientId: `c-${i}`, status: 'open' };
+      const command: TicketCommand = {
+        type: 'reply',
+        actor: { kind: 'agent', id: `agent-${i % 3}` },
+        replyId: `r-${i}`,
+        text: `reply ${i}`,
+        via: 'api',
+        attachments: [],
+        clientId: `c-${i}`,
+        status: 'open',
+      };
       return replicas[i % 2]!.execute(ticketId, command, { organizationId: ORG, commandId: randomUUID() });
     });
     await Promise.all(replies);
     const events = await store.readStream(`ticket-${ticketId}`);
     expect(events.map((event) => event.streamVersion)).toEqual(events.map((_, i) => i + 1));
     expect(events.filter((event) => event.type === 'TicketReplied')).toHaveLength(20);
-    const outbox = await db.selectFrom('ticketing.outbound_emails').select(['kind', 'references_ids']).where('ticket_id', '=', ticketId).execute();
+    const outbox = await db
+      .selectFrom('ticketing.outbound_emails')
+      .select(['kind', 'references_ids'])
+      .where('ticket_id', '=', ticketId)
+      .execute();
     expect(outbox.filter((row: any) => row.kind === 'reply')).toHaveLength(20);
-    const row = await db.selectFrom('ticketing.tickets').selectAll().where('ticket_id', '=', ticketId).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('ticketing.tickets')
+      .selectAll()
+      .where('ticket_id', '=', ticketId)
+      .executeTakeFirstOrThrow();
     expect(row.version).toBe(events.length);
   });
 
   it('recognises a retried command by its id, and answers another organization like a missing ticket', async () => {
     const ticketId = await openTicket();
     const commandId = randomUUID();
-    const note: TicketCommand = { type: 'add_note', actor: { kind: 'agent', id: 'a' }, noteId: 'n-1', text: 'note', attachments: [] };
+    const note: TicketCommand = {
+      type: 'add_note',
+      actor: { kind: 'agent', id: 'a' },
+      noteId: 'n-1',
+      text: 'note',
+      attachments: [],
+    };
     const first = await replicas[0].execute(ticketId, note, { organizationId: ORG, commandId });
     const again = await replicas[1].execute(ticketId, note, { organizationId: ORG, commandId });
     expect([first.duplicate, again.duplicate]).toEqual([false, true]);
-    expect((await store.readStream(`ticket-${ticketId}`)).filter((event) => event.type === 'InternalNoteAdded')).toHaveLength(1);
-    await expect(replicas[0].execute(ticketId, note, { organizationId: 'org-2', commandId: randomUUID() })).rejects.toMatchObject({ code: 'not_found', reason: 'ticket_not_found' });
+    expect(
+      (await store.readStream(`ticket-${ticketId}`)).filter((event) => event.type === 'InternalNoteAdded'),
+    ).toHaveLength(1);
+    await expect(
+      replicas[0].execute(ticketId, note, { organizationId: 'org-2', commandId: randomUUID() }),
+    ).rejects.toMatchObject({ code: 'not_found', reason: 'ticket_not_found' });
     await expect(replicas[0].load('org-2', ticketId)).rejects.toMatchObject({ reason: 'ticket_not_found' });
   });
 });

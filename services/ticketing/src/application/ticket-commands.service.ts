@@ -3,7 +3,14 @@ import type { Kysely, Transaction } from 'kysely';
 import { allEvents, type TicketEvent } from '@livedesk/contracts';
 import { CommandHandler, EventStore, KeyedSerializer, readStream } from '@livedesk/event-store';
 import { CLOCK, DATABASE, EVENT_STORE, SERVICE_CONFIG, type Clock } from '@livedesk/service-kit';
-import { DomainError, refuse, type OpenedTicket, type StoredTicketEvent, type TicketCommand, type TicketState } from '../domain/index.js';
+import {
+  DomainError,
+  refuse,
+  type OpenedTicket,
+  type StoredTicketEvent,
+  type TicketCommand,
+  type TicketState,
+} from '../domain/index.js';
 import { acknowledgementAllowed, type AcknowledgementLimits } from '../email/outbound/acknowledgement-limits.js';
 import { deliveriesFor } from '../email/outbound/deliveries-for.js';
 import { MailboxAddresses } from '../email/inbound/mailbox-addresses.js';
@@ -65,7 +72,10 @@ export class TicketCommands {
     @Inject(DATABASE) private readonly db: Kysely<TicketingTables>,
     @Inject(CLOCK) clock: Clock,
     private readonly mailboxes: MailboxAddresses,
-    @Inject(SERVICE_CONFIG) config: Pick<TicketingConfig, 'ACKNOWLEDGEMENTS_PER_ADDRESS_PER_HOUR' | 'ACKNOWLEDGEMENTS_PER_ORGANIZATION_PER_HOUR'>,
+    @Inject(SERVICE_CONFIG) config: Pick<
+      TicketingConfig,
+      'ACKNOWLEDGEMENTS_PER_ADDRESS_PER_HOUR' | 'ACKNOWLEDGEMENTS_PER_ORGANIZATION_PER_HOUR'
+    >,
   ) {
     this.acknowledgementLimits = {
       perAddressPerHour: config.ACKNOWLEDGEMENTS_PER_ADDRESS_PER_HOUR,
@@ -78,14 +88,18 @@ export class TicketCommands {
       codec: allEvents,
       idNamespace: TICKETING_ID_NAMESPACE,
       clock,
-      retry: { budgetMs: RETRY_BUDGET_MS, pauseMs: (conflicts) => Math.random() * Math.min(RETRY_PAUSE_MAX_MS, 2 ** conflicts) },
+      retry: {
+        budgetMs: RETRY_BUDGET_MS,
+        pauseMs: (conflicts) => Math.random() * Math.min(RETRY_PAUSE_MAX_MS, 2 ** conflicts),
+      },
       // Another organization's ticket answers exactly like a ticket that does not exist.
       notFound: () => refuse.ticketNotFound(),
       // Ticket ids derive from what a ticket comes from (an email, a chat): a create finding its
       // ticket holding the events it stored itself is a repeat; one made by another command
       // stays a refusal, for the caller to deal with.
       isRepeatRefusal: (error) => error instanceof DomainError && error.reason === 'ticket_exists',
-      project: (trx, change, context) => this.project(trx, context.organizationId, change.after as OpenedTicket, change.events),
+      project: (trx, change, context) =>
+        this.project(trx, context.organizationId, change.after as OpenedTicket, change.events),
     });
   }
 
@@ -104,28 +118,52 @@ export class TicketCommands {
     return this.serializer.run(ticketStreamId(ticketId), () => this.decideAndAppend(ticketId, command, context));
   }
 
-  private async decideAndAppend(ticketId: string, command: TicketCommand, context: TicketCommandContext): Promise<TicketOutcome> {
+  private async decideAndAppend(
+    ticketId: string,
+    command: TicketCommand,
+    context: TicketCommandContext,
+  ): Promise<TicketOutcome> {
     const result = await this.handler.handle(ticketStreamId(ticketId), command, context);
-    if (result.status === 'appended') return { ticket: result.state as OpenedTicket, duplicate: false, events: result.events };
+    if (result.status === 'appended')
+      return { ticket: result.state as OpenedTicket, duplicate: false, events: result.events };
     // Nothing stored: a command that changes nothing, or a repeat (the same event ids are stored already).
     return { ticket: result.state as OpenedTicket, duplicate: true, events: [] };
   }
 
   /** The writes that commit with the events: the ticket's row, its thread, its outbox. */
-  private async project(trx: Transaction<TicketingTables>, organizationId: string, ticket: OpenedTicket, events: StoredTicketEvent[]): Promise<void> {
+  private async project(
+    trx: Transaction<TicketingTables>,
+    organizationId: string,
+    ticket: OpenedTicket,
+    events: StoredTicketEvent[],
+  ): Promise<void> {
     await upsertTicketRow(trx, organizationId, ticket, events.flatMap(wordsOf));
-    const inbound = events.flatMap((event) => (event.type === 'TicketReplied' && event.data.email ? [event.data.email.message_id] : []));
-    await addToThread(trx, organizationId, ticket.ticketId, inbound.map((messageId) => ({ messageId, direction: 'inbound' as const })));
+    const inbound = events.flatMap((event) =>
+      event.type === 'TicketReplied' && event.data.email ? [event.data.email.message_id] : [],
+    );
+    await addToThread(
+      trx,
+      organizationId,
+      ticket.ticketId,
+      inbound.map((messageId) => ({ messageId, direction: 'inbound' as const })),
+    );
     const deliveries = deliveriesFor({ ticket, events, messageIdDomain: this.mailboxes.domain });
     if (deliveries.length === 0) return;
     const thread = await threadOf(trx, ticket.ticketId);
     const replyTo = this.mailboxes.addressOf(organizationId, ticket.reference);
     for (const delivery of deliveries) {
-      if (delivery.kind === 'created' && !(await acknowledgementAllowed(trx, organizationId, delivery.to, this.acknowledgementLimits))) {
-        this.logger.warn({ ticketId: ticket.ticketId, organizationId }, 'acknowledgement not sent: too many to this address or from this organization in the last hour');
+      if (
+        delivery.kind === 'created' &&
+        !(await acknowledgementAllowed(trx, organizationId, delivery.to, this.acknowledgementLimits))
+      ) {
+        this.logger.warn(
+          { ticketId: ticket.ticketId, organizationId },
+          'acknowledgement not sent: too many to this address or from this organization in the last hour',
+        );
         continue;
       }
-      const references = thread.length > MAX_REFERENCES ? [thread[0]!, ...thread.slice(-(MAX_REFERENCES - 1))] : [...thread];
+      const references =
+        thread.length > MAX_REFERENCES ? [thread[0]!, ...thread.slice(-(MAX_REFERENCES - 1))] : [...thread];
       await trx
         .insertInto('ticketing.outbound_emails')
         .values({
@@ -149,7 +187,9 @@ export class TicketCommands {
         })
         .onConflict((oc) => oc.column('delivery_id').doNothing())
         .execute();
-      await addToThread(trx, organizationId, ticket.ticketId, [{ messageId: delivery.messageId, direction: 'outbound' }]);
+      await addToThread(trx, organizationId, ticket.ticketId, [
+        { messageId: delivery.messageId, direction: 'outbound' },
+      ]);
       thread.push(delivery.messageId);
     }
   }

@@ -12,7 +12,12 @@ export interface TicketEventPage {
  * event. A ticket's replies are up to 65,536 characters each; a long thread read at once would
  * grow without bound.
  */
-export function ticketEventPage(events: readonly TicketEventView[], sinceVersion: number, limit: number, maxBytes: number): TicketEventPage {
+export function ticketEventPage(
+  events: readonly TicketEventView[],
+  sinceVersion: number,
+  limit: number,
+  maxBytes: number,
+): TicketEventPage {
   const page: TicketEventView[] = [];
   let bytes = 0;
   for (const event of events) {

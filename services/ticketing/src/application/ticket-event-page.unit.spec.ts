@@ -3,7 +3,14 @@ import type { TicketEventView } from '@livedesk/contracts';
 import { ticketEventPage } from './ticket-event-page.js';
 
 function replied(version: number, text = `reply ${version}`): TicketEventView {
-  return { ticket_id: 't-1', version, event_id: `00000000-0000-4000-8000-${String(version).padStart(12, '0')}`, type: 'TicketReplied', created_at: '2026-12-01T10:00:00.000Z', data: { text } };
+  return {
+    ticket_id: 't-1',
+    version,
+    event_id: `00000000-0000-4000-8000-${String(version).padStart(12, '0')}`,
+    type: 'TicketReplied',
+    created_at: '2026-12-01T10:00:00.000Z',
+    data: { text },
+  };
 }
 const versions = (page: { events: TicketEventView[] }) => page.events.map((event) => event.version);
 

@@ -33,7 +33,14 @@ export class TicketQueries {
       .orderBy('ticket_id', 'desc')
       .limit(limit)
       .execute();
-    return rows.map(rowToSummary).map(({ ticket_id, reference, subject, status, created_at, updated_at }) => ({ ticket_id, reference, subject, status, created_at, updated_at }));
+    return rows.map(rowToSummary).map(({ ticket_id, reference, subject, status, created_at, updated_at }) => ({
+      ticket_id,
+      reference,
+      subject,
+      status,
+      created_at,
+      updated_at,
+    }));
   }
 
   async summary(organizationId: string, ticketId: string): Promise<TicketSummary> {
@@ -54,7 +61,10 @@ export class TicketQueries {
     const ticket = await this.summary(organizationId, ticketId);
     const sinceVersion = page.sinceVersion ?? 0;
     const limit = page.limit ?? ticketHttp.TICKET_PAGE_DEFAULT_EVENTS;
-    const events = await this.store.readStream(ticketStreamId(ticketId), { afterVersion: sinceVersion, limit: limit + 1 });
+    const events = await this.store.readStream(ticketStreamId(ticketId), {
+      afterVersion: sinceVersion,
+      limit: limit + 1,
+    });
     const views = events.map((event) => ({
       ticket_id: ticketId,
       version: event.streamVersion,
@@ -63,7 +73,11 @@ export class TicketQueries {
       created_at: event.occurredAt.toISOString(),
       data: toStoredTicketEvent(event).data as Record<string, unknown>,
     }));
-    const { events: paged, hasMore, nextSinceVersion } = ticketEventPage(views, sinceVersion, limit, ticketHttp.TICKET_PAGE_MAX_BYTES);
+    const {
+      events: paged,
+      hasMore,
+      nextSinceVersion,
+    } = ticketEventPage(views, sinceVersion, limit, ticketHttp.TICKET_PAGE_MAX_BYTES);
     return { ticket, events: paged, has_more: hasMore, next_since_version: nextSinceVersion };
   }
 }

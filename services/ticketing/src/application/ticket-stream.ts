@@ -1,6 +1,13 @@
 import { allEvents, type TicketEvent } from '@livedesk/contracts';
 import { foldStream, toStoredEvent, type Decider, type LoadedStream, type RecordedEvent } from '@livedesk/event-store';
-import { decide, evolve, initialState, type StoredTicketEvent, type TicketCommand, type TicketState } from '../domain/index.js';
+import {
+  decide,
+  evolve,
+  initialState,
+  type StoredTicketEvent,
+  type TicketCommand,
+  type TicketState,
+} from '../domain/index.js';
 
 /** The ticket's domain core, as the command handler runs it. */
 export const ticketDecider: Decider<TicketCommand, TicketEvent, TicketState> = { decide, evolve, initialState };

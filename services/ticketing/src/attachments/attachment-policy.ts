@@ -23,10 +23,16 @@ export class AttachmentPolicy {
   refusalOf(name: string, contentType: string, size: number): AttachmentRefusal | undefined {
     const type = normalizedType(contentType);
     if (!this.exact.has(type) && !this.families.has(type.split('/')[0]!)) {
-      return { reason: 'attachment_type_not_allowed', message: `attachment "${name}" is of type ${type}, which is not accepted` };
+      return {
+        reason: 'attachment_type_not_allowed',
+        message: `attachment "${name}" is of type ${type}, which is not accepted`,
+      };
     }
     if (size > this.maxBytes) {
-      return { reason: 'attachment_too_large', message: `attachment "${name}" has ${size} bytes, more than the ${this.maxBytes} accepted` };
+      return {
+        reason: 'attachment_too_large',
+        message: `attachment "${name}" has ${size} bytes, more than the ${this.maxBytes} accepted`,
+      };
     }
     return undefined;
   }

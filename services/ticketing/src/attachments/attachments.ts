@@ -13,7 +13,14 @@ export interface ChatFileFacts {
   height?: number | undefined;
 }
 
-function refOf(row: { attachment_id: string; name: string; content_type: string; size: string | number; width: number | null; height: number | null }): AttachmentRef {
+function refOf(row: {
+  attachment_id: string;
+  name: string;
+  content_type: string;
+  size: string | number;
+  width: number | null;
+  height: number | null;
+}): AttachmentRef {
   return {
     attachment_id: row.attachment_id,
     name: row.name,
@@ -104,7 +111,10 @@ export class Attachments {
   }
 
   /** The descriptions of the organization's attachments of these ids; an unknown id (or another organization's) is missing. */
-  async refsOf(organizationId: string, attachmentIds: readonly string[]): Promise<{ found: AttachmentRef[]; missing: string[] }> {
+  async refsOf(
+    organizationId: string,
+    attachmentIds: readonly string[],
+  ): Promise<{ found: AttachmentRef[]; missing: string[] }> {
     if (attachmentIds.length === 0) return { found: [], missing: [] };
     const rows = await this.db
       .selectFrom('ticketing.attachments')
@@ -119,7 +129,10 @@ export class Attachments {
     };
   }
 
-  async content(organizationId: string, attachmentId: string): Promise<{ ref: AttachmentRef; content: Buffer } | undefined> {
+  async content(
+    organizationId: string,
+    attachmentId: string,
+  ): Promise<{ ref: AttachmentRef; content: Buffer } | undefined> {
     const row = await this.db
       .selectFrom('ticketing.attachments')
       .selectAll()
@@ -132,7 +145,12 @@ export class Attachments {
 
   /** A chat file by its id alone, for a signed download URL (which names no organization); ticket attachments are not. */
   async chatFileContent(fileId: string): Promise<{ ref: AttachmentRef; content: Buffer } | undefined> {
-    const row = await this.db.selectFrom('ticketing.attachments').selectAll().where('attachment_id', '=', fileId).where('chat_id', 'is not', null).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('ticketing.attachments')
+      .selectAll()
+      .where('attachment_id', '=', fileId)
+      .where('chat_id', 'is not', null)
+      .executeTakeFirst();
     if (!row) return undefined;
     return { ref: refOf(row), content: await this.storage.get(row.storage_key) };
   }
@@ -141,7 +159,12 @@ export class Attachments {
    * The chat files of these ids that are of the organization and the chat and were uploaded by
    * this uploader; any other id (unknown, another organization's, chat's or sender's) is missing.
    */
-  async chatFilesOf(organizationId: string, chatId: string, uploader: ChatFileFacts['uploader'], fileIds: readonly string[]): Promise<{ found: AttachmentRef[]; missing: string[] }> {
+  async chatFilesOf(
+    organizationId: string,
+    chatId: string,
+    uploader: ChatFileFacts['uploader'],
+    fileIds: readonly string[],
+  ): Promise<{ found: AttachmentRef[]; missing: string[] }> {
     const rows = await this.db
       .selectFrom('ticketing.attachments')
       .select(['attachment_id', 'name', 'content_type', 'size', 'width', 'height'])

@@ -9,7 +9,12 @@ export interface InspectedFile {
 }
 
 /** Text types a plain-text file may be, by its name's extension (the bytes cannot tell them apart). */
-const TEXT_TYPES_BY_EXTENSION: Record<string, string> = { csv: 'text/csv', txt: 'text/plain', log: 'text/plain', md: 'text/plain' };
+const TEXT_TYPES_BY_EXTENSION: Record<string, string> = {
+  csv: 'text/csv',
+  txt: 'text/plain',
+  log: 'text/plain',
+  md: 'text/plain',
+};
 
 /**
  * The type of a file from its bytes, never from what the client declares (a `Content-Type`

@@ -17,7 +17,10 @@ export interface S3StorageOptions {
 export class S3Storage implements AttachmentStorage {
   private readonly client: S3Client;
 
-  constructor(private readonly options: S3StorageOptions, client?: S3Client) {
+  constructor(
+    private readonly options: S3StorageOptions,
+    client?: S3Client,
+  ) {
     this.client =
       client ??
       new S3Client({
@@ -28,7 +31,9 @@ export class S3Storage implements AttachmentStorage {
   }
 
   async put(key: string, content: Buffer, contentType: string): Promise<void> {
-    await this.client.send(new PutObjectCommand({ Bucket: this.options.bucket, Key: key, Body: content, ContentType: contentType }));
+    await this.client.send(
+      new PutObjectCommand({ Bucket: this.options.bucket, Key: key, Body: content, ContentType: contentType }),
+    );
   }
 
   async get(key: string): Promise<Buffer> {

@@ -16,7 +16,10 @@ import { S3Storage } from './s3-storage.js';
 describe('attachment storages', () => {
   let server: Server;
   let endpoint: string;
-  const objects = new Map<string, { body: Buffer; contentType: string | undefined; authorization: string | undefined }>();
+  const objects = new Map<
+    string,
+    { body: Buffer; contentType: string | undefined; authorization: string | undefined }
+  >();
 
   beforeAll(async () => {
     const port = await freePort();
@@ -26,16 +29,27 @@ describe('attachment storages', () => {
       request.on('end', () => {
         const path = decodeURIComponent((request.url ?? '').split('?')[0]!);
         if (request.method === 'PUT') {
-          objects.set(path, { body: Buffer.concat(chunks), contentType: request.headers['content-type'], authorization: request.headers.authorization });
+          objects.set(path, {
+            body: Buffer.concat(chunks),
+            contentType: request.headers['content-type'],
+            authorization: request.headers.authorization,
+          });
           response.writeHead(200, { etag: '"1"' }).end();
           return;
         }
         const object = objects.get(path);
         if (request.method === 'GET' && object) {
-          response.writeHead(200, { 'content-type': object.contentType ?? 'application/octet-stream', 'content-length': String(object.body.length) }).end(object.body);
+          response
+            .writeHead(200, {
+              'content-type': object.contentType ?? 'application/octet-stream',
+              'content-length': String(object.body.length),
+            })
+            .end(object.body);
           return;
         }
-        response.writeHead(404, { 'content-type': 'application/xml' }).end('<Error><Code>NoSuchKey</Code><Message>no such key</Message></Error>');
+        response
+          .writeHead(404, { 'content-type': 'application/xml' })
+          .end('<Error><Code>NoSuchKey</Code><Message>no such key</Message></Error>');
       });
     });
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
@@ -47,8 +61,16 @@ describe('attachment storages', () => {
   });
 
   it('S3Storage puts and gets an object by bucket and key with its content type, signed', async () => {
-    const client = new S3Client({ region: 'eu-west-1', endpoint, forcePathStyle: true, credentials: { accessKeyId: 'test-key', secretAccessKey: 'test-secret' } });
-    const storage = new S3Storage({ bucket: 'livedesk-attachments', region: 'eu-west-1', endpoint, forcePathStyle: true }, client);
+    const client = new S3Client({
+      region: 'eu-west-1',
+      endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'test-key', secretAccessKey: 'test-secret' },
+    });
+    const storage = new S3Storage(
+      { bucket: 'livedesk-attachments', region: 'eu-west-1', endpoint, forcePathStyle: true },
+      client,
+    );
     const content = Buffer.from('%PDF-1.4 bytes of an invoice \u00e9');
     await storage.put('org-1/attachment-1', content, 'application/pdf');
     const object = objects.get('/livedesk-attachments/org-1/attachment-1');

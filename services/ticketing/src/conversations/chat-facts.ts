@@ -24,7 +24,10 @@ export function chatFactsOf(events: readonly RecordedEvent[]): ChatFacts | undef
   if (!first) return undefined;
   let facts: ChatFacts | undefined;
   for (const recorded of events) {
-    const event = { type: recorded.type, data: allEvents.decode(recorded.type, recorded.schemaVersion, recorded.data) } as ConversationEvent;
+    const event = {
+      type: recorded.type,
+      data: allEvents.decode(recorded.type, recorded.schemaVersion, recorded.data),
+    } as ConversationEvent;
     if (event.type === 'ConversationStarted') {
       facts = {
         organizationId: recorded.organizationId,
@@ -65,11 +68,20 @@ function transcriptLine(
   data: Pick<TranscriptMessage, 'message_id' | 'author' | 'text' | 'attachments'>,
   occurredAt: Date,
 ): TranscriptMessage {
-  return { message_id: data.message_id, author: data.author, text: data.text, attachments: data.attachments, posted_at: occurredAt.toISOString() };
+  return {
+    message_id: data.message_id,
+    author: data.author,
+    text: data.text,
+    attachments: data.attachments,
+    posted_at: occurredAt.toISOString(),
+  };
 }
 
 export function subjectFrom(text: string | undefined, fallback: string): string {
-  const line = text?.split('\n').map((part) => part.trim()).find((part) => part.length > 0);
+  const line = text
+    ?.split('\n')
+    .map((part) => part.trim())
+    .find((part) => part.length > 0);
   if (!line) return fallback;
   return line.length > 120 ? `${line.slice(0, 117)}...` : line;
 }

@@ -1,10 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { allEvents, streamCategory, type Actor, type ConversationEvent, type TicketingCommand } from '@livedesk/contracts';
+import {
+  allEvents,
+  streamCategory,
+  type Actor,
+  type ConversationEvent,
+  type TicketingCommand,
+} from '@livedesk/contracts';
 import { EventStore, type RecordedEvent } from '@livedesk/event-store';
 import { EVENT_STORE, SERVICE_CONFIG } from '@livedesk/service-kit';
 import { DomainError, refuse, ticketReference, type TicketActor } from '../domain/index.js';
 import { conversationTicketId, derivedId } from '../application/command-ids.js';
-import { TicketCommands, type TicketCommandContext, type TicketOutcome } from '../application/ticket-commands.service.js';
+import {
+  TicketCommands,
+  type TicketCommandContext,
+  type TicketOutcome,
+} from '../application/ticket-commands.service.js';
 import type { TicketingConfig } from '../ticketing-config.js';
 import { ChatAccess } from './chat-access.js';
 import { chatFactsOf, subjectFrom, type ChatFacts } from './chat-facts.js';
@@ -56,7 +66,12 @@ export class ConversationTickets {
         source: 'offline_message',
         requester: { customer_id: facts.customerId, email: left.email, ...(left.name ? { name: left.name } : {}) },
         subject: subjectFrom(left.text, 'Message left in the chat'),
-        firstMessage: { replyId: derivedId('offline-message', event.eventId), text: left.text, via: 'widget', attachments: [] },
+        firstMessage: {
+          replyId: derivedId('offline-message', event.eventId),
+          text: left.text,
+          via: 'widget',
+          attachments: [],
+        },
       });
       return;
     }
@@ -115,8 +130,13 @@ export class ConversationTickets {
       return await this.open(facts, ticketId, ticket, actor, context);
     } catch (error) {
       if (!(error instanceof DomainError && error.reason === 'ticket_exists')) throw error;
-      if (!ticket.firstMessage) return { ticket: await this.commands.load(facts.organizationId, ticketId), duplicate: true, events: [] };
-      return this.commands.execute(ticketId, { type: 'reply', actor: { kind: 'requester', customerId: facts.customerId }, ...ticket.firstMessage }, context);
+      if (!ticket.firstMessage)
+        return { ticket: await this.commands.load(facts.organizationId, ticketId), duplicate: true, events: [] };
+      return this.commands.execute(
+        ticketId,
+        { type: 'reply', actor: { kind: 'requester', customerId: facts.customerId }, ...ticket.firstMessage },
+        context,
+      );
     }
   }
 
@@ -150,7 +170,8 @@ export class ConversationTickets {
 }
 
 export function actorOf(actor: Actor): TicketActor {
-  if (actor.kind === 'agent') return { kind: 'agent', id: actor.id, ...(actor.agent_kind === 'bot' ? { bot: true } : {}) };
+  if (actor.kind === 'agent')
+    return { kind: 'agent', id: actor.id, ...(actor.agent_kind === 'bot' ? { bot: true } : {}) };
   if (actor.kind === 'customer') return { kind: 'requester', customerId: actor.id };
   return { kind: 'system', id: actor.id };
 }

@@ -52,7 +52,11 @@ function chatNotesOf(command: CreateTicket): TicketEvent[] {
 }
 
 /** A chat's ticket keeps a bounded excerpt of its transcript and the chat version it ends at. */
-function transcriptOf(command: CreateTicket): { transcript: TranscriptMessage[]; transcript_truncated?: boolean; chat_version?: number } {
+function transcriptOf(command: CreateTicket): {
+  transcript: TranscriptMessage[];
+  transcript_truncated?: boolean;
+  chat_version?: number;
+} {
   if (command.transcript === undefined) return { transcript: [] };
   const excerpt = transcriptExcerpt(command.transcript);
   return {

@@ -2,7 +2,15 @@ import type { TicketEvent } from '@livedesk/contracts';
 import { authorOf, isStaff } from './author-of.js';
 import { statusChanged } from './decide-reply.js';
 import { refuse } from './refusals.js';
-import type { AddAttachments, AssignTicket, ChangeTags, RetitleTicket, SetPriority, SetStatus, TicketActor } from './ticket-commands.js';
+import type {
+  AddAttachments,
+  AssignTicket,
+  ChangeTags,
+  RetitleTicket,
+  SetPriority,
+  SetStatus,
+  TicketActor,
+} from './ticket-commands.js';
 import type { OpenedTicket } from './ticket-state.js';
 
 /**
@@ -43,7 +51,12 @@ export function decideTags(command: ChangeTags, state: OpenedTicket): TicketEven
 export function decidePriority(command: SetPriority, state: OpenedTicket): TicketEvent[] {
   requireStaff(command.actor);
   if (command.priority === state.priority) return [];
-  return [{ type: 'TicketPriorityChanged', data: { from: state.priority, to: command.priority, by: authorOf(command.actor) } }];
+  return [
+    {
+      type: 'TicketPriorityChanged',
+      data: { from: state.priority, to: command.priority, by: authorOf(command.actor) },
+    },
+  ];
 }
 
 export function decideAttachments(command: AddAttachments, state: OpenedTicket): TicketEvent[] {

@@ -15,10 +15,15 @@ import { clientKey, type OpenedTicket } from './ticket-state.js';
 export function decideReply(command: ReplyToTicket, state: OpenedTicket): TicketEvent[] {
   const { actor } = command;
   if (actor.kind === 'requester' && !isRequester(state, actor)) throw refuse.notRequester();
-  if (isRepeat(state, actor, command.clientId) || (command.email && state.emailMessageIds.has(command.email.message_id))) return [];
+  if (
+    isRepeat(state, actor, command.clientId) ||
+    (command.email && state.emailMessageIds.has(command.email.message_id))
+  )
+    return [];
   const reply = replied(actor, command);
   if (actor.kind === 'requester') {
-    if (state.status === 'pending' || state.status === 'solved') return [reply, statusChanged(state.status, 'open', actor, 'requester_replied')];
+    if (state.status === 'pending' || state.status === 'solved')
+      return [reply, statusChanged(state.status, 'open', actor, 'requester_replied')];
     return [reply];
   }
   if (state.status === 'spam') throw refuse.ticketIsSpam();

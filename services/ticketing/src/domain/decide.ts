@@ -1,6 +1,13 @@
 import type { TicketEvent } from '@livedesk/contracts';
 import { decideCreate } from './decide-create.js';
-import { decideAssign, decideAttachments, decidePriority, decideRetitle, decideStatus, decideTags } from './decide-properties.js';
+import {
+  decideAssign,
+  decideAttachments,
+  decidePriority,
+  decideRetitle,
+  decideStatus,
+  decideTags,
+} from './decide-properties.js';
 import { decideNote, decideReply } from './decide-reply.js';
 import { refuse } from './refusals.js';
 import type { TicketCommand } from './ticket-commands.js';

@@ -8,7 +8,15 @@ export const refuse = {
   notRequester: () =>
     new DomainError('authorization', 'not_requester', 'Only the requester of the ticket may reply as the requester.'),
   ticketIsSpam: () =>
-    new DomainError('conflict', 'ticket_is_spam', 'The ticket is marked as spam; set another status before answering it.'),
+    new DomainError(
+      'conflict',
+      'ticket_is_spam',
+      'The ticket is marked as spam; set another status before answering it.',
+    ),
   noRequesterEmail: () =>
-    new DomainError('conflict', 'no_requester_contact', 'The ticket has no requester to wait for (no email and no customer).'),
+    new DomainError(
+      'conflict',
+      'no_requester_contact',
+      'The ticket has no requester to wait for (no email and no customer).',
+    ),
 };

@@ -84,8 +84,10 @@ function apply(state: OpenedTicket, event: StoredTicketEvent): OpenedTicket {
       const { author, client_id, email, attachments } = event.data;
       return {
         ...state,
-        clientIds: client_id === undefined ? state.clientIds : new Set(state.clientIds).add(clientKey(author, client_id)),
-        emailMessageIds: email === undefined ? state.emailMessageIds : new Set(state.emailMessageIds).add(email.message_id),
+        clientIds:
+          client_id === undefined ? state.clientIds : new Set(state.clientIds).add(clientKey(author, client_id)),
+        emailMessageIds:
+          email === undefined ? state.emailMessageIds : new Set(state.emailMessageIds).add(email.message_id),
         attachmentIds: withAttachments(state.attachmentIds, attachments),
       };
     }
@@ -93,7 +95,8 @@ function apply(state: OpenedTicket, event: StoredTicketEvent): OpenedTicket {
       const { author, client_id, attachments } = event.data;
       return {
         ...state,
-        clientIds: client_id === undefined ? state.clientIds : new Set(state.clientIds).add(clientKey(author, client_id)),
+        clientIds:
+          client_id === undefined ? state.clientIds : new Set(state.clientIds).add(clientKey(author, client_id)),
         attachmentIds: withAttachments(state.attachmentIds, attachments),
       };
     }
@@ -114,7 +117,10 @@ function apply(state: OpenedTicket, event: StoredTicketEvent): OpenedTicket {
   }
 }
 
-function withAttachments(ids: ReadonlySet<string>, attachments: readonly { attachment_id: string }[]): ReadonlySet<string> {
+function withAttachments(
+  ids: ReadonlySet<string>,
+  attachments: readonly { attachment_id: string }[],
+): ReadonlySet<string> {
   if (attachments.length === 0) return ids;
   const next = new Set(ids);
   for (const attachment of attachments) next.add(attachment.attachment_id);

@@ -1,4 +1,8 @@
-import { TRANSCRIPT_EXCERPT_MAX_BYTES, TRANSCRIPT_EXCERPT_MAX_MESSAGES, type TranscriptMessage } from '@livedesk/contracts';
+import {
+  TRANSCRIPT_EXCERPT_MAX_BYTES,
+  TRANSCRIPT_EXCERPT_MAX_MESSAGES,
+  type TranscriptMessage,
+} from '@livedesk/contracts';
 
 export interface TranscriptExcerpt {
   messages: TranscriptMessage[];

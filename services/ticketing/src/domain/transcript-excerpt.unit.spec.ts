@@ -3,7 +3,13 @@ import type { TranscriptMessage } from '@livedesk/contracts';
 import { transcriptExcerpt } from './transcript-excerpt.js';
 
 function message(i: number, text = `message ${i}`): TranscriptMessage {
-  return { message_id: `m${i}`, author: { kind: 'customer', id: 'c1' }, text, attachments: [], posted_at: '2026-03-02T08:59:00.000Z' };
+  return {
+    message_id: `m${i}`,
+    author: { kind: 'customer', id: 'c1' },
+    text,
+    attachments: [],
+    posted_at: '2026-03-02T08:59:00.000Z',
+  };
 }
 const ids = (messages: TranscriptMessage[]) => messages.map((m) => m.message_id);
 

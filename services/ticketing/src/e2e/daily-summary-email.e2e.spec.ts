@@ -22,10 +22,18 @@ describe('daily summary by email', () => {
   let group: string;
   const agents: Record<string, { agentId: string; token: string; email: string }> = {};
 
-  const mailsTo = (name: string) => sink.mails.filter((mail) => mail.to && !Array.isArray(mail.to) && mail.to.value[0]?.address === agents[name]!.email);
+  const mailsTo = (name: string) =>
+    sink.mails.filter(
+      (mail) => mail.to && !Array.isArray(mail.to) && mail.to.value[0]?.address === agents[name]!.email,
+    );
   const mailCounts = () => Object.fromEntries(Object.keys(agents).map((name) => [name, mailsTo(name).length]));
 
-  function patchAgent(agentId: string, body: unknown, organizationId = org, token = system.adminToken): Promise<{ status: number; body: any }> {
+  function patchAgent(
+    agentId: string,
+    body: unknown,
+    organizationId = org,
+    token = system.adminToken,
+  ): Promise<{ status: number; body: any }> {
     return fetch(`${system.gatewayUrl()}/v1/organizations/${organizationId}/agents/${agentId}`, {
       method: 'PATCH',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -42,7 +50,9 @@ describe('daily summary by email', () => {
   async function projected(): Promise<void> {
     await waitFor(
       async () => {
-        const { rows } = await sql<{ dirty: string }>`SELECT count(*) AS dirty FROM metrics.projection_dirty`.execute(db);
+        const { rows } = await sql<{ dirty: string }>`SELECT count(*) AS dirty FROM metrics.projection_dirty`.execute(
+          db,
+        );
         return rows[0]!.dirty === '0' && (await countStreamsBehind(db, 'metrics-projector')) === 0;
       },
       { what: 'every event projected', timeoutMs: 20_000, intervalMs: 50 },
@@ -68,9 +78,17 @@ describe('daily summary by email', () => {
     await system.setClock(at('2026-03-04T06:00:00Z'));
     ({ organization_id: org } = await system.createOrganization('Warsaw', 'Europe/Warsaw'));
     group = await system.createGroup(org, 'Support', 'manual');
-    for (const [name, role] of [['alice', 'agent'], ['bob', 'agent'], ['sue', 'supervisor'], ['ann', 'admin']] as const) {
+    for (const [name, role] of [
+      ['alice', 'agent'],
+      ['bob', 'agent'],
+      ['sue', 'supervisor'],
+      ['ann', 'admin'],
+    ] as const) {
       const email = `${name}@warsaw.test`;
-      agents[name] = { ...(await system.createAgent(org, { email, role, ...(role === 'admin' ? {} : { groups: [group] }) })), email };
+      agents[name] = {
+        ...(await system.createAgent(org, { email, role, ...(role === 'admin' ? {} : { groups: [group] }) })),
+        email,
+      };
     }
   }, 180_000);
 
@@ -83,7 +101,10 @@ describe('daily summary by email', () => {
 
   it('lets an admin opt agents in, an agent itself for its own mail alone, and refuses bad values and other organizations’ agents', async () => {
     for (const name of ['alice', 'sue', 'ann']) {
-      expect(await patchAgent(agents[name]!.agentId, { daily_summary: true })).toMatchObject({ status: 200, body: { agent_id: agents[name]!.agentId, daily_summary: true } });
+      expect(await patchAgent(agents[name]!.agentId, { daily_summary: true })).toMatchObject({
+        status: 200,
+        body: { agent_id: agents[name]!.agentId, daily_summary: true },
+      });
     }
     for (const body of [{ daily_summary: 'yes' }, { daily_summary: 1 }, { daily_summary: null }]) {
       expect([body, (await patchAgent(agents.bob!.agentId, body)).status]).toEqual([body, 400]);
@@ -93,23 +114,36 @@ describe('daily summary by email', () => {
     expect((await patchAgent(agents.bob!.agentId, { disabled: false })).body.daily_summary).toBe(false);
     // bob may set his own daily_summary, and nothing else, nor anyone else's.
     const bob = agents.bob!;
-    expect(await patchAgent(bob.agentId, { daily_summary: false }, org, bob.token)).toMatchObject({ status: 200, body: { daily_summary: false } });
+    expect(await patchAgent(bob.agentId, { daily_summary: false }, org, bob.token)).toMatchObject({
+      status: 200,
+      body: { daily_summary: false },
+    });
     expect((await patchAgent(bob.agentId, { daily_summary: true, name: 'Bobby' }, org, bob.token)).status).toBe(403);
     expect((await patchAgent(bob.agentId, { display_name: 'B' }, org, bob.token)).status).toBe(403);
     expect((await patchAgent(agents.alice!.agentId, { daily_summary: false }, org, bob.token)).status).toBe(403);
     expect((await patchAgent(bob.agentId, { daily_summary: 'yes' }, org, bob.token)).status).toBe(400);
-    expect((await patchAgent(bob.agentId, { disabled: false })).body).toMatchObject({ name: 'bob', display_name: null, daily_summary: false });
+    expect((await patchAgent(bob.agentId, { disabled: false })).body).toMatchObject({
+      name: 'bob',
+      display_name: null,
+      daily_summary: false,
+    });
   });
 
   it("projects Wednesday's chat, CES included, into the reports and the CSV export", async () => {
     const alice = await open('agent', agents.alice!.token);
     const customer = await open('customer', await system.customerToken(org));
     await system.setClock(at('2026-03-04T06:00:10Z'));
-    const { chat_id: chatId } = await customer.call('start_chat', { group_id: group, message: { text: 'Where is my parcel?', client_id: 'c-1' } });
+    const { chat_id: chatId } = await customer.call('start_chat', {
+      group_id: group,
+      message: { text: 'Where is my parcel?', client_id: 'c-1' },
+    });
     await system.setClock(at('2026-03-04T06:00:20Z'));
     await alice.call('join_chat', { chat_id: chatId });
     await system.setClock(at('2026-03-04T06:00:40Z'));
-    await alice.call('send_event', { chat_id: chatId, event: { type: 'message', text: 'It ships today.', client_id: 'a-1' } });
+    await alice.call('send_event', {
+      chat_id: chatId,
+      event: { type: 'message', text: 'It ships today.', client_id: 'a-1' },
+    });
     await system.setClock(at('2026-03-04T06:02:10Z'));
     await alice.call('resolve_chat', { chat_id: chatId });
     await system.setClock(at('2026-03-04T06:03:00Z'));
@@ -118,7 +152,11 @@ describe('daily summary by email', () => {
     await projected();
 
     const metrics = system.metrics[0]!;
-    const overview = await system.call(metrics, 'GET', `/v1/organizations/${org}/reports/overview?from=2026-03-03T23:00:00Z&to=2026-03-04T23:00:00Z`);
+    const overview = await system.call(
+      metrics,
+      'GET',
+      `/v1/organizations/${org}/reports/overview?from=2026-03-03T23:00:00Z&to=2026-03-04T23:00:00Z`,
+    );
     expect(overview.status).toBe(200);
     expect(overview.body).toMatchObject({
       chats: { started: 1, with_human_reply: { count: 1 }, resolved: { count: 1 } },
@@ -128,14 +166,26 @@ describe('daily summary by email', () => {
     });
     const daily = await system.call(metrics, 'GET', `/v1/organizations/${org}/reports/daily?date=2026-03-04`);
     const aliceFigures = daily.body.agents.find((row: any) => row.agent_id === agents.alice!.agentId).figures;
-    expect(aliceFigures).toMatchObject({ ces_answers: { day: 1 }, ces_average: { day: 6 }, ces_6: { day: 1 }, ces_7: { day: 0 } });
-    expect(daily.body.teams.find((row: any) => row.group_id === group).figures).toMatchObject({ ces_answers: { day: 1 }, ces_average: { day: 6 } });
+    expect(aliceFigures).toMatchObject({
+      ces_answers: { day: 1 },
+      ces_average: { day: 6 },
+      ces_6: { day: 1 },
+      ces_7: { day: 0 },
+    });
+    expect(daily.body.teams.find((row: any) => row.group_id === group).figures).toMatchObject({
+      ces_answers: { day: 1 },
+      ces_average: { day: 6 },
+    });
     const csv = await system.call(metrics, 'GET', `/v1/organizations/${org}/reports/daily?date=2026-03-04&format=csv`);
     expect(csv.text).toContain(`2026-03-04,agent,${agents.alice!.agentId},,ces_average,6,`);
     expect(csv.text).toContain(`2026-03-04,team,,${group},ces_6,1,`);
     const { rows } = await sql<{ agent_id: string; ces_answers: number; ces_sum: number; ces_distribution: number[] }>`
-      SELECT agent_id, ces_answers, ces_sum, ces_distribution FROM metrics.agent_daily WHERE organization_id = ${org} AND ces_answers > 0`.execute(db);
-    expect(rows).toEqual([{ agent_id: agents.alice!.agentId, ces_answers: 1, ces_sum: 6, ces_distribution: [0, 0, 0, 0, 0, 1, 0] }]);
+      SELECT agent_id, ces_answers, ces_sum, ces_distribution FROM metrics.agent_daily WHERE organization_id = ${org} AND ces_answers > 0`.execute(
+      db,
+    );
+    expect(rows).toEqual([
+      { agent_id: agents.alice!.agentId, ces_answers: 1, ces_sum: 6, ces_distribution: [0, 0, 0, 0, 0, 1, 0] },
+    ]);
   });
 
   it('sends nothing before 08:00, then one mail per opted-in agent with their scope, once across replicas and a restart', async () => {
@@ -144,7 +194,10 @@ describe('daily summary by email', () => {
     expect(mailCounts()).toEqual({ alice: 0, bob: 0, sue: 0, ann: 0 });
 
     await system.setClock(at('2026-03-05T07:00:00Z'));
-    await waitFor(() => (mailsTo('alice').length > 0 && mailsTo('sue').length > 0 && mailsTo('ann').length > 0 ? true : undefined), { what: 'the three mails', timeoutMs: 20_000 });
+    await waitFor(
+      () => (mailsTo('alice').length > 0 && mailsTo('sue').length > 0 && mailsTo('ann').length > 0 ? true : undefined),
+      { what: 'the three mails', timeoutMs: 20_000 },
+    );
     // Both replicas keep polling: still one mail each, none for bob.
     await sleep(1500);
     expect(mailCounts()).toEqual({ alice: 1, bob: 0, sue: 1, ann: 1 });
@@ -167,17 +220,24 @@ describe('daily summary by email', () => {
     await sleep(2000);
     expect(mailCounts()).toEqual({ alice: 1, bob: 0, sue: 1, ann: 1 });
     const { rows } = await sql<{ count: string }>`
-      SELECT count(*) FROM metrics.daily_summary_mails WHERE organization_id = ${org} AND date = '2026-03-05' AND queued_at IS NOT NULL`.execute(db);
+      SELECT count(*) FROM metrics.daily_summary_mails WHERE organization_id = ${org} AND date = '2026-03-05' AND queued_at IS NOT NULL`.execute(
+      db,
+    );
     expect(rows[0]!.count).toBe('3');
     const outbox = await sql<{ count: string }>`
-      SELECT count(*) FROM ticketing.outbound_emails WHERE organization_id = ${org} AND kind = 'daily_summary'`.execute(db);
+      SELECT count(*) FROM ticketing.outbound_emails WHERE organization_id = ${org} AND kind = 'daily_summary'`.execute(
+      db,
+    );
     expect(outbox.rows[0]!.count).toBe('3');
   });
 
   it('sends the next day’s mails the next morning, to an agent who opted in since too', async () => {
     expect((await patchAgent(agents.bob!.agentId, { daily_summary: true }, org, agents.bob!.token)).status).toBe(200);
     await system.setClock(at('2026-03-06T07:00:00Z'));
-    await waitFor(() => (mailsTo('bob').length > 0 && mailsTo('alice').length > 1 ? true : undefined), { what: "Friday's mails", timeoutMs: 20_000 });
+    await waitFor(() => (mailsTo('bob').length > 0 && mailsTo('alice').length > 1 ? true : undefined), {
+      what: "Friday's mails",
+      timeoutMs: 20_000,
+    });
     await sleep(1500);
     expect(mailCounts()).toEqual({ alice: 2, bob: 1, sue: 2, ann: 2 });
     expect(mailsTo('bob')[0]!.subject).toBe('Daily summary 2026-03-05 — Warsaw');

@@ -15,8 +15,10 @@ describe('hostile use of tickets and their APIs', () => {
   let supervisor: { agentId: string; token: string };
   const sockets: RtmTestClient[] = [];
 
-  const ticketing = (path: string, token: string) => system.call(system.ticketing[0]!, 'GET', `/v1/organizations/${org.organization_id}${path}`, undefined, token);
-  const metrics = (path: string, token: string) => system.call(system.metrics[0]!, 'GET', `/v1/organizations/${org.organization_id}${path}`, undefined, token);
+  const ticketing = (path: string, token: string) =>
+    system.call(system.ticketing[0]!, 'GET', `/v1/organizations/${org.organization_id}${path}`, undefined, token);
+  const metrics = (path: string, token: string) =>
+    system.call(system.metrics[0]!, 'GET', `/v1/organizations/${org.organization_id}${path}`, undefined, token);
   const patchAgent = async (agentId: string, body: unknown, token = system.adminToken) => {
     const response = await fetch(`${system.gatewayUrl()}/v1/organizations/${org.organization_id}/agents/${agentId}`, {
       method: 'PATCH',
@@ -70,9 +72,16 @@ describe('hostile use of tickets and their APIs', () => {
     // Every message is a ticket the agents can read …
     expect(tickets.every((ticket: any) => ticket.source === 'offline_message')).toBe(true);
     // … but the stranger's address gets only the bounded acknowledgements, with none of the visitor's words.
-    await waitFor(() => (sink.mails.filter((mail) => mail.to && JSON.stringify(mail.to).includes(victim)).length >= ACKNOWLEDGEMENTS_PER_ADDRESS ? true : undefined), {
-      what: 'the acknowledgements',
-    });
+    await waitFor(
+      () =>
+        sink.mails.filter((mail) => mail.to && JSON.stringify(mail.to).includes(victim)).length >=
+        ACKNOWLEDGEMENTS_PER_ADDRESS
+          ? true
+          : undefined,
+      {
+        what: 'the acknowledgements',
+      },
+    );
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const mailed = sink.mails.filter((mail) => JSON.stringify(mail.to).includes(victim));
     expect(mailed).toHaveLength(ACKNOWLEDGEMENTS_PER_ADDRESS);
@@ -83,7 +92,11 @@ describe('hostile use of tickets and their APIs', () => {
   });
 
   it('a forged cursor answers 400 validation from the ticket list, not 500', async () => {
-    for (const forged of [['1', 'x'], ['0000-01-01T00:00:00.000Z', 'x'], ['2026-12-05T00:00:00.000Z', 'x\u0000']]) {
+    for (const forged of [
+      ['1', 'x'],
+      ['0000-01-01T00:00:00.000Z', 'x'],
+      ['2026-12-05T00:00:00.000Z', 'x\u0000'],
+    ]) {
       const cursor = Buffer.from(JSON.stringify(forged)).toString('base64url');
       const answer = await ticketing(`/tickets?cursor=${cursor}`, supervisor.token);
       expect(answer.status).toBe(400);
@@ -120,17 +133,36 @@ describe('hostile use of tickets and their APIs', () => {
     expect(disabled).toMatchObject({ status: 200, body: { agent_id: dana.agentId, disabled: true } });
     expect(await socket.closed).toEqual({ code: 4003, reason: 'agent disabled' });
     // The change signal reaches the APIs' caches within moments, not after the cache's minute.
-    await waitFor(async () => ((await ticketing('/tickets', dana.token)).status === 401 ? true : undefined), { what: 'ticketing refusing', timeoutMs: 2000 });
-    await waitFor(async () => ((await metrics('/reports/overview', dana.token)).status === 401 ? true : undefined), { what: 'metrics refusing', timeoutMs: 2000 });
+    await waitFor(async () => ((await ticketing('/tickets', dana.token)).status === 401 ? true : undefined), {
+      what: 'ticketing refusing',
+      timeoutMs: 2000,
+    });
+    await waitFor(async () => ((await metrics('/reports/overview', dana.token)).status === 401 ? true : undefined), {
+      what: 'metrics refusing',
+      timeoutMs: 2000,
+    });
     const again = await open('agent');
-    expect((await again.request('login', { token: dana.token })).payload.error).toMatchObject({ code: 'authentication', reason: 'agent_revoked' });
-    const login = await system.post('/v1/agent/token', { email: 'dana@hostile.test', password: 'correct horse battery staple' }, undefined);
+    expect((await again.request('login', { token: dana.token })).payload.error).toMatchObject({
+      code: 'authentication',
+      reason: 'agent_revoked',
+    });
+    const login = await system.post(
+      '/v1/agent/token',
+      { email: 'dana@hostile.test', password: 'correct horse battery staple' },
+      undefined,
+    );
     expect(login.status).toBe(403);
     expect(login.body.error).toMatchObject({ code: 'authorization', reason: 'agent_disabled' });
 
     // Enabled again, the same token works again.
-    expect((await patchAgent(dana.agentId, { disabled: false })).body).toMatchObject({ agent_id: dana.agentId, disabled: false });
-    await waitFor(async () => ((await ticketing('/tickets', dana.token)).status === 200 ? true : undefined), { what: 'ticketing taking it again', timeoutMs: 2000 });
+    expect((await patchAgent(dana.agentId, { disabled: false })).body).toMatchObject({
+      agent_id: dana.agentId,
+      disabled: false,
+    });
+    await waitFor(async () => ((await ticketing('/tickets', dana.token)).status === 200 ? true : undefined), {
+      what: 'ticketing taking it again',
+      timeoutMs: 2000,
+    });
   });
 
   it('refuses PATCH of an agent to anyone but an admin, and of an unknown agent with 404', async () => {

@@ -9,7 +9,11 @@ describe('a ticket from a long missed chat', () => {
   const sockets: RtmTestClient[] = [];
 
   beforeAll(async () => {
-    system = await ChatSystem.start({ routing: 1, ticketing: 1, env: { RTM_RATE_LIMIT_PER_SECOND: '1000', RTM_RATE_LIMIT_BURST: '1000' } });
+    system = await ChatSystem.start({
+      routing: 1,
+      ticketing: 1,
+      env: { RTM_RATE_LIMIT_PER_SECOND: '1000', RTM_RATE_LIMIT_BURST: '1000' },
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -20,7 +24,11 @@ describe('a ticket from a long missed chat', () => {
   it('keeps a bounded transcript excerpt that names the chat, and events keep flowing (a 1.3 MB TicketCreated halted the relay)', async () => {
     const org = await system.createOrganization('Flood');
     const manual = await system.createGroup(org.organization_id, 'Backoffice', 'manual');
-    const boss = await system.createAgent(org.organization_id, { email: 'boss@flood.test', role: 'supervisor', groups: [manual] });
+    const boss = await system.createAgent(org.organization_id, {
+      email: 'boss@flood.test',
+      role: 'supervisor',
+      groups: [manual],
+    });
     const agent = await system.connect('agent', boss.token);
     const visitor = await system.connect('customer', await system.customerToken(org.organization_id));
     sockets.push(agent, visitor);
@@ -51,7 +59,10 @@ describe('a ticket from a long missed chat', () => {
     // The relay moved on: a later chat still reaches the agent.
     const next = await system.connect('customer', await system.customerToken(org.organization_id));
     sockets.push(next);
-    const { chat_id: later } = await next.call('start_chat', { group_id: manual, message: { text: 'anyone?', client_id: 'n-1' } });
+    const { chat_id: later } = await next.call('start_chat', {
+      group_id: manual,
+      message: { text: 'anyone?', client_id: 'n-1' },
+    });
     await agent.push('chat_queued', (p) => p.chat_id === later, 10_000);
   });
 
@@ -60,17 +71,35 @@ describe('a ticket from a long missed chat', () => {
     const admin = await system.createAgent(org.organization_id, { email: 'ann@thread.test', role: 'admin' });
     const base = `/v1/organizations/${org.organization_id}/tickets`;
     const ticketing = system.ticketing[0]!;
-    const opened = await system.call(ticketing, 'POST', base, { client_id: 't-1', subject: 'Long thread', requester: { email: 'reader@thread.test' } }, admin.token);
+    const opened = await system.call(
+      ticketing,
+      'POST',
+      base,
+      { client_id: 't-1', subject: 'Long thread', requester: { email: 'reader@thread.test' } },
+      admin.token,
+    );
     expect(opened.status).toBe(201);
     const ticketId = opened.body.ticket.ticket_id;
     for (let i = 0; i < 5; i++) {
-      const noted = await system.call(ticketing, 'POST', `${base}/${ticketId}/notes`, { client_id: `n-${i}`, text: `note ${i}` }, admin.token);
+      const noted = await system.call(
+        ticketing,
+        'POST',
+        `${base}/${ticketId}/notes`,
+        { client_id: `n-${i}`, text: `note ${i}` },
+        admin.token,
+      );
       expect(noted.status).toBe(200);
     }
     const versions: number[] = [];
     let since = 0;
     for (;;) {
-      const page = await system.call(ticketing, 'GET', `${base}/${ticketId}?since_version=${since}&limit=2`, undefined, admin.token);
+      const page = await system.call(
+        ticketing,
+        'GET',
+        `${base}/${ticketId}?since_version=${since}&limit=2`,
+        undefined,
+        admin.token,
+      );
       expect(page.status).toBe(200);
       expect(page.body.events.length).toBeLessThanOrEqual(2);
       versions.push(...page.body.events.map((event: any) => event.version));

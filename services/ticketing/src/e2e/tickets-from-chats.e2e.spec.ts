@@ -16,7 +16,10 @@ describe('tickets from chats', () => {
   const api = async (method: string, path: string, token: string | undefined, body?: unknown) => {
     const response = await fetch(`${ticketingUrl}${path}`, {
       method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
     return { status: response.status, body: (await response.json()) as any };
@@ -32,7 +35,11 @@ describe('tickets from chats', () => {
     system = await ChatSystem.start({
       routing: 1,
       ticketing: 1,
-      env: { SMTP_RELAY_URL: `smtp://127.0.0.1:${sink.port}`, OUTBOUND_EMAIL_POLL_MS: '100', INBOUND_EMAIL_DOMAIN: 'inbound.test' },
+      env: {
+        SMTP_RELAY_URL: `smtp://127.0.0.1:${sink.port}`,
+        OUTBOUND_EMAIL_POLL_MS: '100',
+        INBOUND_EMAIL_DOMAIN: 'inbound.test',
+      },
     });
     ticketingUrl = system.ticketing[0]!.url;
   });
@@ -45,35 +52,72 @@ describe('tickets from chats', () => {
 
   it('turns the message of a customer nobody could take into a ticket, and keeps internal notes from the requester', async () => {
     const org = await system.createOrganization('Nightshift');
-    const alice = await system.createAgent(org.organization_id, { email: 'alice@night.test', groups: [org.default_group_id] });
+    const alice = await system.createAgent(org.organization_id, {
+      email: 'alice@night.test',
+      groups: [org.default_group_id],
+    });
     const agent = await open('agent', alice.token);
     await agent.call('set_routing_status', { status: 'not_accepting' });
     const customer = await open('customer', await system.customerToken(org.organization_id));
-    const { chat_id: chatId } = await customer.call('start_chat', { message: { text: 'Is my order shipped?', client_id: 'c-1' } });
-    const waiting = await customer.push('queue_position_updated', (p) => p.chat_id === chatId && p.agents_available === false);
+    const { chat_id: chatId } = await customer.call('start_chat', {
+      message: { text: 'Is my order shipped?', client_id: 'c-1' },
+    });
+    const waiting = await customer.push(
+      'queue_position_updated',
+      (p) => p.chat_id === chatId && p.agents_available === false,
+    );
     expect(waiting.agents_available).toBe(false);
-    await customer.call('leave_message', { chat_id: chatId, email: 'ann@example.test', name: 'Ann', text: 'Please email me about order 1234.' });
+    await customer.call('leave_message', {
+      chat_id: chatId,
+      email: 'ann@example.test',
+      name: 'Ann',
+      text: 'Please email me about order 1234.',
+    });
 
     const created = await agent.push('ticket_created', (p) => p.ticket.conversation_id === chatId, 15_000);
-    expect(created.ticket).toMatchObject({ source: 'offline_message', status: 'open', group_id: org.default_group_id, requester: { email: 'ann@example.test', name: 'Ann' } });
+    expect(created.ticket).toMatchObject({
+      source: 'offline_message',
+      status: 'open',
+      group_id: org.default_group_id,
+      requester: { email: 'ann@example.test', name: 'Ann' },
+    });
     const ticketId: string = created.ticket_id;
     const read = await api('GET', `/v1/organizations/${org.organization_id}/tickets/${ticketId}`, alice.token);
     expect(read.status).toBe(200);
     const [opened, first] = read.body.events;
     expect(opened.data.transcript.map((m: any) => m.text)).toEqual(['Is my order shipped?']);
-    expect(first).toMatchObject({ type: 'TicketReplied', data: { author: { kind: 'customer' }, via: 'widget', text: 'Please email me about order 1234.' } });
+    expect(first).toMatchObject({
+      type: 'TicketReplied',
+      data: { author: { kind: 'customer' }, via: 'widget', text: 'Please email me about order 1234.' },
+    });
     // The acknowledgement of a left message is fixed text: the address is whatever the visitor typed.
-    await waitFor(() => sink.mails.find((mail) => mail.subject === `[${created.ticket.reference}] We have received your message`), { what: 'the acknowledgement' });
+    await waitFor(
+      () => sink.mails.find((mail) => mail.subject === `[${created.ticket.reference}] We have received your message`),
+      { what: 'the acknowledgement' },
+    );
 
     // A note, then a public reply: the requester gets the reply (socket and email), never the note.
-    const note = await api('POST', `/v1/organizations/${org.organization_id}/tickets/${ticketId}/notes`, alice.token, { client_id: 'n-1', text: 'INTERNAL-ONLY: VIP, ships from the other warehouse' });
+    const note = await api('POST', `/v1/organizations/${org.organization_id}/tickets/${ticketId}/notes`, alice.token, {
+      client_id: 'n-1',
+      text: 'INTERNAL-ONLY: VIP, ships from the other warehouse',
+    });
     expect(note.status).toBe(200);
     await agent.push('ticket_updated', (p) => p.ticket_id === ticketId && p.type === 'InternalNoteAdded');
-    const reply = await api('POST', `/v1/organizations/${org.organization_id}/tickets/${ticketId}/replies`, alice.token, { client_id: 'r-1', text: 'Your order ships tomorrow.' });
+    const reply = await api(
+      'POST',
+      `/v1/organizations/${org.organization_id}/tickets/${ticketId}/replies`,
+      alice.token,
+      { client_id: 'r-1', text: 'Your order ships tomorrow.' },
+    );
     expect(reply.body.ticket.status).toBe('pending');
     const pushed = await customer.push('ticket_reply', (p) => p.ticket_id === ticketId);
-    expect(pushed.reply).toMatchObject({ author: { kind: 'agent', id: alice.agentId }, text: 'Your order ships tomorrow.' });
-    await waitFor(() => sink.mails.find((mail) => mail.text?.includes('Your order ships tomorrow.')), { what: 'the emailed reply' });
+    expect(pushed.reply).toMatchObject({
+      author: { kind: 'agent', id: alice.agentId },
+      text: 'Your order ships tomorrow.',
+    });
+    await waitFor(() => sink.mails.find((mail) => mail.text?.includes('Your order ships tomorrow.')), {
+      what: 'the emailed reply',
+    });
     await agent.push('ticket_updated', (p) => p.ticket_id === ticketId && p.type === 'TicketStatusChanged');
     expect(JSON.stringify(customer.frames)).not.toContain('INTERNAL-ONLY');
     expect(sink.mails.some((mail) => `${mail.subject} ${mail.text}`.includes('INTERNAL-ONLY'))).toBe(false);
@@ -91,17 +135,31 @@ describe('tickets from chats', () => {
       .setSubject('site-user-7')
       .sign(new TextEncoder().encode(org.identity_secret));
     const customer = await open('customer', await system.customerToken(org.organization_id, identity));
-    const { chat_id: chatId } = await customer.call('start_chat', { group_id: vip, message: { text: 'My invoice has the wrong address', client_id: 'c-1' } });
+    const { chat_id: chatId } = await customer.call('start_chat', {
+      group_id: vip,
+      message: { text: 'My invoice has the wrong address', client_id: 'c-1' },
+    });
     await agent.call('join_chat', { chat_id: chatId });
-    await agent.call('send_event', { chat_id: chatId, event: { type: 'message', text: 'Which address should it show?', client_id: 'b-1' } });
-    await customer.call('send_event', { chat_id: chatId, event: { type: 'message', text: '1 Main Street, Springfield', client_id: 'c-2' } });
+    await agent.call('send_event', {
+      chat_id: chatId,
+      event: { type: 'message', text: 'Which address should it show?', client_id: 'b-1' },
+    });
+    await customer.call('send_event', {
+      chat_id: chatId,
+      event: { type: 'message', text: '1 Main Street, Springfield', client_id: 'c-2' },
+    });
 
     const ticket = await agent.call('create_ticket', { chat_id: chatId, subject: 'Invoice address change' });
     expect(ticket.reference).toMatch(/^LD-/);
     const again = await agent.call('create_ticket', { chat_id: chatId });
     expect(again.ticket_id).toBe(ticket.ticket_id);
     const created = await colleague.push('ticket_created', (p) => p.ticket_id === ticket.ticket_id);
-    expect(created.ticket).toMatchObject({ subject: 'Invoice address change', source: 'chat', group_id: vip, requester: { email: 'dan@example.test', name: 'Dan' } });
+    expect(created.ticket).toMatchObject({
+      subject: 'Invoice address change',
+      source: 'chat',
+      group_id: vip,
+      requester: { email: 'dan@example.test', name: 'Dan' },
+    });
     const read = await api('GET', `/v1/organizations/${org.organization_id}/tickets/${ticket.ticket_id}`, carol.token);
     expect(read.body.events[0].data.transcript.map((m: any) => [m.author.kind, m.text])).toEqual([
       ['customer', 'My invoice has the wrong address'],
@@ -116,9 +174,20 @@ describe('tickets from chats', () => {
     const refused = await intruder.request('create_ticket', { chat_id: chatId });
     expect(refused.payload.error.code).toBe('not_found');
     const path = `/v1/organizations/${org.organization_id}/tickets/${ticket.ticket_id}`;
-    expect((await api('GET', path, mallory.token)).body.error).toMatchObject({ code: 'authorization', reason: 'other_organization' });
-    const underOwn = await api('GET', `/v1/organizations/${other.organization_id}/tickets/${ticket.ticket_id}`, mallory.token);
-    const missing = await api('GET', `/v1/organizations/${other.organization_id}/tickets/00000000-0000-4000-8000-000000000000`, mallory.token);
+    expect((await api('GET', path, mallory.token)).body.error).toMatchObject({
+      code: 'authorization',
+      reason: 'other_organization',
+    });
+    const underOwn = await api(
+      'GET',
+      `/v1/organizations/${other.organization_id}/tickets/${ticket.ticket_id}`,
+      mallory.token,
+    );
+    const missing = await api(
+      'GET',
+      `/v1/organizations/${other.organization_id}/tickets/00000000-0000-4000-8000-000000000000`,
+      mallory.token,
+    );
     expect(underOwn).toEqual(missing);
     expect(underOwn.status).toBe(404);
 
@@ -128,9 +197,17 @@ describe('tickets from chats', () => {
     await colleague.push('ticket_updated', (p) => p.ticket_id === ticket.ticket_id && p.type === 'TicketAssigned');
     const foreign = await api('POST', `${path}/assignment`, bob.token, { agent_id: mallory.agentId });
     expect(foreign).toMatchObject({ status: 404, body: { error: { code: 'not_found', reason: 'agent_not_found' } } });
-    const filtered = await api('GET', `/v1/organizations/${org.organization_id}/tickets?assignee_id=${carol.agentId}&group_id=${vip}&status=open&q=Springfield`, bob.token);
+    const filtered = await api(
+      'GET',
+      `/v1/organizations/${org.organization_id}/tickets?assignee_id=${carol.agentId}&group_id=${vip}&status=open&q=Springfield`,
+      bob.token,
+    );
     expect(filtered.body.tickets.map((t: any) => t.ticket_id)).toEqual([ticket.ticket_id]);
-    const otherGroup = await api('GET', `/v1/organizations/${org.organization_id}/tickets?group_id=${org.default_group_id}`, bob.token);
+    const otherGroup = await api(
+      'GET',
+      `/v1/organizations/${org.organization_id}/tickets?group_id=${org.default_group_id}`,
+      bob.token,
+    );
     expect(otherGroup.body.tickets).toEqual([]);
     const otherText = await api('GET', `/v1/organizations/${org.organization_id}/tickets?q=Shelbyville`, bob.token);
     expect(otherText.body.tickets).toEqual([]);
@@ -145,10 +222,17 @@ describe('tickets from chats', () => {
     const { chat_id: quiet } = await silent.call('start_chat', { group_id: manual });
     await silent.call('close_chat', { chat_id: quiet });
     const waited = await open('customer', await system.customerToken(org.organization_id));
-    const { chat_id: missed } = await waited.call('start_chat', { group_id: manual, message: { text: 'Hello? I need a copy of my contract.', client_id: 'w-1' } });
+    const { chat_id: missed } = await waited.call('start_chat', {
+      group_id: manual,
+      message: { text: 'Hello? I need a copy of my contract.', client_id: 'w-1' },
+    });
     await waited.call('close_chat', { chat_id: missed });
     const created = await agent.push('ticket_created', (p) => p.ticket.conversation_id === missed, 15_000);
-    expect(created.ticket).toMatchObject({ source: 'missed_chat', subject: 'Hello? I need a copy of my contract.', group_id: manual });
+    expect(created.ticket).toMatchObject({
+      source: 'missed_chat',
+      subject: 'Hello? I need a copy of my contract.',
+      group_id: manual,
+    });
     // The silent chat was missed first: the subscription (one event at a time, in the order of
     // the log) had handled it before it created the other ticket.
     const list = await api('GET', `/v1/organizations/${org.organization_id}/tickets`, gus.token);
@@ -164,7 +248,10 @@ describe('tickets from chats', () => {
     const first = await open('agent', kim.token);
     const second = await open('agent', lee.token);
     const customer = await open('customer', await system.customerToken(org.organization_id));
-    const { chat_id: chatId } = await customer.call('start_chat', { group_id: sales, message: { text: 'Can I pay by invoice?', client_id: 'q-1' } });
+    const { chat_id: chatId } = await customer.call('start_chat', {
+      group_id: sales,
+      message: { text: 'Can I pay by invoice?', client_id: 'q-1' },
+    });
     await first.call('join_chat', { chat_id: chatId });
     // Kim holds it: lee, never assigned and no supervisor, may not read it, nor make its ticket.
     const refused = await second.request('create_ticket', { chat_id: chatId });
@@ -173,23 +260,36 @@ describe('tickets from chats', () => {
     await first.call('transfer_chat', { chat_id: chatId, target: { group_id: billing } });
     const ticket = await second.call('create_ticket', { chat_id: chatId, subject: 'Invoice payment' });
     const read = await api('GET', `/v1/organizations/${org.organization_id}/tickets/${ticket.ticket_id}`, lee.token);
-    expect(read.body.events[0].data).toMatchObject({ source: 'chat', conversation_id: chatId, created_by: { kind: 'agent', id: lee.agentId } });
+    expect(read.body.events[0].data).toMatchObject({
+      source: 'chat',
+      conversation_id: chatId,
+      created_by: { kind: 'agent', id: lee.agentId },
+    });
   });
 
-  it('adds a message left in a chat that has a ticket already to that ticket, as the customer\'s reply', async () => {
+  it("adds a message left in a chat that has a ticket already to that ticket, as the customer's reply", async () => {
     const org = await system.createOrganization('Followup');
     const returns = await system.createGroup(org.organization_id, 'Returns', 'manual');
     const hal = await system.createAgent(org.organization_id, { email: 'hal@follow.test', groups: [returns] });
     const agent = await open('agent', hal.token);
     const customer = await open('customer', await system.customerToken(org.organization_id));
-    const { chat_id: chatId } = await customer.call('start_chat', { group_id: returns, message: { text: 'My parcel came damaged.', client_id: 'p-1' } });
+    const { chat_id: chatId } = await customer.call('start_chat', {
+      group_id: returns,
+      message: { text: 'My parcel came damaged.', client_id: 'p-1' },
+    });
     // Still queued: hal may read it and makes its ticket; then the customer gives up waiting.
     const ticket = await agent.call('create_ticket', { chat_id: chatId, subject: 'Damaged parcel' });
-    await customer.call('leave_message', { chat_id: chatId, email: 'ivy@example.test', text: 'Photos are on their way by email.' });
+    await customer.call('leave_message', {
+      chat_id: chatId,
+      email: 'ivy@example.test',
+      text: 'Photos are on their way by email.',
+    });
     await agent.push('ticket_updated', (p) => p.ticket_id === ticket.ticket_id && p.type === 'TicketReplied', 15_000);
     const read = await api('GET', `/v1/organizations/${org.organization_id}/tickets/${ticket.ticket_id}`, hal.token);
     expect(read.body.events.map((e: any) => e.type)).toEqual(['TicketCreated', 'TicketReplied']);
-    expect(read.body.events[1]).toMatchObject({ data: { author: { kind: 'customer' }, via: 'widget', text: 'Photos are on their way by email.' } });
+    expect(read.body.events[1]).toMatchObject({
+      data: { author: { kind: 'customer' }, via: 'widget', text: 'Photos are on their way by email.' },
+    });
     const list = await api('GET', `/v1/organizations/${org.organization_id}/tickets`, hal.token);
     expect(list.body.tickets.map((t: any) => [t.ticket_id, t.source])).toEqual([[ticket.ticket_id, 'chat']]);
   });
@@ -198,9 +298,20 @@ describe('tickets from chats', () => {
     const org = await system.createOrganization('Strict');
     const erin = await system.createAgent(org.organization_id, { email: 'erin@strict.test' });
     const base = `/v1/organizations/${org.organization_id}/tickets`;
-    const body = { client_id: 'form-1', subject: 'Refund', requester: { email: 'fay@example.test' }, message: { text: 'Please refund me.' } };
-    expect((await api('POST', base, undefined, body)).body.error).toMatchObject({ code: 'authentication', reason: 'no_credentials' });
-    expect((await api('POST', base, 'not-a-token', body)).body.error).toMatchObject({ code: 'authentication', reason: 'token_invalid' });
+    const body = {
+      client_id: 'form-1',
+      subject: 'Refund',
+      requester: { email: 'fay@example.test' },
+      message: { text: 'Please refund me.' },
+    };
+    expect((await api('POST', base, undefined, body)).body.error).toMatchObject({
+      code: 'authentication',
+      reason: 'no_credentials',
+    });
+    expect((await api('POST', base, 'not-a-token', body)).body.error).toMatchObject({
+      code: 'authentication',
+      reason: 'token_invalid',
+    });
     const malformed = await api('POST', base, erin.token, '{"subject": ');
     expect(malformed).toMatchObject({ status: 400, body: { error: { code: 'validation' } } });
     const unknown = await api('POST', base, erin.token, { ...body, colour: 'red' });
@@ -214,12 +325,20 @@ describe('tickets from chats', () => {
     const first = await api('POST', base, erin.token, body);
     expect(first).toMatchObject({ status: 201, body: { duplicate: false, ticket: { source: 'api', status: 'open' } } });
     const repeat = await api('POST', base, erin.token, body);
-    expect(repeat).toMatchObject({ status: 200, body: { duplicate: true, ticket: { ticket_id: first.body.ticket.ticket_id } } });
+    expect(repeat).toMatchObject({
+      status: 200,
+      body: { duplicate: true, ticket: { ticket_id: first.body.ticket.ticket_id } },
+    });
     const ticketPath = `${base}/${first.body.ticket.ticket_id}`;
     expect((await api('POST', `${ticketPath}/replies`, erin.token, { client_id: 'r', text: '' })).status).toBe(400);
-    expect((await api('POST', `${ticketPath}/replies`, erin.token, { client_id: 'r', text: 'ok', attachment_ids: ['nope'] })).body.error.reason).toBe('attachment_not_found');
+    expect(
+      (await api('POST', `${ticketPath}/replies`, erin.token, { client_id: 'r', text: 'ok', attachment_ids: ['nope'] }))
+        .body.error.reason,
+    ).toBe('attachment_not_found');
     await api('POST', `${ticketPath}/status`, erin.token, { status: 'spam' });
-    expect((await api('POST', `${ticketPath}/replies`, erin.token, { client_id: 'r', text: 'hello spammer' })).body.error).toMatchObject({ code: 'conflict', reason: 'ticket_is_spam' });
+    expect(
+      (await api('POST', `${ticketPath}/replies`, erin.token, { client_id: 'r', text: 'hello spammer' })).body.error,
+    ).toMatchObject({ code: 'conflict', reason: 'ticket_is_spam' });
     expect((await api('GET', base, erin.token)).body.tickets).toEqual([]);
     expect((await api('GET', `${base}?status=spam`, erin.token)).body.tickets).toHaveLength(1);
     const openapi = await fetch(`${ticketingUrl}/v1/openapi.json`);

@@ -41,12 +41,16 @@ export class ChatFiles {
   async upload(upload: ChatFileUpload): Promise<ChatFile> {
     const { organizationId, actor, chatId, content } = upload;
     // Refused before the chat is asked: a too large body costs no round trip.
-    if (content.length > this.attachments.policy.maxBytes) this.attachments.check(upload.name, 'application/octet-stream', content.length);
+    if (content.length > this.attachments.policy.maxBytes)
+      this.attachments.check(upload.name, 'application/octet-stream', content.length);
     await this.requireReadable(organizationId, actor, chatId);
     const inspected = await inspectFile(upload.name, content);
     this.attachments.check(upload.name, inspected.contentType, content.length);
     const uploader: FileUploader = { kind: actor.kind, id: actor.id };
-    const fileId = upload.clientId === undefined ? randomUUID() : derivedId('chat-file', organizationId, chatId, uploader.kind, uploader.id, upload.clientId);
+    const fileId =
+      upload.clientId === undefined
+        ? randomUUID()
+        : derivedId('chat-file', organizationId, chatId, uploader.kind, uploader.id, upload.clientId);
     const ref = await this.attachments.store(
       organizationId,
       fileId,
@@ -65,22 +69,34 @@ export class ChatFiles {
     try {
       await this.access.requireReadable(organizationId, actor, chatId);
     } catch (error) {
-      if (error instanceof DomainError && error.code === 'authorization') throw new DomainError('not_found', 'chat_not_found', `chat ${chatId} does not exist`);
+      if (error instanceof DomainError && error.code === 'authorization')
+        throw new DomainError('not_found', 'chat_not_found', `chat ${chatId} does not exist`);
       throw error;
     }
   }
 
   /** The stored references of the files a message attaches; any file not the sender's in this chat is `file_not_found`. */
-  async resolve(organizationId: string, chatId: string, uploader: FileUploader, fileIds: readonly string[]): Promise<AttachmentRef[]> {
+  async resolve(
+    organizationId: string,
+    chatId: string,
+    uploader: FileUploader,
+    fileIds: readonly string[],
+  ): Promise<AttachmentRef[]> {
     const { found, missing } = await this.attachments.chatFilesOf(organizationId, chatId, uploader, fileIds);
-    if (missing.length > 0) throw new DomainError('not_found', 'file_not_found', `file ${missing[0]} does not exist in this chat`);
+    if (missing.length > 0)
+      throw new DomainError('not_found', 'file_not_found', `file ${missing[0]} does not exist in this chat`);
     return found;
   }
 
   /** The file a signed URL names; a refused signature answers like a missing file's reason. */
   async download(fileId: string, expires: string | undefined, signature: string | undefined) {
     const refusal = this.urls.refusalOf(fileId, expires, signature);
-    if (refusal) throw new DomainError('authorization', refusal, refusal === 'file_url_expired' ? 'the download URL has expired' : 'the download URL is not valid');
+    if (refusal)
+      throw new DomainError(
+        'authorization',
+        refusal,
+        refusal === 'file_url_expired' ? 'the download URL has expired' : 'the download URL is not valid',
+      );
     const file = await this.attachments.chatFileContent(fileId);
     if (!file) throw new DomainError('not_found', 'file_not_found', `file ${fileId} does not exist`);
     return file;

@@ -29,8 +29,14 @@ export class AttachmentsController {
     @Res({ passthrough: true }) response: Response,
   ) {
     const caller = await this.callers.requireAgentOf(authorization, organizationId);
-    if (!name || name.length > 255) throw new ApiError('validation', 'query.name (the file name, at most 255 characters) is required', 'invalid_query');
-    if (!clientId || clientId.length > 128) throw new ApiError('validation', 'query.client_id (at most 128 characters) is required', 'invalid_query');
+    if (!name || name.length > 255)
+      throw new ApiError(
+        'validation',
+        'query.name (the file name, at most 255 characters) is required',
+        'invalid_query',
+      );
+    if (!clientId || clientId.length > 128)
+      throw new ApiError('validation', 'query.client_id (at most 128 characters) is required', 'invalid_query');
     const contentType = request.headers['content-type'] ?? 'application/octet-stream';
     const declared = Number(request.headers['content-length'] ?? NaN);
     // Refused before the body is read when its declared size or type is already wrong.

@@ -28,7 +28,12 @@ export class ChatFilesController {
     @Req() request: Request,
   ): Promise<ChatFile> {
     const principal = await this.principalOf(authorization);
-    if (principal.kind !== 'customer') throw new ApiError('authorization', 'this URL takes a customer token (agents upload to /v1/agent/files)', 'customers_only');
+    if (principal.kind !== 'customer')
+      throw new ApiError(
+        'authorization',
+        'this URL takes a customer token (agents upload to /v1/agent/files)',
+        'customers_only',
+      );
     return this.upload(principal.organizationId, { kind: 'customer', id: principal.customerId }, query, request);
   }
 
@@ -40,11 +45,21 @@ export class ChatFilesController {
     @Req() request: Request,
   ): Promise<ChatFile> {
     const principal = await this.principalOf(authorization);
-    if (principal.kind !== 'agent') throw new ApiError('authorization', 'this URL takes an agent token (customers upload to /v1/customer/files)', 'agents_only');
+    if (principal.kind !== 'agent')
+      throw new ApiError(
+        'authorization',
+        'this URL takes an agent token (customers upload to /v1/customer/files)',
+        'agents_only',
+      );
     if (!(await this.activeAgents.isActive(principal.organizationId, principal.agentId))) {
       throw new ApiError('authentication', 'the agent of this token is disabled or no longer exists', 'agent_revoked');
     }
-    const actor = { kind: 'agent' as const, id: principal.agentId, role: principal.role, agent_kind: principal.agentKind };
+    const actor = {
+      kind: 'agent' as const,
+      id: principal.agentId,
+      role: principal.role,
+      agent_kind: principal.agentKind,
+    };
     return this.upload(principal.organizationId, actor, query, request);
   }
 
@@ -55,7 +70,11 @@ export class ChatFilesController {
     @Query('signature') signature: string | undefined,
     @Res() response: Response,
   ): Promise<void> {
-    const file = await this.files.download(fileId, typeof expires === 'string' ? expires : undefined, typeof signature === 'string' ? signature : undefined);
+    const file = await this.files.download(
+      fileId,
+      typeof expires === 'string' ? expires : undefined,
+      typeof signature === 'string' ? signature : undefined,
+    );
     response
       .status(200)
       .setHeader('content-type', file.ref.content_type)
@@ -87,7 +106,11 @@ export class ChatFilesController {
     const maxBytes = this.files.maxBytes;
     const declared = Number(request.headers['content-length'] ?? NaN);
     if (Number.isFinite(declared) && declared > maxBytes) {
-      throw new ApiError('validation', `the file has ${declared} bytes, more than the ${maxBytes} accepted`, 'attachment_too_large');
+      throw new ApiError(
+        'validation',
+        `the file has ${declared} bytes, more than the ${maxBytes} accepted`,
+        'attachment_too_large',
+      );
     }
     const content = await readBody(request, maxBytes);
     return this.files.upload({ organizationId, actor, chatId, name, clientId, content });
@@ -95,7 +118,8 @@ export class ChatFilesController {
 
   private async principalOf(authorization: string | undefined): Promise<Principal> {
     const match = /^Bearer +(\S+) *$/i.exec(authorization ?? '');
-    if (!match) throw new ApiError('authentication', 'an Authorization: Bearer <token> header is required', 'no_credentials');
+    if (!match)
+      throw new ApiError('authentication', 'an Authorization: Bearer <token> header is required', 'no_credentials');
     return this.tokens.verify(match[1]!);
   }
 }

@@ -14,7 +14,10 @@ export class MailboxController {
   ) {}
 
   @Get()
-  async mailbox(@Param('organizationId') organizationId: string, @Headers('authorization') authorization: string | undefined) {
+  async mailbox(
+    @Param('organizationId') organizationId: string,
+    @Headers('authorization') authorization: string | undefined,
+  ) {
     await this.callers.requireSupervisor(authorization, organizationId);
     return { organization_id: organizationId, address: this.mailboxes.addressOf(organizationId) };
   }

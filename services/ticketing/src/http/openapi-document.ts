@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { AttachmentRef, ChatFile, HttpErrorBody, ticketHttp, TicketEventView, TicketSummary } from '@livedesk/contracts';
+import {
+  AttachmentRef,
+  ChatFile,
+  HttpErrorBody,
+  ticketHttp,
+  TicketEventView,
+  TicketSummary,
+} from '@livedesk/contracts';
 
 /**
  * The OpenAPI 3.1 document of the ticketing HTTP API, generated from the zod schemas the
@@ -61,7 +68,14 @@ const ROUTES: Route[] = [
     ],
     responses: { 200: 'TicketListResponse' },
   },
-  { operationId: 'createTicket', method: 'post', path: `${ORG}/tickets`, summary: 'Opens a ticket (source api). A repeat of client_id answers 200 with the same ticket.', request: 'CreateTicketRequest', responses: { 201: 'TicketChangeResponse', 200: 'TicketChangeResponse' } },
+  {
+    operationId: 'createTicket',
+    method: 'post',
+    path: `${ORG}/tickets`,
+    summary: 'Opens a ticket (source api). A repeat of client_id answers 200 with the same ticket.',
+    request: 'CreateTicketRequest',
+    responses: { 201: 'TicketChangeResponse', 200: 'TicketChangeResponse' },
+  },
   {
     operationId: 'getTicket',
     method: 'get',
@@ -69,20 +83,59 @@ const ROUTES: Route[] = [
     summary: `The ticket with a page of its history (every event, internal notes included), oldest first; while has_more, ask again with since_version = next_since_version. A page stops before ${ticketHttp.TICKET_PAGE_MAX_BYTES} bytes of events.`,
     query: [
       { name: 'since_version', description: 'events after this version (default 0: from the first)' },
-      { name: 'limit', description: `1 to ${ticketHttp.TICKET_PAGE_MAX_EVENTS} events (default ${ticketHttp.TICKET_PAGE_DEFAULT_EVENTS})` },
+      {
+        name: 'limit',
+        description: `1 to ${ticketHttp.TICKET_PAGE_MAX_EVENTS} events (default ${ticketHttp.TICKET_PAGE_DEFAULT_EVENTS})`,
+      },
     ],
     responses: { 200: 'TicketResponse' },
   },
-  { operationId: 'updateTicket', method: 'patch', path: TICKET, summary: 'Subject, priority, tags and files.', request: 'UpdateTicketRequest', responses: { 200: 'TicketChangeResponse' } },
-  { operationId: 'replyToTicket', method: 'post', path: `${TICKET}/replies`, summary: "A public reply, emailed to the requester; the ticket becomes pending unless status says otherwise.", request: 'ReplyRequest', responses: { 200: 'TicketChangeResponse' } },
-  { operationId: 'addTicketNote', method: 'post', path: `${TICKET}/notes`, summary: 'An internal note: agents only, never shown to the requester, never emailed.', request: 'NoteRequest', responses: { 200: 'TicketChangeResponse' } },
-  { operationId: 'setTicketStatus', method: 'post', path: `${TICKET}/status`, summary: 'Sets open, pending, solved or spam.', request: 'StatusRequest', responses: { 200: 'TicketChangeResponse' } },
-  { operationId: 'assignTicket', method: 'post', path: `${TICKET}/assignment`, summary: 'Assigns to an agent and/or a group of the organization (null unassigns).', request: 'AssignRequest', responses: { 200: 'TicketChangeResponse' } },
+  {
+    operationId: 'updateTicket',
+    method: 'patch',
+    path: TICKET,
+    summary: 'Subject, priority, tags and files.',
+    request: 'UpdateTicketRequest',
+    responses: { 200: 'TicketChangeResponse' },
+  },
+  {
+    operationId: 'replyToTicket',
+    method: 'post',
+    path: `${TICKET}/replies`,
+    summary: 'A public reply, emailed to the requester; the ticket becomes pending unless status says otherwise.',
+    request: 'ReplyRequest',
+    responses: { 200: 'TicketChangeResponse' },
+  },
+  {
+    operationId: 'addTicketNote',
+    method: 'post',
+    path: `${TICKET}/notes`,
+    summary: 'An internal note: agents only, never shown to the requester, never emailed.',
+    request: 'NoteRequest',
+    responses: { 200: 'TicketChangeResponse' },
+  },
+  {
+    operationId: 'setTicketStatus',
+    method: 'post',
+    path: `${TICKET}/status`,
+    summary: 'Sets open, pending, solved or spam.',
+    request: 'StatusRequest',
+    responses: { 200: 'TicketChangeResponse' },
+  },
+  {
+    operationId: 'assignTicket',
+    method: 'post',
+    path: `${TICKET}/assignment`,
+    summary: 'Assigns to an agent and/or a group of the organization (null unassigns).',
+    request: 'AssignRequest',
+    responses: { 200: 'TicketChangeResponse' },
+  },
   {
     operationId: 'uploadAttachment',
     method: 'post',
     path: `${ORG}/attachments`,
-    summary: "Uploads a file (the body, with the file's Content-Type) for replies, notes and tickets; size limit and content-type allow list apply.",
+    summary:
+      "Uploads a file (the body, with the file's Content-Type) for replies, notes and tickets; size limit and content-type allow list apply.",
     rawBody: true,
     query: [
       { name: 'name', required: true, description: 'the file name' },
@@ -90,16 +143,23 @@ const ROUTES: Route[] = [
     ],
     responses: { 201: 'AttachmentRef' },
   },
-  { operationId: 'downloadAttachment', method: 'get', path: `${ORG}/attachments/{attachment_id}`, summary: 'Downloads a file.', responses: { 200: { description: 'the file', binary: true } } },
+  {
+    operationId: 'downloadAttachment',
+    method: 'get',
+    path: `${ORG}/attachments/{attachment_id}`,
+    summary: 'Downloads a file.',
+    responses: { 200: { description: 'the file', binary: true } },
+  },
   {
     operationId: 'uploadCustomerChatFile',
     method: 'post',
     path: '/v1/customer/files',
-    summary: "A customer uploads a file into their chat (a customer token; the body is the file). Its type is read from its bytes; size limit and type allow list apply. A send_event then names it in attachments.",
+    summary:
+      'A customer uploads a file into their chat (a customer token; the body is the file). Its type is read from its bytes; size limit and type allow list apply. A send_event then names it in attachments.',
     rawBody: true,
     query: [
       { name: 'name', required: true, description: 'the file name' },
-      { name: 'chat_id', required: true, description: 'the chat the file is for (the customer\'s own)' },
+      { name: 'chat_id', required: true, description: "the chat the file is for (the customer's own)" },
       { name: 'client_id', description: 'idempotency key: the same again answers the same file' },
     ],
     responses: { 201: 'ChatFile' },
@@ -108,7 +168,8 @@ const ROUTES: Route[] = [
     operationId: 'uploadAgentChatFile',
     method: 'post',
     path: '/v1/agent/files',
-    summary: 'An agent uploads a file into a chat it may read (an agent token; the body is the file); as the customer upload otherwise.',
+    summary:
+      'An agent uploads a file into a chat it may read (an agent token; the body is the file); as the customer upload otherwise.',
     rawBody: true,
     query: [
       { name: 'name', required: true, description: 'the file name' },
@@ -121,7 +182,8 @@ const ROUTES: Route[] = [
     operationId: 'downloadChatFile',
     method: 'get',
     path: '/v1/files/{file_id}',
-    summary: "Downloads a chat's file by the signed URL the server gave (`url` of an upload, of a message's attachment); 403 when altered (file_url_invalid) or expired (file_url_expired).",
+    summary:
+      "Downloads a chat's file by the signed URL the server gave (`url` of an upload, of a message's attachment); 403 when altered (file_url_invalid) or expired (file_url_expired).",
     authenticated: false,
     query: [
       { name: 'expires', required: true, description: 'unix seconds after which the URL is refused' },
@@ -129,14 +191,20 @@ const ROUTES: Route[] = [
     ],
     responses: { 200: { description: 'the file, as an attachment', binary: true } },
   },
-  { operationId: 'getMailbox', method: 'get', path: `${ORG}/mailbox`, summary: "The organization's inbound email address (supervisors, admins, the installation admin).", responses: { 200: 'MailboxResponse' } },
+  {
+    operationId: 'getMailbox',
+    method: 'get',
+    path: `${ORG}/mailbox`,
+    summary: "The organization's inbound email address (supervisors, admins, the installation admin).",
+    responses: { 200: 'MailboxResponse' },
+  },
 ];
 
 const ERRORS: Record<number, string> = {
   400: 'validation: a malformed body or query (`reason` names the rule); every string refuses NUL (U+0000) and unpaired UTF-16 surrogates',
   401: 'authentication: no or a wrong token',
   403: "authorization: a token of another organization, or a customer's",
-  404: 'not_found: no such ticket in this organization (another organization\'s answers the same)',
+  404: "not_found: no such ticket in this organization (another organization's answers the same)",
   409: 'conflict: a rule of the ticket refused the request (e.g. ticket_is_spam)',
   503: 'unavailable: a service the request needs does not answer',
 };
@@ -144,7 +212,11 @@ const ERRORS: Record<number, string> = {
 export function buildOpenApiDocument(): Record<string, unknown> {
   const registry = z.registry<{ id: string }>();
   for (const [id, schema] of Object.entries(SCHEMAS)) registry.add(schema, { id });
-  const generated = z.toJSONSchema(registry, { uri: (id) => `#/components/schemas/${id}`, io: 'input', unrepresentable: 'any' });
+  const generated = z.toJSONSchema(registry, {
+    uri: (id) => `#/components/schemas/${id}`,
+    io: 'input',
+    unrepresentable: 'any',
+  });
   const schemas: Record<string, unknown> = {};
   for (const id of Object.keys(SCHEMAS)) {
     const { $schema: _dialect, $id: _id, ...rest } = generated.schemas[id] as Record<string, unknown>;
@@ -154,7 +226,12 @@ export function buildOpenApiDocument(): Record<string, unknown> {
   const json = (id: string) => ({ content: { 'application/json': { schema: ref(id) } } });
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of ROUTES) {
-    const pathParameters = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => ({ name: match[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const pathParameters = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => ({
+      name: match[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
     const responses: Record<string, unknown> = {};
     for (const [status, response] of Object.entries(route.responses)) {
       responses[status] =
@@ -162,17 +239,26 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           ? { description: response, ...json(response) }
           : { description: response.description, content: { '*/*': { schema: { type: 'string', format: 'binary' } } } };
     }
-    for (const [status, description] of Object.entries(ERRORS)) responses[status] = { description, ...json('ErrorBody') };
+    for (const [status, description] of Object.entries(ERRORS))
+      responses[status] = { description, ...json('ErrorBody') };
     (paths[route.path] ??= {})[route.method] = {
       operationId: route.operationId,
       summary: route.summary,
       security: route.authenticated === false ? [] : [{ bearer: [] }],
       parameters: [
         ...pathParameters,
-        ...(route.query ?? []).map((query) => ({ name: query.name, in: 'query', required: query.required ?? false, description: query.description, schema: { type: 'string' } })),
+        ...(route.query ?? []).map((query) => ({
+          name: query.name,
+          in: 'query',
+          required: query.required ?? false,
+          description: query.description,
+          schema: { type: 'string' },
+        })),
       ],
       ...(route.request ? { requestBody: { required: true, ...json(route.request) } } : {}),
-      ...(route.rawBody ? { requestBody: { required: true, content: { '*/*': { schema: { type: 'string', format: 'binary' } } } } } : {}),
+      ...(route.rawBody
+        ? { requestBody: { required: true, content: { '*/*': { schema: { type: 'string', format: 'binary' } } } } }
+        : {}),
       responses,
     };
   }

@@ -10,7 +10,11 @@ import { TicketsController } from './tickets.controller.js';
 
 const COMMITTED = fileURLToPath(new URL('../../../../docs/openapi/ticketing.json', import.meta.url));
 
-const document = buildOpenApiDocument() as { openapi: string; paths: Record<string, Record<string, any>>; components: { schemas: Record<string, any> } };
+const document = buildOpenApiDocument() as {
+  openapi: string;
+  paths: Record<string, Record<string, any>>;
+  components: { schemas: Record<string, any> };
+};
 
 function refs(node: unknown, found: string[] = []): string[] {
   if (Array.isArray(node)) for (const item of node) refs(item, found);
@@ -29,7 +33,9 @@ describe('the ticketing OpenAPI document', () => {
   });
 
   it('gives every operation an operationId of its own', () => {
-    const ids = Object.values(document.paths).flatMap((methods) => Object.values(methods).map((operation) => operation.operationId as string));
+    const ids = Object.values(document.paths).flatMap((methods) =>
+      Object.values(methods).map((operation) => operation.operationId as string),
+    );
     expect(ids).toHaveLength(14);
     expect(new Set(ids).size).toBe(14);
     expect(document.paths['/v1/organizations/{organization_id}/tickets']!.post.operationId).toBe('createTicket');
@@ -37,7 +43,9 @@ describe('the ticketing OpenAPI document', () => {
 
   it('lists every endpoint of the API with its methods', () => {
     expect(document.openapi).toBe('3.1.0');
-    const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`));
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
     expect(operations.sort()).toEqual(
       [
         'GET /v1/organizations/{organization_id}/tickets',
@@ -59,8 +67,12 @@ describe('the ticketing OpenAPI document', () => {
   });
 
   it('documents every route of the API controllers (the documents themselves aside), and nothing else', () => {
-    const documented = Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => openApiRoute(method, path)));
-    expect(documented.sort()).toEqual(controllerRoutes([TicketsController, AttachmentsController, ChatFilesController, MailboxController]).sort());
+    const documented = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => openApiRoute(method, path)),
+    );
+    expect(documented.sort()).toEqual(
+      controllerRoutes([TicketsController, AttachmentsController, ChatFilesController, MailboxController]).sort(),
+    );
     // A signed download URL needs no token; every other route does.
     expect(document.paths['/v1/files/{file_id}']!.get.security).toEqual([]);
     expect(document.paths['/v1/agent/files']!.post.security).toEqual([{ bearer: [] }]);
@@ -71,11 +83,18 @@ describe('the ticketing OpenAPI document', () => {
     expect(reply.required).toEqual(['client_id', 'text']);
     expect(reply.additionalProperties).toBe(false);
     expect(reply.properties.status.enum).toEqual(['open', 'pending', 'solved']);
-    expect(document.components.schemas.TicketSummary.properties.status.enum).toEqual(['open', 'pending', 'solved', 'spam']);
+    expect(document.components.schemas.TicketSummary.properties.status.enum).toEqual([
+      'open',
+      'pending',
+      'solved',
+      'spam',
+    ]);
   });
 
   it('resolves every $ref', () => {
-    const missing = refs(document).filter((ref) => !document.components.schemas[ref.replace('#/components/schemas/', '')]);
+    const missing = refs(document).filter(
+      (ref) => !document.components.schemas[ref.replace('#/components/schemas/', '')],
+    );
     expect(missing).toEqual([]);
   });
 });

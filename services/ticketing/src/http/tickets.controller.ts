@@ -29,10 +29,18 @@ export class TicketsController {
   ) {}
 
   @Get('tickets')
-  async list(@Param('organizationId') organizationId: string, @Headers('authorization') authorization: string | undefined, @Query() query: Record<string, unknown>) {
+  async list(
+    @Param('organizationId') organizationId: string,
+    @Headers('authorization') authorization: string | undefined,
+    @Query() query: Record<string, unknown>,
+  ) {
     await this.callers.requireAgentOf(authorization, organizationId);
     const status = typeof query.status === 'string' ? query.status.split(',') : query.status;
-    const parsed = parseOrRefuse(ticketHttp.TicketListQuery, { ...query, ...(status === undefined ? {} : { status }) }, 'query');
+    const parsed = parseOrRefuse(
+      ticketHttp.TicketListQuery,
+      { ...query, ...(status === undefined ? {} : { status }) },
+      'query',
+    );
     const statuses = parsed.status === undefined ? undefined : ([] as TicketStatus[]).concat(parsed.status);
     return this.queries.list({
       organizationId,
@@ -47,10 +55,16 @@ export class TicketsController {
   }
 
   @Post('tickets')
-  async create(@Param('organizationId') organizationId: string, @Headers('authorization') authorization: string | undefined, @Body() body: unknown, @Res({ passthrough: true }) response: Response) {
+  async create(
+    @Param('organizationId') organizationId: string,
+    @Headers('authorization') authorization: string | undefined,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     const caller = await this.callers.requireAgentOf(authorization, organizationId);
     const request = parseBody(ticketHttp.CreateTicketRequest, body);
-    if (request.group_id) await this.directory.requireMembers(organizationId, { agentIds: [], groupIds: [request.group_id!] });
+    if (request.group_id)
+      await this.directory.requireMembers(organizationId, { agentIds: [], groupIds: [request.group_id!] });
     const ticketId = derivedId('api-ticket', organizationId, callerKey(caller), request.client_id);
     const files = await this.refs(organizationId, request.message?.attachment_ids);
     const outcome = await this.execute(caller, organizationId, ticketId, derivedId('api-create', ticketId), {
@@ -65,7 +79,14 @@ export class TicketsController {
       ...(request.priority ? { priority: request.priority } : {}),
       ...(request.tags ? { tags: request.tags } : {}),
       ...(request.message
-        ? { firstMessage: { replyId: derivedId('api-first-message', ticketId), text: request.message.text, via: 'api', attachments: files } }
+        ? {
+            firstMessage: {
+              replyId: derivedId('api-first-message', ticketId),
+              text: request.message.text,
+              via: 'api',
+              attachments: files,
+            },
+          }
         : {}),
     });
     // A repeat of the client id answers the ticket the first request created.
@@ -90,7 +111,12 @@ export class TicketsController {
 
   @Post('tickets/:ticketId/replies')
   @HttpCode(200)
-  async reply(@Param('organizationId') organizationId: string, @Param('ticketId') ticketId: string, @Headers('authorization') authorization: string | undefined, @Body() body: unknown) {
+  async reply(
+    @Param('organizationId') organizationId: string,
+    @Param('ticketId') ticketId: string,
+    @Headers('authorization') authorization: string | undefined,
+    @Body() body: unknown,
+  ) {
     const caller = await this.callers.requireAgentOf(authorization, organizationId);
     const request = parseBody(ticketHttp.ReplyRequest, body);
     const files = await this.refs(organizationId, request.attachment_ids);
@@ -110,7 +136,12 @@ export class TicketsController {
 
   @Post('tickets/:ticketId/notes')
   @HttpCode(200)
-  async note(@Param('organizationId') organizationId: string, @Param('ticketId') ticketId: string, @Headers('authorization') authorization: string | undefined, @Body() body: unknown) {
+  async note(
+    @Param('organizationId') organizationId: string,
+    @Param('ticketId') ticketId: string,
+    @Headers('authorization') authorization: string | undefined,
+    @Body() body: unknown,
+  ) {
     const caller = await this.callers.requireAgentOf(authorization, organizationId);
     const request = parseBody(ticketHttp.NoteRequest, body);
     const files = await this.refs(organizationId, request.attachment_ids);
@@ -128,16 +159,30 @@ export class TicketsController {
 
   @Post('tickets/:ticketId/status')
   @HttpCode(200)
-  async status(@Param('organizationId') organizationId: string, @Param('ticketId') ticketId: string, @Headers('authorization') authorization: string | undefined, @Body() body: unknown) {
+  async status(
+    @Param('organizationId') organizationId: string,
+    @Param('ticketId') ticketId: string,
+    @Headers('authorization') authorization: string | undefined,
+    @Body() body: unknown,
+  ) {
     const caller = await this.callers.requireAgentOf(authorization, organizationId);
     const request = parseBody(ticketHttp.StatusRequest, body);
-    const outcome = await this.execute(caller, organizationId, ticketId, randomUUID(), { type: 'set_status', actor: apiActor(caller), status: request.status });
+    const outcome = await this.execute(caller, organizationId, ticketId, randomUUID(), {
+      type: 'set_status',
+      actor: apiActor(caller),
+      status: request.status,
+    });
     return this.answer(organizationId, ticketId, outcome);
   }
 
   @Post('tickets/:ticketId/assignment')
   @HttpCode(200)
-  async assign(@Param('organizationId') organizationId: string, @Param('ticketId') ticketId: string, @Headers('authorization') authorization: string | undefined, @Body() body: unknown) {
+  async assign(
+    @Param('organizationId') organizationId: string,
+    @Param('ticketId') ticketId: string,
+    @Headers('authorization') authorization: string | undefined,
+    @Body() body: unknown,
+  ) {
     const caller = await this.callers.requireAgentOf(authorization, organizationId);
     const request = parseBody(ticketHttp.AssignRequest, body);
     // The ticket first: another organization's ticket answers 404 before its ids are looked up.
@@ -157,17 +202,36 @@ export class TicketsController {
 
   /** Subject, priority, tags and files, each a change of its own (and none when already so). */
   @Patch('tickets/:ticketId')
-  async update(@Param('organizationId') organizationId: string, @Param('ticketId') ticketId: string, @Headers('authorization') authorization: string | undefined, @Body() body: unknown) {
+  async update(
+    @Param('organizationId') organizationId: string,
+    @Param('ticketId') ticketId: string,
+    @Headers('authorization') authorization: string | undefined,
+    @Body() body: unknown,
+  ) {
     const caller = await this.callers.requireAgentOf(authorization, organizationId);
     const request = parseBody(ticketHttp.UpdateTicketRequest, body);
     const actor = apiActor(caller);
     const commands: TicketCommand[] = [
       ...(request.subject ? [{ type: 'retitle', actor, subject: request.subject } as const] : []),
       ...(request.priority ? [{ type: 'set_priority', actor, priority: request.priority } as const] : []),
-      ...(request.add_tags || request.remove_tags ? [{ type: 'change_tags', actor, add: request.add_tags ?? [], remove: request.remove_tags ?? [] } as const] : []),
-      ...(request.attachment_ids ? [{ type: 'add_attachments', actor, attachments: await this.refs(organizationId, request.attachment_ids) } as const] : []),
+      ...(request.add_tags || request.remove_tags
+        ? [{ type: 'change_tags', actor, add: request.add_tags ?? [], remove: request.remove_tags ?? [] } as const]
+        : []),
+      ...(request.attachment_ids
+        ? [
+            {
+              type: 'add_attachments',
+              actor,
+              attachments: await this.refs(organizationId, request.attachment_ids),
+            } as const,
+          ]
+        : []),
     ];
-    let outcome: TicketOutcome = { ticket: await this.commands.load(organizationId, ticketId), duplicate: true, events: [] };
+    let outcome: TicketOutcome = {
+      ticket: await this.commands.load(organizationId, ticketId),
+      duplicate: true,
+      events: [],
+    };
     let changed = false;
     for (const command of commands) {
       outcome = await this.execute(caller, organizationId, ticketId, randomUUID(), command);
@@ -176,8 +240,18 @@ export class TicketsController {
     return this.answer(organizationId, ticketId, { ...outcome, duplicate: !changed });
   }
 
-  private async execute(caller: ApiCaller, organizationId: string, ticketId: string, commandId: string, command: TicketCommand): Promise<TicketOutcome> {
-    return this.commands.execute(ticketId, command, { organizationId, commandId, metadata: { actor: apiActor(caller) } });
+  private async execute(
+    caller: ApiCaller,
+    organizationId: string,
+    ticketId: string,
+    commandId: string,
+    command: TicketCommand,
+  ): Promise<TicketOutcome> {
+    return this.commands.execute(ticketId, command, {
+      organizationId,
+      commandId,
+      metadata: { actor: apiActor(caller) },
+    });
   }
 
   /** The ticket as the read model has it after the command (written in the command's transaction). */
@@ -188,7 +262,8 @@ export class TicketsController {
   /** Attachments are uploaded first (`POST …/attachments`); an id that is not the organization's is refused. */
   private async refs(organizationId: string, ids: readonly string[] | undefined) {
     const { found, missing } = await this.attachments.refsOf(organizationId, ids ?? []);
-    if (missing.length > 0) throw new ApiError('validation', `attachment ${missing.join(', ')} does not exist`, 'attachment_not_found');
+    if (missing.length > 0)
+      throw new ApiError('validation', `attachment ${missing.join(', ')} does not exist`, 'attachment_not_found');
     return found;
   }
 }

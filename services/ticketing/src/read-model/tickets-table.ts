@@ -11,7 +11,12 @@ export type TicketRow = Selectable<TicketsTable>;
  * list never shows a ticket in a state its stream does not have. `texts` are the words the
  * command added (subject, replies, notes): the row's full-text search grows by them.
  */
-export async function upsertTicketRow(trx: Transaction<TicketingTables>, organizationId: string, ticket: OpenedTicket, texts: readonly string[]): Promise<void> {
+export async function upsertTicketRow(
+  trx: Transaction<TicketingTables>,
+  organizationId: string,
+  ticket: OpenedTicket,
+  texts: readonly string[],
+): Promise<void> {
   const words = texts.join('\n').slice(0, 200_000);
   await trx
     .insertInto('ticketing.tickets')
@@ -66,31 +71,63 @@ export interface TicketFilter {
 }
 
 /** Tickets most recently changed first, by keyset pagination on (updated_at, ticket_id). */
-export async function listTickets(db: Kysely<TicketingTables>, filter: TicketFilter): Promise<{ rows: TicketRow[]; nextCursor: string | null }> {
+export async function listTickets(
+  db: Kysely<TicketingTables>,
+  filter: TicketFilter,
+): Promise<{ rows: TicketRow[]; nextCursor: string | null }> {
   let select = db.selectFrom('ticketing.tickets').selectAll().where('organization_id', '=', filter.organizationId);
   select = filter.statuses ? select.where('status', 'in', [...filter.statuses]) : select.where('status', '!=', 'spam');
   if (filter.assigneeId !== undefined) select = select.where('assignee_id', '=', filter.assigneeId);
   if (filter.groupId !== undefined) select = select.where('group_id', '=', filter.groupId);
   if (filter.requester !== undefined) {
     const requester = filter.requester;
-    select = select.where((eb) => eb.or([eb(sql`lower(requester_email)`, '=', requester.toLowerCase()), eb('requester_customer_id', '=', requester)]));
+    select = select.where((eb) =>
+      eb.or([
+        eb(sql`lower(requester_email)`, '=', requester.toLowerCase()),
+        eb('requester_customer_id', '=', requester),
+      ]),
+    );
   }
-  if (filter.text !== undefined) select = select.where(sql<boolean>`search @@ plainto_tsquery('simple', ${filter.text})`);
+  if (filter.text !== undefined)
+    select = select.where(sql<boolean>`search @@ plainto_tsquery('simple', ${filter.text})`);
   const after = decodeCursor(filter.cursor);
   if (after) select = select.where(sql<boolean>`(updated_at, ticket_id) < (${after.at}::timestamptz, ${after.id})`);
-  const rows = await select.orderBy('updated_at', 'desc').orderBy('ticket_id', 'desc').limit(filter.limit + 1).execute();
+  const rows = await select
+    .orderBy('updated_at', 'desc')
+    .orderBy('ticket_id', 'desc')
+    .limit(filter.limit + 1)
+    .execute();
   const page = rows.slice(0, filter.limit);
   const last = page.at(-1);
-  return { rows: page, nextCursor: rows.length > filter.limit && last ? encodeCursor(last.updated_at, last.ticket_id) : null };
+  return {
+    rows: page,
+    nextCursor: rows.length > filter.limit && last ? encodeCursor(last.updated_at, last.ticket_id) : null,
+  };
 }
 
-export function getTicketRow(db: Kysely<TicketingTables>, organizationId: string, ticketId: string): Promise<TicketRow | undefined> {
-  return db.selectFrom('ticketing.tickets').selectAll().where('organization_id', '=', organizationId).where('ticket_id', '=', ticketId).executeTakeFirst();
+export function getTicketRow(
+  db: Kysely<TicketingTables>,
+  organizationId: string,
+  ticketId: string,
+): Promise<TicketRow | undefined> {
+  return db
+    .selectFrom('ticketing.tickets')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('ticket_id', '=', ticketId)
+    .executeTakeFirst();
 }
 
 /** By reference, whatever the organization: the caller checks it is theirs (a forged reply is refused). */
-export function ticketByReference(db: Kysely<TicketingTables>, reference: string): Promise<Pick<TicketsTable, 'ticket_id' | 'organization_id'> | undefined> {
-  return db.selectFrom('ticketing.tickets').select(['ticket_id', 'organization_id']).where('reference', '=', reference).executeTakeFirst();
+export function ticketByReference(
+  db: Kysely<TicketingTables>,
+  reference: string,
+): Promise<Pick<TicketsTable, 'ticket_id' | 'organization_id'> | undefined> {
+  return db
+    .selectFrom('ticketing.tickets')
+    .select(['ticket_id', 'organization_id'])
+    .where('reference', '=', reference)
+    .executeTakeFirst();
 }
 
 export function rowToSummary(row: TicketRow): TicketSummary {

@@ -31,7 +31,11 @@ export interface TicketingProcess {
    * here since no identity service runs), so the API takes the token.
    */
   agentToken(organizationId: string, agentId: string): Promise<string>;
-  http<T = any>(method: string, path: string, options?: { body?: unknown; token?: string | null; raw?: Buffer; contentType?: string }): Promise<{ status: number; body: T }>;
+  http<T = any>(
+    method: string,
+    path: string,
+    options?: { body?: unknown; token?: string | null; raw?: Buffer; contentType?: string },
+  ): Promise<{ status: number; body: T }>;
   /** Sends an email to the SMTP endpoint (nodemailer's message options, or `raw`). */
   sendMail(message: SendMailOptions): Promise<{ response: string }>;
   restart(): Promise<void>;
@@ -45,8 +49,21 @@ export async function startTicketing(env: NodeJS.ProcessEnv = {}): Promise<Ticke
   const jwtSecret = randomBytes(32).toString('base64url');
   const smtpPort = await freePort();
   const fullEnv = serviceEnvironment(
-    { databaseUrl: database.url, natsUrl: urls.natsUrl, redisUrl: urls.redisUrl, subjectPrefix: nats.subjectPrefix, streamPrefix: nats.streamPrefix, adminToken, jwtSecret },
-    { SMTP_INBOUND_PORT: String(smtpPort), INBOUND_EMAIL_DOMAIN: 'inbound.test', ATTACHMENT_DIR: mkdtempSync(join(tmpdir(), 'ticketing-attachments-')), ...env },
+    {
+      databaseUrl: database.url,
+      natsUrl: urls.natsUrl,
+      redisUrl: urls.redisUrl,
+      subjectPrefix: nats.subjectPrefix,
+      streamPrefix: nats.streamPrefix,
+      adminToken,
+      jwtSecret,
+    },
+    {
+      SMTP_INBOUND_PORT: String(smtpPort),
+      INBOUND_EMAIL_DOMAIN: 'inbound.test',
+      ATTACHMENT_DIR: mkdtempSync(join(tmpdir(), 'ticketing-attachments-')),
+      ...env,
+    },
   );
   let service = spawnService('ticketing', fullEnv, await freePort());
   await waitUntilReady(service);
@@ -72,9 +89,17 @@ export async function startTicketing(env: NodeJS.ProcessEnv = {}): Promise<Ticke
         method,
         headers: {
           ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...(options.raw ? { 'content-type': options.contentType ?? 'application/octet-stream' } : options.body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(options.raw
+            ? { 'content-type': options.contentType ?? 'application/octet-stream' }
+            : options.body === undefined
+              ? {}
+              : { 'content-type': 'application/json' }),
         },
-        ...(options.raw ? { body: options.raw } : options.body === undefined ? {} : { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }),
+        ...(options.raw
+          ? { body: options.raw }
+          : options.body === undefined
+            ? {}
+            : { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }),
       });
       const text = await response.text();
       let body: any = text;
@@ -111,9 +136,15 @@ function answerDirectoryLookups(nats: TestNats): { agents: Set<string>; subscrip
   const subscription = nats.connection.subscribe(`${nats.subjectPrefix}.cmd.directory.lookup`, {
     callback: (error, message) => {
       if (error) return;
-      const packet = JSON.parse(message.string()) as { id: string; data: { organization_id: string; agent_ids?: string[]; group_ids?: string[] } };
+      const packet = JSON.parse(message.string()) as {
+        id: string;
+        data: { organization_id: string; agent_ids?: string[]; group_ids?: string[] };
+      };
       const { organization_id: organizationId, agent_ids: agentIds = [], group_ids: groupIds = [] } = packet.data;
-      const response = { agent_ids: agentIds.filter((id) => agents.has(`${organizationId}/${id}`)), group_ids: groupIds };
+      const response = {
+        agent_ids: agentIds.filter((id) => agents.has(`${organizationId}/${id}`)),
+        group_ids: groupIds,
+      };
       message.respond(JSON.stringify({ id: packet.id, response, isDisposed: true }));
     },
   });

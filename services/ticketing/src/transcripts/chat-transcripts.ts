@@ -68,8 +68,14 @@ export class ChatTranscripts {
     const email = transcriptEmail(facts.transcript, events[0]!.occurredAt.toISOString());
     return this.db.transaction().execute(async (trx) => {
       await sql`SELECT pg_advisory_xact_lock(hashtext(${`transcripts:chat:${facts.chatId}`}))`.execute(trx);
-      await sql`SELECT pg_advisory_xact_lock(hashtext(${`transcripts:customer:${facts.organizationId}:${facts.customerId}`}))`.execute(trx);
-      const earlier = await trx.selectFrom('ticketing.outbound_emails').select('delivery_id').where('delivery_id', '=', deliveryId).executeTakeFirst();
+      await sql`SELECT pg_advisory_xact_lock(hashtext(${`transcripts:customer:${facts.organizationId}:${facts.customerId}`}))`.execute(
+        trx,
+      );
+      const earlier = await trx
+        .selectFrom('ticketing.outbound_emails')
+        .select('delivery_id')
+        .where('delivery_id', '=', deliveryId)
+        .executeTakeFirst();
       if (earlier) return { outcome: 'queued' as const, delivery_id: deliveryId, duplicate: true };
       const waitMs = await this.waitBeforeNext(trx, facts.organizationId, facts.chatId, facts.customerId);
       if (waitMs > 0) return { outcome: 'rate_limited' as const, retry_after_ms: waitMs };
@@ -101,7 +107,10 @@ export class ChatTranscripts {
     const events = await this.store.readStream(event.streamId, { limit: event.streamVersion });
     const facts = chatFactsOf(events);
     if (!facts || facts.transcript.length === 0) return;
-    const { customer } = await this.directory('customer', { organization_id: facts.organizationId, customer_id: facts.customerId });
+    const { customer } = await this.directory('customer', {
+      organization_id: facts.organizationId,
+      customer_id: facts.customerId,
+    });
     if (!customer?.email) return;
     const deliveryId = uuidv5(`on-close:${event.eventId}`, NAMESPACE);
     await this.db.transaction().execute((trx) =>
@@ -120,10 +129,17 @@ export class ChatTranscripts {
   }
 
   /** Milliseconds until one more request is within the limits (0: now). */
-  private async waitBeforeNext(trx: Transaction<TicketingTables>, organizationId: string, chatId: string, customerId: string): Promise<number> {
+  private async waitBeforeNext(
+    trx: Transaction<TicketingTables>,
+    organizationId: string,
+    chatId: string,
+    customerId: string,
+  ): Promise<number> {
     const { perChat, perCustomer } = TRANSCRIPT_LIMITS;
     const recent = (rows: { created_at: Date }[], limit: { count: number; windowMs: number }) =>
-      rows.length < limit.count ? 0 : Math.max(1, rows[rows.length - limit.count]!.created_at.getTime() + limit.windowMs - Date.now());
+      rows.length < limit.count
+        ? 0
+        : Math.max(1, rows[rows.length - limit.count]!.created_at.getTime() + limit.windowMs - Date.now());
     const byChat = await trx
       .selectFrom('ticketing.outbound_emails')
       .select('created_at')
@@ -146,7 +162,17 @@ export class ChatTranscripts {
 
   private async queue(
     trx: Transaction<TicketingTables>,
-    mail: { deliveryId: string; eventId: string; kind: string; organizationId: string; chatId: string; customerId: string; to: string; subject: string; body: string },
+    mail: {
+      deliveryId: string;
+      eventId: string;
+      kind: string;
+      organizationId: string;
+      chatId: string;
+      customerId: string;
+      to: string;
+      subject: string;
+      body: string;
+    },
   ): Promise<void> {
     await trx
       .insertInto('ticketing.outbound_emails')

@@ -9,7 +9,12 @@ export interface TranscriptEmail {
   body: string;
 }
 
-const SPEAKERS: Record<TranscriptMessage['author']['kind'], string> = { customer: 'You', agent: 'Agent', bot: 'Bot', system: 'System' };
+const SPEAKERS: Record<TranscriptMessage['author']['kind'], string> = {
+  customer: 'You',
+  agent: 'Agent',
+  bot: 'Bot',
+  system: 'System',
+};
 
 /**
  * The email of a chat's transcript: its messages in the order they were posted, each with its
@@ -17,9 +22,13 @@ const SPEAKERS: Record<TranscriptMessage['author']['kind'], string> = { customer
  * (`ChatFacts.transcript`): the agents' internal notes are kept apart (`ChatFacts.notes`) and
  * never reach this function. Pure: what the customer receives is unit-tested here.
  */
-export function transcriptEmail(messages: readonly TranscriptMessage[], startedAt: string | undefined): TranscriptEmail {
+export function transcriptEmail(
+  messages: readonly TranscriptMessage[],
+  startedAt: string | undefined,
+): TranscriptEmail {
   const lines = messages.map((message) => {
-    const files = message.attachments.length === 0 ? '' : `\n  (files: ${message.attachments.map((file) => file.name).join(', ')})`;
+    const files =
+      message.attachments.length === 0 ? '' : `\n  (files: ${message.attachments.map((file) => file.name).join(', ')})`;
     const text = message.text.replace(/\r\n?/g, '\n').split('\n').join('\n  ');
     return `[${minuteOf(message.posted_at)}] ${SPEAKERS[message.author.kind]}:\n  ${text}${files}`;
   });
@@ -33,7 +42,10 @@ export function transcriptEmail(messages: readonly TranscriptMessage[], startedA
   }
   const when = startedAt ?? messages[0]?.posted_at;
   const header = `${REPLY_MARKER}\n\nThe transcript of your chat${when ? ` of ${minuteOf(when)} (UTC)` : ''}.`;
-  const gap = omitted === 0 ? '' : `\n\n(${omitted} earlier message${omitted === 1 ? '' : 's'} left out: the transcript is too long for one email.)`;
+  const gap =
+    omitted === 0
+      ? ''
+      : `\n\n(${omitted} earlier message${omitted === 1 ? '' : 's'} left out: the transcript is too long for one email.)`;
   const content = shown.length === 0 ? '\n\n(No messages.)' : `${gap}\n\n${shown.join('\n\n')}`;
   return { subject: `Your chat transcript${when ? ` (${when.slice(0, 10)})` : ''}`, body: `${header}${content}\n` };
 }

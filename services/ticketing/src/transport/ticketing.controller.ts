@@ -40,7 +40,12 @@ export class TicketingController {
       throw new CommandError('unavailable', 'the command waited longer than its caller and was not applied', 'expired');
     }
     const outcome = await this.conversationTickets.fromChat(wire);
-    return { ticket_id: outcome.ticket.ticketId, reference: outcome.ticket.reference, version: outcome.ticket.version, duplicate: outcome.duplicate };
+    return {
+      ticket_id: outcome.ticket.ticketId,
+      reference: outcome.ticket.reference,
+      version: outcome.ticket.version,
+      duplicate: outcome.duplicate,
+    };
   }
 
   @MessagePattern(ticketingPattern('send_transcript'))
@@ -55,7 +60,9 @@ export class TicketingController {
 
   /** A notification email for the outbox (the daily summary); the same key is queued once. */
   @MessagePattern(ticketingPattern('queue_email'))
-  async queueEmail(@CommandPayload(ticketingCommands.queue_email.request) wire: TicketingCommand<'queue_email'>): Promise<TicketingCommandReply<'queue_email'>> {
+  async queueEmail(
+    @CommandPayload(ticketingCommands.queue_email.request) wire: TicketingCommand<'queue_email'>,
+  ): Promise<TicketingCommandReply<'queue_email'>> {
     if (wire.expires_at !== undefined && Date.now() > wire.expires_at) {
       throw new CommandError('unavailable', 'the command waited longer than its caller and was not applied', 'expired');
     }
@@ -63,12 +70,16 @@ export class TicketingController {
   }
 
   @MessagePattern(ticketingPattern('get'))
-  async get(@CommandPayload(ticketingQueries.get.request) query: TicketingQuery<'get'>): Promise<TicketingQueryReply<'get'>> {
+  async get(
+    @CommandPayload(ticketingQueries.get.request) query: TicketingQuery<'get'>,
+  ): Promise<TicketingQueryReply<'get'>> {
     return { ticket: await this.queries.summary(query.organization_id, query.ticket_id) };
   }
 
   @MessagePattern(ticketingPattern('chat_files'))
-  async chatFiles(@CommandPayload(ticketingQueries.chat_files.request) query: TicketingQuery<'chat_files'>): Promise<TicketingQueryReply<'chat_files'>> {
+  async chatFiles(
+    @CommandPayload(ticketingQueries.chat_files.request) query: TicketingQuery<'chat_files'>,
+  ): Promise<TicketingQueryReply<'chat_files'>> {
     return { files: await this.files.resolve(query.organization_id, query.chat_id, query.uploader, query.file_ids) };
   }
 

@@ -47,15 +47,28 @@ export function addAgentCommands(program: Command, context: CommandContext): voi
       };
       context.print(await clientOf(command).post(`v1/organizations/${encodeURIComponent(options.org)}/agents`, body));
     });
-  for (const [name, disabled] of [['disable', true], ['enable', false]] as const) {
+  for (const [name, disabled] of [
+    ['disable', true],
+    ['enable', false],
+  ] as const) {
     agent
       .command(name)
-      .description(disabled ? 'disable an agent: its tokens are refused at once and its sockets closed' : 'enable a disabled agent again')
+      .description(
+        disabled
+          ? 'disable an agent: its tokens are refused at once and its sockets closed'
+          : 'enable a disabled agent again',
+      )
       .requiredOption('--org <id>', 'organization id')
       .requiredOption('--agent <id>', 'agent id')
       .action(async (options: { org: string; agent: string }, command: Command) => {
         const body: ReturnType<typeof UpdateAgentRequest.parse> = { disabled };
-        context.print(await clientOf(command).request('PATCH', `v1/organizations/${encodeURIComponent(options.org)}/agents/${encodeURIComponent(options.agent)}`, body));
+        context.print(
+          await clientOf(command).request(
+            'PATCH',
+            `v1/organizations/${encodeURIComponent(options.org)}/agents/${encodeURIComponent(options.agent)}`,
+            body,
+          ),
+        );
       });
   }
   agent
@@ -69,8 +82,10 @@ export function addAgentCommands(program: Command, context: CommandContext): voi
     .option('--avatar-url <url>', 'an https URL of the picture customers see')
     .option('--clear-avatar-url', 'no picture')
     .action(async (options: ProfileOptions, command: Command) => {
-      if (options.displayName !== undefined && options.clearDisplayName) throw new CliError('validation', 'give --display-name or --clear-display-name, not both');
-      if (options.avatarUrl !== undefined && options.clearAvatarUrl) throw new CliError('validation', 'give --avatar-url or --clear-avatar-url, not both');
+      if (options.displayName !== undefined && options.clearDisplayName)
+        throw new CliError('validation', 'give --display-name or --clear-display-name, not both');
+      if (options.avatarUrl !== undefined && options.clearAvatarUrl)
+        throw new CliError('validation', 'give --avatar-url or --clear-avatar-url, not both');
       const body: ReturnType<typeof UpdateAgentRequest.parse> = {
         ...(options.name === undefined ? {} : { name: options.name }),
         ...(options.displayName === undefined ? {} : { display_name: options.displayName }),
@@ -78,7 +93,13 @@ export function addAgentCommands(program: Command, context: CommandContext): voi
         ...(options.avatarUrl === undefined ? {} : { avatar_url: options.avatarUrl }),
         ...(options.clearAvatarUrl ? { avatar_url: null } : {}),
       };
-      context.print(await clientOf(command).request('PATCH', `v1/organizations/${encodeURIComponent(options.org)}/agents/${encodeURIComponent(options.agent)}`, body));
+      context.print(
+        await clientOf(command).request(
+          'PATCH',
+          `v1/organizations/${encodeURIComponent(options.org)}/agents/${encodeURIComponent(options.agent)}`,
+          body,
+        ),
+      );
     });
 }
 

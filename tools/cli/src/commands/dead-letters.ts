@@ -11,7 +11,8 @@ interface ListOptions {
 }
 
 function deadLetterId(value: string): string {
-  if (!/^[1-9][0-9]{0,17}$/.test(value)) throw new InvalidArgumentError('expected a dead letter id (a whole number above 0)');
+  if (!/^[1-9][0-9]{0,17}$/.test(value))
+    throw new InvalidArgumentError('expected a dead letter id (a whole number above 0)');
   return value;
 }
 
@@ -20,11 +21,15 @@ function deadLetterId(value: string): string {
  * subscription parked (docs/dead-letters.md), over the metrics service's API (installation admin).
  */
 export function addDeadLetterCommands(program: Command, context: CommandContext): void {
-  const deadLetters = program.command('dead-letters').description('events a reader parked instead of stopping on them (metrics service; installation admin)');
+  const deadLetters = program
+    .command('dead-letters')
+    .description('events a reader parked instead of stopping on them (metrics service; installation admin)');
   deadLetters
     .command('list')
     .description('list dead letters, oldest first')
-    .addOption(new Option('--status <status>', 'only these').choices(['parked', 'replay_requested', 'replayed', 'discarded']))
+    .addOption(
+      new Option('--status <status>', 'only these').choices(['parked', 'replay_requested', 'replayed', 'discarded']),
+    )
     .option('--reader <name>', 'only those of one reader: outbox-relay or a consumer name')
     .option('--org <id>', 'only those of one organization')
     .option('--after <id>', 'the page after this dead letter id (next_after of the previous page)', deadLetterId)
@@ -48,7 +53,9 @@ export function addDeadLetterCommands(program: Command, context: CommandContext)
     });
   deadLetters
     .command('replay')
-    .description('have the reader that parked the event hand it on again, whatever its position (after fixing the cause)')
+    .description(
+      'have the reader that parked the event hand it on again, whatever its position (after fixing the cause)',
+    )
     .argument('<id>', 'dead letter id', deadLetterId)
     .action(async (id: string, _options: unknown, command: Command) => {
       context.print(await metricsClientOf(command).request('POST', `v1/dead-letters/${id}/replay`));

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { allEvents } from '@livedesk/contracts';
-import { agentWorkingDays, conversation, Random, type LogShape, type Organization, type PlannedEvent } from '@livedesk/demo-history';
+import {
+  agentWorkingDays,
+  conversation,
+  Random,
+  type LogShape,
+  type Organization,
+  type PlannedEvent,
+} from '@livedesk/demo-history';
 import { append, createDatabase, EVENTS_APPENDED_CHANNEL } from '@livedesk/event-store';
 
 export interface SeedOptions {
@@ -30,8 +37,18 @@ export async function writeDemoHistory(
   progress: (line: string) => void,
 ): Promise<{ from: string; to: string; conversations: number; events: number }> {
   const today = Math.floor(Date.now() / DAY_MS) * DAY_MS;
-  const shape: LogShape = { organizations: 1, groupsPerOrganization: demo.groupIds.length, agentsPerOrganization: demo.agents.length, days: options.days, start: today - options.days * DAY_MS };
-  const org: Organization = { id: demo.organizationId, groups: demo.groupIds, agents: demo.agents.map((agent) => agent.agent_id) };
+  const shape: LogShape = {
+    organizations: 1,
+    groupsPerOrganization: demo.groupIds.length,
+    agentsPerOrganization: demo.agents.length,
+    days: options.days,
+    start: today - options.days * DAY_MS,
+  };
+  const org: Organization = {
+    id: demo.organizationId,
+    groups: demo.groupIds,
+    agents: demo.agents.map((agent) => agent.agent_id),
+  };
   const random = new Random(options.seed);
   const streams = new Map<string, PlannedEvent[]>();
   const add = (events: PlannedEvent[]) => {
@@ -46,7 +63,11 @@ export async function writeDemoHistory(
   for (let day = 0; day < options.days; day++) {
     for (let chat = 0; chat < options.chatsPerDay; chat++) {
       // Chats come in the working day, 07:00–16:00 UTC, when the agents are on.
-      add(conversation(org, shape.start + day * DAY_MS + random.between(7, 16) * 3_600_000, random).filter((event) => event.occurredAt < today));
+      add(
+        conversation(org, shape.start + day * DAY_MS + random.between(7, 16) * 3_600_000, random).filter(
+          (event) => event.occurredAt < today,
+        ),
+      );
       conversations += 1;
     }
   }
@@ -64,7 +85,12 @@ export async function writeDemoHistory(
           streamId,
           demo.organizationId,
           // encode validates each event against its contract, as the services' appends do.
-          events.map((event) => ({ eventId: randomUUID(), ...allEvents.encode(event.type, event.data), occurredAt: new Date(event.occurredAt), metadata: { source: 'livedesk demo seed' } })),
+          events.map((event) => ({
+            eventId: randomUUID(),
+            ...allEvents.encode(event.type, event.data),
+            occurredAt: new Date(event.occurredAt),
+            metadata: { source: 'livedesk demo seed' },
+          })),
           'no_stream',
         );
         written += 1;
@@ -77,5 +103,10 @@ export async function writeDemoHistory(
   } finally {
     await db.destroy();
   }
-  return { from: new Date(shape.start).toISOString().slice(0, 10), to: new Date(today - DAY_MS).toISOString().slice(0, 10), conversations, events: planned.length };
+  return {
+    from: new Date(shape.start).toISOString().slice(0, 10),
+    to: new Date(today - DAY_MS).toISOString().slice(0, 10),
+    conversations,
+    events: planned.length,
+  };
 }

@@ -48,7 +48,15 @@ export interface DemoOrganization {
   groupIds: string[];
   allowedOrigins: string[];
   welcomeMessage: string | null;
-  agents: { agent_id: string; name: string; display_name: string | null; role: string; email: string; password: string; groups: string[] }[];
+  agents: {
+    agent_id: string;
+    name: string;
+    display_name: string | null;
+    role: string;
+    email: string;
+    password: string;
+    groups: string[];
+  }[];
 }
 
 /**
@@ -63,10 +71,17 @@ async function createDemoOrganization(
   demoAgents: readonly DemoAgent[],
 ): Promise<DemoOrganization> {
   const organization: ReturnType<typeof CreateOrganizationRequest.parse> = { name: options.name };
-  const { organization_id: organizationId } = CreateOrganizationResponse.parse(await client.post('v1/organizations', organization));
+  const { organization_id: organizationId } = CreateOrganizationResponse.parse(
+    await client.post('v1/organizations', organization),
+  );
   const org = `v1/organizations/${encodeURIComponent(organizationId)}`;
-  const settings: ReturnType<typeof UpdateOrganizationRequest.parse> = { allowed_origins: [options.pageOrigin], welcome_message: options.welcomeMessage };
-  const { allowed_origins: allowedOrigins, welcome_message: welcomeMessage } = OrganizationSettings.parse(await client.request('PATCH', org, settings));
+  const settings: ReturnType<typeof UpdateOrganizationRequest.parse> = {
+    allowed_origins: [options.pageOrigin],
+    welcome_message: options.welcomeMessage,
+  };
+  const { allowed_origins: allowedOrigins, welcome_message: welcomeMessage } = OrganizationSettings.parse(
+    await client.request('PATCH', org, settings),
+  );
   const groupIds: string[] = [];
   for (const name of groups) {
     const group: ReturnType<typeof CreateGroupRequest.parse> = { name, routing: 'auto' };
@@ -79,7 +94,10 @@ async function createDemoOrganization(
   for (const [index, demoAgent] of demoAgents.entries()) {
     const password = randomBytes(12).toString('base64url');
     // Everyone answers the widget's group; every second agent answers the next group too.
-    const memberOf = [groupIds[0]!, ...(groupIds.length > 1 && index % 2 === 1 ? [groupIds[1 + (index % (groupIds.length - 1))]!] : [])];
+    const memberOf = [
+      groupIds[0]!,
+      ...(groupIds.length > 1 && index % 2 === 1 ? [groupIds[1 + (index % (groupIds.length - 1))]!] : []),
+    ];
     const body: ReturnType<typeof CreateAgentRequest.parse> = {
       email: `${demoAgent.displayName.toLowerCase()}.${run}@demo.livedesk.test`,
       name: demoAgent.name,
@@ -89,8 +107,18 @@ async function createDemoOrganization(
     };
     const { agent_id: agentId } = CreateAgentResponse.parse(await client.post(`${org}/agents`, body));
     const profile: ReturnType<typeof UpdateAgentRequest.parse> = { display_name: demoAgent.displayName };
-    const { display_name: displayName } = UpdateAgentResponse.parse(await client.request('PATCH', `${org}/agents/${encodeURIComponent(agentId)}`, profile));
-    agents.push({ agent_id: agentId, name: body.name, display_name: displayName, role: body.role, email: body.email, password, groups: memberOf });
+    const { display_name: displayName } = UpdateAgentResponse.parse(
+      await client.request('PATCH', `${org}/agents/${encodeURIComponent(agentId)}`, profile),
+    );
+    agents.push({
+      agent_id: agentId,
+      name: body.name,
+      display_name: displayName,
+      role: body.role,
+      email: body.email,
+      password,
+      groups: memberOf,
+    });
   }
   return { organizationId, groupIds, allowedOrigins, welcomeMessage, agents };
 }
@@ -114,9 +142,18 @@ function describeDemo(demo: DemoOrganization, gateway: string, pageOrigin: strin
   };
 }
 
-function progressHowToTry(context: CommandContext, described: ReturnType<typeof describeDemo>, pageOrigin: string, gateway: string): void {
-  context.progress(`serve examples/ on ${pageOrigin} (e.g. python3 -m http.server ${new URL(pageOrigin).port || 80} --directory examples),`);
-  context.progress(`open ${described.demo_page_url} as a customer and ${gateway}/desk/ as ${described.agents[0]!.email}`);
+function progressHowToTry(
+  context: CommandContext,
+  described: ReturnType<typeof describeDemo>,
+  pageOrigin: string,
+  gateway: string,
+): void {
+  context.progress(
+    `serve examples/ on ${pageOrigin} (e.g. python3 -m http.server ${new URL(pageOrigin).port || 80} --directory examples),`,
+  );
+  context.progress(
+    `open ${described.demo_page_url} as a customer and ${gateway}/desk/ as ${described.agents[0]!.email}`,
+  );
 }
 
 /**
@@ -132,24 +169,38 @@ export function addDemoCommand(program: Command, context: CommandContext): void 
   const withDemoOptions = (command: Command) =>
     command
       .option('--name <name>', 'organization name', 'Demo shop')
-      .option('--page-origin <origin>', 'origin the demo page is served from (examples/demo.html)', httpUrl, 'http://localhost:8000')
-      .option('--welcome-message <text>', 'the greeting the widget shows above the messages', welcomeMessage, DEFAULT_WELCOME);
+      .option(
+        '--page-origin <origin>',
+        'origin the demo page is served from (examples/demo.html)',
+        httpUrl,
+        'http://localhost:8000',
+      )
+      .option(
+        '--welcome-message <text>',
+        'the greeting the widget shows above the messages',
+        welcomeMessage,
+        DEFAULT_WELCOME,
+      );
   const demo = withDemoOptions(
     program
       .command('demo')
-      .description('create a demo organization (allowed page origin, welcome message, a group, two agents) and print how to try it in a browser'),
+      .description(
+        'create a demo organization (allowed page origin, welcome message, a group, two agents) and print how to try it in a browser',
+      ),
   ).action(async (options: DemoOptions, command: Command) => {
-      const gateway = command.optsWithGlobals<{ url: string }>().url.replace(/\/+$/, '');
-      const created = await createDemoOrganization(clientOf(command), options, ['Support'], DEMO_AGENTS);
-      const described = describeDemo(created, gateway, options.pageOrigin);
-      context.print(described);
-      progressHowToTry(context, described, options.pageOrigin, gateway);
-    });
+    const gateway = command.optsWithGlobals<{ url: string }>().url.replace(/\/+$/, '');
+    const created = await createDemoOrganization(clientOf(command), options, ['Support'], DEMO_AGENTS);
+    const described = describeDemo(created, gateway, options.pageOrigin);
+    context.print(described);
+    progressHowToTry(context, described, options.pageOrigin, gateway);
+  });
 
   withDemoOptions(
     demo
       .command('seed')
-      .description('a demo organization (two groups, six agents) with days of realistic chat history written to the event store, for reports and BI tools'),
+      .description(
+        'a demo organization (two groups, six agents) with days of realistic chat history written to the event store, for reports and BI tools',
+      ),
   )
     .option('--database-url <url>', 'the Postgres database of the event store (default: DATABASE_URL)')
     .option('--days <n>', 'days of history, ending yesterday', positiveInteger, 14)
@@ -158,7 +209,8 @@ export function addDemoCommand(program: Command, context: CommandContext): void 
     .action(async (seedOptions: SeedOptions & DemoOptions, command: Command) => {
       const options = seedOptions;
       const databaseUrl = seedOptions.databaseUrl ?? process.env.DATABASE_URL;
-      if (!databaseUrl) throw new CliError('usage', 'demo seed needs --database-url or DATABASE_URL (the event store\'s Postgres)');
+      if (!databaseUrl)
+        throw new CliError('usage', "demo seed needs --database-url or DATABASE_URL (the event store's Postgres)");
       const gateway = command.optsWithGlobals<{ url: string }>().url.replace(/\/+$/, '');
       const created = await createDemoOrganization(clientOf(command), options, ['Support', 'Sales'], SEED_AGENTS);
       context.progress(`organization ${created.organizationId} created; writing ${seedOptions.days} days of history`);

@@ -13,8 +13,13 @@ export function addGroupCommands(program: Command, context: CommandContext): voi
     .requiredOption('--org <id>', 'organization id')
     .requiredOption('--name <name>', 'group name, unique in the organization')
     .addOption(new Option('--routing <routing>', 'how chats reach agents (default auto)').choices(['auto', 'manual']))
-    .action(async (options: { org: string; name: string; routing?: NonNullable<Body['routing']> }, command: Command) => {
-      const body: Body = { name: options.name, ...(options.routing === undefined ? {} : { routing: options.routing }) };
-      context.print(await clientOf(command).post(`v1/organizations/${encodeURIComponent(options.org)}/groups`, body));
-    });
+    .action(
+      async (options: { org: string; name: string; routing?: NonNullable<Body['routing']> }, command: Command) => {
+        const body: Body = {
+          name: options.name,
+          ...(options.routing === undefined ? {} : { routing: options.routing }),
+        };
+        context.print(await clientOf(command).post(`v1/organizations/${encodeURIComponent(options.org)}/groups`, body));
+      },
+    );
 }

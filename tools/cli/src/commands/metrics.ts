@@ -37,7 +37,8 @@ export function addMetricsCommands(program: Command, context: CommandContext): v
         if (ours && (status.status === 'done' || status.status === 'failed')) {
           context.progress(progressLine(status));
           context.print(status);
-          if (status.status === 'failed') throw new CliError('internal', `the rebuild failed: ${status.error ?? 'no reason given'}`);
+          if (status.status === 'failed')
+            throw new CliError('internal', `the rebuild failed: ${status.error ?? 'no reason given'}`);
           return;
         }
         const line = ours ? progressLine(status) : 'rebuild asked for; waiting for the metrics leader to start it';

@@ -13,7 +13,8 @@ export function httpUrl(value: string): string {
   } catch {
     throw new InvalidArgumentError('expected an http:// or https:// URL');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError('expected an http:// or https:// URL');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new InvalidArgumentError('expected an http:// or https:// URL');
   return value;
 }
 
@@ -34,6 +35,7 @@ export function json(value: string): unknown {
 /** An organization's welcome message: 1 to MAX_WELCOME_MESSAGE_LENGTH characters once trimmed, as the gateway takes it. */
 export function welcomeMessage(value: string): string {
   const text = value.trim();
-  if (text === '' || text.length > MAX_WELCOME_MESSAGE_LENGTH) throw new InvalidArgumentError(`expected 1 to ${MAX_WELCOME_MESSAGE_LENGTH} characters`);
+  if (text === '' || text.length > MAX_WELCOME_MESSAGE_LENGTH)
+    throw new InvalidArgumentError(`expected 1 to ${MAX_WELCOME_MESSAGE_LENGTH} characters`);
   return text;
 }

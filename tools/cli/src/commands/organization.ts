@@ -56,7 +56,10 @@ export function addOrganizationCommands(program: Command, context: CommandContex
     .requiredOption('--name <name>', 'organization name')
     .option('--time-zone <tz>', 'IANA time zone, e.g. Europe/Warsaw (default UTC)')
     .action(async (options: { name: string; timeZone?: string }, command: Command) => {
-      const body: Body = { name: options.name, ...(options.timeZone === undefined ? {} : { time_zone: options.timeZone }) };
+      const body: Body = {
+        name: options.name,
+        ...(options.timeZone === undefined ? {} : { time_zone: options.timeZone }),
+      };
       context.print(await clientOf(command).post('v1/organizations', body));
     });
   org
@@ -71,7 +74,10 @@ export function addOrganizationCommands(program: Command, context: CommandContex
     .description("change an organization's settings; --allowed-origin replaces the whole list")
     .requiredOption('--org <id>', 'organization id')
     .option('--name <name>', 'organization name')
-    .option('--allowed-origin <origin...>', 'an origin whose pages may run the widget, e.g. https://shop.example (repeat or list several)')
+    .option(
+      '--allowed-origin <origin...>',
+      'an origin whose pages may run the widget, e.g. https://shop.example (repeat or list several)',
+    )
     .option('--clear-allowed-origins', 'allow no browser origin at all')
     .option('--welcome-message <text>', 'shown at the top of the widget before the visitor writes')
     .option('--clear-welcome-message', 'no welcome message')
@@ -81,12 +87,23 @@ export function addOrganizationCommands(program: Command, context: CommandContex
       json,
     )
     .option('--always-open', 'no business hours: the widget always takes chats')
-    .option('--open-delay <seconds>', 'the widget opens by itself this many seconds after a page loads', nonNegativeInteger)
+    .option(
+      '--open-delay <seconds>',
+      'the widget opens by itself this many seconds after a page loads',
+      nonNegativeInteger,
+    )
     .option('--no-auto-open', 'the widget never opens by itself')
-    .option('--search-language <config>', 'the archive search\'s text search configuration: simple (default), english, german, french, …')
+    .option(
+      '--search-language <config>',
+      "the archive search's text search configuration: simple (default), english, german, french, …",
+    )
     .option('--transcript-on-close', "email the chat's transcript to the customer when a chat ends")
     .option('--no-transcript-on-close', 'no transcript when a chat ends (customers may still ask for one)')
-    .option('--chat-inactivity <seconds>', 'an active chat with no message this long is closed as inactive (default 600)', nonNegativeInteger)
+    .option(
+      '--chat-inactivity <seconds>',
+      'an active chat with no message this long is closed as inactive (default 600)',
+      nonNegativeInteger,
+    )
     .action(async (options: SetOptions, command: Command) => {
       if (options.clearAllowedOrigins && options.allowedOrigin !== undefined) {
         throw new CliError('validation', 'give --allowed-origin or --clear-allowed-origins, not both');
@@ -94,7 +111,8 @@ export function addOrganizationCommands(program: Command, context: CommandContex
       oneOf(options, 'welcomeMessage', 'clearWelcomeMessage', '--welcome-message or --clear-welcome-message');
       oneOf(options, 'businessHours', 'alwaysOpen', '--business-hours or --always-open');
       const noAutoOpen = options.autoOpen === false;
-      if (noAutoOpen && options.openDelay !== undefined) throw new CliError('validation', 'give --open-delay or --no-auto-open, not both');
+      if (noAutoOpen && options.openDelay !== undefined)
+        throw new CliError('validation', 'give --open-delay or --no-auto-open, not both');
       const body: Changes = {
         ...(options.name === undefined ? {} : { name: options.name }),
         ...(options.allowedOrigin === undefined ? {} : { allowed_origins: options.allowedOrigin }),
@@ -109,6 +127,8 @@ export function addOrganizationCommands(program: Command, context: CommandContex
         ...(options.transcriptOnClose === undefined ? {} : { transcript_on_close: options.transcriptOnClose }),
         ...(options.chatInactivity === undefined ? {} : { chat_inactivity_seconds: options.chatInactivity }),
       };
-      context.print(await clientOf(command).request('PATCH', `v1/organizations/${encodeURIComponent(options.org)}`, body));
+      context.print(
+        await clientOf(command).request('PATCH', `v1/organizations/${encodeURIComponent(options.org)}`, body),
+      );
     });
 }

@@ -56,10 +56,16 @@ export const SECRET_SETTINGS: readonly SecretSetting[] = [
 ];
 
 /** The lines of a `.env` file with a fresh value for each setting, from `random` (node:crypto's randomBytes). */
-export function freshSecretsEnv(settings: readonly SecretSetting[] = SECRET_SETTINGS, random: (size: number) => Buffer = randomBytes): string {
+export function freshSecretsEnv(
+  settings: readonly SecretSetting[] = SECRET_SETTINGS,
+  random: (size: number) => Buffer = randomBytes,
+): string {
   const lines = ['# Fresh livedesk secrets (livedesk secrets). Keep them out of version control.'];
   for (const setting of settings) {
-    lines.push(`# ${setting.note}`, `${setting.name}=${setting.prefix ?? ''}${random(setting.bytes).toString(setting.encoding)}`);
+    lines.push(
+      `# ${setting.note}`,
+      `${setting.name}=${setting.prefix ?? ''}${random(setting.bytes).toString(setting.encoding)}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

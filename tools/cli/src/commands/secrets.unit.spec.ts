@@ -19,7 +19,13 @@ describe('livedesk secrets', () => {
   it('makes every secret of the services, fresh each time, long enough for what the services check', () => {
     const first = parseEnv(freshSecretsEnv());
     const second = parseEnv(freshSecretsEnv());
-    expect(Object.keys(first).sort()).toEqual(['LIVEDESK_ADMIN_TOKEN', 'LIVEDESK_JWT_SECRET', 'NATS_PASSWORD', 'POSTGRES_PASSWORD', 'TICKETING_MAILBOX_SECRET']);
+    expect(Object.keys(first).sort()).toEqual([
+      'LIVEDESK_ADMIN_TOKEN',
+      'LIVEDESK_JWT_SECRET',
+      'NATS_PASSWORD',
+      'POSTGRES_PASSWORD',
+      'TICKETING_MAILBOX_SECRET',
+    ]);
     for (const { name } of SECRET_SETTINGS) {
       expect(first[name]).toMatch(/^[A-Za-z0-9_-]{43,}$/);
       expect(first[name]).not.toBe(second[name]);

@@ -44,13 +44,24 @@ export function addSlaPolicyCommands(program: Command, context: CommandContext):
     .requiredOption('--name <name>', 'policy name')
     .option('--position <n>', 'policies are tried lowest first (default 100)', positiveInteger)
     .option('--group <id>', 'applies to this group (repeat for several; default any)', collect)
-    .option('--channel <channel>', 'applies to this channel: chat or messaging (repeatable)', collectOneOf(['chat', 'messaging']))
-    .option('--priority <priority>', 'applies to this priority: low, normal, high or urgent (repeatable)', collectOneOf(['low', 'normal', 'high', 'urgent']))
+    .option(
+      '--channel <channel>',
+      'applies to this channel: chat or messaging (repeatable)',
+      collectOneOf(['chat', 'messaging']),
+    )
+    .option(
+      '--priority <priority>',
+      'applies to this priority: low, normal, high or urgent (repeatable)',
+      collectOneOf(['low', 'normal', 'high', 'urgent']),
+    )
     .option('--queue <seconds>', 'queue target', positiveInteger)
     .option('--first-response <seconds>', 'first response target', positiveInteger)
     .option('--next-response <seconds>', 'next response target', positiveInteger)
     .option('--resolution <seconds>', 'resolution target', positiveInteger)
-    .option('--calendar <file>', 'business calendar, a JSON file {time_zone, weekly: [{day, from, to}], holidays}; default 24/7')
+    .option(
+      '--calendar <file>',
+      'business calendar, a JSON file {time_zone, weekly: [{day, from, to}], holidays}; default 24/7',
+    )
     .option('--effective-from <instant>', 'judge cycles starting from this ISO instant by it (default now)')
     .action(async (options: SetOptions, command: Command) => {
       const match = {
@@ -79,7 +90,12 @@ export function addSlaPolicyCommands(program: Command, context: CommandContext):
     .description("the organization's policies, in the order they are tried")
     .requiredOption('--org <id>', 'organization id')
     .action(async (options: { org: string }, command: Command) => {
-      context.print(await metricsClientOf(command).request('GET', `v1/organizations/${encodeURIComponent(options.org)}/sla_policies`));
+      context.print(
+        await metricsClientOf(command).request(
+          'GET',
+          `v1/organizations/${encodeURIComponent(options.org)}/sla_policies`,
+        ),
+      );
     });
   policy
     .command('remove')

@@ -18,8 +18,17 @@ export interface CliRun {
  */
 export function spawnCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`pnpm build\` first`);
-  const { LIVEDESK_URL: _url, LIVEDESK_ADMIN_TOKEN: _token, LIVEDESK_METRICS_URL: _metrics, ...inherited } = process.env;
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const {
+    LIVEDESK_URL: _url,
+    LIVEDESK_ADMIN_TOKEN: _token,
+    LIVEDESK_METRICS_URL: _metrics,
+    ...inherited
+  } = process.env;
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    env: { ...inherited, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

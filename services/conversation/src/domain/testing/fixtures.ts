@@ -30,14 +30,26 @@ export const aliceAuthor: Author = { kind: 'agent', id: alice.id };
 export function started(page?: { url?: string; title?: string }): ConversationEvent {
   return {
     type: 'ConversationStarted',
-    data: { conversation_id: chatId, channel: 'chat', group_id: groupId, customer_id: customer.id, ...(page ? { page } : {}) },
+    data: {
+      conversation_id: chatId,
+      channel: 'chat',
+      group_id: groupId,
+      customer_id: customer.id,
+      ...(page ? { page } : {}),
+    },
   };
 }
 
 export function posted(messageId: string, author: Author = customerAuthor, clientId?: string): ConversationEvent {
   return {
     type: 'MessagePosted',
-    data: { message_id: messageId, author, text: `text of ${messageId}`, ...(clientId ? { client_id: clientId } : {}), attachments: [] },
+    data: {
+      message_id: messageId,
+      author,
+      text: `text of ${messageId}`,
+      ...(clientId ? { client_id: clientId } : {}),
+      attachments: [],
+    },
   };
 }
 

@@ -19,10 +19,18 @@ export async function up(db: Kysely<any>): Promise<void> {
       version            integer NOT NULL
     )`.execute(db);
   await sql`COMMENT ON TABLE conversation.chats IS
-    'One row per conversation, written in the transaction that appends its events: the lists of the protocol (list_chats, login).'`.execute(db);
-  await sql`CREATE INDEX chats_by_customer ON conversation.chats (organization_id, customer_id, started_at DESC, chat_id DESC)`.execute(db);
-  await sql`CREATE INDEX chats_by_status ON conversation.chats (organization_id, status, started_at DESC, chat_id DESC)`.execute(db);
-  await sql`CREATE INDEX chats_by_agent ON conversation.chats (organization_id, assigned_agent_id, started_at DESC, chat_id DESC)`.execute(db);
+    'One row per conversation, written in the transaction that appends its events: the lists of the protocol (list_chats, login).'`.execute(
+    db,
+  );
+  await sql`CREATE INDEX chats_by_customer ON conversation.chats (organization_id, customer_id, started_at DESC, chat_id DESC)`.execute(
+    db,
+  );
+  await sql`CREATE INDEX chats_by_status ON conversation.chats (organization_id, status, started_at DESC, chat_id DESC)`.execute(
+    db,
+  );
+  await sql`CREATE INDEX chats_by_agent ON conversation.chats (organization_id, assigned_agent_id, started_at DESC, chat_id DESC)`.execute(
+    db,
+  );
   await sql`CREATE INDEX chats_by_participant ON conversation.chats USING gin (agent_ids)`.execute(db);
 }
 

@@ -7,7 +7,9 @@ import { sql, type Kysely } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`ALTER TABLE conversation.chats ADD COLUMN tags text[] NOT NULL DEFAULT '{}'`.execute(db);
   await sql`COMMENT ON COLUMN conversation.chats.tags IS
-    'The chat''s tags (TagAdded, TagRemoved) in the order they were added: list_chats'' tag filter; agents only.'`.execute(db);
+    'The chat''s tags (TagAdded, TagRemoved) in the order they were added: list_chats'' tag filter; agents only.'`.execute(
+    db,
+  );
   await sql`CREATE INDEX chats_by_tag ON conversation.chats USING gin (tags)`.execute(db);
 }
 

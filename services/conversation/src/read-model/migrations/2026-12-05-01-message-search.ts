@@ -18,11 +18,17 @@ export async function up(db: Kysely<any>): Promise<void> {
       posted_at        timestamptz NOT NULL
     )`.execute(db);
   await sql`COMMENT ON TABLE conversation.search_messages IS
-    'The archive search (search_chats): one row per message and internal note, written by the message-search projection from the conversation events; rebuilt from them.'`.execute(db);
+    'The archive search (search_chats): one row per message and internal note, written by the message-search projection from the conversation events; rebuilt from them.'`.execute(
+    db,
+  );
   await sql`COMMENT ON COLUMN conversation.search_messages.words IS
-    'to_tsvector(language, text), language being the organization''s search_language when the message was indexed.'`.execute(db);
+    'to_tsvector(language, text), language being the organization''s search_language when the message was indexed.'`.execute(
+    db,
+  );
   await sql`CREATE INDEX search_messages_words ON conversation.search_messages USING gin (words)`.execute(db);
-  await sql`CREATE INDEX search_messages_by_time ON conversation.search_messages (organization_id, posted_at DESC, event_id DESC)`.execute(db);
+  await sql`CREATE INDEX search_messages_by_time ON conversation.search_messages (organization_id, posted_at DESC, event_id DESC)`.execute(
+    db,
+  );
   await sql`CREATE INDEX search_messages_by_chat ON conversation.search_messages (chat_id)`.execute(db);
   await sql`
     CREATE TABLE conversation.search_ratings (
@@ -31,7 +37,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       score            smallint NOT NULL
     )`.execute(db);
   await sql`COMMENT ON TABLE conversation.search_ratings IS
-    'The last CSAT score of each rated chat (the rating filter of search_chats), written by the message-search projection.'`.execute(db);
+    'The last CSAT score of each rated chat (the rating filter of search_chats), written by the message-search projection.'`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -31,7 +31,10 @@ export function agentIdOf(event: Pick<ChatEventView, 'type' | 'data'>): string |
 }
 
 /** The events with the public profile of the agent each is about (`agent`), where it is known. */
-export function withAgentProfiles<E extends ChatEventView>(events: readonly E[], profiles: ReadonlyMap<string, AgentPublicProfile>): E[] {
+export function withAgentProfiles<E extends ChatEventView>(
+  events: readonly E[],
+  profiles: ReadonlyMap<string, AgentPublicProfile>,
+): E[] {
   return events.map((event) => {
     const agentId = agentIdOf(event);
     const agent = agentId === undefined ? undefined : profiles.get(agentId);
@@ -68,7 +71,9 @@ export class AgentProfiles {
       else if (cached.profile) found.set(agentId, toPublicProfile(cached.profile));
     }
     if (missing.length > 0) {
-      const loaded = new Map((await this.directory.agentProfiles(organizationId, missing)).map((profile) => [profile.agentId, profile]));
+      const loaded = new Map(
+        (await this.directory.agentProfiles(organizationId, missing)).map((profile) => [profile.agentId, profile]),
+      );
       for (const agentId of missing) {
         const profile = loaded.get(agentId) ?? null;
         this.remember(organizationId, agentId, profile);

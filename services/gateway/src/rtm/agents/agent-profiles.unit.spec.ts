@@ -16,13 +16,19 @@ describe('the agent an event shown to a customer is about', () => {
     expect(agentIdOf(event('AgentAssigned', { agent_id: 'ada', agent_kind: 'human', by: 'routing' }))).toBe('ada');
     expect(agentIdOf(event('MessagePosted', { author: { kind: 'agent', id: 'ada' }, text: 'Hi' }))).toBe('ada');
     expect(agentIdOf(event('MessagePosted', { author: { kind: 'bot', id: 'helper' }, text: 'Hi' }))).toBe('helper');
-    expect(agentIdOf(event('ConversationTransferred', { from_agent_id: 'ada', to_agent_id: 'grace', reason: 'manual' }))).toBe('grace');
+    expect(
+      agentIdOf(event('ConversationTransferred', { from_agent_id: 'ada', to_agent_id: 'grace', reason: 'manual' })),
+    ).toBe('grace');
   });
 
   it('is nobody for the customer’s own messages, system messages, transfers to a group and other events', () => {
-    expect(agentIdOf(event('MessagePosted', { author: { kind: 'customer', id: 'c-1' }, text: 'Hello' }))).toBeUndefined();
+    expect(
+      agentIdOf(event('MessagePosted', { author: { kind: 'customer', id: 'c-1' }, text: 'Hello' })),
+    ).toBeUndefined();
     expect(agentIdOf(event('MessagePosted', { author: { kind: 'system' }, text: 'Chat started' }))).toBeUndefined();
-    expect(agentIdOf(event('ConversationTransferred', { from_agent_id: 'ada', to_group_id: 'sales', reason: 'manual' }))).toBeUndefined();
+    expect(
+      agentIdOf(event('ConversationTransferred', { from_agent_id: 'ada', to_group_id: 'sales', reason: 'manual' })),
+    ).toBeUndefined();
     expect(agentIdOf(event('ConversationResolved', { by: { kind: 'agent', id: 'ada' } }))).toBeUndefined();
     expect(agentIdOf(event('AgentAssigned', { agent_id: 42 }))).toBeUndefined();
   });

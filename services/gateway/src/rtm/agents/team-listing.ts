@@ -30,12 +30,18 @@ export class TeamListing {
    * group of this organization is `not_found`, as `transfer_chat` answers for it, rather than an
    * empty list that would read as "a group with nobody in it".
    */
-  async listAgents(context: ActionContext, payload: ActionRequest<Actions, 'list_agents'>): Promise<ActionResponse<Actions, 'list_agents'>> {
+  async listAgents(
+    context: ActionContext,
+    payload: ActionRequest<Actions, 'list_agents'>,
+  ): Promise<ActionResponse<Actions, 'list_agents'>> {
     const organizationId = context.organizationId;
     if (payload.group_id !== undefined && !(await this.directory.getGroup(organizationId, payload.group_id))) {
       throw new RtmError('not_found', `group ${payload.group_id} does not exist`, 'group_not_found');
     }
-    const accounts = await this.directory.listEnabledAgents(organizationId, payload.group_id === undefined ? {} : { groupId: payload.group_id });
+    const accounts = await this.directory.listEnabledAgents(
+      organizationId,
+      payload.group_id === undefined ? {} : { groupId: payload.group_id },
+    );
     const routed = await this.overview(
       organizationId,
       accounts.map((agent) => agent.agent_id),
@@ -90,7 +96,9 @@ export class TeamListing {
       const replies = [];
       for (let start = 0; start === 0 || start < Math.max(agentIds.length, groupIds.length); start += OVERVIEW_BATCH) {
         const end = start + OVERVIEW_BATCH;
-        replies.push(await this.routing.overview(organizationId, agentIds.slice(start, end), groupIds.slice(start, end)));
+        replies.push(
+          await this.routing.overview(organizationId, agentIds.slice(start, end), groupIds.slice(start, end)),
+        );
       }
       return { agents: replies.flatMap((reply) => reply.agents), groups: replies.flatMap((reply) => reply.groups) };
     } catch (error) {

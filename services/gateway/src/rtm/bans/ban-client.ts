@@ -1,5 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { banCommandPattern, banCommands, type BanCommand, type BanCommandName, type BanCommandReply } from '@livedesk/contracts';
+import {
+  banCommandPattern,
+  banCommands,
+  type BanCommand,
+  type BanCommandName,
+  type BanCommandReply,
+} from '@livedesk/contracts';
 import { CommandClient, sendCommand } from '@livedesk/messaging';
 import { SERVICE_CONFIG } from '@livedesk/service-kit';
 import type { RtmConfig } from '../rtm-config.js';

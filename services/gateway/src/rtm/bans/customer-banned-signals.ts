@@ -16,7 +16,11 @@ export const CUSTOMER_BANNED_CLOSE_CODE = 4004;
  */
 @Injectable()
 export class CustomerBannedSignals extends SignalRelay<CustomerBannedSignal> {
-  constructor(@Inject(NATS_CONNECTION) nats: NatsConnection, @Inject(SERVICE_CONFIG) config: ServiceConfig, registry: ConnectionRegistry) {
+  constructor(
+    @Inject(NATS_CONNECTION) nats: NatsConnection,
+    @Inject(SERVICE_CONFIG) config: ServiceConfig,
+    registry: ConnectionRegistry,
+  ) {
     super(CUSTOMER_BANNED_SIGNAL, CustomerBannedSignal, nats, config, registry);
   }
 

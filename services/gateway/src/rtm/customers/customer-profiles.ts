@@ -33,12 +33,24 @@ export class CustomerProfiles {
     if (!customer) throw new RtmError('not_found', `customer ${customerId} does not exist`, 'customer_not_found');
     const [visit, { chats }, tickets] = await Promise.all([
       this.visitors.visitOf(context.organizationId, customerId),
-      this.conversations.query('customer_chats', { organization_id: context.organizationId, actor: context.actor, customer_id: customerId, limit: HISTORY_LIMIT }),
+      this.conversations.query('customer_chats', {
+        organization_id: context.organizationId,
+        actor: context.actor,
+        customer_id: customerId,
+        limit: HISTORY_LIMIT,
+      }),
       this.ticketing
-        .query('customer_tickets', { organization_id: context.organizationId, customer_id: customerId, limit: HISTORY_LIMIT })
+        .query('customer_tickets', {
+          organization_id: context.organizationId,
+          customer_id: customerId,
+          limit: HISTORY_LIMIT,
+        })
         .then((reply) => reply.tickets)
         .catch((error: unknown) => {
-          this.logger.warn({ err: error, organizationId: context.organizationId }, "ticketing did not answer a customer's tickets");
+          this.logger.warn(
+            { err: error, organizationId: context.organizationId },
+            "ticketing did not answer a customer's tickets",
+          );
           return [];
         }),
     ]);

@@ -18,10 +18,15 @@ export class MessageFiles {
     private readonly urls: FileUrls,
   ) {}
 
-  async resolve(context: ActionContext, chatId: string, fileIds: readonly string[] | undefined): Promise<AttachmentRef[]> {
+  async resolve(
+    context: ActionContext,
+    chatId: string,
+    fileIds: readonly string[] | undefined,
+  ): Promise<AttachmentRef[]> {
     if (!fileIds || fileIds.length === 0) return [];
     const { actor } = context;
-    if (actor.kind === 'system') throw new RtmError('authorization', 'only customers and agents attach files', 'not_allowed');
+    if (actor.kind === 'system')
+      throw new RtmError('authorization', 'only customers and agents attach files', 'not_allowed');
     const { files } = await this.ticketing.query('chat_files', {
       organization_id: context.organizationId,
       chat_id: chatId,
@@ -39,7 +44,10 @@ export class MessageFiles {
       ...event,
       data: {
         ...event.data,
-        attachments: attachments.map((attachment: AttachmentRef) => ({ ...attachment, url: this.urls.urlOf(attachment.attachment_id, now) })),
+        attachments: attachments.map((attachment: AttachmentRef) => ({
+          ...attachment,
+          url: this.urls.urlOf(attachment.attachment_id, now),
+        })),
       },
     };
   }

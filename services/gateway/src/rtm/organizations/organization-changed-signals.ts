@@ -32,14 +32,20 @@ export class OrganizationChangedSignals extends SignalRelay<OrganizationChangedS
     this.directory.forgetOrganization(signal.organization_id);
     this.closeSocketsOfRemovedOrigins(signal.organization_id).catch((error: unknown) =>
       // The directory did not answer: those sockets stay open; new logins are checked as usual.
-      this.logger.warn({ err: error, organizationId: signal.organization_id }, 'could not recheck the origins of open sockets'),
+      this.logger.warn(
+        { err: error, organizationId: signal.organization_id },
+        'could not recheck the origins of open sockets',
+      ),
     );
   }
 
   private async closeSocketsOfRemovedOrigins(organizationId: string): Promise<void> {
     const browserSockets = [...this.registry.connections()].filter(
       (connection) =>
-        connection.endpoint === 'customer' && connection.origin !== undefined && connection.organizationId === organizationId && !connection.closing,
+        connection.endpoint === 'customer' &&
+        connection.origin !== undefined &&
+        connection.organizationId === organizationId &&
+        !connection.closing,
     );
     for (const connection of browserSockets) {
       if ((await this.allowedOrigins.allows(organizationId, connection.origin!)) === false) {

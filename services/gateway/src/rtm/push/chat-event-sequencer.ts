@@ -4,7 +4,10 @@ import type { EventEnvelope } from '@livedesk/contracts';
  * A conversation event as the push fan-out needs it: an envelope from JetStream, or an event
  * `get_chat` gave back to fill a gap.
  */
-export type ChatEvent = Pick<EventEnvelope, 'event_id' | 'organization_id' | 'stream_version' | 'type' | 'data' | 'occurred_at' | 'metadata'>;
+export type ChatEvent = Pick<
+  EventEnvelope,
+  'event_id' | 'organization_id' | 'stream_version' | 'type' | 'data' | 'occurred_at' | 'metadata'
+>;
 
 /** Where an arriving event stands against the last version of its chat this replica pushed. */
 export type VersionStep =
@@ -52,7 +55,12 @@ export class PushedVersions {
 
 export interface ChatEventSequencerOptions {
   /** The chat's events after `sinceVersion` (get_chat since_version), oldest first. */
-  fetchSince: (organizationId: string, chatId: string, sinceVersion: number, beforeVersion: number) => Promise<readonly ChatEvent[]>;
+  fetchSince: (
+    organizationId: string,
+    chatId: string,
+    sinceVersion: number,
+    beforeVersion: number,
+  ) => Promise<readonly ChatEvent[]>;
   onGap?: (chatId: string, gap: { since: number; version: number; filled: number }) => void;
   onGapFillFailed?: (chatId: string, error: unknown) => void;
   capacity?: number;

@@ -47,7 +47,8 @@ describe('ChatEventSequencer', () => {
         return store.filter((e) => e.stream_version > since);
       },
     });
-    const accept = (chat: string, e: ChatEvent) => sequencer.accept(chat, e, async (next) => void pushed.push(`${chat}@${next.stream_version}`));
+    const accept = (chat: string, e: ChatEvent) =>
+      sequencer.accept(chat, e, async (next) => void pushed.push(`${chat}@${next.stream_version}`));
     return { accept, fetches, pushed };
   }
 

@@ -13,7 +13,10 @@ export interface ChatParticipants {
  * The participants of a chat after one of its events. Pure: the push fan-out folds each
  * event in before deciding who gets it (the assignment events change the assignee).
  */
-export function evolveParticipants(current: ChatParticipants | undefined, event: ChatEvent): ChatParticipants | undefined {
+export function evolveParticipants(
+  current: ChatParticipants | undefined,
+  event: ChatEvent,
+): ChatParticipants | undefined {
   const data = event.data as Record<string, unknown>;
   if (event.type === 'ConversationStarted') {
     return {

@@ -38,8 +38,10 @@ export abstract class EventFollower implements OnApplicationBootstrap, OnApplica
         const envelope = EventEnvelope.parse(message.json());
         return isByReference(envelope) ? this.handleByReference(envelope) : this.handle(envelope);
       },
-      onError: (error, message) => this.logger.error({ err: error, subject: message.subject }, `push failed for a ${this.category} event`),
-      onResume: (reason, fromSequence) => this.logger.log(`following ${this.category} events again from sequence ${fromSequence}: ${reason}`),
+      onError: (error, message) =>
+        this.logger.error({ err: error, subject: message.subject }, `push failed for a ${this.category} event`),
+      onResume: (reason, fromSequence) =>
+        this.logger.log(`following ${this.category} events again from sequence ${fromSequence}: ${reason}`),
     });
     await this.follower.start();
   }
@@ -56,6 +58,8 @@ export abstract class EventFollower implements OnApplicationBootstrap, OnApplica
    * the chat or ticket over the API; a follower that can fetch the event overrides this.
    */
   protected async handleByReference(event: EventEnvelope): Promise<void> {
-    this.logger.warn(`${event.type} ${event.event_id} of ${event.stream_id} was published by reference; no push for it`);
+    this.logger.warn(
+      `${event.type} ${event.event_id} of ${event.stream_id} was published by reference; no push for it`,
+    );
   }
 }

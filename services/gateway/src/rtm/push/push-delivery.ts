@@ -23,7 +23,9 @@ export class PushDelivery implements OnModuleDestroy {
     private readonly metrics: RtmMetrics,
     @Inject(SERVICE_CONFIG) config: RtmConfig,
   ) {
-    this.queueNotices = new QueueNotices(config.RTM_QUEUE_PUSH_INTERVAL_MS, (organizationId, chats) => this.sendQueued(organizationId, chats));
+    this.queueNotices = new QueueNotices(config.RTM_QUEUE_PUSH_INTERVAL_MS, (organizationId, chats) =>
+      this.sendQueued(organizationId, chats),
+    );
   }
 
   onModuleDestroy(): void {
@@ -38,7 +40,8 @@ export class PushDelivery implements OnModuleDestroy {
     const sent = options.sent ?? new Set<string>();
     for (const push of pushes) {
       if (push.action === 'chat_queued' && push.to.kind === 'agents') {
-        if (this.hasAgents(organizationId)) this.queueNotices.add(organizationId, push.payload as unknown as QueuedChat);
+        if (this.hasAgents(organizationId))
+          this.queueNotices.add(organizationId, push.payload as unknown as QueuedChat);
         continue;
       }
       const connections = [...this.connectionsOf(organizationId, push.to)].filter((connection) => {
@@ -59,7 +62,8 @@ export class PushDelivery implements OnModuleDestroy {
   private sendQueued(organizationId: string, chats: QueuedChat[]): void {
     const connections = this.registry.agents(organizationId);
     if (connections.size === 0) return;
-    const [action, payload] = chats.length === 1 ? (['chat_queued', chats[0]!] as const) : (['chats_queued', { chats }] as const);
+    const [action, payload] =
+      chats.length === 1 ? (['chat_queued', chats[0]!] as const) : (['chats_queued', { chats }] as const);
     const text = JSON.stringify(pushFrame(action, payload as unknown as Record<string, unknown>));
     for (const connection of connections) connection.sendText(text);
     this.metrics.pushes.inc({ action }, connections.size);

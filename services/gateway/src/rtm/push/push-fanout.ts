@@ -1,6 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { allEvents, streamEntityId, type ChatEventView, type ChatSummary, type EventEnvelope } from '@livedesk/contracts';
+import {
+  allEvents,
+  streamEntityId,
+  type ChatEventView,
+  type ChatSummary,
+  type EventEnvelope,
+} from '@livedesk/contracts';
 import { NATS_CONNECTION } from '@livedesk/messaging';
 import { SERVICE_CONFIG, type ServiceConfig } from '@livedesk/service-kit';
 import { AgentProfiles } from '../agents/agent-profiles.js';
@@ -27,9 +33,14 @@ const GATEWAY_ACTOR = { kind: 'system', id: 'gateway' } as const;
 export class PushFanout extends EventFollower {
   private readonly participants = new ParticipantsCache();
   private readonly sequencer = new ChatEventSequencer({
-    fetchSince: (organizationId, chatId, sinceVersion, beforeVersion) => this.eventsBetween(organizationId, chatId, sinceVersion, beforeVersion),
-    onGap: (chatId, gap) => this.logger.warn(`chat ${chatId}: versions ${gap.since + 1}..${gap.version - 1} never came; pushed ${gap.filled} fetched from the conversation service`),
-    onGapFillFailed: (chatId, error) => this.logger.error({ err: error }, `chat ${chatId}: could not fetch the events missing from its pushes`),
+    fetchSince: (organizationId, chatId, sinceVersion, beforeVersion) =>
+      this.eventsBetween(organizationId, chatId, sinceVersion, beforeVersion),
+    onGap: (chatId, gap) =>
+      this.logger.warn(
+        `chat ${chatId}: versions ${gap.since + 1}..${gap.version - 1} never came; pushed ${gap.filled} fetched from the conversation service`,
+      ),
+    onGapFillFailed: (chatId, error) =>
+      this.logger.error({ err: error }, `chat ${chatId}: could not fetch the events missing from its pushes`),
   });
 
   constructor(
@@ -83,15 +94,24 @@ export class PushFanout extends EventFollower {
     await this.deliver(event.organization_id, chatId, pushesForEvent(event, chatId, before, after), origin);
   }
 
-  private async deliver(organizationId: string, chatId: string, pushes: PlannedPush[], origin: string | undefined): Promise<void> {
+  private async deliver(
+    organizationId: string,
+    chatId: string,
+    pushes: PlannedPush[],
+    origin: string | undefined,
+  ): Promise<void> {
     // The socket that sent the command has the event in its response: no `incoming_event` echo.
     // `incoming_chat` carries the chat's summary; it is awaited so that the agent learns of the
     // chat before any later event of it reaches them.
     await this.delivery.deliver(organizationId, pushes, {
       sent: new Set<string>(origin === undefined ? [] : [`${origin}:incoming_event`]),
       payloadOf: async (push) => {
-        if (push.action === 'incoming_chat') return { ...push.payload, chat: (await this.load(organizationId, chatId))?.chat };
-        const payload = push.action === 'incoming_event' ? { ...push.payload, event: this.files.withUrls(push.payload.event as ChatEventView) } : push.payload;
+        if (push.action === 'incoming_chat')
+          return { ...push.payload, chat: (await this.load(organizationId, chatId))?.chat };
+        const payload =
+          push.action === 'incoming_event'
+            ? { ...push.payload, event: this.files.withUrls(push.payload.event as ChatEventView) }
+            : push.payload;
         if (push.to.kind === 'customer') return this.withAgentProfile(organizationId, { ...push, payload });
         return payload;
       },
@@ -120,9 +140,21 @@ export class PushFanout extends EventFollower {
   }
 
   /** Events of a gap, as get_chat gives them to agents (the fan-out decides who sees what). */
-  private async eventsBetween(organizationId: string, chatId: string, sinceVersion: number, beforeVersion: number): Promise<ChatEvent[]> {
+  private async eventsBetween(
+    organizationId: string,
+    chatId: string,
+    sinceVersion: number,
+    beforeVersion: number,
+  ): Promise<ChatEvent[]> {
     const views = await readChatEventsBetween(
-      (since, limit) => this.conversations.query('get', { organization_id: organizationId, actor: GATEWAY_ACTOR, chat_id: chatId, since_version: since, limit }),
+      (since, limit) =>
+        this.conversations.query('get', {
+          organization_id: organizationId,
+          actor: GATEWAY_ACTOR,
+          chat_id: chatId,
+          since_version: since,
+          limit,
+        }),
       sinceVersion,
       beforeVersion,
     );
@@ -137,7 +169,10 @@ export class PushFanout extends EventFollower {
     }));
   }
 
-  private async load(organizationId: string, chatId: string): Promise<{ participants: ChatParticipants; chat: ChatSummary } | undefined> {
+  private async load(
+    organizationId: string,
+    chatId: string,
+  ): Promise<{ participants: ChatParticipants; chat: ChatSummary } | undefined> {
     try {
       const { chat } = await this.conversations.query('get', {
         organization_id: organizationId,

@@ -40,23 +40,38 @@ function deactivationReason(type: string, data: Record<string, unknown>): Deacti
  * (`before`) and after it (`after`). Pure, so every rule of who sees what is unit-tested.
  * Every push carries `chat_id` and the event's stream `version` (docs/protocol.md: resume).
  */
-export function pushesForEvent(event: ChatEvent, chatId: string, before: ChatParticipants | undefined, after: ChatParticipants): PlannedPush[] {
+export function pushesForEvent(
+  event: ChatEvent,
+  chatId: string,
+  before: ChatParticipants | undefined,
+  after: ChatParticipants,
+): PlannedPush[] {
   const about = { chat_id: chatId, version: event.stream_version };
   const data = event.data as Record<string, unknown>;
   const customer: Recipient = { kind: 'customer', customerId: after.customerId };
   const supervisors: Recipient = { kind: 'supervisors' };
   const assigned: Recipient[] = after.assignedAgentId ? [{ kind: 'agent', agentId: after.assignedAgentId }] : [];
   const previous: Recipient[] =
-    before?.assignedAgentId && before.assignedAgentId !== after.assignedAgentId ? [{ kind: 'agent', agentId: before.assignedAgentId }] : [];
-  const stored = { chatId, version: event.stream_version, eventId: event.event_id, type: event.type, occurredAt: event.occurred_at, data };
+    before?.assignedAgentId && before.assignedAgentId !== after.assignedAgentId
+      ? [{ kind: 'agent', agentId: before.assignedAgentId }]
+      : [];
+  const stored = {
+    chatId,
+    version: event.stream_version,
+    eventId: event.event_id,
+    type: event.type,
+    occurredAt: event.occurred_at,
+    data,
+  };
   const customerView = toChatEventView(stored, 'customer');
   const agentView = toChatEventView(stored, 'agent')!;
   const toAgents = (action: string, payload: Record<string, unknown>, agents: Recipient[] = assigned): PlannedPush[] =>
     [...agents, supervisors].map((to) => ({ to, action, payload }));
-  const toEveryone = (action: string, payload: Record<string, unknown>, agents: Recipient[] = assigned): PlannedPush[] => [
-    { to: customer, action, payload },
-    ...toAgents(action, payload, agents),
-  ];
+  const toEveryone = (
+    action: string,
+    payload: Record<string, unknown>,
+    agents: Recipient[] = assigned,
+  ): PlannedPush[] => [{ to: customer, action, payload }, ...toAgents(action, payload, agents)];
   const incoming = (): PlannedPush[] => [
     ...(customerView ? [{ to: customer, action: 'incoming_event', payload: { ...about, event: customerView } }] : []),
     ...toAgents('incoming_event', { ...about, event: agentView }),
@@ -66,12 +81,16 @@ export function pushesForEvent(event: ChatEvent, chatId: string, before: ChatPar
     case 'ConversationStarted':
       return [];
     case 'ConversationQueued':
-      return [{ to: { kind: 'agents' }, action: 'chat_queued', payload: { ...about, group_id: String(data.group_id) } }];
+      return [
+        { to: { kind: 'agents' }, action: 'chat_queued', payload: { ...about, group_id: String(data.group_id) } },
+      ];
     case 'AgentAssigned':
       // The assignee gets `incoming_chat` (the fan-out adds the chat's summary); the customer
       // and supervisors see the assignment as an event of the chat.
       return [
-        ...(customerView ? [{ to: customer, action: 'incoming_event', payload: { ...about, event: customerView } }] : []),
+        ...(customerView
+          ? [{ to: customer, action: 'incoming_event', payload: { ...about, event: customerView } }]
+          : []),
         ...assigned.map((to) => ({ to, action: 'incoming_chat', payload: { ...about } })),
         { to: supervisors, action: 'incoming_event', payload: { ...about, event: agentView } },
       ];
@@ -96,7 +115,12 @@ export function pushesForEvent(event: ChatEvent, chatId: string, before: ChatPar
       return toAgents('chat_untagged', { ...about, tag: data.tag });
     default: {
       const reason = deactivationReason(event.type, data);
-      if (reason) return toEveryone('chat_deactivated', { ...about, reason }, before?.assignedAgentId ? [{ kind: 'agent', agentId: before.assignedAgentId }] : assigned);
+      if (reason)
+        return toEveryone(
+          'chat_deactivated',
+          { ...about, reason },
+          before?.assignedAgentId ? [{ kind: 'agent', agentId: before.assignedAgentId }] : assigned,
+        );
       return incoming();
     }
   }

@@ -36,14 +36,18 @@ function pushesOf(...events: EventEnvelope[]): PlannedPush[] {
   return last;
 }
 
-const started = () => envelope('ConversationStarted', { conversation_id: CHAT, channel: 'chat', group_id: 'sales', customer_id: 'cust-1' });
+const started = () =>
+  envelope('ConversationStarted', { conversation_id: CHAT, channel: 'chat', group_id: 'sales', customer_id: 'cust-1' });
 const assigned = (agent: string) => envelope('AgentAssigned', { agent_id: agent, agent_kind: 'human', by: 'agent' });
-const summary = (pushes: PlannedPush[]) => pushes.map((push) => [push.action, push.to.kind === 'agent' ? `agent:${push.to.agentId}` : push.to.kind]);
+const summary = (pushes: PlannedPush[]) =>
+  pushes.map((push) => [push.action, push.to.kind === 'agent' ? `agent:${push.to.agentId}` : push.to.kind]);
 
 describe('pushesForEvent', () => {
   it('tells every agent of the organization about a queued chat, and nobody about the start itself', () => {
     expect(pushesOf(started())).toEqual([]);
-    expect(summary(pushesOf(started(), envelope('ConversationQueued', { group_id: 'sales' })))).toEqual([['chat_queued', 'agents']]);
+    expect(summary(pushesOf(started(), envelope('ConversationQueued', { group_id: 'sales' })))).toEqual([
+      ['chat_queued', 'agents'],
+    ]);
   });
 
   it('gives the assignee incoming_chat and the customer and supervisors the event', () => {
@@ -55,29 +59,53 @@ describe('pushesForEvent', () => {
   });
 
   it('sends a message to the customer, the assigned agent and the supervisors, each with the version', () => {
-    const message = envelope('MessagePosted', { message_id: 'm1', author: { kind: 'customer', id: 'cust-1' }, text: 'hi', attachments: [] });
+    const message = envelope('MessagePosted', {
+      message_id: 'm1',
+      author: { kind: 'customer', id: 'cust-1' },
+      text: 'hi',
+      attachments: [],
+    });
     const pushes = pushesOf(started(), assigned('alice'), message);
     expect(summary(pushes)).toEqual([
       ['incoming_event', 'customer'],
       ['incoming_event', 'agent:alice'],
       ['incoming_event', 'supervisors'],
     ]);
-    for (const push of pushes) expect(push.payload).toMatchObject({ chat_id: CHAT, version: message.stream_version, event: { type: 'MessagePosted' } });
+    for (const push of pushes)
+      expect(push.payload).toMatchObject({
+        chat_id: CHAT,
+        version: message.stream_version,
+        event: { type: 'MessagePosted' },
+      });
   });
 
   it('sends an internal note to the assigned agent and the supervisors only, never the customer', () => {
-    const note = envelope('InternalNotePosted', { message_id: 'n1', author: { kind: 'agent', id: 'bob' }, text: 'VIP', attachments: [] });
+    const note = envelope('InternalNotePosted', {
+      message_id: 'n1',
+      author: { kind: 'agent', id: 'bob' },
+      text: 'VIP',
+      attachments: [],
+    });
     const pushes = pushesOf(started(), assigned('alice'), note);
     expect(summary(pushes)).toEqual([
       ['incoming_event', 'agent:alice'],
       ['incoming_event', 'supervisors'],
     ]);
-    for (const push of pushes) expect(push.payload).toMatchObject({ version: note.stream_version, event: { type: 'InternalNotePosted', data: { text: 'VIP' } } });
+    for (const push of pushes)
+      expect(push.payload).toMatchObject({
+        version: note.stream_version,
+        event: { type: 'InternalNotePosted', data: { text: 'VIP' } },
+      });
     expect(summary(pushesOf(started(), note))).toEqual([['incoming_event', 'supervisors']]);
   });
 
   it('tells the customer, both agents and the supervisors of a transfer, and keeps the note from the customer', () => {
-    const transfer = envelope('ConversationTransferred', { from_agent_id: 'alice', to_agent_id: 'bob', reason: 'manual', note: 'VIP' });
+    const transfer = envelope('ConversationTransferred', {
+      from_agent_id: 'alice',
+      to_agent_id: 'bob',
+      reason: 'manual',
+      note: 'VIP',
+    });
     expect(summary(pushesOf(started(), assigned('alice'), transfer))).toEqual([
       ['chat_transferred', 'customer'],
       ['chat_transferred', 'agent:alice'],
@@ -98,21 +126,25 @@ describe('pushesForEvent', () => {
       ['chat_tagged', 'agent:alice'],
       ['chat_tagged', 'supervisors'],
     ]);
-    for (const push of pushes) expect(push.payload).toStrictEqual({ chat_id: CHAT, version: tagged.stream_version, tag: 'vip' });
+    for (const push of pushes)
+      expect(push.payload).toStrictEqual({ chat_id: CHAT, version: tagged.stream_version, tag: 'vip' });
     const untagged = envelope('TagRemoved', { tag: 'vip' });
     const removed = pushesOf(started(), assigned('alice'), envelope('TagAdded', { tag: 'vip' }), untagged);
     expect(summary(removed)).toEqual([
       ['chat_untagged', 'agent:alice'],
       ['chat_untagged', 'supervisors'],
     ]);
-    for (const push of removed) expect(push.payload).toStrictEqual({ chat_id: CHAT, version: untagged.stream_version, tag: 'vip' });
+    for (const push of removed)
+      expect(push.payload).toStrictEqual({ chat_id: CHAT, version: untagged.stream_version, tag: 'vip' });
     // A wrap-up tag after the chat was resolved reaches the agent who held it.
     const resolved = envelope('ConversationResolved', { by: { kind: 'agent', id: 'alice' } });
     expect(summary(pushesOf(started(), assigned('alice'), resolved, envelope('TagAdded', { tag: 'refund' })))).toEqual([
       ['chat_tagged', 'agent:alice'],
       ['chat_tagged', 'supervisors'],
     ]);
-    expect(summary(pushesOf(started(), envelope('TagAdded', { tag: 'refund' })))).toEqual([['chat_tagged', 'supervisors']]);
+    expect(summary(pushesOf(started(), envelope('TagAdded', { tag: 'refund' })))).toEqual([
+      ['chat_tagged', 'supervisors'],
+    ]);
   });
 
   it('deactivates the chat for the customer and the agent who held it', () => {
@@ -138,7 +170,9 @@ describe('pushesForEvent', () => {
       ['chat_deactivated', 'agent:alice'],
       ['chat_deactivated', 'supervisors'],
     ]);
-    expect(pushes.map((push) => push.payload)).toEqual(Array(3).fill({ chat_id: CHAT, version: close.stream_version, reason }));
+    expect(pushes.map((push) => push.payload)).toEqual(
+      Array(3).fill({ chat_id: CHAT, version: close.stream_version, reason }),
+    );
   });
 
   it('passes read receipts to both sides', () => {

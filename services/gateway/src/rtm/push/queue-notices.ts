@@ -53,7 +53,10 @@ export class QueueNotices {
   }
 
   private open(organizationId: string): void {
-    this.windows.set(organizationId, { pending: new Map(), timer: this.timers.set(() => this.flush(organizationId), this.intervalMs) });
+    this.windows.set(organizationId, {
+      pending: new Map(),
+      timer: this.timers.set(() => this.flush(organizationId), this.intervalMs),
+    });
   }
 
   private flush(organizationId: string): void {
@@ -62,7 +65,8 @@ export class QueueNotices {
     this.windows.delete(organizationId);
     if (window.pending.size === 0) return;
     const chats = [...window.pending.values()];
-    for (let from = 0; from < chats.length; from += MAX_CHATS_PER_NOTICE) this.send(organizationId, chats.slice(from, from + MAX_CHATS_PER_NOTICE));
+    for (let from = 0; from < chats.length; from += MAX_CHATS_PER_NOTICE)
+      this.send(organizationId, chats.slice(from, from + MAX_CHATS_PER_NOTICE));
     // Something was sent: the next period starts now, so that the sockets hear at most one frame per period.
     this.open(organizationId);
   }

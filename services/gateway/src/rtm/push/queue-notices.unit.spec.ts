@@ -67,9 +67,12 @@ describe('QueueNotices', () => {
       const batches = sent.filter(([o]) => o === org).map(([, chats]) => chats);
       // 10 s at one frame per 250 ms: 40 periods, plus the first chat at once.
       expect(batches.length).toBeLessThanOrEqual(41);
-      expect(batches.flat().map((c) => c.chat_id).sort()).toEqual(
-        Array.from({ length: 500 }, (_, i) => `c${org === 'acme' ? i * 2 : i * 2 + 1}`).sort(),
-      );
+      expect(
+        batches
+          .flat()
+          .map((c) => c.chat_id)
+          .sort(),
+      ).toEqual(Array.from({ length: 500 }, (_, i) => `c${org === 'acme' ? i * 2 : i * 2 + 1}`).sort());
     }
   });
 

@@ -14,7 +14,12 @@ const CLOSED = 3;
 
 function connection(registry: ConnectionRegistry, id: string, principal: Principal): RtmConnection {
   const socket = { readyState: OPEN, OPEN } as unknown as WebSocket;
-  const opened = new RtmConnection(id, principal.kind === 'agent' ? 'agent' : 'customer', socket, new FrameRateLimit({ ratePerSecond: 10, burst: 10, floodAllowance: 10 }));
+  const opened = new RtmConnection(
+    id,
+    principal.kind === 'agent' ? 'agent' : 'customer',
+    socket,
+    new FrameRateLimit({ ratePerSecond: 10, burst: 10, floodAllowance: 10 }),
+  );
   opened.principal = principal;
   registry.open(opened);
   registry.loggedIn(opened);
@@ -53,7 +58,9 @@ describe('AgentPresenceReporter: the gateway tells routing which agent sockets i
     const closed = connection(registry, 's5', agent('acme', 'cid'));
     (closed.socket as unknown as { readyState: number }).readyState = CLOSED;
     const routing = recordingRouting();
-    const reporter = new AgentPresenceReporter(registry, routing.client, new CustomerPresence(routing.client), { RTM_PRESENCE_REFRESH_SECONDS: 20 } as RtmConfig);
+    const reporter = new AgentPresenceReporter(registry, routing.client, new CustomerPresence(routing.client), {
+      RTM_PRESENCE_REFRESH_SECONDS: 20,
+    } as RtmConfig);
 
     await reporter.reportOrganization('acme');
     expect(routing.sent).toEqual([
@@ -68,7 +75,9 @@ describe('AgentPresenceReporter: the gateway tells routing which agent sockets i
     const registry = new ConnectionRegistry();
     const socket = connection(registry, 's1', agent('acme', 'ann'));
     const routing = recordingRouting(() => ((socket.socket as unknown as { readyState: number }).readyState = CLOSED));
-    const reporter = new AgentPresenceReporter(registry, routing.client, new CustomerPresence(routing.client), { RTM_PRESENCE_REFRESH_SECONDS: 20 } as RtmConfig);
+    const reporter = new AgentPresenceReporter(registry, routing.client, new CustomerPresence(routing.client), {
+      RTM_PRESENCE_REFRESH_SECONDS: 20,
+    } as RtmConfig);
 
     await reporter.reportOrganization('acme');
     expect(routing.sent).toEqual([
@@ -82,7 +91,9 @@ describe('AgentPresenceReporter: the gateway tells routing which agent sockets i
     connection(registry, 's1', agent('acme', 'ann'));
     connection(registry, 's2', agent('other', 'bob'));
     const routing = recordingRouting();
-    const reporter = new AgentPresenceReporter(registry, routing.client, new CustomerPresence(routing.client), { RTM_PRESENCE_REFRESH_SECONDS: 0.05 } as RtmConfig);
+    const reporter = new AgentPresenceReporter(registry, routing.client, new CustomerPresence(routing.client), {
+      RTM_PRESENCE_REFRESH_SECONDS: 0.05,
+    } as RtmConfig);
     reporter.onApplicationBootstrap();
     try {
       const deadline = Date.now() + 2000;
@@ -108,11 +119,14 @@ describe('AgentPresenceReporter: the gateway tells routing which agent sockets i
     const routing = recordingRouting((connectionId) => {
       if (connectionId === 'c2') (closing.socket as unknown as { readyState: number }).readyState = CLOSED;
     });
-    const reporter = new AgentPresenceReporter(registry, routing.client, new CustomerPresence(routing.client), { RTM_PRESENCE_REFRESH_SECONDS: 0.05 } as RtmConfig);
+    const reporter = new AgentPresenceReporter(registry, routing.client, new CustomerPresence(routing.client), {
+      RTM_PRESENCE_REFRESH_SECONDS: 0.05,
+    } as RtmConfig);
     reporter.onApplicationBootstrap();
     try {
       const deadline = Date.now() + 2000;
-      while (routing.customers.length < 4 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      while (routing.customers.length < 4 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 20));
     } finally {
       await reporter.onApplicationShutdown();
     }

@@ -21,7 +21,10 @@ export class CustomerPresence {
       await this.routing.customerPresence(customer, connection.id, true);
       if (!isOpen(connection)) await this.routing.customerPresence(customer, connection.id, false);
     } catch (error) {
-      this.logger.warn({ err: error, customerId: customer.customerId }, 'routing did not hear of an open customer socket');
+      this.logger.warn(
+        { err: error, customerId: customer.customerId },
+        'routing did not hear of an open customer socket',
+      );
     }
   }
 
@@ -31,7 +34,9 @@ export class CustomerPresence {
    * sockets than agent ones, and a routing that does not answer costs one timeout per batch.
    */
   async refresh(connections: readonly RtmConnection[]): Promise<void> {
-    const customers = connections.filter((connection) => connection.principal?.kind === 'customer' && isOpen(connection));
+    const customers = connections.filter(
+      (connection) => connection.principal?.kind === 'customer' && isOpen(connection),
+    );
     for (let start = 0; start < customers.length; start += REFRESH_BATCH) {
       await Promise.all(
         customers.slice(start, start + REFRESH_BATCH).map(async (connection) => {
@@ -40,7 +45,10 @@ export class CustomerPresence {
             await this.routing.customerPresence(customer, connection.id, true, true);
             if (!isOpen(connection)) await this.routing.customerPresence(customer, connection.id, false);
           } catch (error) {
-            this.logger.warn({ err: error, customerId: customer.customerId }, 'routing did not hear of an open customer socket');
+            this.logger.warn(
+              { err: error, customerId: customer.customerId },
+              'routing did not hear of an open customer socket',
+            );
           }
         }),
       );
@@ -49,7 +57,10 @@ export class CustomerPresence {
 
   closed(customer: CustomerPrincipal, connectionId: string): void {
     this.routing.customerPresence(customer, connectionId, false).catch((error: unknown) => {
-      this.logger.warn({ err: error, customerId: customer.customerId }, 'routing did not hear of a closed customer socket');
+      this.logger.warn(
+        { err: error, customerId: customer.customerId },
+        'routing did not hear of a closed customer socket',
+      );
     });
   }
 }

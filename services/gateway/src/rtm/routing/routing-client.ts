@@ -26,7 +26,11 @@ export class RoutingClient {
     @Inject(SERVICE_CONFIG) private readonly config: RtmConfig,
   ) {}
 
-  async setStatus(agent: AgentPrincipal, status: RoutingStatus, reason: 'agent' | 'supervisor' | 'system'): Promise<RoutingStatus> {
+  async setStatus(
+    agent: AgentPrincipal,
+    status: RoutingStatus,
+    reason: 'agent' | 'supervisor' | 'system',
+  ): Promise<RoutingStatus> {
     const reply = await this.command('set_status', {
       organization_id: agent.organizationId,
       agent_id: agent.agentId,
@@ -38,7 +42,12 @@ export class RoutingClient {
   }
 
   /** `refresh`: a periodic report of a socket still open (agent-presence-reporter.ts), which changes no status. */
-  async presence(agent: AgentPrincipal, connectionId: string, online: boolean, refresh = false): Promise<RoutingStatus> {
+  async presence(
+    agent: AgentPrincipal,
+    connectionId: string,
+    online: boolean,
+    refresh = false,
+  ): Promise<RoutingStatus> {
     const reply = await this.command('presence', {
       organization_id: agent.organizationId,
       agent_id: agent.agentId,
@@ -54,7 +63,12 @@ export class RoutingClient {
    * A customer socket opened or closed (`refresh`: still open, customer-presence.ts): routing
    * closes a queued chat whose customer has had no socket for CHAT_ABANDON_SECONDS.
    */
-  async customerPresence(customer: CustomerPrincipal, connectionId: string, online: boolean, refresh = false): Promise<void> {
+  async customerPresence(
+    customer: CustomerPrincipal,
+    connectionId: string,
+    online: boolean,
+    refresh = false,
+  ): Promise<void> {
     await this.command('customer_presence', {
       organization_id: customer.organizationId,
       customer_id: customer.customerId,

@@ -25,19 +25,27 @@ export class RoutingSignalRelay extends SignalRelay<RoutingSignal> {
 
   protected deliver(signal: RoutingSignal): void {
     if (signal.type === 'queue_position') {
-      const text = JSON.stringify(pushFrame('queue_position_updated', {
-        chat_id: signal.chat_id,
-        position: signal.position,
-        estimated_wait_seconds: signal.estimated_wait_seconds,
-        agents_available: signal.agents_available,
-      }));
-      for (const connection of this.registry.customer(signal.organization_id, signal.customer_id)) connection.sendText(text);
+      const text = JSON.stringify(
+        pushFrame('queue_position_updated', {
+          chat_id: signal.chat_id,
+          position: signal.position,
+          estimated_wait_seconds: signal.estimated_wait_seconds,
+          agents_available: signal.agents_available,
+        }),
+      );
+      for (const connection of this.registry.customer(signal.organization_id, signal.customer_id))
+        connection.sendText(text);
       return;
     }
     if (signal.type === 'presence_wanted') {
-      this.presence.reportOrganization(signal.organization_id).catch((error: unknown) =>
-        this.logger.warn({ err: error, organizationId: signal.organization_id }, 'presence report for routing failed'),
-      );
+      this.presence
+        .reportOrganization(signal.organization_id)
+        .catch((error: unknown) =>
+          this.logger.warn(
+            { err: error, organizationId: signal.organization_id },
+            'presence report for routing failed',
+          ),
+        );
       return;
     }
     const text = JSON.stringify(pushFrame('routing_status_set', { agent_id: signal.agent_id, status: signal.status }));

@@ -1,7 +1,10 @@
 import type { EventEnvelope } from '@livedesk/contracts';
 import type { PlannedPush } from '../push/pushes-for-event.js';
 
-const ACTIONS: Record<string, 'sla_warning' | 'sla_breached'> = { SlaWarningIssued: 'sla_warning', SlaBreached: 'sla_breached' };
+const ACTIONS: Record<string, 'sla_warning' | 'sla_breached'> = {
+  SlaWarningIssued: 'sla_warning',
+  SlaBreached: 'sla_breached',
+};
 
 /**
  * The pushes of a live SLA alert (docs/metrics.md, SLA): `sla_warning` at 80 % of a target's time,
@@ -35,5 +38,8 @@ export function slaPushesFor(event: EventEnvelope): PlannedPush[] {
     group_id: data.group_id,
     agent_id: data.agent_id,
   };
-  return [...(data.agent_id ? [{ to: { kind: 'agent', agentId: data.agent_id } as const, action, payload }] : []), { to: { kind: 'supervisors' }, action, payload }];
+  return [
+    ...(data.agent_id ? [{ to: { kind: 'agent', agentId: data.agent_id } as const, action, payload }] : []),
+    { to: { kind: 'supervisors' }, action, payload },
+  ];
 }

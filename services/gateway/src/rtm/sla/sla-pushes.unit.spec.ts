@@ -31,20 +31,37 @@ const base = {
 
 describe('slaPushesFor', () => {
   it('pushes sla_warning and sla_breached to the agent holding the chat and to the supervisors', () => {
-    const expected = { chat_id: 'chat-1', version: 7, cycle: 1, target: 'first_response', due_at: base.due_at, policy_id: 'default', group_id: 'g1', agent_id: 'alice' };
+    const expected = {
+      chat_id: 'chat-1',
+      version: 7,
+      cycle: 1,
+      target: 'first_response',
+      due_at: base.due_at,
+      policy_id: 'default',
+      group_id: 'g1',
+      agent_id: 'alice',
+    };
     expect(slaPushesFor(alert('SlaWarningIssued', base))).toEqual([
       { to: { kind: 'agent', agentId: 'alice' }, action: 'sla_warning', payload: expected },
       { to: { kind: 'supervisors' }, action: 'sla_warning', payload: expected },
     ]);
-    expect(slaPushesFor(alert('SlaBreached', base)).map((push) => push.action)).toEqual(['sla_breached', 'sla_breached']);
+    expect(slaPushesFor(alert('SlaBreached', base)).map((push) => push.action)).toEqual([
+      'sla_breached',
+      'sla_breached',
+    ]);
     // The payload is what the contract says the push carries.
     expect(pushes.sla_warning.payload.parse(expected)).toEqual(expected);
   });
 
   it('names the exchange of a next-response alert, and goes to supervisors only when nobody holds the chat', () => {
-    const [only, ...rest] = slaPushesFor(alert('SlaBreached', { ...base, target: 'next_response', exchange: 3, agent_id: null }));
+    const [only, ...rest] = slaPushesFor(
+      alert('SlaBreached', { ...base, target: 'next_response', exchange: 3, agent_id: null }),
+    );
     expect(rest).toEqual([]);
-    expect(only).toMatchObject({ to: { kind: 'supervisors' }, payload: { target: 'next_response', exchange: 3, agent_id: null } });
+    expect(only).toMatchObject({
+      to: { kind: 'supervisors' },
+      payload: { target: 'next_response', exchange: 3, agent_id: null },
+    });
   });
 
   it('pushes nothing for another event of the stream', () => {

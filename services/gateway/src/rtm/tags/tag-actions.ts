@@ -24,16 +24,28 @@ export class TagActions {
 
   async tagChat(context: ActionContext, payload: Request<'tag_chat'>) {
     if (!(await this.directory.isTagListed(context.organizationId, payload.tag))) throw unknownTag(payload.tag);
-    return this.conversations.command('add_tag', { ...this.chats.commandBase(context), chat_id: payload.chat_id, tag: payload.tag });
+    return this.conversations.command('add_tag', {
+      ...this.chats.commandBase(context),
+      chat_id: payload.chat_id,
+      tag: payload.tag,
+    });
   }
 
   /** A tag deleted from the list since it was put on a chat can still be taken off it. */
   async untagChat(context: ActionContext, payload: Request<'untag_chat'>) {
     if (!(await this.directory.isTagListed(context.organizationId, payload.tag))) {
-      const { chat } = await this.chats.getChat(context, { chat_id: payload.chat_id, since_version: Number.MAX_SAFE_INTEGER, limit: 1 });
+      const { chat } = await this.chats.getChat(context, {
+        chat_id: payload.chat_id,
+        since_version: Number.MAX_SAFE_INTEGER,
+        limit: 1,
+      });
       if (!(chat.tags ?? []).includes(payload.tag)) throw unknownTag(payload.tag);
     }
-    return this.conversations.command('remove_tag', { ...this.chats.commandBase(context), chat_id: payload.chat_id, tag: payload.tag });
+    return this.conversations.command('remove_tag', {
+      ...this.chats.commandBase(context),
+      chat_id: payload.chat_id,
+      tag: payload.tag,
+    });
   }
 }
 

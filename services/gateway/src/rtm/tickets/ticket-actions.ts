@@ -27,7 +27,10 @@ export class TicketActions {
    * replies are sent. Ticketing reads the transcript from the chat's stream itself.
    */
   async createTicket(context: ActionContext, payload: Request<'create_ticket'>) {
-    const { chat } = await this.chats.getChat(context, { chat_id: payload.chat_id, since_version: Number.MAX_SAFE_INTEGER });
+    const { chat } = await this.chats.getChat(context, {
+      chat_id: payload.chat_id,
+      since_version: Number.MAX_SAFE_INTEGER,
+    });
     const customer = await this.directory.getCustomer(context.organizationId, chat.customer_id);
     const reply = await this.ticketing.command('create_from_chat', {
       command_id: randomUUID(),
@@ -46,10 +49,18 @@ export class TicketActions {
    * ticketing service checks that the chat is the customer's own and counts the limits; over
    * them it answers the wait, which the client gets as `rate_limited` with `retry_after_ms`.
    */
-  async requestTranscript(context: ActionContext, payload: ActionRequest<typeof customerActions, 'request_transcript'>) {
-    const email = payload.email ?? (await this.directory.getCustomer(context.organizationId, context.actor.id))?.email ?? undefined;
+  async requestTranscript(
+    context: ActionContext,
+    payload: ActionRequest<typeof customerActions, 'request_transcript'>,
+  ) {
+    const email =
+      payload.email ?? (await this.directory.getCustomer(context.organizationId, context.actor.id))?.email ?? undefined;
     if (!email) {
-      throw new RtmError('validation', 'payload.email is required: the customer has no email on record', 'email_required');
+      throw new RtmError(
+        'validation',
+        'payload.email is required: the customer has no email on record',
+        'email_required',
+      );
     }
     const reply = await this.ticketing.command('send_transcript', {
       command_id: randomUUID(),
@@ -59,7 +70,12 @@ export class TicketActions {
       email,
     });
     if (reply.outcome === 'rate_limited') {
-      throw new RtmError('rate_limited', 'too many transcripts asked for: try again later', 'transcript_limit', reply.retry_after_ms);
+      throw new RtmError(
+        'rate_limited',
+        'too many transcripts asked for: try again later',
+        'transcript_limit',
+        reply.retry_after_ms,
+      );
     }
     return { chat_id: payload.chat_id, email };
   }

@@ -34,8 +34,14 @@ export class TicketPushFollower extends EventFollower {
     // Nobody of the organization on this replica: nothing to ask ticketing or the directory.
     if (!this.delivery.hasAgents(organizationId) && event.type !== 'TicketReplied') return;
     const ticketId = streamEntityId(event.stream_id);
-    const { ticket } = await this.ticketing.query('get', { organization_id: organizationId, actor: GATEWAY_ACTOR, ticket_id: ticketId });
-    const groupAgents = ticket.group_id ? await this.directory.listAgentIds(organizationId, { groupId: ticket.group_id }) : undefined;
+    const { ticket } = await this.ticketing.query('get', {
+      organization_id: organizationId,
+      actor: GATEWAY_ACTOR,
+      ticket_id: ticketId,
+    });
+    const groupAgents = ticket.group_id
+      ? await this.directory.listAgentIds(organizationId, { groupId: ticket.group_id })
+      : undefined;
     await this.delivery.deliver(organizationId, ticketPushesFor(event, ticket, groupAgents));
   }
 }

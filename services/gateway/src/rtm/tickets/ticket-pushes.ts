@@ -11,12 +11,18 @@ import type { PlannedPush, Recipient } from '../push/pushes-for-event.js';
  * - the requester, when they are a customer of the widget: an agent's public reply
  *   (`ticket_reply`), never an internal note, never anything of a spam ticket.
  */
-export function ticketPushesFor(event: EventEnvelope, ticket: TicketSummary, groupAgentIds: readonly string[] | undefined): PlannedPush[] {
+export function ticketPushesFor(
+  event: EventEnvelope,
+  ticket: TicketSummary,
+  groupAgentIds: readonly string[] | undefined,
+): PlannedPush[] {
   const data = event.data as Record<string, unknown>;
   const becameSpam = event.type === 'TicketStatusChanged' && data.to === 'spam';
   if (ticket.status === 'spam' && !becameSpam && event.type !== 'TicketCreated') return [];
   const agents: Recipient[] = [
-    ...(groupAgentIds === undefined ? [{ kind: 'agents' } as const] : groupAgentIds.map((agentId) => ({ kind: 'agent', agentId }) as const)),
+    ...(groupAgentIds === undefined
+      ? [{ kind: 'agents' } as const]
+      : groupAgentIds.map((agentId) => ({ kind: 'agent', agentId }) as const)),
     ...(ticket.assignee_id ? [{ kind: 'agent', agentId: ticket.assignee_id } as const] : []),
     { kind: 'supervisors' },
   ];
@@ -27,7 +33,13 @@ export function ticketPushesFor(event: EventEnvelope, ticket: TicketSummary, gro
       : agents.map((to) => ({ to, action: 'ticket_updated', payload: { ...about, type: event.type, ticket } }));
   const author = data.author as { kind?: string; id?: string } | undefined;
   const customerId = ticket.requester.customer_id;
-  if (event.type === 'TicketReplied' && customerId && ticket.status !== 'spam' && author && author.kind !== 'customer') {
+  if (
+    event.type === 'TicketReplied' &&
+    customerId &&
+    ticket.status !== 'spam' &&
+    author &&
+    author.kind !== 'customer'
+  ) {
     pushes.push({
       to: { kind: 'customer', customerId },
       action: 'ticket_reply',

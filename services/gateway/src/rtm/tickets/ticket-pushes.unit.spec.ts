@@ -48,29 +48,65 @@ describe('ticketPushesFor', () => {
   });
 
   it('tells every agent of the organization when the ticket has no group', () => {
-    const pushes = ticketPushesFor(envelope('TicketAssigned', {}), { ...ticket, group_id: null, assignee_id: null }, undefined);
+    const pushes = ticketPushesFor(
+      envelope('TicketAssigned', {}),
+      { ...ticket, group_id: null, assignee_id: null },
+      undefined,
+    );
     expect(pushes.map((push) => push.to)).toEqual([{ kind: 'agents' }, { kind: 'supervisors' }]);
     expect(pushes[0]!.payload).toMatchObject({ type: 'TicketAssigned', version: 3 });
   });
 
   it("sends an agent's public reply to the requester's socket too, never a note", () => {
-    const reply = ticketPushesFor(envelope('TicketReplied', { reply_id: 'r1', author: { kind: 'agent', id: 'bob' }, text: 'Fixed' }), ticket, []);
+    const reply = ticketPushesFor(
+      envelope('TicketReplied', { reply_id: 'r1', author: { kind: 'agent', id: 'bob' }, text: 'Fixed' }),
+      ticket,
+      [],
+    );
     expect(reply.filter((push) => push.to.kind === 'customer')).toEqual([
       {
         to: { kind: 'customer', customerId: 'c1' },
         action: 'ticket_reply',
-        payload: { ticket_id: 't1', version: 3, reference: 'LD-0123456789', reply: { reply_id: 'r1', author: { kind: 'agent', id: 'bob' }, text: 'Fixed', created_at: '2026-03-02T09:00:05.000Z' } },
+        payload: {
+          ticket_id: 't1',
+          version: 3,
+          reference: 'LD-0123456789',
+          reply: {
+            reply_id: 'r1',
+            author: { kind: 'agent', id: 'bob' },
+            text: 'Fixed',
+            created_at: '2026-03-02T09:00:05.000Z',
+          },
+        },
       },
     ]);
-    const note = ticketPushesFor(envelope('InternalNoteAdded', { note_id: 'n1', author: { kind: 'agent', id: 'bob' }, text: 'secret' }), ticket, []);
+    const note = ticketPushesFor(
+      envelope('InternalNoteAdded', { note_id: 'n1', author: { kind: 'agent', id: 'bob' }, text: 'secret' }),
+      ticket,
+      [],
+    );
     expect(note.filter((push) => push.to.kind === 'customer')).toEqual([]);
-    const own = ticketPushesFor(envelope('TicketReplied', { reply_id: 'r2', author: { kind: 'customer', id: 'c1' }, text: 'thanks' }), ticket, []);
+    const own = ticketPushesFor(
+      envelope('TicketReplied', { reply_id: 'r2', author: { kind: 'customer', id: 'c1' }, text: 'thanks' }),
+      ticket,
+      [],
+    );
     expect(own.filter((push) => push.to.kind === 'customer')).toEqual([]);
   });
 
   it('says nothing of a spam ticket but the change that made it spam', () => {
     const spam = { ...ticket, status: 'spam' as const };
-    expect(ticketPushesFor(envelope('TicketStatusChanged', { from: 'open', to: 'spam' }), spam, []).map((push) => push.action)).toEqual(['ticket_updated', 'ticket_updated']);
-    expect(ticketPushesFor(envelope('TicketReplied', { reply_id: 'r', author: { kind: 'customer' }, text: 'buy now' }), spam, [])).toEqual([]);
+    expect(
+      ticketPushesFor(envelope('TicketStatusChanged', { from: 'open', to: 'spam' }), spam, []).map(
+        (push) => push.action,
+      ),
+    ).toEqual(['ticket_updated', 'ticket_updated']);
+    expect(
+      ticketPushesFor(
+        envelope('TicketReplied', { reply_id: 'r', author: { kind: 'customer' }, text: 'buy now' }),
+        spam,
+        [],
+      ),
+    ).toEqual([]);
   });
 });

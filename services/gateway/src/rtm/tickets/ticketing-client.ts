@@ -28,10 +28,15 @@ export class TicketingClient {
 
   command<N extends TicketingCommandName>(name: N, command: TicketingCommand<N>): Promise<TicketingCommandReply<N>> {
     const reply = ticketingCommands[name].reply;
-    return sendCommand(this.client, ticketingPattern(name), { ...command, expires_at: Date.now() + this.timeoutMs }, {
-      timeoutMs: this.timeoutMs,
-      parseReply: (value) => reply.parse(value) as TicketingCommandReply<N>,
-    });
+    return sendCommand(
+      this.client,
+      ticketingPattern(name),
+      { ...command, expires_at: Date.now() + this.timeoutMs },
+      {
+        timeoutMs: this.timeoutMs,
+        parseReply: (value) => reply.parse(value) as TicketingCommandReply<N>,
+      },
+    );
   }
 
   query<N extends TicketingQueryName>(name: N, query: TicketingQuery<N>): Promise<TicketingQueryReply<N>> {

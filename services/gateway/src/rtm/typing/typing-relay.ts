@@ -54,4 +54,3 @@ export class TypingRelay extends SignalRelay<TypingSignal> {
     }
   }
 }
-

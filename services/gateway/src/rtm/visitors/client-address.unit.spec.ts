@@ -3,7 +3,11 @@ import type { IncomingMessage } from 'node:http';
 import { ClientAddress } from './client-address.js';
 
 const request = (peer: string, forwardedFor?: string) =>
-  ({ socket: { remoteAddress: peer }, connection: { remoteAddress: peer }, headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor } }) as unknown as IncomingMessage;
+  ({
+    socket: { remoteAddress: peer },
+    connection: { remoteAddress: peer },
+    headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor },
+  }) as unknown as IncomingMessage;
 
 describe('ClientAddress', () => {
   it('is the peer when no proxy is trusted, whatever X-Forwarded-For claims', () => {

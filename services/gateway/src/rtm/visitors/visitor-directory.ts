@@ -21,14 +21,29 @@ interface VisitPage {
 
 /** The visitor with their wall-clock time now, in their browser's time zone (`YYYY-MM-DDTHH:mm:ss`). */
 export function withLocalTime(visitor: StoredVisitor, now: Date): Visitor {
-  return { ...visitor, location: visitor.location ?? null, time_zone: visitor.time_zone ?? null, language: visitor.language ?? null, local_time: localTimeIn(visitor.time_zone ?? null, now) };
+  return {
+    ...visitor,
+    location: visitor.location ?? null,
+    time_zone: visitor.time_zone ?? null,
+    language: visitor.language ?? null,
+    local_time: localTimeIn(visitor.time_zone ?? null, now),
+  };
 }
 
 function localTimeIn(timeZone: string | null, now: Date): string | null {
   if (timeZone === null) return null;
   try {
     // sv-SE writes dates as YYYY-MM-DD and times as HH:mm:ss.
-    return new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
+    return new Intl.DateTimeFormat('sv-SE', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    })
       .format(now)
       .replace(' ', 'T');
   } catch {
@@ -53,7 +68,13 @@ export class VisitorDirectory {
   async pageViewed(
     organizationId: string,
     visitorId: string,
-    page: { url: string; title?: string | undefined; referrer?: string | undefined; time_zone?: string | undefined; language?: string | undefined },
+    page: {
+      url: string;
+      title?: string | undefined;
+      referrer?: string | undefined;
+      time_zone?: string | undefined;
+      language?: string | undefined;
+    },
     location: VisitorLocation | null,
     now = new Date(),
   ): Promise<Visitor> {
@@ -70,7 +91,12 @@ export class VisitorDirectory {
       language: page.language ?? before?.language ?? null,
     };
     const json = JSON.stringify(visitor);
-    const pageJson = JSON.stringify({ url: visitor.url, title: visitor.title, referrer: visitor.referrer, viewed_at: visitor.last_seen_at });
+    const pageJson = JSON.stringify({
+      url: visitor.url,
+      title: visitor.title,
+      referrer: visitor.referrer,
+      viewed_at: visitor.last_seen_at,
+    });
     const pagesKey = this.visitPagesKey(organizationId, visitorId);
     await this.redis
       .multi()
@@ -85,26 +111,39 @@ export class VisitorDirectory {
   }
 
   /** The visitor's current visit with its pages, oldest first; null when they have been away `VISIT_IDLE_MS` (or never came). */
-  async visitOf(organizationId: string, visitorId: string, now = new Date()): Promise<(Visitor & { pages: VisitPage[] }) | null> {
+  async visitOf(
+    organizationId: string,
+    visitorId: string,
+    now = new Date(),
+  ): Promise<(Visitor & { pages: VisitPage[] }) | null> {
     const [stored, pages] = await Promise.all([
       this.redis.get(this.visitorKey(organizationId, visitorId)),
       this.redis.lrange(this.visitPagesKey(organizationId, visitorId), 0, -1),
     ]);
     if (stored === null) return null;
-    return { ...withLocalTime(JSON.parse(stored) as StoredVisitor, now), pages: pages.map((page) => JSON.parse(page) as VisitPage) };
+    return {
+      ...withLocalTime(JSON.parse(stored) as StoredVisitor, now),
+      pages: pages.map((page) => JSON.parse(page) as VisitPage),
+    };
   }
 
   async online(organizationId: string, now = Date.now()): Promise<Visitor[]> {
     const cutoff = now - VISITOR_ONLINE_MS;
     const gone = await this.redis.zrangebyscore(this.seenKey(organizationId), '-inf', `(${cutoff}`);
     if (gone.length > 0) {
-      await this.redis.multi().zrem(this.seenKey(organizationId), ...gone).hdel(this.pagesKey(organizationId), ...gone).exec();
+      await this.redis
+        .multi()
+        .zrem(this.seenKey(organizationId), ...gone)
+        .hdel(this.pagesKey(organizationId), ...gone)
+        .exec();
     }
     const ids = await this.redis.zrevrangebyscore(this.seenKey(organizationId), '+inf', cutoff, 'LIMIT', 0, 500);
     if (ids.length === 0) return [];
     const pages = await this.redis.hmget(this.pagesKey(organizationId), ...ids);
     const at = new Date(now);
-    return pages.filter((page): page is string => page !== null).map((page) => withLocalTime(JSON.parse(page) as StoredVisitor, at));
+    return pages
+      .filter((page): page is string => page !== null)
+      .map((page) => withLocalTime(JSON.parse(page) as StoredVisitor, at));
   }
 
   async isOnline(organizationId: string, visitorId: string, now = Date.now()): Promise<boolean> {

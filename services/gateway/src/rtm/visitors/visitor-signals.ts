@@ -10,7 +10,14 @@ import { SignalRelay } from '../signal-relay.js';
 /** Between gateway replicas, core NATS only: a visitor moved, or an agent greets a visitor. */
 export const VisitorSignal = z.discriminatedUnion('type', [
   z.object({ type: z.literal('visitor_updated'), organization_id: Id, visitor: Visitor }),
-  z.object({ type: z.literal('greeting'), organization_id: Id, customer_id: Id, greeting_id: Id, agent_id: Id, text: z.string() }),
+  z.object({
+    type: z.literal('greeting'),
+    organization_id: Id,
+    customer_id: Id,
+    greeting_id: Id,
+    agent_id: Id,
+    text: z.string(),
+  }),
 ]);
 export type VisitorSignal = z.infer<typeof VisitorSignal>;
 
@@ -31,7 +38,10 @@ export class VisitorSignals extends SignalRelay<VisitorSignal> {
       for (const connection of this.registry.agents(signal.organization_id)) connection.sendText(text);
       return;
     }
-    const text = JSON.stringify(pushFrame('incoming_greeting', { greeting_id: signal.greeting_id, agent_id: signal.agent_id, text: signal.text }));
-    for (const connection of this.registry.customer(signal.organization_id, signal.customer_id)) connection.sendText(text);
+    const text = JSON.stringify(
+      pushFrame('incoming_greeting', { greeting_id: signal.greeting_id, agent_id: signal.agent_id, text: signal.text }),
+    );
+    for (const connection of this.registry.customer(signal.organization_id, signal.customer_id))
+      connection.sendText(text);
   }
 }

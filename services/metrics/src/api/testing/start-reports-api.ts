@@ -40,7 +40,10 @@ class ReportsTestKitModule {
       module: ReportsTestKitModule,
       global: true,
       providers: [
-        { provide: SERVICE_CONFIG, useValue: { LIVEDESK_ADMIN_TOKEN: TEST_ADMIN_TOKEN, LIVEDESK_JWT_SECRET: TEST_JWT_SECRET } },
+        {
+          provide: SERVICE_CONFIG,
+          useValue: { LIVEDESK_ADMIN_TOKEN: TEST_ADMIN_TOKEN, LIVEDESK_JWT_SECRET: TEST_JWT_SECRET },
+        },
         { provide: DATABASE, useValue: db },
         { provide: CLOCK, useValue: clock },
       ],
@@ -64,7 +67,10 @@ export async function startReportsApi(db: Kysely<MetricsDatabase>, now: Date): P
       module: ReportsTestRootModule,
       // No gateway here: every agent a test signs a token for counts as active (revocation is
       // tested end to end against the real directory: services/ticketing/src/e2e/hostile-ticketing.e2e.spec.ts).
-      imports: [ReportsTestKitModule.forRoot(db, clock), AuthModule.forRoot({ activeAgents: { isActive: async () => true } })],
+      imports: [
+        ReportsTestKitModule.forRoot(db, clock),
+        AuthModule.forRoot({ activeAgents: { isActive: async () => true } }),
+      ],
       controllers: [ReportsController, OpenApiController],
       providers: [{ provide: APP_FILTER, useClass: ApiErrorFilter }],
     },

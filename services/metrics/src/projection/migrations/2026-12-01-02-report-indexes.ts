@@ -10,10 +10,16 @@ import { sql, type Kysely } from 'kysely';
 
 const indexes: [name: string, definition: string][] = [
   // Staffing: the chats that entered the human queue in each hour of the last weeks.
-  ['conversation_cycles_by_queued', 'ON metrics.conversation_cycles (organization_id, queued_at) WHERE queued_at IS NOT NULL'],
+  [
+    'conversation_cycles_by_queued',
+    'ON metrics.conversation_cycles (organization_id, queued_at) WHERE queued_at IS NOT NULL',
+  ],
   // Agents report and daily summary: first responses sent in a period, every agent at once
   // (conversation_cycles_by_first_responder leads with the agent).
-  ['conversation_cycles_by_first_response', 'ON metrics.conversation_cycles (organization_id, first_response_at) WHERE first_response_at IS NOT NULL'],
+  [
+    'conversation_cycles_by_first_response',
+    'ON metrics.conversation_cycles (organization_id, first_response_at) WHERE first_response_at IS NOT NULL',
+  ],
   // Status intervals overlapping a period, every agent at once: those that end after its start,
   // and the open ones (ended_at null, which a btree index holds too).
   ['agent_status_intervals_by_end', 'ON metrics.agent_status_intervals (organization_id, ended_at)'],

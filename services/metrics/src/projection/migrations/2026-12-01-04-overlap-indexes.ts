@@ -12,8 +12,14 @@ import { sql, type Kysely } from 'kysely';
 // GiST the equality on bigint; it is a trusted extension, which a database owner may create.
 
 const indexes: [name: string, definition: string][] = [
-  ['agent_status_intervals_overlapping', "ON metrics.agent_status_intervals USING gist (hashtextextended(agent_id, 0), tstzrange(started_at, ended_at, '[]'))"],
-  ['agent_assignments_overlapping', "ON metrics.agent_assignments USING gist (hashtextextended(agent_id, 0), tstzrange(assigned_at, released_at, '[]'))"],
+  [
+    'agent_status_intervals_overlapping',
+    "ON metrics.agent_status_intervals USING gist (hashtextextended(agent_id, 0), tstzrange(started_at, ended_at, '[]'))",
+  ],
+  [
+    'agent_assignments_overlapping',
+    "ON metrics.agent_assignments USING gist (hashtextextended(agent_id, 0), tstzrange(assigned_at, released_at, '[]'))",
+  ],
 ];
 
 export async function up(db: Kysely<any>): Promise<void> {

@@ -12,7 +12,8 @@ type Column = [name: string, type: string, comment: string];
 const tables: { name: string; comment: string; columns: Column[]; key: string }[] = [
   {
     name: 'agents',
-    comment: 'The agents of each organization as their last AgentSaved recorded them: names, role, groups; no email or credentials.',
+    comment:
+      'The agents of each organization as their last AgentSaved recorded them: names, role, groups; no email or credentials.',
     key: 'organization_id, agent_id',
     columns: [
       ['organization_id', 'text NOT NULL', 'Organization the agent belongs to.'],
@@ -42,7 +43,9 @@ const tables: { name: string; comment: string; columns: Column[]; key: string }[
 
 export async function up(db: Kysely<any>): Promise<void> {
   for (const table of tables) {
-    const body = [...table.columns.map(([name, type]) => `${name} ${type}`), `PRIMARY KEY (${table.key})`].join(',\n  ');
+    const body = [...table.columns.map(([name, type]) => `${name} ${type}`), `PRIMARY KEY (${table.key})`].join(
+      ',\n  ',
+    );
     await sql.raw(`CREATE TABLE metrics.${table.name} (\n  ${body}\n)`).execute(db);
     await sql.raw(`COMMENT ON TABLE metrics.${table.name} IS '${quote(table.comment)}'`).execute(db);
     for (const [name, , comment] of table.columns) {

@@ -16,12 +16,20 @@ export async function up(db: Kysely<any>): Promise<void> {
       PRIMARY KEY (organization_id, agent_id, date)
     )`.execute(db);
   await sql`COMMENT ON TABLE metrics.daily_summary_mails IS
-    'The daily summary emails of each agent who opted in: one per organization, agent and local day (the day the mail is sent on; it summarizes the day before).'`.execute(db);
+    'The daily summary emails of each agent who opted in: one per organization, agent and local day (the day the mail is sent on; it summarizes the day before).'`.execute(
+    db,
+  );
   await sql`COMMENT ON COLUMN metrics.daily_summary_mails.organization_id IS 'The organization.'`.execute(db);
   await sql`COMMENT ON COLUMN metrics.daily_summary_mails.agent_id IS 'The agent the mail is for.'`.execute(db);
-  await sql`COMMENT ON COLUMN metrics.daily_summary_mails.date IS 'The local date (organization time zone) the mail is sent on.'`.execute(db);
-  await sql`COMMENT ON COLUMN metrics.daily_summary_mails.claimed_until IS 'A replica is writing the mail until then; after it (a crash) another may.'`.execute(db);
-  await sql`COMMENT ON COLUMN metrics.daily_summary_mails.queued_at IS 'When the ticketing outbox took the mail; null while not yet.'`.execute(db);
+  await sql`COMMENT ON COLUMN metrics.daily_summary_mails.date IS 'The local date (organization time zone) the mail is sent on.'`.execute(
+    db,
+  );
+  await sql`COMMENT ON COLUMN metrics.daily_summary_mails.claimed_until IS 'A replica is writing the mail until then; after it (a crash) another may.'`.execute(
+    db,
+  );
+  await sql`COMMENT ON COLUMN metrics.daily_summary_mails.queued_at IS 'When the ticketing outbox took the mail; null while not yet.'`.execute(
+    db,
+  );
 
   await sql`
     CREATE TABLE metrics.daily_summary_days (
@@ -31,7 +39,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       PRIMARY KEY (organization_id, date)
     )`.execute(db);
   await sql`COMMENT ON TABLE metrics.daily_summary_days IS
-    'The organizations and local days whose daily summary emails have all been queued: nothing left to look at that day.'`.execute(db);
+    'The organizations and local days whose daily summary emails have all been queued: nothing left to look at that day.'`.execute(
+    db,
+  );
   await sql`COMMENT ON COLUMN metrics.daily_summary_days.organization_id IS 'The organization.'`.execute(db);
   await sql`COMMENT ON COLUMN metrics.daily_summary_days.date IS 'The local date the mails were sent on.'`.execute(db);
   await sql`COMMENT ON COLUMN metrics.daily_summary_days.done_at IS 'When the last of them was queued.'`.execute(db);

@@ -8,7 +8,9 @@ import { PROJECTED_TABLES } from '../metrics-tables.js';
 export async function metricsSnapshot(db: Kysely<any>): Promise<Record<string, unknown[]>> {
   const snapshot: Record<string, unknown[]> = {};
   for (const table of PROJECTED_TABLES) {
-    const { rows } = await sql<Record<string, unknown>>`SELECT to_jsonb(t) AS row FROM ${sql.raw(table)} t ORDER BY to_jsonb(t)::text`.execute(db);
+    const { rows } = await sql<
+      Record<string, unknown>
+    >`SELECT to_jsonb(t) AS row FROM ${sql.raw(table)} t ORDER BY to_jsonb(t)::text`.execute(db);
     snapshot[table] = rows.map((row) => row.row);
   }
   return snapshot;

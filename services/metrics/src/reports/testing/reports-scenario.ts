@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { allEvents, streamId, type AgentEvent, type ConversationEvent, type OrganizationEvent, type SlaEvent, type TicketEvent, type TicketSource } from '@livedesk/contracts';
+import {
+  allEvents,
+  streamId,
+  type AgentEvent,
+  type ConversationEvent,
+  type OrganizationEvent,
+  type SlaEvent,
+  type TicketEvent,
+  type TicketSource,
+} from '@livedesk/contracts';
 import { applyEventBatch, EventStore, type NewEvent } from '@livedesk/event-store';
 import { flushDerivedBacklog } from '../../projection/derived-tables.js';
 import { METRICS_CONSUMER, MetricsProjector } from '../../projection/metrics-projector.js';
@@ -57,7 +66,11 @@ const utc = (iso: string): Date => new Date(iso);
 type AnyEvent = ConversationEvent | AgentEvent | OrganizationEvent | SlaEvent | TicketEvent;
 type Timed = [when: Date, event: AnyEvent];
 
-const event = (when: Date, e: AnyEvent): NewEvent => ({ eventId: randomUUID(), ...allEvents.encode(e.type, e.data), occurredAt: when });
+const event = (when: Date, e: AnyEvent): NewEvent => ({
+  eventId: randomUUID(),
+  ...allEvents.encode(e.type, e.data),
+  occurredAt: when,
+});
 
 const customerOf = (chat: string) => ({ kind: 'customer', id: `cust-${chat}` }) as const;
 
@@ -69,10 +82,17 @@ function chat(id: string, group: string) {
     return api;
   };
   const message = (when: Date, author: { kind: 'customer' | 'agent' | 'bot' | 'system'; id?: string }) =>
-    push(when, { type: 'MessagePosted', data: { message_id: `${id}-m${events.length}`, author, text: 'text', attachments: [] } });
+    push(when, {
+      type: 'MessagePosted',
+      data: { message_id: `${id}-m${events.length}`, author, text: 'text', attachments: [] },
+    });
   const api = {
     events,
-    started: (when: Date) => push(when, { type: 'ConversationStarted', data: { conversation_id: id, channel: 'chat', group_id: group, customer_id: `cust-${id}` } }),
+    started: (when: Date) =>
+      push(when, {
+        type: 'ConversationStarted',
+        data: { conversation_id: id, channel: 'chat', group_id: group, customer_id: `cust-${id}` },
+      }),
     customer: (when: Date) => message(when, customerOf(id)),
     agent: (when: Date, agentId: string) => message(when, { kind: 'agent', id: agentId }),
     bot: (when: Date) => message(when, { kind: 'bot', id: 'bot-1' }),
@@ -82,28 +102,42 @@ function chat(id: string, group: string) {
       push(when, { type: 'AgentAssigned', data: { agent_id: agentId, agent_kind: kind, by } }),
     transferred: (when: Date, from: string, to: string) =>
       push(when, { type: 'ConversationTransferred', data: { from_agent_id: from, to_agent_id: to, reason: 'manual' } }),
-    resolved: (when: Date, agentId: string) => push(when, { type: 'ConversationResolved', data: { by: { kind: 'agent', id: agentId } } }),
+    resolved: (when: Date, agentId: string) =>
+      push(when, { type: 'ConversationResolved', data: { by: { kind: 'agent', id: agentId } } }),
     closed: (when: Date) => push(when, { type: 'ConversationClosed', data: { by: customerOf(id) } }),
     reopened: (when: Date) => push(when, { type: 'ConversationReopened', data: { by: customerOf(id) } }),
-    missed: (when: Date, reason: 'left_in_queue' | 'unanswered' | 'no_agents') => push(when, { type: 'ConversationMissed', data: { reason } }),
+    missed: (when: Date, reason: 'left_in_queue' | 'unanswered' | 'no_agents') =>
+      push(when, { type: 'ConversationMissed', data: { reason } }),
     rated: (when: Date, score: number) => push(when, { type: 'ConversationRated', data: { score } }),
     nps: (when: Date, score: number) => push(when, { type: 'NpsAnswered', data: { score } }),
-    survey: (when: Date, answers: Record<string, number | string>) => push(when, { type: 'SurveyAnswered', data: { answers } }),
+    survey: (when: Date, answers: Record<string, number | string>) =>
+      push(when, { type: 'SurveyAnswered', data: { answers } }),
     goal: (when: Date, goal: string, value: number) => push(when, { type: 'GoalReported', data: { goal, value } }),
-    offlineMessage: (when: Date) => push(when, { type: 'OfflineMessageLeft', data: { email: `${id}@customer.test`, text: 'call me back' } }),
+    offlineMessage: (when: Date) =>
+      push(when, { type: 'OfflineMessageLeft', data: { email: `${id}@customer.test`, text: 'call me back' } }),
   };
   return api;
 }
 
 /** A ticket's creation (and, when spam, its marking as spam) in its ticket-<id> stream. */
-function ticket(id: string, when: Date, source: TicketSource, conversationId: string | undefined, spam = false): [string, Timed[]] {
+function ticket(
+  id: string,
+  when: Date,
+  source: TicketSource,
+  conversationId: string | undefined,
+  spam = false,
+): [string, Timed[]] {
   const created: Timed = [
     when,
     {
       type: 'TicketCreated',
       data: {
         ticket_id: id,
-        reference: `LD-${id.toUpperCase().replace(/[^0-9A-Z]/g, '').padEnd(10, '0').slice(0, 10)}`,
+        reference: `LD-${id
+          .toUpperCase()
+          .replace(/[^0-9A-Z]/g, '')
+          .padEnd(10, '0')
+          .slice(0, 10)}`,
         source,
         requester: { email: `${id}@customer.test` },
         subject: 'Please call me back',
@@ -117,14 +151,25 @@ function ticket(id: string, when: Date, source: TicketSource, conversationId: st
     },
   ];
   const marked: Timed[] = spam
-    ? [[new Date(when.getTime() + 60_000), { type: 'TicketStatusChanged', data: { from: 'open', to: 'spam', by: { kind: 'agent', id: 'alice' }, cause: 'set' } }]]
+    ? [
+        [
+          new Date(when.getTime() + 60_000),
+          {
+            type: 'TicketStatusChanged',
+            data: { from: 'open', to: 'spam', by: { kind: 'agent', id: 'alice' }, cause: 'set' },
+          },
+        ],
+      ]
     : [];
   return [streamId('ticket', id), [created, ...marked]];
 }
 
 type Status = 'accepting' | 'not_accepting' | 'offline';
 function statuses(agentId: string, changes: [Date, Status, Status][]): Timed[] {
-  return changes.map(([when, from, to]) => [when, { type: 'AgentStatusChanged', data: { agent_id: agentId, from, to, reason: 'agent' } }]);
+  return changes.map(([when, from, to]) => [
+    when,
+    { type: 'AgentStatusChanged', data: { agent_id: agentId, from, to, reason: 'agent' } },
+  ]);
 }
 
 const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri'] as const;
@@ -178,9 +223,24 @@ function streams(): [stream: string, events: Timed[]][] {
     .survey(at(755), { ces: 2 })
     .survey(at(756), { ces: 3, topic: 'billing' })
     .survey(at(757), { topic: 'shipping' });
-  const C = chat('chat-c', 'g1').started(at(1200)).customer(at(1205)).queued(at(1205)).missed(at(1300), 'left_in_queue').closed(at(1300));
-  const D = chat('chat-d', 'g1').started(at(1800)).customer(at(1805)).queued(at(1805)).assigned(at(1815), 'alice').missed(at(1950), 'unanswered');
-  const E = chat('chat-e', 'g1').started(at(2400)).customer(at(2405)).queued(at(2405)).missed(at(2410), 'no_agents').offlineMessage(at(2420));
+  const C = chat('chat-c', 'g1')
+    .started(at(1200))
+    .customer(at(1205))
+    .queued(at(1205))
+    .missed(at(1300), 'left_in_queue')
+    .closed(at(1300));
+  const D = chat('chat-d', 'g1')
+    .started(at(1800))
+    .customer(at(1805))
+    .queued(at(1805))
+    .assigned(at(1815), 'alice')
+    .missed(at(1950), 'unanswered');
+  const E = chat('chat-e', 'g1')
+    .started(at(2400))
+    .customer(at(2405))
+    .queued(at(2405))
+    .missed(at(2410), 'no_agents')
+    .offlineMessage(at(2420));
   const F = chat('chat-f', 'g2')
     .started(at(-5400))
     .customer(at(-5395))
@@ -200,11 +260,29 @@ function streams(): [stream: string, events: Timed[]][] {
     at(7050),
     {
       type: 'SlaBreached',
-      data: { conversation_id: 'chat-g', cycle: 1, target: 'queue', exchange: 0, due_at: at(7050).toISOString(), policy_id: 'default', group_id: 'g1', agent_id: null, conversation_version: 3 },
+      data: {
+        conversation_id: 'chat-g',
+        cycle: 1,
+        target: 'queue',
+        exchange: 0,
+        due_at: at(7050).toISOString(),
+        policy_id: 'default',
+        group_id: 'g1',
+        agent_id: null,
+        conversation_version: 3,
+      },
     },
   ];
   return [
-    [streamId('organization', ORG), [[feb, { type: 'OrganizationCreated', data: { organization_id: ORG, name: 'Acme', time_zone: 'Europe/Warsaw' } }]]],
+    [
+      streamId('organization', ORG),
+      [
+        [
+          feb,
+          { type: 'OrganizationCreated', data: { organization_id: ORG, name: 'Acme', time_zone: 'Europe/Warsaw' } },
+        ],
+      ],
+    ],
     [
       streamId('slapolicy', `${ORG}:business-hours`),
       [
@@ -220,7 +298,11 @@ function streams(): [stream: string, events: Timed[]][] {
                 position: 10,
                 match: { group_ids: ['g2'] },
                 targets: { queue_seconds: 60, first_response_seconds: 120, resolution_seconds: 3600 },
-                calendar: { time_zone: 'Europe/Warsaw', weekly: weekdays.map((day) => ({ day, from: '09:00', to: '17:00' })), holidays: [] },
+                calendar: {
+                  time_zone: 'Europe/Warsaw',
+                  weekly: weekdays.map((day) => ({ day, from: '09:00', to: '17:00' })),
+                  holidays: [],
+                },
               },
             },
           },
@@ -247,7 +329,10 @@ function streams(): [stream: string, events: Timed[]][] {
         [at(1000), 'accepting', 'offline'],
       ]),
     ],
-    ...[I, A, B, C, D, E, F, G, H].map((c): [string, Timed[]] => [streamId('conversation', (c.events[0]![1].data as { conversation_id: string }).conversation_id), c.events]),
+    ...[I, A, B, C, D, E, F, G, H].map((c): [string, Timed[]] => [
+      streamId('conversation', (c.events[0]![1].data as { conversation_id: string }).conversation_id),
+      c.events,
+    ]),
     [streamId('sla', 'chat-g'), [gBreach]],
     ticket('tkt-a', at(320), 'chat', 'chat-a'),
     ticket('tkt-e', at(2420), 'offline_message', 'chat-e'),
@@ -261,14 +346,20 @@ function streams(): [stream: string, events: Timed[]][] {
 export async function seedReportsScenario(db: Kysely<MetricsDatabase>): Promise<void> {
   const store = new EventStore(db as Kysely<any>);
   for (const [stream, events] of streams()) {
-    await store.appendToStream(stream, events.map(([when, e]) => event(when, e)), 'any', { organizationId: ORG });
+    await store.appendToStream(
+      stream,
+      events.map(([when, e]) => event(when, e)),
+      'any',
+      { organizationId: ORG },
+    );
   }
   const projector = new MetricsProjector();
   const recorded = await wholeLog(db);
   for (let i = 0; i < recorded.length; i += 25) {
     const batch = recorded.slice(i, i + 25);
     const outcomes = await applyEventBatch(db, METRICS_CONSUMER, batch, (events, trx) => projector.apply(events, trx));
-    if (outcomes.some((outcome) => outcome !== 'applied')) throw new Error(`the scenario was not projected in order: ${outcomes.join(', ')}`);
+    if (outcomes.some((outcome) => outcome !== 'applied'))
+      throw new Error(`the scenario was not projected in order: ${outcomes.join(', ')}`);
   }
   // The derived rows (agent days, group hours), as the leader recomputes them every round.
   await flushDerivedBacklog(db);

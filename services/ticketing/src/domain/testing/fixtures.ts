@@ -26,19 +26,44 @@ export const createdEvent: TicketEvent = {
   },
 };
 
-export function status(from: TicketStatus, to: TicketStatus, by: Author, cause: 'set' | 'agent_replied' | 'requester_replied'): TicketEvent {
+export function status(
+  from: TicketStatus,
+  to: TicketStatus,
+  by: Author,
+  cause: 'set' | 'agent_replied' | 'requester_replied',
+): TicketEvent {
   return { type: 'TicketStatusChanged', data: { from, to, by, cause } };
 }
 
 export function reply(actor: TicketActor, id: string, extra: Partial<ReplyToTicket> = {}): ReplyToTicket {
-  return { type: 'reply', actor, replyId: id, text: `text of ${id}`, via: actor.kind === 'requester' ? 'email' : 'api', attachments: [], ...extra };
+  return {
+    type: 'reply',
+    actor,
+    replyId: id,
+    text: `text of ${id}`,
+    via: actor.kind === 'requester' ? 'email' : 'api',
+    attachments: [],
+    ...extra,
+  };
 }
 
-export function replied(author: Author, id: string, via: 'email' | 'api' | 'widget' = author.kind === 'customer' ? 'email' : 'api', extra: Record<string, unknown> = {}): TicketEvent {
-  return { type: 'TicketReplied', data: { reply_id: id, author, via, text: `text of ${id}`, attachments: [], ...extra } } as TicketEvent;
+export function replied(
+  author: Author,
+  id: string,
+  via: 'email' | 'api' | 'widget' = author.kind === 'customer' ? 'email' : 'api',
+  extra: Record<string, unknown> = {},
+): TicketEvent {
+  return {
+    type: 'TicketReplied',
+    data: { reply_id: id, author, via, text: `text of ${id}`, attachments: [], ...extra },
+  } as TicketEvent;
 }
 
 export const openTicket: TicketEvent[] = [createdEvent];
-export const pendingTicket: TicketEvent[] = [createdEvent, replied(aliceAuthor, 'r1'), status('open', 'pending', aliceAuthor, 'agent_replied')];
+export const pendingTicket: TicketEvent[] = [
+  createdEvent,
+  replied(aliceAuthor, 'r1'),
+  status('open', 'pending', aliceAuthor, 'agent_replied'),
+];
 export const solvedTicket: TicketEvent[] = [...pendingTicket, status('pending', 'solved', aliceAuthor, 'set')];
 export const spamTicket: TicketEvent[] = [createdEvent, status('open', 'spam', aliceAuthor, 'set')];

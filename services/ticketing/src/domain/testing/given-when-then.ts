@@ -4,4 +4,9 @@ import { decide } from '../decide.js';
 import { evolve, initialState } from '../ticket-state.js';
 
 /** The ticket decider's given-when-then (`@livedesk/testing/decider`). */
-export const { t0, stored, stateOf, expectValidEvents, given } = deciderSpec({ decide, evolve, initialState, events: ticketEvents });
+export const { t0, stored, stateOf, expectValidEvents, given } = deciderSpec({
+  decide,
+  evolve,
+  initialState,
+  events: ticketEvents,
+});

@@ -27,7 +27,8 @@ export interface EmailSignals {
   subject: string | undefined;
 }
 
-const AUTO_SUBJECT = /^\s*(auto(matic)?\s*(reply|response)|auto:|out of (the )?office|abwesenheitsnotiz|réponse automatique|undeliverable|delivery status notification|mail delivery (failed|failure))/i;
+const AUTO_SUBJECT =
+  /^\s*(auto(matic)?\s*(reply|response)|auto:|out of (the )?office|abwesenheitsnotiz|réponse automatique|undeliverable|delivery status notification|mail delivery (failed|failure))/i;
 
 export function automaticEmail(signals: EmailSignals): AutomaticEmail | undefined {
   const autoSubmitted = signals.header('auto-submitted');
@@ -38,12 +39,17 @@ export function automaticEmail(signals: EmailSignals): AutomaticEmail | undefine
     if (signals.header(name) !== undefined) return { kind: 'auto_reply', reason: `${name} header` };
   }
   const precedence = signals.header('precedence')?.trim().toLowerCase();
-  if (precedence && ['bulk', 'junk', 'auto_reply', 'list'].includes(precedence)) return { kind: 'auto_reply', reason: `Precedence: ${precedence}` };
-  if (signals.contentType === 'multipart/report') return { kind: 'bounce', reason: 'multipart/report (delivery or read report)' };
+  if (precedence && ['bulk', 'junk', 'auto_reply', 'list'].includes(precedence))
+    return { kind: 'auto_reply', reason: `Precedence: ${precedence}` };
+  if (signals.contentType === 'multipart/report')
+    return { kind: 'bounce', reason: 'multipart/report (delivery or read report)' };
   if (signals.envelopeSender === '') return { kind: 'bounce', reason: 'null envelope sender <>' };
-  if (signals.header('x-failed-recipients') !== undefined) return { kind: 'bounce', reason: 'X-Failed-Recipients header' };
+  if (signals.header('x-failed-recipients') !== undefined)
+    return { kind: 'bounce', reason: 'X-Failed-Recipients header' };
   const local = signals.fromAddress?.split('@')[0]?.toLowerCase();
-  if (local === 'mailer-daemon' || local === 'postmaster') return { kind: 'bounce', reason: `sender ${signals.fromAddress}` };
-  if (signals.subject && AUTO_SUBJECT.test(signals.subject)) return { kind: 'auto_reply', reason: `subject "${signals.subject}"` };
+  if (local === 'mailer-daemon' || local === 'postmaster')
+    return { kind: 'bounce', reason: `sender ${signals.fromAddress}` };
+  if (signals.subject && AUTO_SUBJECT.test(signals.subject))
+    return { kind: 'auto_reply', reason: `subject "${signals.subject}"` };
   return undefined;
 }

@@ -43,28 +43,47 @@ export class InboundEmailHandler {
     const email = await parseEmail(raw, envelopeSender, fallbackId);
     const automatic = automaticEmail(email.signals);
     if (automatic) {
-      await this.log(mailbox.organizationId, email, 'auto_reply_ignored', null, `${automatic.kind}: ${automatic.reason}`);
+      await this.log(
+        mailbox.organizationId,
+        email,
+        'auto_reply_ignored',
+        null,
+        `${automatic.kind}: ${automatic.reason}`,
+      );
       return { outcome: 'auto_reply_ignored', reason: `${automatic.kind}: ${automatic.reason}` };
     }
     for (const file of email.attachments) {
       try {
         this.attachments.check(file.name, file.contentType, file.content.length);
       } catch (error) {
-        if (error instanceof AttachmentRefusedError) throw new InboundRefusal(552, error.refusal.reason, `5.7.0 ${error.refusal.message}`);
+        if (error instanceof AttachmentRefusedError)
+          throw new InboundRefusal(552, error.refusal.reason, `5.7.0 ${error.refusal.message}`);
         throw error;
       }
     }
     const ticketId = await this.ticketAnswered(mailbox, email);
     const files = await this.storeAttachments(mailbox.organizationId, email);
     const text = boundedEmailText(textAboveMarker(email.text) || '(no text)');
-    const threading = { message_id: email.messageId, ...(email.inReplyTo ? { in_reply_to: email.inReplyTo } : {}), references: email.references.slice(-100) };
+    const threading = {
+      message_id: email.messageId,
+      ...(email.inReplyTo ? { in_reply_to: email.inReplyTo } : {}),
+      references: email.references.slice(-100),
+    };
     const commandId = derivedId('inbound-email', mailbox.organizationId, email.messageId);
     const replyId = derivedId('inbound-reply', mailbox.organizationId, email.messageId);
     if (ticketId) {
       try {
         const outcome = await this.commands.execute(
           ticketId,
-          { type: 'reply', actor: { kind: 'requester', email: email.fromAddress }, replyId, text, via: 'email', attachments: files, email: threading },
+          {
+            type: 'reply',
+            actor: { kind: 'requester', email: email.fromAddress },
+            replyId,
+            text,
+            via: 'email',
+            attachments: files,
+            email: threading,
+          },
           { organizationId: mailbox.organizationId, commandId, metadata: { actor: INBOUND_ACTOR } },
         );
         await this.log(mailbox.organizationId, email, 'replied', ticketId, null);
@@ -101,7 +120,11 @@ export class InboundEmailHandler {
    */
   private async ticketAnswered(mailbox: Mailbox, email: InboundEmail): Promise<string | undefined> {
     const forged = () =>
-      new InboundRefusal(550, 'foreign_ticket', '5.7.1 the email refers to a ticket that is not of this mailbox; it was not accepted');
+      new InboundRefusal(
+        550,
+        'foreign_ticket',
+        '5.7.1 the email refers to a ticket that is not of this mailbox; it was not accepted',
+      );
     for (const reference of [mailbox.reference, referenceIn(email.subject)]) {
       if (reference === undefined) continue;
       const ticket = await ticketByReference(this.db, reference);
@@ -126,10 +149,23 @@ export class InboundEmailHandler {
     return refs;
   }
 
-  private async log(organizationId: string, email: InboundEmail, outcome: 'ticket_created' | 'replied' | 'auto_reply_ignored', ticketId: string | null, reason: string | null): Promise<void> {
+  private async log(
+    organizationId: string,
+    email: InboundEmail,
+    outcome: 'ticket_created' | 'replied' | 'auto_reply_ignored',
+    ticketId: string | null,
+    reason: string | null,
+  ): Promise<void> {
     await this.db
       .insertInto('ticketing.inbound_emails')
-      .values({ organization_id: organizationId, message_id: email.messageId.slice(0, 998), sender: email.fromAddress, outcome, ticket_id: ticketId, reason })
+      .values({
+        organization_id: organizationId,
+        message_id: email.messageId.slice(0, 998),
+        sender: email.fromAddress,
+        outcome,
+        ticket_id: ticketId,
+        reason,
+      })
       .execute();
   }
 }

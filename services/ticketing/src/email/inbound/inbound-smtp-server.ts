@@ -101,11 +101,15 @@ export class InboundSmtpServer implements OnApplicationBootstrap, OnApplicationS
     try {
       const outcome = await this.handler.receive(Buffer.concat(chunks), sender, mailbox);
       this.logger.info({ organizationId: mailbox.organizationId, ...outcome }, 'inbound email');
-      if (outcome.outcome === 'auto_reply_ignored') return `accepted; recognised as an automatic message (${outcome.reason}), not turned into a ticket`;
+      if (outcome.outcome === 'auto_reply_ignored')
+        return `accepted; recognised as an automatic message (${outcome.reason}), not turned into a ticket`;
       return `accepted as ${outcome.outcome === 'ticket_created' ? 'a new ticket' : 'a reply to ticket'} ${outcome.ticketId}`;
     } catch (error) {
       if (error instanceof InboundRefusal) {
-        this.logger.info({ organizationId: mailbox.organizationId, reason: error.reason }, `inbound email refused: ${error.message}`);
+        this.logger.info(
+          { organizationId: mailbox.organizationId, reason: error.reason },
+          `inbound email refused: ${error.message}`,
+        );
         throw smtpError(error.responseCode, error.message);
       }
       this.logger.error({ err: error }, 'inbound email failed; the sender will retry');

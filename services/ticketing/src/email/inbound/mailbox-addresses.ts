@@ -30,7 +30,13 @@ export class MailboxAddresses {
   parse(address: string): Mailbox | undefined {
     const match = ADDRESS.exec(address.trim());
     if (!match) return undefined;
-    const [, organizationId, signature, reference, domain] = match as unknown as [string, string, string, string | undefined, string];
+    const [, organizationId, signature, reference, domain] = match as unknown as [
+      string,
+      string,
+      string,
+      string | undefined,
+      string,
+    ];
     if (domain.toLowerCase() !== this.domain.toLowerCase()) return undefined;
     const expected = Buffer.from(this.signature(organizationId));
     const given = Buffer.from(signature.toLowerCase());
@@ -41,6 +47,9 @@ export class MailboxAddresses {
   private signature(organizationId: string): string {
     const digest = createHmac('sha256', this.secret).update(`livedesk-mailbox:${organizationId}`).digest();
     // 10 characters of base 36: 51 bits, far beyond guessing over SMTP.
-    return BigInt(`0x${digest.subarray(0, 8).toString('hex')}`).toString(36).padStart(13, '0').slice(-10);
+    return BigInt(`0x${digest.subarray(0, 8).toString('hex')}`)
+      .toString(36)
+      .padStart(13, '0')
+      .slice(-10);
   }
 }

@@ -25,9 +25,16 @@ const MESSAGE_ID = /<[^<>\s]+>/g;
  * as one blob, so its parts and files would be lost without a word). A message without a
  * Message-ID gets one derived from its content, so a redelivery is still recognised.
  */
-export async function parseEmail(raw: Buffer, envelopeSender: string, fallbackMessageId: string): Promise<InboundEmail> {
+export async function parseEmail(
+  raw: Buffer,
+  envelopeSender: string,
+  fallbackMessageId: string,
+): Promise<InboundEmail> {
   const head = raw.subarray(0, 256 * 1024).toString('latin1');
-  if (!HEADER_BODY_SEPARATOR.test(head) || !/^[\x21-\x39\x3b-\x7e]+:/m.test(head.split(HEADER_BODY_SEPARATOR)[0] ?? '')) {
+  if (
+    !HEADER_BODY_SEPARATOR.test(head) ||
+    !/^[\x21-\x39\x3b-\x7e]+:/m.test(head.split(HEADER_BODY_SEPARATOR)[0] ?? '')
+  ) {
     throw malformed('the message has no header section (RFC 5322: headers, a blank line, the body)');
   }
   let mail: ParsedMail;
@@ -36,7 +43,9 @@ export async function parseEmail(raw: Buffer, envelopeSender: string, fallbackMe
   } catch (error) {
     throw malformed(`the message cannot be parsed: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const contentType = mail.headers.get('content-type') as { value?: string; params?: Record<string, string> } | undefined;
+  const contentType = mail.headers.get('content-type') as
+    | { value?: string; params?: Record<string, string> }
+    | undefined;
   if (contentType?.value?.toLowerCase().startsWith('multipart/') && !contentType.params?.boundary) {
     throw malformed(`the message is ${contentType.value} without a boundary parameter`);
   }
@@ -52,7 +61,9 @@ export async function parseEmail(raw: Buffer, envelopeSender: string, fallbackMe
   return {
     messageId: mail.messageId ?? fallbackMessageId,
     inReplyTo: mail.inReplyTo?.match(MESSAGE_ID)?.[0],
-    references: (Array.isArray(mail.references) ? mail.references : mail.references ? [mail.references] : []).flatMap((value) => value.match(MESSAGE_ID) ?? []),
+    references: (Array.isArray(mail.references) ? mail.references : mail.references ? [mail.references] : []).flatMap(
+      (value) => value.match(MESSAGE_ID) ?? [],
+    ),
     fromAddress: from.address.toLowerCase(),
     // Mail is free to carry NUL (=00 in quoted-printable) and broken surrogates; Postgres is not.
     fromName: from.name ? toStorableText(from.name) : undefined,
@@ -73,7 +84,9 @@ export async function parseEmail(raw: Buffer, envelopeSender: string, fallbackMe
   };
 }
 
-function firstAddress(value: AddressObject | AddressObject[] | undefined): { address?: string; name: string } | undefined {
+function firstAddress(
+  value: AddressObject | AddressObject[] | undefined,
+): { address?: string; name: string } | undefined {
   const object = Array.isArray(value) ? value[0] : value;
   return object?.value[0];
 }

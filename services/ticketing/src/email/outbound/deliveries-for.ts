@@ -45,9 +45,26 @@ export function deliveriesFor({ ticket, events, messageIdDomain }: DeliveryConte
   if (to === undefined || ticket.status === 'spam') return [];
   const agentReplied = events.some((event) => event.type === 'TicketReplied' && event.data.author.kind !== 'customer');
   const deliveries: PlannedDelivery[] = [];
-  const plan = (eventId: string, kind: DeliveryKind, subject: string, body: string, autoSubmitted: boolean, attachmentIds: string[] = []) => {
+  const plan = (
+    eventId: string,
+    kind: DeliveryKind,
+    subject: string,
+    body: string,
+    autoSubmitted: boolean,
+    attachmentIds: string[] = [],
+  ) => {
     const deliveryId = uuidv5(`${eventId}:${kind}`, NAMESPACE);
-    deliveries.push({ deliveryId, eventId, kind, to, subject, body, messageId: `<${deliveryId}@${messageIdDomain}>`, autoSubmitted, attachmentIds });
+    deliveries.push({
+      deliveryId,
+      eventId,
+      kind,
+      to,
+      subject,
+      body,
+      messageId: `<${deliveryId}@${messageIdDomain}>`,
+      autoSubmitted,
+      attachmentIds,
+    });
   };
   const footer = `\n\n--\nYour request ${ticket.reference}: "${ticket.subject}". Reply to this email to add to it.`;
   for (const event of events) {
@@ -65,7 +82,13 @@ export function deliveriesFor({ ticket, events, messageIdDomain }: DeliveryConte
             true,
           );
         } else if (ACKNOWLEDGED_SOURCES.has(event.data.source)) {
-          plan(event.eventId, 'created', `[${ticket.reference}] ${ticket.subject}`, `${REPLY_MARKER}\n\nWe have received your request and will answer you soon.${footer}`, true);
+          plan(
+            event.eventId,
+            'created',
+            `[${ticket.reference}] ${ticket.subject}`,
+            `${REPLY_MARKER}\n\nWe have received your request and will answer you soon.${footer}`,
+            true,
+          );
         }
         break;
       case 'TicketReplied':
@@ -81,7 +104,13 @@ export function deliveriesFor({ ticket, events, messageIdDomain }: DeliveryConte
         break;
       case 'TicketStatusChanged':
         if (event.data.to === 'solved' && !agentReplied) {
-          plan(event.eventId, 'solved', `Re: ${ticket.subject} [${ticket.reference}]`, `${REPLY_MARKER}\n\nYour request is solved. Reply to this email to reopen it.${footer}`, true);
+          plan(
+            event.eventId,
+            'solved',
+            `Re: ${ticket.subject} [${ticket.reference}]`,
+            `${REPLY_MARKER}\n\nYour request is solved. Reply to this email to reopen it.${footer}`,
+            true,
+          );
         }
         break;
       default:

@@ -38,12 +38,15 @@ export class OutboundMailer implements OnApplicationBootstrap, OnApplicationShut
     private readonly logger: PinoLogger,
   ) {
     logger.setContext('OutboundMailer');
-    this.transport = config.SMTP_RELAY_URL === undefined ? undefined : nodemailer.createTransport(config.SMTP_RELAY_URL);
+    this.transport =
+      config.SMTP_RELAY_URL === undefined ? undefined : nodemailer.createTransport(config.SMTP_RELAY_URL);
   }
 
   onApplicationBootstrap(): void {
     if (!this.transport) {
-      this.logger.warn('SMTP_RELAY_URL is not set: outbound email waits in the outbox (ticketing.outbound_emails) until it is');
+      this.logger.warn(
+        'SMTP_RELAY_URL is not set: outbound email waits in the outbox (ticketing.outbound_emails) until it is',
+      );
       return;
     }
     this.schedule(0);
@@ -93,13 +96,22 @@ export class OutboundMailer implements OnApplicationBootstrap, OnApplicationShut
 
   private async send(delivery: Delivery): Promise<void> {
     const ticketId = delivery.ticket_id;
-    const ticket = ticketId === null ? undefined : await this.db.selectFrom('ticketing.tickets').select('status').where('ticket_id', '=', ticketId).executeTakeFirst();
+    const ticket =
+      ticketId === null
+        ? undefined
+        : await this.db
+            .selectFrom('ticketing.tickets')
+            .select('status')
+            .where('ticket_id', '=', ticketId)
+            .executeTakeFirst();
     if (ticket?.status === 'spam') {
       await this.finish(delivery, { status: 'cancelled', last_error: 'the ticket is spam' });
       return;
     }
     try {
-      const files = await Promise.all(delivery.attachment_ids.map((id) => this.attachments.content(delivery.organization_id, id)));
+      const files = await Promise.all(
+        delivery.attachment_ids.map((id) => this.attachments.content(delivery.organization_id, id)),
+      );
       await this.transport!.sendMail({
         from: this.config.MAIL_FROM,
         to: delivery.to_address,
@@ -110,20 +122,27 @@ export class OutboundMailer implements OnApplicationBootstrap, OnApplicationShut
         ...(delivery.in_reply_to ? { inReplyTo: delivery.in_reply_to } : {}),
         ...(delivery.references_ids.length > 0 ? { references: delivery.references_ids } : {}),
         headers: {
-          ...(delivery.auto_submitted ? { 'Auto-Submitted': ticketId === null ? 'auto-generated' : 'auto-replied' } : {}),
+          ...(delivery.auto_submitted
+            ? { 'Auto-Submitted': ticketId === null ? 'auto-generated' : 'auto-replied' }
+            : {}),
           // Exchange's and others' out-of-office replies stay quiet for these.
           'X-Auto-Response-Suppress': 'OOF, AutoReply',
           ...(ticketId === null ? {} : { 'X-Livedesk-Ticket': ticketId }),
           ...(delivery.conversation_id === null ? {} : { 'X-Livedesk-Chat': delivery.conversation_id }),
         },
-        attachments: files.flatMap((file) => (file ? [{ filename: file.ref.name, contentType: file.ref.content_type, content: file.content }] : [])),
+        attachments: files.flatMap((file) =>
+          file ? [{ filename: file.ref.name, contentType: file.ref.content_type, content: file.content }] : [],
+        ),
       });
       await this.finish(delivery, { status: 'sent', sent_at: new Date(), last_error: null });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const permanent = delivery.attempts >= this.config.OUTBOUND_EMAIL_MAX_ATTEMPTS || isPermanent(error);
       const delayMs = Math.min(2 ** (delivery.attempts - 1) * this.config.OUTBOUND_EMAIL_RETRY_BASE_MS, 3_600_000);
-      this.logger.warn({ deliveryId: delivery.delivery_id, attempt: delivery.attempts, err: error }, permanent ? 'outbound email failed for good' : 'outbound email failed; will retry');
+      this.logger.warn(
+        { deliveryId: delivery.delivery_id, attempt: delivery.attempts, err: error },
+        permanent ? 'outbound email failed for good' : 'outbound email failed; will retry',
+      );
       await this.finish(delivery, {
         status: permanent ? 'failed' : 'pending',
         last_error: message.slice(0, 2000),
@@ -132,7 +151,10 @@ export class OutboundMailer implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  private async finish(delivery: Delivery, changes: Partial<Pick<Delivery, 'status' | 'sent_at' | 'last_error' | 'next_attempt_at'>>): Promise<void> {
+  private async finish(
+    delivery: Delivery,
+    changes: Partial<Pick<Delivery, 'status' | 'sent_at' | 'last_error' | 'next_attempt_at'>>,
+  ): Promise<void> {
     await this.db
       .updateTable('ticketing.outbound_emails')
       .set({ ...changes, leased_until: null })

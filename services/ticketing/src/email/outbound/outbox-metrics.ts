@@ -44,7 +44,8 @@ export class OutboundEmailMetrics {
         try {
           const { byStatus } = await read();
           this.reset();
-          for (const status of new Set([...STATES, ...byStatus.keys()])) this.set({ status }, byStatus.get(status) ?? 0);
+          for (const status of new Set([...STATES, ...byStatus.keys()]))
+            this.set({ status }, byStatus.get(status) ?? 0);
         } catch {
           // Postgres away: the scrape goes on without this figure (readiness says why).
           this.reset();

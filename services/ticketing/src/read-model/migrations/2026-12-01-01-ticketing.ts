@@ -25,12 +25,20 @@ export async function up(db: Kysely<any>): Promise<void> {
       version                integer NOT NULL
     )`.execute(db);
   await sql`COMMENT ON TABLE ticketing.tickets IS
-    'One row per ticket, written in the transaction that appends its events: the lists and filters of the HTTP API.'`.execute(db);
-  await sql`CREATE INDEX tickets_by_status ON ticketing.tickets (organization_id, status, updated_at DESC, ticket_id DESC)`.execute(db);
-  await sql`CREATE INDEX tickets_by_updated ON ticketing.tickets (organization_id, updated_at DESC, ticket_id DESC)`.execute(db);
+    'One row per ticket, written in the transaction that appends its events: the lists and filters of the HTTP API.'`.execute(
+    db,
+  );
+  await sql`CREATE INDEX tickets_by_status ON ticketing.tickets (organization_id, status, updated_at DESC, ticket_id DESC)`.execute(
+    db,
+  );
+  await sql`CREATE INDEX tickets_by_updated ON ticketing.tickets (organization_id, updated_at DESC, ticket_id DESC)`.execute(
+    db,
+  );
   await sql`CREATE INDEX tickets_by_assignee ON ticketing.tickets (organization_id, assignee_id)`.execute(db);
   await sql`CREATE INDEX tickets_by_group ON ticketing.tickets (organization_id, group_id)`.execute(db);
-  await sql`CREATE INDEX tickets_by_requester ON ticketing.tickets (organization_id, lower(requester_email))`.execute(db);
+  await sql`CREATE INDEX tickets_by_requester ON ticketing.tickets (organization_id, lower(requester_email))`.execute(
+    db,
+  );
   await sql`CREATE INDEX tickets_search ON ticketing.tickets USING gin (search)`.execute(db);
 
   await sql`
@@ -43,7 +51,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       UNIQUE (organization_id, message_id)
     )`.execute(db);
   await sql`COMMENT ON TABLE ticketing.email_messages IS
-    'The Message-IDs of every email of a ticket, inbound and outbound, in order: In-Reply-To and References find the ticket, and outbound mail threads with them.'`.execute(db);
+    'The Message-IDs of every email of a ticket, inbound and outbound, in order: In-Reply-To and References find the ticket, and outbound mail threads with them.'`.execute(
+    db,
+  );
   await sql`CREATE INDEX email_messages_by_id ON ticketing.email_messages (message_id)`.execute(db);
   await sql`CREATE INDEX email_messages_by_ticket ON ticketing.email_messages (ticket_id, seq)`.execute(db);
 
@@ -59,7 +69,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       created_at       timestamptz NOT NULL DEFAULT now()
     )`.execute(db);
   await sql`COMMENT ON TABLE ticketing.attachments IS
-    'Files kept outside the event store (local disk or S3); events reference them by id, size and content type.'`.execute(db);
+    'Files kept outside the event store (local disk or S3); events reference them by id, size and content type.'`.execute(
+    db,
+  );
 
   await sql`
     CREATE TABLE ticketing.outbound_emails (
@@ -86,8 +98,12 @@ export async function up(db: Kysely<any>): Promise<void> {
       created_at       timestamptz NOT NULL DEFAULT now()
     )`.execute(db);
   await sql`COMMENT ON TABLE ticketing.outbound_emails IS
-    'The outbox of email to requesters, written with the ticket events that cause each mail; status pending → sending → sent (or failed / cancelled).'`.execute(db);
-  await sql`CREATE INDEX outbound_emails_due ON ticketing.outbound_emails (next_attempt_at) WHERE status IN ('pending', 'sending')`.execute(db);
+    'The outbox of email to requesters, written with the ticket events that cause each mail; status pending → sending → sent (or failed / cancelled).'`.execute(
+    db,
+  );
+  await sql`CREATE INDEX outbound_emails_due ON ticketing.outbound_emails (next_attempt_at) WHERE status IN ('pending', 'sending')`.execute(
+    db,
+  );
   await sql`CREATE INDEX outbound_emails_by_ticket ON ticketing.outbound_emails (ticket_id)`.execute(db);
 
   await sql`
@@ -102,7 +118,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       received_at      timestamptz NOT NULL DEFAULT now()
     )`.execute(db);
   await sql`COMMENT ON TABLE ticketing.inbound_emails IS
-    'What became of each email accepted over SMTP: a new ticket, a reply, or an auto-reply / bounce recognised and not turned into a ticket.'`.execute(db);
+    'What became of each email accepted over SMTP: a new ticket, a reply, or an auto-reply / bounce recognised and not turned into a ticket.'`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

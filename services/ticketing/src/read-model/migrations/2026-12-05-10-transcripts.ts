@@ -21,5 +21,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`DROP INDEX ticketing.outbound_emails_transcripts_by_customer`.execute(db);
   await sql`DROP INDEX ticketing.outbound_emails_transcripts_by_chat`.execute(db);
   await sql`DELETE FROM ticketing.outbound_emails WHERE ticket_id IS NULL`.execute(db);
-  await sql`ALTER TABLE ticketing.outbound_emails DROP COLUMN customer_id, DROP COLUMN conversation_id, ALTER COLUMN ticket_id SET NOT NULL`.execute(db);
+  await sql`ALTER TABLE ticketing.outbound_emails DROP COLUMN customer_id, DROP COLUMN conversation_id, ALTER COLUMN ticket_id SET NOT NULL`.execute(
+    db,
+  );
 }
