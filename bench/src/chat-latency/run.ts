@@ -92,7 +92,7 @@ async function measureSystem(options: BenchOptions): Promise<Measured> {
           agents: options.agents,
           concurrency: options.openConcurrency,
         }),
-      system.pids,
+      system.pids(),
       () => system.crashed(),
     );
   } finally {

@@ -16,8 +16,9 @@ import {
  * processes (the way docker-compose and Kubernetes run them, as services-boot.e2e.spec.ts does;
  * the gateway forwards the organization and token URLs to identity), on a fresh
  * database, a unique NATS subject prefix and JetStream stream, with the local Postgres, NATS
- * and Redis (or DATABASE_URL, NATS_URL, REDIS_URL). Routing is not started: the benchmark's
- * agents take their chats with `join_chat`, so that no assignment races the setup.
+ * and Redis (or DATABASE_URL, NATS_URL, REDIS_URL). Routing is not started: the benchmarks'
+ * agents take their chats with `join_chat`, so that no assignment races the setup. The
+ * chat-latency, logins, idle-sockets and reconnect-storm benchmarks all run on it.
  */
 type ServiceName = 'gateway' | 'identity' | 'conversation';
 
@@ -27,7 +28,18 @@ export interface SystemUnderTest {
   /** `ws://127.0.0.1:<gateway port>` */
   wsBase: string;
   adminToken: string;
-  pids: Record<ServiceName, number>;
+  /** The installation's JWT secret: a benchmark may issue customer tokens as identity does. */
+  jwtSecret: string;
+  /** The database of the run (the event store, the directory, the read models). */
+  databaseUrl: string;
+  /** The processes as they run now (the gateway's changes when it is started again). */
+  pids(): Record<ServiceName, number>;
+  /** Creates an organization with the installation admin token; answers its id. */
+  createOrganization(name: string): Promise<string>;
+  /** Kills the gateway process (SIGKILL: no goodbye to its sockets). */
+  killGateway(): void;
+  /** Starts a gateway again on the same port, with the same settings, and waits until it is ready. */
+  startGateway(): Promise<void>;
   /** Whether a service exited on its own (a crash under load), with its output. */
   crashed(): string | undefined;
   stop(): Promise<void>;
@@ -40,7 +52,28 @@ export async function startSystemUnderTest(extraEnv: NodeJS.ProcessEnv = {}): Pr
   // The same on every gateway replica (there is one here); at least 32 characters.
   const jwtSecret = randomBytes(32).toString('base64url');
   const running = new Map<ServiceName, SpawnedService>();
+  const [identityPort, gatewayPort] = [await freePort(), await freePort()];
+  const env = serviceEnvironment(
+    {
+      databaseUrl: database.url,
+      natsUrl: urls.natsUrl,
+      redisUrl: urls.redisUrl,
+      subjectPrefix: nats.subjectPrefix,
+      streamPrefix: nats.streamPrefix,
+      adminToken,
+      jwtSecret,
+    },
+    { IDENTITY_URL: `http://127.0.0.1:${identityPort}`, ...extraEnv },
+  );
   let stopping = false;
+  let killed = false;
+  const start = async (service: ServiceName, port: number) => {
+    const instance = spawnService(service, env, port);
+    running.set(service, instance);
+    await waitUntilReady(instance).catch((error: unknown) => {
+      throw new Error(`${error instanceof Error ? error.message : String(error)}\n${instance.output().slice(-4000)}`);
+    });
+  };
   const stop = async () => {
     stopping = true;
     // Gateway first, so that no new command reaches a conversation service on its way out.
@@ -51,41 +84,47 @@ export async function startSystemUnderTest(extraEnv: NodeJS.ProcessEnv = {}): Pr
   try {
     // The conversation service first: it migrates the event store and creates the JetStream
     // stream, and a gateway starting at the same moment would race it for the same objects.
-    const identityPort = await freePort();
-    for (const service of ['conversation', 'identity', 'gateway'] as const) {
-      const env = serviceEnvironment(
-        {
-          databaseUrl: database.url,
-          natsUrl: urls.natsUrl,
-          redisUrl: urls.redisUrl,
-          subjectPrefix: nats.subjectPrefix,
-          streamPrefix: nats.streamPrefix,
-          adminToken,
-          jwtSecret,
-        },
-        { IDENTITY_URL: `http://127.0.0.1:${identityPort}`, ...extraEnv },
-      );
-      const instance = spawnService(service, env, service === 'identity' ? identityPort : await freePort());
-      running.set(service, instance);
-      await waitUntilReady(instance).catch((error: unknown) => {
-        throw new Error(`${error instanceof Error ? error.message : String(error)}\n${instance.output().slice(-4000)}`);
-      });
-    }
+    await start('conversation', await freePort());
+    await start('identity', identityPort);
+    await start('gateway', gatewayPort);
   } catch (error) {
     await stop();
     throw error;
   }
-  const gateway = running.get('gateway')!;
-  const conversation = running.get('conversation')!;
-  const identity = running.get('identity')!;
+  const httpBase = `http://127.0.0.1:${gatewayPort}`;
   return {
-    httpBase: gateway.url,
-    wsBase: `ws://127.0.0.1:${gateway.port}`,
+    httpBase,
+    wsBase: `ws://127.0.0.1:${gatewayPort}`,
     adminToken,
-    pids: { gateway: gateway.child.pid!, identity: identity.child.pid!, conversation: conversation.child.pid! },
+    jwtSecret,
+    databaseUrl: database.url,
+    pids: () => ({
+      gateway: running.get('gateway')!.child.pid!,
+      identity: running.get('identity')!.child.pid!,
+      conversation: running.get('conversation')!.child.pid!,
+    }),
+    async createOrganization(name) {
+      const response = await fetch(`${httpBase}/v1/organizations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+        body: JSON.stringify({ name }),
+      });
+      const text = await response.text();
+      if (!response.ok) throw new Error(`POST /v1/organizations answered ${response.status}: ${text.slice(0, 300)}`);
+      return (JSON.parse(text) as { organization_id: string }).organization_id;
+    },
+    killGateway() {
+      killed = true;
+      running.get('gateway')!.child.kill('SIGKILL');
+    },
+    async startGateway() {
+      await start('gateway', gatewayPort);
+      killed = false;
+    },
     crashed() {
       if (stopping) return undefined;
       for (const [service, instance] of running) {
+        if (service === 'gateway' && killed) continue;
         if (instance.child.exitCode !== null || instance.child.signalCode !== null) {
           return `${service} exited (${instance.child.exitCode ?? instance.child.signalCode}):\n${instance.output().slice(-4000)}`;
         }

@@ -12,20 +12,10 @@
  * machine's open-file limit (hard 20,000 here, for the gateway and for this process alike)
  * caps the last step below 20,000.
  */
-import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { TokenService } from '@livedesk/auth';
-import {
-  createTestDatabase,
-  createTestNats,
-  freePort,
-  serviceEnvironment,
-  serviceUrls,
-  spawnService,
-  waitUntilReady,
-  type SpawnedService,
-} from '@livedesk/testing';
+import { startSystemUnderTest } from '../chat-latency/system-under-test.js';
 import { mapWithConcurrency } from '../chat-latency/concurrency.js';
 import { ProtocolClient } from '../chat-latency/protocol-client.js';
 import { machineLine, writeResultsSection } from '../results/results-file.js';
@@ -56,48 +46,19 @@ async function settledRss(pid: number): Promise<number> {
 }
 
 async function oneRun(run: number): Promise<string[]> {
-  const urls = await serviceUrls();
-  const [database, nats] = await Promise.all([createTestDatabase(), createTestNats()]);
-  const adminToken = randomBytes(24).toString('base64url');
-  const jwtSecret = randomBytes(32).toString('base64url');
-  const identityPort = await freePort();
-  const env = serviceEnvironment(
-    {
-      databaseUrl: database.url,
-      natsUrl: urls.natsUrl,
-      redisUrl: urls.redisUrl,
-      subjectPrefix: nats.subjectPrefix,
-      streamPrefix: nats.streamPrefix,
-      adminToken,
-      jwtSecret,
-    },
-    { IDENTITY_URL: `http://127.0.0.1:${identityPort}`, RTM_HEARTBEAT_INTERVAL_MS: '30000' },
-  );
-  const services: SpawnedService[] = [];
+  const system = await startSystemUnderTest({ RTM_HEARTBEAT_INTERVAL_MS: '30000' });
   const clients: ProtocolClient[] = [];
   const rows: string[] = [];
   try {
-    const conversation = spawnService('conversation', env, await freePort());
-    services.push(conversation);
-    await waitUntilReady(conversation);
-    const identity = spawnService('identity', env, identityPort);
-    const gateway = spawnService('gateway', env, await freePort());
-    services.push(identity, gateway);
-    await Promise.all([waitUntilReady(identity), waitUntilReady(gateway)]);
-    const pid = gateway.child.pid!;
-
-    const response = await fetch(`${gateway.url}/v1/organizations`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
-      body: JSON.stringify({ name: 'idle sockets bench' }),
-    });
-    const organizationId = ((await response.json()) as { organization_id: string }).organization_id;
+    const pid = system.pids().gateway;
+    const organizationId = await system.createOrganization('idle sockets bench');
+    const jwtSecret = system.jwtSecret;
     // Tokens as the identity service issues them (same secret), without N requests to it.
     const tokens = new TokenService({ secret: jwtSecret, agentTtlSeconds: 3600, customerTtlSeconds: 3600 });
 
     // A first socket and login warm the gateway's code paths before the baseline is read.
     const open = async (n: number) => {
-      const client = await ProtocolClient.connect(`ws://127.0.0.1:${gateway.port}/v1/customer/rtm`);
+      const client = await ProtocolClient.connect(`${system.wsBase}/v1/customer/rtm`);
       const { token } = await tokens.issue({ kind: 'customer', organizationId, customerId: `idle-${run}-${n}` });
       await client.request('login', { token });
       return client;
@@ -123,9 +84,7 @@ async function oneRun(run: number): Promise<string[]> {
     }
   } finally {
     await mapWithConcurrency(clients, 500, (client) => client.close());
-    for (const service of services.reverse()) await service.stop(10_000);
-    await database.drop().catch(() => undefined);
-    await nats.cleanup().catch(() => undefined);
+    await system.stop();
   }
   return rows;
 }

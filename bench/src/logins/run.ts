@@ -10,19 +10,9 @@
  *
  * Target (issue 14): the login of 100 agents in ≤ 5 s.
  */
-import { randomBytes } from 'node:crypto';
 import * as argon2 from 'argon2';
 import pg from 'pg';
-import {
-  createTestDatabase,
-  createTestNats,
-  freePort,
-  serviceEnvironment,
-  serviceUrls,
-  spawnService,
-  waitUntilReady,
-  type SpawnedService,
-} from '@livedesk/testing';
+import { startSystemUnderTest } from '../chat-latency/system-under-test.js';
 import { machineLine, writeResultsSection } from '../results/results-file.js';
 
 const AGENTS = Number(process.env.AGENTS ?? 100);
@@ -50,48 +40,22 @@ function quantile(sorted: number[], q: number): number {
 }
 
 async function main(): Promise<void> {
-  const urls = await serviceUrls();
-  const [database, nats] = await Promise.all([createTestDatabase(), createTestNats()]);
-  const adminToken = randomBytes(24).toString('base64url');
-  const identityPort = await freePort();
-  const env = serviceEnvironment(
-    {
-      databaseUrl: database.url,
-      natsUrl: urls.natsUrl,
-      redisUrl: urls.redisUrl,
-      subjectPrefix: nats.subjectPrefix,
-      streamPrefix: nats.streamPrefix,
-      adminToken,
-      jwtSecret: randomBytes(32).toString('base64url'),
-    },
-    // The bench stands for the proxy in front of the gateway: each agent has an address of its own.
-    { IDENTITY_URL: `http://127.0.0.1:${identityPort}`, TRUSTED_PROXIES: 'loopback' },
-  );
-  const services: SpawnedService[] = [];
+  // The bench stands for the proxy in front of the gateway: each agent has an address of its own.
+  const system = await startSystemUnderTest({ TRUSTED_PROXIES: 'loopback' });
+  const gateway = { url: system.httpBase };
+  const adminToken = system.adminToken;
   const rows: string[] = [];
   try {
-    const conversation = spawnService('conversation', env, await freePort());
-    services.push(conversation);
-    await waitUntilReady(conversation);
-    const identity = spawnService('identity', env, identityPort);
-    const gateway = spawnService('gateway', env, await freePort());
-    services.push(identity, gateway);
-    await Promise.all([waitUntilReady(identity), waitUntilReady(gateway)]);
-
-    const org = await post(
-      `${gateway.url}/v1/organizations`,
-      { name: 'logins bench' },
-      { authorization: `Bearer ${adminToken}` },
-    );
+    const organizationId = await system.createOrganization('logins bench');
     const email = (a: number) => `agent-${a}@logins.bench.livedesk.test`;
     for (let a = 0; a < AGENTS; a++) {
       await post(
-        `${gateway.url}/v1/organizations/${String(org.organization_id)}/agents`,
+        `${gateway.url}/v1/organizations/${organizationId}/agents`,
         { email: email(a), name: `Agent ${a}`, password: PASSWORD, role: 'agent' },
         { authorization: `Bearer ${adminToken}` },
       );
     }
-    const db = new pg.Client({ connectionString: database.url });
+    const db = new pg.Client({ connectionString: system.databaseUrl });
     await db.connect();
     const hash = (await db.query<{ password_hash: string }>('SELECT password_hash FROM directory.agents LIMIT 1'))
       .rows[0]?.password_hash;
@@ -124,9 +88,7 @@ async function main(): Promise<void> {
       rows.push(line);
     }
   } finally {
-    for (const service of services.reverse()) await service.stop(10_000);
-    await database.drop().catch(() => undefined);
-    await nats.cleanup().catch(() => undefined);
+    await system.stop();
   }
   const best = Math.min(...rows.map((row) => Number(row.split('|')[2]!.trim().split(' ')[0])));
   const worst = Math.max(...rows.map((row) => Number(row.split('|')[2]!.trim().split(' ')[0])));

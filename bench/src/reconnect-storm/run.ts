@@ -17,19 +17,9 @@
  * Target (issue 14): 5,000 customers reconnect, log in and resume in ≤ 5 s; a gateway killed
  * with 5,000 sockets: every client back and resumed, 0 messages lost.
  */
-import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { TokenService } from '@livedesk/auth';
-import {
-  createTestDatabase,
-  createTestNats,
-  freePort,
-  serviceEnvironment,
-  serviceUrls,
-  spawnService,
-  waitUntilReady,
-  type SpawnedService,
-} from '@livedesk/testing';
+import { startSystemUnderTest } from '../chat-latency/system-under-test.js';
 import { mapWithConcurrency } from '../chat-latency/concurrency.js';
 import { ProtocolClient, ProtocolRequestError } from '../chat-latency/protocol-client.js';
 import { machineLine, writeResultsSection } from '../results/results-file.js';
@@ -152,44 +142,12 @@ async function oneRun(run: number): Promise<{
   stormRetries: number;
   killRetries: number;
 }> {
-  const urls = await serviceUrls();
-  const [database, nats] = await Promise.all([createTestDatabase(), createTestNats()]);
-  const adminToken = randomBytes(24).toString('base64url');
-  const jwtSecret = randomBytes(32).toString('base64url');
-  const identityPort = await freePort();
-  const gatewayPort = await freePort();
-  const env = serviceEnvironment(
-    {
-      databaseUrl: database.url,
-      natsUrl: urls.natsUrl,
-      redisUrl: urls.redisUrl,
-      subjectPrefix: nats.subjectPrefix,
-      streamPrefix: nats.streamPrefix,
-      adminToken,
-      jwtSecret,
-    },
-    // The storm comes from one address: the per-socket limits stay, the ones per address do not apply to a test of capacity.
-    { IDENTITY_URL: `http://127.0.0.1:${identityPort}` },
-  );
-  const services: SpawnedService[] = [];
-  let gateway: SpawnedService | undefined;
+  const system = await startSystemUnderTest();
   const customers: Customer[] = [];
   try {
-    const conversation = spawnService('conversation', env, await freePort());
-    services.push(conversation);
-    await waitUntilReady(conversation);
-    const identity = spawnService('identity', env, identityPort);
-    services.push(identity);
-    gateway = spawnService('gateway', env, gatewayPort);
-    await Promise.all([waitUntilReady(identity), waitUntilReady(gateway)]);
-    const url = `ws://127.0.0.1:${gatewayPort}/v1/customer/rtm`;
-
-    const response = await fetch(`${gateway.url}/v1/organizations`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
-      body: JSON.stringify({ name: 'reconnect storm bench' }),
-    });
-    const organizationId = ((await response.json()) as { organization_id: string }).organization_id;
+    const url = `${system.wsBase}/v1/customer/rtm`;
+    const organizationId = await system.createOrganization('reconnect storm bench');
+    const jwtSecret = system.jwtSecret;
     const tokens = new TokenService({ secret: jwtSecret, agentTtlSeconds: 3600, customerTtlSeconds: 3600 });
 
     const setupStarted = performance.now();
@@ -242,10 +200,9 @@ async function oneRun(run: number): Promise<{
     });
     await sleep(WRITE_MS / 2);
     const killedAt = performance.now();
-    gateway.child.kill('SIGKILL');
+    system.killGateway();
     await Promise.all(writes);
-    gateway = spawnService('gateway', env, gatewayPort);
-    await waitUntilReady(gateway);
+    await system.startGateway();
     const restart = (performance.now() - killedAt) / 1000;
     const resent = customers.reduce((sum, customer) => sum + customer.unacknowledged.size, 0);
     await mapWithConcurrency(customers, CUSTOMERS, (customer) => resume(customer, url, killedAt + 120_000));
@@ -269,10 +226,7 @@ async function oneRun(run: number): Promise<{
     return { storm, killed, lost, doubled, resent, restart, stormRetries, killRetries };
   } finally {
     await mapWithConcurrency(customers, 500, (customer) => customer.client?.close() ?? Promise.resolve());
-    await gateway?.stop(10_000);
-    for (const service of services.reverse()) await service.stop(10_000);
-    await database.drop().catch(() => undefined);
-    await nats.cleanup().catch(() => undefined);
+    await system.stop();
   }
 }
 
