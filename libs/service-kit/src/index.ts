@@ -23,7 +23,13 @@ export { ApiErrorFilter, apiErrorOf, type ApiErrorAnswer } from './http/api-erro
 export { parseBody, parseOrRefuse } from './http/parse-body.js';
 export { CLOCK, systemClock, type Clock } from './clock/clock.js';
 export { NatsTestClock, testClockSubject } from './clock/test-clock.js';
-export { buildOpenApiDocument, type ApiOperation, type OpenApiInfo, type OpenApiOptions } from './http/openapi.js';
+export {
+  buildOpenApiDocument,
+  unresolvedRefs,
+  type ApiOperation,
+  type OpenApiInfo,
+  type OpenApiOptions,
+} from './http/openapi.js';
 export { openApiDocsController } from './http/openapi-docs.js';
 export { controllerRoutes, openApiRoute } from './http/controller-routes.js';
 export { startTracing } from './tracing/start-tracing.js';

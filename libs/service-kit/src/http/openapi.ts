@@ -167,3 +167,25 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, u
   >;
   return rest;
 }
+
+/** The `$ref`s of an OpenAPI document that name no schema of its `components.schemas` (none, when it is whole). */
+export function unresolvedRefs(document: Record<string, unknown>): string[] {
+  const schemas = ((document.components as { schemas?: Record<string, unknown> } | undefined)?.schemas ?? {}) as Record<
+    string,
+    unknown
+  >;
+  const found: string[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) for (const item of node) visit(item);
+    else if (node && typeof node === 'object') {
+      for (const [key, value] of Object.entries(node)) {
+        if (key === '$ref' && typeof value === 'string') found.push(value);
+        else visit(value);
+      }
+    }
+  };
+  visit(document);
+  return found.filter(
+    (ref) => !(ref.startsWith('#/components/schemas/') && ref.slice('#/components/schemas/'.length) in schemas),
+  );
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { controllerRoutes, openApiRoute } from '@livedesk/service-kit';
+import { controllerRoutes, openApiRoute, unresolvedRefs } from '@livedesk/service-kit';
 import { AgentsAdminController } from '../agents/agents-admin.controller.js';
 import { OrganizationSettingsController } from '../organizations/organization-settings.controller.js';
 import { WidgetSettingsController } from '../organizations/widget-settings.controller.js';
@@ -34,17 +34,6 @@ const document = identityOpenApiDocument() as {
   paths: Record<string, Record<string, Operation>>;
   components: { schemas: Record<string, any> };
 };
-
-function refs(node: unknown, found: string[] = []): string[] {
-  if (Array.isArray(node)) for (const item of node) refs(item, found);
-  else if (node && typeof node === 'object') {
-    for (const [key, value] of Object.entries(node)) {
-      if (key === '$ref' && typeof value === 'string') found.push(value);
-      else refs(value, found);
-    }
-  }
-  return found;
-}
 
 describe('the identity OpenAPI document', () => {
   it('is the committed docs/openapi/identity.json (run `pnpm openapi` after changing the API)', () => {
@@ -104,9 +93,6 @@ describe('the identity OpenAPI document', () => {
   });
 
   it('resolves every $ref', () => {
-    const missing = refs(document).filter(
-      (ref) => !document.components.schemas[ref.replace('#/components/schemas/', '')],
-    );
-    expect(missing).toEqual([]);
+    expect(unresolvedRefs(document)).toEqual([]);
   });
 });

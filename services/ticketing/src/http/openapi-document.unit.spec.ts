@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { controllerRoutes, openApiRoute } from '@livedesk/service-kit';
+import { controllerRoutes, openApiRoute, unresolvedRefs } from '@livedesk/service-kit';
 import { AttachmentsController } from './attachments.controller.js';
 import { ChatFilesController } from './chat-files.controller.js';
 import { MailboxController } from './mailbox.controller.js';
@@ -15,17 +15,6 @@ const document = buildOpenApiDocument() as {
   paths: Record<string, Record<string, any>>;
   components: { schemas: Record<string, any> };
 };
-
-function refs(node: unknown, found: string[] = []): string[] {
-  if (Array.isArray(node)) for (const item of node) refs(item, found);
-  else if (node && typeof node === 'object') {
-    for (const [key, value] of Object.entries(node)) {
-      if (key === '$ref' && typeof value === 'string') found.push(value);
-      else refs(value, found);
-    }
-  }
-  return found;
-}
 
 describe('the ticketing OpenAPI document', () => {
   it('is the committed docs/openapi/ticketing.json (run `pnpm openapi` after changing the API)', () => {
@@ -92,9 +81,6 @@ describe('the ticketing OpenAPI document', () => {
   });
 
   it('resolves every $ref', () => {
-    const missing = refs(document).filter(
-      (ref) => !document.components.schemas[ref.replace('#/components/schemas/', '')],
-    );
-    expect(missing).toEqual([]);
+    expect(unresolvedRefs(document)).toEqual([]);
   });
 });
