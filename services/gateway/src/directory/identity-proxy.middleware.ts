@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type NestMiddleware } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createProxyMiddleware, type RequestHandler } from 'http-proxy-middleware';
 import { SERVICE_CONFIG } from '@livedesk/service-kit';
+import { forwardingMiddleware } from '../forwarding-proxy.js';
 import type { GatewayConfig } from '../gateway-config.js';
 
 /** The public URLs the identity service answers (docs/architecture.md): the setup API, the token endpoints, the widget's settings. */
@@ -27,31 +27,15 @@ export function isIdentityPath(url: string): boolean {
  */
 @Injectable()
 export class IdentityProxy implements NestMiddleware {
-  private readonly logger = new Logger(IdentityProxy.name);
-  private readonly proxy: RequestHandler;
+  private readonly forward: ReturnType<typeof forwardingMiddleware>;
 
   constructor(@Inject(SERVICE_CONFIG) config: GatewayConfig) {
-    this.proxy = createProxyMiddleware({
+    this.forward = forwardingMiddleware({
       target: config.IDENTITY_URL,
-      xfwd: true,
-      proxyTimeout: 30_000,
-      on: {
-        error: (error, _request, response) => {
-          this.logger.warn({ err: error }, 'the identity service did not answer');
-          if (!('setHeader' in response) || response.headersSent) {
-            response.destroy();
-            return;
-          }
-          response.statusCode = 503;
-          response.setHeader('content-type', 'application/json; charset=utf-8');
-          response.setHeader('retry-after', '1');
-          response.end(
-            JSON.stringify({
-              error: { code: 'unavailable', message: 'the identity service is not answering; try again' },
-            }),
-          );
-        },
-      },
+      paths: IDENTITY_PATHS,
+      timeoutMs: 30_000,
+      what: 'the identity service',
+      logger: new Logger(IdentityProxy.name),
     });
   }
 
@@ -60,10 +44,6 @@ export class IdentityProxy implements NestMiddleware {
     response: ServerResponse,
     next: (error?: unknown) => void,
   ): void {
-    // A middleware mounted on a path sees the URL without it; the identity service needs it whole.
-    const url = request.originalUrl ?? request.url ?? '';
-    if (!isIdentityPath(url)) return next();
-    request.url = url;
-    void this.proxy(request, response, next);
+    this.forward(request, response, next);
   }
 }

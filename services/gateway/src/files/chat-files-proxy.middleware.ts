@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type NestMiddleware } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createProxyMiddleware, type RequestHandler } from 'http-proxy-middleware';
 import { SERVICE_CONFIG } from '@livedesk/service-kit';
+import { forwardingMiddleware } from '../forwarding-proxy.js';
 import type { GatewayConfig } from '../gateway-config.js';
 
 /** The chat-file URLs the ticketing service answers (docs/protocol.md, "Files in chats"): uploads and signed downloads. */
@@ -24,29 +24,15 @@ export function isChatFilePath(url: string): boolean {
  */
 @Injectable()
 export class ChatFilesProxy implements NestMiddleware {
-  private readonly logger = new Logger(ChatFilesProxy.name);
-  private readonly proxy: RequestHandler;
+  private readonly forward: ReturnType<typeof forwardingMiddleware>;
 
   constructor(@Inject(SERVICE_CONFIG) config: GatewayConfig) {
-    this.proxy = createProxyMiddleware({
+    this.forward = forwardingMiddleware({
       target: config.TICKETING_URL,
-      xfwd: true,
-      proxyTimeout: 60_000,
-      on: {
-        error: (error, _request, response) => {
-          this.logger.warn({ err: error }, 'the ticketing service did not answer');
-          if (!('setHeader' in response) || response.headersSent) {
-            response.destroy();
-            return;
-          }
-          response.statusCode = 503;
-          response.setHeader('content-type', 'application/json; charset=utf-8');
-          response.setHeader('retry-after', '1');
-          response.end(
-            JSON.stringify({ error: { code: 'unavailable', message: 'the file service is not answering; try again' } }),
-          );
-        },
-      },
+      paths: CHAT_FILE_PATHS,
+      timeoutMs: 60_000,
+      what: 'the file service',
+      logger: new Logger(ChatFilesProxy.name),
     });
   }
 
@@ -55,9 +41,6 @@ export class ChatFilesProxy implements NestMiddleware {
     response: ServerResponse,
     next: (error?: unknown) => void,
   ): void {
-    const url = request.originalUrl ?? request.url ?? '';
-    if (!isChatFilePath(url)) return next();
-    request.url = url;
-    void this.proxy(request, response, next);
+    this.forward(request, response, next);
   }
 }
