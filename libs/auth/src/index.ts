@@ -19,3 +19,4 @@ export { ORIGIN_NOT_ALLOWED, originNotAllowed } from './origins/origin-refusal.j
 export { originConfigShape, type OriginConfig } from './origins/origin-config.js';
 export { originProviders } from './origins/origin-providers.js';
 export { FileUrls, type FileUrlRefusal } from './file-urls.js';
+export { ClientAddress, TrustedHops } from './client-address.js';

@@ -1,6 +1,5 @@
-import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
-import { authConfigShape, originConfigShape, type AuthSettings, type OriginConfig } from '@livedesk/auth';
+import { authConfigShape, originConfigShape, TrustedHops, type AuthSettings, type OriginConfig } from '@livedesk/auth';
 import type { ServiceConfig } from '@livedesk/service-kit';
 
 /** The gateway's own settings, on top of the ones every service reads (`ServiceConfig`). */
@@ -31,25 +30,6 @@ export function gatewayConfigShape(env: NodeJS.ProcessEnv = process.env) {
      * address (the visitor's location): addresses, CIDR subnets, `loopback`, `linklocal` or
      * `uniquelocal`, comma-separated. Empty (the default): the socket's peer is the client.
      */
-    TRUSTED_PROXIES: z
-      .string()
-      .default('')
-      .transform((value) =>
-        value
-          .split(',')
-          .map((item) => item.trim())
-          .filter((item) => item.length > 0),
-      )
-      .refine(
-        (entries) => {
-          try {
-            proxyAddr.compile(entries);
-            return true;
-          } catch {
-            return false;
-          }
-        },
-        { message: 'expected addresses, CIDR subnets, loopback, linklocal or uniquelocal, comma-separated' },
-      ),
+    TRUSTED_PROXIES: TrustedHops.default([]),
   };
 }

@@ -12,12 +12,18 @@ import { Directory } from './directory.js';
 import { DirectoryLookupController } from './directory-lookup.controller.js';
 import { migrateDirectory } from './migrate-directory.js';
 import type { DirectoryTables } from './directory-tables.js';
-import { AllowedOrigins, InstallationSecrets, OriginChecks, originProviders, TokenService } from '@livedesk/auth';
+import {
+  AllowedOrigins,
+  ClientAddress,
+  InstallationSecrets,
+  OriginChecks,
+  originProviders,
+  TokenService,
+} from '@livedesk/auth';
 import { OrganizationsController } from './organizations.controller.js';
 import { PasswordHasher } from './password-hasher.js';
 import { SetupAccess } from './setup-access.js';
 import { TokenController } from './token.controller.js';
-import { ClientAddress } from './throttling/client-address.js';
 import { CustomerTokenThrottle } from './throttling/customer-token-throttle.js';
 import { LoginThrottle } from './throttling/login-throttle.js';
 import { VerificationGate } from './throttling/verification-gate.js';

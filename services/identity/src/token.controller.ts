@@ -5,8 +5,7 @@ import { AgentTokenRequest, CustomerTokenRequest, type TokenResponse } from '@li
 import { AgentLogin } from './agent-login.js';
 import { CustomerLogin } from './customer-login.js';
 import { parseBody } from '@livedesk/service-kit';
-import { TokenService } from '@livedesk/auth';
-import { ClientAddress } from './throttling/client-address.js';
+import { ClientAddress, TokenService } from '@livedesk/auth';
 import { CustomerTokenThrottle } from './throttling/customer-token-throttle.js';
 import { OriginChecks } from '@livedesk/auth';
 

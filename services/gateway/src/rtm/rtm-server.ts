@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SERVICE_CONFIG } from '@livedesk/service-kit';
-import { OriginChecks } from '@livedesk/auth';
+import { ClientAddress, OriginChecks } from '@livedesk/auth';
 import { AgentActions } from './agent-actions.js';
 import { CustomerPresence } from './routing/customer-presence.js';
 import { ConnectionRegistry } from './connection-registry.js';
@@ -21,7 +21,6 @@ import { FrameRateLimit } from './rate-limiter.js';
 import type { RtmConfig } from './rtm-config.js';
 import { RtmMetrics } from './rtm-metrics.js';
 import { RtmConnection, type RtmEndpoint } from './rtm-connection.js';
-import { ClientAddress } from './visitors/client-address.js';
 
 const ENDPOINTS = new Map<string, RtmEndpoint>([
   ['/v1/customer/rtm', 'customer'],

@@ -1,22 +1,5 @@
-import proxyAddr from 'proxy-addr';
+import { TrustedHops } from '@livedesk/auth';
 import { z } from 'zod';
-
-const proxyList = z
-  .string()
-  .transform((value) =>
-    value
-      .split(',')
-      .map((entry) => entry.trim())
-      .filter((entry) => entry.length > 0),
-  )
-  .refine((entries) => {
-    try {
-      proxyAddr.compile(entries);
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'expected addresses, CIDR subnets, loopback, linklocal or uniquelocal, comma-separated');
 
 /**
  * The throttles of the token endpoints (docs/security.md): wrong passwords per account
@@ -32,13 +15,13 @@ export const throttleConfigShape = {
    * (`pnpm start`, the tests); a private network (`uniquelocal`) where the gateway runs in
    * another container, which only the gateway (or the ingress) should reach.
    */
-  TRUSTED_GATEWAYS: proxyList.default(['loopback']),
+  TRUSTED_GATEWAYS: TrustedHops.default(['loopback']),
   /**
    * Proxies whose `X-Forwarded-For` is believed: addresses, CIDR subnets, or `loopback`,
    * `linklocal`, `uniquelocal`, comma-separated. Empty (the default): the socket's peer is the
    * client, and X-Forwarded-For is ignored (anyone could write it).
    */
-  TRUSTED_PROXIES: proxyList.default([]),
+  TRUSTED_PROXIES: TrustedHops.default([]),
   /** Wrong passwords for one account (email), and from one client address, before lockouts start. */
   LOGIN_FREE_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
   LOGIN_FREE_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(20),

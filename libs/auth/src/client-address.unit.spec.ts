@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { IncomingMessage } from 'node:http';
-import { ClientAddress } from './client-address.js';
+import { ClientAddress, TrustedHops } from './client-address.js';
 
 const request = (peer: string, forwardedFor?: string): IncomingMessage =>
   ({
@@ -30,5 +30,19 @@ describe('ClientAddress', () => {
     // With a proxy in front of the gateway trusted too, the proxy's entry is read through.
     const behindProxyAndGateway = new ClientAddress(['loopback', '10.0.0.0/8']);
     expect(behindProxyAndGateway.of(request('127.0.0.1', '6.6.6.6, 198.51.100.1, 10.9.9.9'))).toBe('198.51.100.1');
+  });
+
+  it("a gateway's socket: the peer unless a trusted proxy forwards it", () => {
+    const direct = new ClientAddress([]);
+    expect(direct.of(request('127.0.0.1', '2.16.0.1'))).toBe('127.0.0.1');
+    const behindProxies = new ClientAddress(['loopback', '10.0.0.0/8']);
+    expect(behindProxies.of(request('127.0.0.1', '2.16.0.1'))).toBe('2.16.0.1');
+    expect(behindProxies.of(request('10.1.2.3', '198.51.100.7, 2.16.0.1, 10.0.0.5'))).toBe('2.16.0.1');
+  });
+
+  it('refuses a trusted-hop list that is not addresses, subnets or their names', () => {
+    expect(TrustedHops.parse(' loopback, 10.0.0.0/8 ,')).toEqual(['loopback', '10.0.0.0/8']);
+    expect(TrustedHops.parse('')).toEqual([]);
+    expect(TrustedHops.safeParse('not-an-address').success).toBe(false);
   });
 });
