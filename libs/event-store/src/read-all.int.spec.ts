@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createTestDatabase } from '@livedesk/testing';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { append } from './append.js';
 import { readAll } from './read-all.js';
 import { createEventStoreFixture, newEvent, type EventStoreFixture } from './test-support.js';
@@ -112,5 +114,41 @@ describe('readAll', () => {
     const afterCommit = await readAll(f.db, { after: checkpoint });
     expect(afterCommit.events.map((e) => e.streamId)).toEqual(['conversation-held-1', 'conversation-held-2']);
     expect(afterCommit.heldBack).toBe(false);
+  });
+  it('is not held back by a transaction open in another database of the same server, only by one in its own', async () => {
+    // Another application's long transaction on the same Postgres server: it has a transaction
+    // id (it wrote), which is older than everything appended below.
+    const elsewhere = await createTestDatabase();
+    const other = new pg.Client({ connectionString: elsewhere.url });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('CREATE TABLE report (n int)');
+      const { rows } = await other.query<{ xid: string }>('SELECT pg_current_xact_id()::text AS xid');
+      const { checkpoint } = await readAll(f.db, { limit: 100_000 });
+      await f.store.appendToStream('conversation-elsewhere-1', [newEvent()], 'no_stream', { organizationId: 'org' });
+      const read = await readAll(f.db, { after: checkpoint });
+      expect(read.events.map((e) => e.streamId)).toEqual(['conversation-elsewhere-1']);
+      expect(BigInt(read.events[0]!.transactionId)).toBeGreaterThan(BigInt(rows[0]!.xid));
+
+      // The same in this database holds the log back until it ends.
+      const mine = await f.db.connection().execute(async (connection) => {
+        await sql`BEGIN`.execute(connection);
+        await sql`CREATE TEMPORARY TABLE held (n int)`.execute(connection);
+        await sql`SELECT pg_current_xact_id()`.execute(connection);
+        await f.store.appendToStream('conversation-elsewhere-2', [newEvent()], 'no_stream', { organizationId: 'org' });
+        const during = await readAll(f.db, { after: read.checkpoint });
+        await sql`ROLLBACK`.execute(connection);
+        return during;
+      });
+      expect(mine.events).toHaveLength(0);
+      expect(mine.heldBack).toBe(true);
+      const after = await readAll(f.db, { after: read.checkpoint });
+      expect(after.events.map((e) => e.streamId)).toEqual(['conversation-elsewhere-2']);
+    } finally {
+      await other.query('ROLLBACK').catch(() => undefined);
+      await other.end();
+      await elsewhere.drop();
+    }
   });
 });

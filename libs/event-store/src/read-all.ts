@@ -22,15 +22,37 @@ export interface ReadAllResult {
  * transaction holding position 5 can commit after one holding position 6; a reader that passed
  * 6 would never see 5 (the "in-flight transaction" gap that lost events in Emmett before it
  * moved to this technique). Instead each event carries the id of the transaction that wrote
- * it, and a read only returns events of transactions older than the snapshot's xmin (all of
- * them are finished), ordered by (transaction id, position). Any event that becomes visible
- * later belongs to a transaction id >= that xmin, so it sorts after everything already read.
+ * it, and a read only returns events of transactions below the read horizon (all of them are
+ * finished), ordered by (transaction id, position). Any event that becomes visible later
+ * belongs to a transaction id >= that horizon, so it sorts after everything already read.
+ *
+ * The read horizon: the oldest transaction still in flight in this database, or, when none is,
+ * the first transaction id not yet given out (the snapshot's xmax). Every transaction below it
+ * has ended, so its events are all visible or never will be.
+ *
+ * Not `pg_snapshot_xmin` itself: transaction ids are shared by the whole cluster, and the plain
+ * xmin would let one long transaction in *another* database (a report, a bulk load, a migration
+ * of another application on the same server) hold back every reader of this event store until
+ * it ends. An in-flight id is left out only when a session of another database holds it right
+ * now (`pg_stat_activity.backend_xid`, 32 bits, compared with the low 32 bits of the xid8):
+ * such a transaction can never write to this database's events, and an id is never given out
+ * twice, so reading the sessions after the snapshot cannot make the horizon pass a writer of
+ * ours. A session whose database cannot be read (no permission) is never left out.
  */
+const READ_HORIZON_SQL = `
+  SELECT coalesce(min(in_flight.xid), pg_snapshot_xmax(pg_current_snapshot()))
+    FROM pg_snapshot_xip(pg_current_snapshot()) AS in_flight(xid)
+   WHERE NOT EXISTS (
+     SELECT 1 FROM pg_stat_activity AS other
+      WHERE other.backend_xid IS NOT NULL
+        AND other.datid <> (SELECT oid FROM pg_database WHERE datname = current_database())
+        AND other.backend_xid::text::bigint = in_flight.xid::text::bigint % 4294967296)`;
+
 const READ_ALL_SQL = `
   SELECT ${EVENT_COLUMNS_SQL}
     FROM event_store.events
    WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
-     AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+     AND transaction_id < (${READ_HORIZON_SQL})
    ORDER BY transaction_id, global_position
    LIMIT $3`;
 
