@@ -29,15 +29,27 @@ export interface ServiceKitOptions {
   /** Service name: logs, metrics labels, connection names, NATS queue group. */
   name: string;
   config: ServiceConfig;
+  /** Provide `DATABASE` (a pool on DATABASE_URL) and check Postgres for readiness. Default true. */
+  database?: boolean;
 }
 
 /**
- * What every service has: config, the clock, pino logs, Postgres (Kysely), Redis, NATS, health and
- * Prometheus endpoints. Global, so the service's own modules only inject the tokens.
+ * What every service has: config, the clock, pino logs, Postgres (Kysely; not for the gateway),
+ * Redis, NATS, health and Prometheus endpoints. Global, so the service's own modules only inject the tokens.
  */
 @Module({})
 export class ServiceKitModule {
-  static forRoot({ name, config }: ServiceKitOptions): DynamicModule {
+  static forRoot({ name, config, database = true }: ServiceKitOptions): DynamicModule {
+    const postgres = database
+      ? [
+          {
+            provide: DATABASE,
+            useFactory: () => createDatabase({ url: config.DATABASE_URL, applicationName: name }),
+          },
+          DatabaseCloser,
+          PostgresHealthIndicator,
+        ]
+      : [];
     return {
       module: ServiceKitModule,
       global: true,
@@ -57,22 +69,25 @@ export class ServiceKitModule {
               : systemClock,
           inject: [NATS_CONNECTION],
         },
-        {
-          provide: DATABASE,
-          useFactory: () => createDatabase({ url: config.DATABASE_URL, applicationName: name }),
-        },
+        ...postgres,
         { provide: REDIS, useFactory: () => createRedis(config.REDIS_URL, name) },
         { provide: METRICS_REGISTRY, useFactory: () => createMetricsRegistry(name) },
         { provide: HttpMetrics, useFactory: (registry) => new HttpMetrics(registry), inject: [METRICS_REGISTRY] },
-        DatabaseCloser,
         RedisCloser,
         TracingShutdown,
-        PostgresHealthIndicator,
         NatsHealthIndicator,
         RedisHealthIndicator,
         ReadinessGates,
       ],
-      exports: [SERVICE_CONFIG, CLOCK, DATABASE, REDIS, METRICS_REGISTRY, HttpMetrics, ReadinessGates],
+      exports: [
+        SERVICE_CONFIG,
+        CLOCK,
+        ...(database ? [DATABASE] : []),
+        REDIS,
+        METRICS_REGISTRY,
+        HttpMetrics,
+        ReadinessGates,
+      ],
     };
   }
 }

@@ -13,4 +13,6 @@ await bootstrapService({
   commands: false,
   // The identity service's URLs are streamed on to it untouched (IdentityProxy); nothing here reads a body.
   bodyParser: false,
+  // Nothing of the gateway's lives in Postgres: no pool, and readiness does not depend on it.
+  database: false,
 });

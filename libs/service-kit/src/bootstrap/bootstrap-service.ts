@@ -29,6 +29,12 @@ export interface BootstrapServiceOptions<E extends z.ZodRawShape> {
    * streams request bodies on untouched (the gateway forwards the identity service's URLs).
    */
   bodyParser?: boolean;
+  /**
+   * Connect to Postgres (the `DATABASE` token, and Postgres in `/health/ready`). Default true;
+   * false for a service that keeps nothing there (the gateway): no pool, and a Postgres outage
+   * does not take it out of its load balancer.
+   */
+  database?: boolean;
 }
 
 export interface RunningService {
@@ -52,7 +58,10 @@ export async function bootstrapService<E extends z.ZodRawShape = Record<never, n
   await startTracing(options.name);
   const root: DynamicModule = {
     module: ServiceRootModule,
-    imports: [ServiceKitModule.forRoot({ name: options.name, config }), options.module],
+    imports: [
+      ServiceKitModule.forRoot({ name: options.name, config, database: options.database ?? true }),
+      options.module,
+    ],
   };
   let app: INestApplication;
   try {

@@ -1,4 +1,4 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Optional } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { NatsHealthIndicator } from './nats-health.indicator.js';
 import { PostgresHealthIndicator } from './postgres-health.indicator.js';
@@ -10,18 +10,19 @@ const CHECK_TIMEOUT_MS = 1500;
 /**
  * `live`: the process answers HTTP (an orchestrator restarts it otherwise); it checks no
  * dependency, so that a Postgres outage does not restart every replica at once.
- * `ready`: Postgres, NATS and Redis all answer, and every gate the service added is open
+ * `ready`: Postgres (where the service has it), NATS and Redis all answer, and every gate the service added is open
  * (ReadinessGates), so the replica may take traffic.
  */
 @Controller('health')
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
-    private readonly postgres: PostgresHealthIndicator,
     private readonly nats: NatsHealthIndicator,
     private readonly redis: RedisHealthIndicator,
     private readonly gates: ReadinessGates,
     private readonly indicators: HealthIndicatorService,
+    /** Absent in a service without Postgres (the gateway). */
+    @Optional() private readonly postgres?: PostgresHealthIndicator,
   ) {}
 
   @Get('live')
@@ -33,8 +34,9 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready() {
+    const postgres = this.postgres;
     return this.health.check([
-      () => this.postgres.check(CHECK_TIMEOUT_MS),
+      ...(postgres ? [() => postgres.check(CHECK_TIMEOUT_MS)] : []),
       () => this.nats.check(CHECK_TIMEOUT_MS),
       () => this.redis.check(CHECK_TIMEOUT_MS),
       ...this.gates.entries().map(([name, gate]) => () => {
