@@ -18,6 +18,7 @@ import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer';
 import type { INetworkPolicyPort } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPort';
 import type { INetworkPolicySpec } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicySpec';
+import { natsServerOptions } from '../../../libs/messaging/src/connection/nats-servers.js';
 import { loadServiceConfig } from '../../../libs/service-kit/src/config/load-service-config.js';
 import { HealthController } from '../../../libs/service-kit/src/health/health.controller.js';
 import { isIdentityPath } from '../../../services/gateway/src/directory/identity-proxy.middleware.js';
@@ -422,8 +423,23 @@ describe('deploy/kubernetes', () => {
       const servers = [0, 1, 2].map((ordinal) => `nats-${ordinal}.${nats.spec.serviceName}`);
       expect([...blocks.cluster!.matchAll(/nats:\/\/([\w.-]+):6222/g)].map((match) => match[1])).toEqual(servers);
       const shared = named('ConfigMap', 'livedesk-config').data;
-      expect(shared.NATS_URL.split(',')).toEqual(servers.map((server) => `nats://${server}:4222`));
       expect(shared.JETSTREAM_REPLICAS).toBe('3');
+      const { servers: urls, ...login } = natsServerOptions(named('Secret', 'livedesk-secrets').stringData.NATS_URL);
+      expect(urls).toEqual(servers.map((server) => `nats://${server}:4222`));
+      expect(shared.NATS_URL).toBeUndefined();
+      // Every client logs in, with the user and password the servers are given.
+      const credentials = named('Secret', 'nats-credentials').stringData;
+      expect(login).toEqual({ user: credentials.NATS_USER, pass: credentials.NATS_PASSWORD });
+      expect(blocks.authorization!.split('\n').map((line) => line.trim())).toEqual([
+        'user: $NATS_USER',
+        'password: $NATS_PASSWORD',
+      ]);
+      const env = containersOf(nats)[0]!.env!;
+      for (const name of ['NATS_USER', 'NATS_PASSWORD'])
+        expect(env.find((variable) => variable.name === name)).toEqual({
+          name,
+          valueFrom: { secretKeyRef: { name: 'nats-credentials', key: name } },
+        });
     });
   });
 
