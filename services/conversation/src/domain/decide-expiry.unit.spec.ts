@@ -63,6 +63,17 @@ describe('decide: close_abandoned (the customer left the queue)', () => {
   it('refuses an unknown chat as chat_not_found', () => {
     given([]).when({ type: 'close_abandoned', actor: routing }).thenRefuses('not_found', 'chat_not_found');
   });
+
+  it('never closes a queued chat of the messaging channel (messaging_channel): its customer need not wait on the page', () => {
+    const messaging: ConversationEvent[] = [
+      {
+        type: 'ConversationStarted',
+        data: { ...(started().data as object), channel: 'messaging' },
+      } as ConversationEvent,
+      ...queuedChat.slice(1),
+    ];
+    given(messaging).when({ type: 'close_abandoned', actor: routing }).thenRefuses('conflict', 'messaging_channel');
+  });
 });
 
 describe('decide: close_inactive', () => {

@@ -42,12 +42,14 @@ export function decideClose(command: CloseCommand, state: StartedConversation): 
  * The customer left the queue without closing the chat (no socket for CHAT_ABANDON_SECONDS, as
  * routing tells from the gateways' reports): the cycle ends as missed, reason left_in_queue
  * (docs/metrics.md), then the chat is closed with reason `customer_left`. Only while queued:
- * a chat an agent took meanwhile stays open.
+ * a chat an agent took meanwhile stays open. Never one of the messaging channel: its customer
+ * is not expected to wait on the page, and gets the answer when they come back.
  */
 export function decideCloseAbandoned(command: CloseAbandonedCommand, state: StartedConversation): ConversationEvent[] {
   const { actor } = command;
   if (actor.kind !== 'system') throw refuse.notAllowed('Only a service can close a chat its customer left.');
   if (state.status !== 'queued') throw refuse.notQueued();
+  if (state.channel === 'messaging') throw refuse.messagingChannel();
   return [
     { type: 'ConversationMissed', data: { reason: 'left_in_queue' } },
     { type: 'ConversationClosed', data: { by: authorOf(actor), reason: 'customer_left' } },

@@ -14,7 +14,11 @@ export const refuse = {
   notQueued: () => new DomainError('conflict', 'not_queued', 'The chat is no longer waiting in the queue.'),
   notActive: () => new DomainError('conflict', 'not_active', 'The chat is not active.'),
   messagingChannel: () =>
-    new DomainError('conflict', 'messaging_channel', 'A chat of the messaging channel is never closed for inactivity.'),
+    new DomainError(
+      'conflict',
+      'messaging_channel',
+      'A chat of the messaging channel is never closed for inactivity or because its customer left.',
+    ),
   notInactive: () =>
     new DomainError(
       'conflict',

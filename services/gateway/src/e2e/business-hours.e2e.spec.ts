@@ -12,7 +12,7 @@ function hoursExcludingNow(): { time_zone: string; weekly: { day: string; from: 
 
 // Business hours decide whether a chat may start (docs/protocol.md, `start_chat`): outside them
 // the gateway answers `unavailable` / `offline` over a real socket, opens nothing, and the
-// customer may leave a message instead.
+// customer may leave a message instead, or write in the messaging channel, open at any hour.
 describe('business hours', () => {
   let system: ChatSystem;
   const sockets: RtmTestClient[] = [];
@@ -63,6 +63,12 @@ describe('business hours', () => {
     } finally {
       await db.destroy();
     }
+
+    // Messaging is asynchronous: a messaging chat starts at any hour and waits for the agents.
+    const written = await customer.call('start_chat', { channel: 'messaging', message: { text: 'by email is fine' } });
+    expect((await customer.call('list_chats', {})).chats).toEqual(
+      expect.arrayContaining([expect.objectContaining({ chat_id: written.chat_id, status: 'queued' })]),
+    );
 
     // Open again (no hours: always open): a chat starts, on this replica too once it heard of the change.
     expect(await patch(org.organization_id, { business_hours: null })).toBe(200);

@@ -92,8 +92,9 @@ export class CustomerActions {
   }
 
   /**
-   * Outside the organization's business hours a chat does not start: `unavailable` with reason
-   * `offline` (docs/protocol.md); the customer may leave a message instead (`leave_message`).
+   * Outside the organization's business hours a live chat does not start: `unavailable` with
+   * reason `offline` (docs/protocol.md); the customer may leave a message instead
+   * (`leave_message`), or write in the messaging channel, which starts at any hour.
    */
   private async requireOpen(organizationId: string): Promise<void> {
     const open = await this.directory.takesChatsAt(organizationId, new Date());
@@ -114,7 +115,8 @@ export class CustomerActions {
     { duringBusinessHours = false } = {},
   ) {
     await this.bans.requireNotBanned(context);
-    if (duringBusinessHours) await this.requireOpen(context.organizationId);
+    // Messaging is asynchronous: its chats start at any hour and are answered when agents are in.
+    if (duringBusinessHours && (payload.channel ?? 'chat') === 'chat') await this.requireOpen(context.organizationId);
     const groupId = await this.groupFor(context.organizationId, payload.group_id);
     const message = payload.message;
     return this.conversations.command('start', {

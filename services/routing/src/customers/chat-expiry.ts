@@ -11,8 +11,8 @@ import { OrganizationSettings } from './organization-settings.js';
 
 /**
  * Chats that end by themselves (docs/protocol.md, `chat_deactivated`):
- * - a queued chat whose customer has had no socket for CHAT_ABANDON_SECONDS is closed as
- *   `customer_left` (missed, left_in_queue). The gateways report the customer's sockets
+ * - a queued live chat whose customer has had no socket for CHAT_ABANDON_SECONDS is closed as
+ *   `customer_left` (missed, left_in_queue); never one of the messaging channel. The gateways report the customer's sockets
  *   (`customer_presence`); a `customer_left` timer per queued chat checks them, at the latest
  *   CHAT_ABANDON_SECONDS after the chat was queued or the customer's last socket closed;
  * - an active live chat with no message for the organization's `chat_inactivity_seconds` is
@@ -64,9 +64,11 @@ export class ChatExpiry {
       .exec();
   }
 
-  /** ConversationQueued: from now on the chat waits, and its customer must stay. */
+  /** ConversationQueued: from now on the chat waits, and its customer must stay (live chat only). */
   async queued(organizationId: string, chatId: string, atMs: number): Promise<void> {
     await this.timers.clear({ kind: 'inactivity', organization_id: organizationId, chat_id: chatId });
+    // A messaging chat waits for its answer whether or not its customer stays on the page.
+    if ((await this.state.chat(organizationId, chatId))?.channel === 'messaging') return;
     await this.timers.set(
       leftTimer(organizationId, chatId),
       Math.max(atMs, this.clock.now().getTime()) + this.abandonMs,
@@ -91,7 +93,7 @@ export class ChatExpiry {
   /** The `customer_left` timer is due: close the chat if its customer has been gone long enough, else look again later. */
   async checkCustomerLeft(organizationId: string, chatId: string): Promise<void> {
     const chat = await this.state.chat(organizationId, chatId);
-    if (!chat || chat.queuedAtMs === null) return; // ended, or not queued in this cycle
+    if (!chat || chat.queuedAtMs === null || chat.channel !== 'chat') return; // ended, not queued in this cycle, or messaging
     if (chat.agentId !== null && !chat.reserved) return; // an agent has it: no longer waiting
     const now = this.clock.now().getTime();
     const again = (atMs: number) => this.timers.set(leftTimer(organizationId, chatId), atMs);

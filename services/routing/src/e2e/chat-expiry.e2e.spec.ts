@@ -72,7 +72,15 @@ describe('chats that end by themselves', () => {
     const { chat_id: staying } = await second.call('start_chat', { message: { text: 'me too' } });
     await second.push('queue_position_updated', (p) => p.chat_id === staying && p.position === 2);
 
-    await first.close();
+    // A messaging chat: its customer writes and leaves the page, as messaging allows.
+    const writer = await customer(org.organization_id);
+    const { chat_id: writing } = await writer.call('start_chat', {
+      channel: 'messaging',
+      message: { text: 'answer me by tomorrow' },
+    });
+    await writer.push('queue_position_updated', (p) => p.chat_id === writing);
+
+    await Promise.all([first.close(), writer.close()]);
     const closedAt = Date.now();
     const left = await supervisor.push(
       'chat_deactivated',
@@ -91,6 +99,9 @@ describe('chats that end by themselves', () => {
     expect(events.at(-1)!.occurredAt.getTime() - closedAt).toBeGreaterThanOrEqual(ABANDON_SECONDS * 1000 - 100);
     // The chat that stayed is still queued, with its customer connected.
     expect((await eventsOf(staying)).map((event) => event.type)).not.toContain('ConversationClosed');
+    // The messaging chat still waits for its answer, well past the delay.
+    await sleep(1500);
+    expect((await eventsOf(writing)).map((event) => event.type)).not.toContain('ConversationClosed');
   });
 
   it('keeps the chat of a customer who reconnects in time, and closes it once they are gone for good', async () => {
