@@ -130,9 +130,10 @@ export function serviceEnvironment(
     LIVEDESK_JWT_SECRET: options.jwtSecret,
     LOG_LEVEL: 'warn',
     SHUTDOWN_TIMEOUT_MS: '5000',
-    // Every test client comes from 127.0.0.1: one address may take as many customer tokens as a
-    // test needs (a test of the throttle sets its own figure).
+    // Every test client comes from 127.0.0.1: one address may take as many customer tokens and
+    // widget settings as a test needs (a test of a throttle sets its own figure).
     CUSTOMER_TOKENS_PER_ADDRESS_PER_MINUTE: '1000000',
+    WIDGET_SETTINGS_PER_ADDRESS_PER_MINUTE: '1000000',
     ...extra,
   };
 }

@@ -24,7 +24,7 @@ import { OrganizationsController } from './organizations.controller.js';
 import { PasswordHasher } from './password-hasher.js';
 import { SetupAccess } from './setup-access.js';
 import { TokenController } from './token.controller.js';
-import { CustomerTokenThrottle } from './throttling/customer-token-throttle.js';
+import { CustomerTokenThrottle, WidgetSettingsThrottle } from './throttling/address-throttles.js';
 import { LoginThrottle } from './throttling/login-throttle.js';
 import { VerificationGate } from './throttling/verification-gate.js';
 import { CustomerCors } from './origins/customer-cors.middleware.js';
@@ -108,6 +108,16 @@ import { TagsController } from './tags/tags.controller.js';
           redis,
           `throttle:{${config.LIVEDESK_SUBJECT_PREFIX}}`,
           config.CUSTOMER_TOKENS_PER_ADDRESS_PER_MINUTE,
+        ),
+      inject: [SERVICE_CONFIG, REDIS],
+    },
+    {
+      provide: WidgetSettingsThrottle,
+      useFactory: (config: IdentityConfig, redis: Redis) =>
+        new WidgetSettingsThrottle(
+          redis,
+          `throttle:{${config.LIVEDESK_SUBJECT_PREFIX}}`,
+          config.WIDGET_SETTINGS_PER_ADDRESS_PER_MINUTE,
         ),
       inject: [SERVICE_CONFIG, REDIS],
     },

@@ -6,7 +6,7 @@ import { AgentLogin } from './agent-login.js';
 import { CustomerLogin } from './customer-login.js';
 import { parseBody } from '@livedesk/service-kit';
 import { ClientAddress, TokenService } from '@livedesk/auth';
-import { CustomerTokenThrottle } from './throttling/customer-token-throttle.js';
+import { CustomerTokenThrottle } from './throttling/address-throttles.js';
 import { OriginChecks } from '@livedesk/auth';
 
 const [PasswordLogin, ApiKeyLogin] = AgentTokenRequest.options;

@@ -5,6 +5,7 @@ const PASSWORD = 'correct horse battery staple';
 const FREE_PER_ACCOUNT = 3;
 const FREE_PER_ADDRESS = 8;
 const CUSTOMER_TOKENS_PER_MINUTE = 20;
+const WIDGET_SETTINGS_PER_MINUTE = 30;
 
 interface Answer {
   status: number;
@@ -46,6 +47,7 @@ describe('login and token throttling', () => {
         LOGIN_FREE_FAILURES_PER_ACCOUNT: String(FREE_PER_ACCOUNT),
         LOGIN_FREE_FAILURES_PER_ADDRESS: String(FREE_PER_ADDRESS),
         CUSTOMER_TOKENS_PER_ADDRESS_PER_MINUTE: String(CUSTOMER_TOKENS_PER_MINUTE),
+        WIDGET_SETTINGS_PER_ADDRESS_PER_MINUTE: String(WIDGET_SETTINGS_PER_MINUTE),
       },
     });
     org = await system.createOrganization('Throttled');
@@ -165,5 +167,22 @@ describe('login and token throttling', () => {
     expect(
       (await post('/v1/customer/token', { organization_id: org.organization_id }, { from: '203.0.113.100' })).status,
     ).toBe(200);
+  });
+  it('widget settings reads are throttled per address, on every gateway replica', async () => {
+    const read = (from: string, replica = 0) =>
+      fetch(`${system.gatewayUrl(replica)}/v1/customer/widget-settings?organization_id=${org.organization_id}`, {
+        headers: { 'x-forwarded-for': from },
+      });
+    const flood = await Promise.all(Array.from({ length: 80 }, (_, n) => read('203.0.113.120', n % 2)));
+    expect(flood.filter((response) => response.status === 200)).toHaveLength(WIDGET_SETTINGS_PER_MINUTE);
+    const refused = flood.filter((response) => response.status === 429);
+    expect(refused).toHaveLength(80 - WIDGET_SETTINGS_PER_MINUTE);
+    expect(((await refused[0]!.json()) as { error: unknown }).error).toMatchObject({
+      code: 'rate_limited',
+      reason: 'widget_settings_throttled',
+    });
+    expect(Number(refused[0]!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    // Another address is served as before.
+    expect((await read('203.0.113.121')).status).toBe(200);
   });
 });

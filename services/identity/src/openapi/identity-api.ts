@@ -189,7 +189,7 @@ export const identityApiOperations: ApiOperation[] = [
     tags: ['Widget'],
     authenticated: false,
     query: WidgetSettingsQuery,
-    responses: { 200: { description: 'The widget settings', schema: WidgetSettings } },
+    responses: { 200: { description: 'The widget settings', schema: WidgetSettings }, 429: THROTTLED },
   },
 ];
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
  * The throttles of the token endpoints (docs/security.md): wrong passwords per account
  * and per client address, with a lockout that doubles with every further failure; how many
  * password verifications (argon2, 64 MiB and a few hundred milliseconds each) run at once; customer
- * tokens per client address; and which proxies may tell the client's address.
+ * tokens and widget settings per client address; and which proxies may tell the client's address.
  */
 export const throttleConfigShape = {
   /**
@@ -36,6 +36,11 @@ export const throttleConfigShape = {
   LOGIN_MAX_WAITING_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(8),
   /** Customer tokens (`POST /v1/customer/token`) one client address may take per minute. */
   CUSTOMER_TOKENS_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
+  /**
+   * Widget settings (`GET /v1/customer/widget-settings`) one client address may read per minute:
+   * one per page view; an office behind one address opens many pages.
+   */
+  WIDGET_SETTINGS_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(300),
 };
 
 export type ThrottleConfig = z.infer<z.ZodObject<typeof throttleConfigShape>>;
