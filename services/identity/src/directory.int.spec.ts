@@ -88,7 +88,14 @@ describe('Directory', () => {
       db,
     );
     const groups = [groupId, defaultGroupId].sort();
-    const saved = { agent_id: agentId, name: 'Rita Recorded', role: 'supervisor', kind: 'human', group_ids: groups };
+    const saved = {
+      agent_id: agentId,
+      name: 'Rita Recorded',
+      role: 'supervisor',
+      kind: 'human',
+      group_ids: groups,
+      max_chats: null,
+    };
     expect(rows.slice(2)).toEqual([
       { type: 'GroupSaved', data: { group_id: groupId, name: 'Billing', routing: 'manual' } },
       { type: 'AgentSaved', data: { ...saved, display_name: null, disabled: false } },
