@@ -120,6 +120,31 @@ describe('administering agents: chat limit, groups and role', () => {
 
     // Each change is in the organization's audit log, with its author.
     const audit = await http('GET', `/v1/organizations/${organizationId}/audit?limit=3`);
+    const deleteGroup = async (groupId: string) =>
+      (
+        await fetch(`${system.gatewayUrl()}/v1/organizations/${organizationId}/groups/${groupId}`, {
+          method: 'DELETE',
+          headers: { authorization: `Bearer ${system.adminToken}` },
+        })
+      ).status;
+
+    // A group that chats wait in, or that agents are in, is not deleted (409); an unused one is.
+    const empty = await system.createGroup(organizationId, 'Nobody here');
+    const waiting = await startChat(organizationId, 'waiting', empty);
+    await waitFor(async () => (await groupCounts(adaSocket))[empty]?.[1] === 1, {
+      what: 'a chat queued in the empty group',
+    });
+    const refused = await fetch(`${system.gatewayUrl()}/v1/organizations/${organizationId}/groups/${empty}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${system.adminToken}` },
+    });
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as any).error.reason).toBe('group_has_queued_chats');
+    expect(offered(waiting)).toBe(false);
+    expect(await deleteGroup(sales)).toBe(409);
+    const spare = await system.createGroup(organizationId, 'Spare');
+    expect(await deleteGroup(spare)).toBe(204);
+    expect(await deleteGroup(spare)).toBe(404);
     expect(audit.body.entries.map((entry: any) => [entry.type, entry.data.max_chats, entry.data.group_ids])).toEqual([
       ['AgentSaved', 5, [sales]],
       ['AgentSaved', 5, [sales, org.default_group_id].sort()],

@@ -1,23 +1,40 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, HttpStatus, Inject, Param, Patch } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  HttpStatus,
+  Inject,
+  Optional,
+  Param,
+  Patch,
+} from '@nestjs/common';
 import type { z } from 'zod';
 import { UpdateGroupRequest, type GroupListResponse, type GroupRecord } from '@livedesk/contracts';
+import { CommandClient } from '@livedesk/messaging';
 import { parseBody } from '@livedesk/service-kit';
 import { Directory } from '../directory.js';
 import type { Group } from '../directory-records.js';
 import { IdentityError } from '../identity-errors.js';
 import { editorOf, SetupAccess } from '../setup-access.js';
+import { queuedChats } from './queued-chats.js';
 
 /**
  * `GET /v1/organizations/:id/groups`, `GET|PATCH|DELETE …/groups/:group_id` (docs/protocol.md
  * v1.1), for the installation admin or an admin of the organization (another organization's ids
- * answer 404, as unknown ones do). A group is deleted only when no agent is a member any more,
- * and never the default one (409, Directory.deleteGroup).
+ * answer 404, as unknown ones do). A group is deleted only when no agent is a member any more
+ * and no chat waits in its queue, and never the default one (409, Directory.deleteGroup): what
+ * uses it is not detached silently, the admin moves it first. The queue is routing's, asked over
+ * NATS where the service runs with it (`CommandClient`; the integration tests run without NATS).
  */
 @Controller('v1/organizations')
 export class GroupsAdminController {
   constructor(
     @Inject(SetupAccess) private readonly access: SetupAccess,
     @Inject(Directory) private readonly directory: Directory,
+    @Optional() @Inject(CommandClient) private readonly commands?: CommandClient,
   ) {}
 
   @Get(':id/groups')
@@ -66,6 +83,16 @@ export class GroupsAdminController {
     @Param('groupId') groupId: string,
   ): Promise<void> {
     const caller = await this.access.requireOrganizationAdminHidingOthers(authorization, organizationId);
+    if (!(await this.directory.getGroup(organizationId, groupId))) throw unknownGroup(groupId);
+    // Asked before the deletion: a chat queued in the moment between the count and the commit
+    // waits in a group that no longer exists, until its customer leaves (CHAT_ABANDON_SECONDS).
+    const queued = this.commands ? await queuedChats(this.commands, organizationId, groupId) : undefined;
+    if (queued !== undefined && queued > 0)
+      throw new IdentityError(
+        'conflict',
+        `${queued} chat(s) wait in the group's queue: let them be taken or transfer them first`,
+        'group_has_queued_chats',
+      );
     if (!(await this.directory.deleteGroup(organizationId, groupId, editorOf(caller)))) throw unknownGroup(groupId);
   }
 
