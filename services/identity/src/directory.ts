@@ -198,8 +198,16 @@ export class Directory {
     return row && organizationOf(row);
   }
 
-  /** Changes an organization's settings; answers it as it is now, or undefined when there is no such organization. */
-  async updateOrganization(organizationId: string, changes: OrganizationChanges): Promise<Organization | undefined> {
+  /**
+   * Changes an organization's settings; answers it as it is now, or undefined when there is no
+   * such organization. Recorded as `OrganizationSettingsChanged` (the names of the settings
+   * changed, by `by`) in the same transaction.
+   */
+  async updateOrganization(
+    organizationId: string,
+    changes: OrganizationChanges,
+    by?: DirectoryEditor,
+  ): Promise<Organization | undefined> {
     const set: UpdateObject<DirectoryTables, 'directory.organizations'> = {};
     if (changes.name !== undefined) set.name = changes.name;
     if (changes.allowedOrigins !== undefined) set.allowed_origins = changes.allowedOrigins;
@@ -215,12 +223,24 @@ export class Directory {
     if (changes.surveyQuestions !== undefined)
       set.survey_questions = sql<SurveyQuestion[]>`${JSON.stringify(changes.surveyQuestions)}::jsonb`;
     if (Object.keys(set).length === 0) return this.getOrganization(organizationId);
-    const row = await this.db
-      .updateTable('directory.organizations')
-      .set(set)
-      .where('id', '=', organizationId)
-      .returning(ORGANIZATION_COLUMNS)
-      .executeTakeFirst();
+    const row = await this.db.transaction().execute(async (trx) => {
+      const updated = await trx
+        .updateTable('directory.organizations')
+        .set(set)
+        .where('id', '=', organizationId)
+        .returning(ORGANIZATION_COLUMNS)
+        .executeTakeFirst();
+      if (!updated) return undefined;
+      await recordChanges(trx, organizationId, [
+        allEvents.encode('OrganizationSettingsChanged', {
+          // The columns are named as the API's fields.
+          fields: Object.keys(set).sort(),
+          ...(by ? { by } : {}),
+        }),
+      ]);
+      return updated;
+    });
+    if (row) this.appended.poke();
     return row && organizationOf(row);
   }
 

@@ -28,6 +28,15 @@ export const organizationEvents = {
     z.object({ organization_id: Id, name: SafeString.max(255), time_zone: SafeString.min(1).max(64) }),
   ),
   /**
+   * Stream `organization-<id>`: an admin changed the organization's settings
+   * (`PATCH /v1/organizations/:id`): the names of the settings changed (`allowed_origins`,
+   * `business_hours`, …); `GET /v1/organizations/:id` has their values.
+   */
+  OrganizationSettingsChanged: defineEvent(
+    'OrganizationSettingsChanged',
+    z.object({ fields: z.array(SafeString.max(64)).min(1).max(50), by: DirectoryEditor.optional() }),
+  ),
+  /**
    * Stream `organization-<id>`: a group was created or changed, as it is now. Names only: the
    * metrics service keeps `metrics.groups` from it, so BI tools need no access to the directory.
    */
