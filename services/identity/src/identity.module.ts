@@ -38,6 +38,7 @@ import { GroupsAdminController } from './groups/groups-admin.controller.js';
 import { CannedResponsesAdminController } from './canned-responses/canned-responses-admin.controller.js';
 import { AuditController } from './audit/audit.controller.js';
 import { AuditLog } from './audit/audit-log.js';
+import { GroupChangeSignal } from './groups/group-change-signal.js';
 
 /**
  * Who is who: organizations, groups, agents and customers (the `directory` schema), the
@@ -126,6 +127,7 @@ import { AuditLog } from './audit/audit-log.js';
         new AgentLogin(directory, passwords, throttle, gate),
       inject: [Directory, PasswordHasher, LoginThrottle, VerificationGate],
     },
+    GroupChangeSignal,
     { provide: AuditLog, useFactory: (db: Kysely<DirectoryTables>) => new AuditLog(db), inject: [DATABASE] },
     { provide: TagList, useFactory: (db: Kysely<DirectoryTables>) => new TagList(db), inject: [DATABASE] },
     { provide: CustomerBans, useFactory: (db: Kysely<DirectoryTables>) => new CustomerBans(db), inject: [DATABASE] },

@@ -17,7 +17,7 @@ describe('administering agents: chat limit, groups and role', () => {
   }
 
   async function http(
-    method: 'GET' | 'PATCH',
+    method: 'GET' | 'PATCH' | 'DELETE',
     path: string,
     body?: unknown,
     token: string | null = system.adminToken,
@@ -143,8 +143,18 @@ describe('administering agents: chat limit, groups and role', () => {
     expect(offered(waiting)).toBe(false);
     expect(await deleteGroup(sales)).toBe(409);
     const spare = await system.createGroup(organizationId, 'Spare');
+    // The gateway keeps a group it read (a minute); a rename or deletion makes it forget at once.
+    expect((await adaSocket.call('list_agents', { group_id: spare })).agents).toEqual([]);
+    const renamed = await http('PATCH', `/v1/organizations/${organizationId}/groups/${spare}`, { name: 'Spare room' });
+    expect(renamed.body).toMatchObject({ group_id: spare, name: 'Spare room', default: false });
     expect(await deleteGroup(spare)).toBe(204);
     expect(await deleteGroup(spare)).toBe(404);
+    await waitFor(
+      async () =>
+        ((await adaSocket.request('list_agents', { group_id: spare })).payload as any).error?.reason ===
+        'group_not_found',
+      { timeoutMs: 5000, what: 'the deleted group forgotten by the gateway' },
+    );
     expect(audit.body.entries.map((entry: any) => [entry.type, entry.data.max_chats, entry.data.group_ids])).toEqual([
       ['AgentSaved', 5, [sales]],
       ['AgentSaved', 5, [sales, org.default_group_id].sort()],

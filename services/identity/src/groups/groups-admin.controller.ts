@@ -19,6 +19,7 @@ import { Directory } from '../directory.js';
 import type { Group } from '../directory-records.js';
 import { IdentityError } from '../identity-errors.js';
 import { editorOf, SetupAccess } from '../setup-access.js';
+import { GroupChangeSignal } from './group-change-signal.js';
 import { queuedChats } from './queued-chats.js';
 
 /**
@@ -34,6 +35,7 @@ export class GroupsAdminController {
   constructor(
     @Inject(SetupAccess) private readonly access: SetupAccess,
     @Inject(Directory) private readonly directory: Directory,
+    @Inject(GroupChangeSignal) private readonly signal: GroupChangeSignal,
     @Optional() @Inject(CommandClient) private readonly commands?: CommandClient,
   ) {}
 
@@ -72,6 +74,7 @@ export class GroupsAdminController {
     const request = parseBody(UpdateGroupRequest, body);
     const group = await this.directory.renameGroup(organizationId, groupId, request.name, editorOf(caller));
     if (!group) throw unknownGroup(groupId);
+    this.signal.groupChanged(organizationId);
     return recordOf(group, await this.defaultGroupOf(organizationId));
   }
 
@@ -94,6 +97,7 @@ export class GroupsAdminController {
         'group_has_queued_chats',
       );
     if (!(await this.directory.deleteGroup(organizationId, groupId, editorOf(caller)))) throw unknownGroup(groupId);
+    this.signal.groupChanged(organizationId);
   }
 
   private async defaultGroupOf(organizationId: string): Promise<string | undefined> {
