@@ -93,6 +93,11 @@ export interface AgentChanges {
   avatarUrl?: string | null | undefined;
   disabled?: boolean | undefined;
   dailySummary?: boolean | undefined;
+  role?: AgentRole | undefined;
+  /** null: routing's default limit. */
+  maxChats?: number | null | undefined;
+  /** Replaces the agent's groups (ids of the organization's groups). */
+  groupIds?: string[] | undefined;
 }
 
 /** What customers see of an agent (`AgentPublicProfile` of the contracts). */

@@ -88,7 +88,14 @@ describe('Directory', () => {
       db,
     );
     const groups = [groupId, defaultGroupId].sort();
-    const saved = { agent_id: agentId, name: 'Rita Recorded', role: 'supervisor', kind: 'human', group_ids: groups };
+    const saved = {
+      agent_id: agentId,
+      name: 'Rita Recorded',
+      role: 'supervisor',
+      kind: 'human',
+      group_ids: groups,
+      max_chats: null,
+    };
     expect(rows.slice(2)).toEqual([
       { type: 'GroupSaved', data: { group_id: groupId, name: 'Billing', routing: 'manual' } },
       { type: 'AgentSaved', data: { ...saved, display_name: null, disabled: false } },
@@ -266,6 +273,31 @@ describe('Directory', () => {
     });
     expect(await directory.updateOrganization('no-such-organization', { name: 'Nobody' })).toBeUndefined();
     expect(await directory.allowedOrigins('no-such-organization')).toBeUndefined();
+  });
+
+  it("records each change of an organization's settings (OrganizationSettingsChanged: the fields, by whom), none for an unknown organization", async () => {
+    const { organizationId } = await directory.createOrganization({ name: 'Settings recorded' });
+    await directory.updateOrganization(
+      organizationId,
+      { welcomeMessage: 'Hi', allowedOrigins: ['https://shop.example'] },
+      { kind: 'agent', agent_id: 'admin-1' },
+    );
+    await directory.updateOrganization(organizationId, { name: 'Renamed' }, { kind: 'installation_admin' });
+    expect(await directory.updateOrganization('no-such-organization', { name: 'Nobody' })).toBeUndefined();
+    const { rows } = await sql<{ type: string; data: Record<string, unknown> }>`
+      SELECT type, data FROM event_store.events WHERE stream_id = ${`organization-${organizationId}`} ORDER BY stream_version`.execute(
+      db,
+    );
+    expect(rows.slice(2)).toEqual([
+      {
+        type: 'OrganizationSettingsChanged',
+        data: { fields: ['allowed_origins', 'welcome_message'], by: { kind: 'agent', agent_id: 'admin-1' } },
+      },
+      { type: 'OrganizationSettingsChanged', data: { fields: ['name'], by: { kind: 'installation_admin' } } },
+    ]);
+    const { rows: elsewhere } = await sql<{ n: string }>`
+      SELECT count(*) AS n FROM event_store.events WHERE stream_id = 'organization-no-such-organization'`.execute(db);
+    expect(Number(elsewhere[0]!.n)).toBe(0);
   });
 
   it("changes an agent's name, display name and avatar; public profiles fall back to the name and leave other organizations' agents out", async () => {

@@ -6,6 +6,7 @@ import {
   type AgentKind,
   type AgentRole,
   type BusinessHours,
+  type DirectoryEditor,
   type SearchLanguage,
   type SurveyQuestion,
 } from '@livedesk/contracts';
@@ -107,7 +108,7 @@ export class Directory {
     return { organizationId, identitySecret, defaultGroupId };
   }
 
-  async createGroup(organizationId: string, input: NewGroup): Promise<{ groupId: string }> {
+  async createGroup(organizationId: string, input: NewGroup, by?: DirectoryEditor): Promise<{ groupId: string }> {
     await this.requireOrganization(organizationId);
     const groupId = randomUUID();
     const routing = input.routing ?? 'auto';
@@ -118,7 +119,7 @@ export class Directory {
           .values({ id: groupId, organization_id: organizationId, name: input.name, routing })
           .execute();
         await recordChanges(trx, organizationId, [
-          allEvents.encode('GroupSaved', { group_id: groupId, name: input.name, routing }),
+          allEvents.encode('GroupSaved', { group_id: groupId, name: input.name, routing, ...(by ? { by } : {}) }),
         ]);
       });
     } catch (error) {
@@ -129,7 +130,11 @@ export class Directory {
   }
 
   /** Creates an agent with a password and an API key; the key is returned once and never stored whole. */
-  async createAgent(organizationId: string, input: NewAgent): Promise<{ agentId: string; apiKey: string }> {
+  async createAgent(
+    organizationId: string,
+    input: NewAgent,
+    by?: DirectoryEditor,
+  ): Promise<{ agentId: string; apiKey: string }> {
     const email = normalizeEmail(input.email);
     const groupIds = [...new Set(input.groupIds ?? [])];
     await this.requireOrganization(organizationId);
@@ -163,7 +168,7 @@ export class Directory {
             )
             .execute();
         }
-        await recordChanges(trx, organizationId, [await agentSaved(trx, organizationId, agentId)]);
+        await recordChanges(trx, organizationId, [await agentSaved(trx, organizationId, agentId, by)]);
       });
     } catch (error) {
       throw this.translate(error, organizationId, { email });
@@ -193,8 +198,16 @@ export class Directory {
     return row && organizationOf(row);
   }
 
-  /** Changes an organization's settings; answers it as it is now, or undefined when there is no such organization. */
-  async updateOrganization(organizationId: string, changes: OrganizationChanges): Promise<Organization | undefined> {
+  /**
+   * Changes an organization's settings; answers it as it is now, or undefined when there is no
+   * such organization. Recorded as `OrganizationSettingsChanged` (the names of the settings
+   * changed, by `by`) in the same transaction.
+   */
+  async updateOrganization(
+    organizationId: string,
+    changes: OrganizationChanges,
+    by?: DirectoryEditor,
+  ): Promise<Organization | undefined> {
     const set: UpdateObject<DirectoryTables, 'directory.organizations'> = {};
     if (changes.name !== undefined) set.name = changes.name;
     if (changes.allowedOrigins !== undefined) set.allowed_origins = changes.allowedOrigins;
@@ -210,12 +223,24 @@ export class Directory {
     if (changes.surveyQuestions !== undefined)
       set.survey_questions = sql<SurveyQuestion[]>`${JSON.stringify(changes.surveyQuestions)}::jsonb`;
     if (Object.keys(set).length === 0) return this.getOrganization(organizationId);
-    const row = await this.db
-      .updateTable('directory.organizations')
-      .set(set)
-      .where('id', '=', organizationId)
-      .returning(ORGANIZATION_COLUMNS)
-      .executeTakeFirst();
+    const row = await this.db.transaction().execute(async (trx) => {
+      const updated = await trx
+        .updateTable('directory.organizations')
+        .set(set)
+        .where('id', '=', organizationId)
+        .returning(ORGANIZATION_COLUMNS)
+        .executeTakeFirst();
+      if (!updated) return undefined;
+      await recordChanges(trx, organizationId, [
+        allEvents.encode('OrganizationSettingsChanged', {
+          // The columns are named as the API's fields.
+          fields: Object.keys(set).sort(),
+          ...(by ? { by } : {}),
+        }),
+      ]);
+      return updated;
+    });
+    if (row) this.appended.poke();
     return row && organizationOf(row);
   }
 
@@ -298,34 +323,177 @@ export class Directory {
   }
 
   /**
-   * Changes an agent (name, display name, avatar, disabled); answers the agent as it is now, or
-   * undefined when the organization has no such agent. A disabled agent's tokens are refused
-   * from then on (the caller tells the other replicas and services: `AgentChangedSignal`).
+   * Changes an agent (name, display name, avatar, disabled, role, chat limit, groups: the list
+   * given replaces the agent's); answers the agent as it is now, or undefined when the
+   * organization has no such agent. Unknown groups, and another organization's, are refused
+   * (validation). A disabled agent's tokens are refused from then on (the caller tells the other
+   * replicas and services: `AgentChangedSignal`). Recorded as `AgentSaved`, by `by`.
    */
-  async updateAgent(organizationId: string, agentId: string, changes: AgentChanges): Promise<Agent | undefined> {
+  async updateAgent(
+    organizationId: string,
+    agentId: string,
+    changes: AgentChanges,
+    by?: DirectoryEditor,
+  ): Promise<Agent | undefined> {
     const set: UpdateObject<DirectoryTables, 'directory.agents'> = {};
     if (changes.name !== undefined) set.name = changes.name;
     if (changes.displayName !== undefined) set.display_name = changes.displayName;
     if (changes.avatarUrl !== undefined) set.avatar_url = changes.avatarUrl;
     if (changes.dailySummary !== undefined) set.daily_summary = changes.dailySummary;
+    if (changes.role !== undefined) set.role = changes.role;
+    if (changes.maxChats !== undefined) set.max_chats = changes.maxChats;
     if (changes.disabled !== undefined)
       set.disabled_at = changes.disabled ? sql<Date>`coalesce(disabled_at, now())` : null;
-    if (Object.keys(set).length > 0) {
-      const updated = await this.db.transaction().execute(async (trx) => {
-        const result = await trx
-          .updateTable('directory.agents')
-          .set(set)
-          .where('organization_id', '=', organizationId)
-          .where('id', '=', agentId)
-          .executeTakeFirst();
-        if (result.numUpdatedRows === 0n) return false;
-        await recordChanges(trx, organizationId, [await agentSaved(trx, organizationId, agentId)]);
-        return true;
-      });
+    const groupIds = changes.groupIds === undefined ? undefined : [...new Set(changes.groupIds)];
+    if (Object.keys(set).length > 0 || groupIds !== undefined) {
+      if (groupIds !== undefined) await this.requireGroups(organizationId, groupIds);
+      let updated: boolean;
+      try {
+        updated = await this.db.transaction().execute(async (trx) => {
+          // The row lock orders concurrent changes of one agent, so that each AgentSaved is the agent as it was committed.
+          const found = await trx
+            .selectFrom('directory.agents')
+            .select('id')
+            .where('organization_id', '=', organizationId)
+            .where('id', '=', agentId)
+            .forUpdate()
+            .executeTakeFirst();
+          if (!found) return false;
+          if (Object.keys(set).length > 0) {
+            await trx
+              .updateTable('directory.agents')
+              .set(set)
+              .where('organization_id', '=', organizationId)
+              .where('id', '=', agentId)
+              .execute();
+          }
+          if (groupIds !== undefined) {
+            await trx
+              .deleteFrom('directory.agent_groups')
+              .where('organization_id', '=', organizationId)
+              .where('agent_id', '=', agentId)
+              .execute();
+            if (groupIds.length > 0) {
+              await trx
+                .insertInto('directory.agent_groups')
+                .values(
+                  groupIds.map((groupId) => ({
+                    organization_id: organizationId,
+                    agent_id: agentId,
+                    group_id: groupId,
+                  })),
+                )
+                .execute();
+            }
+          }
+          await recordChanges(trx, organizationId, [await agentSaved(trx, organizationId, agentId, by)]);
+          return true;
+        });
+      } catch (error) {
+        throw this.translate(error, organizationId, {});
+      }
       if (!updated) return undefined;
       this.appended.poke();
     }
     return this.getAgent(organizationId, agentId);
+  }
+
+  /** Every agent of the organization, disabled ones too, oldest first, with their groups (two queries). */
+  async listAgents(organizationId: string): Promise<Agent[]> {
+    const rows = await this.db
+      .selectFrom('directory.agents')
+      .select(AGENT_COLUMNS)
+      .where('organization_id', '=', organizationId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return this.withGroups(organizationId, rows);
+  }
+
+  /** Renames a group (`GroupSaved`); undefined when the organization has no such group. */
+  async renameGroup(
+    organizationId: string,
+    groupId: string,
+    name: string,
+    by: DirectoryEditor,
+  ): Promise<Group | undefined> {
+    let renamed: boolean;
+    try {
+      renamed = await this.db.transaction().execute(async (trx) => {
+        const row = await trx
+          .updateTable('directory.groups')
+          .set({ name })
+          .where('organization_id', '=', organizationId)
+          .where('id', '=', groupId)
+          .returning(['routing'])
+          .executeTakeFirst();
+        if (!row) return false;
+        await recordChanges(trx, organizationId, [
+          allEvents.encode('GroupSaved', { group_id: groupId, name, routing: row.routing, by }),
+        ]);
+        return true;
+      });
+    } catch (error) {
+      throw this.translate(error, organizationId, { name });
+    }
+    if (!renamed) return undefined;
+    this.appended.poke();
+    return this.getGroup(organizationId, groupId);
+  }
+
+  /**
+   * Deletes a group (`GroupDeleted`); false when the organization has no such group. Refused
+   * (409) for the organization's default group (`default_group`), which takes the chats that
+   * name none, and while agents are members (`group_has_agents`): an admin moves them first
+   * (`PATCH …/agents/:agent_id` {groups}), so that nobody silently stops getting chats.
+   */
+  async deleteGroup(organizationId: string, groupId: string, by: DirectoryEditor): Promise<boolean> {
+    const deleted = await this.db.transaction().execute(async (trx) => {
+      // The row lock waits for (and then fails) an agent being added to the group at this moment: its
+      // key check locks the same row.
+      const group = await trx
+        .selectFrom('directory.groups')
+        .select(['name'])
+        .where('organization_id', '=', organizationId)
+        .where('id', '=', groupId)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!group) return false;
+      const organization = await trx
+        .selectFrom('directory.organizations')
+        .select('default_group_id')
+        .where('id', '=', organizationId)
+        .executeTakeFirstOrThrow();
+      if (organization.default_group_id === groupId)
+        throw new IdentityError(
+          'conflict',
+          "the organization's default group takes the chats that name no group and cannot be deleted",
+          'default_group',
+        );
+      const members = await trx
+        .selectFrom('directory.agent_groups')
+        .select((eb) => eb.fn.countAll<string>().as('count'))
+        .where('organization_id', '=', organizationId)
+        .where('group_id', '=', groupId)
+        .executeTakeFirstOrThrow();
+      if (Number(members.count) > 0)
+        throw new IdentityError(
+          'conflict',
+          `${members.count} agent(s) are members of the group: move them to other groups first`,
+          'group_has_agents',
+        );
+      await trx
+        .deleteFrom('directory.groups')
+        .where('organization_id', '=', organizationId)
+        .where('id', '=', groupId)
+        .execute();
+      await recordChanges(trx, organizationId, [
+        allEvents.encode('GroupDeleted', { group_id: groupId, name: group.name, by }),
+      ]);
+      return true;
+    });
+    if (deleted) this.appended.poke();
+    return deleted;
   }
 
   /**
@@ -395,6 +563,11 @@ export class Directory {
       .where('disabled_at', 'is', null);
     if (filter.groupId !== undefined) query = query.where(memberOfGroup(organizationId, filter.groupId));
     const rows = await query.orderBy('id').execute();
+    return this.withGroups(organizationId, rows);
+  }
+
+  /** The agents of `rows` with their groups, in the order of `rows`: one more query. */
+  private async withGroups(organizationId: string, rows: Parameters<typeof agentOf>[0][]): Promise<Agent[]> {
     if (rows.length === 0) return [];
     const memberships = await this.db
       .selectFrom('directory.agent_groups')
@@ -511,6 +684,9 @@ export class Directory {
     if (code === UNIQUE_VIOLATION && constraint === 'groups_organization_name_unique') {
       return new IdentityError('conflict', `the organization already has a group named "${subject.name ?? ''}"`);
     }
+    // A group deleted between the check of the groups given and the write.
+    if (code === FOREIGN_KEY_VIOLATION && constraint === 'agent_groups_organization_id_group_id_fkey')
+      return new IdentityError('validation', 'groups: a group given was deleted meanwhile');
     // The organization was checked first; this covers the rows that name it without that check.
     if (code === FOREIGN_KEY_VIOLATION) return unknownOrganization(organizationId);
     return error;
@@ -622,7 +798,7 @@ function agentOf(
  * makes them (other services, metrics among them, keep their copies from these; the caller
  * wakes the relay after the commit).
  */
-async function recordChanges(
+export async function recordChanges(
   trx: Transaction<DirectoryTables>,
   organizationId: string,
   events: { type: string; schemaVersion: number; data: unknown }[],
@@ -636,11 +812,16 @@ async function recordChanges(
   );
 }
 
-/** `AgentSaved` with the agent as the transaction sees it now: names, role, groups, disabled; no email or credentials. */
-async function agentSaved(trx: Transaction<DirectoryTables>, organizationId: string, agentId: string) {
+/** `AgentSaved` with the agent as the transaction sees it now: names, role, groups, limit, disabled; no email or credentials. */
+async function agentSaved(
+  trx: Transaction<DirectoryTables>,
+  organizationId: string,
+  agentId: string,
+  by: DirectoryEditor | undefined,
+) {
   const row = await trx
     .selectFrom('directory.agents')
-    .select(['name', 'display_name', 'role', 'kind', 'disabled_at'])
+    .select(['name', 'display_name', 'role', 'kind', 'max_chats', 'disabled_at'])
     .where('organization_id', '=', organizationId)
     .where('id', '=', agentId)
     .executeTakeFirstOrThrow();
@@ -659,6 +840,8 @@ async function agentSaved(trx: Transaction<DirectoryTables>, organizationId: str
     kind: row.kind,
     group_ids: groups.map((group) => group.group_id),
     disabled: row.disabled_at !== null,
+    max_chats: row.max_chats,
+    ...(by ? { by } : {}),
   });
 }
 

@@ -33,6 +33,12 @@ import { WidgetSettingsController } from './organizations/widget-settings.contro
 import { CustomerBans } from './bans/customer-bans.js';
 import { TagList } from './tags/tag-list.js';
 import { TagsController } from './tags/tags.controller.js';
+import { AgentsQueryController } from './agents/agents-query.controller.js';
+import { GroupsAdminController } from './groups/groups-admin.controller.js';
+import { CannedResponsesAdminController } from './canned-responses/canned-responses-admin.controller.js';
+import { AuditController } from './audit/audit.controller.js';
+import { AuditLog } from './audit/audit-log.js';
+import { GroupChangeSignal } from './groups/group-change-signal.js';
 
 /**
  * Who is who: organizations, groups, agents and customers (the `directory` schema), the
@@ -50,6 +56,10 @@ import { TagsController } from './tags/tags.controller.js';
     WidgetSettingsController,
     DirectoryLookupController,
     TagsController,
+    AgentsQueryController,
+    GroupsAdminController,
+    CannedResponsesAdminController,
+    AuditController,
   ],
   providers: [
     {
@@ -127,6 +137,8 @@ import { TagsController } from './tags/tags.controller.js';
         new AgentLogin(directory, passwords, throttle, gate),
       inject: [Directory, PasswordHasher, LoginThrottle, VerificationGate],
     },
+    GroupChangeSignal,
+    { provide: AuditLog, useFactory: (db: Kysely<DirectoryTables>) => new AuditLog(db), inject: [DATABASE] },
     { provide: TagList, useFactory: (db: Kysely<DirectoryTables>) => new TagList(db), inject: [DATABASE] },
     { provide: CustomerBans, useFactory: (db: Kysely<DirectoryTables>) => new CustomerBans(db), inject: [DATABASE] },
     {

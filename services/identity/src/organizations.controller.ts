@@ -13,7 +13,7 @@ import {
 import { CannedResponses } from './canned-responses.js';
 import { Directory } from './directory.js';
 import { parseBody } from '@livedesk/service-kit';
-import { SetupAccess } from './setup-access.js';
+import { editorOf, SetupAccess } from './setup-access.js';
 
 /**
  * The setup API (docs/protocol.md, "Setting up an organization"): the caller is checked first, then
@@ -48,17 +48,21 @@ export class OrganizationsController {
     @Param('id') organizationId: string,
     @Body() body: unknown,
   ): Promise<z.infer<typeof CreateAgentResponse>> {
-    await this.access.requireOrganizationAdmin(authorization, organizationId);
+    const caller = await this.access.requireOrganizationAdmin(authorization, organizationId);
     const request = parseBody(CreateAgentRequest, body);
-    const created = await this.directory.createAgent(organizationId, {
-      email: request.email,
-      name: request.name,
-      password: request.password,
-      role: request.role,
-      kind: request.kind,
-      maxChats: request.max_chats,
-      groupIds: request.groups,
-    });
+    const created = await this.directory.createAgent(
+      organizationId,
+      {
+        email: request.email,
+        name: request.name,
+        password: request.password,
+        role: request.role,
+        kind: request.kind,
+        maxChats: request.max_chats,
+        groupIds: request.groups,
+      },
+      editorOf(caller),
+    );
     return { agent_id: created.agentId, api_key: created.apiKey };
   }
 
@@ -68,9 +72,13 @@ export class OrganizationsController {
     @Param('id') organizationId: string,
     @Body() body: unknown,
   ): Promise<z.infer<typeof CreateGroupResponse>> {
-    await this.access.requireOrganizationAdmin(authorization, organizationId);
+    const caller = await this.access.requireOrganizationAdmin(authorization, organizationId);
     const request = parseBody(CreateGroupRequest, body);
-    const created = await this.directory.createGroup(organizationId, { name: request.name, routing: request.routing });
+    const created = await this.directory.createGroup(
+      organizationId,
+      { name: request.name, routing: request.routing },
+      editorOf(caller),
+    );
     return { group_id: created.groupId };
   }
 
@@ -80,13 +88,13 @@ export class OrganizationsController {
     @Param('id') organizationId: string,
     @Body() body: unknown,
   ): Promise<z.infer<typeof CreateCannedResponseResponse>> {
-    await this.access.requireOrganizationAdmin(authorization, organizationId);
+    const caller = await this.access.requireOrganizationAdmin(authorization, organizationId);
     const request = parseBody(CreateCannedResponseRequest, body);
-    const id = await this.cannedResponses.create(organizationId, {
-      shortcut: request.shortcut,
-      text: request.text,
-      agentId: request.agent_id,
-    });
+    const id = await this.cannedResponses.create(
+      organizationId,
+      { shortcut: request.shortcut, text: request.text, agentId: request.agent_id },
+      editorOf(caller),
+    );
     return { canned_response_id: id };
   }
 }

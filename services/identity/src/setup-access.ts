@@ -1,3 +1,4 @@
+import type { DirectoryEditor } from '@livedesk/contracts';
 import type { Directory } from './directory.js';
 import type { InstallationSecrets } from '@livedesk/auth';
 import { IdentityError } from './identity-errors.js';
@@ -100,4 +101,11 @@ export class SetupAccess {
     if (agent.role !== 'admin') return { kind: 'self', organizationId: agent.organizationId, agentId: agent.id };
     return { kind: 'organization_admin', organizationId: agent.organizationId, agentId: agent.id };
   }
+}
+
+/** Who a change of the directory is recorded as made by (`by` of its event, the audit log's author). */
+export function editorOf(caller: SetupCaller): DirectoryEditor {
+  return caller.kind === 'installation_admin'
+    ? { kind: 'installation_admin' }
+    : { kind: 'agent', agent_id: caller.agentId };
 }

@@ -29,6 +29,13 @@ describe('livedesk agent disable and enable', () => {
       avatar_url: null,
       disabled: true,
       daily_summary: false,
+      // The whole agent, as `GET …/agents/:agent_id` answers it.
+      email: 'kim@cli.test',
+      role: 'agent',
+      kind: 'human',
+      max_chats: null,
+      groups: [],
+      created_at: expect.any(String),
     });
     expect((await socket.closed).code).toBe(4003);
     expect(
@@ -48,6 +55,13 @@ describe('livedesk agent disable and enable', () => {
       avatar_url: null,
       disabled: false,
       daily_summary: false,
+      // The whole agent, as `GET …/agents/:agent_id` answers it.
+      email: 'kim@cli.test',
+      role: 'agent',
+      kind: 'human',
+      max_chats: null,
+      groups: [],
+      created_at: expect.any(String),
     });
     expect(
       (

@@ -181,6 +181,13 @@ describe('livedesk org get and set', () => {
       avatar_url: 'https://cdn.example/ada.png',
       disabled: false,
       daily_summary: false,
+      // The whole agent, as `GET …/agents/:agent_id` answers it.
+      email: 'ada@cli-widget.test',
+      role: 'agent',
+      kind: 'human',
+      max_chats: null,
+      groups: [],
+      created_at: expect.any(String),
     });
     const insecure = await livedesk(
       ['agent', 'set', '--org', org, '--agent', agent.agentId, '--avatar-url', 'http://cdn.example/ada.png'],

@@ -3,7 +3,7 @@ import { AgentKind, AgentRole } from '../actor.js';
 import { Id, SafeString, Timestamp } from '../common.js';
 import { DEFAULT_CHAT_INACTIVITY_SECONDS, MAX_CHAT_INACTIVITY_SECONDS } from '../conversation/events.js';
 import { BusinessHours } from '../organization/business-hours.js';
-import { TagName } from '../organization/events.js';
+import { DirectoryEditor, TagName } from '../organization/events.js';
 import { SearchLanguage } from '../conversation/search.js';
 import { SurveyQuestions } from '../organization/survey.js';
 import { AllowedOrigins } from './allowed-origin.js';
@@ -138,6 +138,9 @@ export const WidgetSettings = z.object({
   widget_open_delay_seconds: z.number().int().nonnegative().nullable(),
 });
 
+/** An agent's chat limit: at most this many live chats at once (routing's capacity). */
+const MaxChats = z.number().int().min(1).max(100);
+
 export const CreateAgentRequest = z
   .object({
     email: z.email().max(320),
@@ -145,7 +148,7 @@ export const CreateAgentRequest = z
     password: SafeString.min(8).max(1024),
     role: AgentRole,
     kind: AgentKind.optional(),
-    max_chats: z.number().int().min(1).max(100).optional(),
+    max_chats: MaxChats.optional(),
     groups: z.array(Id).max(100).optional(),
   })
   .strict();
@@ -153,17 +156,43 @@ export const CreateAgentRequest = z
 export const CreateAgentResponse = z.object({ agent_id: Id, api_key: SafeString });
 
 /**
- * `PATCH /v1/organizations/:id/agents/:agent_id` (docs/protocol.md v1.1; `name`, `display_name`,
- * `avatar_url`, `disabled` and, an extension, `daily_summary`, which an agent may also set for
- * itself, so far): the fields given replace the stored ones, null clears
- * `display_name` (customers then see `name`) and `avatar_url`. Disabling an agent refuses its
- * tokens everywhere and closes its sockets at once.
+ * `GET /v1/organizations/:id/agents/:agent_id` (docs/protocol.md v1.1), and each agent of the
+ * list: the agent's public fields, never its password hash or API key. `max_chats` null: the
+ * routing service's default; `groups`: the ids of the groups it takes chats of.
+ */
+export const AgentRecord = z.object({
+  agent_id: Id,
+  email: SafeString,
+  name: SafeString,
+  display_name: SafeString.nullable(),
+  avatar_url: SafeString.nullable(),
+  role: AgentRole,
+  kind: AgentKind,
+  max_chats: z.number().int().positive().nullable(),
+  groups: z.array(Id),
+  disabled: z.boolean(),
+  daily_summary: z.boolean(),
+  created_at: Timestamp,
+});
+/** `GET /v1/organizations/:id/agents`: every agent of the organization, disabled ones too, oldest first. */
+export const AgentListResponse = z.object({ agents: z.array(AgentRecord) });
+
+/**
+ * `PATCH /v1/organizations/:id/agents/:agent_id` (docs/protocol.md v1.1): the fields given replace
+ * the stored ones; null clears `display_name` (customers then see `name`), `avatar_url` and
+ * `max_chats` (routing's default); `groups` replaces the whole list. `daily_summary` (an
+ * extension) an agent may also set for itself; the rest is for admins. Every change takes
+ * effect at once: disabling refuses the agent's tokens everywhere and closes its sockets, a new
+ * role reaches the gateways' checks, and a new limit or groups reach routing. Answers `AgentRecord`.
  */
 export const UpdateAgentRequest = z
   .object({
     name: SafeString.trim().min(1).max(255).optional(),
     display_name: DisplayName.nullable().optional(),
     avatar_url: AvatarUrl.nullable().optional(),
+    role: AgentRole.optional(),
+    max_chats: MaxChats.nullable().optional(),
+    groups: z.array(Id).max(100).optional(),
     disabled: z.boolean().optional(),
     daily_summary: z
       .boolean()
@@ -174,34 +203,98 @@ export const UpdateAgentRequest = z
   })
   .strict()
   .refine((request) => Object.values(request).some((value) => value !== undefined), {
-    message: 'nothing to change: give name, display_name, avatar_url, disabled or daily_summary',
+    message:
+      'nothing to change: give name, display_name, avatar_url, role, max_chats, groups, disabled or daily_summary',
   });
-export const UpdateAgentResponse = z.object({
-  agent_id: Id,
-  name: SafeString,
-  display_name: SafeString.nullable(),
-  avatar_url: SafeString.nullable(),
-  disabled: z.boolean(),
-  daily_summary: z.boolean(),
-});
+export const UpdateAgentResponse = AgentRecord;
 
+const GroupName = SafeString.trim().min(1).max(255);
 export const CreateGroupRequest = z
   .object({ name: SafeString.min(1).max(255), routing: z.enum(['auto', 'manual']).optional() })
   .strict();
 export const CreateGroupResponse = z.object({ group_id: Id });
 
+/**
+ * `GET /v1/organizations/:id/groups/:group_id` and each group of the list (docs/protocol.md
+ * v1.1). `default`: the group that takes the chats that name none; it cannot be deleted.
+ */
+export const GroupRecord = z.object({
+  group_id: Id,
+  name: SafeString,
+  routing: z.enum(['auto', 'manual']),
+  default: z.boolean(),
+  created_at: Timestamp,
+});
+/** `GET /v1/organizations/:id/groups`: the organization's groups, oldest first. */
+export const GroupListResponse = z.object({ groups: z.array(GroupRecord) });
+/**
+ * `PATCH /v1/organizations/:id/groups/:group_id`: a new name (unique in the organization: 409
+ * otherwise). The routing mode is chosen when the group is created.
+ */
+export const UpdateGroupRequest = z.object({ name: GroupName }).strict();
+
 /** `POST /v1/organizations/:id/canned_responses` (extension): shared, or personal to one agent. */
+const Shortcut = SafeString.regex(
+  /^#?[a-z0-9][a-z0-9_-]{0,63}$/i,
+  'a shortcut is letters, digits, - and _ (a leading # is optional)',
+);
+const CannedText = SafeString.min(1).max(4096);
 export const CreateCannedResponseRequest = z
-  .object({
-    shortcut: SafeString.regex(
-      /^#?[a-z0-9][a-z0-9_-]{0,63}$/i,
-      'a shortcut is letters, digits, - and _ (a leading # is optional)',
-    ),
-    text: SafeString.min(1).max(4096),
-    agent_id: Id.optional(),
-  })
+  .object({ shortcut: Shortcut, text: CannedText, agent_id: Id.optional() })
   .strict();
 export const CreateCannedResponseResponse = z.object({ canned_response_id: Id });
+/**
+ * A canned response as the admin API shows it (`GET …/canned_responses[/:id]`): `shortcut` with
+ * its `#`, `agent_id` null for a shared one, else the agent it is personal to.
+ */
+export const CannedResponseRecord = z.object({
+  canned_response_id: Id,
+  shortcut: SafeString,
+  text: SafeString,
+  agent_id: Id.nullable(),
+  created_at: Timestamp,
+});
+/** `GET /v1/organizations/:id/canned_responses`: shared ones and every agent's own, by shortcut. */
+export const CannedResponseListResponse = z.object({ canned_responses: z.array(CannedResponseRecord) });
+/** `PATCH /v1/organizations/:id/canned_responses/:id`: a new shortcut or text (a taken shortcut: 409). */
+export const UpdateCannedResponseRequest = z
+  .object({ shortcut: Shortcut.optional(), text: CannedText.optional() })
+  .strict()
+  .refine((request) => request.shortcut !== undefined || request.text !== undefined, {
+    message: 'nothing to change: give shortcut or text',
+  });
+
+/** The most entries one page of the audit log holds, and the default. */
+export const MAX_AUDIT_PAGE = 200;
+export const DEFAULT_AUDIT_PAGE = 50;
+/**
+ * `GET /v1/organizations/:id/audit?limit=&before=` (docs/protocol.md v1.1): the organization's
+ * stream, newest first. `before` is the `next_cursor` of the previous page.
+ */
+export const AuditQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(MAX_AUDIT_PAGE).optional(),
+    before: z
+      .string()
+      .regex(/^[1-9][0-9]{0,15}$/, 'before is the next_cursor of a previous page')
+      .optional(),
+  })
+  .strict();
+/**
+ * One change of the organization's directory: `position` its place in the organization's stream
+ * (1 first), `type` the event (`AgentSaved`, `GroupDeleted`, …), `data` the event as stored,
+ * `by` who made it (null: not recorded, the events of before the audit log).
+ */
+export const AuditEntry = z.object({
+  event_id: Id,
+  position: z.number().int().positive(),
+  type: SafeString,
+  data: z.record(z.string(), z.unknown()),
+  by: DirectoryEditor.nullable(),
+  occurred_at: Timestamp,
+});
+/** A page of the audit log; `next_cursor` null: no older entries. */
+export const AuditResponse = z.object({ entries: z.array(AuditEntry), next_cursor: SafeString.nullable() });
 
 /**
  * `POST /v1/organizations/:id/tags` {name} and `DELETE /v1/organizations/:id/tags/:name` (or

@@ -25,7 +25,11 @@ export interface AgentProfile {
   avatarUrl: string | null;
 }
 
-/** How long an organization's default group and a group are kept: neither changes once created. */
+/**
+ * How long an organization's default group and a group are kept: the default group never
+ * changes; a group renamed or deleted is forgotten at once on the `organization_changed` signal
+ * (forgetOrganization), this is the bound when a signal is lost.
+ */
 const STABLE_RECORDS_TTL_MS = 60_000;
 /** The most ids one `agent_profiles` query carries. */
 const PROFILES_BATCH = 500;
@@ -33,9 +37,10 @@ const PROFILES_BATCH = 500;
 /**
  * The directory as the gateway reads it: the identity service's `directoryQueries` over NATS
  * request/reply, replies parsed (agents and groups as the contracts' records); the gateway never
- * reads the directory's tables. What never changes once created (an organization's default
- * group, a group) is kept a minute, found records only; agents are asked every time, since a
- * disabled agent must be refused at once.
+ * reads the directory's tables. An organization's default group and its groups are kept a
+ * minute, found records only (a group renamed or deleted is forgotten at once on the
+ * `organization_changed` signal); agents are asked every time, since a disabled agent must be
+ * refused at once.
  * The public profiles and allowed origins have caches of their own, forgotten on the
  * identity service's signals (AgentProfiles, AllowedOrigins). An identity service that does not
  * answer fails the request with `unavailable`, like any other service.
@@ -82,9 +87,11 @@ export class DirectoryClient implements AllowedOriginsSource {
     return isOpenAt(kept.hours, at);
   }
 
-  /** The organization's settings changed: what was kept of them is read again. */
+  /** The organization's settings or groups changed: what was kept of them is read again. */
   forgetOrganization(organizationId: string): void {
     this.hours.delete(organizationId);
+    const prefix = `${organizationId}/`;
+    for (const key of [...this.groups.keys()]) if (key.startsWith(prefix)) this.groups.delete(key);
   }
 
   /** The organization's `allowed_origins`; undefined: no such organization (AllowedOrigins keeps them). */

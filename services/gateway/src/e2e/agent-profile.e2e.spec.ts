@@ -56,11 +56,17 @@ describe("agents' public profile", () => {
       status: 200,
       body: {
         agent_id: ada.agentId,
+        email: 'ada.private@profiles.test',
         name: 'Ada Lovelace (night shift)',
         display_name: 'Ada',
         avatar_url: 'https://cdn.example/ada.png',
+        role: 'agent',
+        kind: 'human',
+        max_chats: null,
+        groups: [org.default_group_id],
         disabled: false,
         daily_summary: false,
+        created_at: expect.any(String),
       },
     });
 
@@ -229,11 +235,17 @@ describe("agents' public profile", () => {
     // Nothing was changed by the refusals.
     expect((await patchAgent(org.organization_id, agent.agentId, { disabled: false })).body).toEqual({
       agent_id: agent.agentId,
+      email: 'kim@refusals.test',
       name: 'Kim',
       display_name: null,
       avatar_url: null,
+      role: 'agent',
+      kind: 'human',
+      max_chats: null,
+      groups: [],
       disabled: false,
       daily_summary: false,
+      created_at: expect.any(String),
     });
     // Another organization's agent through this organization's path, by the installation admin and by this organization's admin.
     expect((await patchAgent(org.organization_id, stranger.agentId, { display_name: 'Hijacked' })).status).toBe(404);

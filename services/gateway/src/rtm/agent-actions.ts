@@ -118,6 +118,9 @@ export class AgentActions {
     const agent = await this.directory.getAgent(context.organizationId, principal.agentId);
     if (!agent) throw new RtmError('authentication', 'the agent account no longer exists', 'agent_not_found');
     if (agent.disabled) throw new RtmError('authentication', 'the agent account is disabled', 'agent_revoked');
+    // The role as the directory has it now, not as it was when the token was issued: a PATCH of
+    // the role applies to the sockets opened with older tokens too (open ones: AgentChangedSignals).
+    if (agent.role !== principal.role) context.connection.principal = { ...principal, role: agent.role };
     const routingStatus = await this.routing
       .presence(principal, context.connection.id, true)
       .catch((error: unknown) => {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { AgentRole } from '@livedesk/contracts';
 import type { RtmConnection } from './rtm-connection.js';
 
 /**
@@ -45,6 +46,19 @@ export class ConnectionRegistry {
     remove(this.byAgent, key(principal.organizationId, principal.agentId), connection);
     remove(this.agentsByOrg, principal.organizationId, connection);
     remove(this.supervisorsByOrg, principal.organizationId, connection);
+  }
+
+  /**
+   * An agent's role changed (`agent_changed`): the logged-in connection takes it, and joins or
+   * leaves the organization's supervisors (the pushes and checks for supervisors follow at once).
+   */
+  changeRole(connection: RtmConnection, role: AgentRole): void {
+    const principal = connection.principal;
+    if (principal?.kind !== 'agent' || principal.role === role) return;
+    connection.principal = { ...principal, role };
+    if (role === 'agent') remove(this.supervisorsByOrg, principal.organizationId, connection);
+    else if (this.byAgent.get(key(principal.organizationId, principal.agentId))?.has(connection))
+      add(this.supervisorsByOrg, principal.organizationId, connection);
   }
 
   customer(organizationId: string, customerId: string): ReadonlySet<RtmConnection> {

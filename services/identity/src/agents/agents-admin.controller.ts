@@ -4,16 +4,20 @@ import { UpdateAgentRequest, type UpdateAgentResponse } from '@livedesk/contract
 import { parseBody } from '@livedesk/service-kit';
 import { Directory } from '../directory.js';
 import { IdentityError } from '../identity-errors.js';
-import { SetupAccess } from '../setup-access.js';
+import { editorOf, SetupAccess } from '../setup-access.js';
 import { DirectorySignals } from '../directory-signals.js';
+import { agentRecordOf } from './agent-record.js';
 
 /**
- * `PATCH /v1/organizations/:id/agents/:agent_id` {name, display_name, avatar_url, disabled, daily_summary}
- * (docs/protocol.md v1.1; role, max_chats and groups not yet), by admins; an agent may set its own
+ * `PATCH /v1/organizations/:id/agents/:agent_id` {name, display_name, avatar_url, role, max_chats,
+ * groups, disabled, daily_summary} (docs/protocol.md v1.1), by admins; an agent may set its own
  * `daily_summary` (opting in to the daily summary email). Every change takes effect at once:
- * logins and the gateway's checks read the directory row, and the signal makes every gateway
- * forget the agent's public profile (customers see the new display name and avatar), closes a
- * disabled agent's sockets and makes the other services' APIs ask the directory again.
+ * logins and the gateway's checks read the directory row, and the `agent_changed` signal makes
+ * every gateway forget the agent's public profile (customers see the new display name and
+ * avatar), close a disabled agent's sockets, give the agent's open sockets its new role and tell
+ * routing its new limit and groups, and makes the other services' APIs ask the directory again.
+ * An admin may neither disable themselves nor give up their own admin role (409): an
+ * organization must not lock its last admin out by a slip.
  */
 @Controller('v1/organizations')
 export class AgentsAdminController {
@@ -45,22 +49,36 @@ export class AgentsAdminController {
     if (caller.kind === 'organization_admin' && caller.agentId === agentId && request.disabled) {
       throw new IdentityError('conflict', 'an admin cannot disable themselves', 'cannot_disable_self');
     }
-    const agent = await this.directory.updateAgent(organizationId, agentId, {
-      name: request.name,
-      displayName: request.display_name,
-      avatarUrl: request.avatar_url,
-      disabled: request.disabled,
-      dailySummary: request.daily_summary,
-    });
+    if (
+      caller.kind === 'organization_admin' &&
+      caller.agentId === agentId &&
+      request.role !== undefined &&
+      request.role !== 'admin'
+    ) {
+      throw new IdentityError('conflict', 'an admin cannot take away their own admin role', 'cannot_demote_self');
+    }
+    const agent = await this.directory.updateAgent(
+      organizationId,
+      agentId,
+      {
+        name: request.name,
+        displayName: request.display_name,
+        avatarUrl: request.avatar_url,
+        disabled: request.disabled,
+        dailySummary: request.daily_summary,
+        role: request.role,
+        maxChats: request.max_chats,
+        groupIds: request.groups,
+      },
+      caller.kind === 'self' ? { kind: 'agent', agent_id: agentId } : editorOf(caller),
+    );
     if (!agent) throw new IdentityError('not_found', `no agent "${agentId}" in this organization`);
-    this.signals.agentChanged({ organization_id: organizationId, agent_id: agentId, disabled: agent.disabled });
-    return {
-      agent_id: agent.id,
-      name: agent.name,
-      display_name: agent.displayName,
-      avatar_url: agent.avatarUrl,
+    this.signals.agentChanged({
+      organization_id: organizationId,
+      agent_id: agentId,
       disabled: agent.disabled,
-      daily_summary: agent.dailySummary,
-    };
+      role: agent.role,
+    });
+    return agentRecordOf(agent);
   }
 }

@@ -8,6 +8,10 @@ import { WidgetSettingsController } from '../organizations/widget-settings.contr
 import { OrganizationsController } from '../organizations.controller.js';
 import { TagsController } from '../tags/tags.controller.js';
 import { TokenController } from '../token.controller.js';
+import { AgentsQueryController } from '../agents/agents-query.controller.js';
+import { GroupsAdminController } from '../groups/groups-admin.controller.js';
+import { CannedResponsesAdminController } from '../canned-responses/canned-responses-admin.controller.js';
+import { AuditController } from '../audit/audit.controller.js';
 import { identityOpenApiDocument } from './identity-api.js';
 
 /** Every HTTP controller of the identity service (the NATS ones have no routes). */
@@ -15,6 +19,10 @@ const HTTP_CONTROLLERS = [
   OrganizationsController,
   OrganizationSettingsController,
   AgentsAdminController,
+  AgentsQueryController,
+  GroupsAdminController,
+  CannedResponsesAdminController,
+  AuditController,
   TagsController,
   TokenController,
   WidgetSettingsController,
@@ -50,9 +58,20 @@ describe('the identity OpenAPI document', () => {
         'getOrganization GET /v1/organizations/{organization_id}',
         'updateOrganization PATCH /v1/organizations/{organization_id}',
         'createAgent POST /v1/organizations/{organization_id}/agents',
+        'listAgents GET /v1/organizations/{organization_id}/agents',
+        'getAgent GET /v1/organizations/{organization_id}/agents/{agent_id}',
         'updateAgent PATCH /v1/organizations/{organization_id}/agents/{agent_id}',
         'createGroup POST /v1/organizations/{organization_id}/groups',
+        'listGroups GET /v1/organizations/{organization_id}/groups',
+        'getGroup GET /v1/organizations/{organization_id}/groups/{group_id}',
+        'updateGroup PATCH /v1/organizations/{organization_id}/groups/{group_id}',
+        'deleteGroup DELETE /v1/organizations/{organization_id}/groups/{group_id}',
         'createCannedResponse POST /v1/organizations/{organization_id}/canned_responses',
+        'listCannedResponses GET /v1/organizations/{organization_id}/canned_responses',
+        'getCannedResponse GET /v1/organizations/{organization_id}/canned_responses/{canned_response_id}',
+        'updateCannedResponse PATCH /v1/organizations/{organization_id}/canned_responses/{canned_response_id}',
+        'deleteCannedResponse DELETE /v1/organizations/{organization_id}/canned_responses/{canned_response_id}',
+        'getAudit GET /v1/organizations/{organization_id}/audit',
         'createCustomerToken POST /v1/customer/token',
         'createAgentToken POST /v1/agent/token',
         'getWidgetSettings GET /v1/customer/widget-settings',
@@ -70,7 +89,7 @@ describe('the identity OpenAPI document', () => {
       Object.keys(methods).map((method) => openApiRoute(method, path)),
     );
     const routes = controllerRoutes(HTTP_CONTROLLERS);
-    expect(routes.length).toBeGreaterThanOrEqual(14);
+    expect(routes.length).toBeGreaterThanOrEqual(25);
     expect(documented.sort()).toEqual(routes.sort());
   });
 

@@ -5,7 +5,7 @@ import { parseBody } from '@livedesk/service-kit';
 import { Directory } from '../directory.js';
 import type { Organization } from '../directory-records.js';
 import { IdentityError } from '../identity-errors.js';
-import { SetupAccess } from '../setup-access.js';
+import { editorOf, SetupAccess } from '../setup-access.js';
 import { DirectorySignals } from '../directory-signals.js';
 
 /**
@@ -40,19 +40,23 @@ export class OrganizationSettingsController {
     @Param('id') organizationId: string,
     @Body() body: unknown,
   ): Promise<z.infer<typeof OrganizationSettings>> {
-    await this.access.requireOrganizationAdminHidingOthers(authorization, organizationId);
+    const caller = await this.access.requireOrganizationAdminHidingOthers(authorization, organizationId);
     const request = parseBody(UpdateOrganizationRequest, body);
-    const organization = await this.directory.updateOrganization(organizationId, {
-      name: request.name,
-      allowedOrigins: request.allowed_origins,
-      welcomeMessage: request.welcome_message,
-      businessHours: request.business_hours,
-      widgetOpenDelaySeconds: request.widget_open_delay_seconds,
-      searchLanguage: request.search_language,
-      transcriptOnClose: request.transcript_on_close,
-      chatInactivitySeconds: request.chat_inactivity_seconds,
-      surveyQuestions: request.survey_questions,
-    });
+    const organization = await this.directory.updateOrganization(
+      organizationId,
+      {
+        name: request.name,
+        allowedOrigins: request.allowed_origins,
+        welcomeMessage: request.welcome_message,
+        businessHours: request.business_hours,
+        widgetOpenDelaySeconds: request.widget_open_delay_seconds,
+        searchLanguage: request.search_language,
+        transcriptOnClose: request.transcript_on_close,
+        chatInactivitySeconds: request.chat_inactivity_seconds,
+        surveyQuestions: request.survey_questions,
+      },
+      editorOf(caller),
+    );
     if (!organization) throw unknownOrganization(organizationId);
     this.signals.organizationChanged({ organization_id: organizationId });
     return settingsOf(organization);

@@ -40,11 +40,12 @@ export class AgentStatusService {
 
   /**
    * The agent's groups, their routing modes and the agent's limits, as the identity service's directory
-   * says. When it joins a group (first seen, or seen again after a rebuild, which restores no
-   * groups), the queued chats may now have someone to go to.
+   * says. When it joins a group (first seen, seen again after a rebuild, which restores no
+   * groups, or an admin added it to one) or its limit was raised, the queued chats may now have
+   * someone to go to.
    */
   async learn(organizationId: string, agentId: string, profile: AgentProfile): Promise<void> {
-    const { joinedGroups } = await this.state.upsertAgent(organizationId, {
+    const { joinedGroups, raisedLimit } = await this.state.upsertAgent(organizationId, {
       agentId,
       groupIds: profile.groups.map((group) => group.group_id),
       groupModes: Object.fromEntries(profile.groups.map((group) => [group.group_id, group.routing])),
@@ -53,7 +54,7 @@ export class AgentStatusService {
         messaging: Math.max(profile.max_chats ?? 0, this.config.ROUTING_MAX_MESSAGING_CHATS),
       },
     });
-    if (joinedGroups > 0) {
+    if (joinedGroups > 0 || raisedLimit) {
       for (const group of profile.groups) this.dispatcher.poke(organizationId, group.group_id);
     }
   }

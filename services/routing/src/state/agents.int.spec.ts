@@ -130,6 +130,19 @@ describe('RoutingState: agents', () => {
     await check();
   });
 
+  it('reports a raised limit (the queue is then served again), not a lowered or unchanged one, nor a first one', async () => {
+    const org = freshOrganization();
+    const upsert = (chat: number, messaging: number, groupIds = ['g']) =>
+      state.upsertAgent(org, { agentId: 'a', groupIds, maxChats: { chat, messaging } });
+    expect(await upsert(2, 8)).toEqual({ joinedGroups: 1, raisedLimit: false });
+    expect(await upsert(2, 8)).toEqual({ joinedGroups: 0, raisedLimit: false });
+    expect(await upsert(1, 8)).toEqual({ joinedGroups: 0, raisedLimit: false });
+    expect(await upsert(3, 8)).toEqual({ joinedGroups: 0, raisedLimit: true });
+    expect(await upsert(3, 9)).toEqual({ joinedGroups: 0, raisedLimit: true });
+    expect(await upsert(3, 9, ['g', 'h'])).toEqual({ joinedGroups: 1, raisedLimit: false });
+    expect((await state.agent(org, 'a'))?.maxChats).toEqual({ chat: 3, messaging: 9 });
+  });
+
   it('counts an accepting agent with no free slot as accepting (the customer waits, no leave_message)', async () => {
     const org = freshOrganization();
     await addAgents(state, org, ['a'], { chat: 1 });

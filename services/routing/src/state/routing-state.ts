@@ -106,8 +106,11 @@ export class RoutingState {
 
   // ── agents ──────────────────────────────────────────────────────────────────────────────
 
-  /** Answers how many groups the agent joined (0 when its memberships were already these). */
-  async upsertAgent(organizationId: string, profile: AgentProfileInput): Promise<{ joinedGroups: number }> {
+  /** Answers how many groups the agent joined (0 when its memberships were already these), and whether a limit was raised. */
+  async upsertAgent(
+    organizationId: string,
+    profile: AgentProfileInput,
+  ): Promise<{ joinedGroups: number; raisedLimit: boolean }> {
     const agentId = requireId('agentId', profile.agentId);
     const groupIds = [...new Set(profile.groupIds.map((groupId) => requireId('groupId', groupId)))];
     const modes: Record<string, GroupMode> = {};
@@ -120,7 +123,11 @@ export class RoutingState {
       JSON.stringify(modes),
       ...groupIds,
     ]);
-    return { joinedGroups: replyNumber('upsert-agent', reply) };
+    const [joined, raised] = replyArray('upsert-agent', reply);
+    return {
+      joinedGroups: replyNumber('upsert-agent', joined),
+      raisedLimit: replyNumber('upsert-agent', raised) === 1,
+    };
   }
 
   /** With `chosen`, also records the status the agent (or a supervisor) chose, in the same step. */

@@ -42,6 +42,14 @@ export class AgentPresenceReporter implements OnApplicationBootstrap, OnApplicat
     return this.report([...this.registry.agents(organizationId)]);
   }
 
+  /**
+   * Reports the agent's sockets on this replica now, with the agent's profile as the directory has
+   * it: after a PATCH of its chat limit or groups (`agent_changed`), routing assigns by the new ones at once.
+   */
+  reportAgent(organizationId: string, agentId: string): Promise<void> {
+    return this.report([...this.registry.agent(organizationId, agentId)]);
+  }
+
   private async report(connections: readonly RtmConnection[]): Promise<void> {
     // Customers' sockets too: routing takes a socket no report renews as gone (customer_left).
     await this.customers.refresh(connections);
