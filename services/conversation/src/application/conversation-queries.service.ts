@@ -8,7 +8,7 @@ import {
   type StoredChatEvent,
 } from '@livedesk/contracts';
 import { EventStore, type RecordedEvent } from '@livedesk/event-store';
-import { DATABASE, EVENT_STORE, encodeCursor } from '@livedesk/service-kit';
+import { DATABASE, EVENT_STORE, encodeCursor, MicroBatcher } from '@livedesk/service-kit';
 import { canRead, DomainError, forAudience, toChatSummary } from '../domain/index.js';
 import {
   customersActiveChats,
@@ -21,7 +21,6 @@ import { searchMessages } from '../read-model/message-search-table.js';
 import { SearchLanguages } from '../search/search-languages.js';
 import { chatEventPage, type ChatEventPage } from './chat-event-page.js';
 import { ConversationCache } from './conversation-cache.js';
-import { MicroBatcher } from './micro-batcher.js';
 import {
   conversationStreamId,
   emptyConversation,
