@@ -13,4 +13,8 @@ await bootstrapService({
   commands: false,
   // The identity service's URLs are streamed on to it untouched (IdentityProxy); nothing here reads a body.
   bodyParser: false,
+  // When a gateway goes away, thousands of sockets come back to another at once: with Node's 511
+  // the kernel dropped most of 5,000 connections, which came back only after 1, 3, 7 s…
+  // (bench/RESULTS.md, reconnect-storm). The kernel caps it at net.core.somaxconn.
+  listenBacklog: 8192,
 });
