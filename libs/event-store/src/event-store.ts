@@ -3,7 +3,7 @@ import { AppendNotifier } from './append-notifier.js';
 import { append } from './append.js';
 import type { EventStoreTables } from './database.js';
 import { readAll, type ReadAllResult } from './read-all.js';
-import { readStream, streamVersion } from './read-stream.js';
+import { readStream, readStreams, streamVersion } from './read-stream.js';
 import type { AppendResult, ExpectedVersion, GlobalCheckpoint, NewEvent, RecordedEvent } from './types.js';
 
 /** The event store as services use it: the functions of this library over one database. */
@@ -33,6 +33,11 @@ export class EventStore {
 
   readStream(streamId: string, options?: { afterVersion?: number; limit?: number }): Promise<RecordedEvent[]> {
     return readStream(this.db, streamId, options);
+  }
+
+  /** Many streams' events in one statement (`readStreams`). */
+  readStreams(reads: readonly { streamId: string; afterVersion: number }[]): Promise<Map<string, RecordedEvent[]>> {
+    return readStreams(this.db, reads);
   }
 
   streamVersion(streamId: string): Promise<number | undefined> {

@@ -23,7 +23,7 @@ export {
   type RetryPolicy,
   type StoredEvent,
 } from './decider.js';
-export { readStream, readStreamBackward, streamVersion } from './read-stream.js';
+export { readStream, readStreamBackward, readStreams, streamVersion } from './read-stream.js';
 export { readAll, type ReadAllOptions, type ReadAllResult } from './read-all.js';
 export { AppendNotifier, EVENTS_APPENDED_CHANNEL } from './append-notifier.js';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';

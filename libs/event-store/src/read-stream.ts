@@ -1,5 +1,11 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './event-row.js';
+
+/** `EVENT_COLUMNS` of the events table joined as `e`. */
+const EVENT_COLUMNS_OF_E = sql.raw(
+  'e.global_position, e.transaction_id, e.event_id, e.stream_id, e.stream_version, e.organization_id, e.type, ' +
+    'e.schema_version, e.data, e.metadata, (extract(epoch FROM e.occurred_at) * 1000)::float8 AS occurred_at',
+);
 import type { RecordedEvent } from './types.js';
 
 /** The events of one stream with a version above `afterVersion`, in version order. */
@@ -45,4 +51,28 @@ export async function streamVersion<DB>(
     version: string;
   }>`SELECT version FROM event_store.streams WHERE stream_id = ${streamId}`.execute(db);
   return rows[0] ? Number(rows[0].version) : undefined;
+}
+
+/**
+ * The events of many streams, each above its own `afterVersion`, in one statement (many
+ * `get_chat` reads answered together); a stream asked twice is read from the lower version.
+ * Every stream asked is in the answer (no events when it has none after its version); a reader
+ * asking a higher version than another of the same stream drops the events at or below its own.
+ */
+export async function readStreams<DB>(
+  db: Kysely<DB> | Transaction<DB>,
+  reads: readonly { streamId: string; afterVersion: number }[],
+): Promise<Map<string, RecordedEvent[]>> {
+  const after = new Map<string, number>();
+  for (const read of reads)
+    after.set(read.streamId, Math.min(after.get(read.streamId) ?? read.afterVersion, read.afterVersion));
+  const result = new Map<string, RecordedEvent[]>([...after.keys()].map((id) => [id, []]));
+  if (after.size === 0) return result;
+  const { rows } = await sql<EventRow>`
+    SELECT ${EVENT_COLUMNS_OF_E}
+      FROM unnest(${[...after.keys()]}::text[], ${[...after.values()]}::bigint[]) AS wanted(stream_id, after_version)
+      JOIN event_store.events e ON e.stream_id = wanted.stream_id AND e.stream_version > wanted.after_version
+     ORDER BY e.stream_id, e.stream_version`.execute(db);
+  for (const row of rows) result.get(row.stream_id)!.push(toRecordedEvent(row));
+  return result;
 }

@@ -37,3 +37,4 @@ export { decodeCursor, encodeCursor, InvalidCursorError } from './refusals/keyse
 export { toCommandError } from './refusals/to-command-error.js';
 export { CommandErrorFilter } from './commands/command-error.filter.js';
 export { CommandPayload, ContractPipe } from './commands/command-payload.js';
+export { MicroBatcher, type MicroBatcherOptions } from './micro-batcher.js';

@@ -23,3 +23,13 @@ export function backoffDelay(
   const step = Math.min(max, initial * (options.factor ?? 2) ** attempt);
   return Math.round(step / 2 + random() * (step / 2));
 }
+
+/**
+ * The wait before a request refused with `rate_limited` or `unavailable` is asked again: the
+ * server's `retry_after_ms` (1 s without one), never less, plus up to half of it at random, so
+ * that the sockets a server refused together (a reconnect storm) do not come back together.
+ */
+export function retryDelay(retryAfterMs: number | undefined, random: () => number = Math.random): number {
+  const hint = retryAfterMs ?? 1_000;
+  return Math.round(hint + random() * (hint / 2));
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { backoffDelay } from './backoff.js';
+import { backoffDelay, retryDelay } from './backoff.js';
 
 describe('backoffDelay', () => {
   const options = { initialDelayMs: 100, maxDelayMs: 1_000, factor: 2 };
@@ -16,6 +16,19 @@ describe('backoffDelay', () => {
 
   it('spreads clients apart with jitter', () => {
     const delays = new Set(Array.from({ length: 50 }, () => backoffDelay(3, options)));
+    expect(delays.size).toBeGreaterThan(10);
+  });
+});
+
+describe('retryDelay', () => {
+  it("waits at least the server's hint and at most half as long again", () => {
+    expect(retryDelay(1_200, () => 0)).toBe(1_200);
+    expect(retryDelay(1_200, () => 1)).toBe(1_800);
+    expect(retryDelay(undefined, () => 0)).toBe(1_000);
+  });
+
+  it('spreads a crowd refused together', () => {
+    const delays = new Set(Array.from({ length: 50 }, () => retryDelay(1_000)));
     expect(delays.size).toBeGreaterThan(10);
   });
 });

@@ -460,6 +460,37 @@ describe('CustomerClient against a scripted server', () => {
     expect(sends[1]!.payload.event.client_id).toBe(sends[0]!.payload.event.client_id);
   });
 
+  it('asks a read answered unavailable again after retry_after_ms, and fails at once what is not safe to repeat', async () => {
+    const chat = new Chat();
+    let refused = 0;
+    server = await ScriptedServer.start(
+      serve(chat, (request, connection) => {
+        const unsafe = request.action === 'rate_chat';
+        if (!unsafe && (request.action !== 'get_chat' || refused > 0)) return false;
+        if (!unsafe) refused++;
+        connection.fail(request, {
+          code: 'unavailable',
+          message: 'the service is unavailable, try again',
+          reason: 'dependency_unavailable',
+          retry_after_ms: 100,
+        });
+        return true;
+      }),
+    );
+    const c = customer({ watchChats: false });
+    await c.connect();
+    const started = Date.now();
+    const read = await c.request('get_chat', { chat_id: 'chat-1' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(95);
+    expect(read).toMatchObject({ chat: { chat_id: 'chat-1' } });
+    expect(server.requests('get_chat')).toHaveLength(2);
+    await expect(c.request('rate_chat', { chat_id: 'chat-1', score: 5 })).rejects.toMatchObject({
+      code: 'unavailable',
+      retryAfterMs: 100,
+    });
+    expect(server.requests('rate_chat')).toHaveLength(1);
+  });
+
   it('waits with a request made while reconnecting and sends it once logged in again', async () => {
     const chat = new Chat();
     server = await ScriptedServer.start(serve(chat));

@@ -1,4 +1,4 @@
-import { backoffDelay, type BackoffOptions } from './backoff.js';
+import { backoffDelay, retryDelay, type BackoffOptions } from './backoff.js';
 import { ChatTimeline } from './chat-timeline.js';
 import { Emitter } from './emitter.js';
 import { errorFromPayload, LivedeskError } from './errors.js';
@@ -65,6 +65,14 @@ const RETRY_SAFE = new Set([
   'get_customer',
   'search_chats',
 ]);
+
+/**
+ * A refusal worth asking again later: `rate_limited`, and `unavailable` (the service did not
+ * answer in time, or sheds load) except `offline` (outside business hours: no wait changes it).
+ */
+function retriesLater(error: LivedeskError): boolean {
+  return error.code === 'rate_limited' || (error.code === 'unavailable' && error.reason !== 'offline');
+}
 
 interface Pending {
   id: string;
@@ -501,13 +509,15 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
       }
       if (frame.success) return this.settle(request, null, frame.payload);
       const error = errorFromPayload(request.action, frame.payload);
-      if (error.code === 'rate_limited' && RETRY_SAFE.has(request.action)) {
-        // The socket's frame budget ran out (a burst of catch-ups after a reconnect, say): a read
-        // or a deduplicated send is asked again when the server says, within its deadline.
+      if (retriesLater(error) && RETRY_SAFE.has(request.action)) {
+        // The socket's frame budget ran out, or the server is shedding load (a burst of
+        // catch-ups after a reconnect, say): a read or a deduplicated send is asked again
+        // after the server's hint, jittered so that a crowd refused together does not come
+        // back together, within the request's deadline.
         request.sent = false;
         setTimeout(() => {
           if (this.pending.has(request.id) && this.loggedIn && !request.sent) this.transmit(request);
-        }, error.retryAfterMs ?? 1_000);
+        }, retryDelay(error.retryAfterMs));
         return;
       }
       this.settle(request, error);

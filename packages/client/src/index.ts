@@ -1,5 +1,5 @@
 export { AgentClient } from './agent-client.js';
-export { backoffDelay, type BackoffOptions } from './backoff.js';
+export { backoffDelay, retryDelay, type BackoffOptions } from './backoff.js';
 export { ChatTimeline } from './chat-timeline.js';
 export {
   LivedeskClient,

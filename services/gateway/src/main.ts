@@ -15,4 +15,8 @@ await bootstrapService({
   bodyParser: false,
   // Nothing of the gateway's lives in Postgres: no pool, and readiness does not depend on it.
   database: false,
+  // When a gateway goes away, thousands of sockets come back to another at once: with Node's 511
+  // the kernel dropped most of 5,000 connections, which came back only after 1, 3, 7 s…
+  // (bench/RESULTS.md, reconnect-storm). The kernel caps it at net.core.somaxconn.
+  listenBacklog: 8192,
 });

@@ -42,11 +42,14 @@ export class DirectoryQueriesController {
   async customerBan(
     @CommandPayload(directoryQueries.customer_ban.request) query: DirectoryQuery<'customer_ban'>,
   ): Promise<DirectoryQueryReply<'customer_ban'>> {
-    if (!(await this.directory.getCustomer(query.organization_id, query.customer_id)))
-      return { customer_exists: false, ban: null };
-    const ban = await this.bans.inForce(query.organization_id, query.customer_id, this.clock.now());
+    // Every login asks this: the logins arriving together are answered by one statement.
+    const { customerExists, ban } = await this.bans.loginState(
+      query.organization_id,
+      query.customer_id,
+      this.clock.now(),
+    );
     return {
-      customer_exists: true,
+      customer_exists: customerExists,
       ban: ban ? { banned_until: ban.bannedUntil?.toISOString() ?? null, reason: ban.reason } : null,
     };
   }

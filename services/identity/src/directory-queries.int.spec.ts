@@ -216,6 +216,37 @@ describe("the gateway's directory queries", () => {
     });
   });
 
+  it("answers many logins' ban checks asked at once, each with its own customer's ban (a reconnect storm)", async () => {
+    const bans = service.app.get(CustomerBans);
+    const ids = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => directory.upsertCustomer(acme.organizationId, { externalId: `storm-${i}` })),
+    );
+    const now = new Date();
+    for (const [i, customerId] of ids.entries())
+      if (i % 3 === 0)
+        await bans.execute(
+          acme.organizationId,
+          { type: 'ban', customerId, byAgentId: alice, now, seconds: 3600, reason: `spam ${i}` },
+          randomUUID(),
+        );
+    const until = new Date(now.getTime() + 3_600_000).toISOString();
+    const asked = [
+      ...ids.map((customerId) => ({ organization_id: acme.organizationId, customer_id: customerId })),
+      // the same customers asked under another organization: unknown there, never banned there
+      ...ids.slice(0, 6).map((customerId) => ({ organization_id: other.organizationId, customer_id: customerId })),
+      { organization_id: acme.organizationId, customer_id: 'nobody-in-the-storm' },
+    ];
+    const answers = await Promise.all(asked.map((query) => queries.customerBan(query)));
+    expect(answers).toEqual([
+      ...ids.map((_, i) => ({
+        customer_exists: true,
+        ban: i % 3 === 0 ? { banned_until: until, reason: `spam ${i}` } : null,
+      })),
+      ...ids.slice(0, 6).map(() => ({ customer_exists: false, ban: null })),
+      { customer_exists: false, ban: null },
+    ]);
+  });
+
   it('refuses a malformed query with a validation error, before the directory is read', async () => {
     const organizationQuery = new ContractPipe(directoryQueries.organization.request);
     for (const payload of [null, {}, { organization_id: '' }, { organization_id: 'org\u0000x' }, 'organization']) {

@@ -35,6 +35,13 @@ export interface BootstrapServiceOptions<E extends z.ZodRawShape> {
    * does not take it out of its load balancer.
    */
   database?: boolean;
+  /**
+   * The length of the queue of connections the kernel has accepted and the process has not yet
+   * (`listen`'s backlog; Node's default 511, capped by `net.core.somaxconn`). A connection
+   * arriving when it is full is dropped and the client tries again after 1 s, 3 s, 7 s…: a
+   * gateway that thousands of sockets reconnect to at once needs more.
+   */
+  listenBacklog?: number;
 }
 
 export interface RunningService {
@@ -98,7 +105,15 @@ export async function bootstrapService<E extends z.ZodRawShape = Record<never, n
       );
       await app.startAllMicroservices();
     }
-    await app.listen(config.PORT, '0.0.0.0');
+    if (options.listenBacklog === undefined) await app.listen(config.PORT, '0.0.0.0');
+    // Nest hands its arguments on to http.Server.listen(port, host, backlog), which its types do not show.
+    else
+      await (app.listen as unknown as (port: number, host: string, backlog: number) => Promise<unknown>).call(
+        app,
+        config.PORT,
+        '0.0.0.0',
+        options.listenBacklog,
+      );
   } catch (error) {
     await app.close().catch(() => undefined);
     return exitOnBootFailure(options.name, error);

@@ -7,10 +7,16 @@ import {
   type ConversationQueryReply,
   type StoredChatEvent,
 } from '@livedesk/contracts';
-import { EventStore } from '@livedesk/event-store';
-import { DATABASE, EVENT_STORE } from '@livedesk/service-kit';
+import { EventStore, type RecordedEvent } from '@livedesk/event-store';
+import { DATABASE, EVENT_STORE, encodeCursor, MicroBatcher } from '@livedesk/service-kit';
 import { canRead, DomainError, forAudience, toChatSummary } from '../domain/index.js';
-import { listChats, rowToSummary, type ReadModelTables } from '../read-model/chats-table.js';
+import {
+  customersActiveChats,
+  listChats,
+  rowToSummary,
+  type CustomerChatsWanted,
+  type ReadModelTables,
+} from '../read-model/chats-table.js';
 import { searchMessages } from '../read-model/message-search-table.js';
 import { SearchLanguages } from '../search/search-languages.js';
 import { chatEventPage, type ChatEventPage } from './chat-event-page.js';
@@ -27,6 +33,19 @@ import {
 export class ConversationQueries {
   /** The last folded state of recently read chats (a guess: newer events are read on each query). */
   private readonly states = new ConversationCache(1_000);
+  /** The newer events of the chats many `get` queries read at once, in one statement (a reconnect storm's catch-ups). */
+  private readonly newerEvents = new MicroBatcher(
+    async (reads: readonly { streamId: string; afterVersion: number }[]) => {
+      const streams = await this.store.readStreams(reads);
+      return reads.map(({ streamId, afterVersion }) =>
+        streams.get(streamId)!.filter((event) => event.streamVersion > afterVersion),
+      );
+    },
+  );
+  /** Customers' own chats as many logins list them at once, in one statement (`customersActiveChats`). */
+  private readonly customersChats = new MicroBatcher((wanted: readonly CustomerChatsWanted[]) =>
+    customersActiveChats(this.db, wanted),
+  );
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -43,14 +62,24 @@ export class ConversationQueries {
    * newer events are read, so paging through a long chat reads each event about once.
    */
   async get(query: ConversationQuery<'get'>): Promise<ConversationQueryReply<'get'>> {
-    const { organizationId, state } = await this.current(query.chat_id);
+    const sinceVersion = query.since_version ?? 0;
+    const { loaded, newer } = await this.current(query.chat_id);
+    const { organizationId, state } = loaded;
     if (state.version === 0 || organizationId !== query.organization_id) {
       throw new DomainError('not_found', 'chat_not_found', `chat ${query.chat_id} does not exist`);
     }
     if (!canRead(state, query.actor)) {
       throw new DomainError('authorization', 'not_participant', `you are not a participant of chat ${query.chat_id}`);
     }
-    const page = await this.page(query, state.version);
+    // The events read to bring the state up to date hold every event of the page when they
+    // start at or below since_version (a catch-up): the page needs no second read.
+    const page =
+      newer.from <= sinceVersion
+        ? chatEventPage(
+            newer.events.map((event) => ({ chatId: query.chat_id, version: event.streamVersion, ...event })),
+            this.bounds(query),
+          )
+        : await this.page(query, state.version);
     return {
       chat: forAudience(toChatSummary(state), query.actor),
       events: page.events,
@@ -59,12 +88,25 @@ export class ConversationQueries {
     };
   }
 
-  private async current(chatId: string): Promise<LoadedConversation> {
+  /** The chat's state, and the events read to bring it up to date: those after version `from`. */
+  private async current(
+    chatId: string,
+  ): Promise<{ loaded: LoadedConversation; newer: { from: number; events: readonly RecordedEvent[] } }> {
     const cached = this.states.get(chatId) ?? emptyConversation();
-    const newer = await this.store.readStream(conversationStreamId(chatId), { afterVersion: cached.state.version });
+    const from = cached.state.version;
+    const newer = await this.newerEvents.load({ streamId: conversationStreamId(chatId), afterVersion: from });
     const loaded = newer.length === 0 ? cached : foldConversation(newer, cached);
     if (loaded.state.version > 0) this.states.set(chatId, loaded);
-    return loaded;
+    return { loaded, newer: { from, events: newer } };
+  }
+
+  private bounds(query: ConversationQuery<'get'>) {
+    return {
+      sinceVersion: query.since_version ?? 0,
+      limit: query.limit,
+      maxBytes: CHAT_PAGE_MAX_BYTES,
+      audience: query.actor.kind === 'customer' ? ('customer' as const) : ('agent' as const),
+    };
   }
 
   /**
@@ -73,12 +115,7 @@ export class ConversationQueries {
    * (a customer never sees tags, priorities or goals) can leave a chunk short of a page.
    */
   private async page(query: ConversationQuery<'get'>, upToVersion: number): Promise<ChatEventPage> {
-    const bounds = {
-      sinceVersion: query.since_version ?? 0,
-      limit: query.limit,
-      maxBytes: CHAT_PAGE_MAX_BYTES,
-      audience: query.actor.kind === 'customer' ? ('customer' as const) : ('agent' as const),
-    };
+    const bounds = this.bounds(query);
     const read: StoredChatEvent[] = [];
     let cursor = bounds.sinceVersion;
     for (;;) {
@@ -99,6 +136,21 @@ export class ConversationQueries {
     const { actor } = query;
     if ((query.filter === 'all' || query.filter === 'active') && actor.kind === 'agent' && !isSupervisor(actor)) {
       throw new DomainError('authorization', 'supervisors_only', `the ${query.filter} filter is for supervisors`);
+    }
+    // A customer's first page of their own chats (what every login asks): many answered in one statement.
+    if (actor.kind === 'customer' && query.cursor === undefined) {
+      const rows = await this.customersChats.load({
+        organizationId: query.organization_id,
+        customerId: actor.id,
+        statuses: query.statuses ?? null,
+        limit: query.limit,
+      });
+      const page = rows.slice(0, query.limit);
+      const last = page.at(-1);
+      return {
+        chats: page.map((row) => forAudience(rowToSummary(row), actor)),
+        next_cursor: rows.length > query.limit && last ? encodeCursor(last.started_at, last.chat_id) : null,
+      };
     }
     const { rows, nextCursor } = await listChats(this.db, {
       organizationId: query.organization_id,

@@ -121,3 +121,57 @@ export function rowToSummary(row: ChatsTable): ChatSummary {
     version: row.version,
   };
 }
+
+/** One customer's first page of their own chats, as a login lists it. */
+export interface CustomerChatsWanted {
+  organizationId: string;
+  customerId: string;
+  /** Only chats in these statuses; null for all. */
+  statuses: readonly ChatStatus[] | null;
+  limit: number;
+}
+
+/**
+ * The first page of many customers' own chats (what `listChats` answers a customer without a
+ * cursor: `limit + 1` rows, newest first), in one statement per shape of question (statuses,
+ * limit), so that the logins of a reconnect storm cost a few queries, not one each. Each
+ * customer is matched on the organization and the customer id together: a customer never
+ * receives another customer's chat, nor a chat of another organization.
+ */
+export async function customersActiveChats(
+  db: Kysely<ReadModelTables>,
+  wanted: readonly CustomerChatsWanted[],
+): Promise<ChatsTable[][]> {
+  const key = (w: Pick<CustomerChatsWanted, 'organizationId' | 'customerId'>) =>
+    JSON.stringify([w.organizationId, w.customerId]);
+  const shapeOf = (w: CustomerChatsWanted) =>
+    JSON.stringify([w.statuses === null ? null : [...w.statuses].sort(), w.limit]);
+  const shapes = new Map<string, CustomerChatsWanted[]>();
+  for (const w of wanted) {
+    const shape = shapeOf(w);
+    shapes.set(shape, [...(shapes.get(shape) ?? []), w]);
+  }
+  const answers = new Map<string, Map<string, ChatsTable[]>>();
+  await Promise.all(
+    [...shapes].map(async ([shape, group]) => {
+      const customers = new Map(group.map((w) => [key(w), w]));
+      const first = group[0]!;
+      const { rows } = await sql<ChatsTable>`
+        SELECT c.*
+          FROM unnest(${[...customers.values()].map((w) => w.organizationId)}::text[],
+                      ${[...customers.values()].map((w) => w.customerId)}::text[]) AS wanted(organization_id, customer_id)
+          CROSS JOIN LATERAL (
+            SELECT * FROM conversation.chats c
+             WHERE c.organization_id = wanted.organization_id AND c.customer_id = wanted.customer_id
+               AND (${first.statuses === null}::boolean OR c.status = ANY(${first.statuses ?? []}::text[]))
+             ORDER BY c.started_at DESC, c.chat_id DESC
+             LIMIT ${first.limit + 1}) c
+         ORDER BY c.organization_id, c.customer_id, c.started_at DESC, c.chat_id DESC`.execute(db);
+      const byCustomer = new Map<string, ChatsTable[]>([...customers.keys()].map((k) => [k, []]));
+      for (const row of rows)
+        byCustomer.get(key({ organizationId: row.organization_id, customerId: row.customer_id }))!.push(row);
+      answers.set(shape, byCustomer);
+    }),
+  );
+  return wanted.map((w) => answers.get(shapeOf(w))!.get(key(w))!);
+}

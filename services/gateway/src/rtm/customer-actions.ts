@@ -78,14 +78,18 @@ export class CustomerActions {
 
   /** The login answer: who the customer is and the chats still going on; a banned customer is refused. */
   async loginReply(context: ActionContext) {
-    await this.bans.requireNotBanned(context);
-    const { chats } = await this.conversations.query('list', {
+    // Both asked at once (a login waits for the slower, not the sum); the ban answers first, so
+    // a banned customer is refused whatever the list answered, and never sees it.
+    const listed = this.conversations.query('list', {
       organization_id: context.organizationId,
       actor: context.actor,
       filter: 'mine',
       statuses: ['queued', 'active'],
       limit: 100,
     });
+    listed.catch(() => undefined); // awaited below unless the ban refuses first
+    await this.bans.requireNotBanned(context);
+    const { chats } = await listed;
     // Not awaited: the login does not wait for routing (customer-presence.ts orders a late report after a close).
     void this.presence.opened(context.principal as CustomerPrincipal, context.connection);
     return { customer_id: context.actor.id, organization_id: context.organizationId, chats };

@@ -1,6 +1,7 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { allEvents, DomainError, streamId, type CustomerEvent } from '@livedesk/contracts';
 import { AppendNotifier, CommandHandler } from '@livedesk/event-store';
+import { MicroBatcher } from '@livedesk/service-kit';
 import type { DirectoryTables } from '../directory-tables.js';
 import {
   banInForce,
@@ -76,6 +77,17 @@ export class CustomerBans {
     return banInForce(result.state, command.now);
   }
 
+  /** Many logins' `LoginBanState` asked together, answered by few statements (`customerBanStates`). */
+  private readonly loginStates = new MicroBatcher(
+    (wanted: readonly { organizationId: string; customerId: string; now: Date }[]) =>
+      customerBanStates(this.db, wanted),
+  );
+
+  /** Whether the customer is in the directory and their ban in force at `now`: what a login asks, batched with the others. */
+  loginState(organizationId: string, customerId: string, now: Date): Promise<LoginBanState> {
+    return this.loginStates.load({ organizationId, customerId, now });
+  }
+
   /** The customer's ban in force at `now`, if any. */
   async inForce(organizationId: string, customerId: string, now: Date): Promise<BanInForce | null> {
     const row = await this.db
@@ -88,6 +100,50 @@ export class CustomerBans {
     if (row.banned_until !== null && row.banned_until.getTime() <= now.getTime()) return null;
     return { bannedUntil: row.banned_until, reason: row.reason };
   }
+}
+
+/** Whether a customer is in the organization's directory, and their ban in force, as a login asks. */
+export interface LoginBanState {
+  customerExists: boolean;
+  ban: BanInForce | null;
+}
+
+/**
+ * Many customers' `LoginBanState`, each at its `now`, in one statement (the logins of a reconnect
+ * storm arrive together): each matched on the organization and the customer id together, a
+ * ban counting only for a customer of the directory, as `inForce` after `getCustomer` answers.
+ */
+export async function customerBanStates(
+  db: Kysely<DirectoryTables>,
+  wanted: readonly { organizationId: string; customerId: string; now: Date }[],
+): Promise<LoginBanState[]> {
+  if (wanted.length === 0) return [];
+  const { rows } = await sql<{
+    organization_id: string;
+    customer_id: string;
+    customer_exists: boolean;
+    banned_until: Date | null;
+    reason: string | null;
+    banned: boolean;
+  }>`
+    SELECT wanted.organization_id, wanted.customer_id, c.id IS NOT NULL AS customer_exists,
+           b.banned_until, b.reason, b.customer_id IS NOT NULL AS banned
+      FROM unnest(${wanted.map((w) => w.organizationId)}::text[], ${wanted.map((w) => w.customerId)}::text[])
+           AS wanted(organization_id, customer_id)
+      LEFT JOIN directory.customers c ON c.organization_id = wanted.organization_id AND c.id = wanted.customer_id
+      LEFT JOIN directory.customer_bans b
+             ON b.organization_id = wanted.organization_id AND b.customer_id = wanted.customer_id`.execute(db);
+  const key = (organizationId: string, customerId: string) => JSON.stringify([organizationId, customerId]);
+  const found = new Map(rows.map((row) => [key(row.organization_id, row.customer_id), row]));
+  return wanted.map((w) => {
+    const row = found.get(key(w.organizationId, w.customerId))!;
+    const inForce =
+      row.customer_exists && row.banned && (row.banned_until === null || row.banned_until.getTime() > w.now.getTime());
+    return {
+      customerExists: row.customer_exists,
+      ban: inForce ? { bannedUntil: row.banned_until, reason: row.reason } : null,
+    };
+  });
 }
 
 export function customerNotFound(): DomainError {
