@@ -17,6 +17,8 @@ import { migrateMetrics } from '../../../services/metrics/dist/projection/migrat
 import { MetricsProjector } from '../../../services/metrics/dist/projection/metrics-projector.js';
 import { PROJECTED_TABLES, type MetricsDatabase } from '../../../services/metrics/dist/projection/metrics-tables.js';
 import { rebuildMetrics } from '../../../services/metrics/dist/projection/rebuild-metrics.js';
+import { loadavg } from 'node:os';
+import { processCpuSeconds } from '../chat-latency/cpu-usage.js';
 import { machineLine, writeResultsSection } from '../results/results-file.js';
 import { loadLog, planLog } from './load-log.js';
 
@@ -52,6 +54,19 @@ async function rowCounts(db: Kysely<MetricsDatabase>): Promise<string[]> {
   return counts;
 }
 
+/** CPU seconds so far of each server process of the bench's database (its connections' backends). */
+async function backendCpu(db: Kysely<MetricsDatabase>): Promise<Map<number, number>> {
+  const { rows } = await sql<{
+    pid: number;
+  }>`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`.execute(db);
+  const cpu = new Map<number, number>();
+  for (const { pid } of rows) {
+    const seconds = processCpuSeconds(pid);
+    if (seconds !== undefined) cpu.set(pid, seconds);
+  }
+  return cpu;
+}
+
 async function main(): Promise<void> {
   const database = await createTestDatabase();
   const db = createDatabase<MetricsDatabase>(database.url, { max: 4, applicationName: 'bench-metrics-replay' });
@@ -69,12 +84,22 @@ async function main(): Promise<void> {
     const rates: number[] = [];
     const timings: string[] = [];
     const writes: string[] = [];
+    const cpu: string[] = [];
     let counts: string[] = [];
     for (const [index, copy] of plan.entries()) {
       const run = index + 1;
+      const load = loadavg()[0]!;
+      const backendsBefore = await backendCpu(db);
+      const nodeBefore = process.cpuUsage();
       const started = process.hrtime.bigint();
       const result = await rebuildMetrics(db, new MetricsProjector(), { batchSize: BATCH, copy });
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const node = process.cpuUsage(nodeBefore);
+      let postgresCpu = 0;
+      for (const [pid, after] of await backendCpu(db)) postgresCpu += after - (backendsBefore.get(pid) ?? 0);
+      cpu.push(
+        `${((node.user + node.system) / 1e6).toFixed(1)} s / ${postgresCpu.toFixed(1)} s (load average ${load.toFixed(1)})`,
+      );
       rates.push(result.events / seconds);
       writes.push(copy ? 'COPY' : 'INSERT (anchor)');
       const t = result.timings;
@@ -85,6 +110,7 @@ async function main(): Promise<void> {
       console.log(
         `run ${run} (${writes[index]}): ${fmt(result.events)} events in ${seconds.toFixed(2)} s: ${fmt(result.events / seconds)} events/s`,
         result.timings,
+        `CPU: this process / its Postgres backends ${cpu[index]}`,
       );
       // Every run must write the same rows (the tests compare them row by row on small logs).
       const runCounts = await rowCounts(db);
@@ -106,11 +132,12 @@ Run on ${new Date().toISOString().slice(0, 10)}: ${machineLine([`PostgreSQL ${ve
 
 The rebuild of every \`metrics\` table (\`rebuildMetrics\`: truncate, then \`readAll\` in commit-safe order, ${fmt(BATCH)} events a read, folded by \`MetricsProjector\`, the code live consumption runs; the tables are written every 100,000 events while the next are read and folded, the rows new to the tables by \`COPY\`, the derived tables recomputed at the end; the anchor run writes every row by \`INSERT … json_populate_recordset\` as live consumption does) over a log of ${fmt(events)} events: ${fmt(conversations)} conversations of 5 organizations (bots, queues, exchanges with read receipts, transfers, ratings, NPS, goals, reopens, missed chats) and the working days of 150 agents over 14 days (\`libs/demo-history/src/realistic-log.ts\`), loaded in time order 10,000 events per transaction, then vacuumed as autovacuum would have; each run in this process, which holds nothing else.
 
-| run | writes | events/s | where the time went |
-|---|---|---|---|
-${rates.map((rate, i) => `| ${i + 1} | ${writes[i]} | ${fmt(rate)} | ${timings[i]} |`).join('\n')}
+| run | writes | events/s | where the time went | CPU: this process / its Postgres backends |
+|---|---|---|---|---|
+${rates.map((rate, i) => `| ${i + 1} | ${writes[i]} | ${fmt(rate)} | ${timings[i]} | ${cpu[i]} |`).join('\n')}
 
 - Target: at least ${fmt(TARGET)} events/s: **${fmt(best)} events/s** with COPY (${best >= TARGET ? 'met' : 'missed'})${anchorRates.length > 0 ? `; the INSERT anchor of the same process ${anchorRates.map(fmt).join(', ')} events/s` : ''}.
+- CPU: user + system seconds of this process and of the Postgres backends serving its connections during each run (from /proc; Postgres's WAL writer and checkpointer are left out), and the machine's 1-minute load average as the run started: other engineers' tests share the 2 cores.
 - Rows written: ${counts.join(', ')}.`,
     );
   } finally {
