@@ -17,6 +17,7 @@ import type {
   TicketsRow,
 } from './metrics-tables.js';
 import type { ProjectorMemory } from './projector-memory.js';
+import type { InsertRows } from './copy-rows.js';
 import { ticketRow } from './ticket-rows.js';
 import { deleteCycles, insertRows, upsertRows } from './write-rows.js';
 
@@ -31,6 +32,11 @@ export interface FlushPlan {
   replaced: { conversation_id: string; cycle: number }[];
   /** the changed conversations' states, to fold their next events on */
   states: ProjectionConversationsRow[];
+  /**
+   * more states, of conversations the tables certainly lack: a rebuild's memory, which started
+   * from empty tables and forgot nothing since, does not hold them (a copy may insert them)
+   */
+  newStates: ProjectionConversationsRow[];
   intervals: AgentStatusIntervalsRow[];
   tickets: TicketsRow[];
   policyRows: SlaPoliciesRow[];
@@ -53,6 +59,8 @@ export function planFlush(memory: ProjectorMemory): FlushPlan {
   const cycleRows: CycleRows[] = [];
   const replaced: FlushPlan['replaced'] = [];
   const states: ProjectionConversationsRow[] = [];
+  const newStates: ProjectionConversationsRow[] = [];
+  const holdsAllRows = memory.holdsAllRows;
   for (const entry of pending.conversations.values()) {
     const org = entry.projection.organization_id;
     const zone = memory.zoneOf(org);
@@ -72,7 +80,11 @@ export function planFlush(memory: ProjectorMemory): FlushPlan {
       cycleRows.push(rows);
     }
     const projection = withChanges(entry.projection, { derived_keys: derived });
-    states.push({
+    const stored =
+      !holdsAllRows ||
+      memory.conversations.has(projection.conversation_id) ||
+      memory.inFlight.has(projection.conversation_id);
+    (stored ? states : newStates).push({
       organization_id: org,
       conversation_id: projection.conversation_id,
       channel: projection.channel,
@@ -93,6 +105,7 @@ export function planFlush(memory: ProjectorMemory): FlushPlan {
     cycleRows,
     replaced,
     states,
+    newStates,
     intervals: [...pending.intervals.values()],
     tickets,
     policyRows: pending.policyRows,
@@ -104,18 +117,36 @@ export function planFlush(memory: ProjectorMemory): FlushPlan {
   };
 }
 
-/** Writes a flush's rows in the caller's transaction, and marks the derived rows they touch dirty. */
-export async function writeFlushPlan(trx: Transaction<MetricsDatabase>, plan: FlushPlan): Promise<void> {
+/**
+ * Writes a flush's rows in the caller's transaction, and marks the derived rows they touch dirty.
+ * With `copy` (a rebuild), the rows certainly new to the tables go through it (COPY,
+ * copy-rows.ts): the cycles not written before with all their rows, the conversations'
+ * states the tables lack, the policies' versions; what may be there already is upserted as
+ * live consumption does.
+ */
+export async function writeFlushPlan(
+  trx: Transaction<MetricsDatabase>,
+  plan: FlushPlan,
+  copy?: InsertRows,
+): Promise<void> {
   const { cycleRows, keys } = plan;
+  const insert: InsertRows = copy ?? ((table, rows) => insertRows(trx, table, rows));
   if (plan.organizations.length > 0) await writeOrganizations(trx, plan.organizations, keys);
   await upsertRows(trx, 'metrics.agents', plan.agents, ['organization_id', 'agent_id']);
   await upsertRows(trx, 'metrics.groups', plan.groups, ['organization_id', 'group_id']);
-  await upsertRows(
-    trx,
-    'metrics.conversation_cycles',
-    cycleRows.map((rows) => rows.cycle),
-    ['conversation_id', 'cycle'],
-  );
+  const cycles = cycleRows.map((rows) => rows.cycle);
+  if (copy) {
+    // A cycle is in `replaced` exactly when it was written before (its derived keys were kept).
+    const replaced = new Set(plan.replaced.map((c) => `${c.conversation_id}\u0000${c.cycle}`));
+    const isReplaced = (row: (typeof cycles)[number]) => replaced.has(`${row.conversation_id}\u0000${row.cycle}`);
+    await upsertRows(trx, 'metrics.conversation_cycles', replaced.size === 0 ? [] : cycles.filter(isReplaced), [
+      'conversation_id',
+      'cycle',
+    ]);
+    await copy('metrics.conversation_cycles', replaced.size === 0 ? cycles : cycles.filter((row) => !isReplaced(row)));
+  } else {
+    await upsertRows(trx, 'metrics.conversation_cycles', cycles, ['conversation_id', 'cycle']);
+  }
   for (const table of [
     'metrics.responses',
     'metrics.agent_assignments',
@@ -125,35 +156,35 @@ export async function writeFlushPlan(trx: Transaction<MetricsDatabase>, plan: Fl
   ] as const) {
     await deleteCycles(trx, table, plan.replaced);
   }
-  await insertRows(
-    trx,
+  await insert(
     'metrics.responses',
     cycleRows.flatMap((rows) => rows.responses),
   );
-  await insertRows(
-    trx,
+  await insert(
     'metrics.agent_assignments',
     cycleRows.flatMap((rows) => rows.assignments),
   );
-  await insertRows(
-    trx,
+  await insert(
     'metrics.sla_outcomes',
     cycleRows.flatMap((rows) => rows.outcomes),
   );
-  await insertRows(
-    trx,
+  await insert(
     'metrics.ratings',
     cycleRows.flatMap((rows) => rows.ratings),
   );
-  await insertRows(
-    trx,
+  await insert(
     'metrics.projection_timers',
     cycleRows.flatMap((rows) => rows.timers),
   );
-  await upsertRows(trx, 'metrics.projection_conversations', plan.states, ['conversation_id']);
+  if (copy) {
+    await upsertRows(trx, 'metrics.projection_conversations', plan.states, ['conversation_id']);
+    await copy('metrics.projection_conversations', plan.newStates);
+  } else {
+    await upsertRows(trx, 'metrics.projection_conversations', [...plan.states, ...plan.newStates], ['conversation_id']);
+  }
   await upsertRows(trx, 'metrics.agent_status_intervals', plan.intervals, ['agent_id', 'stream_version']);
   await upsertRows(trx, 'metrics.tickets', plan.tickets, ['ticket_id']);
-  await insertRows(trx, 'metrics.sla_policies', plan.policyRows);
+  await insert('metrics.sla_policies', plan.policyRows);
   await deleteTags(trx, plan.untagged);
   await upsertRows(trx, 'metrics.conversation_tags', plan.tags, ['conversation_id', 'tag']);
   // The derived rows these touch are recomputed apart, soon after (derived-tables.ts).

@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { ConversationEvent, OrganizationEvent, SlaEvent } from '@livedesk/contracts';
 import type { RecordedEvent } from '@livedesk/event-store';
 import { foldConversationEvent, foldSlaAlert } from './conversation-projection.js';
+import type { InsertRows } from './copy-rows.js';
 import { decodeEvent } from './decoded-event.js';
 import { planFlush, writeFlushPlan } from './flush-plan.js';
 import { loadMissing } from './load-missing.js';
@@ -21,9 +22,12 @@ export const METRICS_CONSUMER = 'metrics-projector';
  */
 export const PROJECTION_VERSION = 3;
 
-/** The rows of a flush, computed; `write` stores them in a transaction. */
+/**
+ * The rows of a flush, computed; `write` stores them in a transaction. A rebuild passes `copy`
+ * (COPY on the transaction's connection) for the rows certainly new to the tables.
+ */
 export interface PreparedFlush {
-  write(trx: Transaction<MetricsDatabase>): Promise<void>;
+  write(trx: Transaction<MetricsDatabase>, copy?: InsertRows): Promise<void>;
 }
 
 /**
@@ -102,8 +106,8 @@ export class MetricsProjector {
     const plan = planFlush(memory);
     const inFlight = memory.inFlight;
     return {
-      write: async (trx) => {
-        await writeFlushPlan(trx, plan);
+      write: async (trx, copy) => {
+        await writeFlushPlan(trx, plan, copy);
         // Written (to be committed by the caller): the cache holds them from here on.
         for (const [id, projection] of inFlight) memory.conversations.set(id, projection);
       },

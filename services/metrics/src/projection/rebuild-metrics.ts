@@ -1,6 +1,8 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import type pg from 'pg';
 import {
   countEvents,
+  pgPoolOf,
   readAll,
   resetConsumerPositions,
   skippedEventIds,
@@ -9,6 +11,7 @@ import {
   type GlobalCheckpoint,
   type ReadAllResult,
 } from '@livedesk/event-store';
+import { copyRowsWith, type InsertRows } from './copy-rows.js';
 import { flushDerivedBacklog } from './derived-tables.js';
 import { METRICS_CONSUMER, type MetricsProjector } from './metrics-projector.js';
 import { PROJECTED_TABLES, type MetricsDatabase } from './metrics-tables.js';
@@ -42,6 +45,12 @@ export interface RebuildOptions {
   onProgress?: (progress: RebuildProgress) => void | Promise<void>;
   /** Runs first in every write transaction (the leader's fence). */
   beforeWrite?: (trx: Transaction<MetricsDatabase>) => Promise<void>;
+  /**
+   * Inserts the rows new to the tables with COPY (default true; needs a `db` made by
+   * `createDatabase`, else the rows go as live consumption writes them). False: every row
+   * through `INSERT … json_populate_recordset`, as before (the benchmark's comparison).
+   */
+  copy?: boolean;
 }
 
 /**
@@ -66,7 +75,8 @@ const REPLAY_SLIM = {
  * commit-safe order. The tables are written every `flushEvery` events, in a transaction that
  * also stores the consumer's position in every stream replayed so far (so live consumption
  * resumes right after the last event replayed); while one write runs, the next events are read
- * and folded. Events the live projection parked (and no operator had replayed) are left out, as
+ * and folded. The writes run on one connection of their own, where the rows new to the tables go
+ * by COPY (copy-rows.ts). Events the live projection parked (and no operator had replayed) are left out, as
  * live consumption left them (docs/dead-letters.md). Live consumption must be stopped meanwhile
  * (the projection runner does that).
  */
@@ -94,6 +104,7 @@ export async function rebuildMetrics(
   let positions = new Map<string, number>();
   let writing: Promise<void> | undefined;
   let next = read(START);
+  const writer = await writeConnection(db, options.copy ?? true);
 
   const write = async (): Promise<void> => {
     let started = clock();
@@ -108,11 +119,11 @@ export async function rebuildMetrics(
     positions = new Map();
     sinceFlush = 0;
     const done = events;
-    writing = db
+    writing = writer.db
       .transaction()
       .execute(async (trx) => {
         await options.beforeWrite?.(trx);
-        await flush.write(trx);
+        await flush.write(trx, writer.copy);
         await storeConsumerPositions(trx, METRICS_CONSUMER, streams);
       })
       .then(() => options.onProgress?.({ events: done, total: Math.max(total, done) }));
@@ -151,7 +162,46 @@ export async function rebuildMetrics(
   } catch (error) {
     projector.reset();
     await Promise.allSettled([next, writing]);
+    await writer.release(true);
     throw error;
   }
+  await writer.release(false);
   return { events, total: Math.max(total, events), timings };
+}
+
+interface WriteConnection {
+  db: Kysely<MetricsDatabase>;
+  copy?: InsertRows;
+  release(failed: boolean): Promise<void>;
+}
+
+/**
+ * The rebuild's writes, one at a time: a connection of the pool held for the whole rebuild,
+ * under a Kysely of its own, so that a COPY (which Kysely cannot send) runs in the same
+ * transaction as the statements. Without a `pg` pool (or with `copy` off): `db` itself.
+ */
+async function writeConnection(db: Kysely<MetricsDatabase>, copy: boolean): Promise<WriteConnection> {
+  const pool = copy ? pgPoolOf(db) : undefined;
+  if (!pool) return { db, release: async () => undefined };
+  const client = await pool.connect();
+  // Kysely releases its connection after every transaction; this one stays the rebuild's.
+  const held = {
+    query: client.query.bind(client),
+    release: () => undefined,
+    processID: (client as { processID?: number }).processID,
+  };
+  const single = new Kysely<MetricsDatabase>({
+    dialect: new PostgresDialect({
+      pool: { connect: async () => held as unknown as pg.PoolClient, end: async () => undefined, options: {} },
+    }),
+  });
+  return {
+    db: single,
+    copy: copyRowsWith(client),
+    async release(failed) {
+      await single.destroy();
+      // After a failure mid-COPY the connection's state is not worth trusting: close it.
+      client.release(failed);
+    },
+  };
 }
