@@ -100,16 +100,23 @@ describe('readAll', () => {
   });
 
   it('reports held-back events while an older transaction is open, and returns them after it commits', async () => {
+    // The transaction stays open until the reads below are done, however slow the machine.
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    let appended!: () => void;
+    const inFlight = new Promise<void>((resolve) => (appended = resolve));
     const slow = f.db.transaction().execute(async (trx) => {
       await append(trx, 'conversation-held-1', 'org', [newEvent()], 'no_stream');
-      await sql`SELECT pg_sleep(0.3)`.execute(trx);
+      appended();
+      await finished;
     });
-    await sleep(50);
+    await inFlight;
     const { checkpoint } = await readAll(f.db, { limit: 100_000 });
     await f.store.appendToStream('conversation-held-2', [newEvent()], 'no_stream', { organizationId: 'org' });
     const during = await readAll(f.db, { after: checkpoint });
     expect(during.events).toHaveLength(0);
     expect(during.heldBack).toBe(true);
+    finish();
     await slow;
     const afterCommit = await readAll(f.db, { after: checkpoint });
     expect(afterCommit.events.map((e) => e.streamId)).toEqual(['conversation-held-1', 'conversation-held-2']);
