@@ -31,15 +31,26 @@ interface Parser<T> {
   parse(value: unknown): T;
 }
 
+/**
+ * A POST of the setup; a 503 (a service behind the gateway not answering in time while 5,000
+ * sockets are set up on a busy machine) is asked again a few times: the setup is not measured.
+ */
 async function postJson<T>(url: string, body: unknown, parser: Parser<T>, token?: string): Promise<T> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`POST ${new URL(url).pathname} answered ${response.status}: ${text.slice(0, 500)}`);
-  return parser.parse(JSON.parse(text));
+  for (let attempt = 1; ; attempt++) {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (response.status === 503 && attempt < 5) {
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+      continue;
+    }
+    if (!response.ok)
+      throw new Error(`POST ${new URL(url).pathname} answered ${response.status}: ${text.slice(0, 500)}`);
+    return parser.parse(JSON.parse(text));
+  }
 }
 
 /** A request, retried after `retry_after_ms` while the gateway answers `rate_limited`. */

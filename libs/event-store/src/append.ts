@@ -52,25 +52,7 @@ export async function append<DB>(
 ): Promise<AppendResult> {
   if (events.length === 0) throw new Error(`append(${streamId}): no events`);
   const expected = expectedVersion === 'any' ? null : expectedVersion === 'no_stream' ? 0 : expectedVersion;
-  const occurredAt = new Date().toISOString();
-  // Each event's data is encoded once: measured against the limit, then spliced into the payload.
-  const encoded = events.map((e) => {
-    const data = JSON.stringify(e.data) ?? 'null';
-    // n UTF-16 code units are at most 3n UTF-8 bytes: most events are settled without counting.
-    if (data.length * 3 > EVENT_DATA_MAX_BYTES) {
-      const bytes = Buffer.byteLength(data, 'utf8');
-      if (bytes > EVENT_DATA_MAX_BYTES) throw new EventTooLargeError(streamId, e.type, bytes);
-    }
-    const rest = JSON.stringify({
-      event_id: e.eventId,
-      type: e.type,
-      schema_version: e.schemaVersion ?? 1,
-      metadata: e.metadata ?? {},
-      occurred_at: e.occurredAt?.toISOString() ?? occurredAt,
-    });
-    return `{"data":${data},${rest.slice(1)}`;
-  });
-  const payload = `[${encoded.join(',')}]`;
+  const payload = encodeEvents(streamId, events);
   const values = [streamId, organizationId, expected, payload, ...(also?.values ?? [])];
   const text = also ? `WITH appended AS (${APPEND_SQL}), also AS (${also.sql}) SELECT * FROM appended` : APPEND_SQL;
   const call = async (): Promise<{ rows: AppendRow[] }> => {
@@ -121,6 +103,32 @@ export async function append<DB>(
     lastPosition: Number(row.last_position),
     duplicate: row.status === 'duplicate',
   };
+}
+
+/**
+ * The events as `event_store.append_to_stream` takes them (its `p_events`, a JSON array), after
+ * refusing any event whose data exceeds EVENT_DATA_MAX_BYTES (EventTooLargeError).
+ */
+export function encodeEvents(streamId: string, events: readonly NewEvent[]): string {
+  const occurredAt = new Date().toISOString();
+  // Each event's data is encoded once: measured against the limit, then spliced into the payload.
+  const encoded = events.map((e) => {
+    const data = JSON.stringify(e.data) ?? 'null';
+    // n UTF-16 code units are at most 3n UTF-8 bytes: most events are settled without counting.
+    if (data.length * 3 > EVENT_DATA_MAX_BYTES) {
+      const bytes = Buffer.byteLength(data, 'utf8');
+      if (bytes > EVENT_DATA_MAX_BYTES) throw new EventTooLargeError(streamId, e.type, bytes);
+    }
+    const rest = JSON.stringify({
+      event_id: e.eventId,
+      type: e.type,
+      schema_version: e.schemaVersion ?? 1,
+      metadata: e.metadata ?? {},
+      occurred_at: e.occurredAt?.toISOString() ?? occurredAt,
+    });
+    return `{"data":${data},${rest.slice(1)}`;
+  });
+  return `[${encoded.join(',')}]`;
 }
 
 /** A short stable name for a prepared statement's text (Postgres names are at most 63 bytes). */

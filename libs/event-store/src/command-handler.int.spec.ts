@@ -253,3 +253,109 @@ describe('CommandHandler', () => {
     expect(await streamVersion(f.db, 'book-k')).toBeUndefined();
   });
 });
+
+describe('CommandHandler with group commit', () => {
+  /** A snapshot for each book, as a service that served them before keeps them: no read before the append. */
+  const known = (books: string[], version: number) => {
+    const snapshots = new Snapshots();
+    for (const id of books)
+      snapshots.set(id, { organizationId: 'org-1', state: { open: true, lines: version - 1 }, version });
+    return snapshots;
+  };
+
+  it('stores the commands of many streams arriving together in one transaction, each with its own answer', async () => {
+    const books = Array.from({ length: 12 }, (_, i) => `group-a-${i}`);
+    const writer = handler({ groupCommit: {}, snapshots: new Snapshots() });
+    const before = wakes;
+    const opened = await Promise.all(
+      books.map((id) => writer.handle(id, { kind: 'open', title: id }, org(`open-${id}`))),
+    );
+    expect(opened.map((result) => [result.status, result.version])).toEqual(books.map(() => ['appended', 1]));
+    const signed = await Promise.all(
+      books.map((id) => writer.handle(id, { kind: 'sign', text: `line of ${id}` }, org(`sign-${id}`))),
+    );
+    expect(signed.map((result) => [result.streamId, result.status, result.version])).toEqual(
+      books.map((id) => [id, 'appended', 2]),
+    );
+    expect(wakes - before).toBe(24);
+    for (const id of books) {
+      const stored = await readStream(f.db, id);
+      expect(stored.map((event) => [event.streamVersion, event.data])).toEqual([
+        [1, { title: id }],
+        [2, { text: `line of ${id}` }],
+      ]);
+    }
+    // The first sign went alone (nothing was being written); the eleven behind it went as one.
+    const signTransactions = await sql<{ n: string }>`
+      SELECT count(DISTINCT transaction_id)::text AS n FROM event_store.events
+       WHERE stream_id = ANY(${books}::text[]) AND stream_version = 2`.execute(f.db);
+    expect(Number(signTransactions.rows[0]!.n)).toBe(2);
+
+    // Repeats of stored commands, grouped, store nothing and answer what they stored then.
+    const again = await Promise.all(
+      books.map((id) => writer.handle(id, { kind: 'sign', text: `line of ${id}` }, org(`sign-${id}`))),
+    );
+    expect(again.map((result) => [result.status, result.version])).toEqual(books.map(() => ['repeat', 2]));
+    for (const id of books) expect(await streamVersion(f.db, id)).toBe(2);
+  });
+
+  it("gives a conflict, another organization's stream and an event too large their own refusal, and stores the others", async () => {
+    const good = Array.from({ length: 8 }, (_, i) => `group-b-${i}`);
+    for (const id of [...good, 'group-b-stale', 'group-b-owned', 'group-b-big'])
+      await handler().handle(id, { kind: 'open', title: id }, org(`open-${id}`));
+    await handler().handle('group-b-stale', { kind: 'sign', text: 'moved on' }, org('group-b-stale-1'));
+    // One service's view: every book at version 1 (the stale one is at 2 by now, so it conflicts every time).
+    const snapshots = known([...good, 'group-b-stale', 'group-b-big'], 1);
+    snapshots.set('group-b-owned', { organizationId: undefined, state: { open: true, lines: 0 }, version: 1 });
+    const stale = snapshots.get('group-b-stale')!;
+    snapshots.set = (streamId, loaded) =>
+      void (streamId === 'group-b-stale' || snapshots.entries.set(streamId, loaded));
+    snapshots.get = (streamId) => (streamId === 'group-b-stale' ? stale : snapshots.entries.get(streamId));
+    const writer = handler({
+      groupCommit: {},
+      snapshots,
+      retry: { budgetMs: 5000, maxConflicts: 2, pauseMs: () => 0 },
+    });
+    const outcomes = await Promise.allSettled([
+      ...good.map((id) => writer.handle(id, { kind: 'sign', text: `signed ${id}` }, org(`sign-${id}`))),
+      writer.handle('group-b-stale', { kind: 'sign', text: 'late' }, org('group-b-stale-2')),
+      writer.handle('group-b-owned', { kind: 'sign', text: 'intruder' }, { organizationId: 'org-2', commandId: 'b-o' }),
+      writer.handle('group-b-big', { kind: 'sign', text: 'x'.repeat(EVENT_DATA_MAX_BYTES) }, org('group-b-big-1')),
+    ]);
+    expect(
+      outcomes.slice(0, good.length).map((outcome) => outcome.status === 'fulfilled' && outcome.value.version),
+    ).toEqual(good.map(() => 2));
+    const [conflict, owned, big] = outcomes
+      .slice(good.length)
+      .map((outcome) => outcome.status === 'rejected' && outcome.reason);
+    expect(conflict).toMatchObject({ name: 'StreamVersionConflictError' });
+    expect(owned).toEqual(new Error('no book group-b-owned'));
+    expect(big).toBeInstanceOf(EventTooLargeError);
+    for (const id of good) expect(await streamVersion(f.db, id)).toBe(2);
+    expect(await streamVersion(f.db, 'group-b-stale')).toBe(2);
+    expect(await streamVersion(f.db, 'group-b-owned')).toBe(1);
+    expect(await streamVersion(f.db, 'group-b-big')).toBe(1);
+  });
+
+  it('stores every command of one stream racing beside others, in version order', async () => {
+    await handler().handle('group-c', { kind: 'open', title: 'C' }, org('open-group-c'));
+    const writer = handler({
+      groupCommit: {},
+      snapshots: new Snapshots(),
+      retry: { budgetMs: 5000, pauseMs: () => 0 },
+    });
+    const others = Array.from({ length: 5 }, (_, i) => `group-c-${i}`);
+    await Promise.all([
+      ...Array.from({ length: 10 }, (_, i) => writer.handle('group-c', { kind: 'sign', text: `${i}` }, org(`c-${i}`))),
+      ...others.map((id) => writer.handle(id, { kind: 'open', title: id }, org(`open-${id}`))),
+    ]);
+    const stored = await readStream(f.db, 'group-c');
+    expect(stored.map((event) => event.streamVersion)).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
+    expect(
+      stored
+        .slice(1)
+        .map((event) => (event.data as { text: string }).text)
+        .sort(),
+    ).toEqual(Array.from({ length: 10 }, (_, i) => `${i}`).sort());
+  });
+});

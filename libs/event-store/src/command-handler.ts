@@ -17,6 +17,7 @@ import {
   type StoredEvent,
 } from './decider.js';
 import { StreamOwnershipError, StreamVersionConflictError } from './errors.js';
+import { GroupCommit, type GroupCommitOptions } from './group-commit.js';
 import { readStream } from './read-stream.js';
 import type { NewEvent, RecordedEvent } from './types.js';
 
@@ -68,6 +69,13 @@ export interface CommandHandlerOptions<DB, Command, Event extends DecidedEvent, 
   alsoWrite?(change: DecidedChange<Event, State>, context: CommandContext): AppendAlso | undefined;
   /** Writes that commit in the append's transaction (the append then runs in one). */
   project?(trx: Transaction<DB>, change: DecidedChange<Event, State>, context: CommandContext): Promise<void>;
+  /**
+   * Group commit (GroupCommit): the appends of commands on different streams that arrive while
+   * one is being written go together in one statement, one transaction. Each command keeps its
+   * own answer, conflict and refusal. Appends with a write of their own (`alsoWrite`, `project`)
+   * go alone. Without this option every append is its own statement.
+   */
+  groupCommit?: GroupCommitOptions;
 }
 
 export type CommandResult<Event extends DecidedEvent, State> =
@@ -90,9 +98,11 @@ export type CommandResult<Event extends DecidedEvent, State> =
  */
 export class CommandHandler<DB, Command, Event extends DecidedEvent, State> {
   private readonly retry: RetryPolicy;
+  private readonly group: GroupCommit<DB> | undefined;
 
   constructor(private readonly options: CommandHandlerOptions<DB, Command, Event, State>) {
     this.retry = options.retry ?? DEFAULT_RETRY;
+    this.group = options.groupCommit ? new GroupCommit(options.db, options.groupCommit) : undefined;
   }
 
   /** The stream as it is now (the snapshot, if the service keeps one). */
@@ -173,6 +183,8 @@ export class CommandHandler<DB, Command, Event extends DecidedEvent, State> {
     const { db, project, alsoWrite } = this.options;
     const expected = expectedVersionAt(version);
     const also = alsoWrite?.(change, context);
+    if (!project && !also && this.group)
+      return this.group.append(change.streamId, context.organizationId, newEvents, expected);
     if (!project) return append(db, change.streamId, context.organizationId, newEvents, expected, also);
     return db.transaction().execute(async (trx) => {
       const result = await append(trx, change.streamId, context.organizationId, newEvents, expected, also);

@@ -3,6 +3,7 @@ export { migrateEventStore } from './migrate.js';
 export { migrateSchema, type SchemaMigrations } from './migrate-schema.js';
 export { EventStore } from './event-store.js';
 export { append, type AppendAlso } from './append.js';
+export { GroupCommit, type GroupCommitOptions } from './group-commit.js';
 export {
   CommandHandler,
   type CommandHandlerOptions,

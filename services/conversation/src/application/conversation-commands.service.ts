@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Kysely } from 'kysely';
 import {
   allEvents,
@@ -17,7 +17,8 @@ import {
   type RecordedEvent,
 } from '@livedesk/event-store';
 import { CommandError } from '@livedesk/messaging';
-import { CLOCK, DATABASE, EVENT_STORE, type Clock } from '@livedesk/service-kit';
+import { CLOCK, DATABASE, EVENT_STORE, SERVICE_CONFIG, type Clock } from '@livedesk/service-kit';
+import type { ConversationSettings } from '../conversation-config.js';
 import {
   authorOf,
   DomainError,
@@ -56,7 +57,9 @@ const RETRY_BUDGET_MS = 3000;
 /**
  * Runs a command through the event store's `CommandHandler`: load (or take the cached state),
  * decide, append with the expected version (with the chat's row in the read model, in the same
- * statement, when its state changes), retry on a version conflict.
+ * statement, when its state changes), retry on a version conflict. Appends of different chats
+ * that arrive while one is being written (messages, most of the traffic) are group-committed:
+ * one statement for all of them (`CONVERSATION_GROUP_COMMIT_MAX`).
  */
 @Injectable()
 export class ConversationCommands {
@@ -69,7 +72,10 @@ export class ConversationCommands {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(DATABASE) db: Kysely<EventStoreTables>,
     @Inject(CLOCK) private readonly clock: Clock,
+    // Without (tests that build the service by hand): group commit with its defaults.
+    @Optional() @Inject(SERVICE_CONFIG) config?: Partial<ConversationSettings>,
   ) {
+    const groupCommitMax = config?.CONVERSATION_GROUP_COMMIT_MAX ?? 100;
     this.handler = new CommandHandler({
       db,
       relay: store,
@@ -79,6 +85,8 @@ export class ConversationCommands {
       clock,
       snapshots: this.cache,
       retry: { budgetMs: RETRY_BUDGET_MS, pauseMs: () => Math.random() * 3 },
+      // Commands of different chats arriving together: one statement, one commit, one WAL flush.
+      ...(groupCommitMax > 1 ? { groupCommit: { maxBatch: groupCommitMax } } : {}),
       // Another organization's chat answers exactly like a chat that does not exist.
       notFound: (streamId) =>
         new DomainError('not_found', 'chat_not_found', `chat ${streamEntityId(streamId)} does not exist`),

@@ -69,6 +69,31 @@ export async function indexMessage(
     ON CONFLICT (event_id) DO NOTHING`.execute(db);
 }
 
+/**
+ * Adds messages to the index in one statement, each split and stemmed by its language: what
+ * `indexMessage` does for one, for a batch of the projection. Repeats write nothing.
+ */
+export async function indexMessages(
+  db: QueryExecutorProvider,
+  messages: readonly { message: IndexedMessage; language: SearchLanguage }[],
+): Promise<void> {
+  if (messages.length === 0) return;
+  const column = <T>(of: (entry: { message: IndexedMessage; language: SearchLanguage }) => T) => messages.map(of);
+  await sql`
+    INSERT INTO conversation.search_messages
+      (event_id, organization_id, chat_id, version, message_id, author_kind, author_id, internal, text, language, words, posted_at)
+    SELECT m.event_id, m.organization_id, m.chat_id, m.version, m.message_id, m.author_kind, m.author_id, m.internal,
+           m.text, m.language::regconfig, to_tsvector(m.language::regconfig, m.text), m.posted_at
+      FROM unnest(${column((e) => e.message.eventId)}::uuid[], ${column((e) => e.message.organizationId)}::text[],
+                  ${column((e) => e.message.chatId)}::text[], ${column((e) => e.message.version)}::integer[],
+                  ${column((e) => e.message.messageId)}::text[], ${column((e) => e.message.author.kind)}::text[],
+                  ${column((e) => e.message.author.id ?? null)}::text[], ${column((e) => e.message.internal)}::boolean[],
+                  ${column((e) => e.message.text)}::text[], ${column((e) => e.language)}::text[],
+                  ${column((e) => e.message.postedAt.toISOString())}::timestamptz[])
+        AS m(event_id, organization_id, chat_id, version, message_id, author_kind, author_id, internal, text, language, posted_at)
+    ON CONFLICT (event_id) DO NOTHING`.execute(db);
+}
+
 /** The chat's CSAT score now (a new rating replaces the last). */
 export async function recordRating(
   db: QueryExecutorProvider,

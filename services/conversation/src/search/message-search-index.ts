@@ -7,14 +7,19 @@ import {
   type SearchLanguage,
 } from '@livedesk/contracts';
 import {
-  applyEvent,
+  applyEventBatch,
   readAll,
   resetConsumerPositions,
   START,
   type EventStoreTables,
   type RecordedEvent,
 } from '@livedesk/event-store';
-import { clearMessageSearch, indexMessage, recordRating } from '../read-model/message-search-table.js';
+import {
+  clearMessageSearch,
+  indexMessages,
+  recordRating,
+  type IndexedMessage,
+} from '../read-model/message-search-table.js';
 
 /** The durable consumer (and position owner) of the index, shared by the conversation replicas. */
 export const MESSAGE_SEARCH_CONSUMER = 'conversation-message-search';
@@ -23,43 +28,60 @@ export const MESSAGE_SEARCH_CONSUMER = 'conversation-message-search';
 export type LanguageOf = (organizationId: string) => Promise<SearchLanguage>;
 
 /**
- * What one conversation event changes in the archive search's index: a message or internal
- * note becomes a row with its words in the organization's search language, a rating becomes
- * the chat's score. Other events change nothing.
+ * What conversation events change in the archive search's index: a message or internal note
+ * becomes a row with its words in the organization's search language, a rating becomes the
+ * chat's score (the last of the batch for a chat rated twice in it). Other events change
+ * nothing. The messages go in one statement and the ratings in another, in the transaction of
+ * the consumer's positions (`applyEventBatch`): a batch of the live subscription costs one
+ * transaction, not one per message.
  */
-export async function applyToSearchIndex(
+export async function applyBatchToSearchIndex(
+  trx: Transaction<EventStoreTables>,
+  events: readonly RecordedEvent[],
+  languageOf: LanguageOf,
+): Promise<void> {
+  const messages: { message: IndexedMessage; language: SearchLanguage }[] = [];
+  const ratings = new Map<string, { organizationId: string; score: number }>();
+  for (const event of events) {
+    if (streamCategory(event.streamId) !== 'conversation') continue;
+    if (event.type !== 'MessagePosted' && event.type !== 'InternalNotePosted' && event.type !== 'ConversationRated')
+      continue;
+    const decoded = {
+      type: event.type,
+      data: allEvents.decode(event.type, event.schemaVersion, event.data),
+    } as ConversationEvent;
+    const chatId = streamEntityId(event.streamId);
+    if (decoded.type === 'ConversationRated') {
+      ratings.set(chatId, { organizationId: event.organizationId, score: decoded.data.score });
+      continue;
+    }
+    if (decoded.type !== 'MessagePosted' && decoded.type !== 'InternalNotePosted') continue;
+    messages.push({
+      message: {
+        eventId: event.eventId,
+        organizationId: event.organizationId,
+        chatId,
+        version: event.streamVersion,
+        messageId: decoded.data.message_id,
+        author: decoded.data.author,
+        internal: decoded.type === 'InternalNotePosted',
+        text: decoded.data.text,
+        postedAt: event.occurredAt,
+      },
+      language: await languageOf(event.organizationId),
+    });
+  }
+  await indexMessages(trx, messages);
+  for (const [chatId, rating] of ratings) await recordRating(trx, rating.organizationId, chatId, rating.score);
+}
+
+/** applyBatchToSearchIndex for one event. */
+export function applyToSearchIndex(
   trx: Transaction<EventStoreTables>,
   event: RecordedEvent,
   languageOf: LanguageOf,
 ): Promise<void> {
-  if (streamCategory(event.streamId) !== 'conversation') return;
-  if (event.type !== 'MessagePosted' && event.type !== 'InternalNotePosted' && event.type !== 'ConversationRated')
-    return;
-  const decoded = {
-    type: event.type,
-    data: allEvents.decode(event.type, event.schemaVersion, event.data),
-  } as ConversationEvent;
-  const chatId = streamEntityId(event.streamId);
-  if (decoded.type === 'ConversationRated') {
-    await recordRating(trx, event.organizationId, chatId, decoded.data.score);
-    return;
-  }
-  if (decoded.type !== 'MessagePosted' && decoded.type !== 'InternalNotePosted') return;
-  await indexMessage(
-    trx,
-    {
-      eventId: event.eventId,
-      organizationId: event.organizationId,
-      chatId,
-      version: event.streamVersion,
-      messageId: decoded.data.message_id,
-      author: decoded.data.author,
-      internal: decoded.type === 'InternalNotePosted',
-      text: decoded.data.text,
-      postedAt: event.occurredAt,
-    },
-    await languageOf(event.organizationId),
-  );
+  return applyBatchToSearchIndex(trx, [event], languageOf);
 }
 
 /**
@@ -88,13 +110,12 @@ export async function rebuildSearchIndex(
       await new Promise((resolve) => setTimeout(resolve, 20));
       continue;
     }
-    for (const event of read.events) {
-      if (streamCategory(event.streamId) !== 'conversation') continue;
-      const outcome = await applyEvent(db, MESSAGE_SEARCH_CONSUMER, event, (recorded, trx) =>
-        applyToSearchIndex(trx, recorded, languageOf),
-      );
-      if (outcome === 'applied') applied += 1;
-    }
+    const conversations = read.events.filter((event) => streamCategory(event.streamId) === 'conversation');
+    // The page in one transaction with the positions, as the live subscription applies its batches.
+    const outcomes = await applyEventBatch(db, MESSAGE_SEARCH_CONSUMER, conversations, (events, trx) =>
+      applyBatchToSearchIndex(trx, events, languageOf),
+    );
+    applied += outcomes.filter((outcome) => outcome === 'applied').length;
     after = read.checkpoint;
   }
 }

@@ -5,8 +5,8 @@ import type { Kysely } from 'kysely';
 import { PinoLogger } from 'nestjs-pino';
 import { eventSubjectWildcard } from '@livedesk/contracts';
 import {
+  BatchSubscription,
   ensureEventStream,
-  EventSubscription,
   loadCheckpoint,
   saveCheckpoint,
   START,
@@ -15,7 +15,7 @@ import {
 } from '@livedesk/event-store';
 import { NATS_CONNECTION } from '@livedesk/messaging';
 import { DATABASE, SERVICE_CONFIG, type ServiceConfig } from '@livedesk/service-kit';
-import { applyToSearchIndex, MESSAGE_SEARCH_CONSUMER, rebuildSearchIndex } from './message-search-index.js';
+import { applyBatchToSearchIndex, MESSAGE_SEARCH_CONSUMER, rebuildSearchIndex } from './message-search-index.js';
 import { SearchLanguages } from './search-languages.js';
 
 /**
@@ -28,13 +28,16 @@ export const SEARCH_INDEX_BUILT = 'conversation-message-search-built';
 /**
  * The archive search's index (`conversation.search_messages`, `conversation.search_ratings`),
  * a projection of the conversation events through the durable consumer
- * `conversation-message-search` (message-search-index.ts): every write commits with the
- * consumer's position, so an event is indexed once. A message is searchable once indexed,
- * milliseconds after it is stored; the append (the chat's hot path) writes nothing more for it.
+ * `conversation-message-search` (message-search-index.ts), applied in batches (whatever arrived
+ * while the last batch was written: one transaction for hundreds of messages under load, a lone
+ * message at once): every batch commits with the consumer's positions, so an event is indexed
+ * once. A message is searchable once indexed, milliseconds after it is stored; the append (the
+ * chat's hot path) writes nothing more for it. Replicas share the durable consumer; an event
+ * whose predecessor in its chat another replica holds is handed back and comes again shortly.
  */
 @Injectable()
 export class MessageSearchProjection implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly subscription: EventSubscription<EventStoreTables>;
+  private readonly subscription: BatchSubscription<EventStoreTables>;
   private building: Promise<void> | undefined;
   private stopping = false;
 
@@ -46,13 +49,14 @@ export class MessageSearchProjection implements OnApplicationBootstrap, OnApplic
     private readonly logger: PinoLogger,
   ) {
     logger.setContext('MessageSearchProjection');
-    this.subscription = new EventSubscription({
+    this.subscription = new BatchSubscription({
       db,
       nats,
       streamName: config.LIVEDESK_EVENTS_STREAM,
       consumer: MESSAGE_SEARCH_CONSUMER,
       filterSubject: eventSubjectWildcard(config.LIVEDESK_SUBJECT_PREFIX, 'conversation'),
-      handler: (event, trx) => applyToSearchIndex(trx, event, (organizationId) => this.languages.of(organizationId)),
+      handler: (events, trx) =>
+        applyBatchToSearchIndex(trx, events, (organizationId) => this.languages.of(organizationId)),
       logger: logger.logger,
     });
   }

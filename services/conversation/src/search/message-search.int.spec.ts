@@ -8,7 +8,7 @@ import type {
   SearchHit,
   SearchLanguage,
 } from '@livedesk/contracts';
-import { applyEvent, createDatabase, EventStore, migrateEventStore, readAll, START } from '@livedesk/event-store';
+import { applyEventBatch, createDatabase, EventStore, migrateEventStore, readAll, START } from '@livedesk/event-store';
 import { createTestDatabase, type TestDatabase } from '@livedesk/testing';
 import { encodeCursor, InvalidCursorError } from '@livedesk/service-kit';
 import { ConversationCommands } from '../application/conversation-commands.service.js';
@@ -16,7 +16,7 @@ import { ConversationQueries } from '../application/conversation-queries.service
 import { DomainError } from '../domain/index.js';
 import { migrateReadModel } from '../read-model/migrate-read-model.js';
 import { reindexOrganization, searchMessages, type SearchMessagesQuery } from '../read-model/message-search-table.js';
-import { applyToSearchIndex, MESSAGE_SEARCH_CONSUMER, rebuildSearchIndex } from './message-search-index.js';
+import { applyBatchToSearchIndex, MESSAGE_SEARCH_CONSUMER, rebuildSearchIndex } from './message-search-index.js';
 
 const ORG = 'org-search';
 const OTHER_ORG = 'org-other';
@@ -57,16 +57,18 @@ describe('archive search (search_chats) over the message-search projection', () 
   const note = (actor: Actor, chatId: string, text: string) =>
     command('post_message', { actor, chat_id: chatId, message: { text, attachments: [], visibility: 'agents' } });
 
-  /** Applies every event not applied yet, one by one, as the live subscription does. */
-  async function catchUp(): Promise<void> {
+  /**
+   * Applies every event not applied yet in batches of `batch`, as the live subscription does
+   * (small batches by default, so that the rebuild's pages of 1,000 cut them elsewhere).
+   */
+  async function catchUp(batch = 3): Promise<void> {
     let after = START;
     for (;;) {
-      const read = await readAll(db, { after, limit: 500 });
+      const read = await readAll(db, { after, limit: batch });
       if (read.events.length === 0) return;
-      for (const event of read.events)
-        await applyEvent(db, MESSAGE_SEARCH_CONSUMER, event, (recorded, trx) =>
-          applyToSearchIndex(trx, recorded, languageOf),
-        );
+      await applyEventBatch(db, MESSAGE_SEARCH_CONSUMER, read.events, (events, trx) =>
+        applyBatchToSearchIndex(trx, events, languageOf),
+      );
       after = read.checkpoint;
     }
   }
@@ -298,6 +300,52 @@ describe('archive search (search_chats) over the message-search projection', () 
     expect(texts((await search(sue, { text: 'refund' })).hits)).toEqual([
       'We refunded the kettle today.',
       'I want refunds for the broken kettle',
+    ]);
+  });
+
+  it('indexes a batch once: its messages in one statement, the last of two ratings of a chat', async () => {
+    const chatId = randomUUID();
+    await command('start', {
+      actor: customer('c-4'),
+      chat_id: chatId,
+      channel: 'chat',
+      group_id: 'sales',
+      message: { text: 'The toaster sparks', attachments: [] },
+    });
+    await command('join', { actor: alice, chat_id: chatId });
+    await say(alice, chatId, 'Unplug the toaster please');
+    await note(alice, chatId, 'Toaster recall list');
+    await command('resolve', { actor: alice, chat_id: chatId });
+    await command('rate', { actor: customer('c-4'), chat_id: chatId, score: 1 });
+    await command('rate', { actor: customer('c-4'), chat_id: chatId, score: 5 });
+    const { events } = await readAll(db, { after: START, limit: 10_000 });
+    const applyAll = () =>
+      applyEventBatch(db, MESSAGE_SEARCH_CONSUMER, events, (batch, trx) =>
+        applyBatchToSearchIndex(trx, batch, languageOf),
+      );
+    const outcomes = await applyAll();
+    const mine = events
+      .map((event, i) => ({ event, outcome: outcomes[i] }))
+      .filter(({ event }) => event.streamId.endsWith(chatId));
+    expect(mine.every(({ outcome }) => outcome === 'applied')).toBe(true);
+    expect(outcomes.filter((outcome) => outcome === 'applied').length).toBe(mine.length);
+    // Delivered again (a redelivery): nothing is applied twice.
+    expect((await applyAll()).every((outcome) => outcome === 'already_applied')).toBe(true);
+    const { rows } = await sql<{ text: string }>`
+      SELECT text FROM conversation.search_messages WHERE chat_id = ${chatId} ORDER BY version`.execute(db);
+    expect(rows.map((row) => row.text)).toEqual([
+      'The toaster sparks',
+      'Unplug the toaster please',
+      'Toaster recall list',
+    ]);
+    const score = await sql<{
+      score: number;
+    }>`SELECT score FROM conversation.search_ratings WHERE chat_id = ${chatId}`.execute(db);
+    expect(score.rows).toEqual([{ score: 5 }]);
+    expect(texts((await search(sue, { text: 'toasters' })).hits).sort()).toEqual([
+      'The toaster sparks',
+      'Toaster recall list',
+      'Unplug the toaster please',
     ]);
   });
 });
