@@ -501,9 +501,11 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
       }
       if (frame.success) return this.settle(request, null, frame.payload);
       const error = errorFromPayload(request.action, frame.payload);
-      if (error.code === 'rate_limited' && RETRY_SAFE.has(request.action)) {
-        // The socket's frame budget ran out (a burst of catch-ups after a reconnect, say): a read
-        // or a deduplicated send is asked again when the server says, within its deadline.
+      const askAgain = error.code === 'rate_limited' || (error.code === 'unavailable' && error.reason === 'overloaded');
+      if (askAgain && RETRY_SAFE.has(request.action)) {
+        // The socket's frame budget ran out (a burst of catch-ups after a reconnect, say), or the
+        // gateway sheds new work while overloaded: a read or a deduplicated send is asked again
+        // when the server says, within its deadline.
         request.sent = false;
         setTimeout(() => {
           if (this.pending.has(request.id) && this.loggedIn && !request.sent) this.transmit(request);
