@@ -125,8 +125,8 @@ describe('overload: new work is shed past the in-flight bound', () => {
       sample(page, 'rtm_shed_total', { endpoint: 'customer', action: 'start_chat', cause: 'in_flight' }) ?? 0,
     ).toBe(shedStarts);
     expect(sample(page, 'rtm_conversation_requests_in_flight', {})).toBe(0);
-    expect(sample(page, 'rtm_push_lag_seconds', {})).toBe(0);
-    expect(page).toMatch(/^rtm_push_lag_seconds\{/m);
+    // The pushes kept up: the lag of the last one, well below the default bound (2 s).
+    expect(sample(page, 'rtm_push_lag_seconds', {})).toBeLessThan(2);
 
     // The load is gone: what was refused is sent again after its hint, one at a time, and accepted.
     for (const { c, m, frame } of sent.filter((s) => !s.frame.success)) {

@@ -52,16 +52,20 @@ export function admitNewWork(health: PipelineHealth, bounds: OverloadBounds, ran
 }
 
 /**
- * How far behind the stored events the pushes run: while an event is being pushed, now minus
- * the time it was stored; once the follower has pushed everything it was given and JetStream
- * holds nothing more for it, 0. Between two events of a backlog it keeps the last event's lag,
- * so the figure does not drop to 0 while the follower waits for the next batch. Times are
- * milliseconds since the epoch, given by the caller (no clock here).
+ * How far behind the stored events the pushes run. While an event is being pushed: now minus
+ * the time it was stored. Otherwise the lag of the last event pushed, as long as it is fresh:
+ * while JetStream still held events for the follower when it took that one (a backlog), or for
+ * `IDLE_MS` after it (events that reach the gateway late, because the relay runs behind, are
+ * each pushed at once, and between two of them the follower is idle, but every one of them was
+ * late). After `IDLE_MS` with nothing to push, 0. Times are milliseconds since the epoch, given
+ * by the caller (no clock here).
  */
 export class PushLag {
+  static readonly IDLE_MS = 1_000;
   /** Stored time of the event in hand, when there is one. */
   private inHand: number | undefined;
   private lastLagMs = 0;
+  private lastFinishedAt = Number.NEGATIVE_INFINITY;
   private behind = false;
 
   /** The follower took an event stored at `storedAt`. */
@@ -69,15 +73,16 @@ export class PushLag {
     this.inHand = storedAt;
   }
 
-  /** The follower is done with the event it took; `pending`: events JetStream still holds for it. */
+  /** The follower is done with the event it took; `pending`: events JetStream still held for it. */
   finished(now: number, pending: number): void {
     if (this.inHand !== undefined) this.lastLagMs = Math.max(0, now - this.inHand);
     this.inHand = undefined;
+    this.lastFinishedAt = now;
     this.behind = pending > 0;
   }
 
   lagAt(now: number): number {
     if (this.inHand !== undefined) return Math.max(0, now - this.inHand);
-    return this.behind ? this.lastLagMs : 0;
+    return this.behind || now - this.lastFinishedAt <= PushLag.IDLE_MS ? this.lastLagMs : 0;
   }
 }

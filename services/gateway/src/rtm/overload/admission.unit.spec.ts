@@ -50,12 +50,13 @@ describe('admitNewWork', () => {
 });
 
 describe('PushLag', () => {
-  it('is 0 before any event and once the follower has caught up', () => {
+  it('is 0 before any event, and once the follower has been idle for IDLE_MS', () => {
     const lag = new PushLag();
     expect(lag.lagAt(1_000)).toBe(0);
     lag.started(1_000);
     lag.finished(1_050, 0);
-    expect(lag.lagAt(9_000)).toBe(0);
+    expect(lag.lagAt(1_050 + PushLag.IDLE_MS)).toBe(50);
+    expect(lag.lagAt(1_051 + PushLag.IDLE_MS)).toBe(0);
   });
 
   it('grows while an event is in hand, however long its push takes', () => {
@@ -65,14 +66,26 @@ describe('PushLag', () => {
     expect(lag.lagAt(6_000)).toBe(5_000);
   });
 
-  it('keeps the last lag between events of a backlog, and forgets it once caught up', () => {
+  it('keeps the last lag while JetStream holds a backlog, however long the follower waits for it', () => {
     const lag = new PushLag();
     lag.started(1_000);
     lag.finished(4_000, 250);
     expect(lag.lagAt(4_010)).toBe(3_000);
+    expect(lag.lagAt(4_000 + 10 * PushLag.IDLE_MS)).toBe(3_000);
     lag.started(1_500);
     lag.finished(4_020, 0);
-    expect(lag.lagAt(4_030)).toBe(0);
+    expect(lag.lagAt(4_030)).toBe(2_520);
+    expect(lag.lagAt(4_021 + PushLag.IDLE_MS)).toBe(0);
+  });
+
+  it('shows events that arrive late one by one, though the follower is idle between them', () => {
+    const lag = new PushLag();
+    for (let n = 0; n < 5; n++) {
+      // stored at n × 100 ms, relayed 3 s late, each pushed in 1 ms, nothing pending after it
+      lag.started(n * 100);
+      lag.finished(n * 100 + 3_001, 0);
+      expect(lag.lagAt(n * 100 + 3_050)).toBe(3_001);
+    }
   });
 
   it('never answers a negative lag for a clock slightly ahead', () => {
