@@ -1,4 +1,5 @@
 import hdr from 'hdr-histogram-js';
+import type { ProtocolError } from '@livedesk/contracts';
 
 /** What the load generator drives: the real system, or the bare relay. */
 export interface LoadTarget {
@@ -6,13 +7,16 @@ export interface LoadTarget {
   customers: number;
   /** Sends one chat message from a customer; must not wait for anything. */
   send(customer: number, clientId: string, text: string): void;
-  /** Registers the listener the target calls when an agent's socket receives a message. */
-  onReceived(listener: (clientId: string, receivedAt: number) => void): void;
+  /**
+   * Registers the listener the target calls when an agent's socket receives a message;
+   * `storedAt` (ms since the epoch) is the stored event's time when the target stores messages.
+   */
+  onReceived(listener: (clientId: string, receivedAt: number, storedAt?: number) => void): void;
   /**
    * Registers the listener for the customer's response to a send, when the target answers
    * (the real system does, once the message is stored; the bare relay does not).
    */
-  onAnswered?(listener: (clientId: string, success: boolean, receivedAt: number) => void): void;
+  onAnswered?(listener: (clientId: string, success: boolean, receivedAt: number, error?: ProtocolError) => void): void;
 }
 
 /** Latency percentiles, milliseconds. */

@@ -39,7 +39,9 @@ export class ProtocolClient {
   private readonly pending = new Map<string, Pending>();
   private readonly pushHandlers = new Map<string, (payload: unknown, receivedAt: number) => void>();
   private frameHandler: ((frame: Frame, receivedAt: number) => void) | undefined;
-  private responseHandler: ((requestId: string, success: boolean, receivedAt: number) => void) | undefined;
+  private responseHandler:
+    | ((requestId: string, success: boolean, receivedAt: number, error?: ProtocolError) => void)
+    | undefined;
   /** Failed responses to `send`, by error code. */
   readonly sendFailures = new Map<string, number>();
   /** `performance.now()` of the last frame received (0: none yet). */
@@ -119,8 +121,10 @@ export class ProtocolClient {
     this.pushHandlers.set(action, handler);
   }
 
-  /** Responses to `send`. */
-  onUnmatchedResponse(handler: (requestId: string, success: boolean, receivedAt: number) => void): void {
+  /** Responses to `send` (a failed one with its error). */
+  onUnmatchedResponse(
+    handler: (requestId: string, success: boolean, receivedAt: number, error?: ProtocolError) => void,
+  ): void {
     this.responseHandler = handler;
   }
 
@@ -154,11 +158,9 @@ export class ProtocolClient {
         if (frame.success) pending.resolve(frame.payload);
         else pending.reject(new ProtocolRequestError(pending.action, errorOf(frame)));
       } else {
-        if (!frame.success) {
-          const code = errorOf(frame).code;
-          this.sendFailures.set(code, (this.sendFailures.get(code) ?? 0) + 1);
-        }
-        if (id !== undefined) this.responseHandler?.(id, frame.success === true, receivedAt);
+        const error = frame.success ? undefined : errorOf(frame);
+        if (error) this.sendFailures.set(error.code, (this.sendFailures.get(error.code) ?? 0) + 1);
+        if (id !== undefined) this.responseHandler?.(id, frame.success === true, receivedAt, error);
       }
       return;
     }

@@ -53,13 +53,20 @@ async function postJson<T>(url: string, body: unknown, parser: Parser<T>, token?
   }
 }
 
-/** A request, retried after `retry_after_ms` while the gateway answers `rate_limited`. */
+/**
+ * A request, retried after `retry_after_ms` while the gateway answers `rate_limited`, or
+ * `unavailable` / `overloaded` (its overload bounds, docs/limits.md).
+ */
 async function requestWithRetry<T>(client: ProtocolClient, action: string, payload: unknown): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await client.request<T>(action, payload);
     } catch (error) {
-      if (!(error instanceof ProtocolRequestError) || error.error.code !== 'rate_limited' || attempt >= 20) throw error;
+      const retryable =
+        error instanceof ProtocolRequestError &&
+        (error.error.code === 'rate_limited' ||
+          (error.error.code === 'unavailable' && error.error.reason === 'overloaded'));
+      if (!retryable || attempt >= 20) throw error;
       await new Promise((resolve) => setTimeout(resolve, error.error.retry_after_ms ?? 100));
     }
   }
@@ -131,9 +138,10 @@ export async function connectSystemTarget(options: SystemTargetOptions): Promise
         agent.onPush(INCOMING_EVENT, (payload, receivedAt) => {
           // Not parsed with the push schema on the hot path: the receipt time is already taken,
           // but 1,000 zod parses a second would load the generator that shares the 2 cores.
-          const event = (payload as { event?: { type?: string; data?: { client_id?: unknown } } }).event;
+          const event = (payload as { event?: { type?: string; created_at?: string; data?: { client_id?: unknown } } })
+            .event;
           if (event?.type === 'MessagePosted' && typeof event.data?.client_id === 'string')
-            listener(event.data.client_id, receivedAt);
+            listener(event.data.client_id, receivedAt, event.created_at ? Date.parse(event.created_at) : undefined);
         });
       }
     },

@@ -491,6 +491,37 @@ describe('CustomerClient against a scripted server', () => {
     expect(server.requests('rate_chat')).toHaveLength(1);
   });
 
+  it('asks a send shed by an overloaded gateway again after retry_after_ms, and leaves start_chat to the app', async () => {
+    const chat = new Chat();
+    let refused = 0;
+    const overloaded = { code: 'unavailable', message: 'overloaded', reason: 'overloaded', retry_after_ms: 100 };
+    server = await ScriptedServer.start(
+      serve(chat, (request, connection) => {
+        if (request.action === 'start_chat') {
+          connection.fail(request, overloaded);
+          return true;
+        }
+        if (request.action !== 'send_event' || refused > 0) return false;
+        refused++;
+        connection.fail(request, overloaded);
+        return true;
+      }),
+    );
+    const c = customer({ watchChats: false });
+    await c.connect();
+    const started = Date.now();
+    const stored = await c.sendMessage('chat-1', 'once the load is gone');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(95);
+    expect(stored.data.text).toBe('once the load is gone');
+    const sends = server.requests('send_event');
+    expect(sends).toHaveLength(2);
+    expect(sends[1]!.payload.event.client_id).toBe(sends[0]!.payload.event.client_id);
+    // Not deduplicated: a new chat is the app's to ask again, with the hint.
+    const error = await c.request('start_chat', {}).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'unavailable', reason: 'overloaded', retryAfterMs: 100 });
+    expect(server.requests('start_chat')).toHaveLength(1);
+  });
+
   it('waits with a request made while reconnecting and sends it once logged in again', async () => {
     const chat = new Chat();
     server = await ScriptedServer.start(serve(chat));

@@ -511,7 +511,8 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
       const error = errorFromPayload(request.action, frame.payload);
       if (retriesLater(error) && RETRY_SAFE.has(request.action)) {
         // The socket's frame budget ran out, or the server is shedding load (a burst of
-        // catch-ups after a reconnect, say): a read or a deduplicated send is asked again
+        // catch-ups after a reconnect, or an overloaded gateway refusing new work with
+        // `overloaded`): a read or a deduplicated send is asked again
         // after the server's hint, jittered so that a crowd refused together does not come
         // back together, within the request's deadline.
         request.sent = false;

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { serviceConfigShape } from '../../../libs/service-kit/src/config/service-config-schema.js';
+import { conversationConfigShape } from '../../../services/conversation/src/conversation-config.js';
 import { gatewayConfigShape } from '../../../services/gateway/src/gateway-config.js';
 import { rtmConfigShape } from '../../../services/gateway/src/rtm/rtm-config.js';
 import { identityConfigShape } from '../../../services/identity/src/identity-config.js';
@@ -21,6 +22,7 @@ const SERVICE_SETTINGS: Record<string, { parse(value: unknown): unknown }> = {
   ...gatewayConfigShape({}),
   ...identityConfigShape({}),
   ...rtmConfigShape,
+  ...conversationConfigShape(),
   ...routingConfigShape,
   ...ticketingConfigShape({}),
   ...metricsConfigShape({}),

@@ -18,6 +18,7 @@ import type { RtmConfig } from './rtm-config.js';
 @Injectable()
 export class ConversationClient {
   private readonly timeoutMs: number;
+  private unanswered = 0;
 
   constructor(
     private readonly client: CommandClient,
@@ -32,17 +33,35 @@ export class ConversationClient {
   ): Promise<ConversationCommandReply<N>> {
     const reply = conversationCommands[name].reply;
     const expiring = { ...command, expires_at: Date.now() + this.timeoutMs };
-    return sendCommand(this.client, conversationPattern(name), expiring, {
-      timeoutMs: this.timeoutMs,
-      parseReply: (value) => reply.parse(value) as ConversationCommandReply<N>,
-    });
+    return this.counted(() =>
+      sendCommand(this.client, conversationPattern(name), expiring, {
+        timeoutMs: this.timeoutMs,
+        parseReply: (value) => reply.parse(value) as ConversationCommandReply<N>,
+      }),
+    );
   }
 
   query<N extends ConversationQueryName>(name: N, query: ConversationQuery<N>): Promise<ConversationQueryReply<N>> {
     const reply = conversationQueries[name].reply;
-    return sendCommand(this.client, conversationPattern(name), query, {
-      timeoutMs: this.timeoutMs,
-      parseReply: (value) => reply.parse(value) as ConversationQueryReply<N>,
-    });
+    return this.counted(() =>
+      sendCommand(this.client, conversationPattern(name), query, {
+        timeoutMs: this.timeoutMs,
+        parseReply: (value) => reply.parse(value) as ConversationQueryReply<N>,
+      }),
+    );
+  }
+
+  /** Commands and queries sent to the conversation service and not answered yet (overload, docs/limits.md). */
+  get inFlight(): number {
+    return this.unanswered;
+  }
+
+  private async counted<T>(request: () => Promise<T>): Promise<T> {
+    this.unanswered++;
+    try {
+      return await request();
+    } finally {
+      this.unanswered--;
+    }
   }
 }

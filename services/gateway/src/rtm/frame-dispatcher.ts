@@ -19,6 +19,7 @@ import { AgentActions } from './agent-actions.js';
 import { bindActions, type BoundAction } from './bound-actions.js';
 import { ConnectionRegistry } from './connection-registry.js';
 import { CustomerActions } from './customer-actions.js';
+import { OverloadGuard } from './overload/overload-guard.js';
 import type { RtmConnection, RtmEndpoint } from './rtm-connection.js';
 import { RtmMetrics } from './rtm-metrics.js';
 import { describeZodError, RtmError, toProtocolError } from './to-protocol-error.js';
@@ -46,6 +47,7 @@ export class FrameDispatcher {
     private readonly customerActions: CustomerActions,
     private readonly agentActions: AgentActions,
     private readonly metrics: RtmMetrics,
+    private readonly overload: OverloadGuard,
     @Inject(OriginChecks) private readonly origins: OriginChecks,
   ) {
     this.actions = {
@@ -147,6 +149,9 @@ export class FrameDispatcher {
     if (!action) throw new RtmError('validation', `unknown action ${frame.action}`, 'unknown_action');
     if (!connection.principal)
       throw new RtmError('authentication', 'log in first: the first request must be login', 'login_required');
+    // New work is refused while the pipeline is past its bounds (docs/limits.md, "Overload").
+    const overloaded = this.overload.refusal(endpoint, frame.action);
+    if (overloaded) throw overloaded;
     return action(contextOf(connection), frame.payload);
   }
 

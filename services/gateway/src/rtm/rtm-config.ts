@@ -34,6 +34,16 @@ export const rtmConfigShape = {
    * after it together at its end (`chats_queued`); 0 pushes each at once.
    */
   RTM_QUEUE_PUSH_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(250),
+  /**
+   * Overload (docs/limits.md): `send_event` and `start_chat` answer `unavailable`, reason
+   * `overloaded`, with `retry_after_ms`, while this many requests of this gateway to the
+   * conversation service are unanswered (0: no bound) …
+   */
+  RTM_OVERLOAD_MAX_IN_FLIGHT: z.coerce.number().int().min(0).max(1_000_000).default(256),
+  /** … or while the pushes run this far behind the stored events they push (0: no bound). */
+  RTM_OVERLOAD_MAX_PUSH_LAG_MS: z.coerce.number().int().min(0).max(600_000).default(2_000),
+  /** The least `retry_after_ms` of such a refusal (spread by up to +50 % at random). */
+  RTM_OVERLOAD_RETRY_AFTER_MS: z.coerce.number().int().min(1).max(30_000).default(1_000),
 };
 
 export type RtmConfig = z.infer<z.ZodObject<typeof rtmConfigShape>>;

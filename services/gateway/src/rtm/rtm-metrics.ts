@@ -1,12 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '@livedesk/service-kit';
+import type { PipelineHealth, ShedCause } from './overload/admission.js';
 import type { RtmEndpoint } from './rtm-connection.js';
 
 /**
  * The gateway's own Prometheus figures: open sockets, requests by action and outcome (the
  * error code), request duration, and pushes sent. Only known actions become labels, so a
- * client inventing actions cannot blow up the label set.
+ * client inventing actions cannot blow up the label set. Overload (docs/limits.md): new work
+ * shed, and the two figures the decision reads, as they are at each scrape.
  */
 @Injectable()
 export class RtmMetrics {
@@ -15,6 +17,8 @@ export class RtmMetrics {
   private readonly duration: Histogram<'endpoint' | 'action'>;
   readonly pushes: Counter<'action'>;
   readonly closedForFlooding: Counter<'endpoint'>;
+  private readonly shed: Counter<'endpoint' | 'action' | 'cause'>;
+  private pipeline: (() => PipelineHealth) | undefined;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     this.connections = new Gauge({
@@ -48,6 +52,38 @@ export class RtmMetrics {
       labelNames: ['endpoint'],
       registers: [registry],
     });
+    this.shed = new Counter({
+      name: 'rtm_shed_total',
+      help: 'New work refused with unavailable / overloaded, by endpoint, action and cause (in_flight or push_lag)',
+      labelNames: ['endpoint', 'action', 'cause'],
+      registers: [registry],
+    });
+    const metrics = this;
+    new Gauge({
+      name: 'rtm_conversation_requests_in_flight',
+      help: 'Requests of this gateway to the conversation service not answered yet',
+      registers: [registry],
+      collect() {
+        if (metrics.pipeline) this.set(metrics.pipeline().inFlight);
+      },
+    });
+    new Gauge({
+      name: 'rtm_push_lag_seconds',
+      help: 'How far the pushes run behind the stored events they push (0 when caught up)',
+      registers: [registry],
+      collect() {
+        if (metrics.pipeline) this.set(metrics.pipeline().pushLagMs / 1000);
+      },
+    });
+  }
+
+  /** Where the in-flight and push-lag gauges read the pipeline's health at each scrape. */
+  watchPipeline(health: () => PipelineHealth): void {
+    this.pipeline = health;
+  }
+
+  shedWork(endpoint: RtmEndpoint, action: string, cause: ShedCause): void {
+    this.shed.inc({ endpoint, action, cause });
   }
 
   answered(endpoint: RtmEndpoint, action: string, outcome: string, seconds: number): void {

@@ -15,6 +15,8 @@ import { ConnectionRegistry } from './connection-registry.js';
 import { ConversationClient } from './conversation-client.js';
 import { CustomerActions } from './customer-actions.js';
 import { FrameDispatcher } from './frame-dispatcher.js';
+import { PushLag } from './overload/admission.js';
+import { OverloadGuard } from './overload/overload-guard.js';
 import { MessageFiles } from './files/message-files.js';
 import { PushDelivery } from './push/push-delivery.js';
 import { PushFanout } from './push/push-fanout.js';
@@ -57,6 +59,8 @@ import { CustomerProfiles } from './customers/customer-profiles.js';
     RtmMetrics,
     ConnectionRegistry,
     ConversationClient,
+    { provide: PushLag, useFactory: () => new PushLag() },
+    OverloadGuard,
     PushDelivery,
     PushFanout,
     TypingRelay,

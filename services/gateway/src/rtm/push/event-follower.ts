@@ -5,6 +5,7 @@ import { EventEnvelope, eventSubjectWildcard } from '@livedesk/contracts';
 import { ensureEventStream, isByReference } from '@livedesk/event-store';
 import { OrderedFollower } from '@livedesk/messaging';
 import type { ServiceConfig } from '@livedesk/service-kit';
+import type { PushLag } from '../overload/admission.js';
 
 /**
  * Follows one category of events on JetStream for pushes: every gateway replica reads every
@@ -12,7 +13,8 @@ import type { ServiceConfig } from '@livedesk/service-kit';
  * `handle`s each (pushing to the sockets it holds). After a NATS outage it goes on right after
  * the last event it handled (`OrderedFollower`). A replica that restarts misses what happened
  * while it was down; its clients catch up with `get_chat` (conversation events) or the
- * ticketing API. A push failure is logged and the next event goes on.
+ * ticketing API. A push failure is logged and the next event goes on. Given a `PushLag`, it
+ * tells it when each event was stored and when its pushes are done (overload, docs/limits.md).
  */
 export abstract class EventFollower implements OnApplicationBootstrap, OnApplicationShutdown {
   protected readonly logger = new Logger(this.constructor.name);
@@ -22,6 +24,7 @@ export abstract class EventFollower implements OnApplicationBootstrap, OnApplica
     private readonly category: string,
     private readonly nats: NatsConnection,
     private readonly config: ServiceConfig,
+    private readonly lag?: PushLag,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -34,9 +37,14 @@ export abstract class EventFollower implements OnApplicationBootstrap, OnApplica
       nats: this.nats,
       stream: this.config.LIVEDESK_EVENTS_STREAM,
       filterSubject: eventSubjectWildcard(this.config.LIVEDESK_SUBJECT_PREFIX, this.category),
-      handle: (message) => {
+      handle: async (message) => {
         const envelope = EventEnvelope.parse(message.json());
-        return isByReference(envelope) ? this.handleByReference(envelope) : this.handle(envelope);
+        this.lag?.started(Date.parse(envelope.occurred_at));
+        try {
+          await (isByReference(envelope) ? this.handleByReference(envelope) : this.handle(envelope));
+        } finally {
+          this.lag?.finished(Date.now(), message.info.pending);
+        }
       },
       onError: (error, message) =>
         this.logger.error({ err: error, subject: message.subject }, `push failed for a ${this.category} event`),

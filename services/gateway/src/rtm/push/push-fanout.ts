@@ -12,6 +12,7 @@ import { SERVICE_CONFIG, type ServiceConfig } from '@livedesk/service-kit';
 import { AgentProfiles } from '../agents/agent-profiles.js';
 import { ConversationClient } from '../conversation-client.js';
 import { MessageFiles } from '../files/message-files.js';
+import { PushLag } from '../overload/admission.js';
 import { evolveParticipants, ParticipantsCache, type ChatParticipants } from './chat-participants.js';
 import { ChatEventSequencer, type ChatEvent } from './chat-event-sequencer.js';
 import { EventFollower } from './event-follower.js';
@@ -50,8 +51,9 @@ export class PushFanout extends EventFollower {
     private readonly conversations: ConversationClient,
     private readonly profiles: AgentProfiles,
     private readonly files: MessageFiles,
+    lag: PushLag,
   ) {
-    super('conversation', nats, config);
+    super('conversation', nats, config, lag);
   }
 
   /** Participants as this replica knows them (typing indicators use them too). */
