@@ -39,7 +39,9 @@ export abstract class EventFollower implements OnApplicationBootstrap, OnApplica
       filterSubject: eventSubjectWildcard(this.config.LIVEDESK_SUBJECT_PREFIX, this.category),
       handle: async (message) => {
         const envelope = EventEnvelope.parse(message.json());
-        this.lag?.started(Date.parse(envelope.occurred_at));
+        // When JetStream stored the event: the event's own occurred_at is domain time (a test
+        // clock's, or a past time of imported history), not when it entered the push path.
+        this.lag?.started(message.info.timestampNanos / 1e6);
         try {
           await (isByReference(envelope) ? this.handleByReference(envelope) : this.handle(envelope));
         } finally {
