@@ -5,7 +5,7 @@ import pg from 'pg';
 import { append } from './append.js';
 import { readAll } from './read-all.js';
 import { createEventStoreFixture, newEvent, type EventStoreFixture } from './test-support.js';
-import { START, type RecordedEvent } from './types.js';
+import { START, type GlobalCheckpoint, type RecordedEvent } from './types.js';
 
 let f: EventStoreFixture;
 beforeAll(async () => {
@@ -14,6 +14,26 @@ beforeAll(async () => {
 afterAll(() => f.close());
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Reads the log after `after` until it is caught up: nothing more, nothing held back. Another
+ * spec's transaction (another database) that ends between a read's snapshot and its look at the
+ * sessions may hold one read back for a moment; never for longer than 5 s.
+ */
+async function readCaughtUp(
+  after: GlobalCheckpoint,
+): Promise<{ events: RecordedEvent[]; checkpoint: GlobalCheckpoint }> {
+  const events: RecordedEvent[] = [];
+  const deadline = Date.now() + 5000;
+  for (let checkpoint = after; ; ) {
+    const read = await readAll(f.db, { after: checkpoint });
+    events.push(...read.events);
+    checkpoint = read.checkpoint;
+    if (read.events.length === 0 && !read.heldBack) return { events, checkpoint };
+    if (Date.now() > deadline) throw new Error(`still held back after 5 s, with ${events.length} events read`);
+    if (read.events.length === 0) await sleep(20);
+  }
+}
 
 describe('readAll', () => {
   it('reads an empty store', async () => {
@@ -118,10 +138,10 @@ describe('readAll', () => {
     expect(during.heldBack).toBe(true);
     finish();
     await slow;
-    const afterCommit = await readAll(f.db, { after: checkpoint });
+    const afterCommit = await readCaughtUp(checkpoint);
     expect(afterCommit.events.map((e) => e.streamId)).toEqual(['conversation-held-1', 'conversation-held-2']);
-    expect(afterCommit.heldBack).toBe(false);
   });
+
   it('is not held back by a transaction open in another database of the same server, only by one in its own', async () => {
     // Another application's long transaction on the same Postgres server: it has a transaction
     // id (it wrote), which is older than everything appended below.
@@ -134,7 +154,7 @@ describe('readAll', () => {
       const { rows } = await other.query<{ xid: string }>('SELECT pg_current_xact_id()::text AS xid');
       const { checkpoint } = await readAll(f.db, { limit: 100_000 });
       await f.store.appendToStream('conversation-elsewhere-1', [newEvent()], 'no_stream', { organizationId: 'org' });
-      const read = await readAll(f.db, { after: checkpoint });
+      const read = await readCaughtUp(checkpoint);
       expect(read.events.map((e) => e.streamId)).toEqual(['conversation-elsewhere-1']);
       expect(BigInt(read.events[0]!.transactionId)).toBeGreaterThan(BigInt(rows[0]!.xid));
 
@@ -150,7 +170,7 @@ describe('readAll', () => {
       });
       expect(mine.events).toHaveLength(0);
       expect(mine.heldBack).toBe(true);
-      const after = await readAll(f.db, { after: read.checkpoint });
+      const after = await readCaughtUp(read.checkpoint);
       expect(after.events.map((e) => e.streamId)).toEqual(['conversation-elsewhere-2']);
     } finally {
       await other.query('ROLLBACK').catch(() => undefined);
