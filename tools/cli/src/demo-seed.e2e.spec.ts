@@ -40,7 +40,8 @@ describe('livedesk demo seed', () => {
       ['demo', 'seed', '--days', '3', '--chats-per-day', '20', '--database-url', system.database.url],
       env,
     );
-    expect(run).toMatchObject({ code: 0 });
+    // What the command said, in the failure, when it fails.
+    expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({ code: 0, stderr: '' });
     const seeded = JSON.parse(run.stdout);
     expect(seeded.history).toMatchObject({ conversations: 60 });
     expect(seeded.agents.map((agent: { display_name: string }) => agent.display_name)).toEqual([
