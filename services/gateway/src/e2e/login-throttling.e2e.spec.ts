@@ -71,16 +71,19 @@ describe('login and token throttling', () => {
     const victim = await login('victim@throttled.test', PASSWORD, { from: '192.0.2.10' });
     const answers = await Promise.all(guesses);
     expect(victim.status).toBe(200);
-    // The guesses at one account run one at a time, beside the victim's login, which is done
-    // before the second guess is (before, the 24 hashes ran together and the victim's took
-    // about 6 s, after most of them).
+    // The guesses at one account run one at a time, beside the victim's login (before, the 24
+    // hashes ran together and the victim's took about 6 s, after most of them). Which of the
+    // victim and the first two guesses reaches the identity service first depends on the
+    // machine's scheduling, so the bound is in verifications: the victim waits for one guess at
+    // most, never for the crowd (twelve verifications, two at a time).
     expect(answers.every((answer) => answer.status === 401 || answer.status === 429)).toBe(true);
     const verified = answers
       .filter((answer) => answer.status === 401)
       .map((answer) => answer.ms)
       .sort((a, b) => a - b);
     expect(verified.length).toBeGreaterThanOrEqual(2);
-    expect(victim.ms + 20).toBeLessThan(verified[1]!);
+    const oneVerification = Math.max(beforeAttack.ms, verified[0]!);
+    expect(victim.ms).toBeLessThan(3 * oneVerification);
     const refused = answers.filter((answer) => answer.status === 429);
     expect(refused.length).toBeGreaterThanOrEqual(24 - FREE_PER_ACCOUNT - 3);
     for (const answer of refused) {
