@@ -8,7 +8,10 @@ describe('connection lifecycle', () => {
   let customerToken: string;
 
   beforeAll(async () => {
-    system = await ChatSystem.start({ gateways: 2, env: { RTM_HEARTBEAT_INTERVAL_MS: '200' } });
+    // A second between pings: a silent socket goes within two, while a loaded test process still
+    // answers in time. At 200 ms, a pong late under load lets the replica's heartbeat cut the
+    // shutdown test's sockets (1006) before its SIGTERM: the likely cause of a 1006 seen in CI.
+    system = await ChatSystem.start({ gateways: 2, env: { RTM_HEARTBEAT_INTERVAL_MS: '1000' } });
     const org = await system.createOrganization('Lifecycle');
     customerToken = await system.customerToken(org.organization_id);
   });
