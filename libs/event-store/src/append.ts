@@ -30,6 +30,21 @@ const APPEND_SQL =
 export interface AppendAlso {
   sql: string;
   values: readonly unknown[];
+  /**
+   * The same write in a form many appends share (group-commit.ts); without it, an append with
+   * this write goes alone. Writes of one `key` in a group commit are one statement: `sql(rows)`,
+   * where `rows` is the parameter (`$2`, …) holding a JSON array of every such append's `row`,
+   * each with `ord` added: the append's place in the statement, which joins it to the CTE
+   * `appended` (columns `ord`, `status`, `stream_version`). Like `sql`, it writes nothing for a
+   * repeat (`status` 'duplicate'). One statement holds one append per stream.
+   */
+  many?: AppendAlsoMany;
+}
+
+export interface AppendAlsoMany {
+  key: string;
+  row: Readonly<Record<string, unknown>>;
+  sql(rows: string): string;
 }
 
 /**
@@ -132,7 +147,7 @@ export function encodeEvents(streamId: string, events: readonly NewEvent[]): str
 }
 
 /** A short stable name for a prepared statement's text (Postgres names are at most 63 bytes). */
-function hashOf(text: string): string {
+export function hashOf(text: string): string {
   return createHash('sha1').update(text).digest('hex').slice(0, 16);
 }
 

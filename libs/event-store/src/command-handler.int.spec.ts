@@ -337,6 +337,65 @@ describe('CommandHandler with group commit', () => {
     expect(await streamVersion(f.db, 'group-b-big')).toBe(1);
   });
 
+  it('groups appends with a write of their own in a shared form, writes nothing for a repeat, and lets the others go alone', async () => {
+    await sql`CREATE TABLE book_lines (stream_id text PRIMARY KEY, lines integer NOT NULL)`.execute(f.db);
+    /** The line count of a book after its command, written with its events: one statement for many. */
+    const lineCount = (streamId: string, lines: number) => ({
+      sql: `INSERT INTO book_lines SELECT $5, $6::integer FROM appended WHERE status = 'appended'
+              ON CONFLICT (stream_id) DO UPDATE SET lines = excluded.lines`,
+      values: [streamId, lines],
+      many: {
+        key: 'book_lines',
+        row: { stream_id: streamId, lines },
+        sql: (rows: string) => `INSERT INTO book_lines
+            SELECT r.stream_id, r.lines FROM jsonb_to_recordset(${rows}) AS r(ord bigint, stream_id text, lines integer)
+              JOIN appended ON appended.ord = r.ord AND appended.status = 'appended'
+            ON CONFLICT (stream_id) DO UPDATE SET lines = excluded.lines`,
+      },
+    });
+    const books = Array.from({ length: 10 }, (_, i) => `group-d-${i}`);
+    const writer = handler({
+      groupCommit: {},
+      snapshots: new Snapshots(),
+      // Books with an even number count their lines in the shared form; the odd ones only alone.
+      alsoWrite: (change) => {
+        const write = lineCount(change.streamId, change.after.lines);
+        return Number(change.streamId.split('-').at(-1)) % 2 === 0 ? write : { sql: write.sql, values: write.values };
+      },
+    });
+    await Promise.all(books.map((id) => writer.handle(id, { kind: 'open', title: id }, org(`open-${id}`))));
+    const signed = await Promise.all(
+      books.map((id) => writer.handle(id, { kind: 'sign', text: `line of ${id}` }, org(`sign-${id}`))),
+    );
+    expect(signed.map((result) => [result.status, result.version])).toEqual(books.map(() => ['appended', 2]));
+    const counts = await sql<{ stream_id: string; lines: number }>`
+      SELECT stream_id, lines FROM book_lines WHERE stream_id LIKE 'group-d-%' ORDER BY stream_id`.execute(f.db);
+    expect(counts.rows).toEqual(
+      books.map((id) => ({ stream_id: id, lines: 1 })).sort((a, b) => (a.stream_id < b.stream_id ? -1 : 1)),
+    );
+    // The first sign went alone; the four even books behind it went in one statement, the odd ones alone.
+    const transactions = await sql<{ stream_id: string; transaction_id: string }>`
+      SELECT stream_id, transaction_id::text FROM event_store.events
+       WHERE stream_id = ANY(${books}::text[]) AND stream_version = 2`.execute(f.db);
+    const byTransaction = new Map<string, string[]>();
+    for (const row of transactions.rows)
+      byTransaction.set(row.transaction_id, [...(byTransaction.get(row.transaction_id) ?? []), row.stream_id]);
+    const shared = [...byTransaction.values()].filter((streams) => streams.length > 1);
+    expect(shared).toHaveLength(1);
+    expect(shared[0]!.sort()).toEqual(['group-d-2', 'group-d-4', 'group-d-6', 'group-d-8']);
+
+    // Repeats, grouped, store nothing and write nothing: the counts stay as they are.
+    await sql`UPDATE book_lines SET lines = 99 WHERE stream_id LIKE 'group-d-%'`.execute(f.db);
+    const again = await Promise.all(
+      books.map((id) => writer.handle(id, { kind: 'sign', text: `line of ${id}` }, org(`sign-${id}`))),
+    );
+    expect(again.map((result) => result.status)).toEqual(books.map(() => 'repeat'));
+    const after = await sql<{ lines: number }>`SELECT lines FROM book_lines WHERE stream_id LIKE 'group-d-%'`.execute(
+      f.db,
+    );
+    expect(after.rows.map((row) => row.lines)).toEqual(books.map(() => 99));
+  });
+
   it('stores every command of one stream racing beside others, in version order', async () => {
     await handler().handle('group-c', { kind: 'open', title: 'C' }, org('open-group-c'));
     const writer = handler({

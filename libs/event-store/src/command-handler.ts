@@ -72,8 +72,8 @@ export interface CommandHandlerOptions<DB, Command, Event extends DecidedEvent, 
   /**
    * Group commit (GroupCommit): the appends of commands on different streams that arrive while
    * one is being written go together in one statement, one transaction. Each command keeps its
-   * own answer, conflict and refusal. Appends with a write of their own (`alsoWrite`, `project`)
-   * go alone. Without this option every append is its own statement.
+   * own answer, conflict and refusal. An append with a write of its own goes alone, unless that
+   * write has a form many appends share (`AppendAlso.many`); with `project`, always alone. Without this option every append is its own statement.
    */
   groupCommit?: GroupCommitOptions;
 }
@@ -183,8 +183,8 @@ export class CommandHandler<DB, Command, Event extends DecidedEvent, State> {
     const { db, project, alsoWrite } = this.options;
     const expected = expectedVersionAt(version);
     const also = alsoWrite?.(change, context);
-    if (!project && !also && this.group)
-      return this.group.append(change.streamId, context.organizationId, newEvents, expected);
+    if (!project && this.group && (!also || also.many))
+      return this.group.append(change.streamId, context.organizationId, newEvents, expected, also);
     if (!project) return append(db, change.streamId, context.organizationId, newEvents, expected, also);
     return db.transaction().execute(async (trx) => {
       const result = await append(trx, change.streamId, context.organizationId, newEvents, expected, also);

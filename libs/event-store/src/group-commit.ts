@@ -1,6 +1,6 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import { context, SpanKind, SpanStatusCode, trace, type Context } from '@opentelemetry/api';
-import { append, encodeEvents } from './append.js';
+import { append, encodeEvents, hashOf, type AppendAlso } from './append.js';
 import { pgPoolOf } from './database.js';
 import type { AppendResult, ExpectedVersion, NewEvent } from './types.js';
 
@@ -16,6 +16,8 @@ interface Pending {
   organizationId: string;
   events: readonly NewEvent[];
   expectedVersion: ExpectedVersion;
+  /** A write of its own, in a form many appends share (`AppendAlso.many`). */
+  also: AppendAlso | undefined;
   /** The caller's trace context: its append's span is a child of it. */
   context: Context;
   resolve(result: AppendResult): void;
@@ -32,15 +34,22 @@ interface AppendManyRow {
 /**
  * The appends of many streams as one statement: one round trip, one transaction, one WAL flush.
  * Each row of the JSON array is one append, run by `event_store.append_to_stream` in array order
- * (the streams sorted by id, so two batches lock their streams in one order).
+ * (the streams sorted by id, so two batches lock their streams in one order). The appends' own
+ * writes (`AppendAlso.many`) follow as data-modifying CTEs over `appended`, one per kind, with
+ * their rows in parameters $2, $3, …
  */
-const APPEND_MANY_SQL = `SELECT r.status, r.stream_version, r.first_position, r.last_position
-  FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS a(x, ord)
-  CROSS JOIN LATERAL event_store.append_to_stream(a.x ->> 's', a.x ->> 'o', (a.x ->> 'v')::bigint, a.x -> 'e') AS r
- ORDER BY a.ord`;
+function appendManySql(alsos: readonly string[]): string {
+  const appended = `SELECT a.ord, r.status, r.stream_version, r.first_position, r.last_position
+      FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS a(x, ord)
+      CROSS JOIN LATERAL event_store.append_to_stream(a.x ->> 's', a.x ->> 'o', (a.x ->> 'v')::bigint, a.x -> 'e') AS r`;
+  const writes = alsos.map((also, i) => `, also_${i + 1} AS (${also})`).join('');
+  return `WITH appended AS (${appended})${writes}
+    SELECT status, stream_version, first_position, last_position FROM appended ORDER BY ord`;
+}
 
 /**
- * Group commit of appends (`append`, without a write of its own) to different streams: an append
+ * Group commit of appends (`append`, with no write of their own or one in a shared form) to
+ * different streams: an append
  * goes at once when no statement of this group is on its way; the appends that arrive while one
  * is (under load, the commands of many conversations) go together in the next statement. Each
  * append gets its own answer. When the statement fails (a version conflict, an ownership or a
@@ -67,13 +76,16 @@ export class GroupCommit<DB> {
     organizationId: string,
     events: readonly NewEvent[],
     expectedVersion: ExpectedVersion,
+    also?: AppendAlso,
   ): Promise<AppendResult> {
+    if (also && !also.many) throw new Error(`group commit of ${streamId}: a write of its own needs its shared form`);
     return new Promise<AppendResult>((resolve, reject) => {
       this.queue.push({
         streamId,
         organizationId,
         events,
         expectedVersion,
+        also,
         context: context.active(),
         resolve,
         reject,
@@ -114,6 +126,8 @@ export class GroupCommit<DB> {
     if (batch.length === 1) return this.alone(batch[0]!);
     const rows: string[] = [];
     const members: Pending[] = [];
+    /** The rows of the appends' own writes, by kind, each row joined to its append by `ord`. */
+    const alsos = new Map<string, { sql: (rows: string) => string; rows: unknown[] }>();
     for (const pending of batch.sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0))) {
       let payload: string;
       try {
@@ -129,6 +143,12 @@ export class GroupCommit<DB> {
         `{"s":${JSON.stringify(pending.streamId)},"o":${JSON.stringify(pending.organizationId)},"v":${version},"e":${payload}}`,
       );
       members.push(pending);
+      const many = pending.also?.many;
+      if (many) {
+        const kind = alsos.get(many.key) ?? { sql: many.sql, rows: [] };
+        kind.rows.push({ ...many.row, ord: rows.length });
+        alsos.set(many.key, kind);
+      }
     }
     if (members.length === 0) return;
     if (members.length === 1) return this.alone(members[0]!);
@@ -151,7 +171,11 @@ export class GroupCommit<DB> {
     );
     let result: { rows: AppendManyRow[] };
     try {
-      result = await this.query(`[${rows.join(',')}]`);
+      const writes = [...alsos.values()];
+      result = await this.query(appendManySql(writes.map((write, i) => write.sql(`$${i + 2}::jsonb`))), [
+        `[${rows.join(',')}]`,
+        ...writes.map((write) => JSON.stringify(write.rows)),
+      ]);
       if (result.rows.length !== members.length)
         throw new Error(`append_many answered ${result.rows.length} rows for ${members.length} appends`);
     } catch (error) {
@@ -182,7 +206,14 @@ export class GroupCommit<DB> {
     try {
       pending.resolve(
         await context.with(pending.context, () =>
-          append(this.db, pending.streamId, pending.organizationId, pending.events, pending.expectedVersion),
+          append(
+            this.db,
+            pending.streamId,
+            pending.organizationId,
+            pending.events,
+            pending.expectedVersion,
+            pending.also,
+          ),
         ),
       );
     } catch (error) {
@@ -190,10 +221,11 @@ export class GroupCommit<DB> {
     }
   }
 
-  private query(payload: string): Promise<{ rows: AppendManyRow[] }> {
+  private query(text: string, values: readonly unknown[]): Promise<{ rows: AppendManyRow[] }> {
     const pool = pgPoolOf(this.db);
+    // Prepared once per connection and shape (which kinds of writes go along).
     if (pool)
-      return pool.query<AppendManyRow>({ name: 'event_store.append_many', text: APPEND_MANY_SQL, values: [payload] });
-    return this.db.executeQuery<AppendManyRow>(CompiledQuery.raw(APPEND_MANY_SQL, [payload]));
+      return pool.query<AppendManyRow>({ name: `event_store.append_many.${hashOf(text)}`, text, values: [...values] });
+    return this.db.executeQuery<AppendManyRow>(CompiledQuery.raw(text, [...values]));
   }
 }

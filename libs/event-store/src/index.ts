@@ -2,7 +2,7 @@ export { createDatabase, pgPoolOf, type EventStoreTables } from './database.js';
 export { migrateEventStore } from './migrate.js';
 export { migrateSchema, type SchemaMigrations } from './migrate-schema.js';
 export { EventStore } from './event-store.js';
-export { append, type AppendAlso } from './append.js';
+export { append, type AppendAlso, type AppendAlsoMany } from './append.js';
 export { GroupCommit, type GroupCommitOptions } from './group-commit.js';
 export {
   CommandHandler,

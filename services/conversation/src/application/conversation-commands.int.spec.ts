@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Actor, ConversationCommand as WireCommand, ConversationCommandName } from '@livedesk/contracts';
 import { createDatabase, EventStore, migrateEventStore } from '@livedesk/event-store';
 import { createTestDatabase, type TestDatabase } from '@livedesk/testing';
@@ -305,6 +305,47 @@ describe('conversation commands against the real event store', () => {
     expect((await queries.get({ organization_id: org, actor: alice, chat_id: tagged, limit: 100 })).chat.tags).toEqual([
       'refund',
     ]);
+  });
+
+  it('writes the list rows of chats started and joined together (one statement for many) as it writes one', async () => {
+    const org = `org-${randomUUID()}`;
+    const sue: Actor = { kind: 'agent', id: 'sue', role: 'supervisor', agent_kind: 'human' };
+    const chats = Array.from({ length: 20 }, (_, i) => ({
+      chatId: randomUUID(),
+      customer: { kind: 'customer', id: `cust-${i}` } as Actor,
+      page: i % 2 === 0 ? { url: `https://shop.example/item/${i}?q='"\\`, title: `Item ${i} \u{1F600}` } : undefined,
+    }));
+    const started = await Promise.all(
+      chats.map(({ chatId, customer, page }) =>
+        command('start', {
+          organization_id: org,
+          actor: customer,
+          chat_id: chatId,
+          channel: 'chat',
+          group_id: 'sales',
+          ...(page ? { page } : {}),
+        }),
+      ),
+    );
+    expect(started.map((outcome) => outcome.version)).toEqual(chats.map(() => 2));
+    await Promise.all(
+      chats.map(({ chatId }) => command('join', { organization_id: org, actor: alice, chat_id: chatId })),
+    );
+
+    // Each list row is what the chat's own stream says (get_chat folds it), page included.
+    const listed = await queries.list({ organization_id: org, actor: sue, filter: 'all', limit: 50 });
+    expect(listed.chats).toHaveLength(chats.length);
+    for (const { chatId, page } of chats) {
+      const row = listed.chats.find((chat) => chat.chat_id === chatId)!;
+      const { chat } = await queries.get({ organization_id: org, actor: sue, chat_id: chatId, limit: 1 });
+      expect(row).toMatchObject({ status: 'active', assigned_agent_id: 'alice', agent_ids: ['alice'], version: 3 });
+      expect(row.page).toEqual(page);
+      expect({ ...row, updated_at: undefined }).toEqual({ ...chat, updated_at: undefined });
+    }
+    // And they went together: fewer transactions than commands.
+    const transactions = await sql<{ n: string }>`
+      SELECT count(DISTINCT transaction_id) AS n FROM event_store.events WHERE organization_id = ${org}`.execute(db);
+    expect(Number(transactions.rows[0]!.n)).toBeLessThan(2 * chats.length);
   });
 
   it('lists chats newest first with cursors that neither skip nor repeat', async () => {

@@ -24,35 +24,73 @@ export interface ReadModelTables {
   'conversation.chats': ChatsTable;
 }
 
+/** The row's columns with their SQL types, in the order both statements below write them. */
+const SUMMARY_COLUMNS = [
+  ['chat_id', 'text'],
+  ['organization_id', 'text'],
+  ['customer_id', 'text'],
+  ['group_id', 'text'],
+  ['channel', 'text'],
+  ['status', 'text'],
+  ['assigned_agent_id', 'text'],
+  ['agent_ids', 'text[]'],
+  ['page', 'jsonb'],
+  ['started_at', 'timestamptz'],
+  ['updated_at', 'timestamptz'],
+  ['version', 'integer'],
+  ['tags', 'text[]'],
+] as const;
+
+const COLUMN_NAMES = SUMMARY_COLUMNS.map(([name]) => name).join(', ');
+
+/** A new cycle's row replaces what the last one showed; customer, channel and start stay. */
+const ON_CONFLICT = `ON CONFLICT (chat_id) DO UPDATE SET
+  group_id = excluded.group_id, status = excluded.status, assigned_agent_id = excluded.assigned_agent_id,
+  agent_ids = excluded.agent_ids, updated_at = excluded.updated_at, version = excluded.version, tags = excluded.tags`;
+
+/** One append's row, its values from $5 on (after the append's own four). */
+const UPSERT_ONE_SQL = `INSERT INTO conversation.chats AS c (${COLUMN_NAMES})
+  SELECT ${SUMMARY_COLUMNS.map(([, type], i) => `$${i + 5}::${type}`).join(', ')}
+    FROM appended WHERE appended.status = 'appended'
+  ${ON_CONFLICT}`;
+
+/** The rows of a group commit's appends, each joined to its append by `ord`. */
+function upsertManySql(rows: string): string {
+  return `INSERT INTO conversation.chats AS c (${COLUMN_NAMES})
+  SELECT ${SUMMARY_COLUMNS.map(([name]) => `r.${name}`).join(', ')}
+    FROM jsonb_to_recordset(${rows}) AS r(ord bigint, ${SUMMARY_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')})
+    JOIN appended ON appended.ord = r.ord AND appended.status = 'appended'
+  ${ON_CONFLICT}`;
+}
+
 /**
  * The chat's row, written by the statement that appends the events behind it (a CTE after the
  * append: see `AppendAlso`), so that a list never shows a chat in a state its stream does not
- * have, in one round trip. Nothing is written when the append was a repeat.
+ * have, in one round trip. Nothing is written when the append was a repeat. In a group commit
+ * the rows of every chat in the statement are one `INSERT` (`AppendAlso.many`).
  */
 export function chatSummaryUpsert(organizationId: string, chat: ChatSummary): AppendAlso {
+  const row: Record<(typeof SUMMARY_COLUMNS)[number][0], unknown> = {
+    chat_id: chat.chat_id,
+    organization_id: organizationId,
+    customer_id: chat.customer_id,
+    group_id: chat.group_id,
+    channel: chat.channel,
+    status: chat.status,
+    assigned_agent_id: chat.assigned_agent_id,
+    agent_ids: chat.agent_ids,
+    page: chat.page ?? null,
+    started_at: chat.started_at,
+    updated_at: chat.updated_at,
+    version: chat.version,
+    tags: chat.tags ?? [],
+  };
   return {
-    sql: `INSERT INTO conversation.chats AS c
-            (chat_id, organization_id, customer_id, group_id, channel, status, assigned_agent_id, agent_ids, page, started_at, updated_at, version, tags)
-          SELECT $5, $6, $7, $8, $9, $10, $11, $12::text[], $13::jsonb, $14::timestamptz, $15::timestamptz, $16::integer, $17::text[]
-            FROM appended WHERE appended.status = 'appended'
-          ON CONFLICT (chat_id) DO UPDATE SET
-            group_id = excluded.group_id, status = excluded.status, assigned_agent_id = excluded.assigned_agent_id,
-            agent_ids = excluded.agent_ids, updated_at = excluded.updated_at, version = excluded.version, tags = excluded.tags`,
-    values: [
-      chat.chat_id,
-      organizationId,
-      chat.customer_id,
-      chat.group_id,
-      chat.channel,
-      chat.status,
-      chat.assigned_agent_id,
-      chat.agent_ids,
-      chat.page === undefined ? null : JSON.stringify(chat.page),
-      chat.started_at,
-      chat.updated_at,
-      chat.version,
-      chat.tags ?? [],
-    ],
+    sql: UPSERT_ONE_SQL,
+    values: SUMMARY_COLUMNS.map(([name]) =>
+      name === 'page' && row.page !== null ? JSON.stringify(row.page) : row[name],
+    ),
+    many: { key: 'conversation.chats', row, sql: upsertManySql },
   };
 }
 

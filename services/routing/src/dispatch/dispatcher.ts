@@ -13,6 +13,8 @@ import { groupModes } from './group-modes.js';
 export const RESERVATION_LEASE_MS = 10_000;
 /** Assign commands of one group in flight at once. */
 const MAX_ASSIGNMENTS_IN_FLIGHT = 64;
+/** Reservations of one group asked at once (each after the one before it in its lane). */
+const RESERVATION_LANES = 8;
 /** Queue positions of a group are pushed at most this often. */
 const QUEUE_PUSH_INTERVAL_MS = 500;
 
@@ -26,6 +28,8 @@ const QUEUE_PUSH_INTERVAL_MS = 500;
 export class Dispatcher {
   private readonly logger = new Logger(Dispatcher.name);
   private readonly running = new Map<string, Promise<void>>();
+  /** Each group's assign commands on their way; a run does not wait for them to end. */
+  private readonly assigning = new Map<string, Set<Promise<void>>>();
   private readonly again = new Set<string>();
   private readonly positionTimers = new Map<string, NodeJS.Timeout>();
   private readonly positionsSentAt = new Map<string, number>();
@@ -67,6 +71,7 @@ export class Dispatcher {
   /** Waits for the runs in flight; pending position pushes are dropped (shutdown). */
   async onApplicationShutdown(): Promise<void> {
     while (this.running.size > 0) await Promise.all([...this.running.values()]);
+    for (const inFlight of this.assigning.values()) await Promise.all(inFlight);
     for (const timer of this.positionTimers.values()) clearTimeout(timer);
     this.positionTimers.clear();
   }
@@ -75,43 +80,70 @@ export class Dispatcher {
     if ((await groupModes(this.redis).mode(organizationId, groupId)) !== 'manual') {
       // Reservations are atomic in Redis, so the assign commands they lead to can be in
       // flight together; waiting for each before the next reservation would make a group's
-      // assignments one conversation-service round trip apart.
-      const inFlight = new Set<Promise<void>>();
-      for (;;) {
-        // A lease on the reservation: should this replica die before the assignment is stored,
-        // the timer hands the chat back to the queue (timer-actions.ts). It is stored BEFORE
-        // reserving, under an id the reservation records (reserve-next.lua.ts), because the
-        // timers and the organization's keys are in different Redis Cluster slots, so no one
-        // script can do both. Stored after, as it was, a replica killed while reserveNext's
-        // answer was on its way left the chat reserved with no lease and no assign command:
-        // out of the queue, never assigned (routing-replicas.e2e.spec.ts, killed mid-stream;
-        // reservation-lease.int.spec.ts).
-        const now = this.clock.now().getTime();
-        const lease: RoutingTimer = {
-          kind: 'reservation_lease',
-          organization_id: organizationId,
-          group_id: groupId,
-          lease_id: randomUUID(),
-        };
-        await this.timers.set(lease, now + RESERVATION_LEASE_MS);
-        const reserved = await this.state.reserveNext(organizationId, groupId, now, lease.lease_id);
-        if (!reserved) {
-          await this.timers.clear(lease); // nothing to hand back (it would fire and find nothing)
-          break;
+      // assignments one conversation-service round trip apart. For the same reason several
+      // reservations can be asked at once (RESERVATION_LANES): each lane is a lease and a
+      // reservation after another, and the lanes' Redis commands of one moment go in one write
+      // (auto-pipelining), where one lane paid two round trips per chat.
+      // A run ends when nothing more can be reserved, without waiting for its assign commands:
+      // chats queued meanwhile are reserved by the next run at once, not after the slowest
+      // command of this one.
+      const key = `${organizationId}\u0000${groupId}`;
+      let inFlight = this.assigning.get(key);
+      if (!inFlight) this.assigning.set(key, (inFlight = new Set()));
+      // One lane first; each reservation made opens another, up to RESERVATION_LANES, so that
+      // a run that finds the queue empty (every AgentAssigned pokes one) asks Redis once.
+      const lanes: Promise<void>[] = [];
+      const lane = async (): Promise<void> => {
+        for (;;) {
+          while (inFlight.size >= MAX_ASSIGNMENTS_IN_FLIGHT) await Promise.race(inFlight);
+          if (!(await this.reserveOne(organizationId, groupId, inFlight))) return;
+          if (lanes.length < RESERVATION_LANES) lanes.push(lane());
         }
-        const assignment = this.assign(
-          organizationId,
-          reserved.chatId,
-          reserved.agentId,
-          reserved.queuedAtMs,
-          lease.lease_id,
-        ).finally(() => inFlight.delete(assignment));
-        inFlight.add(assignment);
-        if (inFlight.size >= MAX_ASSIGNMENTS_IN_FLIGHT) await Promise.race(inFlight);
-      }
-      await Promise.all(inFlight);
+      };
+      lanes.push(lane());
+      for (let i = 0; i < lanes.length; i++) await lanes[i];
     }
     this.scheduleQueuePositions(organizationId, groupId);
+  }
+
+  /**
+   * Reserves the group's next chat and sends its assign command (added to `inFlight`, not
+   * awaited); false when nothing could be reserved.
+   */
+  private async reserveOne(organizationId: string, groupId: string, inFlight: Set<Promise<void>>): Promise<boolean> {
+    // A lease on the reservation: should this replica die before the assignment is stored,
+    // the timer hands the chat back to the queue (timer-actions.ts). It is stored BEFORE
+    // reserving, under an id the reservation records (reserve-next.lua.ts), because the
+    // timers and the organization's keys are in different Redis Cluster slots, so no one
+    // script can do both. Stored after, as it was, a replica killed while reserveNext's
+    // answer was on its way left the chat reserved with no lease and no assign command:
+    // out of the queue, never assigned (routing-replicas.e2e.spec.ts, killed mid-stream;
+    // reservation-lease.int.spec.ts).
+    const now = this.clock.now().getTime();
+    const lease: RoutingTimer = {
+      kind: 'reservation_lease',
+      organization_id: organizationId,
+      group_id: groupId,
+      lease_id: randomUUID(),
+    };
+    await this.timers.set(lease, now + RESERVATION_LEASE_MS);
+    const reserved = await this.state.reserveNext(organizationId, groupId, now, lease.lease_id);
+    if (!reserved) {
+      await this.timers.clear(lease); // nothing to hand back (it would fire and find nothing)
+      return false;
+    }
+    const assignment = this.assign(
+      organizationId,
+      reserved.chatId,
+      reserved.agentId,
+      reserved.queuedAtMs,
+      lease.lease_id,
+    ).finally(() => {
+      inFlight.delete(assignment);
+      if (inFlight.size === 0) this.assigning.delete(`${organizationId}\u0000${groupId}`);
+    });
+    inFlight.add(assignment);
+    return true;
   }
 
   /**
