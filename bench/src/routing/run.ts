@@ -9,7 +9,8 @@
  *   pnpm bench:routing                 CHATS=10000 RATE=2000 AGENTS=200 ROUTING_REPLICAS=1
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { connect } from '@nats-io/transport-node';
+import { jetstream } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { conversationPattern, routingPattern } from '@livedesk/contracts';
 import { createDatabase } from '@livedesk/event-store';
 import { CommandClient, sendCommand } from '@livedesk/messaging';
@@ -121,28 +122,49 @@ async function main(): Promise<void> {
       );
     });
 
-    const { rows } = await sql<{ stream_id: string; type: string; occurred_at: Date; data: { agent_id?: string } }>`
-      SELECT stream_id, type, occurred_at, data FROM event_store.events
+    const { rows } = await sql<{
+      event_id: string;
+      stream_id: string;
+      type: string;
+      occurred_at: Date;
+      data: { agent_id?: string };
+    }>`
+      SELECT event_id, stream_id, type, occurred_at, data FROM event_store.events
        WHERE type IN ('ConversationQueued', 'AgentAssigned') ORDER BY global_position`.execute(db);
+    const published = await publishedAt(connection, `${nats.streamPrefix}_EVENTS`);
     const queued = new Map<string, number>();
+    const queuedPublished = new Map<string, number>();
+    const relayLags: number[] = [];
+    const afterPublish: number[] = [];
     const latencies: number[] = [];
     const perAgent = new Map<string, number>();
     const perChat = new Map<string, number>();
     let first = Infinity;
+    let lastQueued = 0;
     let last = 0;
     for (const row of rows) {
       const at = new Date(row.occurred_at).getTime();
       if (row.type === 'ConversationQueued') {
         queued.set(row.stream_id, at);
         first = Math.min(first, at);
+        lastQueued = Math.max(lastQueued, at);
+        const sent = published.get(row.event_id);
+        if (sent !== undefined) {
+          queuedPublished.set(row.stream_id, sent);
+          relayLags.push(sent - at);
+        }
         continue;
       }
       perChat.set(row.stream_id, (perChat.get(row.stream_id) ?? 0) + 1);
       perAgent.set(row.data.agent_id!, (perAgent.get(row.data.agent_id!) ?? 0) + 1);
       last = Math.max(last, at);
       latencies.push(at - queued.get(row.stream_id)!);
+      const sent = queuedPublished.get(row.stream_id);
+      if (sent !== undefined) afterPublish.push(at - sent);
     }
     latencies.sort((a, b) => a - b);
+    relayLags.sort((a, b) => a - b);
+    afterPublish.sort((a, b) => a - b);
     const assignments = latencies.length;
     const perSecond = assignments / ((last - first) / 1000);
     const twice = [...perChat.values()].filter((n) => n > 1).length;
@@ -157,6 +179,13 @@ async function main(): Promise<void> {
       failed,
       spread: `${Math.min(...loads)}–${Math.max(...loads)}`,
       offeredSeconds,
+      queuedSeconds: (lastQueued - first) / 1000,
+      // Where the latency went: the outbox relay (ConversationQueued stored → in JetStream), then
+      // routing and the assign command (in JetStream → AgentAssigned stored).
+      relayP50: percentile(relayLags, 0.5),
+      relayP99: percentile(relayLags, 0.99),
+      afterPublishP50: percentile(afterPublish, 0.5),
+      afterPublishP99: percentile(afterPublish, 0.99),
     };
     console.log(summary);
     writeResultsSection(
@@ -183,6 +212,23 @@ async function main(): Promise<void> {
     await database.drop();
     await nats.cleanup();
   }
+}
+
+/** When JetStream stored each event of the stream (by event id), read with an ordered consumer. */
+async function publishedAt(connection: NatsConnection, streamName: string): Promise<Map<string, number>> {
+  const js = jetstream(connection);
+  const consumer = await js.consumers.get(streamName);
+  const { state } = await (await js.streams.get(streamName)).info();
+  const at = new Map<string, number>();
+  if (state.messages === 0) return at;
+  const messages = await consumer.consume();
+  for await (const msg of messages) {
+    const envelope = msg.json<{ event_id: string }>();
+    at.set(envelope.event_id, msg.info.timestampNanos / 1e6);
+    if (msg.info.pending === 0) break;
+  }
+  await messages.close();
+  return at;
 }
 
 await main();
