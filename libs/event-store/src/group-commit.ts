@@ -49,13 +49,13 @@ function appendManySql(alsos: readonly string[]): string {
 
 /**
  * Group commit of appends (`append`, with no write of their own or one in a shared form) to
- * different streams: an append
- * goes at once when no statement of this group is on its way; the appends that arrive while one
- * is (under load, the commands of many conversations) go together in the next statement. Each
- * append gets its own answer. When the statement fails (a version conflict, an ownership or a
- * size refusal, a repeat racing its original: the whole statement is rolled back), its appends
- * are run again one by one, so each gets its own outcome and the others are not failed by it.
- * Two appends to one stream never share a statement: the second waits for the next.
+ * different streams: an append goes at once when no statement of this group is on its way; the
+ * appends that arrive while one is (under load, the commands of many conversations) go together
+ * in the next statement. Each append gets its own answer. When the statement fails (a version
+ * conflict, an ownership or a size refusal, a repeat racing its original: the whole statement is
+ * rolled back), its appends are run again one by one, so each gets its own outcome and the
+ * others are not failed by it. Two appends to one stream never share a statement: the second
+ * waits for the next.
  */
 export class GroupCommit<DB> {
   private readonly queue: Pending[] = [];

@@ -12,6 +12,7 @@ export { METRICS_REGISTRY } from './metrics/metrics.tokens.js';
 export { HttpMetrics } from './metrics/http-metrics.js';
 export { ReadinessGates, type ReadinessGate } from './health/readiness-gates.js';
 export { REQUEST_ID_HEADER } from './logging/logger-params.js';
+export { WarningThrottle } from './logging/warning-throttle.js';
 export { SERVICE_CONFIG } from './service-kit.tokens.js';
 export { ServiceKitModule, type ServiceKitOptions } from './service-kit.module.js';
 export { bootstrapService, type BootstrapServiceOptions, type RunningService } from './bootstrap/bootstrap-service.js';

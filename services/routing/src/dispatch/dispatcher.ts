@@ -12,9 +12,9 @@ import { groupModes } from './group-modes.js';
 /** A reservation not confirmed by its AgentAssigned event within this time is handed back. */
 export const RESERVATION_LEASE_MS = 10_000;
 /** Assign commands of one group in flight at once. */
-const MAX_ASSIGNMENTS_IN_FLIGHT = 64;
+const MAX_ASSIGNMENTS_IN_FLIGHT = 256;
 /** Reservations of one group asked at once (each after the one before it in its lane). */
-const RESERVATION_LANES = 8;
+const RESERVATION_LANES = 32;
 /** Queue positions of a group are pushed at most this often. */
 const QUEUE_PUSH_INTERVAL_MS = 500;
 
@@ -86,7 +86,7 @@ export class Dispatcher {
       // (auto-pipelining), where one lane paid two round trips per chat.
       // A run ends when nothing more can be reserved, without waiting for its assign commands:
       // chats queued meanwhile are reserved by the next run at once, not after the slowest
-      // command of this one.
+      // command of this one. The group's set of commands outlives its runs (one per group seen).
       const key = `${organizationId}\u0000${groupId}`;
       let inFlight = this.assigning.get(key);
       if (!inFlight) this.assigning.set(key, (inFlight = new Set()));
@@ -138,10 +138,7 @@ export class Dispatcher {
       reserved.agentId,
       reserved.queuedAtMs,
       lease.lease_id,
-    ).finally(() => {
-      inFlight.delete(assignment);
-      if (inFlight.size === 0) this.assigning.delete(`${organizationId}\u0000${groupId}`);
-    });
+    ).finally(() => inFlight.delete(assignment));
     inFlight.add(assignment);
     return true;
   }

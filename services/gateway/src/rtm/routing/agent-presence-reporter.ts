@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { SERVICE_CONFIG } from '@livedesk/service-kit';
+import { SERVICE_CONFIG, WarningThrottle } from '@livedesk/service-kit';
 import { ConnectionRegistry } from '../connection-registry.js';
 import type { RtmConfig } from '../rtm-config.js';
 import type { RtmConnection } from '../rtm-connection.js';
@@ -16,6 +16,8 @@ import { RoutingClient } from './routing-client.js';
 @Injectable()
 export class AgentPresenceReporter implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(AgentPresenceReporter.name);
+  /** While routing is away every report fails: one line every few seconds, with the count. */
+  private readonly failures = new WarningThrottle();
   private timer: NodeJS.Timeout | undefined;
   private round: Promise<void> | undefined;
 
@@ -62,7 +64,12 @@ export class AgentPresenceReporter implements OnApplicationBootstrap, OnApplicat
         // the report would then leave a socket that no longer exists counted as open.
         if (!isOpen(connection)) await this.routing.presence(principal, connection.id, false);
       } catch (error) {
-        this.logger.warn({ err: error, agentId: principal.agentId }, 'routing did not hear of an open socket');
+        this.failures.warn((leftOut) =>
+          this.logger.warn(
+            { err: error, agentId: principal.agentId, leftOut },
+            'routing did not hear of an open socket',
+          ),
+        );
       }
     }
   }

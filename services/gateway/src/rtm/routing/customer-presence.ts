@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { CustomerPrincipal } from '@livedesk/auth';
+import { WarningThrottle } from '@livedesk/service-kit';
 import type { RtmConnection } from '../rtm-connection.js';
 import { RoutingClient } from './routing-client.js';
 
@@ -7,11 +8,13 @@ import { RoutingClient } from './routing-client.js';
  * Tells routing when a customer's sockets come and go, on any replica: routing closes a queued
  * chat whose customer has had none for CHAT_ABANDON_SECONDS (`customer_left`). Best effort: a
  * routing that does not answer never keeps a customer out, and the periodic refresh
- * (`refresh`, on agent-presence-reporter.ts's period) repairs a lost report.
+ * (`refresh`, on agent-presence-reporter.ts's period) repairs a lost report. While routing is
+ * away every socket's report fails: the warning is logged once every few seconds, with the count.
  */
 @Injectable()
 export class CustomerPresence {
   private readonly logger = new Logger(CustomerPresence.name);
+  private readonly failures = new WarningThrottle();
 
   constructor(private readonly routing: RoutingClient) {}
 
@@ -21,10 +24,7 @@ export class CustomerPresence {
       await this.routing.customerPresence(customer, connection.id, true);
       if (!isOpen(connection)) await this.routing.customerPresence(customer, connection.id, false);
     } catch (error) {
-      this.logger.warn(
-        { err: error, customerId: customer.customerId },
-        'routing did not hear of an open customer socket',
-      );
+      this.notHeard(error, customer, 'routing did not hear of an open customer socket');
     }
   }
 
@@ -45,10 +45,7 @@ export class CustomerPresence {
             await this.routing.customerPresence(customer, connection.id, true, true);
             if (!isOpen(connection)) await this.routing.customerPresence(customer, connection.id, false);
           } catch (error) {
-            this.logger.warn(
-              { err: error, customerId: customer.customerId },
-              'routing did not hear of an open customer socket',
-            );
+            this.notHeard(error, customer, 'routing did not hear of an open customer socket');
           }
         }),
       );
@@ -56,12 +53,15 @@ export class CustomerPresence {
   }
 
   closed(customer: CustomerPrincipal, connectionId: string): void {
-    this.routing.customerPresence(customer, connectionId, false).catch((error: unknown) => {
-      this.logger.warn(
-        { err: error, customerId: customer.customerId },
-        'routing did not hear of a closed customer socket',
-      );
-    });
+    this.routing
+      .customerPresence(customer, connectionId, false)
+      .catch((error: unknown) => this.notHeard(error, customer, 'routing did not hear of a closed customer socket'));
+  }
+
+  private notHeard(error: unknown, customer: CustomerPrincipal, message: string): void {
+    this.failures.warn((leftOut) =>
+      this.logger.warn({ err: error, customerId: customer.customerId, leftOut }, message),
+    );
   }
 }
 
