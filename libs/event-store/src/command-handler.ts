@@ -73,7 +73,8 @@ export interface CommandHandlerOptions<DB, Command, Event extends DecidedEvent, 
    * Group commit (GroupCommit): the appends of commands on different streams that arrive while
    * one is being written go together in one statement, one transaction. Each command keeps its
    * own answer, conflict and refusal. An append with a write of its own goes alone, unless that
-   * write has a form many appends share (`AppendAlso.many`); with `project`, always alone. Without this option every append is its own statement.
+   * write has a form many appends share (`AppendAlso.many`); with `project`, always alone.
+   * Without this option every append is its own statement.
    */
   groupCommit?: GroupCommitOptions;
 }

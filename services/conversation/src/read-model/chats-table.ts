@@ -43,7 +43,7 @@ const SUMMARY_COLUMNS = [
 
 const COLUMN_NAMES = SUMMARY_COLUMNS.map(([name]) => name).join(', ');
 
-/** A new cycle's row replaces what the last one showed; customer, channel and start stay. */
+/** A chat's later changes replace its state; customer, channel, page and start stay as first written. */
 const ON_CONFLICT = `ON CONFLICT (chat_id) DO UPDATE SET
   group_id = excluded.group_id, status = excluded.status, assigned_agent_id = excluded.assigned_agent_id,
   agent_ids = excluded.agent_ids, updated_at = excluded.updated_at, version = excluded.version, tags = excluded.tags`;
