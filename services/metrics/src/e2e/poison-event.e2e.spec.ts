@@ -72,6 +72,10 @@ describe('a poison event in a running system', () => {
     const { chat_id: poisonedChat } = await attacker.call('start_chat', {
       message: { text: 'hello', client_id: 'a-1' },
     });
+    // Routing has built the organization's state (its first event for it) before the poison is
+    // stored: a first build that came after would find the unappliable event already in the store
+    // and start past it (routing-state-recovery.ts), and routing would have nothing to park.
+    await attacker.push('queue_position_updated', (p) => p.chat_id === poisonedChat, 15_000);
     const [first] = await sql<{ data: Record<string, unknown> }>`
       SELECT data FROM event_store.events WHERE stream_id = ${`conversation-${poisonedChat}`} AND type = 'MessagePosted' ORDER BY stream_version LIMIT 1`
       .execute(db)
