@@ -10,17 +10,25 @@ import {
   type SpawnedService,
   type TestDatabase,
 } from '@livedesk/testing';
+import { Redis } from 'ioredis';
 
 /**
  * The real chat loop: the built gateway, identity and conversation services as their own
  * processes (the way docker-compose and Kubernetes run them, as services-boot.e2e.spec.ts does;
  * the gateway forwards the organization and token URLs to identity), on a fresh
  * database, a unique NATS subject prefix and JetStream stream, with the local Postgres, NATS
- * and Redis (or DATABASE_URL, NATS_URL, REDIS_URL). Routing is not started: the benchmarks'
- * agents take their chats with `join_chat`, so that no assignment races the setup. The
- * chat-latency, logins, idle-sockets and reconnect-storm benchmarks all run on it.
+ * and Redis (or DATABASE_URL, NATS_URL, REDIS_URL). Routing is not started unless asked
+ * (`routing: true`): the benchmarks' agents take their chats with `join_chat`, so that no
+ * assignment races the setup; without it, the gateways' presence reports to routing fail (a
+ * warning every few seconds). The chat-latency, logins, idle-sockets and reconnect-storm
+ * benchmarks all run on it.
  */
 type ServiceName = 'gateway' | 'identity' | 'conversation';
+
+export interface SystemUnderTestOptions {
+  /** Start the routing service too (it hears of every customer and agent socket). */
+  routing?: boolean;
+}
 
 export interface SystemUnderTest {
   /** `http://127.0.0.1:<gateway port>` */
@@ -45,13 +53,17 @@ export interface SystemUnderTest {
   stop(): Promise<void>;
 }
 
-export async function startSystemUnderTest(extraEnv: NodeJS.ProcessEnv = {}): Promise<SystemUnderTest> {
+export async function startSystemUnderTest(
+  extraEnv: NodeJS.ProcessEnv = {},
+  options: SystemUnderTestOptions = {},
+): Promise<SystemUnderTest> {
   const urls = await serviceUrls();
   const [database, nats] = await Promise.all([createTestDatabase(), createTestNats()]);
   const adminToken = randomBytes(24).toString('base64url');
   // The same on every gateway replica (there is one here); at least 32 characters.
   const jwtSecret = randomBytes(32).toString('base64url');
-  const running = new Map<ServiceName, SpawnedService>();
+  const running = new Map<ServiceName | 'routing', SpawnedService>();
+  const organizations: string[] = [];
   const [identityPort, gatewayPort] = [await freePort(), await freePort()];
   const env = serviceEnvironment(
     {
@@ -67,7 +79,7 @@ export async function startSystemUnderTest(extraEnv: NodeJS.ProcessEnv = {}): Pr
   );
   let stopping = false;
   let killed = false;
-  const start = async (service: ServiceName, port: number) => {
+  const start = async (service: ServiceName | 'routing', port: number) => {
     const instance = spawnService(service, env, port);
     running.set(service, instance);
     await waitUntilReady(instance).catch((error: unknown) => {
@@ -77,9 +89,11 @@ export async function startSystemUnderTest(extraEnv: NodeJS.ProcessEnv = {}): Pr
   const stop = async () => {
     stopping = true;
     // Gateway first, so that no new command reaches a conversation service on its way out.
-    for (const service of ['gateway', 'identity', 'conversation'] as const) await running.get(service)?.stop(10_000);
+    for (const service of ['gateway', 'routing', 'identity', 'conversation'] as const)
+      await running.get(service)?.stop(10_000);
     await dropQuietly(database);
     await nats.cleanup().catch(() => undefined);
+    if (options.routing) await dropRoutingKeys(urls.redisUrl, [...organizations, nats.subjectPrefix]);
   };
   try {
     // The conversation service first: it migrates the event store and creates the JetStream
@@ -87,6 +101,7 @@ export async function startSystemUnderTest(extraEnv: NodeJS.ProcessEnv = {}): Pr
     await start('conversation', await freePort());
     await start('identity', identityPort);
     await start('gateway', gatewayPort);
+    if (options.routing) await start('routing', await freePort());
   } catch (error) {
     await stop();
     throw error;
@@ -111,7 +126,9 @@ export async function startSystemUnderTest(extraEnv: NodeJS.ProcessEnv = {}): Pr
       });
       const text = await response.text();
       if (!response.ok) throw new Error(`POST /v1/organizations answered ${response.status}: ${text.slice(0, 300)}`);
-      return (JSON.parse(text) as { organization_id: string }).organization_id;
+      const { organization_id: organizationId } = JSON.parse(text) as { organization_id: string };
+      organizations.push(organizationId);
+      return organizationId;
     },
     killGateway() {
       killed = true;
@@ -133,6 +150,27 @@ export async function startSystemUnderTest(extraEnv: NodeJS.ProcessEnv = {}): Pr
     },
     stop,
   };
+}
+
+/**
+ * Routing's keys of a run (its organizations', kept a month after a chat's last event, and the
+ * timers of the run's prefix). Left behind, they pile up, and every routing that scans Redis for
+ * an organization's keys (a first build, a rebuild) pays for them.
+ */
+export async function dropRoutingKeys(redisUrl: string, tags: readonly string[]): Promise<void> {
+  const redis = new Redis(redisUrl);
+  try {
+    for (const tag of tags) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `routing:{${tag}}:*`, 'COUNT', 1000);
+        if (keys.length > 0) await redis.unlink(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+    }
+  } finally {
+    redis.disconnect();
+  }
 }
 
 async function dropQuietly(database: TestDatabase): Promise<void> {

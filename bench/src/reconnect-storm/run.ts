@@ -13,6 +13,7 @@
  *
  *   pnpm bench:reconnect-storm
  *   CUSTOMERS=1000 RUNS=1 pnpm bench:reconnect-storm
+ *   WITH_ROUTING=1 pnpm bench:reconnect-storm      (routing runs too and hears of every socket)
  *
  * Target (issue 14): 5,000 customers reconnect, log in and resume in ≤ 5 s; a gateway killed
  * with 5,000 sockets: every client back and resumed, 0 messages lost.
@@ -30,6 +31,8 @@ const RUNS = Number(process.env.RUNS ?? 3);
 const WRITERS = Math.min(CUSTOMERS, Number(process.env.WRITERS ?? 1000));
 const WRITE_MS = 2_000;
 const TARGET_SECONDS = 5;
+/** WITH_ROUTING=1: the routing service runs too, and hears of every socket (as in production). */
+const WITH_ROUTING = process.env.WITH_ROUTING === '1';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Customer {
@@ -171,7 +174,7 @@ async function oneRun(run: number): Promise<{
   killRetries: number;
   killDropped: number;
 }> {
-  const system = await startSystemUnderTest();
+  const system = await startSystemUnderTest({}, { routing: WITH_ROUTING });
   const customers: Customer[] = [];
   try {
     const url = `${system.wsBase}/v1/customer/rtm`;
@@ -295,7 +298,7 @@ async function main(): Promise<void> {
     'reconnect-storm',
     `## reconnect-storm (\`pnpm bench:reconnect-storm\`)
 
-Run on ${new Date().toISOString().slice(0, 10)}: ${machineLine()}. One gateway process, the identity and conversation services, PostgreSQL, NATS and Redis on this machine's 2 cores; ${CUSTOMERS.toLocaleString('en-US')} customers, each with a chat, held by this process. Storm: every socket closed, then all reconnect at once, log in with their tokens and resume (\`get_chat\` after the version they had). Gateway killed: ${WRITERS.toLocaleString('en-US')} customers write one message each over ${WRITE_MS / 1000} s; half-way the gateway gets SIGKILL and is started again on its port; every customer reconnects (retrying until it answers), logs in, sends again what was not acknowledged (same \`client_id\`) and resumes; then every writer's chat is read from the start. A request answered \`unavailable\` or \`rate_limited\` (the gateway shedding load) is asked again after its \`retry_after_ms\`, as \`@livedesk/client\` does, and a socket that closes under a customer while it resumes (a login timeout, a missed heartbeat) is opened again and the customer starts over; how many of each, in brackets.
+Run on ${new Date().toISOString().slice(0, 10)}: ${machineLine()}. One gateway process, the identity and conversation services${WITH_ROUTING ? ', the routing service (which hears of every socket)' : ' (no routing: the presence reports fail)'}, PostgreSQL, NATS and Redis on this machine's 2 cores; ${CUSTOMERS.toLocaleString('en-US')} customers, each with a chat, held by this process. Storm: every socket closed, then all reconnect at once, log in with their tokens and resume (\`get_chat\` after the version they had). Gateway killed: ${WRITERS.toLocaleString('en-US')} customers write one message each over ${WRITE_MS / 1000} s; half-way the gateway gets SIGKILL and is started again on its port; every customer reconnects (retrying until it answers), logs in, sends again what was not acknowledged (same \`client_id\`) and resumes; then every writer's chat is read from the start. A request answered \`unavailable\` or \`rate_limited\` (the gateway shedding load) is asked again after its \`retry_after_ms\`, as \`@livedesk/client\` does, and a socket that closes under a customer while it resumes (a login timeout, a missed heartbeat) is opened again and the customer starts over; how many of each, in brackets.
 
 | run | storm: all resumed (requests asked again / sockets opened again) | storm: last socket open / last login answered | gateway killed: back up | killed: all resumed (requests asked again / sockets opened again) | messages sent again | lost | stored twice |
 |---|---|---|---|---|---|---|---|

@@ -29,8 +29,8 @@ import {
   waitUntilReady,
   type SpawnedService,
 } from '@livedesk/testing';
-import { Redis } from 'ioredis';
 import { sql } from 'kysely';
+import { dropRoutingKeys } from '../chat-latency/system-under-test.js';
 import { machineLine, writeResultsSection } from '../results/results-file.js';
 
 const CHATS = Number(process.env.CHATS ?? 10_000);
@@ -231,27 +231,6 @@ async function main(): Promise<void> {
     await database.drop();
     await nats.cleanup();
     await dropRoutingKeys(urls.redisUrl, [ORG, nats.subjectPrefix]);
-  }
-}
-
-/**
- * Routing's keys of this run (the organization's, kept a month after a chat's last event, and
- * the timers of the run's prefix): about 100,000 a run. Left behind, they pile up, and every
- * routing that scans Redis for an organization's keys (a first build, a rebuild) pays for them.
- */
-async function dropRoutingKeys(redisUrl: string, tags: readonly string[]): Promise<void> {
-  const redis = new Redis(redisUrl);
-  try {
-    for (const tag of tags) {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `routing:{${tag}}:*`, 'COUNT', 1000);
-        if (keys.length > 0) await redis.unlink(...keys);
-        cursor = next;
-      } while (cursor !== '0');
-    }
-  } finally {
-    redis.disconnect();
   }
 }
 
