@@ -8,39 +8,16 @@
  *   SECONDS_PER_CASE=10 pnpm bench:event-store
  */
 import { randomUUID } from 'node:crypto';
-import {
-  createDatabase,
-  EventStore,
-  GroupCommit,
-  migrateEventStore,
-  readAll,
-  START,
-  type NewEvent,
-} from '@livedesk/event-store';
+import { createDatabase, EventStore, GroupCommit, migrateEventStore, readAll, START } from '@livedesk/event-store';
 import { createTestDatabase } from '@livedesk/testing';
 import { sql } from 'kysely';
 import pg from 'pg';
+import { messageEvent } from './message-event.js';
 import { machineLine, writeResultsSection } from '../results/results-file.js';
 
 const SECONDS = Number(process.env.SECONDS_PER_CASE ?? 5);
 const REPLAY_EVENTS = Number(process.env.REPLAY_EVENTS ?? 1_000_000);
 const CONCURRENCY = [1, 8, 32];
-
-function messageEvent(): NewEvent {
-  return {
-    eventId: randomUUID(),
-    type: 'MessagePosted',
-    schemaVersion: 2,
-    data: {
-      message_id: randomUUID(),
-      author: { kind: 'customer', id: 'cust-7f3a' },
-      text: 'Hello, I ordered a blue jacket last week and it has not arrived yet. Can you check the status?',
-      client_id: randomUUID(),
-      attachments: [],
-    },
-    metadata: { correlationId: randomUUID() },
-  };
-}
 
 /** Runs `writers` loops of `work` for SECONDS and answers operations per second. */
 async function timed(writers: number, work: (writer: number) => Promise<number>): Promise<number> {

@@ -25,22 +25,15 @@ import hdr from 'hdr-histogram-js';
 import { settle } from '../chat-latency/connected-target.js';
 import { CpuWindow } from '../chat-latency/cpu-usage.js';
 import { MESSAGE_TEXT } from '../chat-latency/load.js';
-import { checkFileLimit } from '../chat-latency/options.js';
+import { checkFileLimit, type BenchOptions } from '../chat-latency/options.js';
 import { startSystemUnderTest } from '../chat-latency/system-under-test.js';
 import { connectSystemTarget } from '../chat-latency/system-target.js';
 import { machineLine, writeResultsSection } from '../results/results-file.js';
 
 type Mode = 'shedding' | 'unbounded';
 
-interface Options {
-  connections: number;
-  agents: number;
-  customers: number;
-  rate: number;
-  warmupSeconds: number;
-  durationSeconds: number;
-  drainSeconds: number;
-  openConcurrency: number;
+/** The chat-latency bench's load (sockets, rate, windows), run in each of `modes`. */
+interface Options extends Omit<BenchOptions, 'targets'> {
   modes: Mode[];
   /** RTM_OVERLOAD_* of the `shedding` mode (absent: the gateway's defaults). */
   bounds: Record<string, string>;

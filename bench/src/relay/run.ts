@@ -21,31 +21,15 @@ import {
   migrateEventStore,
   OutboxRelay,
   toEnvelope,
-  type NewEvent,
 } from '@livedesk/event-store';
 import { createTestDatabase, createTestNats, serviceUrls, waitFor } from '@livedesk/testing';
+import { messageEvent } from '../event-store/message-event.js';
 import { machineLine, writeResultsSection } from '../results/results-file.js';
 
 const EVENTS = Number(process.env.EVENTS ?? 30_000);
 const RUNS = Number(process.env.RUNS ?? 3);
 /** As many publishes on their way at once as a relay batch holds (its default batch size). */
 const IN_FLIGHT = 500;
-
-function messageEvent(): NewEvent {
-  return {
-    eventId: randomUUID(),
-    type: 'MessagePosted',
-    schemaVersion: 2,
-    data: {
-      message_id: randomUUID(),
-      author: { kind: 'customer', id: 'cust-7f3a' },
-      text: 'Hello, I ordered a blue jacket last week and it has not arrived yet. Can you check the status?',
-      client_id: randomUUID(),
-      attachments: [],
-    },
-    metadata: { correlationId: randomUUID() },
-  };
-}
 
 interface RunResult {
   bare: number;

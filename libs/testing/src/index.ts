@@ -20,3 +20,4 @@ export { setTestClock } from './test-clock.js';
 export { OwnNatsServer, type OwnNatsServerOptions } from './own-nats-server.js';
 export { CHROMIUM_PATH, launchChromium, type TestBrowser } from './chromium.js';
 export { startPageServer, type PageServer } from './page-server.js';
+export { metricSample } from './metric-sample.js';

@@ -3,7 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import { parse as parseYaml } from 'yaml';
 import { createDatabase } from '@livedesk/event-store';
-import { ChatSystem, REPOSITORY_ROOT, waitFor, type RtmTestClient, type SpawnedService } from '@livedesk/testing';
+import {
+  ChatSystem,
+  metricSample,
+  REPOSITORY_ROOT,
+  waitFor,
+  type RtmTestClient,
+  type SpawnedService,
+} from '@livedesk/testing';
 
 // The operators' side of docs/observability.md against the real services: every metric the
 // alert rules (deploy/prometheus/alerts.yml) and the operations dashboard
@@ -72,19 +79,6 @@ function declaredNames(page: string): Set<string> {
   return names;
 }
 
-/** The value of the first series of `name` on a /metrics page with these labels (others may be there too). */
-function sample(page: string, name: string, labels: Record<string, string>): number | undefined {
-  for (const line of page.split('\n')) {
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const found = Object.fromEntries(
-      [...(match[2] ?? '').matchAll(/([a-zA-Z_]+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]),
-    );
-    if (Object.entries(labels).every(([key, value]) => found[key] === value)) return Number(match[3]);
-  }
-  return undefined;
-}
-
 /** A support dashboard query with Grafana's macros and variables replaced, as Grafana sends it. */
 function expandGrafanaSql(query: string, organizationId: string, from: Date, to: Date): string {
   const quoted = (date: Date) => `'${date.toISOString()}'`;
@@ -148,7 +142,7 @@ describe('observability: /metrics against the alert rules and dashboards, and th
     // Routing reads the queue from Redis at each scrape: the chat shows once routing queued it.
     await waitFor(
       async () =>
-        sample(await metricsOf(system.routing[0]!), 'routing_queue_depth', {
+        metricSample(await metricsOf(system.routing[0]!), 'routing_queue_depth', {
           organization_id: organizationId,
           group_id: groupId,
         }) === 1,
@@ -214,9 +208,14 @@ describe('observability: /metrics against the alert rules and dashboards, and th
 
   it('reports the queue of each group, the durable consumers, the outbox, the sockets and the email outbox', async () => {
     const routing = pages.get(system.routing[0]!)!;
-    expect(sample(routing, 'routing_queue_depth', { organization_id: organizationId, group_id: groupId })).toBe(1);
+    expect(metricSample(routing, 'routing_queue_depth', { organization_id: organizationId, group_id: groupId })).toBe(
+      1,
+    );
     expect(
-      sample(routing, 'routing_queue_oldest_wait_seconds', { organization_id: organizationId, group_id: groupId }),
+      metricSample(routing, 'routing_queue_oldest_wait_seconds', {
+        organization_id: organizationId,
+        group_id: groupId,
+      }),
     ).toBeGreaterThanOrEqual(0);
 
     // Every writing service reports the durable consumers of the installation's event stream.
@@ -240,21 +239,23 @@ describe('observability: /metrics against the alert rules and dashboards, and th
 
     // The relay published everything: the backlog is empty (figures read at each scrape).
     await waitFor(
-      async () => sample(await metricsOf(system.conversation), 'livedesk_outbox_unpublished_events', {}) === 0,
+      async () => metricSample(await metricsOf(system.conversation), 'livedesk_outbox_unpublished_events', {}) === 0,
       {
         timeoutMs: 10_000,
         what: 'an empty outbox',
       },
     );
-    expect(sample(await metricsOf(system.conversation), 'livedesk_outbox_oldest_unpublished_seconds', {})).toBe(0);
+    expect(metricSample(await metricsOf(system.conversation), 'livedesk_outbox_oldest_unpublished_seconds', {})).toBe(
+      0,
+    );
 
     const gateway = await metricsOf(system.gateways[0]!);
-    expect(sample(gateway, 'rtm_connections', { endpoint: 'customer' })).toBe(1);
+    expect(metricSample(gateway, 'rtm_connections', { endpoint: 'customer' })).toBe(1);
 
     const ticketing = pages.get(system.ticketing[0]!)!;
     for (const status of ['pending', 'sending', 'sent', 'failed', 'cancelled'])
-      expect(sample(ticketing, 'ticketing_outbound_emails', { status })).toBe(0);
-    expect(sample(ticketing, 'ticketing_outbound_email_oldest_pending_seconds', {})).toBe(0);
+      expect(metricSample(ticketing, 'ticketing_outbound_emails', { status })).toBe(0);
+    expect(metricSample(ticketing, 'ticketing_outbound_email_oldest_pending_seconds', {})).toBe(0);
   });
 
   it('serves each HTTP API its OpenAPI document at /openapi.json and a reference page at /docs', async () => {

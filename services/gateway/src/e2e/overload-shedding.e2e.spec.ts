@@ -1,4 +1,4 @@
-import { ChatSystem, type Frame, type RtmTestClient } from '@livedesk/testing';
+import { ChatSystem, metricSample, type Frame, type RtmTestClient } from '@livedesk/testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
 const MAX_IN_FLIGHT = 2;
@@ -7,19 +7,6 @@ const CUSTOMERS = 12;
 const MESSAGES_EACH = 4;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The value of the first series of `name` on a /metrics page with these labels (others may be there too). */
-function sample(page: string, name: string, labels: Record<string, string>): number | undefined {
-  for (const line of page.split('\n')) {
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const found = Object.fromEntries(
-      [...(match[2] ?? '').matchAll(/([a-zA-Z_]+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]),
-    );
-    if (Object.entries(labels).every(([key, value]) => found[key] === value)) return Number(match[3]);
-  }
-  return undefined;
-}
 
 // Overload (issue 14, docs/limits.md "Overload"): a gateway whose requests to the conversation
 // service in flight reach RTM_OVERLOAD_MAX_IN_FLIGHT refuses new sends and chats with
@@ -119,14 +106,14 @@ describe('overload: new work is shed past the in-flight bound', () => {
     const shedSends = sent.filter((s) => !s.frame.success).length;
     const shedStarts = started.filter((frame) => !frame.success).length;
     expect(
-      sample(page, 'rtm_shed_total', { endpoint: 'customer', action: 'send_event', cause: 'in_flight' }) ?? 0,
+      metricSample(page, 'rtm_shed_total', { endpoint: 'customer', action: 'send_event', cause: 'in_flight' }) ?? 0,
     ).toBe(shedSends);
     expect(
-      sample(page, 'rtm_shed_total', { endpoint: 'customer', action: 'start_chat', cause: 'in_flight' }) ?? 0,
+      metricSample(page, 'rtm_shed_total', { endpoint: 'customer', action: 'start_chat', cause: 'in_flight' }) ?? 0,
     ).toBe(shedStarts);
-    expect(sample(page, 'rtm_conversation_requests_in_flight', {})).toBe(0);
+    expect(metricSample(page, 'rtm_conversation_requests_in_flight', {})).toBe(0);
     // The pushes kept up: the lag of the last one, well below the default bound (2 s).
-    expect(sample(page, 'rtm_push_lag_seconds', {})).toBeLessThan(2);
+    expect(metricSample(page, 'rtm_push_lag_seconds', {})).toBeLessThan(2);
 
     // The load is gone: what was refused is sent again after its hint, one at a time, and accepted.
     for (const { c, m, frame } of sent.filter((s) => !s.frame.success)) {
