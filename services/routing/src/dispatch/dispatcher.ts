@@ -15,6 +15,12 @@ export const RESERVATION_LEASE_MS = 10_000;
 const MAX_ASSIGNMENTS_IN_FLIGHT = 256;
 /** Reservations of one group asked at once (each after the one before it in its lane). */
 const RESERVATION_LANES = 32;
+/**
+ * After an assign command that got no answer (the conversation service was slow or away), the
+ * chat is back in its queue and the group is dispatched again this soon: no other event may
+ * come to poke it (a quiet group, agents already waiting).
+ */
+export const ASSIGN_RETRY_MS = 1000;
 /** Queue positions of a group are pushed at most this often. */
 const QUEUE_PUSH_INTERVAL_MS = 500;
 
@@ -33,6 +39,7 @@ export class Dispatcher {
   private readonly again = new Set<string>();
   private readonly positionTimers = new Map<string, NodeJS.Timeout>();
   private readonly positionsSentAt = new Map<string, number>();
+  private readonly retryTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly state: RoutingState,
@@ -72,8 +79,9 @@ export class Dispatcher {
   async onApplicationShutdown(): Promise<void> {
     while (this.running.size > 0) await Promise.all([...this.running.values()]);
     for (const inFlight of this.assigning.values()) await Promise.all(inFlight);
-    for (const timer of this.positionTimers.values()) clearTimeout(timer);
+    for (const timer of [...this.positionTimers.values(), ...this.retryTimers.values()]) clearTimeout(timer);
     this.positionTimers.clear();
+    this.retryTimers.clear();
   }
 
   private async dispatch(organizationId: string, groupId: string): Promise<void> {
@@ -134,6 +142,7 @@ export class Dispatcher {
     }
     const assignment = this.assign(
       organizationId,
+      groupId,
       reserved.chatId,
       reserved.agentId,
       reserved.queuedAtMs,
@@ -167,6 +176,7 @@ export class Dispatcher {
 
   private async assign(
     organizationId: string,
+    groupId: string,
     chatId: string,
     agentId: string,
     queuedAtMs: number,
@@ -184,11 +194,26 @@ export class Dispatcher {
         await this.state.released(organizationId, chatId);
         return;
       }
-      // No answer: put it back where it was. Should the assignment have happened after all,
-      // its AgentAssigned event moves the chat to that agent.
+      // No answer: put it back where it was, and try the group again shortly. Should the
+      // assignment have happened after all, its AgentAssigned event moves the chat to that agent.
+      // (Should Redis fail here too, the reservation's lease hands the chat back.)
       await this.state.cancelReservation(organizationId, chatId, agentId, queuedAtMs, leaseId);
       this.logger.warn({ err: error, chatId, agentId }, 'assignment failed; the chat is queued again');
+      this.retryLater(organizationId, groupId);
     }
+  }
+
+  /** One poke of the group ASSIGN_RETRY_MS from now, however many assignments failed meanwhile. */
+  private retryLater(organizationId: string, groupId: string): void {
+    const key = `${organizationId}\u0000${groupId}`;
+    if (this.retryTimers.has(key)) return;
+    this.retryTimers.set(
+      key,
+      setTimeout(() => {
+        this.retryTimers.delete(key);
+        this.poke(organizationId, groupId);
+      }, ASSIGN_RETRY_MS),
+    );
   }
 
   private async publishQueue(organizationId: string, groupId: string): Promise<void> {

@@ -11,7 +11,7 @@ import { addAgents, freshOrganization, queueChat, emptyHistoryRecovery } from '.
 import { RoutingTimers } from '../timers/routing-timers.js';
 import { TimerActions } from '../timers/timer-actions.js';
 import type { ConversationCommands } from './conversation-commands.js';
-import { Dispatcher, RESERVATION_LEASE_MS } from './dispatcher.js';
+import { ASSIGN_RETRY_MS, Dispatcher, RESERVATION_LEASE_MS } from './dispatcher.js';
 import type { RoutingSignals } from './routing-signals.js';
 
 /** A replica SIGKILLed while it waits for Redis' answer to reserveNext: the script ran, the answer never arrives. */
@@ -27,14 +27,21 @@ class KilledWhileReserving extends RoutingState {
 
 /**
  * The routing pieces of one replica (dispatcher, timers, timer actions) on the real Redis, with
- * a conversation service that records the assign commands and stores nothing.
+ * a conversation service that records the assign commands and stores nothing (`answer` may make
+ * a command fail, as a conversation service that does not answer in time does).
  */
-function replica(redis: Redis, state: RoutingState, clock: Clock, prefix: string) {
+function replica(
+  redis: Redis,
+  state: RoutingState,
+  clock: Clock,
+  prefix: string,
+  answer: (attempt: number) => Promise<unknown> = async () => ({}),
+) {
   const assigned: { chatId: string; agentId: string }[] = [];
   const conversations = {
     async assign(_organizationId: string, chatId: string, agentId: string) {
       assigned.push({ chatId, agentId });
-      return {};
+      return answer(assigned.length);
     },
     async requeue() {
       return {};
@@ -96,6 +103,51 @@ describe('Dispatcher: a replica killed with a reservation in hand', () => {
     } finally {
       await survivor.timers.onApplicationShutdown();
       await survivor.dispatcher.onApplicationShutdown();
+    }
+  });
+});
+
+describe('Dispatcher: an assign command that gets no answer', () => {
+  let redis: TestRedis;
+  const clock: Clock = { now: () => new Date(1_000_000) };
+
+  beforeAll(async () => {
+    redis = await createTestRedis();
+  });
+
+  afterAll(async () => {
+    await redis?.cleanup();
+  });
+
+  // The chat went back to its queue and nothing dispatched the group again until its next event
+  // (a new chat, an agent's change of status, a freed slot): in a quiet group it waited there
+  // with an agent free.
+  it('queues the chat again and assigns it on a later try, with no other event', async () => {
+    const org = freshOrganization();
+    const state = new RoutingState(redis.client, { recovery: emptyHistoryRecovery(redis.client) });
+    await addAgents(state, org, ['a'], { chat: 1 });
+    await queueChat(state, org, 'c1', 1_000_000);
+    const { assigned, dispatcher } = replica(redis.client, state, clock, `retry-${org}`, async (attempt) => {
+      if (attempt > 1) return {};
+      // Fails after the run that sent it has ended (a timeout does), so that run cannot retry it.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      throw new Error('no answer from the conversation service in time');
+    });
+    try {
+      const poked = Date.now();
+      dispatcher.poke(org, 'g');
+      await waitFor(() => assigned.length === 2, { timeoutMs: 5000, what: 'the assign command to be sent again' });
+      expect(Date.now() - poked).toBeGreaterThanOrEqual(200 + ASSIGN_RETRY_MS - 50);
+      expect(assigned).toEqual([
+        { chatId: 'c1', agentId: 'a' },
+        { chatId: 'c1', agentId: 'a' },
+      ]);
+      expect(await state.chat(org, 'c1')).toMatchObject({ agentId: 'a', reserved: true });
+      // Nothing more is sent: the second command was answered.
+      await new Promise((resolve) => setTimeout(resolve, ASSIGN_RETRY_MS + 200));
+      expect(assigned).toHaveLength(2);
+    } finally {
+      await dispatcher.onApplicationShutdown();
     }
   });
 });
