@@ -23,6 +23,11 @@ const RESERVATION_LANES = 32;
 export const ASSIGN_RETRY_MS = 1000;
 /** Queue positions of a group are pushed at most this often. */
 const QUEUE_PUSH_INTERVAL_MS = 500;
+/**
+ * Queue positions of a group pushed per second at most: a longer queue is told less often
+ * (10,000 waiting customers every 5 s), where every 500 ms would be 20,000 pushes a second.
+ */
+const QUEUE_POSITIONS_PER_SECOND = 2000;
 
 /**
  * Assigns the queued chats of a group while someone can take them, then tells every customer
@@ -38,7 +43,8 @@ export class Dispatcher {
   private readonly assigning = new Map<string, Set<Promise<void>>>();
   private readonly again = new Set<string>();
   private readonly positionTimers = new Map<string, NodeJS.Timeout>();
-  private readonly positionsSentAt = new Map<string, number>();
+  /** When each group's positions may go out again. */
+  private readonly positionsDueAt = new Map<string, number>();
   private readonly retryTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(
@@ -153,22 +159,26 @@ export class Dispatcher {
   }
 
   /**
-   * Positions go out at most every QUEUE_PUSH_INTERVAL_MS per group: under a burst every
-   * assignment moves every waiting customer up by one, and telling each of them every time
-   * would cost as many pushes as the queue is long, per assignment.
+   * Positions go out at most every QUEUE_PUSH_INTERVAL_MS per group, and a long queue's less
+   * often (QUEUE_POSITIONS_PER_SECOND): under a burst every assignment moves every waiting
+   * customer up by one, and telling each of them every time would cost as many pushes as the
+   * queue is long, per assignment.
    */
   private scheduleQueuePositions(organizationId: string, groupId: string): void {
     const key = `${organizationId}\u0000${groupId}`;
     if (this.positionTimers.has(key)) return;
-    const last = this.positionsSentAt.get(key) ?? 0;
-    const wait = Math.max(0, last + QUEUE_PUSH_INTERVAL_MS - Date.now());
+    const wait = Math.max(0, (this.positionsDueAt.get(key) ?? 0) - Date.now());
     this.positionTimers.set(
       key,
       setTimeout(() => {
         this.positionTimers.delete(key);
-        this.positionsSentAt.set(key, Date.now());
-        this.publishQueue(organizationId, groupId).catch((error: unknown) =>
-          this.logger.error({ err: error, organizationId, groupId }, 'queue positions not sent'),
+        this.positionsDueAt.set(key, Date.now() + QUEUE_PUSH_INTERVAL_MS);
+        this.publishQueue(organizationId, groupId).then(
+          (sent) => {
+            const spread = (sent / QUEUE_POSITIONS_PER_SECOND) * 1000;
+            if (spread > QUEUE_PUSH_INTERVAL_MS) this.positionsDueAt.set(key, Date.now() + spread);
+          },
+          (error: unknown) => this.logger.error({ err: error, organizationId, groupId }, 'queue positions not sent'),
         );
       }, wait),
     );
@@ -216,11 +226,14 @@ export class Dispatcher {
     );
   }
 
-  private async publishQueue(organizationId: string, groupId: string): Promise<void> {
+  /** Tells every customer waiting in the group's queue their place; answers how many. */
+  private async publishQueue(organizationId: string, groupId: string): Promise<number> {
     const queue = await this.state.queue(organizationId, groupId);
-    if (queue.length === 0) return;
+    if (queue.length === 0) return 0;
     const agentsAvailable = await this.state.hasAcceptingAgent(organizationId, groupId);
-    const now = this.clock.now().getTime();
+    const estimate = agentsAvailable
+      ? await this.state.waitEstimator(organizationId, groupId, this.clock.now().getTime())
+      : () => null;
     for (const entry of queue) {
       this.signals.publish({
         type: 'queue_position',
@@ -228,11 +241,10 @@ export class Dispatcher {
         chat_id: entry.chatId,
         customer_id: entry.customerId,
         position: entry.position,
-        estimated_wait_seconds: agentsAvailable
-          ? await this.state.estimatedWaitSeconds(organizationId, groupId, entry.position, now)
-          : null,
+        estimated_wait_seconds: estimate(entry.position),
         agents_available: agentsAvailable,
       });
     }
+    return queue.length;
   }
 }

@@ -399,19 +399,31 @@ export class RoutingState {
     position: number,
     nowMs: number,
   ): Promise<number | null> {
-    if (!Number.isSafeInteger(position) || position < 1)
-      throw new RangeError(`routing state: position must be a positive integer, got ${position}`);
+    return (await this.waitEstimator(organizationId, groupId, nowMs))(position);
+  }
+
+  /**
+   * The group's wait estimate at any position, from one read of its inputs: a whole queue's
+   * positions cost one Redis call, not one each (the inputs do not depend on the position).
+   */
+  async waitEstimator(
+    organizationId: string,
+    groupId: string,
+    nowMs: number,
+  ): Promise<(position: number) => number | null> {
     requireTime('nowMs', nowMs);
     const [drained, median] = replyArray(
       'wait-inputs',
       await this.run('waitInputs', organizationId, [requireId('groupId', groupId), nowMs, Math.floor(nowMs / DAY_MS)]),
     );
     const medianWaitMs = replyOptionalString('wait-inputs', median);
-    return estimateWaitSeconds({
-      position,
-      drainedInWindow: replyNumber('wait-inputs', drained),
-      medianWaitMs: medianWaitMs === null ? null : replyNumber('wait-inputs', medianWaitMs),
-    });
+    const drainedInWindow = replyNumber('wait-inputs', drained);
+    const medianMs = medianWaitMs === null ? null : replyNumber('wait-inputs', medianWaitMs);
+    return (position) => {
+      if (!Number.isSafeInteger(position) || position < 1)
+        throw new RangeError(`routing state: position must be a positive integer, got ${position}`);
+      return estimateWaitSeconds({ position, drainedInWindow, medianWaitMs: medianMs });
+    };
   }
 
   private async run(
