@@ -24,12 +24,13 @@ export interface CommandServerOptions {
 type Publisher = (response: { isDisposed?: boolean; err?: unknown }) => unknown;
 
 /**
- * Nest's NATS server for commands, changed in three ways (read against
+ * Nest's NATS server for commands, changed in four ways (read against
  * `@nestjs/microservices/server/server-nats.js`):
  * - a handler for pattern `cmd.x` listens on `<subjectPrefix>.cmd.x`: `addHandler` stores the
  *   prefixed subject as the handler key, and `bindEvents` subscribes to the keys, so the
  *   lookup by subject in `handleMessage` finds the handler unchanged;
  * - every subscription joins the queue group;
+ * - a message's subject is its handler's key as it is (`getRouteFromPattern`);
  * - `close()` drains instead of closing: stop taking commands, wait for the handlers in
  *   flight to reply, flush, then close. Nest's own `close()` closes the connection at once
  *   and a reply that was being computed is lost (its `gracefulShutdown` only waits a fixed
@@ -55,6 +56,16 @@ export class CommandServer extends ServerNats {
     const route = this.normalizePattern(pattern as string);
     if (typeof route !== 'string') throw new Error('command patterns must be subject strings');
     super.addHandler(prefixSubject(this.commandOptions.subjectPrefix, route), callback, isEventHandler, extras);
+  }
+
+  /**
+   * The handler's key for an incoming subject: the subject itself. Patterns here are subject
+   * strings, never JSON (addHandler refuses others), but Nest's version tries `JSON.parse` on
+   * the subject of every message first, which throws, with a stack trace built and dropped,
+   * for every command: 1.7 % of the conversation service's CPU at 1,000 messages/s.
+   */
+  override getRouteFromPattern(pattern: string): string {
+    return pattern;
   }
 
   override bindEvents(client: NatsConnection): void {
