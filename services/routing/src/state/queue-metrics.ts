@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { Gauge, type Registry } from 'prom-client';
 import { CLOCK, METRICS_REGISTRY, REDIS, type Clock } from '@livedesk/service-kit';
-import { KEY_TAGS } from './routing-keys.js';
+import { KEY_TAGS, ORGANIZATIONS_KEY, ORGANIZATIONS_LISTED_KEY, routingKey } from './routing-keys.js';
 
 interface GroupQueue {
   organizationId: string;
@@ -16,11 +16,18 @@ interface GroupQueue {
  * Every group's queue, read from Redis at each scrape: `routing_queue_depth`, the chats waiting
  * in it, and `routing_queue_oldest_wait_seconds`, how long the first of them has been waiting,
  * by organization and group. Every replica reports every queue (the state is shared in Redis):
- * alert on the max. One SCAN over the keyspace per scrape (routing:{org}:queue:<group> keys).
+ * alert on the max.
+ *
+ * A scrape reads the organizations routing lists (ORGANIZATIONS_KEY), their groups, and each
+ * group's queue: three round trips (two pipelined), whatever else Redis holds. It used to SCAN
+ * the whole keyspace, which the chats' stream positions and the customers' sockets fill (kept
+ * a month): O(every key) per scrape and replica. The first scrape after an upgrade scans once,
+ * to list the organizations of a state written before they were listed.
  */
 @Injectable()
 export class QueueMetrics {
   private pending: Promise<GroupQueue[]> | undefined;
+  private listed = false;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -68,19 +75,22 @@ export class QueueMetrics {
 
   /** Every non-empty group queue of every organization (an empty sorted set does not exist in Redis). */
   async queues(): Promise<GroupQueue[]> {
-    const prefix = this.redis.options.keyPrefix ?? '';
-    // SCAN's pattern is not prefixed by ioredis, nor are the keys it answers unprefixed.
-    const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}routing:{*}:${KEY_TAGS.queue}*`;
+    if (!this.listed) {
+      if (!(await this.redis.exists(ORGANIZATIONS_LISTED_KEY))) await this.listOrganizationsOfOlderStates();
+      this.listed = true;
+    }
+    const organizations = await this.redis.smembers(ORGANIZATIONS_KEY);
+    if (organizations.length === 0) return [];
+    const groupsOf = this.redis.pipeline();
+    for (const organizationId of organizations) groupsOf.hkeys(routingKey(organizationId, 'groupModes'));
+    const groupReplies = (await groupsOf.exec()) ?? [];
     const found: { organizationId: string; groupId: string; key: string }[] = [];
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      cursor = next;
-      for (const key of keys) {
-        const parsed = parseQueueKey(key.slice(prefix.length));
-        if (parsed) found.push({ ...parsed, key: key.slice(prefix.length) });
-      }
-    } while (cursor !== '0');
+    organizations.forEach((organizationId, i) => {
+      const [error, groups] = groupReplies[i] ?? [null, []];
+      if (error || !Array.isArray(groups)) return;
+      for (const groupId of groups as string[])
+        found.push({ organizationId, groupId, key: routingKey(organizationId, 'queue', groupId) });
+    });
     if (found.length === 0) return [];
     const pipeline = this.redis.pipeline();
     for (const { key } of found) {
@@ -88,16 +98,36 @@ export class QueueMetrics {
       pipeline.zrange(key, 0, 0, 'WITHSCORES');
     }
     const replies = (await pipeline.exec()) ?? [];
-    return found.map(({ organizationId, groupId }, i) => {
+    return found.flatMap(({ organizationId, groupId }, i) => {
       const depth = Number(replies[2 * i]?.[1] ?? 0);
+      if (depth === 0) return [];
       const first = replies[2 * i + 1]?.[1] as string[] | undefined;
-      return {
-        organizationId,
-        groupId,
-        depth,
-        oldestQueuedAtMs: first && first.length === 2 ? Number(first[1]) : null,
-      };
+      return [
+        { organizationId, groupId, depth, oldestQueuedAtMs: first && first.length === 2 ? Number(first[1]) : null },
+      ];
     });
+  }
+
+  /**
+   * Lists the organizations whose queues were written before routing listed organizations
+   * (an upgrade): one SCAN, then a mark that it was done, so that it is done once per Redis.
+   */
+  private async listOrganizationsOfOlderStates(): Promise<void> {
+    const prefix = this.redis.options.keyPrefix ?? '';
+    // SCAN's pattern is not prefixed by ioredis, nor are the keys it answers unprefixed.
+    const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}routing:{*}:${KEY_TAGS.queue}*`;
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      const organizations = new Set<string>();
+      for (const key of keys) {
+        const parsed = parseQueueKey(key.slice(prefix.length));
+        if (parsed) organizations.add(parsed.organizationId);
+      }
+      if (organizations.size > 0) await this.redis.sadd(ORGANIZATIONS_KEY, ...organizations);
+    } while (cursor !== '0');
+    await this.redis.set(ORGANIZATIONS_LISTED_KEY, new Date().toISOString());
   }
 }
 

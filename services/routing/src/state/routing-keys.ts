@@ -85,6 +85,15 @@ export function organizationBaseKey(organizationId: string): string {
   return `routing:{${organizationId}}:`;
 }
 
+/**
+ * Set: every organization routing holds a state for (written as it sees a group of one, and by
+ * every rebuild), so that what spans organizations (queue metrics) is read without scanning the
+ * keyspace. Outside every organization's hash tag: no script uses it with an organization's keys.
+ */
+export const ORGANIZATIONS_KEY = 'routing:organizations';
+/** String: set once ORGANIZATIONS_KEY lists the organizations of states written before it existed. */
+export const ORGANIZATIONS_LISTED_KEY = 'routing:organizations-listed';
+
 /** The full key (before the client's `keyPrefix`) of one item, for plain reads from TypeScript. */
 export function routingKey(
   organizationId: string,

@@ -4,7 +4,7 @@ import type { ChatSnapshot } from '../recovery/fold-conversation.js';
 import type { Hold } from '../recovery/plan-restore.js';
 import { RedisScript } from './redis-script.js';
 import { RESTORE_LUA } from './restore.lua.js';
-import { organizationBaseKey, routingKey } from './routing-keys.js';
+import { ORGANIZATIONS_KEY, organizationBaseKey, routingKey } from './routing-keys.js';
 import { replyNumber } from './script-reply.js';
 
 /** One part of a restore plan, written in one atomic step. */
@@ -103,8 +103,9 @@ export class RoutingRestore {
     return replyNumber('restore', reply) === 1;
   }
 
-  /** The state is whole: scripts run on it again. Written last. */
+  /** The state is whole: scripts run on it again. Written last, with the organization listed. */
   async seal(organizationId: string, epoch: RoutingEpoch): Promise<void> {
+    await this.redis.sadd(ORGANIZATIONS_KEY, organizationId);
     await this.redis.set(routingKey(organizationId, 'epoch'), JSON.stringify(epoch));
   }
 
