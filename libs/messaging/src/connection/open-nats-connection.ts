@@ -21,9 +21,9 @@ export const RECONNECT_FOREVER: Pick<ConnectionOptions, 'reconnect' | 'maxReconn
  *
  * `noAsyncTraces`: by default the client builds two errors with stack traces for every request
  * (and every JetStream publish), in case it fails, so that a timeout would say where it was
- * sent from; 4 % of the conversation service's CPU under load went to them. Our callers wrap
- * failures in errors of their own (CommandFailedError, NatsConnectionLostError, …) that name
- * the subject, so the stacks are not missed.
+ * sent from; about 3 % of the conversation service's CPU in a routing burst went to them. Our
+ * callers wrap failures in errors of their own (CommandFailedError, NatsConnectionLostError, …)
+ * that name the subject, so the stacks are not missed.
  */
 export function openNatsConnection(options: NatsModuleOptions): Promise<NatsConnection> {
   return connect({
