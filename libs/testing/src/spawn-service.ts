@@ -25,16 +25,36 @@ export interface SpawnedService {
   stop(graceMs?: number): Promise<void>;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * Ports for the services tests start come from below the kernel's ephemeral range, each jest
+ * worker from a slice of its own. Port 0 (the kernel's pick) came from the range every outgoing
+ * connection uses too, and a port freed again could be handed to another worker before this
+ * one's service bound it: two suites then started services on one port, the second exited
+ * (EADDRINUSE), and its test talked to the other suite's service (CI: "Cannot POST
+ * /v1/organizations", 404, and a ticket that never came).
+ */
+const PORTS_FROM = 20_000;
+const PORTS_PER_WORKER = 1_500;
+const WORKER_SLICES = 8;
+/** Where this process goes on in its slice; a random start keeps two runs on one machine apart. */
+let nextInSlice = Math.floor(Math.random() * PORTS_PER_WORKER);
+
+/** A port of this jest worker's slice that nothing listens on now. */
+export async function freePort(): Promise<number> {
+  const slice = Number(process.env.JEST_WORKER_ID ?? 0) % WORKER_SLICES;
+  const first = PORTS_FROM + slice * PORTS_PER_WORKER;
+  for (let tries = 0; tries < PORTS_PER_WORKER; tries++) {
+    const port = first + (nextInSlice++ % PORTS_PER_WORKER);
+    if (await listenable(port)) return port;
+  }
+  throw new Error(`no free port in ${first}–${first + PORTS_PER_WORKER - 1}`);
+}
+
+function listenable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 
