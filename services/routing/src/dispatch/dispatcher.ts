@@ -29,6 +29,9 @@ const QUEUE_PUSH_INTERVAL_MS = 500;
  */
 const QUEUE_POSITIONS_PER_SECOND = 2000;
 
+/** A group's key in the dispatcher's maps (runs, assign commands, timers). */
+const groupKey = (organizationId: string, groupId: string): string => `${organizationId}\u0000${groupId}`;
+
 /**
  * Assigns the queued chats of a group while someone can take them, then tells every customer
  * still waiting their place. `poke` is cheap and coalescing: a group has at most one run in
@@ -57,7 +60,7 @@ export class Dispatcher {
   ) {}
 
   poke(organizationId: string, groupId: string): void {
-    const key = `${organizationId}\u0000${groupId}`;
+    const key = groupKey(organizationId, groupId);
     if (this.running.has(key)) {
       this.again.add(key);
       return;
@@ -101,7 +104,7 @@ export class Dispatcher {
       // A run ends when nothing more can be reserved, without waiting for its assign commands:
       // chats queued meanwhile are reserved by the next run at once, not after the slowest
       // command of this one. The group's set of commands outlives its runs (one per group seen).
-      const key = `${organizationId}\u0000${groupId}`;
+      const key = groupKey(organizationId, groupId);
       let inFlight = this.assigning.get(key);
       if (!inFlight) this.assigning.set(key, (inFlight = new Set()));
       // One lane first; each reservation made opens another, up to RESERVATION_LANES, so that
@@ -165,7 +168,7 @@ export class Dispatcher {
    * queue is long, per assignment.
    */
   private scheduleQueuePositions(organizationId: string, groupId: string): void {
-    const key = `${organizationId}\u0000${groupId}`;
+    const key = groupKey(organizationId, groupId);
     if (this.positionTimers.has(key)) return;
     const wait = Math.max(0, (this.positionsDueAt.get(key) ?? 0) - Date.now());
     this.positionTimers.set(
@@ -215,7 +218,7 @@ export class Dispatcher {
 
   /** One poke of the group ASSIGN_RETRY_MS from now, however many assignments failed meanwhile. */
   private retryLater(organizationId: string, groupId: string): void {
-    const key = `${organizationId}\u0000${groupId}`;
+    const key = groupKey(organizationId, groupId);
     if (this.retryTimers.has(key)) return;
     this.retryTimers.set(
       key,
