@@ -178,4 +178,45 @@ describe('readAll', () => {
       await elsewhere.drop();
     }
   });
+
+  it('leaves out, in a slim read, the data fields listed for a type and the metadata, and nothing else', async () => {
+    const streamId = `conversation-slim-${Date.now()}`;
+    const { checkpoint } = await readCaughtUp(START);
+    const message = {
+      message_id: 'm1',
+      text: 'hello',
+      client_id: 'c1',
+      attachments: [],
+      "it's": 1,
+      author: { id: 'a' },
+    };
+    await f.store.appendToStream(
+      streamId,
+      [
+        { ...newEvent('MessagePosted', message), metadata: { correlationId: 'x' } },
+        newEvent('ConversationTransferred', { note: 'see above', to: 'agent-2' }),
+        newEvent('TagAdded', { tag: 'vip', text: 'kept: not listed for this type' }),
+      ],
+      'no_stream',
+      { organizationId: 'org-slim' },
+    );
+    const slim = {
+      metadata: false,
+      dropData: {
+        MessagePosted: ['text', 'client_id', 'attachments', "it's"],
+        ConversationTransferred: ['note'],
+        TagAdded: [],
+      },
+    } as const;
+    const { events } = await readAll(f.db, { after: checkpoint, limit: 1000, slim });
+    expect(
+      events
+        .filter((event) => event.streamId === streamId)
+        .map(({ type, data, metadata }) => ({ type, data, metadata })),
+    ).toEqual([
+      { type: 'MessagePosted', data: { message_id: 'm1', author: { id: 'a' } }, metadata: {} },
+      { type: 'ConversationTransferred', data: { to: 'agent-2' }, metadata: {} },
+      { type: 'TagAdded', data: { tag: 'vip', text: 'kept: not listed for this type' }, metadata: {} },
+    ]);
+  });
 });
