@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Registry } from 'prom-client';
 import type { Clock } from '@livedesk/service-kit';
 import { createTestRedis, type TestRedis } from '@livedesk/testing';
 import { groupModes } from '../dispatch/group-modes.js';
 import { QueueMetrics } from './queue-metrics.js';
-import { ORGANIZATIONS_LISTED_KEY, routingKey } from './routing-keys.js';
+import { ORGANIZATIONS_KEY, ORGANIZATIONS_LISTED_KEY, routingKey } from './routing-keys.js';
 import { RoutingState } from './routing-state.js';
 import { emptyHistoryRecovery, freshOrganization, queueChat } from './routing-test-kit.js';
 
@@ -67,5 +67,49 @@ describe('QueueMetrics', () => {
     expect((await metrics.queues()).filter((queue) => queue.organizationId === org)).toHaveLength(1);
     await state.released(org, 'c1');
     expect((await metrics.queues()).filter((queue) => queue.organizationId === org)).toEqual([]);
+  });
+
+  it('takes an organization whose state is gone out of the list, and keeps one whose group is seen again', async () => {
+    const kept = freshOrganization();
+    const gone = freshOrganization();
+    await queueSeen(kept, 'k1', 'g', 1_000);
+    await queueSeen(gone, 'g1', 'g', 1_000);
+    const metrics = new QueueMetrics(redis.client, clock, new Registry());
+    await metrics.queues();
+    expect(await redis.client.smismember(ORGANIZATIONS_KEY, kept, gone)).toEqual([1, 1]);
+
+    // The organization's keys deleted (as a rebuild's clear, or a bench's clean-up, does).
+    await redis.client.del(routingKey(gone, 'groupModes'), routingKey(gone, 'queue', 'g'));
+    expect((await metrics.queues()).map((queue) => queue.organizationId)).not.toContain(gone);
+    expect(await redis.client.smismember(ORGANIZATIONS_KEY, kept, gone)).toEqual([1, 0]);
+
+    // Seen again: listed again, and its queue reported.
+    await queueSeen(gone, 'g2', 'g', 2_000);
+    expect((await metrics.queues()).filter((queue) => queue.organizationId === gone)).toEqual([
+      { organizationId: gone, groupId: 'g', depth: 1, oldestQueuedAtMs: 2_000 },
+    ]);
+  });
+
+  it('puts back an organization whose group was seen while the scrape took it out', async () => {
+    const org = freshOrganization();
+    await redis.client.sadd(ORGANIZATIONS_KEY, org);
+    const metrics = new QueueMetrics(redis.client, clock, new Registry());
+    // The worst order: the scrape finds no group, a `see` writes the group and lists the
+    // organization, and only then does the scrape's removal land.
+    const realSrem = redis.client.srem.bind(redis.client);
+    const srem = jest.spyOn(redis.client, 'srem').mockImplementationOnce(async (...args: Parameters<typeof realSrem>) => {
+      await groupModes(redis.client).see(org, 'g');
+      await queueChat(state, org, 'c1', 3_000);
+      return realSrem(...args);
+    });
+    try {
+      await metrics.queues();
+    } finally {
+      srem.mockRestore();
+    }
+    expect(await redis.client.sismember(ORGANIZATIONS_KEY, org)).toBe(1);
+    expect((await metrics.queues()).filter((queue) => queue.organizationId === org)).toEqual([
+      { organizationId: org, groupId: 'g', depth: 1, oldestQueuedAtMs: 3_000 },
+    ]);
   });
 });

@@ -19,7 +19,8 @@ interface GroupQueue {
  * alert on the max.
  *
  * A scrape reads the organizations routing lists (ORGANIZATIONS_KEY), their groups, and each
- * group's queue: three round trips (two pipelined), whatever else Redis holds. It used to SCAN
+ * group's queue: three round trips (two pipelined), whatever else Redis holds; an organization
+ * whose state is gone leaves the list at the scrape that finds it so. It used to SCAN
  * the whole keyspace, which the chats' stream positions and the customers' sockets fill (kept
  * a month): O(every key) per scrape and replica. The first scrape after an upgrade scans once,
  * to list the organizations of a state written before they were listed.
@@ -85,12 +86,15 @@ export class QueueMetrics {
     for (const organizationId of organizations) groupsOf.hkeys(routingKey(organizationId, 'groupModes'));
     const groupReplies = (await groupsOf.exec()) ?? [];
     const found: { organizationId: string; groupId: string; key: string }[] = [];
+    const gone: string[] = [];
     organizations.forEach((organizationId, i) => {
       const [error, groups] = groupReplies[i] ?? [null, []];
       if (error || !Array.isArray(groups)) return;
+      if (groups.length === 0) gone.push(organizationId);
       for (const groupId of groups as string[])
         found.push({ organizationId, groupId, key: routingKey(organizationId, 'queue', groupId) });
     });
+    if (gone.length > 0) await this.unlist(gone);
     if (found.length === 0) return [];
     const pipeline = this.redis.pipeline();
     for (const { key } of found) {
@@ -106,6 +110,23 @@ export class QueueMetrics {
         { organizationId, groupId, depth, oldestQueuedAtMs: first && first.length === 2 ? Number(first[1]) : null },
       ];
     });
+  }
+
+  /**
+   * Takes out of the list the organizations whose state is gone (no group known: their keys were
+   * deleted), so that the list, and a scrape's work, follows the organizations routing holds,
+   * not every one it ever saw. A group seen meanwhile lists its organization again: `see` writes
+   * the group, then lists; so the group, read again after the removal, puts back an organization
+   * that a `see` of that moment could have lost (its add landing before the removal). Runs on
+   * every replica's scrape; the steps are idempotent.
+   */
+  private async unlist(organizations: readonly string[]): Promise<void> {
+    await this.redis.srem(ORGANIZATIONS_KEY, ...organizations);
+    const check = this.redis.pipeline();
+    for (const organizationId of organizations) check.exists(routingKey(organizationId, 'groupModes'));
+    const replies = (await check.exec()) ?? [];
+    const back = organizations.filter((_, i) => replies[i]?.[0] !== null || replies[i]?.[1] !== 0);
+    if (back.length > 0) await this.redis.sadd(ORGANIZATIONS_KEY, ...back);
   }
 
   /**
