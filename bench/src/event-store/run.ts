@@ -2,12 +2,14 @@
  * bench/event-store: durable appends per second of the event store at 1, 8 and 32 concurrent
  * writers (single-event and 10-event appends, synchronous_commit on), next to the raw Postgres
  * single-row insert rate at the same concurrency measured in the same run, and `readAll` replay
- * over 1,000,000 events. Writes its section of bench/RESULTS.md.
+ * over 1,000,000 events, whole and slim (as the metrics rebuild reads), with the CPU of the
+ * Postgres backend that served it. Writes its section of bench/RESULTS.md.
  *
  *   pnpm bench:event-store            (DATABASE_URL, else the local server)
  *   SECONDS_PER_CASE=10 pnpm bench:event-store
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createDatabase, EventStore, GroupCommit, migrateEventStore, readAll, START } from '@livedesk/event-store';
 import { createTestDatabase } from '@livedesk/testing';
 import { sql } from 'kysely';
@@ -100,21 +102,50 @@ async function seed(url: string, total: number): Promise<void> {
   await client.end();
 }
 
-async function replayRate(url: string): Promise<{ events: number; perSecond: number }> {
-  const db = createDatabase(url, { max: 2 });
+/** What a replay of the metrics rebuild leaves out (its `REPLAY_SLIM`, for the events seeded here). */
+const REPLAY_SLIM = { metadata: false, dropData: { MessagePosted: ['text', 'client_id', 'attachments'] } } as const;
+
+/** CPU seconds (user + system) of a Postgres backend on this machine, or null when /proc does not show it. */
+function backendCpuSeconds(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+interface Replay {
+  events: number;
+  perSecond: number;
+  /** CPU seconds of the Postgres backend that served the reads, per million events (null: not on this machine). */
+  backendCpuPerMillion: number | null;
+}
+
+async function replayRate(url: string, slim?: typeof REPLAY_SLIM): Promise<Replay> {
+  const db = createDatabase(url, { max: 1 });
+  const { rows } = await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(db);
+  const pid = rows[0]!.pid;
+  const cpuBefore = backendCpuSeconds(pid);
   let after = START;
   let events = 0;
   const started = process.hrtime.bigint();
   for (;;) {
-    const read = await readAll(db, { after, limit: 10_000 });
+    const read = await readAll(db, { after, limit: 10_000, slim });
     if (read.events.length === 0) break;
     events += read.events.length;
     after = read.checkpoint;
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpuAfter = backendCpuSeconds(pid);
   await db.destroy();
-  return { events, perSecond: events / seconds };
+  const backendCpuPerMillion =
+    cpuBefore === null || cpuAfter === null || events === 0 ? null : ((cpuAfter - cpuBefore) * 1e6) / events;
+  return { events, perSecond: events / seconds, backendCpuPerMillion };
 }
+
+const cpuText = (replay: Replay) =>
+  replay.backendCpuPerMillion === null ? 'not measured' : `${replay.backendCpuPerMillion.toFixed(2)} s per million events`;
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
@@ -152,7 +183,9 @@ async function main(): Promise<void> {
     await sql`TRUNCATE event_store.events, event_store.streams`.execute(admin);
     await seed(database.url, REPLAY_EVENTS);
     const replay = await replayRate(database.url);
-    console.log(`readAll replay: ${fmt(replay.events)} events, ${fmt(replay.perSecond)} events/s`);
+    console.log(`readAll replay: ${fmt(replay.events)} events, ${fmt(replay.perSecond)} events/s; Postgres: ${cpuText(replay)}`);
+    const slimReplay = await replayRate(database.url, REPLAY_SLIM);
+    console.log(`slim readAll replay: ${fmt(slimReplay.perSecond)} events/s; Postgres: ${cpuText(slimReplay)}`);
 
     const at32 = ratios[32] ?? 0;
     const groupedAt32 = groupedRatios[32] ?? 0;
@@ -169,7 +202,8 @@ Durable appends per second (events/s). "Raw insert" is a plain \`pg\` loop of si
 ${rows.join('\n')}
 
 - Target: single-event appends at 32 writers at least 60 % of the raw insert rate: alone **${(100 * at32).toFixed(0)} %** (${at32 >= 0.6 ? 'met' : 'missed'}); through group commit, the command handler's path, **${(100 * groupedAt32).toFixed(0)} %** (${groupedAt32 >= 0.6 ? 'met' : 'missed'}).
-- \`readAll\` replay over ${fmt(replay.events)} events (batches of 10,000, commit-safe order): **${fmt(replay.perSecond)} events/s** (target 250,000: ${replay.perSecond >= 250_000 ? 'met' : 'missed'}).`,
+- \`readAll\` replay over ${fmt(replay.events)} events (batches of 10,000, commit-safe order): **${fmt(replay.perSecond)} events/s** (target 250,000: ${replay.perSecond >= 250_000 ? 'met' : 'missed'}); the Postgres backend serving it: ${cpuText(replay)}.
+- The same replay slim, as the metrics rebuild reads (metadata, and the messages' texts, client ids and attachments, left out by Postgres): ${fmt(slimReplay.perSecond)} events/s; the Postgres backend: ${cpuText(slimReplay)}.`,
     );
   } finally {
     await admin.destroy();
