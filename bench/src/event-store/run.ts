@@ -145,7 +145,9 @@ async function replayRate(url: string, slim?: typeof REPLAY_SLIM): Promise<Repla
 }
 
 const cpuText = (replay: Replay) =>
-  replay.backendCpuPerMillion === null ? 'not measured' : `${replay.backendCpuPerMillion.toFixed(2)} s per million events`;
+  replay.backendCpuPerMillion === null
+    ? 'not measured'
+    : `${replay.backendCpuPerMillion.toFixed(2)} s per million events`;
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
@@ -183,7 +185,9 @@ async function main(): Promise<void> {
     await sql`TRUNCATE event_store.events, event_store.streams`.execute(admin);
     await seed(database.url, REPLAY_EVENTS);
     const replay = await replayRate(database.url);
-    console.log(`readAll replay: ${fmt(replay.events)} events, ${fmt(replay.perSecond)} events/s; Postgres: ${cpuText(replay)}`);
+    console.log(
+      `readAll replay: ${fmt(replay.events)} events, ${fmt(replay.perSecond)} events/s; Postgres: ${cpuText(replay)}`,
+    );
     const slimReplay = await replayRate(database.url, REPLAY_SLIM);
     console.log(`slim readAll replay: ${fmt(slimReplay.perSecond)} events/s; Postgres: ${cpuText(slimReplay)}`);
 

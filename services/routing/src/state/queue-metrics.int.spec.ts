@@ -97,11 +97,13 @@ describe('QueueMetrics', () => {
     // The worst order: the scrape finds no group, a `see` writes the group and lists the
     // organization, and only then does the scrape's removal land.
     const realSrem = redis.client.srem.bind(redis.client);
-    const srem = jest.spyOn(redis.client, 'srem').mockImplementationOnce(async (...args: Parameters<typeof realSrem>) => {
-      await groupModes(redis.client).see(org, 'g');
-      await queueChat(state, org, 'c1', 3_000);
-      return realSrem(...args);
-    });
+    const srem = jest
+      .spyOn(redis.client, 'srem')
+      .mockImplementationOnce(async (...args: Parameters<typeof realSrem>) => {
+        await groupModes(redis.client).see(org, 'g');
+        await queueChat(state, org, 'c1', 3_000);
+        return realSrem(...args);
+      });
     try {
       await metrics.queues();
     } finally {
