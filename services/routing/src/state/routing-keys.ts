@@ -87,8 +87,9 @@ export function organizationBaseKey(organizationId: string): string {
 
 /**
  * Set: every organization routing holds a state for (written as it sees a group of one, and by
- * every rebuild), so that what spans organizations (queue metrics) is read without scanning the
- * keyspace. Outside every organization's hash tag: no script uses it with an organization's keys.
+ * every rebuild; a queue-metrics scrape takes out one whose groups are gone), so that what spans
+ * organizations (queue metrics) is read without scanning the keyspace. Outside every
+ * organization's hash tag: no script uses it with an organization's keys.
  */
 export const ORGANIZATIONS_KEY = 'routing:organizations';
 /** String: set once ORGANIZATIONS_KEY lists the organizations of states written before it existed. */
