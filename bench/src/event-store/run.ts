@@ -9,11 +9,11 @@
  *   SECONDS_PER_CASE=10 pnpm bench:event-store
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createDatabase, EventStore, GroupCommit, migrateEventStore, readAll, START } from '@livedesk/event-store';
 import { createTestDatabase } from '@livedesk/testing';
 import { sql } from 'kysely';
 import pg from 'pg';
+import { processCpuSeconds } from '../chat-latency/cpu-usage.js';
 import { messageEvent } from './message-event.js';
 import { machineLine, writeResultsSection } from '../results/results-file.js';
 
@@ -105,16 +105,6 @@ async function seed(url: string, total: number): Promise<void> {
 /** What a replay of the metrics rebuild leaves out (its `REPLAY_SLIM`, for the events seeded here). */
 const REPLAY_SLIM = { metadata: false, dropData: { MessagePosted: ['text', 'client_id', 'attachments'] } } as const;
 
-/** CPU seconds (user + system) of a Postgres backend on this machine, or null when /proc does not show it. */
-function backendCpuSeconds(pid: number): number | null {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return null;
-  }
-}
-
 interface Replay {
   events: number;
   perSecond: number;
@@ -126,7 +116,7 @@ async function replayRate(url: string, slim?: typeof REPLAY_SLIM): Promise<Repla
   const db = createDatabase(url, { max: 1 });
   const { rows } = await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(db);
   const pid = rows[0]!.pid;
-  const cpuBefore = backendCpuSeconds(pid);
+  const cpuBefore = processCpuSeconds(pid);
   let after = START;
   let events = 0;
   const started = process.hrtime.bigint();
@@ -137,10 +127,10 @@ async function replayRate(url: string, slim?: typeof REPLAY_SLIM): Promise<Repla
     after = read.checkpoint;
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const cpuAfter = backendCpuSeconds(pid);
+  const cpuAfter = processCpuSeconds(pid);
   await db.destroy();
   const backendCpuPerMillion =
-    cpuBefore === null || cpuAfter === null || events === 0 ? null : ((cpuAfter - cpuBefore) * 1e6) / events;
+    cpuBefore === undefined || cpuAfter === undefined || events === 0 ? null : ((cpuAfter - cpuBefore) * 1e6) / events;
   return { events, perSecond: events / seconds, backendCpuPerMillion };
 }
 
