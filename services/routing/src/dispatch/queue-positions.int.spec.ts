@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Clock, ServiceConfig } from '@livedesk/service-kit';
-import { createTestRedis, waitFor, type TestRedis } from '@livedesk/testing';
+import { createTestRedis, type TestRedis } from '@livedesk/testing';
 import type { RoutingConfig } from '../routing-config.js';
 import { RoutingState } from '../state/routing-state.js';
 import { emptyHistoryRecovery, freshOrganization, queueChat } from '../state/routing-test-kit.js';
@@ -9,30 +9,69 @@ import type { ConversationCommands } from './conversation-commands.js';
 import { Dispatcher } from './dispatcher.js';
 import type { RoutingSignals } from './routing-signals.js';
 
+/**
+ * The dispatcher's timers and clock are jest's fake ones (Date, setTimeout), so the spacing of
+ * two rounds is read in the dispatcher's own time, whatever the load on the machine; Redis
+ * answers for real, and `settle` lets it while the fake time stands still.
+ */
+const FAKE_TIME = { doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'performance'] } as const;
+
+/** Fires the timers due now and lets Redis answer, until `done` holds (10 s of real time at most). */
+async function settle(done: () => boolean, what: string): Promise<void> {
+  const deadline = performance.now() + 10_000;
+  while (!done()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    jest.advanceTimersByTime(0);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
 interface Pushed {
-  at: number;
   chatId: string;
   position: number;
 }
 
-/** A dispatcher on the real Redis whose queue-position signals are recorded (no agents: nothing is assigned). */
+/**
+ * A dispatcher on the real Redis whose queue-position signals are recorded (no agents: nothing
+ * is assigned), with the (fake) time each round of positions started: when it read the queue.
+ */
 function dispatcherOf(redis: TestRedis, state: RoutingState) {
   const pushed: Pushed[] = [];
+  const rounds: number[] = [];
   const signals = {
     publish: (signal: { chat_id: string; position: number }) =>
-      pushed.push({ at: Date.now(), chatId: signal.chat_id, position: signal.position }),
+      pushed.push({ chatId: signal.chat_id, position: signal.position }),
   } as unknown as RoutingSignals;
+  const recorded = Object.create(state) as RoutingState;
+  recorded.queue = (organizationId, groupId) => {
+    rounds.push(Date.now());
+    return state.queue(organizationId, groupId);
+  };
   const clock: Clock = { now: () => new Date() };
   const config = { LIVEDESK_SUBJECT_PREFIX: `positions-${freshOrganization()}` } as RoutingConfig & ServiceConfig;
   const dispatcher = new Dispatcher(
-    state,
+    recorded,
     {} as ConversationCommands,
     signals,
     new RoutingTimers(redis.client, config, clock),
     redis.client,
     clock,
   );
-  return { pushed, dispatcher };
+  return { pushed, rounds, dispatcher };
+}
+
+/**
+ * Pokes the group again once the first round is out, and moves the fake time to one
+ * millisecond before `spacingMs`, then to it: the second round starts exactly then.
+ */
+async function expectNextRoundAfter(dispatcher: Dispatcher, rounds: number[], org: string, spacingMs: number) {
+  dispatcher.poke(org, 'g');
+  await settle(() => jest.getTimerCount() === 1, 'the next round to be planned');
+  jest.advanceTimersByTime(spacingMs - 1);
+  expect(rounds).toHaveLength(1);
+  jest.advanceTimersByTime(1);
+  expect(rounds).toHaveLength(2);
+  expect(rounds[1]! - rounds[0]!).toBe(spacingMs);
 }
 
 describe('Dispatcher: queue positions', () => {
@@ -44,6 +83,10 @@ describe('Dispatcher: queue positions', () => {
     state = new RoutingState(redis.client, { recovery: emptyHistoryRecovery(redis.client) });
   });
 
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
   afterAll(async () => {
     await redis?.cleanup();
   });
@@ -51,10 +94,11 @@ describe('Dispatcher: queue positions', () => {
   it('tells every waiting customer their place, at most every 500 ms for a short queue', async () => {
     const org = freshOrganization();
     for (let i = 1; i <= 5; i++) await queueChat(state, org, `c${i}`, 1_000 + i);
-    const { pushed, dispatcher } = dispatcherOf(redis, state);
+    jest.useFakeTimers(FAKE_TIME);
+    const { pushed, rounds, dispatcher } = dispatcherOf(redis, state);
     try {
       dispatcher.poke(org, 'g');
-      await waitFor(() => pushed.length === 5, { what: 'the first positions' });
+      await settle(() => pushed.length === 5, 'the first positions');
       expect(pushed.map(({ chatId, position }) => [chatId, position])).toEqual([
         ['c1', 1],
         ['c2', 2],
@@ -62,11 +106,9 @@ describe('Dispatcher: queue positions', () => {
         ['c4', 4],
         ['c5', 5],
       ]);
-      dispatcher.poke(org, 'g');
-      await waitFor(() => pushed.length === 10, { what: 'the positions again' });
-      const gap = pushed[5]!.at - pushed[0]!.at;
-      expect(gap).toBeGreaterThanOrEqual(450);
-      expect(gap).toBeLessThan(1500);
+      await expectNextRoundAfter(dispatcher, rounds, org, 500);
+      await settle(() => pushed.length === 10, 'the positions again');
+      expect(pushed.slice(5)).toEqual(pushed.slice(0, 5));
     } finally {
       await dispatcher.onApplicationShutdown();
     }
@@ -78,14 +120,14 @@ describe('Dispatcher: queue positions', () => {
     const org = freshOrganization();
     const waiting = 3000;
     for (let i = 1; i <= waiting; i++) await queueChat(state, org, `c${i}`, 1_000 + i);
-    const { pushed, dispatcher } = dispatcherOf(redis, state);
+    jest.useFakeTimers(FAKE_TIME);
+    const { pushed, rounds, dispatcher } = dispatcherOf(redis, state);
     try {
       dispatcher.poke(org, 'g');
-      await waitFor(() => pushed.length === waiting, { what: 'the first positions' });
+      await settle(() => pushed.length === waiting, 'the first positions');
       expect(pushed.at(-1)).toMatchObject({ chatId: `c${waiting}`, position: waiting });
-      dispatcher.poke(org, 'g');
-      await waitFor(() => pushed.length === 2 * waiting, { timeoutMs: 5000, what: 'the positions again' });
-      expect(pushed[waiting]!.at - pushed[waiting - 1]!.at).toBeGreaterThanOrEqual(1450);
+      await expectNextRoundAfter(dispatcher, rounds, org, 1500);
+      await settle(() => pushed.length === 2 * waiting, 'the positions again');
     } finally {
       await dispatcher.onApplicationShutdown();
     }
