@@ -14,7 +14,9 @@ import type { RoutingSignals } from './routing-signals.js';
  * two rounds is read in the dispatcher's own time, whatever the load on the machine; Redis
  * answers for real, and `settle` lets it while the fake time stands still.
  */
-const FAKE_TIME = { doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'performance'] } as const;
+const FAKE_TIME: Parameters<typeof jest.useFakeTimers>[0] = {
+  doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'performance'],
+};
 
 /** Fires the timers due now and lets Redis answer, until `done` holds (10 s of real time at most). */
 async function settle(done: () => boolean, what: string): Promise<void> {
