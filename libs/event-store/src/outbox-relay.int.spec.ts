@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { createTestNats, waitFor, type TestNats } from '@livedesk/testing';
 import { EventEnvelope } from '@livedesk/contracts';
-import { pgPoolOf } from './database.js';
 import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
 import { createEventStoreFixture, newEvent, type EventStoreFixture } from './test-support.js';
 
@@ -124,35 +123,6 @@ describe('OutboxRelay', () => {
     duplicatesDropped = published - before; // the crashed batch was sent twice, stored once
     expect(duplicatesDropped).toBeGreaterThan(0);
     await restarted.stop();
-  });
-
-  // Under a steady flow the read right after a partial batch found a handful of events (or none,
-  // and then cost a second query and a checkpoint write): one Postgres round trip each.
-  it('after a partial batch, reads again when an append wakes it, not at once', async () => {
-    const streamName = nextStream();
-    const pool = pgPoolOf(f.db)!;
-    const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
-    let reads = 0;
-    const spy = jest.spyOn(pool, 'query').mockImplementation(((...args: unknown[]) => {
-      if ((args[0] as { name?: string } | undefined)?.name === 'event_store.read_all') reads += 1;
-      return query(...args);
-    }) as never);
-    const relay = new OutboxRelay(relayOptions(streamName));
-    try {
-      await relay.start();
-      await waitFor(() => relay.isLeader, { what: 'leadership' });
-      await f.store.appendToStream('conversation-r4', [newEvent()], 'any', org);
-      await waitFor(async () => (await storedCount(streamName)) === 1, { what: 'the first event published' });
-      const readsAfterPublish = reads;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      expect(reads).toBe(readsAfterPublish);
-      await f.store.appendToStream('conversation-r4', [newEvent()], 'any', org);
-      await waitFor(async () => (await storedCount(streamName)) === 2, { what: 'the second event published' });
-      expect(reads).toBe(readsAfterPublish + 1);
-    } finally {
-      spy.mockRestore();
-      await relay.stop();
-    }
   });
 
   it('runs one leader among several relays and fails over when the leader stops', async () => {

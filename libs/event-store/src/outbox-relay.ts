@@ -39,8 +39,7 @@ export interface OutboxRelayOptions {
   checkpointIntervalMs?: number;
   /**
    * After a wake-up, wait this long for more commits before reading (default 2 ms): under load
-   * one read then carries many events instead of one read per append. After a batch smaller
-   * than `batchSize` the relay sleeps until the next wake-up too, rather than reading at once.
+   * one read then carries many events instead of one read per append.
    */
   coalesceMs?: number;
   /** How often a standby relay tries to become the leader (default 1000 ms). */
@@ -174,8 +173,7 @@ export class OutboxRelay {
           await this.sleep(this.options.leadershipRetryMs ?? 1000);
           continue;
         }
-        const limit = this.options.batchSize ?? 500;
-        const read = await readAll(this.options.db, { after: this.checkpoint, limit });
+        const read = await readAll(this.options.db, { after: this.checkpoint, limit: this.options.batchSize ?? 500 });
         if (read.events.length > 0) {
           await this.publish(read.events);
           await this.options.afterPublish?.(read.events);
@@ -183,10 +181,6 @@ export class OutboxRelay {
           this.checkpoint = read.checkpoint;
           if (Date.now() - this.savedAt >= (this.options.checkpointIntervalMs ?? 250)) await this.saveCheckpoint();
           this.options.onPublished?.(read.events);
-          // A full batch: more are waiting, read on. A partial one: the appends committed since
-          // woke the relay (or will), so it waits for that wake-up and its coalescing instead of
-          // reading again at once, which under a steady flow found a handful of events per read.
-          if (read.events.length < limit) await this.sleep(this.options.fallbackPollMs ?? 1000);
           continue;
         }
         // Out of events (not merely held back by a transaction in flight): store where we are.
