@@ -1,7 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { ApplyOutcome, RecordedEvent } from '@livedesk/event-store';
 import { POSITION_TTL_SECONDS } from '../state/prelude.lua.js';
-import { RedisScript } from '../state/redis-script.js';
 import { routingKey } from '../state/routing-keys.js';
 
 /** What applyInOrder needs of the recovery (recovery/routing-state-recovery.ts). */
@@ -12,17 +11,11 @@ export interface PositionRecovery {
   catchUpChat(organizationId: string, streamId: string, upToVersion: number): Promise<boolean>;
 }
 
-/**
- * Positions only move forward: a slow replica finishing an older event must not move one back.
- * Run by its hash (EVALSHA), not sent whole with every event.
- */
-const RAISE_POSITION = new RedisScript(
-  'raise-position',
-  `
+/** Positions only move forward: a slow replica finishing an older event must not move one back. */
+const RAISE_POSITION_LUA = `
 local applied = tonumber(redis.call('GET', KEYS[1]) or '0')
 if tonumber(ARGV[1]) > applied then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) end
-return 1`,
-);
+return 1`;
 
 /**
  * Applies a conversation event once and in its stream's order, with the chat's last applied
@@ -62,7 +55,7 @@ export async function applyInOrder(
   if (event.streamVersion <= position) return 'already_applied';
   if (event.streamVersion > position + 1) return 'out_of_order';
   await handle();
-  await RAISE_POSITION.run(redis, key, [event.streamVersion, POSITION_TTL_SECONDS], organizationId);
+  await redis.eval(RAISE_POSITION_LUA, 1, key, event.streamVersion, POSITION_TTL_SECONDS);
   return 'applied';
 }
 
