@@ -58,10 +58,10 @@ export class MessageSearchProjection implements OnApplicationBootstrap, OnApplic
       filterSubject: eventSubjectWildcard(config.LIVEDESK_SUBJECT_PREFIX, 'conversation'),
       handler: (events, trx) =>
         applyBatchToSearchIndex(trx, events, (organizationId) => this.languages.of(organizationId)),
-      // A batch waits for more messages (SEARCH_INDEX_LINGER_MS): under a steady flow, one
-      // transaction every 100 ms instead of one every few milliseconds, each with its round
-      // trips and its WAL flush (Postgres's CPU at 600 messages/s about halved: bench/RESULTS.md).
-      lingerMs: config.SEARCH_INDEX_LINGER_MS ?? 100,
+      // A batch waits for more messages: under a steady flow, one transaction per
+      // SEARCH_INDEX_LINGER_MS instead of one every few milliseconds, each with its round trips
+      // and its WAL flush (Postgres's CPU at 600 messages/s about halved: bench/RESULTS.md).
+      lingerMs: config.SEARCH_INDEX_LINGER_MS,
       logger: logger.logger,
     });
   }
