@@ -34,7 +34,10 @@ type Publisher = (response: { isDisposed?: boolean; err?: unknown }) => unknown;
  * - `close()` drains instead of closing: stop taking commands, wait for the handlers in
  *   flight to reply, flush, then close. Nest's own `close()` closes the connection at once
  *   and a reply that was being computed is lost (its `gracefulShutdown` only waits a fixed
- *   grace period).
+ *   grace period);
+ * - `listen()` resolves once NATS has registered the subscriptions (`start` flushes first).
+ *   Nest's resolves as soon as the SUBs are queued on this connection, so a command sent
+ *   over another connection right after could meet "no responders".
  */
 export class CommandServer extends ServerNats {
   private readonly commandOptions: CommandServerOptions;
@@ -66,6 +69,19 @@ export class CommandServer extends ServerNats {
    */
   override getRouteFromPattern(pattern: string): string {
     return pattern;
+  }
+
+  /**
+   * Subscribes, then waits for the server's answer to a PING sent after the SUBs: NATS handles
+   * a connection's protocol in order, so once the PONG is back every subscription is live.
+   */
+  override start(callback: (error?: unknown) => void): void {
+    const connection = this.unwrap<NatsConnection>();
+    this.bindEvents(connection);
+    connection.flush().then(
+      () => callback(),
+      (error: unknown) => callback(error),
+    );
   }
 
   override bindEvents(client: NatsConnection): void {

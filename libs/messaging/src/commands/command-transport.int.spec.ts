@@ -194,3 +194,33 @@ describe('closing a command server', () => {
     );
   });
 });
+
+describe('starting a command server', () => {
+  let nats: TestNats;
+  let client: CommandClient;
+
+  beforeAll(async () => {
+    nats = await createTestNats();
+    client = new CommandClient({ connection: nats.connection, subjectPrefix: nats.subjectPrefix });
+  });
+
+  afterAll(async () => {
+    await client?.close();
+    await nats?.cleanup();
+  });
+
+  it('answers a command sent over another connection the moment listen() resolves', async () => {
+    // NATS handles each connection's protocol on its own, so a SUB still on its way from the
+    // replica is no guarantee for a PUB from the client; only listen() waiting for it is.
+    for (let round = 0; round < 100; round++) {
+      const { app } = await startReplica(nats, `starting-${round}`);
+      try {
+        await expect(
+          sendCommand<{ n: number }>(client, 'cmd.echo', { n: round }, { timeoutMs: 2000 }),
+        ).resolves.toMatchObject({ n: round });
+      } finally {
+        await app.close();
+      }
+    }
+  });
+});
