@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { append } from './append.js';
 import { readAll } from './read-all.js';
+import { readStream } from './read-stream.js';
 import { createEventStoreFixture, newEvent, type EventStoreFixture } from './test-support.js';
 import { START, type GlobalCheckpoint, type RecordedEvent } from './types.js';
 
@@ -218,5 +219,40 @@ describe('readAll', () => {
       { type: 'ConversationTransferred', data: { to: 'agent-2' }, metadata: {} },
       { type: 'TagAdded', data: { tag: 'vip', text: 'kept: not listed for this type' }, metadata: {} },
     ]);
+  });
+  it('reads each event as readStream does, field for field and type for type, through the pool and in a transaction', async () => {
+    const streamId = `conversation-fields-${Date.now()}`;
+    const { checkpoint } = await readCaughtUp(START);
+    await f.store.appendToStream(
+      streamId,
+      [
+        {
+          ...newEvent('MessagePosted', { text: 'héllo\t"quoted"', n: 1.5, nested: { list: [1, null] } }),
+          metadata: { correlationId: 'c-1' },
+        },
+        newEvent('TagAdded', { tag: 'vip' }),
+      ],
+      'no_stream',
+      { organizationId: 'org-fields' },
+    );
+    const expected = await readStream(f.db, streamId);
+    expect(expected).toHaveLength(2);
+    const mine = (events: RecordedEvent[]) => events.filter((event) => event.streamId === streamId);
+    // Through the pool, with the per-query type parsers, and through Kysely in a transaction.
+    const pooled = mine((await readCaughtUp(checkpoint)).events);
+    const inTransaction = mine(
+      await f.db.transaction().execute(async (trx) => (await readAll(trx, { after: checkpoint, limit: 1000 })).events),
+    );
+    for (const events of [pooled, inTransaction]) {
+      expect(events).toEqual(expected);
+      for (const event of events) {
+        expect(typeof event.globalPosition).toBe('number');
+        expect(typeof event.streamVersion).toBe('number');
+        expect(typeof event.transactionId).toBe('string');
+        expect(event.occurredAt).toBeInstanceOf(Date);
+        expect(Number.isNaN(event.occurredAt.getTime())).toBe(false);
+        expect(Object.keys(event).sort()).toEqual(Object.keys(expected[0]!).sort());
+      }
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import { pgPoolOf, type EventStoreTables } from './database.js';
-import { EVENT_COLUMNS_SQL, toRecordedEvent, type EventRow } from './event-row.js';
+import { RECORDED_EVENT_COLUMNS_SQL, RECORDED_EVENT_TYPES, recordedEventOfRow } from './event-row.js';
 import { START, type GlobalCheckpoint, type RecordedEvent } from './types.js';
 
 export interface ReadAllResult {
@@ -49,7 +49,7 @@ const READ_HORIZON_SQL = `
         AND other.backend_xid::text::bigint = in_flight.xid::text::bigint % 4294967296)`;
 
 const READ_ALL_SQL = `
-  SELECT ${EVENT_COLUMNS_SQL}
+  SELECT ${RECORDED_EVENT_COLUMNS_SQL}
     FROM event_store.events
    WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
      AND transaction_id < (${READ_HORIZON_SQL})
@@ -84,10 +84,10 @@ function slimStatement(slim: NonNullable<ReadAllOptions['slim']>): { name: strin
         ? 'data'
         : `CASE type ${drops.map(([type, fields]) => `WHEN ${quote(type)} THEN data - ARRAY[${fields.map(quote).join(', ')}]`).join(' ')} ELSE data END AS data`;
     const metadata = slim.metadata === false ? "'{}'::jsonb AS metadata" : 'metadata';
-    const columns = EVENT_COLUMNS_SQL.replace(/\bdata, metadata\b/, `${data}, ${metadata}`);
+    const columns = RECORDED_EVENT_COLUMNS_SQL.replace(/\bdata, metadata\b/, `${data}, ${metadata}`);
     statement = {
       name: `event_store.read_all_slim_${slimStatements.size + 1}`,
-      text: READ_ALL_SQL.replace(EVENT_COLUMNS_SQL, columns),
+      text: READ_ALL_SQL.replace(RECORDED_EVENT_COLUMNS_SQL, columns),
     };
     slimStatements.set(key, statement);
   }
@@ -102,13 +102,16 @@ export async function readAll(db: Kysely<EventStoreTables>, options: ReadAllOpti
   const values = [after.transactionId, after.globalPosition, limit];
   const pool = pgPoolOf(db);
   const statement = options.slim ? slimStatement(options.slim) : { name: 'event_store.read_all', text: READ_ALL_SQL };
-  const { rows } = pool
-    ? await pool.query<EventRow>({ ...statement, values })
-    : await db.executeQuery<EventRow>(CompiledQuery.raw(statement.text, values));
+  // Through the pool, the rows are the events (RECORDED_EVENT_TYPES: no copy per event).
+  const events = pool
+    ? (await pool.query<RecordedEvent>({ ...statement, values, types: RECORDED_EVENT_TYPES })).rows
+    : (await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(statement.text, values))).rows.map(
+        recordedEventOfRow,
+      );
   // Asked in a new snapshot, so it must not depend on the horizon: the transaction that held
   // events back may have ended in between, and then the events are readable now.
   const heldBack =
-    rows.length === 0 &&
+    events.length === 0 &&
     (
       await sql<{ pending: boolean }>`
         SELECT EXISTS (
@@ -116,7 +119,6 @@ export async function readAll(db: Kysely<EventStoreTables>, options: ReadAllOpti
            WHERE (transaction_id, global_position) > (${after.transactionId}::xid8, ${after.globalPosition}::bigint)
         ) AS pending`.execute(db)
     ).rows[0]!.pending;
-  const events = rows.map(toRecordedEvent);
   const last = events.at(-1);
   return {
     events,
