@@ -61,7 +61,7 @@ const toDate = (millis: string) => new Date(Number(millis));
  * Why not a copy per row, as `toRecordedEvent` makes: in a replay, the second object per event
  * kept a page of 10,000 events alive through two young-generation collections, so V8 promoted
  * it to the old generation; the copying took a third of the reader's CPU (bench/RESULTS.md,
- * event-store, 2026-12-06 afternoon).
+ * event-store, "2026-12-06, second session").
  */
 export const RECORDED_EVENT_TYPES: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
