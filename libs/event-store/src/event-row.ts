@@ -1,53 +1,27 @@
 import { sql } from 'kysely';
 import pg from 'pg';
-import type { EventMetadata, RecordedEvent } from './types.js';
-
-/** The columns every event read selects, in this order. */
-export const EVENT_COLUMNS_SQL =
-  'global_position, transaction_id, event_id, stream_id, stream_version, organization_id, type, schema_version, ' +
-  'data, metadata, (extract(epoch FROM occurred_at) * 1000)::float8 AS occurred_at';
-export const EVENT_COLUMNS = sql.raw(EVENT_COLUMNS_SQL);
-
-export interface EventRow {
-  global_position: string;
-  transaction_id: string;
-  event_id: string;
-  stream_id: string;
-  stream_version: string;
-  organization_id: string;
-  type: string;
-  schema_version: number;
-  data: unknown;
-  metadata: EventMetadata;
-  /** Milliseconds since the epoch (selected as float8: far cheaper to read than a timestamptz). */
-  occurred_at: number;
-}
-
-export function toRecordedEvent(row: EventRow): RecordedEvent {
-  return {
-    eventId: row.event_id,
-    streamId: row.stream_id,
-    streamVersion: Number(row.stream_version),
-    globalPosition: Number(row.global_position),
-    transactionId: row.transaction_id,
-    organizationId: row.organization_id,
-    type: row.type,
-    schemaVersion: row.schema_version,
-    data: row.data,
-    metadata: row.metadata,
-    occurredAt: new Date(row.occurred_at),
-  };
-}
+import type { RecordedEvent } from './types.js';
 
 /**
- * The same columns named as `RecordedEvent`'s fields, for a read whose rows are the events
- * themselves (`readAll`): read with `RECORDED_EVENT_TYPES`, a row needs no copy.
+ * The columns every event read selects, named as `RecordedEvent`'s fields: of the events table
+ * as it is or under an alias (`e` in a join), and with `data` and `metadata` as they are stored
+ * or as other expressions (a slim read's). Read through a pool with `RECORDED_EVENT_TYPES`, a
+ * row is the event; read through Kysely, `recordedEventOfRow` converts it in place.
  */
-export const RECORDED_EVENT_COLUMNS_SQL =
-  'global_position AS "globalPosition", transaction_id AS "transactionId", event_id AS "eventId", ' +
-  'stream_id AS "streamId", stream_version AS "streamVersion", organization_id AS "organizationId", type, ' +
-  'schema_version AS "schemaVersion", data, metadata, ' +
-  '(extract(epoch FROM occurred_at) * 1000)::float8 AS "occurredAt"';
+export function recordedEventColumnsSql(options: { alias?: string; data?: string; metadata?: string } = {}): string {
+  const of = options.alias ? `${options.alias}.` : '';
+  return (
+    `${of}global_position AS "globalPosition", ${of}transaction_id AS "transactionId", ${of}event_id AS "eventId", ` +
+    `${of}stream_id AS "streamId", ${of}stream_version AS "streamVersion", ${of}organization_id AS "organizationId", ` +
+    `${of}type AS type, ${of}schema_version AS "schemaVersion", ` +
+    `${options.data ?? `${of}data`} AS data, ${options.metadata ?? `${of}metadata`} AS metadata, ` +
+    // The time in milliseconds as float8: far cheaper to read than a timestamptz.
+    `(extract(epoch FROM ${of}occurred_at) * 1000)::float8 AS "occurredAt"`
+  );
+}
+
+export const RECORDED_EVENT_COLUMNS_SQL = recordedEventColumnsSql();
+export const RECORDED_EVENT_COLUMNS = sql.raw(RECORDED_EVENT_COLUMNS_SQL);
 
 const INT8 = 20;
 const FLOAT8 = 701;
@@ -58,10 +32,10 @@ const toDate = (millis: string) => new Date(Number(millis));
  * (positions and versions) as numbers and the one float8 column (the time in milliseconds) as a
  * `Date`; every other type as `pg` parses it.
  *
- * Why not a copy per row, as `toRecordedEvent` makes: in a replay, the second object per event
- * kept a page of 10,000 events alive through two young-generation collections, so V8 promoted
- * it to the old generation; the copying took a third of the reader's CPU (bench/RESULTS.md,
- * event-store, "2026-12-06, second session").
+ * Why the rows are the events, not copied into them: in a replay, a copy per row kept a page of
+ * 10,000 events alive through two young-generation collections, so V8 promoted it to the old
+ * generation, and the reader spent about a third more CPU (bench/RESULTS.md, event-store,
+ * "2026-12-06, second session").
  */
 export const RECORDED_EVENT_TYPES: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => {

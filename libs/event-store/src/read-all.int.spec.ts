@@ -223,6 +223,7 @@ describe('readAll', () => {
   it('reads each event as readStream does, field for field and type for type, through the pool and in a transaction', async () => {
     const streamId = `conversation-fields-${Date.now()}`;
     const { checkpoint } = await readCaughtUp(START);
+    const before = Date.now();
     await f.store.appendToStream(
       streamId,
       [
@@ -236,7 +237,22 @@ describe('readAll', () => {
       { organizationId: 'org-fields' },
     );
     const expected = await readStream(f.db, streamId);
-    expect(expected).toHaveLength(2);
+    expect(expected).toMatchObject([
+      {
+        streamId,
+        streamVersion: 1,
+        organizationId: 'org-fields',
+        type: 'MessagePosted',
+        data: { text: 'héllo\t"quoted"', n: 1.5, nested: { list: [1, null] } },
+        metadata: { correlationId: 'c-1' },
+      },
+      { streamId, streamVersion: 2, organizationId: 'org-fields', type: 'TagAdded', data: { tag: 'vip' } },
+    ]);
+    expect(expected[1]!.globalPosition).toBeGreaterThan(expected[0]!.globalPosition);
+    for (const event of expected) {
+      expect(event.occurredAt.getTime()).toBeGreaterThanOrEqual(before - 1000);
+      expect(event.occurredAt.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
+    }
     const mine = (events: RecordedEvent[]) => events.filter((event) => event.streamId === streamId);
     // Through the pool, with the per-query type parsers, and through Kysely in a transaction.
     const pooled = mine((await readCaughtUp(checkpoint)).events);

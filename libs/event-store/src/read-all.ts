@@ -1,6 +1,11 @@
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import { pgPoolOf, type EventStoreTables } from './database.js';
-import { RECORDED_EVENT_COLUMNS_SQL, RECORDED_EVENT_TYPES, recordedEventOfRow } from './event-row.js';
+import {
+  RECORDED_EVENT_COLUMNS_SQL,
+  RECORDED_EVENT_TYPES,
+  recordedEventColumnsSql,
+  recordedEventOfRow,
+} from './event-row.js';
 import { START, type GlobalCheckpoint, type RecordedEvent } from './types.js';
 
 export interface ReadAllResult {
@@ -48,13 +53,15 @@ const READ_HORIZON_SQL = `
         AND other.datid <> (SELECT oid FROM pg_database WHERE datname = current_database())
         AND other.backend_xid::text::bigint = in_flight.xid::text::bigint % 4294967296)`;
 
-const READ_ALL_SQL = `
-  SELECT ${RECORDED_EVENT_COLUMNS_SQL}
+const readAllSql = (columns: string) => `
+  SELECT ${columns}
     FROM event_store.events
    WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
      AND transaction_id < (${READ_HORIZON_SQL})
    ORDER BY transaction_id, global_position
    LIMIT $3`;
+
+const READ_ALL_SQL = readAllSql(RECORDED_EVENT_COLUMNS_SQL);
 
 export interface ReadAllOptions {
   after?: GlobalCheckpoint;
@@ -81,13 +88,12 @@ function slimStatement(slim: NonNullable<ReadAllOptions['slim']>): { name: strin
     const drops = Object.entries(slim.dropData ?? {}).filter(([, fields]) => fields.length > 0);
     const data =
       drops.length === 0
-        ? 'data'
-        : `CASE type ${drops.map(([type, fields]) => `WHEN ${quote(type)} THEN data - ARRAY[${fields.map(quote).join(', ')}]`).join(' ')} ELSE data END AS data`;
-    const metadata = slim.metadata === false ? "'{}'::jsonb AS metadata" : 'metadata';
-    const columns = RECORDED_EVENT_COLUMNS_SQL.replace(/\bdata, metadata\b/, `${data}, ${metadata}`);
+        ? undefined
+        : `CASE type ${drops.map(([type, fields]) => `WHEN ${quote(type)} THEN data - ARRAY[${fields.map(quote).join(', ')}]`).join(' ')} ELSE data END`;
+    const metadata = slim.metadata === false ? "'{}'::jsonb" : undefined;
     statement = {
       name: `event_store.read_all_slim_${slimStatements.size + 1}`,
-      text: READ_ALL_SQL.replace(RECORDED_EVENT_COLUMNS_SQL, columns),
+      text: readAllSql(recordedEventColumnsSql({ data, metadata })),
     };
     slimStatements.set(key, statement);
   }

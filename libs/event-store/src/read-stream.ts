@@ -1,12 +1,9 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './event-row.js';
-
-/** `EVENT_COLUMNS` of the events table joined as `e`. */
-const EVENT_COLUMNS_OF_E = sql.raw(
-  'e.global_position, e.transaction_id, e.event_id, e.stream_id, e.stream_version, e.organization_id, e.type, ' +
-    'e.schema_version, e.data, e.metadata, (extract(epoch FROM e.occurred_at) * 1000)::float8 AS occurred_at',
-);
+import { RECORDED_EVENT_COLUMNS, recordedEventColumnsSql, recordedEventOfRow } from './event-row.js';
 import type { RecordedEvent } from './types.js';
+
+/** `RECORDED_EVENT_COLUMNS` of the events table joined as `e`. */
+const RECORDED_EVENT_COLUMNS_OF_E = sql.raw(recordedEventColumnsSql({ alias: 'e' }));
 
 /** The events of one stream with a version above `afterVersion`, in version order. */
 export async function readStream<DB>(
@@ -14,13 +11,13 @@ export async function readStream<DB>(
   streamId: string,
   options: { afterVersion?: number; limit?: number } = {},
 ): Promise<RecordedEvent[]> {
-  const { rows } = await sql<EventRow>`
-    SELECT ${EVENT_COLUMNS}
+  const { rows } = await sql<Record<string, unknown>>`
+    SELECT ${RECORDED_EVENT_COLUMNS}
       FROM event_store.events
      WHERE stream_id = ${streamId} AND stream_version > ${options.afterVersion ?? 0}
      ORDER BY stream_version
      LIMIT ${options.limit ?? null}`.execute(db);
-  return rows.map(toRecordedEvent);
+  return rows.map(recordedEventOfRow);
 }
 
 /**
@@ -33,13 +30,13 @@ export async function readStreamBackward<DB>(
   streamId: string,
   options: { beforeVersion?: number; limit: number },
 ): Promise<RecordedEvent[]> {
-  const { rows } = await sql<EventRow>`
-    SELECT ${EVENT_COLUMNS}
+  const { rows } = await sql<Record<string, unknown>>`
+    SELECT ${RECORDED_EVENT_COLUMNS}
       FROM event_store.events
      WHERE stream_id = ${streamId} AND stream_version < ${options.beforeVersion ?? Number.MAX_SAFE_INTEGER}
      ORDER BY stream_version DESC
      LIMIT ${options.limit}`.execute(db);
-  return rows.map(toRecordedEvent);
+  return rows.map(recordedEventOfRow);
 }
 
 /** The stream's current version, or undefined when it does not exist. */
@@ -68,11 +65,14 @@ export async function readStreams<DB>(
     after.set(read.streamId, Math.min(after.get(read.streamId) ?? read.afterVersion, read.afterVersion));
   const result = new Map<string, RecordedEvent[]>([...after.keys()].map((id) => [id, []]));
   if (after.size === 0) return result;
-  const { rows } = await sql<EventRow>`
-    SELECT ${EVENT_COLUMNS_OF_E}
+  const { rows } = await sql<Record<string, unknown>>`
+    SELECT ${RECORDED_EVENT_COLUMNS_OF_E}
       FROM unnest(${[...after.keys()]}::text[], ${[...after.values()]}::bigint[]) AS wanted(stream_id, after_version)
       JOIN event_store.events e ON e.stream_id = wanted.stream_id AND e.stream_version > wanted.after_version
      ORDER BY e.stream_id, e.stream_version`.execute(db);
-  for (const row of rows) result.get(row.stream_id)!.push(toRecordedEvent(row));
+  for (const row of rows) {
+    const event = recordedEventOfRow(row);
+    result.get(event.streamId)!.push(event);
+  }
   return result;
 }
