@@ -34,7 +34,7 @@ const toDate = (millis: string) => new Date(Number(millis));
  *
  * Why the rows are the events, not copied into them: in a replay, a copy per row kept a page of
  * 10,000 events alive through two young-generation collections, so V8 promoted it to the old
- * generation, and the reader spent about a third more CPU (bench/RESULTS.md, event-store,
+ * generation, and the reader spent about half as much CPU again (bench/RESULTS.md, event-store,
  * "2026-12-06, second session").
  */
 export const RECORDED_EVENT_TYPES: pg.CustomTypesConfig = {

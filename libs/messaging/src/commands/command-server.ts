@@ -24,7 +24,7 @@ export interface CommandServerOptions {
 type Publisher = (response: { isDisposed?: boolean; err?: unknown }) => unknown;
 
 /**
- * Nest's NATS server for commands, changed in four ways (read against
+ * Nest's NATS server for commands, changed in five ways (read against
  * `@nestjs/microservices/server/server-nats.js`):
  * - a handler for pattern `cmd.x` listens on `<subjectPrefix>.cmd.x`: `addHandler` stores the
  *   prefixed subject as the handler key, and `bindEvents` subscribes to the keys, so the
