@@ -111,7 +111,11 @@ export class RtmTestClient {
     this.socket.send(data, { binary: options?.binary ?? false });
   }
 
-  /** The next frame (already received or still to come) that matches. */
+  /**
+   * The next frame still to come that matches: frames already received are not looked at (use
+   * `push` for a push that may have come already). Two frames can arrive in one socket read, so
+   * a second `next` asked after the first one's answer may have missed its frame.
+   */
   next(match: (frame: Frame) => boolean, timeoutMs = 10_000): Promise<Frame> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
