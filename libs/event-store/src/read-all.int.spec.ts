@@ -220,6 +220,7 @@ describe('readAll', () => {
       { type: 'TagAdded', data: { tag: 'vip', text: 'kept: not listed for this type' }, metadata: {} },
     ]);
   });
+
   it('reads each event as readStream does, field for field and type for type, through the pool and in a transaction', async () => {
     const streamId = `conversation-fields-${Date.now()}`;
     const { checkpoint } = await readCaughtUp(START);

@@ -163,7 +163,7 @@ describe('commands over the Nest NATS transport', () => {
   });
 });
 
-describe('closing a command server', () => {
+describe('starting and closing a command server', () => {
   let nats: TestNats;
   let client: CommandClient;
 
@@ -192,21 +192,6 @@ describe('closing a command server', () => {
     await expect(sendCommand(client, 'cmd.echo', { n: 1 }, { timeoutMs: 2000 })).rejects.toBeInstanceOf(
       NoRespondersError,
     );
-  });
-});
-
-describe('starting a command server', () => {
-  let nats: TestNats;
-  let client: CommandClient;
-
-  beforeAll(async () => {
-    nats = await createTestNats();
-    client = new CommandClient({ connection: nats.connection, subjectPrefix: nats.subjectPrefix });
-  });
-
-  afterAll(async () => {
-    await client?.close();
-    await nats?.cleanup();
   });
 
   it('answers a command sent over another connection the moment listen() resolves', async () => {
