@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +52,19 @@ describe('NATS with the login of deploy/nats/nats.conf', () => {
     await expect(tryConnect(urlWith(`livedesk:${password}x@`))).rejects.toThrow(/authorization/i);
     await expect(tryConnect(urlWith(`someone:${password}@`))).rejects.toThrow(/authorization/i);
   });
+
+  it('gives a new connection 5 s to log in, not the 2 s by default, and then drops it', async () => {
+    const socket = createConnection({ host: '127.0.0.1', port: server.port });
+    const received: string[] = [];
+    socket.on('data', (chunk: Buffer) => received.push(chunk.toString()));
+    await once(socket, 'connect');
+    const connectedAt = performance.now();
+    await once(socket, 'close');
+    const openFor = performance.now() - connectedAt;
+    expect(received.join('')).toContain("-ERR 'Authentication Timeout'");
+    expect(openFor).toBeGreaterThan(4500);
+    expect(openFor).toBeLessThan(8000);
+  }, 15_000);
 
   it('lets a service in with the credentials of its NATS_URL: the shared connection, JetStream, and commands', async () => {
     const url = urlWith(`livedesk:${password}@`);
