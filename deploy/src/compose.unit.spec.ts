@@ -166,7 +166,9 @@ describe('docker-compose.yml', () => {
     expect(nats.volumes).toContain('./deploy/nats/nats.conf:/etc/nats/nats.conf:ro');
     expect(nats.environment).toEqual({ NATS_USER: 'livedesk', NATS_PASSWORD: dotEnv.NATS_PASSWORD });
     const conf = readFileSync(path.join(ROOT, 'deploy/nats/nats.conf'), 'utf8');
-    expect(conf).toMatch(/^authorization \{\n {2}user: \$NATS_USER\n {2}password: \$NATS_PASSWORD\n {2}timeout: 5\n\}$/m);
+    expect(conf).toMatch(
+      /^authorization \{\n {2}user: \$NATS_USER\n {2}password: \$NATS_PASSWORD\n {2}timeout: 5\n\}$/m,
+    );
   });
 
   it.each(Object.keys(SERVICES) as (keyof typeof SERVICES)[])(
