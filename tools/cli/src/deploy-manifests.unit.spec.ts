@@ -427,12 +427,13 @@ describe('deploy/kubernetes', () => {
       const { servers: urls, ...login } = natsServerOptions(named('Secret', 'livedesk-secrets').stringData.NATS_URL);
       expect(urls).toEqual(servers.map((server) => `nats://${server}:4222`));
       expect(shared.NATS_URL).toBeUndefined();
-      // Every client logs in, with the user and password the servers are given.
+      // Every client logs in, with the user and password the servers are given, within 5 s.
       const credentials = named('Secret', 'nats-credentials').stringData;
       expect(login).toEqual({ user: credentials.NATS_USER, pass: credentials.NATS_PASSWORD });
       expect(blocks.authorization!.split('\n').map((line) => line.trim())).toEqual([
         'user: $NATS_USER',
         'password: $NATS_PASSWORD',
+        'timeout: 5',
       ]);
       const env = containersOf(nats)[0]!.env!;
       for (const name of ['NATS_USER', 'NATS_PASSWORD'])
