@@ -1,4 +1,4 @@
-import { CompiledQuery, sql, type Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import { pgPoolOf, type EventStoreTables } from './database.js';
 import {
   RECORDED_EVENT_COLUMNS_SQL,
@@ -63,6 +63,24 @@ const readAllSql = (columns: string) => `
 
 const READ_ALL_SQL = readAllSql(RECORDED_EVENT_COLUMNS_SQL);
 
+/**
+ * Whether any event, visible or not, lies after ($1, $2): the first entry of the commit-order
+ * index after that pair. Written as the first row in index order, not as a bare `EXISTS`:
+ * Postgres drops an `ORDER BY` inside `EXISTS` and then costs the filter by its default
+ * selectivity (a third of the table), so without fresh statistics (a log that grew since the
+ * last ANALYZE) it chose a sequential scan of the whole log, which finds nothing when the
+ * reader is caught up. A caught-up outbox relay asks this on every wake-up that finds no event.
+ */
+export const HELD_BACK_SQL = `
+  SELECT EXISTS (
+    SELECT 1 FROM (
+      SELECT 1 FROM event_store.events
+       WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+       ORDER BY transaction_id, global_position
+       LIMIT 1
+    ) AS first_after
+  ) AS pending`;
+
 export interface ReadAllOptions {
   after?: GlobalCheckpoint;
   limit?: number;
@@ -119,11 +137,9 @@ export async function readAll(db: Kysely<EventStoreTables>, options: ReadAllOpti
   const heldBack =
     events.length === 0 &&
     (
-      await sql<{ pending: boolean }>`
-        SELECT EXISTS (
-          SELECT 1 FROM event_store.events
-           WHERE (transaction_id, global_position) > (${after.transactionId}::xid8, ${after.globalPosition}::bigint)
-        ) AS pending`.execute(db)
+      await db.executeQuery<{ pending: boolean }>(
+        CompiledQuery.raw(HELD_BACK_SQL, [after.transactionId, after.globalPosition]),
+      )
     ).rows[0]!.pending;
   const last = events.at(-1);
   return {
