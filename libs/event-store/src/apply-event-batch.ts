@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { ApplyOutcome } from './apply-event.js';
+import { storeConsumerPositions } from './consumer-positions.js';
 import type { RecordedEvent } from './types.js';
 
 /**
@@ -48,11 +49,14 @@ export async function applyEventBatch<DB>(
     });
     if (toApply.length === 0) return outcomes;
     await handler(toApply, trx);
-    const moved = [...new Set(toApply.map((event) => event.streamId))];
-    await sql`
-      UPDATE event_store.consumer_positions AS p SET stream_version = s.stream_version
-        FROM unnest(${moved}::text[], ${moved.map((stream) => position.get(stream)!)}::bigint[]) AS s(stream_id, stream_version)
-       WHERE p.consumer = ${consumer} AND p.stream_id = s.stream_id`.execute(trx);
+    // The rows are ours (locked above), so an upsert sets them: one probe of the primary key
+    // per stream. (An UPDATE … FROM unnest(…) was planned, without fresh statistics, as a hash
+    // of every position the consumer holds, read again for each batch.)
+    await storeConsumerPositions(
+      trx,
+      consumer,
+      new Map(toApply.map((event) => [event.streamId, position.get(event.streamId)!])),
+    );
     return outcomes;
   });
 }
