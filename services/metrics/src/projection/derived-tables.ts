@@ -57,6 +57,17 @@ export async function flushDerivedBacklog(
   }
 }
 
+/** The base tables the derived rows are computed from (AGENT_DAYS_SQL, GROUP_HOURS_SQL, ORGANIZATION_DAYS_SQL). */
+export const DERIVED_SOURCE_TABLES = [
+  'metrics.organizations',
+  'metrics.agent_status_intervals',
+  'metrics.agent_assignments',
+  'metrics.conversation_cycles',
+  'metrics.responses',
+  'metrics.ratings',
+  'metrics.sla_outcomes',
+] as const;
+
 /**
  * Recomputes the dirty derived rows marked up to now (at most `limit` marks, oldest first) and
  * removes those marks, in one transaction; answers how many marks it took. Marks of batches that

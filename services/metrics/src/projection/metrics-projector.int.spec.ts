@@ -9,7 +9,7 @@ import {
   type TicketEvent,
 } from '@livedesk/contracts';
 import { applyEventBatch, type EventStore, type NewEvent } from '@livedesk/event-store';
-import { flushDerived } from './derived-tables.js';
+import { DERIVED_SOURCE_TABLES, flushDerived } from './derived-tables.js';
 import { METRICS_CONSUMER, MetricsProjector } from './metrics-projector.js';
 import type { MetricsDatabase } from './metrics-tables.js';
 import { rebuildMetrics } from './rebuild-metrics.js';
@@ -444,6 +444,34 @@ describe('MetricsProjector', () => {
       await rebuildMetrics(db, new MetricsProjector(), { batchSize, flushEvery });
       expect(await metricsSnapshot(db)).toEqual(live);
     }
+  });
+
+  it('analyzes the tables the derived rows come from once per rebuild, after its first write', async () => {
+    const analyzeCounts = async (): Promise<Record<string, number>> => {
+      const { rows } = await sql<{ name: string; n: string }>`
+        SELECT schemaname || '.' || relname AS name, analyze_count AS n
+          FROM pg_stat_user_tables WHERE schemaname = 'metrics'`.execute(db);
+      return Object.fromEntries(rows.map((row) => [row.name, Number(row.n)]));
+    };
+    const before = await analyzeCounts();
+    const writes: number[] = [];
+    await rebuildMetrics(db, new MetricsProjector(), {
+      batchSize: 4,
+      flushEvery: 4,
+      onProgress: async () => {
+        const counts = await analyzeCounts();
+        writes.push(counts['metrics.conversation_cycles']! - before['metrics.conversation_cycles']!);
+      },
+    });
+    const after = await analyzeCounts();
+    const analyzed = Object.keys(after).filter((table) => after[table] !== before[table]);
+    expect(analyzed.sort()).toEqual([...DERIVED_SOURCE_TABLES].sort());
+    expect(analyzed.map((table) => after[table]! - before[table]!)).toEqual(analyzed.map(() => 1));
+    // Not before the first write: the tables were empty then.
+    expect(writes.length).toBeGreaterThan(2);
+    expect(writes[0]).toBe(0);
+    expect(writes.at(-1)).toBe(1);
+    expect(await metricsSnapshot(db)).toEqual(live);
   });
 
   it('applies a redelivered event once', async () => {
