@@ -50,7 +50,7 @@ export async function applyEventBatch<DB>(
     if (toApply.length === 0) return outcomes;
     await handler(toApply, trx);
     // The rows are ours (locked above), so an upsert sets them: one probe of the primary key
-    // per stream. (An UPDATE … FROM unnest(…) was planned, without fresh statistics, as a hash
+    // per stream. (An UPDATE … FROM unnest(…) was planned, on a table not yet analyzed, as a hash
     // of every position the consumer holds, read again for each batch.)
     await storeConsumerPositions(
       trx,

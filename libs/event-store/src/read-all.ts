@@ -67,9 +67,10 @@ const READ_ALL_SQL = readAllSql(RECORDED_EVENT_COLUMNS_SQL);
  * Whether any event, visible or not, lies after ($1, $2): the first entry of the commit-order
  * index after that pair. Written as the first row in index order, not as a bare `EXISTS`:
  * Postgres drops an `ORDER BY` inside `EXISTS` and then costs the filter by its default
- * selectivity (a third of the table), so without fresh statistics (a log that grew since the
- * last ANALYZE) it chose a sequential scan of the whole log, which finds nothing when the
- * reader is caught up. A caught-up outbox relay asks this on every wake-up that finds no event.
+ * selectivity (a third of the table), so on a log not yet analyzed (a new deployment's), and as
+ * a generic plan even on an analyzed one, it chose a sequential scan of the whole log, which
+ * finds nothing when the reader is caught up. A caught-up outbox relay asks this on every
+ * wake-up that finds no event.
  */
 export const HELD_BACK_SQL = `
   SELECT EXISTS (
