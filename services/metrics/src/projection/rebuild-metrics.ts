@@ -106,6 +106,8 @@ export async function rebuildMetrics(
   let next = read(START);
   const writer = await writeConnection(db, options.copy ?? true);
 
+  /** Whether the derived rows' source tables were analyzed yet (after the first write). */
+  let analyzed = false;
   const write = async (): Promise<void> => {
     let started = clock();
     if (writing) await writing;
@@ -133,7 +135,6 @@ export async function rebuildMetrics(
         return analyzeDerivedSources(writer.db);
       });
   };
-  let analyzed = false;
 
   try {
     for (;;) {
@@ -181,7 +182,7 @@ export async function rebuildMetrics(
  * index probes per agent-day and group-hour, and without statistics Postgres chose an index
  * without the agent in it (the organization's day, filtered) for several of them, about 1 s more
  * per million events. Analyzed once, after the first write: the tables are small then, and the
- * selectivities it needs (per organization, agent, day) are those of the whole log.
+ * selectivities the plans turn on (per organization and agent) are about those of the whole log.
  */
 async function analyzeDerivedSources(db: Kysely<MetricsDatabase>): Promise<void> {
   await sql.raw(`ANALYZE ${DERIVED_SOURCE_TABLES.join(', ')}`).execute(db);
