@@ -21,6 +21,7 @@ import { FrameRateLimit } from './rate-limiter.js';
 import type { RtmConfig } from './rtm-config.js';
 import { RtmMetrics } from './rtm-metrics.js';
 import { RtmConnection, type RtmEndpoint } from './rtm-connection.js';
+import { SpreadSweep } from './spread-sweep.js';
 
 const ENDPOINTS = new Map<string, RtmEndpoint>([
   ['/v1/customer/rtm', 'customer'],
@@ -33,14 +34,14 @@ const POLICY_VIOLATION = 1008;
 
 /**
  * The two WebSocket endpoints of docs/protocol.md on the gateway's HTTP server: upgrades, the
- * login deadline, heartbeats (a ping each period; a socket that missed the last pong is
- * terminated) and a clean close of every socket on shutdown.
+ * login deadline, heartbeats (a ping each period, the sockets' pings spread over it; a socket
+ * that missed the last pong is terminated) and a clean close of every socket on shutdown.
  */
 @Injectable()
 export class RtmServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(RtmServer.name);
   private wss: WebSocketServer | undefined;
-  private heartbeat: NodeJS.Timeout | undefined;
+  private heartbeat: SpreadSweep<RtmConnection> | undefined;
   private closing = false;
   /** A socket's client address, for the visitor's location (`TRUSTED_PROXIES`). */
   private readonly clientAddresses: ClientAddress;
@@ -64,13 +65,19 @@ export class RtmServer implements OnApplicationBootstrap, BeforeApplicationShutd
     server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) =>
       this.upgrade(request, socket, head),
     );
-    this.heartbeat = setInterval(() => this.beat(), this.config.RTM_HEARTBEAT_INTERVAL_MS);
-    this.heartbeat.unref();
+    // Spread over the period, a slice of the sockets a second: spread-sweep.ts.
+    this.heartbeat = new SpreadSweep({
+      periodMs: this.config.RTM_HEARTBEAT_INTERVAL_MS,
+      items: () => this.registry.connections(),
+      keyOf: (connection) => connection.id,
+      visit: (connections) => this.beat(connections),
+    });
+    this.heartbeat.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.closing = true;
-    clearInterval(this.heartbeat);
+    this.heartbeat?.stop();
     const open = [...this.registry.connections()];
     const closed = open.map(
       (connection) =>
@@ -145,8 +152,9 @@ export class RtmServer implements OnApplicationBootstrap, BeforeApplicationShutd
     });
   }
 
-  private beat(): void {
-    for (const connection of this.registry.connections()) {
+  /** Each socket once a period: terminated if it did not answer the last ping, pinged again if it did. */
+  private beat(connections: readonly RtmConnection[]): void {
+    for (const connection of connections) {
       if (!connection.alive) {
         connection.socket.terminate();
         continue;

@@ -3,11 +3,13 @@ import { SERVICE_CONFIG, WarningThrottle } from '@livedesk/service-kit';
 import { ConnectionRegistry } from '../connection-registry.js';
 import type { RtmConfig } from '../rtm-config.js';
 import type { RtmConnection } from '../rtm-connection.js';
+import { SpreadSweep } from '../spread-sweep.js';
 import { CustomerPresence } from './customer-presence.js';
 import { RoutingClient } from './routing-client.js';
 
 /**
- * Tells routing which agent sockets (and, periodically, customer sockets) this replica holds, periodically and whenever routing asks
+ * Tells routing which agent sockets (and, periodically, customer sockets) this replica holds, periodically (each
+ * socket once every RTM_PRESENCE_REFRESH_SECONDS, the sockets spread over that period) and whenever routing asks
  * (`presence_wanted`, after it rebuilt a lost state): routing keeps presence in Redis, and a
  * Redis that lost its data would otherwise forget an agent who stays connected until the agent
  * reconnects. Each report is a `presence` command with `refresh`, which records the socket and
@@ -18,8 +20,10 @@ export class AgentPresenceReporter implements OnApplicationBootstrap, OnApplicat
   private readonly logger = new Logger(AgentPresenceReporter.name);
   /** While routing is away every report fails: one line every few seconds, with the count. */
   private readonly failures = new WarningThrottle();
-  private timer: NodeJS.Timeout | undefined;
+  private sweep: SpreadSweep<RtmConnection> | undefined;
   private round: Promise<void> | undefined;
+  /** Sockets whose periodic report is due and not yet on its way. */
+  private readonly due = new Set<RtmConnection>();
 
   constructor(
     private readonly registry: ConnectionRegistry,
@@ -29,13 +33,23 @@ export class AgentPresenceReporter implements OnApplicationBootstrap, OnApplicat
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.round ??= this.report([...this.registry.connections()]).finally(() => (this.round = undefined));
-    }, this.config.RTM_PRESENCE_REFRESH_SECONDS * 1000);
+    // Every socket once a period, a slice of them a second (spread-sweep.ts). A slice whose turn
+    // comes while earlier ones are still being reported (routing slow) waits for them; a socket
+    // already waiting is not added twice.
+    this.sweep = new SpreadSweep({
+      periodMs: this.config.RTM_PRESENCE_REFRESH_SECONDS * 1000,
+      items: () => this.registry.connections(),
+      keyOf: (connection) => connection.id,
+      visit: (connections) => {
+        for (const connection of connections) this.due.add(connection);
+        if (this.due.size > 0) this.round ??= this.reportDue().finally(() => (this.round = undefined));
+      },
+    });
+    this.sweep.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
+    this.sweep?.stop();
     await this.round;
   }
 
@@ -50,6 +64,14 @@ export class AgentPresenceReporter implements OnApplicationBootstrap, OnApplicat
    */
   reportAgent(organizationId: string, agentId: string): Promise<void> {
     return this.report([...this.registry.agent(organizationId, agentId)]);
+  }
+
+  private async reportDue(): Promise<void> {
+    while (this.due.size > 0) {
+      const connections = [...this.due];
+      this.due.clear();
+      await this.report(connections);
+    }
   }
 
   private async report(connections: readonly RtmConnection[]): Promise<void> {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import type { WebSocket } from 'ws';
 import type { AgentPrincipal, CustomerPrincipal, Principal } from '@livedesk/auth';
 import { ConnectionRegistry } from '../connection-registry.js';
@@ -137,5 +137,50 @@ describe('AgentPresenceReporter: the gateway tells routing which agent sockets i
       ['cust-1', 'c1', true, true],
     ]);
     expect(routing.sent).toEqual([]);
+  });
+
+  // All at once, thousands of reports held the gateway's event loop every period, and the chat
+  // messages in flight waited (spread-sweep.ts).
+  it('spreads the periodic reports over the period, each socket once, and loses none while routing is slow', async () => {
+    jest.useFakeTimers();
+    try {
+      const registry = new ConnectionRegistry();
+      const ids = Array.from({ length: 400 }, (_, i) => `c${i}`);
+      for (const id of ids)
+        connection(registry, id, { kind: 'customer', organizationId: 'acme', customerId: `cust-${id}` });
+      let slow: Promise<void> | undefined;
+      const reported: string[] = [];
+      const client = {
+        async customerPresence(_principal: CustomerPrincipal, connectionId: string) {
+          reported.push(connectionId);
+          await slow;
+        },
+      } as unknown as RoutingClient;
+      const reporter = new AgentPresenceReporter(registry, client, new CustomerPresence(client), {
+        RTM_PRESENCE_REFRESH_SECONDS: 20,
+      } as RtmConfig);
+      reporter.onApplicationBootstrap();
+      await jest.advanceTimersByTimeAsync(1000);
+      // One second of twenty: about a twentieth of the sockets.
+      expect(reported.length).toBeGreaterThan(0);
+      expect(reported.length).toBeLessThan(60);
+      await jest.advanceTimersByTimeAsync(19_000);
+      expect([...reported].sort()).toEqual([...ids].sort());
+
+      // Routing answers nothing for five seconds: the slices due meanwhile wait, then all go.
+      let answer!: () => void;
+      slow = new Promise<void>((resolve) => (answer = resolve));
+      reported.length = 0;
+      await jest.advanceTimersByTimeAsync(5000);
+      const duringStall = reported.length;
+      expect(duringStall).toBeLessThan(60);
+      answer();
+      slow = undefined;
+      await jest.advanceTimersByTimeAsync(15_000);
+      expect([...reported].sort()).toEqual([...ids].sort());
+      await reporter.onApplicationShutdown();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });
