@@ -1,6 +1,6 @@
 /**
  * Visits every item once per period, spread over it: the period is cut into ticks of about
- * `tickMs`, and each tick visits the items whose key falls in its slice. A gateway holds
+ * a second (TICK_MS), and each tick visits the items whose key falls in its slice. A gateway holds
  * thousands of sockets; its heartbeat (a ping each, every 30 s) and its presence refresh (a
  * report to routing each, every 20 s) used to visit them all at once: with 5,000 sockets the
  * heartbeat held the event loop for 250 ms, the refresh's burst of reports set young collections
@@ -8,10 +8,11 @@
  * chat-latency, "the periodic sweeps"). Each item is still visited once a period, at the same
  * phase every period.
  */
+const TICK_MS = 1000;
+
 export interface SpreadSweepOptions<T> {
+  /** Each item is visited once this often; a period of a tick or less is one slice (every item every tick). */
   periodMs: number;
-  /** How often a slice is visited (default 1000 ms); a period shorter than this is one slice. */
-  tickMs?: number;
   /** The items as they are now (read at every tick). */
   items: () => Iterable<T>;
   /** What places an item in a slice; the same key always falls in the same one. */
@@ -26,7 +27,7 @@ export class SpreadSweep<T> {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: SpreadSweepOptions<T>) {
-    this.slices = Math.max(1, Math.round(options.periodMs / (options.tickMs ?? 1000)));
+    this.slices = Math.max(1, Math.round(options.periodMs / TICK_MS));
   }
 
   start(): void {

@@ -2,11 +2,10 @@ import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { sliceOf, SpreadSweep } from './spread-sweep.js';
 
-function recordingSweep(items: string[], periodMs: number, tickMs?: number) {
+function recordingSweep(items: string[], periodMs: number) {
   const visits: string[][] = [];
   const sweep = new SpreadSweep<string>({
     periodMs,
-    tickMs,
     items: () => items,
     keyOf: (item) => item,
     visit: (slice) => visits.push(slice),
