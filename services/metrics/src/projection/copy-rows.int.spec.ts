@@ -262,15 +262,14 @@ describe('a rebuild with COPY', () => {
         fold: rebuilding.fold.bind(rebuilding),
         flushed: rebuilding.flushed.bind(rebuilding),
         reset: rebuilding.reset.bind(rebuilding),
-        prepareFlush: (): PreparedFlush => {
-          const flush = rebuilding.prepareFlush();
-          return {
+        prepareFlushes: (count: number): PreparedFlush[] =>
+          rebuilding.prepareFlushes(count).map((flush) => ({
+            ...flush,
             write: (trx, copy?: InsertRows) => {
               copied.push(copy !== undefined);
               return flush.write(trx, copy);
             },
-          };
-        },
+          })),
       };
       await rebuildMetrics(db, observed, { batchSize, flushEvery });
       expect(copied.length).toBeGreaterThan(0);

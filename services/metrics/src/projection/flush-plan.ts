@@ -29,7 +29,7 @@ export interface FlushPlan {
   /** the rows of every changed cycle */
   cycleRows: CycleRows[];
   /** cycles written before, whose old rows go first */
-  replaced: { conversation_id: string; cycle: number }[];
+  replaced: { organization_id: string; conversation_id: string; cycle: number }[];
   /** the changed conversations' states, to fold their next events on */
   states: ProjectionConversationsRow[];
   /**
@@ -43,7 +43,7 @@ export interface FlushPlan {
   /** tags put on conversations (or put on again) */
   tags: ConversationTagsRow[];
   /** tags taken off conversations */
-  untagged: { conversation_id: string; tag: string }[];
+  untagged: { organization_id: string; conversation_id: string; tag: string }[];
   /** the derived tables' rows the old and new rows count in */
   keys: DerivedKeys;
 }
@@ -72,7 +72,7 @@ export function planFlush(memory: ProjectorMemory): FlushPlan {
       if (before) {
         // Written before: its old rows go, and the derived rows they counted in are dirty too.
         keys.addAll(before);
-        replaced.push({ conversation_id: entry.projection.conversation_id, cycle: number });
+        replaced.push({ organization_id: org, conversation_id: entry.projection.conversation_id, cycle: number });
       }
       const rows = rowsOfCycle(entry.projection, facts, policyFor(policies, toMatch(entry.projection, facts)));
       derived[number] = keysOfCycle(rows, zone);
@@ -111,7 +111,9 @@ export function planFlush(memory: ProjectorMemory): FlushPlan {
     policyRows: pending.policyRows,
     tags: [...pending.tags.values()].flatMap((change) => (change.row ? [change.row] : [])),
     untagged: [...pending.tags.values()].flatMap((change) =>
-      change.row ? [] : [{ conversation_id: change.conversation_id, tag: change.tag }],
+      change.row
+        ? []
+        : [{ organization_id: change.organization_id, conversation_id: change.conversation_id, tag: change.tag }],
     ),
     keys,
   };

@@ -4,7 +4,8 @@ import type { RecordedEvent } from '@livedesk/event-store';
 import { foldConversationEvent, foldSlaAlert } from './conversation-projection.js';
 import type { InsertRows } from './copy-rows.js';
 import { decodeEvent } from './decoded-event.js';
-import { planFlush, writeFlushPlan } from './flush-plan.js';
+import { planFlush, writeFlushPlan, type FlushPlan } from './flush-plan.js';
+import { splitFlushPlan } from './flush-split.js';
 import { loadMissing } from './load-missing.js';
 import type { MetricsDatabase } from './metrics-tables.js';
 import { foldPolicyChange } from './policy-changes.js';
@@ -28,6 +29,8 @@ export const PROJECTION_VERSION = 3;
  */
 export interface PreparedFlush {
   write(trx: Transaction<MetricsDatabase>, copy?: InsertRows): Promise<void>;
+  /** A part of a split flush (`prepareFlushes`): the organizations whose rows it holds. */
+  organizations?: ReadonlySet<string>;
 }
 
 /**
@@ -101,17 +104,32 @@ export class MetricsProjector {
    * transaction has committed, before preparing the next.
    */
   prepareFlush(): PreparedFlush {
+    return this.prepareFlushes(1)[0]!;
+  }
+
+  /**
+   * `prepareFlush` with the rows split by organization into at most `count` parts
+   * (flush-split.ts), each written in a transaction of its own, in parallel (a rebuild's
+   * writes). Call `flushed` once every part has committed.
+   */
+  prepareFlushes(count: number): PreparedFlush[] {
     const memory = this.memory;
     if (memory.inFlight.size > 0) throw new Error('a flush is still in flight: call flushed() after it commits');
     const plan = planFlush(memory);
     const inFlight = memory.inFlight;
-    return {
+    const parts: { plan: FlushPlan; organizations?: ReadonlySet<string> }[] =
+      count > 1 ? splitFlushPlan(plan, count) : [{ plan }];
+    return parts.map((part) => ({
+      organizations: part.organizations,
       write: async (trx, copy) => {
-        await writeFlushPlan(trx, plan, copy);
+        await writeFlushPlan(trx, part.plan, copy);
         // Written (to be committed by the caller): the cache holds them from here on.
-        for (const [id, projection] of inFlight) memory.conversations.set(id, projection);
+        for (const rows of [part.plan.states, part.plan.newStates]) {
+          for (const { conversation_id } of rows)
+            memory.conversations.set(conversation_id, inFlight.get(conversation_id)!);
+        }
       },
-    };
+    }));
   }
 
   /** The transaction of the last prepared flush committed: the database has what memory has. */
@@ -157,7 +175,12 @@ export class MetricsProjector {
             stream_version: recorded.streamVersion,
           }
         : null;
-    this.memory.pending.tags.set(`${conversationId}\u0000${tag}`, { conversation_id: conversationId, tag, row });
+    this.memory.pending.tags.set(`${conversationId}\u0000${tag}`, {
+      organization_id: recorded.organizationId,
+      conversation_id: conversationId,
+      tag,
+      row,
+    });
   }
 
   /** An SLA alert (`sla-<conversation id>`) the alert runner sent: the outcome records it. */

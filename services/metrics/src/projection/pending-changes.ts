@@ -32,7 +32,10 @@ export class PendingChanges {
    * conversation id and tag → the tag's row, or null when it was taken off: the last change of
    * each (conversation, tag) since the last flush, which is all that decides its row.
    */
-  readonly tags = new Map<string, { conversation_id: string; tag: string; row: ConversationTagsRow | null }>();
+  readonly tags = new Map<
+    string,
+    { organization_id: string; conversation_id: string; tag: string; row: ConversationTagsRow | null }
+  >();
   /** the derived tables' rows the changes touch (derived-tables.ts) */
   readonly keys = new DerivedKeys();
 }

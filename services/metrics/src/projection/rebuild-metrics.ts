@@ -13,7 +13,7 @@ import {
 } from '@livedesk/event-store';
 import { copyRowsWith, type InsertRows } from './copy-rows.js';
 import { DERIVED_SOURCE_TABLES, flushDerivedBacklog } from './derived-tables.js';
-import { METRICS_CONSUMER, type MetricsProjector } from './metrics-projector.js';
+import { METRICS_CONSUMER, type MetricsProjector, type PreparedFlush } from './metrics-projector.js';
 import { PROJECTED_TABLES, type MetricsDatabase } from './metrics-tables.js';
 
 export interface RebuildProgress {
@@ -51,6 +51,13 @@ export interface RebuildOptions {
    * through `INSERT … json_populate_recordset`, as before (the benchmark's comparison).
    */
   copy?: boolean;
+  /**
+   * Connections the writes go on (default 2; one without COPY, and never more than the pool's
+   * size less two, which the reads and the caller's statements need): each flush's rows are
+   * split by organization (flush-split.ts) and the parts written in parallel transactions, each
+   * with the positions of its organizations' streams.
+   */
+  writers?: number;
 }
 
 /**
@@ -71,18 +78,19 @@ const REPLAY_SLIM = {
 
 /**
  * Drops every row the projection wrote and replays the whole event store through the same
- * `MetricsProjector` code that live consumption runs (`fold`, then `prepareFlush`), in
- * commit-safe order. The tables are written every `flushEvery` events, in a transaction that
- * also stores the consumer's position in every stream replayed so far (so live consumption
- * resumes right after the last event replayed); while one write runs, the next events are read
- * and folded. The writes run on one connection of their own, where the rows new to the tables go
- * by COPY (copy-rows.ts). Events the live projection parked (and no operator had replayed) are left out, as
+ * `MetricsProjector` code that live consumption runs (`fold`, then `prepareFlushes`), in
+ * commit-safe order. The tables are written every `flushEvery` events, split by organization
+ * over `writers` connections of their own (flush-split.ts), each part in a transaction that also
+ * stores the consumer's positions in its organizations' streams (so live consumption resumes
+ * right after the last event replayed, and a failed write leaves each organization as one flush
+ * or the one before had it); while one flush is written, the next events are read and folded.
+ * The rows new to the tables go by COPY (copy-rows.ts). Events the live projection parked (and no operator had replayed) are left out, as
  * live consumption left them (docs/dead-letters.md). Live consumption must be stopped meanwhile
  * (the projection runner does that).
  */
 export async function rebuildMetrics(
   db: Kysely<MetricsDatabase>,
-  projector: Pick<MetricsProjector, 'fold' | 'prepareFlush' | 'flushed' | 'reset'>,
+  projector: Pick<MetricsProjector, 'fold' | 'prepareFlushes' | 'flushed' | 'reset'>,
   options: RebuildOptions = {},
 ): Promise<RebuildProgress & { timings: RebuildTimings }> {
   const timings: RebuildTimings = { readWait: 0, fold: 0, prepare: 0, writeWait: 0, lastWrite: 0 };
@@ -101,10 +109,11 @@ export async function rebuildMetrics(
     readAll(db as Kysely<any>, { after, limit: batchSize, slim: REPLAY_SLIM });
   let events = 0;
   let sinceFlush = 0;
-  let positions = new Map<string, number>();
+  /** stream → its last version read, and its organization (which part of a flush it goes with) */
+  let positions = new Map<string, { version: number; organizationId: string }>();
   let writing: Promise<void> | undefined;
   let next = read(START);
-  const writer = await writeConnection(db, options.copy ?? true);
+  const writers = await writeConnections(db, options.copy ?? true, options.writers ?? 2);
 
   /** Whether the derived rows' source tables were analyzed yet (after the first write). */
   let analyzed = false;
@@ -115,24 +124,30 @@ export async function rebuildMetrics(
     writing = undefined;
     projector.flushed();
     started = clock();
-    const flush = projector.prepareFlush();
+    const parts = projector.prepareFlushes(writers.length);
     timings.prepare += clock() - started;
-    const streams = positions;
+    const streams = positionsOfParts(positions, parts);
     positions = new Map();
     sinceFlush = 0;
     const done = events;
-    writing = writer.db
-      .transaction()
-      .execute(async (trx) => {
-        await options.beforeWrite?.(trx);
-        await flush.write(trx, writer.copy);
-        await storeConsumerPositions(trx, METRICS_CONSUMER, streams);
+    // Every part settles before a failure is reported: no connection is let go mid-transaction.
+    writing = Promise.allSettled(
+      parts.map((part, i) =>
+        writers[i]!.db.transaction().execute(async (trx) => {
+          await options.beforeWrite?.(trx);
+          await part.write(trx, writers[i]!.copy);
+          await storeConsumerPositions(trx, METRICS_CONSUMER, streams[i]!);
+        }),
+      ),
+    )
+      .then((results) => {
+        for (const result of results) if (result.status === 'rejected') throw result.reason;
       })
       .then(() => options.onProgress?.({ events: done, total: Math.max(total, done) }))
       .then(() => {
         if (analyzed) return;
         analyzed = true;
-        return analyzeDerivedSources(writer.db);
+        return analyzeDerivedSources(writers[0]!.db);
       });
   };
 
@@ -154,7 +169,9 @@ export async function rebuildMetrics(
         db,
       );
       timings.fold += clock() - started;
-      for (const event of batch.events) positions.set(event.streamId, event.streamVersion);
+      for (const event of batch.events) {
+        positions.set(event.streamId, { version: event.streamVersion, organizationId: event.organizationId });
+      }
       events += batch.events.length;
       sinceFlush += batch.events.length;
       if (sinceFlush >= flushEvery) await write();
@@ -169,10 +186,10 @@ export async function rebuildMetrics(
   } catch (error) {
     projector.reset();
     await Promise.allSettled([next, writing]);
-    await writer.release(true);
+    await Promise.all(writers.map((writer) => writer.release(true)));
     throw error;
   }
-  await writer.release(false);
+  await Promise.all(writers.map((writer) => writer.release(false)));
   return { events, total: Math.max(total, events), timings };
 }
 
@@ -188,6 +205,22 @@ async function analyzeDerivedSources(db: Kysely<MetricsDatabase>): Promise<void>
   await sql.raw(`ANALYZE ${DERIVED_SOURCE_TABLES.join(', ')}`).execute(db);
 }
 
+/**
+ * The streams' positions of a flush, by part: a stream goes with the part that holds its
+ * organization's rows, or with the first when no part does (its events changed no row).
+ */
+function positionsOfParts(
+  positions: ReadonlyMap<string, { version: number; organizationId: string }>,
+  parts: readonly PreparedFlush[],
+): Map<string, number>[] {
+  const streams = parts.map(() => new Map<string, number>());
+  for (const [streamId, { version, organizationId }] of positions) {
+    const part = parts.findIndex((p) => p.organizations?.has(organizationId));
+    streams[Math.max(0, part)]!.set(streamId, version);
+  }
+  return streams;
+}
+
 interface WriteConnection {
   db: Kysely<MetricsDatabase>;
   copy?: InsertRows;
@@ -195,13 +228,26 @@ interface WriteConnection {
 }
 
 /**
- * The rebuild's writes, one at a time: a connection of the pool held for the whole rebuild,
- * under a Kysely of its own, so that a COPY (which Kysely cannot send) runs in the same
- * transaction as the statements. Without a `pg` pool (or with `copy` off): `db` itself.
+ * The rebuild's write connections, `count` of them (one without COPY or without a `pg` pool):
+ * connections of the pool held for the whole rebuild, each under a Kysely of its own, so that a
+ * COPY (which Kysely cannot send) runs in the same transaction as the statements. Without a
+ * `pg` pool (or with `copy` off): `db` itself, once.
  */
-async function writeConnection(db: Kysely<MetricsDatabase>, copy: boolean): Promise<WriteConnection> {
+async function writeConnections(db: Kysely<MetricsDatabase>, copy: boolean, count: number): Promise<WriteConnection[]> {
   const pool = copy ? pgPoolOf(db) : undefined;
-  if (!pool) return { db, release: async () => undefined };
+  if (!pool) return [{ db, release: async () => undefined }];
+  const connections: WriteConnection[] = [];
+  const room = (pool.options.max ?? 10) - 2;
+  try {
+    for (let i = 0; i < Math.max(1, Math.min(count, room)); i++) connections.push(await writeConnection(pool));
+  } catch (error) {
+    await Promise.all(connections.map((connection) => connection.release(true)));
+    throw error;
+  }
+  return connections;
+}
+
+async function writeConnection(pool: pg.Pool): Promise<WriteConnection> {
   const client = await pool.connect();
   // Kysely releases its connection after every transaction; this one stays the rebuild's.
   const held = {

@@ -1,0 +1,110 @@
+import { DerivedKeys, KEY_SEPARATOR } from './derived-keys.js';
+import type { FlushPlan } from './flush-plan.js';
+
+/** A part of a flush's rows: every row of its organizations, and nothing of the others. */
+export interface FlushPart {
+  plan: FlushPlan;
+  organizations: ReadonlySet<string>;
+}
+
+/** The rows a plan holds of each organization (how much writing each one is). */
+function rowsPerOrganization(plan: FlushPlan): Map<string, number> {
+  const rows = new Map<string, number>();
+  const add = (organizationId: string, n = 1) => rows.set(organizationId, (rows.get(organizationId) ?? 0) + n);
+  for (const cycle of plan.cycleRows) {
+    const { responses, assignments, outcomes, ratings, timers } = cycle;
+    add(
+      cycle.cycle.organization_id,
+      1 + responses.length + assignments.length + outcomes.length + ratings.length + timers.length,
+    );
+  }
+  for (const list of [
+    plan.organizations,
+    plan.agents,
+    plan.groups,
+    plan.replaced,
+    plan.states,
+    plan.newStates,
+    plan.intervals,
+    plan.tickets,
+    plan.policyRows,
+    plan.tags,
+    plan.untagged,
+  ]) {
+    for (const row of list) add(row.organization_id);
+  }
+  for (const organizationId of plan.keys.wholeOrganizations) add(organizationId);
+  for (const key of plan.keys.groupHours) add(organizationOfKey(key));
+  for (const key of plan.keys.agentDays) add(organizationOfKey(key));
+  return rows;
+}
+
+const organizationOfKey = (key: string): string => key.slice(0, key.indexOf(KEY_SEPARATOR));
+
+/**
+ * A flush's rows split by organization into at most `count` parts of about as many rows each
+ * (the organizations largest first, each to the part with the fewest rows so far), for a
+ * rebuild to write in parallel transactions. No row is shared between organizations, so the
+ * parts never touch the same row, and each organization's rows are in one part: should one
+ * part's transaction fail, every organization is left as one of the two flushes had it. Parts
+ * with no organization are left out; one organization is one part.
+ */
+export function splitFlushPlan(plan: FlushPlan, count: number): FlushPart[] {
+  const weights = [...rowsPerOrganization(plan)].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const parts = Array.from({ length: Math.max(1, Math.min(count, weights.length)) }, () => ({
+    rows: 0,
+    organizations: new Set<string>(),
+  }));
+  const partOf = new Map<string, number>();
+  for (const [organizationId, rows] of weights) {
+    let lightest = 0;
+    for (let i = 1; i < parts.length; i++) if (parts[i]!.rows < parts[lightest]!.rows) lightest = i;
+    parts[lightest]!.rows += rows;
+    parts[lightest]!.organizations.add(organizationId);
+    partOf.set(organizationId, lightest);
+  }
+  if (parts.length === 1) return [{ plan, organizations: parts[0]!.organizations }];
+  const split = <T>(rows: readonly T[], organizationOf: (row: T) => string): T[][] => {
+    const out = parts.map((): T[] => []);
+    for (const row of rows) out[partOf.get(organizationOf(row))!]!.push(row);
+    return out;
+  };
+  const byOrganization = <T extends { organization_id: string }>(rows: readonly T[]) =>
+    split(rows, (row) => row.organization_id);
+  const organizations = byOrganization(plan.organizations);
+  const agents = byOrganization(plan.agents);
+  const groups = byOrganization(plan.groups);
+  const cycleRows = split(plan.cycleRows, (rows) => rows.cycle.organization_id);
+  const replaced = byOrganization(plan.replaced);
+  const states = byOrganization(plan.states);
+  const newStates = byOrganization(plan.newStates);
+  const intervals = byOrganization(plan.intervals);
+  const tickets = byOrganization(plan.tickets);
+  const policyRows = byOrganization(plan.policyRows);
+  const tags = byOrganization(plan.tags);
+  const untagged = byOrganization(plan.untagged);
+  const keys = parts.map(() => new DerivedKeys());
+  for (const key of plan.keys.groupHours) keys[partOf.get(organizationOfKey(key))!]!.groupHours.add(key);
+  for (const key of plan.keys.agentDays) keys[partOf.get(organizationOfKey(key))!]!.agentDays.add(key);
+  for (const organizationId of plan.keys.wholeOrganizations) {
+    keys[partOf.get(organizationId)!]!.wholeOrganizations.add(organizationId);
+  }
+  return parts.map((part, i) => ({
+    organizations: part.organizations,
+    plan: {
+      organizations: organizations[i]!,
+      agents: agents[i]!,
+      groups: groups[i]!,
+      cycleRows: cycleRows[i]!,
+      replaced: replaced[i]!,
+      states: states[i]!,
+      newStates: newStates[i]!,
+      intervals: intervals[i]!,
+      tickets: tickets[i]!,
+      policyRows: policyRows[i]!,
+      tags: tags[i]!,
+      untagged: untagged[i]!,
+      keys: keys[i]!,
+    },
+  }));
+}
