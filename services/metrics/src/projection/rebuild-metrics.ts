@@ -84,9 +84,9 @@ const REPLAY_SLIM = {
  * stores the consumer's positions in its organizations' streams (so live consumption resumes
  * right after the last event replayed, and a failed write leaves each organization as one flush
  * or the one before had it); while one flush is written, the next events are read and folded.
- * The rows new to the tables go by COPY (copy-rows.ts). Events the live projection parked (and no operator had replayed) are left out, as
- * live consumption left them (docs/dead-letters.md). Live consumption must be stopped meanwhile
- * (the projection runner does that).
+ * The rows new to the tables go by COPY (copy-rows.ts). Events the live projection parked (and
+ * no operator had replayed) are left out, as live consumption left them (docs/dead-letters.md).
+ * Live consumption must be stopped meanwhile (the projection runner does that).
  */
 export async function rebuildMetrics(
   db: Kysely<MetricsDatabase>,
