@@ -66,9 +66,12 @@ export class ChatExpiry {
 
   /** ConversationQueued: from now on the chat waits, and its customer must stay (live chat only). */
   async queued(organizationId: string, chatId: string, atMs: number): Promise<void> {
-    await this.timers.clear({ kind: 'inactivity', organization_id: organizationId, chat_id: chatId });
+    const [, chat] = await Promise.all([
+      this.timers.clear({ kind: 'inactivity', organization_id: organizationId, chat_id: chatId }),
+      this.state.chat(organizationId, chatId),
+    ]);
     // A messaging chat waits for its answer whether or not its customer stays on the page.
-    if ((await this.state.chat(organizationId, chatId))?.channel === 'messaging') return;
+    if (chat?.channel === 'messaging') return;
     await this.timers.set(
       leftTimer(organizationId, chatId),
       Math.max(atMs, this.clock.now().getTime()) + this.abandonMs,
@@ -86,8 +89,10 @@ export class ChatExpiry {
 
   /** The chat ended: nothing of it is due any more. */
   async ended(organizationId: string, chatId: string): Promise<void> {
-    await this.timers.clear(leftTimer(organizationId, chatId));
-    await this.timers.clear(inactivityTimer(organizationId, chatId));
+    await Promise.all([
+      this.timers.clear(leftTimer(organizationId, chatId)),
+      this.timers.clear(inactivityTimer(organizationId, chatId)),
+    ]);
   }
 
   /** The `customer_left` timer is due: close the chat if its customer has been gone long enough, else look again later. */

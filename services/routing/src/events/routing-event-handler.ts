@@ -45,38 +45,53 @@ export class RoutingEventHandler {
     const chatId = streamEntityId(recorded.streamId);
     const at = recorded.occurredAt.getTime();
     switch (event.type) {
+      // Steps that do not depend on each other's answers are asked together: auto-pipelining
+      // sends the commands of one moment in one write, on one connection, in the order they
+      // were issued (so a read issued before a script still sees the state before it). Each
+      // step is idempotent, and the position moves only once all have succeeded.
       case 'ConversationStarted':
-        await groupModes(this.redis).see(org, event.data.group_id);
-        await this.state.chatStarted(org, {
-          chatId,
-          groupId: event.data.group_id,
-          channel: event.data.channel,
-          customerId: event.data.customer_id,
-        });
+        await Promise.all([
+          groupModes(this.redis).see(org, event.data.group_id),
+          this.state.chatStarted(org, {
+            chatId,
+            groupId: event.data.group_id,
+            channel: event.data.channel,
+            customerId: event.data.customer_id,
+          }),
+        ]);
         return;
       case 'ConversationQueued':
-        await groupModes(this.redis).see(org, event.data.group_id);
-        await this.state.enqueue(org, chatId, event.data.group_id, at);
-        await this.expiry.queued(org, chatId, at);
+        // The expiry reads the chat's channel, which the queue does not change.
+        await Promise.all([
+          groupModes(this.redis).see(org, event.data.group_id),
+          this.state.enqueue(org, chatId, event.data.group_id, at),
+          this.expiry.queued(org, chatId, at),
+        ]);
         this.dispatcher.poke(org, event.data.group_id);
         return;
       case 'AgentAssigned': {
-        const chat = await this.state.chat(org, chatId);
-        await this.state.assigned(org, chatId, event.data.agent_id, at);
+        // The chat as it was before the assignment (its group), read in the same write.
+        const [chat] = await Promise.all([
+          this.state.chat(org, chatId),
+          this.state.assigned(org, chatId, event.data.agent_id, at),
+        ]);
         if (chat) this.dispatcher.poke(org, chat.groupId); // the positions behind it moved
-        if (event.data.agent_kind === 'human' && chat) {
-          await this.timers.set(
-            {
-              kind: 'auto_transfer',
-              organization_id: org,
-              chat_id: chatId,
-              agent_id: event.data.agent_id,
-              group_id: chat.groupId,
-            },
-            at + this.config.ROUTING_AUTO_TRANSFER_SECONDS * 1000,
-          );
-        }
-        await this.expiry.active(org, chatId, at);
+        await Promise.all([
+          event.data.agent_kind === 'human' && chat
+            ? this.timers.set(
+                {
+                  kind: 'auto_transfer',
+                  organization_id: org,
+                  chat_id: chatId,
+                  agent_id: event.data.agent_id,
+                  group_id: chat.groupId,
+                },
+                at + this.config.ROUTING_AUTO_TRANSFER_SECONDS * 1000,
+              )
+            : undefined,
+          // After the assignment: it reads the chat's agent.
+          this.expiry.active(org, chatId, at),
+        ]);
         return;
       }
       case 'MessagePosted': {
