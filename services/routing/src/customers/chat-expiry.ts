@@ -7,6 +7,7 @@ import type { RoutingConfig } from '../routing-config.js';
 import { routingKey } from '../state/routing-keys.js';
 import { RoutingState } from '../state/routing-state.js';
 import { RoutingTimers, type RoutingTimer } from '../timers/routing-timers.js';
+import { together } from '../together.js';
 import { OrganizationSettings } from './organization-settings.js';
 
 /**
@@ -66,7 +67,7 @@ export class ChatExpiry {
 
   /** ConversationQueued: from now on the chat waits, and its customer must stay (live chat only). */
   async queued(organizationId: string, chatId: string, atMs: number): Promise<void> {
-    const [, chat] = await Promise.all([
+    const [, chat] = await together([
       this.timers.clear({ kind: 'inactivity', organization_id: organizationId, chat_id: chatId }),
       this.state.chat(organizationId, chatId),
     ]);
@@ -89,7 +90,7 @@ export class ChatExpiry {
 
   /** The chat ended: nothing of it is due any more. */
   async ended(organizationId: string, chatId: string): Promise<void> {
-    await Promise.all([
+    await together([
       this.timers.clear(leftTimer(organizationId, chatId)),
       this.timers.clear(inactivityTimer(organizationId, chatId)),
     ]);

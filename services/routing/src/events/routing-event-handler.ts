@@ -9,6 +9,7 @@ import { groupModes } from '../dispatch/group-modes.js';
 import type { RoutingConfig } from '../routing-config.js';
 import { RoutingState } from '../state/routing-state.js';
 import { RoutingTimers } from '../timers/routing-timers.js';
+import { together } from '../together.js';
 
 /**
  * What routing learns from the conversation events: chats entering and leaving queues, slots
@@ -45,12 +46,12 @@ export class RoutingEventHandler {
     const chatId = streamEntityId(recorded.streamId);
     const at = recorded.occurredAt.getTime();
     switch (event.type) {
-      // Steps that do not depend on each other's answers are asked together: auto-pipelining
-      // sends the commands of one moment in one write, on one connection, in the order they
-      // were issued (so a read issued before a script still sees the state before it). Each
-      // step is idempotent, and the position moves only once all have succeeded.
+      // Steps that do not depend on each other's answers are asked together (`together`):
+      // auto-pipelining sends the commands of one moment in one write, on one connection, in
+      // the order they were issued (so a read issued before a script still sees the state
+      // before it). Each step is idempotent, and the position moves only once all have succeeded.
       case 'ConversationStarted':
-        await Promise.all([
+        await together([
           groupModes(this.redis).see(org, event.data.group_id),
           this.state.chatStarted(org, {
             chatId,
@@ -62,7 +63,7 @@ export class RoutingEventHandler {
         return;
       case 'ConversationQueued':
         // The expiry reads the chat's channel, which the queue does not change.
-        await Promise.all([
+        await together([
           groupModes(this.redis).see(org, event.data.group_id),
           this.state.enqueue(org, chatId, event.data.group_id, at),
           this.expiry.queued(org, chatId, at),
@@ -71,12 +72,12 @@ export class RoutingEventHandler {
         return;
       case 'AgentAssigned': {
         // The chat as it was before the assignment (its group), read in the same write.
-        const [chat] = await Promise.all([
+        const [chat] = await together([
           this.state.chat(org, chatId),
           this.state.assigned(org, chatId, event.data.agent_id, at),
         ]);
         if (chat) this.dispatcher.poke(org, chat.groupId); // the positions behind it moved
-        await Promise.all([
+        await together([
           event.data.agent_kind === 'human' && chat
             ? this.timers.set(
                 {
