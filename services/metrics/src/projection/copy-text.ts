@@ -98,10 +98,7 @@ function arrayText(value: readonly unknown[]): string {
 export function copyField(value: unknown, kind: CopyColumnKind): string {
   if (value === null || value === undefined) return NULL;
   // Numbers and instants, most of a rebuild's fields, never hold a character to escape.
-  if (kind === 'scalar') {
-    if (typeof value === 'number') return Number.isFinite(value) ? String(value) : NULL;
-    if (value instanceof Date) return isoTimestamp(value) ?? NULL;
-  }
+  if (kind === 'scalar' && (typeof value === 'number' || value instanceof Date)) return scalarText(value) ?? NULL;
   let text: string | null;
   if (kind === 'json') text = JSON.stringify(value) ?? null;
   else if (kind === 'array') text = Array.isArray(value) ? arrayText(value) : scalarText(value);
