@@ -7,6 +7,21 @@ export interface FlushPart {
   organizations: ReadonlySet<string>;
 }
 
+/** The plan's lists whose every row names its organization (`cycleRows` and `keys` apart). */
+const ORGANIZATION_LISTS = [
+  'organizations',
+  'agents',
+  'groups',
+  'replaced',
+  'states',
+  'newStates',
+  'intervals',
+  'tickets',
+  'policyRows',
+  'tags',
+  'untagged',
+] as const satisfies readonly (keyof FlushPlan)[];
+
 /** The rows a plan holds of each organization (how much writing each one is). */
 function rowsPerOrganization(plan: FlushPlan): Map<string, number> {
   const rows = new Map<string, number>();
@@ -18,21 +33,7 @@ function rowsPerOrganization(plan: FlushPlan): Map<string, number> {
       1 + responses.length + assignments.length + outcomes.length + ratings.length + timers.length,
     );
   }
-  for (const list of [
-    plan.organizations,
-    plan.agents,
-    plan.groups,
-    plan.replaced,
-    plan.states,
-    plan.newStates,
-    plan.intervals,
-    plan.tickets,
-    plan.policyRows,
-    plan.tags,
-    plan.untagged,
-  ]) {
-    for (const row of list) add(row.organization_id);
-  }
+  for (const list of ORGANIZATION_LISTS) for (const row of plan[list]) add(row.organization_id);
   for (const organizationId of plan.keys.wholeOrganizations) add(organizationId);
   for (const key of plan.keys.groupHours) add(organizationOfKey(key));
   for (const key of plan.keys.agentDays) add(organizationOfKey(key));
@@ -64,47 +65,32 @@ export function splitFlushPlan(plan: FlushPlan, count: number): FlushPart[] {
     partOf.set(organizationId, lightest);
   }
   if (parts.length === 1) return [{ plan, organizations: parts[0]!.organizations }];
-  const split = <T>(rows: readonly T[], organizationOf: (row: T) => string): T[][] => {
-    const out = parts.map((): T[] => []);
-    for (const row of rows) out[partOf.get(organizationOf(row))!]!.push(row);
-    return out;
-  };
-  const byOrganization = <T extends { organization_id: string }>(rows: readonly T[]) =>
-    split(rows, (row) => row.organization_id);
-  const organizations = byOrganization(plan.organizations);
-  const agents = byOrganization(plan.agents);
-  const groups = byOrganization(plan.groups);
-  const cycleRows = split(plan.cycleRows, (rows) => rows.cycle.organization_id);
-  const replaced = byOrganization(plan.replaced);
-  const states = byOrganization(plan.states);
-  const newStates = byOrganization(plan.newStates);
-  const intervals = byOrganization(plan.intervals);
-  const tickets = byOrganization(plan.tickets);
-  const policyRows = byOrganization(plan.policyRows);
-  const tags = byOrganization(plan.tags);
-  const untagged = byOrganization(plan.untagged);
-  const keys = parts.map(() => new DerivedKeys());
-  for (const key of plan.keys.groupHours) keys[partOf.get(organizationOfKey(key))!]!.groupHours.add(key);
-  for (const key of plan.keys.agentDays) keys[partOf.get(organizationOfKey(key))!]!.agentDays.add(key);
-  for (const organizationId of plan.keys.wholeOrganizations) {
-    keys[partOf.get(organizationId)!]!.wholeOrganizations.add(organizationId);
+  const plans = parts.map(
+    (): FlushPlan => ({
+      organizations: [],
+      agents: [],
+      groups: [],
+      cycleRows: [],
+      replaced: [],
+      states: [],
+      newStates: [],
+      intervals: [],
+      tickets: [],
+      policyRows: [],
+      tags: [],
+      untagged: [],
+      keys: new DerivedKeys(),
+    }),
+  );
+  const planOf = (organizationId: string): FlushPlan => plans[partOf.get(organizationId)!]!;
+  for (const list of ORGANIZATION_LISTS) {
+    for (const row of plan[list]) (planOf(row.organization_id)[list] as { organization_id: string }[]).push(row);
   }
-  return parts.map((part, i) => ({
-    organizations: part.organizations,
-    plan: {
-      organizations: organizations[i]!,
-      agents: agents[i]!,
-      groups: groups[i]!,
-      cycleRows: cycleRows[i]!,
-      replaced: replaced[i]!,
-      states: states[i]!,
-      newStates: newStates[i]!,
-      intervals: intervals[i]!,
-      tickets: tickets[i]!,
-      policyRows: policyRows[i]!,
-      tags: tags[i]!,
-      untagged: untagged[i]!,
-      keys: keys[i]!,
-    },
-  }));
+  for (const rows of plan.cycleRows) planOf(rows.cycle.organization_id).cycleRows.push(rows);
+  for (const key of plan.keys.groupHours) planOf(organizationOfKey(key)).keys.groupHours.add(key);
+  for (const key of plan.keys.agentDays) planOf(organizationOfKey(key)).keys.agentDays.add(key);
+  for (const organizationId of plan.keys.wholeOrganizations) {
+    planOf(organizationId).keys.wholeOrganizations.add(organizationId);
+  }
+  return parts.map((part, i) => ({ organizations: part.organizations, plan: plans[i]! }));
 }
