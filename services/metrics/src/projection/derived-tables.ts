@@ -1,5 +1,6 @@
 import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
 import { DerivedKeys, KEY_SEPARATOR } from './derived-keys.js';
+import { splitDerivedMarks, type DirtyMark } from './derived-split.js';
 import {
   assignmentSpan,
   chatSeconds,
@@ -54,6 +55,39 @@ export async function flushDerivedBacklog(
     });
     taken += done;
     if (done < limit) return taken;
+  }
+}
+
+/**
+ * `flushDerivedBacklog` over several connections (a rebuild's end, where every derived row is
+ * dirty and nothing else writes): each round's marks are split into parts that share no derived
+ * row (derived-split.ts), each recomputed in a transaction of its own, on a connection of its
+ * own, which removes that part's marks. Every part settles before a failure is reported; a failed
+ * part's marks stay, so whatever recomputes next takes them. One connection: `flushDerivedBacklog`.
+ */
+export async function flushDerivedBacklogInParts(
+  dbs: readonly Kysely<MetricsDatabase>[],
+  beforeWrite?: (trx: Transaction<MetricsDatabase>) => Promise<void>,
+  limit = FLUSH_LIMIT,
+): Promise<number> {
+  if (dbs.length <= 1) return flushDerivedBacklog(dbs[0]!, beforeWrite, limit);
+  let taken = 0;
+  for (;;) {
+    const { rows } = await sql<DirtyMark>`
+      SELECT id, key FROM metrics.projection_dirty ORDER BY id LIMIT ${limit}`.execute(dbs[0]!);
+    const parts = splitDerivedMarks(rows, dbs.length);
+    const results = await Promise.allSettled(
+      parts.map((part, i) =>
+        dbs[i]!.transaction().execute(async (trx) => {
+          await beforeWrite?.(trx);
+          await recomputeDerived(trx, part.keys);
+          await sql`DELETE FROM metrics.projection_dirty WHERE id = ANY(${part.ids}::bigint[])`.execute(trx);
+        }),
+      ),
+    );
+    for (const result of results) if (result.status === 'rejected') throw result.reason;
+    taken += rows.length;
+    if (rows.length < limit) return taken;
   }
 }
 

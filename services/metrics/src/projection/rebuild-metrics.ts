@@ -12,7 +12,7 @@ import {
   type ReadAllResult,
 } from '@livedesk/event-store';
 import { copyRowsWith, type InsertRows } from './copy-rows.js';
-import { DERIVED_SOURCE_TABLES, flushDerivedBacklog } from './derived-tables.js';
+import { DERIVED_SOURCE_TABLES, flushDerivedBacklogInParts } from './derived-tables.js';
 import { METRICS_CONSUMER, type MetricsProjector, type PreparedFlush } from './metrics-projector.js';
 import { PROJECTED_TABLES, type MetricsDatabase } from './metrics-tables.js';
 
@@ -180,8 +180,12 @@ export async function rebuildMetrics(
     const started = clock();
     await writing;
     projector.flushed();
-    // The derived tables' rows, dirty from every write, recomputed once each from the base rows.
-    await flushDerivedBacklog(db, options.beforeWrite);
+    // The derived tables' rows, dirty from every write, recomputed once each from the base rows,
+    // split over the write connections (each part's rows are disjoint from the others').
+    await flushDerivedBacklogInParts(
+      writers.map((writer) => writer.db),
+      options.beforeWrite,
+    );
     timings.lastWrite = clock() - started;
   } catch (error) {
     projector.reset();

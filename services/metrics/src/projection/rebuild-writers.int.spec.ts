@@ -187,4 +187,30 @@ describe('rebuildMetrics with its writes split by organization', () => {
     expect(await metricsSnapshot(db)).toEqual(live);
     expect(await positions()).toEqual(livePositions);
   });
+
+  it('recomputes the derived rows at the end in parts; a failed part leaves its marks for the next recomputation', async () => {
+    // One flush in two parts (calls 1 and 2), then the derived rows in two parts (3 and 4).
+    let parts = 0;
+    const failing = rebuildMetrics(db, new MetricsProjector(), {
+      batchSize: 1000,
+      flushEvery: 100_000,
+      writers: 2,
+      beforeWrite: async () => {
+        parts += 1;
+        if (parts === 4) throw new Error('the write connection broke');
+      },
+    });
+    await expect(failing).rejects.toThrow('the write connection broke');
+    expect(parts).toBe(4);
+    expect(await positions()).toEqual(livePositions);
+    // The first part's rows are written and its marks gone; the second's marks wait.
+    const { rows: marks } = await sql<{ key: string }>`SELECT DISTINCT key FROM metrics.projection_dirty`.execute(db);
+    expect(marks.length).toBeGreaterThan(0);
+    const { rows: days } = await sql<{ n: string }>`SELECT count(*) AS n FROM metrics.agent_daily`.execute(db);
+    expect(Number(days[0]!.n)).toBeGreaterThan(0);
+    expect(Number(days[0]!.n)).toBeLessThan(live['metrics.agent_daily']!.length);
+    // Live consumption's next recomputation takes the marks left.
+    await db.transaction().execute((trx) => flushDerived(trx));
+    expect(await metricsSnapshot(db)).toEqual(live);
+  });
 });
