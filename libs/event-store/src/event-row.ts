@@ -4,14 +4,17 @@ import type { RecordedEvent } from './types.js';
 
 /**
  * The columns every event read selects, named as `RecordedEvent`'s fields: of the events table
- * as it is or under an alias (`e` in a join), and with `data` and `metadata` as they are stored
- * or as other expressions (a slim read's). Read through a pool with `RECORDED_EVENT_TYPES`, a
- * row is the event; read through Kysely, `recordedEventOfRow` converts it in place.
+ * as it is or under an alias (`e` in a join), and with the id, `data` and `metadata` as they are
+ * stored or as other expressions (a slim read's). Read through a pool with `RECORDED_EVENT_TYPES`,
+ * a row is the event; read through Kysely, `recordedEventOfRow` converts it in place.
  */
-export function recordedEventColumnsSql(options: { alias?: string; data?: string; metadata?: string } = {}): string {
+export function recordedEventColumnsSql(
+  options: { alias?: string; data?: string; metadata?: string; eventId?: string } = {},
+): string {
   const of = options.alias ? `${options.alias}.` : '';
   return (
-    `${of}global_position AS "globalPosition", ${of}transaction_id AS "transactionId", ${of}event_id AS "eventId", ` +
+    `${of}global_position AS "globalPosition", ${of}transaction_id AS "transactionId", ` +
+    `${options.eventId ?? `${of}event_id`} AS "eventId", ` +
     `${of}stream_id AS "streamId", ${of}stream_version AS "streamVersion", ${of}organization_id AS "organizationId", ` +
     `${of}type AS type, ${of}schema_version AS "schemaVersion", ` +
     `${options.data ?? `${of}data`} AS data, ${options.metadata ?? `${of}metadata`} AS metadata, ` +

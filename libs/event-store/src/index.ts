@@ -25,7 +25,7 @@ export {
   type StoredEvent,
 } from './decider.js';
 export { readStream, readStreamBackward, readStreams, streamVersion } from './read-stream.js';
-export { readAll, type ReadAllOptions, type ReadAllResult } from './read-all.js';
+export { EMPTY_METADATA, readAll, type ReadAllOptions, type ReadAllResult } from './read-all.js';
 export { AppendNotifier, EVENTS_APPENDED_CHANNEL } from './append-notifier.js';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
 export { ensureEventStream, type EventStreamConfig } from './event-stream.js';

@@ -3,7 +3,7 @@ import { createTestDatabase } from '@livedesk/testing';
 import { CompiledQuery, sql } from 'kysely';
 import pg from 'pg';
 import { append } from './append.js';
-import { HELD_BACK_SQL, readAll } from './read-all.js';
+import { EMPTY_METADATA, HELD_BACK_SQL, readAll } from './read-all.js';
 import { readStream } from './read-stream.js';
 import { createEventStoreFixture, newEvent, type EventStoreFixture } from './test-support.js';
 import { START, type GlobalCheckpoint, type RecordedEvent } from './types.js';
@@ -228,7 +228,7 @@ describe('readAll', () => {
     }
   });
 
-  it('leaves out, in a slim read, the data fields listed for a type and the metadata, and nothing else', async () => {
+  it('leaves out, in a slim read, the data fields listed for a type, the metadata and the ids, and nothing else', async () => {
     const streamId = `conversation-slim-${Date.now()}`;
     const { checkpoint } = await readCaughtUp(START);
     const message = {
@@ -249,6 +249,7 @@ describe('readAll', () => {
       'no_stream',
       { organizationId: 'org-slim' },
     );
+    const full = await readStream(f.db, streamId);
     const slim = {
       metadata: false,
       dropData: {
@@ -258,15 +259,27 @@ describe('readAll', () => {
       },
     } as const;
     const { events } = await readAll(f.db, { after: checkpoint, limit: 1000, slim });
-    expect(
-      events
-        .filter((event) => event.streamId === streamId)
-        .map(({ type, data, metadata }) => ({ type, data, metadata })),
-    ).toEqual([
+    const ours = events.filter((event) => event.streamId === streamId);
+    expect(ours.map(({ type, data, metadata }) => ({ type, data, metadata }))).toEqual([
       { type: 'MessagePosted', data: { message_id: 'm1', author: { id: 'a' } }, metadata: {} },
       { type: 'ConversationTransferred', data: { to: 'agent-2' }, metadata: {} },
       { type: 'TagAdded', data: { tag: 'vip', text: 'kept: not listed for this type' }, metadata: {} },
     ]);
+    // One shared empty metadata, which no reader can change for the others.
+    expect(ours.every((event) => event.metadata === EMPTY_METADATA && Object.isFrozen(event.metadata))).toBe(true);
+    expect(ours.map((event) => event.eventId)).toEqual(full.map((event) => event.eventId));
+
+    // Without the ids as well: every id empty, the rest as read above.
+    const { events: noIds } = await readAll(f.db, {
+      after: checkpoint,
+      limit: 1000,
+      slim: { ...slim, eventId: false },
+    });
+    const oursNoIds = noIds.filter((event) => event.streamId === streamId);
+    expect(oursNoIds.map((event) => event.eventId)).toEqual(['', '', '']);
+    expect(oursNoIds.map((event) => ({ ...event, eventId: 'x' }))).toEqual(
+      ours.map((event) => ({ ...event, eventId: 'x' })),
+    );
   });
 
   it('reads each event as readStream does, field for field and type for type, through the pool and in a transaction', async () => {

@@ -105,8 +105,10 @@ export async function rebuildMetrics(
   });
   projector.reset({ tablesEmpty: true });
   const skipped = await skippedEventIds(db as Kysely<any>, METRICS_CONSUMER);
+  // The events' ids serve only to leave the skipped ones out: without any, they are not read.
+  const slim = skipped.size === 0 ? { ...REPLAY_SLIM, eventId: false as const } : REPLAY_SLIM;
   const read = (after: GlobalCheckpoint): Promise<ReadAllResult> =>
-    readAll(db as Kysely<any>, { after, limit: batchSize, slim: REPLAY_SLIM });
+    readAll(db as Kysely<any>, { after, limit: batchSize, slim });
   let events = 0;
   let sinceFlush = 0;
   /** stream → its last version read, and its organization (which part of a flush it goes with) */
