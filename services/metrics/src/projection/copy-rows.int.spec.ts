@@ -52,19 +52,33 @@ async function rowsOf(table: keyof MetricsTables): Promise<unknown[]> {
   return rows.map((row) => row.row);
 }
 
-/** Writes the rows with COPY in one transaction, reads them back, and empties the table. */
-async function throughCopy(table: keyof MetricsTables, rows: readonly object[]): Promise<unknown[]> {
+/** Writes the rows with COPY in one format in one transaction, reads them back, and empties the table. */
+async function throughCopyAs(
+  table: keyof MetricsTables,
+  rows: readonly object[],
+  format: 'binary' | 'text',
+): Promise<unknown[]> {
   const client = await pgPoolOf(db)!.connect();
   try {
     await client.query('BEGIN');
-    await copyRowsWith(client)(table, rows);
+    await copyRowsWith(client, format)(table, rows);
     await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
   } finally {
     client.release();
   }
   const stored = await rowsOf(table);
   await sql`TRUNCATE ${sql.raw(table)}`.execute(db);
   return stored;
+}
+
+/** The rows through COPY in the binary format, checked to store what the text format stores. */
+async function throughCopy(table: keyof MetricsTables, rows: readonly object[]): Promise<unknown[]> {
+  const binary = await throughCopyAs(table, rows, 'binary');
+  expect(binary).toEqual(await throughCopyAs(table, rows, 'text'));
+  return binary;
 }
 
 async function throughInsert(table: keyof MetricsTables, rows: readonly object[]): Promise<unknown[]> {
@@ -160,6 +174,89 @@ describe('COPY of rows (copy-rows.ts)', () => {
     expect(storedDays).toEqual(await throughInsert('metrics.agent_daily', days));
     expect(storedDays.map((row) => (row as { average_concurrency: unknown }).average_concurrency)).toEqual(
       expect.arrayContaining([null, null, 0.30000000000000004, 1e-7]),
+    );
+  });
+});
+
+describe('COPY in the binary format (copy-binary.ts)', () => {
+  const agent = (i: number, fields: object) => ({
+    organization_id: 'org',
+    agent_id: `a${i}`,
+    name: `agent ${i}`,
+    display_name: null,
+    role: 'agent',
+    kind: 'human',
+    group_ids: [],
+    disabled: false,
+    updated_at: at(i),
+    ...fields,
+  });
+
+  it('stores every instant of years 1 to 9999 to the millisecond, as the text format does', async () => {
+    const first = Date.parse('0001-01-01T00:00:00.000Z');
+    const last = Date.parse('9999-12-31T23:59:59.999Z');
+    const edges = [
+      first,
+      last,
+      0,
+      -1,
+      1,
+      Date.parse('2000-01-01T00:00:00.000Z'),
+      Date.parse('1999-12-31T23:59:59.999Z'),
+    ];
+    const instants = [
+      ...edges,
+      ...Array.from({ length: 2000 }, () => first + Math.floor(Math.random() * (last - first))),
+    ];
+    const agents = instants.map((ms, i) => agent(i, { updated_at: new Date(ms) }));
+    const client = await pgPoolOf(db)!.connect();
+    try {
+      await client.query('BEGIN');
+      await copyRowsWith(client, 'binary')('metrics.agents', agents);
+      const { rows } = await client.query<{ agent_id: string; ms: number }>(
+        `SELECT agent_id, (extract(epoch FROM updated_at) * 1000)::float8 AS ms FROM metrics.agents`,
+      );
+      expect(new Map(rows.map((row) => [row.agent_id, row.ms]))).toEqual(
+        new Map(instants.map((ms, i) => [`a${i}`, ms])),
+      );
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+    expect(await throughCopy('metrics.agents', agents)).toHaveLength(instants.length);
+  });
+
+  it('falls back to the text format for values it cannot write as the text format would, storing the same', async () => {
+    const rating = (i: number, fields: object) => ({
+      organization_id: 'org',
+      conversation_id: `c${i}`,
+      cycle: 1,
+      kind: 'csat',
+      channel: 'chat',
+      group_id: 'g',
+      agent_id: null,
+      score: 4,
+      comment: null,
+      rated_at: at(i),
+      ...fields,
+    });
+    // A string in a number column: Postgres parses it from the text.
+    expect(await throughCopy('metrics.ratings', [rating(1, {}), rating(2, { score: '5' })])).toEqual(
+      await throughInsert('metrics.ratings', [rating(1, {}), rating(2, { score: '5' })]),
+    );
+    // Arrays with NULLs, numbers and empty texts; a group id list that is empty.
+    const agents = [
+      agent(1, { group_ids: ['a', null, '', 7, 'b'] }),
+      agent(2, { group_ids: [] }),
+      agent(3, { group_ids: [undefined] }),
+    ];
+    expect(await throughCopy('metrics.agents', agents)).toEqual(await throughInsert('metrics.agents', agents));
+    // What Postgres refuses in the text format it refuses whatever the format: a fraction in an integer column.
+    await expect(throughCopyAs('metrics.ratings', [rating(3, { score: 4.5 })], 'binary')).rejects.toThrow(
+      /invalid input syntax for type smallint/,
+    );
+    await expect(throughCopyAs('metrics.ratings', [rating(4, { score: 40_000 })], 'binary')).rejects.toThrow(
+      /out of range/,
     );
   });
 });

@@ -62,7 +62,7 @@ export function isoTimestamp(date: Date): string | null {
 }
 
 /** A value's text as Postgres reads it for a scalar column, or null for NULL. */
-function scalarText(value: unknown): string | null {
+export function scalarText(value: unknown): string | null {
   switch (typeof value) {
     case 'string':
       return value;
