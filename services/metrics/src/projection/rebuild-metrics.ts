@@ -10,6 +10,7 @@ import {
   storeConsumerPositions,
   type GlobalCheckpoint,
   type ReadAllResult,
+  type RecordedEvent,
 } from '@livedesk/event-store';
 import { copyRowsWith, type InsertRows } from './copy-rows.js';
 import { DERIVED_SOURCE_TABLES, flushDerivedBacklogInParts } from './derived-tables.js';
@@ -111,8 +112,8 @@ export async function rebuildMetrics(
     readAll(db as Kysely<any>, { after, limit: batchSize, slim });
   let events = 0;
   let sinceFlush = 0;
-  /** stream → its last version read, and its organization (which part of a flush it goes with) */
-  let positions = new Map<string, { version: number; organizationId: string }>();
+  /** stream → its last event read: its version, and its organization (which part of a flush it goes with) */
+  let positions = new Map<string, RecordedEvent>();
   let writing: Promise<void> | undefined;
   let next = read(START);
   const writers = await writeConnections(db, options.copy ?? true, options.writers ?? 2);
@@ -172,7 +173,7 @@ export async function rebuildMetrics(
       );
       timings.fold += clock() - started;
       for (const event of batch.events) {
-        positions.set(event.streamId, { version: event.streamVersion, organizationId: event.organizationId });
+        positions.set(event.streamId, event);
       }
       events += batch.events.length;
       sinceFlush += batch.events.length;
@@ -216,11 +217,11 @@ async function analyzeDerivedSources(db: Kysely<MetricsDatabase>): Promise<void>
  * organization's rows, or with the first when no part does (its events changed no row).
  */
 function positionsOfParts(
-  positions: ReadonlyMap<string, { version: number; organizationId: string }>,
+  positions: ReadonlyMap<string, RecordedEvent>,
   parts: readonly PreparedFlush[],
 ): Map<string, number>[] {
   const streams = parts.map(() => new Map<string, number>());
-  for (const [streamId, { version, organizationId }] of positions) {
+  for (const [streamId, { streamVersion: version, organizationId }] of positions) {
     const part = parts.findIndex((p) => p.organizations?.has(organizationId));
     streams[Math.max(0, part)]!.set(streamId, version);
   }
