@@ -7,7 +7,7 @@
  *
  * The values are the same as the text format's (copy-text.ts), so both store the same row: a
  * value whose binary form would be anything else (a string in a number column, a fraction in an
- * integer column, an instant outside years 0–9999, a nested array …) makes the whole table's rows
+ * integer column, an instant outside years 1–9999, a nested array …) makes the whole table's rows
  * go as text (`binaryCopyChunks` answers undefined), where Postgres parses it, or refuses it, as
  * it always did.
  */
@@ -64,11 +64,16 @@ class ChunkWriter {
   readonly chunks: Buffer[] = [];
   private buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   private at = 0;
+  /** Bytes in `chunks`. */
+  private done = 0;
 
   /** Room for `bytes` more in the current chunk (a new chunk when they do not fit). */
   private room(bytes: number): void {
     if (this.at + bytes <= this.buffer.length) return;
-    if (this.at > 0) this.chunks.push(this.buffer.subarray(0, this.at));
+    if (this.at > 0) {
+      this.chunks.push(this.buffer.subarray(0, this.at));
+      this.done += this.at;
+    }
     this.buffer = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, bytes));
     this.at = 0;
   }
@@ -89,7 +94,7 @@ class ChunkWriter {
     this.at = this.buffer.writeInt32BE(value, this.at);
   }
 
-  /** A field: its length, then its bytes. */
+  /** A NULL field: length -1, no bytes. (Every field is its length, then its bytes.) */
   nullField(): void {
     this.int32(-1);
   }
@@ -126,7 +131,7 @@ class ChunkWriter {
     this.buffer[this.at++] = value ? 1 : 0;
   }
 
-  /** A text field in UTF-8, after `prefix` bytes (jsonb's version). */
+  /** A text field in UTF-8, after a `prefix` byte if given (jsonb's version). */
   textField(text: string, prefix?: number): void {
     const extra = prefix === undefined ? 0 : 1;
     // A UTF-16 code unit is at most three bytes of UTF-8.
@@ -158,13 +163,12 @@ class ChunkWriter {
 
   /** Bytes written so far, over all chunks. */
   private written(): number {
-    let total = this.at;
-    for (const chunk of this.chunks) total += chunk.length;
-    return total;
+    return this.done + this.at;
   }
 
   finish(): Buffer[] {
     if (this.at > 0) this.chunks.push(this.buffer.subarray(0, this.at));
+    this.done += this.at;
     this.at = 0;
     return this.chunks;
   }

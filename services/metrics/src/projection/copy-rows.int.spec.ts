@@ -244,7 +244,7 @@ describe('COPY in the binary format (copy-binary.ts)', () => {
     expect(await throughCopy('metrics.ratings', [rating(1, {}), rating(2, { score: '5' })])).toEqual(
       await throughInsert('metrics.ratings', [rating(1, {}), rating(2, { score: '5' })]),
     );
-    // Arrays with NULLs, numbers and empty texts; a group id list that is empty.
+    // Arrays with NULLs, numbers and empty texts, and an empty one, go in binary: stored as the insert path stores them.
     const agents = [
       agent(1, { group_ids: ['a', null, '', 7, 'b'] }),
       agent(2, { group_ids: [] }),

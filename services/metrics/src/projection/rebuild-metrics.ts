@@ -56,7 +56,8 @@ export interface RebuildOptions {
    * Connections the writes go on (default 2; one without COPY, and never more than the pool's
    * size less two, which the reads and the caller's statements need): each flush's rows are
    * split by organization (flush-split.ts) and the parts written in parallel transactions, each
-   * with the positions of its organizations' streams.
+   * with the positions of its organizations' streams; at the end, the derived rows are
+   * recomputed on them in parts (derived-split.ts).
    */
   writers?: number;
 }
@@ -85,9 +86,11 @@ const REPLAY_SLIM = {
  * stores the consumer's positions in its organizations' streams (so live consumption resumes
  * right after the last event replayed, and a failed write leaves each organization as one flush
  * or the one before had it); while one flush is written, the next events are read and folded.
- * The rows new to the tables go by COPY (copy-rows.ts). Events the live projection parked (and
- * no operator had replayed) are left out, as live consumption left them (docs/dead-letters.md).
- * Live consumption must be stopped meanwhile (the projection runner does that).
+ * The rows new to the tables go by COPY (copy-rows.ts); the derived tables' rows are recomputed
+ * once each at the end, on the same connections (derived-split.ts). Events the live projection
+ * parked (and no operator had replayed) are left out, as live consumption left them
+ * (docs/dead-letters.md). Live consumption must be stopped meanwhile (the projection runner
+ * does that).
  */
 export async function rebuildMetrics(
   db: Kysely<MetricsDatabase>,
