@@ -9,6 +9,7 @@ import * as directoryNames20261205 from './migrations/2026-12-05-10-directory-na
 import * as conversationTags20261205 from './migrations/2026-12-05-01-conversation-tags.js';
 import * as ces20261205 from './migrations/2026-12-05-11-ces.js';
 import * as dailySummaryMails20261205 from './migrations/2026-12-05-12-daily-summary-mails.js';
+import * as deferredIndexes20261206 from './migrations/2026-12-06-01-deferred-indexes.js';
 
 /** Brings the `metrics` schema (the tables for BI tools) up to date; the Migrator locks. */
 export async function migrateMetrics(db: Kysely<any>): Promise<void> {
@@ -24,6 +25,7 @@ export async function migrateMetrics(db: Kysely<any>): Promise<void> {
       '2026-12-05-01-conversation-tags': conversationTags20261205,
       '2026-12-05-11-ces': ces20261205,
       '2026-12-05-12-daily-summary-mails': dailySummaryMails20261205,
+      '2026-12-06-01-deferred-indexes': deferredIndexes20261206,
     },
   });
 }

@@ -11,6 +11,7 @@ import { PinoLogger } from 'nestjs-pino';
 import type { MetricsConfig } from '../metrics-config.js';
 import { METRICS_CONSUMER, MetricsProjector, PROJECTION_VERSION } from './metrics-projector.js';
 import type { MetricsDatabase } from './metrics-tables.js';
+import { buildDeferredIndexes } from './deferred-indexes.js';
 import { flushDerivedBacklog } from './derived-tables.js';
 import { ProjectionMetrics } from './projection-metrics.js';
 import { rebuildMetrics } from './rebuild-metrics.js';
@@ -89,7 +90,11 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
           this.logger.info({ epoch: this.epoch }, 'this replica leads the metrics projection');
         }
         if (await this.rebuildIfAsked()) continue;
-        if (!this.subscription) await this.startLive();
+        if (!this.subscription) {
+          // What a rebuild stopped half-way left unbuilt (deferred-indexes.ts); usually nothing.
+          await buildDeferredIndexes([this.db]);
+          await this.startLive();
+        }
         if (Date.now() - this.derivedAt >= this.config.METRICS_DERIVED_INTERVAL_MS) {
           await this.flushDerived();
           this.derivedAt = Date.now();

@@ -13,6 +13,7 @@ import {
   type RecordedEvent,
 } from '@livedesk/event-store';
 import { copyRowsWith, type InsertRows } from './copy-rows.js';
+import { buildDeferredIndexes, deferSecondaryIndexes } from './deferred-indexes.js';
 import { DERIVED_SOURCE_TABLES, flushDerivedBacklogInParts } from './derived-tables.js';
 import { METRICS_CONSUMER, type MetricsProjector, type PreparedFlush } from './metrics-projector.js';
 import { PROJECTED_TABLES, type MetricsDatabase } from './metrics-tables.js';
@@ -86,8 +87,9 @@ const REPLAY_SLIM = {
  * stores the consumer's positions in its organizations' streams (so live consumption resumes
  * right after the last event replayed, and a failed write leaves each organization as one flush
  * or the one before had it); while one flush is written, the next events are read and folded.
- * The rows new to the tables go by COPY (copy-rows.ts); the derived tables' rows are recomputed
- * once each at the end, on the same connections (derived-split.ts). Events the live projection
+ * The rows new to the tables go by COPY (copy-rows.ts), with the secondary indexes dropped and
+ * built at the end (deferred-indexes.ts); the derived tables' rows are recomputed once each at
+ * the end, on the same connections (derived-split.ts). Events the live projection
  * parked (and no operator had replayed) are left out, as live consumption left them
  * (docs/dead-letters.md). Live consumption must be stopped meanwhile (the projection runner
  * does that).
@@ -106,6 +108,7 @@ export async function rebuildMetrics(
   await db.transaction().execute(async (trx) => {
     await sql.raw(`TRUNCATE ${PROJECTED_TABLES.join(', ')}`).execute(trx);
     await resetConsumerPositions(trx, METRICS_CONSUMER);
+    await deferSecondaryIndexes(trx);
   });
   projector.reset({ tablesEmpty: true });
   const skipped = await skippedEventIds(db as Kysely<any>, METRICS_CONSUMER);
@@ -186,6 +189,8 @@ export async function rebuildMetrics(
     const started = clock();
     await writing;
     projector.flushed();
+    // The secondary indexes, dropped with the TRUNCATE, built once (the derived rows need them).
+    await buildDeferredIndexes(writers.map((writer) => writer.db));
     // The derived tables' rows, dirty from every write, recomputed once each from the base rows,
     // split over the write connections (each part's rows are disjoint from the others').
     await flushDerivedBacklogInParts(
@@ -197,6 +202,8 @@ export async function rebuildMetrics(
     projector.reset();
     await Promise.allSettled([next, writing]);
     await Promise.all(writers.map((writer) => writer.release(true)));
+    // Left to live consumption's start when this fails too (deferred-indexes.ts).
+    await buildDeferredIndexes([db]).catch(() => undefined);
     throw error;
   }
   await Promise.all(writers.map((writer) => writer.release(false)));

@@ -9,6 +9,7 @@ import {
   type TicketEvent,
 } from '@livedesk/contracts';
 import { applyEventBatch, type EventStore, type NewEvent } from '@livedesk/event-store';
+import { buildDeferredIndexes, deferSecondaryIndexes } from './deferred-indexes.js';
 import { flushDerived } from './derived-tables.js';
 import { METRICS_CONSUMER, MetricsProjector } from './metrics-projector.js';
 import type { MetricsDatabase } from './metrics-tables.js';
@@ -86,6 +87,17 @@ async function chat(org: string, n: number, at: number): Promise<void> {
   }
 }
 
+/** Every index of the metrics tables, name → definition, and the records of indexes still to build. */
+async function indexes(): Promise<{ indexes: Record<string, string>; deferred: number }> {
+  const { rows } = await sql<{ name: string; definition: string }>`
+    SELECT indexname AS name, indexdef AS definition FROM pg_indexes WHERE schemaname = 'metrics'`.execute(db);
+  const { rows: deferred } = await sql<{ n: string }>`SELECT count(*) AS n FROM metrics.deferred_indexes`.execute(db);
+  return {
+    indexes: Object.fromEntries(rows.map((row) => [row.name, row.definition])),
+    deferred: Number(deferred[0]!.n),
+  };
+}
+
 /** The consumer's stored positions, stream → version. */
 async function positions(): Promise<Record<string, number>> {
   const { rows } = await sql<{ stream_id: string; stream_version: string }>`
@@ -98,6 +110,7 @@ async function positions(): Promise<Record<string, number>> {
 describe('rebuildMetrics with its writes split by organization', () => {
   let live: Record<string, unknown[]>;
   let livePositions: Record<string, number>;
+  let liveIndexes: Awaited<ReturnType<typeof indexes>>;
 
   beforeAll(async () => {
     for (const org of ORGS) {
@@ -139,6 +152,9 @@ describe('rebuildMetrics with its writes split by organization', () => {
     await db.transaction().execute((trx) => flushDerived(trx));
     live = await metricsSnapshot(db);
     livePositions = await positions();
+    liveIndexes = await indexes();
+    expect(Object.keys(liveIndexes.indexes).length).toBeGreaterThan(40);
+    expect(liveIndexes.deferred).toBe(0);
   });
 
   it('writes the rows and positions live consumption wrote, for one to three writers and any cut', async () => {
@@ -155,6 +171,8 @@ describe('rebuildMetrics with its writes split by organization', () => {
         await rebuildMetrics(db, new MetricsProjector(), { batchSize, flushEvery, writers });
         expect(await metricsSnapshot(db)).toEqual(live);
         expect(await positions()).toEqual(livePositions);
+        // The secondary indexes, dropped for the rebuild, are all back as they were.
+        expect(await indexes()).toEqual(liveIndexes);
       }
     }
   });
@@ -172,6 +190,8 @@ describe('rebuildMetrics with its writes split by organization', () => {
       },
     });
     await expect(failing).rejects.toThrow('the write connection broke');
+    // The failed rebuild built the indexes it had dropped before it gave up.
+    expect(await indexes()).toEqual(liveIndexes);
     const stored = await positions();
     // Some streams are behind: the failed part's organizations are one flush back.
     expect(Object.keys(stored).length).toBeGreaterThan(0);
@@ -212,5 +232,24 @@ describe('rebuildMetrics with its writes split by organization', () => {
     // Live consumption's next recomputation takes the marks left.
     await db.transaction().execute((trx) => flushDerived(trx));
     expect(await metricsSnapshot(db)).toEqual(live);
+    expect(await indexes()).toEqual(liveIndexes);
+  });
+
+  it('leaves a record of every dropped index until it is built, so a rebuild stopped half-way loses none', async () => {
+    // A rebuild that stopped after its TRUNCATE (a crash): the indexes are gone, their records stay.
+    await db.transaction().execute(async (trx) => {
+      expect(await deferSecondaryIndexes(trx)).toBeGreaterThan(20);
+    });
+    const dropped = await indexes();
+    expect(dropped.deferred).toBeGreaterThan(20);
+    expect(Object.keys(dropped.indexes)).toHaveLength(Object.keys(liveIndexes.indexes).length - dropped.deferred);
+    // A record whose index was built but not yet removed (a crash between the two) is only removed.
+    await sql`INSERT INTO metrics.deferred_indexes (name, definition)
+              VALUES ('metrics.responses_pkey', 'CREATE UNIQUE INDEX responses_pkey ON metrics.responses (conversation_id)')`.execute(
+      db,
+    );
+    expect(await buildDeferredIndexes([db, db])).toBe(dropped.deferred + 1);
+    expect(await indexes()).toEqual(liveIndexes);
+    expect(await buildDeferredIndexes([db])).toBe(0);
   });
 });
