@@ -105,7 +105,7 @@ async function main(): Promise<void> {
       const t = result.timings;
       timings.push(
         `waiting for reads ${(t.readWait / 1000).toFixed(1)} s, folding ${(t.fold / 1000).toFixed(1)} s, preparing rows ${(t.prepare / 1000).toFixed(1)} s, ` +
-          `waiting for writes ${(t.writeWait / 1000).toFixed(1)} s, last write and derived tables ${(t.lastWrite / 1000).toFixed(1)} s`,
+          `waiting for writes ${(t.writeWait / 1000).toFixed(1)} s, last write, indexes and derived tables ${(t.lastWrite / 1000).toFixed(1)} s`,
       );
       console.log(
         `run ${run} (${writes[index]}): ${fmt(result.events)} events in ${seconds.toFixed(2)} s: ${fmt(result.events / seconds)} events/s`,
@@ -130,7 +130,7 @@ async function main(): Promise<void> {
 
 Run on ${new Date().toISOString().slice(0, 10)}: ${machineLine([`PostgreSQL ${version[0]?.server_version ?? '?'} on the same machine`])}.
 
-The rebuild of every \`metrics\` table (\`rebuildMetrics\`: truncate, then \`readAll\` in commit-safe order, ${fmt(BATCH)} events a read, folded by \`MetricsProjector\`, the code live consumption runs; the tables are written every 100,000 events while the next are read and folded, each write split by organization over two connections (the anchor: one), the rows new to the tables by \`COPY\` in the binary format, the derived tables recomputed at the end on the same connections, their source tables analyzed after the first write; the anchor run writes every row by \`INSERT … json_populate_recordset\` as live consumption does) over a log of ${fmt(events)} events: ${fmt(conversations)} conversations of 5 organizations (bots, queues, exchanges with read receipts, transfers, ratings, NPS, goals, reopens, missed chats) and the working days of 150 agents over 14 days (\`libs/demo-history/src/realistic-log.ts\`), loaded in time order 10,000 events per transaction, then vacuumed as autovacuum would have; each run in this process, which holds nothing else.
+The rebuild of every \`metrics\` table (\`rebuildMetrics\`: truncate, then \`readAll\` in commit-safe order, ${fmt(BATCH)} events a read, folded by \`MetricsProjector\`, the code live consumption runs; the tables are written every 100,000 events while the next are read and folded, each write split by organization over two connections (the anchor: one), the rows new to the tables by \`COPY\` in the binary format, the secondary indexes dropped with the \`TRUNCATE\` and built at the end, the derived tables recomputed at the end on the same connections, their source tables analyzed after the first write; the anchor run writes every row by \`INSERT … json_populate_recordset\` as live consumption does) over a log of ${fmt(events)} events: ${fmt(conversations)} conversations of 5 organizations (bots, queues, exchanges with read receipts, transfers, ratings, NPS, goals, reopens, missed chats) and the working days of 150 agents over 14 days (\`libs/demo-history/src/realistic-log.ts\`), loaded in time order 10,000 events per transaction, then vacuumed as autovacuum would have; each run in this process, which holds nothing else.
 
 | run | writes | events/s | where the time went | CPU: this process / its Postgres backends |
 |---|---|---|---|---|

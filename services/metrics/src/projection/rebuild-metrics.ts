@@ -35,7 +35,7 @@ export interface RebuildTimings {
   prepare: number;
   /** waiting for a write to commit before the next could start */
   writeWait: number;
-  /** the last write and the derived tables' recomputation */
+  /** the last write, the secondary indexes' build and the derived tables' recomputation */
   lastWrite: number;
 }
 
