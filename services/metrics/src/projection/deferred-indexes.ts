@@ -40,10 +40,14 @@ export async function deferSecondaryIndexes(trx: Transaction<MetricsDatabase>): 
 /**
  * Builds every index `deferSecondaryIndexes` recorded, dealt out over the connections given,
  * each in a transaction that also removes its record (an index that exists already is not built
- * again). Every connection's builds settle before a failure is reported; the records of the
- * indexes not built stay. Answers how many records there were.
+ * again). `beforeWrite` runs first in each (the leader's fence). Every connection's builds
+ * settle before a failure is reported; the records of the indexes not built stay. Answers how
+ * many records there were.
  */
-export async function buildDeferredIndexes(dbs: readonly Kysely<MetricsDatabase>[]): Promise<number> {
+export async function buildDeferredIndexes(
+  dbs: readonly Kysely<MetricsDatabase>[],
+  beforeWrite?: (trx: Transaction<MetricsDatabase>) => Promise<void>,
+): Promise<number> {
   const { rows } = await sql<IndexDefinition>`
     SELECT name, definition FROM metrics.deferred_indexes ORDER BY name`.execute(dbs[0]!);
   const results = await Promise.allSettled(
@@ -51,6 +55,7 @@ export async function buildDeferredIndexes(dbs: readonly Kysely<MetricsDatabase>
       for (let i = first; i < rows.length; i += dbs.length) {
         const { name, definition } = rows[i]!;
         await db.transaction().execute(async (trx) => {
+          await beforeWrite?.(trx);
           const { rows: found } = await sql<{ exists: boolean }>`
             SELECT to_regclass(${name}) IS NOT NULL AS exists`.execute(trx);
           if (!found[0]!.exists) await sql.raw(definition).execute(trx);

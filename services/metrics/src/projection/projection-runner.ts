@@ -92,7 +92,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
         if (await this.rebuildIfAsked()) continue;
         if (!this.subscription) {
           // What a rebuild stopped half-way left unbuilt (deferred-indexes.ts); usually nothing.
-          await buildDeferredIndexes([this.db]);
+          await buildDeferredIndexes([this.db], (trx) => this.fence(trx));
           await this.startLive();
         }
         if (Date.now() - this.derivedAt >= this.config.METRICS_DERIVED_INTERVAL_MS) {

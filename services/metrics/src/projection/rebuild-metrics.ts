@@ -190,7 +190,10 @@ export async function rebuildMetrics(
     await writing;
     projector.flushed();
     // The secondary indexes, dropped with the TRUNCATE, built once (the derived rows need them).
-    await buildDeferredIndexes(writers.map((writer) => writer.db));
+    await buildDeferredIndexes(
+      writers.map((writer) => writer.db),
+      options.beforeWrite,
+    );
     // The derived tables' rows, dirty from every write, recomputed once each from the base rows,
     // split over the write connections (each part's rows are disjoint from the others').
     await flushDerivedBacklogInParts(
@@ -203,7 +206,7 @@ export async function rebuildMetrics(
     await Promise.allSettled([next, writing]);
     await Promise.all(writers.map((writer) => writer.release(true)));
     // Left to live consumption's start when this fails too (deferred-indexes.ts).
-    await buildDeferredIndexes([db]).catch(() => undefined);
+    await buildDeferredIndexes([db], options.beforeWrite).catch(() => undefined);
     throw error;
   }
   await Promise.all(writers.map((writer) => writer.release(false)));
