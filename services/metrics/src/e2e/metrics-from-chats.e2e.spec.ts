@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import { countStreamsBehind, createDatabase } from '@livedesk/event-store';
 import { ChatSystem, waitFor, type RtmTestClient } from '@livedesk/testing';
 import { deferSecondaryIndexes } from '../projection/deferred-indexes.js';
-import { metricsSnapshot } from '../projection/testing/metrics-snapshot.js';
+import { metricsIndexes, metricsSnapshot } from '../projection/testing/metrics-snapshot.js';
 
 /**
  * Real chats through the WebSocket protocol (gateway, conversation, routing and metrics as
@@ -601,20 +601,11 @@ describe('metrics from chats driven through the protocol', () => {
     ]);
   });
 
-  /** The metrics tables' indexes, name → definition, and how many wait to be built. */
-  const metricsIndexes = async () => {
-    const { rows } = await sql<{ name: string; definition: string }>`
-      SELECT indexname AS name, indexdef AS definition FROM pg_indexes WHERE schemaname = 'metrics'`.execute(db);
-    const { rows: deferred } = await sql<{ n: string }>`SELECT count(*) AS n FROM metrics.deferred_indexes`.execute(db);
-    return {
-      indexes: Object.fromEntries(rows.map((row) => [row.name, row.definition])),
-      deferred: Number(deferred[0]!.n),
-    };
-  };
-  let indexesBefore: Awaited<ReturnType<typeof metricsIndexes>>;
+  const indexes = () => metricsIndexes(db);
+  let indexesBefore: Awaited<ReturnType<typeof indexes>>;
 
   it('rebuilds every metrics table from the event store, through the API, to the same rows', async () => {
-    indexesBefore = await metricsIndexes();
+    indexesBefore = await indexes();
     expect(indexesBefore.deferred).toBe(0);
     const live = await metricsSnapshot(db);
     expect(live['metrics.conversation_cycles']).toHaveLength(5);
@@ -634,21 +625,21 @@ describe('metrics from chats driven through the protocol', () => {
     );
     expect(done.events_done).toBeGreaterThan(50);
     expect(await metricsSnapshot(db)).toEqual(live);
-    expect(await metricsIndexes()).toEqual(indexesBefore);
+    expect(await indexes()).toEqual(indexesBefore);
   });
 
   it('builds, before it consumes again, the indexes a rebuild stopped half-way left dropped', async () => {
     // As a rebuild leaves them when its process dies after its first transaction.
     await system.restart(async () => {
       await db.transaction().execute(async (trx) => {
-        expect(await deferSecondaryIndexes(trx as never)).toBeGreaterThan(20);
+        expect(await deferSecondaryIndexes(trx)).toBeGreaterThan(20);
       });
-      expect((await metricsIndexes()).deferred).toBeGreaterThan(20);
+      expect((await indexes()).deferred).toBeGreaterThan(20);
     });
-    await waitFor(async () => ((await metricsIndexes()).deferred === 0 ? true : undefined), {
+    await waitFor(async () => ((await indexes()).deferred === 0 ? true : undefined), {
       what: 'the new leader to build the indexes',
       timeoutMs: 30_000,
     });
-    expect(await metricsIndexes()).toEqual(indexesBefore);
+    expect(await indexes()).toEqual(indexesBefore);
   });
 });

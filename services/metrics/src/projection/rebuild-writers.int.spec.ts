@@ -14,7 +14,7 @@ import { flushDerived } from './derived-tables.js';
 import { METRICS_CONSUMER, MetricsProjector } from './metrics-projector.js';
 import type { MetricsDatabase } from './metrics-tables.js';
 import { rebuildMetrics } from './rebuild-metrics.js';
-import { metricsSnapshot } from './testing/metrics-snapshot.js';
+import { metricsIndexes, metricsSnapshot } from './testing/metrics-snapshot.js';
 import { metricsTestDatabase, type MetricsTestDatabase } from './testing/metrics-test-database.js';
 import { wholeLog } from './testing/whole-log.js';
 
@@ -87,16 +87,7 @@ async function chat(org: string, n: number, at: number): Promise<void> {
   }
 }
 
-/** Every index of the metrics tables, name → definition, and the records of indexes still to build. */
-async function indexes(): Promise<{ indexes: Record<string, string>; deferred: number }> {
-  const { rows } = await sql<{ name: string; definition: string }>`
-    SELECT indexname AS name, indexdef AS definition FROM pg_indexes WHERE schemaname = 'metrics'`.execute(db);
-  const { rows: deferred } = await sql<{ n: string }>`SELECT count(*) AS n FROM metrics.deferred_indexes`.execute(db);
-  return {
-    indexes: Object.fromEntries(rows.map((row) => [row.name, row.definition])),
-    deferred: Number(deferred[0]!.n),
-  };
-}
+const indexes = () => metricsIndexes(db);
 
 /** The consumer's stored positions, stream → version. */
 async function positions(): Promise<Record<string, number>> {

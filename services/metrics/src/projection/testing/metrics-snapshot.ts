@@ -15,3 +15,14 @@ export async function metricsSnapshot(db: Kysely<any>): Promise<Record<string, u
   }
   return snapshot;
 }
+
+/** Every index of the metrics tables (name → definition), and how many a rebuild left to build (deferred-indexes.ts). */
+export async function metricsIndexes(db: Kysely<any>): Promise<{ indexes: Record<string, string>; deferred: number }> {
+  const { rows } = await sql<{ name: string; definition: string }>`
+    SELECT indexname AS name, indexdef AS definition FROM pg_indexes WHERE schemaname = 'metrics'`.execute(db);
+  const { rows: deferred } = await sql<{ n: string }>`SELECT count(*) AS n FROM metrics.deferred_indexes`.execute(db);
+  return {
+    indexes: Object.fromEntries(rows.map((row) => [row.name, row.definition])),
+    deferred: Number(deferred[0]!.n),
+  };
+}
