@@ -39,3 +39,4 @@ export { toCommandError } from './refusals/to-command-error.js';
 export { CommandErrorFilter } from './commands/command-error.filter.js';
 export { CommandPayload, ContractPipe } from './commands/command-payload.js';
 export { MicroBatcher, type MicroBatcherOptions } from './micro-batcher.js';
+export { together } from './together.js';

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { together } from '@livedesk/service-kit';
 import { PROJECTED_TABLES, type MetricsDatabase } from './metrics-tables.js';
 
 /**
@@ -50,7 +51,7 @@ export async function buildDeferredIndexes(
 ): Promise<number> {
   const { rows } = await sql<IndexDefinition>`
     SELECT name, definition FROM metrics.deferred_indexes ORDER BY name`.execute(dbs[0]!);
-  const results = await Promise.allSettled(
+  await together(
     dbs.map(async (db, first) => {
       for (let i = first; i < rows.length; i += dbs.length) {
         const { name, definition } = rows[i]!;
@@ -64,6 +65,5 @@ export async function buildDeferredIndexes(
       }
     }),
   );
-  for (const result of results) if (result.status === 'rejected') throw result.reason;
   return rows.length;
 }

@@ -1,4 +1,5 @@
 import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
+import { together } from '@livedesk/service-kit';
 import { DerivedKeys, KEY_SEPARATOR } from './derived-keys.js';
 import { splitDerivedMarks, type DirtyMark } from './derived-split.js';
 import {
@@ -76,7 +77,7 @@ export async function flushDerivedBacklogInParts(
     const { rows } = await sql<DirtyMark>`
       SELECT id, key FROM metrics.projection_dirty ORDER BY id LIMIT ${limit}`.execute(dbs[0]!);
     const parts = splitDerivedMarks(rows, dbs.length);
-    const results = await Promise.allSettled(
+    await together(
       parts.map((part, i) =>
         dbs[i]!.transaction().execute(async (trx) => {
           await beforeWrite?.(trx);
@@ -85,7 +86,6 @@ export async function flushDerivedBacklogInParts(
         }),
       ),
     );
-    for (const result of results) if (result.status === 'rejected') throw result.reason;
     taken += rows.length;
     if (rows.length < limit) return taken;
   }

@@ -8,7 +8,7 @@ export interface FlushPart {
 }
 
 /** The plan's lists whose every row names its organization (`cycleRows` and `keys` apart). */
-const ORGANIZATION_LISTS = [
+export const ORGANIZATION_LISTS = [
   'organizations',
   'agents',
   'groups',

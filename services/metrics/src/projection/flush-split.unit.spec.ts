@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { DerivedKeys, KEY_SEPARATOR } from './derived-keys.js';
 import type { FlushPlan } from './flush-plan.js';
-import { splitFlushPlan } from './flush-split.js';
+import { ORGANIZATION_LISTS, splitFlushPlan } from './flush-split.js';
 import type { CycleRows } from './cycle-rows.js';
 
 const org = (n: number) => `org-${n}`;
@@ -52,20 +52,6 @@ function plan(): FlushPlan {
   } as unknown as FlushPlan;
 }
 
-const LISTS = [
-  'organizations',
-  'agents',
-  'groups',
-  'replaced',
-  'states',
-  'newStates',
-  'intervals',
-  'tickets',
-  'policyRows',
-  'tags',
-  'untagged',
-] as const;
-
 describe('splitFlushPlan', () => {
   it('puts every row in exactly one part, each organization whole in one', () => {
     const whole = plan();
@@ -82,14 +68,14 @@ describe('splitFlushPlan', () => {
       expect([...owner.keys()].sort()).toEqual([org(1), org(2), org(3), org(4)]);
       const inPart = (i: number, organizationId: string) => expect(owner.get(organizationId)).toBe(i);
       parts.forEach((part, i) => {
-        for (const list of LISTS) for (const row of part.plan[list]) inPart(i, row.organization_id);
+        for (const list of ORGANIZATION_LISTS) for (const row of part.plan[list]) inPart(i, row.organization_id);
         for (const rows of part.plan.cycleRows) inPart(i, rows.cycle.organization_id);
         for (const key of [...part.plan.keys.groupHours, ...part.plan.keys.agentDays]) {
           inPart(i, key.split(KEY_SEPARATOR)[0]!);
         }
         for (const o of part.plan.keys.wholeOrganizations) inPart(i, o);
       });
-      for (const list of LISTS) {
+      for (const list of ORGANIZATION_LISTS) {
         const rows: readonly object[] = parts.flatMap((part): readonly object[] => part.plan[list]);
         expect(rows).toEqual(expect.arrayContaining([...whole[list]]));
         expect(rows).toHaveLength(whole[list].length);
@@ -117,7 +103,7 @@ describe('splitFlushPlan', () => {
     expect(only!.plan).toBe(whole);
     expect([...only!.organizations].sort()).toEqual([org(1), org(2), org(3), org(4)]);
     const single = { ...whole, cycleRows: whole.cycleRows.slice(0, 3) } as FlushPlan;
-    for (const list of LISTS) (single as unknown as Record<string, unknown[]>)[list] = [];
+    for (const list of ORGANIZATION_LISTS) (single as unknown as Record<string, unknown[]>)[list] = [];
     single.keys = new DerivedKeys();
     expect(splitFlushPlan(single, 2)).toEqual([{ plan: single, organizations: new Set([org(1)]) }]);
     const empty = { ...single, cycleRows: [] } as FlushPlan;

@@ -12,6 +12,7 @@ import {
   type ReadAllResult,
   type RecordedEvent,
 } from '@livedesk/event-store';
+import { together } from '@livedesk/service-kit';
 import { copyRowsWith, type InsertRows } from './copy-rows.js';
 import { buildDeferredIndexes, deferSecondaryIndexes } from './deferred-indexes.js';
 import { DERIVED_SOURCE_TABLES, flushDerivedBacklogInParts } from './derived-tables.js';
@@ -140,7 +141,7 @@ export async function rebuildMetrics(
     sinceFlush = 0;
     const done = events;
     // Every part settles before a failure is reported: no connection is let go mid-transaction.
-    writing = Promise.allSettled(
+    writing = together(
       parts.map((part, i) =>
         writers[i]!.db.transaction().execute(async (trx) => {
           await options.beforeWrite?.(trx);
@@ -149,9 +150,6 @@ export async function rebuildMetrics(
         }),
       ),
     )
-      .then((results) => {
-        for (const result of results) if (result.status === 'rejected') throw result.reason;
-      })
       .then(() => options.onProgress?.({ events: done, total: Math.max(total, done) }))
       .then(() => {
         if (analyzed) return;

@@ -1,13 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { CommandFailedError } from '@livedesk/messaging';
-import { CLOCK, REDIS, SERVICE_CONFIG, type Clock } from '@livedesk/service-kit';
+import { CLOCK, REDIS, SERVICE_CONFIG, together, type Clock } from '@livedesk/service-kit';
 import { ConversationCommands } from '../dispatch/conversation-commands.js';
 import type { RoutingConfig } from '../routing-config.js';
 import { routingKey } from '../state/routing-keys.js';
 import { RoutingState } from '../state/routing-state.js';
 import { RoutingTimers, type RoutingTimer } from '../timers/routing-timers.js';
-import { together } from '../together.js';
 import { OrganizationSettings } from './organization-settings.js';
 
 /**

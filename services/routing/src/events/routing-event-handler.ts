@@ -2,14 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { allEvents, streamEntityId, type ConversationEvent } from '@livedesk/contracts';
 import { EventStore, type RecordedEvent } from '@livedesk/event-store';
-import { EVENT_STORE, REDIS, SERVICE_CONFIG } from '@livedesk/service-kit';
+import { EVENT_STORE, REDIS, SERVICE_CONFIG, together } from '@livedesk/service-kit';
 import { ChatExpiry } from '../customers/chat-expiry.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
 import { groupModes } from '../dispatch/group-modes.js';
 import type { RoutingConfig } from '../routing-config.js';
 import { RoutingState } from '../state/routing-state.js';
 import { RoutingTimers } from '../timers/routing-timers.js';
-import { together } from '../together.js';
 
 /**
  * What routing learns from the conversation events: chats entering and leaving queues, slots

@@ -1,8 +1,9 @@
 /**
- * Steps of one event that do not wait on each other's answers, run at once (their Redis commands
- * then go in one write: auto-pipelining). Waits for every step, then throws the first failure, if
- * any, so that a failed event is tried again only once none of its steps is still running.
- * Answers the steps' values, in order, as `Promise.all` does.
+ * Steps that do not wait on each other's answers, run at once: the Redis commands of one event's
+ * steps (then sent in one write, by auto-pipelining), a rebuild's parallel transactions. Waits for
+ * every step, then throws the first failure, if any, so that nothing is retried, and no
+ * connection let go, while one of the steps still runs. Answers the steps' values, in order, as
+ * `Promise.all` does.
  */
 export async function together<T extends readonly unknown[] | []>(
   steps: T,
