@@ -27,40 +27,6 @@ export function escapeCopyText(text: string): string {
   return NEEDS_ESCAPE.test(text) ? text.replace(ESCAPED, (c) => ESCAPES[c]!) : text;
 }
 
-const DAY_MS = 86_400_000;
-const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
-const THREE_DIGITS = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, '0'));
-/** `YYYY-MM-DDT` of recent UTC days, by day number since the epoch. */
-const dayPrefixes = new Map<number, string>();
-
-/**
- * `date.toISOString()`, which costs about half a microsecond in V8 and a rebuild writes millions
- * of times: the day's part (`YYYY-MM-DDT`) is looked up once per UTC day, the time of day is
- * arithmetic. Null for an invalid date; years outside 0–9999 (an extended ISO year) go through
- * `toISOString` itself.
- */
-export function isoTimestamp(date: Date): string | null {
-  const ms = date.getTime();
-  if (Number.isNaN(ms)) return null;
-  const day = Math.floor(ms / DAY_MS);
-  let prefix = dayPrefixes.get(day);
-  if (prefix === undefined) {
-    const iso = date.toISOString();
-    if (iso.length !== 24) return iso;
-    prefix = iso.slice(0, 11);
-    if (dayPrefixes.size >= 10_000) dayPrefixes.clear();
-    dayPrefixes.set(day, prefix);
-  }
-  let rest = ms - day * DAY_MS;
-  const milliseconds = rest % 1000;
-  rest = (rest - milliseconds) / 1000;
-  const seconds = rest % 60;
-  rest = (rest - seconds) / 60;
-  const minutes = rest % 60;
-  const hours = (rest - minutes) / 60;
-  return `${prefix}${TWO_DIGITS[hours]}:${TWO_DIGITS[minutes]}:${TWO_DIGITS[seconds]}.${THREE_DIGITS[milliseconds]}Z`;
-}
-
 /** A value's text as Postgres reads it for a scalar column, or null for NULL. */
 export function scalarText(value: unknown): string | null {
   switch (typeof value) {
@@ -76,7 +42,7 @@ export function scalarText(value: unknown): string | null {
       return null;
     default:
       if (value === null) return null;
-      if (value instanceof Date) return isoTimestamp(value);
+      if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
       // What json_populate_recordset stores for an object in a scalar column: its JSON.
       return JSON.stringify(value);
   }
@@ -97,8 +63,6 @@ function arrayText(value: readonly unknown[]): string {
 /** One column's field of a row, escaped. */
 export function copyField(value: unknown, kind: CopyColumnKind): string {
   if (value === null || value === undefined) return NULL;
-  // Numbers and instants, most of a rebuild's fields, never hold a character to escape.
-  if (kind === 'scalar' && (typeof value === 'number' || value instanceof Date)) return scalarText(value) ?? NULL;
   let text: string | null;
   if (kind === 'json') text = JSON.stringify(value) ?? null;
   else if (kind === 'array') text = Array.isArray(value) ? arrayText(value) : scalarText(value);
