@@ -9,6 +9,9 @@ const HOUR_MS = 3_600_000;
 export const KEY_SEPARATOR = '\u001f';
 const SEPARATOR = KEY_SEPARATOR;
 
+/** The organization of a group hour's or an agent day's key (its first part). */
+export const organizationOfKey = (key: string): string => key.slice(0, key.indexOf(SEPARATOR));
+
 /**
  * The rows of the derived tables (`group_hourly`, `agent_daily`) that changes of base rows
  * touch, collected and recomputed from the base tables (derived-tables.ts). A cycle's rows

@@ -1,4 +1,4 @@
-import { DerivedKeys, KEY_SEPARATOR } from './derived-keys.js';
+import { DerivedKeys, organizationOfKey } from './derived-keys.js';
 
 /** A mark of `metrics.projection_dirty`: `g…` a group hour, `a…` an agent day, `o…` a whole organization. */
 export interface DirtyMark {
@@ -12,10 +12,9 @@ export interface DerivedPart {
   keys: DerivedKeys;
 }
 
-const organizationOfMark = (key: string): string => {
-  const end = key.indexOf(KEY_SEPARATOR);
-  return end < 0 ? key.slice(1) : key.slice(1, end);
-};
+/** The organization a mark is of: a whole organization's mark is its id. */
+const organizationOfMark = (mark: string): string =>
+  mark.startsWith('o') ? mark.slice(1) : organizationOfKey(mark.slice(1));
 
 /**
  * Marks split into at most `count` parts that share no derived row, for parallel transactions

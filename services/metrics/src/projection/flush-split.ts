@@ -1,4 +1,4 @@
-import { DerivedKeys, KEY_SEPARATOR } from './derived-keys.js';
+import { DerivedKeys, organizationOfKey } from './derived-keys.js';
 import type { FlushPlan } from './flush-plan.js';
 
 /** A part of a flush's rows: every row of its organizations, and nothing of the others. */
@@ -39,8 +39,6 @@ function rowsPerOrganization(plan: FlushPlan): Map<string, number> {
   for (const key of plan.keys.agentDays) add(organizationOfKey(key));
   return rows;
 }
-
-const organizationOfKey = (key: string): string => key.slice(0, key.indexOf(KEY_SEPARATOR));
 
 /**
  * A flush's rows split by organization into at most `count` parts of about as many rows each
