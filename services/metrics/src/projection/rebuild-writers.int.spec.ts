@@ -47,7 +47,12 @@ const event = (seconds: number, e: AnyEvent): NewEvent => ({
   occurredAt: new Date(t0 + seconds * 1000),
 });
 
-/** A chat of an organization: queued, assigned, answered twice, resolved, rated; every third tagged, every fourth (from the second) reopened. */
+/**
+ * A chat of an organization: queued, assigned, answered twice, resolved, rated; every third
+ * tagged, every fourth (from the second) reopened. With what a rebuild's read leaves out
+ * (REPLAY_SLIM): the page it started on, messages' texts and ids, read receipts (the last event
+ * of every other chat), and on every other chat an internal note before the agent's answer.
+ */
 async function chat(org: string, n: number, at: number): Promise<void> {
   const stream = `conversation-${org}-chat-${n}`;
   const agent = `${org}-agent-${n % 2}`;
@@ -59,14 +64,29 @@ async function chat(org: string, n: number, at: number): Promise<void> {
   await append([
     event(at, {
       type: 'ConversationStarted',
-      data: { conversation_id: `${org}-chat-${n}`, channel: 'chat', group_id: 'g1', customer_id: customer.id },
+      data: {
+        conversation_id: `${org}-chat-${n}`,
+        channel: 'chat',
+        group_id: 'g1',
+        customer_id: customer.id,
+        page: { url: `https://${org}.example/pricing` },
+      },
     }),
     message(at + 1, customer),
     event(at + 2, { type: 'ConversationQueued', data: { group_id: 'g1' } }),
   ]);
   await append([
     event(at + 20 + n, { type: 'AgentAssigned', data: { agent_id: agent, agent_kind: 'human', by: 'routing' } }),
+    ...(n % 2 === 0
+      ? [
+          event(at + 30 + n, {
+            type: 'InternalNotePosted',
+            data: { message_id: `note-${n}`, author: byAgent, text: 'checking', attachments: [] },
+          }),
+        ]
+      : []),
     message(at + 40 + n, byAgent),
+    event(at + 41 + n, { type: 'MessagesSeen', data: { by: customer, seen_up_to: `m-${at + 40 + n}` } }),
   ]);
   if (n % 3 === 0) await append([event(at + 45, { type: 'TagAdded', data: { tag: 'vip' } })]);
   await append([
@@ -85,6 +105,7 @@ async function chat(org: string, n: number, at: number): Promise<void> {
       event(at + 900, { type: 'ConversationResolved', data: { by: byAgent } }),
     ]);
   }
+  if (n % 2 === 1) await append([event(at + 1000, { type: 'MessagesSeen', data: { by: byAgent, seen_up_to: 'm-x' } })]);
 }
 
 const indexes = () => metricsIndexes(db);
