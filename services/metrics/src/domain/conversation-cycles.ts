@@ -19,7 +19,7 @@ export function foldCycles(cycles: readonly CycleFacts[], event: ConversationFac
   }
   const next = evolveCycle(current, event);
   // Nothing changed (a read receipt, a tag): the same array, so callers can tell.
-  return next === current ? (cycles as CycleFacts[]) : [...cycles.slice(0, -1), next];
+  return next === current ? (cycles as CycleFacts[]) : cycles.with(-1, next);
 }
 
 /**

@@ -17,10 +17,15 @@ export async function loadMissing(
   decoded: readonly DecodedEvent[],
 ): Promise<void> {
   if (memory.startedEmpty) {
+    let previousOrg: string | undefined;
     for (const item of decoded) {
       const org = item.recorded.organizationId;
-      if (!memory.policies.has(org)) memory.policies.set(org, []);
-      if (!memory.zones.has(org)) memory.zones.set(org, undefined);
+      // Events of one organization often follow each other: its entries are there already.
+      if (org !== previousOrg) {
+        previousOrg = org;
+        if (!memory.policies.has(org)) memory.policies.set(org, []);
+        if (!memory.zones.has(org)) memory.zones.set(org, undefined);
+      }
       if (
         item.category === 'agent' &&
         item.event.type === 'AgentStatusChanged' &&

@@ -3,7 +3,7 @@ import type { ConversationEvent, OrganizationEvent, SlaEvent } from '@livedesk/c
 import type { RecordedEvent } from '@livedesk/event-store';
 import { foldConversationEvent, foldSlaAlert } from './conversation-projection.js';
 import type { InsertRows } from './copy-rows.js';
-import { decodeEvent } from './decoded-event.js';
+import { decodeEvent, type DecodedEvent } from './decoded-event.js';
 import { planFlush, writeFlushPlan, type FlushPlan } from './flush-plan.js';
 import { splitFlushPlan } from './flush-split.js';
 import { loadMissing } from './load-missing.js';
@@ -70,7 +70,11 @@ export class MetricsProjector {
 
   /** Folds events in; `db` is where what the memory lacks is read from. */
   async fold(events: readonly RecordedEvent[], db: Kysely<MetricsDatabase>): Promise<void> {
-    const decoded = events.flatMap(decodeEvent);
+    const decoded: DecodedEvent[] = [];
+    for (const recorded of events) {
+      const item = decodeEvent(recorded);
+      if (item) decoded.push(item);
+    }
     if (decoded.length === 0) return;
     await loadMissing(this.memory, db, decoded);
     for (const item of decoded) {
