@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { allEvents, type ConversationEvent, type OrganizationEvent } from '@livedesk/contracts';
 import { applyEventBatch, type NewEvent } from '@livedesk/event-store';
 import { flushDerived } from './derived-tables.js';
 import { METRICS_CONSUMER, MetricsProjector } from './metrics-projector.js';
@@ -9,14 +7,9 @@ import { rebuildMetrics } from './rebuild-metrics.js';
 import { metricsSnapshot } from './testing/metrics-snapshot.js';
 import { metricsTestDatabase, type MetricsTestDatabase } from './testing/metrics-test-database.js';
 import { wholeLog } from './testing/whole-log.js';
+import { at, event } from './testing/new-events.js';
 
 const ORG = 'org-tags';
-const t0 = Date.parse('2026-03-02T10:00:00Z');
-const at = (seconds: number) => new Date(t0 + seconds * 1000);
-
-function event(seconds: number, e: ConversationEvent | OrganizationEvent): NewEvent {
-  return { eventId: randomUUID(), ...allEvents.encode(e.type, e.data), occurredAt: at(seconds) };
-}
 
 const alice = { kind: 'agent', id: 'alice' } as const;
 const customer = { kind: 'customer', id: 'cust' } as const;

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { allEvents, type ConversationEvent, type OrganizationEvent } from '@livedesk/contracts';
 import { applyEventBatch, pgPoolOf, type NewEvent } from '@livedesk/event-store';
 import { copyRowsWith, type InsertRows } from './copy-rows.js';
 import { flushDerived } from './derived-tables.js';
@@ -12,6 +10,7 @@ import { metricsSnapshot } from './testing/metrics-snapshot.js';
 import { metricsTestDatabase, type MetricsTestDatabase } from './testing/metrics-test-database.js';
 import { wholeLog } from './testing/whole-log.js';
 import { insertRows } from './write-rows.js';
+import { at, event, T0 as t0 } from './testing/new-events.js';
 
 /** Texts that COPY's text format (and an array literal inside it) must escape; no NUL (refused upstream). */
 const NASTY = [
@@ -30,9 +29,6 @@ const NASTY = [
   'é🙂漢字 עברית \u2028 \u001f',
   'ends with a backslash \\',
 ] as const;
-
-const t0 = Date.parse('2026-03-02T10:00:00Z');
-const at = (seconds: number) => new Date(t0 + seconds * 1000);
 
 let fixture: MetricsTestDatabase | undefined;
 let db: Kysely<MetricsDatabase>;
@@ -264,9 +260,6 @@ describe('COPY in the binary format (copy-binary.ts)', () => {
 describe('a rebuild with COPY', () => {
   // Ids stay plain: the derived tables' dirty keys join ids with U+001F (derived-keys.ts).
   const ORG = 'org-nasty';
-  function event(seconds: number, e: ConversationEvent | OrganizationEvent): NewEvent {
-    return { eventId: randomUUID(), ...allEvents.encode(e.type, e.data), occurredAt: at(seconds) };
-  }
   const customer = { kind: 'customer', id: 'cust' } as const;
 
   function chat(id: string, start: number, i: number): NewEvent[] {

@@ -1,17 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { allEvents, type OrganizationEvent } from '@livedesk/contracts';
-import { applyEventBatch, type NewEvent } from '@livedesk/event-store';
+import { type OrganizationEvent } from '@livedesk/contracts';
+import { applyEventBatch } from '@livedesk/event-store';
 import { METRICS_CONSUMER, MetricsProjector } from './metrics-projector.js';
 import { metricsTestDatabase, type MetricsTestDatabase } from './testing/metrics-test-database.js';
 import { wholeLog } from './testing/whole-log.js';
-
-const t0 = Date.parse('2026-03-02T10:00:00Z');
-
-function event(seconds: number, e: OrganizationEvent): NewEvent {
-  return { eventId: randomUUID(), ...allEvents.encode(e.type, e.data), occurredAt: new Date(t0 + seconds * 1000) };
-}
+import { event, T0 as t0 } from './testing/new-events.js';
 
 const agent = (
   id: string,

@@ -1,19 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { allEvents, type ConversationEvent, type OrganizationEvent } from '@livedesk/contracts';
-import { applyEventBatch, type NewEvent } from '@livedesk/event-store';
+import { applyEventBatch } from '@livedesk/event-store';
 import { METRICS_CONSUMER, MetricsProjector } from './metrics-projector.js';
 import type { MetricsDatabase } from './metrics-tables.js';
 import { wholeLog } from './testing/whole-log.js';
 import { metricsTestDatabase, type MetricsTestDatabase } from './testing/metrics-test-database.js';
+import { event } from './testing/new-events.js';
 
 const ORG = 'org-goals';
-const t0 = Date.parse('2026-03-02T10:00:00Z');
-
-function event(seconds: number, e: ConversationEvent | OrganizationEvent): NewEvent {
-  return { eventId: randomUUID(), ...allEvents.encode(e.type, e.data), occurredAt: new Date(t0 + seconds * 1000) };
-}
 
 // Two goal values near Number.MAX_VALUE (accepted before report_goal was bounded) summed to
 // Infinity: the NOT NULL goal_value column refused the row, and the projector failed on that

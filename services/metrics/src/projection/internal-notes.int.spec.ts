@@ -1,18 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomUUID } from 'node:crypto';
-import { allEvents, type ConversationEvent, type OrganizationEvent } from '@livedesk/contracts';
 import { applyEventBatch, type NewEvent } from '@livedesk/event-store';
 import { flushDerived } from './derived-tables.js';
 import { METRICS_CONSUMER, MetricsProjector } from './metrics-projector.js';
 import { metricsTestDatabase, type MetricsTestDatabase } from './testing/metrics-test-database.js';
 import { wholeLog } from './testing/whole-log.js';
+import { event } from './testing/new-events.js';
 
 const ORG = 'org-notes';
-const t0 = Date.parse('2026-03-02T10:00:00Z');
-
-function event(seconds: number, e: ConversationEvent | OrganizationEvent): NewEvent {
-  return { eventId: randomUUID(), ...allEvents.encode(e.type, e.data), occurredAt: new Date(t0 + seconds * 1000) };
-}
 
 const alice = { kind: 'agent', id: 'alice' } as const;
 const customer = { kind: 'customer', id: 'cust' } as const;

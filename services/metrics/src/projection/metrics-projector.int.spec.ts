@@ -1,13 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import {
-  allEvents,
-  type AgentEvent,
-  type ConversationEvent,
-  type OrganizationEvent,
-  type TicketEvent,
-} from '@livedesk/contracts';
 import { applyEventBatch, type EventStore, type NewEvent } from '@livedesk/event-store';
 import { DERIVED_SOURCE_TABLES, flushDerived } from './derived-tables.js';
 import { METRICS_CONSUMER, MetricsProjector } from './metrics-projector.js';
@@ -16,11 +8,9 @@ import { rebuildMetrics } from './rebuild-metrics.js';
 import { metricsSnapshot } from './testing/metrics-snapshot.js';
 import { wholeLog } from './testing/whole-log.js';
 import { metricsTestDatabase, type MetricsTestDatabase } from './testing/metrics-test-database.js';
+import { at, event } from './testing/new-events.js';
 
 const ORG = 'org-1';
-/** Mon 2026-03-02 10:00Z = 11:00 in Warsaw (CET, +01:00). */
-const t0 = Date.parse('2026-03-02T10:00:00Z');
-const at = (seconds: number): Date => new Date(t0 + seconds * 1000);
 
 let fixture: MetricsTestDatabase | undefined;
 let db: Kysely<MetricsDatabase>;
@@ -34,13 +24,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await fixture?.close();
 });
-
-type AnyEvent = ConversationEvent | AgentEvent | OrganizationEvent | TicketEvent;
-
-function event(seconds: number, e: AnyEvent): NewEvent {
-  const encoded = allEvents.encode(e.type, e.data);
-  return { eventId: randomUUID(), ...encoded, occurredAt: at(seconds) };
-}
 
 const customer = { kind: 'customer', id: 'cust' } as const;
 const started = (s: number, id: string) =>

@@ -1,13 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import {
-  allEvents,
-  type AgentEvent,
-  type ConversationEvent,
-  type OrganizationEvent,
-  type TicketEvent,
-} from '@livedesk/contracts';
 import { applyEventBatch, type EventStore, type NewEvent } from '@livedesk/event-store';
 import { buildDeferredIndexes, deferSecondaryIndexes } from './deferred-indexes.js';
 import { flushDerived } from './derived-tables.js';
@@ -17,6 +9,7 @@ import { rebuildMetrics } from './rebuild-metrics.js';
 import { metricsIndexes, metricsSnapshot } from './testing/metrics-snapshot.js';
 import { metricsTestDatabase, type MetricsTestDatabase } from './testing/metrics-test-database.js';
 import { wholeLog } from './testing/whole-log.js';
+import { event } from './testing/new-events.js';
 
 /** Three organizations of different sizes and time zones. */
 const ORGS = [
@@ -24,7 +17,6 @@ const ORGS = [
   { id: 'org-mid', zone: 'America/New_York', chats: 5 },
   { id: 'org-small', zone: 'Asia/Tokyo', chats: 2 },
 ] as const;
-const t0 = Date.parse('2026-03-02T10:00:00Z');
 
 let fixture: MetricsTestDatabase | undefined;
 let db: Kysely<MetricsDatabase>;
@@ -38,13 +30,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await fixture?.close();
-});
-
-type AnyEvent = ConversationEvent | AgentEvent | OrganizationEvent | TicketEvent;
-const event = (seconds: number, e: AnyEvent): NewEvent => ({
-  eventId: randomUUID(),
-  ...allEvents.encode(e.type, e.data),
-  occurredAt: new Date(t0 + seconds * 1000),
 });
 
 /**

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { PinoLogger } from 'nestjs-pino';
-import { allEvents, type ConversationEvent } from '@livedesk/contracts';
 import { applyEventBatch, readStream, type EventStore, type NewEvent } from '@livedesk/event-store';
 import type { Clock } from '@livedesk/service-kit';
 import type { MetricsConfig } from '../metrics-config.js';
@@ -10,10 +8,9 @@ import { METRICS_CONSUMER, MetricsProjector } from '../projection/metrics-projec
 import type { MetricsDatabase } from '../projection/metrics-tables.js';
 import { SlaAlertRunner } from './sla-alert-runner.js';
 import { metricsTestDatabase, type MetricsTestDatabase } from '../projection/testing/metrics-test-database.js';
+import { at, event } from '../projection/testing/new-events.js';
 
 const ORG = 'org-1';
-const t0 = Date.parse('2026-03-02T10:00:00Z');
-const at = (seconds: number): Date => new Date(t0 + seconds * 1000);
 
 let fixture: MetricsTestDatabase | undefined;
 let db: Kysely<MetricsDatabase>;
@@ -31,12 +28,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await fixture?.close();
-});
-
-const event = (seconds: number, e: ConversationEvent): NewEvent => ({
-  eventId: randomUUID(),
-  ...allEvents.encode(e.type, e.data),
-  occurredAt: at(seconds),
 });
 const customer = (s: number) =>
   event(s, {
