@@ -358,8 +358,6 @@ describe('deploy/kubernetes', () => {
       const readBy = (service: (typeof SERVICES)[number], env: Record<string, string>) =>
         new Set([
           'NODE_ENV',
-          // Read by Node itself (metrics: a larger young generation for rebuilds).
-          'NODE_OPTIONS',
           ...Object.keys(
             load(service, {
               ...env,
