@@ -68,8 +68,8 @@ export interface RebuildOptions {
  * What the projector never reads, left in the event store by a replay: metadata; the texts of
  * messages, notes and tickets, and messages' ids (an author and a time are what the figures
  * need); the page a chat started on; and all of `MessagesSeen` and `InternalNotePosted`, which
- * only move their conversation's version. A quarter of a realistic log is `MessagesSeen`, and
- * about half is `MessagePosted`: what is left of these is a small part of what a replay reads.
+ * only move their conversation's version. In the bench's log of a million events (a quarter
+ * `MessagesSeen`, about half `MessagePosted`) the JSON a replay reads fell from 98 MB to 45 MB.
  * Exported for its test: every field named is one of its event's (a misspelt one would drop
  * nothing).
  */
