@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql, type Kysely } from 'kysely';
-import { applyEventBatch, type EventStore, type NewEvent } from '@livedesk/event-store';
+import { applyEventBatch, type ApplyOutcome, type EventStore, type NewEvent } from '@livedesk/event-store';
 import { buildDeferredIndexes, deferSecondaryIndexes } from './deferred-indexes.js';
 import { flushDerived } from './derived-tables.js';
 import { METRICS_CONSUMER, MetricsProjector } from './metrics-projector.js';
@@ -95,6 +95,25 @@ async function chat(org: string, n: number, at: number): Promise<void> {
 
 const indexes = () => metricsIndexes(db);
 
+/**
+ * Live consumption by a new projector over the whole log, six events a batch, then the derived
+ * rows recomputed; answers each event's outcome.
+ */
+async function consumeWholeLog(): Promise<ApplyOutcome[]> {
+  const projector = new MetricsProjector();
+  const log = await wholeLog(db);
+  const outcomes: ApplyOutcome[] = [];
+  for (let i = 0; i < log.length; i += 6) {
+    outcomes.push(
+      ...(await applyEventBatch(db, METRICS_CONSUMER, log.slice(i, i + 6), (events, trx) =>
+        projector.apply(events, trx),
+      )),
+    );
+  }
+  await db.transaction().execute((trx) => flushDerived(trx));
+  return outcomes;
+}
+
 /** The consumer's stored positions, stream → version. */
 async function positions(): Promise<Record<string, number>> {
   const { rows } = await sql<{ stream_id: string; stream_version: string }>`
@@ -138,15 +157,7 @@ describe('rebuildMetrics with its writes split by organization', () => {
     for (let n = 0; n < ORGS[0].chats; n++) {
       for (const org of ORGS) if (n < org.chats) await chat(org.id, n, n * 700);
     }
-    const projector = new MetricsProjector();
-    const log = await wholeLog(db);
-    for (let i = 0; i < log.length; i += 6) {
-      const outcomes = await applyEventBatch(db, METRICS_CONSUMER, log.slice(i, i + 6), (events, trx) =>
-        projector.apply(events, trx),
-      );
-      expect(outcomes.every((outcome) => outcome === 'applied')).toBe(true);
-    }
-    await db.transaction().execute((trx) => flushDerived(trx));
+    expect((await consumeWholeLog()).every((outcome) => outcome === 'applied')).toBe(true);
     live = await metricsSnapshot(db);
     livePositions = await positions();
     liveIndexes = await indexes();
@@ -195,12 +206,7 @@ describe('rebuildMetrics with its writes split by organization', () => {
     expect(stored).not.toEqual(livePositions);
 
     // Live consumption takes over from the stored positions, over the whole log again.
-    const projector = new MetricsProjector();
-    const log = await wholeLog(db);
-    for (let i = 0; i < log.length; i += 6) {
-      await applyEventBatch(db, METRICS_CONSUMER, log.slice(i, i + 6), (events, trx) => projector.apply(events, trx));
-    }
-    await db.transaction().execute((trx) => flushDerived(trx));
+    await consumeWholeLog();
     expect(await metricsSnapshot(db)).toEqual(live);
     expect(await positions()).toEqual(livePositions);
   });
