@@ -34,7 +34,7 @@ export interface FlushPlan {
   states: ProjectionConversationsRow[];
   /**
    * more states, of conversations the tables certainly lack: a rebuild's memory, which started
-   * from empty tables and forgot nothing since, does not hold them (a copy may insert them)
+   * from empty tables, neither holds them nor forgot them for room (a copy may insert them)
    */
   newStates: ProjectionConversationsRow[];
   intervals: AgentStatusIntervalsRow[];
@@ -60,7 +60,6 @@ export function planFlush(memory: ProjectorMemory): FlushPlan {
   const replaced: FlushPlan['replaced'] = [];
   const states: ProjectionConversationsRow[] = [];
   const newStates: ProjectionConversationsRow[] = [];
-  const holdsAllRows = memory.holdsAllRows;
   for (const entry of pending.conversations.values()) {
     const org = entry.projection.organization_id;
     const zone = memory.zoneOf(org);
@@ -80,11 +79,7 @@ export function planFlush(memory: ProjectorMemory): FlushPlan {
       cycleRows.push(rows);
     }
     const projection = withChanges(entry.projection, { derived_keys: derived });
-    const stored =
-      !holdsAllRows ||
-      memory.conversations.has(projection.conversation_id) ||
-      memory.inFlight.has(projection.conversation_id);
-    (stored ? states : newStates).push({
+    (memory.mayStoreConversation(projection.conversation_id) ? states : newStates).push({
       organization_id: org,
       conversation_id: projection.conversation_id,
       channel: projection.channel,

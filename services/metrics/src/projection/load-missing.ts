@@ -9,7 +9,8 @@ import { ticketOfRow } from './ticket-rows.js';
 /**
  * Reads into memory what the events need and it lacks: their conversations and tickets, the
  * SLA policies and time zones of their organizations, agents' open status intervals. After a
- * rebuild emptied the tables nothing is read: what memory lacks does not exist yet.
+ * rebuild emptied the tables, only conversations and tickets memory forgot for room since are
+ * read: whatever else memory lacks does not exist yet.
  */
 export async function loadMissing(
   memory: ProjectorMemory,
@@ -34,8 +35,8 @@ export async function loadMissing(
         memory.openIntervals.set(item.event.data.agent_id, null);
       }
     }
-    // Forgotten for room since: those conversations and tickets are in the tables only.
-    if (memory.holdsAllRows) return;
+    // Nothing forgotten for room since: what memory lacks, the tables lack too.
+    if (!memory.forgotAny) return;
   }
   const conversations = new Set<string>();
   const tickets = new Set<string>();
@@ -45,9 +46,9 @@ export async function loadMissing(
     const org = item.recorded.organizationId;
     if (!memory.policies.has(org) || !memory.zones.has(org)) organizations.add(org);
     if (item.category === 'conversation') {
-      if (!memory.knowsConversation(item.id)) conversations.add(item.id);
+      if (memory.mustReadConversation(item.id)) conversations.add(item.id);
     } else if (item.category === 'sla' && 'conversation_id' in item.event.data) {
-      if (!memory.knowsConversation(item.event.data.conversation_id))
+      if (memory.mustReadConversation(item.event.data.conversation_id))
         conversations.add(item.event.data.conversation_id);
     } else if (
       item.category === 'agent' &&
@@ -55,7 +56,7 @@ export async function loadMissing(
       !memory.openIntervals.has(item.event.data.agent_id)
     ) {
       agents.add(item.event.data.agent_id);
-    } else if (item.category === 'ticket' && !memory.knowsTicket(item.id)) {
+    } else if (item.category === 'ticket' && memory.mustReadTicket(item.id)) {
       tickets.add(item.id);
     }
   }

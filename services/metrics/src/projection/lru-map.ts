@@ -1,10 +1,14 @@
-/** A Map that forgets its least recently used entries beyond `capacity` (a Map keeps insertion order). */
+/**
+ * A Map that forgets its least recently used entries beyond `capacity` (a Map keeps insertion
+ * order), telling `onEvict` the key of each entry it forgets.
+ */
 export class LruMap<K, V> {
   private readonly entries = new Map<K, V>();
-  /** entries forgotten for room since the last clear */
-  evictions = 0;
 
-  constructor(private readonly capacity: number) {}
+  constructor(
+    private readonly capacity: number,
+    private readonly onEvict?: (key: K) => void,
+  ) {}
 
   get(key: K): V | undefined {
     const value = this.entries.get(key);
@@ -23,8 +27,9 @@ export class LruMap<K, V> {
     this.entries.delete(key);
     this.entries.set(key, value);
     if (this.entries.size > this.capacity) {
-      this.entries.delete(this.entries.keys().next().value as K);
-      this.evictions++;
+      const oldest = this.entries.keys().next().value as K;
+      this.entries.delete(oldest);
+      this.onEvict?.(oldest);
     }
   }
 
@@ -34,6 +39,5 @@ export class LruMap<K, V> {
 
   clear(): void {
     this.entries.clear();
-    this.evictions = 0;
   }
 }

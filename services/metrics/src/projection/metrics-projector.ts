@@ -51,7 +51,15 @@ export interface PreparedFlush {
  * `organization-` gives the time zone; a conversation's tags go to `conversation_tags` as they are.
  */
 export class MetricsProjector {
-  private readonly memory = new ProjectorMemory();
+  private readonly memory: ProjectorMemory;
+
+  /**
+   * `capacity`: the conversations (and the tickets) memory keeps between batches (MEMORY_CAPACITY;
+   * tests make it small), at least as many as one batch can need (a rebuild reads 5,000 events).
+   */
+  constructor(options: { capacity?: number } = {}) {
+    this.memory = new ProjectorMemory(options.capacity);
+  }
 
   /** Forgets everything read; `tablesEmpty`: the caller has just emptied the tables (a rebuild). */
   reset(options: { tablesEmpty?: boolean } = {}): void {

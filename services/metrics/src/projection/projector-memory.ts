@@ -6,7 +6,7 @@ import { PendingChanges } from './pending-changes.js';
 import type { ProjectedTicket } from './ticket-rows.js';
 
 /** Conversations and tickets kept between batches at the most (the least recently used go first). */
-const CAPACITY = 100_000;
+export const MEMORY_CAPACITY = 100_000;
 
 /**
  * What the metrics projector remembers between batches: what it read from or wrote to the
@@ -16,7 +16,7 @@ const CAPACITY = 100_000;
  */
 export class ProjectorMemory {
   /** conversations as the tables hold them */
-  readonly conversations = new LruMap<string, ConversationProjection>(CAPACITY);
+  readonly conversations: LruMap<string, ConversationProjection>;
   /** conversations of a flush being written: newer than the database, until it commits */
   inFlight = new Map<string, ConversationProjection>();
   /** organization id → its SLA policies' versions, in order */
@@ -26,19 +26,43 @@ export class ProjectorMemory {
   /** agent id → their open status interval (null: no status known yet) */
   readonly openIntervals = new Map<string, AgentStatusIntervalsRow | null>();
   /** ticket id → the ticket (null: not known to the tables) */
-  readonly tickets = new LruMap<string, ProjectedTicket | null>(CAPACITY);
+  readonly tickets: LruMap<string, ProjectedTicket | null>;
   pending = new PendingChanges();
 
   /**
    * The tables held nothing when the memory was last reset (a rebuild truncated them), so
-   * whatever is not in memory does not exist yet: nothing needs reading, as long as no
-   * conversation or ticket was forgotten for room since.
+   * whatever is not in memory does not exist yet and needs no reading, except what memory
+   * forgot for room since (`forgottenConversations`, `forgottenTickets`: the tables hold those).
+   * A rebuild of a log with more conversations than the capacity thus reads back only those of
+   * its conversations whose events go on after they were forgotten, and still inserts the rest
+   * as new (COPY), instead of reading every conversation it meets from the first one forgotten on.
+   * The ids are kept up to `forgottenLimit` (ten times the capacity: about 100 bytes each); past
+   * it, memory reads whatever it lacks, as if the tables had not been emptied.
    */
   private tablesWereEmpty = false;
+  private readonly forgottenConversations = new Set<string>();
+  private readonly forgottenTickets = new Set<string>();
+
+  constructor(
+    capacity = MEMORY_CAPACITY,
+    private readonly forgottenLimit = 10 * capacity,
+  ) {
+    this.conversations = new LruMap(capacity, (id) => this.forgot(this.forgottenConversations, id));
+    this.tickets = new LruMap(capacity, (id) => this.forgot(this.forgottenTickets, id));
+  }
+
+  /** Only a memory that started with empty tables keeps the ids it forgot (otherwise anything missing is read). */
+  private forgot(ids: Set<string>, id: string): void {
+    if (!this.tablesWereEmpty) return;
+    if (this.forgottenConversations.size + this.forgottenTickets.size < this.forgottenLimit) ids.add(id);
+    else this.tablesWereEmpty = false;
+  }
 
   /** Forgets everything; `tablesEmpty`: the caller has just emptied the tables (a rebuild). */
   reset(tablesEmpty: boolean): void {
     this.tablesWereEmpty = tablesEmpty;
+    this.forgottenConversations.clear();
+    this.forgottenTickets.clear();
     this.conversations.clear();
     this.inFlight = new Map();
     this.policies.clear();
@@ -52,9 +76,32 @@ export class ProjectorMemory {
     return this.tablesWereEmpty;
   }
 
-  /** Whether something missing from memory is certainly missing from the tables too. */
-  get holdsAllRows(): boolean {
-    return this.tablesWereEmpty && this.conversations.evictions === 0 && this.tickets.evictions === 0;
+  /** Whether memory forgot a conversation or ticket for room since the tables were emptied (then some may need reading). */
+  get forgotAny(): boolean {
+    return this.forgottenConversations.size > 0 || this.forgottenTickets.size > 0;
+  }
+
+  /** Whether the tables may hold a state of this conversation (else it is certainly new to them). */
+  mayStoreConversation(conversationId: string): boolean {
+    return (
+      !this.tablesWereEmpty ||
+      this.conversations.has(conversationId) ||
+      this.inFlight.has(conversationId) ||
+      this.forgottenConversations.has(conversationId)
+    );
+  }
+
+  /** Whether this conversation must be read from the tables: memory lacks it, and the tables may hold it. */
+  mustReadConversation(conversationId: string): boolean {
+    return (
+      !this.knowsConversation(conversationId) &&
+      (!this.tablesWereEmpty || this.forgottenConversations.has(conversationId))
+    );
+  }
+
+  /** Whether this ticket must be read from the tables: memory lacks it, and the tables may hold it. */
+  mustReadTicket(ticketId: string): boolean {
+    return !this.knowsTicket(ticketId) && (!this.tablesWereEmpty || this.forgottenTickets.has(ticketId));
   }
 
   /** The changes since the last flush, handed over to be written; new ones collect apart. */
