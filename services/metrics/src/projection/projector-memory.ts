@@ -54,8 +54,14 @@ export class ProjectorMemory {
   /** Only a memory that started with empty tables keeps the ids it forgot (otherwise anything missing is read). */
   private forgot(ids: Set<string>, id: string): void {
     if (!this.tablesWereEmpty) return;
-    if (this.forgottenConversations.size + this.forgottenTickets.size < this.forgottenLimit) ids.add(id);
-    else this.tablesWereEmpty = false;
+    if (this.forgottenConversations.size + this.forgottenTickets.size < this.forgottenLimit) {
+      ids.add(id);
+      return;
+    }
+    // Too many to keep: from here on, read whatever is missing; the ids are of no more use.
+    this.tablesWereEmpty = false;
+    this.forgottenConversations.clear();
+    this.forgottenTickets.clear();
   }
 
   /** Forgets everything; `tablesEmpty`: the caller has just emptied the tables (a rebuild). */
