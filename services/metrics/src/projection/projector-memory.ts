@@ -87,27 +87,30 @@ export class ProjectorMemory {
     return this.forgottenConversations.size > 0 || this.forgottenTickets.size > 0;
   }
 
+  /** Whether the tables may hold this conversation or ticket though memory lacks it: they were not emptied, or memory forgot it. */
+  private mayBeInTablesOnly(forgotten: ReadonlySet<string>, id: string): boolean {
+    return !this.tablesWereEmpty || forgotten.has(id);
+  }
+
   /** Whether the tables may hold a state of this conversation (else it is certainly new to them). */
   mayStoreConversation(conversationId: string): boolean {
     return (
-      !this.tablesWereEmpty ||
+      this.mayBeInTablesOnly(this.forgottenConversations, conversationId) ||
       this.conversations.has(conversationId) ||
-      this.inFlight.has(conversationId) ||
-      this.forgottenConversations.has(conversationId)
+      this.inFlight.has(conversationId)
     );
   }
 
   /** Whether this conversation must be read from the tables: memory lacks it, and the tables may hold it. */
   mustReadConversation(conversationId: string): boolean {
     return (
-      !this.knowsConversation(conversationId) &&
-      (!this.tablesWereEmpty || this.forgottenConversations.has(conversationId))
+      !this.knowsConversation(conversationId) && this.mayBeInTablesOnly(this.forgottenConversations, conversationId)
     );
   }
 
   /** Whether this ticket must be read from the tables: memory lacks it, and the tables may hold it. */
   mustReadTicket(ticketId: string): boolean {
-    return !this.knowsTicket(ticketId) && (!this.tablesWereEmpty || this.forgottenTickets.has(ticketId));
+    return !this.knowsTicket(ticketId) && this.mayBeInTablesOnly(this.forgottenTickets, ticketId);
   }
 
   /** The changes since the last flush, handed over to be written; new ones collect apart. */
