@@ -254,6 +254,92 @@ describe('CommandHandler', () => {
   });
 });
 
+describe('CommandHandler with creates appended unread (createsStream)', () => {
+  /** The handler's reads of the events table (a stream's load, a repeat's search), counted. */
+  function countingReads(): { db: typeof f.db; reads: () => number } {
+    let reads = 0;
+    const db = f.db.withPlugin({
+      transformQuery: (args) => {
+        const node = args.node as { kind: string; sqlFragments?: readonly string[] };
+        if (node.kind === 'RawNode' && node.sqlFragments?.join('').includes('FROM event_store.events')) reads++;
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    });
+    return { db, reads: () => reads };
+  }
+  const creates = (overrides: Partial<Options> = {}) =>
+    handler({ createsStream: (command) => command.kind === 'open', snapshots: new Snapshots(), ...overrides });
+
+  it.each([
+    ['alone', {}],
+    ['group-committed', { groupCommit: {} }],
+  ])('appends a create without reading its stream (%s); later commands use the state it left', async (_, options) => {
+    const { db, reads } = countingReads();
+    const books = creates({ db, ...options });
+    const id = `new-book-${Object.keys(options).length}`;
+    expect(await books.handle(id, { kind: 'open', title: 'N' }, org(`open-${id}`))).toMatchObject({
+      status: 'appended',
+      version: 1,
+    });
+    expect(await books.handle(id, { kind: 'sign', text: 'first' }, org(`sign-${id}`))).toMatchObject({
+      status: 'appended',
+      version: 2,
+    });
+    expect(reads()).toBe(0);
+    expect(await streamVersion(f.db, id)).toBe(2);
+  });
+
+  it('reads the stream only when the guess was wrong: a repeat, a second create, a stream of another organization', async () => {
+    await handler().handle('old-book', { kind: 'open', title: 'Old' }, org('open-old-book'));
+    await handler().handle('old-book', { kind: 'sign', text: 'one' }, org('sign-old-book'));
+    const { db, reads } = countingReads();
+    const books = creates({ db });
+
+    // The create repeated (a client's retry): the events it stored then, nothing stored now.
+    const repeat = await books.handle('old-book', { kind: 'open', title: 'Old' }, org('open-old-book'));
+    expect(repeat).toMatchObject({ status: 'repeat', version: 1, state: { open: true, lines: 1 } });
+    // Another create of it: the append meets version 2, the stream is read and the refusal is the real one.
+    const before = reads();
+    await expect(books.handle('old-book', { kind: 'open', title: 'Again' }, org('open-old-again'))).rejects.toThrow(
+      'book_exists',
+    );
+    expect(reads()).toBeGreaterThan(before);
+    // Another organization's stream answers as one that does not exist, and nothing is stored.
+    await expect(
+      books.handle('old-book', { kind: 'open', title: 'Mine' }, { organizationId: 'org-2', commandId: 'open-org-2' }),
+    ).rejects.toThrow('no book old-book');
+    expect(await streamVersion(f.db, 'old-book')).toBe(2);
+
+    // Commands that are not creates read as before; a create whose stream is known is not guessed.
+    const cold = creates({ db });
+    const reading = reads();
+    expect(await cold.handle('old-book', { kind: 'sign', text: 'two' }, org('sign-old-book-2'))).toMatchObject({
+      version: 3,
+    });
+    expect(reads()).toBe(reading + 1);
+    await expect(cold.handle('old-book', { kind: 'open', title: 'Known' }, org('open-known'))).rejects.toThrow(
+      'book_exists',
+    );
+    expect(await streamVersion(f.db, 'old-book')).toBe(3);
+  });
+
+  it('decides a create refused on the empty stream again on the stream as it is', async () => {
+    // A decider that refuses an empty title only on a stream not opened yet.
+    const picky: typeof book = {
+      ...book,
+      decide: (command, state) => {
+        if (command.kind === 'open' && command.title === '' && !state.open) throw new BookRefusal('no_title');
+        return book.decide(command, state);
+      },
+    };
+    await handler().handle('picky-book', { kind: 'open', title: 'P' }, org('open-picky'));
+    await expect(
+      creates({ decider: picky }).handle('picky-book', { kind: 'open', title: '' }, org('open-picky-empty')),
+    ).rejects.toThrow('book_exists');
+  });
+});
+
 describe('CommandHandler with group commit', () => {
   /** A snapshot for each book, as a service that served them before keeps them: no read before the append. */
   const known = (books: string[], version: number) => {

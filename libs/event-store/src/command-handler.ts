@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { append, type AppendAlso } from './append.js';
 import {
   DEFAULT_RETRY,
+  emptyStream,
   eventsToAppend,
   expectedVersionAt,
   foldStream,
@@ -65,6 +66,14 @@ export interface CommandHandlerOptions<DB, Command, Event extends DecidedEvent, 
   clock?: { now(): Date };
   /** Where the service keeps the states it folded; without, each attempt reads the stream. */
   snapshots?: StreamSnapshots<State>;
+  /**
+   * Commands that only a stream not written yet accepts (a create, whose stream id is new).
+   * Without a snapshot, such a command is decided on the empty stream without reading it, and
+   * appended expecting no stream: a create costs no read. Should the stream exist after all,
+   * the append says so (a repeat of the command, a version conflict, another organization's
+   * stream), and the handler then reads the stream and decides again, as after any conflict.
+   */
+  createsStream?(command: Command): boolean;
   /** A write that commits in the append's own statement (one round trip). */
   alsoWrite?(change: DecidedChange<Event, State>, context: CommandContext): AppendAlso | undefined;
   /** Writes that commit in the append's transaction (the append then runs in one). */
@@ -116,16 +125,24 @@ export class CommandHandler<DB, Command, Event extends DecidedEvent, State> {
   async handle(streamId: string, command: Command, context: CommandContext): Promise<CommandResult<Event, State>> {
     const { decider, snapshots } = this.options;
     const startedAt = Date.now();
+    // A create is first decided on the empty stream, unread; once an append says otherwise, never again.
+    let guessNew = this.options.createsStream?.(command) === true;
     for (let conflicts = 0; ; ) {
       if (context.expiresAt !== undefined && Date.now() > context.expiresAt) {
         throw this.options.expired?.() ?? new Error(`command ${context.commandId} expired before it was applied`);
       }
-      const loaded = await this.load(streamId);
+      const guessed = guessNew && !snapshots?.get(streamId);
+      const loaded = guessed ? emptyStream(decider) : await this.load(streamId);
       this.checkOwner(streamId, loaded, context);
       let decided: readonly Event[];
       try {
         decided = decider.decide(command, loaded.state);
       } catch (error) {
+        // Refused on the guess: decided again on the stream as it is, so a refusal is always the real one.
+        if (guessed) {
+          guessNew = false;
+          continue;
+        }
         if (this.options.isRepeatRefusal?.(error)) {
           const repeat = await this.findRepeat(streamId, context);
           if (repeat.events && repeat.events.length > 0) {
@@ -134,7 +151,13 @@ export class CommandHandler<DB, Command, Event extends DecidedEvent, State> {
         }
         throw error;
       }
-      if (decided.length === 0) return { status: 'unchanged', streamId, state: loaded.state, version: loaded.version };
+      if (decided.length === 0) {
+        if (guessed) {
+          guessNew = false;
+          continue;
+        }
+        return { status: 'unchanged', streamId, state: loaded.state, version: loaded.version };
+      }
 
       const occurredAt = this.options.clock?.now() ?? new Date();
       const newEvents = eventsToAppend(this.options.codec, decided, context, this.options.idNamespace, occurredAt);
@@ -162,6 +185,9 @@ export class CommandHandler<DB, Command, Event extends DecidedEvent, State> {
         return { status: 'appended', streamId, state: after, version, events };
       } catch (error) {
         snapshots?.forget(streamId);
+        guessNew = false;
+        // A wrong guess of a new stream is no race with another writer: read it at once.
+        if (error instanceof StreamVersionConflictError && guessed) continue;
         if (
           error instanceof StreamVersionConflictError &&
           retriesAfterConflict(this.retry, ++conflicts, startedAt, Date.now())

@@ -84,6 +84,8 @@ export class ConversationCommands {
       idNamespace: CONVERSATION_ID_NAMESPACE,
       clock,
       snapshots: this.cache,
+      // A chat's id is new when it starts: the start is appended without reading its stream.
+      createsStream: (command) => command.type === 'start',
       retry: { budgetMs: RETRY_BUDGET_MS, pauseMs: () => Math.random() * 3 },
       // Commands of different chats arriving together: one statement, one commit, one WAL flush.
       ...(groupCommitMax > 1 ? { groupCommit: { maxBatch: groupCommitMax } } : {}),
