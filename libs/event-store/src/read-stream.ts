@@ -65,10 +65,17 @@ export async function readStreams<DB>(
     after.set(read.streamId, Math.min(after.get(read.streamId) ?? read.afterVersion, read.afterVersion));
   const result = new Map<string, RecordedEvent[]>([...after.keys()].map((id) => [id, []]));
   if (after.size === 0) return result;
+  // Each stream by its own index probe: as a plain join, a table grown since its last ANALYZE
+  // (a burst on a young database) was planned as a hash join over a scan of every event. The
+  // ORDER BY keeps the LATERAL subquery from being flattened back into that join.
   const { rows } = await sql<Record<string, unknown>>`
     SELECT ${RECORDED_EVENT_COLUMNS_OF_E}
       FROM unnest(${[...after.keys()]}::text[], ${[...after.values()]}::bigint[]) AS wanted(stream_id, after_version)
-      JOIN event_store.events e ON e.stream_id = wanted.stream_id AND e.stream_version > wanted.after_version
+     CROSS JOIN LATERAL (
+       SELECT * FROM event_store.events s
+        WHERE s.stream_id = wanted.stream_id AND s.stream_version > wanted.after_version
+        ORDER BY s.stream_version
+     ) e
      ORDER BY e.stream_id, e.stream_version`.execute(db);
   for (const row of rows) {
     const event = recordedEventOfRow(row);

@@ -133,6 +133,55 @@ describe('conversation commands against the real event store', () => {
     ).rejects.toMatchObject({ code: 'not_found' });
   });
 
+  it('reads the chats that commands find outside its cache together, and decides each on its own stream', async () => {
+    // Chats started on replica 1, then assigned on a replica that has never seen them (its
+    // cache is empty, as after a burst longer than the cache): the reads of the events table.
+    const chatIds = await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        const chatId = randomUUID();
+        await command('start', { actor: customer, chat_id: chatId, channel: 'chat', group_id: 'sales' }, 1);
+        return chatId;
+      }),
+    );
+    let reads = 0;
+    const counted = db.withPlugin({
+      transformQuery: (args) => {
+        const node = args.node as { kind: string; sqlFragments?: readonly string[] };
+        if (node.kind === 'RawNode' && /(FROM|JOIN) event_store\.events\b/.test(node.sqlFragments?.join('') ?? ''))
+          reads++;
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    });
+    const cold = new ConversationCommands(new EventStore(counted), counted, systemClock);
+    const routing: Actor = { kind: 'system', id: 'routing' };
+    const assign = (chatId: string, organizationId = ORG) =>
+      cold.execute('assign', {
+        command_id: randomUUID(),
+        organization_id: organizationId,
+        actor: routing,
+        chat_id: chatId,
+        agent_id: 'alice',
+        agent_kind: 'human',
+      });
+    const outcomes = await Promise.allSettled([
+      ...chatIds.map((chatId) => assign(chatId)),
+      // Another organization's id in the same read: refused as a chat that does not exist.
+      assign(chatIds[0]!, 'org-2'),
+      assign(randomUUID()),
+    ]);
+    expect(
+      outcomes.slice(0, chatIds.length).map((outcome) => outcome.status === 'fulfilled' && outcome.value.version),
+    ).toEqual(chatIds.map(() => 3));
+    for (const outcome of outcomes.slice(chatIds.length))
+      expect(outcome).toMatchObject({ status: 'rejected', reason: { code: 'not_found' } });
+    expect(reads).toBeLessThanOrEqual(2);
+    for (const chatId of chatIds) {
+      const [, , assigned] = await store.readStream(`conversation-${chatId}`);
+      expect(assigned).toMatchObject({ type: 'AgentAssigned', streamVersion: 3, data: { agent_id: 'alice' } });
+    }
+  });
+
   it('drops a command whose caller stopped waiting, without applying it', async () => {
     const chatId = await startChat();
     const expired = command('post_message', {

@@ -17,7 +17,7 @@ import {
   type RecordedEvent,
 } from '@livedesk/event-store';
 import { CommandError } from '@livedesk/messaging';
-import { CLOCK, DATABASE, EVENT_STORE, SERVICE_CONFIG, type Clock } from '@livedesk/service-kit';
+import { CLOCK, DATABASE, EVENT_STORE, MicroBatcher, SERVICE_CONFIG, type Clock } from '@livedesk/service-kit';
 import type { ConversationSettings } from '../conversation-config.js';
 import {
   authorOf,
@@ -66,6 +66,11 @@ export class ConversationCommands {
   /** The last states this replica saw, by stream id. */
   private readonly cache = new ConversationCache();
   private readonly serializer = new KeyedSerializer();
+  /** Streams read for commands that missed the cache, many in one statement. */
+  private readonly streamReads = new MicroBatcher(async (streamIds: readonly string[]) => {
+    const streams = await this.store.readStreams(streamIds.map((streamId) => ({ streamId, afterVersion: 0 })));
+    return streamIds.map((streamId) => streams.get(streamId)!);
+  });
   private readonly handler: CommandHandler<EventStoreTables, ConversationCommand, ConversationEvent, ConversationState>;
 
   constructor(
@@ -86,6 +91,9 @@ export class ConversationCommands {
       snapshots: this.cache,
       // A chat's id is new when it starts: the start is appended without reading its stream.
       createsStream: (command) => command.type === 'start',
+      // The chats a burst's commands find outside the cache (assignments of chats queued longer
+      // than the cache remembers): read together, one statement for all that miss at once.
+      readStream: (streamId) => this.streamReads.load(streamId),
       retry: { budgetMs: RETRY_BUDGET_MS, pauseMs: () => Math.random() * 3 },
       // Commands of different chats arriving together: one statement, one commit, one WAL flush.
       ...(groupCommitMax > 1 ? { groupCommit: { maxBatch: groupCommitMax } } : {}),
