@@ -24,6 +24,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { createTestRedis } from '@livedesk/testing';
 import { RoutingState } from '../../../services/routing/dist/state/index.js';
+import { routingKey } from '../../../services/routing/dist/state/routing-keys.js';
 import { machineLine } from '../results/results-file.js';
 
 const AGENTS = Number(process.env.AGENTS ?? 200);
@@ -118,7 +119,15 @@ async function prepare(state: RoutingState, org: string, chatLimit: number, chat
 
 async function main(): Promise<void> {
   const redis = await createTestRedis();
-  const state = new RoutingState(redis.client);
+  // Each case's organization is fresh: its state is "rebuilt" from an empty history (the epoch
+  // key alone), as the routing service does before its first decision for an organization.
+  const state = new RoutingState(redis.client, {
+    recovery: {
+      watch: () => undefined,
+      recover: async (organizationId: string) =>
+        void (await redis.client.set(routingKey(organizationId, 'epoch'), 'bench: no history', 'NX')),
+    },
+  });
   const redisVersion = `Redis ${/redis_version:(\S+)/.exec(await redis.client.info('server'))?.[1] ?? '?'} at ${new URL(redis.url).host}`;
   const results: CaseResult[] = [];
   try {

@@ -57,23 +57,24 @@ local function choose(chatId, chat)
       if member and redis.call('ZSCORE', index, member) then return last end
     end
   end
-  local PAGE = 16
-  local offset = 0
+  -- The first entry is the choice unless that agent let the chat pass: read it alone first.
+  local offset, size = 0, 1
   while true do
-    local members = redis.call('ZRANGE', index, offset, offset + PAGE - 1)
+    local members = redis.call('ZRANGE', index, offset, offset + size - 1)
     if #members == 0 then return nil end
     for _, member in ipairs(members) do
       local agentId = string.sub(member, 18)
       if not passed[agentId] then return agentId end
     end
-    offset = offset + PAGE
+    offset, size = offset + size, 16
   end
 end
 
-local BATCH = 100
-local offset = 0
+-- The first chat is usually taken: it is read alone, then pages of 100 while chats are skipped
+-- (a page of 100 read for every decision cost more than the rest of the decision).
+local offset, size = 0, 1
 while true do
-  local members = redis.call('ZRANGE', queue, offset, offset + BATCH - 1)
+  local members = redis.call('ZRANGE', queue, offset, offset + size - 1)
   if #members == 0 then return nil end
   for _, member in ipairs(members) do
     local chatId = string.sub(member, 18)
@@ -86,6 +87,6 @@ while true do
       end
     end
   end
-  offset = offset + BATCH
+  offset, size = offset + size, 100
 end
 `;
