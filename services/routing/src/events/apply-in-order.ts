@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { ApplyOutcome, RecordedEvent } from '@livedesk/event-store';
 import { POSITION_TTL_SECONDS } from '../state/prelude.lua.js';
+import { RedisScript } from '../state/redis-script.js';
 import { routingKey } from '../state/routing-keys.js';
 
 /** What applyInOrder needs of the recovery (recovery/routing-state-recovery.ts). */
@@ -11,11 +12,17 @@ export interface PositionRecovery {
   catchUpChat(organizationId: string, streamId: string, upToVersion: number): Promise<boolean>;
 }
 
-/** Positions only move forward: a slow replica finishing an older event must not move one back. */
-const RAISE_POSITION_LUA = `
+/**
+ * Positions only move forward: a slow replica finishing an older event must not move one back.
+ * Run by its SHA (EVALSHA): sent whole with EVAL, Redis hashed the script again for every event.
+ */
+const RAISE_POSITION = new RedisScript(
+  'raise-position',
+  `
 local applied = tonumber(redis.call('GET', KEYS[1]) or '0')
 if tonumber(ARGV[1]) > applied then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) end
-return 1`;
+return 1`,
+);
 
 /**
  * Applies a conversation event once and in its stream's order, with the chat's last applied
@@ -55,7 +62,7 @@ export async function applyInOrder(
   if (event.streamVersion <= position) return 'already_applied';
   if (event.streamVersion > position + 1) return 'out_of_order';
   await handle();
-  await redis.eval(RAISE_POSITION_LUA, 1, key, event.streamVersion, POSITION_TTL_SECONDS);
+  await RAISE_POSITION.run(redis, key, [event.streamVersion, POSITION_TTL_SECONDS], organizationId);
   return 'applied';
 }
 
