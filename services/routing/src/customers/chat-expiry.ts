@@ -6,6 +6,7 @@ import { ConversationCommands } from '../dispatch/conversation-commands.js';
 import type { RoutingConfig } from '../routing-config.js';
 import { routingKey } from '../state/routing-keys.js';
 import { RoutingState } from '../state/routing-state.js';
+import type { ChatView } from '../state/routing-state-types.js';
 import { RoutingTimers, type RoutingTimer } from '../timers/routing-timers.js';
 import { OrganizationSettings } from './organization-settings.js';
 
@@ -78,9 +79,18 @@ export class ChatExpiry {
     );
   }
 
-  /** An assignment or a message of a live chat: its inactivity period starts again. */
-  async active(organizationId: string, chatId: string, atMs: number): Promise<void> {
-    const chat = await this.state.chat(organizationId, chatId);
+  /**
+   * An assignment or a message of a live chat: its inactivity period starts again. `known` is the
+   * chat as the caller knows it already (an assignment's handler: its channel and new agent), so
+   * it is not read again; null for a chat known to be gone.
+   */
+  async active(
+    organizationId: string,
+    chatId: string,
+    atMs: number,
+    known?: Pick<ChatView, 'channel' | 'agentId'> | null,
+  ): Promise<void> {
+    const chat = known === undefined ? await this.state.chat(organizationId, chatId) : known;
     // Only a chat an agent holds; messaging chats never go inactive.
     if (chat?.channel !== 'chat' || chat.agentId === null) return;
     const seconds = await this.settings.inactivitySeconds(organizationId);

@@ -157,6 +157,10 @@ describe('chats that end by themselves', () => {
       message: { text: 'by mail is fine' },
     });
     await agent.push('incoming_chat', (p) => p.chat_id === messagingId);
+    // A chat in which nobody writes after its assignment: the assignment alone starts its period.
+    const quiet = await customer(org.organization_id);
+    const { chat_id: quietId } = await quiet.call('start_chat', { group_id: group, message: { text: 'anyone?' } });
+    await agent.push('incoming_chat', (p) => p.chat_id === quietId);
 
     // Messages closer together than the period keep the chat open for longer than the period.
     for (let i = 0; i < 4; i++) {
@@ -185,6 +189,15 @@ describe('chats that end by themselves', () => {
     );
     // An agent answered: the cycle is closed, not missed.
     expect(events.map((event) => event.type)).not.toContain('ConversationMissed');
+
+    // The quiet chat was closed as inactive a period after its assignment.
+    expect(await quiet.push('chat_deactivated', (p) => p.chat_id === quietId)).toMatchObject({ reason: 'inactive' });
+    const quietEvents = await eventsOf(quietId);
+    const assigned = quietEvents.find((event) => event.type === 'AgentAssigned')!;
+    expect(quietEvents.at(-1)).toMatchObject({ type: 'ConversationClosed', data: { reason: 'inactive' } });
+    expect(quietEvents.at(-1)!.occurredAt.getTime() - assigned.occurredAt.getTime()).toBeGreaterThanOrEqual(
+      INACTIVITY_SECONDS * 1000,
+    );
 
     // The messaging chat, silent as long, is still active.
     expect((await eventsOf(messagingId)).map((event) => event.type)).not.toContain('ConversationClosed');

@@ -71,10 +71,13 @@ export class RoutingEventHandler {
         return;
       case 'AgentAssigned': {
         // The chat as it was before the assignment (its group), read in the same write.
-        const [chat] = await together([
+        const [chat, assignment] = await together([
           this.state.chat(org, chatId),
           this.state.assigned(org, chatId, event.data.agent_id, at),
         ]);
+        // Unless the assignment was ignored (the chat unknown or ended), the agent holds it now.
+        const held =
+          chat && assignment.outcome !== 'ignored' ? { channel: chat.channel, agentId: event.data.agent_id } : null;
         if (chat) this.dispatcher.poke(org, chat.groupId); // the positions behind it moved
         await together([
           event.data.agent_kind === 'human' && chat
@@ -89,8 +92,8 @@ export class RoutingEventHandler {
                 at + this.config.ROUTING_AUTO_TRANSFER_SECONDS * 1000,
               )
             : undefined,
-          // After the assignment: it reads the chat's agent.
-          this.expiry.active(org, chatId, at),
+          // The chat after the assignment, as the two answers above tell it (not read again).
+          this.expiry.active(org, chatId, at, held),
         ]);
         return;
       }
