@@ -71,7 +71,7 @@ local function choose(chatId, chat)
 end
 
 -- The first chat is usually taken: it is read alone, then pages of 100 while chats are skipped
--- (a page of 100 read for every decision cost more than the rest of the decision).
+-- (with a long queue, a page of 100 chats was read for every decision).
 local offset, size = 0, 1
 while true do
   local members = redis.call('ZRANGE', queue, offset, offset + size - 1)
