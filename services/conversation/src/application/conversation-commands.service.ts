@@ -17,7 +17,7 @@ import {
   type RecordedEvent,
 } from '@livedesk/event-store';
 import { CommandError } from '@livedesk/messaging';
-import { CLOCK, DATABASE, EVENT_STORE, MicroBatcher, SERVICE_CONFIG, type Clock } from '@livedesk/service-kit';
+import { CLOCK, DATABASE, EVENT_STORE, SERVICE_CONFIG, type Clock } from '@livedesk/service-kit';
 import type { ConversationSettings } from '../conversation-config.js';
 import {
   authorOf,
@@ -28,6 +28,7 @@ import {
   type ConversationState,
 } from '../domain/index.js';
 import { chatSummaryUpsert } from '../read-model/chats-table.js';
+import { batchedStreamReads } from './batched-stream-reads.js';
 import { CONVERSATION_ID_NAMESPACE } from './command-ids.js';
 import { ConversationCache } from './conversation-cache.js';
 import { conversationDecider, conversationStreamId } from './conversation-stream.js';
@@ -67,10 +68,7 @@ export class ConversationCommands {
   private readonly cache = new ConversationCache();
   private readonly serializer = new KeyedSerializer();
   /** Streams read for commands that missed the cache, many in one statement. */
-  private readonly streamReads = new MicroBatcher(async (streamIds: readonly string[]) => {
-    const streams = await this.store.readStreams(streamIds.map((streamId) => ({ streamId, afterVersion: 0 })));
-    return streamIds.map((streamId) => streams.get(streamId)!);
-  });
+  private readonly streamReads: ReturnType<typeof batchedStreamReads>;
   private readonly handler: CommandHandler<EventStoreTables, ConversationCommand, ConversationEvent, ConversationState>;
 
   constructor(
@@ -81,6 +79,7 @@ export class ConversationCommands {
     @Optional() @Inject(SERVICE_CONFIG) config?: Partial<ConversationSettings>,
   ) {
     const groupCommitMax = config?.CONVERSATION_GROUP_COMMIT_MAX ?? 100;
+    this.streamReads = batchedStreamReads(store);
     this.handler = new CommandHandler({
       db,
       relay: store,
@@ -93,7 +92,7 @@ export class ConversationCommands {
       createsStream: (command) => command.type === 'start',
       // The chats a burst's commands find outside the cache (assignments of chats queued longer
       // than the cache remembers): read together, one statement for all that miss at once.
-      readStream: (streamId) => this.streamReads.load(streamId),
+      readStream: (streamId) => this.streamReads.load({ streamId, afterVersion: 0 }),
       retry: { budgetMs: RETRY_BUDGET_MS, pauseMs: () => Math.random() * 3 },
       // Commands of different chats arriving together: one statement, one commit, one WAL flush.
       ...(groupCommitMax > 1 ? { groupCommit: { maxBatch: groupCommitMax } } : {}),

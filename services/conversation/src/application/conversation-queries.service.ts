@@ -19,6 +19,7 @@ import {
 } from '../read-model/chats-table.js';
 import { searchMessages } from '../read-model/message-search-table.js';
 import { SearchLanguages } from '../search/search-languages.js';
+import { batchedStreamReads } from './batched-stream-reads.js';
 import { chatEventPage, type ChatEventPage } from './chat-event-page.js';
 import { ConversationCache } from './conversation-cache.js';
 import {
@@ -34,14 +35,7 @@ export class ConversationQueries {
   /** The last folded state of recently read chats (a guess: newer events are read on each query). */
   private readonly states = new ConversationCache(1_000);
   /** The newer events of the chats many `get` queries read at once, in one statement (a reconnect storm's catch-ups). */
-  private readonly newerEvents = new MicroBatcher(
-    async (reads: readonly { streamId: string; afterVersion: number }[]) => {
-      const streams = await this.store.readStreams(reads);
-      return reads.map(({ streamId, afterVersion }) =>
-        streams.get(streamId)!.filter((event) => event.streamVersion > afterVersion),
-      );
-    },
-  );
+  private readonly newerEvents: ReturnType<typeof batchedStreamReads>;
   /** Customers' own chats as many logins list them at once, in one statement (`customersActiveChats`). */
   private readonly customersChats = new MicroBatcher((wanted: readonly CustomerChatsWanted[]) =>
     customersActiveChats(this.db, wanted),
@@ -52,7 +46,9 @@ export class ConversationQueries {
     @Inject(DATABASE) private readonly db: Kysely<ReadModelTables>,
     /** The organizations' search languages (a `SearchLanguages`). */
     @Inject(SearchLanguages) private readonly languages: Pick<SearchLanguages, 'of'>,
-  ) {}
+  ) {
+    this.newerEvents = batchedStreamReads(store);
+  }
 
   /**
    * The chat and one page of its events after `since_version` (`chatEventPage`). The whole
