@@ -1,6 +1,7 @@
 import { SpanKind } from '@opentelemetry/api';
 import { ServerNats, type NatsContext } from '@nestjs/microservices';
-import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { ConnectionOptions, Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import { connectCoalescing } from '../connection/coalescing-transport.js';
 import { natsServerOptions } from '../connection/nats-servers.js';
 import { RECONNECT_FOREVER } from '../connection/open-nats-connection.js';
 import { prefixSubject } from '../subject-prefix.js';
@@ -24,7 +25,7 @@ export interface CommandServerOptions {
 type Publisher = (response: { isDisposed?: boolean; err?: unknown }) => unknown;
 
 /**
- * Nest's NATS server for commands, changed in five ways (read against
+ * Nest's NATS server for commands, changed in six ways (read against
  * `@nestjs/microservices/server/server-nats.js`):
  * - a handler for pattern `cmd.x` listens on `<subjectPrefix>.cmd.x`: `addHandler` stores the
  *   prefixed subject as the handler key, and `bindEvents` subscribes to the keys, so the
@@ -37,7 +38,9 @@ type Publisher = (response: { isDisposed?: boolean; err?: unknown }) => unknown;
  *   grace period);
  * - `listen()` resolves once NATS has registered the subscriptions (`start` flushes first).
  *   Nest's resolves as soon as the SUBs are queued on this connection, so a command sent
- *   over another connection right after could meet "no responders".
+ *   over another connection right after could meet "no responders";
+ * - its connection writes once per turn of the event loop (`CoalescingTransport`): a replica
+ *   answering many commands in one turn sends their replies in one write.
  */
 export class CommandServer extends ServerNats {
   private readonly commandOptions: CommandServerOptions;
@@ -45,9 +48,13 @@ export class CommandServer extends ServerNats {
   private readonly inFlight = new InFlightTracker<Msg>();
   private readonly replying = new WeakSet<Msg>();
 
+  private readonly connectOptions: ConnectionOptions;
+
   constructor(options: CommandServerOptions) {
-    super({ ...natsServerOptions(options.url), name: options.name, queue: options.queue, ...RECONNECT_FOREVER });
+    const connectOptions = { ...natsServerOptions(options.url), name: options.name, ...RECONNECT_FOREVER };
+    super({ ...connectOptions, queue: options.queue });
     this.commandOptions = options;
+    this.connectOptions = connectOptions;
   }
 
   override addHandler(
@@ -69,6 +76,10 @@ export class CommandServer extends ServerNats {
    */
   override getRouteFromPattern(pattern: string): string {
     return pattern;
+  }
+
+  override createNatsClient(): Promise<NatsConnection> {
+    return connectCoalescing(this.connectOptions);
   }
 
   /**

@@ -1,4 +1,5 @@
-import { connect, type ConnectionOptions, type NatsConnection } from '@nats-io/transport-node';
+import type { ConnectionOptions, NatsConnection } from '@nats-io/transport-node';
+import { connectCoalescing } from './coalescing-transport.js';
 import type { NatsModuleOptions } from './nats-module-options.js';
 import { natsServerOptions } from './nats-servers.js';
 
@@ -24,9 +25,11 @@ export const RECONNECT_FOREVER: Pick<ConnectionOptions, 'reconnect' | 'maxReconn
  * sent from; about 3 % of the conversation service's CPU in a routing burst went to them. Our
  * callers wrap failures in errors of their own (CommandFailedError, NatsConnectionLostError, …)
  * that name the subject, so the stacks are not missed.
+ *
+ * The connection writes to its socket once per turn of the event loop (`CoalescingTransport`).
  */
 export function openNatsConnection(options: NatsModuleOptions): Promise<NatsConnection> {
-  return connect({
+  return connectCoalescing({
     ...natsServerOptions(options.url),
     name: options.name,
     ...RECONNECT_FOREVER,
