@@ -21,7 +21,9 @@ export interface CommandClientOptions {
  * - the NATS server's "no responders" status (an empty message with header code 503, sent to
  *   the reply inbox when nobody subscribes) becomes a `NoRespondersError` at once, where Nest
  *   would report an `EmptyResponseException` that does not say why.
- * Use it through `sendCommand`, which adds the timeout and the typed errors.
+ * Use it through `sendCommand`, which adds the timeout and the typed errors, and sends with the
+ * connection's own request (all replies to one subscription) instead of Nest's `send`, which
+ * subscribes to a new inbox for every request.
  */
 @Injectable()
 export class CommandClient extends ClientNats implements OnApplicationShutdown {
@@ -40,6 +42,13 @@ export class CommandClient extends ClientNats implements OnApplicationShutdown {
   /** The NATS subject a pattern is published to. */
   subjectOf(pattern: string): string {
     return prefixSubject(this.subjectPrefix, pattern);
+  }
+
+  /** The connection commands are sent on: the shared one, or this client's own, opened on first use. */
+  async natsConnection(): Promise<NatsConnection> {
+    if (this.sharedConnection) return this.sharedConnection;
+    await this.connect();
+    return this.unwrap<NatsConnection>();
   }
 
   override createClient(): ReturnType<ClientNats['createClient']> {
