@@ -355,7 +355,7 @@ async function main(): Promise<void> {
   for (let run = 1; run <= RUNS; run++) results.push(await oneRun(run));
   const rows = results.map(
     (r, i) =>
-      `| ${i + 1} | ${r.storm.toFixed(2)} s (${r.stormRetries} / ${r.stormDropped} ) | ${r.stormKernel} | ${r.stormConnected.toFixed(2)} s / ${r.stormLoggedIn.toFixed(2)} s | ${r.restart.toFixed(2)} s | ${r.killed.toFixed(2)} s (${r.killRetries} / ${r.killDropped}) | ${r.resent} | ${r.lost} | ${r.doubled} |`,
+      `| ${i + 1} | ${r.storm.toFixed(2)} s (${r.stormRetries} / ${r.stormDropped}) | ${r.stormKernel} | ${r.stormConnected.toFixed(2)} s / ${r.stormLoggedIn.toFixed(2)} s | ${r.restart.toFixed(2)} s | ${r.killed.toFixed(2)} s (${r.killRetries} / ${r.killDropped}) | ${r.resent} | ${r.lost} | ${r.doubled} |`,
   );
   const storms = results.map((r) => r.storm);
   const lost = results.reduce((sum, r) => sum + r.lost, 0);
