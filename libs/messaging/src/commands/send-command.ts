@@ -1,6 +1,7 @@
 import type { MsgHdrs, NatsConnection } from '@nats-io/transport-node';
 import { outgoingHeaders, runInClientSpan } from '../context/request-context.js';
 import type { CommandClient } from './command-client.js';
+import { CommandReplies } from './command-replies.js';
 import { commandFailureOf } from './command-failure.js';
 
 export interface SendCommandOptions<T> {
@@ -47,9 +48,9 @@ let lastRequestId = 0;
 
 /**
  * One request in the packets Nest's NATS transport exchanges (`NatsRecordSerializer` out,
- * `{ id, response | err, isDisposed }` back), sent with the client's own request, whose replies
- * all come to one subscription of the connection. Nest's `ClientNats` subscribed to a new inbox
- * for every request and unsubscribed after it: three protocol operations instead of one, and a
+ * `{ id, response | err, isDisposed }` back), whose reply comes to the connection's one reply
+ * subscription (`CommandReplies`). Nest's `ClientNats` subscribed to a new inbox for every
+ * request and unsubscribed after it: three protocol operations instead of one, and a
  * subscription made and dropped in the NATS server each time; it also went through an rxjs
  * observable per request. A command has one reply, so the first is the answer.
  */
@@ -63,11 +64,7 @@ async function requestReply(
 ): Promise<unknown> {
   lastRequestId += 1;
   const packet = JSON.stringify({ pattern, data: payload ?? null, id: String(lastRequestId) });
-  const reply = await connection.request(
-    subject,
-    packet,
-    headers ? { timeout: timeoutMs, headers } : { timeout: timeoutMs },
-  );
+  const reply = await CommandReplies.of(connection).request(subject, packet, headers, timeoutMs);
   if (reply.data.length === 0) throw new EmptyReplyError(subject);
   const { err, response } = reply.json<{ err?: unknown; response?: unknown }>();
   // As Nest's client: a reply that carries an error fails the command with it.
