@@ -21,9 +21,9 @@ export interface CommandClientOptions {
  * - the NATS server's "no responders" status (an empty message with header code 503, sent to
  *   the reply inbox when nobody subscribes) becomes a `NoRespondersError` at once, where Nest
  *   would report an `EmptyResponseException` that does not say why.
- * Use it through `sendCommand`, which adds the timeout and the typed errors, and sends with the
- * connection's own request (all replies to one subscription) instead of Nest's `send`, which
- * subscribes to a new inbox for every request.
+ * Use it through `sendCommand`, which adds the timeout and the typed errors, and waits for the
+ * replies on one subscription of the connection (`CommandReplies`) instead of Nest's `send`,
+ * which subscribes to a new inbox for every request.
  */
 @Injectable()
 export class CommandClient extends ClientNats implements OnApplicationShutdown {
