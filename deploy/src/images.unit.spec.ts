@@ -44,14 +44,35 @@ function stages(): Map<string, { from: string; lines: string[] }> {
   return result;
 }
 
+/** A deploy takes a few seconds; one that has not finished after this has hung (below). */
+const DEPLOY_TIMEOUT_MS = 50_000;
+
+/**
+ * Runs `pnpm deploy`, and once more if it hangs. One CI run saw `pnpm deploy` sit idle for 14
+ * minutes with no socket open and every thread waiting (pnpm 10.34.9, Node 24); the same
+ * command run by hand a minute later took seconds. `spawnSync` cannot be interrupted by jest's
+ * timeout, so without a limit of its own such a hang held up the whole test run.
+ */
 function pnpmDeploy(pkg: string, target: string): void {
-  const run = spawnSync('pnpm', ['--filter', pkg, 'deploy', '--prod', '--legacy', '--prefer-offline', target], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, CI: 'true' },
-  });
-  if (run.error) throw new Error(`pnpm is not on the PATH (corepack enable pnpm): ${run.error.message}`);
-  if (run.status !== 0) throw new Error(`pnpm deploy ${pkg} failed:\n${run.stdout}\n${run.stderr}`);
+  for (let attempt = 1; ; attempt++) {
+    rmSync(target, { recursive: true, force: true });
+    const run = spawnSync('pnpm', ['--filter', pkg, 'deploy', '--prod', '--legacy', '--prefer-offline', target], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, CI: 'true' },
+      timeout: DEPLOY_TIMEOUT_MS,
+      killSignal: 'SIGKILL',
+    });
+    const hung = (run.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
+    if (hung && attempt < 2) continue;
+    if (hung)
+      throw new Error(
+        `pnpm deploy ${pkg} did not finish in ${DEPLOY_TIMEOUT_MS} ms, twice:\n${run.stdout}\n${run.stderr}`,
+      );
+    if (run.error) throw new Error(`pnpm is not on the PATH (corepack enable pnpm): ${run.error.message}`);
+    if (run.status !== 0) throw new Error(`pnpm deploy ${pkg} failed:\n${run.stdout}\n${run.stderr}`);
+    return;
+  }
 }
 
 function filesUnder(dir: string): string[] {
@@ -120,10 +141,13 @@ describe('Dockerfile', () => {
 describe.each(['gateway', 'identity'])('pnpm deploy --prod of %s', (service) => {
   let target: string;
 
-  beforeAll(() => {
-    target = path.join(mkdtempSync(path.join(tmpdir(), `livedesk-deploy-${service}-`)), service);
-    pnpmDeploy(`@livedesk/${service}`, target);
-  }, 60_000);
+  beforeAll(
+    () => {
+      target = path.join(mkdtempSync(path.join(tmpdir(), `livedesk-deploy-${service}-`)), service);
+      pnpmDeploy(`@livedesk/${service}`, target);
+    },
+    2 * DEPLOY_TIMEOUT_MS + 10_000,
+  );
 
   afterAll(() => {
     if (target) rmSync(path.dirname(target), { recursive: true, force: true });
