@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { NodeTransport } from '@nats-io/transport-node/lib/node_transport.js';
-import { createTestNats, type TestNats } from '@livedesk/testing';
+import { createTestNats, waitFor, type TestNats } from '@livedesk/testing';
 import { CoalescingTransport } from './coalescing-transport.js';
 import { openNatsConnection } from './open-nats-connection.js';
 
@@ -51,7 +51,7 @@ describe('CoalescingTransport', () => {
     const socketWrites = writes.mock.calls.length - 1; // the flush's PING
     writes.mockRestore();
     await nats.connection.flush();
-    await waitFor(() => received.length >= count);
+    await waitFor(() => received.length >= count, { timeoutMs: 5_000, what: 'every message' });
     subscription.unsubscribe();
     return { socketWrites, received };
   }
@@ -93,7 +93,7 @@ describe('CoalescingTransport', () => {
     // for the end of the turn, and the connection is closed before that.
     await Promise.resolve();
     await connection.close();
-    await waitFor(() => received.length > 0);
+    await waitFor(() => received.length > 0, { timeoutMs: 5_000, what: 'the kept message' });
     expect(received).toEqual(['last words']);
     subscription.unsubscribe();
   });
@@ -113,11 +113,3 @@ describe('CoalescingTransport', () => {
     responder.unsubscribe();
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
