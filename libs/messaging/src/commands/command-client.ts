@@ -5,6 +5,7 @@ import { ConnectionWatch } from '../connection/connection-watch.js';
 import { natsServerOptions } from '../connection/nats-servers.js';
 import { prefixSubject } from '../subject-prefix.js';
 import { NoRespondersError } from './command-errors.js';
+import { isNoRespondersStatus } from './command-replies.js';
 
 export interface CommandClientOptions {
   subjectPrefix: string;
@@ -83,8 +84,4 @@ export class CommandClient extends ClientNats implements OnApplicationShutdown {
       return handle(error, natsMsg);
     };
   }
-}
-
-function isNoRespondersStatus(msg: Msg): boolean {
-  return msg.data.length === 0 && msg.headers?.code === 503;
 }

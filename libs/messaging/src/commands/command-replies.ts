@@ -75,7 +75,7 @@ export class CommandReplies {
     }
     const waiting = this.settle(msg.subject.slice(this.prefix.length));
     if (!waiting) return; // a reply after its timeout, or a second one
-    if (msg.data.length === 0 && msg.headers?.code === 503) waiting.reject(new NoRespondersError(waiting.subject));
+    if (isNoRespondersStatus(msg)) waiting.reject(new NoRespondersError(waiting.subject));
     else waiting.resolve(msg);
   }
 
@@ -86,4 +86,9 @@ export class CommandReplies {
     clearTimeout(waiting.timer);
     return waiting;
   }
+}
+
+/** The NATS server's "no responders" status: an empty message with header code 503, sent to the reply subject when nobody subscribes. */
+export function isNoRespondersStatus(msg: Msg): boolean {
+  return msg.data.length === 0 && msg.headers?.code === 503;
 }
