@@ -15,6 +15,9 @@ export type AgentProfile = z.infer<typeof AgentProfile>;
 
 const onAgent = { organization_id: Id, agent_id: Id, profile: AgentProfile };
 
+/** Customer sockets in one `customer_presence_refresh` at the most. */
+export const CUSTOMER_PRESENCE_REFRESH_MAX = 500;
+
 /** Commands to the routing service (`<prefix>.cmd.routing.<name>`). */
 export const routingCommands = {
   /** `set_routing_status` of docs/protocol.md; `offline` is for presence and supervisors. */
@@ -50,6 +53,21 @@ export const routingCommands = {
       refresh: z.boolean().optional(),
     }),
     reply: z.object({ customer_id: Id }),
+  },
+  /**
+   * The gateway's periodic report of many customer sockets still open, of any organizations, in
+   * one command: what `customer_presence` with `online` and `refresh` does for each. A gateway
+   * holds thousands of customer sockets, and one command each was a routing command and a Redis
+   * round trip per socket per period. Routing answers how many it recorded.
+   */
+  customer_presence_refresh: {
+    request: z.object({
+      sockets: z
+        .array(z.object({ organization_id: Id, customer_id: Id, connection_id: SafeString.min(1).max(64) }))
+        .min(1)
+        .max(CUSTOMER_PRESENCE_REFRESH_MAX),
+    }),
+    reply: z.object({ refreshed: z.number().int().nonnegative() }),
   },
   /** Whether an agent has room for one more chat of a channel (a manual transfer checks it). */
   room: {

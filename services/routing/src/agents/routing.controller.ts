@@ -53,6 +53,15 @@ export class RoutingController {
     return { customer_id: command.customer_id };
   }
 
+  @MessagePattern(routingPattern('customer_presence_refresh'))
+  async customerPresenceRefresh(
+    @CommandPayload(routingCommands.customer_presence_refresh.request)
+    command: RoutingCommand<'customer_presence_refresh'>,
+  ): Promise<RoutingCommandReply<'customer_presence_refresh'>> {
+    await this.expiry.refresh(command.sockets);
+    return { refreshed: command.sockets.length };
+  }
+
   @MessagePattern(routingPattern('room'))
   async room(
     @CommandPayload(routingCommands.room.request) command: RoutingCommand<'room'>,

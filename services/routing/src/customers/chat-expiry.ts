@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { CommandFailedError } from '@livedesk/messaging';
 import { CLOCK, REDIS, SERVICE_CONFIG, together, type Clock } from '@livedesk/service-kit';
 import { ConversationCommands } from '../dispatch/conversation-commands.js';
@@ -48,21 +48,49 @@ export class ChatExpiry {
   /** A customer socket opened (or is still open: `refresh`) or closed, on any gateway. */
   async presence(organizationId: string, customerId: string, connectionId: string, online: boolean): Promise<void> {
     const now = this.clock.now().getTime();
-    const sockets = routingKey(organizationId, 'customerConnections', customerId);
     if (online) {
-      await this.redis
-        .multi()
-        .zadd(sockets, now, connectionId)
-        .zremrangebyscore(sockets, '-inf', now - this.staleMs)
-        .pexpire(sockets, 2 * this.staleMs)
-        .exec();
+      await this.recordOpen(this.redis.multi(), now, organizationId, customerId, connectionId).exec();
       return;
     }
+    const sockets = routingKey(organizationId, 'customerConnections', customerId);
     await this.redis
       .multi()
       .zrem(sockets, connectionId)
       .set(routingKey(organizationId, 'customerGone', customerId), String(now), 'PX', 2 * this.abandonMs + this.staleMs)
       .exec();
+  }
+
+  /**
+   * A gateway's periodic report of many customer sockets still open (`customer_presence_refresh`):
+   * each recorded as `presence` records an open one, an organization's in one transaction (its
+   * keys share one Redis Cluster slot), the organizations' transactions sent together.
+   */
+  async refresh(
+    sockets: readonly { organization_id: string; customer_id: string; connection_id: string }[],
+  ): Promise<void> {
+    const now = this.clock.now().getTime();
+    const byOrganization = new Map<string, ChainableCommander>();
+    for (const socket of sockets) {
+      let multi = byOrganization.get(socket.organization_id);
+      if (!multi) byOrganization.set(socket.organization_id, (multi = this.redis.multi()));
+      this.recordOpen(multi, now, socket.organization_id, socket.customer_id, socket.connection_id);
+    }
+    await Promise.all([...byOrganization.values()].map((multi) => multi.exec()));
+  }
+
+  /** The socket seen open now; the customer's sockets no report renewed for staleMs dropped. */
+  private recordOpen(
+    multi: ChainableCommander,
+    now: number,
+    organizationId: string,
+    customerId: string,
+    connectionId: string,
+  ): ChainableCommander {
+    const sockets = routingKey(organizationId, 'customerConnections', customerId);
+    return multi
+      .zadd(sockets, now, connectionId)
+      .zremrangebyscore(sockets, '-inf', now - this.staleMs)
+      .pexpire(sockets, 2 * this.staleMs);
   }
 
   /** ConversationQueued: from now on the chat waits, and its customer must stay (live chat only). */

@@ -1,6 +1,8 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import type { WebSocket } from 'ws';
 import type { AgentPrincipal, CustomerPrincipal, Principal } from '@livedesk/auth';
+import { CUSTOMER_PRESENCE_REFRESH_MAX } from '@livedesk/contracts';
+import { NoRespondersError } from '@livedesk/messaging';
 import { ConnectionRegistry } from '../connection-registry.js';
 import { FrameRateLimit } from '../rate-limiter.js';
 import type { RtmConfig } from '../rtm-config.js';
@@ -34,6 +36,8 @@ function agent(organizationId: string, agentId: string): AgentPrincipal {
 function recordingRouting(during?: (connectionId: string) => void) {
   const sent: [string, string, boolean, boolean][] = [];
   const customers: [string, string, boolean, boolean][] = [];
+  /** The sockets of each `customer_presence_refresh`. */
+  const refreshes: number[] = [];
   const client = {
     async presence(principal: AgentPrincipal, connectionId: string, online: boolean, refresh = false) {
       sent.push([principal.agentId, connectionId, online, refresh]);
@@ -44,8 +48,13 @@ function recordingRouting(during?: (connectionId: string) => void) {
       customers.push([principal.customerId, connectionId, online, refresh]);
       if (online) during?.(connectionId);
     },
+    async customerPresenceRefresh(sockets: { customer: CustomerPrincipal; connectionId: string }[]) {
+      refreshes.push(sockets.length);
+      for (const { customer, connectionId } of sockets) customers.push([customer.customerId, connectionId, true, true]);
+      for (const { connectionId } of sockets) during?.(connectionId);
+    },
   } as unknown as RoutingClient;
-  return { client, sent, customers };
+  return { client, sent, customers, refreshes };
 }
 
 describe('AgentPresenceReporter: the gateway tells routing which agent sockets it holds', () => {
@@ -151,8 +160,8 @@ describe('AgentPresenceReporter: the gateway tells routing which agent sockets i
       let slow: Promise<void> | undefined;
       const reported: string[] = [];
       const client = {
-        async customerPresence(_principal: CustomerPrincipal, connectionId: string) {
-          reported.push(connectionId);
+        async customerPresenceRefresh(sockets: { connectionId: string }[]) {
+          reported.push(...sockets.map((socket) => socket.connectionId));
           await slow;
         },
       } as unknown as RoutingClient;
@@ -182,5 +191,73 @@ describe('AgentPresenceReporter: the gateway tells routing which agent sockets i
     } finally {
       jest.useRealTimers();
     }
+  });
+
+  it('reports the customer sockets CUSTOMER_PRESENCE_REFRESH_MAX a command, of every organization', async () => {
+    const registry = new ConnectionRegistry();
+    const count = CUSTOMER_PRESENCE_REFRESH_MAX * 2 + 7;
+    for (let i = 0; i < count; i++)
+      connection(registry, `c${i}`, {
+        kind: 'customer',
+        organizationId: i % 2 ? 'acme' : 'other',
+        customerId: `cust-${i}`,
+      });
+    connection(registry, 'a1', agent('acme', 'ann'));
+    const routing = recordingRouting();
+
+    await new CustomerPresence(routing.client).refresh([...registry.connections()]);
+    expect(routing.refreshes).toEqual([CUSTOMER_PRESENCE_REFRESH_MAX, CUSTOMER_PRESENCE_REFRESH_MAX, 7]);
+    expect(routing.customers.map(([, id]) => id).sort()).toEqual(
+      Array.from({ length: count }, (_, i) => `c${i}`).sort(),
+    );
+  });
+
+  // A gateway upgraded before routing: the older routing has no customer_presence_refresh, and
+  // sockets it hears nothing of would count as gone (their queued chats closed as customer_left).
+  it('reports one command a socket to a routing that does not know the batched command', async () => {
+    const registry = new ConnectionRegistry();
+    connection(registry, 'c1', { kind: 'customer', organizationId: 'acme', customerId: 'cust-1' });
+    const closing = connection(registry, 'c2', { kind: 'customer', organizationId: 'acme', customerId: 'cust-2' });
+    const single: [string, boolean, boolean][] = [];
+    let batched = 0;
+    const client = {
+      async customerPresenceRefresh() {
+        batched += 1;
+        throw new NoRespondersError('livedesk.cmd.routing.customer_presence_refresh');
+      },
+      async customerPresence(_principal: CustomerPrincipal, connectionId: string, online: boolean, refresh = false) {
+        single.push([connectionId, online, refresh]);
+        if (connectionId === 'c2' && online) (closing.socket as unknown as { readyState: number }).readyState = CLOSED;
+      },
+    } as unknown as RoutingClient;
+
+    await new CustomerPresence(client).refresh([...registry.connections()]);
+    expect(batched).toBe(1);
+    expect(single).toEqual([
+      ['c1', true, true],
+      ['c2', true, true],
+      ['c2', false, false],
+    ]);
+  });
+
+  it('sends no more while no routing answers at all: one batch and one probe a round', async () => {
+    const registry = new ConnectionRegistry();
+    for (let i = 0; i < CUSTOMER_PRESENCE_REFRESH_MAX * 3; i++)
+      connection(registry, `c${i}`, { kind: 'customer', organizationId: 'acme', customerId: `cust-${i}` });
+    let batched = 0;
+    let single = 0;
+    const client = {
+      async customerPresenceRefresh() {
+        batched += 1;
+        throw new NoRespondersError('livedesk.cmd.routing.customer_presence_refresh');
+      },
+      async customerPresence() {
+        single += 1;
+        throw new NoRespondersError('livedesk.cmd.routing.customer_presence');
+      },
+    } as unknown as RoutingClient;
+
+    await new CustomerPresence(client).refresh([...registry.connections()]);
+    expect([batched, single]).toEqual([1, 1]);
   });
 });

@@ -1,5 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { CustomerPrincipal } from '@livedesk/auth';
+import { CUSTOMER_PRESENCE_REFRESH_MAX } from '@livedesk/contracts';
+import { DependencyUnavailableError, NoRespondersError } from '@livedesk/messaging';
 import { WarningThrottle } from '@livedesk/service-kit';
 import type { RtmConnection } from '../rtm-connection.js';
 import { RoutingClient } from './routing-client.js';
@@ -30,17 +32,53 @@ export class CustomerPresence {
 
   /**
    * The periodic report of the customer sockets still open among `connections`
-   * (agent-presence-reporter.ts), REFRESH_BATCH at a time: a replica holds many more customer
-   * sockets than agent ones, and a routing that does not answer costs one timeout per batch.
+   * (agent-presence-reporter.ts): CUSTOMER_PRESENCE_REFRESH_MAX sockets a command
+   * (`customer_presence_refresh`), where one command a socket made a gateway of 5,000 customers
+   * send routing 250 commands a second just to say that nothing changed. A socket that closed
+   * while its report was on its way is reported closed again after it. A routing that does not
+   * know the command (older than this gateway, during an upgrade) gets the reports one by one.
    */
   async refresh(connections: readonly RtmConnection[]): Promise<void> {
     const customers = connections.filter(
       (connection) => connection.principal?.kind === 'customer' && isOpen(connection),
     );
-    for (let start = 0; start < customers.length; start += REFRESH_BATCH) {
+    for (let start = 0; start < customers.length; start += CUSTOMER_PRESENCE_REFRESH_MAX) {
+      const batch = customers.slice(start, start + CUSTOMER_PRESENCE_REFRESH_MAX);
+      try {
+        await this.routing.customerPresenceRefresh(
+          batch.map((connection) => ({ customer: customerOf(connection), connectionId: connection.id })),
+        );
+      } catch (error) {
+        if (!(error instanceof NoRespondersError) || !(await this.oneByOne(batch))) {
+          this.notHeard(error, customerOf(batch[0]!), 'routing did not hear of open customer sockets', batch.length);
+          // Nobody answered, NATS is down or routing timed out: the next batches would fare the same.
+          if (error instanceof DependencyUnavailableError) return;
+        }
+        continue;
+      }
       await Promise.all(
-        customers.slice(start, start + REFRESH_BATCH).map(async (connection) => {
-          const customer = connection.principal as CustomerPrincipal;
+        batch.filter((connection) => !isOpen(connection)).map((connection) => this.reportClosed(connection)),
+      );
+    }
+  }
+
+  /**
+   * The reports of `batch` one command a socket (`customer_presence` with `refresh`), as a
+   * routing older than `customer_presence_refresh` takes them. False when the first went
+   * unheard too: no routing is listening at all, and the others are not sent.
+   */
+  private async oneByOne(batch: readonly RtmConnection[]): Promise<boolean> {
+    const [first, ...rest] = batch;
+    try {
+      await this.routing.customerPresence(customerOf(first!), first!.id, true, true);
+    } catch {
+      return false;
+    }
+    if (!isOpen(first!)) await this.reportClosed(first!);
+    for (let start = 0; start < rest.length; start += ONE_BY_ONE_AT_ONCE) {
+      await Promise.all(
+        rest.slice(start, start + ONE_BY_ONE_AT_ONCE).map(async (connection) => {
+          const customer = customerOf(connection);
           try {
             await this.routing.customerPresence(customer, connection.id, true, true);
             if (!isOpen(connection)) await this.routing.customerPresence(customer, connection.id, false);
@@ -50,6 +88,17 @@ export class CustomerPresence {
         }),
       );
     }
+    return true;
+  }
+
+  /** A socket closed while its refresh was on its way: its close may have reached routing first. */
+  private async reportClosed(connection: RtmConnection): Promise<void> {
+    const customer = customerOf(connection);
+    try {
+      await this.routing.customerPresence(customer, connection.id, false);
+    } catch (error) {
+      this.notHeard(error, customer, 'routing did not hear of a closed customer socket');
+    }
   }
 
   closed(customer: CustomerPrincipal, connectionId: string): void {
@@ -58,15 +107,22 @@ export class CustomerPresence {
       .catch((error: unknown) => this.notHeard(error, customer, 'routing did not hear of a closed customer socket'));
   }
 
-  private notHeard(error: unknown, customer: CustomerPrincipal, message: string): void {
+  private notHeard(error: unknown, customer: CustomerPrincipal, message: string, sockets = 1): void {
     this.failures.warn((leftOut) =>
-      this.logger.warn({ err: error, customerId: customer.customerId, leftOut }, message),
+      this.logger.warn(
+        { err: error, customerId: customer.customerId, ...(sockets > 1 ? { sockets } : {}), leftOut },
+        message,
+      ),
     );
   }
 }
 
-/** Customer sockets reported at once by the periodic refresh. */
-const REFRESH_BATCH = 100;
+/** Reports on their way at once when they go one command a socket (an older routing). */
+const ONE_BY_ONE_AT_ONCE = 100;
+
+function customerOf(connection: RtmConnection): CustomerPrincipal {
+  return connection.principal as CustomerPrincipal;
+}
 
 function isOpen(connection: RtmConnection): boolean {
   return connection.socket.readyState === connection.socket.OPEN;

@@ -78,6 +78,23 @@ export class RoutingClient {
     });
   }
 
+  /**
+   * The periodic report of many customer sockets still open (`customer_presence_refresh`), at
+   * most CUSTOMER_PRESENCE_REFRESH_MAX, of any organizations: what `customerPresence` with
+   * `refresh` reports for one.
+   */
+  async customerPresenceRefresh(
+    sockets: readonly { customer: CustomerPrincipal; connectionId: string }[],
+  ): Promise<void> {
+    await this.command('customer_presence_refresh', {
+      sockets: sockets.map(({ customer, connectionId }) => ({
+        organization_id: customer.organizationId,
+        customer_id: customer.customerId,
+        connection_id: connectionId,
+      })),
+    });
+  }
+
   /** The agent's load and limit on a channel, as routing counts them. */
   room(organizationId: string, agentId: string, channel: 'chat' | 'messaging'): Promise<RoutingCommandReply<'room'>> {
     return this.command('room', { organization_id: organizationId, agent_id: agentId, channel });
