@@ -40,8 +40,8 @@ export interface SystemUnderTest {
   jwtSecret: string;
   /** The database of the run (the event store, the directory, the read models). */
   databaseUrl: string;
-  /** The processes as they run now (the gateway's changes when it is started again). */
-  pids(): Record<ServiceName, number>;
+  /** The processes as they run now (the gateway's changes when it is started again); routing's when it runs. */
+  pids(): Record<ServiceName, number> & { routing?: number };
   /** Creates an organization with the installation admin token; answers its id. */
   createOrganization(name: string): Promise<string>;
   /** Kills the gateway process (SIGKILL: no goodbye to its sockets). */
@@ -117,6 +117,7 @@ export async function startSystemUnderTest(
       gateway: running.get('gateway')!.child.pid!,
       identity: running.get('identity')!.child.pid!,
       conversation: running.get('conversation')!.child.pid!,
+      ...(running.has('routing') ? { routing: running.get('routing')!.child.pid! } : {}),
     }),
     async createOrganization(name) {
       const response = await fetch(`${httpBase}/v1/organizations`, {
