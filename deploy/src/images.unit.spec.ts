@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,32 +47,126 @@ function stages(): Map<string, { from: string; lines: string[] }> {
 /** A deploy takes a few seconds; one that has not finished after this has hung (below). */
 const DEPLOY_TIMEOUT_MS = 50_000;
 
+interface DeployRun {
+  status: number | null;
+  output: string;
+  /** What the process tree was doing when it was killed for taking too long; empty otherwise. */
+  hung: string;
+}
+
 /**
- * Runs `pnpm deploy`, and once more if it hangs. One CI run saw `pnpm deploy` sit idle for 14
- * minutes with no socket open and every thread waiting (pnpm 10.34.9, Node 24); the same
- * command run by hand a minute later took seconds. `spawnSync` cannot be interrupted by jest's
- * timeout, so without a limit of its own such a hang held up the whole test run.
+ * Runs one `pnpm deploy` of `pkg` into `target`. One still running after DEPLOY_TIMEOUT_MS is
+ * described from /proc (its threads' wait channels, its sockets) and killed with its children.
  */
-function pnpmDeploy(pkg: string, target: string): void {
-  for (let attempt = 1; ; attempt++) {
-    rmSync(target, { recursive: true, force: true });
-    const run = spawnSync('pnpm', ['--filter', pkg, 'deploy', '--prod', '--legacy', '--prefer-offline', target], {
+function runDeploy(pkg: string, target: string, network: '--offline' | '--prefer-offline'): Promise<DeployRun> {
+  rmSync(target, { recursive: true, force: true });
+  return new Promise((resolve, reject) => {
+    const child = spawn('pnpm', ['--filter', pkg, 'deploy', '--prod', '--legacy', network, target], {
       cwd: ROOT,
-      encoding: 'utf8',
       env: { ...process.env, CI: 'true' },
-      timeout: DEPLOY_TIMEOUT_MS,
-      killSignal: 'SIGKILL',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
-    const hung = (run.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
-    if (hung && attempt < 2) continue;
-    if (hung)
-      throw new Error(
-        `pnpm deploy ${pkg} did not finish in ${DEPLOY_TIMEOUT_MS} ms, twice:\n${run.stdout}\n${run.stderr}`,
-      );
-    if (run.error) throw new Error(`pnpm is not on the PATH (corepack enable pnpm): ${run.error.message}`);
-    if (run.status !== 0) throw new Error(`pnpm deploy ${pkg} failed:\n${run.stdout}\n${run.stderr}`);
-    return;
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    let hung = '';
+    const timer = setTimeout(() => {
+      hung = describeProcessTree(child.pid!);
+      process.kill(-child.pid!, 'SIGKILL');
+    }, DEPLOY_TIMEOUT_MS);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(new Error(`pnpm is not on the PATH (corepack enable pnpm): ${error.message}`));
+    });
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, output, hung });
+    });
+  });
+}
+
+/**
+ * Runs `pnpm deploy` offline first: after `pnpm install` the store holds every package, and
+ * pnpm's metadata cache what the legacy deploy's resolution reads, except on a machine that never
+ * deployed (`ERR_PNPM_NO_OFFLINE_META`), where it runs again with `--prefer-offline`. With
+ * `--prefer-offline` pnpm asks the registry for some packages' metadata every time; CI runs saw
+ * it sit idle for 14 minutes once, and for 200 s (four deploys of 50 s) another time, each time
+ * in its resolution, while the same command by hand took seconds. `--prefer-offline` is run
+ * twice before a hang fails the spec, and the failure says what the processes were waiting on.
+ */
+async function pnpmDeploy(pkg: string, target: string): Promise<void> {
+  const offline = await runDeploy(pkg, target, '--offline');
+  if (offline.status === 0) return;
+  if (!offline.hung && !offline.output.includes('ERR_PNPM_NO_OFFLINE_META'))
+    throw new Error(`pnpm deploy ${pkg} --offline failed:\n${offline.output}`);
+  let run: DeployRun | undefined;
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    run = await runDeploy(pkg, target, '--prefer-offline');
+    if (run.status === 0) return;
+    if (!run.hung) throw new Error(`pnpm deploy ${pkg} failed:\n${run.output}`);
   }
+  throw new Error(
+    `pnpm deploy ${pkg} did not finish in ${DEPLOY_TIMEOUT_MS} ms, twice:\n${run!.output}\nwhen it was killed:\n${run!.hung}`,
+  );
+}
+
+/** Each process of the tree under `pid`: its threads' states and wait channels, and its sockets' peers. */
+function describeProcessTree(pid: number): string {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const peers = tcpPeers();
+  const lines: string[] = [];
+  const visit = (at: number) => {
+    try {
+      const threads = readdirSync(`/proc/${at}/task`).map((task) => {
+        const stat = readFileSync(`/proc/${at}/task/${task}/stat`, 'utf8');
+        const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+        const wchan = readFileSync(`/proc/${at}/task/${task}/wchan`, 'utf8') || '-';
+        return `${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))}:${state}:${wchan}`;
+      });
+      const sockets = readdirSync(`/proc/${at}/fd`)
+        .map((fd) => {
+          try {
+            return /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${at}/fd/${fd}`))?.[1];
+          } catch {
+            return undefined;
+          }
+        })
+        .filter((inode): inode is string => inode !== undefined)
+        .map((inode) => peers.get(inode) ?? 'not tcp');
+      lines.push(`pid ${at} threads [${threads.join(', ')}] sockets [${sockets.join(', ')}]`);
+    } catch {
+      lines.push(`pid ${at} gone`);
+    }
+    for (const child of children.get(at) ?? []) visit(child);
+  };
+  visit(pid);
+  return lines.join('\n');
+}
+
+/** TCP sockets by inode: remote address and port (hex, as /proc/net/tcp has them) and state. */
+function tcpPeers(): Map<string, string> {
+  const peers = new Map<string, string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    try {
+      for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+        const fields = line.trim().split(/\s+/);
+        if (fields.length > 9) peers.set(fields[9]!, `tcp ${fields[2]} state ${fields[3]}`);
+      }
+    } catch {
+      // no such table
+    }
+  }
+  return peers;
 }
 
 function filesUnder(dir: string): string[] {
@@ -142,11 +236,11 @@ describe.each(['gateway', 'identity'])('pnpm deploy --prod of %s', (service) => 
   let target: string;
 
   beforeAll(
-    () => {
+    async () => {
       target = path.join(mkdtempSync(path.join(tmpdir(), `livedesk-deploy-${service}-`)), service);
-      pnpmDeploy(`@livedesk/${service}`, target);
+      await pnpmDeploy(`@livedesk/${service}`, target);
     },
-    2 * DEPLOY_TIMEOUT_MS + 10_000,
+    3 * DEPLOY_TIMEOUT_MS + 10_000,
   );
 
   afterAll(() => {
