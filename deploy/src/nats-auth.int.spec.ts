@@ -73,7 +73,8 @@ describe('NATS with the login of deploy/nats/nats.conf', () => {
     const jsm = await jetstreamManager(connection);
     expect((await jsm.getAccountInfo()).limits).toBeDefined();
 
-    // Nest's NATS server and client open connections of their own from the same URL.
+    // Nest's NATS server opens a connection of its own from the same URL; commands are sent on
+    // the shared one (`CommandClient`).
     const commandServer = new CommandServer({ url, name: 'nats-auth-commands', subjectPrefix: 'auth', queue: 'auth' });
     // Nest types its connections with a stand-in of its own: they are nats.js connections.
     const serverConnection = (await commandServer.createNatsClient()) as unknown as NatsConnection;
@@ -82,11 +83,10 @@ describe('NATS with the login of deploy/nats/nats.conf', () => {
       callback: (_error, msg) => void msg.respond('pong'),
     });
     await serverConnection.flush();
-    const client = new CommandClient({ subjectPrefix: 'auth', url });
-    const clientConnection = (await client.createClient()) as unknown as NatsConnection;
-    opened.push(clientConnection);
-    const reply = await clientConnection.request('auth.ping', '', { timeout: 3000 });
+    const client = new CommandClient({ subjectPrefix: 'auth', connection });
+    const reply = await client.connection.request(client.subjectOf('ping'), '', { timeout: 3000 });
     expect(reply.string()).toBe('pong');
+    await client.close();
     subscription.unsubscribe();
   });
 });

@@ -1,20 +1,11 @@
 import { errors as natsErrors } from '@nats-io/transport-node';
-import { TimeoutError } from 'rxjs';
 import { NatsConnectionLostError } from '../connection/connection-watch.js';
 import { CommandFailedError, CommandTimeoutError, NatsUnavailableError, NoRespondersError } from './command-errors.js';
 
 /**
- * What `ClientNats` (Nest 12.1) fails a request with while its connection is away: after a
- * `disconnect` status it caches a promise rejected with this *string* until `reconnect`
- * (client/client-nats.js, handleStatusUpdates), and `handleClose` fails pending requests with
- * `new Error('Connection closed')`.
- */
-const NEST_CONNECTION_LOST = 'Error: Connection lost. Trying to reconnect...';
-const NEST_CONNECTION_CLOSED = 'Connection closed';
-
-/**
  * nats.js 3.x's errors for a connection that cannot carry the request now: closed, draining, or
- * failed (`ConnectionError`: refused, reset, or the reconnect gave up).
+ * failed (`ConnectionError`: refused, reset, or the reconnect gave up), and ours for one that
+ * dropped while the request waited for its reply.
  */
 function isNatsConnectionFailure(error: unknown): boolean {
   return (
@@ -26,16 +17,13 @@ function isNatsConnectionFailure(error: unknown): boolean {
 }
 
 /**
- * The typed error a failed command becomes for its caller: the handler's refusal
+ * The typed error a failed command becomes for its caller (`sendCommand`): the handler's refusal
  * (`CommandFailedError` with its code), or a dependency that did not answer
  * (`CommandTimeoutError`, `NoRespondersError`, `NatsUnavailableError`: all
  * `DependencyUnavailableError`s), or `internal_error` for anything else. A NATS connection that
- * is down was reported as `internal` to clients before (issue 11): every shape nats.js or Nest's
- * client gives that state is listed here.
+ * is down was reported as `internal` to clients before (issue 11).
  */
-export function commandFailureOf(error: unknown, subject: string, timeoutMs: number): Error {
-  if (error instanceof TimeoutError || error instanceof natsErrors.TimeoutError)
-    return new CommandTimeoutError(subject, timeoutMs);
+export function commandFailureOf(error: unknown, subject: string): Error {
   if (
     error instanceof NoRespondersError ||
     error instanceof CommandTimeoutError ||
@@ -44,10 +32,6 @@ export function commandFailureOf(error: unknown, subject: string, timeoutMs: num
   ) {
     return error;
   }
-  if (error instanceof natsErrors.RequestError && error.isNoResponders()) return new NoRespondersError(subject);
-  if (error === NEST_CONNECTION_LOST) return new NatsUnavailableError(subject, 'reconnecting');
-  if (error instanceof Error && error.message === NEST_CONNECTION_CLOSED)
-    return new NatsUnavailableError(subject, 'connection closed');
   if (isNatsConnectionFailure(error)) return new NatsUnavailableError(subject, (error as Error).message);
   if (isErrorBody(error)) {
     // A CommandError from the handler arrives as { code, message }; anything else Nest's RPC

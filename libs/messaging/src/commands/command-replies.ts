@@ -89,6 +89,6 @@ export class CommandReplies {
 }
 
 /** The NATS server's "no responders" status: an empty message with header code 503, sent to the reply subject when nobody subscribes. */
-export function isNoRespondersStatus(msg: Msg): boolean {
+function isNoRespondersStatus(msg: Msg): boolean {
   return msg.data.length === 0 && msg.headers?.code === 503;
 }

@@ -32,12 +32,12 @@ export async function sendCommand<T = unknown>(
   return runInClientSpan(subject, async () => {
     let reply: unknown;
     try {
-      const connection = await client.natsConnection();
       const headers = outgoingHeaders();
-      const request = () => requestReply(connection, subject, pattern, payload, headers, timeoutMs);
-      reply = await (client.connectionWatch ? client.connectionWatch.unlessDisconnected(request) : request());
+      reply = await client.connectionWatch.unlessDisconnected(() =>
+        requestReply(client.connection, subject, pattern, payload, headers, timeoutMs),
+      );
     } catch (error) {
-      throw commandFailureOf(error, subject, timeoutMs);
+      throw commandFailureOf(error, subject);
     }
     return options.parseReply ? options.parseReply(reply) : (reply as T);
   });
@@ -72,7 +72,7 @@ async function requestReply(
   return response;
 }
 
-/** A reply with no body where a packet was due (what Nest's client calls `EmptyResponseException`). */
+/** A reply with no body where a packet was due. */
 class EmptyReplyError extends Error {
   constructor(subject: string) {
     super(`Empty response. There are no subscribers listening to that message ("${subject}")`);
