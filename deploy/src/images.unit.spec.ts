@@ -73,7 +73,11 @@ function runDeploy(pkg: string, target: string, network: '--offline' | '--prefer
     let hung = '';
     const timer = setTimeout(() => {
       hung = describeProcessTree(child.pid!);
-      process.kill(-child.pid!, 'SIGKILL');
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // It ended just now.
+      }
     }, DEPLOY_TIMEOUT_MS);
     child.on('error', (error) => {
       clearTimeout(timer);
