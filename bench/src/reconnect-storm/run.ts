@@ -56,12 +56,35 @@ interface ChatPage {
   next_since_version: number;
 }
 
+/**
+ * Attempts to open a socket that failed and were made again (refused while the gateway starts
+ * again, or an opening handshake unanswered for 5 s), with how long each took to fail.
+ */
+let failedConnects: { reason: string; ms: number }[] = [];
+
+/** `1 (handshake timed out after 5003 ms)`, or `0`. */
+function describeFailedConnects(failures: readonly { reason: string; ms: number }[]): string {
+  if (failures.length === 0) return '0';
+  const byReason = new Map<string, number[]>();
+  for (const { reason, ms } of failures) byReason.set(reason, [...(byReason.get(reason) ?? []), ms]);
+  const parts = [...byReason].map(
+    ([reason, times]) =>
+      `${times.length} ${reason} after ${Math.min(...times).toFixed(0)}–${Math.max(...times).toFixed(0)} ms`,
+  );
+  return `${failures.length} (${parts.join('; ')})`;
+}
+
 /** Connects, retrying while nothing answers on the port (a gateway starting again). */
 async function connectRetrying(url: string, deadline: number): Promise<ProtocolClient> {
   for (;;) {
+    const attempt = performance.now();
     try {
       return await ProtocolClient.connect(url, 5_000);
     } catch (error) {
+      failedConnects.push({
+        reason: error instanceof Error ? error.message.replace(/\d+/g, 'N') : String(error),
+        ms: performance.now() - attempt,
+      });
       if (performance.now() > deadline) throw error;
       await sleep(100 + Math.random() * 100);
     }
@@ -227,6 +250,7 @@ async function oneRun(run: number): Promise<{
   restart: number;
   stormRetries: number;
   stormDropped: number;
+  stormFailedConnects: string;
   stormKernel: string;
   killRetries: number;
   killDropped: number;
@@ -270,6 +294,7 @@ async function oneRun(run: number): Promise<{
     await mapWithConcurrency(customers, 500, (customer) => customer.client!.close());
     await sleep(1_000);
     retried = 0;
+    failedConnects = [];
     const stormStarted = performance.now();
     phases.connected = phases.loggedIn = stormStarted;
     dropped = 0;
@@ -281,10 +306,11 @@ async function oneRun(run: number): Promise<{
     const stormLoggedIn = (phases.loggedIn - stormStarted) / 1000;
     const stormRetries = retried;
     const stormDropped = dropped;
+    const stormFailedConnects = describeFailedConnects(failedConnects);
     retried = 0;
     dropped = 0;
     console.log(
-      `  run ${run}: storm: ${CUSTOMERS} reconnected, logged in and resumed in ${storm.toFixed(2)} s (last socket open at ${stormConnected.toFixed(2)} s, last login answered at ${stormLoggedIn.toFixed(2)} s; ${stormRetries} requests asked again after unavailable/rate_limited, ${stormDropped} sockets closed under a customer and opened again; kernel: ${stormKernel} receive-backlog drops / accept-queue drops / SYN retransmissions)`,
+      `  run ${run}: storm: ${CUSTOMERS} reconnected, logged in and resumed in ${storm.toFixed(2)} s (last socket open at ${stormConnected.toFixed(2)} s, last login answered at ${stormLoggedIn.toFixed(2)} s; ${stormRetries} requests asked again after unavailable/rate_limited, ${stormDropped} sockets closed under a customer and opened again; ${stormFailedConnects} attempts to open a socket failed and were made again; kernel: ${stormKernel} receive-backlog drops / accept-queue drops / SYN retransmissions)`,
     );
 
     // 2. The gateway killed while customers write.
@@ -332,6 +358,7 @@ async function oneRun(run: number): Promise<{
       restart,
       stormRetries,
       stormDropped,
+      stormFailedConnects,
       stormKernel,
       killRetries,
       killDropped,
@@ -369,7 +396,8 @@ Run on ${new Date().toISOString().slice(0, 10)}: ${machineLine()}. One gateway p
 |---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
-- Target: ${CUSTOMERS.toLocaleString('en-US')} customers resumed in ≤ ${TARGET_SECONDS} s after a storm: **${Math.min(...storms).toFixed(2)}–${Math.max(...storms).toFixed(2)} s** (${Math.max(...storms) <= TARGET_SECONDS ? 'met' : 'missed'}); a killed gateway: ${lost === 0 ? '**0 messages lost**' : `**${lost} messages lost**`}, every client back.`,
+- Target: ${CUSTOMERS.toLocaleString('en-US')} customers resumed in ≤ ${TARGET_SECONDS} s after a storm: **${Math.min(...storms).toFixed(2)}–${Math.max(...storms).toFixed(2)} s** (${Math.max(...storms) <= TARGET_SECONDS ? 'met' : 'missed'}); a killed gateway: ${lost === 0 ? '**0 messages lost**' : `**${lost} messages lost**`}, every client back.
+- Storm: attempts to open a socket that failed and were made again (an opening handshake has 5 s): ${results.map((r, i) => `run ${i + 1}: ${r.stormFailedConnects}`).join('; ')}.`,
   );
   console.log('written to bench/RESULTS.md');
 }
