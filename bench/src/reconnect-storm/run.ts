@@ -62,7 +62,7 @@ interface ChatPage {
  */
 let failedConnects: { reason: string; ms: number }[] = [];
 
-/** `1 (handshake timed out after 5003 ms)`, or `0`. */
+/** `2 (2 Opening handshake has timed out after 5001–5004 ms)`: how many, then each reason (digits as N) with the range of times; or `0`. */
 function describeFailedConnects(failures: readonly { reason: string; ms: number }[]): string {
   if (failures.length === 0) return '0';
   const byReason = new Map<string, number[]>();
