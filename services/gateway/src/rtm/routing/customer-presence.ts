@@ -57,7 +57,9 @@ export class CustomerPresence {
         continue;
       }
       await Promise.all(
-        batch.filter((connection) => !isOpen(connection)).map((connection) => this.reportClosed(connection)),
+        batch
+          .filter((connection) => !isOpen(connection))
+          .map((connection) => this.reportClosed(customerOf(connection), connection.id)),
       );
     }
   }
@@ -74,7 +76,7 @@ export class CustomerPresence {
     } catch {
       return false;
     }
-    if (!isOpen(first!)) await this.reportClosed(first!);
+    if (!isOpen(first!)) await this.reportClosed(customerOf(first!), first!.id);
     for (let start = 0; start < rest.length; start += ONE_BY_ONE_AT_ONCE) {
       await Promise.all(
         rest.slice(start, start + ONE_BY_ONE_AT_ONCE).map(async (connection) => {
@@ -91,20 +93,17 @@ export class CustomerPresence {
     return true;
   }
 
-  /** A socket closed while its refresh was on its way: its close may have reached routing first. */
-  private async reportClosed(connection: RtmConnection): Promise<void> {
-    const customer = customerOf(connection);
+  closed(customer: CustomerPrincipal, connectionId: string): void {
+    void this.reportClosed(customer, connectionId);
+  }
+
+  /** A socket closed (or closed while its refresh was on its way: its close may have reached routing first). */
+  private async reportClosed(customer: CustomerPrincipal, connectionId: string): Promise<void> {
     try {
-      await this.routing.customerPresence(customer, connection.id, false);
+      await this.routing.customerPresence(customer, connectionId, false);
     } catch (error) {
       this.notHeard(error, customer, 'routing did not hear of a closed customer socket');
     }
-  }
-
-  closed(customer: CustomerPrincipal, connectionId: string): void {
-    this.routing
-      .customerPresence(customer, connectionId, false)
-      .catch((error: unknown) => this.notHeard(error, customer, 'routing did not hear of a closed customer socket'));
   }
 
   private notHeard(error: unknown, customer: CustomerPrincipal, message: string, sockets = 1): void {
