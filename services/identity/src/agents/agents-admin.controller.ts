@@ -73,7 +73,7 @@ export class AgentsAdminController {
       caller.kind === 'self' ? { kind: 'agent', agent_id: agentId } : editorOf(caller),
     );
     if (!agent) throw new IdentityError('not_found', `no agent "${agentId}" in this organization`);
-    this.signals.agentChanged({
+    await this.signals.agentChanged({
       organization_id: organizationId,
       agent_id: agentId,
       disabled: agent.disabled,

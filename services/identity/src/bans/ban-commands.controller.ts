@@ -48,7 +48,7 @@ export class BanCommandsController {
       },
       command.command_id,
     );
-    this.signals.customerBanned({ organization_id: command.organization_id, customer_id: command.customer_id });
+    await this.signals.customerBanned({ organization_id: command.organization_id, customer_id: command.customer_id });
     return {
       customer_id: command.customer_id,
       banned_until: ban?.bannedUntil?.toISOString() ?? null,

@@ -58,7 +58,7 @@ export class OrganizationSettingsController {
       editorOf(caller),
     );
     if (!organization) throw unknownOrganization(organizationId);
-    this.signals.organizationChanged({ organization_id: organizationId });
+    await this.signals.organizationChanged({ organization_id: organizationId });
     return settingsOf(organization);
   }
 }

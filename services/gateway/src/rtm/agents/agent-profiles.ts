@@ -51,9 +51,13 @@ export function toPublicProfile(profile: AgentProfile): AgentPublicProfile {
  * directory and kept for `ttlMs`: every customer push and `get_chat` of an agent's event asks.
  * `PATCH /v1/organizations/:id/agents/:agent_id` sends an `agent_changed` signal on which every
  * replica calls `forget`, so a new display name shows at once; a lost signal waits for the expiry.
+ * A read of the directory that was under way when an agent was forgotten may have read the
+ * profile before the change: what it read is used for the events it was read for, but not kept.
  */
 export class AgentProfiles {
   private readonly cache = new Map<string, Cached>();
+  /** How many `forget`s there have been: a read kept only if none happened while it was under way. */
+  private forgets = 0;
 
   constructor(
     private readonly directory: Pick<DirectoryClient, 'agentProfiles'>,
@@ -71,12 +75,14 @@ export class AgentProfiles {
       else if (cached.profile) found.set(agentId, toPublicProfile(cached.profile));
     }
     if (missing.length > 0) {
+      const forgetsBefore = this.forgets;
       const loaded = new Map(
         (await this.directory.agentProfiles(organizationId, missing)).map((profile) => [profile.agentId, profile]),
       );
+      const keep = this.forgets === forgetsBefore;
       for (const agentId of missing) {
         const profile = loaded.get(agentId) ?? null;
-        this.remember(organizationId, agentId, profile);
+        if (keep) this.remember(organizationId, agentId, profile);
         if (profile) found.set(agentId, toPublicProfile(profile));
       }
     }
@@ -91,6 +97,7 @@ export class AgentProfiles {
   }
 
   forget(organizationId: string, agentId: string): void {
+    this.forgets += 1;
     this.cache.delete(key(organizationId, agentId));
   }
 
