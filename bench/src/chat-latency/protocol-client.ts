@@ -72,9 +72,24 @@ export class ProtocolClient {
     socket.on('error', () => undefined);
   }
 
-  static connect(url: string, timeoutMs = 30_000): Promise<ProtocolClient> {
+  static connect(
+    url: string,
+    timeoutMs = 30_000,
+    phases?: { tcp?: number; written?: number; upgraded?: number; port?: number },
+  ): Promise<ProtocolClient> {
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(url, { handshakeTimeout: timeoutMs });
+      if (phases) {
+        const request = (socket as unknown as { _req?: import('node:http').ClientRequest })._req;
+        request?.once('socket', (tcp) => {
+          tcp.once('connect', () => {
+            phases.tcp = performance.now();
+            phases.port = (tcp as import('node:net').Socket).localPort;
+          });
+        });
+        request?.once('finish', () => (phases.written = performance.now()));
+        socket.once('upgrade', () => (phases.upgraded = performance.now()));
+      }
       socket.once('open', () => {
         socket.removeListener('error', reject);
         resolve(new ProtocolClient(socket));

@@ -61,6 +61,36 @@ interface ChatPage {
  * again, or an opening handshake unanswered for 5 s), with how long each took to fail.
  */
 let failedConnects: { reason: string; ms: number }[] = [];
+/** Each socket's opening, in the storm: asked for, TCP connected, upgrade request written, answered (`performance.now()`). */
+interface ConnectPhases {
+  port?: number;
+  started: number;
+  tcp?: number;
+  written?: number;
+  upgraded?: number;
+  opened: number;
+}
+let connectPhases: ConnectPhases[] = [];
+
+/**
+ * Where the sockets' opening went: the last socket to open, step by step, and when the sockets
+ * had TCP connected and their upgrade answered (p50 / max), in seconds from the storm's start. A
+ * late TCP connect is the kernel's or the bench's; a late answer after an early connect, the gateway's.
+ */
+function describeConnectPhases(all: readonly ConnectPhases[], from: number): string {
+  if (all.length === 0) return 'no socket opened';
+  const at = (t: number | undefined) => (t === undefined ? '?' : ((t - from) / 1000).toFixed(2));
+  const last = all.reduce((latest, phases) => (phases.opened > latest.opened ? phases : latest));
+  const spread = (times: number[]) => {
+    const sorted = times.sort((a, b) => a - b);
+    return `${at(sorted[Math.floor(sorted.length / 2)])} / ${at(sorted.at(-1))}`;
+  };
+  if (process.env.TRACE_PORTS)
+    console.log(
+      `    TRACE last port ${last.port} started ${(performance.timeOrigin + last.started).toFixed(1)} tcp ${(performance.timeOrigin + (last.tcp ?? 0)).toFixed(1)} upgraded ${(performance.timeOrigin + (last.upgraded ?? 0)).toFixed(1)} from ${(performance.timeOrigin + from).toFixed(1)}`,
+    );
+  return `last socket: asked at ${at(last.started)}, TCP connected ${at(last.tcp)}, upgrade written ${at(last.written)}, answered ${at(last.upgraded)} s; all sockets p50 / max: TCP connected ${spread(all.map((p) => p.tcp ?? p.opened))}, upgrade answered ${spread(all.map((p) => p.upgraded ?? p.opened))} s`;
+}
 
 /** `2 (2 Opening handshake has timed out after 5001–5004 ms)`: how many, then each reason (digits as N) with the range of times; or `0`. */
 function describeFailedConnects(failures: readonly { reason: string; ms: number }[]): string {
@@ -79,7 +109,10 @@ async function connectRetrying(url: string, deadline: number): Promise<ProtocolC
   for (;;) {
     const attempt = performance.now();
     try {
-      return await ProtocolClient.connect(url, 5_000);
+      const phases: { tcp?: number; written?: number; upgraded?: number; port?: number } = {};
+      const client = await ProtocolClient.connect(url, 5_000, phases);
+      connectPhases.push({ started: attempt, ...phases, opened: performance.now() });
+      return client;
     } catch (error) {
       failedConnects.push({
         reason: error instanceof Error ? error.message.replace(/\d+/g, 'N') : String(error),
@@ -295,6 +328,7 @@ async function oneRun(run: number): Promise<{
     await sleep(1_000);
     retried = 0;
     failedConnects = [];
+    connectPhases = [];
     const stormStarted = performance.now();
     phases.connected = phases.loggedIn = stormStarted;
     dropped = 0;
@@ -303,6 +337,7 @@ async function oneRun(run: number): Promise<{
     });
     const storm = (performance.now() - stormStarted) / 1000;
     const stormConnected = (phases.connected - stormStarted) / 1000;
+    const stormSockets = describeConnectPhases(connectPhases, stormStarted);
     const stormLoggedIn = (phases.loggedIn - stormStarted) / 1000;
     const stormRetries = retried;
     const stormDropped = dropped;
@@ -310,7 +345,7 @@ async function oneRun(run: number): Promise<{
     retried = 0;
     dropped = 0;
     console.log(
-      `  run ${run}: storm: ${CUSTOMERS} reconnected, logged in and resumed in ${storm.toFixed(2)} s (last socket open at ${stormConnected.toFixed(2)} s, last login answered at ${stormLoggedIn.toFixed(2)} s; ${stormRetries} requests asked again after unavailable/rate_limited, ${stormDropped} sockets closed under a customer and opened again; ${stormFailedConnects} attempts to open a socket failed and were made again; kernel: ${stormKernel} receive-backlog drops / accept-queue drops / SYN retransmissions)`,
+      `  run ${run}: storm: ${CUSTOMERS} reconnected, logged in and resumed in ${storm.toFixed(2)} s (last socket open at ${stormConnected.toFixed(2)} s, last login answered at ${stormLoggedIn.toFixed(2)} s; ${stormRetries} requests asked again after unavailable/rate_limited, ${stormDropped} sockets closed under a customer and opened again; ${stormFailedConnects} attempts to open a socket failed and were made again; kernel: ${stormKernel} receive-backlog drops / accept-queue drops / SYN retransmissions; ${stormSockets})`,
     );
 
     // 2. The gateway killed while customers write.
