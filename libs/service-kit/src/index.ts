@@ -16,6 +16,7 @@ export { WarningThrottle } from './logging/warning-throttle.js';
 export { SERVICE_CONFIG } from './service-kit.tokens.js';
 export { ServiceKitModule, type ServiceKitOptions } from './service-kit.module.js';
 export { bootstrapService, type BootstrapServiceOptions, type RunningService } from './bootstrap/bootstrap-service.js';
+export { listenWithAcceptors, type AcceptorOptions } from './bootstrap/listen-with-acceptors.js';
 export { EventStoreModule, type EventStoreModuleOptions } from './event-store/event-store.module.js';
 export { EVENT_STORE } from './event-store/event-store.tokens.js';
 export { ApiError, type ApiErrorCode } from './http/api-error.js';

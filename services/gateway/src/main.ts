@@ -19,4 +19,8 @@ await bootstrapService({
   // the kernel dropped most of 5,000 connections, which came back only after 1, 3, 7 s…
   // (bench/RESULTS.md, reconnect-storm). The kernel caps it at net.core.somaxconn.
   listenBacklog: 8192,
+  // A busy event loop accepts one connection per listening socket each time round: with one, a
+  // gateway kept busy by its sockets left new ones (and health checks) in the kernel's queue for
+  // seconds to minutes (listen-with-acceptors.ts; bench/RESULTS.md, accept-under-load).
+  acceptors: 128,
 });

@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import type { Server as HttpServer } from 'node:http';
+import type { ListenOptions } from 'node:net';
 import { Module, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
@@ -10,6 +12,7 @@ import type { ServiceConfig } from '../config/service-config-schema.js';
 import { HttpMetrics } from '../metrics/http-metrics.js';
 import { ServiceKitModule } from '../service-kit.module.js';
 import { installShutdownDeadline } from './shutdown-deadline.js';
+import { listenWithAcceptors } from './listen-with-acceptors.js';
 import { refuseUnstorableUrl } from '../http/refuse-unstorable-url.js';
 import { startTracing } from '../tracing/start-tracing.js';
 import { requestIdMiddleware } from '../logging/logger-params.js';
@@ -42,6 +45,12 @@ export interface BootstrapServiceOptions<E extends z.ZodRawShape> {
    * gateway that thousands of sockets reconnect to at once needs more.
    */
   listenBacklog?: number;
+  /**
+   * Sockets listening on the port (default 1): a busy event loop accepts one connection per
+   * listening socket each time round, so a service that many connections reach at once while it
+   * is busy (the gateway in a reconnect storm) listens with several (listen-with-acceptors.ts).
+   */
+  acceptors?: number;
 }
 
 export interface RunningService {
@@ -105,15 +114,15 @@ export async function bootstrapService<E extends z.ZodRawShape = Record<never, n
       );
       await app.startAllMicroservices();
     }
-    if (options.listenBacklog === undefined) await app.listen(config.PORT, '0.0.0.0');
-    // Nest hands its arguments on to http.Server.listen(port, host, backlog), which its types do not show.
-    else
-      await (app.listen as unknown as (port: number, host: string, backlog: number) => Promise<unknown>).call(
-        app,
-        config.PORT,
-        '0.0.0.0',
-        options.listenBacklog,
-      );
+    // Nest hands the options on to http.Server.listen, which its types do not show.
+    const listen = (listenOptions: ListenOptions) =>
+      (app.listen as unknown as (options: ListenOptions) => Promise<HttpServer>).call(app, listenOptions);
+    await listenWithAcceptors(listen, {
+      port: config.PORT,
+      host: '0.0.0.0',
+      backlog: options.listenBacklog,
+      acceptors: options.acceptors ?? 1,
+    });
   } catch (error) {
     await app.close().catch(() => undefined);
     return exitOnBootFailure(options.name, error);
