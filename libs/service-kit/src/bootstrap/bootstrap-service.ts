@@ -47,8 +47,8 @@ export interface BootstrapServiceOptions<E extends z.ZodRawShape> {
   listenBacklog?: number;
   /**
    * Sockets listening on the port (default 1): a busy event loop accepts one connection per
-   * listening socket each time round, so a service that many connections reach at once while it
-   * is busy (the gateway in a reconnect storm) listens with several (listen-with-acceptors.ts).
+   * listening socket each time round, so a service that must take new connections while its
+   * sockets keep it busy (the gateway) listens with several (listen-with-acceptors.ts).
    */
   acceptors?: number;
 }

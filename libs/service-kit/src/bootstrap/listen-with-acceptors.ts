@@ -21,8 +21,9 @@ export interface AcceptorOptions {
  * event loop finds it readable, no longer all that wait (libuv #3696; nodejs/node #57364). A
  * loop that thousands of sockets keep busy finds it readable once per round of their events,
  * so a gateway that 5,000 customers reconnect to at once took a few connections a second
- * while it answered the first ones' logins: the rest waited in the kernel's accept queue for
- * seconds (bench/RESULTS.md, reconnect-storm). Each further socket on the port (`SO_REUSEPORT`,
+ * while it answered the first ones' logins, and the rest waited in the kernel's accept queue for
+ * seconds (bench/RESULTS.md, reconnect-storm); a server kept busy longer left new connections
+ * there for minutes (accept-under-load). Each further socket on the port (`SO_REUSEPORT`,
  * Linux) is one more accept per round; the kernel spreads new connections over them.
  *
  * `SO_REUSEPORT` also lets another process of the same user listen on the port beside this one

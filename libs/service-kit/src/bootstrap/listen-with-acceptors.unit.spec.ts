@@ -34,18 +34,23 @@ describeOnLinux('listening with several acceptors', () => {
     );
   });
 
-  /** Opens `count` connections at once and counts those the server accepted before the loop's next turn. */
+  /**
+   * Opens `count` connections at once and counts those the server accepted in the turn of the
+   * event loop that accepted the first (a setImmediate from the first runs right after that
+   * turn's poll). Loopback completes the connections as they are made, before the loop polls.
+   */
   async function acceptedInOneTurn(server: HttpServer, count: number): Promise<number> {
     let accepted = 0;
-    const onConnection = () => (accepted += 1);
-    server.on('connection', onConnection);
+    let counted: (() => void) | undefined;
     const inOneTurn = await new Promise<number>((resolve) => {
+      counted = () => {
+        accepted += 1;
+        if (accepted === 1) setImmediate(() => resolve(accepted));
+      };
+      server.on('connection', counted);
       for (let i = 0; i < count; i++) clients.push(connect(portOf(server), '127.0.0.1').on('error', () => undefined));
-      // The connections are made before the loop polls (loopback completes them at once); the
-      // poll accepts what it accepts, then this runs.
-      setImmediate(() => setImmediate(() => resolve(accepted)));
     });
-    server.off('connection', onConnection);
+    server.off('connection', counted!);
     return inOneTurn;
   }
 
