@@ -34,6 +34,13 @@ export interface Frame {
  * generator's hot path uses `send` (no promise, no timer per message); failed responses to it
  * are counted by error code, never dropped silently.
  */
+/** When a socket's opening reached each step (`performance.now()`): TCP connected, upgrade request written, upgrade answered. */
+export interface OpeningSteps {
+  tcp?: number;
+  written?: number;
+  upgraded?: number;
+}
+
 export class ProtocolClient {
   private nextId = 1;
   private readonly pending = new Map<string, Pending>();
@@ -72,20 +79,13 @@ export class ProtocolClient {
     socket.on('error', () => undefined);
   }
 
-  static connect(
-    url: string,
-    timeoutMs = 30_000,
-    phases?: { tcp?: number; written?: number; upgraded?: number; port?: number },
-  ): Promise<ProtocolClient> {
+  static connect(url: string, timeoutMs = 30_000, phases?: OpeningSteps): Promise<ProtocolClient> {
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(url, { handshakeTimeout: timeoutMs });
       if (phases) {
         const request = (socket as unknown as { _req?: import('node:http').ClientRequest })._req;
         request?.once('socket', (tcp) => {
-          tcp.once('connect', () => {
-            phases.tcp = performance.now();
-            phases.port = (tcp as import('node:net').Socket).localPort;
-          });
+          tcp.once('connect', () => (phases.tcp = performance.now()));
         });
         request?.once('finish', () => (phases.written = performance.now()));
         socket.once('upgrade', () => (phases.upgraded = performance.now()));

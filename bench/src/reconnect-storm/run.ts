@@ -27,7 +27,7 @@ import { readFileSync } from 'node:fs';
 import { TokenService } from '@livedesk/auth';
 import { startSystemUnderTest } from '../chat-latency/system-under-test.js';
 import { mapWithConcurrency } from '../chat-latency/concurrency.js';
-import { ProtocolClient, ProtocolRequestError } from '../chat-latency/protocol-client.js';
+import { type OpeningSteps, ProtocolClient, ProtocolRequestError } from '../chat-latency/protocol-client.js';
 import { machineLine, writeResultsSection } from '../results/results-file.js';
 
 const CUSTOMERS = Number(process.env.CUSTOMERS ?? 5000);
@@ -61,13 +61,9 @@ interface ChatPage {
  * again, or an opening handshake unanswered for 5 s), with how long each took to fail.
  */
 let failedConnects: { reason: string; ms: number }[] = [];
-/** Each socket's opening, in the storm: asked for, TCP connected, upgrade request written, answered (`performance.now()`). */
-interface ConnectPhases {
-  port?: number;
+/** Each socket's opening, in the storm: asked for, its steps, open (`performance.now()`). */
+interface ConnectPhases extends OpeningSteps {
   started: number;
-  tcp?: number;
-  written?: number;
-  upgraded?: number;
   opened: number;
 }
 let connectPhases: ConnectPhases[] = [];
@@ -85,10 +81,6 @@ function describeConnectPhases(all: readonly ConnectPhases[], from: number): str
     const sorted = times.sort((a, b) => a - b);
     return `${at(sorted[Math.floor(sorted.length / 2)])} / ${at(sorted.at(-1))}`;
   };
-  if (process.env.TRACE_PORTS)
-    console.log(
-      `    TRACE last port ${last.port} started ${(performance.timeOrigin + last.started).toFixed(1)} tcp ${(performance.timeOrigin + (last.tcp ?? 0)).toFixed(1)} upgraded ${(performance.timeOrigin + (last.upgraded ?? 0)).toFixed(1)} from ${(performance.timeOrigin + from).toFixed(1)}`,
-    );
   return `last socket: asked at ${at(last.started)}, TCP connected ${at(last.tcp)}, upgrade written ${at(last.written)}, answered ${at(last.upgraded)} s; all sockets p50 / max: TCP connected ${spread(all.map((p) => p.tcp ?? p.opened))}, upgrade answered ${spread(all.map((p) => p.upgraded ?? p.opened))} s`;
 }
 
@@ -109,7 +101,7 @@ async function connectRetrying(url: string, deadline: number): Promise<ProtocolC
   for (;;) {
     const attempt = performance.now();
     try {
-      const phases: { tcp?: number; written?: number; upgraded?: number; port?: number } = {};
+      const phases: OpeningSteps = {};
       const client = await ProtocolClient.connect(url, 5_000, phases);
       connectPhases.push({ started: attempt, ...phases, opened: performance.now() });
       return client;
