@@ -149,6 +149,8 @@ describe('every service boots, reports health and metrics, and stops on SIGTERM'
     const live = await fetch(`${base}/health/live`, { headers: { 'x-request-id': `e2e-${service}` } });
     expect(live.status).toBe(200);
     expect(live.headers.get('x-request-id')).toBe(`e2e-${service}`);
+    // Idle keep-alive connections are kept 65 s, so that clients close theirs first.
+    expect(live.headers.get('keep-alive')).toBe('timeout=65');
 
     const metrics = await fetch(`${base}/metrics`);
     expect(metrics.status).toBe(200);

@@ -58,6 +58,9 @@ export interface RunningService {
   config: ServiceConfig;
 }
 
+/** How long the HTTP servers keep an idle keep-alive connection (Node's default: 5 s). */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 @Module({})
 class ServiceRootModule {}
 
@@ -117,12 +120,19 @@ export async function bootstrapService<E extends z.ZodRawShape = Record<never, n
     // Nest hands the options on to http.Server.listen, which its types do not show.
     const listen = (listenOptions: ListenOptions) =>
       (app.listen as unknown as (options: ListenOptions) => Promise<HttpServer>).call(app, listenOptions);
-    await listenWithAcceptors(listen, {
+    const server = await listenWithAcceptors(listen, {
       port: config.PORT,
       host: '0.0.0.0',
       backlog: options.listenBacklog,
       acceptors: options.acceptors ?? 1,
     });
+    // An idle keep-alive connection is closed by its client before this server closes it: a
+    // client that sends a request on a connection the server is closing at that moment gets
+    // ECONNRESET (the gateway's forwarding to the identity service answered 503 so under load).
+    // Node's agents close theirs a second before the `Keep-Alive: timeout` this server announces;
+    // 65 s is also above the 60 s of common load balancers' idle timeouts.
+    server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+    server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
   } catch (error) {
     await app.close().catch(() => undefined);
     return exitOnBootFailure(options.name, error);
