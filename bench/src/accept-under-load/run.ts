@@ -24,6 +24,7 @@ import { Agent, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { listenWithAcceptors } from '@livedesk/service-kit';
 import { machineLine, writeResultsSection } from '../results/results-file.js';
+import { quantile } from '../results/quantile.js';
 
 const ACCEPTORS = (process.env.ACCEPTORS ?? '1,32,128').split(',').map(Number);
 const BUSY = Number(process.env.BUSY ?? 1000);
@@ -63,10 +64,6 @@ function get(port: number, agent: Agent | false): Promise<void> {
     req.on('error', reject);
     req.end();
   });
-}
-
-function quantile(sorted: readonly number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
 /** Each new connection's time from its connect to its answer, in ms, sorted. */

@@ -14,6 +14,7 @@ import * as argon2 from 'argon2';
 import pg from 'pg';
 import { startSystemUnderTest } from '../chat-latency/system-under-test.js';
 import { machineLine, writeResultsSection } from '../results/results-file.js';
+import { quantile } from '../results/quantile.js';
 
 const AGENTS = Number(process.env.AGENTS ?? 100);
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -33,10 +34,6 @@ async function post(
   const text = await response.text();
   if (!response.ok) throw new Error(`POST ${new URL(url).pathname} answered ${response.status}: ${text.slice(0, 300)}`);
   return JSON.parse(text) as Record<string, unknown>;
-}
-
-function quantile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
 async function main(): Promise<void> {
