@@ -1,17 +1,14 @@
-import { LivedeskError, type AgentClient, type ChatEventView, type ChatSummary, type Visitor } from '@livedesk/client';
+import { LivedeskError, type AgentClient, type ChatEventView, type Visitor } from '@livedesk/client';
 import { CannedPicker } from './canned-picker.js';
+import { ChatLists, type ListedChat } from './chat-lists.js';
 import { h } from './dom.js';
 import { TypingSignal } from './typing-signal.js';
 
 type Login = Awaited<ReturnType<AgentClient['connect']>>;
 
-interface ChatEntry {
-  summary: ChatSummary;
-  /** mine: assigned to this agent; queued: waiting for anyone; other: another agent's (the supervisors' Active list). */
-  queue: 'mine' | 'queued' | 'other';
+interface ChatEntry extends ListedChat {
   /** The latest SLA push for the chat, shown on its list item and header. */
   sla?: { kind: 'warning' | 'breached'; target: string; due_at: string };
-  ended?: string;
   /** The ticket created from the chat. */
   ticket?: { ticket_id: string; reference: string };
 }
@@ -139,7 +136,12 @@ function isSupervisor(role: string): boolean {
 
 /** The signed-in desk: connection and routing status, the chat lists, one open chat, the visitors. */
 export class Desk {
-  private readonly chats = new Map<string, ChatEntry>();
+  /** The chat lists, from pushes and `list_chats` reads (an older read never undoes a newer push). */
+  private readonly lists = new ChatLists<ChatEntry>();
+  private readonly chats = this.lists.chats;
+  /** The read of the lists under way, and whether another is wanted when it ends (`refreshChats`). */
+  private listsRead: Promise<void> | undefined;
+  private listsWanted = false;
   private readonly events = new Map<string, Map<number, ChatEventView>>();
   private selected: string | undefined;
   private readonly typing = new Map<string, string>();
@@ -233,7 +235,7 @@ export class Desk {
       }
     });
     client.on('incoming_chat', ({ chat }) => {
-      this.chats.set(chat.chat_id, { ...this.chats.get(chat.chat_id), summary: chat, queue: 'mine' });
+      this.lists.pushed(chat.chat_id, (current) => ({ ...current, summary: chat, queue: 'mine' }));
       this.renderList();
       if (chat.chat_id === this.selected) this.renderChat();
     });
@@ -437,7 +439,30 @@ export class Desk {
     void this.loadCanned();
   }
 
-  private async refreshChats(): Promise<void> {
+  /**
+   * Reads the lists again. One read at a time: a call during a read asks for one more after it
+   * (the read under way may have been answered before what the call was made for), and the
+   * promise settles when the lists are read after the call.
+   */
+  private refreshChats(): Promise<void> {
+    this.listsWanted = true;
+    this.listsRead ??= this.readListsWhileWanted();
+    return this.listsRead;
+  }
+
+  private async readListsWhileWanted(): Promise<void> {
+    try {
+      while (this.listsWanted) {
+        this.listsWanted = false;
+        await this.readLists();
+      }
+    } finally {
+      this.listsRead = undefined;
+    }
+  }
+
+  private async readLists(): Promise<void> {
+    const asked = this.lists.asked();
     try {
       const [mine, queued, active] = await Promise.all([
         this.client.request('list_chats', { filter: 'mine', limit: 50 }),
@@ -446,25 +471,19 @@ export class Desk {
           ? this.client.request('list_chats', { filter: 'active', limit: 100 })
           : Promise.resolve(undefined),
       ]);
-      const seen = new Set<string>();
-      // Later lists win: a chat of the Active list that is mine or queued is shown as such.
-      const lists = [
-        ['other', active?.chats ?? []],
-        ['queued', queued.chats],
-        ['mine', mine.chats],
-      ] as const;
-      for (const [queue, list] of lists) {
-        for (const summary of list) {
-          seen.add(summary.chat_id);
-          const entry = this.chats.get(summary.chat_id);
-          if (entry) Object.assign(entry, { summary, queue });
-          else this.chats.set(summary.chat_id, { summary, queue });
-        }
-      }
+      // Later lists win: a chat of the Active list that is mine or queued is shown as such. Chats
+      // in no list leave, except ended ones (still readable until another is chosen) and the open one.
+      this.lists.merge(
+        asked,
+        [
+          ['other', active?.chats ?? []],
+          ['queued', queued.chats],
+          ['mine', mine.chats],
+        ],
+        (chatId, entry) => entry.ended !== undefined || chatId === this.selected,
+        (summary, queue) => ({ summary, queue }),
+      );
       this.activeIds = (active?.chats ?? []).map((chat) => chat.chat_id);
-      // Chats in no list leave it, except ended ones (still readable until another is chosen).
-      for (const [chatId, entry] of this.chats)
-        if (!seen.has(chatId) && !entry.ended && chatId !== this.selected) this.chats.delete(chatId);
       this.renderList();
       if (this.selected) this.renderChat();
     } catch (failure) {

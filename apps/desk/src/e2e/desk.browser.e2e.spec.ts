@@ -101,8 +101,13 @@ describe('the agent desk in Chromium', () => {
   }
 
   /** A desk in a browser context of its own, signed in; page errors are collected to be asserted empty. */
-  async function openDesk(email: string, errors: string[]): Promise<{ context: BrowserContext; page: Page }> {
+  async function openDesk(
+    email: string,
+    errors: string[],
+    prepare: (context: BrowserContext) => Promise<void> = async () => {},
+  ): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    await prepare(context);
     const page = await context.newPage();
     page.on('pageerror', (error) => errors.push(`${email}: ${error.message}`));
     await page.goto(`${system.gatewayUrl()}/desk/`);
@@ -672,6 +677,69 @@ describe('the agent desk in Chromium', () => {
         expect(JSON.stringify(seen)).not.toContain('NOTE-FOR-AGENTS');
       }
       expect(postedTexts(visitor.saw, chatId)).toEqual(['Can I change my order?', 'It is packed already, sorry.']);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+
+  it('a list read that routing overtakes does not undo the assignment: with the answers to list_chats held back, the routed chat stays in My chats and is answered', async () => {
+    const shop = await system.createOrganization('Slow Lists Shop');
+    await system.createAgent(shop.organization_id, {
+      email: 'lea@slow.test',
+      name: 'Lea',
+      groups: [shop.default_group_id],
+    });
+    // Between the page and the gateway, the answers to list_chats arrive 1.5 s late, as on a
+    // loaded system: chat_queued makes the desk read the lists, routing assigns the chat meanwhile,
+    // and incoming_chat arrives before the answers that still have the chat in the queue.
+    const held = { now: 0, released: 0 };
+    const holdListAnswers = (context: BrowserContext) =>
+      context.routeWebSocket(/\/v1\/agent\/rtm$/, (page) => {
+        const gateway = page.connectToServer();
+        const lists = new Set<unknown>();
+        page.onMessage((message) => {
+          const frame = JSON.parse(String(message)) as { request_id?: unknown; action?: string };
+          if (frame.action === 'list_chats') lists.add(frame.request_id);
+          gateway.send(message);
+        });
+        gateway.onMessage((message) => {
+          const frame = JSON.parse(String(message)) as { request_id?: unknown };
+          if (!lists.delete(frame.request_id)) return page.send(message);
+          held.now += 1;
+          setTimeout(() => {
+            page.send(message);
+            held.now -= 1;
+            held.released += 1;
+          }, 1_500);
+        });
+      });
+    const errors: string[] = [];
+    const { context, page } = await openDesk('lea@slow.test', errors, holdListAnswers);
+    try {
+      await setAccepting(page, true);
+      await eventually(() => held.now === 0, 10_000, 'the first reads of the lists');
+      const releasedBefore = held.released;
+      const visitor = await newCustomer(shop.organization_id);
+      const { chat_id: chatId } = await visitor.client.startChat({
+        message: { text: 'Are you there?', client_id: crypto.randomUUID() },
+      });
+      await myChat(page, chatId).waitFor({ timeout: 20_000 });
+      // Every answer read before the assignment has arrived: the chat is still Lea's to answer.
+      await eventually(() => held.released > releasedBefore && held.now === 0, 20_000, 'the held answers');
+      expect(await myChat(page, chatId).count()).toBe(1);
+      expect(await page.locator(`#chats ul[aria-label="Queued chats"] button[data-chat-id="${chatId}"]`).count()).toBe(
+        0,
+      );
+      await myChat(page, chatId).click();
+      await page.locator('#transcript li.customer', { hasText: 'Are you there?' }).waitFor({ timeout: 10_000 });
+      await page.getByLabel('Message').fill('Yes, Lea here.');
+      await page.getByLabel('Message').press('Enter');
+      await eventually(
+        () => postedTexts(visitor.saw, chatId).includes('Yes, Lea here.'),
+        10_000,
+        'the customer to receive the answer',
+      );
       expect(errors).toEqual([]);
     } finally {
       await context.close();

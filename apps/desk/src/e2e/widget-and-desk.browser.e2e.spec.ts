@@ -164,6 +164,38 @@ describe('a customer in the widget and agents in the desk, in Chromium', () => {
     return page.locator(`#chats ul[aria-label="My chats"] button[data-chat-id="${chatId}"]`);
   }
 
+  /**
+   * Opens the chat from the desk's "My chats". When it never shows there, the error says where
+   * the desk shows it instead and what the stored chat says, so that a failure under load
+   * tells a desk that missed a push from routing that never assigned.
+   */
+  async function openMyChat(page: Page, chatId: string): Promise<void> {
+    try {
+      await myChat(page, chatId).click({ timeout: SHOWN_WITHIN_MS });
+    } catch (failure) {
+      const shownIn = await page
+        .locator(`#chats button[data-chat-id="${chatId}"]`)
+        .evaluateAll((buttons) => buttons.map((button) => button.closest('ul')?.getAttribute('aria-label') ?? '?'));
+      const stored = await supervisor.request('get_chat', { chat_id: chatId }).then(
+        ({ chat, events }) => ({
+          status: chat.status,
+          assigned_agent_id: chat.assigned_agent_id,
+          events: events.map((event) => `${event.version} ${event.type}`),
+        }),
+        (error: unknown) => String(error),
+      );
+      throw new Error(
+        `chat ${chatId} not in "My chats": the desk shows it in ${JSON.stringify(shownIn)}; stored: ${JSON.stringify(stored)}; ` +
+          `routing's logs: ${system
+            .services()
+            .filter((service) => service.name === 'routing')
+            .map((service) => service.output().slice(-4000))
+            .join('\n')}`,
+        { cause: failure },
+      );
+    }
+  }
+
   it('the customer writes in the widget; Ada sees the chat and the live draft in the desk and answers; she transfers to Bob, who answers and resolves; the customer rates (CSAT, then NPS); both screens show each message once, in order, and the rating and NPS are stored', async () => {
     const errors: string[] = [];
     const ada = await openDesk('ada@journey.test', agents.ada.agentId, true, errors);
@@ -210,7 +242,7 @@ describe('a customer in the widget and agents in the desk, in Chromium', () => {
       );
       expect(started).toHaveLength(1);
       const chatId = started[0]!;
-      await myChat(ada.page, chatId).click({ timeout: SHOWN_WITHIN_MS });
+      await openMyChat(ada.page, chatId);
       const adaTranscript = ada.page.getByRole('list', { name: 'Transcript' });
       await adaTranscript
         .locator('li.customer', { hasText: 'Hello, where is my order?' })
@@ -267,7 +299,7 @@ describe('a customer in the widget and agents in the desk, in Chromium', () => {
       await myChat(ada.page, chatId).filter({ hasText: '(transferred)' }).waitFor({ timeout: SHOWN_WITHIN_MS });
 
       // Bob, not accepting, gets the chat because Ada chose him: its whole transcript, Ada named with her avatar.
-      await myChat(bob.page, chatId).click({ timeout: SHOWN_WITHIN_MS });
+      await openMyChat(bob.page, chatId);
       const bobTranscript = bob.page.getByRole('list', { name: 'Transcript' });
       await bobTranscript
         .locator('li.customer', { hasText: 'Can I still change the address?' })
