@@ -1,8 +1,9 @@
-import { LivedeskError, type AgentClient, type ChatEventView, type Visitor } from '@livedesk/client';
+import { LivedeskError, type AgentClient, type ChatEventView } from '@livedesk/client';
 import { CannedPicker } from './canned-picker.js';
 import { ChatLists, type ListedChat } from './chat-lists.js';
 import { h } from './dom.js';
 import { TypingSignal } from './typing-signal.js';
+import { VisitorList } from './visitor-list.js';
 
 type Login = Awaited<ReturnType<AgentClient['connect']>>;
 
@@ -147,7 +148,8 @@ export class Desk {
   private readonly typing = new Map<string, string>();
   /** Replies and notes sent and not yet stored, by chat: shown as "Sending…" below the transcript, by client id. */
   private readonly sending = new Map<string, Map<string, { text: string; note: boolean }>>();
-  private readonly visitors = new Map<string, Visitor>();
+  /** The visitors on the site, from pushes and `list_visitors` reads (an older read never undoes a newer push). */
+  private readonly siteVisitors = new VisitorList();
   /** The organization's agents from `list_agents`: names and avatars on colleagues' messages and transfer targets. */
   private readonly colleagues = new Map<string, Colleague>();
   /** The organization's queued and active chats in the server's order (supervisors only). */
@@ -266,7 +268,7 @@ export class Desk {
     client.on('sla_warning', sla('warning'));
     client.on('sla_breached', sla('breached'));
     client.on('visitor_updated', (visitor) => {
-      this.visitors.set(visitor.visitor_id, visitor);
+      this.siteVisitors.pushed(visitor);
       this.renderVisitors();
     });
 
@@ -493,9 +495,9 @@ export class Desk {
 
   private async refreshVisitors(): Promise<void> {
     try {
+      const asked = this.siteVisitors.asked();
       const { visitors } = await this.client.request('list_visitors', {});
-      this.visitors.clear();
-      for (const visitor of visitors) this.visitors.set(visitor.visitor_id, visitor);
+      this.siteVisitors.replace(asked, visitors);
       this.renderVisitors();
     } catch (failure) {
       this.readFailed(failure);
@@ -769,7 +771,7 @@ export class Desk {
 
   private renderVisitors(): void {
     const since = Date.now() - VISITOR_WINDOW_MS;
-    const shown = [...this.visitors.values()]
+    const shown = [...this.siteVisitors.visitors.values()]
       .filter((visitor) => Date.parse(visitor.last_seen_at) >= since)
       .sort((a, b) => b.last_seen_at.localeCompare(a.last_seen_at));
     this.visitorList.replaceChildren(
