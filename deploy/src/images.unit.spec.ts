@@ -63,7 +63,16 @@ function runDeploy(pkg: string, target: string, network: '--offline' | '--prefer
   return new Promise((resolve, reject) => {
     const child = spawn('pnpm', ['--filter', pkg, 'deploy', '--prod', '--legacy', network, target], {
       cwd: ROOT,
-      env: { ...process.env, CI: 'true' },
+      // A request that fails is retried after 1, 2, 4 and 8 s, within the deadline (pnpm's default
+      // waits 10 s, then 60 s: a refused request looked like a hang).
+      env: {
+        ...process.env,
+        CI: 'true',
+        npm_config_fetch_retries: '4',
+        npm_config_fetch_retry_factor: '2',
+        npm_config_fetch_retry_mintimeout: '1000',
+        npm_config_fetch_retry_maxtimeout: '10000',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
