@@ -237,7 +237,8 @@ export class Desk {
       }
     });
     client.on('incoming_chat', ({ chat }) => {
-      this.lists.pushed(chat.chat_id, (current) => ({ ...current, summary: chat, queue: 'mine' }));
+      // The chat is this agent's and open, also one that ended here before (transferred back, reopened).
+      this.lists.pushed(chat.chat_id, (current) => ({ ...current, summary: chat, queue: 'mine', ended: undefined }));
       this.renderList();
       if (chat.chat_id === this.selected) this.renderChat();
     });

@@ -294,7 +294,7 @@ describe('the agent desk in Chromium', () => {
     }
   }, 120_000);
 
-  it("agent A transfers a chat to agent B by picking B: B's desk shows it with the whole transcript, B answers with the customer seeing B typing and the answer", async () => {
+  it("agent A transfers a chat to agent B by picking B: B's desk shows it with the whole transcript, B answers with the customer seeing B typing and the answer; B hands it back and A answers again", async () => {
     const team = await system.createOrganization('Team Shop');
     await system.createAgent(team.organization_id, {
       email: 'cleo@team.test',
@@ -361,6 +361,22 @@ describe('the agent desk in Chromium', () => {
         'Hi, Dan here',
       ]);
       await b.page.screenshot({ path: join(ARTIFACTS, 'desk-transfer-to.png') });
+
+      // Dan hands it back: in Cleo's desk the chat is hers and open again, not "(transferred)".
+      const cleoOption = b.page.locator('#transfer-target option', { hasText: 'Cleo' });
+      await cleoOption.waitFor({ state: 'attached', timeout: 10_000 });
+      await b.page.getByLabel('Transfer to').selectOption((await cleoOption.getAttribute('value'))!);
+      await b.page.getByRole('button', { name: 'Transfer' }).click();
+      await myChat(b.page, chatId).filter({ hasText: '(transferred)' }).waitFor({ timeout: 10_000 });
+      await a.page.locator('#transcript li.agent', { hasText: 'Hi, Dan here' }).waitFor({ timeout: 10_000 });
+      await myChat(a.page, chatId).filter({ hasNotText: '(transferred)' }).waitFor({ timeout: 10_000 });
+      await a.page.getByLabel('Message').fill('Back with Cleo: anything else?');
+      await a.page.getByLabel('Message').press('Enter');
+      await eventually(
+        () => postedTexts(visitor.saw, chatId).includes('Back with Cleo: anything else?'),
+        10_000,
+        'the customer to receive the answer after the transfer back',
+      );
       expect(errors).toEqual([]);
     } finally {
       await Promise.all([a.context.close(), b.context.close()]);
