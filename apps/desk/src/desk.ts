@@ -18,9 +18,9 @@ const AUTHOR_LABELS: Record<string, string> = { customer: 'Customer', agent: 'Ag
 /** list_visitors answers the visitors seen in the last 5 minutes; pushes older than that leave the panel too. */
 const VISITOR_WINDOW_MS = 5 * 60_000;
 /**
- * How often the visitors and the supervisors' Active list are read again besides the pushes (no
- * push tells a supervisor about other agents' chats). A read also lets the SDK notice a connection
- * that went silent without closing.
+ * How often the visitors and the chat lists are read again besides the pushes (no push tells an
+ * agent that a queued chat went to another agent, nor a supervisor about other agents' chats). A
+ * read also lets the SDK notice a connection that went silent without closing.
  */
 const REFRESH_MS = 30_000;
 /** A reply whose answer was lost with the connection is sent again (same client id, stored once) this many times. */
@@ -278,8 +278,9 @@ export class Desk {
     this.refreshAll();
     setInterval(() => {
       if (!client.connected) return;
-      // An agent's own lists follow the pushes (and are read again after a reconnect); a supervisor's Active list has none.
-      if (this.supervisor) void this.refreshChats();
+      // Pushes bring what comes to this agent and into the queues, but nothing says that a queued
+      // chat went to another agent, and a supervisor's Active list has no pushes at all.
+      void this.refreshChats();
       void this.refreshVisitors();
     }, REFRESH_MS);
   }
@@ -342,7 +343,8 @@ export class Desk {
     });
     this.message.addEventListener('blur', () => this.canned.close());
     this.joinButton.addEventListener('click', () =>
-      this.act(() => this.client.joinChat(this.selected!).then(() => this.refreshChats())),
+      // Read the lists after a refusal too: the chat may have gone to another agent meanwhile.
+      this.act(() => this.client.joinChat(this.selected!).finally(() => this.refreshChats())),
     );
     this.resolveButton.addEventListener('click', () =>
       this.act(() => this.client.request('resolve_chat', { chat_id: this.selected! })),
@@ -475,7 +477,8 @@ export class Desk {
           : Promise.resolve(undefined),
       ]);
       // Later lists win: a chat of the Active list that is mine or queued is shown as such. Chats
-      // in no list leave, except ended ones (still readable until another is chosen) and the open one.
+      // in no list leave, except ended ones (still readable until another is chosen) and the open
+      // one, unless it was a queued one: another agent took it, and this agent can read it no more.
       this.lists.merge(
         asked,
         [
@@ -483,7 +486,7 @@ export class Desk {
           ['queued', queued.chats],
           ['mine', mine.chats],
         ],
-        (chatId, entry) => entry.ended !== undefined || chatId === this.selected,
+        (chatId, entry) => entry.ended !== undefined || (chatId === this.selected && entry.queue !== 'queued'),
         (summary, queue) => ({ summary, queue }),
       );
       this.activeIds = (active?.chats ?? []).map((chat) => chat.chat_id);

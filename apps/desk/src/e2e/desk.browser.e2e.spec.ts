@@ -699,6 +699,42 @@ describe('the agent desk in Chromium', () => {
     }
   }, 90_000);
 
+  it('a queued chat another agent took meanwhile: Join is refused with the reason, and the chat leaves the Queued list', async () => {
+    const shop = await system.createOrganization('Late Join Shop');
+    for (const [email, name] of [
+      ['mia@late.test', 'Mia'],
+      ['ned@late.test', 'Ned'],
+    ] as const)
+      await system.createAgent(shop.organization_id, { email, name, groups: [shop.default_group_id] });
+    const errors: string[] = [];
+    const { context, page } = await openDesk('mia@late.test', errors);
+    const ned = system.agentClient('ned@late.test');
+    try {
+      await setAccepting(page, false);
+      await ned.connect();
+      await ned.request('set_routing_status', { status: 'not_accepting' });
+      // Nobody accepting: the chat waits in the queue, and Mia opens it there.
+      const visitor = await newCustomer(shop.organization_id);
+      const { chat_id: chatId } = await visitor.client.startChat({
+        message: { text: 'Who can help?', client_id: crypto.randomUUID() },
+      });
+      const queued = page.locator(`#chats ul[aria-label="Queued chats"] button[data-chat-id="${chatId}"]`);
+      await queued.click({ timeout: 20_000 });
+      await page.locator('#transcript li.customer', { hasText: 'Who can help?' }).waitFor({ timeout: 10_000 });
+      // Ned takes it first: no push tells Mia's desk.
+      await ned.joinChat(chatId);
+      await page.getByRole('button', { name: 'Join chat' }).click();
+      await page.locator('#chats .error').filter({ hasText: /\S/ }).waitFor({ timeout: 10_000 });
+      await queued.waitFor({ state: 'detached', timeout: 10_000 });
+      expect(await myChat(page, chatId).count()).toBe(0);
+      expect(await page.locator('#chat').isHidden()).toBe(true);
+      expect(errors).toEqual([]);
+    } finally {
+      ned.close();
+      await context.close();
+    }
+  }, 90_000);
+
   it('a list read that routing overtakes does not undo the assignment: with the answers to list_chats held back, the routed chat stays in My chats and is answered', async () => {
     const shop = await system.createOrganization('Slow Lists Shop');
     await system.createAgent(shop.organization_id, {
