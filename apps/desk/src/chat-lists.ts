@@ -9,7 +9,7 @@ export interface ListedChat {
   queue: ChatQueue;
   /** The push count (`ChatLists.pushes`) when a push last set this entry. */
   pushedAt?: number;
-  /** Why the chat ended, when a push said so: it stays listed, readable, until the agent moves on. */
+  /** Why the chat ended for this agent (a push, or their own transfer): it stays listed, readable, until they move on. */
   ended?: string;
 }
 

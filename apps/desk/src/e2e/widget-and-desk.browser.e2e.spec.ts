@@ -166,8 +166,8 @@ describe('a customer in the widget and agents in the desk, in Chromium', () => {
 
   /**
    * Opens the chat from the desk's "My chats". When it never shows there, the error says where
-   * the desk shows it instead and what the stored chat says, so that a failure under load
-   * tells a desk that missed a push from routing that never assigned.
+   * the desk shows it instead, what the stored chat says and what routing logged, so that a
+   * failure under load tells a desk that went wrong from routing that never assigned the chat.
    */
   async function openMyChat(page: Page, chatId: string): Promise<void> {
     try {
