@@ -45,7 +45,8 @@ export class ChatLists<Entry extends ListedChat> {
   /**
    * Merges the lists of a read asked at `asked`. Later lists win where a chat is in two at the same
    * version (a supervisor's Active list has chats that are also mine or queued). Chats in no list
-   * leave, except those `keep` holds (ended or open ones) and those pushed since the read was asked.
+   * leave, except those `keep` holds (the desk: ended ones, and the open one unless it was queued)
+   * and those pushed since the read was asked.
    */
   merge(
     asked: number,
