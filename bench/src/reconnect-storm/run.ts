@@ -194,6 +194,9 @@ const phases = { connected: 0, loggedIn: 0 };
 /** Sockets that closed under a customer while it resumed (a login timeout, a missed heartbeat), opened again as the SDK does. */
 let dropped = 0;
 
+/** Customers whose login listed their chat at the version they held: resumed without a `get_chat`. */
+let resumedWithoutRead = 0;
+
 /**
  * Logs in, sends again what was not acknowledged, and reads the chat after the version it had;
  * when the socket closes under it meanwhile, starts again on a new one, as `@livedesk/client`
@@ -215,9 +218,21 @@ async function resume(customer: Customer, url: string, deadline: number): Promis
 async function resumeOnce(customer: Customer, url: string, deadline: number): Promise<void> {
   customer.client = await connectRetrying(url, deadline);
   phases.connected = Math.max(phases.connected, performance.now());
-  await requestRetrying(customer.client, 'login', { token: customer.token }, deadline);
+  const login = await requestRetrying<{ chats: { chat_id: string; version: number }[] }>(
+    customer.client,
+    'login',
+    { token: customer.token },
+    deadline,
+  );
   phases.loggedIn = Math.max(phases.loggedIn, performance.now());
   for (const clientId of [...customer.unacknowledged]) await send(customer, clientId, deadline);
+  // The login lists the chat at its version when the socket was already registered for pushes:
+  // held up to it, there is nothing to read (as @livedesk/client does).
+  const listed = login.chats.find((chat) => chat.chat_id === customer.chatId);
+  if (listed && listed.version <= customer.version) {
+    resumedWithoutRead += 1;
+    return;
+  }
   for (let since = customer.version, more = true; more; ) {
     const page = await requestRetrying<ChatPage>(
       customer.client,
@@ -268,6 +283,7 @@ async function oneRun(run: number): Promise<{
   storm: number;
   stormConnected: number;
   stormLoggedIn: number;
+  stormUnread: number;
   killed: number;
   lost: number;
   doubled: number;
@@ -324,6 +340,7 @@ async function oneRun(run: number): Promise<{
     const stormStarted = performance.now();
     phases.connected = phases.loggedIn = stormStarted;
     dropped = 0;
+    resumedWithoutRead = 0;
     const stormKernel = await kernelDropsDuring(async () => {
       await mapWithConcurrency(customers, CUSTOMERS, (customer) => resume(customer, url, stormStarted + 60_000));
     });
@@ -333,11 +350,12 @@ async function oneRun(run: number): Promise<{
     const stormLoggedIn = (phases.loggedIn - stormStarted) / 1000;
     const stormRetries = retried;
     const stormDropped = dropped;
+    const stormUnread = resumedWithoutRead;
     const stormFailedConnects = describeFailedConnects(failedConnects);
     retried = 0;
     dropped = 0;
     console.log(
-      `  run ${run}: storm: ${CUSTOMERS} reconnected, logged in and resumed in ${storm.toFixed(2)} s (last socket open at ${stormConnected.toFixed(2)} s, last login answered at ${stormLoggedIn.toFixed(2)} s; ${stormRetries} requests asked again after unavailable/rate_limited, ${stormDropped} sockets closed under a customer and opened again; ${stormFailedConnects} attempts to open a socket failed and were made again; kernel: ${stormKernel} receive-backlog drops / accept-queue drops / SYN retransmissions; ${stormSockets})`,
+      `  run ${run}: storm: ${CUSTOMERS} reconnected, logged in and resumed in ${storm.toFixed(2)} s (last socket open at ${stormConnected.toFixed(2)} s, last login answered at ${stormLoggedIn.toFixed(2)} s; ${stormUnread} resumed without a get_chat; ${stormRetries} requests asked again after unavailable/rate_limited, ${stormDropped} sockets closed under a customer and opened again; ${stormFailedConnects} attempts to open a socket failed and were made again; kernel: ${stormKernel} receive-backlog drops / accept-queue drops / SYN retransmissions; ${stormSockets})`,
     );
 
     // 2. The gateway killed while customers write.
@@ -386,6 +404,7 @@ async function oneRun(run: number): Promise<{
       stormRetries,
       stormDropped,
       stormFailedConnects,
+      stormUnread,
       stormKernel,
       killRetries,
       killDropped,
@@ -417,13 +436,14 @@ async function main(): Promise<void> {
     'reconnect-storm',
     `## reconnect-storm (\`pnpm bench:reconnect-storm\`)
 
-Run on ${new Date().toISOString().slice(0, 10)}: ${machineLine()}. One gateway process, the identity and conversation services${WITH_ROUTING ? ', the routing service (which hears of every socket)' : ' (no routing: the presence reports fail)'}, PostgreSQL, NATS and Redis on this machine's 2 cores; ${CUSTOMERS.toLocaleString('en-US')} customers, each with a chat, held by this process. Storm: every socket closed, then all reconnect at once, log in with their tokens and resume (\`get_chat\` after the version they had). Gateway killed: ${WRITERS.toLocaleString('en-US')} customers write one message each over ${WRITE_MS / 1000} s; half-way the gateway gets SIGKILL and is started again on its port; every customer reconnects (retrying until it answers), logs in, sends again what was not acknowledged (same \`client_id\`) and resumes; then every writer's chat is read from the start. A request answered \`unavailable\` or \`rate_limited\` (the gateway shedding load) is asked again after its \`retry_after_ms\`, as \`@livedesk/client\` does, and a socket that closes under a customer while it resumes (a login timeout, a missed heartbeat) is opened again and the customer starts over; how many of each, in brackets. What the kernel counted during the storm, for the whole machine: packets dropped from its receive backlog (\`/proc/net/softnet_stat\`; \`net.core.netdev_max_backlog\` was ${netdevMaxBacklog()} packets here), SYNs dropped at the gateway's full accept queue (\`TcpExtListenDrops\`), and SYN or SYN-ACK retransmissions (\`TcpExtTCPSynRetrans\`): a dropped SYN comes back only after TCP's retry (1 s, then 3 s…).
+Run on ${new Date().toISOString().slice(0, 10)}: ${machineLine()}. One gateway process, the identity and conversation services${WITH_ROUTING ? ', the routing service (which hears of every socket)' : ' (no routing: the presence reports fail)'}, PostgreSQL, NATS and Redis on this machine's 2 cores; ${CUSTOMERS.toLocaleString('en-US')} customers, each with a chat, held by this process. Storm: every socket closed, then all reconnect at once, log in with their tokens and resume (\`get_chat\` after the version they had, unless the login answer lists the chat at that version, as \`@livedesk/client\` does). Gateway killed: ${WRITERS.toLocaleString('en-US')} customers write one message each over ${WRITE_MS / 1000} s; half-way the gateway gets SIGKILL and is started again on its port; every customer reconnects (retrying until it answers), logs in, sends again what was not acknowledged (same \`client_id\`) and resumes; then every writer's chat is read from the start. A request answered \`unavailable\` or \`rate_limited\` (the gateway shedding load) is asked again after its \`retry_after_ms\`, as \`@livedesk/client\` does, and a socket that closes under a customer while it resumes (a login timeout, a missed heartbeat) is opened again and the customer starts over; how many of each, in brackets. What the kernel counted during the storm, for the whole machine: packets dropped from its receive backlog (\`/proc/net/softnet_stat\`; \`net.core.netdev_max_backlog\` was ${netdevMaxBacklog()} packets here), SYNs dropped at the gateway's full accept queue (\`TcpExtListenDrops\`), and SYN or SYN-ACK retransmissions (\`TcpExtTCPSynRetrans\`): a dropped SYN comes back only after TCP's retry (1 s, then 3 s…).
 
 | run | storm: all resumed (requests asked again / sockets opened again) | storm, the kernel: receive-backlog drops / accept-queue drops / SYN retransmissions | storm: last socket open / last login answered | gateway killed: back up | killed: all resumed (requests asked again / sockets opened again) | messages sent again | lost | stored twice |
 |---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
 - Target: ${CUSTOMERS.toLocaleString('en-US')} customers resumed in ≤ ${TARGET_SECONDS} s after a storm: **${Math.min(...storms).toFixed(2)}–${Math.max(...storms).toFixed(2)} s** (${Math.max(...storms) <= TARGET_SECONDS ? 'met' : 'missed'}); a killed gateway: ${lost === 0 ? '**0 messages lost**' : `**${lost} messages lost**`}, every client back.
+- Storm: customers whose login listed their chat at the version they held, so that they read nothing: ${results.map((r, i) => `run ${i + 1}: ${r.stormUnread.toLocaleString('en-US')}`).join('; ')}.
 - Storm: attempts to open a socket that failed and were made again (an opening handshake has 5 s): ${results.map((r, i) => `run ${i + 1}: ${r.stormFailedConnects}`).join('; ')}.`,
   );
   console.log('written to bench/RESULTS.md');

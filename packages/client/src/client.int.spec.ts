@@ -200,6 +200,33 @@ describe('CustomerClient against a scripted server', () => {
     expect(c.chatVersion('chat-1')).toBe(10);
   });
 
+  it('reads no chat after a reconnect whose login lists it at a version it holds whole, and reads one that moved on', async () => {
+    const chat = new Chat();
+    for (const text of ['m1', 'm2']) chat.post(text);
+    server = await ScriptedServer.start(serve(chat));
+    const c = customer();
+    const seen = collect(c);
+    await c.connect();
+    await eventually(() => seen.length === 2);
+
+    // Nothing happened while the socket was away: the login answers version 2, which it holds.
+    server.latest.drop();
+    await server.until(() => server!.connections.length === 2 && server!.requests('login').length === 2);
+    await eventually(() => c.connected);
+    server.latest.push('incoming_event', { chat_id: 'chat-1', version: 3, event: chat.post('m3') });
+    await eventually(() => seen.length === 3);
+    expect(server.requests('get_chat').map((r) => r.payload.since_version)).toEqual([0]);
+
+    // A message and a tag while it was away: the login answers version 5, so it reads from 3.
+    server.latest.drop();
+    chat.post('m4');
+    chat.hide();
+    await server.until(() => server!.connections.length === 3 && server!.requests('get_chat').length === 2);
+    await eventually(() => seen.length === 4);
+    expect(server.requests('get_chat').map((r) => r.payload.since_version)).toEqual([0, 3]);
+    expect(c.chatVersion('chat-1')).toBe(5);
+  });
+
   it('fills a gap of hidden versions with get_chat after the gap timeout', async () => {
     const chat = new Chat();
     chat.post('m1');

@@ -400,9 +400,17 @@ export class LivedeskClient<Actions extends BaseActions, Pushes extends CommonPu
       const reconnected = this.everConnected;
       this.everConnected = true;
       this.lastLogin = login as Actions['login']['response'];
-      this.followLogin((login as { chats?: ChatSummary[] }).chats ?? []);
+      const listed = (login as { chats?: ChatSummary[] }).chats ?? [];
+      this.followLogin(listed);
       for (const request of this.pending.values()) if (!request.sent) this.transmit(request);
-      for (const chatId of this.timelines.keys()) void this.catchUp(chatId).catch(() => undefined);
+      const versions = new Map(listed.map((chat) => [chat.chat_id, chat.version]));
+      for (const [chatId, timeline] of this.timelines) {
+        // The login answer gives each listed chat's version at the moment the socket already heard
+        // every later event: a chat held whole up to it has nothing to read.
+        const version = versions.get(chatId);
+        if (version !== undefined && timeline.contiguous >= version && !timeline.hasGap) continue;
+        void this.catchUp(chatId).catch(() => undefined);
+      }
       this.firstLogin?.resolve(login as Actions['login']['response']);
       this.firstLogin = undefined;
       this.fire('connected', { login: login as Actions['login']['response'], reconnected });

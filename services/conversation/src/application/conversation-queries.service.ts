@@ -14,6 +14,7 @@ import {
   customersActiveChats,
   listChats,
   rowToSummary,
+  streamVersionOf,
   type CustomerChatsWanted,
   type ReadModelTables,
 } from '../read-model/chats-table.js';
@@ -173,6 +174,7 @@ export class ConversationQueries {
     let select = this.db
       .selectFrom('conversation.chats')
       .selectAll()
+      .select(streamVersionOf('conversation.chats').as('stream_version'))
       .where('organization_id', '=', query.organization_id)
       .where('customer_id', '=', query.customer_id);
     if (actor.kind === 'agent' && !isSupervisor(actor)) {

@@ -26,8 +26,11 @@ export const conversationDecider: Decider<ConversationCommand, ConversationEvent
 /** A conversation as loaded from its stream: the folded state, its version and who owns it. */
 export type LoadedConversation = LoadedStream<ConversationState>;
 
+/** What a chat's stream id starts with (the chat id follows): the chat lists read the stream's version by it. */
+export const CONVERSATION_STREAM_PREFIX = 'conversation-';
+
 export function conversationStreamId(chatId: string): string {
-  return `conversation-${chatId}`;
+  return `${CONVERSATION_STREAM_PREFIX}${chatId}`;
 }
 
 /** A stored event read back into the decider's terms, upcast to the current schema. */

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Actor, ChatStatus, ChatSummary } from '@livedesk/contracts';
 import type { AppendAlso } from '@livedesk/event-store';
 import { decodeCursor, encodeCursor } from '@livedesk/service-kit';
+import { CONVERSATION_STREAM_PREFIX } from '../application/conversation-stream.js';
 
 export interface ChatsTable {
   chat_id: string;
@@ -94,6 +95,21 @@ export function chatSummaryUpsert(organizationId: string, chat: ChatSummary): Ap
   };
 }
 
+/**
+ * A listed chat's version: its stream's, read in the list's statement. The row is written only by
+ * events that change what lists show (a message does not), so its own `version` may be behind;
+ * the stream's is the version the summary holds at the read — the chat's state did not change
+ * after the row's version — and a client holding every event up to it has nothing to catch up
+ * (docs/protocol.md, "Reconnecting and catching up").
+ */
+export function streamVersionOf(table: string) {
+  return sql<number>`GREATEST(${sql.ref(`${table}.version`)}, COALESCE((SELECT s.version FROM event_store.streams s
+    WHERE s.stream_id = ${CONVERSATION_STREAM_PREFIX} || ${sql.ref(`${table}.chat_id`)}), 0))::integer`;
+}
+
+/** A row as the lists read it: with its stream's version (`streamVersionOf`). */
+export type ListedChatRow = ChatsTable & { stream_version: number };
+
 export type ChatListFilter = 'mine' | 'queued' | 'active' | 'all';
 
 export interface ListChatsQuery {
@@ -114,8 +130,12 @@ export interface ListChatsQuery {
 export async function listChats(
   db: Kysely<ReadModelTables>,
   query: ListChatsQuery,
-): Promise<{ rows: ChatsTable[]; nextCursor: string | null }> {
-  let select = db.selectFrom('conversation.chats').selectAll().where('organization_id', '=', query.organizationId);
+): Promise<{ rows: ListedChatRow[]; nextCursor: string | null }> {
+  let select = db
+    .selectFrom('conversation.chats')
+    .selectAll()
+    .select(streamVersionOf('conversation.chats').as('stream_version'))
+    .where('organization_id', '=', query.organizationId);
   const { actor } = query;
   if (actor.kind === 'customer') {
     select = select.where('customer_id', '=', actor.id);
@@ -143,7 +163,8 @@ export async function listChats(
   return { rows: page, nextCursor };
 }
 
-export function rowToSummary(row: ChatsTable): ChatSummary {
+/** A row as a chat summary; a listed row (`ListedChatRow`) gives its stream's version. */
+export function rowToSummary(row: ChatsTable | ListedChatRow): ChatSummary {
   return {
     chat_id: row.chat_id,
     customer_id: row.customer_id,
@@ -156,7 +177,7 @@ export function rowToSummary(row: ChatsTable): ChatSummary {
     tags: row.tags,
     started_at: row.started_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
-    version: row.version,
+    version: 'stream_version' in row ? row.stream_version : row.version,
   };
 }
 
@@ -179,7 +200,7 @@ export interface CustomerChatsWanted {
 export async function customersActiveChats(
   db: Kysely<ReadModelTables>,
   wanted: readonly CustomerChatsWanted[],
-): Promise<ChatsTable[][]> {
+): Promise<ListedChatRow[][]> {
   const key = (w: Pick<CustomerChatsWanted, 'organizationId' | 'customerId'>) =>
     JSON.stringify([w.organizationId, w.customerId]);
   const shapeOf = (w: CustomerChatsWanted) =>
@@ -189,13 +210,13 @@ export async function customersActiveChats(
     const shape = shapeOf(w);
     shapes.set(shape, [...(shapes.get(shape) ?? []), w]);
   }
-  const answers = new Map<string, Map<string, ChatsTable[]>>();
+  const answers = new Map<string, Map<string, ListedChatRow[]>>();
   await Promise.all(
     [...shapes].map(async ([shape, group]) => {
       const customers = new Map(group.map((w) => [key(w), w]));
       const first = group[0]!;
-      const { rows } = await sql<ChatsTable>`
-        SELECT c.*
+      const { rows } = await sql<ListedChatRow>`
+        SELECT c.*, ${streamVersionOf('c')} AS stream_version
           FROM unnest(${[...customers.values()].map((w) => w.organizationId)}::text[],
                       ${[...customers.values()].map((w) => w.customerId)}::text[]) AS wanted(organization_id, customer_id)
           CROSS JOIN LATERAL (
@@ -205,7 +226,7 @@ export async function customersActiveChats(
              ORDER BY c.started_at DESC, c.chat_id DESC
              LIMIT ${first.limit + 1}) c
          ORDER BY c.organization_id, c.customer_id, c.started_at DESC, c.chat_id DESC`.execute(db);
-      const byCustomer = new Map<string, ChatsTable[]>([...customers.keys()].map((k) => [k, []]));
+      const byCustomer = new Map<string, ListedChatRow[]>([...customers.keys()].map((k) => [k, []]));
       for (const row of rows)
         byCustomer.get(key({ organizationId: row.organization_id, customerId: row.customer_id }))!.push(row);
       answers.set(shape, byCustomer);

@@ -111,6 +111,58 @@ describe('reconnecting with get_chat since_version', () => {
     agentSocket.drop();
   });
 
+  it("lists each open chat in the login answer at its stream's version, and pushes every later event after the answer", async () => {
+    const org = await system.createOrganization('Resume Ltd');
+    const agent = await system.createAgent(org.organization_id, { email: 'agent@resume.test' });
+    const customerToken = await system.customerToken(org.organization_id);
+    const first = await system.connect('customer', customerToken, 0);
+    const { chat_id: chatId } = await first.call('start_chat', { message: { text: 'hello', client_id: 'h' } });
+    const agentSocket = await system.connect('agent', agent.token, 1);
+    await agentSocket.call('join_chat', { chat_id: chatId });
+    const send = async (text: string) =>
+      (await agentSocket.call('send_event', { chat_id: chatId, event: { type: 'message', text, client_id: text } }))
+        .event.version as number;
+
+    // Messages do not change what a chat list shows, yet the login answer's version counts them.
+    first.drop();
+    await send('while you were away');
+    const latest = await send('are you there?');
+    const customer = await system.connect('customer', undefined, 1);
+    const answer = await customer.login(customerToken);
+    expect(answer.chats.map((chat: any) => [chat.chat_id, chat.version])).toEqual([[chatId, latest]]);
+    const agentAgain = await system.connect('agent', agent.token, 0);
+    expect(customer.frames[0]).toMatchObject({ type: 'response', action: 'login' });
+    const agentLogin = agentAgain.frames.find((frame) => frame.action === 'login')!.payload;
+    expect(agentLogin.chats.map((chat: any) => [chat.chat_id, chat.version])).toEqual([[chatId, latest]]);
+
+    // Logins racing the agent's writes: on each socket, every message after the version its
+    // login answered is pushed, and the login answer is the socket's first frame.
+    const logins: { socket: RtmTestClient; version: number }[] = [];
+    let writing = true;
+    const written = (async () => {
+      const versions: number[] = [];
+      for (let i = 0; i < 40; i++) versions.push(await send(`w${i}`));
+      writing = false;
+      return versions;
+    })();
+    while (writing) {
+      const socket = await system.connect('customer', undefined, logins.length % 2);
+      const reply = await socket.login(customerToken);
+      logins.push({ socket, version: reply.chats.find((chat: any) => chat.chat_id === chatId).version });
+    }
+    const versions = await written;
+    const last = versions.at(-1)!;
+    expect(logins.length).toBeGreaterThan(2);
+    for (const { socket, version } of logins) {
+      expect(socket.frames[0]).toMatchObject({ type: 'response', action: 'login', success: true });
+      if (version < last) await socket.push('incoming_event', (p) => p.chat_id === chatId && p.version === last);
+      const pushed = new Set(socket.pushes('incoming_event').map((p) => p.version));
+      expect(versions.filter((v) => v > version && !pushed.has(v))).toEqual([]);
+      socket.drop();
+    }
+    for (const socket of [customer, agentSocket, agentAgain]) socket.drop();
+  });
+
   it('answers a repeated client id with the stored message instead of storing it twice', async () => {
     const org = await system.createOrganization('Retry Co');
     const customerToken = await system.customerToken(org.organization_id);

@@ -13,6 +13,7 @@ import { TeamListing } from './agents/team-listing.js';
 import { BanActions } from './bans/ban-actions.js';
 import { TagActions } from './tags/tag-actions.js';
 import { ChatCommands } from './chat-commands.js';
+import { ConnectionRegistry } from './connection-registry.js';
 import { ConversationClient } from './conversation-client.js';
 import { CustomerProfiles } from './customers/customer-profiles.js';
 import { RoutingClient } from './routing/routing-client.js';
@@ -40,6 +41,7 @@ export class AgentActions {
     private readonly tags: TagActions,
     private readonly bans: BanActions,
     private readonly customers: CustomerProfiles,
+    private readonly registry: ConnectionRegistry,
   ) {}
 
   /** A socket of the agent closed: routing counts the agent's sockets across replicas. */
@@ -120,7 +122,8 @@ export class AgentActions {
     if (agent.disabled) throw new RtmError('authentication', 'the agent account is disabled', 'agent_revoked');
     // The role as the directory has it now, not as it was when the token was issued: a PATCH of
     // the role applies to the sockets opened with older tokens too (open ones: AgentChangedSignals).
-    if (agent.role !== principal.role) context.connection.principal = { ...principal, role: agent.role };
+    // The socket is registered for pushes already: it joins or leaves the supervisors too.
+    this.registry.changeRole(context.connection, agent.role);
     const routingStatus = await this.routing
       .presence(principal, context.connection.id, true)
       .catch((error: unknown) => {

@@ -23,9 +23,10 @@ export class ConnectionRegistry {
     return this.all;
   }
 
+  /** Indexes a connection for pushes by its principal; one that closed meanwhile stays out. */
   loggedIn(connection: RtmConnection): void {
     const principal = connection.principal;
-    if (!principal) return;
+    if (!principal || !this.all.has(connection)) return;
     if (principal.kind === 'customer') {
       add(this.byCustomer, key(principal.organizationId, principal.customerId), connection);
       return;
@@ -37,6 +38,11 @@ export class ConnectionRegistry {
 
   closed(connection: RtmConnection): void {
     this.all.delete(connection);
+    this.loggedOut(connection);
+  }
+
+  /** Takes a connection out of the push indexes (its login was refused); it stays open. */
+  loggedOut(connection: RtmConnection): void {
     const principal = connection.principal;
     if (!principal) return;
     if (principal.kind === 'customer') {

@@ -55,3 +55,23 @@ describe('ConnectionRegistry.changeRole (a PATCH of the role, agent_changed)', (
     expect([...registry.supervisors('o1')]).toEqual([]);
   });
 });
+
+describe('ConnectionRegistry.loggedIn and loggedOut (a login under way)', () => {
+  it('leaves out a connection that closed before its login finished', () => {
+    const registry = new ConnectionRegistry();
+    const connection = loggedIn(registry, 'c1', bob);
+    registry.closed(connection);
+    registry.loggedIn(connection);
+    expect([...registry.agent('o1', 'bob')]).toEqual([]);
+    expect([...registry.agents('o1')]).toEqual([]);
+  });
+
+  it('takes a refused login out of the push indexes and keeps the socket open', () => {
+    const registry = new ConnectionRegistry();
+    const connection = loggedIn(registry, 'c1', { ...bob, role: 'supervisor' });
+    registry.loggedOut(connection);
+    expect([...registry.agent('o1', 'bob')]).toEqual([]);
+    expect([...registry.supervisors('o1')]).toEqual([]);
+    expect([...registry.connections()]).toEqual([connection]);
+  });
+});

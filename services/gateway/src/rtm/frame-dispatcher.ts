@@ -125,6 +125,7 @@ export class FrameDispatcher {
     try {
       const payload = await this.execute(connection, frame);
       connection.respond(successFrame(requestId, action, payload));
+      if (action === 'login') connection.releasePushes();
       this.metrics.answered(connection.endpoint, label, 'ok', (performance.now() - started) / 1000);
     } catch (error) {
       const protocolError = toProtocolError(error);
@@ -184,15 +185,20 @@ export class FrameDispatcher {
     }
     if (principal.kind === 'customer') await this.requireCustomerOrigin(connection, principal.organizationId);
     connection.principal = principal;
+    // Registered for pushes before the answer reads the chats: an event stored after that read is
+    // pushed, one stored before is in the answer (each chat's `version` is its stream's at the
+    // read), so a client holding every event up to that version needs no `get_chat`. The pushes
+    // wait until the answer is sent (`answer` releases them), and a refused login never hears them.
+    connection.holdPushes();
+    this.registry.loggedIn(connection);
     try {
       const context = contextOf(connection);
-      const reply =
-        principal.kind === 'customer'
-          ? await this.customerActions.loginReply(context)
-          : await this.agentActions.loginReply(context);
-      this.registry.loggedIn(connection);
-      return reply;
+      return principal.kind === 'customer'
+        ? await this.customerActions.loginReply(context)
+        : await this.agentActions.loginReply(context);
     } catch (error) {
+      this.registry.loggedOut(connection);
+      connection.dropHeldPushes();
       connection.principal = undefined;
       throw error;
     }

@@ -13,6 +13,12 @@ export class RtmConnection {
   alive = true;
   /** Set once the server closes the socket: frames still arriving are dropped unanswered. */
   closing = false;
+  /**
+   * Pushes that came while the login was answered (`holdPushes`): the socket is registered for
+   * pushes before the login reads the chats, so that no event falls between the read and the
+   * registration, and the pushes wait here so that the client hears the login answer first.
+   */
+  private held: string[] | undefined;
 
   constructor(
     readonly id: string,
@@ -47,18 +53,37 @@ export class RtmConnection {
   }
 
   respond(frame: ResponseFrame): void {
-    this.sendJson(frame);
+    this.write(JSON.stringify(frame));
   }
 
   push(action: string, payload: unknown): void {
-    this.sendJson(pushFrame(action, payload));
+    this.sendText(JSON.stringify(pushFrame(action, payload)));
   }
 
+  /** A push, already encoded (one text for every socket of a fan-out). */
   sendText(text: string): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(text);
+    if (this.held) this.held.push(text);
+    else this.write(text);
   }
 
-  private sendJson(value: unknown): void {
-    this.sendText(JSON.stringify(value));
+  /** Pushes wait from now until `releasePushes` (sent) or `dropHeldPushes` (discarded). */
+  holdPushes(): void {
+    this.held ??= [];
+  }
+
+  /** Sends the pushes that waited, in their order, and sends the next ones at once. */
+  releasePushes(): void {
+    const held = this.held;
+    this.held = undefined;
+    for (const text of held ?? []) this.write(text);
+  }
+
+  /** The login was refused: what waited was never this socket's to hear. */
+  dropHeldPushes(): void {
+    this.held = undefined;
+  }
+
+  private write(text: string): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(text);
   }
 }
