@@ -187,6 +187,25 @@ describe('administering agents: chat limit, groups and role', () => {
     sockets.push(later);
     expect((await later.login(bob.token)).agent.role).toBe('supervisor');
     expect(await banProbe(later)).toBe('not_found');
+
+    // The token says `supervisor`; the directory says `agent`: the socket is not among the
+    // supervisors, who hear every chat's messages.
+    const carol = await system.createAgent(organizationId, { email: 'carol@roles.test', role: 'supervisor' });
+    expect((await patchAgent(organizationId, carol.agentId, { role: 'agent' }, admin.token)).status).toBe(200);
+    const carolSocket = await system.connect('agent');
+    sockets.push(carolSocket);
+    expect((await carolSocket.login(carol.token)).agent.role).toBe('agent');
+    const customer = await connect('customer', await system.customerToken(organizationId));
+    const { chat_id: chatId } = await customer.call('start_chat', {});
+    const adminSocket = await connect('agent', admin.token);
+    await adminSocket.call('join_chat', { chat_id: chatId });
+    const { event } = await customer.call('send_event', {
+      chat_id: chatId,
+      event: { type: 'message', text: 'for the one serving me', client_id: 'm1' },
+    });
+    await later.push('incoming_event', (p) => p.event.event_id === event.event_id);
+    await adminSocket.push('incoming_event', (p) => p.event.event_id === event.event_id);
+    expect(carolSocket.pushes('incoming_event').filter((p) => p.chat_id === chatId)).toEqual([]);
   });
 
   it('refuses bad input, unknown and foreign ids, non-admins and an admin giving up their own role; changing nothing', async () => {

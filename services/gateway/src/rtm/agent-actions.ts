@@ -122,7 +122,7 @@ export class AgentActions {
     if (agent.disabled) throw new RtmError('authentication', 'the agent account is disabled', 'agent_revoked');
     // The role as the directory has it now, not as it was when the token was issued: a PATCH of
     // the role applies to the sockets opened with older tokens too (open ones: AgentChangedSignals).
-    // The socket is registered for pushes already: it joins or leaves the supervisors too.
+    // The login registered the socket for pushes as a plain agent: a supervisor joins the supervisors here.
     this.registry.changeRole(context.connection, agent.role);
     const routingStatus = await this.routing
       .presence(principal, context.connection.id, true)

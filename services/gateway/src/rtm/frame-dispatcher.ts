@@ -184,7 +184,9 @@ export class FrameDispatcher {
       );
     }
     if (principal.kind === 'customer') await this.requireCustomerOrigin(connection, principal.organizationId);
-    connection.principal = principal;
+    // An agent's role is the directory's, which the answer reads (a token may be older than a
+    // change of role): until then the socket hears only what every agent hears.
+    connection.principal = principal.kind === 'agent' ? { ...principal, role: 'agent' } : principal;
     // Registered for pushes before the answer reads the chats: an event stored after that read is
     // pushed, one stored before is in the answer (each chat's `version` is its stream's at the
     // read), so a client holding every event up to that version needs no `get_chat`. The pushes
