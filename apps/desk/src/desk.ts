@@ -243,6 +243,10 @@ export class Desk {
       if (chat.chat_id === this.selected) this.renderChat();
     });
     client.on('chat_queued', () => void this.refreshChats());
+    // Another agent took a queued chat (or it ended): the queue list is read again at once.
+    client.on('chats_dequeued', ({ chats }) => {
+      if (chats.some(({ chat_id }) => this.chats.get(chat_id)?.queue === 'queued')) void this.refreshChats();
+    });
     client.on('chat_transferred', () => void this.refreshChats());
     client.on('chat_deactivated', ({ chat_id, reason }) => {
       const entry = this.chats.get(chat_id);
@@ -278,8 +282,9 @@ export class Desk {
     this.refreshAll();
     setInterval(() => {
       if (!client.connected) return;
-      // Pushes bring what comes to this agent and into the queues, but nothing says that a queued
-      // chat went to another agent, and a supervisor's Active list has no pushes at all.
+      // Pushes bring what comes to this agent and what enters and leaves the queues (a push
+      // missed while a socket was replaced is read here), and a supervisor's Active list has
+      // no pushes at all.
       void this.refreshChats();
       void this.refreshVisitors();
     }, REFRESH_MS);

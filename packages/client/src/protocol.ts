@@ -301,6 +301,8 @@ export interface AgentPushes extends CommonPushes {
   chat_queued: AboutChat & { group_id: string };
   /** The chats queued during one push period (the server coalesces queue pushes per socket). */
   chats_queued: { chats: (AboutChat & { group_id: string })[] };
+  /** The chats that left the queues during one push period (taken, transferred to an agent, ended). */
+  chats_dequeued: { chats: AboutChat[] };
   visitor_updated: Visitor;
   routing_status_set: { agent_id: string; status: 'accepting' | 'not_accepting' | 'offline' };
   ticket_created: { ticket_id: string; version: number; ticket: Record<string, unknown> };

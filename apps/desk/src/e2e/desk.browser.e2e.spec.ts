@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { ChatEventDelivery, CustomerClient } from '@livedesk/client';
+import type { AgentClient, ChatEventDelivery, CustomerClient } from '@livedesk/client';
 import { AGENT_PASSWORD, ChatSystem, launchChromium, REPOSITORY_ROOT, type TestBrowser } from '@livedesk/testing';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -699,33 +699,69 @@ describe('the agent desk in Chromium', () => {
     }
   }, 90_000);
 
-  it('a queued chat another agent took meanwhile: Join is refused with the reason, and the chat leaves the Queued list', async () => {
-    const shop = await system.createOrganization('Late Join Shop');
-    for (const [email, name] of [
-      ['mia@late.test', 'Mia'],
-      ['ned@late.test', 'Ned'],
-    ] as const)
-      await system.createAgent(shop.organization_id, { email, name, groups: [shop.default_group_id] });
-    const errors: string[] = [];
-    const { context, page } = await openDesk('mia@late.test', errors);
-    const ned = system.agentClient('ned@late.test');
-    try {
-      await setAccepting(page, false);
-      await ned.connect();
-      await ned.request('set_routing_status', { status: 'not_accepting' });
-      // Nobody accepting: the chat waits in the queue, and Mia opens it there.
-      const visitor = await newCustomer(shop.organization_id);
-      const { chat_id: chatId } = await visitor.client.startChat({
-        message: { text: 'Who can help?', client_id: crypto.randomUUID() },
+  /** Mia's desk with a queued chat open, and Ned (an SDK agent of her shop) not accepting either. */
+  async function lateJoin(
+    name: string,
+    routeSockets?: (context: BrowserContext) => Promise<void>,
+  ): Promise<{ page: Page; context: BrowserContext; ned: AgentClient; chatId: string; errors: string[] }> {
+    const shop = await system.createOrganization(name);
+    const slug = name.toLowerCase().replaceAll(' ', '-');
+    for (const agent of ['mia', 'ned'])
+      await system.createAgent(shop.organization_id, {
+        email: `${agent}@${slug}.test`,
+        name: agent,
+        groups: [shop.default_group_id],
       });
-      const queued = page.locator(`#chats ul[aria-label="Queued chats"] button[data-chat-id="${chatId}"]`);
-      await queued.click({ timeout: 20_000 });
-      await page.locator('#transcript li.customer', { hasText: 'Who can help?' }).waitFor({ timeout: 10_000 });
-      // Ned takes it first: no push tells Mia's desk.
+    const errors: string[] = [];
+    const { context, page } = await openDesk(`mia@${slug}.test`, errors, routeSockets);
+    const ned = system.agentClient(`ned@${slug}.test`);
+    await setAccepting(page, false);
+    await ned.connect();
+    await ned.request('set_routing_status', { status: 'not_accepting' });
+    // Nobody accepting: the chat waits in the queue, and Mia opens it there.
+    const visitor = await newCustomer(shop.organization_id);
+    const { chat_id: chatId } = await visitor.client.startChat({
+      message: { text: 'Who can help?', client_id: crypto.randomUUID() },
+    });
+    await queuedChat(page, chatId).click({ timeout: 20_000 });
+    await page.locator('#transcript li.customer', { hasText: 'Who can help?' }).waitFor({ timeout: 10_000 });
+    return { page, context, ned, chatId, errors };
+  }
+
+  const queuedChat = (page: Page, chatId: string) =>
+    page.locator(`#chats ul[aria-label="Queued chats"] button[data-chat-id="${chatId}"]`);
+
+  it('a queued chat another agent takes leaves every other desk at once (chats_dequeued), also the one that had it open', async () => {
+    const { page, context, ned, chatId, errors } = await lateJoin('Taken Shop');
+    try {
+      await ned.joinChat(chatId);
+      // Far sooner than the desk's 30 s reread of its lists.
+      await queuedChat(page, chatId).waitFor({ state: 'detached', timeout: 5_000 });
+      await page.locator('#chat').waitFor({ state: 'hidden', timeout: 5_000 });
+      expect(await myChat(page, chatId).count()).toBe(0);
+      expect(errors).toEqual([]);
+    } finally {
+      ned.close();
+      await context.close();
+    }
+  }, 90_000);
+
+  it('a queued chat another agent took while the push was lost: Join is refused with the reason, and the chat leaves the Queued list', async () => {
+    // Between the page and the gateway, chats_dequeued is lost (a socket replaced at that moment).
+    const dropDequeued = (context: BrowserContext) =>
+      context.routeWebSocket(/\/v1\/agent\/rtm$/, (page) => {
+        const gateway = page.connectToServer();
+        page.onMessage((message) => gateway.send(message));
+        gateway.onMessage((message) => {
+          if ((JSON.parse(String(message)) as { action?: string }).action !== 'chats_dequeued') page.send(message);
+        });
+      });
+    const { page, context, ned, chatId, errors } = await lateJoin('Late Join Shop', dropDequeued);
+    try {
       await ned.joinChat(chatId);
       await page.getByRole('button', { name: 'Join chat' }).click();
       await page.locator('#chats .error').filter({ hasText: /\S/ }).waitFor({ timeout: 10_000 });
-      await queued.waitFor({ state: 'detached', timeout: 10_000 });
+      await queuedChat(page, chatId).waitFor({ state: 'detached', timeout: 10_000 });
       expect(await myChat(page, chatId).count()).toBe(0);
       expect(await page.locator('#chat').isHidden()).toBe(true);
       expect(errors).toEqual([]);

@@ -57,6 +57,17 @@ export const pushes = {
       'Extension: the chats that entered queues during the last RTM_QUEUE_PUSH_INTERVAL_MS (250 ms), each with its latest version; a socket hears at most one queue push per period.',
     to: 'agent',
   },
+  chats_dequeued: {
+    payload: z.object({
+      chats: z
+        .array(z.object({ ...AboutChat }))
+        .min(1)
+        .max(500),
+    }),
+    summary:
+      'Extension: the chats that left the queues (taken by an agent, transferred to one, ended) during the last RTM_QUEUE_PUSH_INTERVAL_MS (250 ms), each with its latest version; coalesced per organization as chats_queued. May name a chat the desk never listed.',
+    to: 'agent',
+  },
   chat_transferred: {
     payload: z.object({
       ...AboutChat,

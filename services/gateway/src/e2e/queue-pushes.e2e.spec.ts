@@ -72,4 +72,57 @@ describe('queue pushes to agents', () => {
     expect(stranger.pushes('chat_queued')).toEqual([]);
     expect(stranger.pushes('chats_queued')).toEqual([]);
   });
+
+  it('tells each agent of the chats that left the queue: taken by another agent or closed while waiting', async () => {
+    const org = await system.createOrganization('Taken');
+    const [ann, ben] = await Promise.all(
+      ['ann', 'ben'].map(async (name) => {
+        const agent = await system.createAgent(org.organization_id, { email: `${name}@taken.test` });
+        const socket = await system.connect('agent', agent.token, 0);
+        sockets.push(socket);
+        return socket;
+      }),
+    );
+    const other = await system.createOrganization('Far away');
+    const stranger = await system.connect(
+      'agent',
+      (await system.createAgent(other.organization_id, { email: 'eve@far.test' })).token,
+      0,
+    );
+    sockets.push(stranger);
+    const customers: RtmTestClient[] = [];
+    const chatIds: string[] = [];
+    for (let n = 0; n < 6; n++) {
+      const customer = await system.connect('customer', await system.customerToken(org.organization_id), 0);
+      sockets.push(customer);
+      customers.push(customer);
+      chatIds.push((await customer.call('start_chat', {})).chat_id);
+    }
+    for (const chatId of chatIds) await ben!.push('chat_queued', (p) => p.chat_id === chatId);
+
+    // Ann takes three; the customers of the other three give up waiting.
+    const versions = new Map<string, number>();
+    const started = performance.now();
+    for (const [i, chatId] of chatIds.entries()) {
+      const answer =
+        i < 3
+          ? await ann!.call('join_chat', { chat_id: chatId })
+          : await customers[i]!.call('close_chat', { chat_id: chatId });
+      versions.set(chatId, answer.version);
+    }
+    const heard = new Map<string, number>();
+    const dequeued = () => {
+      for (const push of ben!.pushes('chats_dequeued'))
+        for (const chat of push.chats) heard.set(chat.chat_id, Math.max(heard.get(chat.chat_id) ?? 0, chat.version));
+      return heard.size;
+    };
+    while (dequeued() < chatIds.length) await ben!.next((frame) => frame.action === 'chats_dequeued');
+    expect([...heard.keys()].sort()).toEqual([...chatIds].sort());
+    for (const chatId of chatIds) expect(heard.get(chatId)).toBeLessThanOrEqual(versions.get(chatId)!);
+    // At most one frame per period (the first at once), as the queued chats'.
+    expect(ben!.pushes('chats_dequeued').length).toBeLessThanOrEqual(
+      Math.ceil((performance.now() - started) / 250) + 1,
+    );
+    expect(stranger.pushes('chats_dequeued')).toEqual([]);
+  });
 });

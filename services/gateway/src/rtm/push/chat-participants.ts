@@ -6,6 +6,8 @@ export interface ChatParticipants {
   customerId: string;
   groupId: string;
   assignedAgentId: string | null;
+  /** Whether the chat waits in a group's queue (`chats_dequeued` tells the agents when it leaves). */
+  queued: boolean;
   version: number;
 }
 
@@ -24,6 +26,7 @@ export function evolveParticipants(
       customerId: String(data.customer_id),
       groupId: String(data.group_id),
       assignedAgentId: null,
+      queued: false,
       version: event.stream_version,
     };
   }
@@ -32,14 +35,23 @@ export function evolveParticipants(
   switch (event.type) {
     case 'AgentAssigned':
       next.assignedAgentId = String(data.agent_id);
+      next.queued = false;
       break;
     case 'ConversationTransferred':
       next.assignedAgentId = typeof data.to_agent_id === 'string' ? data.to_agent_id : null;
       if (typeof data.to_group_id === 'string') next.groupId = data.to_group_id;
+      // To a group: the ConversationQueued that follows puts it in that group's queue.
+      next.queued = false;
       break;
     case 'ConversationQueued':
       next.groupId = String(data.group_id);
       next.assignedAgentId = null;
+      next.queued = true;
+      break;
+    case 'ConversationResolved':
+    case 'ConversationClosed':
+    case 'ConversationMissed':
+      next.queued = false;
       break;
   }
   return next;

@@ -8,6 +8,12 @@ import { RtmMetrics } from '../rtm-metrics.js';
 import type { PlannedPush, Recipient } from './pushes-for-event.js';
 import { QueueNotices, type QueuedChat } from './queue-notices.js';
 
+/** A chat that left the queues, as `chats_dequeued` names it. */
+interface DequeuedChat {
+  chat_id: string;
+  version: number;
+}
+
 /**
  * Sends planned pushes to the sockets of this replica. One connection can be reached twice (an
  * assigned supervisor, an agent of the group who is also the assignee): each action goes to it
@@ -17,6 +23,8 @@ import { QueueNotices, type QueuedChat } from './queue-notices.js';
 export class PushDelivery implements OnModuleDestroy {
   /** `chat_queued` to every agent, coalesced per organization (queue-notices.ts). */
   private readonly queueNotices: QueueNotices;
+  /** `chat_dequeued` to every agent, coalesced the same way into `chats_dequeued`. */
+  private readonly dequeueNotices: QueueNotices<DequeuedChat>;
 
   constructor(
     private readonly registry: ConnectionRegistry,
@@ -26,10 +34,14 @@ export class PushDelivery implements OnModuleDestroy {
     this.queueNotices = new QueueNotices(config.RTM_QUEUE_PUSH_INTERVAL_MS, (organizationId, chats) =>
       this.sendQueued(organizationId, chats),
     );
+    this.dequeueNotices = new QueueNotices<DequeuedChat>(config.RTM_QUEUE_PUSH_INTERVAL_MS, (organizationId, chats) =>
+      this.sendToAgents(organizationId, 'chats_dequeued', { chats }),
+    );
   }
 
   onModuleDestroy(): void {
     this.queueNotices.close();
+    this.dequeueNotices.close();
   }
 
   async deliver(
@@ -42,6 +54,11 @@ export class PushDelivery implements OnModuleDestroy {
       if (push.action === 'chat_queued' && push.to.kind === 'agents') {
         if (this.hasAgents(organizationId))
           this.queueNotices.add(organizationId, push.payload as unknown as QueuedChat);
+        continue;
+      }
+      if (push.action === 'chat_dequeued' && push.to.kind === 'agents') {
+        if (this.hasAgents(organizationId))
+          this.dequeueNotices.add(organizationId, push.payload as unknown as DequeuedChat);
         continue;
       }
       const connections = [...this.connectionsOf(organizationId, push.to)].filter((connection) => {
@@ -60,11 +77,14 @@ export class PushDelivery implements OnModuleDestroy {
 
   /** One chat as `chat_queued` (as before coalescing), several as one `chats_queued`, to every agent socket of the organization. */
   private sendQueued(organizationId: string, chats: QueuedChat[]): void {
+    if (chats.length === 1) this.sendToAgents(organizationId, 'chat_queued', chats[0]!);
+    else this.sendToAgents(organizationId, 'chats_queued', { chats });
+  }
+
+  private sendToAgents(organizationId: string, action: string, payload: object): void {
     const connections = this.registry.agents(organizationId);
     if (connections.size === 0) return;
-    const [action, payload] =
-      chats.length === 1 ? (['chat_queued', chats[0]!] as const) : (['chats_queued', { chats }] as const);
-    const text = JSON.stringify(pushFrame(action, payload as unknown as Record<string, unknown>));
+    const text = JSON.stringify(pushFrame(action, payload as Record<string, unknown>));
     for (const connection of connections) connection.sendText(text);
     this.metrics.pushes.inc({ action }, connections.size);
   }

@@ -188,6 +188,7 @@ export class PushFanout extends EventFollower {
         customerId: chat.customer_id,
         groupId: chat.group_id,
         assignedAgentId: chat.assigned_agent_id,
+        queued: chat.status === 'queued',
         version: chat.version,
       };
       this.participants.set(chatId, participants);

@@ -77,51 +77,74 @@ export function pushesForEvent(
     ...toAgents('incoming_event', { ...about, event: agentView }),
   ];
 
-  switch (event.type) {
-    case 'ConversationStarted':
-      return [];
-    case 'ConversationQueued':
-      return [
-        { to: { kind: 'agents' }, action: 'chat_queued', payload: { ...about, group_id: String(data.group_id) } },
-      ];
-    case 'AgentAssigned':
-      // The assignee gets `incoming_chat` (the fan-out adds the chat's summary); the customer
-      // and supervisors see the assignment as an event of the chat.
-      return [
-        ...(customerView
-          ? [{ to: customer, action: 'incoming_event', payload: { ...about, event: customerView } }]
-          : []),
-        ...assigned.map((to) => ({ to, action: 'incoming_chat', payload: { ...about } })),
-        { to: supervisors, action: 'incoming_event', payload: { ...about, event: agentView } },
-      ];
-    case 'ConversationTransferred':
-      return toEveryone(
-        'chat_transferred',
-        {
-          ...about,
-          from_agent_id: (data.from_agent_id as string | undefined) ?? null,
-          to_agent_id: (data.to_agent_id as string | undefined) ?? null,
-          to_group_id: (data.to_group_id as string | undefined) ?? null,
-          reason: data.reason,
-        },
-        [...previous, ...assigned],
-      );
-    case 'MessagesSeen':
-      return toEveryone('events_seen', { ...about, by: data.by, seen_up_to: data.seen_up_to });
-    case 'TagAdded':
-      // Tags are the team's: the agents who see the chat, never the customer.
-      return toAgents('chat_tagged', { ...about, tag: data.tag });
-    case 'TagRemoved':
-      return toAgents('chat_untagged', { ...about, tag: data.tag });
-    default: {
-      const reason = deactivationReason(event.type, data);
-      if (reason)
+  return [...pushesOfEvent(), ...dequeued()];
+
+  /**
+   * A chat that waited in a queue and no longer does (taken, transferred to an agent, ended):
+   * every agent's desk drops it from its queue (coalesced per organization, as `chat_queued`).
+   * A chat this replica knew nothing of before the event may have waited: told too.
+   */
+  function dequeued(): PlannedPush[] {
+    const left = before ? before.queued && !after.queued : LEAVES_QUEUE.has(event.type) && !after.queued;
+    return left ? [{ to: { kind: 'agents' }, action: 'chat_dequeued', payload: { ...about } }] : [];
+  }
+
+  function pushesOfEvent(): PlannedPush[] {
+    switch (event.type) {
+      case 'ConversationStarted':
+        return [];
+      case 'ConversationQueued':
+        return [
+          { to: { kind: 'agents' }, action: 'chat_queued', payload: { ...about, group_id: String(data.group_id) } },
+        ];
+      case 'AgentAssigned':
+        // The assignee gets `incoming_chat` (the fan-out adds the chat's summary); the customer
+        // and supervisors see the assignment as an event of the chat.
+        return [
+          ...(customerView
+            ? [{ to: customer, action: 'incoming_event', payload: { ...about, event: customerView } }]
+            : []),
+          ...assigned.map((to) => ({ to, action: 'incoming_chat', payload: { ...about } })),
+          { to: supervisors, action: 'incoming_event', payload: { ...about, event: agentView } },
+        ];
+      case 'ConversationTransferred':
         return toEveryone(
-          'chat_deactivated',
-          { ...about, reason },
-          before?.assignedAgentId ? [{ kind: 'agent', agentId: before.assignedAgentId }] : assigned,
+          'chat_transferred',
+          {
+            ...about,
+            from_agent_id: (data.from_agent_id as string | undefined) ?? null,
+            to_agent_id: (data.to_agent_id as string | undefined) ?? null,
+            to_group_id: (data.to_group_id as string | undefined) ?? null,
+            reason: data.reason,
+          },
+          [...previous, ...assigned],
         );
-      return incoming();
+      case 'MessagesSeen':
+        return toEveryone('events_seen', { ...about, by: data.by, seen_up_to: data.seen_up_to });
+      case 'TagAdded':
+        // Tags are the team's: the agents who see the chat, never the customer.
+        return toAgents('chat_tagged', { ...about, tag: data.tag });
+      case 'TagRemoved':
+        return toAgents('chat_untagged', { ...about, tag: data.tag });
+      default: {
+        const reason = deactivationReason(event.type, data);
+        if (reason)
+          return toEveryone(
+            'chat_deactivated',
+            { ...about, reason },
+            before?.assignedAgentId ? [{ kind: 'agent', agentId: before.assignedAgentId }] : assigned,
+          );
+        return incoming();
+      }
     }
   }
 }
+
+/** The events after which a chat is in no queue, whatever it was before. */
+const LEAVES_QUEUE = new Set([
+  'AgentAssigned',
+  'ConversationTransferred',
+  'ConversationResolved',
+  'ConversationClosed',
+  'ConversationMissed',
+]);

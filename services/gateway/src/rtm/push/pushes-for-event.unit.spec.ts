@@ -50,6 +50,42 @@ describe('pushesForEvent', () => {
     ]);
   });
 
+  it('tells every agent when a chat leaves the queue, and only then', () => {
+    const queued = () => envelope('ConversationQueued', { group_id: 'sales' });
+    const dequeued = (pushes: PlannedPush[]) =>
+      pushes.filter((push) => push.action === 'chat_dequeued').map((push) => [push.to.kind, push.payload]);
+    // Taken by an agent, ended while waiting: every agent's desk drops it from the queue.
+    const taken = assigned('alice');
+    expect(dequeued(pushesOf(started(), queued(), taken))).toEqual([
+      ['agents', { chat_id: CHAT, version: taken.stream_version }],
+    ]);
+    expect(
+      dequeued(pushesOf(started(), queued(), envelope('ConversationMissed', { reason: 'no_agents' }))),
+    ).toHaveLength(1);
+    const toBob = envelope('ConversationTransferred', { from_agent_id: null, to_agent_id: 'bob', reason: 'manual' });
+    expect(dequeued(pushesOf(started(), queued(), toBob))).toHaveLength(1);
+    // Not queued before: an active chat resolved, an agent's chat handed to a group (queued after).
+    expect(dequeued(pushesOf(started(), queued(), assigned('alice'), envelope('ConversationResolved', {})))).toEqual(
+      [],
+    );
+    const toGroup = envelope('ConversationTransferred', {
+      from_agent_id: 'alice',
+      to_group_id: 'support',
+      reason: 'manual',
+    });
+    expect(dequeued(pushesOf(started(), queued(), assigned('alice'), toGroup))).toEqual([]);
+    expect(dequeued(pushesOf(started(), queued(), assigned('alice'), toGroup, queued()))).toEqual([]);
+    // A chat this replica never saw before the event: told, in case it waited.
+    const after = evolveParticipants(evolveParticipants(undefined, started()), assigned('carol'))!;
+    expect(summary(pushesForEvent(assigned('carol'), CHAT, undefined, after))).toContainEqual([
+      'chat_dequeued',
+      'agents',
+    ]);
+    expect(
+      summary(pushesForEvent(envelope('MessagePosted', { text: 'hi' }), CHAT, undefined, after)),
+    ).not.toContainEqual(['chat_dequeued', 'agents']);
+  });
+
   it('gives the assignee incoming_chat and the customer and supervisors the event', () => {
     expect(summary(pushesOf(started(), assigned('alice')))).toEqual([
       ['incoming_event', 'customer'],

@@ -10,9 +10,9 @@ export const MAX_CHATS_PER_NOTICE = 500;
 
 type Timer = ReturnType<typeof setTimeout>;
 
-interface Window {
+interface Window<Notice> {
   /** chat id → the latest notice of it in this window */
-  pending: Map<string, QueuedChat>;
+  pending: Map<string, Notice>;
   timer: Timer;
 }
 
@@ -22,21 +22,22 @@ interface Window {
  * online, 4,000 frames a second instead of 100,000. The first chat after a quiet period goes out
  * at once; the ones queued during the period after it go together at its end, the latest notice
  * of each chat only. `send` gets the organization and one batch (never empty, at most
- * MAX_CHATS_PER_NOTICE). With an interval of 0 each notice goes out at once.
+ * MAX_CHATS_PER_NOTICE). With an interval of 0 each notice goes out at once. The chats that left
+ * the queues (`chats_dequeued`) are coalesced the same way, in windows of their own.
  */
-export class QueueNotices {
-  private readonly windows = new Map<string, Window>();
+export class QueueNotices<Notice extends { chat_id: string } = QueuedChat> {
+  private readonly windows = new Map<string, Window<Notice>>();
 
   constructor(
     private readonly intervalMs: number,
-    private readonly send: (organizationId: string, chats: QueuedChat[]) => void,
+    private readonly send: (organizationId: string, chats: Notice[]) => void,
     private readonly timers: { set: (run: () => void, ms: number) => Timer; clear: (timer: Timer) => void } = {
       set: (run, ms) => setTimeout(run, ms),
       clear: (timer) => clearTimeout(timer),
     },
   ) {}
 
-  add(organizationId: string, chat: QueuedChat): void {
+  add(organizationId: string, chat: Notice): void {
     const window = this.windows.get(organizationId);
     if (window) {
       window.pending.set(chat.chat_id, chat);
