@@ -65,7 +65,7 @@ export const pushes = {
         .max(500),
     }),
     summary:
-      'Extension: the chats that left the queues (taken by an agent, transferred to one, ended) during the last RTM_QUEUE_PUSH_INTERVAL_MS (250 ms), each with its latest version; coalesced per organization as chats_queued. May name a chat the desk never listed.',
+      'Extension: the chats that left the queues (taken by an agent, transferred to one, ended) during the last RTM_DEQUEUE_PUSH_INTERVAL_MS (1 s), each with its latest version; coalesced per organization as chats_queued, the first after a quiet period at once. May name a chat the desk never listed.',
     to: 'agent',
   },
   chat_transferred: {

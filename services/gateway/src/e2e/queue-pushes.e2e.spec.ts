@@ -11,7 +11,10 @@ describe('queue pushes to agents', () => {
   const sockets: RtmTestClient[] = [];
 
   beforeAll(async () => {
-    system = await ChatSystem.start({ gateways: 1, env: { RTM_QUEUE_PUSH_INTERVAL_MS: '250' } });
+    system = await ChatSystem.start({
+      gateways: 1,
+      env: { RTM_QUEUE_PUSH_INTERVAL_MS: '250', RTM_DEQUEUE_PUSH_INTERVAL_MS: '1000' },
+    });
   });
 
   afterAll(async () => {

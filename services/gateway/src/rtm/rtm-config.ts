@@ -35,6 +35,12 @@ export const rtmConfigShape = {
    */
   RTM_QUEUE_PUSH_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(250),
   /**
+   * The chats that left the queues reach each agent socket at most once per this period
+   * (`chats_dequeued`, the first at once): less urgent than a new chat, so a longer period, and
+   * with 100 chats taken a second and 1,000 agents online, 1,000 frames a second, not 100,000.
+   */
+  RTM_DEQUEUE_PUSH_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+  /**
    * Overload (docs/limits.md): `send_event` and `start_chat` answer `unavailable`, reason
    * `overloaded`, with `retry_after_ms`, while this many requests of this gateway to the
    * conversation service are unanswered (0: no bound) …

@@ -34,7 +34,7 @@ export class PushDelivery implements OnModuleDestroy {
     this.queueNotices = new QueueNotices(config.RTM_QUEUE_PUSH_INTERVAL_MS, (organizationId, chats) =>
       this.sendQueued(organizationId, chats),
     );
-    this.dequeueNotices = new QueueNotices<DequeuedChat>(config.RTM_QUEUE_PUSH_INTERVAL_MS, (organizationId, chats) =>
+    this.dequeueNotices = new QueueNotices<DequeuedChat>(config.RTM_DEQUEUE_PUSH_INTERVAL_MS, (organizationId, chats) =>
       this.sendToAgents(organizationId, 'chats_dequeued', { chats }),
     );
   }
