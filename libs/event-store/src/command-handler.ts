@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { setTimeout as pause } from 'node:timers/promises';
 import { append, type AppendAlso } from './append.js';
 import {
   DEFAULT_RETRY,
@@ -246,8 +247,4 @@ export class CommandHandler<DB, Command, Event extends DecidedEvent, State> {
     const events = repeatedEvents(history, context.commandId, this.options.idNamespace);
     return { history, events, version: events?.at(-1)?.streamVersion ?? 0 };
   }
-}
-
-function pause(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

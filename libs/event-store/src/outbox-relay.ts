@@ -1,5 +1,6 @@
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { setTimeout as pause } from 'node:timers/promises';
 import { ConnectionWatch, NatsConnectionLostError, untilJetStreamAnswers } from '@livedesk/messaging';
 import { eventSubject } from '@livedesk/contracts';
 import type { Kysely } from 'kysely';
@@ -185,7 +186,7 @@ export class OutboxRelay {
           // A batch short of the limit read every event committed by then: the next read waits
           // a moment for the commits of the moment to pile up, as after a wake-up, instead of
           // reading them a few at a time (under a steady load, reads of two or three events).
-          if (read.events.length < (this.options.batchSize ?? 500)) await this.pause(this.options.coalesceMs ?? 2);
+          if (read.events.length < (this.options.batchSize ?? 500)) await pause(this.options.coalesceMs ?? 2);
           continue;
         }
         // Out of events (not merely held back by a transaction in flight): store where we are.
@@ -363,10 +364,6 @@ export class OutboxRelay {
     const session = this.session;
     this.session = undefined;
     await session?.end().catch(() => undefined);
-  }
-
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, ms));
   }
 
   private requestWake(): void {
