@@ -22,6 +22,14 @@ describe('queue pushes to agents', () => {
     await system?.stop();
   });
 
+  /** The logged-in socket of an agent of another organization, which must hear nothing. */
+  async function strangerAgent(organization: string, email: string): Promise<RtmTestClient> {
+    const other = await system.createOrganization(organization);
+    const socket = await system.connect('agent', (await system.createAgent(other.organization_id, { email })).token, 0);
+    sockets.push(socket);
+    return socket;
+  }
+
   it('tells each agent of every chat queued in a burst, in a few frames', async () => {
     const org = await system.createOrganization('Burst');
     const group = await system.createGroup(org.organization_id, 'Support');
@@ -33,13 +41,7 @@ describe('queue pushes to agents', () => {
       agents.push(socket);
     }
     // Another organization's agent hears nothing of these chats.
-    const other = await system.createOrganization('Elsewhere');
-    const stranger = await system.connect(
-      'agent',
-      (await system.createAgent(other.organization_id, { email: 'eve@elsewhere.test' })).token,
-      0,
-    );
-    sockets.push(stranger);
+    const stranger = await strangerAgent('Elsewhere', 'eve@elsewhere.test');
 
     const customers: RtmTestClient[] = [];
     for (let n = 0; n < CHATS; n++) {
@@ -86,13 +88,7 @@ describe('queue pushes to agents', () => {
         return socket;
       }),
     );
-    const other = await system.createOrganization('Far away');
-    const stranger = await system.connect(
-      'agent',
-      (await system.createAgent(other.organization_id, { email: 'eve@far.test' })).token,
-      0,
-    );
-    sockets.push(stranger);
+    const stranger = await strangerAgent('Far away', 'eve@far.test');
     const customers: RtmTestClient[] = [];
     const chatIds: string[] = [];
     for (let n = 0; n < 6; n++) {
