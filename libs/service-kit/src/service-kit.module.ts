@@ -56,7 +56,12 @@ export class ServiceKitModule {
       imports: [
         LoggerModule.forRoot(loggerParams(name, config.LOG_LEVEL)),
         TerminusModule.forRoot({ errorLogStyle: 'json' }),
-        NatsModule.forRoot({ url: config.NATS_URL, name, subjectPrefix: config.LIVEDESK_SUBJECT_PREFIX }),
+        NatsModule.forRoot({
+          url: config.NATS_URL,
+          name,
+          subjectPrefix: config.LIVEDESK_SUBJECT_PREFIX,
+          writeLingerMs: config.NATS_WRITE_LINGER_MS,
+        }),
       ],
       controllers: [HealthController, MetricsController],
       providers: [

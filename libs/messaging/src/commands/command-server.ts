@@ -20,6 +20,8 @@ export interface CommandServerOptions {
   queue: string;
   /** How long `close()` waits for handlers still running. Default 10000 ms. */
   drainTimeoutMs?: number;
+  /** At most one socket write per this many milliseconds (`CoalescingTransport`). Default 0: one per turn. */
+  writeLingerMs?: number;
 }
 
 type Publisher = (response: { isDisposed?: boolean; err?: unknown }) => unknown;
@@ -39,8 +41,9 @@ type Publisher = (response: { isDisposed?: boolean; err?: unknown }) => unknown;
  * - `listen()` resolves once NATS has registered the subscriptions (`start` flushes first).
  *   Nest's resolves as soon as the SUBs are queued on this connection, so a command sent
  *   over another connection right after could meet "no responders";
- * - its connection writes once per turn of the event loop (`CoalescingTransport`): a replica
- *   answering many commands in one turn sends their replies in one write.
+ * - its connection writes once per turn of the event loop, and at most once per
+ *   `writeLingerMs` (`CoalescingTransport`): a replica answering many commands in one turn
+ *   sends their replies in one write.
  */
 export class CommandServer extends ServerNats {
   private readonly commandOptions: CommandServerOptions;
@@ -79,7 +82,7 @@ export class CommandServer extends ServerNats {
   }
 
   override createNatsClient(): Promise<NatsConnection> {
-    return connectCoalescing(this.connectOptions);
+    return connectCoalescing(this.connectOptions, this.commandOptions.writeLingerMs);
   }
 
   /**

@@ -79,6 +79,60 @@ describe('CoalescingTransport', () => {
     expect(socketWrites).toBeGreaterThanOrEqual(200);
   });
 
+  describe('with a linger (writeLingerMs)', () => {
+    const LINGER_MS = 30;
+
+    /** A subscriber on a fresh subject, and the socket writes of `publisher` counted from now on. */
+    async function watch(publisher: NatsConnection) {
+      const subject = `${nats.subjectPrefix}.coalescing.linger.${opened.length}`;
+      const received: string[] = [];
+      const subscription = nats.connection.subscribe(subject, {
+        callback: (_error, msg) => void received.push(msg.string()),
+      });
+      await nats.connection.flush();
+      await publisher.flush();
+      // The flush's PING was written just now: wait the linger out, so the next write is free.
+      await new Promise((resolve) => setTimeout(resolve, LINGER_MS + 5));
+      const writes: number[] = [];
+      const write = NodeTransport.prototype._send;
+      jest.spyOn(NodeTransport.prototype, '_send').mockImplementation(function (this: NodeTransport, frame) {
+        writes.push(performance.now());
+        return write.call(this, frame);
+      });
+      return { subject, received, writes, subscription };
+    }
+
+    it('sends what is published within the linger after a write in one later write, in order', async () => {
+      const connection = await openNatsConnection({ ...options(), writeLingerMs: LINGER_MS });
+      opened.push(connection);
+      const { subject, received, writes, subscription } = await watch(connection);
+      connection.publish(subject, 'first');
+      // Five more, each in a turn of its own, 2 ms apart: all within the linger of the first write.
+      for (let i = 0; i < 5; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        connection.publish(subject, `next ${i}`);
+      }
+      await waitFor(() => received.length >= 6, { timeoutMs: 5_000, what: 'every message' });
+      subscription.unsubscribe();
+      expect(received).toEqual(['first', 'next 0', 'next 1', 'next 2', 'next 3', 'next 4']);
+      expect(writes).toHaveLength(2);
+      // The second write waited for the linger (a timer may fire up to a millisecond early).
+      expect(writes[1]! - writes[0]!).toBeGreaterThanOrEqual(LINGER_MS - 1);
+    });
+
+    it('sends at the end of its turn what comes after a quiet moment', async () => {
+      const connection = await openNatsConnection({ ...options(), writeLingerMs: LINGER_MS });
+      opened.push(connection);
+      const { subject, received, writes, subscription } = await watch(connection);
+      const sentAt = performance.now();
+      connection.publish(subject, 'after a quiet moment');
+      await waitFor(() => received.length >= 1, { timeoutMs: 5_000, what: 'the message' });
+      subscription.unsubscribe();
+      expect(writes).toHaveLength(1);
+      expect(writes[0]! - sentAt).toBeLessThan(LINGER_MS / 2);
+    });
+  });
+
   it('writes what it keeps before the connection closes', async () => {
     const connection = await openNatsConnection(options());
     const subject = `${nats.subjectPrefix}.coalescing.close`;

@@ -7,4 +7,6 @@ export interface NatsModuleOptions {
   subjectPrefix: string;
   /** How long the initial connect may take before boot fails. Default 5000 ms. */
   connectTimeoutMs?: number;
+  /** At most one socket write per this many milliseconds (`CoalescingTransport`). Default 0: one per turn. */
+  writeLingerMs?: number;
 }

@@ -26,15 +26,19 @@ export const RECONNECT_FOREVER: Pick<ConnectionOptions, 'reconnect' | 'maxReconn
  * callers wrap failures in errors of their own (CommandFailedError, NatsConnectionLostError, …)
  * that name the subject, so the stacks are not missed.
  *
- * The connection writes to its socket once per turn of the event loop (`CoalescingTransport`).
+ * The connection writes to its socket once per turn of the event loop, and at most once per
+ * `writeLingerMs` (`CoalescingTransport`).
  */
 export function openNatsConnection(options: NatsModuleOptions): Promise<NatsConnection> {
-  return connectCoalescing({
-    ...natsServerOptions(options.url),
-    name: options.name,
-    ...RECONNECT_FOREVER,
-    waitOnFirstConnect: false,
-    noAsyncTraces: true,
-    timeout: options.connectTimeoutMs ?? 5000,
-  });
+  return connectCoalescing(
+    {
+      ...natsServerOptions(options.url),
+      name: options.name,
+      ...RECONNECT_FOREVER,
+      waitOnFirstConnect: false,
+      noAsyncTraces: true,
+      timeout: options.connectTimeoutMs ?? 5000,
+    },
+    options.writeLingerMs,
+  );
 }

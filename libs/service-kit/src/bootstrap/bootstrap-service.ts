@@ -111,6 +111,7 @@ export async function bootstrapService<E extends z.ZodRawShape = Record<never, n
             subjectPrefix: config.LIVEDESK_SUBJECT_PREFIX,
             queue: options.name,
             drainTimeoutMs: Math.max(100, config.SHUTDOWN_TIMEOUT_MS - 1000),
+            writeLingerMs: config.NATS_WRITE_LINGER_MS,
           }),
         },
         { inheritAppConfig: true },

@@ -15,6 +15,7 @@ describe('loadServiceConfig', () => {
       LIVEDESK_TEST_CLOCK: 'off',
       LOG_LEVEL: 'info',
       SHUTDOWN_TIMEOUT_MS: 10_000,
+      NATS_WRITE_LINGER_MS: 2,
       JETSTREAM_REPLICAS: 1,
     });
   });

@@ -31,6 +31,13 @@ export function serviceConfigShape(defaultPort: number) {
       .default('LIVEDESK_EVENTS'),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+    /**
+     * A NATS connection writes to its socket at most once per this many milliseconds: what is
+     * published meanwhile goes in the next write (`CoalescingTransport`). A message waits at most
+     * this long more on each hop; under load the NATS server and the processes it forwards to
+     * are woken once per batch instead of once per message. 0: once per turn of the event loop.
+     */
+    NATS_WRITE_LINGER_MS: z.coerce.number().int().min(0).max(50).default(2),
     /** Replicas of the JetStream streams a service provisions: 1 locally, 3 on a cluster. */
     JETSTREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
     /**
