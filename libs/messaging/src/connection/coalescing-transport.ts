@@ -30,10 +30,9 @@ import { NodeTransport, nodeResolveHost } from '@nats-io/transport-node/lib/node
  * at the end of its turn, so a lone message waits no longer than before. At 1,000 chat messages
  * a second they come about a millisecond apart, one per turn, and each write woke the NATS
  * server and, through it, the process it forwards to, for one message. Batched over 2 ms, the
- * NATS server used 0.22–0.23 cores instead of 0.27–0.28, and the whole pipeline 1.08–1.15
- * instead of 1.30–1.43 (Postgres, which varies most from run to run, 0.11–0.23 against
- * 0.27–0.34), latency within the runs' spread (bench/RESULTS.md, chat-latency, sixteenth
- * session). A message waits at most `lingerMs` more per hop. 0: one write per turn, nothing more.
+ * NATS server used 0.22–0.24 cores instead of 0.27–0.28, and the whole pipeline 1.08–1.34
+ * instead of 1.24–1.43 (medians of six runs 1.14 and 1.34; Postgres varies most from run to
+ * run), latency within the runs' spread (bench/RESULTS.md, chat-latency, sixteenth session). A message waits at most `lingerMs` more per hop. 0: one write per turn, nothing more.
  */
 export class CoalescingTransport extends NodeTransport {
   private kept: Uint8Array[] = [];
